@@ -1,0 +1,33 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfigOrExit } from '../../../shared/src/config.js';
+import { migrate } from '../../../shared/src/db/migrate.js';
+
+// `npm start`: migrate, then run one API and one worker process until SIGINT/SIGTERM.
+const config = loadConfigOrExit();
+await migrate(config.DATABASE_URL, (msg) => process.stderr.write(`${msg}\n`));
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+const children: ChildProcess[] = ['api', 'worker'].map((service) =>
+  spawn(process.execPath, [...process.execArgv, path.join(root, `services/${service}/src/main.${ext}`)], { stdio: 'inherit' }));
+
+let exiting = false;
+const stopAll = (signal: NodeJS.Signals) => {
+  exiting = true;
+  for (const c of children) if (c.exitCode === null) c.kill(signal);
+};
+process.on('SIGINT', () => stopAll('SIGTERM'));
+process.on('SIGTERM', () => stopAll('SIGTERM'));
+let remaining = children.length;
+for (const c of children) {
+  c.on('exit', (code) => {
+    if (!exiting) {
+      process.stderr.write(`a service exited (code ${code}); stopping the other\n`);
+      process.exitCode = code ?? 1;
+      stopAll('SIGTERM');
+    }
+    if (--remaining === 0) process.exit(process.exitCode ?? 0);
+  });
+}

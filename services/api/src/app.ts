@@ -1,0 +1,62 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import type { ApiDeps } from './deps.js';
+import { errorHandler, notFound } from './http/errors.js';
+import { requireJson } from './http/require-json.js';
+import { measureHttp } from './http/metrics.js';
+import { authenticate, createPassport } from './auth/passport.js';
+import { authRoutes } from './auth/routes.js';
+import { tokenKeys } from './auth/tokens.js';
+import { postRoutes } from './posts/routes.js';
+import { commentRoutes } from './comments/routes.js';
+import { opsRoutes } from './ops/routes.js';
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the Express app from its dependencies. Never listens: main.ts or supertest does. */
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', parseTrustProxy(deps.config.TRUST_PROXY));
+  app.set('etag', false);
+
+  app.use(pinoHttp({
+    logger: deps.logger,
+    genReqId: (req, res) => {
+      const incoming = req.headers['x-request-id'];
+      const id = typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+    serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
+  }));
+  app.use(measureHttp(deps.metrics));
+  app.use(helmet());
+  app.use(opsRoutes(deps));
+
+  const tokens = tokenKeys(deps.config.JWT_SECRET, deps.config.ACCESS_TOKEN_TTL_S);
+  const passport = createPassport({ ...deps, tokens });
+  const bearer = authenticate(passport, 'bearer');
+
+  const api = express.Router();
+  api.use(requireJson);
+  api.use(express.json({ limit: '64kb', strict: true }));
+  api.use(authRoutes(deps, passport, tokens));
+  api.use(postRoutes(deps, bearer));
+  api.use(commentRoutes(deps, bearer));
+  app.use('/api/v1', api);
+
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+function parseTrustProxy(v: string): boolean | number | string {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}

@@ -1,0 +1,39 @@
+import { jwtVerify, errors } from 'jose';
+import { z } from 'zod';
+
+const claimsSchema = z.object({
+  sub: z.string().min(1).max(200),
+  name: z.string().trim().min(1).max(80),
+  email: z.email().max(254).optional(),
+  iat: z.number().int(),
+  exp: z.number().int(),
+});
+
+export type SsoClaims = z.infer<typeof claimsSchema>;
+
+/**
+ * Verifies a publisher-signed SSO token: HS256 with the site's secret, not expired,
+ * `exp` at most maxTtlSeconds ahead, with the claims we need. Returns a reason on failure.
+ */
+export async function verifySsoToken(
+  token: string,
+  secret: string,
+  maxTtlSeconds: number,
+): Promise<{ ok: true; claims: SsoClaims } | { ok: false; reason: string }> {
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
+      algorithms: ['HS256'],
+      requiredClaims: ['sub', 'exp', 'iat'],
+      clockTolerance: 30,
+    }));
+  } catch (err) {
+    if (err instanceof errors.JWTExpired) return { ok: false, reason: 'SSO token has expired' };
+    return { ok: false, reason: 'SSO token is not valid for this site' };
+  }
+  const parsed = claimsSchema.safeParse(payload);
+  if (!parsed.success) return { ok: false, reason: 'SSO token lacks sub, name, iat or exp' };
+  const now = Math.floor(Date.now() / 1000);
+  if (parsed.data.exp - now > maxTtlSeconds + 30) return { ok: false, reason: 'SSO token expires too far ahead' };
+  return { ok: true, claims: parsed.data };
+}

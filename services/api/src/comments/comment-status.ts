@@ -1,0 +1,48 @@
+import type { Request } from 'express';
+import type { ApiDeps } from '../deps.js';
+import { NotFoundError, UnauthorizedError } from '../../../../shared/src/errors.js';
+import { findComment } from '../../../../shared/src/db/comments.js';
+import { commentJobId } from '../../../../shared/src/queues.js';
+import { renderBody } from '../../../../shared/src/render.js';
+import type { Reason } from '../../../../shared/src/domain.js';
+
+export interface CommentStatusView {
+  id: string;
+  siteId: string;
+  postId: string;
+  parentId: string | null;
+  status: 'queued' | 'approved' | 'pending' | 'rejected';
+  body: string;
+  bodyHtml: string;
+  createdAt: string;
+  decidedAt: string | null;
+  reasons: Reason[];
+}
+
+/**
+ * A comment's state for its author or the site's moderators, including while it is still
+ * in the queue. Anyone else gets a 404, so ids do not reveal held or rejected comments.
+ */
+export async function commentStatus(deps: ApiDeps, req: Request, id: string): Promise<CommentStatusView> {
+  const p = req.principal;
+  if (!p || p.kind !== 'user') throw new UnauthorizedError('a reader\'s access token is required');
+  const mayView = (siteId: string, authorId: string) =>
+    p.siteId === siteId && (p.userId === authorId || p.role === 'moderator' || p.role === 'admin');
+
+  const stored = await findComment(deps.db, id);
+  if (stored) {
+    if (!mayView(stored.siteId, stored.authorId)) throw new NotFoundError('comment');
+    return {
+      id: stored.id, siteId: stored.siteId, postId: stored.postId, parentId: stored.parentId, status: stored.status,
+      body: stored.body, bodyHtml: renderBody(stored.body), createdAt: stored.createdAt.toISOString(),
+      decidedAt: stored.decidedAt.toISOString(), reasons: stored.reasons,
+    };
+  }
+  const job = await deps.queue.getJob(commentJobId(id));
+  if (!job || !mayView(job.data.siteId, job.data.authorId)) throw new NotFoundError('comment');
+  const d = job.data;
+  return {
+    id: d.commentId, siteId: d.siteId, postId: d.postId, parentId: d.parentId, status: 'queued',
+    body: d.body, bodyHtml: renderBody(d.body), createdAt: d.acceptedAt, decidedAt: null, reasons: [],
+  };
+}

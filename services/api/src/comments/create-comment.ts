@@ -1,0 +1,95 @@
+import type { Request } from 'express';
+import { z } from 'zod';
+import type { ApiDeps } from '../deps.js';
+import { parse } from '../http/validate.js';
+import { consume } from '../http/rate-limit.js';
+import { userOf } from '../auth/guards.js';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../../shared/src/errors.js';
+import { postIdSchema, siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
+import { normalizeBody, textLength } from '../../../../shared/src/text.js';
+import { newId } from '../../../../shared/src/ids.js';
+import { canPost } from '../../../../shared/src/db/users.js';
+import { findComment } from '../../../../shared/src/db/comments.js';
+import { commentJobId, commentJobOptions, type CommentJob } from '../../../../shared/src/queues.js';
+import { claimIdempotencyKey, fingerprint, IDEMPOTENCY_KEY_RE, releaseIdempotencyKey } from './idempotency.js';
+
+/** Longest comment, in characters after normalisation. */
+export const MAX_BODY_LENGTH = 5000;
+
+const params = z.object({ siteId: siteIdSchema, postId: postIdSchema });
+const bodySchema = z.object({
+  body: z.string().max(MAX_BODY_LENGTH * 4, `comments are at most ${MAX_BODY_LENGTH} characters`),
+  parentId: uuidSchema.nullish(),
+});
+
+/**
+ * Accepts a comment: validates it against cached look-ups, enqueues it for the worker and
+ * answers with its id. Writes nothing to Postgres; the job id is derived from the comment id,
+ * so enqueueing is idempotent.
+ */
+export async function createComment(deps: ApiDeps, req: Request): Promise<{ id: string; replayed: boolean }> {
+  const { siteId, postId } = parse(params, req.params, 'path');
+  const user = userOf(req, siteId);
+  const input = parse(bodySchema, req.body);
+  const body = normalizeBody(input.body);
+  const length = textLength(body);
+  if (length === 0) throw new ValidationError('comment body is empty', [{ path: 'body', message: 'empty after trimming' }]);
+  if (length > MAX_BODY_LENGTH) {
+    throw new ValidationError(`comments are at most ${MAX_BODY_LENGTH} characters`, [{ path: 'body', message: `${length} characters` }]);
+  }
+  const parentId = input.parentId ?? null;
+
+  const idemHeader = req.headers['idempotency-key'];
+  if (idemHeader !== undefined && (typeof idemHeader !== 'string' || !IDEMPOTENCY_KEY_RE.test(idemHeader))) {
+    throw new ValidationError('Idempotency-Key must be 1–255 printable ASCII characters');
+  }
+  let id = newId();
+  let owner = true;
+  const idem = idemHeader ? { prefix: deps.config.QUEUE_PREFIX, siteId, userId: user.userId, key: idemHeader } : null;
+  if (idem) {
+    const previous = await claimIdempotencyKey(deps.redis, { ...idem, id, fp: fingerprint([postId, parentId, body]) });
+    if (previous) {
+      if (await isEnqueuedOrStored(deps, previous)) return { id: previous, replayed: true };
+      // The first request with this key is still in flight, or died before enqueueing. The
+      // fingerprint matched, so this request carries the same comment: enqueue it under the
+      // same id (BullMQ ignores the second add of one job id).
+      id = previous;
+      owner = false;
+    }
+  }
+  const job: CommentJob = { commentId: id, siteId, postId, authorId: user.userId, parentId, body, acceptedAt: new Date().toISOString() };
+  try {
+    await consume(deps.limiters, deps.limiters.commentUser, `${siteId}:${user.userId}`);
+    await consume(deps.limiters, deps.limiters.commentIp, req.ip ?? 'unknown');
+    await validateAgainstState(deps, { siteId, postId, userId: user.userId, parentId });
+    await deps.queue.add('moderate', job, { ...commentJobOptions({ attempts: deps.config.JOB_ATTEMPTS }), jobId: commentJobId(id) });
+  } catch (err) {
+    // Nothing was accepted: let the client retry with the same key.
+    if (idem && owner) await releaseIdempotencyKey(deps.redis, idem);
+    if (err instanceof AppError) throw err;
+    deps.logger.error({ err }, 'could not enqueue comment');
+    throw new AppError('unavailable', 503, 'comments cannot be accepted right now; retry shortly', undefined, { 'Retry-After': '2' });
+  }
+  return { id, replayed: !owner };
+}
+
+async function validateAgainstState(
+  deps: ApiDeps,
+  c: { siteId: string; postId: string; userId: string; parentId: string | null },
+): Promise<void> {
+  const [post, author, parentOk] = await Promise.all([
+    deps.lookups.post(c.siteId, c.postId),
+    deps.lookups.user(c.siteId, c.userId),
+    c.parentId ? deps.lookups.approvedParent(c.siteId, c.postId, c.parentId) : Promise.resolve(true),
+  ]);
+  if (!post) throw new NotFoundError('post');
+  if (post.closed) throw new ConflictError('post_closed', 'comments are closed on this post');
+  if (!author) throw new ForbiddenError('user_unknown', 'this account no longer exists');
+  if (!canPost(author)) throw new ForbiddenError('user_banned', 'this account may not comment');
+  if (!parentOk) throw new AppError('invalid_parent', 422, 'parentId is not an approved comment of this post');
+}
+
+async function isEnqueuedOrStored(deps: ApiDeps, id: string): Promise<boolean> {
+  if (await deps.queue.getJob(commentJobId(id))) return true;
+  return (await findComment(deps.db, id)) !== null;
+}

@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { AppError } from '../../../../shared/src/errors.js';
+
+const TTL_SECONDS = 24 * 3600;
+export const IDEMPOTENCY_KEY_RE = /^[\x21-\x7E]{1,255}$/;
+
+/** What a key remembers: the comment id it produced and a fingerprint of the request. */
+interface Remembered { id: string; fp: string }
+
+export const fingerprint = (parts: (string | null)[]): string =>
+  createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+
+/**
+ * Claims an Idempotency-Key for a user for 24 h. Returns the id a previous request with the
+ * same key produced, or null when this request is the first (and now owns `id`). The same
+ * key with a different request is a 422, as Stripe does.
+ */
+export async function claimIdempotencyKey(
+  redis: Redis,
+  o: { prefix: string; siteId: string; userId: string; key: string; id: string; fp: string },
+): Promise<string | null> {
+  const redisKey = `${o.prefix}:idem:${o.siteId}:${o.userId}:${o.key}`;
+  const value = JSON.stringify({ id: o.id, fp: o.fp } satisfies Remembered);
+  const set = await redis.set(redisKey, value, 'EX', TTL_SECONDS, 'NX');
+  if (set === 'OK') return null;
+  const existing = await redis.get(redisKey);
+  if (!existing) {
+    // Expired between the two calls: claim again.
+    return claimIdempotencyKey(redis, o);
+  }
+  const remembered = JSON.parse(existing) as Remembered;
+  if (remembered.fp !== o.fp) {
+    throw new AppError('idempotency_key_reused', 422, 'this Idempotency-Key was used for a different request');
+  }
+  return remembered.id;
+}
+
+export async function releaseIdempotencyKey(redis: Redis, o: { prefix: string; siteId: string; userId: string; key: string }): Promise<void> {
+  await redis.del(`${o.prefix}:idem:${o.siteId}:${o.userId}:${o.key}`).catch(() => undefined);
+}

@@ -1,0 +1,46 @@
+import { LRUCache } from 'lru-cache';
+import type { Queryable } from '../../../../shared/src/db/pool.js';
+import type { Post, User } from '../../../../shared/src/domain.js';
+import { findPost } from '../../../../shared/src/db/posts.js';
+import { findUser } from '../../../../shared/src/db/users.js';
+import { isApprovedInPost } from '../../../../shared/src/db/comments.js';
+
+/**
+ * Short-lived cache of what validating a new comment reads, so a burst of comments on a hot
+ * post is not a burst of queries. Stale by at most the TTL; the worker re-checks what matters.
+ * Concurrent misses for one key share a single query.
+ */
+export interface Lookups {
+  post(siteId: string, postId: string): Promise<Post | null>;
+  user(siteId: string, userId: string): Promise<User | null>;
+  approvedParent(siteId: string, postId: string, commentId: string): Promise<boolean>;
+  forgetPost(siteId: string, postId: string): void;
+}
+
+type Entry = { value: Post | User | boolean };
+
+export function createLookups(db: Queryable, ttlMs: number): Lookups {
+  const cache = new LRUCache<string, Entry, () => Promise<Entry | undefined>>({
+    max: 50_000,
+    ttl: Math.max(1, ttlMs),
+    fetchMethod: async (_key, _stale, { context }) => context(),
+  });
+  // Absent rows are not cached: a post registered a moment ago must be usable at once.
+  const cached = async <T extends Post | User | boolean>(key: string, load: () => Promise<T | null>): Promise<T | null> => {
+    if (ttlMs === 0) return load();
+    const entry = await cache.fetch(key, {
+      context: async () => {
+        const value = await load();
+        return value === null || value === false ? undefined : { value };
+      },
+    });
+    return entry ? (entry.value as T) : null;
+  };
+  return {
+    post: (siteId, postId) => cached(`post:${siteId}:${postId}`, () => findPost(db, siteId, postId)),
+    user: (siteId, userId) => cached(`user:${siteId}:${userId}`, () => findUser(db, siteId, userId)),
+    approvedParent: async (siteId, postId, id) =>
+      (await cached(`parent:${siteId}:${postId}:${id}`, () => isApprovedInPost(db, siteId, postId, id))) === true,
+    forgetPost: (siteId, postId) => void cache.delete(`post:${siteId}:${postId}`),
+  };
+}

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+
+/** A serialized thread page, ready to send, with its validator. */
+export interface CachedPage {
+  body: Buffer;
+  etag: string;
+}
+
+export interface ThreadCache {
+  /** The page for key, from memory or from load(); hit tells which. */
+  get(siteId: string, postId: string, variant: string, load: () => Promise<string>): Promise<{ page: CachedPage; hit: boolean }>;
+  /** Drops every cached page of a post (its approved comments changed). */
+  invalidate(siteId: string, postId: string): void;
+  /** Drops everything (after losing the invalidation feed, messages may have been missed). */
+  clear(): void;
+}
+
+/**
+ * Per-process cache of serialized thread pages. Correct with many API processes because every
+ * change is announced on Redis pub/sub (see thread-invalidation.ts) and the TTL bounds staleness
+ * if an announcement is lost. A page loaded while an invalidation arrived is not stored.
+ */
+export function createThreadCache(opts: { ttlMs: number; maxEntries: number }): ThreadCache {
+  const enabled = opts.ttlMs > 0 && opts.maxEntries > 0;
+  const pages = new LRUCache<string, CachedPage>({ max: Math.max(1, opts.maxEntries), ttl: Math.max(1, opts.ttlMs) });
+  const generations = new Map<string, number>();
+  const inflight = new Map<string, Promise<CachedPage>>();
+
+  const toPage = (json: string): CachedPage => {
+    const body = Buffer.from(json);
+    return { body, etag: `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"` };
+  };
+
+  return {
+    async get(siteId, postId, variant, load) {
+      if (!enabled) return { page: toPage(await load()), hit: false };
+      const postKey = `${siteId}\n${postId}`;
+      const key = `${postKey}\n${variant}`;
+      const cached = pages.get(key);
+      if (cached) return { page: cached, hit: true };
+      const gen = generations.get(postKey) ?? 0;
+      const flightKey = `${key}\n${gen}`;
+      let flight = inflight.get(flightKey);
+      if (!flight) {
+        flight = load().then(toPage).finally(() => inflight.delete(flightKey));
+        inflight.set(flightKey, flight);
+        flight.then((page) => {
+          if ((generations.get(postKey) ?? 0) === gen) pages.set(key, page);
+        }, () => undefined);
+      }
+      return { page: await flight, hit: false };
+    },
+    invalidate(siteId, postId) {
+      const postKey = `${siteId}\n${postId}`;
+      generations.set(postKey, (generations.get(postKey) ?? 0) + 1);
+      const prefix = `${postKey}\n`;
+      for (const key of pages.keys()) if (key.startsWith(prefix)) pages.delete(key);
+      if (generations.size > 100_000) generations.clear();
+    },
+    clear() {
+      pages.clear();
+      generations.clear();
+    },
+  };
+}

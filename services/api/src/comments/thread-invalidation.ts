@@ -1,0 +1,31 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../../../shared/src/logger.js';
+import type { ThreadCache } from './thread-cache.js';
+import type { Lookups } from './lookups.js';
+
+/**
+ * Listens for "post changed" announcements (from the worker and from other API processes) and
+ * drops this process's cached pages and post look-up. On every (re)connection the whole cache is
+ * dropped, because announcements sent while disconnected are gone.
+ */
+export async function subscribeToThreadChanges(opts: {
+  subscriber: Redis;
+  channel: string;
+  cache: ThreadCache;
+  lookups: Lookups;
+  logger: Logger;
+}): Promise<void> {
+  const { subscriber, channel, cache, lookups, logger } = opts;
+  subscriber.on('message', (ch: string, message: string) => {
+    if (ch !== channel) return;
+    const [siteId, postId] = message.split('\n');
+    if (!siteId || !postId) return;
+    cache.invalidate(siteId, postId);
+    lookups.forgetPost(siteId, postId);
+  });
+  subscriber.on('ready', () => {
+    cache.clear();
+    logger.debug('thread cache cleared on (re)subscription');
+  });
+  await subscriber.subscribe(channel);
+}

@@ -1,0 +1,78 @@
+import type { Queryable } from '../../../../shared/src/db/pool.js';
+import { listRepliesOf, listTopLevel, type ThreadRow } from '../../../../shared/src/db/comments.js';
+import { findPost } from '../../../../shared/src/db/posts.js';
+import { renderBody } from '../../../../shared/src/render.js';
+import { NotFoundError } from '../../../../shared/src/errors.js';
+
+/** Replies shown with each top-level comment on a page. */
+export const REPLIES_PER_THREAD = 20;
+
+export interface ThreadComment {
+  id: string;
+  author: { id: string; name: string };
+  body: string;
+  bodyHtml: string;
+  createdAt: string;
+  /** Set on replies shown flattened under an ancestor rather than under their own parent. */
+  replyTo?: { id: string; name: string };
+  replies: ThreadComment[];
+  replyCount: number;
+}
+
+export interface ThreadPage {
+  comments: ThreadComment[];
+  nextCursor: string | null;
+  total: number;
+}
+
+export const encodeCursor = (id: string): string => Buffer.from(id).toString('base64url');
+export const decodeCursor = (cursor: string): string => Buffer.from(cursor, 'base64url').toString();
+
+const toComment = (r: ThreadRow): ThreadComment => ({
+  id: r.id,
+  author: { id: r.authorId, name: r.authorName },
+  body: r.body,
+  bodyHtml: renderBody(r.body),
+  createdAt: r.createdAt.toISOString(),
+  ...(r.parentId && r.parentAuthorName && r.parentId !== r.threadParentId
+    ? { replyTo: { id: r.parentId, name: r.parentAuthorName } }
+    : {}),
+  replies: [],
+  replyCount: r.replyCount,
+});
+
+/** One page of a post's approved comments with their first replies nested, as JSON. */
+export async function loadThreadPage(
+  db: Queryable,
+  q: { siteId: string; postId: string; sort: 'newest' | 'oldest'; limit: number; after: string | null },
+): Promise<string> {
+  const [post, top] = await Promise.all([
+    findPost(db, q.siteId, q.postId),
+    listTopLevel(db, { ...q, limit: q.limit + 1 }),
+  ]);
+  if (!post) throw new NotFoundError('post');
+  const pageRows = top.slice(0, q.limit);
+  const replies = await listRepliesOf(db, q.siteId, pageRows.map((r) => r.id), REPLIES_PER_THREAD);
+
+  const nodes = new Map<string, ThreadComment>();
+  const roots = pageRows.map((r) => {
+    const node = toComment(r);
+    nodes.set(r.id, node);
+    return node;
+  });
+  // Replies come oldest first, so a parent is always placed before its children.
+  for (const r of replies) {
+    const parent = r.threadParentId ? nodes.get(r.threadParentId) : undefined;
+    if (!parent) continue;
+    const node = toComment(r);
+    nodes.set(r.id, node);
+    parent.replies.push(node);
+  }
+  const last = pageRows[pageRows.length - 1];
+  const page: ThreadPage = {
+    comments: roots,
+    nextCursor: top.length > q.limit && last ? encodeCursor(last.id) : null,
+    total: post.commentCount,
+  };
+  return JSON.stringify(page);
+}

@@ -1,0 +1,23 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../../shared/src/config.js';
+import type { Pool } from '../../../shared/src/db/pool.js';
+import type { Logger } from '../../../shared/src/logger.js';
+import type { CommentJob } from '../../../shared/src/queues.js';
+import type { ApiMetrics } from './http/metrics.js';
+import type { Limiters } from './http/rate-limit.js';
+import type { Lookups } from './comments/lookups.js';
+import type { ThreadCache } from './comments/thread-cache.js';
+
+/** Everything the API's handlers use, built once in main.ts (or by a test) and passed down. */
+export interface ApiDeps {
+  config: Config;
+  db: Pool;
+  redis: Redis;
+  queue: Queue<CommentJob>;
+  logger: Logger;
+  metrics: ApiMetrics;
+  limiters: Limiters;
+  lookups: Lookups;
+  threadCache: ThreadCache;
+}

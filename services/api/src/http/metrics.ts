@@ -1,0 +1,56 @@
+import type { RequestHandler } from 'express';
+import type { Queue } from 'bullmq';
+import { createRegistry, prom } from '../../../../shared/src/metrics.js';
+
+export interface ApiMetrics {
+  registry: prom.Registry;
+  httpDuration: prom.Histogram<'method' | 'route' | 'status'>;
+  commentsAccepted: prom.Counter<'outcome'>;
+  threadCache: prom.Counter<'result'>;
+}
+
+export function createApiMetrics(queue: Queue): ApiMetrics {
+  const registry = createRegistry('api');
+  const httpDuration = new prom.Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const commentsAccepted = new prom.Counter({
+    name: 'comments_accepted_total',
+    help: 'Comment submissions by outcome (queued, replayed)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const threadCache = new prom.Counter({
+    name: 'thread_cache_requests_total',
+    help: 'Thread page requests by cache result (hit, miss, not_modified)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  new prom.Gauge({
+    name: 'queue_jobs',
+    help: 'Comment jobs in the queue by state',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+      for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+    },
+  });
+  return { registry, httpDuration, commentsAccepted, threadCache };
+}
+
+/** Times every request, labelled by the matched route pattern (never the raw path: bounded cardinality). */
+export function measureHttp(metrics: ApiMetrics): RequestHandler {
+  return (req, res, next) => {
+    const end = metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      end({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  };
+}

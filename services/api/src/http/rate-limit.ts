@@ -1,0 +1,53 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Config, RateSpec } from '../../../../shared/src/config.js';
+import { RateLimitedError } from '../../../../shared/src/errors.js';
+
+/** Redis-backed limiters shared by every API process. */
+export interface Limiters {
+  enabled: boolean;
+  commentUser: RateLimiterRedis;
+  commentIp: RateLimiterRedis;
+  authIp: RateLimiterRedis;
+  loginFailures: RateLimiterRedis;
+}
+
+export function createLimiters(redis: Redis, config: Config): Limiters {
+  const make = (name: string, spec: RateSpec) =>
+    new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: `${config.QUEUE_PREFIX}:rl:${name}`,
+      points: spec.points,
+      duration: spec.duration,
+    });
+  return {
+    enabled: config.RATE_LIMITS,
+    commentUser: make('comment-user', config.RATE_LIMIT_COMMENT_USER),
+    commentIp: make('comment-ip', config.RATE_LIMIT_COMMENT_IP),
+    authIp: make('auth-ip', config.RATE_LIMIT_AUTH_IP),
+    loginFailures: make('login-fail', config.RATE_LIMIT_LOGIN_FAILURES),
+  };
+}
+
+/** Takes one point, or throws a 429 with Retry-After when the key is out of points. */
+export async function consume(limiters: Limiters, limiter: RateLimiterRedis, key: string): Promise<void> {
+  if (!limiters.enabled) return;
+  try {
+    await limiter.consume(key);
+  } catch (res) {
+    if (res instanceof RateLimiterRes) throw new RateLimitedError(res.msBeforeNext / 1000);
+    throw res;
+  }
+}
+
+/** Throws a 429 when the key has no points left, without taking one (for failure-only counters). */
+export async function ensureNotBlocked(limiters: Limiters, limiter: RateLimiterRedis, key: string): Promise<void> {
+  if (!limiters.enabled) return;
+  const res = await limiter.get(key);
+  if (res && res.remainingPoints <= 0) throw new RateLimitedError(res.msBeforeNext / 1000);
+}
+
+export async function penalize(limiters: Limiters, limiter: RateLimiterRedis, key: string): Promise<void> {
+  if (!limiters.enabled) return;
+  await limiter.penalty(key, 1).catch(() => undefined);
+}

@@ -1,0 +1,60 @@
+import { loadConfigOrExit } from '../../../shared/src/config.js';
+import { createLogger } from '../../../shared/src/logger.js';
+import { createPool } from '../../../shared/src/db/pool.js';
+import { createRedis, threadChannel } from '../../../shared/src/redis.js';
+import { createCommentsQueue } from '../../../shared/src/queues.js';
+import { createApp } from './app.js';
+import { createApiMetrics } from './http/metrics.js';
+import { createLimiters } from './http/rate-limit.js';
+import { createLookups } from './comments/lookups.js';
+import { createThreadCache } from './comments/thread-cache.js';
+import { subscribeToThreadChanges } from './comments/thread-invalidation.js';
+
+// Composition root: config → pools → queue → app → listen → graceful shutdown.
+const config = loadConfigOrExit();
+const logger = createLogger({ level: config.LOG_LEVEL, service: 'api' });
+const db = createPool({ url: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, onError: (err) => logger.error({ err }, 'postgres pool error') });
+const onRedisError = (err: Error) => logger.warn({ err: err.message }, 'redis connection error');
+const redis = createRedis(config.REDIS_URL, onRedisError);
+const queueRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
+const subscriber = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
+const queue = createCommentsQueue(queueRedis, config.QUEUE_PREFIX);
+queue.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
+
+const lookups = createLookups(db, config.LOOKUP_CACHE_TTL_MS);
+const threadCache = createThreadCache({ ttlMs: config.THREAD_CACHE_TTL_MS, maxEntries: config.THREAD_CACHE_MAX_ENTRIES });
+await subscribeToThreadChanges({ subscriber, channel: threadChannel(config.QUEUE_PREFIX), cache: threadCache, lookups, logger });
+
+const app = createApp({
+  config, db, redis, queue, logger, lookups, threadCache,
+  metrics: createApiMetrics(queue),
+  limiters: createLimiters(redis, config),
+});
+
+const server = app.listen(config.PORT, config.HOST, () => {
+  logger.info({ port: config.PORT, host: config.HOST }, 'api listening');
+});
+server.keepAliveTimeout = 65_000;
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'api draining');
+  const force = setTimeout(() => {
+    logger.error('drain timed out; exiting');
+    process.exit(1);
+  }, config.SHUTDOWN_TIMEOUT_MS);
+  force.unref();
+  // Stop accepting, let in-flight requests finish, then close idle keep-alive sockets.
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+  await queue.close();
+  await Promise.allSettled([db.end(), redis.quit(), queueRedis.quit(), subscriber.quit()]);
+  logger.info('api stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,44 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ApiDeps } from '../deps.js';
+import { parse } from '../http/validate.js';
+import { apiKeyOf } from '../auth/guards.js';
+import { httpUrlSchema, postIdSchema, siteIdSchema } from '../../../../shared/src/schemas.js';
+import { findPost, upsertPost } from '../../../../shared/src/db/posts.js';
+import { NotFoundError } from '../../../../shared/src/errors.js';
+import { threadChannel } from '../../../../shared/src/redis.js';
+import type { Post } from '../../../../shared/src/domain.js';
+
+const params = z.object({ siteId: siteIdSchema, postId: postIdSchema });
+const postBody = z.object({
+  title: z.string().trim().min(1).max(500),
+  url: httpUrlSchema,
+  closed: z.boolean().optional(),
+});
+
+const publicPost = (p: Post) => ({ id: p.id, title: p.title, url: p.url, closed: p.closed, commentCount: p.commentCount });
+
+/** Publishers register their articles (API key, scope posts:write); anyone may read one. */
+export function postRoutes(deps: ApiDeps, bearer: import('express').RequestHandler): Router {
+  const r = Router();
+
+  r.put('/sites/:siteId/posts/:postId', bearer, async (req, res) => {
+    const { siteId, postId } = parse(params, req.params, 'path');
+    apiKeyOf(req, siteId, 'posts:write');
+    const body = parse(postBody, req.body);
+    const { post, created } = await upsertPost(deps.db, { siteId, id: postId, ...body });
+    deps.lookups.forgetPost(siteId, postId);
+    // Other API processes drop their cached copy of this post too.
+    await deps.redis.publish(threadChannel(deps.config.QUEUE_PREFIX), `${siteId}\n${postId}`).catch(() => undefined);
+    res.status(created ? 201 : 200).json({ post: publicPost(post) });
+  });
+
+  r.get('/sites/:siteId/posts/:postId', async (req, res) => {
+    const { siteId, postId } = parse(params, req.params, 'path');
+    const post = await findPost(deps.db, siteId, postId);
+    if (!post) throw new NotFoundError('post');
+    res.json({ post: publicPost(post) });
+  });
+
+  return r;
+}

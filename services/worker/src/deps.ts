@@ -1,0 +1,17 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../../../shared/src/config.js';
+import type { Pool } from '../../../shared/src/db/pool.js';
+import type { Logger } from '../../../shared/src/logger.js';
+import type { Scorer } from './scorers/types.js';
+import type { WorkerMetrics } from './metrics.js';
+
+/** What the comment processor needs, built in main.ts (or a test). */
+export interface WorkerDeps {
+  config: Config;
+  db: Pool;
+  /** For publishing thread changes (not the queue's blocking connection). */
+  redis: Redis;
+  logger: Logger;
+  metrics: WorkerMetrics;
+  scorers: Scorer[];
+}

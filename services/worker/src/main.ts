@@ -1,0 +1,41 @@
+import { loadConfigOrExit } from '../../../shared/src/config.js';
+import { createLogger } from '../../../shared/src/logger.js';
+import { createPool } from '../../../shared/src/db/pool.js';
+import { createRedis } from '../../../shared/src/redis.js';
+import { createCommentWorker } from './create-worker.js';
+import { createWorkerMetrics, serveMetrics } from './metrics.js';
+import { createLexiconScorer } from './scorers/lexicon.js';
+
+// Composition root: config → pools → scorers → worker → metrics endpoint → graceful shutdown.
+const config = loadConfigOrExit();
+const logger = createLogger({ level: config.LOG_LEVEL, service: 'worker' });
+const db = createPool({ url: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, onError: (err) => logger.error({ err }, 'postgres pool error') });
+const onRedisError = (err: Error) => logger.warn({ err: err.message }, 'redis connection error');
+const redis = createRedis(config.REDIS_URL, onRedisError);
+const queueRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
+const metrics = createWorkerMetrics();
+
+const worker = createCommentWorker({ config, db, redis, logger, metrics, scorers: [createLexiconScorer()] }, queueRedis);
+const metricsServer = config.WORKER_METRICS_PORT > 0 ? serveMetrics(metrics, config.WORKER_METRICS_PORT, config.HOST) : null;
+metricsServer?.on('error', (err) => logger.warn({ err: err.message }, 'metrics endpoint unavailable'));
+logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'worker finishing active jobs');
+  const force = setTimeout(() => {
+    // Jobs still running stay locked until the lock lapses, then another worker takes them.
+    logger.error('shutdown timed out; exiting');
+    process.exit(1);
+  }, config.SHUTDOWN_TIMEOUT_MS);
+  force.unref();
+  await worker.close();
+  metricsServer?.close();
+  await Promise.allSettled([db.end(), redis.quit(), queueRedis.quit()]);
+  logger.info('worker stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

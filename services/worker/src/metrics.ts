@@ -1,0 +1,47 @@
+import http from 'node:http';
+import { createRegistry, prom } from '../../../shared/src/metrics.js';
+
+export interface WorkerMetrics {
+  registry: prom.Registry;
+  jobs: prom.Counter<'outcome'>;
+  moderationDuration: prom.Histogram<never>;
+  acceptToPersist: prom.Histogram<never>;
+}
+
+export function createWorkerMetrics(): WorkerMetrics {
+  const registry = createRegistry('worker');
+  return {
+    registry,
+    jobs: new prom.Counter({
+      name: 'jobs_processed_total',
+      help: 'Comment jobs by outcome (approved, pending, rejected, duplicate, retry, failed)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    moderationDuration: new prom.Histogram({
+      name: 'moderation_duration_seconds',
+      help: 'Time the moderation pipeline took per comment',
+      buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers: [registry],
+    }),
+    acceptToPersist: new prom.Histogram({
+      name: 'comment_accept_to_persist_seconds',
+      help: 'Time from the API accepting a comment to the worker storing its decision',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+  };
+}
+
+/** The worker's own small HTTP endpoint: /healthz and /metrics. */
+export function serveMetrics(metrics: WorkerMetrics, port: number, host: string): http.Server {
+  return http.createServer(async (req, res) => {
+    if (req.url === '/healthz') {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}');
+    } else if (req.url === '/metrics') {
+      res.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(await metrics.registry.metrics());
+    } else {
+      res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":{"code":"not_found","message":"no such endpoint"}}');
+    }
+  }).listen(port, host);
+}

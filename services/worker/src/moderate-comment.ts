@@ -1,0 +1,69 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { WorkerDeps } from './deps.js';
+import { runPipeline } from './pipeline/index.js';
+import { withTransaction } from '../../../shared/src/db/pool.js';
+import { findComment, insertDecidedComment } from '../../../shared/src/db/comments.js';
+import { findSite } from '../../../shared/src/db/sites.js';
+import { findUser } from '../../../shared/src/db/users.js';
+import { threadChannel } from '../../../shared/src/redis.js';
+import type { CommentJob } from '../../../shared/src/queues.js';
+import type { CommentStatus } from '../../../shared/src/domain.js';
+
+export interface ModerationOutcome {
+  status: CommentStatus;
+  duplicate: boolean;
+}
+
+/**
+ * The processor: decide, then store comment and decision in one transaction. Safe to run
+ * twice for one comment (after a crash, a stalled-job recovery or a retry): the second run
+ * finds the row and only repeats the announcement.
+ */
+export function createCommentProcessor(deps: WorkerDeps) {
+  const announce = (c: CommentJob) =>
+    deps.redis.publish(threadChannel(deps.config.QUEUE_PREFIX), `${c.siteId}\n${c.postId}`);
+
+  return async (job: Job<CommentJob>): Promise<ModerationOutcome> => {
+    const c = job.data;
+    const existing = await findComment(deps.db, c.commentId);
+    if (existing) {
+      if (existing.status === 'approved') await announce(c);
+      deps.metrics.jobs.inc({ outcome: 'duplicate' });
+      return { status: existing.status, duplicate: true };
+    }
+
+    const [site, author] = await Promise.all([findSite(deps.db, c.siteId), findUser(deps.db, c.siteId, c.authorId)]);
+    // Deleted since it was accepted: nothing can be stored; keep the job in the failed set for an operator.
+    if (!site) throw new UnrecoverableError(`site ${c.siteId} no longer exists`);
+    if (!author) throw new UnrecoverableError(`author ${c.authorId} no longer exists`);
+
+    const endTimer = deps.metrics.moderationDuration.startTimer();
+    const decision = await runPipeline({
+      comment: c,
+      author,
+      scorers: deps.scorers,
+      scores: {},
+      settings: {
+        holdThreshold: site.settings.holdThreshold ?? deps.config.HOLD_THRESHOLD,
+        rejectThreshold: site.settings.rejectThreshold ?? deps.config.REJECT_THRESHOLD,
+        maxBodyLength: site.settings.maxBodyLength ?? 5000,
+      },
+    });
+    endTimer();
+
+    try {
+      await withTransaction(deps.db, (tx) => insertDecidedComment(tx, {
+        id: c.commentId, siteId: c.siteId, postId: c.postId, authorId: c.authorId, parentId: c.parentId,
+        body: c.body, createdAt: new Date(c.acceptedAt),
+      }, decision));
+    } catch (err) {
+      if ((err as { code?: string }).code === '23503') throw new UnrecoverableError(`post ${c.siteId}/${c.postId} no longer exists`);
+      throw err;
+    }
+    if (decision.status === 'approved') await announce(c);
+
+    deps.metrics.jobs.inc({ outcome: decision.status });
+    deps.metrics.acceptToPersist.observe((Date.now() - Date.parse(c.acceptedAt)) / 1000);
+    return { status: decision.status, duplicate: false };
+  };
+}

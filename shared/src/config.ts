@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/** A rate limit written as `points/seconds`, e.g. `10/60` = 10 actions per minute. */
+const rate = (def: string) => z
+  .string()
+  .regex(/^\d+\/\d+$/, 'expected points/seconds, e.g. 10/60')
+  .default(def)
+  .transform((v) => {
+    const [points, duration] = v.split('/').map(Number) as [number, number];
+    return { points, duration };
+  });
+
+const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', 'on', 'off', '1', '0'])
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === 'on' || v === '1');
+
+/**
+ * Every setting of both services, read once from the environment at start-up.
+ * The README's configuration table is generated from these descriptions (`npm run docs:config`).
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development')
+    .describe('`production` refuses to start without a real JWT_SECRET.'),
+  HOST: z.string().default('0.0.0.0').describe('Interface the API listens on.'),
+  PORT: int(3000).describe('Port the API listens on.'),
+  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/comments')
+    .describe('Postgres connection string. `npm run migrate` creates the database if it does not exist.'),
+  DATABASE_POOL_MAX: int(10).describe('Connections per process in the Postgres pool.'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379').describe('Redis for queues, rate limits, idempotency keys and cache invalidation.'),
+  QUEUE_PREFIX: z.string().min(1).default('{comments}')
+    .describe('Prefix of every Redis key; the braces make it a Redis Cluster hash tag so a queue lives in one slot.'),
+  JWT_SECRET: z.string().min(32).default('dev-only-secret-change-me-0123456789abcdef')
+    .describe('HMAC key (32+ characters) for the access tokens the API issues. Must be the same in every API process.'),
+  ACCESS_TOKEN_TTL_S: int(3600).describe('Lifetime of an access token, in seconds.'),
+  SSO_MAX_TTL_S: int(86400).describe('Furthest ahead a publisher SSO token\'s `exp` may be, in seconds.'),
+  TRUST_PROXY: z.string().default('loopback')
+    .describe('Express `trust proxy` setting: which proxies may set X-Forwarded-For (used for per-IP limits).'),
+  RATE_LIMITS: bool(true).describe('`off` disables every rate limit (load tests only).'),
+  RATE_LIMIT_COMMENT_USER: rate('10/60').describe('Comments one reader may post, as points/seconds.'),
+  RATE_LIMIT_COMMENT_IP: rate('60/60').describe('Comments one IP address may post, as points/seconds.'),
+  RATE_LIMIT_AUTH_IP: rate('30/60').describe('Sign-in and registration attempts per IP address, as points/seconds.'),
+  RATE_LIMIT_LOGIN_FAILURES: rate('5/900')
+    .describe('Failed password logins per account before it is throttled, as points/seconds.'),
+  THREAD_CACHE_TTL_MS: int(60000)
+    .describe('Longest an API process serves a cached thread page; approvals invalidate it at once through Redis pub/sub.'),
+  THREAD_CACHE_MAX_ENTRIES: int(5000).describe('Thread pages each API process keeps serialized in memory.'),
+  THREAD_MAX_AGE_S: int(5).describe('`Cache-Control: max-age` of thread pages for browsers and CDNs.'),
+  LOOKUP_CACHE_TTL_MS: int(5000)
+    .describe('How long the API caches the post, reader and parent look-ups that validate a new comment (the worker re-checks).'),
+  WORKER_CONCURRENCY: int(32).describe('Comment jobs one worker process runs at once.'),
+  WORKER_LOCK_DURATION_MS: int(30000).describe('BullMQ job lock; a crashed worker\'s jobs are picked up again after it lapses.'),
+  WORKER_STALLED_INTERVAL_MS: int(30000).describe('How often workers look for jobs whose worker died.'),
+  WORKER_MAX_STALLED_COUNT: int(20).describe('Times a job may be recovered from a dead worker before it is moved to the failed set.'),
+  JOB_ATTEMPTS: int(30).describe('Attempts per comment job before it is kept in the failed set for an operator.'),
+  JOB_BACKOFF_MS: int(1000).describe('First retry delay; doubles per attempt, with jitter.'),
+  JOB_BACKOFF_MAX_MS: int(60000).describe('Ceiling of the retry delay.'),
+  WORKER_METRICS_PORT: int(9465).describe('Port of the worker\'s /metrics and /healthz (0 disables).'),
+  HOLD_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5)
+    .describe('Default toxicity score at or above which a comment is held for a moderator (a site may override).'),
+  REJECT_THRESHOLD: z.coerce.number().min(0).max(1).default(0.95)
+    .describe('Default toxicity score at or above which a comment is rejected outright (a site may override).'),
+  SHUTDOWN_TIMEOUT_MS: int(15000).describe('Longest a process waits for in-flight work on SIGTERM.'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level.'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type RateSpec = { points: number; duration: number };
+
+export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+
+/** Parses the environment once; throws a readable message naming every bad key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (parsed.data.NODE_ENV === 'production' && parsed.data.JWT_SECRET === DEV_JWT_SECRET) {
+    throw new Error('invalid configuration:\n  JWT_SECRET: must be set in production');
+  }
+  return parsed.data;
+}
+
+/** Exits the process with the config error, for composition roots. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,37 @@
+import type { Queryable } from './pool.js';
+import type { Site, SiteSettings } from '../domain.js';
+
+interface SiteRow { id: string; name: string; origins: string[]; settings: SiteSettings }
+const toSite = (r: SiteRow): Site => ({ id: r.id, name: r.name, origins: r.origins, settings: r.settings });
+
+/** Inserts a site; returns false when the id is taken. */
+export async function insertSite(db: Queryable, s: { id: string; name: string; origins: string[]; ssoSecret: string }): Promise<boolean> {
+  const res = await db.query(
+    `INSERT INTO sites (id, name, origins, sso_secret) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`,
+    [s.id, s.name, s.origins, s.ssoSecret],
+  );
+  return res.rowCount === 1;
+}
+
+export async function updateSite(db: Queryable, s: { id: string; name: string; origins: string[] }): Promise<Site | null> {
+  const res = await db.query<SiteRow>(
+    `UPDATE sites SET name = $2, origins = $3 WHERE id = $1 RETURNING id, name, origins, settings`,
+    [s.id, s.name, s.origins],
+  );
+  return res.rows[0] ? toSite(res.rows[0]) : null;
+}
+
+export async function findSite(db: Queryable, id: string): Promise<Site | null> {
+  const res = await db.query<SiteRow>(`SELECT id, name, origins, settings FROM sites WHERE id = $1`, [id]);
+  return res.rows[0] ? toSite(res.rows[0]) : null;
+}
+
+export async function findSsoSecret(db: Queryable, siteId: string): Promise<string | null> {
+  const res = await db.query<{ sso_secret: string }>(`SELECT sso_secret FROM sites WHERE id = $1`, [siteId]);
+  return res.rows[0]?.sso_secret ?? null;
+}
+
+export async function setSsoSecret(db: Queryable, siteId: string, secret: string): Promise<boolean> {
+  const res = await db.query(`UPDATE sites SET sso_secret = $2 WHERE id = $1`, [siteId, secret]);
+  return res.rowCount === 1;
+}

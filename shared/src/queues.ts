@@ -1,0 +1,49 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+/** The queue that carries accepted comments from the API to the worker. */
+export const COMMENTS_QUEUE = 'comments';
+
+/**
+ * What the worker needs and cannot re-read: the comment as the API accepted it.
+ * No tokens or secrets travel here; the author is referred to by id.
+ */
+export interface CommentJob {
+  commentId: string;
+  siteId: string;
+  postId: string;
+  authorId: string;
+  parentId: string | null;
+  body: string;
+  /** ISO time at which the API accepted the comment. */
+  acceptedAt: string;
+}
+
+/** BullMQ forbids ':' in custom ids; the comment id (a UUID) makes enqueueing idempotent. */
+export const commentJobId = (commentId: string): string => `comment-${commentId}`;
+
+export const BACKOFF_STRATEGY = 'capped-jitter';
+
+export function commentJobOptions(opts: { attempts: number }): JobsOptions {
+  return {
+    attempts: opts.attempts,
+    backoff: { type: BACKOFF_STRATEGY },
+    // Completed jobs stay a while so a re-enqueue of the same id is ignored, and
+    // `GET /comments/:id` can still see a job the worker just finished.
+    removeOnComplete: { age: 3600, count: 100_000 },
+    // Failed jobs are never dropped: an operator retries them (`npm run admin -- jobs:retry-failed`).
+    removeOnFail: false,
+  };
+}
+
+/** Exponential backoff from base to max with full jitter over the upper half, for BullMQ's custom strategy. */
+export function cappedJitterBackoff(baseMs: number, maxMs: number) {
+  return (attemptsMade: number): number => {
+    const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attemptsMade - 1));
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  };
+}
+
+export function createCommentsQueue(connection: Redis, prefix: string): Queue<CommentJob> {
+  return new Queue<CommentJob>(COMMENTS_QUEUE, { connection, prefix });
+}
