@@ -24,3 +24,6 @@ export const textLength = (s: string): number => [...s].length;
 export function normalizeName(input: string): string {
   return normalizeBody(input).replace(/\s+/g, ' ').slice(0, 80);
 }
+
+/** Whether anything remains once white space and invisible formatting characters are ignored. */
+export const hasVisibleText = (s: string): boolean => s.replace(/[\s\p{Cf}]/gu, '').length > 0;

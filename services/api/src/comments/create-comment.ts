@@ -6,7 +6,7 @@ import { consume } from '../http/rate-limit.js';
 import { userOf } from '../auth/guards.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../../shared/src/errors.js';
 import { postIdSchema, siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
-import { normalizeBody, textLength } from '../../../../shared/src/text.js';
+import { hasVisibleText, normalizeBody, textLength } from '../../../../shared/src/text.js';
 import { newId } from '../../../../shared/src/ids.js';
 import { canPost } from '../../../../shared/src/db/users.js';
 import { findComment } from '../../../../shared/src/db/comments.js';
@@ -33,7 +33,7 @@ export async function createComment(deps: ApiDeps, req: Request): Promise<{ id: 
   const input = parse(bodySchema, req.body);
   const body = normalizeBody(input.body);
   const length = textLength(body);
-  if (length === 0) throw new ValidationError('comment body is empty', [{ path: 'body', message: 'empty after trimming' }]);
+  if (!hasVisibleText(body)) throw new ValidationError('comment body is empty', [{ path: 'body', message: 'empty after trimming' }]);
   if (length > MAX_BODY_LENGTH) {
     throw new ValidationError(`comments are at most ${MAX_BODY_LENGTH} characters`, [{ path: 'body', message: `${length} characters` }]);
   }

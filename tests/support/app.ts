@@ -1,0 +1,40 @@
+import type { Express } from 'express';
+import { createApp } from '../../services/api/src/app.js';
+import type { ApiDeps } from '../../services/api/src/deps.js';
+import { createApiMetrics } from '../../services/api/src/http/metrics.js';
+import { createLimiters } from '../../services/api/src/http/rate-limit.js';
+import { createLookups } from '../../services/api/src/comments/lookups.js';
+import { createThreadCache } from '../../services/api/src/comments/thread-cache.js';
+import { subscribeToThreadChanges } from '../../services/api/src/comments/thread-invalidation.js';
+import { createRedis, threadChannel } from '../../shared/src/redis.js';
+import { loadConfig } from '../../shared/src/config.js';
+import type { TestEnv } from './env.js';
+
+export interface TestApi {
+  app: Express;
+  deps: ApiDeps;
+  close(): Promise<void>;
+}
+
+/** The real app wired as main.ts wires it, on the test env; config keys may be overridden. */
+export async function startTestApi(env: TestEnv, overrides: Record<string, string> = {}): Promise<TestApi> {
+  const config = Object.keys(overrides).length > 0
+    ? loadConfig({ ...(env.childEnv as Record<string, string>), ...overrides })
+    : env.config;
+  const lookups = createLookups(env.db, config.LOOKUP_CACHE_TTL_MS);
+  const threadCache = createThreadCache({ ttlMs: config.THREAD_CACHE_TTL_MS, maxEntries: config.THREAD_CACHE_MAX_ENTRIES });
+  const subscriber = createRedis(config.REDIS_URL, () => undefined, { forQueue: true });
+  await subscribeToThreadChanges({ subscriber, channel: threadChannel(config.QUEUE_PREFIX), cache: threadCache, lookups, logger: env.logger });
+  const deps: ApiDeps = {
+    config, db: env.db, redis: env.redis, queue: env.queue, logger: env.logger, lookups, threadCache,
+    metrics: createApiMetrics(env.queue),
+    limiters: createLimiters(env.redis, config),
+  };
+  return {
+    app: createApp(deps),
+    deps,
+    async close() {
+      await subscriber.quit().catch(() => undefined);
+    },
+  };
+}

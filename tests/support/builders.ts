@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { SignJWT } from 'jose';
+import request from 'supertest';
+import type { Express } from 'express';
+import type { Pool } from '../../shared/src/db/pool.js';
+import { insertSite } from '../../shared/src/db/sites.js';
+import { insertApiKey } from '../../shared/src/db/api-keys.js';
+import { upsertPost } from '../../shared/src/db/posts.js';
+import { API_KEY_SCOPES, generateApiKey, generateSsoSecret } from '../../shared/src/secrets.js';
+
+export const uniq = (prefix = 'x'): string => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+export interface BuiltSite { siteId: string; apiKey: string; ssoSecret: string }
+
+/** A site with an all-scopes API key, as `sites:create` makes it. */
+export async function buildSite(db: Pool, overrides: { id?: string; scopes?: string[] } = {}): Promise<BuiltSite> {
+  const siteId = overrides.id ?? uniq('site');
+  const ssoSecret = generateSsoSecret();
+  await insertSite(db, { id: siteId, name: `Site ${siteId}`, origins: ['http://localhost:8080'], ssoSecret });
+  const key = generateApiKey();
+  await insertApiKey(db, { id: key.id, siteId, label: 'test', secretHash: key.secretHash, scopes: overrides.scopes ?? [...API_KEY_SCOPES] });
+  return { siteId, apiKey: key.key, ssoSecret };
+}
+
+export async function buildPost(db: Pool, siteId: string, overrides: { id?: string; closed?: boolean } = {}): Promise<string> {
+  const id = overrides.id ?? uniq('post');
+  await upsertPost(db, { siteId, id, title: `Post ${id}`, url: `http://localhost:8080/${id}`, closed: overrides.closed ?? false });
+  return id;
+}
+
+/** An SSO token as a publisher's backend signs it. */
+export async function signSso(
+  secret: string,
+  claims: { sub?: string; name?: string; email?: string; iat?: number; exp?: number } = {},
+  alg = 'HS256',
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const payload: Record<string, unknown> = { name: claims.name ?? 'Reader', ...(claims.email ? { email: claims.email } : {}) };
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg })
+    .setSubject(claims.sub ?? uniq('reader'))
+    .setIssuedAt(claims.iat ?? now)
+    .setExpirationTime(claims.exp ?? now + 600)
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** Signs a reader in through SSO and returns the access token and user. */
+export async function signInReader(app: Express, site: BuiltSite, claims: { sub?: string; name?: string } = {}) {
+  const res = await request(app).post('/api/v1/auth/sso').send({ siteId: site.siteId, token: await signSso(site.ssoSecret, claims) });
+  if (res.status !== 200) throw new Error(`sso sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { accessToken: string; user: { id: string; name: string } };
+}
