@@ -101,19 +101,25 @@ describe('stored XSS, through the API and the worker', () => {
   let token: string;
   let postId: string;
   const ids = new Map<PayloadName, string>();
+  const queuedHtml = new Map<PayloadName, string>();
   let shown = new Map<string, ThreadCommentView>();
 
   before(async () => {
     // 20 comments from one reader exceed the per-user limit; limits are not what this file tests.
     env = await createTestEnv({ RATE_LIMITS: 'off' });
     api = await startTestApi(env);
-    worker = await startTestWorker(env);
     site = await buildSite(env.db);
     token = (await signInReader(api.app, site)).accessToken;
     postId = await buildPost(env.db, site.siteId);
+    // Everything is posted before the worker starts, so GET /comments/:id renders from the queued job too.
     for (const [name, body] of Object.entries(PAYLOADS) as [PayloadName, string][]) {
-      ids.set(name, await postComment(api.app, { siteId: site.siteId, postId, token, body }));
+      const id = await postComment(api.app, { siteId: site.siteId, postId, token, body });
+      ids.set(name, id);
+      const s = await getStatus(api.app, id, token);
+      assert.equal(s.status, 'queued');
+      queuedHtml.set(name, s.bodyHtml);
     }
+    worker = await startTestWorker(env);
     for (const [name, id] of ids) {
       const d = await waitForDecision(api.app, id, token);
       assert.equal(d.status, 'approved', `${name} was ${d.status}: ${JSON.stringify(d.reasons)}`);
@@ -138,11 +144,14 @@ describe('stored XSS, through the API and the worker', () => {
     });
   }
 
-  it('when the author reads a hostile comment through GET /comments/:id, then its bodyHtml is as inert as in the thread', async () => {
+  it('when the author reads a hostile comment through GET /comments/:id, queued or decided, then its bodyHtml is as inert as in the thread', async () => {
     for (const [name, id] of ids) {
       const s = await getStatus(api.app, id, token);
+      assert.equal(s.status, 'approved');
       assertInert(name, s.bodyHtml);
+      assertInert(`${name} (queued)`, queuedHtml.get(name)!);
       assert.equal(s.bodyHtml, shown.get(id)!.bodyHtml);
+      assert.equal(queuedHtml.get(name), s.bodyHtml);
     }
   });
 

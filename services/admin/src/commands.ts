@@ -12,7 +12,7 @@ import { emailSchema, siteIdSchema } from '../../../shared/src/schemas.js';
 import { newId } from '../../../shared/src/ids.js';
 import { normalizeName } from '../../../shared/src/text.js';
 import { COMMENTS_QUEUE } from '../../../shared/src/queues.js';
-import { hashPassword } from '../../api/src/auth/passwords.js';
+import { hashPassword } from '../../../shared/src/passwords.js';
 
 /** A failure the operator can fix; printed without a stack trace. */
 export class CliError extends Error {}

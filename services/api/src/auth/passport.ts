@@ -13,7 +13,7 @@ import { newId } from '../../../../shared/src/ids.js';
 import type { Principal, User as DomainUser } from '../../../../shared/src/domain.js';
 import { verifySsoToken } from './sso.js';
 import { verifyAccessToken, type TokenKeys } from './tokens.js';
-import { verifyPassword } from './passwords.js';
+import { verifyPassword } from '../../../../shared/src/passwords.js';
 import { ensureNotBlocked, penalize } from '../http/rate-limit.js';
 
 declare global {

@@ -5,7 +5,7 @@ import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { consume } from '../http/rate-limit.js';
 import { authenticate } from './passport.js';
-import { hashPassword } from './passwords.js';
+import { hashPassword } from '../../../../shared/src/passwords.js';
 import { issueAccessToken, type TokenKeys } from './tokens.js';
 import { emailSchema, siteIdSchema } from '../../../../shared/src/schemas.js';
 import { ConflictError, NotFoundError } from '../../../../shared/src/errors.js';
