@@ -36,7 +36,7 @@ export interface StatusView {
   reasons: { code: string; message: string }[];
 }
 
-type Target = Express | Server;
+type Target = Express | Server | string;
 
 export interface PostCommentInput {
   siteId: string;

@@ -1,10 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { WorkerDeps } from './deps.js';
 import { runPipeline } from './pipeline/index.js';
-import { withTransaction } from '../../../shared/src/db/pool.js';
-import { findComment, insertDecidedComment } from '../../../shared/src/db/comments.js';
-import { findSite } from '../../../shared/src/db/sites.js';
-import { findUser } from '../../../shared/src/db/users.js';
+import { insertDecidedComment, loadModerationInputs } from '../../../shared/src/db/comments.js';
 import { threadChannel } from '../../../shared/src/redis.js';
 import type { CommentJob } from '../../../shared/src/queues.js';
 import type { CommentStatus } from '../../../shared/src/domain.js';
@@ -25,14 +22,12 @@ export function createCommentProcessor(deps: WorkerDeps) {
 
   return async (job: Job<CommentJob>): Promise<ModerationOutcome> => {
     const c = job.data;
-    const existing = await findComment(deps.db, c.commentId);
-    if (existing) {
-      if (existing.status === 'approved') await announce(c);
+    const { existingStatus, site, author } = await loadModerationInputs(deps.db, c);
+    if (existingStatus) {
+      if (existingStatus === 'approved') await announce(c);
       deps.metrics.jobs.inc({ outcome: 'duplicate' });
-      return { status: existing.status, duplicate: true };
+      return { status: existingStatus, duplicate: true };
     }
-
-    const [site, author] = await Promise.all([findSite(deps.db, c.siteId), findUser(deps.db, c.siteId, c.authorId)]);
     // Deleted since it was accepted: nothing can be stored; keep the job in the failed set for an operator.
     if (!site) throw new UnrecoverableError(`site ${c.siteId} no longer exists`);
     if (!author) throw new UnrecoverableError(`author ${c.authorId} no longer exists`);
@@ -52,10 +47,10 @@ export function createCommentProcessor(deps: WorkerDeps) {
     endTimer();
 
     try {
-      await withTransaction(deps.db, (tx) => insertDecidedComment(tx, {
+      await insertDecidedComment(deps.db, {
         id: c.commentId, siteId: c.siteId, postId: c.postId, authorId: c.authorId, parentId: c.parentId,
         body: c.body, createdAt: new Date(c.acceptedAt),
-      }, decision));
+      }, decision);
     } catch (err) {
       if ((err as { code?: string }).code === '23503') throw new UnrecoverableError(`post ${c.siteId}/${c.postId} no longer exists`);
       throw err;

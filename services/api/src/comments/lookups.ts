@@ -28,12 +28,13 @@ export function createLookups(db: Queryable, ttlMs: number): Lookups {
   // Absent rows are not cached: a post registered a moment ago must be usable at once.
   const cached = async <T extends Post | User | boolean>(key: string, load: () => Promise<T | null>): Promise<T | null> => {
     if (ttlMs === 0) return load();
-    const entry = await cache.fetch(key, {
-      context: async () => {
-        const value = await load();
-        return value === null || value === false ? undefined : { value };
-      },
-    });
+    const context = async () => {
+      const value = await load();
+      return value === null || value === false ? undefined : { value };
+    };
+    // A fetch is aborted when its key is deleted meanwhile (an invalidation arrived); the
+    // caller then reads straight from the database instead of failing.
+    const entry = await cache.fetch(key, { context }).catch(() => context());
     return entry ? (entry.value as T) : null;
   };
   return {

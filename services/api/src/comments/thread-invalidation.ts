@@ -18,10 +18,11 @@ export async function subscribeToThreadChanges(opts: {
   const { subscriber, channel, cache, lookups, logger } = opts;
   subscriber.on('message', (ch: string, message: string) => {
     if (ch !== channel) return;
-    const [siteId, postId] = message.split('\n');
+    // "<site>\n<post>" when its comments changed; "<site>\n<post>\npost" when the post itself did.
+    const [siteId, postId, what] = message.split('\n');
     if (!siteId || !postId) return;
     cache.invalidate(siteId, postId);
-    lookups.forgetPost(siteId, postId);
+    if (what === 'post') lookups.forgetPost(siteId, postId);
   });
   subscriber.on('ready', () => {
     cache.clear();

@@ -1,6 +1,5 @@
 import type { Queryable } from '../../../../shared/src/db/pool.js';
-import { listRepliesOf, listTopLevel, type ThreadRow } from '../../../../shared/src/db/comments.js';
-import { findPost } from '../../../../shared/src/db/posts.js';
+import { loadThreadSlice, type ThreadRow } from '../../../../shared/src/db/comments.js';
 import { renderBody } from '../../../../shared/src/render.js';
 import { NotFoundError } from '../../../../shared/src/errors.js';
 
@@ -46,13 +45,10 @@ export async function loadThreadPage(
   db: Queryable,
   q: { siteId: string; postId: string; sort: 'newest' | 'oldest'; limit: number; after: string | null },
 ): Promise<string> {
-  const [post, top] = await Promise.all([
-    findPost(db, q.siteId, q.postId),
-    listTopLevel(db, { ...q, limit: q.limit + 1 }),
-  ]);
-  if (!post) throw new NotFoundError('post');
+  // One row more than the page tells whether there is a next page; its replies are dropped below.
+  const { total, top, replies } = await loadThreadSlice(db, { ...q, limit: q.limit + 1, repliesPerRoot: REPLIES_PER_THREAD });
+  if (total === null) throw new NotFoundError('post');
   const pageRows = top.slice(0, q.limit);
-  const replies = await listRepliesOf(db, q.siteId, pageRows.map((r) => r.id), REPLIES_PER_THREAD);
 
   const nodes = new Map<string, ThreadComment>();
   const roots = pageRows.map((r) => {
@@ -72,7 +68,7 @@ export async function loadThreadPage(
   const page: ThreadPage = {
     comments: roots,
     nextCursor: top.length > q.limit && last ? encodeCursor(last.id) : null,
-    total: post.commentCount,
+    total,
   };
   return JSON.stringify(page);
 }

@@ -29,7 +29,7 @@ export function postRoutes(deps: ApiDeps, bearer: import('express').RequestHandl
     const { post, created } = await upsertPost(deps.db, { siteId, id: postId, ...body });
     deps.lookups.forgetPost(siteId, postId);
     // Other API processes drop their cached copy of this post too.
-    await deps.redis.publish(threadChannel(deps.config.QUEUE_PREFIX), `${siteId}\n${postId}`).catch(() => undefined);
+    await deps.redis.publish(threadChannel(deps.config.QUEUE_PREFIX), `${siteId}\n${postId}\npost`).catch(() => undefined);
     res.status(created ? 201 : 200).json({ post: publicPost(post) });
   });
 
