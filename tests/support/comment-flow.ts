@@ -44,23 +44,14 @@ export interface PostCommentInput {
   token: string;
   body: string;
   parentId?: string;
-  /**
-   * Retry a 503 `unavailable` (which the API documents as "retry shortly") the way a client
-   * would, up to a few times. Off by default: most tests want to see every 503.
-   */
-  retryUnavailable?: boolean;
 }
 
 /** POST a comment; asserts the 202 and returns the accepted id. */
 export async function postComment(app: Target, o: PostCommentInput): Promise<string> {
-  const send = () => request(app)
+  const res = await request(app)
     .post(`/api/v1/sites/${o.siteId}/posts/${o.postId}/comments`)
     .set('Authorization', `Bearer ${o.token}`)
     .send(o.parentId ? { body: o.body, parentId: o.parentId } : { body: o.body });
-  let res = await send();
-  for (let retry = 0; o.retryUnavailable && res.status === 503 && res.body?.error?.code === 'unavailable' && retry < 5; retry++) {
-    res = await send();
-  }
   assert.equal(res.status, 202, `POST comment answered ${res.status}: ${JSON.stringify(res.body)}`);
   assert.equal(res.body.status, 'queued');
   assert.equal(typeof res.body.id, 'string');

@@ -30,6 +30,12 @@ describe('lexicon scorer', () => {
     const a = await tox('The court heard the rape case; sex education funding was cut.');
     assert.equal(a.TOXICITY, 0);
   });
+  it('when the text has numbers or ids, then digits are not read as leetspeak', async () => {
+    for (const t of ['Route 455 is closed', 'the score was 455 to 12', 'at 10:55 on 5/5/55', 'ref 01a212cc-20c3-7484-ab84-d531b0dfefdd']) {
+      assert.equal((await tox(t)).TOXICITY, 0, t);
+    }
+    assert.ok(((await tox('you a55hole')).TOXICITY ?? 0) >= 0.5, 'leetspeak inside a word is still found');
+  });
   it('when scoring, then provider and model are reported', async () => {
     const r = await scorer.score('hello', { siteId: 's' });
     assert.equal(r.provider, 'embedded');

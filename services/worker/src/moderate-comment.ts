@@ -46,14 +46,23 @@ export function createCommentProcessor(deps: WorkerDeps) {
     });
     endTimer();
 
+    let inserted: boolean;
     try {
-      await insertDecidedComment(deps.db, {
+      ({ inserted } = await insertDecidedComment(deps.db, {
         id: c.commentId, siteId: c.siteId, postId: c.postId, authorId: c.authorId, parentId: c.parentId,
         body: c.body, createdAt: new Date(c.acceptedAt),
-      }, decision);
+      }, decision));
     } catch (err) {
       if ((err as { code?: string }).code === '23503') throw new UnrecoverableError(`post ${c.siteId}/${c.postId} no longer exists`);
       throw err;
+    }
+    if (!inserted) {
+      // Another run of this job stored it first (a stalled job recovered while the first run
+      // was still going): the stored decision stands.
+      const stored = (await loadModerationInputs(deps.db, c)).existingStatus ?? decision.status;
+      if (stored === 'approved') await announce(c);
+      deps.metrics.jobs.inc({ outcome: 'duplicate' });
+      return { status: stored, duplicate: true };
     }
     if (decision.status === 'approved') await announce(c);
 
