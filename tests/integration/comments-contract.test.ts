@@ -191,6 +191,29 @@ describe('comment status', () => {
   });
 });
 
+describe('moderators', () => {
+  it('when a moderator of the site asks for a reader\'s comment, then they see it; a moderator of another site does not', async () => {
+    const { hashPassword } = await import('../../shared/src/passwords.js');
+    const { insertPasswordUser } = await import('../../shared/src/db/users.js');
+    const other = await buildSite(env.db);
+    const login = async (siteId: string) => {
+      const email = `mod-${siteId}@example.com`;
+      await insertPasswordUser(env.db, { id: newId(), siteId, email, passwordHash: await hashPassword('moderator password'), displayName: 'Mod', role: 'moderator' });
+      const res = await request(api.app).post('/api/v1/auth/login').send({ siteId, email, password: 'moderator password' });
+      assert.equal(res.body.user.role, 'moderator');
+      return res.body.accessToken as string;
+    };
+    const mine = await login(site.siteId);
+    const theirs = await login(other.siteId);
+    const res = await post({ body: 'for the moderators' });
+    const seen = await request(api.app).get(`/api/v1/comments/${res.body.id}`).set('Authorization', `Bearer ${mine}`);
+    assert.equal(seen.status, 200);
+    assert.equal(seen.body.comment.status, 'queued');
+    const hidden = await request(api.app).get(`/api/v1/comments/${res.body.id}`).set('Authorization', `Bearer ${theirs}`);
+    assertError(hidden, 404, 'comment_not_found');
+  });
+});
+
 describe('errors', () => {
   it('when a route does not exist, then a JSON 404', async () => {
     assertError(await request(api.app).get('/api/v1/nothing-here'), 404, 'not_found');
