@@ -3,38 +3,15 @@ import request from 'supertest';
 import type { Express } from 'express';
 import type { Server } from 'node:http';
 import { waitFor } from './wait-for.js';
+import type { ThreadComment, ThreadPage } from '../../services/api/src/comments/thread.js';
+import type { CommentStatusView } from '../../services/api/src/comments/comment-status.js';
 
 /** Small typed wrappers over the comment endpoints, for tests that drive the real API. */
 
-export interface ThreadCommentView {
-  id: string;
-  author: { id: string; name: string };
-  body: string;
-  bodyHtml: string;
-  createdAt: string;
-  replyTo?: { id: string; name: string };
-  replies: ThreadCommentView[];
-  replyCount: number;
-}
-
-export interface ThreadView {
-  comments: ThreadCommentView[];
-  nextCursor: string | null;
-  total: number;
-}
-
-export interface StatusView {
-  id: string;
-  siteId: string;
-  postId: string;
-  parentId: string | null;
-  status: 'queued' | 'approved' | 'pending' | 'rejected';
-  body: string;
-  bodyHtml: string;
-  createdAt: string;
-  decidedAt: string | null;
-  reasons: { code: string; message: string }[];
-}
+// The wire shapes, as the API declares them.
+export type ThreadCommentView = ThreadComment;
+export type ThreadView = ThreadPage;
+export type StatusView = CommentStatusView;
 
 type Target = Express | Server | string;
 

@@ -4,15 +4,8 @@ import type { CommentStatus, Decision, Reason, StoredComment } from '../domain.j
 /** Replies nest under their parent up to this depth; deeper replies attach to their depth-3 ancestor. */
 export const MAX_THREAD_DEPTH = 3;
 
-export interface NewComment {
-  id: string;
-  siteId: string;
-  postId: string;
-  authorId: string;
-  parentId: string | null;
-  body: string;
-  createdAt: Date;
-}
+/** A comment as the API accepted it, before its decision. */
+export type NewComment = Pick<StoredComment, 'id' | 'siteId' | 'postId' | 'authorId' | 'parentId' | 'body' | 'createdAt'>;
 
 /**
  * Writes a decided comment and its counters in one statement (atomic without a transaction,
