@@ -12,7 +12,7 @@ import { apiKeyMatches, parseApiKey } from '../../../../shared/src/secrets.js';
 import { newId } from '../../../../shared/src/ids.js';
 import type { Principal, User as DomainUser } from '../../../../shared/src/domain.js';
 import { verifySsoToken } from './sso.js';
-import { verifyAccessToken, type TokenKeys } from './tokens.js';
+import { cachedVerifier, type TokenKeys } from './tokens.js';
 import { verifyPassword } from '../../../../shared/src/passwords.js';
 import { ensureNotBlocked, penalize } from '../http/rate-limit.js';
 
@@ -37,6 +37,7 @@ const loginKey = (siteId: string, email: string) => `${siteId}:${email.toLowerCa
  */
 export function createPassport(deps: StrategyDeps): passport.PassportStatic {
   const p = new passport.Passport() as passport.PassportStatic;
+  const verifyAccessToken = cachedVerifier(deps.tokens);
 
   p.use('sso', new CustomStrategy((req, done) => {
     const { siteId, token } = req.body as { siteId: string; token: string };
@@ -78,7 +79,7 @@ export function createPassport(deps: StrategyDeps): passport.PassportStatic {
         touchApiKey(deps.db, key.id).catch((err) => deps.logger.warn({ err }, 'could not record API key use'));
         return done(null, { kind: 'apiKey', keyId: key.id, siteId: key.siteId, scopes: key.scopes } satisfies Principal);
       }
-      const principal = await verifyAccessToken(deps.tokens, token);
+      const principal = await verifyAccessToken(token);
       return principal ? done(null, principal) : done(null, false, 'invalid or expired access token');
     })().catch(done);
   }));

@@ -1,4 +1,5 @@
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT, decodeJwt, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { Principal, Role } from '../../../../shared/src/domain.js';
 
 const ISSUER = 'comments-api';
@@ -34,4 +35,24 @@ export async function verifyAccessToken(keys: TokenKeys, token: string): Promise
   } catch {
     return null;
   }
+}
+
+/**
+ * verifyAccessToken behind a small cache of tokens already verified (a reader sends the same
+ * token with every request): a hit costs a map look-up instead of an HMAC through WebCrypto.
+ * Entries never outlive the token's own expiry.
+ */
+export function cachedVerifier(keys: TokenKeys, max = 20_000): (token: string) => Promise<Principal | null> {
+  const cache = new LRUCache<string, { principal: Principal; exp: number }>({ max });
+  return async (token) => {
+    const now = Date.now();
+    const hit = cache.get(token);
+    if (hit && hit.exp > now) return hit.principal;
+    const principal = await verifyAccessToken(keys, token);
+    if (principal) {
+      const exp = decodeJwt(token).exp;
+      if (typeof exp === 'number') cache.set(token, { principal, exp: exp * 1000 });
+    }
+    return principal;
+  };
 }
