@@ -36,6 +36,13 @@ const server = app.listen(config.PORT, config.HOST, () => {
 });
 server.keepAliveTimeout = 65_000;
 
+// Requests still being handled; shutdown waits for them before closing the pools.
+let inFlight = 0;
+server.on('request', (_req, res) => {
+  inFlight++;
+  res.once('close', () => { inFlight--; });
+});
+
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
@@ -51,6 +58,7 @@ async function shutdown(signal: string): Promise<void> {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
+  while (inFlight > 0) await new Promise((r) => setTimeout(r, 20));
   await queue.close();
   await Promise.allSettled([db.end(), redis.quit(), queueRedis.quit(), subscriber.quit()]);
   logger.info('api stopped');

@@ -13,8 +13,10 @@ export type NewComment = Pick<StoredComment, 'id' | 'siteId' | 'postId' | 'autho
  * inserted=false. A reply whose parent is not stored is an error.
  */
 export async function insertDecidedComment(db: Queryable, c: NewComment, d: Decision): Promise<{ inserted: boolean }> {
-  const res = await db.query<{ inserted: number; parent_found: boolean }>(
-    `WITH parent AS (
+  // Named: prepared once per connection, planned once; this runs for every comment.
+  const res = await db.query<{ inserted: number; parent_found: boolean }>({
+    name: 'insert-decided-comment',
+    text: `WITH parent AS (
        SELECT depth, root_id, thread_parent_id FROM comments WHERE id = $5 AND site_id = $2 AND post_id = $3
      ), placed AS (
        SELECT COALESCE(p.root_id, $1::uuid) AS root_id,
@@ -36,9 +38,9 @@ export async function insertDecidedComment(db: Queryable, c: NewComment, d: Deci
         WHERE id = (SELECT thread_parent_id FROM ins) AND $7 = 'approved'
      )
      SELECT (SELECT count(*) FROM ins)::int AS inserted, ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM parent)) AS parent_found`,
-    [c.id, c.siteId, c.postId, c.authorId, c.parentId, c.body, d.status, JSON.stringify(d.reasons), JSON.stringify(d.scores),
-     c.createdAt, MAX_THREAD_DEPTH],
-  );
+    values: [c.id, c.siteId, c.postId, c.authorId, c.parentId, c.body, d.status, JSON.stringify(d.reasons), JSON.stringify(d.scores),
+      c.createdAt, MAX_THREAD_DEPTH],
+  });
   const row = res.rows[0]!;
   if (!row.parent_found) throw new Error(`parent ${c.parentId} of comment ${c.id} is not stored`);
   return { inserted: row.inserted === 1 };
@@ -154,14 +156,15 @@ export async function loadModerationInputs(db: Queryable, q: { commentId: string
     existing_status: CommentStatus | null; settings: import('../domain.js').SiteSettings | null;
     u_id: string | null; display_name: string; email: string | null; role: import('../domain.js').Role;
     status: import('../domain.js').UserStatus; suspended_until: Date | null; created_at: Date;
-  }>(
-    `SELECT (SELECT status FROM comments WHERE id = $1) AS existing_status,
+  }>({
+    name: 'load-moderation-inputs',
+    text: `SELECT (SELECT status FROM comments WHERE id = $1) AS existing_status,
             s.settings, u.id AS u_id, u.display_name, u.email, u.role, u.status, u.suspended_until, u.created_at
        FROM (SELECT 1) one
        LEFT JOIN sites s ON s.id = $2
        LEFT JOIN users u ON u.site_id = $2 AND u.id = $3`,
-    [q.commentId, q.siteId, q.authorId],
-  );
+    values: [q.commentId, q.siteId, q.authorId],
+  });
   const r = res.rows[0]!;
   return {
     existingStatus: r.existing_status,

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { SignJWT, decodeJwt, jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { Principal, Role } from '../../../../shared/src/domain.js';
@@ -7,11 +8,12 @@ const AUDIENCE = 'comments';
 const ROLES = new Set<Role>(['commenter', 'moderator', 'admin']);
 
 export interface TokenKeys {
-  key: Uint8Array;
+  /** A KeyObject, so jose imports it into WebCrypto once rather than on every call. */
+  key: KeyObject;
   ttlSeconds: number;
 }
 
-export const tokenKeys = (secret: string, ttlSeconds: number): TokenKeys => ({ key: new TextEncoder().encode(secret), ttlSeconds });
+export const tokenKeys = (secret: string, ttlSeconds: number): TokenKeys => ({ key: createSecretKey(Buffer.from(secret)), ttlSeconds });
 
 /** A short-lived bearer token for one user on one site. */
 export async function issueAccessToken(keys: TokenKeys, u: { id: string; siteId: string; role: Role }): Promise<string> {

@@ -1,0 +1,679 @@
+/**
+ * `npm run bench [-- options]`: load-tests the API and the worker as separate processes against a
+ * private database and Redis prefix, and prints one markdown table (also bench-results/latest.md).
+ *
+ * Loads (all by default; `--only a,b` for a subset):
+ *   a   GET the first page of a post with 1,000 approved comments (served from the thread cache), 50 connections
+ *   a2  the same GET with the thread cache off (THREAD_CACHE_TTL_MS=0): the Postgres path, to compare data sizes
+ *   b   authenticated POST of comments (1,000 distinct readers, 20 posts), 50 connections; worker running
+ *   c   pipeline throughput: POST as fast as 50 connections go (or --c-rate) for 30 s; comments persisted per
+ *       second in Postgres over the window, backlog at the end, and the worker's drain rate once POSTs stop
+ *   c2  worker capacity alone: 20,000 jobs added straight to the paused queue (as the API adds them), then
+ *       the time the worker(s) take to store them all
+ *   d   end-to-end latency at a steady 200 comments/s: autocannon -R 190 over 20 posts plus a probe that
+ *       POSTs 10/s to its own post and polls GET until the comment is in the first page (POST → visible);
+ *       also accepted → decided (comments.decided_at − created_at) for every comment of the window
+ *
+ * Several API processes (--api N) listen on consecutive free ports; autocannon is given one url per
+ * process and spreads its connections over them round-robin, so one result covers them all.
+ */
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createPool, type Pool } from '../../shared/src/db/pool.js';
+import { createRedis } from '../../shared/src/redis.js';
+import { commentJobId, commentJobOptions, createCommentsQueue, type CommentJob } from '../../shared/src/queues.js';
+import { newId } from '../../shared/src/ids.js';
+import { freePort, killAllNow, liveChildren, sleep, startChild, startSampler, stopChildren, waitHealthy, type Child, type ResourceReport } from './procs.js';
+import { describeCannon, percentile, runCannon, runProbe, stopCannon, type CannonSpec } from './loads.js';
+import { createSite, dropDatabase, recreateDatabase, registerPosts, seedBulk, seedHotPost, settle, signInReaders, type BenchSite, type Reader } from './seed.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ALL_LOADS = ['a', 'a2', 'b', 'c', 'c2', 'd'] as const;
+type LoadKey = (typeof ALL_LOADS)[number];
+
+const HELP = `usage: npm run bench -- [options]
+  --api N          API processes (default 1), each on its own port
+  --workers M      worker processes (default 1)
+  --only LIST      comma-separated subset of ${ALL_LOADS.join(',')} (default: all)
+  --duration S     seconds of every load (default: a, a2, b 10 s; c 30 s; d 20 s)
+  --comments N     seed N more approved comments over N/100 posts before the loads (e.g. 10000000)
+  --readers N      distinct readers signed in through SSO for the POST loads (default 1000)
+  --posts N        posts the POST loads spread over (default 20; 1 = one hot post)
+  --c-rate R       fixed POST rate for load c (default 0: as fast as 50 connections go)
+  --d-rate R       total comment rate of load d (default 200)
+  --env K=V        extra environment for the API and worker processes (repeatable), e.g. --env WORKER_CONCURRENCY=64
+  --node-arg X     extra node option for the API and worker processes (repeatable), e.g. --node-arg=--cpu-prof
+  --keep-db        keep the comments_bench database afterwards (default: dropped)
+Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL (default redis://127.0.0.1:6379).`;
+
+const { values: flags } = parseArgs({
+  options: {
+    api: { type: 'string', default: '1' },
+    workers: { type: 'string', default: '1' },
+    only: { type: 'string' },
+    duration: { type: 'string' },
+    comments: { type: 'string', default: '0' },
+    readers: { type: 'string', default: '1000' },
+    posts: { type: 'string', default: '20' },
+    'c-rate': { type: 'string', default: '0' },
+    'd-rate': { type: 'string', default: '200' },
+    'keep-db': { type: 'boolean', default: false },
+    env: { type: 'string', multiple: true, default: [] },
+    'node-arg': { type: 'string', multiple: true, default: [] },
+    help: { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+if (flags.help) {
+  process.stdout.write(`${HELP}\n`);
+  process.exit(0);
+}
+
+function intFlag(name: string, v: string | undefined, min: number, max: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    process.stderr.write(`--${name}: expected an integer from ${min} to ${max}\n${HELP}\n`);
+    process.exit(2);
+  }
+  return n;
+}
+const API_COUNT = intFlag('api', flags.api, 1, 8);
+const WORKER_COUNT = intFlag('workers', flags.workers, 1, 8);
+const SEED_COMMENTS = intFlag('comments', flags.comments, 0, 50_000_000);
+const READERS = intFlag('readers', flags.readers, 1, 20_000);
+const WRITE_POSTS = intFlag('posts', flags.posts, 1, 1000);
+const C_RATE = intFlag('c-rate', flags['c-rate'], 0, 100_000);
+const D_RATE = intFlag('d-rate', flags['d-rate'], 20, 10_000);
+const DURATION = flags.duration === undefined ? null : intFlag('duration', flags.duration, 1, 600);
+const SELECTED = new Set<LoadKey>((flags.only ?? ALL_LOADS.join(',')).split(',').map((s) => s.trim()).filter(Boolean).map((k) => {
+  if (!(ALL_LOADS as readonly string[]).includes(k)) {
+    process.stderr.write(`--only: unknown load ${k} (expected ${ALL_LOADS.join(', ')})\n`);
+    process.exit(2);
+  }
+  return k as LoadKey;
+}));
+const dur = (def: number) => DURATION ?? def;
+const SERVICE_ENV: Record<string, string> = Object.fromEntries((flags.env ?? []).map((kv) => {
+  const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(kv);
+  if (!m) {
+    process.stderr.write(`--env: expected KEY=VALUE, got ${kv}\n`);
+    process.exit(2);
+  }
+  return [m[1]!, m[2]!];
+}));
+
+const PG_SERVER = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+for (const u of [PG_SERVER, REDIS_URL]) {
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(u).hostname)) {
+    process.stderr.write(`refusing a non-local target: ${u}\n`);
+    process.exit(2);
+  }
+}
+const DB_NAME = 'comments_bench';
+const TAG = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+const QUEUE_PREFIX = `{bench-${TAG}}`;
+/** The API processes share it (tokens one issues, another verifies); random per run. */
+const JWT_SECRET = randomBytes(32).toString('base64url');
+const SITE_ID = 'bench';
+const HOT_POST = 'hot-1000';
+const HOT_COUNT = 1000;
+const OUT_DIR = path.join(ROOT, 'bench-results');
+const LOG_DIR = path.join(OUT_DIR, 'logs');
+
+const log = (msg: string) => process.stdout.write(`${msg}\n`);
+
+// ---------------------------------------------------------------------------------------------
+// State shared with cleanup.
+
+let dbUrl = '';
+let pool: Pool | null = null;
+let redis: Redis | null = null;
+let queueRedis: Redis | null = null;
+let queue: Queue<CommentJob> | null = null;
+let apis: Child[] = [];
+let workers: Child[] = [];
+let apiEnvExtra: Record<string, string> = {};
+let interrupted = false;
+let cleaning: Promise<void> | null = null;
+
+function baseEnv(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    DATABASE_URL: dbUrl,
+    REDIS_URL,
+    QUEUE_PREFIX,
+    JWT_SECRET,
+    RATE_LIMITS: 'off',
+    LOG_LEVEL: 'warn',
+    ...SERVICE_ENV,
+  };
+}
+
+async function startApis(extra: Record<string, string>): Promise<void> {
+  if (apis.length > 0) await stopChildren(apis);
+  apiEnvExtra = extra;
+  apis = [];
+  for (let i = 0; i < API_COUNT; i++) {
+    const port = await freePort();
+    apis.push(startChild({
+      name: `api-${i}`, kind: 'api', entry: 'services/api/src/main.ts', cwd: ROOT, logDir: LOG_DIR, port,
+      env: { ...baseEnv(), PORT: String(port), ...extra }, nodeArgs: flags['node-arg'],
+    }));
+  }
+  await Promise.all(apis.map((a) => waitHealthy(a, `http://127.0.0.1:${a.port}/readyz`)));
+}
+
+async function startWorkers(): Promise<void> {
+  for (let i = 0; i < WORKER_COUNT; i++) {
+    const port = await freePort();
+    workers.push(startChild({
+      name: `worker-${i}`, kind: 'worker', entry: 'services/worker/src/main.ts', cwd: ROOT, logDir: LOG_DIR, port,
+      env: { ...baseEnv(), WORKER_METRICS_PORT: String(port) }, nodeArgs: flags['node-arg'],
+    }));
+  }
+  await Promise.all(workers.map((w) => waitHealthy(w, `http://127.0.0.1:${w.port}/healthz`)));
+}
+
+const bases = () => apis.map((a) => `http://127.0.0.1:${a.port}`);
+
+/** Fails the run if a child died (its log tail is shown). */
+function assertChildrenAlive(): void {
+  for (const c of [...apis, ...workers]) {
+    if (c.proc.exitCode !== null || c.proc.signalCode !== null) {
+      throw new Error(`${c.name} exited (${c.proc.exitCode ?? c.proc.signalCode}); see ${c.logFile}`);
+    }
+  }
+}
+
+async function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    stopCannon();
+    await stopChildren(liveChildren()).catch(() => killAllNow());
+    if (queue) {
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close().catch(() => undefined);
+    }
+    if (redis) {
+      // Our own keys under the prefix (rate limits are off; idempotency keys, if any).
+      let cursor = '0';
+      for (let i = 0; i < 10_000; i++) {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${QUEUE_PREFIX}*`, 'COUNT', 1000).catch(() => ['0', [] as string[]] as const);
+        if (keys.length > 0) await redis.del(...keys).catch(() => undefined);
+        cursor = next;
+        if (cursor === '0') break;
+      }
+    }
+    await Promise.allSettled([redis?.quit(), queueRedis?.quit(), pool?.end()]);
+    if (dbUrl && !flags['keep-db']) await dropDatabase(PG_SERVER, DB_NAME).catch((err) => log(`could not drop ${DB_NAME}: ${(err as Error).message}`));
+  })();
+  return cleaning;
+}
+
+process.on('exit', () => killAllNow());
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (interrupted) {
+      killAllNow();
+      process.exit(130);
+    }
+    interrupted = true;
+    log(`\n${sig}: stopping the load and the services…`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+function checkInterrupted(): void {
+  if (interrupted) throw new Error('interrupted');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results.
+
+interface Row {
+  key: string;
+  load: string;
+  reqPerSec: string;
+  p50: string;
+  p99: string;
+  errors: string;
+  result: string;
+  res: ResourceReport | null;
+  target: string;
+  verdict: string;
+}
+const rows: Row[] = [];
+const commands: string[] = [];
+const notes: string[] = [];
+
+const f0 = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
+const ms = (n: number) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(1) : Math.round(n).toString()) : '–');
+
+function errorsOf(r: { errors: number; timeouts: number; non2xx: number; statusCodeStats?: Record<string, { count?: number }> }): string {
+  const codes = Object.entries(r.statusCodeStats ?? {}).filter(([c]) => !c.startsWith('2')).map(([c, v]) => `${c}×${v.count ?? 0}`);
+  return `${r.errors} err${r.timeouts ? ` (${r.timeouts} timeouts)` : ''} / ${r.non2xx} non-2xx${codes.length ? ` (${codes.join(', ')})` : ''}`;
+}
+
+const cpuText = (r: ResourceReport) =>
+  `api ${r.cpu.api.toFixed(2)} · worker ${r.cpu.worker.toFixed(2)} · pg ${r.cpu.postgres.toFixed(2)} · redis ${r.cpu.redis.toFixed(2)} · bench ${r.cpu.bench.toFixed(2)} · other ${r.cpu.other.toFixed(2)} (of ${os.cpus().length})`;
+const rssText = (mb: number, total: number, count: number) => (count > 1 ? `${mb} (Σ ${total})` : `${mb}`);
+
+function tableMarkdown(): string {
+  const head = ['Load', 'req/s', 'p50 ms', 'p99 ms', 'errors / non-2xx', 'result', `API RSS peak MB${API_COUNT > 1 ? ' (per proc, Σ)' : ''}`, `worker RSS peak MB${WORKER_COUNT > 1 ? ' (per proc, Σ)' : ''}`, 'CPU cores used', 'target', ''];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const r of rows) {
+    lines.push(`| ${[
+      `**${r.key}** ${r.load}`, r.reqPerSec, r.p50, r.p99, r.errors, r.result,
+      r.res ? rssText(r.res.apiRssMb, r.res.apiRssTotalMb, API_COUNT) : '',
+      r.res ? rssText(r.res.workerRssMb, r.res.workerRssTotalMb, WORKER_COUNT) : '',
+      r.res ? cpuText(r.res) : '', r.target, r.verdict,
+    ].join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loads.
+
+const postsOf = (prefix: string) => Array.from({ length: WRITE_POSTS }, (_, i) => `${prefix}-${i}`);
+const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
+// No digits: the lexicon scorer reads digits as leetspeak ("455" → "ass") and would hold some comments.
+const SENTENCES = [
+  'The figures in the third paragraph do not add up, could the newsroom check them?',
+  'Thanks for following this story for so long, the timeline at the end is really useful.',
+  'I went to the council meeting and the mood in the room was very different from what is described here.',
+  'Does anyone know whether the new bus route will also stop near the hospital?',
+  'Good reporting. It would help to link the full budget document so readers can look for themselves.',
+  'My street had the same flooding last winter and nobody from the district ever came to look at it.',
+  'Interesting interview, although I would have liked a question about how this will be paid for.',
+  'This is the third article this month on the topic and it is still not clear who made the decision.',
+];
+const sentence = () => pick(SENTENCES);
+const commentBody = () => JSON.stringify({ body: sentence() });
+
+function postSpec(title: string, readers: Reader[], posts: string[], connections: number, duration: number, overallRate?: number): CannonSpec {
+  const samplePost = posts[0]!;
+  return {
+    title,
+    bases: bases(),
+    method: 'POST',
+    path: `/api/v1/sites/${SITE_ID}/posts/${samplePost}/comments`,
+    headers: { 'content-type': 'application/json', authorization: 'Bearer <reader access token>' },
+    body: commentBody(),
+    connections,
+    duration,
+    ...(overallRate ? { overallRate } : {}),
+    vary: () => ({
+      path: `/api/v1/sites/${SITE_ID}/posts/${pick(posts)}/comments`,
+      headers: { authorization: `Bearer ${pick(readers).token}` },
+      body: commentBody(),
+    }),
+    varyNote: `random reader of ${readers.length} (own SSO access token), random post of ${posts.length} (${posts[0]}…${posts[posts.length - 1]}), body one of ${SENTENCES.length} sentences`,
+  };
+}
+
+async function warmup(spec: CannonSpec, seconds: number): Promise<void> {
+  if (seconds <= 0) return;
+  await runCannon({ ...spec, title: `${spec.title} (warm-up)`, duration: seconds, connections: Math.min(spec.connections, 10) });
+}
+
+async function loadGet(key: 'a' | 'a2'): Promise<void> {
+  const cacheOff = key === 'a2';
+  const want: Record<string, string> = cacheOff ? { THREAD_CACHE_TTL_MS: '0' } : {};
+  if (JSON.stringify(want) !== JSON.stringify(apiEnvExtra)) {
+    log(`  restarting ${API_COUNT} API process(es) with ${cacheOff ? 'THREAD_CACHE_TTL_MS=0' : 'the default thread cache'}`);
+    await startApis(want);
+  }
+  const spec: CannonSpec = {
+    title: key, bases: bases(), method: 'GET', path: `/api/v1/sites/${SITE_ID}/posts/${HOT_POST}/comments`,
+    connections: 50, duration: dur(10),
+  };
+  commands.push(`**${key}**: ${describeCannon(spec)}${cacheOff ? '\n    # API processes started with THREAD_CACHE_TTL_MS=0' : ''}`);
+  await warmup(spec, 2);
+  checkInterrupted();
+  const sampler = startSampler();
+  const r = await runCannon(spec);
+  const res = sampler.stop();
+  assertChildrenAlive();
+  const rps = r['2xx'] / r.duration;
+  rows.push({
+    key, load: cacheOff ? `GET page 1 of a ${HOT_COUNT}-comment post, thread cache **off** (Postgres path), 50 conn` : `GET page 1 of a ${HOT_COUNT}-comment post (thread cache), 50 conn`,
+    reqPerSec: f0(rps), p50: ms(r.latency.p50), p99: ms(r.latency.p99), errors: errorsOf(r),
+    result: `${f0(r.requests.total)} requests in ${f1(r.duration)} s; ${f1(r.throughput.average / 1e6)} MB/s`,
+    res, target: cacheOff ? '(diagnostic)' : '≥ 5,000 req/s, p99 ≤ 25 ms',
+    verdict: cacheOff ? '' : rps >= 5000 && r.latency.p99 <= 25 && r.non2xx === 0 ? '✅' : '❌',
+  });
+}
+
+async function queueBacklog(): Promise<{ waiting: number; active: number; delayed: number; failed: number }> {
+  const c = await queue!.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
+  return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 };
+}
+const backlogTotal = (b: { waiting: number; active: number; delayed: number }) => b.waiting + b.active + b.delayed;
+
+/** Discards waiting jobs and waits (bounded) for active ones, so the next load starts with an empty queue. */
+async function emptyQueue(): Promise<number> {
+  const before = backlogTotal(await queueBacklog());
+  await queue!.drain(true);
+  for (let i = 0; i < 300; i++) {
+    const b = await queueBacklog();
+    if (backlogTotal(b) === 0) break;
+    await sleep(100);
+  }
+  return before;
+}
+
+/**
+ * Comments stored on these posts: approved ones from posts.comment_count (kept by the worker in the
+ * insert's transaction, so O(posts) to read) plus held or rejected ones (few, through comments_site_status).
+ */
+async function persistedOn(posts: string[]): Promise<number> {
+  const r = await pool!.query<{ n: string }>(
+    `SELECT (SELECT COALESCE(sum(comment_count), 0) FROM posts WHERE site_id = $1 AND id = ANY($2))
+          + (SELECT count(*) FROM comments WHERE site_id = $1 AND status IN ('pending', 'rejected') AND post_id = ANY($2)) AS n`,
+    [SITE_ID, posts],
+  );
+  return Number(r.rows[0]!.n);
+}
+
+async function loadB(readers: Reader[]): Promise<void> {
+  const posts = postsOf('b');
+  const spec = postSpec('b', readers, posts, 50, dur(10));
+  commands.push(`**b**: ${describeCannon(spec)}`);
+  await warmup(spec, 2);
+  await emptyQueue();
+  checkInterrupted();
+  const persisted0 = await persistedOn(posts);
+  const sampler = startSampler();
+  const r = await runCannon(spec);
+  const res = sampler.stop();
+  assertChildrenAlive();
+  const persisted = (await persistedOn(posts)) - persisted0;
+  const discarded = await emptyQueue();
+  const rps = r['2xx'] / r.duration;
+  rows.push({
+    key: 'b', load: `POST comment (202), ${readers.length} readers, ${posts.length} posts, 50 conn; worker running`,
+    reqPerSec: f0(rps), p50: ms(r.latency.p50), p99: ms(r.latency.p99), errors: errorsOf(r),
+    result: `${f0(r['2xx'])} accepted of ${f0(r.requests.total)} answered; worker stored ${f0(persisted)} meanwhile (${f0(persisted / r.duration)}/s); ${f0(discarded)} left queued, discarded`,
+    res, target: '≥ 3,000 req/s, p99 ≤ 30 ms',
+    verdict: rps >= 3000 && r.latency.p99 <= 30 && r.non2xx === 0 ? '✅' : '❌',
+  });
+}
+
+async function loadC(readers: Reader[]): Promise<void> {
+  const posts = postsOf('c');
+  const duration = dur(30);
+  const spec = postSpec('c', readers, posts, 50, duration, C_RATE || undefined);
+  commands.push(`**c**: ${describeCannon(spec)}\n    # persisted/s = Δ stored comments of the c posts (sum(posts.comment_count) + held/rejected rows) over the window`);
+  await emptyQueue();
+  checkInterrupted();
+  const p0 = await persistedOn(posts);
+  const perSecond: number[] = [];
+  let sampling = true;
+  const sampleLoop = (async () => {
+    let last = p0;
+    for (let i = 0; sampling && i < duration + 5; i++) {
+      await sleep(1000);
+      const now = await persistedOn(posts);
+      perSecond.push(now - last);
+      last = now;
+    }
+  })();
+  const sampler = startSampler();
+  const t0 = performance.now();
+  const r = await runCannon(spec);
+  const window = (performance.now() - t0) / 1000;
+  const res = sampler.stop();
+  sampling = false;
+  const p1 = await persistedOn(posts);
+  const backlog = await queueBacklog();
+  await sampleLoop;
+  assertChildrenAlive();
+
+  // Worker alone: how fast the backlog drains once POSTs stop (bounded to 15 s).
+  let drainRate = NaN;
+  let drainNote = 'no backlog to speak of';
+  if (backlogTotal(backlog) > 1000) {
+    const d0 = performance.now();
+    let dn = p1;
+    for (let i = 0; i < 150; i++) {
+      await sleep(100);
+      if (backlogTotal(await queueBacklog()) === 0 || performance.now() - d0 > 15_000) break;
+    }
+    dn = await persistedOn(posts);
+    const secs = (performance.now() - d0) / 1000;
+    drainRate = (dn - p1) / secs;
+    drainNote = `worker alone drained ${f0(drainRate)}/s over ${f1(secs)} s after POSTs stopped`;
+  }
+  const discarded = await emptyQueue();
+  const persistedRate = (p1 - p0) / window;
+  const accepted = r['2xx'];
+  const steady = perSecond.slice(2, Math.max(2, perSecond.length - 1));
+  rows.push({
+    key: 'c', load: `pipeline: POST ${C_RATE ? `at ${C_RATE}/s` : 'at max rate'} for ${duration} s, 50 conn, ${posts.length} posts`,
+    reqPerSec: f0(r['2xx'] / r.duration), p50: ms(r.latency.p50), p99: ms(r.latency.p99), errors: errorsOf(r),
+    result: `**${f0(persistedRate)} comments/s persisted** (${f0(p1 - p0)} of ${f0(accepted)} accepted; per-second min ${f0(Math.min(...steady))} / median ${f0(percentile(steady, 50))} / max ${f0(Math.max(...steady))}); `
+      + `backlog at end ${f0(backlogTotal(backlog))} (waiting ${f0(backlog.waiting)}, active ${backlog.active}, delayed ${backlog.delayed}, failed ${backlog.failed}); ${drainNote}${discarded ? `; ${f0(discarded)} then discarded` : ''}`,
+    res, target: '≥ 2,000 comments/s',
+    verdict: persistedRate >= 2000 ? '✅' : '❌',
+  });
+}
+
+/**
+ * Worker capacity without the API competing for CPU: pause the queue, add jobs exactly as the API
+ * does (same data shape, job id and options), resume, and time until all are stored (bounded).
+ */
+async function loadC2(readers: Reader[]): Promise<void> {
+  const posts = postsOf('c2');
+  const jobs = 20_000;
+  const limitS = Math.max(30, dur(30) * 2);
+  await emptyQueue();
+  checkInterrupted();
+  const p0 = await persistedOn(posts);
+  await queue!.pause();
+  for (let i = 0; i < jobs; i += 1000) {
+    await queue!.addBulk(Array.from({ length: Math.min(1000, jobs - i) }, (_, j) => {
+      const id = newId();
+      const data: CommentJob = {
+        commentId: id, siteId: SITE_ID, postId: pick(posts), authorId: pick(readers).userId, parentId: null,
+        body: sentence(),
+        acceptedAt: new Date().toISOString(),
+      };
+      return { name: 'moderate', data, opts: { ...commentJobOptions({ attempts: 30 }), jobId: commentJobId(id) } };
+    }));
+  }
+  commands.push(`**c2**: queue.pause(); queue.addBulk(${jobs.toLocaleString('en-US')} × {name: 'moderate', data: CommentJob over ${posts.length} posts, opts: commentJobOptions + jobId}); queue.resume(); poll stored comments every 100 ms until all ${jobs.toLocaleString('en-US')} are stored (at most ${limitS} s)`);
+  const sampler = startSampler();
+  const t0 = performance.now();
+  await queue!.resume();
+  let stored = 0;
+  for (let i = 0; i < limitS * 10; i++) {
+    await sleep(100);
+    stored = (await persistedOn(posts)) - p0;
+    if (stored >= jobs || interrupted) break;
+    if (i % 10 === 9 && backlogTotal(await queueBacklog()) === 0) break;
+  }
+  const secs = (performance.now() - t0) / 1000;
+  const res = sampler.stop();
+  assertChildrenAlive();
+  const left = await emptyQueue();
+  const rate = stored / secs;
+  rows.push({
+    key: 'c2', load: `worker capacity alone: ${jobs.toLocaleString('en-US')} jobs added to the paused queue, then resumed`,
+    reqPerSec: '', p50: '', p99: '', errors: left ? `${f0(left)} not done in ${limitS} s` : '',
+    result: `**${f0(rate)} comments/s stored** (${f0(stored)} in ${f1(secs)} s, ${WORKER_COUNT} worker process(es) × WORKER_CONCURRENCY ${SERVICE_ENV.WORKER_CONCURRENCY ?? 32})`,
+    res, target: '(diagnostic; c is the target)', verdict: '',
+  });
+}
+
+async function loadD(readers: Reader[]): Promise<void> {
+  const posts = postsOf('d');
+  const duration = dur(20);
+  const probeEveryMs = 100;
+  const probeRate = 1000 / probeEveryMs;
+  const spec = postSpec('d', readers, posts, 20, duration, D_RATE - probeRate);
+  commands.push(`**d**: ${describeCannon(spec)}\n    # plus the probe: every ${probeEveryMs} ms POST to d-probe, then GET ?sort=newest&limit=20 every 10 ms (other API process when --api > 1) until the id shows; timeout 5 s`);
+  await emptyQueue();
+  checkInterrupted();
+  const since = new Date(Date.now() - 1);
+  const sampler = startSampler();
+  const [r, probe] = await Promise.all([
+    runCannon(spec),
+    runProbe({ bases: bases(), siteId: SITE_ID, postId: 'd-probe', tokens: readers.slice(0, 50).map((x) => x.token), durationMs: duration * 1000, intervalMs: probeEveryMs, pollMs: 10, timeoutMs: 5000 }),
+  ]);
+  const res = sampler.stop();
+  assertChildrenAlive();
+  // Let the last comments of the window be decided (bounded), then read every row of the window.
+  for (let i = 0; i < 100 && backlogTotal(await queueBacklog()) > 0; i++) await sleep(100);
+  const db = await pool!.query<{ n: string; p50: number; p99: number; max: number }>(
+    `SELECT count(*) AS n,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at) * 1000) AS p50,
+            percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at) * 1000) AS p99,
+            max(extract(epoch FROM decided_at - created_at) * 1000) AS max
+       FROM comments WHERE site_id = $1 AND post_id = ANY($2) AND created_at >= $3`,
+    [SITE_ID, [...posts, 'd-probe'], since],
+  );
+  const d = db.rows[0]!;
+  const accepted = r['2xx'] + probe.accept.length;
+  const stored = Number(d.n);
+  const vis50 = percentile(probe.visible, 50);
+  const vis99 = percentile(probe.visible, 99);
+  rows.push({
+    key: 'd', load: `end-to-end at ${D_RATE} comments/s for ${duration} s: POST → visible in GET (probe, ${probeRate}/s of the ${D_RATE}/s)`,
+    reqPerSec: f0((r['2xx'] + probe.accept.length) / r.duration), p50: ms(vis50), p99: ms(vis99),
+    errors: `${errorsOf(r)}; probe ${probe.errors} err, ${probe.timeouts} not visible in 5 s`,
+    result: `${probe.visible.length} probes; POST→202 p50 ${ms(percentile(probe.accept, 50))} / p99 ${ms(percentile(probe.accept, 99))} ms (autocannon POSTs: p50 ${ms(r.latency.p50)} / p99 ${ms(r.latency.p99)} ms)`,
+    res, target: 'p99 ≤ 250 ms',
+    verdict: Number.isFinite(vis99) && vis99 <= 250 && probe.timeouts === 0 ? '✅' : '❌',
+  });
+  rows.push({
+    key: 'd′', load: `same window, every comment: accepted → decided (DB: decided_at − created_at)`,
+    reqPerSec: '', p50: ms(Number(d.p50)), p99: ms(Number(d.p99)), errors: '',
+    result: `${f0(stored)} comments stored (${f0(accepted)} 202s received; ${f0(r.requests.sent + probe.accept.length + probe.errors)} POSTs sent, the last in flight when autocannon stopped); max ${ms(Number(d.max))} ms`,
+    res: null, target: '(diagnostic)', verdict: '',
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  // The code the services run is the code at start-up.
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'services', 'shared', 'infra', 'package.json'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    if (dirty) commit += ' + uncommitted changes in services/shared';
+  } catch { /* not a git checkout */ }
+
+  rmSync(LOG_DIR, { recursive: true, force: true });
+  mkdirSync(LOG_DIR, { recursive: true });
+
+  const pgServer = new pg.Client({ connectionString: PG_SERVER });
+  await pgServer.connect();
+  const maxConn = Number((await pgServer.query<{ max_connections: string }>('SHOW max_connections')).rows[0]!.max_connections);
+  const pgVersion = (await pgServer.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]!.v;
+  await pgServer.end();
+  const needed = (API_COUNT + WORKER_COUNT) * 10 + 10;
+  if (needed > maxConn - 5) throw new Error(`--api ${API_COUNT} --workers ${WORKER_COUNT} need ~${needed} Postgres connections; max_connections is ${maxConn}`);
+
+  log(`bench ${TAG}: database ${DB_NAME}, queue prefix ${QUEUE_PREFIX}, ${API_COUNT} API + ${WORKER_COUNT} worker process(es), loads ${[...SELECTED].join(',')}`);
+  dbUrl = await recreateDatabase(PG_SERVER, DB_NAME);
+  pool = createPool({ url: dbUrl, max: 4, onError: () => undefined });
+  redis = createRedis(REDIS_URL, () => undefined);
+  queueRedis = createRedis(REDIS_URL, () => undefined, { forQueue: true });
+  queue = createCommentsQueue(queueRedis, QUEUE_PREFIX);
+  queue.on('error', () => undefined);
+  const site: BenchSite = await createSite(pool, SITE_ID);
+
+  log('starting services…');
+  await startWorkers();
+  await startApis(SELECTED.has('a2') ? { THREAD_CACHE_TTL_MS: '0' } : {});
+  const base = bases()[0]!;
+
+  const writePosts = [...postsOf('b'), ...postsOf('c'), ...postsOf('c2'), ...postsOf('d'), 'd-probe'];
+  await registerPosts(base, site, [HOT_POST, ...writePosts]);
+  const needReaders = SELECTED.has('b') || SELECTED.has('c') || SELECTED.has('c2') || SELECTED.has('d');
+  const t0 = performance.now();
+  const readers = await signInReaders(base, site, needReaders ? READERS : 50);
+  log(`  ${readers.length} readers signed in through POST /auth/sso in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  await seedHotPost(pool, SITE_ID, HOT_POST, readers.map((r) => r.userId), HOT_COUNT);
+  let seedNote = `${HOT_COUNT} approved comments on ${HOT_POST}`;
+  if (SEED_COMMENTS > 0) {
+    log(`seeding ${SEED_COMMENTS.toLocaleString('en-US')} comments…`);
+    const s = await seedBulk(dbUrl, SITE_ID, SEED_COMMENTS, { perPost: 100, log });
+    seedNote += ` + ${SEED_COMMENTS.toLocaleString('en-US')} over ${s.posts.toLocaleString('en-US')} posts (seeded in ${s.seconds.toFixed(0)} s)`;
+  }
+  await settle(dbUrl, log);
+  const stored = await pool.query<{ n: string; size: string }>(`SELECT count(*) AS n, pg_size_pretty(pg_total_relation_size('comments')) AS size FROM comments`);
+  seedNote += `; comments table: ${Number(stored.rows[0]!.n).toLocaleString('en-US')} rows, ${stored.rows[0]!.size} with indexes`;
+  log(`  ${seedNote}`);
+
+  const order: LoadKey[] = ['a2', 'a', 'b', 'c', 'c2', 'd'];
+  for (const key of order) {
+    if (!SELECTED.has(key)) continue;
+    checkInterrupted();
+    log(`load ${key}…`);
+    const before = rows.length;
+    if (key === 'a' || key === 'a2') await loadGet(key);
+    else if (key === 'b') await loadB(readers);
+    else if (key === 'c') await loadC(readers);
+    else if (key === 'c2') await loadC2(readers);
+    else await loadD(readers);
+    for (const row of rows.slice(before)) {
+      log(`  ${row.key}: ${row.reqPerSec ? `${row.reqPerSec} req/s, ` : ''}p50 ${row.p50} ms, p99 ${row.p99} ms; ${row.errors ? `${row.errors}; ` : ''}${row.result}`);
+    }
+  }
+
+  const sorted = ['a', 'a2', 'b', 'c', 'c2', 'd', 'd′'].flatMap((k) => rows.filter((r) => r.key === k));
+  rows.splice(0, rows.length, ...sorted);
+  const argv = process.argv.slice(2).join(' ');
+  const md = [
+    `## Benchmark ${new Date().toISOString()}`,
+    '',
+    `\`npm run bench${argv ? ` -- ${argv}` : ''}\` · commit ${commit} · ${API_COUNT} API + ${WORKER_COUNT} worker process(es) · node ${process.version} · Postgres ${pgVersion} · ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GB · everything (load generator, services, Postgres, Redis) on this one machine`,
+    '',
+    `Data: ${seedNote}. Services: NODE_ENV=production, RATE_LIMITS=off, LOG_LEVEL=warn, ${Object.keys(SERVICE_ENV).length ? `**${Object.entries(SERVICE_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}**, ` : ''}otherwise the default configuration.`,
+    '',
+    tableMarkdown(),
+    '',
+    'req/s counts 2xx answers only (errors and non-2xx are listed separately; their latencies are in the percentiles). Latencies are autocannon\'s (HdrHistogram, 1 ms resolution; for fixed-rate loads corrected for coordinated omission) except d (probe: fetch timing in the bench process, includes the 10 ms poll interval) and d′ (Postgres `decided_at − created_at`: the API stamps `created_at` when it accepts the comment, `decided_at` is `now()` of the worker\'s insert, so its commit, the pub/sub announcement and the cache reload are not included; both clocks are this machine\'s). RSS = peak VmRSS sampled every 200 ms during the measured window. CPU cores used = CPU time / wall time of each group during the window (Postgres = all postgres processes; other = the rest of the machine\'s busy time, e.g. other test runs: a high value means the numbers are disturbed).',
+    '',
+    'Commands (autocannon programmatic API; equivalent CLI):',
+    '',
+    ...commands.map((c) => `- ${c.replace(/\n/g, '\n  ')}`),
+    ...(notes.length ? ['', ...notes.map((n) => `- ${n}`)] : []),
+    '',
+    `Total bench time ${((performance.now() - started) / 1000).toFixed(0)} s.`,
+    '',
+  ].join('\n');
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(path.join(OUT_DIR, 'latest.md'), md);
+  log(`\n${md}`);
+  log(`written to ${path.relative(ROOT, path.join(OUT_DIR, 'latest.md'))}`);
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (err) {
+  if (!interrupted) {
+    exitCode = 1;
+    process.stderr.write(`bench failed: ${(err as Error).stack ?? err}\n`);
+  }
+} finally {
+  await cleanup();
+}
+process.exit(interrupted ? 130 : exitCode);
