@@ -36,7 +36,7 @@ import { describeCannon, percentile, runCannon, runProbe, stopCannon, type Canno
 import { createSite, dropDatabase, recreateDatabase, registerPosts, seedBulk, seedHotPost, settle, signInReaders, type BenchSite, type Reader } from './seed.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const ALL_LOADS = ['a', 'a2', 'b', 'c', 'c2', 'd'] as const;
+const ALL_LOADS = ['a', 'a2', 'b', 'b2', 'c', 'c2', 'd'] as const;
 type LoadKey = (typeof ALL_LOADS)[number];
 
 const HELP = `usage: npm run bench -- [options]
@@ -388,13 +388,15 @@ async function persistedOn(posts: string[]): Promise<number> {
   return Number(r.rows[0]!.n);
 }
 
-async function loadB(readers: Reader[]): Promise<void> {
+/** b: POSTs with the worker storing them meanwhile; b2: the same with the queue paused (the API alone). */
+async function loadB(readers: Reader[], key: 'b' | 'b2' = 'b'): Promise<void> {
   const posts = postsOf('b');
   const spec = postSpec('b', readers, posts, 50, dur(10));
-  commands.push(`**b**: ${describeCannon(spec)}`);
+  commands.push(`**${key}**: ${describeCannon(spec)}${key === 'b2' ? '\n      # queue paused (queue.pause()) during the load: workers take nothing, so the API has the machine' : ''}`);
   await warmup(spec, 2);
   await emptyQueue();
   checkInterrupted();
+  if (key === 'b2') await queue!.pause();
   const persisted0 = await persistedOn(posts);
   const sampler = startSampler();
   const r = await runCannon(spec);
@@ -402,9 +404,10 @@ async function loadB(readers: Reader[]): Promise<void> {
   assertChildrenAlive();
   const persisted = (await persistedOn(posts)) - persisted0;
   const discarded = await emptyQueue();
+  if (key === 'b2') await queue!.resume();
   const rps = r['2xx'] / r.duration;
   rows.push({
-    key: 'b', load: `POST comment (202), ${readers.length} readers, ${posts.length} posts, 50 conn; worker running`,
+    key, load: `POST comment (202), ${readers.length} readers, ${posts.length} posts, 50 conn; ${key === 'b' ? 'worker running' : 'queue paused (API alone)'}`,
     reqPerSec: f0(rps), p50: ms(r.latency.p50), p99: ms(r.latency.p99), errors: errorsOf(r),
     result: `${f0(r['2xx'])} accepted of ${f0(r.requests.total)} answered; worker stored ${f0(persisted)} meanwhile (${f0(persisted / r.duration)}/s); ${f0(discarded)} left queued, discarded`,
     res, target: '≥ 3,000 req/s, p99 ≤ 30 ms',
@@ -605,7 +608,7 @@ async function main(): Promise<void> {
 
   const writePosts = [...postsOf('b'), ...postsOf('c'), ...postsOf('c2'), ...postsOf('d'), 'd-probe'];
   await registerPosts(base, site, [HOT_POST, ...writePosts]);
-  const needReaders = SELECTED.has('b') || SELECTED.has('c') || SELECTED.has('c2') || SELECTED.has('d');
+  const needReaders = SELECTED.has('b') || SELECTED.has('b2') || SELECTED.has('c') || SELECTED.has('c2') || SELECTED.has('d');
   const t0 = performance.now();
   const readers = await signInReaders(base, site, needReaders ? READERS : 50);
   log(`  ${readers.length} readers signed in through POST /auth/sso in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -621,7 +624,7 @@ async function main(): Promise<void> {
   seedNote += `; comments table: ${Number(stored.rows[0]!.n).toLocaleString('en-US')} rows, ${stored.rows[0]!.size} with indexes`;
   log(`  ${seedNote}`);
 
-  const order: LoadKey[] = ['a2', 'a', 'b', 'c', 'c2', 'd'];
+  const order: LoadKey[] = ['a2', 'a', 'b', 'b2', 'c', 'c2', 'd'];
   for (const key of order) {
     if (!SELECTED.has(key)) continue;
     checkInterrupted();
@@ -629,6 +632,7 @@ async function main(): Promise<void> {
     const before = rows.length;
     if (key === 'a' || key === 'a2') await loadGet(key);
     else if (key === 'b') await loadB(readers);
+    else if (key === 'b2') await loadB(readers, 'b2');
     else if (key === 'c') await loadC(readers);
     else if (key === 'c2') await loadC2(readers);
     else await loadD(readers);
@@ -637,7 +641,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const sorted = ['a', 'a2', 'b', 'c', 'c2', 'd', 'd′'].flatMap((k) => rows.filter((r) => r.key === k));
+  const sorted = ['a', 'a2', 'b', 'b2', 'c', 'c2', 'd', 'd′'].flatMap((k) => rows.filter((r) => r.key === k));
   rows.splice(0, rows.length, ...sorted);
   const argv = process.argv.slice(2).join(' ');
   const md = [
