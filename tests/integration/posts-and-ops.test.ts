@@ -107,6 +107,30 @@ describe('operations', () => {
     await broken.close();
   });
 
+  it('when Redis is unreachable, then a new comment gets a 503 unavailable quickly and /readyz names Redis', async () => {
+    const { createRedis } = await import('../../shared/src/redis.js');
+    const { createCommentsQueue } = await import('../../shared/src/queues.js');
+    const { createApp } = await import('../../services/api/src/app.js');
+    const { buildPost, signInReader } = await import('../support/builders.js');
+    const postId = await buildPost(env.db, site.siteId);
+    const reader = await signInReader(api.app, site);
+    const deadRedis = createRedis('redis://127.0.0.1:1', () => undefined);
+    const deadQueueRedis = createRedis('redis://127.0.0.1:1', () => undefined);
+    const deadQueue = createCommentsQueue(deadQueueRedis, env.config.QUEUE_PREFIX);
+    deadQueue.on('error', () => undefined);
+    const app = createApp({ ...api.deps, redis: deadRedis, queue: deadQueue });
+    const res = await request(app).post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+      .set('Authorization', `Bearer ${reader.accessToken}`).set('Idempotency-Key', 'during-outage').send({ body: 'hello' });
+    assert.equal(res.status, 503);
+    assert.equal(res.body.error.code, 'unavailable');
+    assert.ok(Number(res.headers['retry-after']) > 0);
+    const ready = await request(app).get('/readyz');
+    assert.equal(ready.status, 503);
+    assert.equal(ready.body.checks.redis, 'unreachable');
+    deadRedis.disconnect();
+    deadQueueRedis.disconnect();
+  });
+
   it('when /metrics is scraped after traffic, then it has HTTP latency and queue depth series', async () => {
     await request(api.app).get('/healthz');
     const res = await request(api.app).get('/metrics');

@@ -16,7 +16,8 @@ const logger = createLogger({ level: config.LOG_LEVEL, service: 'api' });
 const db = createPool({ url: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, onError: (err) => logger.error({ err }, 'postgres pool error') });
 const onRedisError = (err: Error) => logger.warn({ err: err.message }, 'redis connection error');
 const redis = createRedis(config.REDIS_URL, onRedisError);
-const queueRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
+// The producer connection fails fast when Redis is down (a 503 to the client) instead of waiting forever.
+const queueRedis = createRedis(config.REDIS_URL, onRedisError);
 const subscriber = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
 const queue = createCommentsQueue(queueRedis, config.QUEUE_PREFIX);
 queue.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));

@@ -44,33 +44,31 @@ export async function createComment(deps: ApiDeps, req: Request): Promise<{ id: 
     throw new ValidationError('Idempotency-Key must be 1–255 printable ASCII characters');
   }
   let id = newId();
-  let owner = true;
+  let claimed = false;
   const idem = idemHeader ? { prefix: deps.config.QUEUE_PREFIX, siteId, userId: user.userId, key: idemHeader } : null;
-  if (idem) {
-    const previous = await claimIdempotencyKey(deps.redis, { ...idem, id, fp: fingerprint([postId, parentId, body]) });
-    if (previous) {
-      if (await isEnqueuedOrStored(deps, previous)) return { id: previous, replayed: true };
-      // The first request with this key is still in flight, or died before enqueueing. The
-      // fingerprint matched, so this request carries the same comment: enqueue it under the
-      // same id (BullMQ ignores the second add of one job id).
-      id = previous;
-      owner = false;
-    }
-  }
-  const job: CommentJob = { commentId: id, siteId, postId, authorId: user.userId, parentId, body, acceptedAt: new Date().toISOString() };
   try {
+    if (idem) {
+      const previous = await claimIdempotencyKey(deps.redis, { ...idem, id, fp: fingerprint([postId, parentId, body]) });
+      if (previous && (await isEnqueuedOrStored(deps, previous))) return { id: previous, replayed: true };
+      // A previous request with this key still in flight, or dead before enqueueing: the fingerprint
+      // matched, so this is the same comment; enqueue it under the same id (BullMQ ignores a second
+      // add of one job id).
+      if (previous) id = previous;
+      claimed = !previous;
+    }
+    const job: CommentJob = { commentId: id, siteId, postId, authorId: user.userId, parentId, body, acceptedAt: new Date().toISOString() };
     await consume(deps.limiters, deps.limiters.commentUser, `${siteId}:${user.userId}`);
     await consume(deps.limiters, deps.limiters.commentIp, req.ip ?? 'unknown');
     await validateAgainstState(deps, { siteId, postId, userId: user.userId, parentId });
     await deps.queue.add('moderate', job, { ...commentJobOptions({ attempts: deps.config.JOB_ATTEMPTS }), jobId: commentJobId(id) });
   } catch (err) {
     // Nothing was accepted: let the client retry with the same key.
-    if (idem && owner) await releaseIdempotencyKey(deps.redis, idem);
+    if (idem && claimed) await releaseIdempotencyKey(deps.redis, idem);
     if (err instanceof AppError) throw err;
-    deps.logger.error({ err }, 'could not enqueue comment');
+    deps.logger.error({ err }, 'could not accept comment');
     throw new AppError('unavailable', 503, 'comments cannot be accepted right now; retry shortly', undefined, { 'Retry-After': '2' });
   }
-  return { id, replayed: !owner };
+  return { id, replayed: idem !== null && !claimed };
 }
 
 async function validateAgainstState(
