@@ -174,7 +174,8 @@ describe('comment pipeline, with the lexicon scorer', () => {
     await waitForVisible(api.app, site.siteId, postId, [id]);
     const original = await env.queue.getJob(commentJobId(id));
     assert.ok(original, 'the completed job is kept for an hour');
-    assert.equal(await original.getState(), 'completed');
+    // Visible means stored; BullMQ marks the job completed a moment after the processor returns.
+    await waitFor(async () => (await original.getState()) === 'completed', { what: 'the first run to complete' });
 
     // Same id would be ignored by BullMQ as a duplicate add; a second job id makes the worker really run again,
     // as it does after a stalled-job recovery.
