@@ -130,10 +130,13 @@ describe('nothing lost when a worker process dies', () => {
     const counter = (await env.db.query<{ n: number }>('SELECT comment_count AS n FROM posts WHERE site_id = $1 AND id = $2', [site.siteId, postId])).rows[0]!.n;
     assert.equal(counter, approved, 'post.comment_count counts each approved comment once');
 
-    t.diagnostic(`${storedAtKill}/${N} stored when worker A was killed; ${stalled} stalled job recoveries`);
+    // Read from the jobs themselves: the events stream is trimmed and may drop events under load.
+    const completedJobs = await env.queue.getJobs(['completed'], 0, N);
+    const recovered = completedJobs.filter((j) => j.stalledCounter > 0).length;
+    t.diagnostic(`${storedAtKill}/${N} stored when worker A was killed; ${recovered} jobs recovered from it (${stalled} stalled events seen)`);
     assert.equal(counts.failed, 0, 'no job ended in the failed set');
     assert.equal(counts.completed, N);
-    assert.ok(stalled > 0, 'the killed worker had jobs in flight that were recovered as stalled');
+    assert.ok(recovered > 0, 'the killed worker had jobs in flight that were recovered as stalled');
     for (const w of [b, c]) assert.equal(w.child.exitCode, null, `worker ${w.name} is still running: ${w.stderr()}`);
   });
 });
