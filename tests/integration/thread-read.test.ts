@@ -139,6 +139,10 @@ describe('caching', () => {
     assert.match(first.headers['cache-control'] ?? '', /public, max-age=\d+/);
     const again = await thread(postId).set('If-None-Match', first.headers.etag ?? '');
     assert.equal(again.status, 304);
+    const listed = await thread(postId).set('If-None-Match', `"other", ${first.headers.etag ?? ''}`);
+    assert.equal(listed.status, 304);
+    const stale = await thread(postId).set('If-None-Match', 'W/"something-else"');
+    assert.equal(stale.status, 200);
   });
 
   it('when a comment is approved and announced, then every API process serves the new page', async () => {

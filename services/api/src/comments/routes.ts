@@ -17,6 +17,13 @@ const threadQuery = z.object({
     .refine((id) => id === null || isUuid(id), 'invalid cursor'),
 });
 
+/** If-None-Match may list several validators, or `*`; weak comparison as RFC 9110 asks for GET. */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const bare = (t: string) => t.trim().replace(/^W\//, '');
+  return header.split(',').some((t) => t.trim() === '*' || bare(t) === bare(etag));
+}
+
 /** Readers post comments, anyone reads threads, authors and moderators follow a comment's status. */
 export function commentRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const r = Router();
@@ -36,7 +43,7 @@ export function commentRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     res.setHeader('ETag', page.etag);
     res.setHeader('Cache-Control', `public, max-age=${deps.config.THREAD_MAX_AGE_S}, stale-while-revalidate=30`);
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    if (req.headers['if-none-match'] === page.etag) {
+    if (matchesEtag(req.headers['if-none-match'], page.etag)) {
       deps.metrics.threadCache.inc({ result: 'not_modified' });
       res.status(304).end();
       return;
