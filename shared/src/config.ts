@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /** A rate limit written as `points/seconds`, e.g. `10/60` = 10 actions per minute. */
@@ -23,7 +24,7 @@ const bool = (def: boolean) =>
  */
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development')
-    .describe('`production` refuses to start without a real JWT_SECRET.'),
+    .describe('`production` refuses to start with the built-in or an example JWT_SECRET.'),
   HOST: z.string().default('0.0.0.0').describe('Interface the API listens on.'),
   PORT: int(3000).describe('Port the API listens on.'),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/comments')
@@ -34,6 +35,8 @@ export const configSchema = z.object({
     .describe('Prefix of every Redis key; the braces make it a Redis Cluster hash tag so a queue lives in one slot.'),
   JWT_SECRET: z.string().min(32).default('dev-only-secret-change-me-0123456789abcdef')
     .describe('HMAC key (32+ characters) for the access tokens the API issues. Must be the same in every API process.'),
+  JWT_SECRET_FILE: z.string().optional()
+    .describe('A file holding JWT_SECRET (Docker secrets; Compose generates one). Used when JWT_SECRET is not set.'),
   ACCESS_TOKEN_TTL_S: int(3600).describe('Lifetime of an access token, in seconds.'),
   SSO_MAX_TTL_S: int(86400).describe('Furthest ahead a publisher SSO token\'s `exp` may be, in seconds.'),
   TRUST_PROXY: z.string().default('loopback')
@@ -73,14 +76,23 @@ export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
 
 /** Parses the environment once; throws a readable message naming every bad key. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const raw = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const raw: Record<string, string> = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+  if (raw.JWT_SECRET_FILE && !raw.JWT_SECRET) {
+    try {
+      raw.JWT_SECRET = readFileSync(raw.JWT_SECRET_FILE, 'utf8').trim();
+    } catch (err) {
+      throw new Error(`invalid configuration:\n  JWT_SECRET_FILE: cannot read ${raw.JWT_SECRET_FILE} (${(err as Error).message})`);
+    }
+  }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   }
-  if (parsed.data.NODE_ENV === 'production' && parsed.data.JWT_SECRET === DEV_JWT_SECRET) {
-    throw new Error('invalid configuration:\n  JWT_SECRET: must be set in production');
+  // A published placeholder would let anyone sign tokens.
+  if (parsed.data.NODE_ENV === 'production' && /change-?me/i.test(parsed.data.JWT_SECRET)) {
+    throw new Error('invalid configuration:\n  JWT_SECRET: set a random secret in production (not the example value)');
   }
   return parsed.data;
 }

@@ -28,9 +28,9 @@ export function commentJobOptions(opts: { attempts: number }): JobsOptions {
   return {
     attempts: opts.attempts,
     backoff: { type: BACKOFF_STRATEGY },
-    // Completed jobs stay a while so a re-enqueue of the same id is ignored, and
-    // `GET /comments/:id` can still see a job the worker just finished.
-    removeOnComplete: { age: 3600, count: 100_000 },
+    // Completed jobs stay briefly (bounded, since Redis never evicts): once stored, Postgres
+    // answers for the comment, and replays check Postgres as well as the queue.
+    removeOnComplete: { age: 600, count: 10_000 },
     // Failed jobs are never dropped: an operator retries them (`npm run admin -- jobs:retry-failed`).
     removeOnFail: false,
   };

@@ -20,10 +20,18 @@ export function normalizeBody(input: string): string {
 /** Length in user-perceived characters (code points), which is what a reader counts. */
 export const textLength = (s: string): number => [...s].length;
 
-/** A display name: normalised, single-line, 1–80 characters. */
-export function normalizeName(input: string): string {
-  return normalizeBody(input).replace(/\s+/g, ' ').slice(0, 80);
+/** One line of text (a title, a name): normalised like a body, every run of white space one space. */
+export function normalizeLine(input: string): string {
+  return normalizeBody(input).replace(/\s+/g, ' ');
 }
+
+/** A display name: one line, at most 80 characters. */
+export function normalizeName(input: string): string {
+  return [...normalizeLine(input)].slice(0, 80).join('').trim();
+}
+
+/** Whether a string holds a control character (C0, DEL, C1), which no identifier may. */
+export const hasControlChars = (s: string): boolean => /[\u0000-\u001F\u007F-\u009F]/.test(s);
 
 /** Whether anything remains once white space and invisible formatting characters are ignored. */
 export const hasVisibleText = (s: string): boolean => s.replace(/[\s\p{Cf}]/gu, '').length > 0;

@@ -4,6 +4,7 @@ import { createTestEnv, type TestEnv } from '../support/env.js';
 import { exited, freePort, runAdmin, startService } from '../support/processes.js';
 import { waitFor } from '../support/wait-for.js';
 import { signSso } from '../support/builders.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 
 let env: TestEnv;
 const children: { kill(sig?: NodeJS.Signals): boolean }[] = [];
@@ -97,6 +98,33 @@ describe('services as processes', () => {
     apiProc.kill('SIGTERM');
     assert.equal(await exited(apiProc), 0, apiProc.output());
     assert.match(apiProc.output(), /api stopped/);
+  });
+
+  it('when the API gets SIGTERM with a request in flight on a keep-alive connection, then it answers it, closes the connection and exits 0', async () => {
+    const pgUrl = new URL(env.config.DATABASE_URL);
+    const proxy = await startTcpProxy({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432) });
+    pgUrl.host = `127.0.0.1:${proxy.port}`;
+    const port = await freePort();
+    const apiProc = startService('services/api/src/main.ts', {
+      ...env.childEnv, DATABASE_URL: pgUrl.toString(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '20000',
+    });
+    children.push(apiProc);
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => null))?.status === 200, { what: 'api ready', timeoutMs: 20_000 });
+
+    // Hold Postgres: the next query waits, so the request is surely in flight when SIGTERM lands.
+    proxy.hold();
+    const inFlight = fetch(`${base}/api/v1/sites/proc-site/posts/a1`, { headers: { Connection: 'keep-alive' } });
+    await waitFor(() => proxy.heldBytes() > 0, { what: 'the request to reach Postgres' });
+    apiProc.kill('SIGTERM');
+    await waitFor(() => /api draining/.test(apiProc.output()), { what: 'the API to start draining' });
+    proxy.release();
+    const res = await inFlight;
+    assert.equal(res.status, 200);
+    assert.equal((await res.json() as { post: { id: string } }).post.id, 'a1');
+    assert.equal(await exited(apiProc), 0, apiProc.output());
+    assert.doesNotMatch(apiProc.output(), /drain timed out/);
+    await proxy.close();
   });
 
   it('when the worker gets SIGTERM, then it finishes its jobs and exits 0', async () => {

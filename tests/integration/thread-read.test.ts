@@ -104,6 +104,31 @@ describe('reading a thread', () => {
     assert.equal(res.body.total, 6);
   });
 
+  it('when a comment has more replies than a page shows, then the replies endpoint pages through all of them', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const root = await store(postId);
+    const replies: string[] = [];
+    for (let i = 0; i < 25; i++) replies.push(await store(postId, { parentId: root }));
+    await store(postId, { parentId: root, status: 'rejected' });
+    const page = await thread(postId);
+    assert.equal(page.body.comments[0].replyCount, 25);
+    assert.equal(page.body.comments[0].replies.length, 20);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const res = await thread(postId, `/${root}/replies?limit=10${cursor ? `&cursor=${cursor}` : ''}`);
+      assert.equal(res.status, 200);
+      seen.push(...res.body.comments.map((c: { id: string }) => c.id));
+      cursor = res.body.nextCursor;
+      if (!cursor) break;
+    }
+    assert.deepEqual(seen, replies);
+    const other = await buildSite(env.db);
+    const elsewhere = await thread(postId, `/${root}/replies`, other.siteId);
+    assert.deepEqual(elsewhere.body.comments, [], 'another site sees none of them');
+    assert.equal((await thread(postId, '/not-a-uuid/replies')).status, 400);
+  });
+
   it('when two sites use the same post id, then each sees only its own comments', async () => {
     const other = await buildSite(env.db);
     const otherReader = await signInReader(api.app, other);

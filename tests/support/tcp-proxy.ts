@@ -1,11 +1,15 @@
 import net from 'node:net';
 
 /**
- * A TCP proxy on 127.0.0.1 in front of a real server, which a test can cut (refuse new
- * connections and reset open ones) and restore: an outage without stopping the shared server.
+ * A TCP proxy on 127.0.0.1 in front of a real server. A test can cut it (refuse new connections
+ * and reset open ones) and restore it: an outage without stopping the shared server; or hold it
+ * (keep what clients send until release()): a server that is slow to answer.
  */
 export async function startTcpProxy(target: { host: string; port: number }) {
   let up = true;
+  let holding = false;
+  let heldBytes = 0;
+  const held: (() => void)[] = [];
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     if (!up) {
@@ -22,7 +26,15 @@ export async function startTcpProxy(target: { host: string; port: number }) {
     };
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
-    client.pipe(upstream).pipe(client);
+    client.on('data', (chunk: Buffer) => {
+      if (!holding) {
+        upstream.write(chunk);
+        return;
+      }
+      heldBytes += chunk.length;
+      held.push(() => upstream.write(chunk));
+    });
+    upstream.pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -34,6 +46,16 @@ export async function startTcpProxy(target: { host: string; port: number }) {
     },
     restore() {
       up = true;
+    },
+    hold() {
+      holding = true;
+    },
+    /** Bytes clients sent while held: > 0 means a query is waiting on the "server". */
+    heldBytes: () => heldBytes,
+    release() {
+      holding = false;
+      heldBytes = 0;
+      for (const send of held.splice(0)) send();
     },
     async close() {
       this.cut();

@@ -22,7 +22,16 @@ describe('configuration', () => {
   it('when running in production with the development JWT secret, then start-up fails', () => {
     assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /JWT_SECRET/);
     assert.throws(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET }), /JWT_SECRET/);
+    assert.throws(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'change-me-in-production-0123456789abcdef' }), /JWT_SECRET/);
     assert.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).NODE_ENV, 'production');
+  });
+  it('when JWT_SECRET_FILE names a file, then the secret is read from it; a missing file is a clear error', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(`${tmpdir()}/cfg-`);
+    await writeFile(`${dir}/jwt`, `${'s'.repeat(48)}\n`);
+    assert.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET_FILE: `${dir}/jwt` }).JWT_SECRET, 's'.repeat(48));
+    assert.throws(() => loadConfig({ JWT_SECRET_FILE: `${dir}/missing` }), /JWT_SECRET_FILE/);
   });
   it('when the README is read, then its configuration table is the generated one', async () => {
     const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');

@@ -12,6 +12,7 @@ const author: User = {
 const ctx = (body: string, o: Partial<ModerationContext> = {}): ModerationContext => ({
   comment: { commentId: 'c', siteId: 's', postId: 'p', authorId: 'u', parentId: null, body, acceptedAt: new Date().toISOString() },
   author,
+  parentStatus: null,
   settings: { holdThreshold: 0.5, rejectThreshold: 0.95, maxBodyLength: 5000 },
   scorers: [createLexiconScorer()],
   scores: {},
@@ -55,6 +56,15 @@ describe('moderation pipeline', () => {
     assert.equal(d.status, 'rejected');
     assert.equal(d.reasons[0]?.code, 'author_banned');
     assert.equal(called, false);
+  });
+  it('when a reply\'s parent is no longer approved, then the reply is held with parent_unavailable', async () => {
+    const reply = (parentStatus: 'approved' | 'rejected' | null) =>
+      runPipeline(ctx('a reply', { parentStatus, comment: { ...ctx('a reply').comment, parentId: 'p1' } }));
+    assert.equal((await reply('approved')).status, 'approved');
+    const held = await reply('rejected');
+    assert.equal(held.status, 'pending');
+    assert.equal(held.reasons[0]?.code, 'parent_unavailable');
+    assert.equal((await reply(null)).status, 'pending');
   });
   it('when the body is longer than the site allows, then rejected as too_long', async () => {
     const d = await runPipeline(ctx('x'.repeat(101), { settings: { holdThreshold: 0.5, rejectThreshold: 0.95, maxBodyLength: 100 } }));

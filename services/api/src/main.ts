@@ -37,14 +37,16 @@ const server = app.listen(config.PORT, config.HOST, () => {
 });
 server.keepAliveTimeout = 65_000;
 
-// Requests still being handled; shutdown waits for them before closing the pools.
+// Requests still being handled; shutdown waits for them before closing the pools. While
+// draining, every answer closes its connection so keep-alive clients let go.
 let inFlight = 0;
-server.on('request', (_req, res) => {
+let stopping = false;
+server.prependListener('request', (_req, res) => {
   inFlight++;
+  if (stopping) res.setHeader('Connection', 'close');
   res.once('close', () => { inFlight--; });
 });
 
-let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
@@ -55,11 +57,14 @@ async function shutdown(signal: string): Promise<void> {
   }, config.SHUTDOWN_TIMEOUT_MS);
   force.unref();
   // Stop accepting, let in-flight requests finish, then close idle keep-alive sockets.
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // A socket becomes idle when its last response is sent; close those as they appear.
+  while (inFlight > 0) {
     server.closeIdleConnections();
-  });
-  while (inFlight > 0) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  server.closeIdleConnections();
+  await closed;
   await queue.close();
   await Promise.allSettled([db.end(), redis.quit(), queueRedis.quit(), subscriber.quit()]);
   logger.info('api stopped');

@@ -22,7 +22,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
 
   return async (job: Job<CommentJob>): Promise<ModerationOutcome> => {
     const c = job.data;
-    const { existingStatus, site, author } = await loadModerationInputs(deps.db, c);
+    const { existingStatus, parentStatus, site, author } = await loadModerationInputs(deps.db, c);
     if (existingStatus) {
       if (existingStatus === 'approved') await announce(c);
       deps.metrics.jobs.inc({ outcome: 'duplicate' });
@@ -36,6 +36,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
     const decision = await runPipeline({
       comment: c,
       author,
+      parentStatus,
       scorers: deps.scorers,
       scores: {},
       settings: {

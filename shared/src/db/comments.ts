@@ -144,30 +144,54 @@ export async function loadThreadSlice(
   return { total: row.total, top: row.top.map(toThreadRow), replies: row.replies.map(toThreadRow) };
 }
 
+/** Approved replies shown directly under one comment (oldest first), after a cursor id. */
+export async function listChildren(
+  db: Queryable,
+  q: { siteId: string; postId: string; commentId: string; limit: number; after: string | null },
+): Promise<ThreadRow[]> {
+  const res = await db.query<{ rows: ThreadJsonRow[] }>(
+    `SELECT coalesce(json_agg(t ORDER BY t.id), '[]'::json) AS rows FROM (
+       SELECT ${THREAD_COLS} FROM comments c ${THREAD_JOINS}
+        WHERE c.thread_parent_id = $3 AND c.site_id = $1 AND c.post_id = $2 AND c.status = 'approved'
+          AND ($4::uuid IS NULL OR c.id > $4::uuid)
+        ORDER BY c.id
+        LIMIT $5) t`,
+    [q.siteId, q.postId, q.commentId, q.after, q.limit],
+  );
+  return res.rows[0]!.rows.map(toThreadRow);
+}
+
 /** What the worker reads before deciding, in one round trip. */
 export interface ModerationInputs {
   existingStatus: CommentStatus | null;
+  /** The parent's status now, for replies (null when there is no parent or it is gone). */
+  parentStatus: CommentStatus | null;
   site: { settings: import('../domain.js').SiteSettings } | null;
   author: import('../domain.js').User | null;
 }
 
-export async function loadModerationInputs(db: Queryable, q: { commentId: string; siteId: string; authorId: string }): Promise<ModerationInputs> {
+export async function loadModerationInputs(
+  db: Queryable,
+  q: { commentId: string; siteId: string; authorId: string; parentId: string | null },
+): Promise<ModerationInputs> {
   const res = await db.query<{
-    existing_status: CommentStatus | null; settings: import('../domain.js').SiteSettings | null;
+    existing_status: CommentStatus | null; parent_status: CommentStatus | null; settings: import('../domain.js').SiteSettings | null;
     u_id: string | null; display_name: string; email: string | null; role: import('../domain.js').Role;
     status: import('../domain.js').UserStatus; suspended_until: Date | null; created_at: Date;
   }>({
     name: 'load-moderation-inputs',
     text: `SELECT (SELECT status FROM comments WHERE id = $1) AS existing_status,
+            (SELECT status FROM comments WHERE id = $4 AND site_id = $2) AS parent_status,
             s.settings, u.id AS u_id, u.display_name, u.email, u.role, u.status, u.suspended_until, u.created_at
        FROM (SELECT 1) one
        LEFT JOIN sites s ON s.id = $2
        LEFT JOIN users u ON u.site_id = $2 AND u.id = $3`,
-    values: [q.commentId, q.siteId, q.authorId],
+    values: [q.commentId, q.siteId, q.authorId, q.parentId],
   });
   const r = res.rows[0]!;
   return {
     existingStatus: r.existing_status,
+    parentStatus: r.parent_status,
     site: r.settings ? { settings: r.settings } : null,
     author: r.u_id ? {
       id: r.u_id, siteId: q.siteId, displayName: r.display_name, email: r.email, role: r.role,

@@ -29,7 +29,8 @@ declare global {
 
 type StrategyDeps = Pick<ApiDeps, 'db' | 'config' | 'limiters' | 'logger'> & { tokens: TokenKeys };
 
-const loginKey = (siteId: string, email: string) => `${siteId}:${email.toLowerCase()}`;
+// Per account and address: a stranger guessing passwords cannot lock the owner out from elsewhere.
+const loginKey = (siteId: string, email: string, ip: string | undefined) => `${siteId}:${email.toLowerCase()}:${ip ?? 'unknown'}`;
 
 /**
  * One Passport instance per app (no global state): `sso` and `password` sign readers in,
@@ -55,7 +56,7 @@ export function createPassport(deps: StrategyDeps): passport.PassportStatic {
 
   p.use('password', new LocalStrategy({ usernameField: 'email', passReqToCallback: true, session: false }, (req, email, password, done) => {
     const siteId = (req.body as { siteId: string }).siteId;
-    const key = loginKey(siteId, email);
+    const key = loginKey(siteId, email, req.ip);
     (async () => {
       await ensureNotBlocked(deps.limiters, deps.limiters.loginFailures, key);
       const user = await findPasswordUser(deps.db, siteId, email);

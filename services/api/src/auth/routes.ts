@@ -7,12 +7,11 @@ import { consume } from '../http/rate-limit.js';
 import { authenticate } from './passport.js';
 import { hashPassword } from '../../../../shared/src/passwords.js';
 import { issueAccessToken, type TokenKeys } from './tokens.js';
-import { emailSchema, siteIdSchema } from '../../../../shared/src/schemas.js';
+import { displayNameSchema, emailSchema, siteIdSchema } from '../../../../shared/src/schemas.js';
 import { ConflictError, NotFoundError } from '../../../../shared/src/errors.js';
 import { findSite } from '../../../../shared/src/db/sites.js';
 import { insertPasswordUser } from '../../../../shared/src/db/users.js';
 import { newId } from '../../../../shared/src/ids.js';
-import { normalizeName } from '../../../../shared/src/text.js';
 import type { User } from '../../../../shared/src/domain.js';
 
 const ssoBody = z.object({ siteId: siteIdSchema, token: z.string().min(1).max(8192) });
@@ -21,7 +20,7 @@ const registerBody = z.object({
   siteId: siteIdSchema,
   email: emailSchema,
   password: z.string().min(10, 'use at least 10 characters').max(1024),
-  displayName: z.string().transform(normalizeName).pipe(z.string().min(1, 'display name is required')),
+  displayName: displayNameSchema,
 });
 
 export const publicUser = (u: User) => ({ id: u.id, siteId: u.siteId, name: u.displayName, role: u.role });

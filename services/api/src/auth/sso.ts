@@ -1,9 +1,11 @@
 import { jwtVerify, errors } from 'jose';
 import { z } from 'zod';
+import { displayNameSchema } from '../../../../shared/src/schemas.js';
+import { hasControlChars } from '../../../../shared/src/text.js';
 
 const claimsSchema = z.object({
-  sub: z.string().min(1).max(200),
-  name: z.string().trim().min(1).max(80),
+  sub: z.string().min(1).max(200).refine((s) => !hasControlChars(s), 'sub has control characters'),
+  name: displayNameSchema,
   email: z.email().max(254).optional(),
   iat: z.number().int(),
   exp: z.number().int(),
@@ -32,8 +34,10 @@ export async function verifySsoToken(
     return { ok: false, reason: 'SSO token is not valid for this site' };
   }
   const parsed = claimsSchema.safeParse(payload);
-  if (!parsed.success) return { ok: false, reason: 'SSO token lacks sub, name, iat or exp' };
+  if (!parsed.success) return { ok: false, reason: 'SSO token lacks a valid sub, name, iat or exp' };
   const now = Math.floor(Date.now() / 1000);
   if (parsed.data.exp - now > maxTtlSeconds + 30) return { ok: false, reason: 'SSO token expires too far ahead' };
+  // A future iat would pin the reader's name against every later token.
+  if (parsed.data.iat > now + 60) return { ok: false, reason: 'SSO token is issued in the future' };
   return { ok: true, claims: parsed.data };
 }

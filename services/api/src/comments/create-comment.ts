@@ -45,6 +45,7 @@ export async function createComment(deps: ApiDeps, req: Request): Promise<{ id: 
   }
   let id = newId();
   let claimed = false;
+  let addAttempted = false;
   const idem = idemHeader ? { prefix: deps.config.QUEUE_PREFIX, siteId, userId: user.userId, key: idemHeader } : null;
   try {
     if (idem) {
@@ -60,10 +61,13 @@ export async function createComment(deps: ApiDeps, req: Request): Promise<{ id: 
     await consume(deps.limiters, deps.limiters.commentUser, `${siteId}:${user.userId}`);
     await consume(deps.limiters, deps.limiters.commentIp, req.ip ?? 'unknown');
     await validateAgainstState(deps, { siteId, postId, userId: user.userId, parentId });
+    addAttempted = true;
     await deps.queue.add('moderate', job, { ...commentJobOptions({ attempts: deps.config.JOB_ATTEMPTS }), jobId: commentJobId(id) });
   } catch (err) {
-    // Nothing was accepted: let the client retry with the same key.
-    if (idem && claimed) await releaseIdempotencyKey(deps.redis, idem);
+    // Refused before enqueueing: nothing was accepted, so the key is free again. If the add itself
+    // failed, the job may still have reached Redis: keep the key, so a retry reuses this id (and
+    // re-adds it under the same job id) instead of creating a second comment.
+    if (idem && claimed && !addAttempted) await releaseIdempotencyKey(deps.redis, idem);
     if (err instanceof AppError) throw err;
     deps.logger.error({ err }, 'could not accept comment');
     throw new AppError('unavailable', 503, 'comments cannot be accepted right now; retry shortly', undefined, { 'Retry-After': '2' });

@@ -1,10 +1,11 @@
-import { Router, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { CachedPage } from './thread-cache.js';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { createComment } from './create-comment.js';
 import { commentStatus } from './comment-status.js';
-import { decodeCursor, loadThreadPage } from './thread.js';
+import { decodeCursor, loadRepliesPage, loadThreadPage } from './thread.js';
 import { postIdSchema, siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
 import { isUuid } from '../../../../shared/src/ids.js';
 
@@ -34,12 +35,8 @@ export function commentRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     res.status(202).json({ id, status: 'queued' });
   });
 
-  r.get('/sites/:siteId/posts/:postId/comments', async (req, res) => {
-    const { siteId, postId } = parse(threadParams, req.params, 'path');
-    const q = parse(threadQuery, req.query, 'query');
-    const variant = `${q.sort}\n${q.limit}\n${q.cursor ?? ''}`;
-    const { page, hit } = await deps.threadCache.get(siteId, postId, variant, () =>
-      loadThreadPage(deps.db, { siteId, postId, sort: q.sort, limit: q.limit, after: q.cursor }));
+  /** Sends a cached page with its validators, or 304 when the client has it already. */
+  function sendPage(req: Request, res: Response, { page, hit }: { page: CachedPage; hit: boolean }): void {
     res.setHeader('ETag', page.etag);
     res.setHeader('Cache-Control', `public, max-age=${deps.config.THREAD_MAX_AGE_S}, stale-while-revalidate=30`);
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
@@ -50,6 +47,22 @@ export function commentRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     }
     deps.metrics.threadCache.inc({ result: hit ? 'hit' : 'miss' });
     res.end(page.body);
+  }
+
+  r.get('/sites/:siteId/posts/:postId/comments', async (req, res) => {
+    const { siteId, postId } = parse(threadParams, req.params, 'path');
+    const q = parse(threadQuery, req.query, 'query');
+    const variant = `${q.sort}\n${q.limit}\n${q.cursor ?? ''}`;
+    sendPage(req, res, await deps.threadCache.get(siteId, postId, variant, () =>
+      loadThreadPage(deps.db, { siteId, postId, sort: q.sort, limit: q.limit, after: q.cursor })));
+  });
+
+  r.get('/sites/:siteId/posts/:postId/comments/:commentId/replies', async (req, res) => {
+    const { siteId, postId, commentId } = parse(threadParams.extend({ commentId: uuidSchema }), req.params, 'path');
+    const q = parse(threadQuery.omit({ sort: true }), req.query, 'query');
+    const variant = `replies\n${commentId}\n${q.limit}\n${q.cursor ?? ''}`;
+    sendPage(req, res, await deps.threadCache.get(siteId, postId, variant, () =>
+      loadRepliesPage(deps.db, { siteId, postId, commentId, limit: q.limit, after: q.cursor })));
   });
 
   r.get('/comments/:id', bearer, async (req, res) => {

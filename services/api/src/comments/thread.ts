@@ -1,5 +1,5 @@
 import type { Queryable } from '../../../../shared/src/db/pool.js';
-import { loadThreadSlice, type ThreadRow } from '../../../../shared/src/db/comments.js';
+import { listChildren, loadThreadSlice, type ThreadRow } from '../../../../shared/src/db/comments.js';
 import { renderBody } from '../../../../shared/src/render.js';
 import { NotFoundError } from '../../../../shared/src/errors.js';
 
@@ -71,4 +71,18 @@ export async function loadThreadPage(
     total,
   };
   return JSON.stringify(page);
+}
+
+/** More replies under one comment ("load more"), each with its replyCount, as JSON. */
+export async function loadRepliesPage(
+  db: Queryable,
+  q: { siteId: string; postId: string; commentId: string; limit: number; after: string | null },
+): Promise<string> {
+  const rows = await listChildren(db, { ...q, limit: q.limit + 1 });
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return JSON.stringify({
+    comments: page.map(toComment),
+    nextCursor: rows.length > q.limit && last ? encodeCursor(last.id) : null,
+  });
 }

@@ -14,6 +14,9 @@ const BODY_ERRORS: Record<string, [number, string, string]> = {
   'parameters.too.many': [413, 'payload_too_large', 'too many parameters'],
 };
 
+// Postgres refusing a value a client sent (a NUL byte, an over-long index entry): a client error.
+const PG_INPUT_ERRORS = new Set(['22021', '22P05', '22001', '54000', '22P02']);
+
 export const notFound: RequestHandler = (_req, _res, next) => {
   next(new AppError('not_found', 404, 'no such endpoint'));
 };
@@ -31,6 +34,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       const [s, code, message] = BODY_ERRORS[err.type]!;
       status = s;
       body = { code, message };
+    } else if (typeof err?.code === 'string' && PG_INPUT_ERRORS.has(err.code)) {
+      status = 400;
+      body = { code: 'invalid_text', message: 'the request holds text that cannot be stored' };
+      (req.log ?? logger).warn({ err, reqId: req.id }, 'input refused by the database');
     } else if (Number.isInteger(err?.status) && err.status >= 400 && err.status < 500) {
       // Other client errors raised by Express internals (e.g. a malformed URI).
       status = err.status;

@@ -35,8 +35,14 @@ export function createApiMetrics(queue: Queue): ApiMetrics {
     help: 'Comment jobs in the queue by state',
     labelNames: ['state'] as const,
     registers: [registry],
+    // Bounded and fail-soft: a Redis outage must not take /metrics down with it.
     async collect() {
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+      const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000).unref());
+      const counts = await Promise.race([queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed').catch(() => null), timeout]);
+      if (!counts) {
+        this.reset();
+        return;
+      }
       for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
     },
   });

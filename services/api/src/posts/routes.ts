@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { apiKeyOf } from '../auth/guards.js';
-import { httpUrlSchema, postIdSchema, siteIdSchema } from '../../../../shared/src/schemas.js';
+import { httpUrlSchema, postIdSchema, siteIdSchema, titleSchema } from '../../../../shared/src/schemas.js';
 import { findPost, upsertPost } from '../../../../shared/src/db/posts.js';
 import { NotFoundError } from '../../../../shared/src/errors.js';
 import { threadChannel } from '../../../../shared/src/redis.js';
@@ -11,7 +11,7 @@ import type { Post } from '../../../../shared/src/domain.js';
 
 const params = z.object({ siteId: siteIdSchema, postId: postIdSchema });
 const postBody = z.object({
-  title: z.string().trim().min(1).max(500),
+  title: titleSchema,
   url: httpUrlSchema,
   closed: z.boolean().optional(),
 });

@@ -1,11 +1,12 @@
 import type { Decision } from '../../../../shared/src/domain.js';
 import { authorStatus } from './author-status.js';
 import { bodyLength } from './body-length.js';
+import { parentStatus } from './parent-status.js';
 import { toxicity } from './toxicity.js';
 import type { ModerationContext, Phase } from './types.js';
 
 /** The moderation rules, in order. A new rule is one file and one line here. */
-export const PHASES: Phase[] = [authorStatus, bodyLength, toxicity];
+export const PHASES: Phase[] = [authorStatus, bodyLength, parentStatus, toxicity];
 
 /** Runs phases until one sets a final status; with none, the comment is approved. */
 export async function runPipeline(ctx: ModerationContext, phases: Phase[] = PHASES): Promise<Decision> {

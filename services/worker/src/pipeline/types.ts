@@ -6,6 +6,8 @@ import type { Scorer } from '../scorers/types.js';
 export interface ModerationContext {
   comment: CommentJob;
   author: User;
+  /** For a reply, its parent's status now (it was approved when the API accepted the reply). */
+  parentStatus: CommentStatus | null;
   settings: Required<Pick<SiteSettings, 'holdThreshold' | 'rejectThreshold' | 'maxBodyLength'>>;
   scorers: Scorer[];
   /** Scores gathered by earlier phases, by attribute (and `<scorer>.<attribute>`). */
