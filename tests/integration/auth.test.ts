@@ -68,6 +68,16 @@ describe('publisher SSO', () => {
     assert.equal(res.status, 401);
   });
 
+  it('when iat is in the future, or sub or name hold control characters, then 401; a name is stored on one clean line', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    assert.equal((await sso(site.siteId, await signSso(site.ssoSecret, { iat: now + 3600, exp: now + 7200 }))).status, 401);
+    assert.equal((await sso(site.siteId, await signSso(site.ssoSecret, { sub: 'a\u0000b' }))).status, 401);
+    assert.equal((await sso(site.siteId, await signSso(site.ssoSecret, { name: '\u200b' }))).status, 401);
+    const res = await sso(site.siteId, await signSso(site.ssoSecret, { name: 'Bob\u202e\ngnp.exe\u0000' }));
+    assert.equal(res.status, 200);
+    assert.equal(res.body.user.name, 'Bob gnp.exe');
+  });
+
   it('when the token uses alg none, then 401', async () => {
     const token = new UnsecuredJWT({ name: 'Mallory' }).setSubject('x').setIssuedAt().setExpirationTime('10m').encode();
     const res = await sso(site.siteId, token);
@@ -103,6 +113,14 @@ describe('native accounts', () => {
     const again = await request(api.app).post('/api/v1/auth/register').send({ siteId: site.siteId, email: email.toUpperCase(), password, displayName: 'G' });
     assert.equal(again.status, 409);
     assert.equal(again.body.error.code, 'email_taken');
+  });
+
+  it('when the display name is invisible or has control characters, then 400 or cleaned', async () => {
+    const invisible = await request(api.app).post('/api/v1/auth/register').send({ siteId: site.siteId, email: 'z@example.com', password, displayName: '\u200b' });
+    assert.equal(invisible.status, 400);
+    const dirty = await request(api.app).post('/api/v1/auth/register').send({ siteId: site.siteId, email: 'y@example.com', password, displayName: 'Ann\u0000\u202e Lee' });
+    assert.equal(dirty.status, 201);
+    assert.equal(dirty.body.user.name, 'Ann Lee');
   });
 
   it('when the password is short or the email invalid or the site unknown, then a 4xx', async () => {

@@ -118,12 +118,17 @@ describe('operations', () => {
     const deadQueueRedis = createRedis('redis://127.0.0.1:1', () => undefined);
     const deadQueue = createCommentsQueue(deadQueueRedis, env.config.QUEUE_PREFIX);
     deadQueue.on('error', () => undefined);
-    const app = createApp({ ...api.deps, redis: deadRedis, queue: deadQueue });
+    const app = createApp({ ...api.deps, redis: deadRedis, queue: deadQueue, limiters: { ...api.deps.limiters, enabled: false } });
     const res = await request(app).post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
       .set('Authorization', `Bearer ${reader.accessToken}`).set('Idempotency-Key', 'during-outage').send({ body: 'hello' });
     assert.equal(res.status, 503);
     assert.equal(res.body.error.code, 'unavailable');
     assert.ok(Number(res.headers['retry-after']) > 0);
+    // Without a key the first Redis call is the enqueue itself: it fails fast too, never hangs.
+    const plain = await request(app).post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+      .set('Authorization', `Bearer ${reader.accessToken}`).send({ body: 'hello' });
+    assert.equal(plain.status, 503);
+    assert.equal(plain.body.error.code, 'unavailable');
     const ready = await request(app).get('/readyz');
     assert.equal(ready.status, 503);
     assert.equal(ready.body.checks.redis, 'unreachable');

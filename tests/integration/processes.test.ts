@@ -138,6 +138,34 @@ describe('services as processes', () => {
     assert.equal(await exited(workerProc), 0, workerProc.output());
   });
 
+  it('when the worker gets SIGTERM while a job waits on Postgres, then it finishes that job, stores it once and exits 0', async () => {
+    const pgUrl = new URL(env.config.DATABASE_URL);
+    const proxy = await startTcpProxy({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432) });
+    pgUrl.host = `127.0.0.1:${proxy.port}`;
+    const workerProc = startService('services/worker/src/main.ts', { ...env.childEnv, DATABASE_URL: pgUrl.toString(), LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '20000' });
+    children.push(workerProc);
+    await waitFor(() => /worker started/.test(workerProc.output()), { what: 'worker started', timeoutMs: 20_000 });
+    const { rows: [author] } = await env.db.query<{ id: string }>(`SELECT id FROM users WHERE site_id = 'proc-site' LIMIT 1`);
+    const { newId } = await import('../../shared/src/ids.js');
+    const { commentJobId, commentJobOptions } = await import('../../shared/src/queues.js');
+    const id = newId();
+
+    proxy.hold();
+    await env.queue.add('moderate', {
+      commentId: id, siteId: 'proc-site', postId: 'a1', authorId: author!.id, parentId: null, body: 'in flight at SIGTERM', acceptedAt: new Date().toISOString(),
+    }, { ...commentJobOptions({ attempts: 3 }), jobId: commentJobId(id) });
+    await waitFor(() => proxy.heldBytes() > 0, { what: 'the job to reach Postgres' });
+    workerProc.kill('SIGTERM');
+    await waitFor(() => /finishing active jobs/.test(workerProc.output()), { what: 'the worker to start stopping' });
+    proxy.release();
+    assert.equal(await exited(workerProc), 0, workerProc.output());
+    const stored = await env.db.query('SELECT status FROM comments WHERE id = $1', [id]);
+    assert.deepEqual(stored.rows, [{ status: 'approved' }]);
+    const job = await env.queue.getJob(commentJobId(id));
+    assert.equal(await job?.getState(), 'completed');
+    await proxy.close();
+  });
+
   it('when the configuration is invalid, then the process exits 1 naming the key', async () => {
     const proc = startService('services/api/src/main.ts', { ...env.childEnv, PORT: 'eighty' });
     children.push(proc);

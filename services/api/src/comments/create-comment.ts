@@ -13,6 +13,12 @@ import { findComment } from '../../../../shared/src/db/comments.js';
 import { commentJobId, commentJobOptions, type CommentJob } from '../../../../shared/src/queues.js';
 import { claimIdempotencyKey, fingerprint, IDEMPOTENCY_KEY_RE, releaseIdempotencyKey } from './idempotency.js';
 
+/** How long a POST waits for Redis to take the job before answering 503 (Redis down, never a hang). */
+const ENQUEUE_DEADLINE_MS = 5000;
+
+const withDeadline = <T>(p: Promise<T>, ms: number): Promise<T> =>
+  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('enqueue timed out')), ms).unref())]);
+
 /** Longest comment, in characters after normalisation. */
 export const MAX_BODY_LENGTH = 5000;
 
@@ -62,7 +68,10 @@ export async function createComment(deps: ApiDeps, req: Request): Promise<{ id: 
     await consume(deps.limiters, deps.limiters.commentIp, req.ip ?? 'unknown');
     await validateAgainstState(deps, { siteId, postId, userId: user.userId, parentId });
     addAttempted = true;
-    await deps.queue.add('moderate', job, { ...commentJobOptions({ attempts: deps.config.JOB_ATTEMPTS }), jobId: commentJobId(id) });
+    await withDeadline(
+      deps.queue.add('moderate', job, { ...commentJobOptions({ attempts: deps.config.JOB_ATTEMPTS }), jobId: commentJobId(id) }),
+      ENQUEUE_DEADLINE_MS,
+    );
   } catch (err) {
     // Refused before enqueueing: nothing was accepted, so the key is free again. If the add itself
     // failed, the job may still have reached Redis: keep the key, so a retry reuses this id (and
