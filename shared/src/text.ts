@@ -2,6 +2,7 @@
 const CONTROL_RE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 // Lone surrogates cannot be stored as UTF-8; drop them rather than fail.
 const LONE_SURROGATE_RE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const LONE_SURROGATE_TEST_RE = new RegExp(LONE_SURROGATE_RE.source);
 
 /**
  * Canonical form of a comment body: Unicode NFC, CRLF → LF, control characters stripped,
@@ -33,5 +34,12 @@ export function normalizeName(input: string): string {
 /** Whether a string holds a control character (C0, DEL, C1), which no identifier may. */
 export const hasControlChars = (s: string): boolean => /[\u0000-\u001F\u007F-\u009F]/.test(s);
 
-/** Whether anything remains once white space and invisible formatting characters are ignored. */
-export const hasVisibleText = (s: string): boolean => s.replace(/[\s\p{Cf}]/gu, '').length > 0;
+// Characters that render as nothing: formatting characters, and blanks that Unicode counts as
+// letters or marks (Hangul fillers, braille blank, combining grapheme joiner, Khmer inherent vowels).
+const INVISIBLE_RE = /[\s\p{Cf}\u034F\u115F\u1160\u17B4\u17B5\u2800\u3164\uFFA0]/gu;
+
+/** Whether anything remains once white space and invisible characters are ignored. */
+export const hasVisibleText = (s: string): boolean => s.replace(INVISIBLE_RE, '').length > 0;
+
+/** Whether a string holds half of a surrogate pair, which cannot be stored as UTF-8. */
+export const hasLoneSurrogate = (s: string): boolean => LONE_SURROGATE_TEST_RE.test(s);

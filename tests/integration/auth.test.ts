@@ -72,6 +72,7 @@ describe('publisher SSO', () => {
     const now = Math.floor(Date.now() / 1000);
     assert.equal((await sso(site.siteId, await signSso(site.ssoSecret, { iat: now + 3600, exp: now + 7200 }))).status, 401);
     assert.equal((await sso(site.siteId, await signSso(site.ssoSecret, { sub: 'a\u0000b' }))).status, 401);
+    assert.equal((await sso(site.siteId, await signSso(site.ssoSecret, { sub: 'x\ud800' }))).status, 401, 'a lone surrogate would merge readers');
     assert.equal((await sso(site.siteId, await signSso(site.ssoSecret, { name: '\u200b' }))).status, 401);
     const res = await sso(site.siteId, await signSso(site.ssoSecret, { name: 'Bob\u202e\ngnp.exe\u0000' }));
     assert.equal(res.status, 200);

@@ -67,6 +67,8 @@ describe('registering posts', () => {
       ['ok-id', { title: '', url: 'https://x.example' }],
       ['ok-id', { title: 'T', url: 'javascript:alert(1)' }],
       ['ok-id', { title: 'T', url: 'not a url' }],
+      ['ok-id', { title: 'T', url: 'https://example.com/\u202egpj.exe' }],
+      ['ok-id', { title: '\u0000\u200b', url: 'https://x.example' }],
       ['ok-id', { title: 'T', url: 'https://x.example', closed: 'yes' }],
       ['x'.repeat(201), { title: 'T', url: 'https://x.example' }],
       ['has%20space', { title: 'T', url: 'https://x.example' }],

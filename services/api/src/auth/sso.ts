@@ -1,10 +1,11 @@
 import { jwtVerify, errors } from 'jose';
 import { z } from 'zod';
 import { displayNameSchema } from '../../../../shared/src/schemas.js';
-import { hasControlChars } from '../../../../shared/src/text.js';
+import { hasControlChars, hasLoneSurrogate } from '../../../../shared/src/text.js';
 
 const claimsSchema = z.object({
-  sub: z.string().min(1).max(200).refine((s) => !hasControlChars(s), 'sub has control characters'),
+  // Lone surrogates would all be stored as U+FFFD, merging distinct readers into one account.
+  sub: z.string().min(1).max(200).refine((s) => !hasControlChars(s) && !hasLoneSurrogate(s), 'sub has control characters'),
   name: displayNameSchema,
   email: z.email().max(254).optional(),
   iat: z.number().int(),
