@@ -16,8 +16,14 @@ import { claimIdempotencyKey, fingerprint, IDEMPOTENCY_KEY_RE, releaseIdempotenc
 /** How long a POST waits for Redis to take the job before answering 503 (Redis down, never a hang). */
 const ENQUEUE_DEADLINE_MS = 5000;
 
-const withDeadline = <T>(p: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('enqueue timed out')), ms).unref())]);
+async function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error('enqueue timed out')), ms); })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Longest comment, in characters after normalisation. */
 export const MAX_BODY_LENGTH = 5000;
