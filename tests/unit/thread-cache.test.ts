@@ -41,3 +41,17 @@ describe('thread cache', () => {
     assert.equal(next.page.body.toString(), 'fresh');
   });
 });
+
+describe('thread cache eviction', () => {
+  it('when pages are evicted by size, then invalidating their post still works and nothing stale is served', async () => {
+    const cache = createThreadCache({ ttlMs: 60_000, maxEntries: 2 });
+    await cache.get('s', 'p', 'v1', async () => 'p1');
+    await cache.get('s', 'p', 'v2', async () => 'p2');
+    await cache.get('s', 'q', 'v1', async () => 'q1'); // evicts s/p/v1
+    cache.invalidate('s', 'p');
+    assert.equal((await cache.get('s', 'p', 'v2', async () => 'p2-new')).page.body.toString(), 'p2-new');
+    const q = await cache.get('s', 'q', 'v1', async () => 'q1-new');
+    assert.equal(q.hit, true, 'invalidating p leaves q cached');
+    assert.equal(q.page.body.toString(), 'q1');
+  });
+});

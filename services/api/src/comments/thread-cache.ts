@@ -23,7 +23,17 @@ export interface ThreadCache {
  */
 export function createThreadCache(opts: { ttlMs: number; maxEntries: number }): ThreadCache {
   const enabled = opts.ttlMs > 0 && opts.maxEntries > 0;
-  const pages = new LRUCache<string, CachedPage>({ max: Math.max(1, opts.maxEntries), ttl: Math.max(1, opts.ttlMs) });
+  // Keys of each post's cached pages, so an invalidation touches only that post's entries.
+  const byPost = new Map<string, Set<string>>();
+  const pages = new LRUCache<string, CachedPage & { postKey: string }>({
+    max: Math.max(1, opts.maxEntries),
+    ttl: Math.max(1, opts.ttlMs),
+    dispose: (page, key) => {
+      const keys = byPost.get(page.postKey);
+      keys?.delete(key);
+      if (keys?.size === 0) byPost.delete(page.postKey);
+    },
+  });
   const generations = new Map<string, number>();
   const inflight = new Map<string, Promise<CachedPage>>();
 
@@ -46,7 +56,11 @@ export function createThreadCache(opts: { ttlMs: number; maxEntries: number }): 
         flight = load().then(toPage).finally(() => inflight.delete(flightKey));
         inflight.set(flightKey, flight);
         flight.then((page) => {
-          if ((generations.get(postKey) ?? 0) === gen) pages.set(key, page);
+          if ((generations.get(postKey) ?? 0) !== gen) return;
+          pages.set(key, { ...page, postKey });
+          let keys = byPost.get(postKey);
+          if (!keys) byPost.set(postKey, (keys = new Set()));
+          keys.add(key);
         }, () => undefined);
       }
       return { page: await flight, hit: false };
@@ -54,12 +68,12 @@ export function createThreadCache(opts: { ttlMs: number; maxEntries: number }): 
     invalidate(siteId, postId) {
       const postKey = `${siteId}\n${postId}`;
       generations.set(postKey, (generations.get(postKey) ?? 0) + 1);
-      const prefix = `${postKey}\n`;
-      for (const key of pages.keys()) if (key.startsWith(prefix)) pages.delete(key);
+      for (const key of [...(byPost.get(postKey) ?? [])]) pages.delete(key);
       if (generations.size > 100_000) generations.clear();
     },
     clear() {
       pages.clear();
+      byPost.clear();
       generations.clear();
     },
   };
