@@ -1,3 +1,6 @@
+/** Longest comment, in characters after normalisation; a site may set a lower limit. */
+export const MAX_BODY_LENGTH = 5000;
+
 /** Where a comment stands. `queued` exists only in Redis, before the worker has decided. */
 export type CommentStatus = 'approved' | 'pending' | 'rejected';
 export type Role = 'commenter' | 'moderator' | 'admin';

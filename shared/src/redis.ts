@@ -16,5 +16,15 @@ export function createRedis(url: string, onError: (err: Error) => void, opts: { 
   return client;
 }
 
-/** Channel on which the worker announces that a post's approved comments changed. */
+/** Channel on which a post's changes are announced to every API process. */
 export const threadChannel = (prefix: string): string => `${prefix}:thread-changed`;
+
+/** What changed: its approved comments (from the worker), or the post itself (closed, retitled). */
+export interface ThreadChange { siteId: string; postId: string; post: boolean }
+
+export const encodeThreadChange = (c: ThreadChange): string => `${c.siteId}\n${c.postId}${c.post ? '\npost' : ''}`;
+
+export function decodeThreadChange(message: string): ThreadChange | null {
+  const [siteId, postId, what] = message.split('\n');
+  return siteId && postId ? { siteId, postId, post: what === 'post' } : null;
+}

@@ -2,9 +2,9 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { WorkerDeps } from './deps.js';
 import { runPipeline } from './pipeline/index.js';
 import { insertDecidedComment, loadModerationInputs } from '../../../shared/src/db/comments.js';
-import { threadChannel } from '../../../shared/src/redis.js';
+import { encodeThreadChange, threadChannel } from '../../../shared/src/redis.js';
 import type { CommentJob } from '../../../shared/src/queues.js';
-import type { CommentStatus } from '../../../shared/src/domain.js';
+import { MAX_BODY_LENGTH, type CommentStatus } from '../../../shared/src/domain.js';
 
 export interface ModerationOutcome {
   status: CommentStatus;
@@ -12,13 +12,13 @@ export interface ModerationOutcome {
 }
 
 /**
- * The processor: decide, then store comment and decision in one transaction. Safe to run
- * twice for one comment (after a crash, a stalled-job recovery or a retry): the second run
+ * The processor: decide, then store comment, decision and counters in one statement. Safe to
+ * run twice for one comment (after a crash, a stalled-job recovery or a retry): the second run
  * finds the row and only repeats the announcement.
  */
 export function createCommentProcessor(deps: WorkerDeps) {
   const announce = (c: CommentJob) =>
-    deps.redis.publish(threadChannel(deps.config.QUEUE_PREFIX), `${c.siteId}\n${c.postId}`);
+    deps.redis.publish(threadChannel(deps.config.QUEUE_PREFIX), encodeThreadChange({ siteId: c.siteId, postId: c.postId, post: false }));
 
   return async (job: Job<CommentJob>): Promise<ModerationOutcome> => {
     const c = job.data;
@@ -42,7 +42,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
       settings: {
         holdThreshold: site.settings.holdThreshold ?? deps.config.HOLD_THRESHOLD,
         rejectThreshold: site.settings.rejectThreshold ?? deps.config.REJECT_THRESHOLD,
-        maxBodyLength: site.settings.maxBodyLength ?? 5000,
+        maxBodyLength: site.settings.maxBodyLength ?? MAX_BODY_LENGTH,
       },
     });
     endTimer();

@@ -1,5 +1,5 @@
 import type { Queryable } from './pool.js';
-import type { CommentStatus, Decision, Reason, StoredComment } from '../domain.js';
+import type { CommentStatus, Decision, Reason, Role, SiteSettings, StoredComment, User, UserStatus } from '../domain.js';
 
 /** Replies nest under their parent up to this depth; deeper replies attach to their depth-3 ancestor. */
 export const MAX_THREAD_DEPTH = 3;
@@ -104,7 +104,7 @@ const toThreadRow = (r: ThreadJsonRow): ThreadRow => ({
 export interface ThreadSlice {
   /** Approved comments on the post (its counter), or null when the post does not exist. */
   total: number | null;
-  /** Top-level comments in page order (limit rows at most). */
+  /** Top-level comments in page order: limit rows, plus one more when a next page exists. */
   top: ThreadRow[];
   /** The first replies (oldest first) under each of those comments. */
   replies: ThreadRow[];
@@ -113,7 +113,8 @@ export interface ThreadSlice {
 /**
  * One page of a thread in a single statement, so counter, page and replies come from one
  * snapshot: approved top-level comments keyset-paginated by id (UUIDv7, so by time), and
- * the first `repliesPerRoot` approved replies of each.
+ * the first `repliesPerRoot` approved replies of each comment on the page. One top-level row
+ * beyond the page is read (without its replies) to tell whether there is a next page.
  */
 export async function loadThreadSlice(
   db: Queryable,
@@ -126,9 +127,11 @@ export async function loadThreadSlice(
         WHERE c.site_id = $1 AND c.post_id = $2 AND c.status = 'approved' AND c.parent_id IS NULL
           AND ($3::uuid IS NULL OR c.id ${newest ? '<' : '>'} $3::uuid)
         ORDER BY c.id ${newest ? 'DESC' : 'ASC'}
-        LIMIT $4
+        LIMIT $4 + 1
+     ), page AS (
+       SELECT id FROM top ORDER BY id ${newest ? 'DESC' : 'ASC'} LIMIT $4
      ), replies AS (
-       SELECT r.* FROM top CROSS JOIN LATERAL (
+       SELECT r.* FROM page top CROSS JOIN LATERAL (
          SELECT ${THREAD_COLS} FROM comments c ${THREAD_JOINS}
           WHERE c.root_id = top.id AND c.site_id = $1 AND c.status = 'approved' AND c.parent_id IS NOT NULL
           ORDER BY c.id ASC
@@ -166,8 +169,8 @@ export interface ModerationInputs {
   existingStatus: CommentStatus | null;
   /** The parent's status now, for replies (null when there is no parent or it is gone). */
   parentStatus: CommentStatus | null;
-  site: { settings: import('../domain.js').SiteSettings } | null;
-  author: import('../domain.js').User | null;
+  site: { settings: SiteSettings } | null;
+  author: User | null;
 }
 
 export async function loadModerationInputs(
@@ -175,9 +178,9 @@ export async function loadModerationInputs(
   q: { commentId: string; siteId: string; authorId: string; parentId: string | null },
 ): Promise<ModerationInputs> {
   const res = await db.query<{
-    existing_status: CommentStatus | null; parent_status: CommentStatus | null; settings: import('../domain.js').SiteSettings | null;
-    u_id: string | null; display_name: string; email: string | null; role: import('../domain.js').Role;
-    status: import('../domain.js').UserStatus; suspended_until: Date | null; created_at: Date;
+    existing_status: CommentStatus | null; parent_status: CommentStatus | null; settings: SiteSettings | null;
+    u_id: string | null; display_name: string; email: string | null; role: Role;
+    status: UserStatus; suspended_until: Date | null; created_at: Date;
   }>({
     name: 'load-moderation-inputs',
     text: `SELECT (SELECT status FROM comments WHERE id = $1) AS existing_status,

@@ -23,7 +23,7 @@ const registerBody = z.object({
   displayName: displayNameSchema,
 });
 
-export const publicUser = (u: User) => ({ id: u.id, siteId: u.siteId, name: u.displayName, role: u.role });
+const publicUser = (u: User) => ({ id: u.id, siteId: u.siteId, name: u.displayName, role: u.role });
 
 /** Sign-in: publisher SSO and native accounts, each answered with a short-lived access token. */
 export function authRoutes(deps: ApiDeps, p: passport.PassportStatic, tokens: TokenKeys): Router {

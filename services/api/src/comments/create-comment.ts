@@ -9,6 +9,7 @@ import { postIdSchema, siteIdSchema, uuidSchema } from '../../../../shared/src/s
 import { hasVisibleText, normalizeBody, textLength } from '../../../../shared/src/text.js';
 import { newId } from '../../../../shared/src/ids.js';
 import { canPost } from '../../../../shared/src/db/users.js';
+import { MAX_BODY_LENGTH } from '../../../../shared/src/domain.js';
 import { findComment } from '../../../../shared/src/db/comments.js';
 import { commentJobId, commentJobOptions, type CommentJob } from '../../../../shared/src/queues.js';
 import { claimIdempotencyKey, fingerprint, IDEMPOTENCY_KEY_RE, releaseIdempotencyKey } from './idempotency.js';
@@ -24,9 +25,6 @@ async function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
     clearTimeout(timer);
   }
 }
-
-/** Longest comment, in characters after normalisation. */
-export const MAX_BODY_LENGTH = 5000;
 
 const params = z.object({ siteId: siteIdSchema, postId: postIdSchema });
 const bodySchema = z.object({

@@ -11,24 +11,18 @@ interface Remembered { id: string; fp: string }
 export const fingerprint = (parts: (string | null)[]): string =>
   createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 
+type KeyOwner = { prefix: string; siteId: string; userId: string; key: string };
+const redisKeyOf = (o: KeyOwner) => `${o.prefix}:idem:${o.siteId}:${o.userId}:${o.key}`;
+
 /**
  * Claims an Idempotency-Key for a user for 24 h. Returns the id a previous request with the
  * same key produced, or null when this request is the first (and now owns `id`). The same
- * key with a different request is a 422, as Stripe does.
+ * key with a different request is a 422, as Stripe does. One round trip: SET NX GET.
  */
-export async function claimIdempotencyKey(
-  redis: Redis,
-  o: { prefix: string; siteId: string; userId: string; key: string; id: string; fp: string },
-): Promise<string | null> {
-  const redisKey = `${o.prefix}:idem:${o.siteId}:${o.userId}:${o.key}`;
+export async function claimIdempotencyKey(redis: Redis, o: KeyOwner & { id: string; fp: string }): Promise<string | null> {
   const value = JSON.stringify({ id: o.id, fp: o.fp } satisfies Remembered);
-  const set = await redis.set(redisKey, value, 'EX', TTL_SECONDS, 'NX');
-  if (set === 'OK') return null;
-  const existing = await redis.get(redisKey);
-  if (!existing) {
-    // Expired between the two calls: claim again.
-    return claimIdempotencyKey(redis, o);
-  }
+  const existing = await redis.set(redisKeyOf(o), value, 'EX', TTL_SECONDS, 'NX', 'GET');
+  if (existing === null) return null;
   const remembered = JSON.parse(existing) as Remembered;
   if (remembered.fp !== o.fp) {
     throw new AppError('idempotency_key_reused', 422, 'this Idempotency-Key was used for a different request');
@@ -36,6 +30,6 @@ export async function claimIdempotencyKey(
   return remembered.id;
 }
 
-export async function releaseIdempotencyKey(redis: Redis, o: { prefix: string; siteId: string; userId: string; key: string }): Promise<void> {
-  await redis.del(`${o.prefix}:idem:${o.siteId}:${o.userId}:${o.key}`).catch(() => undefined);
+export async function releaseIdempotencyKey(redis: Redis, o: KeyOwner): Promise<void> {
+  await redis.del(redisKeyOf(o)).catch(() => undefined);
 }

@@ -34,8 +34,10 @@ export function createThreadCache(opts: { ttlMs: number; maxEntries: number }): 
       if (keys?.size === 0) byPost.delete(page.postKey);
     },
   });
-  const generations = new Map<string, number>();
-  const inflight = new Map<string, Promise<CachedPage>>();
+  // Loads under way, by page key. An invalidation marks its post's loads stale and forgets them,
+  // so later requests start a fresh load and a stale result is never stored.
+  interface Flight { promise: Promise<CachedPage>; postKey: string; stale: boolean }
+  const inflight = new Map<string, Flight>();
 
   const toPage = (json: string): CachedPage => {
     const body = Buffer.from(json);
@@ -49,32 +51,37 @@ export function createThreadCache(opts: { ttlMs: number; maxEntries: number }): 
       const key = `${postKey}\n${variant}`;
       const cached = pages.get(key);
       if (cached) return { page: cached, hit: true };
-      const gen = generations.get(postKey) ?? 0;
-      const flightKey = `${key}\n${gen}`;
-      let flight = inflight.get(flightKey);
+      let flight = inflight.get(key);
       if (!flight) {
-        flight = load().then(toPage).finally(() => inflight.delete(flightKey));
-        inflight.set(flightKey, flight);
-        flight.then((page) => {
-          if ((generations.get(postKey) ?? 0) !== gen) return;
+        const started: Flight = { promise: load().then(toPage), postKey, stale: false };
+        flight = started;
+        inflight.set(key, started);
+        started.promise.then((page) => {
+          if (started.stale) return;
           pages.set(key, { ...page, postKey });
           let keys = byPost.get(postKey);
           if (!keys) byPost.set(postKey, (keys = new Set()));
           keys.add(key);
-        }, () => undefined);
+        }, () => undefined).finally(() => {
+          if (inflight.get(key) === started) inflight.delete(key);
+        });
       }
-      return { page: await flight, hit: false };
+      return { page: await flight.promise, hit: false };
     },
     invalidate(siteId, postId) {
       const postKey = `${siteId}\n${postId}`;
-      generations.set(postKey, (generations.get(postKey) ?? 0) + 1);
+      for (const [key, flight] of inflight) {
+        if (flight.postKey !== postKey) continue;
+        flight.stale = true;
+        inflight.delete(key);
+      }
       for (const key of [...(byPost.get(postKey) ?? [])]) pages.delete(key);
-      if (generations.size > 100_000) generations.clear();
     },
     clear() {
+      for (const flight of inflight.values()) flight.stale = true;
+      inflight.clear();
       pages.clear();
       byPost.clear();
-      generations.clear();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { decodeThreadChange } from '../../../../shared/src/redis.js';
 import type { Logger } from '../../../../shared/src/logger.js';
 import type { ThreadCache } from './thread-cache.js';
 import type { Lookups } from './lookups.js';
@@ -18,11 +19,10 @@ export async function subscribeToThreadChanges(opts: {
   const { subscriber, channel, cache, lookups, logger } = opts;
   subscriber.on('message', (ch: string, message: string) => {
     if (ch !== channel) return;
-    // "<site>\n<post>" when its comments changed; "<site>\n<post>\npost" when the post itself did.
-    const [siteId, postId, what] = message.split('\n');
-    if (!siteId || !postId) return;
-    cache.invalidate(siteId, postId);
-    if (what === 'post') lookups.forgetPost(siteId, postId);
+    const change = decodeThreadChange(message);
+    if (!change) return;
+    cache.invalidate(change.siteId, change.postId);
+    if (change.post) lookups.forgetPost(change.siteId, change.postId);
   });
   subscriber.on('ready', () => {
     cache.clear();

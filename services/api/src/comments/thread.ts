@@ -27,6 +27,13 @@ export interface ThreadPage {
 export const encodeCursor = (id: string): string => Buffer.from(id).toString('base64url');
 export const decodeCursor = (cursor: string): string => Buffer.from(cursor, 'base64url').toString();
 
+/** Splits rows read with one extra (limit + 1) into the page and the cursor of the next one. */
+function paginate<T extends { id: string }>(rows: T[], limit: number): { page: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { page, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+}
+
 const toComment = (r: ThreadRow): ThreadComment => ({
   id: r.id,
   author: { id: r.authorId, name: r.authorName },
@@ -45,10 +52,9 @@ export async function loadThreadPage(
   db: Queryable,
   q: { siteId: string; postId: string; sort: 'newest' | 'oldest'; limit: number; after: string | null },
 ): Promise<string> {
-  // One row more than the page tells whether there is a next page; its replies are dropped below.
-  const { total, top, replies } = await loadThreadSlice(db, { ...q, limit: q.limit + 1, repliesPerRoot: REPLIES_PER_THREAD });
+  const { total, top, replies } = await loadThreadSlice(db, { ...q, repliesPerRoot: REPLIES_PER_THREAD });
   if (total === null) throw new NotFoundError('post');
-  const pageRows = top.slice(0, q.limit);
+  const { page: pageRows, nextCursor } = paginate(top, q.limit);
 
   const nodes = new Map<string, ThreadComment>();
   const roots = pageRows.map((r) => {
@@ -64,12 +70,7 @@ export async function loadThreadPage(
     nodes.set(r.id, node);
     parent.replies.push(node);
   }
-  const last = pageRows[pageRows.length - 1];
-  const page: ThreadPage = {
-    comments: roots,
-    nextCursor: top.length > q.limit && last ? encodeCursor(last.id) : null,
-    total,
-  };
+  const page: ThreadPage = { comments: roots, nextCursor, total };
   return JSON.stringify(page);
 }
 
@@ -78,11 +79,6 @@ export async function loadRepliesPage(
   db: Queryable,
   q: { siteId: string; postId: string; commentId: string; limit: number; after: string | null },
 ): Promise<string> {
-  const rows = await listChildren(db, { ...q, limit: q.limit + 1 });
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
-  return JSON.stringify({
-    comments: page.map(toComment),
-    nextCursor: rows.length > q.limit && last ? encodeCursor(last.id) : null,
-  });
+  const { page, nextCursor } = paginate(await listChildren(db, { ...q, limit: q.limit + 1 }), q.limit);
+  return JSON.stringify({ comments: page.map(toComment), nextCursor });
 }

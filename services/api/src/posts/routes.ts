@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
@@ -6,7 +6,7 @@ import { apiKeyOf } from '../auth/guards.js';
 import { httpUrlSchema, postIdSchema, siteIdSchema, titleSchema } from '../../../../shared/src/schemas.js';
 import { findPost, upsertPost } from '../../../../shared/src/db/posts.js';
 import { NotFoundError } from '../../../../shared/src/errors.js';
-import { threadChannel } from '../../../../shared/src/redis.js';
+import { encodeThreadChange, threadChannel } from '../../../../shared/src/redis.js';
 import type { Post } from '../../../../shared/src/domain.js';
 
 const params = z.object({ siteId: siteIdSchema, postId: postIdSchema });
@@ -19,7 +19,7 @@ const postBody = z.object({
 const publicPost = (p: Post) => ({ id: p.id, title: p.title, url: p.url, closed: p.closed, commentCount: p.commentCount });
 
 /** Publishers register their articles (API key, scope posts:write); anyone may read one. */
-export function postRoutes(deps: ApiDeps, bearer: import('express').RequestHandler): Router {
+export function postRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const r = Router();
 
   r.put('/sites/:siteId/posts/:postId', bearer, async (req, res) => {
@@ -29,7 +29,7 @@ export function postRoutes(deps: ApiDeps, bearer: import('express').RequestHandl
     const { post, created } = await upsertPost(deps.db, { siteId, id: postId, ...body });
     deps.lookups.forgetPost(siteId, postId);
     // Other API processes drop their cached copy of this post too.
-    await deps.redis.publish(threadChannel(deps.config.QUEUE_PREFIX), `${siteId}\n${postId}\npost`).catch(() => undefined);
+    await deps.redis.publish(threadChannel(deps.config.QUEUE_PREFIX), encodeThreadChange({ siteId, postId, post: true })).catch(() => undefined);
     res.status(created ? 201 : 200).json({ post: publicPost(post) });
   });
 
