@@ -61,10 +61,8 @@ export const configSchema = z.object({
   JOB_BACKOFF_MS: int(1000).describe('First retry delay; doubles per attempt, with jitter.'),
   JOB_BACKOFF_MAX_MS: int(60000).describe('Ceiling of the retry delay.'),
   WORKER_METRICS_PORT: int(9465).describe('Port of the worker\'s /metrics and /healthz (0 disables).'),
-  HOLD_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5)
-    .describe('Default toxicity score at or above which a comment is held for a moderator (a site may override).'),
-  REJECT_THRESHOLD: z.coerce.number().min(0).max(1).default(0.95)
-    .describe('Default toxicity score at or above which a comment is rejected outright (a site may override).'),
+  SCORER_MAX_DEFER_S: int(600)
+    .describe('How long a comment may wait in the queue for a rate-limited remote scorer before the site\'s `onScorerUnavailable` policy applies.'),
   SHUTDOWN_TIMEOUT_MS: int(15000).describe('Longest a process waits for in-flight work on SIGTERM.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level.'),
 });

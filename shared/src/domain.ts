@@ -1,10 +1,11 @@
-/** Longest comment, in characters after normalisation; a site may set a lower limit. */
-export const MAX_BODY_LENGTH = 5000;
+export { MAX_BODY_LENGTH } from './limits.js';
 
 /** Where a comment stands. `queued` exists only in Redis, before the worker has decided. */
 export type CommentStatus = 'approved' | 'pending' | 'rejected';
 export type Role = 'commenter' | 'moderator' | 'admin';
 export type UserStatus = 'active' | 'banned' | 'suspended';
+
+import type { SiteSettings } from './settings.js';
 
 export interface Site {
   id: string;
@@ -13,12 +14,7 @@ export interface Site {
   settings: SiteSettings;
 }
 
-/** Per-site moderation settings; absent keys fall back to the service defaults. */
-export interface SiteSettings {
-  holdThreshold?: number;
-  rejectThreshold?: number;
-  maxBodyLength?: number;
-}
+export type { SiteSettings } from './settings.js';
 
 export interface User {
   id: string;
@@ -29,6 +25,10 @@ export interface User {
   status: UserStatus;
   suspendedUntil: Date | null;
   createdAt: Date;
+  /** Always pre-moderate this reader. */
+  premod: boolean;
+  approvedCount: number;
+  rejectedCount: number;
 }
 
 export interface Post {
@@ -40,9 +40,32 @@ export interface Post {
   commentCount: number;
 }
 
+/** Where in the comment's text a rule matched, for highlighting (UTF-16 offsets into `body`). */
+export interface Span {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * Why a comment has its status: the rule (a stable code), a sentence for moderators, and
+ * where relevant the score that crossed a threshold and the text that matched.
+ */
 export interface Reason {
-  code: string;
-  message: string;
+  rule: string;
+  detail: string;
+  score?: number;
+  attribute?: string;
+  span?: Span;
+}
+
+/** A scorer that ran on a comment. */
+export interface ScoredBy {
+  provider: string;
+  model: string;
+  latencyMs: number;
+  /** Set when this scorer stood in for one that could not run. */
+  fallbackFor?: string;
 }
 
 /** What the moderation pipeline decided, stored with the comment. */
@@ -50,6 +73,8 @@ export interface Decision {
   status: CommentStatus;
   reasons: Reason[];
   scores: Record<string, number>;
+  scoredBy: ScoredBy[];
+  settingsVersion: number | null;
 }
 
 export interface StoredComment {

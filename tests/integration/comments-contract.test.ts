@@ -81,19 +81,19 @@ describe('POST a comment', () => {
     const parentElsewhere = newId();
     await insertDecidedComment(env.db, {
       id: parentElsewhere, siteId: site.siteId, postId: otherPost, authorId: userId, parentId: null, body: 'p', createdAt: new Date(),
-    }, { status: 'approved', reasons: [], scores: {} });
+    }, { status: 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: null });
     assertError(await post({ body: 'reply', parentId: parentElsewhere }), 422, 'invalid_parent');
     const held = newId();
     await insertDecidedComment(env.db, {
       id: held, siteId: site.siteId, postId, authorId: userId, parentId: null, body: 'p', createdAt: new Date(),
-    }, { status: 'pending', reasons: [], scores: {} });
+    }, { status: 'pending', reasons: [], scores: {}, scoredBy: [], settingsVersion: null });
     assertError(await post({ body: 'reply', parentId: held }), 422, 'invalid_parent');
     assertError(await post({ body: 'reply', parentId: newId() }), 422, 'invalid_parent');
     assertError(await post({ body: 'reply', parentId: 'not-a-uuid' }), 400, 'validation_failed');
     const ok = newId();
     await insertDecidedComment(env.db, {
       id: ok, siteId: site.siteId, postId, authorId: userId, parentId: null, body: 'p', createdAt: new Date(),
-    }, { status: 'approved', reasons: [], scores: {} });
+    }, { status: 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: null });
     assert.equal((await post({ body: 'reply', parentId: ok })).status, 202);
   });
 

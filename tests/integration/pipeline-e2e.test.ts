@@ -151,8 +151,8 @@ describe('comment pipeline, with the lexicon scorer', () => {
     const decided = await waitForDecision(api.app, id, reader.accessToken);
     assert.equal(decided.status, 'pending');
     assert.ok(decided.reasons.length > 0, 'a held comment must say why');
-    assert.equal(decided.reasons[0]!.code, 'toxic');
-    assert.match(decided.reasons[0]!.message, /hold threshold/);
+    assert.equal(decided.reasons[0]!.rule, 'toxicity');
+    assert.match(decided.reasons[0]!.detail, /hold threshold/);
     await assertHiddenFromThread(postId, id);
     assert.equal(await commentCount(postId), 1, 'only the sentinel is counted');
   });
@@ -163,8 +163,8 @@ describe('comment pipeline, with the lexicon scorer', () => {
 
     const decided = await waitForDecision(api.app, id, reader.accessToken);
     assert.equal(decided.status, 'rejected');
-    assert.equal(decided.reasons[0]?.code, 'toxic');
-    assert.match(decided.reasons[0]!.message, /reject threshold/);
+    assert.equal(decided.reasons[0]?.rule, 'toxicity');
+    assert.match(decided.reasons[0]!.detail, /reject threshold/);
     await assertHiddenFromThread(postId, id);
   });
 
@@ -198,7 +198,7 @@ describe('comment pipeline, with the lexicon scorer', () => {
 
     const processor = createCommentProcessor({
       config: env.config, db: env.db, redis: env.redis, logger: env.logger,
-      metrics: createWorkerMetrics(), scorers: [createLexiconScorer()],
+      metrics: createWorkerMetrics(), scorers: { embedded: createLexiconScorer() },
     });
     const data: CommentJob = {
       commentId: newId(), siteId: site.siteId, postId, authorId: reader.user.id, parentId: parent,
@@ -257,32 +257,34 @@ describe('comment pipeline, with the lexicon scorer', () => {
 describe('comment pipeline, with a scorer that fails', () => {
   // One scorer fails by throwing synchronously, the other by rejecting; both are outages.
   const syncBroken: Scorer = {
-    name: 'sync-broken',
+    name: 'perspective',
     score(text) {
       if (text.includes('[sync]')) throw new Error('scorer crashed');
       return Promise.resolve({ attributes: { TOXICITY: 0 }, provider: 'test', model: 'none', latencyMs: 0 });
     },
   };
   const asyncBroken: Scorer = {
-    name: 'async-broken',
+    name: 'openai',
     async score(text) {
       if (text.includes('[async]')) throw new Error('upstream timed out');
       return { attributes: { TOXICITY: 0 }, provider: 'test', model: 'none', latencyMs: 0 };
     },
   };
   let worker: Awaited<ReturnType<typeof startTestWorker>>;
-  before(async () => { worker = await startTestWorker(env, { scorers: [createLexiconScorer(), syncBroken, asyncBroken] }); });
+  before(async () => { worker = await startTestWorker(env, { scorers: { perspective: syncBroken, openai: asyncBroken } });
+    await env.db.query(`UPDATE sites SET settings = '{"scorers":["embedded","perspective","openai"]}' WHERE id = $1`, [site.siteId]);
+  });
   after(async () => { await worker?.close(); });
 
   for (const marker of ['[sync]', '[async]']) {
-    it(`when a scorer fails (${marker === '[sync]' ? 'throws' : 'rejects'}) on an innocent comment, then it is pending with check_unavailable and never approved`, async () => {
+    it(`when a scorer fails (${marker === '[sync]' ? 'throws' : 'rejects'}) on an innocent comment, then it is pending with scorer_unavailable and never approved`, async () => {
       const postId = await buildPost(env.db, site.siteId);
       const id = await post(postId, `A perfectly polite comment ${marker}`);
 
       const decided = await waitForDecision(api.app, id, reader.accessToken);
       assert.equal(decided.status, 'pending');
-      assert.deepEqual(decided.reasons.map((r) => r.code), ['check_unavailable']);
-      assert.match(decided.reasons[0]!.message, marker === '[sync]' ? /sync-broken/ : /async-broken/);
+      assert.deepEqual(decided.reasons.map((r) => r.rule), ['scorer_unavailable']);
+      assert.match(decided.reasons[0]!.detail, marker === '[sync]' ? /perspective/ : /openai/);
       await assertHiddenFromThread(postId, id);
       assert.equal(await commentCount(postId), 1, 'only the sentinel is counted');
     });

@@ -38,7 +38,7 @@ describe('Postgres outage', () => {
     const metrics = createWorkerMetrics();
     proxy.cut();
     const worker = createCommentWorker({
-      config: env.config, db: workerDb, redis: env.redis, logger: env.logger, metrics, scorers: [createLexiconScorer()],
+      config: env.config, db: workerDb, redis: env.redis, logger: env.logger, metrics, scorers: { embedded: createLexiconScorer() },
     }, connection);
 
     const ids: string[] = [];

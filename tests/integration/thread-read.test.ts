@@ -33,7 +33,7 @@ async function store(postId: string, o: { parentId?: string | null; status?: Com
   await withTransaction(env.db, (tx) => insertDecidedComment(tx, {
     id, siteId: o.siteId ?? site.siteId, postId, authorId: o.author ?? authorId, parentId: o.parentId ?? null,
     body: o.body ?? `comment ${id}`, createdAt: new Date(),
-  }, { status: o.status ?? 'approved', reasons: [], scores: {} }));
+  }, { status: o.status ?? 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: null }));
   return id;
 }
 const thread = (postId: string, query = '', siteId = site.siteId) =>

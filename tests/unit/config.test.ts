@@ -13,8 +13,8 @@ describe('configuration', () => {
     assert.equal(c.RATE_LIMITS, true);
   });
   it('when values are bad, then the error names every bad key', () => {
-    assert.throws(() => loadConfig({ PORT: 'eighty', RATE_LIMIT_COMMENT_IP: 'lots', HOLD_THRESHOLD: '2' }), (err: Error) =>
-      /PORT/.test(err.message) && /RATE_LIMIT_COMMENT_IP/.test(err.message) && /HOLD_THRESHOLD/.test(err.message));
+    assert.throws(() => loadConfig({ PORT: 'eighty', RATE_LIMIT_COMMENT_IP: 'lots', SCORER_MAX_DEFER_S: '-1' }), (err: Error) =>
+      /PORT/.test(err.message) && /RATE_LIMIT_COMMENT_IP/.test(err.message) && /SCORER_MAX_DEFER_S/.test(err.message));
   });
   it('when RATE_LIMITS=off, then limits are disabled', () => {
     assert.equal(loadConfig({ RATE_LIMITS: 'off' }).RATE_LIMITS, false);

@@ -12,6 +12,7 @@ import { tokenKeys } from './auth/tokens.js';
 import { postRoutes } from './posts/routes.js';
 import { commentRoutes } from './comments/routes.js';
 import { opsRoutes } from './ops/routes.js';
+import { settingsRoutes } from './sites/settings-routes.js';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -47,6 +48,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(authRoutes(deps, passport, tokens));
   api.use(postRoutes(deps, bearer));
   api.use(commentRoutes(deps, bearer));
+  api.use(settingsRoutes(deps, bearer));
   app.use('/api/v1', api);
 
   app.use(notFound);

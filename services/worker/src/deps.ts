@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../../../shared/src/config.js';
 import type { Pool } from '../../../shared/src/db/pool.js';
 import type { Logger } from '../../../shared/src/logger.js';
-import type { Scorer } from './scorers/types.js';
+import type { ScorerSet } from './scorers/types.js';
 import type { WorkerMetrics } from './metrics.js';
 
 /** What the comment processor needs, built in main.ts (or a test). */
@@ -13,5 +13,5 @@ export interface WorkerDeps {
   redis: Redis;
   logger: Logger;
   metrics: WorkerMetrics;
-  scorers: Scorer[];
+  scorers: ScorerSet;
 }

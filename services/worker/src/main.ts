@@ -15,7 +15,7 @@ const redis = createRedis(config.REDIS_URL, onRedisError);
 const queueRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
 const metrics = createWorkerMetrics();
 
-const worker = createCommentWorker({ config, db, redis, logger, metrics, scorers: [createLexiconScorer()] }, queueRedis);
+const worker = createCommentWorker({ config, db, redis, logger, metrics, scorers: { embedded: createLexiconScorer() } }, queueRedis);
 const metricsServer = config.WORKER_METRICS_PORT > 0 ? serveMetrics(metrics, config.WORKER_METRICS_PORT, config.HOST) : null;
 metricsServer?.on('error', (err) => logger.warn({ err: err.message }, 'metrics endpoint unavailable'));
 logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');

@@ -1,10 +1,11 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { ScorerError } from './scorers/types.js';
 import type { WorkerDeps } from './deps.js';
 import { runPipeline } from './pipeline/index.js';
 import { insertDecidedComment, loadModerationInputs } from '../../../shared/src/db/comments.js';
 import { encodeThreadChange, threadChannel } from '../../../shared/src/redis.js';
 import type { CommentJob } from '../../../shared/src/queues.js';
-import { MAX_BODY_LENGTH, type CommentStatus } from '../../../shared/src/domain.js';
+import type { CommentStatus } from '../../../shared/src/domain.js';
 
 export interface ModerationOutcome {
   status: CommentStatus;
@@ -20,9 +21,9 @@ export function createCommentProcessor(deps: WorkerDeps) {
   const announce = (c: CommentJob) =>
     deps.redis.publish(threadChannel(deps.config.QUEUE_PREFIX), encodeThreadChange({ siteId: c.siteId, postId: c.postId, post: false }));
 
-  return async (job: Job<CommentJob>): Promise<ModerationOutcome> => {
+  return async (job: Job<CommentJob>, token?: string): Promise<ModerationOutcome> => {
     const c = job.data;
-    const { existingStatus, parentStatus, site, author } = await loadModerationInputs(deps.db, c);
+    const { existingStatus, parentStatus, site, author, postPremod, history } = await loadModerationInputs(deps.db, c);
     if (existingStatus) {
       if (existingStatus === 'approved') await announce(c);
       deps.metrics.jobs.inc({ outcome: 'duplicate' });
@@ -33,19 +34,26 @@ export function createCommentProcessor(deps: WorkerDeps) {
     if (!author) throw new UnrecoverableError(`author ${c.authorId} no longer exists`);
 
     const endTimer = deps.metrics.moderationDuration.startTimer();
-    const decision = await runPipeline({
-      comment: c,
-      author,
-      parentStatus,
-      scorers: deps.scorers,
-      scores: {},
-      settings: {
-        holdThreshold: site.settings.holdThreshold ?? deps.config.HOLD_THRESHOLD,
-        rejectThreshold: site.settings.rejectThreshold ?? deps.config.REJECT_THRESHOLD,
-        maxBodyLength: site.settings.maxBodyLength ?? MAX_BODY_LENGTH,
-      },
-    });
-    endTimer();
+    // A job may wait for rate-limited scorers this long after it was accepted; then the site's policy applies.
+    const canDefer = Date.now() - Date.parse(c.acceptedAt) < deps.config.SCORER_MAX_DEFER_S * 1000;
+    let decision;
+    try {
+      decision = await runPipeline({
+        comment: c, author, parentStatus, postPremod, history, canDefer,
+        settings: site.settings, settingsVersion: site.settingsVersion,
+        scorers: deps.scorers, scores: {}, scoredBy: [], spans: [], reasons: [],
+      });
+    } catch (err) {
+      if (err instanceof ScorerError && err.kind === 'rate_limited' && token) {
+        // Back in the queue without spending an attempt: the provider's quota, not a failure.
+        await job.moveToDelayed(Date.now() + Math.max(250, err.retryAfterMs ?? 1000), token);
+        deps.metrics.jobs.inc({ outcome: 'deferred' });
+        throw new DelayedError();
+      }
+      throw err;
+    } finally {
+      endTimer();
+    }
 
     let inserted: boolean;
     try {

@@ -1,5 +1,6 @@
 import type { Queryable } from './pool.js';
-import type { CommentStatus, Decision, Reason, Role, SiteSettings, StoredComment, User, UserStatus } from '../domain.js';
+import type { CommentStatus, Decision, Reason, Role, ScoredBy, SiteSettings, StoredComment, User, UserStatus } from '../domain.js';
+import { DEFAULT_SETTINGS, effectiveSettings } from '../settings.js';
 
 /** Replies nest under their parent up to this depth; deeper replies attach to their depth-3 ancestor. */
 export const MAX_THREAD_DEPTH = 3;
@@ -26,10 +27,14 @@ export async function insertDecidedComment(db: Queryable, c: NewComment, d: Deci
         WHERE $5::uuid IS NULL OR p.depth IS NOT NULL
      ), ins AS (
        INSERT INTO comments (id, site_id, post_id, author_id, parent_id, root_id, thread_parent_id, depth,
-                             body, status, reasons, scores, created_at)
-       SELECT $1, $2, $3, $4, $5, placed.root_id, placed.thread_parent_id, placed.depth, $6, $7, $8, $9, $10 FROM placed
+                             body, status, reasons, scores, created_at, scored_by, settings_version)
+       SELECT $1, $2, $3, $4, $5, placed.root_id, placed.thread_parent_id, placed.depth, $6, $7, $8, $9, $10, $12, $13 FROM placed
        ON CONFLICT (id) DO NOTHING
        RETURNING thread_parent_id
+     ), author_count AS (
+       UPDATE users SET approved_count = approved_count + ($7 = 'approved')::int,
+                        rejected_count = rejected_count + ($7 = 'rejected')::int
+        WHERE id = $4 AND $7 <> 'pending' AND EXISTS (SELECT 1 FROM ins)
      ), post_count AS (
        UPDATE posts SET comment_count = comment_count + 1
         WHERE site_id = $2 AND id = $3 AND $7 = 'approved' AND EXISTS (SELECT 1 FROM ins)
@@ -39,7 +44,7 @@ export async function insertDecidedComment(db: Queryable, c: NewComment, d: Deci
      )
      SELECT (SELECT count(*) FROM ins)::int AS inserted, ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM parent)) AS parent_found`,
     values: [c.id, c.siteId, c.postId, c.authorId, c.parentId, c.body, d.status, JSON.stringify(d.reasons), JSON.stringify(d.scores),
-      c.createdAt, MAX_THREAD_DEPTH],
+      c.createdAt, MAX_THREAD_DEPTH, JSON.stringify(d.scoredBy), d.settingsVersion],
   });
   const row = res.rows[0]!;
   if (!row.parent_found) throw new Error(`parent ${c.parentId} of comment ${c.id} is not stored`);
@@ -62,6 +67,58 @@ export async function findComment(db: Queryable, id: string): Promise<StoredComm
     id: r.id, siteId: r.site_id, postId: r.post_id, authorId: r.author_id, parentId: r.parent_id, body: r.body,
     status: r.status, reasons: r.reasons, scores: r.scores, createdAt: r.created_at, decidedAt: r.decided_at,
   } : null;
+}
+
+/** A status change made after the first decision (a moderator, reports, a campaign found later). */
+export interface StatusChange {
+  id: string;
+  siteId: string;
+  status: CommentStatus;
+  /** Appended to the comment's reasons. */
+  reason: Reason;
+  /** Change only from these statuses (e.g. hold only what is still visible); default: any. */
+  onlyFrom?: CommentStatus[];
+}
+
+/**
+ * Sets a stored comment's status and keeps every counter true (post, parent's replies,
+ * author's approved and rejected), in one statement. The row is locked first, so two
+ * moderators acting at once apply one after the other: the last write wins and counters
+ * move only by what actually changed, never below zero. Returns the statuses before and
+ * after, or null when the comment is not on this site (or not in `onlyFrom`).
+ */
+export async function changeCommentStatus(db: Queryable, c: StatusChange):
+  Promise<{ before: CommentStatus; after: CommentStatus; postId: string; authorId: string } | null> {
+  const res = await db.query<{ before: CommentStatus; after: CommentStatus; post_id: string; author_id: string }>({
+    name: 'change-comment-status',
+    text: `WITH old AS (
+       SELECT id, status, post_id, author_id, thread_parent_id FROM comments
+        WHERE id = $1 AND site_id = $2 AND ($5::text[] IS NULL OR status = ANY($5))
+        FOR UPDATE
+     ), upd AS (
+       UPDATE comments c SET status = $3, reasons = c.reasons || jsonb_build_array($4::jsonb), decided_at = now()
+         FROM old WHERE c.id = old.id
+       RETURNING old.status AS before, c.status AS after, c.post_id, c.author_id, c.thread_parent_id
+     ), delta AS (
+       SELECT upd.*, ((after = 'approved')::int - (before = 'approved')::int) AS d_approved,
+              ((after = 'rejected')::int - (before = 'rejected')::int) AS d_rejected
+         FROM upd
+     ), post_count AS (
+       UPDATE posts p SET comment_count = greatest(p.comment_count + delta.d_approved, 0)
+         FROM delta WHERE p.site_id = $2 AND p.id = delta.post_id AND delta.d_approved <> 0
+     ), reply_count AS (
+       UPDATE comments p SET reply_count = greatest(p.reply_count + delta.d_approved, 0)
+         FROM delta WHERE p.id = delta.thread_parent_id AND delta.d_approved <> 0
+     ), author_count AS (
+       UPDATE users u SET approved_count = greatest(u.approved_count + delta.d_approved, 0),
+                          rejected_count = greatest(u.rejected_count + delta.d_rejected, 0)
+         FROM delta WHERE u.id = delta.author_id AND (delta.d_approved <> 0 OR delta.d_rejected <> 0)
+     )
+     SELECT before, after, post_id, author_id FROM delta`,
+    values: [c.id, c.siteId, c.status, JSON.stringify(c.reason), c.onlyFrom ?? null],
+  });
+  const r = res.rows[0];
+  return r ? { before: r.before, after: r.after, postId: r.post_id, authorId: r.author_id } : null;
 }
 
 /** Whether a comment exists, is approved, and belongs to this post (a valid parent for a reply). */
@@ -164,41 +221,71 @@ export async function listChildren(
   return res.rows[0]!.rows.map(toThreadRow);
 }
 
+/** A reader's recent record: their last comments (at most 200) within the history window. */
+export interface RecentHistory {
+  total: number;
+  rejected: number;
+}
+
 /** What the worker reads before deciding, in one round trip. */
 export interface ModerationInputs {
   existingStatus: CommentStatus | null;
   /** The parent's status now, for replies (null when there is no parent or it is gone). */
   parentStatus: CommentStatus | null;
-  site: { settings: SiteSettings } | null;
+  site: { settings: SiteSettings; settingsVersion: number } | null;
+  /** The post's own pre-moderation override, when it has one. */
+  postPremod: SiteSettings['premod'] | null;
   author: User | null;
+  history: RecentHistory;
 }
 
+interface ModerationInputsRow {
+  existing_status: CommentStatus | null; parent_status: CommentStatus | null; settings: unknown; settings_version: number | null;
+  post_premod: SiteSettings['premod'] | null; recent_total: number; recent_rejected: number;
+  u_id: string | null; display_name: string; email: string | null; role: Role; status: UserStatus;
+  suspended_until: Date | null; created_at: Date; premod: boolean; approved_count: number; rejected_count: number;
+}
+
+/**
+ * Everything the moderation rules read, in one statement: the comment's stored status (for
+ * idempotent re-runs), its parent's, the site's settings, the post's override, the author and
+ * their recent record within `historyDays` (their last 200 comments at most).
+ */
 export async function loadModerationInputs(
   db: Queryable,
-  q: { commentId: string; siteId: string; authorId: string; parentId: string | null },
+  q: { commentId: string; siteId: string; postId: string; authorId: string; parentId: string | null },
 ): Promise<ModerationInputs> {
-  const res = await db.query<{
-    existing_status: CommentStatus | null; parent_status: CommentStatus | null; settings: SiteSettings | null;
-    u_id: string | null; display_name: string; email: string | null; role: Role;
-    status: UserStatus; suspended_until: Date | null; created_at: Date;
-  }>({
+  const res = await db.query<ModerationInputsRow>({
     name: 'load-moderation-inputs',
     text: `SELECT (SELECT status FROM comments WHERE id = $1) AS existing_status,
             (SELECT status FROM comments WHERE id = $4 AND site_id = $2) AS parent_status,
-            s.settings, u.id AS u_id, u.display_name, u.email, u.role, u.status, u.suspended_until, u.created_at
+            (SELECT premod FROM posts WHERE site_id = $2 AND id = $5) AS post_premod,
+            s.settings, s.settings_version, h.recent_total, h.recent_rejected,
+            u.id AS u_id, u.display_name, u.email, u.role, u.status, u.suspended_until, u.created_at,
+            u.premod, u.approved_count, u.rejected_count
        FROM (SELECT 1) one
        LEFT JOIN sites s ON s.id = $2
-       LEFT JOIN users u ON u.site_id = $2 AND u.id = $3`,
-    values: [q.commentId, q.siteId, q.authorId, q.parentId],
+       LEFT JOIN users u ON u.site_id = $2 AND u.id = $3
+       CROSS JOIN LATERAL (
+         SELECT count(*)::int AS recent_total, count(*) FILTER (WHERE r.status = 'rejected')::int AS recent_rejected
+           FROM (SELECT status, created_at FROM comments WHERE author_id = $3 ORDER BY id DESC LIMIT 200) r
+          WHERE r.created_at >= now() - make_interval(days => CASE
+                  WHEN jsonb_typeof(s.settings #> '{history,windowDays}') = 'number'
+                  THEN (s.settings #>> '{history,windowDays}')::numeric::int ELSE $6 END)
+       ) h`,
+    values: [q.commentId, q.siteId, q.authorId, q.parentId, q.postId, DEFAULT_SETTINGS.history.windowDays],
   });
   const r = res.rows[0]!;
   return {
     existingStatus: r.existing_status,
     parentStatus: r.parent_status,
-    site: r.settings ? { settings: r.settings } : null,
+    site: r.settings_version !== null ? { settings: effectiveSettings(r.settings), settingsVersion: r.settings_version } : null,
+    postPremod: r.post_premod,
+    history: { total: r.recent_total, rejected: r.recent_rejected },
     author: r.u_id ? {
       id: r.u_id, siteId: q.siteId, displayName: r.display_name, email: r.email, role: r.role,
       status: r.status, suspendedUntil: r.suspended_until, createdAt: r.created_at,
+      premod: r.premod, approvedCount: r.approved_count, rejectedCount: r.rejected_count,
     } : null,
   };
 }

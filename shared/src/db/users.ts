@@ -4,11 +4,13 @@ import type { Role, User, UserStatus } from '../domain.js';
 interface UserRow {
   id: string; site_id: string; display_name: string; email: string | null; role: Role;
   status: UserStatus; suspended_until: Date | null; created_at: Date;
+  premod: boolean; approved_count: number; rejected_count: number;
 }
-const COLS = `id, site_id, display_name, email, role, status, suspended_until, created_at`;
-const toUser = (r: UserRow): User => ({
+const COLS = `id, site_id, display_name, email, role, status, suspended_until, created_at, premod, approved_count, rejected_count`;
+export const toUser = (r: UserRow): User => ({
   id: r.id, siteId: r.site_id, displayName: r.display_name, email: r.email, role: r.role,
   status: r.status, suspendedUntil: r.suspended_until, createdAt: r.created_at,
+  premod: r.premod, approvedCount: r.approved_count, rejectedCount: r.rejected_count,
 });
 
 /**

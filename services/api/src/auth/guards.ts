@@ -1,6 +1,8 @@
 import type { Request } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../../../../shared/src/errors.js';
-import type { Principal } from '../../../../shared/src/domain.js';
+import type { Principal, Role } from '../../../../shared/src/domain.js';
+import type { Queryable } from '../../../../shared/src/db/pool.js';
+import { findUser } from '../../../../shared/src/db/users.js';
 
 type UserPrincipal = Extract<Principal, { kind: 'user' }>;
 type KeyPrincipal = Extract<Principal, { kind: 'apiKey' }>;
@@ -20,4 +22,23 @@ export function apiKeyOf(req: Request, siteId: string, scope: string): KeyPrinci
   if (p.siteId !== siteId) throw new UnauthorizedError('this API key is for another site');
   if (!p.scopes.includes(scope)) throw new ForbiddenError('insufficient_scope', `this API key lacks the ${scope} scope`);
   return p;
+}
+
+const RANK: Record<Role, number> = { commenter: 0, moderator: 1, admin: 2 };
+
+/**
+ * A signed-in member of the site's staff with at least `minRole`. The role is read from the
+ * database, not trusted from the token, so a demotion or a ban applies at once. Anonymous →
+ * 401; a token of another site, a publisher key, or a lesser role → 403.
+ */
+export async function staffOf(db: Queryable, req: Request, siteId: string, minRole: 'moderator' | 'admin'): Promise<UserPrincipal> {
+  const p = req.principal;
+  if (!p) throw new UnauthorizedError('a staff member\'s access token is required');
+  if (p.kind !== 'user') throw new ForbiddenError('staff_only', 'this needs a signed-in moderator or admin, not an API key');
+  if (p.siteId !== siteId) throw new ForbiddenError('other_site', 'this access token is for another site');
+  const user = await findUser(db, siteId, p.userId);
+  if (!user || user.status !== 'active' || RANK[user.role] < RANK[minRole]) {
+    throw new ForbiddenError('forbidden', `this needs a site ${minRole}`);
+  }
+  return { ...p, role: user.role };
 }

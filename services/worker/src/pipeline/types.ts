@@ -1,6 +1,8 @@
-import type { CommentStatus, Reason, SiteSettings, User } from '../../../../shared/src/domain.js';
+import type { CommentStatus, Reason, ScoredBy, User } from '../../../../shared/src/domain.js';
+import type { RecentHistory } from '../../../../shared/src/db/comments.js';
+import type { Attribute, SiteSettings } from '../../../../shared/src/settings.js';
 import type { CommentJob } from '../../../../shared/src/queues.js';
-import type { Scorer } from '../scorers/types.js';
+import type { ScorerSet } from '../scorers/types.js';
 
 /** What every phase may read about the comment being decided. */
 export interface ModerationContext {
@@ -8,10 +10,24 @@ export interface ModerationContext {
   author: User;
   /** For a reply, its parent's status now (it was approved when the API accepted the reply). */
   parentStatus: CommentStatus | null;
-  settings: Required<Pick<SiteSettings, 'holdThreshold' | 'rejectThreshold' | 'maxBodyLength'>>;
-  scorers: Scorer[];
-  /** Scores gathered by earlier phases, by attribute (and `<scorer>.<attribute>`). */
+  /** The site's effective settings, read for this comment (changes apply to the next comment). */
+  settings: SiteSettings;
+  settingsVersion: number;
+  /** The post's own pre-moderation override, when it has one. */
+  postPremod: SiteSettings['premod'] | null;
+  /** The author's recent record within the site's history window. */
+  history: RecentHistory;
+  scorers: ScorerSet;
+  /** Scores gathered by earlier phases, by attribute (and `<provider>.<attribute>`). */
   scores: Record<string, number>;
+  /** Scorers that ran, filled by the toxicity phase. */
+  scoredBy: ScoredBy[];
+  /** Text scorers pointed at, for highlighting. */
+  spans: { start: number; end: number; text: string; attribute: Attribute }[];
+  /** False once the job has waited for rate-limited scorers as long as it may. */
+  canDefer: boolean;
+  /** Reasons gathered so far (later phases may look at what earlier ones found). */
+  reasons: Reason[];
 }
 
 /** A phase's verdict: a final status ends the pipeline; reasons and scores accumulate. */

@@ -24,7 +24,7 @@ const matcher = new RegExpMatcher({ ...dataset.build(), ...englishRecommendedTra
  */
 export function createLexiconScorer(): Scorer {
   return {
-    name: 'lexicon',
+    name: 'embedded',
     async score(text) {
       const started = performance.now();
       const matches = matcher.getAllMatches(normalizeForScoring(text), true);

@@ -1,0 +1,86 @@
+import type { Reason, ScoredBy } from '../../../../shared/src/domain.js';
+import type { Attribute, ScorerName } from '../../../../shared/src/settings.js';
+import { ScorerError, type ScoreResult, type Scorer } from '../scorers/types.js';
+import type { ModerationContext, Phase } from './types.js';
+
+/** Scores of one comment and what could not be scored, kept for the hold phase. */
+export interface ScoringOutcome {
+  unavailable: { scorer: ScorerName; error: string }[];
+}
+const outcomes = new WeakMap<ModerationContext, ScoringOutcome>();
+export const scoringOutcome = (ctx: ModerationContext): ScoringOutcome => outcomes.get(ctx) ?? { unavailable: [] };
+
+/**
+ * Runs the site's scorers and rejects at the site's reject thresholds. Scores combine by
+ * taking the highest per attribute. A scorer that cannot run is recorded for the hold phase
+ * (policy `hold`) or replaced by the embedded scorer (policy `embedded`, and always when the
+ * provider refuses the text, e.g. its language). A rate-limited remote scorer defers the job
+ * while `ctx.canDefer` allows, so the queue absorbs the provider's quota.
+ */
+export const scoring: Phase = async (ctx) => {
+  const { settings, scorers, comment } = ctx;
+  const scoreCtx = { siteId: comment.siteId, languages: settings.languages };
+  const results: { result: ScoreResult; fallbackFor?: string }[] = [];
+  const reasons: Reason[] = [];
+  const outcome: ScoringOutcome = { unavailable: [] };
+  let embeddedResult: Promise<ScoreResult> | null = null;
+  const embedded = () => (embeddedResult ??= scorers.embedded.score(comment.body, scoreCtx));
+
+  await Promise.all(settings.scorers.map(async (name) => {
+    const scorer: Scorer | undefined = scorers[name];
+    try {
+      if (!scorer) throw new ScorerError('unavailable', name, `${name} is not configured on this service`);
+      results.push({ result: name === 'embedded' ? await embedded() : await scorer.score(comment.body, scoreCtx) });
+    } catch (err) {
+      const e = err instanceof ScorerError ? err : new ScorerError('unavailable', name, (err as Error).message);
+      if (e.kind === 'rate_limited' && ctx.canDefer) throw e;
+      if (e.kind === 'unsupported' || settings.onScorerUnavailable === 'embedded') {
+        reasons.push({ rule: 'scorer_fallback', detail: `${name} could not score (${e.message}); scored by the embedded scorer instead` });
+        if (!settings.scorers.includes('embedded')) results.push({ result: await embedded(), fallbackFor: name });
+      } else {
+        outcome.unavailable.push({ scorer: name, error: e.message });
+      }
+    }
+  }));
+  outcomes.set(ctx, outcome);
+
+  const scores: Record<string, number> = {};
+  for (const { result, fallbackFor } of results) {
+    const by: ScoredBy = { provider: result.provider, model: result.model, latencyMs: Math.round(result.latencyMs * 100) / 100 };
+    if (fallbackFor) by.fallbackFor = fallbackFor;
+    ctx.scoredBy.push(by);
+    for (const [attr, value] of Object.entries(result.attributes)) {
+      scores[`${result.provider}.${attr}`] = value;
+      scores[attr] = Math.max(scores[attr] ?? 0, value);
+    }
+    for (const s of result.spans ?? []) ctx.spans.push({ ...s, text: comment.body.slice(s.start, s.end) });
+  }
+
+  const over = crossed(scores, settings.thresholds.reject);
+  if (over.length > 0) {
+    return { status: 'rejected', scores, reasons: [...reasons, ...over.map((o) => thresholdReason(ctx, o, 'reject'))] };
+  }
+  return { scores, reasons };
+};
+
+export interface Crossing { attribute: Attribute; score: number; threshold: number }
+
+/** Attributes at or above their threshold, worst first. */
+export function crossed(scores: Record<string, number>, thresholds: Partial<Record<Attribute, number>>): Crossing[] {
+  const out: Crossing[] = [];
+  for (const [attribute, threshold] of Object.entries(thresholds) as [Attribute, number][]) {
+    const score = scores[attribute];
+    if (score !== undefined && score >= threshold) out.push({ attribute, score, threshold });
+  }
+  return out.sort((a, b) => b.score - a.score);
+}
+
+export function thresholdReason(ctx: ModerationContext, o: Crossing, kind: 'hold' | 'reject'): Reason {
+  const reason: Reason = {
+    rule: 'toxicity', attribute: o.attribute, score: o.score,
+    detail: `${o.attribute} ${o.score.toFixed(2)} ≥ ${kind} threshold ${o.threshold}`,
+  };
+  const span = ctx.spans.find((s) => s.attribute === o.attribute) ?? ctx.spans[0];
+  if (span) reason.span = { start: span.start, end: span.end, text: span.text };
+  return reason;
+}

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { MAX_BODY_LENGTH } from './limits.js';
+
+/** Attributes every scorer reports, each a probability-like score in [0, 1]. */
+export const ATTRIBUTES = ['TOXICITY', 'SEVERE_TOXICITY', 'IDENTITY_ATTACK', 'INSULT', 'PROFANITY', 'THREAT', 'SPAM'] as const;
+export type Attribute = (typeof ATTRIBUTES)[number];
+
+export const SCORER_NAMES = ['embedded', 'perspective', 'openai'] as const;
+export type ScorerName = (typeof SCORER_NAMES)[number];
+
+const thresholdMap = z.partialRecord(z.enum(ATTRIBUTES), z.number().min(0).max(1));
+// A word or phrase a moderator types: letters, digits, spaces, apostrophes and hyphens.
+const word = z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}][\p{L}\p{N}' -]*$/u, 'letters, digits, spaces, apostrophes or hyphens');
+const domain = z.string().trim().toLowerCase().max(253)
+  .regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a domain name such as example.com');
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/**
+ * A site's moderation settings: the whole document, every field with its default. Sites
+ * store only what they changed (a JSON merge patch over these defaults), so improved
+ * defaults reach every site that did not choose otherwise.
+ */
+export const siteSettingsSchema = z.strictObject({
+  /** Scorers run on every comment; their scores combine by taking the highest per attribute. */
+  scorers: z.array(z.enum(SCORER_NAMES)).min(1).max(SCORER_NAMES.length)
+    .refine((a) => new Set(a).size === a.length, 'each scorer at most once'),
+  /** What happens when a remote scorer stays unavailable: hold for a moderator, or use the embedded scorer. */
+  onScorerUnavailable: z.enum(['hold', 'embedded']),
+  /** Languages of the site's comments (BCP 47), sent to scorers that accept a hint. */
+  languages: z.array(z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or fr-CA')).max(10),
+  thresholds: z.strictObject({ hold: thresholdMap, reject: thresholdMap }),
+  bannedWords: z.array(word).max(2000),
+  suspectWords: z.array(word).max(2000),
+  links: z.strictObject({
+    /** Comments with links from readers with fewer approved comments than this are held. */
+    holdBelowApproved: int(0, 1_000_000),
+    /** Links to these domains (and their subdomains) never count. */
+    allowDomains: z.array(domain).max(1000),
+    /** A link to one of these domains (or a subdomain) rejects the comment. */
+    denyDomains: z.array(domain).max(1000),
+  }),
+  premod: z.enum(['off', 'new', 'all']),
+  /** With premod "new": a reader's comments are held until this many were approved. */
+  premodNewCount: int(0, 1000),
+  repeat: z.strictObject({ windowSeconds: int(0, 7 * 86400) }),
+  coordinated: z.strictObject({
+    /** Distinct accounts posting near-identical text that make a campaign (0 turns the rule off). */
+    accounts: int(0, 1000),
+    windowSeconds: int(1, 7 * 86400),
+    /** Estimated Jaccard similarity of the texts' character 4-grams. */
+    similarity: z.number().min(0.5).max(1),
+  }),
+  history: z.strictObject({
+    /** A reader whose rejected share of recent comments is above this is held (1 turns it off). */
+    rejectRate: z.number().min(0).max(1),
+    windowDays: int(1, 365),
+    /** Readers with this many approved comments and no rejection in the window skip borderline-score holds (0: never). */
+    trustedAfter: int(0, 1_000_000),
+  }),
+  /** Reports from distinct readers that hold a visible comment. */
+  reportThreshold: int(1, 1000),
+  maxBodyLength: int(1, MAX_BODY_LENGTH),
+  /** Posts unknown to the service are created when the widget loads them from one of the site's origins. */
+  autoCreatePosts: z.boolean(),
+  /** Commenting closes this many days after a post was created (null: never). */
+  autoCloseDays: int(1, 3650).nullable(),
+  /** What happens to a reader's comments when their account is deleted. */
+  onAccountDeleted: z.enum(['remove', 'anonymize']),
+});
+
+export type SiteSettings = z.infer<typeof siteSettingsSchema>;
+
+export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
+  scorers: ['embedded'],
+  onScorerUnavailable: 'hold',
+  languages: [],
+  thresholds: { hold: { TOXICITY: 0.8 }, reject: { SEVERE_TOXICITY: 0.95 } },
+  bannedWords: [],
+  suspectWords: [],
+  links: { holdBelowApproved: 2, allowDomains: [], denyDomains: [] },
+  premod: 'off',
+  premodNewCount: 2,
+  repeat: { windowSeconds: 600 },
+  coordinated: { accounts: 3, windowSeconds: 600, similarity: 0.9 },
+  history: { rejectRate: 0.3, windowDays: 7, trustedAfter: 20 },
+  reportThreshold: 3,
+  maxBodyLength: MAX_BODY_LENGTH,
+  autoCreatePosts: true,
+  autoCloseDays: null,
+  onAccountDeleted: 'anonymize',
+}) as SiteSettings;
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** RFC 7396 JSON merge patch: objects merge, null deletes, anything else replaces. */
+export function mergePatch(target: unknown, patch: unknown): Json {
+  if (!isObject(patch)) return patch as Json;
+  const out: Record<string, Json> = isObject(target) ? { ...target } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
+/** A site's effective settings: its stored overrides over the defaults. Invalid stored keys fall back to defaults. */
+export function effectiveSettings(stored: unknown): SiteSettings {
+  const merged = mergePatch(structuredClone(DEFAULT_SETTINGS), stored ?? {});
+  const parsed = siteSettingsSchema.safeParse(merged);
+  return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+}
+
+export interface SettingsProblem { field: string; message: string }
+
+/**
+ * Applies a PATCH to a site's stored overrides. Returns the new overrides and the effective
+ * document, or the problems naming each bad field (nothing is applied then).
+ */
+export function applySettingsPatch(stored: unknown, patch: unknown):
+  { ok: true; overrides: Json; settings: SiteSettings } | { ok: false; problems: SettingsProblem[] } {
+  if (!isObject(patch)) return { ok: false, problems: [{ field: '', message: 'expected a JSON object' }] };
+  const overrides = mergePatch(isObject(stored) ? stored : {}, patch);
+  const parsed = siteSettingsSchema.safeParse(mergePatch(structuredClone(DEFAULT_SETTINGS), overrides));
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.map((i) => ({ field: fieldOf(i), message: i.message })) };
+  }
+  return { ok: true, overrides, settings: parsed.data };
+}
+
+function fieldOf(issue: z.core.$ZodIssue): string {
+  const path = [...issue.path];
+  if (issue.code === 'unrecognized_keys') path.push(issue.keys[0] ?? '');
+  return path.map(String).join('.');
+}
