@@ -32,6 +32,8 @@ export class Widget {
   /** Ids on screen (the reader's pending comments too): a live update counts only the others. */
   private known = new Set<string>();
   private shownTotal = 0;
+  /** The reader's comments sent but not decided yet; once approved they are in the server's total before ours. */
+  private readonly undecided = new Set<string>();
   private live: EventSource | null = null;
   private checkTimer: number | undefined;
   private readonly section = h('section', { class: 'root ro', 'aria-labelledby': 'c-title' });
@@ -302,6 +304,7 @@ export class Widget {
     const depth = parent ? Math.min(parent.depth + 1, 3) : 0;
     const li = renderComment(this.ctx, view, depth);
     this.known.add(id);
+    this.undecided.add(id);
     if (parent) {
       const list = replyListOf(parent.li, parent.depth);
       if (parent.depth >= 3) parent.li.after(li);
@@ -327,6 +330,7 @@ export class Widget {
         if (err instanceof ApiError && (err.status === 404 || err.status === 401)) return;
         continue;
       }
+      if (status.status === 'approved' || status.status === 'rejected') this.undecided.delete(id);
       if (status.status === 'approved') {
         const fresh = renderComment(this.ctx, { ...view, pending: false, bodyHtml: status.bodyHtml ?? '', createdAt: status.createdAt ?? view.createdAt }, depth);
         if (!status.bodyHtml) fresh.querySelector('.body')?.replaceChildren(...li.querySelector('.body')!.childNodes);
@@ -433,7 +437,7 @@ export class Widget {
     try {
       const page = await call<ThreadPage>(this.o.base, this.path(`/comments?sort=newest&limit=${PAGE}`), { cache: 'no-cache' });
       const unknown = idsOf(page.comments).filter((id) => !this.known.has(id)).length;
-      const n = Math.max(unknown, (page.total ?? 0) - this.shownTotal);
+      const n = Math.max(unknown, (page.total ?? 0) - this.shownTotal - this.undecided.size);
       if (n <= 0) return;
       const text = plural(this.t, this.lang, 'newComments', n);
       if (this.els.newer.hidden || this.els.newer.textContent !== text) this.announce(text);
