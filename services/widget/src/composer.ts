@@ -68,6 +68,8 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
     } finally {
       submit.disabled = false;
       submit.textContent = o.submitText;
+      // Disabling the button dropped the focus: keep the reader in the box (a no-op once a reply box closed).
+      if (textarea.isConnected) textarea.focus();
     }
   });
   textarea.addEventListener('keydown', (e) => {

@@ -113,7 +113,7 @@ export class Widget {
             method: 'POST', body: { title: this.host.dataset.title || document.title || this.postId, url: this.host.dataset.url || location.href.split('#')[0] },
           });
         }),
-        call<ThreadPage>(base, this.path(`/comments?sort=${this.sort}&limit=${PAGE}`)).catch((err) => {
+        call<ThreadPage>(base, this.path(`/comments?sort=${this.sort}&limit=${PAGE}`), { cache: 'no-cache' }).catch((err) => {
           if (err instanceof ApiError && err.status === 404) return { comments: [], nextCursor: null, total: 0 } as ThreadPage;
           throw err;
         }),
