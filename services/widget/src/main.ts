@@ -14,6 +14,8 @@ declare global {
   }
 }
 
+performance.mark?.('comments:script');
+
 // The API is wherever this script came from (…/embed.js), unless the container names it.
 const script = document.currentScript as HTMLScriptElement | null;
 const scriptBase = script?.src ? script.src.replace(/\/embed\.js(?:[?#].*)?$/, '') : location.origin;
