@@ -122,7 +122,7 @@ describe('stored XSS, through the API and the worker', () => {
     worker = await startTestWorker(env);
     for (const [name, id] of ids) {
       const d = await waitForDecision(api.app, id, token);
-      assert.equal(d.status, 'approved', `${name} was ${d.status}: ${JSON.stringify(d.reasons)}`);
+      assert.equal(d.status, 'approved', `${name} was ${d.status}: ${JSON.stringify(d.reason)}`);
     }
     const thread = await waitForVisible(api.app, site.siteId, postId, [...ids.values()]);
     shown = new Map(thread.comments.map((c) => [c.id, c]));

@@ -1,8 +1,10 @@
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runPipeline } from '../../services/worker/src/pipeline/index.js';
 import { ScorerError, type Scorer } from '../../services/worker/src/scorers/types.js';
-import { fixedScorer, moderationContext as ctx, testAuthor as author } from '../support/moderation.js';
+import { closeTestServices, fixedScorer, moderationContext as ctx, testAuthor as author } from '../support/moderation.js';
+
+after(closeTestServices);
 
 const embeddedOnly = (attributes: Record<string, number>) => ({ embedded: fixedScorer('embedded', attributes) });
 

@@ -54,11 +54,13 @@ export async function insertDecidedComment(db: Queryable, c: NewComment, d: Deci
 interface CommentRow {
   id: string; site_id: string; post_id: string; author_id: string; parent_id: string | null; body: string;
   status: CommentStatus; reasons: Reason[]; scores: Record<string, number>; created_at: Date; decided_at: Date;
+  scored_by: ScoredBy[]; settings_version: number | null;
 }
 
 export async function findComment(db: Queryable, id: string): Promise<StoredComment | null> {
   const res = await db.query<CommentRow>(
-    `SELECT id, site_id, post_id, author_id, parent_id, body, status, reasons, scores, created_at, decided_at
+    `SELECT id, site_id, post_id, author_id, parent_id, body, status, reasons, scores, created_at, decided_at,
+            scored_by, settings_version
        FROM comments WHERE id = $1`,
     [id],
   );
@@ -66,6 +68,7 @@ export async function findComment(db: Queryable, id: string): Promise<StoredComm
   return r ? {
     id: r.id, siteId: r.site_id, postId: r.post_id, authorId: r.author_id, parentId: r.parent_id, body: r.body,
     status: r.status, reasons: r.reasons, scores: r.scores, createdAt: r.created_at, decidedAt: r.decided_at,
+    scoredBy: r.scored_by, settingsVersion: r.settings_version,
   } : null;
 }
 
