@@ -91,6 +91,9 @@ export function createCommentProcessor(deps: WorkerDeps) {
     if (decision.status === 'approved') await announce(c);
 
     deps.metrics.jobs.inc({ outcome: decision.status });
+    const decidedBy = decision.status === 'approved' && decision.reasons.at(-1)?.rule !== 'staff' ? 'none' : decision.reasons.at(-1)?.rule ?? 'none';
+    deps.metrics.decisions.inc({ outcome: decision.status, rule: decidedBy });
+    for (const r of decision.reasons) deps.metrics.reasons.inc({ rule: r.rule });
     deps.metrics.acceptToPersist.observe((Date.now() - Date.parse(c.acceptedAt)) / 1000);
     return { status: decision.status, duplicate: false };
   };

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
-import { normalizeForScoring } from '../scorers/normalize.js';
 
-/** Text as the repeat and campaign rules compare it: scorer normalisation, punctuation and spacing folded. */
+/**
+ * Text as the repeat and campaign rules compare it: compatibility forms folded, diacritics and
+ * invisible format characters removed, lower case, punctuation and spacing folded. Digits stay
+ * ("I'd pay 5" and "I'd pay 50" are different comments).
+ */
 export function comparableText(text: string): string {
-  return normalizeForScoring(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return text.normalize('NFKD').replace(/[\p{M}\p{Cf}]+/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
 /** Identity of a text for the repeat rule. */
