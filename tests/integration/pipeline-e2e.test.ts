@@ -58,7 +58,7 @@ const commentCount = async (postId: string) =>
  */
 async function assertHiddenFromThread(postId: string, hiddenId: string): Promise<void> {
   // No ids or numbers in the body: the lexicon reads some digit runs (e.g. "455") as leetspeak and would hold it.
-  const sentinel = await post(postId, 'A clean comment posted after the decision.');
+  const sentinel = await post(postId, `A clean comment posted after the decision on ${postId}.`);
   const thread = await waitForVisible(api.app, site.siteId, postId, [sentinel]);
   assert.ok(!flatten(thread.comments).some((c) => c.id === hiddenId), `comment ${hiddenId} must not be visible in the thread`);
 }
