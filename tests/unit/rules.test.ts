@@ -134,6 +134,12 @@ describe('rule: coordinated posting', () => {
     }
     assert.deepEqual(statuses, ['approved', 'approved', 'pending']);
     assert.deepEqual(held.sort(), ids.slice(0, 2).sort(), 'the two earlier comments are held as well');
+
+    // A fourth member is held; the three already held are not held again.
+    const fourth = { ...ctx('').comment, siteId, commentId: newId(), authorId: newId(), body: variants[3]! };
+    const d = await runPipeline(ctx('', { comment: fourth, services }));
+    assert.equal(d.status, 'pending');
+    assert.equal(held.length, 2, 'no second round of holds');
   });
   it('when one account repeats near-identical text, or texts differ, or they are short, then it is not a campaign', async () => {
     const siteId = `site-${newId()}`;

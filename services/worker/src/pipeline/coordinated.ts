@@ -25,6 +25,9 @@ export const coordinated: Phase = async ({ comment, settings, services }) => {
     rule: 'coordinated',
     detail: `near-identical text from ${authors.size} accounts within ${windowSeconds} s (similarity ≥ ${similarity})`,
   };
-  await services.holdOthers(comment.siteId, matches.map((m) => m.commentId), reason);
+  // Members found earlier were held then; only the others need holding now.
+  const fresh = matches.filter((m) => !m.inCampaign).map((m) => m.commentId);
+  await services.holdOthers(comment.siteId, fresh, reason);
+  await services.memory.markCampaign({ siteId: comment.siteId, ids: [comment.commentId, ...fresh], windowS: windowSeconds });
   return { status: 'pending', reasons: [reason] };
 };

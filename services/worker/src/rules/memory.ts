@@ -15,16 +15,20 @@ export interface ModerationMemory {
   claimText(q: { siteId: string; authorId: string; hash: string; commentId: string; windowS: number }): Promise<string>;
   /**
    * Records a text's signature and returns the earlier comments within the window whose
-   * texts are at least `minSimilarity` alike, with their authors.
+   * texts are at least `minSimilarity` alike, with their authors and whether they are already
+   * known to be part of a campaign.
    */
   nearDuplicates(q: {
     siteId: string; commentId: string; authorId: string; sig: Uint32Array; atMs: number; windowS: number; minSimilarity: number;
-  }): Promise<{ commentId: string; authorId: string }[]>;
+  }): Promise<{ commentId: string; authorId: string; inCampaign: boolean }[]>;
+  /** Remembers comments as part of a campaign, so later members do not hold them again. */
+  markCampaign(q: { siteId: string; ids: string[]; windowS: number }): Promise<void>;
 }
 
 const MAX_CANDIDATES = 500;
 
 export function createModerationMemory(redis: Redis, prefix: string): ModerationMemory {
+  const campaignKey = (siteId: string, id: string) => `${prefix}:mod:camp:${siteId}:${id}`;
   return {
     async claimText({ siteId, authorId, hash, commentId, windowS }) {
       const key = `${prefix}:mod:repeat:${siteId}:${authorId}:${hash}`;
@@ -54,14 +58,24 @@ export function createModerationMemory(redis: Redis, prefix: string): Moderation
       }
       if (candidates.size === 0) return [];
       const ids = [...candidates];
-      const stored = await redis.mget(ids.map(sigKey));
-      const out: { commentId: string; authorId: string }[] = [];
-      stored.forEach((value, i) => {
+      const stored = await redis.mget([...ids.map(sigKey), ...ids.map((id) => campaignKey(siteId, id))]);
+      const out: { commentId: string; authorId: string; inCampaign: boolean }[] = [];
+      ids.forEach((commentId, i) => {
+        const value = stored[i];
         if (!value) return;
         const bar = value.indexOf('|');
-        if (similarity(sig, decodeSig(value.slice(bar + 1))) >= minSimilarity) out.push({ commentId: ids[i]!, authorId: value.slice(0, bar) });
+        if (similarity(sig, decodeSig(value.slice(bar + 1))) >= minSimilarity) {
+          out.push({ commentId, authorId: value.slice(0, bar), inCampaign: stored[ids.length + i] !== null });
+        }
       });
       return out;
+    },
+
+    async markCampaign({ siteId, ids, windowS }) {
+      if (ids.length === 0) return;
+      const tx = redis.multi();
+      for (const id of ids) tx.set(campaignKey(siteId, id), '1', 'EX', windowS);
+      await tx.exec();
     },
   };
 }
