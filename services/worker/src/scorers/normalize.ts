@@ -105,7 +105,7 @@ const SEPARATOR = 4;
 const CLASS = new Uint8Array(128);
 for (let c = 97; c <= 122; c++) CLASS[c] = WORD | LETTER;
 for (let c = 48; c <= 57; c++) CLASS[c] = WORD;
-for (const s of SPELLING_SEPARATORS) if (s.charCodeAt(0) < 128) CLASS[s.charCodeAt(0)] |= SEPARATOR;
+for (const s of SPELLING_SEPARATORS) if (s.charCodeAt(0) < 128) CLASS[s.charCodeAt(0)] = SEPARATOR;
 
 function classOf(text: string, i: number): number {
   if (i < 0 || i >= text.length) return 0;
