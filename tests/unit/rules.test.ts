@@ -161,3 +161,44 @@ describe('rule: coordinated posting', () => {
     assert.equal(minhash('short', 40), null);
   });
 });
+
+describe('rule: banned and suspect words', () => {
+  const settings = { bannedWords: ['frack', 'bad apple'], suspectWords: ['shill', 'sheep'] };
+  const cases: { body: string; status: string; rule?: string; span?: string }[] = [
+    { body: 'You are a frack.', status: 'rejected', rule: 'banned_word', span: 'frack' },
+    { body: 'you FRACK', status: 'rejected', rule: 'banned_word', span: 'FRACK' },
+    { body: 'f.r.a.c.k off', status: 'rejected', rule: 'banned_word', span: 'f.r.a.c.k' },
+    { body: 'f r a c k off', status: 'rejected', rule: 'banned_word' },
+    { body: 'frrraaack', status: 'rejected', rule: 'banned_word' },
+    { body: 'fr\u200Back', status: 'rejected', rule: 'banned_word' },
+    { body: 'frаck (Cyrillic а)', status: 'rejected', rule: 'banned_word' },
+    { body: 'a real bad   apple here', status: 'rejected', rule: 'banned_word', span: 'bad   apple' },
+    { body: 'Fracking is on the ballot.', status: 'approved' },
+    { body: 'The bad apples were sorted.', status: 'approved' },
+    { body: 'Another paid shill.', status: 'pending', rule: 'suspect_word', span: 'shill' },
+    { body: 'Sh33p, all of you', status: 'pending', rule: 'suspect_word' },
+    { body: 'Sheepish grins at the shilling price.', status: 'approved' },
+    { body: 'a frack and a shill', status: 'rejected', rule: 'banned_word' },
+  ];
+  for (const c of cases) {
+    it(`when the comment is ${JSON.stringify(c.body)}, then ${c.status}${c.rule ? ` by ${c.rule}` : ''}`, async () => {
+      const d = await decide(c.body, { settings });
+      assert.equal(d.status, c.status, JSON.stringify(d.reasons));
+      if (c.rule) {
+        const r = d.reasons.find((x) => x.rule === c.rule)!;
+        assert.ok(r, `a ${c.rule} reason`);
+        assert.equal(r.span!.text, c.body.slice(r.span!.start, r.span!.end), 'the span points into the comment');
+        if (c.span) assert.equal(r.span!.text, c.span);
+      }
+    });
+  }
+  it('when staff use a suspect word, then it is not held; a banned word is still rejected', async () => {
+    const mod = { ...author, role: 'admin' as const };
+    assert.equal((await decide('Another paid shill.', { settings, author: mod })).status, 'approved');
+    assert.equal((await decide('You are a frack.', { settings, author: mod })).status, 'rejected');
+  });
+  it('when a site changes its list, then the next comment is matched against the new list', async () => {
+    assert.equal((await decide('what a frack', { settings })).status, 'rejected');
+    assert.equal((await decide('what a frack', { settings: { bannedWords: ['other'] } })).status, 'approved');
+  });
+});

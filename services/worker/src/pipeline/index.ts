@@ -1,5 +1,6 @@
 import type { Decision } from '../../../../shared/src/domain.js';
 import { authorStatus } from './author-status.js';
+import { bannedWords } from './banned-words.js';
 import { bodyLength } from './body-length.js';
 import { coordinated } from './coordinated.js';
 import { history } from './history.js';
@@ -10,6 +11,7 @@ import { premod } from './premod.js';
 import { repeat } from './repeat.js';
 import { scoring } from './scoring.js';
 import { staff } from './staff.js';
+import { suspectWords } from './suspect-words.js';
 import { toxicityHold } from './toxicity-hold.js';
 import type { ModerationContext, Phase } from './types.js';
 
@@ -20,13 +22,13 @@ import type { ModerationContext, Phase } from './types.js';
  */
 export const PHASES: Phase[] = [
   // Reject.
-  authorStatus, bodyLength, repeat, linkDomains, scoring,
+  authorStatus, bodyLength, repeat, bannedWords, linkDomains, scoring,
   // A reply under a comment readers can no longer see waits, whoever wrote it.
   parentStatus,
   // Staff are not held.
   staff,
   // Hold.
-  toxicityHold, links, coordinated, history, premod,
+  suspectWords, toxicityHold, links, coordinated, history, premod,
 ];
 
 /** Runs phases until one sets a final status; with none, the comment is approved. */
