@@ -20,19 +20,20 @@ const ROWS = MINHASH_SIZE / LSH_BANDS;
 const SHINGLE = 4;
 const MAX_CHARS = 2000;
 
+function mix(h: number): number {
+  h ^= h >>> 16; h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15; h = Math.imul(h, 0x846ca68b);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 // Fixed odd multipliers and offsets: the same text gives the same signature in every process.
-const SEEDS = Array.from({ length: MINHASH_SIZE }, (_, i) => [(Math.imul(i + 1, 0x9e3779b1) | 1) >>> 0, Math.imul(i + 7, 0x85ebca6b) >>> 0] as const);
+const SEED_A = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => (mix(i + 1) | 1) >>> 0);
+const SEED_B = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => mix(0x9e3779b1 ^ (i + 101)));
 
 function fnv1a(s: string, from: number, to: number): number {
   let h = 0x811c9dc5;
   for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
-}
-
-function mix(h: number): number {
-  h ^= h >>> 16; h = Math.imul(h, 0x7feb352d);
-  h ^= h >>> 15; h = Math.imul(h, 0x846ca68b);
-  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /**
@@ -44,11 +45,14 @@ export function minhash(text: string, minChars: number): Uint32Array | null {
   const t = comparableText(text).slice(0, MAX_CHARS);
   if (t.length < minChars) return null;
   const sig = new Uint32Array(MINHASH_SIZE).fill(0xffffffff);
+  const seen = new Set<number>();
   for (let i = 0; i + SHINGLE <= t.length; i++) {
-    const base = fnv1a(t, i, i + SHINGLE);
+    // One strong hash per distinct shingle, then a cheap xor-multiply per signature position.
+    const base = mix(fnv1a(t, i, i + SHINGLE));
+    if (seen.has(base)) continue;
+    seen.add(base);
     for (let k = 0; k < MINHASH_SIZE; k++) {
-      const [a, b] = SEEDS[k]!;
-      const h = mix((Math.imul(base, a) + b) >>> 0);
+      const h = Math.imul(base ^ SEED_B[k]!, SEED_A[k]!) >>> 0;
       if (h < sig[k]!) sig[k] = h;
     }
   }
