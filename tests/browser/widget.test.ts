@@ -165,7 +165,8 @@ describe('the widget on the demo article page', () => {
     await pending.getByText('Awaiting review').waitFor();
     await decide((await pending.getAttribute('data-id'))!, 'rejected');
     await pending.getByText('Not published', { exact: true }).waitFor();
-    await pending.getByText(/Your comment was not published: \S/).waitFor();
+    // The reason category's sentence, from GET /comments/:id.
+    await pending.getByText('Your comment was not published. It breaks this site\'s rules on abusive language.').waitFor();
     await page.close();
   });
 

@@ -360,15 +360,19 @@ export class Widget {
     this.announce(t('notPublishedWhy', { reason }));
   }
 
-  /** The author-facing reason: the server's message when it sends one, else a sentence for its category. */
+  /**
+   * The author-facing reason: the server's sentence (English) or, in another language, ours for
+   * its category; a generic sentence when neither is there.
+   */
   private reasonText(s: CommentStatus): string {
     const r = s.reason;
-    if (r && typeof r.message === 'string' && r.message.trim()) return r.message.trim();
     const byCategory: Record<string, Key> = {
-      toxicity: 'why_toxicity', banned_word: 'why_banned_word', links: 'why_links', link: 'why_links', spam: 'why_spam',
-      author: 'why_author', author_status: 'why_author', banned: 'why_author', repeat: 'why_repeat', duplicate: 'why_repeat',
+      abusive_language: 'why_toxicity', banned_word: 'why_banned_word', link_not_allowed: 'why_links', account_restricted: 'why_author',
+      repeat: 'why_repeat', too_long: 'why_too_long', empty: 'why_empty', removed_by_moderator: 'why_removed', not_published: 'why_default',
     };
     const key = r?.category ? byCategory[r.category] : undefined;
+    const message = typeof r?.message === 'string' ? r.message.trim() : '';
+    if (message && (this.lang === 'en' || !key)) return message;
     return this.t(key ?? 'why_default');
   }
 
