@@ -15,7 +15,10 @@ import { ROOT } from '../support/processes.js';
 import { createDemoApp } from '../../services/demo/src/app.js';
 import { ensureDemoSite } from '../../services/demo/src/bootstrap.js';
 import { ARTICLE } from '../../services/demo/src/article.js';
-import { changeCommentStatus, findComment } from '../../shared/src/db/comments.js';
+import { changeCommentStatus, findComment, insertDecidedComment } from '../../shared/src/db/comments.js';
+import { insertPostIfAbsent, upsertPost } from '../../shared/src/db/posts.js';
+import { upsertSsoUser } from '../../shared/src/db/users.js';
+import { newId } from '../../shared/src/ids.js';
 import { encodeThreadChange, threadChannel } from '../../shared/src/redis.js';
 import type { CommentStatus } from '../../shared/src/domain.js';
 
@@ -43,11 +46,12 @@ before(async () => {
   demo = await listen((req: http.IncomingMessage, res: http.ServerResponse) => app(req, res));
   demoOrigin = demo.origin;
   const app = createDemoApp({ apiUrl: apiServer.origin, publicUrl: demoOrigin, siteId: SITE, ssoSecret: SSO_SECRET });
-  // A publisher page without SSO: the widget offers the service's own sign-in popup.
-  plainHost = await listen((_req: http.IncomingMessage, res: http.ServerResponse) => {
+  // A publisher page without SSO: the widget offers the service's own sign-in popup. /p/<postId> embeds that post.
+  plainHost = await listen((req: http.IncomingMessage, res: http.ServerResponse) => {
+    const postId = /^\/p\/([\w-]+)$/.exec(req.url ?? '')?.[1] ?? 'plain-1';
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.end(`<!doctype html><html lang="en"><head><title>Plain host</title></head><body><main><h1>Plain host</h1>
-      <div id="comments" data-site="${SITE}" data-post="plain-1" data-title="Plain host article" data-url="${plainHost.origin}/"></div>
+      <div id="comments" data-site="${SITE}" data-post="${postId}" data-title="Plain host article" data-url="${plainHost.origin}/"></div>
       <script src="${apiServer.origin}/embed.js" async></script></main></body></html>`);
   });
   await ensureDemoSite(env.db, { siteId: SITE, name: 'The Harbour Ledger (demo)', origin: demoOrigin, ssoSecret: SSO_SECRET });
@@ -95,6 +99,7 @@ async function decide(id: string, status: CommentStatus): Promise<void> {
 
 /** Another reader posts through the API (not the browser). */
 async function postAsOther(body: string, name = 'Other Reader'): Promise<string> {
+  await insertPostIfAbsent(env.db, { siteId: SITE, id: POST, title: ARTICLE.headline, url: `${demo.origin}/` });
   const sso = await fetch(`${apiServer.origin}/api/v1/auth/sso`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ siteId: SITE, token: await signSso(SSO_SECRET, { name }) }),
@@ -153,6 +158,27 @@ describe('the widget on the demo article page', () => {
     // Focus moves to the comment that arrived.
     const focused = await page.evaluate(() => document.querySelector('#comments')!.shadowRoot!.activeElement?.closest('li')?.getAttribute('data-id'));
     assert.equal(focused, id);
+    await page.close();
+  });
+
+  it('when a reader replies to a comment, then the reply waits under it marked "Awaiting review" and focus returns to Reply', async () => {
+    const parentId = await postAsOther('A comment that will get a reply.');
+    await decide(parentId, 'approved');
+    const { page } = await openDemo();
+    await signInAsDemoReader(page);
+    const first = page.locator(`#comments li[data-id="${parentId}"]`);
+    const replyButton = first.locator(':scope > article .actions button').first();
+    await replyButton.click();
+    await first.locator('textarea').fill('A reply to the first comment.');
+    await first.getByRole('button', { name: 'Post reply' }).click();
+    const reply = page.locator(`#comments li[data-id="${parentId}"] > ol.replies > li.pending`);
+    await reply.getByText('Awaiting review').waitFor();
+    await reply.getByText('A reply to the first comment.').waitFor();
+    assert.equal(await first.locator('textarea').count(), 0, 'the reply box closed');
+    const focused = await page.evaluate(() => document.querySelector('#comments')!.shadowRoot!.activeElement?.getAttribute('aria-expanded'));
+    assert.equal(focused, 'false');
+    await decide((await reply.getAttribute('data-id'))!, 'approved');
+    await page.locator(`#comments li[data-id="${parentId}"] > ol.replies > li:not(.pending)`).getByText('A reply to the first comment.').waitFor();
     await page.close();
   });
 
@@ -314,6 +340,51 @@ describe('the widget on a publisher page without SSO', () => {
     await page.goto(`${apiServer.origin}/login?site=${SITE}&origin=${encodeURIComponent('https://evil.example')}`);
     await page.getByText(/not registered/).waitFor();
     assert.equal(await page.locator('form').count(), 0);
+    await page.close();
+  });
+});
+
+/** Stores approved comments as the worker would (oldest first, a millisecond apart); returns their ids. */
+async function storeApproved(postId: string, authorId: string, n: number, parentId: string | null = null): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = newId();
+    await insertDecidedComment(env.db, { id, siteId: SITE, postId, authorId, parentId, body: `${parentId ? 'Reply' : 'Comment'} number ${i + 1}`, createdAt: new Date(Date.now() - (n - i) * 1000) },
+      { status: 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: null });
+    ids.push(id);
+  }
+  return ids;
+}
+
+describe('long and closed threads', () => {
+  it('when a post has more comments and replies than a page holds, then "load more" and "show more replies" bring the rest', async () => {
+    await upsertPost(env.db, { siteId: SITE, id: 'busy-1', title: 'Busy', url: `${plainHost.origin}/p/busy-1` });
+    const author = await upsertSsoUser(env.db, { id: newId(), siteId: SITE, externalId: 'seeded-author', name: 'Seeded Author', email: null, iat: 1 });
+    const top = await storeApproved('busy-1', author.id, 55);
+    await storeApproved('busy-1', author.id, 25, top[54]!);
+    const page = await context.newPage();
+    await page.goto(`${plainHost.origin}/p/busy-1`);
+    await page.getByText('80 comments').waitFor();
+    const topLevel = page.locator('#comments ol.thread > li');
+    await waitFor(async () => (await topLevel.count()) === 50, { what: 'the first page of 50' });
+    // Newest first: comment 55 leads, with its first 20 replies and a button for the other 5.
+    await page.getByRole('button', { name: 'Show 5 more replies' }).click();
+    await waitFor(async () => (await page.locator(`#comments li[data-id="${top[54]}"] ol.replies > li`).count()) === 25, { what: 'all 25 replies' });
+    await page.getByRole('button', { name: 'Load more comments' }).click();
+    await waitFor(async () => (await topLevel.count()) === 55, { what: 'all 55 comments' });
+    assert.equal(await page.getByRole('button', { name: 'Load more comments' }).isVisible(), false);
+    await page.getByLabel('Sort by').selectOption('oldest');
+    await waitFor(async () => (await topLevel.first().getAttribute('data-id')) === top[0], { what: 'oldest first' });
+    await page.close();
+  });
+
+  it('when a post is closed, then the widget says "Comments are closed." and offers no box', async () => {
+    await upsertPost(env.db, { siteId: SITE, id: 'closed-1', title: 'Closed', url: `${plainHost.origin}/p/closed-1`, closed: true });
+    const page = await context.newPage();
+    await page.goto(`${plainHost.origin}/p/closed-1`);
+    await page.getByText('Comments are closed.').waitFor();
+    assert.equal(await page.locator('#comments textarea').count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Log in' }).count(), 0);
     await page.close();
   });
 });

@@ -24,7 +24,8 @@ export function crossOrigin(req: Request): string | null {
  */
 export function widgetCors(origins: SiteOrigins): RequestHandler {
   return async (req, res, next) => {
-    if (req.headers.origin !== undefined) res.vary('Origin');
+    // Always: a shared cache must not serve one origin's answer (or a server's, without CORS headers) to another.
+    res.vary('Origin');
     const origin = crossOrigin(req);
     if (origin === null) return next();
     const siteId = SITE_PATH_RE.exec(req.path)?.[1] ?? null;
