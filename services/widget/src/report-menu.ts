@@ -1,4 +1,6 @@
 import { h } from './dom.js';
+import { ApiError } from './api.js';
+import { errorText } from './messages.js';
 import type { Key, Translate } from './i18n.js';
 
 const REASONS = ['spam', 'abuse', 'off_topic', 'other'] as const;
@@ -43,4 +45,29 @@ export function reportMenu(o: {
     }
   });
   return { el: form, focus: () => radios[0]!.focus() };
+}
+
+/**
+ * Opens the report menu in a comment's slot: sends `{reason, note?}` (POST /comments/:id/reports),
+ * then thanks the reader, or says they already reported it (409); Report is disabled afterwards.
+ */
+export function openReportMenu(o: { t: Translate; slot: HTMLElement; button: HTMLButtonElement; send(body: object): Promise<unknown> }): void {
+  const { t, slot, button } = o;
+  const close = () => { slot.replaceChildren(); button.setAttribute('aria-expanded', 'false'); button.focus(); };
+  const menu = reportMenu({
+    t, close,
+    send: async (reason, note) => {
+      try {
+        await o.send(note ? { reason, note } : { reason });
+        button.disabled = true;
+        return t('reported');
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 409) { button.disabled = true; return t('alreadyReported'); }
+        throw new Error(err instanceof ApiError && err.code === 'rate_limited' ? errorText(t, err) : t('reportFailed'));
+      }
+    },
+  });
+  slot.replaceChildren(menu.el);
+  button.setAttribute('aria-expanded', 'true');
+  menu.focus();
 }

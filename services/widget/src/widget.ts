@@ -1,10 +1,12 @@
 import { ApiError, call, type CommentStatus, type Post, type ThreadComment, type ThreadPage } from './api.js';
+import { errorText, reasonText } from './messages.js';
+import { awaitDecision, connectLive } from './follow.js';
 import { h } from './dom.js';
-import { plural, pickLang, translator, type Key, type Lang, type Translate } from './i18n.js';
+import { plural, pickLang, translator, type Lang, type Translate } from './i18n.js';
 import { timeTexts } from './time.js';
 import { applyStyles } from './styles.js';
 import { composer } from './composer.js';
-import { reportMenu } from './report-menu.js';
+import { openReportMenu } from './report-menu.js';
 import { idsOf, renderComment, replyListOf, type ViewComment, type ViewContext } from './comment-view.js';
 import { loginPopup, type Session } from './session.js';
 import { MAX_BODY_LENGTH } from '../../../shared/src/limits.js';
@@ -35,7 +37,6 @@ export class Widget {
   private shownTotal = 0;
   /** The reader's comments sent but not decided yet; once approved they are in the server's total before ours. */
   private readonly undecided = new Set<string>();
-  private live: EventSource | null = null;
   private checkTimer: number | undefined;
   private readonly section = h('section', { class: 'root ro', 'aria-labelledby': 'c-title' });
   private readonly els = {
@@ -124,7 +125,11 @@ export class Widget {
       this.rerender();
       // For the page's own performance measurements (and `npm run bench`): the first thread is on screen.
       performance.mark?.('comments:rendered');
-      this.connectLive();
+      // Live updates: the API says "this post changed"; the widget counts what is new without moving the page.
+      connectLive(this.o.base + this.path('/events'), {
+        comments: () => this.scheduleCheck(),
+        post: () => { this.scheduleCheck(); void this.refreshPost(); },
+      });
     } catch (err) {
       this.showLoadError(err);
     }
@@ -271,18 +276,6 @@ export class Widget {
     return button;
   }
 
-  private errorText(err: unknown): string {
-    if (!(err instanceof ApiError)) return this.t('err_generic');
-    if (err.status === 0) return this.t('err_network');
-    if (err.code === 'rate_limited') return this.t('err_rate_limited', { n: err.retryAfter ?? 60 });
-    const known: Record<string, Key> = {
-      post_closed: 'err_post_closed', invalid_parent: 'err_invalid_parent', user_banned: 'err_user_banned', unauthorized: 'err_unauthorized',
-    };
-    const key = known[err.code];
-    if (key) return this.t(key);
-    return err.status === 400 || err.status === 422 ? err.message : this.t('err_generic');
-  }
-
   /** Posts a comment or reply; on 202 shows it to its author as awaiting review and follows its status. */
   private async send(text: string, key: string, parent: { c: ThreadComment; li: HTMLLIElement; depth: number } | null): Promise<void> {
     const session = this.o.session;
@@ -296,7 +289,7 @@ export class Widget {
         this.post.closed = true;
         this.rerender();
       }
-      throw new Error(this.errorText(err));
+      throw new Error(errorText(this.t, err));
     }
     const user = session.user!;
     const view: ViewComment = {
@@ -319,61 +312,31 @@ export class Widget {
     void this.follow(id, li, depth, view);
   }
 
-  /** Polls the comment's status until it is decided (backing off to every 15 s, for at most an hour). */
+  /** Follows the reader's comment until it is decided: then a normal comment, or marked "Not published" with why. */
   private async follow(id: string, li: HTMLLIElement, depth: number, view: ViewComment): Promise<void> {
-    const started = Date.now();
-    let delay = 1000;
-    while (Date.now() - started < 3_600_000 && li.isConnected) {
-      await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(delay * 1.5, 15_000);
-      let status: CommentStatus;
-      try {
-        status = (await this.o.session.authed((token) => call<{ comment: CommentStatus }>(this.o.base, `/api/v1/comments/${id}`, { token, cache: 'no-store' }))).comment;
-      } catch (err) {
-        if (err instanceof ApiError && (err.status === 404 || err.status === 401)) return;
-        continue;
-      }
-      if (status.status === 'approved' || status.status === 'rejected') this.undecided.delete(id);
-      if (status.status === 'approved') {
-        const fresh = renderComment(this.ctx, { ...view, pending: false, bodyHtml: status.bodyHtml ?? '', createdAt: status.createdAt ?? view.createdAt }, depth);
-        if (!status.bodyHtml) fresh.querySelector('.body')?.replaceChildren(...li.querySelector('.body')!.childNodes);
-        const hadFocus = li.contains(this.shadow.activeElement);
-        li.replaceWith(fresh);
-        this.shownTotal++;
-        this.setTitle(this.shownTotal);
-        if (hadFocus) fresh.querySelector<HTMLElement>(':scope > article')?.focus();
-        this.announce(this.t('published'));
-        return;
-      }
-      if (status.status === 'rejected') {
-        this.markRejected(li, status);
-        return;
-      }
+    const status = await awaitDecision({ base: this.o.base, session: this.o.session, id, alive: () => li.isConnected });
+    if (!status) return;
+    this.undecided.delete(id);
+    if (status.status === 'rejected') {
+      this.markRejected(li, status);
+      return;
     }
+    const fresh = renderComment(this.ctx, { ...view, pending: false, bodyHtml: status.bodyHtml ?? '', createdAt: status.createdAt ?? view.createdAt }, depth);
+    if (!status.bodyHtml) fresh.querySelector('.body')?.replaceChildren(...li.querySelector('.body')!.childNodes);
+    const hadFocus = li.contains(this.shadow.activeElement);
+    li.replaceWith(fresh);
+    this.shownTotal++;
+    this.setTitle(this.shownTotal);
+    if (hadFocus) fresh.querySelector<HTMLElement>(':scope > article')?.focus();
+    this.announce(this.t('published'));
   }
 
   private markRejected(li: HTMLLIElement, s: CommentStatus): void {
     const { t } = this;
-    const reason = this.reasonText(s);
+    const reason = reasonText(t, this.lang, s);
     li.querySelector('.badge')?.replaceWith(h('span', { class: 'badge rejected' }, t('notPublished')));
     li.querySelector(':scope > article > .note')?.replaceWith(h('p', { class: 'note rejected' }, t('notPublishedWhy', { reason })));
     this.announce(t('notPublishedWhy', { reason }));
-  }
-
-  /**
-   * The author-facing reason: the server's sentence (English) or, in another language, ours for
-   * its category; a generic sentence when neither is there.
-   */
-  private reasonText(s: CommentStatus): string {
-    const r = s.reason;
-    const byCategory: Record<string, Key> = {
-      abusive_language: 'why_toxicity', banned_word: 'why_banned_word', link_not_allowed: 'why_links', account_restricted: 'why_author',
-      repeat: 'why_repeat', too_long: 'why_too_long', empty: 'why_empty', removed_by_moderator: 'why_removed', not_published: 'why_default',
-    };
-    const key = r?.category ? byCategory[r.category] : undefined;
-    const message = typeof r?.message === 'string' ? r.message.trim() : '';
-    if (message && (this.lang === 'en' || !key)) return message;
-    return this.t(key ?? 'why_default');
   }
 
   private openReply(c: ThreadComment, li: HTMLLIElement, depth: number, button: HTMLButtonElement): void {
@@ -395,43 +358,8 @@ export class Widget {
 
   private openReport(c: ThreadComment, li: HTMLLIElement, button: HTMLButtonElement): void {
     const slot = li.querySelector<HTMLElement>(':scope > article > .slot');
-    if (!slot) return;
-    const close = () => { slot.replaceChildren(); button.setAttribute('aria-expanded', 'false'); button.focus(); };
-    const menu = reportMenu({
-      t: this.t,
-      close,
-      send: async (reason, note) => {
-        try {
-          await this.o.session.authed((token) => call(this.o.base, `/api/v1/comments/${c.id}/reports`, {
-            method: 'POST', token, body: note ? { reason, note } : { reason },
-          }));
-          button.disabled = true;
-          return this.t('reported');
-        } catch (err) {
-          if (err instanceof ApiError && err.status === 409) { button.disabled = true; return this.t('alreadyReported'); }
-          throw new Error(err instanceof ApiError && err.code === 'rate_limited' ? this.errorText(err) : this.t('reportFailed'));
-        }
-      },
-    });
-    slot.replaceChildren(menu.el);
-    button.setAttribute('aria-expanded', 'true');
-    menu.focus();
-  }
-
-  /** Live updates: the API says "this post changed"; the widget counts what is new without moving the page. */
-  private connectLive(): void {
-    if (typeof EventSource === 'undefined' || this.live) return;
-    const es = new EventSource(this.o.base + this.path('/events'));
-    this.live = es;
-    es.addEventListener('comments', () => this.scheduleCheck());
-    es.addEventListener('post', () => { this.scheduleCheck(); void this.refreshPost(); });
-    es.addEventListener('error', () => {
-      // A refused stream (limits) is not retried by the browser: try again later.
-      if (es.readyState === EventSource.CLOSED) {
-        this.live = null;
-        setTimeout(() => this.connectLive(), 30_000);
-      }
-    });
+    if (slot) openReportMenu({ t: this.t, slot, button, send: (body) => this.o.session.authed((token) =>
+      call(this.o.base, `/api/v1/comments/${c.id}/reports`, { method: 'POST', token, body })) });
   }
 
   private scheduleCheck(): void {
