@@ -20,6 +20,8 @@ const publicOrigin = new URL(config.DEMO_PUBLIC_URL).origin;
 const db = createPool({ url: config.DATABASE_URL, max: 1, onError: (err) => logger.error({ err }, 'postgres pool error') });
 const changes = await ensureDemoSite(db, { siteId: config.DEMO_SITE_ID, name: 'The Harbour Ledger (demo)', origin: publicOrigin, ssoSecret });
 await db.end();
+// Replacing the SSO secret of a site someone else created breaks their sign-ins: say so loudly.
+if (changes.includes('set the SSO secret')) logger.warn({ site: config.DEMO_SITE_ID }, 'the demo replaced this site\'s SSO secret with its own (DEMO_SSO_SECRET)');
 if (changes.length > 0) logger.info({ site: config.DEMO_SITE_ID, changes }, 'demo site ready');
 
 const app = createDemoApp({ apiUrl: config.DEMO_API_URL, publicUrl: config.DEMO_PUBLIC_URL, siteId: config.DEMO_SITE_ID, ssoSecret });
