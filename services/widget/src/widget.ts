@@ -37,6 +37,8 @@ export class Widget {
   private shownTotal = 0;
   /** The reader's comments sent but not decided yet; once approved they are in the server's total before ours. */
   private readonly undecided = new Set<string>();
+  /** Who the comment box was last drawn for, and whether the post was closed then. */
+  private renderedState = '';
   private checkTimer: number | undefined;
   private readonly section = h('section', { class: 'root ro', 'aria-labelledby': 'c-title' });
   private readonly els = {
@@ -138,6 +140,7 @@ export class Widget {
   private showLoadError(err: unknown): void {
     const forbidden = err instanceof ApiError && (err.status === 403 || err.status === 404);
     this.els.compose.hidden = true;
+    this.renderedState = '';
     this.els.toolbar.hidden = true;
     const retry = h('button', { type: 'button' }, this.t('retry'));
     retry.addEventListener('click', () => { this.els.status.replaceChildren(); void this.start(); });
@@ -232,6 +235,10 @@ export class Widget {
     if (!this.post) return;
     const { t, els } = this;
     const user = this.o.session.user;
+    // A renewed token for the same reader must not replace the box they are typing in.
+    const state = `${user?.id ?? ''}|${user?.name ?? ''}|${this.post.closed}`;
+    if (state === this.renderedState) return;
+    this.renderedState = state;
     els.compose.hidden = false;
     els.toolbar.hidden = false;
     const heading = h('h3', {}, t('leaveComment'));
