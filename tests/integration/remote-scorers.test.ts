@@ -85,7 +85,7 @@ async function failure(p: Promise<unknown>): Promise<ScorerError> {
 const metric = async (m: WorkerMetrics, name: string, labels: Record<string, string>) => {
   const found = (await m.registry.getSingleMetric(name)?.get())?.values
     // Histograms: the sum of observations.
-    .filter((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val) && !('le' in v.labels) && !v.metricName?.endsWith('_count'));
+    .filter((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val) && !('le' in v.labels) && !(v as { metricName?: string }).metricName?.endsWith('_count'));
   return found?.reduce((n, v) => n + v.value, 0) ?? 0;
 };
 
