@@ -6,6 +6,8 @@ export interface WorkerMetrics {
   jobs: prom.Counter<'outcome'>;
   moderationDuration: prom.Histogram<never>;
   acceptToPersist: prom.Histogram<never>;
+  decisions: prom.Counter<'outcome' | 'rule'>;
+  reasons: prom.Counter<'rule'>;
   /** Remote scorer requests by provider and outcome (ok, or the error kind). */
   scorerDuration: prom.Histogram<'provider' | 'outcome'>;
   /** Failed remote scorer requests and calls, by provider and kind (timeout, http_5xx, http_429, gone, malformed, …). */
@@ -38,6 +40,18 @@ export function createWorkerMetrics(): WorkerMetrics {
       name: 'comment_accept_to_persist_seconds',
       help: 'Time from the API accepting a comment to the worker storing its decision',
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    decisions: new prom.Counter({
+      name: 'moderation_decisions_total',
+      help: 'Stored decisions by outcome and by the rule that decided (none: nothing objected)',
+      labelNames: ['outcome', 'rule'] as const,
+      registers: [registry],
+    }),
+    reasons: new prom.Counter({
+      name: 'moderation_reasons_total',
+      help: 'Reasons recorded on decisions, by rule (a decision may carry several)',
+      labelNames: ['rule'] as const,
       registers: [registry],
     }),
     scorerDuration: new prom.Histogram({
