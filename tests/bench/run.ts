@@ -583,19 +583,24 @@ async function loadD(readers: Reader[]): Promise<void> {
 async function loadE(readers: Reader[]): Promise<void> {
   const concurrency = Number(SERVICE_ENV.WORKER_CONCURRENCY ?? 32);
   const { runs, command } = await loadRemoteScorer({
-    pool: pool!, queue: queue!, siteId: SITE_ID, readers, posts: postsOf('e'), rates: E_RATES, duration: dur(10),
+    pool: pool!, queue: queue!, siteId: SITE_ID, readers, posts: postsOf('e'), body: sentence, rates: E_RATES, duration: dur(10),
     workerCount: WORKER_COUNT, concurrency, restartWorkers: startWorkers, emptyQueue, persistedOn, log,
   });
   commands.push(`**e**: ${command}`);
   for (const r of runs) {
-    const byRate = r.rate <= r.bound;
+    const reqRate = r.requests / r.seconds;
+    const slots = WORKER_COUNT * r.concurrency;
+    // Bounded by the quota: it reaches the rate. Bounded by the slots: a job holds its slot not much longer than the scorer's 100 ms.
+    const byRate = r.storedPerSecond >= r.rate * 0.8;
+    const bySlots = !byRate && r.jobMs <= 150;
     rows.push({
-      key: 'e', load: `pipeline, remote scorer (fake Perspective, 100 ms) at PERSPECTIVE_RATE=${r.rate}/1, ${WORKER_COUNT} worker × concurrency ${concurrency}`,
+      key: 'e', load: `pipeline, remote scorer (fake Perspective, 100 ms) at PERSPECTIVE_RATE=${r.rate}/1, ${WORKER_COUNT} worker × concurrency ${r.concurrency}`,
       reqPerSec: '', p50: '', p99: '', errors: '',
-      result: `**${f0(r.storedPerSecond)} comments/s stored** (${f0(r.stored)} in ${f1(r.seconds)} s); scorer requests ${f0(r.requests / r.seconds)}/s; `
-        + `bound min(rate ${r.rate}/s, concurrency ${WORKER_COUNT}×${concurrency}/0.1 s = ${f0((WORKER_COUNT * concurrency) / 0.1)}/s) = ${f0(r.bound)}/s, set by the ${byRate ? 'rate limit' : 'concurrency'}`,
-      res: r.res, target: `≈ ${f0(r.bound)}/s and never above the rate`,
-      verdict: r.requests / r.seconds <= r.rate * 1.05 && r.storedPerSecond >= r.bound * 0.8 ? '✅' : '❌',
+      result: `**${f0(r.storedPerSecond)} comments/s stored** (${f0(r.stored)} in ${f1(r.seconds)} s); scorer requests ${f0(reqRate)}/s; `
+        + `${slots} slots held ${f0(r.jobMs)} ms per job (Little's law); `
+        + (byRate ? 'bounded by the rate limit' : bySlots ? `bounded by the slots (${slots} / 100 ms = ${f0(slots * 10)}/s)` : 'below both: each job takes well over the scorer\'s 100 ms, so the rest of the pipeline (CPU, Postgres, Redis) bounds it'),
+      res: r.res, target: 'never above the rate; bounded by the rate or the slots',
+      verdict: reqRate <= r.rate * 1.05 && (byRate || bySlots) ? '✅' : '❌',
     });
   }
 }
