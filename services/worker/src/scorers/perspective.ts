@@ -18,7 +18,7 @@ export interface PerspectiveOptions {
 interface AnalyzeResponse {
   attributeScores?: Record<string, {
     summaryScore?: { value?: unknown };
-    spanScores?: { begin?: unknown; end?: unknown; score?: { value?: unknown } }[];
+    spanScores?: ({ begin?: unknown; end?: unknown; score?: { value?: unknown } } | null)[];
   }>;
 }
 
@@ -70,8 +70,8 @@ function parse(json: unknown, length: number): Pick<ScoreResult, 'attributes' | 
     if (!entry) continue; // an attribute the language does not have
     attributes[a] = probability('perspective', entry.summaryScore?.value, `${a} summary score`);
     for (const s of Array.isArray(entry.spanScores) ? entry.spanScores : []) {
-      const value = s.score?.value;
-      if (typeof value !== 'number' || value < SPAN_MIN || typeof s.begin !== 'number' || typeof s.end !== 'number') continue;
+      const value = s?.score?.value;
+      if (typeof value !== 'number' || value < SPAN_MIN || typeof s?.begin !== 'number' || typeof s.end !== 'number') continue;
       const start = Math.max(0, Math.min(length, s.begin));
       const end = Math.max(start, Math.min(length, s.end));
       if (end > start) spans.push({ start, end, attribute: a });
