@@ -102,7 +102,7 @@ describe('remote scorers: configuration', () => {
 describe('perspective scorer', () => {
   it('when it answers, then the six attributes are requested in one call with doNotStore, the key and the site languages', async () => {
     const { perspective: scorer } = build();
-    const r = await scorer.score('a toxic remark', { siteId: 's', languages: ['en', 'fr'] });
+    const r = await scorer.score('a toxic remark', { siteId: 's', languages: ['en', 'fr-CA', 'fr'] });
     assert.equal(r.provider, 'perspective');
     assert.equal(r.attributes.TOXICITY, 0.95);
     assert.equal(r.attributes.THREAT, 0.95);

@@ -52,7 +52,8 @@ export function createPerspectiveScorer(o: PerspectiveOptions): Scorer {
         doNotStore: true,
         spanAnnotations: true,
       };
-      if (ctx.languages && ctx.languages.length > 0) body.languages = ctx.languages;
+      // Perspective takes ISO 639-1 codes: `fr-CA` is sent as `fr`.
+      if (ctx.languages && ctx.languages.length > 0) body.languages = [...new Set(ctx.languages.map((l) => l.split('-')[0]!.toLowerCase()))];
       const answer = await o.caller.call(async () =>
         parse(await postJson({ provider: 'perspective', url: endpoint, body, timeoutMs: o.timeoutMs, classify4xx }), text.length));
       return { ...answer, provider: 'perspective', model: 'perspective-v1alpha1', latencyMs: performance.now() - started };
