@@ -306,6 +306,18 @@ describe('openai moderation scorer', () => {
     assert.deepEqual(openai.requests.map((r) => ((r.body as { input: string[] }).input).length).sort(), [1, 2, 2]);
   });
 
+  it('when a batch waits for a slot of the quota, then comments arriving meanwhile join it and share its request', async () => {
+    const { openai: scorer } = build({ OPENAI_RATE: '1/1', SCORER_RATE_WAIT_MS: '3000' });
+    await scorer.score('takes this window\'s slot', ctx);
+    const later: Promise<unknown>[] = [];
+    for (let i = 0; i < 5; i++) {
+      later.push(scorer.score(`arrives while waiting ${i}`, ctx));
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    await Promise.all(later);
+    assert.deepEqual(openai.requests.map((r) => ((r.body as { input: string[] }).input).length), [1, 5]);
+  });
+
   it('when the batch request fails, then every comment in it fails with the same ScorerError', async () => {
     openai.setDefault({ kind: '500' });
     const { openai: scorer } = build({ SCORER_RETRIES: '1' });
