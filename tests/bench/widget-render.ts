@@ -1,5 +1,5 @@
 /**
- * Load e: the widget in Chromium on the demo article page. The demo publisher runs in this
+ * Load w: the widget in Chromium on the demo article page. The demo publisher runs in this
  * process on its own origin; the page embeds embed.js from the first API process. Each run is a
  * fresh browser context (no HTTP cache), so embed.js, the post and the thread are fetched anew.
  * Measured in the page: from the end of embed.js's download (Resource Timing) to the widget's
