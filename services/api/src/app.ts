@@ -13,6 +13,10 @@ import { postRoutes } from './posts/routes.js';
 import { commentRoutes } from './comments/routes.js';
 import { opsRoutes } from './ops/routes.js';
 import { settingsRoutes } from './sites/settings-routes.js';
+import { moderationRoutes } from './moderation/routes.js';
+import { readerRoutes } from './readers/routes.js';
+import { reportRoutes } from './reports/routes.js';
+import { auditRoutes } from './audit/routes.js';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -49,6 +53,10 @@ export function createApp(deps: ApiDeps): Express {
   api.use(postRoutes(deps, bearer));
   api.use(commentRoutes(deps, bearer));
   api.use(settingsRoutes(deps, bearer));
+  api.use(moderationRoutes(deps, bearer));
+  api.use(readerRoutes(deps, bearer));
+  api.use(reportRoutes(deps, bearer));
+  api.use(auditRoutes(deps, bearer));
   app.use('/api/v1', api);
 
   app.use(notFound);

@@ -3,6 +3,7 @@ import { createLogger } from '../../../shared/src/logger.js';
 import { createPool } from '../../../shared/src/db/pool.js';
 import { createRedis } from '../../../shared/src/redis.js';
 import { createCommentWorker } from './create-worker.js';
+import { createModerationTasksWorker } from './tasks/create-tasks-worker.js';
 import { createWorkerMetrics, serveMetrics } from './metrics.js';
 import { createLexiconScorer } from './scorers/lexicon.js';
 
@@ -16,6 +17,8 @@ const queueRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true 
 const metrics = createWorkerMetrics();
 
 const worker = createCommentWorker({ config, db, redis, logger, metrics, scorers: { embedded: createLexiconScorer() } }, queueRedis);
+const tasksRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
+const tasksWorker = createModerationTasksWorker({ config, db, redis, logger }, tasksRedis);
 const metricsServer = config.WORKER_METRICS_PORT > 0 ? serveMetrics(metrics, config.WORKER_METRICS_PORT, config.HOST) : null;
 metricsServer?.on('error', (err) => logger.warn({ err: err.message }, 'metrics endpoint unavailable'));
 logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');
@@ -31,9 +34,9 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, config.SHUTDOWN_TIMEOUT_MS);
   force.unref();
-  await worker.close();
+  await Promise.all([worker.close(), tasksWorker.close()]);
   metricsServer?.close();
-  await Promise.allSettled([db.end(), redis.quit(), queueRedis.quit()]);
+  await Promise.allSettled([db.end(), redis.quit(), queueRedis.quit(), tasksRedis.quit()]);
   logger.info('worker stopped');
   process.exit(0);
 }
