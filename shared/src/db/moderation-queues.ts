@@ -60,9 +60,11 @@ const EXCERPT = 280;
 const CONDITION: Record<QueueName, string> = {
   pending: `c.status = 'pending'`,
   reported: `c.status = 'approved' AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1 AND resolved_at IS NULL)`,
-  rejected: `c.status = 'rejected' AND c.id >= $2::uuid`,
-  approved: `c.status = 'approved' AND c.id >= $2::uuid`,
+  rejected: `c.status = 'rejected'`,
+  approved: `c.status = 'approved'`,
 };
+/** Only the recent decisions are listed; what waits for a decision is listed however old. */
+const floorOf = (queue: QueueName) => (queue === 'rejected' || queue === 'approved' ? recentFloor() : uuidV7Floor(0));
 /** Review order: oldest first for what waits for a decision, newest first for what was decided. */
 export const OLDEST_FIRST: Record<QueueName, boolean> = { pending: true, reported: true, rejected: false, approved: false };
 
@@ -95,7 +97,7 @@ export async function listQueue(
            FROM reports r JOIN users ru ON ru.id = r.reporter_id
           WHERE r.site_id = c.site_id AND r.comment_id = c.id AND r.resolved_at IS NULL
        ) rp
-      WHERE c.site_id = $1 AND ${CONDITION[q.queue]}
+      WHERE c.site_id = $1 AND ${CONDITION[q.queue]} AND c.id >= $2::uuid
         AND ($3::text IS NULL OR c.post_id = $3)
         AND ($4::text IS NULL OR c.reasons @> jsonb_build_array(jsonb_build_object('rule', $4::text))
              OR EXISTS (SELECT 1 FROM reports r2 WHERE r2.site_id = c.site_id AND r2.comment_id = c.id
@@ -103,7 +105,7 @@ export async function listQueue(
         AND ($5::uuid IS NULL OR c.id ${asc ? '>' : '<'} $5::uuid)
       ORDER BY c.id ${asc ? 'ASC' : 'DESC'}
       LIMIT $6 + 1`,
-    [q.siteId, recentFloor(), q.postId ?? null, q.reason ?? null, q.after, q.limit],
+    [q.siteId, floorOf(q.queue), q.postId ?? null, q.reason ?? null, q.after, q.limit],
   );
   return res.rows.map((r) => ({
     id: r.id, postId: r.post_id, parentId: r.parent_id, status: r.status, body: r.body, reasons: r.reasons,

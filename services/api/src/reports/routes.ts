@@ -49,7 +49,7 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       const counted = await insertReport(tx, { siteId, commentId: id, reporterId: p.userId, reason: input.reason, note: input.note });
       if (!counted) throw new ConflictError('already_reported', 'you have reported this comment already');
       if (counted.open < threshold) return { postId: comment.post_id, open: counted.open, held: false };
-      const detail = `reported by ${counted.open} readers (${Object.entries(counted.byReason).map(([k, n]) => `${k} ×${n}`).join(', ')})`;
+      const detail = `reported by ${counted.open} readers (${Object.entries(counted.byReason).sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).map(([k, n]) => `${k} ×${n}`).join(', ')})`;
       const changed = await changeCommentStatus(tx, { id, siteId, status: 'pending', reason: { rule: 'reports', detail }, onlyFrom: ['approved'] });
       if (changed) {
         await insertAudit(tx, {
