@@ -64,6 +64,9 @@ export const configSchema = z.object({
   SCORER_MAX_DEFER_S: int(600)
     .describe('How long a comment may wait in the queue for a rate-limited remote scorer before the site\'s `onScorerUnavailable` policy applies.'),
   SHUTDOWN_TIMEOUT_MS: int(15000).describe('Longest a process waits for in-flight work on SIGTERM.'),
+  QUEUE_DASHBOARD_SITE: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).optional()
+    .describe('Site whose admins may open the queue dashboard at `/admin/queues` (it shows every site\'s jobs, so name the operator\'s own site). Unset: the dashboard refuses everyone.'),
+  QUEUE_DASHBOARD_SESSION_S: int(900).describe('Lifetime of the queue dashboard\'s session cookie, in seconds.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level.'),
 });
 

@@ -17,6 +17,8 @@ import { moderationRoutes } from './moderation/routes.js';
 import { readerRoutes } from './readers/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import { auditRoutes } from './audit/routes.js';
+import { queueDashboard } from './admin/queue-dashboard.js';
+import { moderationPage } from './web/moderation-page.js';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -57,7 +59,11 @@ export function createApp(deps: ApiDeps): Express {
   api.use(readerRoutes(deps, bearer));
   api.use(reportRoutes(deps, bearer));
   api.use(auditRoutes(deps, bearer));
+  const dashboard = queueDashboard(deps, tokens, bearer);
+  api.use(dashboard.session);
   app.use('/api/v1', api);
+  app.use(dashboard.board);
+  app.use(moderationPage());
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));
