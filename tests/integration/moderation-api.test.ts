@@ -8,6 +8,8 @@ import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
 import { waitFor } from '../support/wait-for.js';
 import { getThread } from '../support/comment-flow.js';
 import type { ThreadNode, ThreadPage } from '../../services/api/src/comments/thread.js';
+import { RECENT_COUNT_CAP } from '../../shared/src/db/moderation-queues.js';
+import { newId } from '../../shared/src/ids.js';
 
 /**
  * The moderators' API against the real app, Postgres and Redis: queues, counts, decisions
@@ -36,7 +38,11 @@ after(async () => {
 
 const as = (who: { accessToken: string }) => ({ Authorization: `Bearer ${who.accessToken}` });
 const base = () => `/api/v1/sites/${site.siteId}`;
-const counts = async () => (await request(api.app).get(`${base()}/moderation/counts`).set(as(mod)).expect(200)).body.counts;
+const counts = async () => {
+  const res = await request(api.app).get(`${base()}/moderation/counts`).set(as(mod)).expect(200);
+  assert.deepEqual(res.body.capped, []);
+  return res.body.counts;
+};
 const queue = (name: string, query: Record<string, string | number> = {}) =>
   request(api.app).get(`${base()}/moderation/queues/${name}`).query(query).set(as(mod));
 const act = (id: string, action: string, who: SignedIn = mod, reason?: string) =>
@@ -106,6 +112,20 @@ describe('queues and counts', () => {
     const c = await store(postId);
     const approved = await queue('approved', { postId }).expect(200);
     assert.deepEqual(approved.body.items.map((i: { id: string }) => i.id), [c, a]);
+  });
+
+  it('when a site rejected more than the cap recently, then that count stops at the cap and is marked as a lower bound', async () => {
+    const busy = await buildSite(env.db);
+    const busyMod = await buildStaff(env.db, api.app, busy.siteId, 'moderator');
+    const postId = await buildPost(env.db, busy.siteId);
+    const ids = Array.from({ length: RECENT_COUNT_CAP + 5 }, () => newId());
+    await env.db.query(
+      `INSERT INTO comments (id, site_id, post_id, author_id, root_id, body, status, created_at)
+       SELECT id, $1, $2, $3, id, 'rejected in bulk', 'rejected', now() FROM unnest($4::uuid[]) id`,
+      [busy.siteId, postId, busyMod.user.id, ids]);
+    await storeComment(env.db, { siteId: busy.siteId, postId, authorId: busyMod.user.id, status: 'pending' });
+    const res = await request(api.app).get(`/api/v1/sites/${busy.siteId}/moderation/counts`).set(as(busyMod)).expect(200);
+    assert.deepEqual(res.body, { counts: { pending: 1, reported: 0, rejected: RECENT_COUNT_CAP, approved: 0 }, capped: ['rejected'] });
   });
 
   it('when the query is malformed, then 400 validation_failed', async () => {

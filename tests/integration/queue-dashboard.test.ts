@@ -46,7 +46,7 @@ describe('the queue dashboard', () => {
     const pair = cookie.split(';')[0]!;
 
     const page = await request(api.app).get('/admin/queues/').set('Cookie', pair).expect(200);
-    assert.match(page.headers['content-type'], /text\/html/);
+    assert.match(page.headers['content-type'] ?? '', /text\/html/);
     const queues = await request(api.app).get('/admin/queues/api/queues').set('Cookie', pair).expect(200);
     const names = (queues.body.queues as { name: string }[]).map((q) => q.name).sort();
     assert.deepEqual(names, ['comments', 'moderation-tasks']);

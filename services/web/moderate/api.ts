@@ -32,7 +32,7 @@ export class Api {
     return encodeURIComponent(this.session?.siteId ?? '');
   }
 
-  counts(): Promise<{ counts: Counts }> {
+  counts(): Promise<{ counts: Counts; capped: QueueName[] }> {
     return this.call('GET', `/api/v1/sites/${this.site}/moderation/counts`);
   }
 

@@ -22,6 +22,7 @@ export class Board {
   private current = 0;
   private readonly selected = new Set<string>();
   private counts: Counts | null = null;
+  private capped: QueueName[] = [];
   private timer: number | undefined;
   private filters: { postId?: string; reason?: string } = {};
   private readonly list = byId<HTMLOListElement>('items');
@@ -106,7 +107,7 @@ export class Board {
       const tab = byId(`tab-${q.name}`);
       tab.setAttribute('aria-selected', String(q.name === this.queue));
       tab.tabIndex = q.name === this.queue ? 0 : -1;
-      byId(`count-${q.name}`).textContent = this.counts ? String(this.counts[q.name]) : '…';
+      byId(`count-${q.name}`).textContent = this.counts ? `${this.counts[q.name]}${this.capped.includes(q.name) ? '+' : ''}` : '…';
     }
   }
 
@@ -114,7 +115,7 @@ export class Board {
   private async pollCounts(): Promise<void> {
     try {
       const previous = this.counts;
-      this.counts = (await this.api.counts()).counts;
+      ({ counts: this.counts, capped: this.capped } = await this.api.counts());
       this.renderTabs();
       if (previous && this.counts[this.queue] > previous[this.queue]) await this.fetchNew();
     } catch (err) {

@@ -124,19 +124,25 @@ export async function listQueue(
 
 export type QueueCounts = Record<QueueName, number>;
 
+/** Beyond this many, the recent `approved` and `rejected` counts stop counting (shown as "10000+"). */
+export const RECENT_COUNT_CAP = 10_000;
+
 /**
- * Exact size of every queue in one statement. Each count is an index-only scan: `pending` and
- * the recent `approved`/`rejected` on comments (site_id, status, id), `reported` on the open
- * reports' partial index (then one primary-key probe per reported comment).
+ * The size of every queue in one statement, each an index scan on comments (site_id, status,
+ * id) or on the open reports' partial index. `pending` and `reported` are exact however large
+ * (they are the work to do, and small by nature); the recent `approved` and `rejected` are exact
+ * up to RECENT_COUNT_CAP, so a busy site's poll never counts a week of traffic; `capped` names
+ * the queues whose count is a lower bound.
  */
-export async function countQueues(db: Queryable, siteId: string): Promise<QueueCounts> {
+export async function countQueues(db: Queryable, siteId: string): Promise<{ counts: QueueCounts; capped: QueueName[] }> {
   const res = await db.query<QueueCounts>(
     `SELECT (SELECT count(*) FROM comments WHERE site_id = $1 AND status = 'pending')::int AS pending,
             (SELECT count(*) FROM comments c WHERE c.site_id = $1 AND c.status = 'approved'
                 AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1 AND resolved_at IS NULL))::int AS reported,
-            (SELECT count(*) FROM comments WHERE site_id = $1 AND status = 'rejected' AND id >= $2::uuid)::int AS rejected,
-            (SELECT count(*) FROM comments WHERE site_id = $1 AND status = 'approved' AND id >= $2::uuid)::int AS approved`,
-    [siteId, recentFloor()],
+            (SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1 AND status = 'rejected' AND id >= $2::uuid LIMIT $3) r)::int AS rejected,
+            (SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1 AND status = 'approved' AND id >= $2::uuid LIMIT $3) a)::int AS approved`,
+    [siteId, recentFloor(), RECENT_COUNT_CAP],
   );
-  return res.rows[0]!;
+  const counts = res.rows[0]!;
+  return { counts, capped: (['rejected', 'approved'] as const).filter((q) => counts[q] >= RECENT_COUNT_CAP) };
 }

@@ -45,7 +45,7 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     const { siteId } = parse(siteParams, req.params, 'path');
     await staffOf(deps.db, req, siteId, 'moderator');
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ counts: await countQueues(deps.db, siteId) });
+    res.json(await countQueues(deps.db, siteId));
   });
 
   r.get('/sites/:siteId/moderation/queues/:queue', bearer, async (req, res) => {
