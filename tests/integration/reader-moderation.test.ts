@@ -112,7 +112,8 @@ describe('banning a reader', () => {
     try {
       const decided = await waitForDecision(api.app, queued, reader.accessToken);
       assert.equal(decided.status, 'rejected');
-      assert.equal(decided.reasons[0]?.rule, 'author_banned');
+      const stored = (await env.db.query<{ reasons: { rule: string }[] }>('SELECT reasons FROM comments WHERE id = $1', [queued])).rows[0]!;
+      assert.equal(stored.reasons[0]?.rule, 'author_banned');
     } finally {
       await worker.close();
     }

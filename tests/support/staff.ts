@@ -6,7 +6,7 @@ import { insertDecidedComment } from '../../shared/src/db/comments.js';
 import { hashPassword } from '../../shared/src/passwords.js';
 import { newId } from '../../shared/src/ids.js';
 import type { CommentStatus, Reason, Role } from '../../shared/src/domain.js';
-import { uniq } from './builders.js';
+import { signInReader, uniq, type BuiltSite } from './builders.js';
 
 export const STAFF_PASSWORD = 'correct horse battery staple';
 let hashed: Promise<string> | undefined;
@@ -36,4 +36,11 @@ export async function storeComment(db: Pool, o: {
     body: o.body ?? `A comment written for the test, ${id.slice(-6)}.`, createdAt: o.createdAt ?? new Date(),
   }, { status: o.status ?? 'approved', reasons: o.reasons ?? [], scores: o.scores ?? {}, scoredBy: [], settingsVersion: 1 });
   return id;
+}
+
+/** Signs a reader in through SSO and gives them a role on the site (roles are read from the database). */
+export async function signInAs(app: Express, db: Pool, site: BuiltSite, role: Role, name = `${role} of ${site.siteId}`) {
+  const session = await signInReader(app, site, { name });
+  await db.query('UPDATE users SET role = $3 WHERE site_id = $1 AND id = $2', [site.siteId, session.user.id, role]);
+  return session;
 }

@@ -5,7 +5,7 @@ import { createRedis } from '../../../shared/src/redis.js';
 import { createCommentWorker } from './create-worker.js';
 import { createModerationTasksWorker } from './tasks/create-tasks-worker.js';
 import { createWorkerMetrics, serveMetrics } from './metrics.js';
-import { createLexiconScorer } from './scorers/lexicon.js';
+import { createScorers } from './scorers/index.js';
 
 // Composition root: config → pools → scorers → worker → metrics endpoint → graceful shutdown.
 const config = loadConfigOrExit();
@@ -16,12 +16,13 @@ const redis = createRedis(config.REDIS_URL, onRedisError);
 const queueRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
 const metrics = createWorkerMetrics();
 
-const worker = createCommentWorker({ config, db, redis, logger, metrics, scorers: { embedded: createLexiconScorer() } }, queueRedis);
+const scorers = createScorers(config, redis, metrics);
+const worker = createCommentWorker({ config, db, redis, logger, metrics, scorers }, queueRedis);
 const tasksRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
 const tasksWorker = createModerationTasksWorker({ config, db, redis, logger }, tasksRedis);
 const metricsServer = config.WORKER_METRICS_PORT > 0 ? serveMetrics(metrics, config.WORKER_METRICS_PORT, config.HOST) : null;
 metricsServer?.on('error', (err) => logger.warn({ err: err.message }, 'metrics endpoint unavailable'));
-logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');
+logger.info({ concurrency: config.WORKER_CONCURRENCY, scorers: Object.keys(scorers) }, 'worker started');
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
