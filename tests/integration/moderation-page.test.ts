@@ -162,7 +162,7 @@ describe('the moderation page', () => {
     await page.locator('#drawer').waitFor({ state: 'hidden' });
   });
 
-  it('when filtering by post and switching tabs with the mouse, then only matching items are listed', async () => {
+  it('when filtering by post and switching tabs with the mouse and the arrow keys, then only matching items are listed', async () => {
     const otherPost = await buildPost(env.db, site.siteId);
     await storeComment(env.db, { siteId: site.siteId, postId: otherPost, authorId, status: 'pending', body: 'On another post.' });
     await expectCount('pending', 2);
@@ -173,8 +173,10 @@ describe('the moderation page', () => {
     assert.match(await page.locator('#items .item .body').textContent() ?? '', /On another post/);
     await page.fill('#filter-post', '');
     await page.click('#filters button[type=submit]');
-    await page.click('#tab-approved');
-    await waitFor(async () => (await page.locator('#tab-approved').getAttribute('aria-selected')) === 'true', { what: 'the approved tab' });
+    await page.click('#tab-rejected');
+    await waitFor(async () => (await page.locator('#tab-rejected').getAttribute('aria-selected')) === 'true', { what: 'the rejected tab' });
+    await page.keyboard.press('ArrowRight');
+    await waitFor(async () => (await page.locator('#tab-approved').getAttribute('aria-selected')) === 'true', { what: 'the approved tab, by arrow key' });
     await waitFor(async () => (await page.locator('#items .item').count()) === 2, { what: 'the two approved comments' });
     assert.deepEqual(cspViolations, [], 'the page runs under its CSP without violations');
   });

@@ -94,6 +94,15 @@ export class Board {
       tab.addEventListener('click', () => void this.switchTo(q.name));
       tabs.append(tab);
     }
+    // The tab list is one stop for Tab; arrow keys, Home and End move between the queues.
+    tabs.addEventListener('keydown', (e) => {
+      const i = QUEUES.findIndex((q) => q.name === this.queue);
+      const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: QUEUES.length - 1 }[e.key];
+      if (next === undefined) return;
+      e.preventDefault();
+      const q = QUEUES[(next + QUEUES.length) % QUEUES.length]!;
+      void this.switchTo(q.name).then(() => byId(`tab-${q.name}`).focus());
+    });
   }
 
   private async switchTo(queue: QueueName): Promise<void> {

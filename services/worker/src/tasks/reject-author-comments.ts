@@ -29,6 +29,7 @@ export async function rejectAuthorComments(
         detail: `rejected with the ban of its author by ${actor.name}${reason ? `: ${reason}` : ''}`,
         onlyFrom: ['approved', 'pending'],
       });
+      // Webhook events for these rejections (`comment.rejected`) hook in here, as the API's do in moderation/events.ts.
       if (changed) done++;
     }
     after = ids[ids.length - 1]!;
