@@ -9,6 +9,7 @@ import { subscribeToThreadChanges } from '../../services/api/src/comments/thread
 import { createThreadEvents } from '../../services/api/src/widget/thread-events.js';
 import { createRedis, threadChannel } from '../../shared/src/redis.js';
 import { loadConfig } from '../../shared/src/config.js';
+import { createModerationTasksQueue } from '../../shared/src/moderation-tasks.js';
 import type { TestEnv } from './env.js';
 
 export interface TestApi {
@@ -30,8 +31,10 @@ export async function startTestApi(env: TestEnv, overrides: Record<string, strin
     subscriber, channel: threadChannel(config.QUEUE_PREFIX), cache: threadCache, lookups, logger: env.logger,
     listener: { change: (c) => threadEvents.publish(c), resync: () => threadEvents.publishAll() },
   });
+  const tasks = createModerationTasksQueue(env.queueRedis, config.QUEUE_PREFIX);
+  tasks.on('error', () => undefined);
   const deps: ApiDeps = {
-    config, db: env.db, redis: env.redis, queue: env.queue, logger: env.logger, lookups, threadCache, threadEvents,
+    config, db: env.db, redis: env.redis, queue: env.queue, tasks, logger: env.logger, lookups, threadCache, threadEvents,
     metrics: createApiMetrics(env.queue),
     limiters: createLimiters(env.redis, config),
   };
@@ -40,6 +43,8 @@ export async function startTestApi(env: TestEnv, overrides: Record<string, strin
     deps,
     async close() {
       threadEvents.closeAll();
+      await tasks.obliterate({ force: true }).catch(() => undefined);
+      await tasks.close().catch(() => undefined);
       await subscriber.quit().catch(() => undefined);
     },
   };
