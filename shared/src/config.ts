@@ -63,6 +63,17 @@ export const configSchema = z.object({
   WORKER_METRICS_PORT: int(9465).describe('Port of the worker\'s /metrics and /healthz (0 disables).'),
   SCORER_MAX_DEFER_S: int(600)
     .describe('How long a comment may wait in the queue for a rate-limited remote scorer before the site\'s `onScorerUnavailable` policy applies.'),
+  WEBHOOK_ALLOW_PRIVATE: bool(false)
+    .describe('`true` lets webhook URLs resolve to loopback, private or link-local addresses (development and tests only).'),
+  WEBHOOK_RETRY_SCHEDULE_S: z.string().regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'expected comma-separated seconds, e.g. 5,30,120')
+    .default('5,30,120,600,1800,3600,7200,14400,28800,28800')
+    .transform((v) => v.split(',').map((s) => Math.round(Number(s) * 1000)))
+    .describe('Delays before each webhook retry, in seconds (each with ±20% jitter); the default spans about 24 h over 10 retries.'),
+  WEBHOOK_TIMEOUT_MS: int(10000).describe('Longest a webhook endpoint may take to answer before the attempt counts as failed.'),
+  WEBHOOK_DISABLE_AFTER_S: int(86400).describe('An endpoint that has failed every attempt for this long is disabled, with the reason.'),
+  WEBHOOK_SECRET_GRACE_S: int(86400).describe('Default time the previous signing secret stays valid after a rotation (both signatures are sent).'),
+  WEBHOOK_CONCURRENCY: int(16).describe('Webhook deliveries one worker process sends at once.'),
+  WEBHOOK_SUBSCRIPTIONS_CACHE_MS: int(5000).describe('How long a process caches which endpoints a site\'s events go to.'),
   SHUTDOWN_TIMEOUT_MS: int(15000).describe('Longest a process waits for in-flight work on SIGTERM.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level.'),
 });

@@ -9,6 +9,8 @@ import { subscribeToThreadChanges } from '../../services/api/src/comments/thread
 import { createRedis, threadChannel } from '../../shared/src/redis.js';
 import { loadConfig } from '../../shared/src/config.js';
 import type { TestEnv } from './env.js';
+import { createEvents } from '../../shared/src/webhooks/events.js';
+import { createWebhookQueue } from '../../shared/src/webhooks/queue.js';
 
 export interface TestApi {
   app: Express;
@@ -25,8 +27,11 @@ export async function startTestApi(env: TestEnv, overrides: Record<string, strin
   const threadCache = createThreadCache({ ttlMs: config.THREAD_CACHE_TTL_MS, maxEntries: config.THREAD_CACHE_MAX_ENTRIES });
   const subscriber = createRedis(config.REDIS_URL, () => undefined, { forQueue: true });
   await subscribeToThreadChanges({ subscriber, channel: threadChannel(config.QUEUE_PREFIX), cache: threadCache, lookups, logger: env.logger });
+  const webhookQueue = createWebhookQueue(env.queueRedis, config.QUEUE_PREFIX);
+  webhookQueue.on('error', () => undefined);
+  const events = createEvents({ db: env.db, queue: webhookQueue, retrySchedule: config.WEBHOOK_RETRY_SCHEDULE_S, cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS });
   const deps: ApiDeps = {
-    config, db: env.db, redis: env.redis, queue: env.queue, logger: env.logger, lookups, threadCache,
+    config, db: env.db, redis: env.redis, queue: env.queue, logger: env.logger, lookups, threadCache, events,
     metrics: createApiMetrics(env.queue),
     limiters: createLimiters(env.redis, config),
   };
@@ -35,6 +40,7 @@ export async function startTestApi(env: TestEnv, overrides: Record<string, strin
     deps,
     async close() {
       await subscriber.quit().catch(() => undefined);
+      await webhookQueue.close().catch(() => undefined);
     },
   };
 }

@@ -13,6 +13,14 @@ import { postRoutes } from './posts/routes.js';
 import { commentRoutes } from './comments/routes.js';
 import { opsRoutes } from './ops/routes.js';
 import { settingsRoutes } from './sites/settings-routes.js';
+import { apiKeyRoutes } from './publishers/api-keys-routes.js';
+import { publisherPostRoutes } from './publishers/posts-routes.js';
+import { publisherCommentRoutes } from './publishers/comments-routes.js';
+import { exportRoutes } from './publishers/export-routes.js';
+import { webhookRoutes } from './webhooks/routes.js';
+import { dataRightsRoutes } from './me/routes.js';
+import { docsRoutes } from './openapi/routes.js';
+import { ROUTE_DOCS } from './openapi/catalog.js';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -37,6 +45,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(measureHttp(deps.metrics));
   app.use(helmet());
   app.use(opsRoutes(deps));
+  const docs = docsRoutes(ROUTE_DOCS);
+  app.use(docs.root);
 
   const tokens = tokenKeys(deps.config.JWT_SECRET, deps.config.ACCESS_TOKEN_TTL_S);
   const passport = createPassport({ ...deps, tokens });
@@ -49,6 +59,13 @@ export function createApp(deps: ApiDeps): Express {
   api.use(postRoutes(deps, bearer));
   api.use(commentRoutes(deps, bearer));
   api.use(settingsRoutes(deps, bearer));
+  api.use(apiKeyRoutes(deps, bearer));
+  api.use(publisherPostRoutes(deps, bearer));
+  api.use(publisherCommentRoutes(deps, bearer));
+  api.use(exportRoutes(deps, bearer));
+  api.use(webhookRoutes(deps, bearer));
+  api.use(dataRightsRoutes(deps, bearer));
+  api.use(docs.api);
   app.use('/api/v1', api);
 
   app.use(notFound);

@@ -9,6 +9,8 @@ import { createLimiters } from './http/rate-limit.js';
 import { createLookups } from './comments/lookups.js';
 import { createThreadCache } from './comments/thread-cache.js';
 import { subscribeToThreadChanges } from './comments/thread-invalidation.js';
+import { createEvents } from '../../../shared/src/webhooks/events.js';
+import { createWebhookQueue } from '../../../shared/src/webhooks/queue.js';
 
 // Composition root: config → pools → queue → app → listen → graceful shutdown.
 const config = loadConfigOrExit();
@@ -22,12 +24,16 @@ const subscriber = createRedis(config.REDIS_URL, onRedisError, { forQueue: true 
 const queue = createCommentsQueue(queueRedis, config.QUEUE_PREFIX);
 queue.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
 
+const webhookQueue = createWebhookQueue(queueRedis, config.QUEUE_PREFIX);
+webhookQueue.on('error', (err) => logger.warn({ err: err.message }, 'webhook queue error'));
+const events = createEvents({ db, queue: webhookQueue, retrySchedule: config.WEBHOOK_RETRY_SCHEDULE_S, cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS });
+
 const lookups = createLookups(db, config.LOOKUP_CACHE_TTL_MS);
 const threadCache = createThreadCache({ ttlMs: config.THREAD_CACHE_TTL_MS, maxEntries: config.THREAD_CACHE_MAX_ENTRIES });
 await subscribeToThreadChanges({ subscriber, channel: threadChannel(config.QUEUE_PREFIX), cache: threadCache, lookups, logger });
 
 const app = createApp({
-  config, db, redis, queue, logger, lookups, threadCache,
+  config, db, redis, queue, logger, lookups, threadCache, events,
   metrics: createApiMetrics(queue),
   limiters: createLimiters(redis, config),
 });
@@ -65,7 +71,7 @@ async function shutdown(signal: string): Promise<void> {
   }
   server.closeIdleConnections();
   await closed;
-  await queue.close();
+  await Promise.all([queue.close(), webhookQueue.close()]);
   await Promise.allSettled([db.end(), redis.quit(), queueRedis.quit(), subscriber.quit()]);
   logger.info('api stopped');
   process.exit(0);

@@ -5,6 +5,9 @@ import { createRedis } from '../../../shared/src/redis.js';
 import { createCommentWorker } from './create-worker.js';
 import { createWorkerMetrics, serveMetrics } from './metrics.js';
 import { createLexiconScorer } from './scorers/lexicon.js';
+import { createWebhookWorker } from './webhooks/create-webhook-worker.js';
+import { createEvents } from '../../../shared/src/webhooks/events.js';
+import { createWebhookQueue } from '../../../shared/src/webhooks/queue.js';
 
 // Composition root: config → pools → scorers → worker → metrics endpoint → graceful shutdown.
 const config = loadConfigOrExit();
@@ -15,7 +18,11 @@ const redis = createRedis(config.REDIS_URL, onRedisError);
 const queueRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
 const metrics = createWorkerMetrics();
 
-const worker = createCommentWorker({ config, db, redis, logger, metrics, scorers: { embedded: createLexiconScorer() } }, queueRedis);
+const webhookQueue = createWebhookQueue(redis, config.QUEUE_PREFIX);
+const events = createEvents({ db, queue: webhookQueue, retrySchedule: config.WEBHOOK_RETRY_SCHEDULE_S, cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS });
+const worker = createCommentWorker({ config, db, redis, logger, metrics, scorers: { embedded: createLexiconScorer() }, events }, queueRedis);
+const webhookRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
+const webhookWorker = createWebhookWorker({ config, db, logger }, webhookRedis);
 const metricsServer = config.WORKER_METRICS_PORT > 0 ? serveMetrics(metrics, config.WORKER_METRICS_PORT, config.HOST) : null;
 metricsServer?.on('error', (err) => logger.warn({ err: err.message }, 'metrics endpoint unavailable'));
 logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');
@@ -31,9 +38,10 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, config.SHUTDOWN_TIMEOUT_MS);
   force.unref();
-  await worker.close();
+  await Promise.all([worker.close(), webhookWorker.close()]);
+  await webhookQueue.close();
   metricsServer?.close();
-  await Promise.allSettled([db.end(), redis.quit(), queueRedis.quit()]);
+  await Promise.allSettled([db.end(), redis.quit(), queueRedis.quit(), webhookRedis.quit()]);
   logger.info('worker stopped');
   process.exit(0);
 }

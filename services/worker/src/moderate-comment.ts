@@ -6,6 +6,7 @@ import { insertDecidedComment, loadModerationInputs } from '../../../shared/src/
 import { encodeThreadChange, threadChannel } from '../../../shared/src/redis.js';
 import type { CommentJob } from '../../../shared/src/queues.js';
 import type { CommentStatus } from '../../../shared/src/domain.js';
+import { emitCommentEvents } from './webhooks/comment-events.js';
 
 export interface ModerationOutcome {
   status: CommentStatus;
@@ -74,6 +75,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
       return { status: stored, duplicate: true };
     }
     if (decision.status === 'approved') await announce(c);
+    await emitCommentEvents(deps, c, decision);
 
     deps.metrics.jobs.inc({ outcome: decision.status });
     deps.metrics.acceptToPersist.observe((Date.now() - Date.parse(c.acceptedAt)) / 1000);
