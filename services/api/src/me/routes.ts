@@ -27,10 +27,10 @@ const erasedSchema = z.object({ erased: z.literal(true), mode: z.enum(['remove',
 const adminAuth = 'site admin (on a reader\'s request)';
 export const dataRightsDocs = [
   route({ method: 'get', path: '/api/v1/me/export', tag: 'Readers\' data', auth: 'reader access token', summary: 'Download my profile and all my comments as JSON',
-    responses: { 200: { description: 'the data', schema: readerDataSchema }, ...commonErrors } }),
+    responses: { 200: { description: 'the data', schema: readerDataSchema }, ...commonErrors, ...notFoundError } }),
   route({ method: 'delete', path: '/api/v1/me', tag: 'Readers\' data', auth: 'reader access token',
     summary: 'Delete my account: personal data erased; comments removed or kept as "Deleted user" per the site\'s onAccountDeleted',
-    responses: { 200: { description: 'erased', schema: erasedSchema }, ...commonErrors } }),
+    responses: { 200: { description: 'erased', schema: erasedSchema }, ...commonErrors, ...notFoundError } }),
   route({ method: 'get', path: '/api/v1/sites/:siteId/readers/:userId/data', tag: 'Readers\' data', auth: adminAuth,
     summary: 'Download a reader\'s data on their behalf', params: readerParams,
     responses: { 200: { description: 'the data', schema: readerDataSchema }, ...commonErrors, ...notFoundError } }),
