@@ -8,7 +8,7 @@ import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/b
 import { markerScorer, signInStaff } from '../support/publishers.js';
 import { openApiChecker } from '../support/openapi.js';
 import { waitFor } from '../support/wait-for.js';
-import { sha256 } from '../../shared/src/secrets.js';
+import { parseApiKey, sha256 } from '../../shared/src/secrets.js';
 
 let env: TestEnv;
 let api: TestApi;
@@ -54,12 +54,13 @@ describe('API keys', () => {
     assert.equal(created.body.key.label, 'CMS');
     assert.deepEqual(created.body.key.scopes, ['comments:read']);
     const row = (await env.db.query('SELECT secret_hash FROM api_keys WHERE id = $1', [created.body.key.id])).rows[0];
-    assert.deepEqual(row.secret_hash, sha256(created.body.apiKey.split('_')[2]));
+    const secret = parseApiKey(created.body.apiKey)!.secret;
+    assert.deepEqual(row.secret_hash, sha256(secret));
     const listed = doc.check(await as(admin.accessToken).get(`/api/v1/sites/${site.siteId}/api-keys`));
     assert.equal(listed.status, 200);
     const mine = listed.body.keys.find((k: { id: string }) => k.id === created.body.key.id);
     assert.ok(mine);
-    assert.ok(!JSON.stringify(listed.body).includes(created.body.apiKey.split('_')[2]));
+    assert.ok(!JSON.stringify(listed.body).includes(secret));
     const key = created.body.apiKey as string;
     assert.equal(doc.check(await as(key).get(`/api/v1/sites/${site.siteId}/comments`)).status, 200);
     const beyond = doc.check(await as(key).put(`/api/v1/sites/${site.siteId}/posts/p-x`, { title: 'T', url: 'https://n.example/x' }));
