@@ -96,3 +96,18 @@ export function createEvents(opts: { db: Queryable; queue: Queue<WebhookJob>; re
     forgetSite: (siteId) => void cache.delete(siteId),
   };
 }
+
+/**
+ * `comment.reported`, for the reports feature: call after a report is stored, with the
+ * report's id as the key (one event per report).
+ */
+export const commentReported = (r: { siteId: string; reportId: string; commentId: string; postId: string; reason: string; reportCount: number }): NewEvent => ({
+  siteId: r.siteId, type: 'comment.reported', key: r.reportId,
+  data: { report: { id: r.reportId, reason: r.reason }, comment: { id: r.commentId, postId: r.postId }, reportCount: r.reportCount },
+});
+
+/** `reader.banned`, for the moderation feature: call after the ban is stored (key: an id of the ban action). */
+export const readerBanned = (b: { siteId: string; actionId: string; userId: string; until: Date | null; reason: string | null }): NewEvent => ({
+  siteId: b.siteId, type: 'reader.banned', key: b.actionId,
+  data: { reader: { id: b.userId }, until: b.until?.toISOString() ?? null, reason: b.reason },
+});
