@@ -63,6 +63,30 @@ export const configSchema = z.object({
   WORKER_METRICS_PORT: int(9465).describe('Port of the worker\'s /metrics and /healthz (0 disables).'),
   SCORER_MAX_DEFER_S: int(600)
     .describe('How long a comment may wait in the queue for a rate-limited remote scorer before the site\'s `onScorerUnavailable` policy applies.'),
+  PERSPECTIVE_API_KEY: z.string().min(1).optional()
+    .describe('Key of the Perspective API (or a Perspective-compatible provider). Without it sites cannot use the `perspective` scorer.'),
+  PERSPECTIVE_URL: z.url({ protocol: /^https?$/ }).default('https://commentanalyzer.googleapis.com/v1alpha1/comments:analyze')
+    .describe('The `comments:analyze` endpoint; the key is sent as `?key=`.'),
+  PERSPECTIVE_TIMEOUT_MS: int(5000).describe('Longest one Perspective request may take before it counts as failed and is retried.'),
+  PERSPECTIVE_RATE: rate('1/1')
+    .describe('Perspective requests all worker processes together may send, as points/seconds (the provider\'s quota; 1 request/s by default).'),
+  OPENAI_API_KEY: z.string().min(1).optional()
+    .describe('Bearer key of an OpenAI-compatible moderation endpoint. Without it sites cannot use the `openai` scorer.'),
+  OPENAI_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.openai.com')
+    .describe('Base URL of the OpenAI-compatible API; requests go to `{base}/v1/moderations`.'),
+  OPENAI_MODEL: z.string().min(1).default('omni-moderation-latest').describe('Moderation model requested.'),
+  OPENAI_TIMEOUT_MS: int(10000).describe('Longest one moderation request may take before it counts as failed and is retried.'),
+  OPENAI_RATE: rate('10/1').describe('Moderation requests all worker processes together may send, as points/seconds (one batch is one request).'),
+  OPENAI_BATCH_MAX: z.coerce.number().int().min(1).max(256).default(32).describe('Most comments sent in one moderation request.'),
+  OPENAI_BATCH_WAIT_MS: int(10).describe('How long a comment waits for others to share its moderation request.'),
+  SCORER_RETRIES: int(2).describe('Retries of a remote scorer request after a 5xx, a timeout or a network error (a 429 does not use one).'),
+  SCORER_BACKOFF_MS: int(250).describe('First delay before a remote scorer retry; doubles per retry, with full jitter.'),
+  SCORER_BACKOFF_MAX_MS: int(4000).describe('Ceiling of the remote scorer retry delay.'),
+  SCORER_RATE_WAIT_MS: int(2000)
+    .describe('How long a remote scorer call waits for a request slot (or a provider\'s Retry-After) before the comment goes back to the queue, delayed.'),
+  SCORER_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5)
+    .describe('Consecutive failed requests that open a remote scorer\'s circuit (its calls then fail at once).'),
+  SCORER_BREAKER_HALF_OPEN_MS: int(30000).describe('How long an open circuit waits before letting one trial request through.'),
   WEBHOOK_ALLOW_PRIVATE: bool(false)
     .describe('`true` lets webhook URLs resolve to loopback, private or link-local addresses (development and tests only).'),
   WEBHOOK_RETRY_SCHEDULE_S: z.string().regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'expected comma-separated seconds, e.g. 5,30,120')

@@ -87,6 +87,8 @@ export interface StoredComment {
   status: CommentStatus;
   reasons: Reason[];
   scores: Record<string, number>;
+  scoredBy: ScoredBy[];
+  settingsVersion: number | null;
   createdAt: Date;
   decidedAt: Date;
 }

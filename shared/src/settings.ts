@@ -111,6 +111,28 @@ export function effectiveSettings(stored: unknown): SiteSettings {
   return parsed.success ? parsed.data : DEFAULT_SETTINGS;
 }
 
+// Parsed settings by their stored JSON text: the worker reads settings with every comment, and
+// validating a document with long word lists costs far more than comparing the text.
+const parsedByText = new Map<string, SiteSettings>();
+const MAX_PARSED = 1000;
+
+/** effectiveSettings() of a stored JSON text, cached by that text. */
+export function effectiveSettingsOfText(text: string | null): SiteSettings {
+  if (text === null) return DEFAULT_SETTINGS;
+  const hit = parsedByText.get(text);
+  if (hit) return hit;
+  let stored: unknown = {};
+  try {
+    stored = JSON.parse(text);
+  } catch {
+    // A hand-edited column that is not JSON: the defaults apply.
+  }
+  const settings = effectiveSettings(stored);
+  if (parsedByText.size >= MAX_PARSED) parsedByText.delete(parsedByText.keys().next().value!);
+  parsedByText.set(text, settings);
+  return settings;
+}
+
 export interface SettingsProblem { field: string; message: string }
 
 /**

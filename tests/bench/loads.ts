@@ -119,7 +119,8 @@ export async function runProbe(o: {
       const res = await fetch(`${base}/api/v1/sites/${o.siteId}/posts/${o.postId}/comments`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${o.tokens[i % o.tokens.length]}` },
-        body: JSON.stringify({ body: 'Probe comment: is this visible yet? Asking for the live blog.' }),
+        // Numbered: the same text twice from one reader would be rejected as a repeat.
+        body: JSON.stringify({ body: `Probe comment ${i}: is this visible yet? Asking for the live blog.` }),
         signal: AbortSignal.timeout(o.timeoutMs),
       });
       const body = (await res.json()) as { id?: string };

@@ -289,18 +289,21 @@ function tableMarkdown(): string {
 
 const postsOf = (prefix: string) => Array.from({ length: WRITE_POSTS }, (_, i) => `${prefix}-${i}`);
 const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
-// No digits: the lexicon scorer reads digits as leetspeak ("455" → "ass") and would hold some comments.
-const SENTENCES = [
-  'The figures in the third paragraph do not add up, could the newsroom check them?',
-  'Thanks for following this story for so long, the timeline at the end is really useful.',
-  'I went to the council meeting and the mood in the room was very different from what is described here.',
-  'Does anyone know whether the new bus route will also stop near the hospital?',
-  'Good reporting. It would help to link the full budget document so readers can look for themselves.',
-  'My street had the same flooding last winter and nobody from the district ever came to look at it.',
-  'Interesting interview, although I would have liked a question about how this will be paid for.',
-  'This is the third article this month on the topic and it is still not clear who made the decision.',
-];
-const sentence = () => pick(SENTENCES);
+// Comments as readers write them: each one different, as real threads are (the repeat rule rejects
+// a reader's identical texts and the campaign rule holds near-identical texts from many accounts, so
+// a handful of fixed sentences would measure those rules instead of the pipeline).
+const OPENERS = ['I think', 'Honestly,', 'As a reader in the area,', 'Good piece, but', 'Does anyone know why', 'It seems to me that', 'Thanks for this;', 'My question is whether'];
+const WORDS = ('council budget street school transit hospital library mayor election report figure timeline interview '
+  + 'district winter flooding neighbour route decision meeting document paragraph newsroom province policy housing rent '
+  + 'teacher nurse bridge market harbour farmer river station parking bicycle bakery festival museum archive survey vote '
+  + 'candidate debate ballot audit contract tender deadline season forecast rainfall summer autumn village county grant '
+  + 'clinic pharmacy ferry tunnel highway airport runway garden playground stadium arena orchestra theatre column editor '
+  + 'should could would might clearly rarely often never always quickly slowly carefully openly fairly really quite '
+  + 'new old local public private small large early late better worse cheaper safer quieter busier fewer more less').split(' ');
+const sentence = () => {
+  const n = 10 + Math.floor(Math.random() * 10);
+  return `${pick(OPENERS)} ${Array.from({ length: n }, () => pick(WORDS)).join(' ')}.`;
+};
 const commentBody = () => JSON.stringify({ body: sentence() });
 
 function postSpec(title: string, readers: Reader[], posts: string[], connections: number, duration: number, overallRate?: number): CannonSpec {
@@ -320,7 +323,7 @@ function postSpec(title: string, readers: Reader[], posts: string[], connections
       headers: { authorization: `Bearer ${pick(readers).token}` },
       body: commentBody(),
     }),
-    varyNote: `random reader of ${readers.length} (own SSO access token), random post of ${posts.length} (${posts[0]}…${posts[posts.length - 1]}), body one of ${SENTENCES.length} sentences`,
+    varyNote: `random reader of ${readers.length} (own SSO access token), random post of ${posts.length} (${posts[0]}…${posts[posts.length - 1]}), body a random 10–19-word sentence of a ${WORDS.length}-word clean vocabulary`,
   };
 }
 

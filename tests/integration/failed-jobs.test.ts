@@ -47,7 +47,7 @@ describe('failed jobs', () => {
     const first = await buildPost(env.db, site.siteId);
     const second = await buildPost(env.db, site.siteId);
     const firstId = await postComment(api.app, { siteId: site.siteId, postId: first, token: reader.accessToken, body: 'a fair point, well made' });
-    const secondId = await postComment(api.app, { siteId: site.siteId, postId: second, token: reader.accessToken, body: 'a fair point, well made' });
+    const secondId = await postComment(api.app, { siteId: site.siteId, postId: second, token: reader.accessToken, body: 'another fair point, also well made' });
     await env.db.query('DELETE FROM posts WHERE site_id = $1 AND id = ANY($2)', [site.siteId, [first, second]]);
 
     worker = await startTestWorker(env);

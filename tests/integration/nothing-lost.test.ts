@@ -31,7 +31,8 @@ const WORKER_ENV = {
 };
 // Every tenth comment is held, every twenty-fifth rejected, so all three decisions are exercised.
 // (No numbers in bodies: the lexicon reads some, e.g. "455", as leetspeak and holds them.)
-const bodyOf = (i: number) => (i % 25 === 0 ? 'go home you fag' : i % 10 === 0 ? 'you are a bitch' : 'a fair point, well made');
+// Numbered, so no comment is a repeat of another (the repeat rule would reject it).
+const bodyOf = (i: number) => `${i % 25 === 0 ? 'go home you fag' : i % 10 === 0 ? 'you are a bitch' : 'a fair point, well made'} (${i})`;
 const expectedStatus = (i: number) => (i % 25 === 0 ? 'rejected' : i % 10 === 0 ? 'pending' : 'approved');
 // Each worker process names its Postgres connections (PGAPPNAME), so the test can find them in pg_stat_activity.
 const appName = (worker: string) => `nothing-lost-${worker}`;

@@ -6,7 +6,7 @@ import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestWorker } from '../support/worker.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
-import { signInStaff } from '../support/publishers.js';
+import { signInAs } from '../support/staff.js';
 import { openApiChecker, openApiPath } from '../support/openapi.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -114,7 +114,7 @@ describe('OpenAPI document', () => {
     check(await request(api.app).post(`/api/v1/sites/${site.siteId}/posts/doc-post/comments`).send({ body: 'anonymous' }));
     const closedPost = await buildPost(env.db, site.siteId, { closed: true });
     check(await request(api.app).post(`/api/v1/sites/${site.siteId}/posts/${closedPost}/comments`).set(auth).send({ body: 'closed' }));
-    const admin = await signInStaff(api.app, env.db, site);
+    const admin = await signInAs(api.app, env.db, site, 'admin');
     const adminAuth = { Authorization: `Bearer ${admin.accessToken}` };
     check(await request(api.app).get(`/api/v1/sites/${site.siteId}/settings`).set(adminAuth));
     check(await request(api.app).patch(`/api/v1/sites/${site.siteId}/settings`).set(adminAuth).send({ autoCloseDays: 30 }));

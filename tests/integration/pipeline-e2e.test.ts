@@ -14,6 +14,7 @@ import { createCommentProcessor } from '../../services/worker/src/moderate-comme
 import { createWorkerMetrics } from '../../services/worker/src/metrics.js';
 import { createLexiconScorer } from '../../services/worker/src/scorers/lexicon.js';
 import type { Scorer } from '../../services/worker/src/scorers/types.js';
+import type { Reason } from '../../shared/src/domain.js';
 import { commentJobId, type CommentJob } from '../../shared/src/queues.js';
 import { newId } from '../../shared/src/ids.js';
 
@@ -45,6 +46,9 @@ const post = (postId: string, body: string, parentId?: string) =>
 
 const rowsOf = async (id: string) =>
   (await env.db.query<{ n: number }>('SELECT count(*)::int AS n FROM comments WHERE id = $1', [id])).rows[0]!.n;
+/** The full decision, as moderators see it (authors only get a category). */
+const storedReasons = async (id: string) =>
+  (await env.db.query<{ reasons: Reason[] }>('SELECT reasons FROM comments WHERE id = $1', [id])).rows[0]!.reasons;
 const commentCount = async (postId: string) =>
   (await env.db.query<{ n: number }>('SELECT comment_count AS n FROM posts WHERE site_id = $1 AND id = $2', [site.siteId, postId])).rows[0]!.n;
 
@@ -54,7 +58,7 @@ const commentCount = async (postId: string) =>
  */
 async function assertHiddenFromThread(postId: string, hiddenId: string): Promise<void> {
   // No ids or numbers in the body: the lexicon reads some digit runs (e.g. "455") as leetspeak and would hold it.
-  const sentinel = await post(postId, 'A clean comment posted after the decision.');
+  const sentinel = await post(postId, `A clean comment posted after the decision on ${postId}.`);
   const thread = await waitForVisible(api.app, site.siteId, postId, [sentinel]);
   assert.ok(!flatten(thread.comments).some((c) => c.id === hiddenId), `comment ${hiddenId} must not be visible in the thread`);
 }
@@ -67,7 +71,7 @@ describe('comment pipeline, before any worker runs', () => {
     const queued = await getStatus(api.app, id, reader.accessToken);
     assert.equal(queued.status, 'queued');
     assert.equal(queued.decidedAt, null);
-    assert.deepEqual(queued.reasons, []);
+    assert.equal(queued.reason, null);
     assert.equal(queued.body, 'Posted while no worker is running.');
     assert.equal(await rowsOf(id), 0, 'the API must not write the comment to Postgres');
     assert.deepEqual((await getThread(api.app, site.siteId, postId)).comments, []);
@@ -150,9 +154,11 @@ describe('comment pipeline, with the lexicon scorer', () => {
 
     const decided = await waitForDecision(api.app, id, reader.accessToken);
     assert.equal(decided.status, 'pending');
-    assert.ok(decided.reasons.length > 0, 'a held comment must say why');
-    assert.equal(decided.reasons[0]!.rule, 'toxicity');
-    assert.match(decided.reasons[0]!.detail, /hold threshold/);
+    assert.equal(decided.reason?.category, 'held_for_review', 'the author is told it waits for review');
+    const reasons = await storedReasons(id);
+    assert.equal(reasons[0]!.rule, 'toxicity');
+    assert.match(reasons[0]!.detail, /hold threshold/);
+    assert.equal(reasons[0]!.span?.text, 'bitch', 'the matched text is recorded for highlighting');
     await assertHiddenFromThread(postId, id);
     assert.equal(await commentCount(postId), 1, 'only the sentinel is counted');
   });
@@ -163,8 +169,10 @@ describe('comment pipeline, with the lexicon scorer', () => {
 
     const decided = await waitForDecision(api.app, id, reader.accessToken);
     assert.equal(decided.status, 'rejected');
-    assert.equal(decided.reasons[0]?.rule, 'toxicity');
-    assert.match(decided.reasons[0]!.detail, /reject threshold/);
+    assert.equal(decided.reason?.category, 'abusive_language');
+    const reasons = await storedReasons(id);
+    assert.equal(reasons[0]?.rule, 'toxicity');
+    assert.match(reasons[0]!.detail, /reject threshold/);
     await assertHiddenFromThread(postId, id);
   });
 
@@ -283,8 +291,10 @@ describe('comment pipeline, with a scorer that fails', () => {
 
       const decided = await waitForDecision(api.app, id, reader.accessToken);
       assert.equal(decided.status, 'pending');
-      assert.deepEqual(decided.reasons.map((r) => r.rule), ['scorer_unavailable']);
-      assert.match(decided.reasons[0]!.detail, marker === '[sync]' ? /perspective/ : /openai/);
+      assert.equal(decided.reason?.category, 'held_for_review');
+      const reasons = await storedReasons(id);
+      assert.deepEqual(reasons.map((r) => r.rule), ['scorer_unavailable']);
+      assert.match(reasons[0]!.detail, marker === '[sync]' ? /perspective/ : /openai/);
       await assertHiddenFromThread(postId, id);
       assert.equal(await commentCount(postId), 1, 'only the sentinel is counted');
     });

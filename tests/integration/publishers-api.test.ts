@@ -5,7 +5,8 @@ import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestWorker } from '../support/worker.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
-import { markerScorer, signInStaff } from '../support/publishers.js';
+import { markerScorer } from '../support/publishers.js';
+import { signInAs } from '../support/staff.js';
 import { openApiChecker } from '../support/openapi.js';
 import { waitFor } from '../support/wait-for.js';
 import { parseApiKey, sha256 } from '../../shared/src/secrets.js';
@@ -24,7 +25,7 @@ before(async () => {
   worker = await startTestWorker(env, { scorers: { embedded: markerScorer() } });
   site = await buildSite(env.db);
   other = await buildSite(env.db);
-  admin = await signInStaff(api.app, env.db, site);
+  admin = await signInAs(api.app, env.db, site, 'admin');
 });
 after(async () => {
   await worker.close();
@@ -84,9 +85,9 @@ describe('API keys', () => {
   });
 
   it('when a moderator, a reader, an API key or another site\'s admin manages keys, then 403 or 401; bad input is a 400; unknown key a 404', async () => {
-    const moderator = await signInStaff(api.app, env.db, site, 'moderator');
+    const moderator = await signInAs(api.app, env.db, site, 'moderator');
     const reader = await signInReader(api.app, site);
-    const otherAdmin = await signInStaff(api.app, env.db, other);
+    const otherAdmin = await signInAs(api.app, env.db, other, 'admin');
     const path = `/api/v1/sites/${site.siteId}/api-keys`;
     assert.equal(doc.check(await as(moderator.accessToken).get(path)).status, 403);
     assert.equal(doc.check(await as(reader.accessToken).get(path)).status, 403);
@@ -260,7 +261,7 @@ describe('readers\' data rights', () => {
   it('when an admin deletes a reader on a removing site, then their comments disappear with counters kept true', async () => {
     const s = await buildSite(env.db);
     await env.db.query(`UPDATE sites SET settings = '{"onAccountDeleted": "remove"}' WHERE id = $1`, [s.siteId]);
-    const siteAdmin = await signInStaff(api.app, env.db, s);
+    const siteAdmin = await signInAs(api.app, env.db, s, 'admin');
     const postId = await buildPost(env.db, s.siteId);
     const leaving = await signInReader(api.app, s, { name: 'Leaving' });
     const staying = await signInReader(api.app, s, { name: 'Staying' });

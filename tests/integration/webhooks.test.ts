@@ -5,7 +5,8 @@ import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestWebhookWorker, startTestWorker } from '../support/worker.js';
 import { buildSite, signInReader, uniq, type BuiltSite } from '../support/builders.js';
-import { markerScorer, signInStaff } from '../support/publishers.js';
+import { markerScorer } from '../support/publishers.js';
+import { signInAs } from '../support/staff.js';
 import { openApiChecker } from '../support/openapi.js';
 import { startReceiver } from '../support/webhook-receiver.js';
 import { waitFor } from '../support/wait-for.js';
@@ -99,7 +100,7 @@ describe('managing webhooks', () => {
     assert.equal(doc.check(await call('get', hooksPath(readOnly), undefined, readOnly.apiKey)).status, 403);
     const reader = await signInReader(api.app, site);
     assert.equal(doc.check(await call('get', hooksPath(), undefined, reader.accessToken)).status, 403);
-    const admin = await signInStaff(api.app, env.db, site);
+    const admin = await signInAs(api.app, env.db, site, 'admin');
     assert.equal(doc.check(await call('get', hooksPath(), undefined, admin.accessToken)).status, 200);
   });
 

@@ -1,4 +1,9 @@
-import type { ModerationContext } from '../../services/worker/src/pipeline/types.js';
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { ModerationContext, ModerationServices } from '../../services/worker/src/pipeline/types.js';
+import { createModerationMemory } from '../../services/worker/src/rules/memory.js';
+import { createRedis } from '../../shared/src/redis.js';
+import { TEST_REDIS_URL } from './env.js';
 import type { Scorer } from '../../services/worker/src/scorers/types.js';
 import { createLexiconScorer } from '../../services/worker/src/scorers/lexicon.js';
 import type { User } from '../../shared/src/domain.js';
@@ -9,12 +14,34 @@ export const testAuthor: User = {
   suspendedUntil: null, createdAt: new Date(), premod: false, approvedCount: 5, rejectedCount: 0,
 };
 
+let redis: Redis | null = null;
+const prefix = `{unit-${randomBytes(4).toString('hex')}}`;
+
+/** The real Redis-backed moderation memory (a private key prefix; keys expire with their windows). */
+export function testServices(held: string[] = []): ModerationServices {
+  redis ??= createRedis(TEST_REDIS_URL, () => undefined);
+  return {
+    memory: createModerationMemory(redis, prefix),
+    async holdOthers(_siteId, ids) { held.push(...ids); return ids.length; },
+  };
+}
+
+export async function closeTestServices(): Promise<void> {
+  if (!redis) return;
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  await redis.quit();
+  redis = null;
+}
+
+const uniqueComment = () => `0190a000-0000-7000-8000-${randomBytes(6).toString('hex')}`;
+
 /** A moderation context for unit tests of phases: defaults everywhere, `settings` as a merge patch. */
 export function moderationContext(body: string, o: Partial<Omit<ModerationContext, 'settings'>> & { settings?: unknown } = {}): ModerationContext {
   const { settings: patch, ...rest } = o;
   const settings = siteSettingsSchema.parse(mergePatch(structuredClone(DEFAULT_SETTINGS), patch ?? {}));
   return {
-    comment: { commentId: '0190a000-0000-7000-8000-0000000000c1', siteId: 's', postId: 'p', authorId: testAuthor.id, parentId: null, body, acceptedAt: new Date().toISOString() },
+    comment: { commentId: uniqueComment(), siteId: 's', postId: 'p', authorId: uniqueComment(), parentId: null, body, acceptedAt: new Date().toISOString() },
     author: testAuthor,
     parentStatus: null,
     settings,
@@ -22,6 +49,7 @@ export function moderationContext(body: string, o: Partial<Omit<ModerationContex
     postPremod: null,
     history: { total: 5, rejected: 0 },
     scorers: { embedded: createLexiconScorer() },
+    services: testServices(),
     scores: {},
     scoredBy: [],
     spans: [],

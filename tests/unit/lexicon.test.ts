@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLexiconScorer } from '../../services/worker/src/scorers/lexicon.js';
+import { createLexiconScorer, type TextClassifier } from '../../services/worker/src/scorers/lexicon.js';
 
 const scorer = createLexiconScorer();
 const tox = async (t: string) => (await scorer.score(t, { siteId: 's' })).attributes;
@@ -41,5 +41,37 @@ describe('lexicon scorer', () => {
     assert.equal(r.provider, 'embedded');
     assert.ok(r.model.length > 0);
     assert.ok(r.latencyMs >= 0);
+  });
+  const obfuscated: [string, string][] = [
+    ['f.u.c.k you', 'f.u.c.k'], ['f u c k you', 'f u c k'], ['f-u-c-k', 'f-u-c-k'], ['fμck this', 'fμck'],
+    ['f\u200du\u200dck', 'f\u200du\u200dck'], ['fuuuuuck', 'fuuuuuck'], ['ｆｕｃｋ', 'ｆｕｃｋ'], ['fuсk', 'fuсk'],
+    ['𝐟𝐮𝐜𝐤 it', '𝐟𝐮𝐜𝐤'], ['sh1t', 'sh1t'], ['you @ss', '@ss'],
+  ];
+  for (const [text, span] of obfuscated) {
+    it(`when the text is ${JSON.stringify(text)}, then it is scored and the span covers ${JSON.stringify(span)} in the original`, async () => {
+      const r = await scorer.score(text, { siteId: 's' });
+      assert.ok((r.attributes.TOXICITY ?? 0) >= 0.5, JSON.stringify(r.attributes));
+      assert.ok(r.spans?.some((s) => text.slice(s.start, s.end) === span), JSON.stringify(r.spans));
+    });
+  }
+  for (const text of ['Scunthorpe United', 'assess the damage', 'a classic', 'Essex', 'a cocktail', 'the therapist', 'shiitake', 'assassin', 'Dickens']) {
+    it(`when the text is ${JSON.stringify(text)}, then nothing is scored`, async () => {
+      const r = await scorer.score(text, { siteId: 's' });
+      assert.equal(r.attributes.TOXICITY, 0);
+      assert.deepEqual(r.spans, []);
+    });
+  }
+  it('when an insult and a slur are found, then each span names its attribute', async () => {
+    const text = 'go away you bitch, you k1ke';
+    const r = await scorer.score(text, { siteId: 's' });
+    const byAttr = Object.fromEntries((r.spans ?? []).map((s) => [s.attribute, text.slice(s.start, s.end)]));
+    assert.equal(byAttr.INSULT, 'bitch');
+    assert.equal(byAttr.IDENTITY_ATTACK, 'k1ke');
+  });
+  it('when another classifier is given, then the scorer reports its scores and model', async () => {
+    const model: TextClassifier = { model: 'test-model-1', classify: () => ({ attributes: { TOXICITY: 0.42 }, spans: [] }) };
+    const r = await createLexiconScorer(model).score('anything', { siteId: 's' });
+    assert.equal(r.model, 'test-model-1');
+    assert.equal(r.attributes.TOXICITY, 0.42);
   });
 });

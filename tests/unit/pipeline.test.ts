@@ -1,8 +1,10 @@
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runPipeline } from '../../services/worker/src/pipeline/index.js';
 import { ScorerError, type Scorer } from '../../services/worker/src/scorers/types.js';
-import { fixedScorer, moderationContext as ctx, testAuthor as author } from '../support/moderation.js';
+import { closeTestServices, fixedScorer, moderationContext as ctx, testAuthor as author } from '../support/moderation.js';
+
+after(closeTestServices);
 
 const embeddedOnly = (attributes: Record<string, number>) => ({ embedded: fixedScorer('embedded', attributes) });
 
@@ -26,8 +28,8 @@ describe('moderation pipeline', () => {
     assert.equal(rejected.reasons[0]?.attribute, 'SEVERE_TOXICITY');
   });
   it('when a site sets thresholds on other attributes, then they apply', async () => {
-    // A merge patch: null removes the default TOXICITY hold.
-    const settings = { thresholds: { hold: { INSULT: 0.3, TOXICITY: null }, reject: { THREAT: 0.5 } } };
+    // The default TOXICITY hold stays unless set to 1 (a merge patch: null restores the default).
+    const settings = { thresholds: { hold: { INSULT: 0.3, TOXICITY: 1 }, reject: { THREAT: 0.5 } } };
     assert.equal((await runPipeline(ctx('x', { settings, scorers: embeddedOnly({ INSULT: 0.3 }) }))).status, 'pending');
     assert.equal((await runPipeline(ctx('x', { settings, scorers: embeddedOnly({ TOXICITY: 0.99 }) }))).status, 'approved');
     assert.equal((await runPipeline(ctx('x', { settings, scorers: embeddedOnly({ THREAT: 0.5 }) }))).status, 'rejected');

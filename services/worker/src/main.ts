@@ -4,7 +4,7 @@ import { createPool } from '../../../shared/src/db/pool.js';
 import { createRedis } from '../../../shared/src/redis.js';
 import { createCommentWorker } from './create-worker.js';
 import { createWorkerMetrics, serveMetrics } from './metrics.js';
-import { createLexiconScorer } from './scorers/lexicon.js';
+import { createScorers } from './scorers/index.js';
 import { createWebhookWorker } from './webhooks/create-webhook-worker.js';
 import { createEvents } from '../../../shared/src/webhooks/events.js';
 import { createWebhookQueue } from '../../../shared/src/webhooks/queue.js';
@@ -18,14 +18,15 @@ const redis = createRedis(config.REDIS_URL, onRedisError);
 const queueRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
 const metrics = createWorkerMetrics();
 
+const scorers = createScorers(config, redis, metrics);
 const webhookQueue = createWebhookQueue(redis, config.QUEUE_PREFIX);
 const events = createEvents({ db, queue: webhookQueue, retrySchedule: config.WEBHOOK_RETRY_SCHEDULE_S, cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS });
-const worker = createCommentWorker({ config, db, redis, logger, metrics, scorers: { embedded: createLexiconScorer() }, events }, queueRedis);
+const worker = createCommentWorker({ config, db, redis, logger, metrics, scorers, events }, queueRedis);
 const webhookRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
 const webhookWorker = createWebhookWorker({ config, db, logger }, webhookRedis);
 const metricsServer = config.WORKER_METRICS_PORT > 0 ? serveMetrics(metrics, config.WORKER_METRICS_PORT, config.HOST) : null;
 metricsServer?.on('error', (err) => logger.warn({ err: err.message }, 'metrics endpoint unavailable'));
-logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');
+logger.info({ concurrency: config.WORKER_CONCURRENCY, scorers: Object.keys(scorers) }, 'worker started');
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

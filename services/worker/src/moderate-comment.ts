@@ -2,7 +2,9 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { ScorerError } from './scorers/types.js';
 import type { WorkerDeps } from './deps.js';
 import { runPipeline } from './pipeline/index.js';
-import { insertDecidedComment, loadModerationInputs } from '../../../shared/src/db/comments.js';
+import { changeCommentStatus, insertDecidedComment, loadModerationInputs } from '../../../shared/src/db/comments.js';
+import { createModerationMemory } from './rules/memory.js';
+import type { ModerationServices } from './pipeline/types.js';
 import { encodeThreadChange, threadChannel } from '../../../shared/src/redis.js';
 import type { CommentJob } from '../../../shared/src/queues.js';
 import type { CommentStatus } from '../../../shared/src/domain.js';
@@ -19,8 +21,21 @@ export interface ModerationOutcome {
  * finds the row and only repeats the announcement.
  */
 export function createCommentProcessor(deps: WorkerDeps) {
-  const announce = (c: CommentJob) =>
+  const announce = (c: { siteId: string; postId: string }) =>
     deps.redis.publish(threadChannel(deps.config.QUEUE_PREFIX), encodeThreadChange({ siteId: c.siteId, postId: c.postId, post: false }));
+  const services: ModerationServices = {
+    memory: createModerationMemory(deps.redis, deps.config.QUEUE_PREFIX),
+    async holdOthers(siteId, ids, reason) {
+      let changed = 0;
+      for (const id of ids) {
+        const res = await changeCommentStatus(deps.db, { id, siteId, status: 'pending', reason, onlyFrom: ['approved'] });
+        if (!res) continue;
+        changed++;
+        await announce({ siteId, postId: res.postId });
+      }
+      return changed;
+    },
+  };
 
   return async (job: Job<CommentJob>, token?: string): Promise<ModerationOutcome> => {
     const c = job.data;
@@ -42,7 +57,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
       decision = await runPipeline({
         comment: c, author, parentStatus, postPremod, history, canDefer,
         settings: site.settings, settingsVersion: site.settingsVersion,
-        scorers: deps.scorers, scores: {}, scoredBy: [], spans: [], reasons: [],
+        scorers: deps.scorers, services, scores: {}, scoredBy: [], spans: [], reasons: [],
       });
     } catch (err) {
       if (err instanceof ScorerError && err.kind === 'rate_limited' && token) {
@@ -78,6 +93,9 @@ export function createCommentProcessor(deps: WorkerDeps) {
     await emitCommentEvents(deps, c, decision);
 
     deps.metrics.jobs.inc({ outcome: decision.status });
+    const decidedBy = decision.status === 'approved' && decision.reasons.at(-1)?.rule !== 'staff' ? 'none' : decision.reasons.at(-1)?.rule ?? 'none';
+    deps.metrics.decisions.inc({ outcome: decision.status, rule: decidedBy });
+    for (const r of decision.reasons) deps.metrics.reasons.inc({ rule: r.rule });
     deps.metrics.acceptToPersist.observe((Date.now() - Date.parse(c.acceptedAt)) / 1000);
     return { status: decision.status, duplicate: false };
   };

@@ -1,6 +1,6 @@
 import type { Queryable } from './pool.js';
 import type { CommentStatus, Decision, Reason, Role, ScoredBy, SiteSettings, StoredComment, User, UserStatus } from '../domain.js';
-import { DEFAULT_SETTINGS, effectiveSettings } from '../settings.js';
+import { DEFAULT_SETTINGS, effectiveSettingsOfText } from '../settings.js';
 
 /** Replies nest under their parent up to this depth; deeper replies attach to their depth-3 ancestor. */
 export const MAX_THREAD_DEPTH = 3;
@@ -54,11 +54,13 @@ export async function insertDecidedComment(db: Queryable, c: NewComment, d: Deci
 interface CommentRow {
   id: string; site_id: string; post_id: string; author_id: string; parent_id: string | null; body: string;
   status: CommentStatus; reasons: Reason[]; scores: Record<string, number>; created_at: Date; decided_at: Date;
+  scored_by: ScoredBy[]; settings_version: number | null;
 }
 
 export async function findComment(db: Queryable, id: string): Promise<StoredComment | null> {
   const res = await db.query<CommentRow>(
-    `SELECT id, site_id, post_id, author_id, parent_id, body, status, reasons, scores, created_at, decided_at
+    `SELECT id, site_id, post_id, author_id, parent_id, body, status, reasons, scores, created_at, decided_at,
+            scored_by, settings_version
        FROM comments WHERE id = $1`,
     [id],
   );
@@ -66,6 +68,7 @@ export async function findComment(db: Queryable, id: string): Promise<StoredComm
   return r ? {
     id: r.id, siteId: r.site_id, postId: r.post_id, authorId: r.author_id, parentId: r.parent_id, body: r.body,
     status: r.status, reasons: r.reasons, scores: r.scores, createdAt: r.created_at, decidedAt: r.decided_at,
+    scoredBy: r.scored_by, settingsVersion: r.settings_version,
   } : null;
 }
 
@@ -240,7 +243,7 @@ export interface ModerationInputs {
 }
 
 interface ModerationInputsRow {
-  existing_status: CommentStatus | null; parent_status: CommentStatus | null; settings: unknown; settings_version: number | null;
+  existing_status: CommentStatus | null; parent_status: CommentStatus | null; settings_text: string | null; settings_version: number | null;
   post_premod: SiteSettings['premod'] | null; recent_total: number; recent_rejected: number;
   u_id: string | null; display_name: string; email: string | null; role: Role; status: UserStatus;
   suspended_until: Date | null; created_at: Date; premod: boolean; approved_count: number; rejected_count: number;
@@ -260,7 +263,7 @@ export async function loadModerationInputs(
     text: `SELECT (SELECT status FROM comments WHERE id = $1) AS existing_status,
             (SELECT status FROM comments WHERE id = $4 AND site_id = $2) AS parent_status,
             (SELECT premod FROM posts WHERE site_id = $2 AND id = $5) AS post_premod,
-            s.settings, s.settings_version, h.recent_total, h.recent_rejected,
+            s.settings::text AS settings_text, s.settings_version, h.recent_total, h.recent_rejected,
             u.id AS u_id, u.display_name, u.email, u.role, u.status, u.suspended_until, u.created_at,
             u.premod, u.approved_count, u.rejected_count
        FROM (SELECT 1) one
@@ -279,7 +282,7 @@ export async function loadModerationInputs(
   return {
     existingStatus: r.existing_status,
     parentStatus: r.parent_status,
-    site: r.settings_version !== null ? { settings: effectiveSettings(r.settings), settingsVersion: r.settings_version } : null,
+    site: r.settings_version !== null ? { settings: effectiveSettingsOfText(r.settings_text), settingsVersion: r.settings_version } : null,
     postPremod: r.post_premod,
     history: { total: r.recent_total, rejected: r.recent_rejected },
     author: r.u_id ? {

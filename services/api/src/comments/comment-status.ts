@@ -4,7 +4,8 @@ import { NotFoundError, UnauthorizedError } from '../../../../shared/src/errors.
 import { findComment } from '../../../../shared/src/db/comments.js';
 import { commentJobId } from '../../../../shared/src/queues.js';
 import { renderBody } from '../../../../shared/src/render.js';
-import type { Reason } from '../../../../shared/src/domain.js';
+import type { Reason, ScoredBy } from '../../../../shared/src/domain.js';
+import { authorReason, type AuthorReason } from '../../../../shared/src/reason-categories.js';
 
 export interface CommentStatusView {
   id: string;
@@ -16,7 +17,10 @@ export interface CommentStatusView {
   bodyHtml: string;
   createdAt: string;
   decidedAt: string | null;
-  reasons: Reason[];
+  /** For the author: why it is not (yet) published, as a category and a sentence. */
+  reason: AuthorReason | null;
+  /** For the site's moderators only: the full decision. */
+  decision?: { reasons: Reason[]; scores: Record<string, number>; scoredBy: ScoredBy[]; settingsVersion: number | null };
 }
 
 /**
@@ -26,8 +30,8 @@ export interface CommentStatusView {
 export async function commentStatus(deps: ApiDeps, req: Request, id: string): Promise<CommentStatusView> {
   const p = req.principal;
   if (!p || p.kind !== 'user') throw new UnauthorizedError('a reader\'s access token is required');
-  const mayView = (siteId: string, authorId: string) =>
-    p.siteId === siteId && (p.userId === authorId || p.role === 'moderator' || p.role === 'admin');
+  const isStaff = p.role === 'moderator' || p.role === 'admin';
+  const mayView = (siteId: string, authorId: string) => p.siteId === siteId && (p.userId === authorId || isStaff);
 
   const stored = await findComment(deps.db, id);
   if (stored) {
@@ -35,7 +39,8 @@ export async function commentStatus(deps: ApiDeps, req: Request, id: string): Pr
     return {
       id: stored.id, siteId: stored.siteId, postId: stored.postId, parentId: stored.parentId, status: stored.status,
       body: stored.body, bodyHtml: renderBody(stored.body), createdAt: stored.createdAt.toISOString(),
-      decidedAt: stored.decidedAt.toISOString(), reasons: stored.reasons,
+      decidedAt: stored.decidedAt.toISOString(), reason: authorReason(stored.status, stored.reasons),
+      ...(isStaff ? { decision: { reasons: stored.reasons, scores: stored.scores, scoredBy: stored.scoredBy, settingsVersion: stored.settingsVersion } } : {}),
     };
   }
   const job = await deps.queue.getJob(commentJobId(id));
@@ -43,6 +48,6 @@ export async function commentStatus(deps: ApiDeps, req: Request, id: string): Pr
   const d = job.data;
   return {
     id: d.commentId, siteId: d.siteId, postId: d.postId, parentId: d.parentId, status: 'queued',
-    body: d.body, bodyHtml: renderBody(d.body), createdAt: d.acceptedAt, decidedAt: null, reasons: [],
+    body: d.body, bodyHtml: renderBody(d.body), createdAt: d.acceptedAt, decidedAt: null, reason: null,
   };
 }

@@ -29,7 +29,13 @@ const commentStatus = z.object({
   comment: z.object({
     id: z.uuid(), siteId: z.string(), postId: z.string(), parentId: z.uuid().nullable(),
     status: z.enum(['queued', 'approved', 'pending', 'rejected']), body: z.string(), bodyHtml: z.string(),
-    createdAt: z.string(), decidedAt: z.string().nullable(), reasons: z.array(reasonSchema),
+    createdAt: z.string(), decidedAt: z.string().nullable(),
+    reason: z.object({ category: z.string(), message: z.string() }).nullable().describe('for the author: why it is not published'),
+    decision: z.object({
+      reasons: z.array(reasonSchema), scores: z.record(z.string(), z.number()),
+      scoredBy: z.array(z.object({ provider: z.string(), model: z.string(), latencyMs: z.number(), fallbackFor: z.string().optional() })),
+      settingsVersion: z.number().int().nullable(),
+    }).optional().describe('for the site\'s moderators only'),
   }),
 });
 const settingsDoc = z.object({ settings: siteSettingsSchema, version: z.number().int() });

@@ -1,9 +1,17 @@
 import type { Decision } from '../../../../shared/src/domain.js';
 import { authorStatus } from './author-status.js';
+import { bannedWords } from './banned-words.js';
 import { bodyLength } from './body-length.js';
+import { coordinated } from './coordinated.js';
+import { history } from './history.js';
+import { linkDomains } from './link-domains.js';
+import { links } from './links.js';
 import { parentStatus } from './parent-status.js';
+import { premod } from './premod.js';
+import { repeat } from './repeat.js';
 import { scoring } from './scoring.js';
 import { staff } from './staff.js';
+import { suspectWords } from './suspect-words.js';
 import { toxicityHold } from './toxicity-hold.js';
 import type { ModerationContext, Phase } from './types.js';
 
@@ -13,8 +21,14 @@ import type { ModerationContext, Phase } from './types.js';
  * line here.
  */
 export const PHASES: Phase[] = [
-  authorStatus, bodyLength, scoring,
-  parentStatus, staff, toxicityHold,
+  // Reject.
+  authorStatus, bodyLength, repeat, bannedWords, linkDomains, scoring,
+  // A reply under a comment readers can no longer see waits, whoever wrote it.
+  parentStatus,
+  // Staff are not held.
+  staff,
+  // Hold.
+  suspectWords, toxicityHold, links, coordinated, history, premod,
 ];
 
 /** Runs phases until one sets a final status; with none, the comment is approved. */

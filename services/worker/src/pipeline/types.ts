@@ -3,6 +3,14 @@ import type { RecentHistory } from '../../../../shared/src/db/comments.js';
 import type { Attribute, SiteSettings } from '../../../../shared/src/settings.js';
 import type { CommentJob } from '../../../../shared/src/queues.js';
 import type { ScorerSet } from '../scorers/types.js';
+import type { ModerationMemory } from '../rules/memory.js';
+
+/** What phases may do beyond deciding their own comment. */
+export interface ModerationServices {
+  memory: ModerationMemory;
+  /** Holds other, already stored comments of the site (only those still visible); returns how many changed. */
+  holdOthers(siteId: string, ids: string[], reason: Reason): Promise<number>;
+}
 
 /** What every phase may read about the comment being decided. */
 export interface ModerationContext {
@@ -18,6 +26,7 @@ export interface ModerationContext {
   /** The author's recent record within the site's history window. */
   history: RecentHistory;
   scorers: ScorerSet;
+  services: ModerationServices;
   /** Scores gathered by earlier phases, by attribute (and `<provider>.<attribute>`). */
   scores: Record<string, number>;
   /** Scorers that ran, filled by the toxicity phase. */

@@ -1,6 +1,15 @@
 import { DataSet, RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
-import { normalizeForScoring } from './normalize.js';
+import { blankNumbers, normalizeText, originalRange } from './normalize.js';
 import type { Attribute, ScoreResult, Scorer } from './types.js';
+
+/**
+ * The part of the embedded scorer that reads text: swappable, so a trained offline model can
+ * replace the lexicon without touching the scorer around it.
+ */
+export interface TextClassifier {
+  readonly model: string;
+  classify(text: string): Pick<ScoreResult, 'attributes' | 'spans'>;
+}
 
 // Words a news discussion uses in earnest (court reports, health, history); not scored.
 const NEWS_VOCABULARY = new Set(['rape', 'sex', 'incest', 'anal', 'anus', 'penis', 'vagina', 'negro', 'porn', 'orgasm',
@@ -12,38 +21,63 @@ const INSULTS = new Set(['bitch', 'bastard', 'cunt', 'twat', 'prick', 'whore', '
 
 type Metadata = { originalWord: string };
 
-const dataset = new DataSet<Metadata>()
-  .addAll(englishDataset)
-  .removePhrasesIf((p) => NEWS_VOCABULARY.has(p.metadata?.originalWord ?? ''));
-const matcher = new RegExpMatcher({ ...dataset.build(), ...englishRecommendedTransformers });
+/**
+ * A curated English lexicon on `obscenity` (its patterns know word boundaries and whitelist
+ * "Scunthorpe", "assassin" and the like), run over the shared normalisation so spelled-out,
+ * zero-width and look-alike tricks fold away first; obscenity's own transformers then resolve
+ * leetspeak and repeated letters. Spans point into the original text.
+ */
+export function createLexiconClassifier(): TextClassifier {
+  const dataset = new DataSet<Metadata>()
+    .addAll(englishDataset)
+    .removePhrasesIf((p) => NEWS_VOCABULARY.has(p.metadata?.originalWord ?? ''))
+    // Ordinary words that read as a listed one once repeated letters collapse.
+    .addPhrase((p) => p.setMetadata({ originalWord: '' }).addWhitelistedTerm('shiitake'));
+  const matcher = new RegExpMatcher({ ...dataset.build(), ...englishRecommendedTransformers });
+
+  return {
+    model: 'lexicon-obscenity-en',
+    classify(text) {
+      const n = normalizeText(text);
+      const matches = matcher.getAllMatches(blankNumbers(n.text), true);
+      const attributes: Partial<Record<Attribute, number>> = { TOXICITY: 0, SEVERE_TOXICITY: 0, IDENTITY_ATTACK: 0, INSULT: 0, PROFANITY: 0 };
+      const spans: NonNullable<ScoreResult['spans']> = [];
+      const bump = (a: Attribute, v: number) => { attributes[a] = Math.max(attributes[a] ?? 0, v); };
+      for (const m of matches) {
+        const word = dataset.getPayloadWithPhraseMetadata(m).phraseMetadata?.originalWord ?? '';
+        let attribute: Attribute;
+        if (SLURS.has(word)) {
+          bump('IDENTITY_ATTACK', 0.97); bump('SEVERE_TOXICITY', 0.97); bump('TOXICITY', 0.97);
+          attribute = 'IDENTITY_ATTACK';
+        } else if (INSULTS.has(word)) {
+          bump('INSULT', 0.8); bump('TOXICITY', 0.8);
+          attribute = 'INSULT';
+        } else {
+          bump('PROFANITY', 0.7); bump('TOXICITY', 0.6);
+          attribute = 'PROFANITY';
+        }
+        // obscenity's indices are inclusive, in the normalized text.
+        const span = { ...originalRange(n, m.startIndex, m.endIndex + 1), attribute };
+        if (!spans.some((s) => s.start === span.start && s.end === span.end && s.attribute === attribute)) spans.push(span);
+      }
+      // Several hits in one comment raise the score a little, never to certainty.
+      if (matches.length > 1) bump('TOXICITY', Math.min(0.94, (attributes.TOXICITY ?? 0) + 0.05 * (matches.length - 1)));
+      return { attributes, spans };
+    },
+  };
+}
 
 /**
- * The embedded scorer: a curated English lexicon on `obscenity`, after normalisation.
- * Works offline, in microseconds; it cannot tell an insult from a quotation, which is why
- * its scores hold rather than reject, except for slurs.
+ * The embedded scorer: works offline, in microseconds. The lexicon cannot tell an insult from
+ * a quotation, which is why its scores hold rather than reject, except for slurs.
  */
-export function createLexiconScorer(): Scorer {
+export function createLexiconScorer(classifier: TextClassifier = createLexiconClassifier()): Scorer {
   return {
     name: 'embedded',
     async score(text) {
       const started = performance.now();
-      const matches = matcher.getAllMatches(normalizeForScoring(text), true);
-      const words = matches.map((m) => dataset.getPayloadWithPhraseMetadata(m).phraseMetadata?.originalWord ?? '');
-      const attributes: Partial<Record<Attribute, number>> = { TOXICITY: 0, SEVERE_TOXICITY: 0, IDENTITY_ATTACK: 0, INSULT: 0, PROFANITY: 0 };
-      const bump = (a: Attribute, v: number) => { attributes[a] = Math.max(attributes[a] ?? 0, v); };
-      for (const w of words) {
-        if (SLURS.has(w)) {
-          bump('IDENTITY_ATTACK', 0.97); bump('SEVERE_TOXICITY', 0.97); bump('TOXICITY', 0.97);
-        } else if (INSULTS.has(w)) {
-          bump('INSULT', 0.8); bump('TOXICITY', 0.8);
-        } else {
-          bump('PROFANITY', 0.7); bump('TOXICITY', 0.6);
-        }
-      }
-      // Several hits in one comment raise the score a little, never to certainty.
-      if (words.length > 1) bump('TOXICITY', Math.min(0.94, (attributes.TOXICITY ?? 0) + 0.05 * (words.length - 1)));
-      const result: ScoreResult = { attributes, provider: 'embedded', model: 'lexicon-obscenity-en', latencyMs: performance.now() - started };
-      return result;
+      const { attributes, spans } = classifier.classify(text);
+      return { attributes, spans, provider: 'embedded', model: classifier.model, latencyMs: performance.now() - started };
     },
   };
 }

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Text as the repeat and campaign rules compare it: compatibility forms folded, diacritics and
+ * invisible format characters removed, lower case, punctuation and spacing folded. Digits stay
+ * ("I'd pay 5" and "I'd pay 50" are different comments).
+ */
+export function comparableText(text: string): string {
+  return text.normalize('NFKD').replace(/[\p{M}\p{Cf}]+/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/** Identity of a text for the repeat rule. */
+export function textHash(text: string): string {
+  return createHash('sha256').update(comparableText(text)).digest('base64url').slice(0, 22);
+}
+
+export const MINHASH_SIZE = 32;
+export const LSH_BANDS = 8;
+const ROWS = MINHASH_SIZE / LSH_BANDS;
+const SHINGLE = 4;
+const MAX_CHARS = 2000;
+
+function mix(h: number): number {
+  h ^= h >>> 16; h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15; h = Math.imul(h, 0x846ca68b);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+// Fixed odd multipliers and offsets: the same text gives the same signature in every process.
+const SEED_A = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => (mix(i + 1) | 1) >>> 0);
+const SEED_B = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => mix(0x9e3779b1 ^ (i + 101)));
+
+function fnv1a(s: string, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * MinHash signature of the text's character 4-grams: the share of equal positions between two
+ * signatures estimates the Jaccard similarity of their 4-gram sets. Null for texts too short
+ * to tell a campaign from a common phrase.
+ */
+export function minhash(text: string, minChars: number): Uint32Array | null {
+  const t = comparableText(text).slice(0, MAX_CHARS);
+  if (t.length < minChars) return null;
+  const sig = new Uint32Array(MINHASH_SIZE).fill(0xffffffff);
+  const seen = new Set<number>();
+  for (let i = 0; i + SHINGLE <= t.length; i++) {
+    // One strong hash per distinct shingle, then a cheap xor-multiply per signature position.
+    const base = mix(fnv1a(t, i, i + SHINGLE));
+    if (seen.has(base)) continue;
+    seen.add(base);
+    for (let k = 0; k < MINHASH_SIZE; k++) {
+      const h = Math.imul(base ^ SEED_B[k]!, SEED_A[k]!) >>> 0;
+      if (h < sig[k]!) sig[k] = h;
+    }
+  }
+  return sig;
+}
+
+export function similarity(a: Uint32Array, b: Uint32Array): number {
+  let same = 0;
+  for (let k = 0; k < MINHASH_SIZE; k++) if (a[k] === b[k]) same++;
+  return same / MINHASH_SIZE;
+}
+
+/** Locality-sensitive bands: near-identical texts share at least one band with high probability. */
+export function bands(sig: Uint32Array): string[] {
+  const out: string[] = [];
+  for (let b = 0; b < LSH_BANDS; b++) {
+    out.push(`${b}.${Array.from(sig.subarray(b * ROWS, (b + 1) * ROWS), (v) => v.toString(36)).join('.')}`);
+  }
+  return out;
+}
+
+export const encodeSig = (sig: Uint32Array) => Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength).toString('base64');
+export const decodeSig = (s: string) => {
+  const buf = Buffer.from(s, 'base64');
+  return new Uint32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+};

@@ -1,0 +1,54 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateSpec } from '../../../../shared/src/config.js';
+import { ScorerError } from './types.js';
+
+/** A provider's request quota, shared by every worker process through Redis. */
+export interface RequestSlots {
+  /**
+   * Takes one request slot, waiting for one until `deadline` (epoch ms). Throws
+   * ScorerError('rate_limited') with the expected wait when none comes in time.
+   */
+  acquire(deadline: number): Promise<void>;
+  /** Tells every process to send nothing for `ms` (the provider's own Retry-After). */
+  pause(ms: number): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A fixed-window counter per provider in Redis (`rate-limiter-flexible`), `points` requests
+ * per `duration` seconds across all processes: the provider's quota is the whole fleet's.
+ */
+export function createRequestSlots(opts: { redis: Redis; prefix: string; provider: string; rate: RateSpec }): RequestSlots {
+  const { provider } = opts;
+  const limiter = new RateLimiterRedis({
+    storeClient: opts.redis,
+    keyPrefix: `${opts.prefix}:scorer-rate`,
+    points: opts.rate.points,
+    duration: opts.rate.duration,
+  });
+  return {
+    async acquire(deadline) {
+      for (;;) {
+        try {
+          await limiter.consume(provider);
+          return;
+        } catch (res) {
+          if (!(res instanceof RateLimiterRes)) {
+            throw new ScorerError('unavailable', provider, `${provider} request quota unreadable (${(res as Error).message})`);
+          }
+          const wait = Math.max(1, res.msBeforeNext);
+          if (Date.now() + wait > deadline) {
+            throw new ScorerError('rate_limited', provider, `${provider} request quota used up; next slot in ${wait} ms`, wait);
+          }
+          // Spread the waiters a little so they do not all ask again at the same millisecond.
+          await sleep(wait + Math.random() * 25);
+        }
+      }
+    },
+    async pause(ms) {
+      await limiter.block(provider, Math.max(1, Math.ceil(ms / 1000))).catch(() => undefined);
+    },
+  };
+}
