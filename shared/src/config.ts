@@ -97,6 +97,8 @@ export const configSchema = z.object({
   WEBHOOK_DISABLE_AFTER_S: int(86400).describe('An endpoint that has failed every attempt for this long is disabled, with the reason.'),
   WEBHOOK_SECRET_GRACE_S: int(86400).describe('Default time the previous signing secret stays valid after a rotation (both signatures are sent).'),
   WEBHOOK_CONCURRENCY: int(16).describe('Webhook deliveries one worker process sends at once.'),
+  WEBHOOK_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(60000)
+    .describe('How often the worker looks for stored webhook deliveries that never reached the queue (Redis was down when they were emitted).'),
   WEBHOOK_SUBSCRIPTIONS_CACHE_MS: int(5000).describe('How long a process caches which endpoints a site\'s events go to.'),
   SHUTDOWN_TIMEOUT_MS: int(15000).describe('Longest a process waits for in-flight work on SIGTERM.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level.'),

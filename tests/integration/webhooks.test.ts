@@ -14,6 +14,8 @@ import { verifySignature } from '../../shared/src/webhooks/signing.js';
 import { createWebhookQueue } from '../../shared/src/webhooks/queue.js';
 import { createWebhookWorker } from '../../services/worker/src/webhooks/create-webhook-worker.js';
 import { createRedis } from '../../shared/src/redis.js';
+import { insertDeliveries } from '../../shared/src/db/webhooks.js';
+import { newId } from '../../shared/src/ids.js';
 
 let env: TestEnv;
 let api: TestApi;
@@ -32,6 +34,7 @@ before(async () => {
     WEBHOOK_TIMEOUT_MS: '400',
     WEBHOOK_DISABLE_AFTER_S: '3',
     WEBHOOK_SUBSCRIPTIONS_CACHE_MS: '0',
+    WEBHOOK_SWEEP_INTERVAL_MS: '300',
   });
   api = await startTestApi(env);
   strictApi = await startTestApi(env, { WEBHOOK_ALLOW_PRIVATE: 'false' });
@@ -276,5 +279,18 @@ describe('delivering events', () => {
       await connection.quit();
       webhooks = await startTestWebhookWorker(env);
     }
+  });
+
+  it('when a delivery was stored but its job never reached the queue, then the sweeper sends it', async () => {
+    const hook = await register(['post.created']);
+    const eventId = newId();
+    const body = JSON.stringify({ id: eventId, type: 'post.created', createdAt: new Date().toISOString(), siteId: site.siteId, data: { post: { id: 'stranded' } } });
+    const [deliveryId] = await insertDeliveries(env.db, [{ id: newId(), siteId: site.siteId, webhookId: hook.id, eventId, eventType: 'post.created', body }]);
+    await env.db.query(`UPDATE webhook_deliveries SET created_at = now() - interval '10 seconds' WHERE id = $1`, [deliveryId]);
+    const [got] = await waitFor(() => (receiver.on(hook.path).length > 0 ? receiver.on(hook.path) : null));
+    assert.equal(got!.body, body);
+    assert.equal(got!.headers['x-comments-delivery'], deliveryId);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(receiver.on(hook.path).length, 1, 'sent once, however often the sweeper ran');
   });
 });

@@ -211,3 +211,17 @@ export async function insertRedelivery(
   );
   return res.rows[0]?.id ?? null;
 }
+
+/**
+ * Deliveries stored but never attempted for a while: their enqueue failed after the row was
+ * written (Redis unreachable at that moment). Deliveries waiting for a retry have attempts > 0.
+ */
+export async function strandedDeliveries(db: Queryable, olderThanS: number, limit: number): Promise<{ id: string; siteId: string }[]> {
+  const res = await db.query<{ id: string; siteId: string }>(
+    `SELECT id, site_id AS "siteId" FROM webhook_deliveries
+      WHERE status = 'pending' AND attempts = 0 AND created_at < now() - make_interval(secs => $1)
+      ORDER BY created_at LIMIT $2`,
+    [olderThanS, limit],
+  );
+  return res.rows;
+}

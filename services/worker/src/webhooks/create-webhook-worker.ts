@@ -1,7 +1,8 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../../../shared/src/config.js';
-import { WEBHOOK_BACKOFF, WEBHOOKS_QUEUE, webhookBackoff, type WebhookJob } from '../../../../shared/src/webhooks/queue.js';
+import { createWebhookQueue, WEBHOOK_BACKOFF, WEBHOOKS_QUEUE, webhookBackoff, type WebhookJob } from '../../../../shared/src/webhooks/queue.js';
+import { startDeliverySweeper } from './sweep.js';
 import { createWebhookProcessor, type WebhookDeps } from './deliver.js';
 
 /** The BullMQ worker that sends webhook deliveries, retrying on the configured schedule. */
@@ -18,5 +19,14 @@ export function createWebhookWorker(deps: WebhookDeps & { config: Config }, conn
     },
   });
   worker.on('error', (err) => deps.logger.warn({ err: err.message }, 'webhook worker error'));
+  const queue = createWebhookQueue(connection, deps.config.QUEUE_PREFIX);
+  queue.on('error', (err) => deps.logger.warn({ err: err.message }, 'webhook queue error'));
+  const stopSweeper = startDeliverySweeper({
+    db: deps.db, queue, logger: deps.logger, retrySchedule: deps.config.WEBHOOK_RETRY_SCHEDULE_S, intervalMs: deps.config.WEBHOOK_SWEEP_INTERVAL_MS,
+  });
+  worker.on('closing', () => {
+    stopSweeper();
+    void queue.close();
+  });
   return worker;
 }
