@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
+import fc from 'fast-check';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestWorker } from '../support/worker.js';
@@ -122,7 +123,10 @@ describe('posts for publishers', () => {
     const second = doc.check(await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/posts?limit=2&cursor=${first.body.nextCursor}`));
     assert.deepEqual(second.body.posts.map((p: { id: string }) => p.id), ['a1']);
     assert.equal(second.body.nextCursor, null);
-    assert.equal(doc.check(await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/posts?cursor=garbage`)).status, 400);
+    for (const cursor of ['garbage', Buffer.from(JSON.stringify(['+275760-09-13T00:00:00.000Z', 'a1'])).toString('base64url'),
+      Buffer.from(JSON.stringify([0, 5])).toString('base64url')]) {
+      assert.equal(doc.check(await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/posts?cursor=${cursor}`)).status, 400, cursor);
+    }
   });
 
   it('when a publisher closes a post, then comments are refused with 409; reopening accepts them again', async () => {
@@ -200,7 +204,8 @@ describe('comments for publishers', () => {
     assert.equal(page2.body.nextCursor, null);
     // Another site sees none of them.
     assert.equal((await as(other.apiKey).get(`/api/v1/sites/${other.siteId}/comments`)).body.comments.some((c: { id: string }) => c.id === ok), false);
-    for (const q of ['status=queued', 'since=yesterday', 'cursor=1', 'limit=0', 'postId=%2F']) {
+    for (const q of ['status=queued', 'since=yesterday', 'cursor=1', 'limit=0', 'postId=%2F', 'since=0000-01-01T00:00:00Z',
+      'until=%2B275760-09-13T00:00:00Z', 'status=approved&status=pending']) {
       const bad = doc.check(await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/comments?${q}`));
       assert.equal(bad.status, 400, q);
     }
@@ -290,5 +295,27 @@ describe('readers\' data rights', () => {
     const log = await env.db.query(`SELECT kind, requested_by FROM data_requests WHERE user_id = $1 ORDER BY created_at`, [leaving.user.id]);
     assert.deepEqual(log.rows, [{ kind: 'export', requested_by: siteAdmin.user.id }, { kind: 'erase', requested_by: siteAdmin.user.id }]);
     assert.equal(doc.check(await as(siteAdmin.accessToken).delete(`/api/v1/sites/${s.siteId}/readers/${leaving.user.id}/data`)).status, 404);
+  });
+});
+
+describe('hostile input on the publishers\' routes', () => {
+  it('when query strings, cursors and bodies are random, then the answer is never a 5xx', async () => {
+    const s = await buildSite(env.db);
+    const siteAdmin = await signInAs(api.app, env.db, s, 'admin');
+    const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 }), fc.constantFrom('', '0', '-1', '1e309', 'null', '%00', '2020-13-45T99:99:99Z'));
+    await fc.assert(fc.asyncProperty(
+      fc.record({ postId: text, status: text, since: text, until: text, cursor: text, limit: text }, { requiredKeys: [] }),
+      async (q) => {
+        const res = await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/comments`).query(q);
+        assert.ok(res.status < 500, `${res.status} for ${JSON.stringify(q)}`);
+        const posts = await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/posts`).query({ cursor: q.cursor ?? '', limit: q.limit ?? '' });
+        assert.ok(posts.status < 500, `${posts.status} for posts ${JSON.stringify(q)}`);
+      }), { numRuns: 150 });
+    await fc.assert(fc.asyncProperty(fc.anything(), fc.anything(), async (label, scopes) => {
+      const res = await as(siteAdmin.accessToken).post(`/api/v1/sites/${s.siteId}/api-keys`, { label, scopes } as object);
+      assert.ok(res.status < 500, `${res.status} for ${JSON.stringify({ label, scopes })}`);
+      const hook = await as(s.apiKey).post(`/api/v1/sites/${s.siteId}/webhooks`, { url: label, events: scopes } as object);
+      assert.ok(hook.status < 500, `${hook.status} for webhook ${JSON.stringify({ label, scopes })}`);
+    }), { numRuns: 150 });
   });
 });

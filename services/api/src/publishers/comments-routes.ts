@@ -8,11 +8,16 @@ import { listSiteComments } from '../../../../shared/src/db/site-comments.js';
 import { commonErrors, route } from '../openapi/registry.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });
+// Years Postgres and every client agree on; anything else is a client's mistake, not a 500.
+const timeBound = z.iso.datetime({ offset: true }).refine((t) => {
+  const y = new Date(t).getUTCFullYear();
+  return y >= 1900 && y <= 9999;
+}, 'a time between the years 1900 and 9999');
 const listQuery = z.object({
   postId: postIdSchema.optional(),
   status: z.enum(['approved', 'pending', 'rejected']).optional().describe('pending = held for a moderator'),
-  since: z.iso.datetime({ offset: true }).optional().describe('created at or after'),
-  until: z.iso.datetime({ offset: true }).optional().describe('created before'),
+  since: timeBound.optional().describe('created at or after'),
+  until: timeBound.optional().describe('created before'),
   cursor: uuidSchema.optional().describe('nextCursor of the previous page'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });

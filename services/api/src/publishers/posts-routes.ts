@@ -32,7 +32,8 @@ function decodeCursor(c: string): { createdAt: Date; id: string } {
   try {
     const [t, id] = JSON.parse(Buffer.from(c, 'base64url').toString()) as [string, string];
     const createdAt = new Date(t);
-    if (typeof id === 'string' && !Number.isNaN(createdAt.getTime())) return { createdAt, id };
+    const year = createdAt.getUTCFullYear();
+    if (typeof id === 'string' && id.length <= 200 && year >= 1900 && year <= 9999) return { createdAt, id };
   } catch { /* falls through */ }
   throw new ValidationError('invalid query: cursor: invalid cursor', [{ path: 'cursor', message: 'invalid cursor' }]);
 }
