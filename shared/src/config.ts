@@ -101,6 +101,9 @@ export const configSchema = z.object({
     .describe('How often the worker looks for stored webhook deliveries that never reached the queue (Redis was down when they were emitted).'),
   WEBHOOK_SUBSCRIPTIONS_CACHE_MS: int(5000).describe('How long a process caches which endpoints a site\'s events go to.'),
   SHUTDOWN_TIMEOUT_MS: int(15000).describe('Longest a process waits for in-flight work on SIGTERM.'),
+  QUEUE_DASHBOARD_SITE: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).optional()
+    .describe('Site whose admins may open the queue dashboard at `/admin/queues` (it shows every site\'s jobs, so name the operator\'s own site). Unset: the dashboard refuses everyone.'),
+  QUEUE_DASHBOARD_SESSION_S: int(900).describe('Lifetime of the queue dashboard\'s session cookie, in seconds.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level.'),
 });
 

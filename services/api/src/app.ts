@@ -13,6 +13,12 @@ import { postRoutes } from './posts/routes.js';
 import { commentRoutes } from './comments/routes.js';
 import { opsRoutes } from './ops/routes.js';
 import { settingsRoutes } from './sites/settings-routes.js';
+import { moderationRoutes } from './moderation/routes.js';
+import { readerRoutes } from './readers/routes.js';
+import { reportRoutes } from './reports/routes.js';
+import { auditRoutes } from './audit/routes.js';
+import { queueDashboard } from './admin/queue-dashboard.js';
+import { moderationPage } from './web/moderation-page.js';
 import { apiKeyRoutes } from './publishers/api-keys-routes.js';
 import { publisherPostRoutes } from './publishers/posts-routes.js';
 import { publisherCommentRoutes } from './publishers/comments-routes.js';
@@ -59,6 +65,12 @@ export function createApp(deps: ApiDeps): Express {
   api.use(postRoutes(deps, bearer));
   api.use(commentRoutes(deps, bearer));
   api.use(settingsRoutes(deps, bearer));
+  api.use(moderationRoutes(deps, bearer));
+  api.use(readerRoutes(deps, bearer));
+  api.use(reportRoutes(deps, bearer));
+  api.use(auditRoutes(deps, bearer));
+  const dashboard = queueDashboard(deps, tokens, bearer);
+  api.use(dashboard.session);
   api.use(apiKeyRoutes(deps, bearer));
   api.use(publisherPostRoutes(deps, bearer));
   api.use(publisherCommentRoutes(deps, bearer));
@@ -67,6 +79,8 @@ export function createApp(deps: ApiDeps): Express {
   api.use(dataRightsRoutes(deps, bearer));
   api.use(docs.api);
   app.use('/api/v1', api);
+  app.use(dashboard.board);
+  app.use(moderationPage());
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

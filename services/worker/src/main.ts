@@ -3,6 +3,7 @@ import { createLogger } from '../../../shared/src/logger.js';
 import { createPool } from '../../../shared/src/db/pool.js';
 import { createRedis } from '../../../shared/src/redis.js';
 import { createCommentWorker } from './create-worker.js';
+import { createModerationTasksWorker } from './tasks/create-tasks-worker.js';
 import { createWorkerMetrics, serveMetrics } from './metrics.js';
 import { createScorers } from './scorers/index.js';
 import { createWebhookWorker } from './webhooks/create-webhook-worker.js';
@@ -24,6 +25,8 @@ const events = createEvents({ db, queue: webhookQueue, retrySchedule: config.WEB
 const worker = createCommentWorker({ config, db, redis, logger, metrics, scorers, events }, queueRedis);
 const webhookRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
 const webhookWorker = createWebhookWorker({ config, db, logger }, webhookRedis);
+const tasksRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
+const tasksWorker = createModerationTasksWorker({ config, db, redis, logger }, tasksRedis);
 const metricsServer = config.WORKER_METRICS_PORT > 0 ? serveMetrics(metrics, config.WORKER_METRICS_PORT, config.HOST) : null;
 metricsServer?.on('error', (err) => logger.warn({ err: err.message }, 'metrics endpoint unavailable'));
 logger.info({ concurrency: config.WORKER_CONCURRENCY, scorers: Object.keys(scorers) }, 'worker started');
@@ -39,10 +42,10 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, config.SHUTDOWN_TIMEOUT_MS);
   force.unref();
-  await Promise.all([worker.close(), webhookWorker.close()]);
+  await Promise.all([worker.close(), tasksWorker.close(), webhookWorker.close()]);
   await webhookQueue.close();
   metricsServer?.close();
-  await Promise.allSettled([db.end(), redis.quit(), queueRedis.quit(), webhookRedis.quit()]);
+  await Promise.allSettled([db.end(), redis.quit(), queueRedis.quit(), tasksRedis.quit(), webhookRedis.quit()]);
   logger.info('worker stopped');
   process.exit(0);
 }

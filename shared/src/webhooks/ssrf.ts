@@ -1,5 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { promisify } from 'node:util';
 
 /**
@@ -56,20 +56,18 @@ export async function assertPublicUrl(url: string, opts: { allowPrivate: boolean
   if (bad) throw new UnsafeUrlError(`the host ${host} resolves to an internal address (${bad.address})`);
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-
 /**
  * A `lookup` for http.request that refuses internal addresses at connect time: the address
  * checked is the address connected to.
  */
-export function guardedLookup(allowPrivate: boolean) {
-  return (hostname: string, options: object, callback: LookupCallback): void => {
+export function guardedLookup(allowPrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, []);
       const list = addresses as LookupAddress[];
       const bad = allowPrivate ? undefined : list.find((a) => isPrivateAddress(a.address));
       if (bad) return callback(Object.assign(new UnsafeUrlError(`refused internal address ${bad.address}`), { code: 'EUNSAFEADDR' }), []);
-      if ((options as { all?: boolean }).all) return callback(null, list);
+      if (options.all) return callback(null, list);
       const first = list[0];
       return first ? callback(null, first.address, first.family) : callback(Object.assign(new Error('no address'), { code: 'ENOTFOUND' }), []);
     });

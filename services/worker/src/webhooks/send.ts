@@ -29,7 +29,7 @@ export function sendWebhook(opts: {
     const req = client.request(u, {
       method: 'POST',
       headers: { ...opts.headers, 'Content-Length': Buffer.byteLength(opts.body) },
-      lookup: guardedLookup(opts.allowPrivate) as never,
+      lookup: guardedLookup(opts.allowPrivate),
       agent: false,
     }, (res) => {
       const status = res.statusCode ?? 0;
