@@ -27,7 +27,7 @@ after(async () => {
   await env.close();
 });
 
-interface Layer { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; rawPath?: string }
+interface Layer { route?: { path: string | string[]; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; rawPath?: string }
 
 /** Every method and path the Express app routes, found by walking its routers (not from our declarations). */
 function routesOf(app: Express): string[] {
@@ -35,7 +35,11 @@ function routesOf(app: Express): string[] {
   const walk = (stack: Layer[], prefix: string) => {
     for (const layer of stack) {
       if (layer.route) {
-        for (const m of Object.keys(layer.route.methods)) if (m !== '_all') out.push(`${m} ${prefix}${layer.route.path}`);
+        const paths = ([] as string[]).concat(layer.route.path as string | string[]);
+        // A trailing slash is the same route (Express matches both unless strict routing is on).
+        for (const p of new Set(paths.map((x) => (prefix + x).replace(/(.)\/$/, '$1')))) {
+          for (const m of Object.keys(layer.route.methods)) if (m !== '_all') out.push(`${m} ${p}`);
+        }
       } else if (layer.handle?.stack) {
         const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
         walk(layer.handle.stack, prefix + mount);
@@ -120,5 +124,13 @@ describe('OpenAPI document', () => {
     check(await request(api.app).patch(`/api/v1/sites/${site.siteId}/settings`).set(adminAuth).send({ autoCloseDays: 30 }));
     check(await request(api.app).patch(`/api/v1/sites/${site.siteId}/settings`).set(adminAuth).send({ autoCloseDays: 'soon' }));
     check(await request(api.app).get(`/api/v1/sites/${site.siteId}/settings`).set(auth));
+    // The moderators' routes answer within their documented shapes too.
+    const other = await signInReader(api.app, site, { name: 'Reporter' });
+    check(await request(api.app).post(`/api/v1/comments/${top}/reports`).set({ Authorization: `Bearer ${other.accessToken}` }).send({ reason: 'spam' }));
+    check(await request(api.app).get(`/api/v1/sites/${site.siteId}/moderation/counts`).set(adminAuth));
+    check(await request(api.app).get(`/api/v1/sites/${site.siteId}/moderation/queues/reported`).set(adminAuth));
+    check(await request(api.app).post(`/api/v1/comments/${reply}/moderation`).set(adminAuth).send({ action: 'reject' }));
+    check(await request(api.app).get(`/api/v1/sites/${site.siteId}/audit`).set(adminAuth));
+    check(await request(api.app).get(`/api/v1/sites/${site.siteId}/users/${reader.user.id}/history`).set(adminAuth));
   });
 });

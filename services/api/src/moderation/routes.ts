@@ -17,14 +17,14 @@ export const cursorSchema = z.string().max(64).optional()
   .refine((id) => id === null || isUuid(id), 'invalid cursor');
 const reasonText = z.string().trim().max(500).optional().transform((s) => (s ? s : null));
 const siteParams = z.object({ siteId: siteIdSchema });
-const queueQuery = z.object({
+export const queueQuery = z.object({
   postId: z.string().regex(/^[A-Za-z0-9._~-]{1,200}$/, 'post ids are 1–200 URL-safe characters').optional(),
   reason: z.string().regex(/^[a-z_]{1,64}$/, 'a rule or report reason such as toxicity or spam').optional(),
   cursor: cursorSchema,
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
-const actionBody = z.strictObject({ action: z.enum(['approve', 'reject']), reason: reasonText });
-const bulkBody = z.strictObject({
+export const actionBody = z.strictObject({ action: z.enum(['approve', 'reject']), reason: reasonText });
+export const bulkBody = z.strictObject({
   ids: z.array(uuidSchema).min(1).max(100).refine((ids) => new Set(ids).size === ids.length, 'each id at most once'),
   action: z.enum(['approve', 'reject']),
   reason: reasonText,

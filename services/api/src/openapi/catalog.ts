@@ -7,6 +7,7 @@ import { exportDocs } from '../publishers/export-routes.js';
 import { webhookDocs } from '../webhooks/routes.js';
 import { dataRightsDocs } from '../me/routes.js';
 import { docsRouteDocs } from './routes.js';
+import { moderationDocs } from './moderation-docs.js';
 
 /**
  * Every route the API serves, in the order the reference shows them. A new feature adds its
@@ -20,5 +21,6 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...exportDocs,
   ...webhookDocs,
   ...dataRightsDocs,
+  ...moderationDocs,
   ...docsRouteDocs,
 ];
