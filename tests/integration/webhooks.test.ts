@@ -293,4 +293,28 @@ describe('delivering events', () => {
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(receiver.on(hook.path).length, 1, 'sent once, however often the sweeper ran');
   });
+
+  it('when moderators act, then comment.reported, reader.banned and a moderator\'s comment.rejected arrive', async () => {
+    const s = await buildSite(env.db);
+    const hook = await register(['comment.reported', 'reader.banned', 'comment.rejected'], `/${uniq('mod')}`, s);
+    await call('put', `/api/v1/sites/${s.siteId}/posts/p1`, { title: 'T', url: 'https://n.example/p1' }, s.apiKey);
+    const author = await signInReader(api.app, s, { name: 'Author' });
+    const reporter = await signInReader(api.app, s, { name: 'Reporter' });
+    const moderator = await signInAs(api.app, env.db, s, 'moderator');
+    const id = (await call('post', `/api/v1/sites/${s.siteId}/posts/p1/comments`, { body: 'A fine remark.' }, author.accessToken)).body.id;
+    await waitFor(async () => (await env.db.query(`SELECT 1 FROM comments WHERE id = $1 AND status = 'approved'`, [id])).rowCount === 1);
+    assert.equal((await call('post', `/api/v1/comments/${id}/reports`, { reason: 'spam' }, reporter.accessToken)).status, 201);
+    assert.equal((await call('post', `/api/v1/comments/${id}/moderation`, { action: 'reject' }, moderator.accessToken)).status, 200);
+    assert.equal((await call('post', `/api/v1/sites/${s.siteId}/users/${author.user.id}/ban`, { reason: 'spam' }, moderator.accessToken)).status, 200);
+    const got = await waitFor(() => (receiver.on(hook.path).length >= 3 ? receiver.on(hook.path) : null));
+    const events = got.map((r) => JSON.parse(r.body) as { type: string; data: Record<string, any> });
+    const byType = new Map(events.map((e) => [e.type, e.data]));
+    assert.deepEqual([...byType.keys()].sort(), ['comment.rejected', 'comment.reported', 'reader.banned']);
+    assert.equal(byType.get('comment.reported')!.comment.id, id);
+    assert.equal(byType.get('comment.reported')!.reason, 'spam');
+    assert.equal(byType.get('comment.rejected')!.comment.previousStatus, 'approved');
+    assert.equal(byType.get('comment.rejected')!.by.id, moderator.user.id);
+    assert.equal(byType.get('reader.banned')!.reader.id, author.user.id);
+    for (const r of got) assert.ok(verifySignature(r.headers['x-comments-signature'] as string, r.body, hook.secret));
+  });
 });
