@@ -19,6 +19,9 @@ import { reportRoutes } from './reports/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { queueDashboard } from './admin/queue-dashboard.js';
 import { moderationPage } from './web/moderation-page.js';
+import { createSiteOrigins } from './widget/site-origins.js';
+import { bodySiteOrigin, widgetCors } from './widget/cors.js';
+import { crossOriginReadable, widgetApiRoutes, widgetPages } from './widget/routes.js';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -43,14 +46,20 @@ export function createApp(deps: ApiDeps): Express {
   app.use(measureHttp(deps.metrics));
   app.use(helmet());
   app.use(opsRoutes(deps));
+  app.use('/embed.js', crossOriginReadable);
+  app.use(widgetPages(deps));
 
   const tokens = tokenKeys(deps.config.JWT_SECRET, deps.config.ACCESS_TOKEN_TTL_S);
   const passport = createPassport({ ...deps, tokens });
   const bearer = authenticate(passport, 'bearer');
 
+  const siteOrigins = createSiteOrigins(deps.db, deps.config.LOOKUP_CACHE_TTL_MS);
   const api = express.Router();
+  api.use(crossOriginReadable);
+  api.use(widgetCors(siteOrigins));
   api.use(requireJson);
   api.use(express.json({ limit: '64kb', strict: true }));
+  api.use(bodySiteOrigin(siteOrigins));
   api.use(authRoutes(deps, passport, tokens));
   api.use(postRoutes(deps, bearer));
   api.use(commentRoutes(deps, bearer));
@@ -61,6 +70,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(auditRoutes(deps, bearer));
   const dashboard = queueDashboard(deps, tokens, bearer);
   api.use(dashboard.session);
+  api.use(widgetApiRoutes(deps));
   app.use('/api/v1', api);
   app.use(dashboard.board);
   app.use(moderationPage());

@@ -9,6 +9,7 @@ import type { ApiMetrics } from './http/metrics.js';
 import type { Limiters } from './http/rate-limit.js';
 import type { Lookups } from './comments/lookups.js';
 import type { ThreadCache } from './comments/thread-cache.js';
+import type { ThreadEvents } from './widget/thread-events.js';
 
 /** Everything the API's handlers use, built once in main.ts (or by a test) and passed down. */
 export interface ApiDeps {
@@ -23,4 +24,6 @@ export interface ApiDeps {
   limiters: Limiters;
   lookups: Lookups;
   threadCache: ThreadCache;
+  /** Open live-update streams, fed by the process's one thread-change subscription. */
+  threadEvents: ThreadEvents;
 }

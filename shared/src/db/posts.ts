@@ -28,3 +28,17 @@ export async function findPost(db: Queryable, siteId: string, id: string): Promi
   const res = await db.query<PostRow>(`SELECT ${COLS} FROM posts WHERE site_id = $1 AND id = $2`, [siteId, id]);
   return res.rows[0] ? toPost(res.rows[0]) : null;
 }
+
+/** Creates a post unless it exists (the publisher's own title and url are never overwritten). Returns the stored post and whether it was created. */
+export async function insertPostIfAbsent(
+  db: Queryable,
+  p: { siteId: string; id: string; title: string; url: string },
+): Promise<{ post: Post; created: boolean }> {
+  const res = await db.query<PostRow>(
+    `INSERT INTO posts (site_id, id, title, url) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (site_id, id) DO NOTHING RETURNING ${COLS}`,
+    [p.siteId, p.id, p.title, p.url],
+  );
+  if (res.rows[0]) return { post: toPost(res.rows[0]), created: true };
+  return { post: (await findPost(db, p.siteId, p.id))!, created: false };
+}
