@@ -88,6 +88,9 @@ export const configSchema = z.object({
     .describe('Consecutive failed requests that open a remote scorer\'s circuit (its calls then fail at once).'),
   SCORER_BREAKER_HALF_OPEN_MS: int(30000).describe('How long an open circuit waits before letting one trial request through.'),
   SHUTDOWN_TIMEOUT_MS: int(15000).describe('Longest a process waits for in-flight work on SIGTERM.'),
+  QUEUE_DASHBOARD_SITE: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).optional()
+    .describe('Site whose admins may open the queue dashboard at `/admin/queues` (it shows every site\'s jobs, so name the operator\'s own site). Unset: the dashboard refuses everyone.'),
+  QUEUE_DASHBOARD_SESSION_S: int(900).describe('Lifetime of the queue dashboard\'s session cookie, in seconds.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level.'),
 });
 

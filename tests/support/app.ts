@@ -8,6 +8,7 @@ import { createThreadCache } from '../../services/api/src/comments/thread-cache.
 import { subscribeToThreadChanges } from '../../services/api/src/comments/thread-invalidation.js';
 import { createRedis, threadChannel } from '../../shared/src/redis.js';
 import { loadConfig } from '../../shared/src/config.js';
+import { createModerationTasksQueue } from '../../shared/src/moderation-tasks.js';
 import type { TestEnv } from './env.js';
 
 export interface TestApi {
@@ -25,8 +26,10 @@ export async function startTestApi(env: TestEnv, overrides: Record<string, strin
   const threadCache = createThreadCache({ ttlMs: config.THREAD_CACHE_TTL_MS, maxEntries: config.THREAD_CACHE_MAX_ENTRIES });
   const subscriber = createRedis(config.REDIS_URL, () => undefined, { forQueue: true });
   await subscribeToThreadChanges({ subscriber, channel: threadChannel(config.QUEUE_PREFIX), cache: threadCache, lookups, logger: env.logger });
+  const tasks = createModerationTasksQueue(env.queueRedis, config.QUEUE_PREFIX);
+  tasks.on('error', () => undefined);
   const deps: ApiDeps = {
-    config, db: env.db, redis: env.redis, queue: env.queue, logger: env.logger, lookups, threadCache,
+    config, db: env.db, redis: env.redis, queue: env.queue, tasks, logger: env.logger, lookups, threadCache,
     metrics: createApiMetrics(env.queue),
     limiters: createLimiters(env.redis, config),
   };
@@ -34,6 +37,8 @@ export async function startTestApi(env: TestEnv, overrides: Record<string, strin
     app: createApp(deps),
     deps,
     async close() {
+      await tasks.obliterate({ force: true }).catch(() => undefined);
+      await tasks.close().catch(() => undefined);
       await subscriber.quit().catch(() => undefined);
     },
   };

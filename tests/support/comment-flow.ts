@@ -8,9 +8,10 @@ import type { CommentStatusView } from '../../services/api/src/comments/comment-
 
 /** Small typed wrappers over the comment endpoints, for tests that drive the real API. */
 
-// The wire shapes, as the API declares them.
-export type ThreadCommentView = ThreadComment;
-export type ThreadView = ThreadPage;
+// The wire shapes, as the API declares them, for flows in which no comment with replies is
+// removed (so no "comment removed" placeholder appears); tests of removal read ThreadPage.
+export type ThreadCommentView = Omit<ThreadComment, 'replies'> & { replies: ThreadCommentView[] };
+export type ThreadView = Omit<ThreadPage, 'comments'> & { comments: ThreadCommentView[] };
 export type StatusView = CommentStatusView;
 
 type Target = Express | Server | string;

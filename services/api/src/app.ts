@@ -13,6 +13,12 @@ import { postRoutes } from './posts/routes.js';
 import { commentRoutes } from './comments/routes.js';
 import { opsRoutes } from './ops/routes.js';
 import { settingsRoutes } from './sites/settings-routes.js';
+import { moderationRoutes } from './moderation/routes.js';
+import { readerRoutes } from './readers/routes.js';
+import { reportRoutes } from './reports/routes.js';
+import { auditRoutes } from './audit/routes.js';
+import { queueDashboard } from './admin/queue-dashboard.js';
+import { moderationPage } from './web/moderation-page.js';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -49,7 +55,15 @@ export function createApp(deps: ApiDeps): Express {
   api.use(postRoutes(deps, bearer));
   api.use(commentRoutes(deps, bearer));
   api.use(settingsRoutes(deps, bearer));
+  api.use(moderationRoutes(deps, bearer));
+  api.use(readerRoutes(deps, bearer));
+  api.use(reportRoutes(deps, bearer));
+  api.use(auditRoutes(deps, bearer));
+  const dashboard = queueDashboard(deps, tokens, bearer);
+  api.use(dashboard.session);
   app.use('/api/v1', api);
+  app.use(dashboard.board);
+  app.use(moderationPage());
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

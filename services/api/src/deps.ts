@@ -4,6 +4,7 @@ import type { Config } from '../../../shared/src/config.js';
 import type { Pool } from '../../../shared/src/db/pool.js';
 import type { Logger } from '../../../shared/src/logger.js';
 import type { CommentJob } from '../../../shared/src/queues.js';
+import type { ModerationTask } from '../../../shared/src/moderation-tasks.js';
 import type { ApiMetrics } from './http/metrics.js';
 import type { Limiters } from './http/rate-limit.js';
 import type { Lookups } from './comments/lookups.js';
@@ -15,6 +16,8 @@ export interface ApiDeps {
   db: Pool;
   redis: Redis;
   queue: Queue<CommentJob>;
+  /** Background moderation work (a ban that rejects a reader's comments), run by the worker. */
+  tasks: Queue<ModerationTask>;
   logger: Logger;
   metrics: ApiMetrics;
   limiters: Limiters;

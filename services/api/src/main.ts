@@ -3,6 +3,7 @@ import { createLogger } from '../../../shared/src/logger.js';
 import { createPool } from '../../../shared/src/db/pool.js';
 import { createRedis, threadChannel } from '../../../shared/src/redis.js';
 import { createCommentsQueue } from '../../../shared/src/queues.js';
+import { createModerationTasksQueue } from '../../../shared/src/moderation-tasks.js';
 import { createApp } from './app.js';
 import { createApiMetrics } from './http/metrics.js';
 import { createLimiters } from './http/rate-limit.js';
@@ -21,13 +22,15 @@ const queueRedis = createRedis(config.REDIS_URL, onRedisError);
 const subscriber = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
 const queue = createCommentsQueue(queueRedis, config.QUEUE_PREFIX);
 queue.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
+const tasks = createModerationTasksQueue(queueRedis, config.QUEUE_PREFIX);
+tasks.on('error', (err) => logger.warn({ err: err.message }, 'moderation tasks queue error'));
 
 const lookups = createLookups(db, config.LOOKUP_CACHE_TTL_MS);
 const threadCache = createThreadCache({ ttlMs: config.THREAD_CACHE_TTL_MS, maxEntries: config.THREAD_CACHE_MAX_ENTRIES });
 await subscribeToThreadChanges({ subscriber, channel: threadChannel(config.QUEUE_PREFIX), cache: threadCache, lookups, logger });
 
 const app = createApp({
-  config, db, redis, queue, logger, lookups, threadCache,
+  config, db, redis, queue, tasks, logger, lookups, threadCache,
   metrics: createApiMetrics(queue),
   limiters: createLimiters(redis, config),
 });
@@ -65,7 +68,7 @@ async function shutdown(signal: string): Promise<void> {
   }
   server.closeIdleConnections();
   await closed;
-  await queue.close();
+  await Promise.allSettled([queue.close(), tasks.close()]);
   await Promise.allSettled([db.end(), redis.quit(), queueRedis.quit(), subscriber.quit()]);
   logger.info('api stopped');
   process.exit(0);

@@ -3,6 +3,7 @@ import { createLogger } from '../../../shared/src/logger.js';
 import { createPool } from '../../../shared/src/db/pool.js';
 import { createRedis } from '../../../shared/src/redis.js';
 import { createCommentWorker } from './create-worker.js';
+import { createModerationTasksWorker } from './tasks/create-tasks-worker.js';
 import { createWorkerMetrics, serveMetrics } from './metrics.js';
 import { createScorers } from './scorers/index.js';
 
@@ -17,6 +18,8 @@ const metrics = createWorkerMetrics();
 
 const scorers = createScorers(config, redis, metrics);
 const worker = createCommentWorker({ config, db, redis, logger, metrics, scorers }, queueRedis);
+const tasksRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
+const tasksWorker = createModerationTasksWorker({ config, db, redis, logger }, tasksRedis);
 const metricsServer = config.WORKER_METRICS_PORT > 0 ? serveMetrics(metrics, config.WORKER_METRICS_PORT, config.HOST) : null;
 metricsServer?.on('error', (err) => logger.warn({ err: err.message }, 'metrics endpoint unavailable'));
 logger.info({ concurrency: config.WORKER_CONCURRENCY, scorers: Object.keys(scorers) }, 'worker started');
@@ -32,9 +35,9 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, config.SHUTDOWN_TIMEOUT_MS);
   force.unref();
-  await worker.close();
+  await Promise.all([worker.close(), tasksWorker.close()]);
   metricsServer?.close();
-  await Promise.allSettled([db.end(), redis.quit(), queueRedis.quit()]);
+  await Promise.allSettled([db.end(), redis.quit(), queueRedis.quit(), tasksRedis.quit()]);
   logger.info('worker stopped');
   process.exit(0);
 }

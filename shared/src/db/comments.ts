@@ -136,6 +136,8 @@ export async function isApprovedInPost(db: Queryable, siteId: string, postId: st
 /** One comment as a thread shows it. */
 export interface ThreadRow {
   id: string;
+  /** Held or rejected but with approved replies: shown as "comment removed", without author or body. */
+  removed: boolean;
   parentId: string | null;
   threadParentId: string | null;
   authorId: string;
@@ -146,18 +148,23 @@ export interface ThreadRow {
   replyCount: number;
 }
 
-const THREAD_COLS = `c.id, c.parent_id, c.thread_parent_id, c.author_id, u.display_name AS author_name,
-  pu.display_name AS parent_author_name, c.body, (extract(epoch FROM c.created_at) * 1000)::bigint AS created_ms, c.reply_count`;
+// A removed comment's author and body never leave the database; nor does the name of a removed parent.
+const THREAD_COLS = `c.id, c.status <> 'approved' AS removed, c.parent_id, c.thread_parent_id, c.author_id,
+  CASE WHEN c.status = 'approved' THEN u.display_name ELSE '' END AS author_name,
+  pu.display_name AS parent_author_name, CASE WHEN c.status = 'approved' THEN c.body ELSE '' END AS body,
+  (extract(epoch FROM c.created_at) * 1000)::bigint AS created_ms, c.reply_count`;
 const THREAD_JOINS = `JOIN users u ON u.id = c.author_id
-  LEFT JOIN comments p ON p.id = c.parent_id AND c.parent_id IS DISTINCT FROM c.thread_parent_id
+  LEFT JOIN comments p ON p.id = c.parent_id AND c.parent_id IS DISTINCT FROM c.thread_parent_id AND p.status = 'approved'
   LEFT JOIN users pu ON pu.id = p.author_id`;
+/** Approved, or removed with approved replies under it (shown as a placeholder so the replies stay readable). */
+const SHOWN = `(c.status = 'approved' OR c.reply_count > 0)`;
 
 interface ThreadJsonRow {
-  id: string; parent_id: string | null; thread_parent_id: string | null; author_id: string; author_name: string;
+  id: string; removed: boolean; parent_id: string | null; thread_parent_id: string | null; author_id: string; author_name: string;
   parent_author_name: string | null; body: string; created_ms: number; reply_count: number;
 }
 const toThreadRow = (r: ThreadJsonRow): ThreadRow => ({
-  id: r.id, parentId: r.parent_id, threadParentId: r.thread_parent_id, authorId: r.author_id, authorName: r.author_name,
+  id: r.id, removed: r.removed, parentId: r.parent_id, threadParentId: r.thread_parent_id, authorId: r.author_id, authorName: r.author_name,
   parentAuthorName: r.parent_author_name, body: r.body, createdAt: new Date(Number(r.created_ms)), replyCount: r.reply_count,
 });
 
@@ -172,7 +179,7 @@ export interface ThreadSlice {
 
 /**
  * One page of a thread in a single statement, so counter, page and replies come from one
- * snapshot: approved top-level comments keyset-paginated by id (UUIDv7, so by time), and
+ * snapshot: shown top-level comments (approved, or removed with approved replies) keyset-paginated by id (UUIDv7, so by time), and
  * the first `repliesPerRoot` approved replies of each comment on the page. One top-level row
  * beyond the page is read (without its replies) to tell whether there is a next page.
  */
@@ -184,7 +191,7 @@ export async function loadThreadSlice(
   const res = await db.query<{ total: number | null; top: ThreadJsonRow[]; replies: ThreadJsonRow[] }>(
     `WITH top AS (
        SELECT ${THREAD_COLS} FROM comments c ${THREAD_JOINS}
-        WHERE c.site_id = $1 AND c.post_id = $2 AND c.status = 'approved' AND c.parent_id IS NULL
+        WHERE c.site_id = $1 AND c.post_id = $2 AND ${SHOWN} AND c.parent_id IS NULL
           AND ($3::uuid IS NULL OR c.id ${newest ? '<' : '>'} $3::uuid)
         ORDER BY c.id ${newest ? 'DESC' : 'ASC'}
         LIMIT $4 + 1
@@ -193,7 +200,7 @@ export async function loadThreadSlice(
      ), replies AS (
        SELECT r.* FROM page top CROSS JOIN LATERAL (
          SELECT ${THREAD_COLS} FROM comments c ${THREAD_JOINS}
-          WHERE c.root_id = top.id AND c.site_id = $1 AND c.status = 'approved' AND c.parent_id IS NOT NULL
+          WHERE c.root_id = top.id AND c.site_id = $1 AND ${SHOWN} AND c.parent_id IS NOT NULL
           ORDER BY c.id ASC
           LIMIT $5
        ) r
@@ -207,7 +214,7 @@ export async function loadThreadSlice(
   return { total: row.total, top: row.top.map(toThreadRow), replies: row.replies.map(toThreadRow) };
 }
 
-/** Approved replies shown directly under one comment (oldest first), after a cursor id. */
+/** Replies shown directly under one comment (oldest first, removed ones with replies as placeholders), after a cursor id. */
 export async function listChildren(
   db: Queryable,
   q: { siteId: string; postId: string; commentId: string; limit: number; after: string | null },
@@ -215,7 +222,7 @@ export async function listChildren(
   const res = await db.query<{ rows: ThreadJsonRow[] }>(
     `SELECT coalesce(json_agg(t ORDER BY t.id), '[]'::json) AS rows FROM (
        SELECT ${THREAD_COLS} FROM comments c ${THREAD_JOINS}
-        WHERE c.thread_parent_id = $3 AND c.site_id = $1 AND c.post_id = $2 AND c.status = 'approved'
+        WHERE c.thread_parent_id = $3 AND c.site_id = $1 AND c.post_id = $2 AND ${SHOWN}
           AND ($4::uuid IS NULL OR c.id > $4::uuid)
         ORDER BY c.id
         LIMIT $5) t`,

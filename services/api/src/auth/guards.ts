@@ -31,7 +31,7 @@ const RANK: Record<Role, number> = { commenter: 0, moderator: 1, admin: 2 };
  * database, not trusted from the token, so a demotion or a ban applies at once. Anonymous →
  * 401; a token of another site, a publisher key, or a lesser role → 403.
  */
-export async function staffOf(db: Queryable, req: Request, siteId: string, minRole: 'moderator' | 'admin'): Promise<UserPrincipal> {
+export async function staffOf(db: Queryable, req: Request, siteId: string, minRole: 'moderator' | 'admin'): Promise<UserPrincipal & { name: string }> {
   const p = req.principal;
   if (!p) throw new UnauthorizedError('a staff member\'s access token is required');
   if (p.kind !== 'user') throw new ForbiddenError('staff_only', 'this needs a signed-in moderator or admin, not an API key');
@@ -40,5 +40,5 @@ export async function staffOf(db: Queryable, req: Request, siteId: string, minRo
   if (!user || user.status !== 'active' || RANK[user.role] < RANK[minRole]) {
     throw new ForbiddenError('forbidden', `this needs a site ${minRole}`);
   }
-  return { ...p, role: user.role };
+  return { ...p, role: user.role, name: user.displayName };
 }

@@ -14,12 +14,23 @@ export interface ThreadComment {
   createdAt: string;
   /** Set on replies shown flattened under an ancestor rather than under their own parent. */
   replyTo?: { id: string; name: string };
-  replies: ThreadComment[];
+  replies: ThreadNode[];
   replyCount: number;
 }
 
+/** A held or rejected comment that still has approved replies: "comment removed", no author, no body. */
+export interface RemovedComment {
+  id: string;
+  removed: true;
+  createdAt: string;
+  replies: ThreadNode[];
+  replyCount: number;
+}
+
+export type ThreadNode = ThreadComment | RemovedComment;
+
 export interface ThreadPage {
-  comments: ThreadComment[];
+  comments: ThreadNode[];
   nextCursor: string | null;
   total: number;
 }
@@ -34,7 +45,9 @@ function paginate<T extends { id: string }>(rows: T[], limit: number): { page: T
   return { page, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
 }
 
-const toComment = (r: ThreadRow): ThreadComment => ({
+const toComment = (r: ThreadRow): ThreadNode => (r.removed ? {
+  id: r.id, removed: true, createdAt: r.createdAt.toISOString(), replies: [], replyCount: r.replyCount,
+} : {
   id: r.id,
   author: { id: r.authorId, name: r.authorName },
   body: r.body,
@@ -56,7 +69,7 @@ export async function loadThreadPage(
   if (total === null) throw new NotFoundError('post');
   const { page: pageRows, nextCursor } = paginate(top, q.limit);
 
-  const nodes = new Map<string, ThreadComment>();
+  const nodes = new Map<string, ThreadNode>();
   const roots = pageRows.map((r) => {
     const node = toComment(r);
     nodes.set(r.id, node);

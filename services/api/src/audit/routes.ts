@@ -1,0 +1,36 @@
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import type { ApiDeps } from '../deps.js';
+import { parse } from '../http/validate.js';
+import { staffOf } from '../auth/guards.js';
+import { encodeCursor } from '../comments/thread.js';
+import { cursorSchema } from '../moderation/routes.js';
+import { auditView } from '../moderation/views.js';
+import { siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
+import { listAudit } from '../../../../shared/src/db/audit.js';
+
+const query = z.object({
+  moderator: uuidSchema.optional(),
+  comment: uuidSchema.optional(),
+  reader: uuidSchema.optional(),
+  cursor: cursorSchema,
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+/** The site's moderation log, newest first, for its moderators and admins. */
+export function auditRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
+  const r = Router();
+  r.get('/sites/:siteId/audit', bearer, async (req, res) => {
+    const { siteId } = parse(z.object({ siteId: siteIdSchema }), req.params, 'path');
+    await staffOf(deps.db, req, siteId, 'moderator');
+    const q = parse(query, req.query, 'query');
+    const rows = await listAudit(deps.db, {
+      siteId, actorId: q.moderator, commentId: q.comment, readerId: q.reader, before: q.cursor, limit: q.limit + 1,
+    });
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ entries: page.map(auditView), nextCursor: rows.length > q.limit && last ? encodeCursor(last.id) : null });
+  });
+  return r;
+}

@@ -1,0 +1,39 @@
+import type { Job } from 'bullmq';
+import type { WorkerDeps } from '../deps.js';
+import { moderateComment } from '../../../../shared/src/comment-moderation.js';
+import { countOpenComments, listOpenCommentIds } from '../../../../shared/src/db/reader-moderation.js';
+import type { RejectAuthorCommentsTask, TaskProgress } from '../../../../shared/src/moderation-tasks.js';
+
+const BATCH = 100;
+
+/**
+ * Rejects every visible or held comment of a banned reader, oldest first, each in its own
+ * transaction with its own audit entry (so a retry after a crash continues where it stopped:
+ * rejected comments are no longer listed). Progress is reported after every batch.
+ */
+export async function rejectAuthorComments(
+  deps: Pick<WorkerDeps, 'db' | 'redis' | 'config'>,
+  job: Job<RejectAuthorCommentsTask>,
+): Promise<TaskProgress> {
+  const { siteId, userId, actor, reason } = job.data;
+  const total = await countOpenComments(deps.db, siteId, userId);
+  let done = 0;
+  let after: string | null = null;
+  await job.updateProgress({ done, total } satisfies TaskProgress);
+  for (;;) {
+    const ids = await listOpenCommentIds(deps.db, { siteId, userId, after, limit: BATCH });
+    if (ids.length === 0) break;
+    for (const id of ids) {
+      const changed = await moderateComment({ db: deps.db, redis: deps.redis, queuePrefix: deps.config.QUEUE_PREFIX }, {
+        siteId, commentId: id, action: 'reject', actor, reason,
+        detail: `rejected with the ban of its author by ${actor.name}${reason ? `: ${reason}` : ''}`,
+        onlyFrom: ['approved', 'pending'],
+      });
+      // Webhook events for these rejections (`comment.rejected`) hook in here, as the API's do in moderation/events.ts.
+      if (changed) done++;
+    }
+    after = ids[ids.length - 1]!;
+    await job.updateProgress({ done, total: Math.max(total, done) } satisfies TaskProgress);
+  }
+  return { done, total: Math.max(total, done) };
+}

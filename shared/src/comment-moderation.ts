@@ -1,0 +1,67 @@
+import type { Redis } from 'ioredis';
+import type { Pool } from './db/pool.js';
+import { withTransaction } from './db/pool.js';
+import { changeCommentStatus } from './db/comments.js';
+import { insertAudit, type Actor } from './db/audit.js';
+import { resolveReports } from './db/reports.js';
+import { encodeThreadChange, threadChannel } from './redis.js';
+import type { CommentStatus } from './domain.js';
+
+export const COMMENT_ACTIONS = ['approve', 'reject', 'hold'] as const;
+export type CommentAction = (typeof COMMENT_ACTIONS)[number];
+const STATUS_OF: Record<CommentAction, CommentStatus> = { approve: 'approved', reject: 'rejected', hold: 'pending' };
+
+export interface CommentModeration {
+  siteId: string;
+  commentId: string;
+  action: CommentAction;
+  actor: Actor;
+  /** The moderator's words, if any (kept in the audit log and the comment's reasons). */
+  reason: string | null;
+  /** Rule recorded in the comment's reasons; default `moderator`. */
+  rule?: string;
+  /** Sentence recorded in the comment's reasons; default built from actor, action and reason. */
+  detail?: string;
+  /** Act only on a comment in one of these statuses (e.g. hold only what is still visible). */
+  onlyFrom?: CommentStatus[];
+  /** Audit action name; default `comment.<action>`. */
+  auditAction?: string;
+}
+
+export interface ModerationResult {
+  before: CommentStatus;
+  after: CommentStatus;
+  postId: string;
+  authorId: string;
+}
+
+/**
+ * Applies a status change to a comment with its audit entry, in one transaction: the comment's
+ * row lock serialises concurrent moderators (the last write wins, every action is logged, the
+ * counters move only by what changed). A moderator's approve or reject closes the comment's
+ * open reports. Afterwards, when the comment was or became visible, every API process is told
+ * to drop the post's cached pages. Null when the comment is not on the site (or not in onlyFrom).
+ */
+export async function moderateComment(
+  deps: { db: Pool; redis: Redis; queuePrefix: string },
+  m: CommentModeration,
+): Promise<ModerationResult | null> {
+  const status = STATUS_OF[m.action];
+  const detail = m.detail ?? `${m.action === 'hold' ? 'held' : `${m.action}d`} by ${m.actor.name}${m.reason ? `: ${m.reason}` : ''}`;
+  const result = await withTransaction(deps.db, async (tx) => {
+    const changed = await changeCommentStatus(tx, {
+      id: m.commentId, siteId: m.siteId, status, reason: { rule: m.rule ?? 'moderator', detail }, onlyFrom: m.onlyFrom,
+    });
+    if (!changed) return null;
+    if (m.action !== 'hold') await resolveReports(tx, m.siteId, m.commentId);
+    await insertAudit(tx, {
+      siteId: m.siteId, actor: m.actor, action: m.auditAction ?? `comment.${m.action}`, commentId: m.commentId,
+      readerId: changed.authorId, before: { status: changed.before }, after: { status: changed.after }, reason: m.reason,
+    });
+    return changed;
+  });
+  if (result && (result.before === 'approved') !== (result.after === 'approved')) {
+    await deps.redis.publish(threadChannel(deps.queuePrefix), encodeThreadChange({ siteId: m.siteId, postId: result.postId, post: false }));
+  }
+  return result;
+}

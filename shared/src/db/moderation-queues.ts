@@ -1,0 +1,148 @@
+import type { Queryable } from './pool.js';
+import type { CommentStatus, Reason, ScoredBy, UserStatus } from '../domain.js';
+
+/** The moderators' queues: held for review, visible but reported, and the recent decisions. */
+export const QUEUES = ['pending', 'reported', 'rejected', 'approved'] as const;
+export type QueueName = (typeof QUEUES)[number];
+
+/** `approved` and `rejected` list the comments of this many recent days (by when they were written). */
+export const RECENT_DAYS = 7;
+
+/** The smallest UUIDv7 of a millisecond: ids at or above it were created at or after that time. */
+export function uuidV7Floor(ms: number): string {
+  const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
+}
+const recentFloor = (now = Date.now()) => uuidV7Floor(now - RECENT_DAYS * 86_400_000);
+
+export interface QueueReport {
+  reporter: { id: string; name: string };
+  reason: string;
+  note: string | null;
+  createdAt: string;
+}
+
+/** One item of a queue: everything a moderator needs to decide without another request. */
+export interface QueueItem {
+  id: string;
+  postId: string;
+  parentId: string | null;
+  status: CommentStatus;
+  body: string;
+  reasons: Reason[];
+  scores: Record<string, number>;
+  scoredBy: ScoredBy[];
+  createdAt: Date;
+  decidedAt: Date;
+  author: {
+    id: string; name: string; joinedAt: Date; approvedCount: number; rejectedCount: number;
+    status: UserStatus; suspendedUntil: Date | null; premod: boolean;
+  };
+  post: { id: string; title: string; url: string };
+  parent: { id: string; authorName: string; excerpt: string; status: CommentStatus } | null;
+  reports: QueueReport[];
+  openReports: number;
+}
+
+interface ItemRow {
+  id: string; post_id: string; parent_id: string | null; status: CommentStatus; body: string; reasons: Reason[];
+  scores: Record<string, number>; scored_by: ScoredBy[]; created_at: Date; decided_at: Date;
+  author_id: string; author_name: string; author_joined: Date; approved_count: number; rejected_count: number;
+  author_status: UserStatus; suspended_until: Date | null; premod: boolean;
+  post_title: string; post_url: string;
+  parent_author: string | null; parent_excerpt: string | null; parent_status: CommentStatus | null;
+  reports: QueueReport[]; open_reports: number;
+}
+
+/** Characters of the parent comment shown with a reply. */
+const EXCERPT = 280;
+
+const CONDITION: Record<QueueName, string> = {
+  pending: `c.status = 'pending'`,
+  reported: `c.status = 'approved' AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1 AND resolved_at IS NULL)`,
+  rejected: `c.status = 'rejected'`,
+  approved: `c.status = 'approved'`,
+};
+/** Only the recent decisions are listed; what waits for a decision is listed however old. */
+const floorOf = (queue: QueueName) => (queue === 'rejected' || queue === 'approved' ? recentFloor() : uuidV7Floor(0));
+/** Review order: oldest first for what waits for a decision, newest first for what was decided. */
+export const OLDEST_FIRST: Record<QueueName, boolean> = { pending: true, reported: true, rejected: false, approved: false };
+
+/**
+ * One page of a queue, keyset-paginated by comment id (UUIDv7: creation time), reading one row
+ * beyond `limit` so the caller can tell whether a next page exists. Filters: a post, and a rule
+ * of the decision's reasons or a reason of an open report.
+ */
+export async function listQueue(
+  db: Queryable,
+  q: { siteId: string; queue: QueueName; postId?: string; reason?: string; after: string | null; limit: number },
+): Promise<QueueItem[]> {
+  const asc = OLDEST_FIRST[q.queue];
+  const res = await db.query<ItemRow>(
+    `SELECT c.id, c.post_id, c.parent_id, c.status, c.body, c.reasons, c.scores, c.scored_by, c.created_at, c.decided_at,
+            u.id AS author_id, u.display_name AS author_name, u.created_at AS author_joined, u.approved_count,
+            u.rejected_count, u.status AS author_status, u.suspended_until, u.premod,
+            p.title AS post_title, p.url AS post_url,
+            pu.display_name AS parent_author, left(par.body, ${EXCERPT}) AS parent_excerpt, par.status AS parent_status,
+            rp.reports, rp.open_reports
+       FROM comments c
+       JOIN users u ON u.id = c.author_id
+       JOIN posts p ON p.site_id = c.site_id AND p.id = c.post_id
+       LEFT JOIN comments par ON par.id = c.parent_id AND par.site_id = c.site_id
+       LEFT JOIN users pu ON pu.id = par.author_id
+       CROSS JOIN LATERAL (
+         SELECT count(*)::int AS open_reports,
+                coalesce(json_agg(json_build_object('reporter', json_build_object('id', r.reporter_id, 'name', ru.display_name),
+                  'reason', r.reason, 'note', r.note, 'createdAt', r.created_at) ORDER BY r.created_at), '[]'::json) AS reports
+           FROM reports r JOIN users ru ON ru.id = r.reporter_id
+          WHERE r.site_id = c.site_id AND r.comment_id = c.id AND r.resolved_at IS NULL
+       ) rp
+      WHERE c.site_id = $1 AND ${CONDITION[q.queue]} AND c.id >= $2::uuid
+        AND ($3::text IS NULL OR c.post_id = $3)
+        AND ($4::text IS NULL OR c.reasons @> jsonb_build_array(jsonb_build_object('rule', $4::text))
+             OR EXISTS (SELECT 1 FROM reports r2 WHERE r2.site_id = c.site_id AND r2.comment_id = c.id
+                          AND r2.resolved_at IS NULL AND r2.reason = $4))
+        AND ($5::uuid IS NULL OR c.id ${asc ? '>' : '<'} $5::uuid)
+      ORDER BY c.id ${asc ? 'ASC' : 'DESC'}
+      LIMIT $6 + 1`,
+    [q.siteId, floorOf(q.queue), q.postId ?? null, q.reason ?? null, q.after, q.limit],
+  );
+  return res.rows.map((r) => ({
+    id: r.id, postId: r.post_id, parentId: r.parent_id, status: r.status, body: r.body, reasons: r.reasons,
+    scores: r.scores, scoredBy: r.scored_by, createdAt: r.created_at, decidedAt: r.decided_at,
+    author: {
+      id: r.author_id, name: r.author_name, joinedAt: r.author_joined, approvedCount: r.approved_count,
+      rejectedCount: r.rejected_count, status: r.author_status, suspendedUntil: r.suspended_until, premod: r.premod,
+    },
+    post: { id: r.post_id, title: r.post_title, url: r.post_url },
+    parent: r.parent_id && r.parent_author !== null && r.parent_status !== null
+      ? { id: r.parent_id, authorName: r.parent_author, excerpt: r.parent_excerpt ?? '', status: r.parent_status } : null,
+    reports: r.reports,
+    openReports: r.open_reports,
+  }));
+}
+
+export type QueueCounts = Record<QueueName, number>;
+
+/** Beyond this many, the recent `approved` and `rejected` counts stop counting (shown as "10000+"). */
+export const RECENT_COUNT_CAP = 10_000;
+
+/**
+ * The size of every queue in one statement, each an index scan on comments (site_id, status,
+ * id) or on the open reports' partial index. `pending` and `reported` are exact however large
+ * (they are the work to do, and small by nature); the recent `approved` and `rejected` are exact
+ * up to RECENT_COUNT_CAP, so a busy site's poll never counts a week of traffic; `capped` names
+ * the queues whose count is a lower bound.
+ */
+export async function countQueues(db: Queryable, siteId: string): Promise<{ counts: QueueCounts; capped: QueueName[] }> {
+  const res = await db.query<QueueCounts>(
+    `SELECT (SELECT count(*) FROM comments WHERE site_id = $1 AND status = 'pending')::int AS pending,
+            (SELECT count(*) FROM comments c WHERE c.site_id = $1 AND c.status = 'approved'
+                AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1 AND resolved_at IS NULL))::int AS reported,
+            (SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1 AND status = 'rejected' AND id >= $2::uuid LIMIT $3) r)::int AS rejected,
+            (SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1 AND status = 'approved' AND id >= $2::uuid LIMIT $3) a)::int AS approved`,
+    [siteId, recentFloor(), RECENT_COUNT_CAP],
+  );
+  const counts = res.rows[0]!;
+  return { counts, capped: (['rejected', 'approved'] as const).filter((q) => counts[q] >= RECENT_COUNT_CAP) };
+}

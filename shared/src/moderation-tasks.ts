@@ -1,0 +1,34 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Actor } from './db/audit.js';
+
+/** Background moderation work (separate from comments, so a large ban never delays new comments). */
+export const MODERATION_TASKS_QUEUE = 'moderation-tasks';
+
+/** Reject every visible or held comment of a banned reader, one audit entry per comment. */
+export interface RejectAuthorCommentsTask {
+  kind: 'reject-author-comments';
+  siteId: string;
+  userId: string;
+  actor: Actor;
+  reason: string | null;
+}
+export type ModerationTask = RejectAuthorCommentsTask;
+
+/** What the task reports with job.updateProgress and returns. */
+export interface TaskProgress {
+  done: number;
+  total: number;
+}
+
+export const moderationTaskOptions: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1000 },
+  // Kept for a day so moderators can read how it went; failed ones stay for an operator.
+  removeOnComplete: { age: 86_400, count: 10_000 },
+  removeOnFail: false,
+};
+
+export function createModerationTasksQueue(connection: Redis, prefix: string): Queue<ModerationTask> {
+  return new Queue<ModerationTask>(MODERATION_TASKS_QUEUE, { connection, prefix });
+}
