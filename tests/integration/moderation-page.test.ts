@@ -175,6 +175,8 @@ describe('the moderation page', () => {
     await page.click('#filters button[type=submit]');
     await page.click('#tab-rejected');
     await waitFor(async () => (await page.locator('#tab-rejected').getAttribute('aria-selected')) === 'true', { what: 'the rejected tab' });
+    await waitFor(async () => (await page.locator('#items .item').count()) === 3, { what: 'the three rejected comments' });
+    await page.locator('#tab-rejected').focus();
     await page.keyboard.press('ArrowRight');
     await waitFor(async () => (await page.locator('#tab-approved').getAttribute('aria-selected')) === 'true', { what: 'the approved tab, by arrow key' });
     await waitFor(async () => (await page.locator('#items .item').count()) === 2, { what: 'the two approved comments' });
