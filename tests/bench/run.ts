@@ -13,6 +13,8 @@
  *   d   end-to-end latency at a steady 200 comments/s: autocannon -R 190 over 20 posts plus a probe that
  *       POSTs 10/s to its own post and polls GET until the comment is in the first page (POST → visible);
  *       also accepted → decided (comments.decided_at − created_at) for every comment of the window
+ *   e   pipeline with a remote scorer: the site scores with Perspective, whose endpoint is a fake on
+ *       127.0.0.1 answering in 100 ms; one run per --e-rates value of PERSPECTIVE_RATE (tests/bench/remote-scorer.ts)
  *
  * Several API processes (--api N) listen on consecutive free ports; autocannon is given one url per
  * process and spreads its connections over them round-robin, so one result covers them all.
@@ -33,10 +35,11 @@ import { commentJobId, commentJobOptions, createCommentsQueue, type CommentJob }
 import { newId } from '../../shared/src/ids.js';
 import { freePort, killAllNow, liveChildren, sleep, startChild, startSampler, stopChildren, waitHealthy, type Child, type ResourceReport } from './procs.js';
 import { describeCannon, percentile, runCannon, runProbe, stopCannon, type CannonSpec } from './loads.js';
+import { loadRemoteScorer } from './remote-scorer.js';
 import { createSite, dropDatabase, recreateDatabase, registerPosts, seedBulk, seedHotPost, settle, signInReaders, type BenchSite, type Reader } from './seed.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const ALL_LOADS = ['a', 'a2', 'b', 'b2', 'c', 'c2', 'd'] as const;
+const ALL_LOADS = ['a', 'a2', 'b', 'b2', 'c', 'c2', 'd', 'e'] as const;
 type LoadKey = (typeof ALL_LOADS)[number];
 
 const HELP = `usage: npm run bench -- [options]
@@ -49,6 +52,7 @@ const HELP = `usage: npm run bench -- [options]
   --posts N        posts the POST loads spread over (default 20; 1 = one hot post)
   --c-rate R       fixed POST rate for load c (default 0: as fast as 50 connections go)
   --d-rate R       total comment rate of load d (default 200)
+  --e-rates LIST   PERSPECTIVE_RATE values (requests/s) load e runs at (default 50,150,1000)
   --env K=V        extra environment for the API and worker processes (repeatable), e.g. --env WORKER_CONCURRENCY=64
   --node-arg X     extra node option for the API and worker processes (repeatable), e.g. --node-arg=--cpu-prof
   --keep-db        keep the comments_bench database afterwards (default: dropped)
@@ -65,6 +69,7 @@ const { values: flags } = parseArgs({
     posts: { type: 'string', default: '20' },
     'c-rate': { type: 'string', default: '0' },
     'd-rate': { type: 'string', default: '200' },
+    'e-rates': { type: 'string', default: '50,150,1000' },
     'keep-db': { type: 'boolean', default: false },
     env: { type: 'string', multiple: true, default: [] },
     'node-arg': { type: 'string', multiple: true, default: [] },
@@ -92,6 +97,7 @@ const READERS = intFlag('readers', flags.readers, 1, 20_000);
 const WRITE_POSTS = intFlag('posts', flags.posts, 1, 1000);
 const C_RATE = intFlag('c-rate', flags['c-rate'], 0, 100_000);
 const D_RATE = intFlag('d-rate', flags['d-rate'], 20, 10_000);
+const E_RATES = (flags['e-rates'] ?? '').split(',').map((r) => intFlag('e-rates', r.trim(), 1, 100_000));
 const DURATION = flags.duration === undefined ? null : intFlag('duration', flags.duration, 1, 600);
 const SELECTED = new Set<LoadKey>((flags.only ?? ALL_LOADS.join(',')).split(',').map((s) => s.trim()).filter(Boolean).map((k) => {
   if (!(ALL_LOADS as readonly string[]).includes(k)) {
@@ -175,12 +181,14 @@ async function startApis(extra: Record<string, string>): Promise<void> {
   await Promise.all(apis.map((a) => waitHealthy(a, `http://127.0.0.1:${a.port}/readyz`)));
 }
 
-async function startWorkers(): Promise<void> {
+async function startWorkers(extra: Record<string, string> = {}): Promise<void> {
+  if (workers.length > 0) await stopChildren(workers);
+  workers = [];
   for (let i = 0; i < WORKER_COUNT; i++) {
     const port = await freePort();
     workers.push(startChild({
       name: `worker-${i}`, kind: 'worker', entry: 'services/worker/src/main.ts', cwd: ROOT, logDir: LOG_DIR, port,
-      env: { ...baseEnv(), WORKER_METRICS_PORT: String(port) }, nodeArgs: flags['node-arg'],
+      env: { ...baseEnv(), WORKER_METRICS_PORT: String(port), ...extra }, nodeArgs: flags['node-arg'],
     }));
   }
   await Promise.all(workers.map((w) => waitHealthy(w, `http://127.0.0.1:${w.port}/healthz`)));
@@ -572,6 +580,31 @@ async function loadD(readers: Reader[]): Promise<void> {
   });
 }
 
+async function loadE(readers: Reader[]): Promise<void> {
+  const concurrency = Number(SERVICE_ENV.WORKER_CONCURRENCY ?? 32);
+  const { runs, command } = await loadRemoteScorer({
+    pool: pool!, queue: queue!, siteId: SITE_ID, readers, posts: postsOf('e'), body: sentence, rates: E_RATES, duration: dur(10),
+    workerCount: WORKER_COUNT, concurrency, restartWorkers: startWorkers, emptyQueue, persistedOn, log,
+  });
+  commands.push(`**e**: ${command}`);
+  for (const r of runs) {
+    const reqRate = r.requests / r.seconds;
+    const slots = WORKER_COUNT * r.concurrency;
+    // Bounded by the quota: it reaches the rate. Bounded by the slots: a job holds its slot not much longer than the scorer's 100 ms.
+    const byRate = r.storedPerSecond >= r.rate * 0.8;
+    const bySlots = !byRate && r.jobMs <= 150;
+    rows.push({
+      key: 'e', load: `pipeline, remote scorer (fake Perspective, 100 ms) at PERSPECTIVE_RATE=${r.rate}/1, ${WORKER_COUNT} worker × concurrency ${r.concurrency}`,
+      reqPerSec: '', p50: '', p99: '', errors: '',
+      result: `**${f0(r.storedPerSecond)} comments/s stored** (${f0(r.stored)} in ${f1(r.seconds)} s); scorer requests ${f0(reqRate)}/s; `
+        + `${slots} slots held ${f0(r.jobMs)} ms per job (Little's law); `
+        + (byRate ? 'bounded by the rate limit' : bySlots ? `bounded by the slots (${slots} / 100 ms = ${f0(slots * 10)}/s)` : 'below both: each job takes well over the scorer\'s 100 ms, so the rest of the pipeline (CPU, Postgres, Redis) bounds it'),
+      res: r.res, target: 'never above the rate; bounded by the rate or the slots',
+      verdict: reqRate <= r.rate * 1.05 && (byRate || bySlots) ? '✅' : '❌',
+    });
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -609,9 +642,9 @@ async function main(): Promise<void> {
   await startApis(SELECTED.has('a2') ? { THREAD_CACHE_TTL_MS: '0' } : {});
   const base = bases()[0]!;
 
-  const writePosts = [...postsOf('b'), ...postsOf('c'), ...postsOf('c2'), ...postsOf('d'), 'd-probe'];
+  const writePosts = [...postsOf('b'), ...postsOf('c'), ...postsOf('c2'), ...postsOf('d'), 'd-probe', ...(SELECTED.has('e') ? postsOf('e') : [])];
   await registerPosts(base, site, [HOT_POST, ...writePosts]);
-  const needReaders = SELECTED.has('b') || SELECTED.has('b2') || SELECTED.has('c') || SELECTED.has('c2') || SELECTED.has('d');
+  const needReaders = SELECTED.has('b') || SELECTED.has('b2') || SELECTED.has('c') || SELECTED.has('c2') || SELECTED.has('d') || SELECTED.has('e');
   const t0 = performance.now();
   const readers = await signInReaders(base, site, needReaders ? READERS : 50);
   log(`  ${readers.length} readers signed in through POST /auth/sso in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -627,7 +660,7 @@ async function main(): Promise<void> {
   seedNote += `; comments table: ${Number(stored.rows[0]!.n).toLocaleString('en-US')} rows, ${stored.rows[0]!.size} with indexes`;
   log(`  ${seedNote}`);
 
-  const order: LoadKey[] = ['a2', 'a', 'b', 'b2', 'c', 'c2', 'd'];
+  const order: LoadKey[] = ['a2', 'a', 'b', 'b2', 'c', 'c2', 'd', 'e'];
   for (const key of order) {
     if (!SELECTED.has(key)) continue;
     checkInterrupted();
@@ -638,13 +671,14 @@ async function main(): Promise<void> {
     else if (key === 'b2') await loadB(readers, 'b2');
     else if (key === 'c') await loadC(readers);
     else if (key === 'c2') await loadC2(readers);
-    else await loadD(readers);
+    else if (key === 'd') await loadD(readers);
+    else await loadE(readers);
     for (const row of rows.slice(before)) {
       log(`  ${row.key}: ${row.reqPerSec ? `${row.reqPerSec} req/s, ` : ''}p50 ${row.p50} ms, p99 ${row.p99} ms; ${row.errors ? `${row.errors}; ` : ''}${row.result}`);
     }
   }
 
-  const sorted = ['a', 'a2', 'b', 'b2', 'c', 'c2', 'd', 'd′'].flatMap((k) => rows.filter((r) => r.key === k));
+  const sorted = ['a', 'a2', 'b', 'b2', 'c', 'c2', 'd', 'd′', 'e'].flatMap((k) => rows.filter((r) => r.key === k));
   rows.splice(0, rows.length, ...sorted);
   const argv = process.argv.slice(2).join(' ');
   const md = [

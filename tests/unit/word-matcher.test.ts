@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { createWordMatcher } from '../../services/worker/src/scorers/word-matcher.js';
 
 const matcher = createWordMatcher(['fuck', 'ass', 'shit', 'bitch', 'son of a bitch', 'scum', 'cock', 'rapist', 'sex', 'moron', 'fake news', '88', 'don\'t']);
@@ -90,5 +91,28 @@ describe('word matcher', () => {
     assert.equal(big.size, 2000);
     assert.deepEqual(big.match(`say ${words[1234]} and ${words[7]}!`).map((m) => m.word), [words[1234], words[7]]);
     assert.deepEqual(big.match('I disagree with the council\'s budget, but the article is fair.'), []);
+  });
+});
+
+describe('word matcher on random text', () => {
+  const disguises = ['fuck', 'FUCK', 'f.u.c.k', 'f u c k', 'fμck', 'f\u200bu\u200dck', 'fuuuck', 'ｆｕｃｋ', 'fúck', 'fuсk', '𝐟𝐮𝐜𝐤'];
+  // Filler that cannot itself contain the word: letters without f/u/c/k and their look-alikes, digits, spaces, emoji.
+  const filler = fc.string({ unit: fc.constantFrom(...'abdeghijmnopqrstwxyz 0123456789,;!?\n😀é'.split(/(?:)/u)), maxLength: 40 });
+
+  it('when a disguised word sits between arbitrary filler, then it is found exactly where it was put', () => {
+    fc.assert(fc.property(filler, fc.constantFrom(...disguises), filler, (before, disguise, after) => {
+      const text = `${before} ${disguise} ${after}`;
+      const start = before.length + 1;
+      const hits = matcher.match(text).filter((m) => m.word === 'fuck');
+      assert.ok(hits.some((m) => m.start === start && m.end === start + disguise.length), `${JSON.stringify(text)} → ${JSON.stringify(hits)}`);
+    }), { numRuns: 400 });
+  });
+
+  it('when the text is any string at all, then matching never throws and every span lies inside the text', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (text) => {
+      for (const m of matcher.match(text)) {
+        assert.ok(m.start >= 0 && m.start < m.end && m.end <= text.length, JSON.stringify({ text, m }));
+      }
+    }), { numRuns: 500 });
   });
 });

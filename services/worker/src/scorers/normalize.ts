@@ -117,10 +117,16 @@ function classOf(text: string, i: number): number {
   return SPELLING_SEPARATORS.has(ch) ? SEPARATOR : 0;
 }
 
+// Two single letters with a separator between them: the cheap test before looking for runs.
+const SPELLED_HINT = /(?<![\p{L}\p{N}])\p{L}[ .\-_*·•~+:,/\\\u00A0]{1,2}\p{L}(?![\p{L}\p{N}])/u;
+
 /** Removes the separators between three or more single letters in a row (`f.u.c.k`, `f u c k`). */
 function joinSpelledLetters(original: string, text: string, starts: number[] | null, ends: number[] | null): NormalizedText {
+  if (!SPELLED_HINT.test(text)) {
+    return { text, original, spelled: [], starts: starts ? Uint32Array.from(starts) : null, ends: ends ? Uint32Array.from(ends) : null };
+  }
   const single = (i: number) => (classOf(text, i) & LETTER) !== 0 && (classOf(text, i - 1) & WORD) === 0 && (classOf(text, i + 1) & WORD) === 0;
-  // Runs as [first letter, last letter, letter indices].
+  // Each run: the indices of its letters.
   const runs: number[][] = [];
   for (let i = 0; i < text.length; i++) {
     if (!single(i)) continue;

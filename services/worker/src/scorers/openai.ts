@@ -46,31 +46,47 @@ interface Pending {
   reject(e: ScorerError): void;
 }
 
+/** Comments that will share one request; open to more until the request is sent. */
+interface Batch {
+  items: Pending[];
+  /** The request has started (or the call ended): the batch takes no more comments. */
+  sealed: boolean;
+  dispatched: boolean;
+  timer: NodeJS.Timeout | null;
+}
+
 /**
  * `POST {base}/v1/moderations` with `omni-moderation-latest`. Comments scored at about the same
  * time in this process (a worker runs many jobs at once) share one request: the first waits up
- * to `batchWaitMs` for others, a full batch goes at once. One request is one slot of the quota.
+ * to `batchWaitMs` for others, a full batch goes at once, and a batch waiting for a slot of the
+ * quota keeps taking comments until its request is sent. One request is one slot of the quota.
  */
 export function createOpenAiScorer(o: OpenAiOptions): Scorer {
   const url = `${o.baseUrl.replace(/\/+$/, '')}/v1/moderations`;
-  let queue: Pending[] = [];
-  let timer: NodeJS.Timeout | null = null;
+  let open: Batch | null = null;
 
-  function flush() {
-    if (timer) { clearTimeout(timer); timer = null; }
-    const batch = queue;
-    queue = [];
-    if (batch.length === 0) return;
-    o.metrics.scorerBatchSize.observe({ provider: 'openai' }, batch.length);
-    o.caller.call(async () => parse(await postJson({
-      provider: 'openai', url, timeoutMs: o.timeoutMs,
-      headers: { authorization: `Bearer ${o.apiKey}` },
-      body: { model: o.model, input: batch.map((p) => p.text) },
-    }), batch.length)).then(
-      (results) => batch.forEach((p, i) => p.resolve(results[i]!)),
+  function dispatch(batch: Batch) {
+    if (batch.timer) { clearTimeout(batch.timer); batch.timer = null; }
+    if (batch.dispatched) return;
+    batch.dispatched = true;
+    const seal = () => {
+      batch.sealed = true;
+      if (open === batch) open = null;
+    };
+    o.caller.call(async () => {
+      seal();
+      o.metrics.scorerBatchSize.observe({ provider: 'openai' }, batch.items.length);
+      return parse(await postJson({
+        provider: 'openai', url, timeoutMs: o.timeoutMs,
+        headers: { authorization: `Bearer ${o.apiKey}` },
+        body: { model: o.model, input: batch.items.map((p) => p.text) },
+      }), batch.items.length);
+    }).then(
+      (results) => { seal(); batch.items.forEach((p, i) => p.resolve(results[i]!)); },
       (err: unknown) => {
+        seal();
         const e = err instanceof ScorerError ? err : new ScorerError('unavailable', 'openai', (err as Error).message);
-        for (const p of batch) p.reject(e);
+        for (const p of batch.items) p.reject(e);
       },
     );
   }
@@ -80,9 +96,17 @@ export function createOpenAiScorer(o: OpenAiOptions): Scorer {
     score(text) {
       const started = performance.now();
       return new Promise<Pick<ScoreResult, 'attributes' | 'model'>>((resolve, reject) => {
-        queue.push({ text, resolve, reject });
-        if (queue.length >= o.batchMax) flush();
-        else timer ??= setTimeout(flush, o.batchWaitMs);
+        if (!open || open.sealed || open.items.length >= o.batchMax) {
+          const batch: Batch = { items: [], sealed: false, dispatched: false, timer: null };
+          batch.timer = setTimeout(() => dispatch(batch), o.batchWaitMs);
+          open = batch;
+        }
+        const batch = open;
+        batch.items.push({ text, resolve, reject });
+        if (batch.items.length >= o.batchMax) {
+          open = null;
+          dispatch(batch);
+        }
       }).then((r) => ({ ...r, provider: 'openai', latencyMs: performance.now() - started }));
     },
   };

@@ -18,7 +18,7 @@ export interface PerspectiveOptions {
 interface AnalyzeResponse {
   attributeScores?: Record<string, {
     summaryScore?: { value?: unknown };
-    spanScores?: { begin?: unknown; end?: unknown; score?: { value?: unknown } }[];
+    spanScores?: ({ begin?: unknown; end?: unknown; score?: { value?: unknown } } | null)[];
   }>;
 }
 
@@ -52,7 +52,8 @@ export function createPerspectiveScorer(o: PerspectiveOptions): Scorer {
         doNotStore: true,
         spanAnnotations: true,
       };
-      if (ctx.languages && ctx.languages.length > 0) body.languages = ctx.languages;
+      // Perspective takes ISO 639-1 codes: `fr-CA` is sent as `fr`.
+      if (ctx.languages && ctx.languages.length > 0) body.languages = [...new Set(ctx.languages.map((l) => l.split('-')[0]!.toLowerCase()))];
       const answer = await o.caller.call(async () =>
         parse(await postJson({ provider: 'perspective', url: endpoint, body, timeoutMs: o.timeoutMs, classify4xx }), text.length));
       return { ...answer, provider: 'perspective', model: 'perspective-v1alpha1', latencyMs: performance.now() - started };
@@ -70,8 +71,8 @@ function parse(json: unknown, length: number): Pick<ScoreResult, 'attributes' | 
     if (!entry) continue; // an attribute the language does not have
     attributes[a] = probability('perspective', entry.summaryScore?.value, `${a} summary score`);
     for (const s of Array.isArray(entry.spanScores) ? entry.spanScores : []) {
-      const value = s.score?.value;
-      if (typeof value !== 'number' || value < SPAN_MIN || typeof s.begin !== 'number' || typeof s.end !== 'number') continue;
+      const value = s?.score?.value;
+      if (typeof value !== 'number' || value < SPAN_MIN || typeof s?.begin !== 'number' || typeof s.end !== 'number') continue;
       const start = Math.max(0, Math.min(length, s.begin));
       const end = Math.max(start, Math.min(length, s.end));
       if (end > start) spans.push({ start, end, attribute: a });

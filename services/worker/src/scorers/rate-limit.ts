@@ -15,6 +15,8 @@ export interface RequestSlots {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Longest a turned-away caller is told to wait (the queue's SCORER_MAX_DEFER_S still bounds the whole). */
+const MAX_DEFER_MS = 5 * 60_000;
 
 /**
  * A fixed-window counter per provider in Redis (`rate-limiter-flexible`), `points` requests
@@ -40,7 +42,12 @@ export function createRequestSlots(opts: { redis: Redis; prefix: string; provide
           }
           const wait = Math.max(1, res.msBeforeNext);
           if (Date.now() + wait > deadline) {
-            throw new ScorerError('rate_limited', provider, `${provider} request quota used up; next slot in ${wait} ms`, wait);
+            // Callers turned away in this window queue up for the next ones: come back when about
+            // our turn comes rather than all at the start of the next window.
+            const ahead = Math.max(0, res.consumedPoints - opts.rate.points - 1);
+            const turn = wait + Math.floor(ahead / opts.rate.points) * opts.rate.duration * 1000;
+            const retryAfter = Math.min(MAX_DEFER_MS, Math.round(turn + Math.random() * 100));
+            throw new ScorerError('rate_limited', provider, `${provider} request quota used up; next slot in ${wait} ms`, retryAfter);
           }
           // Spread the waiters a little so they do not all ask again at the same millisecond.
           await sleep(wait + Math.random() * 25);

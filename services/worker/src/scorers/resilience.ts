@@ -79,7 +79,7 @@ export function createRemoteCaller(o: ResilienceOptions): RemoteCaller {
           metrics.scorerErrors.inc({ provider, kind: err.label });
           const wait = Math.min(err.retryAfterMs ?? backoff(0), MAX_RETRY_AFTER_MS);
           // Every process holds off, not just this one.
-          if (err.retryAfterMs) await o.slots.pause(wait);
+          if (err.retryAfterMs && wait > 0) await o.slots.pause(wait);
           if (Date.now() + wait > deadline) {
             throw fail('rate_limited', 'rate_limited', `${err.message}; retry in ${wait} ms`, wait);
           }

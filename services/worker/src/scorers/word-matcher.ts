@@ -140,12 +140,13 @@ export function createWordMatcher(words: readonly string[]): WordMatcher {
   const seen = new Set<string>();
   let longest = 0;
   for (const word of words) {
-    const n = normalizeText(word);
-    const shapes = tokenize(n.text).map((t) => shapeOf(t.canon));
-    if (shapes.length === 0) continue;
-    const key = shapes.map((s) => `${s.skel}:${s.counts.join(',')}`).join(' ');
+    const tokens = tokenize(normalizeText(word).text);
+    if (tokens.length === 0) continue;
+    // The canonical letters determine the shapes: equal keys, equal entries.
+    const key = tokens.map((t) => t.canon).join(' ');
     if (seen.has(key)) continue;
     seen.add(key);
+    const shapes = tokens.map((t) => shapeOf(t.canon));
     if (shapes.length === 1) longest = Math.max(longest, shapes[0]!.counts.reduce((a, b) => a + b, 0));
     const list = byFirst.get(shapes[0]!.skel);
     if (list) list.push({ word, shapes });
