@@ -53,6 +53,21 @@ export const configSchema = z.object({
   THREAD_MAX_AGE_S: int(5).describe('`Cache-Control: max-age` of thread pages for browsers and CDNs.'),
   LOOKUP_CACHE_TTL_MS: int(5000)
     .describe('How long the API caches the post, reader and parent look-ups that validate a new comment (the worker re-checks).'),
+  RATE_LIMIT_POST_CREATE_IP: rate('30/3600')
+    .describe('Posts the widget may create on first load (a site with `autoCreatePosts`) per IP address, as points/seconds.'),
+  SSE_MAX_PER_IP: int(20).describe('Live-update streams (server-sent events) one IP address may hold open on one API process.'),
+  SSE_MAX_STREAMS: int(5000).describe('Live-update streams one API process holds open at most; beyond it new ones get 503.'),
+  SSE_HEARTBEAT_S: int(25).describe('Seconds between heartbeat comments on an idle live-update stream, so proxies keep it open.'),
+  DEMO_PORT: int(8080).describe('Port of the demo publisher (`services/demo`), a sample article page with the widget.'),
+  DEMO_API_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000')
+    .describe('The comment service\'s address as readers\' browsers reach it; the demo page loads `embed.js` from there.'),
+  DEMO_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:8080')
+    .describe('The demo publisher\'s own address as browsers reach it; registered as the demo site\'s origin.'),
+  DEMO_SITE_ID: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).default('demo').describe('Site the demo publisher creates (if missing) and embeds.'),
+  DEMO_SSO_SECRET: z.string().min(32).optional()
+    .describe('SSO secret the demo publisher signs its readers\' tokens with; set on the demo site at start-up. Default: a development value.'),
+  DEMO_SSO_SECRET_FILE: z.string().optional()
+    .describe('A file holding DEMO_SSO_SECRET (Compose generates one). Used when DEMO_SSO_SECRET is not set.'),
   WORKER_CONCURRENCY: int(32).describe('Comment jobs one worker process runs at once.'),
   WORKER_LOCK_DURATION_MS: int(30000).describe('BullMQ job lock; a crashed worker\'s jobs are picked up again after it lapses.'),
   WORKER_STALLED_INTERVAL_MS: int(30000).describe('How often workers look for jobs whose worker died.'),
@@ -121,6 +136,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       raw.JWT_SECRET = readFileSync(raw.JWT_SECRET_FILE, 'utf8').trim();
     } catch (err) {
       throw new Error(`invalid configuration:\n  JWT_SECRET_FILE: cannot read ${raw.JWT_SECRET_FILE} (${(err as Error).message})`);
+    }
+  }
+  if (raw.DEMO_SSO_SECRET_FILE && !raw.DEMO_SSO_SECRET) {
+    try {
+      raw.DEMO_SSO_SECRET = readFileSync(raw.DEMO_SSO_SECRET_FILE, 'utf8').trim();
+    } catch (err) {
+      throw new Error(`invalid configuration:\n  DEMO_SSO_SECRET_FILE: cannot read ${raw.DEMO_SSO_SECRET_FILE} (${(err as Error).message})`);
     }
   }
   const parsed = configSchema.safeParse(raw);

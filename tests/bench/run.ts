@@ -15,6 +15,8 @@
  *       also accepted → decided (comments.decided_at − created_at) for every comment of the window
  *   e   pipeline with a remote scorer: the site scores with Perspective, whose endpoint is a fake on
  *       127.0.0.1 answering in 100 ms; one run per --e-rates value of PERSPECTIVE_RATE (tests/bench/remote-scorer.ts)
+ *   w   the widget in Chromium on the demo article page: embed.js loaded → first thread of 50 comments
+ *       rendered (the demo publisher on its own origin, a fresh browser context per run; see widget-render.ts)
  *
  * Several API processes (--api N) listen on consecutive free ports; autocannon is given one url per
  * process and spreads its connections over them round-robin, so one result covers them all.
@@ -36,10 +38,11 @@ import { newId } from '../../shared/src/ids.js';
 import { freePort, killAllNow, liveChildren, sleep, startChild, startSampler, stopChildren, waitHealthy, type Child, type ResourceReport } from './procs.js';
 import { describeCannon, percentile, runCannon, runProbe, stopCannon, type CannonSpec } from './loads.js';
 import { loadRemoteScorer } from './remote-scorer.js';
+import { measureWidgetRender } from './widget-render.js';
 import { createSite, dropDatabase, recreateDatabase, registerPosts, seedBulk, seedHotPost, settle, signInReaders, type BenchSite, type Reader } from './seed.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const ALL_LOADS = ['a', 'a2', 'b', 'b2', 'c', 'c2', 'd', 'e'] as const;
+const ALL_LOADS = ['a', 'a2', 'b', 'b2', 'c', 'c2', 'd', 'e', 'w'] as const;
 type LoadKey = (typeof ALL_LOADS)[number];
 
 const HELP = `usage: npm run bench -- [options]
@@ -580,6 +583,21 @@ async function loadD(readers: Reader[]): Promise<void> {
   });
 }
 
+async function loadW(site: BenchSite, readers: Reader[]): Promise<void> {
+  const runs = 20;
+  const r = await measureWidgetRender({
+    apiBase: bases()[0]!, db: pool!, siteId: site.siteId, ssoSecret: site.ssoSecret, authorIds: readers.map((x) => x.userId), runs, comments: 50,
+  });
+  commands.push(`**w**: Chromium (${runs} runs after one warm-up, a fresh context each) opens the demo article (demo publisher in the bench process, its own origin) whose widget loads ${r.comments} approved top-level comments from the API; in-page: embed.js responseEnd (Resource Timing) → the widget's \`comments:rendered\` mark`);
+  const p = (xs: number[], q: number) => ms(percentile(xs, q));
+  rows.push({
+    key: 'w', load: `widget on the demo page: embed.js loaded → first thread of ${r.comments} comments rendered (Chromium)`,
+    reqPerSec: '', p50: p(r.afterLoad, 50), p99: p(r.afterLoad, 99), errors: '',
+    result: `${r.afterLoad.length} page loads; script start → rendered p50 ${p(r.afterExec, 50)} ms; navigation → rendered p50 ${p(r.fromNavigation, 50)} / p99 ${p(r.fromNavigation, 99)} ms`,
+    res: null, target: '≤ 300 ms', verdict: percentile(r.afterLoad, 50) <= 300 ? '✅' : '❌',
+  });
+}
+
 async function loadE(readers: Reader[]): Promise<void> {
   const concurrency = Number(SERVICE_ENV.WORKER_CONCURRENCY ?? 32);
   const { runs, command } = await loadRemoteScorer({
@@ -660,7 +678,7 @@ async function main(): Promise<void> {
   seedNote += `; comments table: ${Number(stored.rows[0]!.n).toLocaleString('en-US')} rows, ${stored.rows[0]!.size} with indexes`;
   log(`  ${seedNote}`);
 
-  const order: LoadKey[] = ['a2', 'a', 'b', 'b2', 'c', 'c2', 'd', 'e'];
+  const order: LoadKey[] = ['a2', 'a', 'b', 'b2', 'c', 'c2', 'd', 'e', 'w'];
   for (const key of order) {
     if (!SELECTED.has(key)) continue;
     checkInterrupted();
@@ -672,13 +690,14 @@ async function main(): Promise<void> {
     else if (key === 'c') await loadC(readers);
     else if (key === 'c2') await loadC2(readers);
     else if (key === 'd') await loadD(readers);
-    else await loadE(readers);
+    else if (key === 'e') await loadE(readers);
+    else await loadW(site, readers);
     for (const row of rows.slice(before)) {
       log(`  ${row.key}: ${row.reqPerSec ? `${row.reqPerSec} req/s, ` : ''}p50 ${row.p50} ms, p99 ${row.p99} ms; ${row.errors ? `${row.errors}; ` : ''}${row.result}`);
     }
   }
 
-  const sorted = ['a', 'a2', 'b', 'b2', 'c', 'c2', 'd', 'd′', 'e'].flatMap((k) => rows.filter((r) => r.key === k));
+  const sorted = ['a', 'a2', 'b', 'b2', 'c', 'c2', 'd', 'd′', 'e', 'w'].flatMap((k) => rows.filter((r) => r.key === k));
   rows.splice(0, rows.length, ...sorted);
   const argv = process.argv.slice(2).join(' ');
   const md = [

@@ -6,6 +6,7 @@ import { createLimiters } from '../../services/api/src/http/rate-limit.js';
 import { createLookups } from '../../services/api/src/comments/lookups.js';
 import { createThreadCache } from '../../services/api/src/comments/thread-cache.js';
 import { subscribeToThreadChanges } from '../../services/api/src/comments/thread-invalidation.js';
+import { createThreadEvents } from '../../services/api/src/widget/thread-events.js';
 import { createRedis, threadChannel } from '../../shared/src/redis.js';
 import { loadConfig } from '../../shared/src/config.js';
 import { createModerationTasksQueue } from '../../shared/src/moderation-tasks.js';
@@ -27,14 +28,18 @@ export async function startTestApi(env: TestEnv, overrides: Record<string, strin
   const lookups = createLookups(env.db, config.LOOKUP_CACHE_TTL_MS);
   const threadCache = createThreadCache({ ttlMs: config.THREAD_CACHE_TTL_MS, maxEntries: config.THREAD_CACHE_MAX_ENTRIES });
   const subscriber = createRedis(config.REDIS_URL, () => undefined, { forQueue: true });
-  await subscribeToThreadChanges({ subscriber, channel: threadChannel(config.QUEUE_PREFIX), cache: threadCache, lookups, logger: env.logger });
+  const threadEvents = createThreadEvents();
+  await subscribeToThreadChanges({
+    subscriber, channel: threadChannel(config.QUEUE_PREFIX), cache: threadCache, lookups, logger: env.logger,
+    listener: { change: (c) => threadEvents.publish(c), resync: () => threadEvents.publishAll() },
+  });
   const tasks = createModerationTasksQueue(env.queueRedis, config.QUEUE_PREFIX);
   tasks.on('error', () => undefined);
   const webhookQueue = createWebhookQueue(env.queueRedis, config.QUEUE_PREFIX);
   webhookQueue.on('error', () => undefined);
   const events = createEvents({ db: env.db, queue: webhookQueue, retrySchedule: config.WEBHOOK_RETRY_SCHEDULE_S, cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS });
   const deps: ApiDeps = {
-    config, db: env.db, redis: env.redis, queue: env.queue, tasks, logger: env.logger, lookups, threadCache, events,
+    config, db: env.db, redis: env.redis, queue: env.queue, tasks, logger: env.logger, lookups, threadCache, threadEvents, events,
     metrics: createApiMetrics(env.queue),
     limiters: createLimiters(env.redis, config),
   };
@@ -44,6 +49,7 @@ export async function startTestApi(env: TestEnv, overrides: Record<string, strin
     async close() {
       await tasks.obliterate({ force: true }).catch(() => undefined);
       await tasks.close().catch(() => undefined);
+      threadEvents.closeAll();
       await subscriber.quit().catch(() => undefined);
       await webhookQueue.close().catch(() => undefined);
     },

@@ -4,13 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { loadConfigOrExit } from '../../../shared/src/config.js';
 import { migrate } from '../../../shared/src/db/migrate.js';
 
-// `npm start`: migrate, then run one API and one worker process until SIGINT/SIGTERM.
+// `npm start`: migrate, then run one API, one worker and the demo publisher until SIGINT/SIGTERM.
 const config = loadConfigOrExit();
 await migrate(config.DATABASE_URL, (msg) => process.stderr.write(`${msg}\n`));
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-const children: ChildProcess[] = ['api', 'worker'].map((service) =>
+const children: ChildProcess[] = ['api', 'worker', 'demo'].map((service) =>
   spawn(process.execPath, [...process.execArgv, path.join(root, `services/${service}/src/main.${ext}`)], { stdio: 'inherit' }));
 
 let exiting = false;
@@ -24,7 +24,7 @@ let remaining = children.length;
 for (const c of children) {
   c.on('exit', (code) => {
     if (!exiting) {
-      process.stderr.write(`a service exited (code ${code}); stopping the other\n`);
+      process.stderr.write(`a service exited (code ${code}); stopping the others\n`);
       process.exitCode = code ?? 1;
       stopAll('SIGTERM');
     }

@@ -19,6 +19,9 @@ import { reportRoutes } from './reports/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { queueDashboard } from './admin/queue-dashboard.js';
 import { moderationPage } from './web/moderation-page.js';
+import { createSiteOrigins } from './widget/site-origins.js';
+import { bodySiteOrigin, widgetCors } from './widget/cors.js';
+import { crossOriginReadable, widgetApiRoutes, widgetPages } from './widget/routes.js';
 import { apiKeyRoutes } from './publishers/api-keys-routes.js';
 import { publisherPostRoutes } from './publishers/posts-routes.js';
 import { publisherCommentRoutes } from './publishers/comments-routes.js';
@@ -53,14 +56,20 @@ export function createApp(deps: ApiDeps): Express {
   app.use(opsRoutes(deps));
   const docs = docsRoutes(ROUTE_DOCS);
   app.use(docs.root);
+  app.use('/embed.js', crossOriginReadable);
+  app.use(widgetPages(deps));
 
   const tokens = tokenKeys(deps.config.JWT_SECRET, deps.config.ACCESS_TOKEN_TTL_S);
   const passport = createPassport({ ...deps, tokens });
   const bearer = authenticate(passport, 'bearer');
 
+  const siteOrigins = createSiteOrigins(deps.db, deps.config.LOOKUP_CACHE_TTL_MS);
   const api = express.Router();
+  api.use(crossOriginReadable);
+  api.use(widgetCors(siteOrigins));
   api.use(requireJson);
   api.use(express.json({ limit: '64kb', strict: true }));
+  api.use(bodySiteOrigin(siteOrigins));
   api.use(authRoutes(deps, passport, tokens));
   api.use(postRoutes(deps, bearer));
   api.use(commentRoutes(deps, bearer));
@@ -71,6 +80,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(auditRoutes(deps, bearer));
   const dashboard = queueDashboard(deps, tokens, bearer);
   api.use(dashboard.session);
+  api.use(widgetApiRoutes(deps));
   api.use(apiKeyRoutes(deps, bearer));
   api.use(publisherPostRoutes(deps, bearer));
   api.use(publisherCommentRoutes(deps, bearer));

@@ -12,6 +12,7 @@ import { createThreadCache } from './comments/thread-cache.js';
 import { subscribeToThreadChanges } from './comments/thread-invalidation.js';
 import { createEvents } from '../../../shared/src/webhooks/events.js';
 import { createWebhookQueue } from '../../../shared/src/webhooks/queue.js';
+import { createThreadEvents } from './widget/thread-events.js';
 
 // Composition root: config → pools → queue → app → listen → graceful shutdown.
 const config = loadConfigOrExit();
@@ -33,10 +34,14 @@ const events = createEvents({ db, queue: webhookQueue, retrySchedule: config.WEB
 
 const lookups = createLookups(db, config.LOOKUP_CACHE_TTL_MS);
 const threadCache = createThreadCache({ ttlMs: config.THREAD_CACHE_TTL_MS, maxEntries: config.THREAD_CACHE_MAX_ENTRIES });
-await subscribeToThreadChanges({ subscriber, channel: threadChannel(config.QUEUE_PREFIX), cache: threadCache, lookups, logger });
+const threadEvents = createThreadEvents();
+await subscribeToThreadChanges({
+  subscriber, channel: threadChannel(config.QUEUE_PREFIX), cache: threadCache, lookups, logger,
+  listener: { change: (c) => threadEvents.publish(c), resync: () => threadEvents.publishAll() },
+});
 
 const app = createApp({
-  config, db, redis, queue, tasks, logger, lookups, threadCache, events,
+  config, db, redis, queue, tasks, logger, lookups, threadCache, threadEvents, events,
   metrics: createApiMetrics(queue),
   limiters: createLimiters(redis, config),
 });
@@ -67,6 +72,8 @@ async function shutdown(signal: string): Promise<void> {
   force.unref();
   // Stop accepting, let in-flight requests finish, then close idle keep-alive sockets.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Live-update streams never finish by themselves; widgets reconnect to another process.
+  threadEvents.closeAll();
   // A socket becomes idle when its last response is sent; close those as they appear.
   while (inFlight > 0) {
     server.closeIdleConnections();

@@ -91,3 +91,20 @@ export async function setPostClosed(db: Queryable, q: { siteId: string; id: stri
   );
   return res.rows[0] ? toPublisherPost(res.rows[0]) : null;
 }
+
+/** Creates a post unless it exists (the publisher's own title and url are never overwritten). Returns the stored post and whether it was created. */
+export async function insertPostIfAbsent(
+  db: Queryable,
+  p: { siteId: string; id: string; title: string; url: string },
+): Promise<{ post: Post; created: boolean }> {
+  const res = await db.query<PostRow>(
+    `WITH p AS (
+       INSERT INTO posts (site_id, id, title, url) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (site_id, id) DO NOTHING RETURNING *
+     )
+     SELECT ${COLS} FROM p`,
+    [p.siteId, p.id, p.title, p.url],
+  );
+  if (res.rows[0]) return { post: toPost(res.rows[0]), created: true };
+  return { post: (await findPost(db, p.siteId, p.id))!, created: false };
+}

@@ -60,3 +60,12 @@ export async function replaceSettingsOverrides(
   );
   return res.rows[0]?.settings_version ?? null;
 }
+
+/**
+ * Whether any site registered this origin. The one look-up not scoped to a site: the CORS
+ * preflight of a site-less path (sign-in, a comment's status) carries no site id.
+ */
+export async function isRegisteredOrigin(db: Queryable, origin: string): Promise<boolean> {
+  const res = await db.query<{ found: boolean }>(`SELECT EXISTS (SELECT 1 FROM sites WHERE $1 = ANY(origins)) AS found`, [origin]);
+  return res.rows[0]?.found === true;
+}

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { decodeThreadChange } from '../../../../shared/src/redis.js';
+import { decodeThreadChange, type ThreadChange } from '../../../../shared/src/redis.js';
 import type { Logger } from '../../../../shared/src/logger.js';
 import type { ThreadCache } from './thread-cache.js';
 import type { Lookups } from './lookups.js';
@@ -15,18 +15,24 @@ export async function subscribeToThreadChanges(opts: {
   cache: ThreadCache;
   lookups: Lookups;
   logger: Logger;
+  /** Also told of every change (the live-update streams); `resync` after a reconnect, when changes may have been missed. */
+  listener?: { change(change: ThreadChange): void; resync(): void };
 }): Promise<void> {
-  const { subscriber, channel, cache, lookups, logger } = opts;
+  const { subscriber, channel, cache, lookups, logger, listener } = opts;
+  let connectedBefore = false;
   subscriber.on('message', (ch: string, message: string) => {
     if (ch !== channel) return;
     const change = decodeThreadChange(message);
     if (!change) return;
     cache.invalidate(change.siteId, change.postId);
     if (change.post) lookups.forgetPost(change.siteId, change.postId);
+    listener?.change(change);
   });
   subscriber.on('ready', () => {
     cache.clear();
     logger.debug('thread cache cleared on (re)subscription');
+    if (connectedBefore) listener?.resync();
+    connectedBefore = true;
   });
   await subscriber.subscribe(channel);
 }

@@ -10,6 +10,8 @@ export interface Limiters {
   commentIp: RateLimiterRedis;
   authIp: RateLimiterRedis;
   loginFailures: RateLimiterRedis;
+  /** Posts created by the widget on first load, per IP. */
+  postCreateIp: RateLimiterRedis;
 }
 
 export function createLimiters(redis: Redis, config: Config): Limiters {
@@ -26,6 +28,7 @@ export function createLimiters(redis: Redis, config: Config): Limiters {
     commentIp: make('comment-ip', config.RATE_LIMIT_COMMENT_IP),
     authIp: make('auth-ip', config.RATE_LIMIT_AUTH_IP),
     loginFailures: make('login-fail', config.RATE_LIMIT_LOGIN_FAILURES),
+    postCreateIp: make('post-create-ip', config.RATE_LIMIT_POST_CREATE_IP),
   };
 }
 

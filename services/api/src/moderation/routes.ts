@@ -101,12 +101,14 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
   r.get('/sites/:siteId/moderation/tasks/:taskId', bearer, async (req, res) => {
     const { siteId, taskId } = parse(siteParams.extend({ taskId: z.string().regex(/^[A-Za-z0-9-]{1,100}$/) }), req.params, 'path');
     await staffOf(deps.db, req, siteId, 'moderator');
+    // State first: a job read after it shows `completed` carries its result (both are set in one step).
+    const state = await deps.tasks.getJobState(taskId);
     const job = await deps.tasks.getJob(taskId);
     if (!job || job.data.siteId !== siteId) throw new NotFoundError('task');
     res.setHeader('Cache-Control', 'no-store');
     res.json({
       task: {
-        id: job.id, kind: job.data.kind, userId: job.data.userId, state: await job.getState(),
+        id: job.id, kind: job.data.kind, userId: job.data.userId, state,
         progress: job.progress, result: job.returnvalue ?? null, failedReason: job.failedReason ?? null,
       },
     });

@@ -1,0 +1,63 @@
+import type { Request, RequestHandler } from 'express';
+import { ForbiddenError } from '../../../../shared/src/errors.js';
+import type { SiteOrigins } from './site-origins.js';
+
+const SITE_PATH_RE = /^\/sites\/([a-z0-9][a-z0-9-]{0,62})(?:\/|$)/;
+const ALLOW_METHODS = 'GET, POST, PUT, PATCH, DELETE';
+const ALLOW_HEADERS = 'Authorization, Content-Type, Idempotency-Key';
+const EXPOSE_HEADERS = 'Retry-After, X-Request-Id, ETag';
+
+const selfOrigin = (req: Request) => `${req.protocol}://${req.get('host') ?? ''}`;
+
+/** The browser origin of a cross-origin request, or null for same-origin and server-to-server calls. */
+export function crossOrigin(req: Request): string | null {
+  const origin = req.headers.origin;
+  if (typeof origin !== 'string' || origin === selfOrigin(req)) return null;
+  return origin;
+}
+
+/**
+ * CORS for the widget, per site: a request from a browser is answered only when its Origin is
+ * one of the site's registered origins (for paths without a site, one of any site's). No
+ * credentials are ever allowed: readers' tokens are bearer tokens the widget holds in memory.
+ * Callers without an Origin (publishers' servers) and same-origin pages pass untouched.
+ */
+export function widgetCors(origins: SiteOrigins): RequestHandler {
+  return async (req, res, next) => {
+    // Always: a shared cache must not serve one origin's answer (or a server's, without CORS headers) to another.
+    res.vary('Origin');
+    const origin = crossOrigin(req);
+    if (origin === null) return next();
+    const siteId = SITE_PATH_RE.exec(req.path)?.[1] ?? null;
+    if (!(await origins.allows(origin, siteId))) {
+      throw new ForbiddenError('origin_not_allowed', siteId
+        ? `the origin ${origin} is not registered for site ${siteId}`
+        : `the origin ${origin} is not registered for any site`);
+    }
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Access-Control-Expose-Headers', EXPOSE_HEADERS);
+    if (req.method === 'OPTIONS') {
+      res.setHeader('Access-Control-Allow-Methods', ALLOW_METHODS);
+      res.setHeader('Access-Control-Allow-Headers', ALLOW_HEADERS);
+      res.setHeader('Access-Control-Max-Age', '600');
+      res.status(204).end();
+      return;
+    }
+    next();
+  };
+}
+
+/**
+ * For sign-in, whose site is in the body: a browser on another origin must be on one of that
+ * site's origins, not merely on some site's.
+ */
+export function bodySiteOrigin(origins: SiteOrigins): RequestHandler {
+  return async (req, _res, next) => {
+    const origin = crossOrigin(req);
+    const siteId = (req.body as { siteId?: unknown } | undefined)?.siteId;
+    if (origin !== null && req.path.startsWith('/auth/') && typeof siteId === 'string' && !(await origins.allows(origin, siteId))) {
+      throw new ForbiddenError('origin_not_allowed', `the origin ${origin} is not registered for this site`);
+    }
+    next();
+  };
+}

@@ -1,0 +1,48 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import type { ApiDeps } from '../deps.js';
+import { parse } from '../http/validate.js';
+import { postIdSchema, siteIdSchema } from '../../../../shared/src/schemas.js';
+import { AppError, NotFoundError, RateLimitedError } from '../../../../shared/src/errors.js';
+
+const params = z.object({ siteId: siteIdSchema, postId: postIdSchema });
+
+/**
+ * `GET /sites/:siteId/posts/:postId/events`: a server-sent event stream telling the widget
+ * that the post's approved comments (`comments`) or the post itself (`post`) changed. Events
+ * carry no comment data; the widget re-reads the first page (cheap: cached, ETag). Fed by the
+ * process's one Redis subscription; heartbeats keep proxies from closing an idle stream.
+ */
+export function liveEvents(deps: Pick<ApiDeps, 'config' | 'lookups' | 'threadEvents'>) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const { siteId, postId } = parse(params, req.params, 'path');
+    const ip = req.ip ?? 'unknown';
+    const { threadEvents: hub, config } = deps;
+    if (hub.openCount() >= config.SSE_MAX_STREAMS) {
+      throw new AppError('unavailable', 503, 'too many live streams on this server; retry later', undefined, { 'Retry-After': '30' });
+    }
+    if (hub.openCount(ip) >= config.SSE_MAX_PER_IP) throw new RateLimitedError(30);
+    if (!(await deps.lookups.post(siteId, postId))) throw new NotFoundError('post');
+
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.flushHeaders();
+    // Reconnect after 5 s if the stream drops; an opening comment lets clients see it is live.
+    res.write('retry: 5000\n: live\n\n');
+
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), Math.max(1, config.SSE_HEARTBEAT_S) * 1000);
+    heartbeat.unref();
+    const remove = hub.add(siteId, postId, ip, {
+      onChange: (change) => {
+        res.write(`event: ${change.post ? 'post' : 'comments'}\ndata: ${JSON.stringify({ siteId, postId })}\n\n`);
+      },
+      close: () => res.end(),
+    });
+    res.once('close', () => {
+      clearInterval(heartbeat);
+      remove();
+    });
+  };
+}

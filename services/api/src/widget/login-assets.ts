@@ -1,0 +1,62 @@
+/**
+ * The sign-in popup's script and style, served from the API's own origin (its CSP allows only
+ * 'self'). The script posts the access token to the page that opened it, and only to the
+ * origin the server checked against the site's registered origins.
+ */
+export const LOGIN_JS = `(() => {
+  const root = document.getElementById('login');
+  const site = root.dataset.site, target = root.dataset.origin;
+  const form = document.getElementById('login-form');
+  const status = document.getElementById('login-status');
+  const nameRow = document.getElementById('name-row');
+  const toggle = document.getElementById('mode');
+  const submit = document.getElementById('submit');
+  let register = false;
+  toggle.addEventListener('click', () => {
+    register = !register;
+    nameRow.hidden = !register;
+    document.getElementById('name').required = register;
+    submit.textContent = register ? root.dataset.textRegister : root.dataset.textLogin;
+    toggle.textContent = register ? root.dataset.textHaveAccount : root.dataset.textNoAccount;
+    document.getElementById('password').autocomplete = register ? 'new-password' : 'current-password';
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    status.textContent = '';
+    const f = new FormData(form);
+    const body = { siteId: site, email: f.get('email'), password: f.get('password') };
+    if (register) body.displayName = f.get('name');
+    submit.disabled = true;
+    try {
+      const res = await fetch(register ? '/api/v1/auth/register' : '/api/v1/auth/login', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+      });
+      const data = await res.json().catch(() => ({}));
+      if (!res.ok) { status.textContent = (data.error && data.error.message) || root.dataset.textFailed; return; }
+      if (!window.opener) { status.textContent = root.dataset.textNoOpener; return; }
+      window.opener.postMessage({ type: 'comments:signed-in', accessToken: data.accessToken, user: data.user }, target);
+      status.textContent = root.dataset.textDone;
+      window.close();
+    } catch {
+      status.textContent = root.dataset.textFailed;
+    } finally {
+      submit.disabled = false;
+    }
+  });
+})();
+`;
+
+export const LOGIN_CSS = `
+:root { color-scheme: light dark; font: 16px/1.5 system-ui, sans-serif; }
+body { margin: 0; padding: 24px; background: Canvas; color: CanvasText; }
+main { max-width: 360px; margin: 0 auto; }
+h1 { font-size: 1.3rem; margin: 0 0 4px; }
+p { margin: 0 0 16px; color: GrayText; }
+label { display: block; font-weight: 600; margin: 12px 0 4px; }
+input { box-sizing: border-box; width: 100%; padding: 8px; font: inherit; border: 1px solid GrayText; border-radius: 6px; }
+button { font: inherit; padding: 8px 16px; border-radius: 6px; cursor: pointer; }
+#submit { margin-top: 16px; width: 100%; background: #1a5fb4; color: #fff; border: 0; font-weight: 600; }
+#mode { margin-top: 12px; background: none; border: 0; color: LinkText; text-decoration: underline; padding: 0; }
+#login-status { min-height: 1.5em; margin-top: 12px; color: #c01c28; }
+:focus-visible { outline: 3px solid #1a5fb4; outline-offset: 2px; }
+`;

@@ -1,0 +1,64 @@
+/** The API's wire shapes the widget reads. */
+export interface Author { id: string; name: string }
+export interface ThreadComment {
+  id: string;
+  author: Author;
+  body: string;
+  bodyHtml: string;
+  createdAt: string;
+  replyTo?: Author;
+  replies: ThreadComment[];
+  replyCount: number;
+}
+export interface ThreadPage { comments: ThreadComment[]; nextCursor: string | null; total?: number }
+export interface Post { id: string; title: string; url: string; closed: boolean; commentCount: number }
+export interface SignedIn { accessToken: string; user: { id: string; name: string; role: string } }
+export interface CommentStatus {
+  id: string;
+  status: 'queued' | 'pending' | 'approved' | 'rejected';
+  bodyHtml?: string;
+  createdAt?: string;
+  reason?: { category?: string; message?: string } | null;
+}
+
+/** An answer other than 2xx, with the API's `{error:{code,message}}`. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly retryAfter: number | null) {
+    super(message);
+  }
+}
+
+export interface CallOptions {
+  method?: string;
+  body?: unknown;
+  token?: string | null;
+  headers?: Record<string, string>;
+  /** `no-cache` revalidates with the server (ETag) instead of trusting a cached copy. */
+  cache?: RequestCache;
+}
+
+/**
+ * Calls the comment service. Never sends cookies (`credentials: 'omit'`): a reader is known
+ * only by the bearer token the widget holds in memory.
+ */
+export async function call<T>(base: string, path: string, o: CallOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { ...o.headers };
+  if (o.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (o.token) headers.Authorization = `Bearer ${o.token}`;
+  let res: Response;
+  try {
+    res = await fetch(base + path, {
+      method: o.method ?? 'GET', headers, credentials: 'omit', mode: 'cors', cache: o.cache ?? 'default',
+      ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'network error', null);
+  }
+  const data = res.status === 204 ? {} : await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const err = (data as { error?: { code?: string; message?: string } }).error;
+    const retry = Number(res.headers.get('Retry-After'));
+    throw new ApiError(res.status, err?.code ?? 'error', err?.message ?? res.statusText, Number.isFinite(retry) && retry > 0 ? retry : null);
+  }
+  return data as T;
+}

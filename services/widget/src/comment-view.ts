@@ -1,0 +1,79 @@
+import { h, plainBody, sanitizedBody } from './dom.js';
+import type { Translate, Lang } from './i18n.js';
+import { plural } from './i18n.js';
+import type { ThreadComment } from './api.js';
+import type { timeTexts } from './time.js';
+
+/** How deep replies nest before they are shown flat with "replying to Name" (as the API places them). */
+export const MAX_DEPTH = 3;
+
+export interface ViewContext {
+  t: Translate;
+  lang: Lang;
+  time: ReturnType<typeof timeTexts>;
+  /** The signed-in reader's id, so readers are not offered to report themselves. */
+  userId(): string | null;
+  reply(c: ThreadComment, li: HTMLLIElement, depth: number, button: HTMLButtonElement): void;
+  report(c: ThreadComment, li: HTMLLIElement, button: HTMLButtonElement): void;
+  moreReplies(c: ThreadComment, li: HTMLLIElement, depth: number, button: HTMLButtonElement): void;
+}
+
+/** A comment as the thread shows it; `pending` ones are the reader's own, not yet reviewed. */
+export interface ViewComment extends ThreadComment {
+  pending?: boolean;
+}
+
+export function timeEl(ctx: ViewContext, iso: string): HTMLTimeElement {
+  return h('time', { datetime: iso, title: ctx.time.full(iso) }, ctx.time.relative(iso));
+}
+
+/** One comment with its replies (nested up to MAX_DEPTH), everything user-written as text or sanitized HTML. */
+export function renderComment(ctx: ViewContext, c: ViewComment, depth: number): HTMLLIElement {
+  const { t } = ctx;
+  const headingId = `c-h-${c.id}`;
+  const li = h('li', { class: `comment${c.pending ? ' pending' : ''}`, 'data-id': c.id, 'data-depth': depth, 'data-author': c.author.id });
+  const body = h('div', { class: 'body' });
+  body.append(c.pending ? plainBody(c.body) : sanitizedBody(c.bodyHtml));
+  const meta = h('div', { class: 'meta', id: headingId },
+    h('span', { class: 'author' }, c.author.name),
+    c.replyTo ? h('span', {}, t('replyingTo', { name: c.replyTo.name })) : null,
+    timeEl(ctx, c.createdAt),
+    c.pending ? h('span', { class: 'badge' }, t('awaiting')) : null);
+  const article = h('article', { 'aria-labelledby': headingId, tabindex: -1 }, meta, body);
+  if (c.pending) article.append(h('p', { class: 'note' }, t('awaitingNote')));
+  li.append(article);
+  // Shown only while the reader may act (the section's `ro` class hides them otherwise).
+  if (!c.pending) {
+    const reply = h('button', { type: 'button', class: 'link', 'aria-label': t('replyTo', { name: c.author.name }) }, t('reply'));
+    reply.addEventListener('click', () => ctx.reply(c, li, depth, reply));
+    const report = h('button', { type: 'button', class: 'link report', 'aria-label': t('reportComment', { name: c.author.name }), hidden: ctx.userId() === c.author.id }, t('report'));
+    report.addEventListener('click', () => ctx.report(c, li, report));
+    article.append(h('div', { class: 'actions' }, reply, report));
+  }
+  article.append(h('div', { class: 'slot' }));
+  const replies = h('ol', { class: 'replies' });
+  for (const r of c.replies) replies.append(renderComment(ctx, r, Math.min(depth + 1, MAX_DEPTH)));
+  if (c.replies.length > 0) li.append(replies);
+  const missing = c.replyCount - c.replies.length;
+  if (missing > 0 && !c.pending) {
+    const more = h('button', { type: 'button', class: 'link more' }, plural(t, ctx.lang, 'moreReplies', missing));
+    more.addEventListener('click', () => ctx.moreReplies(c, li, depth, more));
+    li.append(more);
+  }
+  return li;
+}
+
+/** The list a reply to `li` goes into: its own replies list, or beside it once the thread is MAX_DEPTH deep. */
+export function replyListOf(li: HTMLLIElement, depth: number): HTMLOListElement {
+  if (depth >= MAX_DEPTH) return li.parentElement as HTMLOListElement;
+  let list = li.querySelector<HTMLOListElement>(':scope > ol.replies');
+  if (!list) {
+    list = h('ol', { class: 'replies' });
+    const more = li.querySelector(':scope > .more');
+    li.insertBefore(list, more);
+  }
+  return list;
+}
+
+/** Every id in a list of comments, replies included. */
+export const idsOf = (cs: ThreadComment[]): string[] => cs.flatMap((c) => [c.id, ...idsOf(c.replies)]);

@@ -1,0 +1,85 @@
+import { h } from './dom.js';
+import type { Translate } from './i18n.js';
+
+let seq = 0;
+
+export interface ComposerOptions {
+  t: Translate;
+  maxLength: number;
+  label: string;
+  submitText: string;
+  /** Sends the text; resolves when accepted, rejects with a message to show. */
+  send(text: string, idempotencyKey: string): Promise<void>;
+  onCancel?: () => void;
+}
+
+const length = (s: string) => [...s.trim()].length;
+
+/**
+ * A comment box: labelled textarea, a live character counter, submit (and cancel for
+ * replies). The idempotency key stays the same while the text does, so a retry after a
+ * network error cannot post twice.
+ */
+export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): void } {
+  const id = `c-text-${++seq}`;
+  const counterId = `${id}-count`;
+  const { t } = o;
+  const textarea = h('textarea', { id, name: 'body', rows: 4, 'aria-describedby': counterId, required: true });
+  const counter = h('span', { id: counterId, class: 'counter' });
+  const submit = h('button', { type: 'submit', class: 'primary' }, o.submitText);
+  const error = h('p', { class: 'error', role: 'alert' });
+  let key = newKey();
+  let lastText = '';
+
+  const update = () => {
+    const n = length(textarea.value);
+    const over = n - o.maxLength;
+    counter.textContent = over > 0 ? t('charsOver', { n: over }) : t('charsLeft', { n: o.maxLength - n });
+    counter.classList.toggle('over', over > 0);
+    textarea.setAttribute('aria-invalid', String(over > 0));
+  };
+  textarea.addEventListener('input', () => {
+    update();
+    if (textarea.value !== lastText) key = newKey();
+  });
+
+  const form = h('form', { class: 'composer', novalidate: true },
+    h('label', { for: id }, o.label), textarea,
+    h('div', { class: 'row' }, counter,
+      o.onCancel ? h('button', { type: 'button', onclick: () => o.onCancel?.() }, t('cancel')) : null,
+      submit),
+    error);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const text = textarea.value;
+    if (length(text) === 0) { error.textContent = t('err_empty'); textarea.focus(); return; }
+    if (length(text) > o.maxLength) { textarea.focus(); return; }
+    error.textContent = '';
+    submit.disabled = true;
+    submit.textContent = t('posting');
+    lastText = text;
+    try {
+      await o.send(text.trim(), key);
+      textarea.value = '';
+      key = newKey();
+      update();
+    } catch (err) {
+      error.textContent = (err as Error).message;
+    } finally {
+      submit.disabled = false;
+      submit.textContent = o.submitText;
+      // Disabling the button dropped the focus: keep the reader in the box (a no-op once a reply box closed).
+      if (textarea.isConnected) textarea.focus();
+    }
+  });
+  textarea.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) form.requestSubmit();
+  });
+  update();
+  return { el: form, focus: () => textarea.focus() };
+}
+
+function newKey(): string {
+  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID()
+    : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,37 @@
+import { ApiError, call, type CommentStatus } from './api.js';
+import type { Session } from './session.js';
+
+/**
+ * Polls a comment's status until it is approved or rejected (1 s, backing off to every 15 s,
+ * for at most an hour, while `alive()`); null when it stops without a decision.
+ */
+export async function awaitDecision(o: { base: string; session: Session; id: string; alive(): boolean }): Promise<CommentStatus | null> {
+  const started = Date.now();
+  let delay = 1000;
+  while (Date.now() - started < 3_600_000 && o.alive()) {
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 1.5, 15_000);
+    try {
+      const { comment } = await o.session.authed((token) =>
+        call<{ comment: CommentStatus }>(o.base, `/api/v1/comments/${o.id}`, { token, cache: 'no-store' }));
+      if (comment.status === 'approved' || comment.status === 'rejected') return comment;
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 404 || err.status === 401)) return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * Opens the post's live-update stream. The browser reconnects a dropped stream by itself; a
+ * refused one (the server's limits) is tried again after 30 s.
+ */
+export function connectLive(url: string, on: { comments(): void; post(): void }): void {
+  if (typeof EventSource === 'undefined') return;
+  const es = new EventSource(url);
+  es.addEventListener('comments', () => on.comments());
+  es.addEventListener('post', () => on.post());
+  es.addEventListener('error', () => {
+    if (es.readyState === EventSource.CLOSED) setTimeout(() => connectLive(url, on), 30_000);
+  });
+}

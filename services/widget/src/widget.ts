@@ -1,0 +1,405 @@
+import { ApiError, call, type CommentStatus, type Post, type ThreadComment, type ThreadPage } from './api.js';
+import { errorText, reasonText } from './messages.js';
+import { awaitDecision, connectLive } from './follow.js';
+import { h } from './dom.js';
+import { plural, pickLang, translator, type Lang, type Translate } from './i18n.js';
+import { timeTexts } from './time.js';
+import { applyStyles } from './styles.js';
+import { composer } from './composer.js';
+import { openReportMenu } from './report-menu.js';
+import { idsOf, renderComment, replyListOf, type ViewComment, type ViewContext } from './comment-view.js';
+import { loginPopup, type Session } from './session.js';
+import { MAX_BODY_LENGTH } from '../../../shared/src/limits.js';
+
+/** Top-level comments per page (each with its first replies). */
+const PAGE = 50;
+const REPLIES_PAGE = 50;
+
+export interface WidgetOptions { base: string; session: Session }
+
+/**
+ * One comment section: count, sign-in prompt or comment box, the thread with "load more",
+ * sort, live "N new comments", the reader's own comments awaiting review, and reports.
+ * Everything renders inside a shadow root on the host element.
+ */
+export class Widget {
+  private readonly t: Translate;
+  private readonly lang: Lang;
+  private readonly siteId: string;
+  private readonly postId: string;
+  private readonly shadow: ShadowRoot;
+  private readonly ctx: ViewContext;
+  private post: Post | null = null;
+  private sort: 'newest' | 'oldest' = 'newest';
+  private nextCursor: string | null = null;
+  /** Ids on screen (the reader's pending comments too): a live update counts only the others. */
+  private known = new Set<string>();
+  private shownTotal = 0;
+  /** The reader's comments sent but not decided yet; once approved they are in the server's total before ours. */
+  private readonly undecided = new Set<string>();
+  /** Who the comment box was last drawn for, and whether the post was closed then. */
+  private renderedState = '';
+  private checkTimer: number | undefined;
+  private readonly section = h('section', { class: 'root ro', 'aria-labelledby': 'c-title' });
+  private readonly els = {
+    title: h('h2', { id: 'c-title' }),
+    announce: h('div', { class: 'sr', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' }),
+    compose: h('div', { class: 'box' }),
+    toolbar: h('div', { class: 'toolbar' }),
+    newer: h('button', { type: 'button', class: 'new', hidden: true }),
+    list: h('ol', { class: 'thread' }),
+    more: h('button', { type: 'button', class: 'more', hidden: true }),
+    status: h('p', { class: 'status' }),
+  };
+
+  constructor(private readonly host: HTMLElement, private readonly o: WidgetOptions) {
+    this.lang = pickLang(host);
+    this.t = translator(this.lang);
+    this.siteId = host.dataset.site ?? '';
+    this.postId = host.dataset.post ?? '';
+    this.shadow = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
+    applyStyles(this.shadow);
+    const time = timeTexts(this.lang);
+    this.ctx = {
+      t: this.t, lang: this.lang, time,
+      userId: () => this.o.session.user?.id ?? null,
+      reply: (c, li, depth, button) => this.openReply(c, li, depth, button),
+      report: (c, li, button) => this.openReport(c, li, button),
+      moreReplies: (c, li, depth, button) => void this.loadReplies(c, li, depth, button),
+    };
+    this.section.lang = this.lang;
+    this.buildFrame();
+    this.o.session.onChange(() => this.rerender());
+    setInterval(() => this.refreshTimes(time), 60_000);
+  }
+
+  private buildFrame(): void {
+    const { t, els } = this;
+    const sortId = 'c-sort';
+    const select = h('select', { id: sortId },
+      h('option', { value: 'newest' }, t('newest')), h('option', { value: 'oldest' }, t('oldest')));
+    select.addEventListener('change', () => {
+      this.sort = select.value === 'oldest' ? 'oldest' : 'newest';
+      void this.reload();
+    });
+    els.toolbar.append(h('label', { for: sortId }, t('sortBy')), select);
+    els.newer.addEventListener('click', () => void this.reload(true));
+    els.more.textContent = t('loadMore');
+    els.more.addEventListener('click', () => void this.loadMore());
+    this.section.append(els.title, els.announce, els.compose, els.toolbar, els.newer, els.status, els.list, els.more);
+    this.shadow.append(this.section);
+    this.setTitle(0);
+  }
+
+  private setTitle(n: number): void {
+    this.els.title.textContent = plural(this.t, this.lang, 'comments', n);
+  }
+
+  private announce(text: string): void {
+    // Cleared first so the same message twice is announced twice.
+    this.els.announce.textContent = '';
+    setTimeout(() => { this.els.announce.textContent = text; }, 50);
+  }
+
+  private path(rest = ''): string {
+    return `/api/v1/sites/${encodeURIComponent(this.siteId)}/posts/${encodeURIComponent(this.postId)}${rest}`;
+  }
+
+  /** First load: the post (created on first load when the site allows) and the first page. */
+  async start(): Promise<void> {
+    const { base } = this.o;
+    this.els.status.textContent = '';
+    try {
+      const [post, page] = await Promise.all([
+        call<{ post: Post }>(base, this.path()).catch(async (err) => {
+          if (!(err instanceof ApiError) || err.status !== 404) throw err;
+          return call<{ post: Post }>(base, this.path('/discover'), {
+            method: 'POST', body: { title: this.host.dataset.title || document.title || this.postId, url: this.host.dataset.url || location.href.split('#')[0] },
+          });
+        }),
+        call<ThreadPage>(base, this.path(`/comments?sort=${this.sort}&limit=${PAGE}`), { cache: 'no-cache' }).catch((err) => {
+          if (err instanceof ApiError && err.status === 404) return { comments: [], nextCursor: null, total: 0 } as ThreadPage;
+          throw err;
+        }),
+      ]);
+      this.post = post.post;
+      this.renderPage(page, false);
+      this.rerender();
+      // For the page's own performance measurements (and `npm run bench`): the first thread is on screen.
+      performance.mark?.('comments:rendered');
+      // Live updates: the API says "this post changed"; the widget counts what is new without moving the page.
+      connectLive(this.o.base + this.path('/events'), {
+        comments: () => this.scheduleCheck(),
+        post: () => { this.scheduleCheck(); void this.refreshPost(); },
+      });
+    } catch (err) {
+      this.showLoadError(err);
+    }
+  }
+
+  private showLoadError(err: unknown): void {
+    const forbidden = err instanceof ApiError && (err.status === 403 || err.status === 404);
+    this.els.compose.hidden = true;
+    this.renderedState = '';
+    this.els.toolbar.hidden = true;
+    const retry = h('button', { type: 'button' }, this.t('retry'));
+    retry.addEventListener('click', () => { this.els.status.replaceChildren(); void this.start(); });
+    this.els.status.replaceChildren(this.t(forbidden ? 'unavailable' : 'loadFailed'), ' ', forbidden ? '' : retry);
+  }
+
+  private renderPage(page: ThreadPage, append: boolean): HTMLLIElement | null {
+    if (!append) {
+      this.els.list.replaceChildren();
+      this.known = new Set([...this.known].filter((id) => this.shadow.querySelector(`[data-id="${id}"].pending`)));
+      this.shownTotal = page.total ?? this.shownTotal;
+      this.setTitle(this.shownTotal);
+    }
+    let first: HTMLLIElement | null = null;
+    for (const c of page.comments) {
+      if (this.known.has(c.id)) continue;
+      const li = renderComment(this.ctx, c, 0);
+      first ??= li;
+      this.els.list.append(li);
+    }
+    for (const id of idsOf(page.comments)) this.known.add(id);
+    this.nextCursor = page.nextCursor;
+    this.els.more.hidden = page.nextCursor === null;
+    return first;
+  }
+
+  /** Re-reads the first page (sort changed, or the reader asked for the new comments). */
+  private async reload(focusNew = false): Promise<void> {
+    const before = new Set(this.known);
+    try {
+      const page = await call<ThreadPage>(this.o.base, this.path(`/comments?sort=${this.sort}&limit=${PAGE}`), { cache: 'no-cache' });
+      // The reader's own pending comments stay on screen; approved ones come back from the server.
+      const pending = [...this.els.list.querySelectorAll<HTMLLIElement>(':scope > li.pending')];
+      this.known = new Set(pending.map((li) => li.dataset.id!));
+      this.renderPage(page, false);
+      for (const li of pending.reverse()) this.els.list.prepend(li);
+      this.els.newer.hidden = true;
+      if (focusNew) {
+        const fresh = idsOf(page.comments).filter((id) => !before.has(id));
+        const target = fresh.length > 0 ? this.shadow.querySelector<HTMLElement>(`[data-id="${fresh[0]}"] > article`) : null;
+        (target ?? this.els.title).focus();
+      }
+    } catch {
+      this.announce(this.t('loadFailed'));
+    }
+  }
+
+  private async loadMore(): Promise<void> {
+    if (!this.nextCursor) return;
+    this.els.more.disabled = true;
+    try {
+      const page = await call<ThreadPage>(this.o.base, this.path(`/comments?sort=${this.sort}&limit=${PAGE}&cursor=${encodeURIComponent(this.nextCursor)}`));
+      const first = this.renderPage(page, true);
+      first?.querySelector<HTMLElement>(':scope > article')?.focus();
+    } catch {
+      this.announce(this.t('loadFailed'));
+    } finally {
+      this.els.more.disabled = false;
+    }
+  }
+
+  private async loadReplies(c: ThreadComment, li: HTMLLIElement, depth: number, button: HTMLButtonElement): Promise<void> {
+    button.disabled = true;
+    const cursor = button.dataset.cursor;
+    try {
+      const page = await call<ThreadPage>(this.o.base,
+        this.path(`/comments/${c.id}/replies?limit=${REPLIES_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`));
+      const list = replyListOf(li, Math.min(depth, 2));
+      let first: HTMLLIElement | null = null;
+      for (const r of page.comments) {
+        if (this.known.has(r.id)) continue;
+        const child = renderComment(this.ctx, r, Math.min(depth + 1, 3));
+        first ??= child;
+        list.append(child);
+        for (const id of idsOf([r])) this.known.add(id);
+      }
+      if (page.nextCursor) {
+        button.dataset.cursor = page.nextCursor;
+        button.disabled = false;
+      } else {
+        button.remove();
+      }
+      first?.querySelector<HTMLElement>(':scope > article')?.focus();
+    } catch {
+      button.disabled = false;
+      this.announce(this.t('loadFailed'));
+    }
+  }
+
+  /** The comment box area and every comment's actions follow the sign-in state and the post's state. */
+  private rerender(): void {
+    if (!this.post) return;
+    const { t, els } = this;
+    const user = this.o.session.user;
+    // A renewed token for the same reader must not replace the box they are typing in.
+    const state = `${user?.id ?? ''}|${user?.name ?? ''}|${this.post.closed}`;
+    if (state === this.renderedState) return;
+    this.renderedState = state;
+    els.compose.hidden = false;
+    els.toolbar.hidden = false;
+    const heading = h('h3', {}, t('leaveComment'));
+    if (this.post.closed) {
+      els.compose.replaceChildren(h('p', {}, t('closed')));
+    } else if (!user) {
+      els.compose.replaceChildren(heading, h('p', {}, t('loginPrompt')), this.loginControl());
+    } else {
+      const logout = h('button', { type: 'button', class: 'link' }, t('logOut'));
+      logout.addEventListener('click', () => this.o.session.logout());
+      const box = composer({
+        t, maxLength: MAX_BODY_LENGTH, label: t('yourComment'), submitText: t('post'),
+        send: (text, key) => this.send(text, key, null),
+      });
+      els.compose.replaceChildren(heading, h('div', { class: 'session' }, h('span', {}, t('signedInAs', { name: user.name })), logout), box.el);
+    }
+    // Reply and Report buttons appear or go with the session; nobody reports themselves.
+    this.section.classList.toggle('ro', !this.interactive());
+    for (const b of els.list.querySelectorAll<HTMLButtonElement>('li.comment > article .report')) {
+      b.hidden = user !== null && b.closest('li')?.dataset.author === user.id;
+    }
+  }
+
+  private interactive(): boolean {
+    return this.o.session.user !== null && this.post !== null && !this.post.closed;
+  }
+
+  private loginControl(): HTMLElement {
+    const { t } = this;
+    const url = this.host.dataset.loginUrl;
+    if (url && /^(https?:|\/|#)/.test(url)) return h('a', { href: url, class: 'primary-link' }, t('logIn'));
+    const button = h('button', { type: 'button', class: 'primary' }, t('logIn'));
+    button.addEventListener('click', async () => {
+      const signedIn = await loginPopup(this.o.base, this.siteId, this.lang);
+      if (signedIn) {
+        this.o.session.accept(signedIn);
+        this.els.compose.querySelector('textarea')?.focus();
+      } else if (!this.o.session.user) {
+        this.announce(t('popupBlocked'));
+      }
+    });
+    return button;
+  }
+
+  /** Posts a comment or reply; on 202 shows it to its author as awaiting review and follows its status. */
+  private async send(text: string, key: string, parent: { c: ThreadComment; li: HTMLLIElement; depth: number } | null): Promise<void> {
+    const session = this.o.session;
+    let id: string;
+    try {
+      ({ id } = await session.authed((token) => call<{ id: string }>(this.o.base, this.path('/comments'), {
+        method: 'POST', token, headers: { 'Idempotency-Key': key }, body: parent ? { body: text, parentId: parent.c.id } : { body: text },
+      })));
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'post_closed' && this.post) {
+        this.post.closed = true;
+        this.rerender();
+      }
+      throw new Error(errorText(this.t, err));
+    }
+    const user = session.user!;
+    const view: ViewComment = {
+      id, author: { id: user.id, name: user.name }, body: text, bodyHtml: '', createdAt: new Date().toISOString(),
+      replies: [], replyCount: 0, pending: true,
+      ...(parent && parent.depth >= 3 ? { replyTo: parent.c.author } : {}),
+    };
+    const depth = parent ? Math.min(parent.depth + 1, 3) : 0;
+    const li = renderComment(this.ctx, view, depth);
+    this.known.add(id);
+    this.undecided.add(id);
+    if (parent) {
+      const list = replyListOf(parent.li, parent.depth);
+      if (parent.depth >= 3) parent.li.after(li);
+      else list.append(li);
+    } else {
+      this.els.list.prepend(li);
+    }
+    this.announce(this.t('sent'));
+    void this.follow(id, li, depth, view);
+  }
+
+  /** Follows the reader's comment until it is decided: then a normal comment, or marked "Not published" with why. */
+  private async follow(id: string, li: HTMLLIElement, depth: number, view: ViewComment): Promise<void> {
+    const status = await awaitDecision({ base: this.o.base, session: this.o.session, id, alive: () => li.isConnected });
+    if (!status) return;
+    this.undecided.delete(id);
+    if (status.status === 'rejected') {
+      this.markRejected(li, status);
+      return;
+    }
+    const fresh = renderComment(this.ctx, { ...view, pending: false, bodyHtml: status.bodyHtml ?? '', createdAt: status.createdAt ?? view.createdAt }, depth);
+    if (!status.bodyHtml) fresh.querySelector('.body')?.replaceChildren(...li.querySelector('.body')!.childNodes);
+    const hadFocus = li.contains(this.shadow.activeElement);
+    li.replaceWith(fresh);
+    this.shownTotal++;
+    this.setTitle(this.shownTotal);
+    if (hadFocus) fresh.querySelector<HTMLElement>(':scope > article')?.focus();
+    this.announce(this.t('published'));
+  }
+
+  private markRejected(li: HTMLLIElement, s: CommentStatus): void {
+    const { t } = this;
+    const reason = reasonText(t, this.lang, s);
+    li.querySelector('.badge')?.replaceWith(h('span', { class: 'badge rejected' }, t('notPublished')));
+    li.querySelector(':scope > article > .note')?.replaceWith(h('p', { class: 'note rejected' }, t('notPublishedWhy', { reason })));
+    this.announce(t('notPublishedWhy', { reason }));
+  }
+
+  private openReply(c: ThreadComment, li: HTMLLIElement, depth: number, button: HTMLButtonElement): void {
+    const slot = li.querySelector<HTMLElement>(':scope > article > .slot');
+    if (!slot) return;
+    const close = () => { slot.replaceChildren(); button.setAttribute('aria-expanded', 'false'); button.focus(); };
+    const box = composer({
+      t: this.t, maxLength: MAX_BODY_LENGTH, label: this.t('yourReply', { name: c.author.name }), submitText: this.t('postReply'),
+      send: async (text, key) => {
+        await this.send(text, key, { c, li, depth });
+        close();
+      },
+      onCancel: close,
+    });
+    slot.replaceChildren(box.el);
+    button.setAttribute('aria-expanded', 'true');
+    box.focus();
+  }
+
+  private openReport(c: ThreadComment, li: HTMLLIElement, button: HTMLButtonElement): void {
+    const slot = li.querySelector<HTMLElement>(':scope > article > .slot');
+    if (slot) openReportMenu({ t: this.t, slot, button, send: (body) => this.o.session.authed((token) =>
+      call(this.o.base, `/api/v1/comments/${c.id}/reports`, { method: 'POST', token, body })) });
+  }
+
+  private scheduleCheck(): void {
+    clearTimeout(this.checkTimer);
+    // Spread the re-reads of many readers over a moment.
+    this.checkTimer = window.setTimeout(() => void this.checkNew(), 150 + Math.random() * 600);
+  }
+
+  private async checkNew(): Promise<void> {
+    try {
+      const page = await call<ThreadPage>(this.o.base, this.path(`/comments?sort=newest&limit=${PAGE}`), { cache: 'no-cache' });
+      const unknown = idsOf(page.comments).filter((id) => !this.known.has(id)).length;
+      const n = Math.max(unknown, (page.total ?? 0) - this.shownTotal - this.undecided.size);
+      if (n <= 0) return;
+      const text = plural(this.t, this.lang, 'newComments', n);
+      if (this.els.newer.hidden || this.els.newer.textContent !== text) this.announce(text);
+      this.els.newer.textContent = text;
+      this.els.newer.hidden = false;
+    } catch {
+      // The next event will try again.
+    }
+  }
+
+  private async refreshPost(): Promise<void> {
+    try {
+      const { post } = await call<{ post: Post }>(this.o.base, this.path(), { cache: 'no-cache' });
+      const changed = this.post?.closed !== post.closed;
+      this.post = post;
+      if (changed) this.rerender();
+    } catch { /* keep what we have */ }
+  }
+
+  private refreshTimes(time: ReturnType<typeof timeTexts>): void {
+    for (const el of this.shadow.querySelectorAll('time')) el.textContent = time.relative(el.dateTime);
+  }
+}
