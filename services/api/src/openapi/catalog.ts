@@ -8,6 +8,7 @@ import { webhookDocs } from '../webhooks/routes.js';
 import { dataRightsDocs } from '../me/routes.js';
 import { docsRouteDocs } from './routes.js';
 import { moderationDocs } from './moderation-docs.js';
+import { widgetDocs } from './widget-docs.js';
 
 /**
  * Every route the API serves, in the order the reference shows them. A new feature adds its
@@ -22,5 +23,6 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...webhookDocs,
   ...dataRightsDocs,
   ...moderationDocs,
+  ...widgetDocs,
   ...docsRouteDocs,
 ];

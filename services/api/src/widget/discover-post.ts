@@ -10,7 +10,7 @@ import { insertPostIfAbsent } from '../../../../shared/src/db/posts.js';
 import type { Post } from '../../../../shared/src/domain.js';
 
 const params = z.object({ siteId: siteIdSchema, postId: postIdSchema });
-const body = z.object({ title: titleSchema, url: httpUrlSchema });
+export const discoverBody = z.object({ title: titleSchema, url: httpUrlSchema });
 
 const publicPost = (p: Post) => ({ id: p.id, title: p.title, url: p.url, closed: p.closed, commentCount: p.commentCount });
 
@@ -23,7 +23,7 @@ const publicPost = (p: Post) => ({ id: p.id, title: p.title, url: p.url, closed:
 export function discoverPost(deps: Pick<ApiDeps, 'db' | 'lookups' | 'limiters' | 'events'>) {
   return async (req: Request, res: Response): Promise<void> => {
     const { siteId, postId } = parse(params, req.params, 'path');
-    const input = parse(body, req.body);
+    const input = parse(discoverBody, req.body);
     const existing = await deps.lookups.post(siteId, postId);
     if (existing) {
       res.json({ post: publicPost(existing) });
