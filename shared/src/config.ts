@@ -102,6 +102,19 @@ export const configSchema = z.object({
   SCORER_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5)
     .describe('Consecutive failed requests that open a remote scorer\'s circuit (its calls then fail at once).'),
   SCORER_BREAKER_HALF_OPEN_MS: int(30000).describe('How long an open circuit waits before letting one trial request through.'),
+  WEBHOOK_ALLOW_PRIVATE: bool(false)
+    .describe('`true` lets webhook URLs resolve to loopback, private or link-local addresses (development and tests only).'),
+  WEBHOOK_RETRY_SCHEDULE_S: z.string().regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'expected comma-separated seconds, e.g. 5,30,120')
+    .default('5,30,120,600,1800,3600,7200,14400,28800,28800')
+    .transform((v) => v.split(',').map((s) => Math.round(Number(s) * 1000)))
+    .describe('Delays before each webhook retry, in seconds (each with ±20% jitter); the default spans about 24 h over 10 retries.'),
+  WEBHOOK_TIMEOUT_MS: int(10000).describe('Longest a webhook endpoint may take to answer before the attempt counts as failed.'),
+  WEBHOOK_DISABLE_AFTER_S: int(86400).describe('An endpoint that has failed every attempt for this long is disabled, with the reason.'),
+  WEBHOOK_SECRET_GRACE_S: int(86400).describe('Default time the previous signing secret stays valid after a rotation (both signatures are sent).'),
+  WEBHOOK_CONCURRENCY: int(16).describe('Webhook deliveries one worker process sends at once.'),
+  WEBHOOK_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(60000)
+    .describe('How often the worker looks for stored webhook deliveries that never reached the queue (Redis was down when they were emitted).'),
+  WEBHOOK_SUBSCRIPTIONS_CACHE_MS: int(5000).describe('How long a process caches which endpoints a site\'s events go to.'),
   SHUTDOWN_TIMEOUT_MS: int(15000).describe('Longest a process waits for in-flight work on SIGTERM.'),
   QUEUE_DASHBOARD_SITE: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).optional()
     .describe('Site whose admins may open the queue dashboard at `/admin/queues` (it shows every site\'s jobs, so name the operator\'s own site). Unset: the dashboard refuses everyone.'),

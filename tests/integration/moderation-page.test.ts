@@ -29,6 +29,8 @@ let mod: SignedIn;
 let postId: string;
 let authorId: string;
 const cspViolations: string[] = [];
+// The operator's own site here, so its admin may open the queue dashboard.
+const SITE_ID = `newsroom-${Date.now().toString(36)}`;
 const require = createRequire(import.meta.url);
 
 const toxic = (body: string, word: string) => [{
@@ -43,12 +45,12 @@ const expectCount = async (queue: string, n: number) =>
   waitFor(async () => (await count(queue).textContent()) === String(n), { timeoutMs: 10_000, what: `${queue} count ${n}` });
 
 before(async () => {
-  env = await createTestEnv({ RATE_LIMITS: 'off' });
+  env = await createTestEnv({ RATE_LIMITS: 'off', QUEUE_DASHBOARD_SITE: SITE_ID });
   api = await startTestApi(env);
   server = api.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  site = await buildSite(env.db);
+  site = await buildSite(env.db, { id: SITE_ID });
   mod = await buildStaff(env.db, api.app, site.siteId, 'moderator', 'Mona Moderator');
   postId = await buildPost(env.db, site.siteId);
   authorId = (await signInReader(api.app, site, { name: 'Ada Author' })).user.id;
@@ -175,6 +177,8 @@ describe('the moderation page', () => {
     await page.click('#filters button[type=submit]');
     await page.click('#tab-rejected');
     await waitFor(async () => (await page.locator('#tab-rejected').getAttribute('aria-selected')) === 'true', { what: 'the rejected tab' });
+    await waitFor(async () => (await page.locator('#items .item').count()) === 3, { what: 'the three rejected comments' });
+    await page.locator('#tab-rejected').focus();
     await page.keyboard.press('ArrowRight');
     await waitFor(async () => (await page.locator('#tab-approved').getAttribute('aria-selected')) === 'true', { what: 'the approved tab, by arrow key' });
     await waitFor(async () => (await page.locator('#items .item').count()) === 2, { what: 'the two approved comments' });
@@ -197,6 +201,29 @@ describe('the moderation page', () => {
     await page.locator('#drawer .history li').first().waitFor();
     assert.deepEqual(await check(), []);
     await page.keyboard.press('Escape');
+  });
+});
+
+describe('the queue dashboard from the moderation page', () => {
+  it('when an admin signs in and opens the queue dashboard, then Bull Board loads in a new tab with both queues, under its cookie', async () => {
+    const admin = await buildStaff(env.db, api.app, site.siteId, 'admin', 'Ari Admin');
+    await page.click('#signout');
+    await page.locator('#signin-form').waitFor();
+    await page.fill('#signin-site', site.siteId);
+    await page.fill('#signin-email', admin.email);
+    await page.fill('#signin-password', STAFF_PASSWORD);
+    await page.click('button[type=submit]');
+    await page.locator('#dashboard').waitFor({ state: 'visible' });
+    const [board] = await Promise.all([page.context().waitForEvent('page'), page.click('#dashboard')]);
+    await board.waitForLoadState();
+    await board.getByText('moderation-tasks').first().waitFor({ timeout: 15_000 });
+    await board.getByText('comments').first().waitFor();
+    assert.match(board.url(), /\/admin\/queues\/$/);
+    const cookies = await page.context().cookies(`${base}/admin/queues/`);
+    assert.deepEqual(cookies.map((c) => [c.name, c.httpOnly, c.sameSite, c.path]), [['queues_session', true, 'Strict', '/admin/queues']]);
+    assert.equal(await page.evaluate('document.cookie'), '', 'the moderation page cannot read it');
+    await board.screenshot({ path: await artifact('queue-dashboard.png') });
+    await board.close();
   });
 });
 

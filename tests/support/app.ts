@@ -11,6 +11,8 @@ import { createRedis, threadChannel } from '../../shared/src/redis.js';
 import { loadConfig } from '../../shared/src/config.js';
 import { createModerationTasksQueue } from '../../shared/src/moderation-tasks.js';
 import type { TestEnv } from './env.js';
+import { createEvents } from '../../shared/src/webhooks/events.js';
+import { createWebhookQueue } from '../../shared/src/webhooks/queue.js';
 
 export interface TestApi {
   app: Express;
@@ -33,8 +35,11 @@ export async function startTestApi(env: TestEnv, overrides: Record<string, strin
   });
   const tasks = createModerationTasksQueue(env.queueRedis, config.QUEUE_PREFIX);
   tasks.on('error', () => undefined);
+  const webhookQueue = createWebhookQueue(env.queueRedis, config.QUEUE_PREFIX);
+  webhookQueue.on('error', () => undefined);
+  const events = createEvents({ db: env.db, queue: webhookQueue, retrySchedule: config.WEBHOOK_RETRY_SCHEDULE_S, cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS });
   const deps: ApiDeps = {
-    config, db: env.db, redis: env.redis, queue: env.queue, tasks, logger: env.logger, lookups, threadCache, threadEvents,
+    config, db: env.db, redis: env.redis, queue: env.queue, tasks, logger: env.logger, lookups, threadCache, threadEvents, events,
     metrics: createApiMetrics(env.queue),
     limiters: createLimiters(env.redis, config),
   };
@@ -42,10 +47,11 @@ export async function startTestApi(env: TestEnv, overrides: Record<string, strin
     app: createApp(deps),
     deps,
     async close() {
-      threadEvents.closeAll();
       await tasks.obliterate({ force: true }).catch(() => undefined);
       await tasks.close().catch(() => undefined);
+      threadEvents.closeAll();
       await subscriber.quit().catch(() => undefined);
+      await webhookQueue.close().catch(() => undefined);
     },
   };
 }

@@ -44,6 +44,8 @@ describe('normalisation', () => {
     ['s h i t', 'shit'],
     ['e.g. this', 'e.g. this'],
     ['Straße', 'strasse'],
+    ['ﾊﾞｶ', 'ハ\u3099カ'],
+    ['काम', 'काम'],
   ];
   for (const [text, folded] of cases) {
     it(`when the text is ${JSON.stringify(text)}, then it folds to ${JSON.stringify(folded)} with a way back to the original`, () => {

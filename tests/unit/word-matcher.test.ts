@@ -74,6 +74,21 @@ describe('word matcher', () => {
     assert.deepEqual(createWordMatcher([]).match('anything'), []);
   });
 
+  it('when a listed word is in a script written without spaces, then it is found inside a run of text', () => {
+    const m = createWordMatcher(['馬鹿', 'バカ']);
+    const text = 'お前は馬鹿だ、ﾊﾞｶ！';
+    assert.deepEqual(m.match(text).map((x) => [x.word, text.slice(x.start, x.end)]), [['馬鹿', '馬鹿'], ['バカ', 'ﾊﾞｶ']]);
+    assert.deepEqual(m.match('今日は晴れ'), []);
+    assert.deepEqual(m.match('ハカ'), [], 'a voiced kana is another letter');
+  });
+
+  it('when a listed word has vowel signs (Devanagari), then it matches only the whole word', () => {
+    const m = createWordMatcher(['काम']);
+    assert.deepEqual(m.match('यह काम है').map((x) => x.word), ['काम']);
+    assert.deepEqual(m.match('क म'), []);
+    assert.deepEqual(m.match('कम'), []);
+  });
+
   it('when a listed word is obfuscated itself, then it matches the plain word', () => {
     const m = createWordMatcher(['Ｓ.Ｃ.Ｕ.Ｍ']);
     assert.deepEqual(m.match('you scum').map((x) => x.word), ['Ｓ.Ｃ.Ｕ.Ｍ']);

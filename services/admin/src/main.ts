@@ -4,6 +4,7 @@ import { createPool } from '../../../shared/src/db/pool.js';
 import { migrate } from '../../../shared/src/db/migrate.js';
 import { createRedis } from '../../../shared/src/redis.js';
 import type { Redis } from 'ioredis';
+import { importDisqusCommand } from './disqus/command.js';
 import { CliError, keysCreate, retryFailed, rotateSsoSecret, sitesCreate, ssoToken, usersCreate, type CliDeps } from './commands.js';
 
 const USAGE = `usage: npm run admin -- <command> [flags]
@@ -13,7 +14,8 @@ const USAGE = `usage: npm run admin -- <command> [flags]
   users:create --site ID --email EMAIL --password PASSWORD [--role admin|moderator] [--name NAME]
   keys:create --site ID [--label LABEL] [--scope SCOPE ...]
   sso:token --site ID --sub READER_ID --name NAME [--email EMAIL] [--ttl SECONDS]
-  jobs:retry-failed`;
+  jobs:retry-failed
+  import:disqus --site ID --file EXPORT.xml`;
 
 const COMMANDS = {
   'sites:create': sitesCreate,
@@ -22,6 +24,7 @@ const COMMANDS = {
   'keys:create': keysCreate,
   'sso:token': ssoToken,
   'jobs:retry-failed': retryFailed,
+  'import:disqus': importDisqusCommand,
 } as const;
 
 // Composition root of the operator CLI: prints one JSON object on success, a message and exit 1 on failure.
@@ -33,6 +36,7 @@ const { positionals, values } = parseArgs({
     id: { type: 'string' }, name: { type: 'string' }, origin: { type: 'string', multiple: true },
     site: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' },
     label: { type: 'string' }, scope: { type: 'string', multiple: true }, sub: { type: 'string' }, ttl: { type: 'string' },
+    file: { type: 'string' },
   },
 });
 const command = positionals[0];

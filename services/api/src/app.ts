@@ -22,6 +22,14 @@ import { moderationPage } from './web/moderation-page.js';
 import { createSiteOrigins } from './widget/site-origins.js';
 import { bodySiteOrigin, widgetCors } from './widget/cors.js';
 import { crossOriginReadable, widgetApiRoutes, widgetPages } from './widget/routes.js';
+import { apiKeyRoutes } from './publishers/api-keys-routes.js';
+import { publisherPostRoutes } from './publishers/posts-routes.js';
+import { publisherCommentRoutes } from './publishers/comments-routes.js';
+import { exportRoutes } from './publishers/export-routes.js';
+import { webhookRoutes } from './webhooks/routes.js';
+import { dataRightsRoutes } from './me/routes.js';
+import { docsRoutes } from './openapi/routes.js';
+import { ROUTE_DOCS } from './openapi/catalog.js';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -46,6 +54,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(measureHttp(deps.metrics));
   app.use(helmet());
   app.use(opsRoutes(deps));
+  const docs = docsRoutes(ROUTE_DOCS);
+  app.use(docs.root);
   app.use('/embed.js', crossOriginReadable);
   app.use(widgetPages(deps));
 
@@ -71,6 +81,13 @@ export function createApp(deps: ApiDeps): Express {
   const dashboard = queueDashboard(deps, tokens, bearer);
   api.use(dashboard.session);
   api.use(widgetApiRoutes(deps));
+  api.use(apiKeyRoutes(deps, bearer));
+  api.use(publisherPostRoutes(deps, bearer));
+  api.use(publisherCommentRoutes(deps, bearer));
+  api.use(exportRoutes(deps, bearer));
+  api.use(webhookRoutes(deps, bearer));
+  api.use(dataRightsRoutes(deps, bearer));
+  api.use(docs.api);
   app.use('/api/v1', api);
   app.use(dashboard.board);
   app.use(moderationPage());

@@ -9,6 +9,7 @@ import type { ApiMetrics } from './http/metrics.js';
 import type { Limiters } from './http/rate-limit.js';
 import type { Lookups } from './comments/lookups.js';
 import type { ThreadCache } from './comments/thread-cache.js';
+import type { Events } from '../../../shared/src/webhooks/events.js';
 import type { ThreadEvents } from './widget/thread-events.js';
 
 /** Everything the API's handlers use, built once in main.ts (or by a test) and passed down. */
@@ -24,6 +25,8 @@ export interface ApiDeps {
   limiters: Limiters;
   lookups: Lookups;
   threadCache: ThreadCache;
+  /** Webhook events (post.created, and whatever a route emits). */
+  events: Events;
   /** Open live-update streams, fed by the process's one thread-change subscription. */
   threadEvents: ThreadEvents;
 }

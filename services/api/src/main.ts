@@ -10,6 +10,8 @@ import { createLimiters } from './http/rate-limit.js';
 import { createLookups } from './comments/lookups.js';
 import { createThreadCache } from './comments/thread-cache.js';
 import { subscribeToThreadChanges } from './comments/thread-invalidation.js';
+import { createEvents } from '../../../shared/src/webhooks/events.js';
+import { createWebhookQueue } from '../../../shared/src/webhooks/queue.js';
 import { createThreadEvents } from './widget/thread-events.js';
 
 // Composition root: config → pools → queue → app → listen → graceful shutdown.
@@ -26,6 +28,10 @@ queue.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
 const tasks = createModerationTasksQueue(queueRedis, config.QUEUE_PREFIX);
 tasks.on('error', (err) => logger.warn({ err: err.message }, 'moderation tasks queue error'));
 
+const webhookQueue = createWebhookQueue(queueRedis, config.QUEUE_PREFIX);
+webhookQueue.on('error', (err) => logger.warn({ err: err.message }, 'webhook queue error'));
+const events = createEvents({ db, queue: webhookQueue, retrySchedule: config.WEBHOOK_RETRY_SCHEDULE_S, cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS });
+
 const lookups = createLookups(db, config.LOOKUP_CACHE_TTL_MS);
 const threadCache = createThreadCache({ ttlMs: config.THREAD_CACHE_TTL_MS, maxEntries: config.THREAD_CACHE_MAX_ENTRIES });
 const threadEvents = createThreadEvents();
@@ -35,7 +41,7 @@ await subscribeToThreadChanges({
 });
 
 const app = createApp({
-  config, db, redis, queue, tasks, logger, lookups, threadCache, threadEvents,
+  config, db, redis, queue, tasks, logger, lookups, threadCache, threadEvents, events,
   metrics: createApiMetrics(queue),
   limiters: createLimiters(redis, config),
 });
@@ -75,7 +81,7 @@ async function shutdown(signal: string): Promise<void> {
   }
   server.closeIdleConnections();
   await closed;
-  await Promise.allSettled([queue.close(), tasks.close()]);
+  await Promise.allSettled([queue.close(), tasks.close(), webhookQueue.close()]);
   await Promise.allSettled([db.end(), redis.quit(), queueRedis.quit(), subscriber.quit()]);
   logger.info('api stopped');
   process.exit(0);

@@ -4,6 +4,7 @@ import type { Pool } from '../../../shared/src/db/pool.js';
 import type { Logger } from '../../../shared/src/logger.js';
 import type { ScorerSet } from './scorers/types.js';
 import type { WorkerMetrics } from './metrics.js';
+import type { Events } from '../../../shared/src/webhooks/events.js';
 
 /** What the comment processor needs, built in main.ts (or a test). */
 export interface WorkerDeps {
@@ -14,4 +15,6 @@ export interface WorkerDeps {
   logger: Logger;
   metrics: WorkerMetrics;
   scorers: ScorerSet;
+  /** Webhook events (comment decisions); absent, nothing is emitted. */
+  events?: Events;
 }

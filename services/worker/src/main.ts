@@ -6,6 +6,9 @@ import { createCommentWorker } from './create-worker.js';
 import { createModerationTasksWorker } from './tasks/create-tasks-worker.js';
 import { createWorkerMetrics, serveMetrics } from './metrics.js';
 import { createScorers } from './scorers/index.js';
+import { createWebhookWorker } from './webhooks/create-webhook-worker.js';
+import { createEvents } from '../../../shared/src/webhooks/events.js';
+import { createWebhookQueue } from '../../../shared/src/webhooks/queue.js';
 
 // Composition root: config → pools → scorers → worker → metrics endpoint → graceful shutdown.
 const config = loadConfigOrExit();
@@ -17,7 +20,11 @@ const queueRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true 
 const metrics = createWorkerMetrics();
 
 const scorers = createScorers(config, redis, metrics);
-const worker = createCommentWorker({ config, db, redis, logger, metrics, scorers }, queueRedis);
+const webhookQueue = createWebhookQueue(redis, config.QUEUE_PREFIX);
+const events = createEvents({ db, queue: webhookQueue, retrySchedule: config.WEBHOOK_RETRY_SCHEDULE_S, cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS });
+const worker = createCommentWorker({ config, db, redis, logger, metrics, scorers, events }, queueRedis);
+const webhookRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
+const webhookWorker = createWebhookWorker({ config, db, logger }, webhookRedis);
 const tasksRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
 const tasksWorker = createModerationTasksWorker({ config, db, redis, logger }, tasksRedis);
 const metricsServer = config.WORKER_METRICS_PORT > 0 ? serveMetrics(metrics, config.WORKER_METRICS_PORT, config.HOST) : null;
@@ -35,9 +42,10 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, config.SHUTDOWN_TIMEOUT_MS);
   force.unref();
-  await Promise.all([worker.close(), tasksWorker.close()]);
+  await Promise.all([worker.close(), tasksWorker.close(), webhookWorker.close()]);
+  await webhookQueue.close();
   metricsServer?.close();
-  await Promise.allSettled([db.end(), redis.quit(), queueRedis.quit(), tasksRedis.quit()]);
+  await Promise.allSettled([db.end(), redis.quit(), queueRedis.quit(), tasksRedis.quit(), webhookRedis.quit()]);
   logger.info('worker stopped');
   process.exit(0);
 }

@@ -36,3 +36,32 @@ export async function touchApiKey(db: Queryable, id: string): Promise<void> {
     [id],
   );
 }
+
+/** A key as its site's admins see it (never the secret or its hash). */
+export interface ApiKeyView {
+  id: string;
+  label: string;
+  scopes: string[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+const VIEW_COLS = `id, label, scopes, created_at AS "createdAt", last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"`;
+
+export async function listApiKeys(db: Queryable, siteId: string): Promise<ApiKeyView[]> {
+  const res = await db.query<ApiKeyView>(`SELECT ${VIEW_COLS} FROM api_keys WHERE site_id = $1 ORDER BY created_at, id`, [siteId]);
+  return res.rows;
+}
+
+export async function findApiKeyView(db: Queryable, siteId: string, id: string): Promise<ApiKeyView | null> {
+  const res = await db.query<ApiKeyView>(`SELECT ${VIEW_COLS} FROM api_keys WHERE site_id = $1 AND id = $2`, [siteId, id]);
+  return res.rows[0] ?? null;
+}
+
+/** Revokes a key of the site (at once: every request reads the key's row). Returns false when there is no such key. */
+export async function revokeApiKey(db: Queryable, siteId: string, id: string): Promise<boolean> {
+  const res = await db.query(
+    `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE site_id = $1 AND id = $2`, [siteId, id]);
+  return res.rowCount === 1;
+}

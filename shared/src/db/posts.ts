@@ -1,11 +1,37 @@
 import type { Queryable } from './pool.js';
 import type { Post } from '../domain.js';
+import { effectiveSettings } from '../settings.js';
 
-interface PostRow { site_id: string; id: string; title: string; url: string; closed: boolean; comment_count: number }
-const COLS = `site_id, id, title, url, closed, comment_count`;
-const toPost = (r: PostRow): Post => ({
-  siteId: r.site_id, id: r.id, title: r.title, url: r.url, closed: r.closed, commentCount: r.comment_count,
-});
+interface PostRow {
+  site_id: string; id: string; title: string; url: string; closed: boolean; comment_count: number;
+  created_at: Date; stays_open: boolean; site_settings: unknown;
+}
+// The site's settings come along so `closed` includes the site's auto-close (autoCloseDays).
+const COLS = `p.site_id, p.id, p.title, p.url, p.closed, p.comment_count, p.created_at, p.stays_open,
+  (SELECT s.settings FROM sites s WHERE s.id = p.site_id) AS site_settings`;
+
+/** When commenting closes by itself (null: never): autoCloseDays after creation, unless reopened. */
+function closesAt(r: PostRow): Date | null {
+  const days = effectiveSettings(r.site_settings).autoCloseDays;
+  if (days === null || r.stays_open) return null;
+  return new Date(r.created_at.getTime() + days * 86_400_000);
+}
+
+const toPost = (r: PostRow): Post => {
+  const auto = closesAt(r);
+  return {
+    siteId: r.site_id, id: r.id, title: r.title, url: r.url,
+    closed: r.closed || (auto !== null && auto.getTime() <= Date.now()), commentCount: r.comment_count,
+  };
+};
+
+/** A post as its publisher sees it: whether it was closed by hand, and when it closes by itself. */
+export interface PublisherPost extends Post {
+  createdAt: Date;
+  closedByHand: boolean;
+  closesAt: Date | null;
+}
+const toPublisherPost = (r: PostRow): PublisherPost => ({ ...toPost(r), createdAt: r.created_at, closedByHand: r.closed, closesAt: closesAt(r) });
 
 /** Creates or updates a post; `closed` keeps its value when not given. Returns whether it was created. */
 export async function upsertPost(
@@ -13,11 +39,14 @@ export async function upsertPost(
   p: { siteId: string; id: string; title: string; url: string; closed?: boolean },
 ): Promise<{ post: Post; created: boolean }> {
   const res = await db.query<PostRow & { created: boolean }>(
-    `INSERT INTO posts (site_id, id, title, url, closed) VALUES ($1, $2, $3, $4, COALESCE($5, false))
-     ON CONFLICT (site_id, id) DO UPDATE
-       SET title = EXCLUDED.title, url = EXCLUDED.url,
-           closed = COALESCE($5, posts.closed), updated_at = now()
-     RETURNING ${COLS}, (xmax = 0) AS created`,
+    `WITH p AS (
+       INSERT INTO posts (site_id, id, title, url, closed) VALUES ($1, $2, $3, $4, COALESCE($5, false))
+       ON CONFLICT (site_id, id) DO UPDATE
+         SET title = EXCLUDED.title, url = EXCLUDED.url,
+             closed = COALESCE($5, posts.closed), updated_at = now()
+       RETURNING *, (xmax = 0) AS created
+     )
+     SELECT ${COLS}, p.created FROM p`,
     [p.siteId, p.id, p.title, p.url, p.closed ?? null],
   );
   const row = res.rows[0]!;
@@ -25,8 +54,42 @@ export async function upsertPost(
 }
 
 export async function findPost(db: Queryable, siteId: string, id: string): Promise<Post | null> {
-  const res = await db.query<PostRow>(`SELECT ${COLS} FROM posts WHERE site_id = $1 AND id = $2`, [siteId, id]);
+  const res = await db.query<PostRow>(`SELECT ${COLS} FROM posts p WHERE p.site_id = $1 AND p.id = $2`, [siteId, id]);
   return res.rows[0] ? toPost(res.rows[0]) : null;
+}
+
+export async function findPublisherPost(db: Queryable, siteId: string, id: string): Promise<PublisherPost | null> {
+  const res = await db.query<PostRow>(`SELECT ${COLS} FROM posts p WHERE p.site_id = $1 AND p.id = $2`, [siteId, id]);
+  return res.rows[0] ? toPublisherPost(res.rows[0]) : null;
+}
+
+/** A site's posts, newest first, keyset-paginated by (created_at, id). */
+export async function listPosts(
+  db: Queryable, q: { siteId: string; limit: number; before: { createdAt: Date; id: string } | null },
+): Promise<PublisherPost[]> {
+  const res = await db.query<PostRow>(
+    `SELECT ${COLS} FROM posts p
+      WHERE p.site_id = $1 AND ($2::timestamptz IS NULL OR (p.created_at, p.id) < ($2::timestamptz, $3::text))
+      ORDER BY p.created_at DESC, p.id DESC LIMIT $4`,
+    [q.siteId, q.before?.createdAt ?? null, q.before?.id ?? null, q.limit],
+  );
+  return res.rows.map(toPublisherPost);
+}
+
+/**
+ * Closes or reopens commenting. Reopening also exempts the post from the site's auto-close,
+ * so an old article stays open once its publisher reopened it.
+ */
+export async function setPostClosed(db: Queryable, q: { siteId: string; id: string; closed: boolean }): Promise<PublisherPost | null> {
+  const res = await db.query<PostRow>(
+    `WITH p AS (
+       UPDATE posts SET closed = $3, stays_open = NOT $3, updated_at = now()
+        WHERE site_id = $1 AND id = $2 RETURNING *
+     )
+     SELECT ${COLS} FROM p`,
+    [q.siteId, q.id, q.closed],
+  );
+  return res.rows[0] ? toPublisherPost(res.rows[0]) : null;
 }
 
 /** Creates a post unless it exists (the publisher's own title and url are never overwritten). Returns the stored post and whether it was created. */
@@ -35,8 +98,11 @@ export async function insertPostIfAbsent(
   p: { siteId: string; id: string; title: string; url: string },
 ): Promise<{ post: Post; created: boolean }> {
   const res = await db.query<PostRow>(
-    `INSERT INTO posts (site_id, id, title, url) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (site_id, id) DO NOTHING RETURNING ${COLS}`,
+    `WITH p AS (
+       INSERT INTO posts (site_id, id, title, url) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (site_id, id) DO NOTHING RETURNING *
+     )
+     SELECT ${COLS} FROM p`,
     [p.siteId, p.id, p.title, p.url],
   );
   if (res.rows[0]) return { post: toPost(res.rows[0]), created: true };

@@ -74,8 +74,9 @@ export async function findPasswordUser(db: Queryable, siteId: string, email: str
   return r ? { ...toUser(r), passwordHash: r.password_hash } : null;
 }
 
+/** A user of the site; an erased account (kept only as a "deleted user" tombstone) is not found. */
 export async function findUser(db: Queryable, siteId: string, id: string): Promise<User | null> {
-  const res = await db.query<UserRow>(`SELECT ${COLS} FROM users WHERE site_id = $1 AND id = $2`, [siteId, id]);
+  const res = await db.query<UserRow>(`SELECT ${COLS} FROM users WHERE site_id = $1 AND id = $2 AND deleted_at IS NULL`, [siteId, id]);
   return res.rows[0] ? toUser(res.rows[0]) : null;
 }
 

@@ -9,7 +9,7 @@ import { auditView } from '../moderation/views.js';
 import { siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
 import { listAudit } from '../../../../shared/src/db/audit.js';
 
-const query = z.object({
+export const auditQuery = z.object({
   moderator: uuidSchema.optional(),
   comment: uuidSchema.optional(),
   reader: uuidSchema.optional(),
@@ -23,7 +23,7 @@ export function auditRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   r.get('/sites/:siteId/audit', bearer, async (req, res) => {
     const { siteId } = parse(z.object({ siteId: siteIdSchema }), req.params, 'path');
     await staffOf(deps.db, req, siteId, 'moderator');
-    const q = parse(query, req.query, 'query');
+    const q = parse(auditQuery, req.query, 'query');
     const rows = await listAudit(deps.db, {
       siteId, actorId: q.moderator, commentId: q.comment, readerId: q.reader, before: q.cursor, limit: q.limit + 1,
     });

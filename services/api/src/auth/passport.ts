@@ -15,6 +15,7 @@ import { verifySsoToken } from './sso.js';
 import { cachedVerifier, type TokenKeys } from './tokens.js';
 import { verifyPassword } from '../../../../shared/src/passwords.js';
 import { ensureNotBlocked, penalize } from '../http/rate-limit.js';
+import { keyUseThrottle } from './key-use.js';
 
 declare global {
   namespace Express {
@@ -39,6 +40,7 @@ const loginKey = (siteId: string, email: string, ip: string | undefined) => `${s
 export function createPassport(deps: StrategyDeps): passport.PassportStatic {
   const p = new passport.Passport() as passport.PassportStatic;
   const verifyAccessToken = cachedVerifier(deps.tokens);
+  const shouldRecordUse = keyUseThrottle();
 
   p.use('sso', new CustomStrategy((req, done) => {
     const { siteId, token } = req.body as { siteId: string; token: string };
@@ -77,7 +79,8 @@ export function createPassport(deps: StrategyDeps): passport.PassportStatic {
         if (!parsed || !key || key.revokedAt || !apiKeyMatches(parsed.secret, key.secretHash)) {
           return done(null, false, 'invalid API key');
         }
-        touchApiKey(deps.db, key.id).catch((err) => deps.logger.warn({ err }, 'could not record API key use'));
+        // The key's row is read on every request (no cache), so a revocation applies at once.
+        if (shouldRecordUse(key.id)) touchApiKey(deps.db, key.id).catch((err) => deps.logger.warn({ err }, 'could not record API key use'));
         return done(null, { kind: 'apiKey', keyId: key.id, siteId: key.siteId, scopes: key.scopes } satisfies Principal);
       }
       const principal = await verifyAccessToken(token);

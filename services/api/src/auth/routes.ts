@@ -14,9 +14,9 @@ import { insertPasswordUser } from '../../../../shared/src/db/users.js';
 import { newId } from '../../../../shared/src/ids.js';
 import type { User } from '../../../../shared/src/domain.js';
 
-const ssoBody = z.object({ siteId: siteIdSchema, token: z.string().min(1).max(8192) });
-const loginBody = z.object({ siteId: siteIdSchema, email: emailSchema, password: z.string().min(1).max(1024) });
-const registerBody = z.object({
+export const ssoBody = z.object({ siteId: siteIdSchema, token: z.string().min(1).max(8192) });
+export const loginBody = z.object({ siteId: siteIdSchema, email: emailSchema, password: z.string().min(1).max(1024) });
+export const registerBody = z.object({
   siteId: siteIdSchema,
   email: emailSchema,
   password: z.string().min(10, 'use at least 10 characters').max(1024),

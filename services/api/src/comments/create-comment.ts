@@ -26,8 +26,8 @@ async function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-const params = z.object({ siteId: siteIdSchema, postId: postIdSchema });
-const bodySchema = z.object({
+export const commentParams = z.object({ siteId: siteIdSchema, postId: postIdSchema });
+export const commentBody = z.object({
   body: z.string().max(MAX_BODY_LENGTH * 4, `comments are at most ${MAX_BODY_LENGTH} characters`),
   parentId: uuidSchema.nullish(),
 });
@@ -38,9 +38,9 @@ const bodySchema = z.object({
  * so enqueueing is idempotent.
  */
 export async function createComment(deps: ApiDeps, req: Request): Promise<{ id: string; replayed: boolean }> {
-  const { siteId, postId } = parse(params, req.params, 'path');
+  const { siteId, postId } = parse(commentParams, req.params, 'path');
   const user = userOf(req, siteId);
-  const input = parse(bodySchema, req.body);
+  const input = parse(commentBody, req.body);
   const body = normalizeBody(input.body);
   const length = textLength(body);
   if (!hasVisibleText(body)) throw new ValidationError('comment body is empty', [{ path: 'body', message: 'empty after trimming' }]);

@@ -9,8 +9,8 @@ import { decodeCursor, loadRepliesPage, loadThreadPage } from './thread.js';
 import { postIdSchema, siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
 import { isUuid } from '../../../../shared/src/ids.js';
 
-const threadParams = z.object({ siteId: siteIdSchema, postId: postIdSchema });
-const threadQuery = z.object({
+export const threadParams = z.object({ siteId: siteIdSchema, postId: postIdSchema });
+export const threadQuery = z.object({
   sort: z.enum(['newest', 'oldest']).default('newest'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(64).optional()

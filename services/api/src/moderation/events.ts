@@ -1,4 +1,5 @@
 import type { Logger } from '../../../../shared/src/logger.js';
+import type { Events, NewEvent } from '../../../../shared/src/webhooks/events.js';
 
 /** A moderation action that completed (committed, audited, caches told). */
 export type ModerationEvent =
@@ -6,10 +7,35 @@ export type ModerationEvent =
   | { type: 'comment.reported'; siteId: string; commentId: string; reason: string; openReports: number; held: boolean }
   | { type: 'reader.changed'; siteId: string; userId: string; action: string; actorId: string };
 
+const DECIDED = { approved: 'comment.approved', pending: 'comment.held', rejected: 'comment.rejected' } as const;
+
+/** The webhook event a moderation action makes publishers see, if any. */
+function webhookEventOf(e: ModerationEvent): NewEvent | null {
+  switch (e.type) {
+    case 'comment.moderated': {
+      const type = DECIDED[e.after as keyof typeof DECIDED];
+      return type && e.after !== e.before
+        ? { siteId: e.siteId, type, data: { comment: { id: e.commentId, status: e.after, previousStatus: e.before }, by: { kind: 'moderator', id: e.actorId } } }
+        : null;
+    }
+    case 'comment.reported':
+      return { siteId: e.siteId, type: 'comment.reported', data: { comment: { id: e.commentId }, reason: e.reason, openReports: e.openReports, held: e.held } };
+    case 'reader.changed':
+      return e.action === 'reader.ban' || e.action === 'reader.suspend'
+        ? { siteId: e.siteId, type: 'reader.banned', data: { reader: { id: e.userId }, action: e.action === 'reader.ban' ? 'ban' : 'suspend', by: { kind: 'moderator', id: e.actorId } } }
+        : null;
+  }
+}
+
 /**
- * The one place moderation actions announce themselves once they are done. Webhook delivery
- * (`comment.approved`, `comment.rejected`, `comment.reported`, `reader.banned`, …) hooks in here.
+ * The one place moderation actions announce themselves once they are done: logged, and sent
+ * to the site's webhooks (`comment.approved|held|rejected` by a moderator, `comment.reported`,
+ * `reader.banned` for bans and suspensions). Emitting never delays or fails the action.
  */
-export function moderationCompleted(deps: { logger: Logger }, event: ModerationEvent): void {
+export function moderationCompleted(deps: { logger: Logger; events?: Events }, event: ModerationEvent): void {
   deps.logger.debug({ event }, 'moderation action completed');
+  const hook = webhookEventOf(event);
+  if (hook && deps.events) {
+    deps.events.emit(hook).catch((err) => deps.logger.error({ err, event: event.type }, 'could not emit a webhook event'));
+  }
 }

@@ -17,14 +17,14 @@ export const cursorSchema = z.string().max(64).optional()
   .refine((id) => id === null || isUuid(id), 'invalid cursor');
 const reasonText = z.string().trim().max(500).optional().transform((s) => (s ? s : null));
 const siteParams = z.object({ siteId: siteIdSchema });
-const queueQuery = z.object({
+export const queueQuery = z.object({
   postId: z.string().regex(/^[A-Za-z0-9._~-]{1,200}$/, 'post ids are 1–200 URL-safe characters').optional(),
   reason: z.string().regex(/^[a-z_]{1,64}$/, 'a rule or report reason such as toxicity or spam').optional(),
   cursor: cursorSchema,
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
-const actionBody = z.strictObject({ action: z.enum(['approve', 'reject']), reason: reasonText });
-const bulkBody = z.strictObject({
+export const actionBody = z.strictObject({ action: z.enum(['approve', 'reject']), reason: reasonText });
+export const bulkBody = z.strictObject({
   ids: z.array(uuidSchema).min(1).max(100).refine((ids) => new Set(ids).size === ids.length, 'each id at most once'),
   action: z.enum(['approve', 'reject']),
   reason: reasonText,
@@ -101,12 +101,14 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
   r.get('/sites/:siteId/moderation/tasks/:taskId', bearer, async (req, res) => {
     const { siteId, taskId } = parse(siteParams.extend({ taskId: z.string().regex(/^[A-Za-z0-9-]{1,100}$/) }), req.params, 'path');
     await staffOf(deps.db, req, siteId, 'moderator');
+    // State first: a job read after it shows `completed` carries its result (both are set in one step).
+    const state = await deps.tasks.getJobState(taskId);
     const job = await deps.tasks.getJob(taskId);
     if (!job || job.data.siteId !== siteId) throw new NotFoundError('task');
     res.setHeader('Cache-Control', 'no-store');
     res.json({
       task: {
-        id: job.id, kind: job.data.kind, userId: job.data.userId, state: await job.getState(),
+        id: job.id, kind: job.data.kind, userId: job.data.userId, state,
         progress: job.progress, result: job.returnvalue ?? null, failedReason: job.failedReason ?? null,
       },
     });

@@ -9,8 +9,8 @@ import { NotFoundError } from '../../../../shared/src/errors.js';
 import { encodeThreadChange, threadChannel } from '../../../../shared/src/redis.js';
 import type { Post } from '../../../../shared/src/domain.js';
 
-const params = z.object({ siteId: siteIdSchema, postId: postIdSchema });
-const postBody = z.object({
+export const postParams = z.object({ siteId: siteIdSchema, postId: postIdSchema });
+export const postBody = z.object({
   title: titleSchema,
   url: httpUrlSchema,
   closed: z.boolean().optional(),
@@ -23,7 +23,7 @@ export function postRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const r = Router();
 
   r.put('/sites/:siteId/posts/:postId', bearer, async (req, res) => {
-    const { siteId, postId } = parse(params, req.params, 'path');
+    const { siteId, postId } = parse(postParams, req.params, 'path');
     apiKeyOf(req, siteId, 'posts:write');
     const body = parse(postBody, req.body);
     const { post, created } = await upsertPost(deps.db, { siteId, id: postId, ...body });
@@ -31,10 +31,15 @@ export function postRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     // Other API processes drop their cached copy of this post too.
     await deps.redis.publish(threadChannel(deps.config.QUEUE_PREFIX), encodeThreadChange({ siteId, postId, post: true })).catch(() => undefined);
     res.status(created ? 201 : 200).json({ post: publicPost(post) });
+    if (created) {
+      // After answering: a slow webhook store never delays the publisher's call.
+      deps.events.emit({ siteId, type: 'post.created', key: postId, data: { post: publicPost(post) } })
+        .catch((err) => req.log.error({ err, siteId, postId }, 'could not emit post.created'));
+    }
   });
 
   r.get('/sites/:siteId/posts/:postId', async (req, res) => {
-    const { siteId, postId } = parse(params, req.params, 'path');
+    const { siteId, postId } = parse(postParams, req.params, 'path');
     const post = await findPost(deps.db, siteId, postId);
     if (!post) throw new NotFoundError('post');
     res.json({ post: publicPost(post) });

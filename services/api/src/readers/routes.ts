@@ -16,16 +16,16 @@ import { insertAudit, listAudit } from '../../../../shared/src/db/audit.js';
 import { moderationTaskOptions } from '../../../../shared/src/moderation-tasks.js';
 import type { UserStatus } from '../../../../shared/src/domain.js';
 
-const params = z.object({ siteId: siteIdSchema, userId: uuidSchema });
+export const readerParams = z.object({ siteId: siteIdSchema, userId: uuidSchema });
 const reason = z.string().trim().min(1, 'a reason is required').max(500);
-const banBody = z.strictObject({ reason, rejectExisting: z.boolean().default(false) });
-const suspendBody = z.strictObject({
+export const banBody = z.strictObject({ reason, rejectExisting: z.boolean().default(false) });
+export const suspendBody = z.strictObject({
   until: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).refine((d) => d.getTime() > Date.now(), 'must be in the future'),
   reason,
 });
-const premodBody = z.strictObject({ enabled: z.boolean(), reason: reason.optional() });
-const unbanBody = z.strictObject({ reason: reason.optional() });
-const historyQuery = z.object({ cursor: cursorSchema, limit: z.coerce.number().int().min(1).max(100).default(20) });
+export const premodBody = z.strictObject({ enabled: z.boolean(), reason: reason.optional() });
+export const unbanBody = z.strictObject({ reason: reason.optional() });
+export const historyQuery = z.object({ cursor: cursorSchema, limit: z.coerce.number().int().min(1).max(100).default(20) });
 
 /**
  * Moderators act on readers: ban (optionally rejecting everything they wrote, in the
@@ -36,7 +36,7 @@ export function readerRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const r = Router();
 
   async function target(req: Parameters<RequestHandler>[0]) {
-    const { siteId, userId } = parse(params, req.params, 'path');
+    const { siteId, userId } = parse(readerParams, req.params, 'path');
     const staff = await staffOf(deps.db, req, siteId, 'moderator');
     const user = await findUser(deps.db, siteId, userId);
     if (!user) throw new NotFoundError('user');

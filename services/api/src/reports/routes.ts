@@ -14,7 +14,7 @@ import { findSite } from '../../../../shared/src/db/sites.js';
 import { encodeThreadChange, threadChannel } from '../../../../shared/src/redis.js';
 import { normalizeLine } from '../../../../shared/src/text.js';
 
-const body = z.strictObject({
+export const reportBody = z.strictObject({
   reason: z.enum(REPORT_REASONS),
   note: z.string().max(2000).optional().transform((s) => (s ? normalizeLine(s).slice(0, 500) || null : null)),
 });
@@ -32,7 +32,7 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     const { id } = parse(z.object({ id: uuidSchema }), req.params, 'path');
     const p = req.principal;
     if (!p || p.kind !== 'user') throw new UnauthorizedError('a reader\'s access token is required');
-    const input = parse(body, req.body);
+    const input = parse(reportBody, req.body);
     const siteId = p.siteId;
     await consume(deps.limiters, deps.limiters.commentUser, `report:${siteId}:${p.userId}`);
     const site = await findSite(deps.db, siteId);

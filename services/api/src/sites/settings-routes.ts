@@ -8,7 +8,7 @@ import { findSettingsOverrides, replaceSettingsOverrides } from '../../../../sha
 import { AppError, NotFoundError, ValidationError } from '../../../../shared/src/errors.js';
 import { applySettingsPatch, effectiveSettings } from '../../../../shared/src/settings.js';
 
-const params = z.object({ siteId: siteIdSchema });
+export const settingsParams = z.object({ siteId: siteIdSchema });
 const etagOf = (version: number) => `"settings-v${version}"`;
 
 /**
@@ -20,7 +20,7 @@ export function settingsRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const r = Router();
 
   r.get('/sites/:siteId/settings', bearer, async (req, res) => {
-    const { siteId } = parse(params, req.params, 'path');
+    const { siteId } = parse(settingsParams, req.params, 'path');
     await staffOf(deps.db, req, siteId, 'admin');
     const stored = await findSettingsOverrides(deps.db, siteId);
     if (!stored) throw new NotFoundError('site');
@@ -29,7 +29,7 @@ export function settingsRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   });
 
   r.patch('/sites/:siteId/settings', bearer, async (req, res) => {
-    const { siteId } = parse(params, req.params, 'path');
+    const { siteId } = parse(settingsParams, req.params, 'path');
     await staffOf(deps.db, req, siteId, 'admin');
     const ifMatch = req.get('If-Match');
     // A concurrent PATCH between our read and write is retried on the new version (without If-Match).

@@ -10,7 +10,7 @@ import { insertPostIfAbsent } from '../../../../shared/src/db/posts.js';
 import type { Post } from '../../../../shared/src/domain.js';
 
 const params = z.object({ siteId: siteIdSchema, postId: postIdSchema });
-const body = z.object({ title: titleSchema, url: httpUrlSchema });
+export const discoverBody = z.object({ title: titleSchema, url: httpUrlSchema });
 
 const publicPost = (p: Post) => ({ id: p.id, title: p.title, url: p.url, closed: p.closed, commentCount: p.commentCount });
 
@@ -20,10 +20,10 @@ const publicPost = (p: Post) => ({ id: p.id, title: p.title, url: p.url, closed:
  * one of the site's origins, the site's `autoCreatePosts` is on and the url is on one of the
  * site's origins. A publisher's own title and url are never overwritten from a browser.
  */
-export function discoverPost(deps: Pick<ApiDeps, 'db' | 'lookups' | 'limiters'>) {
+export function discoverPost(deps: Pick<ApiDeps, 'db' | 'lookups' | 'limiters' | 'events'>) {
   return async (req: Request, res: Response): Promise<void> => {
     const { siteId, postId } = parse(params, req.params, 'path');
-    const input = parse(body, req.body);
+    const input = parse(discoverBody, req.body);
     const existing = await deps.lookups.post(siteId, postId);
     if (existing) {
       res.json({ post: publicPost(existing) });
@@ -44,5 +44,9 @@ export function discoverPost(deps: Pick<ApiDeps, 'db' | 'lookups' | 'limiters'>)
     await consume(deps.limiters, deps.limiters.postCreateIp, req.ip ?? 'unknown');
     const { post, created } = await insertPostIfAbsent(deps.db, { siteId, id: postId, title: input.title, url: input.url });
     res.status(created ? 201 : 200).json({ post: publicPost(post) });
+    if (created) {
+      deps.events.emit({ siteId, type: 'post.created', key: postId, data: { post: publicPost(post) } })
+        .catch((err) => req.log.error({ err, siteId, postId }, 'could not emit post.created'));
+    }
   };
 }

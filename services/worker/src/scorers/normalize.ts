@@ -1,8 +1,10 @@
 // Zero-width and invisible formatting characters used to split words past filters.
 const INVISIBLE_RE = /^[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFE00-\uFE0F]$/;
-const COMBINING_RE = /\p{M}+/gu;
+// Diacritics that only decorate a letter (Latin, Greek, Cyrillic accents; Hebrew and Arabic vowel points).
+// Marks that make a different letter (Indic vowel signs, kana voicing) are kept.
+const COMBINING_RE = /[\u0300-\u036F\u0483-\u0489\u0591-\u05C7\u064B-\u065F\u0670\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F]+/g;
 const LETTER_RE = /^\p{L}$/u;
-const WORD_CHAR_RE = /^[\p{L}\p{N}]$/u;
+const WORD_CHAR_RE = /^[\p{L}\p{N}\p{M}]$/u;
 
 /**
  * Letters that look like Latin ones (after lower-casing and NFKD): Greek, Cyrillic, IPA and small

@@ -28,7 +28,9 @@ const LEET: Record<string, string> = {
   '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g',
   '@': 'a', $: 's', '!': 'i', '|': 'i', '+': 't',
 };
-const WORD_CHAR_RE = /^[\p{L}\p{N}]$/u;
+const WORD_CHAR_RE = /^[\p{L}\p{N}\p{M}]$/u;
+// Scripts written without spaces between words: a listed word there is found anywhere in the text.
+const UNSPACED_RE = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}ー\u3099\u309A]+$/u;
 const LETTER = 1;
 const DIGIT = 2;
 const SYMBOL = 4; // a leet symbol
@@ -138,9 +140,15 @@ export function createWordMatcher(words: readonly string[]): WordMatcher {
   // Listed entries by the skeleton of their first word.
   const byFirst = new Map<string, Entry[]>();
   const seen = new Set<string>();
+  const unspaced: { word: string; text: string }[] = [];
   let longest = 0;
   for (const word of words) {
-    const tokens = tokenize(normalizeText(word).text);
+    const folded = normalizeText(word).text.trim();
+    if (UNSPACED_RE.test(folded)) {
+      if (!seen.has(folded)) { seen.add(folded); unspaced.push({ word, text: folded }); }
+      continue;
+    }
+    const tokens = tokenize(folded);
     if (tokens.length === 0) continue;
     // The canonical letters determine the shapes: equal keys, equal entries.
     const key = tokens.map((t) => t.canon).join(' ');
@@ -174,6 +182,9 @@ export function createWordMatcher(words: readonly string[]): WordMatcher {
       while (sp < n.spelled.length && n.spelled[sp]![1] <= first.from) sp++;
       const spelled = n.spelled[sp];
       if (spelled && spelled[0] < first.to) matchInside(n, Math.max(first.from, spelled[0]), Math.min(first.to, spelled[1]), add);
+    }
+    for (const u of unspaced) {
+      for (let at = n.text.indexOf(u.text); at >= 0; at = n.text.indexOf(u.text, at + u.text.length)) add(u.word, at, at + u.text.length);
     }
     return found.sort((a, b) => a.start - b.start || a.end - b.end);
   }

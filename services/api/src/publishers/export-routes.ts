@@ -1,0 +1,69 @@
+import { Router, type RequestHandler } from 'express';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import QueryStream from 'pg-query-stream';
+import { z } from 'zod';
+import type { ApiDeps } from '../deps.js';
+import { parse } from '../http/validate.js';
+import { publisherOf } from './access.js';
+import { siteIdSchema } from '../../../../shared/src/schemas.js';
+import { findSite } from '../../../../shared/src/db/sites.js';
+import { EXPORT_COMMENTS_SQL, EXPORT_POSTS_SQL } from '../../../../shared/src/db/site-comments.js';
+import { NotFoundError } from '../../../../shared/src/errors.js';
+import { commonErrors, route } from '../openapi/registry.js';
+
+const siteParams = z.object({ siteId: siteIdSchema });
+
+export const exportDocs = [
+  route({ method: 'get', path: '/api/v1/sites/:siteId/export', tag: 'Export', auth: 'publisher key (comments:read) or site admin',
+    summary: 'The site\'s posts and comments as NDJSON: a `site` line, `post` lines, then `comment` lines (the shape of GET …/comments plus `type`)',
+    params: siteParams,
+    responses: { 200: { description: 'one JSON object per line', contentType: 'application/x-ndjson', schema: z.string() }, ...commonErrors } }),
+];
+
+/**
+ * Streams a site's posts and comments as NDJSON from Postgres cursors, in one snapshot
+ * (REPEATABLE READ), with backpressure: rows are fetched only as fast as the client reads, so
+ * memory stays flat whatever the size. The statement timeout is lifted for this transaction only.
+ */
+export function exportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
+  const r = Router();
+  r.get('/sites/:siteId/export', bearer, async (req, res) => {
+    const { siteId } = parse(siteParams, req.params, 'path');
+    await publisherOf(deps.db, req, siteId, 'comments:read');
+    const site = await findSite(deps.db, siteId);
+    if (!site) throw new NotFoundError('site');
+
+    const client = await deps.db.connect();
+    let failed: unknown = null;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query(`SET LOCAL statement_timeout = 0`);
+      res.status(200);
+      res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="${siteId}-export.ndjson"`);
+      res.setHeader('Cache-Control', 'no-store');
+      res.write(`${JSON.stringify({ type: 'site', id: site.id, name: site.name, exportedAt: new Date().toISOString() })}\n`);
+      for (const sql of [EXPORT_POSTS_SQL, EXPORT_COMMENTS_SQL]) {
+        const rows = client.query(new QueryStream(sql, [siteId], { batchSize: 500, highWaterMark: 500 }));
+        const lines = new Transform({
+          writableObjectMode: true,
+          transform(row: { line: string }, _enc, cb) { cb(null, `${row.line}\n`); },
+        });
+        await pipeline(rows, lines, res, { end: false });
+      }
+      await client.query('COMMIT');
+      res.end();
+    } catch (err) {
+      failed = err;
+      // Headers are out: the only honest signal left is a cut connection (no final newline-terminated end).
+      if (!res.headersSent) throw err;
+      req.log.warn({ err, siteId }, 'export interrupted');
+      res.destroy();
+    } finally {
+      // A connection left mid-cursor is discarded rather than returned to the pool.
+      client.release(failed ? (failed as Error) : undefined);
+    }
+  });
+  return r;
+}

@@ -1,0 +1,70 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Config } from '../../../../shared/src/config.js';
+import type { Pool } from '../../../../shared/src/db/pool.js';
+import type { Logger } from '../../../../shared/src/logger.js';
+import { abandonDelivery, disableWebhook, loadDeliveryToSend, recordAttempt } from '../../../../shared/src/db/webhooks.js';
+import { assertPublicUrl } from '../../../../shared/src/webhooks/ssrf.js';
+import { SIGNATURE_HEADER, signatureHeader } from '../../../../shared/src/webhooks/signing.js';
+import type { WebhookJob } from '../../../../shared/src/webhooks/queue.js';
+import { sendWebhook } from './send.js';
+
+export interface WebhookDeps {
+  config: Pick<Config, 'WEBHOOK_ALLOW_PRIVATE' | 'WEBHOOK_TIMEOUT_MS' | 'WEBHOOK_DISABLE_AFTER_S'>;
+  db: Pool;
+  logger: Logger;
+}
+
+/** Thrown for a failed attempt that will be retried by BullMQ with the webhook schedule. */
+export class DeliveryFailed extends Error {}
+
+/**
+ * Sends one delivery: signs the stored body with the endpoint's secret(s), re-checks the URL
+ * against the SSRF guard, records the attempt, and either finishes the delivery or throws so
+ * BullMQ retries it. An endpoint failing for WEBHOOK_DISABLE_AFTER_S is disabled with the reason.
+ */
+export function createWebhookProcessor(deps: WebhookDeps) {
+  return async (job: Job<WebhookJob>): Promise<{ status: number | null }> => {
+    const { siteId, deliveryId } = job.data;
+    const d = await loadDeliveryToSend(deps.db, siteId, deliveryId);
+    // Deleted with its endpoint, or finished already (a job run twice).
+    if (!d || d.status !== 'pending') return { status: null };
+    if (!d.enabled) {
+      await abandonDelivery(deps.db, siteId, deliveryId, 'endpoint disabled');
+      return { status: null };
+    }
+    const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const startedAt = new Date();
+    let result;
+    try {
+      await assertPublicUrl(d.url, { allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE });
+      result = await sendWebhook({
+        url: d.url, body: d.body, timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS, allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE,
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': 'newsroom-comments-webhooks/1',
+          'X-Comments-Event-Id': d.eventId,
+          'X-Comments-Event': d.eventType,
+          'X-Comments-Delivery': d.id,
+          [SIGNATURE_HEADER]: signatureHeader(d.body, d.secrets),
+        },
+      });
+    } catch (err) {
+      result = { ok: false, statusCode: null, error: (err as Error).message };
+    }
+    const { failingSince } = await recordAttempt(deps.db, {
+      siteId, deliveryId, webhookId: d.webhookId, startedAt, durationMs: Date.now() - startedAt.getTime(),
+      statusCode: result.statusCode, error: result.error, ok: result.ok, final,
+    });
+    if (result.ok) return { status: result.statusCode };
+
+    const log = { siteId, webhookId: d.webhookId, deliveryId, attempt: job.attemptsMade + 1, error: result.error };
+    if (failingSince && Date.now() - failingSince.getTime() >= deps.config.WEBHOOK_DISABLE_AFTER_S * 1000) {
+      const reason = `every attempt failed for ${Math.round((Date.now() - failingSince.getTime()) / 1000)} s (last: ${result.error})`;
+      await disableWebhook(deps.db, siteId, d.webhookId, reason);
+      deps.logger.warn(log, 'webhook endpoint disabled');
+      throw new UnrecoverableError(reason);
+    }
+    deps.logger.info(log, final ? 'webhook delivery failed; no retries left' : 'webhook delivery failed; will retry');
+    throw new DeliveryFailed(result.error ?? 'failed');
+  };
+}

@@ -1,0 +1,98 @@
+import type { Pool } from './pool.js';
+import { withTransaction, type Queryable } from './pool.js';
+import { newId } from '../ids.js';
+
+/** The name an erased reader's kept comments show. */
+export const DELETED_USER_NAME = 'Deleted user';
+
+export interface ReaderData {
+  profile: {
+    id: string; siteId: string; displayName: string; email: string | null; role: string; status: string;
+    signIn: 'sso' | 'password' | 'imported' | 'none'; externalId: string | null; createdAt: string;
+    approvedCount: number; rejectedCount: number;
+  };
+  comments: {
+    id: string; postId: string; postTitle: string; postUrl: string; parentId: string | null; body: string;
+    status: string; createdAt: string; decidedAt: string;
+  }[];
+}
+
+/** Everything stored about a reader of the site: profile and every comment (any status). Null when unknown or erased. */
+export async function readerData(db: Queryable, siteId: string, userId: string): Promise<ReaderData | null> {
+  const res = await db.query<{ data: ReaderData }>(
+    `SELECT json_build_object(
+       'profile', json_build_object('id', u.id, 'siteId', u.site_id, 'displayName', u.display_name, 'email', u.email,
+         'role', u.role, 'status', u.status,
+         'signIn', CASE WHEN u.external_id IS NOT NULL THEN 'sso' WHEN u.password_hash IS NOT NULL THEN 'password'
+                        WHEN u.import_source IS NOT NULL THEN 'imported' ELSE 'none' END,
+         'externalId', u.external_id, 'createdAt', u.created_at, 'approvedCount', u.approved_count, 'rejectedCount', u.rejected_count),
+       'comments', (SELECT coalesce(json_agg(json_build_object('id', c.id, 'postId', c.post_id, 'postTitle', p.title, 'postUrl', p.url,
+                      'parentId', c.parent_id, 'body', c.body, 'status', c.status, 'createdAt', c.created_at, 'decidedAt', c.decided_at)
+                      ORDER BY c.id), '[]')
+                      FROM comments c JOIN posts p ON p.site_id = c.site_id AND p.id = c.post_id
+                     WHERE c.site_id = u.site_id AND c.author_id = u.id)) AS data
+       FROM users u WHERE u.site_id = $1 AND u.id = $2 AND u.deleted_at IS NULL`,
+    [siteId, userId],
+  );
+  return res.rows[0]?.data ?? null;
+}
+
+export interface Erasure {
+  /** The reader's comments that were removed (mode remove) or kept under "Deleted user" (anonymize). */
+  comments: number;
+  /** Posts whose threads changed (caches must drop them). */
+  postIds: string[];
+}
+
+/**
+ * Erases a reader in one transaction: personal data cleared (name, email, identities), the row
+ * kept as a tombstone so kept comments show "Deleted user"; with `remove`, their comments are
+ * also rejected and their text erased, with post and reply counters kept true. Logged in
+ * data_requests. Null when the reader is unknown or already erased.
+ */
+export async function eraseReader(
+  pool: Pool, q: { siteId: string; userId: string; mode: 'remove' | 'anonymize'; requestedBy: string | null },
+): Promise<Erasure | null> {
+  return withTransaction(pool, async (tx) => {
+    const locked = await tx.query(`SELECT 1 FROM users WHERE site_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE`, [q.siteId, q.userId]);
+    if (locked.rowCount !== 1) return null;
+    const posts = await tx.query<{ post_id: string; n: number }>(
+      `SELECT post_id, count(*)::int AS n FROM comments WHERE site_id = $1 AND author_id = $2 GROUP BY post_id`, [q.siteId, q.userId]);
+    if (q.mode === 'remove') {
+      // Counters first, in their own statements: a reply to one's own comment touches that row twice.
+      await tx.query(
+        `UPDATE comments p SET reply_count = greatest(p.reply_count - x.n, 0)
+           FROM (SELECT thread_parent_id, count(*)::int AS n FROM comments
+                  WHERE site_id = $1 AND author_id = $2 AND status = 'approved' AND thread_parent_id IS NOT NULL
+                  GROUP BY thread_parent_id) x
+          WHERE p.id = x.thread_parent_id AND p.site_id = $1`, [q.siteId, q.userId]);
+      await tx.query(
+        `UPDATE posts p SET comment_count = greatest(p.comment_count - x.n, 0)
+           FROM (SELECT post_id, count(*)::int AS n FROM comments
+                  WHERE site_id = $1 AND author_id = $2 AND status = 'approved' GROUP BY post_id) x
+          WHERE p.site_id = $1 AND p.id = x.post_id`, [q.siteId, q.userId]);
+      await tx.query(
+        `UPDATE comments SET status = 'rejected', body = '', decided_at = now(),
+                reasons = reasons || jsonb_build_array(jsonb_build_object('rule', 'account_deleted', 'detail', 'the author deleted their account'))
+          WHERE site_id = $1 AND author_id = $2`, [q.siteId, q.userId]);
+    }
+    await tx.query(
+      `UPDATE users SET display_name = $3, email = NULL, external_id = NULL, password_hash = NULL, sso_iat = NULL,
+              import_key = NULL, premod = false, deleted_at = now(), updated_at = now(),
+              approved_count = (SELECT count(*) FROM comments WHERE site_id = $1 AND author_id = $2 AND status = 'approved'),
+              rejected_count = (SELECT count(*) FROM comments WHERE site_id = $1 AND author_id = $2 AND status = 'rejected')
+        WHERE site_id = $1 AND id = $2`, [q.siteId, q.userId, DELETED_USER_NAME]);
+    const comments = posts.rows.reduce((n, r) => n + r.n, 0);
+    await logDataRequest(tx, { siteId: q.siteId, userId: q.userId, kind: 'erase', requestedBy: q.requestedBy, detail: { mode: q.mode, comments } });
+    return { comments, postIds: posts.rows.map((r) => r.post_id) };
+  });
+}
+
+export async function logDataRequest(
+  db: Queryable, r: { siteId: string; userId: string; kind: 'export' | 'erase'; requestedBy: string | null; detail: object },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO data_requests (id, site_id, user_id, kind, requested_by, detail) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [newId(), r.siteId, r.userId, r.kind, r.requestedBy, JSON.stringify(r.detail)],
+  );
+}

@@ -1,0 +1,62 @@
+import type { Queryable } from './pool.js';
+import type { CommentStatus, Reason, ScoredBy } from '../domain.js';
+
+/** A comment as its publisher sees it: any status, with the decision that gave it. */
+export interface PublisherComment {
+  id: string;
+  postId: string;
+  parentId: string | null;
+  author: { id: string; name: string };
+  body: string;
+  status: CommentStatus;
+  createdAt: string;
+  decidedAt: string;
+  replyCount: number;
+  decision: { reasons: Reason[]; scores: Record<string, number>; scoredBy: ScoredBy[]; settingsVersion: number | null };
+}
+
+/** The row shape of the listing and the export, built in SQL so the export can stream it as is. */
+export const PUBLISHER_COMMENT_JSON = `json_build_object(
+  'id', c.id, 'postId', c.post_id, 'parentId', c.parent_id,
+  'author', json_build_object('id', u.id, 'name', u.display_name),
+  'body', c.body, 'status', c.status,
+  'createdAt', to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'decidedAt', to_char(c.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'replyCount', c.reply_count,
+  'decision', json_build_object('reasons', c.reasons, 'scores', c.scores, 'scoredBy', c.scored_by, 'settingsVersion', c.settings_version))`;
+
+export interface SiteCommentsQuery {
+  siteId: string;
+  postId: string | null;
+  status: CommentStatus | null;
+  since: Date | null;
+  until: Date | null;
+  /** Keyset cursor: comments with a greater id (ids are UUIDv7, so this is creation order). */
+  after: string | null;
+  limit: number;
+}
+
+/** A site's comments of every status, oldest first, filtered and keyset-paginated. */
+export async function listSiteComments(db: Queryable, q: SiteCommentsQuery): Promise<PublisherComment[]> {
+  const res = await db.query<{ c: PublisherComment }>(
+    `SELECT ${PUBLISHER_COMMENT_JSON} AS c
+       FROM comments c JOIN users u ON u.id = c.author_id
+      WHERE c.site_id = $1
+        AND ($2::text IS NULL OR c.post_id = $2)
+        AND ($3::text IS NULL OR c.status = $3)
+        AND ($4::timestamptz IS NULL OR c.created_at >= $4)
+        AND ($5::timestamptz IS NULL OR c.created_at < $5)
+        AND ($6::uuid IS NULL OR c.id > $6)
+      ORDER BY c.id LIMIT $7`,
+    [q.siteId, q.postId, q.status, q.since, q.until, q.after, q.limit],
+  );
+  return res.rows.map((r) => r.c);
+}
+
+/** The export's two statements: every post, then every comment, of one site, as JSON text per row. */
+export const EXPORT_POSTS_SQL = `SELECT json_build_object('type', 'post', 'id', p.id, 'title', p.title, 'url', p.url,
+    'closed', p.closed, 'commentCount', p.comment_count,
+    'createdAt', to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text AS line
+  FROM posts p WHERE p.site_id = $1 ORDER BY p.created_at, p.id`;
+export const EXPORT_COMMENTS_SQL = `SELECT (jsonb_build_object('type', 'comment') || ${PUBLISHER_COMMENT_JSON}::jsonb)::text AS line
+  FROM comments c JOIN users u ON u.id = c.author_id WHERE c.site_id = $1 ORDER BY c.id`;

@@ -1,0 +1,113 @@
+import type { Queue } from 'bullmq';
+import { LRUCache } from 'lru-cache';
+import { v5 } from 'uuid';
+import type { Queryable } from '../db/pool.js';
+import { insertDeliveries, subscribedWebhooks, type Subscription } from '../db/webhooks.js';
+import { newId } from '../ids.js';
+import { webhookJobId, webhookJobOptions, type WebhookJob } from './queue.js';
+
+/** Every event a webhook endpoint can subscribe to. */
+export const EVENT_TYPES = [
+  'comment.accepted', 'comment.approved', 'comment.held', 'comment.rejected', 'comment.reported', 'reader.banned', 'post.created',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** The body every endpoint receives. */
+export interface WebhookEvent {
+  id: string;
+  type: EventType;
+  createdAt: string;
+  siteId: string;
+  data: Record<string, unknown>;
+}
+
+export interface NewEvent {
+  siteId: string;
+  type: EventType;
+  data: Record<string, unknown>;
+  /**
+   * Names the occurrence (e.g. the comment id): the event id is derived from it, so emitting the
+   * same occurrence twice (a retried job) delivers it once. Without it every call is a new event.
+   */
+  key?: string;
+}
+
+const EVENT_NAMESPACE = '6f1d3c2e-54b1-4c53-9d0e-7f3a2b9c8e41';
+export const eventIdOf = (siteId: string, type: EventType, key: string): string => v5(`${siteId}\n${type}\n${key}`, EVENT_NAMESPACE);
+
+/** Emits events: stores one delivery per subscribed endpoint and enqueues it. */
+export interface Events {
+  emit(e: NewEvent): Promise<number>;
+  /** Queues a stored delivery (a redelivery by hand). */
+  enqueue(siteId: string, deliveryId: string): Promise<void>;
+  /** Drops this process's cached subscriptions of a site (after its endpoints changed). */
+  forgetSite(siteId: string): void;
+}
+
+export interface EventDeps {
+  db: Queryable;
+  queue: Queue<WebhookJob>;
+  retrySchedule: number[];
+  subscriptions: (siteId: string) => Promise<Subscription[]>;
+}
+
+/**
+ * Stores a delivery for each enabled endpoint of the site that subscribed to the event type,
+ * then enqueues them. Does nothing (one cached look-up) when no endpoint wants the event.
+ * Returns the number of deliveries created.
+ */
+export async function emitEvent(deps: EventDeps, e: NewEvent): Promise<number> {
+  const targets = (await deps.subscriptions(e.siteId)).filter((s) => s.events.includes(e.type));
+  if (targets.length === 0) return 0;
+  const id = e.key ? eventIdOf(e.siteId, e.type, e.key) : newId();
+  const event: WebhookEvent = { id, type: e.type, createdAt: new Date().toISOString(), siteId: e.siteId, data: e.data };
+  const body = JSON.stringify(event);
+  const inserted = await insertDeliveries(deps.db, targets.map((t) => ({
+    id: newId(), siteId: e.siteId, webhookId: t.id, eventId: id, eventType: e.type, body,
+  })));
+  if (inserted.length > 0) {
+    await deps.queue.addBulk(inserted.map((deliveryId) => ({
+      name: e.type,
+      data: { deliveryId, siteId: e.siteId },
+      opts: { ...webhookJobOptions(deps.retrySchedule), jobId: webhookJobId(deliveryId) },
+    })));
+  }
+  return inserted.length;
+}
+
+/** An emitter with a per-process cache of each site's subscriptions (bounded by cacheTtlMs). */
+export function createEvents(opts: { db: Queryable; queue: Queue<WebhookJob>; retrySchedule: number[]; cacheTtlMs: number }): Events {
+  const cache = new LRUCache<string, { subs: Subscription[] }>({ max: 10_000, ttl: Math.max(1, opts.cacheTtlMs) });
+  const subscriptions = async (siteId: string) => {
+    if (opts.cacheTtlMs > 0) {
+      const hit = cache.get(siteId);
+      if (hit) return hit.subs;
+    }
+    const subs = await subscribedWebhooks(opts.db, siteId);
+    if (opts.cacheTtlMs > 0) cache.set(siteId, { subs });
+    return subs;
+  };
+  const deps: EventDeps = { db: opts.db, queue: opts.queue, retrySchedule: opts.retrySchedule, subscriptions };
+  return {
+    emit: (e) => emitEvent(deps, e),
+    enqueue: async (siteId, deliveryId) => {
+      await opts.queue.add('redeliver', { deliveryId, siteId }, { ...webhookJobOptions(opts.retrySchedule), jobId: webhookJobId(deliveryId) });
+    },
+    forgetSite: (siteId) => void cache.delete(siteId),
+  };
+}
+
+/**
+ * `comment.reported`, for the reports feature: call after a report is stored, with the
+ * report's id as the key (one event per report).
+ */
+export const commentReported = (r: { siteId: string; reportId: string; commentId: string; postId: string; reason: string; reportCount: number }): NewEvent => ({
+  siteId: r.siteId, type: 'comment.reported', key: r.reportId,
+  data: { report: { id: r.reportId, reason: r.reason }, comment: { id: r.commentId, postId: r.postId }, reportCount: r.reportCount },
+});
+
+/** `reader.banned`, for the moderation feature: call after the ban is stored (key: an id of the ban action). */
+export const readerBanned = (b: { siteId: string; actionId: string; userId: string; until: Date | null; reason: string | null }): NewEvent => ({
+  siteId: b.siteId, type: 'reader.banned', key: b.actionId,
+  data: { reader: { id: b.userId }, until: b.until?.toISOString() ?? null, reason: b.reason },
+});
