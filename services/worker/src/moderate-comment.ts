@@ -2,7 +2,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { ScorerError } from './scorers/types.js';
 import type { WorkerDeps } from './deps.js';
 import { runPipeline } from './pipeline/index.js';
-import { changeCommentStatus, insertDecidedComment, loadModerationInputs } from '../../../shared/src/db/comments.js';
+import { changeCommentStatus, findComment, insertDecidedComment, loadModerationInputs } from '../../../shared/src/db/comments.js';
 import { createModerationMemory } from './rules/memory.js';
 import type { ModerationServices } from './pipeline/types.js';
 import { encodeThreadChange, threadChannel } from '../../../shared/src/redis.js';
@@ -13,6 +13,8 @@ import { emitCommentEvents } from './webhooks/comment-events.js';
 export interface ModerationOutcome {
   status: CommentStatus;
   duplicate: boolean;
+  /** Not stored: the author erased their account before the worker got to it. */
+  erased?: boolean;
 }
 
 /**
@@ -37,13 +39,33 @@ export function createCommentProcessor(deps: WorkerDeps) {
     },
   };
 
+  /**
+   * The comment is in Postgres already (a retry after a crash, or a concurrent run): repeat what
+   * may not have happened after the insert — the announcement and the webhook events (their ids
+   * come from the comment id, so receivers get each once) — from the stored decision.
+   */
+  const alreadyStored = async (c: CommentJob, fallback: CommentStatus): Promise<ModerationOutcome> => {
+    const stored = await findComment(deps.db, c.commentId);
+    const status = stored?.status ?? fallback;
+    if (status === 'approved') await announce(c);
+    if (stored) {
+      await emitCommentEvents(deps, c, {
+        status: stored.status, reasons: stored.reasons, scores: stored.scores, scoredBy: stored.scoredBy, settingsVersion: stored.settingsVersion,
+      });
+    }
+    deps.metrics.jobs.inc({ outcome: 'duplicate' });
+    return { status, duplicate: true };
+  };
+
   return async (job: Job<CommentJob>, token?: string): Promise<ModerationOutcome> => {
     const c = job.data;
-    const { existingStatus, parentStatus, site, author, postPremod, history } = await loadModerationInputs(deps.db, c);
-    if (existingStatus) {
-      if (existingStatus === 'approved') await announce(c);
-      deps.metrics.jobs.inc({ outcome: 'duplicate' });
-      return { status: existingStatus, duplicate: true };
+    const { existingStatus, parentStatus, site, author, authorDeleted, postPremod, history } = await loadModerationInputs(deps.db, c);
+    if (existingStatus) return alreadyStored(c, existingStatus);
+    // The reader erased their account while this comment waited: their erasure wins over storing it.
+    if (authorDeleted) {
+      deps.metrics.jobs.inc({ outcome: 'erased' });
+      deps.logger.info({ commentId: c.commentId }, 'comment not stored: its author erased their account');
+      return { status: 'rejected', duplicate: false, erased: true };
     }
     // Deleted since it was accepted: nothing can be stored; keep the job in the failed set for an operator.
     if (!site) throw new UnrecoverableError(`site ${c.siteId} no longer exists`);
@@ -84,10 +106,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
     if (!inserted) {
       // Another run of this job stored it first (a stalled job recovered while the first run
       // was still going): the stored decision stands.
-      const stored = (await loadModerationInputs(deps.db, c)).existingStatus ?? decision.status;
-      if (stored === 'approved') await announce(c);
-      deps.metrics.jobs.inc({ outcome: 'duplicate' });
-      return { status: stored, duplicate: true };
+      return alreadyStored(c, decision.status);
     }
     if (decision.status === 'approved') await announce(c);
     await emitCommentEvents(deps, c, decision);

@@ -246,6 +246,8 @@ export interface ModerationInputs {
   /** The post's own pre-moderation override, when it has one. */
   postPremod: SiteSettings['premod'] | null;
   author: User | null;
+  /** The author erased their account after the API accepted the comment. */
+  authorDeleted: boolean;
   history: RecentHistory;
 }
 
@@ -254,6 +256,7 @@ interface ModerationInputsRow {
   post_premod: SiteSettings['premod'] | null; recent_total: number; recent_rejected: number;
   u_id: string | null; display_name: string; email: string | null; role: Role; status: UserStatus;
   suspended_until: Date | null; created_at: Date; premod: boolean; approved_count: number; rejected_count: number;
+  author_deleted: boolean | null;
 }
 
 /**
@@ -272,7 +275,7 @@ export async function loadModerationInputs(
             (SELECT premod FROM posts WHERE site_id = $2 AND id = $5) AS post_premod,
             s.settings::text AS settings_text, s.settings_version, h.recent_total, h.recent_rejected,
             u.id AS u_id, u.display_name, u.email, u.role, u.status, u.suspended_until, u.created_at,
-            u.premod, u.approved_count, u.rejected_count
+            u.premod, u.approved_count, u.rejected_count, u.deleted_at IS NOT NULL AS author_deleted
        FROM (SELECT 1) one
        LEFT JOIN sites s ON s.id = $2
        LEFT JOIN users u ON u.site_id = $2 AND u.id = $3
@@ -292,6 +295,7 @@ export async function loadModerationInputs(
     site: r.settings_version !== null ? { settings: effectiveSettingsOfText(r.settings_text), settingsVersion: r.settings_version } : null,
     postPremod: r.post_premod,
     history: { total: r.recent_total, rejected: r.recent_rejected },
+    authorDeleted: r.author_deleted === true,
     author: r.u_id ? {
       id: r.u_id, siteId: q.siteId, displayName: r.display_name, email: r.email, role: r.role,
       status: r.status, suspendedUntil: r.suspended_until, createdAt: r.created_at,

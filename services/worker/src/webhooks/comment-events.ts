@@ -8,8 +8,8 @@ const DECIDED: Record<Decision['status'], EventType> = { approved: 'comment.appr
 /**
  * After a decision is stored: `comment.accepted` then `comment.approved|held|rejected`. Emitted
  * here rather than on the API's POST path, which stays free of webhook work. Event ids come
- * from the comment id, so a job run twice delivers each event once. A failure to emit is
- * logged and does not fail the job (the comment is stored; a retry would not emit again).
+ * from the comment id, so a job run twice delivers each event once. A failure to emit fails
+ * the job: its retry finds the comment stored and emits again (see `alreadyStored`).
  */
 export async function emitCommentEvents(
   deps: { events?: Events; logger: Logger }, c: CommentJob, d: Decision,
@@ -18,13 +18,9 @@ export async function emitCommentEvents(
   const comment = {
     id: c.commentId, postId: c.postId, parentId: c.parentId, authorId: c.authorId, body: c.body, createdAt: c.acceptedAt,
   };
-  try {
-    await deps.events.emit({ siteId: c.siteId, type: 'comment.accepted', key: c.commentId, data: { comment } });
-    await deps.events.emit({
-      siteId: c.siteId, type: DECIDED[d.status], key: c.commentId,
-      data: { comment: { ...comment, status: d.status }, decision: { reasons: d.reasons, scores: d.scores, scoredBy: d.scoredBy, settingsVersion: d.settingsVersion } },
-    });
-  } catch (err) {
-    deps.logger.error({ err, commentId: c.commentId }, 'could not emit comment events');
-  }
+  await deps.events.emit({ siteId: c.siteId, type: 'comment.accepted', key: c.commentId, data: { comment } });
+  await deps.events.emit({
+    siteId: c.siteId, type: DECIDED[d.status], key: c.commentId,
+    data: { comment: { ...comment, status: d.status }, decision: { reasons: d.reasons, scores: d.scores, scoredBy: d.scoredBy, settingsVersion: d.settingsVersion } },
+  });
 }
