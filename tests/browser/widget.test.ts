@@ -15,12 +15,11 @@ import { ROOT } from '../support/processes.js';
 import { createDemoApp } from '../../services/demo/src/app.js';
 import { ensureDemoSite } from '../../services/demo/src/bootstrap.js';
 import { ARTICLE } from '../../services/demo/src/article.js';
-import { changeCommentStatus, findComment, insertDecidedComment } from '../../shared/src/db/comments.js';
+import { findComment, insertDecidedComment } from '../../shared/src/db/comments.js';
 import { insertPostIfAbsent, upsertPost } from '../../shared/src/db/posts.js';
-import { upsertSsoUser } from '../../shared/src/db/users.js';
+import { insertPasswordUser, upsertSsoUser } from '../../shared/src/db/users.js';
+import { hashPassword } from '../../shared/src/passwords.js';
 import { newId } from '../../shared/src/ids.js';
-import { encodeThreadChange, threadChannel } from '../../shared/src/redis.js';
-import type { CommentStatus } from '../../shared/src/domain.js';
 
 const SITE = 'demo';
 const SSO_SECRET = 'browser-test-sso-secret-0123456789abcdef';
@@ -35,6 +34,7 @@ let demo: { origin: string; close(): Promise<void> };
 let plainHost: { origin: string; close(): Promise<void> };
 let browser: Browser;
 let context: BrowserContext;
+let moderatorToken: string;
 
 before(async () => {
   env = await createTestEnv({ LOOKUP_CACHE_TTL_MS: '0' });
@@ -58,6 +58,14 @@ before(async () => {
   await env.db.query(`UPDATE sites SET origins = array_append(origins, $2) WHERE id = $1`, [SITE, plainHost.origin]);
   // Every comment is held for a moderator here, so the test decides when it is approved.
   await env.db.query(`UPDATE sites SET settings = '{"thresholds":{"hold":{"TOXICITY":0}}}' WHERE id = $1`, [SITE]);
+  await insertPasswordUser(env.db, {
+    id: newId(), siteId: SITE, email: 'moderator@ledger.example', passwordHash: await hashPassword('moderator password'), displayName: 'Moderator', role: 'moderator',
+  });
+  const login = await fetch(`${apiServer.origin}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ siteId: SITE, email: 'moderator@ledger.example', password: 'moderator password' }),
+  });
+  moderatorToken = (await login.json() as { accessToken: string }).accessToken;
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
 });
@@ -86,15 +94,14 @@ async function signInAsDemoReader(page: Page): Promise<void> {
   await page.locator('#comments textarea').first().waitFor();
 }
 
-/** Waits until the worker stored the comment (held, here), then decides it as a moderator would. */
-async function decide(id: string, status: CommentStatus): Promise<void> {
+/** Waits until the worker stored the comment (held, here), then a moderator decides it through the moderation API. */
+async function decide(id: string, status: 'approved' | 'rejected'): Promise<void> {
   await waitFor(async () => (await findComment(env.db, id))?.status === 'pending', { what: `comment ${id} held by the worker` });
-  const changed = await changeCommentStatus(env.db, {
-    id, siteId: SITE, status, onlyFrom: ['pending'],
-    reason: status === 'approved' ? { rule: 'moderator', detail: 'approved by a moderator' } : { rule: 'toxicity', detail: 'TOXICITY 0.91 ≥ reject threshold 0.9' },
+  const res = await fetch(`${apiServer.origin}/api/v1/comments/${id}/moderation`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${moderatorToken}` },
+    body: JSON.stringify(status === 'approved' ? { action: 'approve' } : { action: 'reject', reason: 'personal attack' }),
   });
-  assert.ok(changed);
-  await env.redis.publish(threadChannel(env.config.QUEUE_PREFIX), encodeThreadChange({ siteId: SITE, postId: changed.postId, post: false }));
+  assert.equal(res.status, 200, await res.text());
 }
 
 /** Another reader posts through the API (not the browser). */
@@ -182,6 +189,32 @@ describe('the widget on the demo article page', () => {
     await page.close();
   });
 
+  it('when a reader reports a comment, then the reason reaches the moderators; reporting it again says so', async () => {
+    const target = await postAsOther('A comment someone will find off topic.');
+    await decide(target, 'approved');
+    const reporter = { sub: `reporter-${Date.now()}`, name: 'Careful Reader' };
+    const report = async (): Promise<Page> => {
+      const { page } = await openDemo();
+      // The host page's own sign-in, as a publisher with SSO does it: Comments.login(ssoToken).
+      const sso = await signSso(SSO_SECRET, reporter);
+      await page.evaluate(async (token) => { await (window as unknown as { Comments: { login(t: string): Promise<void> } }).Comments.login(token); }, sso);
+      const li = page.locator(`#comments li[data-id="${target}"]`);
+      await li.getByRole('button', { name: 'Report comment by Other Reader' }).click();
+      await li.getByLabel('Off topic').check();
+      await li.getByLabel('Details (optional)').fill('Not about the transit pass.');
+      await li.getByRole('button', { name: 'Send report' }).click();
+      return page;
+    };
+    const first = await report();
+    await first.getByText('Thank you. The moderators will look at this comment.').waitFor();
+    const rows = await env.db.query(`SELECT reason, note FROM reports WHERE comment_id = $1`, [target]);
+    assert.deepEqual(rows.rows, [{ reason: 'off_topic', note: 'Not about the transit pass.' }]);
+    await first.close();
+    const second = await report();
+    await second.getByText('You have already reported this comment.').waitFor();
+    await second.close();
+  });
+
   it('when a comment is rejected, then its author is told it was not published and why', async () => {
     const { page } = await openDemo();
     await signInAsDemoReader(page);
@@ -192,7 +225,7 @@ describe('the widget on the demo article page', () => {
     await decide((await pending.getAttribute('data-id'))!, 'rejected');
     await pending.getByText('Not published', { exact: true }).waitFor();
     // The reason category's sentence, from GET /comments/:id.
-    await pending.getByText('Your comment was not published. It breaks this site\'s rules on abusive language.').waitFor();
+    await pending.getByText(/^Your comment was not published\. \S/).waitFor();
     await page.close();
   });
 

@@ -7,12 +7,23 @@ const ALLOW_METHODS = 'GET, POST, PUT, PATCH, DELETE';
 const ALLOW_HEADERS = 'Authorization, Content-Type, Idempotency-Key';
 const EXPOSE_HEADERS = 'Retry-After, X-Request-Id, ETag';
 
-const selfOrigin = (req: Request) => `${req.protocol}://${req.get('host') ?? ''}`;
+/**
+ * Whether the Origin is the API's own host (its pages: the moderation page, the sign-in popup).
+ * The host alone is compared: behind a TLS proxy that does not say X-Forwarded-Proto the API
+ * sees http while the browser says https.
+ */
+function isSelf(req: Request, origin: string): boolean {
+  try {
+    return new URL(origin).host === req.get('host');
+  } catch {
+    return false;
+  }
+}
 
 /** The browser origin of a cross-origin request, or null for same-origin and server-to-server calls. */
 export function crossOrigin(req: Request): string | null {
   const origin = req.headers.origin;
-  if (typeof origin !== 'string' || origin === selfOrigin(req)) return null;
+  if (typeof origin !== 'string' || isSelf(req, origin)) return null;
   return origin;
 }
 
