@@ -10,6 +10,8 @@ import { getThread, postComment, waitForDecision, waitForVisible, flatten } from
 import { waitFor } from '../support/wait-for.js';
 import { DEFAULT_SETTINGS } from '../../shared/src/settings.js';
 import type { Reason } from '../../shared/src/domain.js';
+import { commentJobId, commentJobOptions, type CommentJob } from '../../shared/src/queues.js';
+import { newId } from '../../shared/src/ids.js';
 
 /** Site settings through the API, and the worker's rules applying them: real API, BullMQ, worker, Postgres, Redis. */
 
@@ -177,5 +179,22 @@ describe('repeat and coordinated posting, end to end', () => {
     assert.deepEqual(flatten((await getThread(api.app, site.siteId, postId)).comments), []);
     const count = (await env.db.query<{ n: number }>('SELECT comment_count AS n FROM posts WHERE site_id = $1 AND id = $2', [site.siteId, postId])).rows[0]!.n;
     assert.equal(count, 0, 'the post\'s counter follows');
+  });
+});
+
+describe('a comment whose author erased their account while it waited', () => {
+  it('when the worker gets to it, then it is not stored and its job completes', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const reader = await signInReader(api.app, site);
+    const erased = await request(api.app).delete('/api/v1/me').set('Authorization', `Bearer ${reader.accessToken}`);
+    assert.ok(erased.status === 200 || erased.status === 204, `${erased.status} ${JSON.stringify(erased.body)}`);
+    const data: CommentJob = {
+      commentId: newId(), siteId: site.siteId, postId, authorId: reader.user.id, parentId: null,
+      body: 'Accepted a moment before the account was erased.', acceptedAt: new Date().toISOString(),
+    };
+    await env.queue.add('moderate', data, { ...commentJobOptions({ attempts: 3 }), jobId: commentJobId(data.commentId) });
+    await waitFor(async () => (await env.queue.getJob(commentJobId(data.commentId)))?.isCompleted(), { what: 'the job to complete' });
+    const rows = (await env.db.query('SELECT 1 FROM comments WHERE id = $1', [data.commentId])).rowCount;
+    assert.equal(rows, 0);
   });
 });

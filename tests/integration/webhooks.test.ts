@@ -16,6 +16,11 @@ import { createWebhookWorker } from '../../services/worker/src/webhooks/create-w
 import { createRedis } from '../../shared/src/redis.js';
 import { insertDeliveries } from '../../shared/src/db/webhooks.js';
 import { newId } from '../../shared/src/ids.js';
+import { insertDecidedComment } from '../../shared/src/db/comments.js';
+import { commentJobId, commentJobOptions, type CommentJob } from '../../shared/src/queues.js';
+
+/** A second job for the same comment (as a re-enqueue by an operator would make). */
+const newJobRun = (data: CommentJob) => `${commentJobId(data.commentId)}-again`;
 
 let env: TestEnv;
 let api: TestApi;
@@ -176,6 +181,29 @@ describe('delivering events', () => {
     // Nothing more arrives: each event once.
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(receiver.on(hook.path).length, 4);
+  });
+
+  it('when a worker stored a comment but died before emitting its events, then the job\'s next run emits them, once each', async () => {
+    const s = await buildSite(env.db);
+    const hook = await register(['comment.accepted', 'comment.approved'], `/${uniq('crash')}`, s);
+    await call('put', `/api/v1/sites/${s.siteId}/posts/p1`, { title: 'T', url: 'https://n.example/p1' }, s.apiKey);
+    const reader = await signInReader(api.app, s, { name: 'Ada' });
+    const data: CommentJob = {
+      commentId: newId(), siteId: s.siteId, postId: 'p1', authorId: reader.user.id, parentId: null,
+      body: 'Stored just before the crash.', acceptedAt: new Date().toISOString(),
+    };
+    // What the first run did before it died: the insert, nothing after it.
+    await insertDecidedComment(env.db, { id: data.commentId, siteId: s.siteId, postId: 'p1', authorId: data.authorId, parentId: null, body: data.body, createdAt: new Date(data.acceptedAt) },
+      { status: 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: 1 });
+    await env.queue.add('moderate', data, { ...commentJobOptions({ attempts: 3 }), jobId: commentJobId(data.commentId) });
+    const got = await waitFor(() => (receiver.on(hook.path).length >= 2 ? receiver.on(hook.path) : null));
+    assert.deepEqual(got.map((r) => (JSON.parse(r.body) as { type: string }).type).sort(), ['comment.accepted', 'comment.approved']);
+    // A third run (another recovery) delivers nothing new.
+    const again = newJobRun(data);
+    await env.queue.add('moderate', data, { ...commentJobOptions({ attempts: 3 }), jobId: again });
+    await waitFor(async () => (await env.queue.getJob(again))?.isCompleted());
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(receiver.on(hook.path).length, 2);
   });
 
   it('when the endpoint fails and times out, then the delivery is retried with backoff until it succeeds, each attempt logged', async () => {
