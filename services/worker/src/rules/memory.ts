@@ -27,7 +27,40 @@ export interface ModerationMemory {
 
 const MAX_CANDIDATES = 500;
 
+/**
+ * One round trip for the campaign rule: record this comment's signature and its eight LSH bands
+ * (trimmed to the window), and return every other comment sharing a band as
+ * [id, "author|signature", inCampaign (0/1)] triples. Candidates' signature and campaign keys are
+ * derived from the prefixes given; they share the queue prefix's hash tag, so on Redis Cluster
+ * they live in the same slot as the declared keys.
+ */
+const NEAR_DUPLICATES_LUA = `
+redis.call('SET', KEYS[1], ARGV[5], 'EX', ARGV[3])
+local seen, out = {}, {}
+for i = 2, #KEYS do
+  redis.call('ZADD', KEYS[i], ARGV[1], ARGV[4])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', ARGV[2])
+  local ids = redis.call('ZRANGEBYSCORE', KEYS[i], ARGV[2], '+inf', 'LIMIT', 0, ARGV[6])
+  redis.call('EXPIRE', KEYS[i], ARGV[3])
+  for _, id in ipairs(ids) do
+    if id ~= ARGV[4] and not seen[id] then
+      seen[id] = true
+      local sig = redis.call('GET', ARGV[7] .. id)
+      if sig then
+        out[#out + 1] = id
+        out[#out + 1] = sig
+        out[#out + 1] = redis.call('EXISTS', ARGV[8] .. id)
+      end
+    end
+  end
+end
+return out`;
+
 export function createModerationMemory(redis: Redis, prefix: string): ModerationMemory {
+  // EVALSHA, falling back to EVAL once per connection (ioredis' defined commands).
+  redis.defineCommand('commentsNearDuplicates', { lua: NEAR_DUPLICATES_LUA });
+  const nearDuplicatesScript = (...args: (string | number)[]) =>
+    (redis as unknown as { commentsNearDuplicates(...a: (string | number)[]): Promise<(string | number)[]> }).commentsNearDuplicates(...args);
   const campaignKey = (siteId: string, id: string) => `${prefix}:mod:camp:${siteId}:${id}`;
   return {
     async claimText({ siteId, authorId, hash, commentId, windowS }) {
@@ -39,35 +72,18 @@ export function createModerationMemory(redis: Redis, prefix: string): Moderation
 
     async nearDuplicates({ siteId, commentId, authorId, sig, atMs, windowS, minSimilarity }) {
       const since = Date.now() - windowS * 1000;
-      const sigKey = (id: string) => `${prefix}:mod:sig:${siteId}:${id}`;
-      const tx = redis.multi();
-      tx.set(sigKey(commentId), `${authorId}|${encodeSig(sig)}`, 'EX', windowS);
-      for (const band of bands(sig)) {
-        const key = `${prefix}:mod:band:${siteId}:${band}`;
-        tx.zadd(key, atMs, commentId);
-        tx.zremrangebyscore(key, '-inf', since);
-        tx.zrangebyscore(key, since, '+inf', 'LIMIT', 0, MAX_CANDIDATES);
-        tx.expire(key, windowS);
-      }
-      const replies = (await tx.exec()) ?? [];
-      const candidates = new Set<string>();
-      for (let i = 3; i < replies.length; i += 4) {
-        const [err, ids] = replies[i]!;
-        if (err) throw err;
-        for (const id of ids as string[]) if (id !== commentId) candidates.add(id);
-      }
-      if (candidates.size === 0) return [];
-      const ids = [...candidates];
-      const stored = await redis.mget([...ids.map(sigKey), ...ids.map((id) => campaignKey(siteId, id))]);
+      const sigPrefix = `${prefix}:mod:sig:${siteId}:`;
+      const keys = [`${sigPrefix}${commentId}`, ...bands(sig).map((band) => `${prefix}:mod:band:${siteId}:${band}`)];
+      const flat = await nearDuplicatesScript(keys.length, ...keys,
+        atMs, since, windowS, commentId, `${authorId}|${encodeSig(sig)}`, MAX_CANDIDATES, sigPrefix, `${prefix}:mod:camp:${siteId}:`);
       const out: { commentId: string; authorId: string; inCampaign: boolean }[] = [];
-      ids.forEach((commentId, i) => {
-        const value = stored[i];
-        if (!value) return;
+      for (let i = 0; i < flat.length; i += 3) {
+        const value = String(flat[i + 1]);
         const bar = value.indexOf('|');
         if (similarity(sig, decodeSig(value.slice(bar + 1))) >= minSimilarity) {
-          out.push({ commentId, authorId: value.slice(0, bar), inCampaign: stored[ids.length + i] !== null });
+          out.push({ commentId: String(flat[i]), authorId: value.slice(0, bar), inCampaign: Number(flat[i + 2]) === 1 });
         }
-      });
+      }
       return out;
     },
 
