@@ -1,5 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { createWordMatcher, type WordMatcher } from '../scorers/word-matcher.js';
+import type { CommentStatus } from '../../../../shared/src/domain.js';
+import type { Phase } from '../pipeline/types.js';
 
 /**
  * One compiled matcher per site and list, rebuilt when the site's settings version changes.
@@ -18,4 +20,20 @@ export function siteWordMatcher(siteId: string, list: 'banned' | 'suspect', vers
   const matcher = createWordMatcher(words);
   cache.set(key, { version, words: [...words], matcher });
   return matcher;
+}
+
+/** A phase that gives `status` to comments containing an entry of one of the site's word lists, with spans. */
+export function wordListPhase(list: 'banned' | 'suspect', status: CommentStatus, rule: string): Phase {
+  return ({ comment, settings, settingsVersion }) => {
+    const words = list === 'banned' ? settings.bannedWords : settings.suspectWords;
+    if (words.length === 0) return undefined;
+    const found = siteWordMatcher(comment.siteId, list, settingsVersion, words).match(comment.body);
+    if (found.length === 0) return undefined;
+    return {
+      status,
+      reasons: found.map((m) => ({
+        rule, detail: `contains the ${list} word "${m.word}"`, span: { start: m.start, end: m.end, text: comment.body.slice(m.start, m.end) },
+      })),
+    };
+  };
 }
