@@ -15,6 +15,8 @@ export interface ReaderData {
     id: string; postId: string; postTitle: string; postUrl: string; parentId: string | null; body: string;
     status: string; createdAt: string; decidedAt: string;
   }[];
+  /** Reports they made, with their notes. */
+  reports: { commentId: string; reason: string; note: string | null; createdAt: string }[];
 }
 
 /** Everything stored about a reader of the site: profile and every comment (any status). Null when unknown or erased. */
@@ -30,7 +32,10 @@ export async function readerData(db: Queryable, siteId: string, userId: string):
                       'parentId', c.parent_id, 'body', c.body, 'status', c.status, 'createdAt', c.created_at, 'decidedAt', c.decided_at)
                       ORDER BY c.id), '[]')
                       FROM comments c JOIN posts p ON p.site_id = c.site_id AND p.id = c.post_id
-                     WHERE c.site_id = u.site_id AND c.author_id = u.id)) AS data
+                     WHERE c.site_id = u.site_id AND c.author_id = u.id),
+       'reports', (SELECT coalesce(json_agg(json_build_object('commentId', r.comment_id, 'reason', r.reason, 'note', r.note,
+                      'createdAt', r.created_at) ORDER BY r.created_at), '[]')
+                      FROM reports r WHERE r.site_id = u.site_id AND r.reporter_id = u.id)) AS data
        FROM users u WHERE u.site_id = $1 AND u.id = $2 AND u.deleted_at IS NULL`,
     [siteId, userId],
   );
@@ -76,6 +81,8 @@ export async function eraseReader(
                 reasons = reasons || jsonb_build_array(jsonb_build_object('rule', 'account_deleted', 'detail', 'the author deleted their account'))
           WHERE site_id = $1 AND author_id = $2`, [q.siteId, q.userId]);
     }
+    // What they wrote in reports is theirs too; the reports themselves stay counted.
+    await tx.query(`UPDATE reports SET note = NULL WHERE site_id = $1 AND reporter_id = $2 AND note IS NOT NULL`, [q.siteId, q.userId]);
     await tx.query(
       `UPDATE users SET display_name = $3, email = NULL, external_id = NULL, password_hash = NULL, sso_iat = NULL,
               import_key = NULL, premod = false, deleted_at = now(), updated_at = now(),

@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { ApiDeps } from '../deps.js';
 import { NotFoundError, UnauthorizedError } from '../../../../shared/src/errors.js';
 import { findComment } from '../../../../shared/src/db/comments.js';
+import { findUser } from '../../../../shared/src/db/users.js';
 import { commentJobId } from '../../../../shared/src/queues.js';
 import { renderBody } from '../../../../shared/src/render.js';
 import type { Reason, ScoredBy } from '../../../../shared/src/domain.js';
@@ -30,21 +31,29 @@ export interface CommentStatusView {
 export async function commentStatus(deps: ApiDeps, req: Request, id: string): Promise<CommentStatusView> {
   const p = req.principal;
   if (!p || p.kind !== 'user') throw new UnauthorizedError('a reader\'s access token is required');
-  const isStaff = p.role === 'moderator' || p.role === 'admin';
-  const mayView = (siteId: string, authorId: string) => p.siteId === siteId && (p.userId === authorId || isStaff);
+  // Staff access is decided on the database's role and status, not the token's (a demotion or a ban applies at once).
+  let staff: boolean | null = null;
+  const isStaff = async () => {
+    if (staff === null) {
+      const u = await findUser(deps.db, p.siteId, p.userId);
+      staff = u !== null && u.status === 'active' && (u.role === 'moderator' || u.role === 'admin');
+    }
+    return staff;
+  };
+  const mayView = async (siteId: string, authorId: string) => p.siteId === siteId && (p.userId === authorId || await isStaff());
 
   const stored = await findComment(deps.db, id);
   if (stored) {
-    if (!mayView(stored.siteId, stored.authorId)) throw new NotFoundError('comment');
+    if (!(await mayView(stored.siteId, stored.authorId))) throw new NotFoundError('comment');
     return {
       id: stored.id, siteId: stored.siteId, postId: stored.postId, parentId: stored.parentId, status: stored.status,
       body: stored.body, bodyHtml: renderBody(stored.body), createdAt: stored.createdAt.toISOString(),
       decidedAt: stored.decidedAt.toISOString(), reason: authorReason(stored.status, stored.reasons),
-      ...(isStaff ? { decision: { reasons: stored.reasons, scores: stored.scores, scoredBy: stored.scoredBy, settingsVersion: stored.settingsVersion } } : {}),
+      ...(await isStaff() ? { decision: { reasons: stored.reasons, scores: stored.scores, scoredBy: stored.scoredBy, settingsVersion: stored.settingsVersion } } : {}),
     };
   }
   const job = await deps.queue.getJob(commentJobId(id));
-  if (!job || !mayView(job.data.siteId, job.data.authorId)) throw new NotFoundError('comment');
+  if (!job || !(await mayView(job.data.siteId, job.data.authorId))) throw new NotFoundError('comment');
   const d = job.data;
   return {
     id: d.commentId, siteId: d.siteId, postId: d.postId, parentId: d.parentId, status: 'queued',

@@ -6,7 +6,8 @@ import { staffOf } from '../auth/guards.js';
 import { siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
 import { eraseReader, logDataRequest, readerData } from '../../../../shared/src/db/data-rights.js';
 import { findSite } from '../../../../shared/src/db/sites.js';
-import { NotFoundError, UnauthorizedError } from '../../../../shared/src/errors.js';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../../../../shared/src/errors.js';
+import { findUser } from '../../../../shared/src/db/users.js';
 import { encodeThreadChange, threadChannel } from '../../../../shared/src/redis.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
 
@@ -21,6 +22,7 @@ const readerDataSchema = z.object({
     id: z.uuid(), postId: z.string(), postTitle: z.string(), postUrl: z.string(), parentId: z.uuid().nullable(), body: z.string(),
     status: z.string(), createdAt: z.string(), decidedAt: z.string(),
   })),
+  reports: z.array(z.object({ commentId: z.uuid(), reason: z.string(), note: z.string().nullable(), createdAt: z.string() })),
 });
 const erasedSchema = z.object({ erased: z.literal(true), mode: z.enum(['remove', 'anonymize']), comments: z.number().int() });
 
@@ -90,6 +92,11 @@ export function dataRightsRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
   r.delete('/sites/:siteId/readers/:userId/data', bearer, async (req, res) => {
     const { siteId, userId } = parse(readerParams, req.params, 'path');
     const admin = await staffOf(deps.db, req, siteId, 'admin');
+    const target = await findUser(deps.db, siteId, userId);
+    // An admin's account is erased only by its owner (DELETE /me), never by another admin.
+    if (target && target.role === 'admin' && target.id !== admin.userId) {
+      throw new ForbiddenError('forbidden', 'another admin\'s account can only be erased by its owner');
+    }
     res.json(await eraseFor(req, siteId, userId, admin.userId));
   });
 

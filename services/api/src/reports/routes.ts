@@ -5,7 +5,8 @@ import { parse } from '../http/validate.js';
 import { consume } from '../http/rate-limit.js';
 import { moderationCompleted } from '../moderation/events.js';
 import { uuidSchema } from '../../../../shared/src/schemas.js';
-import { AppError, ConflictError, NotFoundError, UnauthorizedError } from '../../../../shared/src/errors.js';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../../../shared/src/errors.js';
+import { canPost, findUser } from '../../../../shared/src/db/users.js';
 import { withTransaction } from '../../../../shared/src/db/pool.js';
 import { insertReport, REPORT_REASONS } from '../../../../shared/src/db/reports.js';
 import { changeCommentStatus } from '../../../../shared/src/db/comments.js';
@@ -37,6 +38,10 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     await consume(deps.limiters, deps.limiters.commentUser, `report:${siteId}:${p.userId}`);
     const site = await findSite(deps.db, siteId);
     if (!site) throw new NotFoundError('site');
+    // The token may outlive a ban or an erasure: the reader is read again, as for a comment.
+    const reporter = await findUser(deps.db, siteId, p.userId);
+    if (!reporter) throw new UnauthorizedError('this account no longer exists');
+    if (!canPost(reporter)) throw new ForbiddenError('user_banned', 'this account may not report comments');
     const threshold = site.settings.reportThreshold;
 
     const outcome = await withTransaction(deps.db, async (tx) => {

@@ -39,7 +39,14 @@ export function widgetCors(origins: SiteOrigins): RequestHandler {
     res.vary('Origin');
     const origin = crossOrigin(req);
     if (origin === null) return next();
-    const siteId = SITE_PATH_RE.exec(req.path)?.[1] ?? null;
+    // The decoded path, as the router will match it: `/sites/%73ite-a/…` is site-a's.
+    let path: string;
+    try {
+      path = decodeURIComponent(req.path);
+    } catch {
+      throw new ForbiddenError('origin_not_allowed', `the origin ${origin} may not call this path`);
+    }
+    const siteId = SITE_PATH_RE.exec(path)?.[1] ?? null;
     if (!(await origins.allows(origin, siteId))) {
       throw new ForbiddenError('origin_not_allowed', siteId
         ? `the origin ${origin} is not registered for site ${siteId}`
