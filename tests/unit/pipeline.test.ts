@@ -99,6 +99,12 @@ describe('moderation pipeline', () => {
     assert.equal(held.reasons.at(-1)?.rule, 'staff');
     assert.equal((await runPipeline(ctx('x', { author: mod, scorers: embeddedOnly({ SEVERE_TOXICITY: 0.99 }) }))).status, 'rejected');
   });
+  it('when staff write while a chosen scorer is down, then the comment is approved and the decision says it was not scored', async () => {
+    const broken: Scorer = { name: 'perspective', score: async () => { throw new Error('timeout'); } };
+    const d = await runPipeline(ctx('x', { author: { ...author, role: 'admin' }, settings: { scorers: ['perspective'] }, scorers: { ...embeddedOnly({}), perspective: broken } }));
+    assert.equal(d.status, 'approved');
+    assert.deepEqual(d.reasons.map((r) => r.rule), ['scorer_unavailable', 'staff']);
+  });
   it('when a reader has a long clean record, then a borderline score does not hold; with a recent rejection it does', async () => {
     const trusted = { ...author, approvedCount: 50 };
     const d = await runPipeline(ctx('x', { author: trusted, scorers: embeddedOnly({ TOXICITY: 0.85 }) }));

@@ -4,6 +4,7 @@ import type { WorkerDeps } from './deps.js';
 import { runPipeline } from './pipeline/index.js';
 import { changeCommentStatus, findComment, insertDecidedComment, loadModerationInputs } from '../../../shared/src/db/comments.js';
 import { createModerationMemory } from './rules/memory.js';
+import { recordedForCampaigns } from './pipeline/coordinated.js';
 import type { ModerationServices } from './pipeline/types.js';
 import { encodeThreadChange, threadChannel } from '../../../shared/src/redis.js';
 import type { CommentJob } from '../../../shared/src/queues.js';
@@ -93,20 +94,39 @@ export function createCommentProcessor(deps: WorkerDeps) {
       endTimer();
     }
 
-    let inserted: boolean;
+    let stored: Awaited<ReturnType<typeof insertDecidedComment>>;
     try {
-      ({ inserted } = await insertDecidedComment(deps.db, {
+      stored = await insertDecidedComment(deps.db, {
         id: c.commentId, siteId: c.siteId, postId: c.postId, authorId: c.authorId, parentId: c.parentId,
         body: c.body, createdAt: new Date(c.acceptedAt),
-      }, decision));
+      }, decision);
     } catch (err) {
       if ((err as { code?: string }).code === '23503') throw new UnrecoverableError(`post ${c.siteId}/${c.postId} no longer exists`);
       throw err;
     }
-    if (!inserted) {
+    if (stored.authorGone) {
+      // Erased while the pipeline ran: the insert waited for the erasure and then stored nothing.
+      deps.metrics.jobs.inc({ outcome: 'erased' });
+      return { status: 'rejected', duplicate: false, erased: true };
+    }
+    if (!stored.inserted) {
       // Another run of this job stored it first (a stalled job recovered while the first run
       // was still going): the stored decision stands.
       return alreadyStored(c, decision.status);
+    }
+    if (stored.status !== decision.status) {
+      // Banned or suspended while the pipeline ran: the insert stored it as rejected.
+      decision.status = stored.status;
+      decision.reasons.push({ rule: 'author_banned', detail: 'the author was banned or suspended while the comment was being decided' });
+    }
+    const recorded = recordedForCampaigns(c.commentId);
+    if (decision.status === 'approved' && recorded && await services.memory.inCampaign({ siteId: c.siteId, id: c.commentId })) {
+      // A campaign member decided while this one was (before it was stored) marked it: hold it now.
+      const reason = { rule: 'coordinated', detail: 'near-identical text from several accounts, found while this comment was being decided' };
+      if (await changeCommentStatus(deps.db, { id: c.commentId, siteId: c.siteId, status: 'pending', reason, onlyFrom: ['approved'] })) {
+        decision.status = 'pending';
+        decision.reasons.push(reason);
+      }
     }
     if (decision.status === 'approved') await announce(c);
     await emitCommentEvents(deps, c, decision);

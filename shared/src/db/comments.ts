@@ -12,12 +12,30 @@ export type NewComment = Pick<StoredComment, 'id' | 'siteId' | 'postId' | 'autho
  * Writes a decided comment and its counters in one statement (atomic without a transaction,
  * one round trip). Idempotent: a second call with the same id changes nothing and returns
  * inserted=false. A reply whose parent is not stored is an error.
+ *
+ * The author's row is locked and read in the same statement, so the write serialises with a
+ * ban or an account erasure that committed while the comment was being decided: an erased
+ * author's comment is not stored (`authorGone`), and a barred author's comment is stored as
+ * rejected whatever the pipeline decided (`status` is what was stored).
  */
-export async function insertDecidedComment(db: Queryable, c: NewComment, d: Decision): Promise<{ inserted: boolean }> {
+export async function insertDecidedComment(db: Queryable, c: NewComment, d: Decision):
+  Promise<{ inserted: boolean; status: CommentStatus; authorGone: boolean }> {
   // Named: prepared once per connection, planned once; this runs for every comment.
-  const res = await db.query<{ inserted: number; parent_found: boolean }>({
+  const res = await db.query<{ inserted: number; parent_found: boolean; status: CommentStatus | null; author_gone: boolean }>({
     name: 'insert-decided-comment',
-    text: `WITH parent AS (
+    text: `WITH author AS (
+       SELECT deleted_at IS NOT NULL AS erased,
+              (status = 'banned' OR (status = 'suspended' AND (suspended_until IS NULL OR suspended_until > now()))) AS barred
+         FROM users WHERE id = $4 AND site_id = $2
+          FOR NO KEY UPDATE
+     ), d AS (
+       SELECT CASE WHEN a.barred THEN 'rejected' ELSE $7::text END AS status,
+              CASE WHEN a.barred AND $7::text <> 'rejected'
+                   THEN $8::jsonb || jsonb_build_array(jsonb_build_object('rule', 'author_banned',
+                          'detail', 'the author was banned or suspended while the comment was being decided'))
+                   ELSE $8::jsonb END AS reasons
+         FROM author a WHERE NOT a.erased
+     ), parent AS (
        SELECT depth, root_id, thread_parent_id FROM comments WHERE id = $5 AND site_id = $2 AND post_id = $3
      ), placed AS (
        SELECT COALESCE(p.root_id, $1::uuid) AS root_id,
@@ -28,27 +46,30 @@ export async function insertDecidedComment(db: Queryable, c: NewComment, d: Deci
      ), ins AS (
        INSERT INTO comments (id, site_id, post_id, author_id, parent_id, root_id, thread_parent_id, depth,
                              body, status, reasons, scores, created_at, scored_by, settings_version)
-       SELECT $1, $2, $3, $4, $5, placed.root_id, placed.thread_parent_id, placed.depth, $6, $7, $8, $9, $10, $12, $13 FROM placed
+       SELECT $1, $2, $3, $4, $5, placed.root_id, placed.thread_parent_id, placed.depth, $6, d.status, d.reasons, $9, $10, $12, $13
+         FROM placed CROSS JOIN d
        ON CONFLICT (id) DO NOTHING
-       RETURNING thread_parent_id
+       RETURNING thread_parent_id, status
      ), author_count AS (
-       UPDATE users SET approved_count = approved_count + ($7 = 'approved')::int,
-                        rejected_count = rejected_count + ($7 = 'rejected')::int
-        WHERE id = $4 AND $7 <> 'pending' AND EXISTS (SELECT 1 FROM ins)
+       UPDATE users SET approved_count = approved_count + (ins.status = 'approved')::int,
+                        rejected_count = rejected_count + (ins.status = 'rejected')::int
+         FROM ins WHERE users.id = $4 AND ins.status <> 'pending'
      ), post_count AS (
        UPDATE posts SET comment_count = comment_count + 1
-        WHERE site_id = $2 AND id = $3 AND $7 = 'approved' AND EXISTS (SELECT 1 FROM ins)
+         FROM ins WHERE posts.site_id = $2 AND posts.id = $3 AND ins.status = 'approved'
      ), reply_count AS (
        UPDATE comments SET reply_count = reply_count + 1
-        WHERE id = (SELECT thread_parent_id FROM ins) AND $7 = 'approved'
+         FROM ins WHERE comments.id = ins.thread_parent_id AND ins.status = 'approved'
      )
-     SELECT (SELECT count(*) FROM ins)::int AS inserted, ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM parent)) AS parent_found`,
+     SELECT (SELECT count(*) FROM ins)::int AS inserted, ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM parent)) AS parent_found,
+            (SELECT status FROM d) AS status, NOT EXISTS (SELECT 1 FROM d) AS author_gone`,
     values: [c.id, c.siteId, c.postId, c.authorId, c.parentId, c.body, d.status, JSON.stringify(d.reasons), JSON.stringify(d.scores),
       c.createdAt, MAX_THREAD_DEPTH, JSON.stringify(d.scoredBy), d.settingsVersion],
   });
   const row = res.rows[0]!;
+  if (row.author_gone) return { inserted: false, status: 'rejected', authorGone: true };
   if (!row.parent_found) throw new Error(`parent ${c.parentId} of comment ${c.id} is not stored`);
-  return { inserted: row.inserted === 1 };
+  return { inserted: row.inserted === 1, status: row.status ?? d.status, authorGone: false };
 }
 
 interface CommentRow {

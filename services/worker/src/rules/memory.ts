@@ -23,6 +23,8 @@ export interface ModerationMemory {
   }): Promise<{ commentId: string; authorId: string; inCampaign: boolean }[]>;
   /** Remembers comments as part of a campaign, so later members do not hold them again. */
   markCampaign(q: { siteId: string; ids: string[]; windowS: number }): Promise<void>;
+  /** Whether a later member marked this comment as part of a campaign. */
+  inCampaign(q: { siteId: string; id: string }): Promise<boolean>;
 }
 
 const MAX_CANDIDATES = 500;
@@ -71,7 +73,9 @@ export function createModerationMemory(redis: Redis, prefix: string): Moderation
     },
 
     async nearDuplicates({ siteId, commentId, authorId, sig, atMs, windowS, minSimilarity }) {
-      const since = Date.now() - windowS * 1000;
+      // The window is the comment's own (a job decided late, after a backlog or a deferral, still
+      // meets the campaign it arrived with).
+      const since = Math.min(Date.now(), atMs) - windowS * 1000;
       const sigPrefix = `${prefix}:mod:sig:${siteId}:`;
       const keys = [`${sigPrefix}${commentId}`, ...bands(sig).map((band) => `${prefix}:mod:band:${siteId}:${band}`)];
       const flat = await nearDuplicatesScript(keys.length, ...keys,
@@ -85,6 +89,10 @@ export function createModerationMemory(redis: Redis, prefix: string): Moderation
         }
       }
       return out;
+    },
+
+    async inCampaign({ siteId, id }) {
+      return (await redis.exists(campaignKey(siteId, id))) === 1;
     },
 
     async markCampaign({ siteId, ids, windowS }) {
