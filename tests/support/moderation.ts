@@ -54,6 +54,8 @@ export function moderationContext(body: string, o: Partial<Omit<ModerationContex
     scoredBy: [],
     spans: [],
     canDefer: false,
+    unscored: [],
+    campaignRecorded: false,
     reasons: [],
     ...rest,
   };

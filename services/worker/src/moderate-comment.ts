@@ -4,8 +4,7 @@ import type { WorkerDeps } from './deps.js';
 import { runPipeline } from './pipeline/index.js';
 import { changeCommentStatus, findComment, insertDecidedComment, loadModerationInputs } from '../../../shared/src/db/comments.js';
 import { createModerationMemory } from './rules/memory.js';
-import { recordedForCampaigns } from './pipeline/coordinated.js';
-import type { ModerationServices } from './pipeline/types.js';
+import type { ModerationContext, ModerationServices } from './pipeline/types.js';
 import { encodeThreadChange, threadChannel } from '../../../shared/src/redis.js';
 import type { CommentJob } from '../../../shared/src/queues.js';
 import type { CommentStatus } from '../../../shared/src/domain.js';
@@ -75,13 +74,14 @@ export function createCommentProcessor(deps: WorkerDeps) {
     const endTimer = deps.metrics.moderationDuration.startTimer();
     // A job may wait for rate-limited scorers this long after it was accepted; then the site's policy applies.
     const canDefer = Date.now() - Date.parse(c.acceptedAt) < deps.config.SCORER_MAX_DEFER_S * 1000;
+    const ctx: ModerationContext = {
+      comment: c, author, parentStatus, postPremod, history, canDefer,
+      settings: site.settings, settingsVersion: site.settingsVersion,
+      scorers: deps.scorers, services, scores: {}, scoredBy: [], spans: [], reasons: [], unscored: [], campaignRecorded: false,
+    };
     let decision;
     try {
-      decision = await runPipeline({
-        comment: c, author, parentStatus, postPremod, history, canDefer,
-        settings: site.settings, settingsVersion: site.settingsVersion,
-        scorers: deps.scorers, services, scores: {}, scoredBy: [], spans: [], reasons: [],
-      });
+      decision = await runPipeline(ctx);
     } catch (err) {
       if (err instanceof ScorerError && err.kind === 'rate_limited' && token) {
         // Back in the queue without spending an attempt: the provider's quota, not a failure.
@@ -119,8 +119,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
       decision.status = stored.status;
       decision.reasons.push({ rule: 'author_banned', detail: 'the author was banned or suspended while the comment was being decided' });
     }
-    const recorded = recordedForCampaigns(c.commentId);
-    if (decision.status === 'approved' && recorded && await services.memory.inCampaign({ siteId: c.siteId, id: c.commentId })) {
+    if (decision.status === 'approved' && ctx.campaignRecorded && await services.memory.inCampaign({ siteId: c.siteId, id: c.commentId })) {
       // A campaign member decided while this one was (before it was stored) marked it: hold it now.
       const reason = { rule: 'coordinated', detail: 'near-identical text from several accounts, found while this comment was being decided' };
       if (await changeCommentStatus(deps.db, { id: c.commentId, siteId: c.siteId, status: 'pending', reason, onlyFrom: ['approved'] })) {

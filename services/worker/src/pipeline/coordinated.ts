@@ -2,17 +2,6 @@ import { minhash } from '../rules/fingerprint.js';
 import type { Reason } from '../../../../shared/src/domain.js';
 import type { Phase } from './types.js';
 
-// Comments whose text was recorded for campaign detection in this process (until their job ends).
-const checked = new Set<string>();
-
-/**
- * After storing a comment approved: whether a campaign member decided meanwhile marked it (it
- * could not hold it, as it was not stored yet). Call once per comment; it forgets the comment.
- */
-export function recordedForCampaigns(commentId: string): boolean {
-  return checked.delete(commentId);
-}
-
 /** Shorter texts ("Great article!") are too common to call a campaign. */
 export const MIN_CAMPAIGN_CHARS = 40;
 
@@ -21,13 +10,13 @@ export const MIN_CAMPAIGN_CHARS = 40;
  * campaign: this comment and the others, if still visible, are held with reason `coordinated`.
  * Comments of the campaign still in the queue find it themselves when the worker gets to them.
  */
-export const coordinated: Phase = async ({ comment, settings, services }) => {
+export const coordinated: Phase = async (ctx) => {
+  const { comment, settings, services } = ctx;
   const { accounts, windowSeconds, similarity } = settings.coordinated;
   if (accounts === 0) return undefined;
   const sig = minhash(comment.body, MIN_CAMPAIGN_CHARS);
   if (!sig) return undefined;
-  if (checked.size > 100_000) checked.clear(); // jobs that failed after this phase never asked
-  checked.add(comment.commentId);
+  ctx.campaignRecorded = true;
   const matches = await services.memory.nearDuplicates({
     siteId: comment.siteId, commentId: comment.commentId, authorId: comment.authorId, sig,
     atMs: Date.parse(comment.acceptedAt), windowS: windowSeconds, minSimilarity: similarity,
@@ -39,7 +28,7 @@ export const coordinated: Phase = async ({ comment, settings, services }) => {
     detail: `near-identical text from ${authors.size} accounts within ${windowSeconds} s (similarity ≥ ${similarity})`,
   };
   // Members found earlier were held then; only the others need holding now. They are marked
-  // first: a member still being decided finds its mark after its insert (see `campaignMember`).
+  // first: a member still being decided finds its mark after its insert (moderate-comment.ts).
   const fresh = matches.filter((m) => !m.inCampaign).map((m) => m.commentId);
   await services.memory.markCampaign({ siteId: comment.siteId, ids: [comment.commentId, ...fresh], windowS: windowSeconds });
   await services.holdOthers(comment.siteId, fresh, reason);

@@ -3,12 +3,9 @@ import type { Attribute, ScorerName } from '../../../../shared/src/settings.js';
 import { ScorerError, type ScoreResult, type Scorer } from '../scorers/types.js';
 import type { ModerationContext, Phase } from './types.js';
 
-/** Scores of one comment and what could not be scored, kept for the hold phase. */
-export interface ScoringOutcome {
-  unavailable: { scorer: ScorerName; error: string }[];
-}
-const outcomes = new WeakMap<ModerationContext, ScoringOutcome>();
-export const scoringOutcome = (ctx: ModerationContext): ScoringOutcome => outcomes.get(ctx) ?? { unavailable: [] };
+/** The `scorer_unavailable` reasons for the chosen scorers that could not run. */
+export const unscoredReasons = (ctx: ModerationContext): Reason[] =>
+  ctx.unscored.map((u) => ({ rule: 'scorer_unavailable', detail: `${u.scorer} could not score: ${u.error}` }));
 
 /**
  * Runs the site's scorers and rejects at the site's reject thresholds. Scores combine by
@@ -22,7 +19,6 @@ export const scoring: Phase = async (ctx) => {
   const scoreCtx = { siteId: comment.siteId, languages: settings.languages };
   const results: { result: ScoreResult; fallbackFor?: string }[] = [];
   const reasons: Reason[] = [];
-  const outcome: ScoringOutcome = { unavailable: [] };
   let embeddedResult: Promise<ScoreResult> | null = null;
   const embedded = () => (embeddedResult ??= scorers.embedded.score(comment.body, scoreCtx));
 
@@ -38,11 +34,10 @@ export const scoring: Phase = async (ctx) => {
         reasons.push({ rule: 'scorer_fallback', detail: `${name} could not score (${e.message}); scored by the embedded scorer instead` });
         if (!settings.scorers.includes('embedded')) results.push({ result: await embedded(), fallbackFor: name });
       } else {
-        outcome.unavailable.push({ scorer: name, error: e.message });
+        ctx.unscored.push({ scorer: name, error: e.message });
       }
     }
   }));
-  outcomes.set(ctx, outcome);
 
   const scores: Record<string, number> = {};
   for (const { result, fallbackFor } of results) {

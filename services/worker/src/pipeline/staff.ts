@@ -1,4 +1,4 @@
-import { scoringOutcome } from './scoring.js';
+import { unscoredReasons } from './scoring.js';
 import type { Phase } from './types.js';
 
 /**
@@ -9,6 +9,5 @@ import type { Phase } from './types.js';
 export const staff: Phase = (ctx) => {
   const { author } = ctx;
   if (author.role === 'commenter') return undefined;
-  const unscored = scoringOutcome(ctx).unavailable.map((u) => ({ rule: 'scorer_unavailable', detail: `${u.scorer} could not score: ${u.error}` }));
-  return { status: 'approved', reasons: [...unscored, { rule: 'staff', detail: `author is a site ${author.role}; holds do not apply` }] };
+  return { status: 'approved', reasons: [...unscoredReasons(ctx), { rule: 'staff', detail: `author is a site ${author.role}; holds do not apply` }] };
 };

@@ -1,4 +1,4 @@
-import { crossed, scoringOutcome, thresholdReason } from './scoring.js';
+import { crossed, thresholdReason, unscoredReasons } from './scoring.js';
 import type { Phase } from './types.js';
 
 /**
@@ -7,13 +7,7 @@ import type { Phase } from './types.js';
  * long clean record skips holds that come only from borderline scores.
  */
 export const toxicityHold: Phase = (ctx) => {
-  const { unavailable } = scoringOutcome(ctx);
-  if (unavailable.length > 0) {
-    return {
-      status: 'pending',
-      reasons: unavailable.map((u) => ({ rule: 'scorer_unavailable', detail: `${u.scorer} could not score: ${u.error}` })),
-    };
-  }
+  if (ctx.unscored.length > 0) return { status: 'pending', reasons: unscoredReasons(ctx) };
   const over = crossed(ctx.scores, ctx.settings.thresholds.hold);
   if (over.length === 0) return undefined;
   const { trustedAfter } = ctx.settings.history;

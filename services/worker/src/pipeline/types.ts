@@ -1,6 +1,6 @@
 import type { CommentStatus, Reason, ScoredBy, User } from '../../../../shared/src/domain.js';
 import type { RecentHistory } from '../../../../shared/src/db/comments.js';
-import type { Attribute, SiteSettings } from '../../../../shared/src/settings.js';
+import type { Attribute, ScorerName, SiteSettings } from '../../../../shared/src/settings.js';
 import type { CommentJob } from '../../../../shared/src/queues.js';
 import type { ScorerSet } from '../scorers/types.js';
 import type { ModerationMemory } from '../rules/memory.js';
@@ -35,6 +35,10 @@ export interface ModerationContext {
   spans: { start: number; end: number; text: string; attribute: Attribute }[];
   /** False once the job has waited for rate-limited scorers as long as it may. */
   canDefer: boolean;
+  /** Chosen scorers that could not run (filled by the scoring phase; the hold and staff phases report them). */
+  unscored: { scorer: ScorerName; error: string }[];
+  /** Set by the campaign phase when it recorded this text: the processor then checks, after the insert, whether a later member marked it. */
+  campaignRecorded: boolean;
   /** Reasons gathered so far (later phases may look at what earlier ones found). */
   reasons: Reason[];
 }
