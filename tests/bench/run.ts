@@ -30,9 +30,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { createPool, type Pool } from '../../shared/src/db/pool.js';
-import { createRedis } from '../../shared/src/redis.js';
+import { createRedis, type RedisClient } from '../../shared/src/redis.js';
 import { commentJobId, commentJobOptions, createCommentsQueue, type CommentJob } from '../../shared/src/queues.js';
 import { newId } from '../../shared/src/ids.js';
 import { freePort, killAllNow, liveChildren, sleep, startChild, startSampler, stopChildren, waitHealthy, type Child, type ResourceReport } from './procs.js';
@@ -58,7 +57,8 @@ const HELP = `usage: npm run bench -- [options]
   --e-rates LIST   PERSPECTIVE_RATE values (requests/s) load e runs at (default 50,150,1000)
   --env K=V        extra environment for the API and worker processes (repeatable), e.g. --env WORKER_CONCURRENCY=64
   --node-arg X     extra node option for the API and worker processes (repeatable), e.g. --node-arg=--cpu-prof
-  --keep-db        keep the comments_bench database afterwards (default: dropped)
+  --database NAME  database the bench creates and drops (default comments_bench); another name lets two checkouts bench in turn without dropping each other's
+  --keep-db        keep the bench database afterwards (default: dropped)
 Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL (default redis://127.0.0.1:6379).`;
 
 const { values: flags } = parseArgs({
@@ -73,6 +73,7 @@ const { values: flags } = parseArgs({
     'c-rate': { type: 'string', default: '0' },
     'd-rate': { type: 'string', default: '200' },
     'e-rates': { type: 'string', default: '50,150,1000' },
+    database: { type: 'string', default: 'comments_bench' },
     'keep-db': { type: 'boolean', default: false },
     env: { type: 'string', multiple: true, default: [] },
     'node-arg': { type: 'string', multiple: true, default: [] },
@@ -127,7 +128,11 @@ for (const u of [PG_SERVER, REDIS_URL]) {
     process.exit(2);
   }
 }
-const DB_NAME = 'comments_bench';
+const DB_NAME = flags.database ?? 'comments_bench';
+if (!/^[a-z_][a-z0-9_]{0,62}$/.test(DB_NAME) || ['postgres', 'template0', 'template1'].includes(DB_NAME)) {
+  process.stderr.write(`--database: expected a plain lower-case name other than postgres and the templates, got ${DB_NAME}\n`);
+  process.exit(2);
+}
 const TAG = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const QUEUE_PREFIX = `{bench-${TAG}}`;
 /** The API processes share it (tokens one issues, another verifies); random per run. */
@@ -145,8 +150,8 @@ const log = (msg: string) => process.stdout.write(`${msg}\n`);
 
 let dbUrl = '';
 let pool: Pool | null = null;
-let redis: Redis | null = null;
-let queueRedis: Redis | null = null;
+let redis: RedisClient | null = null;
+let queueRedis: RedisClient | null = null;
 let queue: Queue<CommentJob> | null = null;
 let apis: Child[] = [];
 let workers: Child[] = [];
