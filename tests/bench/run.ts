@@ -37,6 +37,7 @@ import { newId } from '../../shared/src/ids.js';
 import { freePort, killAllNow, liveChildren, sleep, startChild, startSampler, stopChildren, waitHealthy, type Child, type ResourceReport } from './procs.js';
 import { describeCannon, percentile, runCannon, runProbe, stopCannon, type CannonSpec } from './loads.js';
 import { loadRemoteScorer } from './remote-scorer.js';
+import { startPgBouncer, type TestPgBouncer } from '../support/pgbouncer.js';
 import { measureWidgetRender } from './widget-render.js';
 import { createSite, dropDatabase, recreateDatabase, registerPosts, seedBulk, seedHotPost, settle, signInReaders, type BenchSite, type Reader } from './seed.js';
 
@@ -59,6 +60,9 @@ const HELP = `usage: npm run bench -- [options]
   --node-arg X     extra node option for the API and worker processes (repeatable), e.g. --node-arg=--cpu-prof
   --database NAME  database the bench creates and drops (default comments_bench); another name lets two checkouts bench in turn without dropping each other's
   --keep-db        keep the bench database afterwards (default: dropped)
+  --pgbouncer N    the services reach Postgres through a PgBouncer started by the bench (transaction mode,
+                   default_pool_size N), configured as for PgBouncer < 1.21: DATABASE_PREPARED_STATEMENTS=false,
+                   DATABASE_STATEMENT_TIMEOUT_MS=0 (default 0: straight to Postgres)
 Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL (default redis://127.0.0.1:6379).`;
 
 const { values: flags } = parseArgs({
@@ -75,6 +79,7 @@ const { values: flags } = parseArgs({
     'e-rates': { type: 'string', default: '50,150,1000' },
     database: { type: 'string', default: 'comments_bench' },
     'keep-db': { type: 'boolean', default: false },
+    pgbouncer: { type: 'string', default: '0' },
     env: { type: 'string', multiple: true, default: [] },
     'node-arg': { type: 'string', multiple: true, default: [] },
     help: { type: 'boolean', default: false },
@@ -96,6 +101,7 @@ function intFlag(name: string, v: string | undefined, min: number, max: number):
 }
 const API_COUNT = intFlag('api', flags.api, 1, 8);
 const WORKER_COUNT = intFlag('workers', flags.workers, 1, 8);
+const PGBOUNCER_POOL = intFlag('pgbouncer', flags.pgbouncer, 0, 200);
 const SEED_COMMENTS = intFlag('comments', flags.comments, 0, 50_000_000);
 const READERS = intFlag('readers', flags.readers, 1, 20_000);
 const WRITE_POSTS = intFlag('posts', flags.posts, 1, 1000);
@@ -149,6 +155,7 @@ const log = (msg: string) => process.stdout.write(`${msg}\n`);
 // State shared with cleanup.
 
 let dbUrl = '';
+let bouncer: TestPgBouncer | null = null;
 let pool: Pool | null = null;
 let redis: RedisClient | null = null;
 let queueRedis: RedisClient | null = null;
@@ -165,7 +172,8 @@ function baseEnv(): NodeJS.ProcessEnv {
     HOME: process.env.HOME,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
-    DATABASE_URL: dbUrl,
+    DATABASE_URL: bouncer ? bouncer.via(dbUrl) : dbUrl,
+    ...(bouncer ? { MIGRATION_DATABASE_URL: dbUrl, DATABASE_PREPARED_STATEMENTS: 'false', DATABASE_STATEMENT_TIMEOUT_MS: '0' } : {}),
     REDIS_URL,
     QUEUE_PREFIX,
     JWT_SECRET,
@@ -232,6 +240,7 @@ async function cleanup(): Promise<void> {
       }
     }
     await Promise.allSettled([redis?.quit(), queueRedis?.quit(), pool?.end()]);
+    await bouncer?.stop().catch(() => undefined);
     if (dbUrl && !flags['keep-db']) await dropDatabase(PG_SERVER, DB_NAME).catch((err) => log(`could not drop ${DB_NAME}: ${(err as Error).message}`));
   })();
   return cleaning;
@@ -653,6 +662,7 @@ async function main(): Promise<void> {
 
   log(`bench ${TAG}: database ${DB_NAME}, queue prefix ${QUEUE_PREFIX}, ${API_COUNT} API + ${WORKER_COUNT} worker process(es), loads ${[...SELECTED].join(',')}`);
   dbUrl = await recreateDatabase(PG_SERVER, DB_NAME);
+  if (PGBOUNCER_POOL > 0) bouncer = await startPgBouncer(PG_SERVER, { poolSize: PGBOUNCER_POOL });
   pool = createPool({ url: dbUrl, max: 4, onError: () => undefined });
   redis = createRedis(REDIS_URL, () => undefined);
   queueRedis = createRedis(REDIS_URL, () => undefined, { forQueue: true });
@@ -708,13 +718,13 @@ async function main(): Promise<void> {
   const md = [
     `## Benchmark ${new Date().toISOString()}`,
     '',
-    `\`npm run bench${argv ? ` -- ${argv}` : ''}\` · commit ${commit} · ${API_COUNT} API + ${WORKER_COUNT} worker process(es) · node ${process.version} · Postgres ${pgVersion} · ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GB · everything (load generator, services, Postgres, Redis) on this one machine`,
+    `\`npm run bench${argv ? ` -- ${argv}` : ''}\` · commit ${commit} · ${API_COUNT} API + ${WORKER_COUNT} worker process(es)${bouncer ? ` · Postgres through PgBouncer (transaction mode, default_pool_size ${PGBOUNCER_POOL}; DATABASE_PREPARED_STATEMENTS=false, DATABASE_STATEMENT_TIMEOUT_MS=0)` : ''} · node ${process.version} · Postgres ${pgVersion} · ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GB · everything (load generator, services, Postgres, Redis) on this one machine`,
     '',
     `Data: ${seedNote}. Services: NODE_ENV=production, RATE_LIMITS=off, LOG_LEVEL=warn, ${Object.keys(SERVICE_ENV).length ? `**${Object.entries(SERVICE_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}**, ` : ''}otherwise the default configuration.`,
     '',
     tableMarkdown(),
     '',
-    'req/s counts 2xx answers only (errors and non-2xx are listed separately; their latencies are in the percentiles). Latencies are autocannon\'s (HdrHistogram, 1 ms resolution; for fixed-rate loads corrected for coordinated omission) except d (probe: fetch timing in the bench process, includes the 10 ms poll interval) and d′ (Postgres `decided_at − created_at`: the API stamps `created_at` when it accepts the comment, `decided_at` is `now()` of the worker\'s insert, so its commit, the pub/sub announcement and the cache reload are not included; both clocks are this machine\'s). RSS = peak VmRSS sampled every 200 ms during the measured window. CPU cores used = CPU time / wall time of each group during the window (Postgres = all postgres processes; other = the rest of the machine\'s busy time, e.g. other test runs: a high value means the numbers are disturbed).',
+    'req/s counts 2xx answers only (errors and non-2xx are listed separately; their latencies are in the percentiles). Latencies are autocannon\'s (HdrHistogram, 1 ms resolution; for fixed-rate loads corrected for coordinated omission) except d (probe: fetch timing in the bench process, includes the 10 ms poll interval) and d′ (Postgres `decided_at − created_at`: the API stamps `created_at` when it accepts the comment, `decided_at` is `now()` of the worker\'s insert, so its commit, the pub/sub announcement and the cache reload are not included; both clocks are this machine\'s). RSS = peak VmRSS sampled every 200 ms during the measured window. CPU cores used = CPU time / wall time of each group during the window (Postgres = all postgres and pgbouncer processes; other = the rest of the machine\'s busy time, e.g. other test runs: a high value means the numbers are disturbed).',
     '',
     'Commands (autocannon programmatic API; equivalent CLI):',
     '',
