@@ -212,6 +212,24 @@ async function startWorkers(extra: Record<string, string> = {}): Promise<void> {
 
 const bases = () => apis.map((a) => `http://127.0.0.1:${a.port}`);
 
+/** Requests each API process has answered so far (its own /metrics), to show how the load was shared. */
+async function answeredPerApi(): Promise<number[]> {
+  return Promise.all(bases().map(async (b) => {
+    const text = await (await fetch(`${b}/metrics`)).text();
+    return text.split('\n').filter((l) => l.startsWith('http_request_duration_seconds_count'))
+      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  }));
+}
+
+/** ", shared 50/50 % by the API processes" when there are several. */
+async function shareNote(before: number[]): Promise<string> {
+  if (apis.length < 2) return '';
+  const after = await answeredPerApi();
+  const d = after.map((n, i) => n - (before[i] ?? 0));
+  const total = d.reduce((a, b) => a + b, 0) || 1;
+  return `; answered ${d.map((n) => Math.round((100 * n) / total)).join('/')} % by the ${apis.length} API processes`;
+}
+
 /** Fails the run if a child died (its log tail is shown). */
 function assertChildrenAlive(): void {
   for (const c of [...apis, ...workers]) {
@@ -371,15 +389,17 @@ async function loadGet(key: 'a' | 'a2'): Promise<void> {
   commands.push(`**${key}**: ${describeCannon(spec)}${cacheOff ? '\n    # API processes started with THREAD_CACHE_TTL_MS=0' : ''}`);
   await warmup(spec, 2);
   checkInterrupted();
+  const shares0 = await answeredPerApi();
   const sampler = startSampler();
   const r = await runCannon(spec);
   const res = sampler.stop();
   assertChildrenAlive();
+  const shared = await shareNote(shares0);
   const rps = r['2xx'] / r.duration;
   rows.push({
     key, load: cacheOff ? `GET page 1 of a ${HOT_COUNT}-comment post, thread cache **off** (Postgres path), 50 conn` : `GET page 1 of a ${HOT_COUNT}-comment post (thread cache), 50 conn`,
     reqPerSec: f0(rps), p50: ms(r.latency.p50), p99: ms(r.latency.p99), errors: errorsOf(r),
-    result: `${f0(r.requests.total)} requests in ${f1(r.duration)} s; ${f1(r.throughput.average / 1e6)} MB/s`,
+    result: `${f0(r.requests.total)} requests in ${f1(r.duration)} s; ${f1(r.throughput.average / 1e6)} MB/s${shared}`,
     res, target: cacheOff ? '(diagnostic)' : '≥ 5,000 req/s, p99 ≤ 25 ms',
     verdict: cacheOff ? '' : rps >= 5000 && r.latency.p99 <= 25 && r.non2xx === 0 ? '✅' : '❌',
   });
@@ -462,11 +482,13 @@ async function loadC(readers: Reader[]): Promise<void> {
       last = now;
     }
   })();
+  const shares0 = await answeredPerApi();
   const sampler = startSampler();
   const t0 = performance.now();
   const r = await runCannon(spec);
   const window = (performance.now() - t0) / 1000;
   const res = sampler.stop();
+  const shared = await shareNote(shares0);
   sampling = false;
   const p1 = await persistedOn(posts);
   const backlog = await queueBacklog();
@@ -496,7 +518,7 @@ async function loadC(readers: Reader[]): Promise<void> {
     key: 'c', load: `pipeline: POST ${C_RATE ? `at ${C_RATE}/s` : 'at max rate'} for ${duration} s, 50 conn, ${posts.length} posts`,
     reqPerSec: f0(r['2xx'] / r.duration), p50: ms(r.latency.p50), p99: ms(r.latency.p99), errors: errorsOf(r),
     result: `**${f0(persistedRate)} comments/s persisted** (${f0(p1 - p0)} of ${f0(accepted)} accepted; per-second min ${f0(Math.min(...steady))} / median ${f0(percentile(steady, 50))} / max ${f0(Math.max(...steady))}); `
-      + `backlog at end ${f0(backlogTotal(backlog))} (waiting ${f0(backlog.waiting)}, active ${backlog.active}, delayed ${backlog.delayed}, failed ${backlog.failed}); ${drainNote}${discarded ? `; ${f0(discarded)} then discarded` : ''}`,
+      + `${shared ? `${shared.slice(2)}; ` : ''}backlog at end ${f0(backlogTotal(backlog))} (waiting ${f0(backlog.waiting)}, active ${backlog.active}, delayed ${backlog.delayed}, failed ${backlog.failed}); ${drainNote}${discarded ? `; ${f0(discarded)} then discarded` : ''}`,
     res, target: '≥ 2,000 comments/s',
     verdict: persistedRate >= 2000 ? '✅' : '❌',
   });

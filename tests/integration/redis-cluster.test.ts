@@ -5,7 +5,7 @@ import { Cluster } from 'ioredis';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestWorker } from '../support/worker.js';
-import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
+import { buildPost, buildSite, distinctText, signInReader, type BuiltSite } from '../support/builders.js';
 import { getThread, postComment, waitForDecision, waitForVisible } from '../support/comment-flow.js';
 import { startRedisCluster, type TestRedisCluster } from '../support/redis-cluster.js';
 import { waitFor } from '../support/wait-for.js';
@@ -55,7 +55,7 @@ describe('on a Redis Cluster', () => {
     const readers = await Promise.all([1, 2, 3].map((n) => signInReader(api.app, site, { name: `Reader ${n}` })));
     const ids: string[] = [];
     for (const [i, r] of readers.entries()) {
-      ids.push(await postComment(api.app, { siteId: site.siteId, postId, token: r.accessToken, body: `Reader ${i + 1} on the harbour budget: the figures for ${['ferries', 'quays', 'dredging'][i]} look low.` }));
+      ids.push(await postComment(api.app, { siteId: site.siteId, postId, token: r.accessToken, body: distinctText(i) }));
     }
     for (const [i, id] of ids.entries()) assert.equal((await waitForDecision(api.app, id, readers[i]!.accessToken)).status, 'approved');
     await waitForVisible(api.app, site.siteId, postId, ids);
