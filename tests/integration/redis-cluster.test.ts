@@ -10,10 +10,14 @@ import { getThread, postComment, waitForDecision, waitForVisible } from '../supp
 import { startRedisCluster, type TestRedisCluster } from '../support/redis-cluster.js';
 import { waitFor } from '../support/wait-for.js';
 import type { Reason } from '../../shared/src/domain.js';
+import type { Worker } from 'bullmq';
+import { createRedis } from '../../shared/src/redis.js';
+import { createModerationTasksWorker } from '../../services/worker/src/tasks/create-tasks-worker.js';
+import { buildStaff } from '../support/staff.js';
 
 /**
  * The API and the worker on a real three-master Redis Cluster (started here, on free ports):
- * BullMQ queues, rate limits, idempotency keys, the moderation memory's scripts and the
+ * BullMQ queues (comments, moderation tasks), rate limits, idempotency keys, the moderation memory's scripts and the
  * thread-change pub/sub, with real Postgres. The URL names one node; the rest is discovered.
  */
 
@@ -119,12 +123,39 @@ describe('on a Redis Cluster', () => {
     assert.ok((await storedRows(ids)).every((r) => r.reasons.at(-1)?.rule === 'coordinated'));
   });
 
+  it('when a reader is banned with rejectExisting, then the moderation-tasks queue on the cluster runs the rejections', async () => {
+    const mod = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+    const postId = await buildPost(env.db, site.siteId);
+    const troll = await signInReader(api.app, site, { name: 'Troll' });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await postComment(api.app, { siteId: site.siteId, postId, token: troll.accessToken, body: `Troll remark ${i}.` }));
+    for (const id of ids) await waitForDecision(api.app, id, troll.accessToken);
+    const res = await request(api.app).post(`/api/v1/sites/${site.siteId}/users/${troll.user.id}/ban`)
+      .set('Authorization', `Bearer ${mod.accessToken}`).send({ reason: 'persistent abuse', rejectExisting: true }).expect(202);
+    const connection = createRedis(env.config.REDIS_URL, () => undefined, { forQueue: true });
+    let tasks: Worker | undefined;
+    try {
+      tasks = createModerationTasksWorker({ config: env.config, db: env.db, redis: env.redis, logger: env.logger }, connection);
+      await tasks.waitUntilReady();
+      const done = await waitFor(async () => {
+        const t = (await request(api.app).get(`/api/v1/sites/${site.siteId}/moderation/tasks/${res.body.task.id}`)
+          .set('Authorization', `Bearer ${mod.accessToken}`).expect(200)).body.task;
+        return t.state === 'completed' ? t : null;
+      }, { what: 'the ban task to complete' });
+      assert.deepEqual(done.result, { done: 3, total: 3 });
+    } finally {
+      await tasks?.close();
+      await connection.quit().catch(() => undefined);
+    }
+    assert.deepEqual((await storedRows(ids)).map((r) => r.status), ['rejected', 'rejected', 'rejected']);
+  });
+
   it('when the work is done, then every key the product wrote sits in the one slot of the prefix\'s hash tag', async () => {
     const slotOf = async (key: string) => Number(await cluster.nodes[0]!.call('CLUSTER', 'KEYSLOT', key));
     const slot = await slotOf(env.config.QUEUE_PREFIX);
     const keys = (await Promise.all(cluster.nodes.map((n) => n.keys(`${env.config.QUEUE_PREFIX}*`)))).flat();
     // Every kind of key the audit found: queues, rate limits, idempotency, moderation memory.
-    for (const part of [':comments:', ':rl:', ':idem:', ':mod:repeat:', ':mod:band:', ':mod:sig:', ':mod:camp:']) {
+    for (const part of [':comments:', ':moderation-tasks:', ':rl:', ':idem:', ':mod:repeat:', ':mod:band:', ':mod:sig:', ':mod:camp:']) {
       assert.ok(keys.some((k) => k.includes(part)), `a key with ${part} among ${keys.length}`);
     }
     const slots = new Set(await Promise.all(keys.map(slotOf)));
