@@ -387,6 +387,9 @@ describe('Kubernetes manifests: true to the service', () => {
       assert.equal(targets.length, 1, `Service ${s.metadata.name} selects one Deployment`);
       for (const p of sp.ports) portNumber(targets[0]!.pod.containers[0]!, p.targetPort);
     }
+    // The workers' metrics stay scrapable while an outage makes them unready.
+    const workerMetrics = services.filter((s) => selects(spec<{ selector: Record<string, string> }>(s).selector, workloadRunning(WORKER_ENTRY).w.podLabels));
+    assert.deepEqual(workerMetrics.map((s) => spec<{ publishNotReadyAddresses?: boolean }>(s).publishNotReadyAddresses), [true]);
     for (const n of ofKind('NetworkPolicy')) {
       const np = spec<{ podSelector: { matchLabels?: Record<string, string> }; ingress?: Array<{ ports?: Array<{ port: number | string }> }> }>(n);
       if (!np.podSelector.matchLabels) continue;
