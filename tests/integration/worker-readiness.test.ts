@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { freePort } from '../support/processes.js';
 import { createPool } from '../../shared/src/db/pool.js';
@@ -14,11 +15,12 @@ import { createWorkerMetrics, serveMetrics } from '../../services/worker/src/met
 describe('worker readiness', () => {
   let env: TestEnv;
   let worker: Worker;
+  let connection: Redis;
   let deadPort: number;
 
   before(async () => {
     env = await createTestEnv();
-    const connection = createRedis(env.config.REDIS_URL, () => undefined, { forQueue: true });
+    connection = createRedis(env.config.REDIS_URL, () => undefined, { forQueue: true });
     worker = new Worker(COMMENTS_QUEUE, async () => undefined, { connection, prefix: env.config.QUEUE_PREFIX });
     worker.on('error', () => undefined);
     await worker.waitUntilReady();
@@ -27,6 +29,8 @@ describe('worker readiness', () => {
   });
   after(async () => {
     await worker?.close();
+    // BullMQ leaves a connection it was given open.
+    await connection?.quit();
     await env?.close();
   });
 
@@ -81,12 +85,12 @@ describe('worker readiness', () => {
     const stopping = await createReadiness({ db: env.db, redis: env.redis, workers: [worker], stopping: () => true })();
     assert.deepEqual(stopping, { ready: false, checks: { postgres: 'ok', redis: 'ok', worker: 'stopped' } });
 
-    const connection = createRedis(env.config.REDIS_URL, () => undefined, { forQueue: true });
-    const closed = new Worker(COMMENTS_QUEUE, async () => undefined, { connection, prefix: env.config.QUEUE_PREFIX });
+    const own = createRedis(env.config.REDIS_URL, () => undefined, { forQueue: true });
+    const closed = new Worker(COMMENTS_QUEUE, async () => undefined, { connection: own, prefix: env.config.QUEUE_PREFIX });
     closed.on('error', () => undefined);
     await closed.waitUntilReady();
     await closed.close();
-    await connection.quit();
+    await own.quit();
     const stopped = await createReadiness({ db: env.db, redis: env.redis, workers: [worker, closed], stopping: () => false })();
     assert.deepEqual(stopped, { ready: false, checks: { postgres: 'ok', redis: 'ok', worker: 'stopped' } });
   });
