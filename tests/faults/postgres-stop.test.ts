@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sleep } from '../bench/procs.js';
-import { finish, metricSum, startReaders, withCluster } from '../support/faults/scenario.js';
+import { finish, metricSum, readyz, startReaders, withCluster, type Readiness } from '../support/faults/scenario.js';
 
 /**
  * Scenario 3: Postgres stops (immediate shutdown: every connection cut, crash recovery at the next
@@ -10,18 +10,6 @@ import { finish, metricSum, startReaders, withCluster } from '../support/faults/
  * as it is, and every accepted comment is stored once Postgres is back.
  */
 const OUTAGE_MS = 20_000;
-
-interface Readiness { at: number; status: number; postgres?: string; redis?: string }
-
-async function readyz(url: string): Promise<Readiness> {
-  try {
-    const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) });
-    const body = (await res.json()) as { checks?: { postgres?: string; redis?: string } };
-    return { at: Date.now(), status: res.status, postgres: body.checks?.postgres, redis: body.checks?.redis };
-  } catch {
-    return { at: Date.now(), status: 0 };
-  }
-}
 
 describe('fault: Postgres stopped for 20 s', () => {
   it('when Postgres is down for 20 s under load, then the workers back off, /readyz reports it, and every accepted comment is stored once', { timeout: 180_000 }, async (t) => {

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { sleep } from '../bench/procs.js';
-import { finish, startReaders, withCluster } from '../support/faults/scenario.js';
+import { finish, readyz, startReaders, withCluster } from '../support/faults/scenario.js';
 import type { AppendFsync } from '../support/faults/servers.js';
 
 /**
@@ -32,10 +32,13 @@ async function redisKill(t: TestContext, appendfsync: AppendFsync): Promise<void
     const acceptRate = load.acceptedBetween(burstStart, killAt) / ((killAt - burstStart) / 1000);
     // What an OS crash (not a process kill) could take under everysec: the last second of 202s.
     const lastSecond = load.acceptedBetween(killAt - 1000, killAt);
-    await sleep(1000);
+    // /readyz tells the truth about Redis (and the outage lasts at least a second).
+    const [down] = await Promise.all([readyz(cluster.apiUrl), sleep(1000)]);
     const faultEnd = Date.now();
     await cluster.redis.start();
     await cluster.queue().resume();
+    let up = await readyz(cluster.apiUrl);
+    while (up.status !== 200 && Date.now() < faultEnd + 15_000) up = await sleep(200).then(() => readyz(cluster.apiUrl));
     await burst;
     await sleep(4000);
     const { ledger } = await finish(t, cluster, load, siteIds, {
@@ -45,6 +48,8 @@ async function redisKill(t: TestContext, appendfsync: AppendFsync): Promise<void
       allowLoss: appendfsync !== 'always',
       note: `${backlog} jobs waiting in Redis at the kill; ${lastSecond} comments acknowledged in the last second before it`,
     });
+    assert.deepEqual({ status: down.status, postgres: down.postgres, redis: down.redis }, { status: 503, postgres: 'ok', redis: 'unreachable' }, '/readyz while Redis was down');
+    assert.equal(up.status, 200, '/readyz ready again once Redis is back');
     assert.ok(backlog >= 50, `a backlog was in Redis at the kill (${backlog})`);
     assert.ok(load.stats().retries > 0, 'clients felt the outage (and retried)');
     if (appendfsync === 'always') assert.equal(ledger.lost, 0);

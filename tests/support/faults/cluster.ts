@@ -181,7 +181,8 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       await queue?.close().catch(() => undefined);
       await db?.end().catch(() => undefined);
       await redis.kill();
-      await pgServer.kill();
+      // Immediate shutdown, not SIGKILL: the postmaster then removes its shared memory on the way out.
+      await pgServer.stop();
       if (opts.failed) {
         const keep = path.join(ROOT, 'test-artifacts', 'faults', o.name);
         try {

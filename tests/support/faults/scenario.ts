@@ -111,3 +111,16 @@ export async function metricSum(url: string, name: string, labels: Record<string
   }
   return sum;
 }
+
+export interface Readiness { at: number; status: number; postgres?: string; redis?: string }
+
+/** The API's /readyz: its status and what it says of each dependency (status 0: no answer). */
+export async function readyz(url: string): Promise<Readiness> {
+  try {
+    const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) });
+    const body = (await res.json()) as { checks?: { postgres?: string; redis?: string } };
+    return { at: Date.now(), status: res.status, postgres: body.checks?.postgres, redis: body.checks?.redis };
+  } catch {
+    return { at: Date.now(), status: 0 };
+  }
+}

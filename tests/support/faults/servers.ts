@@ -11,12 +11,15 @@ import { sleep } from '../../bench/procs.js';
  * process of the test that it can SIGKILL and start again on the same data.
  */
 
-/** Every server process started here, so an `exit` handler can SIGKILL what a failure left behind. */
-const running = new Set<ChildProcess>();
+/**
+ * Every server process started here, so an `exit` handler can end what a failure left behind: Redis
+ * by SIGKILL, Postgres by SIGQUIT (immediate shutdown, which still removes its shared memory).
+ */
+const running = new Map<ChildProcess, NodeJS.Signals>();
 export function killServersNow(): void {
-  for (const p of running) {
+  for (const [p, signal] of running) {
     try {
-      if (p.exitCode === null && p.signalCode === null && p.pid !== undefined) process.kill(p.pid, 'SIGKILL');
+      if (p.exitCode === null && p.signalCode === null && p.pid !== undefined) process.kill(p.pid, signal);
     } catch { /* already gone */ }
   }
 }
@@ -26,8 +29,8 @@ function exitedOf(p: ChildProcess): Promise<void> {
   return new Promise((resolve) => p.once('exit', () => resolve()));
 }
 
-function track(p: ChildProcess): ChildProcess {
-  running.add(p);
+function track(p: ChildProcess, endWith: NodeJS.Signals): ChildProcess {
+  running.set(p, endWith);
   p.once('exit', () => running.delete(p));
   return p;
 }
@@ -118,7 +121,7 @@ export async function createPostgres(dir: string, port: number): Promise<Postgre
         '-D', dataDir, '-p', String(port), '-k', sockDir,
         '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200',
         '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'shared_buffers=64MB',
-      ], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], ...asPostgres }));
+      ], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], ...asPostgres }), 'SIGQUIT');
       p.stdout?.pipe(log, { end: false });
       p.stderr?.pipe(log, { end: false });
       proc = p;
@@ -201,7 +204,7 @@ export function createRedisServer(dir: string, port: number, appendfsync: Append
         '--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir,
         '--appendonly', 'yes', '--appendfsync', appendfsync, '--save', '',
         '--maxmemory-policy', 'noeviction', '--daemonize', 'no',
-      ], { cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] }));
+      ], { cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] }), 'SIGKILL');
       p.stdout?.pipe(log, { end: false });
       p.stderr?.pipe(log, { end: false });
       proc = p;
