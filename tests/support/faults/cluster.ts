@@ -88,7 +88,13 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   let queue: Queue | null = null;
   let api: Child | null = null;
   const workers: (Child | null)[] = [null, null];
-  const pgServer = await createPostgres(dir, pgPort!);
+  let pgServer: PostgresServer;
+  try {
+    pgServer = await createPostgres(dir, pgPort!);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const redis = createRedisServer(dir, redisPort!, o.appendfsync ?? 'always');
 
   const databaseUrl = pgServer.url('comments');
