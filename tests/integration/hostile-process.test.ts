@@ -111,6 +111,10 @@ describe('hostile input against a real API process', () => {
       const res = await fetch(`${base}${path}`);
       assert.equal(res.status, 200, `${path} → ${res.status}`);
     }
+    // Metrics are labelled by route pattern: hostile paths and methods add no series.
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    assert.ok(metrics.split('\n').length < 5000, `/metrics grew to ${metrics.split('\n').length} lines`);
+    assert.doesNotMatch(metrics, /%2e|%00|\.\.\/|zq[a-z]+[0-9a-f]{10}/i);
     const out = api.output();
     const severe = out.split('\n').filter((l) => /"level":(50|60)|uncaught|unhandled|RangeError|TypeError|FATAL/i.test(l));
     assert.deepEqual(severe, [], 'the API logged errors');

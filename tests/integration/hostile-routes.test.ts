@@ -86,9 +86,9 @@ describe('hostile input on every declared route', () => {
           const clean = { ...c!, method: route.method.toUpperCase(), path: c!.path.split('?')[0]!,
             headers: c!.headers.filter(([k], i, all) => (k === 'Authorization' || k === 'Content-Type') && all.findIndex(([k2]) => k2 === k) === i) };
           const res = await sendAndCheck(client, world, clean, tally);
-          const parserRefused = res.status === 400 && res.text === '';
+          const parserRefused = res.status === 431 || (res.status === 400 && res.text === '');
           if (!parserRefused && (res.status !== 404 || !/no such endpoint/.test(res.text))) {
-            assert.ok(expected.includes(res.status), `${route.method} ${clean.path} with ${body.label} → ${res.status} ${res.text.slice(0, 200)}`);
+            assert.ok(expected.includes(res.status), `${route.method} ${clean.path.slice(0, 200)} with ${body.label} → ${res.status} ${res.text.slice(0, 200)}`);
           }
         }
       }

@@ -131,7 +131,9 @@ export function caseOf(route: RouteDoc, world: TwoSites, fixed: { cred?: CredKin
     const make = () => {
       const names = [...route.path.matchAll(PARAM_RE)].map((m) => m[1]!);
       const params = fc.tuple(...names.map((n) => paramOf(n, route, acting, other)));
-      const known = fc.constantFrom(...acting.pool, acting.ssoToken, other.ssoToken, acting.siteId, other.siteId, ...acting.postIds);
+      // Mostly the acting site's own ids; some of the other site's (a bulk action naming another site's comments).
+      const known = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...acting.pool, acting.ssoToken, acting.siteId, ...acting.postIds) },
+        { weight: 1, arbitrary: fc.constantFrom(...other.pool, other.ssoToken, other.siteId) });
       const body = route.body || route.method !== 'get'
         ? fixed.body ?? fc.option(bodyOf(route.body ? inputSchemaOf(route.body) : null, known), { freq: 8, nil: undefined })
         : fc.option(bodyOf(null, known), { freq: 30, nil: undefined });
