@@ -160,8 +160,9 @@ export const describeCase = (c: FuzzCase): string =>
   `${c.method} ${c.path.slice(0, 300)} [${c.cred} of ${c.acting.siteId}] headers=${JSON.stringify(c.headers.map(([k, v]) => [k, v.slice(0, 60)]))}`
   + (c.body ? ` body(${c.body.label}, ${c.body.contentType})=${JSON.stringify(c.body.bytes.subarray(0, 120).toString('latin1'))}` : '');
 
-export interface Tally { tried: number; byStatus: Map<number, number>; routes: Set<string>; ok2xx: number }
-export const newTally = (): Tally => ({ tried: 0, byStatus: new Map(), routes: new Set(), ok2xx: 0 });
+/** What a run did: requests, statuses, routes reached, and requests that named another site's records with a credential of one site. */
+export interface Tally { tried: number; byStatus: Map<number, number>; routes: Set<string>; ok2xx: number; crossSite: number }
+export const newTally = (): Tally => ({ tried: 0, byStatus: new Map(), routes: new Set(), ok2xx: 0, crossSite: 0 });
 
 /**
  * Sends one case and checks it: never a 5xx; a 4xx is `{"error":{"code","message"}}` (except
@@ -195,6 +196,8 @@ export async function sendAndCheck(client: RawClient, world: TwoSites, c: FuzzCa
   if (json) assert.equal(res.headers['x-content-type-options'], 'nosniff', `${what}: JSON without nosniff`);
   const sent = `${c.path} ${c.headers.map(([, v]) => v).join(' ')} ${c.body?.bytes.toString('latin1') ?? ''}`.toLowerCase();
   const owner = ownerOf(c.acting, c.cred);
+  const stranger = world.sites.find((w) => w !== owner);
+  if (owner && stranger && [stranger.siteId, ...stranger.privateIds, ...stranger.publicIds].some((id) => sent.includes(id))) tally.crossSite++;
   const found = leaks(world, { owner, publicRoute: isPublic(c.route), sent, received: `${res.text} ${JSON.stringify(res.headers)}` });
   assert.deepEqual(found, [], `${what} → ${res.status} carries another site's data: ${res.text.slice(0, 400)}`);
   // A preflight answers for any path without running the route.
