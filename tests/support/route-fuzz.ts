@@ -105,6 +105,9 @@ function headersOf(acting: SiteWorld, other: SiteWorld, cred: CredKind, body: Bo
     optional('Cookie', fc.oneof(hostileString, fc.constant(`qd_session=${'a'.repeat(300)}`))),
     optional('Accept', fc.constantFrom('text/html', '*/*;q=abc', 'application/json;q=0', 'text/event-stream')),
     optional('X-HTTP-Method-Override', fc.constantFrom('DELETE', 'PUT', 'TRACE')),
+    optional('Last-Event-ID', fc.oneof(fc.constantFrom('0', '-1', '1e999'), hostileString)),
+    optional('Accept-Encoding', fc.constantFrom('gzip;q=abc', 'br, gzip, deflate, identity;q=0', '*;q=0', 'x-evil', 'gzip'.repeat(500))),
+    optional('Range', fc.constantFrom('bytes=0-0', 'bytes=-1', 'bytes=99999999999-', 'bytes=0-1,2-3,4-5', 'lines=1-2')),
     // Over Node's 16 KiB header limit: answered by the HTTP parser (431), before the app.
     fc.oneof({ weight: 40, arbitrary: fc.constant<[string, string][]>([]) }, { weight: 1, arbitrary: fc.constant<[string, string][]>([['X-Big', 'b'.repeat(20_000)]]) }),
   ).map((parts) => [...(auth ? [['Authorization', auth] as [string, string]] : []), ...parts.flat()]);
