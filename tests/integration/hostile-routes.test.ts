@@ -182,6 +182,51 @@ describe('hostile input on every declared route', () => {
     assert.ok(accepted >= 30, `only ${accepted} comments were accepted`);
   });
 
+  it('when a reader replies to ids of every kind (the other site\'s comments, held ones, other posts), then only a visible comment of the same post is a parent', async () => {
+    await refreshReaders(env.db, api.app, world);
+    const ids = [...world.a.pool, ...world.b.pool, ...world.a.privateIds, ...world.b.privateIds];
+    let accepted = 0;
+    // A third of the time a visible comment of the first post (a good parent there); else any id.
+    const parent = (side: number) => fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...world.sites[side]!.pool.slice(0, 2)) }, { weight: 2, arbitrary: fc.constantFrom(...ids) });
+    await holds(fc.asyncProperty(fc.nat(1).chain((side) => fc.tuple(fc.constant(side), parent(side))), fc.nat(1), async ([side, parentId], postIndex) => {
+      const w = world.sites[side]!;
+      const res = await client.send({ method: 'POST', path: `/api/v1/sites/${w.siteId}/posts/${w.postIds[postIndex]}/comments`,
+        headers: [['Authorization', `Bearer ${w.creds.reader}`], ['Content-Type', 'application/json']], body: Buffer.from(JSON.stringify({ body: 'A reply', parentId })) });
+      tally.tried++;
+      const sameSite = w.pool.includes(parentId) || w.privateIds.includes(parentId);
+      if (res.status === 202) {
+        accepted++;
+        assert.ok(sameSite, `a reply on ${w.siteId} to ${parentId} of the other site was accepted`);
+      } else {
+        assert.ok([400, 404, 409, 422].includes(res.status), `reply to ${parentId} → ${res.status} ${res.text.slice(0, 200)}`);
+      }
+    }), { numRuns: 120, seed: SEED });
+    assert.ok(accepted >= 8, `only ${accepted} replies were accepted`);
+  });
+
+  it('when the generated run is over, then no stored row and no queued comment ties one site to another site\'s rows', async () => {
+    const crossed = await env.db.query(`
+      SELECT 'audit actor' AS what, a.id::text FROM audit_log a JOIN users u ON u.id = a.actor_id WHERE u.site_id <> a.site_id
+      UNION ALL SELECT 'audit reader', a.id::text FROM audit_log a JOIN users u ON u.id = a.reader_id WHERE u.site_id <> a.site_id
+      UNION ALL SELECT 'audit comment', a.id::text FROM audit_log a JOIN comments c ON c.id = a.comment_id WHERE c.site_id <> a.site_id
+      UNION ALL SELECT 'report reporter', r.comment_id::text FROM reports r JOIN users u ON u.id = r.reporter_id WHERE u.site_id <> r.site_id
+      UNION ALL SELECT 'report comment', r.comment_id::text FROM reports r JOIN comments c ON c.id = r.comment_id WHERE c.site_id <> r.site_id
+      UNION ALL SELECT 'comment author', c.id::text FROM comments c JOIN users u ON u.id = c.author_id WHERE u.site_id <> c.site_id
+      UNION ALL SELECT 'comment parent', c.id::text FROM comments c JOIN comments p ON p.id = c.parent_id WHERE p.site_id <> c.site_id OR p.post_id <> c.post_id`);
+    assert.deepEqual(crossed.rows, []);
+    const jobs = await env.queue.getJobs(['waiting', 'delayed', 'prioritized']);
+    assert.ok(jobs.length >= 25, `only ${jobs.length} comments were queued`);
+    for (const job of jobs) {
+      const { siteId, postId, authorId, parentId } = job.data;
+      const author = await env.db.query('SELECT site_id FROM users WHERE id = $1', [authorId]);
+      assert.equal(author.rows[0]?.site_id, siteId, `queued comment ${job.data.commentId} by a user of another site`);
+      if (parentId) {
+        const parent = await env.db.query('SELECT site_id, post_id FROM comments WHERE id = $1', [parentId]);
+        assert.deepEqual(parent.rows[0], { site_id: siteId, post_id: postId }, `queued reply ${job.data.commentId} to a comment elsewhere`);
+      }
+    }
+  });
+
   it('when a response carries another site\'s private text or ids, then the leak check reports it (the check itself can fail)', () => {
     const { a, b } = world;
     const check = (owner: typeof a | null, publicRoute: boolean, received: string, sent = '') => leaks(world, { owner, publicRoute, sent, received });

@@ -41,8 +41,8 @@ export const percentEncode = (s: string): string => [...Buffer.from(s)].map((b) 
  * encoded forms, raw bytes that are not UTF-8 (sent as latin1), over-long segments.
  */
 export const hostileSegment = fc.oneof(
-  { weight: 4, arbitrary: hostileString.map(percentEncode) },
-  { weight: 2, arbitrary: fc.constantFrom('..', '.', '%2e%2e', '%2E%2E%2F..', '..%2F..%2F..%2Fhealthz', '%2e%2e%5c', '%252e%252e%252f',
+  { weight: 8, arbitrary: hostileString.map(percentEncode) },
+  { weight: 4, arbitrary: fc.constantFrom('..', '.', '%2e%2e', '%2E%2E%2F..', '..%2F..%2F..%2Fhealthz', '%2e%2e%5c', '%252e%252e%252f',
     '%00', '%ff%fe', '%c0%af', '%e2%80%ae', '%ed%a0%80', '%f4%90%80%80', '%', '%g0', 'a%2Fb', ';a=b', '*', '~', "'", "'--", '1;SELECT%20pg_sleep(1)',
     'x'.repeat(3000), encodeURIComponent('x'.repeat(9000))) },
   // Raw bytes 0x80–0xFF in the request line: invalid UTF-8 that never went through percent-encoding.
@@ -160,7 +160,7 @@ export function bodyOf(schema: JsonSchema | null, known: fc.Arbitrary<string>): 
   const valid = schema ? arbitraryOf(schema, known) : fc.jsonValue({ maxDepth: 2 });
   const raw = (text: string | Buffer, contentType: string | null, label: string): BodySpec => ({ bytes: Buffer.from(text), contentType, label });
   return fc.oneof(
-    { weight: 4, arbitrary: valid.map((v) => json(v, 'schema-shaped')) },
+    { weight: 7, arbitrary: valid.map((v) => json(v, 'schema-shaped')) },
     { weight: 5, arbitrary: mutatedOf(valid).map((v) => json(v, 'one field broken')) },
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => json(v, 'random JSON')) },
     { weight: 2, arbitrary: boundaryJson.map((v) => json(v, 'boundary value')) },
