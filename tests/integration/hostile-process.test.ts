@@ -6,7 +6,8 @@ import { exited, freePort, startService } from '../support/processes.js';
 import { waitFor } from '../support/wait-for.js';
 import { rawClient, rawSocket, statusOf, type RawClient } from '../support/raw-http.js';
 import { buildTwoSites, type TwoSites } from '../support/two-sites.js';
-import { anyCase, holds, newTally, sendAndCheck, type Tally } from '../support/route-fuzz.js';
+import { anyCase } from '../support/route-requests.js';
+import { holds, newTally, sendAndCheck, type Tally } from '../support/route-fuzz.js';
 
 /**
  * The API as a real process (rate limits on, as in production) under a slice of the generated

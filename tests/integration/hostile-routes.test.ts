@@ -7,7 +7,8 @@ import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { rawClient, type RawClient } from '../support/raw-http.js';
 import { CRED_KINDS, buildTwoSites, leaks, refreshReaders, type TwoSites } from '../support/two-sites.js';
-import { ROUTES, anyCase, caseOf, headerValue, holds, newTally, sendAndCheck, type Tally } from '../support/route-fuzz.js';
+import { ROUTES, anyCase, caseOf, headerValue } from '../support/route-requests.js';
+import { holds, newTally, sendAndCheck, type Tally } from '../support/route-fuzz.js';
 import { deeplyNested, hostileSegment, hostileString, percentEncode, type BodySpec } from '../support/hostile.js';
 
 /**
