@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { rawClient, type RawClient } from '../support/raw-http.js';
-import { CRED_KINDS, buildTwoSites, leaks, refreshReaders, type TwoSites } from '../support/two-sites.js';
+import { CRED_KINDS, buildTwoSites, leaks, restoreWorld, type TwoSites } from '../support/two-sites.js';
 import { ROUTES, anyCase, caseOf, headerValue } from '../support/route-requests.js';
 import { holds, newTally, sendAndCheck, type Tally } from '../support/route-fuzz.js';
 import { deeplyNested, hostileSegment, hostileString, percentEncode, type BodySpec } from '../support/hostile.js';
@@ -113,7 +113,7 @@ describe('hostile input on every declared route', () => {
   it('when thousands of generated requests hit random routes, then never a 5xx, always the error shape, and nothing crosses sites', async () => {
     let n = 0;
     await holds(fc.asyncProperty(anyCase(world), async (c) => {
-      if (++n % 300 === 0) await refreshReaders(env.db, api.app, world);
+      if (++n % 300 === 0) await restoreWorld(env.db, api.app, world);
       await sendAndCheck(client, world, c, tally);
     }), { numRuns: 2200, seed: SEED });
     assert.ok(tally.ok2xx >= 300, `only ${tally.ok2xx} requests were valid enough to succeed`);
@@ -162,7 +162,7 @@ describe('hostile input on every declared route', () => {
       { weight: 1, arbitrary: fc.constantFrom('k'.repeat(256), ' ', '', 'a b', '\u00ff', 'é', '%00') }, { weight: 1, arbitrary: fc.string({ maxLength: 20 }) });
     const seen = new Map<string, { body: string; id: string }>();
     let accepted = 0;
-    await refreshReaders(env.db, api.app, world);
+    await restoreWorld(env.db, api.app, world);
     await holds(fc.asyncProperty(key, fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: key }), fc.constantFrom('one', 'two'), async (k1, k2, text) => {
       const w = world.a;
       const body = Buffer.from(JSON.stringify({ body: `Idempotent ${text}` }));
@@ -184,8 +184,8 @@ describe('hostile input on every declared route', () => {
   });
 
   it('when a reader replies to ids of every kind (the other site\'s comments, held ones, other posts), then only a visible comment of the same post is a parent', async () => {
-    await refreshReaders(env.db, api.app, world);
-    const ids = [...world.a.pool, ...world.b.pool, ...world.a.privateIds, ...world.b.privateIds];
+    await restoreWorld(env.db, api.app, world);
+    const ids = [...world.a.pool, ...world.b.pool, ...world.a.hidden, ...world.b.hidden, ...world.a.privateIds, ...world.b.privateIds];
     let accepted = 0;
     // A third of the time a visible comment of the first post (a good parent there); else any id.
     const parent = (side: number) => fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...world.sites[side]!.pool.slice(0, 2)) }, { weight: 2, arbitrary: fc.constantFrom(...ids) });
@@ -194,7 +194,7 @@ describe('hostile input on every declared route', () => {
       const res = await client.send({ method: 'POST', path: `/api/v1/sites/${w.siteId}/posts/${w.postIds[postIndex]}/comments`,
         headers: [['Authorization', `Bearer ${w.creds.reader}`], ['Content-Type', 'application/json']], body: Buffer.from(JSON.stringify({ body: 'A reply', parentId })) });
       tally.tried++;
-      const sameSite = w.pool.includes(parentId) || w.privateIds.includes(parentId);
+      const sameSite = w.pool.includes(parentId) || w.hidden.includes(parentId) || w.privateIds.includes(parentId);
       if (res.status === 202) {
         accepted++;
         assert.ok(sameSite, `a reply on ${w.siteId} to ${parentId} of the other site was accepted`);

@@ -83,32 +83,35 @@ export function inputSchemaOf(s: z.ZodType): JsonSchema {
 }
 const converted = new WeakMap<z.ZodType, JsonSchema>();
 
+const ID_FIELD = /(^|[a-z])(id|ids|Id|Ids)$/;
+
 /**
  * Values shaped like a JSON Schema: what a well-behaved client would send. `known` supplies
- * real ids for string fields that take an id (so generated requests reach the database).
+ * real values for string fields, `ids` real record ids for UUIDs and fields named like ids
+ * (so generated requests reach the database).
  */
-export function arbitraryOf(s: JsonSchema, known: fc.Arbitrary<string>, depth = 0): fc.Arbitrary<unknown> {
+export function arbitraryOf(s: JsonSchema, known: fc.Arbitrary<string>, depth = 0, ids: fc.Arbitrary<string> = known): fc.Arbitrary<unknown> {
   if (depth > 6) return fc.constant(null);
   if (s.const !== undefined) return fc.constant(s.const);
   if (s.enum) return fc.constantFrom(...s.enum);
   const alternatives = s.anyOf ?? s.oneOf;
-  if (alternatives?.length) return fc.oneof(...alternatives.map((a) => arbitraryOf(a, known, depth + 1)));
-  if (s.allOf?.[0]) return arbitraryOf(s.allOf[0], known, depth + 1);
-  if (Array.isArray(s.type)) return fc.oneof(...s.type.map((t) => arbitraryOf({ ...s, type: t }, known, depth + 1)));
+  if (alternatives?.length) return fc.oneof(...alternatives.map((a) => arbitraryOf(a, known, depth + 1, ids)));
+  if (s.allOf?.[0]) return arbitraryOf(s.allOf[0], known, depth + 1, ids);
+  if (Array.isArray(s.type)) return fc.oneof(...s.type.map((t) => arbitraryOf({ ...s, type: t }, known, depth + 1, ids)));
   switch (s.type) {
     case 'object': {
       if (s.properties) {
-        const props = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, arbitraryOf(v, known, depth + 1)]));
+        const props = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, arbitraryOf(v, ID_FIELD.test(k) ? ids : known, depth + 1, ids)]));
         return fc.record(props, { requiredKeys: (s.required ?? []).filter((k) => k in props) });
       }
       const values = typeof s.additionalProperties === 'object' && Object.keys(s.additionalProperties).length > 0
-        ? arbitraryOf(s.additionalProperties, known, depth + 1) : fc.jsonValue({ maxDepth: 2 });
+        ? arbitraryOf(s.additionalProperties, known, depth + 1, ids) : fc.jsonValue({ maxDepth: 2 });
       return fc.dictionary(fc.string({ maxLength: 12 }), values, { maxKeys: 4 });
     }
     case 'array':
-      return fc.array(s.items ? arbitraryOf(s.items, known, depth + 1) : fc.jsonValue({ maxDepth: 1 }),
+      return fc.array(s.items ? arbitraryOf(s.items, known, depth + 1, ids) : fc.jsonValue({ maxDepth: 1 }),
         { minLength: s.minItems ?? 0, maxLength: Math.max(s.minItems ?? 0, Math.min(s.maxItems ?? 4, 4)) });
-    case 'string': return stringOf(s, known);
+    case 'string': return stringOf(s, known, ids);
     case 'integer': return fc.integer({ min: Math.max(s.minimum ?? -1000, -(2 ** 31)), max: Math.min(s.maximum ?? 1000, 2 ** 31) });
     case 'number': return fc.double({ min: s.minimum ?? -1e6, max: s.maximum ?? 1e6, noNaN: true, noDefaultInfinity: true });
     case 'boolean': return fc.boolean();
@@ -117,10 +120,10 @@ export function arbitraryOf(s: JsonSchema, known: fc.Arbitrary<string>, depth = 
   }
 }
 
-function stringOf(s: JsonSchema, known: fc.Arbitrary<string>): fc.Arbitrary<string> {
+function stringOf(s: JsonSchema, known: fc.Arbitrary<string>, ids: fc.Arbitrary<string>): fc.Arbitrary<string> {
   const sized = (a: fc.Arbitrary<string>) => a.filter((v) => v.length >= (s.minLength ?? 0) && v.length <= (s.maxLength ?? Infinity));
   switch (s.format) {
-    case 'uuid': return fc.oneof(known, fc.uuid());
+    case 'uuid': return fc.oneof(ids, fc.uuid());
     case 'email': return sized(fc.emailAddress());
     case 'uri': case 'url': return sized(fc.oneof(fc.webUrl({ validSchemes: ['https'] }), fc.constant('http://localhost:8080/article')));
     case 'date-time': return fc.integer({ min: 60, max: 90 * 86_400 }).map((s) => new Date(Date.now() + s * 1000).toISOString());
@@ -155,9 +158,9 @@ export const deeplyNested = (depth: number, kind: 'array' | 'object' = 'array'):
 /** A body that is JSON, by the schema or not, or bytes that are not JSON or not even UTF-8. */
 export interface BodySpec { bytes: Buffer; contentType: string | null; label: string }
 
-export function bodyOf(schema: JsonSchema | null, known: fc.Arbitrary<string>): fc.Arbitrary<BodySpec> {
+export function bodyOf(schema: JsonSchema | null, known: fc.Arbitrary<string>, ids: fc.Arbitrary<string> = known): fc.Arbitrary<BodySpec> {
   const json = (v: unknown, label: string): BodySpec => ({ bytes: Buffer.from(JSON.stringify(v) ?? 'null'), contentType: 'application/json', label });
-  const valid = schema ? arbitraryOf(schema, known) : fc.jsonValue({ maxDepth: 2 });
+  const valid = schema ? arbitraryOf(schema, known, 0, ids) : fc.jsonValue({ maxDepth: 2 });
   const raw = (text: string | Buffer, contentType: string | null, label: string): BodySpec => ({ bytes: Buffer.from(text), contentType, label });
   return fc.oneof(
     { weight: 7, arbitrary: valid.map((v) => json(v, 'schema-shaped')) },

@@ -36,7 +36,7 @@ export const headerValue = (s: string, raw = true): string =>
     .replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, '').slice(0, 3000);
 
 const cursorOf = (world: TwoSites): fc.Arbitrary<string> => fc.oneof(
-  fc.constantFrom(...world.a.pool, ...world.b.pool),
+  fc.constantFrom(...world.a.pool, ...world.b.pool, ...world.a.hidden, ...world.b.hidden),
   hostileString.map((s) => Buffer.from(s).toString('base64url')),
   fc.jsonValue({ maxDepth: 2 }).map((v) => Buffer.from(JSON.stringify(v)).toString('base64url')),
   fc.constantFrom(...world.a.pool, ...world.b.pool).map((id) => Buffer.from(JSON.stringify({ id, createdAt: new Date().toISOString() })).toString('base64url')),
@@ -46,14 +46,17 @@ const cursorOf = (world: TwoSites): fc.Arbitrary<string> => fc.oneof(
 function paramOf(name: string, route: RouteDoc, acting: SiteWorld, other: SiteWorld): fc.Arbitrary<string> {
   const shape = route.params ? (inputSchemaOf(route.params) as { properties?: Record<string, object> }).properties?.[name] : undefined;
   const own = fc.constantFrom(...acting.pool);
-  const theirs = fc.constantFrom(...other.pool);
+  const theirs = fc.constantFrom(...other.pool, ...other.hidden);
   const schemaValue = shape ? arbitraryOf(shape, own).map((v) => encodeURIComponent(String(v))) : own;
   if (name === 'siteId') {
     return fc.oneof({ weight: 7, arbitrary: fc.constant(acting.siteId) }, { weight: 2, arbitrary: fc.constant(other.siteId) }, { weight: 1, arbitrary: hostileSegment });
   }
   if (name === 'postId') {
+    // New slugs by the pattern, never a record id: a post created under a path (discover, PUT) keeps its id, and
+    // another site's id stored as one would pass for a leak.
+    const slug = shape ? arbitraryOf(shape, fc.constantFrom(...acting.postIds)).map((v) => encodeURIComponent(String(v))) : hostileSegment;
     return fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...acting.postIds) }, { weight: 1, arbitrary: fc.constantFrom(...other.postIds) },
-      { weight: 1, arbitrary: schemaValue }, { weight: 2, arbitrary: hostileSegment });
+      { weight: 1, arbitrary: slug }, { weight: 2, arbitrary: hostileSegment });
   }
   return fc.oneof({ weight: 4, arbitrary: schemaValue }, { weight: 4, arbitrary: own }, { weight: 2, arbitrary: theirs }, { weight: 2, arbitrary: hostileSegment });
 }
@@ -65,7 +68,7 @@ function queryOf(route: RouteDoc, world: TwoSites, acting: SiteWorld): fc.Arbitr
     { weight: 3, arbitrary: schema ? arbitraryOf(schema, own).map((v) => String(v)) : fc.string({ maxLength: 8 }) },
     { weight: 3, arbitrary: hostileString },
     { weight: /cursor/i.test(name) ? 4 : 1, arbitrary: cursorOf(world) },
-    { weight: 1, arbitrary: fc.constantFrom(...world.b.pool, ...world.a.pool, world.b.siteId, ...world.b.postIds) },
+    { weight: 1, arbitrary: fc.constantFrom(...world.b.pool, ...world.a.pool, ...world.b.hidden, ...world.a.hidden, world.b.siteId, ...world.b.postIds) },
   );
   const pair = (k: string, v: string) => `${percentEncode(k)}=${percentEncode(v)}`;
   const names = [...props.map(([k]) => k), 'limit', 'cursor', 'siteId', '__proto__', 'constructor'];
@@ -146,12 +149,13 @@ export function caseOf(route: RouteDoc, world: TwoSites, fixed: { cred?: CredKin
     const make = () => {
       const names = [...route.path.matchAll(PARAM_RE)].map((m) => m[1]!);
       const params = fc.tuple(...names.map((n) => paramOf(n, route, acting, other)));
-      // Mostly the acting site's own ids; some of the other site's (a bulk action naming another site's comments).
-      const known = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...acting.pool, acting.ssoToken, acting.siteId, ...acting.postIds) },
-        { weight: 1, arbitrary: fc.constantFrom(...other.pool, other.ssoToken, other.siteId) });
+      // Text fields (which may be stored and shown) get no record ids, so a stored id never passes for a leak;
+      // id fields get the acting site's and some of the other site's (a bulk action naming its comments).
+      const known = fc.constantFrom(acting.ssoToken, other.ssoToken, acting.siteId, other.siteId, ...acting.postIds);
+      const ids = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...acting.pool) }, { weight: 2, arbitrary: fc.constantFrom(...other.pool, ...other.hidden) });
       const body = route.body || route.method !== 'get'
-        ? fixed.body ?? fc.option(bodyOf(route.body ? inputSchemaOf(route.body) : null, known), { freq: 8, nil: undefined })
-        : fc.option(bodyOf(null, known), { freq: 30, nil: undefined });
+        ? fixed.body ?? fc.option(bodyOf(route.body ? inputSchemaOf(route.body) : null, known, ids), { freq: 8, nil: undefined })
+        : fc.option(bodyOf(null, known, ids), { freq: 30, nil: undefined });
       return fc.tuple(params, queryOf(route, world, acting), body, fc.nat(19));
     };
     const rest = fixed.body ? make() : once(`${world.a.siteId} ${route.method} ${route.path} ${actingIndex}`, make);

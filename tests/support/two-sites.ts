@@ -33,8 +33,12 @@ export interface SiteWorld {
   siteId: string;
   site: BuiltSite;
   postIds: string[];
-  /** Ids a generator may put in a request (never the credentials' own keys or staff). */
+  /** Ids this site's own credentials may act on in generated requests (never the credentials' own keys or staff). */
   pool: string[];
+  /** Comments not visible (held, rejected): aimed at only by the other site's credentials and strangers, so they stay private. */
+  hidden: string[];
+  /** The seeded settings overrides, put back by restoreWorld. */
+  settings: string;
   publicMarkers: string[];
   privateMarkers: string[];
   /** Ids of this site a stranger must not learn (comments not visible, staff, keys, webhooks, readers never shown). */
@@ -72,7 +76,8 @@ async function buildSiteWorld(db: Pool, app: Express | string, jwtSecret: string
   };
   const site = await buildSite(db);
   const { siteId } = site;
-  await db.query('UPDATE sites SET settings = $2 WHERE id = $1', [siteId, JSON.stringify({ bannedWords: [priv.word] })]);
+  const settings = JSON.stringify({ bannedWords: [priv.word] });
+  await db.query('UPDATE sites SET settings = $2 WHERE id = $1', [siteId, settings]);
   const postId = uniq('post');
   await upsertPost(db, { siteId, id: postId, title: `News ${pub.title}`, url: `http://localhost:8080/${postId}`, closed: false });
   const closedPost = uniq('closed');
@@ -125,7 +130,9 @@ async function buildSiteWorld(db: Pool, app: Express | string, jwtSecret: string
   };
   return {
     siteId, site, postIds: [postId, closedPost],
-    pool: [approved, reply, pending, rejected, reader.user.id, victim.user.id, victimKey.id, webhook.id, revoked.id],
+    pool: [approved, reply, reader.user.id, victim.user.id, victimKey.id, webhook.id, revoked.id],
+    hidden: [pending, rejected],
+    settings,
     publicMarkers: Object.values(pub),
     privateMarkers: Object.values(priv),
     privateIds: [pending, rejected, victim.user.id, moderator.user.id, admin.user.id, mainKeyId, noScope.id, revoked.id, victimKey.id, webhook.id],
@@ -152,12 +159,15 @@ export const authorizationOf = (w: SiteWorld, kind: CredKind): string | null => 
 export const ownerOf = (w: SiteWorld, kind: CredKind): SiteWorld | null => (OWNING.has(kind) ? w : null);
 
 /**
- * After generated requests banned, erased or demoted the seeded reader, sign them in again
- * (a fresh account after an erasure) and put the credentials' holders back as they were.
+ * After generated requests banned, erased or demoted the seeded reader, closed the posts or
+ * changed the settings: sign the reader in again (a fresh account after an erasure), put the
+ * credentials' holders back as they were, reopen the posts and restore the settings.
  */
-export async function refreshReaders(db: Pool, app: Express | string, world: TwoSites): Promise<void> {
+export async function restoreWorld(db: Pool, app: Express | string, world: TwoSites): Promise<void> {
   for (const w of world.sites) {
     await db.query(`UPDATE users SET status = 'active', suspended_until = NULL, premod = false WHERE site_id = $1`, [w.siteId]);
+    await db.query('UPDATE posts SET closed = false WHERE site_id = $1 AND id = $2', [w.siteId, w.postIds[0]]);
+    await db.query('UPDATE sites SET settings = $2 WHERE id = $1', [w.siteId, w.settings]);
     const r = await sso(app, w.site, { sub: w.readerSub, name: 'Reader again' });
     w.creds.reader = r.accessToken;
     if (!w.publicIds.includes(r.user.id)) w.publicIds.push(r.user.id);
@@ -174,9 +184,10 @@ export function leaks(world: TwoSites, o: { owner: SiteWorld | null; publicRoute
   for (const w of world.sites) {
     if (w === o.owner) continue;
     const markers = o.publicRoute ? w.privateMarkers : [...w.privateMarkers, ...w.publicMarkers];
-    for (const m of markers) if (o.received.includes(m)) found.push(`${w.siteId}'s marker ${m}`);
+    const around = (s: string) => JSON.stringify(o.received.slice(Math.max(0, o.received.indexOf(s) - 120), o.received.indexOf(s) + s.length + 40));
+    for (const m of markers) if (o.received.includes(m)) found.push(`${w.siteId}'s marker ${m} in ${around(m)}`);
     const ids = o.publicRoute ? w.privateIds : [...w.privateIds, ...w.publicIds];
-    for (const id of ids) if (o.received.includes(id) && !o.sent.includes(id)) found.push(`${w.siteId}'s id ${id}`);
+    for (const id of ids) if (o.received.includes(id) && !o.sent.includes(id)) found.push(`${w.siteId}'s id ${id} in ${around(id)}`);
   }
   return found;
 }
