@@ -90,7 +90,7 @@ export const configSchema = z.object({
   JOB_ATTEMPTS: int(30).describe('Attempts per comment job before it is kept in the failed set for an operator.'),
   JOB_BACKOFF_MS: int(1000).describe('First retry delay; doubles per attempt, with jitter.'),
   JOB_BACKOFF_MAX_MS: int(60000).describe('Ceiling of the retry delay.'),
-  WORKER_METRICS_PORT: int(9465).describe('Port of the worker\'s /metrics and /healthz (0 disables).'),
+  WORKER_METRICS_PORT: int(9465).describe('Port of the worker\'s /metrics, /healthz and /readyz (0 disables).'),
   SCORER_MAX_DEFER_S: int(600)
     .describe('How long a comment may wait in the queue for a rate-limited remote scorer before the site\'s `onScorerUnavailable` policy applies.'),
   PERSPECTIVE_API_KEY: z.string().min(1).optional()

@@ -121,7 +121,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return found ? total : 0;
 }
 
-describe('worker process /metrics and /healthz', () => {
+describe('worker process /metrics, /healthz and /readyz', () => {
   let env: TestEnv;
   let api: TestApi;
   let proc: WorkerProcess | undefined;
@@ -138,7 +138,7 @@ describe('worker process /metrics and /healthz', () => {
     await env?.close();
   });
 
-  it('when the worker process handles comments, then /healthz answers 200 and /metrics counts them by outcome and times their moderation', { timeout: 60_000 }, async () => {
+  it('when the worker process handles comments, then /healthz and /readyz answer 200 and /metrics counts them by outcome and times their moderation', { timeout: 60_000 }, async () => {
     const port = await freePort();
     proc = spawnWorkerProcess(env, 'metrics', { WORKER_METRICS_PORT: String(port), HOST: '127.0.0.1' });
     const base = `http://127.0.0.1:${port}`;
@@ -146,6 +146,9 @@ describe('worker process /metrics and /healthz', () => {
     assert.equal(health.status, 200, proc.stderr());
     assert.deepEqual(await health.json(), { status: 'ok' });
     await waitFor(async () => (await env.queue.getWorkersCount()) >= 1, { what: 'the worker to connect to the queue' });
+    const ready = await fetch(`${base}/readyz`);
+    assert.equal(ready.status, 200);
+    assert.deepEqual(await ready.json(), { status: 'ready', checks: { postgres: 'ok', redis: 'ok', worker: 'running' } });
 
     const scrape = async () => {
       const res = await fetch(`${base}/metrics`);

@@ -1,13 +1,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
+import fc from 'fast-check';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestWorker } from '../support/worker.js';
-import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
+import { buildPost, buildSite, signInReader, signSso, uniq, type BuiltSite } from '../support/builders.js';
 import { getStatus, postComment, waitForDecision, waitForVisible, type ThreadCommentView } from '../support/comment-flow.js';
 import { auditHtml, tagsOf } from '../support/html-audit.js';
 import { renderBody } from '../../shared/src/render.js';
+import { buildStaff } from '../support/staff.js';
+import { waitFor } from '../support/wait-for.js';
+import { hostileString } from '../support/hostile.js';
 
 /**
  * Comment bodies are stored as the reader typed them and rendered on the way out; whatever a
@@ -195,6 +199,15 @@ describe('renderBody, directly', () => {
     });
   }
 
+  it('when a Markdown link has an empty destination, then it renders as its text, not as a link to href=""', () => {
+    for (const body of ['[x]()', '[x]( )', 'see [x]() and [y](https://example.com)']) {
+      const html = renderBody(body);
+      assertInert(body, html);
+      assert.ok(anchors(html).every((a) => a.attrs.href?.startsWith('https://')), html);
+    }
+    assert.equal(renderBody('[x]()'), '<p>x</p>');
+  });
+
   it('when a body has a bare < or >, then they are escaped as entities', () => {
     assert.equal(renderBody('1 < 2 > 0'), '<p>1 &lt; 2 &gt; 0</p>');
     assert.equal(renderBody('<b>hi</b>'), '<p>&lt;b&gt;hi&lt;/b&gt;</p>');
@@ -217,5 +230,160 @@ describe('renderBody, directly', () => {
     assert.notDeepEqual(auditHtml('<p><img src=x onerror=alert(1)></p>'), []);
     assert.notDeepEqual(auditHtml('<p><a href=" java&#x09;script:alert(1)" rel="nofollow ugc noopener">x</a></p>'), []);
     assert.deepEqual(auditHtml('<p>&lt;script&gt; <a href="https://e.com" rel="nofollow ugc noopener" target="_blank">e</a></p>'), []);
+  });
+});
+
+/**
+ * Generated hostile text (markup fragments, script URLs, entities, Markdown edge cases and
+ * Unicode oddities) as comment bodies, display names, post titles and report notes, through the
+ * real worker; then every surface that shows them is read and each rendered HTML field audited.
+ */
+describe('generated hostile text through the worker, on every surface that shows it', () => {
+  const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : 20261125;
+  const FRAGMENTS = ['<script>', '</script>', '<img src=x onerror=alert(1)>', '<a href="', '">', 'javascript:', 'JaVaScRiPt:', 'java\tscript:',
+    '&#106;avascript:', '&#x6A;', '&lt;', '&', '[x](', ')', '](', '![i](', '<', '>', '"', "'", '`', '``', 'onmouseover=alert(1) ', 'data:text/html,',
+    '<svg/onload=alert(1)>', '<iframe srcdoc="', '<!--', '-->', '<![CDATA[', '<style>@import', 'vbscript:', '\\', '%3Cscript%3E', 'https://example.com/',
+    'http://a.example/"onclick="x', 'mailto:a@b.example', '**', '_', '\n', '\n\n', '    indented', '> quote', '# head', '* item', '1. item', '|a|b|',
+    '<https://example.com>', '<javascript:alert(1)>', '[ref]: javascript:alert(1)', '\u202e', '\u200b', '\u0301', '\ud800', '\u2028', ' ', 'text'];
+  const markup = fc.array(fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...FRAGMENTS) }, { weight: 1, arbitrary: hostileString }), { minLength: 1, maxLength: 14 })
+    .map((parts) => parts.join(''));
+  let env: TestEnv;
+  let api: TestApi;
+  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+  let site: BuiltSite;
+  const counts = { comments: 0, refused: 0, names: 0, titles: 0, audited: 0, surfaces: 0 };
+
+  before(async () => {
+    env = await createTestEnv({ RATE_LIMITS: 'off' });
+    api = await startTestApi(env);
+    worker = await startTestWorker(env);
+    site = await buildSite(env.db);
+    await env.db.query(`UPDATE sites SET settings = '{"links":{"holdBelowApproved":0},"repeat":{"windowSeconds":0}}' WHERE id = $1`, [site.siteId]);
+  });
+  after(async () => {
+    process.stdout.write(`# hostile markup (seed ${SEED}): ${counts.comments} comments (${counts.refused} refused), ${counts.names} names, ${counts.titles} titles through the worker; ${counts.audited} rendered fields audited on ${counts.surfaces} responses\n`);
+    await worker?.close();
+    await api?.close();
+    await env?.close();
+  });
+
+  /** Audits every field holding HTML (`bodyHtml`, any `…Html`) anywhere in a JSON answer; returns how many. */
+  function auditAll(what: string, value: unknown): number {
+    let n = 0;
+    const walk = (v: unknown, path: string) => {
+      if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+      else if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          if (/html$/i.test(k) && typeof x === 'string') {
+            n++;
+            assert.deepEqual(auditHtml(x), [], `${what} ${path}.${k}: unsafe HTML ${JSON.stringify(x).slice(0, 300)}`);
+          } else walk(x, `${path}.${k}`);
+        }
+      }
+    };
+    walk(value, '');
+    counts.audited += n;
+    counts.surfaces++;
+    return n;
+  }
+
+  /** GETs a JSON surface, page by page (nextCursor), checking each is JSON browsers will not sniff. */
+  async function readAll(path: string, token: string, what: string): Promise<unknown[]> {
+    const pages: unknown[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: request.Response = await request(api.app).get(path).query({ limit: 100, ...(cursor ? { cursor } : {}) }).set('Authorization', `Bearer ${token}`);
+      assert.equal(res.status, 200, `${what} → ${res.status} ${res.text.slice(0, 200)}`);
+      assert.match(res.headers['content-type'] ?? '', /^application\/json/);
+      assert.equal(res.headers['x-content-type-options'], 'nosniff');
+      pages.push(res.body);
+      auditAll(what, res.body);
+      cursor = (res.body as { nextCursor?: string | null }).nextCursor ?? null;
+    } while (cursor);
+    return pages;
+  }
+
+  it('when readers with hostile names post hostile comments under hostile titles, then no rendered field anywhere carries executable markup', async () => {
+    const titles = fc.sample(markup.map((t) => `${t} title`), { seed: SEED, numRuns: 4 });
+    const posts: string[] = [];
+    for (const title of titles) {
+      const id = uniq('post');
+      const res = await request(api.app).put(`/api/v1/sites/${site.siteId}/posts/${id}`).set('Authorization', `Bearer ${site.apiKey}`)
+        .send({ title, url: `https://example.com/${id}` });
+      assert.ok(res.status === 201 || res.status === 400, `PUT post ${JSON.stringify(title)} → ${res.status} ${res.text.slice(0, 200)}`);
+      if (res.status === 201) { posts.push(id); counts.titles++; }
+    }
+    assert.ok(posts.length >= 2, 'enough titles were accepted');
+    const names = fc.sample(markup.map((n) => `${n} Ann`), { seed: SEED + 1, numRuns: 8 });
+    const readers: { token: string; id: string }[] = [];
+    for (const name of names) {
+      const token = await signSso(site.ssoSecret, { name });
+      const res = await request(api.app).post('/api/v1/auth/sso').send({ siteId: site.siteId, token });
+      // A name the claims schema refuses (over 1,000 characters, nothing visible) makes the token invalid (401); a token over 8 KiB is a 400.
+      assert.ok([200, 400, 401].includes(res.status), `SSO with name ${JSON.stringify(name)} → ${res.status} ${res.text.slice(0, 200)}`);
+      if (res.status === 200) { readers.push({ token: res.body.accessToken, id: res.body.user.id }); counts.names++; }
+    }
+    assert.ok(readers.length >= 4, 'enough names were accepted');
+    const bodies = fc.sample(markup, { seed: SEED + 2, numRuns: 90 });
+    const ids: { id: string; token: string }[] = [];
+    for (const [i, body] of bodies.entries()) {
+      const reader = readers[i % readers.length]!;
+      const parent = i % 5 === 4 && ids.length > 0 ? ids[ids.length - 1]!.id : undefined;
+      let res = await request(api.app).post(`/api/v1/sites/${site.siteId}/posts/${posts[i % posts.length]}/comments`)
+        .set('Authorization', `Bearer ${reader.token}`).send(parent ? { body, parentId: parent } : { body });
+      // A reply to a comment not (yet) approved, or in another post, is refused: post it at the top level.
+      if (res.status === 422 && parent) {
+        res = await request(api.app).post(`/api/v1/sites/${site.siteId}/posts/${posts[i % posts.length]}/comments`)
+          .set('Authorization', `Bearer ${reader.token}`).send({ body });
+      }
+      assert.ok(res.status === 202 || res.status === 400, `POST ${JSON.stringify(body)} → ${res.status} ${res.text.slice(0, 200)}`);
+      if (res.status === 202) { ids.push({ id: res.body.id, token: reader.token }); counts.comments++; } else counts.refused++;
+      // The queued view renders too.
+      if (res.status === 202 && i % 10 === 0) auditAll('queued status', (await request(api.app).get(`/api/v1/comments/${res.body.id}`).set('Authorization', `Bearer ${reader.token}`)).body);
+    }
+    assert.ok(ids.length >= 60, `only ${ids.length} of ${bodies.length} comments were accepted`);
+    await waitFor(async () => (await env.db.query('SELECT count(*)::int AS n FROM comments WHERE id = ANY($1)', [ids.map((x) => x.id)])).rows[0].n === ids.length,
+      { what: 'the worker to decide every comment', timeoutMs: 60_000 });
+
+    // A report with a hostile note on a few visible comments, so the reported queue has items.
+    const visible = (await env.db.query(`SELECT id, author_id FROM comments WHERE id = ANY($1) AND status = 'approved' LIMIT 3`, [ids.map((x) => x.id)])).rows as { id: string; author_id: string }[];
+    for (const [j, c] of visible.entries()) {
+      const reporter = readers.find((r) => r.id !== c.author_id)!;
+      const res = await request(api.app).post(`/api/v1/comments/${c.id}/reports`).set('Authorization', `Bearer ${reporter.token}`).send({ reason: 'other', note: bodies[j]!.slice(0, 500) });
+      assert.ok(res.status === 201 || res.status === 400, `report → ${res.status} ${res.text.slice(0, 200)}`);
+    }
+
+    const admin = await buildStaff(env.db, api.app, site.siteId, 'admin');
+    const statuses = (await env.db.query(`SELECT status, count(*)::int AS n FROM comments WHERE site_id = $1 GROUP BY status`, [site.siteId])).rows;
+    const before = counts.audited;
+    for (const post of posts) {
+      const pages = await readAll(`/api/v1/sites/${site.siteId}/posts/${post}/comments`, readers[0]!.token, `thread ${post}`);
+      for (const page of pages as { comments: { id: string; replyCount: number }[] }[]) {
+        for (const c of page.comments.filter((x) => x.replyCount > 0)) await readAll(`/api/v1/sites/${site.siteId}/posts/${post}/comments/${c.id}/replies`, readers[0]!.token, 'replies');
+      }
+    }
+    for (const { id, token } of ids) auditAll(`status of ${id}`, (await request(api.app).get(`/api/v1/comments/${id}`).set('Authorization', `Bearer ${token}`)).body);
+    for (const queue of ['pending', 'reported', 'rejected', 'approved']) await readAll(`/api/v1/sites/${site.siteId}/moderation/queues/${queue}`, admin.accessToken, `queue ${queue}`);
+    await readAll(`/api/v1/sites/${site.siteId}/comments`, site.apiKey, 'publisher listing');
+    await readAll(`/api/v1/sites/${site.siteId}/audit`, admin.accessToken, 'audit log');
+    for (const r of readers.slice(0, 3)) {
+      await readAll(`/api/v1/sites/${site.siteId}/users/${r.id}/history`, admin.accessToken, 'history');
+      await readAll('/api/v1/me/export', r.token, 'reader export');
+    }
+    const exported = await request(api.app).get(`/api/v1/sites/${site.siteId}/export`).set('Authorization', `Bearer ${site.apiKey}`).buffer(true).parse((res, cb) => {
+      let text = '';
+      res.on('data', (c: Buffer) => { text += c.toString(); });
+      res.on('end', () => cb(null, text));
+    });
+    assert.equal(exported.status, 200);
+    assert.match(exported.headers['content-type'] ?? '', /^application\/x-ndjson/);
+    assert.equal(exported.headers['x-content-type-options'], 'nosniff');
+    const lines = (exported.body as string).split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown);
+    assert.ok(lines.length >= ids.length, `the export has ${lines.length} lines`);
+    for (const line of lines) auditAll('export', line);
+    // Every approved comment was rendered on at least the thread, its status and a queue or listing.
+    const approved = statuses.find((s: { status: string }) => s.status === 'approved')?.n ?? 0;
+    assert.ok(approved >= 20, `only ${approved} comments were approved: ${JSON.stringify(statuses)}`);
+    assert.ok(counts.audited - before >= ids.length + approved, `only ${counts.audited - before} rendered fields audited`);
   });
 });

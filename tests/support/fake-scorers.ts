@@ -16,7 +16,9 @@ export type Step =
   | { kind: '400' }
   | { kind: 'slow'; delayMs: number }
   | { kind: 'malformed' }
-  | { kind: 'hangup' };
+  | { kind: 'hangup' }
+  /** Reads the request and never answers (the connection stays open until close()). */
+  | { kind: 'hang' };
 
 export interface LoggedRequest {
   method: string;
@@ -95,6 +97,7 @@ async function startFake(provider: Provider): Promise<FakeScorerServer> {
       }));
       case 'malformed': return send(200, '{"attributeScores": {"TOXICITY": ', {});
       case 'hangup': return req.socket.destroy();
+      case 'hang': return undefined;
     }
   });
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApiDeps } from './deps.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { requireJson } from './http/require-json.js';
+import { limitJsonDepth } from './http/json-depth.js';
 import { measureHttp } from './http/metrics.js';
 import { authenticate, createPassport } from './auth/passport.js';
 import { authRoutes } from './auth/routes.js';
@@ -69,6 +70,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(widgetCors(siteOrigins));
   api.use(requireJson);
   api.use(express.json({ limit: '64kb', strict: true }));
+  api.use(limitJsonDepth);
   api.use(bodySiteOrigin(siteOrigins));
   api.use(authRoutes(deps, passport, tokens));
   api.use(postRoutes(deps, bearer));

@@ -5,6 +5,7 @@ import { createRedis } from '../../../shared/src/redis.js';
 import { createCommentWorker } from './create-worker.js';
 import { createModerationTasksWorker } from './tasks/create-tasks-worker.js';
 import { createWorkerMetrics, serveMetrics } from './metrics.js';
+import { createReadiness } from './readiness.js';
 import { createScorers } from './scorers/index.js';
 import { createWebhookWorker } from './webhooks/create-webhook-worker.js';
 import { createEvents } from '../../../shared/src/webhooks/events.js';
@@ -27,11 +28,14 @@ const webhookRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: tru
 const webhookWorker = createWebhookWorker({ config, db, logger }, webhookRedis);
 const tasksRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
 const tasksWorker = createModerationTasksWorker({ config, db, redis, logger }, tasksRedis);
-const metricsServer = config.WORKER_METRICS_PORT > 0 ? serveMetrics(metrics, config.WORKER_METRICS_PORT, config.HOST) : null;
+let stopping = false;
+const readiness = createReadiness({ db, redis, workers: [worker, tasksWorker, webhookWorker], stopping: () => stopping });
+const metricsServer = config.WORKER_METRICS_PORT > 0
+  ? serveMetrics({ metrics, readiness, port: config.WORKER_METRICS_PORT, host: config.HOST })
+  : null;
 metricsServer?.on('error', (err) => logger.warn({ err: err.message }, 'metrics endpoint unavailable'));
 logger.info({ concurrency: config.WORKER_CONCURRENCY, scorers: Object.keys(scorers) }, 'worker started');
 
-let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;

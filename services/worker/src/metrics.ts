@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { createRegistry, prom } from '../../../shared/src/metrics.js';
+import type { Readiness } from './readiness.js';
 
 export interface WorkerMetrics {
   registry: prom.Registry;
@@ -89,15 +90,25 @@ export function createWorkerMetrics(): WorkerMetrics {
   };
 }
 
-/** The worker's own small HTTP endpoint: /healthz and /metrics. */
-export function serveMetrics(metrics: WorkerMetrics, port: number, host: string): http.Server {
+/** The worker's own small HTTP endpoint: /healthz (alive), /readyz (can do its work) and /metrics. */
+export function serveMetrics(opts: {
+  metrics: WorkerMetrics;
+  readiness: () => Promise<Readiness>;
+  port: number;
+  host: string;
+}): http.Server {
+  const { metrics, readiness } = opts;
   return http.createServer(async (req, res) => {
     if (req.url === '/healthz') {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}');
+    } else if (req.url === '/readyz') {
+      const { ready, checks } = await readiness();
+      res.writeHead(ready ? 200 : 503, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ status: ready ? 'ready' : 'not_ready', checks }));
     } else if (req.url === '/metrics') {
       res.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(await metrics.registry.metrics());
     } else {
       res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":{"code":"not_found","message":"no such endpoint"}}');
     }
-  }).listen(port, host);
+  }).listen(opts.port, opts.host);
 }
