@@ -24,6 +24,10 @@ export function createRedis(url: string, onError: (err: Error) => void, opts: { 
     : new Cluster(target.nodes, {
       clusterRetryStrategy: backoff,
       enableReadyCheck: true,
+      // A cluster keeps commands while it is unreachable and maxRetriesPerRequest does not bound
+      // that wait: without the offline queue a request fails at once (a 503), as with one server.
+      // Blocking (queue) connections keep it, as BullMQ's workers wait for Redis anyway.
+      enableOfflineQueue: Boolean(opts.forQueue),
       redisOptions: {
         ...common,
         ...(target.username ? { username: target.username } : {}),

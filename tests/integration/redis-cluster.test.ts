@@ -150,6 +150,35 @@ describe('on a Redis Cluster', () => {
     assert.deepEqual((await storedRows(ids)).map((r) => r.status), ['rejected', 'rejected', 'rejected']);
   });
 
+  it('when the cluster is unreachable, then a new comment gets a 503 quickly and /readyz names Redis', async () => {
+    const { createApp } = await import('../../services/api/src/app.js');
+    const { createCommentsQueue } = await import('../../shared/src/queues.js');
+    const postId = await buildPost(env.db, site.siteId);
+    const reader = await signInReader(api.app, site);
+    const deadRedis = createRedis('redis+cluster://127.0.0.1:1', () => undefined);
+    const deadQueueRedis = createRedis('redis+cluster://127.0.0.1:1', () => undefined);
+    const deadQueue = createCommentsQueue(deadQueueRedis, env.config.QUEUE_PREFIX);
+    deadQueue.on('error', () => undefined);
+    try {
+      const app = createApp({ ...api.deps, redis: deadRedis, queue: deadQueue, limiters: { ...api.deps.limiters, enabled: false } });
+      const started = Date.now();
+      for (const headers of [{ 'Idempotency-Key': 'during-outage' }, {}]) {
+        const res = await request(app).post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+          .set('Authorization', `Bearer ${reader.accessToken}`).set(headers).send({ body: 'hello' });
+        assert.equal(res.status, 503, JSON.stringify(res.body));
+        assert.equal(res.body.error.code, 'unavailable');
+      }
+      assert.ok(Date.now() - started < 10_000, `answered in ${Date.now() - started} ms`);
+      const ready = await request(app).get('/readyz');
+      assert.equal(ready.status, 503);
+      assert.equal(ready.body.checks.redis, 'unreachable');
+    } finally {
+      await deadQueue.close().catch(() => undefined);
+      deadRedis.disconnect();
+      deadQueueRedis.disconnect();
+    }
+  });
+
   it('when the work is done, then every key the product wrote sits in the one slot of the prefix\'s hash tag', async () => {
     const slotOf = async (key: string) => Number(await cluster.nodes[0]!.call('CLUSTER', 'KEYSLOT', key));
     const slot = await slotOf(env.config.QUEUE_PREFIX);

@@ -9,6 +9,7 @@ import { createCommentsQueue } from '../../shared/src/queues.js';
 import { createLogger, type Logger } from '../../shared/src/logger.js';
 import type { Queue } from 'bullmq';
 import type { CommentJob } from '../../shared/src/queues.js';
+import { waitFor } from './wait-for.js';
 
 /** Postgres server tests use (a fresh database is made on it per test file). */
 export const TEST_PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -61,6 +62,8 @@ export async function createTestEnv(
   const queueRedis = createRedis(config.REDIS_URL, () => undefined, { forQueue: true });
   const queue = createCommentsQueue(queueRedis, config.QUEUE_PREFIX);
   queue.on('error', () => undefined);
+  // A cluster connection refuses commands until it has learnt the slots (no offline queue).
+  if (redis instanceof Cluster) await waitFor(() => redis.status === 'ready', { timeoutMs: 10_000, what: 'the Redis Cluster connection' });
 
   return {
     config, db, redis, queueRedis, queue, logger,
