@@ -1,10 +1,9 @@
-import type { Redis } from 'ioredis';
 import type { Pool } from './db/pool.js';
 import { withTransaction } from './db/pool.js';
 import { changeCommentStatus } from './db/comments.js';
 import { insertAudit, type Actor } from './db/audit.js';
 import { resolveReports } from './db/reports.js';
-import { encodeThreadChange, threadChannel } from './redis.js';
+import { encodeThreadChange, threadChannel, type RedisClient } from './redis.js';
 import type { CommentStatus } from './domain.js';
 
 export const COMMENT_ACTIONS = ['approve', 'reject', 'hold'] as const;
@@ -43,7 +42,7 @@ export interface ModerationResult {
  * to drop the post's cached pages. Null when the comment is not on the site (or not in onlyFrom).
  */
 export async function moderateComment(
-  deps: { db: Pool; redis: Redis; queuePrefix: string },
+  deps: { db: Pool; redis: RedisClient; queuePrefix: string },
   m: CommentModeration,
 ): Promise<ModerationResult | null> {
   const status = STATUS_OF[m.action];

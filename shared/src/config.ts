@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { hashTagOf, parseRedisTarget } from './redis-url.js';
 
 /** A rate limit written as `points/seconds`, e.g. `10/60` = 10 actions per minute. */
 const rate = (def: string) => z
@@ -30,9 +31,23 @@ export const configSchema = z.object({
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/comments')
     .describe('Postgres connection string. `npm run migrate` creates the database if it does not exist.'),
   DATABASE_POOL_MAX: int(10).describe('Connections per process in the Postgres pool.'),
-  REDIS_URL: z.string().default('redis://127.0.0.1:6379').describe('Redis for queues, rate limits, idempotency keys and cache invalidation.'),
+  DATABASE_PREPARED_STATEMENTS: bool(true)
+    .describe('Named prepared statements for the worker\'s per-comment queries. `false` behind PgBouncer in transaction mode older than 1.21 or without `max_prepared_statements`.'),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(15000)
+    .describe('Longest one SQL statement may run, sent when connecting. `0` sends none: behind PgBouncer, which refuses the parameter, set it on the role instead (`ALTER ROLE … SET statement_timeout`).'),
+  MIGRATION_DATABASE_URL: z.string().optional()
+    .describe('Postgres connection string for `npm run migrate` (the migration lock is a session advisory lock, so not through a transaction pooler). Default: DATABASE_URL.'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379')
+    .superRefine((v, ctx) => {
+      try {
+        parseRedisTarget(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    })
+    .describe('Redis for queues, rate limits, idempotency keys and cache invalidation. A Redis Cluster is written `redis+cluster://[user:password@]host:port,host:port,…` (`rediss+cluster://` for TLS): the nodes listed are seeds, the rest is discovered.'),
   QUEUE_PREFIX: z.string().min(1).default('{comments}')
-    .describe('Prefix of every Redis key; the braces make it a Redis Cluster hash tag so a queue lives in one slot.'),
+    .describe('Prefix of every Redis key; the braces make it a Redis Cluster hash tag, so every key, and so every multi-key command and script, lives in one slot. Required with a cluster.'),
   JWT_SECRET: z.string().min(32).default('dev-only-secret-change-me-0123456789abcdef')
     .describe('HMAC key (32+ characters) for the access tokens the API issues. Must be the same in every API process.'),
   JWT_SECRET_FILE: z.string().optional()
@@ -149,6 +164,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  // BullMQ's scripts and ours touch several keys at once; on a cluster they must share one slot.
+  if (parseRedisTarget(parsed.data.REDIS_URL).kind === 'cluster' && hashTagOf(parsed.data.QUEUE_PREFIX) === null) {
+    throw new Error('invalid configuration:\n  QUEUE_PREFIX: with a Redis Cluster the prefix needs a hash tag, e.g. {comments}');
   }
   // A published placeholder would let anyone sign tokens.
   if (parsed.data.NODE_ENV === 'production' && /change-?me/i.test(parsed.data.JWT_SECRET)) {

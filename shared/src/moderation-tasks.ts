@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { Actor } from './db/audit.js';
 
 /** Background moderation work (separate from comments, so a large ban never delays new comments). */
@@ -29,6 +29,6 @@ export const moderationTaskOptions: JobsOptions = {
   removeOnFail: false,
 };
 
-export function createModerationTasksQueue(connection: Redis, prefix: string): Queue<ModerationTask> {
+export function createModerationTasksQueue(connection: RedisClient, prefix: string): Queue<ModerationTask> {
   return new Queue<ModerationTask>(MODERATION_TASKS_QUEUE, { connection, prefix });
 }

@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 
 /** The queue that carries accepted comments from the API to the worker. */
 export const COMMENTS_QUEUE = 'comments';
@@ -44,6 +44,6 @@ export function cappedJitterBackoff(baseMs: number, maxMs: number) {
   };
 }
 
-export function createCommentsQueue(connection: Redis, prefix: string): Queue<CommentJob> {
+export function createCommentsQueue(connection: RedisClient, prefix: string): Queue<CommentJob> {
   return new Queue<CommentJob>(COMMENTS_QUEUE, { connection, prefix });
 }

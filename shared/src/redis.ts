@@ -1,17 +1,40 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { parseRedisTarget } from './redis-url.js';
+
+/** A connection to one Redis server or to a Redis Cluster; BullMQ and our own code take either. */
+export type RedisClient = Redis | Cluster;
+
+const backoff = (times: number) => Math.min(times * 100, 2000);
 
 /**
- * ioredis client for BullMQ and our own keys. maxRetriesPerRequest null is what BullMQ
- * requires of blocking connections; reconnects back off up to 2 s forever.
+ * The one ioredis factory, for BullMQ and our own keys: `redis://` gives a `Redis`,
+ * `redis+cluster://host:port,…` a `Cluster` (see redis-url.ts). maxRetriesPerRequest null is what
+ * BullMQ requires of blocking connections; reconnects back off up to 2 s forever.
  */
-export function createRedis(url: string, onError: (err: Error) => void, opts: { forQueue?: boolean } = {}): Redis {
-  const client = new Redis(url, {
+export function createRedis(url: string, onError: (err: Error) => void, opts: { forQueue?: boolean } = {}): RedisClient {
+  const target = parseRedisTarget(url);
+  const common: RedisOptions = {
     maxRetriesPerRequest: opts.forQueue ? null : 2,
     enableReadyCheck: true,
-    retryStrategy: (times: number) => Math.min(times * 100, 2000),
     // RESP2: the reply shapes BullMQ and rate-limiter-flexible were written against.
     protocol: 2,
-  });
+  };
+  const client: RedisClient = target.kind === 'single'
+    ? new Redis(target.url, { ...common, retryStrategy: backoff })
+    : new Cluster(target.nodes, {
+      clusterRetryStrategy: backoff,
+      enableReadyCheck: true,
+      // A cluster keeps commands while it is unreachable and maxRetriesPerRequest does not bound
+      // that wait: without the offline queue a request fails at once (a 503), as with one server.
+      // Blocking (queue) connections keep it, as BullMQ's workers wait for Redis anyway.
+      enableOfflineQueue: Boolean(opts.forQueue),
+      redisOptions: {
+        ...common,
+        ...(target.username ? { username: target.username } : {}),
+        ...(target.password !== undefined ? { password: target.password } : {}),
+        ...(target.tls ? { tls: {} } : {}),
+      },
+    });
   client.on('error', onError);
   return client;
 }

@@ -166,7 +166,7 @@ export function startSampler(intervalMs = 200): { stop(): ResourceReport } {
   const benchCpu0 = process.cpuUsage();
   const machine0 = machineBusyTicks();
   const kids = liveChildren();
-  const pg = pidsByComm(['postgres']);
+  const pg = pidsByComm(['postgres', 'pgbouncer']);
   const redis = pidsByComm(['redis-server']);
   const cpu0 = new Map<number, number>();
   for (const pid of [...kids.map((k) => k.pid), ...pg, ...redis]) cpu0.set(pid, cpuSeconds(pid));
@@ -197,7 +197,7 @@ export function startSampler(intervalMs = 200): { stop(): ResourceReport } {
       const wall = (performance.now() - t0) / 1000;
       const used = (pids: number[]) => pids.reduce((s, pid) => s + Math.max(0, cpuSeconds(pid) - (cpu0.get(pid) ?? 0)), 0);
       // Backends that connected during the window count whole (they started inside it).
-      const pgAll = [...new Set([...pg, ...pidsByComm(['postgres'])])];
+      const pgAll = [...new Set([...pg, ...pidsByComm(['postgres', 'pgbouncer'])])];
       const b = process.cpuUsage(benchCpu0);
       const cpu = {
         api: used(kids.filter((k) => k.kind === 'api').map((k) => k.pid)) / wall,

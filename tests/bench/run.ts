@@ -30,14 +30,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { createPool, type Pool } from '../../shared/src/db/pool.js';
-import { createRedis } from '../../shared/src/redis.js';
+import { createRedis, type RedisClient } from '../../shared/src/redis.js';
 import { commentJobId, commentJobOptions, createCommentsQueue, type CommentJob } from '../../shared/src/queues.js';
 import { newId } from '../../shared/src/ids.js';
 import { freePort, killAllNow, liveChildren, sleep, startChild, startSampler, stopChildren, waitHealthy, type Child, type ResourceReport } from './procs.js';
 import { describeCannon, percentile, runCannon, runProbe, stopCannon, type CannonSpec } from './loads.js';
 import { loadRemoteScorer } from './remote-scorer.js';
+import { startPgBouncer, type TestPgBouncer } from '../support/pgbouncer.js';
 import { measureWidgetRender } from './widget-render.js';
 import { createSite, dropDatabase, recreateDatabase, registerPosts, seedBulk, seedHotPost, settle, signInReaders, type BenchSite, type Reader } from './seed.js';
 
@@ -58,7 +58,11 @@ const HELP = `usage: npm run bench -- [options]
   --e-rates LIST   PERSPECTIVE_RATE values (requests/s) load e runs at (default 50,150,1000)
   --env K=V        extra environment for the API and worker processes (repeatable), e.g. --env WORKER_CONCURRENCY=64
   --node-arg X     extra node option for the API and worker processes (repeatable), e.g. --node-arg=--cpu-prof
-  --keep-db        keep the comments_bench database afterwards (default: dropped)
+  --database NAME  database the bench creates and drops (default comments_bench); another name lets two checkouts bench in turn without dropping each other's
+  --keep-db        keep the bench database afterwards (default: dropped)
+  --pgbouncer N    the services reach Postgres through a PgBouncer started by the bench (transaction mode,
+                   default_pool_size N), configured as for PgBouncer < 1.21: DATABASE_PREPARED_STATEMENTS=false,
+                   DATABASE_STATEMENT_TIMEOUT_MS=0 (default 0: straight to Postgres)
 Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL (default redis://127.0.0.1:6379).`;
 
 const { values: flags } = parseArgs({
@@ -73,7 +77,9 @@ const { values: flags } = parseArgs({
     'c-rate': { type: 'string', default: '0' },
     'd-rate': { type: 'string', default: '200' },
     'e-rates': { type: 'string', default: '50,150,1000' },
+    database: { type: 'string', default: 'comments_bench' },
     'keep-db': { type: 'boolean', default: false },
+    pgbouncer: { type: 'string', default: '0' },
     env: { type: 'string', multiple: true, default: [] },
     'node-arg': { type: 'string', multiple: true, default: [] },
     help: { type: 'boolean', default: false },
@@ -95,6 +101,7 @@ function intFlag(name: string, v: string | undefined, min: number, max: number):
 }
 const API_COUNT = intFlag('api', flags.api, 1, 8);
 const WORKER_COUNT = intFlag('workers', flags.workers, 1, 8);
+const PGBOUNCER_POOL = intFlag('pgbouncer', flags.pgbouncer, 0, 200);
 const SEED_COMMENTS = intFlag('comments', flags.comments, 0, 50_000_000);
 const READERS = intFlag('readers', flags.readers, 1, 20_000);
 const WRITE_POSTS = intFlag('posts', flags.posts, 1, 1000);
@@ -127,7 +134,11 @@ for (const u of [PG_SERVER, REDIS_URL]) {
     process.exit(2);
   }
 }
-const DB_NAME = 'comments_bench';
+const DB_NAME = flags.database ?? 'comments_bench';
+if (!/^[a-z_][a-z0-9_]{0,62}$/.test(DB_NAME) || ['postgres', 'template0', 'template1'].includes(DB_NAME)) {
+  process.stderr.write(`--database: expected a plain lower-case name other than postgres and the templates, got ${DB_NAME}\n`);
+  process.exit(2);
+}
 const TAG = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const QUEUE_PREFIX = `{bench-${TAG}}`;
 /** The API processes share it (tokens one issues, another verifies); random per run. */
@@ -144,9 +155,10 @@ const log = (msg: string) => process.stdout.write(`${msg}\n`);
 // State shared with cleanup.
 
 let dbUrl = '';
+let bouncer: TestPgBouncer | null = null;
 let pool: Pool | null = null;
-let redis: Redis | null = null;
-let queueRedis: Redis | null = null;
+let redis: RedisClient | null = null;
+let queueRedis: RedisClient | null = null;
 let queue: Queue<CommentJob> | null = null;
 let apis: Child[] = [];
 let workers: Child[] = [];
@@ -160,7 +172,8 @@ function baseEnv(): NodeJS.ProcessEnv {
     HOME: process.env.HOME,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
-    DATABASE_URL: dbUrl,
+    DATABASE_URL: bouncer ? bouncer.via(dbUrl) : dbUrl,
+    ...(bouncer ? { MIGRATION_DATABASE_URL: dbUrl, DATABASE_PREPARED_STATEMENTS: 'false', DATABASE_STATEMENT_TIMEOUT_MS: '0' } : {}),
     REDIS_URL,
     QUEUE_PREFIX,
     JWT_SECRET,
@@ -199,6 +212,24 @@ async function startWorkers(extra: Record<string, string> = {}): Promise<void> {
 
 const bases = () => apis.map((a) => `http://127.0.0.1:${a.port}`);
 
+/** Requests each API process has answered so far (its own /metrics), to show how the load was shared. */
+async function answeredPerApi(): Promise<number[]> {
+  return Promise.all(bases().map(async (b) => {
+    const text = await (await fetch(`${b}/metrics`)).text();
+    return text.split('\n').filter((l) => l.startsWith('http_request_duration_seconds_count'))
+      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  }));
+}
+
+/** ", shared 50/50 % by the API processes" when there are several. */
+async function shareNote(before: number[]): Promise<string> {
+  if (apis.length < 2) return '';
+  const after = await answeredPerApi();
+  const d = after.map((n, i) => n - (before[i] ?? 0));
+  const total = d.reduce((a, b) => a + b, 0) || 1;
+  return `; answered ${d.map((n) => Math.round((100 * n) / total)).join('/')} % by the ${apis.length} API processes`;
+}
+
 /** Fails the run if a child died (its log tail is shown). */
 function assertChildrenAlive(): void {
   for (const c of [...apis, ...workers]) {
@@ -227,6 +258,7 @@ async function cleanup(): Promise<void> {
       }
     }
     await Promise.allSettled([redis?.quit(), queueRedis?.quit(), pool?.end()]);
+    await bouncer?.stop().catch(() => undefined);
     if (dbUrl && !flags['keep-db']) await dropDatabase(PG_SERVER, DB_NAME).catch((err) => log(`could not drop ${DB_NAME}: ${(err as Error).message}`));
   })();
   return cleaning;
@@ -357,15 +389,17 @@ async function loadGet(key: 'a' | 'a2'): Promise<void> {
   commands.push(`**${key}**: ${describeCannon(spec)}${cacheOff ? '\n    # API processes started with THREAD_CACHE_TTL_MS=0' : ''}`);
   await warmup(spec, 2);
   checkInterrupted();
+  const shares0 = await answeredPerApi();
   const sampler = startSampler();
   const r = await runCannon(spec);
   const res = sampler.stop();
   assertChildrenAlive();
+  const shared = await shareNote(shares0);
   const rps = r['2xx'] / r.duration;
   rows.push({
     key, load: cacheOff ? `GET page 1 of a ${HOT_COUNT}-comment post, thread cache **off** (Postgres path), 50 conn` : `GET page 1 of a ${HOT_COUNT}-comment post (thread cache), 50 conn`,
     reqPerSec: f0(rps), p50: ms(r.latency.p50), p99: ms(r.latency.p99), errors: errorsOf(r),
-    result: `${f0(r.requests.total)} requests in ${f1(r.duration)} s; ${f1(r.throughput.average / 1e6)} MB/s`,
+    result: `${f0(r.requests.total)} requests in ${f1(r.duration)} s; ${f1(r.throughput.average / 1e6)} MB/s${shared}`,
     res, target: cacheOff ? '(diagnostic)' : '≥ 5,000 req/s, p99 ≤ 25 ms',
     verdict: cacheOff ? '' : rps >= 5000 && r.latency.p99 <= 25 && r.non2xx === 0 ? '✅' : '❌',
   });
@@ -448,11 +482,13 @@ async function loadC(readers: Reader[]): Promise<void> {
       last = now;
     }
   })();
+  const shares0 = await answeredPerApi();
   const sampler = startSampler();
   const t0 = performance.now();
   const r = await runCannon(spec);
   const window = (performance.now() - t0) / 1000;
   const res = sampler.stop();
+  const shared = await shareNote(shares0);
   sampling = false;
   const p1 = await persistedOn(posts);
   const backlog = await queueBacklog();
@@ -482,7 +518,7 @@ async function loadC(readers: Reader[]): Promise<void> {
     key: 'c', load: `pipeline: POST ${C_RATE ? `at ${C_RATE}/s` : 'at max rate'} for ${duration} s, 50 conn, ${posts.length} posts`,
     reqPerSec: f0(r['2xx'] / r.duration), p50: ms(r.latency.p50), p99: ms(r.latency.p99), errors: errorsOf(r),
     result: `**${f0(persistedRate)} comments/s persisted** (${f0(p1 - p0)} of ${f0(accepted)} accepted; per-second min ${f0(Math.min(...steady))} / median ${f0(percentile(steady, 50))} / max ${f0(Math.max(...steady))}); `
-      + `backlog at end ${f0(backlogTotal(backlog))} (waiting ${f0(backlog.waiting)}, active ${backlog.active}, delayed ${backlog.delayed}, failed ${backlog.failed}); ${drainNote}${discarded ? `; ${f0(discarded)} then discarded` : ''}`,
+      + `${shared ? `${shared.slice(2)}; ` : ''}backlog at end ${f0(backlogTotal(backlog))} (waiting ${f0(backlog.waiting)}, active ${backlog.active}, delayed ${backlog.delayed}, failed ${backlog.failed}); ${drainNote}${discarded ? `; ${f0(discarded)} then discarded` : ''}`,
     res, target: '≥ 2,000 comments/s',
     verdict: persistedRate >= 2000 ? '✅' : '❌',
   });
@@ -648,6 +684,7 @@ async function main(): Promise<void> {
 
   log(`bench ${TAG}: database ${DB_NAME}, queue prefix ${QUEUE_PREFIX}, ${API_COUNT} API + ${WORKER_COUNT} worker process(es), loads ${[...SELECTED].join(',')}`);
   dbUrl = await recreateDatabase(PG_SERVER, DB_NAME);
+  if (PGBOUNCER_POOL > 0) bouncer = await startPgBouncer(PG_SERVER, { poolSize: PGBOUNCER_POOL });
   pool = createPool({ url: dbUrl, max: 4, onError: () => undefined });
   redis = createRedis(REDIS_URL, () => undefined);
   queueRedis = createRedis(REDIS_URL, () => undefined, { forQueue: true });
@@ -703,13 +740,13 @@ async function main(): Promise<void> {
   const md = [
     `## Benchmark ${new Date().toISOString()}`,
     '',
-    `\`npm run bench${argv ? ` -- ${argv}` : ''}\` · commit ${commit} · ${API_COUNT} API + ${WORKER_COUNT} worker process(es) · node ${process.version} · Postgres ${pgVersion} · ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GB · everything (load generator, services, Postgres, Redis) on this one machine`,
+    `\`npm run bench${argv ? ` -- ${argv}` : ''}\` · commit ${commit} · ${API_COUNT} API + ${WORKER_COUNT} worker process(es)${bouncer ? ` · Postgres through PgBouncer (transaction mode, default_pool_size ${PGBOUNCER_POOL}; DATABASE_PREPARED_STATEMENTS=false, DATABASE_STATEMENT_TIMEOUT_MS=0)` : ''} · node ${process.version} · Postgres ${pgVersion} · ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GB · everything (load generator, services, Postgres, Redis) on this one machine`,
     '',
     `Data: ${seedNote}. Services: NODE_ENV=production, RATE_LIMITS=off, LOG_LEVEL=warn, ${Object.keys(SERVICE_ENV).length ? `**${Object.entries(SERVICE_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}**, ` : ''}otherwise the default configuration.`,
     '',
     tableMarkdown(),
     '',
-    'req/s counts 2xx answers only (errors and non-2xx are listed separately; their latencies are in the percentiles). Latencies are autocannon\'s (HdrHistogram, 1 ms resolution; for fixed-rate loads corrected for coordinated omission) except d (probe: fetch timing in the bench process, includes the 10 ms poll interval) and d′ (Postgres `decided_at − created_at`: the API stamps `created_at` when it accepts the comment, `decided_at` is `now()` of the worker\'s insert, so its commit, the pub/sub announcement and the cache reload are not included; both clocks are this machine\'s). RSS = peak VmRSS sampled every 200 ms during the measured window. CPU cores used = CPU time / wall time of each group during the window (Postgres = all postgres processes; other = the rest of the machine\'s busy time, e.g. other test runs: a high value means the numbers are disturbed).',
+    'req/s counts 2xx answers only (errors and non-2xx are listed separately; their latencies are in the percentiles). Latencies are autocannon\'s (HdrHistogram, 1 ms resolution; for fixed-rate loads corrected for coordinated omission) except d (probe: fetch timing in the bench process, includes the 10 ms poll interval) and d′ (Postgres `decided_at − created_at`: the API stamps `created_at` when it accepts the comment, `decided_at` is `now()` of the worker\'s insert, so its commit, the pub/sub announcement and the cache reload are not included; both clocks are this machine\'s). RSS = peak VmRSS sampled every 200 ms during the measured window. CPU cores used = CPU time / wall time of each group during the window (Postgres = all postgres and pgbouncer processes; other = the rest of the machine\'s busy time, e.g. other test runs: a high value means the numbers are disturbed).',
     '',
     'Commands (autocannon programmatic API; equivalent CLI):',
     '',

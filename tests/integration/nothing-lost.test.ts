@@ -4,7 +4,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
@@ -12,7 +11,7 @@ import { waitFor } from '../support/wait-for.js';
 import { postComment } from '../support/comment-flow.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 import { COMMENTS_QUEUE, commentJobId } from '../../shared/src/queues.js';
-import { createRedis } from '../../shared/src/redis.js';
+import { createRedis, type RedisClient } from '../../shared/src/redis.js';
 import { replaceSettingsOverrides } from '../../shared/src/db/sites.js';
 
 /**
@@ -43,7 +42,7 @@ describe('nothing lost when a worker process dies', () => {
   let api: TestApi;
   let server: http.Server;
   let events: QueueEvents;
-  let eventsRedis: Redis;
+  let eventsRedis: RedisClient;
   let site: BuiltSite;
   let stopPosting = false;
   let postLock: pg.PoolClient | undefined;

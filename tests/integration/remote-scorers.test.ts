@@ -1,9 +1,8 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { loadConfig } from '../../shared/src/config.js';
-import { createRedis } from '../../shared/src/redis.js';
+import { createRedis, type RedisClient } from '../../shared/src/redis.js';
 import { createWorkerMetrics, type WorkerMetrics } from '../../services/worker/src/metrics.js';
 import { createScorers } from '../../services/worker/src/scorers/index.js';
 import { ScorerError, type ScorerSet, type Scorer } from '../../services/worker/src/scorers/types.js';
@@ -18,7 +17,7 @@ import { freePort } from '../support/processes.js';
 const PERSPECTIVE_KEY = 'pk-test-secret-4f1d';
 const OPENAI_KEY = 'sk-test-secret-9a2c';
 
-let redis: Redis;
+let redis: RedisClient;
 let perspective: FakeScorerServer;
 let openai: FakeScorerServer;
 const prefixes: string[] = [];

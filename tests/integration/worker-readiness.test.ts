@@ -2,11 +2,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { freePort } from '../support/processes.js';
 import { createPool } from '../../shared/src/db/pool.js';
-import { createRedis } from '../../shared/src/redis.js';
+import { createRedis, type RedisClient } from '../../shared/src/redis.js';
 import { COMMENTS_QUEUE } from '../../shared/src/queues.js';
 import { createReadiness } from '../../services/worker/src/readiness.js';
 import { createWorkerMetrics, serveMetrics } from '../../services/worker/src/metrics.js';
@@ -15,7 +14,7 @@ import { createWorkerMetrics, serveMetrics } from '../../services/worker/src/met
 describe('worker readiness', () => {
   let env: TestEnv;
   let worker: Worker;
-  let connection: Redis;
+  let connection: RedisClient;
   let deadPort: number;
 
   before(async () => {

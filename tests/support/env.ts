@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import { loadConfig, type Config } from '../../shared/src/config.js';
-import { createPool, type Pool } from '../../shared/src/db/pool.js';
+import { createPool, databaseOf, migrationUrlOf, type Pool } from '../../shared/src/db/pool.js';
 import { migrate } from '../../shared/src/db/migrate.js';
-import { createRedis } from '../../shared/src/redis.js';
+import { createRedis, type RedisClient } from '../../shared/src/redis.js';
 import { createCommentsQueue } from '../../shared/src/queues.js';
 import { createLogger, type Logger } from '../../shared/src/logger.js';
 import type { Queue } from 'bullmq';
 import type { CommentJob } from '../../shared/src/queues.js';
+import { waitFor } from './wait-for.js';
 
 /** Postgres server tests use (a fresh database is made on it per test file). */
 export const TEST_PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -19,8 +20,8 @@ export interface TestEnv {
   /** Environment variables that make a child process use this env's database and queue prefix. */
   childEnv: NodeJS.ProcessEnv;
   db: Pool;
-  redis: Redis;
-  queueRedis: Redis;
+  redis: RedisClient;
+  queueRedis: RedisClient;
   queue: Queue<CommentJob>;
   logger: Logger;
   close(): Promise<void>;
@@ -30,14 +31,21 @@ export interface TestEnv {
  * A private world for one test file: its own database (created and migrated, dropped at the
  * end) and its own Redis key prefix, so files run in parallel and never touch a developer's data.
  */
-export async function createTestEnv(overrides: Record<string, string> = {}): Promise<TestEnv> {
+export async function createTestEnv(
+  overrides: Record<string, string> = {},
+  opts: {
+    /** The services' DATABASE_URL from the direct one (e.g. through a pooler); migrations still go direct. */
+    databaseUrlVia?: (directUrl: string) => string;
+  } = {},
+): Promise<TestEnv> {
   const tag = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const dbName = `comments_test_${tag}`;
   const url = new URL(TEST_PG_URL);
   url.pathname = `/${dbName}`;
   const vars: Record<string, string> = {
     NODE_ENV: 'test',
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: opts.databaseUrlVia ? opts.databaseUrlVia(url.toString()) : url.toString(),
+    ...(opts.databaseUrlVia ? { MIGRATION_DATABASE_URL: url.toString() } : {}),
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: `{test-${tag}}`,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -47,13 +55,15 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     ...overrides,
   };
   const config = loadConfig(vars);
-  await migrate(config.DATABASE_URL);
+  await migrate(migrationUrlOf(config));
   const logger = createLogger({ level: config.LOG_LEVEL, service: 'test' });
-  const db = createPool({ url: config.DATABASE_URL, max: 10, onError: () => undefined });
+  const db = createPool({ ...databaseOf(config), max: 10, onError: () => undefined });
   const redis = createRedis(config.REDIS_URL, () => undefined);
   const queueRedis = createRedis(config.REDIS_URL, () => undefined, { forQueue: true });
   const queue = createCommentsQueue(queueRedis, config.QUEUE_PREFIX);
   queue.on('error', () => undefined);
+  // A cluster connection refuses commands until it has learnt the slots (no offline queue).
+  if (redis instanceof Cluster) await waitFor(() => redis.status === 'ready', { timeoutMs: 10_000, what: 'the Redis Cluster connection' });
 
   return {
     config, db, redis, queueRedis, queue, logger,
@@ -62,8 +72,12 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
       // Our own keys (idempotency, rate limits) under this prefix.
-      const keys = await redis.keys(`${config.QUEUE_PREFIX}*`);
-      if (keys.length > 0) await redis.del(...keys);
+      const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
+      for (const node of nodes) {
+        const keys = await node.keys(`${config.QUEUE_PREFIX}*`);
+        // One slot (the prefix's hash tag), so one DEL even on a cluster node.
+        if (keys.length > 0) await node.del(...keys);
+      }
       await Promise.allSettled([redis.quit(), queueRedis.quit()]);
       await db.end();
       const admin = new pg.Client({ connectionString: TEST_PG_URL });

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { ModerationContext, ModerationServices } from '../../services/worker/src/pipeline/types.js';
 import { createModerationMemory } from '../../services/worker/src/rules/memory.js';
-import { createRedis } from '../../shared/src/redis.js';
+import { createRedis, type RedisClient } from '../../shared/src/redis.js';
 import { TEST_REDIS_URL } from './env.js';
 import type { Scorer } from '../../services/worker/src/scorers/types.js';
 import { createLexiconScorer } from '../../services/worker/src/scorers/lexicon.js';
@@ -14,7 +13,7 @@ export const testAuthor: User = {
   suspendedUntil: null, createdAt: new Date(), premod: false, approvedCount: 5, rejectedCount: 0,
 };
 
-let redis: Redis | null = null;
+let redis: RedisClient | null = null;
 const prefix = `{unit-${randomBytes(4).toString('hex')}}`;
 
 /** The real Redis-backed moderation memory (a private key prefix; keys expire with their windows). */

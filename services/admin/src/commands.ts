@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../shared/src/redis.js';
 import { z } from 'zod';
 import type { Pool } from '../../../shared/src/db/pool.js';
 import { withTransaction } from '../../../shared/src/db/pool.js';
@@ -19,7 +19,7 @@ export class CliError extends Error {}
 
 export interface CliDeps {
   db: Pool;
-  redis: () => Redis;
+  redis: () => RedisClient;
   queuePrefix: string;
   /** Where notes for the operator go (stdout carries only the JSON result). */
   note: (msg: string) => void;

@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../../../shared/src/config.js';
-import { createPool } from '../../../shared/src/db/pool.js';
+import { createPool, databaseOf, migrationUrlOf } from '../../../shared/src/db/pool.js';
 import { migrate } from '../../../shared/src/db/migrate.js';
-import { createRedis } from '../../../shared/src/redis.js';
-import type { Redis } from 'ioredis';
+import { createRedis, type RedisClient } from '../../../shared/src/redis.js';
 import { importDisqusCommand } from './disqus/command.js';
 import { CliError, keysCreate, retryFailed, rotateSsoSecret, sitesCreate, ssoToken, usersCreate, type CliDeps } from './commands.js';
 
@@ -42,7 +41,7 @@ const { positionals, values } = parseArgs({
 const command = positionals[0];
 
 if (command === 'migrate') {
-  await migrate(config.DATABASE_URL, (msg) => process.stderr.write(`${msg}\n`));
+  await migrate(migrationUrlOf(config), (msg) => process.stderr.write(`${msg}\n`));
   process.stdout.write(`${JSON.stringify({ migrated: true })}\n`);
   process.exit(0);
 }
@@ -51,8 +50,8 @@ if (!command || !(command in COMMANDS)) {
   process.exit(2);
 }
 
-const db = createPool({ url: config.DATABASE_URL, max: 2, onError: () => undefined });
-let redis: Redis | undefined;
+const db = createPool({ ...databaseOf(config), max: 2, onError: () => undefined });
+let redis: RedisClient | undefined;
 const deps: CliDeps = {
   db,
   redis: () => (redis ??= createRedis(config.REDIS_URL, () => undefined, { forQueue: true })),

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfigOrExit } from '../../../shared/src/config.js';
 import { migrate } from '../../../shared/src/db/migrate.js';
+import { migrationUrlOf } from '../../../shared/src/db/pool.js';
 
 // `npm start`: migrate, then run one API, one worker and the demo publisher until SIGINT/SIGTERM.
 const config = loadConfigOrExit();
-await migrate(config.DATABASE_URL, (msg) => process.stderr.write(`${msg}\n`));
+await migrate(migrationUrlOf(config), (msg) => process.stderr.write(`${msg}\n`));
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../shared/src/redis.js';
 import type { Config } from '../../../shared/src/config.js';
 import type { Pool } from '../../../shared/src/db/pool.js';
 import type { Logger } from '../../../shared/src/logger.js';
@@ -16,7 +16,7 @@ import type { ThreadEvents } from './widget/thread-events.js';
 export interface ApiDeps {
   config: Config;
   db: Pool;
-  redis: Redis;
+  redis: RedisClient;
   queue: Queue<CommentJob>;
   /** Background moderation work (a ban that rejects a reader's comments), run by the worker. */
   tasks: Queue<ModerationTask>;

@@ -1,6 +1,6 @@
 import { loadConfigOrExit } from '../../../shared/src/config.js';
 import { createLogger } from '../../../shared/src/logger.js';
-import { createPool } from '../../../shared/src/db/pool.js';
+import { createPool, databaseOf } from '../../../shared/src/db/pool.js';
 import { createRedis, threadChannel } from '../../../shared/src/redis.js';
 import { createCommentsQueue } from '../../../shared/src/queues.js';
 import { createModerationTasksQueue } from '../../../shared/src/moderation-tasks.js';
@@ -17,7 +17,7 @@ import { createThreadEvents } from './widget/thread-events.js';
 // Composition root: config → pools → queue → app → listen → graceful shutdown.
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, service: 'api' });
-const db = createPool({ url: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, onError: (err) => logger.error({ err }, 'postgres pool error') });
+const db = createPool({ ...databaseOf(config), max: config.DATABASE_POOL_MAX, onError: (err) => logger.error({ err }, 'postgres pool error') });
 const onRedisError = (err: Error) => logger.warn({ err: err.message }, 'redis connection error');
 const redis = createRedis(config.REDIS_URL, onRedisError);
 // The producer connection fails fast when Redis is down (a 503 to the client) instead of waiting forever.

@@ -1,6 +1,6 @@
 import { loadConfigOrExit } from '../../../shared/src/config.js';
 import { createLogger } from '../../../shared/src/logger.js';
-import { createPool } from '../../../shared/src/db/pool.js';
+import { createPool, databaseOf } from '../../../shared/src/db/pool.js';
 import { createDemoApp } from './app.js';
 import { ensureDemoSite } from './bootstrap.js';
 
@@ -17,7 +17,7 @@ if (!config.DEMO_SSO_SECRET && config.NODE_ENV === 'production') {
 const ssoSecret = config.DEMO_SSO_SECRET ?? DEV_DEMO_SSO_SECRET;
 const publicOrigin = new URL(config.DEMO_PUBLIC_URL).origin;
 
-const db = createPool({ url: config.DATABASE_URL, max: 1, onError: (err) => logger.error({ err }, 'postgres pool error') });
+const db = createPool({ ...databaseOf(config), max: 1, onError: (err) => logger.error({ err }, 'postgres pool error') });
 const changes = await ensureDemoSite(db, { siteId: config.DEMO_SITE_ID, name: 'The Harbour Ledger (demo)', origin: publicOrigin, ssoSecret });
 await db.end();
 // Replacing the SSO secret of a site someone else created breaks their sign-ins: say so loudly.

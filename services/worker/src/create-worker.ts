@@ -1,11 +1,11 @@
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../shared/src/redis.js';
 import type { WorkerDeps } from './deps.js';
 import { createCommentProcessor } from './moderate-comment.js';
 import { BACKOFF_STRATEGY, COMMENTS_QUEUE, cappedJitterBackoff, type CommentJob } from '../../../shared/src/queues.js';
 
 /** The BullMQ worker for comment jobs, with our retry and crash-recovery settings. */
-export function createCommentWorker(deps: WorkerDeps, connection: Redis): Worker<CommentJob> {
+export function createCommentWorker(deps: WorkerDeps, connection: RedisClient): Worker<CommentJob> {
   const { config, logger, metrics } = deps;
   const backoff = cappedJitterBackoff(config.JOB_BACKOFF_MS, config.JOB_BACKOFF_MAX_MS);
   const worker = new Worker<CommentJob>(COMMENTS_QUEUE, createCommentProcessor(deps), {

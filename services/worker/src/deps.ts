@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../shared/src/redis.js';
 import type { Config } from '../../../shared/src/config.js';
 import type { Pool } from '../../../shared/src/db/pool.js';
 import type { Logger } from '../../../shared/src/logger.js';
@@ -11,7 +11,7 @@ export interface WorkerDeps {
   config: Config;
   db: Pool;
   /** For publishing thread changes (not the queue's blocking connection). */
-  redis: Redis;
+  redis: RedisClient;
   logger: Logger;
   metrics: WorkerMetrics;
   scorers: ScorerSet;

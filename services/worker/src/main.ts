@@ -1,6 +1,6 @@
 import { loadConfigOrExit } from '../../../shared/src/config.js';
 import { createLogger } from '../../../shared/src/logger.js';
-import { createPool } from '../../../shared/src/db/pool.js';
+import { createPool, databaseOf } from '../../../shared/src/db/pool.js';
 import { createRedis } from '../../../shared/src/redis.js';
 import { createCommentWorker } from './create-worker.js';
 import { createModerationTasksWorker } from './tasks/create-tasks-worker.js';
@@ -14,7 +14,7 @@ import { createWebhookQueue } from '../../../shared/src/webhooks/queue.js';
 // Composition root: config → pools → scorers → worker → metrics endpoint → graceful shutdown.
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, service: 'worker' });
-const db = createPool({ url: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, onError: (err) => logger.error({ err }, 'postgres pool error') });
+const db = createPool({ ...databaseOf(config), max: config.DATABASE_POOL_MAX, onError: (err) => logger.error({ err }, 'postgres pool error') });
 const onRedisError = (err: Error) => logger.warn({ err: err.message }, 'redis connection error');
 const redis = createRedis(config.REDIS_URL, onRedisError);
 const queueRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../../shared/src/db/pool.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../shared/src/redis.js';
 
 /** What the worker's /readyz reports; the same shape as the API's. */
 export interface Readiness {
@@ -16,7 +16,7 @@ const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
  */
 export function createReadiness(deps: {
   db: Queryable;
-  redis: Pick<Redis, 'ping'>;
+  redis: Pick<RedisClient, 'ping'>;
   workers: ReadonlyArray<{ isRunning(): boolean }>;
   stopping: () => boolean;
   timeoutMs?: number;

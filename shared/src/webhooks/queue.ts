@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 
 /** The queue that carries webhook deliveries from whoever emits an event to the worker. */
 export const WEBHOOKS_QUEUE = 'webhooks';
@@ -32,6 +32,6 @@ export function webhookBackoff(schedule: number[]) {
   };
 }
 
-export function createWebhookQueue(connection: Redis, prefix: string): Queue<WebhookJob> {
+export function createWebhookQueue(connection: RedisClient, prefix: string): Queue<WebhookJob> {
   return new Queue<WebhookJob>(WEBHOOKS_QUEUE, { connection, prefix });
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../../shared/src/redis.js';
 import { AppError } from '../../../../shared/src/errors.js';
 
 const TTL_SECONDS = 24 * 3600;
@@ -19,7 +19,7 @@ const redisKeyOf = (o: KeyOwner) => `${o.prefix}:idem:${o.siteId}:${o.userId}:${
  * same key produced, or null when this request is the first (and now owns `id`). The same
  * key with a different request is a 422, as Stripe does. One round trip: SET NX GET.
  */
-export async function claimIdempotencyKey(redis: Redis, o: KeyOwner & { id: string; fp: string }): Promise<string | null> {
+export async function claimIdempotencyKey(redis: RedisClient, o: KeyOwner & { id: string; fp: string }): Promise<string | null> {
   const value = JSON.stringify({ id: o.id, fp: o.fp } satisfies Remembered);
   const existing = await redis.set(redisKeyOf(o), value, 'EX', TTL_SECONDS, 'NX', 'GET');
   if (existing === null) return null;
@@ -30,6 +30,6 @@ export async function claimIdempotencyKey(redis: Redis, o: KeyOwner & { id: stri
   return remembered.id;
 }
 
-export async function releaseIdempotencyKey(redis: Redis, o: KeyOwner): Promise<void> {
+export async function releaseIdempotencyKey(redis: RedisClient, o: KeyOwner): Promise<void> {
   await redis.del(redisKeyOf(o)).catch(() => undefined);
 }

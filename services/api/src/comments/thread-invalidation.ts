@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { decodeThreadChange, type ThreadChange } from '../../../../shared/src/redis.js';
+import { decodeThreadChange, type RedisClient, type ThreadChange } from '../../../../shared/src/redis.js';
 import type { Logger } from '../../../../shared/src/logger.js';
 import type { ThreadCache } from './thread-cache.js';
 import type { Lookups } from './lookups.js';
@@ -10,7 +9,7 @@ import type { Lookups } from './lookups.js';
  * dropped, because announcements sent while disconnected are gone.
  */
 export async function subscribeToThreadChanges(opts: {
-  subscriber: Redis;
+  subscriber: RedisClient;
   channel: string;
   cache: ThreadCache;
   lookups: Lookups;

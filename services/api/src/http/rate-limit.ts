@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../../shared/src/redis.js';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config, RateSpec } from '../../../../shared/src/config.js';
 import { RateLimitedError } from '../../../../shared/src/errors.js';
@@ -14,7 +14,7 @@ export interface Limiters {
   postCreateIp: RateLimiterRedis;
 }
 
-export function createLimiters(redis: Redis, config: Config): Limiters {
+export function createLimiters(redis: RedisClient, config: Config): Limiters {
   const make = (name: string, spec: RateSpec) =>
     new RateLimiterRedis({
       storeClient: redis,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../../shared/src/redis.js';
 import { bands, decodeSig, encodeSig, similarity } from './fingerprint.js';
 
 /**
@@ -58,7 +58,7 @@ for i = 2, #KEYS do
 end
 return out`;
 
-export function createModerationMemory(redis: Redis, prefix: string): ModerationMemory {
+export function createModerationMemory(redis: RedisClient, prefix: string): ModerationMemory {
   // EVALSHA, falling back to EVAL once per connection (ioredis' defined commands).
   redis.defineCommand('commentsNearDuplicates', { lua: NEAR_DUPLICATES_LUA });
   const nearDuplicatesScript = (...args: (string | number)[]) =>

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../../shared/src/redis.js';
 import type { Config } from '../../../../shared/src/config.js';
 import type { WorkerMetrics } from '../metrics.js';
 import { createLexiconScorer } from './lexicon.js';
@@ -12,7 +12,7 @@ import type { ScorerSet } from './types.js';
  * The worker's scorers: the embedded one always; a remote one only when the operator gave its
  * key (a site that chooses an unconfigured scorer is held with `scorer_unavailable`).
  */
-export function createScorers(config: Config, redis: Redis, metrics: WorkerMetrics): ScorerSet {
+export function createScorers(config: Config, redis: RedisClient, metrics: WorkerMetrics): ScorerSet {
   const scorers: ScorerSet = { embedded: createLexiconScorer() };
   const caller = (provider: string, rate: Config['PERSPECTIVE_RATE']) => createRemoteCaller({
     provider,

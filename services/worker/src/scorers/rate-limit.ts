@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../../shared/src/redis.js';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateSpec } from '../../../../shared/src/config.js';
 import { ScorerError } from './types.js';
@@ -22,7 +22,7 @@ const MAX_DEFER_MS = 5 * 60_000;
  * A fixed-window counter per provider in Redis (`rate-limiter-flexible`), `points` requests
  * per `duration` seconds across all processes: the provider's quota is the whole fleet's.
  */
-export function createRequestSlots(opts: { redis: Redis; prefix: string; provider: string; rate: RateSpec }): RequestSlots {
+export function createRequestSlots(opts: { redis: RedisClient; prefix: string; provider: string; rate: RateSpec }): RequestSlots {
   const { provider } = opts;
   const limiter = new RateLimiterRedis({
     storeClient: opts.redis,

@@ -1,11 +1,11 @@
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../../shared/src/redis.js';
 import type { WorkerDeps } from '../deps.js';
 import { MODERATION_TASKS_QUEUE, type ModerationTask, type TaskProgress } from '../../../../shared/src/moderation-tasks.js';
 import { rejectAuthorComments } from './reject-author-comments.js';
 
 /** The BullMQ worker for background moderation tasks (one at a time per process: they are long and write-heavy). */
-export function createModerationTasksWorker(deps: Pick<WorkerDeps, 'db' | 'redis' | 'config' | 'logger'>, connection: Redis): Worker<ModerationTask, TaskProgress> {
+export function createModerationTasksWorker(deps: Pick<WorkerDeps, 'db' | 'redis' | 'config' | 'logger'>, connection: RedisClient): Worker<ModerationTask, TaskProgress> {
   const worker = new Worker<ModerationTask, TaskProgress>(MODERATION_TASKS_QUEUE, async (job) => {
     switch (job.data.kind) {
       case 'reject-author-comments': return rejectAuthorComments(deps, job);

@@ -1,12 +1,12 @@
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../../shared/src/redis.js';
 import type { Config } from '../../../../shared/src/config.js';
 import { createWebhookQueue, WEBHOOK_BACKOFF, WEBHOOKS_QUEUE, webhookBackoff, type WebhookJob } from '../../../../shared/src/webhooks/queue.js';
 import { startDeliverySweeper } from './sweep.js';
 import { createWebhookProcessor, type WebhookDeps } from './deliver.js';
 
 /** The BullMQ worker that sends webhook deliveries, retrying on the configured schedule. */
-export function createWebhookWorker(deps: WebhookDeps & { config: Config }, connection: Redis): Worker<WebhookJob> {
+export function createWebhookWorker(deps: WebhookDeps & { config: Config }, connection: RedisClient): Worker<WebhookJob> {
   const backoff = webhookBackoff(deps.config.WEBHOOK_RETRY_SCHEDULE_S);
   const worker = new Worker<WebhookJob>(WEBHOOKS_QUEUE, createWebhookProcessor(deps), {
     connection,
