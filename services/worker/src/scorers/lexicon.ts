@@ -15,9 +15,9 @@ export interface TextClassifier {
 const NEWS_VOCABULARY = new Set(['rape', 'sex', 'incest', 'anal', 'anus', 'penis', 'vagina', 'negro', 'porn', 'orgasm',
   'ejaculate', 'bestiality', 'hooker', 'semen', 'masturbate', 'boob', 'tit', 'scat', 'cum', 'cock']);
 // Slurs against a group: an identity attack and severe.
-const SLURS = new Set(['nigger', 'kike', 'chink', 'fag', 'africoon', 'abeed', 'arabush', 'boonga', 'chingchong', 'tranny']);
+export const SLURS: ReadonlySet<string> = new Set(['nigger', 'kike', 'chink', 'fag', 'africoon', 'abeed', 'arabush', 'boonga', 'chingchong', 'tranny']);
 // Words aimed at a person.
-const INSULTS = new Set(['bitch', 'bastard', 'cunt', 'twat', 'prick', 'whore', 'slut', 'dick', 'retard', 'spastic', 'dyke', 'cuck']);
+export const INSULTS: ReadonlySet<string> = new Set(['bitch', 'bastard', 'cunt', 'twat', 'prick', 'whore', 'slut', 'dick', 'retard', 'spastic', 'dyke', 'cuck']);
 
 type Metadata = { originalWord: string };
 
@@ -68,10 +68,10 @@ export function createLexiconClassifier(): TextClassifier {
 }
 
 /**
- * The embedded scorer: works offline, in microseconds. The lexicon cannot tell an insult from
- * a quotation, which is why its scores hold rather than reject, except for slurs.
+ * The embedded scorer: works offline, in microseconds, around any text classifier. The product's is
+ * `createEmbeddedScorer()` (the trained model with the lexicon, `model/classifier.ts`).
  */
-export function createLexiconScorer(classifier: TextClassifier = createLexiconClassifier()): Scorer {
+export function createClassifierScorer(classifier: TextClassifier): Scorer {
   return {
     name: 'embedded',
     async score(text) {
@@ -80,4 +80,12 @@ export function createLexiconScorer(classifier: TextClassifier = createLexiconCl
       return { attributes, spans, provider: 'embedded', model: classifier.model, latencyMs: performance.now() - started };
     },
   };
+}
+
+/**
+ * The lexicon alone as the embedded scorer. It cannot tell an insult from a quotation; the shipped
+ * scorer (`createEmbeddedScorer`) keeps it for its spans and for slurs.
+ */
+export function createLexiconScorer(classifier: TextClassifier = createLexiconClassifier()): Scorer {
+  return createClassifierScorer(classifier);
 }
