@@ -21,6 +21,32 @@ export const INSULTS: ReadonlySet<string> = new Set(['bitch', 'bastard', 'cunt',
 
 type Metadata = { originalWord: string };
 
+/** The parts of obscenity's RegExpMatcher (0.4) that `prefiltered` reads; absent in another version, it does nothing. */
+interface MatcherInternals {
+  blacklistedTerms?: { regExp: RegExp }[];
+  blacklistMatcherTransformers?: unknown;
+  applyTransformers?: (input: string, transformers: unknown) => [number[], string];
+}
+
+/**
+ * The same matches, found faster: obscenity runs one regular expression per listed word (over a hundred)
+ * on every text. One alternation of them all first tells whether any can match at all: for most
+ * comments none can, and that answer is exact (an alternation matches where any of its branches does).
+ */
+function prefiltered(matcher: RegExpMatcher): RegExpMatcher {
+  const m = matcher as unknown as MatcherInternals;
+  if (!Array.isArray(m.blacklistedTerms) || typeof m.applyTransformers !== 'function' || m.blacklistedTerms.length === 0) return matcher;
+  const flags = m.blacklistedTerms[0]!.regExp.flags.replace('g', '');
+  if (m.blacklistedTerms.some((t) => t.regExp.flags.replace('g', '') !== flags)) return matcher;
+  const any = new RegExp(m.blacklistedTerms.map((t) => `(?:${t.regExp.source})`).join('|'), flags);
+  const getAllMatches = matcher.getAllMatches.bind(matcher);
+  matcher.getAllMatches = (input, sorted) => {
+    const [, transformed] = m.applyTransformers!.call(matcher, input, m.blacklistMatcherTransformers);
+    return any.test(transformed) ? getAllMatches(input, sorted) : [];
+  };
+  return matcher;
+}
+
 /**
  * A curated English lexicon on `obscenity` (its patterns know word boundaries and whitelist
  * "Scunthorpe", "assassin" and the like), run over the shared normalisation so spelled-out,
@@ -33,7 +59,7 @@ export function createLexiconClassifier(): TextClassifier {
     .removePhrasesIf((p) => NEWS_VOCABULARY.has(p.metadata?.originalWord ?? ''))
     // Ordinary words that read as a listed one once repeated letters collapse.
     .addPhrase((p) => p.setMetadata({ originalWord: '' }).addWhitelistedTerm('shiitake'));
-  const matcher = new RegExpMatcher({ ...dataset.build(), ...englishRecommendedTransformers });
+  const matcher = prefiltered(new RegExpMatcher({ ...dataset.build(), ...englishRecommendedTransformers }));
 
   return {
     model: 'lexicon-obscenity-en',
