@@ -1,4 +1,4 @@
-import { DataSet, RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
+import { DataSet, type MatchPayload, RegExpMatcher, compareMatchByPositionAndId, englishDataset, englishRecommendedTransformers } from 'obscenity';
 import { blankNumbers, normalizeText, originalRange } from './normalize.js';
 import type { Attribute, ScoreResult, Scorer } from './types.js';
 
@@ -21,29 +21,60 @@ export const INSULTS: ReadonlySet<string> = new Set(['bitch', 'bastard', 'cunt',
 
 type Metadata = { originalWord: string };
 
-/** The parts of obscenity's RegExpMatcher (0.4) that `prefiltered` reads; absent in another version, it does nothing. */
+/** The parts of obscenity's RegExpMatcher (0.4) that `prefiltered` uses; absent in another version, it does nothing. */
 interface MatcherInternals {
-  blacklistedTerms?: { regExp: RegExp }[];
+  blacklistedTerms?: { id: number; regExp: RegExp }[];
   blacklistMatcherTransformers?: unknown;
   applyTransformers?: (input: string, transformers: unknown) => [number[], string];
+  getWhitelistedIntervals?: (input: string) => { query(lower: number, upper: number): boolean };
 }
 
+const TERMS_PER_GROUP = 8;
+const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
 /**
- * The same matches, found faster: obscenity runs one regular expression per listed word (over a hundred)
- * on every text. One alternation of them all first tells whether any can match at all: for most
- * comments none can, and that answer is exact (an alternation matches where any of its branches does).
+ * obscenity's `getAllMatches`, with the same results, faster: it runs one regular expression per listed
+ * word (over a hundred) on every text. Here one alternation of them all first tells whether any can
+ * match at all (for most comments none can), then one alternation per group of eight tells which words
+ * to run; an alternation matches wherever one of its branches does, so nothing is missed. The text is
+ * transformed once and the whitelist read only when something matched. The rest mirrors obscenity
+ * 0.4's own loop; `tests/unit/lexicon.test.ts` compares the two on many texts.
  */
-function prefiltered(matcher: RegExpMatcher): RegExpMatcher {
+export function prefiltered(matcher: RegExpMatcher): RegExpMatcher {
   const m = matcher as unknown as MatcherInternals;
-  if (!Array.isArray(m.blacklistedTerms) || typeof m.applyTransformers !== 'function' || m.blacklistedTerms.length === 0) return matcher;
-  const flags = m.blacklistedTerms[0]!.regExp.flags.replace('g', '');
-  if (m.blacklistedTerms.some((t) => t.regExp.flags.replace('g', '') !== flags)) return matcher;
-  const any = new RegExp(m.blacklistedTerms.map((t) => `(?:${t.regExp.source})`).join('|'), flags);
-  const getAllMatches = matcher.getAllMatches.bind(matcher);
-  matcher.getAllMatches = (input, sorted) => {
-    const [, transformed] = m.applyTransformers!.call(matcher, input, m.blacklistMatcherTransformers);
-    return any.test(transformed) ? getAllMatches(input, sorted) : [];
+  const terms = m.blacklistedTerms;
+  if (!Array.isArray(terms) || terms.length === 0 || typeof m.applyTransformers !== 'function' || typeof m.getWhitelistedIntervals !== 'function') return matcher;
+  const flags = terms[0]!.regExp.flags.replace('g', '');
+  if (terms.some((t) => t.regExp.flags.replace('g', '') !== flags || !t.regExp.global)) return matcher;
+  const alternation = (ts: { regExp: RegExp }[]) => new RegExp(ts.map((t) => `(?:${t.regExp.source})`).join('|'), flags);
+  const any = alternation(terms);
+  const groups: { re: RegExp; terms: { id: number; regExp: RegExp }[] }[] = [];
+  for (let i = 0; i < terms.length; i += TERMS_PER_GROUP) {
+    const ts = terms.slice(i, i + TERMS_PER_GROUP);
+    groups.push({ re: alternation(ts), terms: ts });
+  }
+  matcher.getAllMatches = (input: string, sorted = false): MatchPayload[] => {
+    const [toOriginal, transformed] = m.applyTransformers!.call(matcher, input, m.blacklistMatcherTransformers);
+    if (!any.test(transformed)) return [];
+    let whitelisted: ReturnType<NonNullable<MatcherInternals['getWhitelistedIntervals']>> | null = null;
+    const matches: MatchPayload[] = [];
+    for (const group of groups) {
+      if (!group.re.test(transformed)) continue;
+      for (const term of group.terms) {
+        for (const match of transformed.matchAll(term.regExp)) {
+          const startIndex = toOriginal[match.index]!;
+          let endIndex = toOriginal[match.index + match[0].length - 1]!;
+          if (endIndex < input.length - 1 && isHighSurrogate(input.charCodeAt(endIndex)) && isLowSurrogate(input.charCodeAt(endIndex + 1))) endIndex++;
+          whitelisted ??= m.getWhitelistedIntervals!.call(matcher, input);
+          if (!whitelisted.query(startIndex, endIndex)) matches.push({ termId: term.id, startIndex, endIndex, matchLength: [...match[0]].length });
+        }
+      }
+    }
+    if (sorted) matches.sort(compareMatchByPositionAndId);
+    return matches;
   };
+  matcher.hasMatch = (input: string) => matcher.getAllMatches(input).length > 0;
   return matcher;
 }
 

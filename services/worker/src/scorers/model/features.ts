@@ -33,7 +33,8 @@ const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '
 const LEET_WORD_RE = /[\p{L}0-9@$!]*\p{L}[\p{L}0-9@$!]*/gu;
 // Digits or '!' closing a word stay as they are (covid19, mp3, wow!); a '$' is an 's' anywhere (a$$).
 const LEET_TAIL_RE = /[0-9!]+$/;
-const LEET_CHAR_RE = /[0-9@$!]/g;
+// Digits with no letter look-alike (2, 6, 8, 9) stay digits.
+const LEET_CHAR_RE = /[013457@$!]/g;
 const REPEAT_RE = /(.)\1{2,}/gu;
 // Apostrophes join (don't → dont); anything that is not a letter or digit separates words.
 const APOSTROPHE_RE = /['’`´]/g;
@@ -46,13 +47,81 @@ export function lexiconText(text: string): string {
 
 /** The text as the model reads it: words of letters and digits, separated by single spaces. */
 export function modelText(text: string): string {
-  let t = normalizeText(text).text.replace(APOSTROPHE_ENTITY_RE, "'").replace(ARTEFACTS_RE, ' ');
+  let t = normalizeText(text).text;
+  if (t.includes('&#')) t = t.replace(APOSTROPHE_ENTITY_RE, "'");
+  t = t.replace(ARTEFACTS_RE, ' ');
+  return ASCII_RE.test(t) ? foldAscii(t) : foldAny(t);
+}
+
+/** What `modelText` does after removing artefacts, by regular expressions: any script (and the reference for `foldAscii`). */
+export function foldAny(t: string): string {
   t = t.replace(LEET_WORD_RE, (w) => {
     if (/^\d/.test(w) || !/[0-9@$!]/.test(w)) return w;
     const tail = LEET_TAIL_RE.exec(w)?.[0] ?? '';
     return w.slice(0, w.length - tail.length).replace(LEET_CHAR_RE, (c) => LEET[c]!) + tail;
   });
   return t.replace(REPEAT_RE, '$1$1').replace(APOSTROPHE_RE, '').replace(NON_WORD_RE, ' ').trim();
+}
+
+const ASCII_RE = /^[\x00-\x7f]*$/;
+const isLower = (c: number) => c >= 97 && c <= 122;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isAlpha = (c: number) => isLower(c) || (c >= 65 && c <= 90);
+const inWord = (c: number) => isAlpha(c) || isDigit(c) || c === 64 || c === 36 || c === 33;
+const LEET_CODE = new Int32Array(128).fill(-1);
+for (const [k, v] of Object.entries(LEET)) LEET_CODE[k.charCodeAt(0)] = v.charCodeAt(0);
+let scratch = new Uint16Array(1024);
+
+/** `foldAny` for ASCII text, in two passes over char codes (the model's hot path). */
+function foldAscii(t: string): string {
+  const n = t.length;
+  if (scratch.length < n) scratch = new Uint16Array(n * 2);
+  const b = scratch;
+  // Leetspeak inside each run of letters, digits, '@', '$' and '!' that has a letter, does not start with
+  // a digit and has one of them; a closing run of digits and '!' stays. Then repeats of 3+ become 2.
+  let len = 0;
+  let last = -1;
+  let run = 0;
+  const emit = (c: number) => {
+    if (c === last) { run++; if (run > 2) return; } else { last = c; run = 1; }
+    b[len++] = c;
+  };
+  for (let i = 0; i < n;) {
+    const c = t.charCodeAt(i);
+    if (!inWord(c)) { emit(c); i++; continue; }
+    let j = i;
+    let letter = false;
+    let leet = false;
+    for (; j < n && inWord(t.charCodeAt(j)); j++) {
+      const d = t.charCodeAt(j);
+      if (isAlpha(d)) letter = true; else leet = true;
+    }
+    let end = i;
+    if (letter && leet && !isDigit(c)) {
+      end = j;
+      while (end > i && (isDigit(t.charCodeAt(end - 1)) || t.charCodeAt(end - 1) === 33)) end--;
+    }
+    for (let k = i; k < j; k++) {
+      const d = t.charCodeAt(k);
+      emit(k < end && LEET_CODE[d]! >= 0 ? LEET_CODE[d]! : d);
+    }
+    i = j;
+  }
+  // Apostrophes dropped; anything else that is not a letter or digit separates, one space at most, none at the ends.
+  let out = '';
+  let pendingSpace = false;
+  let chunk = '';
+  for (let k = 0; k < len; k++) {
+    const c = b[k]!;
+    if (c === 39 || c === 96) continue;
+    if (isAlpha(c) || isDigit(c)) {
+      if (pendingSpace && (out.length > 0 || chunk.length > 0)) chunk += ' ';
+      pendingSpace = false;
+      chunk += String.fromCharCode(c);
+      if (chunk.length > 256) { out += chunk; chunk = ''; }
+    } else pendingSpace = true;
+  }
+  return out + chunk;
 }
 
 const FNV_OFFSET = 0x811c9dc5;
