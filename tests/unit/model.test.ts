@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { DEFAULT_SETTINGS } from '../../shared/src/settings.js';
 import { createEmbeddedScorer } from '../../services/worker/src/scorers/embedded.js';
-import { createFeaturizer, modelText } from '../../services/worker/src/scorers/model/features.js';
+import fc from 'fast-check';
+import { createFeaturizer, foldAny, foldAscii, modelText } from '../../services/worker/src/scorers/model/features.js';
 import { createModel, defaultWeightsPath, loadModel } from '../../services/worker/src/scorers/model/index.js';
 import { decodeWeights, encodeWeights } from '../../services/worker/src/scorers/model/weights.js';
 
@@ -89,6 +90,14 @@ describe('embedded toxicity model', () => {
     assert.equal(modelText('fuсk'), 'fuck'); // Cyrillic с
     assert.equal(modelText('covid19 mp3 Route 455 wow!'), 'covid19 mp3 route 455 wow');
     assert.equal(modelText("don't"), 'dont');
+  });
+
+  it('when ASCII text is folded by the fast path, then it reads exactly as the regular expressions read it', () => {
+    const chars = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789@$!\'`.,;:-_ ?#&ABZ'.split(''));
+    fc.assert(fc.property(fc.array(chars, { maxLength: 40 }), (cs) => {
+      const t = cs.join('');
+      assert.equal(foldAscii(t), foldAny(t), JSON.stringify(t));
+    }), { numRuns: 3000, seed: 7 });
   });
 
   it('when featurised twice, then the hashed features are identical and L2-normalised per block', () => {

@@ -73,7 +73,7 @@ for (const [k, v] of Object.entries(LEET)) LEET_CODE[k.charCodeAt(0)] = v.charCo
 let scratch = new Uint16Array(1024);
 
 /** `foldAny` for ASCII text, in two passes over char codes (the model's hot path). */
-function foldAscii(t: string): string {
+export function foldAscii(t: string): string {
   const n = t.length;
   if (scratch.length < n) scratch = new Uint16Array(n * 2);
   const b = scratch;
