@@ -74,7 +74,7 @@ export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
   scorers: ['embedded'],
   onScorerUnavailable: 'hold',
   languages: [],
-  thresholds: { hold: { TOXICITY: 0.8 }, reject: { SEVERE_TOXICITY: 0.95 } },
+  thresholds: { hold: { TOXICITY: 0.7 }, reject: { SEVERE_TOXICITY: 0.95 } },
   bannedWords: [],
   suspectWords: [],
   links: { holdBelowApproved: 2, allowDomains: [], denyDomains: [] },

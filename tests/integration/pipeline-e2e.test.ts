@@ -12,7 +12,7 @@ import {
 } from '../support/comment-flow.js';
 import { createCommentProcessor } from '../../services/worker/src/moderate-comment.js';
 import { createWorkerMetrics } from '../../services/worker/src/metrics.js';
-import { createLexiconScorer } from '../../services/worker/src/scorers/lexicon.js';
+import { createEmbeddedScorer } from '../../services/worker/src/scorers/embedded.js';
 import type { Scorer } from '../../services/worker/src/scorers/types.js';
 import type { Reason } from '../../shared/src/domain.js';
 import { commentJobId, type CommentJob } from '../../shared/src/queues.js';
@@ -87,7 +87,7 @@ describe('comment pipeline, before any worker runs', () => {
   });
 });
 
-describe('comment pipeline, with the lexicon scorer', () => {
+describe('comment pipeline, with the embedded scorer', () => {
   let worker: Awaited<ReturnType<typeof startTestWorker>>;
   before(async () => { worker = await startTestWorker(env); });
   after(async () => { await worker?.close(); });
@@ -206,7 +206,7 @@ describe('comment pipeline, with the lexicon scorer', () => {
 
     const processor = createCommentProcessor({
       config: env.config, db: env.db, redis: env.redis, logger: env.logger,
-      metrics: createWorkerMetrics(), scorers: { embedded: createLexiconScorer() },
+      metrics: createWorkerMetrics(), scorers: { embedded: createEmbeddedScorer() },
     });
     const data: CommentJob = {
       commentId: newId(), siteId: site.siteId, postId, authorId: reader.user.id, parentId: parent,

@@ -10,7 +10,7 @@ import { createPool } from '../../shared/src/db/pool.js';
 import { createRedis } from '../../shared/src/redis.js';
 import { createCommentWorker } from '../../services/worker/src/create-worker.js';
 import { createWorkerMetrics } from '../../services/worker/src/metrics.js';
-import { createLexiconScorer } from '../../services/worker/src/scorers/lexicon.js';
+import { createEmbeddedScorer } from '../../services/worker/src/scorers/embedded.js';
 
 let env: TestEnv;
 let api: TestApi;
@@ -38,7 +38,7 @@ describe('Postgres outage', () => {
     const metrics = createWorkerMetrics();
     proxy.cut();
     const worker = createCommentWorker({
-      config: env.config, db: workerDb, redis: env.redis, logger: env.logger, metrics, scorers: { embedded: createLexiconScorer() },
+      config: env.config, db: workerDb, redis: env.redis, logger: env.logger, metrics, scorers: { embedded: createEmbeddedScorer() },
     }, connection);
 
     const ids: string[] = [];

@@ -4,7 +4,7 @@ import { createModerationMemory } from '../../services/worker/src/rules/memory.j
 import { createRedis, type RedisClient } from '../../shared/src/redis.js';
 import { TEST_REDIS_URL } from './env.js';
 import type { Scorer } from '../../services/worker/src/scorers/types.js';
-import { createLexiconScorer } from '../../services/worker/src/scorers/lexicon.js';
+import { createEmbeddedScorer } from '../../services/worker/src/scorers/embedded.js';
 import type { User } from '../../shared/src/domain.js';
 import { DEFAULT_SETTINGS, mergePatch, siteSettingsSchema } from '../../shared/src/settings.js';
 
@@ -47,7 +47,7 @@ export function moderationContext(body: string, o: Partial<Omit<ModerationContex
     settingsVersion: 1,
     postPremod: null,
     history: { total: 5, rejected: 0 },
-    scorers: { embedded: createLexiconScorer() },
+    scorers: { embedded: createEmbeddedScorer() },
     services: testServices(),
     scores: {},
     scoredBy: [],

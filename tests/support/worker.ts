@@ -1,7 +1,7 @@
 import type { Worker } from 'bullmq';
 import { createCommentWorker } from '../../services/worker/src/create-worker.js';
 import { createWorkerMetrics } from '../../services/worker/src/metrics.js';
-import { createLexiconScorer } from '../../services/worker/src/scorers/lexicon.js';
+import { createEmbeddedScorer } from '../../services/worker/src/scorers/embedded.js';
 import type { ScorerSet } from '../../services/worker/src/scorers/types.js';
 import { createRedis } from '../../shared/src/redis.js';
 import type { TestEnv } from './env.js';
@@ -18,7 +18,7 @@ export async function startTestWorker(env: TestEnv, opts: { scorers?: Partial<Sc
   });
   const worker = createCommentWorker({
     config: env.config, db: env.db, redis: env.redis, logger: env.logger,
-    metrics: createWorkerMetrics(), scorers: { embedded: createLexiconScorer(), ...opts.scorers }, events,
+    metrics: createWorkerMetrics(), scorers: { embedded: createEmbeddedScorer(), ...opts.scorers }, events,
   }, connection);
   await worker.waitUntilReady();
   return {

@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLexiconScorer, type TextClassifier } from '../../services/worker/src/scorers/lexicon.js';
+import fc from 'fast-check';
+import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
+import { createLexiconScorer, prefiltered, type TextClassifier } from '../../services/worker/src/scorers/lexicon.js';
 
 const scorer = createLexiconScorer();
 const tox = async (t: string) => (await scorer.score(t, { siteId: 's' })).attributes;
@@ -73,5 +75,17 @@ describe('lexicon scorer', () => {
     const r = await createLexiconScorer(model).score('anything', { siteId: 's' });
     assert.equal(r.model, 'test-model-1');
     assert.equal(r.attributes.TOXICITY, 0.42);
+  });
+  it('when the matcher is prefiltered, then it finds exactly what obscenity finds, on any mix of listed words, disguises and filler', () => {
+    const plain = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
+    const fast = prefiltered(new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers }));
+    const words = ['fuck', 'f.u.c.k', 'sh1t', 'b!tch', 'assassin', 'Scunthorpe', 'cocktail', 'nigger', 'k1ke', 'cunt', 'the', 'council',
+      'budget', 'dick', 'Dickens', 'ass', 'class', 'whore', 'fag', 'faggot', 'retard', 'p0rn', 'shiitake', '𝐟𝐮𝐜𝐤', 'fuuuuck', '455', '\u200b', '!'];
+    fc.assert(fc.property(fc.array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 6 })), { maxLength: 12 }), fc.constantFrom(' ', '', '-', '. '), (parts, sep) => {
+      const text = parts.join(sep);
+      assert.deepEqual(fast.getAllMatches(text, true), plain.getAllMatches(text, true), text);
+      assert.deepEqual(fast.getAllMatches(text), plain.getAllMatches(text), text);
+      assert.equal(fast.hasMatch(text), plain.hasMatch(text), text);
+    }), { numRuns: 2000, seed: 42 });
   });
 });

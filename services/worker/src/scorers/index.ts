@@ -1,7 +1,7 @@
 import type { RedisClient } from '../../../../shared/src/redis.js';
 import type { Config } from '../../../../shared/src/config.js';
 import type { WorkerMetrics } from '../metrics.js';
-import { createLexiconScorer } from './lexicon.js';
+import { createEmbeddedScorer } from './embedded.js';
 import { createOpenAiScorer } from './openai.js';
 import { createPerspectiveScorer } from './perspective.js';
 import { createRequestSlots } from './rate-limit.js';
@@ -13,7 +13,7 @@ import type { ScorerSet } from './types.js';
  * key (a site that chooses an unconfigured scorer is held with `scorer_unavailable`).
  */
 export function createScorers(config: Config, redis: RedisClient, metrics: WorkerMetrics): ScorerSet {
-  const scorers: ScorerSet = { embedded: createLexiconScorer() };
+  const scorers: ScorerSet = { embedded: createEmbeddedScorer() };
   const caller = (provider: string, rate: Config['PERSPECTIVE_RATE']) => createRemoteCaller({
     provider,
     slots: createRequestSlots({ redis, prefix: config.QUEUE_PREFIX, provider, rate }),

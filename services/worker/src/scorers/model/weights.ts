@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import type { Attribute } from '../types.js';
+import type { FeatureConfig } from './features.js';
+
+/**
+ * The weights file: `NRTM`, a little-endian u32 header length, the JSON header, zero padding to a
+ * multiple of 8, then each head's weights in turn (`buckets` values of `dtype`, scaled by the head's
+ * `scale`). Written by `npm run model:train`, read by the worker.
+ */
+export interface WeightsHeader {
+  format: 'newsroom-toxicity-weights';
+  formatVersion: 1;
+  /** What `model` reports in decisions: changes with every retraining that ships. */
+  version: string;
+  features: FeatureConfig;
+  dtype: 'int8' | 'int16';
+  heads: HeadHeader[];
+  /** The hold threshold the evaluation chose for TOXICITY (documented in the README). */
+  holdThreshold: number;
+  /** Free-form facts about the training run (data, seed, split sizes, figures). */
+  training: Record<string, unknown>;
+}
+
+export interface HeadHeader {
+  attribute: Attribute;
+  bias: number;
+  /** Stored value × scale = weight. */
+  scale: number;
+  /**
+   * Platt scaling of the raw margin z, with the lexicon's TOXICITY (0 when it finds nothing) added
+   * `lexicon` times: p = σ(a·(z + lexicon·t) + b).
+   */
+  calibration: { a: number; b: number; lexicon: number };
+}
+
+export interface Weights { header: WeightsHeader; heads: Float32Array[] }
+
+const MAGIC = 'NRTM';
+
+export function encodeWeights(header: Omit<WeightsHeader, 'heads'> & { heads: Omit<HeadHeader, 'scale'>[] }, heads: ArrayLike<number>[]): Buffer {
+  const max = header.dtype === 'int8' ? 127 : 32767;
+  const scaled: HeadHeader[] = [];
+  const bodies: Buffer[] = [];
+  heads.forEach((w, h) => {
+    let m = 0;
+    for (let j = 0; j < w.length; j++) m = Math.max(m, Math.abs(w[j]!));
+    const scale = m > 0 ? m / max : 1;
+    const q = header.dtype === 'int8' ? new Int8Array(w.length) : new Int16Array(w.length);
+    for (let j = 0; j < w.length; j++) q[j] = Math.round(w[j]! / scale);
+    scaled.push({ ...header.heads[h]!, scale });
+    bodies.push(Buffer.from(q.buffer, q.byteOffset, q.byteLength));
+  });
+  const json = Buffer.from(JSON.stringify({ ...header, heads: scaled }), 'utf8');
+  const pre = 8 + json.length;
+  const pad = (8 - (pre % 8)) % 8;
+  const head = Buffer.alloc(pre + pad);
+  head.write(MAGIC, 0, 'latin1');
+  head.writeUInt32LE(json.length, 4);
+  json.copy(head, 8);
+  return Buffer.concat([head, ...bodies]);
+}
+
+export function decodeWeights(buf: Buffer): Weights {
+  if (buf.length < 8 || buf.toString('latin1', 0, 4) !== MAGIC) throw new Error('not a toxicity weights file');
+  const len = buf.readUInt32LE(4);
+  const header = JSON.parse(buf.toString('utf8', 8, 8 + len)) as WeightsHeader;
+  if (header.format !== 'newsroom-toxicity-weights' || header.formatVersion !== 1) throw new Error(`unsupported weights format ${header.format} ${header.formatVersion}`);
+  const buckets = header.features.buckets;
+  const bytes = header.dtype === 'int8' ? 1 : 2;
+  let at = 8 + len + ((8 - ((8 + len) % 8)) % 8);
+  if (buf.length !== at + header.heads.length * buckets * bytes) throw new Error('weights file is truncated or has extra bytes');
+  const heads = header.heads.map((h) => {
+    const raw = buf.subarray(at, at + buckets * bytes);
+    at += buckets * bytes;
+    // Copy into an aligned buffer before viewing it as typed values.
+    const aligned = new Uint8Array(raw);
+    const q = bytes === 1 ? new Int8Array(aligned.buffer) : new Int16Array(aligned.buffer);
+    const w = new Float32Array(buckets);
+    for (let j = 0; j < buckets; j++) w[j] = q[j]! * h.scale;
+    return w;
+  });
+  return { header, heads };
+}
+
+export const readWeights = (path: string) => decodeWeights(readFileSync(path));

@@ -1,0 +1,136 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { DEFAULT_SETTINGS } from '../../shared/src/settings.js';
+import { createEmbeddedScorer } from '../../services/worker/src/scorers/embedded.js';
+import fc from 'fast-check';
+import { createFeaturizer, foldAny, foldAscii, modelText } from '../../services/worker/src/scorers/model/features.js';
+import { createModel, defaultWeightsPath, loadModel } from '../../services/worker/src/scorers/model/index.js';
+import { decodeWeights, encodeWeights } from '../../services/worker/src/scorers/model/weights.js';
+
+const HOLD = DEFAULT_SETTINGS.thresholds.hold.TOXICITY!;
+const scorer = createEmbeddedScorer();
+const score = async (t: string) => (await scorer.score(t, { siteId: 's' }));
+
+// Written for this test, in none of the training data or training sentences.
+const TOXIC = [
+  'You are a complete idiot and everyone here knows it.', 'Shut up, you pathetic moron.', 'Go to hell, you lying scumbag.',
+  'This is the dumbest fucking article I have ever read.', 'Fuck you and your bullshit opinions.', 'You ignorant bitch, nobody cares.',
+  'Only a brain-dead loser would vote for this clown.', 'You people are disgusting animals.', 'Shut your mouth, you stupid cow.',
+  'The editor is a spineless coward and a liar.', 'What an asshole. Get lost.', 'go back to your country you dirty immigrant scum',
+];
+const BENIGN = [
+  'Thanks for the thorough reporting on the school budget.', 'I disagree with the council\'s decision, but the article explains both sides well.',
+  'The bridge repairs should have started years ago.', 'Could the paper publish the full survey results?',
+  'The court heard evidence about the assault on Tuesday.', 'Great photos of the harvest festival!', 'As a gay man, I appreciate this article.',
+  'Muslim and Jewish leaders met at the library to plan the food drive.', 'The black community center reopens next week.',
+  'I think the mayor is wrong about parking, and here is why.', 'My daughter is transgender and this law scares me.',
+  'The police killed a suspect during the raid, the report says.',
+];
+
+describe('embedded toxicity model', () => {
+  it('when the shipped weights load, then they name their version, their features and a TOXICITY head, in at most 5 MB', () => {
+    const path = defaultWeightsPath();
+    assert.match(path, /services[/\\]worker[/\\]models[/\\]toxicity-v1\.bin$/);
+    assert.ok(statSync(path).size <= 5 * 1024 * 1024);
+    const model = loadModel();
+    assert.equal(model.version, 'toxicity-lr-v1');
+    assert.equal(model.header.heads[0]?.attribute, 'TOXICITY');
+    assert.equal(model.header.features.text, 'model');
+    assert.equal(loadModel(), model, 'loaded once per process');
+  });
+
+  it('when the same text is scored again, or by a model loaded anew from the same file, then the score is the same', () => {
+    const again = createModel(decodeWeights(readFileSync(defaultWeightsPath())));
+    for (const t of [...TOXIC, ...BENIGN]) {
+      const a = loadModel().predict(t, 0.6).TOXICITY;
+      assert.equal(loadModel().predict(t, 0.6).TOXICITY, a);
+      assert.equal(again.predict(t, 0.6).TOXICITY, a);
+    }
+  });
+
+  for (const t of TOXIC) {
+    it(`when a clearly toxic comment is scored (${JSON.stringify(t)}), then TOXICITY is at or above the default hold threshold`, async () => {
+      const r = await score(t);
+      assert.ok(r.attributes.TOXICITY! >= HOLD, `${r.attributes.TOXICITY} < ${HOLD}`);
+    });
+  }
+  for (const t of BENIGN) {
+    it(`when a clearly civil comment is scored (${JSON.stringify(t)}), then TOXICITY is below the default hold threshold`, async () => {
+      const r = await score(t);
+      assert.ok(r.attributes.TOXICITY! < HOLD, `${r.attributes.TOXICITY} ≥ ${HOLD}`);
+    });
+  }
+
+  it('when scoring, then the model\'s version is reported and the lexicon\'s matches stay as spans', async () => {
+    const text = 'you are a b1tch';
+    const r = await score(text);
+    assert.equal(r.provider, 'embedded');
+    assert.equal(r.model, 'toxicity-lr-v1');
+    assert.deepEqual(r.spans?.map((s) => [text.slice(s.start, s.end), s.attribute]), [['b1tch', 'INSULT']]);
+    assert.ok(r.attributes.INSULT! >= 0.5);
+  });
+
+  it('when the text has a slur the data rarely shows, then it is still near certain and severe (the lexicon)', async () => {
+    const r = await score('go away you k1ke');
+    assert.ok(r.attributes.TOXICITY! >= 0.95);
+    assert.ok(r.attributes.SEVERE_TOXICITY! >= DEFAULT_SETTINGS.thresholds.reject.SEVERE_TOXICITY!);
+    assert.ok(r.attributes.IDENTITY_ATTACK! >= 0.95);
+  });
+
+  it('when the text carries tweet artefacts, then they are not features: mentions, links, masks, retweets, hashtags, entities', () => {
+    assert.equal(modelText('RT @someone: a point &amp; another http://t.co/x #Budget2026 @USER URL'), 'a point another');
+    assert.equal(modelText('@USER @USER a point &amp; another URL'), modelText('a point another'));
+  });
+
+  it('when words are disguised with leetspeak, repeats, case, spacing or look-alike letters, then the model reads the word', () => {
+    assert.equal(modelText('You b1tch, sh!t and a$$'), 'you bitch shit and ass');
+    assert.equal(modelText('Stuuuupid'), 'stuupid');
+    assert.equal(modelText('f.u.c.k'), 'fuck');
+    assert.equal(modelText('fuсk'), 'fuck'); // Cyrillic с
+    assert.equal(modelText('covid19 mp3 Route 455 wow!'), 'covid19 mp3 route 455 wow');
+    assert.equal(modelText("don't"), 'dont');
+  });
+
+  it('when ASCII text is folded by the fast path, then it reads exactly as the regular expressions read it', () => {
+    const chars = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789@$!\'`.,;:-_ ?#&ABZ'.split(''));
+    fc.assert(fc.property(fc.array(chars, { maxLength: 40 }), (cs) => {
+      const t = cs.join('');
+      assert.equal(foldAscii(t), foldAny(t), JSON.stringify(t));
+    }), { numRuns: 3000, seed: 7 });
+  });
+
+  it('when featurised twice, then the hashed features are identical and L2-normalised per block', () => {
+    const f = createFeaturizer();
+    const a = f.featurize('The mayor is wrong about the budget.');
+    const first = [Array.from(a.index.subarray(0, a.length)), Array.from(a.value.subarray(0, a.length))];
+    const b = f.featurize('The mayor is wrong about the budget.');
+    assert.deepEqual([Array.from(b.index.subarray(0, b.length)), Array.from(b.value.subarray(0, b.length))], first);
+    const norm = first[1]!.reduce((s, v) => s + v * v, 0);
+    assert.ok(Math.abs(norm - 2) < 1e-4, String(norm)); // words block + characters block, each of norm 1
+    assert.equal(f.featurize('').length, 0);
+  });
+
+  it('when weights are encoded and decoded, then they come back within the quantisation step; a damaged file is refused', () => {
+    const features = { buckets: 16, charMin: 2, charMax: 5, wordWeight: 1, charWeight: 1, text: 'model' as const };
+    const w = Array.from({ length: 16 }, (_, i) => (i - 8) / 10);
+    const buf = encodeWeights({
+      format: 'newsroom-toxicity-weights', formatVersion: 1, version: 'test-1', features, dtype: 'int8',
+      heads: [{ attribute: 'TOXICITY', bias: 0.5, calibration: { a: 1, b: 0, lexicon: 2 } }], holdThreshold: 0.7, training: {},
+    }, [w]);
+    const d = decodeWeights(buf);
+    assert.equal(d.header.version, 'test-1');
+    w.forEach((x, i) => assert.ok(Math.abs(d.heads[0]![i]! - x) <= d.header.heads[0]!.scale / 2 + 1e-7));
+    assert.throws(() => decodeWeights(buf.subarray(0, buf.length - 1)), /truncated/);
+    assert.throws(() => decodeWeights(Buffer.from('nope')), /not a toxicity weights file/);
+  });
+
+  it('when scoring many comments, then one takes well under a millisecond', () => {
+    const model = loadModel();
+    const texts = [...TOXIC, ...BENIGN];
+    const started = performance.now();
+    for (let i = 0; i < 5000; i++) model.predict(texts[i % texts.length]!);
+    const perComment = (performance.now() - started) / 5000;
+    assert.ok(perComment < 0.5, `${perComment.toFixed(3)} ms per comment`);
+  });
+});
