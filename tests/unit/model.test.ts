@@ -7,6 +7,9 @@ import fc from 'fast-check';
 import { createFeaturizer, foldAny, foldAscii, modelText } from '../../services/worker/src/scorers/model/features.js';
 import { createModel, defaultWeightsPath, loadModel } from '../../services/worker/src/scorers/model/index.js';
 import { decodeWeights, encodeWeights } from '../../services/worker/src/scorers/model/weights.js';
+import { GROUPS, TRAIN_BENIGN_TEMPLATES, TRAIN_TOXIC_TEMPLATES, fill } from '../../services/worker/training/identity.js';
+import { threatSentences } from '../../services/worker/training/threats.js';
+import { insultSentences } from '../../services/worker/training/vocabulary.js';
 
 const HOLD = DEFAULT_SETTINGS.thresholds.hold.TOXICITY!;
 const scorer = createEmbeddedScorer();
@@ -18,6 +21,9 @@ const TOXIC = [
   'This is the dumbest fucking article I have ever read.', 'Fuck you and your bullshit opinions.', 'You ignorant bitch, nobody cares.',
   'Only a brain-dead loser would vote for this clown.', 'You people are disgusting animals.', 'Shut your mouth, you stupid cow.',
   'The editor is a spineless coward and a liar.', 'What an asshole. Get lost.', 'go back to your country you dirty immigrant scum',
+  // Threats, wishes of harm, exclusion and silencing.
+  'Hope the mayor chokes to death.', 'You deserve to be beaten to a pulp.', 'Do us all a favour and go hang yourself.',
+  'Immigrants are not welcome here, get out.', 'Black people should know their place and stay quiet.',
 ];
 const BENIGN = [
   'Thanks for the thorough reporting on the school budget.', 'I disagree with the council\'s decision, but the article explains both sides well.',
@@ -26,6 +32,10 @@ const BENIGN = [
   'Muslim and Jewish leaders met at the library to plan the food drive.', 'The black community center reopens next week.',
   'I think the mayor is wrong about parking, and here is why.', 'My daughter is transgender and this law scares me.',
   'The police killed a suspect during the raid, the report says.',
+  // The same words as threats and exclusion, said civilly.
+  'I hope you win the election next year.', 'Police say the man was shot twice and died at the scene.',
+  'The senator vowed to kill the tax increase.', 'Let\'s go back to the original question.',
+  'The politicians should keep their promises to voters.', 'Two people died in the crash on the highway.',
 ];
 
 describe('embedded toxicity model', () => {
@@ -34,7 +44,7 @@ describe('embedded toxicity model', () => {
     assert.match(path, /services[/\\]worker[/\\]models[/\\]toxicity-v1\.bin$/);
     assert.ok(statSync(path).size <= 5 * 1024 * 1024);
     const model = loadModel();
-    assert.equal(model.version, 'toxicity-lr-v1');
+    assert.equal(model.version, 'toxicity-lr-v2');
     assert.equal(model.header.heads[0]?.attribute, 'TOXICITY');
     assert.equal(model.header.features.text, 'model');
     assert.equal(loadModel(), model, 'loaded once per process');
@@ -47,6 +57,12 @@ describe('embedded toxicity model', () => {
       assert.equal(loadModel().predict(t, 0.6).TOXICITY, a);
       assert.equal(again.predict(t, 0.6).TOXICITY, a);
     }
+  });
+
+  it('when the test\'s comments are compared with the sentences written for training, then none of them is one (as the model reads them)', () => {
+    const written = new Set([...insultSentences(), ...threatSentences()].map(([t]) => modelText(t)));
+    for (const g of GROUPS) for (const t of [...TRAIN_BENIGN_TEMPLATES, ...TRAIN_TOXIC_TEMPLATES]) written.add(modelText(fill(t, g)));
+    for (const t of [...TOXIC, ...BENIGN]) assert.ok(!written.has(modelText(t)), t);
   });
 
   for (const t of TOXIC) {
@@ -66,7 +82,7 @@ describe('embedded toxicity model', () => {
     const text = 'you are a b1tch';
     const r = await score(text);
     assert.equal(r.provider, 'embedded');
-    assert.equal(r.model, 'toxicity-lr-v1');
+    assert.equal(r.model, 'toxicity-lr-v2');
     assert.deepEqual(r.spans?.map((s) => [text.slice(s.start, s.end), s.attribute]), [['b1tch', 'INSULT']]);
     assert.ok(r.attributes.INSULT! >= 0.5);
   });
