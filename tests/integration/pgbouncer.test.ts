@@ -1,17 +1,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import type { Worker } from 'bullmq';
 import { createTestEnv, TEST_PG_URL, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
-import { startTestWorker } from '../support/worker.js';
+import { startTestTasksWorker, startTestWorker } from '../support/worker.js';
 import { buildPost, buildSite, distinctText, signInReader, type BuiltSite } from '../support/builders.js';
 import { buildStaff, type SignedIn } from '../support/staff.js';
 import { postComment, waitForDecision, waitForVisible } from '../support/comment-flow.js';
 import { startPgBouncer, type TestPgBouncer } from '../support/pgbouncer.js';
 import { waitFor } from '../support/wait-for.js';
-import { createRedis } from '../../shared/src/redis.js';
-import { createModerationTasksWorker } from '../../services/worker/src/tasks/create-tasks-worker.js';
 
 /**
  * The API and the worker with every Postgres connection through a real PgBouncer in transaction
@@ -116,19 +113,15 @@ describe('through PgBouncer in transaction mode', () => {
     for (const id of ids) await waitForDecision(api.app, id, troll.accessToken);
     const res = await request(api.app).post(`/api/v1/sites/${site.siteId}/users/${troll.user.id}/ban`).set(as(mod))
       .send({ reason: 'persistent abuse', rejectExisting: true }).expect(202);
-    const connection = createRedis(env.config.REDIS_URL, () => undefined, { forQueue: true });
-    let tasks: Worker | undefined;
+    const tasks = await startTestTasksWorker(env);
     try {
-      tasks = createModerationTasksWorker({ config: env.config, db: env.db, redis: env.redis, logger: env.logger }, connection);
-      await tasks.waitUntilReady();
       const done = await waitFor(async () => {
         const t = (await request(api.app).get(`/api/v1/sites/${site.siteId}/moderation/tasks/${res.body.task.id}`).set(as(mod)).expect(200)).body.task;
         return t.state === 'completed' ? t : null;
       }, { what: 'the ban task to complete' });
       assert.deepEqual(done.result, { done: 3, total: 3 });
     } finally {
-      await tasks?.close();
-      await connection.quit().catch(() => undefined);
+      await tasks.close();
     }
     for (const id of ids) assert.equal(await statusOf(id), 'rejected');
   });

@@ -1,16 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import type { Worker } from 'bullmq';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
-import { startTestWorker } from '../support/worker.js';
+import { startTestTasksWorker, startTestWorker } from '../support/worker.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
 import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
 import { waitFor } from '../support/wait-for.js';
 import { postComment, waitForDecision } from '../support/comment-flow.js';
-import { createModerationTasksWorker } from '../../services/worker/src/tasks/create-tasks-worker.js';
-import { createRedis } from '../../shared/src/redis.js';
 import type { ThreadPage } from '../../services/api/src/comments/thread.js';
 
 /**
@@ -41,12 +38,7 @@ const as = (who: { accessToken: string }) => ({ Authorization: `Bearer ${who.acc
 const users = (userId: string, what: string) => `/api/v1/sites/${site.siteId}/users/${userId}/${what}`;
 const statusOf = async (id: string) => (await env.db.query<{ status: string }>('SELECT status FROM comments WHERE id = $1', [id])).rows[0]!.status;
 
-async function startTasksWorker(): Promise<{ worker: Worker; close(): Promise<void> }> {
-  const connection = createRedis(env.config.REDIS_URL, () => undefined, { forQueue: true });
-  const worker = createModerationTasksWorker({ config: env.config, db: env.db, redis: env.redis, logger: env.logger }, connection);
-  await worker.waitUntilReady();
-  return { worker, async close() { await worker.close(); await connection.quit().catch(() => undefined); } };
-}
+const startTasksWorker = () => startTestTasksWorker(env);
 
 describe('banning a reader', () => {
   it('when banned with rejectExisting, then a background task rejects every visible or held comment with progress and one audit entry each, and replies stay readable', async () => {

@@ -4,15 +4,13 @@ import request from 'supertest';
 import { Cluster } from 'ioredis';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
-import { startTestWorker } from '../support/worker.js';
+import { startTestTasksWorker, startTestWorker } from '../support/worker.js';
 import { buildPost, buildSite, distinctText, signInReader, type BuiltSite } from '../support/builders.js';
 import { getThread, postComment, waitForDecision, waitForVisible } from '../support/comment-flow.js';
 import { startRedisCluster, type TestRedisCluster } from '../support/redis-cluster.js';
 import { waitFor } from '../support/wait-for.js';
 import type { Reason } from '../../shared/src/domain.js';
-import type { Worker } from 'bullmq';
 import { createRedis } from '../../shared/src/redis.js';
-import { createModerationTasksWorker } from '../../services/worker/src/tasks/create-tasks-worker.js';
 import { buildStaff } from '../support/staff.js';
 
 /**
@@ -132,11 +130,8 @@ describe('on a Redis Cluster', () => {
     for (const id of ids) await waitForDecision(api.app, id, troll.accessToken);
     const res = await request(api.app).post(`/api/v1/sites/${site.siteId}/users/${troll.user.id}/ban`)
       .set('Authorization', `Bearer ${mod.accessToken}`).send({ reason: 'persistent abuse', rejectExisting: true }).expect(202);
-    const connection = createRedis(env.config.REDIS_URL, () => undefined, { forQueue: true });
-    let tasks: Worker | undefined;
+    const tasks = await startTestTasksWorker(env);
     try {
-      tasks = createModerationTasksWorker({ config: env.config, db: env.db, redis: env.redis, logger: env.logger }, connection);
-      await tasks.waitUntilReady();
       const done = await waitFor(async () => {
         const t = (await request(api.app).get(`/api/v1/sites/${site.siteId}/moderation/tasks/${res.body.task.id}`)
           .set('Authorization', `Bearer ${mod.accessToken}`).expect(200)).body.task;
@@ -144,8 +139,7 @@ describe('on a Redis Cluster', () => {
       }, { what: 'the ban task to complete' });
       assert.deepEqual(done.result, { done: 3, total: 3 });
     } finally {
-      await tasks?.close();
-      await connection.quit().catch(() => undefined);
+      await tasks.close();
     }
     assert.deepEqual((await storedRows(ids)).map((r) => r.status), ['rejected', 'rejected', 'rejected']);
   });

@@ -8,6 +8,7 @@ import type { TestEnv } from './env.js';
 import { createEvents } from '../../shared/src/webhooks/events.js';
 import { createWebhookQueue } from '../../shared/src/webhooks/queue.js';
 import { createWebhookWorker } from '../../services/worker/src/webhooks/create-webhook-worker.js';
+import { createModerationTasksWorker } from '../../services/worker/src/tasks/create-tasks-worker.js';
 
 /** A real BullMQ worker in this process, on the test env's database and queue. */
 export async function startTestWorker(env: TestEnv, opts: { scorers?: Partial<ScorerSet> } = {}): Promise<{ worker: Worker; close(): Promise<void> }> {
@@ -43,4 +44,12 @@ export async function startTestWebhookWorker(env: TestEnv): Promise<{ worker: Wo
       await connection.quit().catch(() => undefined);
     },
   };
+}
+
+/** A real moderation-tasks worker (bans with `rejectExisting`) on the env's database and queue prefix. */
+export async function startTestTasksWorker(env: TestEnv): Promise<{ worker: Worker; close(): Promise<void> }> {
+  const connection = createRedis(env.config.REDIS_URL, () => undefined, { forQueue: true });
+  const worker = createModerationTasksWorker({ config: env.config, db: env.db, redis: env.redis, logger: env.logger }, connection);
+  await worker.waitUntilReady();
+  return { worker, async close() { await worker.close(); await connection.quit().catch(() => undefined); } };
 }
