@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
-import { startTestWebhookWorker, startTestWorker } from '../support/worker.js';
+import { startTestTasksWorker, startTestWebhookWorker, startTestWorker } from '../support/worker.js';
 import { buildSite, signInReader, uniq, type BuiltSite } from '../support/builders.js';
 import { markerScorer } from '../support/publishers.js';
 import { signInAs } from '../support/staff.js';
@@ -344,5 +344,33 @@ describe('delivering events', () => {
     assert.equal(byType.get('comment.rejected')!.by.id, moderator.user.id);
     assert.equal(byType.get('reader.banned')!.reader.id, author.user.id);
     for (const r of got) assert.ok(verifySignature(r.headers['x-comments-signature'] as string, r.body, hook.secret));
+  });
+  it('when a reader is banned with rejectExisting, then the background task\'s rejections arrive as comment.rejected by the moderator', async () => {
+    const s = await buildSite(env.db);
+    const hook = await register(['comment.rejected'], `/${uniq('ban')}`, s);
+    await call('put', `/api/v1/sites/${s.siteId}/posts/p1`, { title: 'T', url: 'https://n.example/p1' }, s.apiKey);
+    const author = await signInReader(api.app, s, { name: 'Author' });
+    const moderator = await signInAs(api.app, env.db, s, 'moderator');
+    const ids: string[] = [];
+    for (const body of ['First remark on the harbour plan.', 'Second remark, on the ferry timetable.']) {
+      ids.push((await call('post', `/api/v1/sites/${s.siteId}/posts/p1/comments`, { body }, author.accessToken)).body.id);
+    }
+    await waitFor(async () => (await env.db.query(`SELECT 1 FROM comments WHERE id = ANY($1) AND status = 'approved'`, [ids])).rowCount === 2);
+    const tasks = await startTestTasksWorker(env);
+    try {
+      const res = await call('post', `/api/v1/sites/${s.siteId}/users/${author.user.id}/ban`, { reason: 'spam', rejectExisting: true }, moderator.accessToken);
+      assert.equal(res.status, 202);
+      const got = await waitFor(() => (receiver.on(hook.path).length >= 2 ? receiver.on(hook.path) : null), { what: 'two comment.rejected deliveries' });
+      const events = got.map((r) => JSON.parse(r.body) as { type: string; data: Record<string, any> });
+      assert.deepEqual(events.map((e) => e.type), ['comment.rejected', 'comment.rejected']);
+      assert.deepEqual(events.map((e) => e.data.comment.id).sort(), [...ids].sort());
+      for (const e of events) {
+        assert.equal(e.data.comment.previousStatus, 'approved');
+        assert.deepEqual(e.data.by, { kind: 'moderator', id: moderator.user.id });
+      }
+      for (const r of got) assert.ok(verifySignature(r.headers['x-comments-signature'] as string, r.body, hook.secret));
+    } finally {
+      await tasks.close();
+    }
   });
 });

@@ -49,7 +49,18 @@ export async function startTestWebhookWorker(env: TestEnv): Promise<{ worker: Wo
 /** A real moderation-tasks worker (bans with `rejectExisting`) on the env's database and queue prefix. */
 export async function startTestTasksWorker(env: TestEnv): Promise<{ worker: Worker; close(): Promise<void> }> {
   const connection = createRedis(env.config.REDIS_URL, () => undefined, { forQueue: true });
-  const worker = createModerationTasksWorker({ config: env.config, db: env.db, redis: env.redis, logger: env.logger }, connection);
+  const webhookQueue = createWebhookQueue(env.redis, env.config.QUEUE_PREFIX);
+  const events = createEvents({
+    db: env.db, queue: webhookQueue, retrySchedule: env.config.WEBHOOK_RETRY_SCHEDULE_S, cacheTtlMs: env.config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS,
+  });
+  const worker = createModerationTasksWorker({ config: env.config, db: env.db, redis: env.redis, logger: env.logger, events }, connection);
   await worker.waitUntilReady();
-  return { worker, async close() { await worker.close(); await connection.quit().catch(() => undefined); } };
+  return {
+    worker,
+    async close() {
+      await worker.close();
+      await webhookQueue.close().catch(() => undefined);
+      await connection.quit().catch(() => undefined);
+    },
+  };
 }

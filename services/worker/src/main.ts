@@ -27,7 +27,7 @@ const worker = createCommentWorker({ config, db, redis, logger, metrics, scorers
 const webhookRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
 const webhookWorker = createWebhookWorker({ config, db, logger }, webhookRedis);
 const tasksRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
-const tasksWorker = createModerationTasksWorker({ config, db, redis, logger }, tasksRedis);
+const tasksWorker = createModerationTasksWorker({ config, db, redis, logger, events }, tasksRedis);
 let stopping = false;
 const readiness = createReadiness({ db, redis, workers: [worker, tasksWorker, webhookWorker], stopping: () => stopping });
 const metricsServer = config.WORKER_METRICS_PORT > 0

@@ -97,17 +97,15 @@ export function createEvents(opts: { db: Queryable; queue: Queue<WebhookJob>; re
   };
 }
 
-/**
- * `comment.reported`, for the reports feature: call after a report is stored, with the
- * report's id as the key (one event per report).
- */
-export const commentReported = (r: { siteId: string; reportId: string; commentId: string; postId: string; reason: string; reportCount: number }): NewEvent => ({
-  siteId: r.siteId, type: 'comment.reported', key: r.reportId,
-  data: { report: { id: r.reportId, reason: r.reason }, comment: { id: r.commentId, postId: r.postId }, reportCount: r.reportCount },
-});
+const DECIDED = { approved: 'comment.approved', pending: 'comment.held', rejected: 'comment.rejected' } as const;
 
-/** `reader.banned`, for the moderation feature: call after the ban is stored (key: an id of the ban action). */
-export const readerBanned = (b: { siteId: string; actionId: string; userId: string; until: Date | null; reason: string | null }): NewEvent => ({
-  siteId: b.siteId, type: 'reader.banned', key: b.actionId,
-  data: { reader: { id: b.userId }, until: b.until?.toISOString() ?? null, reason: b.reason },
-});
+/**
+ * `comment.approved|held|rejected` for a decision a person made after the worker's (a moderator's
+ * action, or a ban's background rejection of the reader's comments); null when nothing changed.
+ */
+export function moderatorDecision(m: { siteId: string; commentId: string; before: string; after: string; actorId: string | null }): NewEvent | null {
+  const type = DECIDED[m.after as keyof typeof DECIDED];
+  return type && m.after !== m.before
+    ? { siteId: m.siteId, type, data: { comment: { id: m.commentId, status: m.after, previousStatus: m.before }, by: { kind: 'moderator', id: m.actorId } } }
+    : null;
+}

@@ -1,5 +1,5 @@
 import type { Logger } from '../../../../shared/src/logger.js';
-import type { Events, NewEvent } from '../../../../shared/src/webhooks/events.js';
+import { moderatorDecision, type Events, type NewEvent } from '../../../../shared/src/webhooks/events.js';
 
 /** A moderation action that completed (committed, audited, caches told). */
 export type ModerationEvent =
@@ -7,17 +7,11 @@ export type ModerationEvent =
   | { type: 'comment.reported'; siteId: string; commentId: string; reason: string; openReports: number; held: boolean }
   | { type: 'reader.changed'; siteId: string; userId: string; action: string; actorId: string };
 
-const DECIDED = { approved: 'comment.approved', pending: 'comment.held', rejected: 'comment.rejected' } as const;
-
 /** The webhook event a moderation action makes publishers see, if any. */
 function webhookEventOf(e: ModerationEvent): NewEvent | null {
   switch (e.type) {
-    case 'comment.moderated': {
-      const type = DECIDED[e.after as keyof typeof DECIDED];
-      return type && e.after !== e.before
-        ? { siteId: e.siteId, type, data: { comment: { id: e.commentId, status: e.after, previousStatus: e.before }, by: { kind: 'moderator', id: e.actorId } } }
-        : null;
-    }
+    case 'comment.moderated':
+      return moderatorDecision(e);
     case 'comment.reported':
       return { siteId: e.siteId, type: 'comment.reported', data: { comment: { id: e.commentId }, reason: e.reason, openReports: e.openReports, held: e.held } };
     case 'reader.changed':

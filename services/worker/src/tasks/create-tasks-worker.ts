@@ -5,7 +5,7 @@ import { MODERATION_TASKS_QUEUE, type ModerationTask, type TaskProgress } from '
 import { rejectAuthorComments } from './reject-author-comments.js';
 
 /** The BullMQ worker for background moderation tasks (one at a time per process: they are long and write-heavy). */
-export function createModerationTasksWorker(deps: Pick<WorkerDeps, 'db' | 'redis' | 'config' | 'logger'>, connection: RedisClient): Worker<ModerationTask, TaskProgress> {
+export function createModerationTasksWorker(deps: Pick<WorkerDeps, 'db' | 'redis' | 'config' | 'logger' | 'events'>, connection: RedisClient): Worker<ModerationTask, TaskProgress> {
   const worker = new Worker<ModerationTask, TaskProgress>(MODERATION_TASKS_QUEUE, async (job) => {
     switch (job.data.kind) {
       case 'reject-author-comments': return rejectAuthorComments(deps, job);

@@ -3,6 +3,7 @@ import type { WorkerDeps } from '../deps.js';
 import { moderateComment } from '../../../../shared/src/comment-moderation.js';
 import { countOpenComments, listOpenCommentIds } from '../../../../shared/src/db/reader-moderation.js';
 import type { RejectAuthorCommentsTask, TaskProgress } from '../../../../shared/src/moderation-tasks.js';
+import { moderatorDecision } from '../../../../shared/src/webhooks/events.js';
 
 const BATCH = 100;
 
@@ -12,7 +13,7 @@ const BATCH = 100;
  * rejected comments are no longer listed). Progress is reported after every batch.
  */
 export async function rejectAuthorComments(
-  deps: Pick<WorkerDeps, 'db' | 'redis' | 'config'>,
+  deps: Pick<WorkerDeps, 'db' | 'redis' | 'config' | 'logger' | 'events'>,
   job: Job<RejectAuthorCommentsTask>,
 ): Promise<TaskProgress> {
   const { siteId, userId, actor, reason } = job.data;
@@ -29,8 +30,12 @@ export async function rejectAuthorComments(
         detail: `rejected with the ban of its author by ${actor.name}${reason ? `: ${reason}` : ''}`,
         onlyFrom: ['approved', 'pending'],
       });
-      // Webhook events for these rejections (`comment.rejected`) hook in here, as the API's do in moderation/events.ts.
-      if (changed) done++;
+      if (!changed) continue;
+      done++;
+      // Publishers see these rejections as a moderator's (`comment.rejected`, by the ban's author).
+      // As for the API's actions, emitting never fails the task.
+      const event = moderatorDecision({ siteId, commentId: id, before: changed.before, after: changed.after, actorId: actor.id });
+      if (event && deps.events) await deps.events.emit(event).catch((err) => deps.logger.error({ err, commentId: id }, 'could not emit a webhook event'));
     }
     after = ids[ids.length - 1]!;
     await job.updateProgress({ done, total: Math.max(total, done) } satisfies TaskProgress);
