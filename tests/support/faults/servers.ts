@@ -152,14 +152,16 @@ export async function createPostgres(dir: string, port: number): Promise<Postgre
       // Backends see the postmaster go and leave at once; wait for the last before the next start.
       await waitPidFileGone(path.join(dataDir, 'postmaster.pid'));
     },
-    async kill() {
-      const p = proc;
-      if (!p || !server.running()) return;
-      p.kill('SIGKILL');
-      await exitedOf(p);
-    },
+    kill: () => sigkill(proc),
   };
   return server;
+}
+
+/** SIGKILLs a child that is still running and waits for its exit. */
+async function sigkill(p: ChildProcess | null): Promise<void> {
+  if (!p || p.exitCode !== null || p.signalCode !== null) return;
+  p.kill('SIGKILL');
+  await exitedOf(p);
 }
 
 async function waitPidFileGone(file: string): Promise<void> {
@@ -217,12 +219,7 @@ export function createRedisServer(dir: string, port: number, appendfsync: Append
         await sleep(50);
       }
     },
-    async kill() {
-      const p = proc;
-      if (!p || !server.running()) return;
-      p.kill('SIGKILL');
-      await exitedOf(p);
-    },
+    kill: () => sigkill(proc),
   };
   return server;
 }
