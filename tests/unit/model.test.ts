@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../shared/src/settings.js';
 import { createEmbeddedScorer } from '../../services/worker/src/scorers/embedded.js';
 import fc from 'fast-check';
@@ -139,14 +141,26 @@ describe('embedded toxicity model', () => {
     w.forEach((x, i) => assert.ok(Math.abs(d.heads[0]![i]! - x) <= d.header.heads[0]!.scale / 2 + 1e-7));
     assert.throws(() => decodeWeights(buf.subarray(0, buf.length - 1)), /truncated/);
     assert.throws(() => decodeWeights(Buffer.from('nope')), /not a toxicity weights file/);
+    // A header that would score NaN or drop features is refused, naming the field.
+    const damaged = (head: object, feat: object = features) => encodeWeights({
+      format: 'newsroom-toxicity-weights', formatVersion: 1, version: 'test-1', features: feat as typeof features, dtype: 'int8',
+      heads: [head as never], holdThreshold: 0.7, training: {},
+    }, [w]);
+    assert.throws(() => decodeWeights(damaged({ attribute: 'TOXICITY', bias: 0.5, calibration: { a: Number.NaN, b: 0, lexicon: 2 } })), /calibration/);
+    assert.throws(() => decodeWeights(damaged({ attribute: 'TOXICITY', calibration: { a: 1, b: 0, lexicon: 2 } })), /bias/);
+    assert.throws(() => decodeWeights(damaged({ attribute: 'TOXICITY', bias: 0.5, calibration: { a: 1, b: 0, lexicon: 2 } }, { ...features, charMax: undefined })), /charMax/);
   });
 
-  it('when scoring many comments, then one takes well under a millisecond', () => {
-    const model = loadModel();
-    const texts = [...TOXIC, ...BENIGN];
-    const started = performance.now();
-    for (let i = 0; i < 5000; i++) model.predict(texts[i % texts.length]!);
-    const perComment = (performance.now() - started) / 5000;
-    assert.ok(perComment < 0.5, `${perComment.toFixed(3)} ms per comment`);
+  it('when the weights file is missing or damaged, then loading names the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weights-'));
+    try {
+      const missing = join(dir, 'none.bin');
+      assert.throws(() => loadModel(missing), (err: Error) => err.message.includes(missing) && /not found/.test(err.message));
+      const bad = join(dir, 'bad.bin');
+      writeFileSync(bad, 'NRTM garbage');
+      assert.throws(() => loadModel(bad), (err: Error) => err.message.includes(bad) && /cannot be read/.test(err.message));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -139,4 +139,3 @@ out(JSON.stringify({
 }));
 
 function round(x: number) { return Math.round(x * 10000) / 10000; }
-export type { TextClassifier };

@@ -1,4 +1,5 @@
 import type { Featurizer } from '../src/scorers/model/features.js';
+import { sigmoid } from '../src/scorers/model/index.js';
 
 /** Examples as a sparse matrix (CSR) with targets and per-example weights. */
 export interface Matrix {
@@ -29,7 +30,6 @@ export function buildMatrix(texts: string[], targets: number[], weights: number[
   return { rows: texts.length, dim: featurizer.config.buckets, indptr, index, value, y: Float64Array.from(targets), weight: Float64Array.from(weights) };
 }
 
-const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 /** log(1 + e^z), without overflow. */
 const softplus = (z: number) => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
 
@@ -159,4 +159,3 @@ export function fitPlatt(z: Float64Array, y: Float64Array, weight: Float64Array)
   return { a, b };
 }
 
-export { sigmoid };

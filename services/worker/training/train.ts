@@ -18,7 +18,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FEATURES, createFeaturizer, type FeatureConfig } from '../src/scorers/model/features.js';
-import { defaultWeightsPath } from '../src/scorers/model/index.js';
+import { defaultWeightsPath, sigmoid } from '../src/scorers/model/index.js';
+import { DEFAULT_SETTINGS } from '../../../shared/src/settings.js';
 import { encodeWeights, type HeadHeader } from '../src/scorers/model/weights.js';
 import type { Attribute } from '../src/scorers/types.js';
 import { type Example, readDavidson, readOlid, stratifiedSplit } from './datasets.js';
@@ -26,11 +27,11 @@ import { createLexiconClassifier } from '../src/scorers/lexicon.js';
 import { insultSentences } from './vocabulary.js';
 import { threatSentences } from './threats.js';
 import { GROUPS, TRAIN_BENIGN_TEMPLATES, TRAIN_TOXIC_TEMPLATES, fill } from './identity.js';
-import { buildMatrix, fitPlatt, margins, sigmoid, trainLogReg } from './logreg.js';
+import { buildMatrix, fitPlatt, margins, trainLogReg } from './logreg.js';
 import { atThreshold, recallAtPrecision, rocAuc } from './metrics.js';
 
-export const SEED = 20260101;
-export const VERSION = 'toxicity-lr-v2';
+const SEED = 20260101;
+const VERSION = 'toxicity-lr-v2';
 
 const { values: args } = parseArgs({
   options: {
@@ -195,8 +196,8 @@ const r80 = recallAtPrecision(devScores, devLabels, 0.8);
 const r90 = recallAtPrecision(devScores, devLabels, 0.9);
 log(`  recall at precision ≥0.8: ${r80.recall.toFixed(3)} (t=${r80.threshold.toFixed(3)}), ≥0.9: ${r90.recall.toFixed(3)} (t=${r90.threshold.toFixed(3)})`);
 
-/** The hold threshold: documented in the README with the evaluation that chose it. */
-export const HOLD_THRESHOLD = 0.7;
+/** The hold threshold the evaluation chose: the product's default (README, the model's section). */
+const HOLD_THRESHOLD = DEFAULT_SETTINGS.thresholds.hold.TOXICITY!;
 
 const out = resolve(args.out ?? defaultWeightsPath());
 const version = args.version ?? (baseline ? 'toxicity-baseline-lr' : trainOn === 'both' ? VERSION : `${VERSION}-${trainOn}-only`);

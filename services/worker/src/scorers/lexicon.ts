@@ -15,7 +15,7 @@ export interface TextClassifier {
 const NEWS_VOCABULARY = new Set(['rape', 'sex', 'incest', 'anal', 'anus', 'penis', 'vagina', 'negro', 'porn', 'orgasm',
   'ejaculate', 'bestiality', 'hooker', 'semen', 'masturbate', 'boob', 'tit', 'scat', 'cum', 'cock']);
 // Slurs against a group: an identity attack and severe.
-export const SLURS: ReadonlySet<string> = new Set(['nigger', 'kike', 'chink', 'fag', 'africoon', 'abeed', 'arabush', 'boonga', 'chingchong', 'tranny']);
+const SLURS: ReadonlySet<string> = new Set(['nigger', 'kike', 'chink', 'fag', 'africoon', 'abeed', 'arabush', 'boonga', 'chingchong', 'tranny']);
 // Words aimed at a person.
 export const INSULTS: ReadonlySet<string> = new Set(['bitch', 'bastard', 'cunt', 'twat', 'prick', 'whore', 'slut', 'dick', 'retard', 'spastic', 'dyke', 'cuck']);
 
@@ -84,7 +84,15 @@ export function prefiltered(matcher: RegExpMatcher): RegExpMatcher {
  * zero-width and look-alike tricks fold away first; obscenity's own transformers then resolve
  * leetspeak and repeated letters. Spans point into the original text.
  */
+let built: TextClassifier | null = null;
+
+/** The lexicon classifier; stateless, so built once per process (its matcher takes a while to build). */
 export function createLexiconClassifier(): TextClassifier {
+  built ??= buildLexiconClassifier();
+  return built;
+}
+
+function buildLexiconClassifier(): TextClassifier {
   const dataset = new DataSet<Metadata>()
     .addAll(englishDataset)
     .removePhrasesIf((p) => NEWS_VOCABULARY.has(p.metadata?.originalWord ?? ''))

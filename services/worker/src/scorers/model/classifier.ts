@@ -1,5 +1,4 @@
 import type { TextClassifier } from '../lexicon.js';
-import type { Attribute } from '../types.js';
 import type { ToxicityModel } from './index.js';
 
 /**
@@ -14,12 +13,9 @@ export function createModelClassifier(model: ToxicityModel, lexicon: TextClassif
     classify(text) {
       const lex = lexicon.classify(text);
       const p = model.predict(text, lex.attributes.TOXICITY ?? 0);
-      const attributes: Partial<Record<Attribute, number>> = { ...lex.attributes };
-      for (const [k, v] of Object.entries(p) as [Attribute, number][]) attributes[k] = v;
       // A slur the tweets rarely show still scores as one.
-      const slur = lex.attributes.SEVERE_TOXICITY ?? 0;
-      attributes.TOXICITY = Math.max(p.TOXICITY ?? 0, slur);
-      return { attributes, spans: lex.spans };
+      const TOXICITY = Math.max(p.TOXICITY ?? 0, lex.attributes.SEVERE_TOXICITY ?? 0);
+      return { attributes: { ...lex.attributes, ...p, TOXICITY }, spans: lex.spans };
     },
   };
 }

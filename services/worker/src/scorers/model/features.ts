@@ -41,7 +41,7 @@ const APOSTROPHE_RE = /['’`´]/g;
 const NON_WORD_RE = /[^\p{L}\p{N}]+/gu;
 
 /** The lexicon's normalisation split into words, nothing more: what the simple baseline reads. */
-export function lexiconText(text: string): string {
+function lexiconText(text: string): string {
   return normalizeText(text).text.replace(NON_WORD_RE, ' ').trim();
 }
 
@@ -239,4 +239,3 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES) {
 }
 
 export type Featurizer = ReturnType<typeof createFeaturizer>;
-export { fnv as _fnvForTests };

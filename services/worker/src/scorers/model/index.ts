@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Attribute } from '../types.js';
 import { createFeaturizer, type SparseVector } from './features.js';
 import { readWeights, type Weights, type WeightsHeader } from './weights.js';
 
 /** The weights that ship: `services/worker/models/` (beside `src/` under tsx, beside `dist/…/src/` in the image). */
-export const DEFAULT_WEIGHTS_FILE = 'toxicity-v1.bin';
+const DEFAULT_WEIGHTS_FILE = 'toxicity-v1.bin';
 
 export function defaultWeightsPath(): string {
   return fileURLToPath(new URL(`../../../models/${DEFAULT_WEIGHTS_FILE}`, import.meta.url));
@@ -21,7 +21,7 @@ export interface ToxicityModel {
   predict(text: string, lexicon?: number): Partial<Record<Attribute, number>>;
 }
 
-const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+export const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 export function createModel(weights: Weights): ToxicityModel {
   const { header, heads } = weights;
@@ -46,14 +46,15 @@ export function createModel(weights: Weights): ToxicityModel {
   };
 }
 
-let shipped: ToxicityModel | null = null;
+const loaded = new Map<string, ToxicityModel>();
 
-/** A model from its weights file; the shipped one is loaded once per process. */
+/** A model from its weights file (the shipped one by default), loaded once per process and path. */
 export function loadModel(path = defaultWeightsPath()): ToxicityModel {
-  const isDefault = path === defaultWeightsPath();
-  if (isDefault && shipped) return shipped;
-  if (!existsSync(path)) throw new Error(`toxicity model weights not found at ${path} (npm run model:train writes them)`);
-  const model = createModel(readWeights(path));
-  if (isDefault) shipped = model;
+  const key = resolve(path);
+  let model = loaded.get(key);
+  if (!model) {
+    model = createModel(readWeights(key));
+    loaded.set(key, model);
+  }
   return model;
 }

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ATTRIBUTES } from '../../../../../shared/src/settings.js';
 import type { Attribute } from '../types.js';
 import type { FeatureConfig } from './features.js';
 
@@ -37,6 +39,31 @@ export interface Weights { header: WeightsHeader; heads: Float32Array[] }
 
 const MAGIC = 'NRTM';
 
+const finite = z.number().finite();
+/** What a header must hold for the model to score (a damaged one must fail to load, never score NaN). */
+const headerSchema = z.object({
+  format: z.literal('newsroom-toxicity-weights'),
+  formatVersion: z.literal(1),
+  version: z.string().min(1),
+  features: z.object({
+    buckets: z.number().int().min(2).refine((n) => (n & (n - 1)) === 0, 'a power of two'),
+    charMin: z.number().int().min(1),
+    charMax: z.number().int().min(1),
+    wordWeight: finite,
+    charWeight: finite,
+    text: z.enum(['model', 'lexicon']),
+  }).refine((f) => f.charMin <= f.charMax, 'charMin ≤ charMax'),
+  dtype: z.enum(['int8', 'int16']),
+  heads: z.array(z.object({
+    attribute: z.enum(ATTRIBUTES),
+    bias: finite,
+    scale: finite.positive(),
+    calibration: z.object({ a: finite, b: finite, lexicon: finite }),
+  })).min(1),
+  holdThreshold: z.number().min(0).max(1),
+  training: z.record(z.string(), z.unknown()),
+});
+
 export function encodeWeights(header: Omit<WeightsHeader, 'heads'> & { heads: Omit<HeadHeader, 'scale'>[] }, heads: ArrayLike<number>[]): Buffer {
   const max = header.dtype === 'int8' ? 127 : 32767;
   const scaled: HeadHeader[] = [];
@@ -63,8 +90,10 @@ export function encodeWeights(header: Omit<WeightsHeader, 'heads'> & { heads: Om
 export function decodeWeights(buf: Buffer): Weights {
   if (buf.length < 8 || buf.toString('latin1', 0, 4) !== MAGIC) throw new Error('not a toxicity weights file');
   const len = buf.readUInt32LE(4);
-  const header = JSON.parse(buf.toString('utf8', 8, 8 + len)) as WeightsHeader;
-  if (header.format !== 'newsroom-toxicity-weights' || header.formatVersion !== 1) throw new Error(`unsupported weights format ${header.format} ${header.formatVersion}`);
+  if (8 + len > buf.length) throw new Error('weights file is truncated');
+  const parsed = headerSchema.safeParse(JSON.parse(buf.toString('utf8', 8, 8 + len)));
+  if (!parsed.success) throw new Error(`weights header is not valid: ${z.prettifyError(parsed.error)}`);
+  const header = parsed.data as WeightsHeader;
   const buckets = header.features.buckets;
   const bytes = header.dtype === 'int8' ? 1 : 2;
   let at = 8 + len + ((8 - ((8 + len) % 8)) % 8);
@@ -82,4 +111,14 @@ export function decodeWeights(buf: Buffer): Weights {
   return { header, heads };
 }
 
-export const readWeights = (path: string) => decodeWeights(readFileSync(path));
+/** The weights in a file; any failure (missing, damaged) names the file. */
+export function readWeights(path: string): Weights {
+  try {
+    return decodeWeights(readFileSync(path));
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new Error(missing
+      ? `toxicity model weights not found at ${path} (npm run model:train writes them)`
+      : `toxicity model weights at ${path} cannot be read: ${(err as Error).message}`, { cause: err });
+  }
+}
