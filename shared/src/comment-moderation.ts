@@ -60,7 +60,10 @@ export async function moderateComment(
     return changed;
   });
   if (result && (result.before === 'approved') !== (result.after === 'approved')) {
-    await deps.redis.publish(threadChannel(deps.queuePrefix), encodeThreadChange({ siteId: m.siteId, postId: result.postId, post: false }));
+    // After the commit: a lost announcement only delays the page until THREAD_CACHE_TTL_MS; failing here
+    // would answer an applied action with an error (and a retried ban task would skip its event).
+    await deps.redis.publish(threadChannel(deps.queuePrefix), encodeThreadChange({ siteId: m.siteId, postId: result.postId, post: false }))
+      .catch(() => undefined);
   }
   return result;
 }

@@ -7,6 +7,7 @@ import { startTestTasksWorker, startTestWorker } from '../support/worker.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
 import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
 import { waitFor } from '../support/wait-for.js';
+import { createModerationTasksQueue } from '../../shared/src/moderation-tasks.js';
 import { postComment, waitForDecision } from '../support/comment-flow.js';
 import type { ThreadPage } from '../../services/api/src/comments/thread.js';
 
@@ -174,5 +175,24 @@ describe('suspending, pre-moderating and reading a reader\'s history', () => {
     const second = await request(api.app).get(users(reader.user.id, 'history')).query({ limit: 2, cursor: first.body.nextCursor }).set(as(mod)).expect(200);
     assert.deepEqual(second.body.comments.map((c: { id: string }) => c.id), [ids[0]]);
     assert.equal(second.body.nextCursor, null);
+  });
+});
+
+describe('moderation tasks', () => {
+  it('when a task of a kind this worker does not know arrives, then it fails (kept, retried) instead of being marked done', async () => {
+    const queue = createModerationTasksQueue(env.redis, env.config.QUEUE_PREFIX);
+    const tasks = await startTasksWorker();
+    try {
+      const job = await queue.add('future-task', { kind: 'from-a-newer-release' } as never, { attempts: 1 });
+      const state = await waitFor(async () => {
+        const s = await job.getState();
+        return s === 'failed' || s === 'completed' ? s : null;
+      }, { what: 'the unknown task to finish' });
+      assert.equal(state, 'failed');
+      assert.match((await queue.getJob(job.id!))!.failedReason, /unknown moderation task from-a-newer-release/);
+    } finally {
+      await tasks.close();
+      await queue.close();
+    }
   });
 });

@@ -2,10 +2,10 @@ import type { RequestHandler } from 'express';
 import { ValidationError } from '../../../../shared/src/errors.js';
 
 /** Deepest nesting a JSON body may have; no route takes more than a few levels. */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 /** Whether a parsed JSON value nests deeper than limit, walked without recursion (a hostile body cannot overflow the stack here). */
-export function nestsDeeperThan(value: unknown, limit: number): boolean {
+function nestsDeeperThan(value: unknown, limit: number): boolean {
   const stack: [unknown, number][] = [[value, 0]];
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!;

@@ -1,8 +1,6 @@
 import { Router } from 'express';
 import type { ApiDeps } from '../deps.js';
-
-const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+import { checkDependencies } from '../../../../shared/src/dependency-checks.js';
 
 /** Liveness, readiness (Postgres and Redis reachable) and Prometheus metrics. */
 export function opsRoutes(deps: Pick<ApiDeps, 'db' | 'redis' | 'metrics'>): Router {
@@ -11,10 +9,7 @@ export function opsRoutes(deps: Pick<ApiDeps, 'db' | 'redis' | 'metrics'>): Rout
     res.json({ status: 'ok' });
   });
   r.get('/readyz', async (_req, res) => {
-    const [postgres, redis] = await Promise.all([
-      withTimeout(deps.db.query('SELECT 1'), 2000).then(() => 'ok', () => 'unreachable'),
-      withTimeout(deps.redis.ping(), 2000).then(() => 'ok', () => 'unreachable'),
-    ]);
+    const { postgres, redis } = await checkDependencies(deps);
     const ready = postgres === 'ok' && redis === 'ok';
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: { postgres, redis } });
   });

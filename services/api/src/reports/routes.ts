@@ -65,7 +65,8 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       return { postId: comment.post_id, open: counted.open, held: changed !== null };
     });
     if (outcome.held) {
-      await deps.redis.publish(threadChannel(deps.config.QUEUE_PREFIX), encodeThreadChange({ siteId, postId: outcome.postId, post: false }));
+      await deps.redis.publish(threadChannel(deps.config.QUEUE_PREFIX), encodeThreadChange({ siteId, postId: outcome.postId, post: false }))
+        .catch(() => undefined);
     }
     moderationCompleted(deps, { type: 'comment.reported', siteId, commentId: id, reason: input.reason, openReports: outcome.open, held: outcome.held });
     res.status(201).json({ report: { commentId: id, reason: input.reason } });

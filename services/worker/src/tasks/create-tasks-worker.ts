@@ -9,6 +9,9 @@ export function createModerationTasksWorker(deps: Pick<WorkerDeps, 'db' | 'redis
   const worker = new Worker<ModerationTask, TaskProgress>(MODERATION_TASKS_QUEUE, async (job) => {
     switch (job.data.kind) {
       case 'reject-author-comments': return rejectAuthorComments(deps, job);
+      // A kind this version does not know (a newer producer during a rollout): fail, so it is retried
+      // or kept in the failed set, never marked done.
+      default: throw new Error(`unknown moderation task ${(job.data as { kind: string }).kind}`);
     }
   }, {
     connection,
