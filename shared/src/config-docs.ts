@@ -1,4 +1,5 @@
-import { configSchema, loadConfig } from './config.js';
+import type { z } from 'zod';
+import { configSchema } from './config.js';
 
 const show = (v: unknown): string => {
   if (v && typeof v === 'object' && 'points' in v && 'duration' in v) return `${(v as { points: number }).points}/${(v as { duration: number }).duration}`;
@@ -12,10 +13,10 @@ function rawDefault(schema: unknown): unknown {
   return inner?.type === 'default' ? inner.defaultValue : undefined;
 }
 
-/** The README's configuration table, generated from the schema so the two cannot drift. */
-export function configTable(): string {
-  const defaults = loadConfig({}) as Record<string, unknown>;
-  const rows = Object.entries(configSchema.shape).map(([key, schema]) => {
+/** A configuration table, generated from a schema (default: the services' shared one) so docs and code cannot drift. */
+export function configTable(schema: z.ZodObject = configSchema): string {
+  const defaults = schema.parse({}) as Record<string, unknown>;
+  const rows = Object.entries(schema.shape).map(([key, schema]) => {
     const value = show(rawDefault(schema) ?? defaults[key]);
     return `| \`${key}\` | ${value === '' ? '(none)' : `\`${value}\``} | ${(schema as { description?: string }).description ?? ''} |`;
   });

@@ -12,7 +12,7 @@ const rate = (def: string) => z
     return { points, duration };
   });
 
-const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+export const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 const bool = (def: boolean) =>
   z
     .enum(['true', 'false', 'on', 'off', '1', '0'])
@@ -73,16 +73,6 @@ export const configSchema = z.object({
   SSE_MAX_PER_IP: int(20).describe('Live-update streams (server-sent events) one IP address may hold open on one API process.'),
   SSE_MAX_STREAMS: int(5000).describe('Live-update streams one API process holds open at most; beyond it new ones get 503.'),
   SSE_HEARTBEAT_S: int(25).describe('Seconds between heartbeat comments on an idle live-update stream, so proxies keep it open.'),
-  DEMO_PORT: int(8080).describe('Port of the demo publisher (`services/demo`), a sample article page with the widget.'),
-  DEMO_API_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000')
-    .describe('The comment service\'s address as readers\' browsers reach it; the demo page loads `embed.js` from there.'),
-  DEMO_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:8080')
-    .describe('The demo publisher\'s own address as browsers reach it; registered as the demo site\'s origin.'),
-  DEMO_SITE_ID: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).default('demo').describe('Site the demo publisher creates (if missing) and embeds.'),
-  DEMO_SSO_SECRET: z.string().min(32).optional()
-    .describe('SSO secret the demo publisher signs its readers\' tokens with; set on the demo site at start-up. Default: a development value.'),
-  DEMO_SSO_SECRET_FILE: z.string().optional()
-    .describe('A file holding DEMO_SSO_SECRET (Compose generates one). Used when DEMO_SSO_SECRET is not set.'),
   WORKER_CONCURRENCY: int(32).describe('Comment jobs one worker process runs at once.'),
   WORKER_LOCK_DURATION_MS: int(30000).describe('BullMQ job lock; a crashed worker\'s jobs are picked up again after it lapses.'),
   WORKER_STALLED_INTERVAL_MS: int(30000).describe('How often workers look for jobs whose worker died.'),
@@ -142,44 +132,58 @@ export type RateSpec = { points: number; duration: number };
 
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
 
-/** Parses the environment once; throws a readable message naming every bad key. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * The environment as a schema reads it: empty values dropped, and each secret `KEY` taken from the file
+ * named by `KEY_FILE` when `KEY` itself is not set (Docker and Kubernetes secrets).
+ */
+export function environmentOf(env: NodeJS.ProcessEnv, secretKeys: readonly string[]): Record<string, string> {
   const raw: Record<string, string> = Object.fromEntries(
     Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
-  if (raw.JWT_SECRET_FILE && !raw.JWT_SECRET) {
+  for (const key of secretKeys) {
+    const file = raw[`${key}_FILE`];
+    if (!file || raw[key]) continue;
     try {
-      raw.JWT_SECRET = readFileSync(raw.JWT_SECRET_FILE, 'utf8').trim();
+      raw[key] = readFileSync(file, 'utf8').trim();
     } catch (err) {
-      throw new Error(`invalid configuration:\n  JWT_SECRET_FILE: cannot read ${raw.JWT_SECRET_FILE} (${(err as Error).message})`);
+      throw new Error(`invalid configuration:\n  ${key}_FILE: cannot read ${file} (${(err as Error).message})`);
     }
   }
-  if (raw.DEMO_SSO_SECRET_FILE && !raw.DEMO_SSO_SECRET) {
-    try {
-      raw.DEMO_SSO_SECRET = readFileSync(raw.DEMO_SSO_SECRET_FILE, 'utf8').trim();
-    } catch (err) {
-      throw new Error(`invalid configuration:\n  DEMO_SSO_SECRET_FILE: cannot read ${raw.DEMO_SSO_SECRET_FILE} (${(err as Error).message})`);
-    }
-  }
-  const parsed = configSchema.safeParse(raw);
+  return raw;
+}
+
+/** Parses with a schema; throws one readable message naming every bad key. */
+export function parseEnvironment<S extends z.ZodType>(schema: S, raw: Record<string, string>): z.infer<S> {
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   }
+  return parsed.data;
+}
+
+/** Parses the environment once; throws a readable message naming every bad key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const config = parseEnvironment(configSchema, environmentOf(env, ['JWT_SECRET']));
   // BullMQ's scripts and ours touch several keys at once; on a cluster they must share one slot.
-  if (parseRedisTarget(parsed.data.REDIS_URL).kind === 'cluster' && hashTagOf(parsed.data.QUEUE_PREFIX) === null) {
+  if (parseRedisTarget(config.REDIS_URL).kind === 'cluster' && hashTagOf(config.QUEUE_PREFIX) === null) {
     throw new Error('invalid configuration:\n  QUEUE_PREFIX: with a Redis Cluster the prefix needs a hash tag, e.g. {comments}');
   }
   // A published placeholder would let anyone sign tokens.
-  if (parsed.data.NODE_ENV === 'production' && /change-?me/i.test(parsed.data.JWT_SECRET)) {
+  if (config.NODE_ENV === 'production' && /change-?me/i.test(config.JWT_SECRET)) {
     throw new Error('invalid configuration:\n  JWT_SECRET: set a random secret in production (not the example value)');
   }
-  return parsed.data;
+  return config;
 }
 
 /** Exits the process with the config error, for composition roots. */
 export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  return orExit(() => loadConfig(env));
+}
+
+/** Runs a configuration loader; on a bad value prints its message and exits 1. */
+export function orExit<T>(load: () => T): T {
   try {
-    return loadConfig(env);
+    return load();
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(1);

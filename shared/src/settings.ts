@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_BODY_LENGTH } from './limits.js';
+import { MAX_BODY_LENGTH } from './contract.js';
 
 /** Attributes every scorer reports, each a probability-like score in [0, 1]. */
 export const ATTRIBUTES = ['TOXICITY', 'SEVERE_TOXICITY', 'IDENTITY_ATTACK', 'INSULT', 'PROFANITY', 'THREAT', 'SPAM'] as const;

@@ -8,9 +8,9 @@
  * 100 ms plus the rest of the pipeline), and grow with the slots once it is not.
  */
 import type { Queue } from 'bullmq';
-import type { Pool } from '../../shared/src/db/pool.js';
-import { newId } from '../../shared/src/ids.js';
-import { commentJobId, commentJobOptions, type CommentJob } from '../../shared/src/queues.js';
+import type { Pool } from '#shared/db/pool.js';
+import { newId } from '#shared/ids.js';
+import { commentJobId, commentJobOptions, type CommentJob } from '#shared/queues.js';
 import { PERSPECTIVE_PATH, startFakePerspective } from '../support/fake-scorers.js';
 import { sleep, startSampler, type ResourceReport } from './procs.js';
 import type { Reader } from './seed.js';

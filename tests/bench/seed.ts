@@ -1,10 +1,10 @@
 import pg from 'pg';
 import { SignJWT } from 'jose';
-import { migrate } from '../../shared/src/db/migrate.js';
-import type { Pool } from '../../shared/src/db/pool.js';
-import { insertSite } from '../../shared/src/db/sites.js';
-import { insertApiKey } from '../../shared/src/db/api-keys.js';
-import { API_KEY_SCOPES, generateApiKey, generateSsoSecret } from '../../shared/src/secrets.js';
+import { migrate } from '#admin/migrate.js';
+import type { Pool } from '#shared/db/pool.js';
+import { insertSite } from '#shared/db/sites.js';
+import { insertApiKey } from '#shared/db/api-keys.js';
+import { API_KEY_SCOPES, generateApiKey, generateSsoSecret } from '#shared/secrets.js';
 
 /** Drops and recreates the bench database, then applies the migrations. */
 export async function recreateDatabase(serverUrl: string, dbName: string): Promise<string> {

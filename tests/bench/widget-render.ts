@@ -8,9 +8,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright-core';
-import type { Pool } from '../../shared/src/db/pool.js';
-import { createDemoApp } from '../../services/demo/src/app.js';
-import { ARTICLE } from '../../services/demo/src/article.js';
+import type { Pool } from '#shared/db/pool.js';
+import { createDemoApp } from '#demo/app.js';
+import { ARTICLE } from '#demo/article.js';
 import { seedHotPost } from './seed.js';
 
 export interface WidgetRenderResult {

@@ -1,18 +1,18 @@
 import type { Express } from 'express';
-import { createApp } from '../../services/api/src/app.js';
-import type { ApiDeps } from '../../services/api/src/deps.js';
-import { createApiMetrics } from '../../services/api/src/http/metrics.js';
-import { createLimiters } from '../../services/api/src/http/rate-limit.js';
-import { createLookups } from '../../services/api/src/comments/lookups.js';
-import { createThreadCache } from '../../services/api/src/comments/thread-cache.js';
-import { subscribeToThreadChanges } from '../../services/api/src/comments/thread-invalidation.js';
-import { createThreadEvents } from '../../services/api/src/widget/thread-events.js';
-import { createRedis, threadChannel } from '../../shared/src/redis.js';
-import { loadConfig } from '../../shared/src/config.js';
-import { createModerationTasksQueue } from '../../shared/src/moderation-tasks.js';
+import { createApp } from '#api/app.js';
+import type { ApiDeps } from '#api/deps.js';
+import { createApiMetrics } from '#api/http/metrics.js';
+import { createLimiters } from '#api/http/rate-limit.js';
+import { createLookups } from '#api/comments/lookups.js';
+import { createThreadCache } from '#api/comments/thread-cache.js';
+import { subscribeToThreadChanges } from '#api/comments/thread-invalidation.js';
+import { createThreadEvents } from '#api/widget/thread-events.js';
+import { createRedis, threadChannel } from '#shared/redis.js';
+import { loadConfig } from '#shared/config.js';
+import { createModerationTasksQueue } from '#shared/moderation-tasks.js';
 import type { TestEnv } from './env.js';
-import { createEvents } from '../../shared/src/webhooks/events.js';
-import { createWebhookQueue } from '../../shared/src/webhooks/queue.js';
+import { createEvents } from '#shared/webhooks/events.js';
+import { createWebhookQueue } from '#shared/webhooks/queue.js';
 
 export interface TestApi {
   app: Express;

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import request from 'supertest';
 import type { Express } from 'express';
-import type { Pool } from '../../shared/src/db/pool.js';
-import { insertSite } from '../../shared/src/db/sites.js';
-import { insertApiKey } from '../../shared/src/db/api-keys.js';
-import { upsertPost } from '../../shared/src/db/posts.js';
-import { API_KEY_SCOPES, generateApiKey, generateSsoSecret } from '../../shared/src/secrets.js';
+import type { Pool } from '#shared/db/pool.js';
+import { insertSite } from '#shared/db/sites.js';
+import { insertApiKey } from '#shared/db/api-keys.js';
+import { upsertPost } from '#shared/db/posts.js';
+import { API_KEY_SCOPES, generateApiKey, generateSsoSecret } from '#shared/secrets.js';
 
 export const uniq = (prefix = 'x'): string => `${prefix}-${randomBytes(4).toString('hex')}`;
 

@@ -3,8 +3,8 @@ import request from 'supertest';
 import type { Express } from 'express';
 import type { Server } from 'node:http';
 import { waitFor } from './wait-for.js';
-import type { ThreadComment, ThreadPage } from '../../services/api/src/comments/thread.js';
-import type { CommentStatusView } from '../../services/api/src/comments/comment-status.js';
+import type { ThreadComment, ThreadPage } from '#api/comments/thread.js';
+import type { CommentStatusView } from '#api/comments/comment-status.js';
 
 /** Small typed wrappers over the comment endpoints, for tests that drive the real API. */
 

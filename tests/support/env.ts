@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Cluster } from 'ioredis';
-import { loadConfig, type Config } from '../../shared/src/config.js';
-import { createPool, databaseOf, migrationUrlOf, type Pool } from '../../shared/src/db/pool.js';
-import { migrate } from '../../shared/src/db/migrate.js';
-import { createRedis, type RedisClient } from '../../shared/src/redis.js';
-import { createCommentsQueue } from '../../shared/src/queues.js';
-import { createLogger, type Logger } from '../../shared/src/logger.js';
+import { loadConfig, type Config } from '#shared/config.js';
+import { createPool, databaseOf, migrationUrlOf, type Pool } from '#shared/db/pool.js';
+import { migrate } from '#admin/migrate.js';
+import { createRedis, type RedisClient } from '#shared/redis.js';
+import { createCommentsQueue } from '#shared/queues.js';
+import { createLogger, type Logger } from '#shared/logger.js';
 import type { Queue } from 'bullmq';
-import type { CommentJob } from '../../shared/src/queues.js';
+import type { CommentJob } from '#shared/queues.js';
 import { waitFor } from './wait-for.js';
 
 /** Postgres server tests use (a fresh database is made on it per test file). */

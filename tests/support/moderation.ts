@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { ModerationContext, ModerationServices } from '../../services/worker/src/pipeline/types.js';
-import { createModerationMemory } from '../../services/worker/src/rules/memory.js';
-import { createRedis, type RedisClient } from '../../shared/src/redis.js';
+import type { ModerationContext, ModerationServices } from '#worker/pipeline/types.js';
+import { createModerationMemory } from '#worker/rules/memory.js';
+import { createRedis, type RedisClient } from '#shared/redis.js';
 import { TEST_REDIS_URL } from './env.js';
-import type { Scorer } from '../../services/worker/src/scorers/types.js';
-import { createEmbeddedScorer } from '../../services/worker/src/scorers/embedded.js';
-import type { User } from '../../shared/src/domain.js';
-import { DEFAULT_SETTINGS, mergePatch, siteSettingsSchema } from '../../shared/src/settings.js';
+import type { Scorer } from '#worker/scorers/types.js';
+import { createEmbeddedScorer } from '#worker/scorers/embedded.js';
+import type { User } from '#shared/domain.js';
+import { DEFAULT_SETTINGS, mergePatch, siteSettingsSchema } from '#shared/settings.js';
 
 export const testAuthor: User = {
   id: '0190a000-0000-7000-8000-000000000001', siteId: 's', displayName: 'A', email: null, role: 'commenter', status: 'active',

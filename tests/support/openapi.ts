@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { Response } from 'supertest';
-import { buildOpenApi, openApiPath } from '../../services/api/src/openapi/document.js';
-import { ROUTE_DOCS } from '../../services/api/src/openapi/catalog.js';
+import { buildOpenApi, openApiPath } from '#api/openapi/document.js';
+import { ROUTE_DOCS } from '#api/openapi/catalog.js';
 
 type Json = Record<string, unknown>;
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { RouteDoc } from '../../services/api/src/openapi/registry.js';
+import type { RouteDoc } from '#api/openapi/registry.js';
 import type { RawClient, RawResponse } from './raw-http.js';
 import { leaks, ownerOf, type TwoSites } from './two-sites.js';
 import { describeCase, type FuzzCase } from './route-requests.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { RouteDoc } from '../../services/api/src/openapi/registry.js';
-import { ROUTE_DOCS } from '../../services/api/src/openapi/catalog.js';
+import type { RouteDoc } from '#api/openapi/registry.js';
+import { ROUTE_DOCS } from '#api/openapi/catalog.js';
 import { arbitraryOf, bodyOf, hostileSegment, hostileString, inputSchemaOf, percentEncode, type BodySpec } from './hostile.js';
 import { CRED_KINDS, authorizationOf, type CredKind, type SiteWorld, type TwoSites } from './two-sites.js';
 

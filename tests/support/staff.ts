@@ -1,11 +1,11 @@
 import request from 'supertest';
 import type { Express } from 'express';
-import type { Pool } from '../../shared/src/db/pool.js';
-import { insertPasswordUser } from '../../shared/src/db/users.js';
-import { insertDecidedComment } from '../../shared/src/db/comments.js';
-import { hashPassword } from '../../shared/src/passwords.js';
-import { newId } from '../../shared/src/ids.js';
-import type { CommentStatus, Reason, Role } from '../../shared/src/domain.js';
+import type { Pool } from '#shared/db/pool.js';
+import { insertPasswordUser } from '#shared/db/users.js';
+import { insertDecidedComment } from '#shared/db/comments.js';
+import { hashPassword } from '#shared/passwords.js';
+import { newId } from '#shared/ids.js';
+import type { CommentStatus, Reason, Role } from '#shared/domain.js';
 import { signInReader, uniq, type BuiltSite } from './builders.js';
 
 export const STAFF_PASSWORD = 'correct horse battery staple';

@@ -1,15 +1,15 @@
 import type { Worker } from 'bullmq';
-import type { RedisClient } from '../../shared/src/redis.js';
-import { createCommentWorker } from '../../services/worker/src/create-worker.js';
-import { createWorkerMetrics } from '../../services/worker/src/metrics.js';
-import { createEmbeddedScorer } from '../../services/worker/src/scorers/embedded.js';
-import type { ScorerSet } from '../../services/worker/src/scorers/types.js';
-import { createRedis } from '../../shared/src/redis.js';
+import type { RedisClient } from '#shared/redis.js';
+import { createCommentWorker } from '#worker/comments/worker.js';
+import { createWorkerMetrics } from '#worker/metrics.js';
+import { createEmbeddedScorer } from '#worker/scorers/embedded.js';
+import type { ScorerSet } from '#worker/scorers/types.js';
+import { createRedis } from '#shared/redis.js';
 import type { TestEnv } from './env.js';
-import { createEvents, type Events } from '../../shared/src/webhooks/events.js';
-import { createWebhookQueue } from '../../shared/src/webhooks/queue.js';
-import { createWebhookWorker } from '../../services/worker/src/webhooks/create-webhook-worker.js';
-import { createModerationTasksWorker } from '../../services/worker/src/tasks/create-tasks-worker.js';
+import { createEvents, type Events } from '#shared/webhooks/events.js';
+import { createWebhookQueue } from '#shared/webhooks/queue.js';
+import { createWebhookWorker } from '#worker/webhooks/create-webhook-worker.js';
+import { createModerationTasksWorker } from '#worker/tasks/create-tasks-worker.js';
 
 export interface TestWorker { worker: Worker; close(): Promise<void> }
 

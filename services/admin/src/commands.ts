@@ -1,18 +1,18 @@
 import { SignJWT } from 'jose';
 import { Queue } from 'bullmq';
-import type { RedisClient } from '../../../shared/src/redis.js';
+import type { RedisClient } from '#shared/redis.js';
 import { z } from 'zod';
-import type { Pool } from '../../../shared/src/db/pool.js';
-import { withTransaction } from '../../../shared/src/db/pool.js';
-import { findSite, findSsoSecret, insertSite, setSsoSecret, updateSite } from '../../../shared/src/db/sites.js';
-import { insertApiKey } from '../../../shared/src/db/api-keys.js';
-import { insertPasswordUser, updatePasswordUser } from '../../../shared/src/db/users.js';
-import { API_KEY_SCOPES, generateApiKey, generateSsoSecret } from '../../../shared/src/secrets.js';
-import { emailSchema, siteIdSchema } from '../../../shared/src/schemas.js';
-import { newId } from '../../../shared/src/ids.js';
-import { normalizeName } from '../../../shared/src/text.js';
-import { COMMENTS_QUEUE } from '../../../shared/src/queues.js';
-import { hashPassword } from '../../../shared/src/passwords.js';
+import type { Pool } from '#shared/db/pool.js';
+import { withTransaction } from '#shared/db/pool.js';
+import { findSite, findSsoSecret, insertSite, setSsoSecret, updateSite } from '#shared/db/sites.js';
+import { insertApiKey } from '#shared/db/api-keys.js';
+import { insertPasswordUser, updatePasswordUser } from '#shared/db/users.js';
+import { API_KEY_SCOPES, generateApiKey, generateSsoSecret } from '#shared/secrets.js';
+import { emailSchema, siteIdSchema } from '#shared/schemas.js';
+import { newId } from '#shared/ids.js';
+import { normalizeName } from '#shared/text.js';
+import { COMMENTS_QUEUE } from '#shared/queues.js';
+import { hashPassword } from '#shared/passwords.js';
 
 /** A failure the operator can fix; printed without a stack trace. */
 export class CliError extends Error {}

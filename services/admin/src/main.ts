@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit } from '../../../shared/src/config.js';
-import { createPool, databaseOf, migrationUrlOf } from '../../../shared/src/db/pool.js';
-import { migrate } from '../../../shared/src/db/migrate.js';
-import { createRedis, type RedisClient } from '../../../shared/src/redis.js';
+import { loadConfigOrExit } from '#shared/config.js';
+import { createPool, databaseOf, migrationUrlOf } from '#shared/db/pool.js';
+import { migrate } from './migrate.js';
+import { createRedis, type RedisClient } from '#shared/redis.js';
 import { importDisqusCommand } from './disqus/command.js';
 import { CliError, keysCreate, retryFailed, rotateSsoSecret, sitesCreate, ssoToken, usersCreate, type CliDeps } from './commands.js';
 

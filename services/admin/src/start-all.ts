@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfigOrExit } from '../../../shared/src/config.js';
-import { migrate } from '../../../shared/src/db/migrate.js';
-import { migrationUrlOf } from '../../../shared/src/db/pool.js';
+import { loadConfigOrExit } from '#shared/config.js';
+import { migrate } from './migrate.js';
+import { migrationUrlOf } from '#shared/db/pool.js';
 
 // `npm start`: migrate, then run one API, one worker and the demo publisher until SIGINT/SIGTERM.
 const config = loadConfigOrExit();

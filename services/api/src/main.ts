@@ -1,17 +1,17 @@
-import { loadConfigOrExit } from '../../../shared/src/config.js';
-import { createLogger } from '../../../shared/src/logger.js';
-import { createPool, databaseOf } from '../../../shared/src/db/pool.js';
-import { createRedis, threadChannel } from '../../../shared/src/redis.js';
-import { createCommentsQueue } from '../../../shared/src/queues.js';
-import { createModerationTasksQueue } from '../../../shared/src/moderation-tasks.js';
+import { loadConfigOrExit } from '#shared/config.js';
+import { createLogger } from '#shared/logger.js';
+import { createPool, databaseOf } from '#shared/db/pool.js';
+import { createRedis, threadChannel } from '#shared/redis.js';
+import { createCommentsQueue } from '#shared/queues.js';
+import { createModerationTasksQueue } from '#shared/moderation-tasks.js';
 import { createApp } from './app.js';
 import { createApiMetrics } from './http/metrics.js';
 import { createLimiters } from './http/rate-limit.js';
 import { createLookups } from './comments/lookups.js';
 import { createThreadCache } from './comments/thread-cache.js';
 import { subscribeToThreadChanges } from './comments/thread-invalidation.js';
-import { createEvents } from '../../../shared/src/webhooks/events.js';
-import { createWebhookQueue } from '../../../shared/src/webhooks/queue.js';
+import { createEvents } from '#shared/webhooks/events.js';
+import { createWebhookQueue } from '#shared/webhooks/queue.js';
 import { createThreadEvents } from './widget/thread-events.js';
 
 // Composition root: config → pools → queue → app → listen → graceful shutdown.

@@ -1,5 +1,5 @@
-import type { Queryable } from '../../../shared/src/db/pool.js';
-import { findSite, findSsoSecret, insertSite, setSsoSecret, updateSite } from '../../../shared/src/db/sites.js';
+import type { Queryable } from '#shared/db/pool.js';
+import { findSite, findSsoSecret, insertSite, setSsoSecret, updateSite } from '#shared/db/sites.js';
 
 /**
  * Makes sure the demo site exists, lists the demo page's origin and uses the demo publisher's

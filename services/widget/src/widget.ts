@@ -9,7 +9,7 @@ import { composer } from './composer.js';
 import { openReportMenu } from './report-menu.js';
 import { idsOf, renderComment, replyListOf, type ViewComment, type ViewContext } from './comment-view.js';
 import { loginPopup, type Session } from './session.js';
-import { MAX_BODY_LENGTH } from '../../../shared/src/limits.js';
+import { MAX_BODY_LENGTH } from '#shared/contract.js';
 
 /** Top-level comments per page (each with its first replies). */
 const PAGE = 50;

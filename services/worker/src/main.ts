@@ -1,15 +1,15 @@
-import { loadConfigOrExit } from '../../../shared/src/config.js';
-import { createLogger } from '../../../shared/src/logger.js';
-import { createPool, databaseOf } from '../../../shared/src/db/pool.js';
-import { createRedis } from '../../../shared/src/redis.js';
-import { createCommentWorker } from './create-worker.js';
+import { loadConfigOrExit } from '#shared/config.js';
+import { createLogger } from '#shared/logger.js';
+import { createPool, databaseOf } from '#shared/db/pool.js';
+import { createRedis } from '#shared/redis.js';
+import { createCommentWorker } from './comments/worker.js';
 import { createModerationTasksWorker } from './tasks/create-tasks-worker.js';
 import { createWorkerMetrics, serveMetrics } from './metrics.js';
 import { createReadiness } from './readiness.js';
 import { createScorers } from './scorers/index.js';
 import { createWebhookWorker } from './webhooks/create-webhook-worker.js';
-import { createEvents } from '../../../shared/src/webhooks/events.js';
-import { createWebhookQueue } from '../../../shared/src/webhooks/queue.js';
+import { createEvents } from '#shared/webhooks/events.js';
+import { createWebhookQueue } from '#shared/webhooks/queue.js';
 
 // Composition root: config → pools → scorers → worker → metrics endpoint → graceful shutdown.
 const config = loadConfigOrExit();

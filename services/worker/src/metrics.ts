@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { createRegistry, prom } from '../../../shared/src/metrics.js';
+import { createRegistry, prom } from '#shared/metrics.js';
 import type { Readiness } from './readiness.js';
 
 export interface WorkerMetrics {

@@ -1,6 +1,6 @@
-import type { Queryable } from '../../../shared/src/db/pool.js';
-import type { RedisClient } from '../../../shared/src/redis.js';
-import { checkDependencies, type DependencyState } from '../../../shared/src/dependency-checks.js';
+import type { Queryable } from '#shared/db/pool.js';
+import type { RedisClient } from '#shared/redis.js';
+import { checkDependencies, type DependencyState } from '#shared/dependency-checks.js';
 
 /** What the worker's /readyz reports; the same shape as the API's. */
 export interface Readiness {

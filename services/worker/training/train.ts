@@ -19,7 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FEATURES, createFeaturizer, type FeatureConfig } from '../src/scorers/model/features.js';
 import { defaultWeightsPath, sigmoid } from '../src/scorers/model/index.js';
-import { DEFAULT_SETTINGS } from '../../../shared/src/settings.js';
+import { DEFAULT_SETTINGS } from '#shared/settings.js';
 import { encodeWeights, type HeadHeader } from '../src/scorers/model/weights.js';
 import type { Attribute } from '../src/scorers/types.js';
 import { type Example, readDavidson, readOlid, stratifiedSplit } from './datasets.js';

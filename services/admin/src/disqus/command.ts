@@ -1,8 +1,8 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { CliError, type CliDeps } from '../commands.js';
-import { findSite } from '../../../../shared/src/db/sites.js';
-import { siteIdSchema } from '../../../../shared/src/schemas.js';
-import { encodeThreadChange, threadChannel } from '../../../../shared/src/redis.js';
+import { findSite } from '#shared/db/sites.js';
+import { siteIdSchema } from '#shared/schemas.js';
+import { encodeThreadChange, threadChannel } from '#shared/redis.js';
 import { importDisqus } from './import.js';
 import { DisqusFormatError } from './parse.js';
 

@@ -1,4 +1,4 @@
-import { normalizeBody } from '../../../../shared/src/text.js';
+import { normalizeBody } from '#shared/text.js';
 
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', hellip: '…', mdash: '—', ndash: '–', rsquo: '’', lsquo: '‘', rdquo: '”', ldquo: '“' };
 

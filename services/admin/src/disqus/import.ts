@@ -2,11 +2,11 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { v7 } from 'uuid';
-import type { Pool } from '../../../../shared/src/db/pool.js';
-import { withTransaction } from '../../../../shared/src/db/pool.js';
-import { applyStaged, createStaging, stagePosts, stageThreads, type ImportCounts, type StagedPost, type StagedThread } from '../../../../shared/src/db/disqus-import.js';
-import { MAX_BODY_LENGTH } from '../../../../shared/src/limits.js';
-import { normalizeLine, normalizeName } from '../../../../shared/src/text.js';
+import type { Pool } from '#shared/db/pool.js';
+import { withTransaction } from '#shared/db/pool.js';
+import { applyStaged, createStaging, stagePosts, stageThreads, type ImportCounts, type StagedPost, type StagedThread } from './store.js';
+import { MAX_BODY_LENGTH } from '#shared/contract.js';
+import { normalizeLine, normalizeName } from '#shared/text.js';
 import { parseDisqus, type DisqusPost, type DisqusThread } from './parse.js';
 import { htmlToText } from './html-to-text.js';
 

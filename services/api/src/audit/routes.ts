@@ -6,8 +6,8 @@ import { staffOf } from '../auth/guards.js';
 import { encodeCursor } from '../comments/thread.js';
 import { cursorSchema } from '../moderation/routes.js';
 import { auditView } from '../moderation/views.js';
-import { siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
-import { listAudit } from '../../../../shared/src/db/audit.js';
+import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
+import { listAudit } from '#shared/db/audit.js';
 
 export const auditQuery = z.object({
   moderator: uuidSchema.optional(),

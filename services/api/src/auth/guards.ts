@@ -1,8 +1,8 @@
 import type { Request } from 'express';
-import { ForbiddenError, UnauthorizedError } from '../../../../shared/src/errors.js';
-import type { Principal, Role } from '../../../../shared/src/domain.js';
-import type { Queryable } from '../../../../shared/src/db/pool.js';
-import { findUser } from '../../../../shared/src/db/users.js';
+import { ForbiddenError, UnauthorizedError } from '../http/app-error.js';
+import type { Principal, Role } from '#shared/domain.js';
+import type { Queryable } from '#shared/db/pool.js';
+import { findUser } from '#shared/db/users.js';
 
 type UserPrincipal = Extract<Principal, { kind: 'user' }>;
 type KeyPrincipal = Extract<Principal, { kind: 'apiKey' }>;

@@ -1,7 +1,7 @@
 import { jwtVerify, errors } from 'jose';
 import { z } from 'zod';
-import { displayNameSchema } from '../../../../shared/src/schemas.js';
-import { hasControlChars, hasLoneSurrogate } from '../../../../shared/src/text.js';
+import { displayNameSchema } from '#shared/schemas.js';
+import { hasControlChars, hasLoneSurrogate } from '#shared/text.js';
 
 const claimsSchema = z.object({
   // Lone surrogates would all be stored as U+FFFD, merging distinct readers into one account.

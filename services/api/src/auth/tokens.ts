@@ -1,7 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { SignJWT, decodeJwt, jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
-import type { Principal, Role } from '../../../../shared/src/domain.js';
+import type { Principal, Role } from '#shared/domain.js';
 
 const ISSUER = 'comments-api';
 const AUDIENCE = 'comments';

@@ -1,12 +1,12 @@
 import type { Request } from 'express';
 import type { ApiDeps } from '../deps.js';
-import { NotFoundError, UnauthorizedError } from '../../../../shared/src/errors.js';
-import { findComment } from '../../../../shared/src/db/comments.js';
-import { findUser } from '../../../../shared/src/db/users.js';
-import { commentJobId } from '../../../../shared/src/queues.js';
-import { renderBody } from '../../../../shared/src/render.js';
-import type { Reason, ScoredBy } from '../../../../shared/src/domain.js';
-import { authorReason, type AuthorReason } from '../../../../shared/src/reason-categories.js';
+import { NotFoundError, UnauthorizedError } from '../http/app-error.js';
+import { findComment } from '#shared/db/comments.js';
+import { findUser } from '#shared/db/users.js';
+import { commentJobId } from '#shared/queues.js';
+import { renderBody } from './render.js';
+import type { Reason, ScoredBy } from '#shared/domain.js';
+import { authorReason, type AuthorReason } from '../moderation/reason-categories.js';
 
 export interface CommentStatusView {
   id: string;

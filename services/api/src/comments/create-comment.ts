@@ -4,14 +4,14 @@ import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { consume } from '../http/rate-limit.js';
 import { userOf } from '../auth/guards.js';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../../shared/src/errors.js';
-import { postIdSchema, siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
-import { hasVisibleText, normalizeBody, textLength } from '../../../../shared/src/text.js';
-import { newId } from '../../../../shared/src/ids.js';
-import { canPost } from '../../../../shared/src/db/users.js';
-import { MAX_BODY_LENGTH } from '../../../../shared/src/domain.js';
-import { findComment } from '../../../../shared/src/db/comments.js';
-import { commentJobId, commentJobOptions, type CommentJob } from '../../../../shared/src/queues.js';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/app-error.js';
+import { postIdSchema, siteIdSchema, uuidSchema } from '#shared/schemas.js';
+import { hasVisibleText, normalizeBody, textLength } from '#shared/text.js';
+import { newId } from '#shared/ids.js';
+import { canPost } from '#shared/db/users.js';
+import { MAX_BODY_LENGTH } from '#shared/domain.js';
+import { findComment } from '#shared/db/comments.js';
+import { commentJobId, commentJobOptions, type CommentJob } from '#shared/queues.js';
 import { claimIdempotencyKey, fingerprint, IDEMPOTENCY_KEY_RE, releaseIdempotencyKey } from './idempotency.js';
 
 /** How long a POST waits for Redis to take the job before answering 503 (Redis down, never a hang). */

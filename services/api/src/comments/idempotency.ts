@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from '../../../../shared/src/redis.js';
-import { AppError } from '../../../../shared/src/errors.js';
+import type { RedisClient } from '#shared/redis.js';
+import { AppError } from '../http/app-error.js';
 
 const TTL_SECONDS = 24 * 3600;
 export const IDEMPOTENCY_KEY_RE = /^[\x21-\x7E]{1,255}$/;

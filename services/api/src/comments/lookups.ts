@@ -1,9 +1,9 @@
 import { LRUCache } from 'lru-cache';
-import type { Queryable } from '../../../../shared/src/db/pool.js';
-import type { Post, User } from '../../../../shared/src/domain.js';
-import { findPost } from '../../../../shared/src/db/posts.js';
-import { findUser } from '../../../../shared/src/db/users.js';
-import { isApprovedInPost } from '../../../../shared/src/db/comments.js';
+import type { Queryable } from '#shared/db/pool.js';
+import type { Post, User } from '#shared/domain.js';
+import { findPost } from '#shared/db/posts.js';
+import { findUser } from '#shared/db/users.js';
+import { isApprovedInPost } from '#shared/db/comments.js';
 
 /**
  * Short-lived cache of what validating a new comment reads, so a burst of comments on a hot

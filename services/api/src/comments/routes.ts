@@ -6,8 +6,8 @@ import { parse } from '../http/validate.js';
 import { createComment } from './create-comment.js';
 import { commentStatus } from './comment-status.js';
 import { decodeCursor, loadRepliesPage, loadThreadPage } from './thread.js';
-import { postIdSchema, siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
-import { isUuid } from '../../../../shared/src/ids.js';
+import { postIdSchema, siteIdSchema, uuidSchema } from '#shared/schemas.js';
+import { isUuid } from '#shared/ids.js';
 
 export const threadParams = z.object({ siteId: siteIdSchema, postId: postIdSchema });
 export const threadQuery = z.object({

@@ -1,7 +1,7 @@
-import type { Queryable } from '../../../../shared/src/db/pool.js';
-import { listChildren, loadThreadSlice, type ThreadRow } from '../../../../shared/src/db/comments.js';
-import { renderBody } from '../../../../shared/src/render.js';
-import { NotFoundError } from '../../../../shared/src/errors.js';
+import type { Queryable } from '#shared/db/pool.js';
+import { listChildren, loadThreadSlice, type ThreadRow } from '#shared/db/comments.js';
+import { renderBody } from './render.js';
+import { NotFoundError } from '../http/app-error.js';
 
 /** Replies shown with each top-level comment on a page. */
 export const REPLIES_PER_THREAD = 20;

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ValidationError } from '../../../../shared/src/errors.js';
+import { ValidationError } from './app-error.js';
 
 /** Deepest nesting a JSON body may have; no route takes more than a few levels. */
 const MAX_JSON_DEPTH = 32;

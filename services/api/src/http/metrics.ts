@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Queue } from 'bullmq';
-import { createRegistry, prom } from '../../../../shared/src/metrics.js';
+import { createRegistry, prom } from '#shared/metrics.js';
 
 export interface ApiMetrics {
   registry: prom.Registry;

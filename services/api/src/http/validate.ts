@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ValidationError } from '../../../../shared/src/errors.js';
+import { ValidationError } from './app-error.js';
 
 /** Parses input with a schema or throws a 400 listing each problem by field. */
 export function parse<S extends z.ZodType>(schema: S, input: unknown, what = 'request'): z.infer<S> {

@@ -3,12 +3,12 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { staffOf } from '../auth/guards.js';
-import { siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
-import { eraseReader, logDataRequest, readerData } from '../../../../shared/src/db/data-rights.js';
-import { findSite } from '../../../../shared/src/db/sites.js';
-import { ForbiddenError, NotFoundError, UnauthorizedError } from '../../../../shared/src/errors.js';
-import { findUser } from '../../../../shared/src/db/users.js';
-import { encodeThreadChange, threadChannel } from '../../../../shared/src/redis.js';
+import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
+import { eraseReader, logDataRequest, readerData } from '#shared/db/data-rights.js';
+import { findSite } from '#shared/db/sites.js';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../http/app-error.js';
+import { findUser } from '#shared/db/users.js';
+import { encodeThreadChange, threadChannel } from '#shared/redis.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
 
 const readerParams = z.object({ siteId: siteIdSchema, userId: uuidSchema });

@@ -1,5 +1,5 @@
-import type { Logger } from '../../../../shared/src/logger.js';
-import { moderatorDecision, type Events, type NewEvent } from '../../../../shared/src/webhooks/events.js';
+import type { Logger } from '#shared/logger.js';
+import { moderatorDecision, type Events, type NewEvent } from '#shared/webhooks/events.js';
 
 /** A moderation action that completed (committed, audited, caches told). */
 export type ModerationEvent =

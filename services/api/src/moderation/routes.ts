@@ -4,11 +4,11 @@ import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { staffOf } from '../auth/guards.js';
 import { decodeCursor, encodeCursor } from '../comments/thread.js';
-import { siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
-import { isUuid } from '../../../../shared/src/ids.js';
-import { AppError, NotFoundError, UnauthorizedError } from '../../../../shared/src/errors.js';
-import { countQueues, listQueue, QUEUES } from '../../../../shared/src/db/moderation-queues.js';
-import { moderateComment } from '../../../../shared/src/comment-moderation.js';
+import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
+import { isUuid } from '#shared/ids.js';
+import { AppError, NotFoundError, UnauthorizedError } from '../http/app-error.js';
+import { countQueues, listQueue, QUEUES } from '#shared/db/moderation-queues.js';
+import { moderateComment } from '#shared/comment-moderation.js';
 import { queueItemView } from './views.js';
 import { moderationCompleted } from './events.js';
 

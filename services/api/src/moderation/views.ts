@@ -1,8 +1,8 @@
-import type { QueueItem } from '../../../../shared/src/db/moderation-queues.js';
-import type { HistoryComment } from '../../../../shared/src/db/reader-moderation.js';
-import type { AuditEntry } from '../../../../shared/src/db/audit.js';
-import type { User } from '../../../../shared/src/domain.js';
-import { renderBody } from '../../../../shared/src/render.js';
+import type { QueueItem } from '#shared/db/moderation-queues.js';
+import type { HistoryComment } from '#shared/db/reader-moderation.js';
+import type { AuditEntry } from '#shared/db/audit.js';
+import type { User } from '#shared/domain.js';
+import { renderBody } from '../comments/render.js';
 
 /** A queue item as the API sends it: the raw body and the server-rendered, sanitised HTML. */
 export const queueItemView = (i: QueueItem) => ({

@@ -5,8 +5,8 @@ import { postBody, postParams } from '../posts/routes.js';
 import { commentBody, commentParams } from '../comments/create-comment.js';
 import { threadParams, threadQuery } from '../comments/routes.js';
 import { settingsParams } from '../sites/settings-routes.js';
-import { siteSettingsSchema } from '../../../../shared/src/settings.js';
-import { uuidSchema } from '../../../../shared/src/schemas.js';
+import { siteSettingsSchema } from '#shared/settings.js';
+import { uuidSchema } from '#shared/schemas.js';
 
 const iso = z.iso.datetime({ offset: true });
 const userSchema = z.object({ id: z.uuid(), siteId: z.string(), name: z.string(), role: z.enum(['commenter', 'moderator', 'admin']) });

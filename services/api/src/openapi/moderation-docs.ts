@@ -4,8 +4,8 @@ import { actionBody, bulkBody, queueQuery } from '../moderation/routes.js';
 import { banBody, historyQuery, premodBody, readerParams, suspendBody, unbanBody } from '../readers/routes.js';
 import { reportBody } from '../reports/routes.js';
 import { auditQuery } from '../audit/routes.js';
-import { QUEUES } from '../../../../shared/src/db/moderation-queues.js';
-import { siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
+import { QUEUES } from '#shared/db/moderation-queues.js';
+import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
 
 // The moderators' routes, described with the schemas they validate with. Responses are given by
 // their top-level shape; the README's API table details each item.

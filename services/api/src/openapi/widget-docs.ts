@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { errorSchema, notFoundError, route } from './registry.js';
 import { discoverBody } from '../widget/discover-post.js';
-import { postIdSchema, siteIdSchema } from '../../../../shared/src/schemas.js';
+import { postIdSchema, siteIdSchema } from '#shared/schemas.js';
 
 // What the embeddable widget calls and loads, described with the schemas it validates with.
 const postParams = z.object({ siteId: siteIdSchema, postId: postIdSchema });

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { apiKeyOf } from '../auth/guards.js';
-import { httpUrlSchema, postIdSchema, siteIdSchema, titleSchema } from '../../../../shared/src/schemas.js';
-import { findPost, upsertPost } from '../../../../shared/src/db/posts.js';
-import { NotFoundError } from '../../../../shared/src/errors.js';
-import { encodeThreadChange, threadChannel } from '../../../../shared/src/redis.js';
-import type { Post } from '../../../../shared/src/domain.js';
+import { httpUrlSchema, postIdSchema, siteIdSchema, titleSchema } from '#shared/schemas.js';
+import { findPost, upsertPost } from '#shared/db/posts.js';
+import { NotFoundError } from '../http/app-error.js';
+import { encodeThreadChange, threadChannel } from '#shared/redis.js';
+import type { Post } from '#shared/domain.js';
 
 export const postParams = z.object({ siteId: siteIdSchema, postId: postIdSchema });
 export const postBody = z.object({

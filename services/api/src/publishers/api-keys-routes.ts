@@ -3,11 +3,11 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { staffOf } from '../auth/guards.js';
-import { siteIdSchema } from '../../../../shared/src/schemas.js';
-import { findApiKeyView, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyView } from '../../../../shared/src/db/api-keys.js';
-import { API_KEY_SCOPES, generateApiKey } from '../../../../shared/src/secrets.js';
-import { NotFoundError } from '../../../../shared/src/errors.js';
-import { normalizeLine } from '../../../../shared/src/text.js';
+import { siteIdSchema } from '#shared/schemas.js';
+import { findApiKeyView, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyView } from '#shared/db/api-keys.js';
+import { API_KEY_SCOPES, generateApiKey } from '#shared/secrets.js';
+import { NotFoundError } from '../http/app-error.js';
+import { normalizeLine } from '#shared/text.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });

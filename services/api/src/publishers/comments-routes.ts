@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { publisherOf } from './access.js';
-import { postIdSchema, siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
-import { listSiteComments } from '../../../../shared/src/db/site-comments.js';
+import { postIdSchema, siteIdSchema, uuidSchema } from '#shared/schemas.js';
+import { listSiteComments } from '#shared/db/site-comments.js';
 import { commonErrors, route } from '../openapi/registry.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });

@@ -6,10 +6,10 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { publisherOf } from './access.js';
-import { siteIdSchema } from '../../../../shared/src/schemas.js';
-import { findSite } from '../../../../shared/src/db/sites.js';
-import { EXPORT_COMMENTS_SQL, EXPORT_POSTS_SQL } from '../../../../shared/src/db/site-comments.js';
-import { NotFoundError } from '../../../../shared/src/errors.js';
+import { siteIdSchema } from '#shared/schemas.js';
+import { findSite } from '#shared/db/sites.js';
+import { EXPORT_COMMENTS_SQL, EXPORT_POSTS_SQL } from '#shared/db/site-comments.js';
+import { NotFoundError } from '../http/app-error.js';
 import { commonErrors, route } from '../openapi/registry.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });

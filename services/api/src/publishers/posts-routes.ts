@@ -3,10 +3,10 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { publisherOf } from './access.js';
-import { postIdSchema, siteIdSchema } from '../../../../shared/src/schemas.js';
-import { listPosts, setPostClosed, type PublisherPost } from '../../../../shared/src/db/posts.js';
-import { NotFoundError, ValidationError } from '../../../../shared/src/errors.js';
-import { encodeThreadChange, threadChannel } from '../../../../shared/src/redis.js';
+import { postIdSchema, siteIdSchema } from '#shared/schemas.js';
+import { listPosts, setPostClosed, type PublisherPost } from '#shared/db/posts.js';
+import { NotFoundError, ValidationError } from '../http/app-error.js';
+import { encodeThreadChange, threadChannel } from '#shared/redis.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });

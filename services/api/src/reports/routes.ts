@@ -4,16 +4,16 @@ import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { consume } from '../http/rate-limit.js';
 import { moderationCompleted } from '../moderation/events.js';
-import { uuidSchema } from '../../../../shared/src/schemas.js';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../../../shared/src/errors.js';
-import { canPost, findUser } from '../../../../shared/src/db/users.js';
-import { withTransaction } from '../../../../shared/src/db/pool.js';
-import { insertReport, REPORT_REASONS } from '../../../../shared/src/db/reports.js';
-import { changeCommentStatus } from '../../../../shared/src/db/comments.js';
-import { insertAudit } from '../../../../shared/src/db/audit.js';
-import { findSite } from '../../../../shared/src/db/sites.js';
-import { encodeThreadChange, threadChannel } from '../../../../shared/src/redis.js';
-import { normalizeLine } from '../../../../shared/src/text.js';
+import { uuidSchema } from '#shared/schemas.js';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../http/app-error.js';
+import { canPost, findUser } from '#shared/db/users.js';
+import { withTransaction } from '#shared/db/pool.js';
+import { insertReport, REPORT_REASONS } from '#shared/db/reports.js';
+import { changeCommentStatus } from '#shared/db/comments.js';
+import { insertAudit } from '#shared/db/audit.js';
+import { findSite } from '#shared/db/sites.js';
+import { encodeThreadChange, threadChannel } from '#shared/redis.js';
+import { normalizeLine } from '#shared/text.js';
 
 export const reportBody = z.strictObject({
   reason: z.enum(REPORT_REASONS),

@@ -3,16 +3,16 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { publisherOf } from '../publishers/access.js';
-import { httpUrlSchema, siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
+import { httpUrlSchema, siteIdSchema, uuidSchema } from '#shared/schemas.js';
 import {
   deleteWebhook, findWebhook, insertRedelivery, insertWebhook, listDeliveries, listWebhooks, rotateWebhookSecret, updateWebhook,
   type Webhook,
-} from '../../../../shared/src/db/webhooks.js';
-import { EVENT_TYPES } from '../../../../shared/src/webhooks/events.js';
-import { generateWebhookSecret } from '../../../../shared/src/webhooks/signing.js';
-import { assertPublicUrl, UnsafeUrlError } from '../../../../shared/src/webhooks/ssrf.js';
-import { AppError, ConflictError, NotFoundError } from '../../../../shared/src/errors.js';
-import { newId } from '../../../../shared/src/ids.js';
+} from '#shared/db/webhooks.js';
+import { EVENT_TYPES } from '#shared/webhooks/events.js';
+import { generateWebhookSecret } from '#shared/webhooks/signing.js';
+import { assertPublicUrl, UnsafeUrlError } from '#shared/webhooks/ssrf.js';
+import { AppError, ConflictError, NotFoundError } from '../http/app-error.js';
+import { newId } from '#shared/ids.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });

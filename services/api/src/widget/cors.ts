@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { ForbiddenError } from '../../../../shared/src/errors.js';
+import { ForbiddenError } from '../http/app-error.js';
 import type { SiteOrigins } from './site-origins.js';
 
 const SITE_PATH_RE = /^\/sites\/([a-z0-9][a-z0-9-]{0,62})(?:\/|$)/;

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { consume } from '../http/rate-limit.js';
-import { httpUrlSchema, postIdSchema, siteIdSchema, titleSchema } from '../../../../shared/src/schemas.js';
-import { AppError, ForbiddenError, NotFoundError } from '../../../../shared/src/errors.js';
-import { findSite } from '../../../../shared/src/db/sites.js';
-import { insertPostIfAbsent } from '../../../../shared/src/db/posts.js';
-import type { Post } from '../../../../shared/src/domain.js';
+import { httpUrlSchema, postIdSchema, siteIdSchema, titleSchema } from '#shared/schemas.js';
+import { AppError, ForbiddenError, NotFoundError } from '../http/app-error.js';
+import { findSite } from '#shared/db/sites.js';
+import { insertPostIfAbsent } from '#shared/db/posts.js';
+import type { Post } from '#shared/domain.js';
 
 const params = z.object({ siteId: siteIdSchema, postId: postIdSchema });
 export const discoverBody = z.object({ title: titleSchema, url: httpUrlSchema });

@@ -2,8 +2,8 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
-import { postIdSchema, siteIdSchema } from '../../../../shared/src/schemas.js';
-import { AppError, NotFoundError, RateLimitedError } from '../../../../shared/src/errors.js';
+import { postIdSchema, siteIdSchema } from '#shared/schemas.js';
+import { AppError, NotFoundError, RateLimitedError } from '../http/app-error.js';
 
 const params = z.object({ siteId: siteIdSchema, postId: postIdSchema });
 

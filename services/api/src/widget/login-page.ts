@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
-import { siteIdSchema } from '../../../../shared/src/schemas.js';
-import { findSite } from '../../../../shared/src/db/sites.js';
+import { siteIdSchema } from '#shared/schemas.js';
+import { findSite } from '#shared/db/sites.js';
 import { LOGIN_CSS, LOGIN_JS } from './login-assets.js';
 
 const query = z.object({

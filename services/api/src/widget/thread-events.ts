@@ -1,4 +1,4 @@
-import type { ThreadChange } from '../../../../shared/src/redis.js';
+import type { ThreadChange } from '#shared/redis.js';
 
 /** One open live-update stream: what it does on a change of its post, and how it is ended. */
 export interface StreamListener {

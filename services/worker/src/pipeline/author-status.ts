@@ -1,4 +1,4 @@
-import { canPost } from '../../../../shared/src/db/users.js';
+import { canPost } from '#shared/db/users.js';
 import type { Phase } from './types.js';
 
 /** A reader banned or suspended after the API accepted their comment is refused here. */

@@ -1,4 +1,4 @@
-import { textLength } from '../../../../shared/src/text.js';
+import { textLength } from '#shared/text.js';
 import type { Phase } from './types.js';
 
 /** A site may allow shorter comments than the API's hard limit. */

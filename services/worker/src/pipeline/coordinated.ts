@@ -1,5 +1,5 @@
 import { minhash } from '../rules/fingerprint.js';
-import type { Reason } from '../../../../shared/src/domain.js';
+import type { Reason } from '#shared/domain.js';
 import type { Phase } from './types.js';
 
 /** Shorter texts ("Great article!") are too common to call a campaign. */

@@ -1,4 +1,4 @@
-import type { Decision } from '../../../../shared/src/domain.js';
+import type { Decision } from '#shared/domain.js';
 import { authorStatus } from './author-status.js';
 import { bannedWords } from './banned-words.js';
 import { bodyLength } from './body-length.js';

@@ -1,4 +1,4 @@
-import type { RedisClient } from '../../../../shared/src/redis.js';
+import type { RedisClient } from '#shared/redis.js';
 import { bands, decodeSig, encodeSig, similarity } from './fingerprint.js';
 
 /**

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import { createWordMatcher, type WordMatcher } from '../scorers/word-matcher.js';
-import type { CommentStatus } from '../../../../shared/src/domain.js';
+import { createWordMatcher, type WordMatcher } from '../text/word-matcher.js';
+import type { CommentStatus } from '#shared/domain.js';
 import type { Phase } from '../pipeline/types.js';
 
 /**

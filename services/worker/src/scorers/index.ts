@@ -1,5 +1,5 @@
-import type { RedisClient } from '../../../../shared/src/redis.js';
-import type { Config } from '../../../../shared/src/config.js';
+import type { RedisClient } from '#shared/redis.js';
+import type { Config } from '#shared/config.js';
 import type { WorkerMetrics } from '../metrics.js';
 import { createEmbeddedScorer } from './embedded.js';
 import { createOpenAiScorer } from './openai.js';

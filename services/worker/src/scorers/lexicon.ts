@@ -1,5 +1,5 @@
 import { DataSet, type MatchPayload, RegExpMatcher, compareMatchByPositionAndId, englishDataset, englishRecommendedTransformers } from 'obscenity';
-import { blankNumbers, normalizeText, originalRange } from './normalize.js';
+import { blankNumbers, normalizeText, originalRange } from '../text/normalize.js';
 import type { Attribute, ScoreResult, Scorer } from './types.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { RedisClient } from '../../../../shared/src/redis.js';
+import type { RedisClient } from '#shared/redis.js';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { RateSpec } from '../../../../shared/src/config.js';
+import type { RateSpec } from '#shared/config.js';
 import { ScorerError } from './types.js';
 
 /** A provider's request quota, shared by every worker process through Redis. */

@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
-import type { RedisClient } from '../../../../shared/src/redis.js';
+import type { RedisClient } from '#shared/redis.js';
 import type { WorkerDeps } from '../deps.js';
-import { MODERATION_TASKS_QUEUE, type ModerationTask, type TaskProgress } from '../../../../shared/src/moderation-tasks.js';
+import { MODERATION_TASKS_QUEUE, type ModerationTask, type TaskProgress } from '#shared/moderation-tasks.js';
 import { rejectAuthorComments } from './reject-author-comments.js';
 
 /** The BullMQ worker for background moderation tasks (one at a time per process: they are long and write-heavy). */

@@ -1,9 +1,9 @@
 import type { Job } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
-import { moderateComment } from '../../../../shared/src/comment-moderation.js';
-import { countOpenComments, listOpenCommentIds } from '../../../../shared/src/db/reader-moderation.js';
-import type { RejectAuthorCommentsTask, TaskProgress } from '../../../../shared/src/moderation-tasks.js';
-import { moderatorDecision } from '../../../../shared/src/webhooks/events.js';
+import { moderateComment } from '#shared/comment-moderation.js';
+import { countOpenComments, listOpenCommentIds } from '#shared/db/reader-moderation.js';
+import type { RejectAuthorCommentsTask, TaskProgress } from '#shared/moderation-tasks.js';
+import { moderatorDecision } from '#shared/webhooks/events.js';
 
 const BATCH = 100;
 

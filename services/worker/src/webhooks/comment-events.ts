@@ -1,7 +1,7 @@
-import type { Logger } from '../../../../shared/src/logger.js';
-import type { CommentJob } from '../../../../shared/src/queues.js';
-import type { Decision } from '../../../../shared/src/domain.js';
-import type { EventType, Events } from '../../../../shared/src/webhooks/events.js';
+import type { Logger } from '#shared/logger.js';
+import type { CommentJob } from '#shared/queues.js';
+import type { Decision } from '#shared/domain.js';
+import type { EventType, Events } from '#shared/webhooks/events.js';
 
 const DECIDED: Record<Decision['status'], EventType> = { approved: 'comment.approved', pending: 'comment.held', rejected: 'comment.rejected' };
 

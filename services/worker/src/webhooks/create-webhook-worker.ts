@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
-import type { RedisClient } from '../../../../shared/src/redis.js';
-import type { Config } from '../../../../shared/src/config.js';
-import { createWebhookQueue, WEBHOOK_BACKOFF, WEBHOOKS_QUEUE, webhookBackoff, type WebhookJob } from '../../../../shared/src/webhooks/queue.js';
+import type { RedisClient } from '#shared/redis.js';
+import type { Config } from '#shared/config.js';
+import { createWebhookQueue, WEBHOOK_BACKOFF, WEBHOOKS_QUEUE, webhookBackoff, type WebhookJob } from '#shared/webhooks/queue.js';
 import { startDeliverySweeper } from './sweep.js';
 import { createWebhookProcessor, type WebhookDeps } from './deliver.js';
 

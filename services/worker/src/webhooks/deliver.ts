@@ -1,11 +1,11 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Config } from '../../../../shared/src/config.js';
-import type { Pool } from '../../../../shared/src/db/pool.js';
-import type { Logger } from '../../../../shared/src/logger.js';
-import { abandonDelivery, disableWebhook, loadDeliveryToSend, recordAttempt } from '../../../../shared/src/db/webhooks.js';
-import { assertPublicUrl } from '../../../../shared/src/webhooks/ssrf.js';
-import { SIGNATURE_HEADER, signatureHeader } from '../../../../shared/src/webhooks/signing.js';
-import type { WebhookJob } from '../../../../shared/src/webhooks/queue.js';
+import type { Config } from '#shared/config.js';
+import type { Pool } from '#shared/db/pool.js';
+import type { Logger } from '#shared/logger.js';
+import { abandonDelivery, disableWebhook, loadDeliveryToSend, recordAttempt } from '#shared/db/webhooks.js';
+import { assertPublicUrl } from '#shared/webhooks/ssrf.js';
+import { SIGNATURE_HEADER, signatureHeader } from '#shared/webhooks/signing.js';
+import type { WebhookJob } from '#shared/webhooks/queue.js';
 import { sendWebhook } from './send.js';
 
 export interface WebhookDeps {

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { guardedLookup } from '../../../../shared/src/webhooks/ssrf.js';
+import { guardedLookup } from '#shared/webhooks/ssrf.js';
 
 export interface SendResult {
   ok: boolean;

@@ -1,8 +1,8 @@
 import type { Queue } from 'bullmq';
-import type { Pool } from '../../../../shared/src/db/pool.js';
-import type { Logger } from '../../../../shared/src/logger.js';
-import { strandedDeliveries } from '../../../../shared/src/db/webhooks.js';
-import { webhookJobId, webhookJobOptions, type WebhookJob } from '../../../../shared/src/webhooks/queue.js';
+import type { Pool } from '#shared/db/pool.js';
+import type { Logger } from '#shared/logger.js';
+import { strandedDeliveries } from '#shared/db/webhooks.js';
+import { webhookJobId, webhookJobOptions, type WebhookJob } from '#shared/webhooks/queue.js';
 
 /**
  * Every intervalMs, enqueues deliveries that were stored but never reached the queue. Adding a

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ATTRIBUTES } from '../../../../../shared/src/settings.js';
+import { ATTRIBUTES } from '#shared/settings.js';
 import type { Attribute } from '../types.js';
 import type { FeatureConfig } from './features.js';
 
