@@ -537,7 +537,7 @@ async function loadC2(readers: Reader[]): Promise<void> {
   const p0 = await persistedOn(posts);
   await queue!.pause();
   for (let i = 0; i < jobs; i += 1000) {
-    await queue!.addBulk(Array.from({ length: Math.min(1000, jobs - i) }, (_, j) => {
+    await queue!.addBulk(Array.from({ length: Math.min(1000, jobs - i) }, (_, _j) => {
       const id = newId();
       const data: CommentJob = {
         commentId: id, siteId: SITE_ID, postId: pick(posts), authorId: pick(readers).userId, parentId: null,

@@ -49,7 +49,7 @@ const act = (id: string, action: string, who: SignedIn = mod, reason?: string) =
   request(api.app).post(`/api/v1/comments/${id}/moderation`).set(as(who)).send(reason ? { action, reason } : { action });
 const store = (postId: string, o: Parameters<typeof storeComment>[1] extends infer T ? Partial<T> : never = {}) =>
   storeComment(env.db, { siteId: site.siteId, postId, authorId: author.user.id, ...o });
-const flattenNodes = (nodes: ThreadNode[]): ThreadNode[] => nodes.flatMap((n) => [n, ...flattenNodes(n.replies)]);
+const _flattenNodes = (nodes: ThreadNode[]): ThreadNode[] => nodes.flatMap((n) => [n, ..._flattenNodes(n.replies)]);
 const rawThread = async (postId: string): Promise<ThreadPage> =>
   JSON.parse((await request(api.app).get(`${base()}/posts/${postId}/comments`).query({ limit: 100 }).expect(200)).text) as ThreadPage;
 const postCount = async (postId: string) =>

@@ -335,7 +335,8 @@ describe('delivering events', () => {
     assert.equal((await call('post', `/api/v1/comments/${id}/moderation`, { action: 'reject' }, moderator.accessToken)).status, 200);
     assert.equal((await call('post', `/api/v1/sites/${s.siteId}/users/${author.user.id}/ban`, { reason: 'spam' }, moderator.accessToken)).status, 200);
     const got = await waitFor(() => (receiver.on(hook.path).length >= 3 ? receiver.on(hook.path) : null));
-    const events = got.map((r) => JSON.parse(r.body) as { type: string; data: Record<string, any> });
+    const events = got.map((r) => JSON.parse(r.body) as { type: string; // biome-ignore lint/suspicious/noExplicitAny: a received event, read loosely by the assertions
+      data: Record<string, any> });
     const byType = new Map(events.map((e) => [e.type, e.data]));
     assert.deepEqual([...byType.keys()].sort(), ['comment.rejected', 'comment.reported', 'reader.banned']);
     assert.equal(byType.get('comment.reported')!.comment.id, id);
@@ -361,7 +362,8 @@ describe('delivering events', () => {
       const res = await call('post', `/api/v1/sites/${s.siteId}/users/${author.user.id}/ban`, { reason: 'spam', rejectExisting: true }, moderator.accessToken);
       assert.equal(res.status, 202);
       const got = await waitFor(() => (receiver.on(hook.path).length >= 2 ? receiver.on(hook.path) : null), { what: 'two comment.rejected deliveries' });
-      const events = got.map((r) => JSON.parse(r.body) as { type: string; data: Record<string, any> });
+      const events = got.map((r) => JSON.parse(r.body) as { type: string; // biome-ignore lint/suspicious/noExplicitAny: a received event, read loosely by the assertions
+      data: Record<string, any> });
       assert.deepEqual(events.map((e) => e.type), ['comment.rejected', 'comment.rejected']);
       assert.deepEqual(events.map((e) => e.data.comment.id).sort(), [...ids].sort());
       for (const e of events) {

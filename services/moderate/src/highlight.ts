@@ -9,7 +9,7 @@ export function spansOf(body: string, reasons: Reason[]): { start: number; end: 
   const found: { start: number; end: number; rule: string }[] = [];
   for (const r of reasons) {
     const s: Span | undefined = r.span;
-    if (!s || !s.text) continue;
+    if (!s?.text) continue;
     let start = s.start;
     if (!(start >= 0 && s.end <= body.length && body.slice(start, s.end) === s.text)) start = body.indexOf(s.text);
     if (start < 0) continue;

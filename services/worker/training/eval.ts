@@ -15,7 +15,7 @@ import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SETTINGS } from '#shared/settings.js';
-import { createLexiconClassifier, type TextClassifier } from '../src/scorers/lexicon.js';
+import { createLexiconClassifier, } from '../src/scorers/lexicon.js';
 import { createModelClassifier } from '../src/scorers/model/classifier.js';
 import { defaultWeightsPath, loadModel } from '../src/scorers/model/index.js';
 import { readJsonl } from './datasets.js';

@@ -89,7 +89,7 @@ if (args.export) {
   const dir = resolve(args.export);
   mkdirSync(dir, { recursive: true });
   const write = (name: string, rows: Example[]) => {
-    writeFileSync(join(dir, name), rows.map((e) => JSON.stringify({ text: e.text, label: e.label, source: e.source })).join('\n') + '\n');
+    writeFileSync(join(dir, name), `${rows.map((e) => JSON.stringify({ text: e.text, label: e.label, source: e.source })).join('\n')}\n`);
     log(`wrote ${join(dir, name)} (${rows.length} rows)`);
   };
   write('dev.jsonl', [...davDev!, ...olDev!]);

@@ -60,7 +60,7 @@ export function formatTable(rows: FaultRow[]): string {
   const head = ['scenario', 'accepted', 'persisted', 'lost', 'duplicated', 'max queue lag', 'time to recover', '202/s', 'retries', 'notes'];
   const lines = [
     `| ${head.join(' | ')} |`,
-    `|${head.map((h, i) => (i === 0 || i === head.length - 1 ? '---' : '---:')).join('|')}|`,
+    `|${head.map((_h, i) => (i === 0 || i === head.length - 1 ? '---' : '---:')).join('|')}|`,
     ...rows.map((r) => `| ${[
       r.scenario, r.accepted, r.persisted, r.lost, r.duplicated, secs(r.maxLagMs), secs(r.recoverMs), r.acceptRate.toFixed(0), r.retries, r.note,
     ].join(' | ')} |`),

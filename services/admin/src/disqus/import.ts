@@ -42,7 +42,7 @@ function toThread(t: DisqusThread): StagedThread | null {
  */
 function author(p: DisqusPost): { key: string; name: string; email: string | null } {
   const a = p.author;
-  const email = a.email && a.email.includes('@') ? a.email.toLowerCase().slice(0, 254) : null;
+  const email = a.email?.includes('@') ? a.email.toLowerCase().slice(0, 254) : null;
   const key = a.username && !a.anonymous ? `u:${a.username}`
     : email ? `e:${createHash('sha256').update(email).digest('hex')}`
     : `n:${normalizeName(a.name).toLowerCase() || 'anonymous'}`;

@@ -30,7 +30,7 @@ export interface CommentStatusView {
  */
 export async function commentStatus(deps: ApiDeps, req: Request, id: string): Promise<CommentStatusView> {
   const p = req.principal;
-  if (!p || p.kind !== 'user') throw new UnauthorizedError('a reader\'s access token is required');
+  if (p?.kind !== 'user') throw new UnauthorizedError('a reader\'s access token is required');
   // Staff access is decided on the database's role and status, not the token's (a demotion or a ban applies at once).
   let staff: boolean | null = null;
   const isStaff = async () => {

@@ -43,7 +43,7 @@ export const dataRightsDocs = [
 
 function signedInReader(req: Request): { siteId: string; userId: string } {
   const p = req.principal;
-  if (!p || p.kind !== 'user') throw new UnauthorizedError('a reader\'s access token is required');
+  if (p?.kind !== 'user') throw new UnauthorizedError('a reader\'s access token is required');
   return { siteId: p.siteId, userId: p.userId };
 }
 

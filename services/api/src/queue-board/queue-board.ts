@@ -61,7 +61,7 @@ export function queueDashboard(deps: ApiDeps, tokens: TokenKeys, bearer: Request
     const siteId = typeof claims.site === 'string' ? claims.site : '';
     const user = dashboardSite && siteId === dashboardSite && typeof claims.sub === 'string'
       ? await findUser(deps.db, siteId, claims.sub) : null;
-    if (!user || user.role !== 'admin' || user.status !== 'active') throw new ForbiddenError('forbidden', 'the queue dashboard is for the operator\'s admins');
+    if (user?.role !== 'admin' || user.status !== 'active') throw new ForbiddenError('forbidden', 'the queue dashboard is for the operator\'s admins');
     next();
   };
 

@@ -47,7 +47,7 @@ export function readerRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
 
   async function change({ siteId, userId, staff, user }: Target, o: {
     action: string; status?: UserStatus; suspendedUntil?: Date | null; premod?: boolean; reason: string | null;
-    then?: (auditId: string) => Promise<string | null>;
+    afterCommit?: (auditId: string) => Promise<string | null>;
   }) {
     if (userId === staff.userId) throw new ValidationError('you cannot moderate your own account');
     if (user.role === 'admin' || (user.role === 'moderator' && staff.role !== 'admin')) {
@@ -63,7 +63,7 @@ export function readerRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       return { ...changed, auditId };
     });
     if (!done) throw new NotFoundError('user');
-    const taskId = o.then ? await o.then(done.auditId) : null;
+    const taskId = o.afterCommit ? await o.afterCommit(done.auditId) : null;
     moderationCompleted(deps, { type: 'reader.changed', siteId, userId, action: o.action, actorId: staff.userId });
     return { siteId, userId, staff, standing: done.after as Standing, taskId };
   }
@@ -77,7 +77,7 @@ export function readerRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     const body = parse(banBody, req.body);
     const c = await change(t, {
       action: 'reader.ban', status: 'banned', suspendedUntil: null, reason: body.reason,
-      then: body.rejectExisting ? async (auditId) => {
+      afterCommit: body.rejectExisting ? async (auditId) => {
         const jobId = `reject-author-${auditId}`;
         try {
           await deps.tasks.add('reject-author-comments', {

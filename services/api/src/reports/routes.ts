@@ -32,7 +32,7 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   r.post('/comments/:id/reports', bearer, async (req, res) => {
     const { id } = parse(z.object({ id: uuidSchema }), req.params, 'path');
     const p = req.principal;
-    if (!p || p.kind !== 'user') throw new UnauthorizedError('a reader\'s access token is required');
+    if (p?.kind !== 'user') throw new UnauthorizedError('a reader\'s access token is required');
     const input = parse(reportBody, req.body);
     const siteId = p.siteId;
     await consume(deps.limiters, deps.limiters.commentUser, `report:${siteId}:${p.userId}`);
@@ -49,7 +49,7 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
         `SELECT author_id, status, post_id FROM comments WHERE id = $1 AND site_id = $2 FOR UPDATE`, [id, siteId]);
       const comment = c.rows[0];
       // Readers see approved comments only; anything else is not there for them.
-      if (!comment || comment.status !== 'approved') throw new NotFoundError('comment');
+      if (comment?.status !== 'approved') throw new NotFoundError('comment');
       if (comment.author_id === p.userId) throw new AppError('own_comment', 400, 'you cannot report your own comment');
       const counted = await insertReport(tx, { siteId, commentId: id, reporterId: p.userId, reason: input.reason, note: input.note });
       if (!counted) throw new ConflictError('already_reported', 'you have reported this comment already');

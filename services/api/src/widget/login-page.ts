@@ -49,7 +49,7 @@ export function loginPage(deps: Pick<ApiDeps, 'db'>) {
     const q = query.safeParse(req.query);
     const t = TEXT[q.success ? q.data.lang : 'en'];
     const site = q.success ? await findSite(deps.db, q.data.site) : null;
-    if (!q.success || !site || !site.origins.includes(q.data.origin)) {
+    if (!q.success || !site?.origins.includes(q.data.origin)) {
       res.status(400).end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(t.title)}</title>`
         + `<link rel="stylesheet" href="/login.css"></head><body><main><h1>${esc(t.title)}</h1><p role="alert">${esc(t.badOrigin)}</p></main></body></html>`);
       return;

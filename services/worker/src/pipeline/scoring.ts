@@ -1,5 +1,5 @@
 import type { Reason, ScoredBy } from '#shared/domain.js';
-import type { Attribute, ScorerName } from '#shared/settings.js';
+import type { Attribute, } from '#shared/settings.js';
 import { ScorerError, type ScoreResult, type Scorer } from '../scorers/types.js';
 import type { ModerationContext, Phase } from './types.js';
 

@@ -27,7 +27,7 @@ export function createWebhookProcessor(deps: WebhookDeps) {
     const { siteId, deliveryId } = job.data;
     const d = await loadDeliveryToSend(deps.db, siteId, deliveryId);
     // Deleted with its endpoint, or finished already (a job run twice).
-    if (!d || d.status !== 'pending') return { status: null };
+    if (d?.status !== 'pending') return { status: null };
     if (!d.enabled) {
       await abandonDelivery(deps.db, siteId, deliveryId, 'endpoint disabled');
       return { status: null };
