@@ -33,16 +33,32 @@ const cspViolations: string[] = [];
 const SITE_ID = `newsroom-${Date.now().toString(36)}`;
 const require = createRequire(import.meta.url);
 
-const toxic = (body: string, word: string) => [{
-  rule: 'toxicity', detail: 'TOXICITY 0.91 ≥ hold 0.8', score: 0.91, attribute: 'TOXICITY',
-  span: { start: body.indexOf(word), end: body.indexOf(word) + word.length, text: word },
-}];
+const toxic = (body: string, word: string) => [
+  {
+    rule: 'toxicity',
+    detail: 'TOXICITY 0.91 ≥ hold 0.8',
+    score: 0.91,
+    attribute: 'TOXICITY',
+    span: { start: body.indexOf(word), end: body.indexOf(word) + word.length, text: word },
+  },
+];
 const held = (body: string, word = 'idiot') =>
-  storeComment(env.db, { siteId: site.siteId, postId, authorId, status: 'pending', body, reasons: body.includes(word) ? toxic(body, word) : [{ rule: 'links', detail: 'a link from a new reader' }] });
-const statusOf = async (id: string) => (await env.db.query<{ status: string }>('SELECT status FROM comments WHERE id = $1', [id])).rows[0]!.status;
+  storeComment(env.db, {
+    siteId: site.siteId,
+    postId,
+    authorId,
+    status: 'pending',
+    body,
+    reasons: body.includes(word) ? toxic(body, word) : [{ rule: 'links', detail: 'a link from a new reader' }],
+  });
+const statusOf = async (id: string) =>
+  (await env.db.query<{ status: string }>('SELECT status FROM comments WHERE id = $1', [id])).rows[0]!.status;
 const count = (queue: string) => page.locator(`#count-${queue}`);
 const expectCount = async (queue: string, n: number) =>
-  waitFor(async () => (await count(queue).textContent()) === String(n), { timeoutMs: 10_000, what: `${queue} count ${n}` });
+  waitFor(async () => (await count(queue).textContent()) === String(n), {
+    timeoutMs: 10_000,
+    what: `${queue} count ${n}`,
+  });
 
 before(async () => {
   env = await createTestEnv({ RATE_LIMITS: 'off', QUEUE_DASHBOARD_SITE: SITE_ID });
@@ -56,10 +72,20 @@ before(async () => {
   authorId = (await signInReader(api.app, site, { name: 'Ada Author' })).user.id;
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
   });
   page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
-  page.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text()); });
+  page.on('console', (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
 });
 after(async () => {
   await browser?.close();
@@ -84,16 +110,20 @@ describe('the moderation page', () => {
 
     await expectCount('pending', 2);
     await expectCount('approved', 0);
-    assert.match(await page.locator('#who').textContent() ?? '', /Mona Moderator · moderator/);
+    assert.match((await page.locator('#who').textContent()) ?? '', /Mona Moderator · moderator/);
     const items = page.locator('#items .item');
     await items.nth(1).waitFor();
     assert.equal(await items.count(), 2);
     assert.equal(await items.nth(0).locator('mark').textContent(), 'idiot');
-    assert.match(await items.nth(0).locator('.reasons').textContent() ?? '', /toxicity TOXICITY 0\.91/);
-    assert.match(await items.nth(1).locator('.body').textContent() ?? '', /<img src=x onerror="window.__xss=1">/);
+    assert.match((await items.nth(0).locator('.reasons').textContent()) ?? '', /toxicity TOXICITY 0\.91/);
+    assert.match((await items.nth(1).locator('.body').textContent()) ?? '', /<img src=x onerror="window.__xss=1">/);
     assert.equal(await page.locator('#items img, #items script').count(), 0);
     assert.equal(await page.evaluate('typeof window.__xss'), 'undefined');
-    assert.equal(await page.evaluate('localStorage.length + sessionStorage.length + document.cookie.length'), 0, 'the token lives in memory only');
+    assert.equal(
+      await page.evaluate('localStorage.length + sessionStorage.length + document.cookie.length'),
+      0,
+      'the token lives in memory only',
+    );
   });
 
   it('when approving with the mouse, then counts change and the comment appears in the public thread', async () => {
@@ -104,7 +134,10 @@ describe('the moderation page', () => {
     await expectCount('pending', 1);
     await expectCount('approved', 1);
     assert.equal(await statusOf(id), 'approved');
-    await waitFor(async () => (await getThread(server, site.siteId, postId)).comments.some((c) => c.id === id), { timeoutMs: 3000, what: 'the approved comment in the public thread' });
+    await waitFor(async () => (await getThread(server, site.siteId, postId)).comments.some((c) => c.id === id), {
+      timeoutMs: 3000,
+      what: 'the approved comment in the public thread',
+    });
   });
 
   it('when rejecting with the keyboard, then the current comment is rejected and the counts follow', async () => {
@@ -166,22 +199,36 @@ describe('the moderation page', () => {
 
   it('when filtering by post and switching tabs with the mouse and the arrow keys, then only matching items are listed', async () => {
     const otherPost = await buildPost(env.db, site.siteId);
-    await storeComment(env.db, { siteId: site.siteId, postId: otherPost, authorId, status: 'pending', body: 'On another post.' });
+    await storeComment(env.db, {
+      siteId: site.siteId,
+      postId: otherPost,
+      authorId,
+      status: 'pending',
+      body: 'On another post.',
+    });
     await expectCount('pending', 2);
     await page.locator('#items .item').nth(1).waitFor();
     await page.fill('#filter-post', otherPost);
     await page.click('#filters button[type=submit]');
     await waitFor(async () => (await page.locator('#items .item').count()) === 1, { what: 'the filtered list' });
-    assert.match(await page.locator('#items .item .body').textContent() ?? '', /On another post/);
+    assert.match((await page.locator('#items .item .body').textContent()) ?? '', /On another post/);
     await page.fill('#filter-post', '');
     await page.click('#filters button[type=submit]');
     await page.click('#tab-rejected');
-    await waitFor(async () => (await page.locator('#tab-rejected').getAttribute('aria-selected')) === 'true', { what: 'the rejected tab' });
-    await waitFor(async () => (await page.locator('#items .item').count()) === 3, { what: 'the three rejected comments' });
+    await waitFor(async () => (await page.locator('#tab-rejected').getAttribute('aria-selected')) === 'true', {
+      what: 'the rejected tab',
+    });
+    await waitFor(async () => (await page.locator('#items .item').count()) === 3, {
+      what: 'the three rejected comments',
+    });
     await page.locator('#tab-rejected').focus();
     await page.keyboard.press('ArrowRight');
-    await waitFor(async () => (await page.locator('#tab-approved').getAttribute('aria-selected')) === 'true', { what: 'the approved tab, by arrow key' });
-    await waitFor(async () => (await page.locator('#items .item').count()) === 2, { what: 'the two approved comments' });
+    await waitFor(async () => (await page.locator('#tab-approved').getAttribute('aria-selected')) === 'true', {
+      what: 'the approved tab, by arrow key',
+    });
+    await waitFor(async () => (await page.locator('#items .item').count()) === 2, {
+      what: 'the two approved comments',
+    });
     assert.deepEqual(cspViolations, [], 'the page runs under its CSP without violations');
   });
 
@@ -191,9 +238,18 @@ describe('the moderation page', () => {
     // Evaluated through the debugging protocol, which the page's CSP does not govern.
     await page.evaluate(await readFile(require.resolve('axe-core/axe.min.js'), 'utf8'));
     const check = async () => {
-      const result = await page.evaluate(`axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] })`) as { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
-      return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+      const result = (await page.evaluate(`axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] })`)) as {
+        violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+      };
+      return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map(
+          (v) =>
+            `${v.id}: ${v.nodes
+              .slice(0, 3)
+              .map((n) => n.target.join(' '))
+              .join(', ')}`,
+        );
     };
     assert.deepEqual(await check(), []);
     await page.locator('#items .item').first().focus();
@@ -220,7 +276,10 @@ describe('the queue dashboard from the moderation page', () => {
     await board.getByText('comments').first().waitFor();
     assert.match(board.url(), /\/admin\/queues\/$/);
     const cookies = await page.context().cookies(`${base}/admin/queues/`);
-    assert.deepEqual(cookies.map((c) => [c.name, c.httpOnly, c.sameSite, c.path]), [['queues_session', true, 'Strict', '/admin/queues']]);
+    assert.deepEqual(
+      cookies.map((c) => [c.name, c.httpOnly, c.sameSite, c.path]),
+      [['queues_session', true, 'Strict', '/admin/queues']],
+    );
     assert.equal(await page.evaluate('document.cookie'), '', 'the moderation page cannot read it');
     await board.screenshot({ path: await artifact('queue-dashboard.png') });
     await board.close();

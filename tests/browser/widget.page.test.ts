@@ -54,18 +54,29 @@ before(async () => {
       <div id="comments" data-site="${SITE}" data-post="${postId}" data-title="Plain host article" data-url="${plainHost.origin}/"></div>
       <script src="${apiServer.origin}/embed.js" async></script></main></body></html>`);
   });
-  await ensureDemoSite(env.db, { siteId: SITE, name: 'The Harbour Ledger (demo)', origin: demoOrigin, ssoSecret: SSO_SECRET });
+  await ensureDemoSite(env.db, {
+    siteId: SITE,
+    name: 'The Harbour Ledger (demo)',
+    origin: demoOrigin,
+    ssoSecret: SSO_SECRET,
+  });
   await env.db.query(`UPDATE sites SET origins = array_append(origins, $2) WHERE id = $1`, [SITE, plainHost.origin]);
   // Every comment is held for a moderator here, so the test decides when it is approved.
   await env.db.query(`UPDATE sites SET settings = '{"thresholds":{"hold":{"TOXICITY":0}}}' WHERE id = $1`, [SITE]);
   await insertPasswordUser(env.db, {
-    id: newId(), siteId: SITE, email: 'moderator@ledger.example', passwordHash: await hashPassword('moderator password'), displayName: 'Moderator', role: 'moderator',
+    id: newId(),
+    siteId: SITE,
+    email: 'moderator@ledger.example',
+    passwordHash: await hashPassword('moderator password'),
+    displayName: 'Moderator',
+    role: 'moderator',
   });
   const login = await fetch(`${apiServer.origin}/api/v1/auth/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ siteId: SITE, email: 'moderator@ledger.example', password: 'moderator password' }),
   });
-  moderatorToken = (await login.json() as { accessToken: string }).accessToken;
+  moderatorToken = ((await login.json()) as { accessToken: string }).accessToken;
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
 });
@@ -83,7 +94,9 @@ async function openDemo(ctx: BrowserContext = context, query = ''): Promise<{ pa
   const page = await ctx.newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text()); });
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
+  });
   await page.goto(`${demo.origin}/${query}`);
   await page.locator('#comments h2').waitFor();
   return { page, problems };
@@ -96,10 +109,15 @@ async function signInAsDemoReader(page: Page): Promise<void> {
 
 /** Waits until the worker stored the comment (held, here), then a moderator decides it through the moderation API. */
 async function decide(id: string, status: 'approved' | 'rejected'): Promise<void> {
-  await waitFor(async () => (await findComment(env.db, id))?.status === 'pending', { what: `comment ${id} held by the worker` });
+  await waitFor(async () => (await findComment(env.db, id))?.status === 'pending', {
+    what: `comment ${id} held by the worker`,
+  });
   const res = await fetch(`${apiServer.origin}/api/v1/comments/${id}/moderation`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${moderatorToken}` },
-    body: JSON.stringify(status === 'approved' ? { action: 'approve' } : { action: 'reject', reason: 'personal attack' }),
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${moderatorToken}` },
+    body: JSON.stringify(
+      status === 'approved' ? { action: 'approve' } : { action: 'reject', reason: 'personal attack' },
+    ),
   });
   assert.equal(res.status, 200, await res.text());
 }
@@ -108,15 +126,18 @@ async function decide(id: string, status: 'approved' | 'rejected'): Promise<void
 async function postAsOther(body: string, name = 'Other Reader'): Promise<string> {
   await insertPostIfAbsent(env.db, { siteId: SITE, id: POST, title: ARTICLE.headline, url: `${demo.origin}/` });
   const sso = await fetch(`${apiServer.origin}/api/v1/auth/sso`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ siteId: SITE, token: await signSso(SSO_SECRET, { name }) }),
   });
-  const { accessToken } = await sso.json() as { accessToken: string };
+  const { accessToken } = (await sso.json()) as { accessToken: string };
   const res = await fetch(`${apiServer.origin}/api/v1/sites/${SITE}/posts/${POST}/comments`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${accessToken}` }, body: JSON.stringify({ body }),
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${accessToken}` },
+    body: JSON.stringify({ body }),
   });
   assert.equal(res.status, 202);
-  return (await res.json() as { id: string }).id;
+  return ((await res.json()) as { id: string }).id;
 }
 
 describe('the widget on the demo article page', () => {
@@ -126,7 +147,11 @@ describe('the widget on the demo article page', () => {
     await page.getByText('0 comments').waitFor();
     await page.getByText('Log in to leave a comment.').waitFor();
     // The post did not exist: the widget's first load created it from the page's origin.
-    await waitFor(async () => (await env.db.query(`SELECT 1 FROM posts WHERE site_id = $1 AND id = $2`, [SITE, POST])).rowCount === 1, { what: 'the post created on first load' });
+    await waitFor(
+      async () =>
+        (await env.db.query(`SELECT 1 FROM posts WHERE site_id = $1 AND id = $2`, [SITE, POST])).rowCount === 1,
+      { what: 'the post created on first load' },
+    );
 
     await signInAsDemoReader(page);
     await page.locator('#comments textarea').fill('The deferral makes sense until the grant is confirmed.');
@@ -163,7 +188,9 @@ describe('the widget on the demo article page', () => {
     await page.locator(`#comments li[data-id="${id}"]`).waitFor();
     assert.equal(await button.isVisible(), false);
     // Focus moves to the comment that arrived.
-    const focused = await page.evaluate(() => document.querySelector('#comments')!.shadowRoot!.activeElement?.closest('li')?.getAttribute('data-id'));
+    const focused = await page.evaluate(() =>
+      document.querySelector('#comments')!.shadowRoot!.activeElement?.closest('li')?.getAttribute('data-id'),
+    );
     assert.equal(focused, id);
     await page.close();
   });
@@ -182,10 +209,15 @@ describe('the widget on the demo article page', () => {
     await reply.getByText('Awaiting review').waitFor();
     await reply.getByText('A reply to the first comment.').waitFor();
     assert.equal(await first.locator('textarea').count(), 0, 'the reply box closed');
-    const focused = await page.evaluate(() => document.querySelector('#comments')!.shadowRoot!.activeElement?.getAttribute('aria-expanded'));
+    const focused = await page.evaluate(() =>
+      document.querySelector('#comments')!.shadowRoot!.activeElement?.getAttribute('aria-expanded'),
+    );
     assert.equal(focused, 'false');
     await decide((await reply.getAttribute('data-id'))!, 'approved');
-    await page.locator(`#comments li[data-id="${parentId}"] > ol.replies > li:not(.pending)`).getByText('A reply to the first comment.').waitFor();
+    await page
+      .locator(`#comments li[data-id="${parentId}"] > ol.replies > li:not(.pending)`)
+      .getByText('A reply to the first comment.')
+      .waitFor();
     await page.close();
   });
 
@@ -197,7 +229,9 @@ describe('the widget on the demo article page', () => {
       const { page } = await openDemo();
       // The host page's own sign-in, as a publisher with SSO does it: Comments.login(ssoToken).
       const sso = await signSso(SSO_SECRET, reporter);
-      await page.evaluate(async (token) => { await (window as unknown as { Comments: { login(t: string): Promise<void> } }).Comments.login(token); }, sso);
+      await page.evaluate(async (token) => {
+        await (window as unknown as { Comments: { login(t: string): Promise<void> } }).Comments.login(token);
+      }, sso);
       const li = page.locator(`#comments li[data-id="${target}"]`);
       await li.getByRole('button', { name: 'Report comment by Other Reader' }).click();
       await li.getByLabel('Off topic').check();
@@ -234,23 +268,36 @@ describe('the widget on the demo article page', () => {
     await page.focus('#demo-signin');
     await page.keyboard.press('Enter');
     await page.locator('#comments textarea').waitFor();
-    const inTextarea = () => page.evaluate(() => document.querySelector('#comments')!.shadowRoot!.activeElement?.tagName === 'TEXTAREA');
+    const inTextarea = () =>
+      page.evaluate(() => document.querySelector('#comments')!.shadowRoot!.activeElement?.tagName === 'TEXTAREA');
     for (let i = 0; i < 15 && !(await inTextarea()); i++) await page.keyboard.press('Tab');
     assert.ok(await inTextarea(), 'Tab reaches the comment box');
     await page.keyboard.type('Typed and posted with the keyboard alone.');
     await page.keyboard.press('Tab');
-    const focusedButton = await page.evaluate(() => document.querySelector('#comments')!.shadowRoot!.activeElement?.textContent);
+    const focusedButton = await page.evaluate(
+      () => document.querySelector('#comments')!.shadowRoot!.activeElement?.textContent,
+    );
     assert.equal(focusedButton, 'Post comment');
     await page.keyboard.press('Enter');
     await page.locator('#comments li.pending').getByText('Typed and posted with the keyboard alone.').waitFor();
-    await waitFor(() => page.evaluate(() => document.querySelector('#comments')!.shadowRoot!.querySelector('textarea')!.value === ''), { what: 'the box emptied' });
-    const focusAfter = await page.evaluate(() => document.querySelector('#comments')!.shadowRoot!.activeElement?.tagName);
-    assert.ok(focusAfter === 'BUTTON' || focusAfter === 'TEXTAREA', `focus stays in the comment box (on ${focusAfter})`);
+    await waitFor(
+      () =>
+        page.evaluate(() => document.querySelector('#comments')!.shadowRoot!.querySelector('textarea')!.value === ''),
+      { what: 'the box emptied' },
+    );
+    const focusAfter = await page.evaluate(
+      () => document.querySelector('#comments')!.shadowRoot!.activeElement?.tagName,
+    );
+    assert.ok(
+      focusAfter === 'BUTTON' || focusAfter === 'TEXTAREA',
+      `focus stays in the comment box (on ${focusAfter})`,
+    );
     await page.close();
   });
 
   it('when comment bodies are hostile, then they render inert, both approved and while awaiting review', async () => {
-    const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> [click](javascript:window.__pwned=3) "><svg onload="window.__pwned=4"> <a href="https://example.org" onclick="window.__pwned=5">site</a>';
+    const hostile =
+      '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> [click](javascript:window.__pwned=3) "><svg onload="window.__pwned=4"> <a href="https://example.org" onclick="window.__pwned=5">site</a>';
     await decide(await postAsOther(hostile, '<b onmouseover="window.__pwned=6">Mallory</b>'), 'approved');
     const { page } = await openDemo();
     await signInAsDemoReader(page);
@@ -262,9 +309,15 @@ describe('the widget on the demo article page', () => {
       const root = document.querySelector('#comments')!.shadowRoot!;
       return {
         pwned: (window as unknown as { __pwned?: number }).__pwned ?? null,
-        dangerous: root.querySelectorAll('img, script, svg, iframe, object, [onerror], [onload], [onclick], [onmouseover]').length,
-        badLinks: [...root.querySelectorAll('a')].filter((a) => !/^(https?:|mailto:)/.test(a.getAttribute('href') ?? '')).length,
-        userLinks: [...root.querySelectorAll('.body a')].map((a) => `${a.getAttribute('rel')}|${a.getAttribute('target')}`),
+        dangerous: root.querySelectorAll(
+          'img, script, svg, iframe, object, [onerror], [onload], [onclick], [onmouseover]',
+        ).length,
+        badLinks: [...root.querySelectorAll('a')].filter(
+          (a) => !/^(https?:|mailto:)/.test(a.getAttribute('href') ?? ''),
+        ).length,
+        userLinks: [...root.querySelectorAll('.body a')].map(
+          (a) => `${a.getAttribute('rel')}|${a.getAttribute('target')}`,
+        ),
         text: root.textContent ?? '',
       };
     });
@@ -272,14 +325,19 @@ describe('the widget on the demo article page', () => {
     assert.equal(report.pwned, null);
     assert.equal(report.dangerous, 0);
     assert.equal(report.badLinks, 0);
-    assert.ok(report.userLinks.length > 0 && report.userLinks.every((l) => l === 'nofollow ugc noopener|_blank'), JSON.stringify(report.userLinks));
+    assert.ok(
+      report.userLinks.length > 0 && report.userLinks.every((l) => l === 'nofollow ugc noopener|_blank'),
+      JSON.stringify(report.userLinks),
+    );
     assert.match(report.text, /<img src=x onerror/);
     assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned ?? null), null);
     await page.close();
   });
 
   it('when the host page has aggressive global CSS, then the widget still looks and works as designed, and its styles do not leak out', async () => {
-    const { page } = await openDemo(await browser.newContext({ viewport: { width: 1000, height: 900 }, bypassCSP: true }));
+    const { page } = await openDemo(
+      await browser.newContext({ viewport: { width: 1000, height: 900 }, bypassCSP: true }),
+    );
     await page.addStyleTag({
       content: `*, *::before, *::after { color: rgb(255, 0, 0) !important; font: 31px/1 fantasy !important; display: inline !important;
         visibility: hidden !important; background: lime !important; border: 9px dotted red !important; padding: 40px !important; }
@@ -294,8 +352,12 @@ describe('the widget on the demo article page', () => {
       const box = root.querySelector('textarea')!;
       const h2 = root.querySelector('h2')!;
       return {
-        textareaDisplay: getComputedStyle(box).display, textareaVisible: getComputedStyle(box).visibility, hostOpacity: getComputedStyle(document.querySelector('#comments')!).opacity,
-        h2Color: getComputedStyle(h2).color, h2Font: getComputedStyle(h2).fontFamily, h2Size: getComputedStyle(h2).fontSize,
+        textareaDisplay: getComputedStyle(box).display,
+        textareaVisible: getComputedStyle(box).visibility,
+        hostOpacity: getComputedStyle(document.querySelector('#comments')!).opacity,
+        h2Color: getComputedStyle(h2).color,
+        h2Font: getComputedStyle(h2).fontFamily,
+        h2Size: getComputedStyle(h2).fontSize,
         postButton: getComputedStyle(root.querySelector('button.primary')!).display,
         pageP: getComputedStyle(document.querySelector('.story p:not(.section-tag)')!).fontFamily,
       };
@@ -311,7 +373,10 @@ describe('the widget on the demo article page', () => {
     assert.match(styles.pageP, /fantasy/);
     await page.locator('#comments textarea').fill('Still works under hostile page styles.');
     await page.locator('#comments button.primary').click({ force: true });
-    await page.locator('#comments li.pending').getByText('Still works under hostile page styles.').waitFor({ state: 'attached' });
+    await page
+      .locator('#comments li.pending')
+      .getByText('Still works under hostile page styles.')
+      .waitFor({ state: 'attached' });
     await page.context().close();
   });
 
@@ -319,7 +384,11 @@ describe('the widget on the demo article page', () => {
     const axe = await readFile(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
     await mkdir(ARTIFACTS, { recursive: true });
     for (const scheme of ['light', 'dark'] as const) {
-      const ctx = await browser.newContext({ viewport: { width: 1000, height: 900 }, colorScheme: scheme, bypassCSP: true });
+      const ctx = await browser.newContext({
+        viewport: { width: 1000, height: 900 },
+        colorScheme: scheme,
+        bypassCSP: true,
+      });
       const { page } = await openDemo(ctx);
       await page.locator('#comments li.comment').first().waitFor();
       await signInAsDemoReader(page);
@@ -328,9 +397,19 @@ describe('the widget on the demo article page', () => {
       await page.locator('#comments form.menu').waitFor();
       await page.addScriptTag({ content: axe });
       const violations = await page.evaluate(async () => {
-        const r = await (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> } })
-          .axe.run(document, { resultTypes: ['violations'] });
-        return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+        const r = await (
+          window as unknown as {
+            axe: {
+              run(
+                ctx: Document,
+                o: object,
+              ): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }>;
+            };
+          }
+        ).axe.run(document, { resultTypes: ['violations'] });
+        return r.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
       });
       assert.deepEqual(violations, [], `${scheme}: ${violations.join('\n')}`);
       await page.locator('#comments form.menu button', { hasText: 'Cancel' }).click();
@@ -348,11 +427,14 @@ describe('the widget on the demo article page', () => {
 });
 
 describe('the widget on a publisher page without SSO', () => {
-  it('when a reader logs in through the service\'s popup, then the token comes back by postMessage and the comment box opens', async () => {
+  it("when a reader logs in through the service's popup, then the token comes back by postMessage and the comment box opens", async () => {
     const page = await context.newPage();
     await page.goto(`${plainHost.origin}/`);
     await page.getByText('0 comments').waitFor();
-    const [popup] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: 'Log in' }).click()]);
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.getByRole('button', { name: 'Log in' }).click(),
+    ]);
     await popup.waitForLoadState();
     assert.equal(new URL(popup.url()).origin, apiServer.origin);
     await popup.getByRole('button', { name: /Create one/ }).click();
@@ -363,7 +445,12 @@ describe('the widget on a publisher page without SSO', () => {
     await page.getByText('Signed in as Popup Reader').waitFor();
     await page.locator('#comments textarea').waitFor();
     // Nothing of the sign-in is kept where another script or a later visit could read it.
-    const stored = await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie, url: location.href }));
+    const stored = await page.evaluate(() => ({
+      local: localStorage.length,
+      session: sessionStorage.length,
+      cookie: document.cookie,
+      url: location.href,
+    }));
     assert.deepEqual(stored, { local: 0, session: 0, cookie: '', url: `${plainHost.origin}/` });
     await page.close();
   });
@@ -378,12 +465,28 @@ describe('the widget on a publisher page without SSO', () => {
 });
 
 /** Stores approved comments as the worker would (oldest first, a millisecond apart); returns their ids. */
-async function storeApproved(postId: string, authorId: string, n: number, parentId: string | null = null): Promise<string[]> {
+async function storeApproved(
+  postId: string,
+  authorId: string,
+  n: number,
+  parentId: string | null = null,
+): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const id = newId();
-    await insertDecidedComment(env.db, { id, siteId: SITE, postId, authorId, parentId, body: `${parentId ? 'Reply' : 'Comment'} number ${i + 1}`, createdAt: new Date(Date.now() - (n - i) * 1000) },
-      { status: 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: null });
+    await insertDecidedComment(
+      env.db,
+      {
+        id,
+        siteId: SITE,
+        postId,
+        authorId,
+        parentId,
+        body: `${parentId ? 'Reply' : 'Comment'} number ${i + 1}`,
+        createdAt: new Date(Date.now() - (n - i) * 1000),
+      },
+      { status: 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: null },
+    );
     ids.push(id);
   }
   return ids;
@@ -392,7 +495,14 @@ async function storeApproved(postId: string, authorId: string, n: number, parent
 describe('long and closed threads', () => {
   it('when a post has more comments and replies than a page holds, then "load more" and "show more replies" bring the rest', async () => {
     await upsertPost(env.db, { siteId: SITE, id: 'busy-1', title: 'Busy', url: `${plainHost.origin}/p/busy-1` });
-    const author = await upsertSsoUser(env.db, { id: newId(), siteId: SITE, externalId: 'seeded-author', name: 'Seeded Author', email: null, iat: 1 });
+    const author = await upsertSsoUser(env.db, {
+      id: newId(),
+      siteId: SITE,
+      externalId: 'seeded-author',
+      name: 'Seeded Author',
+      email: null,
+      iat: 1,
+    });
     const top = await storeApproved('busy-1', author.id, 55);
     await storeApproved('busy-1', author.id, 25, top[54]!);
     const page = await context.newPage();
@@ -402,7 +512,10 @@ describe('long and closed threads', () => {
     await waitFor(async () => (await topLevel.count()) === 50, { what: 'the first page of 50' });
     // Newest first: comment 55 leads, with its first 20 replies and a button for the other 5.
     await page.getByRole('button', { name: 'Show 5 more replies' }).click();
-    await waitFor(async () => (await page.locator(`#comments li[data-id="${top[54]}"] ol.replies > li`).count()) === 25, { what: 'all 25 replies' });
+    await waitFor(
+      async () => (await page.locator(`#comments li[data-id="${top[54]}"] ol.replies > li`).count()) === 25,
+      { what: 'all 25 replies' },
+    );
     await page.getByRole('button', { name: 'Load more comments' }).click();
     await waitFor(async () => (await topLevel.count()) === 55, { what: 'all 55 comments' });
     assert.equal(await page.getByRole('button', { name: 'Load more comments' }).isVisible(), false);
@@ -412,7 +525,13 @@ describe('long and closed threads', () => {
   });
 
   it('when a post is closed, then the widget says "Comments are closed." and offers no box', async () => {
-    await upsertPost(env.db, { siteId: SITE, id: 'closed-1', title: 'Closed', url: `${plainHost.origin}/p/closed-1`, closed: true });
+    await upsertPost(env.db, {
+      siteId: SITE,
+      id: 'closed-1',
+      title: 'Closed',
+      url: `${plainHost.origin}/p/closed-1`,
+      closed: true,
+    });
     const page = await context.newPage();
     await page.goto(`${plainHost.origin}/p/closed-1`);
     await page.getByText('Comments are closed.').waitFor();

@@ -32,7 +32,8 @@ after(async () => {
   await env.close();
 });
 
-const importFile = (f: string, siteId = site.siteId) => runAdmin(env.childEnv, ['import:disqus', '--site', siteId, '--file', f]);
+const importFile = (f: string, siteId = site.siteId) =>
+  runAdmin(env.childEnv, ['import:disqus', '--site', siteId, '--file', f]);
 
 /** Counters recomputed from the rows; an import must leave them equal to the stored ones. */
 async function counterDrift(siteId: string) {
@@ -44,7 +45,8 @@ async function counterDrift(siteId: string) {
           (SELECT count(*) FROM comments c WHERE c.thread_parent_id = p.id AND c.status = 'approved')) AS replies,
        (SELECT count(*)::int FROM users u WHERE u.site_id = $1 AND (u.approved_count, u.rejected_count) <>
           (SELECT count(*) FILTER (WHERE status = 'approved'), count(*) FILTER (WHERE status = 'rejected') FROM comments c WHERE c.author_id = u.id)) AS users`,
-    [siteId]);
+    [siteId],
+  );
   return res.rows[0];
 }
 
@@ -61,11 +63,18 @@ describe('importing from Disqus', () => {
     assert.equal(report.approved, gen.approved);
     assert.equal(report.rejected, gen.rejected);
     assert.equal(report.postsCreated, gen.threads);
-    assert.ok(gen.expected.size > 2900 && gen.brokenParents > 50 && gen.rejected > 300, 'the export exercises every case');
+    assert.ok(
+      gen.expected.size > 2900 && gen.brokenParents > 50 && gen.rejected > 300,
+      'the export exercises every case',
+    );
 
-    const rows = (await env.db.query(
-      `SELECT c.import_key, c.post_id, c.status, c.body, c.created_at, c.reasons, p.import_key AS parent_key, c.depth, u.import_source, u.external_id
-         FROM comments c LEFT JOIN comments p ON p.id = c.parent_id JOIN users u ON u.id = c.author_id WHERE c.site_id = $1`, [site.siteId])).rows;
+    const rows = (
+      await env.db.query(
+        `SELECT c.import_key, c.post_id, c.status, c.body, c.created_at, c.reasons, p.import_key AS parent_key, c.depth, u.import_source, u.external_id
+         FROM comments c LEFT JOIN comments p ON p.id = c.parent_id JOIN users u ON u.id = c.author_id WHERE c.site_id = $1`,
+        [site.siteId],
+      )
+    ).rows;
     assert.equal(rows.length, gen.expected.size);
     for (const r of rows) {
       const want = gen.expected.get(r.import_key)!;
@@ -80,20 +89,34 @@ describe('importing from Disqus', () => {
       assert.equal(r.external_id, null, 'imported readers cannot sign in');
     }
     assert.deepEqual(await counterDrift(site.siteId), { posts: 0, replies: 0, users: 0 });
-    const depths = (await env.db.query(
-      `SELECT c.depth, t.import_key AS thread_parent FROM comments c LEFT JOIN comments t ON t.id = c.thread_parent_id
-        WHERE c.site_id = $1 AND c.import_key = ANY($2) ORDER BY c.import_key`, [site.siteId, gen.deepChain])).rows;
+    const depths = (
+      await env.db.query(
+        `SELECT c.depth, t.import_key AS thread_parent FROM comments c LEFT JOIN comments t ON t.id = c.thread_parent_id
+        WHERE c.site_id = $1 AND c.import_key = ANY($2) ORDER BY c.import_key`,
+        [site.siteId, gen.deepChain],
+      )
+    ).rows;
     const chain = gen.deepChain;
     assert.deepEqual(depths, [
-      { depth: 0, thread_parent: null }, { depth: 1, thread_parent: chain[0] }, { depth: 2, thread_parent: chain[1] },
-      { depth: 3, thread_parent: chain[2] }, { depth: 3, thread_parent: chain[2] }, { depth: 3, thread_parent: chain[2] },
+      { depth: 0, thread_parent: null },
+      { depth: 1, thread_parent: chain[0] },
+      { depth: 2, thread_parent: chain[1] },
+      { depth: 3, thread_parent: chain[2] },
+      { depth: 3, thread_parent: chain[2] },
+      { depth: 3, thread_parent: chain[2] },
     ]);
     // Guests with the same email in another case are one reader.
-    const readers = (await env.db.query(`SELECT count(*)::int AS n FROM users WHERE site_id = $1 AND import_source = 'disqus'`, [site.siteId])).rows[0].n;
+    const readers = (
+      await env.db.query(`SELECT count(*)::int AS n FROM users WHERE site_id = $1 AND import_source = 'disqus'`, [
+        site.siteId,
+      ])
+    ).rows[0].n;
     assert.equal(report.readersCreated, readers);
 
     // The imported thread reads like any other, with reader HTML inert.
-    const thread = await request(api.app).get(`/api/v1/sites/${site.siteId}/posts/article-0/comments?limit=100&sort=oldest`);
+    const thread = await request(api.app).get(
+      `/api/v1/sites/${site.siteId}/posts/article-0/comments?limit=100&sort=oldest`,
+    );
     assert.equal(thread.status, 200);
     assert.ok(thread.body.total > 0);
     assert.doesNotMatch(JSON.stringify(thread.body), /<script|javascript:/);
@@ -102,7 +125,8 @@ describe('importing from Disqus', () => {
   });
 
   it('when the same export is imported again, then nothing new is imported and counters stay true', async () => {
-    const before = (await env.db.query(`SELECT count(*)::int AS n FROM comments WHERE site_id = $1`, [site.siteId])).rows[0].n;
+    const before = (await env.db.query(`SELECT count(*)::int AS n FROM comments WHERE site_id = $1`, [site.siteId]))
+      .rows[0].n;
     const run = await importFile(file);
     assert.equal(run.code, 0, run.stderr);
     const report = JSON.parse(run.stdout);
@@ -110,7 +134,10 @@ describe('importing from Disqus', () => {
     assert.equal(report.postsCreated, 0);
     assert.equal(report.readersCreated, 0);
     assert.equal(report.alreadyImported, gen.expected.size);
-    assert.equal((await env.db.query(`SELECT count(*)::int AS n FROM comments WHERE site_id = $1`, [site.siteId])).rows[0].n, before);
+    assert.equal(
+      (await env.db.query(`SELECT count(*)::int AS n FROM comments WHERE site_id = $1`, [site.siteId])).rows[0].n,
+      before,
+    );
     assert.deepEqual(await counterDrift(site.siteId), { posts: 0, replies: 0, users: 0 });
   });
 
@@ -125,9 +152,13 @@ describe('importing from Disqus', () => {
     assert.equal(run.code, 1);
     assert.match(run.stderr, new RegExp(`malformed XML at line ${at}\\b`));
     assert.match(run.stderr, /nothing was imported/);
-    const counts = (await env.db.query(
-      `SELECT (SELECT count(*)::int FROM comments WHERE site_id = $1) AS comments, (SELECT count(*)::int FROM posts WHERE site_id = $1) AS posts,
-              (SELECT count(*)::int FROM users WHERE site_id = $1) AS users`, [fresh.siteId])).rows[0];
+    const counts = (
+      await env.db.query(
+        `SELECT (SELECT count(*)::int FROM comments WHERE site_id = $1) AS comments, (SELECT count(*)::int FROM posts WHERE site_id = $1) AS posts,
+              (SELECT count(*)::int FROM users WHERE site_id = $1) AS users`,
+        [fresh.siteId],
+      )
+    ).rows[0];
     assert.deepEqual(counts, { comments: 0, posts: 0, users: 0 });
   });
 

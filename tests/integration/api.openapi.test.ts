@@ -27,7 +27,11 @@ after(async () => {
   await env.close();
 });
 
-interface Layer { route?: { path: string | string[]; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; rawPath?: string }
+interface Layer {
+  route?: { path: string | string[]; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+  rawPath?: string;
+}
 
 /** Every method and path the Express app routes, found by walking its routers (not from our declarations). */
 function routesOf(app: Express): string[] {
@@ -51,20 +55,33 @@ function routesOf(app: Express): string[] {
 }
 
 describe('OpenAPI document', () => {
-  it('when the app\'s routers are walked, then every route is in the document, and the document lists nothing the app lacks', async () => {
+  it("when the app's routers are walked, then every route is in the document, and the document lists nothing the app lacks", async () => {
     const res = await request(api.app).get('/api/v1/openapi.json');
     assert.equal(res.status, 200);
     assert.equal(res.body.openapi, '3.1.0');
     const documented = Object.entries(res.body.paths as Record<string, Record<string, unknown>>)
-      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)).sort();
-    const served = routesOf(api.app).map((r) => {
-      const [m, p] = r.split(' ');
-      return `${m} ${openApiPath(p!)}`;
-    }).sort();
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`))
+      .sort();
+    const served = routesOf(api.app)
+      .map((r) => {
+        const [m, p] = r.split(' ');
+        return `${m} ${openApiPath(p!)}`;
+      })
+      .sort();
     assert.ok(served.length >= 30, `found ${served.length} routes`);
-    assert.deepEqual(served.filter((r) => !documented.includes(r)), [], 'routes missing from the document');
-    assert.deepEqual(documented.filter((r) => !served.includes(r)), [], 'documented routes the app does not serve');
-    for (const [path, ops] of Object.entries(res.body.paths as Record<string, Record<string, { responses: object; operationId: string }>>)) {
+    assert.deepEqual(
+      served.filter((r) => !documented.includes(r)),
+      [],
+      'routes missing from the document',
+    );
+    assert.deepEqual(
+      documented.filter((r) => !served.includes(r)),
+      [],
+      'documented routes the app does not serve',
+    );
+    for (const [path, ops] of Object.entries(
+      res.body.paths as Record<string, Record<string, { responses: object; operationId: string }>>,
+    )) {
       for (const op of Object.values(ops)) {
         assert.ok(Object.keys(op.responses).length > 0, `${path} declares responses`);
         assert.ok(op.operationId);
@@ -76,9 +93,12 @@ describe('OpenAPI document', () => {
     const res = await request(api.app).get('/docs');
     assert.equal(res.status, 200);
     assert.match(res.type, /html/);
-    const doc = (await request(api.app).get('/api/v1/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await request(api.app).get('/api/v1/openapi.json')).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     for (const [path, ops] of Object.entries(doc.paths)) {
-      for (const m of Object.keys(ops)) assert.ok(res.text.includes(`${m.toUpperCase()} ${path}`), `${m} ${path} on the page`);
+      for (const m of Object.keys(ops))
+        assert.ok(res.text.includes(`${m.toUpperCase()} ${path}`), `${m} ${path} on the page`);
     }
     assert.doesNotMatch(res.text, /<script|src=["']https?:|href=["']https?:/);
   });
@@ -92,22 +112,50 @@ describe('OpenAPI document', () => {
     check(await request(api.app).get('/api/v1/openapi.json'));
     const reader = await signInReader(api.app, site, { name: 'Ada' });
     check(await request(api.app).post('/api/v1/auth/sso').send({ siteId: site.siteId, token: 'nope' }));
-    const registered = check(await request(api.app).post('/api/v1/auth/register')
-      .send({ siteId: site.siteId, email: 'r@example.com', password: 'long enough pass', displayName: 'Reg' }));
+    const registered = check(
+      await request(api.app)
+        .post('/api/v1/auth/register')
+        .send({ siteId: site.siteId, email: 'r@example.com', password: 'long enough pass', displayName: 'Reg' }),
+    );
     assert.equal(registered.status, 201);
-    check(await request(api.app).post('/api/v1/auth/register')
-      .send({ siteId: site.siteId, email: 'r@example.com', password: 'long enough pass', displayName: 'Reg' }));
-    check(await request(api.app).post('/api/v1/auth/login').send({ siteId: site.siteId, email: 'r@example.com', password: 'long enough pass' }));
-    check(await request(api.app).post('/api/v1/auth/login').send({ siteId: site.siteId, email: 'r@example.com', password: 'wrong password' }));
-    const put = check(await request(api.app).put(`/api/v1/sites/${site.siteId}/posts/doc-post`).set('Authorization', `Bearer ${site.apiKey}`)
-      .send({ title: 'Docs', url: 'https://n.example/docs' }));
+    check(
+      await request(api.app)
+        .post('/api/v1/auth/register')
+        .send({ siteId: site.siteId, email: 'r@example.com', password: 'long enough pass', displayName: 'Reg' }),
+    );
+    check(
+      await request(api.app)
+        .post('/api/v1/auth/login')
+        .send({ siteId: site.siteId, email: 'r@example.com', password: 'long enough pass' }),
+    );
+    check(
+      await request(api.app)
+        .post('/api/v1/auth/login')
+        .send({ siteId: site.siteId, email: 'r@example.com', password: 'wrong password' }),
+    );
+    const put = check(
+      await request(api.app)
+        .put(`/api/v1/sites/${site.siteId}/posts/doc-post`)
+        .set('Authorization', `Bearer ${site.apiKey}`)
+        .send({ title: 'Docs', url: 'https://n.example/docs' }),
+    );
     assert.equal(put.status, 201);
     check(await request(api.app).get(`/api/v1/sites/${site.siteId}/posts/doc-post`));
     check(await request(api.app).get(`/api/v1/sites/${site.siteId}/posts/missing`));
     const auth = { Authorization: `Bearer ${reader.accessToken}` };
-    const top = check(await request(api.app).post(`/api/v1/sites/${site.siteId}/posts/doc-post/comments`).set(auth).send({ body: 'Top *comment*.' })).body.id;
+    const top = check(
+      await request(api.app)
+        .post(`/api/v1/sites/${site.siteId}/posts/doc-post/comments`)
+        .set(auth)
+        .send({ body: 'Top *comment*.' }),
+    ).body.id;
     await waitFor(async () => (await env.db.query('SELECT 1 FROM comments WHERE id = $1', [top])).rowCount === 1);
-    const reply = check(await request(api.app).post(`/api/v1/sites/${site.siteId}/posts/doc-post/comments`).set(auth).send({ body: 'A reply.', parentId: top })).body.id;
+    const reply = check(
+      await request(api.app)
+        .post(`/api/v1/sites/${site.siteId}/posts/doc-post/comments`)
+        .set(auth)
+        .send({ body: 'A reply.', parentId: top }),
+    ).body.id;
     check(await request(api.app).get(`/api/v1/comments/${reply}`).set(auth));
     await waitFor(async () => (await env.db.query('SELECT 1 FROM comments WHERE id = $1', [reply])).rowCount === 1);
     check(await request(api.app).get(`/api/v1/comments/${reply}`).set(auth));
@@ -115,21 +163,42 @@ describe('OpenAPI document', () => {
     assert.equal(thread.body.comments[0].replies.length, 1);
     check(await request(api.app).get(`/api/v1/sites/${site.siteId}/posts/doc-post/comments/${top}/replies`));
     check(await request(api.app).get(`/api/v1/sites/${site.siteId}/posts/doc-post/comments?limit=0`));
-    check(await request(api.app).post(`/api/v1/sites/${site.siteId}/posts/doc-post/comments`).send({ body: 'anonymous' }));
+    check(
+      await request(api.app).post(`/api/v1/sites/${site.siteId}/posts/doc-post/comments`).send({ body: 'anonymous' }),
+    );
     const closedPost = await buildPost(env.db, site.siteId, { closed: true });
-    check(await request(api.app).post(`/api/v1/sites/${site.siteId}/posts/${closedPost}/comments`).set(auth).send({ body: 'closed' }));
+    check(
+      await request(api.app)
+        .post(`/api/v1/sites/${site.siteId}/posts/${closedPost}/comments`)
+        .set(auth)
+        .send({ body: 'closed' }),
+    );
     const admin = await signInAs(api.app, env.db, site, 'admin');
     const adminAuth = { Authorization: `Bearer ${admin.accessToken}` };
     check(await request(api.app).get(`/api/v1/sites/${site.siteId}/settings`).set(adminAuth));
-    check(await request(api.app).patch(`/api/v1/sites/${site.siteId}/settings`).set(adminAuth).send({ autoCloseDays: 30 }));
-    check(await request(api.app).patch(`/api/v1/sites/${site.siteId}/settings`).set(adminAuth).send({ autoCloseDays: 'soon' }));
+    check(
+      await request(api.app).patch(`/api/v1/sites/${site.siteId}/settings`).set(adminAuth).send({ autoCloseDays: 30 }),
+    );
+    check(
+      await request(api.app)
+        .patch(`/api/v1/sites/${site.siteId}/settings`)
+        .set(adminAuth)
+        .send({ autoCloseDays: 'soon' }),
+    );
     check(await request(api.app).get(`/api/v1/sites/${site.siteId}/settings`).set(auth));
     // The moderators' routes answer within their documented shapes too.
     const other = await signInReader(api.app, site, { name: 'Reporter' });
-    check(await request(api.app).post(`/api/v1/comments/${top}/reports`).set({ Authorization: `Bearer ${other.accessToken}` }).send({ reason: 'spam' }));
+    check(
+      await request(api.app)
+        .post(`/api/v1/comments/${top}/reports`)
+        .set({ Authorization: `Bearer ${other.accessToken}` })
+        .send({ reason: 'spam' }),
+    );
     check(await request(api.app).get(`/api/v1/sites/${site.siteId}/moderation/counts`).set(adminAuth));
     check(await request(api.app).get(`/api/v1/sites/${site.siteId}/moderation/queues/reported`).set(adminAuth));
-    check(await request(api.app).post(`/api/v1/comments/${reply}/moderation`).set(adminAuth).send({ action: 'reject' }));
+    check(
+      await request(api.app).post(`/api/v1/comments/${reply}/moderation`).set(adminAuth).send({ action: 'reject' }),
+    );
     check(await request(api.app).get(`/api/v1/sites/${site.siteId}/audit`).set(adminAuth));
     check(await request(api.app).get(`/api/v1/sites/${site.siteId}/users/${reader.user.id}/history`).set(adminAuth));
   });

@@ -33,12 +33,20 @@ after(async () => {
 
 async function approvedComment(postId: string): Promise<string> {
   const author = await signInReader(api.app, site);
-  const id = await postComment(api.app, { siteId: site.siteId, postId, token: author.accessToken, body: `A fine comment on ${postId}.` });
+  const id = await postComment(api.app, {
+    siteId: site.siteId,
+    postId,
+    token: author.accessToken,
+    body: `A fine comment on ${postId}.`,
+  });
   assert.equal((await waitForDecision(api.app, id, author.accessToken)).status, 'approved');
   return id;
 }
 const report = (id: string, token: string) =>
-  request(api.app).post(`/api/v1/comments/${id}/reports`).set('Authorization', `Bearer ${token}`).send({ reason: 'spam', note: 'my own words' });
+  request(api.app)
+    .post(`/api/v1/comments/${id}/reports`)
+    .set('Authorization', `Bearer ${token}`)
+    .send({ reason: 'spam', note: 'my own words' });
 
 describe('access decided on the database, not the token', () => {
   it('when a reader is banned, then their still-valid token can no longer report comments', async () => {
@@ -56,26 +64,42 @@ describe('access decided on the database, not the token', () => {
     const id = await approvedComment(postId);
     const reader = await signInReader(api.app, site);
     assert.equal((await report(id, reader.accessToken)).status, 201);
-    const exported = await request(api.app).get('/api/v1/me/export').set('Authorization', `Bearer ${reader.accessToken}`);
+    const exported = await request(api.app)
+      .get('/api/v1/me/export')
+      .set('Authorization', `Bearer ${reader.accessToken}`);
     assert.equal(exported.body.reports[0].note, 'my own words', 'the export holds the reports they made');
-    assert.equal((await request(api.app).delete('/api/v1/me').set('Authorization', `Bearer ${reader.accessToken}`)).status, 200);
-    const notes = (await env.db.query<{ note: string | null }>('SELECT note FROM reports WHERE reporter_id = $1', [reader.user.id])).rows;
+    assert.equal(
+      (await request(api.app).delete('/api/v1/me').set('Authorization', `Bearer ${reader.accessToken}`)).status,
+      200,
+    );
+    const notes = (
+      await env.db.query<{ note: string | null }>('SELECT note FROM reports WHERE reporter_id = $1', [reader.user.id])
+    ).rows;
     assert.deepEqual(notes, [{ note: null }]);
     const other = await approvedComment(postId);
     assert.equal((await report(other, reader.accessToken)).status, 401);
   });
 
-  it('when a moderator is demoted, then their token no longer reads other readers\' held comments or decisions', async () => {
+  it("when a moderator is demoted, then their token no longer reads other readers' held comments or decisions", async () => {
     const postId = await buildPost(env.db, site.siteId);
     const author = await signInReader(api.app, site);
-    const id = await postComment(api.app, { siteId: site.siteId, postId, token: author.accessToken, body: 'you are a bitch' });
+    const id = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: author.accessToken,
+      body: 'you are a bitch',
+    });
     assert.equal((await waitForDecision(api.app, id, author.accessToken)).status, 'pending');
     const moderator = await signInAs(api.app, env.db, site, 'moderator');
-    const before = await request(api.app).get(`/api/v1/comments/${id}`).set('Authorization', `Bearer ${moderator.accessToken}`);
+    const before = await request(api.app)
+      .get(`/api/v1/comments/${id}`)
+      .set('Authorization', `Bearer ${moderator.accessToken}`);
     assert.equal(before.status, 200);
     assert.ok(before.body.comment.decision, 'staff see the decision');
     await env.db.query(`UPDATE users SET role = 'commenter' WHERE id = $1`, [moderator.user.id]);
-    const afterwards = await request(api.app).get(`/api/v1/comments/${id}`).set('Authorization', `Bearer ${moderator.accessToken}`);
+    const afterwards = await request(api.app)
+      .get(`/api/v1/comments/${id}`)
+      .set('Authorization', `Bearer ${moderator.accessToken}`);
     assert.equal(afterwards.status, 404);
   });
 
@@ -83,19 +107,24 @@ describe('access decided on the database, not the token', () => {
     const admin = await signInAs(api.app, env.db, site, 'admin');
     const otherAdmin = await signInAs(api.app, env.db, site, 'admin');
     const reader = await signInReader(api.app, site);
-    const erase = (userId: string) => request(api.app).delete(`/api/v1/sites/${site.siteId}/readers/${userId}/data`).set('Authorization', `Bearer ${admin.accessToken}`);
+    const erase = (userId: string) =>
+      request(api.app)
+        .delete(`/api/v1/sites/${site.siteId}/readers/${userId}/data`)
+        .set('Authorization', `Bearer ${admin.accessToken}`);
     assert.equal((await erase(otherAdmin.user.id)).status, 403);
     assert.equal((await erase(reader.user.id)).status, 200);
   });
 });
 
 describe('per-site CORS on encoded paths', () => {
-  it('when a browser on another site\'s origin percent-encodes the site id, then it is still refused', async () => {
+  it("when a browser on another site's origin percent-encodes the site id, then it is still refused", async () => {
     const other = await buildSite(env.db);
     await env.db.query(`UPDATE sites SET origins = ARRAY['https://other.example'] WHERE id = $1`, [other.siteId]);
     const postId = await buildPost(env.db, site.siteId);
     const encoded = `/api/v1/sites/%${site.siteId.charCodeAt(0).toString(16)}${site.siteId.slice(1)}/posts/${postId}`;
-    const plain = await request(api.app).get(`/api/v1/sites/${site.siteId}/posts/${postId}`).set('Origin', 'https://other.example');
+    const plain = await request(api.app)
+      .get(`/api/v1/sites/${site.siteId}/posts/${postId}`)
+      .set('Origin', 'https://other.example');
     const sneaky = await request(api.app).get(encoded).set('Origin', 'https://other.example');
     assert.equal(plain.status, 403);
     assert.equal(sneaky.status, 403);

@@ -44,8 +44,18 @@ after(async () => {
 /** Fresh things to act on for every call, so one caller's success never changes the next one's answer. */
 async function fixture() {
   const reader = await signInReader(api.app, site);
-  const comment = await storeComment(env.db, { siteId: site.siteId, postId, authorId: reader.user.id, status: 'pending' });
-  const visible = await storeComment(env.db, { siteId: site.siteId, postId, authorId: reader.user.id, status: 'approved' });
+  const comment = await storeComment(env.db, {
+    siteId: site.siteId,
+    postId,
+    authorId: reader.user.id,
+    status: 'pending',
+  });
+  const visible = await storeComment(env.db, {
+    siteId: site.siteId,
+    postId,
+    authorId: reader.user.id,
+    status: 'approved',
+  });
   return { userId: reader.user.id, comment, visible };
 }
 type Fixture = Awaited<ReturnType<typeof fixture>>;
@@ -59,32 +69,127 @@ interface Row {
 }
 
 const S = () => `/api/v1/sites/${site.siteId}`;
-const moderatorLevel = (ok: number) => ({ anonymous: 401, commenter: 403, moderator: ok, admin: ok, otherAdmin: 403, apiKey: 403 });
-const adminLevel = (ok: number) => ({ anonymous: 401, commenter: 403, moderator: 403, admin: ok, otherAdmin: 403, apiKey: 403 });
-const onComment = (ok: number) => ({ anonymous: 401, commenter: 403, moderator: ok, admin: ok, otherAdmin: 404, apiKey: 403 });
+const moderatorLevel = (ok: number) => ({
+  anonymous: 401,
+  commenter: 403,
+  moderator: ok,
+  admin: ok,
+  otherAdmin: 403,
+  apiKey: 403,
+});
+const adminLevel = (ok: number) => ({
+  anonymous: 401,
+  commenter: 403,
+  moderator: 403,
+  admin: ok,
+  otherAdmin: 403,
+  apiKey: 403,
+});
+const onComment = (ok: number) => ({
+  anonymous: 401,
+  commenter: 403,
+  moderator: ok,
+  admin: ok,
+  otherAdmin: 404,
+  apiKey: 403,
+});
 const future = () => new Date(Date.now() + 3600_000).toISOString();
 
 const ROWS: Row[] = [
   { name: 'GET moderation counts', method: 'get', path: () => `${S()}/moderation/counts`, expect: moderatorLevel(200) },
-  ...(['pending', 'reported', 'rejected', 'approved'] as const).map((q): Row => (
-    { name: `GET queue ${q}`, method: 'get', path: () => `${S()}/moderation/queues/${q}`, expect: moderatorLevel(200) })),
-  { name: 'POST comment moderation', method: 'post', path: (f) => `/api/v1/comments/${f.comment}/moderation`, body: () => ({ action: 'approve' }), expect: onComment(200) },
-  { name: 'POST bulk moderation', method: 'post', path: () => `${S()}/moderation/bulk`, body: (f) => ({ ids: [f.comment], action: 'reject' }), expect: moderatorLevel(200) },
-  { name: 'GET moderation task', method: 'get', path: () => `${S()}/moderation/tasks/reject-author-none`, expect: moderatorLevel(404) },
-  { name: 'POST ban', method: 'post', path: (f) => `${S()}/users/${f.userId}/ban`, body: () => ({ reason: 'matrix' }), expect: moderatorLevel(200) },
-  { name: 'POST ban with rejectExisting', method: 'post', path: (f) => `${S()}/users/${f.userId}/ban`, body: () => ({ reason: 'matrix', rejectExisting: true }), expect: moderatorLevel(202) },
-  { name: 'POST suspend', method: 'post', path: (f) => `${S()}/users/${f.userId}/suspend`, body: () => ({ reason: 'matrix', until: future() }), expect: moderatorLevel(200) },
-  { name: 'POST premod', method: 'post', path: (f) => `${S()}/users/${f.userId}/premod`, body: () => ({ enabled: true }), expect: moderatorLevel(200) },
-  { name: 'POST unban', method: 'post', path: (f) => `${S()}/users/${f.userId}/unban`, body: () => ({}), expect: moderatorLevel(200) },
-  { name: 'GET reader history', method: 'get', path: (f) => `${S()}/users/${f.userId}/history`, expect: moderatorLevel(200) },
+  ...(['pending', 'reported', 'rejected', 'approved'] as const).map(
+    (q): Row => ({
+      name: `GET queue ${q}`,
+      method: 'get',
+      path: () => `${S()}/moderation/queues/${q}`,
+      expect: moderatorLevel(200),
+    }),
+  ),
+  {
+    name: 'POST comment moderation',
+    method: 'post',
+    path: (f) => `/api/v1/comments/${f.comment}/moderation`,
+    body: () => ({ action: 'approve' }),
+    expect: onComment(200),
+  },
+  {
+    name: 'POST bulk moderation',
+    method: 'post',
+    path: () => `${S()}/moderation/bulk`,
+    body: (f) => ({ ids: [f.comment], action: 'reject' }),
+    expect: moderatorLevel(200),
+  },
+  {
+    name: 'GET moderation task',
+    method: 'get',
+    path: () => `${S()}/moderation/tasks/reject-author-none`,
+    expect: moderatorLevel(404),
+  },
+  {
+    name: 'POST ban',
+    method: 'post',
+    path: (f) => `${S()}/users/${f.userId}/ban`,
+    body: () => ({ reason: 'matrix' }),
+    expect: moderatorLevel(200),
+  },
+  {
+    name: 'POST ban with rejectExisting',
+    method: 'post',
+    path: (f) => `${S()}/users/${f.userId}/ban`,
+    body: () => ({ reason: 'matrix', rejectExisting: true }),
+    expect: moderatorLevel(202),
+  },
+  {
+    name: 'POST suspend',
+    method: 'post',
+    path: (f) => `${S()}/users/${f.userId}/suspend`,
+    body: () => ({ reason: 'matrix', until: future() }),
+    expect: moderatorLevel(200),
+  },
+  {
+    name: 'POST premod',
+    method: 'post',
+    path: (f) => `${S()}/users/${f.userId}/premod`,
+    body: () => ({ enabled: true }),
+    expect: moderatorLevel(200),
+  },
+  {
+    name: 'POST unban',
+    method: 'post',
+    path: (f) => `${S()}/users/${f.userId}/unban`,
+    body: () => ({}),
+    expect: moderatorLevel(200),
+  },
+  {
+    name: 'GET reader history',
+    method: 'get',
+    path: (f) => `${S()}/users/${f.userId}/history`,
+    expect: moderatorLevel(200),
+  },
   { name: 'GET audit log', method: 'get', path: () => `${S()}/audit`, expect: moderatorLevel(200) },
   { name: 'GET settings', method: 'get', path: () => `${S()}/settings`, expect: adminLevel(200) },
-  { name: 'PATCH settings', method: 'patch', path: () => `${S()}/settings`, body: () => ({ reportThreshold: 3 }), expect: adminLevel(200) },
+  {
+    name: 'PATCH settings',
+    method: 'patch',
+    path: () => `${S()}/settings`,
+    body: () => ({ reportThreshold: 3 }),
+    expect: adminLevel(200),
+  },
   // The queue dashboard is for the operator's site only (QUEUE_DASHBOARD_SITE unset here): even this site's admin is refused.
-  { name: 'POST queue dashboard session', method: 'post', path: () => '/api/v1/admin/queue-dashboard/session', expect: { ...adminLevel(403), otherAdmin: 403 } },
+  {
+    name: 'POST queue dashboard session',
+    method: 'post',
+    path: () => '/api/v1/admin/queue-dashboard/session',
+    expect: { ...adminLevel(403), otherAdmin: 403 },
+  },
   // Reporting is for signed-in people of the site, staff included.
-  { name: 'POST report', method: 'post', path: (f) => `/api/v1/comments/${f.visible}/reports`, body: () => ({ reason: 'spam' }),
-    expect: { anonymous: 401, commenter: 201, moderator: 201, admin: 201, otherAdmin: 404, apiKey: 401 } },
+  {
+    name: 'POST report',
+    method: 'post',
+    path: (f) => `/api/v1/comments/${f.visible}/reports`,
+    body: () => ({ reason: 'spam' }),
+    expect: { anonymous: 401, commenter: 201, moderator: 201, admin: 201, otherAdmin: 404, apiKey: 401 },
+  },
 ];
 
 describe('roles matrix', () => {
@@ -97,7 +202,8 @@ describe('roles matrix', () => {
         if (tokens[who]) req = req.set('Authorization', `Bearer ${tokens[who]}`);
         const res = row.body ? await req.send(row.body(f)) : await req;
         got[who] = res.status;
-        if (res.status >= 400) assert.equal(typeof res.body.error?.code, 'string', `${row.name} as ${who}: an error body`);
+        if (res.status >= 400)
+          assert.equal(typeof res.body.error?.code, 'string', `${row.name} as ${who}: an error body`);
       }
       assert.deepEqual(got, row.expect);
     });
@@ -106,8 +212,12 @@ describe('roles matrix', () => {
   it('when a non-moderator is refused a decision, then the comment is untouched', async () => {
     for (const who of ['commenter', 'otherAdmin', 'apiKey'] as const) {
       const f = await fixture();
-      await request(api.app).post(`/api/v1/comments/${f.comment}/moderation`).set('Authorization', `Bearer ${tokens[who]}`).send({ action: 'approve' });
-      const status = (await env.db.query<{ status: string }>('SELECT status FROM comments WHERE id = $1', [f.comment])).rows[0]!.status;
+      await request(api.app)
+        .post(`/api/v1/comments/${f.comment}/moderation`)
+        .set('Authorization', `Bearer ${tokens[who]}`)
+        .send({ action: 'approve' });
+      const status = (await env.db.query<{ status: string }>('SELECT status FROM comments WHERE id = $1', [f.comment]))
+        .rows[0]!.status;
       assert.equal(status, 'pending', `${who} must not change the comment`);
     }
   });

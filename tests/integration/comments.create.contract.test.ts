@@ -18,11 +18,18 @@ let userId: string;
 
 before(async () => {
   // No lookup cache, so state changes made by a test are seen at once.
-  env = await createTestEnv({ LOOKUP_CACHE_TTL_MS: '0', RATE_LIMIT_COMMENT_USER: '1000/60', RATE_LIMIT_COMMENT_IP: '1000/60' });
+  env = await createTestEnv({
+    LOOKUP_CACHE_TTL_MS: '0',
+    RATE_LIMIT_COMMENT_USER: '1000/60',
+    RATE_LIMIT_COMMENT_IP: '1000/60',
+  });
   api = await startTestApi(env);
   site = await buildSite(env.db);
   postId = await buildPost(env.db, site.siteId);
-  ({ accessToken: token, user: { id: userId } } = await signInReader(api.app, site));
+  ({
+    accessToken: token,
+    user: { id: userId },
+  } = await signInReader(api.app, site));
 });
 after(async () => {
   await api.close();
@@ -30,7 +37,8 @@ after(async () => {
 });
 
 const post = (body: unknown, opts: { post?: string; token?: string; headers?: Record<string, string> } = {}) => {
-  let r = request(api.app).post(`/api/v1/sites/${site.siteId}/posts/${opts.post ?? postId}/comments`)
+  let r = request(api.app)
+    .post(`/api/v1/sites/${site.siteId}/posts/${opts.post ?? postId}/comments`)
     .set('Authorization', `Bearer ${opts.token ?? token}`);
   for (const [k, v] of Object.entries(opts.headers ?? {})) r = r.set(k, v);
   return r.send(body as object);
@@ -79,21 +87,51 @@ describe('POST a comment', () => {
   it('when the parent is from another post, not approved, or not a UUID, then 4xx', async () => {
     const otherPost = await buildPost(env.db, site.siteId);
     const parentElsewhere = newId();
-    await insertDecidedComment(env.db, {
-      id: parentElsewhere, siteId: site.siteId, postId: otherPost, authorId: userId, parentId: null, body: 'p', createdAt: new Date(),
-    }, { status: 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: null });
+    await insertDecidedComment(
+      env.db,
+      {
+        id: parentElsewhere,
+        siteId: site.siteId,
+        postId: otherPost,
+        authorId: userId,
+        parentId: null,
+        body: 'p',
+        createdAt: new Date(),
+      },
+      { status: 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: null },
+    );
     assertError(await post({ body: 'reply', parentId: parentElsewhere }), 422, 'invalid_parent');
     const held = newId();
-    await insertDecidedComment(env.db, {
-      id: held, siteId: site.siteId, postId, authorId: userId, parentId: null, body: 'p', createdAt: new Date(),
-    }, { status: 'pending', reasons: [], scores: {}, scoredBy: [], settingsVersion: null });
+    await insertDecidedComment(
+      env.db,
+      {
+        id: held,
+        siteId: site.siteId,
+        postId,
+        authorId: userId,
+        parentId: null,
+        body: 'p',
+        createdAt: new Date(),
+      },
+      { status: 'pending', reasons: [], scores: {}, scoredBy: [], settingsVersion: null },
+    );
     assertError(await post({ body: 'reply', parentId: held }), 422, 'invalid_parent');
     assertError(await post({ body: 'reply', parentId: newId() }), 422, 'invalid_parent');
     assertError(await post({ body: 'reply', parentId: 'not-a-uuid' }), 400, 'validation_failed');
     const ok = newId();
-    await insertDecidedComment(env.db, {
-      id: ok, siteId: site.siteId, postId, authorId: userId, parentId: null, body: 'p', createdAt: new Date(),
-    }, { status: 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: null });
+    await insertDecidedComment(
+      env.db,
+      {
+        id: ok,
+        siteId: site.siteId,
+        postId,
+        authorId: userId,
+        parentId: null,
+        body: 'p',
+        createdAt: new Date(),
+      },
+      { status: 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: null },
+    );
     assert.equal((await post({ body: 'reply', parentId: ok })).status, 202);
   });
 
@@ -101,21 +139,40 @@ describe('POST a comment', () => {
     const banned = await signInReader(api.app, site);
     await setUserStatus(env.db, { siteId: site.siteId, id: banned.user.id, status: 'banned' });
     assertError(await post({ body: 'hi' }, { token: banned.accessToken }), 403, 'user_banned');
-    await setUserStatus(env.db, { siteId: site.siteId, id: banned.user.id, status: 'suspended', suspendedUntil: new Date(Date.now() + 3600_000) });
+    await setUserStatus(env.db, {
+      siteId: site.siteId,
+      id: banned.user.id,
+      status: 'suspended',
+      suspendedUntil: new Date(Date.now() + 3600_000),
+    });
     assertError(await post({ body: 'hi' }, { token: banned.accessToken }), 403, 'user_banned');
-    await setUserStatus(env.db, { siteId: site.siteId, id: banned.user.id, status: 'suspended', suspendedUntil: new Date(Date.now() - 1000) });
+    await setUserStatus(env.db, {
+      siteId: site.siteId,
+      id: banned.user.id,
+      status: 'suspended',
+      suspendedUntil: new Date(Date.now() - 1000),
+    });
     assert.equal((await post({ body: 'hi' }, { token: banned.accessToken })).status, 202);
   });
 
   it('when the JSON is malformed, the content type is wrong, or the body too large, then 400, 415, 413', async () => {
-    const malformed = await request(api.app).post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
-      .set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json').send('{"body": "x"');
+    const malformed = await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'application/json')
+      .send('{"body": "x"');
     assertError(malformed, 400, 'invalid_json');
-    const form = await request(api.app).post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
-      .set('Authorization', `Bearer ${token}`).type('form').send('body=hello');
+    const form = await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+      .set('Authorization', `Bearer ${token}`)
+      .type('form')
+      .send('body=hello');
     assertError(form, 415, 'unsupported_media_type');
-    const text = await request(api.app).post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
-      .set('Authorization', `Bearer ${token}`).set('Content-Type', 'text/plain').send('hello');
+    const text = await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'text/plain')
+      .send('hello');
     assertError(text, 415, 'unsupported_media_type');
     assertError(await post({ body: 'x'.repeat(70 * 1024) }), 413, 'payload_too_large');
   });
@@ -149,8 +206,11 @@ describe('rate limits', () => {
   it('when a reader exceeds the per-user limit, then 429 with Retry-After; RATE_LIMITS=off lifts it', async () => {
     const limited = await startTestApi(env, { RATE_LIMIT_COMMENT_USER: '2/60', LOOKUP_CACHE_TTL_MS: '0' });
     const reader = await signInReader(limited.app, site);
-    const send = (a: TestApi) => request(a.app).post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
-      .set('Authorization', `Bearer ${reader.accessToken}`).send({ body: 'hello' });
+    const send = (a: TestApi) =>
+      request(a.app)
+        .post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+        .set('Authorization', `Bearer ${reader.accessToken}`)
+        .send({ body: 'hello' });
     assert.equal((await send(limited)).status, 202);
     assert.equal((await send(limited)).status, 202);
     const third = await send(limited);
@@ -167,8 +227,11 @@ describe('rate limits', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
       const reader = await signInReader(limited.app, site);
-      const res = await request(limited.app).post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
-        .set('Authorization', `Bearer ${reader.accessToken}`).set('X-Forwarded-For', '203.0.113.9').send({ body: 'hello' });
+      const res = await request(limited.app)
+        .post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+        .set('Authorization', `Bearer ${reader.accessToken}`)
+        .set('X-Forwarded-For', '203.0.113.9')
+        .send({ body: 'hello' });
       statuses.push(res.status);
     }
     assert.deepEqual(statuses, [202, 202, 202, 429]);
@@ -184,22 +247,37 @@ describe('comment status', () => {
     assert.equal(mine.body.comment.status, 'queued');
     assert.equal(mine.body.comment.body, 'status please');
     const stranger = await signInReader(api.app, site);
-    const theirs = await request(api.app).get(`/api/v1/comments/${res.body.id}`).set('Authorization', `Bearer ${stranger.accessToken}`);
+    const theirs = await request(api.app)
+      .get(`/api/v1/comments/${res.body.id}`)
+      .set('Authorization', `Bearer ${stranger.accessToken}`);
     assertError(theirs, 404, 'comment_not_found');
     assertError(await request(api.app).get(`/api/v1/comments/${res.body.id}`), 401, 'unauthorized');
-    assertError(await request(api.app).get('/api/v1/comments/nope').set('Authorization', `Bearer ${token}`), 400, 'validation_failed');
+    assertError(
+      await request(api.app).get('/api/v1/comments/nope').set('Authorization', `Bearer ${token}`),
+      400,
+      'validation_failed',
+    );
   });
 });
 
 describe('moderators', () => {
-  it('when a moderator of the site asks for a reader\'s comment, then they see it; a moderator of another site does not', async () => {
+  it("when a moderator of the site asks for a reader's comment, then they see it; a moderator of another site does not", async () => {
     const { hashPassword } = await import('#shared/passwords.js');
     const { insertPasswordUser } = await import('#shared/db/users.js');
     const other = await buildSite(env.db);
     const login = async (siteId: string) => {
       const email = `mod-${siteId}@example.com`;
-      await insertPasswordUser(env.db, { id: newId(), siteId, email, passwordHash: await hashPassword('moderator password'), displayName: 'Mod', role: 'moderator' });
-      const res = await request(api.app).post('/api/v1/auth/login').send({ siteId, email, password: 'moderator password' });
+      await insertPasswordUser(env.db, {
+        id: newId(),
+        siteId,
+        email,
+        passwordHash: await hashPassword('moderator password'),
+        displayName: 'Mod',
+        role: 'moderator',
+      });
+      const res = await request(api.app)
+        .post('/api/v1/auth/login')
+        .send({ siteId, email, password: 'moderator password' });
       assert.equal(res.body.user.role, 'moderator');
       return res.body.accessToken as string;
     };
@@ -209,7 +287,9 @@ describe('moderators', () => {
     const seen = await request(api.app).get(`/api/v1/comments/${res.body.id}`).set('Authorization', `Bearer ${mine}`);
     assert.equal(seen.status, 200);
     assert.equal(seen.body.comment.status, 'queued');
-    const hidden = await request(api.app).get(`/api/v1/comments/${res.body.id}`).set('Authorization', `Bearer ${theirs}`);
+    const hidden = await request(api.app)
+      .get(`/api/v1/comments/${res.body.id}`)
+      .set('Authorization', `Bearer ${theirs}`);
     assertError(hidden, 404, 'comment_not_found');
   });
 });

@@ -6,7 +6,13 @@ import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestWorker } from '../support/worker.js';
 import { buildPost, buildSite, signInReader, signSso, uniq, type BuiltSite } from '../support/builders.js';
-import { getStatus, postComment, waitForDecision, waitForVisible, type ThreadCommentView } from '../support/comment-flow.js';
+import {
+  getStatus,
+  postComment,
+  waitForDecision,
+  waitForVisible,
+  type ThreadCommentView,
+} from '../support/comment-flow.js';
 import { auditHtml, tagsOf } from '../support/html-audit.js';
 import { renderBody } from '#api/comments/render.js';
 import { buildStaff } from '../support/staff.js';
@@ -29,7 +35,7 @@ const PAYLOADS = {
   imgOnerror: '<img src=x onerror=alert(1)>',
   markdownImage: '![x](https://example.com/x.png)',
   quoteBreak: '" onmouseover="alert(1)',
-  singleQuoteSvg: '\'><svg onload=alert(1)>',
+  singleQuoteSvg: "'><svg onload=alert(1)>",
   dataLink: '[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)',
   dataText: 'data:text/html,<script>alert(1)</script>',
   hrefBreakout: '[ok](https://example.com/" onmouseover="alert(1))',
@@ -67,17 +73,33 @@ function assertRendering(name: PayloadName, html: string): void {
     case 'quoteBreak':
       assert.equal(html, '<p>&quot; onmouseover=&quot;alert(1)</p>');
       break;
-    case 'markdownJsLink': case 'markdownJsLinkMixedCase': case 'markdownJsLinkEntity': case 'markdownJsLinkAngle':
-    case 'markdownVbLink': case 'dataLink': case 'dataText': case 'iframe': case 'markdownImage': case 'emphasisHtml': case 'codeSpan':
+    case 'markdownJsLink':
+    case 'markdownJsLinkMixedCase':
+    case 'markdownJsLinkEntity':
+    case 'markdownJsLinkAngle':
+    case 'markdownVbLink':
+    case 'dataLink':
+    case 'dataText':
+    case 'iframe':
+    case 'markdownImage':
+    case 'emphasisHtml':
+    case 'codeSpan':
       if (name !== 'markdownImage') assert.deepEqual(anchors(html), [], `${name} must not become a link: ${html}`);
       break;
     case 'hrefBreakout': {
       const links = anchors(html);
-      assert.ok(links.every((a) => !Object.keys(a.attrs).some((k) => k.startsWith('on'))), html);
+      assert.ok(
+        links.every((a) => !Object.keys(a.attrs).some((k) => k.startsWith('on'))),
+        html,
+      );
       break;
     }
     case 'titleBreakout':
-      assert.deepEqual(anchors(html).map((a) => Object.keys(a.attrs).sort()), [['href', 'rel', 'target', 'title']], html);
+      assert.deepEqual(
+        anchors(html).map((a) => Object.keys(a.attrs).sort()),
+        [['href', 'rel', 'target', 'title']],
+        html,
+      );
       break;
     case 'plainLink': {
       const [a, ...rest] = anchors(html);
@@ -115,7 +137,10 @@ describe('stored XSS, through the API and the worker', () => {
     site = await buildSite(env.db);
     // A new reader's links are held for review by default, and payloads that differ only in case
     // are repeats; here every payload must reach the thread.
-    await env.db.query(`UPDATE sites SET settings = '{"links":{"holdBelowApproved":0},"repeat":{"windowSeconds":0}}' WHERE id = $1`, [site.siteId]);
+    await env.db.query(
+      `UPDATE sites SET settings = '{"links":{"holdBelowApproved":0},"repeat":{"windowSeconds":0}}' WHERE id = $1`,
+      [site.siteId],
+    );
     token = (await signInReader(api.app, site)).accessToken;
     postId = await buildPost(env.db, site.siteId);
     // Everything is posted before the worker starts, so GET /comments/:id renders from the queued job too.
@@ -203,7 +228,10 @@ describe('renderBody, directly', () => {
     for (const body of ['[x]()', '[x]( )', 'see [x]() and [y](https://example.com)']) {
       const html = renderBody(body);
       assertInert(body, html);
-      assert.ok(anchors(html).every((a) => a.attrs.href?.startsWith('https://')), html);
+      assert.ok(
+        anchors(html).every((a) => a.attrs.href?.startsWith('https://')),
+        html,
+      );
     }
     assert.equal(renderBody('[x]()'), '<p>x</p>');
   });
@@ -225,11 +253,17 @@ describe('renderBody, directly', () => {
   it('when the audit sees executable markup, then it reports it (the checker itself can fail)', () => {
     assert.notDeepEqual(auditHtml('<p><script>alert(1)</script></p>'), []);
     assert.notDeepEqual(auditHtml('<p><a href="javascript:alert(1)" rel="nofollow ugc noopener">x</a></p>'), []);
-    assert.notDeepEqual(auditHtml('<p><a href="https://e.com" rel="nofollow ugc noopener" onclick="x()">x</a></p>'), []);
+    assert.notDeepEqual(
+      auditHtml('<p><a href="https://e.com" rel="nofollow ugc noopener" onclick="x()">x</a></p>'),
+      [],
+    );
     assert.notDeepEqual(auditHtml('<p><a href="https://e.com">x</a></p>'), []);
     assert.notDeepEqual(auditHtml('<p><img src=x onerror=alert(1)></p>'), []);
     assert.notDeepEqual(auditHtml('<p><a href=" java&#x09;script:alert(1)" rel="nofollow ugc noopener">x</a></p>'), []);
-    assert.deepEqual(auditHtml('<p>&lt;script&gt; <a href="https://e.com" rel="nofollow ugc noopener" target="_blank">e</a></p>'), []);
+    assert.deepEqual(
+      auditHtml('<p>&lt;script&gt; <a href="https://e.com" rel="nofollow ugc noopener" target="_blank">e</a></p>'),
+      [],
+    );
   });
 });
 
@@ -240,12 +274,69 @@ describe('renderBody, directly', () => {
  */
 describe('generated hostile text through the worker, on every surface that shows it', () => {
   const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : 20261125;
-  const FRAGMENTS = ['<script>', '</script>', '<img src=x onerror=alert(1)>', '<a href="', '">', 'javascript:', 'JaVaScRiPt:', 'java\tscript:',
-    '&#106;avascript:', '&#x6A;', '&lt;', '&', '[x](', ')', '](', '![i](', '<', '>', '"', "'", '`', '``', 'onmouseover=alert(1) ', 'data:text/html,',
-    '<svg/onload=alert(1)>', '<iframe srcdoc="', '<!--', '-->', '<![CDATA[', '<style>@import', 'vbscript:', '\\', '%3Cscript%3E', 'https://example.com/',
-    'http://a.example/"onclick="x', 'mailto:a@b.example', '**', '_', '\n', '\n\n', '    indented', '> quote', '# head', '* item', '1. item', '|a|b|',
-    '<https://example.com>', '<javascript:alert(1)>', '[ref]: javascript:alert(1)', '\u202e', '\u200b', '\u0301', '\ud800', '\u2028', ' ', 'text'];
-  const markup = fc.array(fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...FRAGMENTS) }, { weight: 1, arbitrary: hostileString }), { minLength: 1, maxLength: 14 })
+  const FRAGMENTS = [
+    '<script>',
+    '</script>',
+    '<img src=x onerror=alert(1)>',
+    '<a href="',
+    '">',
+    'javascript:',
+    'JaVaScRiPt:',
+    'java\tscript:',
+    '&#106;avascript:',
+    '&#x6A;',
+    '&lt;',
+    '&',
+    '[x](',
+    ')',
+    '](',
+    '![i](',
+    '<',
+    '>',
+    '"',
+    "'",
+    '`',
+    '``',
+    'onmouseover=alert(1) ',
+    'data:text/html,',
+    '<svg/onload=alert(1)>',
+    '<iframe srcdoc="',
+    '<!--',
+    '-->',
+    '<![CDATA[',
+    '<style>@import',
+    'vbscript:',
+    '\\',
+    '%3Cscript%3E',
+    'https://example.com/',
+    'http://a.example/"onclick="x',
+    'mailto:a@b.example',
+    '**',
+    '_',
+    '\n',
+    '\n\n',
+    '    indented',
+    '> quote',
+    '# head',
+    '* item',
+    '1. item',
+    '|a|b|',
+    '<https://example.com>',
+    '<javascript:alert(1)>',
+    '[ref]: javascript:alert(1)',
+    '\u202e',
+    '\u200b',
+    '\u0301',
+    '\ud800',
+    '\u2028',
+    ' ',
+    'text',
+  ];
+  const markup = fc
+    .array(fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...FRAGMENTS) }, { weight: 1, arbitrary: hostileString }), {
+      minLength: 1,
+      maxLength: 14,
+    })
     .map((parts) => parts.join(''));
   let env: TestEnv;
   let api: TestApi;
@@ -258,10 +349,15 @@ describe('generated hostile text through the worker, on every surface that shows
     api = await startTestApi(env);
     worker = await startTestWorker(env);
     site = await buildSite(env.db);
-    await env.db.query(`UPDATE sites SET settings = '{"links":{"holdBelowApproved":0},"repeat":{"windowSeconds":0}}' WHERE id = $1`, [site.siteId]);
+    await env.db.query(
+      `UPDATE sites SET settings = '{"links":{"holdBelowApproved":0},"repeat":{"windowSeconds":0}}' WHERE id = $1`,
+      [site.siteId],
+    );
   });
   after(async () => {
-    process.stdout.write(`# hostile markup (seed ${SEED}): ${counts.comments} comments (${counts.refused} refused), ${counts.names} names, ${counts.titles} titles through the worker; ${counts.audited} rendered fields audited on ${counts.surfaces} responses\n`);
+    process.stdout.write(
+      `# hostile markup (seed ${SEED}): ${counts.comments} comments (${counts.refused} refused), ${counts.names} names, ${counts.titles} titles through the worker; ${counts.audited} rendered fields audited on ${counts.surfaces} responses\n`,
+    );
     await worker?.close();
     await api?.close();
     await env?.close();
@@ -292,7 +388,10 @@ describe('generated hostile text through the worker, on every surface that shows
     const pages: unknown[] = [];
     let cursor: string | null = null;
     do {
-      const res: request.Response = await request(api.app).get(path).query({ limit: 100, ...(cursor ? { cursor } : {}) }).set('Authorization', `Bearer ${token}`);
+      const res: request.Response = await request(api.app)
+        .get(path)
+        .query({ limit: 100, ...(cursor ? { cursor } : {}) })
+        .set('Authorization', `Bearer ${token}`);
       assert.equal(res.status, 200, `${what} → ${res.status} ${res.text.slice(0, 200)}`);
       assert.match(res.headers['content-type'] ?? '', /^application\/json/);
       assert.equal(res.headers['x-content-type-options'], 'nosniff');
@@ -304,24 +403,44 @@ describe('generated hostile text through the worker, on every surface that shows
   }
 
   it('when readers with hostile names post hostile comments under hostile titles, then no rendered field anywhere carries executable markup', async () => {
-    const titles = fc.sample(markup.map((t) => `${t} title`), { seed: SEED, numRuns: 4 });
+    const titles = fc.sample(
+      markup.map((t) => `${t} title`),
+      { seed: SEED, numRuns: 4 },
+    );
     const posts: string[] = [];
     for (const title of titles) {
       const id = uniq('post');
-      const res = await request(api.app).put(`/api/v1/sites/${site.siteId}/posts/${id}`).set('Authorization', `Bearer ${site.apiKey}`)
+      const res = await request(api.app)
+        .put(`/api/v1/sites/${site.siteId}/posts/${id}`)
+        .set('Authorization', `Bearer ${site.apiKey}`)
         .send({ title, url: `https://example.com/${id}` });
-      assert.ok(res.status === 201 || res.status === 400, `PUT post ${JSON.stringify(title)} → ${res.status} ${res.text.slice(0, 200)}`);
-      if (res.status === 201) { posts.push(id); counts.titles++; }
+      assert.ok(
+        res.status === 201 || res.status === 400,
+        `PUT post ${JSON.stringify(title)} → ${res.status} ${res.text.slice(0, 200)}`,
+      );
+      if (res.status === 201) {
+        posts.push(id);
+        counts.titles++;
+      }
     }
     assert.ok(posts.length >= 2, 'enough titles were accepted');
-    const names = fc.sample(markup.map((n) => `${n} Ann`), { seed: SEED + 1, numRuns: 8 });
+    const names = fc.sample(
+      markup.map((n) => `${n} Ann`),
+      { seed: SEED + 1, numRuns: 8 },
+    );
     const readers: { token: string; id: string }[] = [];
     for (const name of names) {
       const token = await signSso(site.ssoSecret, { name });
       const res = await request(api.app).post('/api/v1/auth/sso').send({ siteId: site.siteId, token });
       // A name the claims schema refuses (over 1,000 characters, nothing visible) makes the token invalid (401); a token over 8 KiB is a 400.
-      assert.ok([200, 400, 401].includes(res.status), `SSO with name ${JSON.stringify(name)} → ${res.status} ${res.text.slice(0, 200)}`);
-      if (res.status === 200) { readers.push({ token: res.body.accessToken, id: res.body.user.id }); counts.names++; }
+      assert.ok(
+        [200, 400, 401].includes(res.status),
+        `SSO with name ${JSON.stringify(name)} → ${res.status} ${res.text.slice(0, 200)}`,
+      );
+      if (res.status === 200) {
+        readers.push({ token: res.body.accessToken, id: res.body.user.id });
+        counts.names++;
+      }
     }
     assert.ok(readers.length >= 4, 'enough names were accepted');
     const bodies = fc.sample(markup, { seed: SEED + 2, numRuns: 90 });
@@ -329,61 +448,117 @@ describe('generated hostile text through the worker, on every surface that shows
     for (const [i, body] of bodies.entries()) {
       const reader = readers[i % readers.length]!;
       const parent = i % 5 === 4 && ids.length > 0 ? ids[ids.length - 1]!.id : undefined;
-      let res = await request(api.app).post(`/api/v1/sites/${site.siteId}/posts/${posts[i % posts.length]}/comments`)
-        .set('Authorization', `Bearer ${reader.token}`).send(parent ? { body, parentId: parent } : { body });
+      let res = await request(api.app)
+        .post(`/api/v1/sites/${site.siteId}/posts/${posts[i % posts.length]}/comments`)
+        .set('Authorization', `Bearer ${reader.token}`)
+        .send(parent ? { body, parentId: parent } : { body });
       // A reply to a comment not (yet) approved, or in another post, is refused: post it at the top level.
       if (res.status === 422 && parent) {
-        res = await request(api.app).post(`/api/v1/sites/${site.siteId}/posts/${posts[i % posts.length]}/comments`)
-          .set('Authorization', `Bearer ${reader.token}`).send({ body });
+        res = await request(api.app)
+          .post(`/api/v1/sites/${site.siteId}/posts/${posts[i % posts.length]}/comments`)
+          .set('Authorization', `Bearer ${reader.token}`)
+          .send({ body });
       }
-      assert.ok(res.status === 202 || res.status === 400, `POST ${JSON.stringify(body)} → ${res.status} ${res.text.slice(0, 200)}`);
-      if (res.status === 202) { ids.push({ id: res.body.id, token: reader.token }); counts.comments++; } else counts.refused++;
+      assert.ok(
+        res.status === 202 || res.status === 400,
+        `POST ${JSON.stringify(body)} → ${res.status} ${res.text.slice(0, 200)}`,
+      );
+      if (res.status === 202) {
+        ids.push({ id: res.body.id, token: reader.token });
+        counts.comments++;
+      } else counts.refused++;
       // The queued view renders too.
-      if (res.status === 202 && i % 10 === 0) auditAll('queued status', (await request(api.app).get(`/api/v1/comments/${res.body.id}`).set('Authorization', `Bearer ${reader.token}`)).body);
+      if (res.status === 202 && i % 10 === 0)
+        auditAll(
+          'queued status',
+          (await request(api.app).get(`/api/v1/comments/${res.body.id}`).set('Authorization', `Bearer ${reader.token}`))
+            .body,
+        );
     }
     assert.ok(ids.length >= 60, `only ${ids.length} of ${bodies.length} comments were accepted`);
-    await waitFor(async () => (await env.db.query('SELECT count(*)::int AS n FROM comments WHERE id = ANY($1)', [ids.map((x) => x.id)])).rows[0].n === ids.length,
-      { what: 'the worker to decide every comment', timeoutMs: 60_000 });
+    await waitFor(
+      async () =>
+        (await env.db.query('SELECT count(*)::int AS n FROM comments WHERE id = ANY($1)', [ids.map((x) => x.id)]))
+          .rows[0].n === ids.length,
+      { what: 'the worker to decide every comment', timeoutMs: 60_000 },
+    );
 
     // A report with a hostile note on a few visible comments, so the reported queue has items.
-    const visible = (await env.db.query(`SELECT id, author_id FROM comments WHERE id = ANY($1) AND status = 'approved' LIMIT 3`, [ids.map((x) => x.id)])).rows as { id: string; author_id: string }[];
+    const visible = (
+      await env.db.query(`SELECT id, author_id FROM comments WHERE id = ANY($1) AND status = 'approved' LIMIT 3`, [
+        ids.map((x) => x.id),
+      ])
+    ).rows as { id: string; author_id: string }[];
     for (const [j, c] of visible.entries()) {
       const reporter = readers.find((r) => r.id !== c.author_id)!;
-      const res = await request(api.app).post(`/api/v1/comments/${c.id}/reports`).set('Authorization', `Bearer ${reporter.token}`).send({ reason: 'other', note: bodies[j]!.slice(0, 500) });
+      const res = await request(api.app)
+        .post(`/api/v1/comments/${c.id}/reports`)
+        .set('Authorization', `Bearer ${reporter.token}`)
+        .send({ reason: 'other', note: bodies[j]!.slice(0, 500) });
       assert.ok(res.status === 201 || res.status === 400, `report → ${res.status} ${res.text.slice(0, 200)}`);
     }
 
     const admin = await buildStaff(env.db, api.app, site.siteId, 'admin');
-    const statuses = (await env.db.query(`SELECT status, count(*)::int AS n FROM comments WHERE site_id = $1 GROUP BY status`, [site.siteId])).rows;
+    const statuses = (
+      await env.db.query(`SELECT status, count(*)::int AS n FROM comments WHERE site_id = $1 GROUP BY status`, [
+        site.siteId,
+      ])
+    ).rows;
     const before = counts.audited;
     for (const post of posts) {
-      const pages = await readAll(`/api/v1/sites/${site.siteId}/posts/${post}/comments`, readers[0]!.token, `thread ${post}`);
+      const pages = await readAll(
+        `/api/v1/sites/${site.siteId}/posts/${post}/comments`,
+        readers[0]!.token,
+        `thread ${post}`,
+      );
       for (const page of pages as { comments: { id: string; replyCount: number }[] }[]) {
-        for (const c of page.comments.filter((x) => x.replyCount > 0)) await readAll(`/api/v1/sites/${site.siteId}/posts/${post}/comments/${c.id}/replies`, readers[0]!.token, 'replies');
+        for (const c of page.comments.filter((x) => x.replyCount > 0))
+          await readAll(
+            `/api/v1/sites/${site.siteId}/posts/${post}/comments/${c.id}/replies`,
+            readers[0]!.token,
+            'replies',
+          );
       }
     }
-    for (const { id, token } of ids) auditAll(`status of ${id}`, (await request(api.app).get(`/api/v1/comments/${id}`).set('Authorization', `Bearer ${token}`)).body);
-    for (const queue of ['pending', 'reported', 'rejected', 'approved']) await readAll(`/api/v1/sites/${site.siteId}/moderation/queues/${queue}`, admin.accessToken, `queue ${queue}`);
+    for (const { id, token } of ids)
+      auditAll(
+        `status of ${id}`,
+        (await request(api.app).get(`/api/v1/comments/${id}`).set('Authorization', `Bearer ${token}`)).body,
+      );
+    for (const queue of ['pending', 'reported', 'rejected', 'approved'])
+      await readAll(`/api/v1/sites/${site.siteId}/moderation/queues/${queue}`, admin.accessToken, `queue ${queue}`);
     await readAll(`/api/v1/sites/${site.siteId}/comments`, site.apiKey, 'publisher listing');
     await readAll(`/api/v1/sites/${site.siteId}/audit`, admin.accessToken, 'audit log');
     for (const r of readers.slice(0, 3)) {
       await readAll(`/api/v1/sites/${site.siteId}/users/${r.id}/history`, admin.accessToken, 'history');
       await readAll('/api/v1/me/export', r.token, 'reader export');
     }
-    const exported = await request(api.app).get(`/api/v1/sites/${site.siteId}/export`).set('Authorization', `Bearer ${site.apiKey}`).buffer(true).parse((res, cb) => {
-      let text = '';
-      res.on('data', (c: Buffer) => { text += c.toString(); });
-      res.on('end', () => cb(null, text));
-    });
+    const exported = await request(api.app)
+      .get(`/api/v1/sites/${site.siteId}/export`)
+      .set('Authorization', `Bearer ${site.apiKey}`)
+      .buffer(true)
+      .parse((res, cb) => {
+        let text = '';
+        res.on('data', (c: Buffer) => {
+          text += c.toString();
+        });
+        res.on('end', () => cb(null, text));
+      });
     assert.equal(exported.status, 200);
     assert.match(exported.headers['content-type'] ?? '', /^application\/x-ndjson/);
     assert.equal(exported.headers['x-content-type-options'], 'nosniff');
-    const lines = (exported.body as string).split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown);
+    const lines = (exported.body as string)
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as unknown);
     assert.ok(lines.length >= ids.length, `the export has ${lines.length} lines`);
     for (const line of lines) auditAll('export', line);
     // Every approved comment was rendered on at least the thread, its status and a queue or listing.
     const approved = statuses.find((s: { status: string }) => s.status === 'approved')?.n ?? 0;
     assert.ok(approved >= 20, `only ${approved} comments were approved: ${JSON.stringify(statuses)}`);
-    assert.ok(counts.audited - before >= ids.length + approved, `only ${counts.audited - before} rendered fields audited`);
+    assert.ok(
+      counts.audited - before >= ids.length + approved,
+      `only ${counts.audited - before} rendered fields audited`,
+    );
   });
 });

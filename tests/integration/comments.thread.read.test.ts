@@ -20,7 +20,9 @@ before(async () => {
   env = await createTestEnv();
   api = await startTestApi(env);
   site = await buildSite(env.db);
-  ({ user: { id: authorId } } = await signInReader(api.app, site, { name: 'Ada' }));
+  ({
+    user: { id: authorId },
+  } = await signInReader(api.app, site, { name: 'Ada' }));
 });
 after(async () => {
   await api.close();
@@ -28,12 +30,26 @@ after(async () => {
 });
 
 /** Stores a decided comment as the worker does and returns its id. */
-async function store(postId: string, o: { parentId?: string | null; status?: CommentStatus; body?: string; siteId?: string; author?: string } = {}) {
+async function store(
+  postId: string,
+  o: { parentId?: string | null; status?: CommentStatus; body?: string; siteId?: string; author?: string } = {},
+) {
   const id = newId();
-  await withTransaction(env.db, (tx) => insertDecidedComment(tx, {
-    id, siteId: o.siteId ?? site.siteId, postId, authorId: o.author ?? authorId, parentId: o.parentId ?? null,
-    body: o.body ?? `comment ${id}`, createdAt: new Date(),
-  }, { status: o.status ?? 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: null }));
+  await withTransaction(env.db, (tx) =>
+    insertDecidedComment(
+      tx,
+      {
+        id,
+        siteId: o.siteId ?? site.siteId,
+        postId,
+        authorId: o.author ?? authorId,
+        parentId: o.parentId ?? null,
+        body: o.body ?? `comment ${id}`,
+        createdAt: new Date(),
+      },
+      { status: o.status ?? 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: null },
+    ),
+  );
   return id;
 }
 const thread = (postId: string, query = '', siteId = site.siteId) =>
@@ -47,7 +63,10 @@ describe('reading a thread', () => {
     await store(postId, { status: 'rejected' });
     const res = await thread(postId);
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body.comments.map((c: { id: string }) => c.id), [a]);
+    assert.deepEqual(
+      res.body.comments.map((c: { id: string }) => c.id),
+      [a],
+    );
     assert.equal(res.body.total, 1);
     assert.equal(res.body.nextCursor, null);
     const c = res.body.comments[0];
@@ -95,7 +114,10 @@ describe('reading a thread', () => {
     const l2 = l1.replies[0];
     assert.equal(l2.id, d2);
     // d3 sits at the deepest level; its replies join it there, each saying whom it answers.
-    assert.deepEqual(l2.replies.map((r: { id: string }) => r.id), [d3, d4, d5]);
+    assert.deepEqual(
+      l2.replies.map((r: { id: string }) => r.id),
+      [d3, d4, d5],
+    );
     assert.equal(l2.replyCount, 3);
     assert.equal(l2.replies[0].replyTo, undefined, 'd3 is nested under its own parent');
     assert.deepEqual(l2.replies[1].replyTo, { id: d3, name: 'Ada' });
@@ -138,13 +160,26 @@ describe('reading a thread', () => {
     const theirs = await store(postId, { siteId: other.siteId, author: otherReader.user.id });
     const a = await thread(postId);
     const b = await thread(postId, '', other.siteId);
-    assert.deepEqual(a.body.comments.map((c: { id: string }) => c.id), [mine]);
-    assert.deepEqual(b.body.comments.map((c: { id: string }) => c.id), [theirs]);
+    assert.deepEqual(
+      a.body.comments.map((c: { id: string }) => c.id),
+      [mine],
+    );
+    assert.deepEqual(
+      b.body.comments.map((c: { id: string }) => c.id),
+      [theirs],
+    );
   });
 
   it('when the query is invalid or the post unknown, then 400 or 404', async () => {
     const postId = await buildPost(env.db, site.siteId);
-    for (const q of ['?limit=0', '?limit=101', '?limit=abc', '?sort=random', '?cursor=%27%20OR%201%3D1--', '?cursor=bm90LWEtdXVpZA']) {
+    for (const q of [
+      '?limit=0',
+      '?limit=101',
+      '?limit=abc',
+      '?sort=random',
+      '?cursor=%27%20OR%201%3D1--',
+      '?cursor=bm90LWEtdXVpZA',
+    ]) {
       const res = await thread(postId, q);
       assert.equal(res.status, 400, q);
       assert.equal(res.body.error.code, 'validation_failed');
@@ -183,10 +218,13 @@ describe('caching', () => {
     assert.equal((await thread(postId)).body.total, 1);
     await env.redis.publish(threadChannel(env.config.QUEUE_PREFIX), `${site.siteId}\n${postId}`);
     for (const app of [api.app, second.app]) {
-      await waitFor(async () => {
-        const res = await request(app).get(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`);
-        return res.body.comments.some((c: { id: string }) => c.id === added);
-      }, { what: 'the new comment in the cached thread' });
+      await waitFor(
+        async () => {
+          const res = await request(app).get(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`);
+          return res.body.comments.some((c: { id: string }) => c.id === added);
+        },
+        { what: 'the new comment in the cached thread' },
+      );
     }
     await second.close();
   });

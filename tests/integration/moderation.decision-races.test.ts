@@ -27,7 +27,9 @@ const gatedScorer: Scorer = {
   async score(text) {
     if (text.includes('[gate]')) {
       entered();
-      await new Promise<void>((r) => { release = r; });
+      await new Promise<void>((r) => {
+        release = r;
+      });
     }
     return { attributes: { TOXICITY: 0 }, provider: 'test', model: 'gated', latencyMs: 0 };
   },
@@ -49,14 +51,31 @@ after(async () => {
 async function postWhileDeciding(change: (userId: string, token: string) => Promise<void>) {
   const postId = await buildPost(env.db, site.siteId);
   const reader = await signInReader(api.app, site);
-  const inScorer = new Promise<void>((r) => { entered = r; });
-  const id = await postComment(api.app, { siteId: site.siteId, postId, token: reader.accessToken, body: 'A clean comment [gate]' });
+  const inScorer = new Promise<void>((r) => {
+    entered = r;
+  });
+  const id = await postComment(api.app, {
+    siteId: site.siteId,
+    postId,
+    token: reader.accessToken,
+    body: 'A clean comment [gate]',
+  });
   await inScorer;
   await change(reader.user.id, reader.accessToken);
   release();
   await waitFor(async () => (await env.queue.getJob(commentJobId(id)))?.isCompleted(), { what: 'the job to complete' });
-  const row = (await env.db.query<{ status: string; reasons: { rule: string }[] }>('SELECT status, reasons FROM comments WHERE id = $1', [id])).rows[0];
-  const post = (await env.db.query<{ n: number }>('SELECT comment_count AS n FROM posts WHERE site_id = $1 AND id = $2', [site.siteId, postId])).rows[0]!;
+  const row = (
+    await env.db.query<{ status: string; reasons: { rule: string }[] }>(
+      'SELECT status, reasons FROM comments WHERE id = $1',
+      [id],
+    )
+  ).rows[0];
+  const post = (
+    await env.db.query<{ n: number }>('SELECT comment_count AS n FROM posts WHERE site_id = $1 AND id = $2', [
+      site.siteId,
+      postId,
+    ])
+  ).rows[0]!;
   return { row, count: post.n, userId: reader.user.id };
 }
 
@@ -68,7 +87,12 @@ describe('decisions racing with moderation of the author', () => {
     assert.equal(row?.status, 'rejected');
     assert.equal(row!.reasons.at(-1)?.rule, 'author_banned');
     assert.equal(count, 0);
-    const user = (await env.db.query<{ approved_count: number; rejected_count: number }>('SELECT approved_count, rejected_count FROM users WHERE id = $1', [userId])).rows[0]!;
+    const user = (
+      await env.db.query<{ approved_count: number; rejected_count: number }>(
+        'SELECT approved_count, rejected_count FROM users WHERE id = $1',
+        [userId],
+      )
+    ).rows[0]!;
     assert.deepEqual(user, { approved_count: 0, rejected_count: 1 });
   });
 

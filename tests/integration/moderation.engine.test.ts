@@ -37,7 +37,11 @@ after(async () => {
 
 const settingsUrl = (siteId = site.siteId) => `/api/v1/sites/${siteId}/settings`;
 const patch = (body: unknown, token = admin.accessToken, headers: Record<string, string> = {}) =>
-  request(api.app).patch(settingsUrl()).set('Authorization', `Bearer ${token}`).set(headers).send(body as object);
+  request(api.app)
+    .patch(settingsUrl())
+    .set('Authorization', `Bearer ${token}`)
+    .set(headers)
+    .send(body as object);
 const storedReasons = async (id: string) =>
   (await env.db.query<{ reasons: Reason[] }>('SELECT reasons FROM comments WHERE id = $1', [id])).rows[0]!.reasons;
 
@@ -49,7 +53,7 @@ describe('site settings API', () => {
     assert.match(String(res.headers.etag), /^"settings-v\d+"$/);
   });
 
-  it('when someone other than a site admin asks, then 401 for anonymous and 403 for a commenter, a moderator, another site\'s admin or an API key', async () => {
+  it("when someone other than a site admin asks, then 401 for anonymous and 403 for a commenter, a moderator, another site's admin or an API key", async () => {
     const other = await buildSite(env.db);
     const otherAdmin = await signInAs(api.app, env.db, other, 'admin');
     const commenter = await signInReader(api.app, site);
@@ -82,10 +86,13 @@ describe('site settings API', () => {
       const res = await patch(body);
       assert.equal(res.status, 400, `${JSON.stringify(body)} → ${res.status}`);
       assert.equal(res.body.error.code, 'validation_failed');
-      assert.ok(res.body.error.details.some((d: { path: string }) => d.path === field),
-        `${JSON.stringify(body)} should name ${field}: ${JSON.stringify(res.body.error.details)}`);
+      assert.ok(
+        res.body.error.details.some((d: { path: string }) => d.path === field),
+        `${JSON.stringify(body)} should name ${field}: ${JSON.stringify(res.body.error.details)}`,
+      );
     }
-    const afterwards = (await request(api.app).get(settingsUrl()).set('Authorization', `Bearer ${admin.accessToken}`)).body;
+    const afterwards = (await request(api.app).get(settingsUrl()).set('Authorization', `Bearer ${admin.accessToken}`))
+      .body;
     assert.deepEqual(afterwards, before);
   });
 
@@ -114,16 +121,30 @@ describe('settings apply to the next comment, without a restart', () => {
     const postId = await buildPost(env.db, site.siteId);
     const reader = await signInReader(api.app, site);
     const on = await patch({ premod: 'all' });
-    const held = await postComment(api.app, { siteId: site.siteId, postId, token: reader.accessToken, body: 'Written while pre-moderation is on.' });
+    const held = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: reader.accessToken,
+      body: 'Written while pre-moderation is on.',
+    });
     assert.equal((await waitForDecision(api.app, held, reader.accessToken)).status, 'pending');
     assert.equal((await storedReasons(held)).at(-1)?.rule, 'premod');
 
     const off = await patch({ premod: 'off' });
-    const approved = await postComment(api.app, { siteId: site.siteId, postId, token: reader.accessToken, body: 'Written after pre-moderation was turned off.' });
+    const approved = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: reader.accessToken,
+      body: 'Written after pre-moderation was turned off.',
+    });
     assert.equal((await waitForDecision(api.app, approved, reader.accessToken)).status, 'approved');
 
-    const versions = (await env.db.query<{ id: string; settings_version: number }>(
-      'SELECT id, settings_version FROM comments WHERE id = ANY($1)', [[held, approved]])).rows;
+    const versions = (
+      await env.db.query<{ id: string; settings_version: number }>(
+        'SELECT id, settings_version FROM comments WHERE id = ANY($1)',
+        [[held, approved]],
+      )
+    ).rows;
     assert.equal(versions.find((v) => v.id === held)!.settings_version, on.body.version);
     assert.equal(versions.find((v) => v.id === approved)!.settings_version, off.body.version);
   });
@@ -133,7 +154,12 @@ describe('settings apply to the next comment, without a restart', () => {
     const reader = await signInReader(api.app, site);
     const body = (n: number) => `A clean remark about the column, number ${n}.`;
     await patch({ thresholds: { hold: { TOXICITY: 0 } } });
-    const during = await postComment(api.app, { siteId: site.siteId, postId, token: reader.accessToken, body: body(1) });
+    const during = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: reader.accessToken,
+      body: body(1),
+    });
     const held = await waitForDecision(api.app, during, reader.accessToken);
     await patch({ thresholds: { hold: { TOXICITY: null } } });
     const after = await postComment(api.app, { siteId: site.siteId, postId, token: reader.accessToken, body: body(2) });
@@ -148,9 +174,19 @@ describe('repeat and coordinated posting, end to end', () => {
   it('when a reader posts the same text twice, then the second is rejected and the author is told it was a repeat', async () => {
     const postId = await buildPost(env.db, site.siteId);
     const reader = await signInReader(api.app, site);
-    const first = await postComment(api.app, { siteId: site.siteId, postId, token: reader.accessToken, body: 'Posting this exactly once.' });
+    const first = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: reader.accessToken,
+      body: 'Posting this exactly once.',
+    });
     assert.equal((await waitForDecision(api.app, first, reader.accessToken)).status, 'approved');
-    const second = await postComment(api.app, { siteId: site.siteId, postId, token: reader.accessToken, body: 'posting this exactly once' });
+    const second = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: reader.accessToken,
+      body: 'posting this exactly once',
+    });
     const decided = await waitForDecision(api.app, second, reader.accessToken);
     assert.equal(decided.status, 'rejected');
     assert.equal(decided.reason?.category, 'repeat');
@@ -166,19 +202,40 @@ describe('repeat and coordinated posting, end to end', () => {
       'Everyone should know: the candidate is a fraud, and the polls are rigged against us.',
     ];
     const ids: string[] = [];
-    for (let i = 0; i < 2; i++) ids.push(await postComment(api.app, { siteId: site.siteId, postId, token: readers[i]!.accessToken, body: texts[i]! }));
+    for (let i = 0; i < 2; i++)
+      ids.push(
+        await postComment(api.app, { siteId: site.siteId, postId, token: readers[i]!.accessToken, body: texts[i]! }),
+      );
     await waitForVisible(api.app, site.siteId, postId, ids);
 
-    ids.push(await postComment(api.app, { siteId: site.siteId, postId, token: readers[2]!.accessToken, body: texts[2]! }));
+    ids.push(
+      await postComment(api.app, { siteId: site.siteId, postId, token: readers[2]!.accessToken, body: texts[2]! }),
+    );
     assert.equal((await waitForDecision(api.app, ids[2]!, readers[2]!.accessToken)).status, 'pending');
-    await waitFor(async () => (await getThread(api.app, site.siteId, postId)).total === 0, { timeoutMs: 10_000, what: 'the earlier comments to leave the thread' });
+    await waitFor(async () => (await getThread(api.app, site.siteId, postId)).total === 0, {
+      timeoutMs: 10_000,
+      what: 'the earlier comments to leave the thread',
+    });
 
-    const rows = (await env.db.query<{ status: string; reasons: Reason[] }>('SELECT status, reasons FROM comments WHERE id = ANY($1)', [ids])).rows;
-    assert.deepEqual(rows.map((r) => r.status), ['pending', 'pending', 'pending']);
+    const rows = (
+      await env.db.query<{ status: string; reasons: Reason[] }>(
+        'SELECT status, reasons FROM comments WHERE id = ANY($1)',
+        [ids],
+      )
+    ).rows;
+    assert.deepEqual(
+      rows.map((r) => r.status),
+      ['pending', 'pending', 'pending'],
+    );
     assert.ok(rows.every((r) => r.reasons.at(-1)?.rule === 'coordinated'));
     assert.deepEqual(flatten((await getThread(api.app, site.siteId, postId)).comments), []);
-    const count = (await env.db.query<{ n: number }>('SELECT comment_count AS n FROM posts WHERE site_id = $1 AND id = $2', [site.siteId, postId])).rows[0]!.n;
-    assert.equal(count, 0, 'the post\'s counter follows');
+    const count = (
+      await env.db.query<{ n: number }>('SELECT comment_count AS n FROM posts WHERE site_id = $1 AND id = $2', [
+        site.siteId,
+        postId,
+      ])
+    ).rows[0]!.n;
+    assert.equal(count, 0, "the post's counter follows");
   });
 });
 
@@ -189,11 +246,21 @@ describe('a comment whose author erased their account while it waited', () => {
     const erased = await request(api.app).delete('/api/v1/me').set('Authorization', `Bearer ${reader.accessToken}`);
     assert.ok(erased.status === 200 || erased.status === 204, `${erased.status} ${JSON.stringify(erased.body)}`);
     const data: CommentJob = {
-      commentId: newId(), siteId: site.siteId, postId, authorId: reader.user.id, parentId: null,
-      body: 'Accepted a moment before the account was erased.', acceptedAt: new Date().toISOString(),
+      commentId: newId(),
+      siteId: site.siteId,
+      postId,
+      authorId: reader.user.id,
+      parentId: null,
+      body: 'Accepted a moment before the account was erased.',
+      acceptedAt: new Date().toISOString(),
     };
-    await env.queue.add('moderate', data, { ...commentJobOptions({ attempts: 3 }), jobId: commentJobId(data.commentId) });
-    await waitFor(async () => (await env.queue.getJob(commentJobId(data.commentId)))?.isCompleted(), { what: 'the job to complete' });
+    await env.queue.add('moderate', data, {
+      ...commentJobOptions({ attempts: 3 }),
+      jobId: commentJobId(data.commentId),
+    });
+    await waitFor(async () => (await env.queue.getJob(commentJobId(data.commentId)))?.isCompleted(), {
+      what: 'the job to complete',
+    });
     const rows = (await env.db.query('SELECT 1 FROM comments WHERE id = $1', [data.commentId])).rowCount;
     assert.equal(rows, 0);
   });

@@ -8,7 +8,13 @@ import { startTestWorker } from '../support/worker.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
 import { waitFor } from '../support/wait-for.js';
 import {
-  flatten, getStatus, getThread, postComment, waitForDecision, waitForVisible, type ThreadCommentView,
+  flatten,
+  getStatus,
+  getThread,
+  postComment,
+  waitForDecision,
+  waitForVisible,
+  type ThreadCommentView,
 } from '../support/comment-flow.js';
 import { createCommentProcessor } from '#worker/comments/decide-comment.js';
 import { createWorkerMetrics } from '#worker/metrics.js';
@@ -50,7 +56,12 @@ const rowsOf = async (id: string) =>
 const storedReasons = async (id: string) =>
   (await env.db.query<{ reasons: Reason[] }>('SELECT reasons FROM comments WHERE id = $1', [id])).rows[0]!.reasons;
 const commentCount = async (postId: string) =>
-  (await env.db.query<{ n: number }>('SELECT comment_count AS n FROM posts WHERE site_id = $1 AND id = $2', [site.siteId, postId])).rows[0]!.n;
+  (
+    await env.db.query<{ n: number }>('SELECT comment_count AS n FROM posts WHERE site_id = $1 AND id = $2', [
+      site.siteId,
+      postId,
+    ])
+  ).rows[0]!.n;
 
 /**
  * Asserts a decided comment is absent from the thread without trusting a stale page: a clean
@@ -60,7 +71,10 @@ async function assertHiddenFromThread(postId: string, hiddenId: string): Promise
   // No ids or numbers in the body: the lexicon reads some digit runs (e.g. "455") as leetspeak and would hold it.
   const sentinel = await post(postId, `A clean comment posted after the decision on ${postId}.`);
   const thread = await waitForVisible(api.app, site.siteId, postId, [sentinel]);
-  assert.ok(!flatten(thread.comments).some((c) => c.id === hiddenId), `comment ${hiddenId} must not be visible in the thread`);
+  assert.ok(
+    !flatten(thread.comments).some((c) => c.id === hiddenId),
+    `comment ${hiddenId} must not be visible in the thread`,
+  );
 }
 
 describe('comment pipeline, before any worker runs', () => {
@@ -89,8 +103,12 @@ describe('comment pipeline, before any worker runs', () => {
 
 describe('comment pipeline, with the embedded scorer', () => {
   let worker: Awaited<ReturnType<typeof startTestWorker>>;
-  before(async () => { worker = await startTestWorker(env); });
-  after(async () => { await worker?.close(); });
+  before(async () => {
+    worker = await startTestWorker(env);
+  });
+  after(async () => {
+    await worker?.close();
+  });
 
   it('when a reader posts a clean comment, then it becomes visible in the thread with its author and rendered body', async () => {
     const postId = await buildPost(env.db, site.siteId);
@@ -120,9 +138,16 @@ describe('comment pipeline, with the embedded scorer', () => {
     const nested = await post(postId, 'Another top-level, to show replies are not mixed up.');
 
     const thread = await waitForVisible(api.app, site.siteId, postId, [reply, nested]);
-    assert.deepEqual(thread.comments.map((c) => c.id).sort(), [parent, nested].sort(), 'the reply must not be a top-level comment');
+    assert.deepEqual(
+      thread.comments.map((c) => c.id).sort(),
+      [parent, nested].sort(),
+      'the reply must not be a top-level comment',
+    );
     const p = thread.comments.find((c) => c.id === parent)!;
-    assert.deepEqual(p.replies.map((r) => r.id), [reply]);
+    assert.deepEqual(
+      p.replies.map((r) => r.id),
+      [reply],
+    );
     assert.equal(p.replyCount, 1);
     assert.equal(p.replies[0]!.replyTo, undefined, 'a reply shown under its own parent needs no replyTo');
     assert.deepEqual(thread.comments.find((c) => c.id === nested)!.replies, []);
@@ -139,11 +164,23 @@ describe('comment pipeline, with the embedded scorer', () => {
     }
     const [root, d1, d2, d3, d4] = chain as [string, string, string, string, string];
     const thread = await getThread(api.app, site.siteId, postId);
-    assert.deepEqual(thread.comments.map((c) => c.id), [root]);
+    assert.deepEqual(
+      thread.comments.map((c) => c.id),
+      [root],
+    );
     const byId = new Map<string, ThreadCommentView>(flatten(thread.comments).map((c) => [c.id, c]));
-    assert.deepEqual(byId.get(root)!.replies.map((r) => r.id), [d1]);
-    assert.deepEqual(byId.get(d1)!.replies.map((r) => r.id), [d2]);
-    assert.deepEqual(byId.get(d2)!.replies.map((r) => r.id), [d3, d4]);
+    assert.deepEqual(
+      byId.get(root)!.replies.map((r) => r.id),
+      [d1],
+    );
+    assert.deepEqual(
+      byId.get(d1)!.replies.map((r) => r.id),
+      [d2],
+    );
+    assert.deepEqual(
+      byId.get(d2)!.replies.map((r) => r.id),
+      [d3, d4],
+    );
     assert.deepEqual(byId.get(d4)!.replyTo, { id: d3, name: 'Ada Reader' });
     assert.equal(thread.total, 5);
   });
@@ -196,7 +233,10 @@ describe('comment pipeline, with the embedded scorer', () => {
     assert.equal(await commentCount(postId), 1);
     const thread = await getThread(api.app, site.siteId, postId);
     assert.equal(thread.total, 1);
-    assert.deepEqual(flatten(thread.comments).map((c) => c.id), [id]);
+    assert.deepEqual(
+      flatten(thread.comments).map((c) => c.id),
+      [id],
+    );
   });
 
   it('when the processor runs the same job twice at once, then one row is stored and the post is counted once', async () => {
@@ -205,12 +245,21 @@ describe('comment pipeline, with the embedded scorer', () => {
     await waitForVisible(api.app, site.siteId, postId, [parent]);
 
     const processor = createCommentProcessor({
-      config: env.config, db: env.db, redis: env.redis, logger: env.logger,
-      metrics: createWorkerMetrics(), scorers: { embedded: createEmbeddedScorer() },
+      config: env.config,
+      db: env.db,
+      redis: env.redis,
+      logger: env.logger,
+      metrics: createWorkerMetrics(),
+      scorers: { embedded: createEmbeddedScorer() },
     });
     const data: CommentJob = {
-      commentId: newId(), siteId: site.siteId, postId, authorId: reader.user.id, parentId: parent,
-      body: 'Racing myself.', acceptedAt: new Date().toISOString(),
+      commentId: newId(),
+      siteId: site.siteId,
+      postId,
+      authorId: reader.user.id,
+      parentId: parent,
+      body: 'Racing myself.',
+      acceptedAt: new Date().toISOString(),
     };
     const job = new Job<CommentJob>(env.queue, 'moderate', data, {}, commentJobId(data.commentId));
     const outcomes = await Promise.all([processor(job), processor(job), processor(job)]);
@@ -218,7 +267,9 @@ describe('comment pipeline, with the embedded scorer', () => {
 
     assert.equal(await rowsOf(data.commentId), 1);
     assert.equal(await commentCount(postId), 2, 'parent + reply, the reply counted once');
-    const replyCount = (await env.db.query<{ n: number }>('SELECT reply_count AS n FROM comments WHERE id = $1', [parent])).rows[0]!.n;
+    const replyCount = (
+      await env.db.query<{ n: number }>('SELECT reply_count AS n FROM comments WHERE id = $1', [parent])
+    ).rows[0]!.n;
     assert.equal(replyCount, 1);
   });
 
@@ -239,7 +290,11 @@ describe('comment pipeline, with the embedded scorer', () => {
     }
     await waitForVisible(api.app, site.siteId, postId, accepted, 30_000);
     const refused = statuses.filter((s) => s !== 202);
-    assert.deepEqual(refused, [], `${refused.length} of ${statuses.length} POSTs were refused (${[...new Set(refused)].join(', ')})`);
+    assert.deepEqual(
+      refused,
+      [],
+      `${refused.length} of ${statuses.length} POSTs were refused (${[...new Set(refused)].join(', ')})`,
+    );
   });
 
   it('when comments of every outcome are decided, then total and the thread count the approved ones only', async () => {
@@ -247,8 +302,13 @@ describe('comment pipeline, with the embedded scorer', () => {
     const approved = [await post(postId, 'First fine comment.'), await post(postId, 'Second fine comment.')];
     const held = await post(postId, 'what a bastard');
     const rejected = await post(postId, 'you fag');
-    const decisions = await Promise.all([...approved, held, rejected].map((id) => waitForDecision(api.app, id, reader.accessToken)));
-    assert.deepEqual(decisions.map((d) => d.status), ['approved', 'approved', 'pending', 'rejected']);
+    const decisions = await Promise.all(
+      [...approved, held, rejected].map((id) => waitForDecision(api.app, id, reader.accessToken)),
+    );
+    assert.deepEqual(
+      decisions.map((d) => d.status),
+      ['approved', 'approved', 'pending', 'rejected'],
+    );
 
     const approvedReply = await post(postId, 'A fine reply.', approved[0]);
     const heldReply = await post(postId, 'reply from a prick', approved[0]);
@@ -257,7 +317,12 @@ describe('comment pipeline, with the embedded scorer', () => {
     const thread = await waitForVisible(api.app, site.siteId, postId, [...approved, approvedReply]);
     assert.equal(thread.total, 3, 'two approved top-level comments and one approved reply');
     assert.equal(await commentCount(postId), 3);
-    assert.deepEqual(flatten(thread.comments).map((c) => c.id).sort(), [...approved, approvedReply].sort());
+    assert.deepEqual(
+      flatten(thread.comments)
+        .map((c) => c.id)
+        .sort(),
+      [...approved, approvedReply].sort(),
+    );
     assert.equal(thread.comments.find((c) => c.id === approved[0])!.replyCount, 1, 'the held reply is not counted');
   });
 });
@@ -279,10 +344,15 @@ describe('comment pipeline, with a scorer that fails', () => {
     },
   };
   let worker: Awaited<ReturnType<typeof startTestWorker>>;
-  before(async () => { worker = await startTestWorker(env, { scorers: { perspective: syncBroken, openai: asyncBroken } });
-    await env.db.query(`UPDATE sites SET settings = '{"scorers":["embedded","perspective","openai"]}' WHERE id = $1`, [site.siteId]);
+  before(async () => {
+    worker = await startTestWorker(env, { scorers: { perspective: syncBroken, openai: asyncBroken } });
+    await env.db.query(`UPDATE sites SET settings = '{"scorers":["embedded","perspective","openai"]}' WHERE id = $1`, [
+      site.siteId,
+    ]);
   });
-  after(async () => { await worker?.close(); });
+  after(async () => {
+    await worker?.close();
+  });
 
   for (const marker of ['[sync]', '[async]']) {
     it(`when a scorer fails (${marker === '[sync]' ? 'throws' : 'rejects'}) on an innocent comment, then it is pending with scorer_unavailable and never approved`, async () => {
@@ -293,7 +363,10 @@ describe('comment pipeline, with a scorer that fails', () => {
       assert.equal(decided.status, 'pending');
       assert.equal(decided.reason?.category, 'held_for_review');
       const reasons = await storedReasons(id);
-      assert.deepEqual(reasons.map((r) => r.rule), ['scorer_unavailable']);
+      assert.deepEqual(
+        reasons.map((r) => r.rule),
+        ['scorer_unavailable'],
+      );
       assert.match(reasons[0]!.detail, marker === '[sync]' ? /perspective/ : /openai/);
       await assertHiddenFromThread(postId, id);
       assert.equal(await commentCount(postId), 1, 'only the sentinel is counted');

@@ -25,7 +25,9 @@ const containerOf = (o: K8sObject): Container => {
 };
 /** The container whose command runs the compiled form of `entry`. */
 const running = (entry: string): Container => {
-  const found = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'Job').map(containerOf)
+  const found = objects
+    .filter((o) => o.kind === 'Deployment' || o.kind === 'Job')
+    .map(containerOf)
     .filter((c) => c.command?.[1] === `dist/${entry.replace(/\.ts$/, '.js')}`);
   assert.equal(found.length, 1, `one container runs ${entry}`);
   return found[0]!;
@@ -54,17 +56,22 @@ describe('Kubernetes manifests against the real processes', () => {
     for (const path of paths) assert.equal((await request(api.app).get(path)).status, 200, path);
   });
 
-  it('when the kubelet probes a worker pod, then each probe path of the worker process answers 200', { timeout: 60_000 }, async () => {
+  it('when the kubelet probes a worker pod, then each probe path of the worker process answers 200', {
+    timeout: 60_000,
+  }, async () => {
     const paths = probePaths(running('services/worker/src/main.ts'));
     assert.ok(paths.includes('/readyz') && paths.includes('/healthz'));
     const port = await freePort();
     worker = spawnWorkerProcess(env, 'k8s-probes', { WORKER_METRICS_PORT: String(port), HOST: '127.0.0.1' });
     const proc = worker;
     for (const path of paths) {
-      const res = await waitFor(async () => {
-        const r = await fetch(`http://127.0.0.1:${port}${path}`).catch(() => null);
-        return r?.status === 200 ? r : null;
-      }, { what: `the worker's ${path}`, timeoutMs: 20_000 }).catch((err: Error) => assert.fail(`${err.message}\n${proc.stderr()}`));
+      const res = await waitFor(
+        async () => {
+          const r = await fetch(`http://127.0.0.1:${port}${path}`).catch(() => null);
+          return r?.status === 200 ? r : null;
+        },
+        { what: `the worker's ${path}`, timeoutMs: 20_000 },
+      ).catch((err: Error) => assert.fail(`${err.message}\n${proc.stderr()}`));
       await res.body?.cancel();
     }
   });

@@ -37,30 +37,48 @@ describe('Postgres outage', () => {
     const connection = createRedis(env.config.REDIS_URL, () => undefined, { forQueue: true });
     const metrics = createWorkerMetrics();
     proxy.cut();
-    const worker = createCommentWorker({
-      config: env.config, db: workerDb, redis: env.redis, logger: env.logger, metrics, scorers: { embedded: createEmbeddedScorer() },
-    }, connection);
+    const worker = createCommentWorker(
+      {
+        config: env.config,
+        db: workerDb,
+        redis: env.redis,
+        logger: env.logger,
+        metrics,
+        scorers: { embedded: createEmbeddedScorer() },
+      },
+      connection,
+    );
 
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
-      const res = await request(api.app).post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
-        .set('Authorization', `Bearer ${reader.accessToken}`).send({ body: `during the outage ${i}` });
+      const res = await request(api.app)
+        .post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+        .set('Authorization', `Bearer ${reader.accessToken}`)
+        .send({ body: `during the outage ${i}` });
       assert.equal(res.status, 202);
       ids.push(res.body.id);
     }
     // The worker is failing and retrying, not dropping.
-    await waitFor(async () => ((await metrics.jobs.get()).values.find((v) => v.labels.outcome === 'retry')?.value ?? 0) >= 20,
-      { what: 'retries while Postgres is unreachable' });
+    await waitFor(
+      async () => ((await metrics.jobs.get()).values.find((v) => v.labels.outcome === 'retry')?.value ?? 0) >= 20,
+      { what: 'retries while Postgres is unreachable' },
+    );
     assert.equal(await env.queue.getFailedCount(), 0);
     const stored = await env.db.query('SELECT count(*)::int AS n FROM comments WHERE id = ANY($1)', [ids]);
     assert.equal(stored.rows[0].n, 0);
 
     proxy.restore();
-    await waitFor(async () => {
-      const r = await env.db.query('SELECT count(*)::int AS n FROM comments WHERE id = ANY($1)', [ids]);
-      return r.rows[0].n === ids.length;
-    }, { what: 'every comment stored after recovery', timeoutMs: 30_000 });
-    const dupes = await env.db.query('SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM comments WHERE id = ANY($1)', [ids]);
+    await waitFor(
+      async () => {
+        const r = await env.db.query('SELECT count(*)::int AS n FROM comments WHERE id = ANY($1)', [ids]);
+        return r.rows[0].n === ids.length;
+      },
+      { what: 'every comment stored after recovery', timeoutMs: 30_000 },
+    );
+    const dupes = await env.db.query(
+      'SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM comments WHERE id = ANY($1)',
+      [ids],
+    );
     assert.deepEqual(dupes.rows[0], { n: 20, d: 20 });
     assert.equal(await env.queue.getFailedCount(), 0);
 

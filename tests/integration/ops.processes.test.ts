@@ -19,14 +19,24 @@ after(async () => {
 
 describe('operator CLI', () => {
   it('when sites:create runs, then it prints one JSON object with the secrets; running it again is idempotent without them', async () => {
-    const first = await runAdmin(env.childEnv, ['sites:create', '--id', 'demo', '--name', 'Demo Daily', '--origin', 'http://localhost:8080/']);
+    const first = await runAdmin(env.childEnv, [
+      'sites:create',
+      '--id',
+      'demo',
+      '--name',
+      'Demo Daily',
+      '--origin',
+      'http://localhost:8080/',
+    ]);
     assert.equal(first.code, 0, first.stderr);
     const site = JSON.parse(first.stdout);
     assert.deepEqual(Object.keys(site).sort(), ['apiKey', 'id', 'name', 'origins', 'ssoSecret']);
     assert.equal(site.id, 'demo');
     assert.deepEqual(site.origins, ['http://localhost:8080']);
     assert.match(site.apiKey, /^ck_[0-9a-f]{12}_/);
-    const stored = await env.db.query<{ secret_hash: Buffer }>('SELECT secret_hash FROM api_keys WHERE site_id = $1', ['demo']);
+    const stored = await env.db.query<{ secret_hash: Buffer }>('SELECT secret_hash FROM api_keys WHERE site_id = $1', [
+      'demo',
+    ]);
     assert.equal(stored.rowCount, 1);
     assert.ok(!stored.rows[0]!.secret_hash.toString('latin1').includes(site.apiKey));
 
@@ -61,9 +71,21 @@ describe('operator CLI', () => {
     const second = await runAdmin(env.childEnv, [...args, '--role', 'admin']);
     assert.equal(second.code, 0, second.stderr);
     assert.equal(JSON.parse(second.stdout).role, 'admin');
-    const rows = await env.db.query(`SELECT role FROM users WHERE site_id = 'demo' AND lower(email) = 'editor@example.com'`);
+    const rows = await env.db.query(
+      `SELECT role FROM users WHERE site_id = 'demo' AND lower(email) = 'editor@example.com'`,
+    );
     assert.deepEqual(rows.rows, [{ role: 'admin' }]);
-    const noSite = await runAdmin(env.childEnv, ['users:create', '--site', 'nope', '--email', 'a@example.com', '--password', 'a long password', '--role', 'admin']);
+    const noSite = await runAdmin(env.childEnv, [
+      'users:create',
+      '--site',
+      'nope',
+      '--email',
+      'a@example.com',
+      '--password',
+      'a long password',
+      '--role',
+      'admin',
+    ]);
     assert.equal(noSite.code, 1);
     assert.match(noSite.stderr, /no site nope/);
     const badRole = await runAdmin(env.childEnv, [...args, '--role', 'owner']);
@@ -74,23 +96,36 @@ describe('operator CLI', () => {
 describe('services as processes', () => {
   it('when the API gets SIGTERM, then it finishes, closes its connections and exits 0', async () => {
     const port = await freePort();
-    const apiProc = startService('services/api/src/main.ts', { ...env.childEnv, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+    const apiProc = startService('services/api/src/main.ts', {
+      ...env.childEnv,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    });
     children.push(apiProc);
     const base = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => null))?.status === 200, { what: 'api ready', timeoutMs: 20_000 });
+    await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => null))?.status === 200, {
+      what: 'api ready',
+      timeoutMs: 20_000,
+    });
 
     // A real sign-in and comment over the network.
-    const site = JSON.parse((await runAdmin(env.childEnv, ['sites:create', '--id', 'proc-site', '--name', 'P'])).stdout);
+    const site = JSON.parse(
+      (await runAdmin(env.childEnv, ['sites:create', '--id', 'proc-site', '--name', 'P'])).stdout,
+    );
     await fetch(`${base}/api/v1/sites/proc-site/posts/a1`, {
-      method: 'PUT', headers: { Authorization: `Bearer ${site.apiKey}`, 'Content-Type': 'application/json' },
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${site.apiKey}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ title: 'A', url: 'https://example.com/a1' }),
     });
-    const sso = await fetch(`${base}/api/v1/auth/sso`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' },
+    const sso = (await fetch(`${base}/api/v1/auth/sso`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ siteId: 'proc-site', token: await signSso(site.ssoSecret) }),
-    }).then((r) => r.json()) as { accessToken: string };
+    }).then((r) => r.json())) as { accessToken: string };
     const posted = await fetch(`${base}/api/v1/sites/proc-site/posts/a1/comments`, {
-      method: 'POST', headers: { Authorization: `Bearer ${sso.accessToken}`, 'Content-Type': 'application/json' },
+      method: 'POST',
+      headers: { Authorization: `Bearer ${sso.accessToken}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ body: 'over the wire' }),
     });
     assert.equal(posted.status, 202);
@@ -106,11 +141,19 @@ describe('services as processes', () => {
     pgUrl.host = `127.0.0.1:${proxy.port}`;
     const port = await freePort();
     const apiProc = startService('services/api/src/main.ts', {
-      ...env.childEnv, DATABASE_URL: pgUrl.toString(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '20000',
+      ...env.childEnv,
+      DATABASE_URL: pgUrl.toString(),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      SHUTDOWN_TIMEOUT_MS: '20000',
     });
     children.push(apiProc);
     const base = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => null))?.status === 200, { what: 'api ready', timeoutMs: 20_000 });
+    await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => null))?.status === 200, {
+      what: 'api ready',
+      timeoutMs: 20_000,
+    });
 
     // Hold Postgres: the next query waits, so the request is surely in flight when SIGTERM lands.
     proxy.hold();
@@ -121,7 +164,7 @@ describe('services as processes', () => {
     proxy.release();
     const res = await inFlight;
     assert.equal(res.status, 200);
-    assert.equal((await res.json() as { post: { id: string } }).post.id, 'a1');
+    assert.equal(((await res.json()) as { post: { id: string } }).post.id, 'a1');
     assert.equal(await exited(apiProc), 0, apiProc.output());
     assert.doesNotMatch(apiProc.output(), /drain timed out/);
     await proxy.close();
@@ -130,10 +173,13 @@ describe('services as processes', () => {
   it('when the worker gets SIGTERM, then it finishes its jobs and exits 0', async () => {
     const workerProc = startService('services/worker/src/main.ts', env.childEnv);
     children.push(workerProc);
-    await waitFor(async () => {
-      const rows = await env.db.query(`SELECT 1 FROM comments WHERE body = 'over the wire'`);
-      return rows.rowCount === 1;
-    }, { what: 'the comment stored by the worker process', timeoutMs: 20_000 });
+    await waitFor(
+      async () => {
+        const rows = await env.db.query(`SELECT 1 FROM comments WHERE body = 'over the wire'`);
+        return rows.rowCount === 1;
+      },
+      { what: 'the comment stored by the worker process', timeoutMs: 20_000 },
+    );
     workerProc.kill('SIGTERM');
     assert.equal(await exited(workerProc), 0, workerProc.output());
   });
@@ -142,18 +188,35 @@ describe('services as processes', () => {
     const pgUrl = new URL(env.config.DATABASE_URL);
     const proxy = await startTcpProxy({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432) });
     pgUrl.host = `127.0.0.1:${proxy.port}`;
-    const workerProc = startService('services/worker/src/main.ts', { ...env.childEnv, DATABASE_URL: pgUrl.toString(), LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '20000' });
+    const workerProc = startService('services/worker/src/main.ts', {
+      ...env.childEnv,
+      DATABASE_URL: pgUrl.toString(),
+      LOG_LEVEL: 'info',
+      SHUTDOWN_TIMEOUT_MS: '20000',
+    });
     children.push(workerProc);
     await waitFor(() => /worker started/.test(workerProc.output()), { what: 'worker started', timeoutMs: 20_000 });
-    const { rows: [author] } = await env.db.query<{ id: string }>(`SELECT id FROM users WHERE site_id = 'proc-site' LIMIT 1`);
+    const {
+      rows: [author],
+    } = await env.db.query<{ id: string }>(`SELECT id FROM users WHERE site_id = 'proc-site' LIMIT 1`);
     const { newId } = await import('#shared/ids.js');
     const { commentJobId, commentJobOptions } = await import('#shared/queues.js');
     const id = newId();
 
     proxy.hold();
-    await env.queue.add('moderate', {
-      commentId: id, siteId: 'proc-site', postId: 'a1', authorId: author!.id, parentId: null, body: 'in flight at SIGTERM', acceptedAt: new Date().toISOString(),
-    }, { ...commentJobOptions({ attempts: 3 }), jobId: commentJobId(id) });
+    await env.queue.add(
+      'moderate',
+      {
+        commentId: id,
+        siteId: 'proc-site',
+        postId: 'a1',
+        authorId: author!.id,
+        parentId: null,
+        body: 'in flight at SIGTERM',
+        acceptedAt: new Date().toISOString(),
+      },
+      { ...commentJobOptions({ attempts: 3 }), jobId: commentJobId(id) },
+    );
     await waitFor(() => proxy.heldBytes() > 0, { what: 'the job to reach Postgres' });
     workerProc.kill('SIGTERM');
     await waitFor(() => /finishing active jobs/.test(workerProc.output()), { what: 'the worker to start stopping' });

@@ -55,7 +55,10 @@ describe('the queue dashboard', () => {
   it('when there is no cookie, a forged or a bearer token as cookie, then 401', async () => {
     await request(api.app).get('/admin/queues/').expect(401);
     await request(api.app).get('/admin/queues/api/queues').set('Cookie', 'queues_session=abc.def.ghi').expect(401);
-    await request(api.app).get('/admin/queues/api/queues').set('Cookie', `queues_session=${admin.accessToken}`).expect(401);
+    await request(api.app)
+      .get('/admin/queues/api/queues')
+      .set('Cookie', `queues_session=${admin.accessToken}`)
+      .expect(401);
   });
 
   it('when a moderator, a reader, an admin of another site or an API key asks for a session, then 403; anonymous 401', async () => {

@@ -27,7 +27,11 @@ let site: BuiltSite;
 
 before(async () => {
   cluster = await startRedisCluster(3);
-  env = await createTestEnv({ REDIS_URL: cluster.url, RATE_LIMIT_COMMENT_USER: '3/60', RATE_LIMIT_COMMENT_IP: '1000/60' });
+  env = await createTestEnv({
+    REDIS_URL: cluster.url,
+    RATE_LIMIT_COMMENT_USER: '3/60',
+    RATE_LIMIT_COMMENT_IP: '1000/60',
+  });
   api = await startTestApi(env);
   worker = await startTestWorker(env);
   site = await buildSite(env.db);
@@ -41,13 +45,20 @@ after(async () => {
 });
 
 const storedRows = async (ids: string[]) =>
-  (await env.db.query<{ id: string; status: string; reasons: Reason[] }>('SELECT id, status, reasons FROM comments WHERE id = ANY($1) ORDER BY id', [ids])).rows;
+  (
+    await env.db.query<{ id: string; status: string; reasons: Reason[] }>(
+      'SELECT id, status, reasons FROM comments WHERE id = ANY($1) ORDER BY id',
+      [ids],
+    )
+  ).rows;
 
 describe('on a Redis Cluster', () => {
   it('when the services connect, then they talk to a cluster of three masters, not one server', async () => {
     assert.ok(env.redis instanceof Cluster);
     assert.ok(env.queueRedis instanceof Cluster);
-    await waitFor(() => (env.redis as Cluster).nodes('master').length === 3, { what: 'three masters discovered from one seed' });
+    await waitFor(() => (env.redis as Cluster).nodes('master').length === 3, {
+      what: 'three masters discovered from one seed',
+    });
   });
 
   it('when readers comment, then each comment goes accepted → decided → stored, and the cached thread shows it at once', async () => {
@@ -57,12 +68,23 @@ describe('on a Redis Cluster', () => {
     const readers = await Promise.all([1, 2, 3].map((n) => signInReader(api.app, site, { name: `Reader ${n}` })));
     const ids: string[] = [];
     for (const [i, r] of readers.entries()) {
-      ids.push(await postComment(api.app, { siteId: site.siteId, postId, token: r.accessToken, body: distinctText(i) }));
+      ids.push(
+        await postComment(api.app, { siteId: site.siteId, postId, token: r.accessToken, body: distinctText(i) }),
+      );
     }
-    for (const [i, id] of ids.entries()) assert.equal((await waitForDecision(api.app, id, readers[i]!.accessToken)).status, 'approved');
+    for (const [i, id] of ids.entries())
+      assert.equal((await waitForDecision(api.app, id, readers[i]!.accessToken)).status, 'approved');
     await waitForVisible(api.app, site.siteId, postId, ids);
-    assert.deepEqual((await storedRows(ids)).map((r) => r.status), ['approved', 'approved', 'approved']);
-    const count = (await env.db.query<{ n: number }>('SELECT comment_count AS n FROM posts WHERE site_id = $1 AND id = $2', [site.siteId, postId])).rows[0]!.n;
+    assert.deepEqual(
+      (await storedRows(ids)).map((r) => r.status),
+      ['approved', 'approved', 'approved'],
+    );
+    const count = (
+      await env.db.query<{ n: number }>('SELECT comment_count AS n FROM posts WHERE site_id = $1 AND id = $2', [
+        site.siteId,
+        postId,
+      ])
+    ).rows[0]!.n;
     assert.equal(count, 3);
   });
 
@@ -71,8 +93,10 @@ describe('on a Redis Cluster', () => {
     const reader = await signInReader(api.app, site);
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const res = await request(api.app).post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
-        .set('Authorization', `Bearer ${reader.accessToken}`).send({ body: `Rate-limited remark number ${i}.` });
+      const res = await request(api.app)
+        .post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+        .set('Authorization', `Bearer ${reader.accessToken}`)
+        .send({ body: `Rate-limited remark number ${i}.` });
       statuses.push(res.status);
     }
     assert.deepEqual(statuses, [202, 202, 202, 429]);
@@ -81,8 +105,12 @@ describe('on a Redis Cluster', () => {
   it('when an Idempotency-Key is reused, then the same id comes back, and another body is a 422', async () => {
     const postId = await buildPost(env.db, site.siteId);
     const reader = await signInReader(api.app, site);
-    const send = (body: string) => request(api.app).post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
-      .set('Authorization', `Bearer ${reader.accessToken}`).set('Idempotency-Key', 'cluster-retry-1').send({ body });
+    const send = (body: string) =>
+      request(api.app)
+        .post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+        .set('Authorization', `Bearer ${reader.accessToken}`)
+        .set('Idempotency-Key', 'cluster-retry-1')
+        .send({ body });
     const first = await send('Sent twice over a flaky connection.');
     const second = await send('Sent twice over a flaky connection.');
     assert.equal(first.status, 202);
@@ -96,9 +124,19 @@ describe('on a Redis Cluster', () => {
   it('when a reader repeats a text, then the repeat rule rejects the second (SET NX GET in the cluster)', async () => {
     const postId = await buildPost(env.db, site.siteId);
     const reader = await signInReader(api.app, site);
-    const first = await postComment(api.app, { siteId: site.siteId, postId, token: reader.accessToken, body: 'Posting this on the cluster exactly once.' });
+    const first = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: reader.accessToken,
+      body: 'Posting this on the cluster exactly once.',
+    });
     assert.equal((await waitForDecision(api.app, first, reader.accessToken)).status, 'approved');
-    const second = await postComment(api.app, { siteId: site.siteId, postId, token: reader.accessToken, body: 'posting this on the cluster exactly once' });
+    const second = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: reader.accessToken,
+      body: 'posting this on the cluster exactly once',
+    });
     const decided = await waitForDecision(api.app, second, reader.accessToken);
     assert.equal(decided.status, 'rejected');
     assert.equal(decided.reason?.category, 'repeat');
@@ -113,11 +151,18 @@ describe('on a Redis Cluster', () => {
       'Everyone should know: the councillor is a fraud, and the harbour vote was rigged against us.',
     ];
     const ids: string[] = [];
-    for (let i = 0; i < 2; i++) ids.push(await postComment(api.app, { siteId: site.siteId, postId, token: readers[i]!.accessToken, body: texts[i]! }));
+    for (let i = 0; i < 2; i++)
+      ids.push(
+        await postComment(api.app, { siteId: site.siteId, postId, token: readers[i]!.accessToken, body: texts[i]! }),
+      );
     await waitForVisible(api.app, site.siteId, postId, ids);
-    ids.push(await postComment(api.app, { siteId: site.siteId, postId, token: readers[2]!.accessToken, body: texts[2]! }));
+    ids.push(
+      await postComment(api.app, { siteId: site.siteId, postId, token: readers[2]!.accessToken, body: texts[2]! }),
+    );
     assert.equal((await waitForDecision(api.app, ids[2]!, readers[2]!.accessToken)).status, 'pending');
-    await waitFor(async () => (await storedRows(ids)).every((r) => r.status === 'pending'), { what: 'the earlier members to be held' });
+    await waitFor(async () => (await storedRows(ids)).every((r) => r.status === 'pending'), {
+      what: 'the earlier members to be held',
+    });
     assert.ok((await storedRows(ids)).every((r) => r.reasons.at(-1)?.rule === 'coordinated'));
   });
 
@@ -126,22 +171,43 @@ describe('on a Redis Cluster', () => {
     const postId = await buildPost(env.db, site.siteId);
     const troll = await signInReader(api.app, site, { name: 'Troll' });
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push(await postComment(api.app, { siteId: site.siteId, postId, token: troll.accessToken, body: `Troll remark ${i}.` }));
+    for (let i = 0; i < 3; i++)
+      ids.push(
+        await postComment(api.app, {
+          siteId: site.siteId,
+          postId,
+          token: troll.accessToken,
+          body: `Troll remark ${i}.`,
+        }),
+      );
     for (const id of ids) await waitForDecision(api.app, id, troll.accessToken);
-    const res = await request(api.app).post(`/api/v1/sites/${site.siteId}/users/${troll.user.id}/ban`)
-      .set('Authorization', `Bearer ${mod.accessToken}`).send({ reason: 'persistent abuse', rejectExisting: true }).expect(202);
+    const res = await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/users/${troll.user.id}/ban`)
+      .set('Authorization', `Bearer ${mod.accessToken}`)
+      .send({ reason: 'persistent abuse', rejectExisting: true })
+      .expect(202);
     const tasks = await startTestTasksWorker(env);
     try {
-      const done = await waitFor(async () => {
-        const t = (await request(api.app).get(`/api/v1/sites/${site.siteId}/moderation/tasks/${res.body.task.id}`)
-          .set('Authorization', `Bearer ${mod.accessToken}`).expect(200)).body.task;
-        return t.state === 'completed' ? t : null;
-      }, { what: 'the ban task to complete' });
+      const done = await waitFor(
+        async () => {
+          const t = (
+            await request(api.app)
+              .get(`/api/v1/sites/${site.siteId}/moderation/tasks/${res.body.task.id}`)
+              .set('Authorization', `Bearer ${mod.accessToken}`)
+              .expect(200)
+          ).body.task;
+          return t.state === 'completed' ? t : null;
+        },
+        { what: 'the ban task to complete' },
+      );
       assert.deepEqual(done.result, { done: 3, total: 3 });
     } finally {
       await tasks.close();
     }
-    assert.deepEqual((await storedRows(ids)).map((r) => r.status), ['rejected', 'rejected', 'rejected']);
+    assert.deepEqual(
+      (await storedRows(ids)).map((r) => r.status),
+      ['rejected', 'rejected', 'rejected'],
+    );
   });
 
   it('when the cluster is unreachable, then a new comment gets a 503 quickly and /readyz names Redis', async () => {
@@ -154,11 +220,19 @@ describe('on a Redis Cluster', () => {
     const deadQueue = createCommentsQueue(deadQueueRedis, env.config.QUEUE_PREFIX);
     deadQueue.on('error', () => undefined);
     try {
-      const app = createApp({ ...api.deps, redis: deadRedis, queue: deadQueue, limiters: { ...api.deps.limiters, enabled: false } });
+      const app = createApp({
+        ...api.deps,
+        redis: deadRedis,
+        queue: deadQueue,
+        limiters: { ...api.deps.limiters, enabled: false },
+      });
       const started = Date.now();
       for (const headers of [{ 'Idempotency-Key': 'during-outage' }, {}]) {
-        const res = await request(app).post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
-          .set('Authorization', `Bearer ${reader.accessToken}`).set(headers).send({ body: 'hello' });
+        const res = await request(app)
+          .post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+          .set('Authorization', `Bearer ${reader.accessToken}`)
+          .set(headers)
+          .send({ body: 'hello' });
         assert.equal(res.status, 503, JSON.stringify(res.body));
         assert.equal(res.body.error.code, 'unavailable');
       }
@@ -173,18 +247,33 @@ describe('on a Redis Cluster', () => {
     }
   });
 
-  it('when the work is done, then every key the product wrote sits in the one slot of the prefix\'s hash tag', async () => {
+  it("when the work is done, then every key the product wrote sits in the one slot of the prefix's hash tag", async () => {
     const slotOf = async (key: string) => Number(await cluster.nodes[0]!.call('CLUSTER', 'KEYSLOT', key));
     const slot = await slotOf(env.config.QUEUE_PREFIX);
     const keys = (await Promise.all(cluster.nodes.map((n) => n.keys(`${env.config.QUEUE_PREFIX}*`)))).flat();
     // Every kind of key the audit found: queues, rate limits, idempotency, moderation memory.
-    for (const part of [':comments:', ':moderation-tasks:', ':rl:', ':idem:', ':mod:repeat:', ':mod:band:', ':mod:sig:', ':mod:camp:']) {
-      assert.ok(keys.some((k) => k.includes(part)), `a key with ${part} among ${keys.length}`);
+    for (const part of [
+      ':comments:',
+      ':moderation-tasks:',
+      ':rl:',
+      ':idem:',
+      ':mod:repeat:',
+      ':mod:band:',
+      ':mod:sig:',
+      ':mod:camp:',
+    ]) {
+      assert.ok(
+        keys.some((k) => k.includes(part)),
+        `a key with ${part} among ${keys.length}`,
+      );
     }
     const slots = new Set(await Promise.all(keys.map(slotOf)));
     assert.deepEqual([...slots], [slot]);
     // And nothing of ours anywhere else in the cluster.
     const all = (await Promise.all(cluster.nodes.map((n) => n.keys('*')))).flat();
-    assert.deepEqual(all.filter((k) => !k.startsWith(env.config.QUEUE_PREFIX)), []);
+    assert.deepEqual(
+      all.filter((k) => !k.startsWith(env.config.QUEUE_PREFIX)),
+      [],
+    );
   });
 });

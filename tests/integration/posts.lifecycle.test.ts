@@ -23,13 +23,22 @@ after(async () => {
 });
 
 const put = (postId: string, body: unknown, key = site.apiKey, siteId = site.siteId) =>
-  request(api.app).put(`/api/v1/sites/${siteId}/posts/${postId}`).set('Authorization', `Bearer ${key}`).send(body as object);
+  request(api.app)
+    .put(`/api/v1/sites/${siteId}/posts/${postId}`)
+    .set('Authorization', `Bearer ${key}`)
+    .send(body as object);
 
 describe('registering posts', () => {
   it('when a publisher puts a new post, then 201; putting it again updates it with 200', async () => {
     const created = await put('article-1', { title: 'First', url: 'https://news.example/a1' });
     assert.equal(created.status, 201);
-    assert.deepEqual(created.body.post, { id: 'article-1', title: 'First', url: 'https://news.example/a1', closed: false, commentCount: 0 });
+    assert.deepEqual(created.body.post, {
+      id: 'article-1',
+      title: 'First',
+      url: 'https://news.example/a1',
+      closed: false,
+      commentCount: 0,
+    });
     const updated = await put('article-1', { title: 'First, revised', url: 'https://news.example/a1', closed: true });
     assert.equal(updated.status, 200);
     assert.equal(updated.body.post.title, 'First, revised');
@@ -80,7 +89,9 @@ describe('registering posts', () => {
   });
 
   it('when a key is stored, then only a hash of its secret is in the database', async () => {
-    const rows = await env.db.query<{ secret_hash: Buffer }>('SELECT secret_hash FROM api_keys WHERE site_id = $1', [site.siteId]);
+    const rows = await env.db.query<{ secret_hash: Buffer }>('SELECT secret_hash FROM api_keys WHERE site_id = $1', [
+      site.siteId,
+    ]);
     const secret = site.apiKey.split('_').slice(2).join('_');
     assert.equal(rows.rows[0]!.secret_hash.length, 32);
     assert.ok(!rows.rows[0]!.secret_hash.toString('utf8').includes(secret));
@@ -120,15 +131,25 @@ describe('operations', () => {
     const deadQueueRedis = createRedis('redis://127.0.0.1:1', () => undefined);
     const deadQueue = createCommentsQueue(deadQueueRedis, env.config.QUEUE_PREFIX);
     deadQueue.on('error', () => undefined);
-    const app = createApp({ ...api.deps, redis: deadRedis, queue: deadQueue, limiters: { ...api.deps.limiters, enabled: false } });
-    const res = await request(app).post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
-      .set('Authorization', `Bearer ${reader.accessToken}`).set('Idempotency-Key', 'during-outage').send({ body: 'hello' });
+    const app = createApp({
+      ...api.deps,
+      redis: deadRedis,
+      queue: deadQueue,
+      limiters: { ...api.deps.limiters, enabled: false },
+    });
+    const res = await request(app)
+      .post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+      .set('Authorization', `Bearer ${reader.accessToken}`)
+      .set('Idempotency-Key', 'during-outage')
+      .send({ body: 'hello' });
     assert.equal(res.status, 503);
     assert.equal(res.body.error.code, 'unavailable');
     assert.ok(Number(res.headers['retry-after']) > 0);
     // Without a key the first Redis call is the enqueue itself: it fails fast too, never hangs.
-    const plain = await request(app).post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
-      .set('Authorization', `Bearer ${reader.accessToken}`).send({ body: 'hello' });
+    const plain = await request(app)
+      .post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+      .set('Authorization', `Bearer ${reader.accessToken}`)
+      .send({ body: 'hello' });
     assert.equal(plain.status, 503);
     assert.equal(plain.body.error.code, 'unavailable');
     const ready = await request(app).get('/readyz');

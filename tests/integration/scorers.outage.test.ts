@@ -58,29 +58,43 @@ after(async () => {
 
 async function siteWith(settings: Record<string, unknown>): Promise<BuiltSite> {
   const site = await buildSite(env.db);
-  await env.db.query('UPDATE sites SET settings = $2, settings_version = settings_version + 1 WHERE id = $1', [site.siteId, settings]);
+  await env.db.query('UPDATE sites SET settings = $2, settings_version = settings_version + 1 WHERE id = $1', [
+    site.siteId,
+    settings,
+  ]);
   return site;
 }
 
-interface Stored { id: string; status: string; reasons: Reason[]; scored_by: ScoredBy[] }
+interface Stored {
+  id: string;
+  status: string;
+  reasons: Reason[];
+  scored_by: ScoredBy[];
+}
 
 /** Posts every body from two readers and waits for each decision; returns the stored rows. */
 async function postAll(site: BuiltSite): Promise<{ posted: string[]; rows: Stored[] }> {
   const postId = await buildPost(env.db, site.siteId);
-  const readers = [await signInReader(api.app, site, { name: 'Ada' }), await signInReader(api.app, site, { name: 'Bo' })];
+  const readers = [
+    await signInReader(api.app, site, { name: 'Ada' }),
+    await signInReader(api.app, site, { name: 'Bo' }),
+  ];
   const posted: string[] = [];
   for (const [i, body] of BODIES.entries()) {
     const r = readers[i % 2]!;
     posted.push(await postComment(api.app, { siteId: site.siteId, postId, token: r.accessToken, body }));
   }
   for (const [i, id] of posted.entries()) await waitForDecision(api.app, id, readers[i % 2]!.accessToken);
-  const rows = (await env.db.query<Stored>(
-    'SELECT id, status, reasons, scored_by FROM comments WHERE site_id = $1 ORDER BY id', [site.siteId])).rows;
+  const rows = (
+    await env.db.query<Stored>('SELECT id, status, reasons, scored_by FROM comments WHERE site_id = $1 ORDER BY id', [
+      site.siteId,
+    ])
+  ).rows;
   return { posted, rows };
 }
 
 describe('remote scorer down for the whole run', () => {
-  it('when the site\'s policy is hold, then every comment ends pending with scorer_unavailable, none lost', async () => {
+  it("when the site's policy is hold, then every comment ends pending with scorer_unavailable, none lost", async () => {
     const site = await siteWith({ scorers: ['perspective'], onScorerUnavailable: 'hold' });
     const { posted, rows } = await postAll(site);
     assert.deepEqual(rows.map((r) => r.id).sort(), [...posted].sort(), 'every accepted comment is stored once');
@@ -94,13 +108,19 @@ describe('remote scorer down for the whole run', () => {
     assert.ok(fake.requests.length > 0, 'the scorer was really asked');
   });
 
-  it('when the site\'s policy is embedded, then every comment is decided by the embedded scorer and its reasons say so', async () => {
+  it("when the site's policy is embedded, then every comment is decided by the embedded scorer and its reasons say so", async () => {
     const site = await siteWith({ scorers: ['perspective'], onScorerUnavailable: 'embedded' });
     const { posted, rows } = await postAll(site);
     assert.deepEqual(rows.map((r) => r.id).sort(), [...posted].sort(), 'every accepted comment is stored once');
     for (const r of rows) {
-      assert.ok(r.reasons.some((x) => x.rule === 'scorer_fallback' && /perspective could not score/.test(x.detail)), JSON.stringify(r.reasons));
-      assert.ok(r.scored_by.some((s) => s.provider === 'embedded' && s.fallbackFor === 'perspective'), JSON.stringify(r.scored_by));
+      assert.ok(
+        r.reasons.some((x) => x.rule === 'scorer_fallback' && /perspective could not score/.test(x.detail)),
+        JSON.stringify(r.reasons),
+      );
+      assert.ok(
+        r.scored_by.some((s) => s.provider === 'embedded' && s.fallbackFor === 'perspective'),
+        JSON.stringify(r.scored_by),
+      );
       assert.ok(!r.scored_by.some((s) => s.provider === 'perspective'));
     }
     const byBody = new Map(rows.map((r) => [r.id, r.status]));
@@ -121,7 +141,10 @@ describe('remote scorer down for the whole run', () => {
       assert.equal(rows.length, posted.length);
       for (const r of rows) {
         assert.ok(r.status === 'pending' || r.status === 'rejected', `${r.id} ${r.status}`);
-        assert.ok(r.status === 'rejected' || r.reasons.some((x) => x.rule === 'scorer_unavailable'), JSON.stringify(r.reasons));
+        assert.ok(
+          r.status === 'rejected' || r.reasons.some((x) => x.rule === 'scorer_unavailable'),
+          JSON.stringify(r.reasons),
+        );
       }
     } finally {
       fake.setDefault({ kind: '500' });

@@ -6,7 +6,12 @@ import { createRedis, type RedisClient } from '#shared/redis.js';
 import { createWorkerMetrics, type WorkerMetrics } from '#worker/metrics.js';
 import { createScorers } from '#worker/scorers/index.js';
 import { ScorerError, type ScorerSet, type Scorer } from '#worker/scorers/types.js';
-import { PERSPECTIVE_PATH, startFakeOpenAi, startFakePerspective, type FakeScorerServer } from '../support/fake-scorers.js';
+import {
+  PERSPECTIVE_PATH,
+  startFakeOpenAi,
+  startFakePerspective,
+  type FakeScorerServer,
+} from '../support/fake-scorers.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { freePort } from '../support/processes.js';
 
@@ -27,7 +32,10 @@ before(async () => {
   perspective = await startFakePerspective({ apiKey: PERSPECTIVE_KEY });
   openai = await startFakeOpenAi({ apiKey: OPENAI_KEY });
 });
-afterEach(() => { perspective.reset(); openai.reset(); });
+afterEach(() => {
+  perspective.reset();
+  openai.reset();
+});
 after(async () => {
   for (const p of prefixes) {
     const keys = await redis.keys(`${p}*`);
@@ -38,7 +46,12 @@ after(async () => {
   await redis.quit();
 });
 
-interface Built { scorers: ScorerSet; metrics: WorkerMetrics; perspective: Scorer; openai: Scorer }
+interface Built {
+  scorers: ScorerSet;
+  metrics: WorkerMetrics;
+  perspective: Scorer;
+  openai: Scorer;
+}
 
 /** A worker process's scorers; pass the same prefix to get a second process sharing the quota. */
 function build(env: Record<string, string> = {}, prefix = `{test-scorers-${randomBytes(4).toString('hex')}}`): Built {
@@ -75,7 +88,10 @@ async function failure(p: Promise<unknown>): Promise<ScorerError> {
     await p;
   } catch (err) {
     assert.ok(err instanceof ScorerError, `expected a ScorerError, got ${String(err)}`);
-    assert.ok(!err.message.includes(PERSPECTIVE_KEY) && !err.message.includes(OPENAI_KEY), `key leaked into: ${err.message}`);
+    assert.ok(
+      !err.message.includes(PERSPECTIVE_KEY) && !err.message.includes(OPENAI_KEY),
+      `key leaked into: ${err.message}`,
+    );
     return err;
   }
   assert.fail('expected the call to fail');
@@ -84,7 +100,12 @@ async function failure(p: Promise<unknown>): Promise<ScorerError> {
 const metric = async (m: WorkerMetrics, name: string, labels: Record<string, string>) => {
   const found = (await m.registry.getSingleMetric(name)?.get())?.values
     // Histograms: the sum of observations.
-    .filter((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val) && !('le' in v.labels) && !(v as { metricName?: string }).metricName?.endsWith('_count'));
+    .filter(
+      (v) =>
+        Object.entries(labels).every(([k, val]) => v.labels[k] === val) &&
+        !('le' in v.labels) &&
+        !(v as { metricName?: string }).metricName?.endsWith('_count'),
+    );
   return found?.reduce((n, v) => n + v.value, 0) ?? 0;
 };
 
@@ -112,7 +133,14 @@ describe('perspective scorer', () => {
     const body = req!.body as Record<string, unknown>;
     assert.equal(body.doNotStore, true);
     assert.deepEqual(body.comment, { text: 'a toxic remark' });
-    assert.deepEqual(Object.keys(body.requestedAttributes as object).sort(), ['IDENTITY_ATTACK', 'INSULT', 'PROFANITY', 'SEVERE_TOXICITY', 'THREAT', 'TOXICITY']);
+    assert.deepEqual(Object.keys(body.requestedAttributes as object).sort(), [
+      'IDENTITY_ATTACK',
+      'INSULT',
+      'PROFANITY',
+      'SEVERE_TOXICITY',
+      'THREAT',
+      'TOXICITY',
+    ]);
     assert.deepEqual(body.languages, ['en', 'fr']);
   });
 
@@ -126,7 +154,10 @@ describe('perspective scorer', () => {
     perspective.script({ kind: '429', retryAfter: '0' }, { kind: '429' }, { kind: '429', retryAfter: '0' });
     const r = await scorer.score('hello', ctx);
     assert.equal(r.attributes.TOXICITY, 0.02);
-    assert.deepEqual(perspective.requests.map((q) => q.step), ['429', '429', '429', 'ok']);
+    assert.deepEqual(
+      perspective.requests.map((q) => q.step),
+      ['429', '429', '429', 'ok'],
+    );
     assert.equal(await metric(metrics, 'scorer_errors_total', { provider: 'perspective', kind: 'http_429' }), 3);
   });
 
@@ -137,7 +168,10 @@ describe('perspective scorer', () => {
     perspective.script({ kind: '429', retryAfter: '120' });
     const e = await failure(one.perspective.score('hello', ctx));
     assert.equal(e.kind, 'rate_limited');
-    assert.ok(e.retryAfterMs !== undefined && e.retryAfterMs >= 100_000 && e.retryAfterMs <= 120_000, String(e.retryAfterMs));
+    assert.ok(
+      e.retryAfterMs !== undefined && e.retryAfterMs >= 100_000 && e.retryAfterMs <= 120_000,
+      String(e.retryAfterMs),
+    );
     // The other process finds the quota blocked and sends nothing.
     const e2 = await failure(two.perspective.score('hello', ctx));
     assert.equal(e2.kind, 'rate_limited');
@@ -149,7 +183,10 @@ describe('perspective scorer', () => {
     perspective.script({ kind: '500' });
     const r = await build().perspective.score('hello', ctx);
     assert.equal(r.attributes.TOXICITY, 0.02);
-    assert.deepEqual(perspective.requests.map((q) => q.step), ['500', 'ok']);
+    assert.deepEqual(
+      perspective.requests.map((q) => q.step),
+      ['500', 'ok'],
+    );
   });
 
   it('when it keeps answering 500, then the call fails unavailable after the configured retries', async () => {
@@ -163,7 +200,9 @@ describe('perspective scorer', () => {
   it('when it answers slower than the timeout, then the request is abandoned, retried, and the call fails unavailable', async () => {
     perspective.setDefault({ kind: 'slow', delayMs: 1000 });
     const started = Date.now();
-    const e = await failure(build({ SCORER_RETRIES: '1', PERSPECTIVE_TIMEOUT_MS: '150' }).perspective.score('hello', ctx));
+    const e = await failure(
+      build({ SCORER_RETRIES: '1', PERSPECTIVE_TIMEOUT_MS: '150' }).perspective.score('hello', ctx),
+    );
     assert.equal(e.kind, 'unavailable');
     assert.match(e.message, /did not answer within 150 ms/);
     assert.equal(perspective.requests.length, 2);
@@ -193,7 +232,7 @@ describe('perspective scorer', () => {
     assert.match(e.message, /language/);
   });
 
-  it('when it answers another 400, then the call fails unavailable with the provider\'s message', async () => {
+  it("when it answers another 400, then the call fails unavailable with the provider's message", async () => {
     perspective.script({ kind: '400' });
     const e = await failure(build().perspective.score('hello', ctx));
     assert.equal(e.kind, 'unavailable');
@@ -209,7 +248,12 @@ describe('perspective scorer', () => {
 
   it('when the endpoint is unreachable or hangs up, then the call fails unavailable without the URL or key in the message', async () => {
     const port = await freePort();
-    const e = await failure(build({ PERSPECTIVE_URL: `http://127.0.0.1:${port}${PERSPECTIVE_PATH}`, SCORER_RETRIES: '0' }).perspective.score('hello', ctx));
+    const e = await failure(
+      build({ PERSPECTIVE_URL: `http://127.0.0.1:${port}${PERSPECTIVE_PATH}`, SCORER_RETRIES: '0' }).perspective.score(
+        'hello',
+        ctx,
+      ),
+    );
     assert.equal(e.kind, 'unavailable');
     assert.match(e.message, /unreachable/);
     perspective.script({ kind: 'hangup' }, { kind: 'hangup' });
@@ -218,7 +262,11 @@ describe('perspective scorer', () => {
   });
 
   it('when failures repeat, then the circuit opens (calls fail at once), half-opens after the pause and closes on success', async () => {
-    const { perspective: scorer, metrics } = build({ SCORER_RETRIES: '0', SCORER_BREAKER_FAILURES: '3', SCORER_BREAKER_HALF_OPEN_MS: '300' });
+    const { perspective: scorer, metrics } = build({
+      SCORER_RETRIES: '0',
+      SCORER_BREAKER_FAILURES: '3',
+      SCORER_BREAKER_HALF_OPEN_MS: '300',
+    });
     perspective.setDefault({ kind: '500' });
     for (let i = 0; i < 3; i++) assert.equal((await failure(scorer.score('hello', ctx))).kind, 'unavailable');
     assert.equal(await metric(metrics, 'scorer_circuit_state', { provider: 'perspective' }), 1);
@@ -238,12 +286,18 @@ describe('perspective scorer', () => {
     assert.equal((await scorer.score('hello', ctx)).attributes.TOXICITY, 0.02);
     assert.equal(await metric(metrics, 'scorer_circuit_state', { provider: 'perspective' }), 0);
     assert.equal((await scorer.score('hello', ctx)).attributes.TOXICITY, 0.02);
-    assert.ok(await metric(metrics, 'scorer_errors_total', { provider: 'perspective', kind: 'circuit_open' }) >= 2);
+    assert.ok((await metric(metrics, 'scorer_errors_total', { provider: 'perspective', kind: 'circuit_open' })) >= 2);
   });
 
   it('when 429s and unsupported languages repeat, then the circuit stays closed', async () => {
     const { perspective: scorer, metrics } = build({ SCORER_BREAKER_FAILURES: '2' });
-    perspective.script({ kind: 'language' }, { kind: 'language' }, { kind: 'language' }, { kind: '429', retryAfter: '0' }, { kind: '429', retryAfter: '0' });
+    perspective.script(
+      { kind: 'language' },
+      { kind: 'language' },
+      { kind: 'language' },
+      { kind: '429', retryAfter: '0' },
+      { kind: '429', retryAfter: '0' },
+    );
     for (let i = 0; i < 3; i++) assert.equal((await failure(scorer.score('x', ctx))).kind, 'unsupported');
     assert.equal((await scorer.score('hello', ctx)).attributes.TOXICITY, 0.02);
     assert.equal(await metric(metrics, 'scorer_circuit_state', { provider: 'perspective' }), 0);
@@ -254,7 +308,12 @@ describe('perspective scorer', () => {
     const env = { PERSPECTIVE_RATE: '2/1', SCORER_RATE_WAIT_MS: '200' };
     const one = build(env, prefix);
     const two = build(env, prefix);
-    const calls = [one, two, one, two, one, two].map((p) => p.perspective.score('hello', ctx).then(() => 'ok', (e: ScorerError) => e));
+    const calls = [one, two, one, two, one, two].map((p) =>
+      p.perspective.score('hello', ctx).then(
+        () => 'ok',
+        (e: ScorerError) => e,
+      ),
+    );
     const outcomes = await Promise.all(calls);
     assert.equal(outcomes.filter((o) => o === 'ok').length, 2);
     const deferred = outcomes.filter((o): o is ScorerError => o instanceof ScorerError);
@@ -302,19 +361,22 @@ describe('openai moderation scorer', () => {
   it('when more comments arrive than a batch holds, then they are split into batches of at most OPENAI_BATCH_MAX', async () => {
     const { openai: scorer } = build({ OPENAI_BATCH_MAX: '2' });
     await Promise.all(['a', 'b', 'c', 'd', 'e'].map((t) => scorer.score(`text ${t}`, ctx)));
-    assert.deepEqual(openai.requests.map((r) => ((r.body as { input: string[] }).input).length).sort(), [1, 2, 2]);
+    assert.deepEqual(openai.requests.map((r) => (r.body as { input: string[] }).input.length).sort(), [1, 2, 2]);
   });
 
   it('when a batch waits for a slot of the quota, then comments arriving meanwhile join it and share its request', async () => {
     const { openai: scorer } = build({ OPENAI_RATE: '1/1', SCORER_RATE_WAIT_MS: '3000' });
-    await scorer.score('takes this window\'s slot', ctx);
+    await scorer.score("takes this window's slot", ctx);
     const later: Promise<unknown>[] = [];
     for (let i = 0; i < 5; i++) {
       later.push(scorer.score(`arrives while waiting ${i}`, ctx));
       await new Promise((r) => setTimeout(r, 60));
     }
     await Promise.all(later);
-    assert.deepEqual(openai.requests.map((r) => ((r.body as { input: string[] }).input).length), [1, 5]);
+    assert.deepEqual(
+      openai.requests.map((r) => (r.body as { input: string[] }).input.length),
+      [1, 5],
+    );
   });
 
   it('when the batch request fails, then every comment in it fails with the same ScorerError', async () => {

@@ -21,7 +21,12 @@ let server: http.Server;
 let base: string;
 
 before(async () => {
-  env = await createTestEnv({ LOOKUP_CACHE_TTL_MS: '0', SSE_MAX_PER_IP: '3', SSE_HEARTBEAT_S: '1', RATE_LIMIT_POST_CREATE_IP: '4/3600' });
+  env = await createTestEnv({
+    LOOKUP_CACHE_TTL_MS: '0',
+    SSE_MAX_PER_IP: '3',
+    SSE_HEARTBEAT_S: '1',
+    RATE_LIMIT_POST_CREATE_IP: '4/3600',
+  });
   api = await startTestApi(env);
   site = await buildSite(env.db);
   other = await buildSite(env.db);
@@ -40,8 +45,11 @@ after(async () => {
 describe('CORS for the widget', () => {
   it('when a registered origin sends a preflight, then 204 allows it, with Vary: Origin and no credentials', async () => {
     const postId = await buildPost(env.db, site.siteId);
-    const res = await request(api.app).options(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
-      .set('Origin', ORIGIN).set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'authorization,content-type,idempotency-key');
+    const res = await request(api.app)
+      .options(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+      .set('Origin', ORIGIN)
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'authorization,content-type,idempotency-key');
     assert.equal(res.status, 204);
     assert.equal(res.headers['access-control-allow-origin'], ORIGIN);
     assert.match(res.headers['access-control-allow-headers']!, /Authorization/);
@@ -53,7 +61,9 @@ describe('CORS for the widget', () => {
 
   it('when a GET comes from a registered origin, then the answer names that origin and exposes Retry-After and ETag', async () => {
     const postId = await buildPost(env.db, site.siteId);
-    const res = await request(api.app).get(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`).set('Origin', ORIGIN);
+    const res = await request(api.app)
+      .get(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+      .set('Origin', ORIGIN);
     assert.equal(res.status, 200);
     assert.equal(res.headers['access-control-allow-origin'], ORIGIN);
     assert.match(res.headers['access-control-expose-headers']!, /ETag/);
@@ -62,31 +72,43 @@ describe('CORS for the widget', () => {
   it('when the origin belongs to another site or to none, then 403 origin_not_allowed and no CORS headers', async () => {
     const postId = await buildPost(env.db, site.siteId);
     for (const origin of ['https://other.example', 'https://evil.example', 'null']) {
-      const res = await request(api.app).get(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`).set('Origin', origin);
+      const res = await request(api.app)
+        .get(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+        .set('Origin', origin);
       assert.equal(res.status, 403, origin);
       assert.equal(res.body.error.code, 'origin_not_allowed');
       assert.equal(res.headers['access-control-allow-origin'], undefined);
       assert.match(res.headers.vary!, /Origin/);
     }
-    const preflight = await request(api.app).options(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
-      .set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+    const preflight = await request(api.app)
+      .options(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'POST');
     assert.equal(preflight.status, 403);
     assert.equal(preflight.headers['access-control-allow-origin'], undefined);
   });
 
-  it('when a path has no site (sign-in, a comment\'s status), then any site\'s origin passes the preflight; sign-in checks the body\'s site', async () => {
-    const pre = await request(api.app).options('/api/v1/auth/sso').set('Origin', 'https://other.example').set('Access-Control-Request-Method', 'POST');
+  it("when a path has no site (sign-in, a comment's status), then any site's origin passes the preflight; sign-in checks the body's site", async () => {
+    const pre = await request(api.app)
+      .options('/api/v1/auth/sso')
+      .set('Origin', 'https://other.example')
+      .set('Access-Control-Request-Method', 'POST');
     assert.equal(pre.status, 204);
-    const foreign = await request(api.app).post('/api/v1/auth/sso').set('Origin', 'https://other.example')
+    const foreign = await request(api.app)
+      .post('/api/v1/auth/sso')
+      .set('Origin', 'https://other.example')
       .send({ siteId: site.siteId, token: await signSso(site.ssoSecret) });
     assert.equal(foreign.status, 403);
     assert.equal(foreign.body.error.code, 'origin_not_allowed');
-    const own = await request(api.app).post('/api/v1/auth/sso').set('Origin', ORIGIN).send({ siteId: site.siteId, token: await signSso(site.ssoSecret) });
+    const own = await request(api.app)
+      .post('/api/v1/auth/sso')
+      .set('Origin', ORIGIN)
+      .send({ siteId: site.siteId, token: await signSso(site.ssoSecret) });
     assert.equal(own.status, 200);
     assert.equal(own.headers['access-control-allow-origin'], ORIGIN);
   });
 
-  it('when a caller sends no Origin (a publisher\'s server) or the API\'s own origin, then CORS does not apply', async () => {
+  it("when a caller sends no Origin (a publisher's server) or the API's own origin, then CORS does not apply", async () => {
     const postId = await buildPost(env.db, site.siteId);
     const plain = await request(api.app).get(`/api/v1/sites/${site.siteId}/posts/${postId}`);
     assert.equal(plain.status, 200);
@@ -95,13 +117,21 @@ describe('CORS for the widget', () => {
     assert.equal(same.status, 200);
     assert.equal(same.headers.get('access-control-allow-origin'), null);
     // Behind a TLS proxy the browser says https while the API sees http: the host decides.
-    const proxied = await fetch(`${base}/api/v1/sites/${site.siteId}/posts/${postId}`, { headers: { Origin: base.replace('http:', 'https:') } });
+    const proxied = await fetch(`${base}/api/v1/sites/${site.siteId}/posts/${postId}`, {
+      headers: { Origin: base.replace('http:', 'https:') },
+    });
     assert.equal(proxied.status, 200);
   });
 });
 
 describe('posts created on first load', () => {
-  const discover = (postId: string, body: object, origin: string | null = ORIGIN, siteId = site.siteId, ip = '198.51.100.1') => {
+  const discover = (
+    postId: string,
+    body: object,
+    origin: string | null = ORIGIN,
+    siteId = site.siteId,
+    ip = '198.51.100.1',
+  ) => {
     const r = request(api.app).post(`/api/v1/sites/${siteId}/posts/${postId}/discover`).set('X-Forwarded-For', ip);
     return (origin ? r.set('Origin', origin) : r).send(body);
   };
@@ -110,7 +140,13 @@ describe('posts created on first load', () => {
     const postId = uniq('auto');
     const created = await discover(postId, { title: '  Council   vote ', url: `${ORIGIN}/news/${postId}` });
     assert.equal(created.status, 201);
-    assert.deepEqual(created.body.post, { id: postId, title: 'Council vote', url: `${ORIGIN}/news/${postId}`, closed: false, commentCount: 0 });
+    assert.deepEqual(created.body.post, {
+      id: postId,
+      title: 'Council vote',
+      url: `${ORIGIN}/news/${postId}`,
+      closed: false,
+      commentCount: 0,
+    });
     const again = await discover(postId, { title: 'Another title', url: `${ORIGIN}/elsewhere` });
     assert.equal(again.status, 200);
     assert.equal(again.body.post.title, 'Council vote');
@@ -130,7 +166,12 @@ describe('posts created on first load', () => {
     const offsite = await discover(postId, { title: 'T', url: 'https://evil.example/x' });
     assert.equal(offsite.status, 422);
     assert.equal(offsite.body.error.code, 'url_not_allowed');
-    for (const body of [{ title: '', url: `${ORIGIN}/x` }, { title: 'T', url: 'javascript:alert(1)' }, { title: 'T' }, { title: 'x'.repeat(600), url: `${ORIGIN}/x` }]) {
+    for (const body of [
+      { title: '', url: `${ORIGIN}/x` },
+      { title: 'T', url: 'javascript:alert(1)' },
+      { title: 'T' },
+      { title: 'x'.repeat(600), url: `${ORIGIN}/x` },
+    ]) {
       const res = await discover(postId, body);
       assert.equal(res.status, 400, JSON.stringify(body));
       assert.equal(res.body.error.code, 'validation_failed');
@@ -157,7 +198,10 @@ describe('posts created on first load', () => {
     assert.deepEqual(statuses, [201, 201, 201, 201, 429]);
     assert.ok(Number(last!.headers['retry-after']) > 0);
     // Another address still may.
-    assert.equal((await discover('p-9', { title: 'T', url: `${ORIGIN}/p9` }, ORIGIN, s.siteId, '203.0.113.10')).status, 201);
+    assert.equal(
+      (await discover('p-9', { title: 'T', url: `${ORIGIN}/p9` }, ORIGIN, s.siteId, '203.0.113.10')).status,
+      201,
+    );
   });
 });
 
@@ -170,14 +214,16 @@ function openStream(path: string, headers: Record<string, string> = {}) {
     status = res.statusCode ?? 0;
     resHeaders = res.headers;
     res.setEncoding('utf8');
-    res.on('data', (d: string) => { text += d; });
+    res.on('data', (d: string) => {
+      text += d;
+    });
   });
   req.on('error', () => undefined);
   return { text: () => text, status: () => status, headers: () => resHeaders, close: () => req.destroy() };
 }
 
 describe('live updates (server-sent events)', () => {
-  it('when an approved comment is announced for the post, then its open streams get a comments event; other posts\' streams do not', async () => {
+  it("when an approved comment is announced for the post, then its open streams get a comments event; other posts' streams do not", async () => {
     const postId = await buildPost(env.db, site.siteId);
     const otherPost = await buildPost(env.db, site.siteId);
     const a = openStream(`/api/v1/sites/${site.siteId}/posts/${postId}/events`, { Origin: ORIGIN });
@@ -187,10 +233,16 @@ describe('live updates (server-sent events)', () => {
       assert.equal(a.status(), 200);
       assert.match(String(a.headers()['content-type']), /^text\/event-stream/);
       assert.equal(a.headers()['access-control-allow-origin'], ORIGIN);
-      await env.redis.publish(threadChannel(env.config.QUEUE_PREFIX), encodeThreadChange({ siteId: site.siteId, postId, post: false }));
+      await env.redis.publish(
+        threadChannel(env.config.QUEUE_PREFIX),
+        encodeThreadChange({ siteId: site.siteId, postId, post: false }),
+      );
       await waitFor(() => a.text().includes('event: comments'), { what: 'a comments event' });
       assert.match(a.text(), new RegExp(`data: \\{"siteId":"${site.siteId}","postId":"${postId}"\\}`));
-      await env.redis.publish(threadChannel(env.config.QUEUE_PREFIX), encodeThreadChange({ siteId: site.siteId, postId, post: true }));
+      await env.redis.publish(
+        threadChannel(env.config.QUEUE_PREFIX),
+        encodeThreadChange({ siteId: site.siteId, postId, post: true }),
+      );
       await waitFor(() => a.text().includes('event: post'), { what: 'a post event' });
       // Heartbeats keep the idle stream open (SSE_HEARTBEAT_S=1 here).
       await waitFor(() => b.text().includes(': ping'), { what: 'a heartbeat' });
@@ -237,11 +289,13 @@ describe('embed.js and the sign-in popup', () => {
     assert.match(res.headers.get('content-type')!, /javascript/);
     assert.equal(res.headers.get('cross-origin-resource-policy'), 'cross-origin');
     const raw = await new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-      http.get(`${base}/embed.js`, { headers: { 'Accept-Encoding': 'gzip' } }, (r) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => resolve({ headers: r.headers, body: Buffer.concat(chunks) }));
-      }).on('error', reject);
+      http
+        .get(`${base}/embed.js`, { headers: { 'Accept-Encoding': 'gzip' } }, (r) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => resolve({ headers: r.headers, body: Buffer.concat(chunks) }));
+        })
+        .on('error', reject);
     });
     assert.equal(raw.headers['content-encoding'], 'gzip');
     assert.match(gunzipSync(raw.body).toString(), /Comments/);
@@ -265,7 +319,12 @@ describe('embed.js and the sign-in popup', () => {
   });
 
   it('when the sign-in page is opened for an origin the site did not register, or a bad site, then 400 and no form', async () => {
-    for (const q of [{ site: site.siteId, origin: 'https://evil.example' }, { site: 'no-such-site', origin: ORIGIN }, { site: site.siteId, origin: 'javascript:alert(1)' }, {}]) {
+    for (const q of [
+      { site: site.siteId, origin: 'https://evil.example' },
+      { site: 'no-such-site', origin: ORIGIN },
+      { site: site.siteId, origin: 'javascript:alert(1)' },
+      {},
+    ]) {
       const res = await request(api.app).get('/login').query(q);
       assert.equal(res.status, 400, JSON.stringify(q));
       assert.doesNotMatch(res.text, /<form/);

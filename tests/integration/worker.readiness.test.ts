@@ -38,29 +38,41 @@ describe('worker readiness', () => {
     const server = serveMetrics({
       metrics: createWorkerMetrics(),
       readiness: createReadiness({ db: env.db, redis: env.redis, workers: [worker], stopping: () => false }),
-      port, host: '127.0.0.1',
+      port,
+      host: '127.0.0.1',
     });
     try {
       const res = await fetch(`http://127.0.0.1:${port}/readyz`);
       assert.equal(res.status, 200);
-      assert.deepEqual(await res.json(), { status: 'ready', checks: { postgres: 'ok', redis: 'ok', worker: 'running' } });
+      assert.deepEqual(await res.json(), {
+        status: 'ready',
+        checks: { postgres: 'ok', redis: 'ok', worker: 'running' },
+      });
     } finally {
       await close(server);
     }
   });
 
   it('when Postgres is unreachable, then /readyz is 503 naming it, and /healthz stays 200', async () => {
-    const db = createPool({ url: `postgres://postgres@127.0.0.1:${deadPort}/comments`, max: 1, onError: () => undefined });
+    const db = createPool({
+      url: `postgres://postgres@127.0.0.1:${deadPort}/comments`,
+      max: 1,
+      onError: () => undefined,
+    });
     const port = await freePort();
     const server = serveMetrics({
       metrics: createWorkerMetrics(),
       readiness: createReadiness({ db, redis: env.redis, workers: [worker], stopping: () => false }),
-      port, host: '127.0.0.1',
+      port,
+      host: '127.0.0.1',
     });
     try {
       const res = await fetch(`http://127.0.0.1:${port}/readyz`);
       assert.equal(res.status, 503);
-      assert.deepEqual(await res.json(), { status: 'not_ready', checks: { postgres: 'unreachable', redis: 'ok', worker: 'running' } });
+      assert.deepEqual(await res.json(), {
+        status: 'not_ready',
+        checks: { postgres: 'unreachable', redis: 'ok', worker: 'running' },
+      });
       assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
     } finally {
       await close(server);
@@ -72,7 +84,13 @@ describe('worker readiness', () => {
     const redis = createRedis(`redis://127.0.0.1:${deadPort}`, () => undefined);
     try {
       const started = Date.now();
-      const result = await createReadiness({ db: env.db, redis, workers: [worker], stopping: () => false, timeoutMs: 500 })();
+      const result = await createReadiness({
+        db: env.db,
+        redis,
+        workers: [worker],
+        stopping: () => false,
+        timeoutMs: 500,
+      })();
       assert.deepEqual(result, { ready: false, checks: { postgres: 'ok', redis: 'unreachable', worker: 'running' } });
       assert.ok(Date.now() - started < 2000, 'answered within the timeout');
     } finally {
@@ -85,12 +103,20 @@ describe('worker readiness', () => {
     assert.deepEqual(stopping, { ready: false, checks: { postgres: 'ok', redis: 'ok', worker: 'stopped' } });
 
     const own = createRedis(env.config.REDIS_URL, () => undefined, { forQueue: true });
-    const closed = new Worker(COMMENTS_QUEUE, async () => undefined, { connection: own, prefix: env.config.QUEUE_PREFIX });
+    const closed = new Worker(COMMENTS_QUEUE, async () => undefined, {
+      connection: own,
+      prefix: env.config.QUEUE_PREFIX,
+    });
     closed.on('error', () => undefined);
     await closed.waitUntilReady();
     await closed.close();
     await own.quit();
-    const stopped = await createReadiness({ db: env.db, redis: env.redis, workers: [worker, closed], stopping: () => false })();
+    const stopped = await createReadiness({
+      db: env.db,
+      redis: env.redis,
+      workers: [worker, closed],
+      stopping: () => false,
+    })();
     assert.deepEqual(stopped, { ready: false, checks: { postgres: 'ok', redis: 'ok', worker: 'stopped' } });
   });
 });

@@ -63,10 +63,16 @@ export async function createTestEnv(
   const queue = createCommentsQueue(queueRedis, config.QUEUE_PREFIX);
   queue.on('error', () => undefined);
   // A cluster connection refuses commands until it has learnt the slots (no offline queue).
-  if (redis instanceof Cluster) await waitFor(() => redis.status === 'ready', { timeoutMs: 10_000, what: 'the Redis Cluster connection' });
+  if (redis instanceof Cluster)
+    await waitFor(() => redis.status === 'ready', { timeoutMs: 10_000, what: 'the Redis Cluster connection' });
 
   return {
-    config, db, redis, queueRedis, queue, logger,
+    config,
+    db,
+    redis,
+    queueRedis,
+    queue,
+    logger,
     childEnv: { ...process.env, ...vars },
     async close() {
       await queue.obliterate({ force: true }).catch(() => undefined);

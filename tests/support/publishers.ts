@@ -11,6 +11,8 @@ export const markerScorer = (): Scorer => ({
       TOXICITY: text.includes('HOLDME') ? 0.85 : 0.01,
       SEVERE_TOXICITY: text.includes('REJECTME') ? 0.99 : 0.01,
     },
-    provider: 'marker', model: 'marker-1', latencyMs: 1,
+    provider: 'marker',
+    model: 'marker-1',
+    latencyMs: 1,
   }),
 });

@@ -8,7 +8,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 async function sourceFiles(dir: string): Promise<string[]> {
   const entries = await readdir(path.join(ROOT, dir), { withFileTypes: true, recursive: true });
-  return entries.filter((e) => e.isFile() && e.name.endsWith('.ts'))
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
     .map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)));
 }
 
@@ -20,8 +21,9 @@ const SUBPATHS = Object.entries(
 /** Relative and `#subpath` imports of a file, resolved to repository paths (.js → .ts). */
 async function importsOf(file: string): Promise<string[]> {
   const text = await readFile(path.join(ROOT, file), 'utf8');
-  const specs = [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([.#][^'"]+)['"]|import\(\s*['"]([.#][^'"]+)['"]\s*\)/g)]
-    .map((m) => m[1] ?? m[2]!);
+  const specs = [
+    ...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([.#][^'"]+)['"]|import\(\s*['"]([.#][^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1] ?? m[2]!);
   return specs.map((s) => {
     if (s.startsWith('#')) {
       const hit = SUBPATHS.find(([alias]) => s.startsWith(alias));
@@ -41,7 +43,7 @@ const serviceOf = (file: string) => /^services\/([^/]+)\//.exec(file)?.[1];
 
 describe('architecture', () => {
   it('when services import code, then only their own folder and shared/; shared/ never imports a service', async () => {
-    const files = [...await sourceFiles('services'), ...await sourceFiles('shared/src')];
+    const files = [...(await sourceFiles('services')), ...(await sourceFiles('shared/src'))];
     const violations: string[] = [];
     for (const file of files) {
       for (const target of await importsOf(file)) {
@@ -68,7 +70,11 @@ describe('architecture', () => {
   });
 
   it('when an import climbs folders, then never more than two levels', async () => {
-    const files = [...await sourceFiles('services'), ...await sourceFiles('shared/src'), ...await sourceFiles('tests')];
+    const files = [
+      ...(await sourceFiles('services')),
+      ...(await sourceFiles('shared/src')),
+      ...(await sourceFiles('tests')),
+    ];
     const deep: string[] = [];
     for (const file of files) {
       const text = await readFile(path.join(ROOT, file), 'utf8');
@@ -78,9 +84,13 @@ describe('architecture', () => {
   });
 
   it('when following imports, then there is no cycle', async () => {
-    const files = [...await sourceFiles('services'), ...await sourceFiles('shared/src')];
+    const files = [...(await sourceFiles('services')), ...(await sourceFiles('shared/src'))];
     const graph = new Map<string, string[]>();
-    for (const f of files) graph.set(f, (await importsOf(f)).filter((t) => t.endsWith('.ts')));
+    for (const f of files)
+      graph.set(
+        f,
+        (await importsOf(f)).filter((t) => t.endsWith('.ts')),
+      );
     const state = new Map<string, 'visiting' | 'done'>();
     const cycles: string[] = [];
     const visit = (node: string, trail: string[]) => {

@@ -9,7 +9,12 @@ const user = { id: 'u1', siteId: 'site-a', role: 'commenter' as const };
 describe('access tokens', () => {
   it('when a token is issued, then it verifies to its user, site and role', async () => {
     const token = await issueAccessToken(keys, user);
-    assert.deepEqual(await verifyAccessToken(keys, token), { kind: 'user', userId: 'u1', siteId: 'site-a', role: 'commenter' });
+    assert.deepEqual(await verifyAccessToken(keys, token), {
+      kind: 'user',
+      userId: 'u1',
+      siteId: 'site-a',
+      role: 'commenter',
+    });
   });
   it('when a token is signed with another key or altered, then it does not verify, cached or not', async () => {
     const verify = cachedVerifier(keys);
@@ -25,6 +30,10 @@ describe('access tokens', () => {
     const verify = cachedVerifier(keys);
     const shortLived = await issueAccessToken(tokenKeys('k'.repeat(40), 1), user);
     assert.ok(await verify(shortLived));
-    await waitFor(async () => (await verify(shortLived)) === null, { timeoutMs: 5000, intervalMs: 200, what: 'the token to expire' });
+    await waitFor(async () => (await verify(shortLived)) === null, {
+      timeoutMs: 5000,
+      intervalMs: 200,
+      what: 'the token to expire',
+    });
   });
 });

@@ -9,12 +9,22 @@ describe('renderBody', () => {
     assert.match(html, /&lt;b onclick=&quot;x\(\)&quot;&gt;hi&lt;\/b&gt; &amp; &quot;quotes&quot;/);
   });
   it('when the body has a bare URL or a Markdown link, then it is a safe link', () => {
-    assert.equal(renderBody('see https://example.com/x'),
-      '<p>see <a href="https://example.com/x" rel="nofollow ugc noopener" target="_blank">https://example.com/x</a></p>');
-    assert.match(renderBody('[site](http://example.com)'), /<a href="http:\/\/example.com" rel="nofollow ugc noopener" target="_blank">site<\/a>/);
+    assert.equal(
+      renderBody('see https://example.com/x'),
+      '<p>see <a href="https://example.com/x" rel="nofollow ugc noopener" target="_blank">https://example.com/x</a></p>',
+    );
+    assert.match(
+      renderBody('[site](http://example.com)'),
+      /<a href="http:\/\/example.com" rel="nofollow ugc noopener" target="_blank">site<\/a>/,
+    );
   });
   it('when a link uses javascript:, data: or vbscript:, then no link is made', () => {
-    for (const url of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,<script>x</script>', 'vbscript:x']) {
+    for (const url of [
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(1)',
+      'data:text/html,<script>x</script>',
+      'vbscript:x',
+    ]) {
       const html = renderBody(`[x](${url})`);
       assert.ok(!/<a /.test(html), html);
     }

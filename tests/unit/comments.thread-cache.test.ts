@@ -6,7 +6,10 @@ describe('thread cache', () => {
   it('when a page is requested twice, then it loads once and the second is a hit with the same ETag', async () => {
     const cache = createThreadCache({ ttlMs: 60_000, maxEntries: 10 });
     let loads = 0;
-    const load = async () => { loads++; return '{"n":1}'; };
+    const load = async () => {
+      loads++;
+      return '{"n":1}';
+    };
     const a = await cache.get('s', 'p', 'v', load);
     const b = await cache.get('s', 'p', 'v', load);
     assert.equal(loads, 1);
@@ -17,7 +20,11 @@ describe('thread cache', () => {
   it('when concurrent misses ask for one page, then one load serves them all', async () => {
     const cache = createThreadCache({ ttlMs: 60_000, maxEntries: 10 });
     let loads = 0;
-    const load = async () => { loads++; await new Promise((r) => setTimeout(r, 20)); return '{}'; };
+    const load = async () => {
+      loads++;
+      await new Promise((r) => setTimeout(r, 20));
+      return '{}';
+    };
     await Promise.all(Array.from({ length: 10 }, () => cache.get('s', 'p', 'v', load)));
     assert.equal(loads, 1);
   });
@@ -32,7 +39,15 @@ describe('thread cache', () => {
   it('when an invalidation arrives while a page loads, then the stale page is not stored', async () => {
     const cache = createThreadCache({ ttlMs: 60_000, maxEntries: 10 });
     let release!: () => void;
-    const slow = cache.get('s', 'p', 'v', () => new Promise<string>((r) => { release = () => r('stale'); }));
+    const slow = cache.get(
+      's',
+      'p',
+      'v',
+      () =>
+        new Promise<string>((r) => {
+          release = () => r('stale');
+        }),
+    );
     cache.invalidate('s', 'p');
     release();
     await slow;

@@ -14,8 +14,11 @@ describe('configuration', () => {
     assert.equal(c.RATE_LIMITS, true);
   });
   it('when values are bad, then the error names every bad key', () => {
-    assert.throws(() => loadConfig({ PORT: 'eighty', RATE_LIMIT_COMMENT_IP: 'lots', SCORER_MAX_DEFER_S: '-1' }), (err: Error) =>
-      /PORT/.test(err.message) && /RATE_LIMIT_COMMENT_IP/.test(err.message) && /SCORER_MAX_DEFER_S/.test(err.message));
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty', RATE_LIMIT_COMMENT_IP: 'lots', SCORER_MAX_DEFER_S: '-1' }),
+      (err: Error) =>
+        /PORT/.test(err.message) && /RATE_LIMIT_COMMENT_IP/.test(err.message) && /SCORER_MAX_DEFER_S/.test(err.message),
+    );
   });
   it('when RATE_LIMITS=off, then limits are disabled', () => {
     assert.equal(loadConfig({ RATE_LIMITS: 'off' }).RATE_LIMITS, false);
@@ -23,7 +26,10 @@ describe('configuration', () => {
   it('when running in production with the development JWT secret, then start-up fails', () => {
     assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /JWT_SECRET/);
     assert.throws(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET }), /JWT_SECRET/);
-    assert.throws(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'change-me-in-production-0123456789abcdef' }), /JWT_SECRET/);
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'change-me-in-production-0123456789abcdef' }),
+      /JWT_SECRET/,
+    );
     assert.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).NODE_ENV, 'production');
   });
   it('when JWT_SECRET_FILE names a file, then the secret is read from it; a missing file is a clear error', async () => {
@@ -36,7 +42,10 @@ describe('configuration', () => {
   });
   it('when the README is read, then its configuration table is the generated one', async () => {
     const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-    assert.ok(readme.includes(configTable()), 'README configuration table is stale: run `npm run docs:config` and paste it');
+    assert.ok(
+      readme.includes(configTable()),
+      'README configuration table is stale: run `npm run docs:config` and paste it',
+    );
   });
 });
 
@@ -44,15 +53,36 @@ describe('Redis and Postgres targets', () => {
   it('when REDIS_URL names a cluster, then its seed nodes, credentials and TLS are read', () => {
     assert.deepEqual(parseRedisTarget('redis://127.0.0.1:6379/2'), { kind: 'single', url: 'redis://127.0.0.1:6379/2' });
     assert.deepEqual(parseRedisTarget('redis+cluster://10.0.0.1:7000,redis-b,[::1]:7002'), {
-      kind: 'cluster', tls: false, nodes: [{ host: '10.0.0.1', port: 7000 }, { host: 'redis-b', port: 6379 }, { host: '::1', port: 7002 }],
+      kind: 'cluster',
+      tls: false,
+      nodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: 'redis-b', port: 6379 },
+        { host: '::1', port: 7002 },
+      ],
     });
     assert.deepEqual(parseRedisTarget('rediss+cluster://app:s%3Acret@r1:6380'), {
-      kind: 'cluster', tls: true, nodes: [{ host: 'r1', port: 6380 }], username: 'app', password: 's:cret',
+      kind: 'cluster',
+      tls: true,
+      nodes: [{ host: 'r1', port: 6380 }],
+      username: 'app',
+      password: 's:cret',
     });
-    assert.deepEqual(parseRedisTarget('redis+cluster://:pw@r1:6380'), { kind: 'cluster', tls: false, nodes: [{ host: 'r1', port: 6380 }], password: 'pw' });
+    assert.deepEqual(parseRedisTarget('redis+cluster://:pw@r1:6380'), {
+      kind: 'cluster',
+      tls: false,
+      nodes: [{ host: 'r1', port: 6380 }],
+      password: 'pw',
+    });
   });
   it('when a cluster URL is malformed, then start-up fails naming REDIS_URL', () => {
-    for (const bad of ['redis+cluster://', 'redis+cluster://r1:6379/0', 'redis+cluster://r1:99999', 'redis+cluster://r1:6379?x=1', 'http+cluster://r1']) {
+    for (const bad of [
+      'redis+cluster://',
+      'redis+cluster://r1:6379/0',
+      'redis+cluster://r1:99999',
+      'redis+cluster://r1:6379?x=1',
+      'http+cluster://r1',
+    ]) {
       assert.throws(() => loadConfig({ REDIS_URL: bad }), /REDIS_URL/, bad);
     }
   });
@@ -69,7 +99,11 @@ describe('Redis and Postgres targets', () => {
     assert.equal(c.DATABASE_PREPARED_STATEMENTS, true);
     assert.equal(c.DATABASE_STATEMENT_TIMEOUT_MS, 15000);
     assert.equal(c.MIGRATION_DATABASE_URL, undefined);
-    const pooled = loadConfig({ DATABASE_PREPARED_STATEMENTS: 'false', DATABASE_STATEMENT_TIMEOUT_MS: '0', MIGRATION_DATABASE_URL: 'postgres://direct/comments' });
+    const pooled = loadConfig({
+      DATABASE_PREPARED_STATEMENTS: 'false',
+      DATABASE_STATEMENT_TIMEOUT_MS: '0',
+      MIGRATION_DATABASE_URL: 'postgres://direct/comments',
+    });
     assert.equal(pooled.DATABASE_PREPARED_STATEMENTS, false);
     assert.equal(pooled.DATABASE_STATEMENT_TIMEOUT_MS, 0);
   });

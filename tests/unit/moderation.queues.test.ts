@@ -8,7 +8,7 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const msOf = (uuid: string) => parseInt(uuid.replace(/-/g, '').slice(0, 12), 16);
 
 describe('recent-window bound for queues', () => {
-  it('when an id is created at or after a time, then it sorts at or above that time\'s floor, and below the next millisecond\'s', () => {
+  it("when an id is created at or after a time, then it sorts at or above that time's floor, and below the next millisecond's", () => {
     for (let i = 0; i < 1000; i++) {
       const id = newId();
       const ms = msOf(id);

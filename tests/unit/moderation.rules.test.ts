@@ -4,7 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { runPipeline } from '#worker/pipeline/index.js';
 import { findLinks } from '#worker/rules/links.js';
 import { minhash, similarity, textHash } from '#worker/rules/fingerprint.js';
-import { closeTestServices, moderationContext as ctx, testAuthor as author, testServices } from '../support/moderation.js';
+import {
+  closeTestServices,
+  moderationContext as ctx,
+  testAuthor as author,
+  testServices,
+} from '../support/moderation.js';
 
 after(closeTestServices);
 
@@ -36,7 +41,10 @@ describe('rule: repeat', () => {
     // (A third account with the same long text would be a campaign: that rule is off here.)
     const settings = { repeat: { windowSeconds: 0 }, coordinated: { accounts: 0 } };
     for (let i = 0; i < 2; i++) {
-      assert.equal((await decide('', { settings, comment: { ...ctx('').comment, commentId: newId(), authorId, body } })).status, 'approved');
+      assert.equal(
+        (await decide('', { settings, comment: { ...ctx('').comment, commentId: newId(), authorId, body } })).status,
+        'approved',
+      );
     }
   });
   it('when texts differ only by letters a normaliser keeps, then they differ', () => {
@@ -49,13 +57,55 @@ describe('rule: repeat', () => {
 
 describe('rule: links', () => {
   const cases: { name: string; body: string; approved: number; settings?: unknown; status: string; rule?: string }[] = [
-    { name: 'a link from a reader below the approved count is held', body: 'See https://example.org/report', approved: 1, status: 'pending', rule: 'links' },
-    { name: 'a bare domain counts as a link', body: 'read example.org/report now', approved: 0, status: 'pending', rule: 'links' },
-    { name: 'a link from an established reader is approved', body: 'See https://example.org/report', approved: 2, status: 'approved' },
-    { name: 'a link to an allowed domain (or subdomain) is approved', body: 'See https://news.gov.example.ca/x', approved: 0, settings: { links: { allowDomains: ['example.ca'] } }, status: 'approved' },
-    { name: 'a link to a denied domain is rejected, however established the reader', body: 'buy at http://www.spam-pills.biz/now', approved: 100, settings: { links: { denyDomains: ['spam-pills.biz'] } }, status: 'rejected', rule: 'link_denied' },
-    { name: 'a denied subdomain is rejected', body: 'cheap.spam-pills.biz', approved: 100, settings: { links: { denyDomains: ['spam-pills.biz'] } }, status: 'rejected', rule: 'link_denied' },
-    { name: 'numbers, decimals and abbreviations are not links', body: 'Route 455 costs 3.5 million, e.g. in 2024 (node.js aside)', approved: 0, status: 'approved' },
+    {
+      name: 'a link from a reader below the approved count is held',
+      body: 'See https://example.org/report',
+      approved: 1,
+      status: 'pending',
+      rule: 'links',
+    },
+    {
+      name: 'a bare domain counts as a link',
+      body: 'read example.org/report now',
+      approved: 0,
+      status: 'pending',
+      rule: 'links',
+    },
+    {
+      name: 'a link from an established reader is approved',
+      body: 'See https://example.org/report',
+      approved: 2,
+      status: 'approved',
+    },
+    {
+      name: 'a link to an allowed domain (or subdomain) is approved',
+      body: 'See https://news.gov.example.ca/x',
+      approved: 0,
+      settings: { links: { allowDomains: ['example.ca'] } },
+      status: 'approved',
+    },
+    {
+      name: 'a link to a denied domain is rejected, however established the reader',
+      body: 'buy at http://www.spam-pills.biz/now',
+      approved: 100,
+      settings: { links: { denyDomains: ['spam-pills.biz'] } },
+      status: 'rejected',
+      rule: 'link_denied',
+    },
+    {
+      name: 'a denied subdomain is rejected',
+      body: 'cheap.spam-pills.biz',
+      approved: 100,
+      settings: { links: { denyDomains: ['spam-pills.biz'] } },
+      status: 'rejected',
+      rule: 'link_denied',
+    },
+    {
+      name: 'numbers, decimals and abbreviations are not links',
+      body: 'Route 455 costs 3.5 million, e.g. in 2024 (node.js aside)',
+      approved: 0,
+      status: 'approved',
+    },
   ];
   for (const c of cases) {
     it(`when ${c.name}, then ${c.status}`, async () => {
@@ -76,13 +126,37 @@ describe('rule: pre-moderation', () => {
   const newReader = { ...author, approvedCount: 1 };
   const cases: { name: string; o: Parameters<typeof ctx>[1]; status: string }[] = [
     { name: 'premod is off', o: { author: newReader }, status: 'approved' },
-    { name: 'premod is "new" and the reader has fewer approved comments than premodNewCount', o: { author: newReader, settings: { premod: 'new' } }, status: 'pending' },
-    { name: 'premod is "new" and the reader has enough approved comments', o: { author: { ...author, approvedCount: 2 }, settings: { premod: 'new' } }, status: 'approved' },
-    { name: 'premod is "all"', o: { author: { ...author, approvedCount: 500 }, settings: { premod: 'all' } }, status: 'pending' },
-    { name: 'the post overrides "all" with "off"', o: { settings: { premod: 'all' }, postPremod: 'off' }, status: 'approved' },
+    {
+      name: 'premod is "new" and the reader has fewer approved comments than premodNewCount',
+      o: { author: newReader, settings: { premod: 'new' } },
+      status: 'pending',
+    },
+    {
+      name: 'premod is "new" and the reader has enough approved comments',
+      o: { author: { ...author, approvedCount: 2 }, settings: { premod: 'new' } },
+      status: 'approved',
+    },
+    {
+      name: 'premod is "all"',
+      o: { author: { ...author, approvedCount: 500 }, settings: { premod: 'all' } },
+      status: 'pending',
+    },
+    {
+      name: 'the post overrides "all" with "off"',
+      o: { settings: { premod: 'all' }, postPremod: 'off' },
+      status: 'approved',
+    },
     { name: 'the post sets "all" on a site with premod off', o: { postPremod: 'all' }, status: 'pending' },
-    { name: 'the reader is flagged always-premoderate', o: { author: { ...author, premod: true, approvedCount: 500 } }, status: 'pending' },
-    { name: 'a moderator writes on an "all" site', o: { author: { ...author, role: 'moderator' }, settings: { premod: 'all' } }, status: 'approved' },
+    {
+      name: 'the reader is flagged always-premoderate',
+      o: { author: { ...author, premod: true, approvedCount: 500 } },
+      status: 'pending',
+    },
+    {
+      name: 'a moderator writes on an "all" site',
+      o: { author: { ...author, role: 'moderator' }, settings: { premod: 'all' } },
+      status: 'approved',
+    },
   ];
   for (const c of cases) {
     it(`when ${c.name}, then ${c.status}`, async () => {
@@ -107,7 +181,11 @@ describe('rule: reader history', () => {
     });
   }
   it('when the site sets rejectRate 1, then history never holds', async () => {
-    assert.equal((await decide('x y z', { history: { total: 10, rejected: 10 }, settings: { history: { rejectRate: 1 } } })).status, 'approved');
+    assert.equal(
+      (await decide('x y z', { history: { total: 10, rejected: 10 }, settings: { history: { rejectRate: 1 } } }))
+        .status,
+      'approved',
+    );
   });
 });
 
@@ -146,18 +224,32 @@ describe('rule: coordinated posting', () => {
     const services = testServices();
     const oneAuthor = newId();
     const run = (body: string, authorId = newId()) =>
-      runPipeline(ctx('', { services, comment: { ...ctx('').comment, siteId, commentId: newId(), authorId, body }, settings: { repeat: { windowSeconds: 0 } } }));
+      runPipeline(
+        ctx('', {
+          services,
+          comment: { ...ctx('').comment, siteId, commentId: newId(), authorId, body },
+          settings: { repeat: { windowSeconds: 0 } },
+        }),
+      );
     for (const body of variants) assert.equal((await run(body, oneAuthor)).status, 'approved');
-    for (const body of ['Great article!', 'great article', 'Great article.']) assert.equal((await run(body)).status, 'approved');
-    const distinct = ['Property taxes went up four percent while the library budget was cut again this year.',
+    for (const body of ['Great article!', 'great article', 'Great article.'])
+      assert.equal((await run(body)).status, 'approved');
+    const distinct = [
+      'Property taxes went up four percent while the library budget was cut again this year.',
       'Transit ridership is back above the 2019 level on most routes, which nobody expected.',
-      'The school board vote is on Thursday and the public can speak for three minutes each.'];
+      'The school board vote is on Thursday and the public can speak for three minutes each.',
+    ];
     for (const body of distinct) assert.equal((await run(body)).status, 'approved');
   });
   it('when MinHash compares texts, then near-identical ones score high and different ones low', () => {
     const a = minhash(variants[0]!, 40)!;
     assert.ok(similarity(a, minhash(variants[1]!, 40)!) >= 0.9);
-    assert.ok(similarity(a, minhash('Transit ridership is back above the 2019 level on most routes, which nobody expected.', 40)!) < 0.3);
+    assert.ok(
+      similarity(
+        a,
+        minhash('Transit ridership is back above the 2019 level on most routes, which nobody expected.', 40)!,
+      ) < 0.3,
+    );
     assert.equal(minhash('short', 40), null);
   });
 });

@@ -11,8 +11,16 @@ import { COMMENTS_QUEUE } from '#shared/queues.js';
 import { WEBHOOKS_QUEUE } from '#shared/webhooks/queue.js';
 import { ROOT } from '../support/processes.js';
 import {
-  K8S_DIR, describeManifest, loadKustomization, loadManifests, parseManifests, schemaErrors, selects, unknownFieldErrors,
-  type K8sObject, type Manifest,
+  K8S_DIR,
+  describeManifest,
+  loadKustomization,
+  loadManifests,
+  parseManifests,
+  schemaErrors,
+  selects,
+  unknownFieldErrors,
+  type K8sObject,
+  type Manifest,
 } from '../support/k8s.js';
 
 /**
@@ -20,7 +28,9 @@ import {
  * field), and true to the product: real entry points, config keys, ports, queue keys and drain time.
  */
 
-interface Probe { httpGet?: { path: string; port: number | string } }
+interface Probe {
+  httpGet?: { path: string; port: number | string };
+}
 interface Container {
   name: string;
   image: string;
@@ -34,7 +44,11 @@ interface Container {
   livenessProbe?: Probe;
   startupProbe?: Probe;
   lifecycle?: { preStop?: { sleep?: { seconds: number } } };
-  securityContext?: { allowPrivilegeEscalation?: boolean; readOnlyRootFilesystem?: boolean; capabilities?: { drop?: string[] } };
+  securityContext?: {
+    allowPrivilegeEscalation?: boolean;
+    readOnlyRootFilesystem?: boolean;
+    capabilities?: { drop?: string[] };
+  };
   volumeMounts?: Array<{ name: string; mountPath: string }>;
 }
 interface PodSpec {
@@ -55,13 +69,18 @@ const manifests = loadManifests();
 const kustomization = loadKustomization();
 const objects = manifests.map((m) => m.object);
 const ofKind = (kind: string) => objects.filter((o) => o.kind === kind);
-const named = (kind: string, name: string): K8sObject | undefined => objects.find((o) => o.kind === kind && o.metadata.name === name);
+const named = (kind: string, name: string): K8sObject | undefined =>
+  objects.find((o) => o.kind === kind && o.metadata.name === name);
 const spec = <T>(o: K8sObject): T => o.spec as T;
 
-const workloads: Workload[] = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'Job').map((object) => {
-  const template = spec<{ template: { metadata?: { labels?: Record<string, string> }; spec: PodSpec } }>(object).template;
-  return { object, podLabels: template.metadata?.labels ?? {}, pod: template.spec };
-});
+const workloads: Workload[] = objects
+  .filter((o) => o.kind === 'Deployment' || o.kind === 'Job')
+  .map((object) => {
+    const template = spec<{ template: { metadata?: { labels?: Record<string, string> }; spec: PodSpec } }>(
+      object,
+    ).template;
+    return { object, podLabels: template.metadata?.labels ?? {}, pod: template.spec };
+  });
 const allContainers = (w: Workload): Container[] => [...(w.pod.initContainers ?? []), ...w.pod.containers];
 
 /** The TypeScript entry point a container runs: `node dist/x.js` is built from `x.ts`. */
@@ -76,13 +95,20 @@ const API_ENTRY = 'services/api/src/main.ts';
 const WORKER_ENTRY = 'services/worker/src/main.ts';
 const ADMIN_ENTRY = 'services/admin/src/main.ts';
 function workloadRunning(entry: string): { w: Workload; c: Container } {
-  const found = workloads.flatMap((w) => w.pod.containers.map((c) => ({ w, c }))).filter(({ c }) => entryOf(c) === entry);
+  const found = workloads
+    .flatMap((w) => w.pod.containers.map((c) => ({ w, c })))
+    .filter(({ c }) => entryOf(c) === entry);
   assert.equal(found.length, 1, `exactly one container runs ${entry}`);
   return found[0]!;
 }
 
 const secretData = (o: K8sObject): Record<string, string> => ({
-  ...Object.fromEntries(Object.entries((o.data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])),
+  ...Object.fromEntries(
+    Object.entries((o.data ?? {}) as Record<string, string>).map(([k, v]) => [
+      k,
+      Buffer.from(v, 'base64').toString('utf8'),
+    ]),
+  ),
   ...((o.stringData ?? {}) as Record<string, string>),
 });
 
@@ -144,7 +170,9 @@ const portNumber = (c: Container, port: number | string): number => {
 
 describe('Kubernetes manifests: valid for the cluster', () => {
   it('when kubectl apply -k reads the kustomization, then it lists every manifest file and nothing else', () => {
-    const files = readdirSync(K8S_DIR).filter((f) => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml').sort();
+    const files = readdirSync(K8S_DIR)
+      .filter((f) => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml')
+      .sort();
     assert.deepEqual([...kustomization.resources].sort(), files);
     assert.ok(manifests.length >= 15, 'the manifests were read');
   });
@@ -158,26 +186,37 @@ describe('Kubernetes manifests: valid for the cluster', () => {
   });
 
   it('when each object is checked for fields its kind does not have, then there are none', () => {
-    const failures = [...unknownFieldErrors(manifests)].flatMap(([at, errors]) => errors.map((e) => `${describeManifest(manifests[at]!)}: ${e}`));
+    const failures = [...unknownFieldErrors(manifests)].flatMap(([at, errors]) =>
+      errors.map((e) => `${describeManifest(manifests[at]!)}: ${e}`),
+    );
     assert.deepEqual(failures, []);
   });
 
   it('when a manifest is broken, then the checks say where', async () => {
     const broken = (text: string): Manifest => parseManifests('broken.yaml', text)[0]!;
-    const typo = broken('apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  selector: {matchLabels: {a: b}}\n'
-      + '  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers:\n        - name: c\n          image: i\n          readinessprobe: {httpGet: {path: /readyz, port: 3000}}\n');
+    const typo = broken(
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  selector: {matchLabels: {a: b}}\n' +
+        '  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers:\n        - name: c\n          image: i\n          readinessprobe: {httpGet: {path: /readyz, port: 3000}}\n',
+    );
     assert.deepEqual(await schemaErrors(typo.object), [], 'the schemas allow unknown fields');
-    assert.match(unknownFieldErrors([typo]).get(0)?.join() ?? '', /'"readinessprobe"' does not exist in type 'IContainer'/);
+    assert.match(
+      unknownFieldErrors([typo]).get(0)?.join() ?? '',
+      /'"readinessprobe"' does not exist in type 'IContainer'/,
+    );
 
-    const wrongType = broken('apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: x}\nspec: {maxUnavailable: 1, selector: {matchLabels: [a]}}\n');
+    const wrongType = broken(
+      'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: x}\nspec: {maxUnavailable: 1, selector: {matchLabels: [a]}}\n',
+    );
     assert.match((await schemaErrors(wrongType.object)).join(), /spec\/selector\/matchLabels must be object/);
 
     // YAML 1.1, as kubectl reads it: `on` is a boolean, and a ConfigMap holds only strings.
     const yaml11 = broken('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {RATE_LIMITS: on}\n');
     assert.match((await schemaErrors(yaml11.object)).join(), /data\/RATE_LIMITS must be string/);
 
-    const kedaTypo = broken('apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: x}\n'
-      + 'spec: {scaleTargetRef: {name: w}, triggers: [{type: redis, metadata: {listName: l}, authRef: {name: a}}]}\n');
+    const kedaTypo = broken(
+      'apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: x}\n' +
+        'spec: {scaleTargetRef: {name: w}, triggers: [{type: redis, metadata: {listName: l}, authRef: {name: a}}]}\n',
+    );
     assert.match(unknownFieldErrors([kedaTypo]).get(0)?.join() ?? '', /'"authRef"' does not exist/);
 
     const unknownKind = broken('apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: x}\n');
@@ -185,19 +224,33 @@ describe('Kubernetes manifests: valid for the cluster', () => {
     assert.throws(() => parseManifests('dup.yaml', 'kind: A\nkind: B\n'), /dup\.yaml#0/);
   });
 
-  it('when objects are named, then no two of a kind share a name, and the namespace is the kustomization\'s', () => {
+  it("when objects are named, then no two of a kind share a name, and the namespace is the kustomization's", () => {
     const keys = objects.map((o) => `${o.kind}/${o.metadata.name}`);
-    assert.deepEqual(keys.filter((k, i) => keys.indexOf(k) !== i), []);
+    assert.deepEqual(
+      keys.filter((k, i) => keys.indexOf(k) !== i),
+      [],
+    );
     assert.ok(kustomization.namespace);
-    assert.deepEqual(ofKind('Namespace').map((o) => o.metadata.name), [kustomization.namespace]);
-    assert.deepEqual(objects.filter((o) => o.metadata.namespace !== undefined).map((o) => o.metadata.name), [], 'the kustomization sets namespaces');
+    assert.deepEqual(
+      ofKind('Namespace').map((o) => o.metadata.name),
+      [kustomization.namespace],
+    );
+    assert.deepEqual(
+      objects.filter((o) => o.metadata.namespace !== undefined).map((o) => o.metadata.name),
+      [],
+      'the kustomization sets namespaces',
+    );
   });
 
-  it('when images are named, then every container runs this version of the service\'s image', () => {
+  it("when images are named, then every container runs this version of the service's image", () => {
     const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-    assert.deepEqual(kustomization.images?.map((i) => [i.name, i.newTag]), [['newsroom-comments', version]]);
+    assert.deepEqual(
+      kustomization.images?.map((i) => [i.name, i.newTag]),
+      [['newsroom-comments', version]],
+    );
     for (const w of workloads) {
-      for (const c of allContainers(w)) assert.equal(c.image, `newsroom-comments:${version}`, `${w.object.metadata.name}/${c.name}`);
+      for (const c of allContainers(w))
+        assert.equal(c.image, `newsroom-comments:${version}`, `${w.object.metadata.name}/${c.name}`);
     }
   });
 });
@@ -205,14 +258,17 @@ describe('Kubernetes manifests: valid for the cluster', () => {
 describe('Kubernetes manifests: true to the service', () => {
   it('when a container starts, then it runs an entry point that exists, the migration Job the real migrate command', () => {
     for (const w of workloads) {
-      for (const c of allContainers(w)) assert.ok(existsSync(path.join(ROOT, entryOf(c))), `${w.object.metadata.name}: ${entryOf(c)} exists`);
+      for (const c of allContainers(w))
+        assert.ok(existsSync(path.join(ROOT, entryOf(c))), `${w.object.metadata.name}: ${entryOf(c)} exists`);
     }
     assert.equal(workloadRunning(API_ENTRY).w.object.kind, 'Deployment');
     assert.equal(workloadRunning(WORKER_ENTRY).w.object.kind, 'Deployment');
     const migrate = workloadRunning(ADMIN_ENTRY);
     assert.equal(migrate.w.object.kind, 'Job');
     // The same command as the Compose stack's one-shot migration.
-    const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: { migrate: { command: string[] } } };
+    const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as {
+      services: { migrate: { command: string[] } };
+    };
     assert.deepEqual([...(migrate.c.command ?? []), ...(migrate.c.args ?? [])], compose.services.migrate.command);
     assert.match(readFileSync(path.join(ROOT, ADMIN_ENTRY), 'utf8'), /command === 'migrate'/);
   });
@@ -223,21 +279,31 @@ describe('Kubernetes manifests: true to the service', () => {
     for (const w of workloads) {
       for (const c of allContainers(w)) {
         for (const from of c.envFrom ?? []) {
-          const source = from.configMapRef ? named('ConfigMap', from.configMapRef.name) : named('Secret', from.secretRef?.name ?? '');
+          const source = from.configMapRef
+            ? named('ConfigMap', from.configMapRef.name)
+            : named('Secret', from.secretRef?.name ?? '');
           assert.ok(source, `${c.name}: ${JSON.stringify(from)} exists`);
-          for (const key of Object.keys(source.kind === 'Secret' ? secretData(source) : (source.data as object))) used.add(key);
+          for (const key of Object.keys(source.kind === 'Secret' ? secretData(source) : (source.data as object)))
+            used.add(key);
         }
         for (const e of c.env ?? []) used.add(e.name);
       }
     }
-    assert.deepEqual([...used].filter((k) => !known.has(k)), []);
+    assert.deepEqual(
+      [...used].filter((k) => !known.has(k)),
+      [],
+    );
     assert.ok(used.has('DATABASE_URL') && used.has('REDIS_URL') && used.has('JWT_SECRET_FILE'));
   });
 
   it('when the placeholder secrets are applied unchanged, then every process refuses to start; with real ones, every value parses', () => {
     for (const w of workloads) {
       for (const c of allContainers(w)) {
-        assert.throws(() => configOf(w, c), /JWT_SECRET: set a random secret in production/, `${c.name} with the placeholder`);
+        assert.throws(
+          () => configOf(w, c),
+          /JWT_SECRET: set a random secret in production/,
+          `${c.name} with the placeholder`,
+        );
         const config = configOf(w, c, realSecrets);
         assert.equal(config.NODE_ENV, 'production');
         assert.equal(config.JWT_SECRET, realSecrets.JWT_SECRET_FILE);
@@ -254,22 +320,35 @@ describe('Kubernetes manifests: true to the service', () => {
       const s = spec<{ type: string; externalName: string; ports: Array<{ port: number }> }>(service);
       assert.equal(s.type, 'ExternalName');
       assert.ok(s.externalName.length > 0);
-      assert.deepEqual(s.ports.map((p) => p.port), [Number(url.port)]);
+      assert.deepEqual(
+        s.ports.map((p) => p.port),
+        [Number(url.port)],
+      );
     }
     const auth = named('TriggerAuthentication', 'comments-redis-auth');
     assert.ok(auth);
-    for (const ref of spec<{ secretTargetRef: Array<{ parameter: string; name: string; key: string }> }>(auth).secretTargetRef) {
+    for (const ref of spec<{ secretTargetRef: Array<{ parameter: string; name: string; key: string }> }>(auth)
+      .secretTargetRef) {
       assert.equal(ref.parameter, 'password');
       const secret = named('Secret', ref.name);
       assert.ok(secret, `Secret ${ref.name}`);
-      assert.equal(secretData(secret)[ref.key], decodeURIComponent(new URL(config.REDIS_URL).password), 'the same Redis password');
+      assert.equal(
+        secretData(secret)[ref.key],
+        decodeURIComponent(new URL(config.REDIS_URL).password),
+        'the same Redis password',
+      );
     }
   });
 
-  it('when the kubelet probes the pods, then it asks the real ports: the API\'s PORT, the worker\'s WORKER_METRICS_PORT', () => {
+  it("when the kubelet probes the pods, then it asks the real ports: the API's PORT, the worker's WORKER_METRICS_PORT", () => {
     const expected = [
       { entry: API_ENTRY, port: (cfg: Config) => cfg.PORT, readiness: '/readyz', liveness: '/healthz' },
-      { entry: WORKER_ENTRY, port: (cfg: Config) => cfg.WORKER_METRICS_PORT, readiness: '/readyz', liveness: '/healthz' },
+      {
+        entry: WORKER_ENTRY,
+        port: (cfg: Config) => cfg.WORKER_METRICS_PORT,
+        readiness: '/readyz',
+        liveness: '/healthz',
+      },
     ];
     for (const e of expected) {
       const { w, c } = workloadRunning(e.entry);
@@ -279,7 +358,10 @@ describe('Kubernetes manifests: true to the service', () => {
       for (const probe of [c.readinessProbe, c.livenessProbe, c.startupProbe]) {
         if (probe?.httpGet) assert.equal(portNumber(c, probe.httpGet.port), port, `${c.name} probes port ${port}`);
       }
-      assert.deepEqual(c.ports?.map((p) => p.containerPort), [port]);
+      assert.deepEqual(
+        c.ports?.map((p) => p.containerPort),
+        [port],
+      );
     }
   });
 
@@ -298,7 +380,10 @@ describe('Kubernetes manifests: true to the service', () => {
   it('when the scheduler places a container, then it has CPU and memory requests and a memory limit', () => {
     for (const w of workloads) {
       for (const c of allContainers(w)) {
-        assert.ok(c.resources?.requests?.cpu && c.resources.requests.memory, `${w.object.metadata.name}/${c.name} requests`);
+        assert.ok(
+          c.resources?.requests?.cpu && c.resources.requests.memory,
+          `${w.object.metadata.name}/${c.name} requests`,
+        );
         assert.ok(c.resources.limits?.memory, `${w.object.metadata.name}/${c.name} memory limit`);
       }
     }
@@ -318,7 +403,10 @@ describe('Kubernetes manifests: true to the service', () => {
         assert.equal(c.securityContext?.allowPrivilegeEscalation, false, `${name}/${c.name}`);
         assert.equal(c.securityContext?.readOnlyRootFilesystem, true, `${name}/${c.name}`);
         assert.deepEqual(c.securityContext?.capabilities?.drop, ['ALL'], `${name}/${c.name}`);
-        assert.ok(c.volumeMounts?.some((m) => m.mountPath === '/tmp'), `${name}/${c.name} has a writable /tmp`);
+        assert.ok(
+          c.volumeMounts?.some((m) => m.mountPath === '/tmp'),
+          `${name}/${c.name} has a writable /tmp`,
+        );
       }
     }
   });
@@ -336,45 +424,76 @@ describe('Kubernetes manifests: true to the service', () => {
     }>(scaled[0]!);
     assert.equal(s.scaleTargetRef.name, w.object.metadata.name);
     assert.equal(s.scaleTargetRef.kind ?? 'Deployment', 'Deployment');
-    assert.deepEqual(s.triggers.map((t) => t.metadata.listName), [keys.toKey(COMMENTS_QUEUE, 'wait'), keys.toKey(WEBHOOKS_QUEUE, 'wait')]);
+    assert.deepEqual(
+      s.triggers.map((t) => t.metadata.listName),
+      [keys.toKey(COMMENTS_QUEUE, 'wait'), keys.toKey(WEBHOOKS_QUEUE, 'wait')],
+    );
     assert.equal(keys.toKey(COMMENTS_QUEUE, 'wait'), '{comments}:comments:wait');
     const redisUrl = new URL(config.REDIS_URL);
     for (const t of s.triggers) {
       assert.equal(t.type, 'redis');
       assert.ok(Number(t.metadata.listLength) > 0);
       // KEDA's operator runs in its own namespace, so the address is the Service's full name.
-      assert.equal(t.metadata.address, `${redisUrl.hostname}.${kustomization.namespace}.svc.cluster.local:${redisUrl.port}`);
+      assert.equal(
+        t.metadata.address,
+        `${redisUrl.hostname}.${kustomization.namespace}.svc.cluster.local:${redisUrl.port}`,
+      );
       assert.ok(named('TriggerAuthentication', t.authenticationRef?.name ?? ''), 'its TriggerAuthentication exists');
     }
     assert.ok(s.minReplicaCount >= 2);
     // KEDA owns the worker's autoscaler; a second one would fight it.
-    assert.deepEqual(ofKind('HorizontalPodAutoscaler').map((h) => spec<{ scaleTargetRef: { name: string } }>(h).scaleTargetRef.name), [workloadRunning(API_ENTRY).w.object.metadata.name]);
+    assert.deepEqual(
+      ofKind('HorizontalPodAutoscaler').map((h) => spec<{ scaleTargetRef: { name: string } }>(h).scaleTargetRef.name),
+      [workloadRunning(API_ENTRY).w.object.metadata.name],
+    );
   });
 
   it('when the API is scaled on CPU, then its autoscaler keeps two or more and the Deployments leave the count to the autoscalers', () => {
-    const hpa = spec<{ scaleTargetRef: { kind: string; name: string }; minReplicas: number; metrics: Array<{ type: string; resource?: { name: string } }> }>(ofKind('HorizontalPodAutoscaler')[0]!);
+    const hpa = spec<{
+      scaleTargetRef: { kind: string; name: string };
+      minReplicas: number;
+      metrics: Array<{ type: string; resource?: { name: string } }>;
+    }>(ofKind('HorizontalPodAutoscaler')[0]!);
     assert.equal(hpa.scaleTargetRef.kind, 'Deployment');
     assert.ok(hpa.minReplicas >= 2);
-    assert.deepEqual(hpa.metrics.map((m) => [m.type, m.resource?.name]), [['Resource', 'cpu']]);
-    for (const d of ofKind('Deployment')) assert.equal(spec<{ replicas?: number }>(d).replicas, undefined, `${d.metadata.name}: apply would reset the autoscaler's count`);
+    assert.deepEqual(
+      hpa.metrics.map((m) => [m.type, m.resource?.name]),
+      [['Resource', 'cpu']],
+    );
+    for (const d of ofKind('Deployment'))
+      assert.equal(
+        spec<{ replicas?: number }>(d).replicas,
+        undefined,
+        `${d.metadata.name}: apply would reset the autoscaler's count`,
+      );
   });
 
   it('when a node is drained, then every Deployment has a PodDisruptionBudget that selects its pods and only them', () => {
     const deployments = workloads.filter((w) => w.object.kind === 'Deployment');
     const pdbs = ofKind('PodDisruptionBudget');
     for (const d of deployments) {
-      const covering = pdbs.filter((p) => selects(spec<{ selector: { matchLabels: Record<string, string> } }>(p).selector.matchLabels, d.podLabels));
+      const covering = pdbs.filter((p) =>
+        selects(spec<{ selector: { matchLabels: Record<string, string> } }>(p).selector.matchLabels, d.podLabels),
+      );
       assert.equal(covering.length, 1, `${d.object.metadata.name} has one PodDisruptionBudget`);
       assert.equal(spec<{ maxUnavailable?: number }>(covering[0]!).maxUnavailable, 1);
     }
     for (const p of pdbs) {
       const matchLabels = spec<{ selector: { matchLabels: Record<string, string> } }>(p).selector.matchLabels;
-      assert.equal(workloads.filter((w) => selects(matchLabels, w.podLabels)).length, 1, `${p.metadata.name} selects one workload`);
+      assert.equal(
+        workloads.filter((w) => selects(matchLabels, w.podLabels)).length,
+        1,
+        `${p.metadata.name} selects one workload`,
+      );
     }
     for (const d of deployments) {
       const selector = spec<{ selector: { matchLabels: Record<string, string> } }>(d.object).selector.matchLabels;
       assert.ok(selects(selector, d.podLabels), `${d.object.metadata.name}'s selector matches its template`);
-      assert.equal(workloads.filter((w) => selects(selector, w.podLabels)).length, 1, `${d.object.metadata.name}'s selector is its own`);
+      assert.equal(
+        workloads.filter((w) => selects(selector, w.podLabels)).length,
+        1,
+        `${d.object.metadata.name}'s selector is its own`,
+      );
     }
   });
 
@@ -388,14 +507,23 @@ describe('Kubernetes manifests: true to the service', () => {
       for (const p of sp.ports) portNumber(targets[0]!.pod.containers[0]!, p.targetPort);
     }
     // The workers' metrics stay scrapable while an outage makes them unready.
-    const workerMetrics = services.filter((s) => selects(spec<{ selector: Record<string, string> }>(s).selector, workloadRunning(WORKER_ENTRY).w.podLabels));
-    assert.deepEqual(workerMetrics.map((s) => spec<{ publishNotReadyAddresses?: boolean }>(s).publishNotReadyAddresses), [true]);
+    const workerMetrics = services.filter((s) =>
+      selects(spec<{ selector: Record<string, string> }>(s).selector, workloadRunning(WORKER_ENTRY).w.podLabels),
+    );
+    assert.deepEqual(
+      workerMetrics.map((s) => spec<{ publishNotReadyAddresses?: boolean }>(s).publishNotReadyAddresses),
+      [true],
+    );
     for (const n of ofKind('NetworkPolicy')) {
-      const np = spec<{ podSelector: { matchLabels?: Record<string, string> }; ingress?: Array<{ ports?: Array<{ port: number | string }> }> }>(n);
+      const np = spec<{
+        podSelector: { matchLabels?: Record<string, string> };
+        ingress?: Array<{ ports?: Array<{ port: number | string }> }>;
+      }>(n);
       if (!np.podSelector.matchLabels) continue;
       const targets = workloads.filter((w) => selects(np.podSelector.matchLabels, w.podLabels));
       assert.equal(targets.length, 1, `NetworkPolicy ${n.metadata.name} selects one workload`);
-      for (const rule of np.ingress ?? []) for (const p of rule.ports ?? []) portNumber(targets[0]!.pod.containers[0]!, p.port);
+      for (const rule of np.ingress ?? [])
+        for (const p of rule.ports ?? []) portNumber(targets[0]!.pod.containers[0]!, p.port);
     }
   });
 });

@@ -18,7 +18,10 @@ describe('remote scorer parts', () => {
   it('when a provider answers a score outside [0, 1] or not a number, then it is a malformed answer', () => {
     assert.equal(probability('p', 0.3, 'x'), 0.3);
     for (const bad of [-0.1, 1.5, Number.NaN, '0.5', null, undefined]) {
-      assert.throws(() => probability('p', bad, 'x'), (e: unknown) => e instanceof RemoteFailure && e.label === 'malformed');
+      assert.throws(
+        () => probability('p', bad, 'x'),
+        (e: unknown) => e instanceof RemoteFailure && e.label === 'malformed',
+      );
     }
   });
 

@@ -21,7 +21,8 @@ describe('normalizeBody', () => {
   it('when only invisible characters remain, then there is no visible text', () => {
     assert.equal(hasVisibleText('\u200b\u200e \n'), false);
     assert.equal(hasVisibleText('\u200bx'), true);
-    for (const blank of ['\u3164', '\u115F\u1160', '\uFFA0', '\u2800', '\u034F', '\u17B5']) assert.equal(hasVisibleText(blank), false, blank);
+    for (const blank of ['\u3164', '\u115F\u1160', '\uFFA0', '\u2800', '\u034F', '\u17B5'])
+      assert.equal(hasVisibleText(blank), false, blank);
   });
   it('when a name has line breaks and runs of spaces, then it is one line', () => {
     assert.equal(normalizeName('  Ada \n\n Lovelace  '), 'Ada Lovelace');

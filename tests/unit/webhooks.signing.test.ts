@@ -23,11 +23,26 @@ describe('webhook signatures', () => {
 
 describe('SSRF guard', () => {
   it('when an address is loopback, private, link-local, unspecified or mapped, then it is internal; public ones are not', () => {
-    for (const a of ['127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '0.0.0.0', '100.64.0.1',
-      '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', 'not-an-ip']) {
+    for (const a of [
+      '127.0.0.1',
+      '10.0.0.1',
+      '172.16.5.4',
+      '192.168.1.1',
+      '169.254.169.254',
+      '0.0.0.0',
+      '100.64.0.1',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+      'not-an-ip',
+    ]) {
       assert.equal(isPrivateAddress(a), true, a);
     }
-    for (const a of ['93.184.216.34', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8']) assert.equal(isPrivateAddress(a), false, a);
+    for (const a of ['93.184.216.34', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])
+      assert.equal(isPrivateAddress(a), false, a);
   });
 
   it('when a URL has credentials, another scheme or an internal literal address, then it is refused unless private targets are allowed', async () => {
@@ -69,7 +84,10 @@ describe('Disqus HTML to text', () => {
   it('when a message has markup, links and entities, then it becomes plain text with Markdown links and nothing executable', () => {
     assert.equal(htmlToText('<p>a &amp; b</p><p>c<br/>d</p>'), 'a & b\n\nc\nd');
     assert.equal(htmlToText('<a href="https://x.example/p">https://x.example/p</a>'), 'https://x.example/p');
-    assert.equal(htmlToText('<a href="https://x.example/p">the [best] piece</a>'), '[the best piece](https://x.example/p)');
+    assert.equal(
+      htmlToText('<a href="https://x.example/p">the [best] piece</a>'),
+      '[the best piece](https://x.example/p)',
+    );
     assert.equal(htmlToText('<a href="javascript:alert(1)">x</a>'), 'x');
     assert.equal(htmlToText('<img src=x onerror=alert(1)>&#0;&#x110000;ok'), 'ok');
   });

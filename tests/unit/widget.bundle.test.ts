@@ -21,7 +21,14 @@ describe('live-update streams', () => {
     const hub = createThreadEvents();
     const heard: string[] = [];
     let closed = 0;
-    const listener = (name: string) => ({ onChange: () => { heard.push(name); }, close: () => { closed++; } });
+    const listener = (name: string) => ({
+      onChange: () => {
+        heard.push(name);
+      },
+      close: () => {
+        closed++;
+      },
+    });
     const removeA = hub.add('s', 'p1', '10.0.0.1', listener('a'));
     hub.add('s', 'p1', '10.0.0.2', listener('b'));
     hub.add('s', 'p2', '10.0.0.1', listener('c'));

@@ -5,7 +5,10 @@ import { runner } from 'node-pg-migrate';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** infra/migrations, found from both the sources and the compiled dist/. */
-export const MIGRATIONS_DIR = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../../../../infra/migrations' : '../../../infra/migrations');
+export const MIGRATIONS_DIR = path.resolve(
+  here,
+  here.includes(`${path.sep}dist${path.sep}`) ? '../../../../infra/migrations' : '../../../infra/migrations',
+);
 
 /** Creates the database named in the URL when it does not exist yet (first run on a fresh machine). */
 export async function ensureDatabase(databaseUrl: string): Promise<void> {

@@ -12,7 +12,10 @@ await migrate(migrationUrlOf(config), (msg) => process.stderr.write(`${msg}\n`))
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
 const children: ChildProcess[] = ['api', 'worker', 'demo'].map((service) =>
-  spawn(process.execPath, [...process.execArgv, path.join(root, `services/${service}/src/main.${ext}`)], { stdio: 'inherit' }));
+  spawn(process.execPath, [...process.execArgv, path.join(root, `services/${service}/src/main.${ext}`)], {
+    stdio: 'inherit',
+  }),
+);
 
 let exiting = false;
 const stopAll = (signal: NodeJS.Signals) => {

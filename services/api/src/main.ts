@@ -17,7 +17,11 @@ import { createThreadEvents } from './widget/thread-events.js';
 // Composition root: config → pools → queue → app → listen → graceful shutdown.
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, service: 'api' });
-const db = createPool({ ...databaseOf(config), max: config.DATABASE_POOL_MAX, onError: (err) => logger.error({ err }, 'postgres pool error') });
+const db = createPool({
+  ...databaseOf(config),
+  max: config.DATABASE_POOL_MAX,
+  onError: (err) => logger.error({ err }, 'postgres pool error'),
+});
 const onRedisError = (err: Error) => logger.warn({ err: err.message }, 'redis connection error');
 const redis = createRedis(config.REDIS_URL, onRedisError);
 // The producer connection fails fast when Redis is down (a 503 to the client) instead of waiting forever.
@@ -30,18 +34,39 @@ tasks.on('error', (err) => logger.warn({ err: err.message }, 'moderation tasks q
 
 const webhookQueue = createWebhookQueue(queueRedis, config.QUEUE_PREFIX);
 webhookQueue.on('error', (err) => logger.warn({ err: err.message }, 'webhook queue error'));
-const events = createEvents({ db, queue: webhookQueue, retrySchedule: config.WEBHOOK_RETRY_SCHEDULE_S, cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS });
+const events = createEvents({
+  db,
+  queue: webhookQueue,
+  retrySchedule: config.WEBHOOK_RETRY_SCHEDULE_S,
+  cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS,
+});
 
 const lookups = createLookups(db, config.LOOKUP_CACHE_TTL_MS);
-const threadCache = createThreadCache({ ttlMs: config.THREAD_CACHE_TTL_MS, maxEntries: config.THREAD_CACHE_MAX_ENTRIES });
+const threadCache = createThreadCache({
+  ttlMs: config.THREAD_CACHE_TTL_MS,
+  maxEntries: config.THREAD_CACHE_MAX_ENTRIES,
+});
 const threadEvents = createThreadEvents();
 await subscribeToThreadChanges({
-  subscriber, channel: threadChannel(config.QUEUE_PREFIX), cache: threadCache, lookups, logger,
+  subscriber,
+  channel: threadChannel(config.QUEUE_PREFIX),
+  cache: threadCache,
+  lookups,
+  logger,
   listener: { change: (c) => threadEvents.publish(c), resync: () => threadEvents.publishAll() },
 });
 
 const app = createApp({
-  config, db, redis, queue, tasks, logger, lookups, threadCache, threadEvents, events,
+  config,
+  db,
+  redis,
+  queue,
+  tasks,
+  logger,
+  lookups,
+  threadCache,
+  threadEvents,
+  events,
   metrics: createApiMetrics(queue),
   limiters: createLimiters(redis, config),
 });
@@ -58,7 +83,9 @@ let stopping = false;
 server.prependListener('request', (_req, res) => {
   inFlight++;
   if (stopping) res.setHeader('Connection', 'close');
-  res.once('close', () => { inFlight--; });
+  res.once('close', () => {
+    inFlight--;
+  });
 });
 
 async function shutdown(signal: string): Promise<void> {

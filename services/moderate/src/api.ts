@@ -2,7 +2,11 @@ import type { Counts, QueueItem, QueueName, ReaderHistory, SignedIn, Task } from
 
 /** An answer of the API that was not a success, with its error code. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -36,7 +40,10 @@ export class Api {
     return this.call('GET', `/api/v1/sites/${this.site}/moderation/counts`);
   }
 
-  queue(queue: QueueName, q: { postId?: string; reason?: string; cursor?: string | null; limit?: number }): Promise<{ items: QueueItem[]; nextCursor: string | null }> {
+  queue(
+    queue: QueueName,
+    q: { postId?: string; reason?: string; cursor?: string | null; limit?: number },
+  ): Promise<{ items: QueueItem[]; nextCursor: string | null }> {
     const params = new URLSearchParams();
     if (q.postId) params.set('postId', q.postId);
     if (q.reason) params.set('reason', q.reason);
@@ -53,7 +60,11 @@ export class Api {
     return this.call('POST', `/api/v1/sites/${this.site}/moderation/bulk`, { ids, action });
   }
 
-  reader(userId: string, action: 'ban' | 'suspend' | 'premod' | 'unban', body: unknown): Promise<{ task: { id: string } | null }> {
+  reader(
+    userId: string,
+    action: 'ban' | 'suspend' | 'premod' | 'unban',
+    body: unknown,
+  ): Promise<{ task: { id: string } | null }> {
     return this.call('POST', `/api/v1/sites/${this.site}/users/${encodeURIComponent(userId)}/${action}`, body);
   }
 
@@ -73,11 +84,20 @@ export class Api {
     const headers: Record<string, string> = {};
     if (authed && this.token) headers.Authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
-    const data = await res.json().catch(() => ({})) as { error?: { code: string; message: string } };
+    const res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+    const data = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
     if (!res.ok) {
       if (res.status === 401 && authed) this.onUnauthorized();
-      throw new ApiError(res.status, data.error?.code ?? 'error', data.error?.message ?? `request failed (${res.status})`);
+      throw new ApiError(
+        res.status,
+        data.error?.code ?? 'error',
+        data.error?.message ?? `request failed (${res.status})`,
+      );
     }
     return data as T;
   }

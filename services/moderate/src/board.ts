@@ -29,10 +29,16 @@ export class Board {
   private readonly drawer: Drawer;
   private banTarget: { userId: string; name: string } | null = null;
 
-  constructor(private readonly api: Api, private readonly say: (message: string) => void) {
+  constructor(
+    private readonly api: Api,
+    private readonly say: (message: string) => void,
+  ) {
     this.drawer = new Drawer(api, {
       ban: (userId, name) => this.openBan(userId, name),
-      changed: (message) => { this.say(message); void this.refresh(); },
+      changed: (message) => {
+        this.say(message);
+        void this.refresh();
+      },
       failed: (err) => this.fail(err),
     });
     this.buildTabs();
@@ -57,11 +63,17 @@ export class Board {
     filters.addEventListener('submit', (e) => {
       e.preventDefault();
       const data = new FormData(filters);
-      this.filters = { postId: String(data.get('postId') ?? '').trim() || undefined, reason: String(data.get('reason') ?? '') || undefined };
+      this.filters = {
+        postId: String(data.get('postId') ?? '').trim() || undefined,
+        reason: String(data.get('reason') ?? '') || undefined,
+      };
       void this.load();
     });
     const ban = byId<HTMLFormElement>('ban-form');
-    ban.addEventListener('submit', (e) => { e.preventDefault(); void this.submitBan(ban); });
+    ban.addEventListener('submit', (e) => {
+      e.preventDefault();
+      void this.submitBan(ban);
+    });
     byId('ban-cancel').addEventListener('click', () => byId<HTMLDialogElement>('ban-dialog').close());
     document.addEventListener('keydown', (e) => this.onKey(e));
   }
@@ -89,8 +101,20 @@ export class Board {
   private buildTabs(): void {
     const tabs = byId('tabs');
     for (const [i, q] of QUEUES.entries()) {
-      const tab = h('button', { type: 'button', role: 'tab', id: `tab-${q.name}`, 'aria-controls': 'items', 'data-queue': q.name, title: `${q.label} (${i + 1})` },
-        q.label, ' ', h('span', { class: 'count', id: `count-${q.name}` }, '…'));
+      const tab = h(
+        'button',
+        {
+          type: 'button',
+          role: 'tab',
+          id: `tab-${q.name}`,
+          'aria-controls': 'items',
+          'data-queue': q.name,
+          title: `${q.label} (${i + 1})`,
+        },
+        q.label,
+        ' ',
+        h('span', { class: 'count', id: `count-${q.name}` }, '…'),
+      );
       tab.addEventListener('click', () => void this.switchTo(q.name));
       tabs.append(tab);
     }
@@ -116,7 +140,9 @@ export class Board {
       const tab = byId(`tab-${q.name}`);
       tab.setAttribute('aria-selected', String(q.name === this.queue));
       tab.tabIndex = q.name === this.queue ? 0 : -1;
-      byId(`count-${q.name}`).textContent = this.counts ? `${this.counts[q.name]}${this.capped.includes(q.name) ? '+' : ''}` : '…';
+      byId(`count-${q.name}`).textContent = this.counts
+        ? `${this.counts[q.name]}${this.capped.includes(q.name) ? '+' : ''}`
+        : '…';
     }
   }
 
@@ -177,11 +203,13 @@ export class Board {
   }
 
   private renderList(): void {
-    this.list.replaceChildren(...this.items.map((item, i) => {
-      const li = renderItem(item, this.queue, this.selected.has(item.id));
-      if (i === this.current) li.classList.add('current');
-      return li;
-    }));
+    this.list.replaceChildren(
+      ...this.items.map((item, i) => {
+        const li = renderItem(item, this.queue, this.selected.has(item.id));
+        if (i === this.current) li.classList.add('current');
+        return li;
+      }),
+    );
     byId('empty').hidden = this.items.length > 0;
     byId('more').hidden = !this.nextCursor;
     this.renderSelection();
@@ -194,7 +222,8 @@ export class Board {
   }
 
   private toggle(id: string, on = !this.selected.has(id)): void {
-    if (on) this.selected.add(id); else this.selected.delete(id);
+    if (on) this.selected.add(id);
+    else this.selected.delete(id);
     const box = this.list.querySelector<HTMLInputElement>(`.item[data-id="${CSS.escape(id)}"] .select`);
     if (box) box.checked = on;
     this.renderSelection();
@@ -233,7 +262,11 @@ export class Board {
   private async decide(i: number, action: 'approve' | 'reject'): Promise<void> {
     const item = this.items[i];
     if (!item) return;
-    if ((action === 'approve' && item.status === 'approved' && this.queue !== 'reported') || (action === 'reject' && item.status === 'rejected')) return;
+    if (
+      (action === 'approve' && item.status === 'approved' && this.queue !== 'reported') ||
+      (action === 'reject' && item.status === 'rejected')
+    )
+      return;
     try {
       await this.api.decide(item.id, action);
     } catch (err) {
@@ -241,7 +274,9 @@ export class Board {
       return;
     }
     this.removeItems([item.id]);
-    this.say(`${action === 'approve' ? (this.queue === 'reported' ? 'Kept' : 'Approved') : 'Rejected'} the comment by ${item.author.name}.`);
+    this.say(
+      `${action === 'approve' ? (this.queue === 'reported' ? 'Kept' : 'Approved') : 'Rejected'} the comment by ${item.author.name}.`,
+    );
     await this.pollCounts();
   }
 
@@ -282,7 +317,10 @@ export class Board {
     if (!target) return;
     const data = new FormData(form);
     try {
-      const { task } = await this.api.reader(target.userId, 'ban', { reason: String(data.get('reason')).trim(), rejectExisting: data.get('rejectExisting') === 'on' });
+      const { task } = await this.api.reader(target.userId, 'ban', {
+        reason: String(data.get('reason')).trim(),
+        rejectExisting: data.get('rejectExisting') === 'on',
+      });
       byId<HTMLDialogElement>('ban-dialog').close();
       this.say(`${target.name} is banned.`);
       if (task) await this.follow(task.id, target.name);
@@ -298,8 +336,14 @@ export class Board {
     for (let i = 0; i < 600; i++) {
       const { task } = await this.api.task(taskId);
       const p = typeof task.progress === 'object' ? task.progress : null;
-      if (task.state === 'completed') { this.say(`${name} is banned; ${p?.done ?? 0} comments rejected.`); return; }
-      if (task.state === 'failed') { this.say(`Rejecting ${name}'s comments failed: ${task.failedReason ?? 'unknown error'}`); return; }
+      if (task.state === 'completed') {
+        this.say(`${name} is banned; ${p?.done ?? 0} comments rejected.`);
+        return;
+      }
+      if (task.state === 'failed') {
+        this.say(`Rejecting ${name}'s comments failed: ${task.failedReason ?? 'unknown error'}`);
+        return;
+      }
       this.say(p ? `Rejecting ${name}'s comments: ${p.done} of ${p.total}…` : `Rejecting ${name}'s comments…`);
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -322,22 +366,52 @@ export class Board {
     if (byId('workspace').hidden || e.ctrlKey || e.metaKey || e.altKey) return;
     const target = e.target as HTMLElement;
     if (target.closest('input, textarea, select, dialog')) return;
-    if (e.key === 'Escape' && this.drawer.isOpen) { this.drawer.close(); return; }
+    if (e.key === 'Escape' && this.drawer.isOpen) {
+      this.drawer.close();
+      return;
+    }
     const item = this.items[this.current];
     const handled = (() => {
       switch (e.key) {
-        case 'j': this.setCurrent(this.current + 1, true); return true;
-        case 'k': this.setCurrent(this.current - 1, true); return true;
-        case 'a': void this.decide(this.current, 'approve'); return true;
-        case 'r': void this.decide(this.current, 'reject'); return true;
-        case 'x': if (item) this.toggle(item.id); return true;
-        case 'b': if (item) this.openBan(item.author.id, item.author.name); return true;
-        case 'h': if (item) void this.drawer.open(item.author.id); return true;
-        case 'A': void this.bulk('approve'); return true;
-        case 'R': void this.bulk('reject'); return true;
-        case '?': byId<HTMLDialogElement>('help').showModal(); byId('help-close').focus(); return true;
-        case '1': case '2': case '3': case '4': void this.switchTo(QUEUES[Number(e.key) - 1]!.name); return true;
-        default: return false;
+        case 'j':
+          this.setCurrent(this.current + 1, true);
+          return true;
+        case 'k':
+          this.setCurrent(this.current - 1, true);
+          return true;
+        case 'a':
+          void this.decide(this.current, 'approve');
+          return true;
+        case 'r':
+          void this.decide(this.current, 'reject');
+          return true;
+        case 'x':
+          if (item) this.toggle(item.id);
+          return true;
+        case 'b':
+          if (item) this.openBan(item.author.id, item.author.name);
+          return true;
+        case 'h':
+          if (item) void this.drawer.open(item.author.id);
+          return true;
+        case 'A':
+          void this.bulk('approve');
+          return true;
+        case 'R':
+          void this.bulk('reject');
+          return true;
+        case '?':
+          byId<HTMLDialogElement>('help').showModal();
+          byId('help-close').focus();
+          return true;
+        case '1':
+        case '2':
+        case '3':
+        case '4':
+          void this.switchTo(QUEUES[Number(e.key) - 1]!.name);
+          return true;
+        default:
+          return false;
       }
     })();
     if (handled) e.preventDefault();

@@ -5,7 +5,11 @@ type Child = Node | string | null | undefined | false;
  * Creates an element. Text is always set as text nodes, never parsed as HTML, so whatever a
  * reader wrote stays inert.
  */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === false) continue;
@@ -26,10 +30,14 @@ export const byId = <T extends HTMLElement = HTMLElement>(id: string): T => {
 export function safeLink(url: string, text: string): HTMLElement {
   try {
     const u = new URL(url);
-    if (u.protocol === 'http:' || u.protocol === 'https:') return h('a', { href: u.href, target: '_blank', rel: 'noopener noreferrer' }, text);
-  } catch { /* not a URL */ }
+    if (u.protocol === 'http:' || u.protocol === 'https:')
+      return h('a', { href: u.href, target: '_blank', rel: 'noopener noreferrer' }, text);
+  } catch {
+    /* not a URL */
+  }
   return h('span', {}, text);
 }
 
 export const day = (iso: string): string => iso.slice(0, 10);
-export const when = (iso: string): string => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+export const when = (iso: string): string =>
+  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });

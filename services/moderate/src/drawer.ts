@@ -11,7 +11,11 @@ export class Drawer {
 
   constructor(
     private readonly api: Api,
-    private readonly actions: { ban(userId: string, name: string): void; changed(message: string): void; failed(err: unknown): void },
+    private readonly actions: {
+      ban(userId: string, name: string): void;
+      changed(message: string): void;
+      failed(err: unknown): void;
+    },
   ) {
     byId('drawer-close').addEventListener('click', () => this.close());
   }
@@ -52,7 +56,9 @@ export class Drawer {
           await run();
           this.actions.changed(done);
           await this.open(u.id);
-        } catch (err) { this.actions.failed(err); }
+        } catch (err) {
+          this.actions.failed(err);
+        }
       });
       buttons.push(b);
     };
@@ -63,25 +69,74 @@ export class Drawer {
         buttons.push(ban);
       }
       if (u.status === 'active') {
-        add('Suspend 24 hours', () => this.api.reader(u.id, 'suspend', { until: new Date(Date.now() + 86_400_000).toISOString(), reason: 'suspended from the moderation page' }), `${u.name} is suspended for 24 hours`);
+        add(
+          'Suspend 24 hours',
+          () =>
+            this.api.reader(u.id, 'suspend', {
+              until: new Date(Date.now() + 86_400_000).toISOString(),
+              reason: 'suspended from the moderation page',
+            }),
+          `${u.name} is suspended for 24 hours`,
+        );
       } else {
-        add(u.status === 'banned' ? 'Unban' : 'End suspension', () => this.api.reader(u.id, 'unban', {}), `${u.name} may comment again`);
+        add(
+          u.status === 'banned' ? 'Unban' : 'End suspension',
+          () => this.api.reader(u.id, 'unban', {}),
+          `${u.name} may comment again`,
+        );
       }
-      add(u.premod ? 'Stop pre-moderating' : 'Always pre-moderate', () => this.api.reader(u.id, 'premod', { enabled: !u.premod }),
-        u.premod ? `${u.name} is no longer pre-moderated` : `${u.name}'s comments will be held for review`);
+      add(
+        u.premod ? 'Stop pre-moderating' : 'Always pre-moderate',
+        () => this.api.reader(u.id, 'premod', { enabled: !u.premod }),
+        u.premod ? `${u.name} is no longer pre-moderated` : `${u.name}'s comments will be held for review`,
+      );
     }
     this.body.replaceChildren(
-      h('p', { class: 'meta' }, `${u.role} · joined ${day(u.joinedAt)} · ${u.approvedCount} approved · ${u.rejectedCount} rejected · `,
-        h('strong', {}, u.status === 'suspended' && u.suspendedUntil ? `suspended until ${when(u.suspendedUntil)}` : u.status),
-        u.premod ? ' · pre-moderated' : ''),
+      h(
+        'p',
+        { class: 'meta' },
+        `${u.role} · joined ${day(u.joinedAt)} · ${u.approvedCount} approved · ${u.rejectedCount} rejected · `,
+        h(
+          'strong',
+          {},
+          u.status === 'suspended' && u.suspendedUntil ? `suspended until ${when(u.suspendedUntil)}` : u.status,
+        ),
+        u.premod ? ' · pre-moderated' : '',
+      ),
       h('div', { class: 'actions' }, ...buttons),
       h('h3', {}, 'Comments'),
-      r.comments.length ? h('ol', { class: 'history' }, ...r.comments.map((c) => h('li', {},
-        h('span', { class: `badge ${c.status}` }, c.status), ' ', h('span', { class: 'meta' }, `${when(c.createdAt)} on ${c.postTitle}`),
-        h('p', { class: 'body' }, c.body)))) : h('p', { class: 'meta' }, 'No comments yet.'),
+      r.comments.length
+        ? h(
+            'ol',
+            { class: 'history' },
+            ...r.comments.map((c) =>
+              h(
+                'li',
+                {},
+                h('span', { class: `badge ${c.status}` }, c.status),
+                ' ',
+                h('span', { class: 'meta' }, `${when(c.createdAt)} on ${c.postTitle}`),
+                h('p', { class: 'body' }, c.body),
+              ),
+            ),
+          )
+        : h('p', { class: 'meta' }, 'No comments yet.'),
       h('h3', {}, 'Moderation'),
-      r.audit.length ? h('ol', { class: 'history' }, ...r.audit.map((e) => h('li', {},
-        h('span', { class: 'meta' }, `${when(e.createdAt)} · ${e.actor.name}: `), e.action, e.reason ? ` — ${e.reason}` : ''))) : h('p', { class: 'meta' }, 'No actions yet.'),
+      r.audit.length
+        ? h(
+            'ol',
+            { class: 'history' },
+            ...r.audit.map((e) =>
+              h(
+                'li',
+                {},
+                h('span', { class: 'meta' }, `${when(e.createdAt)} · ${e.actor.name}: `),
+                e.action,
+                e.reason ? ` — ${e.reason}` : '',
+              ),
+            ),
+          )
+        : h('p', { class: 'meta' }, 'No actions yet.'),
     );
   }
 }

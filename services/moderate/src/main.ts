@@ -5,7 +5,9 @@ import { byId } from './dom.js';
 // Composition of the page: one API client (the token in memory), the sign-in form, the board.
 const api = new Api();
 const status = byId('status');
-const say = (message: string) => { status.textContent = message; };
+const say = (message: string) => {
+  status.textContent = message;
+};
 const board = new Board(api, say);
 
 api.onUnauthorized = () => {
@@ -27,7 +29,11 @@ form.addEventListener('submit', async (e) => {
   const error = byId('signin-error');
   error.textContent = '';
   try {
-    const user = await api.signIn(String(data.get('siteId')).trim(), String(data.get('email')).trim(), String(data.get('password')));
+    const user = await api.signIn(
+      String(data.get('siteId')).trim(),
+      String(data.get('email')).trim(),
+      String(data.get('password')),
+    );
     if (user.role === 'commenter') {
       api.signOut();
       error.textContent = 'This account is not a moderator of the site.';
@@ -37,7 +43,8 @@ form.addEventListener('submit', async (e) => {
     show(true);
     await board.start();
   } catch (err) {
-    error.textContent = err instanceof ApiError && err.status === 401 ? 'Wrong site, email or password.' : (err as Error).message;
+    error.textContent =
+      err instanceof ApiError && err.status === 401 ? 'Wrong site, email or password.' : (err as Error).message;
   }
 });
 

@@ -21,7 +21,8 @@ export function createReadiness(deps: {
 }): () => Promise<Readiness> {
   return async () => {
     const { postgres, redis } = await checkDependencies(deps, deps.timeoutMs);
-    const worker = !deps.stopping() && deps.workers.every((w) => w.isRunning()) ? 'running' as const : 'stopped' as const;
+    const worker =
+      !deps.stopping() && deps.workers.every((w) => w.isRunning()) ? ('running' as const) : ('stopped' as const);
     return { ready: postgres === 'ok' && redis === 'ok' && worker === 'running', checks: { postgres, redis, worker } };
   };
 }

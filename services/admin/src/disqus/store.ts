@@ -2,11 +2,27 @@ import type { Queryable } from '#shared/db/pool.js';
 import { MAX_THREAD_DEPTH } from '#shared/db/comments.js';
 
 /** A thread as staged for import: already mapped onto our post id. */
-export interface StagedThread { dsqId: string; postId: string; title: string; url: string; createdAt: Date; closed: boolean }
+export interface StagedThread {
+  dsqId: string;
+  postId: string;
+  title: string;
+  url: string;
+  createdAt: Date;
+  closed: boolean;
+}
 /** A comment as staged: body converted to text, author reduced to a stable identity key. */
 export interface StagedPost {
-  dsqId: string; newId: string; threadDsqId: string; parentDsqId: string | null; body: string; createdAt: Date;
-  deleted: boolean; spam: boolean; authorKey: string; authorName: string; authorEmail: string | null;
+  dsqId: string;
+  newId: string;
+  threadDsqId: string;
+  parentDsqId: string | null;
+  body: string;
+  createdAt: Date;
+  deleted: boolean;
+  spam: boolean;
+  authorKey: string;
+  authorName: string;
+  authorEmail: string | null;
 }
 
 export interface ImportCounts {
@@ -35,7 +51,9 @@ export async function createStaging(tx: Queryable): Promise<void> {
       created_at timestamptz NOT NULL, deleted boolean NOT NULL, spam boolean NOT NULL,
       author_key text NOT NULL, author_name text NOT NULL, author_email text
     ) ON COMMIT DROP`);
-  await tx.query(`CREATE TEMP TABLE disqus_inserted (id uuid, post_id text, author_id uuid, thread_parent_id uuid, status text, broken boolean) ON COMMIT DROP`);
+  await tx.query(
+    `CREATE TEMP TABLE disqus_inserted (id uuid, post_id text, author_id uuid, thread_parent_id uuid, status text, broken boolean) ON COMMIT DROP`,
+  );
 }
 
 export async function stageThreads(tx: Queryable, rows: StagedThread[]): Promise<void> {
@@ -43,7 +61,14 @@ export async function stageThreads(tx: Queryable, rows: StagedThread[]): Promise
   await tx.query(
     `INSERT INTO disqus_threads SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::boolean[])
      ON CONFLICT (dsq_id) DO NOTHING`,
-    [rows.map((r) => r.dsqId), rows.map((r) => r.postId), rows.map((r) => r.title), rows.map((r) => r.url), rows.map((r) => r.createdAt), rows.map((r) => r.closed)],
+    [
+      rows.map((r) => r.dsqId),
+      rows.map((r) => r.postId),
+      rows.map((r) => r.title),
+      rows.map((r) => r.url),
+      rows.map((r) => r.createdAt),
+      rows.map((r) => r.closed),
+    ],
   );
 }
 
@@ -53,9 +78,19 @@ export async function stagePosts(tx: Queryable, rows: StagedPost[]): Promise<voi
     `INSERT INTO disqus_posts SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
        $7::boolean[], $8::boolean[], $9::text[], $10::text[], $11::text[])
      ON CONFLICT (dsq_id) DO NOTHING`,
-    [rows.map((r) => r.dsqId), rows.map((r) => r.newId), rows.map((r) => r.threadDsqId), rows.map((r) => r.parentDsqId), rows.map((r) => r.body),
-      rows.map((r) => r.createdAt), rows.map((r) => r.deleted), rows.map((r) => r.spam), rows.map((r) => r.authorKey), rows.map((r) => r.authorName),
-      rows.map((r) => r.authorEmail)],
+    [
+      rows.map((r) => r.dsqId),
+      rows.map((r) => r.newId),
+      rows.map((r) => r.threadDsqId),
+      rows.map((r) => r.parentDsqId),
+      rows.map((r) => r.body),
+      rows.map((r) => r.createdAt),
+      rows.map((r) => r.deleted),
+      rows.map((r) => r.spam),
+      rows.map((r) => r.authorKey),
+      rows.map((r) => r.authorName),
+      rows.map((r) => r.authorEmail),
+    ],
   );
 }
 
@@ -69,12 +104,16 @@ export async function applyStaged(tx: Queryable, siteId: string, source = 'disqu
   const posts = await tx.query(
     `INSERT INTO posts (site_id, id, title, url, closed, created_at)
      SELECT DISTINCT ON (post_id) $1, post_id, title, url, closed, created_at FROM disqus_threads ORDER BY post_id, created_at
-     ON CONFLICT (site_id, id) DO NOTHING`, [siteId]);
+     ON CONFLICT (site_id, id) DO NOTHING`,
+    [siteId],
+  );
   const readers = await tx.query(
     `INSERT INTO users (id, site_id, display_name, email, import_source, import_key, created_at)
      SELECT DISTINCT ON (author_key) gen_random_uuid(), $1, author_name, author_email, $2, author_key, created_at
        FROM disqus_posts ORDER BY author_key, created_at
-     ON CONFLICT (site_id, import_source, import_key) WHERE import_key IS NOT NULL DO NOTHING`, [siteId, source]);
+     ON CONFLICT (site_id, import_source, import_key) WHERE import_key IS NOT NULL DO NOTHING`,
+    [siteId, source],
+  );
   await tx.query(
     `WITH RECURSIVE src AS (
        SELECT p.dsq_id, p.parent_dsq, p.body, p.created_at, p.deleted, p.spam, t.post_id, u.id AS author_id,
@@ -110,24 +149,37 @@ export async function applyStaged(tx: Queryable, siteId: string, source = 'disqu
      )
      INSERT INTO disqus_inserted
      SELECT ins.*, t.broken FROM ins JOIN tree t ON t.cid = ins.id`,
-    [siteId, source, MAX_THREAD_DEPTH]);
+    [siteId, source, MAX_THREAD_DEPTH],
+  );
   // Counters, by what was inserted (comments stored in the statement above are visible from here on).
   await tx.query(
     `UPDATE posts p SET comment_count = p.comment_count + x.n
        FROM (SELECT post_id, count(*)::int AS n FROM disqus_inserted WHERE status = 'approved' GROUP BY post_id) x
-      WHERE p.site_id = $1 AND p.id = x.post_id`, [siteId]);
+      WHERE p.site_id = $1 AND p.id = x.post_id`,
+    [siteId],
+  );
   await tx.query(
     `UPDATE comments c SET reply_count = c.reply_count + x.n
        FROM (SELECT thread_parent_id, count(*)::int AS n FROM disqus_inserted
               WHERE status = 'approved' AND thread_parent_id IS NOT NULL GROUP BY thread_parent_id) x
-      WHERE c.id = x.thread_parent_id AND c.site_id = $1`, [siteId]);
+      WHERE c.id = x.thread_parent_id AND c.site_id = $1`,
+    [siteId],
+  );
   await tx.query(
     `UPDATE users u SET approved_count = u.approved_count + x.a, rejected_count = u.rejected_count + x.r
        FROM (SELECT author_id, count(*) FILTER (WHERE status = 'approved')::int AS a, count(*) FILTER (WHERE status = 'rejected')::int AS r
                FROM disqus_inserted GROUP BY author_id) x
-      WHERE u.site_id = $1 AND u.id = x.author_id`, [siteId]);
+      WHERE u.site_id = $1 AND u.id = x.author_id`,
+    [siteId],
+  );
   const stats = await tx.query<{
-    imported: number; approved: number; rejected: number; broken: number; staged: number; existing: number; touched: string[];
+    imported: number;
+    approved: number;
+    rejected: number;
+    broken: number;
+    staged: number;
+    existing: number;
+    touched: string[];
   }>(
     `SELECT (SELECT count(*)::int FROM disqus_inserted) AS imported,
             (SELECT count(*)::int FROM disqus_inserted WHERE status = 'approved') AS approved,
@@ -136,11 +188,19 @@ export async function applyStaged(tx: Queryable, siteId: string, source = 'disqu
             (SELECT count(*)::int FROM disqus_posts) AS staged,
             (SELECT count(*)::int FROM disqus_posts p JOIN comments c ON c.site_id = $1 AND c.import_source = $2 AND c.import_key = p.dsq_id
               WHERE NOT EXISTS (SELECT 1 FROM disqus_inserted i WHERE i.id = c.id)) AS existing,
-            (SELECT coalesce(array_agg(DISTINCT post_id), '{}') FROM disqus_inserted) AS touched`, [siteId, source]);
+            (SELECT coalesce(array_agg(DISTINCT post_id), '{}') FROM disqus_inserted) AS touched`,
+    [siteId, source],
+  );
   const s = stats.rows[0]!;
   return {
-    postsCreated: posts.rowCount ?? 0, readersCreated: readers.rowCount ?? 0, commentsImported: s.imported, approved: s.approved,
-    rejected: s.rejected, brokenParents: s.broken, alreadyImported: s.existing, skipped: s.staged - s.imported - s.existing,
+    postsCreated: posts.rowCount ?? 0,
+    readersCreated: readers.rowCount ?? 0,
+    commentsImported: s.imported,
+    approved: s.approved,
+    rejected: s.rejected,
+    brokenParents: s.broken,
+    alreadyImported: s.existing,
+    skipped: s.staged - s.imported - s.existing,
     touchedPosts: s.touched,
   };
 }

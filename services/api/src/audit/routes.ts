@@ -25,12 +25,20 @@ export function auditRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     await staffOf(deps.db, req, siteId, 'moderator');
     const q = parse(auditQuery, req.query, 'query');
     const rows = await listAudit(deps.db, {
-      siteId, actorId: q.moderator, commentId: q.comment, readerId: q.reader, before: q.cursor, limit: q.limit + 1,
+      siteId,
+      actorId: q.moderator,
+      commentId: q.comment,
+      readerId: q.reader,
+      before: q.cursor,
+      limit: q.limit + 1,
     });
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ entries: page.map(auditView), nextCursor: rows.length > q.limit && last ? encodeCursor(last.id) : null });
+    res.json({
+      entries: page.map(auditView),
+      nextCursor: rows.length > q.limit && last ? encodeCursor(last.id) : null,
+    });
   });
   return r;
 }

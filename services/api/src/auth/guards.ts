@@ -10,7 +10,7 @@ type KeyPrincipal = Extract<Principal, { kind: 'apiKey' }>;
 /** The signed-in reader, who must belong to siteId; a token of another site is a 401. */
 export function userOf(req: Request, siteId: string): UserPrincipal {
   const p = req.principal;
-  if (p?.kind !== 'user') throw new UnauthorizedError('a reader\'s access token is required');
+  if (p?.kind !== 'user') throw new UnauthorizedError("a reader's access token is required");
   if (p.siteId !== siteId) throw new UnauthorizedError('this access token is for another site');
   return p;
 }
@@ -20,7 +20,8 @@ export function apiKeyOf(req: Request, siteId: string, scope: string): KeyPrinci
   const p = req.principal;
   if (p?.kind !== 'apiKey') throw new UnauthorizedError('a publisher API key is required');
   if (p.siteId !== siteId) throw new UnauthorizedError('this API key is for another site');
-  if (!p.scopes.includes(scope)) throw new ForbiddenError('insufficient_scope', `this API key lacks the ${scope} scope`);
+  if (!p.scopes.includes(scope))
+    throw new ForbiddenError('insufficient_scope', `this API key lacks the ${scope} scope`);
   return p;
 }
 
@@ -31,10 +32,16 @@ const RANK: Record<Role, number> = { commenter: 0, moderator: 1, admin: 2 };
  * database, not trusted from the token, so a demotion or a ban applies at once. Anonymous →
  * 401; a token of another site, a publisher key, or a lesser role → 403.
  */
-export async function staffOf(db: Queryable, req: Request, siteId: string, minRole: 'moderator' | 'admin'): Promise<UserPrincipal & { name: string }> {
+export async function staffOf(
+  db: Queryable,
+  req: Request,
+  siteId: string,
+  minRole: 'moderator' | 'admin',
+): Promise<UserPrincipal & { name: string }> {
   const p = req.principal;
-  if (!p) throw new UnauthorizedError('a staff member\'s access token is required');
-  if (p.kind !== 'user') throw new ForbiddenError('staff_only', 'this needs a signed-in moderator or admin, not an API key');
+  if (!p) throw new UnauthorizedError("a staff member's access token is required");
+  if (p.kind !== 'user')
+    throw new ForbiddenError('staff_only', 'this needs a signed-in moderator or admin, not an API key');
   if (p.siteId !== siteId) throw new ForbiddenError('other_site', 'this access token is for another site');
   const user = await findUser(db, siteId, p.userId);
   if (user?.status !== 'active' || RANK[user.role] < RANK[minRole]) {

@@ -31,29 +31,43 @@ export function authRoutes(deps: ApiDeps, p: passport.PassportStatic, tokens: To
   const limitIp = async (req: Request) => consume(deps.limiters, deps.limiters.authIp, req.ip ?? 'unknown');
   const answer = async (user: User) => ({ accessToken: await issueAccessToken(tokens, user), user: publicUser(user) });
 
-  r.post('/auth/sso', async (req, _res, next) => {
-    await limitIp(req);
-    req.body = parse(ssoBody, req.body);
-    next();
-  }, authenticate(p, 'sso'), async (req, res) => {
-    res.json(await answer(req.signedIn!));
-  });
+  r.post(
+    '/auth/sso',
+    async (req, _res, next) => {
+      await limitIp(req);
+      req.body = parse(ssoBody, req.body);
+      next();
+    },
+    authenticate(p, 'sso'),
+    async (req, res) => {
+      res.json(await answer(req.signedIn!));
+    },
+  );
 
-  r.post('/auth/login', async (req, _res, next) => {
-    await limitIp(req);
-    req.body = parse(loginBody, req.body);
-    next();
-  }, authenticate(p, 'password'), async (req, res) => {
-    res.json(await answer(req.signedIn!));
-  });
+  r.post(
+    '/auth/login',
+    async (req, _res, next) => {
+      await limitIp(req);
+      req.body = parse(loginBody, req.body);
+      next();
+    },
+    authenticate(p, 'password'),
+    async (req, res) => {
+      res.json(await answer(req.signedIn!));
+    },
+  );
 
   r.post('/auth/register', async (req, res) => {
     await limitIp(req);
     const body = parse(registerBody, req.body);
     if (!(await findSite(deps.db, body.siteId))) throw new NotFoundError('site');
     const user = await insertPasswordUser(deps.db, {
-      id: newId(), siteId: body.siteId, email: body.email, passwordHash: await hashPassword(body.password),
-      displayName: body.displayName, role: 'commenter',
+      id: newId(),
+      siteId: body.siteId,
+      email: body.email,
+      passwordHash: await hashPassword(body.password),
+      displayName: body.displayName,
+      role: 'commenter',
     });
     if (!user) throw new ConflictError('email_taken', 'an account with this email already exists on this site');
     res.status(201).json(await answer(user));

@@ -13,10 +13,16 @@ export interface TokenKeys {
   ttlSeconds: number;
 }
 
-export const tokenKeys = (secret: string, ttlSeconds: number): TokenKeys => ({ key: createSecretKey(Buffer.from(secret)), ttlSeconds });
+export const tokenKeys = (secret: string, ttlSeconds: number): TokenKeys => ({
+  key: createSecretKey(Buffer.from(secret)),
+  ttlSeconds,
+});
 
 /** A short-lived bearer token for one user on one site. */
-export async function issueAccessToken(keys: TokenKeys, u: { id: string; siteId: string; role: Role }): Promise<string> {
+export async function issueAccessToken(
+  keys: TokenKeys,
+  u: { id: string; siteId: string; role: Role },
+): Promise<string> {
   return new SignJWT({ site: u.siteId, role: u.role })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(u.id)

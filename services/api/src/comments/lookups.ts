@@ -26,7 +26,10 @@ export function createLookups(db: Queryable, ttlMs: number): Lookups {
     fetchMethod: async (_key, _stale, { context }) => context(),
   });
   // Absent rows are not cached: a post registered a moment ago must be usable at once.
-  const cached = async <T extends Post | User | boolean>(key: string, load: () => Promise<T | null>): Promise<T | null> => {
+  const cached = async <T extends Post | User | boolean>(
+    key: string,
+    load: () => Promise<T | null>,
+  ): Promise<T | null> => {
     if (ttlMs === 0) return load();
     const context = async () => {
       const value = await load();

@@ -5,8 +5,17 @@ import MarkdownIt from 'markdown-it';
  * Raw HTML is never passed through: markdown-it escapes it, and refuses
  * javascript:, vbscript:, file: and data: (except images, which we do not enable) links.
  */
-const md = new MarkdownIt('zero', { html: false, linkify: true, breaks: true, typographer: false })
-  .enable(['paragraph', 'newline', 'emphasis', 'link', 'linkify', 'backticks', 'escape', 'text', 'entity']);
+const md = new MarkdownIt('zero', { html: false, linkify: true, breaks: true, typographer: false }).enable([
+  'paragraph',
+  'newline',
+  'emphasis',
+  'link',
+  'linkify',
+  'backticks',
+  'escape',
+  'text',
+  'entity',
+]);
 
 const defaultLinkOpen =
   md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
@@ -15,7 +24,8 @@ const allowedScheme = (url: string): boolean => /^(https?:|mailto:)/i.test(url.t
 
 // markdown-it keeps a link with an empty destination (`[x]()`) as href="" without asking
 // validateLink, so the renderer checks again: such a link renders as its text alone.
-const linkAllowed = (token: { attrGet(name: string): string | number | null }): boolean => allowedScheme(String(token.attrGet('href') ?? ''));
+const linkAllowed = (token: { attrGet(name: string): string | number | null }): boolean =>
+  allowedScheme(String(token.attrGet('href') ?? ''));
 
 md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
   const token = tokens[idx]!;

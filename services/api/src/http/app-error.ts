@@ -45,6 +45,8 @@ export class ConflictError extends AppError {
 export class RateLimitedError extends AppError {
   constructor(retryAfterS: number) {
     const seconds = Math.max(1, Math.ceil(retryAfterS));
-    super('rate_limited', 429, `too many requests; retry in ${seconds}s`, undefined, { 'Retry-After': String(seconds) });
+    super('rate_limited', 429, `too many requests; retry in ${seconds}s`, undefined, {
+      'Retry-After': String(seconds),
+    });
   }
 }

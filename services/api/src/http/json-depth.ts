@@ -22,7 +22,11 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
  */
 export const limitJsonDepth: RequestHandler = (req, _res, next) => {
   if (nestsDeeperThan(req.body, MAX_JSON_DEPTH)) {
-    next(new ValidationError(`invalid request: body: nested more than ${MAX_JSON_DEPTH} levels deep`, [{ path: '', message: `nested more than ${MAX_JSON_DEPTH} levels deep` }]));
+    next(
+      new ValidationError(`invalid request: body: nested more than ${MAX_JSON_DEPTH} levels deep`, [
+        { path: '', message: `nested more than ${MAX_JSON_DEPTH} levels deep` },
+      ]),
+    );
     return;
   }
   next();

@@ -7,5 +7,8 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown, what = 're
   if (res.success) return res.data;
   const details = res.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   const first = details[0];
-  throw new ValidationError(first ? `invalid ${what}: ${first.path || 'body'}: ${first.message}` : `invalid ${what}`, details);
+  throw new ValidationError(
+    first ? `invalid ${what}: ${first.path || 'body'}: ${first.message}` : `invalid ${what}`,
+    details,
+  );
 }

@@ -30,21 +30,36 @@ function cookieOf(req: Request, name: string): string | null {
  * (no script can read it, no other site can send it). Every request to the board re-reads the
  * admin from the database, so a demotion or a ban ends access at once.
  */
-export function queueDashboard(deps: ApiDeps, tokens: TokenKeys, bearer: RequestHandler): { session: Router; board: Router } {
+export function queueDashboard(
+  deps: ApiDeps,
+  tokens: TokenKeys,
+  bearer: RequestHandler,
+): { session: Router; board: Router } {
   const ttl = deps.config.QUEUE_DASHBOARD_SESSION_S;
   const dashboardSite = deps.config.QUEUE_DASHBOARD_SITE;
 
   const session = Router();
   session.post('/admin/queue-dashboard/session', bearer, async (req, res) => {
     const siteId = req.principal?.siteId;
-    if (!req.principal || !siteId) throw new UnauthorizedError('an admin\'s access token is required');
+    if (!req.principal || !siteId) throw new UnauthorizedError("an admin's access token is required");
     const admin = await staffOf(deps.db, req, siteId, 'admin');
-    if (!dashboardSite || siteId !== dashboardSite) throw new ForbiddenError('forbidden', 'the queue dashboard is for the operator\'s admins');
+    if (!dashboardSite || siteId !== dashboardSite)
+      throw new ForbiddenError('forbidden', "the queue dashboard is for the operator's admins");
     const token = await new SignJWT({ site: siteId })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(admin.userId).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime(`${ttl}s`)
+      .setSubject(admin.userId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${ttl}s`)
       .sign(tokens.key);
-    res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'strict', path: DASHBOARD_PATH, maxAge: ttl * 1000, secure: req.secure });
+    res.cookie(COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      path: DASHBOARD_PATH,
+      maxAge: ttl * 1000,
+      secure: req.secure,
+    });
     res.setHeader('Cache-Control', 'no-store');
     res.json({ url: `${DASHBOARD_PATH}/`, expiresInSeconds: ttl });
   });
@@ -54,14 +69,21 @@ export function queueDashboard(deps: ApiDeps, tokens: TokenKeys, bearer: Request
     if (!token) throw new UnauthorizedError('sign in on /moderate as an admin and open the queue dashboard from there');
     let claims;
     try {
-      ({ payload: claims } = await jwtVerify(token, tokens.key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE }));
+      ({ payload: claims } = await jwtVerify(token, tokens.key, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+      }));
     } catch {
       throw new UnauthorizedError('the queue dashboard session expired; open it again from /moderate');
     }
     const siteId = typeof claims.site === 'string' ? claims.site : '';
-    const user = dashboardSite && siteId === dashboardSite && typeof claims.sub === 'string'
-      ? await findUser(deps.db, siteId, claims.sub) : null;
-    if (user?.role !== 'admin' || user.status !== 'active') throw new ForbiddenError('forbidden', 'the queue dashboard is for the operator\'s admins');
+    const user =
+      dashboardSite && siteId === dashboardSite && typeof claims.sub === 'string'
+        ? await findUser(deps.db, siteId, claims.sub)
+        : null;
+    if (user?.role !== 'admin' || user.status !== 'active')
+      throw new ForbiddenError('forbidden', "the queue dashboard is for the operator's admins");
     next();
   };
 

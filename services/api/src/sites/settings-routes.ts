@@ -42,8 +42,10 @@ export function settingsRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       const result = applySettingsPatch(stored.overrides, req.body);
       if (!result.ok) {
         const first = result.problems[0]!;
-        throw new ValidationError(`invalid settings: ${first.field || 'body'}: ${first.message}`,
-          result.problems.map((p) => ({ path: p.field, message: p.message })));
+        throw new ValidationError(
+          `invalid settings: ${first.field || 'body'}: ${first.message}`,
+          result.problems.map((p) => ({ path: p.field, message: p.message })),
+        );
       }
       const version = await replaceSettingsOverrides(deps.db, siteId, result.overrides, stored.version);
       if (version === null) continue;

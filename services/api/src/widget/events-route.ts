@@ -19,7 +19,9 @@ export function liveEvents(deps: Pick<ApiDeps, 'config' | 'lookups' | 'threadEve
     const ip = req.ip ?? 'unknown';
     const { threadEvents: hub, config } = deps;
     if (hub.openCount() >= config.SSE_MAX_STREAMS) {
-      throw new AppError('unavailable', 503, 'too many live streams on this server; retry later', undefined, { 'Retry-After': '30' });
+      throw new AppError('unavailable', 503, 'too many live streams on this server; retry later', undefined, {
+        'Retry-After': '30',
+      });
     }
     if (hub.openCount(ip) >= config.SSE_MAX_PER_IP) throw new RateLimitedError(30);
     if (!(await deps.lookups.post(siteId, postId))) throw new NotFoundError('post');

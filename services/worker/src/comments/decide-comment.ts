@@ -24,13 +24,22 @@ export interface ModerationOutcome {
  */
 export function createCommentProcessor(deps: WorkerDeps) {
   const announce = (c: { siteId: string; postId: string }) =>
-    deps.redis.publish(threadChannel(deps.config.QUEUE_PREFIX), encodeThreadChange({ siteId: c.siteId, postId: c.postId, post: false }));
+    deps.redis.publish(
+      threadChannel(deps.config.QUEUE_PREFIX),
+      encodeThreadChange({ siteId: c.siteId, postId: c.postId, post: false }),
+    );
   const services: ModerationServices = {
     memory: createModerationMemory(deps.redis, deps.config.QUEUE_PREFIX),
     async holdOthers(siteId, ids, reason) {
       let changed = 0;
       for (const id of ids) {
-        const res = await changeCommentStatus(deps.db, { id, siteId, status: 'pending', reason, onlyFrom: ['approved'] });
+        const res = await changeCommentStatus(deps.db, {
+          id,
+          siteId,
+          status: 'pending',
+          reason,
+          onlyFrom: ['approved'],
+        });
         if (!res) continue;
         changed++;
         await announce({ siteId, postId: res.postId });
@@ -50,7 +59,11 @@ export function createCommentProcessor(deps: WorkerDeps) {
     if (status === 'approved') await announce(c);
     if (stored) {
       await emitCommentEvents(deps, c, {
-        status: stored.status, reasons: stored.reasons, scores: stored.scores, scoredBy: stored.scoredBy, settingsVersion: stored.settingsVersion,
+        status: stored.status,
+        reasons: stored.reasons,
+        scores: stored.scores,
+        scoredBy: stored.scoredBy,
+        settingsVersion: stored.settingsVersion,
       });
     }
     deps.metrics.jobs.inc({ outcome: 'duplicate' });
@@ -59,7 +72,8 @@ export function createCommentProcessor(deps: WorkerDeps) {
 
   return async (job: Job<CommentJob>, token?: string): Promise<ModerationOutcome> => {
     const c = job.data;
-    const { existingStatus, parentStatus, site, author, authorDeleted, postPremod, history } = await loadModerationInputs(deps.db, c);
+    const { existingStatus, parentStatus, site, author, authorDeleted, postPremod, history } =
+      await loadModerationInputs(deps.db, c);
     if (existingStatus) return alreadyStored(c, existingStatus);
     // The reader erased their account while this comment waited: their erasure wins over storing it.
     if (authorDeleted) {
@@ -75,9 +89,22 @@ export function createCommentProcessor(deps: WorkerDeps) {
     // A job may wait for rate-limited scorers this long after it was accepted; then the site's policy applies.
     const canDefer = Date.now() - Date.parse(c.acceptedAt) < deps.config.SCORER_MAX_DEFER_S * 1000;
     const ctx: ModerationContext = {
-      comment: c, author, parentStatus, postPremod, history, canDefer,
-      settings: site.settings, settingsVersion: site.settingsVersion,
-      scorers: deps.scorers, services, scores: {}, scoredBy: [], spans: [], reasons: [], unscored: [], campaignRecorded: false,
+      comment: c,
+      author,
+      parentStatus,
+      postPremod,
+      history,
+      canDefer,
+      settings: site.settings,
+      settingsVersion: site.settingsVersion,
+      scorers: deps.scorers,
+      services,
+      scores: {},
+      scoredBy: [],
+      spans: [],
+      reasons: [],
+      unscored: [],
+      campaignRecorded: false,
     };
     let decision;
     try {
@@ -96,12 +123,22 @@ export function createCommentProcessor(deps: WorkerDeps) {
 
     let stored: Awaited<ReturnType<typeof insertDecidedComment>>;
     try {
-      stored = await insertDecidedComment(deps.db, {
-        id: c.commentId, siteId: c.siteId, postId: c.postId, authorId: c.authorId, parentId: c.parentId,
-        body: c.body, createdAt: new Date(c.acceptedAt),
-      }, decision);
+      stored = await insertDecidedComment(
+        deps.db,
+        {
+          id: c.commentId,
+          siteId: c.siteId,
+          postId: c.postId,
+          authorId: c.authorId,
+          parentId: c.parentId,
+          body: c.body,
+          createdAt: new Date(c.acceptedAt),
+        },
+        decision,
+      );
     } catch (err) {
-      if ((err as { code?: string }).code === '23503') throw new UnrecoverableError(`post ${c.siteId}/${c.postId} no longer exists`);
+      if ((err as { code?: string }).code === '23503')
+        throw new UnrecoverableError(`post ${c.siteId}/${c.postId} no longer exists`);
       throw err;
     }
     if (stored.authorGone) {
@@ -117,12 +154,30 @@ export function createCommentProcessor(deps: WorkerDeps) {
     if (stored.status !== decision.status) {
       // Banned or suspended while the pipeline ran: the insert stored it as rejected.
       decision.status = stored.status;
-      decision.reasons.push({ rule: 'author_banned', detail: 'the author was banned or suspended while the comment was being decided' });
+      decision.reasons.push({
+        rule: 'author_banned',
+        detail: 'the author was banned or suspended while the comment was being decided',
+      });
     }
-    if (decision.status === 'approved' && ctx.campaignRecorded && await services.memory.inCampaign({ siteId: c.siteId, id: c.commentId })) {
+    if (
+      decision.status === 'approved' &&
+      ctx.campaignRecorded &&
+      (await services.memory.inCampaign({ siteId: c.siteId, id: c.commentId }))
+    ) {
       // A campaign member decided while this one was (before it was stored) marked it: hold it now.
-      const reason = { rule: 'coordinated', detail: 'near-identical text from several accounts, found while this comment was being decided' };
-      if (await changeCommentStatus(deps.db, { id: c.commentId, siteId: c.siteId, status: 'pending', reason, onlyFrom: ['approved'] })) {
+      const reason = {
+        rule: 'coordinated',
+        detail: 'near-identical text from several accounts, found while this comment was being decided',
+      };
+      if (
+        await changeCommentStatus(deps.db, {
+          id: c.commentId,
+          siteId: c.siteId,
+          status: 'pending',
+          reason,
+          onlyFrom: ['approved'],
+        })
+      ) {
         decision.status = 'pending';
         decision.reasons.push(reason);
       }
@@ -131,7 +186,10 @@ export function createCommentProcessor(deps: WorkerDeps) {
     await emitCommentEvents(deps, c, decision);
 
     deps.metrics.jobs.inc({ outcome: decision.status });
-    const decidedBy = decision.status === 'approved' && decision.reasons.at(-1)?.rule !== 'staff' ? 'none' : decision.reasons.at(-1)?.rule ?? 'none';
+    const decidedBy =
+      decision.status === 'approved' && decision.reasons.at(-1)?.rule !== 'staff'
+        ? 'none'
+        : (decision.reasons.at(-1)?.rule ?? 'none');
     deps.metrics.decisions.inc({ outcome: decision.status, rule: decidedBy });
     for (const r of decision.reasons) deps.metrics.reasons.inc({ rule: r.rule });
     deps.metrics.acceptToPersist.observe((Date.now() - Date.parse(c.acceptedAt)) / 1000);

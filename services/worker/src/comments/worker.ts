@@ -16,14 +16,18 @@ export function createCommentWorker(deps: WorkerDeps, connection: RedisClient): 
     stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
     maxStalledCount: config.WORKER_MAX_STALLED_COUNT,
     settings: {
-      backoffStrategy: (attemptsMade: number, type?: string) => (type === BACKOFF_STRATEGY ? backoff(attemptsMade) : 1000),
+      backoffStrategy: (attemptsMade: number, type?: string) =>
+        type === BACKOFF_STRATEGY ? backoff(attemptsMade) : 1000,
     },
   });
   worker.on('error', (err) => logger.warn({ err: err.message }, 'worker error'));
   worker.on('failed', (job, err) => {
     const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
     metrics.jobs.inc({ outcome: final ? 'failed' : 'retry' });
-    logger[final ? 'error' : 'warn']({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, final ? 'comment job failed; kept in the failed set' : 'comment job will be retried');
+    logger[final ? 'error' : 'warn'](
+      { jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message },
+      final ? 'comment job failed; kept in the failed set' : 'comment job will be retried',
+    );
   });
   return worker;
 }

@@ -1,8 +1,10 @@
 // Zero-width and invisible formatting characters used to split words past filters.
-const INVISIBLE_RE = /^[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFE00-\uFE0F]$/;
+const INVISIBLE_RE =
+  /^[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFE00-\uFE0F]$/;
 // Diacritics that only decorate a letter (Latin, Greek, Cyrillic accents; Hebrew and Arabic vowel points).
 // Marks that make a different letter (Indic vowel signs, kana voicing) are kept.
-const COMBINING_RE = /[\u0300-\u036F\u0483-\u0489\u0591-\u05C7\u064B-\u065F\u0670\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F]+/g;
+const COMBINING_RE =
+  /[\u0300-\u036F\u0483-\u0489\u0591-\u05C7\u064B-\u065F\u0670\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F]+/g;
 const LETTER_RE = /^\p{L}$/u;
 const WORD_CHAR_RE = /^[\p{L}\p{N}\p{M}]$/u;
 
@@ -13,16 +15,91 @@ const WORD_CHAR_RE = /^[\p{L}\p{N}\p{M}]$/u;
  */
 const HOMOGLYPHS: Record<string, string> = {
   // Greek
-  α: 'a', β: 'b', γ: 'y', ε: 'e', ζ: 'z', η: 'n', ι: 'i', κ: 'k', μ: 'u', ν: 'v', ο: 'o', ρ: 'p',
-  σ: 'o', ς: 'c', τ: 't', υ: 'u', χ: 'x', ω: 'w', ϲ: 'c', ϳ: 'j',
+  α: 'a',
+  β: 'b',
+  γ: 'y',
+  ε: 'e',
+  ζ: 'z',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  μ: 'u',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  σ: 'o',
+  ς: 'c',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ω: 'w',
+  ϲ: 'c',
+  ϳ: 'j',
   // Cyrillic
-  а: 'a', в: 'b', г: 'r', е: 'e', и: 'u', к: 'k', м: 'm', н: 'h', о: 'o', п: 'n', р: 'p', с: 'c',
-  т: 't', у: 'y', х: 'x', ш: 'w', щ: 'w', ь: 'b', ъ: 'b', і: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ԛ: 'q',
-  ԝ: 'w', ү: 'y', һ: 'h', ӏ: 'l', ɡ: 'g',
+  а: 'a',
+  в: 'b',
+  г: 'r',
+  е: 'e',
+  и: 'u',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  п: 'n',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  ш: 'w',
+  щ: 'w',
+  ь: 'b',
+  ъ: 'b',
+  і: 'i',
+  ј: 'j',
+  ѕ: 's',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  ү: 'y',
+  һ: 'h',
+  ӏ: 'l',
+  ɡ: 'g',
   // Latin variants NFKD leaves alone
-  ı: 'i', ȷ: 'j', ɑ: 'a', ɩ: 'i', ʏ: 'y', ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', đ: 'd', ł: 'l', ħ: 'h',
-  ᴀ: 'a', ʙ: 'b', ᴄ: 'c', ᴅ: 'd', ᴇ: 'e', ɢ: 'g', ʜ: 'h', ɪ: 'i', ᴊ: 'j', ᴋ: 'k', ʟ: 'l', ᴍ: 'm',
-  ɴ: 'n', ᴏ: 'o', ᴘ: 'p', ʀ: 'r', ꜱ: 's', ᴛ: 't', ᴜ: 'u', ᴠ: 'v', ᴡ: 'w', ᴢ: 'z',
+  ı: 'i',
+  ȷ: 'j',
+  ɑ: 'a',
+  ɩ: 'i',
+  ʏ: 'y',
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  đ: 'd',
+  ł: 'l',
+  ħ: 'h',
+  ᴀ: 'a',
+  ʙ: 'b',
+  ᴄ: 'c',
+  ᴅ: 'd',
+  ᴇ: 'e',
+  ɢ: 'g',
+  ʜ: 'h',
+  ɪ: 'i',
+  ᴊ: 'j',
+  ᴋ: 'k',
+  ʟ: 'l',
+  ᴍ: 'm',
+  ɴ: 'n',
+  ᴏ: 'o',
+  ᴘ: 'p',
+  ʀ: 'r',
+  ꜱ: 's',
+  ᴛ: 't',
+  ᴜ: 'u',
+  ᴠ: 'v',
+  ᴡ: 'w',
+  ᴢ: 'z',
 };
 
 /** Characters that may separate spelled-out letters (`f.u.c.k`, `f u c k`, `f-u-c-k`). */
@@ -84,7 +161,7 @@ export function normalizeText(original: string): NormalizedText {
     const chars: string[] = [];
     starts = [];
     ends = [];
-    for (let i = 0; i < original.length;) {
+    for (let i = 0; i < original.length; ) {
       const cp = original.codePointAt(i)!;
       const width = cp > 0xffff ? 2 : 1;
       const f = fold(cp);
@@ -123,11 +200,23 @@ function classOf(text: string, i: number): number {
 const SPELLED_HINT = /(?<![\p{L}\p{N}])\p{L}[ .\-_*·•~+:,/\\\u00A0]{1,2}\p{L}(?![\p{L}\p{N}])/u;
 
 /** Removes the separators between three or more single letters in a row (`f.u.c.k`, `f u c k`). */
-function joinSpelledLetters(original: string, text: string, starts: number[] | null, ends: number[] | null): NormalizedText {
+function joinSpelledLetters(
+  original: string,
+  text: string,
+  starts: number[] | null,
+  ends: number[] | null,
+): NormalizedText {
   if (!SPELLED_HINT.test(text)) {
-    return { text, original, spelled: [], starts: starts ? Uint32Array.from(starts) : null, ends: ends ? Uint32Array.from(ends) : null };
+    return {
+      text,
+      original,
+      spelled: [],
+      starts: starts ? Uint32Array.from(starts) : null,
+      ends: ends ? Uint32Array.from(ends) : null,
+    };
   }
-  const single = (i: number) => (classOf(text, i) & LETTER) !== 0 && (classOf(text, i - 1) & WORD) === 0 && (classOf(text, i + 1) & WORD) === 0;
+  const single = (i: number) =>
+    (classOf(text, i) & LETTER) !== 0 && (classOf(text, i - 1) & WORD) === 0 && (classOf(text, i + 1) & WORD) === 0;
   // Each run: the indices of its letters.
   const runs: number[][] = [];
   for (let i = 0; i < text.length; i++) {
@@ -146,7 +235,13 @@ function joinSpelledLetters(original: string, text: string, starts: number[] | n
   }
   const identity = (n: number) => Uint32Array.from({ length: n }, (_, k) => k);
   if (runs.length === 0) {
-    return { text, original, spelled: [], starts: starts ? Uint32Array.from(starts) : null, ends: ends ? Uint32Array.from(ends) : null };
+    return {
+      text,
+      original,
+      spelled: [],
+      starts: starts ? Uint32Array.from(starts) : null,
+      ends: ends ? Uint32Array.from(ends) : null,
+    };
   }
   const srcStarts = starts ?? identity(text.length);
   const srcEnds = ends ?? Uint32Array.from({ length: text.length }, (_, k) => k + 1);
@@ -154,7 +249,11 @@ function joinSpelledLetters(original: string, text: string, starts: number[] | n
   const outStarts: number[] = [];
   const outEnds: number[] = [];
   const spelled: [number, number][] = [];
-  const push = (i: number) => { out.push(text[i]!); outStarts.push(srcStarts[i]!); outEnds.push(srcEnds[i]!); };
+  const push = (i: number) => {
+    out.push(text[i]!);
+    outStarts.push(srcStarts[i]!);
+    outEnds.push(srcEnds[i]!);
+  };
   let i = 0;
   for (const letters of runs) {
     while (i < letters[0]!) push(i++);
@@ -164,7 +263,13 @@ function joinSpelledLetters(original: string, text: string, starts: number[] | n
     i = letters[letters.length - 1]! + 1;
   }
   while (i < text.length) push(i++);
-  return { text: out.join(''), original, spelled, starts: Uint32Array.from(outStarts), ends: Uint32Array.from(outEnds) };
+  return {
+    text: out.join(''),
+    original,
+    spelled,
+    starts: Uint32Array.from(outStarts),
+    ends: Uint32Array.from(outEnds),
+  };
 }
 
 /** The original text's UTF-16 range behind `text.slice(from, to)` of a normalized text. */

@@ -20,17 +20,35 @@ export interface WordMatcher {
  * the skeletons are equal and every count is at least the listed one. `assess` (skel `ases`)
  * never contains `ass` (skel `as`): matching is per whole word, so there is no Scunthorpe problem.
  */
-interface Shape { skel: string; counts: number[] }
-interface Entry { word: string; shapes: Shape[] }
+interface Shape {
+  skel: string;
+  counts: number[];
+}
+interface Entry {
+  word: string;
+  shapes: Shape[];
+}
 
 // Symbols and digits that stand for letters inside a word (`@ss`, `$hit`, `sh!t`, `b1tch`).
 const LEET: Record<string, string> = {
-  '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g',
-  '@': 'a', $: 's', '!': 'i', '|': 'i', '+': 't',
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  '9': 'g',
+  '@': 'a',
+  $: 's',
+  '!': 'i',
+  '|': 'i',
+  '+': 't',
 };
 const WORD_CHAR_RE = /^[\p{L}\p{N}\p{M}]$/u;
 // Scripts written without spaces between words: a listed word there is found anywhere in the text.
-const UNSPACED_RE = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}ー\u3099\u309A]+$/u;
+const UNSPACED_RE =
+  /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}ー\u3099\u309A]+$/u;
 const LETTER = 1;
 const DIGIT = 2;
 const SYMBOL = 4; // a leet symbol
@@ -88,7 +106,10 @@ function shapeOf(s: string): Shape {
   const counts: number[] = [];
   for (let i = 0; i < s.length; i++) {
     if (i > 0 && s[i] === s[i - 1]) counts[counts.length - 1]!++;
-    else { skel += s[i]; counts.push(1); }
+    else {
+      skel += s[i];
+      counts.push(1);
+    }
   }
   return { skel, counts };
 }
@@ -104,7 +125,10 @@ function contains(s: string, listed: Shape): boolean {
   let run = -1;
   let n = 0;
   for (let i = 0; i < s.length; i++) {
-    if (i > 0 && s[i] === s[i - 1]) { n++; continue; }
+    if (i > 0 && s[i] === s[i - 1]) {
+      n++;
+      continue;
+    }
     if (run >= 0 && n < listed.counts[run]!) return false;
     run++;
     if (run >= listed.skel.length || s[i] !== listed.skel[run]) return false;
@@ -113,14 +137,21 @@ function contains(s: string, listed: Shape): boolean {
   return run === listed.skel.length - 1 && n >= listed.counts[run]!;
 }
 
-interface Token { canon: string; from: number; to: number }
+interface Token {
+  canon: string;
+  from: number;
+  to: number;
+}
 
 /** Words of a normalized text: runs of letters, digits, leet symbols and apostrophes. */
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
-    if (classOf(text, i) === 0) { i++; continue; }
+    if (classOf(text, i) === 0) {
+      i++;
+      continue;
+    }
     let j = i + 1;
     while (j < text.length && classOf(text, j) !== 0) j++;
     const canon = canonical(text, i, j);
@@ -145,7 +176,10 @@ export function createWordMatcher(words: readonly string[]): WordMatcher {
   for (const word of words) {
     const folded = normalizeText(word).text.trim();
     if (UNSPACED_RE.test(folded)) {
-      if (!seen.has(folded)) { seen.add(folded); unspaced.push({ word, text: folded }); }
+      if (!seen.has(folded)) {
+        seen.add(folded);
+        unspaced.push({ word, text: folded });
+      }
       continue;
     }
     const tokens = tokenize(folded);
@@ -155,7 +189,11 @@ export function createWordMatcher(words: readonly string[]): WordMatcher {
     if (seen.has(key)) continue;
     seen.add(key);
     const shapes = tokens.map((t) => shapeOf(t.canon));
-    if (shapes.length === 1) longest = Math.max(longest, shapes[0]!.counts.reduce((a, b) => a + b, 0));
+    if (shapes.length === 1)
+      longest = Math.max(
+        longest,
+        shapes[0]!.counts.reduce((a, b) => a + b, 0),
+      );
     const list = byFirst.get(shapes[0]!.skel);
     if (list) list.push({ word, shapes });
     else byFirst.set(shapes[0]!.skel, [{ word, shapes }]);
@@ -181,16 +219,24 @@ export function createWordMatcher(words: readonly string[]): WordMatcher {
       if (matched) continue;
       while (sp < n.spelled.length && n.spelled[sp]![1] <= first.from) sp++;
       const spelled = n.spelled[sp];
-      if (spelled && spelled[0] < first.to) matchInside(n, Math.max(first.from, spelled[0]), Math.min(first.to, spelled[1]), add);
+      if (spelled && spelled[0] < first.to)
+        matchInside(n, Math.max(first.from, spelled[0]), Math.min(first.to, spelled[1]), add);
     }
     for (const u of unspaced) {
-      for (let at = n.text.indexOf(u.text); at >= 0; at = n.text.indexOf(u.text, at + u.text.length)) add(u.word, at, at + u.text.length);
+      for (let at = n.text.indexOf(u.text); at >= 0; at = n.text.indexOf(u.text, at + u.text.length))
+        add(u.word, at, at + u.text.length);
     }
     return found.sort((a, b) => a.start - b.start || a.end - b.end);
   }
 
   /** Entries whose first word is `canon` (token t, possibly trimmed) and whose other words follow. */
-  function matchAt(tokens: Token[], t: number, canon: string, firstTo: number, add: (w: string, f: number, to: number) => void): boolean {
+  function matchAt(
+    tokens: Token[],
+    t: number,
+    canon: string,
+    firstTo: number,
+    add: (w: string, f: number, to: number) => void,
+  ): boolean {
     const entries = byFirst.get(skeletonOf(canon));
     if (!entries) return false;
     let matched = false;

@@ -38,7 +38,10 @@ export function createWebhookProcessor(deps: WebhookDeps) {
     try {
       await assertPublicUrl(d.url, { allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE });
       result = await sendWebhook({
-        url: d.url, body: d.body, timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS, allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE,
+        url: d.url,
+        body: d.body,
+        timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS,
+        allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE,
         headers: {
           'Content-Type': 'application/json',
           'User-Agent': 'newsroom-comments-webhooks/1',
@@ -52,8 +55,15 @@ export function createWebhookProcessor(deps: WebhookDeps) {
       result = { ok: false, statusCode: null, error: (err as Error).message };
     }
     const { failingSince } = await recordAttempt(deps.db, {
-      siteId, deliveryId, webhookId: d.webhookId, startedAt, durationMs: Date.now() - startedAt.getTime(),
-      statusCode: result.statusCode, error: result.error, ok: result.ok, final,
+      siteId,
+      deliveryId,
+      webhookId: d.webhookId,
+      startedAt,
+      durationMs: Date.now() - startedAt.getTime(),
+      statusCode: result.statusCode,
+      error: result.error,
+      ok: result.ok,
+      final,
     });
     if (result.ok) return { status: result.statusCode };
 
