@@ -107,8 +107,8 @@ export const CLASSICS = [
   '<script>alert(1)</script>',
   '"><img src=x onerror=alert(1)>',
   'javascript:alert(1)',
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as text
   '{{7*7}}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as text
   '${7*7}',
   '%s%s%n',
   '__proto__',

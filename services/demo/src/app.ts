@@ -54,14 +54,12 @@ export function createDemoApp(deps: DemoDeps): Express {
   });
   app.use(((err, _req, res, _next) => {
     const status = Number.isInteger(err?.status) && err.status >= 400 && err.status < 500 ? err.status : 500;
-    res
-      .status(status)
-      .json({
-        error: {
-          code: status === 500 ? 'internal' : 'bad_request',
-          message: status === 500 ? 'internal error' : 'bad request',
-        },
-      });
+    res.status(status).json({
+      error: {
+        code: status === 500 ? 'internal' : 'bad_request',
+        message: status === 500 ? 'internal error' : 'bad request',
+      },
+    });
   }) as express.ErrorRequestHandler);
   return app;
 }
