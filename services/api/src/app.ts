@@ -7,6 +7,7 @@ import { errorHandler, notFound } from './http/errors.js';
 import { requireJson } from './http/require-json.js';
 import { limitJsonDepth } from './http/json-depth.js';
 import { measureHttp } from './http/metrics.js';
+import { redactUrl } from './http/redact-url.js';
 import { authenticate, createPassport } from './auth/passport.js';
 import { authRoutes } from './auth/routes.js';
 import { tokenKeys } from './auth/tokens.js';
@@ -53,7 +54,11 @@ export function createApp(deps: ApiDeps): Express {
       customLogLevel: (_req, res, err) =>
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+        }),
       },
     }),
   );

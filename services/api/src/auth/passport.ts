@@ -1,7 +1,6 @@
 import passport from 'passport';
 import { Strategy as CustomStrategy } from 'passport-custom';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import type { RequestHandler } from 'express';
 import type { ApiDeps } from '../deps.js';
 import { UnauthorizedError } from '../http/app-error.js';
@@ -88,7 +87,9 @@ export function createPassport(deps: StrategyDeps): passport.PassportStatic {
 
   p.use(
     'bearer',
-    new BearerStrategy((token, done) => {
+    new CustomStrategy((req, done) => {
+      const token = bearerToken(req.headers.authorization);
+      if (!token) return done(null, false, 'an Authorization: Bearer token is required');
       (async () => {
         if (token.startsWith('ck_')) {
           const parsed = parseApiKey(token);
@@ -113,6 +114,17 @@ export function createPassport(deps: StrategyDeps): passport.PassportStatic {
   );
 
   return p;
+}
+
+const BEARER_RE = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
+
+/**
+ * The credential of the Authorization header, and only there: a token in the query string would
+ * be written to access logs, proxies and browser history, and one in the body is too easy to leak
+ * the same ways, so `?access_token=` and a body `access_token` are not read.
+ */
+export function bearerToken(header: string | undefined): string | null {
+  return header ? (BEARER_RE.exec(header)?.[1] ?? null) : null;
 }
 
 /**
