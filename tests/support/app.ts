@@ -7,7 +7,7 @@ import { createLookups } from '#api/comments/lookups.js';
 import { createThreadCache } from '#api/comments/thread-cache.js';
 import { subscribeToThreadChanges } from '#api/comments/thread-invalidation.js';
 import { createThreadEvents } from '#api/widget/thread-events.js';
-import { createRedis, threadChannel } from '#shared/redis.js';
+import { createRedis, threadChannel, userChannel } from '#shared/redis.js';
 import { loadConfig } from '#shared/config.js';
 import { createModerationTasksQueue } from '#shared/moderation-tasks.js';
 import type { TestEnv } from './env.js';
@@ -36,6 +36,7 @@ export async function startTestApi(env: TestEnv, overrides: Record<string, strin
   await subscribeToThreadChanges({
     subscriber,
     channel: threadChannel(config.QUEUE_PREFIX),
+    userChannel: userChannel(config.QUEUE_PREFIX),
     cache: threadCache,
     lookups,
     logger: env.logger,

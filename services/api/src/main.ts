@@ -1,7 +1,7 @@
 import { loadConfigOrExit } from '#shared/config.js';
 import { createLogger } from '#shared/logger.js';
 import { createPool, databaseOf } from '#shared/db/pool.js';
-import { createRedis, threadChannel } from '#shared/redis.js';
+import { createRedis, threadChannel, userChannel } from '#shared/redis.js';
 import { createCommentsQueue } from '#shared/queues.js';
 import { createModerationTasksQueue } from '#shared/moderation-tasks.js';
 import { createApp } from './app.js';
@@ -50,6 +50,7 @@ const threadEvents = createThreadEvents();
 await subscribeToThreadChanges({
   subscriber,
   channel: threadChannel(config.QUEUE_PREFIX),
+  userChannel: userChannel(config.QUEUE_PREFIX),
   cache: threadCache,
   lookups,
   logger,
