@@ -79,6 +79,28 @@ export const configSchema = z.object({
     .describe('A file holding JWT_SECRET (Docker secrets; Compose generates one). Used when JWT_SECRET is not set.'),
   ACCESS_TOKEN_TTL_S: int(3600).describe('Lifetime of an access token, in seconds.'),
   SSO_MAX_TTL_S: int(86400).describe("Furthest ahead a publisher SSO token's `exp` may be, in seconds."),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected smtp:// or smtps://')
+    .optional()
+    .describe(
+      'Outgoing mail (email verification): `smtps://user:password@host:465`, or `smtp://…:587` (STARTTLS when offered; add `?requireTLS=true` to insist). Unset: no mail is sent, readiness reports `mail: not_configured`, and native accounts cannot be verified.',
+    ),
+  SMTP_URL_FILE: z
+    .string()
+    .optional()
+    .describe('A file holding SMTP_URL (Docker secrets). Used when SMTP_URL is not set.'),
+  MAIL_FROM: z
+    .string()
+    .min(3)
+    .default('Comments <no-reply@localhost>')
+    .describe('Sender of outgoing mail, e.g. `Comments <no-reply@news.example>`.'),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .default('http://localhost:3000')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .describe('Public base URL of the API, used in links sent by email (e.g. `https://comments.news.example`).'),
+  EMAIL_VERIFICATION_TTL_S: int(86400).describe('Lifetime of an email verification link, in seconds.'),
   TRUST_PROXY: z
     .string()
     .default('loopback')
@@ -271,7 +293,7 @@ export function parseEnvironment<S extends z.ZodType>(schema: S, raw: Record<str
 
 /** Parses the environment once; throws a readable message naming every bad key. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const config = parseEnvironment(configSchema, environmentOf(env, ['JWT_SECRET']));
+  const config = parseEnvironment(configSchema, environmentOf(env, ['JWT_SECRET', 'SMTP_URL']));
   // BullMQ's scripts and ours touch several keys at once; on a cluster they must share one slot.
   if (parseRedisTarget(config.REDIS_URL).kind === 'cluster' && hashTagOf(config.QUEUE_PREFIX) === null) {
     throw new Error(

@@ -29,6 +29,10 @@ export interface User {
   premod: boolean;
   approvedCount: number;
   rejectedCount: number;
+  /** Version of the account's access tokens: a token of an older version is revoked. */
+  tokenVersion: number;
+  /** Whether the address is proven (always, for SSO accounts); unverified accounts may not comment or report. */
+  emailVerified: boolean;
 }
 
 export interface Post {
@@ -95,5 +99,5 @@ export interface StoredComment {
 
 /** `user` is a reader's access; `apiKey` is a publisher's server. */
 export type Principal =
-  | { kind: 'user'; userId: string; siteId: string; role: Role }
+  | { kind: 'user'; userId: string; siteId: string; role: Role; tokenVersion: number }
   | { kind: 'apiKey'; keyId: string; siteId: string; scopes: string[] };

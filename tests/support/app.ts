@@ -13,6 +13,7 @@ import { createModerationTasksQueue } from '#shared/moderation-tasks.js';
 import type { TestEnv } from './env.js';
 import { createEvents } from '#shared/webhooks/events.js';
 import { createWebhookQueue } from '#shared/webhooks/queue.js';
+import { createMailer } from '#shared/mail.js';
 
 export interface TestApi {
   app: Express;
@@ -63,6 +64,7 @@ export async function startTestApi(env: TestEnv, overrides: Record<string, strin
     threadCache,
     threadEvents,
     events,
+    mailer: createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, logger: env.logger }),
     metrics: createApiMetrics(env.queue),
     limiters: createLimiters(env.redis, config),
   };
@@ -75,6 +77,7 @@ export async function startTestApi(env: TestEnv, overrides: Record<string, strin
       threadEvents.closeAll();
       await subscriber.quit().catch(() => undefined);
       await webhookQueue.close().catch(() => undefined);
+      deps.mailer.close();
     },
   };
 }

@@ -19,7 +19,7 @@ const USAGE = `usage: npm run admin -- <command> [flags]
   migrate
   sites:create --id ID --name NAME [--origin URL ...]
   sites:rotate-sso-secret --site ID
-  users:create --site ID --email EMAIL --password PASSWORD [--role admin|moderator] [--name NAME]
+  users:create --site ID --email EMAIL --password PASSWORD [--role admin|moderator] [--name NAME] [--force]
   keys:create --site ID [--label LABEL] [--scope SCOPE ...]
   sso:token --site ID --sub READER_ID --name NAME [--email EMAIL] [--ttl SECONDS]
   jobs:retry-failed
@@ -53,6 +53,7 @@ const { positionals, values } = parseArgs({
     sub: { type: 'string' },
     ttl: { type: 'string' },
     file: { type: 'string' },
+    force: { type: 'boolean' },
   },
 });
 const command = positionals[0];

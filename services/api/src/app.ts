@@ -82,7 +82,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(express.json({ limit: '64kb', strict: true }));
   api.use(limitJsonDepth);
   api.use(bodySiteOrigin(siteOrigins));
-  api.use(authRoutes(deps, passport, tokens));
+  api.use(authRoutes(deps, passport, tokens, bearer));
   api.use(postRoutes(deps, bearer));
   api.use(commentRoutes(deps, bearer));
   api.use(settingsRoutes(deps, bearer));

@@ -13,6 +13,7 @@ import { subscribeToThreadChanges } from './comments/thread-invalidation.js';
 import { createEvents } from '#shared/webhooks/events.js';
 import { createWebhookQueue } from '#shared/webhooks/queue.js';
 import { createThreadEvents } from './widget/thread-events.js';
+import { announceMailer, createMailer } from '#shared/mail.js';
 
 // Composition root: config → pools → queue → app → listen → graceful shutdown.
 const config = loadConfigOrExit();
@@ -41,6 +42,9 @@ const events = createEvents({
   cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS,
 });
 
+const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, logger });
+announceMailer(mailer, logger);
+
 const lookups = createLookups(db, config.LOOKUP_CACHE_TTL_MS);
 const threadCache = createThreadCache({
   ttlMs: config.THREAD_CACHE_TTL_MS,
@@ -68,6 +72,7 @@ const app = createApp({
   threadCache,
   threadEvents,
   events,
+  mailer,
   metrics: createApiMetrics(queue),
   limiters: createLimiters(redis, config),
 });
@@ -110,6 +115,7 @@ async function shutdown(signal: string): Promise<void> {
   server.closeIdleConnections();
   await closed;
   await Promise.allSettled([queue.close(), tasks.close(), webhookQueue.close()]);
+  mailer.close();
   await Promise.allSettled([db.end(), redis.quit(), queueRedis.quit(), subscriber.quit()]);
   logger.info('api stopped');
   process.exit(0);

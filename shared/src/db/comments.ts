@@ -371,6 +371,8 @@ interface ModerationInputsRow {
   premod: boolean;
   approved_count: number;
   rejected_count: number;
+  token_version: number;
+  email_verified: boolean;
   author_deleted: boolean | null;
 }
 
@@ -390,7 +392,8 @@ export async function loadModerationInputs(
             (SELECT premod FROM posts WHERE site_id = $2 AND id = $5) AS post_premod,
             s.settings::text AS settings_text, s.settings_version, h.recent_total, h.recent_rejected,
             u.id AS u_id, u.display_name, u.email, u.role, u.status, u.suspended_until, u.created_at,
-            u.premod, u.approved_count, u.rejected_count, u.deleted_at IS NOT NULL AS author_deleted
+            u.premod, u.approved_count, u.rejected_count, u.deleted_at IS NOT NULL AS author_deleted,
+            u.token_version, (u.password_hash IS NULL OR u.email_verified_at IS NOT NULL) AS email_verified
        FROM (SELECT 1) one
        LEFT JOIN sites s ON s.id = $2
        LEFT JOIN users u ON u.site_id = $2 AND u.id = $3
@@ -427,6 +430,8 @@ export async function loadModerationInputs(
           premod: r.premod,
           approvedCount: r.approved_count,
           rejectedCount: r.rejected_count,
+          tokenVersion: r.token_version,
+          emailVerified: r.email_verified,
         }
       : null,
   };

@@ -5,7 +5,7 @@ import type { RequestHandler } from 'express';
 import type { ApiDeps } from '../deps.js';
 import { UnauthorizedError } from '../http/app-error.js';
 import { findSsoSecret } from '#shared/db/sites.js';
-import { findPasswordUser, upsertSsoUser } from '#shared/db/users.js';
+import { currentTokenVersion, findPasswordUser, upsertSsoUser } from '#shared/db/users.js';
 import { findApiKey, touchApiKey } from '#shared/db/api-keys.js';
 import { apiKeyMatches, parseApiKey } from '#shared/secrets.js';
 import { newId } from '#shared/ids.js';
@@ -108,7 +108,11 @@ export function createPassport(deps: StrategyDeps): passport.PassportStatic {
           } satisfies Principal);
         }
         const principal = await verifyAccessToken(token);
-        return principal ? done(null, principal) : done(null, false, 'invalid or expired access token');
+        if (principal?.kind !== 'user') return done(null, false, 'invalid or expired access token');
+        // Read on every request (one primary-key look-up), so a sign-out or a ban revokes at once.
+        const version = await currentTokenVersion(deps.db, principal.siteId, principal.userId);
+        if (version !== principal.tokenVersion) return done(null, false, 'this access token has been revoked');
+        return done(null, principal);
       })().catch(done);
     }),
   );

@@ -126,6 +126,8 @@ async function validateAgainstState(
   if (post.closed) throw new ConflictError('post_closed', 'comments are closed on this post');
   if (!author) throw new ForbiddenError('user_unknown', 'this account no longer exists');
   if (!canPost(author)) throw new ForbiddenError('user_banned', 'this account may not comment');
+  if (!author.emailVerified)
+    throw new ForbiddenError('email_unverified', 'confirm your email address (follow the link sent to it) to comment');
   if (!parentOk) throw new AppError('invalid_parent', 422, 'parentId is not an approved comment of this post');
 }
 

@@ -1,5 +1,6 @@
 import type { RouteDoc } from './registry.js';
 import { coreDocs } from './core-docs.js';
+import { authDocs } from '../auth/routes.js';
 import { apiKeyDocs } from '../publishers/api-keys-routes.js';
 import { publisherPostDocs } from '../publishers/posts-routes.js';
 import { publisherCommentDocs } from '../publishers/comments-routes.js';
@@ -16,6 +17,7 @@ import { widgetDocs } from './widget-docs.js';
  */
 export const ROUTE_DOCS: RouteDoc[] = [
   ...coreDocs,
+  ...authDocs,
   ...apiKeyDocs,
   ...publisherPostDocs,
   ...publisherCommentDocs,

@@ -16,6 +16,11 @@ const userSchema = z.object({
   role: z.enum(['commenter', 'moderator', 'admin']),
 });
 const signedIn = z.object({ accessToken: z.string(), user: userSchema });
+const readiness = z.object({
+  status: z.string(),
+  checks: z.object({ postgres: z.string(), redis: z.string() }),
+  details: z.object({ mail: z.enum(['configured', 'not_configured']) }),
+});
 const postSchema = z.object({
   id: z.string(),
   title: z.string(),
@@ -100,15 +105,15 @@ export const coreDocs = [
     path: '/readyz',
     tag: 'Operations',
     auth: 'none',
-    summary: 'Readiness: Postgres and Redis reachable',
+    summary: 'Readiness: Postgres and Redis reachable (details: the mail transport, which never fails it)',
     responses: {
       200: {
         description: 'ready',
-        schema: z.object({ status: z.string(), checks: z.object({ postgres: z.string(), redis: z.string() }) }),
+        schema: readiness,
       },
       503: {
         description: 'a dependency is unreachable',
-        schema: z.object({ status: z.string(), checks: z.object({ postgres: z.string(), redis: z.string() }) }),
+        schema: readiness,
       },
     },
   }),
@@ -153,13 +158,16 @@ export const coreDocs = [
     path: '/api/v1/auth/register',
     tag: 'Sign-in',
     auth: 'none',
-    summary: 'Create a native account',
+    summary:
+      'Create a native account; a link to confirm the address is emailed (the answer is the same for a known address)',
     body: registerBody,
     responses: {
-      201: { description: 'created', schema: signedIn },
+      202: {
+        description: 'accepted: confirm the address, then sign in',
+        schema: z.object({ status: z.literal('verification_sent'), message: z.string() }),
+      },
       400: commonErrors[400],
       ...notFoundError,
-      409: { description: '`email_taken`', schema: errorSchema },
       ...rateLimited,
     },
   }),

@@ -2,8 +2,11 @@ import { Router } from 'express';
 import type { ApiDeps } from '../deps.js';
 import { checkDependencies } from '#shared/dependency-checks.js';
 
-/** Liveness, readiness (Postgres and Redis reachable) and Prometheus metrics. */
-export function opsRoutes(deps: Pick<ApiDeps, 'db' | 'redis' | 'metrics'>): Router {
+/**
+ * Liveness, readiness (Postgres and Redis reachable) and Prometheus metrics. Readiness also
+ * details the mail transport, which never fails it: an API without mail still serves comments.
+ */
+export function opsRoutes(deps: Pick<ApiDeps, 'db' | 'redis' | 'metrics' | 'mailer'>): Router {
   const r = Router();
   r.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -11,7 +14,11 @@ export function opsRoutes(deps: Pick<ApiDeps, 'db' | 'redis' | 'metrics'>): Rout
   r.get('/readyz', async (_req, res) => {
     const { postgres, redis } = await checkDependencies(deps);
     const ready = postgres === 'ok' && redis === 'ok';
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: { postgres, redis } });
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not_ready',
+      checks: { postgres, redis },
+      details: { mail: deps.mailer.state },
+    });
   });
   r.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', deps.metrics.registry.contentType);

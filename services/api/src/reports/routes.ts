@@ -46,6 +46,8 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     const reporter = await findUser(deps.db, siteId, p.userId);
     if (!reporter) throw new UnauthorizedError('this account no longer exists');
     if (!canPost(reporter)) throw new ForbiddenError('user_banned', 'this account may not report comments');
+    if (!reporter.emailVerified)
+      throw new ForbiddenError('email_unverified', 'confirm your email address to report comments');
     const threshold = site.settings.reportThreshold;
 
     const outcome = await withTransaction(deps.db, async (tx) => {
