@@ -78,7 +78,15 @@ export const configSchema = z.object({
     .optional()
     .describe('A file holding JWT_SECRET (Docker secrets; Compose generates one). Used when JWT_SECRET is not set.'),
   ACCESS_TOKEN_TTL_S: int(3600).describe('Lifetime of an access token, in seconds.'),
-  SSO_MAX_TTL_S: int(86400).describe("Furthest ahead a publisher SSO token's `exp` may be, in seconds."),
+  SSO_MAX_TTL_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(600)
+    .default(600)
+    .describe(
+      "Furthest ahead a publisher SSO token's `exp` may be, in seconds (at most 600: a leaked token is replayable only briefly; a token with a `jti` is accepted once).",
+    ),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'expected smtp:// or smtps://')

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { Queue } from 'bullmq';
 import type { RedisClient } from '#shared/redis.js';
@@ -139,13 +140,14 @@ export async function ssoToken(deps: CliDeps, flags: Flags) {
   const siteId = parseWith(siteIdSchema, required(flags, 'site'), 'site');
   const secret = await findSsoSecret(deps.db, siteId);
   if (!secret) throw new CliError(`no site ${siteId}`);
-  const ttl = parseWith(z.coerce.number().int().min(60).max(86400), flags.ttl ?? '3600', 'ttl');
+  const ttl = parseWith(z.coerce.number().int().min(60).max(600), flags.ttl ?? '600', 'ttl');
   const token = await new SignJWT({
     name: required(flags, 'name'),
     ...(typeof flags.email === 'string' ? { email: flags.email } : {}),
   })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(required(flags, 'sub'))
+    .setJti(randomUUID())
     .setIssuedAt()
     .setExpirationTime(`${ttl}s`)
     .sign(new TextEncoder().encode(secret));

@@ -7,7 +7,7 @@ import { UnauthorizedError } from '../http/app-error.js';
 import { findSsoSecret } from '#shared/db/sites.js';
 import { currentTokenVersion, findPasswordUser, upsertSsoUser } from '#shared/db/users.js';
 import { findApiKey, touchApiKey } from '#shared/db/api-keys.js';
-import { apiKeyMatches, parseApiKey } from '#shared/secrets.js';
+import { apiKeyMatches, parseApiKey, sha256 } from '#shared/secrets.js';
 import { newId } from '#shared/ids.js';
 import type { Principal, User as DomainUser } from '#shared/domain.js';
 import { verifySsoToken } from './sso.js';
@@ -27,7 +27,17 @@ declare global {
   }
 }
 
-type StrategyDeps = Pick<ApiDeps, 'db' | 'config' | 'limiters' | 'logger'> & { tokens: TokenKeys };
+type StrategyDeps = Pick<ApiDeps, 'db' | 'config' | 'limiters' | 'logger' | 'redis'> & { tokens: TokenKeys };
+
+/**
+ * Records an SSO token's `jti` until the token expires (plus the clock tolerance); false when it
+ * was recorded already, i.e. the token is being replayed. Shared by every API process through Redis.
+ */
+async function firstUseOfJti(deps: StrategyDeps, siteId: string, jti: string, exp: number): Promise<boolean> {
+  const ttl = Math.max(1, exp - Math.floor(Date.now() / 1000) + 60);
+  const key = `${deps.config.QUEUE_PREFIX}:sso-jti:${siteId}:${sha256(jti).toString('hex')}`;
+  return (await deps.redis.set(key, '1', 'EX', ttl, 'NX')) === 'OK';
+}
 
 // Per account and address: a stranger guessing passwords cannot lock the owner out from elsewhere.
 const loginKey = (siteId: string, email: string, ip: string | undefined) =>
@@ -49,8 +59,10 @@ export function createPassport(deps: StrategyDeps): passport.PassportStatic {
       (async () => {
         const secret = await findSsoSecret(deps.db, siteId);
         if (!secret) return done(null, false, { message: 'unknown site' });
-        const v = await verifySsoToken(token, secret, deps.config.SSO_MAX_TTL_S);
+        const v = await verifySsoToken(token, secret, deps.config.SSO_MAX_TTL_S, siteId);
         if (!v.ok) return done(null, false, { message: v.reason });
+        if (v.claims.jti && !(await firstUseOfJti(deps, siteId, v.claims.jti, v.claims.exp)))
+          return done(null, false, { message: 'SSO token has been used already' });
         const user = await upsertSsoUser(deps.db, {
           id: newId(),
           siteId,
