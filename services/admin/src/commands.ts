@@ -45,11 +45,26 @@ const required = (flags: Flags, name: string): string => {
 const list = (v: string | string[] | boolean | undefined): string[] =>
   typeof v === 'string' ? [v] : Array.isArray(v) ? v : [];
 
-/** sites:create --id --name --origin… : prints {id,name,origins,apiKey,ssoSecret}; secrets only the first time. */
+/** The scopes of the key sites:create makes unless told otherwise: what a publisher's CMS needs. */
+export const DEFAULT_SITE_KEY_SCOPES = ['comments:read', 'posts:write'] as const;
+
+function scopesOf(flags: Flags, fallback: readonly string[]): string[] {
+  const scopes = list(flags.scope).length > 0 ? list(flags.scope) : [...fallback];
+  for (const s of scopes)
+    if (!(API_KEY_SCOPES as readonly string[]).includes(s))
+      throw new CliError(`--scope: unknown scope ${s} (known: ${API_KEY_SCOPES.join(', ')})`);
+  return [...new Set(scopes)];
+}
+
+/**
+ * sites:create --id --name --origin… [--scope…]: prints {id,name,origins,apiKey,apiKeyScopes,ssoSecret};
+ * secrets only the first time. The key has the scopes asked for (default: comments:read, posts:write).
+ */
 export async function sitesCreate(deps: CliDeps, flags: Flags) {
   const id = parseWith(siteIdSchema, required(flags, 'id'), 'id');
   const name = required(flags, 'name');
   const origins = list(flags.origin).map((o) => parseWith(originSchema, o, 'origin'));
+  const scopes = scopesOf(flags, DEFAULT_SITE_KEY_SCOPES);
   return withTransaction(deps.db, async (tx) => {
     const ssoSecret = generateSsoSecret();
     if (await insertSite(tx, { id, name, origins, ssoSecret })) {
@@ -59,9 +74,9 @@ export async function sitesCreate(deps: CliDeps, flags: Flags) {
         siteId: id,
         label: 'default',
         secretHash: key.secretHash,
-        scopes: [...API_KEY_SCOPES],
+        scopes,
       });
-      return { id, name, origins, apiKey: key.key, ssoSecret };
+      return { id, name, origins, apiKey: key.key, apiKeyScopes: scopes, ssoSecret };
     }
     const site = await updateSite(tx, {
       id,
@@ -71,7 +86,7 @@ export async function sitesCreate(deps: CliDeps, flags: Flags) {
     deps.note(
       `site ${id} already exists: name and origins updated; its secrets are not shown again (keys:create makes a new API key, sites:rotate-sso-secret a new SSO secret)`,
     );
-    return { id, name: site!.name, origins: site!.origins, apiKey: null, ssoSecret: null };
+    return { id, name: site!.name, origins: site!.origins, apiKey: null, apiKeyScopes: null, ssoSecret: null };
   });
 }
 
@@ -114,9 +129,7 @@ export async function usersCreate(deps: CliDeps, flags: Flags) {
 /** keys:create --site [--label] [--scope…]: a new publisher API key, shown once. */
 export async function keysCreate(deps: CliDeps, flags: Flags) {
   const siteId = parseWith(siteIdSchema, required(flags, 'site'), 'site');
-  const scopes = list(flags.scope).length > 0 ? list(flags.scope) : [...API_KEY_SCOPES];
-  for (const s of scopes)
-    if (!(API_KEY_SCOPES as readonly string[]).includes(s)) throw new CliError(`--scope: unknown scope ${s}`);
+  const scopes = scopesOf(flags, API_KEY_SCOPES);
   if (!(await findSite(deps.db, siteId))) throw new CliError(`no site ${siteId}`);
   const key = generateApiKey();
   const label = typeof flags.label === 'string' ? flags.label : 'cli';
