@@ -79,8 +79,19 @@ export const siteSettingsSchema = z.strictObject({
     /** Readers with this many approved comments and no rejection in the window skip borderline-score holds (0: never). */
     trustedAfter: int(0, 1_000_000),
   }),
-  /** Reports from distinct readers that hold a visible comment. */
+  /** Reports from distinct readers with standing (below) that hold a visible comment. */
   reportThreshold: int(1, 1000),
+  /**
+   * Who counts towards reportThreshold: older accounts with approved comments and (for native
+   * accounts) a confirmed address. Reports from others are kept for moderators but hide nothing.
+   */
+  reportStanding: z.strictObject({
+    minAccountAgeDays: int(0, 365),
+    minApprovedComments: int(0, 1_000_000),
+    requireVerifiedEmail: z.boolean(),
+  }),
+  /** Readers may create accounts with an email and password (off for sites that sign readers in through SSO only). */
+  nativeAccounts: z.boolean(),
   maxBodyLength: int(1, MAX_BODY_LENGTH),
   /** Posts unknown to the service are created when the widget loads them from one of the site's origins. */
   autoCreatePosts: z.boolean(),
@@ -106,6 +117,8 @@ export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
   coordinated: { accounts: 3, windowSeconds: 600, similarity: 0.9 },
   history: { rejectRate: 0.3, windowDays: 7, trustedAfter: 20 },
   reportThreshold: 3,
+  reportStanding: { minAccountAgeDays: 2, minApprovedComments: 1, requireVerifiedEmail: true },
+  nativeAccounts: true,
   maxBodyLength: MAX_BODY_LENGTH,
   autoCreatePosts: true,
   autoCloseDays: null,

@@ -15,6 +15,7 @@ import { cachedVerifier, type TokenKeys } from './tokens.js';
 import { verifyPassword } from '#shared/passwords.js';
 import { ensureNotBlocked, penalize } from '../http/rate-limit.js';
 import { keyUseThrottle } from './key-use.js';
+import { clientKey } from '../http/client-key.js';
 
 declare global {
   namespace Express {
@@ -82,7 +83,7 @@ export function createPassport(deps: StrategyDeps): passport.PassportStatic {
       { usernameField: 'email', passReqToCallback: true, session: false },
       (req, email, password, done) => {
         const siteId = (req.body as { siteId: string }).siteId;
-        const key = loginKey(siteId, email, req.ip);
+        const key = loginKey(siteId, email, clientKey(req.ip));
         (async () => {
           await ensureNotBlocked(deps.limiters, deps.limiters.loginFailures, key);
           const user = await findPasswordUser(deps.db, siteId, email);

@@ -8,7 +8,7 @@ import { authenticate } from './passport.js';
 import { hashPassword } from '#shared/passwords.js';
 import { issueAccessToken, type TokenKeys } from './tokens.js';
 import { displayNameSchema, emailSchema, siteIdSchema } from '#shared/schemas.js';
-import { AppError, NotFoundError, UnauthorizedError } from '../http/app-error.js';
+import { AppError, ForbiddenError, NotFoundError, UnauthorizedError } from '../http/app-error.js';
 import { findSite } from '#shared/db/sites.js';
 import { findUser, insertPasswordUser, revokeTokens, useEmailVerification } from '#shared/db/users.js';
 import { newId } from '#shared/ids.js';
@@ -16,6 +16,7 @@ import type { User } from '#shared/domain.js';
 import { commonErrors, errorSchema, route } from '../openapi/registry.js';
 import { sendAlreadyRegistered, sendVerificationLink, verificationHash } from './email-verification.js';
 import { announceUserChange } from './user-changes.js';
+import { clientKey } from '../http/client-key.js';
 
 export const ssoBody = z.object({ siteId: siteIdSchema, token: z.string().min(1).max(8192) });
 export const loginBody = z.object({ siteId: siteIdSchema, email: emailSchema, password: z.string().min(1).max(1024) });
@@ -78,7 +79,7 @@ export function authRoutes(
   bearer: RequestHandler,
 ): Router {
   const r = Router();
-  const limitIp = async (req: Request) => consume(deps.limiters, deps.limiters.authIp, req.ip ?? 'unknown');
+  const limitIp = async (req: Request) => consume(deps.limiters, deps.limiters.authIp, clientKey(req.ip));
   const answer = async (user: User) => ({ accessToken: await issueAccessToken(tokens, user), user: publicUser(user) });
 
   r.post(
@@ -112,7 +113,10 @@ export function authRoutes(
   r.post('/auth/register', async (req, res) => {
     await limitIp(req);
     const body = parse(registerBody, req.body);
-    if (!(await findSite(deps.db, body.siteId))) throw new NotFoundError('site');
+    const site = await findSite(deps.db, body.siteId);
+    if (!site) throw new NotFoundError('site');
+    if (!site.settings.nativeAccounts)
+      throw new ForbiddenError('native_accounts_disabled', 'this site signs readers in through its own accounts only');
     const user = await insertPasswordUser(deps.db, {
       id: newId(),
       siteId: body.siteId,
