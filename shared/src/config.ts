@@ -120,6 +120,12 @@ export const configSchema = z.object({
   RATE_LIMIT_LOGIN_FAILURES: rate('5/900').describe(
     'Failed password logins per account before it is throttled, as points/seconds.',
   ),
+  RATE_LIMIT_LOGIN_ACCOUNT: rate('20/3600').describe(
+    'Failed password logins on one account from all addresses together before its sign-ins are slowed down, as points/seconds.',
+  ),
+  RATE_LIMIT_LOGIN_SLOWED: rate('1/30').describe(
+    'Sign-in attempts a slowed-down account still gets, as points/seconds: a slow-down, so a stranger cannot lock the owner out.',
+  ),
   THREAD_CACHE_TTL_MS: int(60000).describe(
     'Longest an API process serves a cached thread page; approvals invalidate it at once through Redis pub/sub.',
   ),

@@ -13,7 +13,7 @@ import type { Principal, User as DomainUser } from '#shared/domain.js';
 import { verifySsoToken } from './sso.js';
 import { cachedVerifier, type TokenKeys } from './tokens.js';
 import { verifyPassword } from '#shared/passwords.js';
-import { ensureNotBlocked, penalize } from '../http/rate-limit.js';
+import { consume, ensureNotBlocked, isExhausted, penalize } from '../http/rate-limit.js';
 import { keyUseThrottle } from './key-use.js';
 import { clientKey } from '../http/client-key.js';
 
@@ -84,11 +84,17 @@ export function createPassport(deps: StrategyDeps): passport.PassportStatic {
       (req, email, password, done) => {
         const siteId = (req.body as { siteId: string }).siteId;
         const key = loginKey(siteId, email, clientKey(req.ip));
+        const account = `${siteId}:${email.toLowerCase()}`;
         (async () => {
           await ensureNotBlocked(deps.limiters, deps.limiters.loginFailures, key);
+          // Past its failure budget an account is slowed down (one attempt per interval, from anywhere),
+          // so guessing from many addresses crawls while the owner can still get in.
+          if (await isExhausted(deps.limiters, deps.limiters.loginAccountFailures, account))
+            await consume(deps.limiters, deps.limiters.loginSlowed, account);
           const user = await findPasswordUser(deps.db, siteId, email);
           if (!(await verifyPassword(user?.passwordHash ?? null, password)) || !user) {
             await penalize(deps.limiters, deps.limiters.loginFailures, key);
+            await penalize(deps.limiters, deps.limiters.loginAccountFailures, account);
             return done(null, false, { message: 'wrong email or password' });
           }
           const { passwordHash: _omit, ...safe } = user;
