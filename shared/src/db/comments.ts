@@ -221,6 +221,8 @@ export interface ThreadRow {
   threadParentId: string | null;
   authorId: string;
   authorName: string;
+  /** The author's staff role, read from the account (never from anything the author wrote); null for readers. */
+  authorRole: 'moderator' | 'admin' | null;
   parentAuthorName: string | null;
   body: string;
   createdAt: Date;
@@ -230,6 +232,7 @@ export interface ThreadRow {
 // A removed comment's author and body never leave the database; nor does the name of a removed parent.
 const THREAD_COLS = `c.id, c.status <> 'approved' AS removed, c.parent_id, c.thread_parent_id, c.author_id,
   CASE WHEN c.status = 'approved' THEN u.display_name ELSE '' END AS author_name,
+  CASE WHEN c.status = 'approved' AND u.role <> 'commenter' THEN u.role END AS author_role,
   pu.display_name AS parent_author_name, CASE WHEN c.status = 'approved' THEN c.body ELSE '' END AS body,
   (extract(epoch FROM c.created_at) * 1000)::bigint AS created_ms, c.reply_count`;
 const THREAD_JOINS = `JOIN users u ON u.id = c.author_id
@@ -245,6 +248,7 @@ interface ThreadJsonRow {
   thread_parent_id: string | null;
   author_id: string;
   author_name: string;
+  author_role: 'moderator' | 'admin' | null;
   parent_author_name: string | null;
   body: string;
   created_ms: number;
@@ -257,6 +261,7 @@ const toThreadRow = (r: ThreadJsonRow): ThreadRow => ({
   threadParentId: r.thread_parent_id,
   authorId: r.author_id,
   authorName: r.author_name,
+  authorRole: r.author_role,
   parentAuthorName: r.parent_author_name,
   body: r.body,
   createdAt: new Date(Number(r.created_ms)),

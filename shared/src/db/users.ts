@@ -185,3 +185,32 @@ export async function useEmailVerification(db: Queryable, tokenHash: string): Pr
   );
   return res.rows[0] ? toUser(res.rows[0]) : null;
 }
+
+const RESERVED_WORDS = ['moderator', 'moderation', 'admin', 'administrator', 'editor', 'staff'];
+/** A name as compared for impersonation: compatibility-folded, lower case, letters and digits only. */
+const nameKey = (name: string): string =>
+  name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
+
+/**
+ * Whether a reader may not take this display name: a staff word ("Moderator", "the editor") or the
+ * name of one of the site's staff (other than the account itself, known by its SSO id).
+ */
+export async function isReservedName(
+  db: Queryable,
+  siteId: string,
+  name: string,
+  self: { externalId?: string } = {},
+): Promise<boolean> {
+  const key = nameKey(name);
+  if (key === '') return false;
+  if (RESERVED_WORDS.some((w) => key === w || key === `the${w}` || key === `site${w}`)) return true;
+  const res = await db.query<{ display_name: string }>(
+    `SELECT display_name FROM users
+      WHERE site_id = $1 AND role <> 'commenter' AND deleted_at IS NULL AND ($2::text IS NULL OR external_id IS DISTINCT FROM $2)`,
+    [siteId, self.externalId ?? null],
+  );
+  return res.rows.some((r) => nameKey(r.display_name) === key);
+}

@@ -5,7 +5,7 @@ import type { RequestHandler } from 'express';
 import type { ApiDeps } from '../deps.js';
 import { UnauthorizedError } from '../http/app-error.js';
 import { findSsoSecret } from '#shared/db/sites.js';
-import { currentTokenVersion, findPasswordUser, upsertSsoUser } from '#shared/db/users.js';
+import { currentTokenVersion, findPasswordUser, isReservedName, upsertSsoUser } from '#shared/db/users.js';
 import { findApiKey, touchApiKey } from '#shared/db/api-keys.js';
 import { apiKeyMatches, parseApiKey, sha256 } from '#shared/secrets.js';
 import { newId } from '#shared/ids.js';
@@ -62,6 +62,8 @@ export function createPassport(deps: StrategyDeps): passport.PassportStatic {
         if (!secret) return done(null, false, { message: 'unknown site' });
         const v = await verifySsoToken(token, secret, deps.config.SSO_MAX_TTL_S, siteId);
         if (!v.ok) return done(null, false, { message: v.reason });
+        if (await isReservedName(deps.db, siteId, v.claims.name, { externalId: v.claims.sub }))
+          return done(null, false, { message: 'SSO token name is reserved for the site’s staff' });
         if (v.claims.jti && !(await firstUseOfJti(deps, siteId, v.claims.jti, v.claims.exp)))
           return done(null, false, { message: 'SSO token has been used already' });
         const user = await upsertSsoUser(deps.db, {

@@ -8,9 +8,9 @@ import { authenticate } from './passport.js';
 import { hashPassword } from '#shared/passwords.js';
 import { issueAccessToken, type TokenKeys } from './tokens.js';
 import { displayNameSchema, emailSchema, siteIdSchema } from '#shared/schemas.js';
-import { AppError, ForbiddenError, NotFoundError, UnauthorizedError } from '../http/app-error.js';
+import { AppError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../http/app-error.js';
 import { findSite } from '#shared/db/sites.js';
-import { findUser, insertPasswordUser, revokeTokens, useEmailVerification } from '#shared/db/users.js';
+import { findUser, insertPasswordUser, isReservedName, revokeTokens, useEmailVerification } from '#shared/db/users.js';
 import { newId } from '#shared/ids.js';
 import type { User } from '#shared/domain.js';
 import { commonErrors, errorSchema, route } from '../openapi/registry.js';
@@ -117,6 +117,10 @@ export function authRoutes(
     if (!site) throw new NotFoundError('site');
     if (!site.settings.nativeAccounts)
       throw new ForbiddenError('native_accounts_disabled', 'this site signs readers in through its own accounts only');
+    if (await isReservedName(deps.db, body.siteId, body.displayName))
+      throw new ValidationError('this display name is reserved for the site’s staff', [
+        { path: 'displayName', message: 'reserved' },
+      ]);
     const user = await insertPasswordUser(deps.db, {
       id: newId(),
       siteId: body.siteId,
