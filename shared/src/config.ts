@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { hashTagOf, parseRedisTarget } from './redis-url.js';
+import { weakSecretReason } from './secret-strength.js';
 
 /** A rate limit written as `points/seconds`, e.g. `10/60` = 10 actions per minute. */
 const rate = (def: string) =>
@@ -27,8 +28,10 @@ const bool = (def: boolean) =>
 export const configSchema = z.object({
   NODE_ENV: z
     .enum(['development', 'production', 'test'])
-    .default('development')
-    .describe('`production` refuses to start with the built-in or an example JWT_SECRET.'),
+    .default('production')
+    .describe(
+      'Unset means `production`. Only `development`, set explicitly (`npm start` does), lets the API run without JWT_SECRET, on a published development key, and says so at start-up.',
+    ),
   HOST: z.string().default('0.0.0.0').describe('Interface the API listens on.'),
   PORT: int(3000).describe('Port the API listens on.'),
   DATABASE_URL: z
@@ -71,8 +74,10 @@ export const configSchema = z.object({
   JWT_SECRET: z
     .string()
     .min(32)
-    .default('dev-only-secret-change-me-0123456789abcdef')
-    .describe('HMAC key (32+ characters) for the access tokens the API issues. Must be the same in every API process.'),
+    .optional()
+    .describe(
+      'HMAC key for the access tokens the API issues; the same in every API process. Required unless NODE_ENV=development; refused when it carries fewer than 128 bits by estimate, repeats one character or is a published example (generate one: `openssl rand -base64 32`).',
+    ),
   JWT_SECRET_FILE: z
     .string()
     .optional()
@@ -234,7 +239,8 @@ export const configSchema = z.object({
     .describe('pino log level.'),
 });
 
-export type Config = z.infer<typeof configSchema>;
+/** The parsed configuration; JWT_SECRET is always set (the development key only where NODE_ENV=development). */
+export type Config = Omit<z.infer<typeof configSchema>, 'JWT_SECRET'> & { JWT_SECRET: string };
 export type RateSpec = { points: number; duration: number };
 
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
@@ -271,18 +277,44 @@ export function parseEnvironment<S extends z.ZodType>(schema: S, raw: Record<str
 
 /** Parses the environment once; throws a readable message naming every bad key. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const config = parseEnvironment(configSchema, environmentOf(env, ['JWT_SECRET']));
+  const parsed = parseEnvironment(configSchema, environmentOf(env, ['JWT_SECRET']));
   // BullMQ's scripts and ours touch several keys at once; on a cluster they must share one slot.
-  if (parseRedisTarget(config.REDIS_URL).kind === 'cluster' && hashTagOf(config.QUEUE_PREFIX) === null) {
+  if (parseRedisTarget(parsed.REDIS_URL).kind === 'cluster' && hashTagOf(parsed.QUEUE_PREFIX) === null) {
     throw new Error(
       'invalid configuration:\n  QUEUE_PREFIX: with a Redis Cluster the prefix needs a hash tag, e.g. {comments}',
     );
   }
-  // A published placeholder would let anyone sign tokens.
-  if (config.NODE_ENV === 'production' && /change-?me/i.test(config.JWT_SECRET)) {
-    throw new Error('invalid configuration:\n  JWT_SECRET: set a random secret in production (not the example value)');
-  }
-  return config;
+  return { ...parsed, JWT_SECRET: signingSecret('JWT_SECRET', parsed.JWT_SECRET, parsed.NODE_ENV, DEV_JWT_SECRET) };
+}
+
+/**
+ * A signing secret as configured, checked: anyone who knows or guesses it signs tokens, so outside an
+ * explicit NODE_ENV=development it must be set and strong. In development an unset one falls back to the
+ * published value `developmentValue` (start-up says so: see `developmentWarning`).
+ */
+export function signingSecret(
+  key: string,
+  value: string | undefined,
+  nodeEnv: Config['NODE_ENV'],
+  developmentValue: string,
+): string {
+  if (nodeEnv === 'development') return value ?? developmentValue;
+  if (value === undefined)
+    throw new Error(
+      `invalid configuration:\n  ${key}: required (or ${key}_FILE); only NODE_ENV=development runs without it`,
+    );
+  const weak = weakSecretReason(value);
+  if (weak)
+    throw new Error(`invalid configuration:\n  ${key}: set a random secret in production (this one is ${weak})`);
+  return value;
+}
+
+/** What a process in development mode says at start-up, or null outside development. */
+export function developmentWarning(config: Pick<Config, 'NODE_ENV' | 'JWT_SECRET'>): string | null {
+  if (config.NODE_ENV !== 'development') return null;
+  return config.JWT_SECRET === DEV_JWT_SECRET
+    ? 'NODE_ENV=development: signing access tokens with the published development JWT_SECRET; never expose this process'
+    : 'NODE_ENV=development: development mode; never expose this process';
 }
 
 /** Exits the process with the config error, for composition roots. */

@@ -1,4 +1,4 @@
-import { loadConfigOrExit } from '#shared/config.js';
+import { developmentWarning, loadConfigOrExit } from '#shared/config.js';
 import { createLogger } from '#shared/logger.js';
 import { createPool, databaseOf } from '#shared/db/pool.js';
 import { createRedis, threadChannel } from '#shared/redis.js';
@@ -17,6 +17,8 @@ import { createThreadEvents } from './widget/thread-events.js';
 // Composition root: config → pools → queue → app → listen → graceful shutdown.
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, service: 'api' });
+const devMode = developmentWarning(config);
+if (devMode) logger.warn(devMode);
 const db = createPool({
   ...databaseOf(config),
   max: config.DATABASE_POOL_MAX,

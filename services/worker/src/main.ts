@@ -1,4 +1,4 @@
-import { loadConfigOrExit } from '#shared/config.js';
+import { developmentWarning, loadConfigOrExit } from '#shared/config.js';
 import { createLogger } from '#shared/logger.js';
 import { createPool, databaseOf } from '#shared/db/pool.js';
 import { createRedis } from '#shared/redis.js';
@@ -14,6 +14,8 @@ import { createWebhookQueue } from '#shared/webhooks/queue.js';
 // Composition root: config → pools → scorers → worker → metrics endpoint → graceful shutdown.
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, service: 'worker' });
+const devMode = developmentWarning(config);
+if (devMode) logger.warn(devMode);
 const db = createPool({
   ...databaseOf(config),
   max: config.DATABASE_POOL_MAX,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -114,6 +115,8 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...FAULT_ENV,
+    // A random strong secret per cluster, as production needs (only NODE_ENV=development runs without one).
+    JWT_SECRET: randomBytes(32).toString('base64url'),
     DATABASE_URL: databaseUrl,
     REDIS_URL: redis.url,
     HOST: '127.0.0.1',
