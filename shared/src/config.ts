@@ -84,6 +84,12 @@ export const configSchema = z.object({
     .describe('A file holding JWT_SECRET (Docker secrets; Compose generates one). Used when JWT_SECRET is not set.'),
   ACCESS_TOKEN_TTL_S: int(3600).describe('Lifetime of an access token, in seconds.'),
   SSO_MAX_TTL_S: int(86400).describe("Furthest ahead a publisher SSO token's `exp` may be, in seconds."),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      "The API's address as browsers reach it, e.g. `https://comments.example.com`. With https, cookies the API sets (the queue dashboard's) are Secure whatever the proxy says; unset in production, they are Secure too.",
+    ),
   TRUST_PROXY: z
     .string()
     .default('loopback')

@@ -84,6 +84,26 @@ describe('the queue dashboard', () => {
   });
 });
 
+describe("the queue dashboard's cookie", () => {
+  it('when the public URL is https, then the cookie is Secure even though the proxy did not say https', async () => {
+    for (const [publicUrl, secure] of [
+      ['https://comments.example', true],
+      ['http://localhost:3000', false],
+    ] as const) {
+      const behindProxy = await startTestApi(env, { PUBLIC_URL: publicUrl });
+      try {
+        const res = await request(behindProxy.app)
+          .post('/api/v1/admin/queue-dashboard/session')
+          .set('Authorization', `Bearer ${admin.accessToken}`)
+          .expect(200);
+        assert.equal(/; Secure/.test(cookieOf(res)), secure, publicUrl);
+      } finally {
+        await behindProxy.close();
+      }
+    }
+  });
+});
+
 describe('the queue dashboard is read-only', () => {
   const boardCookie = async () => cookieOf(await session(admin).expect(200)).split(';')[0]!;
 

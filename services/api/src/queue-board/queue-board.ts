@@ -69,7 +69,8 @@ export function queueDashboard(
       sameSite: 'strict',
       path: DASHBOARD_PATH,
       maxAge: ttl * 1000,
-      secure: req.secure,
+      // Secure whenever the public address is https, whatever the proxy says (and in production unless it is http).
+      secure: req.secure || secureCookies(deps.config),
     });
     res.setHeader('Cache-Control', 'no-store');
     res.json({ url: `${DASHBOARD_PATH}/`, expiresInSeconds: ttl });
@@ -134,4 +135,10 @@ export function queueDashboard(
   const board = Router();
   board.use(DASHBOARD_PATH, guard, readOnly, adapter.getRouter() as RequestHandler);
   return { session, board };
+}
+
+/** Whether cookies must be Secure whatever the request looks like: an https public address, or production without one. */
+function secureCookies(config: ApiDeps['config']): boolean {
+  if (config.PUBLIC_URL) return new URL(config.PUBLIC_URL).protocol === 'https:';
+  return config.NODE_ENV === 'production';
 }
