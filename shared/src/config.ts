@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { hashTagOf, parseRedisTarget } from './redis-url.js';
 import { weakSecretReason } from './secret-strength.js';
+import { isAllowlistEntry } from './webhooks/ssrf.js';
 
 /** A rate limit written as `points/seconds`, e.g. `10/60` = 10 actions per minute. */
 const rate = (def: string) =>
@@ -198,9 +199,19 @@ export const configSchema = z.object({
   SCORER_BREAKER_HALF_OPEN_MS: int(30000).describe(
     'How long an open circuit waits before letting one trial request through.',
   ),
-  WEBHOOK_ALLOW_PRIVATE: bool(false).describe(
-    '`true` lets webhook URLs resolve to loopback, private or link-local addresses (development and tests only).',
-  ),
+  WEBHOOK_ALLOW_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((e) => e.trim())
+        .filter((e) => e !== ''),
+    )
+    .refine((entries) => entries.every(isAllowlistEntry), 'expected comma-separated host names, addresses or CIDRs')
+    .describe(
+      'Internal targets webhooks may reach anyway, comma-separated host names, addresses or CIDRs (e.g. `127.0.0.1,receiver.dev.internal`): a development receiver. Link-local addresses (cloud metadata at 169.254.169.254) are refused whatever this says.',
+    ),
   WEBHOOK_RETRY_SCHEDULE_S: z
     .string()
     .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'expected comma-separated seconds, e.g. 5,30,120')
