@@ -35,6 +35,9 @@ export const configSchema = z.object({
     ),
   HOST: z.string().default('0.0.0.0').describe('Interface the API listens on.'),
   PORT: int(3000).describe('Port the API listens on.'),
+  API_METRICS_PORT: int(9464).describe(
+    "Port of the API's Prometheus /metrics, apart from PORT so it stays internal: expose it to the scraper only (0 disables).",
+  ),
   DATABASE_URL: z
     .string()
     .default('postgres://postgres@127.0.0.1:5432/comments')

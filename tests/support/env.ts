@@ -52,6 +52,7 @@ export async function createTestEnv(
     QUEUE_PREFIX: `{test-${tag}}`,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     WORKER_METRICS_PORT: '0',
+    API_METRICS_PORT: '0',
     JOB_BACKOFF_MS: '200',
     JOB_BACKOFF_MAX_MS: '2000',
     ...overrides,

@@ -6,6 +6,7 @@ import { createCommentsQueue } from '#shared/queues.js';
 import { createModerationTasksQueue } from '#shared/moderation-tasks.js';
 import { createApp } from './app.js';
 import { createApiMetrics } from './http/metrics.js';
+import { metricsApp } from './ops/routes.js';
 import { createLimiters } from './http/rate-limit.js';
 import { createLookups } from './comments/lookups.js';
 import { createThreadCache } from './comments/thread-cache.js';
@@ -58,6 +59,7 @@ await subscribeToThreadChanges({
   listener: { change: (c) => threadEvents.publish(c), resync: () => threadEvents.publishAll() },
 });
 
+const metrics = createApiMetrics(queue);
 const app = createApp({
   config,
   db,
@@ -69,7 +71,7 @@ const app = createApp({
   threadCache,
   threadEvents,
   events,
-  metrics: createApiMetrics(queue),
+  metrics,
   limiters: createLimiters(redis, config),
 });
 
@@ -77,6 +79,13 @@ const server = app.listen(config.PORT, config.HOST, () => {
   logger.info({ port: config.PORT, host: config.HOST }, 'api listening');
 });
 server.keepAliveTimeout = 65_000;
+// Metrics on their own port, never the public one.
+const metricsServer =
+  config.API_METRICS_PORT > 0
+    ? metricsApp({ metrics }).listen(config.API_METRICS_PORT, config.HOST, () => {
+        logger.info({ port: config.API_METRICS_PORT }, 'api metrics listening');
+      })
+    : null;
 
 // Requests still being handled; shutdown waits for them before closing the pools. While
 // draining, every answer closes its connection so keep-alive clients let go.
@@ -101,6 +110,8 @@ async function shutdown(signal: string): Promise<void> {
   force.unref();
   // Stop accepting, let in-flight requests finish, then close idle keep-alive sockets.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  metricsServer?.close();
+  metricsServer?.closeAllConnections();
   // Live-update streams never finish by themselves; widgets reconnect to another process.
   threadEvents.closeAll();
   // A socket becomes idle when its last response is sent; close those as they appear.

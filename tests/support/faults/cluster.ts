@@ -28,6 +28,8 @@ import {
 export const FAULT_ENV: Record<string, string> = {
   NODE_ENV: 'test',
   LOG_LEVEL: 'warn',
+  // No scraper here; several API processes on one host would otherwise contend for the metrics port.
+  API_METRICS_PORT: '0',
   // Readers post from one address at a steady rate: the per-IP and per-reader limits (the defaults
   // are for browsers) are raised, not switched off, so the limiter's Redis calls stay in the path.
   RATE_LIMIT_COMMENT_IP: '1000000/60',
