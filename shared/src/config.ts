@@ -43,6 +43,22 @@ export const configSchema = z.object({
     .default('postgres://postgres@127.0.0.1:5432/comments')
     .describe('Postgres connection string. `npm run migrate` creates the database if it does not exist.'),
   DATABASE_POOL_MAX: int(10).describe('Connections per process in the Postgres pool.'),
+  EXPORT_MAX_CONCURRENT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(2)
+    .describe(
+      "Exports one API process streams at once, each on a connection of their own pool (never the requests' pool); beyond it, and beyond one per site, 429.",
+    ),
+  EXPORT_STALL_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(30000)
+    .describe(
+      'An export whose client reads nothing for this long is ended, and its transaction with it (`idle_in_transaction_session_timeout`).',
+    ),
   DATABASE_PREPARED_STATEMENTS: bool(true).describe(
     "Named prepared statements for the worker's per-comment queries. `false` behind PgBouncer in transaction mode older than 1.21 or without `max_prepared_statements`.",
   ),

@@ -11,6 +11,8 @@ import { createRedis, threadChannel } from '#shared/redis.js';
 import { loadConfig } from '#shared/config.js';
 import { createModerationTasksQueue } from '#shared/moderation-tasks.js';
 import type { TestEnv } from './env.js';
+import { createPool, databaseOf } from '#shared/db/pool.js';
+import { createExportLimits } from '#api/publishers/export-limits.js';
 import { createEvents } from '#shared/webhooks/events.js';
 import { createWebhookQueue } from '#shared/webhooks/queue.js';
 
@@ -51,6 +53,9 @@ export async function startTestApi(env: TestEnv, overrides: Record<string, strin
     retrySchedule: config.WEBHOOK_RETRY_SCHEDULE_S,
     cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS,
   });
+  // As main.ts: exports and /readyz on pools of their own.
+  const exportDb = createPool({ ...databaseOf(config), max: config.EXPORT_MAX_CONCURRENT, onError: () => undefined });
+  const readyDb = createPool({ ...databaseOf(config), max: 1, onError: () => undefined });
   const deps: ApiDeps = {
     config,
     db: env.db,
@@ -64,6 +69,12 @@ export async function startTestApi(env: TestEnv, overrides: Record<string, strin
     events,
     metrics: createApiMetrics(env.queue),
     limiters: createLimiters(env.redis, config),
+    exports: createExportLimits({
+      db: exportDb,
+      maxConcurrent: config.EXPORT_MAX_CONCURRENT,
+      stallTimeoutMs: config.EXPORT_STALL_TIMEOUT_MS,
+    }),
+    readyDb,
   };
   return {
     app: createApp(deps),
@@ -74,6 +85,7 @@ export async function startTestApi(env: TestEnv, overrides: Record<string, strin
       threadEvents.closeAll();
       await subscriber.quit().catch(() => undefined);
       await webhookQueue.close().catch(() => undefined);
+      await Promise.allSettled([exportDb.end(), readyDb.end()]);
     },
   };
 }

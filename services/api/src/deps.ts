@@ -11,6 +11,7 @@ import type { Lookups } from './comments/lookups.js';
 import type { ThreadCache } from './comments/thread-cache.js';
 import type { Events } from '#shared/webhooks/events.js';
 import type { ThreadEvents } from './widget/thread-events.js';
+import type { ExportLimits } from './publishers/export-limits.js';
 
 /** Everything the API's handlers use, built once in main.ts (or by a test) and passed down. */
 export interface ApiDeps {
@@ -29,4 +30,8 @@ export interface ApiDeps {
   events: Events;
   /** Open live-update streams, fed by the process's one thread-change subscription. */
   threadEvents: ThreadEvents;
+  /** Exports' own small pool and their per-site and per-process caps. */
+  exports: ExportLimits;
+  /** One connection for /readyz alone: no tenant's requests can take it. */
+  readyDb: Pool;
 }

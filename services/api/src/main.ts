@@ -7,6 +7,7 @@ import { createModerationTasksQueue } from '#shared/moderation-tasks.js';
 import { createApp } from './app.js';
 import { createApiMetrics } from './http/metrics.js';
 import { metricsApp } from './ops/routes.js';
+import { createExportLimits } from './publishers/export-limits.js';
 import { createLimiters } from './http/rate-limit.js';
 import { createLookups } from './comments/lookups.js';
 import { createThreadCache } from './comments/thread-cache.js';
@@ -24,6 +25,18 @@ const db = createPool({
   ...databaseOf(config),
   max: config.DATABASE_POOL_MAX,
   onError: (err) => logger.error({ err }, 'postgres pool error'),
+});
+// Exports and /readyz have pools of their own: a slow reader of an export, or a flood of requests, can
+// never take the connections the other needs.
+const exportDb = createPool({
+  ...databaseOf(config),
+  max: config.EXPORT_MAX_CONCURRENT,
+  onError: (err) => logger.error({ err }, 'postgres export pool error'),
+});
+const readyDb = createPool({
+  ...databaseOf(config),
+  max: 1,
+  onError: (err) => logger.error({ err }, 'postgres readiness pool error'),
 });
 const onRedisError = (err: Error) => logger.warn({ err: err.message }, 'redis connection error');
 const redis = createRedis(config.REDIS_URL, onRedisError);
@@ -72,6 +85,12 @@ const app = createApp({
   threadEvents,
   events,
   metrics,
+  exports: createExportLimits({
+    db: exportDb,
+    maxConcurrent: config.EXPORT_MAX_CONCURRENT,
+    stallTimeoutMs: config.EXPORT_STALL_TIMEOUT_MS,
+  }),
+  readyDb,
   limiters: createLimiters(redis, config),
 });
 
@@ -122,7 +141,14 @@ async function shutdown(signal: string): Promise<void> {
   server.closeIdleConnections();
   await closed;
   await Promise.allSettled([queue.close(), tasks.close(), webhookQueue.close()]);
-  await Promise.allSettled([db.end(), redis.quit(), queueRedis.quit(), subscriber.quit()]);
+  await Promise.allSettled([
+    db.end(),
+    exportDb.end(),
+    readyDb.end(),
+    redis.quit(),
+    queueRedis.quit(),
+    subscriber.quit(),
+  ]);
   logger.info('api stopped');
   process.exit(0);
 }

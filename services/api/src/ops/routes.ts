@@ -3,13 +3,13 @@ import type { ApiDeps } from '../deps.js';
 import { checkDependencies } from '#shared/dependency-checks.js';
 
 /** Liveness and readiness (Postgres and Redis reachable). Metrics are on their own port: `metricsApp`. */
-export function opsRoutes(deps: Pick<ApiDeps, 'db' | 'redis'>): Router {
+export function opsRoutes(deps: Pick<ApiDeps, 'readyDb' | 'redis'>): Router {
   const r = Router();
   r.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   r.get('/readyz', async (_req, res) => {
-    const { postgres, redis } = await checkDependencies(deps);
+    const { postgres, redis } = await checkDependencies({ db: deps.readyDb, redis: deps.redis });
     const ready = postgres === 'ok' && redis === 'ok';
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: { postgres, redis } });
   });
