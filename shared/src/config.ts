@@ -42,6 +42,12 @@ export const configSchema = z.object({
     .string()
     .default('postgres://postgres@127.0.0.1:5432/comments')
     .describe('Postgres connection string. `npm run migrate` creates the database if it does not exist.'),
+  DATABASE_URL_FILE: z
+    .string()
+    .optional()
+    .describe(
+      'A file holding DATABASE_URL (it carries a password; Compose generates one). Used when DATABASE_URL is not set.',
+    ),
   DATABASE_POOL_MAX: int(10).describe('Connections per process in the Postgres pool.'),
   EXPORT_MAX_CONCURRENT: z.coerce
     .number()
@@ -71,6 +77,14 @@ export const configSchema = z.object({
     .describe(
       'Postgres connection string for `npm run migrate` (the migration lock is a session advisory lock, so not through a transaction pooler). Default: DATABASE_URL.',
     ),
+  MIGRATION_DATABASE_URL_FILE: z
+    .string()
+    .optional()
+    .describe('A file holding MIGRATION_DATABASE_URL. Used when MIGRATION_DATABASE_URL is not set.'),
+  REDIS_URL_FILE: z
+    .string()
+    .optional()
+    .describe('A file holding REDIS_URL (with its password). Used when REDIS_URL is not set.'),
   REDIS_URL: z
     .string()
     .default('redis://127.0.0.1:6379')
@@ -301,6 +315,9 @@ export function environmentOf(env: NodeJS.ProcessEnv, secretKeys: readonly strin
   return raw;
 }
 
+/** Settings that may come from a file named by `KEY_FILE` (they carry passwords). */
+const FILE_KEYS = ['JWT_SECRET', 'DATABASE_URL', 'MIGRATION_DATABASE_URL', 'REDIS_URL'] as const;
+
 /** Parses with a schema; throws one readable message naming every bad key. */
 export function parseEnvironment<S extends z.ZodType>(schema: S, raw: Record<string, string>): z.infer<S> {
   const parsed = schema.safeParse(raw);
@@ -313,7 +330,7 @@ export function parseEnvironment<S extends z.ZodType>(schema: S, raw: Record<str
 
 /** Parses the environment once; throws a readable message naming every bad key. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = parseEnvironment(configSchema, environmentOf(env, ['JWT_SECRET']));
+  const parsed = parseEnvironment(configSchema, environmentOf(env, FILE_KEYS));
   // BullMQ's scripts and ours touch several keys at once; on a cluster they must share one slot.
   if (parseRedisTarget(parsed.REDIS_URL).kind === 'cluster' && hashTagOf(parsed.QUEUE_PREFIX) === null) {
     throw new Error(
