@@ -30,7 +30,7 @@ export type NewComment = Pick<
  * ban or an account erasure that committed while the comment was being decided: an erased
  * author's comment is not stored (`authorGone`), and a barred author's comment is stored as
  * rejected, with reason `author_banned`, whatever the pipeline decided. `decision` is the final
- * decision, as stored (this is the only place that rule is applied).
+ * decision as this call stored it (when `inserted`); this is the only place that rule is applied.
  */
 export async function insertDecidedComment(
   db: Queryable,
