@@ -4,13 +4,12 @@ import type { WorkerDeps } from '../deps.js';
 import { runPipeline } from '../pipeline/index.js';
 import { changeCommentStatus, findComment, insertDecidedComment, loadModerationInputs } from '#shared/db/comments.js';
 import { createModerationMemory } from '../rules/memory.js';
-import type { ModerationInput } from '../pipeline/types.js';
+import type { Effect, ModerationInput } from '../pipeline/types.js';
 import { encodeThreadChange, threadChannel } from '#shared/redis.js';
 import type { CommentJob } from '#shared/queues.js';
 import type { CommentStatus } from '#shared/domain.js';
 import { emitCommentEvents } from '../webhooks/comment-events.js';
 import { applyEffects, type EffectDeps, onOtherRows } from './effects.js';
-import type { Effect } from '../pipeline/types.js';
 
 export interface ModerationOutcome {
   status: CommentStatus;
