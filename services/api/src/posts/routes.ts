@@ -6,7 +6,7 @@ import { apiKeyOf } from '../auth/guards.js';
 import { httpUrlSchema, postIdSchema, siteIdSchema, titleSchema } from '#shared/schemas.js';
 import { findPost, upsertPost } from '#shared/db/posts.js';
 import { NotFoundError } from '../http/app-error.js';
-import { encodeThreadChange, threadChannel } from '#shared/redis.js';
+import { announceThreadChange } from '#shared/redis.js';
 import type { Post } from '#shared/domain.js';
 
 export const postParams = z.object({ siteId: siteIdSchema, postId: postIdSchema });
@@ -35,9 +35,9 @@ export function postRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     const { post, created } = await upsertPost(deps.db, { siteId, id: postId, ...body });
     deps.lookups.forgetPost(siteId, postId);
     // Other API processes drop their cached copy of this post too.
-    await deps.redis
-      .publish(threadChannel(deps.config.QUEUE_PREFIX), encodeThreadChange({ siteId, postId, post: true }))
-      .catch(() => undefined);
+    await announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId, postId, post: true }).catch(
+      () => undefined,
+    );
     res.status(created ? 201 : 200).json({ post: publicPost(post) });
     if (created) {
       // After answering: a slow webhook store never delays the publisher's call.

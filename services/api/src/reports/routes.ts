@@ -12,7 +12,7 @@ import { insertReport, REPORT_REASONS } from '#shared/db/reports.js';
 import { changeCommentStatus } from '#shared/db/comments.js';
 import { insertAudit } from '#shared/db/audit.js';
 import { findSite } from '#shared/db/sites.js';
-import { encodeThreadChange, threadChannel } from '#shared/redis.js';
+import { announceThreadChange } from '#shared/redis.js';
 import { normalizeLine } from '#shared/text.js';
 
 export const reportBody = z.strictObject({
@@ -92,12 +92,9 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       return { postId: comment.post_id, open: counted.open, held: changed !== null };
     });
     if (outcome.held) {
-      await deps.redis
-        .publish(
-          threadChannel(deps.config.QUEUE_PREFIX),
-          encodeThreadChange({ siteId, postId: outcome.postId, post: false }),
-        )
-        .catch(() => undefined);
+      await announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId, postId: outcome.postId }).catch(
+        () => undefined,
+      );
     }
     moderationCompleted(deps, {
       type: 'comment.reported',
