@@ -14,6 +14,7 @@ import { insertAudit } from '#shared/db/audit.js';
 import { findSite } from '#shared/db/sites.js';
 import { announceThreadChange } from '#shared/redis.js';
 import { normalizeLine } from '#shared/text.js';
+import { commonErrors, errorSchema, notFoundError, route } from '../openapi/registry.js';
 
 export const reportBody = z.strictObject({
   reason: z.enum(REPORT_REASONS),
@@ -30,6 +31,25 @@ export const reportBody = z.strictObject({
  * The comment's row is locked while a report is counted, so simultaneous reports cannot all
  * miss the threshold.
  */
+/** A reader reports a comment. */
+export const reportDocs = [
+  route({
+    method: 'post',
+    path: '/api/v1/comments/:id/reports',
+    tag: 'Reports',
+    auth: 'a signed-in reader of the site',
+    summary: 'Report a visible comment',
+    params: z.object({ id: uuidSchema }),
+    body: reportBody,
+    responses: {
+      201: { description: 'reported', schema: z.looseObject({}) },
+      ...commonErrors,
+      ...notFoundError,
+      409: { description: 'conflict', schema: errorSchema },
+    },
+  }),
+];
+
 export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const r = Router();
 
