@@ -3,7 +3,7 @@ import { withTransaction } from './db/pool.js';
 import { changeCommentStatus } from './db/comments.js';
 import { insertAudit, type Actor } from './db/audit.js';
 import { resolveReports } from './db/reports.js';
-import { encodeThreadChange, threadChannel, type RedisClient } from './redis.js';
+import { announceThreadChange, type RedisClient } from './redis.js';
 import type { CommentStatus } from './domain.js';
 
 export const COMMENT_ACTIONS = ['approve', 'reject', 'hold'] as const;
@@ -73,12 +73,9 @@ export async function moderateComment(
   if (result && (result.before === 'approved') !== (result.after === 'approved')) {
     // After the commit: a lost announcement only delays the page until THREAD_CACHE_TTL_MS; failing here
     // would answer an applied action with an error (and a retried ban task would skip its event).
-    await deps.redis
-      .publish(
-        threadChannel(deps.queuePrefix),
-        encodeThreadChange({ siteId: m.siteId, postId: result.postId, post: false }),
-      )
-      .catch(() => undefined);
+    await announceThreadChange(deps.redis, deps.queuePrefix, { siteId: m.siteId, postId: result.postId }).catch(
+      () => undefined,
+    );
   }
   return result;
 }
