@@ -34,6 +34,13 @@ export interface ModerationResult {
   authorId: string;
 }
 
+/** How a moderator's action reads in a comment's reasons ("rejected by Dana: off topic"). */
+const PAST_TENSE: Record<CommentModeration['action'], string> = {
+  approve: 'approved',
+  reject: 'rejected',
+  hold: 'held',
+};
+
 /**
  * Applies a status change to a comment with its audit entry, in one transaction: the comment's
  * row lock serialises concurrent moderators (the last write wins, every action is logged, the
@@ -46,8 +53,7 @@ export async function moderateComment(
   m: CommentModeration,
 ): Promise<ModerationResult | null> {
   const status = STATUS_OF[m.action];
-  const detail =
-    m.detail ?? `${m.action === 'hold' ? 'held' : `${m.action}d`} by ${m.actor.name}${m.reason ? `: ${m.reason}` : ''}`;
+  const detail = m.detail ?? `${PAST_TENSE[m.action]} by ${m.actor.name}${m.reason ? `: ${m.reason}` : ''}`;
   const result = await withTransaction(deps.db, async (tx) => {
     const changed = await changeCommentStatus(tx, {
       id: m.commentId,
