@@ -1,8 +1,38 @@
 import express, { Router, type Express } from 'express';
 import type { ApiDeps } from '../deps.js';
 import { checkDependencies } from '#shared/dependency-checks.js';
+import { z } from 'zod';
+import { route } from '../openapi/registry.js';
 
-/** Liveness and readiness (Postgres and Redis reachable). Metrics are on their own port: `metricsApp`. */
+/** Liveness and readiness, outside /api/v1. Metrics are on their own port (`metricsApp`), undocumented here. */
+export const opsDocs = [
+  route({
+    method: 'get',
+    path: '/healthz',
+    tag: 'Operations',
+    auth: 'none',
+    summary: 'Liveness',
+    responses: { 200: { description: 'alive', schema: z.object({ status: z.literal('ok') }) } },
+  }),
+  route({
+    method: 'get',
+    path: '/readyz',
+    tag: 'Operations',
+    auth: 'none',
+    summary: 'Readiness: Postgres and Redis reachable',
+    responses: {
+      200: {
+        description: 'ready',
+        schema: z.object({ status: z.string(), checks: z.object({ postgres: z.string(), redis: z.string() }) }),
+      },
+      503: {
+        description: 'a dependency is unreachable',
+        schema: z.object({ status: z.string(), checks: z.object({ postgres: z.string(), redis: z.string() }) }),
+      },
+    },
+  }),
+];
+
 export function opsRoutes(deps: Pick<ApiDeps, 'readyDb' | 'redis'>): Router {
   const r = Router();
   r.get('/healthz', (_req, res) => {

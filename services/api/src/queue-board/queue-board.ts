@@ -11,6 +11,8 @@ import { findUser } from '#shared/db/users.js';
 import { insertAudit } from '#shared/db/audit.js';
 import type { User } from '#shared/domain.js';
 import { ForbiddenError, UnauthorizedError } from '../http/app-error.js';
+import { z } from 'zod';
+import { commonErrors, route } from '../openapi/registry.js';
 
 export const DASHBOARD_PATH = '/admin/queues';
 const COOKIE = 'queues_session';
@@ -41,6 +43,18 @@ function cookieOf(req: Request, name: string): string | null {
  * reader of any site), cleaning, emptying or pausing a queue are refused with 403. Retrying a failed job (or every
  * failed job of a queue) is the one action allowed, and each is written to the operator site's audit log.
  */
+/** The session that opens the queue dashboard. */
+export const queueDashboardDocs = [
+  route({
+    method: 'post',
+    path: '/api/v1/admin/queue-dashboard/session',
+    tag: 'Operations',
+    auth: 'admin of QUEUE_DASHBOARD_SITE',
+    summary: 'A session cookie for the queue dashboard at /admin/queues',
+    responses: { 200: { description: 'cookie set', schema: z.object({ url: z.string() }) }, ...commonErrors },
+  }),
+];
+
 export function queueDashboard(
   deps: ApiDeps,
   tokens: TokenKeys,
