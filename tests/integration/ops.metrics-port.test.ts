@@ -23,7 +23,7 @@ before(async () => {
   });
   await waitFor(async () => (await fetch(`${publicBase}/readyz`).catch(() => null))?.status === 200, {
     what: 'the API',
-    timeoutMs: 30_000,
+    timeoutMs: 90_000,
   });
 });
 after(async () => {

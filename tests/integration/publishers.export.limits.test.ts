@@ -57,7 +57,7 @@ before(async () => {
     HOST: '127.0.0.1',
     DATABASE_POOL_MAX: '4',
     EXPORT_MAX_CONCURRENT: '2',
-    EXPORT_STALL_TIMEOUT_MS: '1500',
+    EXPORT_STALL_TIMEOUT_MS: '4000',
   });
   await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => null))?.status === 200, {
     what: 'api ready',
@@ -114,6 +114,11 @@ describe('export limits', () => {
     assert.equal(await other.status, 200);
     const third = slowExport(bigC);
     assert.equal(await third.status, 429, 'two exports per process at most');
+    const smallExport = await fetch(`${base}/api/v1/sites/${small.siteId}/export`, {
+      headers: { Authorization: `Bearer ${small.apiKey}` },
+    });
+    assert.equal(smallExport.status, 429, 'both export slots are taken by the stalled readers');
+    await smallExport.body?.cancel();
 
     // Everyone else is served meanwhile, on the requests' own pool.
     for (let i = 0; i < 10; i++) {
@@ -122,11 +127,6 @@ describe('export limits', () => {
       const thread = await fetch(`${base}/api/v1/sites/${small.siteId}/posts/only/comments`);
       assert.equal(thread.status, 200);
     }
-    const smallExport = await fetch(`${base}/api/v1/sites/${small.siteId}/export`, {
-      headers: { Authorization: `Bearer ${small.apiKey}` },
-    });
-    assert.equal(smallExport.status, 429, 'both export slots are taken by the stalled readers');
-    await smallExport.body?.cancel();
   });
 
   it('when a client stops reading for EXPORT_STALL_TIMEOUT_MS, then its export is ended, its transaction with it, and the slot is free again', async () => {
@@ -141,7 +141,10 @@ describe('export limits', () => {
       },
       { what: 'an export slot freed by the stalled readers', timeoutMs: 30_000 },
     );
-    assert.equal(await idleInTransaction(), 0, 'no transaction is left open');
+    await waitFor(async () => (await idleInTransaction()) === 0, {
+      what: 'no export transaction left open',
+      timeoutMs: 30_000,
+    });
     const lines = (await again.text()).trim().split('\n');
     assert.equal(lines.length, 2, 'the site line and its one post');
   });
