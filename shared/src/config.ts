@@ -146,6 +146,9 @@ export const configSchema = z.object({
   RATE_LIMIT_POST_CREATE_IP: rate('30/3600').describe(
     'Posts the widget may create on first load (a site with `autoCreatePosts`) per IP address, as points/seconds.',
   ),
+  RATE_LIMIT_POST_CREATE_SITE: rate('300/3600').describe(
+    'Posts the widget may create on first load per site, from all addresses together, as points/seconds: a client that is not a browser may say any Origin, so this bounds what one site can be made to hold.',
+  ),
   SSE_MAX_PER_IP: int(20).describe(
     'Live-update streams (server-sent events) one IP address may hold open on one API process.',
   ),
