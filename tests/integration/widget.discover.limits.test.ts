@@ -44,6 +44,30 @@ describe('posts created on first load', () => {
     assert.equal(rows.rowCount, 0);
   });
 
+  it("when a browser's first load creates a post, then its title is marked unverified until the publisher writes the post", async () => {
+    // A site of its own: the per-site creation limit of the next test is not spent here.
+    const own = await buildSite(env.db);
+    await env.db.query(
+      `UPDATE sites SET origins = $2, settings = jsonb_set(settings, '{autoCreatePosts}', 'true') WHERE id = $1`,
+      [own.siteId, [A]],
+    );
+    const postId = uniq('titled');
+    const created = await request(api.app)
+      .post(`/api/v1/sites/${own.siteId}/posts/${postId}/discover`)
+      .set('Origin', A)
+      .send({ title: 'A title a browser sent', url: `${A}/news/${postId}` });
+    assert.equal(created.status, 201, created.text);
+    assert.equal(created.body.post.titleVerified, false);
+    const read = await request(api.app).get(`/api/v1/sites/${own.siteId}/posts/${postId}`).expect(200);
+    assert.equal(read.body.post.titleVerified, false);
+    const put = await request(api.app)
+      .put(`/api/v1/sites/${own.siteId}/posts/${postId}`)
+      .set('Authorization', `Bearer ${own.apiKey}`)
+      .send({ title: "The publisher's own title", url: `${A}/news/${postId}` });
+    assert.equal(put.status, 200, put.text);
+    assert.deepEqual([put.body.post.title, put.body.post.titleVerified], ["The publisher's own title", true]);
+  });
+
   it('when posts are created from many addresses, then the per-site limit stops them all the same', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {

@@ -18,6 +18,7 @@ const publicPost = (p: Post) => ({
   url: p.url,
   closed: p.closed,
   commentCount: p.commentCount,
+  titleVerified: p.titleVerified,
 });
 
 /**
