@@ -34,9 +34,9 @@ describe('configuration', () => {
     assert.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET_FILE: `${dir}/jwt` }).JWT_SECRET, 's'.repeat(48));
     assert.throws(() => loadConfig({ JWT_SECRET_FILE: `${dir}/missing` }), /JWT_SECRET_FILE/);
   });
-  it('when the README is read, then its configuration table is the generated one', async () => {
-    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-    assert.ok(readme.includes(configTable()), 'README configuration table is stale: run `npm run docs:config` and paste it');
+  it('when docs/configuration.md is read, then its configuration table is the generated one', async () => {
+    const page = await readFile(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+    assert.ok(page.includes(configTable()), 'docs/configuration.md is stale: run `npm run docs:config` and paste its output');
   });
 });
 
