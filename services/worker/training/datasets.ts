@@ -21,17 +21,27 @@ export function parseCsv(text: string): string[][] {
     const c = text[i]!;
     if (quoted) {
       if (c === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
       } else field += c;
     } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); field = '';
-      rows.push(row); row = [];
+      row.push(field);
+      field = '';
+      rows.push(row);
+      row = [];
     } else field += c;
   }
-  if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -56,7 +66,8 @@ export function readDavidson(dir: string): Example[] {
 }
 
 /** A TSV field that was written CSV-style: `"…""…"` → `…"…`. */
-const unquote = (f: string) => (f.length >= 2 && f.startsWith('"') && f.endsWith('"') ? f.slice(1, -1).replaceAll('""', '"') : f);
+const unquote = (f: string) =>
+  f.length >= 2 && f.startsWith('"') && f.endsWith('"') ? f.slice(1, -1).replaceAll('""', '"') : f;
 
 /**
  * OLID 2019 training set (Zampieri et al., NAACL 2019): tweets with @USER and URL masked;
@@ -76,8 +87,11 @@ export function readOlid(dir: string): Example[] {
     if (off !== 'OFF' && off !== 'NOT') continue;
     const tin = f[b!] === 'TIN';
     out.push({
-      text: unquote(f[tw!] ?? ''), label: off === 'OFF' ? 1 : 0, source: 'olid',
-      insult: tin && f[c!] === 'IND' ? 1 : 0, identity: tin && f[c!] === 'GRP' ? 1 : 0,
+      text: unquote(f[tw!] ?? ''),
+      label: off === 'OFF' ? 1 : 0,
+      source: 'olid',
+      insult: tin && f[c!] === 'IND' ? 1 : 0,
+      identity: tin && f[c!] === 'GRP' ? 1 : 0,
     });
   }
   return out;
@@ -90,7 +104,8 @@ export function readJsonl(path: string): Example[] {
   lines.forEach((line, i) => {
     if (!line.trim()) return;
     const o = JSON.parse(line) as { text?: unknown; label?: unknown; source?: unknown };
-    if (typeof o.text !== 'string' || (o.label !== 0 && o.label !== 1)) throw new Error(`${path}:${i + 1}: expected {"text": string, "label": 0 | 1}`);
+    if (typeof o.text !== 'string' || (o.label !== 0 && o.label !== 1))
+      throw new Error(`${path}:${i + 1}: expected {"text": string, "label": 0 | 1}`);
     out.push({ text: o.text, label: o.label, source: typeof o.source === 'string' ? o.source : 'jsonl' });
   });
   return out;

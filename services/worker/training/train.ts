@@ -19,7 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FEATURES, createFeaturizer, type FeatureConfig } from '../src/scorers/model/features.js';
 import { defaultWeightsPath, sigmoid } from '../src/scorers/model/index.js';
-import { DEFAULT_SETTINGS } from '../../../shared/src/settings.js';
+import { DEFAULT_SETTINGS } from '#shared/settings.js';
 import { encodeWeights, type HeadHeader } from '../src/scorers/model/weights.js';
 import type { Attribute } from '../src/scorers/types.js';
 import { type Example, readDavidson, readOlid, stratifiedSplit } from './datasets.js';
@@ -56,9 +56,13 @@ const { values: args } = parseArgs({
   },
 });
 
-const log = (s: string) => { if (!args.quiet) process.stderr.write(`${s}\n`); };
+const log = (s: string) => {
+  if (!args.quiet) process.stderr.write(`${s}\n`);
+};
 if (!args.data) {
-  process.stderr.write('usage: npm run model:train -- --data <datasets dir> [--out file] [--train-on both|davidson|olid] [--baseline] [--export dir]\n');
+  process.stderr.write(
+    'usage: npm run model:train -- --data <datasets dir> [--out file] [--train-on both|davidson|olid] [--baseline] [--export dir]\n',
+  );
   process.exit(2);
 }
 const trainOn = args['train-on']!;
@@ -89,7 +93,10 @@ if (args.export) {
   const dir = resolve(args.export);
   mkdirSync(dir, { recursive: true });
   const write = (name: string, rows: Example[]) => {
-    writeFileSync(join(dir, name), rows.map((e) => JSON.stringify({ text: e.text, label: e.label, source: e.source })).join('\n') + '\n');
+    writeFileSync(
+      join(dir, name),
+      `${rows.map((e) => JSON.stringify({ text: e.text, label: e.label, source: e.source })).join('\n')}\n`,
+    );
     log(`wrote ${join(dir, name)} (${rows.length} rows)`);
   };
   write('dev.jsonl', [...davDev!, ...olDev!]);
@@ -107,16 +114,23 @@ const dev = pick(davDev!, olDev!);
 if (!baseline && !args['no-identity']) {
   const templates: Example[] = [];
   for (const g of GROUPS) {
-    for (const t of TRAIN_BENIGN_TEMPLATES) templates.push({ text: fill(t, g), label: 0, source: 'identity-templates' });
+    for (const t of TRAIN_BENIGN_TEMPLATES)
+      templates.push({ text: fill(t, g), label: 0, source: 'identity-templates' });
     for (const t of TRAIN_TOXIC_TEMPLATES) templates.push({ text: fill(t, g), label: 1, source: 'identity-templates' });
   }
   train = [...train, ...templates];
 }
 if (!baseline && !args['no-insults']) {
-  train = [...train, ...insultSentences().map(([text, label]): Example => ({ text, label, source: 'insult-sentences' }))];
+  train = [
+    ...train,
+    ...insultSentences().map(([text, label]): Example => ({ text, label, source: 'insult-sentences' })),
+  ];
 }
 if (!baseline && !args['no-threats']) {
-  train = [...train, ...threatSentences().map(([text, label]): Example => ({ text, label, source: 'threat-sentences' }))];
+  train = [
+    ...train,
+    ...threatSentences().map(([text, label]): Example => ({ text, label, source: 'threat-sentences' })),
+  ];
 }
 
 /**
@@ -126,8 +140,11 @@ if (!baseline && !args['no-threats']) {
  */
 /** The sentences written for training count this many times their number (they are few, and what generalises).
  * Threats and exclusion count twice: at three times they cost 0.005 AUC on OLID's development split. */
-const SOURCE_WEIGHT: Record<string, number> = { 'identity-templates': Number(args['synthetic-weight'] ?? 3), 'insult-sentences': Number(args['synthetic-weight'] ?? 3),
-  'threat-sentences': Number(args['threat-weight'] ?? 2) };
+const SOURCE_WEIGHT: Record<string, number> = {
+  'identity-templates': Number(args['synthetic-weight'] ?? 3),
+  'insult-sentences': Number(args['synthetic-weight'] ?? 3),
+  'threat-sentences': Number(args['threat-weight'] ?? 2),
+};
 
 function weightsOf(examples: Example[]): number[] {
   if (baseline) return examples.map(() => 1);
@@ -137,7 +154,9 @@ function weightsOf(examples: Example[]): number[] {
     n.set(`${e.source}:${e.label}`, (n.get(`${e.source}:${e.label}`) ?? 0) + 1);
     bySource.set(e.source, (bySource.get(e.source) ?? 0) + 1);
   }
-  return examples.map((e) => (SOURCE_WEIGHT[e.source] ?? 1) * bySource.get(e.source)! / (2 * n.get(`${e.source}:${e.label}`)!));
+  return examples.map(
+    (e) => ((SOURCE_WEIGHT[e.source] ?? 1) * bySource.get(e.source)!) / (2 * n.get(`${e.source}:${e.label}`)!),
+  );
 }
 
 const features: FeatureConfig = {
@@ -156,9 +175,17 @@ const iterations = args.iterations ? Number(args.iterations) : 250;
 
 const started = performance.now();
 const matrixOf = (rows: Example[], target: (e: Example) => number) =>
-  buildMatrix(rows.map((e) => e.text), rows.map(target), weightsOf(rows), featurizer);
+  buildMatrix(
+    rows.map((e) => e.text),
+    rows.map(target),
+    weightsOf(rows),
+    featurizer,
+  );
 
-interface HeadSpec { attribute: Attribute; target: (e: Example) => number | undefined }
+interface HeadSpec {
+  attribute: Attribute;
+  target: (e: Example) => number | undefined;
+}
 const heads: HeadSpec[] = [{ attribute: 'TOXICITY', target: (e) => e.label }];
 
 const trained: { header: Omit<HeadHeader, 'scale'>; w: Float64Array }[] = [];
@@ -172,11 +199,16 @@ for (const head of heads) {
     const calRows = cal.filter((e) => head.target(e) !== undefined);
     const cm = matrixOf(calRows, (e) => head.target(e)!);
     const z = margins(cm, w, b);
-    calRows.forEach((e, i) => { z[i]! += lexiconWeight * lexiconScore(e.text); });
+    calRows.forEach((e, i) => {
+      z[i]! += lexiconWeight * lexiconScore(e.text);
+    });
     calibration = fitPlatt(z, cm.y, cm.weight);
     log(`  calibration a=${calibration.a.toFixed(4)} b=${calibration.b.toFixed(4)}`);
   }
-  trained.push({ header: { attribute: head.attribute, bias: b, calibration: { ...calibration, lexicon: lexiconWeight } }, w: Float64Array.from(w) });
+  trained.push({
+    header: { attribute: head.attribute, bias: b, calibration: { ...calibration, lexicon: lexiconWeight } },
+    w: Float64Array.from(w),
+  });
 }
 const trainSeconds = (performance.now() - started) / 1000;
 
@@ -184,7 +216,8 @@ const trainSeconds = (performance.now() - started) / 1000;
 const devM = matrixOf(dev, (e) => e.label);
 const t0 = trained[0]!;
 const devScores = Array.from(margins(devM, t0.w, t0.header.bias), (z, i) =>
-  sigmoid(t0.header.calibration.a * (z + lexiconWeight * lexiconScore(dev[i]!.text)) + t0.header.calibration.b));
+  sigmoid(t0.header.calibration.a * (z + lexiconWeight * lexiconScore(dev[i]!.text)) + t0.header.calibration.b),
+);
 const devLabels = dev.map((e) => e.label);
 const auc = rocAuc(devScores, devLabels);
 log(`dev: n=${dev.length} AUC ${auc.toFixed(4)} (trained in ${trainSeconds.toFixed(1)} s)`);
@@ -194,25 +227,45 @@ for (const t of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) {
 }
 const r80 = recallAtPrecision(devScores, devLabels, 0.8);
 const r90 = recallAtPrecision(devScores, devLabels, 0.9);
-log(`  recall at precision ≥0.8: ${r80.recall.toFixed(3)} (t=${r80.threshold.toFixed(3)}), ≥0.9: ${r90.recall.toFixed(3)} (t=${r90.threshold.toFixed(3)})`);
+log(
+  `  recall at precision ≥0.8: ${r80.recall.toFixed(3)} (t=${r80.threshold.toFixed(3)}), ≥0.9: ${r90.recall.toFixed(3)} (t=${r90.threshold.toFixed(3)})`,
+);
 
 /** The hold threshold the evaluation chose: the product's default (README, the model's section). */
 const HOLD_THRESHOLD = DEFAULT_SETTINGS.thresholds.hold.TOXICITY!;
 
 const out = resolve(args.out ?? defaultWeightsPath());
-const version = args.version ?? (baseline ? 'toxicity-baseline-lr' : trainOn === 'both' ? VERSION : `${VERSION}-${trainOn}-only`);
-const file = encodeWeights({
-  format: 'newsroom-toxicity-weights', formatVersion: 1, version, features, dtype,
-  heads: trained.map((t) => t.header),
-  holdThreshold: HOLD_THRESHOLD,
-  training: {
-    data: ['Davidson et al. 2017 (MIT)', 'OLID 2019 training set (Zampieri et al., NAACL 2019)'].filter((_, i) => trainOn === 'both' || (i === 0) === (trainOn === 'davidson')),
-    seed: SEED, split: { train: 0.75, calibration: 0.1, development: 0.15 }, trainOn, baseline, l2, iterations,
-    identityTemplates: !baseline && !args['no-identity'], insultSentences: !baseline && !args['no-insults'], threatSentences: !baseline && !args['no-threats'], lexiconWeight,
-    rows: { train: train.length, calibration: cal.length, development: dev.length },
-    devAuc: Math.round(auc * 10000) / 10000,
+const version =
+  args.version ?? (baseline ? 'toxicity-baseline-lr' : trainOn === 'both' ? VERSION : `${VERSION}-${trainOn}-only`);
+const file = encodeWeights(
+  {
+    format: 'newsroom-toxicity-weights',
+    formatVersion: 1,
+    version,
+    features,
+    dtype,
+    heads: trained.map((t) => t.header),
+    holdThreshold: HOLD_THRESHOLD,
+    training: {
+      data: ['Davidson et al. 2017 (MIT)', 'OLID 2019 training set (Zampieri et al., NAACL 2019)'].filter(
+        (_, i) => trainOn === 'both' || (i === 0) === (trainOn === 'davidson'),
+      ),
+      seed: SEED,
+      split: { train: 0.75, calibration: 0.1, development: 0.15 },
+      trainOn,
+      baseline,
+      l2,
+      iterations,
+      identityTemplates: !baseline && !args['no-identity'],
+      insultSentences: !baseline && !args['no-insults'],
+      threatSentences: !baseline && !args['no-threats'],
+      lexiconWeight,
+      rows: { train: train.length, calibration: cal.length, development: dev.length },
+      devAuc: Math.round(auc * 10000) / 10000,
+    },
   },
-}, trained.map((t) => t.w));
+  trained.map((t) => t.w),
+);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, file);
 log(`wrote ${out} (${(file.length / 1024).toFixed(0)} KiB, ${version})`);
