@@ -14,7 +14,11 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PATH_PREFIXES = ['services/', 'shared/', 'tests/', 'infra/', 'docs/', '.ci/'];
 
-interface Page { file: string; text: string; prose: string }
+interface Page {
+  file: string;
+  text: string;
+  prose: string;
+}
 
 /** The page with fenced code blocks blanked (line numbers kept), for links and inline code. */
 const withoutFences = (text: string): string =>
@@ -22,10 +26,12 @@ const withoutFences = (text: string): string =>
 
 async function pages(): Promise<Page[]> {
   const docs = (await readdir(path.join(ROOT, 'docs'))).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
-  return Promise.all(['README.md', ...docs].map(async (file) => {
-    const text = await readFile(path.join(ROOT, file), 'utf8');
-    return { file, text, prose: withoutFences(text) };
-  }));
+  return Promise.all(
+    ['README.md', ...docs].map(async (file) => {
+      const text = await readFile(path.join(ROOT, file), 'utf8');
+      return { file, text, prose: withoutFences(text) };
+    }),
+  );
 }
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
@@ -33,7 +39,11 @@ function anchorsOf(markdown: string): Set<string> {
   const seen = new Map<string, number>();
   const anchors = new Set<string>();
   for (const [, heading] of withoutFences(markdown).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
-    const slug = heading!.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').trim().replace(/\s/g, '-');
+    const slug = heading!
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .trim()
+      .replace(/\s/g, '-');
     const n = seen.get(slug) ?? 0;
     seen.set(slug, n + 1);
     anchors.add(n === 0 ? slug : `${slug}-${n}`);
@@ -57,14 +67,18 @@ describe('docs', () => {
         const target = m[1]!;
         if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // http:, https:, mailto:
         const [file, anchor] = target.split('#') as [string, string | undefined];
-        const resolved = file === '' ? page.file : path.posix.normalize(path.posix.join(path.posix.dirname(page.file), decodeURI(file)));
+        const resolved =
+          file === ''
+            ? page.file
+            : path.posix.normalize(path.posix.join(path.posix.dirname(page.file), decodeURI(file)));
         if (!existsSync(path.join(ROOT, resolved))) {
           broken.push(`${where(page, m.index)} → ${target} (no ${resolved})`);
           continue;
         }
         if (anchor && resolved.endsWith('.md')) {
           const anchors = anchorsOf(await readFile(path.join(ROOT, resolved), 'utf8'));
-          if (!anchors.has(anchor)) broken.push(`${where(page, m.index)} → ${target} (no heading #${anchor} in ${resolved})`);
+          if (!anchors.has(anchor))
+            broken.push(`${where(page, m.index)} → ${target} (no heading #${anchor} in ${resolved})`);
         }
       }
     }
@@ -86,7 +100,9 @@ describe('docs', () => {
   });
 
   it('when a page says `npm run X`, then X is a script in package.json', async () => {
-    const { scripts } = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const { scripts } = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
     const unknown: string[] = [];
     for (const page of await pages()) {
       for (const m of page.text.matchAll(/\bnpm run((?:\s+-[a-z-]+)*)\s+([A-Za-z0-9:._-]+)/g)) {
