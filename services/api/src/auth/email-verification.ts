@@ -16,7 +16,8 @@ type MailDeps = Pick<ApiDeps, 'db' | 'mailer' | 'config' | 'logger'>;
 export function sendVerificationLink(deps: MailDeps, u: { siteId: string; userId: string; email: string }): void {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + deps.config.EMAIL_VERIFICATION_TTL_S * 1000);
-  const link = `${deps.config.PUBLIC_URL}/api/v1/auth/verify-email?token=${token}`;
+  const base = (deps.config.PUBLIC_URL ?? `http://localhost:${deps.config.PORT}`).replace(/\/+$/, '');
+  const link = `${base}/api/v1/auth/verify-email?token=${token}`;
   const hours = Math.max(1, Math.round(deps.config.EMAIL_VERIFICATION_TTL_S / 3600));
   void (async () => {
     await setEmailVerification(deps.db, {

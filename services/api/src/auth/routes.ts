@@ -13,7 +13,7 @@ import { findSite } from '#shared/db/sites.js';
 import { findUser, insertPasswordUser, isReservedName, revokeTokens, useEmailVerification } from '#shared/db/users.js';
 import { newId } from '#shared/ids.js';
 import type { User } from '#shared/domain.js';
-import { commonErrors, errorSchema, route } from '../openapi/registry.js';
+import { commonErrors, errorSchema, notFoundError, rateLimitedError, route } from '../openapi/registry.js';
 import { sendAlreadyRegistered, sendVerificationLink, verificationHash } from './email-verification.js';
 import { announceUserChange } from './user-changes.js';
 import { clientKey } from '../http/client-key.js';
@@ -37,7 +37,64 @@ const REGISTERED = {
   message: 'If this address can receive mail, a link to confirm it is on its way; then sign in.',
 } as const;
 
+/** Sign-in: publisher SSO and native accounts, each answered with a short-lived access token. */
+const userSchema = z.object({
+  id: z.uuid(),
+  siteId: z.string(),
+  name: z.string(),
+  role: z.enum(['commenter', 'moderator', 'admin']),
+});
+const signedIn = z.object({ accessToken: z.string(), user: userSchema });
+
+/** Sign-in and registration. */
 export const authDocs = [
+  route({
+    method: 'post',
+    path: '/api/v1/auth/sso',
+    tag: 'Sign-in',
+    auth: 'none',
+    summary: "Sign a reader in with the publisher's SSO token",
+    body: ssoBody,
+    responses: {
+      200: { description: 'signed in', schema: signedIn },
+      400: commonErrors[400],
+      401: commonErrors[401],
+      ...rateLimitedError,
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/v1/auth/login',
+    tag: 'Sign-in',
+    auth: 'none',
+    summary: 'Sign in with email and password',
+    body: loginBody,
+    responses: {
+      200: { description: 'signed in', schema: signedIn },
+      400: commonErrors[400],
+      401: commonErrors[401],
+      ...rateLimitedError,
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/v1/auth/register',
+    tag: 'Sign-in',
+    auth: 'none',
+    summary:
+      'Create a native account; a link to confirm the address is emailed (the answer is the same for a known address)',
+    body: registerBody,
+    responses: {
+      202: {
+        description: 'accepted: confirm the address, then sign in',
+        schema: z.object({ status: z.literal('verification_sent'), message: z.string() }),
+      },
+      400: commonErrors[400],
+      403: { description: '`native_accounts_disabled`', schema: errorSchema },
+      ...notFoundError,
+      ...rateLimitedError,
+    },
+  }),
   route({
     method: 'post',
     path: '/api/v1/auth/logout',
@@ -71,7 +128,6 @@ export const authDocs = [
   }),
 ];
 
-/** Sign-in: publisher SSO and native accounts, each answered with a short-lived access token. */
 export function authRoutes(
   deps: ApiDeps,
   p: passport.PassportStatic,

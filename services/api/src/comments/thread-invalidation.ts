@@ -12,8 +12,8 @@ import type { Lookups } from './lookups.js';
 export async function subscribeToThreadChanges(opts: {
   subscriber: RedisClient;
   channel: string;
-  /** Where account changes are announced (`userChannel(prefix)`). */
-  userChannel: string;
+  /** Where account changes are announced (`userChannel(prefix)`); the API process always listens. */
+  userChannel?: string;
   cache: ThreadCache;
   lookups: Lookups;
   logger: Logger;
@@ -23,7 +23,7 @@ export async function subscribeToThreadChanges(opts: {
   const { subscriber, channel, userChannel, cache, lookups, logger, listener } = opts;
   let connectedBefore = false;
   subscriber.on('message', (ch: string, message: string) => {
-    if (ch === userChannel) {
+    if (userChannel !== undefined && ch === userChannel) {
       const user = decodeUserChange(message);
       if (user) lookups.forgetUser(user.siteId, user.userId);
       return;
@@ -42,5 +42,5 @@ export async function subscribeToThreadChanges(opts: {
     if (connectedBefore) listener?.resync();
     connectedBefore = true;
   });
-  await subscriber.subscribe(channel, userChannel);
+  await subscriber.subscribe(...(userChannel === undefined ? [channel] : [channel, userChannel]));
 }

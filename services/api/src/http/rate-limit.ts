@@ -16,6 +16,8 @@ export interface Limiters {
   loginSlowed: RateLimiterRedis;
   /** Posts created by the widget on first load, per IP. */
   postCreateIp: RateLimiterRedis;
+  /** Posts created by the widget on first load, per site (whatever the addresses). */
+  postCreateSite: RateLimiterRedis;
 }
 
 export function createLimiters(redis: RedisClient, config: Config): Limiters {
@@ -35,6 +37,7 @@ export function createLimiters(redis: RedisClient, config: Config): Limiters {
     loginAccountFailures: make('login-account-fail', config.RATE_LIMIT_LOGIN_ACCOUNT),
     loginSlowed: make('login-slowed', config.RATE_LIMIT_LOGIN_SLOWED),
     postCreateIp: make('post-create-ip', config.RATE_LIMIT_POST_CREATE_IP),
+    postCreateSite: make('post-create-site', config.RATE_LIMIT_POST_CREATE_SITE),
   };
 }
 
