@@ -86,7 +86,8 @@ export async function signInAs(
   db: Pool,
   site: BuiltSite,
   role: Role,
-  name = `${role} of ${site.siteId}`,
+  // Unique: a reader may not take the name of one of the site's staff.
+  name = `${role} ${uniq('n')}`,
 ) {
   const session = await signInReader(app, site, { name });
   await db.query('UPDATE users SET role = $3 WHERE site_id = $1 AND id = $2', [site.siteId, session.user.id, role]);
