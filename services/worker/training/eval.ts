@@ -9,6 +9,9 @@
  * TOXICITY hold unless --threshold), recall at precision ≥ 0.8 and ≥ 0.9; then the false-positive rate
  * on non-toxic sentences naming identity groups, per group; scoring speed on one core; weights size and
  * the worker's memory growth. The last line is one JSON object (auc, precision, recall, threshold, n, …).
+ *
+ *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v3|v2]   leave-one-source-out (loso.ts)
+ *   npm run model:eval -- --functional [--weights file] [--no-context]        the functional suite (functional/run.ts)
  */
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
@@ -21,6 +24,16 @@ import { defaultWeightsPath, loadModel } from '../src/scorers/model/index.js';
 import { readJsonl } from './datasets.js';
 import { EVAL_TEMPLATES, GROUPS, fill } from './identity.js';
 import { atThreshold, balancedAccuracy, recallAtPrecision, rocAuc } from './metrics.js';
+
+// Other modes: leave-one-source-out training and evaluation, and the functional suite.
+if (process.argv.includes('--loso')) {
+  (await import('./loso.js')).main(process.argv.slice(2));
+  process.exit(0);
+}
+if (process.argv.includes('--functional')) {
+  (await import('./functional/run.js')).main(process.argv.slice(2));
+  process.exit(0);
+}
 
 const { values: args } = parseArgs({
   options: {
@@ -113,9 +126,19 @@ if (!args['no-speed']) {
     return Math.round(n / ((performance.now() - started) / 1000));
   };
   const avgChars = Math.round(texts.reduce((a, t) => a + t.length, 0) / texts.length);
-  speed = { embeddedPerSecond: rate((t) => embedded.classify(t)), modelPerSecond: rate((t) => model.predict(t)), lexiconPerSecond: rate((t) => lexicon.classify(t)), avgChars };
+  // The target's yardstick: comments of exactly 150 characters (the data's longer texts, cut).
+  const t150 = texts.filter((t) => t.length >= 150).map((t) => t.slice(0, 150));
+  const rate150 = (f: (t: string) => unknown) => {
+    const saved = texts.splice(0, texts.length, ...t150);
+    try { return rate(f); } finally { texts.splice(0, texts.length, ...saved); }
+  };
+  speed = {
+    embeddedPerSecond: rate((t) => embedded.classify(t)), modelPerSecond: rate((t) => model.predict(t)), lexiconPerSecond: rate((t) => lexicon.classify(t)), avgChars,
+    ...(t150.length > 0 ? { embedded150PerSecond: rate150((t) => embedded.classify(t)), comments150: t150.length } : {}),
+  };
   out();
   out(`speed (one core, comments of ${avgChars} characters on average): embedded ${speed.embeddedPerSecond}/s, model alone ${speed.modelPerSecond}/s, lexicon alone ${speed.lexiconPerSecond}/s`);
+  if (t150.length > 0) out(`speed (one core, ${t150.length} comments cut to 150 characters): embedded (model + lexicon) ${speed.embedded150PerSecond}/s`);
 }
 
 const sizeBytes = statSync(weightsPath).size;
