@@ -46,23 +46,38 @@ export async function moderateComment(
   m: CommentModeration,
 ): Promise<ModerationResult | null> {
   const status = STATUS_OF[m.action];
-  const detail = m.detail ?? `${m.action === 'hold' ? 'held' : `${m.action}d`} by ${m.actor.name}${m.reason ? `: ${m.reason}` : ''}`;
+  const detail =
+    m.detail ?? `${m.action === 'hold' ? 'held' : `${m.action}d`} by ${m.actor.name}${m.reason ? `: ${m.reason}` : ''}`;
   const result = await withTransaction(deps.db, async (tx) => {
     const changed = await changeCommentStatus(tx, {
-      id: m.commentId, siteId: m.siteId, status, reason: { rule: m.rule ?? 'moderator', detail }, onlyFrom: m.onlyFrom,
+      id: m.commentId,
+      siteId: m.siteId,
+      status,
+      reason: { rule: m.rule ?? 'moderator', detail },
+      onlyFrom: m.onlyFrom,
     });
     if (!changed) return null;
     if (m.action !== 'hold') await resolveReports(tx, m.siteId, m.commentId);
     await insertAudit(tx, {
-      siteId: m.siteId, actor: m.actor, action: m.auditAction ?? `comment.${m.action}`, commentId: m.commentId,
-      readerId: changed.authorId, before: { status: changed.before }, after: { status: changed.after }, reason: m.reason,
+      siteId: m.siteId,
+      actor: m.actor,
+      action: m.auditAction ?? `comment.${m.action}`,
+      commentId: m.commentId,
+      readerId: changed.authorId,
+      before: { status: changed.before },
+      after: { status: changed.after },
+      reason: m.reason,
     });
     return changed;
   });
   if (result && (result.before === 'approved') !== (result.after === 'approved')) {
     // After the commit: a lost announcement only delays the page until THREAD_CACHE_TTL_MS; failing here
     // would answer an applied action with an error (and a retried ban task would skip its event).
-    await deps.redis.publish(threadChannel(deps.queuePrefix), encodeThreadChange({ siteId: m.siteId, postId: result.postId, post: false }))
+    await deps.redis
+      .publish(
+        threadChannel(deps.queuePrefix),
+        encodeThreadChange({ siteId: m.siteId, postId: result.postId, post: false }),
+      )
       .catch(() => undefined);
   }
   return result;

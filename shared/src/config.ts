@@ -3,16 +3,17 @@ import { z } from 'zod';
 import { hashTagOf, parseRedisTarget } from './redis-url.js';
 
 /** A rate limit written as `points/seconds`, e.g. `10/60` = 10 actions per minute. */
-const rate = (def: string) => z
-  .string()
-  .regex(/^\d+\/\d+$/, 'expected points/seconds, e.g. 10/60')
-  .default(def)
-  .transform((v) => {
-    const [points, duration] = v.split('/').map(Number) as [number, number];
-    return { points, duration };
-  });
+const rate = (def: string) =>
+  z
+    .string()
+    .regex(/^\d+\/\d+$/, 'expected points/seconds, e.g. 10/60')
+    .default(def)
+    .transform((v) => {
+      const [points, duration] = v.split('/').map(Number) as [number, number];
+      return { points, duration };
+    });
 
-const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+export const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 const bool = (def: boolean) =>
   z
     .enum(['true', 'false', 'on', 'off', '1', '0'])
@@ -24,20 +25,32 @@ const bool = (def: boolean) =>
  * The README's configuration table is generated from these descriptions (`npm run docs:config`).
  */
 export const configSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development')
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'])
+    .default('development')
     .describe('`production` refuses to start with the built-in or an example JWT_SECRET.'),
   HOST: z.string().default('0.0.0.0').describe('Interface the API listens on.'),
   PORT: int(3000).describe('Port the API listens on.'),
-  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/comments')
+  DATABASE_URL: z
+    .string()
+    .default('postgres://postgres@127.0.0.1:5432/comments')
     .describe('Postgres connection string. `npm run migrate` creates the database if it does not exist.'),
   DATABASE_POOL_MAX: int(10).describe('Connections per process in the Postgres pool.'),
-  DATABASE_PREPARED_STATEMENTS: bool(true)
-    .describe('Named prepared statements for the worker\'s per-comment queries. `false` behind PgBouncer in transaction mode older than 1.21 or without `max_prepared_statements`.'),
-  DATABASE_STATEMENT_TIMEOUT_MS: int(15000)
-    .describe('Longest one SQL statement may run, sent when connecting. `0` sends none: behind PgBouncer, which refuses the parameter, set it on the role instead (`ALTER ROLE … SET statement_timeout`).'),
-  MIGRATION_DATABASE_URL: z.string().optional()
-    .describe('Postgres connection string for `npm run migrate` (the migration lock is a session advisory lock, so not through a transaction pooler). Default: DATABASE_URL.'),
-  REDIS_URL: z.string().default('redis://127.0.0.1:6379')
+  DATABASE_PREPARED_STATEMENTS: bool(true).describe(
+    "Named prepared statements for the worker's per-comment queries. `false` behind PgBouncer in transaction mode older than 1.21 or without `max_prepared_statements`.",
+  ),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(15000).describe(
+    'Longest one SQL statement may run, sent when connecting. `0` sends none: behind PgBouncer, which refuses the parameter, set it on the role instead (`ALTER ROLE … SET statement_timeout`).',
+  ),
+  MIGRATION_DATABASE_URL: z
+    .string()
+    .optional()
+    .describe(
+      'Postgres connection string for `npm run migrate` (the migration lock is a session advisory lock, so not through a transaction pooler). Default: DATABASE_URL.',
+    ),
+  REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379')
     .superRefine((v, ctx) => {
       try {
         parseRedisTarget(v);
@@ -45,96 +58,180 @@ export const configSchema = z.object({
         ctx.addIssue({ code: 'custom', message: (err as Error).message });
       }
     })
-    .describe('Redis for queues, rate limits, idempotency keys and cache invalidation. A Redis Cluster is written `redis+cluster://[user:password@]host:port,host:port,…` (`rediss+cluster://` for TLS): the nodes listed are seeds, the rest is discovered.'),
-  QUEUE_PREFIX: z.string().min(1).default('{comments}')
-    .describe('Prefix of every Redis key; the braces make it a Redis Cluster hash tag, so every key, and so every multi-key command and script, lives in one slot. Required with a cluster.'),
-  JWT_SECRET: z.string().min(32).default('dev-only-secret-change-me-0123456789abcdef')
+    .describe(
+      'Redis for queues, rate limits, idempotency keys and cache invalidation. A Redis Cluster is written `redis+cluster://[user:password@]host:port,host:port,…` (`rediss+cluster://` for TLS): the nodes listed are seeds, the rest is discovered.',
+    ),
+  QUEUE_PREFIX: z
+    .string()
+    .min(1)
+    .default('{comments}')
+    .describe(
+      'Prefix of every Redis key; the braces make it a Redis Cluster hash tag, so every key, and so every multi-key command and script, lives in one slot. Required with a cluster.',
+    ),
+  JWT_SECRET: z
+    .string()
+    .min(32)
+    .default('dev-only-secret-change-me-0123456789abcdef')
     .describe('HMAC key (32+ characters) for the access tokens the API issues. Must be the same in every API process.'),
-  JWT_SECRET_FILE: z.string().optional()
+  JWT_SECRET_FILE: z
+    .string()
+    .optional()
     .describe('A file holding JWT_SECRET (Docker secrets; Compose generates one). Used when JWT_SECRET is not set.'),
   ACCESS_TOKEN_TTL_S: int(3600).describe('Lifetime of an access token, in seconds.'),
-  SSO_MAX_TTL_S: int(86400).describe('Furthest ahead a publisher SSO token\'s `exp` may be, in seconds.'),
-  TRUST_PROXY: z.string().default('loopback')
+  SSO_MAX_TTL_S: int(86400).describe("Furthest ahead a publisher SSO token's `exp` may be, in seconds."),
+  TRUST_PROXY: z
+    .string()
+    .default('loopback')
     .describe('Express `trust proxy` setting: which proxies may set X-Forwarded-For (used for per-IP limits).'),
   RATE_LIMITS: bool(true).describe('`off` disables every rate limit (load tests only).'),
   RATE_LIMIT_COMMENT_USER: rate('10/60').describe('Comments one reader may post, as points/seconds.'),
   RATE_LIMIT_COMMENT_IP: rate('60/60').describe('Comments one IP address may post, as points/seconds.'),
   RATE_LIMIT_AUTH_IP: rate('30/60').describe('Sign-in and registration attempts per IP address, as points/seconds.'),
-  RATE_LIMIT_LOGIN_FAILURES: rate('5/900')
-    .describe('Failed password logins per account before it is throttled, as points/seconds.'),
-  THREAD_CACHE_TTL_MS: int(60000)
-    .describe('Longest an API process serves a cached thread page; approvals invalidate it at once through Redis pub/sub.'),
+  RATE_LIMIT_LOGIN_FAILURES: rate('5/900').describe(
+    'Failed password logins per account before it is throttled, as points/seconds.',
+  ),
+  THREAD_CACHE_TTL_MS: int(60000).describe(
+    'Longest an API process serves a cached thread page; approvals invalidate it at once through Redis pub/sub.',
+  ),
   THREAD_CACHE_MAX_ENTRIES: int(5000).describe('Thread pages each API process keeps serialized in memory.'),
   THREAD_MAX_AGE_S: int(5).describe('`Cache-Control: max-age` of thread pages for browsers and CDNs.'),
-  LOOKUP_CACHE_TTL_MS: int(5000)
-    .describe('How long the API caches the post, reader and parent look-ups that validate a new comment (the worker re-checks).'),
-  RATE_LIMIT_POST_CREATE_IP: rate('30/3600')
-    .describe('Posts the widget may create on first load (a site with `autoCreatePosts`) per IP address, as points/seconds.'),
-  SSE_MAX_PER_IP: int(20).describe('Live-update streams (server-sent events) one IP address may hold open on one API process.'),
-  SSE_MAX_STREAMS: int(5000).describe('Live-update streams one API process holds open at most; beyond it new ones get 503.'),
-  SSE_HEARTBEAT_S: int(25).describe('Seconds between heartbeat comments on an idle live-update stream, so proxies keep it open.'),
-  DEMO_PORT: int(8080).describe('Port of the demo publisher (`services/demo`), a sample article page with the widget.'),
-  DEMO_API_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000')
-    .describe('The comment service\'s address as readers\' browsers reach it; the demo page loads `embed.js` from there.'),
-  DEMO_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:8080')
-    .describe('The demo publisher\'s own address as browsers reach it; registered as the demo site\'s origin.'),
-  DEMO_SITE_ID: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).default('demo').describe('Site the demo publisher creates (if missing) and embeds.'),
-  DEMO_SSO_SECRET: z.string().min(32).optional()
-    .describe('SSO secret the demo publisher signs its readers\' tokens with; set on the demo site at start-up. Default: a development value.'),
-  DEMO_SSO_SECRET_FILE: z.string().optional()
-    .describe('A file holding DEMO_SSO_SECRET (Compose generates one). Used when DEMO_SSO_SECRET is not set.'),
+  LOOKUP_CACHE_TTL_MS: int(5000).describe(
+    'How long the API caches the post, reader and parent look-ups that validate a new comment (the worker re-checks).',
+  ),
+  RATE_LIMIT_POST_CREATE_IP: rate('30/3600').describe(
+    'Posts the widget may create on first load (a site with `autoCreatePosts`) per IP address, as points/seconds.',
+  ),
+  SSE_MAX_PER_IP: int(20).describe(
+    'Live-update streams (server-sent events) one IP address may hold open on one API process.',
+  ),
+  SSE_MAX_STREAMS: int(5000).describe(
+    'Live-update streams one API process holds open at most; beyond it new ones get 503.',
+  ),
+  SSE_HEARTBEAT_S: int(25).describe(
+    'Seconds between heartbeat comments on an idle live-update stream, so proxies keep it open.',
+  ),
   WORKER_CONCURRENCY: int(32).describe('Comment jobs one worker process runs at once.'),
-  WORKER_LOCK_DURATION_MS: int(30000).describe('BullMQ job lock; a crashed worker\'s jobs are picked up again after it lapses.'),
+  WORKER_LOCK_DURATION_MS: int(30000).describe(
+    "BullMQ job lock; a crashed worker's jobs are picked up again after it lapses.",
+  ),
   WORKER_STALLED_INTERVAL_MS: int(30000).describe('How often workers look for jobs whose worker died.'),
-  WORKER_MAX_STALLED_COUNT: int(20).describe('Times a job may be recovered from a dead worker before it is moved to the failed set.'),
+  WORKER_MAX_STALLED_COUNT: int(20).describe(
+    'Times a job may be recovered from a dead worker before it is moved to the failed set.',
+  ),
   JOB_ATTEMPTS: int(30).describe('Attempts per comment job before it is kept in the failed set for an operator.'),
   JOB_BACKOFF_MS: int(1000).describe('First retry delay; doubles per attempt, with jitter.'),
   JOB_BACKOFF_MAX_MS: int(60000).describe('Ceiling of the retry delay.'),
-  WORKER_METRICS_PORT: int(9465).describe('Port of the worker\'s /metrics, /healthz and /readyz (0 disables).'),
-  SCORER_MAX_DEFER_S: int(600)
-    .describe('How long a comment may wait in the queue for a rate-limited remote scorer before the site\'s `onScorerUnavailable` policy applies.'),
-  PERSPECTIVE_API_KEY: z.string().min(1).optional()
-    .describe('Key of the Perspective API (or a Perspective-compatible provider). Without it sites cannot use the `perspective` scorer.'),
-  PERSPECTIVE_URL: z.url({ protocol: /^https?$/ }).default('https://commentanalyzer.googleapis.com/v1alpha1/comments:analyze')
+  WORKER_METRICS_PORT: int(9465).describe("Port of the worker's /metrics, /healthz and /readyz (0 disables)."),
+  SCORER_MAX_DEFER_S: int(600).describe(
+    "How long a comment may wait in the queue for a rate-limited remote scorer before the site's `onScorerUnavailable` policy applies.",
+  ),
+  PERSPECTIVE_API_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Key of the Perspective API (or a Perspective-compatible provider). Without it sites cannot use the `perspective` scorer.',
+    ),
+  PERSPECTIVE_URL: z
+    .url({ protocol: /^https?$/ })
+    .default('https://commentanalyzer.googleapis.com/v1alpha1/comments:analyze')
     .describe('The `comments:analyze` endpoint; the key is sent as `?key=`.'),
-  PERSPECTIVE_TIMEOUT_MS: int(5000).describe('Longest one Perspective request may take before it counts as failed and is retried.'),
-  PERSPECTIVE_RATE: rate('1/1')
-    .describe('Perspective requests all worker processes together may send, as points/seconds (the provider\'s quota; 1 request/s by default).'),
-  OPENAI_API_KEY: z.string().min(1).optional()
-    .describe('Bearer key of an OpenAI-compatible moderation endpoint. Without it sites cannot use the `openai` scorer.'),
-  OPENAI_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.openai.com')
+  PERSPECTIVE_TIMEOUT_MS: int(5000).describe(
+    'Longest one Perspective request may take before it counts as failed and is retried.',
+  ),
+  PERSPECTIVE_RATE: rate('1/1').describe(
+    "Perspective requests all worker processes together may send, as points/seconds (the provider's quota; 1 request/s by default).",
+  ),
+  OPENAI_API_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Bearer key of an OpenAI-compatible moderation endpoint. Without it sites cannot use the `openai` scorer.',
+    ),
+  OPENAI_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .default('https://api.openai.com')
     .describe('Base URL of the OpenAI-compatible API; requests go to `{base}/v1/moderations`.'),
   OPENAI_MODEL: z.string().min(1).default('omni-moderation-latest').describe('Moderation model requested.'),
-  OPENAI_TIMEOUT_MS: int(10000).describe('Longest one moderation request may take before it counts as failed and is retried.'),
-  OPENAI_RATE: rate('10/1').describe('Moderation requests all worker processes together may send, as points/seconds (one batch is one request).'),
-  OPENAI_BATCH_MAX: z.coerce.number().int().min(1).max(256).default(32).describe('Most comments sent in one moderation request.'),
+  OPENAI_TIMEOUT_MS: int(10000).describe(
+    'Longest one moderation request may take before it counts as failed and is retried.',
+  ),
+  OPENAI_RATE: rate('10/1').describe(
+    'Moderation requests all worker processes together may send, as points/seconds (one batch is one request).',
+  ),
+  OPENAI_BATCH_MAX: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .default(32)
+    .describe('Most comments sent in one moderation request.'),
   OPENAI_BATCH_WAIT_MS: int(10).describe('How long a comment waits for others to share its moderation request.'),
-  SCORER_RETRIES: int(2).describe('Retries of a remote scorer request after a 5xx, a timeout or a network error (a 429 does not use one).'),
-  SCORER_BACKOFF_MS: int(250).describe('First delay before a remote scorer retry; doubles per retry, with full jitter.'),
+  SCORER_RETRIES: int(2).describe(
+    'Retries of a remote scorer request after a 5xx, a timeout or a network error (a 429 does not use one).',
+  ),
+  SCORER_BACKOFF_MS: int(250).describe(
+    'First delay before a remote scorer retry; doubles per retry, with full jitter.',
+  ),
   SCORER_BACKOFF_MAX_MS: int(4000).describe('Ceiling of the remote scorer retry delay.'),
-  SCORER_RATE_WAIT_MS: int(2000)
-    .describe('How long a remote scorer call waits for a request slot (or a provider\'s Retry-After) before the comment goes back to the queue, delayed.'),
-  SCORER_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5)
-    .describe('Consecutive failed requests that open a remote scorer\'s circuit (its calls then fail at once).'),
-  SCORER_BREAKER_HALF_OPEN_MS: int(30000).describe('How long an open circuit waits before letting one trial request through.'),
-  WEBHOOK_ALLOW_PRIVATE: bool(false)
-    .describe('`true` lets webhook URLs resolve to loopback, private or link-local addresses (development and tests only).'),
-  WEBHOOK_RETRY_SCHEDULE_S: z.string().regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'expected comma-separated seconds, e.g. 5,30,120')
+  SCORER_RATE_WAIT_MS: int(2000).describe(
+    "How long a remote scorer call waits for a request slot (or a provider's Retry-After) before the comment goes back to the queue, delayed.",
+  ),
+  SCORER_BREAKER_FAILURES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(5)
+    .describe("Consecutive failed requests that open a remote scorer's circuit (its calls then fail at once)."),
+  SCORER_BREAKER_HALF_OPEN_MS: int(30000).describe(
+    'How long an open circuit waits before letting one trial request through.',
+  ),
+  WEBHOOK_ALLOW_PRIVATE: bool(false).describe(
+    '`true` lets webhook URLs resolve to loopback, private or link-local addresses (development and tests only).',
+  ),
+  WEBHOOK_RETRY_SCHEDULE_S: z
+    .string()
+    .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'expected comma-separated seconds, e.g. 5,30,120')
     .default('5,30,120,600,1800,3600,7200,14400,28800,28800')
     .transform((v) => v.split(',').map((s) => Math.round(Number(s) * 1000)))
-    .describe('Delays before each webhook retry, in seconds (each with ±20% jitter); the default spans about 24 h over 10 retries.'),
-  WEBHOOK_TIMEOUT_MS: int(10000).describe('Longest a webhook endpoint may take to answer before the attempt counts as failed.'),
-  WEBHOOK_DISABLE_AFTER_S: int(86400).describe('An endpoint that has failed every attempt for this long is disabled, with the reason.'),
-  WEBHOOK_SECRET_GRACE_S: int(86400).describe('Default time the previous signing secret stays valid after a rotation (both signatures are sent).'),
+    .describe(
+      'Delays before each webhook retry, in seconds (each with ±20% jitter); the default spans about 24 h over 10 retries.',
+    ),
+  WEBHOOK_TIMEOUT_MS: int(10000).describe(
+    'Longest a webhook endpoint may take to answer before the attempt counts as failed.',
+  ),
+  WEBHOOK_DISABLE_AFTER_S: int(86400).describe(
+    'An endpoint that has failed every attempt for this long is disabled, with the reason.',
+  ),
+  WEBHOOK_SECRET_GRACE_S: int(86400).describe(
+    'Default time the previous signing secret stays valid after a rotation (both signatures are sent).',
+  ),
   WEBHOOK_CONCURRENCY: int(16).describe('Webhook deliveries one worker process sends at once.'),
-  WEBHOOK_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(60000)
-    .describe('How often the worker looks for stored webhook deliveries that never reached the queue (Redis was down when they were emitted).'),
-  WEBHOOK_SUBSCRIPTIONS_CACHE_MS: int(5000).describe('How long a process caches which endpoints a site\'s events go to.'),
+  WEBHOOK_SWEEP_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(60000)
+    .describe(
+      'How often the worker looks for stored webhook deliveries that never reached the queue (Redis was down when they were emitted).',
+    ),
+  WEBHOOK_SUBSCRIPTIONS_CACHE_MS: int(5000).describe(
+    "How long a process caches which endpoints a site's events go to.",
+  ),
   SHUTDOWN_TIMEOUT_MS: int(15000).describe('Longest a process waits for in-flight work on SIGTERM.'),
-  QUEUE_DASHBOARD_SITE: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).optional()
-    .describe('Site whose admins may open the queue dashboard at `/admin/queues` (it shows every site\'s jobs, so name the operator\'s own site). Unset: the dashboard refuses everyone.'),
-  QUEUE_DASHBOARD_SESSION_S: int(900).describe('Lifetime of the queue dashboard\'s session cookie, in seconds.'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level.'),
+  QUEUE_DASHBOARD_SITE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+    .optional()
+    .describe(
+      "Site whose admins may open the queue dashboard at `/admin/queues` (it shows every site's jobs, so name the operator's own site). Unset: the dashboard refuses everyone.",
+    ),
+  QUEUE_DASHBOARD_SESSION_S: int(900).describe("Lifetime of the queue dashboard's session cookie, in seconds."),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level.'),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -142,44 +239,61 @@ export type RateSpec = { points: number; duration: number };
 
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
 
-/** Parses the environment once; throws a readable message naming every bad key. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * The environment as a schema reads it: empty values dropped, and each secret `KEY` taken from the file
+ * named by `KEY_FILE` when `KEY` itself is not set (Docker and Kubernetes secrets).
+ */
+export function environmentOf(env: NodeJS.ProcessEnv, secretKeys: readonly string[]): Record<string, string> {
   const raw: Record<string, string> = Object.fromEntries(
-    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
-  if (raw.JWT_SECRET_FILE && !raw.JWT_SECRET) {
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
+  );
+  for (const key of secretKeys) {
+    const file = raw[`${key}_FILE`];
+    if (!file || raw[key]) continue;
     try {
-      raw.JWT_SECRET = readFileSync(raw.JWT_SECRET_FILE, 'utf8').trim();
+      raw[key] = readFileSync(file, 'utf8').trim();
     } catch (err) {
-      throw new Error(`invalid configuration:\n  JWT_SECRET_FILE: cannot read ${raw.JWT_SECRET_FILE} (${(err as Error).message})`);
+      throw new Error(`invalid configuration:\n  ${key}_FILE: cannot read ${file} (${(err as Error).message})`);
     }
   }
-  if (raw.DEMO_SSO_SECRET_FILE && !raw.DEMO_SSO_SECRET) {
-    try {
-      raw.DEMO_SSO_SECRET = readFileSync(raw.DEMO_SSO_SECRET_FILE, 'utf8').trim();
-    } catch (err) {
-      throw new Error(`invalid configuration:\n  DEMO_SSO_SECRET_FILE: cannot read ${raw.DEMO_SSO_SECRET_FILE} (${(err as Error).message})`);
-    }
-  }
-  const parsed = configSchema.safeParse(raw);
+  return raw;
+}
+
+/** Parses with a schema; throws one readable message naming every bad key. */
+export function parseEnvironment<S extends z.ZodType>(schema: S, raw: Record<string, string>): z.infer<S> {
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   }
+  return parsed.data;
+}
+
+/** Parses the environment once; throws a readable message naming every bad key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const config = parseEnvironment(configSchema, environmentOf(env, ['JWT_SECRET']));
   // BullMQ's scripts and ours touch several keys at once; on a cluster they must share one slot.
-  if (parseRedisTarget(parsed.data.REDIS_URL).kind === 'cluster' && hashTagOf(parsed.data.QUEUE_PREFIX) === null) {
-    throw new Error('invalid configuration:\n  QUEUE_PREFIX: with a Redis Cluster the prefix needs a hash tag, e.g. {comments}');
+  if (parseRedisTarget(config.REDIS_URL).kind === 'cluster' && hashTagOf(config.QUEUE_PREFIX) === null) {
+    throw new Error(
+      'invalid configuration:\n  QUEUE_PREFIX: with a Redis Cluster the prefix needs a hash tag, e.g. {comments}',
+    );
   }
   // A published placeholder would let anyone sign tokens.
-  if (parsed.data.NODE_ENV === 'production' && /change-?me/i.test(parsed.data.JWT_SECRET)) {
+  if (config.NODE_ENV === 'production' && /change-?me/i.test(config.JWT_SECRET)) {
     throw new Error('invalid configuration:\n  JWT_SECRET: set a random secret in production (not the example value)');
   }
-  return parsed.data;
+  return config;
 }
 
 /** Exits the process with the config error, for composition roots. */
 export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  return orExit(() => loadConfig(env));
+}
+
+/** Runs a configuration loader; on a bad value prints its message and exits 1. */
+export function orExit<T>(load: () => T): T {
   try {
-    return loadConfig(env);
+    return load();
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(1);

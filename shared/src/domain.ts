@@ -1,4 +1,4 @@
-export { MAX_BODY_LENGTH } from './limits.js';
+export { MAX_BODY_LENGTH } from './contract.js';
 
 /** Where a comment stands. `queued` exists only in Redis, before the worker has decided. */
 export type CommentStatus = 'approved' | 'pending' | 'rejected';

@@ -13,7 +13,8 @@ const NODE_RE = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/;
 export function parseRedisTarget(url: string): RedisTarget {
   const m = CLUSTER_URL_RE.exec(url);
   if (!m) {
-    if (/^[a-z+]+\+cluster:/i.test(url)) throw new Error('expected redis+cluster://[user:password@]host:port,host:port,… (no database number, no query)');
+    if (/^[a-z+]+\+cluster:/i.test(url))
+      throw new Error('expected redis+cluster://[user:password@]host:port,host:port,… (no database number, no query)');
     return { kind: 'single', url };
   }
   const nodes = m[3]!.split(',').map((part) => {
@@ -24,8 +25,11 @@ export function parseRedisTarget(url: string): RedisTarget {
   });
   const [user, pass] = m[2] === undefined ? [] : splitUserInfo(m[2]);
   return {
-    kind: 'cluster', nodes, tls: m[1] === 'rediss',
-    ...(user ? { username: user } : {}), ...(pass !== undefined ? { password: pass } : {}),
+    kind: 'cluster',
+    nodes,
+    tls: m[1] === 'rediss',
+    ...(user ? { username: user } : {}),
+    ...(pass !== undefined ? { password: pass } : {}),
   };
 }
 
@@ -33,7 +37,9 @@ function splitUserInfo(info: string): [string | undefined, string | undefined] {
   const colon = info.indexOf(':');
   const dec = (s: string) => decodeURIComponent(s);
   // `:password@` (no user) is the usual form for a Redis password without ACL users.
-  return colon < 0 ? [dec(info) || undefined, undefined] : [dec(info.slice(0, colon)) || undefined, dec(info.slice(colon + 1))];
+  return colon < 0
+    ? [dec(info) || undefined, undefined]
+    : [dec(info.slice(0, colon)) || undefined, dec(info.slice(colon + 1))];
 }
 
 /**

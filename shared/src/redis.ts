@@ -11,7 +11,11 @@ const backoff = (times: number) => Math.min(times * 100, 2000);
  * `redis+cluster://host:port,…` a `Cluster` (see redis-url.ts). maxRetriesPerRequest null is what
  * BullMQ requires of blocking connections; reconnects back off up to 2 s forever.
  */
-export function createRedis(url: string, onError: (err: Error) => void, opts: { forQueue?: boolean } = {}): RedisClient {
+export function createRedis(
+  url: string,
+  onError: (err: Error) => void,
+  opts: { forQueue?: boolean } = {},
+): RedisClient {
   const target = parseRedisTarget(url);
   const common: RedisOptions = {
     maxRetriesPerRequest: opts.forQueue ? null : 2,
@@ -19,22 +23,23 @@ export function createRedis(url: string, onError: (err: Error) => void, opts: { 
     // RESP2: the reply shapes BullMQ and rate-limiter-flexible were written against.
     protocol: 2,
   };
-  const client: RedisClient = target.kind === 'single'
-    ? new Redis(target.url, { ...common, retryStrategy: backoff })
-    : new Cluster(target.nodes, {
-      clusterRetryStrategy: backoff,
-      enableReadyCheck: true,
-      // A cluster keeps commands while it is unreachable and maxRetriesPerRequest does not bound
-      // that wait: without the offline queue a request fails at once (a 503), as with one server.
-      // Blocking (queue) connections keep it, as BullMQ's workers wait for Redis anyway.
-      enableOfflineQueue: Boolean(opts.forQueue),
-      redisOptions: {
-        ...common,
-        ...(target.username ? { username: target.username } : {}),
-        ...(target.password !== undefined ? { password: target.password } : {}),
-        ...(target.tls ? { tls: {} } : {}),
-      },
-    });
+  const client: RedisClient =
+    target.kind === 'single'
+      ? new Redis(target.url, { ...common, retryStrategy: backoff })
+      : new Cluster(target.nodes, {
+          clusterRetryStrategy: backoff,
+          enableReadyCheck: true,
+          // A cluster keeps commands while it is unreachable and maxRetriesPerRequest does not bound
+          // that wait: without the offline queue a request fails at once (a 503), as with one server.
+          // Blocking (queue) connections keep it, as BullMQ's workers wait for Redis anyway.
+          enableOfflineQueue: Boolean(opts.forQueue),
+          redisOptions: {
+            ...common,
+            ...(target.username ? { username: target.username } : {}),
+            ...(target.password !== undefined ? { password: target.password } : {}),
+            ...(target.tls ? { tls: {} } : {}),
+          },
+        });
   client.on('error', onError);
   return client;
 }
@@ -43,7 +48,11 @@ export function createRedis(url: string, onError: (err: Error) => void, opts: { 
 export const threadChannel = (prefix: string): string => `${prefix}:thread-changed`;
 
 /** What changed: its approved comments (from the worker), or the post itself (closed, retitled). */
-export interface ThreadChange { siteId: string; postId: string; post: boolean }
+export interface ThreadChange {
+  siteId: string;
+  postId: string;
+  post: boolean;
+}
 
 export const encodeThreadChange = (c: ThreadChange): string => `${c.siteId}\n${c.postId}${c.post ? '\npost' : ''}`;
 

@@ -1,8 +1,16 @@
 import { z } from 'zod';
-import { MAX_BODY_LENGTH } from './limits.js';
+import { MAX_BODY_LENGTH } from './contract.js';
 
 /** Attributes every scorer reports, each a probability-like score in [0, 1]. */
-export const ATTRIBUTES = ['TOXICITY', 'SEVERE_TOXICITY', 'IDENTITY_ATTACK', 'INSULT', 'PROFANITY', 'THREAT', 'SPAM'] as const;
+export const ATTRIBUTES = [
+  'TOXICITY',
+  'SEVERE_TOXICITY',
+  'IDENTITY_ATTACK',
+  'INSULT',
+  'PROFANITY',
+  'THREAT',
+  'SPAM',
+] as const;
 export type Attribute = (typeof ATTRIBUTES)[number];
 
 export const SCORER_NAMES = ['embedded', 'perspective', 'openai'] as const;
@@ -10,8 +18,17 @@ export type ScorerName = (typeof SCORER_NAMES)[number];
 
 const thresholdMap = z.partialRecord(z.enum(ATTRIBUTES), z.number().min(0).max(1));
 // A word or phrase a moderator types: letters, digits, spaces, apostrophes and hyphens.
-const word = z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}][\p{L}\p{N}' -]*$/u, 'letters, digits, spaces, apostrophes or hyphens');
-const domain = z.string().trim().toLowerCase().max(253)
+const word = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N}' -]*$/u, 'letters, digits, spaces, apostrophes or hyphens');
+const domain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
   .regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a domain name such as example.com');
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -22,12 +39,17 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
  */
 export const siteSettingsSchema = z.strictObject({
   /** Scorers run on every comment; their scores combine by taking the highest per attribute. */
-  scorers: z.array(z.enum(SCORER_NAMES)).min(1).max(SCORER_NAMES.length)
+  scorers: z
+    .array(z.enum(SCORER_NAMES))
+    .min(1)
+    .max(SCORER_NAMES.length)
     .refine((a) => new Set(a).size === a.length, 'each scorer at most once'),
   /** What happens when a remote scorer stays unavailable: hold for a moderator, or use the embedded scorer. */
   onScorerUnavailable: z.enum(['hold', 'embedded']),
   /** Languages of the site's comments (BCP 47), sent to scorers that accept a hint. */
-  languages: z.array(z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or fr-CA')).max(10),
+  languages: z
+    .array(z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or fr-CA'))
+    .max(10),
   thresholds: z.strictObject({ hold: thresholdMap, reject: thresholdMap }),
   bannedWords: z.array(word).max(2000),
   suspectWords: z.array(word).max(2000),
@@ -133,14 +155,19 @@ export function effectiveSettingsOfText(text: string | null): SiteSettings {
   return settings;
 }
 
-export interface SettingsProblem { field: string; message: string }
+export interface SettingsProblem {
+  field: string;
+  message: string;
+}
 
 /**
  * Applies a PATCH to a site's stored overrides. Returns the new overrides and the effective
  * document, or the problems naming each bad field (nothing is applied then).
  */
-export function applySettingsPatch(stored: unknown, patch: unknown):
-  { ok: true; overrides: Json; settings: SiteSettings } | { ok: false; problems: SettingsProblem[] } {
+export function applySettingsPatch(
+  stored: unknown,
+  patch: unknown,
+): { ok: true; overrides: Json; settings: SiteSettings } | { ok: false; problems: SettingsProblem[] } {
   if (!isObject(patch)) return { ok: false, problems: [{ field: '', message: 'expected a JSON object' }] };
   const overrides = mergePatch(isObject(stored) ? stored : {}, patch);
   const parsed = siteSettingsSchema.safeParse(mergePatch(structuredClone(DEFAULT_SETTINGS), overrides));

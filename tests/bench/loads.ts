@@ -57,17 +57,19 @@ export async function runCannon(spec: CannonSpec): Promise<autocannon.Result> {
     ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
     ...(vary
       ? {
-          requests: [{
-            setupRequest: (req: autocannon.Request) => {
-              const v = vary();
-              return {
-                ...req,
-                ...(v.path ? { path: v.path } : {}),
-                headers: { ...req.headers, ...v.headers },
-                ...(v.body !== undefined ? { body: v.body } : {}),
-              };
+          requests: [
+            {
+              setupRequest: (req: autocannon.Request) => {
+                const v = vary();
+                return {
+                  ...req,
+                  ...(v.path ? { path: v.path } : {}),
+                  headers: { ...req.headers, ...v.headers },
+                  ...(v.body !== undefined ? { body: v.body } : {}),
+                };
+              },
             },
-          }],
+          ],
         }
       : {}),
   };

@@ -31,10 +31,23 @@ export async function freePort(): Promise<number> {
 }
 
 /** Spawns `node --import tsx <entry>` with env; stdout/stderr go to logFile. */
-export function startChild(o: { name: string; kind: 'api' | 'worker'; entry: string; env: NodeJS.ProcessEnv; port: number; logDir: string; cwd: string; nodeArgs?: string[] }): Child {
+export function startChild(o: {
+  name: string;
+  kind: 'api' | 'worker';
+  entry: string;
+  env: NodeJS.ProcessEnv;
+  port: number;
+  logDir: string;
+  cwd: string;
+  nodeArgs?: string[];
+}): Child {
   const logFile = path.join(o.logDir, `${o.name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const proc = spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', o.entry], { cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', o.entry], {
+    cwd: o.cwd,
+    env: o.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   proc.stdout?.pipe(log);
   proc.stderr?.pipe(log);
   if (proc.pid === undefined) throw new Error(`could not start ${o.name}`);
@@ -49,7 +62,9 @@ export function startChild(o: { name: string; kind: 'api' | 'worker'; entry: str
 export async function waitHealthy(child: Child, url: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let dead = false;
-  void child.exited.then(() => { dead = true; });
+  void child.exited.then(() => {
+    dead = true;
+  });
   while (Date.now() < deadline) {
     if (dead) await sleep(300); // let the log stream flush
     if (dead) throw new Error(`${child.name} exited during start-up; see ${child.logFile}:\n${tail(child.logFile)}`);
@@ -57,10 +72,14 @@ export async function waitHealthy(child: Child, url: string, timeoutMs = 30_000)
       const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
       await res.arrayBuffer();
       if (res.status === 200) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await sleep(100);
   }
-  throw new Error(`${child.name} not healthy at ${url} after ${timeoutMs} ms; see ${child.logFile}:\n${tail(child.logFile)}`);
+  throw new Error(
+    `${child.name} not healthy at ${url} after ${timeoutMs} ms; see ${child.logFile}:\n${tail(child.logFile)}`,
+  );
 }
 
 export function tail(file: string, lines = 20): string {
@@ -73,13 +92,15 @@ export function tail(file: string, lines = 20): string {
 
 /** SIGTERM, then SIGKILL after graceMs, for the given children (by pid, only ours). */
 export async function stopChildren(list: Child[] = [...children], graceMs = 5000): Promise<void> {
-  await Promise.all(list.map(async (c) => {
-    if (c.proc.exitCode !== null || c.proc.signalCode !== null) return;
-    c.proc.kill('SIGTERM');
-    const timer = setTimeout(() => c.proc.kill('SIGKILL'), graceMs);
-    await c.exited;
-    clearTimeout(timer);
-  }));
+  await Promise.all(
+    list.map(async (c) => {
+      if (c.proc.exitCode !== null || c.proc.signalCode !== null) return;
+      c.proc.kill('SIGTERM');
+      const timer = setTimeout(() => c.proc.kill('SIGKILL'), graceMs);
+      await c.exited;
+      clearTimeout(timer);
+    }),
+  );
 }
 
 /** Last resort, synchronous (process 'exit' handler): SIGKILL whatever is still running. */
@@ -87,7 +108,9 @@ export function killAllNow(): void {
   for (const c of children) {
     try {
       if (c.proc.exitCode === null && c.proc.signalCode === null) process.kill(c.pid, 'SIGKILL');
-    } catch { /* already gone */ }
+    } catch {
+      /* already gone */
+    }
   }
 }
 
@@ -129,7 +152,9 @@ function pidsByComm(names: string[]): number[] {
     try {
       const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
       if (names.some((n) => comm.startsWith(n))) out.push(Number(entry));
-    } catch { /* raced with exit */ }
+    } catch {
+      /* raced with exit */
+    }
   }
   return out;
 }
@@ -153,7 +178,16 @@ export interface ResourceReport {
   workerRssMb: number;
   workerRssTotalMb: number;
   /** Average cores used over the window. */
-  cpu: { api: number; worker: number; postgres: number; redis: number; bench: number; total: number; machine: number; other: number };
+  cpu: {
+    api: number;
+    worker: number;
+    postgres: number;
+    redis: number;
+    bench: number;
+    total: number;
+    machine: number;
+    other: number;
+  };
 }
 
 /**
@@ -195,7 +229,8 @@ export function startSampler(intervalMs = 200): { stop(): ResourceReport } {
       clearInterval(timer);
       sample();
       const wall = (performance.now() - t0) / 1000;
-      const used = (pids: number[]) => pids.reduce((s, pid) => s + Math.max(0, cpuSeconds(pid) - (cpu0.get(pid) ?? 0)), 0);
+      const used = (pids: number[]) =>
+        pids.reduce((s, pid) => s + Math.max(0, cpuSeconds(pid) - (cpu0.get(pid) ?? 0)), 0);
       // Backends that connected during the window count whole (they started inside it).
       const pgAll = [...new Set([...pg, ...pidsByComm(['postgres', 'pgbouncer'])])];
       const b = process.cpuUsage(benchCpu0);
@@ -214,8 +249,10 @@ export function startSampler(intervalMs = 200): { stop(): ResourceReport } {
       cpu.other = Math.max(0, cpu.machine - cpu.total);
       const mb = (kb: number) => Math.round(kb / 1024);
       return {
-        apiRssMb: mb(peak.api), apiRssTotalMb: mb(peak.apiTotal),
-        workerRssMb: mb(peak.worker), workerRssTotalMb: mb(peak.workerTotal),
+        apiRssMb: mb(peak.api),
+        apiRssTotalMb: mb(peak.apiTotal),
+        workerRssMb: mb(peak.worker),
+        workerRssTotalMb: mb(peak.workerTotal),
         cpu,
       };
     },

@@ -8,9 +8,9 @@
  * 100 ms plus the rest of the pipeline), and grow with the slots once it is not.
  */
 import type { Queue } from 'bullmq';
-import type { Pool } from '../../shared/src/db/pool.js';
-import { newId } from '../../shared/src/ids.js';
-import { commentJobId, commentJobOptions, type CommentJob } from '../../shared/src/queues.js';
+import type { Pool } from '#shared/db/pool.js';
+import { newId } from '#shared/ids.js';
+import { commentJobId, commentJobOptions, type CommentJob } from '#shared/queues.js';
 import { PERSPECTIVE_PATH, startFakePerspective } from '../support/fake-scorers.js';
 import { sleep, startSampler, type ResourceReport } from './procs.js';
 import type { Reader } from './seed.js';
@@ -55,12 +55,19 @@ const LATENCY_MS = 100;
 export async function loadRemoteScorer(d: RemoteScorerLoadDeps): Promise<{ runs: RemoteScorerRun[]; command: string }> {
   const fake = await startFakePerspective({ apiKey: 'bench-key' });
   fake.setDefault({ kind: 'ok', delayMs: LATENCY_MS });
-  const before = (await d.pool.query<{ settings: unknown }>('SELECT settings FROM sites WHERE id = $1', [d.siteId])).rows[0]!.settings;
+  const before = (await d.pool.query<{ settings: unknown }>('SELECT settings FROM sites WHERE id = $1', [d.siteId]))
+    .rows[0]!.settings;
   const runs: RemoteScorerRun[] = [];
   try {
-    await d.pool.query(`UPDATE sites SET settings = settings || '{"scorers":["perspective"],"onScorerUnavailable":"hold"}'::jsonb,
-                               settings_version = settings_version + 1 WHERE id = $1`, [d.siteId]);
-    const plan = [...d.rates.map((rate) => ({ rate, concurrency: d.concurrency })), { rate: Math.max(...d.rates), concurrency: d.concurrency * 2 }];
+    await d.pool.query(
+      `UPDATE sites SET settings = settings || '{"scorers":["perspective"],"onScorerUnavailable":"hold"}'::jsonb,
+                               settings_version = settings_version + 1 WHERE id = $1`,
+      [d.siteId],
+    );
+    const plan = [
+      ...d.rates.map((rate) => ({ rate, concurrency: d.concurrency })),
+      { rate: Math.max(...d.rates), concurrency: d.concurrency * 2 },
+    ];
     for (const { rate, concurrency } of plan) {
       await d.restartWorkers({
         PERSPECTIVE_API_KEY: 'bench-key',
@@ -76,15 +83,25 @@ export async function loadRemoteScorer(d: RemoteScorerLoadDeps): Promise<{ runs:
       const p0 = await d.persistedOn(d.posts);
       await d.queue.pause();
       for (let i = 0; i < jobs; i += 1000) {
-        await d.queue.addBulk(Array.from({ length: Math.min(1000, jobs - i) }, (_, j) => {
-          const id = newId();
-          const data: CommentJob = {
-            commentId: id, siteId: d.siteId, postId: d.posts[(i + j) % d.posts.length]!,
-            authorId: d.readers[(i + j) % d.readers.length]!.userId, parentId: null, body: d.body(),
-            acceptedAt: new Date().toISOString(),
-          };
-          return { name: 'moderate', data, opts: { ...commentJobOptions({ attempts: 30 }), jobId: commentJobId(id) } };
-        }));
+        await d.queue.addBulk(
+          Array.from({ length: Math.min(1000, jobs - i) }, (_, j) => {
+            const id = newId();
+            const data: CommentJob = {
+              commentId: id,
+              siteId: d.siteId,
+              postId: d.posts[(i + j) % d.posts.length]!,
+              authorId: d.readers[(i + j) % d.readers.length]!.userId,
+              parentId: null,
+              body: d.body(),
+              acceptedAt: new Date().toISOString(),
+            };
+            return {
+              name: 'moderate',
+              data,
+              opts: { ...commentJobOptions({ attempts: 30 }), jobId: commentJobId(id) },
+            };
+          }),
+        );
       }
       const sampler = startSampler();
       await d.queue.resume();
@@ -101,18 +118,35 @@ export async function loadRemoteScorer(d: RemoteScorerLoadDeps): Promise<{ runs:
       const delayed = await d.queue.getDelayedCount();
       await d.emptyQueue();
       const storedPerSecond = stored / seconds;
-      const run: RemoteScorerRun = { rate, concurrency, bound, jobMs: (slots * 1000) / storedPerSecond, storedPerSecond, stored, seconds, requests, deferrals: delayed, res };
+      const run: RemoteScorerRun = {
+        rate,
+        concurrency,
+        bound,
+        jobMs: (slots * 1000) / storedPerSecond,
+        storedPerSecond,
+        stored,
+        seconds,
+        requests,
+        deferrals: delayed,
+        res,
+      };
       runs.push(run);
-      d.log(`  e @ ${rate}/s, concurrency ${concurrency}: ${Math.round(storedPerSecond)} comments/s stored; fake saw ${Math.round(requests / seconds)} req/s; `
-        + `${Math.round(run.jobMs)} ms per job per slot; ${delayed} jobs delayed at the end; ${(await d.persistedOn(d.posts)) - p0 - stored} stored outside the window`);
+      d.log(
+        `  e @ ${rate}/s, concurrency ${concurrency}: ${Math.round(storedPerSecond)} comments/s stored; fake saw ${Math.round(requests / seconds)} req/s; ` +
+          `${Math.round(run.jobMs)} ms per job per slot; ${delayed} jobs delayed at the end; ${(await d.persistedOn(d.posts)) - p0 - stored} stored outside the window`,
+      );
     }
   } finally {
-    await d.pool.query('UPDATE sites SET settings = $2, settings_version = settings_version + 1 WHERE id = $1', [d.siteId, before]);
+    await d.pool.query('UPDATE sites SET settings = $2, settings_version = settings_version + 1 WHERE id = $1', [
+      d.siteId,
+      before,
+    ]);
     await d.restartWorkers({});
     await fake.close();
   }
-  const command = `per rate R in {${d.rates.join(', ')}} (WORKER_CONCURRENCY ${d.concurrency}) and R=${Math.max(...d.rates)} with WORKER_CONCURRENCY ${d.concurrency * 2}: `
-    + `workers restarted with PERSPECTIVE_URL=<fake on 127.0.0.1, answers after ${LATENCY_MS} ms> PERSPECTIVE_RATE=R/1; `
-    + `site settings {"scorers":["perspective"]}; queue.pause(); queue.addBulk(≈1.5 × bound × ${d.duration} s jobs); queue.resume(); after 1 s, stored comments counted over ${d.duration} s`;
+  const command =
+    `per rate R in {${d.rates.join(', ')}} (WORKER_CONCURRENCY ${d.concurrency}) and R=${Math.max(...d.rates)} with WORKER_CONCURRENCY ${d.concurrency * 2}: ` +
+    `workers restarted with PERSPECTIVE_URL=<fake on 127.0.0.1, answers after ${LATENCY_MS} ms> PERSPECTIVE_RATE=R/1; ` +
+    `site settings {"scorers":["perspective"]}; queue.pause(); queue.addBulk(≈1.5 × bound × ${d.duration} s jobs); queue.resume(); after 1 s, stored comments counted over ${d.duration} s`;
   return { runs, command };
 }

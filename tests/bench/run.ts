@@ -30,16 +30,38 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Queue } from 'bullmq';
-import { createPool, type Pool } from '../../shared/src/db/pool.js';
-import { createRedis, type RedisClient } from '../../shared/src/redis.js';
-import { commentJobId, commentJobOptions, createCommentsQueue, type CommentJob } from '../../shared/src/queues.js';
-import { newId } from '../../shared/src/ids.js';
-import { freePort, killAllNow, liveChildren, sleep, startChild, startSampler, stopChildren, waitHealthy, type Child, type ResourceReport } from './procs.js';
+import { createPool, type Pool } from '#shared/db/pool.js';
+import { createRedis, type RedisClient } from '#shared/redis.js';
+import { commentJobId, commentJobOptions, createCommentsQueue, type CommentJob } from '#shared/queues.js';
+import { newId } from '#shared/ids.js';
+import {
+  freePort,
+  killAllNow,
+  liveChildren,
+  sleep,
+  startChild,
+  startSampler,
+  stopChildren,
+  waitHealthy,
+  type Child,
+  type ResourceReport,
+} from './procs.js';
 import { describeCannon, percentile, runCannon, runProbe, stopCannon, type CannonSpec } from './loads.js';
 import { loadRemoteScorer } from './remote-scorer.js';
 import { startPgBouncer, type TestPgBouncer } from '../support/pgbouncer.js';
 import { measureWidgetRender } from './widget-render.js';
-import { createSite, dropDatabase, recreateDatabase, registerPosts, seedBulk, seedHotPost, settle, signInReaders, type BenchSite, type Reader } from './seed.js';
+import {
+  createSite,
+  dropDatabase,
+  recreateDatabase,
+  registerPosts,
+  seedBulk,
+  seedHotPost,
+  settle,
+  signInReaders,
+  type BenchSite,
+  type Reader,
+} from './seed.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ALL_LOADS = ['a', 'a2', 'b', 'b2', 'c', 'c2', 'd', 'e', 'w'] as const;
@@ -109,22 +131,30 @@ const C_RATE = intFlag('c-rate', flags['c-rate'], 0, 100_000);
 const D_RATE = intFlag('d-rate', flags['d-rate'], 20, 10_000);
 const E_RATES = (flags['e-rates'] ?? '').split(',').map((r) => intFlag('e-rates', r.trim(), 1, 100_000));
 const DURATION = flags.duration === undefined ? null : intFlag('duration', flags.duration, 1, 600);
-const SELECTED = new Set<LoadKey>((flags.only ?? ALL_LOADS.join(',')).split(',').map((s) => s.trim()).filter(Boolean).map((k) => {
-  if (!(ALL_LOADS as readonly string[]).includes(k)) {
-    process.stderr.write(`--only: unknown load ${k} (expected ${ALL_LOADS.join(', ')})\n`);
-    process.exit(2);
-  }
-  return k as LoadKey;
-}));
+const SELECTED = new Set<LoadKey>(
+  (flags.only ?? ALL_LOADS.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((k) => {
+      if (!(ALL_LOADS as readonly string[]).includes(k)) {
+        process.stderr.write(`--only: unknown load ${k} (expected ${ALL_LOADS.join(', ')})\n`);
+        process.exit(2);
+      }
+      return k as LoadKey;
+    }),
+);
 const dur = (def: number) => DURATION ?? def;
-const SERVICE_ENV: Record<string, string> = Object.fromEntries((flags.env ?? []).map((kv) => {
-  const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(kv);
-  if (!m) {
-    process.stderr.write(`--env: expected KEY=VALUE, got ${kv}\n`);
-    process.exit(2);
-  }
-  return [m[1]!, m[2]!];
-}));
+const SERVICE_ENV: Record<string, string> = Object.fromEntries(
+  (flags.env ?? []).map((kv) => {
+    const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(kv);
+    if (!m) {
+      process.stderr.write(`--env: expected KEY=VALUE, got ${kv}\n`);
+      process.exit(2);
+    }
+    return [m[1]!, m[2]!];
+  }),
+);
 
 const PG_SERVER = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -136,7 +166,9 @@ for (const u of [PG_SERVER, REDIS_URL]) {
 }
 const DB_NAME = flags.database ?? 'comments_bench';
 if (!/^[a-z_][a-z0-9_]{0,62}$/.test(DB_NAME) || ['postgres', 'template0', 'template1'].includes(DB_NAME)) {
-  process.stderr.write(`--database: expected a plain lower-case name other than postgres and the templates, got ${DB_NAME}\n`);
+  process.stderr.write(
+    `--database: expected a plain lower-case name other than postgres and the templates, got ${DB_NAME}\n`,
+  );
   process.exit(2);
 }
 const TAG = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
@@ -173,7 +205,9 @@ function baseEnv(): NodeJS.ProcessEnv {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     DATABASE_URL: bouncer ? bouncer.via(dbUrl) : dbUrl,
-    ...(bouncer ? { MIGRATION_DATABASE_URL: dbUrl, DATABASE_PREPARED_STATEMENTS: 'false', DATABASE_STATEMENT_TIMEOUT_MS: '0' } : {}),
+    ...(bouncer
+      ? { MIGRATION_DATABASE_URL: dbUrl, DATABASE_PREPARED_STATEMENTS: 'false', DATABASE_STATEMENT_TIMEOUT_MS: '0' }
+      : {}),
     REDIS_URL,
     QUEUE_PREFIX,
     JWT_SECRET,
@@ -189,10 +223,18 @@ async function startApis(extra: Record<string, string>): Promise<void> {
   apis = [];
   for (let i = 0; i < API_COUNT; i++) {
     const port = await freePort();
-    apis.push(startChild({
-      name: `api-${i}`, kind: 'api', entry: 'services/api/src/main.ts', cwd: ROOT, logDir: LOG_DIR, port,
-      env: { ...baseEnv(), PORT: String(port), ...extra }, nodeArgs: flags['node-arg'],
-    }));
+    apis.push(
+      startChild({
+        name: `api-${i}`,
+        kind: 'api',
+        entry: 'services/api/src/main.ts',
+        cwd: ROOT,
+        logDir: LOG_DIR,
+        port,
+        env: { ...baseEnv(), PORT: String(port), ...extra },
+        nodeArgs: flags['node-arg'],
+      }),
+    );
   }
   await Promise.all(apis.map((a) => waitHealthy(a, `http://127.0.0.1:${a.port}/readyz`)));
 }
@@ -202,10 +244,18 @@ async function startWorkers(extra: Record<string, string> = {}): Promise<void> {
   workers = [];
   for (let i = 0; i < WORKER_COUNT; i++) {
     const port = await freePort();
-    workers.push(startChild({
-      name: `worker-${i}`, kind: 'worker', entry: 'services/worker/src/main.ts', cwd: ROOT, logDir: LOG_DIR, port,
-      env: { ...baseEnv(), WORKER_METRICS_PORT: String(port), ...extra }, nodeArgs: flags['node-arg'],
-    }));
+    workers.push(
+      startChild({
+        name: `worker-${i}`,
+        kind: 'worker',
+        entry: 'services/worker/src/main.ts',
+        cwd: ROOT,
+        logDir: LOG_DIR,
+        port,
+        env: { ...baseEnv(), WORKER_METRICS_PORT: String(port), ...extra },
+        nodeArgs: flags['node-arg'],
+      }),
+    );
   }
   await Promise.all(workers.map((w) => waitHealthy(w, `http://127.0.0.1:${w.port}/healthz`)));
 }
@@ -214,11 +264,15 @@ const bases = () => apis.map((a) => `http://127.0.0.1:${a.port}`);
 
 /** Requests each API process has answered so far (its own /metrics), to show how the load was shared. */
 async function answeredPerApi(): Promise<number[]> {
-  return Promise.all(bases().map(async (b) => {
-    const text = await (await fetch(`${b}/metrics`)).text();
-    return text.split('\n').filter((l) => l.startsWith('http_request_duration_seconds_count'))
-      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-  }));
+  return Promise.all(
+    bases().map(async (b) => {
+      const text = await (await fetch(`${b}/metrics`)).text();
+      return text
+        .split('\n')
+        .filter((l) => l.startsWith('http_request_duration_seconds_count'))
+        .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    }),
+  );
 }
 
 /** ", shared 50/50 % by the API processes" when there are several. */
@@ -251,7 +305,9 @@ async function cleanup(): Promise<void> {
       // Our own keys under the prefix (rate limits are off; idempotency keys, if any).
       let cursor = '0';
       for (let i = 0; i < 10_000; i++) {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${QUEUE_PREFIX}*`, 'COUNT', 1000).catch(() => ['0', [] as string[]] as const);
+        const [next, keys] = await redis
+          .scan(cursor, 'MATCH', `${QUEUE_PREFIX}*`, 'COUNT', 1000)
+          .catch(() => ['0', [] as string[]] as const);
         if (keys.length > 0) await redis.del(...keys).catch(() => undefined);
         cursor = next;
         if (cursor === '0') break;
@@ -259,7 +315,10 @@ async function cleanup(): Promise<void> {
     }
     await Promise.allSettled([redis?.quit(), queueRedis?.quit(), pool?.end()]);
     await bouncer?.stop().catch(() => undefined);
-    if (dbUrl && !flags['keep-db']) await dropDatabase(PG_SERVER, DB_NAME).catch((err) => log(`could not drop ${DB_NAME}: ${(err as Error).message}`));
+    if (dbUrl && !flags['keep-db'])
+      await dropDatabase(PG_SERVER, DB_NAME).catch((err) =>
+        log(`could not drop ${DB_NAME}: ${(err as Error).message}`),
+      );
   })();
   return cleaning;
 }
@@ -304,8 +363,15 @@ const f0 = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
 const ms = (n: number) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(1) : Math.round(n).toString()) : '–');
 
-function errorsOf(r: { errors: number; timeouts: number; non2xx: number; statusCodeStats?: Record<string, { count?: number }> }): string {
-  const codes = Object.entries(r.statusCodeStats ?? {}).filter(([c]) => !c.startsWith('2')).map(([c, v]) => `${c}×${v.count ?? 0}`);
+function errorsOf(r: {
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statusCodeStats?: Record<string, { count?: number }>;
+}): string {
+  const codes = Object.entries(r.statusCodeStats ?? {})
+    .filter(([c]) => !c.startsWith('2'))
+    .map(([c, v]) => `${c}×${v.count ?? 0}`);
   return `${r.errors} err${r.timeouts ? ` (${r.timeouts} timeouts)` : ''} / ${r.non2xx} non-2xx${codes.length ? ` (${codes.join(', ')})` : ''}`;
 }
 
@@ -314,15 +380,36 @@ const cpuText = (r: ResourceReport) =>
 const rssText = (mb: number, total: number, count: number) => (count > 1 ? `${mb} (Σ ${total})` : `${mb}`);
 
 function tableMarkdown(): string {
-  const head = ['Load', 'req/s', 'p50 ms', 'p99 ms', 'errors / non-2xx', 'result', `API RSS peak MB${API_COUNT > 1 ? ' (per proc, Σ)' : ''}`, `worker RSS peak MB${WORKER_COUNT > 1 ? ' (per proc, Σ)' : ''}`, 'CPU cores used', 'target', ''];
+  const head = [
+    'Load',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'errors / non-2xx',
+    'result',
+    `API RSS peak MB${API_COUNT > 1 ? ' (per proc, Σ)' : ''}`,
+    `worker RSS peak MB${WORKER_COUNT > 1 ? ' (per proc, Σ)' : ''}`,
+    'CPU cores used',
+    'target',
+    '',
+  ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of rows) {
-    lines.push(`| ${[
-      `**${r.key}** ${r.load}`, r.reqPerSec, r.p50, r.p99, r.errors, r.result,
-      r.res ? rssText(r.res.apiRssMb, r.res.apiRssTotalMb, API_COUNT) : '',
-      r.res ? rssText(r.res.workerRssMb, r.res.workerRssTotalMb, WORKER_COUNT) : '',
-      r.res ? cpuText(r.res) : '', r.target, r.verdict,
-    ].join(' | ')} |`);
+    lines.push(
+      `| ${[
+        `**${r.key}** ${r.load}`,
+        r.reqPerSec,
+        r.p50,
+        r.p99,
+        r.errors,
+        r.result,
+        r.res ? rssText(r.res.apiRssMb, r.res.apiRssTotalMb, API_COUNT) : '',
+        r.res ? rssText(r.res.workerRssMb, r.res.workerRssTotalMb, WORKER_COUNT) : '',
+        r.res ? cpuText(r.res) : '',
+        r.target,
+        r.verdict,
+      ].join(' | ')} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -335,21 +422,39 @@ const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
 // Comments as readers write them: each one different, as real threads are (the repeat rule rejects
 // a reader's identical texts and the campaign rule holds near-identical texts from many accounts, so
 // a handful of fixed sentences would measure those rules instead of the pipeline).
-const OPENERS = ['I think', 'Honestly,', 'As a reader in the area,', 'Good piece, but', 'Does anyone know why', 'It seems to me that', 'Thanks for this;', 'My question is whether'];
-const WORDS = ('council budget street school transit hospital library mayor election report figure timeline interview '
-  + 'district winter flooding neighbour route decision meeting document paragraph newsroom province policy housing rent '
-  + 'teacher nurse bridge market harbour farmer river station parking bicycle bakery festival museum archive survey vote '
-  + 'candidate debate ballot audit contract tender deadline season forecast rainfall summer autumn village county grant '
-  + 'clinic pharmacy ferry tunnel highway airport runway garden playground stadium arena orchestra theatre column editor '
-  + 'should could would might clearly rarely often never always quickly slowly carefully openly fairly really quite '
-  + 'new old local public private small large early late better worse cheaper safer quieter busier fewer more less').split(' ');
+const OPENERS = [
+  'I think',
+  'Honestly,',
+  'As a reader in the area,',
+  'Good piece, but',
+  'Does anyone know why',
+  'It seems to me that',
+  'Thanks for this;',
+  'My question is whether',
+];
+const WORDS = (
+  'council budget street school transit hospital library mayor election report figure timeline interview ' +
+  'district winter flooding neighbour route decision meeting document paragraph newsroom province policy housing rent ' +
+  'teacher nurse bridge market harbour farmer river station parking bicycle bakery festival museum archive survey vote ' +
+  'candidate debate ballot audit contract tender deadline season forecast rainfall summer autumn village county grant ' +
+  'clinic pharmacy ferry tunnel highway airport runway garden playground stadium arena orchestra theatre column editor ' +
+  'should could would might clearly rarely often never always quickly slowly carefully openly fairly really quite ' +
+  'new old local public private small large early late better worse cheaper safer quieter busier fewer more less'
+).split(' ');
 const sentence = () => {
   const n = 10 + Math.floor(Math.random() * 10);
   return `${pick(OPENERS)} ${Array.from({ length: n }, () => pick(WORDS)).join(' ')}.`;
 };
 const commentBody = () => JSON.stringify({ body: sentence() });
 
-function postSpec(title: string, readers: Reader[], posts: string[], connections: number, duration: number, overallRate?: number): CannonSpec {
+function postSpec(
+  title: string,
+  readers: Reader[],
+  posts: string[],
+  connections: number,
+  duration: number,
+  overallRate?: number,
+): CannonSpec {
   const samplePost = posts[0]!;
   return {
     title,
@@ -372,21 +477,34 @@ function postSpec(title: string, readers: Reader[], posts: string[], connections
 
 async function warmup(spec: CannonSpec, seconds: number): Promise<void> {
   if (seconds <= 0) return;
-  await runCannon({ ...spec, title: `${spec.title} (warm-up)`, duration: seconds, connections: Math.min(spec.connections, 10) });
+  await runCannon({
+    ...spec,
+    title: `${spec.title} (warm-up)`,
+    duration: seconds,
+    connections: Math.min(spec.connections, 10),
+  });
 }
 
 async function loadGet(key: 'a' | 'a2'): Promise<void> {
   const cacheOff = key === 'a2';
   const want: Record<string, string> = cacheOff ? { THREAD_CACHE_TTL_MS: '0' } : {};
   if (JSON.stringify(want) !== JSON.stringify(apiEnvExtra)) {
-    log(`  restarting ${API_COUNT} API process(es) with ${cacheOff ? 'THREAD_CACHE_TTL_MS=0' : 'the default thread cache'}`);
+    log(
+      `  restarting ${API_COUNT} API process(es) with ${cacheOff ? 'THREAD_CACHE_TTL_MS=0' : 'the default thread cache'}`,
+    );
     await startApis(want);
   }
   const spec: CannonSpec = {
-    title: key, bases: bases(), method: 'GET', path: `/api/v1/sites/${SITE_ID}/posts/${HOT_POST}/comments`,
-    connections: 50, duration: dur(10),
+    title: key,
+    bases: bases(),
+    method: 'GET',
+    path: `/api/v1/sites/${SITE_ID}/posts/${HOT_POST}/comments`,
+    connections: 50,
+    duration: dur(10),
   };
-  commands.push(`**${key}**: ${describeCannon(spec)}${cacheOff ? '\n    # API processes started with THREAD_CACHE_TTL_MS=0' : ''}`);
+  commands.push(
+    `**${key}**: ${describeCannon(spec)}${cacheOff ? '\n    # API processes started with THREAD_CACHE_TTL_MS=0' : ''}`,
+  );
   await warmup(spec, 2);
   checkInterrupted();
   const shares0 = await answeredPerApi();
@@ -397,17 +515,29 @@ async function loadGet(key: 'a' | 'a2'): Promise<void> {
   const shared = await shareNote(shares0);
   const rps = r['2xx'] / r.duration;
   rows.push({
-    key, load: cacheOff ? `GET page 1 of a ${HOT_COUNT}-comment post, thread cache **off** (Postgres path), 50 conn` : `GET page 1 of a ${HOT_COUNT}-comment post (thread cache), 50 conn`,
-    reqPerSec: f0(rps), p50: ms(r.latency.p50), p99: ms(r.latency.p99), errors: errorsOf(r),
+    key,
+    load: cacheOff
+      ? `GET page 1 of a ${HOT_COUNT}-comment post, thread cache **off** (Postgres path), 50 conn`
+      : `GET page 1 of a ${HOT_COUNT}-comment post (thread cache), 50 conn`,
+    reqPerSec: f0(rps),
+    p50: ms(r.latency.p50),
+    p99: ms(r.latency.p99),
+    errors: errorsOf(r),
     result: `${f0(r.requests.total)} requests in ${f1(r.duration)} s; ${f1(r.throughput.average / 1e6)} MB/s${shared}`,
-    res, target: cacheOff ? '(diagnostic)' : '≥ 5,000 req/s, p99 ≤ 25 ms',
+    res,
+    target: cacheOff ? '(diagnostic)' : '≥ 5,000 req/s, p99 ≤ 25 ms',
     verdict: cacheOff ? '' : rps >= 5000 && r.latency.p99 <= 25 && r.non2xx === 0 ? '✅' : '❌',
   });
 }
 
 async function queueBacklog(): Promise<{ waiting: number; active: number; delayed: number; failed: number }> {
   const c = await queue!.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
-  return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 };
+  return {
+    waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
+    active: c.active ?? 0,
+    delayed: c.delayed ?? 0,
+    failed: c.failed ?? 0,
+  };
 }
 const backlogTotal = (b: { waiting: number; active: number; delayed: number }) => b.waiting + b.active + b.delayed;
 
@@ -440,7 +570,9 @@ async function persistedOn(posts: string[]): Promise<number> {
 async function loadB(readers: Reader[], key: 'b' | 'b2' = 'b'): Promise<void> {
   const posts = postsOf('b');
   const spec = postSpec('b', readers, posts, 50, dur(10));
-  commands.push(`**${key}**: ${describeCannon(spec)}${key === 'b2' ? '\n      # queue paused (queue.pause()) during the load: workers take nothing, so the API has the machine' : ''}`);
+  commands.push(
+    `**${key}**: ${describeCannon(spec)}${key === 'b2' ? '\n      # queue paused (queue.pause()) during the load: workers take nothing, so the API has the machine' : ''}`,
+  );
   await warmup(spec, 2);
   await emptyQueue();
   checkInterrupted();
@@ -455,10 +587,15 @@ async function loadB(readers: Reader[], key: 'b' | 'b2' = 'b'): Promise<void> {
   if (key === 'b2') await queue!.resume();
   const rps = r['2xx'] / r.duration;
   rows.push({
-    key, load: `POST comment (202), ${readers.length} readers, ${posts.length} posts, 50 conn; ${key === 'b' ? 'worker running' : 'queue paused (API alone)'}`,
-    reqPerSec: f0(rps), p50: ms(r.latency.p50), p99: ms(r.latency.p99), errors: errorsOf(r),
+    key,
+    load: `POST comment (202), ${readers.length} readers, ${posts.length} posts, 50 conn; ${key === 'b' ? 'worker running' : 'queue paused (API alone)'}`,
+    reqPerSec: f0(rps),
+    p50: ms(r.latency.p50),
+    p99: ms(r.latency.p99),
+    errors: errorsOf(r),
     result: `${f0(r['2xx'])} accepted of ${f0(r.requests.total)} answered; worker stored ${f0(persisted)} meanwhile (${f0(persisted / r.duration)}/s); ${f0(discarded)} left queued, discarded`,
-    res, target: '≥ 3,000 req/s, p99 ≤ 30 ms',
+    res,
+    target: '≥ 3,000 req/s, p99 ≤ 30 ms',
     verdict: rps >= 3000 && r.latency.p99 <= 30 && r.non2xx === 0 ? '✅' : '❌',
   });
 }
@@ -467,7 +604,9 @@ async function loadC(readers: Reader[]): Promise<void> {
   const posts = postsOf('c');
   const duration = dur(30);
   const spec = postSpec('c', readers, posts, 50, duration, C_RATE || undefined);
-  commands.push(`**c**: ${describeCannon(spec)}\n    # persisted/s = Δ stored comments of the c posts (sum(posts.comment_count) + held/rejected rows) over the window`);
+  commands.push(
+    `**c**: ${describeCannon(spec)}\n    # persisted/s = Δ stored comments of the c posts (sum(posts.comment_count) + held/rejected rows) over the window`,
+  );
   await emptyQueue();
   checkInterrupted();
   const p0 = await persistedOn(posts);
@@ -515,11 +654,17 @@ async function loadC(readers: Reader[]): Promise<void> {
   const accepted = r['2xx'];
   const steady = perSecond.slice(2, Math.max(2, perSecond.length - 1));
   rows.push({
-    key: 'c', load: `pipeline: POST ${C_RATE ? `at ${C_RATE}/s` : 'at max rate'} for ${duration} s, 50 conn, ${posts.length} posts`,
-    reqPerSec: f0(r['2xx'] / r.duration), p50: ms(r.latency.p50), p99: ms(r.latency.p99), errors: errorsOf(r),
-    result: `**${f0(persistedRate)} comments/s persisted** (${f0(p1 - p0)} of ${f0(accepted)} accepted; per-second min ${f0(Math.min(...steady))} / median ${f0(percentile(steady, 50))} / max ${f0(Math.max(...steady))}); `
-      + `${shared ? `${shared.slice(2)}; ` : ''}backlog at end ${f0(backlogTotal(backlog))} (waiting ${f0(backlog.waiting)}, active ${backlog.active}, delayed ${backlog.delayed}, failed ${backlog.failed}); ${drainNote}${discarded ? `; ${f0(discarded)} then discarded` : ''}`,
-    res, target: '≥ 2,000 comments/s',
+    key: 'c',
+    load: `pipeline: POST ${C_RATE ? `at ${C_RATE}/s` : 'at max rate'} for ${duration} s, 50 conn, ${posts.length} posts`,
+    reqPerSec: f0(r['2xx'] / r.duration),
+    p50: ms(r.latency.p50),
+    p99: ms(r.latency.p99),
+    errors: errorsOf(r),
+    result:
+      `**${f0(persistedRate)} comments/s persisted** (${f0(p1 - p0)} of ${f0(accepted)} accepted; per-second min ${f0(Math.min(...steady))} / median ${f0(percentile(steady, 50))} / max ${f0(Math.max(...steady))}); ` +
+      `${shared ? `${shared.slice(2)}; ` : ''}backlog at end ${f0(backlogTotal(backlog))} (waiting ${f0(backlog.waiting)}, active ${backlog.active}, delayed ${backlog.delayed}, failed ${backlog.failed}); ${drainNote}${discarded ? `; ${f0(discarded)} then discarded` : ''}`,
+    res,
+    target: '≥ 2,000 comments/s',
     verdict: persistedRate >= 2000 ? '✅' : '❌',
   });
 }
@@ -537,17 +682,25 @@ async function loadC2(readers: Reader[]): Promise<void> {
   const p0 = await persistedOn(posts);
   await queue!.pause();
   for (let i = 0; i < jobs; i += 1000) {
-    await queue!.addBulk(Array.from({ length: Math.min(1000, jobs - i) }, (_, j) => {
-      const id = newId();
-      const data: CommentJob = {
-        commentId: id, siteId: SITE_ID, postId: pick(posts), authorId: pick(readers).userId, parentId: null,
-        body: sentence(),
-        acceptedAt: new Date().toISOString(),
-      };
-      return { name: 'moderate', data, opts: { ...commentJobOptions({ attempts: 30 }), jobId: commentJobId(id) } };
-    }));
+    await queue!.addBulk(
+      Array.from({ length: Math.min(1000, jobs - i) }, (_, _j) => {
+        const id = newId();
+        const data: CommentJob = {
+          commentId: id,
+          siteId: SITE_ID,
+          postId: pick(posts),
+          authorId: pick(readers).userId,
+          parentId: null,
+          body: sentence(),
+          acceptedAt: new Date().toISOString(),
+        };
+        return { name: 'moderate', data, opts: { ...commentJobOptions({ attempts: 30 }), jobId: commentJobId(id) } };
+      }),
+    );
   }
-  commands.push(`**c2**: queue.pause(); queue.addBulk(${jobs.toLocaleString('en-US')} × {name: 'moderate', data: CommentJob over ${posts.length} posts, opts: commentJobOptions + jobId}); queue.resume(); poll stored comments every 100 ms until all ${jobs.toLocaleString('en-US')} are stored (at most ${limitS} s)`);
+  commands.push(
+    `**c2**: queue.pause(); queue.addBulk(${jobs.toLocaleString('en-US')} × {name: 'moderate', data: CommentJob over ${posts.length} posts, opts: commentJobOptions + jobId}); queue.resume(); poll stored comments every 100 ms until all ${jobs.toLocaleString('en-US')} are stored (at most ${limitS} s)`,
+  );
   const sampler = startSampler();
   const t0 = performance.now();
   await queue!.resume();
@@ -564,10 +717,16 @@ async function loadC2(readers: Reader[]): Promise<void> {
   const left = await emptyQueue();
   const rate = stored / secs;
   rows.push({
-    key: 'c2', load: `worker capacity alone: ${jobs.toLocaleString('en-US')} jobs added to the paused queue, then resumed`,
-    reqPerSec: '', p50: '', p99: '', errors: left ? `${f0(left)} not done in ${limitS} s` : '',
+    key: 'c2',
+    load: `worker capacity alone: ${jobs.toLocaleString('en-US')} jobs added to the paused queue, then resumed`,
+    reqPerSec: '',
+    p50: '',
+    p99: '',
+    errors: left ? `${f0(left)} not done in ${limitS} s` : '',
     result: `**${f0(rate)} comments/s stored** (${f0(stored)} in ${f1(secs)} s, ${WORKER_COUNT} worker process(es) × WORKER_CONCURRENCY ${SERVICE_ENV.WORKER_CONCURRENCY ?? 32})`,
-    res, target: '(diagnostic; c is the target)', verdict: '',
+    res,
+    target: '(diagnostic; c is the target)',
+    verdict: '',
   });
 }
 
@@ -577,14 +736,25 @@ async function loadD(readers: Reader[]): Promise<void> {
   const probeEveryMs = 100;
   const probeRate = 1000 / probeEveryMs;
   const spec = postSpec('d', readers, posts, 20, duration, D_RATE - probeRate);
-  commands.push(`**d**: ${describeCannon(spec)}\n    # plus the probe: every ${probeEveryMs} ms POST to d-probe, then GET ?sort=newest&limit=20 every 10 ms (other API process when --api > 1) until the id shows; timeout 5 s`);
+  commands.push(
+    `**d**: ${describeCannon(spec)}\n    # plus the probe: every ${probeEveryMs} ms POST to d-probe, then GET ?sort=newest&limit=20 every 10 ms (other API process when --api > 1) until the id shows; timeout 5 s`,
+  );
   await emptyQueue();
   checkInterrupted();
   const since = new Date(Date.now() - 1);
   const sampler = startSampler();
   const [r, probe] = await Promise.all([
     runCannon(spec),
-    runProbe({ bases: bases(), siteId: SITE_ID, postId: 'd-probe', tokens: readers.slice(0, 50).map((x) => x.token), durationMs: duration * 1000, intervalMs: probeEveryMs, pollMs: 10, timeoutMs: 5000 }),
+    runProbe({
+      bases: bases(),
+      siteId: SITE_ID,
+      postId: 'd-probe',
+      tokens: readers.slice(0, 50).map((x) => x.token),
+      durationMs: duration * 1000,
+      intervalMs: probeEveryMs,
+      pollMs: 10,
+      timeoutMs: 5000,
+    }),
   ]);
   const res = sampler.stop();
   assertChildrenAlive();
@@ -604,41 +774,77 @@ async function loadD(readers: Reader[]): Promise<void> {
   const vis50 = percentile(probe.visible, 50);
   const vis99 = percentile(probe.visible, 99);
   rows.push({
-    key: 'd', load: `end-to-end at ${D_RATE} comments/s for ${duration} s: POST → visible in GET (probe, ${probeRate}/s of the ${D_RATE}/s)`,
-    reqPerSec: f0((r['2xx'] + probe.accept.length) / r.duration), p50: ms(vis50), p99: ms(vis99),
+    key: 'd',
+    load: `end-to-end at ${D_RATE} comments/s for ${duration} s: POST → visible in GET (probe, ${probeRate}/s of the ${D_RATE}/s)`,
+    reqPerSec: f0((r['2xx'] + probe.accept.length) / r.duration),
+    p50: ms(vis50),
+    p99: ms(vis99),
     errors: `${errorsOf(r)}; probe ${probe.errors} err, ${probe.timeouts} not visible in 5 s`,
     result: `${probe.visible.length} probes; POST→202 p50 ${ms(percentile(probe.accept, 50))} / p99 ${ms(percentile(probe.accept, 99))} ms (autocannon POSTs: p50 ${ms(r.latency.p50)} / p99 ${ms(r.latency.p99)} ms)`,
-    res, target: 'p99 ≤ 250 ms',
+    res,
+    target: 'p99 ≤ 250 ms',
     verdict: Number.isFinite(vis99) && vis99 <= 250 && probe.timeouts === 0 ? '✅' : '❌',
   });
   rows.push({
-    key: 'd′', load: `same window, every comment: accepted → decided (DB: decided_at − created_at)`,
-    reqPerSec: '', p50: ms(Number(d.p50)), p99: ms(Number(d.p99)), errors: '',
+    key: 'd′',
+    load: `same window, every comment: accepted → decided (DB: decided_at − created_at)`,
+    reqPerSec: '',
+    p50: ms(Number(d.p50)),
+    p99: ms(Number(d.p99)),
+    errors: '',
     result: `${f0(stored)} comments stored (${f0(accepted)} 202s received; ${f0(r.requests.sent + probe.accept.length + probe.errors)} POSTs sent, the last in flight when autocannon stopped); max ${ms(Number(d.max))} ms`,
-    res: null, target: '(diagnostic)', verdict: '',
+    res: null,
+    target: '(diagnostic)',
+    verdict: '',
   });
 }
 
 async function loadW(site: BenchSite, readers: Reader[]): Promise<void> {
   const runs = 20;
   const r = await measureWidgetRender({
-    apiBase: bases()[0]!, db: pool!, siteId: site.siteId, ssoSecret: site.ssoSecret, authorIds: readers.map((x) => x.userId), runs, comments: 50,
+    apiBase: bases()[0]!,
+    db: pool!,
+    siteId: site.siteId,
+    ssoSecret: site.ssoSecret,
+    authorIds: readers.map((x) => x.userId),
+    runs,
+    comments: 50,
   });
-  commands.push(`**w**: Chromium (${runs} runs after one warm-up, a fresh context each) opens the demo article (demo publisher in the bench process, its own origin) whose widget loads ${r.comments} approved top-level comments from the API; in-page: embed.js responseEnd (Resource Timing) → the widget's \`comments:rendered\` mark`);
+  commands.push(
+    `**w**: Chromium (${runs} runs after one warm-up, a fresh context each) opens the demo article (demo publisher in the bench process, its own origin) whose widget loads ${r.comments} approved top-level comments from the API; in-page: embed.js responseEnd (Resource Timing) → the widget's \`comments:rendered\` mark`,
+  );
   const p = (xs: number[], q: number) => ms(percentile(xs, q));
   rows.push({
-    key: 'w', load: `widget on the demo page: embed.js loaded → first thread of ${r.comments} comments rendered (Chromium)`,
-    reqPerSec: '', p50: p(r.afterLoad, 50), p99: p(r.afterLoad, 99), errors: '',
+    key: 'w',
+    load: `widget on the demo page: embed.js loaded → first thread of ${r.comments} comments rendered (Chromium)`,
+    reqPerSec: '',
+    p50: p(r.afterLoad, 50),
+    p99: p(r.afterLoad, 99),
+    errors: '',
     result: `${r.afterLoad.length} page loads; script start → rendered p50 ${p(r.afterExec, 50)} ms; navigation → rendered p50 ${p(r.fromNavigation, 50)} / p99 ${p(r.fromNavigation, 99)} ms`,
-    res: null, target: '≤ 300 ms', verdict: percentile(r.afterLoad, 50) <= 300 ? '✅' : '❌',
+    res: null,
+    target: '≤ 300 ms',
+    verdict: percentile(r.afterLoad, 50) <= 300 ? '✅' : '❌',
   });
 }
 
 async function loadE(readers: Reader[]): Promise<void> {
   const concurrency = Number(SERVICE_ENV.WORKER_CONCURRENCY ?? 32);
   const { runs, command } = await loadRemoteScorer({
-    pool: pool!, queue: queue!, siteId: SITE_ID, readers, posts: postsOf('e'), body: sentence, rates: E_RATES, duration: dur(10),
-    workerCount: WORKER_COUNT, concurrency, restartWorkers: startWorkers, emptyQueue, persistedOn, log,
+    pool: pool!,
+    queue: queue!,
+    siteId: SITE_ID,
+    readers,
+    posts: postsOf('e'),
+    body: sentence,
+    rates: E_RATES,
+    duration: dur(10),
+    workerCount: WORKER_COUNT,
+    concurrency,
+    restartWorkers: startWorkers,
+    emptyQueue,
+    persistedOn,
+    log,
   });
   commands.push(`**e**: ${command}`);
   for (const r of runs) {
@@ -648,12 +854,22 @@ async function loadE(readers: Reader[]): Promise<void> {
     const byRate = r.storedPerSecond >= r.rate * 0.8;
     const bySlots = !byRate && r.jobMs <= 150;
     rows.push({
-      key: 'e', load: `pipeline, remote scorer (fake Perspective, 100 ms) at PERSPECTIVE_RATE=${r.rate}/1, ${WORKER_COUNT} worker × concurrency ${r.concurrency}`,
-      reqPerSec: '', p50: '', p99: '', errors: '',
-      result: `**${f0(r.storedPerSecond)} comments/s stored** (${f0(r.stored)} in ${f1(r.seconds)} s); scorer requests ${f0(reqRate)}/s; `
-        + `${slots} slots held ${f0(r.jobMs)} ms per job (Little's law); `
-        + (byRate ? 'bounded by the rate limit' : bySlots ? `bounded by the slots (${slots} / 100 ms = ${f0(slots * 10)}/s)` : 'below both: each job takes well over the scorer\'s 100 ms, so the rest of the pipeline (CPU, Postgres, Redis) bounds it'),
-      res: r.res, target: 'never above the rate; bounded by the rate or the slots',
+      key: 'e',
+      load: `pipeline, remote scorer (fake Perspective, 100 ms) at PERSPECTIVE_RATE=${r.rate}/1, ${WORKER_COUNT} worker × concurrency ${r.concurrency}`,
+      reqPerSec: '',
+      p50: '',
+      p99: '',
+      errors: '',
+      result:
+        `**${f0(r.storedPerSecond)} comments/s stored** (${f0(r.stored)} in ${f1(r.seconds)} s); scorer requests ${f0(reqRate)}/s; ` +
+        `${slots} slots held ${f0(r.jobMs)} ms per job (Little's law); ` +
+        (byRate
+          ? 'bounded by the rate limit'
+          : bySlots
+            ? `bounded by the slots (${slots} / 100 ms = ${f0(slots * 10)}/s)`
+            : "below both: each job takes well over the scorer's 100 ms, so the rest of the pipeline (CPU, Postgres, Redis) bounds it"),
+      res: r.res,
+      target: 'never above the rate; bounded by the rate or the slots',
       verdict: reqRate <= r.rate * 1.05 && (byRate || bySlots) ? '✅' : '❌',
     });
   }
@@ -667,22 +883,34 @@ async function main(): Promise<void> {
   let commit = 'unknown';
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'services', 'shared', 'infra', 'package.json'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'services', 'shared', 'infra', 'package.json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim();
     if (dirty) commit += ' + uncommitted changes in services/shared';
-  } catch { /* not a git checkout */ }
+  } catch {
+    /* not a git checkout */
+  }
 
   rmSync(LOG_DIR, { recursive: true, force: true });
   mkdirSync(LOG_DIR, { recursive: true });
 
   const pgServer = new pg.Client({ connectionString: PG_SERVER });
   await pgServer.connect();
-  const maxConn = Number((await pgServer.query<{ max_connections: string }>('SHOW max_connections')).rows[0]!.max_connections);
+  const maxConn = Number(
+    (await pgServer.query<{ max_connections: string }>('SHOW max_connections')).rows[0]!.max_connections,
+  );
   const pgVersion = (await pgServer.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]!.v;
   await pgServer.end();
   const needed = (API_COUNT + WORKER_COUNT) * 10 + 10;
-  if (needed > maxConn - 5) throw new Error(`--api ${API_COUNT} --workers ${WORKER_COUNT} need ~${needed} Postgres connections; max_connections is ${maxConn}`);
+  if (needed > maxConn - 5)
+    throw new Error(
+      `--api ${API_COUNT} --workers ${WORKER_COUNT} need ~${needed} Postgres connections; max_connections is ${maxConn}`,
+    );
 
-  log(`bench ${TAG}: database ${DB_NAME}, queue prefix ${QUEUE_PREFIX}, ${API_COUNT} API + ${WORKER_COUNT} worker process(es), loads ${[...SELECTED].join(',')}`);
+  log(
+    `bench ${TAG}: database ${DB_NAME}, queue prefix ${QUEUE_PREFIX}, ${API_COUNT} API + ${WORKER_COUNT} worker process(es), loads ${[...SELECTED].join(',')}`,
+  );
   dbUrl = await recreateDatabase(PG_SERVER, DB_NAME);
   if (PGBOUNCER_POOL > 0) bouncer = await startPgBouncer(PG_SERVER, { poolSize: PGBOUNCER_POOL });
   pool = createPool({ url: dbUrl, max: 4, onError: () => undefined });
@@ -697,13 +925,34 @@ async function main(): Promise<void> {
   await startApis(SELECTED.has('a2') ? { THREAD_CACHE_TTL_MS: '0' } : {});
   const base = bases()[0]!;
 
-  const writePosts = [...postsOf('b'), ...postsOf('c'), ...postsOf('c2'), ...postsOf('d'), 'd-probe', ...(SELECTED.has('e') ? postsOf('e') : [])];
+  const writePosts = [
+    ...postsOf('b'),
+    ...postsOf('c'),
+    ...postsOf('c2'),
+    ...postsOf('d'),
+    'd-probe',
+    ...(SELECTED.has('e') ? postsOf('e') : []),
+  ];
   await registerPosts(base, site, [HOT_POST, ...writePosts]);
-  const needReaders = SELECTED.has('b') || SELECTED.has('b2') || SELECTED.has('c') || SELECTED.has('c2') || SELECTED.has('d') || SELECTED.has('e');
+  const needReaders =
+    SELECTED.has('b') ||
+    SELECTED.has('b2') ||
+    SELECTED.has('c') ||
+    SELECTED.has('c2') ||
+    SELECTED.has('d') ||
+    SELECTED.has('e');
   const t0 = performance.now();
   const readers = await signInReaders(base, site, needReaders ? READERS : 50);
-  log(`  ${readers.length} readers signed in through POST /auth/sso in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  await seedHotPost(pool, SITE_ID, HOT_POST, readers.map((r) => r.userId), HOT_COUNT);
+  log(
+    `  ${readers.length} readers signed in through POST /auth/sso in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  await seedHotPost(
+    pool,
+    SITE_ID,
+    HOT_POST,
+    readers.map((r) => r.userId),
+    HOT_COUNT,
+  );
   let seedNote = `${HOT_COUNT} approved comments on ${HOT_POST}`;
   if (SEED_COMMENTS > 0) {
     log(`seeding ${SEED_COMMENTS.toLocaleString('en-US')} comments…`);
@@ -711,7 +960,9 @@ async function main(): Promise<void> {
     seedNote += ` + ${SEED_COMMENTS.toLocaleString('en-US')} over ${s.posts.toLocaleString('en-US')} posts (seeded in ${s.seconds.toFixed(0)} s)`;
   }
   await settle(dbUrl, log);
-  const stored = await pool.query<{ n: string; size: string }>(`SELECT count(*) AS n, pg_size_pretty(pg_total_relation_size('comments')) AS size FROM comments`);
+  const stored = await pool.query<{ n: string; size: string }>(
+    `SELECT count(*) AS n, pg_size_pretty(pg_total_relation_size('comments')) AS size FROM comments`,
+  );
   seedNote += `; comments table: ${Number(stored.rows[0]!.n).toLocaleString('en-US')} rows, ${stored.rows[0]!.size} with indexes`;
   log(`  ${seedNote}`);
 
@@ -730,7 +981,9 @@ async function main(): Promise<void> {
     else if (key === 'e') await loadE(readers);
     else await loadW(site, readers);
     for (const row of rows.slice(before)) {
-      log(`  ${row.key}: ${row.reqPerSec ? `${row.reqPerSec} req/s, ` : ''}p50 ${row.p50} ms, p99 ${row.p99} ms; ${row.errors ? `${row.errors}; ` : ''}${row.result}`);
+      log(
+        `  ${row.key}: ${row.reqPerSec ? `${row.reqPerSec} req/s, ` : ''}p50 ${row.p50} ms, p99 ${row.p99} ms; ${row.errors ? `${row.errors}; ` : ''}${row.result}`,
+      );
     }
   }
 
@@ -742,11 +995,17 @@ async function main(): Promise<void> {
     '',
     `\`npm run bench${argv ? ` -- ${argv}` : ''}\` · commit ${commit} · ${API_COUNT} API + ${WORKER_COUNT} worker process(es)${bouncer ? ` · Postgres through PgBouncer (transaction mode, default_pool_size ${PGBOUNCER_POOL}; DATABASE_PREPARED_STATEMENTS=false, DATABASE_STATEMENT_TIMEOUT_MS=0)` : ''} · node ${process.version} · Postgres ${pgVersion} · ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GB · everything (load generator, services, Postgres, Redis) on this one machine`,
     '',
-    `Data: ${seedNote}. Services: NODE_ENV=production, RATE_LIMITS=off, LOG_LEVEL=warn, ${Object.keys(SERVICE_ENV).length ? `**${Object.entries(SERVICE_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}**, ` : ''}otherwise the default configuration.`,
+    `Data: ${seedNote}. Services: NODE_ENV=production, RATE_LIMITS=off, LOG_LEVEL=warn, ${
+      Object.keys(SERVICE_ENV).length
+        ? `**${Object.entries(SERVICE_ENV)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ')}**, `
+        : ''
+    }otherwise the default configuration.`,
     '',
     tableMarkdown(),
     '',
-    'req/s counts 2xx answers only (errors and non-2xx are listed separately; their latencies are in the percentiles). Latencies are autocannon\'s (HdrHistogram, 1 ms resolution; for fixed-rate loads corrected for coordinated omission) except d (probe: fetch timing in the bench process, includes the 10 ms poll interval) and d′ (Postgres `decided_at − created_at`: the API stamps `created_at` when it accepts the comment, `decided_at` is `now()` of the worker\'s insert, so its commit, the pub/sub announcement and the cache reload are not included; both clocks are this machine\'s). RSS = peak VmRSS sampled every 200 ms during the measured window. CPU cores used = CPU time / wall time of each group during the window (Postgres = all postgres and pgbouncer processes; other = the rest of the machine\'s busy time, e.g. other test runs: a high value means the numbers are disturbed).',
+    "req/s counts 2xx answers only (errors and non-2xx are listed separately; their latencies are in the percentiles). Latencies are autocannon's (HdrHistogram, 1 ms resolution; for fixed-rate loads corrected for coordinated omission) except d (probe: fetch timing in the bench process, includes the 10 ms poll interval) and d′ (Postgres `decided_at − created_at`: the API stamps `created_at` when it accepts the comment, `decided_at` is `now()` of the worker's insert, so its commit, the pub/sub announcement and the cache reload are not included; both clocks are this machine's). RSS = peak VmRSS sampled every 200 ms during the measured window. CPU cores used = CPU time / wall time of each group during the window (Postgres = all postgres and pgbouncer processes; other = the rest of the machine's busy time, e.g. other test runs: a high value means the numbers are disturbed).",
     '',
     'Commands (autocannon programmatic API; equivalent CLI):',
     '',

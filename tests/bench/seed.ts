@@ -1,10 +1,10 @@
 import pg from 'pg';
 import { SignJWT } from 'jose';
-import { migrate } from '../../shared/src/db/migrate.js';
-import type { Pool } from '../../shared/src/db/pool.js';
-import { insertSite } from '../../shared/src/db/sites.js';
-import { insertApiKey } from '../../shared/src/db/api-keys.js';
-import { API_KEY_SCOPES, generateApiKey, generateSsoSecret } from '../../shared/src/secrets.js';
+import { migrate } from '#admin/migrate.js';
+import type { Pool } from '#shared/db/pool.js';
+import { insertSite } from '#shared/db/sites.js';
+import { insertApiKey } from '#shared/db/api-keys.js';
+import { API_KEY_SCOPES, generateApiKey, generateSsoSecret } from '#shared/secrets.js';
 
 /** Drops and recreates the bench database, then applies the migrations. */
 export async function recreateDatabase(serverUrl: string, dbName: string): Promise<string> {
@@ -33,19 +33,32 @@ export async function dropDatabase(serverUrl: string, dbName: string): Promise<v
 }
 
 const syllables = ['zor', 'blik', 'quan', 'vex', 'trum', 'plov', 'snir', 'gad', 'wum', 'frel'];
-const madeUp = (n: number) => Array.from({ length: n }, (_, i) => `${syllables[i % 10]}${syllables[Math.floor(i / 10) % 10]}${syllables[Math.floor(i / 100) % 10]}`);
+const madeUp = (n: number) =>
+  Array.from(
+    { length: n },
+    (_, i) => `${syllables[i % 10]}${syllables[Math.floor(i / 10) % 10]}${syllables[Math.floor(i / 100) % 10]}`,
+  );
 /** Settings of the bench site: every rule active, 300 banned and 300 suspect entries, 100 denied domains. */
 export const BENCH_SETTINGS = {
   bannedWords: madeUp(300),
   suspectWords: madeUp(600).slice(300),
-  links: { holdBelowApproved: 2, allowDomains: ['example.org'], denyDomains: Array.from({ length: 100 }, (_, i) => `spam${i}.example`) },
-  premod: 'new', premodNewCount: 0,
+  links: {
+    holdBelowApproved: 2,
+    allowDomains: ['example.org'],
+    denyDomains: Array.from({ length: 100 }, (_, i) => `spam${i}.example`),
+  },
+  premod: 'new',
+  premodNewCount: 0,
   repeat: { windowSeconds: 600 },
   coordinated: { accounts: 3, windowSeconds: 600, similarity: 0.9 },
   history: { rejectRate: 0.3, windowDays: 7, trustedAfter: 20 },
 };
 
-export interface BenchSite { siteId: string; apiKey: string; ssoSecret: string }
+export interface BenchSite {
+  siteId: string;
+  apiKey: string;
+  ssoSecret: string;
+}
 
 /** A site with an all-scopes API key, as `npm run admin -- sites:create` makes it. */
 export async function createSite(db: Pool, siteId: string): Promise<BenchSite> {
@@ -54,19 +67,27 @@ export async function createSite(db: Pool, siteId: string): Promise<BenchSite> {
   // Every rule on, with lists the size a busy newsroom keeps (none of these words occur in bench comments).
   await db.query('UPDATE sites SET settings = $2 WHERE id = $1', [siteId, JSON.stringify(BENCH_SETTINGS)]);
   const key = generateApiKey();
-  await insertApiKey(db, { id: key.id, siteId, label: 'bench', secretHash: key.secretHash, scopes: [...API_KEY_SCOPES] });
+  await insertApiKey(db, {
+    id: key.id,
+    siteId,
+    label: 'bench',
+    secretHash: key.secretHash,
+    scopes: [...API_KEY_SCOPES],
+  });
   return { siteId, apiKey: key.key, ssoSecret };
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!, i);
+      }
+    }),
+  );
   return out;
 }
 
@@ -84,29 +105,37 @@ export async function registerPosts(base: string, site: BenchSite, postIds: stri
   });
 }
 
-export interface Reader { userId: string; token: string }
+export interface Reader {
+  userId: string;
+  token: string;
+}
 
 /** Signs n distinct readers in through publisher SSO (POST /auth/sso), as a site's readers would. */
 export async function signInReaders(base: string, site: BenchSite, n: number): Promise<Reader[]> {
   const key = new TextEncoder().encode(site.ssoSecret);
   const now = Math.floor(Date.now() / 1000);
-  return mapLimit(Array.from({ length: n }, (_, i) => i), 16, async (i) => {
-    const sso = await new SignJWT({ name: `Reader ${i}` })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(`bench-reader-${i}`)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 3600)
-      .sign(key);
-    const res = await fetch(`${base}/api/v1/auth/sso`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ siteId: site.siteId, token: sso }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const body = (await res.json()) as { accessToken?: string; user?: { id: string } };
-    if (res.status !== 200 || !body.accessToken || !body.user) throw new Error(`sso sign-in ${i}: ${res.status} ${JSON.stringify(body)}`);
-    return { userId: body.user.id, token: body.accessToken };
-  });
+  return mapLimit(
+    Array.from({ length: n }, (_, i) => i),
+    16,
+    async (i) => {
+      const sso = await new SignJWT({ name: `Reader ${i}` })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(`bench-reader-${i}`)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 3600)
+        .sign(key);
+      const res = await fetch(`${base}/api/v1/auth/sso`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ siteId: site.siteId, token: sso }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      const body = (await res.json()) as { accessToken?: string; user?: { id: string } };
+      if (res.status !== 200 || !body.accessToken || !body.user)
+        throw new Error(`sso sign-in ${i}: ${res.status} ${JSON.stringify(body)}`);
+      return { userId: body.user.id, token: body.accessToken };
+    },
+  );
 }
 
 /**
@@ -119,14 +148,21 @@ const UUID7_LATERAL = (ms: string, g: string, salt: string) => `
   CROSS JOIN LATERAL (SELECT (substr(h.t, 1, 8) || '-' || substr(h.t, 9, 4) || '-7' || substr(h.r, 1, 3) || '-'
     || substr('89ab', (${g} % 4)::int + 1, 1) || substr(h.r, 4, 3) || '-' || substr(h.r, 7, 12))::uuid AS id) u`;
 
-const BODY_SQL = (g: string) => `'Seeded comment #' || ${g} || ': thanks for this reporting, the background on the council vote `
-  + `was useful and the numbers in the second chart match what we see in our neighbourhood.'`;
+const BODY_SQL = (g: string) =>
+  `'Seeded comment #' || ${g} || ': thanks for this reporting, the background on the council vote ` +
+  `was useful and the numbers in the second chart match what we see in our neighbourhood.'`;
 
 /**
  * `count` approved top-level comments on one post, one per second ending now, authored by the
  * given users, and the post's comment_count set to match.
  */
-export async function seedHotPost(db: Pool, siteId: string, postId: string, authorIds: string[], count: number): Promise<void> {
+export async function seedHotPost(
+  db: Pool,
+  siteId: string,
+  postId: string,
+  authorIds: string[],
+  count: number,
+): Promise<void> {
   const endMs = Date.now() - 5_000;
   await db.query(
     `INSERT INTO comments (id, site_id, post_id, author_id, parent_id, root_id, thread_parent_id, depth, body, status,
@@ -138,7 +174,11 @@ export async function seedHotPost(db: Pool, siteId: string, postId: string, auth
        ${UUID7_LATERAL('m.ms', 'g', "'hot'")}`,
     [siteId, postId, authorIds, count, endMs],
   );
-  await db.query(`UPDATE posts SET comment_count = comment_count + $3 WHERE site_id = $1 AND id = $2`, [siteId, postId, count]);
+  await db.query(`UPDATE posts SET comment_count = comment_count + $3 WHERE site_id = $1 AND id = $2`, [
+    siteId,
+    postId,
+    count,
+  ]);
 }
 
 /**
@@ -187,18 +227,19 @@ export async function seedBulk(
   let done = 0;
   let lastLog = performance.now();
   const parallel = Math.max(1, o.parallel ?? 2);
-  await Promise.all(Array.from({ length: Math.min(parallel, batches) }, async () => {
-    const c = new pg.Client({ connectionString: serverUrl, statement_timeout: 600_000 } as pg.ClientConfig);
-    await c.connect();
-    try {
-      await c.query(`SET session_replication_role = replica`);
-      await c.query(`SET synchronous_commit = off`);
-      while (nextBatch < batches) {
-        const b = nextBatch++;
-        const from = b * batch;
-        const to = Math.min(n, from + batch) - 1;
-        await c.query(
-          `INSERT INTO comments (id, site_id, post_id, author_id, parent_id, root_id, thread_parent_id, depth, body, status,
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, batches) }, async () => {
+      const c = new pg.Client({ connectionString: serverUrl, statement_timeout: 600_000 } as pg.ClientConfig);
+      await c.connect();
+      try {
+        await c.query(`SET session_replication_role = replica`);
+        await c.query(`SET synchronous_commit = off`);
+        while (nextBatch < batches) {
+          const b = nextBatch++;
+          const from = b * batch;
+          const to = Math.min(n, from + batch) - 1;
+          await c.query(
+            `INSERT INTO comments (id, site_id, post_id, author_id, parent_id, root_id, thread_parent_id, depth, body, status,
                                  created_at, decided_at)
            SELECT u.id, $1, 'seed-' || (g / $2::bigint), a.ids[1 + (g % 1000)], NULL, u.id, NULL, 0, ${BODY_SQL('g')}, 'approved',
                   to_timestamp(m.ms / 1000.0), to_timestamp(m.ms / 1000.0) + interval '40 milliseconds'
@@ -206,18 +247,21 @@ export async function seedBulk(
              CROSS JOIN generate_series($3::bigint, $4::bigint) AS g
              CROSS JOIN LATERAL (SELECT $5::bigint + g * $6::bigint AS ms) m
              ${UUID7_LATERAL('m.ms', 'g', "'bulk'")}`,
-          [siteId, o.perPost, from, to, baseMs, stepMs],
-        );
-        done += to - from + 1;
-        if (performance.now() - lastLog > 10_000 || done === n) {
-          lastLog = performance.now();
-          o.log(`  seeded ${done.toLocaleString('en-US')} / ${n.toLocaleString('en-US')} comments (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+            [siteId, o.perPost, from, to, baseMs, stepMs],
+          );
+          done += to - from + 1;
+          if (performance.now() - lastLog > 10_000 || done === n) {
+            lastLog = performance.now();
+            o.log(
+              `  seeded ${done.toLocaleString('en-US')} / ${n.toLocaleString('en-US')} comments (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+            );
+          }
         }
+      } finally {
+        await c.end();
       }
-    } finally {
-      await c.end();
-    }
-  }));
+    }),
+  );
   return { posts, seconds: (performance.now() - t0) / 1000 };
 }
 

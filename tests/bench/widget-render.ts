@@ -8,9 +8,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright-core';
-import type { Pool } from '../../shared/src/db/pool.js';
-import { createDemoApp } from '../../services/demo/src/app.js';
-import { ARTICLE } from '../../services/demo/src/article.js';
+import type { Pool } from '#shared/db/pool.js';
+import { createDemoApp } from '#demo/app.js';
+import { ARTICLE } from '#demo/article.js';
 import { seedHotPost } from './seed.js';
 
 export interface WidgetRenderResult {
@@ -24,20 +24,43 @@ export interface WidgetRenderResult {
 }
 
 export async function measureWidgetRender(o: {
-  apiBase: string; db: Pool; siteId: string; ssoSecret: string; authorIds: string[]; runs: number; comments: number;
+  apiBase: string;
+  db: Pool;
+  siteId: string;
+  ssoSecret: string;
+  authorIds: string[];
+  runs: number;
+  comments: number;
 }): Promise<WidgetRenderResult> {
-  const app = createDemoApp({ apiUrl: o.apiBase, publicUrl: 'http://127.0.0.1', siteId: o.siteId, ssoSecret: o.ssoSecret });
+  const app = createDemoApp({
+    apiUrl: o.apiBase,
+    publicUrl: 'http://127.0.0.1',
+    siteId: o.siteId,
+    ssoSecret: o.ssoSecret,
+  });
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   await o.db.query(`UPDATE sites SET origins = array_append(origins, $2) WHERE id = $1`, [o.siteId, origin]);
-  await o.db.query(`INSERT INTO posts (site_id, id, title, url) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-    [o.siteId, ARTICLE.postId, ARTICLE.headline, `${origin}/`]);
+  await o.db.query(`INSERT INTO posts (site_id, id, title, url) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [
+    o.siteId,
+    ARTICLE.postId,
+    ARTICLE.headline,
+    `${origin}/`,
+  ]);
   await seedHotPost(o.db, o.siteId, ARTICLE.postId, o.authorIds, o.comments);
 
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
   });
   const out: WidgetRenderResult = { afterLoad: [], afterExec: [], fromNavigation: [], comments: o.comments };
   try {
@@ -46,9 +69,13 @@ export async function measureWidgetRender(o: {
       const ctx = await browser.newContext({ viewport: { width: 1000, height: 900 } });
       const page = await ctx.newPage();
       await page.goto(`${origin}/`, { waitUntil: 'domcontentloaded' });
-      await page.waitForFunction(() => performance.getEntriesByName('comments:rendered').length > 0, undefined, { timeout: 15_000 });
+      await page.waitForFunction(() => performance.getEntriesByName('comments:rendered').length > 0, undefined, {
+        timeout: 15_000,
+      });
       const t = await page.evaluate(() => {
-        const script = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/embed.js')) as PerformanceResourceTiming;
+        const script = performance
+          .getEntriesByType('resource')
+          .find((e) => e.name.endsWith('/embed.js')) as PerformanceResourceTiming;
         const rendered = performance.getEntriesByName('comments:rendered')[0]!.startTime;
         const exec = performance.getEntriesByName('comments:script')[0]!.startTime;
         const shown = document.querySelector('#comments')!.shadowRoot!.querySelectorAll('ol.thread > li').length;

@@ -14,7 +14,9 @@ const KILL_AFTER_MS = 1500;
 const READERS = 32;
 
 describe('fault: API process SIGKILLed mid-load', () => {
-  it('when the API is SIGKILLed with requests in flight and restarted, then every accepted comment is stored once with a decision', { timeout: 180_000 }, async (t) => {
+  it('when the API is SIGKILLed with requests in flight and restarted, then every accepted comment is stored once with a decision', {
+    timeout: 180_000,
+  }, async (t) => {
     await withCluster(t, { name: 'api-kill' }, async (cluster) => {
       const { load, siteIds } = await startReaders(cluster, [{ id: 'ak', readers: READERS }], 800);
       await sleep(3000);
@@ -31,7 +33,10 @@ describe('fault: API process SIGKILLed mid-load', () => {
         faultEnd,
       });
       const after = load.stats();
-      assert.ok(after.networkErrors > before.networkErrors, 'requests in flight died with the API (clients saw network errors)');
+      assert.ok(
+        after.networkErrors > before.networkErrors,
+        'requests in flight died with the API (clients saw network errors)',
+      );
       assert.equal(ledger.lost, 0);
       assert.equal(cluster.api().proc.exitCode, null, 'the new API process is running');
     });

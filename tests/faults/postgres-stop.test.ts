@@ -12,13 +12,16 @@ import { finish, metricSum, readyz, startReaders, withCluster, type Readiness } 
 const OUTAGE_MS = 20_000;
 
 describe('fault: Postgres stopped for 20 s', () => {
-  it('when Postgres is down for 20 s under load, then the workers back off, /readyz reports it, and every accepted comment is stored once', { timeout: 180_000 }, async (t) => {
+  it('when Postgres is down for 20 s under load, then the workers back off, /readyz reports it, and every accepted comment is stored once', {
+    timeout: 180_000,
+  }, async (t) => {
     await withCluster(t, { name: 'postgres-stop' }, async (cluster) => {
       const { load, siteIds } = await startReaders(cluster, [{ id: 'pg' }]);
       await sleep(3000);
       const retryMetric = async () => {
         let n = 0;
-        for (const i of [0, 1]) n += await metricSum(`${cluster.workerMetricsUrl(i)}/metrics`, 'jobs_processed_total', { outcome: 'retry' });
+        for (const i of [0, 1])
+          n += await metricSum(`${cluster.workerMetricsUrl(i)}/metrics`, 'jobs_processed_total', { outcome: 'retry' });
         return n;
       };
       const retriesBefore = await retryMetric();
@@ -54,10 +57,17 @@ describe('fault: Postgres stopped for 20 s', () => {
       // /readyz told the truth: not ready with Postgres unreachable soon after the stop, and until the start.
       const notReady = during.filter((r) => r.status === 503 && r.postgres === 'unreachable' && r.redis === 'ok');
       const firstNotReady = notReady[0];
-      assert.ok(firstNotReady && firstNotReady.at - stopAt < 5000, `/readyz reported Postgres unreachable within 5 s of the stop: ${JSON.stringify(during.slice(0, 6))}`);
+      assert.ok(
+        firstNotReady && firstNotReady.at - stopAt < 5000,
+        `/readyz reported Postgres unreachable within 5 s of the stop: ${JSON.stringify(during.slice(0, 6))}`,
+      );
       const lyingAfter = during.filter((r) => r.at > firstNotReady.at && r.status === 200);
       assert.deepEqual(lyingAfter, [], '/readyz said ready while Postgres was down');
-      assert.equal(after.at(-1)!.status, 200, `/readyz ready again after the start: ${JSON.stringify(after.slice(-3))}`);
+      assert.equal(
+        after.at(-1)!.status,
+        200,
+        `/readyz ready again after the start: ${JSON.stringify(after.slice(-3))}`,
+      );
       assert.ok(readyAgainMs < 15_000, `/readyz ready again within 15 s (${readyAgainMs} ms)`);
       // The workers backed off and retried; nothing was dropped into the failed set.
       assert.ok(retriesDuring > 0, 'jobs were retried while Postgres was down');

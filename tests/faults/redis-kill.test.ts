@@ -38,7 +38,8 @@ async function redisKill(t: TestContext, appendfsync: AppendFsync): Promise<void
     await cluster.redis.start();
     await cluster.queue().resume();
     let up = await readyz(cluster.apiUrl);
-    while (up.status !== 200 && Date.now() < faultEnd + 15_000) up = await sleep(200).then(() => readyz(cluster.apiUrl));
+    while (up.status !== 200 && Date.now() < faultEnd + 15_000)
+      up = await sleep(200).then(() => readyz(cluster.apiUrl));
     await burst;
     await sleep(4000);
     const { ledger } = await finish(t, cluster, load, siteIds, {
@@ -48,7 +49,11 @@ async function redisKill(t: TestContext, appendfsync: AppendFsync): Promise<void
       allowLoss: appendfsync !== 'always',
       note: `${backlog} jobs waiting in Redis at the kill; ${lastSecond} comments acknowledged in the last second before it`,
     });
-    assert.deepEqual({ status: down.status, postgres: down.postgres, redis: down.redis }, { status: 503, postgres: 'ok', redis: 'unreachable' }, '/readyz while Redis was down');
+    assert.deepEqual(
+      { status: down.status, postgres: down.postgres, redis: down.redis },
+      { status: 503, postgres: 'ok', redis: 'unreachable' },
+      '/readyz while Redis was down',
+    );
     assert.equal(up.status, 200, '/readyz ready again once Redis is back');
     assert.ok(backlog >= 50, `a backlog was in Redis at the kill (${backlog})`);
     assert.ok(load.stats().retries > 0, 'clients felt the outage (and retried)');
@@ -59,11 +64,15 @@ async function redisKill(t: TestContext, appendfsync: AppendFsync): Promise<void
 }
 
 describe('fault: Redis SIGKILLed and restarted on its AOF', () => {
-  it('when Redis runs with appendfsync always and is SIGKILLed under load, then no accepted comment is lost or duplicated', { timeout: 180_000 }, async (t) => {
+  it('when Redis runs with appendfsync always and is SIGKILLed under load, then no accepted comment is lost or duplicated', {
+    timeout: 180_000,
+  }, async (t) => {
     await redisKill(t, 'always');
   });
 
-  it('when Redis runs with appendfsync everysec and is SIGKILLed under load, then the run completes with nothing duplicated (loss measured)', { timeout: 180_000 }, async (t) => {
+  it('when Redis runs with appendfsync everysec and is SIGKILLed under load, then the run completes with nothing duplicated (loss measured)', {
+    timeout: 180_000,
+  }, async (t) => {
     await redisKill(t, 'everysec');
   });
 });

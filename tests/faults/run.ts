@@ -12,9 +12,13 @@ import { formatTable, readRows, TABLE_LEGEND } from '../support/faults/table.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const here = path.join(ROOT, 'tests', 'faults');
-const files = process.argv.slice(2).length > 0
-  ? process.argv.slice(2)
-  : readdirSync(here).filter((f) => f.endsWith('.test.ts')).sort().map((f) => path.join('tests', 'faults', f));
+const files =
+  process.argv.slice(2).length > 0
+    ? process.argv.slice(2)
+    : readdirSync(here)
+        .filter((f) => f.endsWith('.test.ts'))
+        .sort()
+        .map((f) => path.join('tests', 'faults', f));
 
 const outDir = path.join(ROOT, 'test-artifacts', 'faults');
 mkdirSync(outDir, { recursive: true });
@@ -32,5 +36,7 @@ const code = await new Promise<number>((resolve) => child.on('exit', (c, s) => r
 const rows = readRows(results).sort((a, b) => a.scenario.localeCompare(b.scenario));
 const table = `${formatTable(rows)}\n\n${TABLE_LEGEND.join('\n')}\n`;
 writeFileSync(path.join(outDir, 'table.md'), table);
-process.stdout.write(`\nFault-injection suite (${rows.length} scenario runs; also in test-artifacts/faults/table.md):\n\n${table}\n`);
+process.stdout.write(
+  `\nFault-injection suite (${rows.length} scenario runs; also in test-artifacts/faults/table.md):\n\n${table}\n`,
+);
 process.exit(code);

@@ -17,12 +17,21 @@ const KILLS = 4;
 const EVERY_MS = 3000;
 
 describe('fault: worker processes SIGKILLed under load', () => {
-  it('when a worker is SIGKILLed every few seconds and restarted, then every accepted comment is stored once with a decision', { timeout: 180_000 }, async (t) => {
+  it('when a worker is SIGKILLed every few seconds and restarted, then every accepted comment is stored once with a decision', {
+    timeout: 180_000,
+  }, async (t) => {
     await withCluster(t, { name: 'worker-kill' }, async (cluster) => {
       const { load, siteIds } = await startReaders(cluster, [{ id: 'wk' }]);
-      const { rows: [post] } = await cluster.db.query<{ id: string }>('SELECT id FROM posts WHERE site_id = $1', [siteIds[0]]);
-      const waitingInserts = async (i: number) => (await cluster.db.query<{ pid: number }>(
-        `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock' ORDER BY pid`, [`worker-${i}`])).rows.map((r) => r.pid);
+      const {
+        rows: [post],
+      } = await cluster.db.query<{ id: string }>('SELECT id FROM posts WHERE site_id = $1', [siteIds[0]]);
+      const waitingInserts = async (i: number) =>
+        (
+          await cluster.db.query<{ pid: number }>(
+            `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock' ORDER BY pid`,
+            [`worker-${i}`],
+          )
+        ).rows.map((r) => r.pid);
       await sleep(3000);
 
       let faultEnd = 0;
@@ -36,8 +45,11 @@ describe('fault: worker processes SIGKILLed under load', () => {
         try {
           await lock.query('BEGIN');
           await lock.query('SELECT 1 FROM posts WHERE site_id = $1 AND id = $2 FOR UPDATE', [siteIds[0], post!.id]);
-          await waitFor(async () => (await waitingInserts(i)).length >= 2, { timeoutMs: 5000, intervalMs: 20, what: `worker-${i} to have inserts waiting` })
-            .catch(() => undefined);
+          await waitFor(async () => (await waitingInserts(i)).length >= 2, {
+            timeoutMs: 5000,
+            intervalMs: 20,
+            what: `worker-${i} to have inserts waiting`,
+          }).catch(() => undefined);
           await cluster.killWorker(i);
           // Its inserts still wait in Postgres. Half die with their connections (never stored: the jobs'
           // recovery must store them); the others commit once the lock goes, though no worker hears of
@@ -45,7 +57,9 @@ describe('fault: worker processes SIGKILLed under load', () => {
           const orphans = await waitingInserts(i);
           const cut = orphans.slice(0, Math.ceil(orphans.length / 2));
           await cluster.db.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS t(pid)', [cut]);
-          await waitFor(async () => (await waitingInserts(i)).every((pid) => !cut.includes(pid)), { what: 'the cut connections to go' });
+          await waitFor(async () => (await waitingInserts(i)).every((pid) => !cut.includes(pid)), {
+            what: 'the cut connections to go',
+          });
           inFlight.push(orphans.length);
           cutTotal += cut.length;
         } finally {
@@ -63,7 +77,10 @@ describe('fault: worker processes SIGKILLed under load', () => {
         faultEnd,
         note: `killed with ${inFlight.join('/')} inserts waiting, ${cutTotal} of them cut`,
       });
-      assert.ok(inFlight.every((n) => n > 0), `every kill landed with the worker's inserts in flight (${inFlight.join(', ')})`);
+      assert.ok(
+        inFlight.every((n) => n > 0),
+        `every kill landed with the worker's inserts in flight (${inFlight.join(', ')})`,
+      );
       assert.equal(ledger.lost, 0);
       for (const w of cluster.workers()) assert.equal(w.proc.exitCode, null, `${w.name} is still running`);
     });

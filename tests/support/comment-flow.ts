@@ -3,8 +3,8 @@ import request from 'supertest';
 import type { Express } from 'express';
 import type { Server } from 'node:http';
 import { waitFor } from './wait-for.js';
-import type { ThreadComment, ThreadPage } from '../../services/api/src/comments/thread.js';
-import type { CommentStatusView } from '../../services/api/src/comments/comment-status.js';
+import type { ThreadComment, ThreadPage } from '#api/comments/thread.js';
+import type { CommentStatusView } from '#api/comments/comment-status.js';
 
 /** Small typed wrappers over the comment endpoints, for tests that drive the real API. */
 
@@ -36,8 +36,15 @@ export async function postComment(app: Target, o: PostCommentInput): Promise<str
   return res.body.id as string;
 }
 
-export async function getThread(app: Target, siteId: string, postId: string, query: Record<string, string | number> = {}): Promise<ThreadView> {
-  const res = await request(app).get(`/api/v1/sites/${siteId}/posts/${postId}/comments`).query({ limit: 100, ...query });
+export async function getThread(
+  app: Target,
+  siteId: string,
+  postId: string,
+  query: Record<string, string | number> = {},
+): Promise<ThreadView> {
+  const res = await request(app)
+    .get(`/api/v1/sites/${siteId}/posts/${postId}/comments`)
+    .query({ limit: 100, ...query });
   assert.equal(res.status, 200, `GET thread answered ${res.status}: ${res.text}`);
   return JSON.parse(res.text) as ThreadView;
 }
@@ -50,10 +57,13 @@ export async function getStatus(app: Target, id: string, token: string): Promise
 
 /** Waits until the worker has decided the comment (its status is no longer `queued`). */
 export async function waitForDecision(app: Target, id: string, token: string, timeoutMs = 15_000): Promise<StatusView> {
-  return waitFor(async () => {
-    const s = await getStatus(app, id, token);
-    return s.status === 'queued' ? null : s;
-  }, { timeoutMs, what: `a decision on comment ${id}` });
+  return waitFor(
+    async () => {
+      const s = await getStatus(app, id, token);
+      return s.status === 'queued' ? null : s;
+    },
+    { timeoutMs, what: `a decision on comment ${id}` },
+  );
 }
 
 /** Every comment of a thread page, replies included, flattened. */
@@ -62,10 +72,19 @@ export function flatten(comments: ThreadCommentView[]): ThreadCommentView[] {
 }
 
 /** Waits until the thread shows every given id (anywhere, replies included); returns that thread. */
-export async function waitForVisible(app: Target, siteId: string, postId: string, ids: string[], timeoutMs = 15_000): Promise<ThreadView> {
-  return waitFor(async () => {
-    const thread = await getThread(app, siteId, postId);
-    const shown = new Set(flatten(thread.comments).map((c) => c.id));
-    return ids.every((id) => shown.has(id)) ? thread : null;
-  }, { timeoutMs, what: `comments ${ids.join(', ')} to be visible in ${siteId}/${postId}` });
+export async function waitForVisible(
+  app: Target,
+  siteId: string,
+  postId: string,
+  ids: string[],
+  timeoutMs = 15_000,
+): Promise<ThreadView> {
+  return waitFor(
+    async () => {
+      const thread = await getThread(app, siteId, postId);
+      const shown = new Set(flatten(thread.comments).map((c) => c.id));
+      return ids.every((id) => shown.has(id)) ? thread : null;
+    },
+    { timeoutMs, what: `comments ${ids.join(', ')} to be visible in ${siteId}/${postId}` },
+  );
 }

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Cluster } from 'ioredis';
-import { loadConfig, type Config } from '../../shared/src/config.js';
-import { createPool, databaseOf, migrationUrlOf, type Pool } from '../../shared/src/db/pool.js';
-import { migrate } from '../../shared/src/db/migrate.js';
-import { createRedis, type RedisClient } from '../../shared/src/redis.js';
-import { createCommentsQueue } from '../../shared/src/queues.js';
-import { createLogger, type Logger } from '../../shared/src/logger.js';
+import { loadConfig, type Config } from '#shared/config.js';
+import { createPool, databaseOf, migrationUrlOf, type Pool } from '#shared/db/pool.js';
+import { migrate } from '#admin/migrate.js';
+import { createRedis, type RedisClient } from '#shared/redis.js';
+import { createCommentsQueue } from '#shared/queues.js';
+import { createLogger, type Logger } from '#shared/logger.js';
 import type { Queue } from 'bullmq';
-import type { CommentJob } from '../../shared/src/queues.js';
+import type { CommentJob } from '#shared/queues.js';
 import { waitFor } from './wait-for.js';
 
 /** Postgres server tests use (a fresh database is made on it per test file). */
@@ -63,10 +63,16 @@ export async function createTestEnv(
   const queue = createCommentsQueue(queueRedis, config.QUEUE_PREFIX);
   queue.on('error', () => undefined);
   // A cluster connection refuses commands until it has learnt the slots (no offline queue).
-  if (redis instanceof Cluster) await waitFor(() => redis.status === 'ready', { timeoutMs: 10_000, what: 'the Redis Cluster connection' });
+  if (redis instanceof Cluster)
+    await waitFor(() => redis.status === 'ready', { timeoutMs: 10_000, what: 'the Redis Cluster connection' });
 
   return {
-    config, db, redis, queueRedis, queue, logger,
+    config,
+    db,
+    redis,
+    queueRedis,
+    queue,
+    logger,
     childEnv: { ...process.env, ...vars },
     async close() {
       await queue.obliterate({ force: true }).catch(() => undefined);

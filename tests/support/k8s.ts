@@ -51,7 +51,9 @@ export function loadKustomization(dir = K8S_DIR): Kustomization {
 
 /** Every object the kustomization applies, in the order it lists the files. */
 export function loadManifests(dir = K8S_DIR): Manifest[] {
-  return loadKustomization(dir).resources.flatMap((file) => parseManifests(file, readFileSync(path.join(dir, file), 'utf8')));
+  return loadKustomization(dir).resources.flatMap((file) =>
+    parseManifests(file, readFileSync(path.join(dir, file), 'utf8')),
+  );
 }
 
 /** Where the model (schema and TypeScript type) of an apiVersion/kind lives, if a package has it. */
@@ -64,7 +66,9 @@ function modelModule(o: K8sObject): { specifier: string; typeName: string } | nu
   return existsSync(file) ? { specifier, typeName: `I${o.kind}` } : null;
 }
 
-interface Validatable { validate(): void }
+interface Validatable {
+  validate(): void;
+}
 type ModelClass = new (data: unknown) => Validatable;
 
 /**
@@ -74,7 +78,7 @@ type ModelClass = new (data: unknown) => Validatable;
 export async function schemaErrors(o: K8sObject): Promise<string[]> {
   const model = modelModule(o);
   if (!model) return [`no schema for ${o.apiVersion}/${o.kind}`];
-  const mod = await import(model.specifier) as Record<string, ModelClass | undefined>;
+  const mod = (await import(model.specifier)) as Record<string, ModelClass | undefined>;
   const Model = mod[o.kind];
   if (!Model) return [`${model.specifier} has no ${o.kind}`];
   try {
@@ -100,21 +104,30 @@ export function unknownFieldErrors(manifests: Manifest[]): Map<number, string[]>
       errors.set(at, [`no type for ${m.object.apiVersion}/${m.object.kind}`]);
       return;
     }
-    const text = `import type { ${model.typeName} } from '${model.specifier}';\n`
-      + `export const manifest: ${model.typeName} = ${JSON.stringify(m.object, null, 2)};\n`;
+    const text =
+      `import type { ${model.typeName} } from '${model.specifier}';\n` +
+      `export const manifest: ${model.typeName} = ${JSON.stringify(m.object, null, 2)};\n`;
     sources.set(path.join(K8S_DIR, `.strict-check-${at}.ts`), { at, text });
   });
   if (sources.size === 0) return errors;
 
   const options: ts.CompilerOptions = {
-    strict: true, noEmit: true, skipLibCheck: true, types: [], lib: ['lib.es2022.d.ts'],
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+    lib: ['lib.es2022.d.ts'],
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
   };
   const host = ts.createCompilerHost(options);
   const { getSourceFile, fileExists, readFile } = host;
   host.getSourceFile = (fileName, languageVersion, ...rest) => {
     const virtual = sources.get(path.resolve(fileName));
-    return virtual ? ts.createSourceFile(fileName, virtual.text, languageVersion) : getSourceFile.call(host, fileName, languageVersion, ...rest);
+    return virtual
+      ? ts.createSourceFile(fileName, virtual.text, languageVersion)
+      : getSourceFile.call(host, fileName, languageVersion, ...rest);
   };
   host.fileExists = (fileName) => sources.has(path.resolve(fileName)) || fileExists.call(host, fileName);
   host.readFile = (fileName) => sources.get(path.resolve(fileName))?.text ?? readFile.call(host, fileName);
@@ -132,5 +145,8 @@ export function unknownFieldErrors(manifests: Manifest[]): Map<number, string[]>
 }
 
 /** True when every label the selector asks for is on the labels. An empty selector selects nothing here. */
-export const selects = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean =>
+export const selects = (
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string> | undefined,
+): boolean =>
   !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);

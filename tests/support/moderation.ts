@@ -1,16 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import type { ModerationContext, ModerationServices } from '../../services/worker/src/pipeline/types.js';
-import { createModerationMemory } from '../../services/worker/src/rules/memory.js';
-import { createRedis, type RedisClient } from '../../shared/src/redis.js';
+import type { ModerationContext, ModerationServices } from '#worker/pipeline/types.js';
+import { createModerationMemory } from '#worker/rules/memory.js';
+import { createRedis, type RedisClient } from '#shared/redis.js';
 import { TEST_REDIS_URL } from './env.js';
-import type { Scorer } from '../../services/worker/src/scorers/types.js';
-import { createEmbeddedScorer } from '../../services/worker/src/scorers/embedded.js';
-import type { User } from '../../shared/src/domain.js';
-import { DEFAULT_SETTINGS, mergePatch, siteSettingsSchema } from '../../shared/src/settings.js';
+import type { Scorer } from '#worker/scorers/types.js';
+import { createEmbeddedScorer } from '#worker/scorers/embedded.js';
+import type { User } from '#shared/domain.js';
+import { DEFAULT_SETTINGS, mergePatch, siteSettingsSchema } from '#shared/settings.js';
 
 export const testAuthor: User = {
-  id: '0190a000-0000-7000-8000-000000000001', siteId: 's', displayName: 'A', email: null, role: 'commenter', status: 'active',
-  suspendedUntil: null, createdAt: new Date(), premod: false, approvedCount: 5, rejectedCount: 0,
+  id: '0190a000-0000-7000-8000-000000000001',
+  siteId: 's',
+  displayName: 'A',
+  email: null,
+  role: 'commenter',
+  status: 'active',
+  suspendedUntil: null,
+  createdAt: new Date(),
+  premod: false,
+  approvedCount: 5,
+  rejectedCount: 0,
 };
 
 let redis: RedisClient | null = null;
@@ -21,7 +30,10 @@ export function testServices(held: string[] = []): ModerationServices {
   redis ??= createRedis(TEST_REDIS_URL, () => undefined);
   return {
     memory: createModerationMemory(redis, prefix),
-    async holdOthers(_siteId, ids) { held.push(...ids); return ids.length; },
+    async holdOthers(_siteId, ids) {
+      held.push(...ids);
+      return ids.length;
+    },
   };
 }
 
@@ -36,11 +48,22 @@ export async function closeTestServices(): Promise<void> {
 const uniqueComment = () => `0190a000-0000-7000-8000-${randomBytes(6).toString('hex')}`;
 
 /** A moderation context for unit tests of phases: defaults everywhere, `settings` as a merge patch. */
-export function moderationContext(body: string, o: Partial<Omit<ModerationContext, 'settings'>> & { settings?: unknown } = {}): ModerationContext {
+export function moderationContext(
+  body: string,
+  o: Partial<Omit<ModerationContext, 'settings'>> & { settings?: unknown } = {},
+): ModerationContext {
   const { settings: patch, ...rest } = o;
   const settings = siteSettingsSchema.parse(mergePatch(structuredClone(DEFAULT_SETTINGS), patch ?? {}));
   return {
-    comment: { commentId: uniqueComment(), siteId: 's', postId: 'p', authorId: uniqueComment(), parentId: null, body, acceptedAt: new Date().toISOString() },
+    comment: {
+      commentId: uniqueComment(),
+      siteId: 's',
+      postId: 'p',
+      authorId: uniqueComment(),
+      parentId: null,
+      body,
+      acceptedAt: new Date().toISOString(),
+    },
     author: testAuthor,
     parentStatus: null,
     settings,

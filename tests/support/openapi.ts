@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { Response } from 'supertest';
-import { buildOpenApi, openApiPath } from '../../services/api/src/openapi/document.js';
-import { ROUTE_DOCS } from '../../services/api/src/openapi/catalog.js';
+import { buildOpenApi, openApiPath } from '#api/openapi/document.js';
+import { ROUTE_DOCS } from '#api/openapi/catalog.js';
 
 type Json = Record<string, unknown>;
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
@@ -20,8 +20,12 @@ export function openApiChecker(doc: Json = openApiDocument()) {
   addFormats(ajv);
   const ops = Object.entries(doc.paths as Record<string, Record<string, Json>>).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({
-      method, path, op, re: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`),
-    })));
+      method,
+      path,
+      op,
+      re: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`),
+    })),
+  );
   const seen = new Set<string>();
   return {
     seen,
@@ -37,7 +41,10 @@ export function openApiChecker(doc: Json = openApiDocument()) {
       const json = content?.['application/json'];
       if (json && res.type === 'application/json') {
         const validate = ajv.compile(json.schema);
-        assert.ok(validate(res.body), `${method.toUpperCase()} ${found.path} ${res.status}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(res.body).slice(0, 500)}`);
+        assert.ok(
+          validate(res.body),
+          `${method.toUpperCase()} ${found.path} ${res.status}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(res.body).slice(0, 500)}`,
+        );
       }
       seen.add(`${method} ${found.path} ${res.status}`);
       return res;

@@ -31,27 +31,35 @@ export async function startPgBouncer(upstreamUrl: string, opts: { poolSize?: num
   const port = await freePort();
   const ini = path.join(dir, 'pgbouncer.ini');
   writeFileSync(path.join(dir, 'userlist.txt'), `"${user}" ""\n`);
-  writeFileSync(ini, [
-    '[databases]',
-    `* = host=${upstream.hostname} port=${upstream.port || 5432}`,
-    '[pgbouncer]',
-    'listen_addr = 127.0.0.1',
-    `listen_port = ${port}`,
-    'unix_socket_dir =',
-    'auth_type = trust',
-    `auth_file = ${path.join(dir, 'userlist.txt')}`,
-    `admin_users = ${user}`,
-    'pool_mode = transaction',
-    `default_pool_size = ${opts.poolSize ?? 3}`,
-    'max_client_conn = 200',
-    `logfile = ${path.join(dir, 'pgbouncer.log')}`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    ini,
+    [
+      '[databases]',
+      `* = host=${upstream.hostname} port=${upstream.port || 5432}`,
+      '[pgbouncer]',
+      'listen_addr = 127.0.0.1',
+      `listen_port = ${port}`,
+      'unix_socket_dir =',
+      'auth_type = trust',
+      `auth_file = ${path.join(dir, 'userlist.txt')}`,
+      `admin_users = ${user}`,
+      'pool_mode = transaction',
+      `default_pool_size = ${opts.poolSize ?? 3}`,
+      'max_client_conn = 200',
+      `logfile = ${path.join(dir, 'pgbouncer.log')}`,
+      '',
+    ].join('\n'),
+  );
   const asRoot = process.getuid?.() === 0;
   if (asRoot) chownSync(dir, NOBODY, NOBODY);
-  const child: ChildProcess = spawn('pgbouncer', [ini], { stdio: ['ignore', 'ignore', 'pipe'], ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}) });
+  const child: ChildProcess = spawn('pgbouncer', [ini], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+  });
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const log = () => {
     try {
       return readFileSync(path.join(dir, 'pgbouncer.log'), 'utf8') + stderr;
@@ -65,13 +73,19 @@ export async function startPgBouncer(upstreamUrl: string, opts: { poolSize?: num
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error(`pgbouncer exited: ${log()}`);
-      return new Promise<boolean>((resolve) => {
-        const s = net.connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
-        s.on('error', () => resolve(false));
-      });
-    }, { timeoutMs: 10_000, what: `pgbouncer on ${port}` });
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`pgbouncer exited: ${log()}`);
+        return new Promise<boolean>((resolve) => {
+          const s = net.connect(port, '127.0.0.1', () => {
+            s.destroy();
+            resolve(true);
+          });
+          s.on('error', () => resolve(false));
+        });
+      },
+      { timeoutMs: 10_000, what: `pgbouncer on ${port}` },
+    );
   } catch (err) {
     await stop();
     throw err;
@@ -85,7 +99,9 @@ export async function startPgBouncer(upstreamUrl: string, opts: { poolSize?: num
       return u.toString();
     },
     async show(what) {
-      const admin = new pg.Client({ connectionString: `postgres://${encodeURIComponent(user)}@127.0.0.1:${port}/pgbouncer` });
+      const admin = new pg.Client({
+        connectionString: `postgres://${encodeURIComponent(user)}@127.0.0.1:${port}/pgbouncer`,
+      });
       await admin.connect();
       try {
         return (await admin.query<Record<string, string>>(`SHOW ${what}`)).rows;

@@ -1,4 +1,4 @@
-import type { Scorer } from '../../services/worker/src/scorers/types.js';
+import type { Scorer } from '#worker/scorers/types.js';
 
 /**
  * An embedded scorer that decides by a marker word, so tests get each status on purpose:
@@ -11,6 +11,8 @@ export const markerScorer = (): Scorer => ({
       TOXICITY: text.includes('HOLDME') ? 0.85 : 0.01,
       SEVERE_TOXICITY: text.includes('REJECTME') ? 0.99 : 0.01,
     },
-    provider: 'marker', model: 'marker-1', latencyMs: 1,
+    provider: 'marker',
+    model: 'marker-1',
+    latencyMs: 1,
   }),
 });

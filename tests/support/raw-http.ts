@@ -16,7 +16,11 @@ export interface RawRequest {
   body?: Buffer;
 }
 
-export interface RawResponse { status: number; headers: IncomingHttpHeaders; text: string }
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
 
 export interface RawClient {
   send(r: RawRequest): Promise<RawResponse>;
@@ -28,45 +32,67 @@ export function rawClient(base: string, timeoutMs = 20_000): RawClient {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
   return {
     close: () => agent.destroy(),
-    send: (r) => new Promise((resolve, reject) => {
-      const headers: Record<string, string | string[]> = {};
-      for (const [k, v] of r.headers ?? []) {
-        const key = k.toLowerCase();
-        const prev = headers[key];
-        headers[key] = prev === undefined ? v : ([] as string[]).concat(prev, v);
-      }
-      if (r.body) {
-        headers['content-length'] = String(r.body.length);
-        // An answer given before the body was read (413, 415, 401) may leave its bytes on the socket.
-        headers.connection = 'close';
-      }
-      let req: http.ClientRequest;
-      try {
-        req = http.request({ host: url.hostname, port: url.port, method: r.method, path: r.path, headers, agent, timeout: timeoutMs });
-      } catch (err) {
-        reject(err);
-        return;
-      }
-      let answered = false;
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      req.on('error', (err) => { if (!answered) reject(err); });
-      req.on('response', (res) => {
-        answered = true;
-        const chunks: Buffer[] = [];
-        const done = () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
-        if (/event-stream/.test(String(res.headers['content-type']))) {
-          // A live stream never ends by itself: take what arrives first, then hang up.
-          const cut = setTimeout(() => { res.destroy(); done(); }, 150);
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('close', () => { clearTimeout(cut); done(); });
+    send: (r) =>
+      new Promise((resolve, reject) => {
+        const headers: Record<string, string | string[]> = {};
+        for (const [k, v] of r.headers ?? []) {
+          const key = k.toLowerCase();
+          const prev = headers[key];
+          headers[key] = prev === undefined ? v : ([] as string[]).concat(prev, v);
+        }
+        if (r.body) {
+          headers['content-length'] = String(r.body.length);
+          // An answer given before the body was read (413, 415, 401) may leave its bytes on the socket.
+          headers.connection = 'close';
+        }
+        let req: http.ClientRequest;
+        try {
+          req = http.request({
+            host: url.hostname,
+            port: url.port,
+            method: r.method,
+            path: r.path,
+            headers,
+            agent,
+            timeout: timeoutMs,
+          });
+        } catch (err) {
+          reject(err);
           return;
         }
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', done);
-        res.on('error', done);
-      });
-      req.end(r.body);
-    }),
+        let answered = false;
+        req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+        req.on('error', (err) => {
+          if (!answered) reject(err);
+        });
+        req.on('response', (res) => {
+          answered = true;
+          const chunks: Buffer[] = [];
+          const done = () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              text: Buffer.concat(chunks).toString('utf8'),
+            });
+          if (/event-stream/.test(String(res.headers['content-type']))) {
+            // A live stream never ends by itself: take what arrives first, then hang up.
+            const cut = setTimeout(() => {
+              res.destroy();
+              done();
+            }, 150);
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('close', () => {
+              clearTimeout(cut);
+              done();
+            });
+            return;
+          }
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', done);
+          res.on('error', done);
+        });
+        req.end(r.body);
+      }),
   };
 }
 
@@ -76,8 +102,13 @@ export function rawSocket(base: string, bytes: Buffer | string, timeoutMs = 5000
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     const socket = net.connect(Number(url.port), url.hostname, () => socket.write(bytes));
-    const finish = () => { clearTimeout(timer); resolve(Buffer.concat(chunks).toString('latin1')); };
-    const timer = setTimeout(() => { socket.destroy(); }, timeoutMs);
+    const finish = () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString('latin1'));
+    };
+    const timer = setTimeout(() => {
+      socket.destroy();
+    }, timeoutMs);
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('error', () => undefined);
     socket.on('close', finish);

@@ -40,26 +40,71 @@ export async function startRedisCluster(masters = 3): Promise<TestRedisCluster> 
       const bus = await freePort();
       ports.push(port);
       busPorts.push(bus);
-      const proc = spawn('redis-server', [
-        '--port', String(port), '--cluster-port', String(bus), '--bind', '127.0.0.1',
-        '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '5000',
-        '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--loglevel', 'warning',
-      ], { stdio: 'ignore' });
+      const proc = spawn(
+        'redis-server',
+        [
+          '--port',
+          String(port),
+          '--cluster-port',
+          String(bus),
+          '--bind',
+          '127.0.0.1',
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          `nodes-${port}.conf`,
+          '--cluster-node-timeout',
+          '5000',
+          '--dir',
+          dir,
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--protected-mode',
+          'no',
+          '--loglevel',
+          'warning',
+        ],
+        { stdio: 'ignore' },
+      );
       procs.push(proc);
     }
     for (const port of ports) {
-      const node = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: (n) => (n > 50 ? null : 100) });
+      const node = new Redis({
+        host: '127.0.0.1',
+        port,
+        lazyConnect: true,
+        retryStrategy: (n) => (n > 50 ? null : 100),
+      });
       node.on('error', () => undefined);
-      await waitFor(async () => node.connect().then(() => true, () => false), { timeoutMs: 10_000, what: `redis-server on ${port}` });
+      await waitFor(
+        async () =>
+          node.connect().then(
+            () => true,
+            () => false,
+          ),
+        { timeoutMs: 10_000, what: `redis-server on ${port}` },
+      );
       nodes.push(node);
     }
     const per = Math.ceil(SLOTS / masters);
-    await Promise.all(nodes.map((n, i) => n.call('CLUSTER', 'ADDSLOTSRANGE', String(i * per), String(Math.min(SLOTS, (i + 1) * per) - 1))));
-    for (let i = 1; i < masters; i++) await nodes[0]!.call('CLUSTER', 'MEET', '127.0.0.1', String(ports[i]), String(busPorts[i]));
-    await waitFor(async () => {
-      const infos = await Promise.all(nodes.map((n) => n.call('CLUSTER', 'INFO') as Promise<string>));
-      return infos.every((info) => info.includes('cluster_state:ok') && info.includes(`cluster_known_nodes:${masters}`));
-    }, { timeoutMs: 20_000, what: 'the cluster to be ok on every node' });
+    await Promise.all(
+      nodes.map((n, i) =>
+        n.call('CLUSTER', 'ADDSLOTSRANGE', String(i * per), String(Math.min(SLOTS, (i + 1) * per) - 1)),
+      ),
+    );
+    for (let i = 1; i < masters; i++)
+      await nodes[0]!.call('CLUSTER', 'MEET', '127.0.0.1', String(ports[i]), String(busPorts[i]));
+    await waitFor(
+      async () => {
+        const infos = await Promise.all(nodes.map((n) => n.call('CLUSTER', 'INFO') as Promise<string>));
+        return infos.every(
+          (info) => info.includes('cluster_state:ok') && info.includes(`cluster_known_nodes:${masters}`),
+        );
+      },
+      { timeoutMs: 20_000, what: 'the cluster to be ok on every node' },
+    );
   } catch (err) {
     await stop();
     throw err;

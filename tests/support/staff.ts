@@ -1,23 +1,38 @@
 import request from 'supertest';
 import type { Express } from 'express';
-import type { Pool } from '../../shared/src/db/pool.js';
-import { insertPasswordUser } from '../../shared/src/db/users.js';
-import { insertDecidedComment } from '../../shared/src/db/comments.js';
-import { hashPassword } from '../../shared/src/passwords.js';
-import { newId } from '../../shared/src/ids.js';
-import type { CommentStatus, Reason, Role } from '../../shared/src/domain.js';
+import type { Pool } from '#shared/db/pool.js';
+import { insertPasswordUser } from '#shared/db/users.js';
+import { insertDecidedComment } from '#shared/db/comments.js';
+import { hashPassword } from '#shared/passwords.js';
+import { newId } from '#shared/ids.js';
+import type { CommentStatus, Reason, Role } from '#shared/domain.js';
 import { signInReader, uniq, type BuiltSite } from './builders.js';
 
 export const STAFF_PASSWORD = 'correct horse battery staple';
 let hashed: Promise<string> | undefined;
 
-export interface SignedIn { accessToken: string; user: { id: string; name: string; role: Role }; email: string }
+export interface SignedIn {
+  accessToken: string;
+  user: { id: string; name: string; role: Role };
+  email: string;
+}
 
 /** A native account with a role on a site (as `users:create` makes it), signed in through POST /auth/login. */
-export async function buildStaff(db: Pool, app: Express, siteId: string, role: Role, name = `${role} ${uniq('n')}`): Promise<SignedIn> {
+export async function buildStaff(
+  db: Pool,
+  app: Express,
+  siteId: string,
+  role: Role,
+  name = `${role} ${uniq('n')}`,
+): Promise<SignedIn> {
   const email = `${uniq(role)}@example.com`;
   const user = await insertPasswordUser(db, {
-    id: newId(), siteId, email, passwordHash: await (hashed ??= hashPassword(STAFF_PASSWORD)), displayName: name, role,
+    id: newId(),
+    siteId,
+    email,
+    passwordHash: await (hashed ??= hashPassword(STAFF_PASSWORD)),
+    displayName: name,
+    role,
   });
   if (!user) throw new Error('could not create staff account');
   const res = await request(app).post('/api/v1/auth/login').send({ siteId, email, password: STAFF_PASSWORD });
@@ -26,20 +41,51 @@ export async function buildStaff(db: Pool, app: Express, siteId: string, role: R
 }
 
 /** Stores a decided comment exactly as the worker does (same repository function) and returns its id. */
-export async function storeComment(db: Pool, o: {
-  siteId: string; postId: string; authorId: string; body?: string; status?: CommentStatus; parentId?: string | null;
-  reasons?: Reason[]; scores?: Record<string, number>; createdAt?: Date;
-}): Promise<string> {
+export async function storeComment(
+  db: Pool,
+  o: {
+    siteId: string;
+    postId: string;
+    authorId: string;
+    body?: string;
+    status?: CommentStatus;
+    parentId?: string | null;
+    reasons?: Reason[];
+    scores?: Record<string, number>;
+    createdAt?: Date;
+  },
+): Promise<string> {
   const id = newId();
-  await insertDecidedComment(db, {
-    id, siteId: o.siteId, postId: o.postId, authorId: o.authorId, parentId: o.parentId ?? null,
-    body: o.body ?? `A comment written for the test, ${id.slice(-6)}.`, createdAt: o.createdAt ?? new Date(),
-  }, { status: o.status ?? 'approved', reasons: o.reasons ?? [], scores: o.scores ?? {}, scoredBy: [], settingsVersion: 1 });
+  await insertDecidedComment(
+    db,
+    {
+      id,
+      siteId: o.siteId,
+      postId: o.postId,
+      authorId: o.authorId,
+      parentId: o.parentId ?? null,
+      body: o.body ?? `A comment written for the test, ${id.slice(-6)}.`,
+      createdAt: o.createdAt ?? new Date(),
+    },
+    {
+      status: o.status ?? 'approved',
+      reasons: o.reasons ?? [],
+      scores: o.scores ?? {},
+      scoredBy: [],
+      settingsVersion: 1,
+    },
+  );
   return id;
 }
 
 /** Signs a reader in through SSO and gives them a role on the site (roles are read from the database). */
-export async function signInAs(app: Express, db: Pool, site: BuiltSite, role: Role, name = `${role} of ${site.siteId}`) {
+export async function signInAs(
+  app: Express,
+  db: Pool,
+  site: BuiltSite,
+  role: Role,
+  name = `${role} of ${site.siteId}`,
+) {
   const session = await signInReader(app, site, { name });
   await db.query('UPDATE users SET role = $3 WHERE site_id = $1 AND id = $2', [site.siteId, session.user.id, role]);
   return session;

@@ -22,7 +22,9 @@ export async function startReceiver() {
   const server = http.createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
-    req.on('data', (c: string) => { body += c; });
+    req.on('data', (c: string) => {
+      body += c;
+    });
     req.on('end', () => {
       const path = req.url ?? '/';
       received.push({ path, headers: req.headers, body, at: Date.now() });

@@ -25,9 +25,12 @@ export function spawnWorkerProcess(env: TestEnv, name: string, extraEnv: Record<
   });
   let err = '';
   child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (d: string) => { err = (err + d).slice(-8000); });
+  child.stderr?.on('data', (d: string) => {
+    err = (err + d).slice(-8000);
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    if (child.exitCode !== null || child.signalCode !== null)
+      resolve({ code: child.exitCode, signal: child.signalCode });
     else child.once('exit', (code, signal) => resolve({ code, signal }));
   });
   return {

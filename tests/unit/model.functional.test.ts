@@ -18,7 +18,11 @@ describe('functional suite', () => {
       assert.ok(c.cases.length >= 20, `${c.id}: ${c.cases.length}`);
       assert.equal(typeof c.hold, 'boolean');
       assert.ok(c.description.length > 0);
-      assert.equal(new Set(c.cases.map((k) => `${k.text}|${k.parentText ?? ''}|${k.articleTitle ?? ''}`)).size, c.cases.length, `${c.id}: duplicate case`);
+      assert.equal(
+        new Set(c.cases.map((k) => `${k.text}|${k.parentText ?? ''}|${k.articleTitle ?? ''}`)).size,
+        c.cases.length,
+        `${c.id}: duplicate case`,
+      );
     }
     assert.ok(FUNCTIONAL_SUITE.some((c) => c.hold) && FUNCTIONAL_SUITE.some((c) => !c.hold));
   });
@@ -28,8 +32,14 @@ describe('functional suite', () => {
     for (const k of cases) assert.ok(!written.has(modelText(k.text)), `${k.id}: ${k.text}`);
   });
 
-  it('when compared with the labelled data sets, then no case is a row of them, and training reads none', { skip: !existsSync(DATA) && `no data sets at ${DATA}` }, () => {
-    const raw = new Set([...readDavidson(DATA), ...readOlid(DATA), ...ADDED_SETS.flatMap((s) => readAddedSet(DATA, s))].map((e) => modelText(e.text)));
+  it('when compared with the labelled data sets, then no case is a row of them, and training reads none', {
+    skip: !existsSync(DATA) && `no data sets at ${DATA}`,
+  }, () => {
+    const raw = new Set(
+      [...readDavidson(DATA), ...readOlid(DATA), ...ADDED_SETS.flatMap((s) => readAddedSet(DATA, s))].map((e) =>
+        modelText(e.text),
+      ),
+    );
     // Replies that only agree ("Spot on.") are as short as some tweets: the suite's own texts must not be rows.
     for (const k of cases) assert.ok(!raw.has(modelText(k.text)), `${k.id}: ${k.text} is in a data set`);
     const trained = new Set(readSources(DATA).map((e) => modelText(e.text)));

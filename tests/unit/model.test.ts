@@ -3,41 +3,66 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_SETTINGS } from '../../shared/src/settings.js';
-import { createEmbeddedScorer } from '../../services/worker/src/scorers/embedded.js';
+import { DEFAULT_SETTINGS } from '#shared/settings.js';
+import { createEmbeddedScorer } from '#worker/scorers/embedded.js';
 import fc from 'fast-check';
-import { createFeaturizer, foldAny, foldAscii, modelText } from '../../services/worker/src/scorers/model/features.js';
-import { createModel, defaultWeightsPath, loadModel } from '../../services/worker/src/scorers/model/index.js';
-import { decodeWeights, encodeWeights } from '../../services/worker/src/scorers/model/weights.js';
-import { GROUPS, TRAIN_BENIGN_TEMPLATES, TRAIN_TOXIC_TEMPLATES, fill } from '../../services/worker/training/identity.js';
+import { createFeaturizer, foldAny, foldAscii, modelText } from '#worker/scorers/model/features.js';
+import { createModel, defaultWeightsPath, loadModel } from '#worker/scorers/model/index.js';
+import { decodeWeights, encodeWeights } from '#worker/scorers/model/weights.js';
+import {
+  GROUPS,
+  TRAIN_BENIGN_TEMPLATES,
+  TRAIN_TOXIC_TEMPLATES,
+  fill,
+} from '../../services/worker/training/identity.js';
 import { threatSentences } from '../../services/worker/training/threats.js';
 import { insultSentences } from '../../services/worker/training/vocabulary.js';
 
 const HOLD = DEFAULT_SETTINGS.thresholds.hold.TOXICITY!;
 const scorer = createEmbeddedScorer();
-const score = async (t: string) => (await scorer.score(t, { siteId: 's' }));
+const score = async (t: string) => await scorer.score(t, { siteId: 's' });
 
 // Written for this test, in none of the training data or training sentences.
 const TOXIC = [
-  'You are a complete idiot and everyone here knows it.', 'Shut up, you pathetic moron.', 'Go to hell, you lying scumbag.',
-  'This is the dumbest fucking article I have ever read.', 'Fuck you and your bullshit opinions.', 'You ignorant bitch, nobody cares.',
-  'Only a brain-dead loser would vote for this clown.', 'You people are disgusting animals.', 'Shut your mouth, you stupid cow.',
-  'The editor is a spineless coward and a liar.', 'What an asshole. Get lost.', 'go back to your country you dirty immigrant scum',
+  'You are a complete idiot and everyone here knows it.',
+  'Shut up, you pathetic moron.',
+  'Go to hell, you lying scumbag.',
+  'This is the dumbest fucking article I have ever read.',
+  'Fuck you and your bullshit opinions.',
+  'You ignorant bitch, nobody cares.',
+  'Only a brain-dead loser would vote for this clown.',
+  'You people are disgusting animals.',
+  'Shut your mouth, you stupid cow.',
+  'The editor is a spineless coward and a liar.',
+  'What an asshole. Get lost.',
+  'go back to your country you dirty immigrant scum',
   // Threats, wishes of harm, exclusion and silencing.
-  'Hope the mayor chokes to death.', 'You deserve to be beaten to a pulp.', 'Do us all a favour and go hang yourself.',
-  'Immigrants are not welcome here, get out.', 'Black people should know their place and stay quiet.',
+  'Hope the mayor chokes to death.',
+  'You deserve to be beaten to a pulp.',
+  'Do us all a favour and go hang yourself.',
+  'Immigrants are not welcome here, get out.',
+  'Black people should know their place and stay quiet.',
 ];
 const BENIGN = [
-  'Thanks for the thorough reporting on the school budget.', 'I disagree with the council\'s decision, but the article explains both sides well.',
-  'The bridge repairs should have started years ago.', 'Could the paper publish the full survey results?',
-  'The court heard evidence about the assault on Tuesday.', 'Great photos of the harvest festival!', 'As a gay man, I appreciate this article.',
-  'Muslim and Jewish leaders met at the library to plan the food drive.', 'The black community center reopens next week.',
-  'I think the mayor is wrong about parking, and here is why.', 'My daughter is transgender and this law scares me.',
+  'Thanks for the thorough reporting on the school budget.',
+  "I disagree with the council's decision, but the article explains both sides well.",
+  'The bridge repairs should have started years ago.',
+  'Could the paper publish the full survey results?',
+  'The court heard evidence about the assault on Tuesday.',
+  'Great photos of the harvest festival!',
+  'As a gay man, I appreciate this article.',
+  'Muslim and Jewish leaders met at the library to plan the food drive.',
+  'The black community center reopens next week.',
+  'I think the mayor is wrong about parking, and here is why.',
+  'My daughter is transgender and this law scares me.',
   'The police killed a suspect during the raid, the report says.',
   // The same words as threats and exclusion, said civilly.
-  'I hope you win the election next year.', 'Police say the man was shot twice and died at the scene.',
-  'The senator vowed to kill the tax increase.', 'Let\'s go back to the original question.',
-  'The politicians should keep their promises to voters.', 'Two people died in the crash on the highway.',
+  'I hope you win the election next year.',
+  'Police say the man was shot twice and died at the scene.',
+  'The senator vowed to kill the tax increase.',
+  "Let's go back to the original question.",
+  'The politicians should keep their promises to voters.',
+  'Two people died in the crash on the highway.',
 ];
 
 describe('embedded toxicity model', () => {
@@ -47,7 +72,10 @@ describe('embedded toxicity model', () => {
     assert.ok(statSync(path).size <= 20 * 1024 * 1024);
     const model = loadModel();
     assert.equal(model.version, 'toxicity-lr-v3');
-    assert.deepEqual(model.header.heads.map((h) => h.attribute), ['TOXICITY', 'INSULT', 'IDENTITY_ATTACK', 'THREAT']);
+    assert.deepEqual(
+      model.header.heads.map((h) => h.attribute),
+      ['TOXICITY', 'INSULT', 'IDENTITY_ATTACK', 'THREAT'],
+    );
     assert.equal(model.header.features.text, 'model');
     assert.equal(loadModel(), model, 'loaded once per process');
   });
@@ -61,9 +89,10 @@ describe('embedded toxicity model', () => {
     }
   });
 
-  it('when the test\'s comments are compared with the sentences written for training, then none of them is one (as the model reads them)', () => {
+  it("when the test's comments are compared with the sentences written for training, then none of them is one (as the model reads them)", () => {
     const written = new Set([...insultSentences(), ...threatSentences()].map(([t]) => modelText(t)));
-    for (const g of GROUPS) for (const t of [...TRAIN_BENIGN_TEMPLATES, ...TRAIN_TOXIC_TEMPLATES]) written.add(modelText(fill(t, g)));
+    for (const g of GROUPS)
+      for (const t of [...TRAIN_BENIGN_TEMPLATES, ...TRAIN_TOXIC_TEMPLATES]) written.add(modelText(fill(t, g)));
     for (const t of [...TOXIC, ...BENIGN]) assert.ok(!written.has(modelText(t)), t);
   });
 
@@ -80,12 +109,15 @@ describe('embedded toxicity model', () => {
     });
   }
 
-  it('when scoring, then the model\'s version is reported and the lexicon\'s matches stay as spans', async () => {
+  it("when scoring, then the model's version is reported and the lexicon's matches stay as spans", async () => {
     const text = 'you are a b1tch';
     const r = await score(text);
     assert.equal(r.provider, 'embedded');
     assert.equal(r.model, 'toxicity-lr-v3');
-    assert.deepEqual(r.spans?.map((s) => [text.slice(s.start, s.end), s.attribute]), [['b1tch', 'INSULT']]);
+    assert.deepEqual(
+      r.spans?.map((s) => [text.slice(s.start, s.end), s.attribute]),
+      [['b1tch', 'INSULT']],
+    );
     assert.ok(r.attributes.INSULT! >= 0.5);
   });
 
@@ -97,7 +129,10 @@ describe('embedded toxicity model', () => {
   });
 
   it('when the text carries tweet artefacts, then they are not features: mentions, links, masks, retweets, hashtags, entities', () => {
-    assert.equal(modelText('RT @someone: a point &amp; another http://t.co/x #Budget2026 @USER URL'), 'a point another');
+    assert.equal(
+      modelText('RT @someone: a point &amp; another http://t.co/x #Budget2026 @USER URL'),
+      'a point another',
+    );
     assert.equal(modelText('@USER @USER a point &amp; another URL'), modelText('a point another'));
   });
 
@@ -113,11 +148,14 @@ describe('embedded toxicity model', () => {
   });
 
   it('when ASCII text is folded by the fast path, then it reads exactly as the regular expressions read it', () => {
-    const chars = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789@$!\'`.,;:-_ ?#&ABZ'.split(''));
-    fc.assert(fc.property(fc.array(chars, { maxLength: 40 }), (cs) => {
-      const t = cs.join('');
-      assert.equal(foldAscii(t), foldAny(t), JSON.stringify(t));
-    }), { numRuns: 3000, seed: 7 });
+    const chars = fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789@$!'`.,;:-_ ?#&ABZ".split(''));
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 40 }), (cs) => {
+        const t = cs.join('');
+        assert.equal(foldAscii(t), foldAny(t), JSON.stringify(t));
+      }),
+      { numRuns: 3000, seed: 7 },
+    );
   });
 
   it('when featurised twice, then the hashed features are identical and L2-normalised per block', () => {
@@ -134,33 +172,74 @@ describe('embedded toxicity model', () => {
   it('when weights are encoded and decoded, then they come back within the quantisation step; a damaged file is refused', () => {
     const features = { buckets: 16, charMin: 2, charMax: 5, wordWeight: 1, charWeight: 1, text: 'model' as const };
     const w = Array.from({ length: 16 }, (_, i) => (i - 8) / 10);
-    const buf = encodeWeights({
-      format: 'newsroom-toxicity-weights', formatVersion: 1, version: 'test-1', features, dtype: 'int8',
-      heads: [{ attribute: 'TOXICITY', bias: 0.5, calibration: { a: 1, b: 0, lexicon: 2 } }], holdThreshold: 0.7, training: {},
-    }, [w]);
+    const buf = encodeWeights(
+      {
+        format: 'newsroom-toxicity-weights',
+        formatVersion: 1,
+        version: 'test-1',
+        features,
+        dtype: 'int8',
+        heads: [{ attribute: 'TOXICITY', bias: 0.5, calibration: { a: 1, b: 0, lexicon: 2 } }],
+        holdThreshold: 0.7,
+        training: {},
+      },
+      [w],
+    );
     const d = decodeWeights(buf);
     assert.equal(d.header.version, 'test-1');
     w.forEach((x, i) => assert.ok(Math.abs(d.heads[0]![i]! - x) <= d.header.heads[0]!.scale / 2 + 1e-7));
     assert.throws(() => decodeWeights(buf.subarray(0, buf.length - 1)), /truncated/);
     assert.throws(() => decodeWeights(Buffer.from('nope')), /not a toxicity weights file/);
     // A header that would score NaN or drop features is refused, naming the field.
-    const damaged = (head: object, feat: object = features) => encodeWeights({
-      format: 'newsroom-toxicity-weights', formatVersion: 1, version: 'test-1', features: feat as typeof features, dtype: 'int8',
-      heads: [head as never], holdThreshold: 0.7, training: {},
-    }, [w]);
-    assert.throws(() => decodeWeights(damaged({ attribute: 'TOXICITY', bias: 0.5, calibration: { a: Number.NaN, b: 0, lexicon: 2 } })), /calibration/);
-    assert.throws(() => decodeWeights(damaged({ attribute: 'TOXICITY', calibration: { a: 1, b: 0, lexicon: 2 } })), /bias/);
-    assert.throws(() => decodeWeights(damaged({ attribute: 'TOXICITY', bias: 0.5, calibration: { a: 1, b: 0, lexicon: 2 } }, { ...features, charMax: undefined })), /charMax/);
+    const damaged = (head: object, feat: object = features) =>
+      encodeWeights(
+        {
+          format: 'newsroom-toxicity-weights',
+          formatVersion: 1,
+          version: 'test-1',
+          features: feat as typeof features,
+          dtype: 'int8',
+          heads: [head as never],
+          holdThreshold: 0.7,
+          training: {},
+        },
+        [w],
+      );
+    assert.throws(
+      () =>
+        decodeWeights(damaged({ attribute: 'TOXICITY', bias: 0.5, calibration: { a: Number.NaN, b: 0, lexicon: 2 } })),
+      /calibration/,
+    );
+    assert.throws(
+      () => decodeWeights(damaged({ attribute: 'TOXICITY', calibration: { a: 1, b: 0, lexicon: 2 } })),
+      /bias/,
+    );
+    assert.throws(
+      () =>
+        decodeWeights(
+          damaged(
+            { attribute: 'TOXICITY', bias: 0.5, calibration: { a: 1, b: 0, lexicon: 2 } },
+            { ...features, charMax: undefined },
+          ),
+        ),
+      /charMax/,
+    );
   });
 
   it('when the weights file is missing or damaged, then loading names the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'weights-'));
     try {
       const missing = join(dir, 'none.bin');
-      assert.throws(() => loadModel(missing), (err: Error) => err.message.includes(missing) && /not found/.test(err.message));
+      assert.throws(
+        () => loadModel(missing),
+        (err: Error) => err.message.includes(missing) && /not found/.test(err.message),
+      );
       const bad = join(dir, 'bad.bin');
       writeFileSync(bad, 'NRTM garbage');
-      assert.throws(() => loadModel(bad), (err: Error) => err.message.includes(bad) && /cannot be read/.test(err.message));
+      assert.throws(
+        () => loadModel(bad),
+        (err: Error) => err.message.includes(bad) && /cannot be read/.test(err.message),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

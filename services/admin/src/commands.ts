@@ -1,18 +1,18 @@
 import { SignJWT } from 'jose';
 import { Queue } from 'bullmq';
-import type { RedisClient } from '../../../shared/src/redis.js';
+import type { RedisClient } from '#shared/redis.js';
 import { z } from 'zod';
-import type { Pool } from '../../../shared/src/db/pool.js';
-import { withTransaction } from '../../../shared/src/db/pool.js';
-import { findSite, findSsoSecret, insertSite, setSsoSecret, updateSite } from '../../../shared/src/db/sites.js';
-import { insertApiKey } from '../../../shared/src/db/api-keys.js';
-import { insertPasswordUser, updatePasswordUser } from '../../../shared/src/db/users.js';
-import { API_KEY_SCOPES, generateApiKey, generateSsoSecret } from '../../../shared/src/secrets.js';
-import { emailSchema, siteIdSchema } from '../../../shared/src/schemas.js';
-import { newId } from '../../../shared/src/ids.js';
-import { normalizeName } from '../../../shared/src/text.js';
-import { COMMENTS_QUEUE } from '../../../shared/src/queues.js';
-import { hashPassword } from '../../../shared/src/passwords.js';
+import type { Pool } from '#shared/db/pool.js';
+import { withTransaction } from '#shared/db/pool.js';
+import { findSite, findSsoSecret, insertSite, setSsoSecret, updateSite } from '#shared/db/sites.js';
+import { insertApiKey } from '#shared/db/api-keys.js';
+import { insertPasswordUser, updatePasswordUser } from '#shared/db/users.js';
+import { API_KEY_SCOPES, generateApiKey, generateSsoSecret } from '#shared/secrets.js';
+import { emailSchema, siteIdSchema } from '#shared/schemas.js';
+import { newId } from '#shared/ids.js';
+import { normalizeName } from '#shared/text.js';
+import { COMMENTS_QUEUE } from '#shared/queues.js';
+import { hashPassword } from '#shared/passwords.js';
 
 /** A failure the operator can fix; printed without a stack trace. */
 export class CliError extends Error {}
@@ -49,11 +49,23 @@ export async function sitesCreate(deps: CliDeps, flags: Record<string, string | 
     const ssoSecret = generateSsoSecret();
     if (await insertSite(tx, { id, name, origins, ssoSecret })) {
       const key = generateApiKey();
-      await insertApiKey(tx, { id: key.id, siteId: id, label: 'default', secretHash: key.secretHash, scopes: [...API_KEY_SCOPES] });
+      await insertApiKey(tx, {
+        id: key.id,
+        siteId: id,
+        label: 'default',
+        secretHash: key.secretHash,
+        scopes: [...API_KEY_SCOPES],
+      });
       return { id, name, origins, apiKey: key.key, ssoSecret };
     }
-    const site = await updateSite(tx, { id, name, origins: origins.length > 0 ? origins : (await findSite(tx, id))!.origins });
-    deps.note(`site ${id} already exists: name and origins updated; its secrets are not shown again (keys:create makes a new API key, sites:rotate-sso-secret a new SSO secret)`);
+    const site = await updateSite(tx, {
+      id,
+      name,
+      origins: origins.length > 0 ? origins : (await findSite(tx, id))!.origins,
+    });
+    deps.note(
+      `site ${id} already exists: name and origins updated; its secrets are not shown again (keys:create makes a new API key, sites:rotate-sso-secret a new SSO secret)`,
+    );
     return { id, name: site!.name, origins: site!.origins, apiKey: null, ssoSecret: null };
   });
 }
@@ -62,7 +74,11 @@ export async function sitesCreate(deps: CliDeps, flags: Record<string, string | 
 export async function usersCreate(deps: CliDeps, flags: Record<string, string | string[] | undefined>) {
   const siteId = parseWith(siteIdSchema, required(flags, 'site'), 'site');
   const email = parseWith(emailSchema, required(flags, 'email'), 'email');
-  const password = parseWith(z.string().min(10, 'use at least 10 characters').max(1024), required(flags, 'password'), 'password');
+  const password = parseWith(
+    z.string().min(10, 'use at least 10 characters').max(1024),
+    required(flags, 'password'),
+    'password',
+  );
   const role = parseWith(z.enum(['admin', 'moderator', 'commenter']), flags.role ?? 'moderator', 'role');
   const displayName = normalizeName(typeof flags.name === 'string' ? flags.name : email.split('@')[0]!) || 'Staff';
   if (!(await findSite(deps.db, siteId))) throw new CliError(`no site ${siteId}; create it with sites:create`);
@@ -77,7 +93,8 @@ export async function usersCreate(deps: CliDeps, flags: Record<string, string | 
 export async function keysCreate(deps: CliDeps, flags: Record<string, string | string[] | undefined>) {
   const siteId = parseWith(siteIdSchema, required(flags, 'site'), 'site');
   const scopes = list(flags.scope).length > 0 ? list(flags.scope) : [...API_KEY_SCOPES];
-  for (const s of scopes) if (!(API_KEY_SCOPES as readonly string[]).includes(s)) throw new CliError(`--scope: unknown scope ${s}`);
+  for (const s of scopes)
+    if (!(API_KEY_SCOPES as readonly string[]).includes(s)) throw new CliError(`--scope: unknown scope ${s}`);
   if (!(await findSite(deps.db, siteId))) throw new CliError(`no site ${siteId}`);
   const key = generateApiKey();
   const label = typeof flags.label === 'string' ? flags.label : 'cli';
@@ -102,7 +119,10 @@ export async function ssoToken(deps: CliDeps, flags: Record<string, string | str
   const secret = await findSsoSecret(deps.db, siteId);
   if (!secret) throw new CliError(`no site ${siteId}`);
   const ttl = parseWith(z.coerce.number().int().min(60).max(86400), flags.ttl ?? '3600', 'ttl');
-  const token = await new SignJWT({ name: required(flags, 'name'), ...(typeof flags.email === 'string' ? { email: flags.email } : {}) })
+  const token = await new SignJWT({
+    name: required(flags, 'name'),
+    ...(typeof flags.email === 'string' ? { email: flags.email } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(required(flags, 'sub'))
     .setIssuedAt()

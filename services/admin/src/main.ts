@@ -1,10 +1,19 @@
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit } from '../../../shared/src/config.js';
-import { createPool, databaseOf, migrationUrlOf } from '../../../shared/src/db/pool.js';
-import { migrate } from '../../../shared/src/db/migrate.js';
-import { createRedis, type RedisClient } from '../../../shared/src/redis.js';
+import { loadConfigOrExit } from '#shared/config.js';
+import { createPool, databaseOf, migrationUrlOf } from '#shared/db/pool.js';
+import { migrate } from './migrate.js';
+import { createRedis, type RedisClient } from '#shared/redis.js';
 import { importDisqusCommand } from './disqus/command.js';
-import { CliError, keysCreate, retryFailed, rotateSsoSecret, sitesCreate, ssoToken, usersCreate, type CliDeps } from './commands.js';
+import {
+  CliError,
+  keysCreate,
+  retryFailed,
+  rotateSsoSecret,
+  sitesCreate,
+  ssoToken,
+  usersCreate,
+  type CliDeps,
+} from './commands.js';
 
 const USAGE = `usage: npm run admin -- <command> [flags]
   migrate
@@ -32,9 +41,17 @@ const { positionals, values } = parseArgs({
   allowPositionals: true,
   strict: true,
   options: {
-    id: { type: 'string' }, name: { type: 'string' }, origin: { type: 'string', multiple: true },
-    site: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' },
-    label: { type: 'string' }, scope: { type: 'string', multiple: true }, sub: { type: 'string' }, ttl: { type: 'string' },
+    id: { type: 'string' },
+    name: { type: 'string' },
+    origin: { type: 'string', multiple: true },
+    site: { type: 'string' },
+    email: { type: 'string' },
+    password: { type: 'string' },
+    role: { type: 'string' },
+    label: { type: 'string' },
+    scope: { type: 'string', multiple: true },
+    sub: { type: 'string' },
+    ttl: { type: 'string' },
     file: { type: 'string' },
   },
 });
@@ -64,10 +81,14 @@ try {
   process.exitCode = 0;
 } catch (err) {
   const code = (err as { code?: string }).code;
-  const message = err instanceof CliError ? err.message
-    : code === '42P01' ? 'the database has no tables yet: run `npm run migrate` first'
-    : code === 'ECONNREFUSED' ? `cannot reach the database at ${config.DATABASE_URL}`
-    : (err as Error).message;
+  const message =
+    err instanceof CliError
+      ? err.message
+      : code === '42P01'
+        ? 'the database has no tables yet: run `npm run migrate` first'
+        : code === 'ECONNREFUSED'
+          ? `cannot reach the database at ${config.DATABASE_URL}`
+          : (err as Error).message;
   process.stderr.write(`error: ${message}\n`);
   process.exitCode = 1;
 } finally {

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfigOrExit } from '../../../shared/src/config.js';
-import { migrate } from '../../../shared/src/db/migrate.js';
-import { migrationUrlOf } from '../../../shared/src/db/pool.js';
+import { loadConfigOrExit } from '#shared/config.js';
+import { migrate } from './migrate.js';
+import { migrationUrlOf } from '#shared/db/pool.js';
 
 // `npm start`: migrate, then run one API, one worker and the demo publisher until SIGINT/SIGTERM.
 const config = loadConfigOrExit();
@@ -12,7 +12,10 @@ await migrate(migrationUrlOf(config), (msg) => process.stderr.write(`${msg}\n`))
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
 const children: ChildProcess[] = ['api', 'worker', 'demo'].map((service) =>
-  spawn(process.execPath, [...process.execArgv, path.join(root, `services/${service}/src/main.${ext}`)], { stdio: 'inherit' }));
+  spawn(process.execPath, [...process.execArgv, path.join(root, `services/${service}/src/main.${ext}`)], {
+    stdio: 'inherit',
+  }),
+);
 
 let exiting = false;
 const stopAll = (signal: NodeJS.Signals) => {

@@ -18,8 +18,8 @@ import { moderationRoutes } from './moderation/routes.js';
 import { readerRoutes } from './readers/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import { auditRoutes } from './audit/routes.js';
-import { queueDashboard } from './admin/queue-dashboard.js';
-import { moderationPage } from './web/moderation-page.js';
+import { queueDashboard } from './queue-board/queue-board.js';
+import { moderationPage } from './assets/moderate-page.js';
 import { createSiteOrigins } from './widget/site-origins.js';
 import { bodySiteOrigin, widgetCors } from './widget/cors.js';
 import { crossOriginReadable, widgetApiRoutes, widgetPages } from './widget/routes.js';
@@ -41,17 +41,22 @@ export function createApp(deps: ApiDeps): Express {
   app.set('trust proxy', parseTrustProxy(deps.config.TRUST_PROXY));
   app.set('etag', false);
 
-  app.use(pinoHttp({
-    logger: deps.logger,
-    genReqId: (req, res) => {
-      const incoming = req.headers['x-request-id'];
-      const id = typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
-    serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
-  }));
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      },
+    }),
+  );
   app.use(measureHttp(deps.metrics));
   app.use(helmet());
   app.use(opsRoutes(deps));

@@ -1,15 +1,15 @@
 import type { Queue } from 'bullmq';
-import type { RedisClient } from '../../../shared/src/redis.js';
-import type { Config } from '../../../shared/src/config.js';
-import type { Pool } from '../../../shared/src/db/pool.js';
-import type { Logger } from '../../../shared/src/logger.js';
-import type { CommentJob } from '../../../shared/src/queues.js';
-import type { ModerationTask } from '../../../shared/src/moderation-tasks.js';
+import type { RedisClient } from '#shared/redis.js';
+import type { Config } from '#shared/config.js';
+import type { Pool } from '#shared/db/pool.js';
+import type { Logger } from '#shared/logger.js';
+import type { CommentJob } from '#shared/queues.js';
+import type { ModerationTask } from '#shared/moderation-tasks.js';
 import type { ApiMetrics } from './http/metrics.js';
 import type { Limiters } from './http/rate-limit.js';
 import type { Lookups } from './comments/lookups.js';
 import type { ThreadCache } from './comments/thread-cache.js';
-import type { Events } from '../../../shared/src/webhooks/events.js';
+import type { Events } from '#shared/webhooks/events.js';
 import type { ThreadEvents } from './widget/thread-events.js';
 
 /** Everything the API's handlers use, built once in main.ts (or by a test) and passed down. */

@@ -1,23 +1,27 @@
-import { loadConfigOrExit } from '../../../shared/src/config.js';
-import { createLogger } from '../../../shared/src/logger.js';
-import { createPool, databaseOf } from '../../../shared/src/db/pool.js';
-import { createRedis, threadChannel } from '../../../shared/src/redis.js';
-import { createCommentsQueue } from '../../../shared/src/queues.js';
-import { createModerationTasksQueue } from '../../../shared/src/moderation-tasks.js';
+import { loadConfigOrExit } from '#shared/config.js';
+import { createLogger } from '#shared/logger.js';
+import { createPool, databaseOf } from '#shared/db/pool.js';
+import { createRedis, threadChannel } from '#shared/redis.js';
+import { createCommentsQueue } from '#shared/queues.js';
+import { createModerationTasksQueue } from '#shared/moderation-tasks.js';
 import { createApp } from './app.js';
 import { createApiMetrics } from './http/metrics.js';
 import { createLimiters } from './http/rate-limit.js';
 import { createLookups } from './comments/lookups.js';
 import { createThreadCache } from './comments/thread-cache.js';
 import { subscribeToThreadChanges } from './comments/thread-invalidation.js';
-import { createEvents } from '../../../shared/src/webhooks/events.js';
-import { createWebhookQueue } from '../../../shared/src/webhooks/queue.js';
+import { createEvents } from '#shared/webhooks/events.js';
+import { createWebhookQueue } from '#shared/webhooks/queue.js';
 import { createThreadEvents } from './widget/thread-events.js';
 
 // Composition root: config → pools → queue → app → listen → graceful shutdown.
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, service: 'api' });
-const db = createPool({ ...databaseOf(config), max: config.DATABASE_POOL_MAX, onError: (err) => logger.error({ err }, 'postgres pool error') });
+const db = createPool({
+  ...databaseOf(config),
+  max: config.DATABASE_POOL_MAX,
+  onError: (err) => logger.error({ err }, 'postgres pool error'),
+});
 const onRedisError = (err: Error) => logger.warn({ err: err.message }, 'redis connection error');
 const redis = createRedis(config.REDIS_URL, onRedisError);
 // The producer connection fails fast when Redis is down (a 503 to the client) instead of waiting forever.
@@ -30,18 +34,39 @@ tasks.on('error', (err) => logger.warn({ err: err.message }, 'moderation tasks q
 
 const webhookQueue = createWebhookQueue(queueRedis, config.QUEUE_PREFIX);
 webhookQueue.on('error', (err) => logger.warn({ err: err.message }, 'webhook queue error'));
-const events = createEvents({ db, queue: webhookQueue, retrySchedule: config.WEBHOOK_RETRY_SCHEDULE_S, cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS });
+const events = createEvents({
+  db,
+  queue: webhookQueue,
+  retrySchedule: config.WEBHOOK_RETRY_SCHEDULE_S,
+  cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS,
+});
 
 const lookups = createLookups(db, config.LOOKUP_CACHE_TTL_MS);
-const threadCache = createThreadCache({ ttlMs: config.THREAD_CACHE_TTL_MS, maxEntries: config.THREAD_CACHE_MAX_ENTRIES });
+const threadCache = createThreadCache({
+  ttlMs: config.THREAD_CACHE_TTL_MS,
+  maxEntries: config.THREAD_CACHE_MAX_ENTRIES,
+});
 const threadEvents = createThreadEvents();
 await subscribeToThreadChanges({
-  subscriber, channel: threadChannel(config.QUEUE_PREFIX), cache: threadCache, lookups, logger,
+  subscriber,
+  channel: threadChannel(config.QUEUE_PREFIX),
+  cache: threadCache,
+  lookups,
+  logger,
   listener: { change: (c) => threadEvents.publish(c), resync: () => threadEvents.publishAll() },
 });
 
 const app = createApp({
-  config, db, redis, queue, tasks, logger, lookups, threadCache, threadEvents, events,
+  config,
+  db,
+  redis,
+  queue,
+  tasks,
+  logger,
+  lookups,
+  threadCache,
+  threadEvents,
+  events,
   metrics: createApiMetrics(queue),
   limiters: createLimiters(redis, config),
 });
@@ -58,7 +83,9 @@ let stopping = false;
 server.prependListener('request', (_req, res) => {
   inFlight++;
   if (stopping) res.setHeader('Connection', 'close');
-  res.once('close', () => { inFlight--; });
+  res.once('close', () => {
+    inFlight--;
+  });
 });
 
 async function shutdown(signal: string): Promise<void> {

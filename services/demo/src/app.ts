@@ -30,9 +30,17 @@ export function createDemoApp(deps: DemoDeps): Express {
     const lang = req.query.lang === 'fr' ? 'fr' : 'en';
     res.end(articlePage({ apiUrl: deps.apiUrl, publicUrl: deps.publicUrl, siteId: deps.siteId, lang }));
   });
-  app.get('/demo.css', (_req, res) => { headers(res, 'text/css; charset=utf-8'); res.end(DEMO_CSS); });
-  app.get('/demo.js', (_req, res) => { headers(res, 'text/javascript; charset=utf-8'); res.end(DEMO_JS); });
-  app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  app.get('/demo.css', (_req, res) => {
+    headers(res, 'text/css; charset=utf-8');
+    res.end(DEMO_CSS);
+  });
+  app.get('/demo.js', (_req, res) => {
+    headers(res, 'text/javascript; charset=utf-8');
+    res.end(DEMO_JS);
+  });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
 
   // The publisher's backend signs its (here: made-up) reader in; the widget exchanges the token.
   app.post('/demo/sso-token', express.json({ limit: '2kb' }), async (req, res) => {
@@ -41,10 +49,17 @@ export function createDemoApp(deps: DemoDeps): Express {
     res.json({ token: await signDemoSso(deps.ssoSecret, reader), sub: reader.sub, name: reader.name });
   });
 
-  app.use((_req, res) => { res.status(404).json({ error: { code: 'not_found', message: 'no such page' } }); });
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'no such page' } });
+  });
   app.use(((err, _req, res, _next) => {
     const status = Number.isInteger(err?.status) && err.status >= 400 && err.status < 500 ? err.status : 500;
-    res.status(status).json({ error: { code: status === 500 ? 'internal' : 'bad_request', message: status === 500 ? 'internal error' : 'bad request' } });
+    res.status(status).json({
+      error: {
+        code: status === 500 ? 'internal' : 'bad_request',
+        message: status === 500 ? 'internal error' : 'bad request',
+      },
+    });
   }) as express.ErrorRequestHandler);
   return app;
 }

@@ -1,12 +1,16 @@
-import type { Queryable } from '../../../shared/src/db/pool.js';
-import { findSite, findSsoSecret, insertSite, setSsoSecret, updateSite } from '../../../shared/src/db/sites.js';
+import type { Queryable } from '#shared/db/pool.js';
+import { findSite, findSsoSecret, insertSite, setSsoSecret, updateSite } from '#shared/db/sites.js';
 
 /**
  * Makes sure the demo site exists, lists the demo page's origin and uses the demo publisher's
  * SSO secret. Idempotent: run at every start of the demo server. Returns what it changed.
  */
-export async function ensureDemoSite(db: Queryable, o: { siteId: string; name: string; origin: string; ssoSecret: string }): Promise<string[]> {
-  if (await insertSite(db, { id: o.siteId, name: o.name, origins: [o.origin], ssoSecret: o.ssoSecret })) return ['created the site'];
+export async function ensureDemoSite(
+  db: Queryable,
+  o: { siteId: string; name: string; origin: string; ssoSecret: string },
+): Promise<string[]> {
+  if (await insertSite(db, { id: o.siteId, name: o.name, origins: [o.origin], ssoSecret: o.ssoSecret }))
+    return ['created the site'];
   const changes: string[] = [];
   const site = (await findSite(db, o.siteId))!;
   if (!site.origins.includes(o.origin)) {

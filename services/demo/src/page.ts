@@ -81,7 +81,14 @@ export function articlePage(o: PageOptions): string {
 export function pageCsp(apiUrl: string): string {
   const api = new URL(apiUrl).origin;
   return [
-    "default-src 'self'", `script-src 'self' ${api}`, `connect-src 'self' ${api}`, "style-src 'self'", "img-src 'self' data:",
-    "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'",
+    "default-src 'self'",
+    `script-src 'self' ${api}`,
+    `connect-src 'self' ${api}`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
   ].join('; ');
 }

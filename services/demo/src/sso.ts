@@ -1,15 +1,33 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 
-const NAMES = ['Amélie Fortin', 'Jordan Okafor', 'Mei Lin Zhou', 'Tomás Alvarez', 'Aisha Rahman', 'Liam MacNeil', 'Noor Haddad', 'Élise Gagnon'];
+const NAMES = [
+  'Amélie Fortin',
+  'Jordan Okafor',
+  'Mei Lin Zhou',
+  'Tomás Alvarez',
+  'Aisha Rahman',
+  'Liam MacNeil',
+  'Noor Haddad',
+  'Élise Gagnon',
+];
 const SUB_RE = /^demo-reader-[0-9a-f]{8}$/;
 
-export interface DemoReader { sub: string; name: string }
+export interface DemoReader {
+  sub: string;
+  name: string;
+}
 
 /** A demo reader: the one asked for (renewing a sign-in), or a new one with a random name. */
 export function demoReader(asked: { sub?: unknown; name?: unknown }): DemoReader {
-  const sub = typeof asked.sub === 'string' && SUB_RE.test(asked.sub) ? asked.sub : `demo-reader-${randomBytes(4).toString('hex')}`;
-  const name = typeof asked.name === 'string' && NAMES.includes(asked.name) ? asked.name : NAMES[randomBytes(1)[0]! % NAMES.length]!;
+  const sub =
+    typeof asked.sub === 'string' && SUB_RE.test(asked.sub)
+      ? asked.sub
+      : `demo-reader-${randomBytes(4).toString('hex')}`;
+  const name =
+    typeof asked.name === 'string' && NAMES.includes(asked.name)
+      ? asked.name
+      : NAMES[randomBytes(1)[0]! % NAMES.length]!;
   return { sub, name };
 }
 

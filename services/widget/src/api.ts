@@ -1,5 +1,8 @@
 /** The API's wire shapes the widget reads. */
-export interface Author { id: string; name: string }
+export interface Author {
+  id: string;
+  name: string;
+}
 export interface ThreadComment {
   id: string;
   author: Author;
@@ -10,9 +13,22 @@ export interface ThreadComment {
   replies: ThreadComment[];
   replyCount: number;
 }
-export interface ThreadPage { comments: ThreadComment[]; nextCursor: string | null; total?: number }
-export interface Post { id: string; title: string; url: string; closed: boolean; commentCount: number }
-export interface SignedIn { accessToken: string; user: { id: string; name: string; role: string } }
+export interface ThreadPage {
+  comments: ThreadComment[];
+  nextCursor: string | null;
+  total?: number;
+}
+export interface Post {
+  id: string;
+  title: string;
+  url: string;
+  closed: boolean;
+  commentCount: number;
+}
+export interface SignedIn {
+  accessToken: string;
+  user: { id: string; name: string; role: string };
+}
 export interface CommentStatus {
   id: string;
   status: 'queued' | 'pending' | 'approved' | 'rejected';
@@ -23,7 +39,12 @@ export interface CommentStatus {
 
 /** An answer other than 2xx, with the API's `{error:{code,message}}`. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly retryAfter: number | null) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly retryAfter: number | null,
+  ) {
     super(message);
   }
 }
@@ -48,7 +69,11 @@ export async function call<T>(base: string, path: string, o: CallOptions = {}): 
   let res: Response;
   try {
     res = await fetch(base + path, {
-      method: o.method ?? 'GET', headers, credentials: 'omit', mode: 'cors', cache: o.cache ?? 'default',
+      method: o.method ?? 'GET',
+      headers,
+      credentials: 'omit',
+      mode: 'cors',
+      cache: o.cache ?? 'default',
       ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
     });
   } catch {
@@ -58,7 +83,12 @@ export async function call<T>(base: string, path: string, o: CallOptions = {}): 
   if (!res.ok) {
     const err = (data as { error?: { code?: string; message?: string } }).error;
     const retry = Number(res.headers.get('Retry-After'));
-    throw new ApiError(res.status, err?.code ?? 'error', err?.message ?? res.statusText, Number.isFinite(retry) && retry > 0 ? retry : null);
+    throw new ApiError(
+      res.status,
+      err?.code ?? 'error',
+      err?.message ?? res.statusText,
+      Number.isFinite(retry) && retry > 0 ? retry : null,
+    );
   }
   return data as T;
 }

@@ -31,22 +31,43 @@ export function timeEl(ctx: ViewContext, iso: string): HTMLTimeElement {
 export function renderComment(ctx: ViewContext, c: ViewComment, depth: number): HTMLLIElement {
   const { t } = ctx;
   const headingId = `c-h-${c.id}`;
-  const li = h('li', { class: `comment${c.pending ? ' pending' : ''}`, 'data-id': c.id, 'data-depth': depth, 'data-author': c.author.id });
+  const li = h('li', {
+    class: `comment${c.pending ? ' pending' : ''}`,
+    'data-id': c.id,
+    'data-depth': depth,
+    'data-author': c.author.id,
+  });
   const body = h('div', { class: 'body' });
   body.append(c.pending ? plainBody(c.body) : sanitizedBody(c.bodyHtml));
-  const meta = h('div', { class: 'meta', id: headingId },
+  const meta = h(
+    'div',
+    { class: 'meta', id: headingId },
     h('span', { class: 'author' }, c.author.name),
     c.replyTo ? h('span', {}, t('replyingTo', { name: c.replyTo.name })) : null,
     timeEl(ctx, c.createdAt),
-    c.pending ? h('span', { class: 'badge' }, t('awaiting')) : null);
+    c.pending ? h('span', { class: 'badge' }, t('awaiting')) : null,
+  );
   const article = h('article', { 'aria-labelledby': headingId, tabindex: -1 }, meta, body);
   if (c.pending) article.append(h('p', { class: 'note' }, t('awaitingNote')));
   li.append(article);
   // Shown only while the reader may act (the section's `ro` class hides them otherwise).
   if (!c.pending) {
-    const reply = h('button', { type: 'button', class: 'link', 'aria-label': t('replyTo', { name: c.author.name }) }, t('reply'));
+    const reply = h(
+      'button',
+      { type: 'button', class: 'link', 'aria-label': t('replyTo', { name: c.author.name }) },
+      t('reply'),
+    );
     reply.addEventListener('click', () => ctx.reply(c, li, depth, reply));
-    const report = h('button', { type: 'button', class: 'link report', 'aria-label': t('reportComment', { name: c.author.name }), hidden: ctx.userId() === c.author.id }, t('report'));
+    const report = h(
+      'button',
+      {
+        type: 'button',
+        class: 'link report',
+        'aria-label': t('reportComment', { name: c.author.name }),
+        hidden: ctx.userId() === c.author.id,
+      },
+      t('report'),
+    );
     report.addEventListener('click', () => ctx.report(c, li, report));
     article.append(h('div', { class: 'actions' }, reply, report));
   }

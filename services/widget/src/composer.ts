@@ -43,17 +43,32 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
     if (textarea.value !== lastText) key = newKey();
   });
 
-  const form = h('form', { class: 'composer', novalidate: true },
-    h('label', { for: id }, o.label), textarea,
-    h('div', { class: 'row' }, counter,
+  const form = h(
+    'form',
+    { class: 'composer', novalidate: true },
+    h('label', { for: id }, o.label),
+    textarea,
+    h(
+      'div',
+      { class: 'row' },
+      counter,
       o.onCancel ? h('button', { type: 'button', onclick: () => o.onCancel?.() }, t('cancel')) : null,
-      submit),
-    error);
+      submit,
+    ),
+    error,
+  );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const text = textarea.value;
-    if (length(text) === 0) { error.textContent = t('err_empty'); textarea.focus(); return; }
-    if (length(text) > o.maxLength) { textarea.focus(); return; }
+    if (length(text) === 0) {
+      error.textContent = t('err_empty');
+      textarea.focus();
+      return;
+    }
+    if (length(text) > o.maxLength) {
+      textarea.focus();
+      return;
+    }
     error.textContent = '';
     submit.disabled = true;
     submit.textContent = t('posting');
@@ -80,6 +95,7 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
 }
 
 function newKey(): string {
-  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID()
+  return typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
     : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -5,7 +5,11 @@ type Attrs = Record<string, string | number | boolean | null | undefined | Event
  * Creates an element. Text children become text nodes, never markup; `on*` keys attach
  * listeners; `false`/`null` attributes are left out.
  */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === null || v === undefined || v === false) continue;
@@ -30,7 +34,10 @@ export function sanitizedBody(html: string): DocumentFragment {
   const clean = (parent: Node): void => {
     for (const node of [...parent.childNodes]) {
       if (node.nodeType === Node.TEXT_NODE) continue;
-      if (node.nodeType !== Node.ELEMENT_NODE) { node.remove(); continue; }
+      if (node.nodeType !== Node.ELEMENT_NODE) {
+        node.remove();
+        continue;
+      }
       const el = node as Element;
       if (!ALLOWED.has(el.tagName)) {
         el.replaceWith(document.createTextNode(el.textContent ?? ''));

@@ -5,7 +5,12 @@ import type { Session } from './session.js';
  * Polls a comment's status until it is approved or rejected (1 s, backing off to every 15 s,
  * for at most an hour, while `alive()`); null when it stops without a decision.
  */
-export async function awaitDecision(o: { base: string; session: Session; id: string; alive(): boolean }): Promise<CommentStatus | null> {
+export async function awaitDecision(o: {
+  base: string;
+  session: Session;
+  id: string;
+  alive(): boolean;
+}): Promise<CommentStatus | null> {
   const started = Date.now();
   let delay = 1000;
   while (Date.now() - started < 3_600_000 && o.alive()) {
@@ -13,7 +18,8 @@ export async function awaitDecision(o: { base: string; session: Session; id: str
     delay = Math.min(delay * 1.5, 15_000);
     try {
       const { comment } = await o.session.authed((token) =>
-        call<{ comment: CommentStatus }>(o.base, `/api/v1/comments/${o.id}`, { token, cache: 'no-store' }));
+        call<{ comment: CommentStatus }>(o.base, `/api/v1/comments/${o.id}`, { token, cache: 'no-store' }),
+      );
       if (comment.status === 'approved' || comment.status === 'rejected') return comment;
     } catch (err) {
       if (err instanceof ApiError && (err.status === 404 || err.status === 401)) return null;

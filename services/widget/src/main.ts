@@ -38,7 +38,9 @@ function onlySite(siteId?: string): Session {
 }
 
 function boot(): void {
-  const hosts = document.querySelectorAll<HTMLElement>('#comments[data-site][data-post], [data-comments][data-site][data-post]');
+  const hosts = document.querySelectorAll<HTMLElement>(
+    '#comments[data-site][data-post], [data-comments][data-site][data-post]',
+  );
   for (const el of hosts) {
     if (el.shadowRoot) continue;
     const base = (el.dataset.api || scriptBase).replace(/\/$/, '');

@@ -7,7 +7,10 @@ export function errorText(t: Translate, err: unknown): string {
   if (err.status === 0) return t('err_network');
   if (err.code === 'rate_limited') return t('err_rate_limited', { n: err.retryAfter ?? 60 });
   const known: Record<string, Key> = {
-    post_closed: 'err_post_closed', invalid_parent: 'err_invalid_parent', user_banned: 'err_user_banned', unauthorized: 'err_unauthorized',
+    post_closed: 'err_post_closed',
+    invalid_parent: 'err_invalid_parent',
+    user_banned: 'err_user_banned',
+    unauthorized: 'err_unauthorized',
   };
   const key = known[err.code];
   if (key) return t(key);
@@ -16,8 +19,15 @@ export function errorText(t: Translate, err: unknown): string {
 }
 
 const BY_CATEGORY: Record<string, Key> = {
-  abusive_language: 'why_toxicity', banned_word: 'why_banned_word', link_not_allowed: 'why_links', account_restricted: 'why_author',
-  repeat: 'why_repeat', too_long: 'why_too_long', empty: 'why_empty', removed_by_moderator: 'why_removed', not_published: 'why_default',
+  abusive_language: 'why_toxicity',
+  banned_word: 'why_banned_word',
+  link_not_allowed: 'why_links',
+  account_restricted: 'why_author',
+  repeat: 'why_repeat',
+  too_long: 'why_too_long',
+  empty: 'why_empty',
+  removed_by_moderator: 'why_removed',
+  not_published: 'why_default',
 };
 
 /**

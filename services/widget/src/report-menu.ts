@@ -19,18 +19,29 @@ export function reportMenu(o: {
   const { t } = o;
   const n = ++seq;
   const name = `c-report-${n}`;
-  const radios = REASONS.map((r, i) => h('input', { type: 'radio', name, value: r, id: `${name}-${r}`, checked: i === 0 }));
+  const radios = REASONS.map((r, i) =>
+    h('input', { type: 'radio', name, value: r, id: `${name}-${r}`, checked: i === 0 }),
+  );
   const note = h('input', { type: 'text', id: `${name}-note`, maxlength: 500 });
   const status = h('p', { class: 'error', role: 'alert' });
   const send = h('button', { type: 'submit', class: 'primary' }, t('sendReport'));
-  const form = h('form', { class: 'menu box' },
-    h('fieldset', {},
+  const form = h(
+    'form',
+    { class: 'menu box' },
+    h(
+      'fieldset',
+      {},
       h('legend', {}, t('reportWhy')),
-      ...REASONS.map((r, i) => h('label', { for: `${name}-${r}` }, radios[i]!, t(`reason_${r}` as Key)))),
-    h('label', { for: `${name}-note` }, t('reportNote')), note,
+      ...REASONS.map((r, i) => h('label', { for: `${name}-${r}` }, radios[i]!, t(`reason_${r}` as Key))),
+    ),
+    h('label', { for: `${name}-note` }, t('reportNote')),
+    note,
     h('div', { class: 'row' }, h('button', { type: 'button', onclick: () => o.close() }, t('cancel')), send),
-    status);
-  form.addEventListener('keydown', (e) => { if (e.key === 'Escape') o.close(); });
+    status,
+  );
+  form.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') o.close();
+  });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const reason = (radios.find((r) => r.checked)?.value ?? 'other') as ReportReason;
@@ -51,18 +62,31 @@ export function reportMenu(o: {
  * Opens the report menu in a comment's slot: sends `{reason, note?}` (POST /comments/:id/reports),
  * then thanks the reader, or says they already reported it (409); Report is disabled afterwards.
  */
-export function openReportMenu(o: { t: Translate; slot: HTMLElement; button: HTMLButtonElement; send(body: object): Promise<unknown> }): void {
+export function openReportMenu(o: {
+  t: Translate;
+  slot: HTMLElement;
+  button: HTMLButtonElement;
+  send(body: object): Promise<unknown>;
+}): void {
   const { t, slot, button } = o;
-  const close = () => { slot.replaceChildren(); button.setAttribute('aria-expanded', 'false'); button.focus(); };
+  const close = () => {
+    slot.replaceChildren();
+    button.setAttribute('aria-expanded', 'false');
+    button.focus();
+  };
   const menu = reportMenu({
-    t, close,
+    t,
+    close,
     send: async (reason, note) => {
       try {
         await o.send(note ? { reason, note } : { reason });
         button.disabled = true;
         return t('reported');
       } catch (err) {
-        if (err instanceof ApiError && err.status === 409) { button.disabled = true; return t('alreadyReported'); }
+        if (err instanceof ApiError && err.status === 409) {
+          button.disabled = true;
+          return t('alreadyReported');
+        }
         throw new Error(err instanceof ApiError && err.code === 'rate_limited' ? errorText(t, err) : t('reportFailed'));
       }
     },

@@ -20,7 +20,11 @@ export class Session {
   user: User | null = null;
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly base: string, readonly siteId: string, private readonly host: HostConfig) {}
+  constructor(
+    private readonly base: string,
+    readonly siteId: string,
+    private readonly host: HostConfig,
+  ) {}
 
   onChange(fn: () => void): () => void {
     this.listeners.add(fn);
@@ -36,7 +40,12 @@ export class Session {
 
   /** Exchanges a publisher's SSO token for an access token. */
   async loginWithSso(ssoToken: string): Promise<void> {
-    this.set(await call<SignedIn>(this.base, '/api/v1/auth/sso', { method: 'POST', body: { siteId: this.siteId, token: ssoToken } }));
+    this.set(
+      await call<SignedIn>(this.base, '/api/v1/auth/sso', {
+        method: 'POST',
+        body: { siteId: this.siteId, token: ssoToken },
+      }),
+    );
   }
 
   /** A token handed back by the sign-in popup. */
@@ -113,6 +122,8 @@ export function loginPopup(base: string, siteId: string, lang: string): Promise<
     };
     window.addEventListener('message', onMessage);
     // A message posted just before the popup closed may still be queued: give it a moment.
-    const watch = setInterval(() => { if (popup.closed) setTimeout(() => done(null), 300); }, 500);
+    const watch = setInterval(() => {
+      if (popup.closed) setTimeout(() => done(null), 300);
+    }, 500);
   });
 }

@@ -79,7 +79,11 @@ legend{font-weight:600;margin-bottom:6px;padding:0}
 
 /** Adopts the styles as a constructed stylesheet (not subject to the page's style-src CSP), or a <style> where unsupported. */
 export function applyStyles(root: ShadowRoot): void {
-  if ('adoptedStyleSheets' in root && typeof CSSStyleSheet !== 'undefined' && 'replaceSync' in CSSStyleSheet.prototype) {
+  if (
+    'adoptedStyleSheets' in root &&
+    typeof CSSStyleSheet !== 'undefined' &&
+    'replaceSync' in CSSStyleSheet.prototype
+  ) {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(CSS);
     root.adoptedStyleSheets = [sheet];

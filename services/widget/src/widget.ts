@@ -9,13 +9,16 @@ import { composer } from './composer.js';
 import { openReportMenu } from './report-menu.js';
 import { idsOf, renderComment, replyListOf, type ViewComment, type ViewContext } from './comment-view.js';
 import { loginPopup, type Session } from './session.js';
-import { MAX_BODY_LENGTH } from '../../../shared/src/limits.js';
+import { MAX_BODY_LENGTH } from '#shared/contract.js';
 
 /** Top-level comments per page (each with its first replies). */
 const PAGE = 50;
 const REPLIES_PAGE = 50;
 
-export interface WidgetOptions { base: string; session: Session }
+export interface WidgetOptions {
+  base: string;
+  session: Session;
+}
 
 /**
  * One comment section: count, sign-in prompt or comment box, the thread with "load more",
@@ -52,7 +55,10 @@ export class Widget {
     status: h('p', { class: 'status' }),
   };
 
-  constructor(private readonly host: HTMLElement, private readonly o: WidgetOptions) {
+  constructor(
+    private readonly host: HTMLElement,
+    private readonly o: WidgetOptions,
+  ) {
     this.lang = pickLang(host);
     this.t = translator(this.lang);
     this.siteId = host.dataset.site ?? '';
@@ -61,7 +67,9 @@ export class Widget {
     applyStyles(this.shadow);
     const time = timeTexts(this.lang);
     this.ctx = {
-      t: this.t, lang: this.lang, time,
+      t: this.t,
+      lang: this.lang,
+      time,
       userId: () => this.o.session.user?.id ?? null,
       reply: (c, li, depth, button) => this.openReply(c, li, depth, button),
       report: (c, li, button) => this.openReport(c, li, button),
@@ -76,8 +84,12 @@ export class Widget {
   private buildFrame(): void {
     const { t, els } = this;
     const sortId = 'c-sort';
-    const select = h('select', { id: sortId },
-      h('option', { value: 'newest' }, t('newest')), h('option', { value: 'oldest' }, t('oldest')));
+    const select = h(
+      'select',
+      { id: sortId },
+      h('option', { value: 'newest' }, t('newest')),
+      h('option', { value: 'oldest' }, t('oldest')),
+    );
     select.addEventListener('change', () => {
       this.sort = select.value === 'oldest' ? 'oldest' : 'newest';
       void this.reload();
@@ -98,7 +110,9 @@ export class Widget {
   private announce(text: string): void {
     // Cleared first so the same message twice is announced twice.
     this.els.announce.textContent = '';
-    setTimeout(() => { this.els.announce.textContent = text; }, 50);
+    setTimeout(() => {
+      this.els.announce.textContent = text;
+    }, 50);
   }
 
   private path(rest = ''): string {
@@ -114,13 +128,20 @@ export class Widget {
         call<{ post: Post }>(base, this.path()).catch(async (err) => {
           if (!(err instanceof ApiError) || err.status !== 404) throw err;
           return call<{ post: Post }>(base, this.path('/discover'), {
-            method: 'POST', body: { title: this.host.dataset.title || document.title || this.postId, url: this.host.dataset.url || location.href.split('#')[0] },
+            method: 'POST',
+            body: {
+              title: this.host.dataset.title || document.title || this.postId,
+              url: this.host.dataset.url || location.href.split('#')[0],
+            },
           });
         }),
-        call<ThreadPage>(base, this.path(`/comments?sort=${this.sort}&limit=${PAGE}`), { cache: 'no-cache' }).catch((err) => {
-          if (err instanceof ApiError && err.status === 404) return { comments: [], nextCursor: null, total: 0 } as ThreadPage;
-          throw err;
-        }),
+        call<ThreadPage>(base, this.path(`/comments?sort=${this.sort}&limit=${PAGE}`), { cache: 'no-cache' }).catch(
+          (err) => {
+            if (err instanceof ApiError && err.status === 404)
+              return { comments: [], nextCursor: null, total: 0 } as ThreadPage;
+            throw err;
+          },
+        ),
       ]);
       this.post = post.post;
       this.renderPage(page, false);
@@ -130,7 +151,10 @@ export class Widget {
       // Live updates: the API says "this post changed"; the widget counts what is new without moving the page.
       connectLive(this.o.base + this.path('/events'), {
         comments: () => this.scheduleCheck(),
-        post: () => { this.scheduleCheck(); void this.refreshPost(); },
+        post: () => {
+          this.scheduleCheck();
+          void this.refreshPost();
+        },
       });
     } catch (err) {
       this.showLoadError(err);
@@ -143,7 +167,10 @@ export class Widget {
     this.renderedState = '';
     this.els.toolbar.hidden = true;
     const retry = h('button', { type: 'button' }, this.t('retry'));
-    retry.addEventListener('click', () => { this.els.status.replaceChildren(); void this.start(); });
+    retry.addEventListener('click', () => {
+      this.els.status.replaceChildren();
+      void this.start();
+    });
     this.els.status.replaceChildren(this.t(forbidden ? 'unavailable' : 'loadFailed'), ' ', forbidden ? '' : retry);
   }
 
@@ -171,7 +198,9 @@ export class Widget {
   private async reload(focusNew = false): Promise<void> {
     const before = new Set(this.known);
     try {
-      const page = await call<ThreadPage>(this.o.base, this.path(`/comments?sort=${this.sort}&limit=${PAGE}`), { cache: 'no-cache' });
+      const page = await call<ThreadPage>(this.o.base, this.path(`/comments?sort=${this.sort}&limit=${PAGE}`), {
+        cache: 'no-cache',
+      });
       // The reader's own pending comments stay on screen; approved ones come back from the server.
       const pending = [...this.els.list.querySelectorAll<HTMLLIElement>(':scope > li.pending')];
       this.known = new Set(pending.map((li) => li.dataset.id!));
@@ -180,7 +209,8 @@ export class Widget {
       this.els.newer.hidden = true;
       if (focusNew) {
         const fresh = idsOf(page.comments).filter((id) => !before.has(id));
-        const target = fresh.length > 0 ? this.shadow.querySelector<HTMLElement>(`[data-id="${fresh[0]}"] > article`) : null;
+        const target =
+          fresh.length > 0 ? this.shadow.querySelector<HTMLElement>(`[data-id="${fresh[0]}"] > article`) : null;
         (target ?? this.els.title).focus();
       }
     } catch {
@@ -192,7 +222,10 @@ export class Widget {
     if (!this.nextCursor) return;
     this.els.more.disabled = true;
     try {
-      const page = await call<ThreadPage>(this.o.base, this.path(`/comments?sort=${this.sort}&limit=${PAGE}&cursor=${encodeURIComponent(this.nextCursor)}`));
+      const page = await call<ThreadPage>(
+        this.o.base,
+        this.path(`/comments?sort=${this.sort}&limit=${PAGE}&cursor=${encodeURIComponent(this.nextCursor)}`),
+      );
       const first = this.renderPage(page, true);
       first?.querySelector<HTMLElement>(':scope > article')?.focus();
     } catch {
@@ -202,12 +235,21 @@ export class Widget {
     }
   }
 
-  private async loadReplies(c: ThreadComment, li: HTMLLIElement, depth: number, button: HTMLButtonElement): Promise<void> {
+  private async loadReplies(
+    c: ThreadComment,
+    li: HTMLLIElement,
+    depth: number,
+    button: HTMLButtonElement,
+  ): Promise<void> {
     button.disabled = true;
     const cursor = button.dataset.cursor;
     try {
-      const page = await call<ThreadPage>(this.o.base,
-        this.path(`/comments/${c.id}/replies?limit=${REPLIES_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`));
+      const page = await call<ThreadPage>(
+        this.o.base,
+        this.path(
+          `/comments/${c.id}/replies?limit=${REPLIES_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        ),
+      );
       const list = replyListOf(li, Math.min(depth, 2));
       let first: HTMLLIElement | null = null;
       for (const r of page.comments) {
@@ -250,10 +292,17 @@ export class Widget {
       const logout = h('button', { type: 'button', class: 'link' }, t('logOut'));
       logout.addEventListener('click', () => this.o.session.logout());
       const box = composer({
-        t, maxLength: MAX_BODY_LENGTH, label: t('yourComment'), submitText: t('post'),
+        t,
+        maxLength: MAX_BODY_LENGTH,
+        label: t('yourComment'),
+        submitText: t('post'),
         send: (text, key) => this.send(text, key, null),
       });
-      els.compose.replaceChildren(heading, h('div', { class: 'session' }, h('span', {}, t('signedInAs', { name: user.name })), logout), box.el);
+      els.compose.replaceChildren(
+        heading,
+        h('div', { class: 'session' }, h('span', {}, t('signedInAs', { name: user.name })), logout),
+        box.el,
+      );
     }
     // Reply and Report buttons appear or go with the session; nobody reports themselves.
     this.section.classList.toggle('ro', !this.interactive());
@@ -284,13 +333,22 @@ export class Widget {
   }
 
   /** Posts a comment or reply; on 202 shows it to its author as awaiting review and follows its status. */
-  private async send(text: string, key: string, parent: { c: ThreadComment; li: HTMLLIElement; depth: number } | null): Promise<void> {
+  private async send(
+    text: string,
+    key: string,
+    parent: { c: ThreadComment; li: HTMLLIElement; depth: number } | null,
+  ): Promise<void> {
     const session = this.o.session;
     let id: string;
     try {
-      ({ id } = await session.authed((token) => call<{ id: string }>(this.o.base, this.path('/comments'), {
-        method: 'POST', token, headers: { 'Idempotency-Key': key }, body: parent ? { body: text, parentId: parent.c.id } : { body: text },
-      })));
+      ({ id } = await session.authed((token) =>
+        call<{ id: string }>(this.o.base, this.path('/comments'), {
+          method: 'POST',
+          token,
+          headers: { 'Idempotency-Key': key },
+          body: parent ? { body: text, parentId: parent.c.id } : { body: text },
+        }),
+      ));
     } catch (err) {
       if (err instanceof ApiError && err.code === 'post_closed' && this.post) {
         this.post.closed = true;
@@ -300,8 +358,14 @@ export class Widget {
     }
     const user = session.user!;
     const view: ViewComment = {
-      id, author: { id: user.id, name: user.name }, body: text, bodyHtml: '', createdAt: new Date().toISOString(),
-      replies: [], replyCount: 0, pending: true,
+      id,
+      author: { id: user.id, name: user.name },
+      body: text,
+      bodyHtml: '',
+      createdAt: new Date().toISOString(),
+      replies: [],
+      replyCount: 0,
+      pending: true,
       ...(parent && parent.depth >= 3 ? { replyTo: parent.c.author } : {}),
     };
     const depth = parent ? Math.min(parent.depth + 1, 3) : 0;
@@ -328,7 +392,11 @@ export class Widget {
       this.markRejected(li, status);
       return;
     }
-    const fresh = renderComment(this.ctx, { ...view, pending: false, bodyHtml: status.bodyHtml ?? '', createdAt: status.createdAt ?? view.createdAt }, depth);
+    const fresh = renderComment(
+      this.ctx,
+      { ...view, pending: false, bodyHtml: status.bodyHtml ?? '', createdAt: status.createdAt ?? view.createdAt },
+      depth,
+    );
     if (!status.bodyHtml) fresh.querySelector('.body')?.replaceChildren(...li.querySelector('.body')!.childNodes);
     const hadFocus = li.contains(this.shadow.activeElement);
     li.replaceWith(fresh);
@@ -342,16 +410,25 @@ export class Widget {
     const { t } = this;
     const reason = reasonText(t, this.lang, s);
     li.querySelector('.badge')?.replaceWith(h('span', { class: 'badge rejected' }, t('notPublished')));
-    li.querySelector(':scope > article > .note')?.replaceWith(h('p', { class: 'note rejected' }, t('notPublishedWhy', { reason })));
+    li.querySelector(':scope > article > .note')?.replaceWith(
+      h('p', { class: 'note rejected' }, t('notPublishedWhy', { reason })),
+    );
     this.announce(t('notPublishedWhy', { reason }));
   }
 
   private openReply(c: ThreadComment, li: HTMLLIElement, depth: number, button: HTMLButtonElement): void {
     const slot = li.querySelector<HTMLElement>(':scope > article > .slot');
     if (!slot) return;
-    const close = () => { slot.replaceChildren(); button.setAttribute('aria-expanded', 'false'); button.focus(); };
+    const close = () => {
+      slot.replaceChildren();
+      button.setAttribute('aria-expanded', 'false');
+      button.focus();
+    };
     const box = composer({
-      t: this.t, maxLength: MAX_BODY_LENGTH, label: this.t('yourReply', { name: c.author.name }), submitText: this.t('postReply'),
+      t: this.t,
+      maxLength: MAX_BODY_LENGTH,
+      label: this.t('yourReply', { name: c.author.name }),
+      submitText: this.t('postReply'),
       send: async (text, key) => {
         await this.send(text, key, { c, li, depth });
         close();
@@ -365,8 +442,16 @@ export class Widget {
 
   private openReport(c: ThreadComment, li: HTMLLIElement, button: HTMLButtonElement): void {
     const slot = li.querySelector<HTMLElement>(':scope > article > .slot');
-    if (slot) openReportMenu({ t: this.t, slot, button, send: (body) => this.o.session.authed((token) =>
-      call(this.o.base, `/api/v1/comments/${c.id}/reports`, { method: 'POST', token, body })) });
+    if (slot)
+      openReportMenu({
+        t: this.t,
+        slot,
+        button,
+        send: (body) =>
+          this.o.session.authed((token) =>
+            call(this.o.base, `/api/v1/comments/${c.id}/reports`, { method: 'POST', token, body }),
+          ),
+      });
   }
 
   private scheduleCheck(): void {
@@ -377,7 +462,9 @@ export class Widget {
 
   private async checkNew(): Promise<void> {
     try {
-      const page = await call<ThreadPage>(this.o.base, this.path(`/comments?sort=newest&limit=${PAGE}`), { cache: 'no-cache' });
+      const page = await call<ThreadPage>(this.o.base, this.path(`/comments?sort=newest&limit=${PAGE}`), {
+        cache: 'no-cache',
+      });
       const unknown = idsOf(page.comments).filter((id) => !this.known.has(id)).length;
       const n = Math.max(unknown, (page.total ?? 0) - this.shownTotal - this.undecided.size);
       if (n <= 0) return;
@@ -396,7 +483,9 @@ export class Widget {
       const changed = this.post?.closed !== post.closed;
       this.post = post;
       if (changed) this.rerender();
-    } catch { /* keep what we have */ }
+    } catch {
+      /* keep what we have */
+    }
   }
 
   private refreshTimes(time: ReturnType<typeof timeTexts>): void {

@@ -1,10 +1,10 @@
-import type { RedisClient } from '../../../shared/src/redis.js';
-import type { Config } from '../../../shared/src/config.js';
-import type { Pool } from '../../../shared/src/db/pool.js';
-import type { Logger } from '../../../shared/src/logger.js';
+import type { RedisClient } from '#shared/redis.js';
+import type { Config } from '#shared/config.js';
+import type { Pool } from '#shared/db/pool.js';
+import type { Logger } from '#shared/logger.js';
 import type { ScorerSet } from './scorers/types.js';
 import type { WorkerMetrics } from './metrics.js';
-import type { Events } from '../../../shared/src/webhooks/events.js';
+import type { Events } from '#shared/webhooks/events.js';
 
 /** What the comment processor needs, built in main.ts (or a test). */
 export interface WorkerDeps {

@@ -1,20 +1,24 @@
-import { loadConfigOrExit } from '../../../shared/src/config.js';
-import { createLogger } from '../../../shared/src/logger.js';
-import { createPool, databaseOf } from '../../../shared/src/db/pool.js';
-import { createRedis } from '../../../shared/src/redis.js';
-import { createCommentWorker } from './create-worker.js';
+import { loadConfigOrExit } from '#shared/config.js';
+import { createLogger } from '#shared/logger.js';
+import { createPool, databaseOf } from '#shared/db/pool.js';
+import { createRedis } from '#shared/redis.js';
+import { createCommentWorker } from './comments/worker.js';
 import { createModerationTasksWorker } from './tasks/create-tasks-worker.js';
 import { createWorkerMetrics, serveMetrics } from './metrics.js';
 import { createReadiness } from './readiness.js';
 import { createScorers } from './scorers/index.js';
 import { createWebhookWorker } from './webhooks/create-webhook-worker.js';
-import { createEvents } from '../../../shared/src/webhooks/events.js';
-import { createWebhookQueue } from '../../../shared/src/webhooks/queue.js';
+import { createEvents } from '#shared/webhooks/events.js';
+import { createWebhookQueue } from '#shared/webhooks/queue.js';
 
 // Composition root: config → pools → scorers → worker → metrics endpoint → graceful shutdown.
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, service: 'worker' });
-const db = createPool({ ...databaseOf(config), max: config.DATABASE_POOL_MAX, onError: (err) => logger.error({ err }, 'postgres pool error') });
+const db = createPool({
+  ...databaseOf(config),
+  max: config.DATABASE_POOL_MAX,
+  onError: (err) => logger.error({ err }, 'postgres pool error'),
+});
 const onRedisError = (err: Error) => logger.warn({ err: err.message }, 'redis connection error');
 const redis = createRedis(config.REDIS_URL, onRedisError);
 const queueRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
@@ -22,17 +26,28 @@ const metrics = createWorkerMetrics();
 
 const scorers = createScorers(config, redis, metrics);
 const webhookQueue = createWebhookQueue(redis, config.QUEUE_PREFIX);
-const events = createEvents({ db, queue: webhookQueue, retrySchedule: config.WEBHOOK_RETRY_SCHEDULE_S, cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS });
+const events = createEvents({
+  db,
+  queue: webhookQueue,
+  retrySchedule: config.WEBHOOK_RETRY_SCHEDULE_S,
+  cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS,
+});
 const worker = createCommentWorker({ config, db, redis, logger, metrics, scorers, events }, queueRedis);
 const webhookRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
 const webhookWorker = createWebhookWorker({ config, db, logger }, webhookRedis);
 const tasksRedis = createRedis(config.REDIS_URL, onRedisError, { forQueue: true });
 const tasksWorker = createModerationTasksWorker({ config, db, redis, logger, events }, tasksRedis);
 let stopping = false;
-const readiness = createReadiness({ db, redis, workers: [worker, tasksWorker, webhookWorker], stopping: () => stopping });
-const metricsServer = config.WORKER_METRICS_PORT > 0
-  ? serveMetrics({ metrics, readiness, port: config.WORKER_METRICS_PORT, host: config.HOST })
-  : null;
+const readiness = createReadiness({
+  db,
+  redis,
+  workers: [worker, tasksWorker, webhookWorker],
+  stopping: () => stopping,
+});
+const metricsServer =
+  config.WORKER_METRICS_PORT > 0
+    ? serveMetrics({ metrics, readiness, port: config.WORKER_METRICS_PORT, host: config.HOST })
+    : null;
 metricsServer?.on('error', (err) => logger.warn({ err: err.message }, 'metrics endpoint unavailable'));
 logger.info({ concurrency: config.WORKER_CONCURRENCY, scorers: Object.keys(scorers) }, 'worker started');
 

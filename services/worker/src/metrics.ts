@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { createRegistry, prom } from '../../../shared/src/metrics.js';
+import { createRegistry, prom } from '#shared/metrics.js';
 import type { Readiness } from './readiness.js';
 
 export interface WorkerMetrics {
@@ -98,17 +98,22 @@ export function serveMetrics(opts: {
   host: string;
 }): http.Server {
   const { metrics, readiness } = opts;
-  return http.createServer(async (req, res) => {
-    if (req.url === '/healthz') {
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}');
-    } else if (req.url === '/readyz') {
-      const { ready, checks } = await readiness();
-      res.writeHead(ready ? 200 : 503, { 'Content-Type': 'application/json' })
-        .end(JSON.stringify({ status: ready ? 'ready' : 'not_ready', checks }));
-    } else if (req.url === '/metrics') {
-      res.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(await metrics.registry.metrics());
-    } else {
-      res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":{"code":"not_found","message":"no such endpoint"}}');
-    }
-  }).listen(opts.port, opts.host);
+  return http
+    .createServer(async (req, res) => {
+      if (req.url === '/healthz') {
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}');
+      } else if (req.url === '/readyz') {
+        const { ready, checks } = await readiness();
+        res
+          .writeHead(ready ? 200 : 503, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ status: ready ? 'ready' : 'not_ready', checks }));
+      } else if (req.url === '/metrics') {
+        res.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(await metrics.registry.metrics());
+      } else {
+        res
+          .writeHead(404, { 'Content-Type': 'application/json' })
+          .end('{"error":{"code":"not_found","message":"no such endpoint"}}');
+      }
+    })
+    .listen(opts.port, opts.host);
 }

@@ -1,6 +1,6 @@
-import type { Queryable } from '../../../shared/src/db/pool.js';
-import type { RedisClient } from '../../../shared/src/redis.js';
-import { checkDependencies, type DependencyState } from '../../../shared/src/dependency-checks.js';
+import type { Queryable } from '#shared/db/pool.js';
+import type { RedisClient } from '#shared/redis.js';
+import { checkDependencies, type DependencyState } from '#shared/dependency-checks.js';
 
 /** What the worker's /readyz reports; the same shape as the API's. */
 export interface Readiness {
@@ -21,7 +21,8 @@ export function createReadiness(deps: {
 }): () => Promise<Readiness> {
   return async () => {
     const { postgres, redis } = await checkDependencies(deps, deps.timeoutMs);
-    const worker = !deps.stopping() && deps.workers.every((w) => w.isRunning()) ? 'running' as const : 'stopped' as const;
+    const worker =
+      !deps.stopping() && deps.workers.every((w) => w.isRunning()) ? ('running' as const) : ('stopped' as const);
     return { ready: postgres === 'ok' && redis === 'ok' && worker === 'running', checks: { postgres, redis, worker } };
   };
 }

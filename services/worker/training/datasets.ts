@@ -14,22 +14,32 @@ export interface Example {
 }
 
 /** The six added sets (one JSONL file each, `{"text", "label", "source"}`), by folder. */
-export const ADDED_SETS = ['wiki_context_toxicity', 'toxic_spans_cc', 'implicit_hate', 'hatexplain', 'surge_toxicity', 'toxigen_demos'] as const;
+export const ADDED_SETS = [
+  'wiki_context_toxicity',
+  'toxic_spans_cc',
+  'implicit_hate',
+  'hatexplain',
+  'surge_toxicity',
+  'toxigen_demos',
+] as const;
 
 // HateXplain's anonymisation placeholders (`<user>`, `<number>` …): artefacts like OLID's @USER, not words.
-const PLACEHOLDER_RE = /<(?:user|number|percent|censored|date|money|time|happy|sad|url|email|phone|hashtag|elongated|repeated|allcaps|emphasis)>/g;
+const PLACEHOLDER_RE =
+  /<(?:user|number|percent|censored|date|money|time|happy|sad|url|email|phone|hashtag|elongated|repeated|allcaps|emphasis)>/g;
 
 /**
  * One added set. Finer labels where the set's classes say so: implicit_hate and toxigen_demos are about
  * identity groups (hate → identity attack 1, not hate / neutral → 0).
  */
 export function readAddedSet(dir: string, name: (typeof ADDED_SETS)[number]): Example[] {
-  return readJsonl(join(dir, name, `${name}.jsonl`)).map((e) => {
-    const text = name === 'hatexplain' ? e.text.replace(PLACEHOLDER_RE, ' ').replace(/ {2,}/g, ' ').trim() : e.text;
-    const out: Example = { text, label: e.label, source: name };
-    if (name === 'implicit_hate' || name === 'toxigen_demos') out.identity = e.label;
-    return out;
-  }).filter((e) => e.text.length > 0);
+  return readJsonl(join(dir, name, `${name}.jsonl`))
+    .map((e) => {
+      const text = name === 'hatexplain' ? e.text.replace(PLACEHOLDER_RE, ' ').replace(/ {2,}/g, ' ').trim() : e.text;
+      const out: Example = { text, label: e.label, source: name };
+      if (name === 'implicit_hate' || name === 'toxigen_demos') out.identity = e.label;
+      return out;
+    })
+    .filter((e) => e.text.length > 0);
 }
 
 /** RFC 4180 CSV: quoted fields may hold commas, doubled quotes and newlines. */
@@ -42,17 +52,27 @@ export function parseCsv(text: string): string[][] {
     const c = text[i]!;
     if (quoted) {
       if (c === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
       } else field += c;
     } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); field = '';
-      rows.push(row); row = [];
+      row.push(field);
+      field = '';
+      rows.push(row);
+      row = [];
     } else field += c;
   }
-  if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -77,7 +97,8 @@ export function readDavidson(dir: string): Example[] {
 }
 
 /** A TSV field that was written CSV-style: `"…""…"` → `…"…`. */
-const unquote = (f: string) => (f.length >= 2 && f.startsWith('"') && f.endsWith('"') ? f.slice(1, -1).replaceAll('""', '"') : f);
+const unquote = (f: string) =>
+  f.length >= 2 && f.startsWith('"') && f.endsWith('"') ? f.slice(1, -1).replaceAll('""', '"') : f;
 
 /**
  * OLID 2019 training set (Zampieri et al., NAACL 2019): tweets with @USER and URL masked;
@@ -97,8 +118,11 @@ export function readOlid(dir: string): Example[] {
     if (off !== 'OFF' && off !== 'NOT') continue;
     const tin = f[b!] === 'TIN';
     out.push({
-      text: unquote(f[tw!] ?? ''), label: off === 'OFF' ? 1 : 0, source: 'olid',
-      insult: tin && f[c!] === 'IND' ? 1 : 0, identity: tin && f[c!] === 'GRP' ? 1 : 0,
+      text: unquote(f[tw!] ?? ''),
+      label: off === 'OFF' ? 1 : 0,
+      source: 'olid',
+      insult: tin && f[c!] === 'IND' ? 1 : 0,
+      identity: tin && f[c!] === 'GRP' ? 1 : 0,
     });
   }
   return out;
@@ -111,7 +135,8 @@ export function readJsonl(path: string): Example[] {
   lines.forEach((line, i) => {
     if (!line.trim()) return;
     const o = JSON.parse(line) as { text?: unknown; label?: unknown; source?: unknown };
-    if (typeof o.text !== 'string' || (o.label !== 0 && o.label !== 1)) throw new Error(`${path}:${i + 1}: expected {"text": string, "label": 0 | 1}`);
+    if (typeof o.text !== 'string' || (o.label !== 0 && o.label !== 1))
+      throw new Error(`${path}:${i + 1}: expected {"text": string, "label": 0 | 1}`);
     out.push({ text: o.text, label: o.label, source: typeof o.source === 'string' ? o.source : 'jsonl' });
   });
   return out;

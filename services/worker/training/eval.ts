@@ -17,8 +17,8 @@ import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_SETTINGS } from '../../../shared/src/settings.js';
-import { createLexiconClassifier, type TextClassifier } from '../src/scorers/lexicon.js';
+import { DEFAULT_SETTINGS } from '#shared/settings.js';
+import { createLexiconClassifier } from '../src/scorers/lexicon.js';
 import { createModelClassifier } from '../src/scorers/model/classifier.js';
 import { defaultWeightsPath, loadModel } from '../src/scorers/model/index.js';
 import { readJsonl } from './datasets.js';
@@ -46,7 +46,9 @@ const { values: args } = parseArgs({
   },
 });
 if (!args.data) {
-  process.stderr.write('usage: npm run model:eval -- --data <file.jsonl> [--weights file] [--baseline file] [--threshold t]\n');
+  process.stderr.write(
+    'usage: npm run model:eval -- --data <file.jsonl> [--weights file] [--baseline file] [--threshold t]\n',
+  );
   process.exit(2);
 }
 
@@ -82,11 +84,18 @@ for (const [name, score] of scorers) {
   const s = examples.map((e) => score(e.text));
   const c = atThreshold(s, labels, threshold);
   const r = {
-    scorer: name, auc: rocAuc(s, labels), precision: c.precision, recall: c.recall, balancedAccuracy: balancedAccuracy(s, labels, threshold),
-    recallAtP80: recallAtPrecision(s, labels, 0.8).recall, recallAtP90: recallAtPrecision(s, labels, 0.9).recall,
+    scorer: name,
+    auc: rocAuc(s, labels),
+    precision: c.precision,
+    recall: c.recall,
+    balancedAccuracy: balancedAccuracy(s, labels, threshold),
+    recallAtP80: recallAtPrecision(s, labels, 0.8).recall,
+    recallAtP90: recallAtPrecision(s, labels, 0.9).recall,
   };
   results.push(r);
-  out(`| ${name} | ${r.auc.toFixed(4)} | ${r.precision.toFixed(3)} | ${r.recall.toFixed(3)} | ${r.balancedAccuracy.toFixed(3)} | ${r.recallAtP80.toFixed(3)} | ${r.recallAtP90.toFixed(3)} |`);
+  out(
+    `| ${name} | ${r.auc.toFixed(4)} | ${r.precision.toFixed(3)} | ${r.recall.toFixed(3)} | ${r.balancedAccuracy.toFixed(3)} | ${r.recallAtP80.toFixed(3)} | ${r.recallAtP90.toFixed(3)} |`,
+  );
 }
 
 // How the embedded scorer trades precision for recall: what the hold threshold was chosen from.
@@ -97,7 +106,9 @@ if (args.sweep) {
   out('|---|---|---|---|---|');
   for (let t = 0.3; t < 0.96; t += 0.05) {
     const c = atThreshold(s, labels, Math.round(t * 100) / 100);
-    out(`| ${c.threshold.toFixed(2)} | ${c.precision.toFixed(3)} | ${c.recall.toFixed(3)} | ${c.fpr.toFixed(3)} | ${c.f1.toFixed(3)} |`);
+    out(
+      `| ${c.threshold.toFixed(2)} | ${c.precision.toFixed(3)} | ${c.recall.toFixed(3)} | ${c.fpr.toFixed(3)} | ${c.f1.toFixed(3)} |`,
+    );
   }
 }
 
@@ -110,9 +121,17 @@ const perGroup = GROUPS.map((g) => {
 const fprs = perGroup.map((g) => g.fpr);
 const maxFpr = Math.max(...fprs);
 const meanFpr = fprs.reduce((a, b) => a + b, 0) / fprs.length;
-out(`identity templates: ${GROUPS.length} groups × ${EVAL_TEMPLATES.length} non-toxic sentences; false-positive rate at ${threshold}: ` +
-  `mean ${pct(meanFpr)}, min ${pct(Math.min(...fprs))}, max ${pct(maxFpr)}; groups above 5%: ${perGroup.filter((g) => g.fpr > 0.05).map((g) => `${g.group} ${pct(g.fpr)}`).join(', ') || 'none'}`);
-for (const g of perGroup.filter((x) => x.flagged.length > 0)) out(`  ${g.group}: ${g.flagged.map((t) => JSON.stringify(t)).join('; ')}`);
+out(
+  `identity templates: ${GROUPS.length} groups × ${EVAL_TEMPLATES.length} non-toxic sentences; false-positive rate at ${threshold}: ` +
+    `mean ${pct(meanFpr)}, min ${pct(Math.min(...fprs))}, max ${pct(maxFpr)}; groups above 5%: ${
+      perGroup
+        .filter((g) => g.fpr > 0.05)
+        .map((g) => `${g.group} ${pct(g.fpr)}`)
+        .join(', ') || 'none'
+    }`,
+);
+for (const g of perGroup.filter((x) => x.flagged.length > 0))
+  out(`  ${g.group}: ${g.flagged.map((t) => JSON.stringify(t)).join('; ')}`);
 
 // Speed on one core (this process is single-threaded), over the data's own texts.
 let speed: Record<string, number> = {};
@@ -122,7 +141,8 @@ if (!args['no-speed']) {
     for (let i = 0; i < Math.min(2000, texts.length); i++) f(texts[i]!); // warm up
     let n = 0;
     const started = performance.now();
-    while (performance.now() - started < 2000) for (let i = 0; i < texts.length && i < 5000; i++, n++) f(texts[(n + i) % texts.length]!);
+    while (performance.now() - started < 2000)
+      for (let i = 0; i < texts.length && i < 5000; i++, n++) f(texts[(n + i) % texts.length]!);
     return Math.round(n / ((performance.now() - started) / 1000));
   };
   const avgChars = Math.round(texts.reduce((a, t) => a + t.length, 0) / texts.length);
@@ -130,35 +150,93 @@ if (!args['no-speed']) {
   const t150 = texts.filter((t) => t.length >= 150).map((t) => t.slice(0, 150));
   const rate150 = (f: (t: string) => unknown) => {
     const saved = texts.splice(0, texts.length, ...t150);
-    try { return rate(f); } finally { texts.splice(0, texts.length, ...saved); }
+    try {
+      return rate(f);
+    } finally {
+      texts.splice(0, texts.length, ...saved);
+    }
   };
   speed = {
-    embeddedPerSecond: rate((t) => embedded.classify(t)), modelPerSecond: rate((t) => model.predict(t)), lexiconPerSecond: rate((t) => lexicon.classify(t)), avgChars,
-    ...(t150.length > 0 ? { embedded150PerSecond: rate150((t) => embedded.classify(t)), comments150: t150.length } : {}),
+    embeddedPerSecond: rate((t) => embedded.classify(t)),
+    modelPerSecond: rate((t) => model.predict(t)),
+    lexiconPerSecond: rate((t) => lexicon.classify(t)),
+    avgChars,
+    ...(t150.length > 0
+      ? { embedded150PerSecond: rate150((t) => embedded.classify(t)), comments150: t150.length }
+      : {}),
   };
   out();
-  out(`speed (one core, comments of ${avgChars} characters on average): embedded ${speed.embeddedPerSecond}/s, model alone ${speed.modelPerSecond}/s, lexicon alone ${speed.lexiconPerSecond}/s`);
-  if (t150.length > 0) out(`speed (one core, ${t150.length} comments cut to 150 characters): embedded (model + lexicon) ${speed.embedded150PerSecond}/s`);
+  out(
+    `speed (one core, comments of ${avgChars} characters on average): embedded ${speed.embeddedPerSecond}/s, model alone ${speed.modelPerSecond}/s, lexicon alone ${speed.lexiconPerSecond}/s`,
+  );
+  if (t150.length > 0) {
+    out(
+      `speed (one core, ${t150.length} comments cut to 150 characters): embedded (model + lexicon) ${speed.embedded150PerSecond}/s`,
+    );
+  }
 }
 
 const sizeBytes = statSync(weightsPath).size;
 let memory: Record<string, unknown> = {};
 try {
   const script = fileURLToPath(new URL('./memory.ts', import.meta.url));
-  memory = JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, weightsPath], { encoding: 'utf8' }).trim().split('\n').pop()!);
+  memory = JSON.parse(
+    execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, weightsPath], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop()!,
+  );
 } catch (err) {
   memory = { error: (err as Error).message };
 }
-out(`weights: ${weightsPath} — ${(sizeBytes / 1024).toFixed(0)} KiB; worker memory with the model loaded: +${String(memory.rssGrowthMB)} MB RSS`);
+out(
+  `weights: ${weightsPath} — ${(sizeBytes / 1024).toFixed(0)} KiB; worker memory with the model loaded: +${String(memory.rssGrowthMB)} MB RSS`,
+);
 
-const main = results[0] as { auc: number; precision: number; recall: number; recallAtP80: number; recallAtP90: number; balancedAccuracy: number };
-out(JSON.stringify({
-  auc: round(main.auc), precision: round(main.precision), recall: round(main.recall), threshold, n: examples.length,
-  recallAtP80: round(main.recallAtP80), recallAtP90: round(main.recallAtP90), balancedAccuracy: round(main.balancedAccuracy),
-  model: model.version,
-  scorers: Object.fromEntries(results.map((r) => [r.scorer as string, { auc: round(r.auc as number), precision: round(r.precision as number), recall: round(r.recall as number), recallAtP80: round(r.recallAtP80 as number), recallAtP90: round(r.recallAtP90 as number) }])),
-  identity: { groups: GROUPS.length, sentences: EVAL_TEMPLATES.length, maxFpr: round(maxFpr), meanFpr: round(meanFpr), over5pct: perGroup.filter((g) => g.fpr > 0.05).map((g) => g.group) },
-  speed, sizeBytes, memory,
-}));
+const main = results[0] as {
+  auc: number;
+  precision: number;
+  recall: number;
+  recallAtP80: number;
+  recallAtP90: number;
+  balancedAccuracy: number;
+};
+out(
+  JSON.stringify({
+    auc: round(main.auc),
+    precision: round(main.precision),
+    recall: round(main.recall),
+    threshold,
+    n: examples.length,
+    recallAtP80: round(main.recallAtP80),
+    recallAtP90: round(main.recallAtP90),
+    balancedAccuracy: round(main.balancedAccuracy),
+    model: model.version,
+    scorers: Object.fromEntries(
+      results.map((r) => [
+        r.scorer as string,
+        {
+          auc: round(r.auc as number),
+          precision: round(r.precision as number),
+          recall: round(r.recall as number),
+          recallAtP80: round(r.recallAtP80 as number),
+          recallAtP90: round(r.recallAtP90 as number),
+        },
+      ]),
+    ),
+    identity: {
+      groups: GROUPS.length,
+      sentences: EVAL_TEMPLATES.length,
+      maxFpr: round(maxFpr),
+      meanFpr: round(meanFpr),
+      over5pct: perGroup.filter((g) => g.fpr > 0.05).map((g) => g.group),
+    },
+    speed,
+    sizeBytes,
+    memory,
+  }),
+);
 
-function round(x: number) { return Math.round(x * 10000) / 10000; }
+function round(x: number) {
+  return Math.round(x * 10000) / 10000;
+}

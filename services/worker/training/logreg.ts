@@ -26,8 +26,19 @@ export function buildMatrix(texts: string[], targets: number[], weights: number[
   });
   const index = new Int32Array(nnz);
   const value = new Float32Array(nnz);
-  idx.forEach((a, i) => { index.set(a, indptr[i]!); value.set(val[i]!, indptr[i]!); });
-  return { rows: texts.length, dim: featurizer.config.buckets, indptr, index, value, y: Float64Array.from(targets), weight: Float64Array.from(weights) };
+  idx.forEach((a, i) => {
+    index.set(a, indptr[i]!);
+    value.set(val[i]!, indptr[i]!);
+  });
+  return {
+    rows: texts.length,
+    dim: featurizer.config.buckets,
+    indptr,
+    index,
+    value,
+    y: Float64Array.from(targets),
+    weight: Float64Array.from(weights),
+  };
 }
 
 /** log(1 + e^z), without overflow. */
@@ -48,7 +59,10 @@ export function margins(m: Matrix, w: Float64Array | Float32Array, b: number): F
  * Weighted, L2-regularised logistic regression by L-BFGS (deterministic: one thread, fixed order).
  * Minimises Σ cᵢ·logloss / Σ cᵢ + λ/2·‖w‖² (the bias is not regularised). Soft targets in [0, 1] are allowed.
  */
-export function trainLogReg(m: Matrix, opts: { l2: number; iterations: number; memory?: number; log?: (s: string) => void }): { w: Float64Array; b: number; loss: number } {
+export function trainLogReg(
+  m: Matrix,
+  opts: { l2: number; iterations: number; memory?: number; log?: (s: string) => void },
+): { w: Float64Array; b: number; loss: number } {
   const n = m.dim + 1; // last coordinate: bias
   const mem = opts.memory ?? 8;
   const totalWeight = m.weight.reduce((a, c) => a + c, 0);
@@ -72,7 +86,10 @@ export function trainLogReg(m: Matrix, opts: { l2: number; iterations: number; m
       grad[m.dim]! += d;
     }
     let reg = 0;
-    for (let j = 0; j < m.dim; j++) { reg += point[j]! * point[j]!; grad[j]! += opts.l2 * point[j]!; }
+    for (let j = 0; j < m.dim; j++) {
+      reg += point[j]! * point[j]!;
+      grad[j]! += opts.l2 * point[j]!;
+    }
     return loss + 0.5 * opts.l2 * reg;
   };
 
@@ -84,14 +101,19 @@ export function trainLogReg(m: Matrix, opts: { l2: number; iterations: number; m
   const xNew = new Float64Array(n);
   const gNew = new Float64Array(n);
   const alpha = new Float64Array(mem);
-  const dot = (a: Float64Array, b: Float64Array) => { let s = 0; for (let j = 0; j < n; j++) s += a[j]! * b[j]!; return s; };
+  const dot = (a: Float64Array, b: Float64Array) => {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += a[j]! * b[j]!;
+    return s;
+  };
 
   for (let it = 0; it < opts.iterations; it++) {
     // Two-loop recursion: d = -H·g.
     for (let j = 0; j < n; j++) d[j] = -g[j]!;
     for (let k = S.length - 1; k >= 0; k--) {
       alpha[k] = rho[k]! * dot(S[k]!, d);
-      const yk = Y[k]!; const a = alpha[k]!;
+      const yk = Y[k]!;
+      const a = alpha[k]!;
       for (let j = 0; j < n; j++) d[j]! -= a * yk[j]!;
     }
     let gamma = 1;
@@ -100,12 +122,16 @@ export function trainLogReg(m: Matrix, opts: { l2: number; iterations: number; m
     for (let j = 0; j < n; j++) d[j]! *= gamma;
     for (let k = 0; k < S.length; k++) {
       const beta = rho[k]! * dot(Y[k]!, d);
-      const sk = S[k]!; const c = alpha[k]! - beta;
+      const sk = S[k]!;
+      const c = alpha[k]! - beta;
       for (let j = 0; j < n; j++) d[j]! += c * sk[j]!;
     }
     let slope = dot(g, d);
-    if (slope >= 0) { // not a descent direction: restart from the gradient
-      S.length = 0; Y.length = 0; rho.length = 0;
+    if (slope >= 0) {
+      // not a descent direction: restart from the gradient
+      S.length = 0;
+      Y.length = 0;
+      rho.length = 0;
       const s = 1 / Math.sqrt(dot(g, g));
       for (let j = 0; j < n; j++) d[j] = -g[j]! * s;
       slope = dot(g, d);
@@ -121,14 +147,25 @@ export function trainLogReg(m: Matrix, opts: { l2: number; iterations: number; m
     }
     const s = new Float64Array(n);
     const yv = new Float64Array(n);
-    for (let j = 0; j < n; j++) { s[j] = xNew[j]! - x[j]!; yv[j] = gNew[j]! - g[j]!; }
+    for (let j = 0; j < n; j++) {
+      s[j] = xNew[j]! - x[j]!;
+      yv[j] = gNew[j]! - g[j]!;
+    }
     const sy = dot(s, yv);
     if (sy > 1e-12) {
-      if (S.length === mem) { S.shift(); Y.shift(); rho.shift(); }
-      S.push(s); Y.push(yv); rho.push(1 / sy);
+      if (S.length === mem) {
+        S.shift();
+        Y.shift();
+        rho.shift();
+      }
+      S.push(s);
+      Y.push(yv);
+      rho.push(1 / sy);
     }
     const improvement = f - fNew;
-    x.set(xNew); g.set(gNew); f = fNew;
+    x.set(xNew);
+    g.set(gNew);
+    f = fNew;
     if (opts.log && (it % 20 === 0 || it === opts.iterations - 1)) opts.log(`  iter ${it} loss ${f.toFixed(5)}`);
     if (improvement >= 0 && improvement < 1e-9 * Math.max(1, Math.abs(f))) break;
   }
@@ -140,22 +177,29 @@ export function fitPlatt(z: Float64Array, y: Float64Array, weight: Float64Array)
   let a = 1;
   let b = 0;
   for (let it = 0; it < 100; it++) {
-    let ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0;
+    let ga = 0,
+      gb = 0,
+      haa = 0,
+      hab = 0,
+      hbb = 0;
     for (let i = 0; i < z.length; i++) {
       const p = sigmoid(a * z[i]! + b);
       const c = weight[i]!;
       const r = c * (p - y[i]!);
       const h = c * p * (1 - p) + 1e-12;
-      ga += r * z[i]!; gb += r;
-      haa += h * z[i]! * z[i]!; hab += h * z[i]!; hbb += h;
+      ga += r * z[i]!;
+      gb += r;
+      haa += h * z[i]! * z[i]!;
+      hab += h * z[i]!;
+      hbb += h;
     }
     const det = haa * hbb - hab * hab;
     if (Math.abs(det) < 1e-18) break;
     const da = (hbb * ga - hab * gb) / det;
     const db = (haa * gb - hab * ga) / det;
-    a -= da; b -= db;
+    a -= da;
+    b -= db;
     if (Math.abs(da) + Math.abs(db) < 1e-10) break;
   }
   return { a, b };
 }
-

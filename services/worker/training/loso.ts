@@ -15,15 +15,35 @@ import { resolve } from 'node:path';
 import { createFeaturizer } from '../src/scorers/model/features.js';
 import { rng, shuffle, stratifiedSplit, type Example } from './datasets.js';
 import { rocAuc } from './metrics.js';
-import { DATA_SOURCES, RECIPES, type Recipe, applyCaps, featurise, fitHeads, readSources, scoreRows, writtenSentences } from './recipe.js';
+import {
+  DATA_SOURCES,
+  RECIPES,
+  type Recipe,
+  applyCaps,
+  featurise,
+  fitHeads,
+  readSources,
+  scoreRows,
+  writtenSentences,
+} from './recipe.js';
 
 export const LOSO_SEED = 20261203;
 /** Civil wiki comments kept out of training when toxic_spans_cc is held out, and paired with it. */
 export const CIVIL_SLICE = 3000;
 
-export interface FoldResult { source: string; n: number; positives: number; auc: number; note?: string }
+export interface FoldResult {
+  source: string;
+  n: number;
+  positives: number;
+  auc: number;
+  note?: string;
+}
 
-export function runLoso(dataDir: string, recipe: Recipe, opts: { only?: string[]; log?: (s: string) => void } = {}): FoldResult[] {
+export function runLoso(
+  dataDir: string,
+  recipe: Recipe,
+  opts: { only?: string[]; log?: (s: string) => void } = {},
+): FoldResult[] {
   const log = opts.log ?? (() => {});
   const data = readSources(dataDir);
   const written = writtenSentences();
@@ -33,25 +53,47 @@ export function runLoso(dataDir: string, recipe: Recipe, opts: { only?: string[]
   const corpus: Example[] = [...data, ...written];
   const started = performance.now();
   const f = featurise(corpus, createFeaturizer(recipe.features));
-  log(`featurised ${corpus.length} rows (${f.matrix.index.length} non-zeros) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `featurised ${corpus.length} rows (${f.matrix.index.length} non-zeros) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   const rowOf = new Map<Example, number>(corpus.map((e, i) => [e, i]));
   const results: FoldResult[] = [];
   for (const held of DATA_SOURCES) {
     if (opts.only && !opts.only.includes(held)) continue;
     const t0 = performance.now();
-    const pool = corpus.filter((e) => e.source !== held && (recipe.sources.includes(e.source) || !DATA_SOURCES.includes(e.source as never))
-      && !(held === 'toxic_spans_cc' && slice.has(e)));
+    const pool = corpus.filter(
+      (e) =>
+        e.source !== held &&
+        (recipe.sources.includes(e.source) || !DATA_SOURCES.includes(e.source as never)) &&
+        !(held === 'toxic_spans_cc' && slice.has(e)),
+    );
     const capped = applyCaps(pool, recipe.cap, LOSO_SEED + 1);
     const [cal, train] = stratifiedSplit(capped, [0.1], LOSO_SEED + 2) as [Example[], Example[]];
-    const heads = fitHeads({ ...recipe, heads: ['TOXICITY'] }, f, train.map((e) => rowOf.get(e)!), cal.map((e) => rowOf.get(e)!));
+    const heads = fitHeads(
+      { ...recipe, heads: ['TOXICITY'] },
+      f,
+      train.map((e) => rowOf.get(e)!),
+      cal.map((e) => rowOf.get(e)!),
+    );
     const test = corpus.filter((e) => e.source === held || (held === 'toxic_spans_cc' && slice.has(e)));
-    const scores = scoreRows(heads[0]!, f, test.map((e) => rowOf.get(e)!));
+    const scores = scoreRows(
+      heads[0]!,
+      f,
+      test.map((e) => rowOf.get(e)!),
+    );
     const labels = test.map((e) => e.label);
-    const r: FoldResult = { source: held, n: test.length, positives: labels.filter((l) => l === 1).length, auc: rocAuc(scores, labels) };
+    const r: FoldResult = {
+      source: held,
+      n: test.length,
+      positives: labels.filter((l) => l === 1).length,
+      auc: rocAuc(scores, labels),
+    };
     if (held === 'toxic_spans_cc') r.note = `all toxic; paired with ${slice.size} held-out civil wiki comments`;
-    if (!recipe.sources.includes(held)) r.note = [r.note, 'never in this recipe\'s training'].filter(Boolean).join('; ');
+    if (!recipe.sources.includes(held)) r.note = [r.note, "never in this recipe's training"].filter(Boolean).join('; ');
     results.push(r);
-    log(`${held}: AUC ${r.auc.toFixed(4)} (n=${r.n}, trained on ${train.length} rows in ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    log(
+      `${held}: AUC ${r.auc.toFixed(4)} (n=${r.n}, trained on ${train.length} rows in ${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+    );
   }
   return results;
 }
@@ -61,8 +103,12 @@ export function losoTable(name: string, results: FoldResult[]): string {
   const mean = aucs.reduce((a, b) => a + b, 0) / aucs.length;
   const min = Math.min(...aucs);
   const lines = [`recipe: ${name}`, '', '| held-out source | n (toxic) | ROC AUC | note |', '|---|---|---|---|'];
-  for (const r of results) lines.push(`| ${r.source} | ${r.n} (${r.positives}) | ${r.auc.toFixed(4)} | ${r.note ?? ''} |`);
-  lines.push(`| **mean** | | **${mean.toFixed(4)}** | |`, `| **min** | | **${min.toFixed(4)}** | ${results[aucs.indexOf(min)]!.source} |`);
+  for (const r of results)
+    lines.push(`| ${r.source} | ${r.n} (${r.positives}) | ${r.auc.toFixed(4)} | ${r.note ?? ''} |`);
+  lines.push(
+    `| **mean** | | **${mean.toFixed(4)}** | |`,
+    `| **min** | | **${min.toFixed(4)}** | ${results[aucs.indexOf(min)]!.source} |`,
+  );
   return lines.join('\n');
 }
 
@@ -70,18 +116,26 @@ export function main(argv: string[]): void {
   const { values: args } = parseArgs({
     args: argv,
     options: {
-      loso: { type: 'boolean' }, data: { type: 'string' }, recipe: { type: 'string', default: 'v3' },
-      iterations: { type: 'string' }, only: { type: 'string' }, quiet: { type: 'boolean', default: false },
+      loso: { type: 'boolean' },
+      data: { type: 'string' },
+      recipe: { type: 'string', default: 'v3' },
+      iterations: { type: 'string' },
+      only: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
     },
   });
   if (!args.data) throw new Error('--loso needs --data <datasets dir>');
   const base = RECIPES[args.recipe!];
   if (!base) throw new Error(`--recipe: one of ${Object.keys(RECIPES).join(', ')}`);
   const recipe = args.iterations ? { ...base, iterations: Number(args.iterations) } : base;
-  const log = (s: string) => { if (!args.quiet) process.stderr.write(`${s}\n`); };
+  const log = (s: string) => {
+    if (!args.quiet) process.stderr.write(`${s}\n`);
+  };
   const started = performance.now();
   const results = runLoso(resolve(args.data), recipe, { only: args.only?.split(','), log });
   process.stdout.write(`${losoTable(`${recipe.name}, ${recipe.iterations} iterations`, results)}\n`);
   const aucs = results.map((r) => r.auc);
-  process.stdout.write(`${JSON.stringify({ recipe: args.recipe, iterations: recipe.iterations, folds: results, mean: aucs.reduce((a, b) => a + b, 0) / aucs.length, min: Math.min(...aucs), seconds: Math.round((performance.now() - started) / 1000) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ recipe: args.recipe, iterations: recipe.iterations, folds: results, mean: aucs.reduce((a, b) => a + b, 0) / aucs.length, min: Math.min(...aucs), seconds: Math.round((performance.now() - started) / 1000) })}\n`,
+  );
 }

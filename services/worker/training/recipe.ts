@@ -70,8 +70,17 @@ export const RECIPE_V3: Recipe = {
   sources: DATA_SOURCES,
   cap: { toxic_spans_cc: 3000 },
   multiplier: {
-    davidson: 0.6, olid: 1, wiki_context_toxicity: 1.5, toxic_spans_cc: 1, implicit_hate: 1, hatexplain: 1,
-    surge_toxicity: 1, toxigen_demos: 1, 'identity-templates': 0.6, 'insult-sentences': 0.6, 'threat-sentences': 0.6,
+    davidson: 0.6,
+    olid: 1,
+    wiki_context_toxicity: 1.5,
+    toxic_spans_cc: 1,
+    implicit_hate: 1,
+    hatexplain: 1,
+    surge_toxicity: 1,
+    toxigen_demos: 1,
+    'identity-templates': 0.6,
+    'insult-sentences': 0.6,
+    'threat-sentences': 0.6,
   },
   sizeExponent: 0.5,
   heads: ['TOXICITY', 'INSULT', 'IDENTITY_ATTACK', 'THREAT'],
@@ -97,11 +106,16 @@ export const RECIPES: Record<string, Recipe> = { v2: RECIPE_V2, v3: RECIPE_V3 };
  */
 export function target(attribute: Attribute, e: Example): number | undefined {
   switch (attribute) {
-    case 'TOXICITY': return e.label;
-    case 'INSULT': return e.insult ?? (e.label === 0 ? 0 : undefined);
-    case 'IDENTITY_ATTACK': return e.identity ?? (e.label === 0 ? 0 : undefined);
-    case 'THREAT': return e.threat ?? (e.label === 0 ? 0 : undefined);
-    default: return undefined;
+    case 'TOXICITY':
+      return e.label;
+    case 'INSULT':
+      return e.insult ?? (e.label === 0 ? 0 : undefined);
+    case 'IDENTITY_ATTACK':
+      return e.identity ?? (e.label === 0 ? 0 : undefined);
+    case 'THREAT':
+      return e.threat ?? (e.label === 0 ? 0 : undefined);
+    default:
+      return undefined;
   }
 }
 
@@ -135,11 +149,18 @@ export function writtenSentences(): Example[] {
   const out: Example[] = [];
   for (const g of GROUPS) {
     for (const t of TRAIN_BENIGN_TEMPLATES) out.push({ text: fill(t, g), label: 0, source: 'identity-templates' });
-    for (const t of TRAIN_TOXIC_TEMPLATES) out.push({ text: fill(t, g), label: 1, source: 'identity-templates', identity: 1 });
+    for (const t of TRAIN_TOXIC_TEMPLATES)
+      out.push({ text: fill(t, g), label: 1, source: 'identity-templates', identity: 1 });
   }
   for (const [text, label] of insultSentences()) out.push({ text, label, source: 'insult-sentences', insult: label });
   for (const [text, label, kind] of threatSentences()) {
-    out.push({ text, label, source: 'threat-sentences', threat: kind === 'threat' ? 1 : 0, ...(kind === 'civil' ? { identity: 0, insult: 0 } : {}) });
+    out.push({
+      text,
+      label,
+      source: 'threat-sentences',
+      threat: kind === 'threat' ? 1 : 0,
+      ...(kind === 'civil' ? { identity: 0, insult: 0 } : {}),
+    });
   }
   return out;
 }
@@ -170,17 +191,26 @@ export function weightsFor(recipe: Recipe, rows: Example[], y: number[]): number
     bySource.set(e.source, (bySource.get(e.source) ?? 0) + 1);
   });
   const w = rows.map((e, i) => {
-    const mass = (recipe.multiplier[e.source] ?? 1) * Math.pow(bySource.get(e.source)!, recipe.sizeExponent);
+    const mass = (recipe.multiplier[e.source] ?? 1) * bySource.get(e.source)! ** recipe.sizeExponent;
     return mass / (2 * n.get(`${e.source}:${y[i]}`)!);
   });
-  let pos = 0, neg = 0;
-  w.forEach((x, i) => { if (y[i]! >= 0.5) pos += x; else neg += x; });
+  let pos = 0,
+    neg = 0;
+  w.forEach((x, i) => {
+    if (y[i]! >= 0.5) pos += x;
+    else neg += x;
+  });
   const total = pos + neg;
-  return w.map((x, i) => (y[i]! >= 0.5 ? x * total / (2 * pos || 1) : x * total / (2 * neg || 1)));
+  return w.map((x, i) => (y[i]! >= 0.5 ? (x * total) / (2 * pos || 1) : (x * total) / (2 * neg || 1)));
 }
 
 /** A head as trained: raw weights, bias, calibration. */
-export interface FittedHead { attribute: Attribute; w: Float64Array; bias: number; calibration: { a: number; b: number; lexicon: number } }
+export interface FittedHead {
+  attribute: Attribute;
+  w: Float64Array;
+  bias: number;
+  calibration: { a: number; b: number; lexicon: number };
+}
 
 /** Rows of a featurised corpus (`all`, in the order of `corpus`) as a matrix with targets and weights. */
 export function subMatrix(all: Matrix, rows: number[], y: number[], weight: number[]): Matrix {
@@ -191,29 +221,57 @@ export function subMatrix(all: Matrix, rows: number[], y: number[], weight: numb
   const value = new Float32Array(nnz);
   let at = 0;
   rows.forEach((r, i) => {
-    const from = all.indptr[r]!, to = all.indptr[r + 1]!;
+    const from = all.indptr[r]!,
+      to = all.indptr[r + 1]!;
     index.set(all.index.subarray(from, to), at);
     value.set(all.value.subarray(from, to), at);
     at += to - from;
     indptr[i + 1] = at;
   });
-  return { rows: rows.length, dim: all.dim, indptr, index, value, y: Float64Array.from(y), weight: Float64Array.from(weight) };
+  return {
+    rows: rows.length,
+    dim: all.dim,
+    indptr,
+    index,
+    value,
+    y: Float64Array.from(y),
+    weight: Float64Array.from(weight),
+  };
 }
 
 /** A corpus featurised once: the matrix of every row and the lexicon's TOXICITY of each. */
-export interface Featurised { examples: Example[]; matrix: Matrix; lexicon: Float64Array }
+export interface Featurised {
+  examples: Example[];
+  matrix: Matrix;
+  lexicon: Float64Array;
+}
 
 export function featurise(examples: Example[], featurizer: Featurizer): Featurised {
   const lexicon = createLexiconClassifier();
-  const matrix = buildMatrix(examples.map((e) => e.text), examples.map((e) => e.label), examples.map(() => 1), featurizer);
-  return { examples, matrix, lexicon: Float64Array.from(examples, (e) => lexicon.classify(e.text).attributes.TOXICITY ?? 0) };
+  const matrix = buildMatrix(
+    examples.map((e) => e.text),
+    examples.map((e) => e.label),
+    examples.map(() => 1),
+    featurizer,
+  );
+  return {
+    examples,
+    matrix,
+    lexicon: Float64Array.from(examples, (e) => lexicon.classify(e.text).attributes.TOXICITY ?? 0),
+  };
 }
 
 /**
  * Trains the recipe's heads on the rows `train` of `f`, calibrates each (Platt) on the rows `cal`.
  * Deterministic: same rows, same recipe → same weights.
  */
-export function fitHeads(recipe: Recipe, f: Featurised, train: number[], cal: number[], log?: (s: string) => void): FittedHead[] {
+export function fitHeads(
+  recipe: Recipe,
+  f: Featurised,
+  train: number[],
+  cal: number[],
+  log?: (s: string) => void,
+): FittedHead[] {
   const heads: FittedHead[] = [];
   for (const attribute of recipe.heads) {
     const pick = (rows: number[]) => {
@@ -228,20 +286,43 @@ export function fitHeads(recipe: Recipe, f: Featurised, train: number[], cal: nu
         if (explicit !== undefined) kept.push(r);
         else (implied.get(e.source) ?? implied.set(e.source, []).get(e.source)!).push(r);
       }
-      for (const s of [...implied.keys()].sort()) kept.push(...shuffle(implied.get(s)!, rng(rows.length)).slice(0, recipe.auxCivilCap));
+      for (const s of [...implied.keys()].sort())
+        kept.push(...shuffle(implied.get(s)!, rng(rows.length)).slice(0, recipe.auxCivilCap));
       return kept.sort((a, b) => a - b);
     };
     const tr = pick(train);
     const y = tr.map((r) => target(attribute, f.examples[r]!)!);
-    const m = subMatrix(f.matrix, tr, y, weightsFor(recipe, tr.map((r) => f.examples[r]!), y));
-    log?.(`${attribute}: ${m.rows} rows (${y.filter((v) => v === 1).length} positive), ${m.index.length} non-zeros, λ=${recipe.l2}`);
+    const m = subMatrix(
+      f.matrix,
+      tr,
+      y,
+      weightsFor(
+        recipe,
+        tr.map((r) => f.examples[r]!),
+        y,
+      ),
+    );
+    log?.(
+      `${attribute}: ${m.rows} rows (${y.filter((v) => v === 1).length} positive), ${m.index.length} non-zeros, λ=${recipe.l2}`,
+    );
     const { w, b } = trainLogReg(m, { l2: recipe.l2, iterations: recipe.iterations, log });
     const lexiconWeight = attribute === 'TOXICITY' ? recipe.lexiconWeight : 0;
     const cr = pick(cal);
     const cy = cr.map((r) => target(attribute, f.examples[r]!)!);
-    const cm = subMatrix(f.matrix, cr, cy, weightsFor(recipe, cr.map((r) => f.examples[r]!), cy));
+    const cm = subMatrix(
+      f.matrix,
+      cr,
+      cy,
+      weightsFor(
+        recipe,
+        cr.map((r) => f.examples[r]!),
+        cy,
+      ),
+    );
     const z = margins(cm, w, b);
-    cr.forEach((r, i) => { z[i]! += lexiconWeight * f.lexicon[r]!; });
+    cr.forEach((r, i) => {
+      z[i]! += lexiconWeight * f.lexicon[r]!;
+    });
     const calibration = { ...fitPlatt(z, cm.y, cm.weight), lexicon: lexiconWeight };
     log?.(`  calibration a=${calibration.a.toFixed(4)} b=${calibration.b.toFixed(4)}`);
     heads.push({ attribute, w: Float64Array.from(w), bias: b, calibration });
@@ -251,7 +332,12 @@ export function fitHeads(recipe: Recipe, f: Featurised, train: number[], cal: nu
 
 /** Calibrated probabilities of one fitted head on rows of `f`. */
 export function scoreRows(head: FittedHead, f: Featurised, rows: number[]): number[] {
-  const m = subMatrix(f.matrix, rows, rows.map(() => 0), rows.map(() => 1));
+  const m = subMatrix(
+    f.matrix,
+    rows,
+    rows.map(() => 0),
+    rows.map(() => 1),
+  );
   const z = margins(m, head.w, head.bias);
   return rows.map((r, i) => {
     const t = head.calibration.a * (z[i]! + head.calibration.lexicon * f.lexicon[r]!) + head.calibration.b;

@@ -17,7 +17,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_SETTINGS } from '../../../shared/src/settings.js';
+import { DEFAULT_SETTINGS } from '#shared/settings.js';
 import { createFeaturizer } from '../src/scorers/model/features.js';
 import { defaultWeightsPath } from '../src/scorers/model/index.js';
 import { encodeWeights } from '../src/scorers/model/weights.js';
@@ -42,9 +42,13 @@ const { values: args } = parseArgs({
   },
 });
 
-const log = (s: string) => { if (!args.quiet) process.stderr.write(`${s}\n`); };
+const log = (s: string) => {
+  if (!args.quiet) process.stderr.write(`${s}\n`);
+};
 if (!args.data) {
-  process.stderr.write('usage: npm run model:train -- --data <datasets dir> [--out file] [--recipe v3|v2] [--version id] [--export dir]\n');
+  process.stderr.write(
+    'usage: npm run model:train -- --data <datasets dir> [--out file] [--recipe v3|v2] [--version id] [--export dir]\n',
+  );
   process.exit(2);
 }
 const base = RECIPES[args.recipe!];
@@ -60,14 +64,19 @@ const recipe = {
 const started = performance.now();
 const data = readSources(resolve(args.data)).filter((e) => recipe.sources.includes(e.source));
 const rows = [...applyCaps(data, recipe.cap, SEED), ...writtenSentences()];
-log(`read ${data.length} rows from ${recipe.sources.length} sources; ${rows.length} after caps, with the written sentences`);
+log(
+  `read ${data.length} rows from ${recipe.sources.length} sources; ${rows.length} after caps, with the written sentences`,
+);
 const [dev, cal, train] = stratifiedSplit(rows, [0.1, 0.1], SEED) as [Example[], Example[], Example[]];
 
 if (args.export) {
   const dir = resolve(args.export);
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'dev.jsonl');
-  writeFileSync(path, dev.map((e) => JSON.stringify({ text: e.text, label: e.label, source: e.source })).join('\n') + '\n');
+  writeFileSync(
+    path,
+    dev.map((e) => JSON.stringify({ text: e.text, label: e.label, source: e.source })).join('\n') + '\n',
+  );
   log(`wrote ${path} (${dev.length} rows)`);
 }
 
@@ -90,7 +99,10 @@ for (const h of heads) {
   if (h.attribute === 'TOXICITY') {
     for (const src of recipe.sources) {
       const pick = rowsWith.map((r, i) => [r, i] as const).filter(([r]) => corpus[r]!.source === src);
-      const a = rocAuc(pick.map(([, i]) => s[i]!), pick.map(([, i]) => y[i]!));
+      const a = rocAuc(
+        pick.map(([, i]) => s[i]!),
+        pick.map(([, i]) => y[i]!),
+      );
       if (Number.isFinite(a)) devAuc[h.attribute]![src] = Math.round(a * 10000) / 10000;
     }
   }
@@ -99,16 +111,32 @@ for (const h of heads) {
 
 const out = resolve(args.out ?? defaultWeightsPath());
 const version = args.version ?? VERSIONS[args.recipe!]!;
-const file = encodeWeights({
-  format: 'newsroom-toxicity-weights', formatVersion: 1, version, features: recipe.features, dtype: 'int8',
-  heads: heads.map((h) => ({ attribute: h.attribute, bias: h.bias, calibration: h.calibration })),
-  holdThreshold: DEFAULT_SETTINGS.thresholds.hold.TOXICITY!,
-  training: {
-    recipe: recipe.name, sources: recipe.sources, cap: recipe.cap, multiplier: recipe.multiplier, sizeExponent: recipe.sizeExponent,
-    seed: SEED, split: { train: 0.8, calibration: 0.1, development: 0.1 }, l2: recipe.l2, iterations: recipe.iterations,
-    lexiconWeight: recipe.lexiconWeight, rows: { train: train.length, calibration: cal.length, development: dev.length }, devAuc,
+const file = encodeWeights(
+  {
+    format: 'newsroom-toxicity-weights',
+    formatVersion: 1,
+    version,
+    features: recipe.features,
+    dtype: 'int8',
+    heads: heads.map((h) => ({ attribute: h.attribute, bias: h.bias, calibration: h.calibration })),
+    holdThreshold: DEFAULT_SETTINGS.thresholds.hold.TOXICITY!,
+    training: {
+      recipe: recipe.name,
+      sources: recipe.sources,
+      cap: recipe.cap,
+      multiplier: recipe.multiplier,
+      sizeExponent: recipe.sizeExponent,
+      seed: SEED,
+      split: { train: 0.8, calibration: 0.1, development: 0.1 },
+      l2: recipe.l2,
+      iterations: recipe.iterations,
+      lexiconWeight: recipe.lexiconWeight,
+      rows: { train: train.length, calibration: cal.length, development: dev.length },
+      devAuc,
+    },
   },
-}, heads.map((h) => h.w));
+  heads.map((h) => h.w),
+);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, file);
 log(`wrote ${out} (${(file.length / 1024).toFixed(0)} KiB, ${version}) in ${trainSeconds.toFixed(0)} s of training`);

@@ -13,19 +13,35 @@ export async function insertApiKey(
   db: Queryable,
   k: { id: string; siteId: string; label: string; secretHash: Buffer; scopes: string[] },
 ): Promise<void> {
-  await db.query(
-    `INSERT INTO api_keys (id, site_id, label, secret_hash, scopes) VALUES ($1, $2, $3, $4, $5)`,
-    [k.id, k.siteId, k.label, k.secretHash, k.scopes],
-  );
+  await db.query(`INSERT INTO api_keys (id, site_id, label, secret_hash, scopes) VALUES ($1, $2, $3, $4, $5)`, [
+    k.id,
+    k.siteId,
+    k.label,
+    k.secretHash,
+    k.scopes,
+  ]);
 }
 
 export async function findApiKey(db: Queryable, id: string): Promise<ApiKeyRecord | null> {
-  const res = await db.query<{ id: string; site_id: string; label: string; secret_hash: Buffer; scopes: string[]; revoked_at: Date | null }>(
-    `SELECT id, site_id, label, secret_hash, scopes, revoked_at FROM api_keys WHERE id = $1`,
-    [id],
-  );
+  const res = await db.query<{
+    id: string;
+    site_id: string;
+    label: string;
+    secret_hash: Buffer;
+    scopes: string[];
+    revoked_at: Date | null;
+  }>(`SELECT id, site_id, label, secret_hash, scopes, revoked_at FROM api_keys WHERE id = $1`, [id]);
   const r = res.rows[0];
-  return r ? { id: r.id, siteId: r.site_id, label: r.label, secretHash: r.secret_hash, scopes: r.scopes, revokedAt: r.revoked_at } : null;
+  return r
+    ? {
+        id: r.id,
+        siteId: r.site_id,
+        label: r.label,
+        secretHash: r.secret_hash,
+        scopes: r.scopes,
+        revokedAt: r.revoked_at,
+      }
+    : null;
 }
 
 /** Records use, at most once a minute per key so a busy integration does not write on every call. */
@@ -50,18 +66,26 @@ export interface ApiKeyView {
 const VIEW_COLS = `id, label, scopes, created_at AS "createdAt", last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"`;
 
 export async function listApiKeys(db: Queryable, siteId: string): Promise<ApiKeyView[]> {
-  const res = await db.query<ApiKeyView>(`SELECT ${VIEW_COLS} FROM api_keys WHERE site_id = $1 ORDER BY created_at, id`, [siteId]);
+  const res = await db.query<ApiKeyView>(
+    `SELECT ${VIEW_COLS} FROM api_keys WHERE site_id = $1 ORDER BY created_at, id`,
+    [siteId],
+  );
   return res.rows;
 }
 
 export async function findApiKeyView(db: Queryable, siteId: string, id: string): Promise<ApiKeyView | null> {
-  const res = await db.query<ApiKeyView>(`SELECT ${VIEW_COLS} FROM api_keys WHERE site_id = $1 AND id = $2`, [siteId, id]);
+  const res = await db.query<ApiKeyView>(`SELECT ${VIEW_COLS} FROM api_keys WHERE site_id = $1 AND id = $2`, [
+    siteId,
+    id,
+  ]);
   return res.rows[0] ?? null;
 }
 
 /** Revokes a key of the site (at once: every request reads the key's row). Returns false when there is no such key. */
 export async function revokeApiKey(db: Queryable, siteId: string, id: string): Promise<boolean> {
   const res = await db.query(
-    `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE site_id = $1 AND id = $2`, [siteId, id]);
+    `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE site_id = $1 AND id = $2`,
+    [siteId, id],
+  );
   return res.rowCount === 1;
 }

@@ -38,15 +38,34 @@ export async function insertAudit(db: Queryable, e: AuditInput): Promise<string>
   await db.query(
     `INSERT INTO audit_log (id, site_id, actor_id, actor_name, action, comment_id, reader_id, before, after, reason)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [id, e.siteId, e.actor.id, e.actor.name, e.action, e.commentId ?? null, e.readerId ?? null,
-      e.before === undefined ? null : JSON.stringify(e.before), e.after === undefined ? null : JSON.stringify(e.after), e.reason ?? null],
+    [
+      id,
+      e.siteId,
+      e.actor.id,
+      e.actor.name,
+      e.action,
+      e.commentId ?? null,
+      e.readerId ?? null,
+      e.before === undefined ? null : JSON.stringify(e.before),
+      e.after === undefined ? null : JSON.stringify(e.after),
+      e.reason ?? null,
+    ],
   );
   return id;
 }
 
 interface AuditRow {
-  id: string; site_id: string; actor_id: string | null; actor_name: string; action: string; comment_id: string | null;
-  reader_id: string | null; before: unknown; after: unknown; reason: string | null; created_at: Date;
+  id: string;
+  site_id: string;
+  actor_id: string | null;
+  actor_name: string;
+  action: string;
+  comment_id: string | null;
+  reader_id: string | null;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+  created_at: Date;
 }
 
 /** The log of one site, newest first, keyset-paginated by id; each filter is optional. */
@@ -67,7 +86,15 @@ export async function listAudit(
     [q.siteId, q.actorId ?? null, q.commentId ?? null, q.readerId ?? null, q.before ?? null, q.limit],
   );
   return res.rows.map((r) => ({
-    id: r.id, siteId: r.site_id, actor: { id: r.actor_id, name: r.actor_name }, action: r.action,
-    commentId: r.comment_id, readerId: r.reader_id, before: r.before, after: r.after, reason: r.reason, createdAt: r.created_at,
+    id: r.id,
+    siteId: r.site_id,
+    actor: { id: r.actor_id, name: r.actor_name },
+    action: r.action,
+    commentId: r.comment_id,
+    readerId: r.reader_id,
+    before: r.before,
+    after: r.after,
+    reason: r.reason,
+    createdAt: r.created_at,
   }));
 }

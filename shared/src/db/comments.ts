@@ -1,12 +1,25 @@
 import type { Queryable } from './pool.js';
-import type { CommentStatus, Decision, Reason, Role, ScoredBy, SiteSettings, StoredComment, User, UserStatus } from '../domain.js';
+import type {
+  CommentStatus,
+  Decision,
+  Reason,
+  Role,
+  ScoredBy,
+  SiteSettings,
+  StoredComment,
+  User,
+  UserStatus,
+} from '../domain.js';
 import { DEFAULT_SETTINGS, effectiveSettingsOfText } from '../settings.js';
 
 /** Replies nest under their parent up to this depth; deeper replies attach to their depth-3 ancestor. */
 export const MAX_THREAD_DEPTH = 3;
 
 /** A comment as the API accepted it, before its decision. */
-export type NewComment = Pick<StoredComment, 'id' | 'siteId' | 'postId' | 'authorId' | 'parentId' | 'body' | 'createdAt'>;
+export type NewComment = Pick<
+  StoredComment,
+  'id' | 'siteId' | 'postId' | 'authorId' | 'parentId' | 'body' | 'createdAt'
+>;
 
 /**
  * Writes a decided comment and its counters in one statement (atomic without a transaction,
@@ -18,10 +31,18 @@ export type NewComment = Pick<StoredComment, 'id' | 'siteId' | 'postId' | 'autho
  * author's comment is not stored (`authorGone`), and a barred author's comment is stored as
  * rejected whatever the pipeline decided (`status` is what was stored).
  */
-export async function insertDecidedComment(db: Queryable, c: NewComment, d: Decision):
-  Promise<{ inserted: boolean; status: CommentStatus; authorGone: boolean }> {
+export async function insertDecidedComment(
+  db: Queryable,
+  c: NewComment,
+  d: Decision,
+): Promise<{ inserted: boolean; status: CommentStatus; authorGone: boolean }> {
   // Named: prepared once per connection, planned once; this runs for every comment.
-  const res = await db.query<{ inserted: number; parent_found: boolean; status: CommentStatus | null; author_gone: boolean }>({
+  const res = await db.query<{
+    inserted: number;
+    parent_found: boolean;
+    status: CommentStatus | null;
+    author_gone: boolean;
+  }>({
     name: 'insert-decided-comment',
     text: `WITH author AS (
        SELECT deleted_at IS NOT NULL AS erased,
@@ -63,8 +84,21 @@ export async function insertDecidedComment(db: Queryable, c: NewComment, d: Deci
      )
      SELECT (SELECT count(*) FROM ins)::int AS inserted, ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM parent)) AS parent_found,
             (SELECT status FROM d) AS status, NOT EXISTS (SELECT 1 FROM d) AS author_gone`,
-    values: [c.id, c.siteId, c.postId, c.authorId, c.parentId, c.body, d.status, JSON.stringify(d.reasons), JSON.stringify(d.scores),
-      c.createdAt, MAX_THREAD_DEPTH, JSON.stringify(d.scoredBy), d.settingsVersion],
+    values: [
+      c.id,
+      c.siteId,
+      c.postId,
+      c.authorId,
+      c.parentId,
+      c.body,
+      d.status,
+      JSON.stringify(d.reasons),
+      JSON.stringify(d.scores),
+      c.createdAt,
+      MAX_THREAD_DEPTH,
+      JSON.stringify(d.scoredBy),
+      d.settingsVersion,
+    ],
   });
   const row = res.rows[0]!;
   if (row.author_gone) return { inserted: false, status: 'rejected', authorGone: true };
@@ -73,9 +107,19 @@ export async function insertDecidedComment(db: Queryable, c: NewComment, d: Deci
 }
 
 interface CommentRow {
-  id: string; site_id: string; post_id: string; author_id: string; parent_id: string | null; body: string;
-  status: CommentStatus; reasons: Reason[]; scores: Record<string, number>; created_at: Date; decided_at: Date;
-  scored_by: ScoredBy[]; settings_version: number | null;
+  id: string;
+  site_id: string;
+  post_id: string;
+  author_id: string;
+  parent_id: string | null;
+  body: string;
+  status: CommentStatus;
+  reasons: Reason[];
+  scores: Record<string, number>;
+  created_at: Date;
+  decided_at: Date;
+  scored_by: ScoredBy[];
+  settings_version: number | null;
 }
 
 export async function findComment(db: Queryable, id: string): Promise<StoredComment | null> {
@@ -86,11 +130,23 @@ export async function findComment(db: Queryable, id: string): Promise<StoredComm
     [id],
   );
   const r = res.rows[0];
-  return r ? {
-    id: r.id, siteId: r.site_id, postId: r.post_id, authorId: r.author_id, parentId: r.parent_id, body: r.body,
-    status: r.status, reasons: r.reasons, scores: r.scores, createdAt: r.created_at, decidedAt: r.decided_at,
-    scoredBy: r.scored_by, settingsVersion: r.settings_version,
-  } : null;
+  return r
+    ? {
+        id: r.id,
+        siteId: r.site_id,
+        postId: r.post_id,
+        authorId: r.author_id,
+        parentId: r.parent_id,
+        body: r.body,
+        status: r.status,
+        reasons: r.reasons,
+        scores: r.scores,
+        createdAt: r.created_at,
+        decidedAt: r.decided_at,
+        scoredBy: r.scored_by,
+        settingsVersion: r.settings_version,
+      }
+    : null;
 }
 
 /** A status change made after the first decision (a moderator, reports, a campaign found later). */
@@ -111,8 +167,10 @@ export interface StatusChange {
  * move only by what actually changed, never below zero. Returns the statuses before and
  * after, or null when the comment is not on this site (or not in `onlyFrom`).
  */
-export async function changeCommentStatus(db: Queryable, c: StatusChange):
-  Promise<{ before: CommentStatus; after: CommentStatus; postId: string; authorId: string } | null> {
+export async function changeCommentStatus(
+  db: Queryable,
+  c: StatusChange,
+): Promise<{ before: CommentStatus; after: CommentStatus; postId: string; authorId: string } | null> {
   const res = await db.query<{ before: CommentStatus; after: CommentStatus; post_id: string; author_id: string }>({
     name: 'change-comment-status',
     text: `WITH old AS (
@@ -181,12 +239,28 @@ const THREAD_JOINS = `JOIN users u ON u.id = c.author_id
 const SHOWN = `(c.status = 'approved' OR c.reply_count > 0)`;
 
 interface ThreadJsonRow {
-  id: string; removed: boolean; parent_id: string | null; thread_parent_id: string | null; author_id: string; author_name: string;
-  parent_author_name: string | null; body: string; created_ms: number; reply_count: number;
+  id: string;
+  removed: boolean;
+  parent_id: string | null;
+  thread_parent_id: string | null;
+  author_id: string;
+  author_name: string;
+  parent_author_name: string | null;
+  body: string;
+  created_ms: number;
+  reply_count: number;
 }
 const toThreadRow = (r: ThreadJsonRow): ThreadRow => ({
-  id: r.id, removed: r.removed, parentId: r.parent_id, threadParentId: r.thread_parent_id, authorId: r.author_id, authorName: r.author_name,
-  parentAuthorName: r.parent_author_name, body: r.body, createdAt: new Date(Number(r.created_ms)), replyCount: r.reply_count,
+  id: r.id,
+  removed: r.removed,
+  parentId: r.parent_id,
+  threadParentId: r.thread_parent_id,
+  authorId: r.author_id,
+  authorName: r.author_name,
+  parentAuthorName: r.parent_author_name,
+  body: r.body,
+  createdAt: new Date(Number(r.created_ms)),
+  replyCount: r.reply_count,
 });
 
 export interface ThreadSlice {
@@ -206,7 +280,14 @@ export interface ThreadSlice {
  */
 export async function loadThreadSlice(
   db: Queryable,
-  q: { siteId: string; postId: string; sort: 'newest' | 'oldest'; limit: number; after: string | null; repliesPerRoot: number },
+  q: {
+    siteId: string;
+    postId: string;
+    sort: 'newest' | 'oldest';
+    limit: number;
+    after: string | null;
+    repliesPerRoot: number;
+  },
 ): Promise<ThreadSlice> {
   const newest = q.sort === 'newest';
   const res = await db.query<{ total: number | null; top: ThreadJsonRow[]; replies: ThreadJsonRow[] }>(
@@ -273,10 +354,23 @@ export interface ModerationInputs {
 }
 
 interface ModerationInputsRow {
-  existing_status: CommentStatus | null; parent_status: CommentStatus | null; settings_text: string | null; settings_version: number | null;
-  post_premod: SiteSettings['premod'] | null; recent_total: number; recent_rejected: number;
-  u_id: string | null; display_name: string; email: string | null; role: Role; status: UserStatus;
-  suspended_until: Date | null; created_at: Date; premod: boolean; approved_count: number; rejected_count: number;
+  existing_status: CommentStatus | null;
+  parent_status: CommentStatus | null;
+  settings_text: string | null;
+  settings_version: number | null;
+  post_premod: SiteSettings['premod'] | null;
+  recent_total: number;
+  recent_rejected: number;
+  u_id: string | null;
+  display_name: string;
+  email: string | null;
+  role: Role;
+  status: UserStatus;
+  suspended_until: Date | null;
+  created_at: Date;
+  premod: boolean;
+  approved_count: number;
+  rejected_count: number;
   author_deleted: boolean | null;
 }
 
@@ -313,14 +407,27 @@ export async function loadModerationInputs(
   return {
     existingStatus: r.existing_status,
     parentStatus: r.parent_status,
-    site: r.settings_version !== null ? { settings: effectiveSettingsOfText(r.settings_text), settingsVersion: r.settings_version } : null,
+    site:
+      r.settings_version !== null
+        ? { settings: effectiveSettingsOfText(r.settings_text), settingsVersion: r.settings_version }
+        : null,
     postPremod: r.post_premod,
     history: { total: r.recent_total, rejected: r.recent_rejected },
     authorDeleted: r.author_deleted === true,
-    author: r.u_id ? {
-      id: r.u_id, siteId: q.siteId, displayName: r.display_name, email: r.email, role: r.role,
-      status: r.status, suspendedUntil: r.suspended_until, createdAt: r.created_at,
-      premod: r.premod, approvedCount: r.approved_count, rejectedCount: r.rejected_count,
-    } : null,
+    author: r.u_id
+      ? {
+          id: r.u_id,
+          siteId: q.siteId,
+          displayName: r.display_name,
+          email: r.email,
+          role: r.role,
+          status: r.status,
+          suspendedUntil: r.suspended_until,
+          createdAt: r.created_at,
+          premod: r.premod,
+          approvedCount: r.approved_count,
+          rejectedCount: r.rejected_count,
+        }
+      : null,
   };
 }

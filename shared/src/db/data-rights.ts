@@ -7,13 +7,28 @@ export const DELETED_USER_NAME = 'Deleted user';
 
 export interface ReaderData {
   profile: {
-    id: string; siteId: string; displayName: string; email: string | null; role: string; status: string;
-    signIn: 'sso' | 'password' | 'imported' | 'none'; externalId: string | null; createdAt: string;
-    approvedCount: number; rejectedCount: number;
+    id: string;
+    siteId: string;
+    displayName: string;
+    email: string | null;
+    role: string;
+    status: string;
+    signIn: 'sso' | 'password' | 'imported' | 'none';
+    externalId: string | null;
+    createdAt: string;
+    approvedCount: number;
+    rejectedCount: number;
   };
   comments: {
-    id: string; postId: string; postTitle: string; postUrl: string; parentId: string | null; body: string;
-    status: string; createdAt: string; decidedAt: string;
+    id: string;
+    postId: string;
+    postTitle: string;
+    postUrl: string;
+    parentId: string | null;
+    body: string;
+    status: string;
+    createdAt: string;
+    decidedAt: string;
   }[];
   /** Reports they made, with their notes. */
   reports: { commentId: string; reason: string; note: string | null; createdAt: string }[];
@@ -56,13 +71,19 @@ export interface Erasure {
  * data_requests. Null when the reader is unknown or already erased.
  */
 export async function eraseReader(
-  pool: Pool, q: { siteId: string; userId: string; mode: 'remove' | 'anonymize'; requestedBy: string | null },
+  pool: Pool,
+  q: { siteId: string; userId: string; mode: 'remove' | 'anonymize'; requestedBy: string | null },
 ): Promise<Erasure | null> {
   return withTransaction(pool, async (tx) => {
-    const locked = await tx.query(`SELECT 1 FROM users WHERE site_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE`, [q.siteId, q.userId]);
+    const locked = await tx.query(
+      `SELECT 1 FROM users WHERE site_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE`,
+      [q.siteId, q.userId],
+    );
     if (locked.rowCount !== 1) return null;
     const posts = await tx.query<{ post_id: string; n: number }>(
-      `SELECT post_id, count(*)::int AS n FROM comments WHERE site_id = $1 AND author_id = $2 GROUP BY post_id`, [q.siteId, q.userId]);
+      `SELECT post_id, count(*)::int AS n FROM comments WHERE site_id = $1 AND author_id = $2 GROUP BY post_id`,
+      [q.siteId, q.userId],
+    );
     if (q.mode === 'remove') {
       // Counters first, in their own statements: a reply to one's own comment touches that row twice.
       await tx.query(
@@ -70,33 +91,51 @@ export async function eraseReader(
            FROM (SELECT thread_parent_id, count(*)::int AS n FROM comments
                   WHERE site_id = $1 AND author_id = $2 AND status = 'approved' AND thread_parent_id IS NOT NULL
                   GROUP BY thread_parent_id) x
-          WHERE p.id = x.thread_parent_id AND p.site_id = $1`, [q.siteId, q.userId]);
+          WHERE p.id = x.thread_parent_id AND p.site_id = $1`,
+        [q.siteId, q.userId],
+      );
       await tx.query(
         `UPDATE posts p SET comment_count = greatest(p.comment_count - x.n, 0)
            FROM (SELECT post_id, count(*)::int AS n FROM comments
                   WHERE site_id = $1 AND author_id = $2 AND status = 'approved' GROUP BY post_id) x
-          WHERE p.site_id = $1 AND p.id = x.post_id`, [q.siteId, q.userId]);
+          WHERE p.site_id = $1 AND p.id = x.post_id`,
+        [q.siteId, q.userId],
+      );
       await tx.query(
         `UPDATE comments SET status = 'rejected', body = '', decided_at = now(),
                 reasons = reasons || jsonb_build_array(jsonb_build_object('rule', 'account_deleted', 'detail', 'the author deleted their account'))
-          WHERE site_id = $1 AND author_id = $2`, [q.siteId, q.userId]);
+          WHERE site_id = $1 AND author_id = $2`,
+        [q.siteId, q.userId],
+      );
     }
     // What they wrote in reports is theirs too; the reports themselves stay counted.
-    await tx.query(`UPDATE reports SET note = NULL WHERE site_id = $1 AND reporter_id = $2 AND note IS NOT NULL`, [q.siteId, q.userId]);
+    await tx.query(`UPDATE reports SET note = NULL WHERE site_id = $1 AND reporter_id = $2 AND note IS NOT NULL`, [
+      q.siteId,
+      q.userId,
+    ]);
     await tx.query(
       `UPDATE users SET display_name = $3, email = NULL, external_id = NULL, password_hash = NULL, sso_iat = NULL,
               import_key = NULL, premod = false, deleted_at = now(), updated_at = now(),
               approved_count = (SELECT count(*) FROM comments WHERE site_id = $1 AND author_id = $2 AND status = 'approved'),
               rejected_count = (SELECT count(*) FROM comments WHERE site_id = $1 AND author_id = $2 AND status = 'rejected')
-        WHERE site_id = $1 AND id = $2`, [q.siteId, q.userId, DELETED_USER_NAME]);
+        WHERE site_id = $1 AND id = $2`,
+      [q.siteId, q.userId, DELETED_USER_NAME],
+    );
     const comments = posts.rows.reduce((n, r) => n + r.n, 0);
-    await logDataRequest(tx, { siteId: q.siteId, userId: q.userId, kind: 'erase', requestedBy: q.requestedBy, detail: { mode: q.mode, comments } });
+    await logDataRequest(tx, {
+      siteId: q.siteId,
+      userId: q.userId,
+      kind: 'erase',
+      requestedBy: q.requestedBy,
+      detail: { mode: q.mode, comments },
+    });
     return { comments, postIds: posts.rows.map((r) => r.post_id) };
   });
 }
 
 export async function logDataRequest(
-  db: Queryable, r: { siteId: string; userId: string; kind: 'export' | 'erase'; requestedBy: string | null; detail: object },
+  db: Queryable,
+  r: { siteId: string; userId: string; kind: 'export' | 'erase'; requestedBy: string | null; detail: object },
 ): Promise<void> {
   await db.query(
     `INSERT INTO data_requests (id, site_id, user_id, kind, requested_by, detail) VALUES ($1, $2, $3, $4, $5, $6)`,

@@ -35,8 +35,14 @@ export interface QueueItem {
   createdAt: Date;
   decidedAt: Date;
   author: {
-    id: string; name: string; joinedAt: Date; approvedCount: number; rejectedCount: number;
-    status: UserStatus; suspendedUntil: Date | null; premod: boolean;
+    id: string;
+    name: string;
+    joinedAt: Date;
+    approvedCount: number;
+    rejectedCount: number;
+    status: UserStatus;
+    suspendedUntil: Date | null;
+    premod: boolean;
   };
   post: { id: string; title: string; url: string };
   parent: { id: string; authorName: string; excerpt: string; status: CommentStatus } | null;
@@ -45,13 +51,31 @@ export interface QueueItem {
 }
 
 interface ItemRow {
-  id: string; post_id: string; parent_id: string | null; status: CommentStatus; body: string; reasons: Reason[];
-  scores: Record<string, number>; scored_by: ScoredBy[]; created_at: Date; decided_at: Date;
-  author_id: string; author_name: string; author_joined: Date; approved_count: number; rejected_count: number;
-  author_status: UserStatus; suspended_until: Date | null; premod: boolean;
-  post_title: string; post_url: string;
-  parent_author: string | null; parent_excerpt: string | null; parent_status: CommentStatus | null;
-  reports: QueueReport[]; open_reports: number;
+  id: string;
+  post_id: string;
+  parent_id: string | null;
+  status: CommentStatus;
+  body: string;
+  reasons: Reason[];
+  scores: Record<string, number>;
+  scored_by: ScoredBy[];
+  created_at: Date;
+  decided_at: Date;
+  author_id: string;
+  author_name: string;
+  author_joined: Date;
+  approved_count: number;
+  rejected_count: number;
+  author_status: UserStatus;
+  suspended_until: Date | null;
+  premod: boolean;
+  post_title: string;
+  post_url: string;
+  parent_author: string | null;
+  parent_excerpt: string | null;
+  parent_status: CommentStatus | null;
+  reports: QueueReport[];
+  open_reports: number;
 }
 
 /** Characters of the parent comment shown with a reply. */
@@ -66,7 +90,12 @@ const CONDITION: Record<QueueName, string> = {
 /** Only the recent decisions are listed; what waits for a decision is listed however old. */
 const floorOf = (queue: QueueName) => (queue === 'rejected' || queue === 'approved' ? recentFloor() : uuidV7Floor(0));
 /** Review order: oldest first for what waits for a decision, newest first for what was decided. */
-export const OLDEST_FIRST: Record<QueueName, boolean> = { pending: true, reported: true, rejected: false, approved: false };
+export const OLDEST_FIRST: Record<QueueName, boolean> = {
+  pending: true,
+  reported: true,
+  rejected: false,
+  approved: false,
+};
 
 /**
  * One page of a queue, keyset-paginated by comment id (UUIDv7: creation time), reading one row
@@ -108,15 +137,31 @@ export async function listQueue(
     [q.siteId, floorOf(q.queue), q.postId ?? null, q.reason ?? null, q.after, q.limit],
   );
   return res.rows.map((r) => ({
-    id: r.id, postId: r.post_id, parentId: r.parent_id, status: r.status, body: r.body, reasons: r.reasons,
-    scores: r.scores, scoredBy: r.scored_by, createdAt: r.created_at, decidedAt: r.decided_at,
+    id: r.id,
+    postId: r.post_id,
+    parentId: r.parent_id,
+    status: r.status,
+    body: r.body,
+    reasons: r.reasons,
+    scores: r.scores,
+    scoredBy: r.scored_by,
+    createdAt: r.created_at,
+    decidedAt: r.decided_at,
     author: {
-      id: r.author_id, name: r.author_name, joinedAt: r.author_joined, approvedCount: r.approved_count,
-      rejectedCount: r.rejected_count, status: r.author_status, suspendedUntil: r.suspended_until, premod: r.premod,
+      id: r.author_id,
+      name: r.author_name,
+      joinedAt: r.author_joined,
+      approvedCount: r.approved_count,
+      rejectedCount: r.rejected_count,
+      status: r.author_status,
+      suspendedUntil: r.suspended_until,
+      premod: r.premod,
     },
     post: { id: r.post_id, title: r.post_title, url: r.post_url },
-    parent: r.parent_id && r.parent_author !== null && r.parent_status !== null
-      ? { id: r.parent_id, authorName: r.parent_author, excerpt: r.parent_excerpt ?? '', status: r.parent_status } : null,
+    parent:
+      r.parent_id && r.parent_author !== null && r.parent_status !== null
+        ? { id: r.parent_id, authorName: r.parent_author, excerpt: r.parent_excerpt ?? '', status: r.parent_status }
+        : null,
     reports: r.reports,
     openReports: r.open_reports,
   }));
@@ -134,7 +179,10 @@ export const RECENT_COUNT_CAP = 10_000;
  * up to RECENT_COUNT_CAP, so a busy site's poll never counts a week of traffic; `capped` names
  * the queues whose count is a lower bound.
  */
-export async function countQueues(db: Queryable, siteId: string): Promise<{ counts: QueueCounts; capped: QueueName[] }> {
+export async function countQueues(
+  db: Queryable,
+  siteId: string,
+): Promise<{ counts: QueueCounts; capped: QueueName[] }> {
   const res = await db.query<QueueCounts>(
     `SELECT (SELECT count(*) FROM comments WHERE site_id = $1 AND status = 'pending')::int AS pending,
             (SELECT count(*) FROM comments c WHERE c.site_id = $1 AND c.status = 'approved'

@@ -19,7 +19,9 @@ export interface PoolOptions {
 }
 
 /** The pool options the configuration decides (every process connects the same way). */
-export const databaseOf = (config: Pick<Config, 'DATABASE_URL' | 'DATABASE_PREPARED_STATEMENTS' | 'DATABASE_STATEMENT_TIMEOUT_MS'>) => ({
+export const databaseOf = (
+  config: Pick<Config, 'DATABASE_URL' | 'DATABASE_PREPARED_STATEMENTS' | 'DATABASE_STATEMENT_TIMEOUT_MS'>,
+) => ({
   url: config.DATABASE_URL,
   preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
   statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,

@@ -3,8 +3,15 @@ import type { Post } from '../domain.js';
 import { effectiveSettings } from '../settings.js';
 
 interface PostRow {
-  site_id: string; id: string; title: string; url: string; closed: boolean; comment_count: number;
-  created_at: Date; stays_open: boolean; site_settings: unknown;
+  site_id: string;
+  id: string;
+  title: string;
+  url: string;
+  closed: boolean;
+  comment_count: number;
+  created_at: Date;
+  stays_open: boolean;
+  site_settings: unknown;
 }
 // The site's settings come along so `closed` includes the site's auto-close (autoCloseDays).
 const COLS = `p.site_id, p.id, p.title, p.url, p.closed, p.comment_count, p.created_at, p.stays_open,
@@ -20,8 +27,12 @@ function closesAt(r: PostRow): Date | null {
 const toPost = (r: PostRow): Post => {
   const auto = closesAt(r);
   return {
-    siteId: r.site_id, id: r.id, title: r.title, url: r.url,
-    closed: r.closed || (auto !== null && auto.getTime() <= Date.now()), commentCount: r.comment_count,
+    siteId: r.site_id,
+    id: r.id,
+    title: r.title,
+    url: r.url,
+    closed: r.closed || (auto !== null && auto.getTime() <= Date.now()),
+    commentCount: r.comment_count,
   };
 };
 
@@ -31,7 +42,12 @@ export interface PublisherPost extends Post {
   closedByHand: boolean;
   closesAt: Date | null;
 }
-const toPublisherPost = (r: PostRow): PublisherPost => ({ ...toPost(r), createdAt: r.created_at, closedByHand: r.closed, closesAt: closesAt(r) });
+const toPublisherPost = (r: PostRow): PublisherPost => ({
+  ...toPost(r),
+  createdAt: r.created_at,
+  closedByHand: r.closed,
+  closesAt: closesAt(r),
+});
 
 /** Creates or updates a post; `closed` keeps its value when not given. Returns whether it was created. */
 export async function upsertPost(
@@ -65,7 +81,8 @@ export async function findPublisherPost(db: Queryable, siteId: string, id: strin
 
 /** A site's posts, newest first, keyset-paginated by (created_at, id). */
 export async function listPosts(
-  db: Queryable, q: { siteId: string; limit: number; before: { createdAt: Date; id: string } | null },
+  db: Queryable,
+  q: { siteId: string; limit: number; before: { createdAt: Date; id: string } | null },
 ): Promise<PublisherPost[]> {
   const res = await db.query<PostRow>(
     `SELECT ${COLS} FROM posts p
@@ -80,7 +97,10 @@ export async function listPosts(
  * Closes or reopens commenting. Reopening also exempts the post from the site's auto-close,
  * so an old article stays open once its publisher reopened it.
  */
-export async function setPostClosed(db: Queryable, q: { siteId: string; id: string; closed: boolean }): Promise<PublisherPost | null> {
+export async function setPostClosed(
+  db: Queryable,
+  q: { siteId: string; id: string; closed: boolean },
+): Promise<PublisherPost | null> {
   const res = await db.query<PostRow>(
     `WITH p AS (
        UPDATE posts SET closed = $3, stays_open = NOT $3, updated_at = now()

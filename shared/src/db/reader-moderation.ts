@@ -8,9 +8,15 @@ export interface Standing {
   premod: boolean;
 }
 
-interface StandingRow { status: UserStatus; suspended_until: Date | null; premod: boolean }
+interface StandingRow {
+  status: UserStatus;
+  suspended_until: Date | null;
+  premod: boolean;
+}
 const toStanding = (r: StandingRow): Standing => ({
-  status: r.status, suspendedUntil: r.suspended_until ? r.suspended_until.toISOString() : null, premod: r.premod,
+  status: r.status,
+  suspendedUntil: r.suspended_until ? r.suspended_until.toISOString() : null,
+  premod: r.premod,
 });
 
 /**
@@ -58,7 +64,15 @@ export async function listReaderComments(
   db: Queryable,
   q: { siteId: string; userId: string; before: string | null; limit: number },
 ): Promise<HistoryComment[]> {
-  const res = await db.query<{ id: string; post_id: string; title: string; status: CommentStatus; body: string; reasons: Reason[]; created_at: Date }>(
+  const res = await db.query<{
+    id: string;
+    post_id: string;
+    title: string;
+    status: CommentStatus;
+    body: string;
+    reasons: Reason[];
+    created_at: Date;
+  }>(
     `SELECT c.id, c.post_id, p.title, c.status, c.body, c.reasons, c.created_at
        FROM comments c JOIN posts p ON p.site_id = c.site_id AND p.id = c.post_id
       WHERE c.author_id = $2 AND c.site_id = $1 AND ($3::uuid IS NULL OR c.id < $3::uuid)
@@ -67,7 +81,13 @@ export async function listReaderComments(
     [q.siteId, q.userId, q.before, q.limit],
   );
   return res.rows.map((r) => ({
-    id: r.id, postId: r.post_id, postTitle: r.title, status: r.status, body: r.body, reasons: r.reasons, createdAt: r.created_at,
+    id: r.id,
+    postId: r.post_id,
+    postTitle: r.title,
+    status: r.status,
+    body: r.body,
+    reasons: r.reasons,
+    createdAt: r.created_at,
   }));
 }
 

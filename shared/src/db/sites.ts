@@ -2,11 +2,24 @@ import type { Queryable } from './pool.js';
 import type { Site } from '../domain.js';
 import { effectiveSettings } from '../settings.js';
 
-interface SiteRow { id: string; name: string; origins: string[]; settings: unknown }
-const toSite = (r: SiteRow): Site => ({ id: r.id, name: r.name, origins: r.origins, settings: effectiveSettings(r.settings) });
+interface SiteRow {
+  id: string;
+  name: string;
+  origins: string[];
+  settings: unknown;
+}
+const toSite = (r: SiteRow): Site => ({
+  id: r.id,
+  name: r.name,
+  origins: r.origins,
+  settings: effectiveSettings(r.settings),
+});
 
 /** Inserts a site; returns false when the id is taken. */
-export async function insertSite(db: Queryable, s: { id: string; name: string; origins: string[]; ssoSecret: string }): Promise<boolean> {
+export async function insertSite(
+  db: Queryable,
+  s: { id: string; name: string; origins: string[]; ssoSecret: string },
+): Promise<boolean> {
   const res = await db.query(
     `INSERT INTO sites (id, name, origins, sso_secret) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`,
     [s.id, s.name, s.origins, s.ssoSecret],
@@ -14,7 +27,10 @@ export async function insertSite(db: Queryable, s: { id: string; name: string; o
   return res.rowCount === 1;
 }
 
-export async function updateSite(db: Queryable, s: { id: string; name: string; origins: string[] }): Promise<Site | null> {
+export async function updateSite(
+  db: Queryable,
+  s: { id: string; name: string; origins: string[] },
+): Promise<Site | null> {
   const res = await db.query<SiteRow>(
     `UPDATE sites SET name = $2, origins = $3 WHERE id = $1 RETURNING id, name, origins, settings`,
     [s.id, s.name, s.origins],
@@ -38,9 +54,14 @@ export async function setSsoSecret(db: Queryable, siteId: string, secret: string
 }
 
 /** A site's stored settings overrides (not merged with the defaults) and their version. */
-export async function findSettingsOverrides(db: Queryable, siteId: string): Promise<{ overrides: unknown; version: number } | null> {
+export async function findSettingsOverrides(
+  db: Queryable,
+  siteId: string,
+): Promise<{ overrides: unknown; version: number } | null> {
   const res = await db.query<{ settings: unknown; settings_version: number }>(
-    `SELECT settings, settings_version FROM sites WHERE id = $1`, [siteId]);
+    `SELECT settings, settings_version FROM sites WHERE id = $1`,
+    [siteId],
+  );
   const r = res.rows[0];
   return r ? { overrides: r.settings, version: r.settings_version } : null;
 }
@@ -51,7 +72,10 @@ export async function findSettingsOverrides(db: Queryable, siteId: string): Prom
  * version, or null when the version moved on.
  */
 export async function replaceSettingsOverrides(
-  db: Queryable, siteId: string, overrides: unknown, expectedVersion: number,
+  db: Queryable,
+  siteId: string,
+  overrides: unknown,
+  expectedVersion: number,
 ): Promise<number | null> {
   const res = await db.query<{ settings_version: number }>(
     `UPDATE sites SET settings = $2, settings_version = settings_version + 1
@@ -66,6 +90,9 @@ export async function replaceSettingsOverrides(
  * preflight of a site-less path (sign-in, a comment's status) carries no site id.
  */
 export async function isRegisteredOrigin(db: Queryable, origin: string): Promise<boolean> {
-  const res = await db.query<{ found: boolean }>(`SELECT EXISTS (SELECT 1 FROM sites WHERE $1 = ANY(origins)) AS found`, [origin]);
+  const res = await db.query<{ found: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM sites WHERE $1 = ANY(origins)) AS found`,
+    [origin],
+  );
   return res.rows[0]?.found === true;
 }

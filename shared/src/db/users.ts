@@ -2,15 +2,31 @@ import type { Queryable } from './pool.js';
 import type { Role, User, UserStatus } from '../domain.js';
 
 interface UserRow {
-  id: string; site_id: string; display_name: string; email: string | null; role: Role;
-  status: UserStatus; suspended_until: Date | null; created_at: Date;
-  premod: boolean; approved_count: number; rejected_count: number;
+  id: string;
+  site_id: string;
+  display_name: string;
+  email: string | null;
+  role: Role;
+  status: UserStatus;
+  suspended_until: Date | null;
+  created_at: Date;
+  premod: boolean;
+  approved_count: number;
+  rejected_count: number;
 }
 const COLS = `id, site_id, display_name, email, role, status, suspended_until, created_at, premod, approved_count, rejected_count`;
 export const toUser = (r: UserRow): User => ({
-  id: r.id, siteId: r.site_id, displayName: r.display_name, email: r.email, role: r.role,
-  status: r.status, suspendedUntil: r.suspended_until, createdAt: r.created_at,
-  premod: r.premod, approvedCount: r.approved_count, rejectedCount: r.rejected_count,
+  id: r.id,
+  siteId: r.site_id,
+  displayName: r.display_name,
+  email: r.email,
+  role: r.role,
+  status: r.status,
+  suspendedUntil: r.suspended_until,
+  createdAt: r.created_at,
+  premod: r.premod,
+  approvedCount: r.approved_count,
+  rejectedCount: r.rejected_count,
 });
 
 /**
@@ -64,7 +80,11 @@ export async function updatePasswordUser(
   return res.rows[0] ? toUser(res.rows[0]) : null;
 }
 
-export async function findPasswordUser(db: Queryable, siteId: string, email: string): Promise<(User & { passwordHash: string }) | null> {
+export async function findPasswordUser(
+  db: Queryable,
+  siteId: string,
+  email: string,
+): Promise<(User & { passwordHash: string }) | null> {
   const res = await db.query<UserRow & { password_hash: string }>(
     `SELECT ${COLS}, password_hash FROM users
       WHERE site_id = $1 AND lower(email) = lower($2) AND password_hash IS NOT NULL`,
@@ -76,7 +96,10 @@ export async function findPasswordUser(db: Queryable, siteId: string, email: str
 
 /** A user of the site; an erased account (kept only as a "deleted user" tombstone) is not found. */
 export async function findUser(db: Queryable, siteId: string, id: string): Promise<User | null> {
-  const res = await db.query<UserRow>(`SELECT ${COLS} FROM users WHERE site_id = $1 AND id = $2 AND deleted_at IS NULL`, [siteId, id]);
+  const res = await db.query<UserRow>(
+    `SELECT ${COLS} FROM users WHERE site_id = $1 AND id = $2 AND deleted_at IS NULL`,
+    [siteId, id],
+  );
   return res.rows[0] ? toUser(res.rows[0]) : null;
 }
 

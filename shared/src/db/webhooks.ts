@@ -14,20 +14,40 @@ export interface Webhook {
   updatedAt: Date;
 }
 
-export interface Subscription { id: string; events: string[] }
+export interface Subscription {
+  id: string;
+  events: string[];
+}
 
 interface WebhookRow {
-  id: string; site_id: string; url: string; events: string[]; enabled: boolean; disabled_reason: string | null;
-  failing_since: Date | null; previous_secret_expires_at: Date | null; created_at: Date; updated_at: Date;
+  id: string;
+  site_id: string;
+  url: string;
+  events: string[];
+  enabled: boolean;
+  disabled_reason: string | null;
+  failing_since: Date | null;
+  previous_secret_expires_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
 }
 const COLS = `id, site_id, url, events, enabled, disabled_reason, failing_since, previous_secret_expires_at, created_at, updated_at`;
 const toWebhook = (r: WebhookRow): Webhook => ({
-  id: r.id, siteId: r.site_id, url: r.url, events: r.events, enabled: r.enabled, disabledReason: r.disabled_reason,
-  failingSince: r.failing_since, previousSecretExpiresAt: r.previous_secret_expires_at, createdAt: r.created_at, updatedAt: r.updated_at,
+  id: r.id,
+  siteId: r.site_id,
+  url: r.url,
+  events: r.events,
+  enabled: r.enabled,
+  disabledReason: r.disabled_reason,
+  failingSince: r.failing_since,
+  previousSecretExpiresAt: r.previous_secret_expires_at,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 export async function insertWebhook(
-  db: Queryable, w: { id: string; siteId: string; url: string; events: string[]; secret: string },
+  db: Queryable,
+  w: { id: string; siteId: string; url: string; events: string[]; secret: string },
 ): Promise<Webhook> {
   const res = await db.query<WebhookRow>(
     `INSERT INTO webhooks (id, site_id, url, events, secret) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLS}`,
@@ -48,7 +68,8 @@ export async function findWebhook(db: Queryable, siteId: string, id: string): Pr
 
 /** Changes URL, events or enabled; enabling again clears the reason and the run of failures. */
 export async function updateWebhook(
-  db: Queryable, w: { siteId: string; id: string; url?: string; events?: string[]; enabled?: boolean },
+  db: Queryable,
+  w: { siteId: string; id: string; url?: string; events?: string[]; enabled?: boolean },
 ): Promise<Webhook | null> {
   const res = await db.query<WebhookRow>(
     `UPDATE webhooks SET url = COALESCE($3, url), events = COALESCE($4, events), enabled = COALESCE($5, enabled),
@@ -68,7 +89,8 @@ export async function deleteWebhook(db: Queryable, siteId: string, id: string): 
 
 /** Replaces the secret; the current one stays valid (both sign) for graceS seconds. */
 export async function rotateWebhookSecret(
-  db: Queryable, w: { siteId: string; id: string; secret: string; graceS: number },
+  db: Queryable,
+  w: { siteId: string; id: string; secret: string; graceS: number },
 ): Promise<Webhook | null> {
   const res = await db.query<WebhookRow>(
     `UPDATE webhooks SET previous_secret = CASE WHEN $4 > 0 THEN secret END,
@@ -85,7 +107,14 @@ export async function subscribedWebhooks(db: Queryable, siteId: string): Promise
   return res.rows;
 }
 
-export interface NewDelivery { id: string; siteId: string; webhookId: string; eventId: string; eventType: string; body: string }
+export interface NewDelivery {
+  id: string;
+  siteId: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  body: string;
+}
 
 /** Stores deliveries; one an endpoint already has for the same event is skipped. Returns the ids stored. */
 export async function insertDeliveries(db: Queryable, rows: NewDelivery[]): Promise<string[]> {
@@ -94,22 +123,46 @@ export async function insertDeliveries(db: Queryable, rows: NewDelivery[]): Prom
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::text[])
      ON CONFLICT (webhook_id, event_id) WHERE redelivery_of IS NULL DO NOTHING
      RETURNING id`,
-    [rows.map((r) => r.id), rows.map((r) => r.siteId), rows.map((r) => r.webhookId), rows.map((r) => r.eventId),
-      rows.map((r) => r.eventType), rows.map((r) => r.body)],
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.siteId),
+      rows.map((r) => r.webhookId),
+      rows.map((r) => r.eventId),
+      rows.map((r) => r.eventType),
+      rows.map((r) => r.body),
+    ],
   );
   return res.rows.map((r) => r.id);
 }
 
 /** What sending a delivery needs, secrets included (for the worker only). */
 export interface DeliveryToSend {
-  id: string; siteId: string; webhookId: string; eventId: string; eventType: string; body: string; status: string;
-  url: string; enabled: boolean; secrets: string[];
+  id: string;
+  siteId: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  body: string;
+  status: string;
+  url: string;
+  enabled: boolean;
+  secrets: string[];
 }
 
 export async function loadDeliveryToSend(db: Queryable, siteId: string, id: string): Promise<DeliveryToSend | null> {
   const res = await db.query<{
-    id: string; site_id: string; webhook_id: string; event_id: string; event_type: string; body: string; status: string;
-    url: string; enabled: boolean; secret: string; previous_secret: string | null; previous_valid: boolean;
+    id: string;
+    site_id: string;
+    webhook_id: string;
+    event_id: string;
+    event_type: string;
+    body: string;
+    status: string;
+    url: string;
+    enabled: boolean;
+    secret: string;
+    previous_secret: string | null;
+    previous_valid: boolean;
   }>(
     `SELECT d.id, d.site_id, d.webhook_id, d.event_id, d.event_type, d.body, d.status, w.url, w.enabled, w.secret,
             w.previous_secret, (w.previous_secret_expires_at > now()) AS previous_valid
@@ -120,8 +173,15 @@ export async function loadDeliveryToSend(db: Queryable, siteId: string, id: stri
   const r = res.rows[0];
   if (!r) return null;
   return {
-    id: r.id, siteId: r.site_id, webhookId: r.webhook_id, eventId: r.event_id, eventType: r.event_type, body: r.body,
-    status: r.status, url: r.url, enabled: r.enabled,
+    id: r.id,
+    siteId: r.site_id,
+    webhookId: r.webhook_id,
+    eventId: r.event_id,
+    eventType: r.event_type,
+    body: r.body,
+    status: r.status,
+    url: r.url,
+    enabled: r.enabled,
     secrets: r.previous_secret && r.previous_valid ? [r.secret, r.previous_secret] : [r.secret],
   };
 }
@@ -131,10 +191,20 @@ export async function loadDeliveryToSend(db: Queryable, siteId: string, id: stri
  * (`final` failures and successes finish it), and the endpoint's run of failures (a success
  * clears it). Returns when the endpoint started failing (null after a success).
  */
-export async function recordAttempt(db: Queryable, a: {
-  siteId: string; deliveryId: string; webhookId: string; startedAt: Date; durationMs: number;
-  statusCode: number | null; error: string | null; ok: boolean; final: boolean;
-}): Promise<{ failingSince: Date | null }> {
+export async function recordAttempt(
+  db: Queryable,
+  a: {
+    siteId: string;
+    deliveryId: string;
+    webhookId: string;
+    startedAt: Date;
+    durationMs: number;
+    statusCode: number | null;
+    error: string | null;
+    ok: boolean;
+    final: boolean;
+  },
+): Promise<{ failingSince: Date | null }> {
   const res = await db.query<{ failing_since: Date | null }>(
     `WITH d AS (
        UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = $4, last_error = $5,
@@ -173,14 +243,29 @@ export async function abandonDelivery(db: Queryable, siteId: string, id: string,
 }
 
 export interface DeliveryView {
-  id: string; eventId: string; eventType: string; status: string; attempts: number; lastStatus: number | null;
-  lastError: string | null; redeliveryOf: string | null; createdAt: string; finishedAt: string | null;
-  attemptLog: { attempt: number; startedAt: string; durationMs: number; statusCode: number | null; error: string | null }[];
+  id: string;
+  eventId: string;
+  eventType: string;
+  status: string;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  redeliveryOf: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  attemptLog: {
+    attempt: number;
+    startedAt: string;
+    durationMs: number;
+    statusCode: number | null;
+    error: string | null;
+  }[];
 }
 
 /** An endpoint's deliveries, newest first, each with its attempts. */
 export async function listDeliveries(
-  db: Queryable, q: { siteId: string; webhookId: string; before: string | null; limit: number },
+  db: Queryable,
+  q: { siteId: string; webhookId: string; before: string | null; limit: number },
 ): Promise<DeliveryView[]> {
   const res = await db.query<{ rows: DeliveryView[] | null }>(
     `SELECT json_agg(x ORDER BY x."id" DESC) AS rows FROM (
@@ -200,7 +285,8 @@ export async function listDeliveries(
 
 /** A copy of a delivery (same event id and body) to send again. Returns null when there is no such delivery. */
 export async function insertRedelivery(
-  db: Queryable, q: { siteId: string; webhookId: string; deliveryId: string; newId: string },
+  db: Queryable,
+  q: { siteId: string; webhookId: string; deliveryId: string; newId: string },
 ): Promise<string | null> {
   const res = await db.query<{ id: string }>(
     `INSERT INTO webhook_deliveries (id, site_id, webhook_id, event_id, event_type, body, redelivery_of)
@@ -216,7 +302,11 @@ export async function insertRedelivery(
  * Deliveries stored but never attempted for a while: their enqueue failed after the row was
  * written (Redis unreachable at that moment). Deliveries waiting for a retry have attempts > 0.
  */
-export async function strandedDeliveries(db: Queryable, olderThanS: number, limit: number): Promise<{ id: string; siteId: string }[]> {
+export async function strandedDeliveries(
+  db: Queryable,
+  olderThanS: number,
+  limit: number,
+): Promise<{ id: string; siteId: string }[]> {
   const res = await db.query<{ id: string; siteId: string }>(
     `SELECT id, site_id AS "siteId" FROM webhook_deliveries
       WHERE status = 'pending' AND attempts = 0 AND created_at < now() - make_interval(secs => $1)

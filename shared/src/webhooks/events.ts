@@ -8,7 +8,13 @@ import { webhookJobId, webhookJobOptions, type WebhookJob } from './queue.js';
 
 /** Every event a webhook endpoint can subscribe to. */
 export const EVENT_TYPES = [
-  'comment.accepted', 'comment.approved', 'comment.held', 'comment.rejected', 'comment.reported', 'reader.banned', 'post.created',
+  'comment.accepted',
+  'comment.approved',
+  'comment.held',
+  'comment.rejected',
+  'comment.reported',
+  'reader.banned',
+  'post.created',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -33,7 +39,8 @@ export interface NewEvent {
 }
 
 const EVENT_NAMESPACE = '6f1d3c2e-54b1-4c53-9d0e-7f3a2b9c8e41';
-export const eventIdOf = (siteId: string, type: EventType, key: string): string => v5(`${siteId}\n${type}\n${key}`, EVENT_NAMESPACE);
+export const eventIdOf = (siteId: string, type: EventType, key: string): string =>
+  v5(`${siteId}\n${type}\n${key}`, EVENT_NAMESPACE);
 
 /** Emits events: stores one delivery per subscribed endpoint and enqueues it. */
 export interface Events {
@@ -62,21 +69,36 @@ export async function emitEvent(deps: EventDeps, e: NewEvent): Promise<number> {
   const id = e.key ? eventIdOf(e.siteId, e.type, e.key) : newId();
   const event: WebhookEvent = { id, type: e.type, createdAt: new Date().toISOString(), siteId: e.siteId, data: e.data };
   const body = JSON.stringify(event);
-  const inserted = await insertDeliveries(deps.db, targets.map((t) => ({
-    id: newId(), siteId: e.siteId, webhookId: t.id, eventId: id, eventType: e.type, body,
-  })));
+  const inserted = await insertDeliveries(
+    deps.db,
+    targets.map((t) => ({
+      id: newId(),
+      siteId: e.siteId,
+      webhookId: t.id,
+      eventId: id,
+      eventType: e.type,
+      body,
+    })),
+  );
   if (inserted.length > 0) {
-    await deps.queue.addBulk(inserted.map((deliveryId) => ({
-      name: e.type,
-      data: { deliveryId, siteId: e.siteId },
-      opts: { ...webhookJobOptions(deps.retrySchedule), jobId: webhookJobId(deliveryId) },
-    })));
+    await deps.queue.addBulk(
+      inserted.map((deliveryId) => ({
+        name: e.type,
+        data: { deliveryId, siteId: e.siteId },
+        opts: { ...webhookJobOptions(deps.retrySchedule), jobId: webhookJobId(deliveryId) },
+      })),
+    );
   }
   return inserted.length;
 }
 
 /** An emitter with a per-process cache of each site's subscriptions (bounded by cacheTtlMs). */
-export function createEvents(opts: { db: Queryable; queue: Queue<WebhookJob>; retrySchedule: number[]; cacheTtlMs: number }): Events {
+export function createEvents(opts: {
+  db: Queryable;
+  queue: Queue<WebhookJob>;
+  retrySchedule: number[];
+  cacheTtlMs: number;
+}): Events {
   const cache = new LRUCache<string, { subs: Subscription[] }>({ max: 10_000, ttl: Math.max(1, opts.cacheTtlMs) });
   const subscriptions = async (siteId: string) => {
     if (opts.cacheTtlMs > 0) {
@@ -91,7 +113,11 @@ export function createEvents(opts: { db: Queryable; queue: Queue<WebhookJob>; re
   return {
     emit: (e) => emitEvent(deps, e),
     enqueue: async (siteId, deliveryId) => {
-      await opts.queue.add('redeliver', { deliveryId, siteId }, { ...webhookJobOptions(opts.retrySchedule), jobId: webhookJobId(deliveryId) });
+      await opts.queue.add(
+        'redeliver',
+        { deliveryId, siteId },
+        { ...webhookJobOptions(opts.retrySchedule), jobId: webhookJobId(deliveryId) },
+      );
     },
     forgetSite: (siteId) => void cache.delete(siteId),
   };
@@ -103,9 +129,22 @@ const DECIDED = { approved: 'comment.approved', pending: 'comment.held', rejecte
  * `comment.approved|held|rejected` for a decision a person made after the worker's (a moderator's
  * action, or a ban's background rejection of the reader's comments); null when nothing changed.
  */
-export function moderatorDecision(m: { siteId: string; commentId: string; before: string; after: string; actorId: string | null }): NewEvent | null {
+export function moderatorDecision(m: {
+  siteId: string;
+  commentId: string;
+  before: string;
+  after: string;
+  actorId: string | null;
+}): NewEvent | null {
   const type = DECIDED[m.after as keyof typeof DECIDED];
   return type && m.after !== m.before
-    ? { siteId: m.siteId, type, data: { comment: { id: m.commentId, status: m.after, previousStatus: m.before }, by: { kind: 'moderator', id: m.actorId } } }
+    ? {
+        siteId: m.siteId,
+        type,
+        data: {
+          comment: { id: m.commentId, status: m.after, previousStatus: m.before },
+          by: { kind: 'moderator', id: m.actorId },
+        },
+      }
     : null;
 }

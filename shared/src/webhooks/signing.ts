@@ -6,7 +6,8 @@ export const SIGNATURE_HEADER = 'X-Comments-Signature';
 /** A new endpoint signing secret, shown once (`whsec_` + 256 random bits). */
 export const generateWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64url')}`;
 
-const hmac = (secret: string, t: number, body: string) => createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+const hmac = (secret: string, t: number, body: string) =>
+  createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
 
 /**
  * Stripe-style signature of a body at time t: HMAC-SHA256 of "t.body" with each secret. During
@@ -22,7 +23,10 @@ export function signatureHeader(body: string, secrets: string[], t = Math.floor(
  * and compare each v1 in constant time with the HMAC under its secret.
  */
 export function verifySignature(
-  header: string, body: string, secret: string, opts: { toleranceS?: number; now?: number } = {},
+  header: string,
+  body: string,
+  secret: string,
+  opts: { toleranceS?: number; now?: number } = {},
 ): boolean {
   const parts = header.split(',').map((p) => p.trim().split('='));
   const t = Number(parts.find(([k]) => k === 't')?.[1]);

@@ -9,14 +9,35 @@ import { promisify } from 'node:util';
  */
 const blocked = new BlockList();
 for (const [net, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(net, bits, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  blocked.addSubnet(net, bits, 'ipv4');
 for (const [net, bits] of [
-  ['::', 96], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['2001:db8::', 32], ['64:ff9b::', 96],
-  ['100::', 64], ['2002::', 16],
-] as const) blocked.addSubnet(net, bits, 'ipv6');
+  ['::', 96],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+  ['2001:db8::', 32],
+  ['64:ff9b::', 96],
+  ['100::', 64],
+  ['2002::', 16],
+] as const)
+  blocked.addSubnet(net, bits, 'ipv6');
 
 export function isPrivateAddress(address: string): boolean {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
@@ -43,7 +64,8 @@ const lookupAll = promisify(dnsLookup) as unknown as (host: string, opts: { all:
  */
 export async function assertPublicUrl(url: string, opts: { allowPrivate: boolean }): Promise<void> {
   const u = new URL(url);
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UnsafeUrlError('only http and https URLs are allowed');
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new UnsafeUrlError('only http and https URLs are allowed');
   if (u.username || u.password) throw new UnsafeUrlError('URLs with credentials are not allowed');
   if (opts.allowPrivate) return;
   const host = u.hostname.replace(/^\[|\]$/g, '');
@@ -67,10 +89,16 @@ export function guardedLookup(allowPrivate: boolean): LookupFunction {
       if (err) return callback(err, []);
       const list = addresses as LookupAddress[];
       const bad = allowPrivate ? undefined : list.find((a) => isPrivateAddress(a.address));
-      if (bad) return callback(Object.assign(new UnsafeUrlError(`refused internal address ${bad.address}`), { code: 'EUNSAFEADDR' }), []);
+      if (bad)
+        return callback(
+          Object.assign(new UnsafeUrlError(`refused internal address ${bad.address}`), { code: 'EUNSAFEADDR' }),
+          [],
+        );
       if (options.all) return callback(null, list);
       const first = list[0];
-      return first ? callback(null, first.address, first.family) : callback(Object.assign(new Error('no address'), { code: 'ENOTFOUND' }), []);
+      return first
+        ? callback(null, first.address, first.family)
+        : callback(Object.assign(new Error('no address'), { code: 'ENOTFOUND' }), []);
     });
   };
 }

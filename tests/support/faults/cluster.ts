@@ -2,13 +2,20 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
-import { createPool, type Pool } from '../../../shared/src/db/pool.js';
-import { migrate } from '../../../shared/src/db/migrate.js';
-import { COMMENTS_QUEUE } from '../../../shared/src/queues.js';
+import { createPool, type Pool } from '#shared/db/pool.js';
+import { migrate } from '#admin/migrate.js';
+import { COMMENTS_QUEUE } from '#shared/queues.js';
 import { freePort, killAllNow, sleep, startChild, tail, waitHealthy, type Child } from '../../bench/procs.js';
 import { ROOT } from '../processes.js';
 import { buildSite, signSso, type BuiltSite } from '../builders.js';
-import { createPostgres, createRedisServer, killServersNow, type AppendFsync, type PostgresServer, type RedisServer } from './servers.js';
+import {
+  createPostgres,
+  createRedisServer,
+  killServersNow,
+  type AppendFsync,
+  type PostgresServer,
+  type RedisServer,
+} from './servers.js';
 
 /**
  * The whole system on one machine, every part a process the test may kill: a private Postgres
@@ -82,7 +89,13 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `faults-${o.name}-`));
   const logDir = path.join(dir, 'logs');
   mkdirSync(logDir);
-  const [pgPort, redisPort, apiPort, m0, m1] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [pgPort, redisPort, apiPort, m0, m1] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const metricsPorts = [m0!, m1!];
   let db: Pool | null = null;
   let queue: Queue | null = null;
@@ -129,7 +142,15 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       await a.exited;
     },
     async startApi() {
-      api = startChild({ name: 'api', kind: 'api', entry: 'services/api/src/main.ts', env: { ...env, PORT: String(apiPort), PGAPPNAME: 'api' }, port: apiPort!, logDir, cwd: ROOT });
+      api = startChild({
+        name: 'api',
+        kind: 'api',
+        entry: 'services/api/src/main.ts',
+        env: { ...env, PORT: String(apiPort), PGAPPNAME: 'api' },
+        port: apiPort!,
+        logDir,
+        cwd: ROOT,
+      });
       await waitHealthy(api, `${apiUrl}/readyz`, 60_000);
     },
     async killWorker(i) {
@@ -140,9 +161,14 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     },
     async startWorker(i) {
       const w = startChild({
-        name: `worker-${i}`, kind: 'worker', entry: 'services/worker/src/main.ts',
+        name: `worker-${i}`,
+        kind: 'worker',
+        entry: 'services/worker/src/main.ts',
         // PGAPPNAME names its Postgres connections, so a test can find them in pg_stat_activity.
-        env: { ...env, WORKER_METRICS_PORT: String(metricsPorts[i]), PGAPPNAME: `worker-${i}` }, port: metricsPorts[i]!, logDir, cwd: ROOT,
+        env: { ...env, WORKER_METRICS_PORT: String(metricsPorts[i]), PGAPPNAME: `worker-${i}` },
+        port: metricsPorts[i]!,
+        logDir,
+        cwd: ROOT,
       });
       workers[i] = w;
       await waitHealthy(w, `${cluster.workerMetricsUrl(i)}/healthz`, 60_000);
@@ -150,21 +176,31 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     queue() {
       if (!queue) {
         // Connection options, not a client: the queue owns its connection and close() ends it.
-        queue = new Queue(COMMENTS_QUEUE, { connection: { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null }, prefix: '{comments}' });
+        queue = new Queue(COMMENTS_QUEUE, {
+          connection: { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null },
+          prefix: '{comments}',
+        });
         queue.on('error', () => undefined);
       }
       return queue;
     },
     async site(id, settings) {
       const site = await buildSite(cluster.db, { id });
-      if (settings) await cluster.db.query('UPDATE sites SET settings = $2, settings_version = settings_version + 1 WHERE id = $1', [id, settings]);
+      if (settings)
+        await cluster.db.query(
+          'UPDATE sites SET settings = $2, settings_version = settings_version + 1 WHERE id = $1',
+          [id, settings],
+        );
       return site;
     },
     async signIn(site, sub) {
       const res = await fetch(`${apiUrl}/api/v1/auth/sso`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ siteId: site.siteId, token: await signSso(site.ssoSecret, { sub, name: `Reader ${sub}` }) }),
+        body: JSON.stringify({
+          siteId: site.siteId,
+          token: await signSso(site.ssoSecret, { sub, name: `Reader ${sub}` }),
+        }),
         signal: AbortSignal.timeout(10_000),
       });
       if (res.status !== 200) throw new Error(`sign-in of ${sub} answered ${res.status}: ${await res.text()}`);
@@ -196,7 +232,9 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
           mkdirSync(keep, { recursive: true });
           cpSync(logDir, keep, { recursive: true });
           for (const f of ['postgres.log', 'redis.log']) cpSync(path.join(dir, f), path.join(keep, f));
-        } catch { /* logs are a courtesy */ }
+        } catch {
+          /* logs are a courtesy */
+        }
       }
       rmSync(dir, { recursive: true, force: true });
     },

@@ -44,8 +44,13 @@ export interface Ledger {
 const DECISIONS = new Set(['approved', 'pending', 'rejected']);
 
 async function queueCounts(cluster: Cluster): Promise<{ left: number; failed: number }> {
-  const c = await cluster.queue().getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed');
-  return { left: (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) + (c['waiting-children'] ?? 0), failed: c.failed ?? 0 };
+  const c = await cluster
+    .queue()
+    .getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed');
+  return {
+    left: (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) + (c['waiting-children'] ?? 0),
+    failed: c.failed ?? 0,
+  };
 }
 
 /**
@@ -60,10 +65,15 @@ export async function waitForDrain(cluster: Cluster, comments: SentComment[], ti
     try {
       const q = await queueCounts(cluster);
       if (q.left === 0) {
-        const { rows } = await cluster.db.query<{ n: number }>('SELECT count(*)::int AS n FROM comments WHERE id = ANY($1::uuid[])', [ids]);
+        const { rows } = await cluster.db.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM comments WHERE id = ANY($1::uuid[])',
+          [ids],
+        );
         if (rows[0]!.n === ids.length) return true;
       }
-    } catch { /* Postgres or Redis still coming back */ }
+    } catch {
+      /* Postgres or Redis still coming back */
+    }
     if (Date.now() > deadline) return false;
     await sleep(250);
   }
@@ -71,7 +81,9 @@ export async function waitForDrain(cluster: Cluster, comments: SentComment[], ti
 
 export async function readLedger(cluster: Cluster, comments: SentComment[], siteIds: string[]): Promise<Ledger> {
   const { rows } = await cluster.db.query<StoredRow>(
-    `SELECT id, site_id, body, status, reasons, scored_by, created_at, decided_at FROM comments WHERE site_id = ANY($1) ORDER BY id`, [siteIds]);
+    `SELECT id, site_id, body, status, reasons, scored_by, created_at, decided_at FROM comments WHERE site_id = ANY($1) ORDER BY id`,
+    [siteIds],
+  );
   const rowsById = new Map(rows.map((r) => [r.id, r]));
   const rowsByComment = new Map<string, StoredRow[]>();
   for (const r of rows) {
@@ -83,14 +95,21 @@ export async function readLedger(cluster: Cluster, comments: SentComment[], site
   const lostIds = accepted.filter((c) => !rowsById.has(c.id!)).map((c) => c.id!);
   let duplicated = 0;
   for (const list of rowsByComment.values()) duplicated += Math.max(0, list.length - 1);
-  const unacknowledged = comments.filter((c) => c.id === undefined && rowsByComment.has(`${c.siteId}\n${c.body}`)).length;
+  const unacknowledged = comments.filter(
+    (c) => c.id === undefined && rowsByComment.has(`${c.siteId}\n${c.body}`),
+  ).length;
   const strangers = rows.filter((r) => !sentKeys.has(`${r.site_id}\n${r.body}`)).length;
   let undecided = 0;
   let maxLagMs = 0;
   for (const c of accepted) {
     const r = rowsById.get(c.id!);
     if (!r) continue;
-    if (!DECISIONS.has(r.status) || !(r.decided_at instanceof Date) || r.decided_at.getTime() < r.created_at.getTime() - 1000) undecided++;
+    if (
+      !DECISIONS.has(r.status) ||
+      !(r.decided_at instanceof Date) ||
+      r.decided_at.getTime() < r.created_at.getTime() - 1000
+    )
+      undecided++;
     maxLagMs = Math.max(maxLagMs, r.decided_at.getTime() - r.created_at.getTime());
   }
   const q = await queueCounts(cluster);
@@ -116,8 +135,15 @@ export async function readLedger(cluster: Cluster, comments: SentComment[], site
  * before it is stored (its decided_at). Null when one of the two never happened (a comment accepted
  * before the fault was lost, or no 202 came after it).
  */
-export function timeToRecover(faultEnd: number, comments: SentComment[], rowsById: Map<string, StoredRow>, requireAck = true): number | null {
-  const acksAfter = comments.filter((c) => c.ackAttemptAt !== undefined && c.ackAttemptAt >= faultEnd).map((c) => c.ackAt!);
+export function timeToRecover(
+  faultEnd: number,
+  comments: SentComment[],
+  rowsById: Map<string, StoredRow>,
+  requireAck = true,
+): number | null {
+  const acksAfter = comments
+    .filter((c) => c.ackAttemptAt !== undefined && c.ackAttemptAt >= faultEnd)
+    .map((c) => c.ackAt!);
   const firstAckAfter = requireAck ? Math.min(...acksAfter) : faultEnd;
   if (!Number.isFinite(firstAckAfter)) return null;
   let drainedAt = faultEnd;

@@ -61,7 +61,14 @@ export interface Load {
 
 // Short and varied: under 40 characters, so no two look like a campaign to the coordinated rule;
 // the tag makes each one unique, so the repeat rule never sees one twice.
-const PHRASES = ['Fair point, thanks', 'I see it differently', 'Good reporting here', 'Worth reading twice', 'Not sure about this', 'Well put'];
+const PHRASES = [
+  'Fair point, thanks',
+  'I see it differently',
+  'Good reporting here',
+  'Worth reading twice',
+  'Not sure about this',
+  'Well put',
+];
 
 const POST_TIMEOUT_MS = 10_000;
 const BACKOFF_BASE_MS = 100;
@@ -148,14 +155,17 @@ export function startLoad(o: { apiUrl: string; readers: LoadReader[]; intervalMs
         gaveUp: comments.filter((c) => c.gaveUp).length,
       };
     },
-    acceptedBetween: (from, to) => comments.filter((c) => c.ackAt !== undefined && c.ackAt >= from && c.ackAt < to).length,
+    acceptedBetween: (from, to) =>
+      comments.filter((c) => c.ackAt !== undefined && c.ackAt >= from && c.ackAt < to).length,
     async burst(ms, concurrency) {
       const t0 = Date.now();
       const end = t0 + ms;
-      await Promise.all(Array.from({ length: concurrency }, async (_, i) => {
-        const r = o.readers[i % o.readers.length]!;
-        while (Date.now() < end) await postOne(r);
-      }));
+      await Promise.all(
+        Array.from({ length: concurrency }, async (_, i) => {
+          const r = o.readers[i % o.readers.length]!;
+          while (Date.now() < end) await postOne(r);
+        }),
+      );
       return load.acceptedBetween(t0, end) / (ms / 1000);
     },
     async stop() {

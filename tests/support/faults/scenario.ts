@@ -16,9 +16,17 @@ import { describeRow, recordRow, rowOf, type FaultRow } from './table.js';
 export const READERS_PER_SITE = 16;
 export const PACE_MS = 400;
 
-export interface SiteSpec { id: string; settings?: Record<string, unknown>; readers?: number }
+export interface SiteSpec {
+  id: string;
+  settings?: Record<string, unknown>;
+  readers?: number;
+}
 
-export async function withCluster(t: TestContext, o: ClusterOptions, run: (cluster: Cluster) => Promise<void>): Promise<void> {
+export async function withCluster(
+  t: TestContext,
+  o: ClusterOptions,
+  run: (cluster: Cluster) => Promise<void>,
+): Promise<void> {
   const cluster = await startCluster(o);
   let failed = true;
   try {
@@ -34,7 +42,11 @@ export async function withCluster(t: TestContext, o: ClusterOptions, run: (clust
 }
 
 /** Creates the sites and a post on each, signs readers in through the API, and starts them posting. */
-export async function startReaders(cluster: Cluster, sites: SiteSpec[], paceMs = PACE_MS): Promise<{ load: Load; siteIds: string[] }> {
+export async function startReaders(
+  cluster: Cluster,
+  sites: SiteSpec[],
+  paceMs = PACE_MS,
+): Promise<{ load: Load; siteIds: string[] }> {
   const readers: LoadReader[] = [];
   for (const s of sites) {
     const site = await cluster.site(s.id, s.settings);
@@ -62,7 +74,13 @@ export interface FinishOptions {
 }
 
 /** Stops the readers, waits for the queue to drain, reads the ledger, asserts, records the row. */
-export async function finish(t: TestContext, cluster: Cluster, load: Load, siteIds: string[], o: FinishOptions): Promise<{ ledger: Ledger; row: FaultRow }> {
+export async function finish(
+  t: TestContext,
+  cluster: Cluster,
+  load: Load,
+  siteIds: string[],
+  o: FinishOptions,
+): Promise<{ ledger: Ledger; row: FaultRow }> {
   const loadStart = Math.min(...load.comments.map((c) => c.firstSentAt));
   await load.stop();
   const loadEnd = Date.now();
@@ -71,16 +89,19 @@ export async function finish(t: TestContext, cluster: Cluster, load: Load, siteI
   const ledger = await readLedger(cluster, load.comments, siteIds);
   const rowsById = new Map(ledger.rows.map((r) => [r.id, r]));
   const row = rowOf(o.scenario, ledger, stats, {
-    recoverMs: o.faultEnd === 'load-end'
-      ? timeToRecover(loadEnd, load.comments, rowsById, false)
-      : timeToRecover(o.faultEnd, load.comments, rowsById),
+    recoverMs:
+      o.faultEnd === 'load-end'
+        ? timeToRecover(loadEnd, load.comments, rowsById, false)
+        : timeToRecover(o.faultEnd, load.comments, rowsById),
     acceptRate: o.acceptRate ?? ledger.accepted / ((loadEnd - loadStart) / 1000),
     note: o.note,
   });
   recordRow(row);
   t.diagnostic(describeRow(row));
-  t.diagnostic(`client: ${JSON.stringify(stats)}; ledger: unacknowledged ${ledger.unacknowledged}, strangers ${ledger.strangers}, `
-    + `undecided ${ledger.undecided}, queue left ${ledger.queueLeft}, failed jobs ${ledger.failedJobs}, drained ${drained}`);
+  t.diagnostic(
+    `client: ${JSON.stringify(stats)}; ledger: unacknowledged ${ledger.unacknowledged}, strangers ${ledger.strangers}, ` +
+      `undecided ${ledger.undecided}, queue left ${ledger.queueLeft}, failed jobs ${ledger.failedJobs}, drained ${drained}`,
+  );
 
   assertLedger(ledger, load, o.allowLoss === true);
   return { ledger, row };
@@ -88,11 +109,15 @@ export async function finish(t: TestContext, cluster: Cluster, load: Load, siteI
 
 export function assertLedger(ledger: Ledger, load: Load, allowLoss: boolean): void {
   const stats = load.stats();
-  const refused = load.comments.filter((c) => c.refused).slice(0, 3).map((c) => c.refused);
+  const refused = load.comments
+    .filter((c) => c.refused)
+    .slice(0, 3)
+    .map((c) => c.refused);
   assert.equal(stats.refused, 0, `comments refused with a 4xx: ${JSON.stringify(refused)}`);
   assert.equal(stats.gaveUp, 0, 'comments that never got a 202 (the API did not come back in time)');
   assert.ok(ledger.accepted >= 100, `the load ran (${ledger.accepted} accepted)`);
-  if (!allowLoss) assert.equal(ledger.lost, 0, `accepted comments missing from Postgres: ${ledger.lostIds.slice(0, 5).join(', ')}`);
+  if (!allowLoss)
+    assert.equal(ledger.lost, 0, `accepted comments missing from Postgres: ${ledger.lostIds.slice(0, 5).join(', ')}`);
   assert.equal(ledger.duplicated, 0, 'comments stored twice');
   assert.equal(ledger.strangers, 0, 'rows no client sent');
   assert.equal(ledger.undecided, 0, 'stored comments without a decision');
@@ -112,7 +137,12 @@ export async function metricSum(url: string, name: string, labels: Record<string
   return sum;
 }
 
-export interface Readiness { at: number; status: number; postgres?: string; redis?: string }
+export interface Readiness {
+  at: number;
+  status: number;
+  postgres?: string;
+  redis?: string;
+}
 
 /** The API's /readyz: its status and what it says of each dependency (status 0: no answer). */
 export async function readyz(url: string): Promise<Readiness> {

@@ -20,7 +20,9 @@ export function killServersNow(): void {
   for (const [p, signal] of running) {
     try {
       if (p.exitCode === null && p.signalCode === null && p.pid !== undefined) process.kill(p.pid, signal);
-    } catch { /* already gone */ }
+    } catch {
+      /* already gone */
+    }
   }
 }
 
@@ -50,7 +52,9 @@ function tailOf(file: string, lines = 15): string {
 export function postgresBin(): string {
   if (process.env.PG_BIN) return process.env.PG_BIN;
   const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin', 'initdb'))) : [];
+  const versions = existsSync(root)
+    ? readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin', 'initdb')))
+    : [];
   versions.sort((a, b) => Number(b) - Number(a));
   if (versions.length === 0) throw new Error('no Postgres binaries in /usr/lib/postgresql (set PG_BIN)');
   return path.join(root, versions[0]!, 'bin');
@@ -59,7 +63,9 @@ export function postgresBin(): string {
 /** initdb and postgres refuse to run as root: as root, they run as the `postgres` OS user. */
 function postgresUser(): { uid: number; gid: number } | null {
   if (process.getuid?.() !== 0) return null;
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('postgres:'));
   if (!line) throw new Error('running as root and there is no postgres OS user to run Postgres as');
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
@@ -98,12 +104,22 @@ export async function createPostgres(dir: string, port: number): Promise<Postgre
   const log = createWriteStream(logFile, { flags: 'a' });
   const asPostgres = user ? { uid: user.uid, gid: user.gid } : {};
 
-  const init = spawn(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync'], {
-    cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], ...asPostgres,
-  });
+  const init = spawn(
+    path.join(bin, 'initdb'),
+    ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync'],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...asPostgres,
+    },
+  );
   let initOut = '';
-  init.stdout.on('data', (d: Buffer) => { initOut += d.toString(); });
-  init.stderr.on('data', (d: Buffer) => { initOut += d.toString(); });
+  init.stdout.on('data', (d: Buffer) => {
+    initOut += d.toString();
+  });
+  init.stderr.on('data', (d: Buffer) => {
+    initOut += d.toString();
+  });
   const code = await new Promise<number | null>((resolve) => init.on('exit', (c) => resolve(c)));
   if (code !== 0) throw new Error(`initdb failed (${code}):\n${initOut}`);
 
@@ -117,17 +133,38 @@ export async function createPostgres(dir: string, port: number): Promise<Postgre
     logTail: () => tailOf(logFile),
     async start() {
       if (server.running()) return;
-      const p = track(spawn(path.join(bin, 'postgres'), [
-        '-D', dataDir, '-p', String(port), '-k', sockDir,
-        '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200',
-        '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'shared_buffers=64MB',
-      ], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], ...asPostgres }), 'SIGQUIT');
+      const p = track(
+        spawn(
+          path.join(bin, 'postgres'),
+          [
+            '-D',
+            dataDir,
+            '-p',
+            String(port),
+            '-k',
+            sockDir,
+            '-c',
+            'listen_addresses=127.0.0.1',
+            '-c',
+            'max_connections=200',
+            '-c',
+            'fsync=off',
+            '-c',
+            'full_page_writes=off',
+            '-c',
+            'shared_buffers=64MB',
+          ],
+          { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], ...asPostgres },
+        ),
+        'SIGQUIT',
+      );
       p.stdout?.pipe(log, { end: false });
       p.stderr?.pipe(log, { end: false });
       proc = p;
       const deadline = Date.now() + 30_000;
       for (;;) {
-        if (p.exitCode !== null || p.signalCode !== null) throw new Error(`postgres exited during start-up:\n${tailOf(logFile)}`);
+        if (p.exitCode !== null || p.signalCode !== null)
+          throw new Error(`postgres exited during start-up:\n${tailOf(logFile)}`);
         const client = new pg.Client({ connectionString: url('postgres'), connectionTimeoutMillis: 1000 });
         client.on('error', () => undefined);
         try {
@@ -138,7 +175,8 @@ export async function createPostgres(dir: string, port: number): Promise<Postgre
         } catch {
           await client.end().catch(() => undefined);
         }
-        if (Date.now() > deadline) throw new Error(`postgres not accepting connections after 30 s:\n${tailOf(logFile)}`);
+        if (Date.now() > deadline)
+          throw new Error(`postgres not accepting connections after 30 s:\n${tailOf(logFile)}`);
         await sleep(100);
       }
     },
@@ -202,17 +240,38 @@ export function createRedisServer(dir: string, port: number, appendfsync: Append
     logTail: () => tailOf(logFile),
     async start() {
       if (server.running()) return;
-      const p = track(spawn('redis-server', [
-        '--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir,
-        '--appendonly', 'yes', '--appendfsync', appendfsync, '--save', '',
-        '--maxmemory-policy', 'noeviction', '--daemonize', 'no',
-      ], { cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] }), 'SIGKILL');
+      const p = track(
+        spawn(
+          'redis-server',
+          [
+            '--port',
+            String(port),
+            '--bind',
+            '127.0.0.1',
+            '--dir',
+            dataDir,
+            '--appendonly',
+            'yes',
+            '--appendfsync',
+            appendfsync,
+            '--save',
+            '',
+            '--maxmemory-policy',
+            'noeviction',
+            '--daemonize',
+            'no',
+          ],
+          { cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] },
+        ),
+        'SIGKILL',
+      );
       p.stdout?.pipe(log, { end: false });
       p.stderr?.pipe(log, { end: false });
       proc = p;
       const deadline = Date.now() + 30_000;
       for (;;) {
-        if (p.exitCode !== null || p.signalCode !== null) throw new Error(`redis-server exited during start-up:\n${tailOf(logFile)}`);
+        if (p.exitCode !== null || p.signalCode !== null)
+          throw new Error(`redis-server exited during start-up:\n${tailOf(logFile)}`);
         // PING answers -LOADING while the AOF is read back: ready means +PONG.
         if ((await redisPing(port)) === '+PONG') return;
         if (Date.now() > deadline) throw new Error(`redis-server not ready after 30 s:\n${tailOf(logFile)}`);

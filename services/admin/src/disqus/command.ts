@@ -1,8 +1,8 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { CliError, type CliDeps } from '../commands.js';
-import { findSite } from '../../../../shared/src/db/sites.js';
-import { siteIdSchema } from '../../../../shared/src/schemas.js';
-import { encodeThreadChange, threadChannel } from '../../../../shared/src/redis.js';
+import { findSite } from '#shared/db/sites.js';
+import { siteIdSchema } from '#shared/schemas.js';
+import { encodeThreadChange, threadChannel } from '#shared/redis.js';
 import { importDisqus } from './import.js';
 import { DisqusFormatError } from './parse.js';
 
@@ -16,11 +16,15 @@ export async function importDisqusCommand(deps: CliDeps, flags: Record<string, s
   const file = flags.file;
   if (typeof file !== 'string' || file === '') throw new CliError('--file is required');
   if (!(await findSite(deps.db, site.data))) throw new CliError(`no site ${site.data}`);
-  const bar = new SingleBar({ format: 'importing {bar} {percentage}% | {comments} comments read', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: 'importing {bar} {percentage}% | {comments} comments read', stream: process.stderr, hideCursor: true },
+    Presets.shades_classic,
+  );
   let result;
   try {
     result = await importDisqus(deps.db, {
-      siteId: site.data, file,
+      siteId: site.data,
+      file,
       onStart: (total) => bar.start(total, 0, { comments: 0 }),
       onProgress: (bytes, comments) => bar.update(bytes, { comments }),
     });
@@ -38,8 +42,12 @@ export async function importDisqusCommand(deps: CliDeps, flags: Record<string, s
       pipeline.publish(threadChannel(deps.queuePrefix), encodeThreadChange({ siteId: site.data, postId, post: false }));
     }
     // Caches expire by themselves too (THREAD_CACHE_TTL_MS): an unreachable Redis is only a note.
-    await Promise.race([pipeline.exec(), new Promise((r) => setTimeout(r, 5000).unref())]).catch(() => deps.note('could not announce the changed threads'));
+    await Promise.race([pipeline.exec(), new Promise((r) => setTimeout(r, 5000).unref())]).catch(() =>
+      deps.note('could not announce the changed threads'),
+    );
   }
-  deps.note(`imported ${result.report.commentsImported} comments (${result.report.alreadyImported} were already there, ${result.report.skipped} skipped)`);
+  deps.note(
+    `imported ${result.report.commentsImported} comments (${result.report.alreadyImported} were already there, ${result.report.skipped} skipped)`,
+  );
   return { siteId: site.data, ...result.report };
 }

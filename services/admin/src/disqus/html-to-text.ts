@@ -1,6 +1,20 @@
-import { normalizeBody } from '../../../../shared/src/text.js';
+import { normalizeBody } from '#shared/text.js';
 
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', hellip: '…', mdash: '—', ndash: '–', rsquo: '’', lsquo: '‘', rdquo: '”', ldquo: '“' };
+const NAMED: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  hellip: '…',
+  mdash: '—',
+  ndash: '–',
+  rsquo: '’',
+  lsquo: '‘',
+  rdquo: '”',
+  ldquo: '“',
+};
 
 export function decodeEntities(s: string): string {
   return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
@@ -25,7 +39,9 @@ export function htmlToText(html: string): string {
       const url = decodeEntities(href).trim();
       const label = decodeEntities(inner.replace(/<[^>]*>/g, '')).trim();
       if (!/^https?:\/\//i.test(url)) return label;
-      return !label || label === url ? url : `[${label.replace(/[[\]]/g, '')}](${url.replace(/[()\s]/g, encodeURIComponent)})`;
+      return !label || label === url
+        ? url
+        : `[${label.replace(/[[\]]/g, '')}](${url.replace(/[()\s]/g, encodeURIComponent)})`;
     })
     .replace(/<[^>]*>/g, '');
   return normalizeBody(decodeEntities(text));

@@ -2,11 +2,19 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { v7 } from 'uuid';
-import type { Pool } from '../../../../shared/src/db/pool.js';
-import { withTransaction } from '../../../../shared/src/db/pool.js';
-import { applyStaged, createStaging, stagePosts, stageThreads, type ImportCounts, type StagedPost, type StagedThread } from '../../../../shared/src/db/disqus-import.js';
-import { MAX_BODY_LENGTH } from '../../../../shared/src/limits.js';
-import { normalizeLine, normalizeName } from '../../../../shared/src/text.js';
+import type { Pool } from '#shared/db/pool.js';
+import { withTransaction } from '#shared/db/pool.js';
+import {
+  applyStaged,
+  createStaging,
+  stagePosts,
+  stageThreads,
+  type ImportCounts,
+  type StagedPost,
+  type StagedThread,
+} from './store.js';
+import { MAX_BODY_LENGTH } from '#shared/contract.js';
+import { normalizeLine, normalizeName } from '#shared/text.js';
 import { parseDisqus, type DisqusPost, type DisqusThread } from './parse.js';
 import { htmlToText } from './html-to-text.js';
 
@@ -31,7 +39,9 @@ function toThread(t: DisqusThread): StagedThread | null {
   try {
     const u = new URL(t.link);
     if (u.protocol === 'http:' || u.protocol === 'https:') url = u.toString();
-  } catch { /* no usable link */ }
+  } catch {
+    /* no usable link */
+  }
   const title = [...normalizeLine(t.title)].slice(0, 500).join('') || postId;
   return { dsqId: t.dsqId, postId, title, url, createdAt: when(t.createdAt) ?? new Date(0), closed: t.closed };
 }
@@ -42,10 +52,13 @@ function toThread(t: DisqusThread): StagedThread | null {
  */
 function author(p: DisqusPost): { key: string; name: string; email: string | null } {
   const a = p.author;
-  const email = a.email && a.email.includes('@') ? a.email.toLowerCase().slice(0, 254) : null;
-  const key = a.username && !a.anonymous ? `u:${a.username}`
-    : email ? `e:${createHash('sha256').update(email).digest('hex')}`
-    : `n:${normalizeName(a.name).toLowerCase() || 'anonymous'}`;
+  const email = a.email?.includes('@') ? a.email.toLowerCase().slice(0, 254) : null;
+  const key =
+    a.username && !a.anonymous
+      ? `u:${a.username}`
+      : email
+        ? `e:${createHash('sha256').update(email).digest('hex')}`
+        : `n:${normalizeName(a.name).toLowerCase() || 'anonymous'}`;
   return { key, name: normalizeName(a.name || a.username) || 'Anonymous', email };
 }
 
@@ -55,8 +68,17 @@ function toPost(p: DisqusPost): StagedPost | null {
   const a = author(p);
   const body = [...htmlToText(p.message)].slice(0, MAX_BODY_LENGTH).join('');
   return {
-    dsqId: p.dsqId, newId: v7({ msecs: createdAt.getTime() }), threadDsqId: p.threadDsqId, parentDsqId: p.parentDsqId,
-    body, createdAt, deleted: p.deleted, spam: p.spam, authorKey: a.key, authorName: a.name, authorEmail: a.email,
+    dsqId: p.dsqId,
+    newId: v7({ msecs: createdAt.getTime() }),
+    threadDsqId: p.threadDsqId,
+    parentDsqId: p.parentDsqId,
+    body,
+    createdAt,
+    deleted: p.deleted,
+    spam: p.spam,
+    authorKey: a.key,
+    authorName: a.name,
+    authorEmail: a.email,
   };
 }
 
@@ -67,7 +89,13 @@ function toPost(p: DisqusPost): StagedPost | null {
  * running the same export again imports nothing new.
  */
 export async function importDisqus(
-  db: Pool, o: { siteId: string; file: string; onStart?: (totalBytes: number) => void; onProgress?: (bytes: number, comments: number) => void },
+  db: Pool,
+  o: {
+    siteId: string;
+    file: string;
+    onStart?: (totalBytes: number) => void;
+    onProgress?: (bytes: number, comments: number) => void;
+  },
 ): Promise<{ report: ImportReport; touchedPosts: string[] }> {
   const { size } = await stat(o.file);
   o.onStart?.(size);
@@ -92,12 +120,18 @@ export async function importDisqus(
     await parseDisqus(createReadStream(o.file, { encoding: 'utf8', highWaterMark: 256 * 1024 }), {
       onThread: (t) => {
         const staged = toThread(t);
-        if (staged) { threads.push(staged); threadCount++; }
+        if (staged) {
+          threads.push(staged);
+          threadCount++;
+        }
       },
       onPost: (p) => {
         commentCount++;
         const staged = toPost(p);
-        if (staged) { posts.push(staged); stagedCount++; }
+        if (staged) {
+          posts.push(staged);
+          stagedCount++;
+        }
       },
       afterChunk: () => flush(false),
       onProgress: (bytes) => o.onProgress?.(bytes, commentCount),

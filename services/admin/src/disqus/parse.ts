@@ -23,13 +23,22 @@ export interface DisqusPost {
 
 /** The export is not well-formed XML; nothing of it was imported. */
 export class DisqusFormatError extends Error {
-  constructor(readonly line: number, readonly column: number, reason: string) {
+  constructor(
+    readonly line: number,
+    readonly column: number,
+    reason: string,
+  ) {
     super(`malformed XML at line ${line}, column ${column}: ${reason}`);
     this.name = 'DisqusFormatError';
   }
 }
 
-type Record_ = { kind: 'thread' | 'post'; attrs: Record<string, string>; fields: Map<string, string>; refs: Map<string, string> };
+type Record_ = {
+  kind: 'thread' | 'post';
+  attrs: Record<string, string>;
+  fields: Map<string, string>;
+  refs: Map<string, string>;
+};
 
 /**
  * Streams a Disqus XML export: calls onThread / onPost for each top-level <thread> and <post>
@@ -37,12 +46,15 @@ type Record_ = { kind: 'thread' | 'post'; attrs: Record<string, string>; fields:
  * read waits for them: backpressure). Throws DisqusFormatError with the line of the first
  * well-formedness error.
  */
-export async function parseDisqus(input: Readable, h: {
-  onThread: (t: DisqusThread) => void;
-  onPost: (p: DisqusPost) => void;
-  afterChunk: () => Promise<void>;
-  onProgress?: (bytes: number) => void;
-}): Promise<void> {
+export async function parseDisqus(
+  input: Readable,
+  h: {
+    onThread: (t: DisqusThread) => void;
+    onPost: (p: DisqusPost) => void;
+    afterChunk: () => Promise<void>;
+    onProgress?: (bytes: number) => void;
+  },
+): Promise<void> {
   const parser = new SaxesParser({ position: true });
   const path: string[] = [];
   let current: Record_ | null = null;
@@ -61,8 +73,12 @@ export async function parseDisqus(input: Readable, h: {
       if (ref) current.refs.set(tag.name, ref);
     }
   });
-  parser.on('text', (t) => { text += t; });
-  parser.on('cdata', (t) => { text += t; });
+  parser.on('text', (t) => {
+    text += t;
+  });
+  parser.on('cdata', (t) => {
+    text += t;
+  });
   parser.on('closetag', (tag) => {
     const depth = path.length;
     path.pop();
@@ -75,13 +91,29 @@ export async function parseDisqus(input: Readable, h: {
     const f = (k: string) => (r.fields.get(k) ?? '').trim();
     const dsqId = r.attrs['dsq:id'] ?? '';
     if (r.kind === 'thread') {
-      h.onThread({ dsqId, identifier: f('id'), link: f('link'), title: f('title'), createdAt: f('createdAt'), closed: f('isClosed') === 'true' });
+      h.onThread({
+        dsqId,
+        identifier: f('id'),
+        link: f('link'),
+        title: f('title'),
+        createdAt: f('createdAt'),
+        closed: f('isClosed') === 'true',
+      });
     } else {
       h.onPost({
-        dsqId, threadDsqId: r.refs.get('thread') ?? '', parentDsqId: r.refs.get('parent') ?? null,
-        message: r.fields.get('message') ?? '', createdAt: f('createdAt'),
-        deleted: f('isDeleted') === 'true', spam: f('isSpam') === 'true',
-        author: { name: f('author.name'), email: f('author.email'), username: f('author.username'), anonymous: f('author.isAnonymous') === 'true' },
+        dsqId,
+        threadDsqId: r.refs.get('thread') ?? '',
+        parentDsqId: r.refs.get('parent') ?? null,
+        message: r.fields.get('message') ?? '',
+        createdAt: f('createdAt'),
+        deleted: f('isDeleted') === 'true',
+        spam: f('isSpam') === 'true',
+        author: {
+          name: f('author.name'),
+          email: f('author.email'),
+          username: f('author.username'),
+          anonymous: f('author.isAnonymous') === 'true',
+        },
       });
     }
   });

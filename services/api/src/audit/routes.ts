@@ -6,8 +6,8 @@ import { staffOf } from '../auth/guards.js';
 import { encodeCursor } from '../comments/thread.js';
 import { cursorSchema } from '../moderation/routes.js';
 import { auditView } from '../moderation/views.js';
-import { siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
-import { listAudit } from '../../../../shared/src/db/audit.js';
+import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
+import { listAudit } from '#shared/db/audit.js';
 
 export const auditQuery = z.object({
   moderator: uuidSchema.optional(),
@@ -25,12 +25,20 @@ export function auditRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     await staffOf(deps.db, req, siteId, 'moderator');
     const q = parse(auditQuery, req.query, 'query');
     const rows = await listAudit(deps.db, {
-      siteId, actorId: q.moderator, commentId: q.comment, readerId: q.reader, before: q.cursor, limit: q.limit + 1,
+      siteId,
+      actorId: q.moderator,
+      commentId: q.comment,
+      readerId: q.reader,
+      before: q.cursor,
+      limit: q.limit + 1,
     });
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ entries: page.map(auditView), nextCursor: rows.length > q.limit && last ? encodeCursor(last.id) : null });
+    res.json({
+      entries: page.map(auditView),
+      nextCursor: rows.length > q.limit && last ? encodeCursor(last.id) : null,
+    });
   });
   return r;
 }

@@ -1,8 +1,8 @@
 import type { Request } from 'express';
-import { ForbiddenError, UnauthorizedError } from '../../../../shared/src/errors.js';
-import type { Principal, Role } from '../../../../shared/src/domain.js';
-import type { Queryable } from '../../../../shared/src/db/pool.js';
-import { findUser } from '../../../../shared/src/db/users.js';
+import { ForbiddenError, UnauthorizedError } from '../http/app-error.js';
+import type { Principal, Role } from '#shared/domain.js';
+import type { Queryable } from '#shared/db/pool.js';
+import { findUser } from '#shared/db/users.js';
 
 type UserPrincipal = Extract<Principal, { kind: 'user' }>;
 type KeyPrincipal = Extract<Principal, { kind: 'apiKey' }>;
@@ -10,7 +10,7 @@ type KeyPrincipal = Extract<Principal, { kind: 'apiKey' }>;
 /** The signed-in reader, who must belong to siteId; a token of another site is a 401. */
 export function userOf(req: Request, siteId: string): UserPrincipal {
   const p = req.principal;
-  if (!p || p.kind !== 'user') throw new UnauthorizedError('a reader\'s access token is required');
+  if (p?.kind !== 'user') throw new UnauthorizedError("a reader's access token is required");
   if (p.siteId !== siteId) throw new UnauthorizedError('this access token is for another site');
   return p;
 }
@@ -18,9 +18,10 @@ export function userOf(req: Request, siteId: string): UserPrincipal {
 /** The publisher's API key, which must belong to siteId and carry the scope. */
 export function apiKeyOf(req: Request, siteId: string, scope: string): KeyPrincipal {
   const p = req.principal;
-  if (!p || p.kind !== 'apiKey') throw new UnauthorizedError('a publisher API key is required');
+  if (p?.kind !== 'apiKey') throw new UnauthorizedError('a publisher API key is required');
   if (p.siteId !== siteId) throw new UnauthorizedError('this API key is for another site');
-  if (!p.scopes.includes(scope)) throw new ForbiddenError('insufficient_scope', `this API key lacks the ${scope} scope`);
+  if (!p.scopes.includes(scope))
+    throw new ForbiddenError('insufficient_scope', `this API key lacks the ${scope} scope`);
   return p;
 }
 
@@ -31,13 +32,19 @@ const RANK: Record<Role, number> = { commenter: 0, moderator: 1, admin: 2 };
  * database, not trusted from the token, so a demotion or a ban applies at once. Anonymous →
  * 401; a token of another site, a publisher key, or a lesser role → 403.
  */
-export async function staffOf(db: Queryable, req: Request, siteId: string, minRole: 'moderator' | 'admin'): Promise<UserPrincipal & { name: string }> {
+export async function staffOf(
+  db: Queryable,
+  req: Request,
+  siteId: string,
+  minRole: 'moderator' | 'admin',
+): Promise<UserPrincipal & { name: string }> {
   const p = req.principal;
-  if (!p) throw new UnauthorizedError('a staff member\'s access token is required');
-  if (p.kind !== 'user') throw new ForbiddenError('staff_only', 'this needs a signed-in moderator or admin, not an API key');
+  if (!p) throw new UnauthorizedError("a staff member's access token is required");
+  if (p.kind !== 'user')
+    throw new ForbiddenError('staff_only', 'this needs a signed-in moderator or admin, not an API key');
   if (p.siteId !== siteId) throw new ForbiddenError('other_site', 'this access token is for another site');
   const user = await findUser(db, siteId, p.userId);
-  if (!user || user.status !== 'active' || RANK[user.role] < RANK[minRole]) {
+  if (user?.status !== 'active' || RANK[user.role] < RANK[minRole]) {
     throw new ForbiddenError('forbidden', `this needs a site ${minRole}`);
   }
   return { ...p, role: user.role, name: user.displayName };

@@ -5,14 +5,14 @@ import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { consume } from '../http/rate-limit.js';
 import { authenticate } from './passport.js';
-import { hashPassword } from '../../../../shared/src/passwords.js';
+import { hashPassword } from '#shared/passwords.js';
 import { issueAccessToken, type TokenKeys } from './tokens.js';
-import { displayNameSchema, emailSchema, siteIdSchema } from '../../../../shared/src/schemas.js';
-import { ConflictError, NotFoundError } from '../../../../shared/src/errors.js';
-import { findSite } from '../../../../shared/src/db/sites.js';
-import { insertPasswordUser } from '../../../../shared/src/db/users.js';
-import { newId } from '../../../../shared/src/ids.js';
-import type { User } from '../../../../shared/src/domain.js';
+import { displayNameSchema, emailSchema, siteIdSchema } from '#shared/schemas.js';
+import { ConflictError, NotFoundError } from '../http/app-error.js';
+import { findSite } from '#shared/db/sites.js';
+import { insertPasswordUser } from '#shared/db/users.js';
+import { newId } from '#shared/ids.js';
+import type { User } from '#shared/domain.js';
 
 export const ssoBody = z.object({ siteId: siteIdSchema, token: z.string().min(1).max(8192) });
 export const loginBody = z.object({ siteId: siteIdSchema, email: emailSchema, password: z.string().min(1).max(1024) });
@@ -31,29 +31,43 @@ export function authRoutes(deps: ApiDeps, p: passport.PassportStatic, tokens: To
   const limitIp = async (req: Request) => consume(deps.limiters, deps.limiters.authIp, req.ip ?? 'unknown');
   const answer = async (user: User) => ({ accessToken: await issueAccessToken(tokens, user), user: publicUser(user) });
 
-  r.post('/auth/sso', async (req, _res, next) => {
-    await limitIp(req);
-    req.body = parse(ssoBody, req.body);
-    next();
-  }, authenticate(p, 'sso'), async (req, res) => {
-    res.json(await answer(req.signedIn!));
-  });
+  r.post(
+    '/auth/sso',
+    async (req, _res, next) => {
+      await limitIp(req);
+      req.body = parse(ssoBody, req.body);
+      next();
+    },
+    authenticate(p, 'sso'),
+    async (req, res) => {
+      res.json(await answer(req.signedIn!));
+    },
+  );
 
-  r.post('/auth/login', async (req, _res, next) => {
-    await limitIp(req);
-    req.body = parse(loginBody, req.body);
-    next();
-  }, authenticate(p, 'password'), async (req, res) => {
-    res.json(await answer(req.signedIn!));
-  });
+  r.post(
+    '/auth/login',
+    async (req, _res, next) => {
+      await limitIp(req);
+      req.body = parse(loginBody, req.body);
+      next();
+    },
+    authenticate(p, 'password'),
+    async (req, res) => {
+      res.json(await answer(req.signedIn!));
+    },
+  );
 
   r.post('/auth/register', async (req, res) => {
     await limitIp(req);
     const body = parse(registerBody, req.body);
     if (!(await findSite(deps.db, body.siteId))) throw new NotFoundError('site');
     const user = await insertPasswordUser(deps.db, {
-      id: newId(), siteId: body.siteId, email: body.email, passwordHash: await hashPassword(body.password),
-      displayName: body.displayName, role: 'commenter',
+      id: newId(),
+      siteId: body.siteId,
+      email: body.email,
+      passwordHash: await hashPassword(body.password),
+      displayName: body.displayName,
+      role: 'commenter',
     });
     if (!user) throw new ConflictError('email_taken', 'an account with this email already exists on this site');
     res.status(201).json(await answer(user));

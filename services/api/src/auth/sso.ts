@@ -1,11 +1,15 @@
 import { jwtVerify, errors } from 'jose';
 import { z } from 'zod';
-import { displayNameSchema } from '../../../../shared/src/schemas.js';
-import { hasControlChars, hasLoneSurrogate } from '../../../../shared/src/text.js';
+import { displayNameSchema } from '#shared/schemas.js';
+import { hasControlChars, hasLoneSurrogate } from '#shared/text.js';
 
 const claimsSchema = z.object({
   // Lone surrogates would all be stored as U+FFFD, merging distinct readers into one account.
-  sub: z.string().min(1).max(200).refine((s) => !hasControlChars(s) && !hasLoneSurrogate(s), 'sub has control characters'),
+  sub: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((s) => !hasControlChars(s) && !hasLoneSurrogate(s), 'sub has control characters'),
   name: displayNameSchema,
   email: z.email().max(254).optional(),
   iat: z.number().int(),

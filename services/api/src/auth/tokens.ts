@@ -1,7 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { SignJWT, decodeJwt, jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
-import type { Principal, Role } from '../../../../shared/src/domain.js';
+import type { Principal, Role } from '#shared/domain.js';
 
 const ISSUER = 'comments-api';
 const AUDIENCE = 'comments';
@@ -13,10 +13,16 @@ export interface TokenKeys {
   ttlSeconds: number;
 }
 
-export const tokenKeys = (secret: string, ttlSeconds: number): TokenKeys => ({ key: createSecretKey(Buffer.from(secret)), ttlSeconds });
+export const tokenKeys = (secret: string, ttlSeconds: number): TokenKeys => ({
+  key: createSecretKey(Buffer.from(secret)),
+  ttlSeconds,
+});
 
 /** A short-lived bearer token for one user on one site. */
-export async function issueAccessToken(keys: TokenKeys, u: { id: string; siteId: string; role: Role }): Promise<string> {
+export async function issueAccessToken(
+  keys: TokenKeys,
+  u: { id: string; siteId: string; role: Role },
+): Promise<string> {
   return new SignJWT({ site: u.siteId, role: u.role })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(u.id)

@@ -1,12 +1,12 @@
 import type { Request } from 'express';
 import type { ApiDeps } from '../deps.js';
-import { NotFoundError, UnauthorizedError } from '../../../../shared/src/errors.js';
-import { findComment } from '../../../../shared/src/db/comments.js';
-import { findUser } from '../../../../shared/src/db/users.js';
-import { commentJobId } from '../../../../shared/src/queues.js';
-import { renderBody } from '../../../../shared/src/render.js';
-import type { Reason, ScoredBy } from '../../../../shared/src/domain.js';
-import { authorReason, type AuthorReason } from '../../../../shared/src/reason-categories.js';
+import { NotFoundError, UnauthorizedError } from '../http/app-error.js';
+import { findComment } from '#shared/db/comments.js';
+import { findUser } from '#shared/db/users.js';
+import { commentJobId } from '#shared/queues.js';
+import { renderBody } from './render.js';
+import type { Reason, ScoredBy } from '#shared/domain.js';
+import { authorReason, type AuthorReason } from '../moderation/reason-categories.js';
 
 export interface CommentStatusView {
   id: string;
@@ -21,7 +21,12 @@ export interface CommentStatusView {
   /** For the author: why it is not (yet) published, as a category and a sentence. */
   reason: AuthorReason | null;
   /** For the site's moderators only: the full decision. */
-  decision?: { reasons: Reason[]; scores: Record<string, number>; scoredBy: ScoredBy[]; settingsVersion: number | null };
+  decision?: {
+    reasons: Reason[];
+    scores: Record<string, number>;
+    scoredBy: ScoredBy[];
+    settingsVersion: number | null;
+  };
 }
 
 /**
@@ -30,7 +35,7 @@ export interface CommentStatusView {
  */
 export async function commentStatus(deps: ApiDeps, req: Request, id: string): Promise<CommentStatusView> {
   const p = req.principal;
-  if (!p || p.kind !== 'user') throw new UnauthorizedError('a reader\'s access token is required');
+  if (p?.kind !== 'user') throw new UnauthorizedError("a reader's access token is required");
   // Staff access is decided on the database's role and status, not the token's (a demotion or a ban applies at once).
   let staff: boolean | null = null;
   const isStaff = async () => {
@@ -40,23 +45,48 @@ export async function commentStatus(deps: ApiDeps, req: Request, id: string): Pr
     }
     return staff;
   };
-  const mayView = async (siteId: string, authorId: string) => p.siteId === siteId && (p.userId === authorId || await isStaff());
+  const mayView = async (siteId: string, authorId: string) =>
+    p.siteId === siteId && (p.userId === authorId || (await isStaff()));
 
   const stored = await findComment(deps.db, id);
   if (stored) {
     if (!(await mayView(stored.siteId, stored.authorId))) throw new NotFoundError('comment');
     return {
-      id: stored.id, siteId: stored.siteId, postId: stored.postId, parentId: stored.parentId, status: stored.status,
-      body: stored.body, bodyHtml: renderBody(stored.body), createdAt: stored.createdAt.toISOString(),
-      decidedAt: stored.decidedAt.toISOString(), reason: authorReason(stored.status, stored.reasons),
-      ...(await isStaff() ? { decision: { reasons: stored.reasons, scores: stored.scores, scoredBy: stored.scoredBy, settingsVersion: stored.settingsVersion } } : {}),
+      id: stored.id,
+      siteId: stored.siteId,
+      postId: stored.postId,
+      parentId: stored.parentId,
+      status: stored.status,
+      body: stored.body,
+      bodyHtml: renderBody(stored.body),
+      createdAt: stored.createdAt.toISOString(),
+      decidedAt: stored.decidedAt.toISOString(),
+      reason: authorReason(stored.status, stored.reasons),
+      ...((await isStaff())
+        ? {
+            decision: {
+              reasons: stored.reasons,
+              scores: stored.scores,
+              scoredBy: stored.scoredBy,
+              settingsVersion: stored.settingsVersion,
+            },
+          }
+        : {}),
     };
   }
   const job = await deps.queue.getJob(commentJobId(id));
   if (!job || !(await mayView(job.data.siteId, job.data.authorId))) throw new NotFoundError('comment');
   const d = job.data;
   return {
-    id: d.commentId, siteId: d.siteId, postId: d.postId, parentId: d.parentId, status: 'queued',
-    body: d.body, bodyHtml: renderBody(d.body), createdAt: d.acceptedAt, decidedAt: null, reason: null,
+    id: d.commentId,
+    siteId: d.siteId,
+    postId: d.postId,
+    parentId: d.parentId,
+    status: 'queued',
+    body: d.body,
+    bodyHtml: renderBody(d.body),
+    createdAt: d.acceptedAt,
+    decidedAt: null,
+    reason: null,
   };
 }

@@ -4,14 +4,14 @@ import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { consume } from '../http/rate-limit.js';
 import { userOf } from '../auth/guards.js';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../../shared/src/errors.js';
-import { postIdSchema, siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
-import { hasVisibleText, normalizeBody, textLength } from '../../../../shared/src/text.js';
-import { newId } from '../../../../shared/src/ids.js';
-import { canPost } from '../../../../shared/src/db/users.js';
-import { MAX_BODY_LENGTH } from '../../../../shared/src/domain.js';
-import { findComment } from '../../../../shared/src/db/comments.js';
-import { commentJobId, commentJobOptions, type CommentJob } from '../../../../shared/src/queues.js';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/app-error.js';
+import { postIdSchema, siteIdSchema, uuidSchema } from '#shared/schemas.js';
+import { hasVisibleText, normalizeBody, textLength } from '#shared/text.js';
+import { newId } from '#shared/ids.js';
+import { canPost } from '#shared/db/users.js';
+import { MAX_BODY_LENGTH } from '#shared/domain.js';
+import { findComment } from '#shared/db/comments.js';
+import { commentJobId, commentJobOptions, type CommentJob } from '#shared/queues.js';
 import { claimIdempotencyKey, fingerprint, IDEMPOTENCY_KEY_RE, releaseIdempotencyKey } from './idempotency.js';
 
 /** How long a POST waits for Redis to take the job before answering 503 (Redis down, never a hang). */
@@ -20,7 +20,12 @@ const ENQUEUE_DEADLINE_MS = 5000;
 async function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([p, new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error('enqueue timed out')), ms); })]);
+    return await Promise.race([
+      p,
+      new Promise<T>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('enqueue timed out')), ms);
+      }),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -43,9 +48,12 @@ export async function createComment(deps: ApiDeps, req: Request): Promise<{ id: 
   const input = parse(commentBody, req.body);
   const body = normalizeBody(input.body);
   const length = textLength(body);
-  if (!hasVisibleText(body)) throw new ValidationError('comment body is empty', [{ path: 'body', message: 'empty after trimming' }]);
+  if (!hasVisibleText(body))
+    throw new ValidationError('comment body is empty', [{ path: 'body', message: 'empty after trimming' }]);
   if (length > MAX_BODY_LENGTH) {
-    throw new ValidationError(`comments are at most ${MAX_BODY_LENGTH} characters`, [{ path: 'body', message: `${length} characters` }]);
+    throw new ValidationError(`comments are at most ${MAX_BODY_LENGTH} characters`, [
+      { path: 'body', message: `${length} characters` },
+    ]);
   }
   const parentId = input.parentId ?? null;
 
@@ -59,7 +67,11 @@ export async function createComment(deps: ApiDeps, req: Request): Promise<{ id: 
   const idem = idemHeader ? { prefix: deps.config.QUEUE_PREFIX, siteId, userId: user.userId, key: idemHeader } : null;
   try {
     if (idem) {
-      const previous = await claimIdempotencyKey(deps.redis, { ...idem, id, fp: fingerprint([postId, parentId, body]) });
+      const previous = await claimIdempotencyKey(deps.redis, {
+        ...idem,
+        id,
+        fp: fingerprint([postId, parentId, body]),
+      });
       if (previous && (await isEnqueuedOrStored(deps, previous))) return { id: previous, replayed: true };
       // A previous request with this key still in flight, or dead before enqueueing: the fingerprint
       // matched, so this is the same comment; enqueue it under the same id (BullMQ ignores a second
@@ -67,13 +79,24 @@ export async function createComment(deps: ApiDeps, req: Request): Promise<{ id: 
       if (previous) id = previous;
       claimed = !previous;
     }
-    const job: CommentJob = { commentId: id, siteId, postId, authorId: user.userId, parentId, body, acceptedAt: new Date().toISOString() };
+    const job: CommentJob = {
+      commentId: id,
+      siteId,
+      postId,
+      authorId: user.userId,
+      parentId,
+      body,
+      acceptedAt: new Date().toISOString(),
+    };
     await consume(deps.limiters, deps.limiters.commentUser, `${siteId}:${user.userId}`);
     await consume(deps.limiters, deps.limiters.commentIp, req.ip ?? 'unknown');
     await validateAgainstState(deps, { siteId, postId, userId: user.userId, parentId });
     addAttempted = true;
     await withDeadline(
-      deps.queue.add('moderate', job, { ...commentJobOptions({ attempts: deps.config.JOB_ATTEMPTS }), jobId: commentJobId(id) }),
+      deps.queue.add('moderate', job, {
+        ...commentJobOptions({ attempts: deps.config.JOB_ATTEMPTS }),
+        jobId: commentJobId(id),
+      }),
       ENQUEUE_DEADLINE_MS,
     );
   } catch (err) {
@@ -83,7 +106,9 @@ export async function createComment(deps: ApiDeps, req: Request): Promise<{ id: 
     if (idem && claimed && !addAttempted) await releaseIdempotencyKey(deps.redis, idem);
     if (err instanceof AppError) throw err;
     deps.logger.error({ err }, 'could not accept comment');
-    throw new AppError('unavailable', 503, 'comments cannot be accepted right now; retry shortly', undefined, { 'Retry-After': '2' });
+    throw new AppError('unavailable', 503, 'comments cannot be accepted right now; retry shortly', undefined, {
+      'Retry-After': '2',
+    });
   }
   return { id, replayed: idem !== null && !claimed };
 }

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from '../../../../shared/src/redis.js';
-import { AppError } from '../../../../shared/src/errors.js';
+import type { RedisClient } from '#shared/redis.js';
+import { AppError } from '../http/app-error.js';
 
 const TTL_SECONDS = 24 * 3600;
 export const IDEMPOTENCY_KEY_RE = /^[\x21-\x7E]{1,255}$/;
 
 /** What a key remembers: the comment id it produced and a fingerprint of the request. */
-interface Remembered { id: string; fp: string }
+interface Remembered {
+  id: string;
+  fp: string;
+}
 
 export const fingerprint = (parts: (string | null)[]): string =>
   createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
@@ -19,7 +22,10 @@ const redisKeyOf = (o: KeyOwner) => `${o.prefix}:idem:${o.siteId}:${o.userId}:${
  * same key produced, or null when this request is the first (and now owns `id`). The same
  * key with a different request is a 422, as Stripe does. One round trip: SET NX GET.
  */
-export async function claimIdempotencyKey(redis: RedisClient, o: KeyOwner & { id: string; fp: string }): Promise<string | null> {
+export async function claimIdempotencyKey(
+  redis: RedisClient,
+  o: KeyOwner & { id: string; fp: string },
+): Promise<string | null> {
   const value = JSON.stringify({ id: o.id, fp: o.fp } satisfies Remembered);
   const existing = await redis.set(redisKeyOf(o), value, 'EX', TTL_SECONDS, 'NX', 'GET');
   if (existing === null) return null;

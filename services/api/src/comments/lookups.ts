@@ -1,9 +1,9 @@
 import { LRUCache } from 'lru-cache';
-import type { Queryable } from '../../../../shared/src/db/pool.js';
-import type { Post, User } from '../../../../shared/src/domain.js';
-import { findPost } from '../../../../shared/src/db/posts.js';
-import { findUser } from '../../../../shared/src/db/users.js';
-import { isApprovedInPost } from '../../../../shared/src/db/comments.js';
+import type { Queryable } from '#shared/db/pool.js';
+import type { Post, User } from '#shared/domain.js';
+import { findPost } from '#shared/db/posts.js';
+import { findUser } from '#shared/db/users.js';
+import { isApprovedInPost } from '#shared/db/comments.js';
 
 /**
  * Short-lived cache of what validating a new comment reads, so a burst of comments on a hot
@@ -26,7 +26,10 @@ export function createLookups(db: Queryable, ttlMs: number): Lookups {
     fetchMethod: async (_key, _stale, { context }) => context(),
   });
   // Absent rows are not cached: a post registered a moment ago must be usable at once.
-  const cached = async <T extends Post | User | boolean>(key: string, load: () => Promise<T | null>): Promise<T | null> => {
+  const cached = async <T extends Post | User | boolean>(
+    key: string,
+    load: () => Promise<T | null>,
+  ): Promise<T | null> => {
     if (ttlMs === 0) return load();
     const context = async () => {
       const value = await load();

@@ -6,14 +6,17 @@ import { parse } from '../http/validate.js';
 import { createComment } from './create-comment.js';
 import { commentStatus } from './comment-status.js';
 import { decodeCursor, loadRepliesPage, loadThreadPage } from './thread.js';
-import { postIdSchema, siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
-import { isUuid } from '../../../../shared/src/ids.js';
+import { postIdSchema, siteIdSchema, uuidSchema } from '#shared/schemas.js';
+import { isUuid } from '#shared/ids.js';
 
 export const threadParams = z.object({ siteId: siteIdSchema, postId: postIdSchema });
 export const threadQuery = z.object({
   sort: z.enum(['newest', 'oldest']).default('newest'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(64).optional()
+  cursor: z
+    .string()
+    .max(64)
+    .optional()
     .transform((c) => (c === undefined || c === '' ? null : decodeCursor(c)))
     .refine((id) => id === null || isUuid(id), 'invalid cursor'),
 });
@@ -53,16 +56,26 @@ export function commentRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     const { siteId, postId } = parse(threadParams, req.params, 'path');
     const q = parse(threadQuery, req.query, 'query');
     const variant = `${q.sort}\n${q.limit}\n${q.cursor ?? ''}`;
-    sendPage(req, res, await deps.threadCache.get(siteId, postId, variant, () =>
-      loadThreadPage(deps.db, { siteId, postId, sort: q.sort, limit: q.limit, after: q.cursor })));
+    sendPage(
+      req,
+      res,
+      await deps.threadCache.get(siteId, postId, variant, () =>
+        loadThreadPage(deps.db, { siteId, postId, sort: q.sort, limit: q.limit, after: q.cursor }),
+      ),
+    );
   });
 
   r.get('/sites/:siteId/posts/:postId/comments/:commentId/replies', async (req, res) => {
     const { siteId, postId, commentId } = parse(threadParams.extend({ commentId: uuidSchema }), req.params, 'path');
     const q = parse(threadQuery.omit({ sort: true }), req.query, 'query');
     const variant = `replies\n${commentId}\n${q.limit}\n${q.cursor ?? ''}`;
-    sendPage(req, res, await deps.threadCache.get(siteId, postId, variant, () =>
-      loadRepliesPage(deps.db, { siteId, postId, commentId, limit: q.limit, after: q.cursor })));
+    sendPage(
+      req,
+      res,
+      await deps.threadCache.get(siteId, postId, variant, () =>
+        loadRepliesPage(deps.db, { siteId, postId, commentId, limit: q.limit, after: q.cursor }),
+      ),
+    );
   });
 
   r.get('/comments/:id', bearer, async (req, res) => {

@@ -9,7 +9,12 @@ export interface CachedPage {
 
 export interface ThreadCache {
   /** The page for key, from memory or from load(); hit tells which. */
-  get(siteId: string, postId: string, variant: string, load: () => Promise<string>): Promise<{ page: CachedPage; hit: boolean }>;
+  get(
+    siteId: string,
+    postId: string,
+    variant: string,
+    load: () => Promise<string>,
+  ): Promise<{ page: CachedPage; hit: boolean }>;
   /** Drops every cached page of a post (its approved comments changed). */
   invalidate(siteId: string, postId: string): void;
   /** Drops everything (after losing the invalidation feed, messages may have been missed). */
@@ -36,7 +41,11 @@ export function createThreadCache(opts: { ttlMs: number; maxEntries: number }): 
   });
   // Loads under way, by page key. An invalidation marks its post's loads stale and forgets them,
   // so later requests start a fresh load and a stale result is never stored.
-  interface Flight { promise: Promise<CachedPage>; postKey: string; stale: boolean }
+  interface Flight {
+    promise: Promise<CachedPage>;
+    postKey: string;
+    stale: boolean;
+  }
   const inflight = new Map<string, Flight>();
 
   const toPage = (json: string): CachedPage => {
@@ -56,15 +65,20 @@ export function createThreadCache(opts: { ttlMs: number; maxEntries: number }): 
         const started: Flight = { promise: load().then(toPage), postKey, stale: false };
         flight = started;
         inflight.set(key, started);
-        started.promise.then((page) => {
-          if (started.stale) return;
-          pages.set(key, { ...page, postKey });
-          let keys = byPost.get(postKey);
-          if (!keys) byPost.set(postKey, (keys = new Set()));
-          keys.add(key);
-        }, () => undefined).finally(() => {
-          if (inflight.get(key) === started) inflight.delete(key);
-        });
+        started.promise
+          .then(
+            (page) => {
+              if (started.stale) return;
+              pages.set(key, { ...page, postKey });
+              let keys = byPost.get(postKey);
+              if (!keys) byPost.set(postKey, (keys = new Set()));
+              keys.add(key);
+            },
+            () => undefined,
+          )
+          .finally(() => {
+            if (inflight.get(key) === started) inflight.delete(key);
+          });
       }
       return { page: await flight.promise, hit: false };
     },

@@ -1,5 +1,5 @@
-import { decodeThreadChange, type RedisClient, type ThreadChange } from '../../../../shared/src/redis.js';
-import type { Logger } from '../../../../shared/src/logger.js';
+import { decodeThreadChange, type RedisClient, type ThreadChange } from '#shared/redis.js';
+import type { Logger } from '#shared/logger.js';
 import type { ThreadCache } from './thread-cache.js';
 import type { Lookups } from './lookups.js';
 

@@ -1,7 +1,7 @@
-import type { Queryable } from '../../../../shared/src/db/pool.js';
-import { listChildren, loadThreadSlice, type ThreadRow } from '../../../../shared/src/db/comments.js';
-import { renderBody } from '../../../../shared/src/render.js';
-import { NotFoundError } from '../../../../shared/src/errors.js';
+import type { Queryable } from '#shared/db/pool.js';
+import { listChildren, loadThreadSlice, type ThreadRow } from '#shared/db/comments.js';
+import { renderBody } from './render.js';
+import { NotFoundError } from '../http/app-error.js';
 
 /** Replies shown with each top-level comment on a page. */
 export const REPLIES_PER_THREAD = 20;
@@ -45,20 +45,27 @@ function paginate<T extends { id: string }>(rows: T[], limit: number): { page: T
   return { page, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
 }
 
-const toComment = (r: ThreadRow): ThreadNode => (r.removed ? {
-  id: r.id, removed: true, createdAt: r.createdAt.toISOString(), replies: [], replyCount: r.replyCount,
-} : {
-  id: r.id,
-  author: { id: r.authorId, name: r.authorName },
-  body: r.body,
-  bodyHtml: renderBody(r.body),
-  createdAt: r.createdAt.toISOString(),
-  ...(r.parentId && r.parentAuthorName && r.parentId !== r.threadParentId
-    ? { replyTo: { id: r.parentId, name: r.parentAuthorName } }
-    : {}),
-  replies: [],
-  replyCount: r.replyCount,
-});
+const toComment = (r: ThreadRow): ThreadNode =>
+  r.removed
+    ? {
+        id: r.id,
+        removed: true,
+        createdAt: r.createdAt.toISOString(),
+        replies: [],
+        replyCount: r.replyCount,
+      }
+    : {
+        id: r.id,
+        author: { id: r.authorId, name: r.authorName },
+        body: r.body,
+        bodyHtml: renderBody(r.body),
+        createdAt: r.createdAt.toISOString(),
+        ...(r.parentId && r.parentAuthorName && r.parentId !== r.threadParentId
+          ? { replyTo: { id: r.parentId, name: r.parentAuthorName } }
+          : {}),
+        replies: [],
+        replyCount: r.replyCount,
+      };
 
 /** One page of a post's approved comments with their first replies nested, as JSON. */
 export async function loadThreadPage(

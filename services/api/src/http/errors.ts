@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError } from '../../../../shared/src/errors.js';
-import type { Logger } from '../../../../shared/src/logger.js';
+import { AppError } from './app-error.js';
+import type { Logger } from '#shared/logger.js';
 
 // body-parser's error types, mapped to our codes.
 const BODY_ERRORS: Record<string, [number, string, string]> = {

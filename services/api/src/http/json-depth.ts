@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ValidationError } from '../../../../shared/src/errors.js';
+import { ValidationError } from './app-error.js';
 
 /** Deepest nesting a JSON body may have; no route takes more than a few levels. */
 const MAX_JSON_DEPTH = 32;
@@ -22,7 +22,11 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
  */
 export const limitJsonDepth: RequestHandler = (req, _res, next) => {
   if (nestsDeeperThan(req.body, MAX_JSON_DEPTH)) {
-    next(new ValidationError(`invalid request: body: nested more than ${MAX_JSON_DEPTH} levels deep`, [{ path: '', message: `nested more than ${MAX_JSON_DEPTH} levels deep` }]));
+    next(
+      new ValidationError(`invalid request: body: nested more than ${MAX_JSON_DEPTH} levels deep`, [
+        { path: '', message: `nested more than ${MAX_JSON_DEPTH} levels deep` },
+      ]),
+    );
     return;
   }
   next();

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Queue } from 'bullmq';
-import { createRegistry, prom } from '../../../../shared/src/metrics.js';
+import { createRegistry, prom } from '#shared/metrics.js';
 
 export interface ApiMetrics {
   registry: prom.Registry;
@@ -38,7 +38,10 @@ export function createApiMetrics(queue: Queue): ApiMetrics {
     // Bounded and fail-soft: a Redis outage must not take /metrics down with it.
     async collect() {
       const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000).unref());
-      const counts = await Promise.race([queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed').catch(() => null), timeout]);
+      const counts = await Promise.race([
+        queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed').catch(() => null),
+        timeout,
+      ]);
       if (!counts) {
         this.reset();
         return;

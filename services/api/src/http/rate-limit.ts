@@ -1,7 +1,7 @@
-import type { RedisClient } from '../../../../shared/src/redis.js';
+import type { RedisClient } from '#shared/redis.js';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Config, RateSpec } from '../../../../shared/src/config.js';
-import { RateLimitedError } from '../../../../shared/src/errors.js';
+import type { Config, RateSpec } from '#shared/config.js';
+import { RateLimitedError } from './app-error.js';
 
 /** Redis-backed limiters shared by every API process. */
 export interface Limiters {

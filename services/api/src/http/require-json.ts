@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { AppError } from '../../../../shared/src/errors.js';
+import { AppError } from './app-error.js';
 
 /** Requests that carry a body must say it is JSON; anything else is a 415 before parsing. */
 export const requireJson: RequestHandler = (req, _res, next) => {

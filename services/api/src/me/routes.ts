@@ -3,47 +3,94 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { staffOf } from '../auth/guards.js';
-import { siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
-import { eraseReader, logDataRequest, readerData } from '../../../../shared/src/db/data-rights.js';
-import { findSite } from '../../../../shared/src/db/sites.js';
-import { ForbiddenError, NotFoundError, UnauthorizedError } from '../../../../shared/src/errors.js';
-import { findUser } from '../../../../shared/src/db/users.js';
-import { encodeThreadChange, threadChannel } from '../../../../shared/src/redis.js';
+import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
+import { eraseReader, logDataRequest, readerData } from '#shared/db/data-rights.js';
+import { findSite } from '#shared/db/sites.js';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../http/app-error.js';
+import { findUser } from '#shared/db/users.js';
+import { encodeThreadChange, threadChannel } from '#shared/redis.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
 
 const readerParams = z.object({ siteId: siteIdSchema, userId: uuidSchema });
 const readerDataSchema = z.object({
   profile: z.object({
-    id: z.uuid(), siteId: z.string(), displayName: z.string(), email: z.string().nullable(), role: z.string(), status: z.string(),
-    signIn: z.enum(['sso', 'password', 'imported', 'none']), externalId: z.string().nullable(), createdAt: z.string(),
-    approvedCount: z.number().int(), rejectedCount: z.number().int(),
+    id: z.uuid(),
+    siteId: z.string(),
+    displayName: z.string(),
+    email: z.string().nullable(),
+    role: z.string(),
+    status: z.string(),
+    signIn: z.enum(['sso', 'password', 'imported', 'none']),
+    externalId: z.string().nullable(),
+    createdAt: z.string(),
+    approvedCount: z.number().int(),
+    rejectedCount: z.number().int(),
   }),
-  comments: z.array(z.object({
-    id: z.uuid(), postId: z.string(), postTitle: z.string(), postUrl: z.string(), parentId: z.uuid().nullable(), body: z.string(),
-    status: z.string(), createdAt: z.string(), decidedAt: z.string(),
-  })),
-  reports: z.array(z.object({ commentId: z.uuid(), reason: z.string(), note: z.string().nullable(), createdAt: z.string() })),
+  comments: z.array(
+    z.object({
+      id: z.uuid(),
+      postId: z.string(),
+      postTitle: z.string(),
+      postUrl: z.string(),
+      parentId: z.uuid().nullable(),
+      body: z.string(),
+      status: z.string(),
+      createdAt: z.string(),
+      decidedAt: z.string(),
+    }),
+  ),
+  reports: z.array(
+    z.object({ commentId: z.uuid(), reason: z.string(), note: z.string().nullable(), createdAt: z.string() }),
+  ),
 });
-const erasedSchema = z.object({ erased: z.literal(true), mode: z.enum(['remove', 'anonymize']), comments: z.number().int() });
+const erasedSchema = z.object({
+  erased: z.literal(true),
+  mode: z.enum(['remove', 'anonymize']),
+  comments: z.number().int(),
+});
 
-const adminAuth = 'site admin (on a reader\'s request)';
+const adminAuth = "site admin (on a reader's request)";
 export const dataRightsDocs = [
-  route({ method: 'get', path: '/api/v1/me/export', tag: 'Readers\' data', auth: 'reader access token', summary: 'Download my profile and all my comments as JSON',
-    responses: { 200: { description: 'the data', schema: readerDataSchema }, ...commonErrors, ...notFoundError } }),
-  route({ method: 'delete', path: '/api/v1/me', tag: 'Readers\' data', auth: 'reader access token',
-    summary: 'Delete my account: personal data erased; comments removed or kept as "Deleted user" per the site\'s onAccountDeleted',
-    responses: { 200: { description: 'erased', schema: erasedSchema }, ...commonErrors, ...notFoundError } }),
-  route({ method: 'get', path: '/api/v1/sites/:siteId/readers/:userId/data', tag: 'Readers\' data', auth: adminAuth,
-    summary: 'Download a reader\'s data on their behalf', params: readerParams,
-    responses: { 200: { description: 'the data', schema: readerDataSchema }, ...commonErrors, ...notFoundError } }),
-  route({ method: 'delete', path: '/api/v1/sites/:siteId/readers/:userId/data', tag: 'Readers\' data', auth: adminAuth,
-    summary: 'Delete a reader\'s account on their behalf', params: readerParams,
-    responses: { 200: { description: 'erased', schema: erasedSchema }, ...commonErrors, ...notFoundError } }),
+  route({
+    method: 'get',
+    path: '/api/v1/me/export',
+    tag: "Readers' data",
+    auth: 'reader access token',
+    summary: 'Download my profile and all my comments as JSON',
+    responses: { 200: { description: 'the data', schema: readerDataSchema }, ...commonErrors, ...notFoundError },
+  }),
+  route({
+    method: 'delete',
+    path: '/api/v1/me',
+    tag: "Readers' data",
+    auth: 'reader access token',
+    summary:
+      'Delete my account: personal data erased; comments removed or kept as "Deleted user" per the site\'s onAccountDeleted',
+    responses: { 200: { description: 'erased', schema: erasedSchema }, ...commonErrors, ...notFoundError },
+  }),
+  route({
+    method: 'get',
+    path: '/api/v1/sites/:siteId/readers/:userId/data',
+    tag: "Readers' data",
+    auth: adminAuth,
+    summary: "Download a reader's data on their behalf",
+    params: readerParams,
+    responses: { 200: { description: 'the data', schema: readerDataSchema }, ...commonErrors, ...notFoundError },
+  }),
+  route({
+    method: 'delete',
+    path: '/api/v1/sites/:siteId/readers/:userId/data',
+    tag: "Readers' data",
+    auth: adminAuth,
+    summary: "Delete a reader's account on their behalf",
+    params: readerParams,
+    responses: { 200: { description: 'erased', schema: erasedSchema }, ...commonErrors, ...notFoundError },
+  }),
 ];
 
 function signedInReader(req: Request): { siteId: string; userId: string } {
   const p = req.principal;
-  if (!p || p.kind !== 'user') throw new UnauthorizedError('a reader\'s access token is required');
+  if (p?.kind !== 'user') throw new UnauthorizedError("a reader's access token is required");
   return { siteId: p.siteId, userId: p.userId };
 }
 
@@ -54,7 +101,13 @@ export function dataRightsRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
   const exportFor = async (req: Request, siteId: string, userId: string, requestedBy: string | null) => {
     const data = await readerData(deps.db, siteId, userId);
     if (!data) throw new NotFoundError('reader');
-    await logDataRequest(deps.db, { siteId, userId, kind: 'export', requestedBy, detail: { comments: data.comments.length } });
+    await logDataRequest(deps.db, {
+      siteId,
+      userId,
+      kind: 'export',
+      requestedBy,
+      detail: { comments: data.comments.length },
+    });
     req.log.info({ siteId, userId, requestedBy }, 'reader data exported');
     return data;
   };
@@ -66,8 +119,13 @@ export function dataRightsRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     const done = await eraseReader(deps.db, { siteId, userId, mode, requestedBy });
     if (!done) throw new NotFoundError('reader');
     // Names (anonymize) or comments (remove) changed on these threads: every API process drops its pages.
-    await Promise.all(done.postIds.map((postId) => deps.redis.publish(
-      threadChannel(deps.config.QUEUE_PREFIX), encodeThreadChange({ siteId, postId, post: false })).catch(() => undefined)));
+    await Promise.all(
+      done.postIds.map((postId) =>
+        deps.redis
+          .publish(threadChannel(deps.config.QUEUE_PREFIX), encodeThreadChange({ siteId, postId, post: false }))
+          .catch(() => undefined),
+      ),
+    );
     req.log.info({ siteId, userId, requestedBy, mode, comments: done.comments }, 'reader account erased');
     return { erased: true as const, mode, comments: done.comments };
   };
@@ -95,7 +153,7 @@ export function dataRightsRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     const target = await findUser(deps.db, siteId, userId);
     // An admin's account is erased only by its owner (DELETE /me), never by another admin.
     if (target && target.role === 'admin' && target.id !== admin.userId) {
-      throw new ForbiddenError('forbidden', 'another admin\'s account can only be erased by its owner');
+      throw new ForbiddenError('forbidden', "another admin's account can only be erased by its owner");
     }
     res.json(await eraseFor(req, siteId, userId, admin.userId));
   });

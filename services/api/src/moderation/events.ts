@@ -1,9 +1,17 @@
-import type { Logger } from '../../../../shared/src/logger.js';
-import { moderatorDecision, type Events, type NewEvent } from '../../../../shared/src/webhooks/events.js';
+import type { Logger } from '#shared/logger.js';
+import { moderatorDecision, type Events, type NewEvent } from '#shared/webhooks/events.js';
 
 /** A moderation action that completed (committed, audited, caches told). */
 export type ModerationEvent =
-  | { type: 'comment.moderated'; siteId: string; commentId: string; action: string; before: string; after: string; actorId: string | null }
+  | {
+      type: 'comment.moderated';
+      siteId: string;
+      commentId: string;
+      action: string;
+      before: string;
+      after: string;
+      actorId: string | null;
+    }
   | { type: 'comment.reported'; siteId: string; commentId: string; reason: string; openReports: number; held: boolean }
   | { type: 'reader.changed'; siteId: string; userId: string; action: string; actorId: string };
 
@@ -13,10 +21,22 @@ function webhookEventOf(e: ModerationEvent): NewEvent | null {
     case 'comment.moderated':
       return moderatorDecision(e);
     case 'comment.reported':
-      return { siteId: e.siteId, type: 'comment.reported', data: { comment: { id: e.commentId }, reason: e.reason, openReports: e.openReports, held: e.held } };
+      return {
+        siteId: e.siteId,
+        type: 'comment.reported',
+        data: { comment: { id: e.commentId }, reason: e.reason, openReports: e.openReports, held: e.held },
+      };
     case 'reader.changed':
       return e.action === 'reader.ban' || e.action === 'reader.suspend'
-        ? { siteId: e.siteId, type: 'reader.banned', data: { reader: { id: e.userId }, action: e.action === 'reader.ban' ? 'ban' : 'suspend', by: { kind: 'moderator', id: e.actorId } } }
+        ? {
+            siteId: e.siteId,
+            type: 'reader.banned',
+            data: {
+              reader: { id: e.userId },
+              action: e.action === 'reader.ban' ? 'ban' : 'suspend',
+              by: { kind: 'moderator', id: e.actorId },
+            },
+          }
         : null;
   }
 }
@@ -30,6 +50,8 @@ export function moderationCompleted(deps: { logger: Logger; events?: Events }, e
   deps.logger.debug({ event }, 'moderation action completed');
   const hook = webhookEventOf(event);
   if (hook && deps.events) {
-    deps.events.emit(hook).catch((err) => deps.logger.error({ err, event: event.type }, 'could not emit a webhook event'));
+    deps.events
+      .emit(hook)
+      .catch((err) => deps.logger.error({ err, event: event.type }, 'could not emit a webhook event'));
   }
 }

@@ -4,35 +4,53 @@ import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { staffOf } from '../auth/guards.js';
 import { decodeCursor, encodeCursor } from '../comments/thread.js';
-import { siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
-import { isUuid } from '../../../../shared/src/ids.js';
-import { AppError, NotFoundError, UnauthorizedError } from '../../../../shared/src/errors.js';
-import { countQueues, listQueue, QUEUES } from '../../../../shared/src/db/moderation-queues.js';
-import { moderateComment } from '../../../../shared/src/comment-moderation.js';
+import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
+import { isUuid } from '#shared/ids.js';
+import { AppError, NotFoundError, UnauthorizedError } from '../http/app-error.js';
+import { countQueues, listQueue, QUEUES } from '#shared/db/moderation-queues.js';
+import { moderateComment } from '#shared/comment-moderation.js';
 import { queueItemView } from './views.js';
 import { moderationCompleted } from './events.js';
 
-export const cursorSchema = z.string().max(64).optional()
+export const cursorSchema = z
+  .string()
+  .max(64)
+  .optional()
   .transform((c) => (c === undefined || c === '' ? null : decodeCursor(c)))
   .refine((id) => id === null || isUuid(id), 'invalid cursor');
-const reasonText = z.string().trim().max(500).optional().transform((s) => (s ? s : null));
+const reasonText = z
+  .string()
+  .trim()
+  .max(500)
+  .optional()
+  .transform((s) => (s ? s : null));
 const siteParams = z.object({ siteId: siteIdSchema });
 export const queueQuery = z.object({
-  postId: z.string().regex(/^[A-Za-z0-9._~-]{1,200}$/, 'post ids are 1–200 URL-safe characters').optional(),
-  reason: z.string().regex(/^[a-z_]{1,64}$/, 'a rule or report reason such as toxicity or spam').optional(),
+  postId: z
+    .string()
+    .regex(/^[A-Za-z0-9._~-]{1,200}$/, 'post ids are 1–200 URL-safe characters')
+    .optional(),
+  reason: z
+    .string()
+    .regex(/^[a-z_]{1,64}$/, 'a rule or report reason such as toxicity or spam')
+    .optional(),
   cursor: cursorSchema,
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
 export const actionBody = z.strictObject({ action: z.enum(['approve', 'reject']), reason: reasonText });
 export const bulkBody = z.strictObject({
-  ids: z.array(uuidSchema).min(1).max(100).refine((ids) => new Set(ids).size === ids.length, 'each id at most once'),
+  ids: z
+    .array(uuidSchema)
+    .min(1)
+    .max(100)
+    .refine((ids) => new Set(ids).size === ids.length, 'each id at most once'),
   action: z.enum(['approve', 'reject']),
   reason: reasonText,
 });
 
 /** The site a signed-in caller belongs to, for paths that name a comment but not its site. */
 function callerSite(req: Request): string {
-  if (!req.principal) throw new UnauthorizedError('a staff member\'s access token is required');
+  if (!req.principal) throw new UnauthorizedError("a staff member's access token is required");
   return req.principal.siteId;
 }
 
@@ -52,21 +70,53 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     const { siteId, queue } = parse(siteParams.extend({ queue: z.enum(QUEUES) }), req.params, 'path');
     await staffOf(deps.db, req, siteId, 'moderator');
     const q = parse(queueQuery, req.query, 'query');
-    const rows = await listQueue(deps.db, { siteId, queue, postId: q.postId, reason: q.reason, after: q.cursor, limit: q.limit });
+    const rows = await listQueue(deps.db, {
+      siteId,
+      queue,
+      postId: q.postId,
+      reason: q.reason,
+      after: q.cursor,
+      limit: q.limit,
+    });
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ items: page.map(queueItemView), nextCursor: rows.length > q.limit && last ? encodeCursor(last.id) : null });
+    res.json({
+      items: page.map(queueItemView),
+      nextCursor: rows.length > q.limit && last ? encodeCursor(last.id) : null,
+    });
   });
 
   /** One decision; the caller's site is the comment's site, or the comment is not found. */
-  const decide = async ({ staff, siteId, id, action, reason }: {
-    staff: { userId: string; name: string }; siteId: string; id: string; action: 'approve' | 'reject'; reason: string | null;
+  const decide = async ({
+    staff,
+    siteId,
+    id,
+    action,
+    reason,
+  }: {
+    staff: { userId: string; name: string };
+    siteId: string;
+    id: string;
+    action: 'approve' | 'reject';
+    reason: string | null;
   }) => {
-    const result = await moderateComment(modDeps, { siteId, commentId: id, action, actor: { id: staff.userId, name: staff.name }, reason });
+    const result = await moderateComment(modDeps, {
+      siteId,
+      commentId: id,
+      action,
+      actor: { id: staff.userId, name: staff.name },
+      reason,
+    });
     if (!result) throw new NotFoundError('comment');
     moderationCompleted(deps, {
-      type: 'comment.moderated', siteId, commentId: id, action, before: result.before, after: result.after, actorId: staff.userId,
+      type: 'comment.moderated',
+      siteId,
+      commentId: id,
+      action,
+      before: result.before,
+      after: result.after,
+      actorId: staff.userId,
     });
     return result;
   };
@@ -99,7 +149,11 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
   });
 
   r.get('/sites/:siteId/moderation/tasks/:taskId', bearer, async (req, res) => {
-    const { siteId, taskId } = parse(siteParams.extend({ taskId: z.string().regex(/^[A-Za-z0-9-]{1,100}$/) }), req.params, 'path');
+    const { siteId, taskId } = parse(
+      siteParams.extend({ taskId: z.string().regex(/^[A-Za-z0-9-]{1,100}$/) }),
+      req.params,
+      'path',
+    );
     await staffOf(deps.db, req, siteId, 'moderator');
     // State first: a job read after it shows `completed` carries its result (both are set in one step).
     const state = await deps.tasks.getJobState(taskId);
@@ -108,8 +162,13 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     res.setHeader('Cache-Control', 'no-store');
     res.json({
       task: {
-        id: job.id, kind: job.data.kind, userId: job.data.userId, state,
-        progress: job.progress, result: job.returnvalue ?? null, failedReason: job.failedReason ?? null,
+        id: job.id,
+        kind: job.data.kind,
+        userId: job.data.userId,
+        state,
+        progress: job.progress,
+        result: job.returnvalue ?? null,
+        failedReason: job.failedReason ?? null,
       },
     });
   });

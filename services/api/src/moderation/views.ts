@@ -1,8 +1,8 @@
-import type { QueueItem } from '../../../../shared/src/db/moderation-queues.js';
-import type { HistoryComment } from '../../../../shared/src/db/reader-moderation.js';
-import type { AuditEntry } from '../../../../shared/src/db/audit.js';
-import type { User } from '../../../../shared/src/domain.js';
-import { renderBody } from '../../../../shared/src/render.js';
+import type { QueueItem } from '#shared/db/moderation-queues.js';
+import type { HistoryComment } from '#shared/db/reader-moderation.js';
+import type { AuditEntry } from '#shared/db/audit.js';
+import type { User } from '#shared/domain.js';
+import { renderBody } from '../comments/render.js';
 
 /** A queue item as the API sends it: the raw body and the server-rendered, sanitised HTML. */
 export const queueItemView = (i: QueueItem) => ({
@@ -15,7 +15,11 @@ export const queueItemView = (i: QueueItem) => ({
   reasons: i.reasons,
   scores: i.scores,
   scoredBy: i.scoredBy,
-  author: { ...i.author, joinedAt: i.author.joinedAt.toISOString(), suspendedUntil: i.author.suspendedUntil?.toISOString() ?? null },
+  author: {
+    ...i.author,
+    joinedAt: i.author.joinedAt.toISOString(),
+    suspendedUntil: i.author.suspendedUntil?.toISOString() ?? null,
+  },
   post: i.post,
   parent: i.parent,
   reports: i.reports,
@@ -23,16 +27,36 @@ export const queueItemView = (i: QueueItem) => ({
 });
 
 export const readerView = (u: User) => ({
-  id: u.id, name: u.displayName, role: u.role, status: u.status, suspendedUntil: u.suspendedUntil?.toISOString() ?? null,
-  premod: u.premod, joinedAt: u.createdAt.toISOString(), approvedCount: u.approvedCount, rejectedCount: u.rejectedCount,
+  id: u.id,
+  name: u.displayName,
+  role: u.role,
+  status: u.status,
+  suspendedUntil: u.suspendedUntil?.toISOString() ?? null,
+  premod: u.premod,
+  joinedAt: u.createdAt.toISOString(),
+  approvedCount: u.approvedCount,
+  rejectedCount: u.rejectedCount,
 });
 
 export const historyCommentView = (c: HistoryComment) => ({
-  id: c.id, postId: c.postId, postTitle: c.postTitle, status: c.status, body: c.body, bodyHtml: renderBody(c.body),
-  reasons: c.reasons, createdAt: c.createdAt.toISOString(),
+  id: c.id,
+  postId: c.postId,
+  postTitle: c.postTitle,
+  status: c.status,
+  body: c.body,
+  bodyHtml: renderBody(c.body),
+  reasons: c.reasons,
+  createdAt: c.createdAt.toISOString(),
 });
 
 export const auditView = (e: AuditEntry) => ({
-  id: e.id, actor: e.actor, action: e.action, commentId: e.commentId, readerId: e.readerId,
-  before: e.before, after: e.after, reason: e.reason, createdAt: e.createdAt.toISOString(),
+  id: e.id,
+  actor: e.actor,
+  action: e.action,
+  commentId: e.commentId,
+  readerId: e.readerId,
+  before: e.before,
+  after: e.after,
+  reason: e.reason,
+  createdAt: e.createdAt.toISOString(),
 });

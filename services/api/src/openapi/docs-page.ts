@@ -1,6 +1,7 @@
 type Json = Record<string, unknown>;
 
-const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: unknown): string =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** A compact rendering of a JSON Schema for people: `{ url: string, events: ("a"|"b")[] }`. */
 function shape(s: Json | undefined, depth = 0): string {
@@ -31,16 +32,25 @@ export function renderDocsPage(doc: Json): string {
   for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, Json>>)) {
     for (const [method, op] of Object.entries(ops)) {
       const id = esc(op.operationId);
-      toc.push(`<li><a href="#${id}"><code>${esc(method.toUpperCase())} ${esc(path)}</code></a> ${esc(op.summary)}</li>`);
-      const params = (op.parameters as Json[]).map((p) =>
-        `<tr><td><code>${esc(p.name)}</code></td><td>${esc(p.in)}${p.required ? '' : ' (optional)'}</td><td><code>${esc(shape(p.schema as Json))}</code>${p.description ? ` — ${esc(p.description)}` : ''}</td></tr>`).join('');
+      toc.push(
+        `<li><a href="#${id}"><code>${esc(method.toUpperCase())} ${esc(path)}</code></a> ${esc(op.summary)}</li>`,
+      );
+      const params = (op.parameters as Json[])
+        .map(
+          (p) =>
+            `<tr><td><code>${esc(p.name)}</code></td><td>${esc(p.in)}${p.required ? '' : ' (optional)'}</td><td><code>${esc(shape(p.schema as Json))}</code>${p.description ? ` — ${esc(p.description)}` : ''}</td></tr>`,
+        )
+        .join('');
       const body = op.requestBody
-        ? `<h4>Body</h4><pre>${esc(shape((((op.requestBody as Json).content as Json)['application/json'] as Json).schema as Json))}</pre>` : '';
-      const responses = Object.entries(op.responses as Record<string, Json>).map(([status, r]) => {
-        const content = r.content as Record<string, Json> | undefined;
-        const [type, media] = content ? Object.entries(content)[0]! : [null, null];
-        return `<tr><td>${esc(status)}</td><td>${esc(r.description)}</td><td>${media ? `<code>${esc(type)}</code> <pre>${esc(shape(media.schema as Json))}</pre>` : ''}</td></tr>`;
-      }).join('');
+        ? `<h4>Body</h4><pre>${esc(shape((((op.requestBody as Json).content as Json)['application/json'] as Json).schema as Json))}</pre>`
+        : '';
+      const responses = Object.entries(op.responses as Record<string, Json>)
+        .map(([status, r]) => {
+          const content = r.content as Record<string, Json> | undefined;
+          const [type, media] = content ? Object.entries(content)[0]! : [null, null];
+          return `<tr><td>${esc(status)}</td><td>${esc(r.description)}</td><td>${media ? `<code>${esc(type)}</code> <pre>${esc(shape(media.schema as Json))}</pre>` : ''}</td></tr>`;
+        })
+        .join('');
       sections.push(`<section id="${id}"><h3><code>${esc(method.toUpperCase())} ${esc(path)}</code></h3><p>${esc(op.summary)}</p>
 ${op.description ? `<p>${esc(op.description)}</p>` : '<p>Who: anyone.</p>'}
 ${params ? `<h4>Parameters</h4><table>${params}</table>` : ''}${body}<h4>Responses</h4><table>${responses}</table></section>`);

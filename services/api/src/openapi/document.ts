@@ -5,7 +5,11 @@ type Json = Record<string, unknown>;
 
 /** JSON Schema (2020-12, as OpenAPI 3.1 uses) of what a client sends, or of what the API answers. */
 const schemaOf = (s: z.ZodType, io: 'input' | 'output'): Json => {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Json;
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, {
+    io,
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as Json;
   return rest;
 };
 
@@ -13,12 +17,21 @@ export const openApiPath = (expressPath: string): string => expressPath.replace(
 
 function parameters(doc: RouteDoc): Json[] {
   const out: Json[] = [];
-  for (const [where, obj] of [['path', doc.params], ['query', doc.query]] as const) {
+  for (const [where, obj] of [
+    ['path', doc.params],
+    ['query', doc.query],
+  ] as const) {
     if (!obj) continue;
     const shape = schemaOf(obj, 'input') as { properties?: Record<string, Json>; required?: string[] };
     for (const [name, schema] of Object.entries(shape.properties ?? {})) {
       const { description, ...rest } = schema as Json & { description?: string };
-      out.push({ name, in: where, required: where === 'path' || (shape.required ?? []).includes(name), schema: rest, ...(description ? { description } : {}) });
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || (shape.required ?? []).includes(name),
+        schema: rest,
+        ...(description ? { description } : {}),
+      });
     }
   }
   return out;
@@ -32,16 +45,24 @@ export function buildOpenApi(docs: RouteDoc[], info: { version: string }): Json 
     for (const [status, r] of Object.entries(d.responses)) {
       responses[status] = {
         description: r.description,
-        ...(r.schema ? { content: { [r.contentType ?? 'application/json']: { schema: schemaOf(r.schema, 'output') } } } : {}),
+        ...(r.schema
+          ? { content: { [r.contentType ?? 'application/json']: { schema: schemaOf(r.schema, 'output') } } }
+          : {}),
       };
     }
     const op: Json = {
-      operationId: `${d.method}${openApiPath(d.path).replace(/[{}]/g, '').split(/[/:.-]/).map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('')}`,
+      operationId: `${d.method}${openApiPath(d.path)
+        .replace(/[{}]/g, '')
+        .split(/[/:.-]/)
+        .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+        .join('')}`,
       summary: d.summary,
       tags: [d.tag],
       ...(d.auth === 'none' ? { security: [] } : { description: `Who: ${d.auth}.` }),
       parameters: parameters(d),
-      ...(d.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(d.body, 'input') } } } } : {}),
+      ...(d.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(d.body, 'input') } } } }
+        : {}),
       responses,
     };
     (paths[openApiPath(d.path)] ??= {})[d.method] = op;
@@ -56,7 +77,11 @@ export function buildOpenApi(docs: RouteDoc[], info: { version: string }): Json 
     servers: [{ url: '/' }],
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'A reader\'s or staff member\'s access token, or a publisher API key `ck_<id>_<secret>`.' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "A reader's or staff member's access token, or a publisher API key `ck_<id>_<secret>`.",
+        },
       },
     },
     security: [{ bearer: [] }],

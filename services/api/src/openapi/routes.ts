@@ -5,10 +5,22 @@ import { buildOpenApi } from './document.js';
 import { renderDocsPage } from './docs-page.js';
 
 export const docsRouteDocs = [
-  route({ method: 'get', path: '/api/v1/openapi.json', tag: 'Reference', auth: 'none', summary: 'This document (OpenAPI 3.1)',
-    responses: { 200: { description: 'the document', schema: z.record(z.string(), z.unknown()) } } }),
-  route({ method: 'get', path: '/docs', tag: 'Reference', auth: 'none', summary: 'The API reference as an HTML page',
-    responses: { 200: { description: 'HTML', contentType: 'text/html', schema: z.string() } } }),
+  route({
+    method: 'get',
+    path: '/api/v1/openapi.json',
+    tag: 'Reference',
+    auth: 'none',
+    summary: 'This document (OpenAPI 3.1)',
+    responses: { 200: { description: 'the document', schema: z.record(z.string(), z.unknown()) } },
+  }),
+  route({
+    method: 'get',
+    path: '/docs',
+    tag: 'Reference',
+    auth: 'none',
+    summary: 'The API reference as an HTML page',
+    responses: { 200: { description: 'HTML', contentType: 'text/html', schema: z.string() } },
+  }),
 ];
 
 /** Serves the OpenAPI document and the reference page, both built once from the route declarations. */

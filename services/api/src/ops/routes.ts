@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { ApiDeps } from '../deps.js';
-import { checkDependencies } from '../../../../shared/src/dependency-checks.js';
+import { checkDependencies } from '#shared/dependency-checks.js';
 
 /** Liveness, readiness (Postgres and Redis reachable) and Prometheus metrics. */
 export function opsRoutes(deps: Pick<ApiDeps, 'db' | 'redis' | 'metrics'>): Router {

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Queryable } from '../../../../shared/src/db/pool.js';
+import type { Queryable } from '#shared/db/pool.js';
 import { apiKeyOf, staffOf } from '../auth/guards.js';
 
 /** Who acted, for logs: an API key or a staff member. */

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { publisherOf } from './access.js';
-import { postIdSchema, siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
-import { listSiteComments } from '../../../../shared/src/db/site-comments.js';
+import { postIdSchema, siteIdSchema, uuidSchema } from '#shared/schemas.js';
+import { listSiteComments } from '#shared/db/site-comments.js';
 import { commonErrors, route } from '../openapi/registry.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });
@@ -24,24 +24,50 @@ const listQuery = z.object({
 
 const iso = z.iso.datetime({ offset: true });
 export const publisherCommentSchema = z.object({
-  id: z.uuid(), postId: z.string(), parentId: z.uuid().nullable(),
+  id: z.uuid(),
+  postId: z.string(),
+  parentId: z.uuid().nullable(),
   author: z.object({ id: z.uuid(), name: z.string() }),
-  body: z.string(), status: z.enum(['approved', 'pending', 'rejected']), createdAt: iso, decidedAt: iso, replyCount: z.number().int(),
+  body: z.string(),
+  status: z.enum(['approved', 'pending', 'rejected']),
+  createdAt: iso,
+  decidedAt: iso,
+  replyCount: z.number().int(),
   decision: z.object({
-    reasons: z.array(z.object({
-      rule: z.string(), detail: z.string(), score: z.number().optional(), attribute: z.string().optional(),
-      span: z.object({ start: z.number().int(), end: z.number().int(), text: z.string() }).optional(),
-    })),
+    reasons: z.array(
+      z.object({
+        rule: z.string(),
+        detail: z.string(),
+        score: z.number().optional(),
+        attribute: z.string().optional(),
+        span: z.object({ start: z.number().int(), end: z.number().int(), text: z.string() }).optional(),
+      }),
+    ),
     scores: z.record(z.string(), z.number()),
-    scoredBy: z.array(z.object({ provider: z.string(), model: z.string(), latencyMs: z.number(), fallbackFor: z.string().optional() })),
+    scoredBy: z.array(
+      z.object({ provider: z.string(), model: z.string(), latencyMs: z.number(), fallbackFor: z.string().optional() }),
+    ),
     settingsVersion: z.number().int().nullable(),
   }),
 });
 
 export const publisherCommentDocs = [
-  route({ method: 'get', path: '/api/v1/sites/:siteId/comments', tag: 'Comments', auth: 'publisher key (comments:read) or site admin',
-    summary: 'A site\'s comments of every status with their decision, oldest first', params: siteParams, query: listQuery,
-    responses: { 200: { description: 'a page', schema: z.object({ comments: z.array(publisherCommentSchema), nextCursor: z.uuid().nullable() }) }, ...commonErrors } }),
+  route({
+    method: 'get',
+    path: '/api/v1/sites/:siteId/comments',
+    tag: 'Comments',
+    auth: 'publisher key (comments:read) or site admin',
+    summary: "A site's comments of every status with their decision, oldest first",
+    params: siteParams,
+    query: listQuery,
+    responses: {
+      200: {
+        description: 'a page',
+        schema: z.object({ comments: z.array(publisherCommentSchema), nextCursor: z.uuid().nullable() }),
+      },
+      ...commonErrors,
+    },
+  }),
 ];
 
 /** Publishers read their site's comments, held and rejected ones included, with the decision. */
@@ -52,8 +78,13 @@ export function publisherCommentRoutes(deps: ApiDeps, bearer: RequestHandler): R
     await publisherOf(deps.db, req, siteId, 'comments:read');
     const q = parse(listQuery, req.query, 'query');
     const rows = await listSiteComments(deps.db, {
-      siteId, postId: q.postId ?? null, status: q.status ?? null, since: q.since ? new Date(q.since) : null,
-      until: q.until ? new Date(q.until) : null, after: q.cursor ?? null, limit: q.limit + 1,
+      siteId,
+      postId: q.postId ?? null,
+      status: q.status ?? null,
+      since: q.since ? new Date(q.since) : null,
+      until: q.until ? new Date(q.until) : null,
+      after: q.cursor ?? null,
+      limit: q.limit + 1,
     });
     const page = rows.slice(0, q.limit);
     res.json({ comments: page, nextCursor: rows.length > q.limit ? page[page.length - 1]!.id : null });

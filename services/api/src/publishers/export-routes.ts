@@ -6,19 +6,28 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { publisherOf } from './access.js';
-import { siteIdSchema } from '../../../../shared/src/schemas.js';
-import { findSite } from '../../../../shared/src/db/sites.js';
-import { EXPORT_COMMENTS_SQL, EXPORT_POSTS_SQL } from '../../../../shared/src/db/site-comments.js';
-import { NotFoundError } from '../../../../shared/src/errors.js';
+import { siteIdSchema } from '#shared/schemas.js';
+import { findSite } from '#shared/db/sites.js';
+import { EXPORT_COMMENTS_SQL, EXPORT_POSTS_SQL } from '#shared/db/site-comments.js';
+import { NotFoundError } from '../http/app-error.js';
 import { commonErrors, route } from '../openapi/registry.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });
 
 export const exportDocs = [
-  route({ method: 'get', path: '/api/v1/sites/:siteId/export', tag: 'Export', auth: 'publisher key (comments:read) or site admin',
-    summary: 'The site\'s posts and comments as NDJSON: a `site` line, `post` lines, then `comment` lines (the shape of GET …/comments plus `type`)',
+  route({
+    method: 'get',
+    path: '/api/v1/sites/:siteId/export',
+    tag: 'Export',
+    auth: 'publisher key (comments:read) or site admin',
+    summary:
+      "The site's posts and comments as NDJSON: a `site` line, `post` lines, then `comment` lines (the shape of GET …/comments plus `type`)",
     params: siteParams,
-    responses: { 200: { description: 'one JSON object per line', contentType: 'application/x-ndjson', schema: z.string() }, ...commonErrors } }),
+    responses: {
+      200: { description: 'one JSON object per line', contentType: 'application/x-ndjson', schema: z.string() },
+      ...commonErrors,
+    },
+  }),
 ];
 
 /**
@@ -43,12 +52,16 @@ export function exportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="${siteId}-export.ndjson"`);
       res.setHeader('Cache-Control', 'no-store');
-      res.write(`${JSON.stringify({ type: 'site', id: site.id, name: site.name, exportedAt: new Date().toISOString() })}\n`);
+      res.write(
+        `${JSON.stringify({ type: 'site', id: site.id, name: site.name, exportedAt: new Date().toISOString() })}\n`,
+      );
       for (const sql of [EXPORT_POSTS_SQL, EXPORT_COMMENTS_SQL]) {
         const rows = client.query(new QueryStream(sql, [siteId], { batchSize: 500, highWaterMark: 500 }));
         const lines = new Transform({
           writableObjectMode: true,
-          transform(row: { line: string }, _enc, cb) { cb(null, `${row.line}\n`); },
+          transform(row: { line: string }, _enc, cb) {
+            cb(null, `${row.line}\n`);
+          },
         });
         await pipeline(rows, lines, res, { end: false });
       }

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { publisherOf } from './access.js';
-import { postIdSchema, siteIdSchema } from '../../../../shared/src/schemas.js';
-import { listPosts, setPostClosed, type PublisherPost } from '../../../../shared/src/db/posts.js';
-import { NotFoundError, ValidationError } from '../../../../shared/src/errors.js';
-import { encodeThreadChange, threadChannel } from '../../../../shared/src/redis.js';
+import { postIdSchema, siteIdSchema } from '#shared/schemas.js';
+import { listPosts, setPostClosed, type PublisherPost } from '#shared/db/posts.js';
+import { NotFoundError, ValidationError } from '../http/app-error.js';
+import { encodeThreadChange, threadChannel } from '#shared/redis.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });
@@ -18,36 +18,84 @@ const listQuery = z.object({
 
 const iso = z.iso.datetime({ offset: true });
 export const publisherPostSchema = z.object({
-  id: z.string(), title: z.string(), url: z.string(), closed: z.boolean().describe('true when closed by hand or by the site\'s auto-close'),
-  closedByHand: z.boolean(), closesAt: iso.nullable().describe('when auto-close applies (null: never)'),
-  commentCount: z.number().int().describe('approved comments'), createdAt: iso,
+  id: z.string(),
+  title: z.string(),
+  url: z.string(),
+  closed: z.boolean().describe("true when closed by hand or by the site's auto-close"),
+  closedByHand: z.boolean(),
+  closesAt: iso.nullable().describe('when auto-close applies (null: never)'),
+  commentCount: z.number().int().describe('approved comments'),
+  createdAt: iso,
 });
 const view = (p: PublisherPost) => ({
-  id: p.id, title: p.title, url: p.url, closed: p.closed, closedByHand: p.closedByHand,
-  closesAt: p.closesAt?.toISOString() ?? null, commentCount: p.commentCount, createdAt: p.createdAt.toISOString(),
+  id: p.id,
+  title: p.title,
+  url: p.url,
+  closed: p.closed,
+  closedByHand: p.closedByHand,
+  closesAt: p.closesAt?.toISOString() ?? null,
+  commentCount: p.commentCount,
+  createdAt: p.createdAt.toISOString(),
 });
 
-const encodeCursor = (p: PublisherPost) => Buffer.from(JSON.stringify([p.createdAt.toISOString(), p.id])).toString('base64url');
+const encodeCursor = (p: PublisherPost) =>
+  Buffer.from(JSON.stringify([p.createdAt.toISOString(), p.id])).toString('base64url');
 function decodeCursor(c: string): { createdAt: Date; id: string } {
   try {
     const [t, id] = JSON.parse(Buffer.from(c, 'base64url').toString()) as [string, string];
     const createdAt = new Date(t);
     const year = createdAt.getUTCFullYear();
     if (typeof id === 'string' && id.length <= 200 && year >= 1900 && year <= 9999) return { createdAt, id };
-  } catch { /* falls through */ }
+  } catch {
+    /* falls through */
+  }
   throw new ValidationError('invalid query: cursor: invalid cursor', [{ path: 'cursor', message: 'invalid cursor' }]);
 }
 
 const auth = 'publisher key (posts:write) or site admin';
 export const publisherPostDocs = [
-  route({ method: 'get', path: '/api/v1/sites/:siteId/posts', tag: 'Posts', auth, summary: 'List posts, newest first, with comment counts',
-    params: siteParams, query: listQuery,
-    responses: { 200: { description: 'a page of posts', schema: z.object({ posts: z.array(publisherPostSchema), nextCursor: z.string().nullable() }) }, ...commonErrors } }),
-  route({ method: 'post', path: '/api/v1/sites/:siteId/posts/:postId/close', tag: 'Posts', auth, summary: 'Close commenting on a post', params: postParams,
-    responses: { 200: { description: 'closed', schema: z.object({ post: publisherPostSchema }) }, ...commonErrors, ...notFoundError } }),
-  route({ method: 'post', path: '/api/v1/sites/:siteId/posts/:postId/reopen', tag: 'Posts', auth,
-    summary: 'Reopen commenting (also exempts the post from the site\'s auto-close)', params: postParams,
-    responses: { 200: { description: 'open', schema: z.object({ post: publisherPostSchema }) }, ...commonErrors, ...notFoundError } }),
+  route({
+    method: 'get',
+    path: '/api/v1/sites/:siteId/posts',
+    tag: 'Posts',
+    auth,
+    summary: 'List posts, newest first, with comment counts',
+    params: siteParams,
+    query: listQuery,
+    responses: {
+      200: {
+        description: 'a page of posts',
+        schema: z.object({ posts: z.array(publisherPostSchema), nextCursor: z.string().nullable() }),
+      },
+      ...commonErrors,
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/v1/sites/:siteId/posts/:postId/close',
+    tag: 'Posts',
+    auth,
+    summary: 'Close commenting on a post',
+    params: postParams,
+    responses: {
+      200: { description: 'closed', schema: z.object({ post: publisherPostSchema }) },
+      ...commonErrors,
+      ...notFoundError,
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/v1/sites/:siteId/posts/:postId/reopen',
+    tag: 'Posts',
+    auth,
+    summary: "Reopen commenting (also exempts the post from the site's auto-close)",
+    params: postParams,
+    responses: {
+      200: { description: 'open', schema: z.object({ post: publisherPostSchema }) },
+      ...commonErrors,
+      ...notFoundError,
+    },
+  }),
 ];
 
 /** Publishers list their posts and close or reopen commenting. */
@@ -58,19 +106,31 @@ export function publisherPostRoutes(deps: ApiDeps, bearer: RequestHandler): Rout
     const { siteId } = parse(siteParams, req.params, 'path');
     await publisherOf(deps.db, req, siteId, 'posts:write');
     const q = parse(listQuery, req.query, 'query');
-    const rows = await listPosts(deps.db, { siteId, limit: q.limit + 1, before: q.cursor ? decodeCursor(q.cursor) : null });
+    const rows = await listPosts(deps.db, {
+      siteId,
+      limit: q.limit + 1,
+      before: q.cursor ? decodeCursor(q.cursor) : null,
+    });
     const page = rows.slice(0, q.limit);
-    res.json({ posts: page.map(view), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null });
+    res.json({
+      posts: page.map(view),
+      nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null,
+    });
   });
 
-  for (const [action, closed] of [['close', true], ['reopen', false]] as const) {
+  for (const [action, closed] of [
+    ['close', true],
+    ['reopen', false],
+  ] as const) {
     r.post(`/sites/:siteId/posts/:postId/${action}`, bearer, async (req, res) => {
       const { siteId, postId } = parse(postParams, req.params, 'path');
       await publisherOf(deps.db, req, siteId, 'posts:write');
       const post = await setPostClosed(deps.db, { siteId, id: postId, closed });
       if (!post) throw new NotFoundError('post');
       deps.lookups.forgetPost(siteId, postId);
-      await deps.redis.publish(threadChannel(deps.config.QUEUE_PREFIX), encodeThreadChange({ siteId, postId, post: true })).catch(() => undefined);
+      await deps.redis
+        .publish(threadChannel(deps.config.QUEUE_PREFIX), encodeThreadChange({ siteId, postId, post: true }))
+        .catch(() => undefined);
       res.json({ post: view(post) });
     });
   }

@@ -7,25 +7,31 @@ import { encodeCursor } from '../comments/thread.js';
 import { cursorSchema } from '../moderation/routes.js';
 import { historyCommentView, auditView, readerView } from '../moderation/views.js';
 import { moderationCompleted } from '../moderation/events.js';
-import { siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
-import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../../../../shared/src/errors.js';
-import { findUser } from '../../../../shared/src/db/users.js';
-import { withTransaction } from '../../../../shared/src/db/pool.js';
-import { changeStanding, listReaderComments, type Standing } from '../../../../shared/src/db/reader-moderation.js';
-import { insertAudit, listAudit } from '../../../../shared/src/db/audit.js';
-import { moderationTaskOptions } from '../../../../shared/src/moderation-tasks.js';
-import type { UserStatus } from '../../../../shared/src/domain.js';
+import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
+import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../http/app-error.js';
+import { findUser } from '#shared/db/users.js';
+import { withTransaction } from '#shared/db/pool.js';
+import { changeStanding, listReaderComments, type Standing } from '#shared/db/reader-moderation.js';
+import { insertAudit, listAudit } from '#shared/db/audit.js';
+import { moderationTaskOptions } from '#shared/moderation-tasks.js';
+import type { UserStatus } from '#shared/domain.js';
 
 export const readerParams = z.object({ siteId: siteIdSchema, userId: uuidSchema });
 const reason = z.string().trim().min(1, 'a reason is required').max(500);
 export const banBody = z.strictObject({ reason, rejectExisting: z.boolean().default(false) });
 export const suspendBody = z.strictObject({
-  until: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).refine((d) => d.getTime() > Date.now(), 'must be in the future'),
+  until: z.iso
+    .datetime({ offset: true })
+    .transform((s) => new Date(s))
+    .refine((d) => d.getTime() > Date.now(), 'must be in the future'),
   reason,
 });
 export const premodBody = z.strictObject({ enabled: z.boolean(), reason: reason.optional() });
 export const unbanBody = z.strictObject({ reason: reason.optional() });
-export const historyQuery = z.object({ cursor: cursorSchema, limit: z.coerce.number().int().min(1).max(100).default(20) });
+export const historyQuery = z.object({
+  cursor: cursorSchema,
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
 
 /**
  * Moderators act on readers: ban (optionally rejecting everything they wrote, in the
@@ -45,50 +51,92 @@ export function readerRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
 
   type Target = Awaited<ReturnType<typeof target>>;
 
-  async function change({ siteId, userId, staff, user }: Target, o: {
-    action: string; status?: UserStatus; suspendedUntil?: Date | null; premod?: boolean; reason: string | null;
-    then?: (auditId: string) => Promise<string | null>;
-  }) {
+  async function change(
+    { siteId, userId, staff, user }: Target,
+    o: {
+      action: string;
+      status?: UserStatus;
+      suspendedUntil?: Date | null;
+      premod?: boolean;
+      reason: string | null;
+      afterCommit?: (auditId: string) => Promise<string | null>;
+    },
+  ) {
     if (userId === staff.userId) throw new ValidationError('you cannot moderate your own account');
     if (user.role === 'admin' || (user.role === 'moderator' && staff.role !== 'admin')) {
-      throw new ForbiddenError('forbidden', `a ${staff.role} cannot ${o.action.replace('reader.', '')} a site ${user.role}`);
+      throw new ForbiddenError(
+        'forbidden',
+        `a ${staff.role} cannot ${o.action.replace('reader.', '')} a site ${user.role}`,
+      );
     }
     const done = await withTransaction(deps.db, async (tx) => {
-      const changed = await changeStanding(tx, { siteId, userId, status: o.status, suspendedUntil: o.suspendedUntil, premod: o.premod });
+      const changed = await changeStanding(tx, {
+        siteId,
+        userId,
+        status: o.status,
+        suspendedUntil: o.suspendedUntil,
+        premod: o.premod,
+      });
       if (!changed) return null;
       const auditId = await insertAudit(tx, {
-        siteId, actor: { id: staff.userId, name: staff.name }, action: o.action, readerId: userId,
-        before: changed.before, after: changed.after, reason: o.reason,
+        siteId,
+        actor: { id: staff.userId, name: staff.name },
+        action: o.action,
+        readerId: userId,
+        before: changed.before,
+        after: changed.after,
+        reason: o.reason,
       });
       return { ...changed, auditId };
     });
     if (!done) throw new NotFoundError('user');
-    const taskId = o.then ? await o.then(done.auditId) : null;
+    const taskId = o.afterCommit ? await o.afterCommit(done.auditId) : null;
     moderationCompleted(deps, { type: 'reader.changed', siteId, userId, action: o.action, actorId: staff.userId });
     return { siteId, userId, staff, standing: done.after as Standing, taskId };
   }
 
-  const answer = (res: Parameters<RequestHandler>[1], c: { userId: string; standing: Standing; taskId: string | null }) =>
-    res.json({ user: { id: c.userId, ...c.standing }, task: c.taskId ? { id: c.taskId } : null });
+  const answer = (
+    res: Parameters<RequestHandler>[1],
+    c: { userId: string; standing: Standing; taskId: string | null },
+  ) => res.json({ user: { id: c.userId, ...c.standing }, task: c.taskId ? { id: c.taskId } : null });
 
   r.post('/sites/:siteId/users/:userId/ban', bearer, async (req, res) => {
     const t = await target(req);
     const { siteId, userId, staff } = t;
     const body = parse(banBody, req.body);
     const c = await change(t, {
-      action: 'reader.ban', status: 'banned', suspendedUntil: null, reason: body.reason,
-      then: body.rejectExisting ? async (auditId) => {
-        const jobId = `reject-author-${auditId}`;
-        try {
-          await deps.tasks.add('reject-author-comments', {
-            kind: 'reject-author-comments', siteId, userId, actor: { id: staff.userId, name: staff.name }, reason: body.reason,
-          }, { ...moderationTaskOptions, jobId });
-        } catch (err) {
-          req.log.error({ err }, 'could not queue the rejection of a banned reader\'s comments');
-          throw new AppError('unavailable', 503, 'the reader is banned, but rejecting their comments could not be queued; ban again to retry', undefined, { 'Retry-After': '2' });
-        }
-        return jobId;
-      } : undefined,
+      action: 'reader.ban',
+      status: 'banned',
+      suspendedUntil: null,
+      reason: body.reason,
+      afterCommit: body.rejectExisting
+        ? async (auditId) => {
+            const jobId = `reject-author-${auditId}`;
+            try {
+              await deps.tasks.add(
+                'reject-author-comments',
+                {
+                  kind: 'reject-author-comments',
+                  siteId,
+                  userId,
+                  actor: { id: staff.userId, name: staff.name },
+                  reason: body.reason,
+                },
+                { ...moderationTaskOptions, jobId },
+              );
+            } catch (err) {
+              req.log.error({ err }, "could not queue the rejection of a banned reader's comments");
+              throw new AppError(
+                'unavailable',
+                503,
+                'the reader is banned, but rejecting their comments could not be queued; ban again to retry',
+                undefined,
+                { 'Retry-After': '2' },
+              );
+            }
+            return jobId;
+          }
+        : undefined,
     });
     answer(res.status(c.taskId ? 202 : 200), c);
   });
@@ -96,19 +144,37 @@ export function readerRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   r.post('/sites/:siteId/users/:userId/suspend', bearer, async (req, res) => {
     const t = await target(req);
     const body = parse(suspendBody, req.body);
-    answer(res, await change(t, { action: 'reader.suspend', status: 'suspended', suspendedUntil: body.until, reason: body.reason }));
+    answer(
+      res,
+      await change(t, {
+        action: 'reader.suspend',
+        status: 'suspended',
+        suspendedUntil: body.until,
+        reason: body.reason,
+      }),
+    );
   });
 
   r.post('/sites/:siteId/users/:userId/premod', bearer, async (req, res) => {
     const t = await target(req);
     const body = parse(premodBody, req.body);
-    answer(res, await change(t, { action: body.enabled ? 'reader.premod_on' : 'reader.premod_off', premod: body.enabled, reason: body.reason ?? null }));
+    answer(
+      res,
+      await change(t, {
+        action: body.enabled ? 'reader.premod_on' : 'reader.premod_off',
+        premod: body.enabled,
+        reason: body.reason ?? null,
+      }),
+    );
   });
 
   r.post('/sites/:siteId/users/:userId/unban', bearer, async (req, res) => {
     const t = await target(req);
     const body = parse(unbanBody, req.body);
-    answer(res, await change(t, { action: 'reader.unban', status: 'active', suspendedUntil: null, reason: body.reason ?? null }));
+    answer(
+      res,
+      await change(t, { action: 'reader.unban', status: 'active', suspendedUntil: null, reason: body.reason ?? null }),
+    );
   });
 
   r.get('/sites/:siteId/users/:userId/history', bearer, async (req, res) => {
@@ -122,7 +188,9 @@ export function readerRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     const last = page[page.length - 1];
     res.setHeader('Cache-Control', 'no-store');
     res.json({
-      user: readerView(user), comments: page.map(historyCommentView), audit: audit.map(auditView),
+      user: readerView(user),
+      comments: page.map(historyCommentView),
+      audit: audit.map(auditView),
       nextCursor: rows.length > q.limit && last ? encodeCursor(last.id) : null,
     });
   });

@@ -4,20 +4,24 @@ import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { consume } from '../http/rate-limit.js';
 import { moderationCompleted } from '../moderation/events.js';
-import { uuidSchema } from '../../../../shared/src/schemas.js';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../../../shared/src/errors.js';
-import { canPost, findUser } from '../../../../shared/src/db/users.js';
-import { withTransaction } from '../../../../shared/src/db/pool.js';
-import { insertReport, REPORT_REASONS } from '../../../../shared/src/db/reports.js';
-import { changeCommentStatus } from '../../../../shared/src/db/comments.js';
-import { insertAudit } from '../../../../shared/src/db/audit.js';
-import { findSite } from '../../../../shared/src/db/sites.js';
-import { encodeThreadChange, threadChannel } from '../../../../shared/src/redis.js';
-import { normalizeLine } from '../../../../shared/src/text.js';
+import { uuidSchema } from '#shared/schemas.js';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../http/app-error.js';
+import { canPost, findUser } from '#shared/db/users.js';
+import { withTransaction } from '#shared/db/pool.js';
+import { insertReport, REPORT_REASONS } from '#shared/db/reports.js';
+import { changeCommentStatus } from '#shared/db/comments.js';
+import { insertAudit } from '#shared/db/audit.js';
+import { findSite } from '#shared/db/sites.js';
+import { encodeThreadChange, threadChannel } from '#shared/redis.js';
+import { normalizeLine } from '#shared/text.js';
 
 export const reportBody = z.strictObject({
   reason: z.enum(REPORT_REASONS),
-  note: z.string().max(2000).optional().transform((s) => (s ? normalizeLine(s).slice(0, 500) || null : null)),
+  note: z
+    .string()
+    .max(2000)
+    .optional()
+    .transform((s) => (s ? normalizeLine(s).slice(0, 500) || null : null)),
 });
 
 /**
@@ -32,7 +36,7 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   r.post('/comments/:id/reports', bearer, async (req, res) => {
     const { id } = parse(z.object({ id: uuidSchema }), req.params, 'path');
     const p = req.principal;
-    if (!p || p.kind !== 'user') throw new UnauthorizedError('a reader\'s access token is required');
+    if (p?.kind !== 'user') throw new UnauthorizedError("a reader's access token is required");
     const input = parse(reportBody, req.body);
     const siteId = p.siteId;
     await consume(deps.limiters, deps.limiters.commentUser, `report:${siteId}:${p.userId}`);
@@ -46,29 +50,63 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
 
     const outcome = await withTransaction(deps.db, async (tx) => {
       const c = await tx.query<{ author_id: string; status: string; post_id: string }>(
-        `SELECT author_id, status, post_id FROM comments WHERE id = $1 AND site_id = $2 FOR UPDATE`, [id, siteId]);
+        `SELECT author_id, status, post_id FROM comments WHERE id = $1 AND site_id = $2 FOR UPDATE`,
+        [id, siteId],
+      );
       const comment = c.rows[0];
       // Readers see approved comments only; anything else is not there for them.
-      if (!comment || comment.status !== 'approved') throw new NotFoundError('comment');
+      if (comment?.status !== 'approved') throw new NotFoundError('comment');
       if (comment.author_id === p.userId) throw new AppError('own_comment', 400, 'you cannot report your own comment');
-      const counted = await insertReport(tx, { siteId, commentId: id, reporterId: p.userId, reason: input.reason, note: input.note });
+      const counted = await insertReport(tx, {
+        siteId,
+        commentId: id,
+        reporterId: p.userId,
+        reason: input.reason,
+        note: input.note,
+      });
       if (!counted) throw new ConflictError('already_reported', 'you have reported this comment already');
       if (counted.open < threshold) return { postId: comment.post_id, open: counted.open, held: false };
-      const detail = `reported by ${counted.open} readers (${Object.entries(counted.byReason).sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).map(([k, n]) => `${k} ×${n}`).join(', ')})`;
-      const changed = await changeCommentStatus(tx, { id, siteId, status: 'pending', reason: { rule: 'reports', detail }, onlyFrom: ['approved'] });
+      const detail = `reported by ${counted.open} readers (${Object.entries(counted.byReason)
+        .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+        .map(([k, n]) => `${k} ×${n}`)
+        .join(', ')})`;
+      const changed = await changeCommentStatus(tx, {
+        id,
+        siteId,
+        status: 'pending',
+        reason: { rule: 'reports', detail },
+        onlyFrom: ['approved'],
+      });
       if (changed) {
         await insertAudit(tx, {
-          siteId, actor: { id: null, name: 'reader reports' }, action: 'comment.hold', commentId: id, readerId: changed.authorId,
-          before: { status: changed.before }, after: { status: changed.after }, reason: detail,
+          siteId,
+          actor: { id: null, name: 'reader reports' },
+          action: 'comment.hold',
+          commentId: id,
+          readerId: changed.authorId,
+          before: { status: changed.before },
+          after: { status: changed.after },
+          reason: detail,
         });
       }
       return { postId: comment.post_id, open: counted.open, held: changed !== null };
     });
     if (outcome.held) {
-      await deps.redis.publish(threadChannel(deps.config.QUEUE_PREFIX), encodeThreadChange({ siteId, postId: outcome.postId, post: false }))
+      await deps.redis
+        .publish(
+          threadChannel(deps.config.QUEUE_PREFIX),
+          encodeThreadChange({ siteId, postId: outcome.postId, post: false }),
+        )
         .catch(() => undefined);
     }
-    moderationCompleted(deps, { type: 'comment.reported', siteId, commentId: id, reason: input.reason, openReports: outcome.open, held: outcome.held });
+    moderationCompleted(deps, {
+      type: 'comment.reported',
+      siteId,
+      commentId: id,
+      reason: input.reason,
+      openReports: outcome.open,
+      held: outcome.held,
+    });
     res.status(201).json({ report: { commentId: id, reason: input.reason } });
   });
 

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { staffOf } from '../auth/guards.js';
-import { siteIdSchema } from '../../../../shared/src/schemas.js';
-import { findSettingsOverrides, replaceSettingsOverrides } from '../../../../shared/src/db/sites.js';
-import { AppError, NotFoundError, ValidationError } from '../../../../shared/src/errors.js';
-import { applySettingsPatch, effectiveSettings } from '../../../../shared/src/settings.js';
+import { siteIdSchema } from '#shared/schemas.js';
+import { findSettingsOverrides, replaceSettingsOverrides } from '#shared/db/sites.js';
+import { AppError, NotFoundError, ValidationError } from '../http/app-error.js';
+import { applySettingsPatch, effectiveSettings } from '#shared/settings.js';
 
 export const settingsParams = z.object({ siteId: siteIdSchema });
 const etagOf = (version: number) => `"settings-v${version}"`;
@@ -42,8 +42,10 @@ export function settingsRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       const result = applySettingsPatch(stored.overrides, req.body);
       if (!result.ok) {
         const first = result.problems[0]!;
-        throw new ValidationError(`invalid settings: ${first.field || 'body'}: ${first.message}`,
-          result.problems.map((p) => ({ path: p.field, message: p.message })));
+        throw new ValidationError(
+          `invalid settings: ${first.field || 'body'}: ${first.message}`,
+          result.problems.map((p) => ({ path: p.field, message: p.message })),
+        );
       }
       const version = await replaceSettingsOverrides(deps.db, siteId, result.overrides, stored.version);
       if (version === null) continue;

@@ -3,43 +3,95 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { publisherOf } from '../publishers/access.js';
-import { httpUrlSchema, siteIdSchema, uuidSchema } from '../../../../shared/src/schemas.js';
+import { httpUrlSchema, siteIdSchema, uuidSchema } from '#shared/schemas.js';
 import {
-  deleteWebhook, findWebhook, insertRedelivery, insertWebhook, listDeliveries, listWebhooks, rotateWebhookSecret, updateWebhook,
+  deleteWebhook,
+  findWebhook,
+  insertRedelivery,
+  insertWebhook,
+  listDeliveries,
+  listWebhooks,
+  rotateWebhookSecret,
+  updateWebhook,
   type Webhook,
-} from '../../../../shared/src/db/webhooks.js';
-import { EVENT_TYPES } from '../../../../shared/src/webhooks/events.js';
-import { generateWebhookSecret } from '../../../../shared/src/webhooks/signing.js';
-import { assertPublicUrl, UnsafeUrlError } from '../../../../shared/src/webhooks/ssrf.js';
-import { AppError, ConflictError, NotFoundError } from '../../../../shared/src/errors.js';
-import { newId } from '../../../../shared/src/ids.js';
+} from '#shared/db/webhooks.js';
+import { EVENT_TYPES } from '#shared/webhooks/events.js';
+import { generateWebhookSecret } from '#shared/webhooks/signing.js';
+import { assertPublicUrl, UnsafeUrlError } from '#shared/webhooks/ssrf.js';
+import { AppError, ConflictError, NotFoundError } from '../http/app-error.js';
+import { newId } from '#shared/ids.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });
 const hookParams = siteParams.extend({ webhookId: uuidSchema });
 const deliveryParams = hookParams.extend({ deliveryId: uuidSchema });
-const events = z.array(z.enum(EVENT_TYPES)).min(1).max(EVENT_TYPES.length).refine((e) => new Set(e).size === e.length, 'each event at most once');
+const events = z
+  .array(z.enum(EVENT_TYPES))
+  .min(1)
+  .max(EVENT_TYPES.length)
+  .refine((e) => new Set(e).size === e.length, 'each event at most once');
 const createBody = z.object({ url: httpUrlSchema, events });
-const patchBody = z.object({ url: httpUrlSchema.optional(), events: events.optional(), enabled: z.boolean().optional() })
+const patchBody = z
+  .object({ url: httpUrlSchema.optional(), events: events.optional(), enabled: z.boolean().optional() })
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
-const rotateBody = z.object({ graceSeconds: z.number().int().min(0).max(7 * 86400).optional() }).optional();
-const deliveriesQuery = z.object({ cursor: uuidSchema.optional(), limit: z.coerce.number().int().min(1).max(100).default(20) });
+const rotateBody = z
+  .object({
+    graceSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86400)
+      .optional(),
+  })
+  .optional();
+const deliveriesQuery = z.object({
+  cursor: uuidSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
 
 const iso = z.iso.datetime({ offset: true });
 const webhookSchema = z.object({
-  id: z.uuid(), url: z.string(), events: z.array(z.enum(EVENT_TYPES)), enabled: z.boolean(), disabledReason: z.string().nullable(),
-  failingSince: iso.nullable(), previousSecretExpiresAt: iso.nullable(), createdAt: iso, updatedAt: iso,
+  id: z.uuid(),
+  url: z.string(),
+  events: z.array(z.enum(EVENT_TYPES)),
+  enabled: z.boolean(),
+  disabledReason: z.string().nullable(),
+  failingSince: iso.nullable(),
+  previousSecretExpiresAt: iso.nullable(),
+  createdAt: iso,
+  updatedAt: iso,
 });
 const deliverySchema = z.object({
-  id: z.uuid(), eventId: z.uuid(), eventType: z.string(), status: z.enum(['pending', 'succeeded', 'failed']), attempts: z.number().int(),
-  lastStatus: z.number().int().nullable(), lastError: z.string().nullable(), redeliveryOf: z.uuid().nullable(),
-  createdAt: z.string(), finishedAt: z.string().nullable(),
-  attemptLog: z.array(z.object({ attempt: z.number().int(), startedAt: z.string(), durationMs: z.number().int(), statusCode: z.number().int().nullable(), error: z.string().nullable() })),
+  id: z.uuid(),
+  eventId: z.uuid(),
+  eventType: z.string(),
+  status: z.enum(['pending', 'succeeded', 'failed']),
+  attempts: z.number().int(),
+  lastStatus: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  redeliveryOf: z.uuid().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  attemptLog: z.array(
+    z.object({
+      attempt: z.number().int(),
+      startedAt: z.string(),
+      durationMs: z.number().int(),
+      statusCode: z.number().int().nullable(),
+      error: z.string().nullable(),
+    }),
+  ),
 });
 const view = (w: Webhook) => ({
-  id: w.id, url: w.url, events: w.events, enabled: w.enabled, disabledReason: w.disabledReason,
-  failingSince: w.failingSince?.toISOString() ?? null, previousSecretExpiresAt: w.previousSecretExpiresAt?.toISOString() ?? null,
-  createdAt: w.createdAt.toISOString(), updatedAt: w.updatedAt.toISOString(),
+  id: w.id,
+  url: w.url,
+  events: w.events,
+  enabled: w.enabled,
+  disabledReason: w.disabledReason,
+  failingSince: w.failingSince?.toISOString() ?? null,
+  previousSecretExpiresAt: w.previousSecretExpiresAt?.toISOString() ?? null,
+  createdAt: w.createdAt.toISOString(),
+  updatedAt: w.updatedAt.toISOString(),
 });
 
 const P = '/api/v1/sites/:siteId/webhooks';
@@ -48,26 +100,109 @@ const tag = 'Webhooks';
 const one = z.object({ webhook: webhookSchema });
 const withSecret = z.object({ webhook: webhookSchema, secret: z.string().describe('signing secret, shown once') });
 export const webhookDocs = [
-  route({ method: 'post', path: P, tag, auth, summary: 'Register an endpoint; the signing secret is shown once', params: siteParams, body: createBody,
-    responses: { 201: { description: 'created', schema: withSecret }, ...commonErrors, 422: { description: '`unsafe_url`: resolves to an internal address' } } }),
-  route({ method: 'get', path: P, tag, auth, summary: 'List endpoints', params: siteParams,
-    responses: { 200: { description: 'endpoints', schema: z.object({ webhooks: z.array(webhookSchema) }) }, ...commonErrors } }),
-  route({ method: 'get', path: `${P}/:webhookId`, tag, auth, summary: 'One endpoint', params: hookParams,
-    responses: { 200: { description: 'the endpoint', schema: one }, ...commonErrors, ...notFoundError } }),
-  route({ method: 'patch', path: `${P}/:webhookId`, tag, auth, summary: 'Change URL or events, or enable / disable (enabling clears the failure record)',
-    params: hookParams, body: patchBody, responses: { 200: { description: 'changed', schema: one }, ...commonErrors, ...notFoundError } }),
-  route({ method: 'delete', path: `${P}/:webhookId`, tag, auth, summary: 'Delete an endpoint and its delivery log', params: hookParams,
-    responses: { 204: { description: 'deleted' }, ...commonErrors, ...notFoundError } }),
-  route({ method: 'post', path: `${P}/:webhookId/rotate-secret`, tag, auth,
-    summary: 'New signing secret (shown once); the old one keeps signing alongside for graceSeconds (default WEBHOOK_SECRET_GRACE_S)',
-    params: hookParams, body: z.object({ graceSeconds: z.number().int().min(0).max(7 * 86400).optional() }),
-    responses: { 200: { description: 'rotated', schema: withSecret }, ...commonErrors, ...notFoundError } }),
-  route({ method: 'get', path: `${P}/:webhookId/deliveries`, tag, auth, summary: 'Deliveries, newest first, each with every attempt',
-    params: hookParams, query: deliveriesQuery,
-    responses: { 200: { description: 'a page', schema: z.object({ deliveries: z.array(deliverySchema), nextCursor: z.uuid().nullable() }) }, ...commonErrors, ...notFoundError } }),
-  route({ method: 'post', path: `${P}/:webhookId/deliveries/:deliveryId/redeliver`, tag, auth,
-    summary: 'Send a delivery again (same event id and body, fresh signature)', params: deliveryParams,
-    responses: { 202: { description: 'queued', schema: z.object({ deliveryId: z.uuid() }) }, ...commonErrors, ...notFoundError, 409: { description: '`webhook_disabled`' } } }),
+  route({
+    method: 'post',
+    path: P,
+    tag,
+    auth,
+    summary: 'Register an endpoint; the signing secret is shown once',
+    params: siteParams,
+    body: createBody,
+    responses: {
+      201: { description: 'created', schema: withSecret },
+      ...commonErrors,
+      422: { description: '`unsafe_url`: resolves to an internal address' },
+    },
+  }),
+  route({
+    method: 'get',
+    path: P,
+    tag,
+    auth,
+    summary: 'List endpoints',
+    params: siteParams,
+    responses: {
+      200: { description: 'endpoints', schema: z.object({ webhooks: z.array(webhookSchema) }) },
+      ...commonErrors,
+    },
+  }),
+  route({
+    method: 'get',
+    path: `${P}/:webhookId`,
+    tag,
+    auth,
+    summary: 'One endpoint',
+    params: hookParams,
+    responses: { 200: { description: 'the endpoint', schema: one }, ...commonErrors, ...notFoundError },
+  }),
+  route({
+    method: 'patch',
+    path: `${P}/:webhookId`,
+    tag,
+    auth,
+    summary: 'Change URL or events, or enable / disable (enabling clears the failure record)',
+    params: hookParams,
+    body: patchBody,
+    responses: { 200: { description: 'changed', schema: one }, ...commonErrors, ...notFoundError },
+  }),
+  route({
+    method: 'delete',
+    path: `${P}/:webhookId`,
+    tag,
+    auth,
+    summary: 'Delete an endpoint and its delivery log',
+    params: hookParams,
+    responses: { 204: { description: 'deleted' }, ...commonErrors, ...notFoundError },
+  }),
+  route({
+    method: 'post',
+    path: `${P}/:webhookId/rotate-secret`,
+    tag,
+    auth,
+    summary:
+      'New signing secret (shown once); the old one keeps signing alongside for graceSeconds (default WEBHOOK_SECRET_GRACE_S)',
+    params: hookParams,
+    body: z.object({
+      graceSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(7 * 86400)
+        .optional(),
+    }),
+    responses: { 200: { description: 'rotated', schema: withSecret }, ...commonErrors, ...notFoundError },
+  }),
+  route({
+    method: 'get',
+    path: `${P}/:webhookId/deliveries`,
+    tag,
+    auth,
+    summary: 'Deliveries, newest first, each with every attempt',
+    params: hookParams,
+    query: deliveriesQuery,
+    responses: {
+      200: {
+        description: 'a page',
+        schema: z.object({ deliveries: z.array(deliverySchema), nextCursor: z.uuid().nullable() }),
+      },
+      ...commonErrors,
+      ...notFoundError,
+    },
+  }),
+  route({
+    method: 'post',
+    path: `${P}/:webhookId/deliveries/:deliveryId/redeliver`,
+    tag,
+    auth,
+    summary: 'Send a delivery again (same event id and body, fresh signature)',
+    params: deliveryParams,
+    responses: {
+      202: { description: 'queued', schema: z.object({ deliveryId: z.uuid() }) },
+      ...commonErrors,
+      ...notFoundError,
+      409: { description: '`webhook_disabled`' },
+    },
+  }),
 ];
 
 /** Publishers register webhook endpoints, follow their deliveries and redeliver by hand. */
@@ -153,7 +288,8 @@ export function webhookRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     const { siteId, webhookId, deliveryId } = parse(deliveryParams, req.params, 'path');
     await publisherOf(deps.db, req, siteId, 'webhooks:manage');
     const webhook = found(await findWebhook(deps.db, siteId, webhookId));
-    if (!webhook.enabled) throw new ConflictError('webhook_disabled', 'enable the endpoint (PATCH {"enabled":true}) before redelivering');
+    if (!webhook.enabled)
+      throw new ConflictError('webhook_disabled', 'enable the endpoint (PATCH {"enabled":true}) before redelivering');
     const id = await insertRedelivery(deps.db, { siteId, webhookId, deliveryId, newId: newId() });
     if (!id) throw new NotFoundError('delivery');
     await deps.events.enqueue(siteId, id);

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { ForbiddenError } from '../../../../shared/src/errors.js';
+import { ForbiddenError } from '../http/app-error.js';
 import type { SiteOrigins } from './site-origins.js';
 
 const SITE_PATH_RE = /^\/sites\/([a-z0-9][a-z0-9-]{0,62})(?:\/|$)/;
@@ -48,9 +48,12 @@ export function widgetCors(origins: SiteOrigins): RequestHandler {
     }
     const siteId = SITE_PATH_RE.exec(path)?.[1] ?? null;
     if (!(await origins.allows(origin, siteId))) {
-      throw new ForbiddenError('origin_not_allowed', siteId
-        ? `the origin ${origin} is not registered for site ${siteId}`
-        : `the origin ${origin} is not registered for any site`);
+      throw new ForbiddenError(
+        'origin_not_allowed',
+        siteId
+          ? `the origin ${origin} is not registered for site ${siteId}`
+          : `the origin ${origin} is not registered for any site`,
+      );
     }
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Expose-Headers', EXPOSE_HEADERS);
@@ -73,7 +76,12 @@ export function bodySiteOrigin(origins: SiteOrigins): RequestHandler {
   return async (req, _res, next) => {
     const origin = crossOrigin(req);
     const siteId = (req.body as { siteId?: unknown } | undefined)?.siteId;
-    if (origin !== null && req.path.startsWith('/auth/') && typeof siteId === 'string' && !(await origins.allows(origin, siteId))) {
+    if (
+      origin !== null &&
+      req.path.startsWith('/auth/') &&
+      typeof siteId === 'string' &&
+      !(await origins.allows(origin, siteId))
+    ) {
       throw new ForbiddenError('origin_not_allowed', `the origin ${origin} is not registered for this site`);
     }
     next();

@@ -3,16 +3,22 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { consume } from '../http/rate-limit.js';
-import { httpUrlSchema, postIdSchema, siteIdSchema, titleSchema } from '../../../../shared/src/schemas.js';
-import { AppError, ForbiddenError, NotFoundError } from '../../../../shared/src/errors.js';
-import { findSite } from '../../../../shared/src/db/sites.js';
-import { insertPostIfAbsent } from '../../../../shared/src/db/posts.js';
-import type { Post } from '../../../../shared/src/domain.js';
+import { httpUrlSchema, postIdSchema, siteIdSchema, titleSchema } from '#shared/schemas.js';
+import { AppError, ForbiddenError, NotFoundError } from '../http/app-error.js';
+import { findSite } from '#shared/db/sites.js';
+import { insertPostIfAbsent } from '#shared/db/posts.js';
+import type { Post } from '#shared/domain.js';
 
 const params = z.object({ siteId: siteIdSchema, postId: postIdSchema });
 export const discoverBody = z.object({ title: titleSchema, url: httpUrlSchema });
 
-const publicPost = (p: Post) => ({ id: p.id, title: p.title, url: p.url, closed: p.closed, commentCount: p.commentCount });
+const publicPost = (p: Post) => ({
+  id: p.id,
+  title: p.title,
+  url: p.url,
+  closed: p.closed,
+  commentCount: p.commentCount,
+});
 
 /**
  * `POST /sites/:siteId/posts/:postId/discover {title,url}`: the widget's first load of a page.
@@ -33,19 +39,33 @@ export function discoverPost(deps: Pick<ApiDeps, 'db' | 'lookups' | 'limiters' |
     if (!site) throw new NotFoundError('site');
     const origin = req.headers.origin;
     if (typeof origin !== 'string' || !site.origins.includes(origin)) {
-      throw new ForbiddenError('origin_not_allowed', 'posts are created on first load only from one of the site\'s origins');
+      throw new ForbiddenError(
+        'origin_not_allowed',
+        "posts are created on first load only from one of the site's origins",
+      );
     }
     if (!site.settings.autoCreatePosts) {
-      throw new ForbiddenError('auto_create_disabled', 'this site registers its posts itself; this post is not registered yet');
+      throw new ForbiddenError(
+        'auto_create_disabled',
+        'this site registers its posts itself; this post is not registered yet',
+      );
     }
     if (!site.origins.includes(new URL(input.url).origin)) {
-      throw new AppError('url_not_allowed', 422, 'the post\'s url must be on one of the site\'s origins', [{ path: 'url', message: 'not on a registered origin' }]);
+      throw new AppError('url_not_allowed', 422, "the post's url must be on one of the site's origins", [
+        { path: 'url', message: 'not on a registered origin' },
+      ]);
     }
     await consume(deps.limiters, deps.limiters.postCreateIp, req.ip ?? 'unknown');
-    const { post, created } = await insertPostIfAbsent(deps.db, { siteId, id: postId, title: input.title, url: input.url });
+    const { post, created } = await insertPostIfAbsent(deps.db, {
+      siteId,
+      id: postId,
+      title: input.title,
+      url: input.url,
+    });
     res.status(created ? 201 : 200).json({ post: publicPost(post) });
     if (created) {
-      deps.events.emit({ siteId, type: 'post.created', key: postId, data: { post: publicPost(post) } })
+      deps.events
+        .emit({ siteId, type: 'post.created', key: postId, data: { post: publicPost(post) } })
         .catch((err) => req.log.error({ err, siteId, postId }, 'could not emit post.created'));
     }
   };

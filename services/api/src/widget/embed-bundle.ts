@@ -6,11 +6,18 @@ import { build } from 'esbuild';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The widget's entry point, found from both the sources and the compiled dist/ (whose image ships services/widget/). */
-export const WIDGET_ENTRY = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`)
-  ? '../../../../../services/widget/src/main.ts'
-  : '../../../widget/src/main.ts');
+export const WIDGET_ENTRY = path.resolve(
+  here,
+  here.includes(`${path.sep}dist${path.sep}`)
+    ? '../../../../../services/widget/src/main.ts'
+    : '../../../widget/src/main.ts',
+);
 
-export interface EmbedBundle { js: Buffer; gzip: Buffer; etag: string }
+export interface EmbedBundle {
+  js: Buffer;
+  gzip: Buffer;
+  etag: string;
+}
 
 /** Bundles the widget (TypeScript, no runtime dependencies) into one minified script, in memory. */
 export async function bundleWidget(): Promise<EmbedBundle> {
@@ -26,5 +33,9 @@ export async function bundleWidget(): Promise<EmbedBundle> {
     logLevel: 'silent',
   });
   const js = Buffer.from(out.outputFiles[0]!.contents);
-  return { js, gzip: gzipSync(js, { level: 9 }), etag: `"${createHash('sha256').update(js).digest('base64url').slice(0, 27)}"` };
+  return {
+    js,
+    gzip: gzipSync(js, { level: 9 }),
+    etag: `"${createHash('sha256').update(js).digest('base64url').slice(0, 27)}"`,
+  };
 }

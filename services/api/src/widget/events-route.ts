@@ -2,8 +2,8 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
-import { postIdSchema, siteIdSchema } from '../../../../shared/src/schemas.js';
-import { AppError, NotFoundError, RateLimitedError } from '../../../../shared/src/errors.js';
+import { postIdSchema, siteIdSchema } from '#shared/schemas.js';
+import { AppError, NotFoundError, RateLimitedError } from '../http/app-error.js';
 
 const params = z.object({ siteId: siteIdSchema, postId: postIdSchema });
 
@@ -19,7 +19,9 @@ export function liveEvents(deps: Pick<ApiDeps, 'config' | 'lookups' | 'threadEve
     const ip = req.ip ?? 'unknown';
     const { threadEvents: hub, config } = deps;
     if (hub.openCount() >= config.SSE_MAX_STREAMS) {
-      throw new AppError('unavailable', 503, 'too many live streams on this server; retry later', undefined, { 'Retry-After': '30' });
+      throw new AppError('unavailable', 503, 'too many live streams on this server; retry later', undefined, {
+        'Retry-After': '30',
+      });
     }
     if (hub.openCount(ip) >= config.SSE_MAX_PER_IP) throw new RateLimitedError(30);
     if (!(await deps.lookups.post(siteId, postId))) throw new NotFoundError('post');

@@ -1,27 +1,48 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
-import { siteIdSchema } from '../../../../shared/src/schemas.js';
-import { findSite } from '../../../../shared/src/db/sites.js';
+import { siteIdSchema } from '#shared/schemas.js';
+import { findSite } from '#shared/db/sites.js';
 import { LOGIN_CSS, LOGIN_JS } from './login-assets.js';
 
 const query = z.object({
   site: siteIdSchema,
-  origin: z.url({ protocol: /^https?$/ }).max(300).transform((u) => new URL(u).origin),
+  origin: z
+    .url({ protocol: /^https?$/ })
+    .max(300)
+    .transform((u) => new URL(u).origin),
   lang: z.enum(['en', 'fr']).catch('en'),
 });
 
 const TEXT = {
   en: {
-    title: 'Sign in to comment', intro: 'Comments on {site}', email: 'Email', password: 'Password', name: 'Display name',
-    login: 'Sign in', register: 'Create account', noAccount: 'No account yet? Create one', haveAccount: 'Have an account? Sign in',
-    failed: 'Sign-in failed. Please try again.', noOpener: 'Open this page from the comments.', done: 'Signed in. You may close this window.',
+    title: 'Sign in to comment',
+    intro: 'Comments on {site}',
+    email: 'Email',
+    password: 'Password',
+    name: 'Display name',
+    login: 'Sign in',
+    register: 'Create account',
+    noAccount: 'No account yet? Create one',
+    haveAccount: 'Have an account? Sign in',
+    failed: 'Sign-in failed. Please try again.',
+    noOpener: 'Open this page from the comments.',
+    done: 'Signed in. You may close this window.',
     badOrigin: 'This sign-in page was opened from a page that is not registered for these comments.',
   },
   fr: {
-    title: 'Connectez-vous pour commenter', intro: 'Commentaires de {site}', email: 'Courriel', password: 'Mot de passe', name: 'Nom affiché',
-    login: 'Se connecter', register: 'Créer un compte', noAccount: 'Pas encore de compte ? Créez-en un', haveAccount: 'Déjà un compte ? Connectez-vous',
-    failed: 'La connexion a échoué. Veuillez réessayer.', noOpener: 'Ouvrez cette page depuis les commentaires.', done: 'Connecté. Vous pouvez fermer cette fenêtre.',
+    title: 'Connectez-vous pour commenter',
+    intro: 'Commentaires de {site}',
+    email: 'Courriel',
+    password: 'Mot de passe',
+    name: 'Nom affiché',
+    login: 'Se connecter',
+    register: 'Créer un compte',
+    noAccount: 'Pas encore de compte ? Créez-en un',
+    haveAccount: 'Déjà un compte ? Connectez-vous',
+    failed: 'La connexion a échoué. Veuillez réessayer.',
+    noOpener: 'Ouvrez cette page depuis les commentaires.',
+    done: 'Connecté. Vous pouvez fermer cette fenêtre.',
     badOrigin: 'Cette page de connexion a été ouverte depuis une page non enregistrée pour ces commentaires.',
   },
 };
@@ -30,8 +51,10 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** The popup's own security headers: scripts and styles only from here, never framed, and an opener it may post to. */
 function pageHeaders(res: Response): void {
-  res.setHeader('Content-Security-Policy',
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'");
+  res.setHeader(
+    'Content-Security-Policy',
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+  );
   res.setHeader('Cross-Origin-Opener-Policy', 'unsafe-none');
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Referrer-Policy', 'no-referrer');
@@ -49,17 +72,30 @@ export function loginPage(deps: Pick<ApiDeps, 'db'>) {
     const q = query.safeParse(req.query);
     const t = TEXT[q.success ? q.data.lang : 'en'];
     const site = q.success ? await findSite(deps.db, q.data.site) : null;
-    if (!q.success || !site || !site.origins.includes(q.data.origin)) {
-      res.status(400).end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(t.title)}</title>`
-        + `<link rel="stylesheet" href="/login.css"></head><body><main><h1>${esc(t.title)}</h1><p role="alert">${esc(t.badOrigin)}</p></main></body></html>`);
+    if (!q.success || !site?.origins.includes(q.data.origin)) {
+      res
+        .status(400)
+        .end(
+          `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(t.title)}</title>` +
+            `<link rel="stylesheet" href="/login.css"></head><body><main><h1>${esc(t.title)}</h1><p role="alert">${esc(t.badOrigin)}</p></main></body></html>`,
+        );
       return;
     }
     const lang = q.data.lang;
     const data = {
-      site: site.id, origin: q.data.origin, 'text-login': t.login, 'text-register': t.register, 'text-no-account': t.noAccount,
-      'text-have-account': t.haveAccount, 'text-failed': t.failed, 'text-no-opener': t.noOpener, 'text-done': t.done,
+      site: site.id,
+      origin: q.data.origin,
+      'text-login': t.login,
+      'text-register': t.register,
+      'text-no-account': t.noAccount,
+      'text-have-account': t.haveAccount,
+      'text-failed': t.failed,
+      'text-no-opener': t.noOpener,
+      'text-done': t.done,
     };
-    const attrs = Object.entries(data).map(([k, v]) => `data-${k}="${esc(v)}"`).join(' ');
+    const attrs = Object.entries(data)
+      .map(([k, v]) => `data-${k}="${esc(v)}"`)
+      .join(' ');
     res.end(`<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(t.title)}</title><link rel="stylesheet" href="/login.css"></head>

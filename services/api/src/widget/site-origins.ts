@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import type { Queryable } from '../../../../shared/src/db/pool.js';
-import { findSite, isRegisteredOrigin } from '../../../../shared/src/db/sites.js';
+import type { Queryable } from '#shared/db/pool.js';
+import { findSite, isRegisteredOrigin } from '#shared/db/sites.js';
 
 /**
  * Which browser origins may call the API for a site (its registered `origins`), cached for a

@@ -1,4 +1,4 @@
-import type { ThreadChange } from '../../../../shared/src/redis.js';
+import type { ThreadChange } from '#shared/redis.js';
 
 /** One open live-update stream: what it does on a change of its post, and how it is ended. */
 export interface StreamListener {
@@ -57,7 +57,7 @@ export function createThreadEvents(): ThreadEvents {
         if (set.size === 0 && byPost.get(k) === set) byPost.delete(k);
       };
     },
-    openCount: (ip) => (ip === undefined ? open : byIp.get(ip) ?? 0),
+    openCount: (ip) => (ip === undefined ? open : (byIp.get(ip) ?? 0)),
     closeAll() {
       for (const set of [...byPost.values()]) for (const l of [...set]) l.close();
     },

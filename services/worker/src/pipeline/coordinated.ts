@@ -1,5 +1,5 @@
 import { minhash } from '../rules/fingerprint.js';
-import type { Reason } from '../../../../shared/src/domain.js';
+import type { Reason } from '#shared/domain.js';
 import type { Phase } from './types.js';
 
 /** Shorter texts ("Great article!") are too common to call a campaign. */
@@ -18,8 +18,13 @@ export const coordinated: Phase = async (ctx) => {
   if (!sig) return undefined;
   ctx.campaignRecorded = true;
   const matches = await services.memory.nearDuplicates({
-    siteId: comment.siteId, commentId: comment.commentId, authorId: comment.authorId, sig,
-    atMs: Date.parse(comment.acceptedAt), windowS: windowSeconds, minSimilarity: similarity,
+    siteId: comment.siteId,
+    commentId: comment.commentId,
+    authorId: comment.authorId,
+    sig,
+    atMs: Date.parse(comment.acceptedAt),
+    windowS: windowSeconds,
+    minSimilarity: similarity,
   });
   const authors = new Set([comment.authorId, ...matches.map((m) => m.authorId)]);
   if (authors.size < accounts) return undefined;
@@ -30,7 +35,11 @@ export const coordinated: Phase = async (ctx) => {
   // Members found earlier were held then; only the others need holding now. They are marked
   // first: a member still being decided finds its mark after its insert (moderate-comment.ts).
   const fresh = matches.filter((m) => !m.inCampaign).map((m) => m.commentId);
-  await services.memory.markCampaign({ siteId: comment.siteId, ids: [comment.commentId, ...fresh], windowS: windowSeconds });
+  await services.memory.markCampaign({
+    siteId: comment.siteId,
+    ids: [comment.commentId, ...fresh],
+    windowS: windowSeconds,
+  });
   await services.holdOthers(comment.siteId, fresh, reason);
   return { status: 'pending', reasons: [reason] };
 };

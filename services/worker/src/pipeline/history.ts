@@ -11,6 +11,12 @@ export const history: Phase = ({ settings, history: h }) => {
   if (rate <= rejectRate) return undefined;
   return {
     status: 'pending',
-    reasons: [{ rule: 'history', score: rate, detail: `${h.rejected} of the reader's last ${h.total} comments in ${windowDays} days were rejected` }],
+    reasons: [
+      {
+        rule: 'history',
+        score: rate,
+        detail: `${h.rejected} of the reader's last ${h.total} comments in ${windowDays} days were rejected`,
+      },
+    ],
   };
 };

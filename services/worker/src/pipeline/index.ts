@@ -1,4 +1,4 @@
-import type { Decision } from '../../../../shared/src/domain.js';
+import type { Decision } from '#shared/domain.js';
 import { authorStatus } from './author-status.js';
 import { bannedWords } from './banned-words.js';
 import { bodyLength } from './body-length.js';
@@ -22,18 +22,34 @@ import type { ModerationContext, Phase } from './types.js';
  */
 export const PHASES: Phase[] = [
   // Reject.
-  authorStatus, bodyLength, repeat, bannedWords, linkDomains, scoring,
+  authorStatus,
+  bodyLength,
+  repeat,
+  bannedWords,
+  linkDomains,
+  scoring,
   // A reply under a comment readers can no longer see waits, whoever wrote it.
   parentStatus,
   // Staff are not held.
   staff,
   // Hold.
-  suspectWords, toxicityHold, links, coordinated, history, premod,
+  suspectWords,
+  toxicityHold,
+  links,
+  coordinated,
+  history,
+  premod,
 ];
 
 /** Runs phases until one sets a final status; with none, the comment is approved. */
 export async function runPipeline(ctx: ModerationContext, phases: Phase[] = PHASES): Promise<Decision> {
-  const decision: Decision = { status: 'approved', reasons: ctx.reasons, scores: ctx.scores, scoredBy: ctx.scoredBy, settingsVersion: ctx.settingsVersion };
+  const decision: Decision = {
+    status: 'approved',
+    reasons: ctx.reasons,
+    scores: ctx.scores,
+    scoredBy: ctx.scoredBy,
+    settingsVersion: ctx.settingsVersion,
+  };
   for (const phase of phases) {
     const result = await phase(ctx);
     if (!result) continue;

@@ -9,6 +9,10 @@ export const linkDomains: Phase = ({ comment, settings }) => {
   if (denied.length === 0) return undefined;
   return {
     status: 'rejected',
-    reasons: denied.map((l) => ({ rule: 'link_denied', detail: `links to ${l.host}, which this site denies`, span: { start: l.start, end: l.end, text: l.text } })),
+    reasons: denied.map((l) => ({
+      rule: 'link_denied',
+      detail: `links to ${l.host}, which this site denies`,
+      span: { start: l.start, end: l.end, text: l.text },
+    })),
   };
 };

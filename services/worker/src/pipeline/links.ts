@@ -9,9 +9,12 @@ export const links: Phase = ({ comment, settings, author }) => {
   if (found.length === 0) return undefined;
   return {
     status: 'pending',
-    reasons: [{
-      rule: 'links', detail: `contains a link from a reader with ${author.approvedCount} approved comments (the site holds links below ${holdBelowApproved})`,
-      span: { start: found[0]!.start, end: found[0]!.end, text: found[0]!.text },
-    }],
+    reasons: [
+      {
+        rule: 'links',
+        detail: `contains a link from a reader with ${author.approvedCount} approved comments (the site holds links below ${holdBelowApproved})`,
+        span: { start: found[0]!.start, end: found[0]!.end, text: found[0]!.text },
+      },
+    ],
   };
 };

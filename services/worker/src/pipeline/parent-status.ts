@@ -6,5 +6,8 @@ import type { Phase } from './types.js';
  */
 export const parentStatus: Phase = ({ comment, parentStatus: status }) => {
   if (!comment.parentId || status === 'approved') return undefined;
-  return { status: 'pending', reasons: [{ rule: 'parent_unavailable', detail: `the comment it replies to is ${status ?? 'gone'}` }] };
+  return {
+    status: 'pending',
+    reasons: [{ rule: 'parent_unavailable', detail: `the comment it replies to is ${status ?? 'gone'}` }],
+  };
 };

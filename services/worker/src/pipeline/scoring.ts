@@ -1,5 +1,5 @@
-import type { Reason, ScoredBy } from '../../../../shared/src/domain.js';
-import type { Attribute, ScorerName } from '../../../../shared/src/settings.js';
+import type { Reason, ScoredBy } from '#shared/domain.js';
+import type { Attribute } from '#shared/settings.js';
 import { ScorerError, type ScoreResult, type Scorer } from '../scorers/types.js';
 import type { ModerationContext, Phase } from './types.js';
 
@@ -22,26 +22,35 @@ export const scoring: Phase = async (ctx) => {
   let embeddedResult: Promise<ScoreResult> | null = null;
   const embedded = () => (embeddedResult ??= scorers.embedded.score(comment.body, scoreCtx));
 
-  await Promise.all(settings.scorers.map(async (name) => {
-    const scorer: Scorer | undefined = scorers[name];
-    try {
-      if (!scorer) throw new ScorerError('unavailable', name, `${name} is not configured on this service`);
-      results.push({ result: name === 'embedded' ? await embedded() : await scorer.score(comment.body, scoreCtx) });
-    } catch (err) {
-      const e = err instanceof ScorerError ? err : new ScorerError('unavailable', name, (err as Error).message);
-      if (e.kind === 'rate_limited' && ctx.canDefer) throw e;
-      if (e.kind === 'unsupported' || settings.onScorerUnavailable === 'embedded') {
-        reasons.push({ rule: 'scorer_fallback', detail: `${name} could not score (${e.message}); scored by the embedded scorer instead` });
-        if (!settings.scorers.includes('embedded')) results.push({ result: await embedded(), fallbackFor: name });
-      } else {
-        ctx.unscored.push({ scorer: name, error: e.message });
+  await Promise.all(
+    settings.scorers.map(async (name) => {
+      const scorer: Scorer | undefined = scorers[name];
+      try {
+        if (!scorer) throw new ScorerError('unavailable', name, `${name} is not configured on this service`);
+        results.push({ result: name === 'embedded' ? await embedded() : await scorer.score(comment.body, scoreCtx) });
+      } catch (err) {
+        const e = err instanceof ScorerError ? err : new ScorerError('unavailable', name, (err as Error).message);
+        if (e.kind === 'rate_limited' && ctx.canDefer) throw e;
+        if (e.kind === 'unsupported' || settings.onScorerUnavailable === 'embedded') {
+          reasons.push({
+            rule: 'scorer_fallback',
+            detail: `${name} could not score (${e.message}); scored by the embedded scorer instead`,
+          });
+          if (!settings.scorers.includes('embedded')) results.push({ result: await embedded(), fallbackFor: name });
+        } else {
+          ctx.unscored.push({ scorer: name, error: e.message });
+        }
       }
-    }
-  }));
+    }),
+  );
 
   const scores: Record<string, number> = {};
   for (const { result, fallbackFor } of results) {
-    const by: ScoredBy = { provider: result.provider, model: result.model, latencyMs: Math.round(result.latencyMs * 100) / 100 };
+    const by: ScoredBy = {
+      provider: result.provider,
+      model: result.model,
+      latencyMs: Math.round(result.latencyMs * 100) / 100,
+    };
     if (fallbackFor) by.fallbackFor = fallbackFor;
     ctx.scoredBy.push(by);
     for (const [attr, value] of Object.entries(result.attributes)) {
@@ -58,7 +67,11 @@ export const scoring: Phase = async (ctx) => {
   return { scores, reasons };
 };
 
-export interface Crossing { attribute: Attribute; score: number; threshold: number }
+export interface Crossing {
+  attribute: Attribute;
+  score: number;
+  threshold: number;
+}
 
 /** Attributes at or above their threshold, worst first. */
 export function crossed(scores: Record<string, number>, thresholds: Partial<Record<Attribute, number>>): Crossing[] {
@@ -72,7 +85,9 @@ export function crossed(scores: Record<string, number>, thresholds: Partial<Reco
 
 export function thresholdReason(ctx: ModerationContext, o: Crossing, kind: 'hold' | 'reject'): Reason {
   const reason: Reason = {
-    rule: 'toxicity', attribute: o.attribute, score: o.score,
+    rule: 'toxicity',
+    attribute: o.attribute,
+    score: o.score,
     detail: `${o.attribute} ${o.score.toFixed(2)} ≥ ${kind} threshold ${o.threshold}`,
   };
   const span = ctx.spans.find((s) => s.attribute === o.attribute) ?? ctx.spans[0];

@@ -9,5 +9,11 @@ import type { Phase } from './types.js';
 export const staff: Phase = (ctx) => {
   const { author } = ctx;
   if (author.role === 'commenter') return undefined;
-  return { status: 'approved', reasons: [...unscoredReasons(ctx), { rule: 'staff', detail: `author is a site ${author.role}; holds do not apply` }] };
+  return {
+    status: 'approved',
+    reasons: [
+      ...unscoredReasons(ctx),
+      { rule: 'staff', detail: `author is a site ${author.role}; holds do not apply` },
+    ],
+  };
 };

@@ -12,7 +12,14 @@ export const toxicityHold: Phase = (ctx) => {
   if (over.length === 0) return undefined;
   const { trustedAfter } = ctx.settings.history;
   if (trustedAfter > 0 && ctx.author.approvedCount >= trustedAfter && ctx.history.rejected === 0) {
-    return { reasons: [{ rule: 'trusted_reader', detail: `borderline score not held: ${ctx.author.approvedCount} approved comments and no recent rejection` }] };
+    return {
+      reasons: [
+        {
+          rule: 'trusted_reader',
+          detail: `borderline score not held: ${ctx.author.approvedCount} approved comments and no recent rejection`,
+        },
+      ],
+    };
   }
   return { status: 'pending', reasons: over.map((o) => thresholdReason(ctx, o, 'hold')) };
 };

@@ -1,7 +1,7 @@
-import type { CommentStatus, Reason, ScoredBy, User } from '../../../../shared/src/domain.js';
-import type { RecentHistory } from '../../../../shared/src/db/comments.js';
-import type { Attribute, ScorerName, SiteSettings } from '../../../../shared/src/settings.js';
-import type { CommentJob } from '../../../../shared/src/queues.js';
+import type { CommentStatus, Reason, ScoredBy, User } from '#shared/domain.js';
+import type { RecentHistory } from '#shared/db/comments.js';
+import type { Attribute, ScorerName, SiteSettings } from '#shared/settings.js';
+import type { CommentJob } from '#shared/queues.js';
 import type { ScorerSet } from '../scorers/types.js';
 import type { ModerationMemory } from '../rules/memory.js';
 

@@ -6,7 +6,12 @@ import { createHash } from 'node:crypto';
  * ("I'd pay 5" and "I'd pay 50" are different comments).
  */
 export function comparableText(text: string): string {
-  return text.normalize('NFKD').replace(/[\p{M}\p{Cf}]+/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return text
+    .normalize('NFKD')
+    .replace(/[\p{M}\p{Cf}]+/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 /** Identity of a text for the repeat rule. */
@@ -21,8 +26,10 @@ const SHINGLE = 4;
 const MAX_CHARS = 2000;
 
 function mix(h: number): number {
-  h ^= h >>> 16; h = Math.imul(h, 0x7feb352d);
-  h ^= h >>> 15; h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
   return (h ^ (h >>> 16)) >>> 0;
 }
 
@@ -74,7 +81,8 @@ export function bands(sig: Uint32Array): string[] {
   return out;
 }
 
-export const encodeSig = (sig: Uint32Array) => Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength).toString('base64');
+export const encodeSig = (sig: Uint32Array) =>
+  Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength).toString('base64');
 export const decodeSig = (s: string) => {
   const buf = Buffer.from(s, 'base64');
   return new Uint32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));

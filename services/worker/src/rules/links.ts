@@ -2,7 +2,12 @@ import { LinkifyIt } from 'linkify-it';
 
 const linkify = new LinkifyIt({ fuzzyLink: true, fuzzyEmail: false, fuzzyIP: true });
 
-export interface FoundLink { start: number; end: number; text: string; host: string }
+export interface FoundLink {
+  start: number;
+  end: number;
+  text: string;
+  host: string;
+}
 
 /** Links in a comment (with or without a scheme), with their host names, lower case, without "www.". */
 export function findLinks(text: string): FoundLink[] {
@@ -11,7 +16,10 @@ export function findLinks(text: string): FoundLink[] {
     if (m.schema === 'mailto:') continue;
     let host: string;
     try {
-      host = new URL(m.url).hostname.toLowerCase().replace(/^www\./, '').replace(/\.$/, '');
+      host = new URL(m.url).hostname
+        .toLowerCase()
+        .replace(/^www\./, '')
+        .replace(/\.$/, '');
     } catch {
       continue;
     }

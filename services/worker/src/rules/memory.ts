@@ -1,4 +1,4 @@
-import type { RedisClient } from '../../../../shared/src/redis.js';
+import type { RedisClient } from '#shared/redis.js';
 import { bands, decodeSig, encodeSig, similarity } from './fingerprint.js';
 
 /**
@@ -19,7 +19,13 @@ export interface ModerationMemory {
    * known to be part of a campaign.
    */
   nearDuplicates(q: {
-    siteId: string; commentId: string; authorId: string; sig: Uint32Array; atMs: number; windowS: number; minSimilarity: number;
+    siteId: string;
+    commentId: string;
+    authorId: string;
+    sig: Uint32Array;
+    atMs: number;
+    windowS: number;
+    minSimilarity: number;
   }): Promise<{ commentId: string; authorId: string; inCampaign: boolean }[]>;
   /** Remembers comments as part of a campaign, so later members do not hold them again. */
   markCampaign(q: { siteId: string; ids: string[]; windowS: number }): Promise<void>;
@@ -62,7 +68,9 @@ export function createModerationMemory(redis: RedisClient, prefix: string): Mode
   // EVALSHA, falling back to EVAL once per connection (ioredis' defined commands).
   redis.defineCommand('commentsNearDuplicates', { lua: NEAR_DUPLICATES_LUA });
   const nearDuplicatesScript = (...args: (string | number)[]) =>
-    (redis as unknown as { commentsNearDuplicates(...a: (string | number)[]): Promise<(string | number)[]> }).commentsNearDuplicates(...args);
+    (
+      redis as unknown as { commentsNearDuplicates(...a: (string | number)[]): Promise<(string | number)[]> }
+    ).commentsNearDuplicates(...args);
   const campaignKey = (siteId: string, id: string) => `${prefix}:mod:camp:${siteId}:${id}`;
   return {
     async claimText({ siteId, authorId, hash, commentId, windowS }) {
@@ -78,14 +86,28 @@ export function createModerationMemory(redis: RedisClient, prefix: string): Mode
       const since = Math.min(Date.now(), atMs) - windowS * 1000;
       const sigPrefix = `${prefix}:mod:sig:${siteId}:`;
       const keys = [`${sigPrefix}${commentId}`, ...bands(sig).map((band) => `${prefix}:mod:band:${siteId}:${band}`)];
-      const flat = await nearDuplicatesScript(keys.length, ...keys,
-        atMs, since, windowS, commentId, `${authorId}|${encodeSig(sig)}`, MAX_CANDIDATES, sigPrefix, `${prefix}:mod:camp:${siteId}:`);
+      const flat = await nearDuplicatesScript(
+        keys.length,
+        ...keys,
+        atMs,
+        since,
+        windowS,
+        commentId,
+        `${authorId}|${encodeSig(sig)}`,
+        MAX_CANDIDATES,
+        sigPrefix,
+        `${prefix}:mod:camp:${siteId}:`,
+      );
       const out: { commentId: string; authorId: string; inCampaign: boolean }[] = [];
       for (let i = 0; i < flat.length; i += 3) {
         const value = String(flat[i + 1]);
         const bar = value.indexOf('|');
         if (similarity(sig, decodeSig(value.slice(bar + 1))) >= minSimilarity) {
-          out.push({ commentId: String(flat[i]), authorId: value.slice(0, bar), inCampaign: Number(flat[i + 2]) === 1 });
+          out.push({
+            commentId: String(flat[i]),
+            authorId: value.slice(0, bar),
+            inCampaign: Number(flat[i + 2]) === 1,
+          });
         }
       }
       return out;

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import { createWordMatcher, type WordMatcher } from '../scorers/word-matcher.js';
-import type { CommentStatus } from '../../../../shared/src/domain.js';
+import { createWordMatcher, type WordMatcher } from '../text/word-matcher.js';
+import type { CommentStatus } from '#shared/domain.js';
 import type { Phase } from '../pipeline/types.js';
 
 /**
@@ -9,9 +9,15 @@ import type { Phase } from '../pipeline/types.js';
  */
 const cache = new LRUCache<string, { version: number; words: readonly string[]; matcher: WordMatcher }>({ max: 2000 });
 
-const sameWords = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((w, i) => w === b[i]);
+const sameWords = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((w, i) => w === b[i]);
 
-export function siteWordMatcher(siteId: string, list: 'banned' | 'suspect', version: number, words: readonly string[]): WordMatcher {
+export function siteWordMatcher(
+  siteId: string,
+  list: 'banned' | 'suspect',
+  version: number,
+  words: readonly string[],
+): WordMatcher {
   const key = `${siteId}\u0000${list}`;
   const hit = cache.get(key);
   // The version alone would do in production; comparing the words too costs microseconds and
@@ -32,7 +38,9 @@ export function wordListPhase(list: 'banned' | 'suspect', status: CommentStatus,
     return {
       status,
       reasons: found.map((m) => ({
-        rule, detail: `contains the ${list} word "${m.word}"`, span: { start: m.start, end: m.end, text: comment.body.slice(m.start, m.end) },
+        rule,
+        detail: `contains the ${list} word "${m.word}"`,
+        span: { start: m.start, end: m.end, text: comment.body.slice(m.start, m.end) },
       })),
     };
   };

@@ -22,8 +22,18 @@ export function createEmbeddedScorer(weightsPath?: string): Scorer {
     name: 'embedded',
     async score(text: string, ctx: EmbeddedScoreContext) {
       const started = performance.now();
-      const { attributes, spans } = classifier.classifyComment({ text, parentText: ctx?.parentText, articleTitle: ctx?.articleTitle });
-      return { attributes, spans, provider: 'embedded', model: classifier.model, latencyMs: performance.now() - started };
+      const { attributes, spans } = classifier.classifyComment({
+        text,
+        parentText: ctx?.parentText,
+        articleTitle: ctx?.articleTitle,
+      });
+      return {
+        attributes,
+        spans,
+        provider: 'embedded',
+        model: classifier.model,
+        latencyMs: performance.now() - started,
+      };
     },
   };
 }

@@ -41,7 +41,14 @@ export interface PostJsonOptions {
  * POSTs JSON with the platform's fetch and a hard timeout over the whole exchange (headers and
  * body), and returns the parsed answer, or throws a RemoteFailure saying what went wrong.
  */
-export async function postJson({ provider, url, body, headers, timeoutMs, classify4xx }: PostJsonOptions): Promise<unknown> {
+export async function postJson({
+  provider,
+  url,
+  body,
+  headers,
+  timeoutMs,
+  classify4xx,
+}: PostJsonOptions): Promise<unknown> {
   const signal = AbortSignal.timeout(Math.max(1, timeoutMs));
   let res: Response;
   let text: string;
@@ -54,18 +61,37 @@ export async function postJson({ provider, url, body, headers, timeoutMs, classi
     });
     text = await res.text();
   } catch (err) {
-    if (signal.aborted) throw new RemoteFailure('transient', 'timeout', `${provider} did not answer within ${timeoutMs} ms`);
+    if (signal.aborted)
+      throw new RemoteFailure('transient', 'timeout', `${provider} did not answer within ${timeoutMs} ms`);
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new RemoteFailure('transient', 'network', `${provider} unreachable (${cause?.code ?? cause?.message ?? (err as Error).message})`);
+    throw new RemoteFailure(
+      'transient',
+      'network',
+      `${provider} unreachable (${cause?.code ?? cause?.message ?? (err as Error).message})`,
+    );
   }
   if (res.status === 429) {
-    throw new RemoteFailure('throttled', 'http_429', `${provider} answered 429 Too Many Requests`, parseRetryAfter(res.headers.get('retry-after')));
+    throw new RemoteFailure(
+      'throttled',
+      'http_429',
+      `${provider} answered 429 Too Many Requests`,
+      parseRetryAfter(res.headers.get('retry-after')),
+    );
   }
   if (res.status >= 500) {
-    throw new RemoteFailure('transient', 'http_5xx', `${provider} answered ${res.status}`, parseRetryAfter(res.headers.get('retry-after')));
+    throw new RemoteFailure(
+      'transient',
+      'http_5xx',
+      `${provider} answered ${res.status}`,
+      parseRetryAfter(res.headers.get('retry-after')),
+    );
   }
   if (res.status === 410) {
-    throw new RemoteFailure('fatal', 'gone', `${provider} answered 410 Gone: the endpoint is retired; configure another`);
+    throw new RemoteFailure(
+      'fatal',
+      'gone',
+      `${provider} answered 410 Gone: the endpoint is retired; configure another`,
+    );
   }
   let parsed: unknown;
   try {

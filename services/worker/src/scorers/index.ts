@@ -1,5 +1,5 @@
-import type { RedisClient } from '../../../../shared/src/redis.js';
-import type { Config } from '../../../../shared/src/config.js';
+import type { RedisClient } from '#shared/redis.js';
+import type { Config } from '#shared/config.js';
 import type { WorkerMetrics } from '../metrics.js';
 import { createEmbeddedScorer } from './embedded.js';
 import { createOpenAiScorer } from './openai.js';
@@ -14,28 +14,36 @@ import type { ScorerSet } from './types.js';
  */
 export function createScorers(config: Config, redis: RedisClient, metrics: WorkerMetrics): ScorerSet {
   const scorers: ScorerSet = { embedded: createEmbeddedScorer() };
-  const caller = (provider: string, rate: Config['PERSPECTIVE_RATE']) => createRemoteCaller({
-    provider,
-    slots: createRequestSlots({ redis, prefix: config.QUEUE_PREFIX, provider, rate }),
-    metrics,
-    retries: config.SCORER_RETRIES,
-    backoffMs: config.SCORER_BACKOFF_MS,
-    backoffMaxMs: config.SCORER_BACKOFF_MAX_MS,
-    rateWaitMs: config.SCORER_RATE_WAIT_MS,
-    breakerFailures: config.SCORER_BREAKER_FAILURES,
-    breakerHalfOpenMs: config.SCORER_BREAKER_HALF_OPEN_MS,
-  });
+  const caller = (provider: string, rate: Config['PERSPECTIVE_RATE']) =>
+    createRemoteCaller({
+      provider,
+      slots: createRequestSlots({ redis, prefix: config.QUEUE_PREFIX, provider, rate }),
+      metrics,
+      retries: config.SCORER_RETRIES,
+      backoffMs: config.SCORER_BACKOFF_MS,
+      backoffMaxMs: config.SCORER_BACKOFF_MAX_MS,
+      rateWaitMs: config.SCORER_RATE_WAIT_MS,
+      breakerFailures: config.SCORER_BREAKER_FAILURES,
+      breakerHalfOpenMs: config.SCORER_BREAKER_HALF_OPEN_MS,
+    });
   if (config.PERSPECTIVE_API_KEY) {
     scorers.perspective = createPerspectiveScorer({
-      url: config.PERSPECTIVE_URL, apiKey: config.PERSPECTIVE_API_KEY, timeoutMs: config.PERSPECTIVE_TIMEOUT_MS,
+      url: config.PERSPECTIVE_URL,
+      apiKey: config.PERSPECTIVE_API_KEY,
+      timeoutMs: config.PERSPECTIVE_TIMEOUT_MS,
       caller: caller('perspective', config.PERSPECTIVE_RATE),
     });
   }
   if (config.OPENAI_API_KEY) {
     scorers.openai = createOpenAiScorer({
-      baseUrl: config.OPENAI_BASE_URL, apiKey: config.OPENAI_API_KEY, model: config.OPENAI_MODEL,
-      timeoutMs: config.OPENAI_TIMEOUT_MS, batchMax: config.OPENAI_BATCH_MAX, batchWaitMs: config.OPENAI_BATCH_WAIT_MS,
-      caller: caller('openai', config.OPENAI_RATE), metrics,
+      baseUrl: config.OPENAI_BASE_URL,
+      apiKey: config.OPENAI_API_KEY,
+      model: config.OPENAI_MODEL,
+      timeoutMs: config.OPENAI_TIMEOUT_MS,
+      batchMax: config.OPENAI_BATCH_MAX,
+      batchWaitMs: config.OPENAI_BATCH_WAIT_MS,
+      caller: caller('openai', config.OPENAI_RATE),
+      metrics,
     });
   }
   return scorers;

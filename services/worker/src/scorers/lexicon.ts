@@ -1,5 +1,12 @@
-import { DataSet, type MatchPayload, RegExpMatcher, compareMatchByPositionAndId, englishDataset, englishRecommendedTransformers } from 'obscenity';
-import { blankNumbers, normalizeText, originalRange } from './normalize.js';
+import {
+  DataSet,
+  type MatchPayload,
+  RegExpMatcher,
+  compareMatchByPositionAndId,
+  englishDataset,
+  englishRecommendedTransformers,
+} from 'obscenity';
+import { blankNumbers, normalizeText, originalRange } from '../text/normalize.js';
 import type { Attribute, ScoreResult, Scorer } from './types.js';
 
 /**
@@ -12,12 +19,56 @@ export interface TextClassifier {
 }
 
 // Words a news discussion uses in earnest (court reports, health, history); not scored.
-const NEWS_VOCABULARY = new Set(['rape', 'sex', 'incest', 'anal', 'anus', 'penis', 'vagina', 'negro', 'porn', 'orgasm',
-  'ejaculate', 'bestiality', 'hooker', 'semen', 'masturbate', 'boob', 'tit', 'scat', 'cum', 'cock']);
+const NEWS_VOCABULARY = new Set([
+  'rape',
+  'sex',
+  'incest',
+  'anal',
+  'anus',
+  'penis',
+  'vagina',
+  'negro',
+  'porn',
+  'orgasm',
+  'ejaculate',
+  'bestiality',
+  'hooker',
+  'semen',
+  'masturbate',
+  'boob',
+  'tit',
+  'scat',
+  'cum',
+  'cock',
+]);
 // Slurs against a group: an identity attack and severe.
-const SLURS: ReadonlySet<string> = new Set(['nigger', 'kike', 'chink', 'fag', 'africoon', 'abeed', 'arabush', 'boonga', 'chingchong', 'tranny']);
+const SLURS: ReadonlySet<string> = new Set([
+  'nigger',
+  'kike',
+  'chink',
+  'fag',
+  'africoon',
+  'abeed',
+  'arabush',
+  'boonga',
+  'chingchong',
+  'tranny',
+]);
 // Words aimed at a person.
-export const INSULTS: ReadonlySet<string> = new Set(['bitch', 'bastard', 'cunt', 'twat', 'prick', 'whore', 'slut', 'dick', 'retard', 'spastic', 'dyke', 'cuck']);
+export const INSULTS: ReadonlySet<string> = new Set([
+  'bitch',
+  'bastard',
+  'cunt',
+  'twat',
+  'prick',
+  'whore',
+  'slut',
+  'dick',
+  'retard',
+  'spastic',
+  'dyke',
+  'cuck',
+]);
 
 type Metadata = { originalWord: string };
 
@@ -44,10 +95,17 @@ const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
 export function prefiltered(matcher: RegExpMatcher): RegExpMatcher {
   const m = matcher as unknown as MatcherInternals;
   const terms = m.blacklistedTerms;
-  if (!Array.isArray(terms) || terms.length === 0 || typeof m.applyTransformers !== 'function' || typeof m.getWhitelistedIntervals !== 'function') return matcher;
+  if (
+    !Array.isArray(terms) ||
+    terms.length === 0 ||
+    typeof m.applyTransformers !== 'function' ||
+    typeof m.getWhitelistedIntervals !== 'function'
+  )
+    return matcher;
   const flags = terms[0]!.regExp.flags.replace('g', '');
   if (terms.some((t) => t.regExp.flags.replace('g', '') !== flags || !t.regExp.global)) return matcher;
-  const alternation = (ts: { regExp: RegExp }[]) => new RegExp(ts.map((t) => `(?:${t.regExp.source})`).join('|'), flags);
+  const alternation = (ts: { regExp: RegExp }[]) =>
+    new RegExp(ts.map((t) => `(?:${t.regExp.source})`).join('|'), flags);
   const any = alternation(terms);
   const groups: { re: RegExp; terms: { id: number; regExp: RegExp }[] }[] = [];
   for (let i = 0; i < terms.length; i += TERMS_PER_GROUP) {
@@ -65,9 +123,15 @@ export function prefiltered(matcher: RegExpMatcher): RegExpMatcher {
         for (const match of transformed.matchAll(term.regExp)) {
           const startIndex = toOriginal[match.index]!;
           let endIndex = toOriginal[match.index + match[0].length - 1]!;
-          if (endIndex < input.length - 1 && isHighSurrogate(input.charCodeAt(endIndex)) && isLowSurrogate(input.charCodeAt(endIndex + 1))) endIndex++;
+          if (
+            endIndex < input.length - 1 &&
+            isHighSurrogate(input.charCodeAt(endIndex)) &&
+            isLowSurrogate(input.charCodeAt(endIndex + 1))
+          )
+            endIndex++;
           whitelisted ??= m.getWhitelistedIntervals!.call(matcher, input);
-          if (!whitelisted.query(startIndex, endIndex)) matches.push({ termId: term.id, startIndex, endIndex, matchLength: [...match[0]].length });
+          if (!whitelisted.query(startIndex, endIndex))
+            matches.push({ termId: term.id, startIndex, endIndex, matchLength: [...match[0]].length });
         }
       }
     }
@@ -105,28 +169,42 @@ function buildLexiconClassifier(): TextClassifier {
     classify(text) {
       const n = normalizeText(text);
       const matches = matcher.getAllMatches(blankNumbers(n.text), true);
-      const attributes: Partial<Record<Attribute, number>> = { TOXICITY: 0, SEVERE_TOXICITY: 0, IDENTITY_ATTACK: 0, INSULT: 0, PROFANITY: 0 };
+      const attributes: Partial<Record<Attribute, number>> = {
+        TOXICITY: 0,
+        SEVERE_TOXICITY: 0,
+        IDENTITY_ATTACK: 0,
+        INSULT: 0,
+        PROFANITY: 0,
+      };
       const spans: NonNullable<ScoreResult['spans']> = [];
-      const bump = (a: Attribute, v: number) => { attributes[a] = Math.max(attributes[a] ?? 0, v); };
+      const bump = (a: Attribute, v: number) => {
+        attributes[a] = Math.max(attributes[a] ?? 0, v);
+      };
       for (const m of matches) {
         const word = dataset.getPayloadWithPhraseMetadata(m).phraseMetadata?.originalWord ?? '';
         let attribute: Attribute;
         if (SLURS.has(word)) {
-          bump('IDENTITY_ATTACK', 0.97); bump('SEVERE_TOXICITY', 0.97); bump('TOXICITY', 0.97);
+          bump('IDENTITY_ATTACK', 0.97);
+          bump('SEVERE_TOXICITY', 0.97);
+          bump('TOXICITY', 0.97);
           attribute = 'IDENTITY_ATTACK';
         } else if (INSULTS.has(word)) {
-          bump('INSULT', 0.8); bump('TOXICITY', 0.8);
+          bump('INSULT', 0.8);
+          bump('TOXICITY', 0.8);
           attribute = 'INSULT';
         } else {
-          bump('PROFANITY', 0.7); bump('TOXICITY', 0.6);
+          bump('PROFANITY', 0.7);
+          bump('TOXICITY', 0.6);
           attribute = 'PROFANITY';
         }
         // obscenity's indices are inclusive, in the normalized text.
         const span = { ...originalRange(n, m.startIndex, m.endIndex + 1), attribute };
-        if (!spans.some((s) => s.start === span.start && s.end === span.end && s.attribute === attribute)) spans.push(span);
+        if (!spans.some((s) => s.start === span.start && s.end === span.end && s.attribute === attribute))
+          spans.push(span);
       }
       // Several hits in one comment raise the score a little, never to certainty.
-      if (matches.length > 1) bump('TOXICITY', Math.min(0.94, (attributes.TOXICITY ?? 0) + 0.05 * (matches.length - 1)));
+      if (matches.length > 1)
+        bump('TOXICITY', Math.min(0.94, (attributes.TOXICITY ?? 0) + 0.05 * (matches.length - 1)));
       return { attributes, spans };
     },
   };
@@ -142,7 +220,13 @@ export function createClassifierScorer(classifier: TextClassifier): Scorer {
     async score(text) {
       const started = performance.now();
       const { attributes, spans } = classifier.classify(text);
-      return { attributes, spans, provider: 'embedded', model: classifier.model, latencyMs: performance.now() - started };
+      return {
+        attributes,
+        spans,
+        provider: 'embedded',
+        model: classifier.model,
+        latencyMs: performance.now() - started,
+      };
     },
   };
 }

@@ -31,7 +31,16 @@ export interface OpenAiOptions {
  *   THREAT           harassment/threatening, hate/threatening, illicit/violent
  */
 export const CATEGORY_MAP: Record<Attribute, string[]> = {
-  TOXICITY: ['harassment', 'harassment/threatening', 'hate', 'hate/threatening', 'illicit/violent', 'self-harm/intent', 'self-harm/instructions', 'sexual/minors'],
+  TOXICITY: [
+    'harassment',
+    'harassment/threatening',
+    'hate',
+    'hate/threatening',
+    'illicit/violent',
+    'self-harm/intent',
+    'self-harm/instructions',
+    'sexual/minors',
+  ],
   SEVERE_TOXICITY: ['harassment/threatening', 'hate/threatening', 'sexual/minors'],
   IDENTITY_ATTACK: ['hate', 'hate/threatening'],
   INSULT: ['harassment'],
@@ -66,29 +75,42 @@ export function createOpenAiScorer(o: OpenAiOptions): Scorer {
   let open: Batch | null = null;
 
   function dispatch(batch: Batch) {
-    if (batch.timer) { clearTimeout(batch.timer); batch.timer = null; }
+    if (batch.timer) {
+      clearTimeout(batch.timer);
+      batch.timer = null;
+    }
     if (batch.dispatched) return;
     batch.dispatched = true;
     const seal = () => {
       batch.sealed = true;
       if (open === batch) open = null;
     };
-    o.caller.call(async () => {
-      seal();
-      o.metrics.scorerBatchSize.observe({ provider: 'openai' }, batch.items.length);
-      return parse(await postJson({
-        provider: 'openai', url, timeoutMs: o.timeoutMs,
-        headers: { authorization: `Bearer ${o.apiKey}` },
-        body: { model: o.model, input: batch.items.map((p) => p.text) },
-      }), batch.items.length);
-    }).then(
-      (results) => { seal(); batch.items.forEach((p, i) => p.resolve(results[i]!)); },
-      (err: unknown) => {
+    o.caller
+      .call(async () => {
         seal();
-        const e = err instanceof ScorerError ? err : new ScorerError('unavailable', 'openai', (err as Error).message);
-        for (const p of batch.items) p.reject(e);
-      },
-    );
+        o.metrics.scorerBatchSize.observe({ provider: 'openai' }, batch.items.length);
+        return parse(
+          await postJson({
+            provider: 'openai',
+            url,
+            timeoutMs: o.timeoutMs,
+            headers: { authorization: `Bearer ${o.apiKey}` },
+            body: { model: o.model, input: batch.items.map((p) => p.text) },
+          }),
+          batch.items.length,
+        );
+      })
+      .then(
+        (results) => {
+          seal();
+          batch.items.forEach((p, i) => p.resolve(results[i]!));
+        },
+        (err: unknown) => {
+          seal();
+          const e = err instanceof ScorerError ? err : new ScorerError('unavailable', 'openai', (err as Error).message);
+          for (const p of batch.items) p.reject(e);
+        },
+      );
   }
 
   return {
@@ -115,18 +137,24 @@ export function createOpenAiScorer(o: OpenAiOptions): Scorer {
 function parse(json: unknown, expected: number): Pick<ScoreResult, 'attributes' | 'model'>[] {
   const { results, model } = (json ?? {}) as { results?: unknown; model?: unknown };
   if (!Array.isArray(results) || results.length !== expected) {
-    throw new RemoteFailure('fatal', 'malformed', `openai answered ${Array.isArray(results) ? results.length : 'no'} results for ${expected} inputs`);
+    throw new RemoteFailure(
+      'fatal',
+      'malformed',
+      `openai answered ${Array.isArray(results) ? results.length : 'no'} results for ${expected} inputs`,
+    );
   }
   return results.map((r) => {
     const scores = (r as { category_scores?: Record<string, unknown> })?.category_scores;
-    if (!scores || typeof scores !== 'object') throw new RemoteFailure('fatal', 'malformed', 'openai answered a result without category_scores');
+    if (!scores || typeof scores !== 'object')
+      throw new RemoteFailure('fatal', 'malformed', 'openai answered a result without category_scores');
     const attributes: Partial<Record<Attribute, number>> = {};
     for (const [attribute, categories] of Object.entries(CATEGORY_MAP) as [Attribute, string[]][]) {
       const present = categories.filter((c) => c in scores);
       if (present.length === 0) continue;
       attributes[attribute] = Math.max(...present.map((c) => probability('openai', scores[c], `${c} score`)));
     }
-    if (attributes.TOXICITY === undefined) throw new RemoteFailure('fatal', 'malformed', 'openai answered without harassment or hate scores');
+    if (attributes.TOXICITY === undefined)
+      throw new RemoteFailure('fatal', 'malformed', 'openai answered without harassment or hate scores');
     return { attributes, model: typeof model === 'string' && model.length <= 100 ? model : 'unknown' };
   });
 }

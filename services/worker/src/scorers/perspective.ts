@@ -16,10 +16,13 @@ export interface PerspectiveOptions {
 }
 
 interface AnalyzeResponse {
-  attributeScores?: Record<string, {
-    summaryScore?: { value?: unknown };
-    spanScores?: ({ begin?: unknown; end?: unknown; score?: { value?: unknown } } | null)[];
-  }>;
+  attributeScores?: Record<
+    string,
+    {
+      summaryScore?: { value?: unknown };
+      spanScores?: ({ begin?: unknown; end?: unknown; score?: { value?: unknown } } | null)[];
+    }
+  >;
 }
 
 /** A 400 that means "not in a language this attribute supports": the embedded scorer stands in. */
@@ -27,8 +30,16 @@ function classify4xx(status: number, body: unknown): RemoteFailure | undefined {
   const error = (body as { error?: { message?: unknown; details?: { errorType?: unknown }[] } })?.error;
   const types = (error?.details ?? []).map((d) => String(d?.errorType ?? ''));
   const message = typeof error?.message === 'string' ? error.message : '';
-  if (status === 400 && (types.some((t) => t.startsWith('LANGUAGE_NOT_SUPPORTED')) || /does not support (request )?languages?/i.test(message))) {
-    return new RemoteFailure('unsupported', 'unsupported', `perspective does not support this comment's language (${message.slice(0, 160)})`);
+  if (
+    status === 400 &&
+    (types.some((t) => t.startsWith('LANGUAGE_NOT_SUPPORTED')) ||
+      /does not support (request )?languages?/i.test(message))
+  ) {
+    return new RemoteFailure(
+      'unsupported',
+      'unsupported',
+      `perspective does not support this comment's language (${message.slice(0, 160)})`,
+    );
   }
   return undefined;
 }
@@ -53,17 +64,28 @@ export function createPerspectiveScorer(o: PerspectiveOptions): Scorer {
         spanAnnotations: true,
       };
       // Perspective takes ISO 639-1 codes: `fr-CA` is sent as `fr`.
-      if (ctx.languages && ctx.languages.length > 0) body.languages = [...new Set(ctx.languages.map((l) => l.split('-')[0]!.toLowerCase()))];
+      if (ctx.languages && ctx.languages.length > 0)
+        body.languages = [...new Set(ctx.languages.map((l) => l.split('-')[0]!.toLowerCase()))];
       const answer = await o.caller.call(async () =>
-        parse(await postJson({ provider: 'perspective', url: endpoint, body, timeoutMs: o.timeoutMs, classify4xx }), text.length));
-      return { ...answer, provider: 'perspective', model: 'perspective-v1alpha1', latencyMs: performance.now() - started };
+        parse(
+          await postJson({ provider: 'perspective', url: endpoint, body, timeoutMs: o.timeoutMs, classify4xx }),
+          text.length,
+        ),
+      );
+      return {
+        ...answer,
+        provider: 'perspective',
+        model: 'perspective-v1alpha1',
+        latencyMs: performance.now() - started,
+      };
     },
   };
 }
 
 function parse(json: unknown, length: number): Pick<ScoreResult, 'attributes' | 'spans'> {
   const scores = (json as AnalyzeResponse)?.attributeScores;
-  if (!scores || typeof scores !== 'object') throw new RemoteFailure('fatal', 'malformed', 'perspective answered without attributeScores');
+  if (!scores || typeof scores !== 'object')
+    throw new RemoteFailure('fatal', 'malformed', 'perspective answered without attributeScores');
   const attributes: Partial<Record<Attribute, number>> = {};
   const spans: NonNullable<ScoreResult['spans']> = [];
   for (const a of REQUESTED) {
@@ -72,12 +94,14 @@ function parse(json: unknown, length: number): Pick<ScoreResult, 'attributes' | 
     attributes[a] = probability('perspective', entry.summaryScore?.value, `${a} summary score`);
     for (const s of Array.isArray(entry.spanScores) ? entry.spanScores : []) {
       const value = s?.score?.value;
-      if (typeof value !== 'number' || value < SPAN_MIN || typeof s?.begin !== 'number' || typeof s.end !== 'number') continue;
+      if (typeof value !== 'number' || value < SPAN_MIN || typeof s?.begin !== 'number' || typeof s.end !== 'number')
+        continue;
       const start = Math.max(0, Math.min(length, s.begin));
       const end = Math.max(start, Math.min(length, s.end));
       if (end > start) spans.push({ start, end, attribute: a });
     }
   }
-  if (attributes.TOXICITY === undefined) throw new RemoteFailure('fatal', 'malformed', 'perspective answered without a TOXICITY score');
+  if (attributes.TOXICITY === undefined)
+    throw new RemoteFailure('fatal', 'malformed', 'perspective answered without a TOXICITY score');
   return { attributes, spans };
 }

@@ -1,6 +1,6 @@
-import type { RedisClient } from '../../../../shared/src/redis.js';
+import type { RedisClient } from '#shared/redis.js';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { RateSpec } from '../../../../shared/src/config.js';
+import type { RateSpec } from '#shared/config.js';
 import { ScorerError } from './types.js';
 
 /** A provider's request quota, shared by every worker process through Redis. */
@@ -22,7 +22,12 @@ const MAX_DEFER_MS = 5 * 60_000;
  * A fixed-window counter per provider in Redis (`rate-limiter-flexible`), `points` requests
  * per `duration` seconds across all processes: the provider's quota is the whole fleet's.
  */
-export function createRequestSlots(opts: { redis: RedisClient; prefix: string; provider: string; rate: RateSpec }): RequestSlots {
+export function createRequestSlots(opts: {
+  redis: RedisClient;
+  prefix: string;
+  provider: string;
+  rate: RateSpec;
+}): RequestSlots {
   const { provider } = opts;
   const limiter = new RateLimiterRedis({
     storeClient: opts.redis,
@@ -38,7 +43,11 @@ export function createRequestSlots(opts: { redis: RedisClient; prefix: string; p
           return;
         } catch (res) {
           if (!(res instanceof RateLimiterRes)) {
-            throw new ScorerError('unavailable', provider, `${provider} request quota unreadable (${(res as Error).message})`);
+            throw new ScorerError(
+              'unavailable',
+              provider,
+              `${provider} request quota unreadable (${(res as Error).message})`,
+            );
           }
           const wait = Math.max(1, res.msBeforeNext);
           if (Date.now() + wait > deadline) {
@@ -47,7 +56,12 @@ export function createRequestSlots(opts: { redis: RedisClient; prefix: string; p
             const ahead = Math.max(0, res.consumedPoints - opts.rate.points - 1);
             const turn = wait + Math.floor(ahead / opts.rate.points) * opts.rate.duration * 1000;
             const retryAfter = Math.min(MAX_DEFER_MS, Math.round(turn + Math.random() * 100));
-            throw new ScorerError('rate_limited', provider, `${provider} request quota used up; next slot in ${wait} ms`, retryAfter);
+            throw new ScorerError(
+              'rate_limited',
+              provider,
+              `${provider} request quota used up; next slot in ${wait} ms`,
+              retryAfter,
+            );
           }
           // Spread the waiters a little so they do not all ask again at the same millisecond.
           await sleep(wait + Math.random() * 25);

@@ -1,4 +1,11 @@
-import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
 import type { WorkerMetrics } from '../metrics.js';
 import { RemoteFailure } from './http.js';
 import type { RequestSlots } from './rate-limit.js';
@@ -42,7 +49,12 @@ export function createRemoteCaller(o: ResilienceOptions): RemoteCaller {
     handleWhen((err) => err instanceof RemoteFailure && (err.kind === 'transient' || err.kind === 'fatal')),
     { halfOpenAfter: Math.max(1, o.breakerHalfOpenMs), breaker: new ConsecutiveBreaker(o.breakerFailures) },
   );
-  const stateValue = { [CircuitState.Closed]: 0, [CircuitState.Open]: 1, [CircuitState.HalfOpen]: 2, [CircuitState.Isolated]: 1 };
+  const stateValue = {
+    [CircuitState.Closed]: 0,
+    [CircuitState.Open]: 1,
+    [CircuitState.HalfOpen]: 2,
+    [CircuitState.Isolated]: 1,
+  };
   metrics.scorerCircuit.set({ provider }, 0);
   breaker.onStateChange((s) => metrics.scorerCircuit.set({ provider }, stateValue[s]));
 
@@ -69,9 +81,14 @@ export function createRemoteCaller(o: ResilienceOptions): RemoteCaller {
         return result;
       } catch (err) {
         if (err instanceof BrokenCircuitError) {
-          throw fail('unavailable', 'circuit_open', `${provider} circuit open after repeated failures; next trial within ${o.breakerHalfOpenMs} ms`);
+          throw fail(
+            'unavailable',
+            'circuit_open',
+            `${provider} circuit open after repeated failures; next trial within ${o.breakerHalfOpenMs} ms`,
+          );
         }
-        if (!(err instanceof RemoteFailure)) throw fail('unavailable', 'internal', `${provider}: ${(err as Error).message}`);
+        if (!(err instanceof RemoteFailure))
+          throw fail('unavailable', 'internal', `${provider}: ${(err as Error).message}`);
         metrics.scorerDuration.observe({ provider, outcome: err.label }, (performance.now() - started) / 1000);
         if (err.kind === 'unsupported') throw fail('unsupported', err.label, err.message);
         if (err.kind === 'fatal') throw fail('unavailable', err.label, err.message);

@@ -1,6 +1,6 @@
-import type { Attribute, ScorerName } from '../../../../shared/src/settings.js';
+import type { Attribute, ScorerName } from '#shared/settings.js';
 
-export type { Attribute } from '../../../../shared/src/settings.js';
+export type { Attribute } from '#shared/settings.js';
 
 export interface ScoreResult {
   attributes: Partial<Record<Attribute, number>>;

@@ -1,9 +1,9 @@
 import type { Job } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
-import { moderateComment } from '../../../../shared/src/comment-moderation.js';
-import { countOpenComments, listOpenCommentIds } from '../../../../shared/src/db/reader-moderation.js';
-import type { RejectAuthorCommentsTask, TaskProgress } from '../../../../shared/src/moderation-tasks.js';
-import { moderatorDecision } from '../../../../shared/src/webhooks/events.js';
+import { moderateComment } from '#shared/comment-moderation.js';
+import { countOpenComments, listOpenCommentIds } from '#shared/db/reader-moderation.js';
+import type { RejectAuthorCommentsTask, TaskProgress } from '#shared/moderation-tasks.js';
+import { moderatorDecision } from '#shared/webhooks/events.js';
 
 const BATCH = 100;
 
@@ -25,17 +25,33 @@ export async function rejectAuthorComments(
     const ids = await listOpenCommentIds(deps.db, { siteId, userId, after, limit: BATCH });
     if (ids.length === 0) break;
     for (const id of ids) {
-      const changed = await moderateComment({ db: deps.db, redis: deps.redis, queuePrefix: deps.config.QUEUE_PREFIX }, {
-        siteId, commentId: id, action: 'reject', actor, reason,
-        detail: `rejected with the ban of its author by ${actor.name}${reason ? `: ${reason}` : ''}`,
-        onlyFrom: ['approved', 'pending'],
-      });
+      const changed = await moderateComment(
+        { db: deps.db, redis: deps.redis, queuePrefix: deps.config.QUEUE_PREFIX },
+        {
+          siteId,
+          commentId: id,
+          action: 'reject',
+          actor,
+          reason,
+          detail: `rejected with the ban of its author by ${actor.name}${reason ? `: ${reason}` : ''}`,
+          onlyFrom: ['approved', 'pending'],
+        },
+      );
       if (!changed) continue;
       done++;
       // Publishers see these rejections as a moderator's (`comment.rejected`, by the ban's author).
       // As for the API's actions, emitting never fails the task.
-      const event = moderatorDecision({ siteId, commentId: id, before: changed.before, after: changed.after, actorId: actor.id });
-      if (event && deps.events) await deps.events.emit(event).catch((err) => deps.logger.error({ err, commentId: id }, 'could not emit a webhook event'));
+      const event = moderatorDecision({
+        siteId,
+        commentId: id,
+        before: changed.before,
+        after: changed.after,
+        actorId: actor.id,
+      });
+      if (event && deps.events)
+        await deps.events
+          .emit(event)
+          .catch((err) => deps.logger.error({ err, commentId: id }, 'could not emit a webhook event'));
     }
     after = ids[ids.length - 1]!;
     await job.updateProgress({ done, total: Math.max(total, done) } satisfies TaskProgress);

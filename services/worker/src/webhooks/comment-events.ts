@@ -1,9 +1,13 @@
-import type { Logger } from '../../../../shared/src/logger.js';
-import type { CommentJob } from '../../../../shared/src/queues.js';
-import type { Decision } from '../../../../shared/src/domain.js';
-import type { EventType, Events } from '../../../../shared/src/webhooks/events.js';
+import type { Logger } from '#shared/logger.js';
+import type { CommentJob } from '#shared/queues.js';
+import type { Decision } from '#shared/domain.js';
+import type { EventType, Events } from '#shared/webhooks/events.js';
 
-const DECIDED: Record<Decision['status'], EventType> = { approved: 'comment.approved', pending: 'comment.held', rejected: 'comment.rejected' };
+const DECIDED: Record<Decision['status'], EventType> = {
+  approved: 'comment.approved',
+  pending: 'comment.held',
+  rejected: 'comment.rejected',
+};
 
 /**
  * After a decision is stored: `comment.accepted` then `comment.approved|held|rejected`. Emitted
@@ -12,15 +16,27 @@ const DECIDED: Record<Decision['status'], EventType> = { approved: 'comment.appr
  * the job: its retry finds the comment stored and emits again (see `alreadyStored`).
  */
 export async function emitCommentEvents(
-  deps: { events?: Events; logger: Logger }, c: CommentJob, d: Decision,
+  deps: { events?: Events; logger: Logger },
+  c: CommentJob,
+  d: Decision,
 ): Promise<void> {
   if (!deps.events) return;
   const comment = {
-    id: c.commentId, postId: c.postId, parentId: c.parentId, authorId: c.authorId, body: c.body, createdAt: c.acceptedAt,
+    id: c.commentId,
+    postId: c.postId,
+    parentId: c.parentId,
+    authorId: c.authorId,
+    body: c.body,
+    createdAt: c.acceptedAt,
   };
   await deps.events.emit({ siteId: c.siteId, type: 'comment.accepted', key: c.commentId, data: { comment } });
   await deps.events.emit({
-    siteId: c.siteId, type: DECIDED[d.status], key: c.commentId,
-    data: { comment: { ...comment, status: d.status }, decision: { reasons: d.reasons, scores: d.scores, scoredBy: d.scoredBy, settingsVersion: d.settingsVersion } },
+    siteId: c.siteId,
+    type: DECIDED[d.status],
+    key: c.commentId,
+    data: {
+      comment: { ...comment, status: d.status },
+      decision: { reasons: d.reasons, scores: d.scores, scoredBy: d.scoredBy, settingsVersion: d.settingsVersion },
+    },
   });
 }

@@ -1,12 +1,21 @@
 import { Worker } from 'bullmq';
-import type { RedisClient } from '../../../../shared/src/redis.js';
-import type { Config } from '../../../../shared/src/config.js';
-import { createWebhookQueue, WEBHOOK_BACKOFF, WEBHOOKS_QUEUE, webhookBackoff, type WebhookJob } from '../../../../shared/src/webhooks/queue.js';
+import type { RedisClient } from '#shared/redis.js';
+import type { Config } from '#shared/config.js';
+import {
+  createWebhookQueue,
+  WEBHOOK_BACKOFF,
+  WEBHOOKS_QUEUE,
+  webhookBackoff,
+  type WebhookJob,
+} from '#shared/webhooks/queue.js';
 import { startDeliverySweeper } from './sweep.js';
 import { createWebhookProcessor, type WebhookDeps } from './deliver.js';
 
 /** The BullMQ worker that sends webhook deliveries, retrying on the configured schedule. */
-export function createWebhookWorker(deps: WebhookDeps & { config: Config }, connection: RedisClient): Worker<WebhookJob> {
+export function createWebhookWorker(
+  deps: WebhookDeps & { config: Config },
+  connection: RedisClient,
+): Worker<WebhookJob> {
   const backoff = webhookBackoff(deps.config.WEBHOOK_RETRY_SCHEDULE_S);
   const worker = new Worker<WebhookJob>(WEBHOOKS_QUEUE, createWebhookProcessor(deps), {
     connection,
@@ -15,14 +24,19 @@ export function createWebhookWorker(deps: WebhookDeps & { config: Config }, conn
     // An attempt takes at most the timeout; the lock outlives it.
     lockDuration: Math.max(30_000, deps.config.WEBHOOK_TIMEOUT_MS * 2),
     settings: {
-      backoffStrategy: (attemptsMade: number, type?: string) => (type === WEBHOOK_BACKOFF ? backoff(attemptsMade) : 1000),
+      backoffStrategy: (attemptsMade: number, type?: string) =>
+        type === WEBHOOK_BACKOFF ? backoff(attemptsMade) : 1000,
     },
   });
   worker.on('error', (err) => deps.logger.warn({ err: err.message }, 'webhook worker error'));
   const queue = createWebhookQueue(connection, deps.config.QUEUE_PREFIX);
   queue.on('error', (err) => deps.logger.warn({ err: err.message }, 'webhook queue error'));
   const stopSweeper = startDeliverySweeper({
-    db: deps.db, queue, logger: deps.logger, retrySchedule: deps.config.WEBHOOK_RETRY_SCHEDULE_S, intervalMs: deps.config.WEBHOOK_SWEEP_INTERVAL_MS,
+    db: deps.db,
+    queue,
+    logger: deps.logger,
+    retrySchedule: deps.config.WEBHOOK_RETRY_SCHEDULE_S,
+    intervalMs: deps.config.WEBHOOK_SWEEP_INTERVAL_MS,
   });
   worker.on('closing', () => {
     stopSweeper();

@@ -1,11 +1,11 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Config } from '../../../../shared/src/config.js';
-import type { Pool } from '../../../../shared/src/db/pool.js';
-import type { Logger } from '../../../../shared/src/logger.js';
-import { abandonDelivery, disableWebhook, loadDeliveryToSend, recordAttempt } from '../../../../shared/src/db/webhooks.js';
-import { assertPublicUrl } from '../../../../shared/src/webhooks/ssrf.js';
-import { SIGNATURE_HEADER, signatureHeader } from '../../../../shared/src/webhooks/signing.js';
-import type { WebhookJob } from '../../../../shared/src/webhooks/queue.js';
+import type { Config } from '#shared/config.js';
+import type { Pool } from '#shared/db/pool.js';
+import type { Logger } from '#shared/logger.js';
+import { abandonDelivery, disableWebhook, loadDeliveryToSend, recordAttempt } from '#shared/db/webhooks.js';
+import { assertPublicUrl } from '#shared/webhooks/ssrf.js';
+import { SIGNATURE_HEADER, signatureHeader } from '#shared/webhooks/signing.js';
+import type { WebhookJob } from '#shared/webhooks/queue.js';
 import { sendWebhook } from './send.js';
 
 export interface WebhookDeps {
@@ -27,7 +27,7 @@ export function createWebhookProcessor(deps: WebhookDeps) {
     const { siteId, deliveryId } = job.data;
     const d = await loadDeliveryToSend(deps.db, siteId, deliveryId);
     // Deleted with its endpoint, or finished already (a job run twice).
-    if (!d || d.status !== 'pending') return { status: null };
+    if (d?.status !== 'pending') return { status: null };
     if (!d.enabled) {
       await abandonDelivery(deps.db, siteId, deliveryId, 'endpoint disabled');
       return { status: null };
@@ -38,7 +38,10 @@ export function createWebhookProcessor(deps: WebhookDeps) {
     try {
       await assertPublicUrl(d.url, { allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE });
       result = await sendWebhook({
-        url: d.url, body: d.body, timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS, allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE,
+        url: d.url,
+        body: d.body,
+        timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS,
+        allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE,
         headers: {
           'Content-Type': 'application/json',
           'User-Agent': 'newsroom-comments-webhooks/1',
@@ -52,8 +55,15 @@ export function createWebhookProcessor(deps: WebhookDeps) {
       result = { ok: false, statusCode: null, error: (err as Error).message };
     }
     const { failingSince } = await recordAttempt(deps.db, {
-      siteId, deliveryId, webhookId: d.webhookId, startedAt, durationMs: Date.now() - startedAt.getTime(),
-      statusCode: result.statusCode, error: result.error, ok: result.ok, final,
+      siteId,
+      deliveryId,
+      webhookId: d.webhookId,
+      startedAt,
+      durationMs: Date.now() - startedAt.getTime(),
+      statusCode: result.statusCode,
+      error: result.error,
+      ok: result.ok,
+      final,
     });
     if (result.ok) return { status: result.statusCode };
 

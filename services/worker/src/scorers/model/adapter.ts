@@ -32,7 +32,13 @@ export interface AdapterOptions {
 }
 
 export const DEFAULT_ADAPTER_OPTIONS: AdapterOptions = {
-  dims: 1 << 16, learningRate: 0.1, l2: 1e-4, window: 500, minDecisions: 200, minPerClass: 20, minAucGain: 0.01,
+  dims: 1 << 16,
+  learningRate: 0.1,
+  l2: 1e-4,
+  window: 500,
+  minDecisions: 200,
+  minPerClass: 20,
+  minAucGain: 0.01,
 };
 
 /** How the shared model and the adapter did on the last `window` decisions, each scored before it was learned. */
@@ -89,20 +95,33 @@ interface State {
 
 function freshState(opts: AdapterOptions): State {
   return {
-    w: new Float32Array(opts.dims), g: new Float32Array(opts.dims), params: Float64Array.of(0, 1), paramsG: new Float64Array(2), total: 0,
-    sBase: new Float32Array(opts.window), sAdapter: new Float32Array(opts.window), sLabel: new Uint8Array(opts.window), sCount: 0, sNext: 0,
+    w: new Float32Array(opts.dims),
+    g: new Float32Array(opts.dims),
+    params: Float64Array.of(0, 1),
+    paramsG: new Float64Array(2),
+    total: 0,
+    sBase: new Float32Array(opts.window),
+    sAdapter: new Float32Array(opts.window),
+    sLabel: new Uint8Array(opts.window),
+    sCount: 0,
+    sNext: 0,
   };
 }
 
 /** ROC AUC by ranks (ties averaged); NaN when a label is missing. */
 function auc(scores: Float32Array, labels: Uint8Array, n: number): number {
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
-  let pos = 0, rankSum = 0;
-  for (let i = 0; i < n;) {
+  let pos = 0,
+    rankSum = 0;
+  for (let i = 0; i < n; ) {
     let j = i;
     while (j + 1 < n && scores[order[j + 1]!] === scores[order[i]!]) j++;
     const avg = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (labels[order[k]!] === 1) { pos++; rankSum += avg; }
+    for (let k = i; k <= j; k++)
+      if (labels[order[k]!] === 1) {
+        pos++;
+        rankSum += avg;
+      }
     i = j + 1;
   }
   const neg = n - pos;
@@ -133,7 +152,9 @@ function build(opts: AdapterOptions, restored: State | null): Adapter {
     let positives = 0;
     for (let i = 0; i < n; i++) positives += st.sLabel[i]!;
     return {
-      n, positives, total: st.total,
+      n,
+      positives,
+      total: st.total,
       base: { auc: auc(st.sBase, st.sLabel, n), logLoss: logLoss(st.sBase, st.sLabel, n) },
       adapter: { auc: auc(st.sAdapter, st.sLabel, n), logLoss: logLoss(st.sAdapter, st.sLabel, n) },
     };
@@ -166,14 +187,25 @@ function build(opts: AdapterOptions, restored: State | null): Adapter {
         st.params[i]! -= (eta * grads[i]!) / Math.sqrt(st.paramsG[i]! + EPS);
       }
     },
-    get shadow() { return stats(); },
+    get shadow() {
+      return stats();
+    },
     shouldUse() {
       const s = stats();
-      return s.n >= opts.minDecisions && s.positives >= opts.minPerClass && s.n - s.positives >= opts.minPerClass
-        && s.adapter.auc >= s.base.auc + opts.minAucGain && s.adapter.logLoss < s.base.logLoss;
+      return (
+        s.n >= opts.minDecisions &&
+        s.positives >= opts.minPerClass &&
+        s.n - s.positives >= opts.minPerClass &&
+        s.adapter.auc >= s.base.auc + opts.minAucGain &&
+        s.adapter.logLoss < s.base.logLoss
+      );
     },
-    reset() { st = freshState(opts); },
-    serialize() { return encode(opts, st); },
+    reset() {
+      st = freshState(opts);
+    },
+    serialize() {
+      return encode(opts, st);
+    },
   };
 }
 
@@ -188,20 +220,43 @@ const FORMAT = 1;
 function encode(opts: AdapterOptions, st: State): Uint8Array {
   const touched: number[] = [];
   for (let j = 0; j < opts.dims; j++) if (st.g[j] !== 0) touched.push(j);
-  const json = new TextEncoder().encode(JSON.stringify({
-    options: opts, params: Array.from(st.params), paramsG: Array.from(st.paramsG), total: st.total, sCount: st.sCount, sNext: st.sNext,
-  }));
+  const json = new TextEncoder().encode(
+    JSON.stringify({
+      options: opts,
+      params: Array.from(st.params),
+      paramsG: Array.from(st.paramsG),
+      total: st.total,
+      sCount: st.sCount,
+      sNext: st.sNext,
+    }),
+  );
   const size = 12 + json.length + 4 + touched.length * 12 + opts.window * 9;
   const buf = new ArrayBuffer(size);
   const dv = new DataView(buf);
   const bytes = new Uint8Array(buf);
   let at = 0;
-  dv.setUint32(at, MAGIC, true); dv.setUint32(at + 4, FORMAT, true); dv.setUint32(at + 8, json.length, true); at += 12;
-  bytes.set(json, at); at += json.length;
-  dv.setUint32(at, touched.length, true); at += 4;
-  for (const j of touched) { dv.setUint32(at, j, true); dv.setFloat32(at + 4, st.w[j]!, true); dv.setFloat32(at + 8, st.g[j]!, true); at += 12; }
-  for (let i = 0; i < opts.window; i++) { dv.setFloat32(at, st.sBase[i]!, true); at += 4; }
-  for (let i = 0; i < opts.window; i++) { dv.setFloat32(at, st.sAdapter[i]!, true); at += 4; }
+  dv.setUint32(at, MAGIC, true);
+  dv.setUint32(at + 4, FORMAT, true);
+  dv.setUint32(at + 8, json.length, true);
+  at += 12;
+  bytes.set(json, at);
+  at += json.length;
+  dv.setUint32(at, touched.length, true);
+  at += 4;
+  for (const j of touched) {
+    dv.setUint32(at, j, true);
+    dv.setFloat32(at + 4, st.w[j]!, true);
+    dv.setFloat32(at + 8, st.g[j]!, true);
+    at += 12;
+  }
+  for (let i = 0; i < opts.window; i++) {
+    dv.setFloat32(at, st.sBase[i]!, true);
+    at += 4;
+  }
+  for (let i = 0; i < opts.window; i++) {
+    dv.setFloat32(at, st.sAdapter[i]!, true);
+    at += 4;
+  }
   bytes.set(st.sLabel, at);
   return bytes;
 }
@@ -210,26 +265,45 @@ function encode(opts: AdapterOptions, st: State): Uint8Array {
 export function deserialize(data: Uint8Array): Adapter {
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   if (data.byteLength < 16 || dv.getUint32(0, true) !== MAGIC) throw new Error('not an adapter state');
-  if (dv.getUint32(4, true) !== FORMAT) throw new Error(`adapter state format ${dv.getUint32(4, true)} is not supported`);
+  if (dv.getUint32(4, true) !== FORMAT)
+    throw new Error(`adapter state format ${dv.getUint32(4, true)} is not supported`);
   const len = dv.getUint32(8, true);
   const head = JSON.parse(new TextDecoder().decode(data.subarray(12, 12 + len))) as {
-    options: AdapterOptions; params: number[]; paramsG: number[]; total: number; sCount: number; sNext: number;
+    options: AdapterOptions;
+    params: number[];
+    paramsG: number[];
+    total: number;
+    sCount: number;
+    sNext: number;
   };
   const opts = { ...DEFAULT_ADAPTER_OPTIONS, ...head.options };
   const st = freshState(opts);
   let at = 12 + len;
-  const count = dv.getUint32(at, true); at += 4;
-  if (data.byteLength !== at + count * 12 + opts.window * 9) throw new Error('adapter state is truncated or has extra bytes');
+  const count = dv.getUint32(at, true);
+  at += 4;
+  if (data.byteLength !== at + count * 12 + opts.window * 9)
+    throw new Error('adapter state is truncated or has extra bytes');
   for (let k = 0; k < count; k++) {
     const j = dv.getUint32(at, true);
     if (j >= opts.dims) throw new Error('adapter state has a bucket out of range');
-    st.w[j] = dv.getFloat32(at + 4, true); st.g[j] = dv.getFloat32(at + 8, true); at += 12;
+    st.w[j] = dv.getFloat32(at + 4, true);
+    st.g[j] = dv.getFloat32(at + 8, true);
+    at += 12;
   }
-  for (let i = 0; i < opts.window; i++) { st.sBase[i] = dv.getFloat32(at, true); at += 4; }
-  for (let i = 0; i < opts.window; i++) { st.sAdapter[i] = dv.getFloat32(at, true); at += 4; }
+  for (let i = 0; i < opts.window; i++) {
+    st.sBase[i] = dv.getFloat32(at, true);
+    at += 4;
+  }
+  for (let i = 0; i < opts.window; i++) {
+    st.sAdapter[i] = dv.getFloat32(at, true);
+    at += 4;
+  }
   st.sLabel.set(data.subarray(at, at + opts.window));
-  st.params.set(head.params.slice(0, 2)); st.paramsG.set(head.paramsG.slice(0, 2));
-  st.total = head.total; st.sCount = head.sCount; st.sNext = head.sNext;
+  st.params.set(head.params.slice(0, 2));
+  st.paramsG.set(head.paramsG.slice(0, 2));
+  st.total = head.total;
+  st.sCount = head.sCount;
+  st.sNext = head.sNext;
   if (![...st.params, ...st.paramsG].every(Number.isFinite)) throw new Error('adapter state has non-finite parameters');
   return build(opts, st);
 }

@@ -10,7 +10,14 @@ import { loadModel, type ToxicityModel } from './index.js';
  */
 
 /** The attributes the embedded scorer always returns. */
-export const HEAD_ATTRIBUTES = ['TOXICITY', 'INSULT', 'THREAT', 'IDENTITY_ATTACK', 'PROFANITY', 'SEVERE_TOXICITY'] as const;
+export const HEAD_ATTRIBUTES = [
+  'TOXICITY',
+  'INSULT',
+  'THREAT',
+  'IDENTITY_ATTACK',
+  'PROFANITY',
+  'SEVERE_TOXICITY',
+] as const;
 export type HeadAttribute = (typeof HEAD_ATTRIBUTES)[number];
 
 export interface CommentInput {
@@ -22,7 +29,10 @@ export interface CommentInput {
 }
 
 /** A copy of a hashed feature vector (indices into the model's buckets, values). */
-export interface FeatureVector { index: Int32Array; value: Float32Array }
+export interface FeatureVector {
+  index: Int32Array;
+  value: Float32Array;
+}
 
 export interface CommentScores {
   /**
@@ -48,8 +58,10 @@ export interface CommentModel {
 }
 
 // A reply that only agrees ("exactly", "well said", "this. 100%") says what its parent says.
-const ENDORSE_RE = /^(?:(?:yes|yep|yeah|exactly|agreed|agree|absolutely|totally|correct|true|truth|this|amen|preach|spot on|well said|so true|right on|100|same|indeed|bingo|finally)\b|(?:i |totally |completely )?(?:couldnt|could not) agree more|(?:i )?(?:totally |completely |fully )?agree\b|you nailed it|nailed it|best comment|exactly what i|this needs to be said|thank you for saying)/;
-const NEGATION_RE = /\b(?:not|no|never|dont|disagree|wrong|nonsense|disgusting|shameful|false|lie|racist|bigoted|hateful)\b/;
+const ENDORSE_RE =
+  /^(?:(?:yes|yep|yeah|exactly|agreed|agree|absolutely|totally|correct|true|truth|this|amen|preach|spot on|well said|so true|right on|100|same|indeed|bingo|finally)\b|(?:i |totally |completely )?(?:couldnt|could not) agree more|(?:i )?(?:totally |completely |fully )?agree\b|you nailed it|nailed it|best comment|exactly what i|this needs to be said|thank you for saying)/;
+const NEGATION_RE =
+  /\b(?:not|no|never|dont|disagree|wrong|nonsense|disgusting|shameful|false|lie|racist|bigoted|hateful)\b/;
 /** Replies longer than this many words say something of their own: their text is scored alone. */
 const ENDORSE_MAX_WORDS = 16;
 /** How much of the parent's TOXICITY a pure endorsement inherits. */
@@ -60,10 +72,15 @@ const PRONOUN_RE = /\b(?:them|they|their|these people|those people|it|the lot)\b
 const HAS_PRONOUN_RE = /\b(?:them|they|their|these people|those people|it|the lot)\b/;
 const TITLE_GROUPS: readonly [RegExp, string][] = [
   [/\b(?:refugees?|asylum seekers?|migrants?|immigrants?|immigration)\b/, 'immigrants'],
-  [/\b(?:muslims?|mosques?|islamic)\b/, 'muslims'], [/\b(?:jews|jewish|synagogues?)\b/, 'jews'],
-  [/\b(?:gay|lesbians?|lgbtq?|trans|transgender|queer)\b/, 'gay people'], [/\b(?:black|african|somali)\b/, 'black people'],
-  [/\b(?:roma|gypsies|gypsy)\b/, 'roma'], [/\b(?:mexicans?|hispanic|latino)\b/, 'mexicans'], [/\b(?:asian|chinese|indian)\b/, 'asians'],
-  [/\b(?:syrian|afghan|arab|arabs)\b/, 'arabs'], [/\b(?:women|female)\b/, 'women'],
+  [/\b(?:muslims?|mosques?|islamic)\b/, 'muslims'],
+  [/\b(?:jews|jewish|synagogues?)\b/, 'jews'],
+  [/\b(?:gay|lesbians?|lgbtq?|trans|transgender|queer)\b/, 'gay people'],
+  [/\b(?:black|african|somali)\b/, 'black people'],
+  [/\b(?:roma|gypsies|gypsy)\b/, 'roma'],
+  [/\b(?:mexicans?|hispanic|latino)\b/, 'mexicans'],
+  [/\b(?:asian|chinese|indian)\b/, 'asians'],
+  [/\b(?:syrian|afghan|arab|arabs)\b/, 'arabs'],
+  [/\b(?:women|female)\b/, 'women'],
 ];
 
 const logit = (p: number) => Math.log(Math.max(1e-9, p) / Math.max(1e-9, 1 - p));
@@ -75,7 +92,10 @@ const logit = (p: number) => Math.log(Math.max(1e-9, p) / Math.max(1e-9, 1 - p))
  * - a top-level comment that refers to "them"/"they"/"it" is scored again with the pronoun replaced by
  *   the group the article's title names (refugees, a mosque …), and the higher score is kept.
  */
-export function createCommentModel(model: ToxicityModel = loadModel(), lexicon: TextClassifier = createLexiconClassifier()): CommentModel {
+export function createCommentModel(
+  model: ToxicityModel = loadModel(),
+  lexicon: TextClassifier = createLexiconClassifier(),
+): CommentModel {
   const EMPTY: FeatureVector = { index: new Int32Array(0), value: new Float32Array(0) };
   let kept: FeatureVector = EMPTY;
   const textScores = (text: string, keep = false) => {
@@ -110,7 +130,10 @@ export function createCommentModel(model: ToxicityModel = loadModel(), lexicon: 
           const parent = textScores(input.parentText).attributes;
           for (const k of ['TOXICITY', 'IDENTITY_ATTACK'] as const) {
             const inherited = ENDORSE_SHARE * parent[k];
-            if (inherited > attributes[k]) { attributes[k] = inherited; context = 'endorses-parent'; }
+            if (inherited > attributes[k]) {
+              attributes[k] = inherited;
+              context = 'endorses-parent';
+            }
           }
         }
       } else if (input.articleTitle) {
@@ -120,7 +143,10 @@ export function createCommentModel(model: ToxicityModel = loadModel(), lexicon: 
         if (group && HAS_PRONOUN_RE.test(t)) {
           const resolved = textScores(t.replace(PRONOUN_RE, group)).attributes;
           for (const k of ['TOXICITY', 'IDENTITY_ATTACK'] as const) {
-            if (resolved[k] > attributes[k]) { attributes[k] = resolved[k]; context = 'title-target'; }
+            if (resolved[k] > attributes[k]) {
+              attributes[k] = resolved[k];
+              context = 'title-target';
+            }
           }
         }
       }

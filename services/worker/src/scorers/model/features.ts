@@ -1,4 +1,4 @@
-import { normalizeText } from '../normalize.js';
+import { normalizeText } from '../../text/normalize.js';
 
 /**
  * Text → hashed n-gram features, shared by training and the worker so the two can never drift.
@@ -22,14 +22,31 @@ export interface FeatureConfig {
   readonly text: 'model' | 'lexicon';
 }
 
-export const DEFAULT_FEATURES: FeatureConfig = { buckets: 1 << 20, charMin: 2, charMax: 5, wordWeight: 1, charWeight: 1, text: 'model' };
+export const DEFAULT_FEATURES: FeatureConfig = {
+  buckets: 1 << 20,
+  charMin: 2,
+  charMax: 5,
+  wordWeight: 1,
+  charWeight: 1,
+  text: 'model',
+};
 
 // Tweet and web artefacts that must not become features: mentions, links, OLID's masks, retweet
 // markers, hashtags, HTML entities. The text is already lower-case here.
 const ARTEFACTS_RE = /(?:^|(?<=\s))@\w+|https?:\/\/\S+|www\.\S+|\b(?:url|rt)\b|#\w+|&#?\w+;/g;
 const APOSTROPHE_ENTITY_RE = /&#(?:39|8217|x27);/g;
 // Letters stand in for these inside a word that has letters (b1tch, sh!t, a$$): leetspeak.
-const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i' };
+const LEET: Record<string, string> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '@': 'a',
+  $: 's',
+  '!': 'i',
+};
 const LEET_WORD_RE = /[\p{L}0-9@$!]*\p{L}[\p{L}0-9@$!]*/gu;
 // Digits or '!' closing a word stay as they are (covid19, mp3, wow!); a '$' is an 's' anywhere (a$$).
 const LEET_TAIL_RE = /[0-9!]+$/;
@@ -47,7 +64,8 @@ function lexiconText(text: string): string {
 
 // Single letters or digits spelled out with separators (`g.r.0.s.s`, `f 4 g`): the lexicon's normalisation
 // joins letters only; digits standing for letters are joined here, and leetspeak folding reads them.
-const SPELLED_HINT_RE = /[\p{L}\p{N}][.\-_*~+:,/ ]{1,2}\d[.\-_*~+:,/ ]{1,2}[\p{L}\p{N}]|\d[.\-_*~+:,/ ]{1,2}[\p{L}\p{N}][.\-_*~+:,/ ]{1,2}\p{L}/u;
+const SPELLED_HINT_RE =
+  /[\p{L}\p{N}][.\-_*~+:,/ ]{1,2}\d[.\-_*~+:,/ ]{1,2}[\p{L}\p{N}]|\d[.\-_*~+:,/ ]{1,2}[\p{L}\p{N}][.\-_*~+:,/ ]{1,2}\p{L}/u;
 const SPELLED_RE = /(?<![\p{L}\p{N}])[\p{L}\p{N}](?:[.\-_*~+:,/ ]{1,2}[\p{L}\p{N}](?![\p{L}\p{N}])){2,}/gu;
 const SEPARATOR_RE = /[.\-_*~+:,/ ]/g;
 const HAS_LETTER_RE = /\p{L}/u;
@@ -55,7 +73,10 @@ const LEET_DIGIT_RE = /[013457]/g;
 
 /** The text as the model reads it: words of letters and digits, separated by single spaces. */
 export function modelText(text: string): string {
-  if (SPELLED_HINT_RE.test(text)) text = text.replace(SPELLED_RE, (m) => (HAS_LETTER_RE.test(m) ? m.replace(SEPARATOR_RE, '').replace(LEET_DIGIT_RE, (c) => LEET[c]!) : m));
+  if (SPELLED_HINT_RE.test(text))
+    text = text.replace(SPELLED_RE, (m) =>
+      HAS_LETTER_RE.test(m) ? m.replace(SEPARATOR_RE, '').replace(LEET_DIGIT_RE, (c) => LEET[c]!) : m,
+    );
   let t = normalizeText(text).text;
   if (t.includes('&#')) t = t.replace(APOSTROPHE_ENTITY_RE, "'");
   t = t.replace(ARTEFACTS_RE, ' ');
@@ -92,18 +113,29 @@ export function foldAscii(t: string): string {
   let last = -1;
   let run = 0;
   const emit = (c: number) => {
-    if (c === last) { run++; if (run > 2) return; } else { last = c; run = 1; }
+    if (c === last) {
+      run++;
+      if (run > 2) return;
+    } else {
+      last = c;
+      run = 1;
+    }
     b[len++] = c;
   };
-  for (let i = 0; i < n;) {
+  for (let i = 0; i < n; ) {
     const c = t.charCodeAt(i);
-    if (!inWord(c)) { emit(c); i++; continue; }
+    if (!inWord(c)) {
+      emit(c);
+      i++;
+      continue;
+    }
     let j = i;
     let letter = false;
     let leet = false;
     for (; j < n && inWord(t.charCodeAt(j)); j++) {
       const d = t.charCodeAt(j);
-      if (isAlpha(d)) letter = true; else leet = true;
+      if (isAlpha(d)) letter = true;
+      else leet = true;
     }
     let end = i;
     if (letter && leet && !isDigit(c)) {
@@ -127,7 +159,10 @@ export function foldAscii(t: string): string {
       if (pendingSpace && (out.length > 0 || chunk.length > 0)) chunk += ' ';
       pendingSpace = false;
       chunk += String.fromCharCode(c);
-      if (chunk.length > 256) { out += chunk; chunk = ''; }
+      if (chunk.length > 256) {
+        out += chunk;
+        chunk = '';
+      }
     } else pendingSpace = true;
   }
   return out + chunk;
@@ -141,8 +176,10 @@ const SEED_CHAR = 0xc2b2ae35;
 
 /** A final avalanche (murmur3's fmix32), so nearby FNV values spread over the buckets. */
 function mix(h: number): number {
-  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
 }
 
@@ -156,7 +193,11 @@ function fnv(s: string, from: number, to: number, seed: number): number {
  * A sparse feature vector: `index[k]`, `value[k]` for k < `length` (a bucket may appear once per block),
  * L2-normalised per block (words, characters) and weighted. Reused between calls: copy it to keep it.
  */
-export interface SparseVector { index: Int32Array; value: Float32Array; length: number }
+export interface SparseVector {
+  index: Int32Array;
+  value: Float32Array;
+  length: number;
+}
 
 /** A featurizer with its own scratch buffers (one per thread of use; not re-entrant). */
 export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES) {
@@ -171,7 +212,11 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES) {
   const add = (h: number) => {
     const b = h & mask;
     if (counts[b] === 0) {
-      if (nTouched === touched.length) { const t = new Int32Array(touched.length * 2); t.set(touched); touched = t; }
+      if (nTouched === touched.length) {
+        const t = new Int32Array(touched.length * 2);
+        t.set(touched);
+        touched = t;
+      }
       touched[nTouched++] = b;
     }
     counts[b]! += 1;
@@ -189,8 +234,12 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES) {
     const scale = norm > 0 ? weight / Math.sqrt(norm) : 0;
     if (out.index.length < nTouched) {
       const n = Math.max(nTouched, out.index.length * 2);
-      const i = new Int32Array(n); i.set(out.index.subarray(0, out.length)); out.index = i;
-      const v = new Float32Array(n); v.set(out.value.subarray(0, out.length)); out.value = v;
+      const i = new Int32Array(n);
+      i.set(out.index.subarray(0, out.length));
+      out.index = i;
+      const v = new Float32Array(n);
+      v.set(out.value.subarray(0, out.length));
+      out.value = v;
     }
     for (let k = from; k < nTouched; k++) {
       const b = touched[k]!;
@@ -210,7 +259,10 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES) {
       let prev = 0;
       let start = -1;
       for (let i = 0; i <= t.length; i++) {
-        if (i < t.length && t.charCodeAt(i) !== 32) { if (start < 0) start = i; continue; }
+        if (i < t.length && t.charCodeAt(i) !== 32) {
+          if (start < 0) start = i;
+          continue;
+        }
         if (start < 0) continue;
         const w = fnv(t, start, i, SEED_WORD);
         add(mix(w));
@@ -223,7 +275,10 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES) {
       const charsFrom = nTouched;
       start = -1;
       for (let i = 0; i <= t.length; i++) {
-        if (i < t.length && t.charCodeAt(i) !== 32) { if (start < 0) start = i; continue; }
+        if (i < t.length && t.charCodeAt(i) !== 32) {
+          if (start < 0) start = i;
+          continue;
+        }
         if (start < 0) continue;
         // Positions -1 and i stand for the padding spaces.
         const end = i;

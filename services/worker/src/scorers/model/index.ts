@@ -33,7 +33,9 @@ export function createModel(weights: Weights): ToxicityModel {
   // The heads interleaved (bucket-major): one memory access per feature serves every head.
   const H = heads.length;
   const w = new Float32Array(header.features.buckets * H);
-  heads.forEach((hw, h) => { for (let j = 0; j < hw.length; j++) w[j * H + h] = hw[j]!; });
+  heads.forEach((hw, h) => {
+    for (let j = 0; j < hw.length; j++) w[j * H + h] = hw[j]!;
+  });
   const z = new Float64Array(H);
   const predictFeatures = (v: SparseVector, lexicon = 0) => {
     for (let h = 0; h < H; h++) z[h] = header.heads[h]!.bias;
@@ -50,7 +52,9 @@ export function createModel(weights: Weights): ToxicityModel {
     }
     const out: Partial<Record<Attribute, number>> = {};
     header.heads.forEach((hh, i) => {
-      out[hh.attribute] = sigmoid(hh.calibration.a * (z[i]! + (hh.calibration.lexicon ?? 0) * lexicon) + hh.calibration.b);
+      out[hh.attribute] = sigmoid(
+        hh.calibration.a * (z[i]! + (hh.calibration.lexicon ?? 0) * lexicon) + hh.calibration.b,
+      );
     });
     return out;
   };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ATTRIBUTES } from '../../../../../shared/src/settings.js';
+import { ATTRIBUTES } from '#shared/settings.js';
 import type { Attribute } from '../types.js';
 import type { FeatureConfig } from './features.js';
 
@@ -35,7 +35,10 @@ export interface HeadHeader {
   calibration: { a: number; b: number; lexicon: number };
 }
 
-export interface Weights { header: WeightsHeader; heads: Float32Array[] }
+export interface Weights {
+  header: WeightsHeader;
+  heads: Float32Array[];
+}
 
 const MAGIC = 'NRTM';
 
@@ -45,26 +48,39 @@ const headerSchema = z.object({
   format: z.literal('newsroom-toxicity-weights'),
   formatVersion: z.literal(1),
   version: z.string().min(1),
-  features: z.object({
-    buckets: z.number().int().min(2).refine((n) => (n & (n - 1)) === 0, 'a power of two'),
-    charMin: z.number().int().min(1),
-    charMax: z.number().int().min(1),
-    wordWeight: finite,
-    charWeight: finite,
-    text: z.enum(['model', 'lexicon']),
-  }).refine((f) => f.charMin <= f.charMax, 'charMin ≤ charMax'),
+  features: z
+    .object({
+      buckets: z
+        .number()
+        .int()
+        .min(2)
+        .refine((n) => (n & (n - 1)) === 0, 'a power of two'),
+      charMin: z.number().int().min(1),
+      charMax: z.number().int().min(1),
+      wordWeight: finite,
+      charWeight: finite,
+      text: z.enum(['model', 'lexicon']),
+    })
+    .refine((f) => f.charMin <= f.charMax, 'charMin ≤ charMax'),
   dtype: z.enum(['int8', 'int16']),
-  heads: z.array(z.object({
-    attribute: z.enum(ATTRIBUTES),
-    bias: finite,
-    scale: finite.positive(),
-    calibration: z.object({ a: finite, b: finite, lexicon: finite }),
-  })).min(1),
+  heads: z
+    .array(
+      z.object({
+        attribute: z.enum(ATTRIBUTES),
+        bias: finite,
+        scale: finite.positive(),
+        calibration: z.object({ a: finite, b: finite, lexicon: finite }),
+      }),
+    )
+    .min(1),
   holdThreshold: z.number().min(0).max(1),
   training: z.record(z.string(), z.unknown()),
 });
 
-export function encodeWeights(header: Omit<WeightsHeader, 'heads'> & { heads: Omit<HeadHeader, 'scale'>[] }, heads: ArrayLike<number>[]): Buffer {
+export function encodeWeights(
+  header: Omit<WeightsHeader, 'heads'> & { heads: Omit<HeadHeader, 'scale'>[] },
+  heads: ArrayLike<number>[],
+): Buffer {
   const max = header.dtype === 'int8' ? 127 : 32767;
   const scaled: HeadHeader[] = [];
   const bodies: Buffer[] = [];
@@ -97,7 +113,8 @@ export function decodeWeights(buf: Buffer): Weights {
   const buckets = header.features.buckets;
   const bytes = header.dtype === 'int8' ? 1 : 2;
   let at = 8 + len + ((8 - ((8 + len) % 8)) % 8);
-  if (buf.length !== at + header.heads.length * buckets * bytes) throw new Error('weights file is truncated or has extra bytes');
+  if (buf.length !== at + header.heads.length * buckets * bytes)
+    throw new Error('weights file is truncated or has extra bytes');
   const heads = header.heads.map((h) => {
     const raw = buf.subarray(at, at + buckets * bytes);
     at += buckets * bytes;
@@ -117,8 +134,11 @@ export function readWeights(path: string): Weights {
     return decodeWeights(readFileSync(path));
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new Error(missing
-      ? `toxicity model weights not found at ${path} (npm run model:train writes them)`
-      : `toxicity model weights at ${path} cannot be read: ${(err as Error).message}`, { cause: err });
+    throw new Error(
+      missing
+        ? `toxicity model weights not found at ${path} (npm run model:train writes them)`
+        : `toxicity model weights at ${path} cannot be read: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }

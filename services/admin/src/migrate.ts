@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { runner } from 'node-pg-migrate';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** infra/migrations, found from both the sources and the compiled dist/. */
+export const MIGRATIONS_DIR = path.resolve(
+  here,
+  here.includes(`${path.sep}dist${path.sep}`) ? '../../../../infra/migrations' : '../../../infra/migrations',
+);
+
+/** Creates the database named in the URL when it does not exist yet (first run on a fresh machine). */
+export async function ensureDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.slice(1));
+  const probe = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await probe.connect();
+    return;
+  } catch (err) {
+    if ((err as { code?: string }).code !== '3D000') throw err;
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
+  url.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '42P04') throw err; // created meanwhile by another process
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * Applies pending migrations. node-pg-migrate takes a Postgres advisory lock, so two
+ * deploys starting at once cannot both migrate.
+ */
+export async function migrate(databaseUrl: string, log: (msg: string) => void = () => undefined): Promise<void> {
+  await ensureDatabase(databaseUrl);
+  await runner({
+    databaseUrl,
+    dir: MIGRATIONS_DIR,
+    direction: 'up',
+    migrationsTable: 'pgmigrations',
+    count: Infinity,
+    log,
+    checkOrder: true,
+  });
+}

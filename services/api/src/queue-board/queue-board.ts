@@ -1,0 +1,96 @@
+import { Router, type Request, type RequestHandler } from 'express';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { SignJWT, jwtVerify } from 'jose';
+import type { ApiDeps } from '../deps.js';
+import type { TokenKeys } from '../auth/tokens.js';
+import { staffOf } from '../auth/guards.js';
+import { findUser } from '#shared/db/users.js';
+import { ForbiddenError, UnauthorizedError } from '../http/app-error.js';
+
+export const DASHBOARD_PATH = '/admin/queues';
+const COOKIE = 'queues_session';
+const ISSUER = 'comments-api';
+// Its own audience: this cookie is never accepted as a bearer token, nor a bearer token as this cookie.
+const AUDIENCE = 'queue-dashboard';
+
+function cookieOf(req: Request, name: string): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return null;
+}
+
+/**
+ * Bull Board for operators. The board's page makes its own requests, without our bearer
+ * header, so a signed-in admin of QUEUE_DASHBOARD_SITE first asks the API for a session: a
+ * short-lived signed token in an HttpOnly, SameSite=Strict cookie scoped to the board's path
+ * (no script can read it, no other site can send it). Every request to the board re-reads the
+ * admin from the database, so a demotion or a ban ends access at once.
+ */
+export function queueDashboard(
+  deps: ApiDeps,
+  tokens: TokenKeys,
+  bearer: RequestHandler,
+): { session: Router; board: Router } {
+  const ttl = deps.config.QUEUE_DASHBOARD_SESSION_S;
+  const dashboardSite = deps.config.QUEUE_DASHBOARD_SITE;
+
+  const session = Router();
+  session.post('/admin/queue-dashboard/session', bearer, async (req, res) => {
+    const siteId = req.principal?.siteId;
+    if (!req.principal || !siteId) throw new UnauthorizedError("an admin's access token is required");
+    const admin = await staffOf(deps.db, req, siteId, 'admin');
+    if (!dashboardSite || siteId !== dashboardSite)
+      throw new ForbiddenError('forbidden', "the queue dashboard is for the operator's admins");
+    const token = await new SignJWT({ site: siteId })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(admin.userId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${ttl}s`)
+      .sign(tokens.key);
+    res.cookie(COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      path: DASHBOARD_PATH,
+      maxAge: ttl * 1000,
+      secure: req.secure,
+    });
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ url: `${DASHBOARD_PATH}/`, expiresInSeconds: ttl });
+  });
+
+  const guard: RequestHandler = async (req, _res, next) => {
+    const token = cookieOf(req, COOKIE);
+    if (!token) throw new UnauthorizedError('sign in on /moderate as an admin and open the queue dashboard from there');
+    let claims;
+    try {
+      ({ payload: claims } = await jwtVerify(token, tokens.key, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+      }));
+    } catch {
+      throw new UnauthorizedError('the queue dashboard session expired; open it again from /moderate');
+    }
+    const siteId = typeof claims.site === 'string' ? claims.site : '';
+    const user =
+      dashboardSite && siteId === dashboardSite && typeof claims.sub === 'string'
+        ? await findUser(deps.db, siteId, claims.sub)
+        : null;
+    if (user?.role !== 'admin' || user.status !== 'active')
+      throw new ForbiddenError('forbidden', "the queue dashboard is for the operator's admins");
+    next();
+  };
+
+  const adapter = new ExpressAdapter();
+  adapter.setBasePath(DASHBOARD_PATH);
+  createBullBoard({ queues: [new BullMQAdapter(deps.queue), new BullMQAdapter(deps.tasks)], serverAdapter: adapter });
+  const board = Router();
+  board.use(DASHBOARD_PATH, guard, adapter.getRouter() as RequestHandler);
+  return { session, board };
+}

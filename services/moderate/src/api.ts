@@ -1,0 +1,104 @@
+import type { Counts, QueueItem, QueueName, ReaderHistory, SignedIn, Task } from './types.js';
+
+/** An answer of the API that was not a success, with its error code. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The API as the page uses it. The access token lives only in this object (memory): never in
+ * localStorage or a cookie, so closing the tab signs out and no other page can read it.
+ */
+export class Api {
+  private token: string | null = null;
+  session: SignedIn['user'] | null = null;
+  onUnauthorized: () => void = () => undefined;
+
+  async signIn(siteId: string, email: string, password: string): Promise<SignedIn['user']> {
+    const res = await this.call<SignedIn>('POST', '/api/v1/auth/login', { siteId, email, password }, false);
+    this.token = res.accessToken;
+    this.session = res.user;
+    return res.user;
+  }
+
+  signOut(): void {
+    this.token = null;
+    this.session = null;
+  }
+
+  private get site(): string {
+    return encodeURIComponent(this.session?.siteId ?? '');
+  }
+
+  counts(): Promise<{ counts: Counts; capped: QueueName[] }> {
+    return this.call('GET', `/api/v1/sites/${this.site}/moderation/counts`);
+  }
+
+  queue(
+    queue: QueueName,
+    q: { postId?: string; reason?: string; cursor?: string | null; limit?: number },
+  ): Promise<{ items: QueueItem[]; nextCursor: string | null }> {
+    const params = new URLSearchParams();
+    if (q.postId) params.set('postId', q.postId);
+    if (q.reason) params.set('reason', q.reason);
+    if (q.cursor) params.set('cursor', q.cursor);
+    if (q.limit) params.set('limit', String(q.limit));
+    return this.call('GET', `/api/v1/sites/${this.site}/moderation/queues/${queue}?${params}`);
+  }
+
+  decide(id: string, action: 'approve' | 'reject'): Promise<{ comment: { status: string } }> {
+    return this.call('POST', `/api/v1/comments/${encodeURIComponent(id)}/moderation`, { action });
+  }
+
+  bulk(ids: string[], action: 'approve' | 'reject'): Promise<{ results: { id: string; ok: boolean }[] }> {
+    return this.call('POST', `/api/v1/sites/${this.site}/moderation/bulk`, { ids, action });
+  }
+
+  reader(
+    userId: string,
+    action: 'ban' | 'suspend' | 'premod' | 'unban',
+    body: unknown,
+  ): Promise<{ task: { id: string } | null }> {
+    return this.call('POST', `/api/v1/sites/${this.site}/users/${encodeURIComponent(userId)}/${action}`, body);
+  }
+
+  history(userId: string): Promise<ReaderHistory> {
+    return this.call('GET', `/api/v1/sites/${this.site}/users/${encodeURIComponent(userId)}/history?limit=30`);
+  }
+
+  task(id: string): Promise<{ task: Task }> {
+    return this.call('GET', `/api/v1/sites/${this.site}/moderation/tasks/${encodeURIComponent(id)}`);
+  }
+
+  dashboardSession(): Promise<{ url: string }> {
+    return this.call('POST', '/api/v1/admin/queue-dashboard/session');
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, authed = true): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (authed && this.token) headers.Authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+    const data = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
+    if (!res.ok) {
+      if (res.status === 401 && authed) this.onUnauthorized();
+      throw new ApiError(
+        res.status,
+        data.error?.code ?? 'error',
+        data.error?.message ?? `request failed (${res.status})`,
+      );
+    }
+    return data as T;
+  }
+}

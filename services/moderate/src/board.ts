@@ -1,0 +1,419 @@
+import { ApiError, type Api } from './api.js';
+import type { Counts, QueueItem, QueueName } from './types.js';
+import { byId, h } from './dom.js';
+import { renderItem } from './item.js';
+import { Drawer } from './drawer.js';
+
+const QUEUES: { name: QueueName; label: string }[] = [
+  { name: 'pending', label: 'Pending' },
+  { name: 'reported', label: 'Reported' },
+  { name: 'rejected', label: 'Rejected' },
+  { name: 'approved', label: 'Approved' },
+];
+const OLDEST_FIRST: Record<QueueName, boolean> = { pending: true, reported: true, rejected: false, approved: false };
+const PAGE = 25;
+const POLL_MS = 3000;
+
+/** The queues: tabs with counts, the list, actions by mouse and keyboard, and new items as they come. */
+export class Board {
+  private queue: QueueName = 'pending';
+  private items: QueueItem[] = [];
+  private nextCursor: string | null = null;
+  private current = 0;
+  private readonly selected = new Set<string>();
+  private counts: Counts | null = null;
+  private capped: QueueName[] = [];
+  private timer: number | undefined;
+  private filters: { postId?: string; reason?: string } = {};
+  private readonly list = byId<HTMLOListElement>('items');
+  private readonly drawer: Drawer;
+  private banTarget: { userId: string; name: string } | null = null;
+
+  constructor(
+    private readonly api: Api,
+    private readonly say: (message: string) => void,
+  ) {
+    this.drawer = new Drawer(api, {
+      ban: (userId, name) => this.openBan(userId, name),
+      changed: (message) => {
+        this.say(message);
+        void this.refresh();
+      },
+      failed: (err) => this.fail(err),
+    });
+    this.buildTabs();
+    this.list.addEventListener('click', (e) => this.onListClick(e));
+    this.list.addEventListener('change', (e) => {
+      const box = e.target as HTMLInputElement;
+      const id = box.closest<HTMLElement>('.item')?.dataset.id;
+      if (box.classList.contains('select') && id) this.toggle(id, box.checked);
+    });
+    this.list.addEventListener('focusin', (e) => {
+      const li = (e.target as HTMLElement).closest<HTMLElement>('.item');
+      const i = li ? this.items.findIndex((x) => x.id === li.dataset.id) : -1;
+      if (i >= 0 && i !== this.current) this.setCurrent(i, false);
+    });
+    byId('more').addEventListener('click', () => void this.loadMore());
+    byId('bulk-approve').addEventListener('click', () => void this.bulk('approve'));
+    byId('bulk-reject').addEventListener('click', () => void this.bulk('reject'));
+    byId('help-button').addEventListener('click', () => byId<HTMLDialogElement>('help').showModal());
+    byId('help-close').addEventListener('click', () => byId<HTMLDialogElement>('help').close());
+    byId('dashboard').addEventListener('click', () => void this.openDashboard());
+    const filters = byId<HTMLFormElement>('filters');
+    filters.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const data = new FormData(filters);
+      this.filters = {
+        postId: String(data.get('postId') ?? '').trim() || undefined,
+        reason: String(data.get('reason') ?? '') || undefined,
+      };
+      void this.load();
+    });
+    const ban = byId<HTMLFormElement>('ban-form');
+    ban.addEventListener('submit', (e) => {
+      e.preventDefault();
+      void this.submitBan(ban);
+    });
+    byId('ban-cancel').addEventListener('click', () => byId<HTMLDialogElement>('ban-dialog').close());
+    document.addEventListener('keydown', (e) => this.onKey(e));
+  }
+
+  async start(): Promise<void> {
+    const user = this.api.session!;
+    byId('who').textContent = `${user.name} · ${user.role} of ${user.siteId}`;
+    byId('dashboard').hidden = user.role !== 'admin';
+    this.queue = 'pending';
+    this.filters = {};
+    byId<HTMLFormElement>('filters').reset();
+    await Promise.all([this.pollCounts(), this.load()]);
+    this.timer = window.setInterval(() => void this.pollCounts(), POLL_MS);
+    this.focusCurrent();
+  }
+
+  stop(): void {
+    window.clearInterval(this.timer);
+    this.items = [];
+    this.selected.clear();
+    this.list.replaceChildren();
+    if (this.drawer.isOpen) this.drawer.close();
+  }
+
+  private buildTabs(): void {
+    const tabs = byId('tabs');
+    for (const [i, q] of QUEUES.entries()) {
+      const tab = h(
+        'button',
+        {
+          type: 'button',
+          role: 'tab',
+          id: `tab-${q.name}`,
+          'aria-controls': 'items',
+          'data-queue': q.name,
+          title: `${q.label} (${i + 1})`,
+        },
+        q.label,
+        ' ',
+        h('span', { class: 'count', id: `count-${q.name}` }, '…'),
+      );
+      tab.addEventListener('click', () => void this.switchTo(q.name));
+      tabs.append(tab);
+    }
+    // The tab list is one stop for Tab; arrow keys, Home and End move between the queues.
+    tabs.addEventListener('keydown', (e) => {
+      const i = QUEUES.findIndex((q) => q.name === this.queue);
+      const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: QUEUES.length - 1 }[e.key];
+      if (next === undefined) return;
+      e.preventDefault();
+      const q = QUEUES[(next + QUEUES.length) % QUEUES.length]!;
+      void this.switchTo(q.name).then(() => byId(`tab-${q.name}`).focus());
+    });
+  }
+
+  private async switchTo(queue: QueueName): Promise<void> {
+    this.queue = queue;
+    await this.load();
+    this.focusCurrent();
+  }
+
+  private renderTabs(): void {
+    for (const q of QUEUES) {
+      const tab = byId(`tab-${q.name}`);
+      tab.setAttribute('aria-selected', String(q.name === this.queue));
+      tab.tabIndex = q.name === this.queue ? 0 : -1;
+      byId(`count-${q.name}`).textContent = this.counts
+        ? `${this.counts[q.name]}${this.capped.includes(q.name) ? '+' : ''}`
+        : '…';
+    }
+  }
+
+  /** Counts, polled: when the current queue grows and its end is on screen, the new items are fetched in place. */
+  private async pollCounts(): Promise<void> {
+    try {
+      const previous = this.counts;
+      ({ counts: this.counts, capped: this.capped } = await this.api.counts());
+      this.renderTabs();
+      if (previous && this.counts[this.queue] > previous[this.queue]) await this.fetchNew();
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 401)) this.say('Could not refresh the counts; retrying.');
+    }
+  }
+
+  private async fetchNew(): Promise<void> {
+    if (OLDEST_FIRST[this.queue] && this.nextCursor) return; // new items are beyond the pages not yet loaded
+    const { items } = await this.api.queue(this.queue, { ...this.filters, limit: 100 });
+    const shown = new Set(this.items.map((i) => i.id));
+    const fresh = items.filter((i) => !shown.has(i.id));
+    if (fresh.length === 0) return;
+    const currentId = this.items[this.current]?.id;
+    this.items = OLDEST_FIRST[this.queue] ? [...this.items, ...fresh] : [...fresh, ...this.items];
+    this.renderList();
+    const i = currentId ? this.items.findIndex((x) => x.id === currentId) : 0;
+    this.setCurrent(Math.max(0, i), false);
+    this.say(`${fresh.length} new comment${fresh.length === 1 ? '' : 's'} in ${this.queue}.`);
+  }
+
+  private async load(): Promise<void> {
+    this.selected.clear();
+    this.renderTabs();
+    try {
+      const page = await this.api.queue(this.queue, { ...this.filters, limit: PAGE });
+      this.items = page.items;
+      this.nextCursor = page.nextCursor;
+    } catch (err) {
+      this.items = [];
+      this.nextCursor = null;
+      this.fail(err);
+    }
+    this.current = 0;
+    this.renderList();
+  }
+
+  private async loadMore(): Promise<void> {
+    if (!this.nextCursor) return;
+    const page = await this.api.queue(this.queue, { ...this.filters, cursor: this.nextCursor, limit: PAGE });
+    const shown = new Set(this.items.map((i) => i.id));
+    this.items.push(...page.items.filter((i) => !shown.has(i.id)));
+    this.nextCursor = page.nextCursor;
+    this.renderList();
+    this.setCurrent(this.current, true);
+  }
+
+  private async refresh(): Promise<void> {
+    await Promise.all([this.pollCounts(), this.load()]);
+  }
+
+  private renderList(): void {
+    this.list.replaceChildren(
+      ...this.items.map((item, i) => {
+        const li = renderItem(item, this.queue, this.selected.has(item.id));
+        if (i === this.current) li.classList.add('current');
+        return li;
+      }),
+    );
+    byId('empty').hidden = this.items.length > 0;
+    byId('more').hidden = !this.nextCursor;
+    this.renderSelection();
+  }
+
+  private renderSelection(): void {
+    byId('selected-count').textContent = `${this.selected.size} selected`;
+    byId<HTMLButtonElement>('bulk-approve').disabled = this.selected.size === 0;
+    byId<HTMLButtonElement>('bulk-reject').disabled = this.selected.size === 0;
+  }
+
+  private toggle(id: string, on = !this.selected.has(id)): void {
+    if (on) this.selected.add(id);
+    else this.selected.delete(id);
+    const box = this.list.querySelector<HTMLInputElement>(`.item[data-id="${CSS.escape(id)}"] .select`);
+    if (box) box.checked = on;
+    this.renderSelection();
+  }
+
+  private setCurrent(i: number, focus: boolean): void {
+    if (this.items.length === 0) return;
+    this.current = Math.min(Math.max(0, i), this.items.length - 1);
+    for (const li of this.list.querySelectorAll('.item.current')) li.classList.remove('current');
+    const li = this.list.children[this.current] as HTMLElement | undefined;
+    li?.classList.add('current');
+    if (focus && li) {
+      li.focus();
+      li.scrollIntoView({ block: 'nearest' });
+    }
+  }
+
+  private focusCurrent(): void {
+    if (this.items.length > 0) this.setCurrent(this.current, true);
+    else byId(`tab-${this.queue}`).focus();
+  }
+
+  private onListClick(e: MouseEvent): void {
+    const button = (e.target as HTMLElement).closest<HTMLElement>('[data-act]');
+    const li = (e.target as HTMLElement).closest<HTMLElement>('.item');
+    const i = li ? this.items.findIndex((x) => x.id === li.dataset.id) : -1;
+    if (!button || i < 0) return;
+    this.setCurrent(i, false);
+    const act = button.dataset.act;
+    if (act === 'approve' || act === 'reject') void this.decide(i, act);
+    else if (act === 'ban') this.openBan(this.items[i]!.author.id, this.items[i]!.author.name);
+    else if (act === 'history') void this.drawer.open(this.items[i]!.author.id);
+  }
+
+  /** One decision: the item leaves the list, the next one becomes current, the counts follow. */
+  private async decide(i: number, action: 'approve' | 'reject'): Promise<void> {
+    const item = this.items[i];
+    if (!item) return;
+    if (
+      (action === 'approve' && item.status === 'approved' && this.queue !== 'reported') ||
+      (action === 'reject' && item.status === 'rejected')
+    )
+      return;
+    try {
+      await this.api.decide(item.id, action);
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    this.removeItems([item.id]);
+    this.say(
+      `${action === 'approve' ? (this.queue === 'reported' ? 'Kept' : 'Approved') : 'Rejected'} the comment by ${item.author.name}.`,
+    );
+    await this.pollCounts();
+  }
+
+  private removeItems(ids: string[]): void {
+    const gone = new Set(ids);
+    this.items = this.items.filter((x) => !gone.has(x.id));
+    for (const id of ids) this.selected.delete(id);
+    this.current = Math.min(this.current, Math.max(0, this.items.length - 1));
+    this.renderList();
+    this.focusCurrent();
+  }
+
+  private async bulk(action: 'approve' | 'reject'): Promise<void> {
+    const ids = [...this.selected];
+    if (ids.length === 0) return;
+    try {
+      const { results } = await this.api.bulk(ids, action);
+      const done = results.filter((r) => r.ok).map((r) => r.id);
+      this.removeItems(done);
+      this.say(`${action === 'approve' ? 'Approved' : 'Rejected'} ${done.length} of ${ids.length} comments.`);
+      await this.pollCounts();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private openBan(userId: string, name: string): void {
+    this.banTarget = { userId, name };
+    byId('ban-name').textContent = name;
+    const form = byId<HTMLFormElement>('ban-form');
+    form.reset();
+    byId<HTMLDialogElement>('ban-dialog').showModal();
+    byId<HTMLInputElement>('ban-reason').focus();
+  }
+
+  private async submitBan(form: HTMLFormElement): Promise<void> {
+    const target = this.banTarget;
+    if (!target) return;
+    const data = new FormData(form);
+    try {
+      const { task } = await this.api.reader(target.userId, 'ban', {
+        reason: String(data.get('reason')).trim(),
+        rejectExisting: data.get('rejectExisting') === 'on',
+      });
+      byId<HTMLDialogElement>('ban-dialog').close();
+      this.say(`${target.name} is banned.`);
+      if (task) await this.follow(task.id, target.name);
+      await this.refresh();
+      if (this.drawer.isOpen && this.drawer.userId === target.userId) await this.drawer.open(target.userId);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** Follows a background task until it ends, saying its progress. */
+  private async follow(taskId: string, name: string): Promise<void> {
+    for (let i = 0; i < 600; i++) {
+      const { task } = await this.api.task(taskId);
+      const p = typeof task.progress === 'object' ? task.progress : null;
+      if (task.state === 'completed') {
+        this.say(`${name} is banned; ${p?.done ?? 0} comments rejected.`);
+        return;
+      }
+      if (task.state === 'failed') {
+        this.say(`Rejecting ${name}'s comments failed: ${task.failedReason ?? 'unknown error'}`);
+        return;
+      }
+      this.say(p ? `Rejecting ${name}'s comments: ${p.done} of ${p.total}…` : `Rejecting ${name}'s comments…`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  private async openDashboard(): Promise<void> {
+    try {
+      const { url } = await this.api.dashboardSession();
+      window.open(url, '_blank', 'noopener');
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private fail(err: unknown): void {
+    this.say(err instanceof Error ? `Error: ${err.message}` : 'Something went wrong.');
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if (byId('workspace').hidden || e.ctrlKey || e.metaKey || e.altKey) return;
+    const target = e.target as HTMLElement;
+    if (target.closest('input, textarea, select, dialog')) return;
+    if (e.key === 'Escape' && this.drawer.isOpen) {
+      this.drawer.close();
+      return;
+    }
+    const item = this.items[this.current];
+    const handled = (() => {
+      switch (e.key) {
+        case 'j':
+          this.setCurrent(this.current + 1, true);
+          return true;
+        case 'k':
+          this.setCurrent(this.current - 1, true);
+          return true;
+        case 'a':
+          void this.decide(this.current, 'approve');
+          return true;
+        case 'r':
+          void this.decide(this.current, 'reject');
+          return true;
+        case 'x':
+          if (item) this.toggle(item.id);
+          return true;
+        case 'b':
+          if (item) this.openBan(item.author.id, item.author.name);
+          return true;
+        case 'h':
+          if (item) void this.drawer.open(item.author.id);
+          return true;
+        case 'A':
+          void this.bulk('approve');
+          return true;
+        case 'R':
+          void this.bulk('reject');
+          return true;
+        case '?':
+          byId<HTMLDialogElement>('help').showModal();
+          byId('help-close').focus();
+          return true;
+        case '1':
+        case '2':
+        case '3':
+        case '4':
+          void this.switchTo(QUEUES[Number(e.key) - 1]!.name);
+          return true;
+        default:
+          return false;
+      }
+    })();
+    if (handled) e.preventDefault();
+  }
+}

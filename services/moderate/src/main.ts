@@ -1,0 +1,57 @@
+import { Api, ApiError } from './api.js';
+import { Board } from './board.js';
+import { byId } from './dom.js';
+
+// Composition of the page: one API client (the token in memory), the sign-in form, the board.
+const api = new Api();
+const status = byId('status');
+const say = (message: string) => {
+  status.textContent = message;
+};
+const board = new Board(api, say);
+
+api.onUnauthorized = () => {
+  board.stop();
+  api.signOut();
+  show(false);
+  byId('signin-error').textContent = 'Your session ended; sign in again.';
+};
+
+function show(signedIn: boolean): void {
+  byId('signin').hidden = signedIn;
+  byId('workspace').hidden = !signedIn;
+}
+
+const form = byId<HTMLFormElement>('signin-form');
+form.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const data = new FormData(form);
+  const error = byId('signin-error');
+  error.textContent = '';
+  try {
+    const user = await api.signIn(
+      String(data.get('siteId')).trim(),
+      String(data.get('email')).trim(),
+      String(data.get('password')),
+    );
+    if (user.role === 'commenter') {
+      api.signOut();
+      error.textContent = 'This account is not a moderator of the site.';
+      return;
+    }
+    form.reset();
+    show(true);
+    await board.start();
+  } catch (err) {
+    error.textContent =
+      err instanceof ApiError && err.status === 401 ? 'Wrong site, email or password.' : (err as Error).message;
+  }
+});
+
+byId('signout').addEventListener('click', () => {
+  board.stop();
+  api.signOut();
+  show(false);
+  say('Signed out.');
+  byId<HTMLInputElement>('signin-site').focus();
+});

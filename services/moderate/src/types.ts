@@ -1,0 +1,69 @@
+/** The API's wire shapes, as this page reads them. */
+
+export type QueueName = 'pending' | 'reported' | 'rejected' | 'approved';
+export type Counts = Record<QueueName, number>;
+
+export interface Span {
+  start: number;
+  end: number;
+  text: string;
+}
+export interface Reason {
+  rule: string;
+  detail: string;
+  score?: number;
+  attribute?: string;
+  span?: Span;
+}
+
+export interface QueueItem {
+  id: string;
+  status: 'approved' | 'pending' | 'rejected';
+  body: string;
+  createdAt: string;
+  reasons: Reason[];
+  scores: Record<string, number>;
+  author: {
+    id: string;
+    name: string;
+    joinedAt: string;
+    approvedCount: number;
+    rejectedCount: number;
+    status: 'active' | 'banned' | 'suspended';
+    suspendedUntil: string | null;
+    premod: boolean;
+  };
+  post: { id: string; title: string; url: string };
+  parent: { id: string; authorName: string; excerpt: string; status: string } | null;
+  reports: { reporter: { id: string; name: string }; reason: string; note: string | null; createdAt: string }[];
+  openReports: number;
+}
+
+export interface SignedIn {
+  accessToken: string;
+  user: { id: string; siteId: string; name: string; role: 'commenter' | 'moderator' | 'admin' };
+}
+
+export interface ReaderHistory {
+  user: {
+    id: string;
+    name: string;
+    role: string;
+    status: string;
+    suspendedUntil: string | null;
+    premod: boolean;
+    joinedAt: string;
+    approvedCount: number;
+    rejectedCount: number;
+  };
+  comments: { id: string; postId: string; postTitle: string; status: string; body: string; createdAt: string }[];
+  audit: { id: string; actor: { name: string }; action: string; reason: string | null; createdAt: string }[];
+  nextCursor: string | null;
+}
+
+export interface Task {
+  id: string;
+  state: string;
+  progress: { done: number; total: number } | number;
+  failedReason: string | null;
+}

@@ -1,0 +1,198 @@
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { ScorerError } from '../scorers/types.js';
+import type { WorkerDeps } from '../deps.js';
+import { runPipeline } from '../pipeline/index.js';
+import { changeCommentStatus, findComment, insertDecidedComment, loadModerationInputs } from '#shared/db/comments.js';
+import { createModerationMemory } from '../rules/memory.js';
+import type { ModerationContext, ModerationServices } from '../pipeline/types.js';
+import { encodeThreadChange, threadChannel } from '#shared/redis.js';
+import type { CommentJob } from '#shared/queues.js';
+import type { CommentStatus } from '#shared/domain.js';
+import { emitCommentEvents } from '../webhooks/comment-events.js';
+
+export interface ModerationOutcome {
+  status: CommentStatus;
+  duplicate: boolean;
+  /** Not stored: the author erased their account before the worker got to it. */
+  erased?: boolean;
+}
+
+/**
+ * The processor: decide, then store comment, decision and counters in one statement. Safe to
+ * run twice for one comment (after a crash, a stalled-job recovery or a retry): the second run
+ * finds the row and only repeats the announcement.
+ */
+export function createCommentProcessor(deps: WorkerDeps) {
+  const announce = (c: { siteId: string; postId: string }) =>
+    deps.redis.publish(
+      threadChannel(deps.config.QUEUE_PREFIX),
+      encodeThreadChange({ siteId: c.siteId, postId: c.postId, post: false }),
+    );
+  const services: ModerationServices = {
+    memory: createModerationMemory(deps.redis, deps.config.QUEUE_PREFIX),
+    async holdOthers(siteId, ids, reason) {
+      let changed = 0;
+      for (const id of ids) {
+        const res = await changeCommentStatus(deps.db, {
+          id,
+          siteId,
+          status: 'pending',
+          reason,
+          onlyFrom: ['approved'],
+        });
+        if (!res) continue;
+        changed++;
+        await announce({ siteId, postId: res.postId });
+      }
+      return changed;
+    },
+  };
+
+  /**
+   * The comment is in Postgres already (a retry after a crash, or a concurrent run): repeat what
+   * may not have happened after the insert — the announcement and the webhook events (their ids
+   * come from the comment id, so receivers get each once) — from the stored decision.
+   */
+  const alreadyStored = async (c: CommentJob, fallback: CommentStatus): Promise<ModerationOutcome> => {
+    const stored = await findComment(deps.db, c.commentId);
+    const status = stored?.status ?? fallback;
+    if (status === 'approved') await announce(c);
+    if (stored) {
+      await emitCommentEvents(deps, c, {
+        status: stored.status,
+        reasons: stored.reasons,
+        scores: stored.scores,
+        scoredBy: stored.scoredBy,
+        settingsVersion: stored.settingsVersion,
+      });
+    }
+    deps.metrics.jobs.inc({ outcome: 'duplicate' });
+    return { status, duplicate: true };
+  };
+
+  return async (job: Job<CommentJob>, token?: string): Promise<ModerationOutcome> => {
+    const c = job.data;
+    const { existingStatus, parentStatus, site, author, authorDeleted, postPremod, history } =
+      await loadModerationInputs(deps.db, c);
+    if (existingStatus) return alreadyStored(c, existingStatus);
+    // The reader erased their account while this comment waited: their erasure wins over storing it.
+    if (authorDeleted) {
+      deps.metrics.jobs.inc({ outcome: 'erased' });
+      deps.logger.info({ commentId: c.commentId }, 'comment not stored: its author erased their account');
+      return { status: 'rejected', duplicate: false, erased: true };
+    }
+    // Deleted since it was accepted: nothing can be stored; keep the job in the failed set for an operator.
+    if (!site) throw new UnrecoverableError(`site ${c.siteId} no longer exists`);
+    if (!author) throw new UnrecoverableError(`author ${c.authorId} no longer exists`);
+
+    const endTimer = deps.metrics.moderationDuration.startTimer();
+    // A job may wait for rate-limited scorers this long after it was accepted; then the site's policy applies.
+    const canDefer = Date.now() - Date.parse(c.acceptedAt) < deps.config.SCORER_MAX_DEFER_S * 1000;
+    const ctx: ModerationContext = {
+      comment: c,
+      author,
+      parentStatus,
+      postPremod,
+      history,
+      canDefer,
+      settings: site.settings,
+      settingsVersion: site.settingsVersion,
+      scorers: deps.scorers,
+      services,
+      scores: {},
+      scoredBy: [],
+      spans: [],
+      reasons: [],
+      unscored: [],
+      campaignRecorded: false,
+    };
+    let decision;
+    try {
+      decision = await runPipeline(ctx);
+    } catch (err) {
+      if (err instanceof ScorerError && err.kind === 'rate_limited' && token) {
+        // Back in the queue without spending an attempt: the provider's quota, not a failure.
+        await job.moveToDelayed(Date.now() + Math.max(250, err.retryAfterMs ?? 1000), token);
+        deps.metrics.jobs.inc({ outcome: 'deferred' });
+        throw new DelayedError();
+      }
+      throw err;
+    } finally {
+      endTimer();
+    }
+
+    let stored: Awaited<ReturnType<typeof insertDecidedComment>>;
+    try {
+      stored = await insertDecidedComment(
+        deps.db,
+        {
+          id: c.commentId,
+          siteId: c.siteId,
+          postId: c.postId,
+          authorId: c.authorId,
+          parentId: c.parentId,
+          body: c.body,
+          createdAt: new Date(c.acceptedAt),
+        },
+        decision,
+      );
+    } catch (err) {
+      if ((err as { code?: string }).code === '23503')
+        throw new UnrecoverableError(`post ${c.siteId}/${c.postId} no longer exists`);
+      throw err;
+    }
+    if (stored.authorGone) {
+      // Erased while the pipeline ran: the insert waited for the erasure and then stored nothing.
+      deps.metrics.jobs.inc({ outcome: 'erased' });
+      return { status: 'rejected', duplicate: false, erased: true };
+    }
+    if (!stored.inserted) {
+      // Another run of this job stored it first (a stalled job recovered while the first run
+      // was still going): the stored decision stands.
+      return alreadyStored(c, decision.status);
+    }
+    if (stored.status !== decision.status) {
+      // Banned or suspended while the pipeline ran: the insert stored it as rejected.
+      decision.status = stored.status;
+      decision.reasons.push({
+        rule: 'author_banned',
+        detail: 'the author was banned or suspended while the comment was being decided',
+      });
+    }
+    if (
+      decision.status === 'approved' &&
+      ctx.campaignRecorded &&
+      (await services.memory.inCampaign({ siteId: c.siteId, id: c.commentId }))
+    ) {
+      // A campaign member decided while this one was (before it was stored) marked it: hold it now.
+      const reason = {
+        rule: 'coordinated',
+        detail: 'near-identical text from several accounts, found while this comment was being decided',
+      };
+      if (
+        await changeCommentStatus(deps.db, {
+          id: c.commentId,
+          siteId: c.siteId,
+          status: 'pending',
+          reason,
+          onlyFrom: ['approved'],
+        })
+      ) {
+        decision.status = 'pending';
+        decision.reasons.push(reason);
+      }
+    }
+    if (decision.status === 'approved') await announce(c);
+    await emitCommentEvents(deps, c, decision);
+
+    deps.metrics.jobs.inc({ outcome: decision.status });
+    const decidedBy =
+      decision.status === 'approved' && decision.reasons.at(-1)?.rule !== 'staff'
+        ? 'none'
+        : (decision.reasons.at(-1)?.rule ?? 'none');
+    deps.metrics.decisions.inc({ outcome: decision.status, rule: decidedBy });
+    for (const r of decision.reasons) deps.metrics.reasons.inc({ rule: r.rule });
+    deps.metrics.acceptToPersist.observe((Date.now() - Date.parse(c.acceptedAt)) / 1000);
+    return { status: decision.status, duplicate: false };
+  };
+}

@@ -1,0 +1,542 @@
+/// <reference lib="dom" />
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type http from 'node:http';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createTestEnv, type TestEnv } from '../support/env.js';
+import { startTestApi, type TestApi } from '../support/app.js';
+import { startTestWorker } from '../support/worker.js';
+import { launchChromium, listen } from '../support/browser.js';
+import { signSso } from '../support/builders.js';
+import { waitFor } from '../support/wait-for.js';
+import { ROOT } from '../support/processes.js';
+import { createDemoApp } from '#demo/app.js';
+import { ensureDemoSite } from '#demo/bootstrap.js';
+import { ARTICLE } from '#demo/article.js';
+import { findComment, insertDecidedComment } from '#shared/db/comments.js';
+import { insertPostIfAbsent, upsertPost } from '#shared/db/posts.js';
+import { insertPasswordUser, upsertSsoUser } from '#shared/db/users.js';
+import { hashPassword } from '#shared/passwords.js';
+import { newId } from '#shared/ids.js';
+
+const SITE = 'demo';
+const SSO_SECRET = 'browser-test-sso-secret-0123456789abcdef';
+const POST = ARTICLE.postId;
+const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+
+let env: TestEnv;
+let api: TestApi;
+let worker: { close(): Promise<void> };
+let apiServer: { origin: string; close(): Promise<void> };
+let demo: { origin: string; close(): Promise<void> };
+let plainHost: { origin: string; close(): Promise<void> };
+let browser: Browser;
+let context: BrowserContext;
+let moderatorToken: string;
+
+before(async () => {
+  env = await createTestEnv({ LOOKUP_CACHE_TTL_MS: '0' });
+  api = await startTestApi(env);
+  worker = await startTestWorker(env);
+  apiServer = await listen(api.app);
+  // The demo publisher on its own origin (another port), as real embeds are.
+  let demoOrigin = '';
+  demo = await listen((req: http.IncomingMessage, res: http.ServerResponse) => app(req, res));
+  demoOrigin = demo.origin;
+  const app = createDemoApp({ apiUrl: apiServer.origin, publicUrl: demoOrigin, siteId: SITE, ssoSecret: SSO_SECRET });
+  // A publisher page without SSO: the widget offers the service's own sign-in popup. /p/<postId> embeds that post.
+  plainHost = await listen((req: http.IncomingMessage, res: http.ServerResponse) => {
+    const postId = /^\/p\/([\w-]+)$/.exec(req.url ?? '')?.[1] ?? 'plain-1';
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.end(`<!doctype html><html lang="en"><head><title>Plain host</title></head><body><main><h1>Plain host</h1>
+      <div id="comments" data-site="${SITE}" data-post="${postId}" data-title="Plain host article" data-url="${plainHost.origin}/"></div>
+      <script src="${apiServer.origin}/embed.js" async></script></main></body></html>`);
+  });
+  await ensureDemoSite(env.db, {
+    siteId: SITE,
+    name: 'The Harbour Ledger (demo)',
+    origin: demoOrigin,
+    ssoSecret: SSO_SECRET,
+  });
+  await env.db.query(`UPDATE sites SET origins = array_append(origins, $2) WHERE id = $1`, [SITE, plainHost.origin]);
+  // Every comment is held for a moderator here, so the test decides when it is approved.
+  await env.db.query(`UPDATE sites SET settings = '{"thresholds":{"hold":{"TOXICITY":0}}}' WHERE id = $1`, [SITE]);
+  await insertPasswordUser(env.db, {
+    id: newId(),
+    siteId: SITE,
+    email: 'moderator@ledger.example',
+    passwordHash: await hashPassword('moderator password'),
+    displayName: 'Moderator',
+    role: 'moderator',
+  });
+  const login = await fetch(`${apiServer.origin}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ siteId: SITE, email: 'moderator@ledger.example', password: 'moderator password' }),
+  });
+  moderatorToken = ((await login.json()) as { accessToken: string }).accessToken;
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+});
+
+after(async () => {
+  await browser?.close();
+  await Promise.allSettled([demo?.close(), plainHost?.close(), apiServer?.close()]);
+  await worker?.close();
+  await api?.close();
+  await env?.close();
+});
+
+/** Opens the demo article, collecting CSP violations and page errors. */
+async function openDemo(ctx: BrowserContext = context, query = ''): Promise<{ page: Page; problems: string[] }> {
+  const page = await ctx.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
+  });
+  await page.goto(`${demo.origin}/${query}`);
+  await page.locator('#comments h2').waitFor();
+  return { page, problems };
+}
+
+async function signInAsDemoReader(page: Page): Promise<void> {
+  await page.click('#demo-signin');
+  await page.locator('#comments textarea').first().waitFor();
+}
+
+/** Waits until the worker stored the comment (held, here), then a moderator decides it through the moderation API. */
+async function decide(id: string, status: 'approved' | 'rejected'): Promise<void> {
+  await waitFor(async () => (await findComment(env.db, id))?.status === 'pending', {
+    what: `comment ${id} held by the worker`,
+  });
+  const res = await fetch(`${apiServer.origin}/api/v1/comments/${id}/moderation`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${moderatorToken}` },
+    body: JSON.stringify(
+      status === 'approved' ? { action: 'approve' } : { action: 'reject', reason: 'personal attack' },
+    ),
+  });
+  assert.equal(res.status, 200, await res.text());
+}
+
+/** Another reader posts through the API (not the browser). */
+async function postAsOther(body: string, name = 'Other Reader'): Promise<string> {
+  await insertPostIfAbsent(env.db, { siteId: SITE, id: POST, title: ARTICLE.headline, url: `${demo.origin}/` });
+  const sso = await fetch(`${apiServer.origin}/api/v1/auth/sso`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ siteId: SITE, token: await signSso(SSO_SECRET, { name }) }),
+  });
+  const { accessToken } = (await sso.json()) as { accessToken: string };
+  const res = await fetch(`${apiServer.origin}/api/v1/sites/${SITE}/posts/${POST}/comments`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${accessToken}` },
+    body: JSON.stringify({ body }),
+  });
+  assert.equal(res.status, 202);
+  return ((await res.json()) as { id: string }).id;
+}
+
+describe('the widget on the demo article page', () => {
+  it('when a demo reader signs in and posts, then the comment shows "Awaiting review" until a moderator approves it, then as a normal comment', async () => {
+    const { page, problems } = await openDemo();
+    assert.notEqual(new URL(demo.origin).port, new URL(apiServer.origin).port);
+    await page.getByText('0 comments').waitFor();
+    await page.getByText('Log in to leave a comment.').waitFor();
+    // The post did not exist: the widget's first load created it from the page's origin.
+    await waitFor(
+      async () =>
+        (await env.db.query(`SELECT 1 FROM posts WHERE site_id = $1 AND id = $2`, [SITE, POST])).rowCount === 1,
+      { what: 'the post created on first load' },
+    );
+
+    await signInAsDemoReader(page);
+    await page.locator('#comments textarea').fill('The deferral makes sense until the grant is confirmed.');
+    await page.getByRole('button', { name: 'Post comment' }).click();
+    const pending = page.locator('#comments li.pending');
+    await pending.getByText('Awaiting review').waitFor();
+    await page.getByText('Your comment was sent and is awaiting review.').waitFor({ state: 'attached' });
+    const id = (await pending.getAttribute('data-id'))!;
+
+    await decide(id, 'approved');
+    const approved = page.locator(`#comments li[data-id="${id}"]:not(.pending)`);
+    await approved.waitFor();
+    assert.equal(await approved.getByText('Awaiting review').count(), 0);
+    await approved.getByText('The deferral makes sense until the grant is confirmed.').waitFor();
+    await page.getByText('1 comment', { exact: true }).waitFor();
+    // Its own approval is not announced to its author as a "new comment".
+    assert.equal(await page.locator('#comments button.new').isVisible(), false);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('when another reader\'s comment is approved, then it arrives live behind "1 new comment" and the page does not jump', async () => {
+    const { page } = await openDemo();
+    await page.locator('#comments li.comment').first().waitFor();
+    const before = await page.locator('#comments li.comment').count();
+    const scrollBefore = await page.evaluate(() => window.scrollY);
+    const id = await postAsOther('Ferreira is right, an exit clause would protect taxpayers.');
+    await decide(id, 'approved');
+    const button = page.getByRole('button', { name: '1 new comment' });
+    await button.waitFor();
+    assert.equal(await page.locator('#comments li.comment').count(), before, 'nothing inserted before the reader asks');
+    assert.equal(await page.evaluate(() => window.scrollY), scrollBefore);
+    await button.click();
+    await page.locator(`#comments li[data-id="${id}"]`).waitFor();
+    assert.equal(await button.isVisible(), false);
+    // Focus moves to the comment that arrived.
+    const focused = await page.evaluate(() =>
+      document.querySelector('#comments')!.shadowRoot!.activeElement?.closest('li')?.getAttribute('data-id'),
+    );
+    assert.equal(focused, id);
+    await page.close();
+  });
+
+  it('when a reader replies to a comment, then the reply waits under it marked "Awaiting review" and focus returns to Reply', async () => {
+    const parentId = await postAsOther('A comment that will get a reply.');
+    await decide(parentId, 'approved');
+    const { page } = await openDemo();
+    await signInAsDemoReader(page);
+    const first = page.locator(`#comments li[data-id="${parentId}"]`);
+    const replyButton = first.locator(':scope > article .actions button').first();
+    await replyButton.click();
+    await first.locator('textarea').fill('A reply to the first comment.');
+    await first.getByRole('button', { name: 'Post reply' }).click();
+    const reply = page.locator(`#comments li[data-id="${parentId}"] > ol.replies > li.pending`);
+    await reply.getByText('Awaiting review').waitFor();
+    await reply.getByText('A reply to the first comment.').waitFor();
+    assert.equal(await first.locator('textarea').count(), 0, 'the reply box closed');
+    const focused = await page.evaluate(() =>
+      document.querySelector('#comments')!.shadowRoot!.activeElement?.getAttribute('aria-expanded'),
+    );
+    assert.equal(focused, 'false');
+    await decide((await reply.getAttribute('data-id'))!, 'approved');
+    await page
+      .locator(`#comments li[data-id="${parentId}"] > ol.replies > li:not(.pending)`)
+      .getByText('A reply to the first comment.')
+      .waitFor();
+    await page.close();
+  });
+
+  it('when a reader reports a comment, then the reason reaches the moderators; reporting it again says so', async () => {
+    const target = await postAsOther('A comment someone will find off topic.');
+    await decide(target, 'approved');
+    const reporter = { sub: `reporter-${Date.now()}`, name: 'Careful Reader' };
+    const report = async (): Promise<Page> => {
+      const { page } = await openDemo();
+      // The host page's own sign-in, as a publisher with SSO does it: Comments.login(ssoToken).
+      const sso = await signSso(SSO_SECRET, reporter);
+      await page.evaluate(async (token) => {
+        await (window as unknown as { Comments: { login(t: string): Promise<void> } }).Comments.login(token);
+      }, sso);
+      const li = page.locator(`#comments li[data-id="${target}"]`);
+      await li.getByRole('button', { name: 'Report comment by Other Reader' }).click();
+      await li.getByLabel('Off topic').check();
+      await li.getByLabel('Details (optional)').fill('Not about the transit pass.');
+      await li.getByRole('button', { name: 'Send report' }).click();
+      return page;
+    };
+    const first = await report();
+    await first.getByText('Thank you. The moderators will look at this comment.').waitFor();
+    const rows = await env.db.query(`SELECT reason, note FROM reports WHERE comment_id = $1`, [target]);
+    assert.deepEqual(rows.rows, [{ reason: 'off_topic', note: 'Not about the transit pass.' }]);
+    await first.close();
+    const second = await report();
+    await second.getByText('You have already reported this comment.').waitFor();
+    await second.close();
+  });
+
+  it('when a comment is rejected, then its author is told it was not published and why', async () => {
+    const { page } = await openDemo();
+    await signInAsDemoReader(page);
+    await page.locator('#comments textarea').fill('A comment the moderators will turn down.');
+    await page.getByRole('button', { name: 'Post comment' }).click();
+    const pending = page.locator('#comments li.pending');
+    await pending.getByText('Awaiting review').waitFor();
+    await decide((await pending.getAttribute('data-id'))!, 'rejected');
+    await pending.getByText('Not published', { exact: true }).waitFor();
+    // The reason category's sentence, from GET /comments/:id.
+    await pending.getByText(/^Your comment was not published\. \S/).waitFor();
+    await page.close();
+  });
+
+  it('when a reader uses only the keyboard, then they can sign in, write and post, and focus stays in the comment box', async () => {
+    const { page } = await openDemo();
+    await page.focus('#demo-signin');
+    await page.keyboard.press('Enter');
+    await page.locator('#comments textarea').waitFor();
+    const inTextarea = () =>
+      page.evaluate(() => document.querySelector('#comments')!.shadowRoot!.activeElement?.tagName === 'TEXTAREA');
+    for (let i = 0; i < 15 && !(await inTextarea()); i++) await page.keyboard.press('Tab');
+    assert.ok(await inTextarea(), 'Tab reaches the comment box');
+    await page.keyboard.type('Typed and posted with the keyboard alone.');
+    await page.keyboard.press('Tab');
+    const focusedButton = await page.evaluate(
+      () => document.querySelector('#comments')!.shadowRoot!.activeElement?.textContent,
+    );
+    assert.equal(focusedButton, 'Post comment');
+    await page.keyboard.press('Enter');
+    await page.locator('#comments li.pending').getByText('Typed and posted with the keyboard alone.').waitFor();
+    await waitFor(
+      () =>
+        page.evaluate(() => document.querySelector('#comments')!.shadowRoot!.querySelector('textarea')!.value === ''),
+      { what: 'the box emptied' },
+    );
+    const focusAfter = await page.evaluate(
+      () => document.querySelector('#comments')!.shadowRoot!.activeElement?.tagName,
+    );
+    assert.ok(
+      focusAfter === 'BUTTON' || focusAfter === 'TEXTAREA',
+      `focus stays in the comment box (on ${focusAfter})`,
+    );
+    await page.close();
+  });
+
+  it('when comment bodies are hostile, then they render inert, both approved and while awaiting review', async () => {
+    const hostile =
+      '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> [click](javascript:window.__pwned=3) "><svg onload="window.__pwned=4"> <a href="https://example.org" onclick="window.__pwned=5">site</a>';
+    await decide(await postAsOther(hostile, '<b onmouseover="window.__pwned=6">Mallory</b>'), 'approved');
+    const { page } = await openDemo();
+    await signInAsDemoReader(page);
+    await page.locator('#comments textarea').fill(hostile);
+    await page.getByRole('button', { name: 'Post comment' }).click();
+    await page.locator('#comments li.pending').waitFor();
+    await page.getByText('<b onmouseover="window.__pwned=6">Mallory</b>').first().waitFor();
+    const report = await page.evaluate(() => {
+      const root = document.querySelector('#comments')!.shadowRoot!;
+      return {
+        pwned: (window as unknown as { __pwned?: number }).__pwned ?? null,
+        dangerous: root.querySelectorAll(
+          'img, script, svg, iframe, object, [onerror], [onload], [onclick], [onmouseover]',
+        ).length,
+        badLinks: [...root.querySelectorAll('a')].filter(
+          (a) => !/^(https?:|mailto:)/.test(a.getAttribute('href') ?? ''),
+        ).length,
+        userLinks: [...root.querySelectorAll('.body a')].map(
+          (a) => `${a.getAttribute('rel')}|${a.getAttribute('target')}`,
+        ),
+        text: root.textContent ?? '',
+      };
+    });
+    for (const el of await page.locator('#comments li.comment').all()) await el.hover().catch(() => undefined);
+    assert.equal(report.pwned, null);
+    assert.equal(report.dangerous, 0);
+    assert.equal(report.badLinks, 0);
+    assert.ok(
+      report.userLinks.length > 0 && report.userLinks.every((l) => l === 'nofollow ugc noopener|_blank'),
+      JSON.stringify(report.userLinks),
+    );
+    assert.match(report.text, /<img src=x onerror/);
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned ?? null), null);
+    await page.close();
+  });
+
+  it('when the host page has aggressive global CSS, then the widget still looks and works as designed, and its styles do not leak out', async () => {
+    const { page } = await openDemo(
+      await browser.newContext({ viewport: { width: 1000, height: 900 }, bypassCSP: true }),
+    );
+    await page.addStyleTag({
+      content: `*, *::before, *::after { color: rgb(255, 0, 0) !important; font: 31px/1 fantasy !important; display: inline !important;
+        visibility: hidden !important; background: lime !important; border: 9px dotted red !important; padding: 40px !important; }
+        button, textarea, select, ol, li, h2 { display: none !important; }
+        div { position: absolute !important; opacity: 0 !important; }`,
+    });
+    const signin = page.locator('#demo-signin');
+    await signin.evaluate((b) => (b as HTMLButtonElement).click());
+    await page.locator('#comments textarea').waitFor({ state: 'attached' });
+    const styles = await page.evaluate(() => {
+      const root = document.querySelector('#comments')!.shadowRoot!;
+      const box = root.querySelector('textarea')!;
+      const h2 = root.querySelector('h2')!;
+      return {
+        textareaDisplay: getComputedStyle(box).display,
+        textareaVisible: getComputedStyle(box).visibility,
+        hostOpacity: getComputedStyle(document.querySelector('#comments')!).opacity,
+        h2Color: getComputedStyle(h2).color,
+        h2Font: getComputedStyle(h2).fontFamily,
+        h2Size: getComputedStyle(h2).fontSize,
+        postButton: getComputedStyle(root.querySelector('button.primary')!).display,
+        pageP: getComputedStyle(document.querySelector('.story p:not(.section-tag)')!).fontFamily,
+      };
+    });
+    assert.equal(styles.textareaDisplay, 'block');
+    assert.equal(styles.textareaVisible, 'visible');
+    assert.equal(styles.hostOpacity, '1');
+    assert.notEqual(styles.h2Color, 'rgb(255, 0, 0)');
+    assert.doesNotMatch(styles.h2Font, /fantasy/);
+    assert.notEqual(styles.h2Size, '31px');
+    assert.notEqual(styles.postButton, 'none');
+    // The page's own text keeps the page's rules: nothing of the widget's styles leaked out.
+    assert.match(styles.pageP, /fantasy/);
+    await page.locator('#comments textarea').fill('Still works under hostile page styles.');
+    await page.locator('#comments button.primary').click({ force: true });
+    await page
+      .locator('#comments li.pending')
+      .getByText('Still works under hostile page styles.')
+      .waitFor({ state: 'attached' });
+    await page.context().close();
+  });
+
+  it('when axe-core checks the page, light and dark, then there is no serious or critical violation; screenshots are saved', async () => {
+    const axe = await readFile(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+    await mkdir(ARTIFACTS, { recursive: true });
+    for (const scheme of ['light', 'dark'] as const) {
+      const ctx = await browser.newContext({
+        viewport: { width: 1000, height: 900 },
+        colorScheme: scheme,
+        bypassCSP: true,
+      });
+      const { page } = await openDemo(ctx);
+      await page.locator('#comments li.comment').first().waitFor();
+      await signInAsDemoReader(page);
+      // The report menu open too, so its controls are checked.
+      await page.locator('#comments button.report').first().click();
+      await page.locator('#comments form.menu').waitFor();
+      await page.addScriptTag({ content: axe });
+      const violations = await page.evaluate(async () => {
+        const r = await (
+          window as unknown as {
+            axe: {
+              run(
+                ctx: Document,
+                o: object,
+              ): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }>;
+            };
+          }
+        ).axe.run(document, { resultTypes: ['violations'] });
+        return r.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+      });
+      assert.deepEqual(violations, [], `${scheme}: ${violations.join('\n')}`);
+      await page.locator('#comments form.menu button', { hasText: 'Cancel' }).click();
+      await page.screenshot({ path: path.join(ARTIFACTS, `demo-page-${scheme}.png`), fullPage: true });
+      await ctx.close();
+    }
+  });
+
+  it('when the page is French, then the widget speaks French', async () => {
+    const { page } = await openDemo(context, '?lang=fr');
+    await page.getByText('Connectez-vous pour laisser un commentaire.').waitFor();
+    await page.getByText(/^\d+ commentaires?$/).waitFor();
+    await page.close();
+  });
+});
+
+describe('the widget on a publisher page without SSO', () => {
+  it("when a reader logs in through the service's popup, then the token comes back by postMessage and the comment box opens", async () => {
+    const page = await context.newPage();
+    await page.goto(`${plainHost.origin}/`);
+    await page.getByText('0 comments').waitFor();
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.getByRole('button', { name: 'Log in' }).click(),
+    ]);
+    await popup.waitForLoadState();
+    assert.equal(new URL(popup.url()).origin, apiServer.origin);
+    await popup.getByRole('button', { name: /Create one/ }).click();
+    await popup.getByLabel('Display name').fill('Popup Reader');
+    await popup.getByLabel('Email').fill(`popup-${Date.now()}@example.org`);
+    await popup.getByLabel('Password').fill('a long enough password');
+    await Promise.all([popup.waitForEvent('close'), popup.getByRole('button', { name: 'Create account' }).click()]);
+    await page.getByText('Signed in as Popup Reader').waitFor();
+    await page.locator('#comments textarea').waitFor();
+    // Nothing of the sign-in is kept where another script or a later visit could read it.
+    const stored = await page.evaluate(() => ({
+      local: localStorage.length,
+      session: sessionStorage.length,
+      cookie: document.cookie,
+      url: location.href,
+    }));
+    assert.deepEqual(stored, { local: 0, session: 0, cookie: '', url: `${plainHost.origin}/` });
+    await page.close();
+  });
+
+  it('when the sign-in page is opened for an origin the site did not register, then it refuses and offers no form', async () => {
+    const page = await context.newPage();
+    await page.goto(`${apiServer.origin}/login?site=${SITE}&origin=${encodeURIComponent('https://evil.example')}`);
+    await page.getByText(/not registered/).waitFor();
+    assert.equal(await page.locator('form').count(), 0);
+    await page.close();
+  });
+});
+
+/** Stores approved comments as the worker would (oldest first, a millisecond apart); returns their ids. */
+async function storeApproved(
+  postId: string,
+  authorId: string,
+  n: number,
+  parentId: string | null = null,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = newId();
+    await insertDecidedComment(
+      env.db,
+      {
+        id,
+        siteId: SITE,
+        postId,
+        authorId,
+        parentId,
+        body: `${parentId ? 'Reply' : 'Comment'} number ${i + 1}`,
+        createdAt: new Date(Date.now() - (n - i) * 1000),
+      },
+      { status: 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: null },
+    );
+    ids.push(id);
+  }
+  return ids;
+}
+
+describe('long and closed threads', () => {
+  it('when a post has more comments and replies than a page holds, then "load more" and "show more replies" bring the rest', async () => {
+    await upsertPost(env.db, { siteId: SITE, id: 'busy-1', title: 'Busy', url: `${plainHost.origin}/p/busy-1` });
+    const author = await upsertSsoUser(env.db, {
+      id: newId(),
+      siteId: SITE,
+      externalId: 'seeded-author',
+      name: 'Seeded Author',
+      email: null,
+      iat: 1,
+    });
+    const top = await storeApproved('busy-1', author.id, 55);
+    await storeApproved('busy-1', author.id, 25, top[54]!);
+    const page = await context.newPage();
+    await page.goto(`${plainHost.origin}/p/busy-1`);
+    await page.getByText('80 comments').waitFor();
+    const topLevel = page.locator('#comments ol.thread > li');
+    await waitFor(async () => (await topLevel.count()) === 50, { what: 'the first page of 50' });
+    // Newest first: comment 55 leads, with its first 20 replies and a button for the other 5.
+    await page.getByRole('button', { name: 'Show 5 more replies' }).click();
+    await waitFor(
+      async () => (await page.locator(`#comments li[data-id="${top[54]}"] ol.replies > li`).count()) === 25,
+      { what: 'all 25 replies' },
+    );
+    await page.getByRole('button', { name: 'Load more comments' }).click();
+    await waitFor(async () => (await topLevel.count()) === 55, { what: 'all 55 comments' });
+    assert.equal(await page.getByRole('button', { name: 'Load more comments' }).isVisible(), false);
+    await page.getByLabel('Sort by').selectOption('oldest');
+    await waitFor(async () => (await topLevel.first().getAttribute('data-id')) === top[0], { what: 'oldest first' });
+    await page.close();
+  });
+
+  it('when a post is closed, then the widget says "Comments are closed." and offers no box', async () => {
+    await upsertPost(env.db, {
+      siteId: SITE,
+      id: 'closed-1',
+      title: 'Closed',
+      url: `${plainHost.origin}/p/closed-1`,
+      closed: true,
+    });
+    const page = await context.newPage();
+    await page.goto(`${plainHost.origin}/p/closed-1`);
+    await page.getByText('Comments are closed.').waitFor();
+    assert.equal(await page.locator('#comments textarea').count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Log in' }).count(), 0);
+    await page.close();
+  });
+});

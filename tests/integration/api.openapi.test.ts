@@ -1,0 +1,205 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import type { Express } from 'express';
+import { createTestEnv, type TestEnv } from '../support/env.js';
+import { startTestApi, type TestApi } from '../support/app.js';
+import { startTestWorker } from '../support/worker.js';
+import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
+import { signInAs } from '../support/staff.js';
+import { openApiChecker, openApiPath } from '../support/openapi.js';
+import { waitFor } from '../support/wait-for.js';
+
+let env: TestEnv;
+let api: TestApi;
+let worker: Awaited<ReturnType<typeof startTestWorker>>;
+let site: BuiltSite;
+
+before(async () => {
+  env = await createTestEnv({ LOOKUP_CACHE_TTL_MS: '0' });
+  api = await startTestApi(env);
+  worker = await startTestWorker(env);
+  site = await buildSite(env.db);
+});
+after(async () => {
+  await worker.close();
+  await api.close();
+  await env.close();
+});
+
+interface Layer {
+  route?: { path: string | string[]; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+  rawPath?: string;
+}
+
+/** Every method and path the Express app routes, found by walking its routers (not from our declarations). */
+function routesOf(app: Express): string[] {
+  const out: string[] = [];
+  const walk = (stack: Layer[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        const paths = ([] as string[]).concat(layer.route.path as string | string[]);
+        // A trailing slash is the same route (Express matches both unless strict routing is on).
+        for (const p of new Set(paths.map((x) => (prefix + x).replace(/(.)\/$/, '$1')))) {
+          for (const m of Object.keys(layer.route.methods)) if (m !== '_all') out.push(`${m} ${p}`);
+        }
+      } else if (layer.handle?.stack) {
+        const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
+        walk(layer.handle.stack, prefix + mount);
+      }
+    }
+  };
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '');
+  return out;
+}
+
+describe('OpenAPI document', () => {
+  it("when the app's routers are walked, then every route is in the document, and the document lists nothing the app lacks", async () => {
+    const res = await request(api.app).get('/api/v1/openapi.json');
+    assert.equal(res.status, 200);
+    assert.equal(res.body.openapi, '3.1.0');
+    const documented = Object.entries(res.body.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`))
+      .sort();
+    const served = routesOf(api.app)
+      .map((r) => {
+        const [m, p] = r.split(' ');
+        return `${m} ${openApiPath(p!)}`;
+      })
+      .sort();
+    assert.ok(served.length >= 30, `found ${served.length} routes`);
+    assert.deepEqual(
+      served.filter((r) => !documented.includes(r)),
+      [],
+      'routes missing from the document',
+    );
+    assert.deepEqual(
+      documented.filter((r) => !served.includes(r)),
+      [],
+      'documented routes the app does not serve',
+    );
+    for (const [path, ops] of Object.entries(
+      res.body.paths as Record<string, Record<string, { responses: object; operationId: string }>>,
+    )) {
+      for (const op of Object.values(ops)) {
+        assert.ok(Object.keys(op.responses).length > 0, `${path} declares responses`);
+        assert.ok(op.operationId);
+      }
+    }
+  });
+
+  it('when /docs is opened, then a self-contained page lists every operation, with nothing loaded from elsewhere', async () => {
+    const res = await request(api.app).get('/docs');
+    assert.equal(res.status, 200);
+    assert.match(res.type, /html/);
+    const doc = (await request(api.app).get('/api/v1/openapi.json')).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const m of Object.keys(ops))
+        assert.ok(res.text.includes(`${m.toUpperCase()} ${path}`), `${m} ${path} on the page`);
+    }
+    assert.doesNotMatch(res.text, /<script|src=["']https?:|href=["']https?:/);
+  });
+
+  it('when the pre-existing routes answer, then their responses validate against the document', async () => {
+    const check = openApiChecker().check;
+    check(await request(api.app).get('/healthz'));
+    check(await request(api.app).get('/readyz'));
+    check(await request(api.app).get('/metrics'));
+    check(await request(api.app).get('/docs'));
+    check(await request(api.app).get('/api/v1/openapi.json'));
+    const reader = await signInReader(api.app, site, { name: 'Ada' });
+    check(await request(api.app).post('/api/v1/auth/sso').send({ siteId: site.siteId, token: 'nope' }));
+    const registered = check(
+      await request(api.app)
+        .post('/api/v1/auth/register')
+        .send({ siteId: site.siteId, email: 'r@example.com', password: 'long enough pass', displayName: 'Reg' }),
+    );
+    assert.equal(registered.status, 201);
+    check(
+      await request(api.app)
+        .post('/api/v1/auth/register')
+        .send({ siteId: site.siteId, email: 'r@example.com', password: 'long enough pass', displayName: 'Reg' }),
+    );
+    check(
+      await request(api.app)
+        .post('/api/v1/auth/login')
+        .send({ siteId: site.siteId, email: 'r@example.com', password: 'long enough pass' }),
+    );
+    check(
+      await request(api.app)
+        .post('/api/v1/auth/login')
+        .send({ siteId: site.siteId, email: 'r@example.com', password: 'wrong password' }),
+    );
+    const put = check(
+      await request(api.app)
+        .put(`/api/v1/sites/${site.siteId}/posts/doc-post`)
+        .set('Authorization', `Bearer ${site.apiKey}`)
+        .send({ title: 'Docs', url: 'https://n.example/docs' }),
+    );
+    assert.equal(put.status, 201);
+    check(await request(api.app).get(`/api/v1/sites/${site.siteId}/posts/doc-post`));
+    check(await request(api.app).get(`/api/v1/sites/${site.siteId}/posts/missing`));
+    const auth = { Authorization: `Bearer ${reader.accessToken}` };
+    const top = check(
+      await request(api.app)
+        .post(`/api/v1/sites/${site.siteId}/posts/doc-post/comments`)
+        .set(auth)
+        .send({ body: 'Top *comment*.' }),
+    ).body.id;
+    await waitFor(async () => (await env.db.query('SELECT 1 FROM comments WHERE id = $1', [top])).rowCount === 1);
+    const reply = check(
+      await request(api.app)
+        .post(`/api/v1/sites/${site.siteId}/posts/doc-post/comments`)
+        .set(auth)
+        .send({ body: 'A reply.', parentId: top }),
+    ).body.id;
+    check(await request(api.app).get(`/api/v1/comments/${reply}`).set(auth));
+    await waitFor(async () => (await env.db.query('SELECT 1 FROM comments WHERE id = $1', [reply])).rowCount === 1);
+    check(await request(api.app).get(`/api/v1/comments/${reply}`).set(auth));
+    const thread = check(await request(api.app).get(`/api/v1/sites/${site.siteId}/posts/doc-post/comments`));
+    assert.equal(thread.body.comments[0].replies.length, 1);
+    check(await request(api.app).get(`/api/v1/sites/${site.siteId}/posts/doc-post/comments/${top}/replies`));
+    check(await request(api.app).get(`/api/v1/sites/${site.siteId}/posts/doc-post/comments?limit=0`));
+    check(
+      await request(api.app).post(`/api/v1/sites/${site.siteId}/posts/doc-post/comments`).send({ body: 'anonymous' }),
+    );
+    const closedPost = await buildPost(env.db, site.siteId, { closed: true });
+    check(
+      await request(api.app)
+        .post(`/api/v1/sites/${site.siteId}/posts/${closedPost}/comments`)
+        .set(auth)
+        .send({ body: 'closed' }),
+    );
+    const admin = await signInAs(api.app, env.db, site, 'admin');
+    const adminAuth = { Authorization: `Bearer ${admin.accessToken}` };
+    check(await request(api.app).get(`/api/v1/sites/${site.siteId}/settings`).set(adminAuth));
+    check(
+      await request(api.app).patch(`/api/v1/sites/${site.siteId}/settings`).set(adminAuth).send({ autoCloseDays: 30 }),
+    );
+    check(
+      await request(api.app)
+        .patch(`/api/v1/sites/${site.siteId}/settings`)
+        .set(adminAuth)
+        .send({ autoCloseDays: 'soon' }),
+    );
+    check(await request(api.app).get(`/api/v1/sites/${site.siteId}/settings`).set(auth));
+    // The moderators' routes answer within their documented shapes too.
+    const other = await signInReader(api.app, site, { name: 'Reporter' });
+    check(
+      await request(api.app)
+        .post(`/api/v1/comments/${top}/reports`)
+        .set({ Authorization: `Bearer ${other.accessToken}` })
+        .send({ reason: 'spam' }),
+    );
+    check(await request(api.app).get(`/api/v1/sites/${site.siteId}/moderation/counts`).set(adminAuth));
+    check(await request(api.app).get(`/api/v1/sites/${site.siteId}/moderation/queues/reported`).set(adminAuth));
+    check(
+      await request(api.app).post(`/api/v1/comments/${reply}/moderation`).set(adminAuth).send({ action: 'reject' }),
+    );
+    check(await request(api.app).get(`/api/v1/sites/${site.siteId}/audit`).set(adminAuth));
+    check(await request(api.app).get(`/api/v1/sites/${site.siteId}/users/${reader.user.id}/history`).set(adminAuth));
+  });
+});

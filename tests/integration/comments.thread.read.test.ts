@@ -1,0 +1,231 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { createTestEnv, type TestEnv } from '../support/env.js';
+import { startTestApi, type TestApi } from '../support/app.js';
+import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
+import { waitFor } from '../support/wait-for.js';
+import { insertDecidedComment } from '#shared/db/comments.js';
+import { withTransaction } from '#shared/db/pool.js';
+import { threadChannel } from '#shared/redis.js';
+import { newId } from '#shared/ids.js';
+import type { CommentStatus } from '#shared/domain.js';
+
+let env: TestEnv;
+let api: TestApi;
+let site: BuiltSite;
+let authorId: string;
+
+before(async () => {
+  env = await createTestEnv();
+  api = await startTestApi(env);
+  site = await buildSite(env.db);
+  ({
+    user: { id: authorId },
+  } = await signInReader(api.app, site, { name: 'Ada' }));
+});
+after(async () => {
+  await api.close();
+  await env.close();
+});
+
+/** Stores a decided comment as the worker does and returns its id. */
+async function store(
+  postId: string,
+  o: { parentId?: string | null; status?: CommentStatus; body?: string; siteId?: string; author?: string } = {},
+) {
+  const id = newId();
+  await withTransaction(env.db, (tx) =>
+    insertDecidedComment(
+      tx,
+      {
+        id,
+        siteId: o.siteId ?? site.siteId,
+        postId,
+        authorId: o.author ?? authorId,
+        parentId: o.parentId ?? null,
+        body: o.body ?? `comment ${id}`,
+        createdAt: new Date(),
+      },
+      { status: o.status ?? 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: null },
+    ),
+  );
+  return id;
+}
+const thread = (postId: string, query = '', siteId = site.siteId) =>
+  request(api.app).get(`/api/v1/sites/${siteId}/posts/${postId}/comments${query}`);
+
+describe('reading a thread', () => {
+  it('when a post has approved, held and rejected comments, then only approved ones are listed and counted', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const a = await store(postId);
+    await store(postId, { status: 'pending' });
+    await store(postId, { status: 'rejected' });
+    const res = await thread(postId);
+    assert.equal(res.status, 200);
+    assert.deepEqual(
+      res.body.comments.map((c: { id: string }) => c.id),
+      [a],
+    );
+    assert.equal(res.body.total, 1);
+    assert.equal(res.body.nextCursor, null);
+    const c = res.body.comments[0];
+    assert.equal(c.author.name, 'Ada');
+    assert.equal(c.author.id, authorId);
+    assert.match(c.createdAt, /^\d{4}-\d\d-\d\dT/);
+    assert.deepEqual(c.replies, []);
+    assert.equal(c.replyCount, 0);
+  });
+
+  it('when there are more comments than the limit, then keyset pages cover all of them once, newest or oldest first', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) ids.push(await store(postId));
+    for (const sort of ['newest', 'oldest'] as const) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      for (let page = 0; page < 10; page++) {
+        const res = await thread(postId, `?sort=${sort}&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+        assert.equal(res.status, 200);
+        seen.push(...res.body.comments.map((c: { id: string }) => c.id));
+        cursor = res.body.nextCursor;
+        if (!cursor) break;
+      }
+      assert.deepEqual(seen, sort === 'oldest' ? ids : [...ids].reverse());
+    }
+  });
+
+  it('when replies nest deeper than three levels, then deeper ones are shown at the third level with replyTo', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const root = await store(postId);
+    const d1 = await store(postId, { parentId: root });
+    const d2 = await store(postId, { parentId: d1 });
+    const d3 = await store(postId, { parentId: d2 });
+    const d4 = await store(postId, { parentId: d3 });
+    const d5 = await store(postId, { parentId: d4 });
+    await store(postId, { parentId: d1, status: 'pending' });
+    const res = await thread(postId);
+    const top = res.body.comments[0];
+    assert.equal(top.id, root);
+    assert.equal(top.replyCount, 1);
+    const l1 = top.replies[0];
+    assert.equal(l1.id, d1);
+    assert.equal(l1.replyCount, 1, 'the held reply is not counted');
+    const l2 = l1.replies[0];
+    assert.equal(l2.id, d2);
+    // d3 sits at the deepest level; its replies join it there, each saying whom it answers.
+    assert.deepEqual(
+      l2.replies.map((r: { id: string }) => r.id),
+      [d3, d4, d5],
+    );
+    assert.equal(l2.replyCount, 3);
+    assert.equal(l2.replies[0].replyTo, undefined, 'd3 is nested under its own parent');
+    assert.deepEqual(l2.replies[1].replyTo, { id: d3, name: 'Ada' });
+    assert.deepEqual(l2.replies[2].replyTo, { id: d4, name: 'Ada' });
+    assert.deepEqual(l2.replies[0].replies, []);
+    assert.equal(res.body.total, 6);
+  });
+
+  it('when a comment has more replies than a page shows, then the replies endpoint pages through all of them', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const root = await store(postId);
+    const replies: string[] = [];
+    for (let i = 0; i < 25; i++) replies.push(await store(postId, { parentId: root }));
+    await store(postId, { parentId: root, status: 'rejected' });
+    const page = await thread(postId);
+    assert.equal(page.body.comments[0].replyCount, 25);
+    assert.equal(page.body.comments[0].replies.length, 20);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const res = await thread(postId, `/${root}/replies?limit=10${cursor ? `&cursor=${cursor}` : ''}`);
+      assert.equal(res.status, 200);
+      seen.push(...res.body.comments.map((c: { id: string }) => c.id));
+      cursor = res.body.nextCursor;
+      if (!cursor) break;
+    }
+    assert.deepEqual(seen, replies);
+    const other = await buildSite(env.db);
+    const elsewhere = await thread(postId, `/${root}/replies`, other.siteId);
+    assert.deepEqual(elsewhere.body.comments, [], 'another site sees none of them');
+    assert.equal((await thread(postId, '/not-a-uuid/replies')).status, 400);
+  });
+
+  it('when two sites use the same post id, then each sees only its own comments', async () => {
+    const other = await buildSite(env.db);
+    const otherReader = await signInReader(api.app, other);
+    const postId = await buildPost(env.db, site.siteId);
+    await buildPost(env.db, other.siteId, { id: postId });
+    const mine = await store(postId);
+    const theirs = await store(postId, { siteId: other.siteId, author: otherReader.user.id });
+    const a = await thread(postId);
+    const b = await thread(postId, '', other.siteId);
+    assert.deepEqual(
+      a.body.comments.map((c: { id: string }) => c.id),
+      [mine],
+    );
+    assert.deepEqual(
+      b.body.comments.map((c: { id: string }) => c.id),
+      [theirs],
+    );
+  });
+
+  it('when the query is invalid or the post unknown, then 400 or 404', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    for (const q of [
+      '?limit=0',
+      '?limit=101',
+      '?limit=abc',
+      '?sort=random',
+      '?cursor=%27%20OR%201%3D1--',
+      '?cursor=bm90LWEtdXVpZA',
+    ]) {
+      const res = await thread(postId, q);
+      assert.equal(res.status, 400, q);
+      assert.equal(res.body.error.code, 'validation_failed');
+    }
+    const missing = await thread('never-registered');
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.error.code, 'post_not_found');
+  });
+});
+
+describe('caching', () => {
+  it('when the page has not changed, then If-None-Match gets a 304 and Cache-Control allows CDNs', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    await store(postId);
+    const first = await thread(postId);
+    assert.match(first.headers.etag ?? '', /^W\/"/);
+    assert.match(first.headers['cache-control'] ?? '', /public, max-age=\d+/);
+    const again = await thread(postId).set('If-None-Match', first.headers.etag ?? '');
+    assert.equal(again.status, 304);
+    const listed = await thread(postId).set('If-None-Match', `"other", ${first.headers.etag ?? ''}`);
+    assert.equal(listed.status, 304);
+    const stale = await thread(postId).set('If-None-Match', 'W/"something-else"');
+    assert.equal(stale.status, 200);
+  });
+
+  it('when a comment is approved and announced, then every API process serves the new page', async () => {
+    const second = await startTestApi(env);
+    const postId = await buildPost(env.db, site.siteId);
+    await store(postId);
+    const before1 = await thread(postId);
+    const before2 = await request(second.app).get(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`);
+    assert.equal(before1.body.total, 1);
+    assert.equal(before2.body.total, 1);
+    const added = await store(postId);
+    // Cached: without an announcement the old page is still served.
+    assert.equal((await thread(postId)).body.total, 1);
+    await env.redis.publish(threadChannel(env.config.QUEUE_PREFIX), `${site.siteId}\n${postId}`);
+    for (const app of [api.app, second.app]) {
+      await waitFor(
+        async () => {
+          const res = await request(app).get(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`);
+          return res.body.comments.some((c: { id: string }) => c.id === added);
+        },
+        { what: 'the new comment in the cached thread' },
+      );
+    }
+    await second.close();
+  });
+});

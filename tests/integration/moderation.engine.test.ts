@@ -1,0 +1,267 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { createTestEnv, type TestEnv } from '../support/env.js';
+import { startTestApi, type TestApi } from '../support/app.js';
+import { startTestWorker } from '../support/worker.js';
+import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
+import { signInAs } from '../support/staff.js';
+import { getThread, postComment, waitForDecision, waitForVisible, flatten } from '../support/comment-flow.js';
+import { waitFor } from '../support/wait-for.js';
+import { DEFAULT_SETTINGS } from '#shared/settings.js';
+import type { Reason } from '#shared/domain.js';
+import { commentJobId, commentJobOptions, type CommentJob } from '#shared/queues.js';
+import { newId } from '#shared/ids.js';
+
+/** Site settings through the API, and the worker's rules applying them: real API, BullMQ, worker, Postgres, Redis. */
+
+let env: TestEnv;
+let api: TestApi;
+let worker: Awaited<ReturnType<typeof startTestWorker>>;
+let site: BuiltSite;
+let admin: { accessToken: string };
+
+before(async () => {
+  env = await createTestEnv({ RATE_LIMITS: 'off' });
+  api = await startTestApi(env);
+  worker = await startTestWorker(env);
+  site = await buildSite(env.db);
+  admin = await signInAs(api.app, env.db, site, 'admin');
+});
+
+after(async () => {
+  await worker?.close();
+  await api?.close();
+  await env?.close();
+});
+
+const settingsUrl = (siteId = site.siteId) => `/api/v1/sites/${siteId}/settings`;
+const patch = (body: unknown, token = admin.accessToken, headers: Record<string, string> = {}) =>
+  request(api.app)
+    .patch(settingsUrl())
+    .set('Authorization', `Bearer ${token}`)
+    .set(headers)
+    .send(body as object);
+const storedReasons = async (id: string) =>
+  (await env.db.query<{ reasons: Reason[] }>('SELECT reasons FROM comments WHERE id = $1', [id])).rows[0]!.reasons;
+
+describe('site settings API', () => {
+  it('when a site admin reads the settings, then every field is there with its default and a version ETag', async () => {
+    const res = await request(api.app).get(settingsUrl()).set('Authorization', `Bearer ${admin.accessToken}`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.settings, DEFAULT_SETTINGS);
+    assert.match(String(res.headers.etag), /^"settings-v\d+"$/);
+  });
+
+  it("when someone other than a site admin asks, then 401 for anonymous and 403 for a commenter, a moderator, another site's admin or an API key", async () => {
+    const other = await buildSite(env.db);
+    const otherAdmin = await signInAs(api.app, env.db, other, 'admin');
+    const commenter = await signInReader(api.app, site);
+    const moderator = await signInAs(api.app, env.db, site, 'moderator');
+    assert.equal((await request(api.app).get(settingsUrl())).status, 401);
+    for (const token of [commenter.accessToken, moderator.accessToken, otherAdmin.accessToken, site.apiKey]) {
+      const get = await request(api.app).get(settingsUrl()).set('Authorization', `Bearer ${token}`);
+      assert.equal(get.status, 403, JSON.stringify(get.body));
+      assert.equal((await patch({ premod: 'all' }, token)).status, 403);
+    }
+  });
+
+  it('when a PATCH is invalid, then 400 names the field and nothing changes', async () => {
+    const before = (await request(api.app).get(settingsUrl()).set('Authorization', `Bearer ${admin.accessToken}`)).body;
+    const cases: [unknown, string][] = [
+      [{ thresholds: { hold: { TOXICITY: 2 } } }, 'thresholds.hold.TOXICITY'],
+      [{ thresholds: { hold: { CUTENESS: 0.5 } } }, 'thresholds.hold.CUTENESS'],
+      [{ scorers: ['embedded', 'nope'] }, 'scorers.1'],
+      [{ scorers: [] }, 'scorers'],
+      [{ onScorerUnavailable: 'approve' }, 'onScorerUnavailable'],
+      [{ premod: 'sometimes' }, 'premod'],
+      [{ links: { denyDomains: ['not a domain'] } }, 'links.denyDomains.0'],
+      [{ bannedWords: ['<script>'] }, 'bannedWords.0'],
+      [{ coordinated: { similarity: 0.1 } }, 'coordinated.similarity'],
+      [{ reportThreshold: 0 }, 'reportThreshold'],
+      [{ favouriteColour: 'blue' }, 'favouriteColour'],
+      [['premod', 'all'], ''],
+    ];
+    for (const [body, field] of cases) {
+      const res = await patch(body);
+      assert.equal(res.status, 400, `${JSON.stringify(body)} → ${res.status}`);
+      assert.equal(res.body.error.code, 'validation_failed');
+      assert.ok(
+        res.body.error.details.some((d: { path: string }) => d.path === field),
+        `${JSON.stringify(body)} should name ${field}: ${JSON.stringify(res.body.error.details)}`,
+      );
+    }
+    const afterwards = (await request(api.app).get(settingsUrl()).set('Authorization', `Bearer ${admin.accessToken}`))
+      .body;
+    assert.deepEqual(afterwards, before);
+  });
+
+  it('when an admin PATCHes, then fields merge (null restores a default), the version rises, and a stale If-Match is refused with 412', async () => {
+    const first = await patch({ bannedWords: ['frobnicate'], links: { holdBelowApproved: 5 } });
+    assert.equal(first.status, 200);
+    assert.deepEqual(first.body.settings.bannedWords, ['frobnicate']);
+    assert.equal(first.body.settings.links.holdBelowApproved, 5);
+    assert.deepEqual(first.body.settings.links.allowDomains, [], 'sibling fields keep their values');
+    const etag = first.headers.etag as string;
+
+    const second = await patch({ links: { holdBelowApproved: null } }, admin.accessToken, { 'If-Match': etag });
+    assert.equal(second.status, 200);
+    assert.equal(second.body.settings.links.holdBelowApproved, DEFAULT_SETTINGS.links.holdBelowApproved);
+    assert.equal(second.body.version, first.body.version + 1);
+
+    const stale = await patch({ premod: 'all' }, admin.accessToken, { 'If-Match': etag });
+    assert.equal(stale.status, 412);
+    assert.equal(stale.body.error.code, 'precondition_failed');
+    await patch({ bannedWords: null });
+  });
+});
+
+describe('settings apply to the next comment, without a restart', () => {
+  it('when an admin turns pre-moderation on and off, then the next comments are held and then approved, each with the settings version used', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const reader = await signInReader(api.app, site);
+    const on = await patch({ premod: 'all' });
+    const held = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: reader.accessToken,
+      body: 'Written while pre-moderation is on.',
+    });
+    assert.equal((await waitForDecision(api.app, held, reader.accessToken)).status, 'pending');
+    assert.equal((await storedReasons(held)).at(-1)?.rule, 'premod');
+
+    const off = await patch({ premod: 'off' });
+    const approved = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: reader.accessToken,
+      body: 'Written after pre-moderation was turned off.',
+    });
+    assert.equal((await waitForDecision(api.app, approved, reader.accessToken)).status, 'approved');
+
+    const versions = (
+      await env.db.query<{ id: string; settings_version: number }>(
+        'SELECT id, settings_version FROM comments WHERE id = ANY($1)',
+        [[held, approved]],
+      )
+    ).rows;
+    assert.equal(versions.find((v) => v.id === held)!.settings_version, on.body.version);
+    assert.equal(versions.find((v) => v.id === approved)!.settings_version, off.body.version);
+  });
+
+  it('when a site sets a hold threshold of 0 on an attribute, then even a clean comment is held on that attribute, and not once the default is restored', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const reader = await signInReader(api.app, site);
+    const body = (n: number) => `A clean remark about the column, number ${n}.`;
+    await patch({ thresholds: { hold: { TOXICITY: 0 } } });
+    const during = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: reader.accessToken,
+      body: body(1),
+    });
+    const held = await waitForDecision(api.app, during, reader.accessToken);
+    await patch({ thresholds: { hold: { TOXICITY: null } } });
+    const after = await postComment(api.app, { siteId: site.siteId, postId, token: reader.accessToken, body: body(2) });
+    const approved = await waitForDecision(api.app, after, reader.accessToken);
+    assert.equal(held.status, 'pending');
+    assert.equal((await storedReasons(during)).at(-1)?.attribute, 'TOXICITY');
+    assert.equal(approved.status, 'approved');
+  });
+});
+
+describe('repeat and coordinated posting, end to end', () => {
+  it('when a reader posts the same text twice, then the second is rejected and the author is told it was a repeat', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const reader = await signInReader(api.app, site);
+    const first = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: reader.accessToken,
+      body: 'Posting this exactly once.',
+    });
+    assert.equal((await waitForDecision(api.app, first, reader.accessToken)).status, 'approved');
+    const second = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: reader.accessToken,
+      body: 'posting this exactly once',
+    });
+    const decided = await waitForDecision(api.app, second, reader.accessToken);
+    assert.equal(decided.status, 'rejected');
+    assert.equal(decided.reason?.category, 'repeat');
+    assert.equal(JSON.stringify(decided).includes('score'), false, 'authors never see scores');
+  });
+
+  it('when three accounts post near-identical text, then all three are held with reason coordinated and leave the thread', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const readers = await Promise.all([1, 2, 3].map((n) => signInReader(api.app, site, { name: `Account ${n}` })));
+    const texts = [
+      'Everyone should know the candidate is a fraud and the polls are rigged against us.',
+      'everyone should know the candidate is a FRAUD and the polls are rigged against us!',
+      'Everyone should know: the candidate is a fraud, and the polls are rigged against us.',
+    ];
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++)
+      ids.push(
+        await postComment(api.app, { siteId: site.siteId, postId, token: readers[i]!.accessToken, body: texts[i]! }),
+      );
+    await waitForVisible(api.app, site.siteId, postId, ids);
+
+    ids.push(
+      await postComment(api.app, { siteId: site.siteId, postId, token: readers[2]!.accessToken, body: texts[2]! }),
+    );
+    assert.equal((await waitForDecision(api.app, ids[2]!, readers[2]!.accessToken)).status, 'pending');
+    await waitFor(async () => (await getThread(api.app, site.siteId, postId)).total === 0, {
+      timeoutMs: 10_000,
+      what: 'the earlier comments to leave the thread',
+    });
+
+    const rows = (
+      await env.db.query<{ status: string; reasons: Reason[] }>(
+        'SELECT status, reasons FROM comments WHERE id = ANY($1)',
+        [ids],
+      )
+    ).rows;
+    assert.deepEqual(
+      rows.map((r) => r.status),
+      ['pending', 'pending', 'pending'],
+    );
+    assert.ok(rows.every((r) => r.reasons.at(-1)?.rule === 'coordinated'));
+    assert.deepEqual(flatten((await getThread(api.app, site.siteId, postId)).comments), []);
+    const count = (
+      await env.db.query<{ n: number }>('SELECT comment_count AS n FROM posts WHERE site_id = $1 AND id = $2', [
+        site.siteId,
+        postId,
+      ])
+    ).rows[0]!.n;
+    assert.equal(count, 0, "the post's counter follows");
+  });
+});
+
+describe('a comment whose author erased their account while it waited', () => {
+  it('when the worker gets to it, then it is not stored and its job completes', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const reader = await signInReader(api.app, site);
+    const erased = await request(api.app).delete('/api/v1/me').set('Authorization', `Bearer ${reader.accessToken}`);
+    assert.ok(erased.status === 200 || erased.status === 204, `${erased.status} ${JSON.stringify(erased.body)}`);
+    const data: CommentJob = {
+      commentId: newId(),
+      siteId: site.siteId,
+      postId,
+      authorId: reader.user.id,
+      parentId: null,
+      body: 'Accepted a moment before the account was erased.',
+      acceptedAt: new Date().toISOString(),
+    };
+    await env.queue.add('moderate', data, {
+      ...commentJobOptions({ attempts: 3 }),
+      jobId: commentJobId(data.commentId),
+    });
+    await waitFor(async () => (await env.queue.getJob(commentJobId(data.commentId)))?.isCompleted(), {
+      what: 'the job to complete',
+    });
+    const rows = (await env.db.query('SELECT 1 FROM comments WHERE id = $1', [data.commentId])).rowCount;
+    assert.equal(rows, 0);
+  });
+});

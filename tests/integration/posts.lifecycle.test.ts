@@ -1,0 +1,176 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { createTestEnv, type TestEnv } from '../support/env.js';
+import { startTestApi, type TestApi } from '../support/app.js';
+import { buildSite, type BuiltSite } from '../support/builders.js';
+import { generateApiKey } from '#shared/secrets.js';
+
+let env: TestEnv;
+let api: TestApi;
+let site: BuiltSite;
+let other: BuiltSite;
+
+before(async () => {
+  env = await createTestEnv({ LOOKUP_CACHE_TTL_MS: '0' });
+  api = await startTestApi(env);
+  site = await buildSite(env.db);
+  other = await buildSite(env.db);
+});
+after(async () => {
+  await api.close();
+  await env.close();
+});
+
+const put = (postId: string, body: unknown, key = site.apiKey, siteId = site.siteId) =>
+  request(api.app)
+    .put(`/api/v1/sites/${siteId}/posts/${postId}`)
+    .set('Authorization', `Bearer ${key}`)
+    .send(body as object);
+
+describe('registering posts', () => {
+  it('when a publisher puts a new post, then 201; putting it again updates it with 200', async () => {
+    const created = await put('article-1', { title: 'First', url: 'https://news.example/a1' });
+    assert.equal(created.status, 201);
+    assert.deepEqual(created.body.post, {
+      id: 'article-1',
+      title: 'First',
+      url: 'https://news.example/a1',
+      closed: false,
+      commentCount: 0,
+    });
+    const updated = await put('article-1', { title: 'First, revised', url: 'https://news.example/a1', closed: true });
+    assert.equal(updated.status, 200);
+    assert.equal(updated.body.post.title, 'First, revised');
+    assert.equal(updated.body.post.closed, true);
+    // closed keeps its value when not given.
+    const again = await put('article-1', { title: 'First', url: 'https://news.example/a1' });
+    assert.equal(again.body.post.closed, true);
+    const read = await request(api.app).get(`/api/v1/sites/${site.siteId}/posts/article-1`);
+    assert.equal(read.status, 200);
+    assert.equal(read.body.post.title, 'First');
+  });
+
+  it('when the key is missing, wrong, revoked, of another site, or lacks the scope, then 401 or 403', async () => {
+    const body = { title: 'T', url: 'https://news.example/t' };
+    const noAuth = await request(api.app).put(`/api/v1/sites/${site.siteId}/posts/p1`).send(body);
+    assert.equal(noAuth.status, 401);
+    assert.equal((await put('p1', body, generateApiKey().key)).status, 401);
+    assert.equal((await put('p1', body, `${site.apiKey.slice(0, -4)}AAAA`)).status, 401);
+    const cross = await put('p1', body, other.apiKey);
+    assert.equal(cross.status, 401);
+    assert.match(cross.body.error.message, /another site/);
+    const readOnly = await buildSite(env.db, { scopes: ['comments:read'] });
+    const scoped = await put('p1', body, readOnly.apiKey, readOnly.siteId);
+    assert.equal(scoped.status, 403);
+    assert.equal(scoped.body.error.code, 'insufficient_scope');
+    const keyId = site.apiKey.split('_')[1];
+    await env.db.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1', [keyId]);
+    assert.equal((await put('p1', body)).status, 401);
+    await env.db.query('UPDATE api_keys SET revoked_at = NULL WHERE id = $1', [keyId]);
+    assert.equal((await put('p1', body)).status, 201);
+  });
+
+  it('when the post id or body is invalid, then 400', async () => {
+    for (const [id, body] of [
+      ['ok-id', { title: '', url: 'https://x.example' }],
+      ['ok-id', { title: 'T', url: 'javascript:alert(1)' }],
+      ['ok-id', { title: 'T', url: 'not a url' }],
+      ['ok-id', { title: 'T', url: 'https://example.com/\u202egpj.exe' }],
+      ['ok-id', { title: '\u0000\u200b', url: 'https://x.example' }],
+      ['ok-id', { title: 'T', url: 'https://x.example', closed: 'yes' }],
+      ['x'.repeat(201), { title: 'T', url: 'https://x.example' }],
+      ['has%20space', { title: 'T', url: 'https://x.example' }],
+    ] as const) {
+      const res = await put(id, body);
+      assert.equal(res.status, 400, `${id} ${JSON.stringify(body)}`);
+      assert.equal(res.body.error.code, 'validation_failed');
+    }
+  });
+
+  it('when a key is stored, then only a hash of its secret is in the database', async () => {
+    const rows = await env.db.query<{ secret_hash: Buffer }>('SELECT secret_hash FROM api_keys WHERE site_id = $1', [
+      site.siteId,
+    ]);
+    const secret = site.apiKey.split('_').slice(2).join('_');
+    assert.equal(rows.rows[0]!.secret_hash.length, 32);
+    assert.ok(!rows.rows[0]!.secret_hash.toString('utf8').includes(secret));
+  });
+});
+
+describe('operations', () => {
+  it('when the process is up, then /healthz is 200, /readyz reports Postgres and Redis ok', async () => {
+    assert.deepEqual((await request(api.app).get('/healthz')).body, { status: 'ok' });
+    const ready = await request(api.app).get('/readyz');
+    assert.equal(ready.status, 200);
+    assert.deepEqual(ready.body.checks, { postgres: 'ok', redis: 'ok' });
+  });
+
+  it('when Postgres is unreachable, then /readyz is 503 naming it', async () => {
+    const broken = await startTestApi(env);
+    const { createPool } = await import('#shared/db/pool.js');
+    const deadPool = createPool({ url: 'postgres://postgres@127.0.0.1:1/none', max: 1, onError: () => undefined });
+    broken.deps.db = deadPool;
+    const { createApp } = await import('#api/app.js');
+    const res = await request(createApp(broken.deps)).get('/readyz');
+    assert.equal(res.status, 503);
+    assert.equal(res.body.checks.postgres, 'unreachable');
+    assert.equal(res.body.checks.redis, 'ok');
+    await deadPool.end();
+    await broken.close();
+  });
+
+  it('when Redis is unreachable, then a new comment gets a 503 unavailable quickly and /readyz names Redis', async () => {
+    const { createRedis } = await import('#shared/redis.js');
+    const { createCommentsQueue } = await import('#shared/queues.js');
+    const { createApp } = await import('#api/app.js');
+    const { buildPost, signInReader } = await import('../support/builders.js');
+    const postId = await buildPost(env.db, site.siteId);
+    const reader = await signInReader(api.app, site);
+    const deadRedis = createRedis('redis://127.0.0.1:1', () => undefined);
+    const deadQueueRedis = createRedis('redis://127.0.0.1:1', () => undefined);
+    const deadQueue = createCommentsQueue(deadQueueRedis, env.config.QUEUE_PREFIX);
+    deadQueue.on('error', () => undefined);
+    const app = createApp({
+      ...api.deps,
+      redis: deadRedis,
+      queue: deadQueue,
+      limiters: { ...api.deps.limiters, enabled: false },
+    });
+    const res = await request(app)
+      .post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+      .set('Authorization', `Bearer ${reader.accessToken}`)
+      .set('Idempotency-Key', 'during-outage')
+      .send({ body: 'hello' });
+    assert.equal(res.status, 503);
+    assert.equal(res.body.error.code, 'unavailable');
+    assert.ok(Number(res.headers['retry-after']) > 0);
+    // Without a key the first Redis call is the enqueue itself: it fails fast too, never hangs.
+    const plain = await request(app)
+      .post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+      .set('Authorization', `Bearer ${reader.accessToken}`)
+      .send({ body: 'hello' });
+    assert.equal(plain.status, 503);
+    assert.equal(plain.body.error.code, 'unavailable');
+    const ready = await request(app).get('/readyz');
+    assert.equal(ready.status, 503);
+    assert.equal(ready.body.checks.redis, 'unreachable');
+    deadRedis.disconnect();
+    deadQueueRedis.disconnect();
+  });
+
+  it('when /metrics is scraped after traffic, then it has HTTP latency and queue depth series', async () => {
+    await request(api.app).get('/healthz');
+    const res = await request(api.app).get('/metrics');
+    assert.equal(res.status, 200);
+    assert.match(res.text, /http_request_duration_seconds_bucket\{[^}]*route="\/healthz"/);
+    assert.match(res.text, /queue_jobs\{state="waiting"[^}]*\} \d+/);
+  });
+
+  it('when a request carries X-Request-Id, then the response echoes it; otherwise one is made', async () => {
+    const given = await request(api.app).get('/healthz').set('X-Request-Id', 'abc-123');
+    assert.equal(given.headers['x-request-id'], 'abc-123');
+    const made = await request(api.app).get('/healthz').set('X-Request-Id', 'bad id with spaces');
+    assert.match(made.headers['x-request-id'] ?? '', /^[0-9a-f-]{36}$/);
+  });
+});

@@ -1,0 +1,473 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import fc from 'fast-check';
+import { createTestEnv, type TestEnv } from '../support/env.js';
+import { startTestApi, type TestApi } from '../support/app.js';
+import { startTestWorker } from '../support/worker.js';
+import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
+import { markerScorer } from '../support/publishers.js';
+import { signInAs } from '../support/staff.js';
+import { openApiChecker } from '../support/openapi.js';
+import { waitFor } from '../support/wait-for.js';
+import { parseApiKey, sha256 } from '#shared/secrets.js';
+
+let env: TestEnv;
+let api: TestApi;
+let worker: Awaited<ReturnType<typeof startTestWorker>>;
+let site: BuiltSite;
+let other: BuiltSite;
+let admin: { accessToken: string; user: { id: string } };
+const doc = openApiChecker();
+
+before(async () => {
+  env = await createTestEnv({ LOOKUP_CACHE_TTL_MS: '0' });
+  api = await startTestApi(env);
+  worker = await startTestWorker(env, { scorers: { embedded: markerScorer() } });
+  site = await buildSite(env.db);
+  other = await buildSite(env.db);
+  admin = await signInAs(api.app, env.db, site, 'admin');
+});
+after(async () => {
+  await worker.close();
+  await api.close();
+  await env.close();
+});
+
+const as = (token: string) => ({
+  get: (path: string) => request(api.app).get(path).set('Authorization', `Bearer ${token}`),
+  post: (path: string, body?: object) => request(api.app).post(path).set('Authorization', `Bearer ${token}`).send(body),
+  put: (path: string, body?: object) => request(api.app).put(path).set('Authorization', `Bearer ${token}`).send(body),
+  delete: (path: string) => request(api.app).delete(path).set('Authorization', `Bearer ${token}`),
+});
+
+async function comment(token: string, postId: string, body: string, siteId = site.siteId): Promise<string> {
+  const res = doc.check(await as(token).post(`/api/v1/sites/${siteId}/posts/${postId}/comments`, { body }));
+  assert.equal(res.status, 202, JSON.stringify(res.body));
+  return res.body.id as string;
+}
+const stored = (id: string) =>
+  waitFor(
+    async () =>
+      (await env.db.query('SELECT status FROM comments WHERE id = $1', [id])).rows[0]?.status as string | undefined,
+    { what: `comment ${id} stored` },
+  );
+
+describe('API keys', () => {
+  it('when an admin creates a key, then it is shown once, stored as a hash, listed without its secret, and works within its scopes', async () => {
+    const created = doc.check(
+      await as(admin.accessToken).post(`/api/v1/sites/${site.siteId}/api-keys`, {
+        label: '  CMS  ',
+        scopes: ['comments:read'],
+      }),
+    );
+    assert.equal(created.status, 201);
+    assert.match(created.body.apiKey, /^ck_[0-9a-f]{12}_/);
+    assert.equal(created.body.key.label, 'CMS');
+    assert.deepEqual(created.body.key.scopes, ['comments:read']);
+    const row = (await env.db.query('SELECT secret_hash FROM api_keys WHERE id = $1', [created.body.key.id])).rows[0];
+    const secret = parseApiKey(created.body.apiKey)!.secret;
+    assert.deepEqual(row.secret_hash, sha256(secret));
+    const listed = doc.check(await as(admin.accessToken).get(`/api/v1/sites/${site.siteId}/api-keys`));
+    assert.equal(listed.status, 200);
+    const mine = listed.body.keys.find((k: { id: string }) => k.id === created.body.key.id);
+    assert.ok(mine);
+    assert.ok(!JSON.stringify(listed.body).includes(secret));
+    const key = created.body.apiKey as string;
+    assert.equal(doc.check(await as(key).get(`/api/v1/sites/${site.siteId}/comments`)).status, 200);
+    const beyond = doc.check(
+      await as(key).put(`/api/v1/sites/${site.siteId}/posts/p-x`, { title: 'T', url: 'https://n.example/x' }),
+    );
+    assert.equal(beyond.status, 403);
+    assert.equal(beyond.body.error.code, 'insufficient_scope');
+    assert.equal(doc.check(await as(key).get(`/api/v1/sites/${other.siteId}/comments`)).status, 401);
+  });
+
+  it('when a key is used, then last-used time is recorded; when it is revoked, then the next call fails at once', async () => {
+    const created = await as(admin.accessToken).post(`/api/v1/sites/${site.siteId}/api-keys`, {
+      label: 'short-lived',
+      scopes: ['comments:read'],
+    });
+    const key = created.body.apiKey as string;
+    assert.equal(created.body.key.lastUsedAt, null);
+    assert.equal((await as(key).get(`/api/v1/sites/${site.siteId}/comments`)).status, 200);
+    await waitFor(
+      async () =>
+        (await env.db.query('SELECT last_used_at FROM api_keys WHERE id = $1', [created.body.key.id])).rows[0]
+          .last_used_at,
+    );
+    const revoked = doc.check(
+      await as(admin.accessToken).delete(`/api/v1/sites/${site.siteId}/api-keys/${created.body.key.id}`),
+    );
+    assert.equal(revoked.status, 204);
+    const after = doc.check(await as(key).get(`/api/v1/sites/${site.siteId}/comments`));
+    assert.equal(after.status, 401);
+    const listed = await as(admin.accessToken).get(`/api/v1/sites/${site.siteId}/api-keys`);
+    assert.ok(listed.body.keys.find((k: { id: string }) => k.id === created.body.key.id).revokedAt);
+  });
+
+  it("when a moderator, a reader, an API key or another site's admin manages keys, then 403 or 401; bad input is a 400; unknown key a 404", async () => {
+    const moderator = await signInAs(api.app, env.db, site, 'moderator');
+    const reader = await signInReader(api.app, site);
+    const otherAdmin = await signInAs(api.app, env.db, other, 'admin');
+    const path = `/api/v1/sites/${site.siteId}/api-keys`;
+    assert.equal(doc.check(await as(moderator.accessToken).get(path)).status, 403);
+    assert.equal(doc.check(await as(reader.accessToken).get(path)).status, 403);
+    assert.equal(doc.check(await as(site.apiKey).get(path)).status, 403);
+    assert.equal(doc.check(await as(otherAdmin.accessToken).get(path)).status, 403);
+    assert.equal(doc.check(await request(api.app).get(path)).status, 401);
+    const bad = doc.check(await as(admin.accessToken).post(path, { label: 'x', scopes: ['root'] }));
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error.code, 'validation_failed');
+    assert.equal(
+      doc.check(await as(admin.accessToken).post(path, { label: ' ', scopes: ['posts:write'] })).status,
+      400,
+    );
+    assert.equal(doc.check(await as(admin.accessToken).delete(`${path}/0123456789ab`)).status, 404);
+    // Another site's key id cannot be revoked through this site.
+    const otherKeyId = other.apiKey.split('_')[1];
+    assert.equal((await as(admin.accessToken).delete(`${path}/${otherKeyId}`)).status, 404);
+    assert.equal((await as(other.apiKey).get(`/api/v1/sites/${other.siteId}/comments`)).status, 200);
+  });
+});
+
+describe('posts for publishers', () => {
+  it('when a publisher lists posts, then newest first with comment counts, paginated', async () => {
+    const s = await buildSite(env.db);
+    for (const id of ['a1', 'a2', 'a3']) {
+      doc.check(
+        await as(s.apiKey).put(`/api/v1/sites/${s.siteId}/posts/${id}`, {
+          title: `T ${id}`,
+          url: `https://n.example/${id}`,
+        }),
+      );
+    }
+    const reader = await signInReader(api.app, s);
+    const id = await comment(reader.accessToken, 'a2', 'A fine article.', s.siteId);
+    assert.equal(await stored(id), 'approved');
+    const first = doc.check(await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/posts?limit=2`));
+    assert.equal(first.status, 200);
+    assert.deepEqual(
+      first.body.posts.map((p: { id: string }) => p.id),
+      ['a3', 'a2'],
+    );
+    assert.equal(first.body.posts[1].commentCount, 1);
+    const second = doc.check(
+      await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/posts?limit=2&cursor=${first.body.nextCursor}`),
+    );
+    assert.deepEqual(
+      second.body.posts.map((p: { id: string }) => p.id),
+      ['a1'],
+    );
+    assert.equal(second.body.nextCursor, null);
+    for (const cursor of [
+      'garbage',
+      Buffer.from(JSON.stringify(['+275760-09-13T00:00:00.000Z', 'a1'])).toString('base64url'),
+      Buffer.from(JSON.stringify([0, 5])).toString('base64url'),
+    ]) {
+      assert.equal(
+        doc.check(await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/posts?cursor=${cursor}`)).status,
+        400,
+        cursor,
+      );
+    }
+  });
+
+  it('when a publisher closes a post, then comments are refused with 409; reopening accepts them again', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const reader = await signInReader(api.app, site);
+    const closed = doc.check(await as(site.apiKey).post(`/api/v1/sites/${site.siteId}/posts/${postId}/close`));
+    assert.equal(closed.status, 200);
+    assert.equal(closed.body.post.closed, true);
+    const refused = doc.check(
+      await as(reader.accessToken).post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`, { body: 'Too late?' }),
+    );
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.error.code, 'post_closed');
+    const reopened = doc.check(await as(admin.accessToken).post(`/api/v1/sites/${site.siteId}/posts/${postId}/reopen`));
+    assert.equal(reopened.body.post.closed, false);
+    await comment(reader.accessToken, postId, 'Open again.');
+    assert.equal(doc.check(await as(site.apiKey).post(`/api/v1/sites/${site.siteId}/posts/nope/close`)).status, 404);
+    assert.equal(
+      doc.check(await as(other.apiKey).post(`/api/v1/sites/${site.siteId}/posts/${postId}/close`)).status,
+      401,
+    );
+  });
+
+  it('when a site auto-closes after N days, then older posts refuse comments and show closed, until reopened by hand', async () => {
+    const s = await buildSite(env.db);
+    await env.db.query(`UPDATE sites SET settings = '{"autoCloseDays": 7}' WHERE id = $1`, [s.siteId]);
+    const oldPost = await buildPost(env.db, s.siteId);
+    const freshPost = await buildPost(env.db, s.siteId);
+    await env.db.query(`UPDATE posts SET created_at = now() - interval '8 days' WHERE site_id = $1 AND id = $2`, [
+      s.siteId,
+      oldPost,
+    ]);
+    const reader = await signInReader(api.app, s);
+    const pub = doc.check(await request(api.app).get(`/api/v1/sites/${s.siteId}/posts/${oldPost}`));
+    assert.equal(pub.body.post.closed, true);
+    const refused = await as(reader.accessToken).post(`/api/v1/sites/${s.siteId}/posts/${oldPost}/comments`, {
+      body: 'Late.',
+    });
+    assert.equal(refused.status, 409);
+    await comment(reader.accessToken, freshPost, 'On time.', s.siteId);
+    const listed = await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/posts`);
+    const fresh = listed.body.posts.find((p: { id: string }) => p.id === freshPost);
+    assert.ok(Date.parse(fresh.closesAt) > Date.now() + 6 * 86_400_000);
+    const reopened = doc.check(await as(s.apiKey).post(`/api/v1/sites/${s.siteId}/posts/${oldPost}/reopen`));
+    assert.equal(reopened.body.post.closed, false);
+    assert.equal(reopened.body.post.closesAt, null);
+    await comment(reader.accessToken, oldPost, 'Reopened.', s.siteId);
+  });
+});
+
+describe('comments for publishers', () => {
+  it('when a publisher lists comments, then every status comes with its decision, filtered by post, status and time, paginated', async () => {
+    const s = await buildSite(env.db);
+    const [p1, p2] = [await buildPost(env.db, s.siteId), await buildPost(env.db, s.siteId)];
+    const reader = await signInReader(api.app, s, { name: 'Ada' });
+    const ok = await comment(reader.accessToken, p1, 'Thoughtful remark.', s.siteId);
+    const held = await comment(reader.accessToken, p1, 'HOLDME please', s.siteId);
+    const rejected = await comment(reader.accessToken, p2, 'REJECTME now', s.siteId);
+    assert.equal(await stored(ok), 'approved');
+    assert.equal(await stored(held), 'pending');
+    assert.equal(await stored(rejected), 'rejected');
+
+    const all = doc.check(await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/comments`));
+    assert.equal(all.status, 200);
+    assert.deepEqual(
+      all.body.comments.map((c: { id: string }) => c.id),
+      [ok, held, rejected],
+    );
+    const heldView = all.body.comments[1];
+    assert.equal(heldView.status, 'pending');
+    assert.equal(heldView.author.name, 'Ada');
+    assert.ok(heldView.decision.reasons.length > 0);
+    assert.equal(heldView.decision.scores.TOXICITY, 0.85);
+    assert.equal(heldView.decision.scoredBy[0].provider, 'marker');
+    assert.equal(typeof heldView.decision.settingsVersion, 'number');
+
+    const byPost = await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/comments?postId=${p2}`);
+    assert.deepEqual(
+      byPost.body.comments.map((c: { id: string }) => c.id),
+      [rejected],
+    );
+    const byStatus = await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/comments?status=pending`);
+    assert.deepEqual(
+      byStatus.body.comments.map((c: { id: string }) => c.id),
+      [held],
+    );
+    const future = new Date(Date.now() + 60_000).toISOString();
+    assert.equal(
+      (await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/comments?since=${future}`)).body.comments.length,
+      0,
+    );
+    assert.equal(
+      (await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/comments?until=${future}`)).body.comments.length,
+      3,
+    );
+    const page1 = await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/comments?limit=2`);
+    assert.equal(page1.body.comments.length, 2);
+    const page2 = await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/comments?limit=2&cursor=${page1.body.nextCursor}`);
+    assert.deepEqual(
+      page2.body.comments.map((c: { id: string }) => c.id),
+      [rejected],
+    );
+    assert.equal(page2.body.nextCursor, null);
+    // Another site sees none of them.
+    assert.equal(
+      (await as(other.apiKey).get(`/api/v1/sites/${other.siteId}/comments`)).body.comments.some(
+        (c: { id: string }) => c.id === ok,
+      ),
+      false,
+    );
+    for (const q of [
+      'status=queued',
+      'since=yesterday',
+      'cursor=1',
+      'limit=0',
+      'postId=%2F',
+      'since=0000-01-01T00:00:00Z',
+      'until=%2B275760-09-13T00:00:00Z',
+      'status=approved&status=pending',
+    ]) {
+      const bad = doc.check(await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/comments?${q}`));
+      assert.equal(bad.status, 400, q);
+    }
+  });
+});
+
+describe("readers' data rights", () => {
+  it('when a reader downloads their data, then profile and every comment (any status) come as JSON, and the request is logged', async () => {
+    const s = await buildSite(env.db);
+    const postId = await buildPost(env.db, s.siteId);
+    const reader = await signInReader(api.app, s, { name: 'Grace' });
+    const a = await comment(reader.accessToken, postId, 'Mine, visible.', s.siteId);
+    const b = await comment(reader.accessToken, postId, 'Mine, HOLDME.', s.siteId);
+    await stored(a);
+    await stored(b);
+    const res = doc.check(await as(reader.accessToken).get('/api/v1/me/export'));
+    assert.equal(res.status, 200);
+    assert.equal(res.body.profile.displayName, 'Grace');
+    assert.equal(res.body.profile.signIn, 'sso');
+    assert.deepEqual(
+      res.body.comments.map((c: { id: string; status: string }) => [c.id, c.status]),
+      [
+        [a, 'approved'],
+        [b, 'pending'],
+      ],
+    );
+    const log = await env.db.query(`SELECT kind, requested_by FROM data_requests WHERE user_id = $1`, [reader.user.id]);
+    assert.deepEqual(log.rows, [{ kind: 'export', requested_by: reader.user.id }]);
+    assert.equal(doc.check(await as(s.apiKey).get('/api/v1/me/export')).status, 401);
+  });
+
+  it('when a reader deletes their account on an anonymizing site, then personal data is gone, comments stay as "Deleted user", and the token stops working', async () => {
+    const s = await buildSite(env.db);
+    const postId = await buildPost(env.db, s.siteId);
+    const reader = await signInReader(api.app, s, { name: 'Erin', sub: 'erin-42' });
+    const id = await comment(reader.accessToken, postId, 'Keep my words.', s.siteId);
+    assert.equal(await stored(id), 'approved');
+    const before = await request(api.app).get(`/api/v1/sites/${s.siteId}/posts/${postId}/comments`);
+    assert.equal(before.body.comments[0].author.name, 'Erin');
+    const res = doc.check(await as(reader.accessToken).delete('/api/v1/me'));
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body, { erased: true, mode: 'anonymize', comments: 1 });
+    const row = (
+      await env.db.query('SELECT display_name, email, external_id, deleted_at FROM users WHERE id = $1', [
+        reader.user.id,
+      ])
+    ).rows[0];
+    assert.equal(row.display_name, 'Deleted user');
+    assert.equal(row.external_id, null);
+    assert.ok(row.deleted_at);
+    const thread = await waitFor(async () => {
+      const t = await request(api.app).get(`/api/v1/sites/${s.siteId}/posts/${postId}/comments`);
+      return t.body.comments[0]?.author.name === 'Deleted user' ? t : null;
+    });
+    assert.equal(thread.body.comments[0].body, 'Keep my words.');
+    assert.equal(thread.body.total, 1);
+    const again = await as(reader.accessToken).post(`/api/v1/sites/${s.siteId}/posts/${postId}/comments`, {
+      body: 'Still here?',
+    });
+    assert.equal(again.status, 403);
+    assert.equal(again.body.error.code, 'user_unknown');
+    assert.equal(doc.check(await as(reader.accessToken).get('/api/v1/me/export')).status, 404);
+    // Signing in again through SSO makes a new, empty account.
+    const back = await signInReader(api.app, s, { name: 'Erin', sub: 'erin-42' });
+    assert.notEqual(back.user.id, reader.user.id);
+    const log = await env.db.query(`SELECT kind, detail FROM data_requests WHERE user_id = $1`, [reader.user.id]);
+    assert.deepEqual(log.rows, [{ kind: 'erase', detail: { mode: 'anonymize', comments: 1 } }]);
+  });
+
+  it('when an admin deletes a reader on a removing site, then their comments disappear with counters kept true', async () => {
+    const s = await buildSite(env.db);
+    await env.db.query(`UPDATE sites SET settings = '{"onAccountDeleted": "remove"}' WHERE id = $1`, [s.siteId]);
+    const siteAdmin = await signInAs(api.app, env.db, s, 'admin');
+    const postId = await buildPost(env.db, s.siteId);
+    const leaving = await signInReader(api.app, s, { name: 'Leaving' });
+    const staying = await signInReader(api.app, s, { name: 'Staying' });
+    const top = await comment(leaving.accessToken, postId, 'My top comment.', s.siteId);
+    assert.equal(await stored(top), 'approved');
+    const reply = (
+      await as(staying.accessToken).post(`/api/v1/sites/${s.siteId}/posts/${postId}/comments`, {
+        body: 'A reply.',
+        parentId: top,
+      })
+    ).body.id;
+    const own = (
+      await as(leaving.accessToken).post(`/api/v1/sites/${s.siteId}/posts/${postId}/comments`, {
+        body: 'Replying to myself.',
+        parentId: top,
+      })
+    ).body.id;
+    const keep = await comment(staying.accessToken, postId, 'Unrelated.', s.siteId);
+    await stored(reply);
+    await stored(own);
+    await stored(keep);
+    const exported = doc.check(
+      await as(siteAdmin.accessToken).get(`/api/v1/sites/${s.siteId}/readers/${leaving.user.id}/data`),
+    );
+    assert.equal(exported.body.comments.length, 2);
+    assert.equal(
+      doc.check(await as(leaving.accessToken).get(`/api/v1/sites/${s.siteId}/readers/${leaving.user.id}/data`)).status,
+      403,
+    );
+    const res = doc.check(
+      await as(siteAdmin.accessToken).delete(`/api/v1/sites/${s.siteId}/readers/${leaving.user.id}/data`),
+    );
+    assert.deepEqual(res.body, { erased: true, mode: 'remove', comments: 2 });
+    const rows = (
+      await env.db.query('SELECT id, status, body, reply_count FROM comments WHERE site_id = $1 ORDER BY id', [
+        s.siteId,
+      ])
+    ).rows;
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    assert.equal(byId.get(top).status, 'rejected');
+    assert.equal(byId.get(top).body, '');
+    assert.equal(byId.get(own).status, 'rejected');
+    assert.equal(byId.get(top).reply_count, 1, "only the other reader's reply is still counted under it");
+    assert.equal(byId.get(keep).status, 'approved');
+    const post = (
+      await env.db.query('SELECT comment_count FROM posts WHERE site_id = $1 AND id = $2', [s.siteId, postId])
+    ).rows[0];
+    assert.equal(post.comment_count, 2);
+    const log = await env.db.query(
+      `SELECT kind, requested_by FROM data_requests WHERE user_id = $1 ORDER BY created_at`,
+      [leaving.user.id],
+    );
+    assert.deepEqual(log.rows, [
+      { kind: 'export', requested_by: siteAdmin.user.id },
+      { kind: 'erase', requested_by: siteAdmin.user.id },
+    ]);
+    assert.equal(
+      doc.check(await as(siteAdmin.accessToken).delete(`/api/v1/sites/${s.siteId}/readers/${leaving.user.id}/data`))
+        .status,
+      404,
+    );
+  });
+});
+
+describe("hostile input on the publishers' routes", () => {
+  it('when query strings, cursors and bodies are random, then the answer is never a 5xx', async () => {
+    const s = await buildSite(env.db);
+    const siteAdmin = await signInAs(api.app, env.db, s, 'admin');
+    const text = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.string({ unit: 'binary', maxLength: 20 }),
+      fc.constantFrom('', '0', '-1', '1e309', 'null', '%00', '2020-13-45T99:99:99Z'),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record(
+          { postId: text, status: text, since: text, until: text, cursor: text, limit: text },
+          { requiredKeys: [] },
+        ),
+        async (q) => {
+          const res = await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/comments`).query(q);
+          assert.ok(res.status < 500, `${res.status} for ${JSON.stringify(q)}`);
+          const posts = await as(s.apiKey)
+            .get(`/api/v1/sites/${s.siteId}/posts`)
+            .query({ cursor: q.cursor ?? '', limit: q.limit ?? '' });
+          assert.ok(posts.status < 500, `${posts.status} for posts ${JSON.stringify(q)}`);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.anything(), fc.anything(), async (label, scopes) => {
+        const res = await as(siteAdmin.accessToken).post(`/api/v1/sites/${s.siteId}/api-keys`, {
+          label,
+          scopes,
+        } as object);
+        assert.ok(res.status < 500, `${res.status} for ${JSON.stringify({ label, scopes })}`);
+        const hook = await as(s.apiKey).post(`/api/v1/sites/${s.siteId}/webhooks`, {
+          url: label,
+          events: scopes,
+        } as object);
+        assert.ok(hook.status < 500, `${hook.status} for webhook ${JSON.stringify({ label, scopes })}`);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -1,0 +1,523 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { createTestEnv, type TestEnv } from '../support/env.js';
+import { startTestApi, type TestApi } from '../support/app.js';
+import { startTestTasksWorker, startTestWebhookWorker, startTestWorker } from '../support/worker.js';
+import { buildSite, signInReader, uniq, type BuiltSite } from '../support/builders.js';
+import { markerScorer } from '../support/publishers.js';
+import { signInAs } from '../support/staff.js';
+import { openApiChecker } from '../support/openapi.js';
+import { startReceiver } from '../support/webhook-receiver.js';
+import { waitFor } from '../support/wait-for.js';
+import { verifySignature } from '#shared/webhooks/signing.js';
+import { createWebhookQueue } from '#shared/webhooks/queue.js';
+import { createWebhookWorker } from '#worker/webhooks/create-webhook-worker.js';
+import { createRedis } from '#shared/redis.js';
+import { insertDeliveries } from '#shared/db/webhooks.js';
+import { newId } from '#shared/ids.js';
+import { insertDecidedComment } from '#shared/db/comments.js';
+import { commentJobId, commentJobOptions, type CommentJob } from '#shared/queues.js';
+
+/** A second job for the same comment (as a re-enqueue by an operator would make). */
+const newJobRun = (data: CommentJob) => `${commentJobId(data.commentId)}-again`;
+
+let env: TestEnv;
+let api: TestApi;
+let strictApi: TestApi;
+let worker: Awaited<ReturnType<typeof startTestWorker>>;
+let webhooks: Awaited<ReturnType<typeof startTestWebhookWorker>>;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let site: BuiltSite;
+const doc = openApiChecker();
+
+before(async () => {
+  env = await createTestEnv({
+    LOOKUP_CACHE_TTL_MS: '0',
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    WEBHOOK_RETRY_SCHEDULE_S: '0.2,0.4,0.8,1.6,3.2',
+    WEBHOOK_TIMEOUT_MS: '400',
+    WEBHOOK_DISABLE_AFTER_S: '3',
+    WEBHOOK_SUBSCRIPTIONS_CACHE_MS: '0',
+    WEBHOOK_SWEEP_INTERVAL_MS: '300',
+  });
+  api = await startTestApi(env);
+  strictApi = await startTestApi(env, { WEBHOOK_ALLOW_PRIVATE: 'false' });
+  worker = await startTestWorker(env, { scorers: { embedded: markerScorer() } });
+  webhooks = await startTestWebhookWorker(env);
+  receiver = await startReceiver();
+  site = await buildSite(env.db);
+});
+after(async () => {
+  await webhooks.close();
+  await worker.close();
+  await receiver.close();
+  await strictApi.close();
+  await api.close();
+  await env.close();
+});
+
+const call = (
+  method: 'get' | 'post' | 'patch' | 'delete' | 'put',
+  path: string,
+  body?: object,
+  key = site.apiKey,
+  app = api.app,
+) => {
+  const r = request(app)[method](path).set('Authorization', `Bearer ${key}`);
+  return body ? r.send(body) : r;
+};
+const hooksPath = (s = site) => `/api/v1/sites/${s.siteId}/webhooks`;
+
+async function register(events: string[], path = `/${uniq('hook')}`, s = site) {
+  const res = doc.check(await call('post', hooksPath(s), { url: receiver.url(path), events }, s.apiKey));
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return { id: res.body.webhook.id as string, secret: res.body.secret as string, path };
+}
+const deliveries = async (id: string, s = site) =>
+  doc.check(await call('get', `${hooksPath(s)}/${id}/deliveries`, undefined, s.apiKey)).body.deliveries;
+
+describe('managing webhooks', () => {
+  it('when a publisher registers an endpoint, then the secret is shown once and the endpoint can be read, changed and deleted', async () => {
+    const created = await register(['post.created']);
+    assert.match(created.secret, /^whsec_/);
+    const one = doc.check(await call('get', `${hooksPath()}/${created.id}`));
+    assert.equal(one.status, 200);
+    assert.equal(one.body.webhook.url, receiver.url(created.path));
+    assert.ok(!JSON.stringify(one.body).includes(created.secret));
+    const list = doc.check(await call('get', hooksPath()));
+    assert.ok(!JSON.stringify(list.body).includes(created.secret));
+    const patched = doc.check(
+      await call('patch', `${hooksPath()}/${created.id}`, { events: ['comment.held', 'post.created'], enabled: false }),
+    );
+    assert.deepEqual(patched.body.webhook.events, ['comment.held', 'post.created']);
+    assert.equal(patched.body.webhook.enabled, false);
+    assert.equal(doc.check(await call('delete', `${hooksPath()}/${created.id}`)).status, 204);
+    assert.equal(doc.check(await call('get', `${hooksPath()}/${created.id}`)).status, 404);
+  });
+
+  it("when input is bad or the caller is not the site's, then 400, 401 or 403", async () => {
+    const bad = [
+      { url: 'ftp://example.com/x', events: ['post.created'] },
+      { url: receiver.url('/x'), events: ['comment.exploded'] },
+      { url: receiver.url('/x'), events: [] },
+      { url: 'not a url', events: ['post.created'] },
+    ];
+    for (const body of bad) {
+      const res = doc.check(await call('post', hooksPath(), body));
+      assert.equal(res.status, 400, JSON.stringify(body));
+      assert.equal(res.body.error.code, 'validation_failed');
+    }
+    assert.equal(doc.check(await call('patch', `${hooksPath()}/${crypto.randomUUID()}`, {})).status, 400);
+    const other = await buildSite(env.db);
+    const mine = await register(['post.created']);
+    assert.equal(doc.check(await call('get', `${hooksPath()}/${mine.id}`, undefined, other.apiKey)).status, 401);
+    assert.equal(doc.check(await call('get', `${hooksPath(other)}/${mine.id}`, undefined, other.apiKey)).status, 404);
+    const readOnly = await buildSite(env.db, { scopes: ['comments:read'] });
+    assert.equal(doc.check(await call('get', hooksPath(readOnly), undefined, readOnly.apiKey)).status, 403);
+    const reader = await signInReader(api.app, site);
+    assert.equal(doc.check(await call('get', hooksPath(), undefined, reader.accessToken)).status, 403);
+    const admin = await signInAs(api.app, env.db, site, 'admin');
+    assert.equal(doc.check(await call('get', hooksPath(), undefined, admin.accessToken)).status, 200);
+  });
+
+  it('when a URL resolves to loopback, private or link-local addresses and private targets are not allowed, then 422 unsafe_url', async () => {
+    for (const url of [
+      'http://127.0.0.1:9/x',
+      'http://localhost/x',
+      'http://10.1.2.3/x',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::1]/x',
+      'http://[::ffff:127.0.0.1]/x',
+      'http://192.168.0.10/x',
+      'http://0.0.0.0/x',
+    ]) {
+      const res = doc.check(
+        await call('post', hooksPath(), { url, events: ['post.created'] }, site.apiKey, strictApi.app),
+      );
+      assert.equal(res.status, 422, url);
+      assert.equal(res.body.error.code, 'unsafe_url');
+    }
+  });
+});
+
+describe('delivering events', () => {
+  it('when a post is created, then post.created arrives signed, with the event id in the headers and the documented body', async () => {
+    const hook = await register(['post.created']);
+    const postId = uniq('post');
+    doc.check(
+      await call('put', `/api/v1/sites/${site.siteId}/posts/${postId}`, {
+        title: 'Budget',
+        url: 'https://n.example/b',
+      }),
+    );
+    const [got] = await waitFor(() => (receiver.on(hook.path).length > 0 ? receiver.on(hook.path) : null));
+    const body = JSON.parse(got!.body);
+    assert.deepEqual(Object.keys(body).sort(), ['createdAt', 'data', 'id', 'siteId', 'type']);
+    assert.equal(body.type, 'post.created');
+    assert.equal(body.siteId, site.siteId);
+    assert.equal(body.data.post.id, postId);
+    assert.equal(got!.headers['x-comments-event-id'], body.id);
+    assert.equal(got!.headers['x-comments-event'], 'post.created');
+    const sig = got!.headers['x-comments-signature'] as string;
+    assert.match(sig, /^t=\d+,v1=[0-9a-f]{64}$/);
+    assert.ok(verifySignature(sig, got!.body, hook.secret));
+    assert.equal(verifySignature(sig, `${got!.body} `, hook.secret), false, 'a changed body does not verify');
+    assert.equal(verifySignature(sig, got!.body, 'whsec_wrong'), false);
+    assert.equal(
+      verifySignature(sig, got!.body, hook.secret, { now: Math.floor(Date.now() / 1000) + 3600 }),
+      false,
+      'an old signature is a replay',
+    );
+    // Updating the post again is not a new post.
+    await call('put', `/api/v1/sites/${site.siteId}/posts/${postId}`, {
+      title: 'Budget 2',
+      url: 'https://n.example/b',
+    });
+    const list = await waitFor(async () => {
+      const d = await deliveries(hook.id);
+      return d.length === 1 && d[0].status === 'succeeded' ? d : null;
+    });
+    assert.equal(list[0].attemptLog[0].statusCode, 200);
+  });
+
+  it('when a comment is decided, then comment.accepted and comment.approved / comment.held arrive, once each, and jobs carry no secret', async () => {
+    const s = await buildSite(env.db);
+    const hook = await register(
+      ['comment.accepted', 'comment.approved', 'comment.held', 'comment.rejected'],
+      `/${uniq('c')}`,
+      s,
+    );
+    await call('put', `/api/v1/sites/${s.siteId}/posts/p1`, { title: 'T', url: 'https://n.example/p1' }, s.apiKey);
+    const reader = await signInReader(api.app, s, { name: 'Ada' });
+    const ok = (
+      await call('post', `/api/v1/sites/${s.siteId}/posts/p1/comments`, { body: 'Well said.' }, reader.accessToken)
+    ).body.id;
+    const held = (
+      await call('post', `/api/v1/sites/${s.siteId}/posts/p1/comments`, { body: 'HOLDME' }, reader.accessToken)
+    ).body.id;
+    const got = await waitFor(() => (receiver.on(hook.path).length >= 4 ? receiver.on(hook.path) : null));
+    const events = got.map(
+      (r) =>
+        JSON.parse(r.body) as {
+          type: string;
+          data: { comment: { id: string; status?: string }; decision?: { reasons: unknown[] } };
+        },
+    );
+    const of = (id: string) =>
+      events
+        .filter((e) => e.data.comment.id === id)
+        .map((e) => e.type)
+        .sort();
+    assert.deepEqual(of(ok), ['comment.accepted', 'comment.approved']);
+    assert.deepEqual(of(held), ['comment.accepted', 'comment.held']);
+    const heldEvent = events.find((e) => e.type === 'comment.held')!;
+    assert.equal(heldEvent.data.comment.status, 'pending');
+    assert.ok(heldEvent.data.decision!.reasons.length > 0);
+    for (const r of got) assert.ok(verifySignature(r.headers['x-comments-signature'] as string, r.body, hook.secret));
+
+    const queue = createWebhookQueue(env.queueRedis, env.config.QUEUE_PREFIX);
+    try {
+      const jobs = await queue.getJobs(['completed', 'waiting', 'active', 'delayed', 'failed']);
+      assert.ok(jobs.length >= 4);
+      for (const job of jobs) {
+        assert.deepEqual(Object.keys(job.data).sort(), ['deliveryId', 'siteId']);
+        assert.ok(!JSON.stringify(job.data).includes(hook.secret));
+      }
+    } finally {
+      await queue.close();
+    }
+    // Nothing more arrives: each event once.
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(receiver.on(hook.path).length, 4);
+  });
+
+  it("when a worker stored a comment but died before emitting its events, then the job's next run emits them, once each", async () => {
+    const s = await buildSite(env.db);
+    const hook = await register(['comment.accepted', 'comment.approved'], `/${uniq('crash')}`, s);
+    await call('put', `/api/v1/sites/${s.siteId}/posts/p1`, { title: 'T', url: 'https://n.example/p1' }, s.apiKey);
+    const reader = await signInReader(api.app, s, { name: 'Ada' });
+    const data: CommentJob = {
+      commentId: newId(),
+      siteId: s.siteId,
+      postId: 'p1',
+      authorId: reader.user.id,
+      parentId: null,
+      body: 'Stored just before the crash.',
+      acceptedAt: new Date().toISOString(),
+    };
+    // What the first run did before it died: the insert, nothing after it.
+    await insertDecidedComment(
+      env.db,
+      {
+        id: data.commentId,
+        siteId: s.siteId,
+        postId: 'p1',
+        authorId: data.authorId,
+        parentId: null,
+        body: data.body,
+        createdAt: new Date(data.acceptedAt),
+      },
+      { status: 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: 1 },
+    );
+    await env.queue.add('moderate', data, {
+      ...commentJobOptions({ attempts: 3 }),
+      jobId: commentJobId(data.commentId),
+    });
+    const got = await waitFor(() => (receiver.on(hook.path).length >= 2 ? receiver.on(hook.path) : null));
+    assert.deepEqual(got.map((r) => (JSON.parse(r.body) as { type: string }).type).sort(), [
+      'comment.accepted',
+      'comment.approved',
+    ]);
+    // A third run (another recovery) delivers nothing new.
+    const again = newJobRun(data);
+    await env.queue.add('moderate', data, { ...commentJobOptions({ attempts: 3 }), jobId: again });
+    await waitFor(async () => (await env.queue.getJob(again))?.isCompleted());
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(receiver.on(hook.path).length, 2);
+  });
+
+  it('when the endpoint fails and times out, then the delivery is retried with backoff until it succeeds, each attempt logged', async () => {
+    const hook = await register(['post.created']);
+    receiver.script(hook.path, [500, 'hang', 503, 200]);
+    await call('put', `/api/v1/sites/${site.siteId}/posts/${uniq('p')}`, { title: 'T', url: 'https://n.example/t' });
+    const [d] = await waitFor(
+      async () => {
+        const list = await deliveries(hook.id);
+        return list[0]?.status === 'succeeded' ? list : null;
+      },
+      { timeoutMs: 20_000 },
+    );
+    assert.equal(d.attempts, 4);
+    assert.deepEqual(
+      d.attemptLog.map((a: { statusCode: number | null }) => a.statusCode),
+      [500, null, 503, 200],
+    );
+    assert.match(d.attemptLog[1].error, /timed out/);
+    const times = receiver.on(hook.path).map((r) => r.at);
+    assert.equal(times.length, 4);
+    // Each retry waits at least its step of the schedule (less 20% jitter): 0.2 s, 0.4 s (after a 0.4 s timeout), 0.8 s.
+    assert.ok(times[1]! - times[0]! >= 150, `first retry after ${times[1]! - times[0]!} ms`);
+    assert.ok(times[3]! - times[2]! >= 600, `third retry after ${times[3]! - times[2]!} ms`);
+    const one = await call('get', `${hooksPath()}/${hook.id}`);
+    assert.equal(one.body.webhook.failingSince, null, 'a success clears the run of failures');
+  });
+
+  it('when an endpoint keeps failing past the disable window, then it is disabled with a reason and its delivery fails', async () => {
+    const hook = await register(['post.created']);
+    receiver.script(hook.path, Array(20).fill(500));
+    await call('put', `/api/v1/sites/${site.siteId}/posts/${uniq('p')}`, { title: 'T', url: 'https://n.example/t' });
+    const webhook = await waitFor(
+      async () => {
+        const res = await call('get', `${hooksPath()}/${hook.id}`);
+        return res.body.webhook.enabled === false ? res.body.webhook : null;
+      },
+      { timeoutMs: 20_000 },
+    );
+    assert.match(webhook.disabledReason, /failed for \d+ s/);
+    const [d] = await deliveries(hook.id);
+    assert.equal(d.status, 'failed');
+    assert.ok(d.attempts >= 3);
+    // Disabled endpoints receive nothing new; redelivery asks to enable first.
+    const redeliver = doc.check(await call('post', `${hooksPath()}/${hook.id}/deliveries/${d.id}/redeliver`));
+    assert.equal(redeliver.status, 409);
+    const enabled = doc.check(await call('patch', `${hooksPath()}/${hook.id}`, { enabled: true }));
+    assert.equal(enabled.body.webhook.disabledReason, null);
+    assert.equal(enabled.body.webhook.failingSince, null);
+  });
+
+  it('when a delivery is redelivered by hand, then the same event arrives again with a fresh signature', async () => {
+    const hook = await register(['post.created']);
+    await call('put', `/api/v1/sites/${site.siteId}/posts/${uniq('p')}`, { title: 'T', url: 'https://n.example/t' });
+    const [first] = await waitFor(async () => {
+      const list = await deliveries(hook.id);
+      return list[0]?.status === 'succeeded' ? list : null;
+    });
+    const res = doc.check(await call('post', `${hooksPath()}/${hook.id}/deliveries/${first.id}/redeliver`));
+    assert.equal(res.status, 202);
+    const got = await waitFor(() => (receiver.on(hook.path).length === 2 ? receiver.on(hook.path) : null));
+    assert.equal(got[0]!.headers['x-comments-event-id'], got[1]!.headers['x-comments-event-id']);
+    assert.equal(got[0]!.body, got[1]!.body);
+    const list = await waitFor(async () => {
+      const l = await deliveries(hook.id);
+      return l.length === 2 && l.every((x: { status: string }) => x.status === 'succeeded') ? l : null;
+    });
+    assert.equal(list[0].redeliveryOf, first.id);
+    assert.equal(
+      doc.check(await call('post', `${hooksPath()}/${hook.id}/deliveries/${crypto.randomUUID()}/redeliver`)).status,
+      404,
+    );
+  });
+
+  it('when the secret is rotated, then both old and new signatures are sent during the grace period, and only the new one after', async () => {
+    const hook = await register(['post.created']);
+    const rotated = doc.check(await call('post', `${hooksPath()}/${hook.id}/rotate-secret`, { graceSeconds: 3600 }));
+    assert.equal(rotated.status, 200);
+    const fresh = rotated.body.secret as string;
+    assert.notEqual(fresh, hook.secret);
+    assert.ok(rotated.body.webhook.previousSecretExpiresAt);
+    await call('put', `/api/v1/sites/${site.siteId}/posts/${uniq('p')}`, { title: 'T', url: 'https://n.example/t' });
+    const [during] = await waitFor(() => (receiver.on(hook.path).length === 1 ? receiver.on(hook.path) : null));
+    const sig = during!.headers['x-comments-signature'] as string;
+    assert.equal(sig.split(',').filter((p) => p.startsWith('v1=')).length, 2);
+    assert.ok(verifySignature(sig, during!.body, fresh));
+    assert.ok(verifySignature(sig, during!.body, hook.secret));
+
+    const again = doc.check(await call('post', `${hooksPath()}/${hook.id}/rotate-secret`, { graceSeconds: 0 }));
+    await call('put', `/api/v1/sites/${site.siteId}/posts/${uniq('p')}`, { title: 'T', url: 'https://n.example/t' });
+    const [, after] = await waitFor(() => (receiver.on(hook.path).length === 2 ? receiver.on(hook.path) : null));
+    const sig2 = after!.headers['x-comments-signature'] as string;
+    assert.ok(verifySignature(sig2, after!.body, again.body.secret));
+    assert.equal(verifySignature(sig2, after!.body, fresh), false);
+    assert.equal(
+      doc.check(await call('post', `${hooksPath()}/${hook.id}/rotate-secret`, { graceSeconds: -1 })).status,
+      400,
+    );
+  });
+
+  it('when private targets are refused at delivery time, then an endpoint registered earlier is not called and the attempt says why', async () => {
+    const hook = await register(['post.created']);
+    await webhooks.close();
+    const connection = createRedis(env.config.REDIS_URL, () => undefined, { forQueue: true });
+    const strict = createWebhookWorker(
+      { config: { ...env.config, WEBHOOK_ALLOW_PRIVATE: false }, db: env.db, logger: env.logger },
+      connection,
+    );
+    try {
+      await call('put', `/api/v1/sites/${site.siteId}/posts/${uniq('p')}`, { title: 'T', url: 'https://n.example/t' });
+      const [d] = await waitFor(async () => {
+        const list = await deliveries(hook.id);
+        return list[0]?.attempts >= 1 ? list : null;
+      });
+      assert.match(d.attemptLog[0].error, /internal address/);
+      assert.equal(receiver.on(hook.path).length, 0);
+    } finally {
+      await strict.close();
+      await connection.quit();
+      webhooks = await startTestWebhookWorker(env);
+    }
+  });
+
+  it('when a delivery was stored but its job never reached the queue, then the sweeper sends it', async () => {
+    const hook = await register(['post.created']);
+    const eventId = newId();
+    const body = JSON.stringify({
+      id: eventId,
+      type: 'post.created',
+      createdAt: new Date().toISOString(),
+      siteId: site.siteId,
+      data: { post: { id: 'stranded' } },
+    });
+    const [deliveryId] = await insertDeliveries(env.db, [
+      { id: newId(), siteId: site.siteId, webhookId: hook.id, eventId, eventType: 'post.created', body },
+    ]);
+    await env.db.query(`UPDATE webhook_deliveries SET created_at = now() - interval '10 seconds' WHERE id = $1`, [
+      deliveryId,
+    ]);
+    const [got] = await waitFor(() => (receiver.on(hook.path).length > 0 ? receiver.on(hook.path) : null));
+    assert.equal(got!.body, body);
+    assert.equal(got!.headers['x-comments-delivery'], deliveryId);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(receiver.on(hook.path).length, 1, 'sent once, however often the sweeper ran');
+  });
+
+  it("when moderators act, then comment.reported, reader.banned and a moderator's comment.rejected arrive", async () => {
+    const s = await buildSite(env.db);
+    const hook = await register(['comment.reported', 'reader.banned', 'comment.rejected'], `/${uniq('mod')}`, s);
+    await call('put', `/api/v1/sites/${s.siteId}/posts/p1`, { title: 'T', url: 'https://n.example/p1' }, s.apiKey);
+    const author = await signInReader(api.app, s, { name: 'Author' });
+    const reporter = await signInReader(api.app, s, { name: 'Reporter' });
+    const moderator = await signInAs(api.app, env.db, s, 'moderator');
+    const id = (
+      await call('post', `/api/v1/sites/${s.siteId}/posts/p1/comments`, { body: 'A fine remark.' }, author.accessToken)
+    ).body.id;
+    await waitFor(
+      async () =>
+        (await env.db.query(`SELECT 1 FROM comments WHERE id = $1 AND status = 'approved'`, [id])).rowCount === 1,
+    );
+    assert.equal(
+      (await call('post', `/api/v1/comments/${id}/reports`, { reason: 'spam' }, reporter.accessToken)).status,
+      201,
+    );
+    assert.equal(
+      (await call('post', `/api/v1/comments/${id}/moderation`, { action: 'reject' }, moderator.accessToken)).status,
+      200,
+    );
+    assert.equal(
+      (
+        await call(
+          'post',
+          `/api/v1/sites/${s.siteId}/users/${author.user.id}/ban`,
+          { reason: 'spam' },
+          moderator.accessToken,
+        )
+      ).status,
+      200,
+    );
+    const got = await waitFor(() => (receiver.on(hook.path).length >= 3 ? receiver.on(hook.path) : null));
+    const events = got.map(
+      (r) =>
+        JSON.parse(r.body) as {
+          type: string; // biome-ignore lint/suspicious/noExplicitAny: a received event, read loosely by the assertions
+          data: Record<string, any>;
+        },
+    );
+    const byType = new Map(events.map((e) => [e.type, e.data]));
+    assert.deepEqual([...byType.keys()].sort(), ['comment.rejected', 'comment.reported', 'reader.banned']);
+    assert.equal(byType.get('comment.reported')!.comment.id, id);
+    assert.equal(byType.get('comment.reported')!.reason, 'spam');
+    assert.equal(byType.get('comment.rejected')!.comment.previousStatus, 'approved');
+    assert.equal(byType.get('comment.rejected')!.by.id, moderator.user.id);
+    assert.equal(byType.get('reader.banned')!.reader.id, author.user.id);
+    for (const r of got) assert.ok(verifySignature(r.headers['x-comments-signature'] as string, r.body, hook.secret));
+  });
+  it("when a reader is banned with rejectExisting, then the background task's rejections arrive as comment.rejected by the moderator", async () => {
+    const s = await buildSite(env.db);
+    const hook = await register(['comment.rejected'], `/${uniq('ban')}`, s);
+    await call('put', `/api/v1/sites/${s.siteId}/posts/p1`, { title: 'T', url: 'https://n.example/p1' }, s.apiKey);
+    const author = await signInReader(api.app, s, { name: 'Author' });
+    const moderator = await signInAs(api.app, env.db, s, 'moderator');
+    const ids: string[] = [];
+    for (const body of ['First remark on the harbour plan.', 'Second remark, on the ferry timetable.']) {
+      ids.push(
+        (await call('post', `/api/v1/sites/${s.siteId}/posts/p1/comments`, { body }, author.accessToken)).body.id,
+      );
+    }
+    await waitFor(
+      async () =>
+        (await env.db.query(`SELECT 1 FROM comments WHERE id = ANY($1) AND status = 'approved'`, [ids])).rowCount === 2,
+    );
+    const tasks = await startTestTasksWorker(env);
+    try {
+      const res = await call(
+        'post',
+        `/api/v1/sites/${s.siteId}/users/${author.user.id}/ban`,
+        { reason: 'spam', rejectExisting: true },
+        moderator.accessToken,
+      );
+      assert.equal(res.status, 202);
+      const got = await waitFor(() => (receiver.on(hook.path).length >= 2 ? receiver.on(hook.path) : null), {
+        what: 'two comment.rejected deliveries',
+      });
+      const events = got.map(
+        (r) =>
+          JSON.parse(r.body) as {
+            type: string; // biome-ignore lint/suspicious/noExplicitAny: a received event, read loosely by the assertions
+            data: Record<string, any>;
+          },
+      );
+      assert.deepEqual(
+        events.map((e) => e.type),
+        ['comment.rejected', 'comment.rejected'],
+      );
+      assert.deepEqual(events.map((e) => e.data.comment.id).sort(), [...ids].sort());
+      for (const e of events) {
+        assert.equal(e.data.comment.previousStatus, 'approved');
+        assert.deepEqual(e.data.by, { kind: 'moderator', id: moderator.user.id });
+      }
+      for (const r of got) assert.ok(verifySignature(r.headers['x-comments-signature'] as string, r.body, hook.secret));
+    } finally {
+      await tasks.close();
+    }
+  });
+});

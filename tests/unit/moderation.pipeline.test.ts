@@ -1,0 +1,217 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { runPipeline } from '#worker/pipeline/index.js';
+import { loadModel } from '#worker/scorers/model/index.js';
+import { ScorerError, type Scorer } from '#worker/scorers/types.js';
+import {
+  closeTestServices,
+  fixedScorer,
+  moderationContext as ctx,
+  testAuthor as author,
+} from '../support/moderation.js';
+
+after(closeTestServices);
+
+const embeddedOnly = (attributes: Record<string, number>) => ({ embedded: fixedScorer('embedded', attributes) });
+
+describe('moderation pipeline', () => {
+  it('when nothing objects, then the comment is approved with its scores and the scorer that ran', async () => {
+    const d = await runPipeline(ctx('A thoughtful comment.'));
+    assert.equal(d.status, 'approved');
+    assert.deepEqual(d.reasons, []);
+    // The trained model's calibrated probability: low, never exactly 0.
+    assert.ok(d.scores.TOXICITY! < 0.2, String(d.scores.TOXICITY));
+    assert.equal(d.scores['embedded.TOXICITY'], d.scores.TOXICITY);
+    assert.equal(d.scores['embedded.PROFANITY'], 0, 'the lexicon found nothing');
+    assert.deepEqual(
+      d.scoredBy.map((s) => s.model),
+      [loadModel().version],
+    );
+    assert.equal(d.settingsVersion, 1);
+  });
+  it('when toxicity reaches the hold threshold, then pending; severe toxicity at the reject threshold, then rejected', async () => {
+    assert.equal((await runPipeline(ctx('x', { scorers: embeddedOnly({ TOXICITY: 0.69 }) }))).status, 'approved');
+    const held = await runPipeline(ctx('x', { scorers: embeddedOnly({ TOXICITY: 0.7 }) }));
+    assert.equal(held.status, 'pending');
+    assert.deepEqual(
+      held.reasons.map((r) => [r.rule, r.attribute, r.score]),
+      [['toxicity', 'TOXICITY', 0.7]],
+    );
+    const rejected = await runPipeline(ctx('x', { scorers: embeddedOnly({ SEVERE_TOXICITY: 0.95 }) }));
+    assert.equal(rejected.status, 'rejected');
+    assert.equal(rejected.reasons[0]?.attribute, 'SEVERE_TOXICITY');
+  });
+  it('when a site sets thresholds on other attributes, then they apply', async () => {
+    // The default TOXICITY hold stays unless set to 1 (a merge patch: null restores the default).
+    const settings = { thresholds: { hold: { INSULT: 0.3, TOXICITY: 1 }, reject: { THREAT: 0.5 } } };
+    assert.equal((await runPipeline(ctx('x', { settings, scorers: embeddedOnly({ INSULT: 0.3 }) }))).status, 'pending');
+    assert.equal(
+      (await runPipeline(ctx('x', { settings, scorers: embeddedOnly({ TOXICITY: 0.99 }) }))).status,
+      'approved',
+    );
+    assert.equal(
+      (await runPipeline(ctx('x', { settings, scorers: embeddedOnly({ THREAT: 0.5 }) }))).status,
+      'rejected',
+    );
+  });
+  it('when a chosen remote scorer fails and the policy is hold, then pending with scorer_unavailable, never approved', async () => {
+    const broken: Scorer = {
+      name: 'perspective',
+      score: async () => {
+        throw new Error('timeout');
+      },
+    };
+    const d = await runPipeline(
+      ctx('A fine comment', {
+        settings: { scorers: ['embedded', 'perspective'] },
+        scorers: { ...embeddedOnly({ TOXICITY: 0 }), perspective: broken },
+      }),
+    );
+    assert.equal(d.status, 'pending');
+    assert.equal(d.reasons[0]?.rule, 'scorer_unavailable');
+    assert.match(d.reasons[0]!.detail, /perspective/);
+  });
+  it('when a chosen remote scorer is not configured on the service, then the comment is held, not approved', async () => {
+    const d = await runPipeline(ctx('A fine comment', { settings: { scorers: ['openai'] } }));
+    assert.equal(d.status, 'pending');
+    assert.match(d.reasons[0]!.detail, /not configured/);
+  });
+  it('when a remote scorer fails and the policy is embedded, then the embedded scorer decides and the reasons say so', async () => {
+    const broken: Scorer = {
+      name: 'perspective',
+      score: async () => {
+        throw new ScorerError('unavailable', 'perspective', 'HTTP 503');
+      },
+    };
+    const settings = { scorers: ['perspective'], onScorerUnavailable: 'embedded' };
+    const ok = await runPipeline(
+      ctx('A fine comment', { settings, scorers: { ...embeddedOnly({ TOXICITY: 0.1 }), perspective: broken } }),
+    );
+    assert.equal(ok.status, 'approved');
+    assert.equal(ok.reasons[0]?.rule, 'scorer_fallback');
+    assert.deepEqual(
+      ok.scoredBy.map((s) => s.fallbackFor),
+      ['perspective'],
+    );
+    const bad = await runPipeline(
+      ctx('x', { settings, scorers: { ...embeddedOnly({ TOXICITY: 0.9 }), perspective: broken } }),
+    );
+    assert.equal(bad.status, 'pending');
+  });
+  it('when the provider refuses the text (unsupported language), then the embedded scorer stands in even under policy hold', async () => {
+    const refusing: Scorer = {
+      name: 'perspective',
+      score: async () => {
+        throw new ScorerError('unsupported', 'perspective', 'language not supported');
+      },
+    };
+    const d = await runPipeline(
+      ctx('Un commentaire poli.', {
+        settings: { scorers: ['perspective'] },
+        scorers: { ...embeddedOnly({ TOXICITY: 0 }), perspective: refusing },
+      }),
+    );
+    assert.equal(d.status, 'approved');
+    assert.equal(d.reasons[0]?.rule, 'scorer_fallback');
+  });
+  it('when a remote scorer is rate limited and the job may still wait, then the error reaches the processor to defer the job', async () => {
+    const limited: Scorer = {
+      name: 'openai',
+      score: async () => {
+        throw new ScorerError('rate_limited', 'openai', 'no slot', 900);
+      },
+    };
+    await assert.rejects(
+      runPipeline(
+        ctx('x', {
+          canDefer: true,
+          settings: { scorers: ['openai'] },
+          scorers: { ...embeddedOnly({}), openai: limited },
+        }),
+      ),
+      (e: ScorerError) => e.kind === 'rate_limited' && e.retryAfterMs === 900,
+    );
+    const late = await runPipeline(
+      ctx('x', {
+        canDefer: false,
+        settings: { scorers: ['openai'] },
+        scorers: { ...embeddedOnly({}), openai: limited },
+      }),
+    );
+    assert.equal(late.status, 'pending');
+    assert.equal(late.reasons[0]?.rule, 'scorer_unavailable');
+  });
+  it('when the author is banned, then rejected before any scorer runs', async () => {
+    let called = false;
+    const spy: Scorer = {
+      name: 'embedded',
+      score: async () => {
+        called = true;
+        return { attributes: {}, provider: 't', model: 't', latencyMs: 0 };
+      },
+    };
+    const d = await runPipeline(ctx('hi', { author: { ...author, status: 'banned' }, scorers: { embedded: spy } }));
+    assert.equal(d.status, 'rejected');
+    assert.equal(d.reasons[0]?.rule, 'author_banned');
+    assert.equal(called, false);
+  });
+  it("when a reply's parent is no longer approved, then the reply is held with parent_unavailable", async () => {
+    const reply = (parentStatus: 'approved' | 'rejected' | null) =>
+      runPipeline(
+        ctx('a reply', {
+          parentStatus,
+          comment: { ...ctx('a reply').comment, parentId: '0190a000-0000-7000-8000-0000000000a1' },
+        }),
+      );
+    assert.equal((await reply('approved')).status, 'approved');
+    const held = await reply('rejected');
+    assert.equal(held.status, 'pending');
+    assert.equal(held.reasons[0]?.rule, 'parent_unavailable');
+    assert.equal((await reply(null)).status, 'pending');
+  });
+  it('when the body is longer than the site allows, then rejected as too_long', async () => {
+    const d = await runPipeline(ctx('x'.repeat(101), { settings: { maxBodyLength: 100 } }));
+    assert.equal(d.status, 'rejected');
+    assert.equal(d.reasons[0]?.rule, 'too_long');
+  });
+  it('when staff write a borderline comment, then it is not held; when it crosses a reject threshold, then still rejected', async () => {
+    const mod = { ...author, role: 'moderator' as const };
+    const held = await runPipeline(ctx('x', { author: mod, scorers: embeddedOnly({ TOXICITY: 0.9 }) }));
+    assert.equal(held.status, 'approved');
+    assert.equal(held.reasons.at(-1)?.rule, 'staff');
+    assert.equal(
+      (await runPipeline(ctx('x', { author: mod, scorers: embeddedOnly({ SEVERE_TOXICITY: 0.99 }) }))).status,
+      'rejected',
+    );
+  });
+  it('when staff write while a chosen scorer is down, then the comment is approved and the decision says it was not scored', async () => {
+    const broken: Scorer = {
+      name: 'perspective',
+      score: async () => {
+        throw new Error('timeout');
+      },
+    };
+    const d = await runPipeline(
+      ctx('x', {
+        author: { ...author, role: 'admin' },
+        settings: { scorers: ['perspective'] },
+        scorers: { ...embeddedOnly({}), perspective: broken },
+      }),
+    );
+    assert.equal(d.status, 'approved');
+    assert.deepEqual(
+      d.reasons.map((r) => r.rule),
+      ['scorer_unavailable', 'staff'],
+    );
+  });
+  it('when a reader has a long clean record, then a borderline score does not hold; with a recent rejection it does', async () => {
+    const trusted = { ...author, approvedCount: 50 };
+    const d = await runPipeline(ctx('x', { author: trusted, scorers: embeddedOnly({ TOXICITY: 0.85 }) }));
+    assert.equal(d.status, 'approved');
+    assert.equal(d.reasons[0]?.rule, 'trusted_reader');
+    const recent = await runPipeline(
+      ctx('x', { author: trusted, history: { total: 10, rejected: 1 }, scorers: embeddedOnly({ TOXICITY: 0.85 }) }),
+    );
+    assert.equal(recent.status, 'pending');
+  });
+});
