@@ -11,6 +11,7 @@ import type { Lookups } from './comments/lookups.js';
 import type { ThreadCache } from './comments/thread-cache.js';
 import type { Events } from '#shared/webhooks/events.js';
 import type { ThreadEvents } from './widget/thread-events.js';
+import type { BrowserAssets } from './assets/store.js';
 
 /** Everything the API's handlers use, built once in main.ts (or by a test) and passed down. */
 export interface ApiDeps {
@@ -29,4 +30,6 @@ export interface ApiDeps {
   events: Events;
   /** Open live-update streams, fed by the process's one thread-change subscription. */
   threadEvents: ThreadEvents;
+  /** The built browser apps; main.ts loads them at start-up. Left out, the app loads them itself. */
+  assets?: BrowserAssets;
 }

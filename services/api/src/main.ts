@@ -1,4 +1,4 @@
-import { loadConfigOrExit } from '#shared/config.js';
+import { loadConfigOrExit, orExit } from '#shared/config.js';
 import { createLogger } from '#shared/logger.js';
 import { createPool, databaseOf } from '#shared/db/pool.js';
 import { createRedis, threadChannel } from '#shared/redis.js';
@@ -13,10 +13,13 @@ import { subscribeToThreadChanges } from './comments/thread-invalidation.js';
 import { createEvents } from '#shared/webhooks/events.js';
 import { createWebhookQueue } from '#shared/webhooks/queue.js';
 import { createThreadEvents } from './widget/thread-events.js';
+import { browserAssets } from './assets/store.js';
 
 // Composition root: config → pools → queue → app → listen → graceful shutdown.
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, service: 'api' });
+// The built browser apps; in production a missing file stops the start-up here.
+const assets = orExit(() => browserAssets({ production: config.NODE_ENV === 'production' }));
 const db = createPool({
   ...databaseOf(config),
   max: config.DATABASE_POOL_MAX,
@@ -69,6 +72,7 @@ const app = createApp({
   events,
   metrics: createApiMetrics(queue),
   limiters: createLimiters(redis, config),
+  assets,
 });
 
 const server = app.listen(config.PORT, config.HOST, () => {

@@ -3,6 +3,7 @@ import type { CachedPage } from './thread-cache.js';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
+import { matchesEtag } from '../http/etag.js';
 import { createComment } from './create-comment.js';
 import { commentStatus } from './comment-status.js';
 import { decodeCursor, loadRepliesPage, loadThreadPage } from './thread.js';
@@ -20,13 +21,6 @@ export const threadQuery = z.object({
     .transform((c) => (c === undefined || c === '' ? null : decodeCursor(c)))
     .refine((id) => id === null || isUuid(id), 'invalid cursor'),
 });
-
-/** If-None-Match may list several validators, or `*`; weak comparison as RFC 9110 asks for GET. */
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  const bare = (t: string) => t.trim().replace(/^W\//, '');
-  return header.split(',').some((t) => t.trim() === '*' || bare(t) === bare(etag));
-}
 
 /** Readers post comments, anyone reads threads, authors and moderators follow a comment's status. */
 export function commentRoutes(deps: ApiDeps, bearer: RequestHandler): Router {

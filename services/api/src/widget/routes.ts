@@ -2,8 +2,9 @@ import { Router, type RequestHandler } from 'express';
 import type { ApiDeps } from '../deps.js';
 import { discoverPost } from './discover-post.js';
 import { liveEvents } from './events-route.js';
-import { embedScript } from './embed-route.js';
-import { loginAsset, loginPage } from './login-page.js';
+import { loginPage } from './login-page.js';
+import { serveAsset } from '../assets/serve.js';
+import type { BrowserAssets } from '../assets/store.js';
 
 /** What the widget calls under /api/v1: first load of a post, and its live updates. */
 export function widgetApiRoutes(deps: ApiDeps): Router {
@@ -13,13 +14,23 @@ export function widgetApiRoutes(deps: ApiDeps): Router {
   return r;
 }
 
-/** The widget's script and the sign-in popup, outside /api/v1. */
-export function widgetPages(deps: ApiDeps): Router {
+/**
+ * The widget's script and the sign-in popup, outside /api/v1. Any origin may load embed.js (it is
+ * a public script); the API it calls is what is restricted per site.
+ */
+export function widgetPages(deps: ApiDeps, assets: BrowserAssets): Router {
   const r = Router();
-  r.get('/embed.js', embedScript());
+  r.get(
+    '/embed.js',
+    serveAsset(assets, 'embed.js', {
+      cacheControl: 'public, max-age=300, stale-while-revalidate=3600',
+      headers: { 'Access-Control-Allow-Origin': '*' },
+      gzip: true,
+    }),
+  );
   r.get('/login', loginPage(deps));
-  r.get('/login.js', loginAsset('js'));
-  r.get('/login.css', loginAsset('css'));
+  r.get('/login.js', serveAsset(assets, 'login.js', { cacheControl: 'public, max-age=300' }));
+  r.get('/login.css', serveAsset(assets, 'login.css', { cacheControl: 'public, max-age=300' }));
   return r;
 }
 
