@@ -31,7 +31,7 @@ import { exportRoutes } from './publishers/export-routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { dataRightsRoutes } from './me/routes.js';
 import { docsRoutes } from './openapi/routes.js';
-import { ROUTE_DOCS } from './openapi/catalog.js';
+import { ROUTE_DOCS } from './route-docs.js';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 

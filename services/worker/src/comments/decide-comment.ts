@@ -5,7 +5,7 @@ import { runPipeline } from '../pipeline/index.js';
 import { changeCommentStatus, findComment, insertDecidedComment, loadModerationInputs } from '#shared/db/comments.js';
 import { createModerationMemory } from '../rules/memory.js';
 import type { Effect, ModerationInput } from '../pipeline/types.js';
-import { encodeThreadChange, threadChannel } from '#shared/redis.js';
+import { announceThreadChange } from '#shared/redis.js';
 import type { CommentJob } from '#shared/queues.js';
 import type { CommentStatus } from '#shared/domain.js';
 import { emitCommentEvents } from '../webhooks/comment-events.js';
@@ -27,10 +27,7 @@ export interface ModerationOutcome {
  */
 export function createCommentProcessor(deps: WorkerDeps) {
   const announce = (c: { siteId: string; postId: string }) =>
-    deps.redis.publish(
-      threadChannel(deps.config.QUEUE_PREFIX),
-      encodeThreadChange({ siteId: c.siteId, postId: c.postId, post: false }),
-    );
+    announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId: c.siteId, postId: c.postId });
   const memory = createModerationMemory(deps.redis, deps.config.QUEUE_PREFIX);
   const effectDeps: EffectDeps = {
     memory,
