@@ -57,7 +57,7 @@ function callerSite(req: Request): string {
 /** Queues, their counts, and moderators' decisions on comments (one at a time or in bulk). */
 export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const r = Router();
-  const modDeps = { db: deps.db, redis: deps.redis, queuePrefix: deps.config.QUEUE_PREFIX };
+  const modDeps = { db: deps.db, redis: deps.redis, queuePrefix: deps.config.QUEUE_PREFIX, tasks: deps.tasks };
 
   r.get('/sites/:siteId/moderation/counts', bearer, async (req, res) => {
     const { siteId } = parse(siteParams, req.params, 'path');
@@ -164,7 +164,7 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
       task: {
         id: job.id,
         kind: job.data.kind,
-        userId: job.data.userId,
+        userId: job.data.kind === 'reject-author-comments' ? job.data.userId : null,
         state,
         progress: job.progress,
         result: job.returnvalue ?? null,

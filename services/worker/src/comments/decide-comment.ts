@@ -9,6 +9,8 @@ import { encodeThreadChange, threadChannel } from '#shared/redis.js';
 import type { CommentJob } from '#shared/queues.js';
 import type { CommentStatus } from '#shared/domain.js';
 import { emitCommentEvents } from '../webhooks/comment-events.js';
+import { createSiteAdapters } from './site-adapters.js';
+import { shadowScore } from './shadow-scoring.js';
 
 export interface ModerationOutcome {
   status: CommentStatus;
@@ -28,6 +30,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
       threadChannel(deps.config.QUEUE_PREFIX),
       encodeThreadChange({ siteId: c.siteId, postId: c.postId, post: false }),
     );
+  const siteAdapters = createSiteAdapters(deps.db, deps.logger);
   const services: ModerationServices = {
     memory: createModerationMemory(deps.redis, deps.config.QUEUE_PREFIX),
     async holdOthers(siteId, ids, reason) {
@@ -72,7 +75,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
 
   return async (job: Job<CommentJob>, token?: string): Promise<ModerationOutcome> => {
     const c = job.data;
-    const { existingStatus, parentStatus, site, author, authorDeleted, postPremod, history } =
+    const { existingStatus, parentStatus, site, author, authorDeleted, postPremod, history, context, adapterVersion } =
       await loadModerationInputs(deps.db, c);
     if (existingStatus) return alreadyStored(c, existingStatus);
     // The reader erased their account while this comment waited: their erasure wins over storing it.
@@ -98,6 +101,8 @@ export function createCommentProcessor(deps: WorkerDeps) {
       settings: site.settings,
       settingsVersion: site.settingsVersion,
       scorers: deps.scorers,
+      commentContext: context,
+      siteScorer: site.settings.adapter.enabled ? await siteAdapters.scorerFor(c.siteId, adapterVersion) : null,
       services,
       scores: {},
       scoredBy: [],
@@ -184,6 +189,8 @@ export function createCommentProcessor(deps: WorkerDeps) {
     }
     if (decision.status === 'approved') await announce(c);
     await emitCommentEvents(deps, c, decision);
+    const shadow = site.settings.shadowScorer;
+    if (shadow) await shadowScore(deps, c, { name: shadow, settings: site.settings, context });
 
     deps.metrics.jobs.inc({ outcome: decision.status });
     const decidedBy =

@@ -20,7 +20,9 @@ export const scoring: Phase = async (ctx) => {
   const results: { result: ScoreResult; fallbackFor?: string }[] = [];
   const reasons: Reason[] = [];
   let embeddedResult: Promise<ScoreResult> | null = null;
-  const embedded = () => (embeddedResult ??= scorers.embedded.score(comment.body, scoreCtx));
+  const embeddedScorer = ctx.siteScorer ?? scorers.embedded;
+  const embedded = () =>
+    (embeddedResult ??= embeddedScorer.score(comment.body, { ...scoreCtx, ...ctx.commentContext }));
 
   await Promise.all(
     settings.scorers.map(async (name) => {
@@ -52,6 +54,7 @@ export const scoring: Phase = async (ctx) => {
       latencyMs: Math.round(result.latencyMs * 100) / 100,
     };
     if (fallbackFor) by.fallbackFor = fallbackFor;
+    if (result.adapter) by.adapter = true;
     ctx.scoredBy.push(by);
     for (const [attr, value] of Object.entries(result.attributes)) {
       scores[`${result.provider}.${attr}`] = value;
