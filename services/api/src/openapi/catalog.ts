@@ -8,6 +8,7 @@ import { webhookDocs } from '../webhooks/routes.js';
 import { dataRightsDocs } from '../me/routes.js';
 import { docsRouteDocs } from './routes.js';
 import { moderationDocs } from './moderation-docs.js';
+import { learningDocs } from '../moderation/learning-routes.js';
 import { widgetDocs } from './widget-docs.js';
 
 /**
@@ -23,6 +24,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...webhookDocs,
   ...dataRightsDocs,
   ...moderationDocs,
+  ...learningDocs,
   ...widgetDocs,
   ...docsRouteDocs,
 ];
