@@ -48,7 +48,7 @@ const queue = (query: Record<string, string | number>, who: SignedIn = mod, site
 const likelyFine = async (who: SignedIn = mod, siteId = site.siteId) =>
   (await request(api.app).get(`/api/v1/sites/${siteId}/moderation/likely-fine`).set(as(who)).expect(200)).body
     .likelyFine;
-const patchSettings = (patch: unknown) =>
+const patchSettings = (patch: Record<string, unknown>) =>
   request(api.app).patch(`/api/v1/sites/${site.siteId}/settings`).set(as(admin)).send(patch).expect(200);
 const held = (postId: string, toxicity: number | null, siteId = site.siteId, authorId = reader.user.id) =>
   storeComment(env.db, {
