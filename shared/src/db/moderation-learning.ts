@@ -201,12 +201,17 @@ export interface ScoredDecision {
   shadow: number | null;
 }
 
-/** The site's most recent decided comments (at most `limit`), for comparing scorers with its moderators. */
+/**
+ * The site's most recently decided comments (at most `limit`, read from its last 2 × `limit` decisions
+ * so a busy site's history is never scanned whole), for comparing scorers with its moderators.
+ */
 export async function listScoredDecisions(db: Queryable, siteId: string, limit: number): Promise<ScoredDecision[]> {
   const res = await db.query<{ label: number; primary_score: number | null; shadow_score: number | null }>(
     `SELECT d.label, ${RISK_SQL} AS primary_score, (c.shadow_scores #>> '{attributes,TOXICITY}')::float8 AS shadow_score
-       FROM (SELECT DISTINCT ON (comment_id) comment_id, label, id FROM moderation_decisions
-              WHERE site_id = $1 ORDER BY comment_id, id DESC) d
+       FROM (SELECT DISTINCT ON (comment_id) comment_id, label, id
+               FROM (SELECT comment_id, label, id FROM moderation_decisions
+                      WHERE site_id = $1 ORDER BY id DESC LIMIT $2 * 2) recent
+              ORDER BY comment_id, id DESC) d
        JOIN comments c ON c.id = d.comment_id AND c.site_id = $1
       ORDER BY d.id DESC
       LIMIT $2`,
