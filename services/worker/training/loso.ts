@@ -4,6 +4,7 @@
  * left out.
  *
  *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v3|v2] [--iterations n] [--only src,src]
+ *     [--save-dir dir]   (writes each fold's TOXICITY model, loso-<source>.bin, for model:simulate)
  *
  * toxic_spans_cc is all toxic, so its AUC is taken against a held-out slice of civil wiki comments
  * (`CIVIL_SLICE` rows, seeded) that no fold trains on when toxic_spans_cc is held out. That fold measures
@@ -11,7 +12,9 @@
  * A source the recipe never trains on (v2: the six added sets) is held out in every fold alike.
  */
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { encodeWeights } from '../src/scorers/model/weights.js';
 import { createFeaturizer } from '../src/scorers/model/features.js';
 import { rng, shuffle, stratifiedSplit, type Example } from './datasets.js';
 import { rocAuc } from './metrics.js';
@@ -42,7 +45,7 @@ export interface FoldResult {
 export function runLoso(
   dataDir: string,
   recipe: Recipe,
-  opts: { only?: string[]; log?: (s: string) => void } = {},
+  opts: { only?: string[]; log?: (s: string) => void; saveDir?: string } = {},
 ): FoldResult[] {
   const log = opts.log ?? (() => {});
   const data = readSources(dataDir);
@@ -91,6 +94,28 @@ export function runLoso(
     if (held === 'toxic_spans_cc') r.note = `all toxic; paired with ${slice.size} held-out civil wiki comments`;
     if (!recipe.sources.includes(held)) r.note = [r.note, "never in this recipe's training"].filter(Boolean).join('; ');
     results.push(r);
+    if (opts.saveDir) {
+      // The fold's model, for the adapter simulation on the source it never saw.
+      const h = heads[0]!;
+      const out = join(opts.saveDir, `loso-${held}.bin`);
+      writeFileSync(
+        out,
+        encodeWeights(
+          {
+            format: 'newsroom-toxicity-weights',
+            formatVersion: 1,
+            version: `toxicity-lr-v3-without-${held}`,
+            features: recipe.features,
+            dtype: 'int8',
+            heads: [{ attribute: h.attribute, bias: h.bias, calibration: h.calibration }],
+            holdThreshold: 0.7,
+            training: { recipe: recipe.name, heldOut: held },
+          },
+          [h.w],
+        ),
+      );
+      log(`  wrote ${out}`);
+    }
     log(
       `${held}: AUC ${r.auc.toFixed(4)} (n=${r.n}, trained on ${train.length} rows in ${((performance.now() - t0) / 1000).toFixed(0)} s)`,
     );
@@ -122,6 +147,7 @@ export function main(argv: string[]): void {
       iterations: { type: 'string' },
       only: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      'save-dir': { type: 'string' },
     },
   });
   if (!args.data) throw new Error('--loso needs --data <datasets dir>');
@@ -132,7 +158,12 @@ export function main(argv: string[]): void {
     if (!args.quiet) process.stderr.write(`${s}\n`);
   };
   const started = performance.now();
-  const results = runLoso(resolve(args.data), recipe, { only: args.only?.split(','), log });
+  if (args['save-dir']) mkdirSync(resolve(args['save-dir']), { recursive: true });
+  const results = runLoso(resolve(args.data), recipe, {
+    only: args.only?.split(','),
+    log,
+    saveDir: args['save-dir'] ? resolve(args['save-dir']) : undefined,
+  });
   process.stdout.write(`${losoTable(`${recipe.name}, ${recipe.iterations} iterations`, results)}\n`);
   const aucs = results.map((r) => r.auc);
   process.stdout.write(
