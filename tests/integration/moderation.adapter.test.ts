@@ -228,7 +228,7 @@ describe('per-site adapter', () => {
 
   it('when a site switches its adapter off, then its comments are scored by the shared model though the adapter is ready', async () => {
     const s = sites[0]!;
-    const patch = (body: unknown) =>
+    const patch = (body: Record<string, unknown>) =>
       request(api.app).patch(`/api/v1/sites/${s.site.siteId}/settings`).set(as(s.admin)).send(body).expect(200);
     await patch({ adapter: { enabled: false } });
     try {

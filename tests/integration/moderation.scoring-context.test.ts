@@ -73,23 +73,23 @@ describe('scoring with context', () => {
     assert.equal(reply.status, 'pending');
   });
 
-  it('when a top-level comment says "them" under an article about refugees, then it scores at least as high as under a neutral title', async () => {
-    const refugees = await buildPost(env.db, site.siteId);
+  it('when a top-level comment says "they" under an article about a mosque, then it scores higher than under a neutral title', async () => {
+    const mosque = await buildPost(env.db, site.siteId);
     await env.db.query('UPDATE posts SET title = $3 WHERE site_id = $1 AND id = $2', [
       site.siteId,
-      refugees,
-      'Town to house 200 refugees in former school',
+      mosque,
+      'New mosque approved by council',
     ]);
     const neutral = await buildPost(env.db, site.siteId);
-    const body = 'Send them all back, they are parasites.';
+    const body = 'They are the problem.';
     const token = reader.accessToken;
     worker ??= await startTestWorker(env);
-    const a = await postComment(api.app, { siteId: site.siteId, postId: refugees, token, body });
+    const a = await postComment(api.app, { siteId: site.siteId, postId: mosque, token, body });
     const b = await postComment(api.app, { siteId: site.siteId, postId: neutral, token: other.accessToken, body });
     await waitForDecision(api.app, a, token);
     await waitForDecision(api.app, b, other.accessToken);
-    const underRefugees = (await findComment(env.db, a))!.scores.TOXICITY!;
+    const underMosque = (await findComment(env.db, a))!.scores.TOXICITY!;
     const underNeutral = (await findComment(env.db, b))!.scores.TOXICITY!;
-    assert.ok(underRefugees > underNeutral, `${underRefugees} ≤ ${underNeutral}`);
+    assert.ok(underMosque > underNeutral, `${underMosque} ≤ ${underNeutral}`);
   });
 });
