@@ -12,7 +12,9 @@ export const unscoredReasons = (ctx: ModerationContext): Reason[] =>
  * taking the highest per attribute. A scorer that cannot run is recorded for the hold phase
  * (policy `hold`) or replaced by the embedded scorer (policy `embedded`, and always when the
  * provider refuses the text, e.g. its language). A rate-limited remote scorer defers the job
- * while `ctx.canDefer` allows, so the queue absorbs the provider's quota.
+ * while `ctx.canDefer` allows, so the queue absorbs the provider's quota. The embedded scorer reads
+ * the comment's context (a reply's parent text, a top-level comment's article title) and is the
+ * site's adapter when one is in use (`ctx.siteScorer`, recorded as `adapter` in `scoredBy`).
  */
 export const scoring: Phase = async (ctx) => {
   const { settings, scorers, comment } = ctx;
