@@ -10,9 +10,9 @@ import {
   countLikelyFine,
   findSiteAdapterStatus,
   likelyFineRecord,
-  listScoredDecisions,
   resetSiteAdapter,
 } from '#shared/db/moderation-learning.js';
+import { listScoredDecisions } from '#shared/db/shadow-scores.js';
 import { agreement } from '#shared/agreement.js';
 import type { SiteSettings } from '#shared/settings.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';

@@ -1,4 +1,4 @@
-import { storeShadowScores } from '#shared/db/moderation-learning.js';
+import { storeShadowScores } from '#shared/db/shadow-scores.js';
 import type { ScorerName, SiteSettings } from '#shared/settings.js';
 import type { CommentJob } from '#shared/queues.js';
 import type { WorkerDeps } from '../deps.js';
