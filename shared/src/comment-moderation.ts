@@ -3,7 +3,7 @@ import { withTransaction } from './db/pool.js';
 import { changeCommentStatus } from './db/comments.js';
 import { insertAudit, type Actor } from './db/audit.js';
 import { resolveReports } from './db/reports.js';
-import { encodeThreadChange, threadChannel, type RedisClient } from './redis.js';
+import { announceThreadChange, type RedisClient } from './redis.js';
 import type { CommentStatus } from './domain.js';
 import { recordDecision } from './db/moderation-learning.js';
 import { enqueueLearning, type ModerationTask } from './moderation-tasks.js';
@@ -37,6 +37,13 @@ export interface ModerationResult {
   authorId: string;
 }
 
+/** How a moderator's action reads in a comment's reasons ("rejected by Dana: off topic"). */
+const PAST_TENSE: Record<CommentModeration['action'], string> = {
+  approve: 'approved',
+  reject: 'rejected',
+  hold: 'held',
+};
+
 /**
  * Applies a status change to a comment with its audit entry, in one transaction: the comment's
  * row lock serialises concurrent moderators (the last write wins, every action is logged, the
@@ -56,8 +63,7 @@ export async function moderateComment(
 ): Promise<ModerationResult | null> {
   let decisionId: string | null = null;
   const status = STATUS_OF[m.action];
-  const detail =
-    m.detail ?? `${m.action === 'hold' ? 'held' : `${m.action}d`} by ${m.actor.name}${m.reason ? `: ${m.reason}` : ''}`;
+  const detail = m.detail ?? `${PAST_TENSE[m.action]} by ${m.actor.name}${m.reason ? `: ${m.reason}` : ''}`;
   const result = await withTransaction(deps.db, async (tx) => {
     const changed = await changeCommentStatus(tx, {
       id: m.commentId,
@@ -93,12 +99,9 @@ export async function moderateComment(
   if (result && (result.before === 'approved') !== (result.after === 'approved')) {
     // After the commit: a lost announcement only delays the page until THREAD_CACHE_TTL_MS; failing here
     // would answer an applied action with an error (and a retried ban task would skip its event).
-    await deps.redis
-      .publish(
-        threadChannel(deps.queuePrefix),
-        encodeThreadChange({ siteId: m.siteId, postId: result.postId, post: false }),
-      )
-      .catch(() => undefined);
+    await announceThreadChange(deps.redis, deps.queuePrefix, { siteId: m.siteId, postId: result.postId }).catch(
+      () => undefined,
+    );
   }
   return result;
 }

@@ -56,6 +56,19 @@ export interface ThreadChange {
 
 export const encodeThreadChange = (c: ThreadChange): string => `${c.siteId}\n${c.postId}${c.post ? '\npost' : ''}`;
 
+/**
+ * Announces a change of a post's thread to every API process (each drops its cached pages and tells
+ * its open live-update streams). Rejects when Redis does: a caller that has already committed its
+ * change usually ignores that, as caches expire by themselves (THREAD_CACHE_TTL_MS).
+ */
+export async function announceThreadChange(
+  redis: RedisClient,
+  prefix: string,
+  change: { siteId: string; postId: string; post?: boolean },
+): Promise<void> {
+  await redis.publish(threadChannel(prefix), encodeThreadChange({ ...change, post: change.post ?? false }));
+}
+
 export function decodeThreadChange(message: string): ThreadChange | null {
   const [siteId, postId, what] = message.split('\n');
   return siteId && postId ? { siteId, postId, post: what === 'post' } : null;

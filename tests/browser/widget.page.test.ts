@@ -221,6 +221,53 @@ describe('the widget on the demo article page', () => {
     await page.close();
   });
 
+  it('when a reader writes, then the composer says one thing about the text as it is now: typing clears "Write something first.", an over-long paste is named in words with Post disabled, and a posted comment leaves no message', async () => {
+    const { page, problems } = await openDemo();
+    await signInAsDemoReader(page);
+    const form = page.locator('#comments form.composer').first();
+    const post = form.getByRole('button', { name: 'Post comment' });
+    const alert = form.locator('p.error');
+    await post.click();
+    await form.getByText('Write something first.').waitFor();
+    await form.locator('textarea').pressSequentially('A');
+    assert.equal(await alert.textContent(), '');
+
+    await form.locator('textarea').fill('x'.repeat(5005));
+    await form.getByText('5 characters too many').waitFor();
+    await form.getByText('Comments can be at most 5000 characters long.').waitFor();
+    assert.equal(await post.isDisabled(), true);
+    assert.equal(await form.getByText('Write something first.').count(), 0);
+
+    await form.locator('textarea').fill('Short enough now, and worth saying.');
+    assert.equal(await post.isDisabled(), false);
+    assert.equal(await alert.textContent(), '');
+    await post.click();
+    await page.getByText('Your comment was sent and is awaiting review.').waitFor({ state: 'attached' });
+    assert.equal(await alert.textContent(), '');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('when a reader opens the report menu, then no reason is chosen for them, and sending without one asks for a reason', async () => {
+    const target = await postAsOther('A comment someone may want to report.');
+    await decide(target, 'approved');
+    const { page } = await openDemo();
+    await page.evaluate(
+      async (token) => {
+        await (window as unknown as { Comments: { login(t: string): Promise<void> } }).Comments.login(token);
+      },
+      await signSso(SSO_SECRET, { sub: `undecided-${Date.now()}`, name: 'Undecided Reader' }),
+    );
+    const li = page.locator(`#comments li[data-id="${target}"]`);
+    await li.getByRole('button', { name: 'Report comment by Other Reader' }).click();
+    for (const name of ['Spam or advertising', 'Off topic']) assert.equal(await li.getByLabel(name).isChecked(), false);
+    await li.getByRole('button', { name: 'Send report' }).click();
+    await li.getByText('Choose a reason first.').waitFor();
+    const rows = await env.db.query('SELECT 1 FROM reports WHERE comment_id = $1', [target]);
+    assert.equal(rows.rowCount, 0);
+    await page.close();
+  });
+
   it('when a reader reports a comment, then the reason reaches the moderators; reporting it again says so', async () => {
     const target = await postAsOther('A comment someone will find off topic.');
     await decide(target, 'approved');

@@ -468,3 +468,20 @@ describe('audit log', () => {
     await request(api.app).get(`${base()}/audit`).query({ moderator: 'bob' }).set(as(mod)).expect(400);
   });
 });
+
+describe('decision wording', () => {
+  it('when a moderator approves and then rejects, then the comment\'s reasons read "approved by" and "rejected by" the moderator', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const id = await store(postId, { status: 'pending', body: 'A comment three moderators disagree about.' });
+    const detailAfter = async (action: string, reason?: string) => {
+      await act(id, action, mod, reason).expect(200);
+      const row = await env.db.query<{ reasons: { rule: string; detail: string }[] }>(
+        'SELECT reasons FROM comments WHERE id = $1',
+        [id],
+      );
+      return row.rows[0]!.reasons.filter((r) => r.rule === 'moderator').at(-1)?.detail;
+    };
+    assert.equal(await detailAfter('approve'), 'approved by Mona Moderator');
+    assert.equal(await detailAfter('reject', 'off topic'), 'rejected by Mona Moderator: off topic');
+  });
+});

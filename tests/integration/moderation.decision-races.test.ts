@@ -5,7 +5,7 @@ import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestWorker } from '../support/worker.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
-import { postComment } from '../support/comment-flow.js';
+import { postComment, waitForDecision, waitForVisible } from '../support/comment-flow.js';
 import { waitFor } from '../support/wait-for.js';
 import type { Scorer } from '#worker/scorers/types.js';
 import { commentJobId } from '#shared/queues.js';
@@ -76,7 +76,7 @@ async function postWhileDeciding(change: (userId: string, token: string) => Prom
       postId,
     ])
   ).rows[0]!;
-  return { row, count: post.n, userId: reader.user.id };
+  return { id, row, count: post.n, userId: reader.user.id };
 }
 
 describe('decisions racing with moderation of the author', () => {
@@ -96,6 +96,19 @@ describe('decisions racing with moderation of the author', () => {
     assert.deepEqual(user, { approved_count: 0, rejected_count: 1 });
   });
 
+  it('when the author is banned while their comment is being decided, then the final rejection is written once and the job reports it', async () => {
+    const { id, row } = await postWhileDeciding(async (userId) => {
+      await env.db.query(`UPDATE users SET status = 'banned' WHERE id = $1`, [userId]);
+    });
+    assert.deepEqual(
+      row!.reasons.filter((r) => r.rule === 'author_banned').length,
+      1,
+      'one author_banned reason, from the statement that stored the comment',
+    );
+    const job = await env.queue.getJob(commentJobId(id));
+    assert.equal(job?.returnvalue?.status, 'rejected', 'the processor reports the decision as stored');
+  });
+
   it('when the author erases their account while their comment is being decided, then it is not stored', async () => {
     const { row, count } = await postWhileDeciding(async (_userId, token) => {
       const res = await request(api.app).delete('/api/v1/me').set('Authorization', `Bearer ${token}`);
@@ -103,5 +116,50 @@ describe('decisions racing with moderation of the author', () => {
     });
     assert.equal(row, undefined);
     assert.equal(count, 0);
+  });
+});
+
+describe('effects of a decision on other comments', () => {
+  it('when a comment completes a campaign, then the earlier members are held only after it is stored', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    // Each hold of an approved comment on this post records how many of the post's comments were stored then.
+    await env.db.query(`CREATE TABLE hold_log (held uuid, stored_then int)`);
+    await env.db.query(`CREATE FUNCTION log_hold() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO hold_log SELECT NEW.id, count(*) FROM comments WHERE post_id = NEW.post_id AND site_id = NEW.site_id;
+        RETURN NEW;
+      END $$`);
+    await env.db.query(`CREATE TRIGGER log_hold AFTER UPDATE OF status ON comments FOR EACH ROW
+      WHEN (OLD.status = 'approved' AND NEW.status = 'pending') EXECUTE FUNCTION log_hold()`);
+    const readers = await Promise.all([1, 2, 3].map((n) => signInReader(api.app, site, { name: `Member ${n}` })));
+    const texts = [
+      'The new stadium deal is a giveaway to billionaires and the council knows it very well.',
+      'the new stadium deal is a GIVEAWAY to billionaires and the council knows it very well!',
+      'The new stadium deal is a giveaway to billionaires, and the council knows it very well.',
+    ];
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++)
+      ids.push(
+        await postComment(api.app, { siteId: site.siteId, postId, token: readers[i]!.accessToken, body: texts[i]! }),
+      );
+    await waitForVisible(api.app, site.siteId, postId, ids);
+    const third = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: readers[2]!.accessToken,
+      body: texts[2]!,
+    });
+    assert.equal((await waitForDecision(api.app, third, readers[2]!.accessToken)).status, 'pending');
+    await waitFor(async () => (await env.db.query('SELECT 1 FROM hold_log')).rowCount === 2, {
+      what: 'the earlier members to be held',
+    });
+    const log = (await env.db.query<{ held: string; stored_then: number }>('SELECT held, stored_then FROM hold_log'))
+      .rows;
+    assert.deepEqual(log.map((l) => l.held).sort(), [...ids].sort());
+    assert.deepEqual(
+      log.map((l) => l.stored_then),
+      [3, 3],
+      'the comment that completed the campaign was stored before the others were held',
+    );
   });
 });

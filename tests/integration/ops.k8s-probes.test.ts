@@ -28,7 +28,7 @@ const running = (entry: string): Container => {
   const found = objects
     .filter((o) => o.kind === 'Deployment' || o.kind === 'Job')
     .map(containerOf)
-    .filter((c) => c.command?.[1] === `dist/${entry.replace(/\.ts$/, '.js')}`);
+    .filter((c) => c.command?.[1] === entry.replace(/\.ts$/, '.js'));
   assert.equal(found.length, 1, `one container runs ${entry}`);
   return found[0]!;
 };

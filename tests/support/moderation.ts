@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ModerationContext, ModerationServices } from '#worker/pipeline/types.js';
+import type { ModerationInput, ModerationServices } from '#worker/pipeline/types.js';
 import { createModerationMemory } from '#worker/rules/memory.js';
 import { createRedis, type RedisClient } from '#shared/redis.js';
 import { TEST_REDIS_URL } from './env.js';
@@ -26,15 +26,9 @@ let redis: RedisClient | null = null;
 const prefix = `{unit-${randomBytes(4).toString('hex')}}`;
 
 /** The real Redis-backed moderation memory (a private key prefix; keys expire with their windows). */
-export function testServices(held: string[] = []): ModerationServices {
+export function testServices(): ModerationServices {
   redis ??= createRedis(TEST_REDIS_URL, () => undefined);
-  return {
-    memory: createModerationMemory(redis, prefix),
-    async holdOthers(_siteId, ids) {
-      held.push(...ids);
-      return ids.length;
-    },
-  };
+  return { memory: createModerationMemory(redis, prefix) };
 }
 
 export async function closeTestServices(): Promise<void> {
@@ -50,8 +44,8 @@ const uniqueComment = () => `0190a000-0000-7000-8000-${randomBytes(6).toString('
 /** A moderation context for unit tests of phases: defaults everywhere, `settings` as a merge patch. */
 export function moderationContext(
   body: string,
-  o: Partial<Omit<ModerationContext, 'settings'>> & { settings?: unknown } = {},
-): ModerationContext {
+  o: Partial<Omit<ModerationInput, 'settings'>> & { settings?: unknown } = {},
+): ModerationInput {
   const { settings: patch, ...rest } = o;
   const settings = siteSettingsSchema.parse(mergePatch(structuredClone(DEFAULT_SETTINGS), patch ?? {}));
   return {
@@ -72,13 +66,7 @@ export function moderationContext(
     history: { total: 5, rejected: 0 },
     scorers: { embedded: createEmbeddedScorer() },
     services: testServices(),
-    scores: {},
-    scoredBy: [],
-    spans: [],
     canDefer: false,
-    unscored: [],
-    campaignRecorded: false,
-    reasons: [],
     ...rest,
   };
 }

@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { Response } from 'supertest';
 import { buildOpenApi, openApiPath } from '#api/openapi/document.js';
-import { ROUTE_DOCS } from '#api/openapi/catalog.js';
+import { ROUTE_DOCS } from '#api/route-docs.js';
 
 type Json = Record<string, unknown>;
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;

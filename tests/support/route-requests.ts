@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { RouteDoc } from '#api/openapi/registry.js';
-import { ROUTE_DOCS } from '#api/openapi/catalog.js';
+import { ROUTE_DOCS } from '#api/route-docs.js';
 import {
   arbitraryOf,
   bodyOf,

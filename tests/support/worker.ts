@@ -1,13 +1,9 @@
 import type { Worker } from 'bullmq';
 import type { RedisClient } from '#shared/redis.js';
 import { createCommentWorker } from '#worker/comments/worker.js';
-import { createWorkerMetrics } from '#worker/metrics.js';
-import { createEmbeddedScorer } from '#worker/scorers/embedded.js';
+import { createWorkerDeps, type BuiltWorkerDeps } from '#worker/deps.js';
 import type { ScorerSet } from '#worker/scorers/types.js';
-import { createRedis } from '#shared/redis.js';
 import type { TestEnv } from './env.js';
-import { createEvents, type Events } from '#shared/webhooks/events.js';
-import { createWebhookQueue } from '#shared/webhooks/queue.js';
 import { createWebhookWorker } from '#worker/webhooks/create-webhook-worker.js';
 import { createModerationTasksWorker } from '#worker/tasks/create-tasks-worker.js';
 
@@ -21,64 +17,39 @@ export interface TestWorker {
  * own blocking connection and webhook events as the worker's composition root gives them; close()
  * releases all of it.
  */
-async function startOn(env: TestEnv, build: (connection: RedisClient, events: Events) => Worker): Promise<TestWorker> {
-  const connection = createRedis(env.config.REDIS_URL, () => undefined, { forQueue: true });
-  const webhookQueue = createWebhookQueue(env.redis, env.config.QUEUE_PREFIX);
-  const events = createEvents({
+async function startOn(
+  env: TestEnv,
+  build: (deps: BuiltWorkerDeps['deps'], connection: RedisClient) => Worker,
+  scorers?: Partial<ScorerSet>,
+): Promise<TestWorker> {
+  const built = createWorkerDeps(env.config, {
+    logger: env.logger,
     db: env.db,
-    queue: webhookQueue,
-    retrySchedule: env.config.WEBHOOK_RETRY_SCHEDULE_S,
-    cacheTtlMs: env.config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS,
+    redis: env.redis,
+    ...(scorers ? { scorers } : {}),
   });
-  const worker = build(connection, events);
+  const worker = build(built.deps, built.connection());
   await worker.waitUntilReady();
   return {
     worker,
     async close() {
       await worker.close();
-      await webhookQueue.close().catch(() => undefined);
-      await connection.quit().catch(() => undefined);
+      await built.close();
     },
   };
 }
 
-/** The comment worker (the embedded scorer unless others are given). */
+/** The comment worker (the configured scorers, the embedded one in tests, unless others are given). */
 export function startTestWorker(env: TestEnv, opts: { scorers?: Partial<ScorerSet> } = {}): Promise<TestWorker> {
-  return startOn(env, (connection, events) =>
-    createCommentWorker(
-      {
-        config: env.config,
-        db: env.db,
-        redis: env.redis,
-        logger: env.logger,
-        metrics: createWorkerMetrics(),
-        scorers: { embedded: createEmbeddedScorer(), ...opts.scorers },
-        events,
-      },
-      connection,
-    ),
-  );
+  return startOn(env, (deps, connection) => createCommentWorker(deps, connection), opts.scorers);
 }
 
 /** The webhook delivery worker. */
 export function startTestWebhookWorker(env: TestEnv): Promise<TestWorker> {
-  return startOn(env, (connection) =>
-    createWebhookWorker({ config: env.config, db: env.db, logger: env.logger }, connection),
-  );
+  return startOn(env, (deps, connection) => createWebhookWorker(deps, connection));
 }
 
 /** The moderation-tasks worker (bans with `rejectExisting`). */
 export function startTestTasksWorker(env: TestEnv): Promise<TestWorker> {
-  return startOn(env, (connection, events) =>
-    createModerationTasksWorker(
-      {
-        config: env.config,
-        db: env.db,
-        redis: env.redis,
-        logger: env.logger,
-        events,
-      },
-      connection,
-    ),
-  );
+  return startOn(env, (deps, connection) => createModerationTasksWorker(deps, connection));
 }

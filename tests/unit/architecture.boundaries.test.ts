@@ -69,6 +69,17 @@ describe('architecture', () => {
     assert.deepEqual(await importsOf(CONTRACT), []);
   });
 
+  it("when the API's OpenAPI library imports code, then never a feature folder: routes document themselves", async () => {
+    const library = 'services/api/src/openapi/';
+    const violations: string[] = [];
+    for (const file of await sourceFiles(library)) {
+      for (const target of await importsOf(file)) {
+        if (target.startsWith('services/') && !target.startsWith(library)) violations.push(`${file} → ${target}`);
+      }
+    }
+    assert.deepEqual(violations, []);
+  });
+
   it('when an import climbs folders, then never more than two levels', async () => {
     const files = [
       ...(await sourceFiles('services')),

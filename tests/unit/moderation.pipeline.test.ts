@@ -1,6 +1,9 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { runPipeline } from '#worker/pipeline/index.js';
+import { emptyState, mergePhaseResult } from '#worker/pipeline/merge.js';
+import type { ModerationContext, ModerationInput, Phase } from '#worker/pipeline/types.js';
 import { loadModel } from '#worker/scorers/model/index.js';
 import { ScorerError, type Scorer } from '#worker/scorers/types.js';
 import {
@@ -8,6 +11,7 @@ import {
   fixedScorer,
   moderationContext as ctx,
   testAuthor as author,
+  testServices,
 } from '../support/moderation.js';
 
 after(closeTestServices);
@@ -213,5 +217,141 @@ describe('moderation pipeline', () => {
       ctx('x', { author: trusted, history: { total: 10, rejected: 1 }, scorers: embeddedOnly({ TOXICITY: 0.85 }) }),
     );
     assert.equal(recent.status, 'pending');
+  });
+});
+
+/** Freezes an object and everything it holds, so any write by a phase throws (modules run in strict mode). */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+describe('moderation pipeline: the phase contract', () => {
+  it('when results are merged, then the first final status wins, reasons and lists accumulate in order and scores merge by key', () => {
+    const first = mergePhaseResult(emptyState(), {
+      scores: { TOXICITY: 0.2, 'a.TOXICITY': 0.2 },
+      reasons: [{ rule: 'scorer_fallback', detail: 'one' }],
+      scoredBy: [{ provider: 'a', model: 'm', latencyMs: 1 }],
+    });
+    const second = mergePhaseResult(first, {
+      status: 'pending',
+      scores: { TOXICITY: 0.4 },
+      reasons: [{ rule: 'links', detail: 'two' }],
+      effects: [{ kind: 'recheck_campaign', siteId: 's' }],
+    });
+    const third = mergePhaseResult(second, { status: 'rejected', reasons: [{ rule: 'repeat', detail: 'three' }] });
+    assert.equal(third.status, 'pending');
+    assert.deepEqual(
+      third.reasons.map((r) => r.detail),
+      ['one', 'two', 'three'],
+    );
+    assert.deepEqual(third.scores, { TOXICITY: 0.4, 'a.TOXICITY': 0.2 });
+    assert.equal(third.scoredBy.length, 1);
+    assert.deepEqual(third.effects, [{ kind: 'recheck_campaign', siteId: 's' }]);
+    assert.deepEqual(first.reasons.length, 1, 'merging returns a new state and leaves the earlier one as it was');
+  });
+
+  it('when phases run, then each sees what earlier phases returned, and the first final status ends the run', async () => {
+    const seen: ModerationContext[] = [];
+    const phases: Phase[] = [
+      (c) => {
+        seen.push(c);
+        return { scores: { INSULT: 0.3 }, reasons: [{ rule: 'scorer_fallback', detail: 'a' }] };
+      },
+      (c) => {
+        seen.push(c);
+        return undefined;
+      },
+      (c) => {
+        seen.push(c);
+        return { status: 'pending', reasons: [{ rule: 'premod', detail: 'b' }] };
+      },
+      () => ({ status: 'rejected', reasons: [{ rule: 'repeat', detail: 'never' }] }),
+    ];
+    const d = await runPipeline(ctx('x'), phases);
+    assert.equal(d.status, 'pending');
+    assert.deepEqual(
+      d.reasons.map((r) => r.detail),
+      ['a', 'b'],
+    );
+    assert.deepEqual(d.scores, { INSULT: 0.3 });
+    assert.deepEqual(seen[0]!.reasons, []);
+    assert.deepEqual(seen[1]!.scores, { INSULT: 0.3 });
+    assert.deepEqual(
+      seen[2]!.reasons.map((r) => r.rule),
+      ['scorer_fallback'],
+    );
+  });
+
+  it('when the context is frozen, then every phase still decides (no phase writes to it) and the input is unchanged', async () => {
+    const broken = {
+      name: 'perspective' as const,
+      score: async () => {
+        throw new Error('timeout');
+      },
+    };
+    const inputs: ModerationInput[] = [
+      ctx('A thoughtful comment.'),
+      ctx('x', { scorers: embeddedOnly({ TOXICITY: 0.75 }) }),
+      ctx('x', { scorers: embeddedOnly({ SEVERE_TOXICITY: 0.99 }) }),
+      ctx('A fine comment', {
+        settings: { scorers: ['embedded', 'perspective'] },
+        scorers: { ...embeddedOnly({ TOXICITY: 0 }), perspective: broken },
+      }),
+      ctx('x', {
+        settings: { scorers: ['perspective'], onScorerUnavailable: 'embedded' },
+        scorers: { ...embeddedOnly({ TOXICITY: 0.1 }), perspective: broken },
+      }),
+      ctx('x', { author: { ...author, role: 'moderator' }, settings: { scorers: ['perspective'] } }),
+      ctx('Another paid shill, see https://example.org', {
+        author: { ...author, approvedCount: 0 },
+        settings: { suspectWords: ['shill'] },
+      }),
+    ];
+    const statuses = [];
+    for (const input of inputs) {
+      const before = JSON.stringify(input);
+      statuses.push((await runPipeline(deepFreeze(input))).status);
+      assert.equal(JSON.stringify(input), before);
+    }
+    assert.deepEqual(statuses, ['approved', 'pending', 'rejected', 'pending', 'approved', 'approved', 'pending']);
+  });
+
+  it('when a comment completes a campaign, then the holds are returned as effects and not carried out by the phase', async () => {
+    const services = testServices();
+    const siteId = `site-${randomBytes(4).toString('hex')}`;
+    const body = 'The bridge closure was planned in secret and the mayor lied to everyone about it.';
+    const results = [];
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const comment = {
+        ...ctx('').comment,
+        siteId,
+        commentId: `0190a000-0000-7000-8000-${randomBytes(6).toString('hex')}`,
+        authorId: `0190a000-0000-7000-8000-${randomBytes(6).toString('hex')}`,
+        body: i === 1 ? body.toUpperCase() : body,
+      };
+      ids.push(comment.commentId);
+      results.push(await runPipeline(deepFreeze(ctx('', { comment, services }))));
+    }
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['approved', 'approved', 'pending'],
+    );
+    assert.deepEqual(
+      results.slice(0, 2).map((r) => r.effects),
+      [[{ kind: 'recheck_campaign', siteId }], [{ kind: 'recheck_campaign', siteId }]],
+    );
+    const [effect] = results[2]!.effects;
+    assert.equal(effect?.kind, 'hold_campaign');
+    if (effect?.kind !== 'hold_campaign') return;
+    assert.deepEqual([...effect.hold].sort(), ids.slice(0, 2).sort());
+    assert.deepEqual([...effect.mark].sort(), [...ids].sort());
+    assert.equal(effect.reason.rule, 'coordinated');
+    for (const id of ids)
+      assert.equal(await services.memory.inCampaign({ siteId, id }), false, 'nobody was marked by the phase');
   });
 });

@@ -2,6 +2,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { runPipeline } from '#worker/pipeline/index.js';
+import { applyEffects } from '#worker/comments/effects.js';
 import { findLinks } from '#worker/rules/links.js';
 import { minhash, similarity, textHash } from '#worker/rules/fingerprint.js';
 import {
@@ -200,13 +201,19 @@ describe('rule: coordinated posting', () => {
   it('when near-identical long texts come from 3 distinct accounts, then the third is held and the earlier ones are held too', async () => {
     const siteId = `site-${newId()}`;
     const held: string[] = [];
-    const services = testServices(held);
+    const services = testServices();
+    // What the processor does once each comment is stored (holding here only records the ids).
+    const effectDeps = {
+      memory: services.memory,
+      holdOthers: async (_siteId: string, ids: readonly string[]) => held.push(...ids),
+    };
     const ids: string[] = [];
     const statuses: string[] = [];
     for (const body of variants.slice(0, 3)) {
       const c = { ...ctx('').comment, siteId, commentId: newId(), authorId: newId(), body };
       ids.push(c.commentId);
       const d = await runPipeline(ctx('', { comment: c, services }));
+      await applyEffects(d.effects, effectDeps);
       statuses.push(d.status);
       if (d.status === 'pending') assert.match(d.reasons.at(-1)!.detail, /3 accounts/);
     }
@@ -216,6 +223,7 @@ describe('rule: coordinated posting', () => {
     // A fourth member is held; the three already held are not held again.
     const fourth = { ...ctx('').comment, siteId, commentId: newId(), authorId: newId(), body: variants[3]! };
     const d = await runPipeline(ctx('', { comment: fourth, services }));
+    await applyEffects(d.effects, effectDeps);
     assert.equal(d.status, 'pending');
     assert.equal(held.length, 2, 'no second round of holds');
   });

@@ -83,12 +83,12 @@ const workloads: Workload[] = objects
   });
 const allContainers = (w: Workload): Container[] => [...(w.pod.initContainers ?? []), ...w.pod.containers];
 
-/** The TypeScript entry point a container runs: `node dist/x.js` is built from `x.ts`. */
+/** The TypeScript entry point a container runs: the image's `node services/x.js` is compiled from `services/x.ts`. */
 function entryOf(c: Container): string {
   const [node, script] = c.command ?? [];
   assert.equal(node, 'node', `${c.name} runs node`);
-  const match = /^dist\/(.+)\.js$/.exec(script ?? '');
-  assert.ok(match?.[1], `${c.name} runs a compiled file of dist/, not ${script}`);
+  const match = /^(services\/.+)\.js$/.exec(script ?? '');
+  assert.ok(match?.[1], `${c.name} runs a compiled file of services/, not ${script}`);
   return `${match[1]}.ts`;
 }
 const API_ENTRY = 'services/api/src/main.ts';

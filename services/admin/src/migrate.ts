@@ -1,14 +1,10 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { runner } from 'node-pg-migrate';
+import { PACKAGE_ROOT } from '#shared/package-root.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-/** infra/migrations, found from both the sources and the compiled dist/. */
-export const MIGRATIONS_DIR = path.resolve(
-  here,
-  here.includes(`${path.sep}dist${path.sep}`) ? '../../../../infra/migrations' : '../../../infra/migrations',
-);
+/** infra/migrations, beside package.json in the checkout and in the image alike. */
+export const MIGRATIONS_DIR = path.join(PACKAGE_ROOT, 'infra/migrations');
 
 /** Creates the database named in the URL when it does not exist yet (first run on a fresh machine). */
 export async function ensureDatabase(databaseUrl: string): Promise<void> {

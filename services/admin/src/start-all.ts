@@ -1,18 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadConfigOrExit } from '#shared/config.js';
 import { migrate } from './migrate.js';
 import { migrationUrlOf } from '#shared/db/pool.js';
+import { PACKAGE_ROOT } from '#shared/package-root.js';
 
 // `npm start`: migrate, then run one API, one worker and the demo publisher until SIGINT/SIGTERM.
 const config = loadConfigOrExit();
 await migrate(migrationUrlOf(config), (msg) => process.stderr.write(`${msg}\n`));
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
 const children: ChildProcess[] = ['api', 'worker', 'demo'].map((service) =>
-  spawn(process.execPath, [...process.execArgv, path.join(root, `services/${service}/src/main.${ext}`)], {
+  spawn(process.execPath, [...process.execArgv, path.join(PACKAGE_ROOT, `services/${service}/src/main.${ext}`)], {
     stdio: 'inherit',
   }),
 );

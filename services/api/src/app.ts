@@ -21,6 +21,7 @@ import { reportRoutes } from './reports/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { queueDashboard } from './queue-board/queue-board.js';
 import { moderationPage } from './assets/moderate-page.js';
+import { browserAssets } from './assets/store.js';
 import { createSiteOrigins } from './widget/site-origins.js';
 import { bodySiteOrigin, widgetCors } from './widget/cors.js';
 import { crossOriginReadable, widgetApiRoutes, widgetPages } from './widget/routes.js';
@@ -31,7 +32,7 @@ import { exportRoutes } from './publishers/export-routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { dataRightsRoutes } from './me/routes.js';
 import { docsRoutes } from './openapi/routes.js';
-import { ROUTE_DOCS } from './openapi/catalog.js';
+import { ROUTE_DOCS } from './route-docs.js';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -41,6 +42,7 @@ export function createApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(deps.config.TRUST_PROXY));
   app.set('etag', false);
+  const assets = deps.assets ?? browserAssets({ production: deps.config.NODE_ENV === 'production' });
 
   app.use(
     pinoHttp({
@@ -64,7 +66,7 @@ export function createApp(deps: ApiDeps): Express {
   const docs = docsRoutes(ROUTE_DOCS);
   app.use(docs.root);
   app.use('/embed.js', crossOriginReadable);
-  app.use(widgetPages(deps));
+  app.use(widgetPages(deps, assets));
 
   const tokens = tokenKeys(deps.config.JWT_SECRET, deps.config.ACCESS_TOKEN_TTL_S);
   const passport = createPassport({ ...deps, tokens });
@@ -99,7 +101,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(docs.api);
   app.use('/api/v1', api);
   app.use(dashboard.board);
-  app.use(moderationPage());
+  app.use(moderationPage(assets));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -1,18 +1,21 @@
 import type { Queue } from 'bullmq';
-import type { RedisClient } from '#shared/redis.js';
+import { createRedis, threadChannel, type RedisClient } from '#shared/redis.js';
 import type { Config } from '#shared/config.js';
-import type { Pool } from '#shared/db/pool.js';
+import { createPool, databaseOf, type Pool } from '#shared/db/pool.js';
 import type { Logger } from '#shared/logger.js';
-import type { CommentJob } from '#shared/queues.js';
-import type { ModerationTask } from '#shared/moderation-tasks.js';
-import type { ApiMetrics } from './http/metrics.js';
-import type { Limiters } from './http/rate-limit.js';
-import type { Lookups } from './comments/lookups.js';
-import type { ThreadCache } from './comments/thread-cache.js';
-import type { Events } from '#shared/webhooks/events.js';
-import type { ThreadEvents } from './widget/thread-events.js';
+import { createCommentsQueue, type CommentJob } from '#shared/queues.js';
+import { createModerationTasksQueue, type ModerationTask } from '#shared/moderation-tasks.js';
+import { createEvents, type Events } from '#shared/webhooks/events.js';
+import { createWebhookQueue } from '#shared/webhooks/queue.js';
+import { createApiMetrics, type ApiMetrics } from './http/metrics.js';
+import { createLimiters, type Limiters } from './http/rate-limit.js';
+import { createLookups, type Lookups } from './comments/lookups.js';
+import { createThreadCache, type ThreadCache } from './comments/thread-cache.js';
+import { subscribeToThreadChanges } from './comments/thread-invalidation.js';
+import { createThreadEvents, type ThreadEvents } from './widget/thread-events.js';
+import type { BrowserAssets } from './assets/store.js';
 
-/** Everything the API's handlers use, built once in main.ts (or by a test) and passed down. */
+/** Everything the API's handlers use, built once by `createApiDeps` (in main.ts or a test) and passed down. */
 export interface ApiDeps {
   config: Config;
   db: Pool;
@@ -29,4 +32,109 @@ export interface ApiDeps {
   events: Events;
   /** Open live-update streams, fed by the process's one thread-change subscription. */
   threadEvents: ThreadEvents;
+  /** The built browser apps; main.ts loads them at start-up. Left out, the app loads them itself. */
+  assets?: BrowserAssets;
+}
+
+export interface ApiDepsOptions {
+  logger: Logger;
+  /**
+   * Connections the caller already has (a test's database and Redis); they stay the caller's to
+   * close. What is not given is made here from the config and closed by `close()`.
+   */
+  db?: Pool;
+  redis?: RedisClient;
+  /** For the queues' producers; fails fast when Redis is down (a 503) instead of waiting. */
+  queueRedis?: RedisClient;
+  queue?: Queue<CommentJob>;
+}
+
+export interface BuiltApiDeps {
+  deps: ApiDeps;
+  /** Closes the queues, then the connections, that were made here. */
+  close(): Promise<void>;
+}
+
+/**
+ * The API's dependencies, as main.ts and the tests use them: pools, queues, webhook events, caches,
+ * and this process's subscription to thread changes (the thread cache and the live-update streams).
+ */
+export async function createApiDeps(config: Config, opts: ApiDepsOptions): Promise<BuiltApiDeps> {
+  const { logger } = opts;
+  const closers: (() => Promise<unknown>)[] = [];
+  const made = <T>(value: T, close: (v: T) => Promise<unknown>): T => {
+    closers.push(() => close(value));
+    return value;
+  };
+  const onRedisError = (err: Error) => logger.warn({ err: err.message }, 'redis connection error');
+  const connection = (forQueue = false) =>
+    made(createRedis(config.REDIS_URL, onRedisError, { forQueue }), (r) => r.quit());
+  const db =
+    opts.db ??
+    made(
+      createPool({
+        ...databaseOf(config),
+        max: config.DATABASE_POOL_MAX,
+        onError: (err) => logger.error({ err }, 'postgres pool error'),
+      }),
+      (p) => p.end(),
+    );
+  const redis = opts.redis ?? connection();
+  const queueRedis = opts.queueRedis ?? connection();
+  const subscriber = connection(true);
+
+  const queues: Queue[] = [];
+  const queue = opts.queue ?? createCommentsQueue(queueRedis, config.QUEUE_PREFIX);
+  if (!opts.queue) {
+    queue.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
+    queues.push(queue);
+  }
+  const tasks = createModerationTasksQueue(queueRedis, config.QUEUE_PREFIX);
+  tasks.on('error', (err) => logger.warn({ err: err.message }, 'moderation tasks queue error'));
+  const webhookQueue = createWebhookQueue(queueRedis, config.QUEUE_PREFIX);
+  webhookQueue.on('error', (err) => logger.warn({ err: err.message }, 'webhook queue error'));
+  queues.push(tasks, webhookQueue);
+  const events = createEvents({
+    db,
+    queue: webhookQueue,
+    retrySchedule: config.WEBHOOK_RETRY_SCHEDULE_S,
+    cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS,
+  });
+
+  const lookups = createLookups(db, config.LOOKUP_CACHE_TTL_MS);
+  const threadCache = createThreadCache({
+    ttlMs: config.THREAD_CACHE_TTL_MS,
+    maxEntries: config.THREAD_CACHE_MAX_ENTRIES,
+  });
+  const threadEvents = createThreadEvents();
+  await subscribeToThreadChanges({
+    subscriber,
+    channel: threadChannel(config.QUEUE_PREFIX),
+    cache: threadCache,
+    lookups,
+    logger,
+    listener: { change: (c) => threadEvents.publish(c), resync: () => threadEvents.publishAll() },
+  });
+
+  const deps: ApiDeps = {
+    config,
+    db,
+    redis,
+    queue,
+    tasks,
+    logger,
+    lookups,
+    threadCache,
+    threadEvents,
+    events,
+    metrics: createApiMetrics(queue),
+    limiters: createLimiters(redis, config),
+  };
+  return {
+    deps,
+    async close() {
+      await Promise.allSettled(queues.map((q) => q.close()));
+      await Promise.allSettled(closers.map((close) => close()));
+    },
+  };
 }

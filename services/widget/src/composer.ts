@@ -31,14 +31,25 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
   let key = newKey();
   let lastText = '';
 
+  let sending = false;
+  // One message at a time, always about the text as it is now: typing clears "write something first",
+  // and over-length is said in words (not only by the counter) with Post disabled until it fits.
   const update = () => {
     const n = length(textarea.value);
     const over = n - o.maxLength;
     counter.textContent = over > 0 ? t('charsOver', { n: over }) : t('charsLeft', { n: o.maxLength - n });
     counter.classList.toggle('over', over > 0);
     textarea.setAttribute('aria-invalid', String(over > 0));
+    if (over > 0) error.textContent = t('err_too_long', { n: o.maxLength });
+    else if (error.dataset.kind !== 'send') error.textContent = '';
+    if (!sending) submit.disabled = over > 0;
+  };
+  const say = (text: string, kind: 'check' | 'send') => {
+    error.textContent = text;
+    error.dataset.kind = kind;
   };
   textarea.addEventListener('input', () => {
+    delete error.dataset.kind;
     update();
     if (textarea.value !== lastText) key = newKey();
   });
@@ -61,7 +72,7 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
     e.preventDefault();
     const text = textarea.value;
     if (length(text) === 0) {
-      error.textContent = t('err_empty');
+      say(t('err_empty'), 'check');
       textarea.focus();
       return;
     }
@@ -69,7 +80,8 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
       textarea.focus();
       return;
     }
-    error.textContent = '';
+    say('', 'check');
+    sending = true;
     submit.disabled = true;
     submit.textContent = t('posting');
     lastText = text;
@@ -77,12 +89,13 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
       await o.send(text.trim(), key);
       textarea.value = '';
       key = newKey();
-      update();
+      delete error.dataset.kind;
     } catch (err) {
-      error.textContent = (err as Error).message;
+      say((err as Error).message, 'send');
     } finally {
-      submit.disabled = false;
+      sending = false;
       submit.textContent = o.submitText;
+      update();
       // Disabling the button dropped the focus: keep the reader in the box (a no-op once a reply box closed).
       if (textarea.isConnected) textarea.focus();
     }

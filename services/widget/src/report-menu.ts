@@ -19,9 +19,8 @@ export function reportMenu(o: {
   const { t } = o;
   const n = ++seq;
   const name = `c-report-${n}`;
-  const radios = REASONS.map((r, i) =>
-    h('input', { type: 'radio', name, value: r, id: `${name}-${r}`, checked: i === 0 }),
-  );
+  // Nothing is chosen for the reader: a pre-selected reason would be sent by anyone who just clicks Send.
+  const radios = REASONS.map((r) => h('input', { type: 'radio', name, value: r, id: `${name}-${r}` }));
   const note = h('input', { type: 'text', id: `${name}-note`, maxlength: 500 });
   const status = h('p', { class: 'error', role: 'alert' });
   const send = h('button', { type: 'submit', class: 'primary' }, t('sendReport'));
@@ -44,7 +43,14 @@ export function reportMenu(o: {
   });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const reason = (radios.find((r) => r.checked)?.value ?? 'other') as ReportReason;
+    const chosen = radios.find((r) => r.checked);
+    if (!chosen) {
+      status.textContent = t('err_reason');
+      radios[0]!.focus();
+      return;
+    }
+    const reason = chosen.value as ReportReason;
+    status.textContent = '';
     send.disabled = true;
     try {
       const message = await o.send(reason, note.value.trim());

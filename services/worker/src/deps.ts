@@ -1,12 +1,14 @@
-import type { RedisClient } from '#shared/redis.js';
+import { createRedis, type RedisClient } from '#shared/redis.js';
 import type { Config } from '#shared/config.js';
-import type { Pool } from '#shared/db/pool.js';
+import { createPool, databaseOf, type Pool } from '#shared/db/pool.js';
 import type { Logger } from '#shared/logger.js';
+import { createEvents, type Events } from '#shared/webhooks/events.js';
+import { createWebhookQueue } from '#shared/webhooks/queue.js';
 import type { ScorerSet } from './scorers/types.js';
-import type { WorkerMetrics } from './metrics.js';
-import type { Events } from '#shared/webhooks/events.js';
+import { createScorers } from './scorers/index.js';
+import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 
-/** What the comment processor needs, built in main.ts (or a test). */
+/** What the comment processor needs, built by `createWorkerDeps` (in main.ts or a test). */
 export interface WorkerDeps {
   config: Config;
   db: Pool;
@@ -17,4 +19,68 @@ export interface WorkerDeps {
   scorers: ScorerSet;
   /** Webhook events (comment decisions); absent, nothing is emitted. */
   events?: Events;
+}
+
+export interface WorkerDepsOptions {
+  logger: Logger;
+  /**
+   * Connections the caller already has (a test's database and Redis); they stay the caller's to
+   * close. What is not given is made here from the config and closed by `close()`.
+   */
+  db?: Pool;
+  redis?: RedisClient;
+  /** Replace the configured scorers by name (a test's stand-ins for the remote services). */
+  scorers?: Partial<ScorerSet>;
+}
+
+export interface BuiltWorkerDeps {
+  deps: WorkerDeps & { events: Events };
+  /** A new blocking connection for one BullMQ worker; `close()` closes it. */
+  connection(): RedisClient;
+  /** Closes the webhook queue, then the connections, that were made here. */
+  close(): Promise<void>;
+}
+
+/**
+ * The worker's dependencies, as main.ts and the tests use them: pools, metrics, the configured
+ * scorers, and webhook events. Each BullMQ worker takes its own blocking `connection()`.
+ */
+export function createWorkerDeps(config: Config, opts: WorkerDepsOptions): BuiltWorkerDeps {
+  const { logger } = opts;
+  const closers: (() => Promise<unknown>)[] = [];
+  const made = <T>(value: T, close: (v: T) => Promise<unknown>): T => {
+    closers.push(() => close(value));
+    return value;
+  };
+  const onRedisError = (err: Error) => logger.warn({ err: err.message }, 'redis connection error');
+  const connection = (forQueue = false) =>
+    made(createRedis(config.REDIS_URL, onRedisError, { forQueue }), (r) => r.quit());
+  const db =
+    opts.db ??
+    made(
+      createPool({
+        ...databaseOf(config),
+        max: config.DATABASE_POOL_MAX,
+        onError: (err) => logger.error({ err }, 'postgres pool error'),
+      }),
+      (p) => p.end(),
+    );
+  const redis = opts.redis ?? connection();
+  const metrics = createWorkerMetrics();
+  const scorers: ScorerSet = { ...createScorers(config, redis, metrics), ...opts.scorers };
+  const webhookQueue = createWebhookQueue(redis, config.QUEUE_PREFIX);
+  const events = createEvents({
+    db,
+    queue: webhookQueue,
+    retrySchedule: config.WEBHOOK_RETRY_SCHEDULE_S,
+    cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS,
+  });
+  return {
+    deps: { config, db, redis, logger, metrics, scorers, events },
+    connection: () => connection(true),
+    async close() {
+      await webhookQueue.close().catch(() => undefined);
+      await Promise.allSettled(closers.map((close) => close()));
+    },
+  };
 }

@@ -29,18 +29,20 @@ export type NewComment = Pick<
  * The author's row is locked and read in the same statement, so the write serialises with a
  * ban or an account erasure that committed while the comment was being decided: an erased
  * author's comment is not stored (`authorGone`), and a barred author's comment is stored as
- * rejected whatever the pipeline decided (`status` is what was stored).
+ * rejected, with reason `author_banned`, whatever the pipeline decided. `decision` is the final
+ * decision as this call stored it (when `inserted`); this is the only place that rule is applied.
  */
 export async function insertDecidedComment(
   db: Queryable,
   c: NewComment,
   d: Decision,
-): Promise<{ inserted: boolean; status: CommentStatus; authorGone: boolean }> {
+): Promise<{ inserted: boolean; decision: Decision; authorGone: boolean }> {
   // Named: prepared once per connection, planned once; this runs for every comment.
   const res = await db.query<{
     inserted: number;
     parent_found: boolean;
     status: CommentStatus | null;
+    reasons: Reason[] | null;
     author_gone: boolean;
   }>({
     name: 'insert-decided-comment',
@@ -83,7 +85,8 @@ export async function insertDecidedComment(
          FROM ins WHERE comments.id = ins.thread_parent_id AND ins.status = 'approved'
      )
      SELECT (SELECT count(*) FROM ins)::int AS inserted, ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM parent)) AS parent_found,
-            (SELECT status FROM d) AS status, NOT EXISTS (SELECT 1 FROM d) AS author_gone`,
+            (SELECT status FROM d) AS status, (SELECT reasons FROM d) AS reasons,
+            NOT EXISTS (SELECT 1 FROM d) AS author_gone`,
     values: [
       c.id,
       c.siteId,
@@ -101,9 +104,13 @@ export async function insertDecidedComment(
     ],
   });
   const row = res.rows[0]!;
-  if (row.author_gone) return { inserted: false, status: 'rejected', authorGone: true };
+  if (row.author_gone) return { inserted: false, decision: { ...d, status: 'rejected' }, authorGone: true };
   if (!row.parent_found) throw new Error(`parent ${c.parentId} of comment ${c.id} is not stored`);
-  return { inserted: row.inserted === 1, status: row.status ?? d.status, authorGone: false };
+  return {
+    inserted: row.inserted === 1,
+    decision: { ...d, status: row.status ?? d.status, reasons: row.reasons ?? d.reasons },
+    authorGone: false,
+  };
 }
 
 interface CommentRow {

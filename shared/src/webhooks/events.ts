@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import { LRUCache } from 'lru-cache';
 import { v5 } from 'uuid';
 import type { Queryable } from '../db/pool.js';
+import type { Decision } from '../domain.js';
 import { insertDeliveries, subscribedWebhooks, type Subscription } from '../db/webhooks.js';
 import { newId } from '../ids.js';
 import { webhookJobId, webhookJobOptions, type WebhookJob } from './queue.js';
@@ -123,7 +124,13 @@ export function createEvents(opts: {
   };
 }
 
-const DECIDED = { approved: 'comment.approved', pending: 'comment.held', rejected: 'comment.rejected' } as const;
+/** The event a comment's decided status emits, whoever decided it (the worker or a person). */
+export const DECIDED_EVENT: Record<Decision['status'], EventType> = {
+  approved: 'comment.approved',
+  pending: 'comment.held',
+  rejected: 'comment.rejected',
+};
+const isDecided = (status: string): status is Decision['status'] => Object.hasOwn(DECIDED_EVENT, status);
 
 /**
  * `comment.approved|held|rejected` for a decision a person made after the worker's (a moderator's
@@ -136,11 +143,10 @@ export function moderatorDecision(m: {
   after: string;
   actorId: string | null;
 }): NewEvent | null {
-  const type = DECIDED[m.after as keyof typeof DECIDED];
-  return type && m.after !== m.before
+  return isDecided(m.after) && m.after !== m.before
     ? {
         siteId: m.siteId,
-        type,
+        type: DECIDED_EVENT[m.after],
         data: {
           comment: { id: m.commentId, status: m.after, previousStatus: m.before },
           by: { kind: 'moderator', id: m.actorId },

@@ -2,7 +2,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { CliError, type CliDeps } from '../commands.js';
 import { findSite } from '#shared/db/sites.js';
 import { siteIdSchema } from '#shared/schemas.js';
-import { encodeThreadChange, threadChannel } from '#shared/redis.js';
+import { announceThreadChange } from '#shared/redis.js';
 import { importDisqus } from './import.js';
 import { DisqusFormatError } from './parse.js';
 
@@ -37,12 +37,11 @@ export async function importDisqusCommand(deps: CliDeps, flags: Record<string, s
   }
   if (result.touchedPosts.length > 0) {
     const redis = deps.redis();
-    const pipeline = redis.pipeline();
-    for (const postId of result.touchedPosts) {
-      pipeline.publish(threadChannel(deps.queuePrefix), encodeThreadChange({ siteId: site.data, postId, post: false }));
-    }
+    const announced = Promise.all(
+      result.touchedPosts.map((postId) => announceThreadChange(redis, deps.queuePrefix, { siteId: site.data, postId })),
+    );
     // Caches expire by themselves too (THREAD_CACHE_TTL_MS): an unreachable Redis is only a note.
-    await Promise.race([pipeline.exec(), new Promise((r) => setTimeout(r, 5000).unref())]).catch(() =>
+    await Promise.race([announced, new Promise((r) => setTimeout(r, 5000).unref())]).catch(() =>
       deps.note('could not announce the changed threads'),
     );
   }

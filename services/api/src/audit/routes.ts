@@ -4,10 +4,11 @@ import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { staffOf } from '../auth/guards.js';
 import { encodeCursor } from '../comments/thread.js';
-import { cursorSchema } from '../moderation/routes.js';
+import { cursorSchema, staffAuth } from '../moderation/routes.js';
 import { auditView } from '../moderation/views.js';
 import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
 import { listAudit } from '#shared/db/audit.js';
+import { commonErrors, route } from '../openapi/registry.js';
 
 export const auditQuery = z.object({
   moderator: uuidSchema.optional(),
@@ -18,6 +19,29 @@ export const auditQuery = z.object({
 });
 
 /** The site's moderation log, newest first, for its moderators and admins. */
+/** The moderation log. */
+export const auditDocs = [
+  route({
+    method: 'get',
+    path: '/api/v1/sites/:siteId/audit',
+    tag: 'Audit',
+    auth: staffAuth,
+    summary: 'The moderation log, newest first',
+    params: z.object({ siteId: siteIdSchema }),
+    query: auditQuery,
+    responses: {
+      200: {
+        description: 'a page',
+        schema: z.object({
+          entries: z.array(z.looseObject({ id: z.union([z.string(), z.number()]) })),
+          nextCursor: z.string().nullable(),
+        }),
+      },
+      ...commonErrors,
+    },
+  }),
+];
+
 export function auditRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const r = Router();
   r.get('/sites/:siteId/audit', bearer, async (req, res) => {

@@ -13,6 +13,7 @@ import { findSite } from '#shared/db/sites.js';
 import { insertPasswordUser } from '#shared/db/users.js';
 import { newId } from '#shared/ids.js';
 import type { User } from '#shared/domain.js';
+import { commonErrors, errorSchema, notFoundError, rateLimitedError, route } from '../openapi/registry.js';
 
 export const ssoBody = z.object({ siteId: siteIdSchema, token: z.string().min(1).max(8192) });
 export const loginBody = z.object({ siteId: siteIdSchema, email: emailSchema, password: z.string().min(1).max(1024) });
@@ -26,6 +27,61 @@ export const registerBody = z.object({
 const publicUser = (u: User) => ({ id: u.id, siteId: u.siteId, name: u.displayName, role: u.role });
 
 /** Sign-in: publisher SSO and native accounts, each answered with a short-lived access token. */
+const userSchema = z.object({
+  id: z.uuid(),
+  siteId: z.string(),
+  name: z.string(),
+  role: z.enum(['commenter', 'moderator', 'admin']),
+});
+const signedIn = z.object({ accessToken: z.string(), user: userSchema });
+
+/** Sign-in and registration. */
+export const authDocs = [
+  route({
+    method: 'post',
+    path: '/api/v1/auth/sso',
+    tag: 'Sign-in',
+    auth: 'none',
+    summary: "Sign a reader in with the publisher's SSO token",
+    body: ssoBody,
+    responses: {
+      200: { description: 'signed in', schema: signedIn },
+      400: commonErrors[400],
+      401: commonErrors[401],
+      ...rateLimitedError,
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/v1/auth/login',
+    tag: 'Sign-in',
+    auth: 'none',
+    summary: 'Sign in with email and password',
+    body: loginBody,
+    responses: {
+      200: { description: 'signed in', schema: signedIn },
+      400: commonErrors[400],
+      401: commonErrors[401],
+      ...rateLimitedError,
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/v1/auth/register',
+    tag: 'Sign-in',
+    auth: 'none',
+    summary: 'Create a native account',
+    body: registerBody,
+    responses: {
+      201: { description: 'created', schema: signedIn },
+      400: commonErrors[400],
+      ...notFoundError,
+      409: { description: '`email_taken`', schema: errorSchema },
+      ...rateLimitedError,
+    },
+  }),
+];
+
 export function authRoutes(deps: ApiDeps, p: passport.PassportStatic, tokens: TokenKeys): Router {
   const r = Router();
   const limitIp = async (req: Request) => consume(deps.limiters, deps.limiters.authIp, req.ip ?? 'unknown');

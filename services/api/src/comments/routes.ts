@@ -3,11 +3,13 @@ import type { CachedPage } from './thread-cache.js';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
-import { createComment } from './create-comment.js';
+import { matchesEtag } from '../http/etag.js';
 import { commentStatus } from './comment-status.js';
 import { decodeCursor, loadRepliesPage, loadThreadPage } from './thread.js';
 import { postIdSchema, siteIdSchema, uuidSchema } from '#shared/schemas.js';
 import { isUuid } from '#shared/ids.js';
+import { commentBody, commentParams, createComment } from './create-comment.js';
+import { commonErrors, errorSchema, notFoundError, rateLimitedError, route } from '../openapi/registry.js';
 
 export const threadParams = z.object({ siteId: siteIdSchema, postId: postIdSchema });
 export const threadQuery = z.object({
@@ -21,12 +23,122 @@ export const threadQuery = z.object({
     .refine((id) => id === null || isUuid(id), 'invalid cursor'),
 });
 
-/** If-None-Match may list several validators, or `*`; weak comparison as RFC 9110 asks for GET. */
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  const bare = (t: string) => t.trim().replace(/^W\//, '');
-  return header.split(',').some((t) => t.trim() === '*' || bare(t) === bare(etag));
+const iso = z.iso.datetime({ offset: true });
+/** A thread comment nested `depth` levels deep (the API nests replies to depth 3). */
+function threadComment(depth: number): z.ZodObject {
+  return z.object({
+    id: z.uuid(),
+    author: z.object({ id: z.uuid(), name: z.string() }),
+    body: z.string(),
+    bodyHtml: z.string(),
+    createdAt: iso,
+    replyTo: z.object({ id: z.uuid(), name: z.string() }).optional(),
+    replies: depth > 0 ? z.array(threadComment(depth - 1)) : z.array(z.never()).max(0),
+    replyCount: z.number().int(),
+  });
 }
+const threadPage = z.object({
+  comments: z.array(threadComment(3)),
+  nextCursor: z.string().nullable(),
+  total: z.number().int(),
+});
+const reasonSchema = z.object({
+  rule: z.string(),
+  detail: z.string(),
+  score: z.number().optional(),
+  attribute: z.string().optional(),
+  span: z.object({ start: z.number().int(), end: z.number().int(), text: z.string() }).optional(),
+});
+const commentStatusSchema = z.object({
+  comment: z.object({
+    id: z.uuid(),
+    siteId: z.string(),
+    postId: z.string(),
+    parentId: z.uuid().nullable(),
+    status: z.enum(['queued', 'approved', 'pending', 'rejected']),
+    body: z.string(),
+    bodyHtml: z.string(),
+    createdAt: z.string(),
+    decidedAt: z.string().nullable(),
+    reason: z
+      .object({ category: z.string(), message: z.string() })
+      .nullable()
+      .describe('for the author: why it is not published'),
+    decision: z
+      .object({
+        reasons: z.array(reasonSchema),
+        scores: z.record(z.string(), z.number()),
+        scoredBy: z.array(
+          z.object({
+            provider: z.string(),
+            model: z.string(),
+            latencyMs: z.number(),
+            fallbackFor: z.string().optional(),
+          }),
+        ),
+        settingsVersion: z.number().int().nullable(),
+      })
+      .optional()
+      .describe("for the site's moderators only"),
+  }),
+});
+
+/** Posting a comment, reading threads, and a comment's status. */
+export const commentDocs = [
+  route({
+    method: 'post',
+    path: '/api/v1/sites/:siteId/posts/:postId/comments',
+    tag: 'Comments',
+    auth: 'reader access token',
+    summary: 'Post a comment; decided by the worker a moment later',
+    params: commentParams,
+    body: commentBody,
+    responses: {
+      202: { description: 'accepted', schema: z.object({ id: z.uuid(), status: z.literal('queued') }) },
+      ...commonErrors,
+      ...notFoundError,
+      409: { description: '`post_closed`', schema: errorSchema },
+      422: { description: '`invalid_parent`, `idempotency_key_reused`', schema: errorSchema },
+      ...rateLimitedError,
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/v1/sites/:siteId/posts/:postId/comments',
+    tag: 'Comments',
+    auth: 'none',
+    summary: 'A thread: approved comments, threaded',
+    params: threadParams,
+    query: threadQuery,
+    responses: { 200: { description: 'a page', schema: threadPage }, 400: commonErrors[400], ...notFoundError },
+  }),
+  route({
+    method: 'get',
+    path: '/api/v1/sites/:siteId/posts/:postId/comments/:commentId/replies',
+    tag: 'Comments',
+    auth: 'none',
+    summary: 'More replies under one comment',
+    params: threadParams.extend({ commentId: uuidSchema }),
+    query: threadQuery.omit({ sort: true }),
+    responses: {
+      200: {
+        description: 'a page',
+        schema: z.object({ comments: z.array(threadComment(0)), nextCursor: z.string().nullable() }),
+      },
+      400: commonErrors[400],
+      ...notFoundError,
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/v1/comments/:id',
+    tag: 'Comments',
+    auth: 'the author, or staff of the site',
+    summary: "A comment's status and reasons",
+    params: z.object({ id: uuidSchema }),
+    responses: { 200: { description: 'the comment', schema: commentStatusSchema }, ...commonErrors, ...notFoundError },
+  }),
+];
 
 /** Readers post comments, anyone reads threads, authors and moderators follow a comment's status. */
 export function commentRoutes(deps: ApiDeps, bearer: RequestHandler): Router {

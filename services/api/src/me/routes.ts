@@ -8,7 +8,7 @@ import { eraseReader, logDataRequest, readerData } from '#shared/db/data-rights.
 import { findSite } from '#shared/db/sites.js';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../http/app-error.js';
 import { findUser } from '#shared/db/users.js';
-import { encodeThreadChange, threadChannel } from '#shared/redis.js';
+import { announceThreadChange } from '#shared/redis.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
 
 const readerParams = z.object({ siteId: siteIdSchema, userId: uuidSchema });
@@ -121,9 +121,7 @@ export function dataRightsRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     // Names (anonymize) or comments (remove) changed on these threads: every API process drops its pages.
     await Promise.all(
       done.postIds.map((postId) =>
-        deps.redis
-          .publish(threadChannel(deps.config.QUEUE_PREFIX), encodeThreadChange({ siteId, postId, post: false }))
-          .catch(() => undefined),
+        announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId, postId }).catch(() => undefined),
       ),
     );
     req.log.info({ siteId, userId, requestedBy, mode, comments: done.comments }, 'reader account erased');

@@ -12,6 +12,7 @@ import { countQueues, listQueue, QUEUES } from '#shared/db/moderation-queues.js'
 import { moderateComment } from '#shared/comment-moderation.js';
 import { queueItemView } from './views.js';
 import { moderationCompleted } from './events.js';
+import { commonErrors, notFoundError, route } from '../openapi/registry.js';
 
 export const cursorSchema = z
   .string()
@@ -78,6 +79,122 @@ function callerSite(req: Request): string {
 }
 
 /** Queues, their counts, and moderators' decisions on comments (one at a time or in bulk). */
+/** Who may call the moderators' routes. */
+export const staffAuth = 'moderator or admin of the site';
+const queueItem = z.looseObject({ id: z.uuid(), status: z.string() });
+
+/** The moderators' queues and decisions; responses are given by their top-level shape. */
+export const moderationDocs = [
+  route({
+    method: 'get',
+    path: '/api/v1/sites/:siteId/moderation/counts',
+    tag: 'Moderation',
+    auth: staffAuth,
+    summary: 'Counts per queue',
+    params: siteParams,
+    responses: {
+      200: {
+        description: 'counts',
+        schema: z.object({ counts: z.record(z.string(), z.number().int()), capped: z.array(z.string()) }),
+      },
+      ...commonErrors,
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/v1/sites/:siteId/moderation/queues/:queue',
+    tag: 'Moderation',
+    auth: staffAuth,
+    summary: 'One moderation queue, keyset-paginated',
+    params: siteParams.extend({ queue: z.enum(QUEUES) }),
+    query: queueQuery,
+    responses: {
+      200: {
+        description: 'a page',
+        schema: z.object({ items: z.array(queueItem), nextCursor: z.string().nullable() }),
+      },
+      ...commonErrors,
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/v1/comments/:id/moderation',
+    tag: 'Moderation',
+    auth: staffAuth,
+    summary: 'Approve or reject one comment',
+    params: z.object({ id: uuidSchema }),
+    body: actionBody,
+    responses: {
+      200: {
+        description: 'decided',
+        schema: z.object({ comment: z.looseObject({ id: z.uuid(), status: z.string() }) }),
+      },
+      ...commonErrors,
+      ...notFoundError,
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/v1/sites/:siteId/moderation/bulk',
+    tag: 'Moderation',
+    auth: staffAuth,
+    summary: 'Approve or reject up to 100 comments',
+    params: siteParams,
+    body: bulkBody,
+    responses: {
+      200: {
+        description: 'one result per id',
+        schema: z.object({ results: z.array(z.looseObject({ id: z.string(), ok: z.boolean() })) }),
+      },
+      ...commonErrors,
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/v1/sites/:siteId/moderation/tasks/:taskId',
+    tag: 'Moderation',
+    auth: staffAuth,
+    summary: 'Progress of a background task',
+    params: siteParams.extend({ taskId: z.string() }),
+    responses: {
+      200: {
+        description: 'the task',
+        schema: z.object({ task: z.looseObject({ id: z.string(), state: z.string() }) }),
+      },
+      ...commonErrors,
+      ...notFoundError,
+    },
+  }),
+];
+
+/** The moderators' page, served by assets/moderate-page.ts and mounted in app.ts. */
+export const moderationPageDocs = [
+  route({
+    method: 'get',
+    path: '/moderate',
+    tag: 'Moderation',
+    auth: 'none',
+    summary: 'The moderation page (signs in itself)',
+    responses: { 200: { description: 'HTML', contentType: 'text/html', schema: z.string() } },
+  }),
+  route({
+    method: 'get',
+    path: '/moderate/app.js',
+    tag: 'Moderation',
+    auth: 'none',
+    summary: "The moderation page's script",
+    responses: { 200: { description: 'JavaScript', contentType: 'text/javascript', schema: z.string() } },
+  }),
+  route({
+    method: 'get',
+    path: '/moderate/app.css',
+    tag: 'Moderation',
+    auth: 'none',
+    summary: "The moderation page's styles",
+    responses: { 200: { description: 'CSS', contentType: 'text/css', schema: z.string() } },
+  }),
+];
+
 export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const r = Router();
   const modDeps = { db: deps.db, redis: deps.redis, queuePrefix: deps.config.QUEUE_PREFIX, tasks: deps.tasks };

@@ -35,3 +35,4 @@ export const commonErrors = {
   403: { description: 'not allowed (scope, role, site)', schema: errorSchema },
 };
 export const notFoundError = { 404: { description: 'not found', schema: errorSchema } };
+export const rateLimitedError = { 429: { description: '`rate_limited`, with Retry-After', schema: errorSchema } };

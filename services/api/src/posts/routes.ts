@@ -6,8 +6,9 @@ import { apiKeyOf } from '../auth/guards.js';
 import { httpUrlSchema, postIdSchema, siteIdSchema, titleSchema } from '#shared/schemas.js';
 import { findPost, upsertPost } from '#shared/db/posts.js';
 import { NotFoundError } from '../http/app-error.js';
-import { encodeThreadChange, threadChannel } from '#shared/redis.js';
+import { announceThreadChange } from '#shared/redis.js';
 import type { Post } from '#shared/domain.js';
+import { commonErrors, notFoundError, route } from '../openapi/registry.js';
 
 export const postParams = z.object({ siteId: siteIdSchema, postId: postIdSchema });
 export const postBody = z.object({
@@ -25,6 +26,45 @@ const publicPost = (p: Post) => ({
 });
 
 /** Publishers register their articles (API key, scope posts:write); anyone may read one. */
+const postSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  url: z.string(),
+  closed: z.boolean(),
+  commentCount: z.number().int(),
+});
+
+/** A publisher's articles, as the widget and the publisher's CMS see them. */
+export const postDocs = [
+  route({
+    method: 'put',
+    path: '/api/v1/sites/:siteId/posts/:postId',
+    tag: 'Posts',
+    auth: 'publisher key (posts:write)',
+    summary: 'Create or update an article (emits post.created when new)',
+    params: postParams,
+    body: postBody,
+    responses: {
+      200: { description: 'updated', schema: z.object({ post: postSchema }) },
+      201: { description: 'created', schema: z.object({ post: postSchema }) },
+      ...commonErrors,
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/v1/sites/:siteId/posts/:postId',
+    tag: 'Posts',
+    auth: 'none',
+    summary: "One post (closed includes the site's auto-close)",
+    params: postParams,
+    responses: {
+      200: { description: 'the post', schema: z.object({ post: postSchema }) },
+      400: commonErrors[400],
+      ...notFoundError,
+    },
+  }),
+];
+
 export function postRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const r = Router();
 
@@ -35,9 +75,9 @@ export function postRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     const { post, created } = await upsertPost(deps.db, { siteId, id: postId, ...body });
     deps.lookups.forgetPost(siteId, postId);
     // Other API processes drop their cached copy of this post too.
-    await deps.redis
-      .publish(threadChannel(deps.config.QUEUE_PREFIX), encodeThreadChange({ siteId, postId, post: true }))
-      .catch(() => undefined);
+    await announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId, postId, post: true }).catch(
+      () => undefined,
+    );
     res.status(created ? 201 : 200).json({ post: publicPost(post) });
     if (created) {
       // After answering: a slow webhook store never delays the publisher's call.

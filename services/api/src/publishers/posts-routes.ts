@@ -6,7 +6,7 @@ import { publisherOf } from './access.js';
 import { postIdSchema, siteIdSchema } from '#shared/schemas.js';
 import { listPosts, setPostClosed, type PublisherPost } from '#shared/db/posts.js';
 import { NotFoundError, ValidationError } from '../http/app-error.js';
-import { encodeThreadChange, threadChannel } from '#shared/redis.js';
+import { announceThreadChange } from '#shared/redis.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });
@@ -128,9 +128,9 @@ export function publisherPostRoutes(deps: ApiDeps, bearer: RequestHandler): Rout
       const post = await setPostClosed(deps.db, { siteId, id: postId, closed });
       if (!post) throw new NotFoundError('post');
       deps.lookups.forgetPost(siteId, postId);
-      await deps.redis
-        .publish(threadChannel(deps.config.QUEUE_PREFIX), encodeThreadChange({ siteId, postId, post: true }))
-        .catch(() => undefined);
+      await announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId, postId, post: true }).catch(
+        () => undefined,
+      );
       res.json({ post: view(post) });
     });
   }

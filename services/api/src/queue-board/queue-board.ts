@@ -8,6 +8,8 @@ import type { TokenKeys } from '../auth/tokens.js';
 import { staffOf } from '../auth/guards.js';
 import { findUser } from '#shared/db/users.js';
 import { ForbiddenError, UnauthorizedError } from '../http/app-error.js';
+import { z } from 'zod';
+import { commonErrors, route } from '../openapi/registry.js';
 
 export const DASHBOARD_PATH = '/admin/queues';
 const COOKIE = 'queues_session';
@@ -30,6 +32,18 @@ function cookieOf(req: Request, name: string): string | null {
  * (no script can read it, no other site can send it). Every request to the board re-reads the
  * admin from the database, so a demotion or a ban ends access at once.
  */
+/** The session that opens the queue dashboard. */
+export const queueDashboardDocs = [
+  route({
+    method: 'post',
+    path: '/api/v1/admin/queue-dashboard/session',
+    tag: 'Operations',
+    auth: 'admin of QUEUE_DASHBOARD_SITE',
+    summary: 'A session cookie for the queue dashboard at /admin/queues',
+    responses: { 200: { description: 'cookie set', schema: z.object({ url: z.string() }) }, ...commonErrors },
+  }),
+];
+
 export function queueDashboard(
   deps: ApiDeps,
   tokens: TokenKeys,

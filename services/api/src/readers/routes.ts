@@ -4,7 +4,7 @@ import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { staffOf } from '../auth/guards.js';
 import { encodeCursor } from '../comments/thread.js';
-import { cursorSchema } from '../moderation/routes.js';
+import { cursorSchema, staffAuth } from '../moderation/routes.js';
 import { historyCommentView, auditView, readerView } from '../moderation/views.js';
 import { moderationCompleted } from '../moderation/events.js';
 import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
@@ -15,6 +15,7 @@ import { changeStanding, listReaderComments, type Standing } from '#shared/db/re
 import { insertAudit, listAudit } from '#shared/db/audit.js';
 import { moderationTaskOptions } from '#shared/moderation-tasks.js';
 import type { UserStatus } from '#shared/domain.js';
+import { commonErrors, errorSchema, notFoundError, route } from '../openapi/registry.js';
 
 export const readerParams = z.object({ siteId: siteIdSchema, userId: uuidSchema });
 const reason = z.string().trim().min(1, 'a reason is required').max(500);
@@ -38,6 +39,43 @@ export const historyQuery = z.object({
  * background), suspend until a time, always pre-moderate, unban; and read a reader's history.
  * Moderators act on commenters; admins also on moderators; nobody here on admins or themselves.
  */
+const readerAction = z.object({
+  user: z.looseObject({ id: z.uuid(), status: z.string() }),
+  task: z.looseObject({ id: z.string() }).nullable(),
+});
+
+/** Staff actions on a reader, and a reader's history. */
+export const readerDocs = [
+  ...(['ban', 'suspend', 'premod', 'unban'] as const).map((action) =>
+    route({
+      method: 'post',
+      path: `/api/v1/sites/:siteId/users/:userId/${action}`,
+      tag: 'Readers',
+      auth: action === 'ban' ? 'moderator (on commenters), admin' : staffAuth,
+      summary: `${action[0]!.toUpperCase()}${action.slice(1)} a reader`,
+      params: readerParams,
+      body: { ban: banBody, suspend: suspendBody, premod: premodBody, unban: unbanBody }[action],
+      responses: {
+        200: { description: 'done', schema: readerAction },
+        202: { description: 'done; a background task rejects their comments', schema: readerAction },
+        ...commonErrors,
+        ...notFoundError,
+        409: { description: 'conflict', schema: errorSchema },
+      },
+    }),
+  ),
+  route({
+    method: 'get',
+    path: '/api/v1/sites/:siteId/users/:userId/history',
+    tag: 'Readers',
+    auth: staffAuth,
+    summary: 'A reader, their comments and the actions about them',
+    params: readerParams,
+    query: historyQuery,
+    responses: { 200: { description: 'history', schema: z.looseObject({}) }, ...commonErrors, ...notFoundError },
+  }),
+];
+
 export function readerRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const r = Router();
 

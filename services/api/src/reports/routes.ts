@@ -12,8 +12,9 @@ import { insertReport, REPORT_REASONS } from '#shared/db/reports.js';
 import { changeCommentStatus } from '#shared/db/comments.js';
 import { insertAudit } from '#shared/db/audit.js';
 import { findSite } from '#shared/db/sites.js';
-import { encodeThreadChange, threadChannel } from '#shared/redis.js';
+import { announceThreadChange } from '#shared/redis.js';
 import { normalizeLine } from '#shared/text.js';
+import { commonErrors, errorSchema, notFoundError, route } from '../openapi/registry.js';
 
 export const reportBody = z.strictObject({
   reason: z.enum(REPORT_REASONS),
@@ -30,6 +31,25 @@ export const reportBody = z.strictObject({
  * The comment's row is locked while a report is counted, so simultaneous reports cannot all
  * miss the threshold.
  */
+/** A reader reports a comment. */
+export const reportDocs = [
+  route({
+    method: 'post',
+    path: '/api/v1/comments/:id/reports',
+    tag: 'Reports',
+    auth: 'a signed-in reader of the site',
+    summary: 'Report a visible comment',
+    params: z.object({ id: uuidSchema }),
+    body: reportBody,
+    responses: {
+      201: { description: 'reported', schema: z.looseObject({}) },
+      ...commonErrors,
+      ...notFoundError,
+      409: { description: 'conflict', schema: errorSchema },
+    },
+  }),
+];
+
 export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const r = Router();
 
@@ -92,12 +112,9 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       return { postId: comment.post_id, open: counted.open, held: changed !== null };
     });
     if (outcome.held) {
-      await deps.redis
-        .publish(
-          threadChannel(deps.config.QUEUE_PREFIX),
-          encodeThreadChange({ siteId, postId: outcome.postId, post: false }),
-        )
-        .catch(() => undefined);
+      await announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId, postId: outcome.postId }).catch(
+        () => undefined,
+      );
     }
     moderationCompleted(deps, {
       type: 'comment.reported',

@@ -6,7 +6,8 @@ import { staffOf } from '../auth/guards.js';
 import { siteIdSchema } from '#shared/schemas.js';
 import { findSettingsOverrides, replaceSettingsOverrides } from '#shared/db/sites.js';
 import { AppError, NotFoundError, ValidationError } from '../http/app-error.js';
-import { applySettingsPatch, effectiveSettings } from '#shared/settings.js';
+import { applySettingsPatch, effectiveSettings, siteSettingsSchema } from '#shared/settings.js';
+import { commonErrors, errorSchema, notFoundError, route } from '../openapi/registry.js';
 
 export const settingsParams = z.object({ siteId: siteIdSchema });
 const etagOf = (version: number) => `"settings-v${version}"`;
@@ -16,6 +17,36 @@ const etagOf = (version: number) => `"settings-v${version}"`;
  * JSON merge patch (RFC 7396). The worker reads settings for every comment, so a change applies
  * to the next comment without a restart. `If-Match` with the ETag guards against lost updates.
  */
+const settingsDoc = z.object({ settings: siteSettingsSchema, version: z.number().int() });
+
+/** A site's moderation settings. */
+export const settingsDocs = [
+  route({
+    method: 'get',
+    path: '/api/v1/sites/:siteId/settings',
+    tag: 'Settings',
+    auth: 'site admin',
+    summary: "The site's effective moderation settings",
+    params: settingsParams,
+    responses: { 200: { description: 'settings', schema: settingsDoc }, ...commonErrors, ...notFoundError },
+  }),
+  route({
+    method: 'patch',
+    path: '/api/v1/sites/:siteId/settings',
+    tag: 'Settings',
+    auth: 'site admin',
+    summary: 'Change settings with a JSON merge patch (If-Match supported)',
+    params: settingsParams,
+    body: z.record(z.string(), z.unknown()).describe('RFC 7396 merge patch over the settings document'),
+    responses: {
+      200: { description: 'settings', schema: settingsDoc },
+      ...commonErrors,
+      ...notFoundError,
+      412: { description: '`precondition_failed`', schema: errorSchema },
+    },
+  }),
+];
+
 export function settingsRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const r = Router();
 

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { siteIdSchema } from '#shared/schemas.js';
 import { findSite } from '#shared/db/sites.js';
-import { LOGIN_CSS, LOGIN_JS } from './login-assets.js';
 
 const query = z.object({
   site: siteIdSchema,
@@ -110,13 +109,5 @@ export function loginPage(deps: Pick<ApiDeps, 'db'>) {
 <button id="mode" type="button">${esc(t.noAccount)}</button>
 <p id="login-status" role="status" aria-live="polite"></p>
 </main><script src="/login.js"></script></body></html>`);
-  };
-}
-
-export function loginAsset(kind: 'js' | 'css') {
-  return (_req: Request, res: Response): void => {
-    res.setHeader('Content-Type', kind === 'js' ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8');
-    res.setHeader('Cache-Control', 'public, max-age=300');
-    res.end(kind === 'js' ? LOGIN_JS : LOGIN_CSS);
   };
 }

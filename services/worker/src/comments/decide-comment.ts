@@ -4,11 +4,12 @@ import type { WorkerDeps } from '../deps.js';
 import { runPipeline } from '../pipeline/index.js';
 import { changeCommentStatus, findComment, insertDecidedComment, loadModerationInputs } from '#shared/db/comments.js';
 import { createModerationMemory } from '../rules/memory.js';
-import type { ModerationContext, ModerationServices } from '../pipeline/types.js';
-import { encodeThreadChange, threadChannel } from '#shared/redis.js';
+import type { Effect, ModerationInput } from '../pipeline/types.js';
+import { announceThreadChange } from '#shared/redis.js';
 import type { CommentJob } from '#shared/queues.js';
 import type { CommentStatus } from '#shared/domain.js';
 import { emitCommentEvents } from '../webhooks/comment-events.js';
+import { applyEffects, type EffectDeps, onOtherRows } from './effects.js';
 import { createSiteAdapters } from './site-adapters.js';
 import { shadowScore } from './shadow-scoring.js';
 
@@ -20,19 +21,19 @@ export interface ModerationOutcome {
 }
 
 /**
- * The processor: decide, then store comment, decision and counters in one statement. Safe to
- * run twice for one comment (after a crash, a stalled-job recovery or a retry): the second run
- * finds the row and only repeats the announcement.
+ * The processor: decide, then store comment, decision and counters in one statement, then apply
+ * the decision's effects on other rows. Safe to run twice for one comment (after a crash, a
+ * stalled-job recovery or a retry): the insert is keyed by the comment id, so the second run
+ * finds the row and only repeats what follows the insert (effects not yet applied, the
+ * announcement, the webhook events).
  */
 export function createCommentProcessor(deps: WorkerDeps) {
   const announce = (c: { siteId: string; postId: string }) =>
-    deps.redis.publish(
-      threadChannel(deps.config.QUEUE_PREFIX),
-      encodeThreadChange({ siteId: c.siteId, postId: c.postId, post: false }),
-    );
+    announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId: c.siteId, postId: c.postId });
+  const memory = createModerationMemory(deps.redis, deps.config.QUEUE_PREFIX);
   const siteAdapters = createSiteAdapters(deps.db, deps.logger);
-  const services: ModerationServices = {
-    memory: createModerationMemory(deps.redis, deps.config.QUEUE_PREFIX),
+  const effectDeps: EffectDeps = {
+    memory,
     async holdOthers(siteId, ids, reason) {
       let changed = 0;
       for (const id of ids) {
@@ -57,6 +58,8 @@ export function createCommentProcessor(deps: WorkerDeps) {
    * come from the comment id, so receivers get each once) — from the stored decision.
    */
   const alreadyStored = async (c: CommentJob, fallback: CommentStatus): Promise<ModerationOutcome> => {
+    const pending = await memory.pendingEffects({ siteId: c.siteId, commentId: c.commentId });
+    if (pending) await applyAndForget(c, JSON.parse(pending) as Effect[]);
     const stored = await findComment(deps.db, c.commentId);
     const status = stored?.status ?? fallback;
     if (status === 'approved') await announce(c);
@@ -71,6 +74,11 @@ export function createCommentProcessor(deps: WorkerDeps) {
     }
     deps.metrics.jobs.inc({ outcome: 'duplicate' });
     return { status, duplicate: true };
+  };
+
+  const applyAndForget = async (c: CommentJob, effects: readonly Effect[]) => {
+    await applyEffects(effects, effectDeps);
+    await memory.clearEffects({ siteId: c.siteId, commentId: c.commentId });
   };
 
   return async (job: Job<CommentJob>, token?: string): Promise<ModerationOutcome> => {
@@ -91,7 +99,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
     const endTimer = deps.metrics.moderationDuration.startTimer();
     // A job may wait for rate-limited scorers this long after it was accepted; then the site's policy applies.
     const canDefer = Date.now() - Date.parse(c.acceptedAt) < deps.config.SCORER_MAX_DEFER_S * 1000;
-    const ctx: ModerationContext = {
+    const input: ModerationInput = {
       comment: c,
       author,
       parentStatus,
@@ -103,17 +111,11 @@ export function createCommentProcessor(deps: WorkerDeps) {
       scorers: deps.scorers,
       commentContext: context,
       siteScorer: site.settings.adapter.enabled ? await siteAdapters.scorerFor(c.siteId, adapterVersion) : null,
-      services,
-      scores: {},
-      scoredBy: [],
-      spans: [],
-      reasons: [],
-      unscored: [],
-      campaignRecorded: false,
+      services: { memory },
     };
-    let decision;
+    let result;
     try {
-      decision = await runPipeline(ctx);
+      result = await runPipeline(input);
     } catch (err) {
       if (err instanceof ScorerError && err.kind === 'rate_limited' && token) {
         // Back in the queue without spending an attempt: the provider's quota, not a failure.
@@ -126,6 +128,18 @@ export function createCommentProcessor(deps: WorkerDeps) {
       endTimer();
     }
 
+    const { effects, ...decided } = result;
+    const otherRows = onOtherRows(effects);
+    // Kept until applied: a run that stops after the insert leaves them to the next run (alreadyStored).
+    if (otherRows.length > 0) {
+      const windowS = Math.max(...otherRows.map((e) => (e.kind === 'hold_campaign' ? e.windowS : 0)));
+      await memory.saveEffects({
+        siteId: c.siteId,
+        commentId: c.commentId,
+        effects: JSON.stringify(otherRows),
+        windowS,
+      });
+    }
     let stored: Awaited<ReturnType<typeof insertDecidedComment>>;
     try {
       stored = await insertDecidedComment(
@@ -139,7 +153,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
           body: c.body,
           createdAt: new Date(c.acceptedAt),
         },
-        decision,
+        decided,
       );
     } catch (err) {
       if ((err as { code?: string }).code === '23503')
@@ -148,26 +162,24 @@ export function createCommentProcessor(deps: WorkerDeps) {
     }
     if (stored.authorGone) {
       // Erased while the pipeline ran: the insert waited for the erasure and then stored nothing.
+      // The campaign it was part of is still one (its text counted).
+      if (otherRows.length > 0) await applyAndForget(c, otherRows);
       deps.metrics.jobs.inc({ outcome: 'erased' });
       return { status: 'rejected', duplicate: false, erased: true };
     }
     if (!stored.inserted) {
       // Another run of this job stored it first (a stalled job recovered while the first run
       // was still going): the stored decision stands.
-      return alreadyStored(c, decision.status);
+      return alreadyStored(c, decided.status);
     }
-    if (stored.status !== decision.status) {
-      // Banned or suspended while the pipeline ran: the insert stored it as rejected.
-      decision.status = stored.status;
-      decision.reasons.push({
-        rule: 'author_banned',
-        detail: 'the author was banned or suspended while the comment was being decided',
-      });
-    }
+    // The final decision, as stored (a ban that raced the pipeline made it a rejection).
+    const decision = stored.decision;
+    // Effects on other rows, only now that this comment is stored.
+    if (otherRows.length > 0) await applyAndForget(c, otherRows);
     if (
       decision.status === 'approved' &&
-      ctx.campaignRecorded &&
-      (await services.memory.inCampaign({ siteId: c.siteId, id: c.commentId }))
+      effects.some((e) => e.kind === 'recheck_campaign') &&
+      (await memory.inCampaign({ siteId: c.siteId, id: c.commentId }))
     ) {
       // A campaign member decided while this one was (before it was stored) marked it: hold it now.
       const reason = {
@@ -184,7 +196,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
         })
       ) {
         decision.status = 'pending';
-        decision.reasons.push(reason);
+        decision.reasons = [...decision.reasons, reason];
       }
     }
     if (decision.status === 'approved') await announce(c);

@@ -1,4 +1,3 @@
-import type { Decision } from '#shared/domain.js';
 import { authorStatus } from './author-status.js';
 import { bannedWords } from './banned-words.js';
 import { bodyLength } from './body-length.js';
@@ -13,12 +12,13 @@ import { scoring } from './scoring.js';
 import { staff } from './staff.js';
 import { suspectWords } from './suspect-words.js';
 import { toxicityHold } from './toxicity-hold.js';
-import type { ModerationContext, Phase } from './types.js';
+import { emptyState, mergePhaseResult } from './merge.js';
+import type { ModerationInput, ModerationResult, Phase } from './types.js';
 
 /**
  * The moderation rules, in order: rules that reject first, then the staff bypass, then rules
- * that hold. The first phase that sets a status ends the run. A new rule is one file and one
- * line here.
+ * that hold. The first phase that sets a status ends the run; every phase before it may add
+ * reasons, scores and effects. A new rule is one file and one line here.
  */
 export const PHASES: Phase[] = [
   // Reject.
@@ -41,24 +41,28 @@ export const PHASES: Phase[] = [
   premod,
 ];
 
-/** Runs phases until one sets a final status; with none, the comment is approved. */
-export async function runPipeline(ctx: ModerationContext, phases: Phase[] = PHASES): Promise<Decision> {
-  const decision: Decision = {
-    status: 'approved',
-    reasons: ctx.reasons,
-    scores: ctx.scores,
-    scoredBy: ctx.scoredBy,
-    settingsVersion: ctx.settingsVersion,
-  };
+/**
+ * Runs phases until one sets a final status; with none, the comment is approved. Each phase
+ * reads the input and what earlier phases found, and returns what it decides; the results are
+ * merged here (`mergePhaseResult`), never written into the context.
+ */
+export async function runPipeline(
+  input: ModerationInput,
+  phases: readonly Phase[] = PHASES,
+): Promise<ModerationResult> {
+  let state = emptyState();
   for (const phase of phases) {
-    const result = await phase(ctx);
+    const result = await phase({ ...input, ...state });
     if (!result) continue;
-    if (result.scores) Object.assign(ctx.scores, result.scores);
-    if (result.reasons) ctx.reasons.push(...result.reasons);
-    if (result.status) {
-      decision.status = result.status;
-      break;
-    }
+    state = mergePhaseResult(state, result);
+    if (state.status) break;
   }
-  return decision;
+  return {
+    status: state.status ?? 'approved',
+    reasons: state.reasons,
+    scores: state.scores,
+    scoredBy: state.scoredBy,
+    settingsVersion: input.settingsVersion,
+    effects: state.effects,
+  };
 }

@@ -1,16 +1,16 @@
 import type { Reason, ScoredBy } from '#shared/domain.js';
 import type { Attribute } from '#shared/settings.js';
 import { ScorerError, type ScoreResult, type Scorer } from '../scorers/types.js';
-import type { ModerationContext, Phase } from './types.js';
+import type { Phase, ScoredSpan, Unscored } from './types.js';
 
 /** The `scorer_unavailable` reasons for the chosen scorers that could not run. */
-export const unscoredReasons = (ctx: ModerationContext): Reason[] =>
-  ctx.unscored.map((u) => ({ rule: 'scorer_unavailable', detail: `${u.scorer} could not score: ${u.error}` }));
+export const unscoredReasons = (unscored: readonly Readonly<Unscored>[]): Reason[] =>
+  unscored.map((u) => ({ rule: 'scorer_unavailable', detail: `${u.scorer} could not score: ${u.error}` }));
 
 /**
  * Runs the site's scorers and rejects at the site's reject thresholds. Scores combine by
- * taking the highest per attribute. A scorer that cannot run is recorded for the hold phase
- * (policy `hold`) or replaced by the embedded scorer (policy `embedded`, and always when the
+ * taking the highest per attribute. A scorer that cannot run is returned as unscored for the
+ * hold phase (policy `hold`) or replaced by the embedded scorer (policy `embedded`, and always when the
  * provider refuses the text, e.g. its language). A rate-limited remote scorer defers the job
  * while `ctx.canDefer` allows, so the queue absorbs the provider's quota. The embedded scorer reads
  * the comment's context (a reply's parent text, a top-level comment's article title) and is the
@@ -18,9 +18,10 @@ export const unscoredReasons = (ctx: ModerationContext): Reason[] =>
  */
 export const scoring: Phase = async (ctx) => {
   const { settings, scorers, comment } = ctx;
-  const scoreCtx = { siteId: comment.siteId, languages: settings.languages };
+  const scoreCtx = { siteId: comment.siteId, languages: [...settings.languages] };
   const results: { result: ScoreResult; fallbackFor?: string }[] = [];
   const reasons: Reason[] = [];
+  const unscored: Unscored[] = [];
   let embeddedResult: Promise<ScoreResult> | null = null;
   const embeddedScorer = ctx.siteScorer ?? scorers.embedded;
   const embedded = () =>
@@ -42,13 +43,15 @@ export const scoring: Phase = async (ctx) => {
           });
           if (!settings.scorers.includes('embedded')) results.push({ result: await embedded(), fallbackFor: name });
         } else {
-          ctx.unscored.push({ scorer: name, error: e.message });
+          unscored.push({ scorer: name, error: e.message });
         }
       }
     }),
   );
 
   const scores: Record<string, number> = {};
+  const scoredBy: ScoredBy[] = [];
+  const spans: ScoredSpan[] = [];
   for (const { result, fallbackFor } of results) {
     const by: ScoredBy = {
       provider: result.provider,
@@ -57,19 +60,24 @@ export const scoring: Phase = async (ctx) => {
     };
     if (fallbackFor) by.fallbackFor = fallbackFor;
     if (result.adapter) by.adapter = true;
-    ctx.scoredBy.push(by);
+    scoredBy.push(by);
     for (const [attr, value] of Object.entries(result.attributes)) {
       scores[`${result.provider}.${attr}`] = value;
       scores[attr] = Math.max(scores[attr] ?? 0, value);
     }
-    for (const s of result.spans ?? []) ctx.spans.push({ ...s, text: comment.body.slice(s.start, s.end) });
+    for (const s of result.spans ?? []) spans.push({ ...s, text: comment.body.slice(s.start, s.end) });
   }
 
+  const found = { scores, scoredBy, spans, unscored };
   const over = crossed(scores, settings.thresholds.reject);
   if (over.length > 0) {
-    return { status: 'rejected', scores, reasons: [...reasons, ...over.map((o) => thresholdReason(ctx, o, 'reject'))] };
+    return {
+      ...found,
+      status: 'rejected',
+      reasons: [...reasons, ...over.map((o) => thresholdReason(spans, o, 'reject'))],
+    };
   }
-  return { scores, reasons };
+  return { ...found, reasons };
 };
 
 export interface Crossing {
@@ -79,7 +87,10 @@ export interface Crossing {
 }
 
 /** Attributes at or above their threshold, worst first. */
-export function crossed(scores: Record<string, number>, thresholds: Partial<Record<Attribute, number>>): Crossing[] {
+export function crossed(
+  scores: Readonly<Record<string, number>>,
+  thresholds: Readonly<Partial<Record<Attribute, number>>>,
+): Crossing[] {
   const out: Crossing[] = [];
   for (const [attribute, threshold] of Object.entries(thresholds) as [Attribute, number][]) {
     const score = scores[attribute];
@@ -88,14 +99,15 @@ export function crossed(scores: Record<string, number>, thresholds: Partial<Reco
   return out.sort((a, b) => b.score - a.score);
 }
 
-export function thresholdReason(ctx: ModerationContext, o: Crossing, kind: 'hold' | 'reject'): Reason {
+/** A threshold reason, pointing at the text the scorer named for that attribute (or any it named). */
+export function thresholdReason(spans: readonly Readonly<ScoredSpan>[], o: Crossing, kind: 'hold' | 'reject'): Reason {
   const reason: Reason = {
     rule: 'toxicity',
     attribute: o.attribute,
     score: o.score,
     detail: `${o.attribute} ${o.score.toFixed(2)} ≥ ${kind} threshold ${o.threshold}`,
   };
-  const span = ctx.spans.find((s) => s.attribute === o.attribute) ?? ctx.spans[0];
+  const span = spans.find((s) => s.attribute === o.attribute) ?? spans[0];
   if (span) reason.span = { start: span.start, end: span.end, text: span.text };
   return reason;
 }

@@ -12,7 +12,7 @@ export const staff: Phase = (ctx) => {
   return {
     status: 'approved',
     reasons: [
-      ...unscoredReasons(ctx),
+      ...unscoredReasons(ctx.unscored),
       { rule: 'staff', detail: `author is a site ${author.role}; holds do not apply` },
     ],
   };

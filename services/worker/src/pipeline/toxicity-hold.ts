@@ -7,7 +7,7 @@ import type { Phase } from './types.js';
  * long clean record skips holds that come only from borderline scores.
  */
 export const toxicityHold: Phase = (ctx) => {
-  if (ctx.unscored.length > 0) return { status: 'pending', reasons: unscoredReasons(ctx) };
+  if (ctx.unscored.length > 0) return { status: 'pending', reasons: unscoredReasons(ctx.unscored) };
   const over = crossed(ctx.scores, ctx.settings.thresholds.hold);
   if (over.length === 0) return undefined;
   const { trustedAfter } = ctx.settings.history;
@@ -21,5 +21,5 @@ export const toxicityHold: Phase = (ctx) => {
       ],
     };
   }
-  return { status: 'pending', reasons: over.map((o) => thresholdReason(ctx, o, 'hold')) };
+  return { status: 'pending', reasons: over.map((o) => thresholdReason(ctx.spans, o, 'hold')) };
 };

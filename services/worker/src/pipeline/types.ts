@@ -1,19 +1,26 @@
-import type { CommentStatus, Reason, ScoredBy, User } from '#shared/domain.js';
+import type { CommentStatus, Decision, Reason, ScoredBy, User } from '#shared/domain.js';
 import type { RecentHistory } from '#shared/db/comments.js';
 import type { Attribute, ScorerName, SiteSettings } from '#shared/settings.js';
 import type { CommentJob } from '#shared/queues.js';
 import type { Scorer, ScorerSet } from '../scorers/types.js';
 import type { ModerationMemory } from '../rules/memory.js';
 
-/** What phases may do beyond deciding their own comment. */
+/** Read-only all the way down (functions stay callable). */
+export type DeepReadonly<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends Date
+    ? T
+    : T extends object
+      ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+      : T;
+
+/** What phases may use beyond reading: the short-lived moderation memory (repeat and campaign rules). */
 export interface ModerationServices {
   memory: ModerationMemory;
-  /** Holds other, already stored comments of the site (only those still visible); returns how many changed. */
-  holdOthers(siteId: string, ids: string[], reason: Reason): Promise<number>;
 }
 
-/** What every phase may read about the comment being decided. */
-export interface ModerationContext {
+/** What the processor read before deciding: the same for every phase. */
+export interface ModerationInput {
   comment: CommentJob;
   author: User;
   /** For a reply, its parent's status now (it was approved when the API accepted the reply). */
@@ -31,27 +38,66 @@ export interface ModerationContext {
   /** The site's adapter, when enabled and in use: stands in for the embedded scorer (TOXICITY as the site moderates). */
   siteScorer?: Scorer | null;
   services: ModerationServices;
-  /** Scores gathered by earlier phases, by attribute (and `<provider>.<attribute>`). */
-  scores: Record<string, number>;
-  /** Scorers that ran, filled by the toxicity phase. */
-  scoredBy: ScoredBy[];
-  /** Text scorers pointed at, for highlighting. */
-  spans: { start: number; end: number; text: string; attribute: Attribute }[];
   /** False once the job has waited for rate-limited scorers as long as it may. */
   canDefer: boolean;
-  /** Chosen scorers that could not run (filled by the scoring phase; the hold and staff phases report them). */
-  unscored: { scorer: ScorerName; error: string }[];
-  /** Set by the campaign phase when it recorded this text: the processor then checks, after the insert, whether a later member marked it. */
-  campaignRecorded: boolean;
-  /** Reasons gathered so far (later phases may look at what earlier ones found). */
-  reasons: Reason[];
 }
 
-/** A phase's verdict: a final status ends the pipeline; reasons and scores accumulate. */
-export interface PhaseResult {
+/** Text a scorer pointed at, for highlighting. */
+export interface ScoredSpan {
+  start: number;
+  end: number;
+  text: string;
+  attribute: Attribute;
+}
+
+/** A chosen scorer that could not run. */
+export interface Unscored {
+  scorer: ScorerName;
+  error: string;
+}
+
+/**
+ * Something a phase decided about rows other than its comment's, or about its comment once
+ * stored. Phases return effects as data; the processor applies them after the comment is stored.
+ */
+export type Effect =
+  /**
+   * A campaign: remember `mark` (this comment and the newly found members) as members, then hold
+   * `hold` (those of them already stored and still visible). Marking comes first, so a member
+   * still being decided finds its mark once it is stored.
+   */
+  | { kind: 'hold_campaign'; siteId: string; mark: string[]; hold: string[]; windowS: number; reason: Reason }
+  /** This comment's text was recorded for the campaign rule: once stored approved, hold it if a member marked it meanwhile. */
+  | { kind: 'recheck_campaign'; siteId: string };
+
+/** What the phases so far found; every phase sees it (read-only) and adds to it through its result. */
+export interface Findings {
+  /** Reasons in phase order (later phases may look at what earlier ones found). */
+  reasons: Reason[];
+  /** Scores by attribute (and `<provider>.<attribute>`). */
+  scores: Record<string, number>;
+  /** Scorers that ran. */
+  scoredBy: ScoredBy[];
+  spans: ScoredSpan[];
+  /** Chosen scorers that could not run (the hold and staff phases report them). */
+  unscored: Unscored[];
+  effects: Effect[];
+}
+
+/** What every phase may read: the input and what earlier phases found. Phases never change it. */
+export type ModerationContext = DeepReadonly<ModerationInput & Findings>;
+
+/**
+ * A phase's verdict, everything it decided: a final status ends the pipeline (the first one
+ * wins); the rest accumulates.
+ */
+export interface PhaseResult extends Partial<Findings> {
   status?: CommentStatus;
-  reasons?: Reason[];
-  scores?: Record<string, number>;
+}
+
+/** The pipeline's decision, and the effects to apply once the comment is stored. */
+export interface ModerationResult extends Decision {
+  effects: Effect[];
 }
 
 /** One small rule, one file. Returns undefined when it has nothing to say. */

@@ -29,6 +29,6 @@ export function findLinks(text: string): FoundLink[] {
 }
 
 /** Whether a host is one of the domains, or a subdomain of one. */
-export function inDomains(host: string, domains: string[]): boolean {
+export function inDomains(host: string, domains: readonly string[]): boolean {
   return domains.some((d) => host === d || host.endsWith(`.${d}`));
 }

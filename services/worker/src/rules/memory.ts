@@ -28,9 +28,18 @@ export interface ModerationMemory {
     minSimilarity: number;
   }): Promise<{ commentId: string; authorId: string; inCampaign: boolean }[]>;
   /** Remembers comments as part of a campaign, so later members do not hold them again. */
-  markCampaign(q: { siteId: string; ids: string[]; windowS: number }): Promise<void>;
+  markCampaign(q: { siteId: string; ids: readonly string[]; windowS: number }): Promise<void>;
   /** Whether a later member marked this comment as part of a campaign. */
   inCampaign(q: { siteId: string; id: string }): Promise<boolean>;
+  /**
+   * Keeps a comment's effects on other rows (encoded) from just before it is stored until they
+   * have run, so a run that stops in between leaves them to the job's next run.
+   */
+  saveEffects(q: { siteId: string; commentId: string; effects: string; windowS: number }): Promise<void>;
+  /** The effects kept for a comment, if they have not run yet. */
+  pendingEffects(q: { siteId: string; commentId: string }): Promise<string | null>;
+  /** Forgets a comment's effects once they have run. */
+  clearEffects(q: { siteId: string; commentId: string }): Promise<void>;
 }
 
 const MAX_CANDIDATES = 500;
@@ -72,6 +81,7 @@ export function createModerationMemory(redis: RedisClient, prefix: string): Mode
       redis as unknown as { commentsNearDuplicates(...a: (string | number)[]): Promise<(string | number)[]> }
     ).commentsNearDuplicates(...args);
   const campaignKey = (siteId: string, id: string) => `${prefix}:mod:camp:${siteId}:${id}`;
+  const effectsKey = (siteId: string, id: string) => `${prefix}:mod:effects:${siteId}:${id}`;
   return {
     async claimText({ siteId, authorId, hash, commentId, windowS }) {
       const key = `${prefix}:mod:repeat:${siteId}:${authorId}:${hash}`;
@@ -115,6 +125,18 @@ export function createModerationMemory(redis: RedisClient, prefix: string): Mode
 
     async inCampaign({ siteId, id }) {
       return (await redis.exists(campaignKey(siteId, id))) === 1;
+    },
+
+    async saveEffects({ siteId, commentId, effects, windowS }) {
+      await redis.set(effectsKey(siteId, commentId), effects, 'EX', Math.max(60, windowS));
+    },
+
+    async pendingEffects({ siteId, commentId }) {
+      return redis.get(effectsKey(siteId, commentId));
+    },
+
+    async clearEffects({ siteId, commentId }) {
+      await redis.del(effectsKey(siteId, commentId));
     },
 
     async markCampaign({ siteId, ids, windowS }) {

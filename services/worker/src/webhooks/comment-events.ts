@@ -1,13 +1,7 @@
 import type { Logger } from '#shared/logger.js';
 import type { CommentJob } from '#shared/queues.js';
 import type { Decision } from '#shared/domain.js';
-import type { EventType, Events } from '#shared/webhooks/events.js';
-
-const DECIDED: Record<Decision['status'], EventType> = {
-  approved: 'comment.approved',
-  pending: 'comment.held',
-  rejected: 'comment.rejected',
-};
+import { DECIDED_EVENT, type Events } from '#shared/webhooks/events.js';
 
 /**
  * After a decision is stored: `comment.accepted` then `comment.approved|held|rejected`. Emitted
@@ -32,7 +26,7 @@ export async function emitCommentEvents(
   await deps.events.emit({ siteId: c.siteId, type: 'comment.accepted', key: c.commentId, data: { comment } });
   await deps.events.emit({
     siteId: c.siteId,
-    type: DECIDED[d.status],
+    type: DECIDED_EVENT[d.status],
     key: c.commentId,
     data: {
       comment: { ...comment, status: d.status },

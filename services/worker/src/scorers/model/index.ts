@@ -4,7 +4,7 @@ import type { Attribute } from '../types.js';
 import { createFeaturizer, type SparseVector } from './features.js';
 import { readWeights, type Weights, type WeightsHeader } from './weights.js';
 
-/** The weights that ship: `services/worker/models/` (beside `src/` under tsx, beside `dist/…/src/` in the image). */
+/** The weights that ship: `services/worker/models/`, beside `src/` (TypeScript under tsx, compiled JS in the image). */
 const DEFAULT_WEIGHTS_FILE = 'toxicity-v3.bin';
 
 export function defaultWeightsPath(): string {

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { createWordMatcher, type WordMatcher } from '../text/word-matcher.js';
 import type { CommentStatus } from '#shared/domain.js';
-import type { Phase } from '../pipeline/types.js';
+import type { Phase } from './types.js';
 
 /**
  * One compiled matcher per site and list, rebuilt when the site's settings version changes.

@@ -1,0 +1,48 @@
+import type { RouteDoc } from './openapi/registry.js';
+import { opsDocs } from './ops/routes.js';
+import { authDocs } from './auth/routes.js';
+import { postDocs } from './posts/routes.js';
+import { commentDocs } from './comments/routes.js';
+import { settingsDocs } from './sites/settings-routes.js';
+import { apiKeyDocs } from './publishers/api-keys-routes.js';
+import { publisherPostDocs } from './publishers/posts-routes.js';
+import { publisherCommentDocs } from './publishers/comments-routes.js';
+import { exportDocs } from './publishers/export-routes.js';
+import { webhookDocs } from './webhooks/routes.js';
+import { dataRightsDocs } from './me/routes.js';
+import { moderationDocs, moderationPageDocs } from './moderation/routes.js';
+import { learningDocs } from './moderation/learning-routes.js';
+import { readerDocs } from './readers/routes.js';
+import { reportDocs } from './reports/routes.js';
+import { auditDocs } from './audit/routes.js';
+import { queueDashboardDocs } from './queue-board/queue-board.js';
+import { widgetDocs } from './widget/routes.js';
+import { docsRouteDocs } from './openapi/routes.js';
+
+/**
+ * Every route the API serves, in the order the reference shows them. Each feature declares its
+ * routes' documentation next to its handlers (`route(...)`, from openapi/registry.ts) and adds one
+ * line here; the OpenAPI test fails for a served route that is missing.
+ */
+export const ROUTE_DOCS: RouteDoc[] = [
+  ...opsDocs,
+  ...authDocs,
+  ...postDocs,
+  ...commentDocs,
+  ...settingsDocs,
+  ...apiKeyDocs,
+  ...publisherPostDocs,
+  ...publisherCommentDocs,
+  ...exportDocs,
+  ...webhookDocs,
+  ...dataRightsDocs,
+  ...moderationDocs,
+  ...learningDocs,
+  ...readerDocs,
+  ...reportDocs,
+  ...auditDocs,
+  ...queueDashboardDocs,
+  ...moderationPageDocs,
+  ...widgetDocs,
+  ...docsRouteDocs,
+];
