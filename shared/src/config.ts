@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { hashTagOf, parseRedisTarget } from './redis-url.js';
+import { weakSecretReason } from './secret-strength.js';
+import { isAllowlistEntry } from './webhooks/ssrf.js';
 
 /** A rate limit written as `points/seconds`, e.g. `10/60` = 10 actions per minute. */
 const rate = (def: string) =>
@@ -27,15 +29,42 @@ const bool = (def: boolean) =>
 export const configSchema = z.object({
   NODE_ENV: z
     .enum(['development', 'production', 'test'])
-    .default('development')
-    .describe('`production` refuses to start with the built-in or an example JWT_SECRET.'),
+    .default('production')
+    .describe(
+      'Unset means `production`. Only `development`, set explicitly (`npm start` does), lets the API run without JWT_SECRET, on a published development key, and says so at start-up.',
+    ),
   HOST: z.string().default('0.0.0.0').describe('Interface the API listens on.'),
   PORT: int(3000).describe('Port the API listens on.'),
+  API_METRICS_PORT: int(9464).describe(
+    "Port of the API's Prometheus /metrics, apart from PORT so it stays internal: expose it to the scraper only (0 disables).",
+  ),
   DATABASE_URL: z
     .string()
     .default('postgres://postgres@127.0.0.1:5432/comments')
     .describe('Postgres connection string. `npm run migrate` creates the database if it does not exist.'),
+  DATABASE_URL_FILE: z
+    .string()
+    .optional()
+    .describe(
+      'A file holding DATABASE_URL (it carries a password; Compose generates one). Used when DATABASE_URL is not set.',
+    ),
   DATABASE_POOL_MAX: int(10).describe('Connections per process in the Postgres pool.'),
+  EXPORT_MAX_CONCURRENT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(2)
+    .describe(
+      "Exports one API process streams at once, each on a connection of their own pool (never the requests' pool); beyond it, and beyond one per site, 429.",
+    ),
+  EXPORT_STALL_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(30000)
+    .describe(
+      'An export whose client reads nothing for this long is ended, and its transaction with it (`idle_in_transaction_session_timeout`).',
+    ),
   DATABASE_PREPARED_STATEMENTS: bool(true).describe(
     "Named prepared statements for the worker's per-comment queries. `false` behind PgBouncer in transaction mode older than 1.21 or without `max_prepared_statements`.",
   ),
@@ -48,6 +77,14 @@ export const configSchema = z.object({
     .describe(
       'Postgres connection string for `npm run migrate` (the migration lock is a session advisory lock, so not through a transaction pooler). Default: DATABASE_URL.',
     ),
+  MIGRATION_DATABASE_URL_FILE: z
+    .string()
+    .optional()
+    .describe('A file holding MIGRATION_DATABASE_URL. Used when MIGRATION_DATABASE_URL is not set.'),
+  REDIS_URL_FILE: z
+    .string()
+    .optional()
+    .describe('A file holding REDIS_URL (with its password). Used when REDIS_URL is not set.'),
   REDIS_URL: z
     .string()
     .default('redis://127.0.0.1:6379')
@@ -71,14 +108,22 @@ export const configSchema = z.object({
   JWT_SECRET: z
     .string()
     .min(32)
-    .default('dev-only-secret-change-me-0123456789abcdef')
-    .describe('HMAC key (32+ characters) for the access tokens the API issues. Must be the same in every API process.'),
+    .optional()
+    .describe(
+      'HMAC key for the access tokens the API issues; the same in every API process. Required unless NODE_ENV=development; refused when it carries fewer than 128 bits by estimate, repeats one character or is a published example (generate one: `openssl rand -base64 32`).',
+    ),
   JWT_SECRET_FILE: z
     .string()
     .optional()
     .describe('A file holding JWT_SECRET (Docker secrets; Compose generates one). Used when JWT_SECRET is not set.'),
   ACCESS_TOKEN_TTL_S: int(3600).describe('Lifetime of an access token, in seconds.'),
   SSO_MAX_TTL_S: int(86400).describe("Furthest ahead a publisher SSO token's `exp` may be, in seconds."),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      "The API's address as browsers reach it, e.g. `https://comments.example.com`. With https, cookies the API sets (the queue dashboard's) are Secure whatever the proxy says; unset in production, they are Secure too.",
+    ),
   TRUST_PROXY: z
     .string()
     .default('loopback')
@@ -100,6 +145,9 @@ export const configSchema = z.object({
   ),
   RATE_LIMIT_POST_CREATE_IP: rate('30/3600').describe(
     'Posts the widget may create on first load (a site with `autoCreatePosts`) per IP address, as points/seconds.',
+  ),
+  RATE_LIMIT_POST_CREATE_SITE: rate('300/3600').describe(
+    'Posts the widget may create on first load per site, from all addresses together, as points/seconds: a client that is not a browser may say any Origin, so this bounds what one site can be made to hold.',
   ),
   SSE_MAX_PER_IP: int(20).describe(
     'Live-update streams (server-sent events) one IP address may hold open on one API process.',
@@ -187,9 +235,19 @@ export const configSchema = z.object({
   SCORER_BREAKER_HALF_OPEN_MS: int(30000).describe(
     'How long an open circuit waits before letting one trial request through.',
   ),
-  WEBHOOK_ALLOW_PRIVATE: bool(false).describe(
-    '`true` lets webhook URLs resolve to loopback, private or link-local addresses (development and tests only).',
-  ),
+  WEBHOOK_ALLOW_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((e) => e.trim())
+        .filter((e) => e !== ''),
+    )
+    .refine((entries) => entries.every(isAllowlistEntry), 'expected comma-separated host names, addresses or CIDRs')
+    .describe(
+      'Internal targets webhooks may reach anyway, comma-separated host names, addresses or CIDRs (e.g. `127.0.0.1,receiver.dev.internal`): a development receiver. Link-local addresses (cloud metadata at 169.254.169.254) are refused whatever this says.',
+    ),
   WEBHOOK_RETRY_SCHEDULE_S: z
     .string()
     .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'expected comma-separated seconds, e.g. 5,30,120')
@@ -234,7 +292,8 @@ export const configSchema = z.object({
     .describe('pino log level.'),
 });
 
-export type Config = z.infer<typeof configSchema>;
+/** The parsed configuration; JWT_SECRET is always set (the development key only where NODE_ENV=development). */
+export type Config = Omit<z.infer<typeof configSchema>, 'JWT_SECRET'> & { JWT_SECRET: string };
 export type RateSpec = { points: number; duration: number };
 
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
@@ -259,6 +318,9 @@ export function environmentOf(env: NodeJS.ProcessEnv, secretKeys: readonly strin
   return raw;
 }
 
+/** Settings that may come from a file named by `KEY_FILE` (they carry passwords). */
+const FILE_KEYS = ['JWT_SECRET', 'DATABASE_URL', 'MIGRATION_DATABASE_URL', 'REDIS_URL'] as const;
+
 /** Parses with a schema; throws one readable message naming every bad key. */
 export function parseEnvironment<S extends z.ZodType>(schema: S, raw: Record<string, string>): z.infer<S> {
   const parsed = schema.safeParse(raw);
@@ -271,18 +333,44 @@ export function parseEnvironment<S extends z.ZodType>(schema: S, raw: Record<str
 
 /** Parses the environment once; throws a readable message naming every bad key. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const config = parseEnvironment(configSchema, environmentOf(env, ['JWT_SECRET']));
+  const parsed = parseEnvironment(configSchema, environmentOf(env, FILE_KEYS));
   // BullMQ's scripts and ours touch several keys at once; on a cluster they must share one slot.
-  if (parseRedisTarget(config.REDIS_URL).kind === 'cluster' && hashTagOf(config.QUEUE_PREFIX) === null) {
+  if (parseRedisTarget(parsed.REDIS_URL).kind === 'cluster' && hashTagOf(parsed.QUEUE_PREFIX) === null) {
     throw new Error(
       'invalid configuration:\n  QUEUE_PREFIX: with a Redis Cluster the prefix needs a hash tag, e.g. {comments}',
     );
   }
-  // A published placeholder would let anyone sign tokens.
-  if (config.NODE_ENV === 'production' && /change-?me/i.test(config.JWT_SECRET)) {
-    throw new Error('invalid configuration:\n  JWT_SECRET: set a random secret in production (not the example value)');
-  }
-  return config;
+  return { ...parsed, JWT_SECRET: signingSecret('JWT_SECRET', parsed.JWT_SECRET, parsed.NODE_ENV, DEV_JWT_SECRET) };
+}
+
+/**
+ * A signing secret as configured, checked: anyone who knows or guesses it signs tokens, so outside an
+ * explicit NODE_ENV=development it must be set and strong. In development an unset one falls back to the
+ * published value `developmentValue` (start-up says so: see `developmentWarning`).
+ */
+export function signingSecret(
+  key: string,
+  value: string | undefined,
+  nodeEnv: Config['NODE_ENV'],
+  developmentValue: string,
+): string {
+  if (nodeEnv === 'development') return value ?? developmentValue;
+  if (value === undefined)
+    throw new Error(
+      `invalid configuration:\n  ${key}: required (or ${key}_FILE); only NODE_ENV=development runs without it`,
+    );
+  const weak = weakSecretReason(value);
+  if (weak)
+    throw new Error(`invalid configuration:\n  ${key}: set a random secret in production (this one is ${weak})`);
+  return value;
+}
+
+/** What a process in development mode says at start-up, or null outside development. */
+export function developmentWarning(config: Pick<Config, 'NODE_ENV' | 'JWT_SECRET'>): string | null {
+  if (config.NODE_ENV !== 'development') return null;
+  return config.JWT_SECRET === DEV_JWT_SECRET
+    ? 'NODE_ENV=development: signing access tokens with the published development JWT_SECRET; never expose this process'
+    : 'NODE_ENV=development: development mode; never expose this process';
 }
 
 /** Exits the process with the config error, for composition roots. */

@@ -38,6 +38,8 @@ export interface Post {
   url: string;
   closed: boolean;
   commentCount: number;
+  /** False while the title is the one a reader's browser sent (a post the widget created), until the publisher writes the post. */
+  titleVerified: boolean;
 }
 
 /** Where in the comment's text a rule matched, for highlighting (UTF-16 offsets into `body`). */

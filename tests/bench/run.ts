@@ -193,6 +193,8 @@ let redis: RedisClient | null = null;
 let queueRedis: RedisClient | null = null;
 let queue: Queue<CommentJob> | null = null;
 let apis: Child[] = [];
+/** Each API process's metrics port (API_METRICS_PORT), by index in `apis`. */
+let apiMetricsPorts: number[] = [];
 let workers: Child[] = [];
 let apiEnvExtra: Record<string, string> = {};
 let interrupted = false;
@@ -221,8 +223,11 @@ async function startApis(extra: Record<string, string>): Promise<void> {
   if (apis.length > 0) await stopChildren(apis);
   apiEnvExtra = extra;
   apis = [];
+  apiMetricsPorts = [];
   for (let i = 0; i < API_COUNT; i++) {
     const port = await freePort();
+    const metricsPort = await freePort();
+    apiMetricsPorts.push(metricsPort);
     apis.push(
       startChild({
         name: `api-${i}`,
@@ -231,7 +236,7 @@ async function startApis(extra: Record<string, string>): Promise<void> {
         cwd: ROOT,
         logDir: LOG_DIR,
         port,
-        env: { ...baseEnv(), PORT: String(port), ...extra },
+        env: { ...baseEnv(), PORT: String(port), API_METRICS_PORT: String(metricsPort), ...extra },
         nodeArgs: flags['node-arg'],
       }),
     );
@@ -262,11 +267,11 @@ async function startWorkers(extra: Record<string, string> = {}): Promise<void> {
 
 const bases = () => apis.map((a) => `http://127.0.0.1:${a.port}`);
 
-/** Requests each API process has answered so far (its own /metrics), to show how the load was shared. */
+/** Requests each API process has answered so far (its own /metrics, on its metrics port), to show how the load was shared. */
 async function answeredPerApi(): Promise<number[]> {
   return Promise.all(
-    bases().map(async (b) => {
-      const text = await (await fetch(`${b}/metrics`)).text();
+    apiMetricsPorts.map(async (port) => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       return text
         .split('\n')
         .filter((l) => l.startsWith('http_request_duration_seconds_count'))

@@ -107,7 +107,6 @@ describe('OpenAPI document', () => {
     const check = openApiChecker().check;
     check(await request(api.app).get('/healthz'));
     check(await request(api.app).get('/readyz'));
-    check(await request(api.app).get('/metrics'));
     check(await request(api.app).get('/docs'));
     check(await request(api.app).get('/api/v1/openapi.json'));
     const reader = await signInReader(api.app, site, { name: 'Ada' });

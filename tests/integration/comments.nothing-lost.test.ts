@@ -104,7 +104,7 @@ describe('nothing lost when a worker process dies', () => {
     const b = spawnWorkerProcess(env, 'B', { ...WORKER_ENV, PGAPPNAME: appName('B') });
     workers.push(a, b);
     await waitFor(async () => (await env.queue.getWorkersCount()) >= 2, {
-      timeoutMs: 20_000,
+      timeoutMs: 60_000,
       what: 'workers A and B to connect',
     });
 

@@ -1,6 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
+import { Worker } from 'bullmq';
+import { randomUUID } from 'node:crypto';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { buildSite, signInReader } from '../support/builders.js';
@@ -79,6 +81,113 @@ describe('the queue dashboard', () => {
     await request(api.app).get('/admin/queues/api/queues').set('Cookie', pair).expect(200);
     await env.db.query(`UPDATE users SET role = 'moderator' WHERE id = $1`, [other.user.id]);
     await request(api.app).get('/admin/queues/api/queues').set('Cookie', pair).expect(403);
+  });
+});
+
+describe("the queue dashboard's cookie", () => {
+  it('when the public URL is https, then the cookie is Secure even though the proxy did not say https', async () => {
+    for (const [publicUrl, secure] of [
+      ['https://comments.example', true],
+      ['http://localhost:3000', false],
+    ] as const) {
+      const behindProxy = await startTestApi(env, { PUBLIC_URL: publicUrl });
+      try {
+        const res = await request(behindProxy.app)
+          .post('/api/v1/admin/queue-dashboard/session')
+          .set('Authorization', `Bearer ${admin.accessToken}`)
+          .expect(200);
+        assert.equal(/; Secure/.test(cookieOf(res)), secure, publicUrl);
+      } finally {
+        await behindProxy.close();
+      }
+    }
+  });
+});
+
+describe('the queue dashboard is read-only', () => {
+  const boardCookie = async () => cookieOf(await session(admin).expect(200)).split(';')[0]!;
+
+  /** A comment job taken by hand (as a worker would) and failed or completed, so its state is known. */
+  async function settledJob(outcome: 'failed' | 'completed'): Promise<string> {
+    const id = `board-${randomUUID()}`;
+    await env.queue.add('comment', { commentId: randomUUID() } as never, { jobId: id, attempts: 1 });
+    const worker = new Worker(env.queue.name, null, { connection: env.queueRedis, prefix: env.config.QUEUE_PREFIX });
+    worker.on('error', () => undefined);
+    try {
+      const token = randomUUID();
+      const job = await worker.getNextJob(token);
+      assert.equal(job?.id, id);
+      if (outcome === 'failed') await job!.moveToFailed(new Error('scorer down'), token, false);
+      else await job!.moveToCompleted('done', token, false);
+    } finally {
+      await worker.close();
+    }
+    assert.equal(await (await env.queue.getJob(id))!.getState(), outcome);
+    return id;
+  }
+
+  it('when an admin tries to add or edit a job, or clean, empty, pause or obliterate a queue, then 403 read_only and nothing changes', async () => {
+    const pair = await boardCookie();
+    const failed = await settledJob('failed');
+    const before = await env.queue.getJobCounts();
+    const writes: [string, string, object?][] = [
+      ['post', '/admin/queues/api/queues/comments/add', { name: 'comment', data: { commentId: randomUUID() } }],
+      ['post', '/ADMIN/QUEUES/API/QUEUES/comments/ADD', { name: 'comment', data: {} }],
+      ['patch', `/admin/queues/api/queues/comments/${failed}/update-data`, { jobData: { commentId: 'x' } }],
+      ['put', '/admin/queues/api/queues/comments/clean/failed'],
+      ['put', `/admin/queues/api/queues/comments/${failed}/clean`],
+      ['put', '/admin/queues/api/queues/comments/empty'],
+      ['put', '/admin/queues/api/queues/comments/pause'],
+      ['put', '/admin/queues/api/queues/pause'],
+      ['put', '/admin/queues/api/queues/comments/obliterate'],
+      ['put', '/admin/queues/api/queues/comments/retry/completed'],
+      ['post', '/admin/queues/api/metrics/history/purge'],
+    ];
+    for (const [method, path, body] of writes) {
+      const res = await request(api.app)
+        [method as 'post'](path)
+        .set('Cookie', pair)
+        .send(body ?? {});
+      assert.equal(res.status, 403, `${method} ${path}`);
+      assert.equal(res.body.error.code, 'read_only');
+    }
+    assert.deepEqual(await env.queue.getJobCounts(), before);
+    assert.equal(await env.queue.isPaused(), false);
+    assert.equal(await (await env.queue.getJob(failed))!.getState(), 'failed');
+  });
+
+  it('when an admin retries a failed job, then it goes back to the queue and the audit log says who did it; a completed job cannot be retried', async () => {
+    const pair = await boardCookie();
+    const failed = await settledJob('failed');
+    await request(api.app).put(`/admin/queues/api/queues/comments/${failed}/retry`).set('Cookie', pair).expect(204);
+    assert.equal(await (await env.queue.getJob(failed))!.getState(), 'waiting');
+    const audit = await env.db.query<{ actor_id: string; action: string; after: { queue: string; jobId: string } }>(
+      `SELECT actor_id, action, after FROM audit_log WHERE site_id = $1 AND action LIKE 'queue.%' ORDER BY created_at`,
+      [OPS],
+    );
+    assert.deepEqual(audit.rows.at(-1), {
+      actor_id: admin.user.id,
+      action: 'queue.retry_job',
+      after: { queue: 'comments', jobId: failed },
+    });
+
+    // Out of the way of the next job taken by hand.
+    await (await env.queue.getJob(failed))!.remove();
+    const completed = await settledJob('completed');
+    const res = await request(api.app)
+      .put(`/admin/queues/api/queues/comments/${completed}/retry`)
+      .set('Cookie', pair)
+      .expect(403);
+    assert.equal(res.body.error.code, 'read_only');
+    assert.equal(await (await env.queue.getJob(completed))!.getState(), 'completed');
+
+    const again = await settledJob('failed');
+    await request(api.app).put('/admin/queues/api/queues/comments/retry/failed').set('Cookie', pair).expect(200);
+    assert.equal(await (await env.queue.getJob(again))!.getState(), 'waiting');
+    const all = await env.db.query(`SELECT 1 FROM audit_log WHERE site_id = $1 AND action = 'queue.retry_failed'`, [
+      OPS,
+    ]);
+    assert.equal(all.rowCount, 1);
   });
 });
 

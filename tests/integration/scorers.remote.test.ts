@@ -57,6 +57,7 @@ interface Built {
 function build(env: Record<string, string> = {}, prefix = `{test-scorers-${randomBytes(4).toString('hex')}}`): Built {
   prefixes.push(prefix);
   const config = loadConfig({
+    NODE_ENV: 'development',
     QUEUE_PREFIX: prefix,
     PERSPECTIVE_API_KEY: PERSPECTIVE_KEY,
     PERSPECTIVE_URL: `${perspective.url}${PERSPECTIVE_PATH}`,
@@ -111,7 +112,7 @@ const metric = async (m: WorkerMetrics, name: string, labels: Record<string, str
 
 describe('remote scorers: configuration', () => {
   it('when no provider key is configured, then the worker has only the embedded scorer', () => {
-    const scorers = createScorers(loadConfig({}), redis, createWorkerMetrics());
+    const scorers = createScorers(loadConfig({ NODE_ENV: 'development' }), redis, createWorkerMetrics());
     assert.deepEqual(Object.keys(scorers), ['embedded']);
   });
   it('when both keys are configured, then both remote scorers exist', () => {

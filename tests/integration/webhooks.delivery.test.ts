@@ -34,7 +34,8 @@ const doc = openApiChecker();
 before(async () => {
   env = await createTestEnv({
     LOOKUP_CACHE_TTL_MS: '0',
-    WEBHOOK_ALLOW_PRIVATE: 'true',
+    // The receiver is a local server: allowlisted, as a development receiver would be.
+    WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
     WEBHOOK_RETRY_SCHEDULE_S: '0.2,0.4,0.8,1.6,3.2',
     WEBHOOK_TIMEOUT_MS: '400',
     WEBHOOK_DISABLE_AFTER_S: '3',
@@ -42,7 +43,7 @@ before(async () => {
     WEBHOOK_SWEEP_INTERVAL_MS: '300',
   });
   api = await startTestApi(env);
-  strictApi = await startTestApi(env, { WEBHOOK_ALLOW_PRIVATE: 'false' });
+  strictApi = await startTestApi(env, { WEBHOOK_ALLOW_HOSTS: '' });
   worker = await startTestWorker(env, { scorers: { embedded: markerScorer() } });
   webhooks = await startTestWebhookWorker(env);
   receiver = await startReceiver();
@@ -380,7 +381,7 @@ describe('delivering events', () => {
     await webhooks.close();
     const connection = createRedis(env.config.REDIS_URL, () => undefined, { forQueue: true });
     const strict = createWebhookWorker(
-      { config: { ...env.config, WEBHOOK_ALLOW_PRIVATE: false }, db: env.db, logger: env.logger },
+      { config: { ...env.config, WEBHOOK_ALLOW_HOSTS: [] }, db: env.db, logger: env.logger },
       connection,
     );
     try {
@@ -389,7 +390,8 @@ describe('delivering events', () => {
         const list = await deliveries(hook.id);
         return list[0]?.attempts >= 1 ? list : null;
       });
-      assert.match(d.attemptLog[0].error, /internal address/);
+      assert.match(d.attemptLog[0].error, /must point to a public http\(s\) address/);
+      assert.doesNotMatch(d.attemptLog[0].error, /127\.0\.0\.1/);
       assert.equal(receiver.on(hook.path).length, 0);
     } finally {
       await strict.close();

@@ -44,12 +44,15 @@ export async function createTestEnv(
   url.pathname = `/${dbName}`;
   const vars: Record<string, string> = {
     NODE_ENV: 'test',
+    // A strong secret of its own, as production needs: the test environment does not relax the rule.
+    JWT_SECRET: randomBytes(32).toString('base64url'),
     DATABASE_URL: opts.databaseUrlVia ? opts.databaseUrlVia(url.toString()) : url.toString(),
     ...(opts.databaseUrlVia ? { MIGRATION_DATABASE_URL: url.toString() } : {}),
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: `{test-${tag}}`,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     WORKER_METRICS_PORT: '0',
+    API_METRICS_PORT: '0',
     JOB_BACKOFF_MS: '200',
     JOB_BACKOFF_MAX_MS: '2000',
     ...overrides,

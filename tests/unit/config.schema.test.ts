@@ -1,13 +1,18 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { DEV_JWT_SECRET, loadConfig } from '#shared/config.js';
-import { configTable } from '#shared/config-docs.js';
+import { configPage } from '../support/config-page.js';
 import { hashTagOf, parseRedisTarget } from '#shared/redis-url.js';
+
+/** The configuration a developer gets (NODE_ENV=development, as `npm start` sets it). */
+const dev = (env: Record<string, string> = {}) => loadConfig({ NODE_ENV: 'development', ...env });
+const STRONG = randomBytes(32).toString('base64url');
 
 describe('configuration', () => {
   it('when nothing is set, then defaults work for a local Postgres and Redis', () => {
-    const c = loadConfig({});
+    const c = dev();
     assert.equal(c.DATABASE_URL, 'postgres://postgres@127.0.0.1:5432/comments');
     assert.equal(c.REDIS_URL, 'redis://127.0.0.1:6379');
     assert.deepEqual(c.RATE_LIMIT_COMMENT_USER, { points: 10, duration: 60 });
@@ -15,13 +20,13 @@ describe('configuration', () => {
   });
   it('when values are bad, then the error names every bad key', () => {
     assert.throws(
-      () => loadConfig({ PORT: 'eighty', RATE_LIMIT_COMMENT_IP: 'lots', SCORER_MAX_DEFER_S: '-1' }),
+      () => dev({ PORT: 'eighty', RATE_LIMIT_COMMENT_IP: 'lots', SCORER_MAX_DEFER_S: '-1' }),
       (err: Error) =>
         /PORT/.test(err.message) && /RATE_LIMIT_COMMENT_IP/.test(err.message) && /SCORER_MAX_DEFER_S/.test(err.message),
     );
   });
   it('when RATE_LIMITS=off, then limits are disabled', () => {
-    assert.equal(loadConfig({ RATE_LIMITS: 'off' }).RATE_LIMITS, false);
+    assert.equal(dev({ RATE_LIMITS: 'off' }).RATE_LIMITS, false);
   });
   it('when running in production with the development JWT secret, then start-up fails', () => {
     assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /JWT_SECRET/);
@@ -30,21 +35,23 @@ describe('configuration', () => {
       () => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'change-me-in-production-0123456789abcdef' }),
       /JWT_SECRET/,
     );
-    assert.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).NODE_ENV, 'production');
+    assert.throws(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }), /JWT_SECRET/);
+    assert.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: STRONG }).NODE_ENV, 'production');
   });
   it('when JWT_SECRET_FILE names a file, then the secret is read from it; a missing file is a clear error', async () => {
     const { mkdtemp, writeFile } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const dir = await mkdtemp(`${tmpdir()}/cfg-`);
-    await writeFile(`${dir}/jwt`, `${'s'.repeat(48)}\n`);
-    assert.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET_FILE: `${dir}/jwt` }).JWT_SECRET, 's'.repeat(48));
-    assert.throws(() => loadConfig({ JWT_SECRET_FILE: `${dir}/missing` }), /JWT_SECRET_FILE/);
+    await writeFile(`${dir}/jwt`, `${STRONG}\n`);
+    assert.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET_FILE: `${dir}/jwt` }).JWT_SECRET, STRONG);
+    assert.throws(() => dev({ JWT_SECRET_FILE: `${dir}/missing` }), /JWT_SECRET_FILE/);
   });
-  it('when the README is read, then its configuration table is the generated one', async () => {
-    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-    assert.ok(
-      readme.includes(configTable()),
-      'README configuration table is stale: run `npm run docs:config` and paste it',
+  it('when docs/configuration.md is read, then it is the generated page', async () => {
+    const page = await readFile(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+    assert.equal(
+      page,
+      configPage(),
+      'docs/configuration.md is stale: run `npm run docs:config > docs/configuration.md`',
     );
   });
 });
@@ -83,23 +90,23 @@ describe('Redis and Postgres targets', () => {
       'redis+cluster://r1:6379?x=1',
       'http+cluster://r1',
     ]) {
-      assert.throws(() => loadConfig({ REDIS_URL: bad }), /REDIS_URL/, bad);
+      assert.throws(() => dev({ REDIS_URL: bad }), /REDIS_URL/, bad);
     }
   });
   it('when a cluster is used with a prefix without a hash tag, then start-up fails; with one it starts', () => {
-    assert.throws(() => loadConfig({ REDIS_URL: 'redis+cluster://r1:7000', QUEUE_PREFIX: 'comments' }), /QUEUE_PREFIX/);
-    assert.throws(() => loadConfig({ REDIS_URL: 'redis+cluster://r1:7000', QUEUE_PREFIX: 'c{}' }), /QUEUE_PREFIX/);
-    assert.equal(loadConfig({ REDIS_URL: 'redis+cluster://r1:7000' }).QUEUE_PREFIX, '{comments}');
-    assert.equal(loadConfig({ QUEUE_PREFIX: 'comments' }).QUEUE_PREFIX, 'comments', 'a single server needs no tag');
+    assert.throws(() => dev({ REDIS_URL: 'redis+cluster://r1:7000', QUEUE_PREFIX: 'comments' }), /QUEUE_PREFIX/);
+    assert.throws(() => dev({ REDIS_URL: 'redis+cluster://r1:7000', QUEUE_PREFIX: 'c{}' }), /QUEUE_PREFIX/);
+    assert.equal(dev({ REDIS_URL: 'redis+cluster://r1:7000' }).QUEUE_PREFIX, '{comments}');
+    assert.equal(dev({ QUEUE_PREFIX: 'comments' }).QUEUE_PREFIX, 'comments', 'a single server needs no tag');
     assert.equal(hashTagOf('{comments}:mod:sig:site{x}:1'), 'comments');
     assert.equal(hashTagOf('pre}{fix}'), 'fix');
   });
   it('when nothing is set, then prepared statements and the statement timeout are on and migrations use DATABASE_URL', () => {
-    const c = loadConfig({});
+    const c = dev();
     assert.equal(c.DATABASE_PREPARED_STATEMENTS, true);
     assert.equal(c.DATABASE_STATEMENT_TIMEOUT_MS, 15000);
     assert.equal(c.MIGRATION_DATABASE_URL, undefined);
-    const pooled = loadConfig({
+    const pooled = dev({
       DATABASE_PREPARED_STATEMENTS: 'false',
       DATABASE_STATEMENT_TIMEOUT_MS: '0',
       MIGRATION_DATABASE_URL: 'postgres://direct/comments',

@@ -360,9 +360,36 @@ describe('Kubernetes manifests: true to the service', () => {
       }
       assert.deepEqual(
         c.ports?.map((p) => p.containerPort),
-        [port],
+        e.entry === API_ENTRY ? [port, configOf(w, c, realSecrets).API_METRICS_PORT] : [port],
       );
     }
+  });
+
+  it('when Prometheus scrapes the API, then it asks API_METRICS_PORT, which no Service exposes and only the cluster may reach', () => {
+    const { w, c } = workloadRunning(API_ENTRY);
+    const cfg = configOf(w, c, realSecrets);
+    assert.notEqual(cfg.API_METRICS_PORT, cfg.PORT);
+    assert.ok(cfg.API_METRICS_PORT > 0);
+    const pod = spec<{ template: { metadata: { annotations?: Record<string, string> } } }>(w.object).template.metadata;
+    assert.equal(Number(pod.annotations?.['prometheus.io/port']), cfg.API_METRICS_PORT);
+    for (const s of ofKind('Service')) {
+      const sp = spec<{ selector?: Record<string, string>; ports?: Array<{ targetPort: number | string }> }>(s);
+      if (!sp.selector || !selects(sp.selector, w.podLabels)) continue;
+      for (const p of sp.ports ?? [])
+        assert.notEqual(portNumber(c, p.targetPort), cfg.API_METRICS_PORT, `Service ${s.metadata.name}`);
+    }
+    const policies = ofKind('NetworkPolicy').map((n) =>
+      spec<{
+        podSelector: { matchLabels?: Record<string, string> };
+        ingress?: Array<{ from?: unknown[]; ports?: Array<{ port: number | string }> }>;
+      }>(n),
+    );
+    const apiRules = policies
+      .filter((np) => np.podSelector.matchLabels && selects(np.podSelector.matchLabels, w.podLabels))
+      .flatMap((np) => np.ingress ?? []);
+    const metricsRules = apiRules.filter((r) => r.ports?.some((p) => portNumber(c, p.port) === cfg.API_METRICS_PORT));
+    assert.ok(metricsRules.length > 0, 'the metrics port is admitted');
+    for (const r of metricsRules) assert.ok(r.from && r.from.length > 0, 'from the cluster only, not from anywhere');
   });
 
   it('when a pod is told to stop, then its grace period outlasts the preStop pause plus SHUTDOWN_TIMEOUT_MS', () => {

@@ -14,6 +14,7 @@ import { createThreadCache, type ThreadCache } from './comments/thread-cache.js'
 import { subscribeToThreadChanges } from './comments/thread-invalidation.js';
 import { createThreadEvents, type ThreadEvents } from './widget/thread-events.js';
 import type { BrowserAssets } from './assets/store.js';
+import { createExportLimits, type ExportLimits } from './publishers/export-limits.js';
 
 /** Everything the API's handlers use, built once by `createApiDeps` (in main.ts or a test) and passed down. */
 export interface ApiDeps {
@@ -34,6 +35,10 @@ export interface ApiDeps {
   threadEvents: ThreadEvents;
   /** The built browser apps; main.ts loads them at start-up. Left out, the app loads them itself. */
   assets?: BrowserAssets;
+  /** Exports' own small pool and their per-site and per-process caps. */
+  exports: ExportLimits;
+  /** One connection for /readyz alone: no tenant's requests can take it. */
+  readyDb: Pool;
 }
 
 export interface ApiDepsOptions {
@@ -79,6 +84,24 @@ export async function createApiDeps(config: Config, opts: ApiDepsOptions): Promi
       }),
       (p) => p.end(),
     );
+  // Exports and /readyz have pools of their own: a slow reader of an export, or a flood of requests, can
+  // never take the connections the other needs.
+  const exportDb = made(
+    createPool({
+      ...databaseOf(config),
+      max: config.EXPORT_MAX_CONCURRENT,
+      onError: (err) => logger.error({ err }, 'postgres export pool error'),
+    }),
+    (p) => p.end(),
+  );
+  const readyDb = made(
+    createPool({
+      ...databaseOf(config),
+      max: 1,
+      onError: (err) => logger.error({ err }, 'postgres readiness pool error'),
+    }),
+    (p) => p.end(),
+  );
   const redis = opts.redis ?? connection();
   const queueRedis = opts.queueRedis ?? connection();
   const subscriber = connection(true);
@@ -129,6 +152,12 @@ export async function createApiDeps(config: Config, opts: ApiDepsOptions): Promi
     events,
     metrics: createApiMetrics(queue),
     limiters: createLimiters(redis, config),
+    exports: createExportLimits({
+      db: exportDb,
+      maxConcurrent: config.EXPORT_MAX_CONCURRENT,
+      stallTimeoutMs: config.EXPORT_STALL_TIMEOUT_MS,
+    }),
+    readyDb,
   };
   return {
     deps,

@@ -1,13 +1,16 @@
-import { loadConfigOrExit, orExit } from '#shared/config.js';
+import { developmentWarning, loadConfigOrExit, orExit } from '#shared/config.js';
 import { createLogger } from '#shared/logger.js';
 import { handleShutdown } from '#shared/shutdown.js';
 import { createApp } from './app.js';
 import { createApiDeps } from './deps.js';
+import { metricsApp } from './ops/routes.js';
 import { browserAssets } from './assets/store.js';
 
 // Composition root: config → pools, queues, caches → app → listen → graceful shutdown.
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, service: 'api' });
+const devMode = developmentWarning(config);
+if (devMode) logger.warn(devMode);
 // The built browser apps; in production a missing file stops the start-up here.
 const assets = orExit(() => browserAssets({ production: config.NODE_ENV === 'production' }));
 const { deps, close } = await createApiDeps(config, { logger });
@@ -17,6 +20,13 @@ const server = app.listen(config.PORT, config.HOST, () => {
   logger.info({ port: config.PORT, host: config.HOST }, 'api listening');
 });
 server.keepAliveTimeout = 65_000;
+// Metrics on their own port, never the public one.
+const metricsServer =
+  config.API_METRICS_PORT > 0
+    ? metricsApp(deps).listen(config.API_METRICS_PORT, config.HOST, () => {
+        logger.info({ port: config.API_METRICS_PORT }, 'api metrics listening');
+      })
+    : null;
 
 // Requests still being handled; shutdown waits for them before closing the pools. While
 // draining, every answer closes its connection so keep-alive clients let go.
@@ -32,6 +42,8 @@ server.prependListener('request', (_req, res) => {
 /** Stop accepting, let in-flight requests finish, then close idle keep-alive sockets. */
 async function drain(): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  metricsServer?.close();
+  metricsServer?.closeAllConnections();
   // Live-update streams never finish by themselves; widgets reconnect to another process.
   deps.threadEvents.closeAll();
   // A socket becomes idle when its last response is sent; close those as they appear.

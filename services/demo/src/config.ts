@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Config, environmentOf, int, loadConfig, parseEnvironment } from '#shared/config.js';
+import { type Config, environmentOf, int, loadConfig, parseEnvironment, signingSecret } from '#shared/config.js';
 
 /** The demo publisher's own settings (the shared ones — database, log level, host — come from `#shared/config`). */
 export const demoConfigSchema = z.object({
@@ -24,7 +24,7 @@ export const demoConfigSchema = z.object({
     .min(32)
     .optional()
     .describe(
-      "SSO secret the demo publisher signs its readers' tokens with; set on the demo site at start-up. Default: a development value.",
+      "SSO secret the demo publisher signs its readers' tokens with; set on the demo site at start-up. Required unless NODE_ENV=development (then a published development value); held to the same strength as JWT_SECRET.",
     ),
   DEMO_SSO_SECRET_FILE: z
     .string()
@@ -32,9 +32,16 @@ export const demoConfigSchema = z.object({
     .describe('A file holding DEMO_SSO_SECRET (Compose generates one). Used when DEMO_SSO_SECRET is not set.'),
 });
 
-export type DemoConfig = Config & z.infer<typeof demoConfigSchema>;
+/** Development-only SSO secret of the demo site, published here: accepted only with NODE_ENV=development. */
+export const DEV_DEMO_SSO_SECRET = 'demo-only-sso-secret-not-for-production-0123';
+
+export type DemoConfig = Config &
+  Omit<z.infer<typeof demoConfigSchema>, 'DEMO_SSO_SECRET'> & { DEMO_SSO_SECRET: string };
 
 /** The shared configuration plus the demo's; throws a readable message naming every bad key. */
 export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
-  return { ...loadConfig(env), ...parseEnvironment(demoConfigSchema, environmentOf(env, ['DEMO_SSO_SECRET'])) };
+  const shared = loadConfig(env);
+  const demo = parseEnvironment(demoConfigSchema, environmentOf(env, ['DEMO_SSO_SECRET']));
+  const ssoSecret = signingSecret('DEMO_SSO_SECRET', demo.DEMO_SSO_SECRET, shared.NODE_ENV, DEV_DEMO_SSO_SECRET);
+  return { ...shared, ...demo, DEMO_SSO_SECRET: ssoSecret };
 }

@@ -1,23 +1,17 @@
-import { orExit } from '#shared/config.js';
+import { developmentWarning, orExit } from '#shared/config.js';
 import { createLogger } from '#shared/logger.js';
 import { createPool, databaseOf } from '#shared/db/pool.js';
 import { createDemoApp } from './app.js';
 import { ensureDemoSite } from './bootstrap.js';
 import { loadDemoConfig } from './config.js';
 
-/** Development-only SSO secret of the demo site; production needs DEMO_SSO_SECRET(_FILE). */
-const DEV_DEMO_SSO_SECRET = 'demo-only-sso-secret-not-for-production-0123';
-
 // Composition root of the demo publisher: config → make sure its site exists → listen → shutdown.
 const config = orExit(() => loadDemoConfig());
 const logger = createLogger({ level: config.LOG_LEVEL, service: 'demo' });
-if (!config.DEMO_SSO_SECRET && config.NODE_ENV === 'production') {
-  process.stderr.write(
-    'invalid configuration:\n  DEMO_SSO_SECRET: set it (or DEMO_SSO_SECRET_FILE) to run the demo in production\n',
-  );
-  process.exit(1);
-}
-const ssoSecret = config.DEMO_SSO_SECRET ?? DEV_DEMO_SSO_SECRET;
+const devMode = developmentWarning(config);
+if (devMode)
+  logger.warn(`${devMode} (the demo site's SSO secret is the published development one unless DEMO_SSO_SECRET is set)`);
+const ssoSecret = config.DEMO_SSO_SECRET;
 const publicOrigin = new URL(config.DEMO_PUBLIC_URL).origin;
 
 const db = createPool({

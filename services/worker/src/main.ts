@@ -1,4 +1,4 @@
-import { loadConfigOrExit } from '#shared/config.js';
+import { developmentWarning, loadConfigOrExit } from '#shared/config.js';
 import { createLogger } from '#shared/logger.js';
 import { handleShutdown } from '#shared/shutdown.js';
 import { createCommentWorker } from './comments/worker.js';
@@ -11,6 +11,8 @@ import { createWebhookWorker } from './webhooks/create-webhook-worker.js';
 // Composition root: config → pools, scorers, events → workers → metrics endpoint → graceful shutdown.
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, service: 'worker' });
+const devMode = developmentWarning(config);
+if (devMode) logger.warn(devMode);
 const { deps, connection, close } = createWorkerDeps(config, { logger });
 const worker = createCommentWorker(deps, connection());
 const webhookWorker = createWebhookWorker(deps, connection());

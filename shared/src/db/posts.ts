@@ -11,10 +11,11 @@ interface PostRow {
   comment_count: number;
   created_at: Date;
   stays_open: boolean;
+  title_verified: boolean;
   site_settings: unknown;
 }
 // The site's settings come along so `closed` includes the site's auto-close (autoCloseDays).
-const COLS = `p.site_id, p.id, p.title, p.url, p.closed, p.comment_count, p.created_at, p.stays_open,
+const COLS = `p.site_id, p.id, p.title, p.url, p.closed, p.comment_count, p.created_at, p.stays_open, p.title_verified,
   (SELECT s.settings FROM sites s WHERE s.id = p.site_id) AS site_settings`;
 
 /** When commenting closes by itself (null: never): autoCloseDays after creation, unless reopened. */
@@ -33,6 +34,7 @@ const toPost = (r: PostRow): Post => {
     url: r.url,
     closed: r.closed || (auto !== null && auto.getTime() <= Date.now()),
     commentCount: r.comment_count,
+    titleVerified: r.title_verified,
   };
 };
 
@@ -58,7 +60,7 @@ export async function upsertPost(
     `WITH p AS (
        INSERT INTO posts (site_id, id, title, url, closed) VALUES ($1, $2, $3, $4, COALESCE($5, false))
        ON CONFLICT (site_id, id) DO UPDATE
-         SET title = EXCLUDED.title, url = EXCLUDED.url,
+         SET title = EXCLUDED.title, url = EXCLUDED.url, title_verified = true,
              closed = COALESCE($5, posts.closed), updated_at = now()
        RETURNING *, (xmax = 0) AS created
      )
@@ -112,14 +114,17 @@ export async function setPostClosed(
   return res.rows[0] ? toPublisherPost(res.rows[0]) : null;
 }
 
-/** Creates a post unless it exists (the publisher's own title and url are never overwritten). Returns the stored post and whether it was created. */
+/**
+ * Creates a post unless it exists (the publisher's own title and url are never overwritten), its title marked
+ * unverified: it came from a reader's browser. Returns the stored post and whether it was created.
+ */
 export async function insertPostIfAbsent(
   db: Queryable,
   p: { siteId: string; id: string; title: string; url: string },
 ): Promise<{ post: Post; created: boolean }> {
   const res = await db.query<PostRow>(
     `WITH p AS (
-       INSERT INTO posts (site_id, id, title, url) VALUES ($1, $2, $3, $4)
+       INSERT INTO posts (site_id, id, title, url, title_verified) VALUES ($1, $2, $3, $4, false)
        ON CONFLICT (site_id, id) DO NOTHING RETURNING *
      )
      SELECT ${COLS} FROM p`,

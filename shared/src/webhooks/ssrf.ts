@@ -3,9 +3,9 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { promisify } from 'node:util';
 
 /**
- * Addresses a webhook must never reach unless the operator allows private targets: loopback,
- * RFC 1918 and other private or shared ranges, link-local (cloud metadata at 169.254.169.254),
- * unspecified, multicast and reserved, in IPv4 and IPv6 (IPv4-mapped IPv6 is checked as IPv4).
+ * Addresses a webhook must never reach unless the operator allowlists them (WEBHOOK_ALLOW_HOSTS): loopback,
+ * RFC 1918 and other private or shared ranges, link-local, unspecified, multicast and reserved, in IPv4 and
+ * IPv6, including every IPv4-mapped address and the NAT64 prefixes (which lead to IPv4 targets).
  */
 const blocked = new BlockList();
 for (const [net, bits] of [
@@ -34,16 +34,76 @@ for (const [net, bits] of [
   ['ff00::', 8],
   ['2001:db8::', 32],
   ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
   ['100::', 64],
   ['2002::', 16],
 ] as const)
   blocked.addSubnet(net, bits, 'ipv6');
 
-export function isPrivateAddress(address: string): boolean {
+/** Never reachable, allowlisted or not: link-local, where the cloud metadata services answer (169.254.169.254). */
+const alwaysBlocked = new BlockList();
+alwaysBlocked.addSubnet('169.254.0.0', 16, 'ipv4');
+alwaysBlocked.addSubnet('fe80::', 10, 'ipv6');
+alwaysBlocked.addAddress('fd00:ec2::254', 'ipv6');
+alwaysBlocked.addSubnet('64:ff9b::a9fe:0', 112, 'ipv6'); // 169.254.0.0/16 through NAT64
+
+/** The one message for every refused target: it names no address and does not say whether the name resolved. */
+export const UNSAFE_TARGET = 'the URL must point to a public http(s) address';
+
+/** Internal targets the operator lets webhooks reach (a development receiver): host names, addresses and CIDRs. */
+export interface TargetAllowlist {
+  hosts: ReadonlySet<string>;
+  addresses: BlockList;
+}
+
+/** An allowlist from WEBHOOK_ALLOW_HOSTS entries: `host.name`, `10.1.2.3`, `10.1.0.0/16`, `::1`, `fd00::/8`. */
+export function createAllowlist(entries: readonly string[]): TargetAllowlist {
+  const hosts = new Set<string>();
+  const addresses = new BlockList();
+  for (const entry of entries) {
+    const [net = '', bits] = entry.split('/');
+    const family = isIP(net);
+    if (family === 0) hosts.add(entry.toLowerCase());
+    else if (bits === undefined) addresses.addAddress(net, family === 4 ? 'ipv4' : 'ipv6');
+    else addresses.addSubnet(net, Number(bits), family === 4 ? 'ipv4' : 'ipv6');
+  }
+  return { hosts, addresses };
+}
+
+/** Whether an allowlist entry is well formed (for the configuration). */
+export function isAllowlistEntry(entry: string): boolean {
+  const [net = '', bits, extra] = entry.split('/');
+  const family = isIP(net);
+  if (family === 0)
+    return bits === undefined && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(entry);
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return extra === undefined && /^\d+$/.test(bits) && n <= (family === 4 ? 32 : 128);
+}
+
+export const NO_ALLOWLIST: TargetAllowlist = createAllowlist([]);
+
+/** Whether a webhook may connect to `address`, reached through the name `host`. */
+export function isAllowedTarget(address: string, host: string, allow: TargetAllowlist): boolean {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return blocked.check(mapped[1]!, 'ipv4');
+  const v4 = mapped?.[1];
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (v4 ? alwaysBlocked.check(v4, 'ipv4') : alwaysBlocked.check(address, family === 4 ? 'ipv4' : 'ipv6')) return false;
+  if (!isPrivateAddress(address)) return true;
+  if (allow.hosts.has(host.toLowerCase())) return true;
+  return v4 ? allow.addresses.check(v4, 'ipv4') : allow.addresses.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+// IPv4-mapped IPv6 (::ffff:0:0/96), in any notation, is internal: it is an IPv4 target in disguise. Kept apart
+// from `blocked` because a BlockList matches plain IPv4 addresses against mapped IPv6 rules too.
+const mapped = new BlockList();
+mapped.addSubnet('::ffff:0:0', 96, 'ipv6');
+
+export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return true;
+  if (family === 6 && mapped.check(address, 'ipv6')) return true;
   return blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
@@ -58,42 +118,38 @@ export class UnsafeUrlError extends Error {
 const lookupAll = promisify(dnsLookup) as unknown as (host: string, opts: { all: true }) => Promise<LookupAddress[]>;
 
 /**
- * Resolves the URL's host and refuses it when any address is internal (unless allowPrivate).
+ * Resolves the URL's host and refuses it when any address is internal and not allowlisted.
  * Run when an endpoint is registered; delivery re-checks through `guardedLookup`, so a name
  * that later resolves inward (DNS rebinding) is refused at connect time.
  */
-export async function assertPublicUrl(url: string, opts: { allowPrivate: boolean }): Promise<void> {
+export async function assertPublicUrl(url: string, opts: { allow: TargetAllowlist }): Promise<void> {
   const u = new URL(url);
   if (u.protocol !== 'http:' && u.protocol !== 'https:')
     throw new UnsafeUrlError('only http and https URLs are allowed');
   if (u.username || u.password) throw new UnsafeUrlError('URLs with credentials are not allowed');
-  if (opts.allowPrivate) return;
   const host = u.hostname.replace(/^\[|\]$/g, '');
   let addresses: LookupAddress[];
   try {
     addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await lookupAll(host, { all: true });
   } catch {
-    throw new UnsafeUrlError(`the host ${host} does not resolve`);
+    // Said as for an internal address: a different answer would let a caller map internal names.
+    throw new UnsafeUrlError(UNSAFE_TARGET);
   }
-  const bad = addresses.find((a) => isPrivateAddress(a.address));
-  if (bad) throw new UnsafeUrlError(`the host ${host} resolves to an internal address (${bad.address})`);
+  if (addresses.length === 0 || addresses.some((a) => !isAllowedTarget(a.address, host, opts.allow)))
+    throw new UnsafeUrlError(UNSAFE_TARGET);
 }
 
 /**
  * A `lookup` for http.request that refuses internal addresses at connect time: the address
  * checked is the address connected to.
  */
-export function guardedLookup(allowPrivate: boolean): LookupFunction {
+export function guardedLookup(allow: TargetAllowlist): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, []);
       const list = addresses as LookupAddress[];
-      const bad = allowPrivate ? undefined : list.find((a) => isPrivateAddress(a.address));
-      if (bad)
-        return callback(
-          Object.assign(new UnsafeUrlError(`refused internal address ${bad.address}`), { code: 'EUNSAFEADDR' }),
-          [],
-        );
+      if (list.some((a) => !isAllowedTarget(a.address, hostname, allow)))
+        return callback(Object.assign(new UnsafeUrlError(UNSAFE_TARGET), { code: 'EUNSAFEADDR' }), []);
       if (options.all) return callback(null, list);
       const first = list[0];
       return first

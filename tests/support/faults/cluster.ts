@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +28,8 @@ import {
 export const FAULT_ENV: Record<string, string> = {
   NODE_ENV: 'test',
   LOG_LEVEL: 'warn',
+  // No scraper here; several API processes on one host would otherwise contend for the metrics port.
+  API_METRICS_PORT: '0',
   // Readers post from one address at a steady rate: the per-IP and per-reader limits (the defaults
   // are for browsers) are raised, not switched off, so the limiter's Redis calls stay in the path.
   RATE_LIMIT_COMMENT_IP: '1000000/60',
@@ -114,6 +117,8 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...FAULT_ENV,
+    // A random strong secret per cluster, as production needs (only NODE_ENV=development runs without one).
+    JWT_SECRET: randomBytes(32).toString('base64url'),
     DATABASE_URL: databaseUrl,
     REDIS_URL: redis.url,
     HOST: '127.0.0.1',

@@ -12,6 +12,8 @@ export interface Limiters {
   loginFailures: RateLimiterRedis;
   /** Posts created by the widget on first load, per IP. */
   postCreateIp: RateLimiterRedis;
+  /** Posts created by the widget on first load, per site (whatever the addresses). */
+  postCreateSite: RateLimiterRedis;
 }
 
 export function createLimiters(redis: RedisClient, config: Config): Limiters {
@@ -29,6 +31,7 @@ export function createLimiters(redis: RedisClient, config: Config): Limiters {
     authIp: make('auth-ip', config.RATE_LIMIT_AUTH_IP),
     loginFailures: make('login-fail', config.RATE_LIMIT_LOGIN_FAILURES),
     postCreateIp: make('post-create-ip', config.RATE_LIMIT_POST_CREATE_IP),
+    postCreateSite: make('post-create-site', config.RATE_LIMIT_POST_CREATE_SITE),
   };
 }
 

@@ -23,6 +23,7 @@ const publicPost = (p: Post) => ({
   url: p.url,
   closed: p.closed,
   commentCount: p.commentCount,
+  titleVerified: p.titleVerified,
 });
 
 /** Publishers register their articles (API key, scope posts:write); anyone may read one. */
@@ -32,6 +33,9 @@ const postSchema = z.object({
   url: z.string(),
   closed: z.boolean(),
   commentCount: z.number().int(),
+  titleVerified: z
+    .boolean()
+    .describe("false while the title is the one a reader's browser sent, until the publisher writes the post"),
 });
 
 /** A publisher's articles, as the widget and the publisher's CMS see them. */

@@ -10,6 +10,7 @@ import { siteIdSchema } from '#shared/schemas.js';
 import { findSite } from '#shared/db/sites.js';
 import { EXPORT_COMMENTS_SQL, EXPORT_POSTS_SQL } from '#shared/db/site-comments.js';
 import { NotFoundError } from '../http/app-error.js';
+import { endWhenStalled } from './export-limits.js';
 import { commonErrors, route } from '../openapi/registry.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });
@@ -34,6 +35,11 @@ export const exportDocs = [
  * Streams a site's posts and comments as NDJSON from Postgres cursors, in one snapshot
  * (REPEATABLE READ), with backpressure: rows are fetched only as fast as the client reads, so
  * memory stays flat whatever the size. The statement timeout is lifted for this transaction only.
+ *
+ * A client may read as slowly as it likes, so an export holds its connection for as long as the client
+ * lets it: exports take connections from a small pool of their own, one per site and a few per process
+ * (429 beyond), and one whose client reads nothing for EXPORT_STALL_TIMEOUT_MS is ended — by the API
+ * (the write stall) and by Postgres (`idle_in_transaction_session_timeout`), whichever notices first.
  */
 export function exportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const r = Router();
@@ -43,11 +49,21 @@ export function exportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     const site = await findSite(deps.db, siteId);
     if (!site) throw new NotFoundError('site');
 
-    const client = await deps.db.connect();
+    const release = deps.exports.acquire(siteId);
+    const client = await deps.exports.db.connect().catch((err: unknown) => {
+      release();
+      throw err;
+    });
     let failed: unknown = null;
+    const stopWatching = endWhenStalled(res, deps.exports.stallTimeoutMs, () => {
+      failed = new Error('the client stopped reading');
+    });
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await client.query(`SET LOCAL statement_timeout = 0`);
+      await client.query(`SELECT set_config('idle_in_transaction_session_timeout', $1, true)`, [
+        String(deps.exports.stallTimeoutMs),
+      ]);
       res.status(200);
       res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="${siteId}-export.ndjson"`);
@@ -74,8 +90,10 @@ export function exportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       req.log.warn({ err, siteId }, 'export interrupted');
       res.destroy();
     } finally {
+      stopWatching();
       // A connection left mid-cursor is discarded rather than returned to the pool.
       client.release(failed ? (failed as Error) : undefined);
+      release();
     }
   });
   return r;

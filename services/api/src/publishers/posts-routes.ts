@@ -25,6 +25,11 @@ export const publisherPostSchema = z.object({
   closedByHand: z.boolean(),
   closesAt: iso.nullable().describe('when auto-close applies (null: never)'),
   commentCount: z.number().int().describe('approved comments'),
+  titleVerified: z
+    .boolean()
+    .describe(
+      "false while the title is the one the widget sent (a post created on a page's first load); the publisher's PUT confirms it",
+    ),
   createdAt: iso,
 });
 const view = (p: PublisherPost) => ({
@@ -35,6 +40,7 @@ const view = (p: PublisherPost) => ({
   closedByHand: p.closedByHand,
   closesAt: p.closesAt?.toISOString() ?? null,
   commentCount: p.commentCount,
+  titleVerified: p.titleVerified,
   createdAt: p.createdAt.toISOString(),
 });
 

@@ -1,4 +1,5 @@
 import { Router, type Request, type RequestHandler } from 'express';
+import type { Queue } from 'bullmq';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
@@ -7,6 +8,8 @@ import type { ApiDeps } from '../deps.js';
 import type { TokenKeys } from '../auth/tokens.js';
 import { staffOf } from '../auth/guards.js';
 import { findUser } from '#shared/db/users.js';
+import { insertAudit } from '#shared/db/audit.js';
+import type { User } from '#shared/domain.js';
 import { ForbiddenError, UnauthorizedError } from '../http/app-error.js';
 import { z } from 'zod';
 import { commonErrors, route } from '../openapi/registry.js';
@@ -16,6 +19,10 @@ const COOKIE = 'queues_session';
 const ISSUER = 'comments-api';
 // Its own audience: this cookie is never accepted as a bearer token, nor a bearer token as this cookie.
 const AUDIENCE = 'queue-dashboard';
+// The only writes the board may make: retry one failed job, or every failed job of a queue. The board's router
+// matches paths in any case, so these do too; everything else that is not a read is refused.
+const RETRY_JOB = /^\/api\/queues\/([^/]+)\/([^/]+)\/retry\/?$/i;
+const RETRY_FAILED = /^\/api\/queues\/([^/]+)\/retry\/failed\/?$/i;
 
 function cookieOf(req: Request, name: string): string | null {
   for (const part of (req.headers.cookie ?? '').split(';')) {
@@ -31,6 +38,10 @@ function cookieOf(req: Request, name: string): string | null {
  * short-lived signed token in an HttpOnly, SameSite=Strict cookie scoped to the board's path
  * (no script can read it, no other site can send it). Every request to the board re-reads the
  * admin from the database, so a demotion or a ban ends access at once.
+ *
+ * The board is read-only over every site's jobs: adding or editing a job (which would publish a comment as any
+ * reader of any site), cleaning, emptying or pausing a queue are refused with 403. Retrying a failed job (or every
+ * failed job of a queue) is the one action allowed, and each is written to the operator site's audit log.
  */
 /** The session that opens the queue dashboard. */
 export const queueDashboardDocs = [
@@ -72,13 +83,14 @@ export function queueDashboard(
       sameSite: 'strict',
       path: DASHBOARD_PATH,
       maxAge: ttl * 1000,
-      secure: req.secure,
+      // Secure whenever the public address is https, whatever the proxy says (and in production unless it is http).
+      secure: req.secure || secureCookies(deps.config),
     });
     res.setHeader('Cache-Control', 'no-store');
     res.json({ url: `${DASHBOARD_PATH}/`, expiresInSeconds: ttl });
   });
 
-  const guard: RequestHandler = async (req, _res, next) => {
+  const guard: RequestHandler = async (req, res, next) => {
     const token = cookieOf(req, COOKIE);
     if (!token) throw new UnauthorizedError('sign in on /moderate as an admin and open the queue dashboard from there');
     let claims;
@@ -98,13 +110,49 @@ export function queueDashboard(
         : null;
     if (user?.role !== 'admin' || user.status !== 'active')
       throw new ForbiddenError('forbidden', "the queue dashboard is for the operator's admins");
+    res.locals.dashboardAdmin = user;
+    next();
+  };
+
+  const queues: Queue[] = [deps.queue, deps.tasks];
+  const readOnly: RequestHandler = async (req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return next();
+    const admin = res.locals.dashboardAdmin as User;
+    const one = req.method === 'PUT' ? RETRY_JOB.exec(req.path) : null;
+    const all = req.method === 'PUT' ? RETRY_FAILED.exec(req.path) : null;
+    const queue = queues.find((q) => q.name === decodeURIComponent((all ?? one)?.[1] ?? ''));
+    if (!queue || (!one && !all))
+      throw new ForbiddenError(
+        'read_only',
+        'the queue dashboard is read-only: retrying failed jobs is the only action',
+      );
+    let jobId: string | null = null;
+    if (!all && one) {
+      jobId = decodeURIComponent(one[2]!);
+      const job = await queue.getJob(jobId);
+      if (!job || (await job.getState()) !== 'failed')
+        throw new ForbiddenError('read_only', 'only a failed job may be retried from the queue dashboard');
+    }
+    await insertAudit(deps.db, {
+      siteId: admin.siteId,
+      actor: { id: admin.id, name: admin.displayName },
+      action: jobId ? 'queue.retry_job' : 'queue.retry_failed',
+      after: { queue: queue.name, ...(jobId ? { jobId } : {}) },
+    });
     next();
   };
 
   const adapter = new ExpressAdapter();
   adapter.setBasePath(DASHBOARD_PATH);
-  createBullBoard({ queues: [new BullMQAdapter(deps.queue), new BullMQAdapter(deps.tasks)], serverAdapter: adapter });
+  const options = { readOnlyMode: false, allowRetries: true, allowCompletedRetries: false };
+  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q, options)), serverAdapter: adapter });
   const board = Router();
-  board.use(DASHBOARD_PATH, guard, adapter.getRouter() as RequestHandler);
+  board.use(DASHBOARD_PATH, guard, readOnly, adapter.getRouter() as RequestHandler);
   return { session, board };
+}
+
+/** Whether cookies must be Secure whatever the request looks like: an https public address, or production without one. */
+function secureCookies(config: ApiDeps['config']): boolean {
+  if (config.PUBLIC_URL) return new URL(config.PUBLIC_URL).protocol === 'https:';
+  return config.NODE_ENV === 'production';
 }

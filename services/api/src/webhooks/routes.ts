@@ -17,7 +17,7 @@ import {
 } from '#shared/db/webhooks.js';
 import { EVENT_TYPES } from '#shared/webhooks/events.js';
 import { generateWebhookSecret } from '#shared/webhooks/signing.js';
-import { assertPublicUrl, UnsafeUrlError } from '#shared/webhooks/ssrf.js';
+import { assertPublicUrl, createAllowlist, UnsafeUrlError } from '#shared/webhooks/ssrf.js';
 import { AppError, ConflictError, NotFoundError } from '../http/app-error.js';
 import { newId } from '#shared/ids.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
@@ -208,9 +208,10 @@ export const webhookDocs = [
 /** Publishers register webhook endpoints, follow their deliveries and redeliver by hand. */
 export function webhookRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const r = Router();
+  const allow = createAllowlist(deps.config.WEBHOOK_ALLOW_HOSTS);
   const checkUrl = async (url: string) => {
     try {
-      await assertPublicUrl(url, { allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE });
+      await assertPublicUrl(url, { allow });
     } catch (err) {
       if (err instanceof UnsafeUrlError) throw new AppError('unsafe_url', 422, err.message);
       throw err;

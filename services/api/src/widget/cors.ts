@@ -2,7 +2,10 @@ import type { Request, RequestHandler } from 'express';
 import { ForbiddenError } from '../http/app-error.js';
 import type { SiteOrigins } from './site-origins.js';
 
-const SITE_PATH_RE = /^\/sites\/([a-z0-9][a-z0-9-]{0,62})(?:\/|$)/;
+// The router matches paths case-insensitively (`/SITES/…` reaches the site routes), so these checks do too;
+// any segment after `sites/` names a site, even one no site has (then no origin is registered for it).
+const SITE_PATH_RE = /^\/sites\/([^/]*)(?:\/|$)/i;
+const AUTH_PATH_RE = /^\/auth\//i;
 const ALLOW_METHODS = 'GET, POST, PUT, PATCH, DELETE';
 const ALLOW_HEADERS = 'Authorization, Content-Type, Idempotency-Key';
 const EXPOSE_HEADERS = 'Retry-After, X-Request-Id, ETag';
@@ -17,6 +20,15 @@ function isSelf(req: Request, origin: string): boolean {
     return new URL(origin).host === req.get('host');
   } catch {
     return false;
+  }
+}
+
+/** The path as the router will match it: decoded (`/sites/%73ite-a/…` is site-a's); null when it cannot be. */
+function routedPath(req: Request): string | null {
+  try {
+    return decodeURIComponent(req.path);
+  } catch {
+    return null;
   }
 }
 
@@ -39,14 +51,9 @@ export function widgetCors(origins: SiteOrigins): RequestHandler {
     res.vary('Origin');
     const origin = crossOrigin(req);
     if (origin === null) return next();
-    // The decoded path, as the router will match it: `/sites/%73ite-a/…` is site-a's.
-    let path: string;
-    try {
-      path = decodeURIComponent(req.path);
-    } catch {
-      throw new ForbiddenError('origin_not_allowed', `the origin ${origin} may not call this path`);
-    }
-    const siteId = SITE_PATH_RE.exec(path)?.[1] ?? null;
+    const path = routedPath(req);
+    if (path === null) throw new ForbiddenError('origin_not_allowed', `the origin ${origin} may not call this path`);
+    const siteId = SITE_PATH_RE.exec(path)?.[1]?.toLowerCase() ?? null;
     if (!(await origins.allows(origin, siteId))) {
       throw new ForbiddenError(
         'origin_not_allowed',
@@ -78,7 +85,7 @@ export function bodySiteOrigin(origins: SiteOrigins): RequestHandler {
     const siteId = (req.body as { siteId?: unknown } | undefined)?.siteId;
     if (
       origin !== null &&
-      req.path.startsWith('/auth/') &&
+      AUTH_PATH_RE.test(routedPath(req) ?? '/auth/') &&
       typeof siteId === 'string' &&
       !(await origins.allows(origin, siteId))
     ) {

@@ -18,6 +18,7 @@ const publicPost = (p: Post) => ({
   url: p.url,
   closed: p.closed,
   commentCount: p.commentCount,
+  titleVerified: p.titleVerified,
 });
 
 /**
@@ -50,12 +51,15 @@ export function discoverPost(deps: Pick<ApiDeps, 'db' | 'lookups' | 'limiters' |
         'this site registers its posts itself; this post is not registered yet',
       );
     }
-    if (!site.origins.includes(new URL(input.url).origin)) {
-      throw new AppError('url_not_allowed', 422, "the post's url must be on one of the site's origins", [
-        { path: 'url', message: 'not on a registered origin' },
+    // The page must be on the very origin the request says it comes from: a client that is not a browser
+    // may send any Origin, but then it must also name a page of that origin.
+    if (new URL(input.url).origin !== origin) {
+      throw new AppError('url_not_allowed', 422, "the post's url must be on the site's origin the page is on", [
+        { path: 'url', message: 'not on the origin of the request' },
       ]);
     }
     await consume(deps.limiters, deps.limiters.postCreateIp, req.ip ?? 'unknown');
+    await consume(deps.limiters, deps.limiters.postCreateSite, siteId);
     const { post, created } = await insertPostIfAbsent(deps.db, {
       siteId,
       id: postId,

@@ -24,7 +24,14 @@ export function liveEvents(deps: Pick<ApiDeps, 'config' | 'lookups' | 'threadEve
       });
     }
     if (hub.openCount(ip) >= config.SSE_MAX_PER_IP) throw new RateLimitedError(30);
-    if (!(await deps.lookups.post(siteId, postId))) throw new NotFoundError('post');
+    // Counted before the first await: checked-then-counted-later lets a burst of requests all pass the limit.
+    const release = hub.reserve(ip);
+    try {
+      if (!(await deps.lookups.post(siteId, postId))) throw new NotFoundError('post');
+    } catch (err) {
+      release();
+      throw err;
+    }
 
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
@@ -36,6 +43,8 @@ export function liveEvents(deps: Pick<ApiDeps, 'config' | 'lookups' | 'threadEve
 
     const heartbeat = setInterval(() => res.write(': ping\n\n'), Math.max(1, config.SSE_HEARTBEAT_S) * 1000);
     heartbeat.unref();
+    // The stream's own registration counts it from here on.
+    release();
     const remove = hub.add(siteId, postId, ip, {
       onChange: (change) => {
         res.write(`event: ${change.post ? 'post' : 'comments'}\ndata: ${JSON.stringify({ siteId, postId })}\n\n`);

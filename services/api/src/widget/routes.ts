@@ -17,6 +17,9 @@ const post = z.object({
     url: z.string(),
     closed: z.boolean(),
     commentCount: z.number().int(),
+    titleVerified: z
+      .boolean()
+      .describe("false while the title is the one a reader's browser sent, until the publisher writes the post"),
   }),
 });
 const asset = (path: string, summary: string, contentType: string) =>

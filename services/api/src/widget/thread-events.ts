@@ -17,6 +17,11 @@ export interface ThreadEvents {
   publishAll(): void;
   /** Registers a stream; returns the function that removes it. */
   add(siteId: string, postId: string, ip: string, listener: StreamListener): () => void;
+  /**
+   * Counts a stream that is about to open (in all and for its IP) before the route awaits anything, so
+   * a burst of requests cannot all pass the limit check; returns the function that gives the slot back.
+   */
+  reserve(ip: string): () => void;
   /** Streams open in this process, and from one IP. */
   openCount(ip?: string): number;
   /** Ends every stream (shutdown: open streams would otherwise keep the process draining). */
@@ -55,6 +60,19 @@ export function createThreadEvents(): ThreadEvents {
         else byIp.set(ip, n);
         set.delete(listener);
         if (set.size === 0 && byPost.get(k) === set) byPost.delete(k);
+      };
+    },
+    reserve(ip) {
+      open++;
+      byIp.set(ip, (byIp.get(ip) ?? 0) + 1);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        open--;
+        const n = (byIp.get(ip) ?? 1) - 1;
+        if (n <= 0) byIp.delete(ip);
+        else byIp.set(ip, n);
       };
     },
     openCount: (ip) => (ip === undefined ? open : (byIp.get(ip) ?? 0)),

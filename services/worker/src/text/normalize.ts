@@ -181,25 +181,35 @@ export function normalizeText(original: string): NormalizedText {
 const WORD = 1;
 const LETTER = 2;
 const SEPARATOR = 4;
+/** May be spelled out among letters: a letter, or a digit or symbol standing for one (`g.r.0.b.n.!.k`). */
+const SPELLABLE = 8;
 const CLASS = new Uint8Array(128);
-for (let c = 97; c <= 122; c++) CLASS[c] = WORD | LETTER;
-for (let c = 48; c <= 57; c++) CLASS[c] = WORD;
+for (let c = 97; c <= 122; c++) CLASS[c] = WORD | LETTER | SPELLABLE;
+for (let c = 48; c <= 57; c++) CLASS[c] = WORD | SPELLABLE;
 for (const s of SPELLING_SEPARATORS) if (s.charCodeAt(0) < 128) CLASS[s.charCodeAt(0)] = SEPARATOR;
+// The word matcher's leet symbols that are not separators.
+for (const s of '@$!|') CLASS[s.charCodeAt(0)] = SPELLABLE;
 
 function classOf(text: string, i: number): number {
   if (i < 0 || i >= text.length) return 0;
   const c = text.charCodeAt(i);
   if (c < 128) return CLASS[c]!;
   const ch = text[i]!;
-  if (LETTER_RE.test(ch)) return WORD | LETTER;
+  if (LETTER_RE.test(ch)) return WORD | LETTER | SPELLABLE;
   if (WORD_CHAR_RE.test(ch)) return WORD;
   return SPELLING_SEPARATORS.has(ch) ? SEPARATOR : 0;
 }
 
-// Two single letters with a separator between them: the cheap test before looking for runs.
-const SPELLED_HINT = /(?<![\p{L}\p{N}])\p{L}[ .\-_*·•~+:,/\\\u00A0]{1,2}\p{L}(?![\p{L}\p{N}])/u;
+// Two single letters (or a letter and a digit or symbol standing for one) with a separator between them: the
+// cheap test before looking for runs.
+const SPELLED_HINT =
+  /(?<![\p{L}\p{N}@$!|])[\p{L}\p{N}@$!|][ .\-_*·•~+:,/\\\u00A0]{1,2}[\p{L}\p{N}@$!|](?![\p{L}\p{N}@$!|])/u;
 
-/** Removes the separators between three or more single letters in a row (`f.u.c.k`, `f u c k`). */
+/**
+ * Removes the separators between three or more single letters in a row (`f.u.c.k`, `f u c k`). Digits and leet
+ * symbols may stand among them (`g.r.0.b.n.i.k`) as long as letters are at least as many and at least two: a row
+ * of spaced digits (`1 2 3`) stays apart, as the matcher reads a mostly-digit word as a number.
+ */
 function joinSpelledLetters(
   original: string,
   text: string,
@@ -215,8 +225,8 @@ function joinSpelledLetters(
       ends: ends ? Uint32Array.from(ends) : null,
     };
   }
-  const single = (i: number) =>
-    (classOf(text, i) & LETTER) !== 0 && (classOf(text, i - 1) & WORD) === 0 && (classOf(text, i + 1) & WORD) === 0;
+  const alone = (i: number) => (classOf(text, i) & (WORD | SPELLABLE)) === 0;
+  const single = (i: number) => (classOf(text, i) & SPELLABLE) !== 0 && alone(i - 1) && alone(i + 1);
   // Each run: the indices of its letters.
   const runs: number[][] = [];
   for (let i = 0; i < text.length; i++) {
@@ -230,7 +240,8 @@ function joinSpelledLetters(
       letters.push(k);
       j = k;
     }
-    if (letters.length >= MIN_SPELLED) runs.push(letters);
+    const real = letters.filter((l) => (classOf(text, l) & LETTER) !== 0).length;
+    if (letters.length >= MIN_SPELLED && real >= 2 && real * 2 >= letters.length) runs.push(letters);
     i = j;
   }
   const identity = (n: number) => Uint32Array.from({ length: n }, (_, k) => k);

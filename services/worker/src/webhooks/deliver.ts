@@ -3,13 +3,13 @@ import type { Config } from '#shared/config.js';
 import type { Pool } from '#shared/db/pool.js';
 import type { Logger } from '#shared/logger.js';
 import { abandonDelivery, disableWebhook, loadDeliveryToSend, recordAttempt } from '#shared/db/webhooks.js';
-import { assertPublicUrl } from '#shared/webhooks/ssrf.js';
+import { assertPublicUrl, createAllowlist } from '#shared/webhooks/ssrf.js';
 import { SIGNATURE_HEADER, signatureHeader } from '#shared/webhooks/signing.js';
 import type { WebhookJob } from '#shared/webhooks/queue.js';
 import { sendWebhook } from './send.js';
 
 export interface WebhookDeps {
-  config: Pick<Config, 'WEBHOOK_ALLOW_PRIVATE' | 'WEBHOOK_TIMEOUT_MS' | 'WEBHOOK_DISABLE_AFTER_S'>;
+  config: Pick<Config, 'WEBHOOK_ALLOW_HOSTS' | 'WEBHOOK_TIMEOUT_MS' | 'WEBHOOK_DISABLE_AFTER_S'>;
   db: Pool;
   logger: Logger;
 }
@@ -36,12 +36,13 @@ export function createWebhookProcessor(deps: WebhookDeps) {
     const startedAt = new Date();
     let result;
     try {
-      await assertPublicUrl(d.url, { allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE });
+      const allow = createAllowlist(deps.config.WEBHOOK_ALLOW_HOSTS);
+      await assertPublicUrl(d.url, { allow });
       result = await sendWebhook({
         url: d.url,
         body: d.body,
         timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS,
-        allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE,
+        allow,
         headers: {
           'Content-Type': 'application/json',
           'User-Agent': 'newsroom-comments-webhooks/1',

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { guardedLookup } from '#shared/webhooks/ssrf.js';
+import { guardedLookup, type TargetAllowlist } from '#shared/webhooks/ssrf.js';
 
 export interface SendResult {
   ok: boolean;
@@ -18,7 +18,7 @@ export function sendWebhook(opts: {
   body: string;
   headers: Record<string, string>;
   timeoutMs: number;
-  allowPrivate: boolean;
+  allow: TargetAllowlist;
 }): Promise<SendResult> {
   return new Promise((resolve) => {
     const u = new URL(opts.url);
@@ -35,7 +35,7 @@ export function sendWebhook(opts: {
       {
         method: 'POST',
         headers: { ...opts.headers, 'Content-Length': Buffer.byteLength(opts.body) },
-        lookup: guardedLookup(opts.allowPrivate),
+        lookup: guardedLookup(opts.allow),
         agent: false,
       },
       (res) => {

@@ -1,0 +1,87 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createTestEnv, type TestEnv } from '../support/env.js';
+import { exited, freePort, startService } from '../support/processes.js';
+import { waitFor } from '../support/wait-for.js';
+
+/** The secrets' rules as the real processes apply them at start-up. */
+
+let env: TestEnv;
+const children: ReturnType<typeof startService>[] = [];
+
+before(async () => {
+  env = await createTestEnv();
+});
+after(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await env.close();
+});
+
+/** The test env's variables without NODE_ENV and the secrets, plus `extra`. */
+function envWith(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const vars: NodeJS.ProcessEnv = { ...env.childEnv, LOG_LEVEL: 'info' };
+  for (const key of ['NODE_ENV', 'JWT_SECRET', 'JWT_SECRET_FILE', 'DEMO_SSO_SECRET', 'DEMO_SSO_SECRET_FILE'])
+    delete vars[key];
+  return { ...vars, ...extra };
+}
+
+async function refusal(entry: string, extra: Record<string, string>): Promise<string> {
+  const proc = startService(entry, envWith(extra));
+  children.push(proc);
+  assert.equal(await exited(proc), 1, proc.output());
+  return proc.output();
+}
+
+describe('signing secrets at start-up', () => {
+  it('when NODE_ENV is unset and JWT_SECRET is not set, then the API and the worker exit 1 naming JWT_SECRET', async () => {
+    assert.match(await refusal('services/api/src/main.ts', {}), /JWT_SECRET: required/);
+    assert.match(await refusal('services/worker/src/main.ts', {}), /JWT_SECRET: required/);
+  });
+
+  it('when JWT_SECRET is the published development value, one repeated character or low in entropy, then the API exits 1', async () => {
+    for (const weak of [
+      'dev-only-secret-change-me-0123456789abcdef',
+      'x'.repeat(40),
+      'abababababababababababababababab',
+      randomBytes(16).toString('hex'),
+    ]) {
+      assert.match(await refusal('services/api/src/main.ts', { JWT_SECRET: weak }), /JWT_SECRET: set a random secret/);
+    }
+    assert.match(
+      await refusal('services/api/src/main.ts', { NODE_ENV: 'test', JWT_SECRET: 'y'.repeat(32) }),
+      /one repeated character/,
+    );
+  });
+
+  it('when the demo runs without NODE_ENV=development and without DEMO_SSO_SECRET, or with a weak one, then it exits 1', async () => {
+    const strong = randomBytes(32).toString('base64url');
+    assert.match(await refusal('services/demo/src/main.ts', { JWT_SECRET: strong }), /DEMO_SSO_SECRET: required/);
+    assert.match(
+      await refusal('services/demo/src/main.ts', {
+        JWT_SECRET: strong,
+        DEMO_SSO_SECRET: 'demo-only-sso-secret-not-for-production-0123',
+      }),
+      /DEMO_SSO_SECRET: set a random secret/,
+    );
+  });
+
+  it('when NODE_ENV=development is set explicitly without JWT_SECRET, then the API starts and says at start-up that it uses the development key', async () => {
+    const port = await freePort();
+    const proc = startService(
+      'services/api/src/main.ts',
+      envWith({ NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1' }),
+    );
+    children.push(proc);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, {
+      what: 'the API in development mode',
+      timeoutMs: 30_000,
+    });
+    assert.match(
+      proc.output(),
+      /NODE_ENV=development: signing access tokens with the published development JWT_SECRET/,
+    );
+    proc.kill('SIGTERM');
+    assert.equal(await exited(proc), 0, proc.output());
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { DEV_JWT_SECRET, developmentWarning, loadConfig } from '#shared/config.js';
+import { estimatedBits, weakSecretReason } from '#shared/secret-strength.js';
+import { DEV_DEMO_SSO_SECRET, loadDemoConfig } from '#demo/config.js';
+
+const strong = () => randomBytes(32).toString('base64url');
+
+describe('secret strength', () => {
+  it('when a secret is 32 random bytes, then it is accepted; a repeated character, a pattern or 16 random hex bytes are not', () => {
+    for (let i = 0; i < 20; i++) assert.equal(weakSecretReason(strong()), null);
+    assert.equal(weakSecretReason(randomBytes(32).toString('hex')), null);
+    assert.match(weakSecretReason('z'.repeat(64)) ?? '', /repeated/);
+    assert.match(weakSecretReason('0123012301230123012301230123012301230123') ?? '', /bits/);
+    assert.match(weakSecretReason(randomBytes(16).toString('hex')) ?? '', /fewer than 128/);
+    assert.match(weakSecretReason(DEV_JWT_SECRET) ?? '', /published/);
+    assert.match(weakSecretReason(DEV_DEMO_SSO_SECRET) ?? '', /published/);
+    assert.equal(estimatedBits('aaaa'), 0);
+  });
+});
+
+describe('JWT_SECRET by NODE_ENV', () => {
+  it('when NODE_ENV is unset, then the configuration is production and JWT_SECRET is required', () => {
+    assert.throws(() => loadConfig({}), /JWT_SECRET: required/);
+    const secret = strong();
+    const c = loadConfig({ JWT_SECRET: secret });
+    assert.equal(c.NODE_ENV, 'production');
+    assert.equal(c.JWT_SECRET, secret);
+    assert.equal(developmentWarning(c), null);
+  });
+  it('when NODE_ENV=test, then the same rule as production applies', () => {
+    assert.throws(() => loadConfig({ NODE_ENV: 'test' }), /JWT_SECRET: required/);
+    assert.throws(() => loadConfig({ NODE_ENV: 'test', JWT_SECRET: DEV_JWT_SECRET }), /JWT_SECRET/);
+  });
+  it('when NODE_ENV=development is set explicitly, then the development key is used and start-up says so', () => {
+    const c = loadConfig({ NODE_ENV: 'development' });
+    assert.equal(c.JWT_SECRET, DEV_JWT_SECRET);
+    assert.match(developmentWarning(c) ?? '', /published development JWT_SECRET/);
+  });
+});
+
+describe("the demo's SSO secret", () => {
+  it('when the demo runs outside development, then DEMO_SSO_SECRET is required and must be strong', () => {
+    const base = { JWT_SECRET: strong() };
+    assert.throws(() => loadDemoConfig(base), /DEMO_SSO_SECRET: required/);
+    assert.throws(() => loadDemoConfig({ ...base, DEMO_SSO_SECRET: DEV_DEMO_SSO_SECRET }), /DEMO_SSO_SECRET/);
+    assert.throws(() => loadDemoConfig({ ...base, DEMO_SSO_SECRET: 'q'.repeat(40) }), /DEMO_SSO_SECRET/);
+    const secret = strong();
+    assert.equal(loadDemoConfig({ ...base, DEMO_SSO_SECRET: secret }).DEMO_SSO_SECRET, secret);
+    assert.equal(loadDemoConfig({ NODE_ENV: 'development' }).DEMO_SSO_SECRET, DEV_DEMO_SSO_SECRET);
+  });
+});
