@@ -75,7 +75,7 @@ if (args.export) {
   const path = join(dir, 'dev.jsonl');
   writeFileSync(
     path,
-    dev.map((e) => JSON.stringify({ text: e.text, label: e.label, source: e.source })).join('\n') + '\n',
+    `${dev.map((e) => JSON.stringify({ text: e.text, label: e.label, source: e.source })).join('\n')}\n`,
   );
   log(`wrote ${path} (${dev.length} rows)`);
 }
