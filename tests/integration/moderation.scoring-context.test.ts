@@ -92,4 +92,23 @@ describe('scoring with context', () => {
     const underNeutral = (await findComment(env.db, b))!.scores.TOXICITY!;
     assert.ok(underMosque > underNeutral, `${underMosque} ≤ ${underNeutral}`);
   });
+
+  it("when the title is one a widget sent (not the publisher's), then it is not read as context", async () => {
+    const unverified = await buildPost(env.db, site.siteId);
+    const neutral = await buildPost(env.db, site.siteId);
+    await env.db.query('UPDATE posts SET title = $3, title_verified = false WHERE site_id = $1 AND id = $2', [
+      site.siteId,
+      unverified,
+      'New mosque approved by council',
+    ]);
+    const body = 'They are the problem here.';
+    worker ??= await startTestWorker(env);
+    const a = await postComment(api.app, { siteId: site.siteId, postId: unverified, token: reader.accessToken, body });
+    const b = await postComment(api.app, { siteId: site.siteId, postId: neutral, token: other.accessToken, body });
+    await waitForDecision(api.app, a, reader.accessToken);
+    await waitForDecision(api.app, b, other.accessToken);
+    const underUnverified = (await findComment(env.db, a))!.scores.TOXICITY!;
+    const underNeutral = (await findComment(env.db, b))!.scores.TOXICITY!;
+    assert.equal(underUnverified, underNeutral);
+  });
 });

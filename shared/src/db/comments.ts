@@ -391,7 +391,7 @@ interface ModerationInputsRow {
 /**
  * Everything the moderation rules read, in one statement: the comment's stored status (for
  * idempotent re-runs), its parent's status and text, the site's settings, the post's override and
- * title, the version of the site's adapter when in use, the author and their recent record within
+ * title (when the publisher wrote it), the version of the site's adapter when in use, the author and their recent record within
  * `historyDays` (their last 200 comments at most).
  */
 export async function loadModerationInputs(
@@ -401,7 +401,9 @@ export async function loadModerationInputs(
   const res = await db.query<ModerationInputsRow>({
     name: 'load-moderation-inputs',
     text: `SELECT (SELECT status FROM comments WHERE id = $1) AS existing_status,
-            par.status AS parent_status, par.body AS parent_body, po.premod AS post_premod, po.title AS post_title,
+            par.status AS parent_status, par.body AS parent_body, po.premod AS post_premod,
+            -- A title a widget sent (unverified) is anyone's words: it is not read as context.
+            CASE WHEN po.title_verified THEN po.title END AS post_title,
             (SELECT version FROM site_adapters WHERE site_id = $2 AND in_use) AS adapter_version,
             s.settings::text AS settings_text, s.settings_version, h.recent_total, h.recent_rejected,
             u.id AS u_id, u.display_name, u.email, u.role, u.status, u.suspended_until, u.created_at,

@@ -41,7 +41,8 @@ export interface LearningExample {
   label: 0 | 1;
   text: string;
   parentText: string | null;
-  articleTitle: string;
+  /** Null when the title is not the publisher's (a widget sent it). */
+  articleTitle: string | null;
 }
 
 /**
@@ -64,9 +65,9 @@ export async function listUnlearned(tx: Queryable, siteId: string, limit: number
     label: number;
     body: string;
     parent_body: string | null;
-    title: string;
+    title: string | null;
   }>(
-    `SELECT d.id, d.label, c.body, par.body AS parent_body, p.title
+    `SELECT d.id, d.label, c.body, par.body AS parent_body, CASE WHEN p.title_verified THEN p.title END AS title
        FROM moderation_decisions d
        JOIN comments c ON c.id = d.comment_id AND c.site_id = d.site_id
        JOIN posts p ON p.site_id = c.site_id AND p.id = c.post_id

@@ -38,7 +38,7 @@ export async function learnDecisions(db: Pool, model: CommentModel, siteId: stri
         const s = model.score(
           e.parentText !== null
             ? { text: e.text, parentText: e.parentText }
-            : { text: e.text, articleTitle: e.articleTitle },
+            : { text: e.text, articleTitle: e.articleTitle ?? undefined },
           { features: true },
         );
         adapter.learn(s.features, s.baseLogit, e.label);
