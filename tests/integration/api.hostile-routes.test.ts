@@ -68,7 +68,6 @@ describe('hostile input on every declared route', () => {
       '/docs',
       '/healthz',
       '/readyz',
-      '/metrics',
       '/api/v1/openapi.json',
       '/api/v1/sites/:siteId/posts/:postId/events',
     ]) {
