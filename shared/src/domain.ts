@@ -72,6 +72,8 @@ export interface ScoredBy {
   latencyMs: number;
   /** Set when this scorer stood in for one that could not run. */
   fallbackFor?: string;
+  /** Set when the site's adapter (learned from its moderators) gave TOXICITY. */
+  adapter?: boolean;
 }
 
 /** What the moderation pipeline decided, stored with the comment. */

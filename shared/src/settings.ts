@@ -99,6 +99,12 @@ export const siteSettingsSchema = z.strictObject({
   autoCloseDays: int(1, 3650).nullable(),
   /** What happens to a reader's comments when their account is deleted. */
   onAccountDeleted: z.enum(['remove', 'anonymize']),
+  /** The site's adapter learns from its moderators' decisions and, once it beats the shared model, scores TOXICITY. */
+  adapter: z.strictObject({ enabled: z.boolean() }),
+  /** Held comments whose predicted rejection (TOXICITY) is below this level form the likely-fine lane (0: no lane). */
+  likelyFineBelow: z.number().min(0).max(1),
+  /** A scorer run on live traffic beside the site's scorers: its scores are stored, never decide (null: none). */
+  shadowScorer: z.enum(SCORER_NAMES).nullable(),
 });
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
@@ -123,6 +129,9 @@ export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
   autoCreatePosts: true,
   autoCloseDays: null,
   onAccountDeleted: 'anonymize',
+  adapter: { enabled: true },
+  likelyFineBelow: 0.1,
+  shadowScorer: null,
 }) as SiteSettings;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

@@ -148,7 +148,7 @@ describe('hostile input on every declared route', () => {
   });
 
   it('when an admin PATCHes settings with an object nested 10,500 deep, then 400 validation_failed (the merge patch once overflowed the stack: 500)', async () => {
-    // The generated requests before may have erased the seeded admin (DELETE /me): a signed-in admin is needed here.
+    // The generated bodies before may have banned or erased the admin.
     await restoreWorld(env.db, api.app, world);
     for (const body of [
       deeplyNested(10_500, 'object'),

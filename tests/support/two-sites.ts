@@ -274,9 +274,11 @@ export const ownerOf = (w: SiteWorld, kind: CredKind): SiteWorld | null => (OWNI
  */
 export async function restoreWorld(db: Pool, app: Express | string, world: TwoSites): Promise<void> {
   for (const w of world.sites) {
-    await db.query(`UPDATE users SET status = 'active', suspended_until = NULL, premod = false WHERE site_id = $1`, [
-      w.siteId,
-    ]);
+    // A generated DELETE /me may have erased a staff account whose token the next requests use.
+    await db.query(
+      `UPDATE users SET status = 'active', suspended_until = NULL, premod = false, deleted_at = NULL WHERE site_id = $1`,
+      [w.siteId],
+    );
     await db.query('UPDATE posts SET closed = false WHERE site_id = $1 AND id = $2', [w.siteId, w.postIds[0]]);
     await db.query('UPDATE sites SET settings = $2 WHERE id = $1', [w.siteId, w.settings]);
     const r = await sso(app, w.site, { sub: w.readerSub, name: 'Reader again' });

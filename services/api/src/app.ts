@@ -16,6 +16,7 @@ import { commentRoutes } from './comments/routes.js';
 import { opsRoutes } from './ops/routes.js';
 import { settingsRoutes } from './sites/settings-routes.js';
 import { moderationRoutes } from './moderation/routes.js';
+import { learningRoutes } from './moderation/learning-routes.js';
 import { readerRoutes } from './readers/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import { auditRoutes } from './audit/routes.js';
@@ -89,6 +90,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(commentRoutes(deps, bearer));
   api.use(settingsRoutes(deps, bearer));
   api.use(moderationRoutes(deps, bearer));
+  api.use(learningRoutes(deps, bearer));
   api.use(readerRoutes(deps, bearer));
   api.use(reportRoutes(deps, bearer));
   api.use(auditRoutes(deps, bearer));

@@ -363,6 +363,10 @@ export interface ModerationInputs {
   /** The author erased their account after the API accepted the comment. */
   authorDeleted: boolean;
   history: RecentHistory;
+  /** What the scorer reads with the text: a reply's parent text, a top-level comment's article title. */
+  context: { parentText?: string; articleTitle?: string };
+  /** The version of the site's adapter when it is in use (null: the shared model scores alone). */
+  adapterVersion: number | null;
 }
 
 interface ModerationInputsRow {
@@ -386,12 +390,16 @@ interface ModerationInputsRow {
   token_version: number;
   email_verified: boolean;
   author_deleted: boolean | null;
+  parent_body: string | null;
+  post_title: string | null;
+  adapter_version: string | null;
 }
 
 /**
  * Everything the moderation rules read, in one statement: the comment's stored status (for
- * idempotent re-runs), its parent's, the site's settings, the post's override, the author and
- * their recent record within `historyDays` (their last 200 comments at most).
+ * idempotent re-runs), its parent's status and text, the site's settings, the post's override and
+ * title (when the publisher wrote it), the version of the site's adapter when in use, the author and their recent record within
+ * `historyDays` (their last 200 comments at most).
  */
 export async function loadModerationInputs(
   db: Queryable,
@@ -400,8 +408,10 @@ export async function loadModerationInputs(
   const res = await db.query<ModerationInputsRow>({
     name: 'load-moderation-inputs',
     text: `SELECT (SELECT status FROM comments WHERE id = $1) AS existing_status,
-            (SELECT status FROM comments WHERE id = $4 AND site_id = $2) AS parent_status,
-            (SELECT premod FROM posts WHERE site_id = $2 AND id = $5) AS post_premod,
+            par.status AS parent_status, par.body AS parent_body, po.premod AS post_premod,
+            -- A title a widget sent (unverified) is anyone's words: it is not read as context.
+            CASE WHEN po.title_verified THEN po.title END AS post_title,
+            (SELECT version FROM site_adapters WHERE site_id = $2 AND in_use) AS adapter_version,
             s.settings::text AS settings_text, s.settings_version, h.recent_total, h.recent_rejected,
             u.id AS u_id, u.display_name, u.email, u.role, u.status, u.suspended_until, u.created_at,
             u.premod, u.approved_count, u.rejected_count, u.deleted_at IS NOT NULL AS author_deleted,
@@ -409,6 +419,8 @@ export async function loadModerationInputs(
        FROM (SELECT 1) one
        LEFT JOIN sites s ON s.id = $2
        LEFT JOIN users u ON u.site_id = $2 AND u.id = $3
+       LEFT JOIN comments par ON par.id = $4 AND par.site_id = $2
+       LEFT JOIN posts po ON po.site_id = $2 AND po.id = $5
        CROSS JOIN LATERAL (
          SELECT count(*)::int AS recent_total, count(*) FILTER (WHERE r.status = 'rejected')::int AS recent_rejected
            FROM (SELECT status, created_at FROM comments WHERE author_id = $3 ORDER BY id DESC LIMIT 200) r
@@ -429,6 +441,15 @@ export async function loadModerationInputs(
     postPremod: r.post_premod,
     history: { total: r.recent_total, rejected: r.recent_rejected },
     authorDeleted: r.author_deleted === true,
+    context:
+      q.parentId !== null
+        ? r.parent_body !== null
+          ? { parentText: r.parent_body }
+          : {}
+        : r.post_title
+          ? { articleTitle: r.post_title }
+          : {},
+    adapterVersion: r.adapter_version !== null ? Number(r.adapter_version) : null,
     author: r.u_id
       ? {
           id: r.u_id,
