@@ -146,6 +146,7 @@ describe('posts created on first load', () => {
       url: `${ORIGIN}/news/${postId}`,
       closed: false,
       commentCount: 0,
+      titleVerified: false,
     });
     const again = await discover(postId, { title: 'Another title', url: `${ORIGIN}/elsewhere` });
     assert.equal(again.status, 200);
