@@ -17,7 +17,7 @@ import { ensureDemoSite } from '#demo/bootstrap.js';
 import { ARTICLE } from '#demo/article.js';
 import { findComment, insertDecidedComment } from '#shared/db/comments.js';
 import { insertPostIfAbsent, upsertPost } from '#shared/db/posts.js';
-import { insertPasswordUser, upsertSsoUser } from '#shared/db/users.js';
+import { insertPasswordUser, markEmailVerified, upsertSsoUser } from '#shared/db/users.js';
 import { hashPassword } from '#shared/passwords.js';
 import { newId } from '#shared/ids.js';
 
@@ -485,10 +485,20 @@ describe('the widget on a publisher page without SSO', () => {
     await popup.waitForLoadState();
     assert.equal(new URL(popup.url()).origin, apiServer.origin);
     await popup.getByRole('button', { name: /Create one/ }).click();
+    const email = `popup-${Date.now()}@example.org`;
     await popup.getByLabel('Display name').fill('Popup Reader');
-    await popup.getByLabel('Email').fill(`popup-${Date.now()}@example.org`);
+    await popup.getByLabel('Email').fill(email);
     await popup.getByLabel('Password').fill('a long enough password');
-    await Promise.all([popup.waitForEvent('close'), popup.getByRole('button', { name: 'Create account' }).click()]);
+    // A new account confirms its address first: the popup says so and turns to sign-in.
+    await popup.getByRole('button', { name: 'Create account' }).click();
+    await popup.getByText('a link to confirm it is on its way').waitFor();
+    // The reader follows the mailed link (the product's own confirmation, as the link does).
+    const user = await env.db.query<{ id: string }>('SELECT id FROM users WHERE site_id = $1 AND email = $2', [
+      SITE,
+      email,
+    ]);
+    await markEmailVerified(env.db, SITE, user.rows[0]!.id);
+    await Promise.all([popup.waitForEvent('close'), popup.getByRole('button', { name: 'Sign in' }).click()]);
     await page.getByText('Signed in as Popup Reader').waitFor();
     await page.locator('#comments textarea').waitFor();
     // Nothing of the sign-in is kept where another script or a later visit could read it.

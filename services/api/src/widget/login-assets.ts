@@ -33,6 +33,8 @@ export const LOGIN_JS = `(() => {
       });
       const data = await res.json().catch(() => ({}));
       if (!res.ok) { status.textContent = (data.error && data.error.message) || root.dataset.textFailed; return; }
+      // A new account confirms its address first: say so, and offer sign-in for when it is confirmed.
+      if (!data.accessToken) { if (register) toggle.click(); status.textContent = data.message || root.dataset.textFailed; return; }
       if (!window.opener) { status.textContent = root.dataset.textNoOpener; return; }
       window.opener.postMessage({ type: 'comments:signed-in', accessToken: data.accessToken, user: data.user }, target);
       status.textContent = root.dataset.textDone;
