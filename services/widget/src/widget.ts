@@ -1,5 +1,5 @@
 import { ApiError, call, type CommentStatus, type Post, type ThreadComment, type ThreadPage } from './api.js';
-import { errorText, reasonText } from './messages.js';
+import { errorText, loadProblem, reasonText } from './messages.js';
 import { awaitDecision, connectLive } from './follow.js';
 import { h } from './dom.js';
 import { plural, pickLang, translator, type Lang, type Translate } from './i18n.js';
@@ -100,7 +100,8 @@ export class Widget {
     els.more.addEventListener('click', () => void this.loadMore());
     this.section.append(els.title, els.announce, els.compose, els.toolbar, els.newer, els.status, els.list, els.more);
     this.shadow.append(this.section);
-    this.setTitle(0);
+    // No count until one is read: a thread that failed to load is not "0 comments".
+    els.title.textContent = t('comments');
   }
 
   private setTitle(n: number): void {
@@ -124,9 +125,10 @@ export class Widget {
     const { base } = this.o;
     this.els.status.textContent = '';
     try {
+      if (!this.siteId || !this.postId) throw new Error('embed element incomplete');
       const [post, page] = await Promise.all([
         call<{ post: Post }>(base, this.path()).catch(async (err) => {
-          if (!(err instanceof ApiError) || err.status !== 404) throw err;
+          if (!(err instanceof ApiError) || err.code !== 'post_not_found') throw err;
           return call<{ post: Post }>(base, this.path('/discover'), {
             method: 'POST',
             body: {
@@ -137,7 +139,7 @@ export class Widget {
         }),
         call<ThreadPage>(base, this.path(`/comments?sort=${this.sort}&limit=${PAGE}`), { cache: 'no-cache' }).catch(
           (err) => {
-            if (err instanceof ApiError && err.status === 404)
+            if (err instanceof ApiError && err.code === 'post_not_found')
               return { comments: [], nextCursor: null, total: 0 } as ThreadPage;
             throw err;
           },
@@ -162,16 +164,21 @@ export class Widget {
   }
 
   private showLoadError(err: unknown): void {
-    const forbidden = err instanceof ApiError && (err.status === 403 || err.status === 404);
+    const problem = loadProblem(err, { base: this.o.base, siteId: this.siteId, postId: this.postId });
+    console.error(`Comments: ${problem.text}`);
+    this.els.title.textContent = this.t('comments');
     this.els.compose.hidden = true;
     this.renderedState = '';
     this.els.toolbar.hidden = true;
+    this.els.list.replaceChildren();
+    this.els.more.hidden = true;
     const retry = h('button', { type: 'button' }, this.t('retry'));
     retry.addEventListener('click', () => {
       this.els.status.replaceChildren();
       void this.start();
     });
-    this.els.status.replaceChildren(this.t(forbidden ? 'unavailable' : 'loadFailed'), ' ', forbidden ? '' : retry);
+    if (problem.setup) this.els.status.replaceChildren(this.t('unavailable'));
+    else this.els.status.replaceChildren(this.t('loadFailed'), ' ', retry);
   }
 
   private renderPage(page: ThreadPage, append: boolean): HTMLLIElement | null {
