@@ -642,6 +642,43 @@ describe('long and closed threads', () => {
     await page.close();
   });
 
+  it("when a reader is signed out, then Reply and Report are offered and lead to sign-in: the popup, or the publisher's login URL", async () => {
+    await upsertPost(env.db, {
+      siteId: SITE,
+      id: 'signed-out-1',
+      title: 'Out',
+      url: `${plainHost.origin}/p/signed-out-1`,
+    });
+    const author = await upsertSsoUser(env.db, {
+      id: newId(),
+      siteId: SITE,
+      externalId: 'signed-out-author',
+      name: 'Quiet Author',
+      email: null,
+      iat: 1,
+    });
+    await storeApproved('signed-out-1', author.id, 1);
+    const page = await context.newPage();
+    await page.goto(`${plainHost.origin}/p/signed-out-1`);
+    const reply = page.getByRole('button', { name: 'Reply to Quiet Author' });
+    const report = page.getByRole('button', { name: /Report .*Quiet Author/ });
+    await reply.waitFor();
+    assert.ok(await report.isVisible());
+    for (const action of [reply, report]) {
+      const [popup] = await Promise.all([page.waitForEvent('popup'), action.click()]);
+      assert.equal(new URL(popup.url()).pathname, '/login');
+      await popup.close();
+    }
+    await page.close();
+    // The demo names its own sign-in (data-login-url="#demo-login"): Reply goes there, as "Log in" does.
+    await insertPostIfAbsent(env.db, { siteId: SITE, id: POST, title: ARTICLE.headline, url: `${demo.origin}/` });
+    await storeApproved(POST, author.id, 1);
+    const { page: demoPage } = await openDemo();
+    await demoPage.locator('#comments li.comment .actions button').first().click();
+    await waitFor(async () => new URL(demoPage.url()).hash === '#demo-login', { what: 'the demo sign-in' });
+    await demoPage.close();
+  });
+
   it('when a post is closed, then the widget says "Comments are closed." and offers no box', async () => {
     await upsertPost(env.db, {
       siteId: SITE,

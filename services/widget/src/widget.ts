@@ -71,8 +71,9 @@ export class Widget {
       lang: this.lang,
       time,
       userId: () => this.o.session.user?.id ?? null,
-      reply: (c, li, depth, button) => this.openReply(c, li, depth, button),
-      report: (c, li, button) => this.openReport(c, li, button),
+      // A signed-out reader is offered Reply and Report too; acting starts the sign-in.
+      reply: (c, li, depth, button) => (this.o.session.user ? this.openReply(c, li, depth, button) : this.signIn()),
+      report: (c, li, button) => (this.o.session.user ? this.openReport(c, li, button) : void this.signIn()),
       moreReplies: (c, li, depth, button) => void this.loadReplies(c, li, depth, button),
     };
     this.section.lang = this.lang;
@@ -311,32 +312,42 @@ export class Widget {
         box.el,
       );
     }
-    // Reply and Report buttons appear or go with the session; nobody reports themselves.
-    this.section.classList.toggle('ro', !this.interactive());
+    // Reply and Report show while the post is open, signed in or not; nobody reports themselves.
+    this.section.classList.toggle('ro', this.post.closed);
     for (const b of els.list.querySelectorAll<HTMLButtonElement>('li.comment > article .report')) {
       b.hidden = user !== null && b.closest('li')?.dataset.author === user.id;
     }
   }
 
-  private interactive(): boolean {
-    return this.o.session.user !== null && this.post !== null && !this.post.closed;
+  /** The publisher's sign-in page (`data-login-url`), when the embed names one it may follow. */
+  private loginUrl(): string | null {
+    const url = this.host.dataset.loginUrl;
+    return url && /^(https?:|\/|#)/.test(url) ? url : null;
   }
 
   private loginControl(): HTMLElement {
     const { t } = this;
-    const url = this.host.dataset.loginUrl;
-    if (url && /^(https?:|\/|#)/.test(url)) return h('a', { href: url, class: 'primary-link' }, t('logIn'));
+    const url = this.loginUrl();
+    if (url) return h('a', { href: url, class: 'primary-link' }, t('logIn'));
     const button = h('button', { type: 'button', class: 'primary' }, t('logIn'));
-    button.addEventListener('click', async () => {
-      const signedIn = await loginPopup(this.o.base, this.siteId, this.lang);
-      if (signedIn) {
-        this.o.session.accept(signedIn);
-        this.els.compose.querySelector('textarea')?.focus();
-      } else if (!this.o.session.user) {
-        this.announce(t('popupBlocked'));
-      }
-    });
+    button.addEventListener('click', () => void this.signIn());
     return button;
+  }
+
+  /** What "Log in" does: the publisher's sign-in page, else the service's popup. */
+  private async signIn(): Promise<void> {
+    const url = this.loginUrl();
+    if (url) {
+      location.assign(url);
+      return;
+    }
+    const signedIn = await loginPopup(this.o.base, this.siteId, this.lang);
+    if (signedIn) {
+      this.o.session.accept(signedIn);
+      this.els.compose.querySelector('textarea')?.focus();
+    } else if (!this.o.session.user) {
+      this.announce(this.t('popupBlocked'));
+    }
   }
 
   /** Posts a comment or reply; on 202 shows it to its author as awaiting review and follows its status. */
