@@ -103,6 +103,14 @@ describe('OpenAPI document', () => {
     assert.doesNotMatch(res.text, /<script|src=["']https?:|href=["']https?:/);
   });
 
+  it("when the API's address itself is opened, then it answers 200 with where the reference is, never 404", async () => {
+    const res = await request(api.app).get('/');
+    assert.equal(res.status, 200);
+    assert.equal(res.body.docs, '/docs');
+    assert.equal(res.body.openapi, '/api/v1/openapi.json');
+    assert.equal((await request(api.app).get(res.body.docs)).status, 200);
+  });
+
   it('when the pre-existing routes answer, then their responses validate against the document', async () => {
     const check = openApiChecker().check;
     check(await request(api.app).get('/healthz'));
