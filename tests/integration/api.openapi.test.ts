@@ -210,3 +210,29 @@ describe('OpenAPI document', () => {
     check(await request(api.app).get(`/api/v1/sites/${site.siteId}/users/${reader.user.id}/history`).set(adminAuth));
   });
 });
+
+describe('settings as a JSON Merge Patch', () => {
+  it('when an admin PATCHes settings as application/merge-patch+json, then it is applied as with application/json; a POST in that type stays 415', async () => {
+    const admin = await signInAs(api.app, env.db, site, 'admin');
+    const adminAuth = { Authorization: `Bearer ${admin.accessToken}` };
+    const merge = await request(api.app)
+      .patch(`/api/v1/sites/${site.siteId}/settings`)
+      .set(adminAuth)
+      .set('Content-Type', 'application/merge-patch+json')
+      .send(JSON.stringify({ autoCloseDays: 12 }));
+    assert.equal(merge.status, 200, JSON.stringify(merge.body));
+    assert.equal(merge.body.settings.autoCloseDays, 12);
+    const plain = await request(api.app)
+      .patch(`/api/v1/sites/${site.siteId}/settings`)
+      .set(adminAuth)
+      .send({ autoCloseDays: 13 });
+    assert.equal(plain.status, 200);
+    assert.equal(plain.body.settings.autoCloseDays, 13);
+    const post = await request(api.app)
+      .post('/api/v1/auth/login')
+      .set('Content-Type', 'application/merge-patch+json')
+      .send(JSON.stringify({ siteId: site.siteId }));
+    assert.equal(post.status, 415);
+    assert.equal(post.body.error.code, 'unsupported_media_type');
+  });
+});
