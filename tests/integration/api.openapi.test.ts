@@ -103,6 +103,25 @@ describe('OpenAPI document', () => {
     assert.doesNotMatch(res.text, /<script|src=["']https?:|href=["']https?:/);
   });
 
+  it('when the document describes a route that reads request headers, then it names them (Idempotency-Key, If-None-Match, If-Match), says comment bodies hold at most 5,000 characters, and that PATCH takes a merge patch', async () => {
+    type Op = {
+      parameters: { name: string; in: string }[];
+      requestBody?: { content: Record<string, { schema: { properties?: Record<string, { maxLength?: number }> } }> };
+    };
+    const doc = (await request(api.app).get('/api/v1/openapi.json')).body as {
+      paths: Record<string, Record<string, Op>>;
+    };
+    const headersOf = (op: Op | undefined) =>
+      (op?.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name);
+    const comments = doc.paths['/api/v1/sites/{siteId}/posts/{postId}/comments']!;
+    assert.deepEqual(headersOf(comments.post), ['Idempotency-Key']);
+    assert.equal(comments.post!.requestBody!.content['application/json']!.schema.properties!.body!.maxLength, 5000);
+    assert.deepEqual(headersOf(comments.get), ['If-None-Match']);
+    const settings = doc.paths['/api/v1/sites/{siteId}/settings']!.patch!;
+    assert.deepEqual(headersOf(settings), ['If-Match']);
+    assert.ok(settings.requestBody!.content['application/merge-patch+json']);
+  });
+
   it("when the API's address itself is opened, then it answers 200 with where the reference is, never 404", async () => {
     const res = await request(api.app).get('/');
     assert.equal(res.status, 200);
