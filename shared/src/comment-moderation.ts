@@ -5,6 +5,9 @@ import { insertAudit, type Actor } from './db/audit.js';
 import { resolveReports } from './db/reports.js';
 import { announceThreadChange, type RedisClient } from './redis.js';
 import type { CommentStatus } from './domain.js';
+import { recordDecision } from './db/moderation-learning.js';
+import { enqueueLearning, type ModerationTask } from './moderation-tasks.js';
+import type { Queue } from 'bullmq';
 
 export const COMMENT_ACTIONS = ['approve', 'reject', 'hold'] as const;
 export type CommentAction = (typeof COMMENT_ACTIONS)[number];
@@ -49,9 +52,16 @@ const PAST_TENSE: Record<CommentModeration['action'], string> = {
  * to drop the post's cached pages. Null when the comment is not on the site (or not in onlyFrom).
  */
 export async function moderateComment(
-  deps: { db: Pool; redis: RedisClient; queuePrefix: string },
+  deps: {
+    db: Pool;
+    redis: RedisClient;
+    queuePrefix: string;
+    /** Where the site's adapter is told to learn the decision (absent: the caller learns it itself). */
+    tasks?: Queue<ModerationTask>;
+  },
   m: CommentModeration,
 ): Promise<ModerationResult | null> {
+  let decisionId: string | null = null;
   const status = STATUS_OF[m.action];
   const detail = m.detail ?? `${PAST_TENSE[m.action]} by ${m.actor.name}${m.reason ? `: ${m.reason}` : ''}`;
   const result = await withTransaction(deps.db, async (tx) => {
@@ -63,7 +73,16 @@ export async function moderateComment(
       onlyFrom: m.onlyFrom,
     });
     if (!changed) return null;
-    if (m.action !== 'hold') await resolveReports(tx, m.siteId, m.commentId);
+    if (m.action !== 'hold') {
+      await resolveReports(tx, m.siteId, m.commentId);
+      // Every approve or reject is a labeled example for the site's adapter, committed with the action.
+      decisionId = await recordDecision(tx, {
+        siteId: m.siteId,
+        commentId: m.commentId,
+        label: m.action === 'reject' ? 1 : 0,
+        before: changed.before,
+      });
+    }
     await insertAudit(tx, {
       siteId: m.siteId,
       actor: m.actor,
@@ -76,6 +95,7 @@ export async function moderateComment(
     });
     return changed;
   });
+  if (decisionId && deps.tasks) await enqueueLearning(deps.tasks, m.siteId, decisionId);
   if (result && (result.before === 'approved') !== (result.after === 'approved')) {
     // After the commit: a lost announcement only delays the page until THREAD_CACHE_TTL_MS; failing here
     // would answer an applied action with an error (and a retried ban task would skip its event).

@@ -117,12 +117,37 @@ export const configSchema = z.object({
     .optional()
     .describe('A file holding JWT_SECRET (Docker secrets; Compose generates one). Used when JWT_SECRET is not set.'),
   ACCESS_TOKEN_TTL_S: int(3600).describe('Lifetime of an access token, in seconds.'),
-  SSO_MAX_TTL_S: int(86400).describe("Furthest ahead a publisher SSO token's `exp` may be, in seconds."),
+  SSO_MAX_TTL_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(600)
+    .default(600)
+    .describe(
+      "Furthest ahead a publisher SSO token's `exp` may be, in seconds (at most 600: a leaked token is replayable only briefly; a token with a `jti` is accepted once).",
+    ),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected smtp:// or smtps://')
+    .optional()
+    .describe(
+      'Outgoing mail (email verification): `smtps://user:password@host:465`, or `smtp://…:587` (STARTTLS when offered; add `?requireTLS=true` to insist). Unset: no mail is sent, readiness reports `mail: not_configured`, and native accounts cannot be verified.',
+    ),
+  SMTP_URL_FILE: z
+    .string()
+    .optional()
+    .describe('A file holding SMTP_URL (Docker secrets). Used when SMTP_URL is not set.'),
+  MAIL_FROM: z
+    .string()
+    .min(3)
+    .default('Comments <no-reply@localhost>')
+    .describe('Sender of outgoing mail, e.g. `Comments <no-reply@news.example>`.'),
+  EMAIL_VERIFICATION_TTL_S: int(86400).describe('Lifetime of an email verification link, in seconds.'),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .optional()
     .describe(
-      "The API's address as browsers reach it, e.g. `https://comments.example.com`. With https, cookies the API sets (the queue dashboard's) are Secure whatever the proxy says; unset in production, they are Secure too.",
+      "The API's address as browsers reach it, e.g. `https://comments.example.com`. With https, cookies the API sets (the queue dashboard's) are Secure whatever the proxy says; unset in production, they are Secure too. Also the base of links sent by email (default: `http://localhost:PORT`).",
     ),
   TRUST_PROXY: z
     .string()
@@ -134,6 +159,12 @@ export const configSchema = z.object({
   RATE_LIMIT_AUTH_IP: rate('30/60').describe('Sign-in and registration attempts per IP address, as points/seconds.'),
   RATE_LIMIT_LOGIN_FAILURES: rate('5/900').describe(
     'Failed password logins per account before it is throttled, as points/seconds.',
+  ),
+  RATE_LIMIT_LOGIN_ACCOUNT: rate('20/3600').describe(
+    'Failed password logins on one account from all addresses together before its sign-ins are slowed down, as points/seconds.',
+  ),
+  RATE_LIMIT_LOGIN_SLOWED: rate('1/30').describe(
+    'Sign-in attempts a slowed-down account still gets, as points/seconds: a slow-down, so a stranger cannot lock the owner out.',
   ),
   THREAD_CACHE_TTL_MS: int(60000).describe(
     'Longest an API process serves a cached thread page; approvals invalidate it at once through Redis pub/sub.',
@@ -319,7 +350,7 @@ export function environmentOf(env: NodeJS.ProcessEnv, secretKeys: readonly strin
 }
 
 /** Settings that may come from a file named by `KEY_FILE` (they carry passwords). */
-const FILE_KEYS = ['JWT_SECRET', 'DATABASE_URL', 'MIGRATION_DATABASE_URL', 'REDIS_URL'] as const;
+const FILE_KEYS = ['JWT_SECRET', 'DATABASE_URL', 'MIGRATION_DATABASE_URL', 'REDIS_URL', 'SMTP_URL'] as const;
 
 /** Parses with a schema; throws one readable message naming every bad key. */
 export function parseEnvironment<S extends z.ZodType>(schema: S, raw: Record<string, string>): z.infer<S> {

@@ -29,6 +29,10 @@ export interface User {
   premod: boolean;
   approvedCount: number;
   rejectedCount: number;
+  /** Version of the account's access tokens: a token of an older version is revoked. */
+  tokenVersion: number;
+  /** Whether the address is proven (always, for SSO accounts); unverified accounts may not comment or report. */
+  emailVerified: boolean;
 }
 
 export interface Post {
@@ -68,6 +72,8 @@ export interface ScoredBy {
   latencyMs: number;
   /** Set when this scorer stood in for one that could not run. */
   fallbackFor?: string;
+  /** Set when the site's adapter (learned from its moderators) gave TOXICITY. */
+  adapter?: boolean;
 }
 
 /** What the moderation pipeline decided, stored with the comment. */
@@ -97,5 +103,5 @@ export interface StoredComment {
 
 /** `user` is a reader's access; `apiKey` is a publisher's server. */
 export type Principal =
-  | { kind: 'user'; userId: string; siteId: string; role: Role }
+  | { kind: 'user'; userId: string; siteId: string; role: Role; tokenVersion: number }
   | { kind: 'apiKey'; keyId: string; siteId: string; scopes: string[] };

@@ -13,7 +13,27 @@ export interface RejectAuthorCommentsTask {
   actor: Actor;
   reason: string | null;
 }
-export type ModerationTask = RejectAuthorCommentsTask;
+/** Fold a site's recorded moderator decisions into its adapter (every decision not yet learned, not only one). */
+export interface LearnDecisionsTask {
+  kind: 'learn-decisions';
+  siteId: string;
+}
+export type ModerationTask = RejectAuthorCommentsTask | LearnDecisionsTask;
+
+/**
+ * Asks the worker to learn a site's new decisions. The decisions are in Postgres already: a lost job
+ * only delays learning until the site's next decision (every job drains all that wait), so a failure
+ * to enqueue is not an error. The job id (per decision) keeps a retried action from enqueueing twice.
+ */
+export async function enqueueLearning(queue: Queue<ModerationTask>, siteId: string, decisionId: string): Promise<void> {
+  await queue
+    .add(
+      'learn-decisions',
+      { kind: 'learn-decisions', siteId },
+      { ...moderationTaskOptions, jobId: `learn-${decisionId}`, removeOnComplete: { age: 3600, count: 1000 } },
+    )
+    .catch(() => undefined);
+}
 
 /** What the task reports with job.updateProgress and returns. */
 export interface TaskProgress {

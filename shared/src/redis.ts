@@ -73,3 +73,18 @@ export function decodeThreadChange(message: string): ThreadChange | null {
   const [siteId, postId, what] = message.split('\n');
   return siteId && postId ? { siteId, postId, post: what === 'post' } : null;
 }
+
+/** Channel on which a change to an account (ban, suspension, role, sign-out) is announced to every API process. */
+export const userChannel = (prefix: string): string => `${prefix}:user-changed`;
+
+export interface UserChange {
+  siteId: string;
+  userId: string;
+}
+
+export const encodeUserChange = (c: UserChange): string => `${c.siteId}\n${c.userId}`;
+
+export function decodeUserChange(message: string): UserChange | null {
+  const [siteId, userId] = message.split('\n');
+  return siteId && userId ? { siteId, userId } : null;
+}

@@ -79,8 +79,19 @@ export const siteSettingsSchema = z.strictObject({
     /** Readers with this many approved comments and no rejection in the window skip borderline-score holds (0: never). */
     trustedAfter: int(0, 1_000_000),
   }),
-  /** Reports from distinct readers that hold a visible comment. */
+  /** Reports from distinct readers with standing (below) that hold a visible comment. */
   reportThreshold: int(1, 1000),
+  /**
+   * Who counts towards reportThreshold: older accounts with approved comments and (for native
+   * accounts) a confirmed address. Reports from others are kept for moderators but hide nothing.
+   */
+  reportStanding: z.strictObject({
+    minAccountAgeDays: int(0, 365),
+    minApprovedComments: int(0, 1_000_000),
+    requireVerifiedEmail: z.boolean(),
+  }),
+  /** Readers may create accounts with an email and password (off for sites that sign readers in through SSO only). */
+  nativeAccounts: z.boolean(),
   maxBodyLength: int(1, MAX_BODY_LENGTH),
   /** Posts unknown to the service are created when the widget loads them from one of the site's origins. */
   autoCreatePosts: z.boolean(),
@@ -88,6 +99,12 @@ export const siteSettingsSchema = z.strictObject({
   autoCloseDays: int(1, 3650).nullable(),
   /** What happens to a reader's comments when their account is deleted. */
   onAccountDeleted: z.enum(['remove', 'anonymize']),
+  /** The site's adapter learns from its moderators' decisions and, once it beats the shared model, scores TOXICITY. */
+  adapter: z.strictObject({ enabled: z.boolean() }),
+  /** Held comments whose predicted rejection (TOXICITY) is below this level form the likely-fine lane (0: no lane). */
+  likelyFineBelow: z.number().min(0).max(1),
+  /** A scorer run on live traffic beside the site's scorers: its scores are stored, never decide (null: none). */
+  shadowScorer: z.enum(SCORER_NAMES).nullable(),
 });
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
@@ -106,10 +123,15 @@ export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
   coordinated: { accounts: 3, windowSeconds: 600, similarity: 0.9 },
   history: { rejectRate: 0.3, windowDays: 7, trustedAfter: 20 },
   reportThreshold: 3,
+  reportStanding: { minAccountAgeDays: 2, minApprovedComments: 1, requireVerifiedEmail: true },
+  nativeAccounts: true,
   maxBodyLength: MAX_BODY_LENGTH,
   autoCreatePosts: true,
   autoCloseDays: null,
   onAccountDeleted: 'anonymize',
+  adapter: { enabled: true },
+  likelyFineBelow: 0.1,
+  shadowScorer: null,
 }) as SiteSettings;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

@@ -68,7 +68,6 @@ describe('hostile input on every declared route', () => {
       '/docs',
       '/healthz',
       '/readyz',
-      '/metrics',
       '/api/v1/openapi.json',
       '/api/v1/sites/:siteId/posts/:postId/events',
     ]) {
@@ -134,6 +133,8 @@ describe('hostile input on every declared route', () => {
             ),
           };
           const res = await sendAndCheck(client, world, clean, tally);
+          // A sign-out revokes the credential it was sent with: sign its holder in again.
+          if (route.path === '/api/v1/auth/logout' && res.status === 204) await restoreWorld(env.db, api.app, world);
           const parserRefused = res.status === 431 || (res.status === 400 && res.text === '');
           if (!parserRefused && (res.status !== 404 || !/no such endpoint/.test(res.text))) {
             assert.ok(
@@ -147,6 +148,8 @@ describe('hostile input on every declared route', () => {
   });
 
   it('when an admin PATCHes settings with an object nested 10,500 deep, then 400 validation_failed (the merge patch once overflowed the stack: 500)', async () => {
+    // The generated bodies before may have banned or erased the admin.
+    await restoreWorld(env.db, api.app, world);
     for (const body of [
       deeplyNested(10_500, 'object'),
       `{"thresholds":${deeplyNested(10_000, 'object')}}`,
@@ -188,7 +191,8 @@ describe('hostile input on every declared route', () => {
     await holds(
       fc.asyncProperty(anyCase(world), async (c) => {
         if (++n % 300 === 0) await restoreWorld(env.db, api.app, world);
-        await sendAndCheck(client, world, c, tally);
+        const res = await sendAndCheck(client, world, c, tally);
+        if (c.route.path === '/api/v1/auth/logout' && res.status === 204) await restoreWorld(env.db, api.app, world);
       }),
       { numRuns: 2200, seed: SEED },
     );

@@ -143,7 +143,7 @@ describe('OpenAPI document', () => {
         .post('/api/v1/auth/register')
         .send({ siteId: site.siteId, email: 'r@example.com', password: 'long enough pass', displayName: 'Reg' }),
     );
-    assert.equal(registered.status, 201);
+    assert.equal(registered.status, 202);
     check(
       await request(api.app)
         .post('/api/v1/auth/register')

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
-import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
+import { buildPost, buildSite, establishReader, signInReader, type BuiltSite } from '../support/builders.js';
 import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
 import { waitFor } from '../support/wait-for.js';
 import { getThread } from '../support/comment-flow.js';
@@ -346,6 +346,7 @@ describe('reader reports', () => {
     const r1 = await signInReader(api.app, site);
     const r2 = await signInReader(api.app, site);
     const r3 = await signInReader(api.app, site);
+    for (const r of [r1, r2, r3]) await establishReader(env.db, r.user.id);
     assert.deepEqual((await report(r1).expect(201)).body, { report: { commentId: id, reason: 'abuse' } });
     assert.equal((await report(r1, 'spam').expect(409)).body.error.code, 'already_reported');
     await report(r2, 'spam').expect(201);
@@ -406,6 +407,7 @@ describe('reader reports', () => {
       const postId = await buildPost(env.db, site.siteId);
       const id = await store(postId);
       const r = await signInReader(api.app, site);
+      await establishReader(env.db, r.user.id);
       await request(api.app)
         .post(`/api/v1/comments/${id}/reports`)
         .set(as(r))

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestTasksWorker, startTestWorker } from '../support/worker.js';
-import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
+import { buildPost, buildSite, signInReader, uniq, type BuiltSite } from '../support/builders.js';
 import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
 import { waitFor } from '../support/wait-for.js';
 import { createModerationTasksQueue } from '#shared/moderation-tasks.js';
@@ -126,16 +126,24 @@ describe('banning a reader', () => {
     );
   });
 
-  it('when a reader is banned, then the API refuses their new comments with 403 and the worker rejects what was already queued', async () => {
-    const reader = await signInReader(api.app, site);
+  it('when a reader is banned, then their tokens are revoked, the API refuses their new comments with 403 and the worker rejects what was already queued', async () => {
+    const sub = uniq('banned');
+    const before = await signInReader(api.app, site, { sub });
     const postId = await buildPost(env.db, site.siteId);
     const queued = await postComment(api.app, {
       siteId: site.siteId,
       postId,
-      token: reader.accessToken,
+      token: before.accessToken,
       body: 'Posted just before the ban.',
     });
-    await request(api.app).post(users(reader.user.id, 'ban')).set(as(mod)).send({ reason: 'spam account' }).expect(200);
+    await request(api.app).post(users(before.user.id, 'ban')).set(as(mod)).send({ reason: 'spam account' }).expect(200);
+    // The ban revokes every token issued before it; a new sign-in gets a token, but no right to comment.
+    await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+      .set(as(before))
+      .send({ body: 'With the old token.' })
+      .expect(401);
+    const reader = await signInReader(api.app, site, { sub });
 
     const refused = await request(api.app)
       .post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)

@@ -30,7 +30,8 @@ describe('operator CLI', () => {
     ]);
     assert.equal(first.code, 0, first.stderr);
     const site = JSON.parse(first.stdout);
-    assert.deepEqual(Object.keys(site).sort(), ['apiKey', 'id', 'name', 'origins', 'ssoSecret']);
+    assert.deepEqual(Object.keys(site).sort(), ['apiKey', 'apiKeyScopes', 'id', 'name', 'origins', 'ssoSecret']);
+    assert.deepEqual(site.apiKeyScopes, ['comments:read', 'posts:write']);
     assert.equal(site.id, 'demo');
     assert.deepEqual(site.origins, ['http://localhost:8080']);
     assert.match(site.apiKey, /^ck_[0-9a-f]{12}_/);

@@ -20,6 +20,8 @@ export const testAuthor: User = {
   premod: false,
   approvedCount: 5,
   rejectedCount: 0,
+  tokenVersion: 0,
+  emailVerified: true,
 };
 
 let redis: RedisClient | null = null;

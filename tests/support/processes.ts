@@ -49,18 +49,21 @@ export function exited(child: ChildProcess): Promise<number | string> {
 export async function runAdmin(
   env: NodeJS.ProcessEnv,
   args: string[],
+  /** Written to the CLI's standard input (which is otherwise closed). */
+  input?: string,
 ): Promise<{ code: number | string; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'services/admin/src/main.ts'), ...args], {
     cwd: ROOT,
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (input !== undefined) child.stdin!.end(input);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
+  child.stdout!.on('data', (d: Buffer) => {
     stdout += d.toString();
   });
-  child.stderr.on('data', (d: Buffer) => {
+  child.stderr!.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
   const code = await exited(child);

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import type { Pool } from '#shared/db/pool.js';
-import { insertPasswordUser } from '#shared/db/users.js';
+import { insertPasswordUser, markEmailVerified } from '#shared/db/users.js';
 import { insertDecidedComment } from '#shared/db/comments.js';
 import { hashPassword } from '#shared/passwords.js';
 import { newId } from '#shared/ids.js';
@@ -35,6 +35,8 @@ export async function buildStaff(
     role,
   });
   if (!user) throw new Error('could not create staff account');
+  // As users:create does: the operator vouches for a staff member's address.
+  await markEmailVerified(db, siteId, user.id);
   const res = await request(app).post('/api/v1/auth/login').send({ siteId, email, password: STAFF_PASSWORD });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { ...(res.body as Omit<SignedIn, 'email'>), email };
@@ -84,7 +86,8 @@ export async function signInAs(
   db: Pool,
   site: BuiltSite,
   role: Role,
-  name = `${role} of ${site.siteId}`,
+  // Unique: a reader may not take the name of one of the site's staff.
+  name = `${role} ${uniq('n')}`,
 ) {
   const session = await signInReader(app, site, { name });
   await db.query('UPDATE users SET role = $3 WHERE site_id = $1 AND id = $2', [site.siteId, session.user.id, role]);

@@ -11,7 +11,7 @@ import { insertWebhook } from '#shared/db/webhooks.js';
 import { generateApiKey, parseApiKey } from '#shared/secrets.js';
 import { newId } from '#shared/ids.js';
 import { buildSite, signSso, uniq, type BuiltSite } from './builders.js';
-import { buildStaff, storeComment } from './staff.js';
+import { STAFF_PASSWORD, buildStaff, storeComment } from './staff.js';
 
 /**
  * Two sites, each seeded with a bit of everything (posts, comments in every status, a report,
@@ -46,6 +46,8 @@ const OWNING: ReadonlySet<CredKind> = new Set(['reader', 'moderator', 'admin', '
 
 export interface SiteWorld {
   siteId: string;
+  /** Addresses of the seeded moderator and admin, so restoreWorld can sign them in again (a generated sign-out revokes their tokens). */
+  staffEmails: { moderator: string; admin: string };
   site: BuiltSite;
   postIds: string[];
   /** Ids this site's own credentials may act on in generated requests (never the credentials' own keys or staff). */
@@ -220,6 +222,7 @@ async function buildSiteWorld(db: Pool, app: Express | string, jwtSecret: string
   };
   return {
     siteId,
+    staffEmails: { moderator: moderator.email, admin: admin.email },
     site,
     postIds: [postId, closedPost],
     pool: [approved, reply, reader.user.id, victim.user.id, victimKey.id, webhook.id, revoked.id],
@@ -264,19 +267,37 @@ export const authorizationOf = (w: SiteWorld, kind: CredKind): string | null => 
 export const ownerOf = (w: SiteWorld, kind: CredKind): SiteWorld | null => (OWNING.has(kind) ? w : null);
 
 /**
- * After generated requests banned, erased or demoted the seeded reader, closed the posts or
- * changed the settings: sign the reader in again (a fresh account after an erasure), put the
- * credentials' holders back as they were, reopen the posts and restore the settings.
+ * After generated requests banned, erased or demoted the seeded reader, signed a credential's
+ * holder out, closed the posts or changed the settings: sign the reader and the staff in again (a
+ * fresh account after an erasure), put the credentials' holders back as they were, reopen the
+ * posts and restore the settings.
  */
 export async function restoreWorld(db: Pool, app: Express | string, world: TwoSites): Promise<void> {
   for (const w of world.sites) {
-    await db.query(`UPDATE users SET status = 'active', suspended_until = NULL, premod = false WHERE site_id = $1`, [
-      w.siteId,
-    ]);
+    // A generated DELETE /me may have erased a staff account whose token the next requests use.
+    await db.query(
+      `UPDATE users SET status = 'active', suspended_until = NULL, premod = false, deleted_at = NULL WHERE site_id = $1`,
+      [w.siteId],
+    );
     await db.query('UPDATE posts SET closed = false WHERE site_id = $1 AND id = $2', [w.siteId, w.postIds[0]]);
     await db.query('UPDATE sites SET settings = $2 WHERE id = $1', [w.siteId, w.settings]);
     const r = await sso(app, w.site, { sub: w.readerSub, name: 'Reader again' });
     w.creds.reader = r.accessToken;
+    // Staff are signed in again too: a generated sign-out (or a ban) revoked their tokens.
+    for (const role of ['moderator', 'admin'] as const) {
+      const res = await request(app)
+        .post('/api/v1/auth/login')
+        .send({ siteId: w.siteId, email: w.staffEmails[role], password: STAFF_PASSWORD });
+      if (res.status === 200) {
+        w.creds[role] = res.body.accessToken as string;
+        continue;
+      }
+      // A generated erasure (DELETE /me) left nobody to sign in: a new staff member takes the place.
+      const fresh = await buildStaff(db, app as Express, w.siteId, role);
+      w.staffEmails[role] = fresh.email;
+      w.creds[role] = fresh.accessToken;
+      w.privateIds.push(fresh.user.id);
+    }
     if (!w.publicIds.includes(r.user.id)) w.publicIds.push(r.user.id);
   }
 }

@@ -4,7 +4,7 @@ import { cachedVerifier, issueAccessToken, tokenKeys, verifyAccessToken } from '
 import { waitFor } from '../support/wait-for.js';
 
 const keys = tokenKeys('k'.repeat(40), 3600);
-const user = { id: 'u1', siteId: 'site-a', role: 'commenter' as const };
+const user = { id: 'u1', siteId: 'site-a', role: 'commenter' as const, tokenVersion: 3 };
 
 describe('access tokens', () => {
   it('when a token is issued, then it verifies to its user, site and role', async () => {
@@ -14,6 +14,7 @@ describe('access tokens', () => {
       userId: 'u1',
       siteId: 'site-a',
       role: 'commenter',
+      tokenVersion: 3,
     });
   });
   it('when a token is signed with another key or altered, then it does not verify, cached or not', async () => {

@@ -66,13 +66,16 @@ const BENIGN = [
 ];
 
 describe('embedded toxicity model', () => {
-  it('when the shipped weights load, then they name their version, their features and a TOXICITY head, in at most 5 MB', () => {
+  it('when the shipped weights load, then they name their version, their features and one head per trained attribute, in at most 20 MB', () => {
     const path = defaultWeightsPath();
-    assert.match(path, /services[/\\]worker[/\\]models[/\\]toxicity-v1\.bin$/);
-    assert.ok(statSync(path).size <= 5 * 1024 * 1024);
+    assert.match(path, /services[/\\]worker[/\\]models[/\\]toxicity-v3\.bin$/);
+    assert.ok(statSync(path).size <= 20 * 1024 * 1024);
     const model = loadModel();
-    assert.equal(model.version, 'toxicity-lr-v2');
-    assert.equal(model.header.heads[0]?.attribute, 'TOXICITY');
+    assert.equal(model.version, 'toxicity-lr-v3');
+    assert.deepEqual(
+      model.header.heads.map((h) => h.attribute),
+      ['TOXICITY', 'INSULT', 'IDENTITY_ATTACK', 'THREAT'],
+    );
     assert.equal(model.header.features.text, 'model');
     assert.equal(loadModel(), model, 'loaded once per process');
   });
@@ -110,7 +113,7 @@ describe('embedded toxicity model', () => {
     const text = 'you are a b1tch';
     const r = await score(text);
     assert.equal(r.provider, 'embedded');
-    assert.equal(r.model, 'toxicity-lr-v2');
+    assert.equal(r.model, 'toxicity-lr-v3');
     assert.deepEqual(
       r.spans?.map((s) => [text.slice(s.start, s.end), s.attribute]),
       [['b1tch', 'INSULT']],
@@ -140,6 +143,8 @@ describe('embedded toxicity model', () => {
     assert.equal(modelText('fuсk'), 'fuck'); // Cyrillic с
     assert.equal(modelText('covid19 mp3 Route 455 wow!'), 'covid19 mp3 route 455 wow');
     assert.equal(modelText("don't"), 'dont');
+    assert.equal(modelText('You are g.r.0.s.s.'), 'you are gross'); // spelled out, with digits for letters
+    assert.equal(modelText('route 4 5 5'), 'route 4 5 5'); // digits alone stay apart
   });
 
   it('when ASCII text is folded by the fast path, then it reads exactly as the regular expressions read it', () => {

@@ -244,7 +244,7 @@ describe('rule: coordinated posting', () => {
       assert.equal((await run(body)).status, 'approved');
     const distinct = [
       'Property taxes went up four percent while the library budget was cut again this year.',
-      'Transit ridership is back above the 2019 level on most routes, which nobody expected.',
+      'Bus ridership is back above the 2019 level on most routes, which nobody expected.',
       'The school board vote is on Thursday and the public can speak for three minutes each.',
     ];
     for (const body of distinct) assert.equal((await run(body)).status, 'approved');

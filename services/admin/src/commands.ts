@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { Queue } from 'bullmq';
 import type { RedisClient } from '#shared/redis.js';
@@ -6,13 +7,16 @@ import type { Pool } from '#shared/db/pool.js';
 import { withTransaction } from '#shared/db/pool.js';
 import { findSite, findSsoSecret, insertSite, setSsoSecret, updateSite } from '#shared/db/sites.js';
 import { insertApiKey } from '#shared/db/api-keys.js';
-import { insertPasswordUser, updatePasswordUser } from '#shared/db/users.js';
+import { findPasswordUser, insertPasswordUser, markEmailVerified, updatePasswordUser } from '#shared/db/users.js';
 import { API_KEY_SCOPES, generateApiKey, generateSsoSecret } from '#shared/secrets.js';
 import { emailSchema, siteIdSchema } from '#shared/schemas.js';
 import { newId } from '#shared/ids.js';
 import { normalizeName } from '#shared/text.js';
 import { COMMENTS_QUEUE } from '#shared/queues.js';
 import { hashPassword } from '#shared/passwords.js';
+
+/** Command-line flags as parsed: strings, repeated strings, or switches such as --force. */
+export type Flags = Record<string, string | string[] | boolean | undefined>;
 
 /** A failure the operator can fix; printed without a stack trace. */
 export class CliError extends Error {}
@@ -33,18 +37,34 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, flag: string)
   return r.data;
 }
 
-const required = (flags: Record<string, string | string[] | undefined>, name: string): string => {
+const required = (flags: Flags, name: string): string => {
   const v = flags[name];
   if (typeof v !== 'string' || v === '') throw new CliError(`--${name} is required`);
   return v;
 };
-const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const list = (v: string | string[] | boolean | undefined): string[] =>
+  typeof v === 'string' ? [v] : Array.isArray(v) ? v : [];
 
-/** sites:create --id --name --origin… : prints {id,name,origins,apiKey,ssoSecret}; secrets only the first time. */
-export async function sitesCreate(deps: CliDeps, flags: Record<string, string | string[] | undefined>) {
+/** The scopes of the key sites:create makes unless told otherwise: what a publisher's CMS needs. */
+export const DEFAULT_SITE_KEY_SCOPES = ['comments:read', 'posts:write'] as const;
+
+function scopesOf(flags: Flags, fallback: readonly string[]): string[] {
+  const scopes = list(flags.scope).length > 0 ? list(flags.scope) : [...fallback];
+  for (const s of scopes)
+    if (!(API_KEY_SCOPES as readonly string[]).includes(s))
+      throw new CliError(`--scope: unknown scope ${s} (known: ${API_KEY_SCOPES.join(', ')})`);
+  return [...new Set(scopes)];
+}
+
+/**
+ * sites:create --id --name --origin… [--scope…]: prints {id,name,origins,apiKey,apiKeyScopes,ssoSecret};
+ * secrets only the first time. The key has the scopes asked for (default: comments:read, posts:write).
+ */
+export async function sitesCreate(deps: CliDeps, flags: Flags) {
   const id = parseWith(siteIdSchema, required(flags, 'id'), 'id');
   const name = required(flags, 'name');
   const origins = list(flags.origin).map((o) => parseWith(originSchema, o, 'origin'));
+  const scopes = scopesOf(flags, DEFAULT_SITE_KEY_SCOPES);
   return withTransaction(deps.db, async (tx) => {
     const ssoSecret = generateSsoSecret();
     if (await insertSite(tx, { id, name, origins, ssoSecret })) {
@@ -54,9 +74,9 @@ export async function sitesCreate(deps: CliDeps, flags: Record<string, string | 
         siteId: id,
         label: 'default',
         secretHash: key.secretHash,
-        scopes: [...API_KEY_SCOPES],
+        scopes,
       });
-      return { id, name, origins, apiKey: key.key, ssoSecret };
+      return { id, name, origins, apiKey: key.key, apiKeyScopes: scopes, ssoSecret };
     }
     const site = await updateSite(tx, {
       id,
@@ -66,12 +86,17 @@ export async function sitesCreate(deps: CliDeps, flags: Record<string, string | 
     deps.note(
       `site ${id} already exists: name and origins updated; its secrets are not shown again (keys:create makes a new API key, sites:rotate-sso-secret a new SSO secret)`,
     );
-    return { id, name: site!.name, origins: site!.origins, apiKey: null, ssoSecret: null };
+    return { id, name: site!.name, origins: site!.origins, apiKey: null, apiKeyScopes: null, ssoSecret: null };
   });
 }
 
-/** users:create --site --email --password --role [--name]: creates or updates a staff account. */
-export async function usersCreate(deps: CliDeps, flags: Record<string, string | string[] | undefined>) {
+/**
+ * users:create --site --email --password --role [--name] [--force]: creates a staff account (its
+ * address counts as verified: the operator vouches for it), or updates an existing staff account.
+ * A reader's self-registered account is never taken over silently: whoever registered it knows its
+ * password. With --force its password is reset and every token it holds is revoked.
+ */
+export async function usersCreate(deps: CliDeps, flags: Flags) {
   const siteId = parseWith(siteIdSchema, required(flags, 'site'), 'site');
   const email = parseWith(emailSchema, required(flags, 'email'), 'email');
   const password = parseWith(
@@ -83,18 +108,28 @@ export async function usersCreate(deps: CliDeps, flags: Record<string, string | 
   const displayName = normalizeName(typeof flags.name === 'string' ? flags.name : email.split('@')[0]!) || 'Staff';
   if (!(await findSite(deps.db, siteId))) throw new CliError(`no site ${siteId}; create it with sites:create`);
   const passwordHash = await hashPassword(password);
-  const created = await insertPasswordUser(deps.db, { id: newId(), siteId, email, passwordHash, displayName, role });
-  const user = created ?? (await updatePasswordUser(deps.db, { siteId, email, passwordHash, displayName, role }));
-  if (!created) deps.note(`user ${email} already existed on ${siteId}: password and role updated`);
-  return { id: user!.id, siteId, email, name: user!.displayName, role: user!.role, created: created !== null };
+  const created = await withTransaction(deps.db, async (tx) => {
+    const user = await insertPasswordUser(tx, { id: newId(), siteId, email, passwordHash, displayName, role });
+    if (user) await markEmailVerified(tx, siteId, user.id);
+    return user;
+  });
+  if (created) return { id: created.id, siteId, email, name: created.displayName, role: created.role, created: true };
+  const existing = await findPasswordUser(deps.db, siteId, email);
+  if (existing?.role === 'commenter' && flags.force !== true) {
+    throw new CliError(
+      `${email} is a reader's self-registered account on ${siteId}, not a staff account; it is left as it is (whoever registered it knows its password). To make it a staff account anyway, run again with --force: its password is reset and every session it has is signed out.`,
+    );
+  }
+  const user = await updatePasswordUser(deps.db, { siteId, email, passwordHash, displayName, role });
+  if (!user) throw new CliError(`${email} could not be updated on ${siteId}; try again`);
+  deps.note(`user ${email} already existed on ${siteId}: password and role set, every earlier session signed out`);
+  return { id: user.id, siteId, email, name: user.displayName, role: user.role, created: false };
 }
 
 /** keys:create --site [--label] [--scope…]: a new publisher API key, shown once. */
-export async function keysCreate(deps: CliDeps, flags: Record<string, string | string[] | undefined>) {
+export async function keysCreate(deps: CliDeps, flags: Flags) {
   const siteId = parseWith(siteIdSchema, required(flags, 'site'), 'site');
-  const scopes = list(flags.scope).length > 0 ? list(flags.scope) : [...API_KEY_SCOPES];
-  for (const s of scopes)
-    if (!(API_KEY_SCOPES as readonly string[]).includes(s)) throw new CliError(`--scope: unknown scope ${s}`);
+  const scopes = scopesOf(flags, API_KEY_SCOPES);
   if (!(await findSite(deps.db, siteId))) throw new CliError(`no site ${siteId}`);
   const key = generateApiKey();
   const label = typeof flags.label === 'string' ? flags.label : 'cli';
@@ -103,7 +138,7 @@ export async function keysCreate(deps: CliDeps, flags: Record<string, string | s
 }
 
 /** sites:rotate-sso-secret --site: replaces the SSO secret (tokens signed with the old one stop working). */
-export async function rotateSsoSecret(deps: CliDeps, flags: Record<string, string | string[] | undefined>) {
+export async function rotateSsoSecret(deps: CliDeps, flags: Flags) {
   const siteId = parseWith(siteIdSchema, required(flags, 'site'), 'site');
   const ssoSecret = generateSsoSecret();
   if (!(await setSsoSecret(deps.db, siteId, ssoSecret))) throw new CliError(`no site ${siteId}`);
@@ -114,17 +149,18 @@ export async function rotateSsoSecret(deps: CliDeps, flags: Record<string, strin
  * sso:token --site --sub --name [--email] [--ttl]: signs a reader token as a publisher's backend
  * would, for trying the API by hand. Needs database access (the secret), so it is an operator tool.
  */
-export async function ssoToken(deps: CliDeps, flags: Record<string, string | string[] | undefined>) {
+export async function ssoToken(deps: CliDeps, flags: Flags) {
   const siteId = parseWith(siteIdSchema, required(flags, 'site'), 'site');
   const secret = await findSsoSecret(deps.db, siteId);
   if (!secret) throw new CliError(`no site ${siteId}`);
-  const ttl = parseWith(z.coerce.number().int().min(60).max(86400), flags.ttl ?? '3600', 'ttl');
+  const ttl = parseWith(z.coerce.number().int().min(60).max(600), flags.ttl ?? '600', 'ttl');
   const token = await new SignJWT({
     name: required(flags, 'name'),
     ...(typeof flags.email === 'string' ? { email: flags.email } : {}),
   })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(required(flags, 'sub'))
+    .setJti(randomUUID())
     .setIssuedAt()
     .setExpirationTime(`${ttl}s`)
     .sign(new TextEncoder().encode(secret));

@@ -17,11 +17,11 @@ import {
 
 const USAGE = `usage: npm run admin -- <command> [flags]
   migrate
-  sites:create --id ID --name NAME [--origin URL ...]
+  sites:create --id ID --name NAME [--origin URL ...] [--scope SCOPE ...]  (default scopes: comments:read posts:write)
   sites:rotate-sso-secret --site ID
-  users:create --site ID --email EMAIL --password PASSWORD [--role admin|moderator] [--name NAME]
+  users:create --site ID --email EMAIL (--password PASSWORD | --password-stdin) [--role admin|moderator] [--name NAME] [--force]
   keys:create --site ID [--label LABEL] [--scope SCOPE ...]
-  sso:token --site ID --sub READER_ID --name NAME [--email EMAIL] [--ttl SECONDS]
+  sso:token --site ID --sub READER_ID --name NAME [--email EMAIL] [--ttl SECONDS (60-600)]
   jobs:retry-failed
   import:disqus --site ID --file EXPORT.xml`;
 
@@ -47,24 +47,60 @@ const { positionals, values } = parseArgs({
     site: { type: 'string' },
     email: { type: 'string' },
     password: { type: 'string' },
+    'password-stdin': { type: 'boolean' },
     role: { type: 'string' },
     label: { type: 'string' },
     scope: { type: 'string', multiple: true },
     sub: { type: 'string' },
     ttl: { type: 'string' },
     file: { type: 'string' },
+    force: { type: 'boolean' },
   },
 });
 const command = positionals[0];
 
+/** A connection string fit to print: its password replaced. */
+function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(the DATABASE_URL)';
+  }
+}
+
 if (command === 'migrate') {
-  await migrate(migrationUrlOf(config), (msg) => process.stderr.write(`${msg}\n`));
+  const url = migrationUrlOf(config);
+  try {
+    await migrate(url, (msg) => process.stderr.write(`${msg}\n`));
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const message = code === 'ECONNREFUSED' ? 'connection refused' : (err as Error).message;
+    process.stderr.write(
+      `error: cannot migrate ${withoutPassword(url)}: ${message.replaceAll(url, withoutPassword(url))}\n`,
+    );
+    process.exit(1);
+  }
   process.stdout.write(`${JSON.stringify({ migrated: true })}\n`);
   process.exit(0);
 }
 if (!command || !(command in COMMANDS)) {
   process.stderr.write(`${command ? `unknown command ${command}\n` : ''}${USAGE}\n`);
   process.exit(2);
+}
+
+// A password typed on the command line stays in the shell history and the process list; from standard input it does not.
+if (values['password-stdin']) {
+  if (values.password !== undefined) {
+    process.stderr.write('error: give --password or --password-stdin, not both\n');
+    process.exit(2);
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  values.password = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 const db = createPool({ ...databaseOf(config), max: 2, onError: () => undefined });
@@ -87,9 +123,9 @@ try {
       : code === '42P01'
         ? 'the database has no tables yet: run `npm run migrate` first'
         : code === 'ECONNREFUSED'
-          ? `cannot reach the database at ${config.DATABASE_URL}`
+          ? `cannot reach the database at ${withoutPassword(config.DATABASE_URL)}`
           : (err as Error).message;
-  process.stderr.write(`error: ${message}\n`);
+  process.stderr.write(`error: ${message.replaceAll(config.DATABASE_URL, withoutPassword(config.DATABASE_URL))}\n`);
   process.exitCode = 1;
 } finally {
   await db.end();

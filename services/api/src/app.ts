@@ -7,6 +7,7 @@ import { errorHandler, notFound } from './http/errors.js';
 import { MERGE_PATCH, requireJson } from './http/require-json.js';
 import { limitJsonDepth } from './http/json-depth.js';
 import { measureHttp } from './http/metrics.js';
+import { redactUrl } from './http/redact-url.js';
 import { authenticate, createPassport } from './auth/passport.js';
 import { authRoutes } from './auth/routes.js';
 import { tokenKeys } from './auth/tokens.js';
@@ -15,6 +16,7 @@ import { commentRoutes } from './comments/routes.js';
 import { opsRoutes } from './ops/routes.js';
 import { settingsRoutes } from './sites/settings-routes.js';
 import { moderationRoutes } from './moderation/routes.js';
+import { learningRoutes } from './moderation/learning-routes.js';
 import { readerRoutes } from './readers/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import { auditRoutes } from './audit/routes.js';
@@ -55,7 +57,11 @@ export function createApp(deps: ApiDeps): Express {
       customLogLevel: (_req, res, err) =>
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+        }),
       },
     }),
   );
@@ -79,11 +85,12 @@ export function createApp(deps: ApiDeps): Express {
   api.use(express.json({ limit: '64kb', strict: true, type: ['application/json', MERGE_PATCH] }));
   api.use(limitJsonDepth);
   api.use(bodySiteOrigin(siteOrigins));
-  api.use(authRoutes(deps, passport, tokens));
+  api.use(authRoutes(deps, passport, tokens, bearer));
   api.use(postRoutes(deps, bearer));
   api.use(commentRoutes(deps, bearer));
   api.use(settingsRoutes(deps, bearer));
   api.use(moderationRoutes(deps, bearer));
+  api.use(learningRoutes(deps, bearer));
   api.use(readerRoutes(deps, bearer));
   api.use(reportRoutes(deps, bearer));
   api.use(auditRoutes(deps, bearer));

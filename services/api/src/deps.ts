@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
-import { createRedis, threadChannel, type RedisClient } from '#shared/redis.js';
+import { createRedis, threadChannel, userChannel, type RedisClient } from '#shared/redis.js';
+import { announceMailer, createMailer, type Mailer } from '#shared/mail.js';
 import type { Config } from '#shared/config.js';
 import { createPool, databaseOf, type Pool } from '#shared/db/pool.js';
 import type { Logger } from '#shared/logger.js';
@@ -39,6 +40,8 @@ export interface ApiDeps {
   exports: ExportLimits;
   /** One connection for /readyz alone: no tenant's requests can take it. */
   readyDb: Pool;
+  /** Outgoing mail (verification links); may be `not_configured`. */
+  mailer: Mailer;
 }
 
 export interface ApiDepsOptions {
@@ -133,14 +136,21 @@ export async function createApiDeps(config: Config, opts: ApiDepsOptions): Promi
   await subscribeToThreadChanges({
     subscriber,
     channel: threadChannel(config.QUEUE_PREFIX),
+    userChannel: userChannel(config.QUEUE_PREFIX),
     cache: threadCache,
     lookups,
     logger,
     listener: { change: (c) => threadEvents.publish(c), resync: () => threadEvents.publishAll() },
   });
 
+  const mailer = made(createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, logger }), async (m) =>
+    m.close(),
+  );
+  announceMailer(mailer, logger);
+
   const deps: ApiDeps = {
     config,
+    mailer,
     db,
     redis,
     queue,

@@ -11,6 +11,7 @@ import { exportDocs } from './publishers/export-routes.js';
 import { webhookDocs } from './webhooks/routes.js';
 import { dataRightsDocs } from './me/routes.js';
 import { moderationDocs, moderationPageDocs } from './moderation/routes.js';
+import { learningDocs } from './moderation/learning-routes.js';
 import { readerDocs } from './readers/routes.js';
 import { reportDocs } from './reports/routes.js';
 import { auditDocs } from './audit/routes.js';
@@ -36,6 +37,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...webhookDocs,
   ...dataRightsDocs,
   ...moderationDocs,
+  ...learningDocs,
   ...readerDocs,
   ...reportDocs,
   ...auditDocs,

@@ -1,4 +1,15 @@
-import type { Counts, QueueItem, QueueName, ReaderHistory, SignedIn, Task } from './types.js';
+import type {
+  AdapterFigures,
+  Counts,
+  LikelyFine,
+  QueueItem,
+  QueueName,
+  QueueSort,
+  ReaderHistory,
+  ScorerAgreement,
+  SignedIn,
+  Task,
+} from './types.js';
 
 /** An answer of the API that was not a success, with its error code. */
 export class ApiError extends Error {
@@ -42,14 +53,39 @@ export class Api {
 
   queue(
     queue: QueueName,
-    q: { postId?: string; reason?: string; cursor?: string | null; limit?: number },
+    q: {
+      postId?: string;
+      reason?: string;
+      sort?: QueueSort;
+      lane?: 'likely-fine';
+      cursor?: string | null;
+      limit?: number;
+    },
   ): Promise<{ items: QueueItem[]; nextCursor: string | null }> {
     const params = new URLSearchParams();
+    if (q.sort === 'risk') params.set('sort', 'risk');
+    if (q.lane) params.set('lane', q.lane);
     if (q.postId) params.set('postId', q.postId);
     if (q.reason) params.set('reason', q.reason);
     if (q.cursor) params.set('cursor', q.cursor);
     if (q.limit) params.set('limit', String(q.limit));
     return this.call('GET', `/api/v1/sites/${this.site}/moderation/queues/${queue}?${params}`);
+  }
+
+  likelyFine(): Promise<{ likelyFine: LikelyFine }> {
+    return this.call('GET', `/api/v1/sites/${this.site}/moderation/likely-fine`);
+  }
+
+  adapter(): Promise<{ adapter: AdapterFigures }> {
+    return this.call('GET', `/api/v1/sites/${this.site}/moderation/adapter`);
+  }
+
+  resetAdapter(): Promise<{ adapter: AdapterFigures }> {
+    return this.call('POST', `/api/v1/sites/${this.site}/moderation/adapter/reset`);
+  }
+
+  agreement(): Promise<{ agreement: ScorerAgreement }> {
+    return this.call('GET', `/api/v1/sites/${this.site}/moderation/scorers/agreement`);
   }
 
   decide(id: string, action: 'approve' | 'reject'): Promise<{ comment: { status: string } }> {

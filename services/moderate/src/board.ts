@@ -1,5 +1,6 @@
 import { ApiError, type Api } from './api.js';
-import type { Counts, QueueItem, QueueName } from './types.js';
+import type { Counts, QueueItem, QueueName, QueueSort } from './types.js';
+import { LearningPanel } from './learning.js';
 import { byId, h } from './dom.js';
 import { renderItem } from './item.js';
 import { Drawer } from './drawer.js';
@@ -24,7 +25,8 @@ export class Board {
   private counts: Counts | null = null;
   private capped: QueueName[] = [];
   private timer: number | undefined;
-  private filters: { postId?: string; reason?: string } = {};
+  private filters: { postId?: string; reason?: string; sort?: QueueSort; lane?: 'likely-fine' } = {};
+  private readonly learning: LearningPanel;
   private readonly list = byId<HTMLOListElement>('items');
   private readonly drawer: Drawer;
   private banTarget: { userId: string; name: string } | null = null;
@@ -41,6 +43,7 @@ export class Board {
       },
       failed: (err) => this.fail(err),
     });
+    this.learning = new LearningPanel(api, say);
     this.buildTabs();
     this.list.addEventListener('click', (e) => this.onListClick(e));
     this.list.addEventListener('change', (e) => {
@@ -59,6 +62,9 @@ export class Board {
     byId('help-button').addEventListener('click', () => byId<HTMLDialogElement>('help').showModal());
     byId('help-close').addEventListener('click', () => byId<HTMLDialogElement>('help').close());
     byId('dashboard').addEventListener('click', () => void this.openDashboard());
+    byId('select-all').addEventListener('click', () => {
+      for (const item of this.items) this.toggle(item.id, true);
+    });
     const filters = byId<HTMLFormElement>('filters');
     filters.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -66,6 +72,8 @@ export class Board {
       this.filters = {
         postId: String(data.get('postId') ?? '').trim() || undefined,
         reason: String(data.get('reason') ?? '') || undefined,
+        sort: data.get('sort') === 'risk' ? 'risk' : undefined,
+        lane: data.get('lane') === 'likely-fine' ? 'likely-fine' : undefined,
       };
       void this.load();
     });
@@ -85,7 +93,7 @@ export class Board {
     this.queue = 'pending';
     this.filters = {};
     byId<HTMLFormElement>('filters').reset();
-    await Promise.all([this.pollCounts(), this.load()]);
+    await Promise.all([this.pollCounts(), this.load(), this.learning.show(user.role === 'admin')]);
     this.timer = window.setInterval(() => void this.pollCounts(), POLL_MS);
     this.focusCurrent();
   }
@@ -158,9 +166,33 @@ export class Board {
     }
   }
 
+  /** The filters as the current queue takes them: the likely-fine lane is part of the pending queue only. */
+  private get query() {
+    return { ...this.filters, lane: this.queue === 'pending' ? this.filters.lane : undefined };
+  }
+
+  /** With the likely-fine lane open: its level, what waits in it, and its precision measured from decisions. */
+  private async renderLane(): Promise<void> {
+    const lane = byId('lane-info');
+    const inLane = this.query.lane !== undefined;
+    lane.hidden = !inLane;
+    byId('select-all').hidden = !inLane;
+    if (!inLane) return;
+    try {
+      const { likelyFine: f } = await this.api.likelyFine();
+      lane.textContent =
+        `Likely fine: held comments scored below ${f.below}. ${f.waiting} waiting. ` +
+        (f.precision === null
+          ? 'No decision on this lane yet: its precision is not measured.'
+          : `Measured precision ${Math.round(f.precision * 100)}%: ${f.approved} of ${f.decided} decided from this lane were approved.`);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
   private async fetchNew(): Promise<void> {
-    if (OLDEST_FIRST[this.queue] && this.nextCursor) return; // new items are beyond the pages not yet loaded
-    const { items } = await this.api.queue(this.queue, { ...this.filters, limit: 100 });
+    if (this.nextCursor && (OLDEST_FIRST[this.queue] || this.filters.sort === 'risk')) return; // beyond the pages loaded
+    const { items } = await this.api.queue(this.queue, { ...this.query, limit: 100 });
     const shown = new Set(this.items.map((i) => i.id));
     const fresh = items.filter((i) => !shown.has(i.id));
     if (fresh.length === 0) return;
@@ -176,7 +208,7 @@ export class Board {
     this.selected.clear();
     this.renderTabs();
     try {
-      const page = await this.api.queue(this.queue, { ...this.filters, limit: PAGE });
+      const page = await this.api.queue(this.queue, { ...this.query, limit: PAGE });
       this.items = page.items;
       this.nextCursor = page.nextCursor;
     } catch (err) {
@@ -186,11 +218,12 @@ export class Board {
     }
     this.current = 0;
     this.renderList();
+    await this.renderLane();
   }
 
   private async loadMore(): Promise<void> {
     if (!this.nextCursor) return;
-    const page = await this.api.queue(this.queue, { ...this.filters, cursor: this.nextCursor, limit: PAGE });
+    const page = await this.api.queue(this.queue, { ...this.query, cursor: this.nextCursor, limit: PAGE });
     const shown = new Set(this.items.map((i) => i.id));
     this.items.push(...page.items.filter((i) => !shown.has(i.id)));
     this.nextCursor = page.nextCursor;
@@ -297,7 +330,7 @@ export class Board {
       const done = results.filter((r) => r.ok).map((r) => r.id);
       this.removeItems(done);
       this.say(`${action === 'approve' ? 'Approved' : 'Rejected'} ${done.length} of ${ids.length} comments.`);
-      await this.pollCounts();
+      await Promise.all([this.pollCounts(), this.renderLane(), this.learning.refresh()]);
     } catch (err) {
       this.fail(err);
     }

@@ -67,3 +67,42 @@ export interface Task {
   progress: { done: number; total: number } | number;
   failedReason: string | null;
 }
+
+export type QueueSort = 'time' | 'risk';
+
+export interface LikelyFine {
+  below: number;
+  waiting: number;
+  decided: number;
+  approved: number;
+  precision: number | null;
+}
+
+interface Figures {
+  auc: number | null;
+  logLoss: number | null;
+}
+export interface AdapterFigures {
+  enabled: boolean;
+  ready: boolean;
+  inUse: boolean;
+  decisionsLearned: number;
+  waiting: number;
+  window: { n: number; rejected: number };
+  base: Figures;
+  adapter: Figures;
+}
+
+export interface AgreementFigures {
+  n: number;
+  rejected: number;
+  auc: number | null;
+  precision: number | null;
+  recall: number | null;
+}
+export interface ScorerAgreement {
+  threshold: number;
+  decided: number;
+  primary: AgreementFigures & { scorers: string[] };
+  shadow: (AgreementFigures & { scorer: string }) | null;
+}

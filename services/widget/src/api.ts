@@ -2,6 +2,8 @@
 export interface Author {
   id: string;
   name: string;
+  /** Present only for site staff (from the account, not the name). */
+  role?: 'moderator' | 'admin';
 }
 export interface ThreadComment {
   id: string;

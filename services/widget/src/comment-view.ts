@@ -43,6 +43,8 @@ export function renderComment(ctx: ViewContext, c: ViewComment, depth: number): 
     'div',
     { class: 'meta', id: headingId },
     h('span', { class: 'author' }, c.author.name),
+    // The role comes from the server's account record, so a reader named "Moderator" gets no badge.
+    c.author.role ? h('span', { class: 'badge staff', title: t('staffBadge') }, t(`role_${c.author.role}`)) : null,
     c.replyTo ? h('span', {}, t('replyingTo', { name: c.replyTo.name })) : null,
     timeEl(ctx, c.createdAt),
     c.pending ? h('span', { class: 'badge' }, t('awaiting')) : null,

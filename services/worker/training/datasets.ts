@@ -9,6 +9,37 @@ export interface Example {
   /** Finer labels where the dataset has them: a hateful or group-targeted text (identity attack), a targeted insult. */
   identity?: 0 | 1;
   insult?: 0 | 1;
+  /** A threat or wish of harm (only the sentences written for training say so). */
+  threat?: 0 | 1;
+}
+
+/** The six added sets (one JSONL file each, `{"text", "label", "source"}`), by folder. */
+export const ADDED_SETS = [
+  'wiki_context_toxicity',
+  'toxic_spans_cc',
+  'implicit_hate',
+  'hatexplain',
+  'surge_toxicity',
+  'toxigen_demos',
+] as const;
+
+// HateXplain's anonymisation placeholders (`<user>`, `<number>` …): artefacts like OLID's @USER, not words.
+const PLACEHOLDER_RE =
+  /<(?:user|number|percent|censored|date|money|time|happy|sad|url|email|phone|hashtag|elongated|repeated|allcaps|emphasis)>/g;
+
+/**
+ * One added set. Finer labels where the set's classes say so: implicit_hate and toxigen_demos are about
+ * identity groups (hate → identity attack 1, not hate / neutral → 0).
+ */
+export function readAddedSet(dir: string, name: (typeof ADDED_SETS)[number]): Example[] {
+  return readJsonl(join(dir, name, `${name}.jsonl`))
+    .map((e) => {
+      const text = name === 'hatexplain' ? e.text.replace(PLACEHOLDER_RE, ' ').replace(/ {2,}/g, ' ').trim() : e.text;
+      const out: Example = { text, label: e.label, source: name };
+      if (name === 'implicit_hate' || name === 'toxigen_demos') out.identity = e.label;
+      return out;
+    })
+    .filter((e) => e.text.length > 0);
 }
 
 /** RFC 4180 CSV: quoted fields may hold commas, doubled quotes and newlines. */

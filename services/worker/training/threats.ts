@@ -423,53 +423,64 @@ const HARM_GROUP_CIVIL: readonly string[] = [
   '{p} should be thanked',
 ];
 
-/** [text, label] pairs: threats, harm wishes and exclusion toxic (1), their civil twins and civil news not (0). */
-export function threatSentences(): [string, 0 | 1][] {
-  const out: [string, 0 | 1][] = [];
+/** What a written sentence is: a threat or wish of harm, exclusion or silencing, or civil. */
+export type ThreatKind = 'threat' | 'exclusion' | 'civil';
+
+/**
+ * [text, label, kind] triples: threats, harm wishes and exclusion toxic (1), their civil twins and civil
+ * news not (0). The kind is what the THREAT head learns from (threats and harm wishes only).
+ */
+export function threatSentences(): [string, 0 | 1, ThreatKind][] {
+  const out: [string, 0 | 1, ThreatKind][] = [];
   for (const f of WISH_FRAMES) {
-    for (const x of WISH_HOSTILE) out.push([f.replace('{x}', x), 1]);
-    for (const x of WISH_CIVIL) out.push([f.replace('{x}', x), 0]);
+    for (const x of WISH_HOSTILE) out.push([f.replace('{x}', x), 1, 'threat']);
+    for (const x of WISH_CIVIL) out.push([f.replace('{x}', x), 0, 'civil']);
   }
   DO_FRAMES.forEach((f, i) => {
-    DO_HOSTILE.forEach((x, k) => out.push([f.replace('{x}', x).replace('{o}', OBJECTS[(k + i) % OBJECTS.length]!), 1]));
-    DO_CIVIL.forEach((x, k) => out.push([f.replace('{x}', x).replace('{o}', OBJECTS[(k + i) % OBJECTS.length]!), 0]));
+    DO_HOSTILE.forEach((x, k) =>
+      out.push([f.replace('{x}', x).replace('{o}', OBJECTS[(k + i) % OBJECTS.length]!), 1, 'threat']),
+    );
+    DO_CIVIL.forEach((x, k) =>
+      out.push([f.replace('{x}', x).replace('{o}', OBJECTS[(k + i) % OBJECTS.length]!), 0, 'civil']),
+    );
   });
   DESERVE_FRAMES.forEach((f, i) => {
     DESERVE_HOSTILE.forEach((x, k) =>
-      out.push([f.replace('{x}', x).replace('{s}', SUBJECTS[(k + i) % SUBJECTS.length]!), 1]),
+      out.push([f.replace('{x}', x).replace('{s}', SUBJECTS[(k + i) % SUBJECTS.length]!), 1, 'threat']),
     );
     DESERVE_CIVIL.forEach((x, k) =>
-      out.push([f.replace('{x}', x).replace('{s}', SUBJECTS[(k + i) % SUBJECTS.length]!), 0]),
+      out.push([f.replace('{x}', x).replace('{s}', SUBJECTS[(k + i) % SUBJECTS.length]!), 0, 'civil']),
     );
   });
   for (const f of SELF_FRAMES) {
-    for (const x of SELF_HOSTILE) out.push([f.replace('{x}', x), 1]);
-    for (const x of SELF_CIVIL) out.push([f.replace('{x}', x), 0]);
+    for (const x of SELF_HOSTILE) out.push([f.replace('{x}', x), 1, 'threat']);
+    for (const x of SELF_CIVIL) out.push([f.replace('{x}', x), 0, 'civil']);
   }
-  for (const t of THREATS) out.push([t, 1]);
-  for (const t of THREAT_TWINS) out.push([t, 0]);
-  for (const t of CIVIL_VIOLENCE_WORDS) out.push([t, 0]);
+  for (const t of THREATS) out.push([t, 1, 'threat']);
+  for (const t of THREAT_TWINS) out.push([t, 0, 'civil']);
+  for (const t of CIVIL_VIOLENCE_WORDS) out.push([t, 0, 'civil']);
   NEWS_SUBJECTS.forEach((s, i) =>
     NEWS_VERBS.forEach((v, j) =>
       out.push([
         `${s} ${v} ${NEWS_OBJECTS[(i + j) % NEWS_OBJECTS.length]!} ${NEWS_ENDINGS[(i * 3 + j) % NEWS_ENDINGS.length]!}`,
         0,
+        'civil',
       ]),
     ),
   );
-  for (const t of NEWS_EXTRA) out.push([t, 0]);
-  for (const t of EXCLUDE_PERSON) out.push([t, 1]);
-  for (const t of EXCLUDE_PERSON_TWINS) out.push([t, 0]);
+  for (const t of NEWS_EXTRA) out.push([t, 0, 'civil']);
+  for (const t of EXCLUDE_PERSON) out.push([t, 1, 'exclusion']);
+  for (const t of EXCLUDE_PERSON_TWINS) out.push([t, 0, 'civil']);
   GROUPS.forEach(([, p], i) => {
     // Each group in a few frames (rotating), the hostile frame and its civil twin with the same group.
     for (let k = 0; k < 4; k++) {
       const f = (i * 4 + k) % EXCLUDE_GROUP_HOSTILE.length;
-      out.push([EXCLUDE_GROUP_HOSTILE[f]!.replaceAll('{p}', p), 1]);
-      out.push([EXCLUDE_GROUP_CIVIL[f]!.replaceAll('{p}', p), 0]);
+      out.push([EXCLUDE_GROUP_HOSTILE[f]!.replaceAll('{p}', p), 1, 'exclusion']);
+      out.push([EXCLUDE_GROUP_CIVIL[f]!.replaceAll('{p}', p), 0, 'civil']);
     }
     const h = i % HARM_GROUP_HOSTILE.length;
-    out.push([HARM_GROUP_HOSTILE[h]!.replaceAll('{p}', p), 1]);
-    out.push([HARM_GROUP_CIVIL[h]!.replaceAll('{p}', p), 0]);
+    out.push([HARM_GROUP_HOSTILE[h]!.replaceAll('{p}', p), 1, 'threat']);
+    out.push([HARM_GROUP_CIVIL[h]!.replaceAll('{p}', p), 0, 'civil']);
   });
   return out;
 }

@@ -228,6 +228,8 @@ export interface ThreadRow {
   threadParentId: string | null;
   authorId: string;
   authorName: string;
+  /** The author's staff role, read from the account (never from anything the author wrote); null for readers. */
+  authorRole: 'moderator' | 'admin' | null;
   parentAuthorName: string | null;
   body: string;
   createdAt: Date;
@@ -237,6 +239,7 @@ export interface ThreadRow {
 // A removed comment's author and body never leave the database; nor does the name of a removed parent.
 const THREAD_COLS = `c.id, c.status <> 'approved' AS removed, c.parent_id, c.thread_parent_id, c.author_id,
   CASE WHEN c.status = 'approved' THEN u.display_name ELSE '' END AS author_name,
+  CASE WHEN c.status = 'approved' AND u.role <> 'commenter' THEN u.role END AS author_role,
   pu.display_name AS parent_author_name, CASE WHEN c.status = 'approved' THEN c.body ELSE '' END AS body,
   (extract(epoch FROM c.created_at) * 1000)::bigint AS created_ms, c.reply_count`;
 const THREAD_JOINS = `JOIN users u ON u.id = c.author_id
@@ -252,6 +255,7 @@ interface ThreadJsonRow {
   thread_parent_id: string | null;
   author_id: string;
   author_name: string;
+  author_role: 'moderator' | 'admin' | null;
   parent_author_name: string | null;
   body: string;
   created_ms: number;
@@ -264,6 +268,7 @@ const toThreadRow = (r: ThreadJsonRow): ThreadRow => ({
   threadParentId: r.thread_parent_id,
   authorId: r.author_id,
   authorName: r.author_name,
+  authorRole: r.author_role,
   parentAuthorName: r.parent_author_name,
   body: r.body,
   createdAt: new Date(Number(r.created_ms)),
@@ -358,6 +363,10 @@ export interface ModerationInputs {
   /** The author erased their account after the API accepted the comment. */
   authorDeleted: boolean;
   history: RecentHistory;
+  /** What the scorer reads with the text: a reply's parent text, a top-level comment's article title. */
+  context: { parentText?: string; articleTitle?: string };
+  /** The version of the site's adapter when it is in use (null: the shared model scores alone). */
+  adapterVersion: number | null;
 }
 
 interface ModerationInputsRow {
@@ -378,13 +387,19 @@ interface ModerationInputsRow {
   premod: boolean;
   approved_count: number;
   rejected_count: number;
+  token_version: number;
+  email_verified: boolean;
   author_deleted: boolean | null;
+  parent_body: string | null;
+  post_title: string | null;
+  adapter_version: string | null;
 }
 
 /**
  * Everything the moderation rules read, in one statement: the comment's stored status (for
- * idempotent re-runs), its parent's, the site's settings, the post's override, the author and
- * their recent record within `historyDays` (their last 200 comments at most).
+ * idempotent re-runs), its parent's status and text, the site's settings, the post's override and
+ * title (when the publisher wrote it), the version of the site's adapter when in use, the author and their recent record within
+ * `historyDays` (their last 200 comments at most).
  */
 export async function loadModerationInputs(
   db: Queryable,
@@ -393,14 +408,19 @@ export async function loadModerationInputs(
   const res = await db.query<ModerationInputsRow>({
     name: 'load-moderation-inputs',
     text: `SELECT (SELECT status FROM comments WHERE id = $1) AS existing_status,
-            (SELECT status FROM comments WHERE id = $4 AND site_id = $2) AS parent_status,
-            (SELECT premod FROM posts WHERE site_id = $2 AND id = $5) AS post_premod,
+            par.status AS parent_status, par.body AS parent_body, po.premod AS post_premod,
+            -- A title a widget sent (unverified) is anyone's words: it is not read as context.
+            CASE WHEN po.title_verified THEN po.title END AS post_title,
+            (SELECT version FROM site_adapters WHERE site_id = $2 AND in_use) AS adapter_version,
             s.settings::text AS settings_text, s.settings_version, h.recent_total, h.recent_rejected,
             u.id AS u_id, u.display_name, u.email, u.role, u.status, u.suspended_until, u.created_at,
-            u.premod, u.approved_count, u.rejected_count, u.deleted_at IS NOT NULL AS author_deleted
+            u.premod, u.approved_count, u.rejected_count, u.deleted_at IS NOT NULL AS author_deleted,
+            u.token_version, (u.password_hash IS NULL OR u.email_verified_at IS NOT NULL) AS email_verified
        FROM (SELECT 1) one
        LEFT JOIN sites s ON s.id = $2
        LEFT JOIN users u ON u.site_id = $2 AND u.id = $3
+       LEFT JOIN comments par ON par.id = $4 AND par.site_id = $2
+       LEFT JOIN posts po ON po.site_id = $2 AND po.id = $5
        CROSS JOIN LATERAL (
          SELECT count(*)::int AS recent_total, count(*) FILTER (WHERE r.status = 'rejected')::int AS recent_rejected
            FROM (SELECT status, created_at FROM comments WHERE author_id = $3 ORDER BY id DESC LIMIT 200) r
@@ -421,6 +441,15 @@ export async function loadModerationInputs(
     postPremod: r.post_premod,
     history: { total: r.recent_total, rejected: r.recent_rejected },
     authorDeleted: r.author_deleted === true,
+    context:
+      q.parentId !== null
+        ? r.parent_body !== null
+          ? { parentText: r.parent_body }
+          : {}
+        : r.post_title
+          ? { articleTitle: r.post_title }
+          : {},
+    adapterVersion: r.adapter_version !== null ? Number(r.adapter_version) : null,
     author: r.u_id
       ? {
           id: r.u_id,
@@ -434,6 +463,8 @@ export async function loadModerationInputs(
           premod: r.premod,
           approvedCount: r.approved_count,
           rejectedCount: r.rejected_count,
+          tokenVersion: r.token_version,
+          emailVerified: r.email_verified,
         }
       : null,
   };

@@ -1,5 +1,6 @@
 import type { Queryable } from './pool.js';
 import type { CommentStatus, Reason, ScoredBy, UserStatus } from '../domain.js';
+import { RISK_SQL } from './moderation-learning.js';
 
 /** The moderators' queues: held for review, visible but reported, and the recent decisions. */
 export const QUEUES = ['pending', 'reported', 'rejected', 'approved'] as const;
@@ -48,6 +49,8 @@ export interface QueueItem {
   parent: { id: string; authorName: string; excerpt: string; status: CommentStatus } | null;
   reports: QueueReport[];
   openReports: number;
+  /** The sort key of the `risk` order: predicted rejection, 2 when unscored (an unscored comment comes first). */
+  riskKey: number;
 }
 
 interface ItemRow {
@@ -76,6 +79,7 @@ interface ItemRow {
   parent_status: CommentStatus | null;
   reports: QueueReport[];
   open_reports: number;
+  risk_key: number;
 }
 
 /** Characters of the parent comment shown with a reply. */
@@ -97,23 +101,45 @@ export const OLDEST_FIRST: Record<QueueName, boolean> = {
   approved: false,
 };
 
+/** A queue's order: by time (the queue's review order), or most likely to be rejected first. */
+export type QueueSort = 'time' | 'risk';
+// Unscored comments (a scorer could not run) have no prediction: they sort above every score.
+const RISK_KEY = `coalesce(${RISK_SQL}, 2)`;
+
 /**
- * One page of a queue, keyset-paginated by comment id (UUIDv7: creation time), reading one row
- * beyond `limit` so the caller can tell whether a next page exists. Filters: a post, and a rule
- * of the decision's reasons or a reason of an open report.
+ * One page of a queue, keyset-paginated by comment id (UUIDv7: creation time) or, sorted by risk,
+ * by (predicted rejection descending, id), reading one row beyond `limit` so the caller can tell
+ * whether a next page exists. Filters: a post, a rule of the decision's reasons or a reason of an
+ * open report, and a predicted rejection below a level (the likely-fine lane).
  */
 export async function listQueue(
   db: Queryable,
-  q: { siteId: string; queue: QueueName; postId?: string; reason?: string; after: string | null; limit: number },
+  q: {
+    siteId: string;
+    queue: QueueName;
+    postId?: string;
+    reason?: string;
+    after: string | null;
+    limit: number;
+    sort?: QueueSort;
+    /** With sort `risk`: the risk key of the row `after` names. */
+    afterRisk?: number | null;
+    riskBelow?: number;
+  },
 ): Promise<QueueItem[]> {
   const asc = OLDEST_FIRST[q.queue];
+  const byRisk = q.sort === 'risk';
+  const after = byRisk
+    ? `($5::uuid IS NULL OR ${RISK_KEY} < $8::float8 OR (${RISK_KEY} = $8::float8 AND c.id > $5::uuid))`
+    : `($5::uuid IS NULL OR c.id ${asc ? '>' : '<'} $5::uuid)`;
+  const order = byRisk ? `${RISK_KEY} DESC, c.id ASC` : `c.id ${asc ? 'ASC' : 'DESC'}`;
   const res = await db.query<ItemRow>(
     `SELECT c.id, c.post_id, c.parent_id, c.status, c.body, c.reasons, c.scores, c.scored_by, c.created_at, c.decided_at,
             u.id AS author_id, u.display_name AS author_name, u.created_at AS author_joined, u.approved_count,
             u.rejected_count, u.status AS author_status, u.suspended_until, u.premod,
             p.title AS post_title, p.url AS post_url,
             pu.display_name AS parent_author, left(par.body, ${EXCERPT}) AS parent_excerpt, par.status AS parent_status,
-            rp.reports, rp.open_reports
+            rp.reports, rp.open_reports, ${RISK_KEY} AS risk_key
        FROM comments c
        JOIN users u ON u.id = c.author_id
        JOIN posts p ON p.site_id = c.site_id AND p.id = c.post_id
@@ -131,10 +157,21 @@ export async function listQueue(
         AND ($4::text IS NULL OR c.reasons @> jsonb_build_array(jsonb_build_object('rule', $4::text))
              OR EXISTS (SELECT 1 FROM reports r2 WHERE r2.site_id = c.site_id AND r2.comment_id = c.id
                           AND r2.resolved_at IS NULL AND r2.reason = $4))
-        AND ($5::uuid IS NULL OR c.id ${asc ? '>' : '<'} $5::uuid)
-      ORDER BY c.id ${asc ? 'ASC' : 'DESC'}
+        AND ${after}
+        AND ($7::float8 IS NULL OR ${RISK_SQL} < $7)
+      ORDER BY ${order}
       LIMIT $6 + 1`,
-    [q.siteId, floorOf(q.queue), q.postId ?? null, q.reason ?? null, q.after, q.limit],
+    [
+      q.siteId,
+      floorOf(q.queue),
+      q.postId ?? null,
+      q.reason ?? null,
+      q.after,
+      q.limit,
+      q.riskBelow ?? null,
+      // $8 appears only in the risk order's cursor condition.
+      ...(byRisk ? [q.afterRisk ?? null] : []),
+    ],
   );
   return res.rows.map((r) => ({
     id: r.id,
@@ -164,6 +201,7 @@ export async function listQueue(
         : null,
     reports: r.reports,
     openReports: r.open_reports,
+    riskKey: r.risk_key,
   }));
 }
 

@@ -35,6 +35,8 @@ export async function changeStanding(
      UPDATE users u SET status = COALESCE($3, u.status),
                         suspended_until = CASE WHEN $3::text IS NULL THEN u.suspended_until ELSE $4::timestamptz END,
                         premod = COALESCE($5, u.premod),
+                        -- A ban also revokes the reader's access tokens.
+                        token_version = u.token_version + CASE WHEN $3::text = 'banned' THEN 1 ELSE 0 END,
                         updated_at = now()
        FROM old WHERE u.id = old.id AND u.site_id = $1
      RETURNING old.status AS b_status, old.suspended_until AS b_until, old.premod AS b_premod,

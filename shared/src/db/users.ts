@@ -13,8 +13,11 @@ interface UserRow {
   premod: boolean;
   approved_count: number;
   rejected_count: number;
+  token_version: number;
+  email_verified: boolean;
 }
-const COLS = `id, site_id, display_name, email, role, status, suspended_until, created_at, premod, approved_count, rejected_count`;
+const COLS = `id, site_id, display_name, email, role, status, suspended_until, created_at, premod, approved_count, rejected_count,
+  token_version, (password_hash IS NULL OR email_verified_at IS NOT NULL) AS email_verified`;
 export const toUser = (r: UserRow): User => ({
   id: r.id,
   siteId: r.site_id,
@@ -27,6 +30,8 @@ export const toUser = (r: UserRow): User => ({
   premod: r.premod,
   approvedCount: r.approved_count,
   rejectedCount: r.rejected_count,
+  tokenVersion: r.token_version,
+  emailVerified: r.email_verified,
 });
 
 /**
@@ -66,13 +71,18 @@ export async function insertPasswordUser(
   return res.rows[0] ? toUser(res.rows[0]) : null;
 }
 
-/** Sets password and role of an existing password account (the admin CLI's idempotent users:create). */
+/**
+ * Sets password and role of an existing password account (the admin CLI's users:create). The
+ * operator vouches for the address, and every token issued before is revoked.
+ */
 export async function updatePasswordUser(
   db: Queryable,
   u: { siteId: string; email: string; passwordHash: string; displayName: string; role: Role },
 ): Promise<User | null> {
   const res = await db.query<UserRow>(
-    `UPDATE users SET password_hash = $3, display_name = $4, role = $5, updated_at = now()
+    `UPDATE users SET password_hash = $3, display_name = $4, role = $5, token_version = token_version + 1,
+                      email_verified_at = COALESCE(email_verified_at, now()), email_verify_hash = NULL,
+                      updated_at = now()
       WHERE site_id = $1 AND lower(email) = lower($2) AND password_hash IS NOT NULL
       RETURNING ${COLS}`,
     [u.siteId, u.email, u.passwordHash, u.displayName, u.role],
@@ -119,4 +129,88 @@ export function canPost(u: Pick<User, 'status' | 'suspendedUntil'>, now = new Da
   if (u.status === 'active') return true;
   if (u.status === 'suspended') return u.suspendedUntil !== null && u.suspendedUntil <= now;
   return false;
+}
+
+/** The current version of a user's access tokens, or null when the account is gone (erased, or never was). */
+export async function currentTokenVersion(db: Queryable, siteId: string, id: string): Promise<number | null> {
+  const res = await db.query<{ token_version: number }>(
+    `SELECT token_version FROM users WHERE site_id = $1 AND id = $2 AND deleted_at IS NULL`,
+    [siteId, id],
+  );
+  return res.rows[0]?.token_version ?? null;
+}
+
+/** Revokes every access token of the user issued so far (sign-out everywhere). */
+export async function revokeTokens(db: Queryable, siteId: string, id: string): Promise<boolean> {
+  const res = await db.query(
+    `UPDATE users SET token_version = token_version + 1, updated_at = now() WHERE site_id = $1 AND id = $2`,
+    [siteId, id],
+  );
+  return res.rowCount === 1;
+}
+
+/** Marks a native account's address as verified (the operator made it, or its owner followed the link). */
+export async function markEmailVerified(db: Queryable, siteId: string, id: string): Promise<void> {
+  await db.query(
+    `UPDATE users SET email_verified_at = COALESCE(email_verified_at, now()), email_verify_hash = NULL,
+                      email_verify_expires_at = NULL, updated_at = now()
+      WHERE site_id = $1 AND id = $2`,
+    [siteId, id],
+  );
+}
+
+/** Stores the hash of a new verification link's token (replacing any earlier link). */
+export async function setEmailVerification(
+  db: Queryable,
+  v: { siteId: string; userId: string; tokenHash: string; expiresAt: Date },
+): Promise<void> {
+  await db.query(
+    `UPDATE users SET email_verify_hash = $3, email_verify_expires_at = $4, updated_at = now()
+      WHERE site_id = $1 AND id = $2 AND email_verified_at IS NULL`,
+    [v.siteId, v.userId, v.tokenHash, v.expiresAt],
+  );
+}
+
+/**
+ * Uses a verification link: the account whose outstanding link has this token hash, if the link
+ * has not lapsed, is verified, and the link is spent. Returns the account, or null.
+ */
+export async function useEmailVerification(db: Queryable, tokenHash: string): Promise<User | null> {
+  const res = await db.query<UserRow>(
+    `UPDATE users SET email_verified_at = now(), email_verify_hash = NULL, email_verify_expires_at = NULL,
+                      updated_at = now()
+      WHERE email_verify_hash = $1 AND email_verify_expires_at > now() AND deleted_at IS NULL
+      RETURNING ${COLS}`,
+    [tokenHash],
+  );
+  return res.rows[0] ? toUser(res.rows[0]) : null;
+}
+
+const RESERVED_WORDS = ['moderator', 'moderation', 'admin', 'administrator', 'editor', 'staff'];
+/** A name as compared for impersonation: compatibility-folded, lower case, letters and digits only. */
+const nameKey = (name: string): string =>
+  name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
+
+/**
+ * Whether a reader may not take this display name: a staff word ("Moderator", "the editor") or the
+ * name of one of the site's staff (other than the account itself, known by its SSO id).
+ */
+export async function isReservedName(
+  db: Queryable,
+  siteId: string,
+  name: string,
+  self: { externalId?: string } = {},
+): Promise<boolean> {
+  const key = nameKey(name);
+  if (key === '') return false;
+  if (RESERVED_WORDS.some((w) => key === w || key === `the${w}` || key === `site${w}`)) return true;
+  const res = await db.query<{ display_name: string }>(
+    `SELECT display_name FROM users
+      WHERE site_id = $1 AND role <> 'commenter' AND deleted_at IS NULL AND ($2::text IS NULL OR external_id IS DISTINCT FROM $2)`,
+    [siteId, self.externalId ?? null],
+  );
+  return res.rows.some((r) => nameKey(r.display_name) === key);
 }

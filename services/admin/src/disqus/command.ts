@@ -1,5 +1,5 @@
 import { SingleBar, Presets } from 'cli-progress';
-import { CliError, type CliDeps } from '../commands.js';
+import { CliError, type CliDeps, type Flags } from '../commands.js';
 import { findSite } from '#shared/db/sites.js';
 import { siteIdSchema } from '#shared/schemas.js';
 import { announceThreadChange } from '#shared/redis.js';
@@ -10,7 +10,7 @@ import { DisqusFormatError } from './parse.js';
  * import:disqus --site ID --file export.xml: imports a Disqus export (progress bar on stderr,
  * a JSON report on stdout), then tells running API processes to drop the threads it changed.
  */
-export async function importDisqusCommand(deps: CliDeps, flags: Record<string, string | string[] | undefined>) {
+export async function importDisqusCommand(deps: CliDeps, flags: Flags) {
   const site = siteIdSchema.safeParse(flags.site);
   if (!site.success) throw new CliError('--site: a site id is required');
   const file = flags.file;

@@ -1,21 +1,21 @@
 import passport from 'passport';
 import { Strategy as CustomStrategy } from 'passport-custom';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import type { RequestHandler } from 'express';
 import type { ApiDeps } from '../deps.js';
 import { UnauthorizedError } from '../http/app-error.js';
 import { findSsoSecret } from '#shared/db/sites.js';
-import { findPasswordUser, upsertSsoUser } from '#shared/db/users.js';
+import { currentTokenVersion, findPasswordUser, isReservedName, upsertSsoUser } from '#shared/db/users.js';
 import { findApiKey, touchApiKey } from '#shared/db/api-keys.js';
-import { apiKeyMatches, parseApiKey } from '#shared/secrets.js';
+import { apiKeyMatches, parseApiKey, sha256 } from '#shared/secrets.js';
 import { newId } from '#shared/ids.js';
 import type { Principal, User as DomainUser } from '#shared/domain.js';
 import { verifySsoToken } from './sso.js';
 import { cachedVerifier, type TokenKeys } from './tokens.js';
 import { verifyPassword } from '#shared/passwords.js';
-import { ensureNotBlocked, penalize } from '../http/rate-limit.js';
+import { consume, ensureNotBlocked, isExhausted, penalize } from '../http/rate-limit.js';
 import { keyUseThrottle } from './key-use.js';
+import { clientKey } from '../http/client-key.js';
 
 declare global {
   namespace Express {
@@ -28,7 +28,17 @@ declare global {
   }
 }
 
-type StrategyDeps = Pick<ApiDeps, 'db' | 'config' | 'limiters' | 'logger'> & { tokens: TokenKeys };
+type StrategyDeps = Pick<ApiDeps, 'db' | 'config' | 'limiters' | 'logger' | 'redis'> & { tokens: TokenKeys };
+
+/**
+ * Records an SSO token's `jti` until the token expires (plus the clock tolerance); false when it
+ * was recorded already, i.e. the token is being replayed. Shared by every API process through Redis.
+ */
+async function firstUseOfJti(deps: StrategyDeps, siteId: string, jti: string, exp: number): Promise<boolean> {
+  const ttl = Math.max(1, exp - Math.floor(Date.now() / 1000) + 60);
+  const key = `${deps.config.QUEUE_PREFIX}:sso-jti:${siteId}:${sha256(jti).toString('hex')}`;
+  return (await deps.redis.set(key, '1', 'EX', ttl, 'NX')) === 'OK';
+}
 
 // Per account and address: a stranger guessing passwords cannot lock the owner out from elsewhere.
 const loginKey = (siteId: string, email: string, ip: string | undefined) =>
@@ -50,8 +60,12 @@ export function createPassport(deps: StrategyDeps): passport.PassportStatic {
       (async () => {
         const secret = await findSsoSecret(deps.db, siteId);
         if (!secret) return done(null, false, { message: 'unknown site' });
-        const v = await verifySsoToken(token, secret, deps.config.SSO_MAX_TTL_S);
+        const v = await verifySsoToken(token, secret, deps.config.SSO_MAX_TTL_S, siteId);
         if (!v.ok) return done(null, false, { message: v.reason });
+        if (await isReservedName(deps.db, siteId, v.claims.name, { externalId: v.claims.sub }))
+          return done(null, false, { message: 'SSO token name is reserved for the site’s staff' });
+        if (v.claims.jti && !(await firstUseOfJti(deps, siteId, v.claims.jti, v.claims.exp)))
+          return done(null, false, { message: 'SSO token has been used already' });
         const user = await upsertSsoUser(deps.db, {
           id: newId(),
           siteId,
@@ -71,12 +85,18 @@ export function createPassport(deps: StrategyDeps): passport.PassportStatic {
       { usernameField: 'email', passReqToCallback: true, session: false },
       (req, email, password, done) => {
         const siteId = (req.body as { siteId: string }).siteId;
-        const key = loginKey(siteId, email, req.ip);
+        const key = loginKey(siteId, email, clientKey(req.ip));
+        const account = `${siteId}:${email.toLowerCase()}`;
         (async () => {
           await ensureNotBlocked(deps.limiters, deps.limiters.loginFailures, key);
+          // Past its failure budget an account is slowed down (one attempt per interval, from anywhere),
+          // so guessing from many addresses crawls while the owner can still get in.
+          if (await isExhausted(deps.limiters, deps.limiters.loginAccountFailures, account))
+            await consume(deps.limiters, deps.limiters.loginSlowed, account);
           const user = await findPasswordUser(deps.db, siteId, email);
           if (!(await verifyPassword(user?.passwordHash ?? null, password)) || !user) {
             await penalize(deps.limiters, deps.limiters.loginFailures, key);
+            await penalize(deps.limiters, deps.limiters.loginAccountFailures, account);
             return done(null, false, { message: 'wrong email or password' });
           }
           const { passwordHash: _omit, ...safe } = user;
@@ -88,7 +108,9 @@ export function createPassport(deps: StrategyDeps): passport.PassportStatic {
 
   p.use(
     'bearer',
-    new BearerStrategy((token, done) => {
+    new CustomStrategy((req, done) => {
+      const token = bearerToken(req.headers.authorization);
+      if (!token) return done(null, false, 'an Authorization: Bearer token is required');
       (async () => {
         if (token.startsWith('ck_')) {
           const parsed = parseApiKey(token);
@@ -107,12 +129,27 @@ export function createPassport(deps: StrategyDeps): passport.PassportStatic {
           } satisfies Principal);
         }
         const principal = await verifyAccessToken(token);
-        return principal ? done(null, principal) : done(null, false, 'invalid or expired access token');
+        if (principal?.kind !== 'user') return done(null, false, 'invalid or expired access token');
+        // Read on every request (one primary-key look-up), so a sign-out or a ban revokes at once.
+        const version = await currentTokenVersion(deps.db, principal.siteId, principal.userId);
+        if (version !== principal.tokenVersion) return done(null, false, 'this access token has been revoked');
+        return done(null, principal);
       })().catch(done);
     }),
   );
 
   return p;
+}
+
+const BEARER_RE = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
+
+/**
+ * The credential of the Authorization header, and only there: a token in the query string would
+ * be written to access logs, proxies and browser history, and one in the body is too easy to leak
+ * the same ways, so `?access_token=` and a body `access_token` are not read.
+ */
+export function bearerToken(header: string | undefined): string | null {
+  return header ? (BEARER_RE.exec(header)?.[1] ?? null) : null;
 }
 
 /**

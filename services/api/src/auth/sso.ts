@@ -12,6 +12,8 @@ const claimsSchema = z.object({
     .refine((s) => !hasControlChars(s) && !hasLoneSurrogate(s), 'sub has control characters'),
   name: displayNameSchema,
   email: z.email().max(254).optional(),
+  /** A unique token id: a token that has one is accepted once. */
+  jti: z.string().min(1).max(200).optional(),
   iat: z.number().int(),
   exp: z.number().int(),
 });
@@ -20,12 +22,15 @@ export type SsoClaims = z.infer<typeof claimsSchema>;
 
 /**
  * Verifies a publisher-signed SSO token: HS256 with the site's secret, not expired,
- * `exp` at most maxTtlSeconds ahead, with the claims we need. Returns a reason on failure.
+ * `exp` at most maxTtlSeconds ahead, with the claims we need; an `aud`, when present, must be
+ * the site's id (so a token made for one site is refused by another sharing the secret). Returns
+ * a reason on failure. Single use of a `jti` is the caller's (it needs Redis).
  */
 export async function verifySsoToken(
   token: string,
   secret: string,
   maxTtlSeconds: number,
+  siteId?: string,
 ): Promise<{ ok: true; claims: SsoClaims } | { ok: false; reason: string }> {
   let payload: unknown;
   try {
@@ -34,6 +39,9 @@ export async function verifySsoToken(
       requiredClaims: ['sub', 'exp', 'iat'],
       clockTolerance: 30,
     }));
+    const aud = (payload as { aud?: string | string[] }).aud;
+    if (aud !== undefined && (siteId === undefined || ![aud].flat().includes(siteId)))
+      return { ok: false, reason: 'SSO token is for another audience' };
   } catch (err) {
     if (err instanceof errors.JWTExpired) return { ok: false, reason: 'SSO token has expired' };
     return { ok: false, reason: 'SSO token is not valid for this site' };

@@ -18,12 +18,15 @@ export const tokenKeys = (secret: string, ttlSeconds: number): TokenKeys => ({
   ttlSeconds,
 });
 
-/** A short-lived bearer token for one user on one site. */
+/**
+ * A short-lived bearer token for one user on one site, stamped with the account's token version:
+ * the bearer check refuses it once the version moved on (sign-out, password or role change, ban).
+ */
 export async function issueAccessToken(
   keys: TokenKeys,
-  u: { id: string; siteId: string; role: Role },
+  u: { id: string; siteId: string; role: Role; tokenVersion: number },
 ): Promise<string> {
-  return new SignJWT({ site: u.siteId, role: u.role })
+  return new SignJWT({ site: u.siteId, role: u.role, ver: u.tokenVersion })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(u.id)
     .setIssuer(ISSUER)
@@ -33,13 +36,15 @@ export async function issueAccessToken(
     .sign(keys.key);
 }
 
-/** Verifies signature (HS256 only, so `alg: none` fails), issuer, audience and expiry. */
+/** Verifies signature (HS256 only, so `alg: none` fails), issuer, audience and expiry; not revocation (the bearer check does). */
 export async function verifyAccessToken(keys: TokenKeys, token: string): Promise<Principal | null> {
   try {
     const { payload } = await jwtVerify(token, keys.key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE });
-    const { sub, site, role } = payload as { sub?: unknown; site?: unknown; role?: unknown };
+    const { sub, site, role, ver } = payload as { sub?: unknown; site?: unknown; role?: unknown; ver?: unknown };
     if (typeof sub !== 'string' || typeof site !== 'string' || !ROLES.has(role as Role)) return null;
-    return { kind: 'user', userId: sub, siteId: site, role: role as Role };
+    // A token without a version predates revocation and cannot be revoked: refused.
+    if (typeof ver !== 'number' || !Number.isSafeInteger(ver)) return null;
+    return { kind: 'user', userId: sub, siteId: site, role: role as Role, tokenVersion: ver };
   } catch {
     return null;
   }

@@ -13,6 +13,7 @@ import { MAX_BODY_LENGTH } from '#shared/domain.js';
 import { findComment } from '#shared/db/comments.js';
 import { commentJobId, commentJobOptions, type CommentJob } from '#shared/queues.js';
 import { claimIdempotencyKey, fingerprint, IDEMPOTENCY_KEY_RE, releaseIdempotencyKey } from './idempotency.js';
+import { clientKey } from '../http/client-key.js';
 
 /** How long a POST waits for Redis to take the job before answering 503 (Redis down, never a hang). */
 const ENQUEUE_DEADLINE_MS = 5000;
@@ -89,7 +90,7 @@ export async function createComment(deps: ApiDeps, req: Request): Promise<{ id: 
       acceptedAt: new Date().toISOString(),
     };
     await consume(deps.limiters, deps.limiters.commentUser, `${siteId}:${user.userId}`);
-    await consume(deps.limiters, deps.limiters.commentIp, req.ip ?? 'unknown');
+    await consume(deps.limiters, deps.limiters.commentIp, clientKey(req.ip));
     await validateAgainstState(deps, { siteId, postId, userId: user.userId, parentId });
     addAttempted = true;
     await withDeadline(
@@ -126,6 +127,8 @@ async function validateAgainstState(
   if (post.closed) throw new ConflictError('post_closed', 'comments are closed on this post');
   if (!author) throw new ForbiddenError('user_unknown', 'this account no longer exists');
   if (!canPost(author)) throw new ForbiddenError('user_banned', 'this account may not comment');
+  if (!author.emailVerified)
+    throw new ForbiddenError('email_unverified', 'confirm your email address (follow the link sent to it) to comment');
   if (!parentOk) throw new AppError('invalid_parent', 422, 'parentId is not an approved comment of this post');
 }
 

@@ -15,6 +15,10 @@ export interface Lookups {
   user(siteId: string, userId: string): Promise<User | null>;
   approvedParent(siteId: string, postId: string, commentId: string): Promise<boolean>;
   forgetPost(siteId: string, postId: string): void;
+  /** Drops a cached account (banned, suspended, changed), so the next comment reads it again. */
+  forgetUser(siteId: string, userId: string): void;
+  /** Drops everything (after a missed announcement could have left an entry stale). */
+  clear(): void;
 }
 
 type Entry = { value: Post | User | boolean };
@@ -46,5 +50,7 @@ export function createLookups(db: Queryable, ttlMs: number): Lookups {
     approvedParent: async (siteId, postId, id) =>
       (await cached(`parent:${siteId}:${postId}:${id}`, () => isApprovedInPost(db, siteId, postId, id))) === true,
     forgetPost: (siteId, postId) => void cache.delete(`post:${siteId}:${postId}`),
+    forgetUser: (siteId, userId) => void cache.delete(`user:${siteId}:${userId}`),
+    clear: () => cache.clear(),
   };
 }

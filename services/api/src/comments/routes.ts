@@ -30,7 +30,11 @@ const iso = z.iso.datetime({ offset: true });
 function threadComment(depth: number): z.ZodObject {
   return z.object({
     id: z.uuid(),
-    author: z.object({ id: z.uuid(), name: z.string() }),
+    author: z.object({
+      id: z.uuid(),
+      name: z.string(),
+      role: z.enum(['moderator', 'admin']).optional().describe("the author's staff role, shown as a verified badge"),
+    }),
     body: z.string(),
     bodyHtml: z.string(),
     createdAt: iso,

@@ -1,4 +1,4 @@
-import { decodeThreadChange, type RedisClient, type ThreadChange } from '#shared/redis.js';
+import { decodeThreadChange, decodeUserChange, type RedisClient, type ThreadChange } from '#shared/redis.js';
 import type { Logger } from '#shared/logger.js';
 import type { ThreadCache } from './thread-cache.js';
 import type { Lookups } from './lookups.js';
@@ -6,20 +6,28 @@ import type { Lookups } from './lookups.js';
 /**
  * Listens for "post changed" announcements (from the worker and from other API processes) and
  * drops this process's cached pages and post look-up. On every (re)connection the whole cache is
- * dropped, because announcements sent while disconnected are gone.
+ * dropped, because announcements sent while disconnected are gone. Account changes (a ban, a
+ * suspension) arrive on `userChannel` and drop the cached reader, so they apply at once.
  */
 export async function subscribeToThreadChanges(opts: {
   subscriber: RedisClient;
   channel: string;
+  /** Where account changes are announced (`userChannel(prefix)`); the API process always listens. */
+  userChannel?: string;
   cache: ThreadCache;
   lookups: Lookups;
   logger: Logger;
   /** Also told of every change (the live-update streams); `resync` after a reconnect, when changes may have been missed. */
   listener?: { change(change: ThreadChange): void; resync(): void };
 }): Promise<void> {
-  const { subscriber, channel, cache, lookups, logger, listener } = opts;
+  const { subscriber, channel, userChannel, cache, lookups, logger, listener } = opts;
   let connectedBefore = false;
   subscriber.on('message', (ch: string, message: string) => {
+    if (userChannel !== undefined && ch === userChannel) {
+      const user = decodeUserChange(message);
+      if (user) lookups.forgetUser(user.siteId, user.userId);
+      return;
+    }
     if (ch !== channel) return;
     const change = decodeThreadChange(message);
     if (!change) return;
@@ -29,9 +37,10 @@ export async function subscribeToThreadChanges(opts: {
   });
   subscriber.on('ready', () => {
     cache.clear();
+    lookups.clear();
     logger.debug('thread cache cleared on (re)subscription');
     if (connectedBefore) listener?.resync();
     connectedBefore = true;
   });
-  await subscriber.subscribe(channel);
+  await subscriber.subscribe(...(userChannel === undefined ? [channel] : [channel, userChannel]));
 }

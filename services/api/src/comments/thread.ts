@@ -8,7 +8,8 @@ export const REPLIES_PER_THREAD = 20;
 
 export interface ThreadComment {
   id: string;
-  author: { id: string; name: string };
+  /** `role` is present only for site staff: a badge readers cannot fake with a display name. */
+  author: { id: string; name: string; role?: 'moderator' | 'admin' };
   body: string;
   bodyHtml: string;
   createdAt: string;
@@ -56,7 +57,7 @@ const toComment = (r: ThreadRow): ThreadNode =>
       }
     : {
         id: r.id,
-        author: { id: r.authorId, name: r.authorName },
+        author: { id: r.authorId, name: r.authorName, ...(r.authorRole ? { role: r.authorRole } : {}) },
         body: r.body,
         bodyHtml: renderBody(r.body),
         createdAt: r.createdAt.toISOString(),

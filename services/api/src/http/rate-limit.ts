@@ -10,6 +10,10 @@ export interface Limiters {
   commentIp: RateLimiterRedis;
   authIp: RateLimiterRedis;
   loginFailures: RateLimiterRedis;
+  /** Failed logins per account, whatever the address (rotating addresses must not escape the limit). */
+  loginAccountFailures: RateLimiterRedis;
+  /** Attempts an account over loginAccountFailures still gets: it is slowed down, never locked. */
+  loginSlowed: RateLimiterRedis;
   /** Posts created by the widget on first load, per IP. */
   postCreateIp: RateLimiterRedis;
   /** Posts created by the widget on first load, per site (whatever the addresses). */
@@ -30,6 +34,8 @@ export function createLimiters(redis: RedisClient, config: Config): Limiters {
     commentIp: make('comment-ip', config.RATE_LIMIT_COMMENT_IP),
     authIp: make('auth-ip', config.RATE_LIMIT_AUTH_IP),
     loginFailures: make('login-fail', config.RATE_LIMIT_LOGIN_FAILURES),
+    loginAccountFailures: make('login-account-fail', config.RATE_LIMIT_LOGIN_ACCOUNT),
+    loginSlowed: make('login-slowed', config.RATE_LIMIT_LOGIN_SLOWED),
     postCreateIp: make('post-create-ip', config.RATE_LIMIT_POST_CREATE_IP),
     postCreateSite: make('post-create-site', config.RATE_LIMIT_POST_CREATE_SITE),
   };
@@ -56,4 +62,11 @@ export async function ensureNotBlocked(limiters: Limiters, limiter: RateLimiterR
 export async function penalize(limiters: Limiters, limiter: RateLimiterRedis, key: string): Promise<void> {
   if (!limiters.enabled) return;
   await limiter.penalty(key, 1).catch(() => undefined);
+}
+
+/** Whether the key has used up its points (without taking one). */
+export async function isExhausted(limiters: Limiters, limiter: RateLimiterRedis, key: string): Promise<boolean> {
+  if (!limiters.enabled) return false;
+  const res = await limiter.get(key);
+  return res !== null && res.remainingPoints <= 0;
 }

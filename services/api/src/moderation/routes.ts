@@ -6,7 +6,8 @@ import { staffOf } from '../auth/guards.js';
 import { decodeCursor, encodeCursor } from '../comments/thread.js';
 import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
 import { isUuid } from '#shared/ids.js';
-import { AppError, NotFoundError, UnauthorizedError } from '../http/app-error.js';
+import { AppError, NotFoundError, UnauthorizedError, ValidationError } from '../http/app-error.js';
+import { findSettings } from './site-settings.js';
 import { countQueues, listQueue, QUEUES } from '#shared/db/moderation-queues.js';
 import { moderateComment } from '#shared/comment-moderation.js';
 import { queueItemView } from './views.js';
@@ -19,6 +20,20 @@ export const cursorSchema = z
   .optional()
   .transform((c) => (c === undefined || c === '' ? null : decodeCursor(c)))
   .refine((id) => id === null || isUuid(id), 'invalid cursor');
+/** A queue page's cursor: the last id, and with sort `risk` its risk key too (`<key>~<id>`). */
+const queueCursorSchema = z
+  .string()
+  .max(128)
+  .optional()
+  .transform((c, ctx) => {
+    if (c === undefined || c === '') return null;
+    const m = /^(?:(\d+(?:\.\d+)?(?:e-\d+)?)~)?([0-9a-f-]{36})$/i.exec(decodeCursor(c));
+    if (!m || !isUuid(m[2]!)) {
+      ctx.addIssue({ code: 'custom', message: 'invalid cursor' });
+      return z.NEVER;
+    }
+    return { risk: m[1] !== undefined ? Number(m[1]) : null, id: m[2]! };
+  });
 const reasonText = z
   .string()
   .trim()
@@ -35,8 +50,16 @@ export const queueQuery = z.object({
     .string()
     .regex(/^[a-z_]{1,64}$/, 'a rule or report reason such as toxicity or spam')
     .optional(),
-  cursor: cursorSchema,
+  cursor: queueCursorSchema,
   limit: z.coerce.number().int().min(1).max(100).default(25),
+  sort: z
+    .enum(['time', 'risk'])
+    .default('time')
+    .describe("`time`: the queue's review order; `risk`: most likely to be rejected first (unscored first of all)"),
+  lane: z
+    .enum(['likely-fine'])
+    .optional()
+    .describe("pending only: held comments whose predicted rejection is below the site's `likelyFineBelow`"),
 });
 export const actionBody = z.strictObject({ action: z.enum(['approve', 'reject']), reason: reasonText });
 export const bulkBody = z.strictObject({
@@ -174,7 +197,7 @@ export const moderationPageDocs = [
 
 export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const r = Router();
-  const modDeps = { db: deps.db, redis: deps.redis, queuePrefix: deps.config.QUEUE_PREFIX };
+  const modDeps = { db: deps.db, redis: deps.redis, queuePrefix: deps.config.QUEUE_PREFIX, tasks: deps.tasks };
 
   r.get('/sites/:siteId/moderation/counts', bearer, async (req, res) => {
     const { siteId } = parse(siteParams, req.params, 'path');
@@ -187,20 +210,35 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     const { siteId, queue } = parse(siteParams.extend({ queue: z.enum(QUEUES) }), req.params, 'path');
     await staffOf(deps.db, req, siteId, 'moderator');
     const q = parse(queueQuery, req.query, 'query');
+    const byRisk = q.sort === 'risk';
+    if (q.cursor && byRisk !== (q.cursor.risk !== null)) {
+      throw new ValidationError('invalid query: cursor: the cursor is from another sort order', [
+        { path: 'cursor', message: 'the cursor is from another sort order' },
+      ]);
+    }
+    if (q.lane && queue !== 'pending') {
+      throw new ValidationError('invalid query: lane: the likely-fine lane is part of the pending queue', [
+        { path: 'lane', message: 'only with the pending queue' },
+      ]);
+    }
+    const riskBelow = q.lane ? (await findSettings(deps.db, siteId)).likelyFineBelow : undefined;
     const rows = await listQueue(deps.db, {
       siteId,
       queue,
       postId: q.postId,
       reason: q.reason,
-      after: q.cursor,
+      after: q.cursor?.id ?? null,
+      afterRisk: q.cursor?.risk ?? null,
       limit: q.limit,
+      sort: q.sort,
+      riskBelow,
     });
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     res.setHeader('Cache-Control', 'no-store');
     res.json({
       items: page.map(queueItemView),
-      nextCursor: rows.length > q.limit && last ? encodeCursor(last.id) : null,
+      nextCursor: rows.length > q.limit && last ? encodeCursor(byRisk ? `${last.riskKey}~${last.id}` : last.id) : null,
     });
   });
 
@@ -281,7 +319,7 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
       task: {
         id: job.id,
         kind: job.data.kind,
-        userId: job.data.userId,
+        userId: job.data.kind === 'reject-author-comments' ? job.data.userId : null,
         state,
         progress: job.progress,
         result: job.returnvalue ?? null,

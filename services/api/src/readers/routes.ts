@@ -7,6 +7,7 @@ import { encodeCursor } from '../comments/thread.js';
 import { cursorSchema, staffAuth } from '../moderation/routes.js';
 import { historyCommentView, auditView, readerView } from '../moderation/views.js';
 import { moderationCompleted } from '../moderation/events.js';
+import { announceUserChange } from '../auth/user-changes.js';
 import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../http/app-error.js';
 import { findUser } from '#shared/db/users.js';
@@ -128,6 +129,8 @@ export function readerRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       return { ...changed, auditId };
     });
     if (!done) throw new NotFoundError('user');
+    // The API caches readers for a few seconds when accepting comments: a ban must not wait for that.
+    await announceUserChange(deps, siteId, userId);
     const taskId = o.afterCommit ? await o.afterCommit(done.auditId) : null;
     moderationCompleted(deps, { type: 'reader.changed', siteId, userId, action: o.action, actorId: staff.userId });
     return { siteId, userId, staff, standing: done.after as Standing, taskId };

@@ -26,8 +26,9 @@ export const reportBody = z.strictObject({
 });
 
 /**
- * Readers report visible comments. One report per reader per comment; when readers reporting
- * it reach the site's threshold, the comment is held for a moderator and leaves the thread.
+ * Readers report visible comments. One report per reader per comment; when readers with standing
+ * (account age, approved comments, confirmed address: the site's `reportStanding`) reporting it
+ * reach the site's threshold, the comment is held for a moderator and leaves the thread.
  * The comment's row is locked while a report is counted, so simultaneous reports cannot all
  * miss the threshold.
  */
@@ -66,6 +67,8 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     const reporter = await findUser(deps.db, siteId, p.userId);
     if (!reporter) throw new UnauthorizedError('this account no longer exists');
     if (!canPost(reporter)) throw new ForbiddenError('user_banned', 'this account may not report comments');
+    if (!reporter.emailVerified)
+      throw new ForbiddenError('email_unverified', 'confirm your email address to report comments');
     const threshold = site.settings.reportThreshold;
 
     const outcome = await withTransaction(deps.db, async (tx) => {
@@ -83,10 +86,12 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
         reporterId: p.userId,
         reason: input.reason,
         note: input.note,
+        standing: site.settings.reportStanding,
       });
       if (!counted) throw new ConflictError('already_reported', 'you have reported this comment already');
-      if (counted.open < threshold) return { postId: comment.post_id, open: counted.open, held: false };
-      const detail = `reported by ${counted.open} readers (${Object.entries(counted.byReason)
+      // Only reporters with standing can take a comment off the thread; the others' reports wait for a moderator.
+      if (counted.counted < threshold) return { postId: comment.post_id, open: counted.open, held: false };
+      const detail = `reported by ${counted.counted} readers (${Object.entries(counted.byReason)
         .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
         .map(([k, n]) => `${k} ×${n}`)
         .join(', ')})`;

@@ -8,6 +8,7 @@ import { AppError, ForbiddenError, NotFoundError } from '../http/app-error.js';
 import { findSite } from '#shared/db/sites.js';
 import { insertPostIfAbsent } from '#shared/db/posts.js';
 import type { Post } from '#shared/domain.js';
+import { clientKey } from '../http/client-key.js';
 
 const params = z.object({ siteId: siteIdSchema, postId: postIdSchema });
 export const discoverBody = z.object({ title: titleSchema, url: httpUrlSchema });
@@ -58,7 +59,7 @@ export function discoverPost(deps: Pick<ApiDeps, 'db' | 'lookups' | 'limiters' |
         { path: 'url', message: 'not on the origin of the request' },
       ]);
     }
-    await consume(deps.limiters, deps.limiters.postCreateIp, req.ip ?? 'unknown');
+    await consume(deps.limiters, deps.limiters.postCreateIp, clientKey(req.ip));
     await consume(deps.limiters, deps.limiters.postCreateSite, siteId);
     const { post, created } = await insertPostIfAbsent(deps.db, {
       siteId,

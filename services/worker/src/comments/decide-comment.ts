@@ -10,6 +10,8 @@ import type { CommentJob } from '#shared/queues.js';
 import type { CommentStatus } from '#shared/domain.js';
 import { emitCommentEvents } from '../webhooks/comment-events.js';
 import { applyEffects, type EffectDeps, onOtherRows } from './effects.js';
+import { createSiteAdapters } from './site-adapters.js';
+import { shadowScore } from './shadow-scoring.js';
 
 export interface ModerationOutcome {
   status: CommentStatus;
@@ -29,6 +31,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
   const announce = (c: { siteId: string; postId: string }) =>
     announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId: c.siteId, postId: c.postId });
   const memory = createModerationMemory(deps.redis, deps.config.QUEUE_PREFIX);
+  const siteAdapters = createSiteAdapters(deps.db, deps.logger);
   const effectDeps: EffectDeps = {
     memory,
     async holdOthers(siteId, ids, reason) {
@@ -80,7 +83,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
 
   return async (job: Job<CommentJob>, token?: string): Promise<ModerationOutcome> => {
     const c = job.data;
-    const { existingStatus, parentStatus, site, author, authorDeleted, postPremod, history } =
+    const { existingStatus, parentStatus, site, author, authorDeleted, postPremod, history, context, adapterVersion } =
       await loadModerationInputs(deps.db, c);
     if (existingStatus) return alreadyStored(c, existingStatus);
     // The reader erased their account while this comment waited: their erasure wins over storing it.
@@ -106,6 +109,8 @@ export function createCommentProcessor(deps: WorkerDeps) {
       settings: site.settings,
       settingsVersion: site.settingsVersion,
       scorers: deps.scorers,
+      commentContext: context,
+      siteScorer: site.settings.adapter.enabled ? await siteAdapters.scorerFor(c.siteId, adapterVersion) : null,
       services: { memory },
     };
     let result;
@@ -196,6 +201,8 @@ export function createCommentProcessor(deps: WorkerDeps) {
     }
     if (decision.status === 'approved') await announce(c);
     await emitCommentEvents(deps, c, decision);
+    const shadow = site.settings.shadowScorer;
+    if (shadow) await shadowScore(deps, c, { name: shadow, settings: site.settings, context });
 
     deps.metrics.jobs.inc({ outcome: decision.status });
     const decidedBy =

@@ -12,7 +12,9 @@ export const unscoredReasons = (unscored: readonly Readonly<Unscored>[]): Reason
  * taking the highest per attribute. A scorer that cannot run is returned as unscored for the
  * hold phase (policy `hold`) or replaced by the embedded scorer (policy `embedded`, and always when the
  * provider refuses the text, e.g. its language). A rate-limited remote scorer defers the job
- * while `ctx.canDefer` allows, so the queue absorbs the provider's quota.
+ * while `ctx.canDefer` allows, so the queue absorbs the provider's quota. The embedded scorer reads
+ * the comment's context (a reply's parent text, a top-level comment's article title) and is the
+ * site's adapter when one is in use (`ctx.siteScorer`, recorded as `adapter` in `scoredBy`).
  */
 export const scoring: Phase = async (ctx) => {
   const { settings, scorers, comment } = ctx;
@@ -21,7 +23,9 @@ export const scoring: Phase = async (ctx) => {
   const reasons: Reason[] = [];
   const unscored: Unscored[] = [];
   let embeddedResult: Promise<ScoreResult> | null = null;
-  const embedded = () => (embeddedResult ??= scorers.embedded.score(comment.body, scoreCtx));
+  const embeddedScorer = ctx.siteScorer ?? scorers.embedded;
+  const embedded = () =>
+    (embeddedResult ??= embeddedScorer.score(comment.body, { ...scoreCtx, ...ctx.commentContext }));
 
   await Promise.all(
     settings.scorers.map(async (name) => {
@@ -55,6 +59,7 @@ export const scoring: Phase = async (ctx) => {
       latencyMs: Math.round(result.latencyMs * 100) / 100,
     };
     if (fallbackFor) by.fallbackFor = fallbackFor;
+    if (result.adapter) by.adapter = true;
     scoredBy.push(by);
     for (const [attr, value] of Object.entries(result.attributes)) {
       scores[`${result.provider}.${attr}`] = value;

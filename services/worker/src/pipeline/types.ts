@@ -2,7 +2,7 @@ import type { CommentStatus, Decision, Reason, ScoredBy, User } from '#shared/do
 import type { RecentHistory } from '#shared/db/comments.js';
 import type { Attribute, ScorerName, SiteSettings } from '#shared/settings.js';
 import type { CommentJob } from '#shared/queues.js';
-import type { ScorerSet } from '../scorers/types.js';
+import type { Scorer, ScorerSet } from '../scorers/types.js';
 import type { ModerationMemory } from '../rules/memory.js';
 
 /** Read-only all the way down (functions stay callable). */
@@ -33,6 +33,10 @@ export interface ModerationInput {
   /** The author's recent record within the site's history window. */
   history: RecentHistory;
   scorers: ScorerSet;
+  /** What the embedded scorer reads with the text: a reply's parent text, a top-level comment's article title. */
+  commentContext?: { parentText?: string; articleTitle?: string };
+  /** The site's adapter, when enabled and in use: stands in for the embedded scorer (TOXICITY as the site moderates). */
+  siteScorer?: Scorer | null;
   services: ModerationServices;
   /** False once the job has waited for rate-limited scorers as long as it may. */
   canDefer: boolean;

@@ -9,6 +9,8 @@ export interface ScoreResult {
   latencyMs: number;
   /** Matched text for highlighting (UTF-16 offsets into the text scored), when the scorer can tell. */
   spans?: { start: number; end: number; attribute: Attribute }[];
+  /** Set when the site's adapter gave TOXICITY. */
+  adapter?: boolean;
 }
 
 export interface ScoreContext {

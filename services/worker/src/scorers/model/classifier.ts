@@ -1,21 +1,23 @@
 import type { TextClassifier } from '../lexicon.js';
+import { type CommentInput, createCommentModel } from './comment.js';
 import type { ToxicityModel } from './index.js';
 
+/** A text classifier that also reads a comment's context (optional): what the embedded scorer runs. */
+export interface ContextClassifier extends TextClassifier {
+  classifyComment(input: CommentInput): ReturnType<TextClassifier['classify']>;
+}
+
 /**
- * The embedded scorer's classifier: TOXICITY is the trained model's calibrated probability, with the
- * lexicon's finding as one more input to the calibration (it knows profanity and slurs that one
- * dataset or the other lacks). The lexicon's findings stay as reasons (matched spans) and still give
- * slurs their near-certain TOXICITY, SEVERE_TOXICITY and IDENTITY_ATTACK, and INSULT and PROFANITY.
+ * The embedded scorer's classifier: the model's heads (TOXICITY, INSULT, IDENTITY_ATTACK, THREAT) with
+ * the lexicon's finding as one more input to TOXICITY's calibration (it knows profanity and slurs the
+ * data lacks); the lexicon's findings stay as reasons (matched spans), give slurs their near-certain
+ * TOXICITY, SEVERE_TOXICITY and IDENTITY_ATTACK, and give PROFANITY (`comment.ts`).
  */
-export function createModelClassifier(model: ToxicityModel, lexicon: TextClassifier): TextClassifier {
-  return {
-    model: model.version,
-    classify(text) {
-      const lex = lexicon.classify(text);
-      const p = model.predict(text, lex.attributes.TOXICITY ?? 0);
-      // A slur the tweets rarely show still scores as one.
-      const TOXICITY = Math.max(p.TOXICITY ?? 0, lex.attributes.SEVERE_TOXICITY ?? 0);
-      return { attributes: { ...lex.attributes, ...p, TOXICITY }, spans: lex.spans };
-    },
+export function createModelClassifier(model: ToxicityModel, lexicon: TextClassifier): ContextClassifier {
+  const comments = createCommentModel(model, lexicon);
+  const classifyComment = (input: CommentInput) => {
+    const s = comments.score(input, { features: false });
+    return { attributes: { ...s.attributes }, spans: s.spans };
   };
+  return { model: model.version, classify: (text) => classifyComment({ text }), classifyComment };
 }

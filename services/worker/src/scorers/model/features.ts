@@ -62,8 +62,21 @@ function lexiconText(text: string): string {
   return normalizeText(text).text.replace(NON_WORD_RE, ' ').trim();
 }
 
+// Single letters or digits spelled out with separators (`g.r.0.s.s`, `f 4 g`): the lexicon's normalisation
+// joins letters only; digits standing for letters are joined here, and leetspeak folding reads them.
+const SPELLED_HINT_RE =
+  /[\p{L}\p{N}][.\-_*~+:,/ ]{1,2}\d[.\-_*~+:,/ ]{1,2}[\p{L}\p{N}]|\d[.\-_*~+:,/ ]{1,2}[\p{L}\p{N}][.\-_*~+:,/ ]{1,2}\p{L}/u;
+const SPELLED_RE = /(?<![\p{L}\p{N}])[\p{L}\p{N}](?:[.\-_*~+:,/ ]{1,2}[\p{L}\p{N}](?![\p{L}\p{N}])){2,}/gu;
+const SEPARATOR_RE = /[.\-_*~+:,/ ]/g;
+const HAS_LETTER_RE = /\p{L}/u;
+const LEET_DIGIT_RE = /[013457]/g;
+
 /** The text as the model reads it: words of letters and digits, separated by single spaces. */
 export function modelText(text: string): string {
+  if (SPELLED_HINT_RE.test(text))
+    text = text.replace(SPELLED_RE, (m) =>
+      HAS_LETTER_RE.test(m) ? m.replace(SEPARATOR_RE, '').replace(LEET_DIGIT_RE, (c) => LEET[c]!) : m,
+    );
   let t = normalizeText(text).text;
   if (t.includes('&#')) t = t.replace(APOSTROPHE_ENTITY_RE, "'");
   t = t.replace(ARTEFACTS_RE, ' ');

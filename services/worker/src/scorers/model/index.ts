@@ -5,7 +5,7 @@ import { createFeaturizer, type SparseVector } from './features.js';
 import { readWeights, type Weights, type WeightsHeader } from './weights.js';
 
 /** The weights that ship: `services/worker/models/`, beside `src/` (TypeScript under tsx, compiled JS in the image). */
-const DEFAULT_WEIGHTS_FILE = 'toxicity-v1.bin';
+const DEFAULT_WEIGHTS_FILE = 'toxicity-v3.bin';
 
 export function defaultWeightsPath(): string {
   return fileURLToPath(new URL(`../../../models/${DEFAULT_WEIGHTS_FILE}`, import.meta.url));
@@ -19,6 +19,10 @@ export interface ToxicityModel {
    * text, which the calibration was fitted with; leave it out to score with the model alone.
    */
   predict(text: string, lexicon?: number): Partial<Record<Attribute, number>>;
+  /** The hashed features of `text` (the model's own buffer, overwritten by the next call: copy to keep). */
+  featurize(text: string): SparseVector;
+  /** `predict` from features already computed by `featurize`. */
+  predictFeatures(v: SparseVector, lexicon?: number): Partial<Record<Attribute, number>>;
 }
 
 export const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
@@ -26,23 +30,45 @@ export const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.ex
 export function createModel(weights: Weights): ToxicityModel {
   const { header, heads } = weights;
   const featurizer = createFeaturizer(header.features);
-  const dot = (v: SparseVector, w: Float32Array, bias: number) => {
-    let s = bias;
-    for (let k = 0; k < v.length; k++) s += w[v.index[k]!]! * v.value[k]!;
-    return s;
+  // The heads interleaved (bucket-major) and kept quantised, as stored: one small memory access per feature
+  // serves every head (4 heads of int8 take the cache footprint of one float head); each head's scale is
+  // applied once per comment.
+  const H = heads.length;
+  const Q = header.dtype === 'int8' ? Int8Array : Int16Array;
+  const w = new Q(header.features.buckets * H);
+  const scale = header.heads.map((h) => h.scale);
+  heads.forEach((hw, h) => {
+    for (let j = 0; j < hw.length; j++) w[j * H + h] = Math.round(hw[j]! / scale[h]!);
+  });
+  const z = new Float64Array(H);
+  const predictFeatures = (v: SparseVector, lexicon = 0) => {
+    z.fill(0);
+    if (H === 1) {
+      let s = 0;
+      for (let k = 0; k < v.length; k++) s += w[v.index[k]!]! * v.value[k]!;
+      z[0] = s;
+    } else {
+      for (let k = 0; k < v.length; k++) {
+        const at = v.index[k]! * H;
+        const x = v.value[k]!;
+        for (let h = 0; h < H; h++) z[h]! += w[at + h]! * x;
+      }
+    }
+    for (let h = 0; h < H; h++) z[h] = z[h]! * scale[h]! + header.heads[h]!.bias;
+    const out: Partial<Record<Attribute, number>> = {};
+    header.heads.forEach((hh, i) => {
+      out[hh.attribute] = sigmoid(
+        hh.calibration.a * (z[i]! + (hh.calibration.lexicon ?? 0) * lexicon) + hh.calibration.b,
+      );
+    });
+    return out;
   };
   return {
     version: header.version,
     header,
-    predict(text, lexicon = 0) {
-      const v = featurizer.featurize(text);
-      const out: Partial<Record<Attribute, number>> = {};
-      header.heads.forEach((h, i) => {
-        const z = dot(v, heads[i]!, h.bias) + (h.calibration.lexicon ?? 0) * lexicon;
-        out[h.attribute] = sigmoid(h.calibration.a * z + h.calibration.b);
-      });
-      return out;
-    },
+    featurize: (text) => featurizer.featurize(text),
+    predictFeatures,
+    predict: (text, lexicon = 0) => predictFeatures(featurizer.featurize(text), lexicon),
   };
 }
 

@@ -1,0 +1,161 @@
+import { createLexiconClassifier, type TextClassifier } from '../lexicon.js';
+import type { Attribute, ScoreResult } from '../types.js';
+import { modelText } from './features.js';
+import { loadModel, type ToxicityModel } from './index.js';
+
+/**
+ * The embedded model's library API: a comment (with its parent's text when it is a reply, the article's
+ * title when it is top level) → a probability per attribute, the lexicon's spans, and what a per-site
+ * adapter (`adapter.ts`) learns from: the hashed features and the shared model's TOXICITY logit.
+ */
+
+/** The attributes the embedded scorer always returns. */
+export const HEAD_ATTRIBUTES = [
+  'TOXICITY',
+  'INSULT',
+  'THREAT',
+  'IDENTITY_ATTACK',
+  'PROFANITY',
+  'SEVERE_TOXICITY',
+] as const;
+export type HeadAttribute = (typeof HEAD_ATTRIBUTES)[number];
+
+export interface CommentInput {
+  text: string;
+  /** For a reply: the text of the comment it answers. */
+  parentText?: string;
+  /** For a top-level comment: the title of the article. */
+  articleTitle?: string;
+}
+
+/** A copy of a hashed feature vector (indices into the model's buckets, values). */
+export interface FeatureVector {
+  index: Int32Array;
+  value: Float32Array;
+}
+
+export interface CommentScores {
+  /**
+   * Calibrated probabilities, one per attribute (see docs/model-card.md for where each comes from):
+   * TOXICITY, INSULT, IDENTITY_ATTACK, THREAT from the model's heads (the lexicon's near-certain slurs
+   * and insults as a floor); PROFANITY and SEVERE_TOXICITY from the lexicon.
+   */
+  attributes: Record<HeadAttribute, number>;
+  /** The lexicon's matches (UTF-16 offsets into `text`). */
+  spans: NonNullable<ScoreResult['spans']>;
+  /** log(p / (1 − p)) of TOXICITY as returned, context included: the adapter's base input. */
+  baseLogit: number;
+  /** The text's hashed features (the adapter's other input). */
+  features: FeatureVector;
+  /** How context moved TOXICITY: which rule applied (none when it did not). */
+  context: 'none' | 'endorses-parent' | 'title-target';
+}
+
+export interface CommentModel {
+  readonly version: string;
+  /** Scores a comment. `features: false` leaves `features` empty (the worker's hot path, no adapter). */
+  score(input: CommentInput, opts?: { features?: boolean }): CommentScores;
+}
+
+// A reply that only agrees ("exactly", "well said", "this. 100%") says what its parent says.
+const ENDORSE_RE =
+  /^(?:(?:yes|yep|yeah|exactly|agreed|agree|absolutely|totally|correct|true|truth|this|amen|preach|spot on|well said|so true|right on|100|same|indeed|bingo|finally)\b|(?:i |totally |completely )?(?:couldnt|could not) agree more|(?:i )?(?:totally |completely |fully )?agree\b|you nailed it|nailed it|best comment|exactly what i|this needs to be said|thank you for saying)/;
+const NEGATION_RE =
+  /\b(?:not|no|never|dont|disagree|wrong|nonsense|disgusting|shameful|false|lie|racist|bigoted|hateful)\b/;
+/** Replies longer than this many words say something of their own: their text is scored alone. */
+const ENDORSE_MAX_WORDS = 16;
+/** How much of the parent's TOXICITY a pure endorsement inherits. */
+const ENDORSE_SHARE = 0.95;
+
+// Words that refer back to a group without naming it, resolved to the group the title names.
+const PRONOUN_RE = /\b(?:them|they|their|these people|those people|it|the lot)\b/g;
+const HAS_PRONOUN_RE = /\b(?:them|they|their|these people|those people|it|the lot)\b/;
+const TITLE_GROUPS: readonly [RegExp, string][] = [
+  [/\b(?:refugees?|asylum seekers?|migrants?|immigrants?|immigration)\b/, 'immigrants'],
+  [/\b(?:muslims?|mosques?|islamic)\b/, 'muslims'],
+  [/\b(?:jews|jewish|synagogues?)\b/, 'jews'],
+  [/\b(?:gay|lesbians?|lgbtq?|trans|transgender|queer)\b/, 'gay people'],
+  [/\b(?:black|african|somali)\b/, 'black people'],
+  [/\b(?:roma|gypsies|gypsy)\b/, 'roma'],
+  [/\b(?:mexicans?|hispanic|latino)\b/, 'mexicans'],
+  [/\b(?:asian|chinese|indian)\b/, 'asians'],
+  [/\b(?:syrian|afghan|arab|arabs)\b/, 'arabs'],
+  [/\b(?:women|female)\b/, 'women'],
+];
+
+const logit = (p: number) => Math.log(Math.max(1e-9, p) / Math.max(1e-9, 1 - p));
+
+/**
+ * The scorer's model: shared weights (`loadModel`) with the lexicon. Context, when given, can only raise
+ * TOXICITY and IDENTITY_ATTACK, by two rules written by hand (no training data has parent texts):
+ * - a short reply that only endorses its parent (and negates nothing) takes 0.95 of the parent's scores;
+ * - a top-level comment that refers to "them"/"they"/"it" is scored again with the pronoun replaced by
+ *   the group the article's title names (refugees, a mosque …), and the higher score is kept.
+ */
+export function createCommentModel(
+  model: ToxicityModel = loadModel(),
+  lexicon: TextClassifier = createLexiconClassifier(),
+): CommentModel {
+  const EMPTY: FeatureVector = { index: new Int32Array(0), value: new Float32Array(0) };
+  let kept: FeatureVector = EMPTY;
+  const textScores = (text: string, keep = false) => {
+    const lex = lexicon.classify(text);
+    const lt = lex.attributes.TOXICITY ?? 0;
+    const v = model.featurize(text);
+    if (keep) kept = { index: v.index.slice(0, v.length), value: v.value.slice(0, v.length) };
+    const p = model.predictFeatures(v, lt);
+    const a = lex.attributes;
+    const attributes: Record<HeadAttribute, number> = {
+      TOXICITY: Math.max(p.TOXICITY ?? 0, a.SEVERE_TOXICITY ?? 0),
+      INSULT: Math.max(p.INSULT ?? 0, a.INSULT ?? 0),
+      THREAT: p.THREAT ?? 0,
+      IDENTITY_ATTACK: Math.max(p.IDENTITY_ATTACK ?? 0, a.IDENTITY_ATTACK ?? 0),
+      PROFANITY: a.PROFANITY ?? 0,
+      SEVERE_TOXICITY: a.SEVERE_TOXICITY ?? 0,
+    };
+    return { attributes, spans: lex.spans ?? [] };
+  };
+  return {
+    version: model.version,
+    score(input, opts) {
+      kept = EMPTY;
+      const own = textScores(input.text, opts?.features !== false);
+      const features = kept;
+      const attributes = { ...own.attributes };
+      let context: CommentScores['context'] = 'none';
+      if (input.parentText) {
+        const t = modelText(input.text);
+        const words = t ? t.split(' ').length : 0;
+        if (words > 0 && words <= ENDORSE_MAX_WORDS && ENDORSE_RE.test(t) && !NEGATION_RE.test(t)) {
+          const parent = textScores(input.parentText).attributes;
+          for (const k of ['TOXICITY', 'IDENTITY_ATTACK'] as const) {
+            const inherited = ENDORSE_SHARE * parent[k];
+            if (inherited > attributes[k]) {
+              attributes[k] = inherited;
+              context = 'endorses-parent';
+            }
+          }
+        }
+      } else if (input.articleTitle) {
+        const title = modelText(input.articleTitle);
+        const group = TITLE_GROUPS.find(([re]) => re.test(title))?.[1];
+        const t = modelText(input.text);
+        if (group && HAS_PRONOUN_RE.test(t)) {
+          const resolved = textScores(t.replace(PRONOUN_RE, group)).attributes;
+          for (const k of ['TOXICITY', 'IDENTITY_ATTACK'] as const) {
+            if (resolved[k] > attributes[k]) {
+              attributes[k] = resolved[k];
+              context = 'title-target';
+            }
+          }
+        }
+      }
+      return { attributes, spans: own.spans, baseLogit: logit(attributes.TOXICITY), context, features };
+    },
+  };
+}
+
+/** Attributes as the pipeline reads them (`Partial<Record<Attribute, number>>`). */
+export function asAttributes(a: Record<HeadAttribute, number>): Partial<Record<Attribute, number>> {
+  return { ...a };
+}

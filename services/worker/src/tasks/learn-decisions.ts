@@ -1,0 +1,58 @@
+import { withTransaction, type Pool } from '#shared/db/pool.js';
+import { type AdapterStats, listUnlearned, lockSiteAdapter, saveSiteAdapter } from '#shared/db/moderation-learning.js';
+import { type Adapter, createAdapter, deserialize } from '../scorers/model/adapter.js';
+import type { CommentModel } from '../scorers/model/comment.js';
+
+/** Decisions folded into the adapter per transaction (the adapter row stays locked meanwhile). */
+const BATCH = 200;
+
+const finite = (x: number) => (Number.isFinite(x) ? x : null);
+
+/** The adapter's shadow evaluation as stored for the API (JSON has no NaN: a missing AUC is null). */
+export function adapterStats(adapter: Adapter): AdapterStats {
+  const s = adapter.shadow;
+  return {
+    total: s.total,
+    n: s.n,
+    positives: s.positives,
+    base: { auc: finite(s.base.auc), logLoss: finite(s.base.logLoss) },
+    adapter: { auc: finite(s.adapter.auc), logLoss: finite(s.adapter.logLoss) },
+  };
+}
+
+/**
+ * Folds every decision of the site not yet learned into its adapter. Each batch is one transaction
+ * holding the adapter row's lock: two workers learning for one site apply one after the other (neither
+ * loses the other's update), and the decisions are marked learned with the state that learned them, so
+ * a retried job never learns one twice. Returns how many decisions were learned.
+ */
+export async function learnDecisions(db: Pool, model: CommentModel, siteId: string): Promise<number> {
+  let learned = 0;
+  for (;;) {
+    const n = await withTransaction(db, async (tx) => {
+      const { state } = await lockSiteAdapter(tx, siteId);
+      const examples = await listUnlearned(tx, siteId, BATCH);
+      if (examples.length === 0) return 0;
+      const adapter = state ? deserialize(state) : createAdapter();
+      for (const e of examples) {
+        const s = model.score(
+          e.parentText !== null
+            ? { text: e.text, parentText: e.parentText }
+            : { text: e.text, articleTitle: e.articleTitle ?? undefined },
+          { features: true },
+        );
+        adapter.learn(s.features, s.baseLogit, e.label);
+      }
+      await saveSiteAdapter(tx, {
+        siteId,
+        state: adapter.serialize(),
+        stats: adapterStats(adapter),
+        inUse: adapter.shouldUse(),
+        learnedIds: examples.map((e) => e.id),
+      });
+      return examples.length;
+    });
+    learned += n;
+    if (n < BATCH) return learned;
+  }
+}

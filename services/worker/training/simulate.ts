@@ -1,0 +1,102 @@
+/**
+ * Replays a labelled set as a stream of moderator decisions through a per-site adapter (adapter.ts) and
+ * prints ROC AUC on the rows the stream never reached, for the shared model and the adapter, after
+ * 0, 100, 250, 500 and 1,000 decisions; the shadow evaluation and `shouldUse()` at each checkpoint.
+ *
+ *   npm run model:simulate -- --data file.jsonl [--weights file] [--runs 3] [--stream 1000] [--seed n]
+ *
+ * Each run shuffles the rows (seeded), takes the first `--stream` as decisions and the rest as the
+ * evaluation rows, fixed for the whole run. Use weights trained without the set's source
+ * (`model:train -- --exclude <source>`) to measure what a site the shared model never saw gains.
+ */
+import { parseArgs } from 'node:util';
+import { createAdapter } from '../src/scorers/model/adapter.js';
+import { createCommentModel, type CommentScores } from '../src/scorers/model/comment.js';
+import { defaultWeightsPath, loadModel } from '../src/scorers/model/index.js';
+import { createLexiconClassifier } from '../src/scorers/lexicon.js';
+import { readJsonl, rng, shuffle } from './datasets.js';
+import { rocAuc } from './metrics.js';
+
+const { values: args } = parseArgs({
+  options: {
+    data: { type: 'string' },
+    weights: { type: 'string' },
+    runs: { type: 'string', default: '3' },
+    stream: { type: 'string', default: '1000' },
+    seed: { type: 'string', default: '7' },
+    'learning-rate': { type: 'string' },
+    'max-eval': { type: 'string', default: '5000' },
+  },
+});
+if (!args.data) {
+  process.stderr.write(
+    'usage: npm run model:simulate -- --data <file.jsonl> [--weights file] [--runs n] [--stream n]\n',
+  );
+  process.exit(2);
+}
+const CHECKPOINTS = [0, 100, 250, 500, 1000];
+const weights = args.weights ?? defaultWeightsPath();
+const model = createCommentModel(loadModel(weights), createLexiconClassifier());
+const rows = readJsonl(args.data);
+const streamN = Number(args.stream);
+const runs = Number(args.runs);
+const scored = rows.map((e) => ({ e, s: model.score({ text: e.text }) }));
+const out = (s = '') => process.stdout.write(`${s}\n`);
+out(
+  `data: ${args.data} — ${rows.length} rows, ${rows.filter((e) => e.label === 1).length} toxic; shared model ${loadModel(weights).version}; ${runs} runs, stream of ${streamN} decisions`,
+);
+
+type Row = { e: { label: 0 | 1 }; s: CommentScores };
+const results: Record<number, { base: number[]; adapter: number[]; use: number[] }> = {};
+for (const c of CHECKPOINTS) results[c] = { base: [], adapter: [], use: [] };
+for (let r = 0; r < runs; r++) {
+  const order = shuffle(scored, rng(Number(args.seed) + r)) as Row[];
+  const stream = order.slice(0, streamN);
+  const evalRows = order.slice(streamN, streamN + Number(args['max-eval']));
+  const labels = evalRows.map((x) => x.e.label);
+  const baseAuc = rocAuc(
+    evalRows.map((x) => x.s.baseLogit),
+    labels,
+  );
+  const adapter = createAdapter(args['learning-rate'] ? { learningRate: Number(args['learning-rate']) } : {});
+  let learned = 0;
+  for (const c of CHECKPOINTS) {
+    while (learned < c && learned < stream.length) {
+      const x = stream[learned++]!;
+      adapter.learn(x.s.features, x.s.baseLogit, x.e.label);
+    }
+    const a = rocAuc(
+      evalRows.map((x) => adapter.predict(x.s.features, x.s.baseLogit)),
+      labels,
+    );
+    results[c]!.base.push(baseAuc);
+    results[c]!.adapter.push(a);
+    results[c]!.use.push(adapter.shouldUse() ? 1 : 0);
+  }
+  out(
+    `run ${r + 1}: ${evalRows.length} evaluation rows; adapter state after ${learned} decisions: ${(adapter.serialize().length / 1024).toFixed(0)} KiB; shadow ${JSON.stringify(adapter.shadow)}`,
+  );
+}
+const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
+out();
+out('| decisions | shared model AUC | adapter AUC | gain | shouldUse() (runs) |');
+out('|---|---|---|---|---|');
+for (const c of CHECKPOINTS) {
+  const r = results[c]!;
+  out(
+    `| ${c} | ${mean(r.base).toFixed(4)} | ${mean(r.adapter).toFixed(4)} | ${mean(r.adapter) - mean(r.base) >= 0 ? '+' : ''}${(mean(r.adapter) - mean(r.base)).toFixed(4)} | ${r.use.reduce((s, x) => s + x, 0)}/${runs} |`,
+  );
+}
+out(
+  JSON.stringify({
+    data: args.data,
+    model: loadModel(weights).version,
+    runs,
+    checkpoints: CHECKPOINTS.map((c) => ({
+      decisions: c,
+      base: mean(results[c]!.base),
+      adapter: mean(results[c]!.adapter),
+      shouldUse: results[c]!.use,
+    })),
+  }),
+);

@@ -1,0 +1,196 @@
+import type { Queryable } from './pool.js';
+import type { CommentStatus } from '../domain.js';
+import { DEFAULT_SETTINGS } from '../settings.js';
+
+/**
+ * What moderators' decisions teach: the labeled examples (approve = 0, reject = 1) a site's adapter
+ * learns from, the adapter's stored state, and the measured precision of the likely-fine lane.
+ */
+
+/** A comment's predicted rejection: its TOXICITY as stored (the site's adapter's when it scored it). */
+export const RISK_SQL = `(c.scores->>'TOXICITY')::float8`;
+
+/**
+ * Records a moderator's approve (0) or reject (1) of a comment, with its predicted rejection and whether
+ * it was in the likely-fine lane (held, below the site's level) when decided. Once per (site, comment,
+ * label): returns the new row's id, or null when this decision was recorded before.
+ */
+export async function recordDecision(
+  db: Queryable,
+  d: { siteId: string; commentId: string; label: 0 | 1; before: CommentStatus },
+): Promise<string | null> {
+  const res = await db.query<{ id: string }>({
+    name: 'record-moderation-decision',
+    text: `INSERT INTO moderation_decisions (site_id, comment_id, label, risk, in_likely_fine)
+           SELECT c.site_id, c.id, $3, ${RISK_SQL},
+                  coalesce($4::text = 'pending' AND ${RISK_SQL} < CASE
+                    WHEN jsonb_typeof(s.settings->'likelyFineBelow') = 'number'
+                    THEN (s.settings->>'likelyFineBelow')::float8 ELSE $5 END, false)
+             FROM comments c JOIN sites s ON s.id = c.site_id
+            WHERE c.id = $2 AND c.site_id = $1
+           ON CONFLICT (site_id, comment_id, label) DO NOTHING
+           RETURNING id`,
+    values: [d.siteId, d.commentId, d.label, d.before, DEFAULT_SETTINGS.likelyFineBelow],
+  });
+  return res.rows[0]?.id ?? null;
+}
+
+/** One decision still to learn, with what the model reads of its comment. */
+export interface LearningExample {
+  id: string;
+  label: 0 | 1;
+  text: string;
+  parentText: string | null;
+  /** Null when the title is not the publisher's (a widget sent it). */
+  articleTitle: string | null;
+}
+
+/**
+ * Locks the site's adapter row (creating it), so learners and resets of one site apply one after the
+ * other; call inside a transaction. Returns the stored state (null: the shared model as it ships).
+ */
+export async function lockSiteAdapter(tx: Queryable, siteId: string): Promise<{ state: Uint8Array | null }> {
+  await tx.query('INSERT INTO site_adapters (site_id) VALUES ($1) ON CONFLICT (site_id) DO NOTHING', [siteId]);
+  const res = await tx.query<{ state: Buffer | null }>(
+    'SELECT state FROM site_adapters WHERE site_id = $1 FOR UPDATE',
+    [siteId],
+  );
+  return { state: res.rows[0]?.state ?? null };
+}
+
+/** The site's decisions not yet learned, oldest first, with each comment's text, parent's text and article title. */
+export async function listUnlearned(tx: Queryable, siteId: string, limit: number): Promise<LearningExample[]> {
+  const res = await tx.query<{
+    id: string;
+    label: number;
+    body: string;
+    parent_body: string | null;
+    title: string | null;
+  }>(
+    `SELECT d.id, d.label, c.body, par.body AS parent_body, CASE WHEN p.title_verified THEN p.title END AS title
+       FROM moderation_decisions d
+       JOIN comments c ON c.id = d.comment_id AND c.site_id = d.site_id
+       JOIN posts p ON p.site_id = c.site_id AND p.id = c.post_id
+       LEFT JOIN comments par ON par.id = c.parent_id AND par.site_id = c.site_id
+      WHERE d.site_id = $1 AND d.learned_at IS NULL
+      ORDER BY d.id
+      LIMIT $2`,
+    [siteId, limit],
+  );
+  return res.rows.map((r) => ({
+    id: r.id,
+    label: r.label === 1 ? 1 : 0,
+    text: r.body,
+    parentText: r.parent_body,
+    articleTitle: r.title,
+  }));
+}
+
+/** How the shared model and the adapter did on the adapter's recent decisions (scored before learning each). */
+export interface AdapterStats {
+  /** Decisions learned since creation or the last reset. */
+  total: number;
+  /** Decisions in the evaluation window, and how many were rejections. */
+  n: number;
+  positives: number;
+  base: { auc: number | null; logLoss: number | null };
+  adapter: { auc: number | null; logLoss: number | null };
+}
+
+/** Stores the adapter learned from `learnedIds` and marks them learned, in the row-locked transaction. */
+export async function saveSiteAdapter(
+  tx: Queryable,
+  a: { siteId: string; state: Uint8Array; stats: AdapterStats; inUse: boolean; learnedIds: string[] },
+): Promise<number> {
+  const res = await tx.query<{ version: string }>(
+    `WITH learned AS (
+       UPDATE moderation_decisions SET learned_at = now() WHERE site_id = $1 AND id = ANY($5::bigint[])
+     )
+     UPDATE site_adapters SET state = $2, stats = $3, in_use = $4, version = version + 1, updated_at = now()
+      WHERE site_id = $1
+     RETURNING version`,
+    [a.siteId, Buffer.from(a.state), JSON.stringify(a.stats), a.inUse, a.learnedIds],
+  );
+  return Number(res.rows[0]!.version);
+}
+
+/** The adapter's state for scoring (the worker caches it by version). */
+export async function loadSiteAdapterState(
+  db: Queryable,
+  siteId: string,
+): Promise<{ state: Uint8Array | null; version: number; inUse: boolean } | null> {
+  const res = await db.query<{ state: Buffer | null; version: string; in_use: boolean }>(
+    'SELECT state, version, in_use FROM site_adapters WHERE site_id = $1',
+    [siteId],
+  );
+  const r = res.rows[0];
+  return r ? { state: r.state, version: Number(r.version), inUse: r.in_use } : null;
+}
+
+/**
+ * Back to the shared model: the state and its evaluation are dropped and the decisions not yet learned
+ * are discarded (a reset forgets what moderators taught so far). The adapter row is locked first, so a
+ * learner running now finishes before, or starts after, the reset.
+ */
+export async function resetSiteAdapter(tx: Queryable, siteId: string): Promise<void> {
+  await tx.query(
+    `INSERT INTO site_adapters (site_id, version, reset_at) VALUES ($1, 1, now())
+     ON CONFLICT (site_id) DO UPDATE SET state = NULL, stats = NULL, in_use = false,
+       version = site_adapters.version + 1, reset_at = now(), updated_at = now()`,
+    [siteId],
+  );
+  await tx.query('UPDATE moderation_decisions SET learned_at = now() WHERE site_id = $1 AND learned_at IS NULL', [
+    siteId,
+  ]);
+}
+
+export interface SiteAdapterStatus {
+  inUse: boolean;
+  stats: AdapterStats | null;
+  updatedAt: Date | null;
+  resetAt: Date | null;
+  /** Decisions recorded and not yet learned. */
+  waiting: number;
+}
+
+export async function findSiteAdapterStatus(db: Queryable, siteId: string): Promise<SiteAdapterStatus> {
+  const res = await db.query<{
+    in_use: boolean | null;
+    stats: AdapterStats | null;
+    updated_at: Date | null;
+    reset_at: Date | null;
+    waiting: number;
+  }>(
+    `SELECT a.in_use, a.stats, a.updated_at, a.reset_at,
+            (SELECT count(*) FROM moderation_decisions WHERE site_id = $1 AND learned_at IS NULL)::int AS waiting
+       FROM (SELECT 1) one LEFT JOIN site_adapters a ON a.site_id = $1`,
+    [siteId],
+  );
+  const r = res.rows[0]!;
+  return {
+    inUse: r.in_use === true,
+    stats: r.stats,
+    updatedAt: r.updated_at,
+    resetAt: r.reset_at,
+    waiting: r.waiting,
+  };
+}
+
+/** The likely-fine lane's record: decisions on comments that were in it, and how many were approvals. */
+export async function likelyFineRecord(db: Queryable, siteId: string): Promise<{ decided: number; approved: number }> {
+  const res = await db.query<{ decided: number; approved: number }>(
+    `SELECT count(*)::int AS decided, count(*) FILTER (WHERE label = 0)::int AS approved
+       FROM moderation_decisions WHERE site_id = $1 AND in_likely_fine`,
+    [siteId],
+  );
+  return res.rows[0]!;
+}
+
+/** Held comments in the likely-fine lane now (predicted rejection below `below`). */
+export async function countLikelyFine(db: Queryable, siteId: string, below: number): Promise<number> {
+  const res = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM comments c WHERE c.site_id = $1 AND c.status = 'pending' AND ${RISK_SQL} < $2`,
+    [siteId, below],
+  );
+  return res.rows[0]!.n;
+}

@@ -1,0 +1,55 @@
+import nodemailer from 'nodemailer';
+import type { Logger } from './logger.js';
+
+/** One message to one recipient; plain text only (nothing in it is rendered as HTML). */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/**
+ * The outgoing mail transport every feature shares. Without SMTP_URL it is `not_configured`:
+ * sending fails (the caller decides what that means) and readiness reports it without failing.
+ */
+export interface Mailer {
+  state: 'configured' | 'not_configured';
+  send(message: MailMessage): Promise<void>;
+  close(): void;
+}
+
+export class MailNotConfiguredError extends Error {
+  constructor() {
+    super('no mail transport is configured (SMTP_URL)');
+  }
+}
+
+/** An SMTP transport (nodemailer) from a connection URL such as `smtps://user:pass@smtp.example.com:465`. */
+export function createMailer(opts: { smtpUrl: string | undefined; from: string; logger: Logger }): Mailer {
+  if (!opts.smtpUrl) {
+    return {
+      state: 'not_configured',
+      send: async () => {
+        throw new MailNotConfiguredError();
+      },
+      close: () => undefined,
+    };
+  }
+  const transport = nodemailer.createTransport(opts.smtpUrl);
+  return {
+    state: 'configured',
+    async send(m) {
+      await transport.sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text });
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** Logs once at start-up what the transport is, never its URL (it may hold a password). */
+export function announceMailer(mailer: Mailer, logger: Logger): void {
+  if (mailer.state === 'configured') logger.info('mail transport configured');
+  else
+    logger.warn(
+      'no mail transport configured (SMTP_URL): verification emails cannot be sent, so new native accounts stay unverified',
+    );
+}

@@ -1,0 +1,59 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { createTestEnv, type TestEnv } from '../support/env.js';
+import { startTestApi, type TestApi } from '../support/app.js';
+import { buildSite, type BuiltSite } from '../support/builders.js';
+import { STAFF_PASSWORD, buildStaff } from '../support/staff.js';
+import { waitFor } from '../support/wait-for.js';
+
+/** Guessing a staff password from ever new addresses hits a per-account limit, which slows down, never locks out. */
+
+let env: TestEnv;
+let api: TestApi;
+let site: BuiltSite;
+
+before(async () => {
+  env = await createTestEnv({
+    RATE_LIMIT_AUTH_IP: '1000/60',
+    RATE_LIMIT_LOGIN_FAILURES: '3/600',
+    RATE_LIMIT_LOGIN_ACCOUNT: '4/600',
+    RATE_LIMIT_LOGIN_SLOWED: '1/2',
+  });
+  api = await startTestApi(env);
+  site = await buildSite(env.db);
+});
+after(async () => {
+  await api?.close();
+  await env?.close();
+});
+
+const login = (email: string, password: string, ip: string) =>
+  request(api.app).post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ siteId: site.siteId, email, password });
+
+describe('per-account login limit', () => {
+  it('when wrong passwords come from a new address each time, then the account is slowed down with 429 and Retry-After', async () => {
+    const staff = await buildStaff(env.db, api.app, site.siteId, 'admin');
+    for (let i = 1; i <= 4; i++)
+      assert.equal((await login(staff.email, 'a wrong guess!', `198.51.100.${i}`)).status, 401);
+    // The one attempt of the interval, then a refusal however fresh the address.
+    assert.equal((await login(staff.email, 'a wrong guess!', '198.51.100.5')).status, 401);
+    const slowed = await login(staff.email, 'a wrong guess!', '198.51.100.6');
+    assert.equal(slowed.status, 429);
+    assert.equal(slowed.body.error.code, 'rate_limited');
+    assert.ok(Number(slowed.headers['retry-after']) > 0);
+  });
+
+  it('when the account is slowed down, then its owner still signs in once the interval has passed', async () => {
+    const staff = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+    for (let i = 1; i <= 4; i++) await login(staff.email, 'a wrong guess!', `203.0.113.${i}`);
+    const ok = await waitFor(
+      async () => {
+        const res = await login(staff.email, STAFF_PASSWORD, '192.0.2.10');
+        return res.status === 200 ? res : null;
+      },
+      { timeoutMs: 10_000, intervalMs: 500, what: 'the owner to get through the slow-down' },
+    );
+    assert.equal(ok.body.user.role, 'moderator');
+  });
+});

@@ -1,0 +1,284 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { createTestEnv, type TestEnv } from '../support/env.js';
+import { startTestApi, type TestApi } from '../support/app.js';
+import { startTestTasksWorker, startTestWorker, type TestWorker } from '../support/worker.js';
+import { buildPost, buildSite, distinctText, signInReader, type BuiltSite } from '../support/builders.js';
+import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
+import { postComment, waitForDecision } from '../support/comment-flow.js';
+import { waitFor } from '../support/wait-for.js';
+import { findComment } from '#shared/db/comments.js';
+import { learnDecisions } from '#worker/tasks/learn-decisions.js';
+import { createCommentModel } from '#worker/scorers/model/comment.js';
+
+/**
+ * Per-site adapters learn from moderators' decisions: API decisions (single and bulk) are recorded,
+ * the real tasks worker learns them into the site's adapter in Postgres, and the real comment worker
+ * scores with it once it beats the shared model — for that site only.
+ */
+
+let env: TestEnv;
+let api: TestApi;
+let commentWorker: TestWorker;
+let tasksWorker: TestWorker;
+const sites: {
+  site: BuiltSite;
+  admin: SignedIn;
+  mod: SignedIn;
+  reader: { accessToken: string; user: { id: string } };
+  postId: string;
+}[] = [];
+
+before(async () => {
+  env = await createTestEnv({ RATE_LIMITS: 'off' });
+  api = await startTestApi(env);
+  for (let i = 0; i < 2; i++) {
+    const site = await buildSite(env.db);
+    sites.push({
+      site,
+      admin: await buildStaff(env.db, api.app, site.siteId, 'admin'),
+      mod: await buildStaff(env.db, api.app, site.siteId, 'moderator'),
+      reader: await signInReader(api.app, site, { name: `Reader ${i}` }),
+      postId: await buildPost(env.db, site.siteId),
+    });
+  }
+  commentWorker = await startTestWorker(env);
+  tasksWorker = await startTestTasksWorker(env);
+});
+after(async () => {
+  await tasksWorker?.close();
+  await commentWorker?.close();
+  await api?.close();
+  await env?.close();
+});
+
+const as = (who: { accessToken: string }) => ({ Authorization: `Bearer ${who.accessToken}` });
+const spam = (n: number) => `Claim the free crypto giveaway today, visit the promo page number ${n} for bonus coins.`;
+const adapterOf = async (i: number) =>
+  (
+    await request(api.app)
+      .get(`/api/v1/sites/${sites[i]!.site.siteId}/moderation/adapter`)
+      .set(as(sites[i]!.admin))
+      .expect(200)
+  ).body.adapter;
+const learnedRows = async (siteId: string) =>
+  (
+    await env.db.query<{ n: number }>('SELECT count(*)::int AS n FROM moderation_decisions WHERE site_id = $1', [
+      siteId,
+    ])
+  ).rows[0]!.n;
+const bulk = (i: number, ids: string[], action: 'approve' | 'reject') =>
+  request(api.app)
+    .post(`/api/v1/sites/${sites[i]!.site.siteId}/moderation/bulk`)
+    .set(as(sites[i]!.mod))
+    .send({ ids, action })
+    .expect(200);
+
+/** Held comments on site i: spam (rejected by this site's moderators) and ordinary remarks (approved). */
+async function seedHeld(i: number, count: number, from: number) {
+  const s = sites[i]!;
+  const spamIds: string[] = [];
+  const fineIds: string[] = [];
+  for (let n = from; n < from + count; n++) {
+    const isSpam = n % 2 === 1;
+    const id = await storeComment(env.db, {
+      siteId: s.site.siteId,
+      postId: s.postId,
+      authorId: s.reader.user.id,
+      body: isSpam ? spam(n) : distinctText(n),
+      status: 'pending',
+    });
+    (isSpam ? spamIds : fineIds).push(id);
+  }
+  return { spamIds, fineIds };
+}
+
+describe('per-site adapter', () => {
+  it("when a site's moderators decide enough comments, then its adapter learns them, switches on, and scores that site's new comments only", async () => {
+    const { spamIds, fineIds } = await seedHeld(0, 240, 0);
+    // Alternating batches, as moderators work through a queue.
+    for (let k = 0; k < spamIds.length; k += 20) {
+      await bulk(0, fineIds.slice(k, k + 20), 'approve');
+      await bulk(0, spamIds.slice(k, k + 20), 'reject');
+    }
+    const learned = await waitFor(
+      async () => {
+        const a = await adapterOf(0);
+        return a.decisionsLearned === 240 && a.waiting === 0 ? a : null;
+      },
+      { timeoutMs: 60_000, what: 'site 0 adapter to learn 240 decisions' },
+    );
+    assert.equal(learned.ready, true);
+    assert.equal(learned.inUse, true);
+    assert.equal(learned.window.n, 240);
+    assert.equal(learned.window.rejected, 120);
+    assert.ok(learned.adapter.auc > learned.base.auc, JSON.stringify(learned));
+    assert.ok(learned.adapter.logLoss < learned.base.logLoss);
+
+    const other = await adapterOf(1);
+    assert.equal(other.decisionsLearned, 0);
+    assert.equal(other.inUse, false);
+
+    // The same spam on both sites: site 0 scores it with its adapter, site 1 with the shared model.
+    const ids = [];
+    for (const i of [0, 1]) {
+      const s = sites[i]!;
+      const id = await postComment(api.app, {
+        siteId: s.site.siteId,
+        postId: s.postId,
+        token: s.reader.accessToken,
+        body: spam(1001),
+      });
+      await waitForDecision(api.app, id, s.reader.accessToken);
+      ids.push(id);
+    }
+    const adapted = (await findComment(env.db, ids[0]!))!;
+    const shared = (await findComment(env.db, ids[1]!))!;
+    assert.deepEqual(
+      adapted.scoredBy.map((b) => b.adapter),
+      [true],
+    );
+    assert.deepEqual(
+      shared.scoredBy.map((b) => b.adapter),
+      [undefined],
+    );
+    assert.ok(adapted.scores.TOXICITY! > 0.7, `adapted TOXICITY ${adapted.scores.TOXICITY}`);
+    assert.ok(shared.scores.TOXICITY! < 0.5, `shared TOXICITY ${shared.scores.TOXICITY}`);
+    assert.equal(adapted.status, 'pending');
+    assert.equal(shared.status, 'approved');
+  });
+
+  it('when a decision is repeated or its learning job runs again, then it is learned once', async () => {
+    const s = sites[0]!;
+    const before = await adapterOf(0);
+    const rows = await learnedRows(s.site.siteId);
+    const { spamIds } = await seedHeld(0, 2, 5001);
+    await bulk(0, spamIds, 'reject');
+    // The same action again: the comment is rejected already and the decision recorded.
+    await bulk(0, spamIds, 'reject');
+    const after = await waitFor(
+      async () => {
+        const a = await adapterOf(0);
+        return a.decisionsLearned === before.decisionsLearned + 1 && a.waiting === 0 ? a : null;
+      },
+      { timeoutMs: 30_000, what: 'the new decision to be learned' },
+    );
+    assert.equal(await learnedRows(s.site.siteId), rows + 1);
+    // A retried job (the same learning, again, twice at once) finds nothing left to learn.
+    const model = createCommentModel();
+    const again = await Promise.all([
+      learnDecisions(env.db, model, s.site.siteId),
+      learnDecisions(env.db, model, s.site.siteId),
+    ]);
+    assert.deepEqual(again, [0, 0]);
+    assert.equal((await adapterOf(0)).decisionsLearned, after.decisionsLearned);
+  });
+
+  it("when two workers learn one site at once, then neither loses the other's decisions", async () => {
+    const s = sites[1]!;
+    const { spamIds, fineIds } = await seedHeld(1, 40, 7000);
+    // Recorded straight away, learned below by two learners racing (the tasks worker may join them).
+    await tasksWorker.worker.pause();
+    try {
+      await bulk(1, spamIds, 'reject');
+      await bulk(1, fineIds, 'approve');
+      const model = createCommentModel();
+      const counts = await Promise.all([
+        learnDecisions(env.db, model, s.site.siteId),
+        learnDecisions(env.db, model, s.site.siteId),
+      ]);
+      assert.equal(counts[0]! + counts[1]!, 40);
+    } finally {
+      tasksWorker.worker.resume();
+    }
+    const a = await adapterOf(1);
+    assert.equal(a.decisionsLearned, 40);
+    assert.equal(a.waiting, 0);
+  });
+
+  it("when a ban rejects a reader's comments, then each rejection is learned by that site's adapter", async () => {
+    const s = sites[1]!;
+    const before = (await adapterOf(1)).decisionsLearned;
+    const banned = await signInReader(api.app, s.site, { name: 'Spammer' });
+    for (let n = 0; n < 3; n++) {
+      await storeComment(env.db, {
+        siteId: s.site.siteId,
+        postId: s.postId,
+        authorId: banned.user.id,
+        body: spam(9000 + n),
+        status: n === 0 ? 'approved' : 'pending',
+      });
+    }
+    await request(api.app)
+      .post(`/api/v1/sites/${s.site.siteId}/users/${banned.user.id}/ban`)
+      .set(as(s.mod))
+      .send({ reason: 'spam', rejectExisting: true })
+      .expect(202);
+    const a = await waitFor(
+      async () => {
+        const x = await adapterOf(1);
+        return x.decisionsLearned === before + 3 && x.waiting === 0 ? x : null;
+      },
+      { timeoutMs: 30_000, what: "the ban's rejections to be learned" },
+    );
+    assert.equal(a.window.rejected, 20 + 3);
+    assert.equal((await adapterOf(0)).decisionsLearned, 241, 'the other site learned nothing of it');
+  });
+
+  it('when a site switches its adapter off, then its comments are scored by the shared model though the adapter is ready', async () => {
+    const s = sites[0]!;
+    const patch = (body: Record<string, unknown>) =>
+      request(api.app).patch(`/api/v1/sites/${s.site.siteId}/settings`).set(as(s.admin)).send(body).expect(200);
+    await patch({ adapter: { enabled: false } });
+    try {
+      const a = await adapterOf(0);
+      assert.deepEqual([a.enabled, a.ready, a.inUse], [false, true, false]);
+      const id = await postComment(api.app, {
+        siteId: s.site.siteId,
+        postId: s.postId,
+        token: s.reader.accessToken,
+        body: spam(3003),
+      });
+      await waitForDecision(api.app, id, s.reader.accessToken);
+      const c = (await findComment(env.db, id))!;
+      assert.equal(c.scoredBy[0]!.adapter, undefined);
+    } finally {
+      await patch({ adapter: null });
+    }
+  });
+
+  it('when a site admin resets the adapter, then it forgets what it learned and the site is scored by the shared model again', async () => {
+    const s = sites[0]!;
+    const otherBefore = (await adapterOf(1)).decisionsLearned;
+    await request(api.app).post(`/api/v1/sites/${s.site.siteId}/moderation/adapter/reset`).set(as(s.mod)).expect(403);
+    const res = await request(api.app)
+      .post(`/api/v1/sites/${s.site.siteId}/moderation/adapter/reset`)
+      .set(as(s.admin))
+      .expect(200);
+    assert.equal(res.body.adapter.decisionsLearned, 0);
+    assert.equal(res.body.adapter.inUse, false);
+    assert.equal(typeof res.body.adapter.resetAt, 'string');
+    assert.equal((await adapterOf(1)).decisionsLearned, otherBefore, 'the other site keeps its adapter');
+
+    const id = await postComment(api.app, {
+      siteId: s.site.siteId,
+      postId: s.postId,
+      token: s.reader.accessToken,
+      body: spam(2002),
+    });
+    await waitForDecision(api.app, id, s.reader.accessToken);
+    const c = (await findComment(env.db, id))!;
+    assert.equal(c.scoredBy[0]!.adapter, undefined);
+    assert.ok(c.scores.TOXICITY! < 0.5);
+  });
+
+  it("when a moderator asks for the adapter's figures, then only a site admin may read them", async () => {
+    const s = sites[0]!;
+    await request(api.app).get(`/api/v1/sites/${s.site.siteId}/moderation/adapter`).set(as(s.mod)).expect(403);
+    await request(api.app)
+      .get(`/api/v1/sites/${s.site.siteId}/moderation/adapter`)
+      .set(as(sites[1]!.admin))
+      .expect(403);
+  });
+});

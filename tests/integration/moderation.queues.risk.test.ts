@@ -1,0 +1,182 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { createTestEnv, type TestEnv } from '../support/env.js';
+import { startTestApi, type TestApi } from '../support/app.js';
+import { startTestWorker, type TestWorker } from '../support/worker.js';
+import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
+import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
+import { postComment, waitForDecision } from '../support/comment-flow.js';
+
+/**
+ * Queues that use the scores: the pending queue by predicted rejection (most likely abusive first),
+ * and the likely-fine lane with its precision measured from moderators' stored decisions.
+ */
+
+let env: TestEnv;
+let api: TestApi;
+let worker: TestWorker;
+let site: BuiltSite;
+let otherSite: BuiltSite;
+let admin: SignedIn;
+let mod: SignedIn;
+let otherMod: SignedIn;
+let reader: { accessToken: string; user: { id: string } };
+let otherReader: { accessToken: string; user: { id: string } };
+
+before(async () => {
+  env = await createTestEnv({ RATE_LIMITS: 'off' });
+  api = await startTestApi(env);
+  site = await buildSite(env.db);
+  otherSite = await buildSite(env.db);
+  admin = await buildStaff(env.db, api.app, site.siteId, 'admin');
+  mod = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+  otherMod = await buildStaff(env.db, api.app, otherSite.siteId, 'moderator');
+  reader = await signInReader(api.app, site, { name: 'Ada Reader' });
+  otherReader = await signInReader(api.app, otherSite, { name: 'Bo Reader' });
+  worker = await startTestWorker(env);
+});
+after(async () => {
+  await worker?.close();
+  await api?.close();
+  await env?.close();
+});
+
+const as = (who: { accessToken: string }) => ({ Authorization: `Bearer ${who.accessToken}` });
+const queue = (query: Record<string, string | number>, who: SignedIn = mod, siteId = site.siteId) =>
+  request(api.app).get(`/api/v1/sites/${siteId}/moderation/queues/pending`).query(query).set(as(who));
+const likelyFine = async (who: SignedIn = mod, siteId = site.siteId) =>
+  (await request(api.app).get(`/api/v1/sites/${siteId}/moderation/likely-fine`).set(as(who)).expect(200)).body
+    .likelyFine;
+const patchSettings = (patch: Record<string, unknown>) =>
+  request(api.app).patch(`/api/v1/sites/${site.siteId}/settings`).set(as(admin)).send(patch).expect(200);
+const held = (postId: string, toxicity: number | null, siteId = site.siteId, authorId = reader.user.id) =>
+  storeComment(env.db, {
+    siteId,
+    postId,
+    authorId,
+    status: 'pending',
+    scores: toxicity === null ? {} : { TOXICITY: toxicity },
+  });
+const clearPending = () => env.db.query(`DELETE FROM comments WHERE status = 'pending'`);
+
+describe('pending queue by risk', () => {
+  it('when held comments are listed with sort=risk, then the one the worker scored most abusive comes first', async () => {
+    await clearPending();
+    await patchSettings({ premod: 'all' });
+    const postId = await buildPost(env.db, site.siteId);
+    const bodies = [
+      'Thanks for the clear report on the ferry timetable.',
+      'You are a pathetic idiot and a moron, shut up.',
+      'I am not sure the council got the budget right this year.',
+    ];
+    const ids = [];
+    for (const body of bodies) {
+      const id = await postComment(api.app, { siteId: site.siteId, postId, token: reader.accessToken, body });
+      await waitForDecision(api.app, id, reader.accessToken);
+      ids.push(id);
+    }
+    await patchSettings({ premod: null });
+    const byRisk = (await queue({ sort: 'risk' }).expect(200)).body.items.map((i: { id: string }) => i.id);
+    assert.equal(byRisk[0], ids[1]);
+    const byTime = (await queue({}).expect(200)).body.items.map((i: { id: string }) => i.id);
+    assert.deepEqual(byTime, ids);
+  });
+
+  it('when the risk order is paged, then every held comment appears once, unscored first, then by falling score', async () => {
+    await clearPending();
+    const postId = await buildPost(env.db, site.siteId);
+    const scores = [0.2, 0.9, null, 0.5, 0.9, 0.05];
+    const ids = [];
+    for (const s of scores) ids.push(await held(postId, s));
+    await held(await buildPost(env.db, otherSite.siteId), 0.99, otherSite.siteId, otherReader.user.id);
+    const seen: { id: string; score: number | undefined }[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const q: Record<string, string | number> = { sort: 'risk', limit: 2 };
+      if (cursor) q.cursor = cursor;
+      const res = await queue(q).expect(200);
+      for (const item of res.body.items) seen.push({ id: item.id, score: item.scores.TOXICITY });
+      cursor = res.body.nextCursor;
+      if (!cursor) break;
+    }
+    assert.deepEqual(
+      seen.map((s) => s.score),
+      [undefined, 0.9, 0.9, 0.5, 0.2, 0.05],
+    );
+    assert.deepEqual(new Set(seen.map((s) => s.id)), new Set(ids));
+    // Equal scores keep the oldest first.
+    assert.deepEqual(
+      seen.slice(1, 3).map((s) => s.id),
+      [ids[1], ids[4]],
+    );
+  });
+
+  it('when a cursor from one order is used with the other, or the sort is unknown, then the answer is a 400', async () => {
+    await clearPending();
+    const postId = await buildPost(env.db, site.siteId);
+    for (const s of [0.1, 0.2, 0.3]) await held(postId, s);
+    const timeCursor = (await queue({ limit: 1 }).expect(200)).body.nextCursor;
+    const riskCursor = (await queue({ limit: 1, sort: 'risk' }).expect(200)).body.nextCursor;
+    for (const res of [
+      await queue({ sort: 'risk', cursor: timeCursor }),
+      await queue({ cursor: riskCursor }),
+      await queue({ sort: 'loudest' }),
+    ]) {
+      assert.equal(res.status, 400);
+      assert.equal(res.body.error.code, 'validation_failed');
+    }
+  });
+});
+
+describe('likely-fine lane', () => {
+  it('when held comments score below the site level, then the lane lists only them and its precision is measured from decisions made on them', async () => {
+    await clearPending();
+    await patchSettings({ likelyFineBelow: 0.3 });
+    const postId = await buildPost(env.db, site.siteId);
+    const low1 = await held(postId, 0.1);
+    const low2 = await held(postId, 0.25);
+    const low3 = await held(postId, 0.05);
+    const high = await held(postId, 0.6);
+    const unscored = await held(postId, null);
+    await held(await buildPost(env.db, otherSite.siteId), 0.01, otherSite.siteId, otherReader.user.id);
+
+    const lane = (await queue({ lane: 'likely-fine' }).expect(200)).body.items.map((i: { id: string }) => i.id);
+    assert.deepEqual(lane, [low1, low2, low3]);
+    const before = await likelyFine();
+    assert.deepEqual(before, { below: 0.3, waiting: 3, decided: 0, approved: 0, precision: null });
+
+    // A glance, then approve two in bulk; the third turns out to be abuse; outside the lane, decisions do not count.
+    await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/moderation/bulk`)
+      .set(as(mod))
+      .send({ ids: [low1, low2], action: 'approve' })
+      .expect(200);
+    for (const [id, action] of [
+      [low3, 'reject'],
+      [high, 'approve'],
+      [unscored, 'approve'],
+    ] as const) {
+      await request(api.app).post(`/api/v1/comments/${id}/moderation`).set(as(mod)).send({ action }).expect(200);
+    }
+    const measured = await likelyFine();
+    assert.equal(measured.waiting, 0);
+    assert.equal(measured.decided, 3);
+    assert.equal(measured.approved, 2);
+    assert.equal(measured.precision, 2 / 3);
+
+    // Another site's lane has its own record.
+    const other = await likelyFine(otherMod, otherSite.siteId);
+    assert.equal(other.decided, 0);
+    assert.equal(other.waiting, 1);
+  });
+
+  it('when the lane is asked of a queue other than pending, then the answer is a 400', async () => {
+    const res = await request(api.app)
+      .get(`/api/v1/sites/${site.siteId}/moderation/queues/approved`)
+      .query({ lane: 'likely-fine' })
+      .set(as(mod));
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error.code, 'validation_failed');
+  });
+});

@@ -1,0 +1,89 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createAdapter, deserialize } from '../../services/worker/src/scorers/model/adapter.js';
+import type { FeatureVector } from '../../services/worker/src/scorers/model/comment.js';
+import { rng } from '../../services/worker/training/datasets.js';
+
+/**
+ * A synthetic site: bucket 7 marks what this site's moderators reject and the shared model does not know
+ * (its logit says nothing useful: noise), other buckets are filler.
+ */
+function stream(n: number, seed: number): { f: FeatureVector; base: number; label: 0 | 1 }[] {
+  const r = rng(seed);
+  return Array.from({ length: n }, () => {
+    const label = (r() < 0.3 ? 1 : 0) as 0 | 1;
+    const filler = [100 + Math.floor(r() * 50), 300 + Math.floor(r() * 50)];
+    const index = Int32Array.from(label === 1 ? [7, ...filler] : filler);
+    const value = Float32Array.from(index, () => 1 / Math.sqrt(index.length));
+    return { f: { index, value }, base: r() * 2 - 1, label };
+  });
+}
+
+describe('per-site adapter', () => {
+  it('when nothing was learned, then it predicts exactly the shared model', () => {
+    const a = createAdapter();
+    for (const x of stream(20, 1)) assert.ok(Math.abs(a.predict(x.f, x.base) - 1 / (1 + Math.exp(-x.base))) < 1e-12);
+    assert.equal(a.shouldUse(), false);
+    assert.equal(a.shadow.n, 0);
+  });
+
+  it('when it learns a stream of decisions the shared model gets wrong, then it separates them and asks to be used', () => {
+    const a = createAdapter();
+    const train = stream(400, 2);
+    for (const x of train) a.learn(x.f, x.base, x.label);
+    const test = stream(200, 3);
+    const pos = test.filter((x) => x.label === 1).map((x) => a.predict(x.f, x.base));
+    const neg = test.filter((x) => x.label === 0).map((x) => a.predict(x.f, x.base));
+    assert.ok(Math.min(...pos) > Math.max(...neg), `${Math.min(...pos)} ≤ ${Math.max(...neg)}`);
+    const s = a.shadow;
+    assert.equal(s.n, 400);
+    assert.equal(s.total, 400);
+    assert.ok(s.adapter.auc > s.base.auc + 0.1, JSON.stringify(s));
+    assert.ok(s.adapter.logLoss < s.base.logLoss);
+    assert.equal(a.shouldUse(), true);
+  });
+
+  it('when fewer decisions than the minimum were seen, then it is not used even if it does well', () => {
+    const a = createAdapter({ minDecisions: 200 });
+    for (const x of stream(150, 4)) a.learn(x.f, x.base, x.label);
+    assert.equal(a.shouldUse(), false);
+  });
+
+  it('when its decisions carry nothing the shared model lacks, then it does not ask to be used', () => {
+    const a = createAdapter();
+    const r = rng(5);
+    // The shared model is right (its logit decides the label); the features are noise.
+    for (let i = 0; i < 500; i++) {
+      const base = r() * 8 - 4;
+      const index = Int32Array.of(Math.floor(r() * 1000), Math.floor(r() * 1000));
+      a.learn({ index, value: Float32Array.of(0.7, 0.7) }, base, base > 0 ? 1 : 0);
+    }
+    assert.equal(a.shouldUse(), false, JSON.stringify(a.shadow));
+  });
+
+  it('when serialised and restored, then it predicts, learns and reports the same; reset returns to the shared model', () => {
+    const a = createAdapter();
+    const xs = stream(300, 6);
+    for (const x of xs.slice(0, 250)) a.learn(x.f, x.base, x.label);
+    const bytes = a.serialize();
+    const b = deserialize(bytes);
+    assert.deepEqual(b.shadow, a.shadow);
+    assert.deepEqual(b.options, a.options);
+    for (const x of xs.slice(250)) {
+      assert.equal(b.predict(x.f, x.base), a.predict(x.f, x.base));
+      a.learn(x.f, x.base, x.label);
+      b.learn(x.f, x.base, x.label);
+    }
+    assert.deepEqual(Buffer.from(b.serialize()), Buffer.from(a.serialize()));
+    assert.ok(bytes.length < 64 * 1024, `${bytes.length} bytes`);
+    b.reset();
+    assert.equal(b.shadow.total, 0);
+    assert.equal(b.predict(xs[0]!.f, 0.3), 1 / (1 + Math.exp(-0.3)));
+  });
+
+  it('when the state is damaged or foreign, then it is refused', () => {
+    const bytes = createAdapter().serialize();
+    assert.throws(() => deserialize(bytes.subarray(0, bytes.length - 1)), /truncated/);
+    assert.throws(() => deserialize(new TextEncoder().encode('not a state at all')), /not an adapter state/);
+  });
+});
