@@ -9,7 +9,7 @@ import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestWorker } from '../support/worker.js';
 import { launchChromium, listen } from '../support/browser.js';
-import { signSso } from '../support/builders.js';
+import { buildSite, signSso } from '../support/builders.js';
 import { waitFor } from '../support/wait-for.js';
 import { ROOT } from '../support/processes.js';
 import { createDemoApp } from '#demo/app.js';
@@ -521,6 +521,77 @@ describe('the widget on a publisher page without SSO', () => {
   });
 });
 
+describe('a misconfigured embed', () => {
+  /** Serves a page whose embed element carries only the attributes given in the query. */
+  let host: { origin: string; close(): Promise<void> };
+  let otherSite: string;
+  before(async () => {
+    host = await listen((req: http.IncomingMessage, res: http.ServerResponse) => {
+      const q = new URL(req.url ?? '/', 'http://host').searchParams;
+      const attrs = ['site', 'post', 'api']
+        .filter((k) => q.has(k))
+        .map((k) => ` data-${k}="${q.get(k)}"`)
+        .join('');
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.end(`<!doctype html><html lang="en"><head><title>Misconfigured</title></head><body><main>
+        <div id="comments"${attrs}></div><script src="${apiServer.origin}/embed.js" async></script></main></body></html>`);
+    });
+    // This page's origin is registered for another site, not for the demo site.
+    otherSite = (await buildSite(env.db)).siteId;
+    await env.db.query(`UPDATE sites SET origins = ARRAY[$2] WHERE id = $1`, [otherSite, host.origin]);
+  });
+  after(() => host?.close());
+
+  /** Opens the page and returns what the widget tells its reader and what it logs for the developer. */
+  async function openEmbed(query: string, expected: string): Promise<{ reader: string; console: string[] }> {
+    const page = await context.newPage();
+    const logged: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' && m.text().startsWith('Comments:')) logged.push(m.text());
+    });
+    await page.goto(`${host.origin}/?${query}`);
+    await page.locator('#comments .status').getByText(expected).waitFor();
+    await waitFor(async () => logged.length > 0, { what: `the console error for ${query}` });
+    const reader = (await page.locator('#comments .root').textContent()) ?? '';
+    await page.close();
+    return { reader, console: logged };
+  }
+
+  it('when the embed names no post, an unknown site, a bad post id or a site that did not register the origin, then the console says which and how to fix it, and the reader reads "Comments are unavailable.", never "0 comments"', async () => {
+    const cases = [
+      { query: 'site=demo', says: 'data-post is missing on the embed element' },
+      { query: 'site=no-such-site&post=p-1', says: "site 'no-such-site' does not exist" },
+      {
+        query: 'site=demo&post=p-1',
+        says: `this page's origin ${host.origin} is not registered for site 'demo' — add it with sites:create`,
+      },
+      {
+        query: `site=${otherSite}&post=bad%20id`,
+        says: 'data-site or data-post is not valid: invalid path: postId: post ids are',
+      },
+    ];
+    for (const c of cases) {
+      const { reader, console } = await openEmbed(c.query, 'Comments are unavailable.');
+      assert.ok(
+        console.some((line) => line.includes(c.says)),
+        `${c.query}: ${console.join(' | ')}`,
+      );
+      assert.doesNotMatch(reader, /0 comments|could not be loaded|Log in/, c.query);
+    }
+  });
+
+  it('when the comment service cannot be reached, then the console names its address, and the reader is told comments could not be loaded, with Try again', async () => {
+    const unreachable = 'http://127.0.0.1:1';
+    const { reader, console } = await openEmbed(
+      `site=demo&post=p-1&api=${encodeURIComponent(unreachable)}`,
+      'Comments could not be loaded.',
+    );
+    assert.ok(console.some((line) => line.includes(`the comment service at ${unreachable} could not be reached`)));
+    assert.match(reader, /Try again/);
+    assert.doesNotMatch(reader, /0 comments/);
+  });
+});
+
 /** Stores approved comments as the worker would (oldest first, a millisecond apart); returns their ids. */
 async function storeApproved(
   postId: string,
@@ -579,6 +650,43 @@ describe('long and closed threads', () => {
     await page.getByLabel('Sort by').selectOption('oldest');
     await waitFor(async () => (await topLevel.first().getAttribute('data-id')) === top[0], { what: 'oldest first' });
     await page.close();
+  });
+
+  it("when a reader is signed out, then Reply and Report are offered and lead to sign-in: the popup, or the publisher's login URL", async () => {
+    await upsertPost(env.db, {
+      siteId: SITE,
+      id: 'signed-out-1',
+      title: 'Out',
+      url: `${plainHost.origin}/p/signed-out-1`,
+    });
+    const author = await upsertSsoUser(env.db, {
+      id: newId(),
+      siteId: SITE,
+      externalId: 'signed-out-author',
+      name: 'Quiet Author',
+      email: null,
+      iat: 1,
+    });
+    await storeApproved('signed-out-1', author.id, 1);
+    const page = await context.newPage();
+    await page.goto(`${plainHost.origin}/p/signed-out-1`);
+    const reply = page.getByRole('button', { name: 'Reply to Quiet Author' });
+    const report = page.getByRole('button', { name: /Report .*Quiet Author/ });
+    await reply.waitFor();
+    assert.ok(await report.isVisible());
+    for (const action of [reply, report]) {
+      const [popup] = await Promise.all([page.waitForEvent('popup'), action.click()]);
+      assert.equal(new URL(popup.url()).pathname, '/login');
+      await popup.close();
+    }
+    await page.close();
+    // The demo names its own sign-in (data-login-url="#demo-login"): Reply goes there, as "Log in" does.
+    await insertPostIfAbsent(env.db, { siteId: SITE, id: POST, title: ARTICLE.headline, url: `${demo.origin}/` });
+    await storeApproved(POST, author.id, 1);
+    const { page: demoPage } = await openDemo();
+    await demoPage.locator('#comments li.comment .actions button').first().click();
+    await waitFor(async () => new URL(demoPage.url()).hash === '#demo-login', { what: 'the demo sign-in' });
+    await demoPage.close();
   });
 
   it('when a post is closed, then the widget says "Comments are closed." and offers no box', async () => {

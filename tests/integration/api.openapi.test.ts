@@ -103,6 +103,33 @@ describe('OpenAPI document', () => {
     assert.doesNotMatch(res.text, /<script|src=["']https?:|href=["']https?:/);
   });
 
+  it('when the document describes a route that reads request headers, then it names them (Idempotency-Key, If-None-Match, If-Match), says comment bodies hold at most 5,000 characters, and that PATCH takes a merge patch', async () => {
+    type Op = {
+      parameters: { name: string; in: string }[];
+      requestBody?: { content: Record<string, { schema: { properties?: Record<string, { maxLength?: number }> } }> };
+    };
+    const doc = (await request(api.app).get('/api/v1/openapi.json')).body as {
+      paths: Record<string, Record<string, Op>>;
+    };
+    const headersOf = (op: Op | undefined) =>
+      (op?.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name);
+    const comments = doc.paths['/api/v1/sites/{siteId}/posts/{postId}/comments']!;
+    assert.deepEqual(headersOf(comments.post), ['Idempotency-Key']);
+    assert.equal(comments.post!.requestBody!.content['application/json']!.schema.properties!.body!.maxLength, 5000);
+    assert.deepEqual(headersOf(comments.get), ['If-None-Match']);
+    const settings = doc.paths['/api/v1/sites/{siteId}/settings']!.patch!;
+    assert.deepEqual(headersOf(settings), ['If-Match']);
+    assert.ok(settings.requestBody!.content['application/merge-patch+json']);
+  });
+
+  it("when the API's address itself is opened, then it answers 200 with where the reference is, never 404", async () => {
+    const res = await request(api.app).get('/');
+    assert.equal(res.status, 200);
+    assert.equal(res.body.docs, '/docs');
+    assert.equal(res.body.openapi, '/api/v1/openapi.json');
+    assert.equal((await request(api.app).get(res.body.docs)).status, 200);
+  });
+
   it('when the pre-existing routes answer, then their responses validate against the document', async () => {
     const check = openApiChecker().check;
     check(await request(api.app).get('/healthz'));
@@ -200,5 +227,31 @@ describe('OpenAPI document', () => {
     );
     check(await request(api.app).get(`/api/v1/sites/${site.siteId}/audit`).set(adminAuth));
     check(await request(api.app).get(`/api/v1/sites/${site.siteId}/users/${reader.user.id}/history`).set(adminAuth));
+  });
+});
+
+describe('settings as a JSON Merge Patch', () => {
+  it('when an admin PATCHes settings as application/merge-patch+json, then it is applied as with application/json; a POST in that type stays 415', async () => {
+    const admin = await signInAs(api.app, env.db, site, 'admin');
+    const adminAuth = { Authorization: `Bearer ${admin.accessToken}` };
+    const merge = await request(api.app)
+      .patch(`/api/v1/sites/${site.siteId}/settings`)
+      .set(adminAuth)
+      .set('Content-Type', 'application/merge-patch+json')
+      .send(JSON.stringify({ autoCloseDays: 12 }));
+    assert.equal(merge.status, 200, JSON.stringify(merge.body));
+    assert.equal(merge.body.settings.autoCloseDays, 12);
+    const plain = await request(api.app)
+      .patch(`/api/v1/sites/${site.siteId}/settings`)
+      .set(adminAuth)
+      .send({ autoCloseDays: 13 });
+    assert.equal(plain.status, 200);
+    assert.equal(plain.body.settings.autoCloseDays, 13);
+    const post = await request(api.app)
+      .post('/api/v1/auth/login')
+      .set('Content-Type', 'application/merge-patch+json')
+      .send(JSON.stringify({ siteId: site.siteId }));
+    assert.equal(post.status, 415);
+    assert.equal(post.body.error.code, 'unsupported_media_type');
   });
 });

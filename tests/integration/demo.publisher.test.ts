@@ -57,6 +57,28 @@ describe('the demo publisher', () => {
     assert.equal(await findSsoSecret(env.db, 'ledger'), SECRET);
   });
 
+  it('when it starts with its loopback twin (development), then both localhost and 127.0.0.1 are registered, on an existing site too', async () => {
+    const twins = ['http://localhost:8098', 'http://127.0.0.1:8098'];
+    await ensureDemoSite(env.db, {
+      siteId: 'twins',
+      name: 'Twins',
+      origin: twins[0]!,
+      ssoSecret: SECRET,
+      alsoOrigins: twins,
+    });
+    assert.deepEqual((await findSite(env.db, 'twins'))!.origins, twins);
+    await env.db.query(`UPDATE sites SET origins = '{http://localhost:8098}' WHERE id = 'twins'`);
+    const changes = await ensureDemoSite(env.db, {
+      siteId: 'twins',
+      name: 'Twins',
+      origin: twins[0]!,
+      ssoSecret: SECRET,
+      alsoOrigins: twins,
+    });
+    assert.deepEqual(changes, ['added the origin http://127.0.0.1:8098']);
+    assert.deepEqual((await findSite(env.db, 'twins'))!.origins, twins);
+  });
+
   it('when a visitor asks for a demo sign-in, then the token it signs is accepted by the comment service; renewing keeps the reader', async () => {
     await ensureDemoSite(env.db, {
       siteId: 'ledger2',

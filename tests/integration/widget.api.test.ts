@@ -69,7 +69,7 @@ describe('CORS for the widget', () => {
     assert.match(res.headers['access-control-expose-headers']!, /ETag/);
   });
 
-  it('when the origin belongs to another site or to none, then 403 origin_not_allowed and no CORS headers', async () => {
+  it('when the origin belongs to another site or to none, then 403 origin_not_allowed, readable by the page but exposing nothing else, and the preflight fails', async () => {
     const postId = await buildPost(env.db, site.siteId);
     for (const origin of ['https://other.example', 'https://evil.example', 'null']) {
       const res = await request(api.app)
@@ -77,7 +77,10 @@ describe('CORS for the widget', () => {
         .set('Origin', origin);
       assert.equal(res.status, 403, origin);
       assert.equal(res.body.error.code, 'origin_not_allowed');
-      assert.equal(res.headers['access-control-allow-origin'], undefined);
+      assert.equal(res.body.error.message, `the origin ${origin} is not registered for site ${site.siteId}`);
+      // Readable, so the widget can tell the page's developer which origin to register.
+      assert.equal(res.headers['access-control-allow-origin'], origin);
+      assert.equal(res.headers['access-control-expose-headers'], undefined);
       assert.match(res.headers.vary!, /Origin/);
     }
     const preflight = await request(api.app)
@@ -86,6 +89,13 @@ describe('CORS for the widget', () => {
       .set('Access-Control-Request-Method', 'POST');
     assert.equal(preflight.status, 403);
     assert.equal(preflight.headers['access-control-allow-origin'], undefined);
+  });
+
+  it('when a browser calls a site that does not exist, then 404 site_not_found names it, readable by the page', async () => {
+    const res = await request(api.app).get('/api/v1/sites/no-such-site/posts/p-1/comments').set('Origin', ORIGIN);
+    assert.equal(res.status, 404);
+    assert.deepEqual(res.body.error, { code: 'site_not_found', message: "site 'no-such-site' does not exist" });
+    assert.equal(res.headers['access-control-allow-origin'], ORIGIN);
   });
 
   it("when a path has no site (sign-in, a comment's status), then any site's origin passes the preflight; sign-in checks the body's site", async () => {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { DEV_JWT_SECRET, loadConfig } from '#shared/config.js';
 import { configPage } from '../support/config-page.js';
+import { loadDemoConfig, withLoopbackTwin } from '#demo/config.js';
 import { hashTagOf, parseRedisTarget } from '#shared/redis-url.js';
 
 /** The configuration a developer gets (NODE_ENV=development, as `npm start` sets it). */
@@ -24,6 +25,24 @@ describe('configuration', () => {
       (err: Error) =>
         /PORT/.test(err.message) && /RATE_LIMIT_COMMENT_IP/.test(err.message) && /SCORER_MAX_DEFER_S/.test(err.message),
     );
+  });
+  it("when PORT and DEMO_PORT are set and the demo's URLs are not, then the demo's URLs follow the ports; set URLs win", () => {
+    const moved = loadDemoConfig({ NODE_ENV: 'development', PORT: '4100', DEMO_PORT: '9190' });
+    assert.equal(moved.DEMO_API_URL, 'http://localhost:4100');
+    assert.equal(moved.DEMO_PUBLIC_URL, 'http://localhost:9190');
+    const set = loadDemoConfig({
+      NODE_ENV: 'development',
+      PORT: '4100',
+      DEMO_API_URL: 'https://comments.example',
+      DEMO_PUBLIC_URL: 'https://news.example',
+    });
+    assert.equal(set.DEMO_API_URL, 'https://comments.example');
+    assert.equal(set.DEMO_PUBLIC_URL, 'https://news.example');
+  });
+  it('when an origin is on a loopback name, then its twin on the other name goes with it; other hosts stay alone', () => {
+    assert.deepEqual(withLoopbackTwin('http://localhost:8080'), ['http://localhost:8080', 'http://127.0.0.1:8080']);
+    assert.deepEqual(withLoopbackTwin('http://127.0.0.1:9000'), ['http://127.0.0.1:9000', 'http://localhost:9000']);
+    assert.deepEqual(withLoopbackTwin('https://news.example'), ['https://news.example']);
   });
   it('when RATE_LIMITS=off, then limits are disabled', () => {
     assert.equal(dev({ RATE_LIMITS: 'off' }).RATE_LIMITS, false);

@@ -4,7 +4,7 @@ import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import type { ApiDeps } from './deps.js';
 import { errorHandler, notFound } from './http/errors.js';
-import { requireJson } from './http/require-json.js';
+import { MERGE_PATCH, requireJson } from './http/require-json.js';
 import { limitJsonDepth } from './http/json-depth.js';
 import { measureHttp } from './http/metrics.js';
 import { redactUrl } from './http/redact-url.js';
@@ -82,7 +82,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(crossOriginReadable);
   api.use(widgetCors(siteOrigins));
   api.use(requireJson);
-  api.use(express.json({ limit: '64kb', strict: true }));
+  api.use(express.json({ limit: '64kb', strict: true, type: ['application/json', MERGE_PATCH] }));
   api.use(limitJsonDepth);
   api.use(bodySiteOrigin(siteOrigins));
   api.use(authRoutes(deps, passport, tokens, bearer));

@@ -3,7 +3,7 @@ import { createLogger } from '#shared/logger.js';
 import { createPool, databaseOf } from '#shared/db/pool.js';
 import { createDemoApp } from './app.js';
 import { ensureDemoSite } from './bootstrap.js';
-import { loadDemoConfig } from './config.js';
+import { loadDemoConfig, withLoopbackTwin } from './config.js';
 
 // Composition root of the demo publisher: config → make sure its site exists → listen → shutdown.
 const config = orExit(() => loadDemoConfig());
@@ -23,6 +23,8 @@ const changes = await ensureDemoSite(db, {
   siteId: config.DEMO_SITE_ID,
   name: 'The Harbour Ledger (demo)',
   origin: publicOrigin,
+  // In development the page works whichever loopback name the developer opens it on.
+  alsoOrigins: config.NODE_ENV === 'development' ? withLoopbackTwin(publicOrigin) : [],
   ssoSecret,
 });
 await db.end();

@@ -39,12 +39,13 @@ function onlySite(siteId?: string): Session {
 
 function boot(): void {
   const hosts = document.querySelectorAll<HTMLElement>(
-    '#comments[data-site][data-post], [data-comments][data-site][data-post]',
+    // Elements missing data-site or data-post too, so the page's developer is told what is missing.
+    '#comments[data-site], #comments[data-post], [data-comments]',
   );
   for (const el of hosts) {
     if (el.shadowRoot) continue;
     const base = (el.dataset.api || scriptBase).replace(/\/$/, '');
-    const session = sessionFor(base, el.dataset.site!);
+    const session = sessionFor(base, el.dataset.site ?? '');
     const widget = new Widget(el, { base, session });
     void widget.start();
   }

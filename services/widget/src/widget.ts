@@ -1,5 +1,5 @@
 import { ApiError, call, type CommentStatus, type Post, type ThreadComment, type ThreadPage } from './api.js';
-import { errorText, reasonText } from './messages.js';
+import { errorText, loadProblem, reasonText } from './messages.js';
 import { awaitDecision, connectLive } from './follow.js';
 import { h } from './dom.js';
 import { plural, pickLang, translator, type Lang, type Translate } from './i18n.js';
@@ -71,8 +71,9 @@ export class Widget {
       lang: this.lang,
       time,
       userId: () => this.o.session.user?.id ?? null,
-      reply: (c, li, depth, button) => this.openReply(c, li, depth, button),
-      report: (c, li, button) => this.openReport(c, li, button),
+      // A signed-out reader is offered Reply and Report too; acting starts the sign-in.
+      reply: (c, li, depth, button) => (this.o.session.user ? this.openReply(c, li, depth, button) : this.signIn()),
+      report: (c, li, button) => (this.o.session.user ? this.openReport(c, li, button) : void this.signIn()),
       moreReplies: (c, li, depth, button) => void this.loadReplies(c, li, depth, button),
     };
     this.section.lang = this.lang;
@@ -100,7 +101,8 @@ export class Widget {
     els.more.addEventListener('click', () => void this.loadMore());
     this.section.append(els.title, els.announce, els.compose, els.toolbar, els.newer, els.status, els.list, els.more);
     this.shadow.append(this.section);
-    this.setTitle(0);
+    // No count until one is read: a thread that failed to load is not "0 comments".
+    els.title.textContent = t('comments');
   }
 
   private setTitle(n: number): void {
@@ -124,9 +126,10 @@ export class Widget {
     const { base } = this.o;
     this.els.status.textContent = '';
     try {
+      if (!this.siteId || !this.postId) throw new Error('embed element incomplete');
       const [post, page] = await Promise.all([
         call<{ post: Post }>(base, this.path()).catch(async (err) => {
-          if (!(err instanceof ApiError) || err.status !== 404) throw err;
+          if (!(err instanceof ApiError) || err.code !== 'post_not_found') throw err;
           return call<{ post: Post }>(base, this.path('/discover'), {
             method: 'POST',
             body: {
@@ -137,7 +140,7 @@ export class Widget {
         }),
         call<ThreadPage>(base, this.path(`/comments?sort=${this.sort}&limit=${PAGE}`), { cache: 'no-cache' }).catch(
           (err) => {
-            if (err instanceof ApiError && err.status === 404)
+            if (err instanceof ApiError && err.code === 'post_not_found')
               return { comments: [], nextCursor: null, total: 0 } as ThreadPage;
             throw err;
           },
@@ -162,16 +165,21 @@ export class Widget {
   }
 
   private showLoadError(err: unknown): void {
-    const forbidden = err instanceof ApiError && (err.status === 403 || err.status === 404);
+    const problem = loadProblem(err, { base: this.o.base, siteId: this.siteId, postId: this.postId });
+    console.error(`Comments: ${problem.text}`);
+    this.els.title.textContent = this.t('comments');
     this.els.compose.hidden = true;
     this.renderedState = '';
     this.els.toolbar.hidden = true;
+    this.els.list.replaceChildren();
+    this.els.more.hidden = true;
     const retry = h('button', { type: 'button' }, this.t('retry'));
     retry.addEventListener('click', () => {
       this.els.status.replaceChildren();
       void this.start();
     });
-    this.els.status.replaceChildren(this.t(forbidden ? 'unavailable' : 'loadFailed'), ' ', forbidden ? '' : retry);
+    if (problem.setup) this.els.status.replaceChildren(this.t('unavailable'));
+    else this.els.status.replaceChildren(this.t('loadFailed'), ' ', retry);
   }
 
   private renderPage(page: ThreadPage, append: boolean): HTMLLIElement | null {
@@ -304,32 +312,42 @@ export class Widget {
         box.el,
       );
     }
-    // Reply and Report buttons appear or go with the session; nobody reports themselves.
-    this.section.classList.toggle('ro', !this.interactive());
+    // Reply and Report show while the post is open, signed in or not; nobody reports themselves.
+    this.section.classList.toggle('ro', this.post.closed);
     for (const b of els.list.querySelectorAll<HTMLButtonElement>('li.comment > article .report')) {
       b.hidden = user !== null && b.closest('li')?.dataset.author === user.id;
     }
   }
 
-  private interactive(): boolean {
-    return this.o.session.user !== null && this.post !== null && !this.post.closed;
+  /** The publisher's sign-in page (`data-login-url`), when the embed names one it may follow. */
+  private loginUrl(): string | null {
+    const url = this.host.dataset.loginUrl;
+    return url && /^(https?:|\/|#)/.test(url) ? url : null;
   }
 
   private loginControl(): HTMLElement {
     const { t } = this;
-    const url = this.host.dataset.loginUrl;
-    if (url && /^(https?:|\/|#)/.test(url)) return h('a', { href: url, class: 'primary-link' }, t('logIn'));
+    const url = this.loginUrl();
+    if (url) return h('a', { href: url, class: 'primary-link' }, t('logIn'));
     const button = h('button', { type: 'button', class: 'primary' }, t('logIn'));
-    button.addEventListener('click', async () => {
-      const signedIn = await loginPopup(this.o.base, this.siteId, this.lang);
-      if (signedIn) {
-        this.o.session.accept(signedIn);
-        this.els.compose.querySelector('textarea')?.focus();
-      } else if (!this.o.session.user) {
-        this.announce(t('popupBlocked'));
-      }
-    });
+    button.addEventListener('click', () => void this.signIn());
     return button;
+  }
+
+  /** What "Log in" does: the publisher's sign-in page, else the service's popup. */
+  private async signIn(): Promise<void> {
+    const url = this.loginUrl();
+    if (url) {
+      location.assign(url);
+      return;
+    }
+    const signedIn = await loginPopup(this.o.base, this.siteId, this.lang);
+    if (signedIn) {
+      this.o.session.accept(signedIn);
+      this.els.compose.querySelector('textarea')?.focus();
+    } else if (!this.o.session.user) {
+      this.announce(this.t('popupBlocked'));
+    }
   }
 
   /** Posts a comment or reply; on 202 shows it to its author as awaiting review and follows its status. */

@@ -1,3 +1,5 @@
+import { IDEMPOTENCY_KEY_RE } from './idempotency.js';
+import { MAX_BODY_LENGTH } from '#shared/contract.js';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { CachedPage } from './thread-cache.js';
 import { z } from 'zod';
@@ -87,6 +89,10 @@ const commentStatusSchema = z.object({
   }),
 });
 
+const ifNoneMatch = z.object({
+  'If-None-Match': z.string().optional().describe('An ETag of an earlier answer: 304 when the thread is unchanged'),
+});
+
 /** Posting a comment, reading threads, and a comment's status. */
 export const commentDocs = [
   route({
@@ -96,7 +102,17 @@ export const commentDocs = [
     auth: 'reader access token',
     summary: 'Post a comment; decided by the worker a moment later',
     params: commentParams,
-    body: commentBody,
+    headers: z.object({
+      'Idempotency-Key': z
+        .string()
+        .regex(IDEMPOTENCY_KEY_RE)
+        .optional()
+        .describe('Any unique string per comment: sending the same comment again with it answers the first id'),
+    }),
+    body: commentBody.extend({
+      // What the document promises is the limit the API enforces (after normalising), not the raw guard.
+      body: commentBody.shape.body.meta({ maxLength: MAX_BODY_LENGTH }),
+    }),
     responses: {
       202: { description: 'accepted', schema: z.object({ id: z.uuid(), status: z.literal('queued') }) },
       ...commonErrors,
@@ -114,7 +130,13 @@ export const commentDocs = [
     summary: 'A thread: approved comments, threaded',
     params: threadParams,
     query: threadQuery,
-    responses: { 200: { description: 'a page', schema: threadPage }, 400: commonErrors[400], ...notFoundError },
+    headers: ifNoneMatch,
+    responses: {
+      200: { description: 'a page', schema: threadPage },
+      304: { description: 'not modified (If-None-Match names the current ETag)' },
+      400: commonErrors[400],
+      ...notFoundError,
+    },
   }),
   route({
     method: 'get',

@@ -20,6 +20,7 @@ function parameters(doc: RouteDoc): Json[] {
   for (const [where, obj] of [
     ['path', doc.params],
     ['query', doc.query],
+    ['header', doc.headers],
   ] as const) {
     if (!obj) continue;
     const shape = schemaOf(obj, 'input') as { properties?: Record<string, Json>; required?: string[] };
@@ -36,6 +37,12 @@ function parameters(doc: RouteDoc): Json[] {
   }
   return out;
 }
+
+/** A PATCH is a JSON Merge Patch (RFC 7396) and is accepted under its own media type as well. */
+const bodyContent = (method: string, schema: Json): Json =>
+  method === 'patch'
+    ? { 'application/json': { schema }, 'application/merge-patch+json': { schema } }
+    : { 'application/json': { schema } };
 
 /** The OpenAPI 3.1 document of every declared route. */
 export function buildOpenApi(docs: RouteDoc[], info: { version: string }): Json {
@@ -60,9 +67,7 @@ export function buildOpenApi(docs: RouteDoc[], info: { version: string }): Json 
       tags: [d.tag],
       ...(d.auth === 'none' ? { security: [] } : { description: `Who: ${d.auth}.` }),
       parameters: parameters(d),
-      ...(d.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(d.body, 'input') } } } }
-        : {}),
+      ...(d.body ? { requestBody: { required: true, content: bodyContent(d.method, schemaOf(d.body, 'input')) } } : {}),
       responses,
     };
     (paths[openApiPath(d.path)] ??= {})[d.method] = op;

@@ -17,10 +17,12 @@ export interface RouteDoc {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** Request headers the route reads (besides Authorization and Content-Type), e.g. `Idempotency-Key`, `If-Match`. */
+  headers?: z.ZodObject;
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
 }
 
-/** Declares a route's documentation: `route({ method, path, summary, tag, auth, params, query, body, responses })`. */
+/** Declares a route's documentation: `route({ method, path, summary, tag, auth, params, query, headers, body, responses })`. */
 export const route = (doc: RouteDoc): RouteDoc => doc;
 
 /** The error body every 4xx and 5xx carries. */

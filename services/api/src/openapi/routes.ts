@@ -15,6 +15,19 @@ export const docsRouteDocs = [
   }),
   route({
     method: 'get',
+    path: '/',
+    tag: 'Reference',
+    auth: 'none',
+    summary: 'Where to start: the API reference and the OpenAPI document',
+    responses: {
+      200: {
+        description: 'links',
+        schema: z.object({ service: z.string(), docs: z.string(), openapi: z.string(), widget: z.string() }),
+      },
+    },
+  }),
+  route({
+    method: 'get',
     path: '/docs',
     tag: 'Reference',
     auth: 'none',
@@ -34,6 +47,15 @@ export function docsRoutes(docs: RouteDoc[]): { api: Router; root: Router } {
     res.end(json);
   });
   const root = Router();
+  // Whoever opens the API's address in a browser is pointed to the reference rather than a bare 404.
+  root.get('/', (_req, res) => {
+    res.json({
+      service: 'newsroom comments API',
+      docs: '/docs',
+      openapi: '/api/v1/openapi.json',
+      widget: '/embed.js',
+    });
+  });
   root.get('/docs', (_req, res) => {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.end(page);

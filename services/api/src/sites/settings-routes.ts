@@ -37,6 +37,12 @@ export const settingsDocs = [
     auth: 'site admin',
     summary: 'Change settings with a JSON merge patch (If-Match supported)',
     params: settingsParams,
+    headers: z.object({
+      'If-Match': z
+        .string()
+        .optional()
+        .describe('The ETag of the settings read before: 412 `precondition_failed` when they changed since'),
+    }),
     body: z.record(z.string(), z.unknown()).describe('RFC 7396 merge patch over the settings document'),
     responses: {
       200: { description: 'settings', schema: settingsDoc },

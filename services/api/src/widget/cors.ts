@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { ForbiddenError } from '../http/app-error.js';
+import { AppError, ForbiddenError } from '../http/app-error.js';
 import type { SiteOrigins } from './site-origins.js';
 
 // The router matches paths case-insensitively (`/SITES/…` reaches the site routes), so these checks do too;
@@ -54,12 +54,23 @@ export function widgetCors(origins: SiteOrigins): RequestHandler {
     const path = routedPath(req);
     if (path === null) throw new ForbiddenError('origin_not_allowed', `the origin ${origin} may not call this path`);
     const siteId = SITE_PATH_RE.exec(path)?.[1]?.toLowerCase() ?? null;
+    // A refused GET or POST is still readable by the page, so the widget can tell its developer why
+    // (the answer carries nothing but the reason); a refused preflight stays opaque.
+    const refuse = (err: AppError): never => {
+      if (req.method !== 'OPTIONS') res.setHeader('Access-Control-Allow-Origin', origin);
+      throw err;
+    };
+    if (siteId !== null && (await origins.of(siteId)) === null) {
+      refuse(new AppError('site_not_found', 404, `site '${siteId}' does not exist`));
+    }
     if (!(await origins.allows(origin, siteId))) {
-      throw new ForbiddenError(
-        'origin_not_allowed',
-        siteId
-          ? `the origin ${origin} is not registered for site ${siteId}`
-          : `the origin ${origin} is not registered for any site`,
+      refuse(
+        new ForbiddenError(
+          'origin_not_allowed',
+          siteId
+            ? `the origin ${origin} is not registered for site ${siteId}`
+            : `the origin ${origin} is not registered for any site`,
+        ),
       );
     }
     res.setHeader('Access-Control-Allow-Origin', origin);
