@@ -52,7 +52,6 @@ const act = (id: string, action: string, who: SignedIn = mod, reason?: string) =
     .send(reason ? { action, reason } : { action });
 const store = (postId: string, o: Parameters<typeof storeComment>[1] extends infer T ? Partial<T> : never = {}) =>
   storeComment(env.db, { siteId: site.siteId, postId, authorId: author.user.id, ...o });
-const _flattenNodes = (nodes: ThreadNode[]): ThreadNode[] => nodes.flatMap((n) => [n, ..._flattenNodes(n.replies)]);
 const rawThread = async (postId: string): Promise<ThreadPage> =>
   JSON.parse(
     (await request(api.app).get(`${base()}/posts/${postId}/comments`).query({ limit: 100 }).expect(200)).text,
