@@ -290,7 +290,7 @@ export function authRoutes(
     const who = req.principal;
     if (who?.kind !== 'user') throw new UnauthorizedError("a staff member's access token is required");
     const user = await findUser(deps.db, who.siteId, who.userId);
-    if (!user || user.status !== 'active' || user.role === 'commenter')
+    if (user?.status !== 'active' || user.role === 'commenter')
       throw new ForbiddenError('staff_only', 'two-factor sign-in is for moderators and admins');
     return user;
   };
