@@ -152,6 +152,31 @@ describe('two-factor sign-in for staff', () => {
     assert.equal((await login(site, mod.email)).status, 200);
   });
 
+  it('when wrong codes follow a right password, then they count as failed logins and the account is throttled', async () => {
+    const limited = await startTestApi(env, {
+      RATE_LIMITS: 'on',
+      RATE_LIMIT_AUTH_IP: '1000/60',
+      RATE_LIMIT_LOGIN_FAILURES: '3/600',
+      RATE_LIMIT_LOGIN_ACCOUNT: '100/600',
+    });
+    try {
+      const site = await buildSite(env.db);
+      const mod = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+      const { secret } = await enrol(mod);
+      const code = await codeAt(secret, 1);
+      const send = (totp: string) =>
+        request(limited.app)
+          .post('/api/v1/auth/login')
+          .send({ siteId: site.siteId, email: mod.email, password: STAFF_PASSWORD, totp });
+      for (let i = 0; i < 3; i++) assert.equal((await send(wrongCode(code))).status, 401);
+      const blocked = await send(code);
+      assert.equal(blocked.status, 429);
+      assert.equal(blocked.body.error.code, 'rate_limited');
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('when a reader calls the enrolment routes, then 403 staff_only', async () => {
     const site = await buildSite(env.db);
     const reader = await buildStaff(env.db, api.app, site.siteId, 'commenter');
