@@ -92,6 +92,8 @@ export const siteSettingsSchema = z.strictObject({
   }),
   /** Readers may create accounts with an email and password (off for sites that sign readers in through SSO only). */
   nativeAccounts: z.boolean(),
+  /** Moderators and admins must sign in with an authenticator code (TOTP); until they enrol, their token reaches only enrolment. */
+  staffTotpRequired: z.boolean(),
   maxBodyLength: int(1, MAX_BODY_LENGTH),
   /** Posts unknown to the service are created when the widget loads them from one of the site's origins. */
   autoCreatePosts: z.boolean(),
@@ -125,6 +127,7 @@ export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
   reportThreshold: 3,
   reportStanding: { minAccountAgeDays: 2, minApprovedComments: 1, requireVerifiedEmail: true },
   nativeAccounts: true,
+  staffTotpRequired: false,
   maxBodyLength: MAX_BODY_LENGTH,
   autoCreatePosts: true,
   autoCloseDays: null,

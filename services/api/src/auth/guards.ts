@@ -3,6 +3,7 @@ import { ForbiddenError, UnauthorizedError } from '../http/app-error.js';
 import type { Principal, Role } from '#shared/domain.js';
 import type { Queryable } from '#shared/db/pool.js';
 import { findUser } from '#shared/db/users.js';
+import { needsTotpEnrolment } from '#shared/db/staff-totp.js';
 
 type UserPrincipal = Extract<Principal, { kind: 'user' }>;
 type KeyPrincipal = Extract<Principal, { kind: 'apiKey' }>;
@@ -30,7 +31,9 @@ const RANK: Record<Role, number> = { commenter: 0, moderator: 1, admin: 2 };
 /**
  * A signed-in member of the site's staff with at least `minRole`. The role is read from the
  * database, not trusted from the token, so a demotion or a ban applies at once. Anonymous →
- * 401; a token of another site, a publisher key, or a lesser role → 403.
+ * 401; a token of another site, a publisher key, or a lesser role → 403. On a site that requires
+ * two-factor sign-in, a member who has not enabled it → 403 `totp_enrolment_required` (only the
+ * /auth/totp routes and sign-out, which do not come through here, stay open to them).
  */
 export async function staffOf(
   db: Queryable,
@@ -47,5 +50,10 @@ export async function staffOf(
   if (user?.status !== 'active' || RANK[user.role] < RANK[minRole]) {
     throw new ForbiddenError('forbidden', `this needs a site ${minRole}`);
   }
+  if (await needsTotpEnrolment(db, siteId, p.userId))
+    throw new ForbiddenError(
+      'totp_enrolment_required',
+      'this site requires two-factor sign-in: set up an authenticator at /api/v1/auth/totp/setup first',
+    );
   return { ...p, role: user.role, name: user.displayName };
 }

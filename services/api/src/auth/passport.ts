@@ -3,7 +3,9 @@ import { Strategy as CustomStrategy } from 'passport-custom';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { RequestHandler } from 'express';
 import type { ApiDeps } from '../deps.js';
-import { UnauthorizedError } from '../http/app-error.js';
+import { AppError, UnauthorizedError } from '../http/app-error.js';
+import { checkTotp } from './totp.js';
+import { findStaffTotp } from '#shared/db/staff-totp.js';
 import { findSsoSecret } from '#shared/db/sites.js';
 import { currentTokenVersion, findPasswordUser, isReservedName, upsertSsoUser } from '#shared/db/users.js';
 import { findApiKey, touchApiKey } from '#shared/db/api-keys.js';
@@ -98,6 +100,19 @@ export function createPassport(deps: StrategyDeps): passport.PassportStatic {
             await penalize(deps.limiters, deps.limiters.loginFailures, key);
             await penalize(deps.limiters, deps.limiters.loginAccountFailures, account);
             return done(null, false, { message: 'wrong email or password' });
+          }
+          // Two-factor: asked for only once the password is right, so the question reveals nothing
+          // to someone who does not know it; a wrong or replayed code is a failed sign-in.
+          const totp = user.role === 'commenter' ? null : await findStaffTotp(deps.db, siteId, user.id);
+          if (totp?.enabledAt) {
+            const code = (req.body as { totp?: string }).totp;
+            if (code === undefined)
+              return done(new AppError('totp_required', 401, 'this account needs a code from its authenticator app'));
+            if (!(await checkTotp(deps.db, siteId, user.id, totp, code))) {
+              await penalize(deps.limiters, deps.limiters.loginFailures, key);
+              await penalize(deps.limiters, deps.limiters.loginAccountFailures, account);
+              return done(new AppError('invalid_credentials', 401, 'wrong email, password or code'));
+            }
           }
           const { passwordHash: _omit, ...safe } = user;
           return done(null, safe);

@@ -3,12 +3,19 @@ import type passport from 'passport';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
-import { consume } from '../http/rate-limit.js';
+import { consume, ensureNotBlocked, penalize } from '../http/rate-limit.js';
 import { authenticate } from './passport.js';
 import { hashPassword } from '#shared/passwords.js';
 import { issueAccessToken, type TokenKeys } from './tokens.js';
 import { displayNameSchema, emailSchema, siteIdSchema } from '#shared/schemas.js';
-import { AppError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../http/app-error.js';
+import {
+  AppError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthorizedError,
+  ValidationError,
+} from '../http/app-error.js';
 import { findSite } from '#shared/db/sites.js';
 import { findUser, insertPasswordUser, isReservedName, revokeTokens, useEmailVerification } from '#shared/db/users.js';
 import { newId } from '#shared/ids.js';
@@ -17,9 +24,18 @@ import { commonErrors, errorSchema, notFoundError, rateLimitedError, route } fro
 import { sendAlreadyRegistered, sendVerificationLink, verificationHash } from './email-verification.js';
 import { announceUserChange } from './user-changes.js';
 import { clientKey } from '../http/client-key.js';
+import { disableTotp, enableTotp, findStaffTotp, setPendingTotp } from '#shared/db/staff-totp.js';
+import { checkTotp, newTotpSecret } from './totp.js';
 
 export const ssoBody = z.object({ siteId: siteIdSchema, token: z.string().min(1).max(8192) });
-export const loginBody = z.object({ siteId: siteIdSchema, email: emailSchema, password: z.string().min(1).max(1024) });
+export const loginBody = z.object({
+  siteId: siteIdSchema,
+  email: emailSchema,
+  password: z.string().min(1).max(1024),
+  /** The current code of the account's authenticator app, for staff who enabled two-factor sign-in. */
+  totp: z.string().min(1).max(16).optional(),
+});
+export const totpCodeBody = z.object({ code: z.string().min(1).max(16) });
 export const registerBody = z.object({
   siteId: siteIdSchema,
   email: emailSchema,
@@ -67,12 +83,16 @@ export const authDocs = [
     path: '/api/v1/auth/login',
     tag: 'Sign-in',
     auth: 'none',
-    summary: 'Sign in with email and password',
+    summary: 'Sign in with email and password (and the authenticator code, for staff with two-factor sign-in)',
     body: loginBody,
     responses: {
       200: { description: 'signed in', schema: signedIn },
       400: commonErrors[400],
-      401: commonErrors[401],
+      401: {
+        description:
+          '`unauthorized` (wrong email or password), `totp_required` (send `totp`), `invalid_credentials` (wrong or used code)',
+        schema: errorSchema,
+      },
       ...rateLimitedError,
     },
   }),
@@ -102,6 +122,60 @@ export const authDocs = [
     auth: 'access token',
     summary: 'Sign out everywhere: every access token of the account issued so far stops working',
     responses: { 204: { description: 'signed out' }, 401: commonErrors[401] },
+  }),
+  route({
+    method: 'post',
+    path: '/api/v1/auth/totp/setup',
+    tag: 'Sign-in',
+    auth: "staff member's access token",
+    summary:
+      'Start two-factor sign-in: a new authenticator secret, pending until confirmed (replaces an unconfirmed one)',
+    responses: {
+      200: {
+        description: 'the secret, shown this once, and the otpauth:// URL an authenticator app scans',
+        schema: z.object({ secret: z.string(), otpauthUrl: z.string() }),
+      },
+      401: commonErrors[401],
+      403: { description: '`staff_only`', schema: errorSchema },
+      409: { description: '`totp_already_enabled`: disable it first', schema: errorSchema },
+      ...rateLimitedError,
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/v1/auth/totp/enable',
+    tag: 'Sign-in',
+    auth: "staff member's access token",
+    summary:
+      'Confirm the pending secret with a code from the app: two-factor sign-in is on, and every token issued before stops working',
+    body: totpCodeBody,
+    responses: {
+      200: {
+        description: 'enabled; a new access token replaces the revoked ones',
+        schema: z.object({ enabled: z.literal(true), accessToken: z.string() }),
+      },
+      400: { description: '`validation_failed`, `invalid_code`', schema: errorSchema },
+      401: commonErrors[401],
+      403: { description: '`staff_only`', schema: errorSchema },
+      409: { description: '`totp_not_pending`: call setup first, or it is enabled already', schema: errorSchema },
+      ...rateLimitedError,
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/v1/auth/totp/disable',
+    tag: 'Sign-in',
+    auth: "staff member's access token",
+    summary: 'Turn two-factor sign-in off with a current code; every token issued before stops working',
+    body: totpCodeBody,
+    responses: {
+      204: { description: 'disabled' },
+      400: { description: '`validation_failed`, `invalid_code`', schema: errorSchema },
+      401: commonErrors[401],
+      403: { description: '`staff_only`', schema: errorSchema },
+      409: { description: '`totp_not_enabled`', schema: errorSchema },
+      ...rateLimitedError,
+    },
   }),
   route({
     method: 'get',
@@ -208,6 +282,65 @@ export function authRoutes(
     if (user && !user.emailVerified && user.email)
       sendVerificationLink(deps, { siteId: user.siteId, userId: user.id, email: user.email });
     res.status(202).json({ status: 'accepted' });
+  });
+
+  // Two-factor enrolment. Reached by staff whose site requires it before they enrolled, so these
+  // routes check the role themselves instead of going through staffOf.
+  const staffMember = async (req: Request): Promise<User> => {
+    const who = req.principal;
+    if (who?.kind !== 'user') throw new UnauthorizedError("a staff member's access token is required");
+    const user = await findUser(deps.db, who.siteId, who.userId);
+    if (user?.status !== 'active' || user.role === 'commenter')
+      throw new ForbiddenError('staff_only', 'two-factor sign-in is for moderators and admins');
+    return user;
+  };
+  // Wrong codes count against the account like failed sign-ins: a stolen token cannot guess its way to disable.
+  const codeKey = (u: User) => `${u.siteId}:totp:${u.id}`;
+  const useCode = async (u: User, code: string, mustBeEnabled: boolean) => {
+    await ensureNotBlocked(deps.limiters, deps.limiters.loginFailures, codeKey(u));
+    const totp = await findStaffTotp(deps.db, u.siteId, u.id);
+    if (!totp || (totp.enabledAt !== null) !== mustBeEnabled) {
+      throw mustBeEnabled
+        ? new ConflictError('totp_not_enabled', 'two-factor sign-in is not enabled')
+        : new ConflictError('totp_not_pending', 'no secret awaits confirmation: call /auth/totp/setup first');
+    }
+    if (!(await checkTotp(deps.db, u.siteId, u.id, totp, code))) {
+      await penalize(deps.limiters, deps.limiters.loginFailures, codeKey(u));
+      throw new AppError('invalid_code', 400, 'this code is wrong, expired or used already');
+    }
+  };
+
+  r.post('/auth/totp/setup', bearer, async (req, res) => {
+    const user = await staffMember(req);
+    await limitIp(req);
+    const site = await findSite(deps.db, user.siteId);
+    const fresh = newTotpSecret(site?.name ?? user.siteId, user.email ?? user.displayName);
+    if (!(await setPendingTotp(deps.db, user.siteId, user.id, fresh.secret)))
+      throw new ConflictError('totp_already_enabled', 'two-factor sign-in is enabled already: disable it first');
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(fresh);
+  });
+
+  r.post('/auth/totp/enable', bearer, async (req, res) => {
+    const user = await staffMember(req);
+    await limitIp(req);
+    const { code } = parse(totpCodeBody, req.body);
+    await useCode(user, code, false);
+    const version = await enableTotp(deps.db, user.siteId, user.id);
+    if (version === null) throw new ConflictError('totp_not_pending', 'no secret awaits confirmation');
+    await announceUserChange(deps, user.siteId, user.id);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ enabled: true, accessToken: await issueAccessToken(tokens, { ...user, tokenVersion: version }) });
+  });
+
+  r.post('/auth/totp/disable', bearer, async (req, res) => {
+    const user = await staffMember(req);
+    await limitIp(req);
+    const { code } = parse(totpCodeBody, req.body);
+    await useCode(user, code, true);
+    await disableTotp(deps.db, user.siteId, user.id);
+    await announceUserChange(deps, user.siteId, user.id);
+    res.status(204).end();
   });
 
   r.post('/auth/logout', bearer, async (req, res) => {

@@ -3,6 +3,7 @@ import type { ApiDeps } from '../deps.js';
 import { NotFoundError, UnauthorizedError } from '../http/app-error.js';
 import { findComment } from '#shared/db/comments.js';
 import { findUser } from '#shared/db/users.js';
+import { needsTotpEnrolment } from '#shared/db/staff-totp.js';
 import { commentJobId } from '#shared/queues.js';
 import { renderBody } from './render.js';
 import type { Reason, ScoredBy } from '#shared/domain.js';
@@ -42,6 +43,8 @@ export async function commentStatus(deps: ApiDeps, req: Request, id: string): Pr
     if (staff === null) {
       const u = await findUser(deps.db, p.siteId, p.userId);
       staff = u !== null && u.status === 'active' && (u.role === 'moderator' || u.role === 'admin');
+      // Staff who must still enrol in two-factor sign-in see only what any reader sees.
+      if (staff) staff = !(await needsTotpEnrolment(deps.db, p.siteId, p.userId));
     }
     return staff;
   };
