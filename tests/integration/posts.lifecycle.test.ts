@@ -38,6 +38,7 @@ describe('registering posts', () => {
       url: 'https://news.example/a1',
       closed: false,
       commentCount: 0,
+      titleVerified: true,
     });
     const updated = await put('article-1', { title: 'First, revised', url: 'https://news.example/a1', closed: true });
     assert.equal(updated.status, 200);
@@ -111,6 +112,7 @@ describe('operations', () => {
     const { createPool } = await import('#shared/db/pool.js');
     const deadPool = createPool({ url: 'postgres://postgres@127.0.0.1:1/none', max: 1, onError: () => undefined });
     broken.deps.db = deadPool;
+    broken.deps.readyDb = deadPool;
     const { createApp } = await import('#api/app.js');
     const res = await request(createApp(broken.deps)).get('/readyz');
     assert.equal(res.status, 503);
@@ -161,7 +163,10 @@ describe('operations', () => {
 
   it('when /metrics is scraped after traffic, then it has HTTP latency and queue depth series', async () => {
     await request(api.app).get('/healthz');
-    const res = await request(api.app).get('/metrics');
+    // Metrics are served on their own (internal) port, not on the public one.
+    assert.equal((await request(api.app).get('/metrics')).status, 404);
+    const { metricsApp } = await import('#api/ops/routes.js');
+    const res = await request(metricsApp(api.deps)).get('/metrics');
     assert.equal(res.status, 200);
     assert.match(res.text, /http_request_duration_seconds_bucket\{[^}]*route="\/healthz"/);
     assert.match(res.text, /queue_jobs\{state="waiting"[^}]*\} \d+/);
