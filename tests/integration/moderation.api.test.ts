@@ -7,7 +7,7 @@ import { buildPost, buildSite, establishReader, signInReader, type BuiltSite } f
 import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
 import { waitFor } from '../support/wait-for.js';
 import { getThread } from '../support/comment-flow.js';
-import type { ThreadNode, ThreadPage } from '#api/comments/thread.js';
+import type { ThreadPage } from '#api/comments/thread.js';
 import { RECENT_COUNT_CAP } from '#shared/db/moderation-queues.js';
 import { newId } from '#shared/ids.js';
 

@@ -1,8 +1,9 @@
 import type { Queue } from 'bullmq';
-import { createRedis, threadChannel, userChannel, type RedisClient } from '#shared/redis.js';
+import { threadChannel, userChannel, type RedisClient } from '#shared/redis.js';
+import { createResources } from '#shared/resources.js';
 import { announceMailer, createMailer, type Mailer } from '#shared/mail.js';
 import type { Config } from '#shared/config.js';
-import { createPool, databaseOf, type Pool } from '#shared/db/pool.js';
+import type { Pool } from '#shared/db/pool.js';
 import type { Logger } from '#shared/logger.js';
 import { createCommentsQueue, type CommentJob } from '#shared/queues.js';
 import { createModerationTasksQueue, type ModerationTask } from '#shared/moderation-tasks.js';
@@ -69,42 +70,14 @@ export interface BuiltApiDeps {
  */
 export async function createApiDeps(config: Config, opts: ApiDepsOptions): Promise<BuiltApiDeps> {
   const { logger } = opts;
-  const closers: (() => Promise<unknown>)[] = [];
-  const made = <T>(value: T, close: (v: T) => Promise<unknown>): T => {
-    closers.push(() => close(value));
-    return value;
-  };
-  const onRedisError = (err: Error) => logger.warn({ err: err.message }, 'redis connection error');
-  const connection = (forQueue = false) =>
-    made(createRedis(config.REDIS_URL, onRedisError, { forQueue }), (r) => r.quit());
-  const db =
-    opts.db ??
-    made(
-      createPool({
-        ...databaseOf(config),
-        max: config.DATABASE_POOL_MAX,
-        onError: (err) => logger.error({ err }, 'postgres pool error'),
-      }),
-      (p) => p.end(),
-    );
+  const resources = createResources(config, logger);
+  const { made } = resources;
+  const connection = resources.redis;
+  const db = opts.db ?? resources.pool(config.DATABASE_POOL_MAX);
   // Exports and /readyz have pools of their own: a slow reader of an export, or a flood of requests, can
   // never take the connections the other needs.
-  const exportDb = made(
-    createPool({
-      ...databaseOf(config),
-      max: config.EXPORT_MAX_CONCURRENT,
-      onError: (err) => logger.error({ err }, 'postgres export pool error'),
-    }),
-    (p) => p.end(),
-  );
-  const readyDb = made(
-    createPool({
-      ...databaseOf(config),
-      max: 1,
-      onError: (err) => logger.error({ err }, 'postgres readiness pool error'),
-    }),
-    (p) => p.end(),
-  );
+  const exportDb = resources.pool(config.EXPORT_MAX_CONCURRENT, 'postgres export pool');
+  const readyDb = resources.pool(1, 'postgres readiness pool');
   const redis = opts.redis ?? connection();
   const queueRedis = opts.queueRedis ?? connection();
   const subscriber = connection(true);
@@ -173,7 +146,7 @@ export async function createApiDeps(config: Config, opts: ApiDepsOptions): Promi
     deps,
     async close() {
       await Promise.allSettled(queues.map((q) => q.close()));
-      await Promise.allSettled(closers.map((close) => close()));
+      await resources.closeAll();
     },
   };
 }

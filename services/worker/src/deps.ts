@@ -1,6 +1,7 @@
-import { createRedis, type RedisClient } from '#shared/redis.js';
+import type { RedisClient } from '#shared/redis.js';
+import { createResources } from '#shared/resources.js';
 import type { Config } from '#shared/config.js';
-import { createPool, databaseOf, type Pool } from '#shared/db/pool.js';
+import type { Pool } from '#shared/db/pool.js';
 import type { Logger } from '#shared/logger.js';
 import { createEvents, type Events } from '#shared/webhooks/events.js';
 import { createWebhookQueue } from '#shared/webhooks/queue.js';
@@ -47,24 +48,9 @@ export interface BuiltWorkerDeps {
  */
 export function createWorkerDeps(config: Config, opts: WorkerDepsOptions): BuiltWorkerDeps {
   const { logger } = opts;
-  const closers: (() => Promise<unknown>)[] = [];
-  const made = <T>(value: T, close: (v: T) => Promise<unknown>): T => {
-    closers.push(() => close(value));
-    return value;
-  };
-  const onRedisError = (err: Error) => logger.warn({ err: err.message }, 'redis connection error');
-  const connection = (forQueue = false) =>
-    made(createRedis(config.REDIS_URL, onRedisError, { forQueue }), (r) => r.quit());
-  const db =
-    opts.db ??
-    made(
-      createPool({
-        ...databaseOf(config),
-        max: config.DATABASE_POOL_MAX,
-        onError: (err) => logger.error({ err }, 'postgres pool error'),
-      }),
-      (p) => p.end(),
-    );
+  const resources = createResources(config, logger);
+  const connection = resources.redis;
+  const db = opts.db ?? resources.pool(config.DATABASE_POOL_MAX);
   const redis = opts.redis ?? connection();
   const metrics = createWorkerMetrics();
   const scorers: ScorerSet = { ...createScorers(config, redis, metrics), ...opts.scorers };
@@ -80,7 +66,7 @@ export function createWorkerDeps(config: Config, opts: WorkerDepsOptions): Built
     connection: () => connection(true),
     async close() {
       await webhookQueue.close().catch(() => undefined);
-      await Promise.allSettled(closers.map((close) => close()));
+      await resources.closeAll();
     },
   };
 }

@@ -1,15 +1,6 @@
 import type { Queryable } from './pool.js';
-import type {
-  CommentStatus,
-  Decision,
-  Reason,
-  Role,
-  ScoredBy,
-  SiteSettings,
-  StoredComment,
-  User,
-  UserStatus,
-} from '../domain.js';
+import { toUser, type UserRow } from './users.js';
+import type { CommentStatus, Decision, Reason, ScoredBy, SiteSettings, StoredComment, User } from '../domain.js';
 import { DEFAULT_SETTINGS, effectiveSettingsOfText } from '../settings.js';
 
 /** Replies nest under their parent up to this depth; deeper replies attach to their depth-3 ancestor. */
@@ -369,7 +360,8 @@ export interface ModerationInputs {
   adapterVersion: number | null;
 }
 
-interface ModerationInputsRow {
+/** The author's columns come as a user row's (`u_id` for its id, null when there is no author). */
+interface ModerationInputsRow extends Omit<UserRow, 'id' | 'site_id'> {
   existing_status: CommentStatus | null;
   parent_status: CommentStatus | null;
   settings_text: string | null;
@@ -378,17 +370,6 @@ interface ModerationInputsRow {
   recent_total: number;
   recent_rejected: number;
   u_id: string | null;
-  display_name: string;
-  email: string | null;
-  role: Role;
-  status: UserStatus;
-  suspended_until: Date | null;
-  created_at: Date;
-  premod: boolean;
-  approved_count: number;
-  rejected_count: number;
-  token_version: number;
-  email_verified: boolean;
   author_deleted: boolean | null;
   parent_body: string | null;
   post_title: string | null;
@@ -450,22 +431,6 @@ export async function loadModerationInputs(
           ? { articleTitle: r.post_title }
           : {},
     adapterVersion: r.adapter_version !== null ? Number(r.adapter_version) : null,
-    author: r.u_id
-      ? {
-          id: r.u_id,
-          siteId: q.siteId,
-          displayName: r.display_name,
-          email: r.email,
-          role: r.role,
-          status: r.status,
-          suspendedUntil: r.suspended_until,
-          createdAt: r.created_at,
-          premod: r.premod,
-          approvedCount: r.approved_count,
-          rejectedCount: r.rejected_count,
-          tokenVersion: r.token_version,
-          emailVerified: r.email_verified,
-        }
-      : null,
+    author: r.u_id ? toUser({ ...r, id: r.u_id, site_id: q.siteId }) : null,
   };
 }

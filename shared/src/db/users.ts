@@ -1,7 +1,8 @@
 import type { Queryable } from './pool.js';
 import type { Role, User, UserStatus } from '../domain.js';
 
-interface UserRow {
+/** A user's columns as repositories select them (`COLS`); `toUser` maps them. */
+export interface UserRow {
   id: string;
   site_id: string;
   display_name: string;
