@@ -13,6 +13,10 @@ export const ATTRIBUTES = [
 ] as const;
 export type Attribute = (typeof ATTRIBUTES)[number];
 
+/** Reactions a site may offer; the widget names each in the reader's language. */
+export const REACTION_KINDS = ['respect', 'like', 'insightful', 'agree', 'funny'] as const;
+export type ReactionKind = (typeof REACTION_KINDS)[number];
+
 export const SCORER_NAMES = ['embedded', 'perspective', 'openai'] as const;
 export type ScorerName = (typeof SCORER_NAMES)[number];
 
@@ -107,6 +111,13 @@ export const siteSettingsSchema = z.strictObject({
   likelyFineBelow: z.number().min(0).max(1),
   /** A scorer run on live traffic beside the site's scorers: its scores are stored, never decide (null: none). */
   shadowScorer: z.enum(SCORER_NAMES).nullable(),
+  /** Minutes after posting during which readers may edit their comment (0: no editing). Each edit is moderated again. */
+  editWindowMinutes: int(0, 1440),
+  /** The reactions readers may give a comment (one per reader per comment), in the order the widget shows them. */
+  reactions: z
+    .array(z.enum(REACTION_KINDS))
+    .max(REACTION_KINDS.length)
+    .refine((a) => new Set(a).size === a.length, 'each reaction at most once'),
 });
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
@@ -135,6 +146,8 @@ export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
   adapter: { enabled: true },
   likelyFineBelow: 0.1,
   shadowScorer: null,
+  editWindowMinutes: 10,
+  reactions: ['respect'],
 }) as SiteSettings;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

@@ -33,6 +33,7 @@ import { exportRoutes } from './publishers/export-routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { dataRightsRoutes } from './me/routes.js';
 import { docsRoutes } from './openapi/routes.js';
+import { commentExtrasRoutes } from './moderation/comment-extras-routes.js';
 import { ROUTE_DOCS } from './route-docs.js';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
@@ -90,6 +91,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(commentRoutes(deps, bearer));
   api.use(settingsRoutes(deps, bearer));
   api.use(moderationRoutes(deps, bearer));
+  api.use(commentExtrasRoutes(deps, bearer));
   api.use(learningRoutes(deps, bearer));
   api.use(readerRoutes(deps, bearer));
   api.use(reportRoutes(deps, bearer));

@@ -3,6 +3,8 @@ import { opsDocs } from './ops/routes.js';
 import { authDocs } from './auth/routes.js';
 import { postDocs } from './posts/routes.js';
 import { commentDocs } from './comments/routes.js';
+import { ownCommentDocs } from './comments/own-comments.js';
+import { reactionDocs } from './comments/reaction-routes.js';
 import { settingsDocs } from './sites/settings-routes.js';
 import { apiKeyDocs } from './publishers/api-keys-routes.js';
 import { publisherPostDocs } from './publishers/posts-routes.js';
@@ -12,6 +14,7 @@ import { webhookDocs } from './webhooks/routes.js';
 import { dataRightsDocs } from './me/routes.js';
 import { moderationDocs, moderationPageDocs } from './moderation/routes.js';
 import { learningDocs } from './moderation/learning-routes.js';
+import { commentExtrasDocs } from './moderation/comment-extras-routes.js';
 import { readerDocs } from './readers/routes.js';
 import { reportDocs } from './reports/routes.js';
 import { auditDocs } from './audit/routes.js';
@@ -29,6 +32,8 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...authDocs,
   ...postDocs,
   ...commentDocs,
+  ...ownCommentDocs,
+  ...reactionDocs,
   ...settingsDocs,
   ...apiKeyDocs,
   ...publisherPostDocs,
@@ -37,6 +42,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...webhookDocs,
   ...dataRightsDocs,
   ...moderationDocs,
+  ...commentExtrasDocs,
   ...learningDocs,
   ...readerDocs,
   ...reportDocs,

@@ -11,6 +11,8 @@ export interface ComposerOptions {
   /** Sends the text; resolves when accepted, rejects with a message to show. */
   send(text: string, idempotencyKey: string): Promise<void>;
   onCancel?: () => void;
+  /** Text the box starts with (an edit). */
+  initial?: string;
 }
 
 const length = (s: string) => [...s.trim()].length;
@@ -30,6 +32,7 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
   const error = h('p', { class: 'error', role: 'alert' });
   let key = newKey();
   let lastText = '';
+  if (o.initial) textarea.value = o.initial;
 
   let sending = false;
   // One message at a time, always about the text as it is now: typing clears "write something first",

@@ -85,11 +85,12 @@ interface ItemRow {
 /** Characters of the parent comment shown with a reply. */
 const EXCERPT = 280;
 
+// A comment its author deleted has left every queue: there is nothing left to decide.
 const CONDITION: Record<QueueName, string> = {
-  pending: `c.status = 'pending'`,
-  reported: `c.status = 'approved' AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1 AND resolved_at IS NULL)`,
-  rejected: `c.status = 'rejected'`,
-  approved: `c.status = 'approved'`,
+  pending: `c.status = 'pending' AND c.deleted_at IS NULL`,
+  reported: `c.status = 'approved' AND c.deleted_at IS NULL AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1 AND resolved_at IS NULL)`,
+  rejected: `c.status = 'rejected' AND c.deleted_at IS NULL`,
+  approved: `c.status = 'approved' AND c.deleted_at IS NULL`,
 };
 /** Only the recent decisions are listed; what waits for a decision is listed however old. */
 const floorOf = (queue: QueueName) => (queue === 'rejected' || queue === 'approved' ? recentFloor() : uuidV7Floor(0));
@@ -222,11 +223,11 @@ export async function countQueues(
   siteId: string,
 ): Promise<{ counts: QueueCounts; capped: QueueName[] }> {
   const res = await db.query<QueueCounts>(
-    `SELECT (SELECT count(*) FROM comments WHERE site_id = $1 AND status = 'pending')::int AS pending,
-            (SELECT count(*) FROM comments c WHERE c.site_id = $1 AND c.status = 'approved'
+    `SELECT (SELECT count(*) FROM comments WHERE site_id = $1 AND status = 'pending' AND deleted_at IS NULL)::int AS pending,
+            (SELECT count(*) FROM comments c WHERE c.site_id = $1 AND c.status = 'approved' AND c.deleted_at IS NULL
                 AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1 AND resolved_at IS NULL))::int AS reported,
-            (SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1 AND status = 'rejected' AND id >= $2::uuid LIMIT $3) r)::int AS rejected,
-            (SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1 AND status = 'approved' AND id >= $2::uuid LIMIT $3) a)::int AS approved`,
+            (SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1 AND status = 'rejected' AND deleted_at IS NULL AND id >= $2::uuid LIMIT $3) r)::int AS rejected,
+            (SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1 AND status = 'approved' AND deleted_at IS NULL AND id >= $2::uuid LIMIT $3) a)::int AS approved`,
     [siteId, recentFloor(), RECENT_COUNT_CAP],
   );
   const counts = res.rows[0]!;

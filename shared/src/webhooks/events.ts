@@ -14,6 +14,8 @@ export const EVENT_TYPES = [
   'comment.held',
   'comment.rejected',
   'comment.reported',
+  'comment.edited',
+  'comment.featured',
   'reader.banned',
   'post.created',
 ] as const;

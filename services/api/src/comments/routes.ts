@@ -7,22 +7,25 @@ import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { matchesEtag } from '../http/etag.js';
 import { commentStatus } from './comment-status.js';
-import { decodeCursor, loadRepliesPage, loadThreadPage } from './thread.js';
+import { cursorPosition, decodeCursor, loadRepliesPage, loadThreadPage } from './thread.js';
 import { postIdSchema, siteIdSchema, uuidSchema } from '#shared/schemas.js';
 import { isUuid } from '#shared/ids.js';
 import { commentBody, commentParams, createComment } from './create-comment.js';
+import { ownCommentRoutes } from './own-comments.js';
+import { reactionRoutes } from './reaction-routes.js';
+import { commentEtag } from '#shared/db/comment-edits.js';
 import { commonErrors, errorSchema, notFoundError, rateLimitedError, route } from '../openapi/registry.js';
 
 export const threadParams = z.object({ siteId: siteIdSchema, postId: postIdSchema });
 export const threadQuery = z.object({
-  sort: z.enum(['newest', 'oldest']).default('newest'),
+  sort: z.enum(['newest', 'oldest', 'reacted']).default('newest'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z
     .string()
     .max(64)
     .optional()
     .transform((c) => (c === undefined || c === '' ? null : decodeCursor(c)))
-    .refine((id) => id === null || isUuid(id), 'invalid cursor'),
+    .refine((c) => c === null || isUuid(cursorPosition(c).id), 'invalid cursor'),
 });
 
 const iso = z.iso.datetime({ offset: true });
@@ -33,17 +36,28 @@ function threadComment(depth: number): z.ZodObject {
     author: z.object({
       id: z.uuid(),
       name: z.string(),
-      role: z.enum(['moderator', 'admin']).optional().describe("the author's staff role, shown as a verified badge"),
+      role: z.enum(['moderator', 'admin']).optional().describe("the author's staff role, shown as a staff badge"),
+      verified: z
+        .literal(true)
+        .optional()
+        .describe("a reader the publisher vouches for (the SSO token's `verified` claim), shown as a verified badge"),
     }),
     body: z.string(),
     bodyHtml: z.string(),
     createdAt: iso,
+    editedAt: iso.optional().describe('set once its author edited it'),
+    reactions: z.record(z.string(), z.number().int()).describe('reactions by kind, only kinds that have any'),
+    featured: z.literal(true).optional().describe("featured by the site's moderators"),
     replyTo: z.object({ id: z.uuid(), name: z.string() }).optional(),
     replies: depth > 0 ? z.array(threadComment(depth - 1)) : z.array(z.never()).max(0),
     replyCount: z.number().int(),
   });
 }
 const threadPage = z.object({
+  site: z
+    .object({ reactions: z.array(z.string()), editWindowMinutes: z.number().int() })
+    .describe("what readers may do: the site's reactions, and the minutes an author may edit a comment"),
+  featured: z.array(threadComment(0)).describe("comments moderators featured (Editors' picks): first page only"),
   comments: z.array(threadComment(3)),
   nextCursor: z.string().nullable(),
   total: z.number().int(),
@@ -66,6 +80,9 @@ const commentStatusSchema = z.object({
     bodyHtml: z.string(),
     createdAt: z.string(),
     decidedAt: z.string().nullable(),
+    editedAt: z.string().nullable().optional().describe('when its author last edited it'),
+    editCount: z.number().int().optional().describe('applied edits; the ETag is this version'),
+    editPending: z.boolean().optional().describe('an edit is waiting for moderation'),
     reason: z
       .object({ category: z.string(), message: z.string() })
       .nullable()
@@ -218,8 +235,14 @@ export function commentRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
 
   r.get('/comments/:id', bearer, async (req, res) => {
     const { id } = parse(z.object({ id: uuidSchema }), req.params, 'path');
-    res.json({ comment: await commentStatus(deps, req, id) });
+    const comment = await commentStatus(deps, req, id);
+    // The validator PATCH and DELETE take as If-Match.
+    if (comment.editCount !== undefined) res.setHeader('ETag', commentEtag(comment.editCount));
+    res.json({ comment });
   });
+
+  r.use(ownCommentRoutes(deps, bearer));
+  r.use(reactionRoutes(deps, bearer));
 
   return r;
 }

@@ -8,7 +8,8 @@ import type { Effect, ModerationInput } from '../pipeline/types.js';
 import { announceThreadChange } from '#shared/redis.js';
 import type { CommentJob } from '#shared/queues.js';
 import type { CommentStatus } from '#shared/domain.js';
-import { emitCommentEvents } from '../webhooks/comment-events.js';
+import { emitCommentEvents, emitEditEvents } from '../webhooks/comment-events.js';
+import { applyEdit, findEdit } from '#shared/db/comment-edits.js';
 import { applyEffects, type EffectDeps, onOtherRows } from './effects.js';
 import { createSiteAdapters } from './site-adapters.js';
 import { shadowScore } from './shadow-scoring.js';
@@ -81,8 +82,87 @@ export function createCommentProcessor(deps: WorkerDeps) {
     await memory.clearEffects({ siteId: c.siteId, commentId: c.commentId });
   };
 
+  /** Runs the pipeline on a comment's text, deferring the job while scorers are rate-limited. */
+  const decide = async (job: Job<CommentJob>, token: string | undefined, input: ModerationInput) => {
+    const endTimer = deps.metrics.moderationDuration.startTimer();
+    try {
+      return await runPipeline(input);
+    } catch (err) {
+      if (err instanceof ScorerError && err.kind === 'rate_limited' && token) {
+        // Back in the queue without spending an attempt: the provider's quota, not a failure.
+        await job.moveToDelayed(Date.now() + Math.max(250, err.retryAfterMs ?? 1000), token);
+        deps.metrics.jobs.inc({ outcome: 'deferred' });
+        throw new DelayedError();
+      }
+      throw err;
+    } finally {
+      endTimer();
+    }
+  };
+
+  /**
+   * An author's edit of a stored comment: the new text goes through the same pipeline, then
+   * `applyEdit` stores text and decision once (the revision row says whether it was). A second
+   * run finds the revision applied and only repeats the announcement and the events.
+   */
+  const decideEdit = async (
+    job: Job<CommentJob>,
+    token: string | undefined,
+    c: CommentJob & { editId: string },
+  ): Promise<ModerationOutcome> => {
+    const edit = await findEdit(deps.db, c.editId);
+    if (!edit || edit.discarded) return { status: 'rejected', duplicate: false };
+    if (edit.applied) {
+      if (edit.status === 'approved' || edit.previousStatus === 'approved') await announce(c);
+      const stored = await findComment(deps.db, c.commentId);
+      if (stored && edit.status)
+        await emitEditEvents(deps, c, {
+          status: edit.status,
+          reasons: stored.reasons,
+          scores: stored.scores,
+          scoredBy: stored.scoredBy,
+          settingsVersion: stored.settingsVersion,
+        });
+      deps.metrics.jobs.inc({ outcome: 'duplicate' });
+      return { status: edit.status ?? 'rejected', duplicate: true };
+    }
+    const { parentStatus, site, author, postPremod, history, context, adapterVersion } = await loadModerationInputs(
+      deps.db,
+      c,
+    );
+    if (!site) throw new UnrecoverableError(`site ${c.siteId} no longer exists`);
+    if (!author) throw new UnrecoverableError(`author ${c.authorId} no longer exists`);
+    const canDefer = Date.now() - Date.parse(c.acceptedAt) < deps.config.SCORER_MAX_DEFER_S * 1000;
+    const { effects, ...decided } = await decide(job, token, {
+      comment: c,
+      author,
+      parentStatus,
+      postPremod,
+      history,
+      canDefer,
+      settings: site.settings,
+      settingsVersion: site.settingsVersion,
+      scorers: deps.scorers,
+      commentContext: context,
+      siteScorer: site.settings.adapter.enabled ? await siteAdapters.scorerFor(c.siteId, adapterVersion) : null,
+      services: { memory },
+    });
+    const applied = await applyEdit(deps.db, c.editId, decided);
+    if (!applied.applied) return { status: 'rejected', duplicate: false };
+    // Holds of other comments are safe to repeat; an edit applies them once it is stored.
+    const otherRows = onOtherRows(effects);
+    if (otherRows.length > 0) await applyEffects(otherRows, effectDeps);
+    if (applied.after === 'approved' || applied.before === 'approved') await announce(c);
+    const after = applied.after ?? decided.status;
+    const stored = await findComment(deps.db, c.commentId);
+    await emitEditEvents(deps, c, { ...decided, status: after, reasons: stored?.reasons ?? decided.reasons });
+    deps.metrics.jobs.inc({ outcome: after });
+    return { status: after, duplicate: false };
+  };
+
   return async (job: Job<CommentJob>, token?: string): Promise<ModerationOutcome> => {
     const c = job.data;
+    if (c.editId) return decideEdit(job, token, { ...c, editId: c.editId });
     const { existingStatus, parentStatus, site, author, authorDeleted, postPremod, history, context, adapterVersion } =
       await loadModerationInputs(deps.db, c);
     if (existingStatus) return alreadyStored(c, existingStatus);
@@ -96,7 +176,6 @@ export function createCommentProcessor(deps: WorkerDeps) {
     if (!site) throw new UnrecoverableError(`site ${c.siteId} no longer exists`);
     if (!author) throw new UnrecoverableError(`author ${c.authorId} no longer exists`);
 
-    const endTimer = deps.metrics.moderationDuration.startTimer();
     // A job may wait for rate-limited scorers this long after it was accepted; then the site's policy applies.
     const canDefer = Date.now() - Date.parse(c.acceptedAt) < deps.config.SCORER_MAX_DEFER_S * 1000;
     const input: ModerationInput = {
@@ -113,22 +192,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
       siteScorer: site.settings.adapter.enabled ? await siteAdapters.scorerFor(c.siteId, adapterVersion) : null,
       services: { memory },
     };
-    let result;
-    try {
-      result = await runPipeline(input);
-    } catch (err) {
-      if (err instanceof ScorerError && err.kind === 'rate_limited' && token) {
-        // Back in the queue without spending an attempt: the provider's quota, not a failure.
-        await job.moveToDelayed(Date.now() + Math.max(250, err.retryAfterMs ?? 1000), token);
-        deps.metrics.jobs.inc({ outcome: 'deferred' });
-        throw new DelayedError();
-      }
-      throw err;
-    } finally {
-      endTimer();
-    }
-
-    const { effects, ...decided } = result;
+    const { effects, ...decided } = await decide(job, token, input);
     const otherRows = onOtherRows(effects);
     // Kept until applied: a run that stops after the insert leaves them to the next run (alreadyStored).
     if (otherRows.length > 0) {
