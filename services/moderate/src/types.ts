@@ -37,6 +37,8 @@ export interface QueueItem {
   parent: { id: string; authorName: string; excerpt: string; status: string } | null;
   reports: { reporter: { id: string; name: string }; reason: string; note: string | null; createdAt: string }[];
   openReports: number;
+  featured: boolean;
+  editedAt: string | null;
 }
 
 export interface SignedIn {

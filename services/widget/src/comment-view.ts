@@ -84,7 +84,7 @@ export function renderComment(ctx: ViewContext, c: ViewComment, depth: number): 
       t('report'),
     );
     report.addEventListener('click', () => ctx.report(c, li, report));
-    const actions = h('div', { class: 'actions' }, ...reactionButtons(ctx, c), reply, report);
+    const actions = h('div', { class: 'actions' }, reply, report, ...reactionButtons(ctx, c));
     if (own) {
       const rules = ctx.rules();
       const editable = rules !== null && Date.now() - Date.parse(c.createdAt) < rules.editWindowMinutes * 60_000;
@@ -122,11 +122,11 @@ function reactionButtons(ctx: ViewContext, c: ViewComment): HTMLButtonElement[] 
         class: 'react',
         'data-kind': kind,
         'aria-pressed': String(ctx.mine(c.id) === kind),
-        'aria-label': t('reactionCount', { name: label, n }),
         disabled: ctx.userId() === c.author.id,
       },
       label,
-      h('span', { class: 'n', 'aria-hidden': 'true' }, String(n)),
+      ' ',
+      h('span', { class: 'n' }, String(n)),
     );
     b.addEventListener('click', () => ctx.react(c, kind, b));
     return b;
@@ -134,10 +134,8 @@ function reactionButtons(ctx: ViewContext, c: ViewComment): HTMLButtonElement[] 
 }
 
 /** Sets a reaction button's count and pressed state. */
-export function showReaction(ctx: ViewContext, b: HTMLButtonElement, n: number, pressed: boolean): void {
-  const label = ctx.t(`reaction_${b.dataset.kind}` as Parameters<Translate>[0]);
+export function showReaction(b: HTMLButtonElement, n: number, pressed: boolean): void {
   b.setAttribute('aria-pressed', String(pressed));
-  b.setAttribute('aria-label', ctx.t('reactionCount', { name: label, n }));
   b.querySelector('.n')!.textContent = String(n);
 }
 

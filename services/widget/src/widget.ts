@@ -293,7 +293,7 @@ export class Widget {
   private showReactions(id: string, reactions: Record<string, number>): void {
     for (const b of this.shadow.querySelectorAll<HTMLButtonElement>(`[data-id="${id}"] > article .react`)) {
       const kind = b.dataset.kind ?? '';
-      showReaction(this.ctx, b, reactions[kind] ?? 0, this.myReactions.get(id) === kind);
+      showReaction(b, reactions[kind] ?? 0, this.myReactions.get(id) === kind);
     }
   }
 
@@ -477,8 +477,17 @@ export class Widget {
     this.renderedState = state;
     if ((user?.id ?? '') !== this.sessionUser) {
       this.sessionUser = user?.id ?? '';
-      // Another reader: their own comments get Edit and Delete, their reactions show pressed.
-      void this.loadMyReactions().then(() => this.reload());
+      void this.loadMyReactions().then(() => {
+        // Their own comments on screen get Edit and Delete (drawn again); otherwise only the toggles change.
+        if (user && this.els.list.querySelector(`li.comment[data-author="${user.id}"]:not(.pending)`)) {
+          void this.reload();
+          return;
+        }
+        for (const b of this.shadow.querySelectorAll<HTMLButtonElement>('.react')) {
+          const id = b.closest('li')?.dataset.id ?? '';
+          showReaction(b, Number(b.querySelector('.n')?.textContent ?? 0), this.myReactions.get(id) === b.dataset.kind);
+        }
+      });
     }
     els.compose.hidden = false;
     els.toolbar.hidden = false;

@@ -51,6 +51,10 @@ export interface QueueItem {
   openReports: number;
   /** The sort key of the `risk` order: predicted rejection, 2 when unscored (an unscored comment comes first). */
   riskKey: number;
+  /** Featured by a moderator (an Editors' pick). */
+  featured: boolean;
+  /** When its author last edited it (null: never); the earlier texts are at …/revisions. */
+  editedAt: Date | null;
 }
 
 interface ItemRow {
@@ -64,6 +68,8 @@ interface ItemRow {
   scored_by: ScoredBy[];
   created_at: Date;
   decided_at: Date;
+  featured: boolean;
+  edited_at: Date | null;
   author_id: string;
   author_name: string;
   author_joined: Date;
@@ -136,7 +142,7 @@ export async function listQueue(
   const order = byRisk ? `${RISK_KEY} DESC, c.id ASC` : `c.id ${asc ? 'ASC' : 'DESC'}`;
   const res = await db.query<ItemRow>(
     `SELECT c.id, c.post_id, c.parent_id, c.status, c.body, c.reasons, c.scores, c.scored_by, c.created_at, c.decided_at,
-            u.id AS author_id, u.display_name AS author_name, u.created_at AS author_joined, u.approved_count,
+            c.featured_at IS NOT NULL AS featured, c.edited_at, u.id AS author_id, u.display_name AS author_name, u.created_at AS author_joined, u.approved_count,
             u.rejected_count, u.status AS author_status, u.suspended_until, u.premod,
             p.title AS post_title, p.url AS post_url,
             pu.display_name AS parent_author, left(par.body, ${EXCERPT}) AS parent_excerpt, par.status AS parent_status,
@@ -203,6 +209,8 @@ export async function listQueue(
     reports: r.reports,
     openReports: r.open_reports,
     riskKey: r.risk_key,
+    featured: r.featured,
+    editedAt: r.edited_at,
   }));
 }
 
