@@ -1,6 +1,6 @@
 /** The API's wire shapes, as this page reads them. */
 
-export type QueueName = 'pending' | 'reported' | 'rejected' | 'approved';
+export type QueueName = 'pending' | 'reported' | 'rejected' | 'approved' | 'review';
 export type Counts = Record<QueueName, number>;
 
 export interface Span {
@@ -35,7 +35,13 @@ export interface QueueItem {
   };
   post: { id: string; title: string; url: string };
   parent: { id: string; authorName: string; excerpt: string; status: string } | null;
-  reports: { reporter: { id: string; name: string }; reason: string; note: string | null; createdAt: string }[];
+  reports: {
+    reporter: { id: string; name: string };
+    reason: string;
+    note: string | null;
+    createdAt: string;
+    resolvedAt?: string | null;
+  }[];
   openReports: number;
 }
 

@@ -2,8 +2,12 @@ import type { Queryable } from './pool.js';
 import type { CommentStatus, Reason, ScoredBy, UserStatus } from '../domain.js';
 import { RISK_SQL } from './moderation-learning.js';
 
-/** The moderators' queues: held for review, visible but reported, and the recent decisions. */
-export const QUEUES = ['pending', 'reported', 'rejected', 'approved'] as const;
+/**
+ * The moderators' queues: held for review, visible but reported, the recent decisions, and "for
+ * review": visible comments reported in the recent days, whose reports stay listed (closed ones
+ * too) after a moderator kept the comment.
+ */
+export const QUEUES = ['pending', 'reported', 'rejected', 'approved', 'review'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 /** `approved` and `rejected` list the comments of this many recent days (by when they were written). */
@@ -21,6 +25,8 @@ export interface QueueReport {
   reason: string;
   note: string | null;
   createdAt: string;
+  /** When a moderator's decision closed it; null while open. */
+  resolvedAt: string | null;
 }
 
 /** One item of a queue: everything a moderator needs to decide without another request. */
@@ -90,6 +96,7 @@ const CONDITION: Record<QueueName, string> = {
   reported: `c.status = 'approved' AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1 AND resolved_at IS NULL)`,
   rejected: `c.status = 'rejected'`,
   approved: `c.status = 'approved'`,
+  review: `c.status = 'approved' AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1 AND created_at >= now() - make_interval(days => ${RECENT_DAYS}))`,
 };
 /** Only the recent decisions are listed; what waits for a decision is listed however old. */
 const floorOf = (queue: QueueName) => (queue === 'rejected' || queue === 'approved' ? recentFloor() : uuidV7Floor(0));
@@ -99,6 +106,7 @@ export const OLDEST_FIRST: Record<QueueName, boolean> = {
   reported: true,
   rejected: false,
   approved: false,
+  review: false,
 };
 
 /** A queue's order: by time (the queue's review order), or most likely to be rejected first. */
@@ -146,11 +154,12 @@ export async function listQueue(
        LEFT JOIN comments par ON par.id = c.parent_id AND par.site_id = c.site_id
        LEFT JOIN users pu ON pu.id = par.author_id
        CROSS JOIN LATERAL (
-         SELECT count(*)::int AS open_reports,
+         SELECT (count(*) FILTER (WHERE r.resolved_at IS NULL))::int AS open_reports,
                 coalesce(json_agg(json_build_object('reporter', json_build_object('id', r.reporter_id, 'name', ru.display_name),
-                  'reason', r.reason, 'note', r.note, 'createdAt', r.created_at) ORDER BY r.created_at), '[]'::json) AS reports
+                  'reason', r.reason, 'note', r.note, 'createdAt', r.created_at, 'resolvedAt', r.resolved_at)
+                  ORDER BY r.created_at) FILTER (WHERE r.resolved_at IS NULL OR ${q.queue === 'review'}), '[]'::json) AS reports
            FROM reports r JOIN users ru ON ru.id = r.reporter_id
-          WHERE r.site_id = c.site_id AND r.comment_id = c.id AND r.resolved_at IS NULL
+          WHERE r.site_id = c.site_id AND r.comment_id = c.id
        ) rp
       WHERE c.site_id = $1 AND ${CONDITION[q.queue]} AND c.id >= $2::uuid
         AND ($3::text IS NULL OR c.post_id = $3)
@@ -226,7 +235,10 @@ export async function countQueues(
             (SELECT count(*) FROM comments c WHERE c.site_id = $1 AND c.status = 'approved'
                 AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1 AND resolved_at IS NULL))::int AS reported,
             (SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1 AND status = 'rejected' AND id >= $2::uuid LIMIT $3) r)::int AS rejected,
-            (SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1 AND status = 'approved' AND id >= $2::uuid LIMIT $3) a)::int AS approved`,
+            (SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1 AND status = 'approved' AND id >= $2::uuid LIMIT $3) a)::int AS approved,
+            (SELECT count(*) FROM comments c WHERE c.site_id = $1 AND c.status = 'approved'
+                AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1
+                               AND created_at >= now() - make_interval(days => ${RECENT_DAYS})))::int AS review`,
     [siteId, recentFloor(), RECENT_COUNT_CAP],
   );
   const counts = res.rows[0]!;
