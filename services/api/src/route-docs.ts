@@ -12,6 +12,7 @@ import { webhookDocs } from './webhooks/routes.js';
 import { dataRightsDocs } from './me/routes.js';
 import { moderationDocs, moderationPageDocs } from './moderation/routes.js';
 import { learningDocs } from './moderation/learning-routes.js';
+import { analyticsDocs } from './moderation/analytics-routes.js';
 import { readerDocs } from './readers/routes.js';
 import { reportDocs } from './reports/routes.js';
 import { auditDocs } from './audit/routes.js';
@@ -38,6 +39,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...dataRightsDocs,
   ...moderationDocs,
   ...learningDocs,
+  ...analyticsDocs,
   ...readerDocs,
   ...reportDocs,
   ...auditDocs,

@@ -1,5 +1,6 @@
 import type {
   AdapterFigures,
+  Analytics,
   Counts,
   LikelyFine,
   QueueItem,
@@ -110,6 +111,11 @@ export class Api {
 
   task(id: string): Promise<{ task: Task }> {
     return this.call('GET', `/api/v1/sites/${this.site}/moderation/tasks/${encodeURIComponent(id)}`);
+  }
+
+  analytics(from: string, to: string): Promise<{ analytics: Analytics }> {
+    const params = new URLSearchParams({ from, to });
+    return this.call('GET', `/api/v1/sites/${this.site}/moderation/analytics?${params}`);
   }
 
   dashboardSession(): Promise<{ url: string }> {
