@@ -93,7 +93,7 @@ describe('the moderation desk', () => {
     const titles = await page.locator('#analytics svg.chart').first().locator('rect title').allTextContents();
     assert.equal(titles.length, 3);
     assert.ok(titles.some((t) => /1 held/.test(t)));
-    assert.equal(await page.locator('#analytics svg[role=img][aria-label]').count() >= 1, true);
+    assert.equal((await page.locator('#analytics svg[role=img][aria-label]').count()) >= 1, true);
     assert.deepEqual(await axeViolations(), []);
     assert.deepEqual(cspViolations, []);
     await page.click('#analytics-button');
