@@ -13,6 +13,7 @@ import { dataRightsDocs } from './me/routes.js';
 import { moderationDocs, moderationPageDocs } from './moderation/routes.js';
 import { learningDocs } from './moderation/learning-routes.js';
 import { analyticsDocs } from './moderation/analytics-routes.js';
+import { searchDocs } from './moderation/search-routes.js';
 import { readerDocs } from './readers/routes.js';
 import { reportDocs } from './reports/routes.js';
 import { auditDocs } from './audit/routes.js';
@@ -40,6 +41,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...moderationDocs,
   ...learningDocs,
   ...analyticsDocs,
+  ...searchDocs,
   ...readerDocs,
   ...reportDocs,
   ...auditDocs,

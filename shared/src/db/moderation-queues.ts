@@ -59,7 +59,7 @@ export interface QueueItem {
   riskKey: number;
 }
 
-interface ItemRow {
+export interface ItemRow {
   id: string;
   post_id: string;
   parent_id: string | null;
@@ -109,6 +109,66 @@ export const OLDEST_FIRST: Record<QueueName, boolean> = {
   review: false,
 };
 
+/**
+ * The columns and joins of a queue item (`c` is the comment): author, post, parent excerpt, and
+ * the open reports (all of them, closed ones too, with allReports).
+ */
+export function itemSelect(allReports: boolean): string {
+  return `SELECT c.id, c.post_id, c.parent_id, c.status, c.body, c.reasons, c.scores, c.scored_by, c.created_at, c.decided_at,
+            u.id AS author_id, u.display_name AS author_name, u.created_at AS author_joined, u.approved_count,
+            u.rejected_count, u.status AS author_status, u.suspended_until, u.premod,
+            p.title AS post_title, p.url AS post_url,
+            pu.display_name AS parent_author, left(par.body, ${EXCERPT}) AS parent_excerpt, par.status AS parent_status,
+            rp.reports, rp.open_reports, ${RISK_KEY} AS risk_key
+       FROM comments c
+       JOIN users u ON u.id = c.author_id
+       JOIN posts p ON p.site_id = c.site_id AND p.id = c.post_id
+       LEFT JOIN comments par ON par.id = c.parent_id AND par.site_id = c.site_id
+       LEFT JOIN users pu ON pu.id = par.author_id
+       CROSS JOIN LATERAL (
+         SELECT (count(*) FILTER (WHERE r.resolved_at IS NULL))::int AS open_reports,
+                coalesce(json_agg(json_build_object('reporter', json_build_object('id', r.reporter_id, 'name', ru.display_name),
+                  'reason', r.reason, 'note', r.note, 'createdAt', r.created_at, 'resolvedAt', r.resolved_at)
+                  ORDER BY r.created_at) FILTER (WHERE r.resolved_at IS NULL OR ${allReports}), '[]'::json) AS reports
+           FROM reports r JOIN users ru ON ru.id = r.reporter_id
+          WHERE r.site_id = c.site_id AND r.comment_id = c.id
+       ) rp`;
+}
+
+/** A row of itemSelect() as a queue item. */
+export function toQueueItem(r: ItemRow): QueueItem {
+  return {
+    id: r.id,
+    postId: r.post_id,
+    parentId: r.parent_id,
+    status: r.status,
+    body: r.body,
+    reasons: r.reasons,
+    scores: r.scores,
+    scoredBy: r.scored_by,
+    createdAt: r.created_at,
+    decidedAt: r.decided_at,
+    author: {
+      id: r.author_id,
+      name: r.author_name,
+      joinedAt: r.author_joined,
+      approvedCount: r.approved_count,
+      rejectedCount: r.rejected_count,
+      status: r.author_status,
+      suspendedUntil: r.suspended_until,
+      premod: r.premod,
+    },
+    post: { id: r.post_id, title: r.post_title, url: r.post_url },
+    parent:
+      r.parent_id && r.parent_author !== null && r.parent_status !== null
+        ? { id: r.parent_id, authorName: r.parent_author, excerpt: r.parent_excerpt ?? '', status: r.parent_status }
+        : null,
+    reports: r.reports,
+    openReports: r.open_reports,
+    riskKey: r.risk_key,
+  };
+}
+
 /** A queue's order: by time (the queue's review order), or most likely to be rejected first. */
 export type QueueSort = 'time' | 'risk';
 // Unscored comments (a scorer could not run) have no prediction: they sort above every score.
@@ -142,26 +202,7 @@ export async function listQueue(
     : `($5::uuid IS NULL OR c.id ${asc ? '>' : '<'} $5::uuid)`;
   const order = byRisk ? `${RISK_KEY} DESC, c.id ASC` : `c.id ${asc ? 'ASC' : 'DESC'}`;
   const res = await db.query<ItemRow>(
-    `SELECT c.id, c.post_id, c.parent_id, c.status, c.body, c.reasons, c.scores, c.scored_by, c.created_at, c.decided_at,
-            u.id AS author_id, u.display_name AS author_name, u.created_at AS author_joined, u.approved_count,
-            u.rejected_count, u.status AS author_status, u.suspended_until, u.premod,
-            p.title AS post_title, p.url AS post_url,
-            pu.display_name AS parent_author, left(par.body, ${EXCERPT}) AS parent_excerpt, par.status AS parent_status,
-            rp.reports, rp.open_reports, ${RISK_KEY} AS risk_key
-       FROM comments c
-       JOIN users u ON u.id = c.author_id
-       JOIN posts p ON p.site_id = c.site_id AND p.id = c.post_id
-       LEFT JOIN comments par ON par.id = c.parent_id AND par.site_id = c.site_id
-       LEFT JOIN users pu ON pu.id = par.author_id
-       CROSS JOIN LATERAL (
-         SELECT (count(*) FILTER (WHERE r.resolved_at IS NULL))::int AS open_reports,
-                coalesce(json_agg(json_build_object('reporter', json_build_object('id', r.reporter_id, 'name', ru.display_name),
-                  'reason', r.reason, 'note', r.note, 'createdAt', r.created_at, 'resolvedAt', r.resolved_at)
-                  ORDER BY r.created_at) FILTER (WHERE r.resolved_at IS NULL OR ${q.queue === 'review'}), '[]'::json) AS reports
-           FROM reports r JOIN users ru ON ru.id = r.reporter_id
-          WHERE r.site_id = c.site_id AND r.comment_id = c.id
-       ) rp
-      WHERE c.site_id = $1 AND ${CONDITION[q.queue]} AND c.id >= $2::uuid
+    `${itemSelect(q.queue === 'review')}      WHERE c.site_id = $1 AND ${CONDITION[q.queue]} AND c.id >= $2::uuid
         AND ($3::text IS NULL OR c.post_id = $3)
         AND ($4::text IS NULL OR c.reasons @> jsonb_build_array(jsonb_build_object('rule', $4::text))
              OR EXISTS (SELECT 1 FROM reports r2 WHERE r2.site_id = c.site_id AND r2.comment_id = c.id
@@ -182,36 +223,7 @@ export async function listQueue(
       ...(byRisk ? [q.afterRisk ?? null] : []),
     ],
   );
-  return res.rows.map((r) => ({
-    id: r.id,
-    postId: r.post_id,
-    parentId: r.parent_id,
-    status: r.status,
-    body: r.body,
-    reasons: r.reasons,
-    scores: r.scores,
-    scoredBy: r.scored_by,
-    createdAt: r.created_at,
-    decidedAt: r.decided_at,
-    author: {
-      id: r.author_id,
-      name: r.author_name,
-      joinedAt: r.author_joined,
-      approvedCount: r.approved_count,
-      rejectedCount: r.rejected_count,
-      status: r.author_status,
-      suspendedUntil: r.suspended_until,
-      premod: r.premod,
-    },
-    post: { id: r.post_id, title: r.post_title, url: r.post_url },
-    parent:
-      r.parent_id && r.parent_author !== null && r.parent_status !== null
-        ? { id: r.parent_id, authorName: r.parent_author, excerpt: r.parent_excerpt ?? '', status: r.parent_status }
-        : null,
-    reports: r.reports,
-    openReports: r.open_reports,
-    riskKey: r.risk_key,
-  }));
+  return res.rows.map(toQueueItem);
 }
 
 export type QueueCounts = Record<QueueName, number>;
