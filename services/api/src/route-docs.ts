@@ -14,6 +14,7 @@ import { moderationDocs, moderationPageDocs } from './moderation/routes.js';
 import { learningDocs } from './moderation/learning-routes.js';
 import { analyticsDocs } from './moderation/analytics-routes.js';
 import { searchDocs } from './moderation/search-routes.js';
+import { undoDocs } from './moderation/undo-routes.js';
 import { readerDocs } from './readers/routes.js';
 import { reportDocs } from './reports/routes.js';
 import { auditDocs } from './audit/routes.js';
@@ -42,6 +43,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...learningDocs,
   ...analyticsDocs,
   ...searchDocs,
+  ...undoDocs,
   ...readerDocs,
   ...reportDocs,
   ...auditDocs,
