@@ -213,7 +213,13 @@ export async function changeCommentStatus(
   });
   const r = res.rows[0];
   return r
-    ? { before: r.before, after: r.after, postId: r.post_id, authorId: r.author_id, beforeDecidedAt: r.before_decided_at }
+    ? {
+        before: r.before,
+        after: r.after,
+        postId: r.post_id,
+        authorId: r.author_id,
+        beforeDecidedAt: r.before_decided_at,
+      }
     : null;
 }
 
