@@ -109,6 +109,8 @@ export const siteSettingsSchema = z.strictObject({
   likelyFineBelow: z.number().min(0).max(1),
   /** A scorer run on live traffic beside the site's scorers: its scores are stored, never decide (null: none). */
   shadowScorer: z.enum(SCORER_NAMES).nullable(),
+  /** Moderators' wellbeing: comments whose highest harm score (any attribute but SPAM) is above this are blurred until revealed (1: never). */
+  wellbeing: z.strictObject({ blurAbove: z.number().min(0).max(1) }),
 });
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
@@ -138,6 +140,7 @@ export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
   adapter: { enabled: true },
   likelyFineBelow: 0.1,
   shadowScorer: null,
+  wellbeing: { blurAbove: 0.8 },
 }) as SiteSettings;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

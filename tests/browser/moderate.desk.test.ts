@@ -100,4 +100,62 @@ describe('the moderation desk', () => {
     assert.equal(await page.isHidden('#analytics'), true);
     assert.equal(await statusOf(held), 'pending');
   });
+
+  it('when a moderator searches text, then matching comments of any status are listed and one can be approved and undone with u', async () => {
+    const match = await store('The harbour dredging tender was rigged.', 'pending');
+    const kept = await store('Dredging the harbour is overdue.', 'approved');
+    await store('Nothing about boats at all.', 'pending');
+    await page.fill('#search-value', 'dredging');
+    await page.selectOption('#search-by', 'q');
+    await page.click('#search-form button[type=submit]');
+    await page.locator(`#search-items .item[data-id="${match}"]`).waitFor();
+    const found = await page
+      .locator('#search-items .item')
+      .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.id));
+    assert.deepEqual(found, [kept, match]);
+    await page.locator(`#search-items .item[data-id="${match}"] button[data-act=approve]`).click();
+    await waitFor(async () => (await statusOf(match)) === 'approved', { what: 'the approval' });
+    await page.locator('#undo-bar').waitFor();
+    assert.match((await page.textContent('#undo-text')) ?? '', /Approved the comment by Ada Author/);
+    await page.keyboard.press('u');
+    await waitFor(async () => (await statusOf(match)) === 'pending', { what: 'the undo' });
+    assert.equal(await page.isHidden('#undo-bar'), true);
+    assert.deepEqual(await axeViolations(), []);
+    await page.click('#search-close');
+    assert.equal(await page.isHidden('#search-results'), true);
+  });
+
+  it('when a moderator rejects from the queue and clicks Undo, then the comment is back in the queue, held', async () => {
+    const id = await store('A remark to reject and take back.', 'pending');
+    await page.click('#tab-approved');
+    await page.click('#tab-pending');
+    const item = page.locator(`#items .item[data-id="${id}"]`);
+    await item.waitFor();
+    await item.locator('button[data-act=reject]').click();
+    await waitFor(async () => (await statusOf(id)) === 'rejected', { what: 'the rejection' });
+    await item.waitFor({ state: 'detached' });
+    await page.click('#undo-button');
+    await waitFor(async () => (await statusOf(id)) === 'pending', { what: 'the undo' });
+    await item.waitFor();
+  });
+
+  it('when a held comment scores above the wellbeing level, then it is blurred and inert until revealed by keyboard, and the session counter counts it', async () => {
+    const id = await store('An extremely graphic threat, scored severe.', 'pending', { TOXICITY: 0.97 });
+    const mild = await store('A mildly rude remark.', 'pending', { TOXICITY: 0.5 });
+    await page.click('#tab-approved');
+    await page.click('#tab-pending');
+    const item = page.locator(`#items .item[data-id="${id}"]`);
+    await item.waitFor();
+    assert.equal(await item.locator('.body.blurred').count(), 1);
+    assert.equal(await item.locator('.body').evaluate((el) => (el as HTMLElement).inert), true);
+    assert.equal(await page.locator(`#items .item[data-id="${mild}"] .blurred`).count(), 0);
+    assert.equal(await page.textContent('#severe-seen'), '0');
+    assert.deepEqual(await axeViolations(), []);
+    await item.locator('button[data-act=reveal]').focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await item.locator('.body.blurred').count(), 0);
+    assert.equal(await item.locator('.body').evaluate((el) => (el as HTMLElement).inert), false);
+    assert.equal(await page.textContent('#severe-seen'), '1');
+    assert.deepEqual(cspViolations, []);
+  });
 });

@@ -37,6 +37,8 @@ export class Board {
   private readonly list = byId<HTMLOListElement>('items');
   private readonly drawer: Drawer;
   private banTarget: { userId: string; name: string } | null = null;
+  /** Told of every single decision made here (the undo bar offers to take it back). */
+  decided: (item: QueueItem, action: 'approve' | 'reject') => void = () => undefined;
 
   constructor(
     private readonly api: Api,
@@ -238,6 +240,11 @@ export class Board {
     this.setCurrent(this.current, true);
   }
 
+  /** Reads counts and the current queue again (after an undo). */
+  async reload(): Promise<void> {
+    await this.refresh();
+  }
+
   private async refresh(): Promise<void> {
     await Promise.all([this.pollCounts(), this.load()]);
   }
@@ -314,6 +321,7 @@ export class Board {
       return;
     }
     this.removeItems([item.id]);
+    this.decided(item, action);
     this.say(
       `${action === 'approve' ? (item.status === 'approved' ? 'Kept' : 'Approved') : 'Rejected'} the comment by ${item.author.name}.`,
     );

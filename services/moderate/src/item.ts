@@ -4,6 +4,19 @@ import { highlighted } from './highlight.js';
 
 const REPORT_LABEL: Record<string, string> = { spam: 'spam', abuse: 'abuse', off_topic: 'off topic', other: 'other' };
 
+/** A severe comment's text, blurred and out of reach (inert) until its Reveal button is pressed. */
+function blurred(body: HTMLElement): HTMLElement {
+  body.classList.add('blurred');
+  body.inert = true;
+  return h(
+    'div',
+    { class: 'severe' },
+    h('p', { class: 'severe-note' }, 'Possibly distressing: scored above the site’s level. '),
+    h('button', { type: 'button', 'data-act': 'reveal', 'aria-expanded': 'false' }, 'Reveal the text'),
+    body,
+  );
+}
+
 /** One comment of a queue, with everything needed to decide on it and its action buttons. */
 export function renderItem(item: QueueItem, queue: QueueName, selected: boolean): HTMLLIElement {
   const a = item.author;
@@ -40,7 +53,7 @@ export function renderItem(item: QueueItem, queue: QueueName, selected: boolean)
           item.parent.excerpt,
         )
       : null,
-    highlighted(item.body, item.reasons),
+    item.severe ? blurred(highlighted(item.body, item.reasons)) : highlighted(item.body, item.reasons),
     item.reasons.length
       ? h(
           'ul',

@@ -9,6 +9,8 @@ import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
 import { searchComments } from '#shared/db/moderation-search.js';
 import { commonErrors, route } from '../openapi/registry.js';
 import { queueItemView } from './views.js';
+import { isSevere } from './wellbeing.js';
+import { findSettings } from './site-settings.js';
 import { cursorSchema, staffAuth } from './routes.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });
@@ -70,11 +72,12 @@ export function searchRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       before: q.cursor,
       limit: q.limit,
     });
+    const settings = await findSettings(deps.db, siteId);
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     res.setHeader('Cache-Control', 'no-store');
     res.json({
-      items: page.map(queueItemView),
+      items: page.map((i) => ({ ...queueItemView(i), severe: isSevere(i.scores, settings) })),
       nextCursor: rows.length > q.limit && last ? encodeCursor(last.id) : null,
     });
   });
