@@ -1,6 +1,6 @@
 import type { Reason, ScoredBy } from '#shared/domain.js';
 import type { Attribute } from '#shared/settings.js';
-import { ScorerError, type ScoreResult, type Scorer } from '../scorers/types.js';
+import { ScorerError, type ScoreResult, type Scorer } from '#shared/scoring/types.js';
 import type { Phase, ScoredSpan, Unscored } from './types.js';
 
 /** The `scorer_unavailable` reasons for the chosen scorers that could not run. */
