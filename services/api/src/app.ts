@@ -13,6 +13,7 @@ import { authRoutes } from './auth/routes.js';
 import { tokenKeys } from './auth/tokens.js';
 import { postRoutes } from './posts/routes.js';
 import { commentRoutes } from './comments/routes.js';
+import { precheckRoutes } from './precheck/routes.js';
 import { opsRoutes } from './ops/routes.js';
 import { settingsRoutes } from './sites/settings-routes.js';
 import { moderationRoutes } from './moderation/routes.js';
@@ -88,6 +89,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(authRoutes(deps, passport, tokens, bearer));
   api.use(postRoutes(deps, bearer));
   api.use(commentRoutes(deps, bearer));
+  api.use(precheckRoutes(deps, bearer));
   api.use(settingsRoutes(deps, bearer));
   api.use(moderationRoutes(deps, bearer));
   api.use(learningRoutes(deps, bearer));
