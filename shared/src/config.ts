@@ -149,6 +149,12 @@ export const configSchema = z.object({
     .describe(
       "The API's address as browsers reach it, e.g. `https://comments.example.com`. With https, cookies the API sets (the queue dashboard's) are Secure whatever the proxy says; unset in production, they are Secure too. Also the base of links sent by email (default: `http://localhost:PORT`).",
     ),
+  DEMO_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      "The demo publisher's article page, linked from the API's `/` when set (`npm start` sets it to the demo it runs). Unset: `/` links only the API reference.",
+    ),
   TRUST_PROXY: z
     .string()
     .default('loopback')

@@ -69,7 +69,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(measureHttp(deps.metrics));
   app.use(helmet());
   app.use(opsRoutes(deps));
-  const docs = docsRoutes(ROUTE_DOCS);
+  const docs = docsRoutes(ROUTE_DOCS, { demoUrl: deps.config.DEMO_URL });
   app.use(docs.root);
   app.use('/embed.js', crossOriginReadable);
   app.use(widgetPages(deps, assets));

@@ -112,6 +112,10 @@ export class Api {
     return this.call('GET', `/api/v1/sites/${this.site}/moderation/tasks/${encodeURIComponent(id)}`);
   }
 
+  dashboardAvailable(): Promise<{ available: boolean }> {
+    return this.call('GET', '/api/v1/admin/queue-dashboard');
+  }
+
   dashboardSession(): Promise<{ url: string }> {
     return this.call('POST', '/api/v1/admin/queue-dashboard/session');
   }

@@ -1,8 +1,13 @@
-import type { QueueItem, QueueName } from './types.js';
+import type { QueueItem, QueueName, Reason } from './types.js';
 import { day, h, safeLink, when } from './dom.js';
 import { highlighted } from './highlight.js';
 
 const REPORT_LABEL: Record<string, string> = { spam: 'spam', abuse: 'abuse', off_topic: 'off topic', other: 'other' };
+
+/** A scorer's reason states its score in its detail ("TOXICITY 0.91 ≥ hold threshold 0.8"): print it once. */
+function scoreNotInDetail(r: Reason): r is Reason & { score: number } {
+  return r.score !== undefined && !r.detail.includes(r.score.toFixed(2));
+}
 
 /** One comment of a queue, with everything needed to decide on it and its action buttons. */
 export function renderItem(item: QueueItem, queue: QueueName, selected: boolean): HTMLLIElement {
@@ -51,7 +56,7 @@ export function renderItem(item: QueueItem, queue: QueueName, selected: boolean)
               {},
               h('strong', {}, r.rule),
               ` ${r.detail}`,
-              r.score !== undefined ? h('span', { class: 'score' }, ` ${r.score.toFixed(2)}`) : null,
+              scoreNotInDetail(r) ? h('span', { class: 'score' }, ` ${r.score.toFixed(2)}`) : null,
             ),
           ),
         )
