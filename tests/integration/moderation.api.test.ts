@@ -177,7 +177,7 @@ describe('queues and counts', () => {
       .set(as(busyMod))
       .expect(200);
     assert.deepEqual(res.body, {
-      counts: { pending: 1, reported: 0, rejected: RECENT_COUNT_CAP, approved: 0 },
+      counts: { pending: 1, reported: 0, rejected: RECENT_COUNT_CAP, approved: 0, review: 0 },
       capped: ['rejected'],
     });
   });

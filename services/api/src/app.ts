@@ -18,6 +18,8 @@ import { opsRoutes } from './ops/routes.js';
 import { settingsRoutes } from './sites/settings-routes.js';
 import { moderationRoutes } from './moderation/routes.js';
 import { learningRoutes } from './moderation/learning-routes.js';
+import { analyticsRoutes } from './moderation/analytics-routes.js';
+import { searchRoutes } from './moderation/search-routes.js';
 import { readerRoutes } from './readers/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import { auditRoutes } from './audit/routes.js';
@@ -93,6 +95,8 @@ export function createApp(deps: ApiDeps): Express {
   api.use(settingsRoutes(deps, bearer));
   api.use(moderationRoutes(deps, bearer));
   api.use(learningRoutes(deps, bearer));
+  api.use(analyticsRoutes(deps, bearer));
+  api.use(searchRoutes(deps, bearer));
   api.use(readerRoutes(deps, bearer));
   api.use(reportRoutes(deps, bearer));
   api.use(auditRoutes(deps, bearer));

@@ -13,6 +13,8 @@ import { webhookDocs } from './webhooks/routes.js';
 import { dataRightsDocs } from './me/routes.js';
 import { moderationDocs, moderationPageDocs } from './moderation/routes.js';
 import { learningDocs } from './moderation/learning-routes.js';
+import { analyticsDocs } from './moderation/analytics-routes.js';
+import { searchDocs } from './moderation/search-routes.js';
 import { readerDocs } from './readers/routes.js';
 import { reportDocs } from './reports/routes.js';
 import { auditDocs } from './audit/routes.js';
@@ -40,6 +42,8 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...dataRightsDocs,
   ...moderationDocs,
   ...learningDocs,
+  ...analyticsDocs,
+  ...searchDocs,
   ...readerDocs,
   ...reportDocs,
   ...auditDocs,

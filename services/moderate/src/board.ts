@@ -10,8 +10,15 @@ const QUEUES: { name: QueueName; label: string }[] = [
   { name: 'reported', label: 'Reported' },
   { name: 'rejected', label: 'Rejected' },
   { name: 'approved', label: 'Approved' },
+  { name: 'review', label: 'For review' },
 ];
-const OLDEST_FIRST: Record<QueueName, boolean> = { pending: true, reported: true, rejected: false, approved: false };
+const OLDEST_FIRST: Record<QueueName, boolean> = {
+  pending: true,
+  reported: true,
+  rejected: false,
+  approved: false,
+  review: false,
+};
 const PAGE = 25;
 const POLL_MS = 3000;
 
@@ -304,7 +311,7 @@ export class Board {
     const item = this.items[i];
     if (!item) return;
     if (
-      (action === 'approve' && item.status === 'approved' && this.queue !== 'reported') ||
+      (action === 'approve' && item.status === 'approved' && this.queue !== 'reported' && item.openReports === 0) ||
       (action === 'reject' && item.status === 'rejected')
     )
       return;
@@ -316,7 +323,7 @@ export class Board {
     }
     this.removeItems([item.id]);
     this.say(
-      `${action === 'approve' ? (this.queue === 'reported' ? 'Kept' : 'Approved') : 'Rejected'} the comment by ${item.author.name}.`,
+      `${action === 'approve' ? (item.status === 'approved' ? 'Kept' : 'Approved') : 'Rejected'} the comment by ${item.author.name}.`,
     );
     await this.pollCounts();
   }
@@ -449,6 +456,7 @@ export class Board {
         case '2':
         case '3':
         case '4':
+        case '5':
           void this.switchTo(QUEUES[Number(e.key) - 1]!.name);
           return true;
         default:

@@ -13,7 +13,7 @@ function scoreNotInDetail(r: Reason): r is Reason & { score: number } {
 export function renderItem(item: QueueItem, queue: QueueName, selected: boolean): HTMLLIElement {
   const a = item.author;
   const standing = a.status === 'suspended' && a.suspendedUntil ? `suspended until ${day(a.suspendedUntil)}` : a.status;
-  const approveLabel = queue === 'reported' ? 'Keep' : 'Approve';
+  const approveLabel = item.status === 'approved' ? 'Keep' : 'Approve';
   const li = h(
     'li',
     { class: 'item', 'data-id': item.id, tabindex: -1, 'aria-label': `Comment by ${a.name}` },
@@ -72,6 +72,7 @@ export function renderItem(item: QueueItem, queue: QueueName, selected: boolean)
               h('strong', {}, REPORT_LABEL[r.reason] ?? r.reason),
               ` by ${r.reporter.name}`,
               r.note ? `: “${r.note}”` : '',
+              r.resolvedAt ? h('span', { class: 'meta' }, ' (closed by a decision)') : null,
             ),
           ),
         )
@@ -79,7 +80,7 @@ export function renderItem(item: QueueItem, queue: QueueName, selected: boolean)
     h(
       'div',
       { class: 'actions' },
-      item.status !== 'approved' || queue === 'reported'
+      item.status !== 'approved' || queue === 'reported' || (queue === 'review' && item.openReports > 0)
         ? h('button', { type: 'button', class: 'approve', 'data-act': 'approve' }, approveLabel, ' ', h('kbd', {}, 'a'))
         : null,
       item.status !== 'rejected'

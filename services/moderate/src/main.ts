@@ -1,6 +1,7 @@
 import { Api, ApiError } from './api.js';
 import { Board } from './board.js';
 import { byId } from './dom.js';
+import { AnalyticsPanel } from './analytics.js';
 
 // Composition of the page: one API client (the token in memory), the sign-in form, the board.
 const api = new Api();
@@ -9,6 +10,7 @@ const say = (message: string) => {
   status.textContent = message;
 };
 const board = new Board(api, say);
+const analytics = new AnalyticsPanel(api, say);
 
 api.onUnauthorized = () => {
   board.stop();
@@ -18,6 +20,7 @@ api.onUnauthorized = () => {
 };
 
 function show(signedIn: boolean): void {
+  if (!signedIn) analytics.close();
   byId('signin').hidden = signedIn;
   byId('workspace').hidden = !signedIn;
 }
