@@ -113,14 +113,13 @@ export class Api {
     return this.call('GET', `/api/v1/sites/${this.site}/moderation/tasks/${encodeURIComponent(id)}`);
   }
 
-<<<<<<< HEAD
   dashboardAvailable(): Promise<{ available: boolean }> {
     return this.call('GET', '/api/v1/admin/queue-dashboard');
-=======
+  }
+
   analytics(from: string, to: string): Promise<{ analytics: Analytics }> {
     const params = new URLSearchParams({ from, to });
     return this.call('GET', `/api/v1/sites/${this.site}/moderation/analytics?${params}`);
->>>>>>> desk
   }
 
   dashboardSession(): Promise<{ url: string }> {
