@@ -3,6 +3,7 @@ import { opsDocs } from './ops/routes.js';
 import { authDocs } from './auth/routes.js';
 import { postDocs } from './posts/routes.js';
 import { commentDocs } from './comments/routes.js';
+import { precheckDocs } from './precheck/routes.js';
 import { settingsDocs } from './sites/settings-routes.js';
 import { apiKeyDocs } from './publishers/api-keys-routes.js';
 import { publisherPostDocs } from './publishers/posts-routes.js';
@@ -32,6 +33,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...authDocs,
   ...postDocs,
   ...commentDocs,
+  ...precheckDocs,
   ...settingsDocs,
   ...apiKeyDocs,
   ...publisherPostDocs,

@@ -130,6 +130,10 @@ export class Api {
     return this.call('POST', `/api/v1/sites/${this.site}/moderation/undo`, { commentId });
   }
 
+  dashboardAvailable(): Promise<{ available: boolean }> {
+    return this.call('GET', '/api/v1/admin/queue-dashboard');
+  }
+
   analytics(from: string, to: string): Promise<{ analytics: Analytics }> {
     const params = new URLSearchParams({ from, to });
     return this.call('GET', `/api/v1/sites/${this.site}/moderation/analytics?${params}`);

@@ -98,7 +98,15 @@ export class Board {
   async start(): Promise<void> {
     const user = this.api.session!;
     byId('who').textContent = `${user.name} · ${user.role} of ${user.siteId}`;
-    byId('dashboard').hidden = user.role !== 'admin';
+    // Only the operator's admins may open it (QUEUE_DASHBOARD_SITE): the API says whether this one may.
+    byId('dashboard').hidden = true;
+    if (user.role === 'admin')
+      void this.api.dashboardAvailable().then(
+        ({ available }) => {
+          byId('dashboard').hidden = !available;
+        },
+        () => undefined,
+      );
     this.queue = 'pending';
     this.filters = {};
     byId<HTMLFormElement>('filters').reset();

@@ -1,4 +1,4 @@
-import type { QueueItem, QueueName } from './types.js';
+import type { QueueItem, QueueName, Reason } from './types.js';
 import { day, h, safeLink, when } from './dom.js';
 import { highlighted } from './highlight.js';
 
@@ -15,6 +15,11 @@ function blurred(body: HTMLElement): HTMLElement {
     h('button', { type: 'button', 'data-act': 'reveal', 'aria-expanded': 'false' }, 'Reveal the text'),
     body,
   );
+}
+
+/** A scorer's reason states its score in its detail ("TOXICITY 0.91 ≥ hold threshold 0.8"): print it once. */
+function scoreNotInDetail(r: Reason): r is Reason & { score: number } {
+  return r.score !== undefined && !r.detail.includes(r.score.toFixed(2));
 }
 
 /** One comment of a queue, with everything needed to decide on it and its action buttons. */
@@ -64,7 +69,7 @@ export function renderItem(item: QueueItem, queue: QueueName, selected: boolean)
               {},
               h('strong', {}, r.rule),
               ` ${r.detail}`,
-              r.score !== undefined ? h('span', { class: 'score' }, ` ${r.score.toFixed(2)}`) : null,
+              scoreNotInDetail(r) ? h('span', { class: 'score' }, ` ${r.score.toFixed(2)}`) : null,
             ),
           ),
         )
