@@ -75,7 +75,7 @@ export class Widget {
       // A signed-out reader is offered Reply and Report too; acting starts the sign-in.
       reply: (c, li, depth, button) => (this.o.session.user ? this.openReply(c, li, depth, button) : this.signIn()),
       report: (c, li, button) => (this.o.session.user ? this.openReport(c, li, button) : void this.signIn()),
-      notice: (c, li, button) => this.openNotice(li, button),
+      notice: (_c, li, button) => void this.openNotice(li, button),
       moreReplies: (c, li, depth, button) => void this.loadReplies(c, li, depth, button),
     };
     this.section.lang = this.lang;
