@@ -203,32 +203,69 @@ export interface SparseVector {
 export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES) {
   const mask = cfg.buckets - 1;
   if ((cfg.buckets & mask) !== 0) throw new Error('buckets must be a power of two');
-  // Count per bucket while a text is featurised; `touched` lists the buckets to read back and clear.
-  const counts = new Float32Array(cfg.buckets);
+  // Count per bucket while a text is featurised, in a small open-addressing table (bucket → its place in
+  // `touched`) rather than an array of every bucket: a comment touches a few hundred buckets, and a table
+  // of a few thousand slots stays in the processor's cache where a 2²⁰-entry array does not.
+  // `touched` lists the buckets in the order first seen, `counts` their counts.
+  let slots = new Int32Array(8192).fill(-1);
+  let slotMask = slots.length - 1;
+  let slotOf = new Int32Array(4096);
   let touched = new Int32Array(4096);
+  let counts = new Float32Array(4096);
   let nTouched = 0;
   const out: SparseVector = { index: new Int32Array(4096), value: new Float32Array(4096), length: 0 };
 
+  const grow = () => {
+    const n = touched.length * 2;
+    const t = new Int32Array(n);
+    t.set(touched);
+    touched = t;
+    const c = new Float32Array(n);
+    c.set(counts);
+    counts = c;
+    slotOf = new Int32Array(n);
+    // Rehash every entry still in the table (those of the block being counted) into twice the slots.
+    const from = blockStart;
+    slots = new Int32Array(n * 2).fill(-1);
+    slotMask = slots.length - 1;
+    for (let k = from; k < nTouched; k++) {
+      let s = touched[k]! & slotMask;
+      while (slots[s] !== -1) s = (s + 1) & slotMask;
+      slots[s] = k;
+      slotOf[k] = s;
+    }
+  };
+  let blockStart = 0;
+
   const add = (h: number) => {
     const b = h & mask;
-    if (counts[b] === 0) {
-      if (nTouched === touched.length) {
-        const t = new Int32Array(touched.length * 2);
-        t.set(touched);
-        touched = t;
+    let s = b & slotMask;
+    for (;;) {
+      const k = slots[s]!;
+      if (k === -1) break;
+      if (touched[k] === b) {
+        counts[k]! += 1;
+        return;
       }
-      touched[nTouched++] = b;
+      s = (s + 1) & slotMask;
     }
-    counts[b]! += 1;
+    if (nTouched === touched.length) {
+      grow();
+      s = b & slotMask;
+      while (slots[s] !== -1) s = (s + 1) & slotMask;
+    }
+    slots[s] = nTouched;
+    slotOf[nTouched] = s;
+    touched[nTouched] = b;
+    counts[nTouched++] = 1;
   };
 
   /** Moves the touched buckets since `from` into `out` as sublinear counts, L2-normalised times `weight`. */
   const flush = (from: number, weight: number) => {
     let norm = 0;
     for (let k = from; k < nTouched; k++) {
-      const c = counts[touched[k]!]!;
-      const v = 1 + Math.log(c);
-      counts[touched[k]!] = v;
+      const v = 1 + Math.log(counts[k]!);
+      counts[k] = v;
       norm += v * v;
     }
     const scale = norm > 0 ? weight / Math.sqrt(norm) : 0;
@@ -242,11 +279,11 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES) {
       out.value = v;
     }
     for (let k = from; k < nTouched; k++) {
-      const b = touched[k]!;
-      out.index[out.length] = b;
-      out.value[out.length++] = counts[b]! * scale;
-      counts[b] = 0;
+      out.index[out.length] = touched[k]!;
+      out.value[out.length++] = counts[k]! * scale;
+      slots[slotOf[k]!] = -1;
     }
+    blockStart = nTouched;
   };
 
   return {
@@ -255,6 +292,7 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES) {
     featurizeModelText(t: string): SparseVector {
       out.length = 0;
       nTouched = 0;
+      blockStart = 0;
       // Words and word bigrams.
       let prev = 0;
       let start = -1;
