@@ -169,14 +169,14 @@ describe('embedded toxicity model', () => {
     assert.equal(f.featurize('').length, 0);
   });
 
-  it('when a text touches more buckets than the counting table holds, then each bucket appears once per block and later texts are unaffected', () => {
+  it('when a long text with thousands of distinct n-grams is featurised, then each bucket appears once per block and later texts are unaffected', () => {
     const f = createFeaturizer();
     const read = (t: string) => {
       const v = f.featurize(t);
       return { index: Array.from(v.index.subarray(0, v.length)), value: Array.from(v.value.subarray(0, v.length)) };
     };
     const short = read('The council met again on Tuesday.');
-    // Thousands of distinct words, each repeated: far beyond the table's first size, so it grows mid-block.
+    // Thousands of distinct words, some repeated: far beyond the counting table's first size, so it is resized.
     const words = Array.from({ length: 3000 }, (_, i) => `w${i.toString(36)}x`);
     const long = read([...words, ...words.slice(0, 500)].join(' '));
     const wordsBlock = new Set<number>();
