@@ -10,8 +10,15 @@ const QUEUES: { name: QueueName; label: string }[] = [
   { name: 'reported', label: 'Reported' },
   { name: 'rejected', label: 'Rejected' },
   { name: 'approved', label: 'Approved' },
+  { name: 'review', label: 'For review' },
 ];
-const OLDEST_FIRST: Record<QueueName, boolean> = { pending: true, reported: true, rejected: false, approved: false };
+const OLDEST_FIRST: Record<QueueName, boolean> = {
+  pending: true,
+  reported: true,
+  rejected: false,
+  approved: false,
+  review: false,
+};
 const PAGE = 25;
 const POLL_MS = 3000;
 
@@ -30,6 +37,8 @@ export class Board {
   private readonly list = byId<HTMLOListElement>('items');
   private readonly drawer: Drawer;
   private banTarget: { userId: string; name: string } | null = null;
+  /** Told of every single decision made here (the undo bar offers to take it back). */
+  decided: (item: QueueItem, action: 'approve' | 'reject') => void = () => undefined;
 
   constructor(
     private readonly api: Api,
@@ -239,6 +248,11 @@ export class Board {
     this.setCurrent(this.current, true);
   }
 
+  /** Reads counts and the current queue again (after an undo). */
+  async reload(): Promise<void> {
+    await this.refresh();
+  }
+
   private async refresh(): Promise<void> {
     await Promise.all([this.pollCounts(), this.load()]);
   }
@@ -322,7 +336,7 @@ export class Board {
     const item = this.items[i];
     if (!item) return;
     if (
-      (action === 'approve' && item.status === 'approved' && this.queue !== 'reported') ||
+      (action === 'approve' && item.status === 'approved' && this.queue !== 'reported' && item.openReports === 0) ||
       (action === 'reject' && item.status === 'rejected')
     )
       return;
@@ -333,8 +347,9 @@ export class Board {
       return;
     }
     this.removeItems([item.id]);
+    this.decided(item, action);
     this.say(
-      `${action === 'approve' ? (this.queue === 'reported' ? 'Kept' : 'Approved') : 'Rejected'} the comment by ${item.author.name}.`,
+      `${action === 'approve' ? (item.status === 'approved' ? 'Kept' : 'Approved') : 'Rejected'} the comment by ${item.author.name}.`,
     );
     await this.pollCounts();
   }
@@ -467,6 +482,7 @@ export class Board {
         case '2':
         case '3':
         case '4':
+        case '5':
           void this.switchTo(QUEUES[Number(e.key) - 1]!.name);
           return true;
         default:

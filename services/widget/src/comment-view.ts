@@ -15,6 +15,8 @@ export interface ViewContext {
   userId(): string | null;
   reply(c: ThreadComment, li: HTMLLIElement, depth: number, button: HTMLButtonElement): void;
   report(c: ThreadComment, li: HTMLLIElement, button: HTMLButtonElement): void;
+  /** A notice of illegal content (DSA), signed in or not. */
+  notice(c: ThreadComment, li: HTMLLIElement, button: HTMLButtonElement): void;
   moreReplies(c: ThreadComment, li: HTMLLIElement, depth: number, button: HTMLButtonElement): void;
   /** What the site lets readers do (reactions, the edit window), from the thread. */
   rules(): SiteRules | null;
@@ -84,7 +86,20 @@ export function renderComment(ctx: ViewContext, c: ViewComment, depth: number): 
       t('report'),
     );
     report.addEventListener('click', () => ctx.report(c, li, report));
-    const actions = h('div', { class: 'actions' }, reply, report, ...reactionButtons(ctx, c));
+    // Shown only where the site takes notices (the section's `dsa` class).
+    const notice = h(
+      'button',
+      {
+        type: 'button',
+        class: 'link illegal',
+        'data-id': c.id,
+        'aria-label': t('illegalComment', { name: c.author.name }),
+        hidden: ctx.userId() === c.author.id,
+      },
+      t('illegal'),
+    );
+    notice.addEventListener('click', () => ctx.notice(c, li, notice));
+    const actions = h('div', { class: 'actions' }, reply, report, notice, ...reactionButtons(ctx, c));
     if (own) {
       const rules = ctx.rules();
       const editable = rules !== null && Date.now() - Date.parse(c.createdAt) < rules.editWindowMinutes * 60_000;

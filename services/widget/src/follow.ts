@@ -2,7 +2,7 @@ import { ApiError, call, type CommentStatus } from './api.js';
 import type { Session } from './session.js';
 
 /**
- * Polls a comment's status until it is approved or rejected (1 s, backing off to every 15 s,
+ * Polls a comment's status until it is approved, rejected, or held with a statement of reasons (1 s, backing off to every 15 s,
  * for at most an hour, while `alive()`); null when it stops without a decision.
  */
 export async function awaitDecision(o: {
@@ -13,7 +13,7 @@ export async function awaitDecision(o: {
   /** When to stop (default: once approved or rejected); an edit waits until it is no longer pending. */
   done?(c: CommentStatus): boolean;
 }): Promise<CommentStatus | null> {
-  const done = o.done ?? ((c: CommentStatus) => c.status === 'approved' || c.status === 'rejected');
+  const done = o.done ?? ((c: CommentStatus) => c.status === 'approved' || c.status === 'rejected' || !!c.statement);
   const started = Date.now();
   let delay = 1000;
   while (Date.now() - started < 3_600_000 && o.alive()) {

@@ -16,6 +16,7 @@ export const EVENT_TYPES = [
   'comment.reported',
   'comment.edited',
   'comment.featured',
+  'comment.report_threshold',
   'reader.banned',
   'post.created',
 ] as const;

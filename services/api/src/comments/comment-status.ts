@@ -9,6 +9,16 @@ import { commentJobId } from '#shared/queues.js';
 import { renderBody } from './render.js';
 import type { Reason, ScoredBy } from '#shared/domain.js';
 import { authorReason, type AuthorReason } from '../moderation/reason-categories.js';
+import { currentCommentStatement } from '#shared/db/dsa-statements.js';
+import { findAppealOfStatement } from '#shared/db/dsa-appeals.js';
+import { statementView, type StatementView } from '../dsa/views.js';
+
+/** The statement in force for a comment that is not published (null for a published one). */
+async function statementOf(deps: ApiDeps, siteId: string, id: string, status: string): Promise<StatementView | null> {
+  if (status === 'approved') return null;
+  const s = await currentCommentStatement(deps.db, siteId, id);
+  return s ? statementView(s, await findAppealOfStatement(deps.db, siteId, s.id)) : null;
+}
 
 export interface CommentStatusView {
   id: string;
@@ -28,6 +38,8 @@ export interface CommentStatusView {
   editPending?: boolean;
   /** For the author: why it is not (yet) published, as a category and a sentence. */
   reason: AuthorReason | null;
+  /** DSA Art. 17: the statement of reasons in force for a held or removed comment (with its appeal, if any). */
+  statement?: StatementView | null;
   /** For the site's moderators only: the full decision. */
   decision?: {
     reasons: Reason[];
@@ -76,6 +88,7 @@ export async function commentStatus(deps: ApiDeps, req: Request, id: string): Pr
       editCount: stored.editCount,
       editPending: own?.pendingEditId != null,
       reason: authorReason(stored.status, stored.reasons),
+      statement: await statementOf(deps, stored.siteId, stored.id, stored.status),
       ...((await isStaff())
         ? {
             decision: {

@@ -13,6 +13,16 @@ export type ModerationEvent =
       actorId: string | null;
     }
   | { type: 'comment.reported'; siteId: string; commentId: string; reason: string; openReports: number; held: boolean }
+  | {
+      type: 'comment.report_threshold';
+      siteId: string;
+      commentId: string;
+      postId: string;
+      openReports: number;
+      threshold: number;
+      /** Names the crossing (the report that reached the threshold), so a crossing is delivered once. */
+      key: string;
+    }
   | { type: 'reader.changed'; siteId: string; userId: string; action: string; actorId: string }
   | {
       type: 'comment.featured';
@@ -39,6 +49,17 @@ function webhookEventOf(e: ModerationEvent): NewEvent | null {
         // One delivery per featuring: featuring again after unfeaturing is a new occurrence.
         data: { comment: e.comment, by: { kind: 'moderator', id: e.actorId } },
       };
+    case 'comment.report_threshold':
+      return {
+        siteId: e.siteId,
+        type: 'comment.report_threshold',
+        key: e.key,
+        data: {
+          comment: { id: e.commentId, postId: e.postId },
+          openReports: e.openReports,
+          threshold: e.threshold,
+        },
+      };
     case 'reader.changed':
       return e.action === 'reader.ban' || e.action === 'reader.suspend'
         ? {
@@ -57,7 +78,7 @@ function webhookEventOf(e: ModerationEvent): NewEvent | null {
 /**
  * The one place moderation actions announce themselves once they are done: logged, and sent
  * to the site's webhooks (`comment.approved|held|rejected` by a moderator, `comment.reported`,
- * `reader.banned` for bans and suspensions, `comment.featured`). Emitting never delays or fails the action.
+ * `comment.report_threshold`, `reader.banned` for bans and suspensions, `comment.featured`). Emitting never delays or fails the action.
  */
 export function moderationCompleted(deps: { logger: Logger; events?: Events }, event: ModerationEvent): void {
   deps.logger.debug({ event }, 'moderation action completed');
