@@ -147,6 +147,13 @@ describe('editing one’s own comment', () => {
     const status = await waitForDecision(api.app, id, ada.accessToken);
     assert.equal(status.status, 'pending');
     assert.equal(status.body, 'Now I frobnicate the thread.');
+    // The author is given a statement of reasons for the held edit, once (keyed by the edit).
+    const statements = await env.db.query(`SELECT source_key, restriction FROM dsa_statements WHERE comment_id = $1`, [
+      id,
+    ]);
+    assert.equal(statements.rows.length, 1);
+    assert.match(statements.rows[0].source_key, /^worker:edit:/);
+    assert.equal(statements.rows[0].restriction, 'hold');
   });
 
   it('when an earlier edit still waits for the worker, then a second edit is 409 edit_pending; both never apply out of order', async () => {

@@ -103,6 +103,17 @@ export function createCommentProcessor(deps: WorkerDeps) {
     await memory.clearEffects({ siteId: c.siteId, commentId: c.commentId });
   };
 
+  /** An edit's statement of reasons when the worker held or removed it, keyed by the edit (stored and mailed once). */
+  const recordEditStatement = async (
+    c: CommentJob & { editId: string },
+    d: { status: CommentStatus; reasons: Reason[] },
+    settings: SiteSettings,
+  ) => {
+    const statement = automatedStatement(c, d, settings);
+    if (!statement) return;
+    await mailStatement(deps, await storeStatement(deps.db, { ...statement, sourceKey: `worker:edit:${c.editId}` }));
+  };
+
   /** Runs the pipeline on a comment's text, deferring the job while scorers are rate-limited. */
   const decide = async (job: Job<CommentJob>, token: string | undefined, input: ModerationInput) => {
     const endTimer = deps.metrics.moderationDuration.startTimer();
@@ -136,6 +147,9 @@ export function createCommentProcessor(deps: WorkerDeps) {
     if (edit.applied) {
       if (edit.status === 'approved' || edit.previousStatus === 'approved') await announce(c);
       const stored = await findComment(deps.db, c.commentId);
+      const site = stored && edit.status ? (await loadModerationInputs(deps.db, c)).site : null;
+      if (stored && edit.status && site)
+        await recordEditStatement(c, { status: edit.status, reasons: stored.reasons }, site.settings);
       if (stored && edit.status)
         await emitEditEvents(deps, c, {
           status: edit.status,
@@ -176,6 +190,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
     if (applied.after === 'approved' || applied.before === 'approved') await announce(c);
     const after = applied.after ?? decided.status;
     const stored = await findComment(deps.db, c.commentId);
+    await recordEditStatement(c, { status: after, reasons: stored?.reasons ?? decided.reasons }, site.settings);
     await emitEditEvents(deps, c, { ...decided, status: after, reasons: stored?.reasons ?? decided.reasons });
     deps.metrics.jobs.inc({ outcome: after });
     return { status: after, duplicate: false };
