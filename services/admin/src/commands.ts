@@ -146,7 +146,7 @@ export async function rotateSsoSecret(deps: CliDeps, flags: Flags) {
 }
 
 /**
- * sso:token --site --sub --name [--email] [--ttl]: signs a reader token as a publisher's backend
+ * sso:token --site --sub --name [--email] [--verified] [--ttl]: signs a reader token as a publisher's backend
  * would, for trying the API by hand. Needs database access (the secret), so it is an operator tool.
  */
 export async function ssoToken(deps: CliDeps, flags: Flags) {
@@ -157,6 +157,8 @@ export async function ssoToken(deps: CliDeps, flags: Flags) {
   const token = await new SignJWT({
     name: required(flags, 'name'),
     ...(typeof flags.email === 'string' ? { email: flags.email } : {}),
+    // The publisher vouches for this reader: their comments carry a "Verified" badge.
+    ...(flags.verified === true ? { verified: true } : {}),
   })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(required(flags, 'sub'))

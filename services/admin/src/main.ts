@@ -21,7 +21,7 @@ const USAGE = `usage: npm run admin -- <command> [flags]
   sites:rotate-sso-secret --site ID
   users:create --site ID --email EMAIL (--password PASSWORD | --password-stdin) [--role admin|moderator] [--name NAME] [--force]
   keys:create --site ID [--label LABEL] [--scope SCOPE ...]
-  sso:token --site ID --sub READER_ID --name NAME [--email EMAIL] [--ttl SECONDS (60-600)]
+  sso:token --site ID --sub READER_ID --name NAME [--email EMAIL] [--verified] [--ttl SECONDS (60-600)]
   jobs:retry-failed
   import:disqus --site ID --file EXPORT.xml`;
 
@@ -55,6 +55,7 @@ const { positionals, values } = parseArgs({
     ttl: { type: 'string' },
     file: { type: 'string' },
     force: { type: 'boolean' },
+    verified: { type: 'boolean' },
   },
 });
 const command = positionals[0];
