@@ -214,6 +214,22 @@ describe("the widget's reader features", () => {
   });
 });
 
+describe('the reader features in French', () => {
+  it('when the page is French, then the sort, the picks, the badges and the reactions speak French', async () => {
+    const fr = await context.newPage();
+    try {
+      await fr.goto(`${demo.origin}/?lang=fr`);
+      const root = fr.locator('#comments');
+      await root.getByRole('heading', { name: 'Choix de la rédaction' }).waitFor();
+      assert.equal(await root.locator('#c-sort option[value=reacted]').textContent(), 'Plus de réactions');
+      assert.equal(await root.locator('.badge.verified').first().textContent(), 'Vérifié');
+      assert.match((await root.locator('button.react').first().textContent()) ?? '', /^Respect \d+$/);
+    } finally {
+      await fr.close();
+    }
+  });
+});
+
 async function artifact(name: string): Promise<string> {
   await mkdir(ARTIFACTS, { recursive: true });
   return path.join(ARTIFACTS, name);
