@@ -4,6 +4,8 @@ import { authDocs } from './auth/routes.js';
 import { postDocs } from './posts/routes.js';
 import { commentDocs } from './comments/routes.js';
 import { precheckDocs } from './precheck/routes.js';
+import { notificationDocs } from './notifications/routes.js';
+import { unsubscribeDocs } from './notifications/unsubscribe-page.js';
 import { settingsDocs } from './sites/settings-routes.js';
 import { apiKeyDocs } from './publishers/api-keys-routes.js';
 import { publisherPostDocs } from './publishers/posts-routes.js';
@@ -31,6 +33,8 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...postDocs,
   ...commentDocs,
   ...precheckDocs,
+  ...notificationDocs,
+  ...unsubscribeDocs,
   ...settingsDocs,
   ...apiKeyDocs,
   ...publisherPostDocs,

@@ -75,6 +75,17 @@ const en = {
   err_network: 'The comment service could not be reached. Please try again.',
   popupBlocked: 'Allow pop-ups for this site to log in.',
   comments: 'Comments',
+  notifications: 'Notifications',
+  notificationsUnread: 'Notifications, {n} unread',
+  noNotifications: 'No notifications yet.',
+  noteReply: '{name} replied to your comment on “{title}”',
+  notePublished: 'Your comment on “{title}” was published',
+  noteRejected: 'Your comment on “{title}” was not published',
+  noteFeatured: 'Your comment on “{title}” was featured',
+  emailMe: 'Email me',
+  emailOff: 'Never',
+  emailImmediate: 'Right away',
+  emailDaily: 'Once a day',
 };
 
 export type Key = keyof typeof en;
@@ -155,6 +166,17 @@ const fr: Record<Key, string> = {
   err_network: 'Le service de commentaires est injoignable. Veuillez réessayer.',
   popupBlocked: 'Autorisez les fenêtres surgissantes pour vous connecter.',
   comments: 'Commentaires',
+  notifications: 'Notifications',
+  notificationsUnread: 'Notifications, {n} non lues',
+  noNotifications: 'Aucune notification pour l’instant.',
+  noteReply: '{name} a répondu à votre commentaire sur « {title} »',
+  notePublished: 'Votre commentaire sur « {title} » a été publié',
+  noteRejected: 'Votre commentaire sur « {title} » n’a pas été publié',
+  noteFeatured: 'Votre commentaire sur « {title} » a été mis en avant',
+  emailMe: 'M’écrire',
+  emailOff: 'Jamais',
+  emailImmediate: 'Tout de suite',
+  emailDaily: 'Une fois par jour',
 };
 
 export type Lang = 'en' | 'fr';

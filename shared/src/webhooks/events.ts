@@ -15,6 +15,7 @@ export const EVENT_TYPES = [
   'comment.rejected',
   'comment.reported',
   'reader.banned',
+  'reader.notification',
   'post.created',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -8,6 +8,8 @@ export interface Limiters {
   enabled: boolean;
   commentUser: RateLimiterRedis;
   commentIp: RateLimiterRedis;
+  /** A reader's notifications and mutes, per reader. */
+  readerUser: RateLimiterRedis;
   /** Drafts checked before posting, per reader. */
   commentCheckUser: RateLimiterRedis;
   authIp: RateLimiterRedis;
@@ -34,6 +36,7 @@ export function createLimiters(redis: RedisClient, config: Config): Limiters {
     enabled: config.RATE_LIMITS,
     commentUser: make('comment-user', config.RATE_LIMIT_COMMENT_USER),
     commentIp: make('comment-ip', config.RATE_LIMIT_COMMENT_IP),
+    readerUser: make('reader-user', config.RATE_LIMIT_READER_USER),
     commentCheckUser: make('comment-check-user', config.RATE_LIMIT_COMMENT_CHECK_USER),
     authIp: make('auth-ip', config.RATE_LIMIT_AUTH_IP),
     loginFailures: make('login-fail', config.RATE_LIMIT_LOGIN_FAILURES),

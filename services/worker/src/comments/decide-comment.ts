@@ -12,6 +12,8 @@ import { emitCommentEvents } from '../webhooks/comment-events.js';
 import { applyEffects, type EffectDeps, onOtherRows } from './effects.js';
 import { createSiteAdapters } from '#shared/scoring/site-adapters.js';
 import { shadowScore } from './shadow-scoring.js';
+import { notifyReply } from '#shared/db/notifications.js';
+import { enqueueNotifications } from '#shared/notifications/queue.js';
 
 export interface ModerationOutcome {
   status: CommentStatus;
@@ -52,6 +54,17 @@ export function createCommentProcessor(deps: WorkerDeps) {
     },
   };
 
+  /** An approved reply tells the author of the comment it answers (written here, so a retried job repeats it). */
+  const notifyOfReply = async (c: CommentJob) => {
+    if (c.parentId === null) return;
+    const ids = await notifyReply(deps.db, c.commentId);
+    if (deps.notifications) {
+      await enqueueNotifications(deps.notifications, ids).catch((err: unknown) =>
+        deps.logger.warn({ err: (err as Error).message }, 'notification not queued; the sweep will queue it'),
+      );
+    }
+  };
+
   /**
    * The comment is in Postgres already (a retry after a crash, or a concurrent run): repeat what
    * may not have happened after the insert — the announcement and the webhook events (their ids
@@ -63,6 +76,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
     const stored = await findComment(deps.db, c.commentId);
     const status = stored?.status ?? fallback;
     if (status === 'approved') await announce(c);
+    if (status === 'approved') await notifyOfReply(c);
     if (stored) {
       await emitCommentEvents(deps, c, {
         status: stored.status,
@@ -200,6 +214,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
       }
     }
     if (decision.status === 'approved') await announce(c);
+    if (decision.status === 'approved') await notifyOfReply(c);
     await emitCommentEvents(deps, c, decision);
     const shadow = site.settings.shadowScorer;
     if (shadow) await shadowScore(deps, c, { name: shadow, settings: site.settings, context });
