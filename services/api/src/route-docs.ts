@@ -5,6 +5,7 @@ import { postDocs } from './posts/routes.js';
 import { commentDocs } from './comments/routes.js';
 import { precheckDocs } from './precheck/routes.js';
 import { notificationDocs } from './notifications/routes.js';
+import { muteDocs } from './mutes/routes.js';
 import { unsubscribeDocs } from './notifications/unsubscribe-page.js';
 import { settingsDocs } from './sites/settings-routes.js';
 import { apiKeyDocs } from './publishers/api-keys-routes.js';
@@ -15,12 +16,19 @@ import { webhookDocs } from './webhooks/routes.js';
 import { dataRightsDocs } from './me/routes.js';
 import { moderationDocs, moderationPageDocs } from './moderation/routes.js';
 import { learningDocs } from './moderation/learning-routes.js';
+import { analyticsDocs } from './moderation/analytics-routes.js';
+import { searchDocs } from './moderation/search-routes.js';
+import { undoDocs } from './moderation/undo-routes.js';
 import { readerDocs } from './readers/routes.js';
 import { reportDocs } from './reports/routes.js';
 import { auditDocs } from './audit/routes.js';
 import { queueDashboardDocs } from './queue-board/queue-board.js';
 import { widgetDocs } from './widget/routes.js';
 import { docsRouteDocs } from './openapi/routes.js';
+import { noticeDocs } from './dsa/notice-routes.js';
+import { appealDocs } from './dsa/appeal-routes.js';
+import { trustedFlaggerDocs } from './dsa/trusted-flagger-routes.js';
+import { transparencyDocs } from './dsa/transparency-routes.js';
 
 /**
  * Every route the API serves, in the order the reference shows them. Each feature declares its
@@ -34,6 +42,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...commentDocs,
   ...precheckDocs,
   ...notificationDocs,
+  ...muteDocs,
   ...unsubscribeDocs,
   ...settingsDocs,
   ...apiKeyDocs,
@@ -44,9 +53,16 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...dataRightsDocs,
   ...moderationDocs,
   ...learningDocs,
+  ...analyticsDocs,
+  ...searchDocs,
+  ...undoDocs,
   ...readerDocs,
   ...reportDocs,
   ...auditDocs,
+  ...noticeDocs,
+  ...appealDocs,
+  ...trustedFlaggerDocs,
+  ...transparencyDocs,
   ...queueDashboardDocs,
   ...moderationPageDocs,
   ...widgetDocs,

@@ -25,7 +25,7 @@ export interface WorkerDeps {
   events?: Events;
   /** Readers' notifications to deliver; absent, the rows wait for the notifications worker's sweep. */
   notifications?: Queue<NotificationJob>;
-  /** Outgoing mail (readers' notification emails); may be `not_configured`. */
+  /** Outgoing mail (statements of reasons, readers' notification emails); may be `not_configured`, then nothing is sent. */
   mailer?: Mailer;
 }
 
@@ -62,6 +62,11 @@ export function createWorkerDeps(config: Config, opts: WorkerDepsOptions): Built
   const metrics = createWorkerMetrics();
   const scorers: ScorerSet = { ...createScorers(config, redis, metrics), ...opts.scorers };
   const webhookQueue = createWebhookQueue(redis, config.QUEUE_PREFIX);
+  // Statements of reasons for automated decisions are mailed to their authors (docs/dsa.md), and readers'
+  // notification emails.
+  const mailer = resources.made(createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, logger }), async (m) =>
+    m.close(),
+  );
   const events = createEvents({
     db,
     queue: webhookQueue,
@@ -70,9 +75,6 @@ export function createWorkerDeps(config: Config, opts: WorkerDepsOptions): Built
   });
   const notifications = createNotificationsQueue(redis, config.QUEUE_PREFIX);
   notifications.on('error', (err) => logger.warn({ err: err.message }, 'notifications queue error'));
-  const mailer = resources.made(createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, logger }), async (m) =>
-    m.close(),
-  );
   return {
     deps: { config, db, redis, logger, metrics, scorers, events, notifications, mailer },
     connection: () => connection(true),
