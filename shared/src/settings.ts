@@ -109,6 +109,12 @@ export const siteSettingsSchema = z.strictObject({
   onAccountDeleted: z.enum(['remove', 'anonymize']),
   /** The site's adapter learns from its moderators' decisions and, once it beats the shared model, scores TOXICITY. */
   adapter: z.strictObject({ enabled: z.boolean() }),
+  /**
+   * How readers' notifications (replies, decisions on held comments, featured comments) leave the service
+   * besides the widget's bell: `email` to readers who opted in, or `webhook` only (the `reader.notification`
+   * event, for a publisher that sends its own).
+   */
+  readerNotifications: z.enum(['email', 'webhook']),
   /** Held comments whose predicted rejection (TOXICITY) is below this level form the likely-fine lane (0: no lane). */
   likelyFineBelow: z.number().min(0).max(1),
   /** A scorer run on live traffic beside the site's scorers: its scores are stored, never decide (null: none). */
@@ -175,6 +181,7 @@ export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
   autoCloseDays: null,
   onAccountDeleted: 'anonymize',
   adapter: { enabled: true },
+  readerNotifications: 'email',
   likelyFineBelow: 0.1,
   shadowScorer: null,
   editWindowMinutes: 10,

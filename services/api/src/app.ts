@@ -15,6 +15,9 @@ import { tokenKeys } from './auth/tokens.js';
 import { postRoutes } from './posts/routes.js';
 import { commentRoutes } from './comments/routes.js';
 import { precheckRoutes } from './precheck/routes.js';
+import { notificationRoutes } from './notifications/routes.js';
+import { muteRoutes } from './mutes/routes.js';
+import { unsubscribePages } from './notifications/unsubscribe-page.js';
 import { opsRoutes } from './ops/routes.js';
 import { settingsRoutes } from './sites/settings-routes.js';
 import { moderationRoutes } from './moderation/routes.js';
@@ -83,6 +86,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(docs.root);
   app.use('/embed.js', crossOriginReadable);
   app.use(widgetPages(deps, assets));
+  app.use(unsubscribePages(deps));
 
   const tokens = tokenKeys(deps.config.JWT_SECRET, deps.config.ACCESS_TOKEN_TTL_S);
   const passport = createPassport({ ...deps, tokens });
@@ -99,6 +103,8 @@ export function createApp(deps: ApiDeps): Express {
   api.use(postRoutes(deps, bearer));
   api.use(commentRoutes(deps, bearer));
   api.use(precheckRoutes(deps, bearer));
+  api.use(notificationRoutes(deps, bearer));
+  api.use(muteRoutes(deps, bearer));
   api.use(settingsRoutes(deps, bearer));
   api.use(moderationRoutes(deps, bearer));
   api.use(commentExtrasRoutes(deps, bearer));

@@ -6,6 +6,9 @@ import { commentDocs } from './comments/routes.js';
 import { ownCommentDocs } from './comments/own-comments.js';
 import { reactionDocs } from './comments/reaction-routes.js';
 import { precheckDocs } from './precheck/routes.js';
+import { notificationDocs } from './notifications/routes.js';
+import { muteDocs } from './mutes/routes.js';
+import { unsubscribeDocs } from './notifications/unsubscribe-page.js';
 import { settingsDocs } from './sites/settings-routes.js';
 import { apiKeyDocs } from './publishers/api-keys-routes.js';
 import { publisherPostDocs } from './publishers/posts-routes.js';
@@ -43,6 +46,9 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...ownCommentDocs,
   ...reactionDocs,
   ...precheckDocs,
+  ...notificationDocs,
+  ...muteDocs,
+  ...unsubscribeDocs,
   ...settingsDocs,
   ...apiKeyDocs,
   ...publisherPostDocs,

@@ -18,6 +18,7 @@ export const EVENT_TYPES = [
   'comment.featured',
   'comment.report_threshold',
   'reader.banned',
+  'reader.notification',
   'post.created',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -13,6 +13,8 @@ import { applyEdit, findEdit } from '#shared/db/comment-edits.js';
 import { applyEffects, type EffectDeps, onOtherRows } from './effects.js';
 import { createSiteAdapters } from '#shared/scoring/site-adapters.js';
 import { shadowScore } from './shadow-scoring.js';
+import { notifyReply } from '#shared/db/notifications.js';
+import { enqueueNotifications } from '#shared/notifications/queue.js';
 import { automatedStatement, mailStatement, storeStatement } from '#shared/dsa/statements.js';
 import type { SiteSettings } from '#shared/settings.js';
 
@@ -55,6 +57,17 @@ export function createCommentProcessor(deps: WorkerDeps) {
     },
   };
 
+  /** An approved reply tells the author of the comment it answers (written here, so a retried job repeats it). */
+  const notifyOfReply = async (c: CommentJob) => {
+    if (c.parentId === null) return;
+    const ids = await notifyReply(deps.db, c.commentId);
+    if (deps.notifications) {
+      await enqueueNotifications(deps.notifications, ids).catch((err: unknown) =>
+        deps.logger.warn({ err: (err as Error).message }, 'notification not queued; the sweep will queue it'),
+      );
+    }
+  };
+
   /**
    * The comment is in Postgres already (a retry after a crash, or a concurrent run): repeat what
    * may not have happened after the insert — the announcement and the webhook events (their ids
@@ -70,6 +83,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
     const stored = await findComment(deps.db, c.commentId);
     const status = stored?.status ?? fallback;
     if (status === 'approved') await announce(c);
+    if (status === 'approved') await notifyOfReply(c);
     if (stored) {
       // Only the worker's own decision: a moderator's later action has a statement of its own.
       if (settings && stored.reasons.every((r) => r.rule !== 'moderator')) await recordStatement(c, stored, settings);
@@ -285,6 +299,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
       }
     }
     if (decision.status === 'approved') await announce(c);
+    if (decision.status === 'approved') await notifyOfReply(c);
     await recordStatement(c, decision, site.settings);
     await emitCommentEvents(deps, c, decision);
     const shadow = site.settings.shadowScorer;
