@@ -109,6 +109,21 @@ export const siteSettingsSchema = z.strictObject({
   likelyFineBelow: z.number().min(0).max(1),
   /** A scorer run on live traffic beside the site's scorers: its scores are stored, never decide (null: none). */
   shadowScorer: z.enum(SCORER_NAMES).nullable(),
+  /**
+   * Surge protection per post: when, among the comments of a post decided within `windowSeconds`
+   * (at least `minComments` of them), the share held by a rule, rejected or reported reaches
+   * `share`, the post switches itself to pre-moderation or slow mode (one comment per reader per
+   * `slowSeconds`); it switches back after `minComments` comments in a row with less than half
+   * that share, or when a moderator ends it.
+   */
+  surge: z.strictObject({
+    enabled: z.boolean(),
+    share: z.number().min(0.05).max(1),
+    minComments: int(2, 10_000),
+    windowSeconds: int(10, 86_400),
+    mode: z.enum(['premod', 'slow']),
+    slowSeconds: int(10, 86_400),
+  }),
   /** Moderators' wellbeing: comments whose highest harm score (any attribute but SPAM) is above this are blurred until revealed (1: never). */
   wellbeing: z.strictObject({ blurAbove: z.number().min(0).max(1) }),
 });
@@ -140,6 +155,7 @@ export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
   adapter: { enabled: true },
   likelyFineBelow: 0.1,
   shadowScorer: null,
+  surge: { enabled: false, share: 0.5, minComments: 20, windowSeconds: 600, mode: 'premod', slowSeconds: 300 },
   wellbeing: { blurAbove: 0.8 },
 }) as SiteSettings;
 

@@ -16,6 +16,7 @@ import { learningDocs } from './moderation/learning-routes.js';
 import { analyticsDocs } from './moderation/analytics-routes.js';
 import { searchDocs } from './moderation/search-routes.js';
 import { undoDocs } from './moderation/undo-routes.js';
+import { surgeDocs } from './moderation/surge-routes.js';
 import { readerDocs } from './readers/routes.js';
 import { reportDocs } from './reports/routes.js';
 import { auditDocs } from './audit/routes.js';
@@ -46,6 +47,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...analyticsDocs,
   ...searchDocs,
   ...undoDocs,
+  ...surgeDocs,
   ...readerDocs,
   ...reportDocs,
   ...auditDocs,

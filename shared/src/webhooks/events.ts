@@ -17,6 +17,8 @@ export const EVENT_TYPES = [
   'comment.report_threshold',
   'reader.banned',
   'post.created',
+  'post.surge_started',
+  'post.surge_ended',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -12,6 +12,7 @@ import { emitCommentEvents } from '../webhooks/comment-events.js';
 import { applyEffects, type EffectDeps, onOtherRows } from './effects.js';
 import { createSiteAdapters } from '#shared/scoring/site-adapters.js';
 import { shadowScore } from './shadow-scoring.js';
+import { trackSurge } from './surge.js';
 
 export interface ModerationOutcome {
   status: CommentStatus;
@@ -83,8 +84,18 @@ export function createCommentProcessor(deps: WorkerDeps) {
 
   return async (job: Job<CommentJob>, token?: string): Promise<ModerationOutcome> => {
     const c = job.data;
-    const { existingStatus, parentStatus, site, author, authorDeleted, postPremod, history, context, adapterVersion } =
-      await loadModerationInputs(deps.db, c);
+    const {
+      existingStatus,
+      parentStatus,
+      site,
+      author,
+      authorDeleted,
+      postPremod,
+      postSurge,
+      history,
+      context,
+      adapterVersion,
+    } = await loadModerationInputs(deps.db, c);
     if (existingStatus) return alreadyStored(c, existingStatus);
     // The reader erased their account while this comment waited: their erasure wins over storing it.
     if (authorDeleted) {
@@ -104,6 +115,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
       author,
       parentStatus,
       postPremod,
+      postSurge,
       history,
       canDefer,
       settings: site.settings,
@@ -201,6 +213,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
     }
     if (decision.status === 'approved') await announce(c);
     await emitCommentEvents(deps, c, decision);
+    await trackSurge(deps, c, decision, { settings: site.settings, surgeMode: postSurge });
     const shadow = site.settings.shadowScorer;
     if (shadow) await shadowScore(deps, c, { name: shadow, settings: site.settings, context });
 
