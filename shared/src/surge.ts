@@ -1,4 +1,4 @@
-import type { Pool } from './db/pool.js';
+import type { Pool, Queryable } from './db/pool.js';
 import { withTransaction } from './db/pool.js';
 import { insertAudit, type Actor } from './db/audit.js';
 import type { RedisClient } from './redis.js';
@@ -118,6 +118,25 @@ export async function endSurge(
     },
   });
   return true;
+}
+
+/** A post in a surge now. */
+export interface PostSurge {
+  postId: string;
+  title: string;
+  url: string;
+  mode: SurgeMode;
+  since: Date;
+}
+
+/** The site's posts in a surge, the latest first (at most 100). */
+export async function listSurges(db: Queryable, siteId: string): Promise<PostSurge[]> {
+  const res = await db.query<{ id: string; title: string; url: string; mode: SurgeMode; since: Date }>(
+    `SELECT id, title, url, surge_mode AS mode, surge_since AS since FROM posts
+      WHERE site_id = $1 AND surge_mode IS NOT NULL ORDER BY surge_since DESC LIMIT 100`,
+    [siteId],
+  );
+  return res.rows.map((r) => ({ postId: r.id, title: r.title, url: r.url, mode: r.mode, since: r.since }));
 }
 
 /** Counts a reader's report towards the post's surge window (the API's report path; one round trip). */

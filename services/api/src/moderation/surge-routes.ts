@@ -5,7 +5,7 @@ import { parse } from '../http/validate.js';
 import { staffOf } from '../auth/guards.js';
 import { ConflictError, NotFoundError } from '../http/app-error.js';
 import { siteIdSchema } from '#shared/schemas.js';
-import { endSurge } from '#shared/surge.js';
+import { endSurge, listSurges } from '#shared/surge.js';
 import { commonErrors, errorSchema, notFoundError, route } from '../openapi/registry.js';
 import { staffAuth } from './routes.js';
 
@@ -56,21 +56,9 @@ export function surgeRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   r.get('/sites/:siteId/moderation/surges', bearer, async (req, res) => {
     const { siteId } = parse(siteParams, req.params, 'path');
     await staffOf(deps.db, req, siteId, 'moderator');
-    const rows = await deps.db.query<{ id: string; title: string; url: string; mode: 'premod' | 'slow'; since: Date }>(
-      `SELECT id, title, url, surge_mode AS mode, surge_since AS since FROM posts
-        WHERE site_id = $1 AND surge_mode IS NOT NULL ORDER BY surge_since DESC LIMIT 100`,
-      [siteId],
-    );
+    const surges = await listSurges(deps.db, siteId);
     res.setHeader('Cache-Control', 'no-store');
-    res.json({
-      surges: rows.rows.map((p) => ({
-        postId: p.id,
-        title: p.title,
-        url: p.url,
-        mode: p.mode,
-        since: p.since.toISOString(),
-      })),
-    });
+    res.json({ surges: surges.map((p) => ({ ...p, since: p.since.toISOString() })) });
   });
 
   r.post('/sites/:siteId/moderation/surges/:postId/end', bearer, async (req, res) => {
