@@ -188,4 +188,24 @@ describe('surge protection', () => {
     assert.equal(doc.check(await end('no-such-post')).status, 404);
     assert.equal((await end(postId, first)).status, 403);
   });
+
+  it("when readers report a post's visible comments, then the reports count towards its surge", async () => {
+    await settings({ surge: { mode: 'premod', minComments: 3 } });
+    const postId = await buildPost(env.db, site.siteId);
+    const a = await comment(postId, false);
+    const b = await comment(postId, false);
+    assert.deepEqual([a.status, b.status], ['approved', 'approved']);
+    for (const id of [a.id, b.id]) {
+      const r = await signInReader(api.app, site);
+      await request(api.app)
+        .post(`/api/v1/comments/${id}/reports`)
+        .set('Authorization', `Bearer ${r.accessToken}`)
+        .send({ reason: 'abuse' })
+        .expect(201);
+    }
+    assert.equal(await surgeOf(postId), null);
+    // Three decided, two reported: 67% ≥ 50%.
+    await comment(postId, false);
+    await waitFor(async () => (await surgeOf(postId)) === 'premod', { what: 'the surge from reports' });
+  });
 });
