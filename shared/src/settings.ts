@@ -126,6 +126,32 @@ export const siteSettingsSchema = z.strictObject({
   }),
   /** Moderators' wellbeing: comments whose highest harm score (any attribute but SPAM) is above this are blurred until revealed (1: never). */
   wellbeing: z.strictObject({ blurAbove: z.number().min(0).max(1) }),
+  /** The EU Digital Services Act chain: notices, statements of reasons, appeals, trusted flaggers, misuse (docs/dsa.md). */
+  dsa: z.strictObject({
+    enabled: z.boolean(),
+    /** What a notice may name as the illegal content's category: an id and the label readers see. */
+    categories: z
+      .array(
+        z.strictObject({
+          id: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a lower-case id such as hate_speech'),
+          label: z.string().trim().min(1).max(80),
+        }),
+      )
+      .min(1)
+      .max(40)
+      .refine((a) => new Set(a.map((c) => c.id)).size === a.length, 'each category id at most once'),
+    /** Where else the recipient of a decision can turn (out-of-court dispute settlement bodies, contact point), shown in every statement. */
+    redressText: z.string().trim().max(1000),
+    /** Art. 23: after a warning, suspend who reaches these counts within windowDays. */
+    misuse: z.strictObject({
+      /** Comments a moderator removed as manifestly illegal. */
+      illegalContent: int(1, 1000),
+      /** Notices a moderator found manifestly unfounded. */
+      unfoundedNotices: int(1, 1000),
+      windowDays: int(1, 365),
+      suspensionDays: int(1, 365),
+    }),
+  }),
 });
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
@@ -157,6 +183,19 @@ export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
   shadowScorer: null,
   surge: { enabled: false, share: 0.5, minComments: 20, windowSeconds: 600, mode: 'premod', slowSeconds: 300 },
   wellbeing: { blurAbove: 0.8 },
+  dsa: {
+    enabled: true,
+    categories: [
+      { id: 'hate_speech', label: 'Hate speech' },
+      { id: 'defamation', label: 'Defamation' },
+      { id: 'terrorist_content', label: 'Terrorist content' },
+      { id: 'child_safety', label: 'Child safety' },
+      { id: 'privacy', label: 'Privacy' },
+      { id: 'other', label: 'Other illegal content' },
+    ],
+    redressText: '',
+    misuse: { illegalContent: 3, unfoundedNotices: 5, windowDays: 90, suspensionDays: 14 },
+  },
 }) as SiteSettings;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

@@ -39,6 +39,10 @@ import { exportRoutes } from './publishers/export-routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { dataRightsRoutes } from './me/routes.js';
 import { docsRoutes } from './openapi/routes.js';
+import { noticeRoutes } from './dsa/notice-routes.js';
+import { appealRoutes } from './dsa/appeal-routes.js';
+import { trustedFlaggerRoutes } from './dsa/trusted-flagger-routes.js';
+import { transparencyRoutes } from './dsa/transparency-routes.js';
 import { ROUTE_DOCS } from './route-docs.js';
 
 /** Builds the Express app from its dependencies. Never listens: main.ts or supertest does. */
@@ -114,6 +118,10 @@ export function createApp(deps: ApiDeps): Express {
   api.use(exportRoutes(deps, bearer));
   api.use(webhookRoutes(deps, bearer));
   api.use(dataRightsRoutes(deps, bearer));
+  api.use(noticeRoutes(deps, bearer));
+  api.use(appealRoutes(deps, bearer));
+  api.use(trustedFlaggerRoutes(deps, bearer));
+  api.use(transparencyRoutes(deps, bearer));
   api.use(docs.api);
   app.use('/api/v1', api);
   app.use(dashboard.board);

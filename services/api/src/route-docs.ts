@@ -23,6 +23,10 @@ import { auditDocs } from './audit/routes.js';
 import { queueDashboardDocs } from './queue-board/queue-board.js';
 import { widgetDocs } from './widget/routes.js';
 import { docsRouteDocs } from './openapi/routes.js';
+import { noticeDocs } from './dsa/notice-routes.js';
+import { appealDocs } from './dsa/appeal-routes.js';
+import { trustedFlaggerDocs } from './dsa/trusted-flagger-routes.js';
+import { transparencyDocs } from './dsa/transparency-routes.js';
 
 /**
  * Every route the API serves, in the order the reference shows them. Each feature declares its
@@ -51,6 +55,10 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...readerDocs,
   ...reportDocs,
   ...auditDocs,
+  ...noticeDocs,
+  ...appealDocs,
+  ...trustedFlaggerDocs,
+  ...transparencyDocs,
   ...queueDashboardDocs,
   ...moderationPageDocs,
   ...widgetDocs,

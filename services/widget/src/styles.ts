@@ -77,6 +77,9 @@ legend{font-weight:600;margin-bottom:6px;padding:0}
 .menu input[type=text]{width:100%;padding:6px;border:1px solid var(--_border);border-radius:var(--_radius);background:var(--_bg);font:inherit;color:inherit}
 .more{margin:12px 0}
 .status{color:var(--_muted)}
+.illegal{display:none}.dsa .illegal{display:inline}
+.menu select,.menu input[type=email]{width:100%;padding:6px;border:1px solid var(--_border);border-radius:var(--_radius);background:var(--_bg);font:inherit;color:inherit}
+.sor{font-size:.85em;margin:4px 0}.sor dt{font-weight:600}.sor dd{margin:0 0 4px}
 `;
 
 /** Adopts the styles as a constructed stylesheet (not subject to the page's style-src CSP), or a <style> where unsupported. */

@@ -58,6 +58,17 @@ const commentStatusSchema = z.object({
       .object({ category: z.string(), message: z.string() })
       .nullable()
       .describe('for the author: why it is not published'),
+    statement: z
+      .looseObject({
+        id: z.uuid(),
+        restriction: z.enum(['removal', 'hold', 'suspension', 'ban']),
+        automatedDetection: z.boolean(),
+        automatedDecision: z.boolean(),
+        appealUntil: z.string(),
+      })
+      .nullable()
+      .optional()
+      .describe('DSA Art. 17: the statement of reasons in force for a held or removed comment, with its appeal'),
     decision: z
       .object({
         reasons: z.array(reasonSchema),

@@ -20,6 +20,11 @@ export interface Limiters {
   postCreateIp: RateLimiterRedis;
   /** Posts created by the widget on first load, per site (whatever the addresses). */
   postCreateSite: RateLimiterRedis;
+  /** DSA notices, per IP (an IPv6 /64) and per notifier. */
+  noticeIp: RateLimiterRedis;
+  noticeNotifier: RateLimiterRedis;
+  /** DSA appeals, per IP and per appellant. */
+  appeal: RateLimiterRedis;
 }
 
 export function createLimiters(redis: RedisClient, config: Config): Limiters {
@@ -41,6 +46,9 @@ export function createLimiters(redis: RedisClient, config: Config): Limiters {
     loginSlowed: make('login-slowed', config.RATE_LIMIT_LOGIN_SLOWED),
     postCreateIp: make('post-create-ip', config.RATE_LIMIT_POST_CREATE_IP),
     postCreateSite: make('post-create-site', config.RATE_LIMIT_POST_CREATE_SITE),
+    noticeIp: make('notice-ip', config.RATE_LIMIT_NOTICE_IP),
+    noticeNotifier: make('notice-notifier', config.RATE_LIMIT_NOTICE_NOTIFIER),
+    appeal: make('appeal', config.RATE_LIMIT_APPEAL),
   };
 }
 
