@@ -25,6 +25,7 @@ import { learningRoutes } from './moderation/learning-routes.js';
 import { analyticsRoutes } from './moderation/analytics-routes.js';
 import { searchRoutes } from './moderation/search-routes.js';
 import { undoRoutes } from './moderation/undo-routes.js';
+import { surgeRoutes } from './moderation/surge-routes.js';
 import { readerRoutes } from './readers/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import { auditRoutes } from './audit/routes.js';
@@ -112,6 +113,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(analyticsRoutes(deps, bearer));
   api.use(searchRoutes(deps, bearer));
   api.use(undoRoutes(deps, bearer));
+  api.use(surgeRoutes(deps, bearer));
   api.use(readerRoutes(deps, bearer));
   api.use(reportRoutes(deps, bearer));
   api.use(auditRoutes(deps, bearer));

@@ -22,6 +22,7 @@ import { commentExtrasDocs } from './moderation/comment-extras-routes.js';
 import { analyticsDocs } from './moderation/analytics-routes.js';
 import { searchDocs } from './moderation/search-routes.js';
 import { undoDocs } from './moderation/undo-routes.js';
+import { surgeDocs } from './moderation/surge-routes.js';
 import { readerDocs } from './readers/routes.js';
 import { reportDocs } from './reports/routes.js';
 import { auditDocs } from './audit/routes.js';
@@ -62,6 +63,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...analyticsDocs,
   ...searchDocs,
   ...undoDocs,
+  ...surgeDocs,
   ...readerDocs,
   ...reportDocs,
   ...auditDocs,

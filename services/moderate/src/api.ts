@@ -1,6 +1,7 @@
 import type {
   AdapterFigures,
   Analytics,
+  Surge,
   Counts,
   LikelyFine,
   QueueItem,
@@ -128,6 +129,14 @@ export class Api {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
     return this.call('GET', `/api/v1/sites/${this.site}/moderation/search?${params}`);
+  }
+
+  surges(): Promise<{ surges: Surge[] }> {
+    return this.call('GET', `/api/v1/sites/${this.site}/moderation/surges`);
+  }
+
+  endSurge(postId: string): Promise<unknown> {
+    return this.call('POST', `/api/v1/sites/${this.site}/moderation/surges/${encodeURIComponent(postId)}/end`);
   }
 
   undo(commentId: string): Promise<{ comment: { id: string; status: string; previousStatus: string } }> {

@@ -20,6 +20,8 @@ export const EVENT_TYPES = [
   'reader.banned',
   'reader.notification',
   'post.created',
+  'post.surge_started',
+  'post.surge_ended',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -15,6 +15,7 @@ import { createSiteAdapters } from '#shared/scoring/site-adapters.js';
 import { shadowScore } from './shadow-scoring.js';
 import { notifyReply } from '#shared/db/notifications.js';
 import { enqueueNotifications } from '#shared/notifications/queue.js';
+import { trackSurge } from './surge.js';
 import { automatedStatement, mailStatement, storeStatement } from '#shared/dsa/statements.js';
 import type { SiteSettings } from '#shared/settings.js';
 
@@ -198,8 +199,18 @@ export function createCommentProcessor(deps: WorkerDeps) {
   return async (job: Job<CommentJob>, token?: string): Promise<ModerationOutcome> => {
     const c = job.data;
     if (c.editId) return decideEdit(job, token, { ...c, editId: c.editId });
-    const { existingStatus, parentStatus, site, author, authorDeleted, postPremod, history, context, adapterVersion } =
-      await loadModerationInputs(deps.db, c);
+    const {
+      existingStatus,
+      parentStatus,
+      site,
+      author,
+      authorDeleted,
+      postPremod,
+      postSurge,
+      history,
+      context,
+      adapterVersion,
+    } = await loadModerationInputs(deps.db, c);
     if (existingStatus) return alreadyStored(c, existingStatus, site?.settings ?? null);
     // The reader erased their account while this comment waited: their erasure wins over storing it.
     if (authorDeleted) {
@@ -218,6 +229,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
       author,
       parentStatus,
       postPremod,
+      postSurge,
       history,
       canDefer,
       settings: site.settings,
@@ -302,6 +314,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
     if (decision.status === 'approved') await notifyOfReply(c);
     await recordStatement(c, decision, site.settings);
     await emitCommentEvents(deps, c, decision);
+    await trackSurge(deps, c, decision, { settings: site.settings, surgeMode: postSurge });
     const shadow = site.settings.shadowScorer;
     if (shadow) await shadowScore(deps, c, { name: shadow, settings: site.settings, context });
 
