@@ -1,6 +1,7 @@
 import { Api, ApiError } from './api.js';
 import { Board } from './board.js';
 import { byId } from './dom.js';
+import { DsaPanel } from './dsa.js';
 
 // Composition of the page: one API client (the token in memory), the sign-in form, the board.
 const api = new Api();
@@ -9,6 +10,7 @@ const say = (message: string) => {
   status.textContent = message;
 };
 const board = new Board(api, say);
+const dsa = new DsaPanel(api, say);
 
 api.onUnauthorized = () => {
   board.stop();
@@ -41,7 +43,7 @@ form.addEventListener('submit', async (e) => {
     }
     form.reset();
     show(true);
-    await board.start();
+    await Promise.all([board.start(), dsa.show()]);
   } catch (err) {
     error.textContent =
       err instanceof ApiError && err.status === 401 ? 'Wrong site, email or password.' : (err as Error).message;
