@@ -4,11 +4,11 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SETTINGS } from '#shared/settings.js';
-import { createEmbeddedScorer } from '#worker/scorers/embedded.js';
+import { createEmbeddedScorer } from '#shared/scoring/embedded.js';
 import fc from 'fast-check';
-import { createFeaturizer, foldAny, foldAscii, modelText } from '#worker/scorers/model/features.js';
-import { createModel, defaultWeightsPath, loadModel } from '#worker/scorers/model/index.js';
-import { decodeWeights, encodeWeights } from '#worker/scorers/model/weights.js';
+import { createFeaturizer, foldAny, foldAscii, modelText } from '#shared/scoring/model/features.js';
+import { createModel, defaultWeightsPath, loadModel } from '#shared/scoring/model/index.js';
+import { decodeWeights, encodeWeights } from '#shared/scoring/model/weights.js';
 import {
   GROUPS,
   TRAIN_BENIGN_TEMPLATES,
@@ -167,6 +167,34 @@ describe('embedded toxicity model', () => {
     const norm = first[1]!.reduce((s, v) => s + v * v, 0);
     assert.ok(Math.abs(norm - 2) < 1e-4, String(norm)); // words block + characters block, each of norm 1
     assert.equal(f.featurize('').length, 0);
+  });
+
+  it('when a long text with thousands of distinct n-grams is featurised, then each bucket appears once per block and later texts are unaffected', () => {
+    const f = createFeaturizer();
+    const read = (t: string) => {
+      const v = f.featurize(t);
+      return { index: Array.from(v.index.subarray(0, v.length)), value: Array.from(v.value.subarray(0, v.length)) };
+    };
+    const short = read('The council met again on Tuesday.');
+    // Thousands of distinct words, some repeated: far beyond the counting table's first size, so it is resized.
+    const words = Array.from({ length: 3000 }, (_, i) => `w${i.toString(36)}x`);
+    const long = read([...words, ...words.slice(0, 500)].join(' '));
+    const wordsBlock = new Set<number>();
+    let at = 0;
+    let norm = 0;
+    // The word block comes first: its buckets are distinct, and its values have norm 1.
+    for (; at < long.index.length && norm < 1 - 1e-4; at++) {
+      assert.ok(!wordsBlock.has(long.index[at]!), `bucket ${long.index[at]} twice in the word block`);
+      wordsBlock.add(long.index[at]!);
+      norm += long.value[at]! ** 2;
+    }
+    const charBlock = long.index.slice(at);
+    assert.equal(new Set(charBlock).size, charBlock.length, 'a bucket twice in the character block');
+    const charNorm = long.value.slice(at).reduce((s, v) => s + v * v, 0);
+    assert.ok(Math.abs(charNorm - 1) < 1e-3, String(charNorm));
+    // A repeated word counts more than a single one (sublinear counts survive the table's growth).
+    assert.ok(long.value[0]! > long.value[wordsBlock.size - 1]!);
+    assert.deepEqual(read('The council met again on Tuesday.'), short);
   });
 
   it('when weights are encoded and decoded, then they come back within the quantisation step; a damaged file is refused', () => {
