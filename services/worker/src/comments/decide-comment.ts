@@ -13,7 +13,8 @@ import { applyEffects, type EffectDeps, onOtherRows } from './effects.js';
 import { createSiteAdapters } from '#shared/scoring/site-adapters.js';
 import { shadowScore } from './shadow-scoring.js';
 import { automatedStatement, mailStatement, storeStatement } from '#shared/dsa/statements.js';
-import type { SiteSettings } from '#shared/settings.js';
+import { effectiveSettings, type SiteSettings } from '#shared/settings.js';
+import { findSettingsOverrides } from '#shared/db/sites.js';
 
 export interface ModerationOutcome {
   status: CommentStatus;
@@ -49,6 +50,14 @@ export function createCommentProcessor(deps: WorkerDeps) {
         if (!res) continue;
         changed++;
         await announce({ siteId, postId: res.postId });
+        // The author of a visible comment now held sees it held: a statement of reasons (automated, DSA Art. 17).
+        const overrides = await findSettingsOverrides(deps.db, siteId);
+        const held = automatedStatement(
+          { siteId, commentId: id, authorId: res.authorId },
+          { status: 'pending', reasons: [reason] },
+          effectiveSettings(overrides?.overrides),
+        );
+        await mailStatement(deps, await storeStatement(deps.db, held && { ...held, sourceKey: `campaign:${id}` }));
       }
       return changed;
     },
