@@ -221,6 +221,11 @@ describe('notice and action (Art. 16)', () => {
     assert.equal(await statusOf(id), 'approved');
     const mail = await smtp.waitForMail('lee@example.org', /no action/);
     assert.match(mail.text, /Sharp criticism of a public figure/);
+    const audit = await env.db.query<{ actor_id: string }>(
+      `SELECT actor_id FROM audit_log WHERE site_id = $1 AND action = 'dsa.notice_no_action' AND before->>'notice' = $2`,
+      [site.siteId, sent.body.notice.reference],
+    );
+    assert.deepEqual(audit.rows, [{ actor_id: mod.user.id }]);
   });
 });
 
