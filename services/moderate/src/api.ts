@@ -49,6 +49,11 @@ export class Api {
     return encodeURIComponent(this.session?.siteId ?? '');
   }
 
+  /** A call under the signed-in site (`/api/v1/sites/<site>/<path>`): the DSA queues and decisions. */
+  siteCall<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.call(method, `/api/v1/sites/${this.site}/${path}`, body);
+  }
+
   counts(): Promise<{ counts: Counts; capped: QueueName[] }> {
     return this.call('GET', `/api/v1/sites/${this.site}/moderation/counts`);
   }

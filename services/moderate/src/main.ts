@@ -1,6 +1,7 @@
 import { Api, ApiError } from './api.js';
 import { Board } from './board.js';
 import { byId } from './dom.js';
+import { DsaPanel } from './dsa.js';
 import { AnalyticsPanel } from './analytics.js';
 import { SearchPanel } from './search.js';
 import { UndoBar } from './undo.js';
@@ -14,6 +15,7 @@ const say = (message: string) => {
   status.textContent = message;
 };
 const board = new Board(api, say);
+const dsa = new DsaPanel(api, say);
 const analytics = new AnalyticsPanel(api, say);
 const search = new SearchPanel(api, say);
 const undo = new UndoBar(api, say);
@@ -65,7 +67,7 @@ form.addEventListener('submit', async (e) => {
     }
     form.reset();
     show(true);
-    await board.start();
+    await Promise.all([board.start(), dsa.show()]);
   } catch (err) {
     error.textContent =
       err instanceof ApiError && err.status === 401 ? 'Wrong site, email or password.' : (err as Error).message;

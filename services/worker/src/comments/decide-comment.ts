@@ -17,7 +17,8 @@ import { notifyReply } from '#shared/db/notifications.js';
 import { enqueueNotifications } from '#shared/notifications/queue.js';
 import { trackSurge } from './surge.js';
 import { automatedStatement, mailStatement, storeStatement } from '#shared/dsa/statements.js';
-import type { SiteSettings } from '#shared/settings.js';
+import { effectiveSettings, type SiteSettings } from '#shared/settings.js';
+import { findSettingsOverrides } from '#shared/db/sites.js';
 
 export interface ModerationOutcome {
   status: CommentStatus;
@@ -53,6 +54,14 @@ export function createCommentProcessor(deps: WorkerDeps) {
         if (!res) continue;
         changed++;
         await announce({ siteId, postId: res.postId });
+        // The author of a visible comment now held sees it held: a statement of reasons (automated, DSA Art. 17).
+        const overrides = await findSettingsOverrides(deps.db, siteId);
+        const held = automatedStatement(
+          { siteId, commentId: id, authorId: res.authorId },
+          { status: 'pending', reasons: [reason] },
+          effectiveSettings(overrides?.overrides),
+        );
+        await mailStatement(deps, await storeStatement(deps.db, held && { ...held, sourceKey: `campaign:${id}` }));
       }
       return changed;
     },
