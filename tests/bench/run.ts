@@ -779,6 +779,8 @@ async function loadC2(readers: Reader[]): Promise<void> {
   assertChildrenAlive();
   const left = await emptyQueue();
   const rate = stored / secs;
+  // What a comment costs, whatever else the machine is doing meanwhile (the rate depends on that).
+  const cpuMs = (cores: number) => (stored > 0 ? ((cores * secs * 1000) / stored).toFixed(2) : '–');
   rows.push({
     key: 'c2',
     load: `worker capacity alone: ${jobs.toLocaleString('en-US')} jobs added to the paused queue, then resumed`,
@@ -786,7 +788,7 @@ async function loadC2(readers: Reader[]): Promise<void> {
     p50: '',
     p99: '',
     errors: left ? `${f0(left)} not done in ${limitS} s` : '',
-    result: `**${f0(rate)} comments/s stored** (${f0(stored)} in ${f1(secs)} s, ${WORKER_COUNT} worker process(es) × WORKER_CONCURRENCY ${SERVICE_ENV.WORKER_CONCURRENCY ?? 32})`,
+    result: `**${f0(rate)} comments/s stored** (${f0(stored)} in ${f1(secs)} s, ${WORKER_COUNT} worker process(es) × WORKER_CONCURRENCY ${SERVICE_ENV.WORKER_CONCURRENCY ?? 32}); CPU per stored comment: worker ${cpuMs(res.cpu.worker)} ms, Postgres ${cpuMs(res.cpu.postgres)} ms, Redis ${cpuMs(res.cpu.redis)} ms`,
     res,
     target: '(diagnostic; c is the target)',
     verdict: '',
