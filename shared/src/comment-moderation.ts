@@ -89,7 +89,8 @@ export async function moderateComment(
       action: m.auditAction ?? `comment.${m.action}`,
       commentId: m.commentId,
       readerId: changed.authorId,
-      before: { status: changed.before },
+      // The decision time before the change lets an undo restore the comment exactly.
+      before: { status: changed.before, decidedAt: changed.beforeDecidedAt },
       after: { status: changed.after },
       reason: m.reason,
     });

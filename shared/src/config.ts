@@ -149,6 +149,12 @@ export const configSchema = z.object({
     .describe(
       "The API's address as browsers reach it, e.g. `https://comments.example.com`. With https, cookies the API sets (the queue dashboard's) are Secure whatever the proxy says; unset in production, they are Secure too. Also the base of links sent by email (default: `http://localhost:PORT`).",
     ),
+  DEMO_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      "The demo publisher's article page, linked from the API's `/` when set (`npm start` sets it to the demo it runs). Unset: `/` links only the API reference.",
+    ),
   TRUST_PROXY: z
     .string()
     .default('loopback')
@@ -156,6 +162,9 @@ export const configSchema = z.object({
   RATE_LIMITS: bool(true).describe('`off` disables every rate limit (load tests only).'),
   RATE_LIMIT_COMMENT_USER: rate('10/60').describe('Comments one reader may post, as points/seconds.'),
   RATE_LIMIT_COMMENT_IP: rate('60/60').describe('Comments one IP address may post, as points/seconds.'),
+  RATE_LIMIT_COMMENT_CHECK_USER: rate('30/60').describe(
+    'Drafts one reader may have checked before posting ("this may be held for review"), as points/seconds.',
+  ),
   RATE_LIMIT_AUTH_IP: rate('30/60').describe('Sign-in and registration attempts per IP address, as points/seconds.'),
   RATE_LIMIT_LOGIN_FAILURES: rate('5/900').describe(
     'Failed password logins per account before it is throttled, as points/seconds.',

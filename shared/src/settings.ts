@@ -81,6 +81,8 @@ export const siteSettingsSchema = z.strictObject({
   }),
   /** Reports from distinct readers with standing (below) that hold a visible comment. */
   reportThreshold: int(1, 1000),
+  /** Open reports of a comment (from any readers) that send the publisher `comment.report_threshold` (0: never). */
+  reportNotifyThreshold: int(0, 1000),
   /**
    * Who counts towards reportThreshold: older accounts with approved comments and (for native
    * accounts) a confirmed address. Reports from others are kept for moderators but hide nothing.
@@ -107,6 +109,8 @@ export const siteSettingsSchema = z.strictObject({
   likelyFineBelow: z.number().min(0).max(1),
   /** A scorer run on live traffic beside the site's scorers: its scores are stored, never decide (null: none). */
   shadowScorer: z.enum(SCORER_NAMES).nullable(),
+  /** Moderators' wellbeing: comments whose highest harm score (any attribute but SPAM) is above this are blurred until revealed (1: never). */
+  wellbeing: z.strictObject({ blurAbove: z.number().min(0).max(1) }),
 });
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
@@ -125,6 +129,7 @@ export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
   coordinated: { accounts: 3, windowSeconds: 600, similarity: 0.9 },
   history: { rejectRate: 0.3, windowDays: 7, trustedAfter: 20 },
   reportThreshold: 3,
+  reportNotifyThreshold: 3,
   reportStanding: { minAccountAgeDays: 2, minApprovedComments: 1, requireVerifiedEmail: true },
   nativeAccounts: true,
   staffTotpRequired: false,
@@ -135,6 +140,7 @@ export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
   adapter: { enabled: true },
   likelyFineBelow: 0.1,
   shadowScorer: null,
+  wellbeing: { blurAbove: 0.8 },
 }) as SiteSettings;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

@@ -45,6 +45,8 @@ textarea{display:block;width:100%;min-height:96px;padding:10px;border:1px solid 
 .counter.over,.error{color:var(--_danger)}
 .error{margin:8px 0 0;font-size:.9em}
 .error:empty{display:none}
+.prompt{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:8px 0 0;padding:8px 12px;border-radius:var(--_radius);background:var(--_warn-bg);color:var(--_warn-fg)}
+.prompt p{margin:0 auto 0 0}
 .toolbar{display:flex;gap:8px;align-items:center;justify-content:flex-end;margin:0 0 8px;font-size:.9em}
 .toolbar label{display:inline;font-weight:400;margin:0;color:var(--_muted)}
 select{padding:4px 8px;border:1px solid var(--_border);border-radius:var(--_radius);background:var(--_bg)}

@@ -5,7 +5,7 @@ import { h } from './dom.js';
 import { plural, pickLang, translator, type Lang, type Translate } from './i18n.js';
 import { timeTexts } from './time.js';
 import { applyStyles } from './styles.js';
-import { composer } from './composer.js';
+import { composer, type Prompted } from './composer.js';
 import { openReportMenu } from './report-menu.js';
 import { idsOf, renderComment, replyListOf, type ViewComment, type ViewContext } from './comment-view.js';
 import { loginPopup, type Session } from './session.js';
@@ -304,7 +304,8 @@ export class Widget {
         maxLength: MAX_BODY_LENGTH,
         label: t('yourComment'),
         submitText: t('post'),
-        send: (text, key) => this.send(text, key, null),
+        check: (text) => this.mayBeHeld(text, null),
+        send: (text, key, prompted) => this.send(text, key, null, prompted),
       });
       els.compose.replaceChildren(
         heading,
@@ -350,11 +351,28 @@ export class Widget {
     }
   }
 
+  /** Think before you post: whether the site would hold this draft. Any failure says no (never blocks). */
+  private async mayBeHeld(text: string, parentId: string | null): Promise<boolean> {
+    try {
+      const r = await this.o.session.authed((token) =>
+        call<{ mayBeHeld?: boolean }>(this.o.base, this.path('/comments/check'), {
+          method: 'POST',
+          token,
+          body: parentId ? { body: text, parentId } : { body: text },
+        }),
+      );
+      return r.mayBeHeld === true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Posts a comment or reply; on 202 shows it to its author as awaiting review and follows its status. */
   private async send(
     text: string,
     key: string,
     parent: { c: ThreadComment; li: HTMLLIElement; depth: number } | null,
+    prompted?: Prompted,
   ): Promise<void> {
     const session = this.o.session;
     let id: string;
@@ -364,7 +382,7 @@ export class Widget {
           method: 'POST',
           token,
           headers: { 'Idempotency-Key': key },
-          body: parent ? { body: text, parentId: parent.c.id } : { body: text },
+          body: { body: text, ...(parent ? { parentId: parent.c.id } : {}), ...(prompted ? { prompted } : {}) },
         }),
       ));
     } catch (err) {
@@ -447,8 +465,9 @@ export class Widget {
       maxLength: MAX_BODY_LENGTH,
       label: this.t('yourReply', { name: c.author.name }),
       submitText: this.t('postReply'),
-      send: async (text, key) => {
-        await this.send(text, key, { c, li, depth });
+      check: (text) => this.mayBeHeld(text, c.id),
+      send: async (text, key, prompted) => {
+        await this.send(text, key, { c, li, depth }, prompted);
         close();
       },
       onCancel: close,

@@ -5,7 +5,7 @@ import type { Pool } from '#shared/db/pool.js';
 import type { Logger } from '#shared/logger.js';
 import { createEvents, type Events } from '#shared/webhooks/events.js';
 import { createWebhookQueue } from '#shared/webhooks/queue.js';
-import type { ScorerSet } from './scorers/types.js';
+import type { ScorerSet } from '#shared/scoring/types.js';
 import { createScorers } from './scorers/index.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 

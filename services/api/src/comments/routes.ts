@@ -161,6 +161,9 @@ export function commentRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   r.post('/sites/:siteId/posts/:postId/comments', bearer, async (req, res) => {
     const { id, replayed } = await createComment(deps, req);
     deps.metrics.commentsAccepted.inc({ outcome: replayed ? 'replayed' : 'queued' });
+    const prompted = (req.body as { prompted?: unknown }).prompted;
+    if (!replayed && (prompted === 'edited' || prompted === 'unchanged'))
+      deps.metrics.commentPromptOutcomes.inc({ choice: prompted });
     res.status(202).json({ id, status: 'queued' });
   });
 

@@ -8,6 +8,8 @@ export interface Limiters {
   enabled: boolean;
   commentUser: RateLimiterRedis;
   commentIp: RateLimiterRedis;
+  /** Drafts checked before posting, per reader. */
+  commentCheckUser: RateLimiterRedis;
   authIp: RateLimiterRedis;
   loginFailures: RateLimiterRedis;
   /** Failed logins per account, whatever the address (rotating addresses must not escape the limit). */
@@ -32,6 +34,7 @@ export function createLimiters(redis: RedisClient, config: Config): Limiters {
     enabled: config.RATE_LIMITS,
     commentUser: make('comment-user', config.RATE_LIMIT_COMMENT_USER),
     commentIp: make('comment-ip', config.RATE_LIMIT_COMMENT_IP),
+    commentCheckUser: make('comment-check-user', config.RATE_LIMIT_COMMENT_CHECK_USER),
     authIp: make('auth-ip', config.RATE_LIMIT_AUTH_IP),
     loginFailures: make('login-fail', config.RATE_LIMIT_LOGIN_FAILURES),
     loginAccountFailures: make('login-account-fail', config.RATE_LIMIT_LOGIN_ACCOUNT),

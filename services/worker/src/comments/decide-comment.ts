@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { ScorerError } from '../scorers/types.js';
+import { ScorerError } from '#shared/scoring/types.js';
 import type { WorkerDeps } from '../deps.js';
 import { runPipeline } from '../pipeline/index.js';
 import { changeCommentStatus, findComment, loadModerationInputs } from '#shared/db/comments.js';
@@ -10,7 +10,7 @@ import type { CommentJob } from '#shared/queues.js';
 import type { CommentStatus } from '#shared/domain.js';
 import { emitCommentEvents } from '../webhooks/comment-events.js';
 import { applyEffects, type EffectDeps, onOtherRows } from './effects.js';
-import { createSiteAdapters } from './site-adapters.js';
+import { createSiteAdapters } from '#shared/scoring/site-adapters.js';
 import { shadowScore } from './shadow-scoring.js';
 import { createCommentBatcher, type Stored } from './persist-batch.js';
 
