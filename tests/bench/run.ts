@@ -618,7 +618,7 @@ async function emptyQueue(): Promise<number> {
 
 /**
  * Comments stored on these posts: approved ones from posts.comment_count (kept by the worker in the
- * insert's transaction, so O(posts) to read) plus held or rejected ones (few, through comments_site_status).
+ * insert's transaction, so O(posts) to read) plus held or rejected ones (few, through comments_site_held).
  */
 async function persistedOn(posts: string[]): Promise<number> {
   const r = await pool!.query<{ n: string }>(
