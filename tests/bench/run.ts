@@ -6,6 +6,9 @@
  *   a   GET the first page (?limit=50) of a post with 1,000 approved comments (served from the thread cache), 50
  *       connections; measured right after a0, a bare Express 5 app sending the same bytes (the target is a ratio)
  *   a2  the same GET with the thread cache off (THREAD_CACHE_TTL_MS=0): the Postgres path, to compare data sizes
+ *   t   thread size: with the thread cache off (the Postgres path), the first page, a deep "load more" page (the
+ *       middle of the thread) and a replies page of a post with 100,000 approved comments (2,000 replies under
+ *       one), against the same three of a post with 1,000 (100 replies under one); 50 connections each
  *   b   authenticated POST of comments (1,000 distinct readers, 20 posts), 50 connections; worker running
  *   c   pipeline throughput: POST as fast as 50 connections go (or --c-rate) for 30 s; comments persisted per
  *       second in Postgres over the window, backlog at the end, and the worker's drain rate once POSTs stop
@@ -58,6 +61,7 @@ import {
   registerPosts,
   seedBulk,
   seedHotPost,
+  seedReplies,
   settle,
   signInReaders,
   type BenchSite,
@@ -65,7 +69,7 @@ import {
 } from './seed.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const ALL_LOADS = ['a', 'a2', 'b', 'b2', 'c', 'c2', 'd', 'e', 'w'] as const;
+const ALL_LOADS = ['a', 'a2', 't', 'b', 'b2', 'c', 'c2', 'd', 'e', 'w'] as const;
 type LoadKey = (typeof ALL_LOADS)[number];
 
 const HELP = `usage: npm run bench -- [options]
@@ -542,6 +546,106 @@ async function loadGet(key: 'a' | 'a2'): Promise<void> {
   });
 }
 
+const SIZE_POSTS = [
+  { id: 'size-1k', comments: 1000, replies: 100 },
+  { id: 'size-100k', comments: 100_000, replies: 2000 },
+] as const;
+
+/**
+ * t: the Postgres path of a thread page as threads grow: seeds the two SIZE_POSTS (top-level
+ * comments, then replies under the newest), restarts the API with the thread cache off, and
+ * measures three pages of each, the 1,000-comment post's first.
+ */
+async function loadThreadSize(readers: Reader[]): Promise<void> {
+  const authors = readers.map((r) => r.userId);
+  // Seeding 100,000 rows in one statement may outlast the services' statement timeout on a busy machine.
+  const seeder = createPool({ url: dbUrl, max: 1, statementTimeoutMs: 0, onError: () => undefined });
+  const pages: { post: (typeof SIZE_POSTS)[number]; what: string; path: string }[] = [];
+  for (const post of SIZE_POSTS) {
+    const t0 = performance.now();
+    await seedHotPost(seeder, SITE_ID, post.id, authors, post.comments);
+    const newest = await seeder.query<{ id: string }>(
+      'SELECT id FROM comments WHERE site_id = $1 AND post_id = $2 AND parent_id IS NULL ORDER BY id DESC LIMIT 1',
+      [SITE_ID, post.id],
+    );
+    const parentId = newest.rows[0]!.id;
+    await seedReplies(seeder, { siteId: SITE_ID, postId: post.id, parentId, authorIds: authors, count: post.replies });
+    const middle = await seeder.query<{ id: string }>(
+      'SELECT id FROM comments WHERE site_id = $1 AND post_id = $2 AND parent_id IS NULL ORDER BY id DESC OFFSET $3 LIMIT 1',
+      [SITE_ID, post.id, Math.floor(post.comments / 2)],
+    );
+    const cursor = Buffer.from(middle.rows[0]!.id).toString('base64url');
+    const base = `/api/v1/sites/${SITE_ID}/posts/${post.id}/comments`;
+    pages.push(
+      { post, what: 'first page', path: `${base}?limit=50` },
+      {
+        post,
+        what: `"load more" at comment ${(post.comments / 2).toLocaleString('en-US')}`,
+        path: `${base}?limit=50&cursor=${cursor}`,
+      },
+      {
+        post,
+        what: `replies page (of ${post.replies.toLocaleString('en-US')})`,
+        path: `${base}/${parentId}/replies?limit=50`,
+      },
+    );
+    log(
+      `  seeded ${post.id}: ${post.comments.toLocaleString('en-US')} comments + ${post.replies} replies in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+  }
+  await seeder.end();
+  await settle(dbUrl, log);
+  log('  restarting the API process(es) with THREAD_CACHE_TTL_MS=0');
+  await startApis({ THREAD_CACHE_TTL_MS: '0' });
+  const small = new Map<string, number>();
+  for (const p of pages) {
+    checkInterrupted();
+    const spec: CannonSpec = {
+      title: 't',
+      bases: bases(),
+      method: 'GET',
+      path: p.path,
+      connections: 50,
+      duration: dur(5),
+    };
+    commands.push(
+      `**t** (${p.post.id}, ${p.what}): ${describeCannon(spec)}\n    # API processes started with THREAD_CACHE_TTL_MS=0`,
+    );
+    await warmup(spec, 1);
+    const sampler = startSampler();
+    const r = await runCannon(spec);
+    const res = sampler.stop();
+    assertChildrenAlive();
+    const total = await pool!.query<{ n: number }>(
+      'SELECT comment_count AS n FROM posts WHERE site_id = $1 AND id = $2',
+      [SITE_ID, p.post.id],
+    );
+    const firstBody = (await (await fetch(`${bases()[0]}${p.path}`)).json()) as { total?: number; comments: unknown[] };
+    const isSmall = p.post.comments === SIZE_POSTS[0].comments;
+    if (isSmall) small.set(p.what.split(' ')[0]!, r.latency.p99);
+    const ref = small.get(p.what.split(' ')[0]!) ?? NaN;
+    const within = r.latency.p99 <= 1.5 * ref;
+    const countExact = firstBody.total === undefined || firstBody.total === total.rows[0]!.n;
+    rows.push({
+      key: 't',
+      load: `${p.post.id} (${p.post.comments.toLocaleString('en-US')} comments): ${p.what}, thread cache off, 50 conn`,
+      reqPerSec: f0(r['2xx'] / r.duration),
+      p50: ms(r.latency.p50),
+      p99: ms(r.latency.p99),
+      errors: errorsOf(r),
+      result: `${firstBody.comments.length} comments a page${firstBody.total !== undefined ? `; total ${f0(firstBody.total)} (posts.comment_count ${f0(total.rows[0]!.n)})` : ''}`,
+      res,
+      target: isSmall ? '(reference)' : 'p99 ≤ 1.5 × the 1,000-comment post; total exact',
+      verdict: isSmall
+        ? ''
+        : within && countExact && r.non2xx === 0
+          ? `✅ ${(r.latency.p99 / ref).toFixed(2)} ×`
+          : `❌ ${(r.latency.p99 / ref).toFixed(2)} ×`,
+    });
+  }
+  await startApis({});
+}
+
 /**
  * a0: a bare Express 5 app (tests/bench/bare-express.ts, its own process) sending the very bytes
  * the API answers to spec's GET, with the same connections and duration.
@@ -998,7 +1102,7 @@ async function main(): Promise<void> {
     'd-probe',
     ...(SELECTED.has('e') ? postsOf('e') : []),
   ];
-  await registerPosts(base, site, [HOT_POST, ...writePosts]);
+  await registerPosts(base, site, [HOT_POST, ...(SELECTED.has('t') ? SIZE_POSTS.map((p) => p.id) : []), ...writePosts]);
   const needReaders =
     SELECTED.has('b') ||
     SELECTED.has('b2') ||
@@ -1031,13 +1135,14 @@ async function main(): Promise<void> {
   seedNote += `; comments table: ${Number(stored.rows[0]!.n).toLocaleString('en-US')} rows, ${stored.rows[0]!.size} with indexes`;
   log(`  ${seedNote}`);
 
-  const order: LoadKey[] = ['a2', 'a', 'b', 'b2', 'c', 'c2', 'd', 'e', 'w'];
+  const order: LoadKey[] = ['a2', 'a', 't', 'b', 'b2', 'c', 'c2', 'd', 'e', 'w'];
   for (const key of order) {
     if (!SELECTED.has(key)) continue;
     checkInterrupted();
     log(`load ${key}…`);
     const before = rows.length;
     if (key === 'a' || key === 'a2') await loadGet(key);
+    else if (key === 't') await loadThreadSize(readers);
     else if (key === 'b') await loadB(readers);
     else if (key === 'b2') await loadB(readers, 'b2');
     else if (key === 'c') await loadC(readers);
@@ -1052,7 +1157,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const sorted = ['a0', 'a', 'a2', 'b', 'b2', 'c', 'c2', 'd', 'd′', 'e', 'w'].flatMap((k) =>
+  const sorted = ['a0', 'a', 'a2', 't', 'b', 'b2', 'c', 'c2', 'd', 'd′', 'e', 'w'].flatMap((k) =>
     rows.filter((r) => r.key === k),
   );
   rows.splice(0, rows.length, ...sorted);
