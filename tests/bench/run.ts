@@ -9,6 +9,9 @@
  *   t   thread size: with the thread cache off (the Postgres path), the first page, a deep "load more" page (the
  *       middle of the thread) and a replies page of a post with 100,000 approved comments (2,000 replies under
  *       one), against the same three of a post with 1,000 (100 replies under one); 50 connections each
+ *   l   live readers: --streams N (default 20,000) SSE streams on one post, opened by separate client processes
+ *       (tests/bench/sse-client.ts, raw sockets) against the API process(es); memory per idle stream, then
+ *       comments posted at 2/s and each one's delivery to every stream (Postgres decided_at → received)
  *   b   authenticated POST of comments (1,000 distinct readers, 20 posts), 50 connections; worker running
  *   c   pipeline throughput: POST as fast as 50 connections go (or --c-rate) for 30 s; comments persisted per
  *       second in Postgres over the window, backlog at the end, and the worker's drain rate once POSTs stop
@@ -40,6 +43,8 @@ import { commentJobId, commentJobOptions, createCommentsQueue, type CommentJob }
 import { newId } from '#shared/ids.js';
 import {
   freePort,
+  hardFileLimit,
+  rssOf,
   killAllNow,
   liveChildren,
   sleep,
@@ -69,7 +74,7 @@ import {
 } from './seed.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const ALL_LOADS = ['a', 'a2', 't', 'b', 'b2', 'c', 'c2', 'd', 'e', 'w'] as const;
+const ALL_LOADS = ['a', 'a2', 't', 'l', 'b', 'b2', 'c', 'c2', 'd', 'e', 'w'] as const;
 type LoadKey = (typeof ALL_LOADS)[number];
 
 const HELP = `usage: npm run bench -- [options]
@@ -78,6 +83,7 @@ const HELP = `usage: npm run bench -- [options]
   --only LIST      comma-separated subset of ${ALL_LOADS.join(',')} (default: all)
   --duration S     seconds of every load (default: a, a2, b 10 s; c 30 s; d 20 s)
   --comments N     seed N more approved comments over N/100 posts before the loads (e.g. 10000000)
+  --streams N      live streams load l opens (default 20000), spread over the API processes
   --readers N      distinct readers signed in through SSO for the POST loads (default 1000)
   --posts N        posts the POST loads spread over (default 20; 1 = one hot post)
   --c-rate R       fixed POST rate for load c (default 0: as fast as 50 connections go)
@@ -100,6 +106,7 @@ const { values: flags } = parseArgs({
     duration: { type: 'string' },
     comments: { type: 'string', default: '0' },
     readers: { type: 'string', default: '1000' },
+    streams: { type: 'string', default: '20000' },
     posts: { type: 'string', default: '20' },
     'c-rate': { type: 'string', default: '0' },
     'd-rate': { type: 'string', default: '200' },
@@ -131,6 +138,7 @@ const WORKER_COUNT = intFlag('workers', flags.workers, 1, 8);
 const PGBOUNCER_POOL = intFlag('pgbouncer', flags.pgbouncer, 0, 200);
 const SEED_COMMENTS = intFlag('comments', flags.comments, 0, 50_000_000);
 const READERS = intFlag('readers', flags.readers, 1, 20_000);
+const STREAMS = intFlag('streams', flags.streams, 1, 200_000);
 const WRITE_POSTS = intFlag('posts', flags.posts, 1, 1000);
 const C_RATE = intFlag('c-rate', flags['c-rate'], 0, 100_000);
 const D_RATE = intFlag('d-rate', flags['d-rate'], 20, 10_000);
@@ -544,6 +552,188 @@ async function loadGet(key: 'a' | 'a2'): Promise<void> {
         ? `✅ ${(rps / (bare?.rps ?? NaN)).toFixed(2)} ×`
         : `❌ ${(rps / (bare?.rps ?? NaN)).toFixed(2)} ×`,
   });
+}
+
+const LIVE_POST = 'live-0';
+
+/**
+ * l: SSE_STREAMS-many live streams on one post, opened by client processes of their own (each
+ * holding at most what the file limit allows), the API processes restarted with stream limits
+ * that admit them and the file limit raised as far as the hard limit allows (ulimit -n). Reports
+ * the API's RSS per idle stream, then posts comments at 2/s and measures, for every stream and
+ * every approved comment, Postgres decided_at → the stream received its `comments` event.
+ */
+async function loadLive(readers: Reader[]): Promise<void> {
+  const hard = hardFileLimit();
+  const perProcess = hard - 200; // the process's own files, Postgres and Redis connections
+  const want = STREAMS;
+  const capacity = perProcess * API_COUNT;
+  const n = Math.min(want, capacity);
+  const limits = { SSE_MAX_STREAMS: String(perProcess), SSE_MAX_PER_IP: String(perProcess) };
+  log(`  restarting ${API_COUNT} API process(es) with ${JSON.stringify(limits)}, ulimit -n ${hard}`);
+  await stopChildren(apis);
+  apis = [];
+  apiMetricsPorts = [];
+  for (let i = 0; i < API_COUNT; i++) {
+    const port = await freePort();
+    const metricsPort = await freePort();
+    apiMetricsPorts.push(metricsPort);
+    apis.push(
+      startChild({
+        name: `api-${i}`,
+        kind: 'api',
+        entry: 'services/api/src/main.ts',
+        cwd: ROOT,
+        logDir: LOG_DIR,
+        port,
+        env: { ...baseEnv(), PORT: String(port), API_METRICS_PORT: String(metricsPort), ...limits },
+        nodeArgs: flags['node-arg'],
+        nofile: hard,
+      }),
+    );
+  }
+  apiEnvExtra = limits;
+  await Promise.all(apis.map((a) => waitHealthy(a, `http://127.0.0.1:${a.port}/readyz`)));
+  const path = `/api/v1/sites/${SITE_ID}/posts/${LIVE_POST}/events`;
+  // Warm the post lookup, then the baseline memory of each idle API process.
+  for (const b of bases()) {
+    const ctl = new AbortController();
+    const r = await fetch(`${b}${path}`, { signal: ctl.signal });
+    ctl.abort();
+    if (r.status !== 200) throw new Error(`l: GET ${path} answered ${r.status}`);
+  }
+  await sleep(1000);
+  const rss0 = apis.map((a) => rssOf(a.pid));
+  const clientCount = Math.ceil(n / perProcess);
+  const clients: Child[] = [];
+  const opened = await Promise.all(
+    Array.from({ length: clientCount }, (_, i) => {
+      const streams = Math.min(perProcess, n - i * perProcess);
+      const c = startChild({
+        name: `sse-client-${i}`,
+        kind: 'load',
+        entry: 'tests/bench/sse-client.ts',
+        cwd: ROOT,
+        logDir: LOG_DIR,
+        port: 0,
+        env: {
+          PATH: process.env.PATH,
+          SSE_BASES: apis.map((a) => `127.0.0.1:${a.port}`).join(','),
+          SSE_STREAMS: String(streams),
+          SSE_PATH: path,
+        },
+        nofile: hard,
+        ipc: true,
+      });
+      clients.push(c);
+      return new Promise<{ opened: number; failed: number }>((resolve, reject) => {
+        c.proc.once('message', (m) => resolve(m as { opened: number; failed: number }));
+        void c.exited.then(() => reject(new Error(`${c.name} exited; see ${c.logFile}`)));
+      });
+    }),
+  );
+  try {
+    const open = opened.reduce((s, o) => s + o.opened, 0);
+    const failed = opened.reduce((s, o) => s + o.failed, 0);
+    await sleep(3000);
+    const rss1 = apis.map((a) => rssOf(a.pid));
+    const kbPerStream = open > 0 ? rss1.reduce((s, r, i) => s + r - (rss0[i] ?? 0), 0) / open : NaN;
+    log(
+      `  ${f0(open)} streams open (${f0(failed)} failed); API RSS ${rss0.map((r) => f0(r / 1024)).join('/')} → ${rss1.map((r) => f0(r / 1024)).join('/')} MB`,
+    );
+
+    // Comments at a steady 2/s, each by another reader (all approved: clean text, established readers).
+    const duration = dur(10);
+    const ids: string[] = [];
+    let postErrors = 0;
+    const sampler = startSampler();
+    const t0 = performance.now();
+    for (let i = 0; i < duration * 2; i++) {
+      const due = t0 + i * 500;
+      if (due > performance.now()) await sleep(due - performance.now());
+      void fetch(`${bases()[i % API_COUNT]}/api/v1/sites/${SITE_ID}/posts/${LIVE_POST}/comments`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${readers[i % readers.length]!.token}` },
+        body: commentBody(),
+      })
+        .then(async (r) => {
+          const body = (await r.json()) as { id?: string };
+          if (r.status === 202 && body.id) ids.push(body.id);
+          else postErrors++;
+        })
+        .catch(() => postErrors++);
+    }
+    // Every comment decided, then time for the last events to arrive.
+    for (let i = 0; i < 100; i++) {
+      const done = await pool!.query<{ n: number }>('SELECT count(*)::int AS n FROM comments WHERE id = ANY($1)', [
+        ids,
+      ]);
+      if (done.rows[0]!.n >= ids.length && ids.length + postErrors >= duration * 2) break;
+      await sleep(100);
+    }
+    await sleep(3000);
+    const res = sampler.stop();
+    const decided = (
+      await pool!.query<{ ms: number }>(
+        `SELECT (extract(epoch FROM decided_at) * 1000)::float8 AS ms FROM comments
+          WHERE id = ANY($1) AND status = 'approved' ORDER BY decided_at`,
+        [ids],
+      )
+    ).rows.map((r) => r.ms);
+    const received = (
+      await Promise.all(
+        clients.map(
+          (c) =>
+            new Promise<number[][]>((resolve) => {
+              c.proc.once('message', (m) => resolve((m as { received: number[][] }).received));
+              c.proc.send?.({ type: 'report' });
+            }),
+        ),
+      )
+    ).flat();
+    const latencies: number[] = [];
+    let missed = 0;
+    for (const times of received) {
+      for (let i = 0; i < decided.length; i++) {
+        const t = times?.[i];
+        if (t === undefined) missed++;
+        else latencies.push(t - decided[i]!);
+      }
+    }
+    const p50 = percentile(latencies, 50);
+    const p99 = percentile(latencies, 99);
+    commands.push(
+      `**l**: ${clientCount} × tests/bench/sse-client.ts (raw sockets, waves of 500) open ${f0(n)} × GET ${path} over ${API_COUNT} API process(es) (each started with ulimit -n ${hard}, SSE_MAX_STREAMS=SSE_MAX_PER_IP=${perProcess}); then POST a comment to ${LIVE_POST} every 500 ms for ${duration} s (a different reader each); latency = receipt of the stream's i-th \`event: comments\` − decided_at of the i-th approved comment (by decided_at)`,
+    );
+    rows.push({
+      key: 'l',
+      load: `${f0(n)} live streams (SSE) on one post over ${API_COUNT} API process(es), idle`,
+      reqPerSec: '',
+      p50: '',
+      p99: '',
+      errors: `${f0(failed)} failed to open`,
+      result: `**${f0(open)} open; ${f1(kbPerStream)} KB API RSS per idle stream** (RSS ${rss0.map((r) => f0(r / 1024)).join('/')} → ${rss1.map((r) => f0(r / 1024)).join('/')} MB)${want > capacity ? `; ${f0(want)} asked, capped at ${f0(perProcess)} per process by the hard open-file limit (${hard})` : ''}`,
+      res: null,
+      target: '≥ 20,000 per process, ≤ 10 KB per stream',
+      verdict: open >= 20_000 && kbPerStream <= 10 ? '✅' : '❌',
+    });
+    rows.push({
+      key: 'l′',
+      load: `a comment every 500 ms for ${duration} s reaching all ${f0(open)} streams: decided_at → event received`,
+      reqPerSec: '',
+      p50: ms(p50),
+      p99: ms(p99),
+      errors: `${postErrors} POST errors; ${f0(missed)} deliveries missing`,
+      result: `${f0(latencies.length)} deliveries of ${decided.length} approved comments; max ${ms(Math.max(...latencies))} ms`,
+      res,
+      target: 'p99 ≤ 2,000 ms, none missing',
+      verdict: p99 <= 2000 && missed === 0 && decided.length > 0 ? '✅' : '❌',
+    });
+  } finally {
+    for (const c of clients) c.proc.send?.({ type: 'stop' });
+    await stopChildren(clients);
+    await startApis({});
+  }
 }
 
 const SIZE_POSTS = [
@@ -1101,9 +1291,11 @@ async function main(): Promise<void> {
     ...postsOf('d'),
     'd-probe',
     ...(SELECTED.has('e') ? postsOf('e') : []),
+    ...(SELECTED.has('l') ? [LIVE_POST] : []),
   ];
   await registerPosts(base, site, [HOT_POST, ...(SELECTED.has('t') ? SIZE_POSTS.map((p) => p.id) : []), ...writePosts]);
   const needReaders =
+    SELECTED.has('l') ||
     SELECTED.has('b') ||
     SELECTED.has('b2') ||
     SELECTED.has('c') ||
@@ -1135,7 +1327,7 @@ async function main(): Promise<void> {
   seedNote += `; comments table: ${Number(stored.rows[0]!.n).toLocaleString('en-US')} rows, ${stored.rows[0]!.size} with indexes`;
   log(`  ${seedNote}`);
 
-  const order: LoadKey[] = ['a2', 'a', 't', 'b', 'b2', 'c', 'c2', 'd', 'e', 'w'];
+  const order: LoadKey[] = ['a2', 'a', 't', 'l', 'b', 'b2', 'c', 'c2', 'd', 'e', 'w'];
   for (const key of order) {
     if (!SELECTED.has(key)) continue;
     checkInterrupted();
@@ -1143,6 +1335,7 @@ async function main(): Promise<void> {
     const before = rows.length;
     if (key === 'a' || key === 'a2') await loadGet(key);
     else if (key === 't') await loadThreadSize(readers);
+    else if (key === 'l') await loadLive(readers);
     else if (key === 'b') await loadB(readers);
     else if (key === 'b2') await loadB(readers, 'b2');
     else if (key === 'c') await loadC(readers);
@@ -1157,7 +1350,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const sorted = ['a0', 'a', 'a2', 't', 'b', 'b2', 'c', 'c2', 'd', 'd′', 'e', 'w'].flatMap((k) =>
+  const sorted = ['a0', 'a', 'a2', 't', 'l', 'l′', 'b', 'b2', 'c', 'c2', 'd', 'd′', 'e', 'w'].flatMap((k) =>
     rows.filter((r) => r.key === k),
   );
   rows.splice(0, rows.length, ...sorted);
