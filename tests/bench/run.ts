@@ -31,7 +31,7 @@
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +93,7 @@ const HELP = `usage: npm run bench -- [options]
   --node-arg X     extra node option for the API and worker processes (repeatable), e.g. --node-arg=--cpu-prof
   --database NAME  database the bench creates and drops (default comments_bench); another name lets two checkouts bench in turn without dropping each other's
   --keep-db        keep the bench database afterwards (default: dropped)
+  --write-docs     also write the results into docs/benchmarks.md (done anyway when every load ran)
   --pgbouncer N    the services reach Postgres through a PgBouncer started by the bench (transaction mode,
                    default_pool_size N), configured as for PgBouncer < 1.21: DATABASE_PREPARED_STATEMENTS=false,
                    DATABASE_STATEMENT_TIMEOUT_MS=0 (default 0: straight to Postgres)
@@ -113,6 +114,7 @@ const { values: flags } = parseArgs({
     'e-rates': { type: 'string', default: '50,150,1000' },
     database: { type: 'string', default: 'comments_bench' },
     'keep-db': { type: 'boolean', default: false },
+    'write-docs': { type: 'boolean', default: false },
     pgbouncer: { type: 'string', default: '0' },
     env: { type: 'string', multiple: true, default: [] },
     'node-arg': { type: 'string', multiple: true, default: [] },
@@ -192,6 +194,8 @@ const SITE_ID = 'bench';
 const HOT_POST = 'hot-1000';
 const HOT_COUNT = 1000;
 const OUT_DIR = path.join(ROOT, 'bench-results');
+const DOCS_START = '<!-- bench:start -->';
+const DOCS_END = '<!-- bench:end -->';
 const LOG_DIR = path.join(OUT_DIR, 'logs');
 
 const log = (msg: string) => process.stdout.write(`${msg}\n`);
@@ -1384,6 +1388,17 @@ async function main(): Promise<void> {
   writeFileSync(path.join(OUT_DIR, 'latest.md'), md);
   log(`\n${md}`);
   log(`written to ${path.relative(ROOT, path.join(OUT_DIR, 'latest.md'))}`);
+  if (flags.only === undefined || flags['write-docs']) {
+    const docs = path.join(ROOT, 'docs', 'benchmarks.md');
+    const text = readFileSync(docs, 'utf8');
+    const start = text.indexOf(DOCS_START);
+    const end = text.indexOf(DOCS_END);
+    if (start === -1 || end < start) throw new Error(`${docs} lacks the ${DOCS_START} … ${DOCS_END} markers`);
+    // Headings one level down: the page's own sections are ##.
+    const section = md.replace(/^## Benchmark /, '### Latest run, ');
+    writeFileSync(docs, `${text.slice(0, start + DOCS_START.length)}\n${section}\n${text.slice(end)}`);
+    log(`and into ${path.relative(ROOT, docs)}`);
+  }
 }
 
 let exitCode = 0;
