@@ -99,6 +99,11 @@ export interface StoredComment {
   settingsVersion: number | null;
   createdAt: Date;
   decidedAt: Date;
+  /** When its author last edited it (null: never), and how many edits were applied. */
+  editedAt: Date | null;
+  editCount: number;
+  /** Deleted by its author: the body is gone. */
+  deleted: boolean;
 }
 
 /** `user` is a reader's access; `apiKey` is a publisher's server. */

@@ -13,6 +13,10 @@ export const ATTRIBUTES = [
 ] as const;
 export type Attribute = (typeof ATTRIBUTES)[number];
 
+/** Reactions a site may offer; the widget names each in the reader's language. */
+export const REACTION_KINDS = ['respect', 'like', 'insightful', 'agree', 'funny'] as const;
+export type ReactionKind = (typeof REACTION_KINDS)[number];
+
 export const SCORER_NAMES = ['embedded', 'perspective', 'openai'] as const;
 export type ScorerName = (typeof SCORER_NAMES)[number];
 
@@ -109,8 +113,41 @@ export const siteSettingsSchema = z.strictObject({
   likelyFineBelow: z.number().min(0).max(1),
   /** A scorer run on live traffic beside the site's scorers: its scores are stored, never decide (null: none). */
   shadowScorer: z.enum(SCORER_NAMES).nullable(),
+  /** Minutes after posting during which readers may edit their comment (0: no editing). Each edit is moderated again. */
+  editWindowMinutes: int(0, 1440),
+  /** The reactions readers may give a comment (one per reader per comment), in the order the widget shows them. */
+  reactions: z
+    .array(z.enum(REACTION_KINDS))
+    .max(REACTION_KINDS.length)
+    .refine((a) => new Set(a).size === a.length, 'each reaction at most once'),
   /** Moderators' wellbeing: comments whose highest harm score (any attribute but SPAM) is above this are blurred until revealed (1: never). */
   wellbeing: z.strictObject({ blurAbove: z.number().min(0).max(1) }),
+  /** The EU Digital Services Act chain: notices, statements of reasons, appeals, trusted flaggers, misuse (docs/dsa.md). */
+  dsa: z.strictObject({
+    enabled: z.boolean(),
+    /** What a notice may name as the illegal content's category: an id and the label readers see. */
+    categories: z
+      .array(
+        z.strictObject({
+          id: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a lower-case id such as hate_speech'),
+          label: z.string().trim().min(1).max(80),
+        }),
+      )
+      .min(1)
+      .max(40)
+      .refine((a) => new Set(a.map((c) => c.id)).size === a.length, 'each category id at most once'),
+    /** Where else the recipient of a decision can turn (out-of-court dispute settlement bodies, contact point), shown in every statement. */
+    redressText: z.string().trim().max(1000),
+    /** Art. 23: after a warning, suspend who reaches these counts within windowDays. */
+    misuse: z.strictObject({
+      /** Comments a moderator removed as manifestly illegal. */
+      illegalContent: int(1, 1000),
+      /** Notices a moderator found manifestly unfounded. */
+      unfoundedNotices: int(1, 1000),
+      windowDays: int(1, 365),
+      suspensionDays: int(1, 365),
+    }),
+  }),
 });
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
@@ -140,7 +177,22 @@ export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
   adapter: { enabled: true },
   likelyFineBelow: 0.1,
   shadowScorer: null,
+  editWindowMinutes: 10,
+  reactions: ['respect'],
   wellbeing: { blurAbove: 0.8 },
+  dsa: {
+    enabled: true,
+    categories: [
+      { id: 'hate_speech', label: 'Hate speech' },
+      { id: 'defamation', label: 'Defamation' },
+      { id: 'terrorist_content', label: 'Terrorist content' },
+      { id: 'child_safety', label: 'Child safety' },
+      { id: 'privacy', label: 'Privacy' },
+      { id: 'other', label: 'Other illegal content' },
+    ],
+    redressText: '',
+    misuse: { illegalContent: 3, unfoundedNotices: 5, windowDays: 90, suspensionDays: 14 },
+  },
 }) as SiteSettings;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

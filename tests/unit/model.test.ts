@@ -169,6 +169,34 @@ describe('embedded toxicity model', () => {
     assert.equal(f.featurize('').length, 0);
   });
 
+  it('when a long text with thousands of distinct n-grams is featurised, then each bucket appears once per block and later texts are unaffected', () => {
+    const f = createFeaturizer();
+    const read = (t: string) => {
+      const v = f.featurize(t);
+      return { index: Array.from(v.index.subarray(0, v.length)), value: Array.from(v.value.subarray(0, v.length)) };
+    };
+    const short = read('The council met again on Tuesday.');
+    // Thousands of distinct words, some repeated: far beyond the counting table's first size, so it is resized.
+    const words = Array.from({ length: 3000 }, (_, i) => `w${i.toString(36)}x`);
+    const long = read([...words, ...words.slice(0, 500)].join(' '));
+    const wordsBlock = new Set<number>();
+    let at = 0;
+    let norm = 0;
+    // The word block comes first: its buckets are distinct, and its values have norm 1.
+    for (; at < long.index.length && norm < 1 - 1e-4; at++) {
+      assert.ok(!wordsBlock.has(long.index[at]!), `bucket ${long.index[at]} twice in the word block`);
+      wordsBlock.add(long.index[at]!);
+      norm += long.value[at]! ** 2;
+    }
+    const charBlock = long.index.slice(at);
+    assert.equal(new Set(charBlock).size, charBlock.length, 'a bucket twice in the character block');
+    const charNorm = long.value.slice(at).reduce((s, v) => s + v * v, 0);
+    assert.ok(Math.abs(charNorm - 1) < 1e-3, String(charNorm));
+    // A repeated word counts more than a single one (sublinear counts survive the table's growth).
+    assert.ok(long.value[0]! > long.value[wordsBlock.size - 1]!);
+    assert.deepEqual(read('The council met again on Tuesday.'), short);
+  });
+
   it('when weights are encoded and decoded, then they come back within the quantisation step; a damaged file is refused', () => {
     const features = { buckets: 16, charMin: 2, charMax: 5, wordWeight: 1, charWeight: 1, text: 'model' as const };
     const w = Array.from({ length: 16 }, (_, i) => (i - 8) / 10);

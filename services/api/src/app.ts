@@ -38,6 +38,11 @@ import { exportRoutes } from './publishers/export-routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { dataRightsRoutes } from './me/routes.js';
 import { docsRoutes } from './openapi/routes.js';
+import { commentExtrasRoutes } from './moderation/comment-extras-routes.js';
+import { noticeRoutes } from './dsa/notice-routes.js';
+import { appealRoutes } from './dsa/appeal-routes.js';
+import { trustedFlaggerRoutes } from './dsa/trusted-flagger-routes.js';
+import { transparencyRoutes } from './dsa/transparency-routes.js';
 import { ROUTE_DOCS } from './route-docs.js';
 
 /** Builds the Express app from its dependencies. Never listens: main.ts or supertest does. */
@@ -96,6 +101,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(precheckRoutes(deps, bearer));
   api.use(settingsRoutes(deps, bearer));
   api.use(moderationRoutes(deps, bearer));
+  api.use(commentExtrasRoutes(deps, bearer));
   api.use(learningRoutes(deps, bearer));
   api.use(analyticsRoutes(deps, bearer));
   api.use(searchRoutes(deps, bearer));
@@ -112,6 +118,10 @@ export function createApp(deps: ApiDeps): Express {
   api.use(exportRoutes(deps, bearer));
   api.use(webhookRoutes(deps, bearer));
   api.use(dataRightsRoutes(deps, bearer));
+  api.use(noticeRoutes(deps, bearer));
+  api.use(appealRoutes(deps, bearer));
+  api.use(trustedFlaggerRoutes(deps, bearer));
+  api.use(transparencyRoutes(deps, bearer));
   api.use(docs.api);
   app.use('/api/v1', api);
   app.use(dashboard.board);

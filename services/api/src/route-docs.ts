@@ -3,6 +3,8 @@ import { opsDocs } from './ops/routes.js';
 import { authDocs } from './auth/routes.js';
 import { postDocs } from './posts/routes.js';
 import { commentDocs } from './comments/routes.js';
+import { ownCommentDocs } from './comments/own-comments.js';
+import { reactionDocs } from './comments/reaction-routes.js';
 import { precheckDocs } from './precheck/routes.js';
 import { settingsDocs } from './sites/settings-routes.js';
 import { apiKeyDocs } from './publishers/api-keys-routes.js';
@@ -13,6 +15,7 @@ import { webhookDocs } from './webhooks/routes.js';
 import { dataRightsDocs } from './me/routes.js';
 import { moderationDocs, moderationPageDocs } from './moderation/routes.js';
 import { learningDocs } from './moderation/learning-routes.js';
+import { commentExtrasDocs } from './moderation/comment-extras-routes.js';
 import { analyticsDocs } from './moderation/analytics-routes.js';
 import { searchDocs } from './moderation/search-routes.js';
 import { undoDocs } from './moderation/undo-routes.js';
@@ -22,6 +25,10 @@ import { auditDocs } from './audit/routes.js';
 import { queueDashboardDocs } from './queue-board/queue-board.js';
 import { widgetDocs } from './widget/routes.js';
 import { docsRouteDocs } from './openapi/routes.js';
+import { noticeDocs } from './dsa/notice-routes.js';
+import { appealDocs } from './dsa/appeal-routes.js';
+import { trustedFlaggerDocs } from './dsa/trusted-flagger-routes.js';
+import { transparencyDocs } from './dsa/transparency-routes.js';
 
 /**
  * Every route the API serves, in the order the reference shows them. Each feature declares its
@@ -33,6 +40,8 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...authDocs,
   ...postDocs,
   ...commentDocs,
+  ...ownCommentDocs,
+  ...reactionDocs,
   ...precheckDocs,
   ...settingsDocs,
   ...apiKeyDocs,
@@ -42,6 +51,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...webhookDocs,
   ...dataRightsDocs,
   ...moderationDocs,
+  ...commentExtrasDocs,
   ...learningDocs,
   ...analyticsDocs,
   ...searchDocs,
@@ -49,6 +59,10 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...readerDocs,
   ...reportDocs,
   ...auditDocs,
+  ...noticeDocs,
+  ...appealDocs,
+  ...trustedFlaggerDocs,
+  ...transparencyDocs,
   ...queueDashboardDocs,
   ...moderationPageDocs,
   ...widgetDocs,

@@ -89,6 +89,10 @@ export class Api {
     return this.call('GET', `/api/v1/sites/${this.site}/moderation/scorers/agreement`);
   }
 
+  feature(id: string, featured: boolean): Promise<{ comment: { id: string; featured: boolean } }> {
+    return this.call('POST', `/api/v1/comments/${encodeURIComponent(id)}/feature`, { featured });
+  }
+
   decide(id: string, action: 'approve' | 'reject'): Promise<{ comment: { status: string } }> {
     return this.call('POST', `/api/v1/comments/${encodeURIComponent(id)}/moderation`, { action });
   }

@@ -43,6 +43,8 @@ export interface QueueItem {
     resolvedAt?: string | null;
   }[];
   openReports: number;
+  featured: boolean;
+  editedAt: string | null;
   /** Scored above the site's wellbeing level: blurred until revealed. */
   severe?: boolean;
 }

@@ -14,6 +14,8 @@ export const EVENT_TYPES = [
   'comment.held',
   'comment.rejected',
   'comment.reported',
+  'comment.edited',
+  'comment.featured',
   'comment.report_threshold',
   'reader.banned',
   'post.created',

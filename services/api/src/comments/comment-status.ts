@@ -2,12 +2,23 @@ import type { Request } from 'express';
 import type { ApiDeps } from '../deps.js';
 import { NotFoundError, UnauthorizedError } from '../http/app-error.js';
 import { findComment } from '#shared/db/comments.js';
+import { findOwnComment } from '#shared/db/comment-edits.js';
 import { findUser } from '#shared/db/users.js';
 import { needsTotpEnrolment } from '#shared/db/staff-totp.js';
 import { commentJobId } from '#shared/queues.js';
 import { renderBody } from './render.js';
 import type { Reason, ScoredBy } from '#shared/domain.js';
 import { authorReason, type AuthorReason } from '../moderation/reason-categories.js';
+import { currentCommentStatement } from '#shared/db/dsa-statements.js';
+import { findAppealOfStatement } from '#shared/db/dsa-appeals.js';
+import { statementView, type StatementView } from '../dsa/views.js';
+
+/** The statement in force for a comment that is not published (null for a published one). */
+async function statementOf(deps: ApiDeps, siteId: string, id: string, status: string): Promise<StatementView | null> {
+  if (status === 'approved') return null;
+  const s = await currentCommentStatement(deps.db, siteId, id);
+  return s ? statementView(s, await findAppealOfStatement(deps.db, siteId, s.id)) : null;
+}
 
 export interface CommentStatusView {
   id: string;
@@ -19,8 +30,16 @@ export interface CommentStatusView {
   bodyHtml: string;
   createdAt: string;
   decidedAt: string | null;
+  /** When its author last edited it; absent while it is queued. */
+  editedAt?: string | null;
+  /** Applied edits: the comment's version, its ETag for If-Match. */
+  editCount?: number;
+  /** An edit sent and not decided yet (the text above is the one shown until then). */
+  editPending?: boolean;
   /** For the author: why it is not (yet) published, as a category and a sentence. */
   reason: AuthorReason | null;
+  /** DSA Art. 17: the statement of reasons in force for a held or removed comment (with its appeal, if any). */
+  statement?: StatementView | null;
   /** For the site's moderators only: the full decision. */
   decision?: {
     reasons: Reason[];
@@ -53,7 +72,8 @@ export async function commentStatus(deps: ApiDeps, req: Request, id: string): Pr
 
   const stored = await findComment(deps.db, id);
   if (stored) {
-    if (!(await mayView(stored.siteId, stored.authorId))) throw new NotFoundError('comment');
+    if (stored.deleted || !(await mayView(stored.siteId, stored.authorId))) throw new NotFoundError('comment');
+    const own = await findOwnComment(deps.db, id);
     return {
       id: stored.id,
       siteId: stored.siteId,
@@ -64,7 +84,11 @@ export async function commentStatus(deps: ApiDeps, req: Request, id: string): Pr
       bodyHtml: renderBody(stored.body),
       createdAt: stored.createdAt.toISOString(),
       decidedAt: stored.decidedAt.toISOString(),
+      editedAt: stored.editedAt?.toISOString() ?? null,
+      editCount: stored.editCount,
+      editPending: own?.pendingEditId != null,
       reason: authorReason(stored.status, stored.reasons),
+      statement: await statementOf(deps, stored.siteId, stored.id, stored.status),
       ...((await isStaff())
         ? {
             decision: {

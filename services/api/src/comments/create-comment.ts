@@ -42,6 +42,20 @@ export const commentBody = z.object({
     .describe('After a "may be held for review" prompt: whether the reader edited the draft (a metric, nothing else)'),
 });
 
+/** A comment's text normalised, or a 400 when it is empty or too long (new comments and edits alike). */
+export function validBody(raw: string): string {
+  const body = normalizeBody(raw);
+  const length = textLength(body);
+  if (!hasVisibleText(body))
+    throw new ValidationError('comment body is empty', [{ path: 'body', message: 'empty after trimming' }]);
+  if (length > MAX_BODY_LENGTH) {
+    throw new ValidationError(`comments are at most ${MAX_BODY_LENGTH} characters`, [
+      { path: 'body', message: `${length} characters` },
+    ]);
+  }
+  return body;
+}
+
 /**
  * Accepts a comment: validates it against cached look-ups, enqueues it for the worker and
  * answers with its id. Writes nothing to Postgres; the job id is derived from the comment id,
@@ -51,15 +65,7 @@ export async function createComment(deps: ApiDeps, req: Request): Promise<{ id: 
   const { siteId, postId } = parse(commentParams, req.params, 'path');
   const user = userOf(req, siteId);
   const input = parse(commentBody, req.body);
-  const body = normalizeBody(input.body);
-  const length = textLength(body);
-  if (!hasVisibleText(body))
-    throw new ValidationError('comment body is empty', [{ path: 'body', message: 'empty after trimming' }]);
-  if (length > MAX_BODY_LENGTH) {
-    throw new ValidationError(`comments are at most ${MAX_BODY_LENGTH} characters`, [
-      { path: 'body', message: `${length} characters` },
-    ]);
-  }
+  const body = validBody(input.body);
   const parentId = input.parentId ?? null;
 
   const idemHeader = req.headers['idempotency-key'];

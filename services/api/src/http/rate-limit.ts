@@ -8,6 +8,8 @@ export interface Limiters {
   enabled: boolean;
   commentUser: RateLimiterRedis;
   commentIp: RateLimiterRedis;
+  /** Reactions given or taken back, per reader. */
+  reactionUser: RateLimiterRedis;
   /** Drafts checked before posting, per reader. */
   commentCheckUser: RateLimiterRedis;
   authIp: RateLimiterRedis;
@@ -20,6 +22,11 @@ export interface Limiters {
   postCreateIp: RateLimiterRedis;
   /** Posts created by the widget on first load, per site (whatever the addresses). */
   postCreateSite: RateLimiterRedis;
+  /** DSA notices, per IP (an IPv6 /64) and per notifier. */
+  noticeIp: RateLimiterRedis;
+  noticeNotifier: RateLimiterRedis;
+  /** DSA appeals, per IP and per appellant. */
+  appeal: RateLimiterRedis;
 }
 
 export function createLimiters(redis: RedisClient, config: Config): Limiters {
@@ -34,6 +41,7 @@ export function createLimiters(redis: RedisClient, config: Config): Limiters {
     enabled: config.RATE_LIMITS,
     commentUser: make('comment-user', config.RATE_LIMIT_COMMENT_USER),
     commentIp: make('comment-ip', config.RATE_LIMIT_COMMENT_IP),
+    reactionUser: make('reaction-user', config.RATE_LIMIT_REACTION_USER),
     commentCheckUser: make('comment-check-user', config.RATE_LIMIT_COMMENT_CHECK_USER),
     authIp: make('auth-ip', config.RATE_LIMIT_AUTH_IP),
     loginFailures: make('login-fail', config.RATE_LIMIT_LOGIN_FAILURES),
@@ -41,6 +49,9 @@ export function createLimiters(redis: RedisClient, config: Config): Limiters {
     loginSlowed: make('login-slowed', config.RATE_LIMIT_LOGIN_SLOWED),
     postCreateIp: make('post-create-ip', config.RATE_LIMIT_POST_CREATE_IP),
     postCreateSite: make('post-create-site', config.RATE_LIMIT_POST_CREATE_SITE),
+    noticeIp: make('notice-ip', config.RATE_LIMIT_NOTICE_IP),
+    noticeNotifier: make('notice-notifier', config.RATE_LIMIT_NOTICE_NOTIFIER),
+    appeal: make('appeal', config.RATE_LIMIT_APPEAL),
   };
 }
 

@@ -14,6 +14,7 @@ import { queueItemView } from './views.js';
 import { isSevere } from './wellbeing.js';
 import { moderationCompleted } from './events.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
+import { mailStatement } from '#shared/dsa/statements.js';
 
 export const cursorSchema = z
   .string()
@@ -264,8 +265,10 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
       action,
       actor: { id: staff.userId, name: staff.name },
       reason,
+      statement: { settings: await findSettings(deps.db, siteId) },
     });
     if (!result) throw new NotFoundError('comment');
+    await mailStatement(deps, result.statement ?? null);
     moderationCompleted(deps, {
       type: 'comment.moderated',
       siteId,

@@ -7,12 +7,15 @@ import { createModerationMemory } from '../rules/memory.js';
 import type { Effect, ModerationInput } from '../pipeline/types.js';
 import { announceThreadChange } from '#shared/redis.js';
 import type { CommentJob } from '#shared/queues.js';
-import type { CommentStatus } from '#shared/domain.js';
-import { emitCommentEvents } from '../webhooks/comment-events.js';
+import type { CommentStatus, Reason } from '#shared/domain.js';
+import { emitCommentEvents, emitEditEvents } from '../webhooks/comment-events.js';
+import { applyEdit, findEdit } from '#shared/db/comment-edits.js';
 import { applyEffects, type EffectDeps, onOtherRows } from './effects.js';
 import { createSiteAdapters } from '#shared/scoring/site-adapters.js';
 import { shadowScore } from './shadow-scoring.js';
 import { createCommentBatcher, type Stored } from './persist-batch.js';
+import { automatedStatement, mailStatement, storeStatement } from '#shared/dsa/statements.js';
+import type { SiteSettings } from '#shared/settings.js';
 
 export interface ModerationOutcome {
   status: CommentStatus;
@@ -61,13 +64,19 @@ export function createCommentProcessor(deps: WorkerDeps) {
    * may not have happened after the insert — the announcement and the webhook events (their ids
    * come from the comment id, so receivers get each once) — from the stored decision.
    */
-  const alreadyStored = async (c: CommentJob, fallback: CommentStatus): Promise<ModerationOutcome> => {
+  const alreadyStored = async (
+    c: CommentJob,
+    fallback: CommentStatus,
+    settings: SiteSettings | null,
+  ): Promise<ModerationOutcome> => {
     const pending = await memory.pendingEffects({ siteId: c.siteId, commentId: c.commentId });
     if (pending) await applyAndForget(c, JSON.parse(pending) as Effect[]);
     const stored = await findComment(deps.db, c.commentId);
     const status = stored?.status ?? fallback;
     if (status === 'approved') await announce(c);
     if (stored) {
+      // Only the worker's own decision: a moderator's later action has a statement of its own.
+      if (settings && stored.reasons.every((r) => r.rule !== 'moderator')) await recordStatement(c, stored, settings);
       await emitCommentEvents(deps, c, {
         status: stored.status,
         reasons: stored.reasons,
@@ -80,16 +89,108 @@ export function createCommentProcessor(deps: WorkerDeps) {
     return { status, duplicate: true };
   };
 
+  /**
+   * The statement of reasons for the worker's own decision (DSA Art. 17: detected and decided by
+   * automated means). Keyed by the comment id, so a re-run stores it once and mails it once.
+   */
+  const recordStatement = async (
+    c: CommentJob,
+    d: { status: CommentStatus; reasons: Reason[] },
+    settings: SiteSettings,
+  ) => {
+    const stored = await storeStatement(deps.db, automatedStatement(c, d, settings));
+    await mailStatement(deps, stored);
+  };
+
   const applyAndForget = async (c: CommentJob, effects: readonly Effect[]) => {
     await applyEffects(effects, effectDeps);
     await memory.clearEffects({ siteId: c.siteId, commentId: c.commentId });
   };
 
+  /** Runs the pipeline on a comment's text, deferring the job while scorers are rate-limited. */
+  const decide = async (job: Job<CommentJob>, token: string | undefined, input: ModerationInput) => {
+    const endTimer = deps.metrics.moderationDuration.startTimer();
+    try {
+      return await runPipeline(input);
+    } catch (err) {
+      if (err instanceof ScorerError && err.kind === 'rate_limited' && token) {
+        // Back in the queue without spending an attempt: the provider's quota, not a failure.
+        await job.moveToDelayed(Date.now() + Math.max(250, err.retryAfterMs ?? 1000), token);
+        deps.metrics.jobs.inc({ outcome: 'deferred' });
+        throw new DelayedError();
+      }
+      throw err;
+    } finally {
+      endTimer();
+    }
+  };
+
+  /**
+   * An author's edit of a stored comment: the new text goes through the same pipeline, then
+   * `applyEdit` stores text and decision once (the revision row says whether it was). A second
+   * run finds the revision applied and only repeats the announcement and the events.
+   */
+  const decideEdit = async (
+    job: Job<CommentJob>,
+    token: string | undefined,
+    c: CommentJob & { editId: string },
+  ): Promise<ModerationOutcome> => {
+    const edit = await findEdit(deps.db, c.editId);
+    if (!edit || edit.discarded) return { status: 'rejected', duplicate: false };
+    if (edit.applied) {
+      if (edit.status === 'approved' || edit.previousStatus === 'approved') await announce(c);
+      const stored = await findComment(deps.db, c.commentId);
+      if (stored && edit.status)
+        await emitEditEvents(deps, c, {
+          status: edit.status,
+          reasons: stored.reasons,
+          scores: stored.scores,
+          scoredBy: stored.scoredBy,
+          settingsVersion: stored.settingsVersion,
+        });
+      deps.metrics.jobs.inc({ outcome: 'duplicate' });
+      return { status: edit.status ?? 'rejected', duplicate: true };
+    }
+    const { parentStatus, site, author, postPremod, history, context, adapterVersion } = await loadModerationInputs(
+      deps.db,
+      c,
+    );
+    if (!site) throw new UnrecoverableError(`site ${c.siteId} no longer exists`);
+    if (!author) throw new UnrecoverableError(`author ${c.authorId} no longer exists`);
+    const canDefer = Date.now() - Date.parse(c.acceptedAt) < deps.config.SCORER_MAX_DEFER_S * 1000;
+    const { effects, ...decided } = await decide(job, token, {
+      comment: c,
+      author,
+      parentStatus,
+      postPremod,
+      history,
+      canDefer,
+      settings: site.settings,
+      settingsVersion: site.settingsVersion,
+      scorers: deps.scorers,
+      commentContext: context,
+      siteScorer: site.settings.adapter.enabled ? await siteAdapters.scorerFor(c.siteId, adapterVersion) : null,
+      services: { memory },
+    });
+    const applied = await applyEdit(deps.db, c.editId, decided);
+    if (!applied.applied) return { status: 'rejected', duplicate: false };
+    // Holds of other comments are safe to repeat; an edit applies them once it is stored.
+    const otherRows = onOtherRows(effects);
+    if (otherRows.length > 0) await applyEffects(otherRows, effectDeps);
+    if (applied.after === 'approved' || applied.before === 'approved') await announce(c);
+    const after = applied.after ?? decided.status;
+    const stored = await findComment(deps.db, c.commentId);
+    await emitEditEvents(deps, c, { ...decided, status: after, reasons: stored?.reasons ?? decided.reasons });
+    deps.metrics.jobs.inc({ outcome: after });
+    return { status: after, duplicate: false };
+  };
+
   return async (job: Job<CommentJob>, token?: string): Promise<ModerationOutcome> => {
     const c = job.data;
+    if (c.editId) return decideEdit(job, token, { ...c, editId: c.editId });
     const { existingStatus, parentStatus, site, author, authorDeleted, postPremod, history, context, adapterVersion } =
       await loadModerationInputs(deps.db, c);
-    if (existingStatus) return alreadyStored(c, existingStatus);
+    if (existingStatus) return alreadyStored(c, existingStatus, site?.settings ?? null);
     // The reader erased their account while this comment waited: their erasure wins over storing it.
     if (authorDeleted) {
       deps.metrics.jobs.inc({ outcome: 'erased' });
@@ -100,7 +201,6 @@ export function createCommentProcessor(deps: WorkerDeps) {
     if (!site) throw new UnrecoverableError(`site ${c.siteId} no longer exists`);
     if (!author) throw new UnrecoverableError(`author ${c.authorId} no longer exists`);
 
-    const endTimer = deps.metrics.moderationDuration.startTimer();
     // A job may wait for rate-limited scorers this long after it was accepted; then the site's policy applies.
     const canDefer = Date.now() - Date.parse(c.acceptedAt) < deps.config.SCORER_MAX_DEFER_S * 1000;
     const input: ModerationInput = {
@@ -117,22 +217,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
       siteScorer: site.settings.adapter.enabled ? await siteAdapters.scorerFor(c.siteId, adapterVersion) : null,
       services: { memory },
     };
-    let result;
-    try {
-      result = await runPipeline(input);
-    } catch (err) {
-      if (err instanceof ScorerError && err.kind === 'rate_limited' && token) {
-        // Back in the queue without spending an attempt: the provider's quota, not a failure.
-        await job.moveToDelayed(Date.now() + Math.max(250, err.retryAfterMs ?? 1000), token);
-        deps.metrics.jobs.inc({ outcome: 'deferred' });
-        throw new DelayedError();
-      }
-      throw err;
-    } finally {
-      endTimer();
-    }
-
-    const { effects, ...decided } = result;
+    const { effects, ...decided } = await decide(job, token, input);
     const otherRows = onOtherRows(effects);
     // Kept until applied: a run that stops after the insert leaves them to the next run (alreadyStored).
     if (otherRows.length > 0) {
@@ -173,7 +258,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
     if (!stored.inserted) {
       // Another run of this job stored it first (a stalled job recovered while the first run
       // was still going): the stored decision stands.
-      return alreadyStored(c, decided.status);
+      return alreadyStored(c, decided.status, site.settings);
     }
     // The final decision, as stored (a ban that raced the pipeline made it a rejection).
     const decision = stored.decision;
@@ -203,6 +288,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
       }
     }
     if (decision.status === 'approved') await announce(c);
+    await recordStatement(c, decision, site.settings);
     await emitCommentEvents(deps, c, decision);
     const shadow = site.settings.shadowScorer;
     if (shadow) await shadowScore(deps, c, { name: shadow, settings: site.settings, context });

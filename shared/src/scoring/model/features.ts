@@ -109,31 +109,28 @@ export function foldAscii(t: string): string {
   const b = scratch;
   // Leetspeak inside each run of letters, digits, '@', '$' and '!' that has a letter, does not start with
   // a digit and has one of them; a closing run of digits and '!' stays. Then repeats of 3+ become 2.
+  // (`last` and `run` track the repeat; kept inline, the hot path, rather than in a closure.)
   let len = 0;
   let last = -1;
   let run = 0;
-  const emit = (c: number) => {
-    if (c === last) {
-      run++;
-      if (run > 2) return;
-    } else {
-      last = c;
-      run = 1;
-    }
-    b[len++] = c;
-  };
   for (let i = 0; i < n; ) {
     const c = t.charCodeAt(i);
     if (!inWord(c)) {
-      emit(c);
+      if (c === last) run++;
+      else {
+        last = c;
+        run = 1;
+      }
+      if (run <= 2) b[len++] = c;
       i++;
       continue;
     }
     let j = i;
     let letter = false;
     let leet = false;
-    for (; j < n && inWord(t.charCodeAt(j)); j++) {
+    for (; j < n; j++) {
       const d = t.charCodeAt(j);
+      if (!inWord(d)) break;
       if (isAlpha(d)) letter = true;
       else leet = true;
     }
@@ -144,28 +141,34 @@ export function foldAscii(t: string): string {
     }
     for (let k = i; k < j; k++) {
       const d = t.charCodeAt(k);
-      emit(k < end && LEET_CODE[d]! >= 0 ? LEET_CODE[d]! : d);
+      const x = k < end && LEET_CODE[d]! >= 0 ? LEET_CODE[d]! : d;
+      if (x === last) run++;
+      else {
+        last = x;
+        run = 1;
+      }
+      if (run <= 2) b[len++] = x;
     }
     i = j;
   }
-  // Apostrophes dropped; anything else that is not a letter or digit separates, one space at most, none at the ends.
-  let out = '';
+  // Apostrophes dropped; anything else that is not a letter or digit separates, one space at most, none at the
+  // ends. Written back into the same buffer (the output never runs ahead of the input: a space is only
+  // written where a separator was dropped), then made a string a slice at a time.
+  let w = 0;
   let pendingSpace = false;
-  let chunk = '';
   for (let k = 0; k < len; k++) {
     const c = b[k]!;
     if (c === 39 || c === 96) continue;
     if (isAlpha(c) || isDigit(c)) {
-      if (pendingSpace && (out.length > 0 || chunk.length > 0)) chunk += ' ';
+      if (pendingSpace && w > 0) b[w++] = 32;
       pendingSpace = false;
-      chunk += String.fromCharCode(c);
-      if (chunk.length > 256) {
-        out += chunk;
-        chunk = '';
-      }
+      b[w++] = c;
     } else pendingSpace = true;
   }
-  return out + chunk;
+  let out = '';
+  for (let from = 0; from < w; from += 4096)
+    out += String.fromCharCode.apply(null, b.subarray(from, Math.min(w, from + 4096)) as unknown as number[]);
+  return out;
 }
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -199,53 +202,90 @@ export interface SparseVector {
   length: number;
 }
 
+/**
+ * Counts bucket `b` in the open-addressing table (`keys`: the bucket in each slot, -1 for none; `entry`:
+ * its place in `touched`/`counts`); `n` entries are in use. Returns the entries in use after it.
+ */
+function countBucket(
+  keys: Int32Array,
+  entry: Int32Array,
+  slotOf: Int32Array,
+  touched: Int32Array,
+  counts: Float32Array,
+  b: number,
+  n: number,
+): number {
+  const slotMask = keys.length - 1;
+  let s = b & slotMask;
+  for (;;) {
+    const k = keys[s]!;
+    if (k === b) {
+      counts[entry[s]!]! += 1;
+      return n;
+    }
+    if (k === -1) {
+      keys[s] = b;
+      entry[s] = n;
+      slotOf[n] = s;
+      touched[n] = b;
+      counts[n] = 1;
+      return n + 1;
+    }
+    s = (s + 1) & slotMask;
+  }
+}
+
 /** A featurizer with its own scratch buffers (one per thread of use; not re-entrant). */
 export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES) {
   const mask = cfg.buckets - 1;
   if ((cfg.buckets & mask) !== 0) throw new Error('buckets must be a power of two');
-  // Count per bucket while a text is featurised; `touched` lists the buckets to read back and clear.
-  const counts = new Float32Array(cfg.buckets);
-  let touched = new Int32Array(4096);
-  let nTouched = 0;
-  const out: SparseVector = { index: new Int32Array(4096), value: new Float32Array(4096), length: 0 };
+  // Count per bucket while a text is featurised, in a small open-addressing table rather than an array of
+  // every bucket: a comment touches a few hundred buckets, and a table of a few thousand slots stays in the
+  // processor's cache where a 2²⁰-entry array does not. The table is sized before each text for the most
+  // n-grams it can have, so it never fills. `touched` lists the buckets in the order first seen (word
+  // block, then character block), `counts` their counts.
+  let keys = new Int32Array(4096).fill(-1);
+  let entry = new Int32Array(4096);
+  let slotOf = new Int32Array(2048);
+  let touched = new Int32Array(2048);
+  let counts = new Float32Array(2048);
+  const out: SparseVector = { index: new Int32Array(2048), value: new Float32Array(2048), length: 0 };
+  const { charMin, charMax, wordWeight, charWeight } = cfg;
+  const gramsPerWord = charMax - charMin + 1;
 
-  const add = (h: number) => {
-    const b = h & mask;
-    if (counts[b] === 0) {
-      if (nTouched === touched.length) {
-        const t = new Int32Array(touched.length * 2);
-        t.set(touched);
-        touched = t;
-      }
-      touched[nTouched++] = b;
+  /** Room for a text of `length` characters: at most length + 1 words and bigrams, (2·length + 1)·sizes n-grams. */
+  const reserve = (length: number) => {
+    const most = Math.min((length + 1) * (1 + 2 * gramsPerWord), 2 * cfg.buckets);
+    if (touched.length < most) {
+      const n = Math.max(most, touched.length * 2);
+      slotOf = new Int32Array(n);
+      touched = new Int32Array(n);
+      counts = new Float32Array(n);
+      out.index = new Int32Array(n);
+      out.value = new Float32Array(n);
     }
-    counts[b]! += 1;
+    // Less than half full: probes stay short.
+    let size = keys.length;
+    while (size < 2 * most) size *= 2;
+    if (size !== keys.length) {
+      keys = new Int32Array(size).fill(-1);
+      entry = new Int32Array(size);
+    }
   };
 
-  /** Moves the touched buckets since `from` into `out` as sublinear counts, L2-normalised times `weight`. */
-  const flush = (from: number, weight: number) => {
+  /** Moves entries `from`…`to` into `out` as sublinear counts, L2-normalised times `weight`, and empties the table. */
+  const flush = (from: number, to: number, weight: number) => {
     let norm = 0;
-    for (let k = from; k < nTouched; k++) {
-      const c = counts[touched[k]!]!;
-      const v = 1 + Math.log(c);
-      counts[touched[k]!] = v;
+    for (let k = from; k < to; k++) {
+      const v = 1 + Math.log(counts[k]!);
+      counts[k] = v;
       norm += v * v;
     }
     const scale = norm > 0 ? weight / Math.sqrt(norm) : 0;
-    if (out.index.length < nTouched) {
-      const n = Math.max(nTouched, out.index.length * 2);
-      const i = new Int32Array(n);
-      i.set(out.index.subarray(0, out.length));
-      out.index = i;
-      const v = new Float32Array(n);
-      v.set(out.value.subarray(0, out.length));
-      out.value = v;
-    }
-    for (let k = from; k < nTouched; k++) {
-      const b = touched[k]!;
-      out.index[out.length] = b;
-      out.value[out.length++] = counts[b]! * scale;
-      counts[b] = 0;
+    for (let k = from; k < to; k++) {
+      out.index[out.length] = touched[k]!;
+      out.value[out.length++] = counts[k]! * scale;
+      keys[slotOf[k]!] = -1;
     }
   };
 
@@ -253,8 +293,9 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES) {
     config: cfg,
     /** Features of an already `modelText`-ed string. */
     featurizeModelText(t: string): SparseVector {
+      reserve(t.length);
       out.length = 0;
-      nTouched = 0;
+      let n = 0;
       // Words and word bigrams.
       let prev = 0;
       let start = -1;
@@ -265,14 +306,23 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES) {
         }
         if (start < 0) continue;
         const w = fnv(t, start, i, SEED_WORD);
-        add(mix(w));
-        if (prev !== 0) add(mix(Math.imul(prev ^ SEED_BIGRAM, FNV_PRIME) ^ w));
+        n = countBucket(keys, entry, slotOf, touched, counts, mix(w) & mask, n);
+        if (prev !== 0)
+          n = countBucket(
+            keys,
+            entry,
+            slotOf,
+            touched,
+            counts,
+            mix(Math.imul(prev ^ SEED_BIGRAM, FNV_PRIME) ^ w) & mask,
+            n,
+          );
         prev = w;
         start = -1;
       }
-      flush(0, cfg.wordWeight);
+      flush(0, n, wordWeight);
       // Character n-grams of each word padded with a space on both sides (" you ", " yo", "ou ").
-      const charsFrom = nTouched;
+      const charsFrom = n;
       start = -1;
       for (let i = 0; i <= t.length; i++) {
         if (i < t.length && t.charCodeAt(i) !== 32) {
@@ -284,16 +334,16 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES) {
         const end = i;
         for (let a = start - 1; a < end; a++) {
           let h = (FNV_OFFSET ^ SEED_CHAR) >>> 0;
-          for (let n = 1; n <= cfg.charMax && a + n - 1 <= end; n++) {
-            const p = a + n - 1;
+          for (let g = 1; g <= charMax && a + g - 1 <= end; g++) {
+            const p = a + g - 1;
             const c = p < start || p >= end ? 32 : t.charCodeAt(p);
             h = Math.imul(h ^ c, FNV_PRIME);
-            if (n >= cfg.charMin) add(mix(h ^ n));
+            if (g >= charMin) n = countBucket(keys, entry, slotOf, touched, counts, mix(h ^ g) & mask, n);
           }
         }
         start = -1;
       }
-      flush(charsFrom, cfg.charWeight);
+      flush(charsFrom, n, charWeight);
       return out;
     },
     featurize(text: string): SparseVector {

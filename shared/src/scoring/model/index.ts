@@ -47,6 +47,24 @@ export function createModel(weights: Weights): ToxicityModel {
       let s = 0;
       for (let k = 0; k < v.length; k++) s += w[v.index[k]!]! * v.value[k]!;
       z[0] = s;
+    } else if (H === 4) {
+      // The shipped model's four heads, unrolled: the sums stay in registers.
+      let z0 = 0;
+      let z1 = 0;
+      let z2 = 0;
+      let z3 = 0;
+      for (let k = 0; k < v.length; k++) {
+        const at = v.index[k]! << 2;
+        const x = v.value[k]!;
+        z0 += w[at]! * x;
+        z1 += w[at + 1]! * x;
+        z2 += w[at + 2]! * x;
+        z3 += w[at + 3]! * x;
+      }
+      z[0] = z0;
+      z[1] = z1;
+      z[2] = z2;
+      z[3] = z3;
     } else {
       for (let k = 0; k < v.length; k++) {
         const at = v.index[k]! * H;
