@@ -220,6 +220,9 @@ export const configSchema = z.object({
     'Seconds between heartbeat comments on an idle live-update stream, so proxies keep it open.',
   ),
   WORKER_CONCURRENCY: int(32).describe('Comment jobs one worker process runs at once.'),
+  WORKER_BATCH_MAX: int(100).describe(
+    'Decided comments one worker process stores in one statement at most (jobs decided at once share it; 1 stores each alone).',
+  ),
   WORKER_LOCK_DURATION_MS: int(30000).describe(
     "BullMQ job lock; a crashed worker's jobs are picked up again after it lapses.",
   ),

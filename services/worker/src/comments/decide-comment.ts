@@ -2,7 +2,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { ScorerError } from '#shared/scoring/types.js';
 import type { WorkerDeps } from '../deps.js';
 import { runPipeline } from '../pipeline/index.js';
-import { changeCommentStatus, findComment, insertDecidedComment, loadModerationInputs } from '#shared/db/comments.js';
+import { changeCommentStatus, findComment, loadModerationInputs } from '#shared/db/comments.js';
 import { createModerationMemory } from '../rules/memory.js';
 import type { Effect, ModerationInput } from '../pipeline/types.js';
 import { announceThreadChange } from '#shared/redis.js';
@@ -16,6 +16,7 @@ import { shadowScore } from './shadow-scoring.js';
 import { notifyReply } from '#shared/db/notifications.js';
 import { enqueueNotifications } from '#shared/notifications/queue.js';
 import { trackSurge } from './surge.js';
+import { createCommentBatcher, type Stored } from './persist-batch.js';
 import { automatedStatement, mailStatement, storeStatement } from '#shared/dsa/statements.js';
 import { effectiveSettings, type SiteSettings } from '#shared/settings.js';
 import { findSettingsOverrides } from '#shared/db/sites.js';
@@ -28,7 +29,8 @@ export interface ModerationOutcome {
 }
 
 /**
- * The processor: decide, then store comment, decision and counters in one statement, then apply
+ * The processor: decide, then store comment, decision and counters (in a batch with the comments
+ * decided meanwhile, persist-batch.ts; the job waits for its batch's commit), then apply
  * the decision's effects on other rows. Safe to run twice for one comment (after a crash, a
  * stalled-job recovery or a retry): the insert is keyed by the comment id, so the second run
  * finds the row and only repeats what follows the insert (effects not yet applied, the
@@ -39,6 +41,8 @@ export function createCommentProcessor(deps: WorkerDeps) {
     announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId: c.siteId, postId: c.postId });
   const memory = createModerationMemory(deps.redis, deps.config.QUEUE_PREFIX);
   const siteAdapters = createSiteAdapters(deps.db, deps.logger);
+  // Two batches in flight: one is written while the next gathers.
+  const batcher = createCommentBatcher({ db: deps.db, maxBatch: deps.config.WORKER_BATCH_MAX, maxInFlight: 2 });
   const effectDeps: EffectDeps = {
     memory,
     async holdOthers(siteId, ids, reason) {
@@ -260,10 +264,9 @@ export function createCommentProcessor(deps: WorkerDeps) {
         windowS,
       });
     }
-    let stored: Awaited<ReturnType<typeof insertDecidedComment>>;
+    let stored: Stored;
     try {
-      stored = await insertDecidedComment(
-        deps.db,
+      stored = await batcher.store(
         {
           id: c.commentId,
           siteId: c.siteId,
