@@ -8,6 +8,10 @@ import type { CommentStatus } from './domain.js';
 import { recordDecision } from './db/moderation-learning.js';
 import { enqueueLearning, type ModerationTask } from './moderation-tasks.js';
 import type { Queue } from 'bullmq';
+import type { SiteSettings } from './settings.js';
+import type { Reason } from './domain.js';
+import type { Statement } from './db/dsa-statements.js';
+import { automatedDetection, humanStatement, storeStatement } from './dsa/statements.js';
 
 export const COMMENT_ACTIONS = ['approve', 'reject', 'hold'] as const;
 export type CommentAction = (typeof COMMENT_ACTIONS)[number];
@@ -28,6 +32,11 @@ export interface CommentModeration {
   onlyFrom?: CommentStatus[];
   /** Audit action name; default `comment.<action>`. */
   auditAction?: string;
+  /**
+   * For a reject or hold on a site with the DSA features on: the site's settings, and the
+   * statement of reasons (Art. 17) is stored with the change, naming the moderator's words as facts.
+   */
+  statement?: { settings: Pick<SiteSettings, 'dsa'> };
 }
 
 export interface ModerationResult {
@@ -35,6 +44,8 @@ export interface ModerationResult {
   after: CommentStatus;
   postId: string;
   authorId: string;
+  /** The statement of reasons stored with a reject or hold (see `statement`), for the caller to mail. */
+  statement?: Statement | null;
 }
 
 /** How a moderator's action reads in a comment's reasons ("rejected by Dana: off topic"). */
@@ -73,6 +84,28 @@ export async function moderateComment(
       onlyFrom: m.onlyFrom,
     });
     if (!changed) return null;
+    let statement: Statement | null = null;
+    if (m.statement && m.action !== 'approve' && changed.before !== changed.after) {
+      const prior = await tx.query<{ reasons: Reason[] }>(`SELECT reasons FROM comments WHERE id = $1`, [m.commentId]);
+      const reasons = (prior.rows[0]?.reasons ?? []).slice(0, -1);
+      statement = await storeStatement(
+        tx,
+        humanStatement({
+          sourceKey: `moderator:${m.commentId}:${changed.before}>${changed.after}:${reasons.length}`,
+          siteId: m.siteId,
+          commentId: m.commentId,
+          userId: changed.authorId,
+          restriction: m.action === 'reject' ? 'removal' : 'hold',
+          facts: m.reason
+            ? `A moderator reviewed it: ${m.reason}`
+            : "A moderator reviewed it and found that it breaks the site's rules.",
+          groundDetail: m.reason ? `site rules: ${m.reason}` : "the site's rules",
+          automatedDetection: automatedDetection(changed.before, reasons),
+          decidedBy: m.actor.id,
+          settings: m.statement.settings,
+        }),
+      );
+    }
     if (m.action !== 'hold') {
       await resolveReports(tx, m.siteId, m.commentId);
       // Every approve or reject is a labeled example for the site's adapter, committed with the action.
@@ -89,11 +122,12 @@ export async function moderateComment(
       action: m.auditAction ?? `comment.${m.action}`,
       commentId: m.commentId,
       readerId: changed.authorId,
-      before: { status: changed.before },
+      // The decision time before the change lets an undo restore the comment exactly.
+      before: { status: changed.before, decidedAt: changed.beforeDecidedAt },
       after: { status: changed.after },
       reason: m.reason,
     });
-    return changed;
+    return { ...changed, statement };
   });
   if (decisionId && deps.tasks) await enqueueLearning(deps.tasks, m.siteId, decisionId);
   if (result && (result.before === 'approved') !== (result.after === 'approved')) {

@@ -149,6 +149,12 @@ export const configSchema = z.object({
     .describe(
       "The API's address as browsers reach it, e.g. `https://comments.example.com`. With https, cookies the API sets (the queue dashboard's) are Secure whatever the proxy says; unset in production, they are Secure too. Also the base of links sent by email (default: `http://localhost:PORT`).",
     ),
+  DEMO_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      "The demo publisher's article page, linked from the API's `/` when set (`npm start` sets it to the demo it runs). Unset: `/` links only the API reference.",
+    ),
   TRUST_PROXY: z
     .string()
     .default('loopback')
@@ -156,6 +162,9 @@ export const configSchema = z.object({
   RATE_LIMITS: bool(true).describe('`off` disables every rate limit (load tests only).'),
   RATE_LIMIT_COMMENT_USER: rate('10/60').describe('Comments one reader may post, as points/seconds.'),
   RATE_LIMIT_COMMENT_IP: rate('60/60').describe('Comments one IP address may post, as points/seconds.'),
+  RATE_LIMIT_COMMENT_CHECK_USER: rate('30/60').describe(
+    'Drafts one reader may have checked before posting ("this may be held for review"), as points/seconds.',
+  ),
   RATE_LIMIT_AUTH_IP: rate('30/60').describe('Sign-in and registration attempts per IP address, as points/seconds.'),
   RATE_LIMIT_LOGIN_FAILURES: rate('5/900').describe(
     'Failed password logins per account before it is throttled, as points/seconds.',
@@ -179,6 +188,15 @@ export const configSchema = z.object({
   ),
   RATE_LIMIT_POST_CREATE_SITE: rate('300/3600').describe(
     'Posts the widget may create on first load per site, from all addresses together, as points/seconds: a client that is not a browser may say any Origin, so this bounds what one site can be made to hold.',
+  ),
+  RATE_LIMIT_NOTICE_IP: rate('10/3600').describe(
+    'Notices of illegal content (DSA) one IP address (an IPv6 /64) may send, as points/seconds.',
+  ),
+  RATE_LIMIT_NOTICE_NOTIFIER: rate('20/86400').describe(
+    'Notices of illegal content one notifier (an account, else an email address) may send, as points/seconds.',
+  ),
+  RATE_LIMIT_APPEAL: rate('10/3600').describe(
+    'Appeals (DSA complaints) per IP address and per appellant, as points/seconds.',
   ),
   SSE_MAX_PER_IP: int(20).describe(
     'Live-update streams (server-sent events) one IP address may hold open on one API process.',

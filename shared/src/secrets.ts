@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Every publisher API-key scope. */
 // Moderation is done by signed-in staff (audited by name), never by a publisher key: there is no moderation scope.
-export const API_KEY_SCOPES = ['posts:write', 'comments:read', 'webhooks:manage'] as const;
+export const API_KEY_SCOPES = ['posts:write', 'comments:read', 'webhooks:manage', 'transparency:read'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 const KEY_RE = /^ck_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;

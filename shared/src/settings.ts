@@ -81,6 +81,8 @@ export const siteSettingsSchema = z.strictObject({
   }),
   /** Reports from distinct readers with standing (below) that hold a visible comment. */
   reportThreshold: int(1, 1000),
+  /** Open reports of a comment (from any readers) that send the publisher `comment.report_threshold` (0: never). */
+  reportNotifyThreshold: int(0, 1000),
   /**
    * Who counts towards reportThreshold: older accounts with approved comments and (for native
    * accounts) a confirmed address. Reports from others are kept for moderators but hide nothing.
@@ -107,6 +109,34 @@ export const siteSettingsSchema = z.strictObject({
   likelyFineBelow: z.number().min(0).max(1),
   /** A scorer run on live traffic beside the site's scorers: its scores are stored, never decide (null: none). */
   shadowScorer: z.enum(SCORER_NAMES).nullable(),
+  /** Moderators' wellbeing: comments whose highest harm score (any attribute but SPAM) is above this are blurred until revealed (1: never). */
+  wellbeing: z.strictObject({ blurAbove: z.number().min(0).max(1) }),
+  /** The EU Digital Services Act chain: notices, statements of reasons, appeals, trusted flaggers, misuse (docs/dsa.md). */
+  dsa: z.strictObject({
+    enabled: z.boolean(),
+    /** What a notice may name as the illegal content's category: an id and the label readers see. */
+    categories: z
+      .array(
+        z.strictObject({
+          id: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a lower-case id such as hate_speech'),
+          label: z.string().trim().min(1).max(80),
+        }),
+      )
+      .min(1)
+      .max(40)
+      .refine((a) => new Set(a.map((c) => c.id)).size === a.length, 'each category id at most once'),
+    /** Where else the recipient of a decision can turn (out-of-court dispute settlement bodies, contact point), shown in every statement. */
+    redressText: z.string().trim().max(1000),
+    /** Art. 23: after a warning, suspend who reaches these counts within windowDays. */
+    misuse: z.strictObject({
+      /** Comments a moderator removed as manifestly illegal. */
+      illegalContent: int(1, 1000),
+      /** Notices a moderator found manifestly unfounded. */
+      unfoundedNotices: int(1, 1000),
+      windowDays: int(1, 365),
+      suspensionDays: int(1, 365),
+    }),
+  }),
 });
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
@@ -125,6 +155,7 @@ export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
   coordinated: { accounts: 3, windowSeconds: 600, similarity: 0.9 },
   history: { rejectRate: 0.3, windowDays: 7, trustedAfter: 20 },
   reportThreshold: 3,
+  reportNotifyThreshold: 3,
   reportStanding: { minAccountAgeDays: 2, minApprovedComments: 1, requireVerifiedEmail: true },
   nativeAccounts: true,
   staffTotpRequired: false,
@@ -135,6 +166,20 @@ export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
   adapter: { enabled: true },
   likelyFineBelow: 0.1,
   shadowScorer: null,
+  wellbeing: { blurAbove: 0.8 },
+  dsa: {
+    enabled: true,
+    categories: [
+      { id: 'hate_speech', label: 'Hate speech' },
+      { id: 'defamation', label: 'Defamation' },
+      { id: 'terrorist_content', label: 'Terrorist content' },
+      { id: 'child_safety', label: 'Child safety' },
+      { id: 'privacy', label: 'Privacy' },
+      { id: 'other', label: 'Other illegal content' },
+    ],
+    redressText: '',
+    misuse: { illegalContent: 3, unfoundedNotices: 5, windowDays: 90, suspensionDays: 14 },
+  },
 }) as SiteSettings;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

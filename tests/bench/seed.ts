@@ -122,7 +122,7 @@ export async function signInReaders(base: string, site: BenchSite, n: number): P
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(`bench-reader-${i}`)
         .setIssuedAt(now)
-        .setExpirationTime(now + 3600)
+        .setExpirationTime(now + 300)
         .sign(key);
       const res = await fetch(`${base}/api/v1/auth/sso`, {
         method: 'POST',

@@ -260,6 +260,81 @@ describe('the moderation page', () => {
   });
 });
 
+describe('the moderation page, first-use fixes', () => {
+  it("when a held comment's reason states its score, then the score is printed once", async () => {
+    const body = 'A fresh one: idiot.';
+    await storeComment(env.db, {
+      siteId: site.siteId,
+      postId,
+      authorId,
+      status: 'pending',
+      body,
+      reasons: [
+        {
+          rule: 'toxicity',
+          detail: 'TOXICITY 1.00 ≥ hold threshold 0.7',
+          score: 1,
+          attribute: 'TOXICITY',
+          span: { start: body.indexOf('idiot'), end: body.indexOf('idiot') + 5, text: 'idiot' },
+        },
+      ],
+    });
+    await page.click('#tab-pending');
+    const reason = page.locator('#items .item', { hasText: 'A fresh one' }).locator('.reasons li');
+    await reason.waitFor();
+    assert.equal((await reason.textContent())?.trim(), 'toxicity TOXICITY 1.00 ≥ hold threshold 0.7');
+  });
+
+  it('when the page is 390 px wide, then the queue tabs wrap inside it and every tab can be seen and clicked', async () => {
+    const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    try {
+      await phone.goto(`${base}/moderate`);
+      await phone.fill('#signin-site', site.siteId);
+      await phone.fill('#signin-email', mod.email);
+      await phone.fill('#signin-password', STAFF_PASSWORD);
+      await phone.click('button[type=submit]');
+      await phone.locator('#tab-approved .count').filter({ hasText: /^\d+$/ }).waitFor();
+      const layout = await phone.evaluate(() => {
+        const tabs = document.getElementById('tabs')!;
+        return {
+          page: document.documentElement.scrollWidth,
+          tabsOverflow: tabs.scrollWidth - tabs.clientWidth,
+          rights: [...tabs.querySelectorAll('[role=tab]')].map((t) => t.getBoundingClientRect().right),
+        };
+      });
+      assert.ok(layout.page <= 390, `the page is ${layout.page} px wide`);
+      assert.equal(layout.tabsOverflow, 0, 'the tab row does not overflow');
+      for (const right of layout.rights) assert.ok(right <= 390, `a tab ends at ${right} px`);
+      await phone.click('#tab-approved');
+      await waitFor(async () => (await phone.locator('#tab-approved').getAttribute('aria-selected')) === 'true', {
+        what: 'the approved tab at 390 px',
+      });
+      await phone.screenshot({ path: await artifact('moderation-page-390.png'), fullPage: true });
+    } finally {
+      await phone.context().close();
+    }
+  });
+
+  it('when an admin of a site that is not the operator site signs in, then no "Queue dashboard" button is shown', async () => {
+    const elsewhere = await buildSite(env.db);
+    const admin = await buildStaff(env.db, api.app, elsewhere.siteId, 'admin', 'Otto Admin');
+    const other = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    try {
+      const asked = other.waitForResponse((r) => r.url().endsWith('/api/v1/admin/queue-dashboard'));
+      await other.goto(`${base}/moderate`);
+      await other.fill('#signin-site', elsewhere.siteId);
+      await other.fill('#signin-email', admin.email);
+      await other.fill('#signin-password', STAFF_PASSWORD);
+      await other.click('button[type=submit]');
+      assert.deepEqual(await (await asked).json(), { available: false });
+      await other.locator('#who').filter({ hasText: 'Otto Admin · admin' }).waitFor();
+      assert.equal(await other.locator('#dashboard').isVisible(), false);
+    } finally {
+      await other.context().close();
+    }
+  });
+});
+
 describe('the queue dashboard from the moderation page', () => {
   it('when an admin signs in and opens the queue dashboard, then Bull Board loads in a new tab with both queues, under its cookie', async () => {
     const admin = await buildStaff(env.db, api.app, site.siteId, 'admin', 'Ari Admin');

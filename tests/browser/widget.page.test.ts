@@ -61,8 +61,9 @@ before(async () => {
     ssoSecret: SSO_SECRET,
   });
   await env.db.query(`UPDATE sites SET origins = array_append(origins, $2) WHERE id = $1`, [SITE, plainHost.origin]);
-  // Every comment is held for a moderator here, so the test decides when it is approved.
-  await env.db.query(`UPDATE sites SET settings = '{"thresholds":{"hold":{"TOXICITY":0}}}' WHERE id = $1`, [SITE]);
+  // Every comment is held for a moderator here (pre-moderation, not a score: the widget's "may be held"
+  // prompt stays out of these paths), so the test decides when it is approved.
+  await env.db.query(`UPDATE sites SET settings = '{"premod":"all"}' WHERE id = $1`, [SITE]);
   await insertPasswordUser(env.db, {
     id: newId(),
     siteId: SITE,

@@ -128,6 +128,18 @@ describe('OpenAPI document', () => {
     assert.equal(res.body.docs, '/docs');
     assert.equal(res.body.openapi, '/api/v1/openapi.json');
     assert.equal((await request(api.app).get(res.body.docs)).status, 200);
+    assert.equal(res.body.demo, undefined, 'no demo is configured here');
+  });
+
+  it('when a demo publisher is configured (DEMO_URL, as npm start sets it), then / links it too', async () => {
+    const withDemo = await startTestApi(env, { DEMO_URL: 'http://localhost:8080/' });
+    try {
+      const res = await request(withDemo.app).get('/').expect(200);
+      assert.equal(res.body.demo, 'http://localhost:8080/');
+      openApiChecker().check(res);
+    } finally {
+      await withDemo.close();
+    }
   });
 
   it('when the pre-existing routes answer, then their responses validate against the document', async () => {

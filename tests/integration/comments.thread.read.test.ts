@@ -205,6 +205,72 @@ describe('caching', () => {
     assert.equal(stale.status, 200);
   });
 
+  // A cached page is answered before the middleware stack (comments/cached-read.ts); these hold it to the normal answer.
+  const varying = new Set(['date', 'x-request-id', 'connection', 'keep-alive']);
+  const stable = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).filter(([k]) => !varying.has(k)));
+
+  it('when a page is answered from the cache, then it has the headers and bytes of the uncached answer', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    await store(postId);
+    const origin = 'http://localhost:8080';
+    for (const [query, from] of [
+      ['?limit=50', null],
+      ['?sort=oldest', origin],
+    ] as const) {
+      const ask = () => (from ? thread(postId, query).set('Origin', from) : thread(postId, query));
+      const miss = await ask();
+      const hit = await ask();
+      // With credentials the cached page still comes through the whole middleware stack.
+      const throughStack = await ask().set('Authorization', 'Bearer not-a-token');
+      assert.equal(miss.status, 200);
+      for (const res of [hit, throughStack]) {
+        assert.equal(res.status, 200);
+        assert.deepEqual(stable(res.headers), stable(miss.headers), `${query} ${from ?? 'no origin'}`);
+        assert.equal(res.text, miss.text);
+      }
+      assert.equal(hit.headers['content-security-policy'], miss.headers['content-security-policy']);
+      assert.equal(hit.headers['x-content-type-options'], 'nosniff');
+      assert.equal(hit.headers['cross-origin-resource-policy'], 'cross-origin');
+      assert.equal(hit.headers.vary, 'Origin');
+      assert.equal(hit.headers['access-control-allow-origin'], from ?? undefined);
+      assert.match(hit.headers['x-request-id'] ?? '', /^[0-9a-f-]{36}$/);
+      const named = await ask().set('X-Request-Id', 'edge-42');
+      assert.equal(named.headers['x-request-id'], 'edge-42');
+      const notModified = await ask().set('If-None-Match', miss.headers.etag ?? '');
+      assert.equal(notModified.status, 304);
+      assert.deepEqual(
+        stable(notModified.headers),
+        stable(
+          (
+            await ask()
+              .set('If-None-Match', miss.headers.etag ?? '')
+              .set('Authorization', 'Bearer x')
+          ).headers,
+        ),
+      );
+    }
+  });
+
+  it('when a cached page is asked for from an origin the site has not registered, then it is refused as uncached', async () => {
+    const other = await buildSite(env.db);
+    await env.db.query('UPDATE sites SET origins = $2 WHERE id = $1', [other.siteId, ['https://other.example']]);
+    const postId = await buildPost(env.db, site.siteId);
+    await store(postId);
+    assert.equal((await thread(postId).set('Origin', 'http://localhost:8080')).status, 200);
+    assert.equal((await thread(postId).set('Origin', 'http://localhost:8080')).status, 200);
+    for (const from of ['https://other.example', 'https://evil.example']) {
+      const res = await thread(postId).set('Origin', from);
+      assert.equal(res.status, 403, from);
+      assert.equal(res.body.error.code, 'origin_not_allowed');
+      assert.equal(res.body.comments, undefined);
+    }
+    // The other site's own thread of the same post id is not this one's cached page.
+    await buildPost(env.db, other.siteId, { id: postId });
+    const theirs = await thread(postId, '', other.siteId).set('Origin', 'https://other.example');
+    assert.equal(theirs.status, 200);
+    assert.equal(theirs.body.total, 0);
+  });
+
   it('when a comment is approved and announced, then every API process serves the new page', async () => {
     const second = await startTestApi(env);
     const postId = await buildPost(env.db, site.siteId);

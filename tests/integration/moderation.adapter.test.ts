@@ -10,7 +10,7 @@ import { postComment, waitForDecision } from '../support/comment-flow.js';
 import { waitFor } from '../support/wait-for.js';
 import { findComment } from '#shared/db/comments.js';
 import { learnDecisions } from '#worker/tasks/learn-decisions.js';
-import { createCommentModel } from '#worker/scorers/model/comment.js';
+import { createCommentModel } from '#shared/scoring/model/comment.js';
 
 /**
  * Per-site adapters learn from moderators' decisions: API decisions (single and bulk) are recorded,

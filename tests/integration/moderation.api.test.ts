@@ -177,7 +177,7 @@ describe('queues and counts', () => {
       .set(as(busyMod))
       .expect(200);
     assert.deepEqual(res.body, {
-      counts: { pending: 1, reported: 0, rejected: RECENT_COUNT_CAP, approved: 0 },
+      counts: { pending: 1, reported: 0, rejected: RECENT_COUNT_CAP, approved: 0, review: 0 },
       capped: ['rejected'],
     });
   });
@@ -210,8 +210,10 @@ describe('decisions on comments', () => {
     assert.deepEqual(e.actor, { id: mod.user.id, name: 'Mona Moderator' });
     assert.deepEqual(
       [e.before, e.after, e.reason, e.readerId],
-      [{ status: 'pending' }, { status: 'approved' }, 'fair criticism', author.user.id],
+      [{ status: 'pending', decidedAt: e.before.decidedAt }, { status: 'approved' }, 'fair criticism', author.user.id],
     );
+    // The decision time it replaced, kept so an undo restores it exactly.
+    assert.match(e.before.decidedAt, /^\d{4}-\d{2}-\d{2} /);
     assert.match(e.createdAt, /^\d{4}-/);
   });
 

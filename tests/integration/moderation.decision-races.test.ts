@@ -7,7 +7,7 @@ import { startTestWorker } from '../support/worker.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
 import { postComment, waitForDecision, waitForVisible } from '../support/comment-flow.js';
 import { waitFor } from '../support/wait-for.js';
-import type { Scorer } from '#worker/scorers/types.js';
+import type { Scorer } from '#shared/scoring/types.js';
 import { commentJobId } from '#shared/queues.js';
 
 /**

@@ -18,8 +18,8 @@ import {
 } from '../support/comment-flow.js';
 import { createCommentProcessor } from '#worker/comments/decide-comment.js';
 import { createWorkerMetrics } from '#worker/metrics.js';
-import { createEmbeddedScorer } from '#worker/scorers/embedded.js';
-import type { Scorer } from '#worker/scorers/types.js';
+import { createEmbeddedScorer } from '#shared/scoring/embedded.js';
+import type { Scorer } from '#shared/scoring/types.js';
 import type { Reason } from '#shared/domain.js';
 import { commentJobId, type CommentJob } from '#shared/queues.js';
 import { newId } from '#shared/ids.js';

@@ -10,7 +10,7 @@ import { createPool } from '#shared/db/pool.js';
 import { createRedis } from '#shared/redis.js';
 import { createCommentWorker } from '#worker/comments/worker.js';
 import { createWorkerMetrics } from '#worker/metrics.js';
-import { createEmbeddedScorer } from '#worker/scorers/embedded.js';
+import { createEmbeddedScorer } from '#shared/scoring/embedded.js';
 
 let env: TestEnv;
 let api: TestApi;

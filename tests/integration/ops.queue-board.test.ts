@@ -84,6 +84,28 @@ describe('the queue dashboard', () => {
   });
 });
 
+describe('whether the moderation page offers the queue dashboard', () => {
+  const ask = (who: { accessToken: string }) =>
+    request(api.app).get('/api/v1/admin/queue-dashboard').set('Authorization', `Bearer ${who.accessToken}`);
+
+  it("when the operator site's admin asks, then available; a moderator of it, or another site's admin, not", async () => {
+    assert.deepEqual((await ask(admin).expect(200)).body, { available: true });
+    const moderator = await buildStaff(env.db, api.app, OPS, 'moderator');
+    assert.deepEqual((await ask(moderator).expect(200)).body, { available: false });
+    const elsewhere = await buildSite(env.db);
+    const otherAdmin = await buildStaff(env.db, api.app, elsewhere.siteId, 'admin');
+    assert.deepEqual((await ask(otherAdmin).expect(200)).body, { available: false });
+    // What it says matches what the session route does for that admin.
+    await session(otherAdmin).expect(403);
+  });
+
+  it('when a reader or nobody asks, then 403 and 401', async () => {
+    const reader = await signInReader(api.app, await buildSite(env.db));
+    await ask({ accessToken: reader.accessToken }).expect(403);
+    await request(api.app).get('/api/v1/admin/queue-dashboard').expect(401);
+  });
+});
+
 describe("the queue dashboard's cookie", () => {
   it('when the public URL is https, then the cookie is Secure even though the proxy did not say https', async () => {
     for (const [publicUrl, secure] of [

@@ -5,7 +5,7 @@ import { loadConfig } from '#shared/config.js';
 import { createRedis, type RedisClient } from '#shared/redis.js';
 import { createWorkerMetrics, type WorkerMetrics } from '#worker/metrics.js';
 import { createScorers } from '#worker/scorers/index.js';
-import { ScorerError, type ScorerSet, type Scorer } from '#worker/scorers/types.js';
+import { ScorerError, type ScorerSet, type Scorer } from '#shared/scoring/types.js';
 import {
   PERSPECTIVE_PATH,
   startFakeOpenAi,

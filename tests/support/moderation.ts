@@ -3,8 +3,8 @@ import type { ModerationInput, ModerationServices } from '#worker/pipeline/types
 import { createModerationMemory } from '#worker/rules/memory.js';
 import { createRedis, type RedisClient } from '#shared/redis.js';
 import { TEST_REDIS_URL } from './env.js';
-import type { Scorer } from '#worker/scorers/types.js';
-import { createEmbeddedScorer } from '#worker/scorers/embedded.js';
+import type { Scorer } from '#shared/scoring/types.js';
+import { createEmbeddedScorer } from '#shared/scoring/embedded.js';
 import type { User } from '#shared/domain.js';
 import { DEFAULT_SETTINGS, mergePatch, siteSettingsSchema } from '#shared/settings.js';
 

@@ -1,4 +1,4 @@
-import type { Scorer } from '#worker/scorers/types.js';
+import type { Scorer } from '#shared/scoring/types.js';
 
 /**
  * An embedded scorer that decides by a marker word, so tests get each status on purpose:

@@ -2,7 +2,7 @@ import type { Worker } from 'bullmq';
 import type { RedisClient } from '#shared/redis.js';
 import { createCommentWorker } from '#worker/comments/worker.js';
 import { createWorkerDeps, type BuiltWorkerDeps } from '#worker/deps.js';
-import type { ScorerSet } from '#worker/scorers/types.js';
+import type { ScorerSet } from '#shared/scoring/types.js';
 import type { TestEnv } from './env.js';
 import { createWebhookWorker } from '#worker/webhooks/create-webhook-worker.js';
 import { createModerationTasksWorker } from '#worker/tasks/create-tasks-worker.js';

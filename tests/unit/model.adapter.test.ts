@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createAdapter, deserialize } from '../../services/worker/src/scorers/model/adapter.js';
-import type { FeatureVector } from '../../services/worker/src/scorers/model/comment.js';
+import { createAdapter, deserialize } from '#shared/scoring/model/adapter.js';
+import type { FeatureVector } from '#shared/scoring/model/comment.js';
 import { rng } from '../../services/worker/training/datasets.js';
 
 /**

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { type EmbeddedScoreContext, createEmbeddedScorer } from '../../services/worker/src/scorers/embedded.js';
-import { createAdapter } from '../../services/worker/src/scorers/model/adapter.js';
-import { HEAD_ATTRIBUTES, createCommentModel } from '../../services/worker/src/scorers/model/comment.js';
+import { type EmbeddedScoreContext, createEmbeddedScorer } from '#shared/scoring/embedded.js';
+import { createAdapter } from '#shared/scoring/model/adapter.js';
+import { HEAD_ATTRIBUTES, createCommentModel } from '#shared/scoring/model/comment.js';
 
 const model = createCommentModel();
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));

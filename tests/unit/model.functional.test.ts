@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { modelText } from '../../services/worker/src/scorers/model/features.js';
+import { modelText } from '#shared/scoring/model/features.js';
 import { readAddedSet, readDavidson, readOlid, ADDED_SETS } from '../../services/worker/training/datasets.js';
 import { FUNCTIONAL_SUITE } from '../../services/worker/training/functional/cases.js';
 import { readSources, writtenSentences } from '../../services/worker/training/recipe.js';

@@ -4,11 +4,11 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SETTINGS } from '#shared/settings.js';
-import { createEmbeddedScorer } from '#worker/scorers/embedded.js';
+import { createEmbeddedScorer } from '#shared/scoring/embedded.js';
 import fc from 'fast-check';
-import { createFeaturizer, foldAny, foldAscii, modelText } from '#worker/scorers/model/features.js';
-import { createModel, defaultWeightsPath, loadModel } from '#worker/scorers/model/index.js';
-import { decodeWeights, encodeWeights } from '#worker/scorers/model/weights.js';
+import { createFeaturizer, foldAny, foldAscii, modelText } from '#shared/scoring/model/features.js';
+import { createModel, defaultWeightsPath, loadModel } from '#shared/scoring/model/index.js';
+import { decodeWeights, encodeWeights } from '#shared/scoring/model/weights.js';
 import {
   GROUPS,
   TRAIN_BENIGN_TEMPLATES,

@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { runPipeline } from '#worker/pipeline/index.js';
 import { emptyState, mergePhaseResult } from '#worker/pipeline/merge.js';
 import type { ModerationContext, ModerationInput, Phase } from '#worker/pipeline/types.js';
-import { loadModel } from '#worker/scorers/model/index.js';
-import { ScorerError, type Scorer } from '#worker/scorers/types.js';
+import { loadModel } from '#shared/scoring/model/index.js';
+import { ScorerError, type Scorer } from '#shared/scoring/types.js';
 import {
   closeTestServices,
   fixedScorer,

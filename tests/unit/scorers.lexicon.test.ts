@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
-import { createLexiconScorer, prefiltered, type TextClassifier } from '#worker/scorers/lexicon.js';
+import { createLexiconScorer, prefiltered, type TextClassifier } from '#shared/scoring/lexicon.js';
 
 const scorer = createLexiconScorer();
 const tox = async (t: string) => (await scorer.score(t, { siteId: 's' })).attributes;

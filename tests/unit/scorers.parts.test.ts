@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRetryAfter, probability, RemoteFailure } from '#worker/scorers/http.js';
 import { CATEGORY_MAP } from '#worker/scorers/openai.js';
-import { normalizeText, originalRange } from '#worker/text/normalize.js';
+import { normalizeText, originalRange } from '#shared/scoring/normalize.js';
 
 describe('remote scorer parts', () => {
   it('when Retry-After is seconds or an HTTP date, then it is read as milliseconds; nonsense is ignored', () => {

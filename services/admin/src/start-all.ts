@@ -10,9 +10,13 @@ const config = loadConfigOrExit();
 await migrate(migrationUrlOf(config), (msg) => process.stderr.write(`${msg}\n`));
 
 const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+// The API's `/` links the demo this runs (its address as the demo derives it, unless set).
+const demoUrl =
+  process.env.DEMO_URL || process.env.DEMO_PUBLIC_URL || `http://localhost:${process.env.DEMO_PORT || 8080}`;
 const children: ChildProcess[] = ['api', 'worker', 'demo'].map((service) =>
   spawn(process.execPath, [...process.execArgv, path.join(PACKAGE_ROOT, `services/${service}/src/main.${ext}`)], {
     stdio: 'inherit',
+    env: { ...process.env, DEMO_URL: demoUrl },
   }),
 );
 

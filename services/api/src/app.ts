@@ -1,22 +1,27 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { randomUUID } from 'node:crypto';
 import type { ApiDeps } from './deps.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { MERGE_PATCH, requireJson } from './http/require-json.js';
 import { limitJsonDepth } from './http/json-depth.js';
 import { measureHttp } from './http/metrics.js';
 import { redactUrl } from './http/redact-url.js';
+import { requestIdOf } from './http/request-id.js';
+import { cachedThreadReads, staticHeaders } from './comments/cached-read.js';
 import { authenticate, createPassport } from './auth/passport.js';
 import { authRoutes } from './auth/routes.js';
 import { tokenKeys } from './auth/tokens.js';
 import { postRoutes } from './posts/routes.js';
 import { commentRoutes } from './comments/routes.js';
+import { precheckRoutes } from './precheck/routes.js';
 import { opsRoutes } from './ops/routes.js';
 import { settingsRoutes } from './sites/settings-routes.js';
 import { moderationRoutes } from './moderation/routes.js';
 import { learningRoutes } from './moderation/learning-routes.js';
+import { analyticsRoutes } from './moderation/analytics-routes.js';
+import { searchRoutes } from './moderation/search-routes.js';
+import { undoRoutes } from './moderation/undo-routes.js';
 import { readerRoutes } from './readers/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import { auditRoutes } from './audit/routes.js';
@@ -33,9 +38,11 @@ import { exportRoutes } from './publishers/export-routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { dataRightsRoutes } from './me/routes.js';
 import { docsRoutes } from './openapi/routes.js';
+import { noticeRoutes } from './dsa/notice-routes.js';
+import { appealRoutes } from './dsa/appeal-routes.js';
+import { trustedFlaggerRoutes } from './dsa/trusted-flagger-routes.js';
+import { transparencyRoutes } from './dsa/transparency-routes.js';
 import { ROUTE_DOCS } from './route-docs.js';
-
-const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Builds the Express app from its dependencies. Never listens: main.ts or supertest does. */
 export function createApp(deps: ApiDeps): Express {
@@ -44,13 +51,16 @@ export function createApp(deps: ApiDeps): Express {
   app.set('trust proxy', parseTrustProxy(deps.config.TRUST_PROXY));
   app.set('etag', false);
   const assets = deps.assets ?? browserAssets({ production: deps.config.NODE_ENV === 'production' });
+  const security = helmet();
+  const siteOrigins = createSiteOrigins(deps.db, deps.config.LOOKUP_CACHE_TTL_MS);
 
+  // First: cached thread pages, with the headers the middleware below would set (see cached-read.ts).
+  app.use(cachedThreadReads(deps, { siteOrigins, headers: staticHeaders([security, crossOriginReadable]) }));
   app.use(
     pinoHttp({
       logger: deps.logger,
       genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
+        const id = requestIdOf(req);
         res.setHeader('X-Request-Id', id);
         return id;
       },
@@ -66,9 +76,9 @@ export function createApp(deps: ApiDeps): Express {
     }),
   );
   app.use(measureHttp(deps.metrics));
-  app.use(helmet());
+  app.use(security);
   app.use(opsRoutes(deps));
-  const docs = docsRoutes(ROUTE_DOCS);
+  const docs = docsRoutes(ROUTE_DOCS, { demoUrl: deps.config.DEMO_URL });
   app.use(docs.root);
   app.use('/embed.js', crossOriginReadable);
   app.use(widgetPages(deps, assets));
@@ -77,7 +87,6 @@ export function createApp(deps: ApiDeps): Express {
   const passport = createPassport({ ...deps, tokens });
   const bearer = authenticate(passport, 'bearer');
 
-  const siteOrigins = createSiteOrigins(deps.db, deps.config.LOOKUP_CACHE_TTL_MS);
   const api = express.Router();
   api.use(crossOriginReadable);
   api.use(widgetCors(siteOrigins));
@@ -88,9 +97,13 @@ export function createApp(deps: ApiDeps): Express {
   api.use(authRoutes(deps, passport, tokens, bearer));
   api.use(postRoutes(deps, bearer));
   api.use(commentRoutes(deps, bearer));
+  api.use(precheckRoutes(deps, bearer));
   api.use(settingsRoutes(deps, bearer));
   api.use(moderationRoutes(deps, bearer));
   api.use(learningRoutes(deps, bearer));
+  api.use(analyticsRoutes(deps, bearer));
+  api.use(searchRoutes(deps, bearer));
+  api.use(undoRoutes(deps, bearer));
   api.use(readerRoutes(deps, bearer));
   api.use(reportRoutes(deps, bearer));
   api.use(auditRoutes(deps, bearer));
@@ -103,6 +116,10 @@ export function createApp(deps: ApiDeps): Express {
   api.use(exportRoutes(deps, bearer));
   api.use(webhookRoutes(deps, bearer));
   api.use(dataRightsRoutes(deps, bearer));
+  api.use(noticeRoutes(deps, bearer));
+  api.use(appealRoutes(deps, bearer));
+  api.use(trustedFlaggerRoutes(deps, bearer));
+  api.use(transparencyRoutes(deps, bearer));
   api.use(docs.api);
   app.use('/api/v1', api);
   app.use(dashboard.board);

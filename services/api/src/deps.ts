@@ -17,6 +17,7 @@ import { subscribeToThreadChanges } from './comments/thread-invalidation.js';
 import { createThreadEvents, type ThreadEvents } from './widget/thread-events.js';
 import type { BrowserAssets } from './assets/store.js';
 import { createExportLimits, type ExportLimits } from './publishers/export-limits.js';
+import { createHoldCheck, type HoldCheck } from './precheck/hold-check.js';
 
 /** Everything the API's handlers use, built once by `createApiDeps` (in main.ts or a test) and passed down. */
 export interface ApiDeps {
@@ -43,6 +44,8 @@ export interface ApiDeps {
   readyDb: Pool;
   /** Outgoing mail (verification links); may be `not_configured`. */
   mailer: Mailer;
+  /** Whether the embedded scorer would hold a draft (think before you post). */
+  holdCheck: HoldCheck;
 }
 
 export interface ApiDepsOptions {
@@ -141,6 +144,7 @@ export async function createApiDeps(config: Config, opts: ApiDepsOptions): Promi
       stallTimeoutMs: config.EXPORT_STALL_TIMEOUT_MS,
     }),
     readyDb,
+    holdCheck: createHoldCheck({ db, logger }),
   };
   return {
     deps,

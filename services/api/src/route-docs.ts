@@ -3,6 +3,7 @@ import { opsDocs } from './ops/routes.js';
 import { authDocs } from './auth/routes.js';
 import { postDocs } from './posts/routes.js';
 import { commentDocs } from './comments/routes.js';
+import { precheckDocs } from './precheck/routes.js';
 import { settingsDocs } from './sites/settings-routes.js';
 import { apiKeyDocs } from './publishers/api-keys-routes.js';
 import { publisherPostDocs } from './publishers/posts-routes.js';
@@ -12,12 +13,19 @@ import { webhookDocs } from './webhooks/routes.js';
 import { dataRightsDocs } from './me/routes.js';
 import { moderationDocs, moderationPageDocs } from './moderation/routes.js';
 import { learningDocs } from './moderation/learning-routes.js';
+import { analyticsDocs } from './moderation/analytics-routes.js';
+import { searchDocs } from './moderation/search-routes.js';
+import { undoDocs } from './moderation/undo-routes.js';
 import { readerDocs } from './readers/routes.js';
 import { reportDocs } from './reports/routes.js';
 import { auditDocs } from './audit/routes.js';
 import { queueDashboardDocs } from './queue-board/queue-board.js';
 import { widgetDocs } from './widget/routes.js';
 import { docsRouteDocs } from './openapi/routes.js';
+import { noticeDocs } from './dsa/notice-routes.js';
+import { appealDocs } from './dsa/appeal-routes.js';
+import { trustedFlaggerDocs } from './dsa/trusted-flagger-routes.js';
+import { transparencyDocs } from './dsa/transparency-routes.js';
 
 /**
  * Every route the API serves, in the order the reference shows them. Each feature declares its
@@ -29,6 +37,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...authDocs,
   ...postDocs,
   ...commentDocs,
+  ...precheckDocs,
   ...settingsDocs,
   ...apiKeyDocs,
   ...publisherPostDocs,
@@ -38,9 +47,16 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...dataRightsDocs,
   ...moderationDocs,
   ...learningDocs,
+  ...analyticsDocs,
+  ...searchDocs,
+  ...undoDocs,
   ...readerDocs,
   ...reportDocs,
   ...auditDocs,
+  ...noticeDocs,
+  ...appealDocs,
+  ...trustedFlaggerDocs,
+  ...transparencyDocs,
   ...queueDashboardDocs,
   ...moderationPageDocs,
   ...widgetDocs,

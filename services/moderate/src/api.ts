@@ -1,5 +1,6 @@
 import type {
   AdapterFigures,
+  Analytics,
   Counts,
   LikelyFine,
   QueueItem,
@@ -110,6 +111,32 @@ export class Api {
 
   task(id: string): Promise<{ task: Task }> {
     return this.call('GET', `/api/v1/sites/${this.site}/moderation/tasks/${encodeURIComponent(id)}`);
+  }
+
+  search(q: {
+    q?: string;
+    author?: string;
+    postId?: string;
+    commentId?: string;
+    cursor?: string | null;
+    limit?: number;
+  }): Promise<{ items: QueueItem[]; nextCursor: string | null }> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+    return this.call('GET', `/api/v1/sites/${this.site}/moderation/search?${params}`);
+  }
+
+  undo(commentId: string): Promise<{ comment: { id: string; status: string; previousStatus: string } }> {
+    return this.call('POST', `/api/v1/sites/${this.site}/moderation/undo`, { commentId });
+  }
+
+  dashboardAvailable(): Promise<{ available: boolean }> {
+    return this.call('GET', '/api/v1/admin/queue-dashboard');
+  }
+
+  analytics(from: string, to: string): Promise<{ analytics: Analytics }> {
+    const params = new URLSearchParams({ from, to });
+    return this.call('GET', `/api/v1/sites/${this.site}/moderation/analytics?${params}`);
   }
 
   dashboardSession(): Promise<{ url: string }> {

@@ -10,8 +10,15 @@ const QUEUES: { name: QueueName; label: string }[] = [
   { name: 'reported', label: 'Reported' },
   { name: 'rejected', label: 'Rejected' },
   { name: 'approved', label: 'Approved' },
+  { name: 'review', label: 'For review' },
 ];
-const OLDEST_FIRST: Record<QueueName, boolean> = { pending: true, reported: true, rejected: false, approved: false };
+const OLDEST_FIRST: Record<QueueName, boolean> = {
+  pending: true,
+  reported: true,
+  rejected: false,
+  approved: false,
+  review: false,
+};
 const PAGE = 25;
 const POLL_MS = 3000;
 
@@ -30,6 +37,8 @@ export class Board {
   private readonly list = byId<HTMLOListElement>('items');
   private readonly drawer: Drawer;
   private banTarget: { userId: string; name: string } | null = null;
+  /** Told of every single decision made here (the undo bar offers to take it back). */
+  decided: (item: QueueItem, action: 'approve' | 'reject') => void = () => undefined;
 
   constructor(
     private readonly api: Api,
@@ -89,7 +98,15 @@ export class Board {
   async start(): Promise<void> {
     const user = this.api.session!;
     byId('who').textContent = `${user.name} · ${user.role} of ${user.siteId}`;
-    byId('dashboard').hidden = user.role !== 'admin';
+    // Only the operator's admins may open it (QUEUE_DASHBOARD_SITE): the API says whether this one may.
+    byId('dashboard').hidden = true;
+    if (user.role === 'admin')
+      void this.api.dashboardAvailable().then(
+        ({ available }) => {
+          byId('dashboard').hidden = !available;
+        },
+        () => undefined,
+      );
     this.queue = 'pending';
     this.filters = {};
     byId<HTMLFormElement>('filters').reset();
@@ -231,6 +248,11 @@ export class Board {
     this.setCurrent(this.current, true);
   }
 
+  /** Reads counts and the current queue again (after an undo). */
+  async reload(): Promise<void> {
+    await this.refresh();
+  }
+
   private async refresh(): Promise<void> {
     await Promise.all([this.pollCounts(), this.load()]);
   }
@@ -296,7 +318,7 @@ export class Board {
     const item = this.items[i];
     if (!item) return;
     if (
-      (action === 'approve' && item.status === 'approved' && this.queue !== 'reported') ||
+      (action === 'approve' && item.status === 'approved' && this.queue !== 'reported' && item.openReports === 0) ||
       (action === 'reject' && item.status === 'rejected')
     )
       return;
@@ -307,8 +329,9 @@ export class Board {
       return;
     }
     this.removeItems([item.id]);
+    this.decided(item, action);
     this.say(
-      `${action === 'approve' ? (this.queue === 'reported' ? 'Kept' : 'Approved') : 'Rejected'} the comment by ${item.author.name}.`,
+      `${action === 'approve' ? (item.status === 'approved' ? 'Kept' : 'Approved') : 'Rejected'} the comment by ${item.author.name}.`,
     );
     await this.pollCounts();
   }
@@ -441,6 +464,7 @@ export class Board {
         case '2':
         case '3':
         case '4':
+        case '5':
           void this.switchTo(QUEUES[Number(e.key) - 1]!.name);
           return true;
         default:

@@ -1,14 +1,32 @@
-import type { QueueItem, QueueName } from './types.js';
+import type { QueueItem, QueueName, Reason } from './types.js';
 import { day, h, safeLink, when } from './dom.js';
 import { highlighted } from './highlight.js';
 
 const REPORT_LABEL: Record<string, string> = { spam: 'spam', abuse: 'abuse', off_topic: 'off topic', other: 'other' };
 
+/** A severe comment's text, blurred and out of reach (inert) until its Reveal button is pressed. */
+function blurred(body: HTMLElement): HTMLElement {
+  body.classList.add('blurred');
+  body.inert = true;
+  return h(
+    'div',
+    { class: 'severe' },
+    h('p', { class: 'severe-note' }, 'Possibly distressing: scored above the site’s level. '),
+    h('button', { type: 'button', 'data-act': 'reveal', 'aria-expanded': 'false' }, 'Reveal the text'),
+    body,
+  );
+}
+
+/** A scorer's reason states its score in its detail ("TOXICITY 0.91 ≥ hold threshold 0.8"): print it once. */
+function scoreNotInDetail(r: Reason): r is Reason & { score: number } {
+  return r.score !== undefined && !r.detail.includes(r.score.toFixed(2));
+}
+
 /** One comment of a queue, with everything needed to decide on it and its action buttons. */
 export function renderItem(item: QueueItem, queue: QueueName, selected: boolean): HTMLLIElement {
   const a = item.author;
   const standing = a.status === 'suspended' && a.suspendedUntil ? `suspended until ${day(a.suspendedUntil)}` : a.status;
-  const approveLabel = queue === 'reported' ? 'Keep' : 'Approve';
+  const approveLabel = item.status === 'approved' ? 'Keep' : 'Approve';
   const li = h(
     'li',
     { class: 'item', 'data-id': item.id, tabindex: -1, 'aria-label': `Comment by ${a.name}` },
@@ -40,7 +58,7 @@ export function renderItem(item: QueueItem, queue: QueueName, selected: boolean)
           item.parent.excerpt,
         )
       : null,
-    highlighted(item.body, item.reasons),
+    item.severe ? blurred(highlighted(item.body, item.reasons)) : highlighted(item.body, item.reasons),
     item.reasons.length
       ? h(
           'ul',
@@ -51,7 +69,7 @@ export function renderItem(item: QueueItem, queue: QueueName, selected: boolean)
               {},
               h('strong', {}, r.rule),
               ` ${r.detail}`,
-              r.score !== undefined ? h('span', { class: 'score' }, ` ${r.score.toFixed(2)}`) : null,
+              scoreNotInDetail(r) ? h('span', { class: 'score' }, ` ${r.score.toFixed(2)}`) : null,
             ),
           ),
         )
@@ -67,6 +85,7 @@ export function renderItem(item: QueueItem, queue: QueueName, selected: boolean)
               h('strong', {}, REPORT_LABEL[r.reason] ?? r.reason),
               ` by ${r.reporter.name}`,
               r.note ? `: “${r.note}”` : '',
+              r.resolvedAt ? h('span', { class: 'meta' }, ' (closed by a decision)') : null,
             ),
           ),
         )
@@ -74,7 +93,7 @@ export function renderItem(item: QueueItem, queue: QueueName, selected: boolean)
     h(
       'div',
       { class: 'actions' },
-      item.status !== 'approved' || queue === 'reported'
+      item.status !== 'approved' || queue === 'reported' || (queue === 'review' && item.openReports > 0)
         ? h('button', { type: 'button', class: 'approve', 'data-act': 'approve' }, approveLabel, ' ', h('kbd', {}, 'a'))
         : null,
       item.status !== 'rejected'

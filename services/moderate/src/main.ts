@@ -1,6 +1,10 @@
 import { Api, ApiError } from './api.js';
 import { Board } from './board.js';
 import { byId } from './dom.js';
+import { AnalyticsPanel } from './analytics.js';
+import { SearchPanel } from './search.js';
+import { UndoBar } from './undo.js';
+import { Wellbeing } from './wellbeing.js';
 
 // Composition of the page: one API client (the token in memory), the sign-in form, the board.
 const api = new Api();
@@ -9,6 +13,16 @@ const say = (message: string) => {
   status.textContent = message;
 };
 const board = new Board(api, say);
+const analytics = new AnalyticsPanel(api, say);
+const search = new SearchPanel(api, say);
+const undo = new UndoBar(api, say);
+const wellbeing = new Wellbeing();
+const PAST = { approve: 'Approved', reject: 'Rejected' } as const;
+board.decided = search.decided = (item, action) =>
+  undo.offer(item.id, `${PAST[action]} the comment by ${item.author.name}.`);
+undo.undone = async () => {
+  await Promise.all([board.reload(), search.reload()]);
+};
 
 api.onUnauthorized = () => {
   board.stop();
@@ -18,6 +32,12 @@ api.onUnauthorized = () => {
 };
 
 function show(signedIn: boolean): void {
+  if (!signedIn) {
+    analytics.close();
+    search.close();
+    undo.hide();
+  }
+  wellbeing.reset();
   byId('signin').hidden = signedIn;
   byId('workspace').hidden = !signedIn;
 }

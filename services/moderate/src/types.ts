@@ -1,6 +1,6 @@
 /** The API's wire shapes, as this page reads them. */
 
-export type QueueName = 'pending' | 'reported' | 'rejected' | 'approved';
+export type QueueName = 'pending' | 'reported' | 'rejected' | 'approved' | 'review';
 export type Counts = Record<QueueName, number>;
 
 export interface Span {
@@ -35,8 +35,16 @@ export interface QueueItem {
   };
   post: { id: string; title: string; url: string };
   parent: { id: string; authorName: string; excerpt: string; status: string } | null;
-  reports: { reporter: { id: string; name: string }; reason: string; note: string | null; createdAt: string }[];
+  reports: {
+    reporter: { id: string; name: string };
+    reason: string;
+    note: string | null;
+    createdAt: string;
+    resolvedAt?: string | null;
+  }[];
   openReports: number;
+  /** Scored above the site's wellbeing level: blurred until revealed. */
+  severe?: boolean;
 }
 
 export interface SignedIn {
@@ -105,4 +113,18 @@ export interface ScorerAgreement {
   decided: number;
   primary: AgreementFigures & { scorers: string[] };
   shadow: (AgreementFigures & { scorer: string }) | null;
+}
+
+/** GET /sites/:siteId/moderation/analytics */
+export interface Analytics {
+  from: string;
+  to: string;
+  volume: { day: string; total: number; approved: number; pending: number; rejected: number }[];
+  decidedBy: { automatic: number; human: number; undecided: number };
+  timeToDecision: { decided: number; p50Seconds: number | null; p90Seconds: number | null };
+  backlog: { pending: number; oldestAt: string | null; oldestAgeSeconds: number | null };
+  moderators: { id: string; name: string; approved: number; rejected: number }[];
+  reasons: { rule: string; comments: number }[];
+  reversals: { total: number; undone: number };
+  appeals: { received: number; upheld: number; reversed: number };
 }

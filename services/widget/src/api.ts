@@ -37,6 +37,20 @@ export interface CommentStatus {
   bodyHtml?: string;
   createdAt?: string;
   reason?: { category?: string; message?: string } | null;
+  /** DSA Art. 17: the statement of reasons for a held or removed comment (its author only). */
+  statement?: Statement | null;
+}
+export interface Statement {
+  id: string;
+  decision: string;
+  facts: string;
+  groundDetail: string;
+  automatedDetection: boolean;
+  automatedDecision: boolean;
+  redress: string;
+  appealUntil: string;
+  reversedAt: string | null;
+  appeal: { status: 'open' | 'upheld' | 'reversed' } | null;
 }
 
 /** An answer other than 2xx, with the API's `{error:{code,message}}`. */

@@ -15,6 +15,8 @@ export interface ViewContext {
   userId(): string | null;
   reply(c: ThreadComment, li: HTMLLIElement, depth: number, button: HTMLButtonElement): void;
   report(c: ThreadComment, li: HTMLLIElement, button: HTMLButtonElement): void;
+  /** A notice of illegal content (DSA), signed in or not. */
+  notice(c: ThreadComment, li: HTMLLIElement, button: HTMLButtonElement): void;
   moreReplies(c: ThreadComment, li: HTMLLIElement, depth: number, button: HTMLButtonElement): void;
 }
 
@@ -71,7 +73,20 @@ export function renderComment(ctx: ViewContext, c: ViewComment, depth: number): 
       t('report'),
     );
     report.addEventListener('click', () => ctx.report(c, li, report));
-    article.append(h('div', { class: 'actions' }, reply, report));
+    // Shown only where the site takes notices (the section's `dsa` class).
+    const notice = h(
+      'button',
+      {
+        type: 'button',
+        class: 'link illegal',
+        'data-id': c.id,
+        'aria-label': t('illegalComment', { name: c.author.name }),
+        hidden: ctx.userId() === c.author.id,
+      },
+      t('illegal'),
+    );
+    notice.addEventListener('click', () => ctx.notice(c, li, notice));
+    article.append(h('div', { class: 'actions' }, reply, report, notice));
   }
   article.append(h('div', { class: 'slot' }));
   const replies = h('ol', { class: 'replies' });

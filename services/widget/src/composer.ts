@@ -8,10 +8,17 @@ export interface ComposerOptions {
   maxLength: number;
   label: string;
   submitText: string;
-  /** Sends the text; resolves when accepted, rejects with a message to show. */
-  send(text: string, idempotencyKey: string): Promise<void>;
+  /**
+   * Whether the site would hold the text (think before you post); a failure must resolve false: the prompt
+   * never blocks posting.
+   */
+  check?(text: string): Promise<boolean>;
+  /** Sends the text; resolves when accepted, rejects with a message to show. `prompted`: what the reader did after a prompt. */
+  send(text: string, idempotencyKey: string, prompted?: Prompted): Promise<void>;
   onCancel?: () => void;
 }
+
+export type Prompted = 'edited' | 'unchanged';
 
 const length = (s: string) => [...s.trim()].length;
 
@@ -30,6 +37,11 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
   const error = h('p', { class: 'error', role: 'alert' });
   let key = newKey();
   let lastText = '';
+  /** The text the reader was told "may be held" about (one prompt per draft: it never blocks). */
+  let promptedText: string | null = null;
+  const edit = h('button', { type: 'button' }, t('editIt'));
+  const anyway = h('button', { type: 'button' }, t('postAnyway'));
+  const prompt = h('div', { class: 'prompt', role: 'alert', hidden: true }, h('p', {}, t('mayBeHeld')), edit, anyway);
 
   let sending = false;
   // One message at a time, always about the text as it is now: typing clears "write something first",
@@ -50,6 +62,7 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
   };
   textarea.addEventListener('input', () => {
     delete error.dataset.kind;
+    prompt.hidden = true;
     update();
     if (textarea.value !== lastText) key = newKey();
   });
@@ -66,8 +79,17 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
       o.onCancel ? h('button', { type: 'button', onclick: () => o.onCancel?.() }, t('cancel')) : null,
       submit,
     ),
+    prompt,
     error,
   );
+  edit.addEventListener('click', () => {
+    prompt.hidden = true;
+    textarea.focus();
+  });
+  anyway.addEventListener('click', () => {
+    prompt.hidden = true;
+    void post(textarea.value);
+  });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const text = textarea.value;
@@ -81,14 +103,30 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
       return;
     }
     say('', 'check');
+    if (o.check && promptedText === null) {
+      submit.disabled = true;
+      const held = await o.check(text.trim());
+      submit.disabled = false;
+      if (held) {
+        promptedText = text.trim();
+        prompt.hidden = false;
+        return;
+      }
+    }
+    await post(text);
+  });
+  const post = async (text: string) => {
     sending = true;
     submit.disabled = true;
     submit.textContent = t('posting');
     lastText = text;
     try {
-      await o.send(text.trim(), key);
+      const prompted: Prompted | undefined =
+        promptedText === null ? undefined : promptedText === text.trim() ? 'unchanged' : 'edited';
+      await o.send(text.trim(), key, prompted);
       textarea.value = '';
       key = newKey();
+      promptedText = null;
       delete error.dataset.kind;
     } catch (err) {
       say((err as Error).message, 'send');
@@ -99,7 +137,7 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
       // Disabling the button dropped the focus: keep the reader in the box (a no-op once a reply box closed).
       if (textarea.isConnected) textarea.focus();
     }
-  });
+  };
   textarea.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) form.requestSubmit();
   });

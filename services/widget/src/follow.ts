@@ -2,7 +2,7 @@ import { ApiError, call, type CommentStatus } from './api.js';
 import type { Session } from './session.js';
 
 /**
- * Polls a comment's status until it is approved or rejected (1 s, backing off to every 15 s,
+ * Polls a comment's status until it is approved, rejected, or held with a statement of reasons (1 s, backing off to every 15 s,
  * for at most an hour, while `alive()`); null when it stops without a decision.
  */
 export async function awaitDecision(o: {
@@ -20,7 +20,7 @@ export async function awaitDecision(o: {
       const { comment } = await o.session.authed((token) =>
         call<{ comment: CommentStatus }>(o.base, `/api/v1/comments/${o.id}`, { token, cache: 'no-store' }),
       );
-      if (comment.status === 'approved' || comment.status === 'rejected') return comment;
+      if (comment.status === 'approved' || comment.status === 'rejected' || comment.statement) return comment;
     } catch (err) {
       if (err instanceof ApiError && (err.status === 404 || err.status === 401)) return null;
     }

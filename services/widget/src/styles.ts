@@ -45,6 +45,8 @@ textarea{display:block;width:100%;min-height:96px;padding:10px;border:1px solid 
 .counter.over,.error{color:var(--_danger)}
 .error{margin:8px 0 0;font-size:.9em}
 .error:empty{display:none}
+.prompt{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:8px 0 0;padding:8px 12px;border-radius:var(--_radius);background:var(--_warn-bg);color:var(--_warn-fg)}
+.prompt p{margin:0 auto 0 0}
 .toolbar{display:flex;gap:8px;align-items:center;justify-content:flex-end;margin:0 0 8px;font-size:.9em}
 .toolbar label{display:inline;font-weight:400;margin:0;color:var(--_muted)}
 select{padding:4px 8px;border:1px solid var(--_border);border-radius:var(--_radius);background:var(--_bg)}
@@ -75,6 +77,9 @@ legend{font-weight:600;margin-bottom:6px;padding:0}
 .menu input[type=text]{width:100%;padding:6px;border:1px solid var(--_border);border-radius:var(--_radius);background:var(--_bg);font:inherit;color:inherit}
 .more{margin:12px 0}
 .status{color:var(--_muted)}
+.illegal{display:none}.dsa .illegal{display:inline}
+.menu select,.menu input[type=email]{width:100%;padding:6px;border:1px solid var(--_border);border-radius:var(--_radius);background:var(--_bg);font:inherit;color:inherit}
+.sor{font-size:.85em;margin:4px 0}.sor dt{font-weight:600}.sor dd{margin:0 0 4px}
 `;
 
 /** Adopts the styles as a constructed stylesheet (not subject to the page's style-src CSP), or a <style> where unsupported. */

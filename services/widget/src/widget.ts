@@ -5,8 +5,9 @@ import { h } from './dom.js';
 import { plural, pickLang, translator, type Lang, type Translate } from './i18n.js';
 import { timeTexts } from './time.js';
 import { applyStyles } from './styles.js';
-import { composer } from './composer.js';
+import { composer, type Prompted } from './composer.js';
 import { openReportMenu } from './report-menu.js';
+import { openNoticeForm, statementBlock, type NoticeCategory } from './dsa.js';
 import { idsOf, renderComment, replyListOf, type ViewComment, type ViewContext } from './comment-view.js';
 import { loginPopup, type Session } from './session.js';
 import { MAX_BODY_LENGTH } from '#shared/contract.js';
@@ -74,10 +75,12 @@ export class Widget {
       // A signed-out reader is offered Reply and Report too; acting starts the sign-in.
       reply: (c, li, depth, button) => (this.o.session.user ? this.openReply(c, li, depth, button) : this.signIn()),
       report: (c, li, button) => (this.o.session.user ? this.openReport(c, li, button) : void this.signIn()),
+      notice: (_c, li, button) => void this.openNotice(li, button),
       moreReplies: (c, li, depth, button) => void this.loadReplies(c, li, depth, button),
     };
     this.section.lang = this.lang;
     this.buildFrame();
+    void this.loadNoticeForm().then((f) => this.section.classList.toggle('dsa', f.enabled));
     this.o.session.onChange(() => this.rerender());
     setInterval(() => this.refreshTimes(time), 60_000);
   }
@@ -304,7 +307,8 @@ export class Widget {
         maxLength: MAX_BODY_LENGTH,
         label: t('yourComment'),
         submitText: t('post'),
-        send: (text, key) => this.send(text, key, null),
+        check: (text) => this.mayBeHeld(text, null),
+        send: (text, key, prompted) => this.send(text, key, null, prompted),
       });
       els.compose.replaceChildren(
         heading,
@@ -350,11 +354,28 @@ export class Widget {
     }
   }
 
+  /** Think before you post: whether the site would hold this draft. Any failure says no (never blocks). */
+  private async mayBeHeld(text: string, parentId: string | null): Promise<boolean> {
+    try {
+      const r = await this.o.session.authed((token) =>
+        call<{ mayBeHeld?: boolean }>(this.o.base, this.path('/comments/check'), {
+          method: 'POST',
+          token,
+          body: parentId ? { body: text, parentId } : { body: text },
+        }),
+      );
+      return r.mayBeHeld === true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Posts a comment or reply; on 202 shows it to its author as awaiting review and follows its status. */
   private async send(
     text: string,
     key: string,
     parent: { c: ThreadComment; li: HTMLLIElement; depth: number } | null,
+    prompted?: Prompted,
   ): Promise<void> {
     const session = this.o.session;
     let id: string;
@@ -364,7 +385,7 @@ export class Widget {
           method: 'POST',
           token,
           headers: { 'Idempotency-Key': key },
-          body: parent ? { body: text, parentId: parent.c.id } : { body: text },
+          body: { body: text, ...(parent ? { parentId: parent.c.id } : {}), ...(prompted ? { prompted } : {}) },
         }),
       ));
     } catch (err) {
@@ -410,6 +431,12 @@ export class Widget {
       this.markRejected(li, status);
       return;
     }
+    if (status.status === 'pending') {
+      // Held, with a statement of reasons: it stays the reader's own, awaiting review.
+      li.querySelector(':scope > article > .note')?.replaceWith(h('p', { class: 'note' }, this.t('held')));
+      this.addStatement(li, status);
+      return;
+    }
     const fresh = renderComment(
       this.ctx,
       { ...view, pending: false, bodyHtml: status.bodyHtml ?? '', createdAt: status.createdAt ?? view.createdAt },
@@ -431,7 +458,61 @@ export class Widget {
     li.querySelector(':scope > article > .note')?.replaceWith(
       h('p', { class: 'note rejected' }, t('notPublishedWhy', { reason })),
     );
+    this.addStatement(li, s);
     this.announce(t('notPublishedWhy', { reason }));
+  }
+
+  /** The statement of reasons under the reader's own comment, with Appeal (DSA Art. 17 and 20). */
+  private addStatement(li: HTMLLIElement, s: CommentStatus): void {
+    const statement = s.statement;
+    if (!statement) return;
+    li.querySelector(':scope > article')?.append(
+      statementBlock({
+        t: this.t,
+        s: statement,
+        appeal: (explanation) =>
+          this.o.session.authed((token) =>
+            call(this.o.base, `/api/v1/sites/${encodeURIComponent(this.siteId)}/appeals`, {
+              method: 'POST',
+              token,
+              body: { statementId: statement.id, explanation },
+            }),
+          ),
+      }),
+    );
+  }
+
+  /** Whether the site takes notices of illegal content, and its categories (asked once). */
+  private noticeForm: Promise<{ enabled: boolean; categories: NoticeCategory[] }> | null = null;
+  private loadNoticeForm() {
+    this.noticeForm ??= call<{ enabled: boolean; categories: NoticeCategory[] }>(
+      this.o.base,
+      `/api/v1/sites/${encodeURIComponent(this.siteId)}/notices/form`,
+    ).catch(() => ({ enabled: false, categories: [] }));
+    return this.noticeForm;
+  }
+
+  private async openNotice(li: HTMLLIElement, button: HTMLButtonElement): Promise<void> {
+    const slot = li.querySelector<HTMLElement>(':scope > article > .slot');
+    if (!slot) return;
+    const form = await this.loadNoticeForm();
+    openNoticeForm({
+      t: this.t,
+      slot,
+      button,
+      categories: form.categories,
+      signedIn: this.o.session.user !== null,
+      send: (body) =>
+        this.o.session.user
+          ? this.o.session.authed((token) =>
+              call(this.o.base, `/api/v1/sites/${encodeURIComponent(this.siteId)}/notices`, {
+                method: 'POST',
+                token,
+                body,
+              }),
+            )
+          : call(this.o.base, `/api/v1/sites/${encodeURIComponent(this.siteId)}/notices`, { method: 'POST', body }),
+    });
   }
 
   private openReply(c: ThreadComment, li: HTMLLIElement, depth: number, button: HTMLButtonElement): void {
@@ -447,8 +528,9 @@ export class Widget {
       maxLength: MAX_BODY_LENGTH,
       label: this.t('yourReply', { name: c.author.name }),
       submitText: this.t('postReply'),
-      send: async (text, key) => {
-        await this.send(text, key, { c, li, depth });
+      check: (text) => this.mayBeHeld(text, c.id),
+      send: async (text, key, prompted) => {
+        await this.send(text, key, { c, li, depth }, prompted);
         close();
       },
       onCancel: close,

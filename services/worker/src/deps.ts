@@ -5,7 +5,8 @@ import type { Pool } from '#shared/db/pool.js';
 import type { Logger } from '#shared/logger.js';
 import { createEvents, type Events } from '#shared/webhooks/events.js';
 import { createWebhookQueue } from '#shared/webhooks/queue.js';
-import type { ScorerSet } from './scorers/types.js';
+import type { ScorerSet } from '#shared/scoring/types.js';
+import { createMailer, type Mailer } from '#shared/mail.js';
 import { createScorers } from './scorers/index.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 
@@ -20,6 +21,8 @@ export interface WorkerDeps {
   scorers: ScorerSet;
   /** Webhook events (comment decisions); absent, nothing is emitted. */
   events?: Events;
+  /** Outgoing mail (statements of reasons); may be `not_configured`, then nothing is sent. */
+  mailer?: Mailer;
 }
 
 export interface WorkerDepsOptions {
@@ -55,6 +58,10 @@ export function createWorkerDeps(config: Config, opts: WorkerDepsOptions): Built
   const metrics = createWorkerMetrics();
   const scorers: ScorerSet = { ...createScorers(config, redis, metrics), ...opts.scorers };
   const webhookQueue = createWebhookQueue(redis, config.QUEUE_PREFIX);
+  // Statements of reasons for automated decisions are mailed to their authors (docs/dsa.md).
+  const mailer = resources.made(createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, logger }), async (m) =>
+    m.close(),
+  );
   const events = createEvents({
     db,
     queue: webhookQueue,
@@ -62,7 +69,7 @@ export function createWorkerDeps(config: Config, opts: WorkerDepsOptions): Built
     cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS,
   });
   return {
-    deps: { config, db, redis, logger, metrics, scorers, events },
+    deps: { config, db, redis, logger, metrics, scorers, events, mailer },
     connection: () => connection(true),
     async close() {
       await webhookQueue.close().catch(() => undefined);

@@ -1,5 +1,5 @@
-import type { Featurizer } from '../src/scorers/model/features.js';
-import { sigmoid } from '../src/scorers/model/index.js';
+import type { Featurizer } from '#shared/scoring/model/features.js';
+import { sigmoid } from '#shared/scoring/model/index.js';
 
 /** Examples as a sparse matrix (CSR) with targets and per-example weights. */
 export interface Matrix {

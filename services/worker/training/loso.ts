@@ -16,8 +16,8 @@
 import { parseArgs } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { encodeWeights } from '../src/scorers/model/weights.js';
-import { createFeaturizer } from '../src/scorers/model/features.js';
+import { encodeWeights } from '#shared/scoring/model/weights.js';
+import { createFeaturizer } from '#shared/scoring/model/features.js';
 import { rng, shuffle, stratifiedSplit, type Example } from './datasets.js';
 import { rocAuc } from './metrics.js';
 import {

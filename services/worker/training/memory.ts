@@ -3,7 +3,7 @@
  * scoring some comments with it: the worker's memory growth due to the model.
  *   node --import tsx services/worker/training/memory.ts [weights file]
  */
-import { loadModel } from '../src/scorers/model/index.js';
+import { loadModel } from '#shared/scoring/model/index.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const settle = () => {

@@ -3,16 +3,16 @@
  * learn from which labels. `train.ts` (the shipped weights), `loso.ts` (leave-one-source-out) and
  * `simulate.ts` all train through `fitHeads`, so what is measured is what ships.
  */
-import { DEFAULT_FEATURES, type FeatureConfig, type Featurizer } from '../src/scorers/model/features.js';
-import type { Attribute } from '../src/scorers/types.js';
-import { createLexiconClassifier } from '../src/scorers/lexicon.js';
+import { DEFAULT_FEATURES, type FeatureConfig, type Featurizer } from '#shared/scoring/model/features.js';
+import type { Attribute } from '#shared/scoring/types.js';
+import { createLexiconClassifier } from '#shared/scoring/lexicon.js';
 import { ADDED_SETS, type Example, readAddedSet, readDavidson, readOlid, rng, shuffle } from './datasets.js';
 import { FUNCTIONAL_SUITE } from './functional/cases.js';
 import { GROUPS, TRAIN_BENIGN_TEMPLATES, TRAIN_TOXIC_TEMPLATES, fill } from './identity.js';
 import { type Matrix, buildMatrix, fitPlatt, margins, trainLogReg } from './logreg.js';
 import { threatSentences } from './threats.js';
 import { insultSentences } from './vocabulary.js';
-import { modelText } from '../src/scorers/model/features.js';
+import { modelText } from '#shared/scoring/model/features.js';
 
 /** The data sources, as `Example.source` names them. */
 export const DATA_SOURCES = ['davidson', 'olid', ...ADDED_SETS] as const;

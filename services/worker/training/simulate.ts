@@ -10,10 +10,10 @@
  * (`model:train -- --exclude <source>`) to measure what a site the shared model never saw gains.
  */
 import { parseArgs } from 'node:util';
-import { createAdapter } from '../src/scorers/model/adapter.js';
-import { createCommentModel, type CommentScores } from '../src/scorers/model/comment.js';
-import { defaultWeightsPath, loadModel } from '../src/scorers/model/index.js';
-import { createLexiconClassifier } from '../src/scorers/lexicon.js';
+import { createAdapter } from '#shared/scoring/model/adapter.js';
+import { createCommentModel, type CommentScores } from '#shared/scoring/model/comment.js';
+import { defaultWeightsPath, loadModel } from '#shared/scoring/model/index.js';
+import { createLexiconClassifier } from '#shared/scoring/lexicon.js';
 import { readJsonl, rng, shuffle } from './datasets.js';
 import { rocAuc } from './metrics.js';
 

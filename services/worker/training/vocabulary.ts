@@ -1,4 +1,4 @@
-import { INSULTS as LEXICON_INSULTS } from '../src/scorers/lexicon.js';
+import { INSULTS as LEXICON_INSULTS } from '#shared/scoring/lexicon.js';
 
 /**
  * Sentences written for training, from general knowledge of how readers insult each other in news

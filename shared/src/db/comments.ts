@@ -168,17 +168,31 @@ export interface StatusChange {
 export async function changeCommentStatus(
   db: Queryable,
   c: StatusChange,
-): Promise<{ before: CommentStatus; after: CommentStatus; postId: string; authorId: string } | null> {
-  const res = await db.query<{ before: CommentStatus; after: CommentStatus; post_id: string; author_id: string }>({
+): Promise<{
+  before: CommentStatus;
+  after: CommentStatus;
+  postId: string;
+  authorId: string;
+  /** When the comment was decided before this change, as Postgres writes it (microseconds kept: an undo restores it). */
+  beforeDecidedAt: string;
+} | null> {
+  const res = await db.query<{
+    before: CommentStatus;
+    after: CommentStatus;
+    post_id: string;
+    author_id: string;
+    before_decided_at: string;
+  }>({
     name: 'change-comment-status',
     text: `WITH old AS (
-       SELECT id, status, post_id, author_id, thread_parent_id FROM comments
+       SELECT id, status, post_id, author_id, thread_parent_id, decided_at FROM comments
         WHERE id = $1 AND site_id = $2 AND ($5::text[] IS NULL OR status = ANY($5))
         FOR UPDATE
      ), upd AS (
        UPDATE comments c SET status = $3, reasons = c.reasons || jsonb_build_array($4::jsonb), decided_at = now()
          FROM old WHERE c.id = old.id
-       RETURNING old.status AS before, c.status AS after, c.post_id, c.author_id, c.thread_parent_id
+       RETURNING old.status AS before, c.status AS after, c.post_id, c.author_id, c.thread_parent_id,
+                 old.decided_at::text AS before_decided_at
      ), delta AS (
        SELECT upd.*, ((after = 'approved')::int - (before = 'approved')::int) AS d_approved,
               ((after = 'rejected')::int - (before = 'rejected')::int) AS d_rejected
@@ -194,11 +208,19 @@ export async function changeCommentStatus(
                           rejected_count = greatest(u.rejected_count + delta.d_rejected, 0)
          FROM delta WHERE u.id = delta.author_id AND (delta.d_approved <> 0 OR delta.d_rejected <> 0)
      )
-     SELECT before, after, post_id, author_id FROM delta`,
+     SELECT before, after, post_id, author_id, before_decided_at FROM delta`,
     values: [c.id, c.siteId, c.status, JSON.stringify(c.reason), c.onlyFrom ?? null],
   });
   const r = res.rows[0];
-  return r ? { before: r.before, after: r.after, postId: r.post_id, authorId: r.author_id } : null;
+  return r
+    ? {
+        before: r.before,
+        after: r.after,
+        postId: r.post_id,
+        authorId: r.author_id,
+        beforeDecidedAt: r.before_decided_at,
+      }
+    : null;
 }
 
 /** Whether a comment exists, is approved, and belongs to this post (a valid parent for a reply). */

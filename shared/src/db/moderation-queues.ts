@@ -2,8 +2,12 @@ import type { Queryable } from './pool.js';
 import type { CommentStatus, Reason, ScoredBy, UserStatus } from '../domain.js';
 import { RISK_SQL } from './moderation-learning.js';
 
-/** The moderators' queues: held for review, visible but reported, and the recent decisions. */
-export const QUEUES = ['pending', 'reported', 'rejected', 'approved'] as const;
+/**
+ * The moderators' queues: held for review, visible but reported, the recent decisions, and "for
+ * review": visible comments reported in the recent days, whose reports stay listed (closed ones
+ * too) after a moderator kept the comment.
+ */
+export const QUEUES = ['pending', 'reported', 'rejected', 'approved', 'review'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 /** `approved` and `rejected` list the comments of this many recent days (by when they were written). */
@@ -21,6 +25,8 @@ export interface QueueReport {
   reason: string;
   note: string | null;
   createdAt: string;
+  /** When a moderator's decision closed it; null while open. */
+  resolvedAt: string | null;
 }
 
 /** One item of a queue: everything a moderator needs to decide without another request. */
@@ -53,7 +59,7 @@ export interface QueueItem {
   riskKey: number;
 }
 
-interface ItemRow {
+export interface ItemRow {
   id: string;
   post_id: string;
   parent_id: string | null;
@@ -90,6 +96,7 @@ const CONDITION: Record<QueueName, string> = {
   reported: `c.status = 'approved' AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1 AND resolved_at IS NULL)`,
   rejected: `c.status = 'rejected'`,
   approved: `c.status = 'approved'`,
+  review: `c.status = 'approved' AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1 AND created_at >= now() - make_interval(days => ${RECENT_DAYS}))`,
 };
 /** Only the recent decisions are listed; what waits for a decision is listed however old. */
 const floorOf = (queue: QueueName) => (queue === 'rejected' || queue === 'approved' ? recentFloor() : uuidV7Floor(0));
@@ -99,7 +106,68 @@ export const OLDEST_FIRST: Record<QueueName, boolean> = {
   reported: true,
   rejected: false,
   approved: false,
+  review: false,
 };
+
+/**
+ * The columns and joins of a queue item (`c` is the comment): author, post, parent excerpt, and
+ * the open reports (all of them, closed ones too, with allReports).
+ */
+export function itemSelect(allReports: boolean): string {
+  return `SELECT c.id, c.post_id, c.parent_id, c.status, c.body, c.reasons, c.scores, c.scored_by, c.created_at, c.decided_at,
+            u.id AS author_id, u.display_name AS author_name, u.created_at AS author_joined, u.approved_count,
+            u.rejected_count, u.status AS author_status, u.suspended_until, u.premod,
+            p.title AS post_title, p.url AS post_url,
+            pu.display_name AS parent_author, left(par.body, ${EXCERPT}) AS parent_excerpt, par.status AS parent_status,
+            rp.reports, rp.open_reports, ${RISK_KEY} AS risk_key
+       FROM comments c
+       JOIN users u ON u.id = c.author_id
+       JOIN posts p ON p.site_id = c.site_id AND p.id = c.post_id
+       LEFT JOIN comments par ON par.id = c.parent_id AND par.site_id = c.site_id
+       LEFT JOIN users pu ON pu.id = par.author_id
+       CROSS JOIN LATERAL (
+         SELECT (count(*) FILTER (WHERE r.resolved_at IS NULL))::int AS open_reports,
+                coalesce(json_agg(json_build_object('reporter', json_build_object('id', r.reporter_id, 'name', ru.display_name),
+                  'reason', r.reason, 'note', r.note, 'createdAt', r.created_at, 'resolvedAt', r.resolved_at)
+                  ORDER BY r.created_at) FILTER (WHERE r.resolved_at IS NULL OR ${allReports}), '[]'::json) AS reports
+           FROM reports r JOIN users ru ON ru.id = r.reporter_id
+          WHERE r.site_id = c.site_id AND r.comment_id = c.id
+       ) rp`;
+}
+
+/** A row of itemSelect() as a queue item. */
+export function toQueueItem(r: ItemRow): QueueItem {
+  return {
+    id: r.id,
+    postId: r.post_id,
+    parentId: r.parent_id,
+    status: r.status,
+    body: r.body,
+    reasons: r.reasons,
+    scores: r.scores,
+    scoredBy: r.scored_by,
+    createdAt: r.created_at,
+    decidedAt: r.decided_at,
+    author: {
+      id: r.author_id,
+      name: r.author_name,
+      joinedAt: r.author_joined,
+      approvedCount: r.approved_count,
+      rejectedCount: r.rejected_count,
+      status: r.author_status,
+      suspendedUntil: r.suspended_until,
+      premod: r.premod,
+    },
+    post: { id: r.post_id, title: r.post_title, url: r.post_url },
+    parent:
+      r.parent_id && r.parent_author !== null && r.parent_status !== null
+        ? { id: r.parent_id, authorName: r.parent_author, excerpt: r.parent_excerpt ?? '', status: r.parent_status }
+        : null,
+    reports: r.reports,
+    openReports: r.open_reports,
+    riskKey: r.risk_key,
+  };
+}
 
 /** A queue's order: by time (the queue's review order), or most likely to be rejected first. */
 export type QueueSort = 'time' | 'risk';
@@ -134,25 +202,7 @@ export async function listQueue(
     : `($5::uuid IS NULL OR c.id ${asc ? '>' : '<'} $5::uuid)`;
   const order = byRisk ? `${RISK_KEY} DESC, c.id ASC` : `c.id ${asc ? 'ASC' : 'DESC'}`;
   const res = await db.query<ItemRow>(
-    `SELECT c.id, c.post_id, c.parent_id, c.status, c.body, c.reasons, c.scores, c.scored_by, c.created_at, c.decided_at,
-            u.id AS author_id, u.display_name AS author_name, u.created_at AS author_joined, u.approved_count,
-            u.rejected_count, u.status AS author_status, u.suspended_until, u.premod,
-            p.title AS post_title, p.url AS post_url,
-            pu.display_name AS parent_author, left(par.body, ${EXCERPT}) AS parent_excerpt, par.status AS parent_status,
-            rp.reports, rp.open_reports, ${RISK_KEY} AS risk_key
-       FROM comments c
-       JOIN users u ON u.id = c.author_id
-       JOIN posts p ON p.site_id = c.site_id AND p.id = c.post_id
-       LEFT JOIN comments par ON par.id = c.parent_id AND par.site_id = c.site_id
-       LEFT JOIN users pu ON pu.id = par.author_id
-       CROSS JOIN LATERAL (
-         SELECT count(*)::int AS open_reports,
-                coalesce(json_agg(json_build_object('reporter', json_build_object('id', r.reporter_id, 'name', ru.display_name),
-                  'reason', r.reason, 'note', r.note, 'createdAt', r.created_at) ORDER BY r.created_at), '[]'::json) AS reports
-           FROM reports r JOIN users ru ON ru.id = r.reporter_id
-          WHERE r.site_id = c.site_id AND r.comment_id = c.id AND r.resolved_at IS NULL
-       ) rp
-      WHERE c.site_id = $1 AND ${CONDITION[q.queue]} AND c.id >= $2::uuid
+    `${itemSelect(q.queue === 'review')}      WHERE c.site_id = $1 AND ${CONDITION[q.queue]} AND c.id >= $2::uuid
         AND ($3::text IS NULL OR c.post_id = $3)
         AND ($4::text IS NULL OR c.reasons @> jsonb_build_array(jsonb_build_object('rule', $4::text))
              OR EXISTS (SELECT 1 FROM reports r2 WHERE r2.site_id = c.site_id AND r2.comment_id = c.id
@@ -173,36 +223,7 @@ export async function listQueue(
       ...(byRisk ? [q.afterRisk ?? null] : []),
     ],
   );
-  return res.rows.map((r) => ({
-    id: r.id,
-    postId: r.post_id,
-    parentId: r.parent_id,
-    status: r.status,
-    body: r.body,
-    reasons: r.reasons,
-    scores: r.scores,
-    scoredBy: r.scored_by,
-    createdAt: r.created_at,
-    decidedAt: r.decided_at,
-    author: {
-      id: r.author_id,
-      name: r.author_name,
-      joinedAt: r.author_joined,
-      approvedCount: r.approved_count,
-      rejectedCount: r.rejected_count,
-      status: r.author_status,
-      suspendedUntil: r.suspended_until,
-      premod: r.premod,
-    },
-    post: { id: r.post_id, title: r.post_title, url: r.post_url },
-    parent:
-      r.parent_id && r.parent_author !== null && r.parent_status !== null
-        ? { id: r.parent_id, authorName: r.parent_author, excerpt: r.parent_excerpt ?? '', status: r.parent_status }
-        : null,
-    reports: r.reports,
-    openReports: r.open_reports,
-    riskKey: r.risk_key,
-  }));
+  return res.rows.map(toQueueItem);
 }
 
 export type QueueCounts = Record<QueueName, number>;
@@ -226,7 +247,10 @@ export async function countQueues(
             (SELECT count(*) FROM comments c WHERE c.site_id = $1 AND c.status = 'approved'
                 AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1 AND resolved_at IS NULL))::int AS reported,
             (SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1 AND status = 'rejected' AND id >= $2::uuid LIMIT $3) r)::int AS rejected,
-            (SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1 AND status = 'approved' AND id >= $2::uuid LIMIT $3) a)::int AS approved`,
+            (SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1 AND status = 'approved' AND id >= $2::uuid LIMIT $3) a)::int AS approved,
+            (SELECT count(*) FROM comments c WHERE c.site_id = $1 AND c.status = 'approved'
+                AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1
+                               AND created_at >= now() - make_interval(days => ${RECENT_DAYS})))::int AS review`,
     [siteId, recentFloor(), RECENT_COUNT_CAP],
   );
   const counts = res.rows[0]!;

@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   'comment.held',
   'comment.rejected',
   'comment.reported',
+  'comment.report_threshold',
   'reader.banned',
   'post.created',
 ] as const;

@@ -8,6 +8,16 @@ import { commentJobId } from '#shared/queues.js';
 import { renderBody } from './render.js';
 import type { Reason, ScoredBy } from '#shared/domain.js';
 import { authorReason, type AuthorReason } from '../moderation/reason-categories.js';
+import { currentCommentStatement } from '#shared/db/dsa-statements.js';
+import { findAppealOfStatement } from '#shared/db/dsa-appeals.js';
+import { statementView, type StatementView } from '../dsa/views.js';
+
+/** The statement in force for a comment that is not published (null for a published one). */
+async function statementOf(deps: ApiDeps, siteId: string, id: string, status: string): Promise<StatementView | null> {
+  if (status === 'approved') return null;
+  const s = await currentCommentStatement(deps.db, siteId, id);
+  return s ? statementView(s, await findAppealOfStatement(deps.db, siteId, s.id)) : null;
+}
 
 export interface CommentStatusView {
   id: string;
@@ -21,6 +31,8 @@ export interface CommentStatusView {
   decidedAt: string | null;
   /** For the author: why it is not (yet) published, as a category and a sentence. */
   reason: AuthorReason | null;
+  /** DSA Art. 17: the statement of reasons in force for a held or removed comment (with its appeal, if any). */
+  statement?: StatementView | null;
   /** For the site's moderators only: the full decision. */
   decision?: {
     reasons: Reason[];
@@ -65,6 +77,7 @@ export async function commentStatus(deps: ApiDeps, req: Request, id: string): Pr
       createdAt: stored.createdAt.toISOString(),
       decidedAt: stored.decidedAt.toISOString(),
       reason: authorReason(stored.status, stored.reasons),
+      statement: await statementOf(deps, stored.siteId, stored.id, stored.status),
       ...((await isStaff())
         ? {
             decision: {

@@ -36,6 +36,10 @@ export const commentParams = z.object({ siteId: siteIdSchema, postId: postIdSche
 export const commentBody = z.object({
   body: z.string().max(MAX_BODY_LENGTH * 4, `comments are at most ${MAX_BODY_LENGTH} characters`),
   parentId: uuidSchema.nullish(),
+  prompted: z
+    .enum(['edited', 'unchanged'])
+    .optional()
+    .describe('After a "may be held for review" prompt: whether the reader edited the draft (a metric, nothing else)'),
 });
 
 /**

@@ -5,25 +5,13 @@ import type { CachedPage } from './thread-cache.js';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
-import { matchesEtag } from '../http/etag.js';
 import { commentStatus } from './comment-status.js';
-import { decodeCursor, loadRepliesPage, loadThreadPage } from './thread.js';
-import { postIdSchema, siteIdSchema, uuidSchema } from '#shared/schemas.js';
-import { isUuid } from '#shared/ids.js';
+import { loadRepliesPage, loadThreadPage } from './thread.js';
+import { threadParams, threadQuery } from './thread-query.js';
+import { repliesVariant, sendCachedPage, threadVariant } from './cached-read.js';
+import { uuidSchema } from '#shared/schemas.js';
 import { commentBody, commentParams, createComment } from './create-comment.js';
 import { commonErrors, errorSchema, notFoundError, rateLimitedError, route } from '../openapi/registry.js';
-
-export const threadParams = z.object({ siteId: siteIdSchema, postId: postIdSchema });
-export const threadQuery = z.object({
-  sort: z.enum(['newest', 'oldest']).default('newest'),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z
-    .string()
-    .max(64)
-    .optional()
-    .transform((c) => (c === undefined || c === '' ? null : decodeCursor(c)))
-    .refine((id) => id === null || isUuid(id), 'invalid cursor'),
-});
 
 const iso = z.iso.datetime({ offset: true });
 /** A thread comment nested `depth` levels deep (the API nests replies to depth 3). */
@@ -70,6 +58,17 @@ const commentStatusSchema = z.object({
       .object({ category: z.string(), message: z.string() })
       .nullable()
       .describe('for the author: why it is not published'),
+    statement: z
+      .looseObject({
+        id: z.uuid(),
+        restriction: z.enum(['removal', 'hold', 'suspension', 'ban']),
+        automatedDetection: z.boolean(),
+        automatedDecision: z.boolean(),
+        appealUntil: z.string(),
+      })
+      .nullable()
+      .optional()
+      .describe('DSA Art. 17: the statement of reasons in force for a held or removed comment, with its appeal'),
     decision: z
       .object({
         reasons: z.array(reasonSchema),
@@ -173,31 +172,30 @@ export function commentRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   r.post('/sites/:siteId/posts/:postId/comments', bearer, async (req, res) => {
     const { id, replayed } = await createComment(deps, req);
     deps.metrics.commentsAccepted.inc({ outcome: replayed ? 'replayed' : 'queued' });
+    const prompted = (req.body as { prompted?: unknown }).prompted;
+    if (!replayed && (prompted === 'edited' || prompted === 'unchanged'))
+      deps.metrics.commentPromptOutcomes.inc({ choice: prompted });
     res.status(202).json({ id, status: 'queued' });
   });
 
   /** Sends a cached page with its validators, or 304 when the client has it already. */
   function sendPage(req: Request, res: Response, { page, hit }: { page: CachedPage; hit: boolean }): void {
-    res.setHeader('ETag', page.etag);
-    res.setHeader('Cache-Control', `public, max-age=${deps.config.THREAD_MAX_AGE_S}, stale-while-revalidate=30`);
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    if (matchesEtag(req.headers['if-none-match'], page.etag)) {
-      deps.metrics.threadCache.inc({ result: 'not_modified' });
-      res.status(304).end();
-      return;
-    }
-    deps.metrics.threadCache.inc({ result: hit ? 'hit' : 'miss' });
-    res.end(page.body);
+    const result = sendCachedPage(res, {
+      page,
+      ifNoneMatch: req.headers['if-none-match'],
+      maxAgeS: deps.config.THREAD_MAX_AGE_S,
+    });
+    deps.metrics.threadCache.inc({ result: result === 'hit' && !hit ? 'miss' : result });
   }
 
+  // A cached page of either is usually answered before this router (cached-read.ts); these answer the rest.
   r.get('/sites/:siteId/posts/:postId/comments', async (req, res) => {
     const { siteId, postId } = parse(threadParams, req.params, 'path');
     const q = parse(threadQuery, req.query, 'query');
-    const variant = `${q.sort}\n${q.limit}\n${q.cursor ?? ''}`;
     sendPage(
       req,
       res,
-      await deps.threadCache.get(siteId, postId, variant, () =>
+      await deps.threadCache.get(siteId, postId, threadVariant(q), () =>
         loadThreadPage(deps.db, { siteId, postId, sort: q.sort, limit: q.limit, after: q.cursor }),
       ),
     );
@@ -206,11 +204,10 @@ export function commentRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   r.get('/sites/:siteId/posts/:postId/comments/:commentId/replies', async (req, res) => {
     const { siteId, postId, commentId } = parse(threadParams.extend({ commentId: uuidSchema }), req.params, 'path');
     const q = parse(threadQuery.omit({ sort: true }), req.query, 'query');
-    const variant = `replies\n${commentId}\n${q.limit}\n${q.cursor ?? ''}`;
     sendPage(
       req,
       res,
-      await deps.threadCache.get(siteId, postId, variant, () =>
+      await deps.threadCache.get(siteId, postId, repliesVariant(commentId, q), () =>
         loadRepliesPage(deps.db, { siteId, postId, commentId, limit: q.limit, after: q.cursor }),
       ),
     );

@@ -15,6 +15,8 @@ export interface ThreadCache {
     variant: string,
     load: () => Promise<string>,
   ): Promise<{ page: CachedPage; hit: boolean }>;
+  /** The page for key if it is in memory now; never loads (the fast path of cached reads). */
+  peek(siteId: string, postId: string, variant: string): CachedPage | undefined;
   /** Drops every cached page of a post (its approved comments changed). */
   invalidate(siteId: string, postId: string): void;
   /** Drops everything (after losing the invalidation feed, messages may have been missed). */
@@ -81,6 +83,9 @@ export function createThreadCache(opts: { ttlMs: number; maxEntries: number }): 
           });
       }
       return { page: await flight.promise, hit: false };
+    },
+    peek(siteId, postId, variant) {
+      return enabled ? pages.get(`${siteId}\n${postId}\n${variant}`) : undefined;
     },
     invalidate(siteId, postId) {
       const postKey = `${siteId}\n${postId}`;

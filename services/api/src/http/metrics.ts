@@ -7,6 +7,10 @@ export interface ApiMetrics {
   httpDuration: prom.Histogram<'method' | 'route' | 'status'>;
   commentsAccepted: prom.Counter<'outcome'>;
   threadCache: prom.Counter<'result'>;
+  /** Drafts checked before posting, by answer (held: the reader was prompted). */
+  commentChecks: prom.Counter<'result'>;
+  /** What prompted readers did: edited the draft, or posted it unchanged. */
+  commentPromptOutcomes: prom.Counter<'choice'>;
 }
 
 export function createApiMetrics(queue: Queue): ApiMetrics {
@@ -30,6 +34,18 @@ export function createApiMetrics(queue: Queue): ApiMetrics {
     labelNames: ['result'] as const,
     registers: [registry],
   });
+  const commentChecks = new prom.Counter({
+    name: 'comment_checks_total',
+    help: 'Drafts checked before posting by result (held: the reader is prompted "this may be held for review", clear)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  const commentPromptOutcomes = new prom.Counter({
+    name: 'comment_prompt_outcomes_total',
+    help: 'Comments posted after a "may be held" prompt, by what the reader chose (edited, unchanged)',
+    labelNames: ['choice'] as const,
+    registers: [registry],
+  });
   new prom.Gauge({
     name: 'queue_jobs',
     help: 'Comment jobs in the queue by state',
@@ -49,7 +65,7 @@ export function createApiMetrics(queue: Queue): ApiMetrics {
       for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
     },
   });
-  return { registry, httpDuration, commentsAccepted, threadCache };
+  return { registry, httpDuration, commentsAccepted, threadCache, commentChecks, commentPromptOutcomes };
 }
 
 /** Times every request, labelled by the matched route pattern (never the raw path: bounded cardinality). */

@@ -8,6 +8,8 @@ export interface Limiters {
   enabled: boolean;
   commentUser: RateLimiterRedis;
   commentIp: RateLimiterRedis;
+  /** Drafts checked before posting, per reader. */
+  commentCheckUser: RateLimiterRedis;
   authIp: RateLimiterRedis;
   loginFailures: RateLimiterRedis;
   /** Failed logins per account, whatever the address (rotating addresses must not escape the limit). */
@@ -18,6 +20,11 @@ export interface Limiters {
   postCreateIp: RateLimiterRedis;
   /** Posts created by the widget on first load, per site (whatever the addresses). */
   postCreateSite: RateLimiterRedis;
+  /** DSA notices, per IP (an IPv6 /64) and per notifier. */
+  noticeIp: RateLimiterRedis;
+  noticeNotifier: RateLimiterRedis;
+  /** DSA appeals, per IP and per appellant. */
+  appeal: RateLimiterRedis;
 }
 
 export function createLimiters(redis: RedisClient, config: Config): Limiters {
@@ -32,12 +39,16 @@ export function createLimiters(redis: RedisClient, config: Config): Limiters {
     enabled: config.RATE_LIMITS,
     commentUser: make('comment-user', config.RATE_LIMIT_COMMENT_USER),
     commentIp: make('comment-ip', config.RATE_LIMIT_COMMENT_IP),
+    commentCheckUser: make('comment-check-user', config.RATE_LIMIT_COMMENT_CHECK_USER),
     authIp: make('auth-ip', config.RATE_LIMIT_AUTH_IP),
     loginFailures: make('login-fail', config.RATE_LIMIT_LOGIN_FAILURES),
     loginAccountFailures: make('login-account-fail', config.RATE_LIMIT_LOGIN_ACCOUNT),
     loginSlowed: make('login-slowed', config.RATE_LIMIT_LOGIN_SLOWED),
     postCreateIp: make('post-create-ip', config.RATE_LIMIT_POST_CREATE_IP),
     postCreateSite: make('post-create-site', config.RATE_LIMIT_POST_CREATE_SITE),
+    noticeIp: make('notice-ip', config.RATE_LIMIT_NOTICE_IP),
+    noticeNotifier: make('notice-notifier', config.RATE_LIMIT_NOTICE_NOTIFIER),
+    appeal: make('appeal', config.RATE_LIMIT_APPEAL),
   };
 }
 

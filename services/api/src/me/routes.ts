@@ -10,6 +10,9 @@ import { ForbiddenError, NotFoundError, UnauthorizedError } from '../http/app-er
 import { findUser } from '#shared/db/users.js';
 import { announceThreadChange } from '#shared/redis.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
+import { listUserStatements } from '#shared/db/dsa-statements.js';
+import { listUserAppeals } from '#shared/db/dsa-appeals.js';
+import { appealView, statementView } from '../dsa/views.js';
 
 const readerParams = z.object({ siteId: siteIdSchema, userId: uuidSchema });
 const readerDataSchema = z.object({
@@ -42,6 +45,10 @@ const readerDataSchema = z.object({
   reports: z.array(
     z.object({ commentId: z.uuid(), reason: z.string(), note: z.string().nullable(), createdAt: z.string() }),
   ),
+  /** DSA: statements of reasons addressed to the reader, notices they sent, appeals they made. */
+  statements: z.array(z.looseObject({ id: z.uuid(), restriction: z.string(), automatedDecision: z.boolean() })),
+  notices: z.array(z.looseObject({ reference: z.string(), status: z.string() })),
+  appeals: z.array(z.looseObject({ id: z.uuid(), status: z.string() })),
 });
 const erasedSchema = z.object({
   erased: z.literal(true),
@@ -99,8 +106,23 @@ export function dataRightsRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
   const r = Router();
 
   const exportFor = async (req: Request, siteId: string, userId: string, requestedBy: string | null) => {
-    const data = await readerData(deps.db, siteId, userId);
-    if (!data) throw new NotFoundError('reader');
+    const base = await readerData(deps.db, siteId, userId);
+    if (!base) throw new NotFoundError('reader');
+    const notices = await deps.db.query<{ reference: string; category: string; status: string; created_at: Date }>(
+      `SELECT reference, category, status, created_at FROM dsa_notices WHERE site_id = $1 AND notifier_id = $2 ORDER BY created_at`,
+      [siteId, userId],
+    );
+    const data = {
+      ...base,
+      statements: (await listUserStatements(deps.db, siteId, userId)).map((s) => statementView(s)),
+      notices: notices.rows.map((n) => ({
+        reference: n.reference,
+        category: n.category,
+        status: n.status,
+        createdAt: n.created_at.toISOString(),
+      })),
+      appeals: (await listUserAppeals(deps.db, siteId, userId)).map(appealView),
+    };
     await logDataRequest(deps.db, {
       siteId,
       userId,

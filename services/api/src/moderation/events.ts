@@ -13,6 +13,16 @@ export type ModerationEvent =
       actorId: string | null;
     }
   | { type: 'comment.reported'; siteId: string; commentId: string; reason: string; openReports: number; held: boolean }
+  | {
+      type: 'comment.report_threshold';
+      siteId: string;
+      commentId: string;
+      postId: string;
+      openReports: number;
+      threshold: number;
+      /** Names the crossing (the report that reached the threshold), so a crossing is delivered once. */
+      key: string;
+    }
   | { type: 'reader.changed'; siteId: string; userId: string; action: string; actorId: string };
 
 /** The webhook event a moderation action makes publishers see, if any. */
@@ -25,6 +35,17 @@ function webhookEventOf(e: ModerationEvent): NewEvent | null {
         siteId: e.siteId,
         type: 'comment.reported',
         data: { comment: { id: e.commentId }, reason: e.reason, openReports: e.openReports, held: e.held },
+      };
+    case 'comment.report_threshold':
+      return {
+        siteId: e.siteId,
+        type: 'comment.report_threshold',
+        key: e.key,
+        data: {
+          comment: { id: e.commentId, postId: e.postId },
+          openReports: e.openReports,
+          threshold: e.threshold,
+        },
       };
     case 'reader.changed':
       return e.action === 'reader.ban' || e.action === 'reader.suspend'
@@ -44,7 +65,7 @@ function webhookEventOf(e: ModerationEvent): NewEvent | null {
 /**
  * The one place moderation actions announce themselves once they are done: logged, and sent
  * to the site's webhooks (`comment.approved|held|rejected` by a moderator, `comment.reported`,
- * `reader.banned` for bans and suspensions). Emitting never delays or fails the action.
+ * `comment.report_threshold`, `reader.banned` for bans and suspensions). Emitting never delays or fails the action.
  */
 export function moderationCompleted(deps: { logger: Logger; events?: Events }, event: ModerationEvent): void {
   deps.logger.debug({ event }, 'moderation action completed');

@@ -11,8 +11,10 @@ import { findSettings } from './site-settings.js';
 import { countQueues, listQueue, QUEUES } from '#shared/db/moderation-queues.js';
 import { moderateComment } from '#shared/comment-moderation.js';
 import { queueItemView } from './views.js';
+import { isSevere } from './wellbeing.js';
 import { moderationCompleted } from './events.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
+import { mailStatement } from '#shared/dsa/statements.js';
 
 export const cursorSchema = z
   .string()
@@ -221,7 +223,8 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
         { path: 'lane', message: 'only with the pending queue' },
       ]);
     }
-    const riskBelow = q.lane ? (await findSettings(deps.db, siteId)).likelyFineBelow : undefined;
+    const settings = await findSettings(deps.db, siteId);
+    const riskBelow = q.lane ? settings.likelyFineBelow : undefined;
     const rows = await listQueue(deps.db, {
       siteId,
       queue,
@@ -237,7 +240,7 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     const last = page[page.length - 1];
     res.setHeader('Cache-Control', 'no-store');
     res.json({
-      items: page.map(queueItemView),
+      items: page.map((i) => ({ ...queueItemView(i), severe: isSevere(i.scores, settings) })),
       nextCursor: rows.length > q.limit && last ? encodeCursor(byRisk ? `${last.riskKey}~${last.id}` : last.id) : null,
     });
   });
@@ -262,8 +265,10 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
       action,
       actor: { id: staff.userId, name: staff.name },
       reason,
+      statement: { settings: await findSettings(deps.db, siteId) },
     });
     if (!result) throw new NotFoundError('comment');
+    await mailStatement(deps, result.statement ?? null);
     moderationCompleted(deps, {
       type: 'comment.moderated',
       siteId,

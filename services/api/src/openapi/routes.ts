@@ -18,11 +18,17 @@ export const docsRouteDocs = [
     path: '/',
     tag: 'Reference',
     auth: 'none',
-    summary: 'Where to start: the API reference and the OpenAPI document',
+    summary: 'Where to start: the API reference, the OpenAPI document and the demo when one runs',
     responses: {
       200: {
         description: 'links',
-        schema: z.object({ service: z.string(), docs: z.string(), openapi: z.string(), widget: z.string() }),
+        schema: z.object({
+          service: z.string(),
+          docs: z.string(),
+          openapi: z.string(),
+          widget: z.string(),
+          demo: z.string().optional().describe('the demo article page, when DEMO_URL is set'),
+        }),
       },
     },
   }),
@@ -37,7 +43,7 @@ export const docsRouteDocs = [
 ];
 
 /** Serves the OpenAPI document and the reference page, both built once from the route declarations. */
-export function docsRoutes(docs: RouteDoc[]): { api: Router; root: Router } {
+export function docsRoutes(docs: RouteDoc[], opts: { demoUrl?: string } = {}): { api: Router; root: Router } {
   const document = buildOpenApi(docs, { version: '1' });
   const json = JSON.stringify(document);
   const page = renderDocsPage(document);
@@ -54,6 +60,7 @@ export function docsRoutes(docs: RouteDoc[]): { api: Router; root: Router } {
       docs: '/docs',
       openapi: '/api/v1/openapi.json',
       widget: '/embed.js',
+      ...(opts.demoUrl ? { demo: opts.demoUrl } : {}),
     });
   });
   root.get('/docs', (_req, res) => {

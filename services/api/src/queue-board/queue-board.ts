@@ -43,8 +43,19 @@ function cookieOf(req: Request, name: string): string | null {
  * reader of any site), cleaning, emptying or pausing a queue are refused with 403. Retrying a failed job (or every
  * failed job of a queue) is the one action allowed, and each is written to the operator site's audit log.
  */
-/** The session that opens the queue dashboard. */
+/** Whether the signed-in staff member may open the queue dashboard, and the session that opens it. */
 export const queueDashboardDocs = [
+  route({
+    method: 'get',
+    path: '/api/v1/admin/queue-dashboard',
+    tag: 'Operations',
+    auth: 'moderator or admin',
+    summary: 'Whether this staff member may open the queue dashboard (an admin of QUEUE_DASHBOARD_SITE)',
+    responses: {
+      200: { description: 'availability', schema: z.object({ available: z.boolean() }) },
+      ...commonErrors,
+    },
+  }),
   route({
     method: 'post',
     path: '/api/v1/admin/queue-dashboard/session',
@@ -64,6 +75,14 @@ export function queueDashboard(
   const dashboardSite = deps.config.QUEUE_DASHBOARD_SITE;
 
   const session = Router();
+  // The moderation page shows its "Queue dashboard" button only to those the session route below would accept.
+  session.get('/admin/queue-dashboard', bearer, async (req, res) => {
+    const siteId = req.principal?.siteId;
+    if (!req.principal || !siteId) throw new UnauthorizedError("a staff member's access token is required");
+    const staff = await staffOf(deps.db, req, siteId, 'moderator');
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ available: Boolean(dashboardSite) && siteId === dashboardSite && staff.role === 'admin' });
+  });
   session.post('/admin/queue-dashboard/session', bearer, async (req, res) => {
     const siteId = req.principal?.siteId;
     if (!req.principal || !siteId) throw new UnauthorizedError("an admin's access token is required");

@@ -17,6 +17,8 @@ import { insertAudit, listAudit } from '#shared/db/audit.js';
 import { moderationTaskOptions } from '#shared/moderation-tasks.js';
 import type { UserStatus } from '#shared/domain.js';
 import { commonErrors, errorSchema, notFoundError, route } from '../openapi/registry.js';
+import { findSettings } from '../moderation/site-settings.js';
+import { humanStatement, mailStatement, storeStatement } from '#shared/dsa/statements.js';
 
 export const readerParams = z.object({ siteId: siteIdSchema, userId: uuidSchema });
 const reason = z.string().trim().min(1, 'a reason is required').max(500);
@@ -99,6 +101,8 @@ export function readerRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       premod?: boolean;
       reason: string | null;
       afterCommit?: (auditId: string) => Promise<string | null>;
+      /** An account restriction: its statement of reasons (DSA Art. 17) is stored with it and mailed. */
+      restriction?: { kind: 'ban' | 'suspension'; endsAt: Date | null };
     },
   ) {
     if (userId === staff.userId) throw new ValidationError('you cannot moderate your own account');
@@ -108,6 +112,7 @@ export function readerRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
         `a ${staff.role} cannot ${o.action.replace('reader.', '')} a site ${user.role}`,
       );
     }
+    const settings = o.restriction ? await findSettings(deps.db, siteId) : null;
     const done = await withTransaction(deps.db, async (tx) => {
       const changed = await changeStanding(tx, {
         siteId,
@@ -126,9 +131,29 @@ export function readerRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
         after: changed.after,
         reason: o.reason,
       });
-      return { ...changed, auditId };
+      const statement =
+        o.restriction && settings
+          ? await storeStatement(
+              tx,
+              humanStatement({
+                sourceKey: `reader:${auditId}`,
+                siteId,
+                commentId: null,
+                userId,
+                restriction: o.restriction.kind,
+                facts: `A moderator restricted the account: ${o.reason ?? 'no reason given'}`,
+                groundDetail: `site rules: ${o.reason ?? ''}`.trim(),
+                automatedDetection: false,
+                decidedBy: staff.userId,
+                endsAt: o.restriction.endsAt,
+                settings,
+              }),
+            )
+          : null;
+      return { ...changed, auditId, statement };
     });
     if (!done) throw new NotFoundError('user');
+    await mailStatement(deps, done.statement);
     // The API caches readers for a few seconds when accepting comments: a ban must not wait for that.
     await announceUserChange(deps, siteId, userId);
     const taskId = o.afterCommit ? await o.afterCommit(done.auditId) : null;
@@ -150,6 +175,7 @@ export function readerRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       status: 'banned',
       suspendedUntil: null,
       reason: body.reason,
+      restriction: { kind: 'ban', endsAt: null },
       afterCommit: body.rejectExisting
         ? async (auditId) => {
             const jobId = `reject-author-${auditId}`;
@@ -192,6 +218,7 @@ export function readerRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
         status: 'suspended',
         suspendedUntil: body.until,
         reason: body.reason,
+        restriction: { kind: 'suspension', endsAt: body.until },
       }),
     );
   });

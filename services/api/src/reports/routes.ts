@@ -70,6 +70,7 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     if (!reporter.emailVerified)
       throw new ForbiddenError('email_unverified', 'confirm your email address to report comments');
     const threshold = site.settings.reportThreshold;
+    const notifyAt = site.settings.reportNotifyThreshold;
 
     const outcome = await withTransaction(deps.db, async (tx) => {
       const c = await tx.query<{ author_id: string; status: string; post_id: string }>(
@@ -89,8 +90,11 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
         standing: site.settings.reportStanding,
       });
       if (!counted) throw new ConflictError('already_reported', 'you have reported this comment already');
+      // The row lock serialises reports, so exactly one report makes the open count reach the level (a crossing);
+      // a moderator's decision closes the reports, and a later crossing notifies again.
+      const crossed = notifyAt > 0 && counted.open === notifyAt;
       // Only reporters with standing can take a comment off the thread; the others' reports wait for a moderator.
-      if (counted.counted < threshold) return { postId: comment.post_id, open: counted.open, held: false };
+      if (counted.counted < threshold) return { postId: comment.post_id, open: counted.open, held: false, crossed };
       const detail = `reported by ${counted.counted} readers (${Object.entries(counted.byReason)
         .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
         .map(([k, n]) => `${k} ×${n}`)
@@ -114,7 +118,7 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
           reason: detail,
         });
       }
-      return { postId: comment.post_id, open: counted.open, held: changed !== null };
+      return { postId: comment.post_id, open: counted.open, held: changed !== null, crossed };
     });
     if (outcome.held) {
       await announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId, postId: outcome.postId }).catch(
@@ -129,6 +133,17 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       openReports: outcome.open,
       held: outcome.held,
     });
+    if (outcome.crossed) {
+      moderationCompleted(deps, {
+        type: 'comment.report_threshold',
+        siteId,
+        commentId: id,
+        postId: outcome.postId,
+        openReports: outcome.open,
+        threshold: notifyAt,
+        key: `${id}:${p.userId}`,
+      });
+    }
     res.status(201).json({ report: { commentId: id, reason: input.reason } });
   });
 

@@ -8,7 +8,7 @@ const SITE_PATH_RE = /^\/sites\/([^/]*)(?:\/|$)/i;
 const AUTH_PATH_RE = /^\/auth\//i;
 const ALLOW_METHODS = 'GET, POST, PUT, PATCH, DELETE';
 const ALLOW_HEADERS = 'Authorization, Content-Type, Idempotency-Key';
-const EXPOSE_HEADERS = 'Retry-After, X-Request-Id, ETag';
+export const EXPOSE_HEADERS = 'Retry-After, X-Request-Id, ETag';
 
 /**
  * Whether the Origin is the API's own host (its pages: the moderation page, the sign-in popup).

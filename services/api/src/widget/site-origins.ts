@@ -11,6 +11,8 @@ export interface SiteOrigins {
   of(siteId: string): Promise<string[] | null>;
   /** Whether the origin belongs to the site; with no site, whether it belongs to any site. */
   allows(origin: string, siteId: string | null): Promise<boolean>;
+  /** The site's origins if cached now (null: no such site); undefined when only a query can tell. */
+  peek(siteId: string): string[] | null | undefined;
 }
 
 type Entry = { origins: string[] | null } | { any: boolean };
@@ -30,6 +32,10 @@ export function createSiteOrigins(db: Queryable, ttlMs: number): SiteOrigins {
   };
   return {
     of,
+    peek(siteId) {
+      const e = ttlMs === 0 ? undefined : cache.get(`site:${siteId}`);
+      return e && 'origins' in e ? e.origins : undefined;
+    },
     async allows(origin, siteId) {
       if (siteId !== null) return (await of(siteId))?.includes(origin) ?? false;
       const e = await get(`origin:${origin}`, async () => ({ any: await isRegisteredOrigin(db, origin) }));

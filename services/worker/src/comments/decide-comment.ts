@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { ScorerError } from '../scorers/types.js';
+import { ScorerError } from '#shared/scoring/types.js';
 import type { WorkerDeps } from '../deps.js';
 import { runPipeline } from '../pipeline/index.js';
 import { changeCommentStatus, findComment, insertDecidedComment, loadModerationInputs } from '#shared/db/comments.js';
@@ -7,11 +7,13 @@ import { createModerationMemory } from '../rules/memory.js';
 import type { Effect, ModerationInput } from '../pipeline/types.js';
 import { announceThreadChange } from '#shared/redis.js';
 import type { CommentJob } from '#shared/queues.js';
-import type { CommentStatus } from '#shared/domain.js';
+import type { CommentStatus, Reason } from '#shared/domain.js';
 import { emitCommentEvents } from '../webhooks/comment-events.js';
 import { applyEffects, type EffectDeps, onOtherRows } from './effects.js';
-import { createSiteAdapters } from './site-adapters.js';
+import { createSiteAdapters } from '#shared/scoring/site-adapters.js';
 import { shadowScore } from './shadow-scoring.js';
+import { automatedStatement, mailStatement, storeStatement } from '#shared/dsa/statements.js';
+import type { SiteSettings } from '#shared/settings.js';
 
 export interface ModerationOutcome {
   status: CommentStatus;
@@ -57,13 +59,19 @@ export function createCommentProcessor(deps: WorkerDeps) {
    * may not have happened after the insert — the announcement and the webhook events (their ids
    * come from the comment id, so receivers get each once) — from the stored decision.
    */
-  const alreadyStored = async (c: CommentJob, fallback: CommentStatus): Promise<ModerationOutcome> => {
+  const alreadyStored = async (
+    c: CommentJob,
+    fallback: CommentStatus,
+    settings: SiteSettings | null,
+  ): Promise<ModerationOutcome> => {
     const pending = await memory.pendingEffects({ siteId: c.siteId, commentId: c.commentId });
     if (pending) await applyAndForget(c, JSON.parse(pending) as Effect[]);
     const stored = await findComment(deps.db, c.commentId);
     const status = stored?.status ?? fallback;
     if (status === 'approved') await announce(c);
     if (stored) {
+      // Only the worker's own decision: a moderator's later action has a statement of its own.
+      if (settings && stored.reasons.every((r) => r.rule !== 'moderator')) await recordStatement(c, stored, settings);
       await emitCommentEvents(deps, c, {
         status: stored.status,
         reasons: stored.reasons,
@@ -76,6 +84,19 @@ export function createCommentProcessor(deps: WorkerDeps) {
     return { status, duplicate: true };
   };
 
+  /**
+   * The statement of reasons for the worker's own decision (DSA Art. 17: detected and decided by
+   * automated means). Keyed by the comment id, so a re-run stores it once and mails it once.
+   */
+  const recordStatement = async (
+    c: CommentJob,
+    d: { status: CommentStatus; reasons: Reason[] },
+    settings: SiteSettings,
+  ) => {
+    const stored = await storeStatement(deps.db, automatedStatement(c, d, settings));
+    await mailStatement(deps, stored);
+  };
+
   const applyAndForget = async (c: CommentJob, effects: readonly Effect[]) => {
     await applyEffects(effects, effectDeps);
     await memory.clearEffects({ siteId: c.siteId, commentId: c.commentId });
@@ -85,7 +106,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
     const c = job.data;
     const { existingStatus, parentStatus, site, author, authorDeleted, postPremod, history, context, adapterVersion } =
       await loadModerationInputs(deps.db, c);
-    if (existingStatus) return alreadyStored(c, existingStatus);
+    if (existingStatus) return alreadyStored(c, existingStatus, site?.settings ?? null);
     // The reader erased their account while this comment waited: their erasure wins over storing it.
     if (authorDeleted) {
       deps.metrics.jobs.inc({ outcome: 'erased' });
@@ -170,7 +191,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
     if (!stored.inserted) {
       // Another run of this job stored it first (a stalled job recovered while the first run
       // was still going): the stored decision stands.
-      return alreadyStored(c, decided.status);
+      return alreadyStored(c, decided.status, site.settings);
     }
     // The final decision, as stored (a ban that raced the pipeline made it a rejection).
     const decision = stored.decision;
@@ -200,6 +221,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
       }
     }
     if (decision.status === 'approved') await announce(c);
+    await recordStatement(c, decision, site.settings);
     await emitCommentEvents(deps, c, decision);
     const shadow = site.settings.shadowScorer;
     if (shadow) await shadowScore(deps, c, { name: shadow, settings: site.settings, context });

@@ -2,7 +2,7 @@ import { storeShadowScores } from '#shared/db/shadow-scores.js';
 import type { ScorerName, SiteSettings } from '#shared/settings.js';
 import type { CommentJob } from '#shared/queues.js';
 import type { WorkerDeps } from '../deps.js';
-import type { EmbeddedScoreContext } from '../scorers/embedded.js';
+import type { EmbeddedScoreContext } from '#shared/scoring/embedded.js';
 
 /**
  * Scores a stored comment with the site's shadow scorer and stores the result beside it. Runs after

@@ -1,6 +1,6 @@
 import type { Reason, ScoredBy } from '#shared/domain.js';
-import type { Attribute } from '#shared/settings.js';
-import { ScorerError, type ScoreResult, type Scorer } from '../scorers/types.js';
+import { ScorerError, type ScoreResult, type Scorer } from '#shared/scoring/types.js';
+import { type Crossing, crossed } from '#shared/scoring/thresholds.js';
 import type { Phase, ScoredSpan, Unscored } from './types.js';
 
 /** The `scorer_unavailable` reasons for the chosen scorers that could not run. */
@@ -80,24 +80,7 @@ export const scoring: Phase = async (ctx) => {
   return { ...found, reasons };
 };
 
-export interface Crossing {
-  attribute: Attribute;
-  score: number;
-  threshold: number;
-}
-
-/** Attributes at or above their threshold, worst first. */
-export function crossed(
-  scores: Readonly<Record<string, number>>,
-  thresholds: Readonly<Partial<Record<Attribute, number>>>,
-): Crossing[] {
-  const out: Crossing[] = [];
-  for (const [attribute, threshold] of Object.entries(thresholds) as [Attribute, number][]) {
-    const score = scores[attribute];
-    if (score !== undefined && score >= threshold) out.push({ attribute, score, threshold });
-  }
-  return out.sort((a, b) => b.score - a.score);
-}
+export { crossed, type Crossing } from '#shared/scoring/thresholds.js';
 
 /** A threshold reason, pointing at the text the scorer named for that attribute (or any it named). */
 export function thresholdReason(spans: readonly Readonly<ScoredSpan>[], o: Crossing, kind: 'hold' | 'reject'): Reason {

@@ -2,7 +2,7 @@ import type { CommentStatus, Decision, Reason, ScoredBy, User } from '#shared/do
 import type { RecentHistory } from '#shared/db/comments.js';
 import type { Attribute, ScorerName, SiteSettings } from '#shared/settings.js';
 import type { CommentJob } from '#shared/queues.js';
-import type { Scorer, ScorerSet } from '../scorers/types.js';
+import type { Scorer, ScorerSet } from '#shared/scoring/types.js';
 import type { ModerationMemory } from '../rules/memory.js';
 
 /** Read-only all the way down (functions stay callable). */

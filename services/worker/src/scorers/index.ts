@@ -1,12 +1,12 @@
 import type { RedisClient } from '#shared/redis.js';
 import type { Config } from '#shared/config.js';
 import type { WorkerMetrics } from '../metrics.js';
-import { createEmbeddedScorer } from './embedded.js';
+import { createEmbeddedScorer } from '#shared/scoring/embedded.js';
 import { createOpenAiScorer } from './openai.js';
 import { createPerspectiveScorer } from './perspective.js';
 import { createRequestSlots } from './rate-limit.js';
 import { createRemoteCaller } from './resilience.js';
-import type { ScorerSet } from './types.js';
+import type { ScorerSet } from '#shared/scoring/types.js';
 
 /**
  * The worker's scorers: the embedded one always; a remote one only when the operator gave its

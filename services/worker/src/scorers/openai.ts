@@ -1,7 +1,7 @@
 import type { WorkerMetrics } from '../metrics.js';
 import { RemoteFailure, postJson, probability } from './http.js';
 import type { RemoteCaller } from './resilience.js';
-import { ScorerError, type Attribute, type ScoreResult, type Scorer } from './types.js';
+import { ScorerError, type Attribute, type ScoreResult, type Scorer } from '#shared/scoring/types.js';
 
 export interface OpenAiOptions {
   /** Base URL of an OpenAI-compatible API; requests go to `{base}/v1/moderations`. */

@@ -1,4 +1,4 @@
-import type { Attribute, ScoreResult, Scorer } from './types.js';
+import type { Attribute, ScoreResult, Scorer } from '#shared/scoring/types.js';
 import { RemoteFailure, postJson, probability } from './http.js';
 import type { RemoteCaller } from './resilience.js';
 

@@ -1,7 +1,7 @@
 import type { RedisClient } from '#shared/redis.js';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateSpec } from '#shared/config.js';
-import { ScorerError } from './types.js';
+import { ScorerError } from '#shared/scoring/types.js';
 
 /** A provider's request quota, shared by every worker process through Redis. */
 export interface RequestSlots {

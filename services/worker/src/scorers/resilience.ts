@@ -9,7 +9,7 @@ import {
 import type { WorkerMetrics } from '../metrics.js';
 import { RemoteFailure } from './http.js';
 import type { RequestSlots } from './rate-limit.js';
-import { ScorerError } from './types.js';
+import { ScorerError } from '#shared/scoring/types.js';
 
 export interface ResilienceOptions {
   provider: string;

@@ -9,7 +9,7 @@ import {
 } from '#shared/moderation-tasks.js';
 import { rejectAuthorComments } from './reject-author-comments.js';
 import { learnDecisions } from './learn-decisions.js';
-import { createCommentModel } from '../scorers/model/comment.js';
+import { createCommentModel } from '#shared/scoring/model/comment.js';
 
 /** The BullMQ worker for background moderation tasks (one at a time per process: they are long and write-heavy). */
 export function createModerationTasksWorker(

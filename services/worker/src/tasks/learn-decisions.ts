@@ -1,7 +1,7 @@
 import { withTransaction, type Pool } from '#shared/db/pool.js';
 import { type AdapterStats, listUnlearned, lockSiteAdapter, saveSiteAdapter } from '#shared/db/moderation-learning.js';
-import { type Adapter, createAdapter, deserialize } from '../scorers/model/adapter.js';
-import type { CommentModel } from '../scorers/model/comment.js';
+import { type Adapter, createAdapter, deserialize } from '#shared/scoring/model/adapter.js';
+import type { CommentModel } from '#shared/scoring/model/comment.js';
 
 /** Decisions folded into the adapter per transaction (the adapter row stays locked meanwhile). */
 const BATCH = 200;

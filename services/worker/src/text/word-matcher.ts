@@ -1,4 +1,4 @@
-import { normalizeText, originalRange, type NormalizedText } from './normalize.js';
+import { normalizeText, originalRange, type NormalizedText } from '#shared/scoring/normalize.js';
 
 /** One word of a list found in a text: UTF-16 offsets into the original text (end exclusive). */
 export interface WordMatch {

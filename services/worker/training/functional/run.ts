@@ -10,9 +10,9 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_SETTINGS } from '#shared/settings.js';
-import { createLexiconClassifier } from '../../src/scorers/lexicon.js';
-import { createCommentModel } from '../../src/scorers/model/comment.js';
-import { defaultWeightsPath, loadModel } from '../../src/scorers/model/index.js';
+import { createLexiconClassifier } from '#shared/scoring/lexicon.js';
+import { createCommentModel } from '#shared/scoring/model/comment.js';
+import { defaultWeightsPath, loadModel } from '#shared/scoring/model/index.js';
 import { FUNCTIONAL_SUITE, type FunctionalCategory } from './cases.js';
 
 export interface CategoryResult {

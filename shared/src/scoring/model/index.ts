@@ -8,7 +8,7 @@ import { readWeights, type Weights, type WeightsHeader } from './weights.js';
 const DEFAULT_WEIGHTS_FILE = 'toxicity-v3.bin';
 
 export function defaultWeightsPath(): string {
-  return fileURLToPath(new URL(`../../../models/${DEFAULT_WEIGHTS_FILE}`, import.meta.url));
+  return fileURLToPath(new URL(`../../../../services/worker/models/${DEFAULT_WEIGHTS_FILE}`, import.meta.url));
 }
 
 export interface ToxicityModel {

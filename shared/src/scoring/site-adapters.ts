@@ -2,10 +2,10 @@ import { LRUCache } from 'lru-cache';
 import type { Pool } from '#shared/db/pool.js';
 import type { Logger } from '#shared/logger.js';
 import { loadSiteAdapterState } from '#shared/db/moderation-learning.js';
-import { createAdaptedScorer } from '../scorers/adapted.js';
-import { deserialize } from '../scorers/model/adapter.js';
-import { type CommentModel, createCommentModel } from '../scorers/model/comment.js';
-import type { Scorer } from '../scorers/types.js';
+import { createAdaptedScorer } from './adapted.js';
+import { deserialize } from './model/adapter.js';
+import { type CommentModel, createCommentModel } from './model/comment.js';
+import type { Scorer } from './types.js';
 
 /** Sites whose adapters stay decoded in memory (about 0.5 MB each). */
 const MAX_SITES = 200;

@@ -1,4 +1,4 @@
-import { normalizeText } from '../../text/normalize.js';
+import { normalizeText } from '../normalize.js';
 
 /**
  * Text → hashed n-gram features, shared by training and the worker so the two can never drift.

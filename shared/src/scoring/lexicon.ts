@@ -6,7 +6,7 @@ import {
   englishDataset,
   englishRecommendedTransformers,
 } from 'obscenity';
-import { blankNumbers, normalizeText, originalRange } from '../text/normalize.js';
+import { blankNumbers, normalizeText, originalRange } from './normalize.js';
 import type { Attribute, ScoreResult, Scorer } from './types.js';
 
 /**

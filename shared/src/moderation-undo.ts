@@ -1,0 +1,107 @@
+import type { Pool } from './db/pool.js';
+import { withTransaction } from './db/pool.js';
+import { changeCommentStatus } from './db/comments.js';
+import { insertAudit, type Actor } from './db/audit.js';
+import { announceThreadChange, type RedisClient } from './redis.js';
+import type { CommentStatus } from './domain.js';
+
+/** How long after a decision its moderator may take it back. */
+export const UNDO_WINDOW_MS = 10_000;
+/** The actions an undo takes back: a moderator's approve or reject of one comment. */
+const UNDOABLE = ['comment.approve', 'comment.reject'];
+
+export type UndoOutcome =
+  | { ok: true; before: CommentStatus; after: CommentStatus; postId: string; undoneId: string }
+  /** The caller's last action is not a decision on this comment (or was undone already). */
+  | { ok: false; reason: 'not_last' }
+  /** The window passed. */
+  | { ok: false; reason: 'expired' }
+  /** Someone (or something) acted on the comment since. */
+  | { ok: false; reason: 'changed' };
+
+interface LastAction {
+  id: string;
+  action: string;
+  comment_id: string | null;
+  before: { status?: CommentStatus; decidedAt?: string } | null;
+  after: { status?: CommentStatus } | null;
+  fresh: boolean;
+}
+
+/**
+ * Takes back a moderator's last action (approve or reject of `commentId`) within UNDO_WINDOW_MS,
+ * measured by the database's clock, and restores the comment as it was: status, reasons and
+ * decision time, every counter (through the same status change), the reports the action closed,
+ * and the labeled example it recorded (unless already learned). One transaction, with the
+ * caller's last audit entry and the comment row locked; audited as `comment.undo`. Afterwards,
+ * when visibility changed, every API process is told to drop the post's cached pages.
+ */
+export async function undoLastAction(
+  deps: { db: Pool; redis: RedisClient; queuePrefix: string },
+  u: { siteId: string; actor: Actor & { id: string }; commentId: string },
+): Promise<UndoOutcome> {
+  const outcome = await withTransaction(deps.db, async (tx): Promise<UndoOutcome> => {
+    const last = await tx.query<LastAction>(
+      `SELECT id, action, comment_id, before, after,
+              created_at >= now() - make_interval(secs => $3::float8 / 1000) AS fresh
+         FROM audit_log WHERE site_id = $1 AND actor_id = $2
+        ORDER BY id DESC LIMIT 1 FOR UPDATE`,
+      [u.siteId, u.actor.id, UNDO_WINDOW_MS],
+    );
+    const entry = last.rows[0];
+    const before = entry?.before?.status;
+    const after = entry?.after?.status;
+    if (!entry || !UNDOABLE.includes(entry.action) || entry.comment_id !== u.commentId || !before || !after)
+      return { ok: false, reason: 'not_last' };
+    if (!entry.fresh) return { ok: false, reason: 'expired' };
+    const current = await tx.query<{ status: CommentStatus; later: boolean }>(
+      `SELECT c.status, EXISTS (SELECT 1 FROM audit_log a WHERE a.site_id = $2 AND a.comment_id = c.id AND a.id > $3) AS later
+         FROM comments c WHERE c.id = $1 AND c.site_id = $2 FOR UPDATE`,
+      [u.commentId, u.siteId, entry.id],
+    );
+    const row = current.rows[0];
+    if (!row || row.status !== after || row.later) return { ok: false, reason: 'changed' };
+    const changed = await changeCommentStatus(tx, {
+      id: u.commentId,
+      siteId: u.siteId,
+      status: before,
+      reason: { rule: 'moderator', detail: 'undone' },
+    });
+    if (!changed) return { ok: false, reason: 'changed' };
+    // The action appended one reason and this change another: both go, and the decision time comes back.
+    await tx.query(
+      `UPDATE comments SET reasons = (reasons - (-1)) - (-1), decided_at = coalesce($3::timestamptz, decided_at)
+        WHERE id = $1 AND site_id = $2`,
+      [u.commentId, u.siteId, entry.before?.decidedAt ?? null],
+    );
+    // Reports and the labeled example the action wrote carry its transaction's time, as its audit entry
+    // does (compared in SQL: a JavaScript Date would drop the microseconds).
+    const actionTime = `(SELECT created_at FROM audit_log WHERE site_id = $1 AND id = $3)`;
+    await tx.query(
+      `UPDATE reports SET resolved_at = NULL WHERE site_id = $1 AND comment_id = $2 AND resolved_at = ${actionTime}`,
+      [u.siteId, u.commentId, entry.id],
+    );
+    await tx.query(
+      `DELETE FROM moderation_decisions
+        WHERE site_id = $1 AND comment_id = $2 AND decided_at = ${actionTime} AND learned_at IS NULL`,
+      [u.siteId, u.commentId, entry.id],
+    );
+    await insertAudit(tx, {
+      siteId: u.siteId,
+      actor: u.actor,
+      action: 'comment.undo',
+      commentId: u.commentId,
+      readerId: changed.authorId,
+      before: { status: after },
+      after: { status: before },
+      reason: `undoes ${entry.action} ${entry.id}`,
+    });
+    return { ok: true, before: after, after: before, postId: changed.postId, undoneId: entry.id };
+  });
+  if (outcome.ok && (outcome.before === 'approved') !== (outcome.after === 'approved')) {
+    await announceThreadChange(deps.redis, deps.queuePrefix, { siteId: u.siteId, postId: outcome.postId }).catch(
+      () => undefined,
+    );
+  }
+  return outcome;
+}

@@ -1,0 +1,161 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { createTestEnv, type TestEnv } from '../support/env.js';
+import { startTestApi, type TestApi } from '../support/app.js';
+import { launchChromium, listen } from '../support/browser.js';
+import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
+import { buildStaff, storeComment, STAFF_PASSWORD, type SignedIn } from '../support/staff.js';
+import { waitFor } from '../support/wait-for.js';
+
+/**
+ * The moderation desk in headless Chromium against the real API: the analytics tab with its SVG
+ * charts (axe clean), search, the undo of the last decision, and severe comments blurred.
+ */
+
+let env: TestEnv;
+let api: TestApi;
+let http: Awaited<ReturnType<typeof listen>>;
+let browser: Browser;
+let page: Page;
+let site: BuiltSite;
+let mod: SignedIn;
+let postId: string;
+let authorId: string;
+const cspViolations: string[] = [];
+const require = createRequire(import.meta.url);
+
+const store = (body: string, status: 'approved' | 'pending' | 'rejected', scores: Record<string, number> = {}) =>
+  storeComment(env.db, {
+    siteId: site.siteId,
+    postId,
+    authorId,
+    status,
+    body,
+    scores,
+    reasons: status === 'pending' ? [{ rule: 'toxicity', detail: 'TOXICITY above the hold level' }] : [],
+  });
+const statusOf = async (id: string) =>
+  (await env.db.query<{ status: string }>('SELECT status FROM comments WHERE id = $1', [id])).rows[0]!.status;
+
+async function axeViolations(): Promise<string[]> {
+  if ((await page.evaluate('typeof axe')) === 'undefined')
+    await page.evaluate(await readFile(require.resolve('axe-core/axe.min.js'), 'utf8'));
+  const result = (await page.evaluate(`axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] })`)) as {
+    violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+  };
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+before(async () => {
+  env = await createTestEnv({ RATE_LIMITS: 'off' });
+  api = await startTestApi(env);
+  http = await listen(api.app);
+  site = await buildSite(env.db);
+  mod = await buildStaff(env.db, api.app, site.siteId, 'moderator', 'Mona Moderator');
+  postId = await buildPost(env.db, site.siteId);
+  authorId = (await signInReader(api.app, site, { name: 'Ada Author' })).user.id;
+  browser = await launchChromium();
+  page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+  page.on('console', (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
+});
+after(async () => {
+  await browser?.close();
+  await http?.close();
+  await api?.close();
+  await env?.close();
+});
+
+describe('the moderation desk', () => {
+  it('when a moderator opens Analytics, then the figures and SVG charts show, axe finds nothing serious and the CSP holds', async () => {
+    await store('A calm remark about the ferry timetable.', 'approved');
+    await store('Spam spam spam.', 'rejected');
+    const held = await store('A doubtful remark about the council.', 'pending');
+    await page.goto(`${http.origin}/moderate`);
+    await page.fill('#signin-site', site.siteId);
+    await page.fill('#signin-email', mod.email);
+    await page.fill('#signin-password', STAFF_PASSWORD);
+    await page.click('#signin-form button[type=submit]');
+    await page.locator(`#items .item[data-id="${held}"]`).waitFor();
+
+    await page.click('#analytics-button');
+    await page.locator('#analytics svg.chart rect').first().waitFor();
+    assert.equal(await page.getAttribute('#analytics-button', 'aria-expanded'), 'true');
+    assert.equal(await page.textContent('#kpi-backlog').then((t) => t?.startsWith('1')), true);
+    assert.match((await page.textContent('#kpi-automatic')) ?? '', /100% \(2\)/);
+    // One day, three statuses: three stacked rectangles, each titled with its figure.
+    const titles = await page.locator('#analytics svg.chart').first().locator('rect title').allTextContents();
+    assert.equal(titles.length, 3);
+    assert.ok(titles.some((t) => /1 held/.test(t)));
+    assert.equal((await page.locator('#analytics svg[role=img][aria-label]').count()) >= 1, true);
+    assert.deepEqual(await axeViolations(), []);
+    assert.deepEqual(cspViolations, []);
+    await page.click('#analytics-button');
+    assert.equal(await page.isHidden('#analytics'), true);
+    assert.equal(await statusOf(held), 'pending');
+  });
+
+  it('when a moderator searches text, then matching comments of any status are listed and one can be approved and undone with u', async () => {
+    const match = await store('The harbour dredging tender was rigged.', 'pending');
+    const kept = await store('Dredging the harbour is overdue.', 'approved');
+    await store('Nothing about boats at all.', 'pending');
+    await page.fill('#search-value', 'dredging');
+    await page.selectOption('#search-by', 'q');
+    await page.click('#search-form button[type=submit]');
+    await page.locator(`#search-items .item[data-id="${match}"]`).waitFor();
+    const found = await page
+      .locator('#search-items .item')
+      .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.id));
+    assert.deepEqual(found, [kept, match]);
+    await page.locator(`#search-items .item[data-id="${match}"] button[data-act=approve]`).click();
+    await waitFor(async () => (await statusOf(match)) === 'approved', { what: 'the approval' });
+    await page.locator('#undo-bar').waitFor();
+    assert.match((await page.textContent('#undo-text')) ?? '', /Approved the comment by Ada Author/);
+    await page.keyboard.press('u');
+    await waitFor(async () => (await statusOf(match)) === 'pending', { what: 'the undo' });
+    assert.equal(await page.isHidden('#undo-bar'), true);
+    assert.deepEqual(await axeViolations(), []);
+    await page.click('#search-close');
+    assert.equal(await page.isHidden('#search-results'), true);
+  });
+
+  it('when a moderator rejects from the queue and clicks Undo, then the comment is back in the queue, held', async () => {
+    const id = await store('A remark to reject and take back.', 'pending');
+    await page.click('#tab-approved');
+    await page.click('#tab-pending');
+    const item = page.locator(`#items .item[data-id="${id}"]`);
+    await item.waitFor();
+    await item.locator('button[data-act=reject]').click();
+    await waitFor(async () => (await statusOf(id)) === 'rejected', { what: 'the rejection' });
+    await item.waitFor({ state: 'detached' });
+    await page.click('#undo-button');
+    await waitFor(async () => (await statusOf(id)) === 'pending', { what: 'the undo' });
+    await item.waitFor();
+  });
+
+  it('when a held comment scores above the wellbeing level, then it is blurred and inert until revealed by keyboard, and the session counter counts it', async () => {
+    const id = await store('An extremely graphic threat, scored severe.', 'pending', { TOXICITY: 0.97 });
+    const mild = await store('A mildly rude remark.', 'pending', { TOXICITY: 0.5 });
+    await page.click('#tab-approved');
+    await page.click('#tab-pending');
+    const item = page.locator(`#items .item[data-id="${id}"]`);
+    await item.waitFor();
+    assert.equal(await item.locator('.body.blurred').count(), 1);
+    assert.equal(await item.locator('.body').evaluate((el) => (el as HTMLElement).inert), true);
+    assert.equal(await page.locator(`#items .item[data-id="${mild}"] .blurred`).count(), 0);
+    assert.equal(await page.textContent('#severe-seen'), '0');
+    assert.deepEqual(await axeViolations(), []);
+    await item.locator('button[data-act=reveal]').focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await item.locator('.body.blurred').count(), 0);
+    assert.equal(await item.locator('.body').evaluate((el) => (el as HTMLElement).inert), false);
+    assert.equal(await page.textContent('#severe-seen'), '1');
+    assert.deepEqual(cspViolations, []);
+  });
+});

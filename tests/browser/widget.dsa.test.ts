@@ -1,0 +1,169 @@
+/// <reference lib="dom" />
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type http from 'node:http';
+import type { Browser, Page } from 'playwright-core';
+import { createTestEnv, type TestEnv } from '../support/env.js';
+import { startTestApi, type TestApi } from '../support/app.js';
+import { startTestWorker } from '../support/worker.js';
+import { launchChromium, listen } from '../support/browser.js';
+import { waitFor } from '../support/wait-for.js';
+import { ROOT } from '../support/processes.js';
+import { createDemoApp } from '#demo/app.js';
+import { ensureDemoSite } from '#demo/bootstrap.js';
+import { ARTICLE } from '#demo/article.js';
+import { insertDecidedComment } from '#shared/db/comments.js';
+import { insertPostIfAbsent, upsertPost } from '#shared/db/posts.js';
+import { upsertSsoUser } from '#shared/db/users.js';
+import { newId } from '#shared/ids.js';
+
+/** The DSA in the widget: a notice of illegal content sent without signing in, and an author's appeal. */
+
+const SITE = 'demo';
+const SSO_SECRET = 'browser-test-sso-secret-0123456789abcdef';
+const POST = ARTICLE.postId;
+
+let env: TestEnv;
+let api: TestApi;
+let worker: { close(): Promise<void> };
+let apiServer: { origin: string; close(): Promise<void> };
+let demo: { origin: string; close(): Promise<void> };
+let browser: Browser;
+
+before(async () => {
+  env = await createTestEnv({ LOOKUP_CACHE_TTL_MS: '0' });
+  api = await startTestApi(env);
+  worker = await startTestWorker(env);
+  apiServer = await listen(api.app);
+  demo = await listen((req: http.IncomingMessage, res: http.ServerResponse) => app(req, res));
+  const app = createDemoApp({ apiUrl: apiServer.origin, publicUrl: demo.origin, siteId: SITE, ssoSecret: SSO_SECRET });
+  await ensureDemoSite(env.db, {
+    siteId: SITE,
+    name: 'The Harbour Ledger (demo)',
+    origin: demo.origin,
+    ssoSecret: SSO_SECRET,
+  });
+  // Every comment is held by the toxicity rule here: the author gets a statement of reasons for the hold.
+  await env.db.query(`UPDATE sites SET settings = '{"thresholds":{"hold":{"TOXICITY":0}}}' WHERE id = $1`, [SITE]);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await Promise.allSettled([demo?.close(), apiServer?.close()]);
+  await worker?.close();
+  await api?.close();
+  await env?.close();
+});
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: await readFile(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8') });
+  return page.evaluate(async () => {
+    const r = await (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            o: object,
+          ): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }>;
+        };
+      }
+    ).axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+  });
+}
+
+describe('the DSA in the widget', () => {
+  it('when a signed-out reader reports a comment as illegal content, then the form asks name, address and good faith, and the notice is received with a reference (axe clean)', async () => {
+    await upsertPost(env.db, {
+      siteId: SITE,
+      id: POST,
+      title: ARTICLE.headline,
+      url: `${demo.origin}/`,
+      closed: false,
+    });
+    const author = await upsertSsoUser(env.db, {
+      id: newId(),
+      siteId: SITE,
+      externalId: 'dsa-author',
+      name: 'Rex',
+      email: null,
+      iat: Math.floor(Date.now() / 1000),
+    });
+    const commentId = newId();
+    await insertDecidedComment(
+      env.db,
+      {
+        id: commentId,
+        siteId: SITE,
+        postId: POST,
+        authorId: author.id,
+        parentId: null,
+        body: 'A comment someone finds illegal.',
+        createdAt: new Date(),
+      },
+      { status: 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: 1 },
+    );
+    const page = await browser.newPage({ bypassCSP: true });
+    await page.goto(`${demo.origin}/`);
+    const li = page.locator(`#comments li[data-id="${commentId}"]`);
+    const button = li.getByRole('button', { name: 'Report illegal content: comment by Rex' });
+    await button.click();
+    const form = li.locator('form.menu');
+    await form.getByRole('heading', { name: 'Report illegal content' }).waitFor();
+    assert.deepEqual(await axeViolations(page), []);
+    await form.getByLabel('What kind of illegal content is it?').selectOption('defamation');
+    await form.getByLabel('Why is it illegal? Explain precisely.').fill('It falsely accuses me of a crime by name.');
+    await form.getByLabel('Your name').fill('Vera Notifier');
+    await form.getByLabel(/Your email address/).fill('vera@example.org');
+    await form.getByLabel(/good faith/).check();
+    await form.getByRole('button', { name: 'Send notice' }).click();
+    await li.getByText(/^Notice received\. Your reference is N-[A-Z0-9]{12}/).waitFor();
+    const stored = await env.db.query<{ category: string; notifier_email: string }>(
+      `SELECT n.category, n.notifier_email FROM dsa_notices n JOIN dsa_notice_comments c ON c.notice_id = n.id WHERE c.comment_id = $1`,
+      [commentId],
+    );
+    assert.deepEqual(stored.rows, [{ category: 'defamation', notifier_email: 'vera@example.org' }]);
+    assert.equal(await button.isDisabled(), true);
+    await page.close();
+  });
+
+  it("when the author's comment is held, then the widget shows the statement of reasons, with the automated means, and the author appeals it (axe clean)", async () => {
+    await insertPostIfAbsent(env.db, { siteId: SITE, id: POST, title: ARTICLE.headline, url: `${demo.origin}/` });
+    const page = await browser.newPage({ bypassCSP: true });
+    await page.goto(`${demo.origin}/`);
+    await page.click('#demo-signin');
+    await page.locator('#comments textarea').first().waitFor();
+    await page
+      .locator('#comments textarea')
+      .first()
+      .fill('The harbour fees are a scandal, and I said so at the meeting.');
+    await page.getByRole('button', { name: 'Post comment' }).click();
+    const mine = page.locator('#comments li.pending');
+    await mine.getByText('Your comment is held for review.').waitFor();
+    await mine.getByText('Why? Statement of reasons').click();
+    await mine.getByText('yes / yes').waitFor();
+    await mine.getByText(/out-of-court dispute settlement/).waitFor();
+    await mine.getByRole('button', { name: 'Appeal this decision' }).click();
+    await mine.getByLabel('Why is the decision wrong?').fill('It is a fair comment on public fees.');
+    assert.deepEqual(await axeViolations(page), []);
+    await mine.getByRole('button', { name: 'Send appeal' }).click();
+    await mine.getByText('Your appeal was received. A person who did not take the decision will review it.').waitFor();
+    const id = (await mine.getAttribute('data-id'))!;
+    await waitFor(
+      async () =>
+        (
+          await env.db.query(
+            `SELECT 1 FROM dsa_appeals a JOIN dsa_statements s ON s.id = a.statement_id WHERE s.comment_id = $1 AND a.status = 'open'`,
+            [id],
+          )
+        ).rowCount === 1,
+      { what: 'the appeal stored' },
+    );
+    await page.close();
+  });
+});

@@ -1,0 +1,168 @@
+/// <reference lib="dom" />
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type http from 'node:http';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createTestEnv, type TestEnv } from '../support/env.js';
+import { startTestApi, type TestApi } from '../support/app.js';
+import { startTestWorker } from '../support/worker.js';
+import { launchChromium, listen } from '../support/browser.js';
+import { waitFor } from '../support/wait-for.js';
+import { ROOT } from '../support/processes.js';
+import { createDemoApp } from '#demo/app.js';
+import { ensureDemoSite } from '#demo/bootstrap.js';
+import { findComment } from '#shared/db/comments.js';
+
+/** The reader's tools beyond posting: think before you post, notifications, mute, counts on a list page. */
+
+const SITE = 'demo';
+const SSO_SECRET = 'browser-test-sso-secret-0123456789abcdef';
+const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+
+let env: TestEnv;
+let api: TestApi;
+let worker: { close(): Promise<void> };
+let apiServer: { origin: string; close(): Promise<void> };
+let demo: { origin: string; close(): Promise<void> };
+let browser: Browser;
+let context: BrowserContext;
+
+before(async () => {
+  env = await createTestEnv({ LOOKUP_CACHE_TTL_MS: '0' });
+  api = await startTestApi(env);
+  worker = await startTestWorker(env);
+  apiServer = await listen(api.app);
+  demo = await listen((req: http.IncomingMessage, res: http.ServerResponse) => app(req, res));
+  const app = createDemoApp({ apiUrl: apiServer.origin, publicUrl: demo.origin, siteId: SITE, ssoSecret: SSO_SECRET });
+  await ensureDemoSite(env.db, {
+    siteId: SITE,
+    name: 'The Harbour Ledger (demo)',
+    origin: demo.origin,
+    ssoSecret: SSO_SECRET,
+  });
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+});
+
+after(async () => {
+  await browser?.close();
+  await Promise.allSettled([demo?.close(), apiServer?.close()]);
+  await worker?.close();
+  await api?.close();
+  await env?.close();
+});
+
+async function openDemo(ctx: BrowserContext = context, query = ''): Promise<{ page: Page; problems: string[] }> {
+  const page = await ctx.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
+  });
+  await page.goto(`${demo.origin}/${query}`);
+  await page.locator('#comments h2').waitFor();
+  return { page, problems };
+}
+
+async function signInAsDemoReader(page: Page): Promise<void> {
+  await page.click('#demo-signin');
+  await page.locator('#comments textarea').first().waitFor();
+}
+
+async function setSettings(settings: object): Promise<void> {
+  await env.db.query(`UPDATE sites SET settings = $2, settings_version = settings_version + 1 WHERE id = $1`, [
+    SITE,
+    JSON.stringify(settings),
+  ]);
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  const axe = await readFile(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  await page.addScriptTag({ content: axe });
+  return page.evaluate(async () => {
+    const r = await (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            o: object,
+          ): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }>;
+        };
+      }
+    ).axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+  });
+}
+
+async function promptOutcomes(choice: string): Promise<number> {
+  const values = (await api.deps.metrics.registry.getSingleMetric('comment_prompt_outcomes_total')?.get())?.values;
+  return values?.find((v) => v.labels.choice === choice)?.value ?? 0;
+}
+
+describe('think before you post', () => {
+  it('when the site would hold a draft, then the widget asks "This may be held for review — edit it?"; Edit keeps the reader writing, Post anyway posts, and what they chose is counted', async () => {
+    // A low hold threshold: whatever the reader writes may be held.
+    await setSettings({ thresholds: { hold: { TOXICITY: 0.0001 }, reject: {} } });
+    const ctx = await browser.newContext({ viewport: { width: 1000, height: 900 }, bypassCSP: true });
+    const { page, problems } = await openDemo(ctx);
+    await signInAsDemoReader(page);
+    const form = page.locator('#comments form.composer').first();
+    const prompt = form.getByRole('alert').filter({ hasText: 'This may be held for review — edit it?' });
+    const textarea = form.locator('textarea');
+    const [edited0, unchanged0] = [await promptOutcomes('edited'), await promptOutcomes('unchanged')];
+
+    await textarea.fill('Honestly this council is hopeless.');
+    await form.getByRole('button', { name: 'Post comment' }).click();
+    await prompt.waitFor();
+    assert.equal(await page.locator('#comments li.pending').count(), 0, 'nothing is posted before the reader chooses');
+    assert.deepEqual(await axeViolations(page), []);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'widget-think-before-posting.png') });
+    await form.getByRole('button', { name: 'Edit', exact: true }).click();
+    await prompt.waitFor({ state: 'hidden' });
+    assert.equal(await textarea.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement), true);
+    await textarea.fill('I think the council could do better on this.');
+    await form.getByRole('button', { name: 'Post comment' }).click();
+    const first = page.locator('#comments li.pending').first();
+    await first.getByText('I think the council could do better on this.').waitFor();
+    await waitFor(async () => (await promptOutcomes('edited')) === edited0 + 1, { what: 'the edit counted' });
+
+    await textarea.fill('Honestly this council is hopeless.');
+    await form.getByRole('button', { name: 'Post comment' }).click();
+    await prompt.waitFor();
+    await form.getByRole('button', { name: 'Post anyway' }).click();
+    await page.locator('#comments li.pending').getByText('Honestly this council is hopeless.').waitFor();
+    const id = (await page.locator('#comments li.pending').first().getAttribute('data-id'))!;
+    await waitFor(async () => (await findComment(env.db, id))?.status === 'pending', { what: 'the worker held it' });
+    assert.equal(await promptOutcomes('unchanged'), unchanged0 + 1);
+    assert.deepEqual(problems, []);
+    await ctx.close();
+  });
+
+  it('when the site would not hold a draft, then it is posted at once, with no prompt; in French the prompt speaks French', async () => {
+    await setSettings({});
+    const { page } = await openDemo();
+    await signInAsDemoReader(page);
+    const form = page.locator('#comments form.composer').first();
+    await form.locator('textarea').fill('Thank you for the clear report on the ferry timetable.');
+    await form.getByRole('button', { name: 'Post comment' }).click();
+    await page.getByText('Thank you for the clear report on the ferry timetable.').waitFor();
+    assert.equal(await form.locator('.prompt:not([hidden])').count(), 0);
+    await page.close();
+
+    await setSettings({ thresholds: { hold: { TOXICITY: 0.0001 }, reject: {} } });
+    const fr = await openDemo(context, '?lang=fr');
+    await signInAsDemoReader(fr.page);
+    const frForm = fr.page.locator('#comments form.composer').first();
+    await frForm.locator('textarea').fill('Le conseil pourrait mieux faire.');
+    await frForm.getByRole('button', { name: 'Publier' }).click();
+    await frForm.getByText('Ce commentaire pourrait être retenu pour modération — le modifier ?').waitFor();
+    await frForm.getByRole('button', { name: 'Publier quand même' }).waitFor();
+    await fr.page.close();
+    await setSettings({});
+  });
+});

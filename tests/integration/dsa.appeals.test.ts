@@ -1,0 +1,241 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { createTestEnv, type TestEnv } from '../support/env.js';
+import { startTestApi, type TestApi } from '../support/app.js';
+import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
+import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
+import { getThread } from '../support/comment-flow.js';
+import { decideNotice, sendNotice, signInWithEmail } from '../support/dsa.js';
+
+/**
+ * DSA Art. 20 (complaints: by the author and by the notifier, decided only by another person,
+ * reversals restore) and Art. 22 (trusted flaggers' notices first, tagged).
+ */
+
+let env: TestEnv;
+let api: TestApi;
+let smtp: SmtpReceiver;
+let site: BuiltSite;
+let first: SignedIn;
+let second: SignedIn;
+let admin: SignedIn;
+
+before(async () => {
+  smtp = await startSmtpReceiver();
+  env = await createTestEnv({ SMTP_URL: smtp.url, RATE_LIMITS: 'off' });
+  api = await startTestApi(env);
+  site = await buildSite(env.db);
+  first = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+  second = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+  admin = await buildStaff(env.db, api.app, site.siteId, 'admin');
+});
+after(async () => {
+  await api?.close();
+  await env?.close();
+  await smtp?.close();
+});
+
+const auth = (t: string) => ({ Authorization: `Bearer ${t}` });
+const statusOf = async (id: string) =>
+  (await env.db.query<{ status: string }>('SELECT status FROM comments WHERE id = $1', [id])).rows[0]!.status;
+
+/** An approved comment that `first` removed on a notice; returns ids and the author. */
+async function removedOnNotice() {
+  const postId = await buildPost(env.db, site.siteId);
+  const author = await signInWithEmail(api.app, site);
+  const id = await storeComment(env.db, { siteId: site.siteId, postId, authorId: author.user.id });
+  const sent = await sendNotice(api.app, site.siteId, { comments: [id], name: 'N', email: 'n@example.org' });
+  assert.equal(sent.status, 201);
+  await decideNotice(api.app, site.siteId, sent.body.notice.id, first.accessToken, {
+    action: 'remove',
+    reason: 'defamatory claim about a named person',
+  }).expect(200);
+  const status = await request(api.app).get(`/api/v1/comments/${id}`).set(auth(author.accessToken)).expect(200);
+  return { postId, id, author, statementId: status.body.comment.statement.id as string };
+}
+
+const appeal = (token: string | null, body: object) => {
+  const r = request(api.app).post(`/api/v1/sites/${site.siteId}/appeals`);
+  if (token) r.set(auth(token));
+  return r.send(body);
+};
+const decideAppeal = (token: string, id: string, body: object) =>
+  request(api.app).post(`/api/v1/sites/${site.siteId}/moderation/appeals/${id}/decision`).set(auth(token)).send(body);
+
+describe('complaints (Art. 20)', () => {
+  it('when the author appeals and a second moderator reverses the removal, then the comment is back on the thread and the author is told why', async () => {
+    const { postId, id, author, statementId } = await removedOnNotice();
+    const made = await appeal(author.accessToken, { statementId, explanation: 'What I wrote is true and documented.' });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const appealId = made.body.appeal.id as string;
+
+    const queue = await request(api.app)
+      .get(`/api/v1/sites/${site.siteId}/moderation/appeals`)
+      .set(auth(second.accessToken))
+      .expect(200);
+    const item = queue.body.items.find((i: { id: string }) => i.id === appealId);
+    assert.equal(item.statement.id, statementId);
+    assert.equal(item.appellant, 'author');
+
+    // The moderator who removed it may not decide the appeal.
+    const same = await decideAppeal(first.accessToken, appealId, { outcome: 'upheld', reason: 'I stand by it' });
+    assert.equal(same.status, 403);
+    assert.equal(same.body.error.code, 'same_decider');
+
+    const done = await decideAppeal(second.accessToken, appealId, {
+      outcome: 'reversed',
+      reason: 'The claim is reported by two newspapers.',
+    });
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    assert.equal(done.body.appeal.status, 'reversed');
+    assert.equal(await statusOf(id), 'approved');
+    const thread = await getThread(api.app, site.siteId, postId);
+    assert.ok(
+      thread.comments.some((c) => c.id === id),
+      'the restored comment is on the thread',
+    );
+    const mail = await smtp.waitForMail(author.email, /reversed/);
+    assert.match(mail.text, /two newspapers/);
+
+    const again = await decideAppeal(admin.accessToken, appealId, { outcome: 'upheld', reason: 'late' });
+    assert.equal(again.status, 409);
+    // One appeal per decision.
+    const twice = await appeal(author.accessToken, { statementId, explanation: 'again' });
+    assert.equal(twice.status, 409);
+  });
+
+  it('when an appeal is upheld, then the comment stays removed and the outcome is mailed', async () => {
+    const { id, author, statementId } = await removedOnNotice();
+    const made = await appeal(author.accessToken, { statementId, explanation: 'Please look again.' });
+    const done = await decideAppeal(second.accessToken, made.body.appeal.id, {
+      outcome: 'upheld',
+      reason: 'The claim is unfounded and names a private person.',
+    });
+    assert.equal(done.status, 200);
+    assert.equal(await statusOf(id), 'rejected');
+    await smtp.waitForMail(author.email, /decision stands/);
+  });
+
+  it("when someone else appeals a reader's statement, or a reader appeals without signing in, then it is 404 or 401", async () => {
+    const { statementId } = await removedOnNotice();
+    const other = await signInReader(api.app, site);
+    assert.equal((await appeal(other.accessToken, { statementId, explanation: 'mine?' })).status, 404);
+    assert.equal((await appeal(null, { statementId, explanation: 'anon' })).status, 401);
+  });
+
+  it('when the six months have passed, then the appeal is refused with 409', async () => {
+    const { author, statementId } = await removedOnNotice();
+    await env.db.query(`UPDATE dsa_statements SET appeal_until = now() - interval '1 day' WHERE id = $1`, [
+      statementId,
+    ]);
+    const res = await appeal(author.accessToken, { statementId, explanation: 'late' });
+    assert.equal(res.status, 409);
+    assert.equal(res.body.error.code, 'appeal_window_closed');
+  });
+
+  it("when an anonymous notifier appeals a no-action decision with the receipt's code and it is reversed, then the comment is removed with a statement to its author", async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const author = await signInWithEmail(api.app, site);
+    const id = await storeComment(env.db, { siteId: site.siteId, postId, authorId: author.user.id });
+    const sent = await sendNotice(api.app, site.siteId, { comments: [id], name: 'Olga', email: 'olga@example.org' });
+    await decideNotice(api.app, site.siteId, sent.body.notice.id, first.accessToken, {
+      action: 'no_action',
+      reason: 'not illegal',
+    }).expect(200);
+    const reference = sent.body.notice.reference as string;
+    const wrong = await appeal(null, { noticeReference: reference, appealCode: 'not-the-code', explanation: 'x' });
+    assert.equal(wrong.status, 404);
+    const made = await appeal(null, {
+      noticeReference: reference,
+      appealCode: sent.body.appealCode,
+      explanation: 'It names my address and phone number.',
+    });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.equal(made.body.appeal.appellant, 'notifier');
+    assert.equal(
+      (await decideAppeal(first.accessToken, made.body.appeal.id, { outcome: 'reversed', reason: 'x' })).status,
+      403,
+    );
+    await decideAppeal(second.accessToken, made.body.appeal.id, {
+      outcome: 'reversed',
+      reason: 'It discloses private contact details.',
+    }).expect(200);
+    assert.equal(await statusOf(id), 'rejected');
+    await smtp.waitForMail('olga@example.org', /reversed/);
+    await smtp.waitForMail(author.email, /private contact details/);
+  });
+
+  it('when a suspended reader wins an appeal against the suspension, then the account is active again', async () => {
+    const reader = await signInWithEmail(api.app, site);
+    await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/users/${reader.user.id}/suspend`)
+      .set(auth(first.accessToken))
+      .send({ until: new Date(Date.now() + 86_400_000).toISOString(), reason: 'insults' })
+      .expect(200);
+    const exported = await request(api.app).get('/api/v1/me/export').set(auth(reader.accessToken)).expect(200);
+    const statementId = exported.body.statements[0].id as string;
+    const made = await appeal(reader.accessToken, { statementId, explanation: 'It was a quote.' });
+    assert.equal(made.status, 201);
+    await decideAppeal(second.accessToken, made.body.appeal.id, { outcome: 'reversed', reason: 'a quotation' }).expect(
+      200,
+    );
+    const row = await env.db.query<{ status: string }>('SELECT status FROM users WHERE id = $1', [reader.user.id]);
+    assert.equal(row.rows[0]!.status, 'active');
+  });
+});
+
+describe('trusted flaggers (Art. 22)', () => {
+  it('when an admin marks an account as a trusted flagger, then its later notice comes first in the queue, tagged', async () => {
+    const own = await buildSite(env.db);
+    const mod = await buildStaff(env.db, api.app, own.siteId, 'moderator');
+    const ownAdmin = await buildStaff(env.db, api.app, own.siteId, 'admin');
+    const postId = await buildPost(env.db, own.siteId);
+    const author = await signInReader(api.app, own);
+    const ids = await Promise.all(
+      [0, 1, 2].map(() => storeComment(env.db, { siteId: own.siteId, postId, authorId: author.user.id })),
+    );
+    const flagger = await signInWithEmail(api.app, own, 'Hate Aid Watch');
+    // Only admins mark trusted flaggers.
+    await request(api.app)
+      .put(`/api/v1/sites/${own.siteId}/trusted-flaggers/${flagger.user.id}`)
+      .set(auth(mod.accessToken))
+      .send({ organisation: 'HateAid' })
+      .expect(403);
+    await request(api.app)
+      .put(`/api/v1/sites/${own.siteId}/trusted-flaggers/${flagger.user.id}`)
+      .set(auth(ownAdmin.accessToken))
+      .send({ organisation: 'HateAid' })
+      .expect(200);
+    const a = await sendNotice(api.app, own.siteId, { comments: [ids[0]!], name: 'A', email: 'a@example.org' });
+    const b = await sendNotice(api.app, own.siteId, { comments: [ids[1]!], name: 'B', email: 'b@example.org' });
+    const t = await sendNotice(api.app, own.siteId, { comments: [ids[2]!] }, { token: flagger.accessToken });
+    assert.equal(t.body.notice.trusted, true);
+    const queue = await request(api.app)
+      .get(`/api/v1/sites/${own.siteId}/moderation/notices`)
+      .set(auth(mod.accessToken))
+      .expect(200);
+    assert.deepEqual(
+      queue.body.items.map((i: { reference: string }) => i.reference),
+      [t.body.notice.reference, a.body.notice.reference, b.body.notice.reference],
+    );
+    assert.deepEqual(
+      queue.body.items.map((i: { trusted: boolean }) => i.trusted),
+      [true, false, false],
+    );
+    const audit = await env.db.query(
+      `SELECT 1 FROM audit_log WHERE site_id = $1 AND action = 'dsa.trusted_flagger_add'`,
+      [own.siteId],
+    );
+    assert.equal(audit.rowCount, 1);
+    // Withdrawn, the account's next notice is an ordinary one.
+    await request(api.app)
+      .delete(`/api/v1/sites/${own.siteId}/trusted-flaggers/${flagger.user.id}`)
+      .set(auth(ownAdmin.accessToken))
+      .expect(204);
+    const later = await storeComment(env.db, { siteId: own.siteId, postId, authorId: author.user.id });
+    const u = await sendNotice(api.app, own.siteId, { comments: [later] }, { token: flagger.accessToken });
+    assert.equal(u.body.notice.trusted, false);
+  });
+});

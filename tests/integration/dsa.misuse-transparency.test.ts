@@ -1,0 +1,358 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { createTestEnv, type TestEnv } from '../support/env.js';
+import { startTestApi, type TestApi } from '../support/app.js';
+import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
+import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
+import { decideNotice, sendNotice, signInWithEmail } from '../support/dsa.js';
+import { insertApiKey } from '#shared/db/api-keys.js';
+import { generateApiKey } from '#shared/secrets.js';
+import { automatedStatement, storeStatement } from '#shared/dsa/statements.js';
+import { DEFAULT_SETTINGS } from '#shared/settings.js';
+
+/**
+ * DSA Art. 23 (warning, then suspension, for manifestly illegal content and manifestly unfounded
+ * notices; audited) and Art. 15/24 (transparency figures equal to counted fixtures, JSON and CSV;
+ * statements of reasons in the Transparency Database's format).
+ */
+
+let env: TestEnv;
+let api: TestApi;
+let smtp: SmtpReceiver;
+
+before(async () => {
+  smtp = await startSmtpReceiver();
+  env = await createTestEnv({ SMTP_URL: smtp.url, RATE_LIMITS: 'off' });
+  api = await startTestApi(env);
+});
+after(async () => {
+  await api?.close();
+  await env?.close();
+  await smtp?.close();
+});
+
+const auth = (t: string) => ({ Authorization: `Bearer ${t}` });
+
+async function siteWithStaff(patch: object = {}) {
+  const site = await buildSite(env.db);
+  const admin = await buildStaff(env.db, api.app, site.siteId, 'admin');
+  const mod = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+  await request(api.app)
+    .patch(`/api/v1/sites/${site.siteId}/settings`)
+    .set(auth(admin.accessToken))
+    .send(patch)
+    .expect(200);
+  return { site, admin, mod };
+}
+
+/** A notice about a new comment by `authorId`, decided by `mod`. */
+async function noticeDecided(
+  o: { site: BuiltSite; mod: SignedIn; postId: string; authorId: string },
+  notifier: { token?: string; name?: string; email?: string },
+  decision: { action: 'remove' | 'no_action'; manifest: boolean },
+) {
+  const id = await storeComment(env.db, { siteId: o.site.siteId, postId: o.postId, authorId: o.authorId });
+  const sent = await sendNotice(
+    api.app,
+    o.site.siteId,
+    { comments: [id], name: notifier.name, email: notifier.email },
+    { token: notifier.token },
+  );
+  assert.equal(sent.status, 201, JSON.stringify(sent.body));
+  await decideNotice(api.app, o.site.siteId, sent.body.notice.id, o.mod.accessToken, {
+    ...decision,
+    reason: decision.action === 'remove' ? 'incitement to violence' : 'plainly lawful opinion',
+  }).expect(200);
+  return { commentId: id, noticeId: sent.body.notice.id as string };
+}
+
+const auditActions = async (siteId: string) =>
+  (
+    await env.db.query<{ action: string }>(
+      `SELECT action FROM audit_log WHERE site_id = $1 AND action LIKE 'dsa.misuse%' ORDER BY created_at`,
+      [siteId],
+    )
+  ).rows.map((r) => r.action);
+
+describe('misuse (Art. 23)', () => {
+  it('when a reader posts manifestly illegal content again after a warning, then the account is suspended for the set time, audited', async () => {
+    const { site, mod } = await siteWithStaff({
+      dsa: { misuse: { illegalContent: 2, unfoundedNotices: 5, windowDays: 30, suspensionDays: 10 } },
+    });
+    const postId = await buildPost(env.db, site.siteId);
+    const author = await signInWithEmail(api.app, site);
+    const ctx = { site, mod, postId, authorId: author.user.id };
+    const n = { name: 'N', email: 'n@example.org' };
+    await noticeDecided(ctx, n, { action: 'remove', manifest: true });
+    // Removed without the finding "manifestly illegal": does not count.
+    await noticeDecided(ctx, { name: 'M', email: 'm@example.org' }, { action: 'remove', manifest: false });
+    assert.deepEqual(await auditActions(site.siteId), []);
+    await noticeDecided(ctx, { name: 'O', email: 'o@example.org' }, { action: 'remove', manifest: true });
+    assert.deepEqual(await auditActions(site.siteId), ['dsa.misuse_warning']);
+    await smtp.waitForMail(author.email, /suspended for 10 days/);
+    const user = await env.db.query<{ status: string }>('SELECT status FROM users WHERE id = $1', [author.user.id]);
+    assert.equal(user.rows[0]!.status, 'active', 'a warning first, no suspension');
+
+    await noticeDecided(ctx, { name: 'P', email: 'p@example.org' }, { action: 'remove', manifest: true });
+    assert.deepEqual(await auditActions(site.siteId), ['dsa.misuse_warning']);
+    await noticeDecided(ctx, { name: 'Q', email: 'q@example.org' }, { action: 'remove', manifest: true });
+    assert.deepEqual(await auditActions(site.siteId), ['dsa.misuse_warning', 'dsa.misuse_suspension']);
+    const suspended = await env.db.query<{ status: string; suspended_until: Date }>(
+      'SELECT status, suspended_until FROM users WHERE id = $1',
+      [author.user.id],
+    );
+    assert.equal(suspended.rows[0]!.status, 'suspended');
+    const days = (suspended.rows[0]!.suspended_until.getTime() - Date.now()) / 86_400_000;
+    assert.ok(days > 9.9 && days <= 10, `suspended for ${days} days`);
+    const statement = await env.db.query<{ source: string; restriction: string; automated_decision: boolean }>(
+      `SELECT source, restriction, automated_decision FROM dsa_statements WHERE user_id = $1 AND source = 'misuse'`,
+      [author.user.id],
+    );
+    assert.deepEqual(statement.rows, [{ source: 'misuse', restriction: 'suspension', automated_decision: true }]);
+    await smtp.waitForMail(author.email, /Your account is suspended/);
+    // The suspended reader may not comment.
+    const posted = await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+      .set(auth(author.accessToken))
+      .send({ body: 'Still here.' });
+    assert.equal(posted.status, 403);
+  });
+
+  it('when a notifier sends manifestly unfounded notices again after a warning, then their notices are refused for the set time', async () => {
+    const { site, mod } = await siteWithStaff({
+      dsa: { misuse: { illegalContent: 5, unfoundedNotices: 1, windowDays: 30, suspensionDays: 3 } },
+    });
+    const postId = await buildPost(env.db, site.siteId);
+    const author = await signInReader(api.app, site);
+    const ctx = { site, mod, postId, authorId: author.user.id };
+    const troll = { name: 'Troll', email: 'troll@example.org' };
+    await noticeDecided(ctx, troll, { action: 'no_action', manifest: true });
+    assert.deepEqual(await auditActions(site.siteId), ['dsa.misuse_warning']);
+    await smtp.waitForMail('troll@example.org', /not be processed for 3 days/);
+    await noticeDecided(ctx, troll, { action: 'no_action', manifest: true });
+    assert.deepEqual(await auditActions(site.siteId), ['dsa.misuse_warning', 'dsa.misuse_suspension']);
+    const id = await storeComment(env.db, { siteId: site.siteId, postId, authorId: author.user.id });
+    const refused = await sendNotice(api.app, site.siteId, { comments: [id], ...troll });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.error.code, 'notices_suspended');
+    // Anyone else's notices are processed.
+    assert.equal(
+      (await sendNotice(api.app, site.siteId, { comments: [id], name: 'Fair', email: 'fair@example.org' })).status,
+      201,
+    );
+  });
+});
+
+describe('transparency (Art. 15 and 24)', () => {
+  it('when the figures are asked for a period, then they equal the counted fixtures, as JSON and as CSV', async () => {
+    const { site, admin, mod } = await siteWithStaff();
+    const second = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+    const postId = await buildPost(env.db, site.siteId);
+    const author = await signInWithEmail(api.app, site);
+    const ctx = { site, mod, postId, authorId: author.user.id };
+    const flagger = await signInWithEmail(api.app, site);
+    await request(api.app)
+      .put(`/api/v1/sites/${site.siteId}/trusted-flaggers/${flagger.user.id}`)
+      .set(auth(admin.accessToken))
+      .send({ organisation: 'Watchdog' })
+      .expect(200);
+
+    // Notices: hate_speech ×2 (one from the trusted flagger, removed; one no action, manifestly unfounded), privacy ×1 open.
+    const removed = await noticeDecided(ctx, { token: flagger.accessToken }, { action: 'remove', manifest: false });
+    const kept = await noticeDecided(
+      ctx,
+      { name: 'K', email: 'k@example.org' },
+      { action: 'no_action', manifest: true },
+    );
+    const openId = await storeComment(env.db, { siteId: site.siteId, postId, authorId: author.user.id });
+    await sendNotice(api.app, site.siteId, {
+      comments: [openId],
+      name: 'P',
+      email: 'p@example.org',
+      category: 'privacy',
+    }).expect(201);
+    await env.db.query(`UPDATE dsa_notices SET created_at = decided_at - interval '3600 seconds' WHERE id = $1`, [
+      removed.noticeId,
+    ]);
+    await env.db.query(`UPDATE dsa_notices SET created_at = decided_at - interval '7200 seconds' WHERE id = $1`, [
+      kept.noticeId,
+    ]);
+    // A notice of last year is outside the period.
+    const old = await storeComment(env.db, { siteId: site.siteId, postId, authorId: author.user.id });
+    const oldNotice = await sendNotice(api.app, site.siteId, { comments: [old], name: 'Q', email: 'q@example.org' });
+    await env.db.query(`UPDATE dsa_notices SET created_at = now() - interval '400 days' WHERE id = $1`, [
+      oldNotice.body.notice.id,
+    ]);
+
+    // A moderator rejects a comment the worker held (detected by automated means, decided by a person).
+    const held = await storeComment(env.db, {
+      siteId: site.siteId,
+      postId,
+      authorId: author.user.id,
+      status: 'pending',
+      reasons: [{ rule: 'toxicity', detail: 'TOXICITY 0.8' }],
+    });
+    await request(api.app)
+      .post(`/api/v1/comments/${held}/moderation`)
+      .set(auth(mod.accessToken))
+      .send({ action: 'reject', reason: 'insult' })
+      .expect(200);
+    // The worker's own rejection, stored as the worker stores it.
+    const auto = await storeComment(env.db, {
+      siteId: site.siteId,
+      postId,
+      authorId: author.user.id,
+      status: 'rejected',
+      reasons: [{ rule: 'banned_word', detail: 'x' }],
+    });
+    await storeStatement(
+      env.db,
+      automatedStatement(
+        { siteId: site.siteId, commentId: auto, authorId: author.user.id },
+        { status: 'rejected', reasons: [{ rule: 'banned_word', detail: 'x' }] },
+        DEFAULT_SETTINGS,
+      ),
+    );
+    // The author appeals the notice removal; a second moderator reverses it.
+    const status = await request(api.app).get(`/api/v1/comments/${removed.commentId}`).set(auth(author.accessToken));
+    const made = await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/appeals`)
+      .set(auth(author.accessToken))
+      .send({ statementId: status.body.comment.statement.id, explanation: 'fair comment' })
+      .expect(201);
+    await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/moderation/appeals/${made.body.appeal.id}/decision`)
+      .set(auth(second.accessToken))
+      .send({ outcome: 'reversed', reason: 'fair comment on a public matter' })
+      .expect(200);
+
+    const from = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const res = await request(api.app)
+      .get(`/api/v1/sites/${site.siteId}/transparency`)
+      .query({ from, to })
+      .set(auth(admin.accessToken))
+      .expect(200);
+    const { siteId, period, ...figures } = res.body;
+    assert.equal(siteId, site.siteId);
+    assert.equal(period.from, from);
+    assert.deepEqual(figures, {
+      notices: {
+        total: 3,
+        byCategory: { hate_speech: 2, privacy: 1 },
+        fromTrustedFlaggers: 1,
+        byStatus: { actioned: 1, no_action: 1, open: 1 },
+        manifestlyUnfounded: 1,
+        medianSecondsToDecision: 5400,
+        medianSecondsToAct: 3600,
+      },
+      actions: {
+        total: 3,
+        byRestriction: { removal: 3 },
+        byGround: { illegal_content: 1, incompatible_content: 2 },
+        byGroundDetail: { 'Hate speech': 1, 'site rules: insult': 1, banned_word: 1 },
+        bySource: { trusted_flagger: 1, moderator: 1, automated: 1 },
+        automatedDetection: 2,
+        automatedDecision: 1,
+        humanDecision: 2,
+      },
+      complaints: {
+        total: 1,
+        byOutcome: { reversed: 1 },
+        byAppellant: { author: 1 },
+        medianSecondsToDecision: figures.complaints.medianSecondsToDecision,
+      },
+      suspensions: { illegalContent: 0, unfoundedNotices: 0, warnings: 0, accountRestrictions: 0 },
+    });
+    assert.equal(typeof figures.complaints.medianSecondsToDecision, 'number');
+
+    // CSV, by ?format and by Accept: one row per figure under a fixed header.
+    for (const ask of [
+      (r: request.Test) => r.query({ from, to, format: 'csv' }),
+      (r: request.Test) => r.query({ from, to }).set('Accept', 'text/csv'),
+    ]) {
+      const csv = await ask(
+        request(api.app).get(`/api/v1/sites/${site.siteId}/transparency`).set(auth(admin.accessToken)),
+      ).expect(200);
+      assert.match(csv.headers['content-type']!, /^text\/csv/);
+      const lines = csv.text.trimEnd().split('\r\n');
+      assert.equal(lines[0], 'section,metric,key,value');
+      assert.ok(
+        lines.every((l) => l.split(',').length === 4),
+        'four columns on every row',
+      );
+      assert.ok(lines.includes('notices,total,,3'));
+      assert.ok(lines.includes('notices,byCategory,hate_speech,2'));
+      assert.ok(lines.includes('actions,bySource,trusted_flagger,1'));
+      assert.ok(lines.includes('notices,medianSecondsToAct,,3600'));
+      assert.ok(lines.includes('complaints,byOutcome,reversed,1'));
+    }
+  });
+
+  it('when a publisher key has transparency:read, then it reads the figures; without the scope, or as a moderator, it is 403', async () => {
+    const { site, mod } = await siteWithStaff();
+    const makeKey = async (scopes: string[]) => {
+      const key = generateApiKey();
+      await insertApiKey(env.db, { id: key.id, siteId: site.siteId, label: 'k', secretHash: key.secretHash, scopes });
+      return key.key;
+    };
+    const url = `/api/v1/sites/${site.siteId}/transparency`;
+    await request(api.app)
+      .get(url)
+      .set(auth(await makeKey(['transparency:read'])))
+      .expect(200);
+    const noScope = await request(api.app)
+      .get(url)
+      .set(auth(await makeKey(['comments:read'])));
+    assert.equal(noScope.status, 403);
+    assert.equal(noScope.body.error.code, 'insufficient_scope');
+    assert.equal((await request(api.app).get(url).set(auth(mod.accessToken))).status, 403);
+    const other = await buildSite(env.db);
+    assert.equal(
+      (
+        await request(api.app)
+          .get(`/api/v1/sites/${other.siteId}/transparency`)
+          .set(auth(await makeKey(['transparency:read'])))
+      ).status,
+      401,
+    );
+    const bad = await request(api.app)
+      .get(url)
+      .query({ from: '2026-02-01', to: '2026-01-01' })
+      .set(auth(await makeKey(['transparency:read'])));
+    assert.equal(bad.status, 400);
+  });
+
+  it("when the statements are exported, then each is in the Transparency Database's submission format", async () => {
+    const { site, admin, mod } = await siteWithStaff();
+    const postId = await buildPost(env.db, site.siteId);
+    const author = await signInReader(api.app, site);
+    const ctx = { site, mod, postId, authorId: author.user.id };
+    const { commentId } = await noticeDecided(
+      ctx,
+      { name: 'N', email: 'n@example.org' },
+      { action: 'remove', manifest: false },
+    );
+    const res = await request(api.app)
+      .get(`/api/v1/sites/${site.siteId}/transparency/statements`)
+      .set(auth(admin.accessToken))
+      .expect(200);
+    assert.match(res.headers['content-disposition']!, /attachment/);
+    assert.equal(res.body.statements.length, 1);
+    const s = res.body.statements[0];
+    const row = await env.db.query<{ id: string }>('SELECT id FROM dsa_statements WHERE comment_id = $1', [commentId]);
+    assert.equal(s.puid, row.rows[0]!.id);
+    assert.deepEqual(s.decision_visibility, ['DECISION_VISIBILITY_CONTENT_REMOVED']);
+    assert.equal(s.decision_ground, 'DECISION_GROUND_ILLEGAL_CONTENT');
+    assert.equal(s.illegal_content_legal_ground, 'Hate speech');
+    assert.equal(s.category, 'STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH');
+    assert.deepEqual(s.content_type, ['CONTENT_TYPE_TEXT']);
+    assert.equal(s.source_type, 'SOURCE_ARTICLE_16');
+    assert.equal(s.automated_detection, 'No');
+    assert.equal(s.automated_decision, 'AUTOMATED_DECISION_NOT_AUTOMATED');
+    assert.match(s.application_date, /^\d{4}-\d{2}-\d{2}$/);
+    assert.equal(s.territorial_scope.length, 27);
+  });
+});

@@ -1,0 +1,155 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { createTestEnv, type TestEnv } from '../support/env.js';
+import { startTestApi, type TestApi } from '../support/app.js';
+import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
+import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
+import { openApiChecker } from '../support/openapi.js';
+
+/** The desk's figures equal what the fixtures hold, for the site alone, for staff and read keys. */
+
+let env: TestEnv;
+let api: TestApi;
+let site: BuiltSite;
+let mod1: SignedIn;
+let mod2: SignedIn;
+const doc = openApiChecker();
+const ids: Record<string, string> = {};
+
+before(async () => {
+  env = await createTestEnv();
+  api = await startTestApi(env);
+  site = await buildSite(env.db);
+  mod1 = await buildStaff(env.db, api.app, site.siteId, 'moderator', 'Dana');
+  mod2 = await buildStaff(env.db, api.app, site.siteId, 'admin', 'Eli');
+  const postId = await buildPost(env.db, site.siteId);
+  const author = await signInReader(api.app, site);
+  const store = (status: 'approved' | 'pending' | 'rejected', rule?: string) =>
+    storeComment(env.db, {
+      siteId: site.siteId,
+      postId,
+      authorId: author.user.id,
+      status,
+      reasons: rule ? [{ rule, detail: rule }] : [],
+    });
+  ids.a = await store('approved');
+  ids.b = await store('rejected', 'banned_word');
+  ids.c = await store('pending', 'toxicity');
+  ids.d = await store('pending', 'toxicity');
+  ids.e = await store('pending', 'toxicity');
+  ids.f = await store('approved');
+  const decide = (who: SignedIn, id: string, action: string) =>
+    request(api.app)
+      .post(`/api/v1/comments/${id}/moderation`)
+      .set('Authorization', `Bearer ${who.accessToken}`)
+      .send({ action })
+      .expect(200);
+  await decide(mod1, ids.c!, 'approve');
+  await decide(mod2, ids.d!, 'reject');
+  await decide(mod1, ids.f!, 'reject'); // overturns the rules' approval
+  // Each decided comment was written a known time before its first decision.
+  for (const [key, seconds] of [
+    ['c', 100],
+    ['d', 300],
+    ['f', 20],
+  ] as const) {
+    await env.db.query(
+      `UPDATE comments c SET created_at = a.created_at - make_interval(secs => $2)
+         FROM audit_log a WHERE a.comment_id = c.id AND c.id = $1`,
+      [ids[key], seconds],
+    );
+  }
+  // Another site's comments never count.
+  const other = await buildSite(env.db);
+  const otherPost = await buildPost(env.db, other.siteId);
+  const otherAuthor = await signInReader(api.app, other);
+  await storeComment(env.db, {
+    siteId: other.siteId,
+    postId: otherPost,
+    authorId: otherAuthor.user.id,
+    status: 'pending',
+  });
+});
+after(async () => {
+  await api?.close();
+  await env?.close();
+});
+
+const path = (query = '') => `/api/v1/sites/${site.siteId}/moderation/analytics${query}`;
+const get = async (token: string, query = '') =>
+  doc.check(await request(api.app).get(path(query)).set('Authorization', `Bearer ${token}`));
+
+describe('moderation analytics', () => {
+  it('when a moderator reads the last 30 days, then every figure equals the counted fixtures', async () => {
+    const res = await get(mod1.accessToken);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const a = res.body.analytics;
+    const today = new Date().toISOString().slice(0, 10);
+    assert.deepEqual(a.volume, [{ day: today, total: 6, approved: 2, pending: 1, rejected: 3 }]);
+    assert.deepEqual(a.decidedBy, { automatic: 2, human: 3, undecided: 1 });
+    // [20, 100, 300] seconds: the median is 100; the 90th percentile interpolates 100 + 0.8 × 200.
+    assert.deepEqual(a.timeToDecision, { decided: 3, p50Seconds: 100, p90Seconds: 260 });
+    assert.equal(a.backlog.pending, 1);
+    const e = await env.db.query<{ created_at: Date }>('SELECT created_at FROM comments WHERE id = $1', [ids.e]);
+    assert.equal(a.backlog.oldestAt, e.rows[0]!.created_at.toISOString());
+    assert.ok(a.backlog.oldestAgeSeconds >= 0);
+    assert.deepEqual(
+      a.moderators.map((m: { name: string; approved: number; rejected: number }) => [m.name, m.approved, m.rejected]),
+      [
+        ['Dana', 1, 1],
+        ['Eli', 0, 1],
+      ],
+    );
+    assert.deepEqual(a.reasons, [
+      { rule: 'moderator', comments: 3 },
+      { rule: 'toxicity', comments: 3 },
+      { rule: 'banned_word', comments: 1 },
+    ]);
+    assert.deepEqual(a.reversals, { total: 1, undone: 0 });
+    assert.deepEqual(a.appeals, { received: 0, upheld: 0, reversed: 0 });
+  });
+
+  it('when the range ends before the comments, then the range figures are zero and the backlog stays', async () => {
+    const res = await get(mod1.accessToken, '?from=2026-01-01&to=2026-01-31');
+    assert.equal(res.status, 200);
+    const a = res.body.analytics;
+    assert.deepEqual(a.volume, []);
+    assert.deepEqual(a.decidedBy, { automatic: 0, human: 0, undecided: 0 });
+    assert.deepEqual(a.timeToDecision, { decided: 0, p50Seconds: null, p90Seconds: null });
+    assert.deepEqual(a.moderators, []);
+    assert.equal(a.backlog.pending, 1);
+  });
+
+  it('when a publisher key with comments:read asks, then it gets the figures; other callers are refused', async () => {
+    const byKey = await get(site.apiKey);
+    assert.equal(byKey.status, 200);
+    assert.equal(byKey.body.analytics.decidedBy.human, 3);
+    const writeOnly = await buildSite(env.db, { scopes: ['posts:write'] });
+    const noScope = doc.check(
+      await request(api.app)
+        .get(`/api/v1/sites/${writeOnly.siteId}/moderation/analytics`)
+        .set('Authorization', `Bearer ${writeOnly.apiKey}`),
+    );
+    assert.equal(noScope.status, 403);
+    assert.equal((await get(writeOnly.apiKey)).status, 401);
+    const reader = await signInReader(api.app, site);
+    assert.equal((await get(reader.accessToken)).status, 403);
+    assert.equal(doc.check(await request(api.app).get(path())).status, 401);
+    const otherAdmin = await buildStaff(env.db, api.app, writeOnly.siteId, 'admin');
+    assert.equal((await get(otherAdmin.accessToken)).status, 403);
+  });
+
+  it('when the range is too long, reversed or malformed, then 400 validation_failed', async () => {
+    for (const q of [
+      '?from=2026-01-01&to=2026-06-01',
+      '?from=2026-02-01&to=2026-01-01',
+      '?from=yesterday',
+      '?to=2026-13-45',
+    ]) {
+      const res = await get(mod1.accessToken, q);
+      assert.equal(res.status, 400, q);
+      assert.equal(res.body.error.code, 'validation_failed');
+    }
+  });
+});

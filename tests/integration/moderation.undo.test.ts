@@ -1,0 +1,170 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { createTestEnv, type TestEnv } from '../support/env.js';
+import { startTestApi, type TestApi } from '../support/app.js';
+import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
+import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
+import { openApiChecker } from '../support/openapi.js';
+import { getThread } from '../support/comment-flow.js';
+import { waitFor } from '../support/wait-for.js';
+
+/** A moderator takes back their last decision within the window; the comment is as it was before. */
+
+let env: TestEnv;
+let api: TestApi;
+let site: BuiltSite;
+let mod: SignedIn;
+let mod2: SignedIn;
+let postId: string;
+let authorId: string;
+const doc = openApiChecker();
+
+before(async () => {
+  env = await createTestEnv({ RATE_LIMIT_COMMENT_USER: '1000/60' });
+  api = await startTestApi(env);
+  site = await buildSite(env.db);
+  mod = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+  mod2 = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+  postId = await buildPost(env.db, site.siteId);
+  authorId = (await signInReader(api.app, site)).user.id;
+});
+after(async () => {
+  await api?.close();
+  await env?.close();
+});
+
+const as = (who: SignedIn) => ({ Authorization: `Bearer ${who.accessToken}` });
+const decide = (who: SignedIn, id: string, action: 'approve' | 'reject') =>
+  request(api.app).post(`/api/v1/comments/${id}/moderation`).set(as(who)).send({ action }).expect(200);
+const undo = async (who: SignedIn, commentId: string, siteId = site.siteId) =>
+  doc.check(await request(api.app).post(`/api/v1/sites/${siteId}/moderation/undo`).set(as(who)).send({ commentId }));
+/** Everything an action changes about a comment, read from the database. */
+const snapshot = async (id: string) =>
+  (
+    await env.db.query(
+      `SELECT c.status, c.reasons, c.decided_at::text, p.comment_count, u.approved_count, u.rejected_count,
+              (SELECT count(*)::int FROM reports r WHERE r.comment_id = c.id AND r.resolved_at IS NULL) AS open_reports,
+              (SELECT count(*)::int FROM moderation_decisions d WHERE d.comment_id = c.id) AS decisions
+         FROM comments c JOIN posts p ON p.site_id = c.site_id AND p.id = c.post_id JOIN users u ON u.id = c.author_id
+        WHERE c.id = $1`,
+      [id],
+    )
+  ).rows[0];
+const newComment = (status: 'approved' | 'pending' = 'approved') =>
+  storeComment(env.db, {
+    siteId: site.siteId,
+    postId,
+    authorId,
+    status,
+    reasons: status === 'pending' ? [{ rule: 'toxicity', detail: 'held' }] : [],
+  });
+
+describe('undo of the last decision', () => {
+  it('when a moderator undoes a rejection within the window, then status, reasons, time, counts, reports and the thread are as before, and it is audited', async () => {
+    const id = await newComment();
+    for (let i = 0; i < 2; i++) {
+      const reader = await signInReader(api.app, site);
+      await request(api.app)
+        .post(`/api/v1/comments/${id}/reports`)
+        .set('Authorization', `Bearer ${reader.accessToken}`)
+        .send({ reason: 'abuse' })
+        .expect(201);
+    }
+    const original = await snapshot(id);
+    assert.equal(original.open_reports, 2);
+    await decide(mod, id, 'reject');
+    const rejected = await snapshot(id);
+    assert.equal(rejected.status, 'rejected');
+    assert.equal(rejected.comment_count, original.comment_count - 1);
+    assert.equal(rejected.open_reports, 0);
+    assert.equal(rejected.decisions, 1);
+    await waitFor(async () => !(await getThread(api.app, site.siteId, postId)).comments.some((c) => c.id === id));
+
+    const res = await undo(mod, id);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body.comment, { id, status: 'approved', previousStatus: 'rejected' });
+    assert.deepEqual(await snapshot(id), { ...original, decisions: 0 });
+    assert.equal(original.decisions, 0);
+    await waitFor(async () => (await getThread(api.app, site.siteId, postId)).comments.some((c) => c.id === id), {
+      what: 'the comment back in the thread',
+    });
+    const audit = await env.db.query<{ action: string; actor_id: string; before: unknown; after: unknown }>(
+      `SELECT action, actor_id, before, after FROM audit_log WHERE comment_id = $1 ORDER BY id`,
+      [id],
+    );
+    assert.deepEqual(
+      audit.rows.map((a) => a.action),
+      ['comment.reject', 'comment.undo'],
+    );
+    assert.equal(audit.rows[1]!.actor_id, mod.user.id);
+    assert.deepEqual([audit.rows[1]!.before, audit.rows[1]!.after], [{ status: 'rejected' }, { status: 'approved' }]);
+
+    // Undone once: the last action is now the undo itself.
+    const again = await undo(mod, id);
+    assert.equal(again.status, 409);
+    assert.equal(again.body.error.code, 'undo_not_last');
+  });
+
+  it('when an approval of a held comment is undone, then it is held again with its counts', async () => {
+    const id = await newComment('pending');
+    const original = await snapshot(id);
+    await decide(mod, id, 'approve');
+    assert.equal((await undo(mod, id)).status, 200);
+    assert.deepEqual(await snapshot(id), original);
+  });
+
+  it('when the window has passed, then 409 undo_expired and nothing changes', async () => {
+    const id = await newComment('pending');
+    await decide(mod, id, 'approve');
+    // The action as if taken 11 seconds ago (the window is measured by the database's clock).
+    await env.db.query(`UPDATE audit_log SET created_at = created_at - interval '11 seconds' WHERE comment_id = $1`, [
+      id,
+    ]);
+    const res = await undo(mod, id);
+    assert.equal(res.status, 409);
+    assert.equal(res.body.error.code, 'undo_expired');
+    assert.equal((await snapshot(id)).status, 'approved');
+  });
+
+  it('when another moderator acted since, or the moderator acted on another comment, then 409 and nothing changes', async () => {
+    const id = await newComment('pending');
+    await decide(mod, id, 'reject');
+    await decide(mod2, id, 'approve');
+    const changed = await undo(mod, id);
+    assert.equal(changed.status, 409);
+    assert.equal(changed.body.error.code, 'undo_conflict');
+    assert.equal((await snapshot(id)).status, 'approved');
+
+    const a = await newComment('pending');
+    const b = await newComment('pending');
+    await decide(mod, a, 'reject');
+    await decide(mod, b, 'reject');
+    const notLast = await undo(mod, a);
+    assert.equal(notLast.status, 409);
+    assert.equal(notLast.body.error.code, 'undo_not_last');
+    assert.equal((await snapshot(a)).status, 'rejected');
+    assert.equal((await undo(mod, b)).status, 200);
+  });
+
+  it('when the caller is not staff of the site or the body is bad, then 403 or 400', async () => {
+    const id = await newComment('pending');
+    await decide(mod, id, 'approve');
+    const other = await buildSite(env.db);
+    const otherMod = await buildStaff(env.db, api.app, other.siteId, 'moderator');
+    assert.equal((await undo(otherMod, id)).status, 403);
+    assert.equal((await undo(otherMod, id, other.siteId)).status, 409);
+    const reader = await signInReader(api.app, site);
+    const asReader = await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/moderation/undo`)
+      .set('Authorization', `Bearer ${reader.accessToken}`)
+      .send({ commentId: id });
+    assert.equal(asReader.status, 403);
+    const bad = await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/moderation/undo`)
+      .set(as(mod))
+      .send({ commentId: 'x' });
+    assert.equal(bad.status, 400);
+    assert.equal((await snapshot(id)).status, 'approved');
+  });
+});
