@@ -44,6 +44,8 @@ export interface Post {
   commentCount: number;
   /** False while the title is the one a reader's browser sent (a post the widget created), until the publisher writes the post. */
   titleVerified: boolean;
+  /** Surge protection in force on the post (null: none). */
+  surgeMode?: 'premod' | 'slow' | null;
 }
 
 /** Where in the comment's text a rule matched, for highlighting (UTF-16 offsets into `body`). */

@@ -15,6 +15,9 @@ import { tokenKeys } from './auth/tokens.js';
 import { postRoutes } from './posts/routes.js';
 import { commentRoutes } from './comments/routes.js';
 import { precheckRoutes } from './precheck/routes.js';
+import { notificationRoutes } from './notifications/routes.js';
+import { muteRoutes } from './mutes/routes.js';
+import { unsubscribePages } from './notifications/unsubscribe-page.js';
 import { opsRoutes } from './ops/routes.js';
 import { settingsRoutes } from './sites/settings-routes.js';
 import { moderationRoutes } from './moderation/routes.js';
@@ -22,6 +25,7 @@ import { learningRoutes } from './moderation/learning-routes.js';
 import { analyticsRoutes } from './moderation/analytics-routes.js';
 import { searchRoutes } from './moderation/search-routes.js';
 import { undoRoutes } from './moderation/undo-routes.js';
+import { surgeRoutes } from './moderation/surge-routes.js';
 import { readerRoutes } from './readers/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import { auditRoutes } from './audit/routes.js';
@@ -83,6 +87,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(docs.root);
   app.use('/embed.js', crossOriginReadable);
   app.use(widgetPages(deps, assets));
+  app.use(unsubscribePages(deps));
 
   const tokens = tokenKeys(deps.config.JWT_SECRET, deps.config.ACCESS_TOKEN_TTL_S);
   const passport = createPassport({ ...deps, tokens });
@@ -99,6 +104,8 @@ export function createApp(deps: ApiDeps): Express {
   api.use(postRoutes(deps, bearer));
   api.use(commentRoutes(deps, bearer));
   api.use(precheckRoutes(deps, bearer));
+  api.use(notificationRoutes(deps, bearer));
+  api.use(muteRoutes(deps, bearer));
   api.use(settingsRoutes(deps, bearer));
   api.use(moderationRoutes(deps, bearer));
   api.use(commentExtrasRoutes(deps, bearer));
@@ -106,6 +113,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(analyticsRoutes(deps, bearer));
   api.use(searchRoutes(deps, bearer));
   api.use(undoRoutes(deps, bearer));
+  api.use(surgeRoutes(deps, bearer));
   api.use(readerRoutes(deps, bearer));
   api.use(reportRoutes(deps, bearer));
   api.use(auditRoutes(deps, bearer));

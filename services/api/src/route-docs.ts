@@ -6,6 +6,9 @@ import { commentDocs } from './comments/routes.js';
 import { ownCommentDocs } from './comments/own-comments.js';
 import { reactionDocs } from './comments/reaction-routes.js';
 import { precheckDocs } from './precheck/routes.js';
+import { notificationDocs } from './notifications/routes.js';
+import { muteDocs } from './mutes/routes.js';
+import { unsubscribeDocs } from './notifications/unsubscribe-page.js';
 import { settingsDocs } from './sites/settings-routes.js';
 import { apiKeyDocs } from './publishers/api-keys-routes.js';
 import { publisherPostDocs } from './publishers/posts-routes.js';
@@ -19,6 +22,7 @@ import { commentExtrasDocs } from './moderation/comment-extras-routes.js';
 import { analyticsDocs } from './moderation/analytics-routes.js';
 import { searchDocs } from './moderation/search-routes.js';
 import { undoDocs } from './moderation/undo-routes.js';
+import { surgeDocs } from './moderation/surge-routes.js';
 import { readerDocs } from './readers/routes.js';
 import { reportDocs } from './reports/routes.js';
 import { auditDocs } from './audit/routes.js';
@@ -43,6 +47,9 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...ownCommentDocs,
   ...reactionDocs,
   ...precheckDocs,
+  ...notificationDocs,
+  ...muteDocs,
+  ...unsubscribeDocs,
   ...settingsDocs,
   ...apiKeyDocs,
   ...publisherPostDocs,
@@ -56,6 +63,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...analyticsDocs,
   ...searchDocs,
   ...undoDocs,
+  ...surgeDocs,
   ...readerDocs,
   ...reportDocs,
   ...auditDocs,

@@ -1,6 +1,7 @@
 import type {
   AdapterFigures,
   Analytics,
+  Surge,
   Counts,
   LikelyFine,
   QueueItem,
@@ -46,6 +47,11 @@ export class Api {
 
   private get site(): string {
     return encodeURIComponent(this.session?.siteId ?? '');
+  }
+
+  /** A call under the signed-in site (`/api/v1/sites/<site>/<path>`): the DSA queues and decisions. */
+  siteCall<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.call(method, `/api/v1/sites/${this.site}/${path}`, body);
   }
 
   counts(): Promise<{ counts: Counts; capped: QueueName[] }> {
@@ -128,6 +134,14 @@ export class Api {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
     return this.call('GET', `/api/v1/sites/${this.site}/moderation/search?${params}`);
+  }
+
+  surges(): Promise<{ surges: Surge[] }> {
+    return this.call('GET', `/api/v1/sites/${this.site}/moderation/surges`);
+  }
+
+  endSurge(postId: string): Promise<unknown> {
+    return this.call('POST', `/api/v1/sites/${this.site}/moderation/surges/${encodeURIComponent(postId)}/end`);
   }
 
   undo(commentId: string): Promise<{ comment: { id: string; status: string; previousStatus: string } }> {

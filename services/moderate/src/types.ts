@@ -130,3 +130,12 @@ export interface Analytics {
   reversals: { total: number; undone: number };
   appeals: { received: number; upheld: number; reversed: number };
 }
+
+/** GET /sites/:siteId/moderation/surges */
+export interface Surge {
+  postId: string;
+  title: string;
+  url: string;
+  mode: 'premod' | 'slow';
+  since: string;
+}

@@ -47,6 +47,16 @@ textarea{display:block;width:100%;min-height:96px;padding:10px;border:1px solid 
 .error:empty{display:none}
 .prompt{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:8px 0 0;padding:8px 12px;border-radius:var(--_radius);background:var(--_warn-bg);color:var(--_warn-fg)}
 .prompt p{margin:0 auto 0 0}
+.notify{position:relative;margin-inline-start:auto}
+.bell{padding:2px 8px;position:relative;display:inline-flex;align-items:center}
+.count{display:inline-block;min-width:1.4em;margin-inline-start:4px;padding:0 5px;border-radius:999px;background:var(--_danger);color:var(--_bg);font-size:.8em;font-weight:700}
+.panel{position:absolute;inset-inline-end:0;z-index:2;width:min(24em,90vw);margin-top:4px;padding:12px;border:1px solid var(--_border);border-radius:var(--_radius);background:var(--_bg);color:var(--_fg);box-shadow:0 4px 16px rgb(0 0 0/.15)}
+.notes{list-style:none;margin:0 0 8px;padding:0;max-height:20em;overflow:auto}
+.notes li{padding:6px 0;border-top:1px solid var(--_border);font-size:.9em}
+.notes li.unread{font-weight:700}
+.notes q{display:block;font-weight:400;color:var(--_muted)}
+.notes time{font-size:.85em;color:var(--_muted)}
+.email label{display:inline;margin-inline-end:8px}
 .toolbar{display:flex;gap:8px;align-items:center;justify-content:flex-end;margin:0 0 8px;font-size:.9em}
 .toolbar label{display:inline;font-weight:400;margin:0;color:var(--_muted)}
 select{padding:4px 8px;border:1px solid var(--_border);border-radius:var(--_radius);background:var(--_bg)}

@@ -14,6 +14,7 @@ import { plural, pickLang, translator, type Lang, type Translate } from './i18n.
 import { timeTexts } from './time.js';
 import { applyStyles } from './styles.js';
 import { composer, type Prompted } from './composer.js';
+import { bell } from './bell.js';
 import { openReportMenu } from './report-menu.js';
 import { openNoticeForm, statementBlock, type NoticeCategory } from './dsa.js';
 import { idsOf, renderComment, replyListOf, showReaction, type ViewComment, type ViewContext } from './comment-view.js';
@@ -57,6 +58,8 @@ export class Widget {
   /** Who the comment box was last drawn for, and whether the post was closed then. */
   private renderedState = '';
   private checkTimer: number | undefined;
+  /** The signed-in reader's notification bell (its stream stops on sign-out). */
+  private bell: { el: HTMLElement; stop(): void } | null = null;
   private readonly section = h('section', { class: 'root ro', 'aria-labelledby': 'c-title' });
   private readonly els = {
     title: h('h2', { id: 'c-title' }),
@@ -492,6 +495,10 @@ export class Widget {
         }
       });
     }
+    this.bell?.stop();
+    this.bell = user
+      ? bell({ base: this.o.base, siteId: this.siteId, session: this.o.session, t, time: this.ctx.time })
+      : null;
     els.compose.hidden = false;
     els.toolbar.hidden = false;
     const heading = h('h3', {}, t('leaveComment'));
@@ -512,7 +519,7 @@ export class Widget {
       });
       els.compose.replaceChildren(
         heading,
-        h('div', { class: 'session' }, h('span', {}, t('signedInAs', { name: user.name })), logout),
+        h('div', { class: 'session' }, h('span', {}, t('signedInAs', { name: user.name })), this.bell!.el, logout),
         box.el,
       );
     }

@@ -451,6 +451,8 @@ export interface ModerationInputs {
   site: { settings: SiteSettings; settingsVersion: number } | null;
   /** The post's own pre-moderation override, when it has one. */
   postPremod: SiteSettings['premod'] | null;
+  /** The post's surge protection, while it is in a surge. */
+  postSurge: SiteSettings['surge']['mode'] | null;
   author: User | null;
   /** The author erased their account after the API accepted the comment. */
   authorDeleted: boolean;
@@ -468,6 +470,7 @@ interface ModerationInputsRow extends Omit<UserRow, 'id' | 'site_id'> {
   settings_text: string | null;
   settings_version: number | null;
   post_premod: SiteSettings['premod'] | null;
+  post_surge: SiteSettings['surge']['mode'] | null;
   recent_total: number;
   recent_rejected: number;
   u_id: string | null;
@@ -490,7 +493,7 @@ export async function loadModerationInputs(
   const res = await db.query<ModerationInputsRow>({
     name: 'load-moderation-inputs',
     text: `SELECT (SELECT status FROM comments WHERE id = $1) AS existing_status,
-            par.status AS parent_status, par.body AS parent_body, po.premod AS post_premod,
+            par.status AS parent_status, par.body AS parent_body, po.premod AS post_premod, po.surge_mode AS post_surge,
             -- A title a widget sent (unverified) is anyone's words: it is not read as context.
             CASE WHEN po.title_verified THEN po.title END AS post_title,
             (SELECT version FROM site_adapters WHERE site_id = $2 AND in_use) AS adapter_version,
@@ -521,6 +524,7 @@ export async function loadModerationInputs(
         ? { settings: effectiveSettingsOfText(r.settings_text), settingsVersion: r.settings_version }
         : null,
     postPremod: r.post_premod,
+    postSurge: r.post_surge,
     history: { total: r.recent_total, rejected: r.recent_rejected },
     authorDeleted: r.author_deleted === true,
     context:

@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
+import { takeSlowTurn } from '#shared/surge.js';
 import { consume } from '../http/rate-limit.js';
 import { userOf } from '../auth/guards.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/app-error.js';
@@ -140,6 +141,20 @@ async function validateAgainstState(
   if (!author.emailVerified)
     throw new ForbiddenError('email_unverified', 'confirm your email address (follow the link sent to it) to comment');
   if (!parentOk) throw new AppError('invalid_parent', 422, 'parentId is not an approved comment of this post');
+  // Slow mode (a surge on this post): one Redis call takes the reader's turn, only on such posts.
+  if (post.surgeMode === 'slow') {
+    const waitMs = await takeSlowTurn(deps.redis, deps.config.QUEUE_PREFIX, c);
+    if (waitMs >= 0) {
+      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+      throw new AppError(
+        'slow_mode',
+        429,
+        `this discussion is in slow mode: you can comment again in ${seconds} s`,
+        { retryAfterSeconds: seconds },
+        { 'Retry-After': String(seconds) },
+      );
+    }
+  }
 }
 
 async function isEnqueuedOrStored(deps: ApiDeps, id: string): Promise<boolean> {

@@ -2,7 +2,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { ScorerError } from '#shared/scoring/types.js';
 import type { WorkerDeps } from '../deps.js';
 import { runPipeline } from '../pipeline/index.js';
-import { changeCommentStatus, findComment, insertDecidedComment, loadModerationInputs } from '#shared/db/comments.js';
+import { changeCommentStatus, findComment, loadModerationInputs } from '#shared/db/comments.js';
 import { createModerationMemory } from '../rules/memory.js';
 import type { Effect, ModerationInput } from '../pipeline/types.js';
 import { announceThreadChange } from '#shared/redis.js';
@@ -13,8 +13,13 @@ import { applyEdit, findEdit } from '#shared/db/comment-edits.js';
 import { applyEffects, type EffectDeps, onOtherRows } from './effects.js';
 import { createSiteAdapters } from '#shared/scoring/site-adapters.js';
 import { shadowScore } from './shadow-scoring.js';
+import { notifyReply } from '#shared/db/notifications.js';
+import { enqueueNotifications } from '#shared/notifications/queue.js';
+import { trackSurge } from './surge.js';
+import { createCommentBatcher, type Stored } from './persist-batch.js';
 import { automatedStatement, mailStatement, storeStatement } from '#shared/dsa/statements.js';
-import type { SiteSettings } from '#shared/settings.js';
+import { effectiveSettings, type SiteSettings } from '#shared/settings.js';
+import { findSettingsOverrides } from '#shared/db/sites.js';
 
 export interface ModerationOutcome {
   status: CommentStatus;
@@ -24,7 +29,8 @@ export interface ModerationOutcome {
 }
 
 /**
- * The processor: decide, then store comment, decision and counters in one statement, then apply
+ * The processor: decide, then store comment, decision and counters (in a batch with the comments
+ * decided meanwhile, persist-batch.ts; the job waits for its batch's commit), then apply
  * the decision's effects on other rows. Safe to run twice for one comment (after a crash, a
  * stalled-job recovery or a retry): the insert is keyed by the comment id, so the second run
  * finds the row and only repeats what follows the insert (effects not yet applied, the
@@ -35,6 +41,8 @@ export function createCommentProcessor(deps: WorkerDeps) {
     announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId: c.siteId, postId: c.postId });
   const memory = createModerationMemory(deps.redis, deps.config.QUEUE_PREFIX);
   const siteAdapters = createSiteAdapters(deps.db, deps.logger);
+  // Two batches in flight: one is written while the next gathers.
+  const batcher = createCommentBatcher({ db: deps.db, maxBatch: deps.config.WORKER_BATCH_MAX, maxInFlight: 2 });
   const effectDeps: EffectDeps = {
     memory,
     async holdOthers(siteId, ids, reason) {
@@ -50,9 +58,28 @@ export function createCommentProcessor(deps: WorkerDeps) {
         if (!res) continue;
         changed++;
         await announce({ siteId, postId: res.postId });
+        // The author of a visible comment now held sees it held: a statement of reasons (automated, DSA Art. 17).
+        const overrides = await findSettingsOverrides(deps.db, siteId);
+        const held = automatedStatement(
+          { siteId, commentId: id, authorId: res.authorId },
+          { status: 'pending', reasons: [reason] },
+          effectiveSettings(overrides?.overrides),
+        );
+        await mailStatement(deps, await storeStatement(deps.db, held && { ...held, sourceKey: `campaign:${id}` }));
       }
       return changed;
     },
+  };
+
+  /** An approved reply tells the author of the comment it answers (written here, so a retried job repeats it). */
+  const notifyOfReply = async (c: CommentJob) => {
+    if (c.parentId === null) return;
+    const ids = await notifyReply(deps.db, c.commentId);
+    if (deps.notifications) {
+      await enqueueNotifications(deps.notifications, ids).catch((err: unknown) =>
+        deps.logger.warn({ err: (err as Error).message }, 'notification not queued; the sweep will queue it'),
+      );
+    }
   };
 
   /**
@@ -70,6 +97,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
     const stored = await findComment(deps.db, c.commentId);
     const status = stored?.status ?? fallback;
     if (status === 'approved') await announce(c);
+    if (status === 'approved') await notifyOfReply(c);
     if (stored) {
       // Only the worker's own decision: a moderator's later action has a statement of its own.
       if (settings && stored.reasons.every((r) => r.rule !== 'moderator')) await recordStatement(c, stored, settings);
@@ -199,8 +227,18 @@ export function createCommentProcessor(deps: WorkerDeps) {
   return async (job: Job<CommentJob>, token?: string): Promise<ModerationOutcome> => {
     const c = job.data;
     if (c.editId) return decideEdit(job, token, { ...c, editId: c.editId });
-    const { existingStatus, parentStatus, site, author, authorDeleted, postPremod, history, context, adapterVersion } =
-      await loadModerationInputs(deps.db, c);
+    const {
+      existingStatus,
+      parentStatus,
+      site,
+      author,
+      authorDeleted,
+      postPremod,
+      postSurge,
+      history,
+      context,
+      adapterVersion,
+    } = await loadModerationInputs(deps.db, c);
     if (existingStatus) return alreadyStored(c, existingStatus, site?.settings ?? null);
     // The reader erased their account while this comment waited: their erasure wins over storing it.
     if (authorDeleted) {
@@ -219,6 +257,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
       author,
       parentStatus,
       postPremod,
+      postSurge,
       history,
       canDefer,
       settings: site.settings,
@@ -240,10 +279,9 @@ export function createCommentProcessor(deps: WorkerDeps) {
         windowS,
       });
     }
-    let stored: Awaited<ReturnType<typeof insertDecidedComment>>;
+    let stored: Stored;
     try {
-      stored = await insertDecidedComment(
-        deps.db,
+      stored = await batcher.store(
         {
           id: c.commentId,
           siteId: c.siteId,
@@ -300,8 +338,10 @@ export function createCommentProcessor(deps: WorkerDeps) {
       }
     }
     if (decision.status === 'approved') await announce(c);
+    if (decision.status === 'approved') await notifyOfReply(c);
     await recordStatement(c, decision, site.settings);
     await emitCommentEvents(deps, c, decision);
+    await trackSurge(deps, c, decision, { settings: site.settings, surgeMode: postSurge });
     const shadow = site.settings.shadowScorer;
     if (shadow) await shadowScore(deps, c, { name: shadow, settings: site.settings, context });
 
