@@ -48,6 +48,8 @@ export class Widget {
   private rules: SiteRules | null = null;
   /** The signed-in reader's reactions: comment id → kind. */
   private readonly myReactions = new Map<string, string>();
+  /** Counts reactions sent and reads of them, so an older read never undoes a newer click. */
+  private reactionsSeq = 0;
   private sessionUser = '';
   private nextCursor: string | null = null;
   /** Ids on screen (the reader's pending comments too): a live update counts only the others. */
@@ -258,8 +260,11 @@ export class Widget {
 
   /** The signed-in reader's reactions on this post, so their toggles show pressed. */
   private async loadMyReactions(): Promise<void> {
-    this.myReactions.clear();
-    if (!this.o.session.user) return;
+    const seq = ++this.reactionsSeq;
+    if (!this.o.session.user) {
+      this.myReactions.clear();
+      return;
+    }
     try {
       const { reactions } = await this.o.session.authed((token) =>
         call<{ reactions: Record<string, string> }>(this.o.base, this.path('/reactions/mine'), {
@@ -267,6 +272,9 @@ export class Widget {
           cache: 'no-store',
         }),
       );
+      // A reaction given or taken back meanwhile is newer than this answer: keep what the reader did.
+      if (seq !== this.reactionsSeq) return;
+      this.myReactions.clear();
       for (const [id, kind] of Object.entries(reactions)) this.myReactions.set(id, kind);
     } catch {
       // Without them the toggles show unpressed; the next click sets the truth.
@@ -276,6 +284,7 @@ export class Widget {
   /** Toggles the reader's reaction and shows the counts the API answers. */
   private async react(c: ThreadComment, kind: string, button: HTMLButtonElement): Promise<void> {
     const pressed = button.getAttribute('aria-pressed') === 'true';
+    this.reactionsSeq++;
     button.disabled = true;
     try {
       const { comment } = await this.o.session.authed((token) =>
