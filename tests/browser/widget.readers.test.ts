@@ -297,3 +297,50 @@ describe('mute', () => {
     await ctx.close();
   });
 });
+
+describe('counts on a list page', () => {
+  it('when a home page lists articles with data-comments-count, then embed.js fills each with its approved-comment count', async () => {
+    await setSettings({});
+    const list = await listen((_req: http.IncomingMessage, res: http.ServerResponse) => {
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.end(`<!doctype html><html lang="en"><head><title>Home</title></head><body><main><h1>Latest</h1><ul>
+        <li><a href="/a">Story A</a> <span data-comments-count data-site="${SITE}" data-post="list-a"></span></li>
+        <li><a href="/b">Story B</a> <span data-comments-count data-site="${SITE}" data-post="list-b"></span></li>
+        <li><a href="/c">Story C</a> <span data-comments-count data-site="${SITE}" data-post="list-never-commented"></span></li>
+      </ul><script src="${apiServer.origin}/embed.js" async></script></main></body></html>`);
+    });
+    await env.db.query('UPDATE sites SET origins = array_append(origins, $2) WHERE id = $1', [SITE, list.origin]);
+    const token = await otherReader('Counting Reader');
+    for (const [post, n] of [
+      ['list-a', 2],
+      ['list-b', 1],
+    ] as const) {
+      await insertPostIfAbsent(env.db, { siteId: SITE, id: post, title: post, url: `${demo.origin}/` });
+      for (let i = 0; i < n; i++) {
+        const res = await fetch(`${apiServer.origin}/api/v1/sites/${SITE}/posts/${post}/comments`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          body: JSON.stringify({ body: distinctText(700 + n * 10 + i) }),
+        });
+        assert.equal(res.status, 202);
+      }
+    }
+    await waitFor(
+      async () =>
+        (
+          await env.db.query<{ n: number }>(
+            `SELECT sum(comment_count)::int AS n FROM posts WHERE site_id = $1 AND id IN ('list-a', 'list-b')`,
+            [SITE],
+          )
+        ).rows[0]!.n === 3,
+      { what: 'the comments approved' },
+    );
+    const page = await context.newPage();
+    await page.goto(`${list.origin}/`);
+    await page.locator('[data-post="list-a"]', { hasText: '2 comments' }).waitFor();
+    await page.locator('[data-post="list-b"]', { hasText: '1 comment' }).waitFor();
+    await page.locator('[data-post="list-never-commented"]', { hasText: '0 comments' }).waitFor();
+    await page.close();
+    await list.close();
+  });
+});
