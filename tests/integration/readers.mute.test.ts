@@ -92,4 +92,25 @@ describe('muting another reader', () => {
     await reply(903);
     assert.equal(await count(), 1);
   });
+
+  it('when a reader erases their account, then their mutes (made and received), notifications and email choice go with it', async () => {
+    const me = await signInReader(api.app, site);
+    const other = await signInReader(api.app, site);
+    await mutes(me.accessToken, 'put', other.user.id);
+    await mutes(other.accessToken, 'put', me.user.id);
+    await env.db.query(`INSERT INTO reader_notification_settings (user_id, site_id, email) VALUES ($1, $2, 'off')`, [
+      me.user.id,
+      site.siteId,
+    ]);
+    const erased = await request(api.app).delete('/api/v1/me').set('Authorization', `Bearer ${me.accessToken}`);
+    assert.ok(erased.status < 300, JSON.stringify(erased.body));
+    const left = await env.db.query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM reader_mutes WHERE user_id = $1 OR muted_id = $1)
+            + (SELECT count(*) FROM reader_notification_settings WHERE user_id = $1)
+            + (SELECT count(*) FROM notifications WHERE user_id = $1) AS n`,
+      [me.user.id],
+    );
+    assert.equal(Number(left.rows[0]!.n), 0);
+    assert.deepEqual((await mutes(other.accessToken)).body, { mutes: [] });
+  });
 });
