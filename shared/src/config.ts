@@ -170,6 +170,7 @@ export const configSchema = z.object({
   RATE_LIMITS: bool(true).describe('`off` disables every rate limit (load tests only).'),
   RATE_LIMIT_COMMENT_USER: rate('10/60').describe('Comments one reader may post, as points/seconds.'),
   RATE_LIMIT_COMMENT_IP: rate('60/60').describe('Comments one IP address may post, as points/seconds.'),
+  RATE_LIMIT_REACTION_USER: rate('60/60').describe('Reactions one reader may give or take back, as points/seconds.'),
   RATE_LIMIT_READER_USER: rate('120/60').describe(
     'Requests one reader may make to their notifications and mutes, as points/seconds.',
   ),
@@ -219,6 +220,9 @@ export const configSchema = z.object({
     'Seconds between heartbeat comments on an idle live-update stream, so proxies keep it open.',
   ),
   WORKER_CONCURRENCY: int(32).describe('Comment jobs one worker process runs at once.'),
+  WORKER_BATCH_MAX: int(100).describe(
+    'Decided comments one worker process stores in one statement at most (jobs decided at once share it; 1 stores each alone).',
+  ),
   WORKER_LOCK_DURATION_MS: int(30000).describe(
     "BullMQ job lock; a crashed worker's jobs are picked up again after it lapses.",
   ),

@@ -6,7 +6,7 @@ import path from 'node:path';
 /** A service child process (API or worker) the bench started and must stop. */
 export interface Child {
   name: string;
-  kind: 'api' | 'worker';
+  kind: 'api' | 'worker' | 'load';
   proc: ChildProcess;
   pid: number;
   port: number;
@@ -33,21 +33,30 @@ export async function freePort(): Promise<number> {
 /** Spawns `node --import tsx <entry>` with env; stdout/stderr go to logFile. */
 export function startChild(o: {
   name: string;
-  kind: 'api' | 'worker';
+  kind: 'api' | 'worker' | 'load';
   entry: string;
   env: NodeJS.ProcessEnv;
   port: number;
   logDir: string;
   cwd: string;
   nodeArgs?: string[];
+  /** Open-file limit to run with (ulimit -n, up to the hard limit), for processes holding many sockets. */
+  nofile?: number;
+  /** An IPC channel to the child (process.send / 'message'). */
+  ipc?: boolean;
 }): Child {
   const logFile = path.join(o.logDir, `${o.name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const proc = spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', o.entry], {
-    cwd: o.cwd,
-    env: o.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const args = [...(o.nodeArgs ?? []), '--import', 'tsx', o.entry];
+  const stdio: ('ignore' | 'pipe' | 'ipc')[] = ['ignore', 'pipe', 'pipe', ...(o.ipc ? (['ipc'] as const) : [])];
+  // sh raises the limit, then exec keeps its pid for node.
+  const proc = o.nofile
+    ? spawn('/bin/sh', ['-c', 'ulimit -n "$0" && exec "$@"', String(o.nofile), process.execPath, ...args], {
+        cwd: o.cwd,
+        env: o.env,
+        stdio,
+      })
+    : spawn(process.execPath, args, { cwd: o.cwd, env: o.env, stdio });
   proc.stdout?.pipe(log);
   proc.stderr?.pipe(log);
   if (proc.pid === undefined) throw new Error(`could not start ${o.name}`);
@@ -115,6 +124,19 @@ export function killAllNow(): void {
 }
 
 export const liveChildren = (): Child[] => [...children];
+
+/** The hard limit of open files this process (and so its children) may raise itself to. */
+export function hardFileLimit(): number {
+  try {
+    const m = /Max open files\s+\S+\s+(\S+)/.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return m?.[1] === 'unlimited' ? 1_048_576 : Number(m?.[1] ?? 1024);
+  } catch {
+    return 1024;
+  }
+}
+
+/** VmRSS of a process, in kB (0 if gone). */
+export const rssOf = (pid: number): number => rssKb(pid);
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -213,7 +235,7 @@ export function startSampler(intervalMs = 200): { stop(): ResourceReport } {
       if (k.kind === 'api') {
         apiTotal += kb;
         peak.api = Math.max(peak.api, kb);
-      } else {
+      } else if (k.kind === 'worker') {
         workerTotal += kb;
         peak.worker = Math.max(peak.worker, kb);
       }

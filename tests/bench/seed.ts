@@ -280,3 +280,30 @@ export async function settle(serverUrl: string, log: (msg: string) => void): Pro
   }
   log(`  vacuum/analyze/checkpoint: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
+
+/**
+ * `count` approved replies to one stored top-level comment (depth 1, one per 100 ms after it), and
+ * the counters the worker would keep: the parent's reply_count and the post's comment_count.
+ */
+export async function seedReplies(
+  db: Pool,
+  o: { siteId: string; postId: string; parentId: string; authorIds: string[]; count: number },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO comments (id, site_id, post_id, author_id, parent_id, root_id, thread_parent_id, depth, body, status,
+                           created_at, decided_at)
+     SELECT u.id, $1, $2, ($4::uuid[])[1 + (g % cardinality($4::uuid[]))], $3, $3, $3, 1, ${BODY_SQL('g')}, 'approved',
+            to_timestamp(m.ms / 1000.0), to_timestamp(m.ms / 1000.0) + interval '40 milliseconds'
+       FROM (SELECT (extract(epoch FROM created_at) * 1000)::bigint AS base FROM comments WHERE id = $3) p
+       CROSS JOIN generate_series(1, $5::bigint) AS g
+       CROSS JOIN LATERAL (SELECT p.base + g * 100 AS ms) m
+       ${UUID7_LATERAL('m.ms', 'g', "'reply' || $3::text")}`,
+    [o.siteId, o.postId, o.parentId, o.authorIds, o.count],
+  );
+  await db.query('UPDATE comments SET reply_count = reply_count + $2 WHERE id = $1', [o.parentId, o.count]);
+  await db.query('UPDATE posts SET comment_count = comment_count + $3 WHERE site_id = $1 AND id = $2', [
+    o.siteId,
+    o.postId,
+    o.count,
+  ]);
+}

@@ -16,7 +16,8 @@ import { ensureDemoSite } from '#demo/bootstrap.js';
 import { ARTICLE } from '#demo/article.js';
 import { insertDecidedComment } from '#shared/db/comments.js';
 import { insertPostIfAbsent, upsertPost } from '#shared/db/posts.js';
-import { upsertSsoUser } from '#shared/db/users.js';
+import { insertPasswordUser, markEmailVerified, upsertSsoUser } from '#shared/db/users.js';
+import { hashPassword } from '#shared/passwords.js';
 import { newId } from '#shared/ids.js';
 
 /** The DSA in the widget: a notice of illegal content sent without signing in, and an author's appeal. */
@@ -164,6 +165,37 @@ describe('the DSA in the widget', () => {
         ).rowCount === 1,
       { what: 'the appeal stored' },
     );
+    await page.close();
+  });
+
+  it('when a moderator opens the moderation page, then the notice from the widget is in the DSA queue and removing its comment takes it off the thread (axe clean)', async () => {
+    const password = 'moderator password';
+    const mod = await insertPasswordUser(env.db, {
+      id: newId(),
+      siteId: SITE,
+      email: 'dsa-mod@ledger.example',
+      passwordHash: await hashPassword(password),
+      displayName: 'Desk',
+      role: 'moderator',
+    });
+    await markEmailVerified(env.db, SITE, mod!.id);
+    const page = await browser.newPage({ bypassCSP: true });
+    await page.goto(`${apiServer.origin}/moderate`);
+    await page.fill('#signin-site', SITE);
+    await page.fill('#signin-email', 'dsa-mod@ledger.example');
+    await page.fill('#signin-password', password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const notice = page.locator('#notices li.item').first();
+    await notice.getByText('It falsely accuses me of a crime by name.').waitFor();
+    await notice.getByText('A comment someone finds illegal.').waitFor();
+    assert.deepEqual(await axeViolations(page), []);
+    await notice.getByLabel(/^Reasons for N-/).fill('A false accusation of a crime against a named person.');
+    await notice.getByRole('button', { name: 'Remove the comments' }).click();
+    await page.getByText('No open notices.').waitFor();
+    const rows = await env.db.query<{ status: string }>(
+      `SELECT c.status FROM comments c JOIN users u ON u.id = c.author_id WHERE u.external_id = 'dsa-author'`,
+    );
+    assert.deepEqual(rows.rows, [{ status: 'rejected' }]);
     await page.close();
   });
 });

@@ -673,7 +673,7 @@ describe('long and closed threads', () => {
     const page = await context.newPage();
     await page.goto(`${plainHost.origin}/p/signed-out-1`);
     const reply = page.getByRole('button', { name: 'Reply to Quiet Author' });
-    const report = page.getByRole('button', { name: /Report .*Quiet Author/ });
+    const report = page.getByRole('button', { name: 'Report comment by Quiet Author', exact: true });
     await reply.waitFor();
     assert.ok(await report.isVisible());
     for (const action of [reply, report]) {

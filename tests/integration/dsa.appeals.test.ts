@@ -238,4 +238,20 @@ describe('trusted flaggers (Art. 22)', () => {
     const u = await sendNotice(api.app, own.siteId, { comments: [later] }, { token: flagger.accessToken });
     assert.equal(u.body.notice.trusted, false);
   });
+
+  it("when a notifier's account is erased, then its notices keep their count but lose the name and address", async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const author = await signInReader(api.app, site);
+    const id = await storeComment(env.db, { siteId: site.siteId, postId, authorId: author.user.id });
+    const notifier = await signInWithEmail(api.app, site, 'Erin Erasable');
+    const sent = await sendNotice(api.app, site.siteId, { comments: [id] }, { token: notifier.accessToken });
+    assert.equal(sent.status, 201);
+    await request(api.app).delete('/api/v1/me').set(auth(notifier.accessToken)).expect(200);
+    const row = await env.db.query<{ notifier_name: string; notifier_email: string | null }>(
+      'SELECT notifier_name, notifier_email FROM dsa_notices WHERE id = $1',
+      [sent.body.notice.id],
+    );
+    assert.equal(row.rows[0]!.notifier_email, null);
+    assert.notEqual(row.rows[0]!.notifier_name, 'Erin Erasable');
+  });
 });

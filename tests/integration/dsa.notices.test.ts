@@ -4,7 +4,7 @@ import request from 'supertest';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestWorker, type TestWorker } from '../support/worker.js';
-import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
+import { buildPost, buildSite, establishReader, signInReader, type BuiltSite } from '../support/builders.js';
 import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
 import { postComment, waitForDecision } from '../support/comment-flow.js';
@@ -221,6 +221,11 @@ describe('notice and action (Art. 16)', () => {
     assert.equal(await statusOf(id), 'approved');
     const mail = await smtp.waitForMail('lee@example.org', /no action/);
     assert.match(mail.text, /Sharp criticism of a public figure/);
+    const audit = await env.db.query<{ actor_id: string }>(
+      `SELECT actor_id FROM audit_log WHERE site_id = $1 AND action = 'dsa.notice_no_action' AND before->>'notice' = $2`,
+      [site.siteId, sent.body.notice.reference],
+    );
+    assert.deepEqual(audit.rows, [{ actor_id: mod.user.id }]);
   });
 });
 
@@ -282,6 +287,31 @@ describe('statements of reasons (Art. 17)', () => {
     assert.equal(status.body.comment.statement.automatedDecision, false);
     assert.equal(status.body.comment.statement.source, 'moderator');
     assert.match(status.body.comment.statement.facts, /personal attack/);
+  });
+
+  it("when readers' reports hold a comment, then its author sees a statement: detected by people, decided by the threshold", async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const author = await signInWithEmail(api.app, site);
+    const id = await storeComment(env.db, { siteId: site.siteId, postId, authorId: author.user.id });
+    for (let i = 0; i < 3; i++) {
+      const r = await signInReader(api.app, site);
+      await establishReader(env.db, r.user.id);
+      await request(api.app)
+        .post(`/api/v1/comments/${id}/reports`)
+        .set('Authorization', `Bearer ${r.accessToken}`)
+        .send({ reason: 'abuse' })
+        .expect(201);
+    }
+    assert.equal(await statusOf(id), 'pending');
+    const status = await request(api.app)
+      .get(`/api/v1/comments/${id}`)
+      .set('Authorization', `Bearer ${author.accessToken}`)
+      .expect(200);
+    const s = status.body.comment.statement;
+    assert.equal(s.restriction, 'hold');
+    assert.equal(s.automatedDetection, false);
+    assert.equal(s.automatedDecision, true);
+    await smtp.waitForMail(author.email, /Your comment is held/);
   });
 
   it('when a moderator suspends a reader, then the account restriction has a statement with its end, mailed to the reader', async () => {

@@ -228,6 +228,17 @@ describe('repeat and coordinated posting, end to end', () => {
       ['pending', 'pending', 'pending'],
     );
     assert.ok(rows.every((r) => r.reasons.at(-1)?.rule === 'coordinated'));
+    // Each author sees the hold: a statement of reasons, detected and decided by automated means (DSA Art. 17).
+    await waitFor(
+      async () =>
+        (
+          await env.db.query(
+            `SELECT 1 FROM dsa_statements WHERE comment_id = ANY($1) AND restriction = 'hold' AND automated_detection AND automated_decision`,
+            [ids],
+          )
+        ).rowCount === 3,
+      { what: 'a statement of reasons for each held comment' },
+    );
     assert.deepEqual(flatten((await getThread(api.app, site.siteId, postId)).comments), []);
     const count = (
       await env.db.query<{ n: number }>('SELECT comment_count AS n FROM posts WHERE site_id = $1 AND id = $2', [

@@ -115,7 +115,7 @@ export async function createApiDeps(config: Config, opts: ApiDepsOptions): Promi
     ttlMs: config.THREAD_CACHE_TTL_MS,
     maxEntries: config.THREAD_CACHE_MAX_ENTRIES,
   });
-  const threadEvents = createThreadEvents();
+  const threadEvents = createThreadEvents({ heartbeatMs: Math.max(1, config.SSE_HEARTBEAT_S) * 1000 });
   await subscribeToThreadChanges({
     subscriber,
     channel: threadChannel(config.QUEUE_PREFIX),

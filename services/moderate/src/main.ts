@@ -1,10 +1,12 @@
 import { Api, ApiError } from './api.js';
 import { Board } from './board.js';
 import { byId } from './dom.js';
+import { DsaPanel } from './dsa.js';
 import { AnalyticsPanel } from './analytics.js';
 import { SearchPanel } from './search.js';
 import { UndoBar } from './undo.js';
 import { Wellbeing } from './wellbeing.js';
+import { SurgeBanner } from './surges.js';
 
 // Composition of the page: one API client (the token in memory), the sign-in form, the board.
 const api = new Api();
@@ -13,10 +15,12 @@ const say = (message: string) => {
   status.textContent = message;
 };
 const board = new Board(api, say);
+const dsa = new DsaPanel(api, say);
 const analytics = new AnalyticsPanel(api, say);
 const search = new SearchPanel(api, say);
 const undo = new UndoBar(api, say);
 const wellbeing = new Wellbeing();
+const surges = new SurgeBanner(api, say);
 const PAST = { approve: 'Approved', reject: 'Rejected' } as const;
 board.decided = search.decided = (item, action) =>
   undo.offer(item.id, `${PAST[action]} the comment by ${item.author.name}.`);
@@ -32,7 +36,9 @@ api.onUnauthorized = () => {
 };
 
 function show(signedIn: boolean): void {
-  if (!signedIn) {
+  if (signedIn) surges.start();
+  else {
+    surges.stop();
     analytics.close();
     search.close();
     undo.hide();
@@ -61,7 +67,7 @@ form.addEventListener('submit', async (e) => {
     }
     form.reset();
     show(true);
-    await board.start();
+    await Promise.all([board.start(), dsa.show()]);
   } catch (err) {
     error.textContent =
       err instanceof ApiError && err.status === 401 ? 'Wrong site, email or password.' : (err as Error).message;

@@ -67,6 +67,8 @@ export function createWorkerDeps(config: Config, opts: WorkerDepsOptions): Built
   const mailer = resources.made(createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, logger }), async (m) =>
     m.close(),
   );
+  if (mailer.state === 'not_configured')
+    logger.warn('no mail transport configured (SMTP_URL): statements of reasons are not mailed to authors');
   const events = createEvents({
     db,
     queue: webhookQueue,

@@ -5,6 +5,8 @@
  *
  *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v3|v2] [--iterations n] [--only src,src]
  *     [--save-dir dir]   (writes each fold's TOXICITY model, loso-<source>.bin, for model:simulate)
+ *     [--l2 x] [--size-exponent x] [--multiplier source=x,…]   (a variant of the recipe, to compare before
+ *     writing it into recipe.ts)
  *
  * toxic_spans_cc is all toxic, so its AUC is taken against a held-out slice of civil wiki comments
  * (`CIVIL_SLICE` rows, seeded) that no fold trains on when toxic_spans_cc is held out. That fold measures
@@ -21,6 +23,7 @@ import { rocAuc } from './metrics.js';
 import {
   DATA_SOURCES,
   RECIPES,
+  WRITTEN_SOURCES,
   type Recipe,
   applyCaps,
   featurise,
@@ -45,7 +48,7 @@ export interface FoldResult {
 export function runLoso(
   dataDir: string,
   recipe: Recipe,
-  opts: { only?: string[]; log?: (s: string) => void; saveDir?: string } = {},
+  opts: { only?: string[]; log?: (s: string) => void; saveDir?: string; version?: string } = {},
 ): FoldResult[] {
   const log = opts.log ?? (() => {});
   const data = readSources(dataDir);
@@ -104,7 +107,7 @@ export function runLoso(
           {
             format: 'newsroom-toxicity-weights',
             formatVersion: 1,
-            version: `toxicity-lr-v3-without-${held}`,
+            version: `${opts.version ?? 'toxicity-lr'}-without-${held}`,
             features: recipe.features,
             dtype: 'int8',
             heads: [{ attribute: h.attribute, bias: h.bias, calibration: h.calibration }],
@@ -148,12 +151,40 @@ export function main(argv: string[]): void {
       only: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       'save-dir': { type: 'string' },
+      l2: { type: 'string' },
+      'size-exponent': { type: 'string' },
+      multiplier: { type: 'string' },
     },
   });
   if (!args.data) throw new Error('--loso needs --data <datasets dir>');
   const base = RECIPES[args.recipe!];
   if (!base) throw new Error(`--recipe: one of ${Object.keys(RECIPES).join(', ')}`);
-  const recipe = args.iterations ? { ...base, iterations: Number(args.iterations) } : base;
+  const number = (name: string, v: string) => {
+    const x = Number(v);
+    if (!Number.isFinite(x) || x < 0) throw new Error(`--${name}: a number ≥ 0, not ${JSON.stringify(v)}`);
+    return x;
+  };
+  const multiplier = { ...base.multiplier };
+  for (const pair of args.multiplier?.split(',') ?? []) {
+    const [source, value] = pair.split('=');
+    if (!source || value === undefined) throw new Error(`--multiplier: source=x, not ${JSON.stringify(pair)}`);
+    if (![...DATA_SOURCES, ...WRITTEN_SOURCES].includes(source as never))
+      throw new Error(`--multiplier: no source ${JSON.stringify(source)}`);
+    multiplier[source] = number('multiplier', value);
+  }
+  const changed = [
+    args.l2 && `λ=${args.l2}`,
+    args['size-exponent'] && `size exponent ${args['size-exponent']}`,
+    args.multiplier && `multipliers ${args.multiplier}`,
+  ].filter(Boolean);
+  const recipe: Recipe = {
+    ...base,
+    ...(changed.length > 0 ? { name: `${base.name} with ${changed.join(', ')}` } : {}),
+    ...(args.iterations ? { iterations: number('iterations', args.iterations) } : {}),
+    ...(args.l2 ? { l2: number('l2', args.l2) } : {}),
+    ...(args['size-exponent'] ? { sizeExponent: number('size-exponent', args['size-exponent']) } : {}),
+    multiplier,
+  };
   const log = (s: string) => {
     if (!args.quiet) process.stderr.write(`${s}\n`);
   };
@@ -163,6 +194,7 @@ export function main(argv: string[]): void {
     only: args.only?.split(','),
     log,
     saveDir: args['save-dir'] ? resolve(args['save-dir']) : undefined,
+    version: `toxicity-lr-${args.recipe}`,
   });
   process.stdout.write(`${losoTable(`${recipe.name}, ${recipe.iterations} iterations`, results)}\n`);
   const aucs = results.map((r) => r.auc);

@@ -123,6 +123,11 @@ export async function eraseReader(
       q.siteId,
       q.userId,
     ]);
+    // Their name and address in the DSA notices they sent go too; the notices stay counted (transparency).
+    await tx.query(
+      `UPDATE dsa_notices SET notifier_name = $3, notifier_email = NULL WHERE site_id = $1 AND notifier_id = $2`,
+      [q.siteId, q.userId, DELETED_USER_NAME],
+    );
     await tx.query(
       `UPDATE users SET display_name = $3, email = NULL, external_id = NULL, password_hash = NULL, sso_iat = NULL,
               import_key = NULL, premod = false, deleted_at = now(), updated_at = now(),

@@ -291,10 +291,13 @@ export function originalRange(n: NormalizedText, from: number, to: number): { st
 // Numbers (route 455, 10:55, 1,555) and hex ids would read as leetspeak ("455" → "ass") to a
 // matcher that does not know word boundaries: blank them, keeping offsets.
 const NUMBER_RE = /(?<![\p{L}\d])\d[\d.,:/-]*(?![\p{L}\d])/gu;
+const DIGIT_RE = /[0-9]/;
 const HEX_ID_RE = /(?<![\p{L}\d])(?=[0-9a-f-]*\d)[0-9a-f][0-9a-f-]{7,}(?![\p{L}\d])/giu;
 
 /** A normalized text with numbers and hex ids blanked (same length, so offsets still hold). */
 export function blankNumbers(text: string): string {
+  // Both patterns need an ASCII digit (`\d` is ASCII-only, even with the `u` flag): most comments have none.
+  if (!DIGIT_RE.test(text)) return text;
   const blank = (m: string) => ' '.repeat(m.length);
   return text.replace(HEX_ID_RE, blank).replace(NUMBER_RE, blank);
 }

@@ -12,6 +12,7 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError
 import { findSite } from '#shared/db/sites.js';
 import { findUser } from '#shared/db/users.js';
 import { withTransaction } from '#shared/db/pool.js';
+import { insertAudit } from '#shared/db/audit.js';
 import {
   decideNotice,
   findNotice,
@@ -322,6 +323,14 @@ export function noticeRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
               via: `notice:${noticeId}`,
             })
           : { posts: new Set<string>(), statements: [] };
+      await insertAudit(tx, {
+        siteId,
+        actor,
+        action: body.action === 'remove' ? 'dsa.notice_actioned' : 'dsa.notice_no_action',
+        before: { notice: notice.reference, status: 'open' },
+        after: { status: body.action === 'remove' ? 'actioned' : 'no_action', manifest: body.manifest },
+        reason: body.reason,
+      });
       return { notice, ...removed };
     });
     await announcePosts(deps, siteId, done.posts);

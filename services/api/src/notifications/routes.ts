@@ -26,6 +26,8 @@ const settingsBody = z.object({
   email: z.enum(EMAIL_MODES).describe('off (default), immediate, or one daily digest'),
 });
 
+/** The one frame a reader's stream carries besides heartbeats. */
+const NOTIFICATIONS_FRAME = 'event: notifications\ndata: {}\n\n';
 const iso = z.iso.datetime({ offset: true });
 const notificationSchema = z.object({
   id: z.uuid(),
@@ -192,15 +194,11 @@ function openUserStream(deps: ApiDeps, req: Request, res: Response, q: { siteId:
   res.setHeader('X-Accel-Buffering', 'no');
   res.flushHeaders();
   res.write('retry: 5000\n: live\n\n');
-  const heartbeat = setInterval(() => res.write(': ping\n\n'), Math.max(1, config.SSE_HEARTBEAT_S) * 1000);
-  heartbeat.unref();
   const remove = hub.add(q.siteId, userStreamKey(q.userId), ip, {
-    // The event says only "something new": the widget reads its list (and so its count) itself.
-    onChange: () => res.write('event: notifications\ndata: {}\n\n'),
+    // Heartbeats (comment frames) pass as they are; a change says only "something new": the widget
+    // reads its list (and so its count) itself.
+    send: (frame) => res.write(frame.startsWith(':') ? frame : NOTIFICATIONS_FRAME),
     close: () => res.end(),
   });
-  res.once('close', () => {
-    clearInterval(heartbeat);
-    remove();
-  });
+  res.once('close', remove);
 }

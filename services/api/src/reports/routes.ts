@@ -13,6 +13,8 @@ import { changeCommentStatus } from '#shared/db/comments.js';
 import { insertAudit } from '#shared/db/audit.js';
 import { findSite } from '#shared/db/sites.js';
 import { announceThreadChange } from '#shared/redis.js';
+import { countSurgeReport } from '#shared/surge.js';
+import { humanStatement, mailStatement, storeStatement } from '#shared/dsa/statements.js';
 import { normalizeLine } from '#shared/text.js';
 import { commonErrors, errorSchema, notFoundError, route } from '../openapi/registry.js';
 
@@ -118,8 +120,35 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
           reason: detail,
         });
       }
-      return { postId: comment.post_id, open: counted.open, held: changed !== null, crossed };
+      // DSA Art. 17: the author sees the hold, so it has a statement; readers flagged it, the threshold decided.
+      const statement = changed
+        ? await storeStatement(
+            tx,
+            humanStatement({
+              sourceKey: `reports:${id}:${counted.open}`,
+              siteId,
+              commentId: id,
+              userId: changed.authorId,
+              restriction: 'hold',
+              facts: "Several readers reported it; it is held until a moderator reviews it against the site's rules.",
+              groundDetail: 'held_for_review',
+              automatedDetection: false,
+              decidedBy: null,
+              settings: site.settings,
+            }),
+          )
+        : null;
+      return { postId: comment.post_id, open: counted.open, held: changed !== null, crossed, statement };
     });
+    if (site.settings.surge.enabled) {
+      // A report counts towards the post's surge window; losing one only makes the surge later.
+      await countSurgeReport(deps.redis, deps.config.QUEUE_PREFIX, {
+        siteId,
+        postId: outcome.postId,
+        windowSeconds: site.settings.surge.windowSeconds,
+      }).catch(() => undefined);
+    }
+    await mailStatement(deps, outcome.statement ?? null);
     if (outcome.held) {
       await announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId, postId: outcome.postId }).catch(
         () => undefined,

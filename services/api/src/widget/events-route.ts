@@ -11,7 +11,7 @@ const params = z.object({ siteId: siteIdSchema, postId: postIdSchema });
  * `GET /sites/:siteId/posts/:postId/events`: a server-sent event stream telling the widget
  * that the post's approved comments (`comments`) or the post itself (`post`) changed. Events
  * carry no comment data; the widget re-reads the first page (cheap: cached, ETag). Fed by the
- * process's one Redis subscription; heartbeats keep proxies from closing an idle stream.
+ * process's one Redis subscription; heartbeats (one timer for all streams) keep proxies from closing an idle stream.
  */
 export function liveEvents(deps: Pick<ApiDeps, 'config' | 'lookups' | 'threadEvents'>) {
   return async (req: Request, res: Response): Promise<void> => {
@@ -41,19 +41,14 @@ export function liveEvents(deps: Pick<ApiDeps, 'config' | 'lookups' | 'threadEve
     // Reconnect after 5 s if the stream drops; an opening comment lets clients see it is live.
     res.write('retry: 5000\n: live\n\n');
 
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), Math.max(1, config.SSE_HEARTBEAT_S) * 1000);
-    heartbeat.unref();
-    // The stream's own registration counts it from here on.
+    // The stream's own registration counts it from here on; the hub sends it heartbeats and changes.
     release();
     const remove = hub.add(siteId, postId, ip, {
-      onChange: (change) => {
-        res.write(`event: ${change.post ? 'post' : 'comments'}\ndata: ${JSON.stringify({ siteId, postId })}\n\n`);
+      send: (frame) => {
+        res.write(frame);
       },
       close: () => res.end(),
     });
-    res.once('close', () => {
-      clearInterval(heartbeat);
-      remove();
-    });
+    res.once('close', remove);
   };
 }

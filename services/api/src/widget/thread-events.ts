@@ -1,10 +1,16 @@
 import type { ThreadChange } from '#shared/redis.js';
 
-/** One open live-update stream: what it does on a change of its post, and how it is ended. */
+/** One open live-update stream: how a frame is written to it, and how it is ended. */
 export interface StreamListener {
-  onChange(change: ThreadChange): void;
+  /** Writes an event-stream frame (an event or a heartbeat), already serialised. */
+  send(frame: string): void;
   close(): void;
 }
+
+/** The frame of a change, serialised once for every stream of the post. */
+export const changeFrame = (change: ThreadChange): string =>
+  `event: ${change.post ? 'post' : 'comments'}\ndata: ${JSON.stringify({ siteId: change.siteId, postId: change.postId })}\n\n`;
+const HEARTBEAT = ': ping\n\n';
 
 /**
  * Fans the API process's one Redis subscription out to the live-update streams of each post,
@@ -24,23 +30,35 @@ export interface ThreadEvents {
   reserve(ip: string): () => void;
   /** Streams open in this process, and from one IP. */
   openCount(ip?: string): number;
-  /** Ends every stream (shutdown: open streams would otherwise keep the process draining). */
+  /** Ends every stream (shutdown: open streams would otherwise keep the process draining) and the heartbeat. */
   closeAll(): void;
 }
 
-export function createThreadEvents(): ThreadEvents {
+/**
+ * One timer for the whole process sends the heartbeat to every open stream (not one timer per
+ * stream: tens of thousands of idle readers would each hold one).
+ */
+export function createThreadEvents(o: { heartbeatMs: number }): ThreadEvents {
   const byPost = new Map<string, Set<StreamListener>>();
   const byIp = new Map<string, number>();
   let open = 0;
   const key = (siteId: string, postId: string) => `${siteId}\n${postId}`;
+  const heartbeat = setInterval(() => {
+    for (const set of byPost.values()) for (const l of set) l.send(HEARTBEAT);
+  }, o.heartbeatMs);
+  heartbeat.unref();
   return {
     publish(change) {
-      for (const l of byPost.get(key(change.siteId, change.postId)) ?? []) l.onChange(change);
+      const set = byPost.get(key(change.siteId, change.postId));
+      if (!set) return;
+      const frame = changeFrame(change);
+      for (const l of set) l.send(frame);
     },
     publishAll() {
       for (const [k, set] of byPost) {
         const [siteId = '', postId = ''] = k.split('\n');
-        for (const l of set) l.onChange({ siteId, postId, post: true });
+        const frame = changeFrame({ siteId, postId, post: true });
+        for (const l of set) l.send(frame);
       }
     },
     add(siteId, postId, ip, listener) {
@@ -77,6 +95,7 @@ export function createThreadEvents(): ThreadEvents {
     },
     openCount: (ip) => (ip === undefined ? open : (byIp.get(ip) ?? 0)),
     closeAll() {
+      clearInterval(heartbeat);
       for (const set of [...byPost.values()]) for (const l of [...set]) l.close();
     },
   };

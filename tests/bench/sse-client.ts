@@ -1,0 +1,64 @@
+/**
+ * The live-readers load generator (bench load l), a process of its own: opens SSE_STREAMS raw
+ * HTTP/1.1 connections to GET SSE_PATH, spread over SSE_BASES (comma-separated host:port), in
+ * waves of 500, and records when each stream receives each `event: comments` frame (wall clock,
+ * ms, so it compares with Postgres timestamps on this machine). Talks to the bench over IPC:
+ * sends {opened, failed} once all have answered, and {received} (per stream, receipt times) when asked.
+ */
+import net from 'node:net';
+
+const bases = (process.env.SSE_BASES ?? '').split(',').map((b) => {
+  const [host = '127.0.0.1', port = '0'] = b.split(':');
+  return { host, port: Number(port) };
+});
+const total = Number(process.env.SSE_STREAMS ?? 0);
+const path = process.env.SSE_PATH ?? '/';
+const MARK = 'event: comments';
+
+const received: number[][] = [];
+const sockets: net.Socket[] = [];
+let opened = 0;
+let failed = 0;
+
+function open(i: number): Promise<void> {
+  const base = bases[i % bases.length]!;
+  const times: number[] = [];
+  received[i] = times;
+  return new Promise((resolve) => {
+    let settled = false;
+    let carry = '';
+    const done = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
+      if (ok) opened++;
+      else failed++;
+      resolve();
+    };
+    const s = net.connect(base.port, base.host, () => {
+      s.write(`GET ${path} HTTP/1.1\r\nHost: ${base.host}:${base.port}\r\nAccept: text/event-stream\r\n\r\n`);
+    });
+    s.setEncoding('latin1');
+    s.on('data', (chunk: string) => {
+      const now = Date.now();
+      const text = carry + chunk;
+      if (!settled) done(text.startsWith('HTTP/1.1 200'));
+      for (let at = text.indexOf(MARK); at !== -1; at = text.indexOf(MARK, at + MARK.length)) times.push(now);
+      carry = text.slice(-MARK.length + 1);
+    });
+    s.on('error', () => done(false));
+    s.on('close', () => done(false));
+    sockets.push(s);
+  });
+}
+
+for (let i = 0; i < total; i += 500) {
+  await Promise.all(Array.from({ length: Math.min(500, total - i) }, (_, j) => open(i + j)));
+}
+process.send?.({ type: 'opened', opened, failed });
+process.on('message', (m: { type: string }) => {
+  if (m.type === 'report') process.send?.({ type: 'received', received });
+  if (m.type === 'stop') {
+    for (const s of sockets) s.destroy();
+    process.exit(0);
+  }
+});
