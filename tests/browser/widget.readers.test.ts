@@ -16,6 +16,8 @@ import { ROOT } from '../support/processes.js';
 import { createDemoApp } from '#demo/app.js';
 import { ensureDemoSite } from '#demo/bootstrap.js';
 import { findComment } from '#shared/db/comments.js';
+import { insertPostIfAbsent } from '#shared/db/posts.js';
+import { ARTICLE } from '#demo/article.js';
 
 /** The reader's tools beyond posting: think before you post, notifications, mute, counts on a list page. */
 
@@ -237,5 +239,108 @@ describe('notifications', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'widget-notifications.png') });
     assert.deepEqual(problems, []);
     await ctx.close();
+  });
+});
+
+describe('mute', () => {
+  it('when a reader mutes another, then that reader\'s comments collapse to "Comment from a muted reader — show", open on demand, and the mute is listed and removable', async () => {
+    await setSettings({});
+    const token = await otherReader('Noisy Neighbour');
+    await insertPostIfAbsent(env.db, {
+      siteId: SITE,
+      id: ARTICLE.postId,
+      title: ARTICLE.headline,
+      url: `${demo.origin}/`,
+    });
+    const body = distinctText(601);
+    const res = await fetch(`${apiServer.origin}/api/v1/sites/${SITE}/posts/${ARTICLE.postId}/comments`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ body }),
+    });
+    const id = ((await res.json()) as { id: string }).id;
+    await waitFor(async () => (await findComment(env.db, id))?.status === 'approved', { what: 'the comment approved' });
+
+    const ctx = await browser.newContext({ viewport: { width: 1000, height: 900 }, bypassCSP: true });
+    const { page, problems } = await openDemo(ctx);
+    await signInAsDemoReader(page);
+    const li = page.locator(`#comments li[data-id="${id}"]`);
+    await li.getByText(body).waitFor();
+    await li.getByRole('button', { name: 'Mute Noisy Neighbour' }).click();
+    const show = li.getByRole('button', { name: 'Comment from a muted reader — show' });
+    await show.waitFor();
+    assert.equal(await li.getByText(body).isVisible(), false);
+    await show.click();
+    await li.getByText(body).waitFor();
+    await li.getByRole('button', { name: 'Comment from a muted reader — hide' }).click();
+    assert.equal(await li.getByText(body).isVisible(), false);
+
+    // Stored on the server, for this reader.
+    await waitFor(
+      async () =>
+        (
+          await env.db.query(
+            'SELECT 1 FROM reader_mutes WHERE muted_id = (SELECT author_id FROM comments WHERE id = $1)',
+            [id],
+          )
+        ).rowCount === 1,
+      { what: 'the mute stored' },
+    );
+    await page.locator('#comments button.bell').click();
+    await page.getByRole('heading', { name: 'Muted readers' }).waitFor();
+    assert.deepEqual(await axeViolations(page), []);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'widget-mute.png') });
+    await page.getByRole('button', { name: 'Unmute Noisy Neighbour' }).click();
+    await page.getByText('You have muted no one.').waitFor();
+    await page.locator(`#comments li[data-id="${id}"]`).getByText(body).waitFor();
+    assert.deepEqual(problems, []);
+    await ctx.close();
+  });
+});
+
+describe('counts on a list page', () => {
+  it('when a home page lists articles with data-comments-count, then embed.js fills each with its approved-comment count', async () => {
+    await setSettings({});
+    const list = await listen((_req: http.IncomingMessage, res: http.ServerResponse) => {
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.end(`<!doctype html><html lang="en"><head><title>Home</title></head><body><main><h1>Latest</h1><ul>
+        <li><a href="/a">Story A</a> <span data-comments-count data-site="${SITE}" data-post="list-a"></span></li>
+        <li><a href="/b">Story B</a> <span data-comments-count data-site="${SITE}" data-post="list-b"></span></li>
+        <li><a href="/c">Story C</a> <span data-comments-count data-site="${SITE}" data-post="list-never-commented"></span></li>
+      </ul><script src="${apiServer.origin}/embed.js" async></script></main></body></html>`);
+    });
+    await env.db.query('UPDATE sites SET origins = array_append(origins, $2) WHERE id = $1', [SITE, list.origin]);
+    const token = await otherReader('Counting Reader');
+    for (const [post, n] of [
+      ['list-a', 2],
+      ['list-b', 1],
+    ] as const) {
+      await insertPostIfAbsent(env.db, { siteId: SITE, id: post, title: post, url: `${demo.origin}/` });
+      for (let i = 0; i < n; i++) {
+        const res = await fetch(`${apiServer.origin}/api/v1/sites/${SITE}/posts/${post}/comments`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          body: JSON.stringify({ body: distinctText(700 + n * 10 + i) }),
+        });
+        assert.equal(res.status, 202);
+      }
+    }
+    await waitFor(
+      async () =>
+        (
+          await env.db.query<{ n: number }>(
+            `SELECT sum(comment_count)::int AS n FROM posts WHERE site_id = $1 AND id IN ('list-a', 'list-b')`,
+            [SITE],
+          )
+        ).rows[0]!.n === 3,
+      { what: 'the comments approved' },
+    );
+    const page = await context.newPage();
+    await page.goto(`${list.origin}/`);
+    await page.locator('[data-post="list-a"]', { hasText: '2 comments' }).waitFor();
+    await page.locator('[data-post="list-b"]', { hasText: '1 comment' }).waitFor();
+    await page.locator('[data-post="list-never-commented"]', { hasText: '0 comments' }).waitFor();
+    await page.close();
+    await list.close();
   });
 });

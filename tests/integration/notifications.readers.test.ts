@@ -246,6 +246,35 @@ describe('my held comment was decided', () => {
   });
 });
 
+describe('my comment was featured', () => {
+  it('when a moderator features my comment, then I am notified in the list and by email, once however often it is featured', async () => {
+    const moderator = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+    const author = await reader();
+    const postId = await buildPost(env.db, site.siteId);
+    const id = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: author.token,
+      body: distinctText(950),
+    });
+    assert.equal((await waitForDecision(api.app, id, author.token)).status, 'approved');
+    const feature = (featured: boolean) =>
+      request(api.app)
+        .post(`/api/v1/comments/${id}/feature`)
+        .set('Authorization', `Bearer ${moderator.accessToken}`)
+        .send({ featured });
+    assert.equal((await feature(true)).status, 200);
+    const mail = await smtp.waitForMail(author.email, /editors' pick/);
+    assert.equal(mail.subject, 'Your comment was featured');
+    await feature(false);
+    await feature(true);
+    await delivered(id);
+    const featured = (await list(author)).notifications.filter((n) => n.kind === 'featured');
+    assert.equal(featured.length, 1);
+    assert.equal(featured[0]!.comment.id, id);
+  });
+});
+
 describe('without a mail transport', () => {
   it('when no SMTP transport is configured, then the notification is still delivered to the bell, no email is attempted, and the log says why', async () => {
     const author = await reader();

@@ -17,6 +17,7 @@ import { commentRoutes } from './comments/routes.js';
 import { precheckRoutes } from './precheck/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { muteRoutes } from './mutes/routes.js';
+import { countRoutes } from './counts/routes.js';
 import { unsubscribePages } from './notifications/unsubscribe-page.js';
 import { opsRoutes } from './ops/routes.js';
 import { settingsRoutes } from './sites/settings-routes.js';
@@ -106,6 +107,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(precheckRoutes(deps, bearer));
   api.use(notificationRoutes(deps, bearer));
   api.use(muteRoutes(deps, bearer));
+  api.use(countRoutes(deps));
   api.use(settingsRoutes(deps, bearer));
   api.use(moderationRoutes(deps, bearer));
   api.use(commentExtrasRoutes(deps, bearer));

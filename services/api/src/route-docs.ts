@@ -8,6 +8,7 @@ import { reactionDocs } from './comments/reaction-routes.js';
 import { precheckDocs } from './precheck/routes.js';
 import { notificationDocs } from './notifications/routes.js';
 import { muteDocs } from './mutes/routes.js';
+import { countDocs } from './counts/routes.js';
 import { unsubscribeDocs } from './notifications/unsubscribe-page.js';
 import { settingsDocs } from './sites/settings-routes.js';
 import { apiKeyDocs } from './publishers/api-keys-routes.js';
@@ -49,6 +50,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...precheckDocs,
   ...notificationDocs,
   ...muteDocs,
+  ...countDocs,
   ...unsubscribeDocs,
   ...settingsDocs,
   ...apiKeyDocs,

@@ -32,6 +32,8 @@ export function bell(o: {
   session: Session;
   t: Translate;
   time: ReturnType<typeof timeTexts>;
+  /** More of the reader's own settings, shown under the list (the muted readers). */
+  extra?: HTMLElement;
 }): { el: HTMLElement; stop(): void } {
   const { t } = o;
   const id = `c-notes-${++seq}`;
@@ -53,7 +55,14 @@ export function bell(o: {
     h('option', { value: 'daily' }, t('emailDaily')),
   );
   const emailRow = h('p', { class: 'email', hidden: true }, h('label', { for: emailId }, t('emailMe')), email);
-  const panel = h('div', { id, class: 'panel', hidden: true }, h('h3', {}, t('notifications')), list, emailRow);
+  const panel = h(
+    'div',
+    { id, class: 'panel', hidden: true },
+    h('h3', {}, t('notifications')),
+    list,
+    emailRow,
+    o.extra ?? null,
+  );
   let alive = true;
   let unread = 0;
 

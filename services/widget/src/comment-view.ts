@@ -18,6 +18,9 @@ export interface ViewContext {
   /** A notice of illegal content (DSA), signed in or not. */
   notice(c: ThreadComment, li: HTMLLIElement, button: HTMLButtonElement): void;
   moreReplies(c: ThreadComment, li: HTMLLIElement, depth: number, button: HTMLButtonElement): void;
+  /** Whether the signed-in reader muted this author. */
+  muted(authorId: string): boolean;
+  mute(c: ThreadComment): void;
   /** What the site lets readers do (reactions, the edit window), from the thread. */
   rules(): SiteRules | null;
   /** The signed-in reader's reaction to a comment. */
@@ -99,7 +102,18 @@ export function renderComment(ctx: ViewContext, c: ViewComment, depth: number): 
       t('illegal'),
     );
     notice.addEventListener('click', () => ctx.notice(c, li, notice));
-    const actions = h('div', { class: 'actions' }, reply, report, notice, ...reactionButtons(ctx, c));
+    const mute = h(
+      'button',
+      {
+        type: 'button',
+        class: 'link mute',
+        'aria-label': t('muteReader', { name: c.author.name }),
+        hidden: ctx.userId() === c.author.id,
+      },
+      t('mute'),
+    );
+    mute.addEventListener('click', () => ctx.mute(c));
+    const actions = h('div', { class: 'actions' }, reply, report, notice, mute, ...reactionButtons(ctx, c));
     if (own) {
       const rules = ctx.rules();
       const editable = rules !== null && Date.now() - Date.parse(c.createdAt) < rules.editWindowMinutes * 60_000;
@@ -111,6 +125,7 @@ export function renderComment(ctx: ViewContext, c: ViewComment, depth: number): 
     }
     article.append(actions);
   }
+  if (ctx.muted(c.author.id)) setMuted(ctx, li, true);
   article.append(h('div', { class: 'slot' }));
   const replies = h('ol', { class: 'replies' });
   for (const r of c.replies) replies.append(renderComment(ctx, r, Math.min(depth + 1, MAX_DEPTH)));
@@ -180,3 +195,23 @@ export function replyListOf(li: HTMLLIElement, depth: number): HTMLOListElement 
 
 /** Every id in a list of comments, replies included. */
 export const idsOf = (cs: ThreadComment[]): string[] => cs.flatMap((c) => [c.id, ...idsOf(c.replies)]);
+
+/**
+ * Collapses a muted reader's comment to one line, "Comment from a muted reader — show", or opens it again.
+ * Its replies stay as they are (they are other readers' words).
+ */
+export function setMuted(ctx: Pick<ViewContext, 't'>, li: HTMLLIElement, muted: boolean): void {
+  const article = li.querySelector<HTMLElement>(':scope > article');
+  if (!article) return;
+  article.querySelector(':scope > .collapsed')?.remove();
+  li.classList.toggle('muted', muted);
+  li.classList.remove('shown');
+  if (!muted) return;
+  const show = h('button', { type: 'button', class: 'link collapsed', 'aria-expanded': 'false' }, ctx.t('mutedShow'));
+  show.addEventListener('click', () => {
+    const open = li.classList.toggle('shown');
+    show.setAttribute('aria-expanded', String(open));
+    show.textContent = ctx.t(open ? 'mutedHide' : 'mutedShow');
+  });
+  article.prepend(show);
+}

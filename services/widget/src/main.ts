@@ -1,5 +1,7 @@
 import { Session, type HostConfig } from './session.js';
 import { Widget } from './widget.js';
+import { call } from './api.js';
+import { pickLang, plural, translator } from './i18n.js';
 
 /** What the host page calls: `Comments.login(ssoToken)` after its own sign-in, `Comments.logout()`. */
 export interface CommentsApi {
@@ -50,7 +52,38 @@ function boot(): void {
     void widget.start();
   }
   for (const s of sessions.values()) void s.renew();
+  void fillCounts();
   markReady();
+}
+
+/**
+ * Home pages: `<span data-comments-count data-site="…" data-post="…"></span>` gets "N comments", one request
+ * per site for up to 50 posts (the site may also be given once, on the script tag's `data-site`).
+ */
+async function fillCounts(): Promise<void> {
+  const els = [...document.querySelectorAll<HTMLElement>('[data-comments-count][data-post]')];
+  const bySite = new Map<string, HTMLElement[]>();
+  for (const el of els) {
+    const site = el.dataset.site || script?.dataset.site || '';
+    if (site) bySite.set(site, [...(bySite.get(site) ?? []), el]);
+  }
+  for (const [site, list] of bySite) {
+    const lang = pickLang(list[0]!);
+    const t = translator(lang);
+    for (let i = 0; i < list.length; i += 50) {
+      const chunk = list.slice(i, i + 50);
+      const posts = [...new Set(chunk.map((el) => el.dataset.post!))].map(encodeURIComponent).join(',');
+      try {
+        const { counts } = await call<{ counts: Record<string, number> }>(
+          scriptBase,
+          `/api/v1/sites/${encodeURIComponent(site)}/counts?posts=${posts}`,
+        );
+        for (const el of chunk) el.textContent = plural(t, lang, 'comments', counts[el.dataset.post!] ?? 0);
+      } catch (err) {
+        console.error('Comments: counts could not be loaded', err);
+      }
+    }
+  }
 }
 
 let markReady: () => void = () => undefined;

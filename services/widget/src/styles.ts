@@ -47,6 +47,10 @@ textarea{display:block;width:100%;min-height:96px;padding:10px;border:1px solid 
 .error:empty{display:none}
 .prompt{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:8px 0 0;padding:8px 12px;border-radius:var(--_radius);background:var(--_warn-bg);color:var(--_warn-fg)}
 .prompt p{margin:0 auto 0 0}
+.muted:not(.shown)>article>:not(.collapsed,.slot){display:none}
+.collapsed{font-style:italic}
+.mutes{list-style:none;margin:0 0 8px;padding:0}
+.mutes li{display:flex;justify-content:space-between;gap:8px;align-items:center;padding:2px 0}
 .notify{position:relative;margin-inline-start:auto}
 .bell{padding:2px 8px;position:relative;display:inline-flex;align-items:center}
 .count{display:inline-block;min-width:1.4em;margin-inline-start:4px;padding:0 5px;border-radius:999px;background:var(--_danger);color:var(--_bg);font-size:.8em;font-weight:700}

@@ -17,7 +17,15 @@ import { composer, type Prompted } from './composer.js';
 import { bell } from './bell.js';
 import { openReportMenu } from './report-menu.js';
 import { openNoticeForm, statementBlock, type NoticeCategory } from './dsa.js';
-import { idsOf, renderComment, replyListOf, showReaction, type ViewComment, type ViewContext } from './comment-view.js';
+import {
+  idsOf,
+  renderComment,
+  replyListOf,
+  setMuted,
+  showReaction,
+  type ViewComment,
+  type ViewContext,
+} from './comment-view.js';
 import { loginPopup, type Session } from './session.js';
 import { MAX_BODY_LENGTH } from '#shared/contract.js';
 
@@ -62,6 +70,9 @@ export class Widget {
   private checkTimer: number | undefined;
   /** The signed-in reader's notification bell (its stream stops on sign-out). */
   private bell: { el: HTMLElement; stop(): void } | null = null;
+  /** The readers the signed-in reader muted (id → name); their comments are collapsed. */
+  private mutes = new Map<string, string>();
+  private readonly muteList = h('div', { class: 'mute-list' });
   private readonly section = h('section', { class: 'root ro', 'aria-labelledby': 'c-title' });
   private readonly els = {
     title: h('h2', { id: 'c-title' }),
@@ -96,6 +107,8 @@ export class Widget {
       report: (c, li, button) => (this.o.session.user ? this.openReport(c, li, button) : void this.signIn()),
       notice: (_c, li, button) => void this.openNotice(li, button),
       moreReplies: (c, li, depth, button) => void this.loadReplies(c, li, depth, button),
+      muted: (authorId) => this.mutes.has(authorId),
+      mute: (c) => (this.o.session.user ? void this.setMute(c.author, true) : void this.signIn()),
       rules: () => this.rules,
       mine: (id) => this.myReactions.get(id) ?? null,
       react: (c, kind, button) => (this.o.session.user ? void this.react(c, kind, button) : void this.signIn()),
@@ -506,8 +519,16 @@ export class Widget {
     }
     this.bell?.stop();
     this.bell = user
-      ? bell({ base: this.o.base, siteId: this.siteId, session: this.o.session, t, time: this.ctx.time })
+      ? bell({
+          base: this.o.base,
+          siteId: this.siteId,
+          session: this.o.session,
+          t,
+          time: this.ctx.time,
+          extra: this.muteList,
+        })
       : null;
+    void this.loadMutes();
     els.compose.hidden = false;
     els.toolbar.hidden = false;
     const heading = h('h3', {}, t('leaveComment'));
@@ -567,6 +588,64 @@ export class Widget {
       this.els.compose.querySelector('textarea')?.focus();
     } else if (!this.o.session.user) {
       this.announce(this.t('popupBlocked'));
+    }
+  }
+
+  private mutesPath(rest = ''): string {
+    return `/api/v1/sites/${encodeURIComponent(this.siteId)}/mutes${rest}`;
+  }
+
+  /** The reader's mutes, from the server (they follow the reader); none when signed out. */
+  private async loadMutes(): Promise<void> {
+    let list: { id: string; name: string }[] = [];
+    if (this.o.session.user) {
+      try {
+        ({ mutes: list } = await this.o.session.authed((token) =>
+          call<{ mutes: { id: string; name: string }[] }>(this.o.base, this.mutesPath(), { token, cache: 'no-store' }),
+        ));
+      } catch {
+        /* shown uncollapsed: nothing is lost */
+      }
+    }
+    this.applyMutes(list);
+  }
+
+  private applyMutes(list: { id: string; name: string }[]): void {
+    const before = this.mutes;
+    this.mutes = new Map(list.map((m) => [m.id, m.name]));
+    for (const li of this.els.list.querySelectorAll<HTMLLIElement>('li.comment')) {
+      const id = li.dataset.author ?? '';
+      if (before.has(id) !== this.mutes.has(id)) setMuted(this.ctx, li, this.mutes.has(id));
+    }
+    const { t } = this;
+    this.muteList.replaceChildren(
+      h('h3', {}, t('mutedReaders')),
+      this.mutes.size === 0
+        ? h('p', {}, t('noMuted'))
+        : h(
+            'ul',
+            { class: 'mutes' },
+            ...[...this.mutes].map(([id, name]) => {
+              const b = h('button', { type: 'button', class: 'link' }, t('unmute', { name }));
+              b.addEventListener('click', () => void this.setMute({ id, name }, false));
+              return h('li', {}, b);
+            }),
+          ),
+    );
+  }
+
+  private async setMute(author: { id: string; name: string }, mute: boolean): Promise<void> {
+    try {
+      const { mutes } = await this.o.session.authed((token) =>
+        call<{ mutes: { id: string; name: string }[] }>(this.o.base, this.mutesPath(`/${author.id}`), {
+          method: mute ? 'PUT' : 'DELETE',
+          token,
+        }),
+      );
+      this.applyMutes(mutes);
+      if (mute) this.announce(this.t('mutedDone', { name: author.name }));
+    } catch {
+      this.announce(this.t('err_generic'));
     }
   }
 

@@ -1,3 +1,4 @@
+import { notifyFeatured } from './notifications.js';
 import type pg from 'pg';
 import { withTransaction, type Queryable } from './pool.js';
 import type { CommentStatus, Decision, Reason } from '../domain.js';
@@ -325,7 +326,15 @@ export async function listRevisions(
 export async function setFeatured(
   pool: pg.Pool,
   q: { siteId: string; commentId: string; featured: boolean; actor: { id: string; name: string } },
-): Promise<{ changed: boolean; postId: string; authorId: string; body: string; parentId: string | null } | null> {
+): Promise<{
+  changed: boolean;
+  postId: string;
+  authorId: string;
+  body: string;
+  parentId: string | null;
+  /** The author's "featured" notification, written in this transaction, to queue for delivery. */
+  notificationIds?: string[];
+} | null> {
   return withTransaction(pool, async (tx) => {
     const res = await tx.query<{
       post_id: string;
@@ -355,6 +364,14 @@ export async function setFeatured(
       before: { featured: c.was },
       after: { featured: q.featured },
     });
-    return { changed: true, postId: c.post_id, authorId: c.author_id, body: c.body, parentId: c.parent_id };
+    const notificationIds = q.featured ? await notifyFeatured(tx, q.siteId, q.commentId) : [];
+    return {
+      changed: true,
+      postId: c.post_id,
+      authorId: c.author_id,
+      body: c.body,
+      parentId: c.parent_id,
+      notificationIds,
+    };
   });
 }

@@ -108,6 +108,16 @@ export async function eraseReader(
         [q.siteId, q.userId],
       );
     }
+    // Their notifications, email choice and mutes go with the account (others' mutes of them too).
+    await tx.query('DELETE FROM notifications WHERE site_id = $1 AND user_id = $2', [q.siteId, q.userId]);
+    await tx.query('DELETE FROM reader_notification_settings WHERE site_id = $1 AND user_id = $2', [
+      q.siteId,
+      q.userId,
+    ]);
+    await tx.query('DELETE FROM reader_mutes WHERE site_id = $1 AND (user_id = $2 OR muted_id = $2)', [
+      q.siteId,
+      q.userId,
+    ]);
     // What they wrote in reports is theirs too; the reports themselves stay counted.
     await tx.query(`UPDATE reports SET note = NULL WHERE site_id = $1 AND reporter_id = $2 AND note IS NOT NULL`, [
       q.siteId,

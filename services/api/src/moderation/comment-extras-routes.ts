@@ -1,3 +1,4 @@
+import { enqueueNotifications } from '#shared/notifications/queue.js';
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
@@ -80,6 +81,8 @@ export function commentExtrasRoutes(deps: ApiDeps, bearer: RequestHandler): Rout
       await announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId, postId: result.postId }).catch((err) =>
         req.log.warn({ err }, 'thread change not announced; caches expire by themselves'),
       );
+      // Written with the change; a lost job is queued by the worker's sweep.
+      await enqueueNotifications(deps.notifications, result.notificationIds ?? []).catch(() => undefined);
       if (featured)
         moderationCompleted(deps, {
           type: 'comment.featured',
