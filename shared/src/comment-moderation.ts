@@ -8,6 +8,8 @@ import type { CommentStatus } from './domain.js';
 import { recordDecision } from './db/moderation-learning.js';
 import { enqueueLearning, type ModerationTask } from './moderation-tasks.js';
 import type { Queue } from 'bullmq';
+import { notifyDecision, notifyReply } from './db/notifications.js';
+import { enqueueNotifications, type NotificationJob } from './notifications/queue.js';
 import type { SiteSettings } from './settings.js';
 import type { Reason } from './domain.js';
 import type { Statement } from './db/dsa-statements.js';
@@ -32,6 +34,12 @@ export interface CommentModeration {
   onlyFrom?: CommentStatus[];
   /** Audit action name; default `comment.<action>`. */
   auditAction?: string;
+  /**
+   * A moderator's own decision, which readers hear of: the author of a held comment that is approved or
+   * rejected, and the author of the comment a newly visible reply answers. The notifications are written in
+   * the action's transaction (none lost), then queued for delivery.
+   */
+  notifyReaders?: boolean;
   /**
    * For a reject or hold on a site with the DSA features on: the site's settings, and the
    * statement of reasons (Art. 17) is stored with the change, naming the moderator's words as facts.
@@ -69,10 +77,13 @@ export async function moderateComment(
     queuePrefix: string;
     /** Where the site's adapter is told to learn the decision (absent: the caller learns it itself). */
     tasks?: Queue<ModerationTask>;
+    /** Where readers' notifications are queued for delivery (absent or failing: the worker's sweep queues them). */
+    notifications?: Queue<NotificationJob>;
   },
   m: CommentModeration,
 ): Promise<ModerationResult | null> {
   let decisionId: string | null = null;
+  const notificationIds: string[] = [];
   const status = STATUS_OF[m.action];
   const detail = m.detail ?? `${PAST_TENSE[m.action]} by ${m.actor.name}${m.reason ? `: ${m.reason}` : ''}`;
   const result = await withTransaction(deps.db, async (tx) => {
@@ -116,6 +127,11 @@ export async function moderateComment(
         before: changed.before,
       });
     }
+    if (m.notifyReaders && m.action !== 'hold') {
+      if (changed.before === 'pending') notificationIds.push(...(await notifyDecision(tx, m.commentId)));
+      if (changed.after === 'approved' && changed.before !== 'approved')
+        notificationIds.push(...(await notifyReply(tx, m.commentId)));
+    }
     await insertAudit(tx, {
       siteId: m.siteId,
       actor: m.actor,
@@ -130,6 +146,7 @@ export async function moderateComment(
     return { ...changed, statement };
   });
   if (decisionId && deps.tasks) await enqueueLearning(deps.tasks, m.siteId, decisionId);
+  if (deps.notifications) await enqueueNotifications(deps.notifications, notificationIds).catch(() => undefined);
   if (result && (result.before === 'approved') !== (result.after === 'approved')) {
     // After the commit: a lost announcement only delays the page until THREAD_CACHE_TTL_MS; failing here
     // would answer an applied action with an error (and a retried ban task would skip its event).

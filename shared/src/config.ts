@@ -143,6 +143,14 @@ export const configSchema = z.object({
     .default('Comments <no-reply@localhost>')
     .describe('Sender of outgoing mail, e.g. `Comments <no-reply@news.example>`.'),
   EMAIL_VERIFICATION_TTL_S: int(86400).describe('Lifetime of an email verification link, in seconds.'),
+  NOTIFICATION_DIGEST_CRON: z
+    .string()
+    .regex(/^\S+( \S+){4,5}$/, 'a cron pattern of 5 or 6 fields')
+    .default('0 7 * * *')
+    .describe("When the worker sends readers' daily notification digests (cron, UTC)."),
+  NOTIFICATION_SWEEP_INTERVAL_MS: int(60000).describe(
+    "How often the worker queues readers' notifications that were written but never reached the queue.",
+  ),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .optional()
@@ -162,6 +170,10 @@ export const configSchema = z.object({
   RATE_LIMITS: bool(true).describe('`off` disables every rate limit (load tests only).'),
   RATE_LIMIT_COMMENT_USER: rate('10/60').describe('Comments one reader may post, as points/seconds.'),
   RATE_LIMIT_COMMENT_IP: rate('60/60').describe('Comments one IP address may post, as points/seconds.'),
+  RATE_LIMIT_REACTION_USER: rate('60/60').describe('Reactions one reader may give or take back, as points/seconds.'),
+  RATE_LIMIT_READER_USER: rate('120/60').describe(
+    'Requests one reader may make to their notifications and mutes, as points/seconds.',
+  ),
   RATE_LIMIT_COMMENT_CHECK_USER: rate('30/60').describe(
     'Drafts one reader may have checked before posting ("this may be held for review"), as points/seconds.',
   ),

@@ -44,6 +44,8 @@ export interface Post {
   commentCount: number;
   /** False while the title is the one a reader's browser sent (a post the widget created), until the publisher writes the post. */
   titleVerified: boolean;
+  /** Surge protection in force on the post (null: none). */
+  surgeMode?: 'premod' | 'slow' | null;
 }
 
 /** Where in the comment's text a rule matched, for highlighting (UTF-16 offsets into `body`). */
@@ -99,6 +101,11 @@ export interface StoredComment {
   settingsVersion: number | null;
   createdAt: Date;
   decidedAt: Date;
+  /** When its author last edited it (null: never), and how many edits were applied. */
+  editedAt: Date | null;
+  editCount: number;
+  /** Deleted by its author: the body is gone. */
+  deleted: boolean;
 }
 
 /** `user` is a reader's access; `apiKey` is a publisher's server. */

@@ -6,6 +6,8 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** Extra headers, e.g. List-Unsubscribe. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -39,7 +41,7 @@ export function createMailer(opts: { smtpUrl: string | undefined; from: string; 
   return {
     state: 'configured',
     async send(m) {
-      await transport.sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text });
+      await transport.sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text, headers: m.headers });
     },
     close: () => transport.close(),
   };

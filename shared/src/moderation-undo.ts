@@ -32,7 +32,8 @@ interface LastAction {
  * Takes back a moderator's last action (approve or reject of `commentId`) within UNDO_WINDOW_MS,
  * measured by the database's clock, and restores the comment as it was: status, reasons and
  * decision time, every counter (through the same status change), the reports the action closed,
- * and the labeled example it recorded (unless already learned). One transaction, with the
+ * the labeled example it recorded (unless already learned) and its statement of reasons (deleted
+ * while unsent, else marked reversed). One transaction, with the
  * caller's last audit entry and the comment row locked; audited as `comment.undo`. Afterwards,
  * when visibility changed, every API process is told to drop the post's cached pages.
  */
@@ -51,7 +52,15 @@ export async function undoLastAction(
     const entry = last.rows[0];
     const before = entry?.before?.status;
     const after = entry?.after?.status;
-    if (!entry || !UNDOABLE.includes(entry.action) || entry.comment_id !== u.commentId || !before || !after)
+    // Only a decision from the queues records the time it replaced; a notice's decision (DSA) is not undone here.
+    if (
+      !entry ||
+      !UNDOABLE.includes(entry.action) ||
+      entry.comment_id !== u.commentId ||
+      !before ||
+      !after ||
+      !entry.before?.decidedAt
+    )
       return { ok: false, reason: 'not_last' };
     if (!entry.fresh) return { ok: false, reason: 'expired' };
     const current = await tx.query<{ status: CommentStatus; later: boolean }>(
@@ -84,6 +93,18 @@ export async function undoLastAction(
     await tx.query(
       `DELETE FROM moderation_decisions
         WHERE site_id = $1 AND comment_id = $2 AND decided_at = ${actionTime} AND learned_at IS NULL`,
+      [u.siteId, u.commentId, entry.id],
+    );
+    // The statement of reasons the action made: gone while unsent; once mailed it stays on record, reversed
+    // (and its key freed, so a later decision on the comment gets its own statement).
+    await tx.query(
+      `DELETE FROM dsa_statements
+        WHERE site_id = $1 AND comment_id = $2 AND created_at = ${actionTime} AND mailed_at IS NULL`,
+      [u.siteId, u.commentId, entry.id],
+    );
+    await tx.query(
+      `UPDATE dsa_statements SET reversed_at = now(), source_key = source_key || ':undone:' || $3
+        WHERE site_id = $1 AND comment_id = $2 AND created_at = ${actionTime}`,
       [u.siteId, u.commentId, entry.id],
     );
     await insertAudit(tx, {

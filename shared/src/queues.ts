@@ -15,12 +15,19 @@ export interface CommentJob {
   authorId: string;
   parentId: string | null;
   body: string;
-  /** ISO time at which the API accepted the comment. */
+  /** ISO time at which the API accepted the comment (for an edit: the edit). */
   acceptedAt: string;
+  /**
+   * Set when the job is an edit of the stored comment `commentId`: the revision the API recorded
+   * before queueing it, which the worker applies once (`body` is the new text).
+   */
+  editId?: string;
 }
 
 /** BullMQ forbids ':' in custom ids; the comment id (a UUID) makes enqueueing idempotent. */
 export const commentJobId = (commentId: string): string => `comment-${commentId}`;
+/** An edit's job id, from its revision id: queueing the same edit twice makes one job. */
+export const editJobId = (editId: string): string => `edit-${editId}`;
 
 export const BACKOFF_STRATEGY = 'capped-jitter';
 

@@ -13,6 +13,10 @@ export const ATTRIBUTES = [
 ] as const;
 export type Attribute = (typeof ATTRIBUTES)[number];
 
+/** Reactions a site may offer; the widget names each in the reader's language. */
+export const REACTION_KINDS = ['respect', 'like', 'insightful', 'agree', 'funny'] as const;
+export type ReactionKind = (typeof REACTION_KINDS)[number];
+
 export const SCORER_NAMES = ['embedded', 'perspective', 'openai'] as const;
 export type ScorerName = (typeof SCORER_NAMES)[number];
 
@@ -105,10 +109,38 @@ export const siteSettingsSchema = z.strictObject({
   onAccountDeleted: z.enum(['remove', 'anonymize']),
   /** The site's adapter learns from its moderators' decisions and, once it beats the shared model, scores TOXICITY. */
   adapter: z.strictObject({ enabled: z.boolean() }),
+  /**
+   * How readers' notifications (replies, decisions on held comments, featured comments) leave the service
+   * besides the widget's bell: `email` to readers who opted in, or `webhook` only (the `reader.notification`
+   * event, for a publisher that sends its own).
+   */
+  readerNotifications: z.enum(['email', 'webhook']),
   /** Held comments whose predicted rejection (TOXICITY) is below this level form the likely-fine lane (0: no lane). */
   likelyFineBelow: z.number().min(0).max(1),
   /** A scorer run on live traffic beside the site's scorers: its scores are stored, never decide (null: none). */
   shadowScorer: z.enum(SCORER_NAMES).nullable(),
+  /** Minutes after posting during which readers may edit their comment (0: no editing). Each edit is moderated again. */
+  editWindowMinutes: int(0, 1440),
+  /** The reactions readers may give a comment (one per reader per comment), in the order the widget shows them. */
+  reactions: z
+    .array(z.enum(REACTION_KINDS))
+    .max(REACTION_KINDS.length)
+    .refine((a) => new Set(a).size === a.length, 'each reaction at most once'),
+  /**
+   * Surge protection per post: when, among the comments of a post decided within `windowSeconds`
+   * (at least `minComments` of them), the share held by a rule, rejected or reported reaches
+   * `share`, the post switches itself to pre-moderation or slow mode (one comment per reader per
+   * `slowSeconds`); it switches back after `minComments` comments in a row with less than half
+   * that share, or when a moderator ends it.
+   */
+  surge: z.strictObject({
+    enabled: z.boolean(),
+    share: z.number().min(0.05).max(1),
+    minComments: int(2, 10_000),
+    windowSeconds: int(10, 86_400),
+    mode: z.enum(['premod', 'slow']),
+    slowSeconds: int(10, 86_400),
+  }),
   /** Moderators' wellbeing: comments whose highest harm score (any attribute but SPAM) is above this are blurred until revealed (1: never). */
   wellbeing: z.strictObject({ blurAbove: z.number().min(0).max(1) }),
   /** The EU Digital Services Act chain: notices, statements of reasons, appeals, trusted flaggers, misuse (docs/dsa.md). */
@@ -164,8 +196,12 @@ export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
   autoCloseDays: null,
   onAccountDeleted: 'anonymize',
   adapter: { enabled: true },
+  readerNotifications: 'email',
   likelyFineBelow: 0.1,
   shadowScorer: null,
+  editWindowMinutes: 10,
+  reactions: ['respect'],
+  surge: { enabled: false, share: 0.5, minComments: 20, windowSeconds: 600, mode: 'premod', slowSeconds: 300 },
   wellbeing: { blurAbove: 0.8 },
   dsa: {
     enabled: true,

@@ -158,4 +158,21 @@ describe('the moderation desk', () => {
     assert.equal(await page.textContent('#severe-seen'), '1');
     assert.deepEqual(cspViolations, []);
   });
+
+  it('when a post is in a surge, then the page says so and a moderator ends it from the banner', async () => {
+    await env.db.query(`UPDATE posts SET surge_mode = 'slow', surge_since = now() WHERE site_id = $1 AND id = $2`, [
+      site.siteId,
+      postId,
+    ]);
+    await page.locator('#surges li').waitFor();
+    assert.match((await page.textContent('#surges li')) ?? '', /in slow mode/);
+    assert.deepEqual(await axeViolations(), []);
+    await page.click(`#surges button[data-end-surge="${postId}"]`);
+    await waitFor(
+      async () =>
+        (await env.db.query('SELECT 1 FROM posts WHERE id = $1 AND surge_mode IS NULL', [postId])).rowCount === 1,
+      { what: 'the surge ended' },
+    );
+    await page.locator('#surges').waitFor({ state: 'hidden' });
+  });
 });

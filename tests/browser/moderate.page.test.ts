@@ -335,6 +335,33 @@ describe('the moderation page, first-use fixes', () => {
   });
 });
 
+describe('featuring from the moderation page', () => {
+  it("when a moderator features an approved comment, then its button shows it and the public thread lists it among the Editors' picks", async () => {
+    const id = await storeComment(env.db, {
+      siteId: site.siteId,
+      postId,
+      authorId,
+      status: 'approved',
+      body: 'A comment worth featuring.',
+    });
+    await page.click('#tab-approved');
+    const item = page.locator(`#items .item[data-id="${id}"]`);
+    await item.waitFor();
+    const button = item.locator('button[data-act=feature]');
+    assert.equal(await button.getAttribute('aria-pressed'), 'false');
+    await button.click();
+    await waitFor(async () => (await button.getAttribute('aria-pressed')) === 'true', { what: 'featured' });
+    const thread = await getThread(server, site.siteId, postId);
+    assert.deepEqual(
+      thread.featured.map((c) => c.id),
+      [id],
+    );
+    await button.click();
+    await waitFor(async () => (await button.getAttribute('aria-pressed')) === 'false', { what: 'unfeatured' });
+    assert.deepEqual((await getThread(server, site.siteId, postId)).featured, []);
+  });
+});
+
 describe('the queue dashboard from the moderation page', () => {
   it('when an admin signs in and opens the queue dashboard, then Bull Board loads in a new tab with both queues, under its cookie', async () => {
     const admin = await buildStaff(env.db, api.app, site.siteId, 'admin', 'Ari Admin');

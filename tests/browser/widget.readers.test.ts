@@ -7,7 +7,9 @@ import type http from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
-import { startTestWorker } from '../support/worker.js';
+import { startTestNotificationsWorker, startTestWorker } from '../support/worker.js';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
+import { distinctText, signSso } from '../support/builders.js';
 import { launchChromium, listen } from '../support/browser.js';
 import { waitFor } from '../support/wait-for.js';
 import { ROOT } from '../support/processes.js';
@@ -23,16 +25,18 @@ const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 
 let env: TestEnv;
 let api: TestApi;
-let worker: { close(): Promise<void> };
+let workers: { close(): Promise<void> }[];
+let smtp: SmtpReceiver;
 let apiServer: { origin: string; close(): Promise<void> };
 let demo: { origin: string; close(): Promise<void> };
 let browser: Browser;
 let context: BrowserContext;
 
 before(async () => {
-  env = await createTestEnv({ LOOKUP_CACHE_TTL_MS: '0' });
+  smtp = await startSmtpReceiver();
+  env = await createTestEnv({ LOOKUP_CACHE_TTL_MS: '0', SMTP_URL: smtp.url });
   api = await startTestApi(env);
-  worker = await startTestWorker(env);
+  workers = [await startTestWorker(env), await startTestNotificationsWorker(env)];
   apiServer = await listen(api.app);
   demo = await listen((req: http.IncomingMessage, res: http.ServerResponse) => app(req, res));
   const app = createDemoApp({ apiUrl: apiServer.origin, publicUrl: demo.origin, siteId: SITE, ssoSecret: SSO_SECRET });
@@ -49,9 +53,10 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await Promise.allSettled([demo?.close(), apiServer?.close()]);
-  await worker?.close();
+  for (const w of workers ?? []) await w.close();
   await api?.close();
   await env?.close();
+  await smtp?.close();
 });
 
 async function openDemo(ctx: BrowserContext = context, query = ''): Promise<{ page: Page; problems: string[] }> {
@@ -164,5 +169,73 @@ describe('think before you post', () => {
     await frForm.getByRole('button', { name: 'Publier quand même' }).waitFor();
     await fr.page.close();
     await setSettings({});
+  });
+});
+
+/** Another reader, through the API, as the publisher's SSO signs them in. */
+async function otherReader(name: string): Promise<string> {
+  const res = await fetch(`${apiServer.origin}/api/v1/auth/sso`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ siteId: SITE, token: await signSso(SSO_SECRET, { name }) }),
+  });
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+describe('notifications', () => {
+  it('when a reader opts in to email and someone replies to their comment, then the bell counts it live, the email arrives, and opening the bell lists it and marks it read', async () => {
+    await setSettings({});
+    const ctx = await browser.newContext({ viewport: { width: 1000, height: 900 }, bypassCSP: true });
+    const { page, problems } = await openDemo(ctx);
+    await signInAsDemoReader(page);
+    const body = distinctText(501);
+    await page.locator('#comments textarea').first().fill(body);
+    await page.getByRole('button', { name: 'Post comment' }).click();
+    const mine = page.locator('#comments li.comment:not(.pending)').filter({ hasText: body });
+    await mine.waitFor();
+    const commentId = (await mine.getAttribute('data-id'))!;
+    const author = (await findComment(env.db, commentId))!.authorId;
+
+    const bellButton = page.locator('#comments button.bell');
+    await bellButton.click();
+    await page.getByText('No notifications yet.').waitFor();
+    await page.locator('#comments .panel select').selectOption('immediate');
+    await waitFor(
+      async () =>
+        (
+          await env.db.query(`SELECT 1 FROM reader_notification_settings WHERE user_id = $1 AND email = 'immediate'`, [
+            author,
+          ])
+        ).rowCount === 1,
+      { what: 'the email choice saved' },
+    );
+    await bellButton.click();
+    assert.equal(await bellButton.getAttribute('aria-expanded'), 'false');
+
+    const token = await otherReader('Jordan Replier');
+    const postId = (await findComment(env.db, commentId))!.postId;
+    const res = await fetch(`${apiServer.origin}/api/v1/sites/${SITE}/posts/${postId}/comments`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ body: distinctText(502), parentId: commentId }),
+    });
+    assert.equal(res.status, 202);
+    // Live, over the reader's stream: no reload.
+    await page.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor();
+    assert.equal(await page.locator('#comments button.bell .count').textContent(), '1');
+    const address = (await env.db.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [author])).rows[0]!
+      .email;
+    const mail = await smtp.waitForMail(address, /replied to your comment/);
+    assert.equal(mail.subject, 'Jordan Replier replied to your comment');
+
+    await bellButton.click();
+    await page.getByText(/Jordan Replier replied to your comment on/).waitFor();
+    await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
+    assert.equal(await page.locator('#comments button.bell .count').isHidden(), true);
+    assert.deepEqual(await axeViolations(page), []);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'widget-notifications.png') });
+    assert.deepEqual(problems, []);
+    await ctx.close();
   });
 });

@@ -60,6 +60,21 @@ before(async () => {
       [ids[key], seconds],
     );
   }
+  // Three complaints: one open, one upheld, one reversed (each against a statement of reasons).
+  for (const status of ['open', 'upheld', 'reversed']) {
+    const statement = await env.db.query<{ id: string }>(
+      `INSERT INTO dsa_statements (id, site_id, source_key, comment_id, restriction, decision, facts, ground,
+                                   ground_detail, source, automated_detection, automated_decision, redress, appeal_until)
+       VALUES (gen_random_uuid(), $1, $2, $3, 'removal', 'removed', 'facts', 'incompatible_content', 'rule',
+               'moderator', false, false, 'appeal', now() + interval '180 days') RETURNING id`,
+      [site.siteId, `test:${status}`, ids.d],
+    );
+    await env.db.query(
+      `INSERT INTO dsa_appeals (id, site_id, statement_id, appellant, explanation, status, decided_at)
+       VALUES (gen_random_uuid(), $1, $2, 'author', 'please look again', $3, CASE WHEN $3 = 'open' THEN NULL ELSE now() END)`,
+      [site.siteId, statement.rows[0]!.id, status],
+    );
+  }
   // Another site's comments never count.
   const other = await buildSite(env.db);
   const otherPost = await buildPost(env.db, other.siteId);
@@ -107,7 +122,7 @@ describe('moderation analytics', () => {
       { rule: 'banned_word', comments: 1 },
     ]);
     assert.deepEqual(a.reversals, { total: 1, undone: 0 });
-    assert.deepEqual(a.appeals, { received: 0, upheld: 0, reversed: 0 });
+    assert.deepEqual(a.appeals, { received: 3, upheld: 1, reversed: 1 });
   });
 
   it('when the range ends before the comments, then the range figures are zero and the backlog stays', async () => {
@@ -118,6 +133,7 @@ describe('moderation analytics', () => {
     assert.deepEqual(a.decidedBy, { automatic: 0, human: 0, undecided: 0 });
     assert.deepEqual(a.timeToDecision, { decided: 0, p50Seconds: null, p90Seconds: null });
     assert.deepEqual(a.moderators, []);
+    assert.deepEqual(a.appeals, { received: 0, upheld: 0, reversed: 0 });
     assert.equal(a.backlog.pending, 1);
   });
 

@@ -45,7 +45,8 @@ const snapshot = async (id: string) =>
     await env.db.query(
       `SELECT c.status, c.reasons, c.decided_at::text, p.comment_count, u.approved_count, u.rejected_count,
               (SELECT count(*)::int FROM reports r WHERE r.comment_id = c.id AND r.resolved_at IS NULL) AS open_reports,
-              (SELECT count(*)::int FROM moderation_decisions d WHERE d.comment_id = c.id) AS decisions
+              (SELECT count(*)::int FROM moderation_decisions d WHERE d.comment_id = c.id) AS decisions,
+              (SELECT count(*)::int FROM dsa_statements s WHERE s.comment_id = c.id AND s.reversed_at IS NULL) AS statements
          FROM comments c JOIN posts p ON p.site_id = c.site_id AND p.id = c.post_id JOIN users u ON u.id = c.author_id
         WHERE c.id = $1`,
       [id],
@@ -79,6 +80,7 @@ describe('undo of the last decision', () => {
     assert.equal(rejected.comment_count, original.comment_count - 1);
     assert.equal(rejected.open_reports, 0);
     assert.equal(rejected.decisions, 1);
+    assert.equal(rejected.statements, 1);
     await waitFor(async () => !(await getThread(api.app, site.siteId, postId)).comments.some((c) => c.id === id));
 
     const res = await undo(mod, id);

@@ -51,13 +51,14 @@ export async function buildPost(
 /** An SSO token as a publisher's backend signs it. */
 export async function signSso(
   secret: string,
-  claims: { sub?: string; name?: string; email?: string; iat?: number; exp?: number } = {},
+  claims: { sub?: string; name?: string; email?: string; iat?: number; exp?: number; verified?: boolean } = {},
   alg = 'HS256',
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const payload: Record<string, unknown> = {
     name: claims.name ?? 'Reader',
     ...(claims.email ? { email: claims.email } : {}),
+    ...(claims.verified !== undefined ? { verified: claims.verified } : {}),
   };
   return new SignJWT(payload)
     .setProtectedHeader({ alg })
@@ -68,7 +69,11 @@ export async function signSso(
 }
 
 /** Signs a reader in through SSO and returns the access token and user. */
-export async function signInReader(app: Express, site: BuiltSite, claims: { sub?: string; name?: string } = {}) {
+export async function signInReader(
+  app: Express,
+  site: BuiltSite,
+  claims: { sub?: string; name?: string; verified?: boolean } = {},
+) {
   const res = await request(app)
     .post('/api/v1/auth/sso')
     .send({ siteId: site.siteId, token: await signSso(site.ssoSecret, claims) });

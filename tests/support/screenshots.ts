@@ -4,8 +4,9 @@
  *
  * Starts the real API, worker and demo publisher as processes on a database and Redis prefix of
  * their own, seeds the demo article with readers' comments through the public API (the worker
- * decides each one: the civil ones are approved, an insult and a new reader's link are held), then
- * saves the widget (light) and the moderation page as PNGs under docs/images/. Removes the
+ * decides each one: the civil ones are approved, an insult and a new reader's link are held), adds
+ * readers' reactions, a desk reply and an Editors' pick, then saves the widget (light, dark, and at a
+ * phone's 390 px) and the moderation page as PNGs under docs/images/. Removes the
  * database and the Redis keys afterwards. Needs Postgres, Redis and Chromium as the tests do.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -102,14 +103,16 @@ async function http<T>(
 }
 
 const readers = new Map<string, string>();
+/** Readers the publisher vouches for (the SSO token's `verified` claim): a "Verified" badge. */
+const VERIFIED = new Set(['Nadia K.', 'Helen Boyd']);
 async function reader(name: string): Promise<string> {
   const known = readers.get(name);
   if (known) return known;
-  const sso = await new SignJWT({ name })
+  const sso = await new SignJWT({ name, ...(VERIFIED.has(name) ? { verified: true } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(`ledger-${name.toLowerCase().replace(/\W+/g, '-')}`)
     .setIssuedAt()
-    .setExpirationTime('1h')
+    .setExpirationTime('10m')
     .sign(new TextEncoder().encode(SSO_SECRET));
   const { accessToken } = await http<{ accessToken: string }>('POST', `${api}/api/v1/auth/sso`, {
     body: { siteId: SITE, token: sso },
@@ -217,6 +220,46 @@ try {
   ];
   console.error('held:', held.map((h) => h.status).join(', '));
 
+  // Readers react; the desk answers and features a comment (an Editors' pick).
+  const reactions: Array<[string, number]> = [
+    ['Grace L.', 0],
+    ['Tom Whitfield', 0],
+    ['Samir Haddad', 0],
+    ['Helen Boyd', 0],
+    ['Nadia K.', 2],
+    ['Samir Haddad', 2],
+    ['Tom Whitfield', 3],
+  ];
+  for (const [name, i] of reactions)
+    await http('PUT', `${api}/api/v1/comments/${ids[i]}/reaction`, {
+      token: await reader(name),
+      body: { kind: 'respect' },
+      expect: 200,
+    });
+  const desk = await http<{ accessToken: string }>('POST', `${api}/api/v1/auth/login`, {
+    body: { siteId: SITE, email: MODERATOR.email, password: MODERATOR.password },
+    expect: 200,
+  });
+  const reply = await http<{ id: string }>('POST', `${api}/api/v1/sites/${SITE}/posts/${POST}/comments`, {
+    token: desk.accessToken,
+    body: {
+      body: 'Thanks for the questions. We will publish the per-ride figures with the follow-up.',
+      parentId: ids[0],
+    },
+    expect: 202,
+  });
+  await until('the desk reply', async () => {
+    const r = await http<{ comment: { status: string } }>('GET', `${api}/api/v1/comments/${reply.id}`, {
+      token: desk.accessToken,
+    });
+    return r.comment.status === 'approved' ? true : undefined;
+  });
+  await http('POST', `${api}/api/v1/comments/${ids[2]}/feature`, {
+    token: desk.accessToken,
+    body: { featured: true },
+    expect: 200,
+  });
+
   await mkdir(OUT, { recursive: true });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -231,32 +274,40 @@ try {
     ],
   });
   try {
-    // The widget, light, as a reader sees it under the demo article.
-    const reading = await (
-      await browser.newContext({ viewport: { width: 900, height: 1100 }, colorScheme: 'light' })
-    ).newPage();
-    await reading.goto(`${demo}/`);
-    await reading.locator('#comments h2').waitFor();
-    await reading.click('#demo-signin');
-    await reading.locator('#comments textarea').first().waitFor();
-    await reading.locator('#comments').evaluate((el) => el.scrollIntoView());
-    await sleep(500);
-    // Page coordinates (a full-page clip ignores the scroll position).
-    const box = await reading.locator('#comments').evaluate((el) => {
-      const r = el.getBoundingClientRect();
-      return { x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height };
-    });
-    const margin = 24;
-    await reading.screenshot({
-      path: path.join(OUT, 'widget.png'),
-      fullPage: true,
-      clip: {
-        x: Math.max(0, box.x - margin),
-        y: Math.max(0, box.y - margin),
-        width: box.width + 2 * margin,
-        height: Math.min(box.height, 1000) + 2 * margin,
-      },
-    });
+    // The widget as a reader sees it under the demo article: light, dark, and on a phone.
+    const shots: Array<[string, { width: number; height: number }, 'light' | 'dark', boolean]> = [
+      ['widget.png', { width: 900, height: 1100 }, 'light', false],
+      ['widget-dark.png', { width: 900, height: 1100 }, 'dark', false],
+      ['widget-mobile.png', { width: 390, height: 844 }, 'light', true],
+    ];
+    for (const [file, viewport, colorScheme, isMobile] of shots) {
+      const ctx = await browser.newContext({ viewport, colorScheme, isMobile, deviceScaleFactor: 1 });
+      const reading = await ctx.newPage();
+      await reading.goto(`${demo}/`);
+      await reading.locator('#comments h2').waitFor();
+      await reading.click('#demo-signin');
+      await reading.locator('#comments textarea').first().waitFor();
+      await reading.locator('#comments section.picks li').first().waitFor();
+      await reading.locator('#comments').evaluate((el) => el.scrollIntoView());
+      await sleep(500);
+      // Page coordinates (a full-page clip ignores the scroll position).
+      const box = await reading.locator('#comments').evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        return { x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height };
+      });
+      const margin = isMobile ? 8 : 24;
+      await reading.screenshot({
+        path: path.join(OUT, file),
+        fullPage: true,
+        clip: {
+          x: Math.max(0, box.x - margin),
+          y: Math.max(0, box.y - margin),
+          width: Math.min(box.width + 2 * margin, viewport.width),
+          height: Math.min(box.height, isMobile ? 1300 : 1000) + 2 * margin,
+        },
+      });
+      await ctx.close();
+    }
 
     // The moderation page with the held comments.
     const moderating = await (await browser.newContext({ viewport: { width: 1280, height: 740 } })).newPage();
@@ -274,7 +325,9 @@ try {
   } finally {
     await browser.close();
   }
-  console.error(`saved ${path.relative(ROOT, OUT)}/widget.png and moderation.png`);
+  console.error(
+    `saved widget.png, widget-dark.png, widget-mobile.png and moderation.png in ${path.relative(ROOT, OUT)}/`,
+  );
 } finally {
   for (const c of children) c.kill('SIGTERM');
   await Promise.all(children.map((c) => (c.exitCode !== null ? undefined : new Promise((r) => c.once('exit', r)))));

@@ -7,6 +7,8 @@ export interface ReceivedMail {
   subject: string;
   /** The decoded plain-text body. */
   text: string;
+  /** One header's value ('' when absent). */
+  header(name: string): string;
 }
 
 export interface SmtpReceiver {
@@ -31,7 +33,7 @@ function parse(raw: string, to: string[]): ReceivedMail {
   const body = raw.slice(split + 4);
   const header = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(head)?.[1]?.trim() ?? '';
   const qp = /quoted-printable/i.test(header('Content-Transfer-Encoding'));
-  return { to, subject: header('Subject'), text: qp ? decodeQuotedPrintable(body) : body };
+  return { to, subject: header('Subject'), text: qp ? decodeQuotedPrintable(body) : body, header };
 }
 
 /** A real SMTP server on 127.0.0.1 (plain, no authentication) that keeps every message it receives. */

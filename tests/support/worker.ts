@@ -6,6 +6,7 @@ import type { ScorerSet } from '#shared/scoring/types.js';
 import type { TestEnv } from './env.js';
 import { createWebhookWorker } from '#worker/webhooks/create-webhook-worker.js';
 import { createModerationTasksWorker } from '#worker/tasks/create-tasks-worker.js';
+import { createNotificationsWorker } from '#worker/notifications/create-notifications-worker.js';
 
 export interface TestWorker {
   worker: Worker;
@@ -52,4 +53,9 @@ export function startTestWebhookWorker(env: TestEnv): Promise<TestWorker> {
 /** The moderation-tasks worker (bans with `rejectExisting`). */
 export function startTestTasksWorker(env: TestEnv): Promise<TestWorker> {
   return startOn(env, (deps, connection) => createModerationTasksWorker(deps, connection));
+}
+
+/** The notifications worker (delivery, digests, the sweep). */
+export function startTestNotificationsWorker(env: TestEnv): Promise<TestWorker> {
+  return startOn(env, (deps, connection) => createNotificationsWorker(deps, connection));
 }

@@ -9,6 +9,8 @@ import { createCommentsQueue, type CommentJob } from '#shared/queues.js';
 import { createModerationTasksQueue, type ModerationTask } from '#shared/moderation-tasks.js';
 import { createEvents, type Events } from '#shared/webhooks/events.js';
 import { createWebhookQueue } from '#shared/webhooks/queue.js';
+import { createNotificationsQueue, notificationChannel, type NotificationJob } from '#shared/notifications/queue.js';
+import { userStreamKey } from './notifications/stream-key.js';
 import { createApiMetrics, type ApiMetrics } from './http/metrics.js';
 import { createLimiters, type Limiters } from './http/rate-limit.js';
 import { createLookups, type Lookups } from './comments/lookups.js';
@@ -44,6 +46,8 @@ export interface ApiDeps {
   readyDb: Pool;
   /** Outgoing mail (verification links); may be `not_configured`. */
   mailer: Mailer;
+  /** Readers' notifications, delivered by the worker. */
+  notifications: Queue<NotificationJob>;
   /** Whether the embedded scorer would hold a draft (think before you post). */
   holdCheck: HoldCheck;
 }
@@ -93,6 +97,9 @@ export async function createApiDeps(config: Config, opts: ApiDepsOptions): Promi
   }
   const tasks = createModerationTasksQueue(queueRedis, config.QUEUE_PREFIX);
   tasks.on('error', (err) => logger.warn({ err: err.message }, 'moderation tasks queue error'));
+  const notifications = createNotificationsQueue(queueRedis, config.QUEUE_PREFIX);
+  notifications.on('error', (err) => logger.warn({ err: err.message }, 'notifications queue error'));
+  queues.push(notifications);
   const webhookQueue = createWebhookQueue(queueRedis, config.QUEUE_PREFIX);
   webhookQueue.on('error', (err) => logger.warn({ err: err.message }, 'webhook queue error'));
   queues.push(tasks, webhookQueue);
@@ -118,6 +125,15 @@ export async function createApiDeps(config: Config, opts: ApiDepsOptions): Promi
     logger,
     listener: { change: (c) => threadEvents.publish(c), resync: () => threadEvents.publishAll() },
   });
+
+  // A reader's new notification reaches their open notification streams (the widget's bell) in this process.
+  const notifyChannel = notificationChannel(config.QUEUE_PREFIX);
+  subscriber.on('message', (ch: string, message: string) => {
+    if (ch !== notifyChannel) return;
+    const [siteId, userId] = message.split('\n');
+    if (siteId && userId) threadEvents.publish({ siteId, postId: userStreamKey(userId), post: false });
+  });
+  await subscriber.subscribe(notifyChannel);
 
   const mailer = made(createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, logger }), async (m) =>
     m.close(),
@@ -145,6 +161,7 @@ export async function createApiDeps(config: Config, opts: ApiDepsOptions): Promi
     }),
     readyDb,
     holdCheck: createHoldCheck({ db, logger }),
+    notifications,
   };
   return {
     deps,

@@ -3,7 +3,12 @@ import { opsDocs } from './ops/routes.js';
 import { authDocs } from './auth/routes.js';
 import { postDocs } from './posts/routes.js';
 import { commentDocs } from './comments/routes.js';
+import { ownCommentDocs } from './comments/own-comments.js';
+import { reactionDocs } from './comments/reaction-routes.js';
 import { precheckDocs } from './precheck/routes.js';
+import { notificationDocs } from './notifications/routes.js';
+import { muteDocs } from './mutes/routes.js';
+import { unsubscribeDocs } from './notifications/unsubscribe-page.js';
 import { settingsDocs } from './sites/settings-routes.js';
 import { apiKeyDocs } from './publishers/api-keys-routes.js';
 import { publisherPostDocs } from './publishers/posts-routes.js';
@@ -13,9 +18,11 @@ import { webhookDocs } from './webhooks/routes.js';
 import { dataRightsDocs } from './me/routes.js';
 import { moderationDocs, moderationPageDocs } from './moderation/routes.js';
 import { learningDocs } from './moderation/learning-routes.js';
+import { commentExtrasDocs } from './moderation/comment-extras-routes.js';
 import { analyticsDocs } from './moderation/analytics-routes.js';
 import { searchDocs } from './moderation/search-routes.js';
 import { undoDocs } from './moderation/undo-routes.js';
+import { surgeDocs } from './moderation/surge-routes.js';
 import { readerDocs } from './readers/routes.js';
 import { reportDocs } from './reports/routes.js';
 import { auditDocs } from './audit/routes.js';
@@ -37,7 +44,12 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...authDocs,
   ...postDocs,
   ...commentDocs,
+  ...ownCommentDocs,
+  ...reactionDocs,
   ...precheckDocs,
+  ...notificationDocs,
+  ...muteDocs,
+  ...unsubscribeDocs,
   ...settingsDocs,
   ...apiKeyDocs,
   ...publisherPostDocs,
@@ -46,10 +58,12 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...webhookDocs,
   ...dataRightsDocs,
   ...moderationDocs,
+  ...commentExtrasDocs,
   ...learningDocs,
   ...analyticsDocs,
   ...searchDocs,
   ...undoDocs,
+  ...surgeDocs,
   ...readerDocs,
   ...reportDocs,
   ...auditDocs,

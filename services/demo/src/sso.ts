@@ -33,7 +33,9 @@ export function demoReader(asked: { sub?: unknown; name?: unknown }): DemoReader
 
 /** Signs the reader's SSO token as a publisher's backend does: HS256 with the site's SSO secret, 10 minutes. */
 export async function signDemoSso(secret: string, r: DemoReader): Promise<string> {
-  return new SignJWT({ name: r.name })
+  // A made-up address under .invalid (reserved: no mail for it can leave a real mail server), so a demo reader
+  // can try notification emails against a local SMTP catcher.
+  return new SignJWT({ name: r.name, email: `${r.sub}@readers.demo.invalid` })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(r.sub)
     .setIssuedAt()

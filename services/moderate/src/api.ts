@@ -1,6 +1,7 @@
 import type {
   AdapterFigures,
   Analytics,
+  Surge,
   Counts,
   LikelyFine,
   QueueItem,
@@ -94,6 +95,10 @@ export class Api {
     return this.call('GET', `/api/v1/sites/${this.site}/moderation/scorers/agreement`);
   }
 
+  feature(id: string, featured: boolean): Promise<{ comment: { id: string; featured: boolean } }> {
+    return this.call('POST', `/api/v1/comments/${encodeURIComponent(id)}/feature`, { featured });
+  }
+
   decide(id: string, action: 'approve' | 'reject'): Promise<{ comment: { status: string } }> {
     return this.call('POST', `/api/v1/comments/${encodeURIComponent(id)}/moderation`, { action });
   }
@@ -129,6 +134,14 @@ export class Api {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
     return this.call('GET', `/api/v1/sites/${this.site}/moderation/search?${params}`);
+  }
+
+  surges(): Promise<{ surges: Surge[] }> {
+    return this.call('GET', `/api/v1/sites/${this.site}/moderation/surges`);
+  }
+
+  endSurge(postId: string): Promise<unknown> {
+    return this.call('POST', `/api/v1/sites/${this.site}/moderation/surges/${encodeURIComponent(postId)}/end`);
   }
 
   undo(commentId: string): Promise<{ comment: { id: string; status: string; previousStatus: string } }> {

@@ -311,6 +311,24 @@ export class Board {
     if (act === 'approve' || act === 'reject') void this.decide(i, act);
     else if (act === 'ban') this.openBan(this.items[i]!.author.id, this.items[i]!.author.name);
     else if (act === 'history') void this.drawer.open(this.items[i]!.author.id);
+    else if (act === 'feature') void this.feature(i);
+  }
+
+  /** Features an approved comment at the top of its thread, or takes it back; the item stays. */
+  private async feature(i: number): Promise<void> {
+    const item = this.items[i];
+    if (!item) return;
+    const featured = !item.featured;
+    try {
+      await this.api.feature(item.id, featured);
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    item.featured = featured;
+    this.renderList();
+    this.focusCurrent();
+    this.say(`${featured ? 'Featured' : 'Unfeatured'} the comment by ${item.author.name}.`);
   }
 
   /** One decision: the item leaves the list, the next one becomes current, the counts follow. */

@@ -48,6 +48,7 @@ export function renderItem(item: QueueItem, queue: QueueName, selected: boolean)
       a.status !== 'active' ? h('span', { class: `badge ${a.status}` }, standing) : null,
       a.premod ? h('span', { class: 'badge premod' }, 'pre-moderated') : null,
       h('time', { class: 'when', datetime: item.createdAt }, when(item.createdAt)),
+      item.editedAt ? h('span', { class: 'badge' }, 'edited') : null,
     ),
     h('div', { class: 'post' }, 'on ', safeLink(item.post.url, item.post.title)),
     item.parent
@@ -101,6 +102,14 @@ export function renderItem(item: QueueItem, queue: QueueName, selected: boolean)
         : null,
       a.status !== 'banned'
         ? h('button', { type: 'button', class: 'ban', 'data-act': 'ban' }, 'Ban author ', h('kbd', {}, 'b'))
+        : null,
+      // An approved comment may be featured at the top of its thread (an Editors' pick).
+      item.status === 'approved'
+        ? h(
+            'button',
+            { type: 'button', class: 'feature', 'data-act': 'feature', 'aria-pressed': String(item.featured) },
+            item.featured ? 'Editors’ pick ✓' : 'Feature',
+          )
         : null,
     ),
   );

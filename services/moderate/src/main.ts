@@ -6,6 +6,7 @@ import { AnalyticsPanel } from './analytics.js';
 import { SearchPanel } from './search.js';
 import { UndoBar } from './undo.js';
 import { Wellbeing } from './wellbeing.js';
+import { SurgeBanner } from './surges.js';
 
 // Composition of the page: one API client (the token in memory), the sign-in form, the board.
 const api = new Api();
@@ -19,6 +20,7 @@ const analytics = new AnalyticsPanel(api, say);
 const search = new SearchPanel(api, say);
 const undo = new UndoBar(api, say);
 const wellbeing = new Wellbeing();
+const surges = new SurgeBanner(api, say);
 const PAST = { approve: 'Approved', reject: 'Rejected' } as const;
 board.decided = search.decided = (item, action) =>
   undo.offer(item.id, `${PAST[action]} the comment by ${item.author.name}.`);
@@ -34,7 +36,9 @@ api.onUnauthorized = () => {
 };
 
 function show(signedIn: boolean): void {
-  if (!signedIn) {
+  if (signedIn) surges.start();
+  else {
+    surges.stop();
     analytics.close();
     search.close();
     undo.hide();

@@ -43,6 +43,8 @@ export interface QueueItem {
     resolvedAt?: string | null;
   }[];
   openReports: number;
+  featured: boolean;
+  editedAt: string | null;
   /** Scored above the site's wellbeing level: blurred until revealed. */
   severe?: boolean;
 }
@@ -127,4 +129,13 @@ export interface Analytics {
   reasons: { rule: string; comments: number }[];
   reversals: { total: number; undone: number };
   appeals: { received: number; upheld: number; reversed: number };
+}
+
+/** GET /sites/:siteId/moderation/surges */
+export interface Surge {
+  postId: string;
+  title: string;
+  url: string;
+  mode: 'premod' | 'slow';
+  since: string;
 }

@@ -4,6 +4,8 @@ export interface Author {
   name: string;
   /** Present only for site staff (from the account, not the name). */
   role?: 'moderator' | 'admin';
+  /** Present only for readers the publisher vouches for. */
+  verified?: true;
 }
 export interface ThreadComment {
   id: string;
@@ -11,11 +13,23 @@ export interface ThreadComment {
   body: string;
   bodyHtml: string;
   createdAt: string;
+  editedAt?: string;
   replyTo?: Author;
   replies: ThreadComment[];
   replyCount: number;
+  reactions?: Record<string, number>;
+  featured?: true;
+  /** A placeholder keeping replies readable: removed by a moderator, or deleted by its author. */
+  removed?: true;
+  deletedByAuthor?: true;
+}
+export interface SiteRules {
+  reactions: string[];
+  editWindowMinutes: number;
 }
 export interface ThreadPage {
+  site?: SiteRules;
+  featured?: ThreadComment[];
   comments: ThreadComment[];
   nextCursor: string | null;
   total?: number;
@@ -36,6 +50,8 @@ export interface CommentStatus {
   status: 'queued' | 'pending' | 'approved' | 'rejected';
   bodyHtml?: string;
   createdAt?: string;
+  editCount?: number;
+  editPending?: boolean;
   reason?: { category?: string; message?: string } | null;
   /** DSA Art. 17: the statement of reasons for a held or removed comment (its author only). */
   statement?: Statement | null;

@@ -1,7 +1,7 @@
 import { h, plainBody, sanitizedBody } from './dom.js';
-import type { Translate, Lang } from './i18n.js';
+import type { Lang, Translate } from './i18n.js';
 import { plural } from './i18n.js';
-import type { ThreadComment } from './api.js';
+import type { SiteRules, ThreadComment } from './api.js';
 import type { timeTexts } from './time.js';
 
 /** How deep replies nest before they are shown flat with "replying to Name" (as the API places them). */
@@ -18,6 +18,13 @@ export interface ViewContext {
   /** A notice of illegal content (DSA), signed in or not. */
   notice(c: ThreadComment, li: HTMLLIElement, button: HTMLButtonElement): void;
   moreReplies(c: ThreadComment, li: HTMLLIElement, depth: number, button: HTMLButtonElement): void;
+  /** What the site lets readers do (reactions, the edit window), from the thread. */
+  rules(): SiteRules | null;
+  /** The signed-in reader's reaction to a comment. */
+  mine(id: string): string | null;
+  react(c: ThreadComment, kind: string, button: HTMLButtonElement): void;
+  edit(c: ThreadComment, li: HTMLLIElement, button: HTMLButtonElement): void;
+  remove(c: ThreadComment, li: HTMLLIElement, button: HTMLButtonElement): void;
 }
 
 /** A comment as the thread shows it; `pending` ones are the reader's own, not yet reviewed. */
@@ -33,6 +40,7 @@ export function timeEl(ctx: ViewContext, iso: string): HTMLTimeElement {
 export function renderComment(ctx: ViewContext, c: ViewComment, depth: number): HTMLLIElement {
   const { t } = ctx;
   const headingId = `c-h-${c.id}`;
+  if (c.removed) return renderPlaceholder(ctx, c, depth);
   const li = h('li', {
     class: `comment${c.pending ? ' pending' : ''}`,
     'data-id': c.id,
@@ -47,13 +55,18 @@ export function renderComment(ctx: ViewContext, c: ViewComment, depth: number): 
     h('span', { class: 'author' }, c.author.name),
     // The role comes from the server's account record, so a reader named "Moderator" gets no badge.
     c.author.role ? h('span', { class: 'badge staff', title: t('staffBadge') }, t(`role_${c.author.role}`)) : null,
+    // Likewise from the publisher's sign-in (its SSO token), never from the name.
+    c.author.verified ? h('span', { class: 'badge verified', title: t('verifiedBadge') }, t('verified')) : null,
+    c.featured ? h('span', { class: 'badge pick' }, t('editorsPick')) : null,
     c.replyTo ? h('span', {}, t('replyingTo', { name: c.replyTo.name })) : null,
     timeEl(ctx, c.createdAt),
+    c.editedAt ? h('span', { class: 'edited', title: ctx.time.full(c.editedAt) }, t('edited')) : null,
     c.pending ? h('span', { class: 'badge' }, t('awaiting')) : null,
   );
   const article = h('article', { 'aria-labelledby': headingId, tabindex: -1 }, meta, body);
   if (c.pending) article.append(h('p', { class: 'note' }, t('awaitingNote')));
   li.append(article);
+  const own = ctx.userId() === c.author.id;
   // Shown only while the reader may act (the section's `ro` class hides them otherwise).
   if (!c.pending) {
     const reply = h(
@@ -86,7 +99,17 @@ export function renderComment(ctx: ViewContext, c: ViewComment, depth: number): 
       t('illegal'),
     );
     notice.addEventListener('click', () => ctx.notice(c, li, notice));
-    article.append(h('div', { class: 'actions' }, reply, report, notice));
+    const actions = h('div', { class: 'actions' }, reply, report, notice, ...reactionButtons(ctx, c));
+    if (own) {
+      const rules = ctx.rules();
+      const editable = rules !== null && Date.now() - Date.parse(c.createdAt) < rules.editWindowMinutes * 60_000;
+      const edit = h('button', { type: 'button', class: 'link', hidden: !editable }, t('edit'));
+      edit.addEventListener('click', () => ctx.edit(c, li, edit));
+      const del = h('button', { type: 'button', class: 'link' }, t('delete'));
+      del.addEventListener('click', () => ctx.remove(c, li, del));
+      actions.append(edit, del);
+    }
+    article.append(actions);
   }
   article.append(h('div', { class: 'slot' }));
   const replies = h('ol', { class: 'replies' });
@@ -98,6 +121,48 @@ export function renderComment(ctx: ViewContext, c: ViewComment, depth: number): 
     more.addEventListener('click', () => ctx.moreReplies(c, li, depth, more));
     li.append(more);
   }
+  return li;
+}
+
+/** The site's reactions under a comment, each a toggle with its count; none on one's own comments. */
+function reactionButtons(ctx: ViewContext, c: ViewComment): HTMLButtonElement[] {
+  const { t } = ctx;
+  return (ctx.rules()?.reactions ?? []).map((kind) => {
+    const n = c.reactions?.[kind] ?? 0;
+    const label = t(`reaction_${kind}` as Parameters<Translate>[0]);
+    const b = h(
+      'button',
+      {
+        type: 'button',
+        class: 'react',
+        'data-kind': kind,
+        'aria-pressed': String(ctx.mine(c.id) === kind),
+        disabled: ctx.userId() === c.author.id,
+      },
+      label,
+      ' ',
+      h('span', { class: 'n' }, String(n)),
+    );
+    b.addEventListener('click', () => ctx.react(c, kind, b));
+    return b;
+  });
+}
+
+/** Sets a reaction button's count and pressed state. */
+export function showReaction(b: HTMLButtonElement, n: number, pressed: boolean): void {
+  b.setAttribute('aria-pressed', String(pressed));
+  b.querySelector('.n')!.textContent = String(n);
+}
+
+/** A removed or deleted comment with replies: no author, no text, the replies stay readable. */
+function renderPlaceholder(ctx: ViewContext, c: ViewComment, depth: number): HTMLLIElement {
+  const li = h('li', { class: 'comment removed', 'data-id': c.id, 'data-depth': depth });
+  li.append(
+    h('article', { tabindex: -1 }, h('p', { class: 'note' }, ctx.t(c.deletedByAuthor ? 'deletedByAuthor' : 'removed'))),
+  );
+  const replies = h('ol', { class: 'replies' });
+  for (const r of c.replies) replies.append(renderComment(ctx, r, Math.min(depth + 1, MAX_DEPTH)));
+  if (c.replies.length > 0) li.append(replies);
   return li;
 }
 

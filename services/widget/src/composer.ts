@@ -16,6 +16,8 @@ export interface ComposerOptions {
   /** Sends the text; resolves when accepted, rejects with a message to show. `prompted`: what the reader did after a prompt. */
   send(text: string, idempotencyKey: string, prompted?: Prompted): Promise<void>;
   onCancel?: () => void;
+  /** Text the box starts with (an edit). */
+  initial?: string;
 }
 
 export type Prompted = 'edited' | 'unchanged';
@@ -37,6 +39,7 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
   const error = h('p', { class: 'error', role: 'alert' });
   let key = newKey();
   let lastText = '';
+  if (o.initial) textarea.value = o.initial;
   /** The text the reader was told "may be held" about (one prompt per draft: it never blocks). */
   let promptedText: string | null = null;
   const edit = h('button', { type: 'button' }, t('editIt'));

@@ -10,7 +10,10 @@ export async function awaitDecision(o: {
   session: Session;
   id: string;
   alive(): boolean;
+  /** When to stop (default: once approved or rejected); an edit waits until it is no longer pending. */
+  done?(c: CommentStatus): boolean;
 }): Promise<CommentStatus | null> {
+  const done = o.done ?? ((c: CommentStatus) => c.status === 'approved' || c.status === 'rejected' || !!c.statement);
   const started = Date.now();
   let delay = 1000;
   while (Date.now() - started < 3_600_000 && o.alive()) {
@@ -20,7 +23,7 @@ export async function awaitDecision(o: {
       const { comment } = await o.session.authed((token) =>
         call<{ comment: CommentStatus }>(o.base, `/api/v1/comments/${o.id}`, { token, cache: 'no-store' }),
       );
-      if (comment.status === 'approved' || comment.status === 'rejected' || comment.statement) return comment;
+      if (done(comment)) return comment;
     } catch (err) {
       if (err instanceof ApiError && (err.status === 404 || err.status === 401)) return null;
     }

@@ -47,6 +47,16 @@ textarea{display:block;width:100%;min-height:96px;padding:10px;border:1px solid 
 .error:empty{display:none}
 .prompt{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:8px 0 0;padding:8px 12px;border-radius:var(--_radius);background:var(--_warn-bg);color:var(--_warn-fg)}
 .prompt p{margin:0 auto 0 0}
+.notify{position:relative;margin-inline-start:auto}
+.bell{padding:2px 8px;position:relative;display:inline-flex;align-items:center}
+.count{display:inline-block;min-width:1.4em;margin-inline-start:4px;padding:0 5px;border-radius:999px;background:var(--_danger);color:var(--_bg);font-size:.8em;font-weight:700}
+.panel{position:absolute;inset-inline-end:0;z-index:2;width:min(24em,90vw);margin-top:4px;padding:12px;border:1px solid var(--_border);border-radius:var(--_radius);background:var(--_bg);color:var(--_fg);box-shadow:0 4px 16px rgb(0 0 0/.15)}
+.notes{list-style:none;margin:0 0 8px;padding:0;max-height:20em;overflow:auto}
+.notes li{padding:6px 0;border-top:1px solid var(--_border);font-size:.9em}
+.notes li.unread{font-weight:700}
+.notes q{display:block;font-weight:400;color:var(--_muted)}
+.notes time{font-size:.85em;color:var(--_muted)}
+.email label{display:inline;margin-inline-end:8px}
 .toolbar{display:flex;gap:8px;align-items:center;justify-content:flex-end;margin:0 0 8px;font-size:.9em}
 .toolbar label{display:inline;font-weight:400;margin:0;color:var(--_muted)}
 select{padding:4px 8px;border:1px solid var(--_border);border-radius:var(--_radius);background:var(--_bg)}
@@ -61,13 +71,21 @@ article{outline-offset:4px}
 time{cursor:help}
 .badge{display:inline-block;padding:1px 8px;border-radius:999px;background:var(--_warn-bg);color:var(--_warn-fg);font-weight:600;font-size:.85em}
 .badge.rejected{background:var(--_danger);color:var(--_bg)}
+.badge.staff,.badge.verified{background:var(--_surface);color:var(--_fg);border:1px solid var(--_border)}
+.badge.pick{background:var(--_accent);color:var(--_accent-fg)}
+.edited{font-style:italic}
+.react{padding:1px 10px;font-size:.875em;border-radius:999px}
+.react[aria-pressed=true]{background:var(--_accent);color:var(--_accent-fg);border-color:var(--_accent)}
+.react .n{margin-inline-start:6px;font-weight:600}
+.picks{border:2px solid var(--_accent);border-radius:var(--_radius);padding:12px 16px 4px;margin:0 0 16px}
+.picks .comment:first-child{border-top:0;padding-top:0}
 .note{font-size:.85em;color:var(--_muted);margin:4px 0 0}
 .note.rejected{color:var(--_danger)}
 .body{margin:4px 0 0;overflow-wrap:anywhere}
 .body p{margin:0 0 6px}
 .body code{font-family:ui-monospace,monospace;font-size:.9em;background:var(--_surface);padding:0 3px;border-radius:4px}
 .pending .body{opacity:.8}
-.actions{display:flex;gap:8px;margin:2px 0 4px}
+.actions{display:flex;flex-wrap:wrap;align-items:center;gap:8px;margin:2px 0 4px}
 .ro .actions{display:none}
 .primary-link{display:inline-block;padding:6px 14px;border-radius:var(--_radius);background:var(--_accent);color:var(--_accent-fg);font-weight:600;text-decoration:none}
 .menu{margin:8px 0;padding:12px}

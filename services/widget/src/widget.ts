@@ -1,4 +1,12 @@
-import { ApiError, call, type CommentStatus, type Post, type ThreadComment, type ThreadPage } from './api.js';
+import {
+  ApiError,
+  call,
+  type CommentStatus,
+  type Post,
+  type SiteRules,
+  type ThreadComment,
+  type ThreadPage,
+} from './api.js';
 import { errorText, loadProblem, reasonText } from './messages.js';
 import { awaitDecision, connectLive } from './follow.js';
 import { h } from './dom.js';
@@ -6,9 +14,10 @@ import { plural, pickLang, translator, type Lang, type Translate } from './i18n.
 import { timeTexts } from './time.js';
 import { applyStyles } from './styles.js';
 import { composer, type Prompted } from './composer.js';
+import { bell } from './bell.js';
 import { openReportMenu } from './report-menu.js';
 import { openNoticeForm, statementBlock, type NoticeCategory } from './dsa.js';
-import { idsOf, renderComment, replyListOf, type ViewComment, type ViewContext } from './comment-view.js';
+import { idsOf, renderComment, replyListOf, showReaction, type ViewComment, type ViewContext } from './comment-view.js';
 import { loginPopup, type Session } from './session.js';
 import { MAX_BODY_LENGTH } from '#shared/contract.js';
 
@@ -34,7 +43,12 @@ export class Widget {
   private readonly shadow: ShadowRoot;
   private readonly ctx: ViewContext;
   private post: Post | null = null;
-  private sort: 'newest' | 'oldest' = 'newest';
+  private sort: 'newest' | 'oldest' | 'reacted' = 'newest';
+  /** What the site lets readers do, from the last thread page read. */
+  private rules: SiteRules | null = null;
+  /** The signed-in reader's reactions: comment id → kind. */
+  private readonly myReactions = new Map<string, string>();
+  private sessionUser = '';
   private nextCursor: string | null = null;
   /** Ids on screen (the reader's pending comments too): a live update counts only the others. */
   private known = new Set<string>();
@@ -44,6 +58,8 @@ export class Widget {
   /** Who the comment box was last drawn for, and whether the post was closed then. */
   private renderedState = '';
   private checkTimer: number | undefined;
+  /** The signed-in reader's notification bell (its stream stops on sign-out). */
+  private bell: { el: HTMLElement; stop(): void } | null = null;
   private readonly section = h('section', { class: 'root ro', 'aria-labelledby': 'c-title' });
   private readonly els = {
     title: h('h2', { id: 'c-title' }),
@@ -51,6 +67,7 @@ export class Widget {
     compose: h('div', { class: 'box' }),
     toolbar: h('div', { class: 'toolbar' }),
     newer: h('button', { type: 'button', class: 'new', hidden: true }),
+    picks: h('section', { class: 'picks', 'aria-labelledby': 'c-picks', hidden: true }),
     list: h('ol', { class: 'thread' }),
     more: h('button', { type: 'button', class: 'more', hidden: true }),
     status: h('p', { class: 'status' }),
@@ -77,6 +94,11 @@ export class Widget {
       report: (c, li, button) => (this.o.session.user ? this.openReport(c, li, button) : void this.signIn()),
       notice: (_c, li, button) => void this.openNotice(li, button),
       moreReplies: (c, li, depth, button) => void this.loadReplies(c, li, depth, button),
+      rules: () => this.rules,
+      mine: (id) => this.myReactions.get(id) ?? null,
+      react: (c, kind, button) => (this.o.session.user ? void this.react(c, kind, button) : void this.signIn()),
+      edit: (c, li, button) => this.openEdit(c, li, button),
+      remove: (c, li, button) => void this.remove(c, li, button),
     };
     this.section.lang = this.lang;
     this.buildFrame();
@@ -93,16 +115,27 @@ export class Widget {
       { id: sortId },
       h('option', { value: 'newest' }, t('newest')),
       h('option', { value: 'oldest' }, t('oldest')),
+      h('option', { value: 'reacted' }, t('reacted')),
     );
     select.addEventListener('change', () => {
-      this.sort = select.value === 'oldest' ? 'oldest' : 'newest';
+      this.sort = select.value === 'oldest' || select.value === 'reacted' ? select.value : 'newest';
       void this.reload();
     });
     els.toolbar.append(h('label', { for: sortId }, t('sortBy')), select);
     els.newer.addEventListener('click', () => void this.reload(true));
     els.more.textContent = t('loadMore');
     els.more.addEventListener('click', () => void this.loadMore());
-    this.section.append(els.title, els.announce, els.compose, els.toolbar, els.newer, els.status, els.list, els.more);
+    this.section.append(
+      els.title,
+      els.announce,
+      els.compose,
+      els.picks,
+      els.toolbar,
+      els.newer,
+      els.status,
+      els.list,
+      els.more,
+    );
     this.shadow.append(this.section);
     // No count until one is read: a thread that failed to load is not "0 comments".
     els.title.textContent = t('comments');
@@ -150,6 +183,8 @@ export class Widget {
         ),
       ]);
       this.post = post.post;
+      await this.loadMyReactions();
+      this.sessionUser = this.o.session.user?.id ?? '';
       this.renderPage(page, false);
       this.rerender();
       // For the page's own performance measurements (and `npm run bench`): the first thread is on screen.
@@ -186,7 +221,9 @@ export class Widget {
   }
 
   private renderPage(page: ThreadPage, append: boolean): HTMLLIElement | null {
+    if (page.site) this.rules = page.site;
     if (!append) {
+      this.renderPicks(page.featured ?? []);
       this.els.list.replaceChildren();
       this.known = new Set([...this.known].filter((id) => this.shadow.querySelector(`[data-id="${id}"].pending`)));
       this.shownTotal = page.total ?? this.shownTotal;
@@ -203,6 +240,158 @@ export class Widget {
     this.nextCursor = page.nextCursor;
     this.els.more.hidden = page.nextCursor === null;
     return first;
+  }
+
+  /** Featured comments above the thread, under their heading ("Editors' picks"). */
+  private renderPicks(featured: ThreadComment[]): void {
+    const { picks } = this.els;
+    picks.hidden = featured.length === 0;
+    picks.replaceChildren(
+      h('h3', { id: 'c-picks' }, this.t('editorsPicks')),
+      h(
+        'ol',
+        { class: 'thread' },
+        ...featured.map((c) => renderComment(this.ctx, { ...c, replies: [], replyCount: 0 }, 0)),
+      ),
+    );
+  }
+
+  /** The signed-in reader's reactions on this post, so their toggles show pressed. */
+  private async loadMyReactions(): Promise<void> {
+    this.myReactions.clear();
+    if (!this.o.session.user) return;
+    try {
+      const { reactions } = await this.o.session.authed((token) =>
+        call<{ reactions: Record<string, string> }>(this.o.base, this.path('/reactions/mine'), {
+          token,
+          cache: 'no-store',
+        }),
+      );
+      for (const [id, kind] of Object.entries(reactions)) this.myReactions.set(id, kind);
+    } catch {
+      // Without them the toggles show unpressed; the next click sets the truth.
+    }
+  }
+
+  /** Toggles the reader's reaction and shows the counts the API answers. */
+  private async react(c: ThreadComment, kind: string, button: HTMLButtonElement): Promise<void> {
+    const pressed = button.getAttribute('aria-pressed') === 'true';
+    button.disabled = true;
+    try {
+      const { comment } = await this.o.session.authed((token) =>
+        call<{ comment: { reactions: Record<string, number>; mine: string | null } }>(
+          this.o.base,
+          `/api/v1/comments/${c.id}/reaction`,
+          pressed ? { method: 'DELETE', token } : { method: 'PUT', token, body: { kind } },
+        ),
+      );
+      if (comment.mine) this.myReactions.set(c.id, comment.mine);
+      else this.myReactions.delete(c.id);
+      this.showReactions(c.id, comment.reactions);
+    } catch (err) {
+      this.announce(errorText(this.t, err));
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  /** Every copy of a comment on screen (in the thread and among the picks) shows these counts. */
+  private showReactions(id: string, reactions: Record<string, number>): void {
+    for (const b of this.shadow.querySelectorAll<HTMLButtonElement>(`[data-id="${id}"] > article .react`)) {
+      const kind = b.dataset.kind ?? '';
+      showReaction(b, reactions[kind] ?? 0, this.myReactions.get(id) === kind);
+    }
+  }
+
+  private openEdit(c: ThreadComment, li: HTMLLIElement, button: HTMLButtonElement): void {
+    const slot = li.querySelector<HTMLElement>(':scope > article > .slot');
+    if (!slot) return;
+    const close = () => {
+      slot.replaceChildren();
+      button.focus();
+    };
+    const box = composer({
+      t: this.t,
+      maxLength: MAX_BODY_LENGTH,
+      label: this.t('editYourComment'),
+      submitText: this.t('saveEdit'),
+      initial: c.body,
+      send: async (text) => {
+        await this.sendEdit(c, li, text);
+        close();
+      },
+      onCancel: close,
+    });
+    slot.replaceChildren(box.el);
+    box.focus();
+  }
+
+  /** Sends an edit; the comment shows the new text once moderation approved it, marked edited. */
+  private async sendEdit(c: ThreadComment, li: HTMLLIElement, text: string): Promise<void> {
+    try {
+      await this.o.session.authed((token) =>
+        call(this.o.base, `/api/v1/comments/${c.id}`, { method: 'PATCH', token, body: { body: text } }),
+      );
+    } catch (err) {
+      throw new Error(errorText(this.t, err));
+    }
+    const note = h('p', { class: 'note' }, this.t('editSent'));
+    li.querySelector(':scope > article > .slot')?.before(note);
+    this.announce(this.t('editSent'));
+    const status = await awaitDecision({
+      base: this.o.base,
+      session: this.o.session,
+      id: c.id,
+      alive: () => li.isConnected,
+      done: (s) => s.status !== 'queued' && s.editPending === false,
+    });
+    if (!status) return;
+    if (status.status === 'rejected') {
+      this.markRejected(li, status);
+      return;
+    }
+    const depth = Number(li.dataset.depth ?? 0);
+    const fresh = renderComment(
+      this.ctx,
+      {
+        ...c,
+        body: text,
+        bodyHtml: status.bodyHtml ?? c.bodyHtml,
+        editedAt: new Date().toISOString(),
+        pending: status.status === 'pending',
+        replies: [],
+      },
+      depth,
+    );
+    const replies = li.querySelector(':scope > ol.replies');
+    if (replies) fresh.append(replies);
+    li.replaceWith(fresh);
+    if (status.status === 'approved') this.announce(this.t('editPublished'));
+  }
+
+  /** Deletes the reader's comment: a placeholder stays where replies hang on it. */
+  private async remove(c: ThreadComment, li: HTMLLIElement, button: HTMLButtonElement): Promise<void> {
+    if (!window.confirm(this.t('confirmDelete'))) return;
+    button.disabled = true;
+    try {
+      await this.o.session.authed((token) =>
+        call(this.o.base, `/api/v1/comments/${c.id}`, { method: 'DELETE', token }),
+      );
+    } catch (err) {
+      button.disabled = false;
+      this.announce(errorText(this.t, err));
+      return;
+    }
+    for (const copy of this.shadow.querySelectorAll<HTMLLIElement>(`li[data-id="${c.id}"]`)) {
+      if (copy.querySelector(':scope > ol.replies > li'))
+        copy.querySelector(':scope > article')?.replaceChildren(h('p', { class: 'note' }, this.t('deletedByAuthor')));
+      else copy.remove();
+    }
+    if (this.els.picks.querySelector('li') === null) this.els.picks.hidden = true;
+    this.shownTotal = Math.max(0, this.shownTotal - 1);
+    this.setTitle(this.shownTotal);
+    this.els.title.focus();
+    this.announce(this.t('deleted'));
   }
 
   /** Re-reads the first page (sort changed, or the reader asked for the new comments). */
@@ -292,6 +481,24 @@ export class Widget {
     const state = `${user?.id ?? ''}|${user?.name ?? ''}|${this.post.closed}`;
     if (state === this.renderedState) return;
     this.renderedState = state;
+    if ((user?.id ?? '') !== this.sessionUser) {
+      this.sessionUser = user?.id ?? '';
+      void this.loadMyReactions().then(() => {
+        // Their own comments on screen get Edit and Delete (drawn again); otherwise only the toggles change.
+        if (user && this.els.list.querySelector(`li.comment[data-author="${user.id}"]:not(.pending)`)) {
+          void this.reload();
+          return;
+        }
+        for (const b of this.shadow.querySelectorAll<HTMLButtonElement>('.react')) {
+          const id = b.closest('li')?.dataset.id ?? '';
+          showReaction(b, Number(b.querySelector('.n')?.textContent ?? 0), this.myReactions.get(id) === b.dataset.kind);
+        }
+      });
+    }
+    this.bell?.stop();
+    this.bell = user
+      ? bell({ base: this.o.base, siteId: this.siteId, session: this.o.session, t, time: this.ctx.time })
+      : null;
     els.compose.hidden = false;
     els.toolbar.hidden = false;
     const heading = h('h3', {}, t('leaveComment'));
@@ -312,7 +519,7 @@ export class Widget {
       });
       els.compose.replaceChildren(
         heading,
-        h('div', { class: 'session' }, h('span', {}, t('signedInAs', { name: user.name })), logout),
+        h('div', { class: 'session' }, h('span', {}, t('signedInAs', { name: user.name })), this.bell!.el, logout),
         box.el,
       );
     }
@@ -565,6 +772,10 @@ export class Widget {
       const page = await call<ThreadPage>(this.o.base, this.path(`/comments?sort=newest&limit=${PAGE}`), {
         cache: 'no-cache',
       });
+      // Reactions change in place: every comment on screen that this page carries shows its new counts.
+      const all = (cs: ThreadComment[]): ThreadComment[] => cs.flatMap((c) => [c, ...all(c.replies ?? [])]);
+      for (const c of [...all(page.comments), ...(page.featured ?? [])])
+        if (c.reactions) this.showReactions(c.id, c.reactions);
       const unknown = idsOf(page.comments).filter((id) => !this.known.has(id)).length;
       const n = Math.max(unknown, (page.total ?? 0) - this.shownTotal - this.undecided.size);
       if (n <= 0) return;

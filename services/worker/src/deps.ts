@@ -6,7 +6,9 @@ import type { Logger } from '#shared/logger.js';
 import { createEvents, type Events } from '#shared/webhooks/events.js';
 import { createWebhookQueue } from '#shared/webhooks/queue.js';
 import type { ScorerSet } from '#shared/scoring/types.js';
+import type { Queue } from 'bullmq';
 import { createMailer, type Mailer } from '#shared/mail.js';
+import { createNotificationsQueue, type NotificationJob } from '#shared/notifications/queue.js';
 import { createScorers } from './scorers/index.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 
@@ -21,7 +23,9 @@ export interface WorkerDeps {
   scorers: ScorerSet;
   /** Webhook events (comment decisions); absent, nothing is emitted. */
   events?: Events;
-  /** Outgoing mail (statements of reasons); may be `not_configured`, then nothing is sent. */
+  /** Readers' notifications to deliver; absent, the rows wait for the notifications worker's sweep. */
+  notifications?: Queue<NotificationJob>;
+  /** Outgoing mail (statements of reasons, readers' notification emails); may be `not_configured`, then nothing is sent. */
   mailer?: Mailer;
 }
 
@@ -38,7 +42,7 @@ export interface WorkerDepsOptions {
 }
 
 export interface BuiltWorkerDeps {
-  deps: WorkerDeps & { events: Events };
+  deps: WorkerDeps & { events: Events; notifications: Queue<NotificationJob>; mailer: Mailer };
   /** A new blocking connection for one BullMQ worker; `close()` closes it. */
   connection(): RedisClient;
   /** Closes the webhook queue, then the connections, that were made here. */
@@ -58,7 +62,8 @@ export function createWorkerDeps(config: Config, opts: WorkerDepsOptions): Built
   const metrics = createWorkerMetrics();
   const scorers: ScorerSet = { ...createScorers(config, redis, metrics), ...opts.scorers };
   const webhookQueue = createWebhookQueue(redis, config.QUEUE_PREFIX);
-  // Statements of reasons for automated decisions are mailed to their authors (docs/dsa.md).
+  // Statements of reasons for automated decisions are mailed to their authors (docs/dsa.md), and readers'
+  // notification emails.
   const mailer = resources.made(createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, logger }), async (m) =>
     m.close(),
   );
@@ -70,11 +75,14 @@ export function createWorkerDeps(config: Config, opts: WorkerDepsOptions): Built
     retrySchedule: config.WEBHOOK_RETRY_SCHEDULE_S,
     cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS,
   });
+  const notifications = createNotificationsQueue(redis, config.QUEUE_PREFIX);
+  notifications.on('error', (err) => logger.warn({ err: err.message }, 'notifications queue error'));
   return {
-    deps: { config, db, redis, logger, metrics, scorers, events, mailer },
+    deps: { config, db, redis, logger, metrics, scorers, events, notifications, mailer },
     connection: () => connection(true),
     async close() {
       await webhookQueue.close().catch(() => undefined);
+      await notifications.close().catch(() => undefined);
       await resources.closeAll();
     },
   };

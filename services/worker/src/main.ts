@@ -7,6 +7,7 @@ import { serveMetrics } from './metrics.js';
 import { createReadiness } from './readiness.js';
 import { createModerationTasksWorker } from './tasks/create-tasks-worker.js';
 import { createWebhookWorker } from './webhooks/create-webhook-worker.js';
+import { createNotificationsWorker } from './notifications/create-notifications-worker.js';
 
 // Composition root: config → pools, scorers, events → workers → metrics endpoint → graceful shutdown.
 const config = loadConfigOrExit();
@@ -17,10 +18,11 @@ const { deps, connection, close } = createWorkerDeps(config, { logger });
 const worker = createCommentWorker(deps, connection());
 const webhookWorker = createWebhookWorker(deps, connection());
 const tasksWorker = createModerationTasksWorker(deps, connection());
+const notificationsWorker = createNotificationsWorker(deps, connection());
 const readiness = createReadiness({
   db: deps.db,
   redis: deps.redis,
-  workers: [worker, tasksWorker, webhookWorker],
+  workers: [worker, tasksWorker, webhookWorker, notificationsWorker],
   stopping: () => lifecycle.stopping(),
 });
 const metricsServer =
@@ -40,7 +42,7 @@ const lifecycle = handleShutdown({
     stopped: 'worker stopped',
   },
   closers: [
-    () => Promise.all([worker.close(), tasksWorker.close(), webhookWorker.close()]),
+    () => Promise.all([worker.close(), tasksWorker.close(), webhookWorker.close(), notificationsWorker.close()]),
     () => metricsServer?.close(),
     close,
   ],

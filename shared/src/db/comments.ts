@@ -118,12 +118,15 @@ interface CommentRow {
   decided_at: Date;
   scored_by: ScoredBy[];
   settings_version: number | null;
+  edited_at: Date | null;
+  edit_count: number;
+  deleted: boolean;
 }
 
 export async function findComment(db: Queryable, id: string): Promise<StoredComment | null> {
   const res = await db.query<CommentRow>(
     `SELECT id, site_id, post_id, author_id, parent_id, body, status, reasons, scores, created_at, decided_at,
-            scored_by, settings_version
+            scored_by, settings_version, edited_at, edit_count, deleted_at IS NOT NULL AS deleted
        FROM comments WHERE id = $1`,
     [id],
   );
@@ -143,6 +146,9 @@ export async function findComment(db: Queryable, id: string): Promise<StoredComm
         decidedAt: r.decided_at,
         scoredBy: r.scored_by,
         settingsVersion: r.settings_version,
+        editedAt: r.edited_at,
+        editCount: r.edit_count,
+        deleted: r.deleted,
       }
     : null;
 }
@@ -186,7 +192,7 @@ export async function changeCommentStatus(
     name: 'change-comment-status',
     text: `WITH old AS (
        SELECT id, status, post_id, author_id, thread_parent_id, decided_at FROM comments
-        WHERE id = $1 AND site_id = $2 AND ($5::text[] IS NULL OR status = ANY($5))
+        WHERE id = $1 AND site_id = $2 AND ($5::text[] IS NULL OR status = ANY($5)) AND deleted_at IS NULL
         FOR UPDATE
      ), upd AS (
        UPDATE comments c SET status = $3, reasons = c.reasons || jsonb_build_array($4::jsonb), decided_at = now()
@@ -237,56 +243,89 @@ export interface ThreadRow {
   id: string;
   /** Held or rejected but with approved replies: shown as "comment removed", without author or body. */
   removed: boolean;
+  /** Removed because its author deleted it ("deleted by its author"). */
+  deleted: boolean;
   parentId: string | null;
   threadParentId: string | null;
   authorId: string;
   authorName: string;
   /** The author's staff role, read from the account (never from anything the author wrote); null for readers. */
   authorRole: 'moderator' | 'admin' | null;
+  /** The publisher vouches for the author (its SSO token's `verified` claim). */
+  authorVerified: boolean;
   parentAuthorName: string | null;
   body: string;
   createdAt: Date;
+  editedAt: Date | null;
   replyCount: number;
+  /** Reactions by kind (only kinds that have any). */
+  reactions: Record<string, number>;
+  reactionCount: number;
+  featured: boolean;
 }
 
+/** What readers see: approved and not deleted by its author. */
+const VISIBLE = `(c.status = 'approved' AND c.deleted_at IS NULL)`;
 // A removed comment's author and body never leave the database; nor does the name of a removed parent.
-const THREAD_COLS = `c.id, c.status <> 'approved' AS removed, c.parent_id, c.thread_parent_id, c.author_id,
-  CASE WHEN c.status = 'approved' THEN u.display_name ELSE '' END AS author_name,
-  CASE WHEN c.status = 'approved' AND u.role <> 'commenter' THEN u.role END AS author_role,
-  pu.display_name AS parent_author_name, CASE WHEN c.status = 'approved' THEN c.body ELSE '' END AS body,
-  (extract(epoch FROM c.created_at) * 1000)::bigint AS created_ms, c.reply_count`;
+const THREAD_COLS = `c.id, NOT ${VISIBLE} AS removed, c.deleted_at IS NOT NULL AS deleted, c.parent_id, c.thread_parent_id,
+  c.author_id, CASE WHEN ${VISIBLE} THEN u.display_name ELSE '' END AS author_name,
+  CASE WHEN ${VISIBLE} AND u.role <> 'commenter' THEN u.role END AS author_role,
+  ${VISIBLE} AND u.verified AS author_verified,
+  pu.display_name AS parent_author_name, CASE WHEN ${VISIBLE} THEN c.body ELSE '' END AS body,
+  (extract(epoch FROM c.created_at) * 1000)::bigint AS created_ms,
+  CASE WHEN ${VISIBLE} THEN (extract(epoch FROM c.edited_at) * 1000)::bigint END AS edited_ms, c.reply_count,
+  CASE WHEN ${VISIBLE} AND c.reaction_count > 0 THEN (SELECT jsonb_object_agg(k.kind, k.n) FROM (
+    SELECT kind, count(*)::int AS n FROM comment_reactions WHERE comment_id = c.id GROUP BY kind) k) END AS reactions,
+  CASE WHEN ${VISIBLE} THEN c.reaction_count ELSE 0 END AS reaction_count,
+  ${VISIBLE} AND c.featured_at IS NOT NULL AS featured`;
 const THREAD_JOINS = `JOIN users u ON u.id = c.author_id
   LEFT JOIN comments p ON p.id = c.parent_id AND c.parent_id IS DISTINCT FROM c.thread_parent_id AND p.status = 'approved'
+    AND p.deleted_at IS NULL
   LEFT JOIN users pu ON pu.id = p.author_id`;
-/** Approved, or removed with approved replies under it (shown as a placeholder so the replies stay readable). */
-const SHOWN = `(c.status = 'approved' OR c.reply_count > 0)`;
+/** Visible, or removed with approved replies under it (shown as a placeholder so the replies stay readable). */
+const SHOWN = `(${VISIBLE} OR c.reply_count > 0)`;
 
 interface ThreadJsonRow {
   id: string;
   removed: boolean;
+  deleted: boolean;
   parent_id: string | null;
   thread_parent_id: string | null;
   author_id: string;
   author_name: string;
   author_role: 'moderator' | 'admin' | null;
+  author_verified: boolean;
   parent_author_name: string | null;
   body: string;
   created_ms: number;
+  edited_ms: number | null;
   reply_count: number;
+  reactions: Record<string, number> | null;
+  reaction_count: number;
+  featured: boolean;
 }
 const toThreadRow = (r: ThreadJsonRow): ThreadRow => ({
   id: r.id,
   removed: r.removed,
+  deleted: r.deleted,
   parentId: r.parent_id,
   threadParentId: r.thread_parent_id,
   authorId: r.author_id,
   authorName: r.author_name,
   authorRole: r.author_role,
+  authorVerified: r.author_verified,
   parentAuthorName: r.parent_author_name,
   body: r.body,
   createdAt: new Date(Number(r.created_ms)),
+  editedAt: r.edited_ms === null ? null : new Date(Number(r.edited_ms)),
   replyCount: r.reply_count,
+  reactions: r.reactions ?? {},
+  reactionCount: r.reaction_count,
+  featured: r.featured,
 });
+
+/** Thread orders: by time either way, or by reactions (most first, newest first among equals). */
+export type ThreadSort = 'newest' | 'oldest' | 'reacted';
 
 export interface ThreadSlice {
   /** Approved comments on the post (its counter), or null when the post does not exist. */
@@ -295,35 +334,62 @@ export interface ThreadSlice {
   top: ThreadRow[];
   /** The first replies (oldest first) under each of those comments. */
   replies: ThreadRow[];
+  /** Comments moderators featured (newest feature first), read with the first page only. */
+  featured: ThreadRow[];
+  /** The site's settings (what readers may do: reactions, the edit window). */
+  settings: SiteSettings;
 }
+
+/** Featured comments shown above a thread's first page, at most. */
+export const MAX_FEATURED = 10;
 
 /**
  * One page of a thread in a single statement, so counter, page and replies come from one
- * snapshot: shown top-level comments (approved, or removed with approved replies) keyset-paginated by id (UUIDv7, so by time), and
- * the first `repliesPerRoot` approved replies of each comment on the page. One top-level row
- * beyond the page is read (without its replies) to tell whether there is a next page.
+ * snapshot: shown top-level comments (visible, or removed with approved replies) keyset-paginated by id (UUIDv7,
+ * so by time) or by (reactions, id), the first `repliesPerRoot` replies of each comment on the page,
+ * and on the first page the featured comments. One top-level row beyond the page is read (without
+ * its replies) to tell whether there is a next page.
  */
 export async function loadThreadSlice(
   db: Queryable,
   q: {
     siteId: string;
     postId: string;
-    sort: 'newest' | 'oldest';
+    sort: ThreadSort;
     limit: number;
-    after: string | null;
+    /** The last row of the previous page: its id, and its reaction count for the "reacted" order. */
+    after: { id: string; reactions: number } | null;
     repliesPerRoot: number;
   },
 ): Promise<ThreadSlice> {
-  const newest = q.sort === 'newest';
-  const res = await db.query<{ total: number | null; top: ThreadJsonRow[]; replies: ThreadJsonRow[] }>(
+  // A removed comment ranks with no reactions, as it is shown.
+  const reacted = `(CASE WHEN ${VISIBLE} THEN c.reaction_count ELSE 0 END)`;
+  const order =
+    q.sort === 'reacted'
+      ? {
+          rows: `${reacted} DESC, c.id DESC`,
+          json: 'top.reaction_count DESC, top.id DESC',
+          page: 'reaction_count DESC, id DESC',
+          after: `(${reacted}, c.id) < ($6::int, $3::uuid)`,
+        }
+      : q.sort === 'newest'
+        ? { rows: 'c.id DESC', json: 'top.id DESC', page: 'id DESC', after: 'c.id < $3::uuid AND $6::int >= 0' }
+        : { rows: 'c.id ASC', json: 'top.id ASC', page: 'id ASC', after: 'c.id > $3::uuid AND $6::int >= 0' };
+  const res = await db.query<{
+    total: number | null;
+    top: ThreadJsonRow[];
+    replies: ThreadJsonRow[];
+    featured: ThreadJsonRow[];
+    settings_text: string | null;
+  }>(
     `WITH top AS (
        SELECT ${THREAD_COLS} FROM comments c ${THREAD_JOINS}
         WHERE c.site_id = $1 AND c.post_id = $2 AND ${SHOWN} AND c.parent_id IS NULL
-          AND ($3::uuid IS NULL OR c.id ${newest ? '<' : '>'} $3::uuid)
-        ORDER BY c.id ${newest ? 'DESC' : 'ASC'}
+          AND ($3::uuid IS NULL OR ${order.after})
+        ORDER BY ${order.rows}
         LIMIT $4 + 1
      ), page AS (
-       SELECT id FROM top ORDER BY id ${newest ? 'DESC' : 'ASC'} LIMIT $4
+       SELECT id FROM top ORDER BY ${order.page} LIMIT $4
      ), replies AS (
        SELECT r.* FROM page top CROSS JOIN LATERAL (
          SELECT ${THREAD_COLS} FROM comments c ${THREAD_JOINS}
@@ -331,14 +397,27 @@ export async function loadThreadSlice(
           ORDER BY c.id ASC
           LIMIT $5
        ) r
+     ), picks AS (
+       SELECT ${THREAD_COLS}, c.featured_at FROM comments c ${THREAD_JOINS}
+        WHERE $3::uuid IS NULL AND c.site_id = $1 AND c.post_id = $2 AND c.featured_at IS NOT NULL AND ${VISIBLE}
+        ORDER BY c.featured_at DESC
+        LIMIT ${MAX_FEATURED}
      )
      SELECT (SELECT comment_count FROM posts WHERE site_id = $1 AND id = $2) AS total,
-            (SELECT coalesce(json_agg(top ORDER BY top.id ${newest ? 'DESC' : 'ASC'}), '[]'::json) FROM top) AS top,
-            (SELECT coalesce(json_agg(replies ORDER BY replies.id), '[]'::json) FROM replies) AS replies`,
-    [q.siteId, q.postId, q.after, q.limit, q.repliesPerRoot],
+            (SELECT coalesce(json_agg(top ORDER BY ${order.json}), '[]'::json) FROM top) AS top,
+            (SELECT coalesce(json_agg(replies ORDER BY replies.id), '[]'::json) FROM replies) AS replies,
+            (SELECT coalesce(json_agg(picks ORDER BY picks.featured_at DESC), '[]'::json) FROM picks) AS featured,
+            (SELECT settings::text FROM sites WHERE id = $1) AS settings_text`,
+    [q.siteId, q.postId, q.after?.id ?? null, q.limit, q.repliesPerRoot, q.after?.reactions ?? 0],
   );
   const row = res.rows[0]!;
-  return { total: row.total, top: row.top.map(toThreadRow), replies: row.replies.map(toThreadRow) };
+  return {
+    total: row.total,
+    top: row.top.map(toThreadRow),
+    replies: row.replies.map(toThreadRow),
+    featured: row.featured.map(toThreadRow),
+    settings: effectiveSettingsOfText(row.settings_text),
+  };
 }
 
 /** Replies shown directly under one comment (oldest first, removed ones with replies as placeholders), after a cursor id. */
@@ -372,6 +451,8 @@ export interface ModerationInputs {
   site: { settings: SiteSettings; settingsVersion: number } | null;
   /** The post's own pre-moderation override, when it has one. */
   postPremod: SiteSettings['premod'] | null;
+  /** The post's surge protection, while it is in a surge. */
+  postSurge: SiteSettings['surge']['mode'] | null;
   author: User | null;
   /** The author erased their account after the API accepted the comment. */
   authorDeleted: boolean;
@@ -389,6 +470,7 @@ interface ModerationInputsRow extends Omit<UserRow, 'id' | 'site_id'> {
   settings_text: string | null;
   settings_version: number | null;
   post_premod: SiteSettings['premod'] | null;
+  post_surge: SiteSettings['surge']['mode'] | null;
   recent_total: number;
   recent_rejected: number;
   u_id: string | null;
@@ -411,7 +493,7 @@ export async function loadModerationInputs(
   const res = await db.query<ModerationInputsRow>({
     name: 'load-moderation-inputs',
     text: `SELECT (SELECT status FROM comments WHERE id = $1) AS existing_status,
-            par.status AS parent_status, par.body AS parent_body, po.premod AS post_premod,
+            par.status AS parent_status, par.body AS parent_body, po.premod AS post_premod, po.surge_mode AS post_surge,
             -- A title a widget sent (unverified) is anyone's words: it is not read as context.
             CASE WHEN po.title_verified THEN po.title END AS post_title,
             (SELECT version FROM site_adapters WHERE site_id = $2 AND in_use) AS adapter_version,
@@ -442,6 +524,7 @@ export async function loadModerationInputs(
         ? { settings: effectiveSettingsOfText(r.settings_text), settingsVersion: r.settings_version }
         : null,
     postPremod: r.post_premod,
+    postSurge: r.post_surge,
     history: { total: r.recent_total, rejected: r.recent_rejected },
     authorDeleted: r.author_deleted === true,
     context:

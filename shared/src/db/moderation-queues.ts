@@ -57,6 +57,10 @@ export interface QueueItem {
   openReports: number;
   /** The sort key of the `risk` order: predicted rejection, 2 when unscored (an unscored comment comes first). */
   riskKey: number;
+  /** Featured by a moderator (an Editors' pick). */
+  featured: boolean;
+  /** When its author last edited it (null: never); the earlier texts are at …/revisions. */
+  editedAt: Date | null;
 }
 
 export interface ItemRow {
@@ -70,6 +74,8 @@ export interface ItemRow {
   scored_by: ScoredBy[];
   created_at: Date;
   decided_at: Date;
+  featured: boolean;
+  edited_at: Date | null;
   author_id: string;
   author_name: string;
   author_joined: Date;
@@ -91,12 +97,13 @@ export interface ItemRow {
 /** Characters of the parent comment shown with a reply. */
 const EXCERPT = 280;
 
+// A comment its author deleted has left every queue: there is nothing left to decide.
 const CONDITION: Record<QueueName, string> = {
-  pending: `c.status = 'pending'`,
-  reported: `c.status = 'approved' AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1 AND resolved_at IS NULL)`,
-  rejected: `c.status = 'rejected'`,
-  approved: `c.status = 'approved'`,
-  review: `c.status = 'approved' AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1 AND created_at >= now() - make_interval(days => ${RECENT_DAYS}))`,
+  pending: `c.status = 'pending' AND c.deleted_at IS NULL`,
+  reported: `c.status = 'approved' AND c.deleted_at IS NULL AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1 AND resolved_at IS NULL)`,
+  rejected: `c.status = 'rejected' AND c.deleted_at IS NULL`,
+  approved: `c.status = 'approved' AND c.deleted_at IS NULL`,
+  review: `c.status = 'approved' AND c.deleted_at IS NULL AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1 AND created_at >= now() - make_interval(days => ${RECENT_DAYS}))`,
 };
 /** Only the recent decisions are listed; what waits for a decision is listed however old. */
 const floorOf = (queue: QueueName) => (queue === 'rejected' || queue === 'approved' ? recentFloor() : uuidV7Floor(0));
@@ -115,7 +122,7 @@ export const OLDEST_FIRST: Record<QueueName, boolean> = {
  */
 export function itemSelect(allReports: boolean): string {
   return `SELECT c.id, c.post_id, c.parent_id, c.status, c.body, c.reasons, c.scores, c.scored_by, c.created_at, c.decided_at,
-            u.id AS author_id, u.display_name AS author_name, u.created_at AS author_joined, u.approved_count,
+            c.featured_at IS NOT NULL AS featured, c.edited_at, u.id AS author_id, u.display_name AS author_name, u.created_at AS author_joined, u.approved_count,
             u.rejected_count, u.status AS author_status, u.suspended_until, u.premod,
             p.title AS post_title, p.url AS post_url,
             pu.display_name AS parent_author, left(par.body, ${EXCERPT}) AS parent_excerpt, par.status AS parent_status,
@@ -166,6 +173,8 @@ export function toQueueItem(r: ItemRow): QueueItem {
     reports: r.reports,
     openReports: r.open_reports,
     riskKey: r.risk_key,
+    featured: r.featured,
+    editedAt: r.edited_at,
   };
 }
 
@@ -243,12 +252,12 @@ export async function countQueues(
   siteId: string,
 ): Promise<{ counts: QueueCounts; capped: QueueName[] }> {
   const res = await db.query<QueueCounts>(
-    `SELECT (SELECT count(*) FROM comments WHERE site_id = $1 AND status = 'pending')::int AS pending,
-            (SELECT count(*) FROM comments c WHERE c.site_id = $1 AND c.status = 'approved'
+    `SELECT (SELECT count(*) FROM comments WHERE site_id = $1 AND status = 'pending' AND deleted_at IS NULL)::int AS pending,
+            (SELECT count(*) FROM comments c WHERE c.site_id = $1 AND c.status = 'approved' AND c.deleted_at IS NULL
                 AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1 AND resolved_at IS NULL))::int AS reported,
-            (SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1 AND status = 'rejected' AND id >= $2::uuid LIMIT $3) r)::int AS rejected,
-            (SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1 AND status = 'approved' AND id >= $2::uuid LIMIT $3) a)::int AS approved,
-            (SELECT count(*) FROM comments c WHERE c.site_id = $1 AND c.status = 'approved'
+            (SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1 AND status = 'rejected' AND deleted_at IS NULL AND id >= $2::uuid LIMIT $3) r)::int AS rejected,
+            (SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1 AND status = 'approved' AND deleted_at IS NULL AND id >= $2::uuid LIMIT $3) a)::int AS approved,
+            (SELECT count(*) FROM comments c WHERE c.site_id = $1 AND c.status = 'approved' AND c.deleted_at IS NULL
                 AND c.id IN (SELECT comment_id FROM reports WHERE site_id = $1
                                AND created_at >= now() - make_interval(days => ${RECENT_DAYS})))::int AS review`,
     [siteId, recentFloor(), RECENT_COUNT_CAP],

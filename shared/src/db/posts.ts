@@ -12,10 +12,11 @@ interface PostRow {
   created_at: Date;
   stays_open: boolean;
   title_verified: boolean;
+  surge_mode: 'premod' | 'slow' | null;
   site_settings: unknown;
 }
 // The site's settings come along so `closed` includes the site's auto-close (autoCloseDays).
-const COLS = `p.site_id, p.id, p.title, p.url, p.closed, p.comment_count, p.created_at, p.stays_open, p.title_verified,
+const COLS = `p.site_id, p.id, p.title, p.url, p.closed, p.comment_count, p.created_at, p.stays_open, p.title_verified, p.surge_mode,
   (SELECT s.settings FROM sites s WHERE s.id = p.site_id) AS site_settings`;
 
 /** When commenting closes by itself (null: never): autoCloseDays after creation, unless reopened. */
@@ -35,6 +36,7 @@ const toPost = (r: PostRow): Post => {
     closed: r.closed || (auto !== null && auto.getTime() <= Date.now()),
     commentCount: r.comment_count,
     titleVerified: r.title_verified,
+    surgeMode: r.surge_mode,
   };
 };
 

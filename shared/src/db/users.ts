@@ -41,18 +41,28 @@ export const toUser = (r: UserRow): User => ({
  */
 export async function upsertSsoUser(
   db: Queryable,
-  u: { id: string; siteId: string; externalId: string; name: string; email: string | null; iat: number },
+  u: {
+    id: string;
+    siteId: string;
+    externalId: string;
+    name: string;
+    email: string | null;
+    iat: number;
+    /** The token's `verified` claim (absent: false). */
+    verified?: boolean;
+  },
 ): Promise<User> {
   const res = await db.query<UserRow>(
-    `INSERT INTO users (id, site_id, external_id, email, display_name, sso_iat)
-     VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO users (id, site_id, external_id, email, display_name, sso_iat, verified)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (site_id, external_id) WHERE external_id IS NOT NULL DO UPDATE
        SET display_name = CASE WHEN users.sso_iat IS NULL OR EXCLUDED.sso_iat > users.sso_iat THEN EXCLUDED.display_name ELSE users.display_name END,
            email        = CASE WHEN users.sso_iat IS NULL OR EXCLUDED.sso_iat > users.sso_iat THEN EXCLUDED.email ELSE users.email END,
+           verified     = CASE WHEN users.sso_iat IS NULL OR EXCLUDED.sso_iat > users.sso_iat THEN EXCLUDED.verified ELSE users.verified END,
            sso_iat      = GREATEST(users.sso_iat, EXCLUDED.sso_iat),
            updated_at   = now()
      RETURNING ${COLS}`,
-    [u.id, u.siteId, u.externalId, u.email, u.name, u.iat],
+    [u.id, u.siteId, u.externalId, u.email, u.name, u.iat, u.verified === true],
   );
   return toUser(res.rows[0]!);
 }

@@ -14,9 +14,14 @@ export const EVENT_TYPES = [
   'comment.held',
   'comment.rejected',
   'comment.reported',
+  'comment.edited',
+  'comment.featured',
   'comment.report_threshold',
   'reader.banned',
+  'reader.notification',
   'post.created',
+  'post.surge_started',
+  'post.surge_ended',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -75,6 +75,7 @@ export function createPassport(deps: StrategyDeps): passport.PassportStatic {
           name: v.claims.name,
           email: v.claims.email ?? null,
           iat: v.claims.iat,
+          verified: v.claims.verified === true,
         });
         return done(null, user);
       })().catch(done);

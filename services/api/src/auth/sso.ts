@@ -12,6 +12,8 @@ const claimsSchema = z.object({
     .refine((s) => !hasControlChars(s) && !hasLoneSurrogate(s), 'sub has control characters'),
   name: displayNameSchema,
   email: z.email().max(254).optional(),
+  /** The publisher vouches for this reader (a subscriber whose identity it checked): a "verified" badge. */
+  verified: z.boolean().optional(),
   /** A unique token id: a token that has one is accepted once. */
   jti: z.string().min(1).max(200).optional(),
   iat: z.number().int(),

@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { ApiDeps } from '../deps.js';
 import { NotFoundError, UnauthorizedError } from '../http/app-error.js';
 import { findComment } from '#shared/db/comments.js';
+import { findOwnComment } from '#shared/db/comment-edits.js';
 import { findUser } from '#shared/db/users.js';
 import { needsTotpEnrolment } from '#shared/db/staff-totp.js';
 import { commentJobId } from '#shared/queues.js';
@@ -29,6 +30,12 @@ export interface CommentStatusView {
   bodyHtml: string;
   createdAt: string;
   decidedAt: string | null;
+  /** When its author last edited it; absent while it is queued. */
+  editedAt?: string | null;
+  /** Applied edits: the comment's version, its ETag for If-Match. */
+  editCount?: number;
+  /** An edit sent and not decided yet (the text above is the one shown until then). */
+  editPending?: boolean;
   /** For the author: why it is not (yet) published, as a category and a sentence. */
   reason: AuthorReason | null;
   /** DSA Art. 17: the statement of reasons in force for a held or removed comment (with its appeal, if any). */
@@ -65,7 +72,8 @@ export async function commentStatus(deps: ApiDeps, req: Request, id: string): Pr
 
   const stored = await findComment(deps.db, id);
   if (stored) {
-    if (!(await mayView(stored.siteId, stored.authorId))) throw new NotFoundError('comment');
+    if (stored.deleted || !(await mayView(stored.siteId, stored.authorId))) throw new NotFoundError('comment');
+    const own = await findOwnComment(deps.db, id);
     return {
       id: stored.id,
       siteId: stored.siteId,
@@ -76,6 +84,9 @@ export async function commentStatus(deps: ApiDeps, req: Request, id: string): Pr
       bodyHtml: renderBody(stored.body),
       createdAt: stored.createdAt.toISOString(),
       decidedAt: stored.decidedAt.toISOString(),
+      editedAt: stored.editedAt?.toISOString() ?? null,
+      editCount: stored.editCount,
+      editPending: own?.pendingEditId != null,
       reason: authorReason(stored.status, stored.reasons),
       statement: await statementOf(deps, stored.siteId, stored.id, stored.status),
       ...((await isStaff())

@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
+import { takeSlowTurn } from '#shared/surge.js';
 import { consume } from '../http/rate-limit.js';
 import { userOf } from '../auth/guards.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/app-error.js';
@@ -42,6 +43,20 @@ export const commentBody = z.object({
     .describe('After a "may be held for review" prompt: whether the reader edited the draft (a metric, nothing else)'),
 });
 
+/** A comment's text normalised, or a 400 when it is empty or too long (new comments and edits alike). */
+export function validBody(raw: string): string {
+  const body = normalizeBody(raw);
+  const length = textLength(body);
+  if (!hasVisibleText(body))
+    throw new ValidationError('comment body is empty', [{ path: 'body', message: 'empty after trimming' }]);
+  if (length > MAX_BODY_LENGTH) {
+    throw new ValidationError(`comments are at most ${MAX_BODY_LENGTH} characters`, [
+      { path: 'body', message: `${length} characters` },
+    ]);
+  }
+  return body;
+}
+
 /**
  * Accepts a comment: validates it against cached look-ups, enqueues it for the worker and
  * answers with its id. Writes nothing to Postgres; the job id is derived from the comment id,
@@ -51,15 +66,7 @@ export async function createComment(deps: ApiDeps, req: Request): Promise<{ id: 
   const { siteId, postId } = parse(commentParams, req.params, 'path');
   const user = userOf(req, siteId);
   const input = parse(commentBody, req.body);
-  const body = normalizeBody(input.body);
-  const length = textLength(body);
-  if (!hasVisibleText(body))
-    throw new ValidationError('comment body is empty', [{ path: 'body', message: 'empty after trimming' }]);
-  if (length > MAX_BODY_LENGTH) {
-    throw new ValidationError(`comments are at most ${MAX_BODY_LENGTH} characters`, [
-      { path: 'body', message: `${length} characters` },
-    ]);
-  }
+  const body = validBody(input.body);
   const parentId = input.parentId ?? null;
 
   const idemHeader = req.headers['idempotency-key'];
@@ -134,6 +141,20 @@ async function validateAgainstState(
   if (!author.emailVerified)
     throw new ForbiddenError('email_unverified', 'confirm your email address (follow the link sent to it) to comment');
   if (!parentOk) throw new AppError('invalid_parent', 422, 'parentId is not an approved comment of this post');
+  // Slow mode (a surge on this post): one Redis call takes the reader's turn, only on such posts.
+  if (post.surgeMode === 'slow') {
+    const waitMs = await takeSlowTurn(deps.redis, deps.config.QUEUE_PREFIX, c);
+    if (waitMs >= 0) {
+      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+      throw new AppError(
+        'slow_mode',
+        429,
+        `this discussion is in slow mode: you can comment again in ${seconds} s`,
+        { retryAfterSeconds: seconds },
+        { 'Retry-After': String(seconds) },
+      );
+    }
+  }
 }
 
 async function isEnqueuedOrStored(deps: ApiDeps, id: string): Promise<boolean> {

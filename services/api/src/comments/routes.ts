@@ -11,6 +11,9 @@ import { threadParams, threadQuery } from './thread-query.js';
 import { repliesVariant, sendCachedPage, threadVariant } from './cached-read.js';
 import { uuidSchema } from '#shared/schemas.js';
 import { commentBody, commentParams, createComment } from './create-comment.js';
+import { ownCommentRoutes } from './own-comments.js';
+import { reactionRoutes } from './reaction-routes.js';
+import { commentEtag } from '#shared/db/comment-edits.js';
 import { commonErrors, errorSchema, notFoundError, rateLimitedError, route } from '../openapi/registry.js';
 
 const iso = z.iso.datetime({ offset: true });
@@ -21,17 +24,28 @@ function threadComment(depth: number): z.ZodObject {
     author: z.object({
       id: z.uuid(),
       name: z.string(),
-      role: z.enum(['moderator', 'admin']).optional().describe("the author's staff role, shown as a verified badge"),
+      role: z.enum(['moderator', 'admin']).optional().describe("the author's staff role, shown as a staff badge"),
+      verified: z
+        .literal(true)
+        .optional()
+        .describe("a reader the publisher vouches for (the SSO token's `verified` claim), shown as a verified badge"),
     }),
     body: z.string(),
     bodyHtml: z.string(),
     createdAt: iso,
+    editedAt: iso.optional().describe('set once its author edited it'),
+    reactions: z.record(z.string(), z.number().int()).describe('reactions by kind, only kinds that have any'),
+    featured: z.literal(true).optional().describe("featured by the site's moderators"),
     replyTo: z.object({ id: z.uuid(), name: z.string() }).optional(),
     replies: depth > 0 ? z.array(threadComment(depth - 1)) : z.array(z.never()).max(0),
     replyCount: z.number().int(),
   });
 }
 const threadPage = z.object({
+  site: z
+    .object({ reactions: z.array(z.string()), editWindowMinutes: z.number().int() })
+    .describe("what readers may do: the site's reactions, and the minutes an author may edit a comment"),
+  featured: z.array(threadComment(0)).describe("comments moderators featured (Editors' picks): first page only"),
   comments: z.array(threadComment(3)),
   nextCursor: z.string().nullable(),
   total: z.number().int(),
@@ -54,6 +68,9 @@ const commentStatusSchema = z.object({
     bodyHtml: z.string(),
     createdAt: z.string(),
     decidedAt: z.string().nullable(),
+    editedAt: z.string().nullable().optional().describe('when its author last edited it'),
+    editCount: z.number().int().optional().describe('applied edits; the ETag is this version'),
+    editPending: z.boolean().optional().describe('an edit is waiting for moderation'),
     reason: z
       .object({ category: z.string(), message: z.string() })
       .nullable()
@@ -215,8 +232,14 @@ export function commentRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
 
   r.get('/comments/:id', bearer, async (req, res) => {
     const { id } = parse(z.object({ id: uuidSchema }), req.params, 'path');
-    res.json({ comment: await commentStatus(deps, req, id) });
+    const comment = await commentStatus(deps, req, id);
+    // The validator PATCH and DELETE take as If-Match.
+    if (comment.editCount !== undefined) res.setHeader('ETag', commentEtag(comment.editCount));
+    res.json({ comment });
   });
+
+  r.use(ownCommentRoutes(deps, bearer));
+  r.use(reactionRoutes(deps, bearer));
 
   return r;
 }

@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import { isUuid } from '#shared/ids.js';
 import { postIdSchema, siteIdSchema } from '#shared/schemas.js';
-import { decodeCursor } from './thread.js';
+import { cursorPosition, decodeCursor } from './thread.js';
 
 export const threadParams = z.object({ siteId: siteIdSchema, postId: postIdSchema });
 export const threadQuery = z.object({
-  sort: z.enum(['newest', 'oldest']).default('newest'),
+  sort: z.enum(['newest', 'oldest', 'reacted']).default('newest'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z
     .string()
     .max(64)
     .optional()
     .transform((c) => (c === undefined || c === '' ? null : decodeCursor(c)))
-    .refine((id) => id === null || isUuid(id), 'invalid cursor'),
+    .refine((c) => c === null || isUuid(cursorPosition(c).id), 'invalid cursor'),
 });

@@ -8,6 +8,10 @@ export interface Limiters {
   enabled: boolean;
   commentUser: RateLimiterRedis;
   commentIp: RateLimiterRedis;
+  /** Reactions given or taken back, per reader. */
+  reactionUser: RateLimiterRedis;
+  /** A reader's notifications and mutes, per reader. */
+  readerUser: RateLimiterRedis;
   /** Drafts checked before posting, per reader. */
   commentCheckUser: RateLimiterRedis;
   authIp: RateLimiterRedis;
@@ -39,6 +43,8 @@ export function createLimiters(redis: RedisClient, config: Config): Limiters {
     enabled: config.RATE_LIMITS,
     commentUser: make('comment-user', config.RATE_LIMIT_COMMENT_USER),
     commentIp: make('comment-ip', config.RATE_LIMIT_COMMENT_IP),
+    reactionUser: make('reaction-user', config.RATE_LIMIT_REACTION_USER),
+    readerUser: make('reader-user', config.RATE_LIMIT_READER_USER),
     commentCheckUser: make('comment-check-user', config.RATE_LIMIT_COMMENT_CHECK_USER),
     authIp: make('auth-ip', config.RATE_LIMIT_AUTH_IP),
     loginFailures: make('login-fail', config.RATE_LIMIT_LOGIN_FAILURES),

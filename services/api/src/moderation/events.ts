@@ -23,7 +23,13 @@ export type ModerationEvent =
       /** Names the crossing (the report that reached the threshold), so a crossing is delivered once. */
       key: string;
     }
-  | { type: 'reader.changed'; siteId: string; userId: string; action: string; actorId: string };
+  | { type: 'reader.changed'; siteId: string; userId: string; action: string; actorId: string }
+  | {
+      type: 'comment.featured';
+      siteId: string;
+      comment: { id: string; postId: string; parentId: string | null; authorId: string; body: string };
+      actorId: string;
+    };
 
 /** The webhook event a moderation action makes publishers see, if any. */
 function webhookEventOf(e: ModerationEvent): NewEvent | null {
@@ -35,6 +41,13 @@ function webhookEventOf(e: ModerationEvent): NewEvent | null {
         siteId: e.siteId,
         type: 'comment.reported',
         data: { comment: { id: e.commentId }, reason: e.reason, openReports: e.openReports, held: e.held },
+      };
+    case 'comment.featured':
+      return {
+        siteId: e.siteId,
+        type: 'comment.featured',
+        // One delivery per featuring: featuring again after unfeaturing is a new occurrence.
+        data: { comment: e.comment, by: { kind: 'moderator', id: e.actorId } },
       };
     case 'comment.report_threshold':
       return {
@@ -65,7 +78,7 @@ function webhookEventOf(e: ModerationEvent): NewEvent | null {
 /**
  * The one place moderation actions announce themselves once they are done: logged, and sent
  * to the site's webhooks (`comment.approved|held|rejected` by a moderator, `comment.reported`,
- * `comment.report_threshold`, `reader.banned` for bans and suspensions). Emitting never delays or fails the action.
+ * `comment.report_threshold`, `reader.banned` for bans and suspensions, `comment.featured`). Emitting never delays or fails the action.
  */
 export function moderationCompleted(deps: { logger: Logger; events?: Events }, event: ModerationEvent): void {
   deps.logger.debug({ event }, 'moderation action completed');

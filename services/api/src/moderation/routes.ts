@@ -199,7 +199,13 @@ export const moderationPageDocs = [
 
 export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const r = Router();
-  const modDeps = { db: deps.db, redis: deps.redis, queuePrefix: deps.config.QUEUE_PREFIX, tasks: deps.tasks };
+  const modDeps = {
+    db: deps.db,
+    redis: deps.redis,
+    queuePrefix: deps.config.QUEUE_PREFIX,
+    tasks: deps.tasks,
+    notifications: deps.notifications,
+  };
 
   r.get('/sites/:siteId/moderation/counts', bearer, async (req, res) => {
     const { siteId } = parse(siteParams, req.params, 'path');
@@ -265,6 +271,7 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
       action,
       actor: { id: staff.userId, name: staff.name },
       reason,
+      notifyReaders: true,
       statement: { settings: await findSettings(deps.db, siteId) },
     });
     if (!result) throw new NotFoundError('comment');

@@ -24,6 +24,8 @@ export const queueItemView = (i: QueueItem) => ({
   parent: i.parent,
   reports: i.reports,
   openReports: i.openReports,
+  featured: i.featured,
+  editedAt: i.editedAt?.toISOString() ?? null,
 });
 
 export const readerView = (u: User) => ({

@@ -13,6 +13,7 @@ import { changeCommentStatus } from '#shared/db/comments.js';
 import { insertAudit } from '#shared/db/audit.js';
 import { findSite } from '#shared/db/sites.js';
 import { announceThreadChange } from '#shared/redis.js';
+import { countSurgeReport } from '#shared/surge.js';
 import { humanStatement, mailStatement, storeStatement } from '#shared/dsa/statements.js';
 import { normalizeLine } from '#shared/text.js';
 import { commonErrors, errorSchema, notFoundError, route } from '../openapi/registry.js';
@@ -139,6 +140,14 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
         : null;
       return { postId: comment.post_id, open: counted.open, held: changed !== null, crossed, statement };
     });
+    if (site.settings.surge.enabled) {
+      // A report counts towards the post's surge window; losing one only makes the surge later.
+      await countSurgeReport(deps.redis, deps.config.QUEUE_PREFIX, {
+        siteId,
+        postId: outcome.postId,
+        windowSeconds: site.settings.surge.windowSeconds,
+      }).catch(() => undefined);
+    }
     await mailStatement(deps, outcome.statement ?? null);
     if (outcome.held) {
       await announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId, postId: outcome.postId }).catch(

@@ -8,10 +8,14 @@ import type { Effect, ModerationInput } from '../pipeline/types.js';
 import { announceThreadChange } from '#shared/redis.js';
 import type { CommentJob } from '#shared/queues.js';
 import type { CommentStatus, Reason } from '#shared/domain.js';
-import { emitCommentEvents } from '../webhooks/comment-events.js';
+import { emitCommentEvents, emitEditEvents } from '../webhooks/comment-events.js';
+import { applyEdit, findEdit } from '#shared/db/comment-edits.js';
 import { applyEffects, type EffectDeps, onOtherRows } from './effects.js';
 import { createSiteAdapters } from '#shared/scoring/site-adapters.js';
 import { shadowScore } from './shadow-scoring.js';
+import { notifyReply } from '#shared/db/notifications.js';
+import { enqueueNotifications } from '#shared/notifications/queue.js';
+import { trackSurge } from './surge.js';
 import { automatedStatement, mailStatement, storeStatement } from '#shared/dsa/statements.js';
 import { effectiveSettings, type SiteSettings } from '#shared/settings.js';
 import { findSettingsOverrides } from '#shared/db/sites.js';
@@ -63,6 +67,17 @@ export function createCommentProcessor(deps: WorkerDeps) {
     },
   };
 
+  /** An approved reply tells the author of the comment it answers (written here, so a retried job repeats it). */
+  const notifyOfReply = async (c: CommentJob) => {
+    if (c.parentId === null) return;
+    const ids = await notifyReply(deps.db, c.commentId);
+    if (deps.notifications) {
+      await enqueueNotifications(deps.notifications, ids).catch((err: unknown) =>
+        deps.logger.warn({ err: (err as Error).message }, 'notification not queued; the sweep will queue it'),
+      );
+    }
+  };
+
   /**
    * The comment is in Postgres already (a retry after a crash, or a concurrent run): repeat what
    * may not have happened after the insert — the announcement and the webhook events (their ids
@@ -78,6 +93,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
     const stored = await findComment(deps.db, c.commentId);
     const status = stored?.status ?? fallback;
     if (status === 'approved') await announce(c);
+    if (status === 'approved') await notifyOfReply(c);
     if (stored) {
       // Only the worker's own decision: a moderator's later action has a statement of its own.
       if (settings && stored.reasons.every((r) => r.rule !== 'moderator')) await recordStatement(c, stored, settings);
@@ -111,25 +127,58 @@ export function createCommentProcessor(deps: WorkerDeps) {
     await memory.clearEffects({ siteId: c.siteId, commentId: c.commentId });
   };
 
-  return async (job: Job<CommentJob>, token?: string): Promise<ModerationOutcome> => {
-    const c = job.data;
-    const { existingStatus, parentStatus, site, author, authorDeleted, postPremod, history, context, adapterVersion } =
-      await loadModerationInputs(deps.db, c);
-    if (existingStatus) return alreadyStored(c, existingStatus, site?.settings ?? null);
-    // The reader erased their account while this comment waited: their erasure wins over storing it.
-    if (authorDeleted) {
-      deps.metrics.jobs.inc({ outcome: 'erased' });
-      deps.logger.info({ commentId: c.commentId }, 'comment not stored: its author erased their account');
-      return { status: 'rejected', duplicate: false, erased: true };
+  /** Runs the pipeline on a comment's text, deferring the job while scorers are rate-limited. */
+  const decide = async (job: Job<CommentJob>, token: string | undefined, input: ModerationInput) => {
+    const endTimer = deps.metrics.moderationDuration.startTimer();
+    try {
+      return await runPipeline(input);
+    } catch (err) {
+      if (err instanceof ScorerError && err.kind === 'rate_limited' && token) {
+        // Back in the queue without spending an attempt: the provider's quota, not a failure.
+        await job.moveToDelayed(Date.now() + Math.max(250, err.retryAfterMs ?? 1000), token);
+        deps.metrics.jobs.inc({ outcome: 'deferred' });
+        throw new DelayedError();
+      }
+      throw err;
+    } finally {
+      endTimer();
     }
-    // Deleted since it was accepted: nothing can be stored; keep the job in the failed set for an operator.
+  };
+
+  /**
+   * An author's edit of a stored comment: the new text goes through the same pipeline, then
+   * `applyEdit` stores text and decision once (the revision row says whether it was). A second
+   * run finds the revision applied and only repeats the announcement and the events.
+   */
+  const decideEdit = async (
+    job: Job<CommentJob>,
+    token: string | undefined,
+    c: CommentJob & { editId: string },
+  ): Promise<ModerationOutcome> => {
+    const edit = await findEdit(deps.db, c.editId);
+    if (!edit || edit.discarded) return { status: 'rejected', duplicate: false };
+    if (edit.applied) {
+      if (edit.status === 'approved' || edit.previousStatus === 'approved') await announce(c);
+      const stored = await findComment(deps.db, c.commentId);
+      if (stored && edit.status)
+        await emitEditEvents(deps, c, {
+          status: edit.status,
+          reasons: stored.reasons,
+          scores: stored.scores,
+          scoredBy: stored.scoredBy,
+          settingsVersion: stored.settingsVersion,
+        });
+      deps.metrics.jobs.inc({ outcome: 'duplicate' });
+      return { status: edit.status ?? 'rejected', duplicate: true };
+    }
+    const { parentStatus, site, author, postPremod, history, context, adapterVersion } = await loadModerationInputs(
+      deps.db,
+      c,
+    );
     if (!site) throw new UnrecoverableError(`site ${c.siteId} no longer exists`);
     if (!author) throw new UnrecoverableError(`author ${c.authorId} no longer exists`);
-
-    const endTimer = deps.metrics.moderationDuration.startTimer();
-    // A job may wait for rate-limited scorers this long after it was accepted; then the site's policy applies.
     const canDefer = Date.now() - Date.parse(c.acceptedAt) < deps.config.SCORER_MAX_DEFER_S * 1000;
-    const input: ModerationInput = {
+    const { effects, ...decided } = await decide(job, token, {
       comment: c,
       author,
       parentStatus,
@@ -142,23 +191,64 @@ export function createCommentProcessor(deps: WorkerDeps) {
       commentContext: context,
       siteScorer: site.settings.adapter.enabled ? await siteAdapters.scorerFor(c.siteId, adapterVersion) : null,
       services: { memory },
-    };
-    let result;
-    try {
-      result = await runPipeline(input);
-    } catch (err) {
-      if (err instanceof ScorerError && err.kind === 'rate_limited' && token) {
-        // Back in the queue without spending an attempt: the provider's quota, not a failure.
-        await job.moveToDelayed(Date.now() + Math.max(250, err.retryAfterMs ?? 1000), token);
-        deps.metrics.jobs.inc({ outcome: 'deferred' });
-        throw new DelayedError();
-      }
-      throw err;
-    } finally {
-      endTimer();
-    }
+    });
+    const applied = await applyEdit(deps.db, c.editId, decided);
+    if (!applied.applied) return { status: 'rejected', duplicate: false };
+    // Holds of other comments are safe to repeat; an edit applies them once it is stored.
+    const otherRows = onOtherRows(effects);
+    if (otherRows.length > 0) await applyEffects(otherRows, effectDeps);
+    if (applied.after === 'approved' || applied.before === 'approved') await announce(c);
+    const after = applied.after ?? decided.status;
+    const stored = await findComment(deps.db, c.commentId);
+    await emitEditEvents(deps, c, { ...decided, status: after, reasons: stored?.reasons ?? decided.reasons });
+    deps.metrics.jobs.inc({ outcome: after });
+    return { status: after, duplicate: false };
+  };
 
-    const { effects, ...decided } = result;
+  return async (job: Job<CommentJob>, token?: string): Promise<ModerationOutcome> => {
+    const c = job.data;
+    if (c.editId) return decideEdit(job, token, { ...c, editId: c.editId });
+    const {
+      existingStatus,
+      parentStatus,
+      site,
+      author,
+      authorDeleted,
+      postPremod,
+      postSurge,
+      history,
+      context,
+      adapterVersion,
+    } = await loadModerationInputs(deps.db, c);
+    if (existingStatus) return alreadyStored(c, existingStatus, site?.settings ?? null);
+    // The reader erased their account while this comment waited: their erasure wins over storing it.
+    if (authorDeleted) {
+      deps.metrics.jobs.inc({ outcome: 'erased' });
+      deps.logger.info({ commentId: c.commentId }, 'comment not stored: its author erased their account');
+      return { status: 'rejected', duplicate: false, erased: true };
+    }
+    // Deleted since it was accepted: nothing can be stored; keep the job in the failed set for an operator.
+    if (!site) throw new UnrecoverableError(`site ${c.siteId} no longer exists`);
+    if (!author) throw new UnrecoverableError(`author ${c.authorId} no longer exists`);
+
+    // A job may wait for rate-limited scorers this long after it was accepted; then the site's policy applies.
+    const canDefer = Date.now() - Date.parse(c.acceptedAt) < deps.config.SCORER_MAX_DEFER_S * 1000;
+    const input: ModerationInput = {
+      comment: c,
+      author,
+      parentStatus,
+      postPremod,
+      postSurge,
+      history,
+      canDefer,
+      settings: site.settings,
+      settingsVersion: site.settingsVersion,
+      scorers: deps.scorers,
+      commentContext: context,
+      siteScorer: site.settings.adapter.enabled ? await siteAdapters.scorerFor(c.siteId, adapterVersion) : null,
+      services: { memory },
+    };
+    const { effects, ...decided } = await decide(job, token, input);
     const otherRows = onOtherRows(effects);
     // Kept until applied: a run that stops after the insert leaves them to the next run (alreadyStored).
     if (otherRows.length > 0) {
@@ -230,8 +320,10 @@ export function createCommentProcessor(deps: WorkerDeps) {
       }
     }
     if (decision.status === 'approved') await announce(c);
+    if (decision.status === 'approved') await notifyOfReply(c);
     await recordStatement(c, decision, site.settings);
     await emitCommentEvents(deps, c, decision);
+    await trackSurge(deps, c, decision, { settings: site.settings, surgeMode: postSurge });
     const shadow = site.settings.shadowScorer;
     if (shadow) await shadowScore(deps, c, { name: shadow, settings: site.settings, context });
 

@@ -11,6 +11,7 @@ import { repeat } from './repeat.js';
 import { scoring } from './scoring.js';
 import { staff } from './staff.js';
 import { suspectWords } from './suspect-words.js';
+import { surge } from './surge.js';
 import { toxicityHold } from './toxicity-hold.js';
 import { emptyState, mergePhaseResult } from './merge.js';
 import type { ModerationInput, ModerationResult, Phase } from './types.js';
@@ -39,6 +40,8 @@ export const PHASES: Phase[] = [
   coordinated,
   history,
   premod,
+  // Last: a surge's blanket hold must not hide what a rule above found (calm is measured by those).
+  surge,
 ];
 
 /**

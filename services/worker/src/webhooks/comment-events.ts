@@ -34,3 +34,35 @@ export async function emitCommentEvents(
     },
   });
 }
+
+/**
+ * After an edit is applied: `comment.edited` with the new text, then the new decision
+ * (`comment.approved|held|rejected`). Event ids come from the edit's revision id, so a job run
+ * twice delivers each once, and they never collide with the comment's first events.
+ */
+export async function emitEditEvents(
+  deps: { events?: Events; logger: Logger },
+  c: CommentJob & { editId: string },
+  d: Pick<Decision, 'status' | 'reasons' | 'scores' | 'scoredBy' | 'settingsVersion'>,
+): Promise<void> {
+  if (!deps.events) return;
+  const comment = {
+    id: c.commentId,
+    postId: c.postId,
+    parentId: c.parentId,
+    authorId: c.authorId,
+    body: c.body,
+    editedAt: c.acceptedAt,
+  };
+  const key = `${c.commentId}:edit:${c.editId}`;
+  await deps.events.emit({ siteId: c.siteId, type: 'comment.edited', key, data: { comment } });
+  await deps.events.emit({
+    siteId: c.siteId,
+    type: DECIDED_EVENT[d.status],
+    key,
+    data: {
+      comment: { ...comment, status: d.status },
+      decision: { reasons: d.reasons, scores: d.scores, scoredBy: d.scoredBy, settingsVersion: d.settingsVersion },
+    },
+  });
+}

@@ -1,0 +1,134 @@
+import type { Job } from 'bullmq';
+import type { Config } from '#shared/config.js';
+import type { Pool } from '#shared/db/pool.js';
+import type { Logger } from '#shared/logger.js';
+import type { Mailer } from '#shared/mail.js';
+import type { RedisClient } from '#shared/redis.js';
+import type { Events } from '#shared/webhooks/events.js';
+import {
+  listDigestReaders,
+  listUnmailed,
+  loadDelivery,
+  markDelivered,
+  markEmailed,
+  type DeliveryInput,
+} from '#shared/db/notifications.js';
+import { notificationChannel, type NotificationJob } from '#shared/notifications/queue.js';
+import { signUnsubscribeToken } from '#shared/notifications/unsubscribe-token.js';
+import { digestMail, immediateMail } from './mail-text.js';
+
+export interface NotificationDeps {
+  config: Config;
+  db: Pool;
+  redis: RedisClient;
+  logger: Logger;
+  mailer: Mailer;
+  events?: Events;
+}
+
+/** The page that turns a reader's notification email off, for their email's link and List-Unsubscribe. */
+export function unsubscribeUrl(config: Config, r: { siteId: string; userId: string }): string {
+  const base = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+  return `${base}/notifications/unsubscribe?token=${signUnsubscribeToken(config.JWT_SECRET, r)}`;
+}
+
+function unsubscribeHeaders(url: string): Record<string, string> {
+  // RFC 8058 one-click: the mail client POSTs to the link; the page itself asks before it acts.
+  return { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+}
+
+/**
+ * Delivers one notification: tells the reader's open widgets (the bell), then either emits the
+ * site's `reader.notification` webhook (sites that send their own) or emails a reader who chose
+ * immediate email. Safe to run twice: the email is sent only while the row says it was not, the
+ * webhook event's id derives from the notification's.
+ */
+export async function deliverNotification(deps: NotificationDeps, id: string): Promise<void> {
+  const d = await loadDelivery(deps.db, id);
+  if (!d || d.notification.delivered) return;
+  const n = d.notification;
+  await deps.redis
+    .publish(notificationChannel(deps.config.QUEUE_PREFIX), `${n.siteId}\n${n.userId}`)
+    .catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'notification not announced'));
+  let emailed = false;
+  if (d.delivery === 'webhook') {
+    await deps.events?.emit({
+      siteId: n.siteId,
+      type: 'reader.notification',
+      key: n.id,
+      data: {
+        notification: { id: n.id, kind: n.kind, status: n.status, createdAt: n.createdAt },
+        reader: { id: n.userId },
+        comment: { id: n.comment.id, postId: n.comment.postId },
+        ...(n.from ? { from: { id: n.from.id } } : {}),
+      },
+    });
+  } else if (d.emailMode === 'immediate' && !n.emailed) {
+    emailed = await sendMail(deps, d, (url) => immediateMail(n, url));
+  }
+  await markDelivered(deps.db, id, emailed);
+}
+
+async function sendMail(
+  deps: NotificationDeps,
+  d: Pick<DeliveryInput, 'email' | 'notification'>,
+  build: (unsubscribeUrl: string) => { subject: string; text: string },
+): Promise<boolean> {
+  if (!d.email) return false;
+  if (deps.mailer.state !== 'configured') {
+    deps.logger.info(
+      { notificationId: d.notification.id },
+      'notification email not sent: no mail transport is configured (SMTP_URL)',
+    );
+    return false;
+  }
+  const url = unsubscribeUrl(deps.config, d.notification);
+  // A transport failure throws: the job is retried, and the row still says "not emailed".
+  await deps.mailer.send({ to: d.email, ...build(url), headers: unsubscribeHeaders(url) });
+  return true;
+}
+
+/** Readers one digest run serves at most (the next run takes the rest). */
+const DIGEST_BATCH = 1000;
+
+/** The daily digest: one email per reader who chose it, with what they were notified of and not yet emailed. */
+export async function sendDigests(deps: NotificationDeps): Promise<number> {
+  if (deps.mailer.state !== 'configured') {
+    deps.logger.info('notification digests not sent: no mail transport is configured (SMTP_URL)');
+    return 0;
+  }
+  let sent = 0;
+  for (const userId of await listDigestReaders(deps.db, DIGEST_BATCH)) {
+    const loaded = (
+      await Promise.all((await listUnmailed(deps.db, userId)).map((id) => loadDelivery(deps.db, id)))
+    ).filter((d): d is DeliveryInput => d !== null && d.emailMode === 'daily' && d.delivery === 'email');
+    const first = loaded[0];
+    if (!first) continue;
+    const ok = await sendMail(deps, first, (url) =>
+      digestMail(
+        loaded.map((d) => d.notification),
+        url,
+      ),
+    ).catch((err: unknown) => {
+      deps.logger.warn(
+        { err: (err as Error).message },
+        'a notification digest could not be sent; it waits for the next run',
+      );
+      return false;
+    });
+    if (!ok) continue;
+    await markEmailed(
+      deps.db,
+      loaded.map((d) => d.notification.id),
+    );
+    sent++;
+  }
+  return sent;
+}
+
+export function createNotificationProcessor(deps: NotificationDeps) {
+  return async (job: Job<NotificationJob>): Promise<void> => {
+    if (job.data.kind === 'digest') await sendDigests(deps);
+    else await deliverNotification(deps, job.data.notificationId);
+  };
+}

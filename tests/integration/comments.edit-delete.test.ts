@@ -1,0 +1,250 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { createTestEnv, type TestEnv } from '../support/env.js';
+import { startTestApi, type TestApi } from '../support/app.js';
+import { startTestWorker, type TestWorker } from '../support/worker.js';
+import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
+import { buildStaff, storeComment } from '../support/staff.js';
+import { getThread, postComment, waitForDecision } from '../support/comment-flow.js';
+import { waitFor } from '../support/wait-for.js';
+import type { ThreadPage } from '#api/comments/thread.js';
+import { editJobId } from '#shared/queues.js';
+
+/**
+ * Authors edit their comments within the site's window (each edit moderated again by the real
+ * worker, applied exactly once) and delete them (a placeholder while replies hang on them).
+ */
+
+let env: TestEnv;
+let api: TestApi;
+let worker: TestWorker;
+let site: BuiltSite;
+let postId: string;
+let ada: { accessToken: string; user: { id: string } };
+let bob: { accessToken: string; user: { id: string } };
+
+before(async () => {
+  env = await createTestEnv({ RATE_LIMITS: 'off', LOOKUP_CACHE_TTL_MS: '0' });
+  api = await startTestApi(env);
+  worker = await startTestWorker(env);
+  site = await buildSite(env.db);
+  // A word that always holds a comment, so re-moderation is seen without depending on the model.
+  await env.db.query(`UPDATE sites SET settings = '{"suspectWords":["frobnicate"]}' WHERE id = $1`, [site.siteId]);
+  postId = await buildPost(env.db, site.siteId);
+  ada = await signInReader(api.app, site, { name: 'Ada' });
+  bob = await signInReader(api.app, site, { name: 'Bob' });
+  // Readers with a record, so the links and history rules stay out of the way.
+  await env.db.query(`UPDATE users SET approved_count = 5 WHERE id = ANY($1)`, [[ada.user.id, bob.user.id]]);
+});
+after(async () => {
+  await worker?.close();
+  await api?.close();
+  await env?.close();
+});
+
+const edit = (id: string, token: string, body: string, headers: Record<string, string> = {}) =>
+  request(api.app).patch(`/api/v1/comments/${id}`).set('Authorization', `Bearer ${token}`).set(headers).send({ body });
+const remove = (id: string, token: string) =>
+  request(api.app).delete(`/api/v1/comments/${id}`).set('Authorization', `Bearer ${token}`);
+const row = async (id: string) =>
+  (
+    await env.db.query<{ body: string; status: string; edit_count: number; deleted: boolean }>(
+      `SELECT body, status, edit_count, deleted_at IS NOT NULL AS deleted FROM comments WHERE id = $1`,
+      [id],
+    )
+  ).rows[0]!;
+const postCount = async () =>
+  (
+    await env.db.query<{ n: number }>(`SELECT comment_count AS n FROM posts WHERE site_id = $1 AND id = $2`, [
+      site.siteId,
+      postId,
+    ])
+  ).rows[0]!.n;
+const approvedComment = async (body: string, token = ada.accessToken, parentId?: string) => {
+  const id = await postComment(api.app, {
+    siteId: site.siteId,
+    postId,
+    token,
+    body,
+    ...(parentId ? { parentId } : {}),
+  });
+  assert.equal((await waitForDecision(api.app, id, token)).status, 'approved');
+  return id;
+};
+
+describe('editing one’s own comment', () => {
+  it('when the author edits within the window, then the worker re-moderates it, the thread shows the new text marked edited, and the old text is kept for moderators', async () => {
+    const id = await approvedComment('The council vote was on Tuesday.');
+    const before = await postCount();
+    const status = await request(api.app)
+      .get(`/api/v1/comments/${id}`)
+      .set('Authorization', `Bearer ${ada.accessToken}`);
+    assert.equal(status.headers.etag, '"e0"');
+    const res = await edit(id, ada.accessToken, 'The council vote was on Wednesday.', { 'If-Match': '"e0"' }).expect(
+      202,
+    );
+    assert.equal(res.body.id, id);
+    assert.equal(res.body.status, 'queued');
+    const thread = await waitFor(
+      async () => {
+        const t = await getThread(api.app, site.siteId, postId);
+        const c = t.comments.find((x) => x.id === id);
+        return c?.body === 'The council vote was on Wednesday.' ? t : null;
+      },
+      { what: 'the edited text in the thread' },
+    );
+    const shown = thread.comments.find((c) => c.id === id)!;
+    assert.ok(shown.editedAt, 'marked edited');
+    assert.equal(await postCount(), before, 'still one approved comment');
+    const rev = await env.db.query(
+      `SELECT previous_body, previous_status, status FROM comment_revisions WHERE comment_id = $1`,
+      [id],
+    );
+    assert.deepEqual(rev.rows, [
+      { previous_body: 'The council vote was on Tuesday.', previous_status: 'approved', status: 'approved' },
+    ]);
+    const mod = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+    const history = await request(api.app)
+      .get(`/api/v1/sites/${site.siteId}/moderation/comments/${id}/revisions`)
+      .set('Authorization', `Bearer ${mod.accessToken}`)
+      .expect(200);
+    assert.equal(history.body.revisions[0].previousBody, 'The council vote was on Tuesday.');
+    await request(api.app)
+      .get(`/api/v1/sites/${site.siteId}/moderation/comments/${id}/revisions`)
+      .set('Authorization', `Bearer ${bob.accessToken}`)
+      .expect(403);
+
+    // The same edit's job run again (a retry after a crash) changes nothing.
+    const replay = await env.queue.add('moderate', {
+      commentId: id,
+      siteId: site.siteId,
+      postId,
+      authorId: ada.user.id,
+      parentId: null,
+      body: 'The council vote was on Wednesday.',
+      acceptedAt: new Date().toISOString(),
+      editId: res.body.editId,
+    });
+    await waitFor(async () => (await replay.getState()) === 'completed', { what: 'the replay' });
+    const done = await env.queue.getJob(replay.id!);
+    assert.deepEqual(done?.returnvalue, { status: 'approved', duplicate: true });
+    assert.equal((await row(id)).edit_count, 1, 'applied once');
+    assert.equal(await postCount(), before);
+  });
+
+  it('when the edit brings a held word, then the comment is held, leaves the thread and the counts follow', async () => {
+    const id = await approvedComment('A perfectly calm remark.');
+    const before = await postCount();
+    await edit(id, ada.accessToken, 'Now I frobnicate the thread.').expect(202);
+    await waitFor(async () => (await row(id)).status === 'pending', { what: 'the edit held' });
+    assert.equal(await postCount(), before - 1);
+    const thread = await getThread(api.app, site.siteId, postId);
+    assert.equal(
+      thread.comments.some((c) => c.id === id),
+      false,
+    );
+    const status = await waitForDecision(api.app, id, ada.accessToken);
+    assert.equal(status.status, 'pending');
+    assert.equal(status.body, 'Now I frobnicate the thread.');
+  });
+
+  it('when an earlier edit still waits for the worker, then a second edit is 409 edit_pending; both never apply out of order', async () => {
+    const id = await approvedComment('Waiting edits, first text.');
+    await worker.close();
+    try {
+      const first = await edit(id, ada.accessToken, 'Waiting edits, second text.').expect(202);
+      const again = await edit(id, ada.accessToken, 'Waiting edits, third text.').expect(409);
+      assert.equal(again.body.error.code, 'edit_pending');
+      assert.ok(await env.queue.getJob(editJobId(first.body.editId)));
+    } finally {
+      worker = await startTestWorker(env);
+    }
+    await waitFor(async () => (await row(id)).body === 'Waiting edits, second text.', { what: 'the first edit' });
+    await edit(id, ada.accessToken, 'Waiting edits, third text.').expect(202);
+    await waitFor(async () => (await row(id)).body === 'Waiting edits, third text.', { what: 'the second edit' });
+    assert.equal((await row(id)).edit_count, 2);
+  });
+
+  it('when someone else, another site, a stale If-Match, a passed window, a rejected comment or a banned author edits, then 4xx with its code', async () => {
+    const id = await approvedComment('Not yours to edit.');
+    assert.equal((await edit(id, bob.accessToken, 'Mine now.').expect(403)).body.error.code, 'not_author');
+    const other = await buildSite(env.db);
+    const stranger = await signInReader(api.app, other, { name: 'Stranger' });
+    await edit(id, stranger.accessToken, 'Mine now.').expect(404);
+    await request(api.app).patch(`/api/v1/comments/${id}`).send({ body: 'x' }).expect(401);
+    assert.equal(
+      (await edit(id, ada.accessToken, 'Stale.', { 'If-Match': '"e7"' }).expect(412)).body.error.code,
+      'precondition_failed',
+    );
+    assert.equal((await edit(id, ada.accessToken, '   ').expect(400)).body.error.code, 'validation_failed');
+
+    const old = await storeComment(env.db, {
+      siteId: site.siteId,
+      postId,
+      authorId: ada.user.id,
+      body: 'Posted long ago.',
+      createdAt: new Date(Date.now() - 11 * 60_000),
+    });
+    assert.equal((await edit(old, ada.accessToken, 'Too late.').expect(403)).body.error.code, 'edit_window_passed');
+
+    const rejected = await storeComment(env.db, {
+      siteId: site.siteId,
+      postId,
+      authorId: ada.user.id,
+      status: 'rejected',
+    });
+    assert.equal((await edit(rejected, ada.accessToken, 'Try again.').expect(409)).body.error.code, 'not_editable');
+
+    const carol = await signInReader(api.app, site, { name: 'Carol' });
+    const hers = await storeComment(env.db, { siteId: site.siteId, postId, authorId: carol.user.id });
+    await env.db.query(`UPDATE users SET status = 'banned' WHERE id = $1`, [carol.user.id]);
+    const banned = await edit(hers, carol.accessToken, 'Let me.');
+    assert.equal(banned.status, 403);
+    assert.ok(['user_banned', 'forbidden', 'token_revoked'].includes(banned.body.error.code), banned.body.error.code);
+  });
+});
+
+describe('deleting one’s own comment', () => {
+  it('when a comment without replies is deleted, then it leaves the thread, the count and storage, and the deletion is audited', async () => {
+    const id = await approvedComment('Delete me entirely.');
+    const before = await postCount();
+    assert.equal((await remove(id, bob.accessToken).expect(403)).body.error.code, 'not_author');
+    await remove(id, ada.accessToken).expect(204);
+    assert.equal(await postCount(), before - 1);
+    const r = await row(id);
+    assert.deepEqual([r.body, r.deleted], ['', true]);
+    const thread = await getThread(api.app, site.siteId, postId);
+    assert.equal(
+      thread.comments.some((c) => c.id === id),
+      false,
+    );
+    await request(api.app).get(`/api/v1/comments/${id}`).set('Authorization', `Bearer ${ada.accessToken}`).expect(404);
+    await remove(id, ada.accessToken).expect(404);
+    await edit(id, ada.accessToken, 'Back?').expect(404);
+    const audit = await env.db.query(`SELECT action, actor_id FROM audit_log WHERE comment_id = $1`, [id]);
+    assert.deepEqual(audit.rows, [{ action: 'comment.delete_own', actor_id: ada.user.id }]);
+  });
+
+  it('when a comment with a reply is deleted, then a "deleted by its author" placeholder without author or text keeps the reply, and the edited text is gone too', async () => {
+    const id = await approvedComment('A comment people answered.');
+    await edit(id, ada.accessToken, 'A comment people answered, edited.').expect(202);
+    await waitFor(async () => (await row(id)).edit_count === 1, { what: 'the edit' });
+    const reply = await approvedComment('An answer to it.', bob.accessToken, id);
+    const before = await postCount();
+    await remove(id, ada.accessToken).expect(204);
+    assert.equal(await postCount(), before - 1, 'the reply still counts, the deleted comment not');
+    const res = await request(api.app).get(`/api/v1/sites/${site.siteId}/posts/${postId}/comments?limit=100`);
+    const page = JSON.parse(res.text) as ThreadPage;
+    const placeholder = page.comments.find((c) => c.id === id)!;
+    assert.deepEqual(
+      { removed: 'removed' in placeholder, deletedByAuthor: 'deletedByAuthor' in placeholder },
+      { removed: true, deletedByAuthor: true },
+    );
+    assert.ok(!('body' in placeholder) && !('author' in placeholder));
+    assert.equal(placeholder.replies[0]?.id, reply);
+    assert.ok(!res.text.includes('A comment people answered'), 'no trace of the text in the API');
+    const revs = await env.db.query(`SELECT body, previous_body FROM comment_revisions WHERE comment_id = $1`, [id]);
+    assert.deepEqual(revs.rows, [{ body: '', previous_body: null }], 'nor in storage');
+  });
+});
