@@ -113,7 +113,7 @@ export class Widget {
       mine: (id) => this.myReactions.get(id) ?? null,
       react: (c, kind, button) => (this.o.session.user ? void this.react(c, kind, button) : void this.signIn()),
       edit: (c, li, button) => this.openEdit(c, li, button),
-      remove: (c, li, button) => void this.remove(c, li, button),
+      remove: (c, _li, button) => void this.remove(c, button),
     };
     this.section.lang = this.lang;
     this.buildFrame();
@@ -392,7 +392,7 @@ export class Widget {
   }
 
   /** Deletes the reader's comment: a placeholder stays where replies hang on it. */
-  private async remove(c: ThreadComment, li: HTMLLIElement, button: HTMLButtonElement): Promise<void> {
+  private async remove(c: ThreadComment, button: HTMLButtonElement): Promise<void> {
     if (!window.confirm(this.t('confirmDelete'))) return;
     button.disabled = true;
     try {
