@@ -37,7 +37,13 @@ describe('worker readiness', () => {
     const port = await freePort();
     const server = serveMetrics({
       metrics: createWorkerMetrics(),
-      readiness: createReadiness({ db: env.db, redis: env.redis, workers: [worker], stopping: () => false }),
+      readiness: createReadiness({
+        db: env.db,
+        redis: env.redis,
+        workers: [worker],
+        stopping: () => false,
+        mail: 'not_configured',
+      }),
       port,
       host: '127.0.0.1',
     });
@@ -47,6 +53,7 @@ describe('worker readiness', () => {
       assert.deepEqual(await res.json(), {
         status: 'ready',
         checks: { postgres: 'ok', redis: 'ok', worker: 'running' },
+        details: { mail: 'not_configured' },
       });
     } finally {
       await close(server);
@@ -62,7 +69,13 @@ describe('worker readiness', () => {
     const port = await freePort();
     const server = serveMetrics({
       metrics: createWorkerMetrics(),
-      readiness: createReadiness({ db, redis: env.redis, workers: [worker], stopping: () => false }),
+      readiness: createReadiness({
+        db,
+        redis: env.redis,
+        workers: [worker],
+        stopping: () => false,
+        mail: 'not_configured',
+      }),
       port,
       host: '127.0.0.1',
     });
@@ -89,9 +102,14 @@ describe('worker readiness', () => {
         redis,
         workers: [worker],
         stopping: () => false,
+        mail: 'not_configured',
         timeoutMs: 500,
       })();
-      assert.deepEqual(result, { ready: false, checks: { postgres: 'ok', redis: 'unreachable', worker: 'running' } });
+      assert.deepEqual(result, {
+        ready: false,
+        checks: { postgres: 'ok', redis: 'unreachable', worker: 'running' },
+        details: { mail: 'not_configured' },
+      });
       assert.ok(Date.now() - started < 2000, 'answered within the timeout');
     } finally {
       redis.disconnect();
@@ -99,8 +117,18 @@ describe('worker readiness', () => {
   });
 
   it('when the process is shutting down or a worker has stopped, then it is not ready', async () => {
-    const stopping = await createReadiness({ db: env.db, redis: env.redis, workers: [worker], stopping: () => true })();
-    assert.deepEqual(stopping, { ready: false, checks: { postgres: 'ok', redis: 'ok', worker: 'stopped' } });
+    const stopping = await createReadiness({
+      db: env.db,
+      redis: env.redis,
+      workers: [worker],
+      stopping: () => true,
+      mail: 'configured',
+    })();
+    assert.deepEqual(stopping, {
+      ready: false,
+      checks: { postgres: 'ok', redis: 'ok', worker: 'stopped' },
+      details: { mail: 'configured' },
+    });
 
     const own = createRedis(env.config.REDIS_URL, () => undefined, { forQueue: true });
     const closed = new Worker(COMMENTS_QUEUE, async () => undefined, {
@@ -116,8 +144,13 @@ describe('worker readiness', () => {
       redis: env.redis,
       workers: [worker, closed],
       stopping: () => false,
+      mail: 'not_configured',
     })();
-    assert.deepEqual(stopped, { ready: false, checks: { postgres: 'ok', redis: 'ok', worker: 'stopped' } });
+    assert.deepEqual(stopped, {
+      ready: false,
+      checks: { postgres: 'ok', redis: 'ok', worker: 'stopped' },
+      details: { mail: 'not_configured' },
+    });
   });
 });
 

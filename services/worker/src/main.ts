@@ -24,6 +24,7 @@ const readiness = createReadiness({
   redis: deps.redis,
   workers: [worker, tasksWorker, webhookWorker, notificationsWorker],
   stopping: () => lifecycle.stopping(),
+  mail: deps.mailer.state,
 });
 const metricsServer =
   config.WORKER_METRICS_PORT > 0

@@ -103,10 +103,10 @@ export function serveMetrics(opts: {
       if (req.url === '/healthz') {
         res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}');
       } else if (req.url === '/readyz') {
-        const { ready, checks } = await readiness();
+        const { ready, checks, details } = await readiness();
         res
           .writeHead(ready ? 200 : 503, { 'Content-Type': 'application/json' })
-          .end(JSON.stringify({ status: ready ? 'ready' : 'not_ready', checks }));
+          .end(JSON.stringify({ status: ready ? 'ready' : 'not_ready', checks, details }));
       } else if (req.url === '/metrics') {
         res.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(await metrics.registry.metrics());
       } else {
