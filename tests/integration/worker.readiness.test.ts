@@ -85,6 +85,7 @@ describe('worker readiness', () => {
       assert.deepEqual(await res.json(), {
         status: 'not_ready',
         checks: { postgres: 'unreachable', redis: 'ok', worker: 'running' },
+        details: { mail: 'not_configured' },
       });
       assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
     } finally {

@@ -78,7 +78,7 @@ export async function sendAndCheck(
   if (json) assert.equal(res.headers['x-content-type-options'], 'nosniff', `${what}: JSON without nosniff`);
   const sent =
     `${c.path} ${c.headers.map(([, v]) => v).join(' ')} ${c.body?.bytes.toString('latin1') ?? ''}`.toLowerCase();
-  const owner = ownerOf(world, c.headers);
+  const owner = ownerOf(c.acting, c.cred);
   const stranger = world.sites.find((w) => w !== owner);
   if (
     owner &&

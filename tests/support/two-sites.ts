@@ -263,16 +263,8 @@ export const authorizationOf = (w: SiteWorld, kind: CredKind): string | null => 
   return kind === 'basic' ? v : `Bearer ${v}`;
 };
 
-/**
- * The site whose data a request may legitimately read, or null: the one whose real credential is the
- * request's first Authorization header (Node keeps the first and drops the others), whatever kind the
- * request was generated as — a request "with no credential" may still carry a second, real one.
- */
-export const ownerOf = (world: TwoSites, headers: ReadonlyArray<readonly [string, string]>): SiteWorld | null => {
-  const auth = headers.find(([name]) => name.toLowerCase() === 'authorization')?.[1];
-  if (auth === undefined) return null;
-  return world.sites.find((w) => [...OWNING].some((kind) => authorizationOf(w, kind) === auth)) ?? null;
-};
+/** The site whose data a credential may legitimately read, or null. */
+export const ownerOf = (w: SiteWorld, kind: CredKind): SiteWorld | null => (OWNING.has(kind) ? w : null);
 
 /**
  * After generated requests banned, erased or demoted the seeded reader, signed a credential's
