@@ -199,6 +199,8 @@ describe('worker process /metrics, /healthz and /readyz', () => {
     assert.deepEqual(await ready.json(), {
       status: 'ready',
       checks: { postgres: 'ok', redis: 'ok', worker: 'running' },
+      // The process runs without SMTP_URL: its readiness says so and stays ready.
+      details: { mail: 'not_configured' },
     });
 
     const scrape = async () => {
