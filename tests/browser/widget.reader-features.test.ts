@@ -155,6 +155,8 @@ describe("the widget's reader features", () => {
   it('when a reader reacts, then the toggle shows pressed with its count, another reader’s reaction arrives live, and "Most reacted" puts the comment first', async () => {
     await page.goto(`${demo.origin}/`);
     await page.click('#demo-signin');
+    // A click before the sign-in lands would be a signed-out reader's (it asks them to sign in).
+    await comments().getByText(/^Signed in as/).waitFor();
     const target = item('Just a reader');
     const respect = target.getByRole('button', { name: /^Respect/ });
     await respect.waitFor();

@@ -21,8 +21,9 @@ export interface OwnComment {
 /** The validator of a comment's text version, for If-Match on PATCH and DELETE. */
 export const commentEtag = (editCount: number): string => `"e${editCount}"`;
 
-async function lockOwnComment(tx: Queryable, id: string): Promise<OwnComment | null> {
-  const res = await tx.query<{
+/** Reads the comment an author edits or deletes; `lock` takes its row lock (inside a transaction). */
+async function readOwnComment(db: Queryable, id: string, lock: boolean): Promise<OwnComment | null> {
+  const res = await db.query<{
     id: string;
     site_id: string;
     post_id: string;
@@ -36,7 +37,7 @@ async function lockOwnComment(tx: Queryable, id: string): Promise<OwnComment | n
   }>(
     `SELECT id, site_id, post_id, author_id, parent_id, status, created_at, edit_count, pending_edit_id,
             deleted_at IS NOT NULL AS deleted
-       FROM comments WHERE id = $1 FOR UPDATE`,
+       FROM comments WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
     [id],
   );
   const r = res.rows[0];
@@ -56,41 +57,10 @@ async function lockOwnComment(tx: Queryable, id: string): Promise<OwnComment | n
     : null;
 }
 
+const lockOwnComment = (tx: Queryable, id: string) => readOwnComment(tx, id, true);
+
 /** The comment as its author sees it for an edit or a deletion (no lock). */
-export async function findOwnComment(db: Queryable, id: string): Promise<OwnComment | null> {
-  const res = await db.query<{
-    id: string;
-    site_id: string;
-    post_id: string;
-    author_id: string;
-    parent_id: string | null;
-    status: CommentStatus;
-    created_at: Date;
-    edit_count: number;
-    pending_edit_id: string | null;
-    deleted: boolean;
-  }>(
-    `SELECT id, site_id, post_id, author_id, parent_id, status, created_at, edit_count, pending_edit_id,
-            deleted_at IS NOT NULL AS deleted
-       FROM comments WHERE id = $1`,
-    [id],
-  );
-  const r = res.rows[0];
-  return r
-    ? {
-        id: r.id,
-        siteId: r.site_id,
-        postId: r.post_id,
-        authorId: r.author_id,
-        parentId: r.parent_id,
-        status: r.status,
-        createdAt: r.created_at,
-        editCount: r.edit_count,
-        pendingEditId: r.pending_edit_id,
-        deleted: r.deleted,
-      }
-    : null;
-}
+export const findOwnComment = (db: Queryable, id: string) => readOwnComment(db, id, false);
 
 /**
  * Records an edit before it is queued, under the comment's row lock: `check` sees the locked row
