@@ -156,7 +156,9 @@ describe("the widget's reader features", () => {
     await page.goto(`${demo.origin}/`);
     await page.click('#demo-signin');
     // A click before the sign-in lands would be a signed-out reader's (it asks them to sign in).
-    await comments().getByText(/^Signed in as/).waitFor();
+    await comments()
+      .getByText(/^Signed in as/)
+      .waitFor();
     const target = item('Just a reader');
     const respect = target.getByRole('button', { name: /^Respect/ });
     await respect.waitFor();
