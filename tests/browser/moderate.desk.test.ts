@@ -1,11 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
-import { launchChromium, listen } from '../support/browser.js';
+import { launchChromium, listen, axeViolations } from '../support/browser.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
 import { buildStaff, storeComment, STAFF_PASSWORD, type SignedIn } from '../support/staff.js';
 import { waitFor } from '../support/wait-for.js';
@@ -25,7 +23,6 @@ let mod: SignedIn;
 let postId: string;
 let authorId: string;
 const cspViolations: string[] = [];
-const require = createRequire(import.meta.url);
 
 const store = (body: string, status: 'approved' | 'pending' | 'rejected', scores: Record<string, number> = {}) =>
   storeComment(env.db, {
@@ -39,17 +36,6 @@ const store = (body: string, status: 'approved' | 'pending' | 'rejected', scores
   });
 const statusOf = async (id: string) =>
   (await env.db.query<{ status: string }>('SELECT status FROM comments WHERE id = $1', [id])).rows[0]!.status;
-
-async function axeViolations(): Promise<string[]> {
-  if ((await page.evaluate('typeof axe')) === 'undefined')
-    await page.evaluate(await readFile(require.resolve('axe-core/axe.min.js'), 'utf8'));
-  const result = (await page.evaluate(`axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] })`)) as {
-    violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
-  };
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 before(async () => {
   env = await createTestEnv({ RATE_LIMITS: 'off' });
@@ -94,7 +80,7 @@ describe('the moderation desk', () => {
     assert.equal(titles.length, 3);
     assert.ok(titles.some((t) => /1 held/.test(t)));
     assert.equal((await page.locator('#analytics svg[role=img][aria-label]').count()) >= 1, true);
-    assert.deepEqual(await axeViolations(), []);
+    assert.deepEqual(await axeViolations(page, { runOnly: ['wcag2a', 'wcag2aa'] }), []);
     assert.deepEqual(cspViolations, []);
     await page.click('#analytics-button');
     assert.equal(await page.isHidden('#analytics'), true);
@@ -120,7 +106,7 @@ describe('the moderation desk', () => {
     await page.keyboard.press('u');
     await waitFor(async () => (await statusOf(match)) === 'pending', { what: 'the undo' });
     assert.equal(await page.isHidden('#undo-bar'), true);
-    assert.deepEqual(await axeViolations(), []);
+    assert.deepEqual(await axeViolations(page, { runOnly: ['wcag2a', 'wcag2aa'] }), []);
     await page.click('#search-close');
     assert.equal(await page.isHidden('#search-results'), true);
   });
@@ -150,7 +136,7 @@ describe('the moderation desk', () => {
     assert.equal(await item.locator('.body').evaluate((el) => (el as HTMLElement).inert), true);
     assert.equal(await page.locator(`#items .item[data-id="${mild}"] .blurred`).count(), 0);
     assert.equal(await page.textContent('#severe-seen'), '0');
-    assert.deepEqual(await axeViolations(), []);
+    assert.deepEqual(await axeViolations(page, { runOnly: ['wcag2a', 'wcag2aa'] }), []);
     await item.locator('button[data-act=reveal]').focus();
     await page.keyboard.press('Enter');
     assert.equal(await item.locator('.body.blurred').count(), 0);
@@ -166,7 +152,7 @@ describe('the moderation desk', () => {
     ]);
     await page.locator('#surges li').waitFor();
     assert.match((await page.textContent('#surges li')) ?? '', /in slow mode/);
-    assert.deepEqual(await axeViolations(), []);
+    assert.deepEqual(await axeViolations(page, { runOnly: ['wcag2a', 'wcag2aa'] }), []);
     await page.click(`#surges button[data-end-surge="${postId}"]`);
     await waitFor(
       async () =>

@@ -1,16 +1,13 @@
 /// <reference lib="dom" />
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type http from 'node:http';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestWorker } from '../support/worker.js';
-import { launchChromium, listen } from '../support/browser.js';
+import { launchChromium, listen, axeViolations } from '../support/browser.js';
 import { waitFor } from '../support/wait-for.js';
-import { ROOT } from '../support/processes.js';
 import { createDemoApp } from '#demo/app.js';
 import { ensureDemoSite } from '#demo/bootstrap.js';
 import { ARTICLE } from '#demo/article.js';
@@ -58,25 +55,6 @@ after(async () => {
   await api?.close();
   await env?.close();
 });
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: await readFile(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8') });
-  return page.evaluate(async () => {
-    const r = await (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: Document,
-            o: object,
-          ): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }>;
-        };
-      }
-    ).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
-  });
-}
 
 describe('the DSA in the widget', () => {
   it('when a signed-out reader reports a comment as illegal content, then the form asks name, address and good faith, and the notice is received with a reference (axe clean)', async () => {

@@ -1,15 +1,14 @@
 /// <reference lib="dom" />
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type http from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestWorker } from '../support/worker.js';
-import { launchChromium, listen } from '../support/browser.js';
+import { launchChromium, listen, axeViolations } from '../support/browser.js';
 import { signSso } from '../support/builders.js';
 import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
 import { waitFor } from '../support/wait-for.js';
@@ -29,7 +28,6 @@ const SITE = 'demo';
 const SSO_SECRET = 'reader-features-sso-secret-0123456789abcdef';
 const POST = ARTICLE.postId;
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
-const require = createRequire(import.meta.url);
 
 let env: TestEnv;
 let api: TestApi;
@@ -94,16 +92,6 @@ const apiCall = async (method: string, url: string, token: string, body?: unknow
 };
 const comments = () => page.locator('#comments');
 const item = (text: string) => comments().locator('ol.thread > li.comment', { hasText: text }).first();
-
-async function axe(): Promise<string[]> {
-  await page.evaluate(await readFile(require.resolve('axe-core/axe.min.js'), 'utf8'));
-  const result = (await page.evaluate(`axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] })`)) as {
-    violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
-  };
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe("the widget's reader features", () => {
   it('when staff and a publisher-verified reader have commented, then their comments carry the staff and the verified badge, and a plain reader’s none', async () => {
@@ -209,10 +197,10 @@ describe("the widget's reader features", () => {
 
   it('when axe-core checks the widget with picks, reactions, badges and own comments, light and dark, then no serious or critical violation', async () => {
     await item('Just a reader').waitFor();
-    assert.deepEqual(await axe(), []);
+    assert.deepEqual(await axeViolations(page, { runOnly: ['wcag2a', 'wcag2aa'] }), []);
     // The page and the widget follow the reader's dark preference together.
     await page.emulateMedia({ colorScheme: 'dark' });
-    assert.deepEqual(await axe(), []);
+    assert.deepEqual(await axeViolations(page, { runOnly: ['wcag2a', 'wcag2aa'] }), []);
     await page.locator('#comments').screenshot({ path: await artifact('widget-reader-features-dark.png') });
     assert.deepEqual(problems, []);
   });

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type http from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -10,7 +10,7 @@ import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestNotificationsWorker, startTestWorker } from '../support/worker.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
 import { distinctText, signSso } from '../support/builders.js';
-import { launchChromium, listen } from '../support/browser.js';
+import { launchChromium, listen, axeViolations } from '../support/browser.js';
 import { waitFor } from '../support/wait-for.js';
 import { ROOT } from '../support/processes.js';
 import { createDemoApp } from '#demo/app.js';
@@ -83,26 +83,6 @@ async function setSettings(settings: object): Promise<void> {
     SITE,
     JSON.stringify(settings),
   ]);
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  const axe = await readFile(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
-  await page.addScriptTag({ content: axe });
-  return page.evaluate(async () => {
-    const r = await (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: Document,
-            o: object,
-          ): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }>;
-        };
-      }
-    ).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
-  });
 }
 
 async function promptOutcomes(choice: string): Promise<number> {

@@ -1,7 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { chromium, type Browser } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium, headless, with nothing that reaches the network by itself. */
 export async function launchChromium(): Promise<Browser> {
@@ -30,4 +32,27 @@ export async function listen(app: Express | http.RequestListener): Promise<{ ori
       await new Promise((r) => server.close(r));
     },
   };
+}
+
+interface AxeResult {
+  violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[];
+}
+
+/**
+ * The page's serious and critical axe-core violations, each named with up to three of its elements.
+ * axe is injected once per page by evaluation (a page's CSP cannot refuse it); `runOnly` limits the
+ * rules to those tags (e.g. `['wcag2a', 'wcag2aa']`), otherwise every rule runs.
+ */
+export async function axeViolations(page: Page, o: { runOnly?: string[] } = {}): Promise<string[]> {
+  if ((await page.evaluate('typeof axe')) === 'undefined')
+    await page.evaluate(await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+  const options = o.runOnly ? { runOnly: o.runOnly } : { resultTypes: ['violations'] };
+  const result = await page.evaluate(
+    (opts) =>
+      (window as unknown as { axe: { run(ctx: Document, o: object): Promise<AxeResult> } }).axe.run(document, opts),
+    options,
+  );
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
 }
