@@ -151,6 +151,12 @@ export const configSchema = z.object({
   NOTIFICATION_SWEEP_INTERVAL_MS: int(60000).describe(
     "How often the worker queues readers' notifications that were written but never reached the queue.",
   ),
+  STATEMENT_MAIL_SWEEP_INTERVAL_MS: int(60000).describe(
+    'How often the worker mails statements of reasons (and withdrawal corrections) that were stored but not mailed (the process stopped, or the transport failed). Only with a mail transport; 0 turns the sweep off.',
+  ),
+  STATEMENT_MAIL_GRACE_MS: int(120000).describe(
+    'How old an unmailed statement of reasons must be before the sweep mails it (until then, the process that stored it is expected to).',
+  ),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .optional()

@@ -31,10 +31,15 @@ export interface Statement {
   appealUntil: Date;
   endsAt: Date | null;
   reversedAt: Date | null;
+  /** Its moderator undid the decision within seconds: it no longer applies (reversedAt is set too). */
+  withdrawnAt: Date | null;
   createdAt: Date;
 }
 
-export type NewStatement = Omit<Statement, 'id' | 'appealUntil' | 'reversedAt' | 'createdAt' | 'manifestlyIllegal'> & {
+export type NewStatement = Omit<
+  Statement,
+  'id' | 'appealUntil' | 'reversedAt' | 'withdrawnAt' | 'createdAt' | 'manifestlyIllegal'
+> & {
   /** Unique per site: a second insert with the same key stores nothing (a retried job, a repeated request). */
   sourceKey: string;
   manifestlyIllegal?: boolean;
@@ -61,12 +66,13 @@ interface StatementRow {
   appeal_until: Date;
   ends_at: Date | null;
   reversed_at: Date | null;
+  withdrawn_at: Date | null;
   created_at: Date;
 }
 
 export const STATEMENT_COLS = `id, site_id, comment_id, user_id, restriction, decision, facts, ground, ground_detail,
   category, source, automated_detection, automated_decision, manifestly_illegal, notice_id, decided_by, redress,
-  appeal_until, ends_at, reversed_at, created_at`;
+  appeal_until, ends_at, reversed_at, withdrawn_at, created_at`;
 
 export const toStatement = (r: StatementRow): Statement => ({
   id: r.id,
@@ -89,6 +95,7 @@ export const toStatement = (r: StatementRow): Statement => ({
   appealUntil: r.appeal_until,
   endsAt: r.ends_at,
   reversedAt: r.reversed_at,
+  withdrawnAt: r.withdrawn_at,
   createdAt: r.created_at,
 });
 
@@ -189,6 +196,88 @@ export async function markStatementReversed(db: Queryable, siteId: string, id: s
   );
 }
 
-export async function markStatementMailed(db: Queryable, id: string): Promise<void> {
-  await db.query(`UPDATE dsa_statements SET mailed_at = now() WHERE id = $1`, [id]);
+/**
+ * The two mails a statement can need: the statement itself, and the correction after its decision
+ * was withdrawn (undone by its moderator) once the statement had been mailed.
+ */
+export type StatementMailKind = 'statement' | 'withdrawal';
+
+/** How long a claim on a statement's mail holds: past it, the claimer is taken to have crashed. */
+export const STATEMENT_MAIL_LEASE_MS = 10 * 60_000;
+
+/** When each kind of mail is due, whoever sends it (`s` is the statement's alias). */
+const DUE: Record<StatementMailKind, string> = {
+  statement: 's.mailed_at IS NULL AND s.withdrawn_at IS NULL AND s.reversed_at IS NULL',
+  withdrawal: 's.withdrawn_at IS NOT NULL AND s.mailed_at IS NOT NULL AND s.withdrawal_mailed_at IS NULL',
+};
+const UNCLAIMED = `(s.mail_claimed_at IS NULL OR s.mail_claimed_at < now() - make_interval(secs => ${STATEMENT_MAIL_LEASE_MS / 1000}))`;
+
+/**
+ * Claims one statement's mail of this kind for the caller to send: true when it was due and no one
+ * else holds it. The row's update serialises two claimers (the API right after a decision, the
+ * worker's sweep): exactly one of them sends.
+ */
+export async function claimStatementMail(db: Queryable, id: string, kind: StatementMailKind): Promise<boolean> {
+  const res = await db.query(
+    `UPDATE dsa_statements s SET mail_claimed_at = now() WHERE s.id = $1 AND ${DUE[kind]} AND ${UNCLAIMED}`,
+    [id],
+  );
+  return res.rowCount === 1;
+}
+
+/** A claimed mail was sent: recorded, and the claim released. */
+export async function markStatementMailed(db: Queryable, id: string, kind: StatementMailKind): Promise<void> {
+  const column = kind === 'statement' ? 'mailed_at' : 'withdrawal_mailed_at';
+  await db.query(`UPDATE dsa_statements SET ${column} = now(), mail_claimed_at = NULL WHERE id = $1`, [id]);
+}
+
+/** A claimed mail could not be sent: the claim is released, so the sweep tries again later. */
+export async function releaseStatementMail(db: Queryable, id: string): Promise<void> {
+  await db.query(`UPDATE dsa_statements SET mail_claimed_at = NULL WHERE id = $1`, [id]);
+}
+
+/** A due mail, claimed by the sweep, with what it needs to send it. */
+export interface DueStatementMail {
+  kind: StatementMailKind;
+  statement: Statement;
+  email: string;
+  siteName: string;
+}
+
+/**
+ * Claims, for the worker's sweep, mails that their sender should have sent by now (stored longer than
+ * `graceMs` ago) and did not: the process stopped, or the transport failed. Only recipients with an
+ * address; nothing older than `maxAgeDays` (a mail weeks late is not sent, the statement stays
+ * readable in the widget, the API and the export). `SKIP LOCKED` and the claim make two sweeps in
+ * two processes take different rows.
+ */
+export async function claimDueStatementMails(
+  db: Queryable,
+  o: { graceMs: number; maxAgeDays: number; limit: number },
+): Promise<DueStatementMail[]> {
+  const cols = STATEMENT_COLS.split(',')
+    .map((c) => `s.${c.trim()}`)
+    .join(', ');
+  const res = await db.query<StatementRow & { kind: StatementMailKind; email: string; site_name: string }>(
+    `WITH due AS (
+       SELECT s.id, CASE WHEN s.mailed_at IS NULL THEN 'statement' ELSE 'withdrawal' END AS kind,
+              u.email, st.name AS site_name
+         FROM dsa_statements s
+         JOIN users u ON u.id = s.user_id AND u.site_id = s.site_id AND u.deleted_at IS NULL AND u.email IS NOT NULL
+         JOIN sites st ON st.id = s.site_id
+        WHERE ${UNCLAIMED}
+          AND ((${DUE.statement} AND s.created_at < now() - make_interval(secs => $1::float8 / 1000)
+                AND s.created_at > now() - make_interval(days => $2))
+            OR (${DUE.withdrawal} AND s.withdrawn_at < now() - make_interval(secs => $1::float8 / 1000)
+                AND s.withdrawn_at > now() - make_interval(days => $2)))
+        ORDER BY s.created_at
+        LIMIT $3
+          FOR UPDATE OF s SKIP LOCKED
+     )
+     UPDATE dsa_statements s SET mail_claimed_at = now()
+       FROM due WHERE s.id = due.id
+     RETURNING ${cols}, due.kind, due.email, due.site_name`,
+    [o.graceMs, o.maxAgeDays, o.limit],
+  );
+  return res.rows.map((r) => ({ kind: r.kind, statement: toStatement(r), email: r.email, siteName: r.site_name }));
 }

@@ -3,8 +3,16 @@ import type { Logger } from '../logger.js';
 import type { Mailer } from '../mail.js';
 import type { CommentStatus, Reason } from '../domain.js';
 import type { SiteSettings } from '../settings.js';
-import { insertStatement, markStatementMailed, type NewStatement, type Statement } from '../db/dsa-statements.js';
-import { decisionText, redressText, statementMail } from './texts.js';
+import {
+  claimStatementMail,
+  insertStatement,
+  markStatementMailed,
+  releaseStatementMail,
+  type NewStatement,
+  type Statement,
+  type StatementMailKind,
+} from '../db/dsa-statements.js';
+import { decisionText, redressText, statementMail, statementWithdrawnMail } from './texts.js';
 
 /**
  * Rules whose hold or rejection is not about the comment's content, so it needs no statement of
@@ -128,23 +136,69 @@ export async function storeStatement(db: Queryable, s: NewStatement | null): Pro
 /**
  * Mails a statement to its recipient when they have an address and a transport is configured.
  * Best effort after the decision committed: the statement stays readable in the widget, the API
- * and the export whatever happens to the mail; a failure is logged, `mailed_at` stays null.
+ * and the export whatever happens to the mail; a failure is logged, `mailed_at` stays null and the
+ * worker's sweep sends it later (as it does when this process stops before sending). The mail is
+ * claimed first, so this and the sweep never both send it.
  */
 export async function mailStatement(
   deps: { db: Pool; mailer?: Mailer; logger: Logger },
   s: Statement | null,
 ): Promise<void> {
-  if (!s?.userId || !deps.mailer || deps.mailer.state !== 'configured') return;
-  const res = await deps.db.query<{ email: string | null; name: string }>(
+  await mailOnce(deps, s, 'statement');
+}
+
+/** The correction for a mailed statement whose decision was withdrawn (undone), sent like the statement. */
+export async function mailStatementWithdrawal(
+  deps: { db: Pool; mailer?: Mailer; logger: Logger },
+  s: Statement | null,
+): Promise<void> {
+  await mailOnce(deps, s, 'withdrawal');
+}
+
+async function mailOnce(
+  deps: { db: Pool; mailer?: Mailer; logger: Logger },
+  s: Statement | null,
+  kind: StatementMailKind,
+): Promise<void> {
+  const { db, mailer, logger } = deps;
+  if (!s?.userId || !mailer || mailer.state !== 'configured') return;
+  const res = await db.query<{ email: string | null; name: string }>(
     `SELECT u.email, s.name FROM users u JOIN sites s ON s.id = u.site_id WHERE u.site_id = $1 AND u.id = $2 AND u.deleted_at IS NULL`,
     [s.siteId, s.userId],
   );
   const row = res.rows[0];
   if (!row?.email) return;
+  if (!(await claimStatementMail(db, s.id, kind))) return;
+  await sendClaimedStatementMail(
+    { db, mailer, logger },
+    {
+      kind,
+      statement: s,
+      email: row.email,
+      siteName: row.name,
+    },
+  );
+}
+
+/**
+ * Sends a mail the caller claimed, then records it; a failure releases the claim (the sweep retries)
+ * and is logged. Returns whether it was sent.
+ */
+export async function sendClaimedStatementMail(
+  deps: { db: Pool; mailer: Mailer; logger: Logger },
+  m: { kind: StatementMailKind; statement: Statement; email: string; siteName: string },
+): Promise<boolean> {
+  const message =
+    m.kind === 'statement'
+      ? statementMail(m.email, m.statement, m.siteName)
+      : statementWithdrawnMail(m.email, m.statement, m.siteName);
   try {
-    await deps.mailer.send(statementMail(row.email, s, row.name));
-    await markStatementMailed(deps.db, s.id);
+    await deps.mailer.send(message);
   } catch (err) {
-    deps.logger.warn({ err, statementId: s.id }, 'could not mail a statement of reasons');
+    deps.logger.warn({ err, statementId: m.statement.id, kind: m.kind }, 'could not mail a statement of reasons');
+    await releaseStatementMail(deps.db, m.statement.id).catch(() => undefined);
+    return false;
   }
+  await markStatementMailed(deps.db, m.statement.id, m.kind);
+  return true;
 }

@@ -47,6 +47,25 @@ export function statementMail(to: string, s: Statement, siteName: string): MailM
   };
 }
 
+/**
+ * The correction after a statement was mailed and its moderator undid the decision moments later:
+ * the decision no longer applies and the comment is as it was before it.
+ */
+export function statementWithdrawnMail(to: string, s: Statement, siteName: string): MailMessage {
+  return {
+    to,
+    subject: `${siteName}: statement of reasons ${s.id} withdrawn`,
+    text: [
+      'Correction: the moderator who took the decision below undid it moments later. It no longer applies, and your comment is as it was before the decision (you can see it in the comment widget).',
+      `Withdrawn decision: ${s.decision}`,
+      s.commentId ? `Comment: ${s.commentId}` : null,
+      `Statement: ${s.id}. There is nothing to appeal; if a new decision is taken, you will receive a new statement of reasons.`,
+    ]
+      .filter((l) => l !== null)
+      .join('\n\n'),
+  };
+}
+
 /** The receipt a notifier gets at once (Art. 16(4)). */
 export function noticeReceiptMail(
   to: string,

@@ -18,6 +18,7 @@ export const statementView = (s: Statement, appeal: Appeal | null = null) => ({
   appealUntil: s.appealUntil.toISOString(),
   endsAt: s.endsAt?.toISOString() ?? null,
   reversedAt: s.reversedAt?.toISOString() ?? null,
+  withdrawnAt: s.withdrawnAt?.toISOString() ?? null,
   createdAt: s.createdAt.toISOString(),
   appeal: appeal ? { id: appeal.id, status: appeal.status, decisionReason: appeal.decisionReason } : null,
 });

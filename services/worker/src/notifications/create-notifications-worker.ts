@@ -8,11 +8,13 @@ import {
   type NotificationJob,
 } from '#shared/notifications/queue.js';
 import { createNotificationProcessor, type NotificationDeps } from './deliver.js';
+import { startStatementMailSweep } from './statement-mail-sweep.js';
 
 /**
  * The BullMQ worker that delivers readers' notifications and sends the daily digest (a job
  * scheduler on NOTIFICATION_DIGEST_CRON, one per queue however many workers run). A sweep queues
- * notifications whose job was lost (written, then Redis failed), so none stays undelivered.
+ * notifications whose job was lost (written, then Redis failed), so none stays undelivered; another
+ * mails statements of reasons whose mail was lost (docs/dsa.md).
  */
 export function createNotificationsWorker(deps: NotificationDeps, connection: RedisClient): Worker<NotificationJob> {
   const { config, logger } = deps;
@@ -36,8 +38,10 @@ export function createNotificationsWorker(deps: NotificationDeps, connection: Re
     )
     .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'digest schedule not set'));
   const stop = startNotificationSweep(deps, queue);
+  const stopStatements = startStatementMailSweep(deps);
   worker.on('closing', () => {
     stop();
+    stopStatements();
     void queue.close();
   });
   return worker;
