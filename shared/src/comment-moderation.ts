@@ -44,7 +44,14 @@ export interface CommentModeration {
    * For a reject or hold on a site with the DSA features on: the site's settings, and the
    * statement of reasons (Art. 17) is stored with the change, naming the moderator's words as facts.
    */
-  statement?: { settings: Pick<SiteSettings, 'dsa'> };
+  statement?: {
+    settings: Pick<SiteSettings, 'dsa'>;
+    /** What the statement says instead of the moderator's review (e.g. the ban that removed the comment). */
+    facts?: string;
+    groundDetail?: string;
+    /** Whether automated means brought the comment up; default: the worker held it on a content rule. */
+    automatedDetection?: boolean;
+  };
 }
 
 export interface ModerationResult {
@@ -107,11 +114,13 @@ export async function moderateComment(
           commentId: m.commentId,
           userId: changed.authorId,
           restriction: m.action === 'reject' ? 'removal' : 'hold',
-          facts: m.reason
-            ? `A moderator reviewed it: ${m.reason}`
-            : "A moderator reviewed it and found that it breaks the site's rules.",
-          groundDetail: m.reason ? `site rules: ${m.reason}` : "the site's rules",
-          automatedDetection: automatedDetection(changed.before, reasons),
+          facts:
+            m.statement.facts ??
+            (m.reason
+              ? `A moderator reviewed it: ${m.reason}`
+              : "A moderator reviewed it and found that it breaks the site's rules."),
+          groundDetail: m.statement.groundDetail ?? (m.reason ? `site rules: ${m.reason}` : "the site's rules"),
+          automatedDetection: m.statement.automatedDetection ?? automatedDetection(changed.before, reasons),
           decidedBy: m.actor.id,
           settings: m.statement.settings,
         }),

@@ -13,7 +13,7 @@ import { createCommentModel } from '#shared/scoring/model/comment.js';
 
 /** The BullMQ worker for background moderation tasks (one at a time per process: they are long and write-heavy). */
 export function createModerationTasksWorker(
-  deps: Pick<WorkerDeps, 'db' | 'redis' | 'config' | 'logger' | 'events'>,
+  deps: Pick<WorkerDeps, 'db' | 'redis' | 'config' | 'logger' | 'events' | 'mailer' | 'notifications'>,
   connection: RedisClient,
 ): Worker<ModerationTask, TaskProgress> {
   const model = createCommentModel();

@@ -4,19 +4,30 @@ import { moderateComment } from '#shared/comment-moderation.js';
 import { countOpenComments, listOpenCommentIds } from '#shared/db/reader-moderation.js';
 import type { RejectAuthorCommentsTask, TaskProgress } from '#shared/moderation-tasks.js';
 import { moderatorDecision } from '#shared/webhooks/events.js';
+import { findSettingsOverrides } from '#shared/db/sites.js';
+import { effectiveSettings } from '#shared/settings.js';
+import { mailStatement } from '#shared/dsa/statements.js';
 
 const BATCH = 100;
 
 /**
  * Rejects every visible or held comment of a banned reader, oldest first, each in its own
- * transaction with its own audit entry (so a retry after a crash continues where it stopped:
- * rejected comments are no longer listed). Progress is reported after every batch.
+ * transaction with its own audit entry and, where the site has the DSA features on, its own
+ * statement of reasons (Art. 17: decided by the moderator who banned, on the ban's ground), mailed
+ * to the author and notified as any moderator's removal. A retry after a crash continues where it
+ * stopped: rejected comments are no longer listed, and a statement whose mail was lost is sent by
+ * the statement mail sweep. Progress is reported after every batch.
  */
 export async function rejectAuthorComments(
-  deps: Pick<WorkerDeps, 'db' | 'redis' | 'config' | 'logger' | 'events'>,
+  deps: Pick<WorkerDeps, 'db' | 'redis' | 'config' | 'logger' | 'events' | 'mailer' | 'notifications'>,
   job: Job<RejectAuthorCommentsTask>,
 ): Promise<TaskProgress> {
   const { siteId, userId, actor, reason } = job.data;
+  const stored = await findSettingsOverrides(deps.db, siteId);
+  // The site was deleted meanwhile: nothing is left to reject.
+  if (!stored) return { done: 0, total: 0 };
+  const settings = effectiveSettings(stored.overrides);
+  const why = reason ? `: ${reason}` : '';
   const total = await countOpenComments(deps.db, siteId, userId);
   let done = 0;
   let after: string | null = null;
@@ -26,19 +37,32 @@ export async function rejectAuthorComments(
     if (ids.length === 0) break;
     for (const id of ids) {
       const changed = await moderateComment(
-        { db: deps.db, redis: deps.redis, queuePrefix: deps.config.QUEUE_PREFIX },
+        {
+          db: deps.db,
+          redis: deps.redis,
+          queuePrefix: deps.config.QUEUE_PREFIX,
+          ...(deps.notifications ? { notifications: deps.notifications } : {}),
+        },
         {
           siteId,
           commentId: id,
           action: 'reject',
           actor,
           reason,
-          detail: `rejected with the ban of its author by ${actor.name}${reason ? `: ${reason}` : ''}`,
+          detail: `rejected with the ban of its author by ${actor.name}${why}`,
           onlyFrom: ['approved', 'pending'],
+          notifyReaders: true,
+          statement: {
+            settings,
+            facts: `A moderator banned your account from commenting on this site${why}. Your comments were removed with the ban.`,
+            groundDetail: `site rules: account banned${why}`,
+            automatedDetection: false,
+          },
         },
       );
       if (!changed) continue;
       done++;
+      await mailStatement(deps, changed.statement ?? null);
       // Publishers see these rejections as a moderator's (`comment.rejected`, by the ban's author).
       // As for the API's actions, emitting never fails the task.
       const event = moderatorDecision({
