@@ -4,6 +4,7 @@ import { changeCommentStatus } from './db/comments.js';
 import { insertAudit, type Actor } from './db/audit.js';
 import { announceThreadChange, type RedisClient } from './redis.js';
 import type { CommentStatus } from './domain.js';
+import { STATEMENT_COLS, STATEMENT_MAIL_LEASE_MS, toStatement, type Statement } from './db/dsa-statements.js';
 
 /** How long after a decision its moderator may take it back. */
 export const UNDO_WINDOW_MS = 10_000;
@@ -11,7 +12,15 @@ export const UNDO_WINDOW_MS = 10_000;
 const UNDOABLE = ['comment.approve', 'comment.reject'];
 
 export type UndoOutcome =
-  | { ok: true; before: CommentStatus; after: CommentStatus; postId: string; undoneId: string }
+  | {
+      ok: true;
+      before: CommentStatus;
+      after: CommentStatus;
+      postId: string;
+      undoneId: string;
+      /** Statements of reasons the action made that were mailed (or being mailed): now withdrawn, a correction is due. */
+      withdrawn: Statement[];
+    }
   /** The caller's last action is not a decision on this comment (or was undone already). */
   | { ok: false; reason: 'not_last' }
   /** The window passed. */
@@ -33,7 +42,8 @@ interface LastAction {
  * measured by the database's clock, and restores the comment as it was: status, reasons and
  * decision time, every counter (through the same status change), the reports the action closed,
  * the labeled example it recorded (unless already learned) and its statement of reasons (deleted
- * while unsent, else marked reversed). One transaction, with the
+ * while unsent and unclaimed; else withdrawn, and returned for the caller to mail the correction
+ * after the commit — the worker's sweep sends it if the caller does not). One transaction, with the
  * caller's last audit entry and the comment row locked; audited as `comment.undo`. Afterwards,
  * when visibility changed, every API process is told to drop the post's cached pages.
  */
@@ -95,16 +105,19 @@ export async function undoLastAction(
         WHERE site_id = $1 AND comment_id = $2 AND decided_at = ${actionTime} AND learned_at IS NULL`,
       [u.siteId, u.commentId, entry.id],
     );
-    // The statement of reasons the action made: gone while unsent; once mailed it stays on record, reversed
-    // (and its key freed, so a later decision on the comment gets its own statement).
+    // The statement of reasons the action made: gone while no one has mailed it or is mailing it; otherwise
+    // it stays on record, reversed and withdrawn (its key freed, so a later decision on the comment gets its
+    // own statement), and its recipient is owed a correction.
     await tx.query(
       `DELETE FROM dsa_statements
-        WHERE site_id = $1 AND comment_id = $2 AND created_at = ${actionTime} AND mailed_at IS NULL`,
+        WHERE site_id = $1 AND comment_id = $2 AND created_at = ${actionTime} AND mailed_at IS NULL
+          AND (mail_claimed_at IS NULL OR mail_claimed_at < now() - make_interval(secs => ${STATEMENT_MAIL_LEASE_MS / 1000}))`,
       [u.siteId, u.commentId, entry.id],
     );
-    await tx.query(
-      `UPDATE dsa_statements SET reversed_at = now(), source_key = source_key || ':undone:' || $3
-        WHERE site_id = $1 AND comment_id = $2 AND created_at = ${actionTime}`,
+    const withdrawn = await tx.query<Parameters<typeof toStatement>[0]>(
+      `UPDATE dsa_statements SET reversed_at = now(), withdrawn_at = now(), source_key = source_key || ':undone:' || $3
+        WHERE site_id = $1 AND comment_id = $2 AND created_at = ${actionTime}
+        RETURNING ${STATEMENT_COLS}`,
       [u.siteId, u.commentId, entry.id],
     );
     await insertAudit(tx, {
@@ -117,7 +130,14 @@ export async function undoLastAction(
       after: { status: before },
       reason: `undoes ${entry.action} ${entry.id}`,
     });
-    return { ok: true, before: after, after: before, postId: changed.postId, undoneId: entry.id };
+    return {
+      ok: true,
+      before: after,
+      after: before,
+      postId: changed.postId,
+      undoneId: entry.id,
+      withdrawn: withdrawn.rows.map(toStatement),
+    };
   });
   if (outcome.ok && (outcome.before === 'approved') !== (outcome.after === 'approved')) {
     await announceThreadChange(deps.redis, deps.queuePrefix, { siteId: u.siteId, postId: outcome.postId }).catch(

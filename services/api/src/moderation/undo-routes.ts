@@ -7,6 +7,7 @@ import { ConflictError } from '../http/app-error.js';
 import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
 import { UNDO_WINDOW_MS, undoLastAction } from '#shared/moderation-undo.js';
 import { commonErrors, errorSchema, route } from '../openapi/registry.js';
+import { mailStatementWithdrawal } from '#shared/dsa/statements.js';
 import { moderationCompleted } from './events.js';
 import { staffAuth } from './routes.js';
 
@@ -58,6 +59,8 @@ export function undoRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       const [code, message] = REFUSAL[outcome.reason];
       throw new ConflictError(code, message);
     }
+    // A statement already mailed for the undone decision: its recipient is told it no longer applies.
+    for (const s of outcome.withdrawn) await mailStatementWithdrawal(deps, s);
     moderationCompleted(deps, {
       type: 'comment.moderated',
       siteId,
