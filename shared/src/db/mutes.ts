@@ -27,10 +27,16 @@ export async function addMute(db: Queryable, q: { siteId: string; userId: string
   return (exists.rowCount ?? 0) > 0;
 }
 
-export async function removeMute(db: Queryable, q: { siteId: string; userId: string; mutedId: string }): Promise<void> {
+/** Unmutes; false when the muted id is no reader of the site (so another site's ids are not answered as done). */
+export async function removeMute(
+  db: Queryable,
+  q: { siteId: string; userId: string; mutedId: string },
+): Promise<boolean> {
   await db.query('DELETE FROM reader_mutes WHERE site_id = $1 AND user_id = $2 AND muted_id = $3', [
     q.siteId,
     q.userId,
     q.mutedId,
   ]);
+  const exists = await db.query('SELECT 1 FROM users WHERE id = $1 AND site_id = $2', [q.mutedId, q.siteId]);
+  return (exists.rowCount ?? 0) > 0;
 }

@@ -7,6 +7,7 @@ import { staffOf } from '../auth/guards.js';
 import { NotFoundError, UnauthorizedError } from '../http/app-error.js';
 import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
 import { listRevisions, setFeatured } from '#shared/db/comment-edits.js';
+import { findComment } from '#shared/db/comments.js';
 import { announceThreadChange } from '#shared/redis.js';
 import { moderationCompleted } from './events.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
@@ -103,6 +104,9 @@ export function commentExtrasRoutes(deps: ApiDeps, bearer: RequestHandler): Rout
   r.get('/sites/:siteId/moderation/comments/:id/revisions', bearer, async (req, res) => {
     const { siteId, id } = parse(revisionsParams, req.params, 'path');
     await staffOf(deps.db, req, siteId, 'moderator');
+    // Another site's comment (or none) is not found here, rather than answered with no revisions.
+    const found = await findComment(deps.db, id);
+    if (found?.siteId !== siteId) throw new NotFoundError('comment');
     const revisions = await listRevisions(deps.db, siteId, id);
     res.setHeader('Cache-Control', 'no-store');
     res.json({

@@ -44,7 +44,12 @@ export const muteDocs = [
     auth: 'reader access token',
     summary: 'Unmute a reader',
     params: muteParams,
-    responses: { 200: { description: 'the list after', schema: muteList }, ...commonErrors, ...rateLimitedError },
+    responses: {
+      200: { description: 'the list after', schema: muteList },
+      ...commonErrors,
+      ...notFoundError,
+      ...rateLimitedError,
+    },
   }),
 ];
 
@@ -74,7 +79,7 @@ export function muteRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   r.delete('/sites/:siteId/mutes/:userId', bearer, async (req, res) => {
     const q = await reader(req);
     const { userId: mutedId } = parse(muteParams, req.params, 'path');
-    await removeMute(deps.db, { ...q, mutedId });
+    if (!(await removeMute(deps.db, { ...q, mutedId }))) throw new NotFoundError('reader');
     res.json(await answer(q));
   });
   return r;
