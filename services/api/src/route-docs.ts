@@ -5,6 +5,7 @@ import { postDocs } from './posts/routes.js';
 import { commentDocs } from './comments/routes.js';
 import { ownCommentDocs } from './comments/own-comments.js';
 import { reactionDocs } from './comments/reaction-routes.js';
+import { mineDocs } from './comments/mine-routes.js';
 import { precheckDocs } from './precheck/routes.js';
 import { notificationDocs } from './notifications/routes.js';
 import { muteDocs } from './mutes/routes.js';
@@ -47,6 +48,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...commentDocs,
   ...ownCommentDocs,
   ...reactionDocs,
+  ...mineDocs,
   ...precheckDocs,
   ...notificationDocs,
   ...muteDocs,

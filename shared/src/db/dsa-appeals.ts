@@ -94,6 +94,20 @@ export async function findAppealOfStatement(
   return r ? toAppeal(r) : null;
 }
 
+/** The appeals of several statements, by statement id (one query). */
+export async function findAppealsOfStatements(
+  db: Queryable,
+  siteId: string,
+  statementIds: string[],
+): Promise<Map<string, Appeal>> {
+  if (statementIds.length === 0) return new Map();
+  const res = await db.query<AppealRow>(
+    `SELECT ${COLS} FROM dsa_appeals WHERE site_id = $1 AND statement_id = ANY($2::uuid[])`,
+    [siteId, statementIds],
+  );
+  return new Map(res.rows.map((r) => [r.statement_id!, toAppeal(r)]));
+}
+
 /** The appeals queue, oldest first (limit + 1 rows for paging). */
 export async function listAppeals(
   db: Queryable,

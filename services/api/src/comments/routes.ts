@@ -13,6 +13,7 @@ import { uuidSchema } from '#shared/schemas.js';
 import { commentBody, commentParams, createComment } from './create-comment.js';
 import { ownCommentRoutes } from './own-comments.js';
 import { reactionRoutes } from './reaction-routes.js';
+import { mineRoutes } from './mine-routes.js';
 import { commentEtag } from '#shared/db/comment-edits.js';
 import { commonErrors, errorSchema, notFoundError, rateLimitedError, route } from '../openapi/registry.js';
 
@@ -240,6 +241,7 @@ export function commentRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
 
   r.use(ownCommentRoutes(deps, bearer));
   r.use(reactionRoutes(deps, bearer));
+  r.use(mineRoutes(deps, bearer));
 
   return r;
 }
