@@ -16,8 +16,15 @@ import { insertPostIfAbsent, upsertPost } from '#shared/db/posts.js';
 import { insertPasswordUser, markEmailVerified, upsertSsoUser } from '#shared/db/users.js';
 import { hashPassword } from '#shared/passwords.js';
 import { newId } from '#shared/ids.js';
+import { insertStatement } from '#shared/db/dsa-statements.js';
+import { humanStatement } from '#shared/dsa/statements.js';
+import { effectiveSettings } from '#shared/settings.js';
+import type { Page } from 'playwright-core';
 
-/** The DSA in the widget: a notice of illegal content sent without signing in, and an author's appeal. */
+/**
+ * The DSA in the widget: a notice of illegal content sent without signing in, an author's appeal, and a
+ * returning author who finds their held and removed comments with their statements of reasons.
+ */
 
 const SITE = 'demo';
 const SSO_SECRET = 'browser-test-sso-secret-0123456789abcdef';
@@ -145,6 +152,138 @@ describe('the DSA in the widget', () => {
         ).rowCount === 1,
       { what: 'the appeal stored' },
     );
+    await page.close();
+  });
+
+  it('when an author comes back to the post, then their held and removed comments are on top with the statement of reasons, only for them, and they appeal from there (axe clean)', async () => {
+    await insertPostIfAbsent(env.db, { siteId: SITE, id: POST, title: ARTICLE.headline, url: `${demo.origin}/` });
+    const reader = { sub: 'demo-reader-0a0b0c0d', name: 'Jordan Okafor' };
+    /** Signs the page's widget in as `who`, as the demo publisher's own sign-in does. */
+    const signIn = async (page: Page, who: { sub: string; name: string }) => {
+      await page.evaluate(async (asked) => {
+        const res = await fetch('/demo/sso-token', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(asked),
+        });
+        const { token } = (await res.json()) as { token: string };
+        await (window as unknown as { Comments: { login(t: string): Promise<void> } }).Comments.login(token);
+      }, who);
+      await page.locator('#comments textarea').first().waitFor();
+    };
+
+    // First visit: the comment is held (the site holds everything on score).
+    const page = await browser.newPage({ bypassCSP: true });
+    await page.goto(`${demo.origin}/`);
+    await signIn(page, reader);
+    await page.locator('#comments textarea').first().fill('The quay repairs ran two years late, as the audit shows.');
+    await page.getByRole('button', { name: 'Post comment' }).click();
+    await page.getByRole('button', { name: 'Post anyway' }).click();
+    await page.locator('#comments li.pending').getByText('Your comment is held for review.').waitFor();
+    const heldId = (await page.locator('#comments li.pending').first().getAttribute('data-id'))!;
+
+    // Meanwhile a moderator removed an earlier comment of theirs, with a statement of reasons.
+    const user = await env.db.query<{ id: string }>(`SELECT id FROM users WHERE site_id = $1 AND external_id = $2`, [
+      SITE,
+      reader.sub,
+    ]);
+    const authorId = user.rows[0]!.id;
+    const removedId = newId();
+    const decider = await upsertSsoUser(env.db, {
+      id: newId(),
+      siteId: SITE,
+      externalId: 'dsa-desk',
+      name: 'Desk',
+      email: null,
+      iat: Math.floor(Date.now() / 1000),
+    });
+    await insertDecidedComment(
+      env.db,
+      {
+        id: removedId,
+        siteId: SITE,
+        postId: POST,
+        authorId,
+        parentId: null,
+        body: 'An earlier comment a moderator removed.',
+        createdAt: new Date(Date.now() - 60_000),
+      },
+      {
+        status: 'rejected',
+        reasons: [{ rule: 'moderator', detail: 'rejected' }],
+        scores: {},
+        scoredBy: [],
+        settingsVersion: 1,
+      },
+    );
+    await insertStatement(
+      env.db,
+      humanStatement({
+        sourceKey: `test:${removedId}`,
+        siteId: SITE,
+        commentId: removedId,
+        userId: authorId,
+        restriction: 'removal',
+        facts: 'A moderator reviewed it: personal attack on another reader.',
+        groundDetail: 'site rules: personal attacks',
+        automatedDetection: false,
+        decidedBy: decider.id,
+        settings: effectiveSettings({}),
+      })!,
+    );
+
+    // Coming back: nothing of it before signing in, both with their statements after.
+    await page.reload();
+    await page
+      .locator('#comments h2')
+      .getByText(/comment/)
+      .waitFor();
+    assert.equal(await page.locator('#comments li.unpublished').count(), 0);
+    await signIn(page, reader);
+    const held = page.locator(`#comments li.unpublished[data-id="${heldId}"]`);
+    const removed = page.locator(`#comments li.unpublished[data-id="${removedId}"]`);
+    await held.getByText('Your comment is held for review.').waitFor();
+    await removed.getByText('Not published', { exact: true }).waitFor();
+    await removed.getByText('An earlier comment a moderator removed.').waitFor();
+    await removed.getByText('Why? Statement of reasons').click();
+    await removed.getByText('Your comment was removed (it is not published).').waitFor();
+    await removed.getByText('site rules: personal attacks').waitFor();
+    await removed.getByText('no / no').waitFor();
+    await removed.getByText(/out-of-court dispute settlement/).waitFor();
+    await held.getByText('Why? Statement of reasons').click();
+    await held.getByText('yes / yes').waitFor();
+    assert.deepEqual(await axeViolations(page), []);
+
+    await removed.getByRole('button', { name: 'Appeal this decision' }).click();
+    await removed.getByLabel('Why is the decision wrong?').fill('It criticised an argument, not the person.');
+    await removed.getByRole('button', { name: 'Send appeal' }).click();
+    await removed
+      .getByText('Your appeal was received. A person who did not take the decision will review it.')
+      .waitFor();
+    const appealed = await env.db.query(
+      `SELECT 1 FROM dsa_appeals a JOIN dsa_statements s ON s.id = a.statement_id
+        WHERE s.comment_id = $1 AND a.appellant = 'author' AND a.appellant_id = $2 AND a.status = 'open'`,
+      [removedId, authorId],
+    );
+    assert.equal(appealed.rowCount, 1);
+
+    // Another reader on the same page sees none of it; signing out takes it away.
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.locator('#comments li.unpublished').first().waitFor({ state: 'detached' });
+    await signIn(page, { sub: 'demo-reader-0e0e0e0e', name: 'Mei Lin Zhou' });
+    await page
+      .locator('#comments')
+      .getByText(/Signed in as Mei Lin Zhou/)
+      .waitFor();
+    assert.equal(await page.locator('#comments li.unpublished').count(), 0);
+    assert.equal(await page.locator(`#comments [data-id="${removedId}"]`).count(), 0);
+
+    // Back again as the author: the appeal is under review, and there is no second Appeal.
+    await page.reload();
+    await signIn(page, reader);
+    await removed.getByText('Why? Statement of reasons').click();
+    await removed.getByText('Your appeal is being reviewed.').waitFor();
+    assert.equal(await removed.getByRole('button', { name: 'Appeal this decision' }).count(), 0);
     await page.close();
   });
 

@@ -56,6 +56,16 @@ export interface CommentStatus {
   /** DSA Art. 17: the statement of reasons for a held or removed comment (its author only). */
   statement?: Statement | null;
 }
+/** One of the signed-in reader's own comments that readers do not see (GET …/comments/mine). */
+export interface MineComment {
+  id: string;
+  parentId: string | null;
+  status: 'pending' | 'rejected';
+  body: string;
+  createdAt: string;
+  reason: CommentStatus['reason'];
+  statement: Statement | null;
+}
 export interface Statement {
   id: string;
   decision: string;

@@ -2,6 +2,7 @@ import {
   ApiError,
   call,
   type CommentStatus,
+  type MineComment,
   type Post,
   type SiteRules,
   type ThreadComment,
@@ -202,6 +203,7 @@ export class Widget {
       this.sessionUser = this.o.session.user?.id ?? '';
       this.renderPage(page, false);
       this.rerender();
+      void this.loadMine();
       // For the page's own performance measurements (and `npm run bench`): the first thread is on screen.
       performance.mark?.('comments:rendered');
       // Live updates: the API says "this post changed"; the widget counts what is new without moving the page.
@@ -505,6 +507,7 @@ export class Widget {
     this.renderedState = state;
     if ((user?.id ?? '') !== this.sessionUser) {
       this.sessionUser = user?.id ?? '';
+      void this.loadMine();
       void this.loadMyReactions().then(() => {
         // Their own comments on screen get Edit and Delete (drawn again); otherwise only the toggles change.
         if (user && this.els.list.querySelector(`li.comment[data-author="${user.id}"]:not(.pending)`)) {
@@ -746,7 +749,7 @@ export class Widget {
     this.announce(this.t('published'));
   }
 
-  private markRejected(li: HTMLLIElement, s: CommentStatus): void {
+  private markRejected(li: HTMLLIElement, s: CommentStatus, announce = true): void {
     const { t } = this;
     const reason = reasonText(t, this.lang, s);
     li.querySelector('.badge')?.replaceWith(h('span', { class: 'badge rejected' }, t('notPublished')));
@@ -754,7 +757,60 @@ export class Widget {
       h('p', { class: 'note rejected' }, t('notPublishedWhy', { reason })),
     );
     this.addStatement(li, s);
-    this.announce(t('notPublishedWhy', { reason }));
+    if (announce) this.announce(t('notPublishedWhy', { reason }));
+  }
+
+  /** Counts loads of the reader's own comments, so an answer for an earlier sign-in is dropped. */
+  private mineSeq = 0;
+
+  /**
+   * The signed-in reader's own comments on this post that readers do not see (held, or not published),
+   * on top of the thread, each with its statement of reasons and Appeal (DSA Art. 17 and 20): a returning
+   * author finds them where they left them. Only their token reads them; signing out takes them away.
+   */
+  private async loadMine(): Promise<void> {
+    const seq = ++this.mineSeq;
+    for (const li of this.els.list.querySelectorAll<HTMLLIElement>(':scope > li.unpublished')) {
+      this.known.delete(li.dataset.id ?? '');
+      li.remove();
+    }
+    const user = this.o.session.user;
+    if (!user) return;
+    let comments: MineComment[];
+    try {
+      ({ comments } = await this.o.session.authed((token) =>
+        call<{ comments: MineComment[] }>(this.o.base, this.path('/comments/mine'), { token, cache: 'no-store' }),
+      ));
+    } catch {
+      return; // Without them the thread is as before; the next sign-in or visit tries again.
+    }
+    if (seq !== this.mineSeq || this.o.session.user?.id !== user.id) return;
+    for (const c of [...comments].reverse()) {
+      if (this.known.has(c.id)) continue;
+      const li = renderComment(
+        this.ctx,
+        {
+          id: c.id,
+          author: { id: user.id, name: user.name },
+          body: c.body,
+          bodyHtml: '',
+          createdAt: c.createdAt,
+          replies: [],
+          replyCount: 0,
+          pending: true,
+        },
+        0,
+      );
+      li.classList.add('unpublished');
+      const status: CommentStatus = { id: c.id, status: c.status, reason: c.reason, statement: c.statement };
+      if (c.status === 'rejected') this.markRejected(li, status, false);
+      else if (c.statement) {
+        li.querySelector(':scope > article > .note')?.replaceWith(h('p', { class: 'note' }, this.t('held')));
+        this.addStatement(li, status);
+      }
+      this.known.add(c.id);
+      this.els.list.prepend(li);
+    }
   }
 
   /** The statement of reasons under the reader's own comment, with Appeal (DSA Art. 17 and 20). */
