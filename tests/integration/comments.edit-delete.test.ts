@@ -110,6 +110,13 @@ describe('editing one’s own comment', () => {
       .set('Authorization', `Bearer ${mod.accessToken}`)
       .expect(200);
     assert.equal(history.body.revisions[0].previousBody, 'The council vote was on Tuesday.');
+    // Another site's moderator is told of no such comment on their site, rather than of no revisions.
+    const otherSite = await buildSite(env.db);
+    const otherMod = await buildStaff(env.db, api.app, otherSite.siteId, 'moderator');
+    await request(api.app)
+      .get(`/api/v1/sites/${otherSite.siteId}/moderation/comments/${id}/revisions`)
+      .set('Authorization', `Bearer ${otherMod.accessToken}`)
+      .expect(404);
     await request(api.app)
       .get(`/api/v1/sites/${site.siteId}/moderation/comments/${id}/revisions`)
       .set('Authorization', `Bearer ${bob.accessToken}`)

@@ -51,6 +51,10 @@ describe('muting another reader', () => {
     const cross = await mutes(me.accessToken, 'put', foreign.user.id);
     assert.equal(cross.status, 404);
     assert.equal(cross.body.error.code, 'reader_not_found');
+    // Unmuting them too: another site's reader is not there to unmute (no success naming their id).
+    const crossDelete = await mutes(me.accessToken, 'delete', foreign.user.id);
+    assert.equal(crossDelete.status, 404);
+    assert.equal(crossDelete.body.error.code, 'reader_not_found');
     assert.equal((await mutes(me.accessToken, 'put', '0190a0b0-0000-7000-8000-000000000000')).status, 404);
     assert.equal((await mutes(me.accessToken, 'put', 'not-a-uuid')).status, 400);
     assert.equal((await mutes(foreign.accessToken, 'get', '', site)).status, 401);
