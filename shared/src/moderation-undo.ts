@@ -4,7 +4,13 @@ import { changeCommentStatus } from './db/comments.js';
 import { insertAudit, type Actor } from './db/audit.js';
 import { announceThreadChange, type RedisClient } from './redis.js';
 import type { CommentStatus } from './domain.js';
-import { STATEMENT_COLS, STATEMENT_MAIL_LEASE_MS, toStatement, type Statement } from './db/dsa-statements.js';
+import {
+  STATEMENT_COLS,
+  STATEMENT_MAIL_LEASE_MS,
+  toStatement,
+  type Statement,
+  type StatementRow,
+} from './db/dsa-statements.js';
 
 /** How long after a decision its moderator may take it back. */
 export const UNDO_WINDOW_MS = 10_000;
@@ -114,7 +120,7 @@ export async function undoLastAction(
           AND (mail_claimed_at IS NULL OR mail_claimed_at < now() - make_interval(secs => ${STATEMENT_MAIL_LEASE_MS / 1000}))`,
       [u.siteId, u.commentId, entry.id],
     );
-    const withdrawn = await tx.query<Parameters<typeof toStatement>[0]>(
+    const withdrawn = await tx.query<StatementRow>(
       `UPDATE dsa_statements SET reversed_at = now(), withdrawn_at = now(), source_key = source_key || ':undone:' || $3
         WHERE site_id = $1 AND comment_id = $2 AND created_at = ${actionTime}
         RETURNING ${STATEMENT_COLS}`,

@@ -10,7 +10,7 @@ import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.j
 import { signInWithEmail } from '../support/dsa.js';
 import { waitFor } from '../support/wait-for.js';
 import { insertStatement, type Statement } from '#shared/db/dsa-statements.js';
-import { humanStatement } from '#shared/dsa/statements.js';
+import { humanStatement, mailStatement } from '#shared/dsa/statements.js';
 import { effectiveSettings } from '#shared/settings.js';
 import { createMailer } from '#shared/mail.js';
 import { sweepStatementMails } from '#worker/notifications/statement-mail-sweep.js';
@@ -176,6 +176,31 @@ describe('the statement mail sweep', () => {
       [0, 0, 0],
     );
     assert.equal((await row(d.id)).mailed_at, null);
+  });
+
+  it('when the transport refuses a statement, then its claim is left to lapse: no sweep retries it at once, and one does after the lease', async () => {
+    await startSweepers();
+    const reader = await signInWithEmail(api.app, site);
+    const s = await storedNotMailed(reader.user.id);
+    // Nothing listens on port 1: the send fails as an unreachable transport's does.
+    const refusing = createMailer({ smtpUrl: 'smtp://127.0.0.1:1', from: 'x <x@localhost>', logger: env.logger });
+    try {
+      await mailStatement({ db: env.db, mailer: refusing, logger: env.logger }, s);
+    } finally {
+      refusing.close();
+    }
+    const failed = await row(s.id);
+    assert.equal(failed.mailed_at, null);
+    assert.ok(failed.mail_claimed_at, 'the claim stays until it lapses');
+    await env.db.query(`UPDATE dsa_statements SET created_at = now() - interval '1 minute' WHERE id = $1`, [s.id]);
+    await afterLaterSweep();
+    assert.equal(mailsTo(reader.email).length, 0, 'not retried while the claim holds');
+    await env.db.query(`UPDATE dsa_statements SET mail_claimed_at = now() - interval '11 minutes' WHERE id = $1`, [
+      s.id,
+    ]);
+    await smtp.waitForMail(reader.email, new RegExp(s.id));
+    await afterLaterSweep();
+    assert.equal(mailsTo(reader.email).length, 1);
   });
 
   it('when a withdrawal was recorded and its correction never sent, then the sweep mails the correction once', async () => {

@@ -45,7 +45,7 @@ export type NewStatement = Omit<
   manifestlyIllegal?: boolean;
 };
 
-interface StatementRow {
+export interface StatementRow {
   id: string;
   site_id: string;
   comment_id: string | null;
@@ -202,7 +202,11 @@ export async function markStatementReversed(db: Queryable, siteId: string, id: s
  */
 export type StatementMailKind = 'statement' | 'withdrawal';
 
-/** How long a claim on a statement's mail holds: past it, the claimer is taken to have crashed. */
+/**
+ * How long a claim on a statement's mail holds: past it, the claimer is taken to have crashed. A send
+ * that failed leaves its claim to lapse too, so a refused address is retried every ten minutes, not
+ * at every sweep.
+ */
 export const STATEMENT_MAIL_LEASE_MS = 10 * 60_000;
 
 /** When each kind of mail is due, whoever sends it (`s` is the statement's alias). */
@@ -229,11 +233,6 @@ export async function claimStatementMail(db: Queryable, id: string, kind: Statem
 export async function markStatementMailed(db: Queryable, id: string, kind: StatementMailKind): Promise<void> {
   const column = kind === 'statement' ? 'mailed_at' : 'withdrawal_mailed_at';
   await db.query(`UPDATE dsa_statements SET ${column} = now(), mail_claimed_at = NULL WHERE id = $1`, [id]);
-}
-
-/** A claimed mail could not be sent: the claim is released, so the sweep tries again later. */
-export async function releaseStatementMail(db: Queryable, id: string): Promise<void> {
-  await db.query(`UPDATE dsa_statements SET mail_claimed_at = NULL WHERE id = $1`, [id]);
 }
 
 /** A due mail, claimed by the sweep, with what it needs to send it. */

@@ -1,6 +1,6 @@
 import type { Queryable } from './pool.js';
 import type { CommentStatus, Reason } from '../domain.js';
-import { STATEMENT_COLS, toStatement, type Statement } from './dsa-statements.js';
+import { STATEMENT_COLS, toStatement, type Statement, type StatementRow } from './dsa-statements.js';
 import { findAppealsOfStatements, type Appeal } from './dsa-appeals.js';
 
 /** One of a reader's own comments that readers do not see: held for review, or not published. */
@@ -43,7 +43,7 @@ export async function listOwnUnpublished(
     ids.length === 0
       ? []
       : (
-          await db.query<Parameters<typeof toStatement>[0]>(
+          await db.query<StatementRow>(
             `SELECT DISTINCT ON (comment_id) ${STATEMENT_COLS} FROM dsa_statements
               WHERE site_id = $1 AND user_id = $2 AND comment_id = ANY($3::uuid[]) AND reversed_at IS NULL
               ORDER BY comment_id, created_at DESC, id DESC`,

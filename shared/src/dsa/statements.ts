@@ -7,7 +7,6 @@ import {
   claimStatementMail,
   insertStatement,
   markStatementMailed,
-  releaseStatementMail,
   type NewStatement,
   type Statement,
   type StatementMailKind,
@@ -181,8 +180,8 @@ async function mailOnce(
 }
 
 /**
- * Sends a mail the caller claimed, then records it; a failure releases the claim (the sweep retries)
- * and is logged. Returns whether it was sent.
+ * Sends a mail the caller claimed, then records it. A failure is logged and the claim left to lapse
+ * (STATEMENT_MAIL_LEASE_MS): the sweep tries again then. Returns whether it was sent.
  */
 export async function sendClaimedStatementMail(
   deps: { db: Pool; mailer: Mailer; logger: Logger },
@@ -196,7 +195,6 @@ export async function sendClaimedStatementMail(
     await deps.mailer.send(message);
   } catch (err) {
     deps.logger.warn({ err, statementId: m.statement.id, kind: m.kind }, 'could not mail a statement of reasons');
-    await releaseStatementMail(deps.db, m.statement.id).catch(() => undefined);
     return false;
   }
   await markStatementMailed(deps.db, m.statement.id, m.kind);
