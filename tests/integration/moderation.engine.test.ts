@@ -250,6 +250,67 @@ describe('repeat and coordinated posting, end to end', () => {
   });
 });
 
+describe('rule state of comments decided together', () => {
+  it("when N accounts' identical comments wait in the queue and the worker takes them together, then the campaign counts exactly N accounts and holds all N", async () => {
+    const N = 12;
+    // Its own site: a campaign here takes exactly N accounts, so one lost record leaves it unfound.
+    const campaignSite = await buildSite(env.db);
+    const campaignAdmin = await signInAs(api.app, env.db, campaignSite, 'admin');
+    const set = await request(api.app)
+      .patch(settingsUrl(campaignSite.siteId))
+      .set('Authorization', `Bearer ${campaignAdmin.accessToken}`)
+      .send({ coordinated: { accounts: N } });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    const postId = await buildPost(env.db, campaignSite.siteId);
+    const readers = await Promise.all(
+      Array.from({ length: N }, (_, n) => signInReader(api.app, campaignSite, { name: `Account ${n}` })),
+    );
+    const jobs: CommentJob[] = readers.map((r) => ({
+      commentId: newId(),
+      siteId: campaignSite.siteId,
+      postId,
+      authorId: r.user.id,
+      parentId: null,
+      body: "The ferry contract went to the mayor's brother-in-law and the harbour board said nothing.",
+      acceptedAt: new Date().toISOString(),
+    }));
+    const ids = jobs.map((j) => j.commentId);
+    await env.queue.pause();
+    try {
+      await env.queue.addBulk(
+        jobs.map((data) => ({
+          name: 'moderate',
+          data,
+          opts: { ...commentJobOptions({ attempts: 3 }), jobId: commentJobId(data.commentId) },
+        })),
+      );
+    } finally {
+      await env.queue.resume();
+    }
+    const rows = async () =>
+      (
+        await env.db.query<{ status: string; reasons: Reason[] }>(
+          'SELECT status, reasons FROM comments WHERE id = ANY($1)',
+          [ids],
+        )
+      ).rows;
+    await waitFor(async () => (await rows()).filter((r) => r.status === 'pending').length === N, {
+      timeoutMs: 15_000,
+      what: `all ${N} comments stored and held`,
+    });
+    const stored = await rows();
+    assert.ok(stored.every((r) => r.reasons.at(-1)?.rule === 'coordinated'));
+    const completing = stored.filter((r) => r.reasons.some((x) => x.detail.includes(`from ${N} accounts`)));
+    assert.ok(completing.length >= 1, 'the N-th comment counted N accounts');
+    assert.ok(
+      stored.every(
+        (r) => !r.reasons.some((x) => /from (\d+) accounts/.test(x.detail) && !x.detail.includes(`from ${N} `)),
+      ),
+      'no comment counted a campaign of another size',
+    );
+  });
+});
+
 describe('a comment whose author erased their account while it waited', () => {
   it('when the worker gets to it, then it is not stored and its job completes', async () => {
     const postId = await buildPost(env.db, site.siteId);

@@ -6,6 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import request from 'supertest';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
+import { createApiServer } from '#api/server.js';
 import { buildPost, buildSite, signSso, uniq, type BuiltSite } from '../support/builders.js';
 import { waitFor } from '../support/wait-for.js';
 import { encodeThreadChange, threadChannel } from '#shared/redis.js';
@@ -31,7 +32,8 @@ before(async () => {
   site = await buildSite(env.db);
   other = await buildSite(env.db);
   await env.db.query(`UPDATE sites SET origins = '{https://other.example}' WHERE id = $1`, [other.siteId]);
-  server = api.app.listen(0, '127.0.0.1');
+  // The server as main.ts runs it: live streams are opened before the app (live-streams-first.ts).
+  server = createApiServer(api.app, api.deps).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

@@ -5,6 +5,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
+import { createApiServer } from '#api/server.js';
 import { buildPost, buildSite, type BuiltSite } from '../support/builders.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -20,7 +21,8 @@ before(async () => {
   env = await createTestEnv({ LOOKUP_CACHE_TTL_MS: '0', SSE_MAX_PER_IP: '3' });
   api = await startTestApi(env);
   site = await buildSite(env.db);
-  server = api.app.listen(0, '127.0.0.1');
+  // The server as main.ts runs it: live streams are opened before the app (live-streams-first.ts).
+  server = createApiServer(api.app, api.deps).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   port = (server.address() as AddressInfo).port;
   base = `http://127.0.0.1:${port}`;

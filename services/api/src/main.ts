@@ -3,6 +3,7 @@ import { createLogger } from '#shared/logger.js';
 import { handleShutdown } from '#shared/shutdown.js';
 import { createApp } from './app.js';
 import { createApiDeps } from './deps.js';
+import { createApiServer } from './server.js';
 import { metricsApp } from './ops/routes.js';
 import { browserAssets } from './assets/store.js';
 
@@ -16,10 +17,9 @@ const assets = orExit(() => browserAssets({ production: config.NODE_ENV === 'pro
 const { deps, close } = await createApiDeps(config, { logger });
 const app = createApp({ ...deps, assets });
 
-const server = app.listen(config.PORT, config.HOST, () => {
+const server = createApiServer(app, deps).listen(config.PORT, config.HOST, () => {
   logger.info({ port: config.PORT, host: config.HOST }, 'api listening');
 });
-server.keepAliveTimeout = 65_000;
 // Metrics on their own port, never the public one.
 const metricsServer =
   config.API_METRICS_PORT > 0

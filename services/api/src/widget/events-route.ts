@@ -5,17 +5,31 @@ import { parse } from '../http/validate.js';
 import { postIdSchema, siteIdSchema } from '#shared/schemas.js';
 import { AppError, NotFoundError, RateLimitedError } from '../http/app-error.js';
 
-const params = z.object({ siteId: siteIdSchema, postId: postIdSchema });
+export const eventParams = z.object({ siteId: siteIdSchema, postId: postIdSchema });
+
+/** The stream's own headers (after the middleware's), as a flat list. */
+export const EVENTS_HEADERS = [
+  'Content-Type',
+  'text/event-stream; charset=utf-8',
+  'Cache-Control',
+  'no-cache, no-transform',
+  'X-Accel-Buffering',
+  'no',
+];
+/** Reconnect after 5 s if the stream drops; an opening comment lets clients see it is live. */
+export const OPENING = 'retry: 5000\n: live\n\n';
 
 /**
  * `GET /sites/:siteId/posts/:postId/events`: a server-sent event stream telling the widget
  * that the post's approved comments (`comments`) or the post itself (`post`) changed. Events
  * carry no comment data; the widget re-reads the first page (cheap: cached, ETag). Fed by the
  * process's one Redis subscription; heartbeats (one timer for all streams) keep proxies from closing an idle stream.
+ * The API server opens most streams before Express (live-streams-first.ts), with the same checks and
+ * headers; this route answers what that path steps aside for, refusals included.
  */
 export function liveEvents(deps: Pick<ApiDeps, 'config' | 'lookups' | 'threadEvents'>) {
   return async (req: Request, res: Response): Promise<void> => {
-    const { siteId, postId } = parse(params, req.params, 'path');
+    const { siteId, postId } = parse(eventParams, req.params, 'path');
     const ip = req.ip ?? 'unknown';
     const { threadEvents: hub, config } = deps;
     if (hub.openCount() >= config.SSE_MAX_STREAMS) {
@@ -32,14 +46,16 @@ export function liveEvents(deps: Pick<ApiDeps, 'config' | 'lookups' | 'threadEve
       release();
       throw err;
     }
+    // The client went while the post was looked up: its 'close' has passed, so nothing would remove the stream.
+    if (res.destroyed) {
+      release();
+      return;
+    }
 
     res.status(200);
-    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-    res.setHeader('Cache-Control', 'no-cache, no-transform');
-    res.setHeader('X-Accel-Buffering', 'no');
+    for (let i = 0; i < EVENTS_HEADERS.length; i += 2) res.setHeader(EVENTS_HEADERS[i]!, EVENTS_HEADERS[i + 1]!);
     res.flushHeaders();
-    // Reconnect after 5 s if the stream drops; an opening comment lets clients see it is live.
-    res.write('retry: 5000\n: live\n\n');
+    res.write(OPENING);
 
     // The stream's own registration counts it from here on; the hub sends it heartbeats and changes.
     release();

@@ -13,8 +13,9 @@ import { staff } from './staff.js';
 import { suspectWords } from './suspect-words.js';
 import { surge } from './surge.js';
 import { toxicityHold } from './toxicity-hold.js';
-import { emptyState, mergePhaseResult } from './merge.js';
-import type { ModerationInput, ModerationResult, Phase } from './types.js';
+import { emptyState, mergePhaseResult, type PipelineState } from './merge.js';
+import { isWrongGuess, ruleSession } from './rule-state.js';
+import type { ModerationInput, ModerationResult, Phase, PhaseResult } from './types.js';
 
 /**
  * The moderation rules, in order: rules that reject first, then the staff bypass, then rules
@@ -48,17 +49,47 @@ export const PHASES: Phase[] = [
  * Runs phases until one sets a final status; with none, the comment is approved. Each phase
  * reads the input and what earlier phases found, and returns what it decides; the results are
  * merged here (`mergePhaseResult`), never written into the context.
+ *
+ * The repeat and campaign rules' state is one round trip (rule-state.ts): the repeat claim is
+ * answered ahead of Redis and sent with the campaign step, or alone before a phase that reaches
+ * out and at the end. When the claim was lost, the run goes back to the phase that claimed,
+ * with the state it had then, and continues from there with the real answer.
  */
 export async function runPipeline(
   input: ModerationInput,
   phases: readonly Phase[] = PHASES,
 ): Promise<ModerationResult> {
+  const rules = ruleSession(input.services.memory);
+  const services = { ...input.services, memory: rules.memory };
   let state = emptyState();
-  for (const phase of phases) {
-    const result = await phase({ ...input, ...state });
-    if (!result) continue;
-    state = mergePhaseResult(state, result);
-    if (state.status) break;
+  let i = 0;
+  // Where the claim answered ahead was taken: the phase and the state it ran with.
+  let claimedAt: { i: number; state: PipelineState } | null = null;
+  const goBack = () => {
+    if (!claimedAt) throw new Error('the rule state was wrong without a claim answered ahead');
+    ({ i, state } = claimedAt);
+    claimedAt = null;
+  };
+  for (;;) {
+    const phase = state.status ? undefined : phases[i];
+    const ctx = { ...input, ...state, services };
+    if ((!phase || phase.reachesOut?.(ctx)) && !(await rules.settle())) {
+      goBack();
+      continue;
+    }
+    if (!phase) break;
+    const guessing = rules.guessing();
+    let result: PhaseResult | undefined;
+    try {
+      result = await phase(ctx);
+    } catch (err) {
+      if (!isWrongGuess(err)) throw err;
+      goBack();
+      continue;
+    }
+    if (!guessing && rules.guessing()) claimedAt = { i, state };
+    if (result) state = mergePhaseResult(state, result);
+    i++;
   }
   return {
     status: state.status ?? 'approved',

@@ -80,6 +80,9 @@ export const scoring: Phase = async (ctx) => {
   return { ...found, reasons };
 };
 
+// The embedded scorer (or the site's adapter) runs in the worker; any other scorer is a request.
+scoring.reachesOut = ({ settings }) => settings.scorers.some((name) => name !== 'embedded');
+
 export { crossed, type Crossing } from '#shared/scoring/thresholds.js';
 
 /** A threshold reason, pointing at the text the scorer named for that attribute (or any it named). */

@@ -103,4 +103,12 @@ export interface ModerationResult extends Decision {
 }
 
 /** One small rule, one file. Returns undefined when it has nothing to say. */
-export type Phase = (ctx: ModerationContext) => Promise<PhaseResult | undefined> | PhaseResult | undefined;
+export type Phase = ((ctx: ModerationContext) => Promise<PhaseResult | undefined> | PhaseResult | undefined) & {
+  /**
+   * Whether running the phase on this comment reaches outside the worker (a remote scorer: a
+   * request, a share of a quota, maybe a deferral). The runner has the comment's rule state
+   * settled before such a phase runs (index.ts), so a repeat is never sent out; any other phase
+   * must be a function of its context alone.
+   */
+  reachesOut?: (ctx: ModerationContext) => boolean;
+};

@@ -1,5 +1,32 @@
 import type { RedisClient } from '#shared/redis.js';
 import { bands, decodeSig, encodeSig, similarity } from './fingerprint.js';
+import { createCommandBatch } from './command-batch.js';
+
+/** The repeat rule's question: claim a reader's text for the window. */
+export interface ClaimQuery {
+  siteId: string;
+  authorId: string;
+  hash: string;
+  commentId: string;
+  windowS: number;
+}
+
+/** The campaign rule's question: record a text's signature and find the near-identical ones. */
+export interface NearDuplicatesQuery {
+  siteId: string;
+  commentId: string;
+  authorId: string;
+  sig: Uint32Array;
+  atMs: number;
+  windowS: number;
+  minSimilarity: number;
+}
+
+export interface NearDuplicate {
+  commentId: string;
+  authorId: string;
+  inCampaign: boolean;
+}
 
 /**
  * Short-lived moderation memory shared by every worker process, in Redis: which texts a reader
@@ -12,21 +39,23 @@ export interface ModerationMemory {
    * Claims a reader's text for the window. Returns the id of the comment that claimed it first
    * (this one on a first claim, or on a re-run of the same job).
    */
-  claimText(q: { siteId: string; authorId: string; hash: string; commentId: string; windowS: number }): Promise<string>;
+  claimText(q: ClaimQuery): Promise<string>;
   /**
    * Records a text's signature and returns the earlier comments within the window whose
    * texts are at least `minSimilarity` alike, with their authors and whether they are already
    * known to be part of a campaign.
    */
-  nearDuplicates(q: {
-    siteId: string;
-    commentId: string;
-    authorId: string;
-    sig: Uint32Array;
-    atMs: number;
-    windowS: number;
-    minSimilarity: number;
-  }): Promise<{ commentId: string; authorId: string; inCampaign: boolean }[]>;
+  nearDuplicates(q: NearDuplicatesQuery): Promise<NearDuplicate[]>;
+  /**
+   * Both rules' state of one comment in one script, so one round trip (shared with the other
+   * jobs' in a pipeline): the claim first; when it finds an earlier comment (a repeat, rejected
+   * before the campaign rule would run) the signature is not recorded and `matches` is null.
+   * `first` is null when no claim was asked, `matches` when no near-duplicates were.
+   */
+  ruleState(q: { claim?: ClaimQuery; nearDuplicates?: NearDuplicatesQuery }): Promise<{
+    first: string | null;
+    matches: NearDuplicate[] | null;
+  }>;
   /** Remembers comments as part of a campaign, so later members do not hold them again. */
   markCampaign(q: { siteId: string; ids: readonly string[]; windowS: number }): Promise<void>;
   /** Whether a later member marked this comment as part of a campaign. */
@@ -45,86 +74,129 @@ export interface ModerationMemory {
 const MAX_CANDIDATES = 500;
 
 /**
- * One round trip for the campaign rule: record this comment's signature and its eight LSH bands
- * (trimmed to the window), and return every other comment sharing a band as
- * [id, "author|signature", inCampaign (0/1)] triples. Candidates' signature and campaign keys are
- * derived from the prefixes given; they share the queue prefix's hash tag, so on Redis Cluster
- * they live in the same slot as the declared keys.
+ * One script for both rules (ARGV[1], ARGV[2]: whether the claim and the campaign step are
+ * asked). The claim (KEYS[1] when asked) is SET NX GET: atomic across workers, and a re-run of
+ * the same job finds its own id; another id ends the script ({that id}). The campaign step
+ * records this comment's signature and its eight LSH bands (trimmed to the window) and returns
+ * every other comment sharing a band as [id, "author|signature", inCampaign (0/1)] triples after
+ * the claimant. Candidates' signature and campaign keys are derived from the prefixes given; they
+ * share the queue prefix's hash tag, so on Redis Cluster they live in the same slot as the
+ * declared keys.
  */
-const NEAR_DUPLICATES_LUA = `
-redis.call('SET', KEYS[1], ARGV[5], 'EX', ARGV[3])
-local seen, out = {}, {}
-for i = 2, #KEYS do
-  redis.call('ZADD', KEYS[i], ARGV[1], ARGV[4])
-  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', ARGV[2])
-  local ids = redis.call('ZRANGEBYSCORE', KEYS[i], ARGV[2], '+inf', 'LIMIT', 0, ARGV[6])
-  redis.call('EXPIRE', KEYS[i], ARGV[3])
+const RULE_STATE_LUA = `
+local own = ARGV[3]
+local out = {''}
+local k = 1
+if ARGV[1] == '1' then
+  local prev = redis.call('SET', KEYS[1], own, 'EX', ARGV[4], 'NX', 'GET')
+  if prev and prev ~= own then return {prev} end
+  out[1] = own
+  k = 2
+end
+if ARGV[2] ~= '1' then return out end
+redis.call('SET', KEYS[k], ARGV[8], 'EX', ARGV[7])
+local seen = {}
+for i = k + 1, #KEYS do
+  redis.call('ZADD', KEYS[i], ARGV[5], own)
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', ARGV[6])
+  local ids = redis.call('ZRANGEBYSCORE', KEYS[i], ARGV[6], '+inf', 'LIMIT', 0, ARGV[9])
+  redis.call('EXPIRE', KEYS[i], ARGV[7])
   for _, id in ipairs(ids) do
-    if id ~= ARGV[4] and not seen[id] then
+    if id ~= own and not seen[id] then
       seen[id] = true
-      local sig = redis.call('GET', ARGV[7] .. id)
+      local sig = redis.call('GET', ARGV[10] .. id)
       if sig then
         out[#out + 1] = id
         out[#out + 1] = sig
-        out[#out + 1] = redis.call('EXISTS', ARGV[8] .. id)
+        out[#out + 1] = redis.call('EXISTS', ARGV[11] .. id)
       end
     end
   end
 end
 return out`;
 
-export function createModerationMemory(redis: RedisClient, prefix: string): ModerationMemory {
-  // EVALSHA, falling back to EVAL once per connection (ioredis' defined commands).
-  redis.defineCommand('commentsNearDuplicates', { lua: NEAR_DUPLICATES_LUA });
-  const nearDuplicatesScript = (...args: (string | number)[]) =>
-    (
-      redis as unknown as { commentsNearDuplicates(...a: (string | number)[]): Promise<(string | number)[]> }
-    ).commentsNearDuplicates(...args);
+type RuleStateScript = (...args: (string | number)[]) => unknown;
+
+/**
+ * The Redis-backed memory. The rule-state script and the campaign check after a comment is
+ * stored go through one command batch (command-batch.ts): the jobs a worker decides together
+ * share a pipeline. `onBatch` reports each pipeline's size.
+ */
+export function createModerationMemory(
+  redis: RedisClient,
+  prefix: string,
+  opts: { onBatch?: (size: number) => void } = {},
+): ModerationMemory {
+  // EVALSHA, falling back to EVAL once per connection (ioredis' defined commands, in pipelines too).
+  redis.defineCommand('commentsRuleState', { lua: RULE_STATE_LUA });
+  const batch = createCommandBatch(redis, opts.onBatch);
   const campaignKey = (siteId: string, id: string) => `${prefix}:mod:camp:${siteId}:${id}`;
   const effectsKey = (siteId: string, id: string) => `${prefix}:mod:effects:${siteId}:${id}`;
+
+  const ruleState: ModerationMemory['ruleState'] = async ({ claim, nearDuplicates: near }) => {
+    const commentId = claim?.commentId ?? near?.commentId;
+    if (!commentId) return { first: null, matches: null };
+    if (claim && near && (claim.commentId !== near.commentId || claim.siteId !== near.siteId))
+      throw new Error('rule state is asked for one comment at a time');
+    const keys: string[] = [];
+    if (claim) keys.push(`${prefix}:mod:repeat:${claim.siteId}:${claim.authorId}:${claim.hash}`);
+    const sigPrefix = near ? `${prefix}:mod:sig:${near.siteId}:` : '';
+    // The window is the comment's own (a job decided late, after a backlog or a deferral, still
+    // meets the campaign it arrived with).
+    const since = near ? Math.min(Date.now(), near.atMs) - near.windowS * 1000 : 0;
+    if (near)
+      keys.push(
+        `${sigPrefix}${commentId}`,
+        ...bands(near.sig).map((band) => `${prefix}:mod:band:${near.siteId}:${band}`),
+      );
+    const args = [
+      keys.length,
+      ...keys,
+      claim ? '1' : '0',
+      near ? '1' : '0',
+      commentId,
+      Math.max(1, claim?.windowS ?? 1),
+      near?.atMs ?? 0,
+      since,
+      near?.windowS ?? 0,
+      near ? `${near.authorId}|${encodeSig(near.sig)}` : '',
+      MAX_CANDIDATES,
+      sigPrefix,
+      near ? `${prefix}:mod:camp:${near.siteId}:` : '',
+    ];
+    const flat = await batch.send<(string | number)[]>((p) =>
+      (p as unknown as { commentsRuleState: RuleStateScript }).commentsRuleState(...args),
+    );
+    const first = claim ? String(flat[0]) : null;
+    if (!near || (first !== null && first !== commentId)) return { first, matches: null };
+    const matches: NearDuplicate[] = [];
+    for (let i = 1; i < flat.length; i += 3) {
+      const value = String(flat[i + 1]);
+      const bar = value.indexOf('|');
+      if (similarity(near.sig, decodeSig(value.slice(bar + 1))) >= near.minSimilarity) {
+        matches.push({
+          commentId: String(flat[i]),
+          authorId: value.slice(0, bar),
+          inCampaign: Number(flat[i + 2]) === 1,
+        });
+      }
+    }
+    return { first, matches };
+  };
+
   return {
-    async claimText({ siteId, authorId, hash, commentId, windowS }) {
-      const key = `${prefix}:mod:repeat:${siteId}:${authorId}:${hash}`;
-      // SET NX GET: one round trip, atomic across workers; a re-run of the same job finds its own id.
-      const previous = await redis.set(key, commentId, 'EX', Math.max(1, windowS), 'NX', 'GET');
-      return previous ?? commentId;
+    ruleState,
+
+    async claimText(q) {
+      return (await ruleState({ claim: q })).first ?? q.commentId;
     },
 
-    async nearDuplicates({ siteId, commentId, authorId, sig, atMs, windowS, minSimilarity }) {
-      // The window is the comment's own (a job decided late, after a backlog or a deferral, still
-      // meets the campaign it arrived with).
-      const since = Math.min(Date.now(), atMs) - windowS * 1000;
-      const sigPrefix = `${prefix}:mod:sig:${siteId}:`;
-      const keys = [`${sigPrefix}${commentId}`, ...bands(sig).map((band) => `${prefix}:mod:band:${siteId}:${band}`)];
-      const flat = await nearDuplicatesScript(
-        keys.length,
-        ...keys,
-        atMs,
-        since,
-        windowS,
-        commentId,
-        `${authorId}|${encodeSig(sig)}`,
-        MAX_CANDIDATES,
-        sigPrefix,
-        `${prefix}:mod:camp:${siteId}:`,
-      );
-      const out: { commentId: string; authorId: string; inCampaign: boolean }[] = [];
-      for (let i = 0; i < flat.length; i += 3) {
-        const value = String(flat[i + 1]);
-        const bar = value.indexOf('|');
-        if (similarity(sig, decodeSig(value.slice(bar + 1))) >= minSimilarity) {
-          out.push({
-            commentId: String(flat[i]),
-            authorId: value.slice(0, bar),
-            inCampaign: Number(flat[i + 2]) === 1,
-          });
-        }
-      }
-      return out;
+    async nearDuplicates(q) {
+      return (await ruleState({ nearDuplicates: q })).matches ?? [];
     },
 
     async inCampaign({ siteId, id }) {
-      return (await redis.exists(campaignKey(siteId, id))) === 1;
+      return (await batch.send<number>((p) => p.exists(campaignKey(siteId, id)))) === 1;
     },
 
     async saveEffects({ siteId, commentId, effects, windowS }) {
