@@ -75,9 +75,123 @@ type Metadata = { originalWord: string };
 /** The parts of obscenity's RegExpMatcher (0.4) that `prefiltered` uses; absent in another version, it does nothing. */
 interface MatcherInternals {
   blacklistedTerms?: { id: number; regExp: RegExp }[];
+  whitelistedTerms?: string[];
   blacklistMatcherTransformers?: unknown;
-  applyTransformers?: (input: string, transformers: unknown) => [number[], string];
+  whitelistMatcherTransformers?: unknown;
+  applyTransformers?: (input: string, transformers: unknown) => [ArrayLike<number>, string];
   getWhitelistedIntervals?: (input: string) => { query(lower: number, upper: number): boolean };
+}
+
+/** The parts of obscenity's TransformerSet (0.4) that `compileTransformers` reads. */
+interface TransformerSetInternals {
+  transformers?: { type?: unknown; transform?: unknown }[];
+  statefulTransformers?: unknown[];
+}
+
+/** A text as a transformer set makes it, with, for each UTF-16 unit of it, where its character starts in the input. */
+interface Transformed {
+  text: string;
+  toOriginal: ArrayLike<number>;
+}
+
+const SIMPLE = 0;
+const STATEFUL = 1;
+
+/**
+ * obscenity's `applyTransformers` for one transformer set, with the same output, without its per-character
+ * iterator, closures and string concatenation: what each code point becomes through the set's simple
+ * (stateless) transformers is worked out once (a table for ASCII, a cache beyond it), and a final
+ * collapse-duplicates transformer is replayed with its own thresholds. Null for a set of another shape
+ * (a stateful transformer of another kind, or one before a simple one): the caller keeps obscenity's.
+ * The returned `toOriginal` is a buffer reused by the next call.
+ */
+function compileTransformers(set: unknown): ((input: string) => Transformed) | null {
+  const s = set as TransformerSetInternals;
+  const ts = s.transformers;
+  const stateful = s.statefulTransformers;
+  if (!Array.isArray(ts) || !Array.isArray(stateful) || stateful.length !== ts.length) return null;
+  const simple: ((c: number) => number | undefined)[] = [];
+  let collapse: { defaultThreshold: number; customThresholds: Map<number, number> } | null = null;
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i]!;
+    if (t.type === SIMPLE && typeof t.transform === 'function') {
+      simple.push(t.transform as (c: number) => number | undefined);
+      continue;
+    }
+    const c = stateful[i] as {
+      constructor?: { name?: string };
+      defaultThreshold?: unknown;
+      customThresholds?: unknown;
+    };
+    if (
+      t.type !== STATEFUL ||
+      i !== ts.length - 1 ||
+      c?.constructor?.name !== 'CollapseDuplicatesTransformer' ||
+      typeof c.defaultThreshold !== 'number' ||
+      !(c.customThresholds instanceof Map)
+    )
+      return null;
+    collapse = c as { defaultThreshold: number; customThresholds: Map<number, number> };
+  }
+  const NONE = -1;
+  const chain = (cp: number): number => {
+    let x: number | undefined = cp;
+    for (let i = 0; i < simple.length && x !== undefined; i++) x = simple[i]!(x);
+    return x === undefined ? NONE : x;
+  };
+  const threshold = (x: number): number =>
+    collapse ? (collapse.customThresholds.get(x) ?? collapse.defaultThreshold) : Number.POSITIVE_INFINITY;
+  const asciiChain = new Int32Array(128);
+  for (let c = 0; c < 128; c++) asciiChain[c] = chain(c);
+  const asciiThreshold = new Float64Array(128);
+  for (let c = 0; c < 128; c++) asciiThreshold[c] = threshold(c);
+  const chainCache = new Map<number, number>();
+  let units = new Uint16Array(512);
+  let toOriginal = new Int32Array(512);
+  return (input) => {
+    if (units.length < 2 * input.length) {
+      units = new Uint16Array(4 * input.length);
+      toOriginal = new Int32Array(4 * input.length);
+    }
+    let n = 0;
+    let lastChar = -1;
+    let remaining = -1;
+    for (let i = 0; i < input.length; ) {
+      const cp = input.codePointAt(i)!;
+      const at = i;
+      i += cp > 0xffff ? 2 : 1;
+      let x: number;
+      if (cp < 128) x = asciiChain[cp]!;
+      else {
+        const cached = chainCache.get(cp);
+        if (cached === undefined) {
+          x = chain(cp);
+          if (chainCache.size < 10_000) chainCache.set(cp, x);
+        } else x = cached;
+      }
+      if (x === NONE) continue;
+      if (collapse) {
+        if (x === lastChar) {
+          if (!(remaining-- > 0)) continue;
+        } else {
+          const t = x < 128 ? asciiThreshold[x]! : threshold(x);
+          remaining = t - 1;
+          lastChar = x;
+          if (!(t > 0)) continue;
+        }
+      }
+      if (x > 0xffff) {
+        units[n] = 0xd800 + ((x - 0x10000) >> 10);
+        toOriginal[n++] = at;
+        units[n] = 0xdc00 + ((x - 0x10000) & 0x3ff);
+      } else units[n] = x;
+      toOriginal[n++] = at;
+    }
+    let text = '';
+    for (let from = 0; from < n; from += 4096)
+      text += String.fromCharCode.apply(null, units.subarray(from, Math.min(n, from + 4096)) as unknown as number[]);
+    return { text, toOriginal };
+  };
 }
 
 const TERMS_PER_GROUP = 8;
@@ -89,8 +203,9 @@ const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
  * word (over a hundred) on every text. Here one alternation of them all first tells whether any can
  * match at all (for most comments none can), then one alternation per group of eight tells which words
  * to run; an alternation matches wherever one of its branches does, so nothing is missed. The text is
- * transformed once and the whitelist read only when something matched. The rest mirrors obscenity
- * 0.4's own loop; `tests/unit/lexicon.test.ts` compares the two on many texts.
+ * transformed once, by `compileTransformers` rather than obscenity's character-by-character pipeline, and
+ * the whitelist read only when something matched. The rest mirrors obscenity 0.4's own loop;
+ * `tests/unit/scorers.lexicon.test.ts` compares the two on thousands of texts.
  */
 export function prefiltered(matcher: RegExpMatcher): RegExpMatcher {
   const m = matcher as unknown as MatcherInternals;
@@ -112,10 +227,44 @@ export function prefiltered(matcher: RegExpMatcher): RegExpMatcher {
     const ts = terms.slice(i, i + TERMS_PER_GROUP);
     groups.push({ re: alternation(ts), terms: ts });
   }
+  const transform =
+    compileTransformers(m.blacklistMatcherTransformers) ??
+    ((input: string): Transformed => {
+      const [toOriginal, text] = m.applyTransformers!.call(matcher, input, m.blacklistMatcherTransformers);
+      return { text, toOriginal };
+    });
+  const whitelistTransform = compileTransformers(m.whitelistMatcherTransformers);
+  const whitelistedTerms = m.whitelistedTerms;
+  /** obscenity's `getWhitelistedIntervals`, as a test of whether [lower, upper] lies within one of them. */
+  const whitelistOf = (input: string): ((lower: number, upper: number) => boolean) => {
+    if (!whitelistTransform || !Array.isArray(whitelistedTerms)) {
+      const intervals = m.getWhitelistedIntervals!.call(matcher, input);
+      return (lower, upper) => intervals.query(lower, upper);
+    }
+    const { text, toOriginal } = whitelistTransform(input);
+    const intervals: number[] = [];
+    for (const term of whitelistedTerms) {
+      for (let at = text.indexOf(term); at !== -1; at = text.indexOf(term, at + term.length)) {
+        let end = toOriginal[at + term.length - 1]!;
+        if (
+          end < input.length - 1 &&
+          isHighSurrogate(input.charCodeAt(end)) &&
+          isLowSurrogate(input.charCodeAt(end + 1))
+        )
+          end++;
+        intervals.push(toOriginal[at]!, end);
+      }
+    }
+    return (lower, upper) => {
+      for (let k = 0; k < intervals.length; k += 2)
+        if (intervals[k]! <= lower && upper <= intervals[k + 1]!) return true;
+      return false;
+    };
+  };
   matcher.getAllMatches = (input: string, sorted = false): MatchPayload[] => {
-    const [toOriginal, transformed] = m.applyTransformers!.call(matcher, input, m.blacklistMatcherTransformers);
+    const { text: transformed, toOriginal } = transform(input);
     if (!any.test(transformed)) return [];
-    let whitelisted: ReturnType<NonNullable<MatcherInternals['getWhitelistedIntervals']>> | null = null;
+    let whitelisted: ((lower: number, upper: number) => boolean) | null = null;
     const matches: MatchPayload[] = [];
     for (const group of groups) {
       if (!group.re.test(transformed)) continue;
@@ -129,8 +278,8 @@ export function prefiltered(matcher: RegExpMatcher): RegExpMatcher {
             isLowSurrogate(input.charCodeAt(endIndex + 1))
           )
             endIndex++;
-          whitelisted ??= m.getWhitelistedIntervals!.call(matcher, input);
-          if (!whitelisted.query(startIndex, endIndex))
+          whitelisted ??= whitelistOf(input);
+          if (!whitelisted(startIndex, endIndex))
             matches.push({ termId: term.id, startIndex, endIndex, matchLength: [...match[0]].length });
         }
       }
@@ -156,13 +305,28 @@ export function createLexiconClassifier(): TextClassifier {
   return built;
 }
 
-function buildLexiconClassifier(): TextClassifier {
+/**
+ * Builds the lexicon classifier. `reference: true` runs obscenity's own matcher, unprefiltered: slower, with
+ * the same results (what the tests compare the shipped one with).
+ */
+export function buildLexiconClassifier(opts: { reference?: boolean } = {}): TextClassifier {
   const dataset = new DataSet<Metadata>()
     .addAll(englishDataset)
     .removePhrasesIf((p) => NEWS_VOCABULARY.has(p.metadata?.originalWord ?? ''))
     // Ordinary words that read as a listed one once repeated letters collapse.
     .addPhrase((p) => p.setMetadata({ originalWord: '' }).addWhitelistedTerm('shiitake'));
-  const matcher = prefiltered(new RegExpMatcher({ ...dataset.build(), ...englishRecommendedTransformers }));
+  const plain = new RegExpMatcher({ ...dataset.build(), ...englishRecommendedTransformers });
+  const matcher = opts.reference ? plain : prefiltered(plain);
+  // The listed word behind each pattern id, looked up once.
+  const words = new Map<number, string>();
+  const wordOf = (m: MatchPayload) => {
+    let word = words.get(m.termId);
+    if (word === undefined) {
+      word = dataset.getPayloadWithPhraseMetadata(m).phraseMetadata?.originalWord ?? '';
+      words.set(m.termId, word);
+    }
+    return word;
+  };
 
   return {
     model: 'lexicon-obscenity-en',
@@ -181,7 +345,7 @@ function buildLexiconClassifier(): TextClassifier {
         attributes[a] = Math.max(attributes[a] ?? 0, v);
       };
       for (const m of matches) {
-        const word = dataset.getPayloadWithPhraseMetadata(m).phraseMetadata?.originalWord ?? '';
+        const word = wordOf(m);
         let attribute: Attribute;
         if (SLURS.has(word)) {
           bump('IDENTITY_ATTACK', 0.97);
