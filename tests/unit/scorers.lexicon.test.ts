@@ -178,79 +178,15 @@ function random(seed: number) {
   return { next, int, pick };
 }
 
-const LISTED = [
-  'fuck',
-  'shit',
-  'bitch',
-  'cunt',
-  'nigger',
-  'nigga',
-  'kike',
-  'chink',
-  'fag',
-  'faggot',
-  'ass',
-  'asshole',
-  'arse',
-  'dick',
-  'cock',
-  'whore',
-  'slut',
-  'retard',
-  'twat',
-  'prick',
-  'bastard',
-  'piss',
-  'wank',
-  'turd',
-  'jizz',
-  'dildo',
-  'orgy',
-  'boob',
-  'tit',
-  'cum',
-  'rape',
-  'porn',
-  'spastic',
-  'dyke',
-  'cuck',
-  'tranny',
-  'abbo',
-  'abeed',
-  'boonga',
-  'fellatio',
-  'handjob',
-  'gangbang',
-  'hentai',
-  'pussy',
-  'blowjob',
-  'bollocks',
-  'africoon',
-  'chingchong',
-];
-const WHITELISTED = [
-  'assassin',
-  'Scunthorpe',
-  'cocktail',
-  'shiitake',
-  'Dickens',
-  'class',
-  'analog',
-  'an al',
-  'tetanus',
-  'uranus',
-  'pen is',
-  'therapist',
-  'grape',
-  'bass',
-  'passion',
-  'titan',
-  'document',
-  'scrap',
-  'cumin',
-  'analysis',
-  'pricks',
-];
+const LISTED = (
+  'fuck shit bitch cunt nigger nigga kike chink fag faggot ass asshole arse dick cock whore slut retard twat prick ' +
+  'bastard piss wank turd jizz dildo orgy boob tit cum rape porn spastic dyke cuck tranny abbo abeed boonga ' +
+  'fellatio handjob gangbang hentai pussy blowjob bollocks africoon chingchong'
+).split(' ');
+const WHITELISTED = (
+  'assassin,Scunthorpe,cocktail,shiitake,Dickens,class,analog,an al,tetanus,uranus,pen is,therapist,grape,bass,' +
+  'passion,titan,document,scrap,cumin,analysis,pricks'
+).split(',');
 const FILLER = ['the', 'council', 'budget', 'you', 'are', 'a', 'I', 'is', 'not', 'what', 'route 455', '10:55', 'ok'];
 const LEET: Record<string, string[]> = {
   a: ['@', '4', 'A'],
