@@ -128,8 +128,13 @@ describe('the statement mail sweep', () => {
     assert.match(mail.subject, /statement of reasons/);
     assert.match(mail.text, /Decided by automated means: no/);
     assert.match(mail.text, /appeal/);
-    const r = await row(s.id);
-    assert.ok(r.mailed_at, 'recorded as mailed');
+    const r = await waitFor(
+      async () => {
+        const x = await row(s.id);
+        return x.mailed_at ? x : null;
+      },
+      { what: 'recorded as mailed' },
+    );
     assert.equal(r.mail_claimed_at, null);
     await afterLaterSweep();
     assert.equal(mailsTo(reader.email).length, 1, 'mailed exactly once');
@@ -213,7 +218,8 @@ describe('the statement mail sweep', () => {
     );
     const mail = await smtp.waitForMail(reader.email, /withdrawn|no longer applies/);
     assert.match(mail.subject, new RegExp(`${s.id} withdrawn`));
-    assert.ok((await row(s.id)).withdrawal_mailed_at);
+    // The mail reaches the server before the sender records it: wait for the record.
+    await waitFor(async () => (await row(s.id)).withdrawal_mailed_at, { what: 'withdrawal_mailed_at' });
     await afterLaterSweep();
     assert.equal(mailsTo(reader.email).length, 1, 'the correction only, once');
   });
@@ -327,7 +333,7 @@ describe('undo of a decision whose statement was mailed', () => {
     const statement = (await request(api.app).get(`/api/v1/comments/${id}`).set(as(reader)).expect(200)).body.comment
       .statement as { id: string };
     await smtp.waitForMail(reader.email, new RegExp(`statement ${statement.id}`));
-    assert.ok((await row(statement.id)).mailed_at, 'mailed at once by the decision');
+    await waitFor(async () => (await row(statement.id)).mailed_at, { what: 'mailed_at, set by the decision' });
 
     const undone = await request(api.app)
       .post(`/api/v1/sites/${site.siteId}/moderation/undo`)
@@ -337,8 +343,11 @@ describe('undo of a decision whose statement was mailed', () => {
     const correction = await smtp.waitForMail(reader.email, /no longer applies/);
     assert.match(correction.subject, new RegExp(`${statement.id} withdrawn`));
     assert.match(correction.text, new RegExp(id));
-    const r = await row(statement.id);
-    assert.ok(r.reversed_at && r.withdrawn_at && r.withdrawal_mailed_at);
+    const r = await waitFor(async () => {
+      const x = await row(statement.id);
+      return x.withdrawal_mailed_at ? x : null;
+    });
+    assert.ok(r.reversed_at && r.withdrawn_at);
 
     const after = (await request(api.app).get(`/api/v1/comments/${id}`).set(as(reader)).expect(200)).body.comment;
     assert.equal(after.status, 'approved');

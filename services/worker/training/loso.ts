@@ -7,6 +7,8 @@
  *     [--save-dir dir]   (writes each fold's TOXICITY model, loso-<source>.bin, for model:simulate)
  *     [--l2 x] [--size-exponent x] [--multiplier source=x,…]   (a variant of the recipe, to compare before
  *     writing it into recipe.ts)
+ *     [--embedding dim:epochs:rate:bits]   (also trains the embedding network of `embedding.ts` on each fold,
+ *     and reports it alone and summed with the linear head)
  *
  * toxic_spans_cc is all toxic, so its AUC is taken against a held-out slice of civil wiki comments
  * (`CIVIL_SLICE` rows, seeded) that no fold trains on when toxic_spans_cc is held out. That fold measures
@@ -19,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { encodeWeights } from '#shared/scoring/model/weights.js';
 import { createFeaturizer } from '#shared/scoring/model/features.js';
 import { rng, shuffle, stratifiedSplit, type Example } from './datasets.js';
+import { type EmbeddingOptions, parseEmbeddingOptions, trainEmbedding } from './embedding.js';
 import { rocAuc } from './metrics.js';
 import {
   DATA_SOURCES,
@@ -30,6 +33,9 @@ import {
   fitHeads,
   readSources,
   scoreRows,
+  subMatrix,
+  target,
+  weightsFor,
   writtenSentences,
 } from './recipe.js';
 
@@ -42,13 +48,23 @@ export interface FoldResult {
   n: number;
   positives: number;
   auc: number;
+  /** With `embedding`: the network alone (its logit plus the lexicon, as the linear head is calibrated). */
+  embeddingAuc?: number;
+  /** With `embedding`: the linear head's calibrated logit plus the network's. */
+  sumAuc?: number;
   note?: string;
 }
 
 export function runLoso(
   dataDir: string,
   recipe: Recipe,
-  opts: { only?: string[]; log?: (s: string) => void; saveDir?: string; version?: string } = {},
+  opts: {
+    only?: string[];
+    log?: (s: string) => void;
+    saveDir?: string;
+    version?: string;
+    embedding?: EmbeddingOptions;
+  } = {},
 ): FoldResult[] {
   const log = opts.log ?? (() => {});
   const data = readSources(dataDir);
@@ -94,6 +110,24 @@ export function runLoso(
       positives: labels.filter((l) => l === 1).length,
       auc: rocAuc(scores, labels),
     };
+    if (opts.embedding) {
+      const rows = train.map((e) => rowOf.get(e)!);
+      const y = rows.map((row) => target('TOXICITY', f.examples[row]!)!);
+      const net = trainEmbedding(subMatrix(f.matrix, rows, y, weightsFor(recipe, train, y)), opts.embedding, log);
+      const testRows = test.map((e) => rowOf.get(e)!);
+      const tm = subMatrix(
+        f.matrix,
+        testRows,
+        testRows.map(() => 0),
+        testRows.map(() => 1),
+      );
+      const zNet = testRows.map((row, i) => net.logit(tm, i) + recipe.lexiconWeight * f.lexicon[row]!);
+      r.embeddingAuc = rocAuc(zNet, labels);
+      r.sumAuc = rocAuc(
+        scores.map((p, i) => Math.log(p / (1 - p)) + zNet[i]!),
+        labels,
+      );
+    }
     if (held === 'toxic_spans_cc') r.note = `all toxic; paired with ${slice.size} held-out civil wiki comments`;
     if (!recipe.sources.includes(held)) r.note = [r.note, "never in this recipe's training"].filter(Boolean).join('; ');
     results.push(r);
@@ -130,12 +164,25 @@ export function losoTable(name: string, results: FoldResult[]): string {
   const aucs = results.map((r) => r.auc);
   const mean = aucs.reduce((a, b) => a + b, 0) / aucs.length;
   const min = Math.min(...aucs);
-  const lines = [`recipe: ${name}`, '', '| held-out source | n (toxic) | ROC AUC | note |', '|---|---|---|---|'];
+  const net = results.some((r) => r.sumAuc !== undefined);
+  const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const lines = [
+    `recipe: ${name}`,
+    '',
+    `| held-out source | n (toxic) | ROC AUC |${net ? ' embedding network | linear + network |' : ''} note |`,
+    `|---|---|---|${net ? '---|---|' : ''}---|`,
+  ];
   for (const r of results)
-    lines.push(`| ${r.source} | ${r.n} (${r.positives}) | ${r.auc.toFixed(4)} | ${r.note ?? ''} |`);
+    lines.push(
+      `| ${r.source} | ${r.n} (${r.positives}) | ${r.auc.toFixed(4)} |${net ? ` ${r.embeddingAuc!.toFixed(4)} | ${r.sumAuc!.toFixed(4)} |` : ''} ${r.note ?? ''} |`,
+    );
+  const extra = (pick: (xs: number[]) => number) =>
+    net
+      ? ` ${pick(results.map((r) => r.embeddingAuc!)).toFixed(4)} | ${pick(results.map((r) => r.sumAuc!)).toFixed(4)} |`
+      : '';
   lines.push(
-    `| **mean** | | **${mean.toFixed(4)}** | |`,
-    `| **min** | | **${min.toFixed(4)}** | ${results[aucs.indexOf(min)]!.source} |`,
+    `| **mean** | | **${mean.toFixed(4)}** |${extra(avg)} |`,
+    `| **min** | | **${min.toFixed(4)}** |${extra((xs) => Math.min(...xs))} ${results[aucs.indexOf(min)]!.source} |`,
   );
   return lines.join('\n');
 }
@@ -154,6 +201,7 @@ export function main(argv: string[]): void {
       l2: { type: 'string' },
       'size-exponent': { type: 'string' },
       multiplier: { type: 'string' },
+      embedding: { type: 'string' },
     },
   });
   if (!args.data) throw new Error('--loso needs --data <datasets dir>');
@@ -195,6 +243,7 @@ export function main(argv: string[]): void {
     log,
     saveDir: args['save-dir'] ? resolve(args['save-dir']) : undefined,
     version: `toxicity-lr-${args.recipe}`,
+    embedding: args.embedding ? parseEmbeddingOptions(args.embedding, LOSO_SEED) : undefined,
   });
   process.stdout.write(`${losoTable(`${recipe.name}, ${recipe.iterations} iterations`, results)}\n`);
   const aucs = results.map((r) => r.auc);
