@@ -391,11 +391,15 @@ export async function loadThreadSlice(
      ), page AS (
        SELECT id FROM top ORDER BY ${order.page} LIMIT $4
      ), replies AS (
+       -- Each root's first replies are taken from the index in order before the joins, so a comment
+       -- with thousands of replies costs what one with twenty does.
        SELECT r.* FROM page top CROSS JOIN LATERAL (
-         SELECT ${THREAD_COLS} FROM comments c ${THREAD_JOINS}
-          WHERE c.root_id = top.id AND c.site_id = $1 AND ${SHOWN} AND c.parent_id IS NOT NULL
-          ORDER BY c.id ASC
-          LIMIT $5
+         SELECT ${THREAD_COLS} FROM (
+           SELECT * FROM comments c
+            WHERE c.root_id = top.id AND c.site_id = $1 AND ${SHOWN} AND c.parent_id IS NOT NULL
+            ORDER BY c.id ASC
+            LIMIT $5
+         ) c ${THREAD_JOINS}
        ) r
      ), picks AS (
        SELECT ${THREAD_COLS}, c.featured_at FROM comments c ${THREAD_JOINS}
