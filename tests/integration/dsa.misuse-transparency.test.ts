@@ -7,6 +7,7 @@ import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/b
 import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
 import { decideNotice, sendNotice, signInWithEmail } from '../support/dsa.js';
+import { waitFor } from '../support/wait-for.js';
 import { insertApiKey } from '#shared/db/api-keys.js';
 import { generateApiKey } from '#shared/secrets.js';
 import { automatedStatement, storeStatement } from '#shared/dsa/statements.js';
@@ -228,6 +229,29 @@ describe('transparency (Art. 15 and 24)', () => {
       .send({ outcome: 'reversed', reason: 'fair comment on a public matter' })
       .expect(200);
 
+    // A removal its moderator undid after the statement was mailed: withdrawn, counted apart from the actions.
+    const undone = await storeComment(env.db, { siteId: site.siteId, postId, authorId: author.user.id });
+    await request(api.app)
+      .post(`/api/v1/comments/${undone}/moderation`)
+      .set(auth(second.accessToken))
+      .send({ action: 'reject', reason: 'off topic' })
+      .expect(200);
+    const withdrawnId = await waitFor(
+      async () =>
+        (
+          await env.db.query<{ id: string }>(
+            'SELECT id FROM dsa_statements WHERE comment_id = $1 AND mailed_at IS NOT NULL',
+            [undone],
+          )
+        ).rows[0]?.id,
+      { what: 'the statement of the undone removal, mailed' },
+    );
+    await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/moderation/undo`)
+      .set(auth(second.accessToken))
+      .send({ commentId: undone })
+      .expect(200);
+
     const from = new Date(Date.now() - 30 * 86_400_000).toISOString();
     const to = new Date(Date.now() + 60_000).toISOString();
     const res = await request(api.app)
@@ -257,6 +281,7 @@ describe('transparency (Art. 15 and 24)', () => {
         automatedDetection: 2,
         automatedDecision: 1,
         humanDecision: 2,
+        withdrawn: 1,
       },
       complaints: {
         total: 1,
@@ -288,7 +313,18 @@ describe('transparency (Art. 15 and 24)', () => {
       assert.ok(lines.includes('actions,bySource,trusted_flagger,1'));
       assert.ok(lines.includes('notices,medianSecondsToAct,,3600'));
       assert.ok(lines.includes('complaints,byOutcome,reversed,1'));
+      assert.ok(lines.includes('actions,withdrawn,,1'));
     }
+
+    // The Transparency Database export has the three decisions that stood, not the withdrawn one.
+    const exported = await request(api.app)
+      .get(`/api/v1/sites/${site.siteId}/transparency/statements`)
+      .query({ from, to })
+      .set(auth(admin.accessToken))
+      .expect(200);
+    const puids = exported.body.statements.map((s: { puid: string }) => s.puid);
+    assert.equal(puids.length, 3);
+    assert.ok(!puids.includes(withdrawnId), 'the withdrawn statement is not exported');
   });
 
   it('when a publisher key has transparency:read, then it reads the figures; without the scope, or as a moderator, it is 403', async () => {

@@ -172,7 +172,10 @@ export async function listUserStatements(db: Queryable, siteId: string, userId: 
   return res.rows.map(toStatement);
 }
 
-/** Statements made in [from, to), oldest first (transparency exports). */
+/**
+ * Statements made in [from, to), oldest first (the Transparency Database export): withdrawn ones
+ * are left out, their decision having been undone before it stood.
+ */
 export async function listStatementsBetween(
   db: Queryable,
   q: { siteId: string; from: Date; to: Date; limit: number },
@@ -182,7 +185,7 @@ export async function listStatementsBetween(
       .map((c) => `s.${c.trim()}`)
       .join(', ')}, c.created_at AS content_date
        FROM dsa_statements s LEFT JOIN comments c ON c.id = s.comment_id AND c.site_id = s.site_id
-      WHERE s.site_id = $1 AND s.created_at >= $2 AND s.created_at < $3
+      WHERE s.site_id = $1 AND s.created_at >= $2 AND s.created_at < $3 AND s.withdrawn_at IS NULL
       ORDER BY s.created_at, s.id LIMIT $4`,
     [q.siteId, q.from, q.to, q.limit],
   );

@@ -22,6 +22,11 @@ export interface TransparencyFigures {
     automatedDetection: number;
     automatedDecision: number;
     humanDecision: number;
+    /**
+     * Decisions their moderator undid within seconds (the statement withdrawn, docs/dsa.md "Undo"):
+     * the decision never stood, so they are in none of the figures above.
+     */
+    withdrawn: number;
   };
   complaints: {
     total: number;
@@ -47,7 +52,8 @@ export async function transparencyFigures(
 ): Promise<TransparencyFigures> {
   const res = await db.query<{ r: TransparencyFigures }>(
     `WITH n AS (SELECT * FROM dsa_notices WHERE site_id = $1 AND created_at >= $2 AND created_at < $3),
-          s AS (SELECT * FROM dsa_statements WHERE site_id = $1 AND created_at >= $2 AND created_at < $3),
+          s_all AS (SELECT * FROM dsa_statements WHERE site_id = $1 AND created_at >= $2 AND created_at < $3),
+          s AS (SELECT * FROM s_all WHERE withdrawn_at IS NULL),
           a AS (SELECT * FROM dsa_appeals WHERE site_id = $1 AND created_at >= $2 AND created_at < $3),
           m AS (SELECT * FROM dsa_misuse WHERE site_id = $1 AND created_at >= $2 AND created_at < $3),
           counts AS (
@@ -79,7 +85,8 @@ export async function transparencyFigures(
          'bySource', COALESCE((SELECT o FROM obj WHERE k = 'ss'), '{}'),
          'automatedDetection', (SELECT count(*) FROM s WHERE automated_detection),
          'automatedDecision', (SELECT count(*) FROM s WHERE automated_decision),
-         'humanDecision', (SELECT count(*) FROM s WHERE NOT automated_decision)
+         'humanDecision', (SELECT count(*) FROM s WHERE NOT automated_decision),
+         'withdrawn', (SELECT count(*) FROM s_all WHERE withdrawn_at IS NOT NULL)
        ),
        'complaints', jsonb_build_object(
          'total', (SELECT count(*) FROM a),
