@@ -169,6 +169,30 @@ describe('live streams opened before the app', () => {
     await waitFor(() => api.deps.threadEvents.openCount() === 0, { what: 'streams removed' });
   });
 
+  it('when the reader leaves while the post is being looked up, then no stream is opened, its slot is released and the app is not called', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    // Hold the post look-up: the posts table locked by another session until the reader has gone.
+    const locker = await env.db.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE posts IN ACCESS EXCLUSIVE MODE');
+      const before = toApp;
+      let gone = false;
+      fast.once('request', (_req, res: http.ServerResponse) => res.once('close', () => (gone = true)));
+      const s = openStream(`${fastBase}/api/v1/sites/${site.siteId}/posts/${postId}/events`);
+      await waitFor(() => api.deps.threadEvents.openCount() === 1, { what: 'the slot reserved during the look-up' });
+      s.close();
+      await waitFor(() => gone, { what: 'the server to see the reader gone' });
+      await locker.query('COMMIT');
+      await waitFor(() => api.deps.threadEvents.openCount() === 0, { what: 'the slot released' });
+      assert.equal(toApp, before, 'the app was not called for the request');
+      assert.equal(s.status(), 0, 'nothing was answered');
+    } finally {
+      await locker.query('ROLLBACK').catch(() => undefined);
+      locker.release();
+    }
+  });
+
   it('when the server ends its streams (shutdown), then they end cleanly and the request metric counts them as the app route would', async () => {
     const postId = await buildPost(env.db, site.siteId);
     const s = openStream(`${fastBase}/api/v1/sites/${site.siteId}/posts/${postId}/events`);
