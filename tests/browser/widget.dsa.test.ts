@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestWorker } from '../support/worker.js';
-import { launchChromium, listen, axeViolations } from '../support/browser.js';
+import { launchChromium, listen, axeViolations, signInAsDemoReader } from '../support/browser.js';
 import { waitFor } from '../support/wait-for.js';
 import { createDemoApp } from '#demo/app.js';
 import { ensureDemoSite } from '#demo/bootstrap.js';
@@ -122,8 +122,7 @@ describe('the DSA in the widget', () => {
     await insertPostIfAbsent(env.db, { siteId: SITE, id: POST, title: ARTICLE.headline, url: `${demo.origin}/` });
     const page = await browser.newPage({ bypassCSP: true });
     await page.goto(`${demo.origin}/`);
-    await page.click('#demo-signin');
-    await page.locator('#comments textarea').first().waitFor();
+    await signInAsDemoReader(page);
     await page
       .locator('#comments textarea')
       .first()

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestWorker } from '../support/worker.js';
-import { launchChromium, listen } from '../support/browser.js';
+import { launchChromium, listen, openDemoPage, signInAsDemoReader } from '../support/browser.js';
 import { buildSite, signSso } from '../support/builders.js';
 import { waitFor } from '../support/wait-for.js';
 import { ROOT } from '../support/processes.js';
@@ -90,23 +90,7 @@ after(async () => {
   await env?.close();
 });
 
-/** Opens the demo article, collecting CSP violations and page errors. */
-async function openDemo(ctx: BrowserContext = context, query = ''): Promise<{ page: Page; problems: string[] }> {
-  const page = await ctx.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
-  });
-  await page.goto(`${demo.origin}/${query}`);
-  await page.locator('#comments h2').waitFor();
-  return { page, problems };
-}
-
-async function signInAsDemoReader(page: Page): Promise<void> {
-  await page.click('#demo-signin');
-  await page.locator('#comments textarea').first().waitFor();
-}
+const openDemo = (ctx: BrowserContext = context, query = '') => openDemoPage(ctx, demo.origin, query);
 
 /** Waits until the worker stored the comment (held, here), then a moderator decides it through the moderation API. */
 async function decide(id: string, status: 'approved' | 'rejected'): Promise<void> {

@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type http from 'node:http';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestNotificationsWorker, startTestWorker } from '../support/worker.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
 import { distinctText, signSso } from '../support/builders.js';
-import { launchChromium, listen, axeViolations } from '../support/browser.js';
+import { launchChromium, listen, axeViolations, openDemoPage, signInAsDemoReader } from '../support/browser.js';
 import { waitFor } from '../support/wait-for.js';
 import { ROOT } from '../support/processes.js';
 import { createDemoApp } from '#demo/app.js';
@@ -61,22 +61,7 @@ after(async () => {
   await smtp?.close();
 });
 
-async function openDemo(ctx: BrowserContext = context, query = ''): Promise<{ page: Page; problems: string[] }> {
-  const page = await ctx.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
-  });
-  await page.goto(`${demo.origin}/${query}`);
-  await page.locator('#comments h2').waitFor();
-  return { page, problems };
-}
-
-async function signInAsDemoReader(page: Page): Promise<void> {
-  await page.click('#demo-signin');
-  await page.locator('#comments textarea').first().waitFor();
-}
+const openDemo = (ctx: BrowserContext = context, query = '') => openDemoPage(ctx, demo.origin, query);
 
 async function setSettings(settings: object): Promise<void> {
   await env.db.query(`UPDATE sites SET settings = $2, settings_version = settings_version + 1 WHERE id = $1`, [

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's Chromium, headless, with nothing that reaches the network by itself. */
 export async function launchChromium(): Promise<Browser> {
@@ -55,4 +55,27 @@ export async function axeViolations(page: Page, o: { runOnly?: string[] } = {}):
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+}
+
+/** Opens the demo article served at `origin` in a new page, collecting CSP violations and page errors. */
+export async function openDemoPage(
+  ctx: BrowserContext,
+  origin: string,
+  query = '',
+): Promise<{ page: Page; problems: string[] }> {
+  const page = await ctx.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
+  });
+  await page.goto(`${origin}/${query}`);
+  await page.locator('#comments h2').waitFor();
+  return { page, problems };
+}
+
+/** Signs in with the demo page's own sign-in button and waits for the comment box. */
+export async function signInAsDemoReader(page: Page): Promise<void> {
+  await page.click('#demo-signin');
+  await page.locator('#comments textarea').first().waitFor();
 }
