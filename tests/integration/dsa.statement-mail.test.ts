@@ -17,8 +17,8 @@ import { sweepStatementMails } from '#worker/notifications/statement-mail-sweep.
 
 /**
  * Statements of reasons reach their recipient by mail exactly once (DSA Art. 17): the worker's sweep
- * sends those whose sender stopped before mailing them; a ban's rejections each carry their own
- * statement; an undone decision whose statement was mailed is withdrawn with a correction.
+ * sends those whose sender stopped before mailing them, a reader's together; a ban's rejections each
+ * carry their own statement, mailed together; an undone decision whose statement was mailed is withdrawn with a correction.
  */
 
 let env: TestEnv;
@@ -138,6 +138,37 @@ describe('the statement mail sweep', () => {
     assert.equal(r.mail_claimed_at, null);
     await afterLaterSweep();
     assert.equal(mailsTo(reader.email).length, 1, 'mailed exactly once');
+  });
+
+  it('when a reader has several statements left unmailed, then the sweep sends them in one mail, each in full', async () => {
+    await startSweepers();
+    const reader = await signInWithEmail(api.app, site);
+    // Stored one after another, due at the same moment: no sweep can find some due and not the others.
+    const mine: Statement[] = [];
+    for (let n = 0; n < 3; n++) {
+      const st = await storedNotMailed(reader.user.id);
+      await env.db.query(`UPDATE dsa_statements SET created_at = now() + interval '1 hour' WHERE id = $1`, [st.id]);
+      mine.push(st);
+    }
+    await env.db.query(
+      `UPDATE dsa_statements SET created_at = now() - interval '1 minute' WHERE id = ANY($1::uuid[])`,
+      [mine.map((st) => st.id)],
+    );
+    const mail = await smtp.waitForMail(reader.email, new RegExp(`statement ${mine[0]!.id}`));
+    assert.match(mail.subject, /statements of reasons for 3 decisions/);
+    for (const s of mine) assert.match(mail.text, new RegExp(`statement ${s.id}`));
+    await waitFor(
+      async () =>
+        (
+          await env.db.query(
+            `SELECT 1 FROM dsa_statements WHERE id = ANY($1::uuid[]) AND mailed_at IS NOT NULL AND mail_claimed_at IS NULL`,
+            [mine.map((s) => s.id)],
+          )
+        ).rowCount === 3,
+      { what: 'the three statements recorded as mailed' },
+    );
+    await afterLaterSweep();
+    assert.equal(mailsTo(reader.email).length, 1, 'one mail');
   });
 
   it('when many sweeps run at once, then every due statement is mailed exactly once', async () => {
@@ -295,9 +326,21 @@ describe("a ban's rejections (Art. 17)", () => {
       );
       assert.match(s.ground_detail, /account banned: persistent abuse/);
       assert.match(s.facts, /banned your account/);
-      const mail = await smtp.waitForMail(reader.email, new RegExp(s.id));
-      assert.match(mail.text, /Decided by automated means: no/);
     }
+    // Both statements reach the author in one mail, each in full; none in a mail of its own.
+    const [a, b] = statements.rows.map((s) => s.id) as [string, string];
+    const digest = await smtp.waitForMail(
+      reader.email,
+      new RegExp(`statement ${a}[\\s\\S]*statement ${b}|statement ${b}[\\s\\S]*statement ${a}`),
+    );
+    assert.match(digest.subject, /statements of reasons for 2 decisions/);
+    assert.equal(digest.text.match(/Decided by automated means: no/g)?.length, 2);
+    assert.equal(digest.text.match(/You can appeal until/g)?.length, 2);
+    assert.equal(
+      mailsTo(reader.email).filter((m) => m.text.includes(a) || m.text.includes(b)).length,
+      1,
+      'one mail for the two statements',
+    );
     // The statement is the one in force for the comment (the banned author's own token is refused now).
     const status = await request(api.app).get(`/api/v1/comments/${held}`).set(as(mod)).expect(200);
     assert.equal(status.body.comment.status, 'rejected');

@@ -220,22 +220,25 @@ const DUE: Record<StatementMailKind, string> = {
 const UNCLAIMED = `(s.mail_claimed_at IS NULL OR s.mail_claimed_at < now() - make_interval(secs => ${STATEMENT_MAIL_LEASE_MS / 1000}))`;
 
 /**
- * Claims one statement's mail of this kind for the caller to send: true when it was due and no one
- * else holds it. The row's update serialises two claimers (the API right after a decision, the
- * worker's sweep): exactly one of them sends.
+ * Claims statements' mails of this kind for the caller to send: the ids of those that were due and
+ * that no one else holds. The rows' update serialises two claimers (the API right after a decision,
+ * the worker's sweep): exactly one of them sends each.
  */
-export async function claimStatementMail(db: Queryable, id: string, kind: StatementMailKind): Promise<boolean> {
-  const res = await db.query(
-    `UPDATE dsa_statements s SET mail_claimed_at = now() WHERE s.id = $1 AND ${DUE[kind]} AND ${UNCLAIMED}`,
-    [id],
+export async function claimStatementMails(db: Queryable, ids: string[], kind: StatementMailKind): Promise<Set<string>> {
+  const res = await db.query<{ id: string }>(
+    `UPDATE dsa_statements s SET mail_claimed_at = now() WHERE s.id = ANY($1::uuid[]) AND ${DUE[kind]} AND ${UNCLAIMED}
+     RETURNING s.id`,
+    [ids],
   );
-  return res.rowCount === 1;
+  return new Set(res.rows.map((r) => r.id));
 }
 
-/** A claimed mail was sent: recorded, and the claim released. */
-export async function markStatementMailed(db: Queryable, id: string, kind: StatementMailKind): Promise<void> {
+/** Claimed mails were sent: recorded, and the claims released. */
+export async function markStatementsMailed(db: Queryable, ids: string[], kind: StatementMailKind): Promise<void> {
   const column = kind === 'statement' ? 'mailed_at' : 'withdrawal_mailed_at';
-  await db.query(`UPDATE dsa_statements SET ${column} = now(), mail_claimed_at = NULL WHERE id = $1`, [id]);
+  await db.query(`UPDATE dsa_statements SET ${column} = now(), mail_claimed_at = NULL WHERE id = ANY($1::uuid[])`, [
+    ids,
+  ]);
 }
 
 /** A due mail, claimed by the sweep, with what it needs to send it. */

@@ -4,14 +4,14 @@ import type { Mailer } from '../mail.js';
 import type { CommentStatus, Reason } from '../domain.js';
 import type { SiteSettings } from '../settings.js';
 import {
-  claimStatementMail,
+  claimStatementMails,
   insertStatement,
-  markStatementMailed,
+  markStatementsMailed,
   type NewStatement,
   type Statement,
   type StatementMailKind,
 } from '../db/dsa-statements.js';
-import { decisionText, redressText, statementMail, statementWithdrawnMail } from './texts.js';
+import { decisionText, redressText, statementsMail, statementWithdrawnMail } from './texts.js';
 
 /**
  * Rules whose hold or rejection is not about the comment's content, so it needs no statement of
@@ -143,7 +143,19 @@ export async function mailStatement(
   deps: { db: Pool; mailer?: Mailer; logger: Logger },
   s: Statement | null,
 ): Promise<void> {
-  await mailOnce(deps, s, 'statement');
+  await mailOnce(deps, s ? [s] : [], 'statement');
+}
+
+/**
+ * Mails several statements of one recipient (the first's site and account; others are left to the
+ * sweep) in one mail, each in full: the comments removed with a ban would otherwise be a mail each.
+ * Claimed and recorded statement by statement, as `mailStatement` does.
+ */
+export async function mailStatements(
+  deps: { db: Pool; mailer?: Mailer; logger: Logger },
+  statements: Statement[],
+): Promise<void> {
+  await mailOnce(deps, statements, 'statement');
 }
 
 /** The correction for a mailed statement whose decision was withdrawn (undone), sent like the statement. */
@@ -151,52 +163,60 @@ export async function mailStatementWithdrawal(
   deps: { db: Pool; mailer?: Mailer; logger: Logger },
   s: Statement | null,
 ): Promise<void> {
-  await mailOnce(deps, s, 'withdrawal');
+  await mailOnce(deps, s ? [s] : [], 'withdrawal');
 }
 
 async function mailOnce(
   deps: { db: Pool; mailer?: Mailer; logger: Logger },
-  s: Statement | null,
+  statements: Statement[],
   kind: StatementMailKind,
 ): Promise<void> {
   const { db, mailer, logger } = deps;
-  if (!s?.userId || !mailer || mailer.state !== 'configured') return;
+  const first = statements[0];
+  if (!first?.userId || !mailer || mailer.state !== 'configured') return;
   const res = await db.query<{ email: string | null; name: string }>(
     `SELECT u.email, s.name FROM users u JOIN sites s ON s.id = u.site_id WHERE u.site_id = $1 AND u.id = $2 AND u.deleted_at IS NULL`,
-    [s.siteId, s.userId],
+    [first.siteId, first.userId],
   );
   const row = res.rows[0];
   if (!row?.email) return;
-  if (!(await claimStatementMail(db, s.id, kind))) return;
-  await sendClaimedStatementMail(
+  const theirs = statements.filter((s) => s.siteId === first.siteId && s.userId === first.userId);
+  const claimed = await claimStatementMails(
+    db,
+    theirs.map((s) => s.id),
+    kind,
+  );
+  if (claimed.size === 0) return;
+  await sendClaimedStatementMails(
     { db, mailer, logger },
-    {
-      kind,
-      statement: s,
-      email: row.email,
-      siteName: row.name,
-    },
+    { kind, statements: theirs.filter((s) => claimed.has(s.id)), email: row.email, siteName: row.name },
   );
 }
 
 /**
- * Sends a mail the caller claimed, then records it. A failure is logged and the claim left to lapse
- * (STATEMENT_MAIL_LEASE_MS): the sweep tries again then. Returns whether it was sent.
+ * Sends mails the caller claimed for one recipient, then records them: statements in one mail,
+ * withdrawal corrections one mail each. A failure is logged and the claims left to lapse
+ * (STATEMENT_MAIL_LEASE_MS): the sweep tries again then. Returns how many statements were mailed.
  */
-export async function sendClaimedStatementMail(
+export async function sendClaimedStatementMails(
   deps: { db: Pool; mailer: Mailer; logger: Logger },
-  m: { kind: StatementMailKind; statement: Statement; email: string; siteName: string },
-): Promise<boolean> {
-  const message =
+  m: { kind: StatementMailKind; statements: Statement[]; email: string; siteName: string },
+): Promise<number> {
+  const mails =
     m.kind === 'statement'
-      ? statementMail(m.email, m.statement, m.siteName)
-      : statementWithdrawnMail(m.email, m.statement, m.siteName);
-  try {
-    await deps.mailer.send(message);
-  } catch (err) {
-    deps.logger.warn({ err, statementId: m.statement.id, kind: m.kind }, 'could not mail a statement of reasons');
-    return false;
+      ? [{ statements: m.statements, message: statementsMail(m.email, m.statements, m.siteName) }]
+      : m.statements.map((s) => ({ statements: [s], message: statementWithdrawnMail(m.email, s, m.siteName) }));
+  let sent = 0;
+  for (const mail of mails) {
+    const ids = mail.statements.map((s) => s.id);
+    try {
+      await deps.mailer.send(mail.message);
+    } catch (err) {
+      deps.logger.warn({ err, statementIds: ids, kind: m.kind }, 'could not mail a statement of reasons');
+      continue;
+    }
+    await markStatementsMailed(deps.db, ids, m.kind);
+    sent += ids.length;
   }
-  await markStatementMailed(deps.db, m.statement.id, m.kind);
-  return true;
+  return sent;
 }

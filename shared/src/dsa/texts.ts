@@ -48,6 +48,25 @@ export function statementMail(to: string, s: Statement, siteName: string): MailM
 }
 
 /**
+ * One mail for several statements to the same person (the removals that come with a ban, or a
+ * sweep's late mails): each statement in full, as its own mail would have it.
+ */
+export function statementsMail(to: string, statements: Statement[], siteName: string): MailMessage {
+  if (statements.length === 1) return statementMail(to, statements[0]!, siteName);
+  const n = statements.length;
+  return {
+    to,
+    subject: `${siteName}: statements of reasons for ${n} decisions`,
+    text: [
+      `${n} decisions were taken about your comments. The statement of reasons of each follows; each can be appealed on its own.`,
+      ...statements.map(
+        (s, i) => `--- ${i + 1} of ${n}: statement ${s.id} ---\n\n${statementMail(to, s, siteName).text}`,
+      ),
+    ].join('\n\n'),
+  };
+}
+
+/**
  * The correction after a statement was mailed and its moderator undid the decision moments later:
  * the decision no longer applies and the comment is as it was before it.
  */

@@ -2,8 +2,8 @@ import type { Config } from '#shared/config.js';
 import type { Pool } from '#shared/db/pool.js';
 import type { Logger } from '#shared/logger.js';
 import type { Mailer } from '#shared/mail.js';
-import { claimDueStatementMails } from '#shared/db/dsa-statements.js';
-import { sendClaimedStatementMail } from '#shared/dsa/statements.js';
+import { claimDueStatementMails, type DueStatementMail, type Statement } from '#shared/db/dsa-statements.js';
+import { sendClaimedStatementMails } from '#shared/dsa/statements.js';
 
 /** Mails one sweep claims at most (the next sweep takes the rest). */
 const BATCH = 100;
@@ -12,7 +12,8 @@ const MAX_AGE_DAYS = 7;
 
 /**
  * One pass: claims the statements of reasons (and withdrawal corrections) that should have been
- * mailed by now and were not, and sends each once. Returns how many were sent.
+ * mailed by now and were not, and sends each once, a recipient's statements in one mail. Returns
+ * how many were sent.
  */
 export async function sweepStatementMails(deps: {
   config: Pick<Config, 'STATEMENT_MAIL_GRACE_MS'>;
@@ -26,8 +27,16 @@ export async function sweepStatementMails(deps: {
     maxAgeDays: MAX_AGE_DAYS,
     limit: BATCH,
   });
+  // One mail per recipient, site and kind (statements together; corrections one each).
+  const groups = new Map<string, Omit<DueStatementMail, 'statement'> & { statements: Statement[] }>();
+  for (const m of due) {
+    const key = JSON.stringify([m.kind, m.email, m.statement.siteId]);
+    const group = groups.get(key) ?? { kind: m.kind, email: m.email, siteName: m.siteName, statements: [] };
+    group.statements.push(m.statement);
+    groups.set(key, group);
+  }
   let sent = 0;
-  for (const m of due) if (await sendClaimedStatementMail(deps, m)) sent++;
+  for (const g of groups.values()) sent += await sendClaimedStatementMails(deps, g);
   if (due.length > 0)
     deps.logger.warn({ due: due.length, sent }, 'mailed statements of reasons that had not been mailed');
   return sent;

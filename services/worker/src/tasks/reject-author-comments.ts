@@ -6,15 +6,16 @@ import type { RejectAuthorCommentsTask, TaskProgress } from '#shared/moderation-
 import { moderatorDecision } from '#shared/webhooks/events.js';
 import { findSettingsOverrides } from '#shared/db/sites.js';
 import { effectiveSettings } from '#shared/settings.js';
-import { mailStatement } from '#shared/dsa/statements.js';
+import { mailStatements } from '#shared/dsa/statements.js';
+import type { Statement } from '#shared/db/dsa-statements.js';
 
 const BATCH = 100;
 
 /**
  * Rejects every visible or held comment of a banned reader, oldest first, each in its own
  * transaction with its own audit entry and, where the site has the DSA features on, its own
- * statement of reasons (Art. 17: decided by the moderator who banned, on the ban's ground), mailed
- * to the author and notified as any moderator's removal. A retry after a crash continues where it
+ * statement of reasons (Art. 17: decided by the moderator who banned, on the ban's ground), notified
+ * as any moderator's removal; each batch's statements are mailed to the author together, in one mail. A retry after a crash continues where it
  * stopped: rejected comments are no longer listed, and a statement whose mail was lost is sent by
  * the statement mail sweep. Progress is reported after every batch.
  */
@@ -35,6 +36,7 @@ export async function rejectAuthorComments(
   for (;;) {
     const ids = await listOpenCommentIds(deps.db, { siteId, userId, after, limit: BATCH });
     if (ids.length === 0) break;
+    const statements: Statement[] = [];
     for (const id of ids) {
       const changed = await moderateComment(
         {
@@ -62,7 +64,7 @@ export async function rejectAuthorComments(
       );
       if (!changed) continue;
       done++;
-      await mailStatement(deps, changed.statement ?? null);
+      if (changed.statement) statements.push(changed.statement);
       // Publishers see these rejections as a moderator's (`comment.rejected`, by the ban's author).
       // As for the API's actions, emitting never fails the task.
       const event = moderatorDecision({
@@ -77,6 +79,8 @@ export async function rejectAuthorComments(
           .emit(event)
           .catch((err) => deps.logger.error({ err, commentId: id }, 'could not emit a webhook event'));
     }
+    // The batch's statements reach the author in one mail (a mail a comment would flood them).
+    await mailStatements(deps, statements);
     after = ids[ids.length - 1]!;
     await job.updateProgress({ done, total: Math.max(total, done) } satisfies TaskProgress);
   }
