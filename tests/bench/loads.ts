@@ -107,6 +107,11 @@ export async function runProbe(o: {
   intervalMs: number;
   pollMs: number;
   timeoutMs: number;
+  /**
+   * The i-th probe's text: texts that differ (near-identical ones from several readers would be held
+   * as a coordinated campaign and never show).
+   */
+  body: (i: number) => string;
 }): Promise<Probe> {
   const out: Probe = { accept: [], visible: [], timeouts: 0, errors: 0 };
   const start = performance.now();
@@ -121,8 +126,7 @@ export async function runProbe(o: {
       const res = await fetch(`${base}/api/v1/sites/${o.siteId}/posts/${o.postId}/comments`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${o.tokens[i % o.tokens.length]}` },
-        // Numbered: the same text twice from one reader would be rejected as a repeat.
-        body: JSON.stringify({ body: `Probe comment ${i}: is this visible yet? Asking for the live blog.` }),
+        body: JSON.stringify({ body: o.body(i) }),
         signal: AbortSignal.timeout(o.timeoutMs),
       });
       const body = (await res.json()) as { id?: string };

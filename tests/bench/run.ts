@@ -1100,7 +1100,7 @@ async function loadD(readers: Reader[]): Promise<void> {
   const probeRate = 1000 / probeEveryMs;
   const spec = postSpec('d', readers, posts, 20, duration, D_RATE - probeRate);
   commands.push(
-    `**d**: ${describeCannon(spec)}\n    # plus the probe: every ${probeEveryMs} ms POST to d-probe, then GET ?sort=newest&limit=20 every 10 ms (other API process when --api > 1) until the id shows; timeout 5 s`,
+    `**d**: ${describeCannon(spec)}\n    # plus the probe: every ${probeEveryMs} ms POST a random sentence to d-probe, then GET ?sort=newest&limit=20 every 10 ms (other API process when --api > 1) until the id shows; timeout 5 s`,
   );
   await emptyQueue();
   checkInterrupted();
@@ -1117,6 +1117,7 @@ async function loadD(readers: Reader[]): Promise<void> {
       intervalMs: probeEveryMs,
       pollMs: 10,
       timeoutMs: 5000,
+      body: (i) => `${sentence()} (${i})`,
     }),
   ]);
   const res = sampler.stop();
