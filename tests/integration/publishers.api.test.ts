@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import fc from 'fast-check';
 import { createTestEnv, type TestEnv } from '../support/env.js';
@@ -38,6 +39,8 @@ const as = (token: string) => ({
   get: (path: string) => request(api.app).get(path).set('Authorization', `Bearer ${token}`),
   post: (path: string, body?: object) => request(api.app).post(path).set('Authorization', `Bearer ${token}`).send(body),
   put: (path: string, body?: object) => request(api.app).put(path).set('Authorization', `Bearer ${token}`).send(body),
+  patch: (path: string, body?: object) =>
+    request(api.app).patch(path).set('Authorization', `Bearer ${token}`).send(body),
   delete: (path: string) => request(api.app).delete(path).set('Authorization', `Bearer ${token}`),
 });
 
@@ -322,6 +325,83 @@ describe("readers' data rights", () => {
     assert.equal(doc.check(await as(s.apiKey).get('/api/v1/me/export')).status, 401);
   });
 
+  it('when a reader downloads their data, then their earlier texts, reactions, mutes, notifications and email choice are in it', async () => {
+    const s = await buildSite(env.db);
+    const postId = await buildPost(env.db, s.siteId);
+    const reader = await signInReader(api.app, s, { name: 'Ida' });
+    const hal = await signInReader(api.app, s, { name: 'Hal' });
+    const mine = await comment(reader.accessToken, postId, 'The bridge opens in May.', s.siteId);
+    const his = await comment(hal.accessToken, postId, 'The ferry stays.', s.siteId);
+    await stored(mine);
+    await stored(his);
+    assert.equal(
+      (await as(reader.accessToken).patch(`/api/v1/comments/${mine}`, { body: 'The bridge opens in June.' })).status,
+      202,
+    );
+    await waitFor(
+      async () =>
+        (await env.db.query('SELECT 1 FROM comment_revisions WHERE comment_id = $1 AND applied_at IS NOT NULL', [mine]))
+          .rowCount === 1,
+      { what: 'the edit applied' },
+    );
+    assert.equal(
+      (await as(reader.accessToken).put(`/api/v1/comments/${his}/reaction`, { kind: 'respect' })).status,
+      200,
+    );
+    assert.equal((await as(reader.accessToken).put(`/api/v1/sites/${s.siteId}/mutes/${hal.user.id}`)).status, 200);
+    const reply = (
+      await as(hal.accessToken).post(`/api/v1/sites/${s.siteId}/posts/${postId}/comments`, {
+        body: 'June? I read May.',
+        parentId: mine,
+      })
+    ).body.id as string;
+    await stored(reply);
+    const joy = await signInReader(api.app, s, { name: 'Joy' });
+    const answer = (
+      await as(joy.accessToken).post(`/api/v1/sites/${s.siteId}/posts/${postId}/comments`, {
+        body: 'It was moved to June, yes.',
+        parentId: mine,
+      })
+    ).body.id as string;
+    await stored(answer);
+    await waitFor(
+      async () => (await env.db.query('SELECT 1 FROM notifications WHERE comment_id = $1', [answer])).rowCount === 1,
+      { what: "the reply's notification" },
+    );
+
+    const res = doc.check(await as(reader.accessToken).get('/api/v1/me/export'));
+    assert.equal(res.status, 200);
+    assert.deepEqual(
+      res.body.revisions.map((v: { commentId: string; body: string; previousBody: string }) => [
+        v.commentId,
+        v.body,
+        v.previousBody,
+      ]),
+      [[mine, 'The bridge opens in June.', 'The bridge opens in May.']],
+    );
+    assert.deepEqual(
+      res.body.reactions.map((x: { commentId: string; kind: string }) => [x.commentId, x.kind]),
+      [[his, 'respect']],
+    );
+    assert.deepEqual(
+      res.body.mutes.map((m: { userId: string; name: string }) => [m.userId, m.name]),
+      [[hal.user.id, 'Hal']],
+    );
+    assert.deepEqual(res.body.notificationSettings, { email: 'off' });
+    // Joy's reply notified the reader; Hal's, whom they muted, did not.
+    assert.deepEqual(
+      res.body.notifications.map((n: { kind: string; commentId: string; readAt: string | null }) => [
+        n.kind,
+        n.commentId,
+        n.readAt,
+      ]),
+      [['reply', answer, null]],
+    );
+    // Hal's export has none of Ida's data.
+    const halData = doc.check(await as(hal.accessToken).get('/api/v1/me/export')).body;
+    assert.deepEqual([halData.revisions, halData.reactions, halData.mutes], [[], [], []]);
+  });
+
   it('when a reader deletes their account on an anonymizing site, then personal data is gone, comments stay as "Deleted user", and the token stops working', async () => {
     const s = await buildSite(env.db);
     const postId = await buildPost(env.db, s.siteId);
@@ -330,6 +410,15 @@ describe("readers' data rights", () => {
     assert.equal(await stored(id), 'approved');
     const before = await request(api.app).get(`/api/v1/sites/${s.siteId}/posts/${postId}/comments`);
     assert.equal(before.body.comments[0].author.name, 'Erin');
+    // An edit still waiting for the worker, as the API stores one.
+    const editId = randomUUID();
+    await env.db.query(`INSERT INTO comment_revisions (id, comment_id, site_id, body) VALUES ($1, $2, $3, $4)`, [
+      editId,
+      id,
+      s.siteId,
+      'Changed my mind.',
+    ]);
+    await env.db.query(`UPDATE comments SET pending_edit_id = $2 WHERE id = $1`, [id, editId]);
     const res = doc.check(await as(reader.accessToken).delete('/api/v1/me'));
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, { erased: true, mode: 'anonymize', comments: 1 });
@@ -347,6 +436,15 @@ describe("readers' data rights", () => {
     });
     assert.equal(thread.body.comments[0].body, 'Keep my words.');
     assert.equal(thread.body.total, 1);
+    // The waiting edit is dropped with its text: it will never change the kept comment.
+    const edit = (await env.db.query('SELECT body, discarded_at FROM comment_revisions WHERE id = $1', [editId]))
+      .rows[0];
+    assert.equal(edit.body, '');
+    assert.ok(edit.discarded_at);
+    assert.equal(
+      (await env.db.query('SELECT pending_edit_id FROM comments WHERE id = $1', [id])).rows[0].pending_edit_id,
+      null,
+    );
     const again = await as(reader.accessToken).post(`/api/v1/sites/${s.siteId}/posts/${postId}/comments`, {
       body: 'Still here?',
     });
@@ -386,6 +484,21 @@ describe("readers' data rights", () => {
     await stored(reply);
     await stored(own);
     await stored(keep);
+    // An applied edit (its earlier text kept), a waiting one, and a reaction to another reader's comment.
+    assert.equal(
+      (await as(leaving.accessToken).patch(`/api/v1/comments/${top}`, { body: 'My top comment, v2.' })).status,
+      202,
+    );
+    await waitFor(
+      async () =>
+        (await env.db.query('SELECT 1 FROM comment_revisions WHERE comment_id = $1 AND applied_at IS NOT NULL', [top]))
+          .rowCount === 1,
+      { what: 'the edit applied' },
+    );
+    assert.equal(
+      (await as(leaving.accessToken).put(`/api/v1/comments/${keep}/reaction`, { kind: 'respect' })).status,
+      200,
+    );
     const exported = doc.check(
       await as(siteAdmin.accessToken).get(`/api/v1/sites/${s.siteId}/readers/${leaving.user.id}/data`),
     );
@@ -409,6 +522,19 @@ describe("readers' data rights", () => {
     assert.equal(byId.get(own).status, 'rejected');
     assert.equal(byId.get(top).reply_count, 1, "only the other reader's reply is still counted under it");
     assert.equal(byId.get(keep).status, 'approved');
+    // Their earlier texts and their reaction went too, the reaction's count with it.
+    assert.equal(
+      (await env.db.query('SELECT 1 FROM comment_revisions WHERE comment_id = ANY($1::uuid[])', [[top, own]])).rowCount,
+      0,
+    );
+    assert.equal(
+      (await env.db.query('SELECT 1 FROM comment_reactions WHERE user_id = $1', [leaving.user.id])).rowCount,
+      0,
+    );
+    assert.equal(
+      (await env.db.query('SELECT reaction_count FROM comments WHERE id = $1', [keep])).rows[0].reaction_count,
+      0,
+    );
     const post = (
       await env.db.query('SELECT comment_count FROM posts WHERE site_id = $1 AND id = $2', [s.siteId, postId])
     ).rows[0];

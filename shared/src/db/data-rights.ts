@@ -32,9 +32,35 @@ export interface ReaderData {
   }[];
   /** Reports they made, with their notes. */
   reports: { commentId: string; reason: string; note: string | null; createdAt: string }[];
+  /** Every text their comments had: each edit's new text, and the text it replaced once applied. */
+  revisions: {
+    commentId: string;
+    body: string;
+    previousBody: string | null;
+    createdAt: string;
+    appliedAt: string | null;
+    discardedAt: string | null;
+  }[];
+  /** Their reactions to others' comments. */
+  reactions: { commentId: string; kind: string; createdAt: string }[];
+  /** Readers they muted. */
+  mutes: { userId: string; name: string; createdAt: string }[];
+  /** Their email choice for notifications, and the notifications kept for them. */
+  notificationSettings: { email: 'off' | 'immediate' | 'daily' };
+  notifications: {
+    kind: string;
+    commentId: string;
+    status: string | null;
+    createdAt: string;
+    readAt: string | null;
+    emailedAt: string | null;
+  }[];
 }
 
-/** Everything stored about a reader of the site: profile and every comment (any status). Null when unknown or erased. */
+/**
+ * Everything stored about a reader of the site: profile, every comment (any status) and its earlier
+ * texts, reports, reactions, mutes, notifications and their settings. Null when unknown or erased.
+ */
 export async function readerData(db: Queryable, siteId: string, userId: string): Promise<ReaderData | null> {
   const res = await db.query<{ data: ReaderData }>(
     `SELECT json_build_object(
@@ -50,7 +76,24 @@ export async function readerData(db: Queryable, siteId: string, userId: string):
                      WHERE c.site_id = u.site_id AND c.author_id = u.id),
        'reports', (SELECT coalesce(json_agg(json_build_object('commentId', r.comment_id, 'reason', r.reason, 'note', r.note,
                       'createdAt', r.created_at) ORDER BY r.created_at), '[]')
-                      FROM reports r WHERE r.site_id = u.site_id AND r.reporter_id = u.id)) AS data
+                      FROM reports r WHERE r.site_id = u.site_id AND r.reporter_id = u.id),
+       'revisions', (SELECT coalesce(json_agg(json_build_object('commentId', v.comment_id, 'body', v.body,
+                      'previousBody', v.previous_body, 'createdAt', v.created_at, 'appliedAt', v.applied_at,
+                      'discardedAt', v.discarded_at) ORDER BY v.created_at, v.id), '[]')
+                      FROM comment_revisions v JOIN comments c ON c.id = v.comment_id
+                     WHERE c.site_id = u.site_id AND c.author_id = u.id),
+       'reactions', (SELECT coalesce(json_agg(json_build_object('commentId', x.comment_id, 'kind', x.kind,
+                      'createdAt', x.created_at) ORDER BY x.created_at), '[]')
+                      FROM comment_reactions x WHERE x.site_id = u.site_id AND x.user_id = u.id),
+       'mutes', (SELECT coalesce(json_agg(json_build_object('userId', m.muted_id, 'name', mu.display_name,
+                      'createdAt', m.created_at) ORDER BY m.created_at), '[]')
+                      FROM reader_mutes m JOIN users mu ON mu.id = m.muted_id WHERE m.site_id = u.site_id AND m.user_id = u.id),
+       'notificationSettings', json_build_object('email', coalesce(
+                      (SELECT ns.email FROM reader_notification_settings ns WHERE ns.user_id = u.id), 'off')),
+       'notifications', (SELECT coalesce(json_agg(json_build_object('kind', n.kind, 'commentId', n.comment_id,
+                      'status', n.status, 'createdAt', n.created_at, 'readAt', n.read_at, 'emailedAt', n.emailed_at)
+                      ORDER BY n.created_at), '[]')
+                      FROM notifications n WHERE n.site_id = u.site_id AND n.user_id = u.id)) AS data
        FROM users u WHERE u.site_id = $1 AND u.id = $2 AND u.deleted_at IS NULL`,
     [siteId, userId],
   );
@@ -66,9 +109,10 @@ export interface Erasure {
 
 /**
  * Erases a reader in one transaction: personal data cleared (name, email, identities), the row
- * kept as a tombstone so kept comments show "Deleted user"; with `remove`, their comments are
- * also rejected and their text erased, with post and reply counters kept true. Logged in
- * data_requests. Null when the reader is unknown or already erased.
+ * kept as a tombstone so kept comments show "Deleted user", a waiting edit dropped; with `remove`,
+ * their comments are also rejected and their text erased (earlier versions included) and their
+ * reactions removed, with post, reply and reaction counters kept true. Logged in data_requests.
+ * Null when the reader is unknown or already erased.
  */
 export async function eraseReader(
   pool: Pool,
@@ -108,6 +152,33 @@ export async function eraseReader(
         [q.siteId, q.userId],
       );
     }
+    // An edit still waiting is dropped, its text with it: nothing they wrote changes a comment after they left.
+    await tx.query(
+      `UPDATE comment_revisions v SET discarded_at = now(), body = ''
+         FROM comments c
+        WHERE c.id = v.comment_id AND c.site_id = $1 AND c.author_id = $2 AND v.applied_at IS NULL AND v.discarded_at IS NULL`,
+      [q.siteId, q.userId],
+    );
+    await tx.query(
+      'UPDATE comments SET pending_edit_id = NULL WHERE site_id = $1 AND author_id = $2 AND pending_edit_id IS NOT NULL',
+      [q.siteId, q.userId],
+    );
+    const reacted: string[] = [];
+    if (q.mode === 'remove') {
+      // Earlier texts go with the comments; their reactions too, with the counts they added.
+      await tx.query(
+        'DELETE FROM comment_revisions v USING comments c WHERE c.id = v.comment_id AND c.site_id = $1 AND c.author_id = $2',
+        [q.siteId, q.userId],
+      );
+      const gone = await tx.query<{ post_id: string }>(
+        `WITH gone AS (DELETE FROM comment_reactions WHERE site_id = $1 AND user_id = $2 RETURNING comment_id, post_id)
+         UPDATE comments c SET reaction_count = greatest(c.reaction_count - 1, 0)
+           FROM gone WHERE c.id = gone.comment_id
+         RETURNING gone.post_id`,
+        [q.siteId, q.userId],
+      );
+      reacted.push(...gone.rows.map((r) => r.post_id));
+    }
     // Their notifications, email choice and mutes go with the account (others' mutes of them too).
     await tx.query('DELETE FROM notifications WHERE site_id = $1 AND user_id = $2', [q.siteId, q.userId]);
     await tx.query('DELETE FROM reader_notification_settings WHERE site_id = $1 AND user_id = $2', [
@@ -144,7 +215,7 @@ export async function eraseReader(
       requestedBy: q.requestedBy,
       detail: { mode: q.mode, comments },
     });
-    return { comments, postIds: posts.rows.map((r) => r.post_id) };
+    return { comments, postIds: [...new Set([...posts.rows.map((r) => r.post_id), ...reacted])] };
   });
 }
 

@@ -45,6 +45,29 @@ const readerDataSchema = z.object({
   reports: z.array(
     z.object({ commentId: z.uuid(), reason: z.string(), note: z.string().nullable(), createdAt: z.string() }),
   ),
+  revisions: z.array(
+    z.object({
+      commentId: z.uuid(),
+      body: z.string(),
+      previousBody: z.string().nullable(),
+      createdAt: z.string(),
+      appliedAt: z.string().nullable(),
+      discardedAt: z.string().nullable(),
+    }),
+  ),
+  reactions: z.array(z.object({ commentId: z.uuid(), kind: z.string(), createdAt: z.string() })),
+  mutes: z.array(z.object({ userId: z.uuid(), name: z.string(), createdAt: z.string() })),
+  notificationSettings: z.object({ email: z.enum(['off', 'immediate', 'daily']) }),
+  notifications: z.array(
+    z.object({
+      kind: z.string(),
+      commentId: z.uuid(),
+      status: z.string().nullable(),
+      createdAt: z.string(),
+      readAt: z.string().nullable(),
+      emailedAt: z.string().nullable(),
+    }),
+  ),
   /** DSA: statements of reasons addressed to the reader, notices they sent, appeals they made. */
   statements: z.array(z.looseObject({ id: z.uuid(), restriction: z.string(), automatedDecision: z.boolean() })),
   notices: z.array(z.looseObject({ reference: z.string(), status: z.string() })),
@@ -63,7 +86,8 @@ export const dataRightsDocs = [
     path: '/api/v1/me/export',
     tag: "Readers' data",
     auth: 'reader access token',
-    summary: 'Download my profile and all my comments as JSON',
+    summary:
+      'Download everything stored about me as JSON: profile, comments and their earlier texts, reports, reactions, mutes, notifications, DSA records',
     responses: { 200: { description: 'the data', schema: readerDataSchema }, ...commonErrors, ...notFoundError },
   }),
   route({
