@@ -1,10 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
+import { createApiServer } from '#api/server.js';
 import { rawClient, type RawClient } from '../support/raw-http.js';
 import { CRED_KINDS, buildTwoSites, leaks, restoreWorld, type TwoSites } from '../support/two-sites.js';
 import { ROUTES, anyCase, caseOf, headerValue } from '../support/route-requests.js';
@@ -13,7 +14,7 @@ import { deeplyNested, hostileSegment, hostileString, percentEncode, type BodySp
 
 /**
  * Every route of the OpenAPI registry (so a route added later is covered by itself) under
- * generated hostile requests, through a real HTTP server in this process: hostile path
+ * generated hostile requests, through the API's HTTP server in this process: hostile path
  * parameters, query strings, bodies, repeated headers and credentials of every kind, with ids
  * of two seeded sites. Never a 5xx, always the error shape, and nothing of a site the caller
  * does not hold a credential of. FC_SEED replays a run.
@@ -30,7 +31,8 @@ const tally: Tally = newTally();
 before(async () => {
   env = await createTestEnv({ RATE_LIMITS: 'off', LOOKUP_CACHE_TTL_MS: '0' });
   api = await startTestApi(env);
-  server = http.createServer(api.app);
+  // The server as main.ts runs it: cached thread pages and live streams are answered before the app.
+  server = createApiServer(api.app, api.deps);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   client = rawClient(base);

@@ -63,9 +63,7 @@ describe('CORS for the widget', () => {
 
   it('when a GET comes from a registered origin, then the answer names that origin and exposes Retry-After and ETag', async () => {
     const postId = await buildPost(env.db, site.siteId);
-    const res = await request(api.app)
-      .get(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
-      .set('Origin', ORIGIN);
+    const res = await request(base).get(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`).set('Origin', ORIGIN);
     assert.equal(res.status, 200);
     assert.equal(res.headers['access-control-allow-origin'], ORIGIN);
     assert.match(res.headers['access-control-expose-headers']!, /ETag/);
@@ -74,7 +72,7 @@ describe('CORS for the widget', () => {
   it('when the origin belongs to another site or to none, then 403 origin_not_allowed, readable by the page but exposing nothing else, and the preflight fails', async () => {
     const postId = await buildPost(env.db, site.siteId);
     for (const origin of ['https://other.example', 'https://evil.example', 'null']) {
-      const res = await request(api.app)
+      const res = await request(base)
         .get(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
         .set('Origin', origin);
       assert.equal(res.status, 403, origin);
@@ -94,7 +92,7 @@ describe('CORS for the widget', () => {
   });
 
   it('when a browser calls a site that does not exist, then 404 site_not_found names it, readable by the page', async () => {
-    const res = await request(api.app).get('/api/v1/sites/no-such-site/posts/p-1/comments').set('Origin', ORIGIN);
+    const res = await request(base).get('/api/v1/sites/no-such-site/posts/p-1/comments').set('Origin', ORIGIN);
     assert.equal(res.status, 404);
     assert.deepEqual(res.body.error, { code: 'site_not_found', message: "site 'no-such-site' does not exist" });
     assert.equal(res.headers['access-control-allow-origin'], ORIGIN);

@@ -8,7 +8,6 @@ import { limitJsonDepth } from './http/json-depth.js';
 import { measureHttp } from './http/metrics.js';
 import { redactUrl } from './http/redact-url.js';
 import { requestIdOf } from './http/request-id.js';
-import { cachedThreadReads, staticHeaders } from './comments/cached-read.js';
 import { authenticate, createPassport } from './auth/passport.js';
 import { authRoutes } from './auth/routes.js';
 import { tokenKeys } from './auth/tokens.js';
@@ -33,7 +32,6 @@ import { auditRoutes } from './audit/routes.js';
 import { queueDashboard } from './queue-board/queue-board.js';
 import { moderationPage } from './assets/moderate-page.js';
 import { browserAssets } from './assets/store.js';
-import { createSiteOrigins } from './widget/site-origins.js';
 import { bodySiteOrigin, widgetCors } from './widget/cors.js';
 import { crossOriginReadable, widgetApiRoutes, widgetPages } from './widget/routes.js';
 import { apiKeyRoutes } from './publishers/api-keys-routes.js';
@@ -58,10 +56,8 @@ export function createApp(deps: ApiDeps): Express {
   app.set('etag', false);
   const assets = deps.assets ?? browserAssets({ production: deps.config.NODE_ENV === 'production' });
   const security = helmet();
-  const siteOrigins = createSiteOrigins(deps.db, deps.config.LOOKUP_CACHE_TTL_MS);
+  const { siteOrigins } = deps;
 
-  // First: cached thread pages, with the headers the middleware below would set (see cached-read.ts).
-  app.use(cachedThreadReads(deps, { siteOrigins, headers: staticHeaders([security, crossOriginReadable]) }));
   app.use(
     pinoHttp({
       logger: deps.logger,

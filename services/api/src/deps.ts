@@ -17,6 +17,7 @@ import { createLookups, type Lookups } from './comments/lookups.js';
 import { createThreadCache, type ThreadCache } from './comments/thread-cache.js';
 import { subscribeToThreadChanges } from './comments/thread-invalidation.js';
 import { createThreadEvents, type ThreadEvents } from './widget/thread-events.js';
+import { createSiteOrigins, type SiteOrigins } from './widget/site-origins.js';
 import type { BrowserAssets } from './assets/store.js';
 import { createExportLimits, type ExportLimits } from './publishers/export-limits.js';
 import { createHoldCheck, type HoldCheck } from './precheck/hold-check.js';
@@ -34,6 +35,8 @@ export interface ApiDeps {
   limiters: Limiters;
   lookups: Lookups;
   threadCache: ThreadCache;
+  /** Sites' registered browser origins, cached: the app's CORS and the paths before it (server.ts) share them. */
+  siteOrigins: SiteOrigins;
   /** Webhook events (post.created, and whatever a route emits). */
   events: Events;
   /** Open live-update streams, fed by the process's one thread-change subscription. */
@@ -150,6 +153,7 @@ export async function createApiDeps(config: Config, opts: ApiDepsOptions): Promi
     logger,
     lookups,
     threadCache,
+    siteOrigins: createSiteOrigins(db, config.LOOKUP_CACHE_TTL_MS),
     threadEvents,
     events,
     metrics: createApiMetrics(queue),

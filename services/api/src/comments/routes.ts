@@ -206,7 +206,7 @@ export function commentRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     deps.metrics.threadCache.inc({ result: result === 'hit' && !hit ? 'miss' : result });
   }
 
-  // A cached page of either is usually answered before this router (cached-read.ts); these answer the rest.
+  // A cached page of either is usually answered before the app (server.ts, cached-read.ts); these answer the rest.
   r.get('/sites/:siteId/posts/:postId/comments', async (req, res) => {
     const { siteId, postId } = parse(threadParams, req.params, 'path');
     const q = parse(threadQuery, req.query, 'query');

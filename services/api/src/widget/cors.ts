@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import { AppError, ForbiddenError } from '../http/app-error.js';
 import type { SiteOrigins } from './site-origins.js';
@@ -15,9 +16,10 @@ export const EXPOSE_HEADERS = 'Retry-After, X-Request-Id, ETag';
  * The host alone is compared: behind a TLS proxy that does not say X-Forwarded-Proto the API
  * sees http while the browser says https.
  */
-function isSelf(req: Request, origin: string): boolean {
+function isSelf(req: IncomingMessage, origin: string): boolean {
   try {
-    return new URL(origin).host === req.get('host');
+    // What `req.get('host')` reads; the paths before the app (server.ts) have no Express request.
+    return new URL(origin).host === req.headers.host;
   } catch {
     return false;
   }
@@ -33,7 +35,7 @@ function routedPath(req: Request): string | null {
 }
 
 /** The browser origin of a cross-origin request, or null for same-origin and server-to-server calls. */
-export function crossOrigin(req: Request): string | null {
+export function crossOrigin(req: IncomingMessage): string | null {
   const origin = req.headers.origin;
   if (typeof origin !== 'string' || isSelf(req, origin)) return null;
   return origin;

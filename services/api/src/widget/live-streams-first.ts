@@ -6,7 +6,6 @@ import { staticHeaders } from '../comments/cached-read.js';
 import { requestIdOf } from '../http/request-id.js';
 import { crossOriginReadable } from './routes.js';
 import { crossOrigin, EXPOSE_HEADERS } from './cors.js';
-import { createSiteOrigins } from './site-origins.js';
 import { EVENTS_HEADERS, OPENING, eventParams } from './events-route.js';
 import type { StreamListener } from './thread-events.js';
 
@@ -57,10 +56,9 @@ class LiveStream implements StreamListener {
  */
 export function liveStreamsFirst(
   app: Express,
-  deps: Pick<ApiDeps, 'config' | 'lookups' | 'threadEvents' | 'metrics' | 'logger' | 'db'>,
+  deps: Pick<ApiDeps, 'config' | 'lookups' | 'threadEvents' | 'metrics' | 'logger' | 'siteOrigins'>,
 ): RequestListener {
-  const { config, threadEvents: hub } = deps;
-  const siteOrigins = createSiteOrigins(deps.db, config.LOOKUP_CACHE_TTL_MS);
+  const { config, threadEvents: hub, siteOrigins } = deps;
   const flat = staticHeaders([helmet(), crossOriginReadable]).flat();
   const timer = deps.metrics.httpDuration.labels({ method: 'GET', route: EVENTS_ROUTE, status: '200' });
   const observe = (seconds: number) => timer.observe(seconds);
