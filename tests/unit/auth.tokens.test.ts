@@ -29,10 +29,11 @@ describe('access tokens', () => {
   });
   it('when a cached token expires, then the cache stops accepting it', async () => {
     const verify = cachedVerifier(keys);
-    const shortLived = await issueAccessToken(tokenKeys('k'.repeat(40), 1), user);
+    // Lifetimes count in whole seconds from a rounded-down issue time: 3 s is at least 2 s of validity.
+    const shortLived = await issueAccessToken(tokenKeys('k'.repeat(40), 3), user);
     assert.ok(await verify(shortLived));
     await waitFor(async () => (await verify(shortLived)) === null, {
-      timeoutMs: 5000,
+      timeoutMs: 8000,
       intervalMs: 200,
       what: 'the token to expire',
     });
