@@ -1,12 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
-import { createApiServer } from '#api/server.js';
+import { startServerPair, type ServerPair } from '../support/server-pair.js';
 import { plainQuery } from '#api/comments/cached-read.js';
 import { insertDecidedComment } from '#shared/db/comments.js';
 import { withTransaction } from '#shared/db/pool.js';
@@ -25,18 +23,9 @@ let env: TestEnv;
 let api: TestApi;
 let site: BuiltSite;
 let authorId: string;
-let fast: http.Server;
-let plain: http.Server;
+let pair: ServerPair;
 let fastBase: string;
 let plainBase: string;
-/** Requests the fast server handed to the Express app. */
-let toApp = 0;
-
-const listen = async (server: http.Server) => {
-  server.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-};
 
 before(async () => {
   env = await createTestEnv();
@@ -46,24 +35,11 @@ before(async () => {
   ({
     user: { id: authorId },
   } = await signInReader(api.app, site, { name: 'Ada' }));
-  const counted = new Proxy(api.app, {
-    apply(target, thisArg, args) {
-      toApp++;
-      return Reflect.apply(target, thisArg, args);
-    },
-  }) as Express;
-  fast = createApiServer(counted, api.deps);
-  fastBase = await listen(fast);
-  // The app alone: its own route answers every request, from the same thread cache.
-  plain = http.createServer(api.app);
-  plain.keepAliveTimeout = fast.keepAliveTimeout;
-  plainBase = await listen(plain);
+  pair = await startServerPair(api);
+  ({ fastBase, plainBase } = pair);
 });
 after(async () => {
-  for (const s of [fast, plain]) {
-    s.closeAllConnections();
-    await new Promise((r) => s.close(r));
-  }
+  await pair?.close();
   await api.close();
   await env.close();
 });
@@ -121,9 +97,9 @@ function ask(
 
 /** The fast server's and the app's answers to one request, which must be the same; and whether the app saw it. */
 async function both(path: string, o: Parameters<typeof ask>[2] = {}): Promise<{ answer: Answer; viaApp: boolean }> {
-  const before = toApp;
+  const before = pair.toApp();
   const a = await ask(fastBase, path, o);
-  const viaApp = toApp > before;
+  const viaApp = pair.toApp() > before;
   const b = await ask(plainBase, path, o);
   const what = `${o.method ?? 'GET'} ${path} ${JSON.stringify(o.headers ?? {})}`;
   assert.equal(a.status, b.status, what);

@@ -1,13 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { buildPost, buildSite, type BuiltSite } from '../support/builders.js';
 import { waitFor } from '../support/wait-for.js';
-import { createApiServer } from '#api/server.js';
+import { startServerPair, type ServerPair } from '../support/server-pair.js';
 import { encodeThreadChange, threadChannel } from '#shared/redis.js';
 
 /**
@@ -19,42 +17,21 @@ const ORIGIN = 'https://news.example';
 let env: TestEnv;
 let api: TestApi;
 let site: BuiltSite;
+let pair: ServerPair;
 let fast: http.Server;
-let plain: http.Server;
 let fastBase: string;
 let plainBase: string;
-/** Requests the server handed to the Express app. */
-let toApp = 0;
-
-const listen = async (server: http.Server) => {
-  server.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-};
 
 before(async () => {
   env = await createTestEnv({ SSE_MAX_PER_IP: '2', SSE_HEARTBEAT_S: '1' });
   api = await startTestApi(env);
   site = await buildSite(env.db);
   await env.db.query(`UPDATE sites SET origins = $2 WHERE id = $1`, [site.siteId, [ORIGIN]]);
-  const counted = new Proxy(api.app, {
-    apply(target, thisArg, args) {
-      toApp++;
-      return Reflect.apply(target, thisArg, args);
-    },
-  }) as Express;
-  fast = createApiServer(counted, api.deps);
-  fastBase = await listen(fast);
-  // The app alone, as before: its own route opens the stream.
-  plain = http.createServer(api.app);
-  plain.keepAliveTimeout = fast.keepAliveTimeout;
-  plainBase = await listen(plain);
+  pair = await startServerPair(api);
+  ({ fast, fastBase, plainBase } = pair);
 });
 after(async () => {
-  for (const s of [fast, plain]) {
-    s.closeAllConnections();
-    await new Promise((r) => s.close(r));
-  }
+  await pair?.close();
   await api.close();
   await env.close();
 });
@@ -97,12 +74,12 @@ describe('live streams opened before the app', () => {
     const postId = await buildPost(env.db, site.siteId);
     const path = `/api/v1/sites/${site.siteId}/posts/${postId}/events`;
     for (const headers of [{}, { Origin: ORIGIN }] as Record<string, string>[]) {
-      const before = toApp;
+      const before = pair.toApp();
       const a = openStream(`${fastBase}${path}`, headers);
       const b = openStream(`${plainBase}${path}`, headers);
       try {
         await waitFor(() => a.text().includes(': live') && b.text().includes(': live'), { what: 'both streams open' });
-        assert.equal(toApp, before, 'the server opened it without the app');
+        assert.equal(pair.toApp(), before, 'the server opened it without the app');
         assert.equal(a.status(), 200);
         assert.deepEqual(comparable(a.headers()), comparable(b.headers()));
         assert.equal(a.text(), b.text());
@@ -158,11 +135,11 @@ describe('live streams opened before the app', () => {
     const open = [openStream(`${fastBase}${path}`), openStream(`${fastBase}${path}`)];
     try {
       await waitFor(() => open.every((s) => s.status() === 200), { what: 'two streams (SSE_MAX_PER_IP)' });
-      const before = toApp;
+      const before = pair.toApp();
       const refused = await fetch(`${fastBase}${path}`);
       assert.equal(refused.status, 429);
       assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'rate_limited');
-      assert.equal(toApp, before + 1, 'the app refused it');
+      assert.equal(pair.toApp(), before + 1, 'the app refused it');
     } finally {
       for (const s of open) s.close();
     }
@@ -176,7 +153,7 @@ describe('live streams opened before the app', () => {
     try {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE posts IN ACCESS EXCLUSIVE MODE');
-      const before = toApp;
+      const before = pair.toApp();
       let gone = false;
       fast.once('request', (_req, res: http.ServerResponse) => res.once('close', () => (gone = true)));
       const s = openStream(`${fastBase}/api/v1/sites/${site.siteId}/posts/${postId}/events`);
@@ -185,7 +162,7 @@ describe('live streams opened before the app', () => {
       await waitFor(() => gone, { what: 'the server to see the reader gone' });
       await locker.query('COMMIT');
       await waitFor(() => api.deps.threadEvents.openCount() === 0, { what: 'the slot released' });
-      assert.equal(toApp, before, 'the app was not called for the request');
+      assert.equal(pair.toApp(), before, 'the app was not called for the request');
       assert.equal(s.status(), 0, 'nothing was answered');
     } finally {
       await locker.query('ROLLBACK').catch(() => undefined);
