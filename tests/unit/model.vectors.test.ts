@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_FEATURES, type FeatureConfig, createFeaturizer, wordHash } from '#shared/scoring/model/features.js';
-import { createModel } from '#shared/scoring/model/index.js';
+import { createModel, loadModel } from '#shared/scoring/model/index.js';
 import { decodeWeights, encodeWeights, type WeightsHeader } from '#shared/scoring/model/weights.js';
 import type { WordVectors } from '#shared/scoring/model/vectors.js';
 
@@ -96,5 +96,30 @@ describe('pre-trained word vectors in the model', () => {
     assert.throws(() => decodeWeights(bytes.subarray(0, bytes.length - 1)), /truncated/);
     const twice = { ...VECTORS, hashes: Uint32Array.from([VECTORS.hashes[0]!, ...VECTORS.hashes.slice(0, 3)]) };
     assert.throws(() => decodeWeights(encodeWeights(header, [w], twice)), /repeat/);
+  });
+});
+
+describe('the shipped model with word vectors', () => {
+  it('when the shipped weights load, then they carry the GloVe subset they were trained with, and the pooled features', () => {
+    const model = loadModel();
+    assert.equal(model.header.vectors?.dim, 100);
+    assert.equal(model.header.vectors?.words, 100_000);
+    assert.deepEqual(model.header.features.vectors, { pooling: 'mean', weight: 1 });
+    const v = model.featurize('The council approved the new bridge.');
+    assert.equal(
+      Array.from(v.index.subarray(0, v.length)).filter((j) => j >= model.header.features.buckets).length,
+      100,
+    );
+  });
+
+  it('when a comment has no word with a vector, then the shipped model still scores it, and the same way every time', () => {
+    const model = loadModel();
+    for (const t of ['xqzv brrrpt glorfnax', 'qqzx', 'zzkw vvq!']) {
+      const v = model.featurize(t);
+      assert.ok(Array.from(v.index.subarray(0, v.length)).every((j) => j < model.header.features.buckets));
+      const p = model.predict(t).TOXICITY!;
+      assert.ok(p > 0 && p < 1);
+      assert.equal(model.predict(t).TOXICITY, p);
+    }
   });
 });
