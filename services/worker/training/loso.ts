@@ -3,7 +3,7 @@
  * written sentences) and measure ROC AUC of TOXICITY (model + lexicon, as the worker scores) on the one
  * left out.
  *
- *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v3|v2] [--iterations n] [--only src,src]
+ *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v4|v3|v2] [--iterations n] [--only src,src]
  *     [--save-dir dir]   (writes each fold's TOXICITY model, loso-<source>.bin, for model:simulate)
  *     [--l2 x] [--size-exponent x] [--multiplier source=x,…]   (a variant of the recipe, to compare before
  *     writing it into recipe.ts)
