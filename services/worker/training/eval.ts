@@ -10,7 +10,7 @@
  * on non-toxic sentences naming identity groups, per group; scoring speed on one core; weights size and
  * the worker's memory growth. The last line is one JSON object (auc, precision, recall, threshold, n, …).
  *
- *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v3|v2]   leave-one-source-out (loso.ts)
+ *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v4|v3|v2]   leave-one-source-out (loso.ts)
  *   npm run model:eval -- --functional [--weights file] [--no-context]        the functional suite (functional/run.ts)
  */
 import { execFileSync } from 'node:child_process';

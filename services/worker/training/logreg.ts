@@ -32,7 +32,7 @@ export function buildMatrix(texts: string[], targets: number[], weights: number[
   });
   return {
     rows: texts.length,
-    dim: featurizer.config.buckets,
+    dim: featurizer.dim,
     indptr,
     index,
     value,

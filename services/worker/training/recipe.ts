@@ -12,6 +12,7 @@ import { GROUPS, TRAIN_BENIGN_TEMPLATES, TRAIN_TOXIC_TEMPLATES, fill } from './i
 import { type Matrix, buildMatrix, fitPlatt, margins, trainLogReg } from './logreg.js';
 import { threatSentences } from './threats.js';
 import { insultSentences } from './vocabulary.js';
+import type { VectorOptions } from './word-vectors.js';
 import { modelText } from '#shared/scoring/model/features.js';
 
 /** The data sources, as `Example.source` names them. */
@@ -42,6 +43,8 @@ export interface Recipe {
   /** How much the lexicon's TOXICITY adds to the TOXICITY margin before calibration. */
   readonly lexiconWeight: number;
   readonly features: FeatureConfig;
+  /** Which pre-trained word vectors the model carries (with `features.vectors`; `word-vectors.ts`). */
+  readonly vectors?: VectorOptions;
 }
 
 /** The recipe of the weights shipped until now (toxicity-lr-v2): tweets only, each source its size. */
@@ -93,7 +96,19 @@ export const RECIPE_V3: Recipe = {
   features: DEFAULT_FEATURES,
 };
 
-export const RECIPES: Record<string, Recipe> = { v2: RECIPE_V2, v3: RECIPE_V3 };
+/**
+ * The recipe of toxicity-lr-v4: v3's data, weighting and heads, with the SIF-weighted mean of the comment's
+ * GloVe word vectors (the 100,000 most frequent words) beside the n-grams, so words no training row used
+ * still count by what they mean.
+ */
+export const RECIPE_V4: Recipe = {
+  ...RECIPE_V3,
+  name: 'v4 (v3 with pooled GloVe word vectors)',
+  features: { ...DEFAULT_FEATURES, vectors: { pooling: 'mean', weight: 1 } },
+  vectors: { top: 100_000, sif: 100 },
+};
+
+export const RECIPES: Record<string, Recipe> = { v2: RECIPE_V2, v3: RECIPE_V3, v4: RECIPE_V4 };
 
 /**
  * What each model head learns from (`undefined`: the row says nothing about it and is left out).

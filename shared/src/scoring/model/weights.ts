@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { ATTRIBUTES } from '#shared/settings.js';
 import type { Attribute } from '../types.js';
 import type { FeatureConfig } from './features.js';
+import { type WordVectors, decodeVectors, encodeVectors, pooledWidth, vectorsByteLength } from './vectors.js';
 
 /**
  * The weights file: `NRTM`, a little-endian u32 header length, the JSON header, zero padding to a
  * multiple of 8, then each head's weights in turn (`buckets` values of `dtype`, scaled by the head's
- * `scale`). Written by `npm run model:train`, read by the worker.
+ * `scale`, then one per pooled word-vector feature if the features pool word vectors), then the word
+ * vectors if any (`vectors.ts`). Written by `npm run model:train`, read by the worker.
  */
 export interface WeightsHeader {
   format: 'newsroom-toxicity-weights';
@@ -17,6 +19,8 @@ export interface WeightsHeader {
   features: FeatureConfig;
   dtype: 'int8' | 'int16';
   heads: HeadHeader[];
+  /** The pre-trained word vectors the file carries (with `features.vectors`): how many, how wide, from where. */
+  vectors?: { words: number; dim: number; source: string };
   /** The hold threshold the evaluation chose for TOXICITY (documented in the README). */
   holdThreshold: number;
   /** Free-form facts about the training run (data, seed, split sizes, figures). */
@@ -38,6 +42,7 @@ export interface HeadHeader {
 export interface Weights {
   header: WeightsHeader;
   heads: Float32Array[];
+  vectors?: WordVectors;
 }
 
 const MAGIC = 'NRTM';
@@ -60,6 +65,7 @@ const headerSchema = z.object({
       wordWeight: finite,
       charWeight: finite,
       text: z.enum(['model', 'lexicon']),
+      vectors: z.object({ pooling: z.enum(['mean', 'mean-max']), weight: finite.positive() }).optional(),
     })
     .refine((f) => f.charMin <= f.charMax, 'charMin ≤ charMax'),
   dtype: z.enum(['int8', 'int16']),
@@ -73,14 +79,27 @@ const headerSchema = z.object({
       }),
     )
     .min(1),
+  vectors: z.object({ words: z.number().int().min(1), dim: z.number().int().min(1), source: z.string() }).optional(),
   holdThreshold: z.number().min(0).max(1),
   training: z.record(z.string(), z.unknown()),
 });
 
+/** Weights per head: the hashed buckets, then the pooled word-vector features. */
+function headLength(header: Pick<WeightsHeader, 'features' | 'vectors'>): number {
+  const { features, vectors } = header;
+  return features.buckets + (features.vectors && vectors ? pooledWidth(vectors, features.vectors) : 0);
+}
+
 export function encodeWeights(
   header: Omit<WeightsHeader, 'heads'> & { heads: Omit<HeadHeader, 'scale'>[] },
   heads: ArrayLike<number>[],
+  vectors?: WordVectors,
 ): Buffer {
+  if (Boolean(header.features.vectors) !== Boolean(vectors) || Boolean(header.vectors) !== Boolean(vectors))
+    throw new Error('word vectors go with features.vectors and the vectors header');
+  if (vectors && (header.vectors!.words !== vectors.hashes.length || header.vectors!.dim !== vectors.dim))
+    throw new Error('the vectors header does not describe the vectors');
+  if (heads.some((w) => w.length !== headLength(header))) throw new Error('a head has the wrong length');
   const max = header.dtype === 'int8' ? 127 : 32767;
   const scaled: HeadHeader[] = [];
   const bodies: Buffer[] = [];
@@ -100,7 +119,7 @@ export function encodeWeights(
   head.write(MAGIC, 0, 'latin1');
   head.writeUInt32LE(json.length, 4);
   json.copy(head, 8);
-  return Buffer.concat([head, ...bodies]);
+  return Buffer.concat([head, ...bodies, ...(vectors ? [encodeVectors(vectors)] : [])]);
 }
 
 export function decodeWeights(buf: Buffer): Weights {
@@ -110,10 +129,13 @@ export function decodeWeights(buf: Buffer): Weights {
   const parsed = headerSchema.safeParse(JSON.parse(buf.toString('utf8', 8, 8 + len)));
   if (!parsed.success) throw new Error(`weights header is not valid: ${z.prettifyError(parsed.error)}`);
   const header = parsed.data as WeightsHeader;
-  const buckets = header.features.buckets;
+  if (Boolean(header.features.vectors) !== Boolean(header.vectors))
+    throw new Error('weights header is not valid: features.vectors and vectors go together');
+  const buckets = headLength(header);
   const bytes = header.dtype === 'int8' ? 1 : 2;
   let at = 8 + len + ((8 - ((8 + len) % 8)) % 8);
-  if (buf.length !== at + header.heads.length * buckets * bytes)
+  const vectorBytes = header.vectors ? vectorsByteLength(header.vectors.words, header.vectors.dim) : 0;
+  if (buf.length !== at + header.heads.length * buckets * bytes + vectorBytes)
     throw new Error('weights file is truncated or has extra bytes');
   const heads = header.heads.map((h) => {
     const raw = buf.subarray(at, at + buckets * bytes);
@@ -125,7 +147,10 @@ export function decodeWeights(buf: Buffer): Weights {
     for (let j = 0; j < buckets; j++) w[j] = q[j]! * h.scale;
     return w;
   });
-  return { header, heads };
+  const vectors = header.vectors
+    ? decodeVectors(buf.subarray(at), header.vectors.words, header.vectors.dim)
+    : undefined;
+  return { header, heads, ...(vectors ? { vectors } : {}) };
 }
 
 /** The weights in a file; any failure (missing, damaged) names the file. */

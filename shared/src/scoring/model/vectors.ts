@@ -1,0 +1,141 @@
+/**
+ * Pre-trained word vectors as the model carries them: a subset of a word-vector set (each word known by
+ * its 32-bit word hash, the one the featurizer computes for word n-grams, so a comment's words are looked
+ * up without making strings), int8 values with a scale per vector, and a weight per word (smooth inverse
+ * frequency: frequent words count less). Read from and written to the weights file (`weights.ts`).
+ */
+export interface WordVectors {
+  readonly dim: number;
+  /** The word hash of each word (`wordHash` in features.ts), all different. */
+  readonly hashes: Uint32Array;
+  /** Stored value × scale = the vector's value. */
+  readonly scales: Float32Array;
+  /** How much each word counts in the weighted mean. */
+  readonly weights: Float32Array;
+  /** `dim` int8 values per word, word after word. */
+  readonly values: Int8Array;
+}
+
+/** How a comment's word vectors become features (`FeatureConfig.vectors`). */
+export interface VectorFeatures {
+  /** `mean`: the weighted mean; `mean-max`: and the per-dimension maximum, each block L2-normalised. */
+  readonly pooling: 'mean' | 'mean-max';
+  /** The pooled block's length after normalisation, against the word and character blocks' `wordWeight`, `charWeight`. */
+  readonly weight: number;
+}
+
+/** Features the pooling adds after the hashed buckets. */
+export function pooledWidth(vectors: { dim: number }, cfg: VectorFeatures): number {
+  return cfg.pooling === 'mean-max' ? 2 * vectors.dim : vectors.dim;
+}
+
+/**
+ * Accumulates a comment's words and writes the pooled features. Not re-entrant (one per featurizer).
+ * `add(hash)` for each word, then `write(out, from, base)`.
+ */
+export function createPooler(vectors: WordVectors, cfg: VectorFeatures) {
+  const { dim, hashes, scales, weights, values } = vectors;
+  // Open addressing on the word hash, at most half full: slot s holds the hash at 2s and row + 1 at 2s + 1
+  // (0 for none), so a look-up reads one place in memory.
+  let size = 16;
+  while (size < 2 * hashes.length) size *= 2;
+  const slotMask = size - 1;
+  const slots = new Int32Array(2 * size);
+  hashes.forEach((h, row) => {
+    let s = h & slotMask;
+    while (slots[2 * s + 1] !== 0) s = (s + 1) & slotMask;
+    slots[2 * s] = h | 0;
+    slots[2 * s + 1] = row + 1;
+  });
+  const lookup = (h: number): number => {
+    const key = h | 0;
+    for (let s = h & slotMask; ; s = (s + 1) & slotMask) {
+      const r = slots[2 * s + 1]!;
+      if (r === 0) return -1;
+      if (slots[2 * s] === key) return r - 1;
+    }
+  };
+  // Each word's factor in the weighted sum: its scale times its weight.
+  const factor = Float32Array.from(scales, (x, i) => x * weights[i]!);
+  const withMax = cfg.pooling === 'mean-max';
+  const sum = new Float64Array(dim);
+  const max = new Float64Array(dim);
+  let found = 0;
+  return {
+    width: pooledWidth(vectors, cfg),
+    reset() {
+      sum.fill(0);
+      if (withMax) max.fill(Number.NEGATIVE_INFINITY);
+      found = 0;
+    },
+    /** One word of the comment, by its word hash; words without a vector are skipped. */
+    add(h: number) {
+      const row = lookup(h);
+      if (row < 0) return;
+      found++;
+      const at = row * dim;
+      const c = factor[row]!;
+      for (let j = 0; j < dim; j++) sum[j]! += values[at + j]! * c;
+      if (withMax) {
+        const s = scales[row]!;
+        for (let j = 0; j < dim; j++) {
+          const x = values[at + j]! * s;
+          if (x > max[j]!) max[j] = x;
+        }
+      }
+    },
+    /**
+     * Writes the pooled blocks into `index`/`value` from position `from`, as features `base + j`; returns
+     * the new length. A comment with no known word gets no pooled features (all zero).
+     */
+    write(index: Int32Array, value: Float32Array, from: number, base: number): number {
+      if (found === 0) return from;
+      let n = from;
+      const block = (v: Float64Array, offset: number) => {
+        let norm = 0;
+        for (let j = 0; j < dim; j++) norm += v[j]! * v[j]!;
+        if (norm === 0) return;
+        const scale = cfg.weight / Math.sqrt(norm);
+        for (let j = 0; j < dim; j++) {
+          index[n] = base + offset + j;
+          value[n++] = v[j]! * scale;
+        }
+      };
+      block(sum, 0);
+      if (withMax) block(max, dim);
+      return n;
+    },
+  };
+}
+
+/** The vectors' bytes in the weights file: hashes (u32), scales (f32), weights (f32), values (int8). */
+export function vectorsByteLength(words: number, dim: number): number {
+  return words * (12 + dim);
+}
+
+export function encodeVectors(v: WordVectors): Buffer {
+  const n = v.hashes.length;
+  const buf = Buffer.alloc(vectorsByteLength(n, v.dim));
+  for (let i = 0; i < n; i++) {
+    buf.writeUInt32LE(v.hashes[i]!, 4 * i);
+    buf.writeFloatLE(v.scales[i]!, 4 * (n + i));
+    buf.writeFloatLE(v.weights[i]!, 4 * (2 * n + i));
+  }
+  Buffer.from(v.values.buffer, v.values.byteOffset, v.values.byteLength).copy(buf, 12 * n);
+  return buf;
+}
+
+export function decodeVectors(buf: Buffer, words: number, dim: number): WordVectors {
+  if (buf.length !== vectorsByteLength(words, dim)) throw new Error('word vectors are truncated');
+  const hashes = new Uint32Array(words);
+  const scales = new Float32Array(words);
+  const weights = new Float32Array(words);
+  for (let i = 0; i < words; i++) {
+    hashes[i] = buf.readUInt32LE(4 * i);
+    scales[i] = buf.readFloatLE(4 * (words + i));
+    weights[i] = buf.readFloatLE(4 * (2 * words + i));
+  }
+  if (new Set(hashes).size !== words) throw new Error('word vectors repeat a word');
+  const values = new Int8Array(new Uint8Array(buf.subarray(12 * words)).buffer);
+  return { dim, hashes, scales, weights, values };
+}
