@@ -1,13 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { modelText } from '#shared/scoring/model/features.js';
-import { readAddedSet, readDavidson, readOlid, ADDED_SETS } from '../../services/worker/training/datasets.js';
+import type { Example } from '../../services/worker/training/datasets.js';
 import { FUNCTIONAL_SUITE } from '../../services/worker/training/functional/cases.js';
-import { readSources, writtenSentences } from '../../services/worker/training/recipe.js';
+import { withoutFunctionalCases, writtenSentences } from '../../services/worker/training/recipe.js';
 
-const DATA = fileURLToPath(new URL('../../../shared/datasets', import.meta.url));
 const cases = FUNCTIONAL_SUITE.flatMap((c) => c.cases.map((k) => ({ id: c.id, ...k })));
 
 describe('functional suite', () => {
@@ -32,17 +29,18 @@ describe('functional suite', () => {
     for (const k of cases) assert.ok(!written.has(modelText(k.text)), `${k.id}: ${k.text}`);
   });
 
-  it('when compared with the labelled data sets, then no case is a row of them, and training reads none', {
-    skip: !existsSync(DATA) && `no data sets at ${DATA}`,
-  }, () => {
-    const raw = new Set(
-      [...readDavidson(DATA), ...readOlid(DATA), ...ADDED_SETS.flatMap((s) => readAddedSet(DATA, s))].map((e) =>
-        modelText(e.text),
-      ),
+  it('when training data holds a functional case, however written, then it is left out of training and named', () => {
+    const [holdCase, publishCase] = [cases.find((k) => k.text.length > 20)!, cases.at(-1)!];
+    const rows: Example[] = [
+      { text: holdCase.text.toUpperCase().replace(/ /g, '  '), label: 1, source: 'olid' },
+      { text: `${publishCase.text}!!`, label: 0, source: 'davidson' },
+      { text: 'The council meets on Tuesday.', label: 0, source: 'davidson' },
+    ];
+    const { kept, removed } = withoutFunctionalCases(rows);
+    assert.deepEqual(
+      kept.map((e) => e.text),
+      ['The council meets on Tuesday.'],
     );
-    // Replies that only agree ("Spot on.") are as short as some tweets: the suite's own texts must not be rows.
-    for (const k of cases) assert.ok(!raw.has(modelText(k.text)), `${k.id}: ${k.text} is in a data set`);
-    const trained = new Set(readSources(DATA).map((e) => modelText(e.text)));
-    for (const k of cases) assert.ok(!trained.has(modelText(k.text)), `${k.id}: ${k.text}`);
+    assert.equal(removed.length, 2);
   });
 });

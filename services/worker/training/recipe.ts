@@ -154,11 +154,24 @@ export function functionalKeys(): Set<string> {
   return keys;
 }
 
-/** Every data source under `dir`, deduplicated across sources, with any functional-suite case removed. */
-export function readSources(dir: string): Example[] {
-  const all = [...readDavidson(dir), ...readOlid(dir), ...ADDED_SETS.flatMap((s) => readAddedSet(dir, s))];
+/** The examples without any that is a functional-suite case as the model reads it (case, spacing, punctuation aside). */
+export function withoutFunctionalCases(examples: Example[]): { kept: Example[]; removed: Example[] } {
   const suite = functionalKeys();
-  return dedupe(all).filter((e) => !suite.has(modelText(e.text)));
+  const kept: Example[] = [];
+  const removed: Example[] = [];
+  for (const e of examples) (suite.has(modelText(e.text)) ? removed : kept).push(e);
+  return { kept, removed };
+}
+
+/**
+ * Every data source under `dir`, deduplicated across sources, with any functional-suite case removed;
+ * training says how many it removed (the suite's cases are written not to be rows of any set).
+ */
+export function readSources(dir: string, onRemoved?: (removed: Example[]) => void): Example[] {
+  const all = [...readDavidson(dir), ...readOlid(dir), ...ADDED_SETS.flatMap((s) => readAddedSet(dir, s))];
+  const { kept, removed } = withoutFunctionalCases(dedupe(all));
+  onRemoved?.(removed);
+  return kept;
 }
 
 /** The sentences written for training, with what each says about the finer attributes. */

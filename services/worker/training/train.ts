@@ -73,7 +73,11 @@ const recipe = {
 };
 
 const started = performance.now();
-const data = readSources(resolve(args.data)).filter((e) => recipe.sources.includes(e.source));
+const data = readSources(resolve(args.data), (removed) =>
+  log(
+    `functional suite: ${removed.length} of its cases are rows of the data sets${removed.length ? ` (left out of training: ${removed.map((e) => JSON.stringify(e.text)).join(', ')})` : ''}`,
+  ),
+).filter((e) => recipe.sources.includes(e.source));
 const rows = [...applyCaps(data, recipe.cap, SEED), ...writtenSentences()];
 log(
   `read ${data.length} rows from ${recipe.sources.length} sources; ${rows.length} after caps, with the written sentences`,
