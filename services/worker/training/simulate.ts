@@ -3,11 +3,14 @@
  * prints ROC AUC on the rows the stream never reached, for the shared model and the adapter, after
  * 0, 100, 250, 500 and 1,000 decisions; the shadow evaluation and `shouldUse()` at each checkpoint.
  *
- *   npm run model:simulate -- --data file.jsonl [--weights file] [--runs 3] [--stream 1000] [--seed n]
+ *   npm run model:simulate -- --data file.jsonl [--weights file] [--runs 3] [--stream 1000] [--seed n] [--refit λ]
  *
  * Each run shuffles the rows (seeded), takes the first `--stream` as decisions and the rest as the
  * evaluation rows, fixed for the whole run. Use weights trained without the set's source
  * (`model:train -- --exclude <source>`) to measure what a site the shared model never saw gains.
+ * --refit λ adds a yardstick for the online learner: the same model (the adapter's folded features and the
+ * shared logit) fitted in batch by L-BFGS on all the decisions seen so far, L2 λ; what an adapter that kept
+ * every decision and refitted could reach with these features.
  */
 import { parseArgs } from 'node:util';
 import { createAdapter } from '#shared/scoring/model/adapter.js';
@@ -16,6 +19,7 @@ import { defaultWeightsPath, loadModel } from '#shared/scoring/model/index.js';
 import { createLexiconClassifier } from '#shared/scoring/lexicon.js';
 import { readJsonl, rng, shuffle } from './datasets.js';
 import { rocAuc } from './metrics.js';
+import { refitAdapterModel } from './refit.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,11 +30,12 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '7' },
     'learning-rate': { type: 'string' },
     'max-eval': { type: 'string', default: '5000' },
+    refit: { type: 'string' },
   },
 });
 if (!args.data) {
   process.stderr.write(
-    'usage: npm run model:simulate -- --data <file.jsonl> [--weights file] [--runs n] [--stream n]\n',
+    'usage: npm run model:simulate -- --data <file.jsonl> [--weights file] [--runs n] [--stream n] [--refit λ]\n',
   );
   process.exit(2);
 }
@@ -47,8 +52,9 @@ out(
 );
 
 type Row = { e: { label: 0 | 1 }; s: CommentScores };
-const results: Record<number, { base: number[]; adapter: number[]; use: number[] }> = {};
-for (const c of CHECKPOINTS) results[c] = { base: [], adapter: [], use: [] };
+
+const results: Record<number, { base: number[]; adapter: number[]; use: number[]; refit: number[] }> = {};
+for (const c of CHECKPOINTS) results[c] = { base: [], adapter: [], use: [], refit: [] };
 for (let r = 0; r < runs; r++) {
   const order = shuffle(scored, rng(Number(args.seed) + r)) as Row[];
   const stream = order.slice(0, streamN);
@@ -72,6 +78,18 @@ for (let r = 0; r < runs; r++) {
     results[c]!.base.push(baseAuc);
     results[c]!.adapter.push(a);
     results[c]!.use.push(adapter.shouldUse() ? 1 : 0);
+    if (args.refit) {
+      const decisions = stream
+        .slice(0, c)
+        .map((x) => ({ features: x.s.features, baseLogit: x.s.baseLogit, label: x.e.label }));
+      const margin = c === 0 ? null : refitAdapterModel(decisions, Number(args.refit), adapter.options.dims);
+      results[c]!.refit.push(
+        rocAuc(
+          evalRows.map((x) => (margin ? margin(x.s.features, x.s.baseLogit) : x.s.baseLogit)),
+          labels,
+        ),
+      );
+    }
   }
   out(
     `run ${r + 1}: ${evalRows.length} evaluation rows; adapter state after ${learned} decisions: ${(adapter.serialize().length / 1024).toFixed(0)} KiB; shadow ${JSON.stringify(adapter.shadow)}`,
@@ -79,12 +97,15 @@ for (let r = 0; r < runs; r++) {
 }
 const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
 out();
-out('| decisions | shared model AUC | adapter AUC | gain | shouldUse() (runs) |');
-out('|---|---|---|---|---|');
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(4)}`;
+const refitHead = args.refit ? ` batch refit, λ ${args.refit} (gain) |` : '';
+out(`| decisions | shared model AUC | adapter AUC | gain | shouldUse() (runs) |${refitHead}`);
+out(`|---|---|---|---|---|${args.refit ? '---|' : ''}`);
 for (const c of CHECKPOINTS) {
   const r = results[c]!;
+  const refitCell = args.refit ? ` ${mean(r.refit).toFixed(4)} (${signed(mean(r.refit) - mean(r.base))}) |` : '';
   out(
-    `| ${c} | ${mean(r.base).toFixed(4)} | ${mean(r.adapter).toFixed(4)} | ${mean(r.adapter) - mean(r.base) >= 0 ? '+' : ''}${(mean(r.adapter) - mean(r.base)).toFixed(4)} | ${r.use.reduce((s, x) => s + x, 0)}/${runs} |`,
+    `| ${c} | ${mean(r.base).toFixed(4)} | ${mean(r.adapter).toFixed(4)} | ${signed(mean(r.adapter) - mean(r.base))} | ${r.use.reduce((s, x) => s + x, 0)}/${runs} |${refitCell}`,
   );
 }
 out(
@@ -97,6 +118,7 @@ out(
       base: mean(results[c]!.base),
       adapter: mean(results[c]!.adapter),
       shouldUse: results[c]!.use,
+      ...(args.refit ? { refit: mean(results[c]!.refit) } : {}),
     })),
   }),
 );
