@@ -285,25 +285,31 @@ describe('caching', () => {
 
   it('when a comment is approved and announced, then every API process serves the new page', async () => {
     const second = await startTestApi(env);
+    // Each process as main.ts runs it, so a page answered before the app is invalidated too.
+    const secondServer = createApiServer(second.app, second.deps).listen(0, '127.0.0.1');
+    await new Promise((r) => secondServer.once('listening', r));
+    const secondBase = `http://127.0.0.1:${(secondServer.address() as AddressInfo).port}`;
     const postId = await buildPost(env.db, site.siteId);
     await store(postId);
     const before1 = await thread(postId);
-    const before2 = await request(second.app).get(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`);
+    const before2 = await request(secondBase).get(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`);
     assert.equal(before1.body.total, 1);
     assert.equal(before2.body.total, 1);
     const added = await store(postId);
     // Cached: without an announcement the old page is still served.
     assert.equal((await thread(postId)).body.total, 1);
     await env.redis.publish(threadChannel(env.config.QUEUE_PREFIX), `${site.siteId}\n${postId}`);
-    for (const app of [api.app, second.app]) {
+    for (const from of [base, secondBase]) {
       await waitFor(
         async () => {
-          const res = await request(app).get(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`);
+          const res = await request(from).get(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`);
           return res.body.comments.some((c: { id: string }) => c.id === added);
         },
         { what: 'the new comment in the cached thread' },
       );
     }
+    secondServer.closeAllConnections();
+    await new Promise((r) => secondServer.close(r));
     await second.close();
   });
 });
