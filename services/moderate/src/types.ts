@@ -118,18 +118,7 @@ export interface ScorerAgreement {
 }
 
 /** GET /sites/:siteId/moderation/analytics */
-export interface Analytics {
-  from: string;
-  to: string;
-  volume: { day: string; total: number; approved: number; pending: number; rejected: number }[];
-  decidedBy: { automatic: number; human: number; undecided: number };
-  timeToDecision: { decided: number; p50Seconds: number | null; p90Seconds: number | null };
-  backlog: { pending: number; oldestAt: string | null; oldestAgeSeconds: number | null };
-  moderators: { id: string; name: string; approved: number; rejected: number }[];
-  reasons: { rule: string; comments: number }[];
-  reversals: { total: number; undone: number };
-  appeals: { received: number; upheld: number; reversed: number };
-}
+export type { ModerationAnalytics as Analytics } from '#shared/contract.js';
 
 /** GET /sites/:siteId/moderation/surges */
 export interface Surge {

@@ -1,14 +1,7 @@
+import type { AppealFigures } from '../contract.js';
 import type { Queryable } from './pool.js';
 
-/** Appeals against moderation decisions (DSA Art. 20 complaints) in a range: received, and decided each way. */
-export interface AppealFigures {
-  /** Lodged in the range. */
-  received: number;
-  /** Decided in the range, the first decision kept. */
-  upheld: number;
-  /** Decided in the range, the first decision reversed. */
-  reversed: number;
-}
+export type { AppealFigures };
 
 /**
  * The analytics' appeal figures, from the complaints (`dsa_appeals`) of one site: counted by

@@ -1,27 +1,9 @@
 import type { Queryable } from './pool.js';
 import { uuidV7Floor } from './moderation-queues.js';
-import { appealFigures, type AppealFigures } from './appeal-figures.js';
+import type { ModerationAnalytics } from '../contract.js';
+import { appealFigures } from './appeal-figures.js';
 
-/** A site's moderation figures over a range of comment creation times (UTC days). */
-export interface ModerationAnalytics {
-  from: string;
-  to: string;
-  /** Comments written each day, by their status now. */
-  volume: { day: string; total: number; approved: number; pending: number; rejected: number }[];
-  /** Written in the range: decided by the rules alone, decided by a person, still waiting. */
-  decidedBy: { automatic: number; human: number; undecided: number };
-  /** From a comment's writing to the first person's approve or reject, for comments people decided. */
-  timeToDecision: { decided: number; p50Seconds: number | null; p90Seconds: number | null };
-  /** Held comments waiting now, whatever the range. */
-  backlog: { pending: number; oldestAt: string | null; oldestAgeSeconds: number | null };
-  /** Approvals and rejections each person made in the range. */
-  moderators: { id: string; name: string; approved: number; rejected: number }[];
-  /** Rules in the reasons of the range's comments: how many comments each one concerned. */
-  reasons: { rule: string; comments: number }[];
-  /** A person's decision that overturned an earlier one (approved ↔ rejected); undone actions. */
-  reversals: { total: number; undone: number };
-  appeals: AppealFigures;
-}
+export type { ModerationAnalytics };
 
 /** The top rules listed. */
 const MAX_REASONS = 30;
