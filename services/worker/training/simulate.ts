@@ -4,6 +4,7 @@
  * 0, 100, 250, 500 and 1,000 decisions; the shadow evaluation and `shouldUse()` at each checkpoint.
  *
  *   npm run model:simulate -- --data file.jsonl [--weights file] [--runs 3] [--stream 1000] [--seed n] [--refit λ]
+ *   npm run model:simulate -- --data ../shared/datasets --source olid …   (one source, read as training reads it)
  *
  * Each run shuffles the rows (seeded), takes the first `--stream` as decisions and the rest as the
  * evaluation rows, fixed for the whole run. Use weights trained without the set's source
@@ -17,8 +18,10 @@ import { createAdapter } from '#shared/scoring/model/adapter.js';
 import { createCommentModel, type CommentScores } from '#shared/scoring/model/comment.js';
 import { defaultWeightsPath, loadModel } from '#shared/scoring/model/index.js';
 import { createLexiconClassifier } from '#shared/scoring/lexicon.js';
+import { resolve } from 'node:path';
 import { readJsonl, rng, shuffle } from './datasets.js';
 import { rocAuc } from './metrics.js';
+import { readSources } from './recipe.js';
 import { refitAdapterModel } from './refit.js';
 
 const { values: args } = parseArgs({
@@ -31,24 +34,31 @@ const { values: args } = parseArgs({
     'learning-rate': { type: 'string' },
     'max-eval': { type: 'string', default: '5000' },
     refit: { type: 'string' },
+    source: { type: 'string' },
   },
 });
 if (!args.data) {
   process.stderr.write(
-    'usage: npm run model:simulate -- --data <file.jsonl> [--weights file] [--runs n] [--stream n] [--refit λ]\n',
+    'usage: npm run model:simulate -- --data <file.jsonl | datasets dir --source name> [--weights file] [--runs n] [--stream n] [--refit λ]\n',
   );
   process.exit(2);
 }
 const CHECKPOINTS = [0, 100, 250, 500, 1000];
 const weights = args.weights ?? defaultWeightsPath();
 const model = createCommentModel(loadModel(weights), createLexiconClassifier());
-const rows = readJsonl(args.data);
+const rows = args.source
+  ? readSources(resolve(args.data)).filter((e) => e.source === args.source)
+  : readJsonl(args.data);
+if (rows.length === 0) {
+  process.stderr.write(`no rows in ${args.data}${args.source ? ` for source ${args.source}` : ''}\n`);
+  process.exit(2);
+}
 const streamN = Number(args.stream);
 const runs = Number(args.runs);
 const scored = rows.map((e) => ({ e, s: model.score({ text: e.text }) }));
 const out = (s = '') => process.stdout.write(`${s}\n`);
 out(
-  `data: ${args.data} — ${rows.length} rows, ${rows.filter((e) => e.label === 1).length} toxic; shared model ${loadModel(weights).version}; ${runs} runs, stream of ${streamN} decisions`,
+  `data: ${args.data}${args.source ? ` (${args.source})` : ''} — ${rows.length} rows, ${rows.filter((e) => e.label === 1).length} toxic; shared model ${loadModel(weights).version}; ${runs} runs, stream of ${streamN} decisions`,
 );
 
 type Row = { e: { label: 0 | 1 }; s: CommentScores };
@@ -111,6 +121,7 @@ for (const c of CHECKPOINTS) {
 out(
   JSON.stringify({
     data: args.data,
+    ...(args.source ? { source: args.source } : {}),
     model: loadModel(weights).version,
     runs,
     checkpoints: CHECKPOINTS.map((c) => ({
