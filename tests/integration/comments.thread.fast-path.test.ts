@@ -230,6 +230,41 @@ describe('cached thread pages answered before the app', () => {
     assert.equal(await hits(), before.hits + 1);
     assert.equal(await unchanged(), before.unchanged + 1);
   });
+
+  it('when a registered origin is removed after its pages were cached, then once the lookup lapses the app refuses it, not the server', async () => {
+    // A process whose site look-ups live 300 ms, so the removal is seen within the test.
+    const shortApi = await startTestApi(env, { LOOKUP_CACHE_TTL_MS: '300' });
+    const shortPair = await startServerPair(shortApi);
+    try {
+      const other = await buildSite(env.db);
+      const from = 'https://soon-gone.example';
+      await env.db.query('UPDATE sites SET origins = $2 WHERE id = $1', [other.siteId, [from]]);
+      const postId = await buildPost(env.db, other.siteId);
+      const path = `/api/v1/sites/${other.siteId}/posts/${postId}/comments?limit=50`;
+      const viaApp = async (headers: Record<string, string>) => {
+        const before = shortPair.toApp();
+        const answer = await ask(shortPair.fastBase, path, { headers });
+        return { answer, viaApp: shortPair.toApp() > before };
+      };
+      assert.equal((await viaApp({ Origin: from })).viaApp, true);
+      const cached = await viaApp({ Origin: from });
+      assert.equal(cached.viaApp, false);
+      assert.equal(header(cached.answer, 'access-control-allow-origin'), from);
+
+      await env.db.query("UPDATE sites SET origins = '{}' WHERE id = $1", [other.siteId]);
+      await new Promise((r) => setTimeout(r, 400));
+      const refused = await viaApp({ Origin: from });
+      assert.equal(refused.viaApp, true);
+      assert.equal(refused.answer.status, 403);
+      assert.match(refused.answer.body, /origin_not_allowed/);
+      assert.doesNotMatch(refused.answer.body, /"comments"/);
+      // The cached page itself is still served to readers who send no Origin.
+      assert.equal((await viaApp({})).answer.status, 200);
+    } finally {
+      await shortPair.close();
+      await shortApi.close();
+    }
+  });
 });
 
 describe('the query as the server reads it', () => {
