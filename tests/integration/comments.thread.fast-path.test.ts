@@ -162,8 +162,13 @@ describe('cached thread pages answered before the app', () => {
     const path = `/api/v1/sites/${site.siteId}/posts/${postId}/comments`;
     for (const q of ['', '?limit=50', '?sort=oldest&limit=50']) await both(`${path}${q}`);
     const cases: [string, Parameters<typeof ask>[2], number][] = [
-      // An origin the site has not registered: refused by the app's CORS check.
+      // An origin the site has not registered, or a registered one written otherwise: the app's CORS check.
       [`${path}?limit=50`, { headers: { Origin: 'https://evil.example' } }, 403],
+      [`${path}?limit=50`, { headers: { Origin: 'null' } }, 403],
+      [`${path}?limit=50`, { headers: { Origin: `${ORIGIN}/` } }, 403],
+      [`${path}?limit=50`, { headers: { Origin: ORIGIN.toUpperCase() } }, 403],
+      [`${path}?limit=50`, { headers: { Origin: `${ORIGIN}:443` } }, 403],
+      [`${path}?limit=50`, { headers: { Origin: `${ORIGIN}.evil.example` } }, 403],
       // Credentials: the whole middleware stack.
       [`${path}?limit=50`, { headers: { Authorization: 'Bearer not-a-token' } }, 200],
       // Methods other than GET.
