@@ -13,12 +13,12 @@
  * shared logit) fitted in batch by L-BFGS on all the decisions seen so far, L2 λ; what an adapter that kept
  * every decision and refitted could reach with these features.
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAdapter } from '#shared/scoring/model/adapter.js';
 import { createCommentModel, type CommentScores } from '#shared/scoring/model/comment.js';
 import { defaultWeightsPath, loadModel } from '#shared/scoring/model/index.js';
 import { createLexiconClassifier } from '#shared/scoring/lexicon.js';
-import { resolve } from 'node:path';
 import { readJsonl, rng, shuffle } from './datasets.js';
 import { rocAuc } from './metrics.js';
 import { readSources } from './recipe.js';
@@ -43,6 +43,11 @@ if (!args.data) {
   );
   process.exit(2);
 }
+const refitL2 = args.refit === undefined ? undefined : Number(args.refit);
+if (refitL2 !== undefined && !(Number.isFinite(refitL2) && refitL2 >= 0)) {
+  process.stderr.write(`--refit: an L2 weight ≥ 0, not ${JSON.stringify(args.refit)}\n`);
+  process.exit(2);
+}
 const CHECKPOINTS = [0, 100, 250, 500, 1000];
 const weights = args.weights ?? defaultWeightsPath();
 const model = createCommentModel(loadModel(weights), createLexiconClassifier());
@@ -62,7 +67,6 @@ out(
 );
 
 type Row = { e: { label: 0 | 1 }; s: CommentScores };
-
 const results: Record<number, { base: number[]; adapter: number[]; use: number[]; refit: number[] }> = {};
 for (const c of CHECKPOINTS) results[c] = { base: [], adapter: [], use: [], refit: [] };
 for (let r = 0; r < runs; r++) {
@@ -88,11 +92,11 @@ for (let r = 0; r < runs; r++) {
     results[c]!.base.push(baseAuc);
     results[c]!.adapter.push(a);
     results[c]!.use.push(adapter.shouldUse() ? 1 : 0);
-    if (args.refit) {
+    if (refitL2 !== undefined) {
       const decisions = stream
         .slice(0, c)
         .map((x) => ({ features: x.s.features, baseLogit: x.s.baseLogit, label: x.e.label }));
-      const margin = c === 0 ? null : refitAdapterModel(decisions, Number(args.refit), adapter.options.dims);
+      const margin = c === 0 ? null : refitAdapterModel(decisions, refitL2, adapter.options.dims);
       results[c]!.refit.push(
         rocAuc(
           evalRows.map((x) => (margin ? margin(x.s.features, x.s.baseLogit) : x.s.baseLogit)),
