@@ -55,6 +55,16 @@ const stored = (id: string) =>
       (await env.db.query('SELECT status FROM comments WHERE id = $1', [id])).rows[0]?.status as string | undefined,
     { what: `comment ${id} stored` },
   );
+/** Edits a reader's own comment and waits until the worker has applied the edit (the earlier text kept). */
+async function editApplied(token: string, id: string, body: string): Promise<void> {
+  assert.equal((await as(token).patch(`/api/v1/comments/${id}`, { body })).status, 202);
+  await waitFor(
+    async () =>
+      (await env.db.query('SELECT 1 FROM comment_revisions WHERE comment_id = $1 AND applied_at IS NOT NULL', [id]))
+        .rowCount === 1,
+    { what: 'the edit applied' },
+  );
+}
 
 describe('API keys', () => {
   it('when an admin creates a key, then it is shown once, stored as a hash, listed without its secret, and works within its scopes', async () => {
@@ -334,16 +344,7 @@ describe("readers' data rights", () => {
     const his = await comment(hal.accessToken, postId, 'The ferry stays.', s.siteId);
     await stored(mine);
     await stored(his);
-    assert.equal(
-      (await as(reader.accessToken).patch(`/api/v1/comments/${mine}`, { body: 'The bridge opens in June.' })).status,
-      202,
-    );
-    await waitFor(
-      async () =>
-        (await env.db.query('SELECT 1 FROM comment_revisions WHERE comment_id = $1 AND applied_at IS NOT NULL', [mine]))
-          .rowCount === 1,
-      { what: 'the edit applied' },
-    );
+    await editApplied(reader.accessToken, mine, 'The bridge opens in June.');
     assert.equal(
       (await as(reader.accessToken).put(`/api/v1/comments/${his}/reaction`, { kind: 'respect' })).status,
       200,
@@ -485,16 +486,7 @@ describe("readers' data rights", () => {
     await stored(own);
     await stored(keep);
     // An applied edit (its earlier text kept), a waiting one, and a reaction to another reader's comment.
-    assert.equal(
-      (await as(leaving.accessToken).patch(`/api/v1/comments/${top}`, { body: 'My top comment, v2.' })).status,
-      202,
-    );
-    await waitFor(
-      async () =>
-        (await env.db.query('SELECT 1 FROM comment_revisions WHERE comment_id = $1 AND applied_at IS NOT NULL', [top]))
-          .rowCount === 1,
-      { what: 'the edit applied' },
-    );
+    await editApplied(leaving.accessToken, top, 'My top comment, v2.');
     assert.equal(
       (await as(leaving.accessToken).put(`/api/v1/comments/${keep}/reaction`, { kind: 'respect' })).status,
       200,
