@@ -89,7 +89,7 @@ export async function readerData(db: Queryable, siteId: string, userId: string):
                       'createdAt', m.created_at) ORDER BY m.created_at), '[]')
                       FROM reader_mutes m JOIN users mu ON mu.id = m.muted_id WHERE m.site_id = u.site_id AND m.user_id = u.id),
        'notificationSettings', json_build_object('email', coalesce(
-                      (SELECT ns.email FROM reader_notification_settings ns WHERE ns.user_id = u.id), 'off')),
+                      (SELECT ns.email FROM reader_notification_settings ns WHERE ns.site_id = u.site_id AND ns.user_id = u.id), 'off')),
        'notifications', (SELECT coalesce(json_agg(json_build_object('kind', n.kind, 'commentId', n.comment_id,
                       'status', n.status, 'createdAt', n.created_at, 'readAt', n.read_at, 'emailedAt', n.emailed_at)
                       ORDER BY n.created_at), '[]')
