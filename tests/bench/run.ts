@@ -7,8 +7,9 @@
  *       connections; measured right after a0, a bare Express 5 app sending the same bytes (the target is a ratio)
  *   a2  the same GET with the thread cache off (THREAD_CACHE_TTL_MS=0): the Postgres path, to compare data sizes
  *   t   thread size: with the thread cache off (the Postgres path), the first page, a deep "load more" page (the
- *       middle of the thread) and a replies page of a post with 100,000 approved comments (2,000 replies under
- *       one), against the same three of a post with 1,000 (100 replies under one); 50 connections each
+ *       middle of the thread) in the default and in the "most reacted" order, and a replies page of a post with
+ *       100,000 approved comments (2,000 replies under one), against the same four of a post with 1,000 (100
+ *       replies under one); 50 connections each
  *   l   live readers: --streams N (default 20,000) SSE streams on one post, opened by separate client processes
  *       (tests/bench/sse-client.ts, raw sockets) against the API process(es); memory per idle stream, then
  *       comments posted at 2/s and each one's delivery to every stream (Postgres decided_at → received)
@@ -749,7 +750,7 @@ const SIZE_POSTS = [
 /**
  * t: the Postgres path of a thread page as threads grow: seeds the two SIZE_POSTS (top-level
  * comments, then replies under the newest), restarts the API with the thread cache off, and
- * measures three pages of each, the 1,000-comment post's first.
+ * measures four pages of each, the 1,000-comment post's first.
  */
 async function loadThreadSize(readers: Reader[]): Promise<void> {
   const authors = readers.map((r) => r.userId);
@@ -770,6 +771,13 @@ async function loadThreadSize(readers: Reader[]): Promise<void> {
       [SITE_ID, post.id, Math.floor(post.comments / 2)],
     );
     const cursor = Buffer.from(middle.rows[0]!.id).toString('base64url');
+    const middleReacted = await seeder.query<{ id: string; n: number }>(
+      `SELECT id, CASE WHEN status = 'approved' AND deleted_at IS NULL THEN reaction_count ELSE 0 END AS n
+         FROM comments WHERE site_id = $1 AND post_id = $2 AND parent_id IS NULL
+        ORDER BY n DESC, id DESC OFFSET $3 LIMIT 1`,
+      [SITE_ID, post.id, Math.floor(post.comments / 2)],
+    );
+    const reactedCursor = Buffer.from(`${middleReacted.rows[0]!.n}.${middleReacted.rows[0]!.id}`).toString('base64url');
     const base = `/api/v1/sites/${SITE_ID}/posts/${post.id}/comments`;
     pages.push(
       { post, what: 'first page', path: `${base}?limit=50` },
@@ -777,6 +785,11 @@ async function loadThreadSize(readers: Reader[]): Promise<void> {
         post,
         what: `"load more" at comment ${(post.comments / 2).toLocaleString('en-US')}`,
         path: `${base}?limit=50&cursor=${cursor}`,
+      },
+      {
+        post,
+        what: `"most reacted" order, "load more" at comment ${(post.comments / 2).toLocaleString('en-US')}`,
+        path: `${base}?sort=reacted&limit=50&cursor=${reactedCursor}`,
       },
       {
         post,

@@ -88,21 +88,40 @@ describe('reading a thread', () => {
     assert.equal(c.replyCount, 0);
   });
 
-  it('when there are more comments than the limit, then keyset pages cover all of them once, newest or oldest first', async () => {
+  it('when there are more comments than the limit, then keyset pages of any size cover all of them once, in every order', async () => {
     const postId = await buildPost(env.db, site.siteId);
     const ids: string[] = [];
-    for (let i = 0; i < 7; i++) ids.push(await store(postId));
-    for (const sort of ['newest', 'oldest'] as const) {
-      const seen: string[] = [];
-      let cursor: string | null = null;
-      for (let page = 0; page < 10; page++) {
-        const res = await thread(postId, `?sort=${sort}&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
-        assert.equal(res.status, 200);
-        seen.push(...res.body.comments.map((c: { id: string }) => c.id));
-        cursor = res.body.nextCursor;
-        if (!cursor) break;
+    for (let i = 0; i < 101; i++) ids.push(await store(postId));
+    // A removed comment kept as a placeholder for its reply ranks as having no reactions, as it is shown.
+    const removed = await store(postId, { status: 'rejected' });
+    await store(postId, { parentId: removed });
+    const counts = [...ids.map((_, i) => (i * 7) % 11), 100];
+    await env.db.query(
+      'UPDATE comments c SET reaction_count = r.n FROM unnest($1::uuid[], $2::int[]) AS r(id, n) WHERE c.id = r.id',
+      [[...ids, removed], counts],
+    );
+    const shown = [...ids, removed];
+    const ranked = shown
+      .map((id, i) => ({ id, n: id === removed ? 0 : counts[i]! }))
+      .sort((a, b) => b.n - a.n || (a.id < b.id ? 1 : -1))
+      .map((r) => r.id);
+    const expected = { oldest: shown, newest: [...shown].reverse(), reacted: ranked };
+    // 102 comments shown: a small page size, and the largest, which is also what a page's statement
+    // reads before cutting (so a next page exists only when it reads one more).
+    for (const limit of [9, 100]) {
+      for (const sort of ['newest', 'oldest', 'reacted'] as const) {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        for (let page = 0; page < 20; page++) {
+          const res = await thread(postId, `?sort=${sort}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+          assert.equal(res.status, 200);
+          assert.ok(res.body.comments.length <= limit);
+          seen.push(...res.body.comments.map((c: { id: string }) => c.id));
+          cursor = res.body.nextCursor;
+          if (!cursor) break;
+        }
+        assert.deepEqual(seen, expected[sort], `${sort}, ${limit} a page`);
       }
-      assert.deepEqual(seen, sort === 'oldest' ? ids : [...ids].reverse());
     }
   });
 
@@ -141,21 +160,24 @@ describe('reading a thread', () => {
     const postId = await buildPost(env.db, site.siteId);
     const root = await store(postId);
     const replies: string[] = [];
-    for (let i = 0; i < 25; i++) replies.push(await store(postId, { parentId: root }));
+    for (let i = 0; i < 101; i++) replies.push(await store(postId, { parentId: root }));
     await store(postId, { parentId: root, status: 'rejected' });
     const page = await thread(postId);
-    assert.equal(page.body.comments[0].replyCount, 25);
+    assert.equal(page.body.comments[0].replyCount, 101);
     assert.equal(page.body.comments[0].replies.length, 20);
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    for (let i = 0; i < 5; i++) {
-      const res = await thread(postId, `/${root}/replies?limit=10${cursor ? `&cursor=${cursor}` : ''}`);
-      assert.equal(res.status, 200);
-      seen.push(...res.body.comments.map((c: { id: string }) => c.id));
-      cursor = res.body.nextCursor;
-      if (!cursor) break;
+    // A small page size, and the largest, which is also what the statement reads before cutting.
+    for (const limit of [10, 100]) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      for (let i = 0; i < 20; i++) {
+        const res = await thread(postId, `/${root}/replies?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+        assert.equal(res.status, 200);
+        seen.push(...res.body.comments.map((c: { id: string }) => c.id));
+        cursor = res.body.nextCursor;
+        if (!cursor) break;
+      }
+      assert.deepEqual(seen, replies, `${limit} a page`);
     }
-    assert.deepEqual(seen, replies);
     const other = await buildSite(env.db);
     const elsewhere = await thread(postId, `/${root}/replies`, other.siteId);
     assert.deepEqual(elsewhere.body.comments, [], 'another site sees none of them');

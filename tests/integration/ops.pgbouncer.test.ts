@@ -97,6 +97,22 @@ describe('through PgBouncer in transaction mode', () => {
     ).rows;
     assert.deepEqual(statuses, [{ status: 'approved', n: 60 }]);
     await waitForVisible(api.app, site.siteId, postId, ids.slice(0, 20));
+    // Readers page through the thread at once, at several sizes: each page's statement runs on
+    // whichever server connection is free, so a statement prepared on the other would not be found.
+    const readAll = async (limit: number) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const res = await request(api.app)
+          .get(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+          .query({ sort: 'oldest', limit, ...(cursor ? { cursor } : {}) })
+          .expect(200);
+        seen.push(...res.body.comments.map((c: { id: string }) => c.id));
+        cursor = res.body.nextCursor ?? undefined;
+      } while (cursor);
+      return seen;
+    };
+    for (const seen of await Promise.all([7, 8, 9, 11, 13, 25].map(readAll))) assert.deepEqual(seen, [...ids].sort());
     const count = (
       await env.db.query<{ n: number }>('SELECT comment_count AS n FROM posts WHERE site_id = $1 AND id = $2', [
         site.siteId,

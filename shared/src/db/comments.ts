@@ -344,6 +344,18 @@ export interface ThreadSlice {
 export const MAX_FEATURED = 10;
 
 /**
+ * Rows a thread's statements read in order before cutting to the page asked, the largest page the
+ * API serves: one statement for every page size, at the cost of reading index entries no page uses.
+ */
+const PAGE_SCAN = 100;
+const pageScanSize = (limit: number): number => Math.max(PAGE_SCAN, sqlInt(limit));
+/** A count written into a statement's text: a positive integer, or a programming error. */
+function sqlInt(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`expected a positive integer, got ${n}`);
+  return n;
+}
+
+/**
  * One page of a thread in a single statement, so counter, page and replies come from one
  * snapshot: shown top-level comments (visible, or removed with approved replies) keyset-paginated by id (UUIDv7,
  * so by time) or by (reactions, id), the first `repliesPerRoot` replies of each comment on the page,
@@ -370,26 +382,39 @@ export async function loadThreadSlice(
           rows: `${reacted} DESC, c.id DESC`,
           json: 'top.reaction_count DESC, top.id DESC',
           page: 'reaction_count DESC, id DESC',
-          after: `(${reacted}, c.id) < ($6::int, $3::uuid)`,
+          after: `(${reacted}, c.id) < ($5::int, $4::uuid)`,
         }
       : q.sort === 'newest'
-        ? { rows: 'c.id DESC', json: 'top.id DESC', page: 'id DESC', after: 'c.id < $3::uuid AND $6::int >= 0' }
-        : { rows: 'c.id ASC', json: 'top.id ASC', page: 'id ASC', after: 'c.id > $3::uuid AND $6::int >= 0' };
+        ? { rows: 'c.id DESC', json: 'top.id DESC', page: 'id DESC', after: 'c.id < $4::uuid AND $5::int >= 0' }
+        : { rows: 'c.id ASC', json: 'top.id ASC', page: 'id ASC', after: 'c.id > $4::uuid AND $5::int >= 0' };
+  // Each variant is a named statement whose sizes are written into its text, so Postgres plans it
+  // once per connection and runs that plan after (planning this statement costs more than running
+  // it). The first page and the pages after a cursor are two statements, because one plan with
+  // "cursor IS NULL OR …" would scan a long thread from its start. A page reads PAGE_SCAN rows in
+  // order and is cut to the limit asked, so there is one statement whatever the page size.
+  const first = q.after === null;
+  const scan = pageScanSize(q.limit);
+  const perRoot = sqlInt(q.repliesPerRoot);
   const res = await db.query<{
     total: number | null;
     top: ThreadJsonRow[];
     replies: ThreadJsonRow[];
     featured: ThreadJsonRow[];
     settings_text: string | null;
-  }>(
-    `WITH top AS (
-       SELECT ${THREAD_COLS} FROM comments c ${THREAD_JOINS}
-        WHERE c.site_id = $1 AND c.post_id = $2 AND ${SHOWN} AND c.parent_id IS NULL
-          AND ($3::uuid IS NULL OR ${order.after})
+  }>({
+    name: `thread-${q.sort}-${first ? 'first' : 'after'}-${scan}-${perRoot}`,
+    text: `WITH top AS (
+       SELECT ${THREAD_COLS} FROM (
+         SELECT * FROM comments c
+          WHERE c.site_id = $1 AND c.post_id = $2 AND ${SHOWN} AND c.parent_id IS NULL
+            ${first ? '' : `AND ${order.after}`}
+          ORDER BY ${order.rows}
+          LIMIT ${scan + 1}
+       ) c ${THREAD_JOINS}
         ORDER BY ${order.rows}
-        LIMIT $4 + 1
+        LIMIT $3 + 1
      ), page AS (
-       SELECT id FROM top ORDER BY ${order.page} LIMIT $4
+       SELECT id FROM top ORDER BY ${order.page} LIMIT $3
      ), replies AS (
        -- Each root's first replies are taken from the index in order before the joins, so a comment
        -- with thousands of replies costs what one with twenty does.
@@ -398,22 +423,27 @@ export async function loadThreadSlice(
            SELECT * FROM comments c
             WHERE c.root_id = top.id AND c.site_id = $1 AND ${SHOWN} AND c.parent_id IS NOT NULL
             ORDER BY c.id ASC
-            LIMIT $5
+            LIMIT ${perRoot}
          ) c ${THREAD_JOINS}
        ) r
-     ), picks AS (
+     )${
+       first
+         ? `, picks AS (
        SELECT ${THREAD_COLS}, c.featured_at FROM comments c ${THREAD_JOINS}
-        WHERE $3::uuid IS NULL AND c.site_id = $1 AND c.post_id = $2 AND c.featured_at IS NOT NULL AND ${VISIBLE}
+        WHERE c.site_id = $1 AND c.post_id = $2 AND c.featured_at IS NOT NULL AND ${VISIBLE}
         ORDER BY c.featured_at DESC
         LIMIT ${MAX_FEATURED}
-     )
+     )`
+         : ''
+     }
      SELECT (SELECT comment_count FROM posts WHERE site_id = $1 AND id = $2) AS total,
             (SELECT coalesce(json_agg(top ORDER BY ${order.json}), '[]'::json) FROM top) AS top,
             (SELECT coalesce(json_agg(replies ORDER BY replies.id), '[]'::json) FROM replies) AS replies,
-            (SELECT coalesce(json_agg(picks ORDER BY picks.featured_at DESC), '[]'::json) FROM picks) AS featured,
+            ${first ? `(SELECT coalesce(json_agg(picks ORDER BY picks.featured_at DESC), '[]'::json) FROM picks)` : `'[]'::json`} AS featured,
             (SELECT settings::text FROM sites WHERE id = $1) AS settings_text`,
-    [q.siteId, q.postId, q.after?.id ?? null, q.limit, q.repliesPerRoot, q.after?.reactions ?? 0],
-  );
+    values:
+      q.after === null ? [q.siteId, q.postId, q.limit] : [q.siteId, q.postId, q.limit, q.after.id, q.after.reactions],
+  });
   const row = res.rows[0]!;
   return {
     total: row.total,
@@ -424,20 +454,33 @@ export async function loadThreadSlice(
   };
 }
 
-/** Replies shown directly under one comment (oldest first, removed ones with replies as placeholders), after a cursor id. */
+/**
+ * Replies shown directly under one comment (oldest first, removed ones with replies as placeholders),
+ * after a cursor id: `limit` rows, plus one more when a next page exists.
+ */
 export async function listChildren(
   db: Queryable,
   q: { siteId: string; postId: string; commentId: string; limit: number; after: string | null },
 ): Promise<ThreadRow[]> {
-  const res = await db.query<{ rows: ThreadJsonRow[] }>(
-    `SELECT coalesce(json_agg(t ORDER BY t.id), '[]'::json) AS rows FROM (
-       SELECT ${THREAD_COLS} FROM comments c ${THREAD_JOINS}
-        WHERE c.thread_parent_id = $3 AND c.site_id = $1 AND c.post_id = $2 AND ${SHOWN}
-          AND ($4::uuid IS NULL OR c.id > $4::uuid)
+  // Named and sized like a thread page's statements (see loadThreadSlice).
+  const scan = pageScanSize(q.limit);
+  const res = await db.query<{ rows: ThreadJsonRow[] }>({
+    name: `thread-children-${q.after === null ? 'first' : 'after'}-${scan}`,
+    text: `SELECT coalesce(json_agg(t ORDER BY t.id), '[]'::json) AS rows FROM (
+       SELECT ${THREAD_COLS} FROM (
+         SELECT * FROM comments c
+          WHERE c.thread_parent_id = $3 AND c.site_id = $1 AND c.post_id = $2 AND ${SHOWN}
+            ${q.after === null ? '' : 'AND c.id > $5::uuid'}
+          ORDER BY c.id
+          LIMIT ${scan + 1}
+       ) c ${THREAD_JOINS}
         ORDER BY c.id
-        LIMIT $5) t`,
-    [q.siteId, q.postId, q.commentId, q.after, q.limit],
-  );
+        LIMIT $4 + 1) t`,
+    values:
+      q.after === null
+        ? [q.siteId, q.postId, q.commentId, q.limit]
+        : [q.siteId, q.postId, q.commentId, q.limit, q.after],
+  });
   return res.rows[0]!.rows.map(toThreadRow);
 }
 

@@ -149,6 +149,6 @@ export async function loadRepliesPage(
   db: Queryable,
   q: { siteId: string; postId: string; commentId: string; limit: number; after: string | null },
 ): Promise<string> {
-  const { page, nextCursor } = paginate(await listChildren(db, { ...q, limit: q.limit + 1 }), q.limit);
+  const { page, nextCursor } = paginate(await listChildren(db, q), q.limit);
   return JSON.stringify({ comments: page.map(toComment), nextCursor });
 }
