@@ -11,6 +11,7 @@ import { withTransaction } from '#shared/db/pool.js';
 import { newId } from '#shared/ids.js';
 import { threadQuery } from '#api/comments/thread-query.js';
 import querystring from 'node:querystring';
+import pino from 'pino';
 
 /**
  * Cached thread pages answered by the API server before the app (comments/cached-read.ts): for
@@ -213,6 +214,37 @@ describe('cached thread pages answered before the app', () => {
       assert.equal(viaApp, true, `${p} ${JSON.stringify(o)}`);
       assert.equal(answer.status, status, `${p} ${JSON.stringify(o)}`);
     }
+  });
+
+  it('when debug logging is on, then the app answers cached pages too, so its request log sees every read', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    await store(postId);
+    const path = `/api/v1/sites/${site.siteId}/posts/${postId}/comments?limit=50`;
+    await both(path);
+    assert.equal((await both(path)).viaApp, false, 'cached, at the configured level: the server answers');
+    // The logger's own stream, caught for the while: what pino-http writes for each request.
+    const stream = (api.deps.logger as unknown as Record<symbol, { write: (line: string) => boolean }>)[
+      pino.symbols.streamSym
+    ]!;
+    const { write } = stream;
+    const lines: string[] = [];
+    const level = api.deps.logger.level;
+    stream.write = (line) => lines.push(line) > 0;
+    api.deps.logger.level = 'debug';
+    try {
+      const { answer, viaApp } = await both(path);
+      assert.equal(viaApp, true);
+      assert.equal(answer.status, 200);
+    } finally {
+      api.deps.logger.level = level;
+      stream.write = write;
+    }
+    const logged = lines
+      .map((l) => JSON.parse(l) as { msg: string; req?: { url: string }; res?: { statusCode: number } })
+      .filter((l) => l.msg === 'request completed' && l.req?.url === path);
+    assert.equal(logged.length, 2, 'the fast server’s request and the plain one’s, each logged by the app');
+    assert.ok(logged.every((l) => l.res?.statusCode === 200));
+    assert.equal((await both(path)).viaApp, false, 'and again once debug is off');
   });
 
   it('when the server answers a page, then the request metric and the cache counter count it as the route would', async () => {
