@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
@@ -213,6 +214,57 @@ describe('cached thread pages answered before the app', () => {
       const { answer, viaApp } = await both(p, o);
       assert.equal(viaApp, true, `${p} ${JSON.stringify(o)}`);
       assert.equal(answer.status, status, `${p} ${JSON.stringify(o)}`);
+    }
+  });
+
+  it('when requests come pipelined on one connection, or with a chunked body, then each gets the app’s answer, in order', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    await store(postId);
+    const path = `/api/v1/sites/${site.siteId}/posts/${postId}/comments`;
+    await both(`${path}?limit=50`);
+    // A body sent chunked, with no Content-Length: the app reads it, and refuses its type.
+    const chunked = await both(`${path}?limit=50`, {
+      headers: { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' },
+      body: 'x',
+    });
+    assert.equal(chunked.viaApp, true);
+    assert.equal(chunked.answer.status, 415);
+    // Three requests in one write: the server answers the cached one at once, the app the others
+    // later; the connection must still carry the three answers in the order asked.
+    const paths = [`${path}?limit=7`, `${path}?limit=50`, `${path}?limit=8`];
+    const before = pair.toApp();
+    const raw = await new Promise<Buffer>((resolve, reject) => {
+      const socket = net.connect(Number(new URL(fastBase).port), '127.0.0.1');
+      const chunks: Buffer[] = [];
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('end', () => resolve(Buffer.concat(chunks)));
+      socket.on('error', reject);
+      socket.write(
+        paths
+          .map(
+            (p, i) =>
+              `GET ${p} HTTP/1.1\r\nHost: 127.0.0.1\r\n${i === paths.length - 1 ? 'Connection: close\r\n' : ''}\r\n`,
+          )
+          .join(''),
+      );
+    });
+    assert.equal(pair.toApp() - before, 2, 'the two pages not cached went to the app');
+    const answers: { status: number; body: string }[] = [];
+    for (let at = 0; at < raw.length; ) {
+      const end = raw.indexOf('\r\n\r\n', at);
+      const head = raw.subarray(at, end).toString('latin1');
+      const length = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1] ?? 0);
+      answers.push({
+        status: Number(head.split(' ')[1]),
+        body: raw.subarray(end + 4, end + 4 + length).toString('latin1'),
+      });
+      at = end + 4 + length;
+    }
+    assert.equal(answers.length, 3);
+    for (const [i, p] of paths.entries()) {
+      const expected = await ask(plainBase, p);
+      assert.equal(answers[i]!.status, expected.status, p);
+      assert.equal(answers[i]!.body, expected.body, p);
     }
   });
 
