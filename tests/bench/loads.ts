@@ -1,3 +1,4 @@
+import http from 'node:http';
 import autocannon from 'autocannon';
 import { sleep } from './procs.js';
 
@@ -160,6 +161,82 @@ export async function runProbe(o: {
     inflight.push(one(n++));
   }
   await Promise.all(inflight);
+  return out;
+}
+
+export interface SteadyResult {
+  /** Requests sent, and answered 2xx, non-2xx or not at all (a socket error or the 10 s timeout). */
+  sent: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  /** Answers by status code. */
+  codes: Record<string, number>;
+  /** Scheduled send → answer, ms, for every answered request. */
+  latencies: number[];
+  durationS: number;
+}
+
+/**
+ * An open-loop load at a steady rate: request i is due at i / rate seconds and is sent then, however
+ * the earlier ones fare, over at most `connections` keep-alive connections per API process (a request
+ * due while all are busy waits for one, and that wait counts). Latency runs from the due time, so
+ * queueing anywhere shows. autocannon's `-R` is not this: each of its connections sends its share of
+ * the second back to back and then idles until the next second, so "200/s" arrives as one burst a second.
+ */
+export async function runSteady(o: {
+  bases: string[];
+  rate: number;
+  durationS: number;
+  connections: number;
+  /** The i-th request (POST, JSON body). */
+  next: (i: number) => { path: string; headers: Record<string, string>; body: string };
+}): Promise<SteadyResult> {
+  const agents = o.bases.map(() => new http.Agent({ keepAlive: true, maxSockets: o.connections }));
+  const out: SteadyResult = { sent: 0, ok: 0, non2xx: 0, errors: 0, codes: {}, latencies: [], durationS: o.durationS };
+  const total = Math.floor(o.rate * o.durationS);
+  const start = performance.now();
+  const send = (i: number, due: number) =>
+    new Promise<void>((resolve) => {
+      const r = o.next(i);
+      const url = new URL(r.path, o.bases[i % o.bases.length]);
+      const req = http.request(
+        url,
+        {
+          method: 'POST',
+          agent: agents[i % agents.length],
+          headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) },
+          timeout: 10_000,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            const code = String(res.statusCode ?? 0);
+            out.codes[code] = (out.codes[code] ?? 0) + 1;
+            if (code.startsWith('2')) out.ok++;
+            else out.non2xx++;
+            out.latencies.push(performance.now() - due);
+            resolve();
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', () => {
+        out.errors++;
+        resolve();
+      });
+      req.end(r.body);
+    });
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / o.rate;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    out.sent++;
+    inflight.push(send(i, due));
+  }
+  await Promise.all(inflight);
+  for (const a of agents) a.destroy();
   return out;
 }
 

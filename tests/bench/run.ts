@@ -18,8 +18,9 @@
  *       second in Postgres over the window, backlog at the end, and the worker's drain rate once POSTs stop
  *   c2  worker capacity alone: 20,000 jobs added straight to the paused queue (as the API adds them), then
  *       the time the worker(s) take to store them all
- *   d   end-to-end latency at a steady 200 comments/s: autocannon -R 190 over 20 posts plus a probe that
- *       POSTs 10/s to its own post and polls GET until the comment is in the first page (POST → visible);
+ *   d   end-to-end latency at a steady 200 comments/s: 190/s over 20 posts, each POST sent when it is due
+ *       (runSteady in loads.ts, open loop, not autocannon -R, which sends each second's share as one burst),
+ *       plus a probe that POSTs 10/s to its own post and polls GET until the comment is in the first page (POST → visible);
  *       also accepted → decided (comments.decided_at − created_at) for every comment of the window
  *   e   pipeline with a remote scorer: the site scores with Perspective, whose endpoint is a fake on
  *       127.0.0.1 answering in 100 ms; one run per --e-rates value of PERSPECTIVE_RATE (tests/bench/remote-scorer.ts)
@@ -56,7 +57,7 @@ import {
   type Child,
   type ResourceReport,
 } from './procs.js';
-import { describeCannon, percentile, runCannon, runProbe, stopCannon, type CannonSpec } from './loads.js';
+import { describeCannon, percentile, runCannon, runProbe, runSteady, stopCannon, type CannonSpec } from './loads.js';
 import { loadRemoteScorer } from './remote-scorer.js';
 import { startPgBouncer, type TestPgBouncer } from '../support/pgbouncer.js';
 import { measureWidgetRender } from './widget-render.js';
@@ -1112,16 +1113,26 @@ async function loadD(readers: Reader[]): Promise<void> {
   const duration = dur(20);
   const probeEveryMs = 100;
   const probeRate = 1000 / probeEveryMs;
-  const spec = postSpec('d', readers, posts, 20, duration, D_RATE - probeRate);
+  const rate = D_RATE - probeRate;
+  const spec = postSpec('d', readers, posts, 20, duration);
   commands.push(
-    `**d**: ${describeCannon(spec)}\n    # plus the probe: every ${probeEveryMs} ms POST a random sentence to d-probe, then GET ?sort=newest&limit=20 every 10 ms (other API process when --api > 1) until the id shows; timeout 5 s`,
+    `**d**: tests/bench/loads.ts runSteady: POST ${spec.path.replace(posts[0]!, '<post>')} at a steady ${rate}/s for ${duration} s (open loop: request i sent at i/${rate} s whatever the answers, latency from that moment), at most 20 keep-alive connections per API process\n    # per request: ${spec.varyNote}\n    # plus the probe: every ${probeEveryMs} ms POST a random sentence to d-probe, then GET ?sort=newest&limit=20 every 10 ms (other API process when --api > 1) until the id shows; timeout 5 s`,
   );
   await emptyQueue();
   checkInterrupted();
   const since = new Date(Date.now() - 1);
   const sampler = startSampler();
   const [r, probe] = await Promise.all([
-    runCannon(spec),
+    runSteady({
+      bases: bases(),
+      rate,
+      durationS: duration,
+      connections: 20,
+      next: () => {
+        const v = spec.vary!();
+        return { path: v.path!, headers: { ...spec.headers, ...v.headers }, body: v.body! };
+      },
+    }),
     runProbe({
       bases: bases(),
       siteId: SITE_ID,
@@ -1147,18 +1158,18 @@ async function loadD(readers: Reader[]): Promise<void> {
     [SITE_ID, [...posts, 'd-probe'], since],
   );
   const d = db.rows[0]!;
-  const accepted = r['2xx'] + probe.accept.length;
+  const accepted = r.ok + probe.accept.length;
   const stored = Number(d.n);
   const vis50 = percentile(probe.visible, 50);
   const vis99 = percentile(probe.visible, 99);
   rows.push({
     key: 'd',
     load: `end-to-end at ${D_RATE} comments/s for ${duration} s: POST → visible in GET (probe, ${probeRate}/s of the ${D_RATE}/s)`,
-    reqPerSec: f0((r['2xx'] + probe.accept.length) / r.duration),
+    reqPerSec: f0((r.ok + probe.accept.length) / r.durationS),
     p50: ms(vis50),
     p99: ms(vis99),
-    errors: `${errorsOf(r)}; probe ${probe.errors} err, ${probe.timeouts} not visible in 5 s`,
-    result: `${probe.visible.length} probes; POST→202 p50 ${ms(percentile(probe.accept, 50))} / p99 ${ms(percentile(probe.accept, 99))} ms (autocannon POSTs: p50 ${ms(r.latency.p50)} / p99 ${ms(r.latency.p99)} ms)`,
+    errors: `${errorsOf({ errors: r.errors, timeouts: 0, non2xx: r.non2xx, statusCodeStats: Object.fromEntries(Object.entries(r.codes).map(([c, n]) => [c, { count: n }])) })}; probe ${probe.errors} err, ${probe.timeouts} not visible in 5 s`,
+    result: `${probe.visible.length} probes; POST→202 p50 ${ms(percentile(probe.accept, 50))} / p99 ${ms(percentile(probe.accept, 99))} ms (the steady POSTs: p50 ${ms(percentile(r.latencies, 50))} / p99 ${ms(percentile(r.latencies, 99))} ms)`,
     res,
     target: 'p99 ≤ 250 ms',
     verdict: Number.isFinite(vis99) && vis99 <= 250 && probe.timeouts === 0 ? '✅' : '❌',
@@ -1170,7 +1181,7 @@ async function loadD(readers: Reader[]): Promise<void> {
     p50: ms(Number(d.p50)),
     p99: ms(Number(d.p99)),
     errors: '',
-    result: `${f0(stored)} comments stored (${f0(accepted)} 202s received; ${f0(r.requests.sent + probe.accept.length + probe.errors)} POSTs sent, the last in flight when autocannon stopped); max ${ms(Number(d.max))} ms`,
+    result: `${f0(stored)} comments stored (${f0(accepted)} 202s received; ${f0(r.sent + probe.accept.length + probe.errors)} POSTs sent); max ${ms(Number(d.max))} ms`,
     res: null,
     target: '(diagnostic)',
     verdict: '',
