@@ -12,6 +12,8 @@ import { DEFAULT_SETTINGS } from '#shared/settings.js';
 import type { Reason } from '#shared/domain.js';
 import { commentJobId, commentJobOptions, type CommentJob } from '#shared/queues.js';
 import { newId } from '#shared/ids.js';
+import { insertDecidedComment } from '#shared/db/comments.js';
+import { withTransaction } from '#shared/db/pool.js';
 
 /** Site settings through the API, and the worker's rules applying them: real API, BullMQ, worker, Postgres, Redis. */
 
@@ -167,6 +169,50 @@ describe('settings apply to the next comment, without a restart', () => {
     assert.equal(held.status, 'pending');
     assert.equal((await storedReasons(during)).at(-1)?.attribute, 'TOXICITY');
     assert.equal(approved.status, 'approved');
+  });
+});
+
+describe("a reader's history, within the site's window", () => {
+  it("when a reader's rejected comments fall outside the site's history window, then they stop holding the next one", async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const reader = await signInReader(api.app, site);
+    // Three rejected four days ago and one approved yesterday: 3 of 4 within the default 7 days.
+    const day = 86_400_000;
+    const earlier = [
+      ['rejected', 4],
+      ['rejected', 4],
+      ['rejected', 4],
+      ['approved', 1],
+    ] as const;
+    for (const [i, [status, daysAgo]] of earlier.entries())
+      await withTransaction(env.db, (tx) =>
+        insertDecidedComment(
+          tx,
+          {
+            id: newId(),
+            siteId: site.siteId,
+            postId,
+            authorId: reader.user.id,
+            parentId: null,
+            body: `An earlier comment, number ${i}.`,
+            createdAt: new Date(Date.now() - daysAgo * day),
+          },
+          { status, reasons: [], scores: {}, scoredBy: [], settingsVersion: null },
+        ),
+      );
+    const post = (body: string) =>
+      postComment(api.app, { siteId: site.siteId, postId, token: reader.accessToken, body });
+    const held = await post('A plain remark on the article.');
+    assert.equal((await waitForDecision(api.app, held, reader.accessToken)).status, 'pending');
+    assert.equal((await storedReasons(held)).at(-1)?.rule, 'history');
+    // Two days: only yesterday's comment and the one just held are in it, too few to judge.
+    await patch({ history: { windowDays: 2 } }).expect(200);
+    try {
+      const approved = await post('Another plain remark on the article.');
+      assert.equal((await waitForDecision(api.app, approved, reader.accessToken)).status, 'approved');
+    } finally {
+      await patch({ history: { windowDays: null } }).expect(200);
+    }
   });
 });
 

@@ -553,12 +553,18 @@ export async function loadModerationInputs(
        LEFT JOIN users u ON u.site_id = $2 AND u.id = $3
        LEFT JOIN comments par ON par.id = $4 AND par.site_id = $2
        LEFT JOIN posts po ON po.site_id = $2 AND po.id = $5
+       -- The window's start, computed once: written into the filter below, it was computed again for
+       -- every one of the author's rows, each time reading the site's settings whole out of TOAST.
+       CROSS JOIN LATERAL (
+         SELECT now() - make_interval(days => CASE
+                  WHEN jsonb_typeof(s.settings #> '{history,windowDays}') = 'number'
+                  THEN (s.settings #>> '{history,windowDays}')::numeric::int ELSE $6 END) AS since
+         OFFSET 0
+       ) w
        CROSS JOIN LATERAL (
          SELECT count(*)::int AS recent_total, count(*) FILTER (WHERE r.status = 'rejected')::int AS recent_rejected
            FROM (SELECT status, created_at FROM comments WHERE author_id = $3 ORDER BY id DESC LIMIT 200) r
-          WHERE r.created_at >= now() - make_interval(days => CASE
-                  WHEN jsonb_typeof(s.settings #> '{history,windowDays}') = 'number'
-                  THEN (s.settings #>> '{history,windowDays}')::numeric::int ELSE $6 END)
+          WHERE r.created_at >= w.since
        ) h`,
     values: [q.commentId, q.siteId, q.authorId, q.parentId, q.postId, DEFAULT_SETTINGS.history.windowDays],
   });
