@@ -43,6 +43,7 @@ import { createPool, type Pool } from '#shared/db/pool.js';
 import { createRedis, type RedisClient } from '#shared/redis.js';
 import { commentJobId, commentJobOptions, createCommentsQueue, type CommentJob } from '#shared/queues.js';
 import { newId } from '#shared/ids.js';
+import { encodeCursor } from '#api/comments/thread.js';
 import {
   freePort,
   hardFileLimit,
@@ -771,14 +772,14 @@ async function loadThreadSize(readers: Reader[]): Promise<void> {
       'SELECT id FROM comments WHERE site_id = $1 AND post_id = $2 AND parent_id IS NULL ORDER BY id DESC OFFSET $3 LIMIT 1',
       [SITE_ID, post.id, Math.floor(post.comments / 2)],
     );
-    const cursor = Buffer.from(middle.rows[0]!.id).toString('base64url');
+    const cursor = encodeCursor(middle.rows[0]!.id);
     const middleReacted = await seeder.query<{ id: string; n: number }>(
       `SELECT id, CASE WHEN status = 'approved' AND deleted_at IS NULL THEN reaction_count ELSE 0 END AS n
          FROM comments WHERE site_id = $1 AND post_id = $2 AND parent_id IS NULL
         ORDER BY n DESC, id DESC OFFSET $3 LIMIT 1`,
       [SITE_ID, post.id, Math.floor(post.comments / 2)],
     );
-    const reactedCursor = Buffer.from(`${middleReacted.rows[0]!.n}.${middleReacted.rows[0]!.id}`).toString('base64url');
+    const reactedCursor = encodeCursor(middleReacted.rows[0]!.id, middleReacted.rows[0]!.n);
     const base = `/api/v1/sites/${SITE_ID}/posts/${post.id}/comments`;
     pages.push(
       { post, what: 'first page', path: `${base}?limit=50` },
