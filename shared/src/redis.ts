@@ -66,7 +66,16 @@ export async function announceThreadChange(
   prefix: string,
   change: { siteId: string; postId: string; post?: boolean },
 ): Promise<void> {
-  await redis.publish(threadChannel(prefix), encodeThreadChange({ ...change, post: change.post ?? false }));
+  await publishThreadChange(redis, prefix, change);
+}
+
+/** The PUBLISH of `announceThreadChange`, on a client or added to a pipeline. */
+export function publishThreadChange<R>(
+  to: { publish(channel: string, message: string): R },
+  prefix: string,
+  change: { siteId: string; postId: string; post?: boolean },
+): R {
+  return to.publish(threadChannel(prefix), encodeThreadChange({ ...change, post: change.post ?? false }));
 }
 
 export function decodeThreadChange(message: string): ThreadChange | null {

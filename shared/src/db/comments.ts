@@ -527,34 +527,53 @@ interface ModerationInputsRow extends Omit<UserRow, 'id' | 'site_id'> {
   adapter_version: string | null;
 }
 
+/** Which comment `loadModerationInputs` reads for. */
+export interface ModerationInputsQuery {
+  commentId: string;
+  siteId: string;
+  postId: string;
+  authorId: string;
+  parentId: string | null;
+}
+
 /**
  * Everything the moderation rules read, in one statement: the comment's stored status (for
  * idempotent re-runs), its parent's status and text, the site's settings, the post's override and
  * title (when the publisher wrote it), the version of the site's adapter when in use, the author and their recent record within
  * `historyDays` (their last 200 comments at most).
  */
-export async function loadModerationInputs(
+export async function loadModerationInputs(db: Queryable, q: ModerationInputsQuery): Promise<ModerationInputs> {
+  return (await loadModerationInputsMany(db, [q]))[0]!;
+}
+
+/**
+ * `loadModerationInputs` for several comments in one statement (the worker's jobs decided at once),
+ * answered in the order asked. One named statement serves every batch size: the comments arrive as arrays.
+ */
+export async function loadModerationInputsMany(
   db: Queryable,
-  q: { commentId: string; siteId: string; postId: string; authorId: string; parentId: string | null },
-): Promise<ModerationInputs> {
+  qs: readonly ModerationInputsQuery[],
+): Promise<ModerationInputs[]> {
+  if (qs.length === 0) return [];
   const res = await db.query<ModerationInputsRow>({
     name: 'load-moderation-inputs',
-    text: `SELECT (SELECT status FROM comments WHERE id = $1) AS existing_status,
+    text: `SELECT (SELECT status FROM comments WHERE id = j.comment_id) AS existing_status,
             par.status AS parent_status, par.body AS parent_body, po.premod AS post_premod, po.surge_mode AS post_surge,
             -- A title a widget sent (unverified) is anyone's words: it is not read as context.
             CASE WHEN po.title_verified THEN po.title END AS post_title,
-            (SELECT version FROM site_adapters WHERE site_id = $2 AND in_use) AS adapter_version,
+            (SELECT version FROM site_adapters WHERE site_id = j.site_id AND in_use) AS adapter_version,
             s.settings::text AS settings_text, s.settings_version, h.recent_total, h.recent_rejected,
             u.id AS u_id, u.display_name, u.email, u.role, u.status, u.suspended_until, u.created_at,
             u.premod, u.approved_count, u.rejected_count, u.deleted_at IS NOT NULL AS author_deleted,
             u.token_version, (u.password_hash IS NULL OR u.email_verified_at IS NOT NULL) AS email_verified
-       FROM (SELECT 1) one
-       LEFT JOIN sites s ON s.id = $2
-       LEFT JOIN users u ON u.site_id = $2 AND u.id = $3
-       LEFT JOIN comments par ON par.id = $4 AND par.site_id = $2
-       LEFT JOIN posts po ON po.site_id = $2 AND po.id = $5
-       -- The window's start, computed once: written into the filter below, it was computed again for
-       -- every one of the author's rows, each time reading the site's settings whole out of TOAST.
+       FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[])
+              WITH ORDINALITY AS j(comment_id, site_id, author_id, parent_id, post_id, ord)
+       LEFT JOIN sites s ON s.id = j.site_id
+       LEFT JOIN users u ON u.site_id = j.site_id AND u.id = j.author_id
+       LEFT JOIN comments par ON par.id = j.parent_id AND par.site_id = j.site_id
+       LEFT JOIN posts po ON po.site_id = j.site_id AND po.id = j.post_id
+       -- The window's start, computed once per comment: written into the filter below, it was computed
+       -- again for every one of the author's rows, each time reading the site's settings whole out of TOAST.
        CROSS JOIN LATERAL (
          SELECT now() - make_interval(days => CASE
                   WHEN jsonb_typeof(s.settings #> '{history,windowDays}') = 'number'
@@ -563,32 +582,44 @@ export async function loadModerationInputs(
        ) w
        CROSS JOIN LATERAL (
          SELECT count(*)::int AS recent_total, count(*) FILTER (WHERE r.status = 'rejected')::int AS recent_rejected
-           FROM (SELECT status, created_at FROM comments WHERE author_id = $3 ORDER BY id DESC LIMIT 200) r
+           FROM (SELECT status, created_at FROM comments WHERE author_id = j.author_id ORDER BY id DESC LIMIT 200) r
           WHERE r.created_at >= w.since
-       ) h`,
-    values: [q.commentId, q.siteId, q.authorId, q.parentId, q.postId, DEFAULT_SETTINGS.history.windowDays],
+       ) h
+      ORDER BY j.ord`,
+    values: [
+      qs.map((q) => q.commentId),
+      qs.map((q) => q.siteId),
+      qs.map((q) => q.authorId),
+      qs.map((q) => q.parentId),
+      qs.map((q) => q.postId),
+      DEFAULT_SETTINGS.history.windowDays,
+    ],
   });
-  const r = res.rows[0]!;
-  return {
-    existingStatus: r.existing_status,
-    parentStatus: r.parent_status,
-    site:
-      r.settings_version !== null
-        ? { settings: effectiveSettingsOfText(r.settings_text), settingsVersion: r.settings_version }
-        : null,
-    postPremod: r.post_premod,
-    postSurge: r.post_surge,
-    history: { total: r.recent_total, rejected: r.recent_rejected },
-    authorDeleted: r.author_deleted === true,
-    context:
-      q.parentId !== null
-        ? r.parent_body !== null
-          ? { parentText: r.parent_body }
-          : {}
-        : r.post_title
-          ? { articleTitle: r.post_title }
-          : {},
-    adapterVersion: r.adapter_version !== null ? Number(r.adapter_version) : null,
-    author: r.u_id ? toUser({ ...r, id: r.u_id, site_id: q.siteId }) : null,
-  };
+  if (res.rows.length !== qs.length)
+    throw new Error(`moderation inputs: ${res.rows.length} rows for ${qs.length} comments`);
+  return res.rows.map((r, i): ModerationInputs => {
+    const q = qs[i]!;
+    return {
+      existingStatus: r.existing_status,
+      parentStatus: r.parent_status,
+      site:
+        r.settings_version !== null
+          ? { settings: effectiveSettingsOfText(r.settings_text), settingsVersion: r.settings_version }
+          : null,
+      postPremod: r.post_premod,
+      postSurge: r.post_surge,
+      history: { total: r.recent_total, rejected: r.recent_rejected },
+      authorDeleted: r.author_deleted === true,
+      context:
+        q.parentId !== null
+          ? r.parent_body !== null
+            ? { parentText: r.parent_body }
+            : {}
+          : r.post_title
+            ? { articleTitle: r.post_title }
+            : {},
+      adapterVersion: r.adapter_version !== null ? Number(r.adapter_version) : null,
+      author: r.u_id ? toUser({ ...r, id: r.u_id, site_id: q.siteId }) : null,
+    };
+  });
 }

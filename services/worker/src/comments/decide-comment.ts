@@ -2,10 +2,11 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { ScorerError } from '#shared/scoring/types.js';
 import type { WorkerDeps } from '../deps.js';
 import { runPipeline } from '../pipeline/index.js';
-import { changeCommentStatus, findComment, loadModerationInputs } from '#shared/db/comments.js';
+import { changeCommentStatus, findComment } from '#shared/db/comments.js';
 import { createModerationMemory } from '../rules/memory.js';
 import type { Effect, ModerationInput } from '../pipeline/types.js';
-import { announceThreadChange } from '#shared/redis.js';
+import { publishThreadChange } from '#shared/redis.js';
+import { createCommandBatch } from '../rules/command-batch.js';
 import type { CommentJob } from '#shared/queues.js';
 import type { CommentStatus, Reason } from '#shared/domain.js';
 import { emitCommentEvents, emitEditEvents } from '../webhooks/comment-events.js';
@@ -17,6 +18,7 @@ import { notifyReply } from '#shared/db/notifications.js';
 import { enqueueNotifications } from '#shared/notifications/queue.js';
 import { trackSurge } from './surge.js';
 import { createCommentBatcher, type Stored } from './persist-batch.js';
+import { createInputsLoader } from './inputs-loader.js';
 import { automatedStatement, mailStatement, storeStatement } from '#shared/dsa/statements.js';
 import { effectiveSettings, type SiteSettings } from '#shared/settings.js';
 import { findSettingsOverrides } from '#shared/db/sites.js';
@@ -37,12 +39,17 @@ export interface ModerationOutcome {
  * announcement, the webhook events).
  */
 export function createCommentProcessor(deps: WorkerDeps) {
-  const announce = (c: { siteId: string; postId: string }) =>
-    announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId: c.siteId, postId: c.postId });
+  // Announcements of the jobs decided together go out in one pipeline.
+  const publishes = createCommandBatch(deps.redis);
+  const announce = async (c: { siteId: string; postId: string }) => {
+    await publishes.send((p) => publishThreadChange(p, deps.config.QUEUE_PREFIX, c));
+  };
   const memory = createModerationMemory(deps.redis, deps.config.QUEUE_PREFIX);
   const siteAdapters = createSiteAdapters(deps.db, deps.logger);
   // Two batches in flight: one is written while the next gathers.
   const batcher = createCommentBatcher({ db: deps.db, maxBatch: deps.config.WORKER_BATCH_MAX, maxInFlight: 2 });
+  // The same on the read side: jobs that start together read their inputs in one statement.
+  const inputs = createInputsLoader({ db: deps.db, maxBatch: deps.config.WORKER_BATCH_MAX, maxInFlight: 2 });
   const effectDeps: EffectDeps = {
     memory,
     async holdOthers(siteId, ids, reason) {
@@ -175,7 +182,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
     if (edit.applied) {
       if (edit.status === 'approved' || edit.previousStatus === 'approved') await announce(c);
       const stored = await findComment(deps.db, c.commentId);
-      const site = stored && edit.status ? (await loadModerationInputs(deps.db, c)).site : null;
+      const site = stored && edit.status ? (await inputs.load(c)).site : null;
       if (stored && edit.status && site)
         await recordEditStatement(c, { status: edit.status, reasons: stored.reasons }, site.settings);
       if (stored && edit.status)
@@ -189,10 +196,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
       deps.metrics.jobs.inc({ outcome: 'duplicate' });
       return { status: edit.status ?? 'rejected', duplicate: true };
     }
-    const { parentStatus, site, author, postPremod, history, context, adapterVersion } = await loadModerationInputs(
-      deps.db,
-      c,
-    );
+    const { parentStatus, site, author, postPremod, history, context, adapterVersion } = await inputs.load(c);
     if (!site) throw new UnrecoverableError(`site ${c.siteId} no longer exists`);
     if (!author) throw new UnrecoverableError(`author ${c.authorId} no longer exists`);
     const canDefer = Date.now() - Date.parse(c.acceptedAt) < deps.config.SCORER_MAX_DEFER_S * 1000;
@@ -238,7 +242,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
       history,
       context,
       adapterVersion,
-    } = await loadModerationInputs(deps.db, c);
+    } = await inputs.load(c);
     if (existingStatus) return alreadyStored(c, existingStatus, site?.settings ?? null);
     // The reader erased their account while this comment waited: their erasure wins over storing it.
     if (authorDeleted) {
