@@ -225,9 +225,11 @@ export const configSchema = z.object({
   SSE_HEARTBEAT_S: int(25).describe(
     'Seconds between heartbeat comments on an idle live-update stream, so proxies keep it open.',
   ),
-  WORKER_CONCURRENCY: int(32).describe('Comment jobs one worker process runs at once.'),
+  WORKER_CONCURRENCY: int(64).describe(
+    'Comment jobs one worker process runs at once (their reads and writes share Postgres statements, so more in flight means fewer, larger statements).',
+  ),
   WORKER_BATCH_MAX: int(100).describe(
-    'Decided comments one worker process stores in one statement at most (jobs decided at once share it; 1 stores each alone).',
+    'Comments one worker process reads the inputs of, or stores decided, in one statement at most (jobs that run at once share it; 1 reads and stores each alone).',
   ),
   WORKER_LOCK_DURATION_MS: int(30000).describe(
     "BullMQ job lock; a crashed worker's jobs are picked up again after it lapses.",

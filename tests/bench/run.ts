@@ -30,6 +30,7 @@
  * Several API processes (--api N) listen on consecutive free ports; autocannon is given one url per
  * process and spreads its connections over them round-robin, so one result covers them all.
  */
+import { configSchema } from '#shared/config.js';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -1102,7 +1103,7 @@ async function loadC2(readers: Reader[]): Promise<void> {
     p50: '',
     p99: '',
     errors: left ? `${f0(left)} not done in ${limitS} s` : '',
-    result: `**${f0(rate)} comments/s stored** (${f0(stored)} in ${f1(secs)} s, ${WORKER_COUNT} worker process(es) × WORKER_CONCURRENCY ${SERVICE_ENV.WORKER_CONCURRENCY ?? 32}); CPU per stored comment: worker ${cpuMs(res.cpu.worker)} ms, Postgres ${cpuMs(res.cpu.postgres)} ms, Redis ${cpuMs(res.cpu.redis)} ms`,
+    result: `**${f0(rate)} comments/s stored** (${f0(stored)} in ${f1(secs)} s, ${WORKER_COUNT} worker process(es) × WORKER_CONCURRENCY ${SERVICE_ENV.WORKER_CONCURRENCY ?? configSchema.shape.WORKER_CONCURRENCY.parse(undefined)}); CPU per stored comment: worker ${cpuMs(res.cpu.worker)} ms, Postgres ${cpuMs(res.cpu.postgres)} ms, Redis ${cpuMs(res.cpu.redis)} ms`,
     res,
     target: '(diagnostic; c is the target)',
     verdict: '',
@@ -1219,6 +1220,7 @@ async function loadW(site: BenchSite, readers: Reader[]): Promise<void> {
 }
 
 async function loadE(readers: Reader[]): Promise<void> {
+  // (e) keeps its own slots (32 unless --env says otherwise), so its rate and slot bounds stay comparable.
   const concurrency = Number(SERVICE_ENV.WORKER_CONCURRENCY ?? 32);
   const { runs, command } = await loadRemoteScorer({
     pool: pool!,
