@@ -66,7 +66,7 @@ export const configSchema = z.object({
       'An export whose client reads nothing for this long is ended, and its transaction with it (`idle_in_transaction_session_timeout`).',
     ),
   DATABASE_PREPARED_STATEMENTS: bool(true).describe(
-    "Named prepared statements for the hot queries (the worker's per-comment ones, thread pages). `false` behind PgBouncer in transaction mode older than 1.21 or without `max_prepared_statements`.",
+    "Named prepared statements for the hot queries (the worker's reads and writes, the API's bearer check, thread pages). `false` behind PgBouncer in transaction mode older than 1.21 or without `max_prepared_statements`.",
   ),
   DATABASE_STATEMENT_TIMEOUT_MS: int(15000).describe(
     'Longest one SQL statement may run, sent when connecting. `0` sends none: behind PgBouncer, which refuses the parameter, set it on the role instead (`ALTER ROLE … SET statement_timeout`).',

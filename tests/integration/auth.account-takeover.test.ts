@@ -8,6 +8,7 @@ import { buildStaff, storeComment } from '../support/staff.js';
 import { runAdmin } from '../support/processes.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
 import { waitFor } from '../support/wait-for.js';
+import { issueAccessToken, tokenKeys } from '#api/auth/tokens.js';
 
 /**
  * A stranger registering a future staff member's address must not end up holding a staff token:
@@ -128,6 +129,38 @@ describe('revocable access tokens', () => {
       .send({ reason: 'spam' });
     assert.equal(ban.status, 200);
     assert.equal((await comment(reader.accessToken)).status, 401);
+  });
+
+  it('when many requests of several accounts arrive at once, then each is judged by its own account', async () => {
+    // The bearer checks of concurrent requests share statements: a mix-up between accounts would show here.
+    const readers = await Promise.all([0, 1, 2].map((i) => signInReader(api.app, site, { name: `Reader ${i}` })));
+    const erased = await signInReader(api.app, site, { name: 'Erased' });
+    await env.db.query('UPDATE users SET deleted_at = now() WHERE id = $1', [erased.user.id]);
+    const signedOut = await signInReader(api.app, site, { name: 'Signed out' });
+    const out = await request(api.app)
+      .post('/api/v1/auth/logout')
+      .set('Authorization', `Bearer ${signedOut.accessToken}`);
+    assert.equal(out.status, 204);
+    // Signed with the service's own key, for an id that is no account: refused alone, without failing the others.
+    const forged = await issueAccessToken(tokenKeys(env.config.JWT_SECRET, 60), {
+      id: 'not-a-uuid',
+      siteId: site.siteId,
+      role: 'commenter',
+      tokenVersion: 0,
+    });
+    const tokens = [...readers.map((r) => r.accessToken), erased.accessToken, signedOut.accessToken, forged];
+    const asks = Array.from({ length: 60 }, (_, i) => i % tokens.length);
+    const answers = await Promise.all(
+      asks.map((t) =>
+        request(api.app)
+          .get(`/api/v1/sites/${site.siteId}/notifications/settings`)
+          .set('Authorization', `Bearer ${tokens[t]}`),
+      ),
+    );
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      asks.map((t) => (t < readers.length ? 200 : 401)),
+    );
   });
 
   it('when logout has no token, then 401', async () => {

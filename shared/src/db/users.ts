@@ -1,5 +1,6 @@
 import type { Queryable } from './pool.js';
 import type { Role, User, UserStatus } from '../domain.js';
+import { isUuid } from '../ids.js';
 
 /** A user's columns as repositories select them (`COLS`); `toUser` maps them. */
 export interface UserRow {
@@ -144,11 +145,27 @@ export function canPost(u: Pick<User, 'status' | 'suspendedUntil'>, now = new Da
 
 /** The current version of a user's access tokens, or null when the account is gone (erased, or never was). */
 export async function currentTokenVersion(db: Queryable, siteId: string, id: string): Promise<number | null> {
-  const res = await db.query<{ token_version: number }>(
-    `SELECT token_version FROM users WHERE site_id = $1 AND id = $2 AND deleted_at IS NULL`,
-    [siteId, id],
-  );
-  return res.rows[0]?.token_version ?? null;
+  return (await currentTokenVersions(db, [{ siteId, userId: id }]))[0]!;
+}
+
+/**
+ * `currentTokenVersion` of several accounts in one statement (the API's concurrent bearer checks),
+ * in the order asked; an id that is not a UUID is no account.
+ */
+export async function currentTokenVersions(
+  db: Queryable,
+  keys: readonly { siteId: string; userId: string }[],
+): Promise<(number | null)[]> {
+  const wellFormed = keys.map((k) => isUuid(k.userId));
+  const res = await db.query<{ token_version: number | null }>({
+    name: 'current-token-versions',
+    text: `SELECT u.token_version
+             FROM unnest($1::text[], $2::uuid[]) WITH ORDINALITY AS k(site_id, id, ord)
+             LEFT JOIN users u ON u.site_id = k.site_id AND u.id = k.id AND u.deleted_at IS NULL
+            ORDER BY k.ord`,
+    values: [keys.map((k) => k.siteId), keys.map((k, i) => (wellFormed[i] ? k.userId : null))],
+  });
+  return res.rows.map((r, i) => (wellFormed[i] ? r.token_version : null));
 }
 
 /** Revokes every access token of the user issued so far (sign-out everywhere). */

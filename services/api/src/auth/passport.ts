@@ -7,7 +7,8 @@ import { AppError, UnauthorizedError } from '../http/app-error.js';
 import { checkTotp } from './totp.js';
 import { findStaffTotp } from '#shared/db/staff-totp.js';
 import { findSsoSecret } from '#shared/db/sites.js';
-import { currentTokenVersion, findPasswordUser, isReservedName, upsertSsoUser } from '#shared/db/users.js';
+import { currentTokenVersions, findPasswordUser, isReservedName, upsertSsoUser } from '#shared/db/users.js';
+import { createBatchLoader } from '#shared/db/batch-loader.js';
 import { findApiKey, touchApiKey } from '#shared/db/api-keys.js';
 import { apiKeyMatches, parseApiKey, sha256 } from '#shared/secrets.js';
 import { newId } from '#shared/ids.js';
@@ -52,6 +53,11 @@ const loginKey = (siteId: string, email: string, ip: string | undefined) =>
  */
 export function createPassport(deps: StrategyDeps): passport.PassportStatic {
   const p = new passport.Passport() as passport.PassportStatic;
+  // The bearer checks of concurrent requests share one statement (never a cache).
+  const tokenVersion = createBatchLoader(
+    (keys: readonly { siteId: string; userId: string }[]) => currentTokenVersions(deps.db, keys),
+    { maxBatch: 100, maxInFlight: 2 },
+  );
   const verifyAccessToken = cachedVerifier(deps.tokens);
   const shouldRecordUse = keyUseThrottle();
 
@@ -146,8 +152,9 @@ export function createPassport(deps: StrategyDeps): passport.PassportStatic {
         }
         const principal = await verifyAccessToken(token);
         if (principal?.kind !== 'user') return done(null, false, 'invalid or expired access token');
-        // Read on every request (one primary-key look-up), so a sign-out or a ban revokes at once.
-        const version = await currentTokenVersion(deps.db, principal.siteId, principal.userId);
+        // Read on every request (one primary-key look-up, sent after the request arrived), so a sign-out
+        // or a ban revokes at once.
+        const version = await tokenVersion({ siteId: principal.siteId, userId: principal.userId });
         if (version !== principal.tokenVersion) return done(null, false, 'this access token has been revoked');
         return done(null, principal);
       })().catch(done);
