@@ -52,10 +52,10 @@ const store = async (
   return id;
 };
 
-/** A Queryable over the test pool that counts statements and can fail the next ones. */
-const counting = (failNext = 0) => {
+/** A Queryable over the test pool that counts statements and fails the next `failNext`. */
+const counting = (o: { failNext?: number } = {}) => {
   const sizes: number[] = [];
-  let failures = failNext;
+  let failures = o.failNext ?? 0;
   const db: Queryable = {
     query: (async (config: { values?: unknown[][] }) => {
       sizes.push(config.values?.[0]?.length ?? 0);
@@ -152,10 +152,27 @@ describe("the worker's reads, several comments in one statement", () => {
     }
   });
 
-  it('when a statement fails, then only its jobs fail and the next ones are read', async () => {
+  it("when one comment's read fails in a batch, then the batch is read again one by one and only that job fails", async () => {
     const postId = await buildPost(env.db, siteA.siteId);
     const ada = (await signInReader(api.app, siteA, { name: 'Ada' })).user.id;
-    const { db, sizes } = counting(1);
+    // An author id that is no UUID: Postgres refuses the whole statement.
+    const poison = 'not-a-uuid';
+    const { db, sizes } = counting();
+    const loader = createInputsLoader({ db, maxBatch: 16, maxInFlight: 1 });
+    const q = (authorId: string) => ({ commentId: newId(), siteId: siteA.siteId, postId, authorId, parentId: null });
+    const got = await Promise.allSettled([loader.load(q(ada)), loader.load(q(poison)), loader.load(q(ada))]);
+    assert.deepEqual(
+      got.map((r) => (r.status === 'fulfilled' ? r.value.author?.id : 'failed')),
+      [ada, 'failed', ada],
+    );
+    assert.deepEqual(sizes, [3, 1, 1, 1]);
+  });
+
+  it('when statements fail, then their jobs fail and the loader gives their turn back for the next ones', async () => {
+    const postId = await buildPost(env.db, siteA.siteId);
+    const ada = (await signInReader(api.app, siteA, { name: 'Ada' })).user.id;
+    // The batch and both comments read again alone: Postgres is gone for all three.
+    const { db, sizes } = counting({ failNext: 3 });
     const loader = createInputsLoader({ db, maxBatch: 16, maxInFlight: 1 });
     const q = () => ({ commentId: newId(), siteId: siteA.siteId, postId, authorId: ada, parentId: null });
     const first = await Promise.allSettled([loader.load(q()), loader.load(q())]);
@@ -163,12 +180,12 @@ describe("the worker's reads, several comments in one statement", () => {
       first.map((r) => r.status),
       ['rejected', 'rejected'],
     );
-    // The failed statement gave its turn back: with one statement at a time, the loader would stop here otherwise.
+    // With one statement at a time, a turn not given back would stop the loader here.
     const next = await Promise.all([loader.load(q()), loader.load(q()), loader.load(q())]);
     assert.deepEqual(
       next.map((r) => r.author?.id),
       [ada, ada, ada],
     );
-    assert.deepEqual(sizes, [2, 3]);
+    assert.deepEqual(sizes, [2, 1, 1, 3]);
   });
 });
