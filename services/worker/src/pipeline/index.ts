@@ -70,9 +70,15 @@ export async function runPipeline(
     ({ i, state } = claimedAt);
     claimedAt = null;
   };
+  // The context phases read, built again only when the state is another (phases never write to it).
+  let ctxOf = state;
+  let ctx = { ...input, ...state, services };
   for (;;) {
     const phase = state.status ? undefined : phases[i];
-    const ctx = { ...input, ...state, services };
+    if (ctxOf !== state) {
+      ctxOf = state;
+      ctx = { ...input, ...state, services };
+    }
     if ((!phase || phase.reachesOut?.(ctx)) && !(await rules.settle())) {
       goBack();
       continue;
