@@ -4,8 +4,9 @@ import DataLoader from 'dataloader';
  * Loads keys in batches, one statement for several: the callers that ask while `maxInFlight` statements
  * are running gather into the next one (up to `maxBatch` keys), so under load one round trip and one
  * plan serve many, and a lone caller waits only for its turn of the event loop. Nothing is cached: every
- * key is read by a statement sent after it was asked for. A failed statement rejects the keys it carried.
- * `load` answers in the order of its keys (a value or an Error for each).
+ * key is read by a statement sent after it was asked for. A statement that fails for several keys is sent
+ * again for each key alone, so one key's bad data fails only its caller (when the database is down, every
+ * caller fails as before). `load` answers in the order of its keys (a value or an Error for each).
  */
 export function createBatchLoader<K, V>(
   load: (keys: readonly K[]) => Promise<(V | Error)[]>,
@@ -23,6 +24,16 @@ export function createBatchLoader<K, V>(
     async (keys) => {
       try {
         return await load(keys);
+      } catch (err) {
+        if (keys.length === 1) throw err;
+        return Promise.all(
+          keys.map((k) =>
+            load([k]).then(
+              (r) => r[0]!,
+              (e: unknown) => e as Error,
+            ),
+          ),
+        );
       } finally {
         release();
       }

@@ -143,14 +143,9 @@ export function canPost(u: Pick<User, 'status' | 'suspendedUntil'>, now = new Da
   return false;
 }
 
-/** The current version of a user's access tokens, or null when the account is gone (erased, or never was). */
-export async function currentTokenVersion(db: Queryable, siteId: string, id: string): Promise<number | null> {
-  return (await currentTokenVersions(db, [{ siteId, userId: id }]))[0]!;
-}
-
 /**
- * `currentTokenVersion` of several accounts in one statement (the API's concurrent bearer checks),
- * in the order asked; an id that is not a UUID is no account.
+ * The current version of each account's access tokens, in the order asked, or null when the account is
+ * gone (erased, or never was) or the id is no UUID: one statement for the API's concurrent bearer checks.
  */
 export async function currentTokenVersions(
   db: Queryable,

@@ -9,28 +9,11 @@ export interface InputsLoader {
 
 /**
  * The read side of the worker's group commit (persist-batch.ts): jobs that start while `maxInFlight`
- * statements are running share the next one (batch-loader.ts). A statement that fails is read again
- * one comment at a time, so one job's bad data fails that job alone; the others go on.
+ * statements are running share the next one (batch-loader.ts, which reads a failed batch again one
+ * comment at a time, so one job's bad data fails that job alone).
  */
 export function createInputsLoader(o: { db: Queryable; maxBatch: number; maxInFlight: number }): InputsLoader {
-  const load = createBatchLoader(
-    async (qs: readonly ModerationInputsQuery[]): Promise<(ModerationInputs | Error)[]> => {
-      try {
-        return await loadModerationInputsMany(o.db, qs);
-      } catch (err) {
-        if (qs.length === 1) throw err;
-        return Promise.all(
-          qs.map((q) =>
-            loadModerationInputsMany(o.db, [q]).then(
-              (r) => r[0]!,
-              (e: unknown) => e as Error,
-            ),
-          ),
-        );
-      }
-    },
-    o,
-  );
+  const load = createBatchLoader((qs: readonly ModerationInputsQuery[]) => loadModerationInputsMany(o.db, qs), o);
   return {
     load: (q) =>
       load({ commentId: q.commentId, siteId: q.siteId, postId: q.postId, authorId: q.authorId, parentId: q.parentId }),
