@@ -35,6 +35,9 @@ export const configSchema = z.object({
     ),
   HOST: z.string().default('0.0.0.0').describe('Interface the API listens on.'),
   PORT: int(3000).describe('Port the API listens on.'),
+  LIVE_H2C_PORT: int(0).describe(
+    "Port of a second API listener that serves only live-update streams (GET …/posts/:postId/events) over HTTP/2 without TLS (h2c), for a load balancer that speaks HTTP/2 to its upstreams: many readers' streams share one connection, so an API process holds more of them than it may open files (0 disables). Keep it on the private network.",
+  ),
   API_METRICS_PORT: int(9464).describe(
     "Port of the API's Prometheus /metrics, apart from PORT so it stays internal: expose it to the scraper only (0 disables).",
   ),

@@ -563,6 +563,8 @@ async function loadGet(key: 'a' | 'a2'): Promise<void> {
 }
 
 const LIVE_POST = 'live-0';
+/** Streams the bench's h2c client puts on one connection (the server allows H2C_STREAMS_PER_CONNECTION). */
+const H2C_PER_CONNECTION = 500;
 
 /**
  * l: SSE_STREAMS-many live streams on one post, opened by client processes of their own (each
@@ -571,21 +573,30 @@ const LIVE_POST = 'live-0';
  * the API's RSS per idle stream, then posts comments at 2/s and measures, for every stream and
  * every approved comment, Postgres decided_at → the stream received its `comments` event.
  */
-async function loadLive(readers: Reader[]): Promise<void> {
+async function loadLive(readers: Reader[], protocol: 'h2c' | 'http1'): Promise<void> {
+  const h2c = protocol === 'h2c';
   const hard = hardFileLimit();
-  const perProcess = hard - 200; // the process's own files, Postgres and Redis connections
+  // Over HTTP/1.1 each stream is a socket (a file): the process's own files, Postgres and Redis take the last 200.
+  // Over h2c, H2C_PER_CONNECTION streams share a socket.
+  const perProcess = h2c ? STREAMS : hard - 200;
   const want = STREAMS;
   const capacity = perProcess * API_COUNT;
   const n = Math.min(want, capacity);
   const limits = { SSE_MAX_STREAMS: String(perProcess), SSE_MAX_PER_IP: String(perProcess) };
-  log(`  restarting ${API_COUNT} API process(es) with ${JSON.stringify(limits)}, ulimit -n ${hard}`);
+  const key = h2c ? 'l' : 'l1';
+  log(
+    `  restarting ${API_COUNT} API process(es) with ${JSON.stringify(limits)}, ulimit -n ${hard}${h2c ? ', LIVE_H2C_PORT' : ''}`,
+  );
   await stopChildren(apis);
   apis = [];
   apiMetricsPorts = [];
+  const h2cPorts: number[] = [];
   for (let i = 0; i < API_COUNT; i++) {
     const port = await freePort();
     const metricsPort = await freePort();
+    const h2cPort = h2c ? await freePort() : 0;
     apiMetricsPorts.push(metricsPort);
+    h2cPorts.push(h2cPort);
     apis.push(
       startChild({
         name: `api-${i}`,
@@ -594,7 +605,13 @@ async function loadLive(readers: Reader[]): Promise<void> {
         cwd: ROOT,
         logDir: LOG_DIR,
         port,
-        env: { ...baseEnv(), PORT: String(port), API_METRICS_PORT: String(metricsPort), ...limits },
+        env: {
+          ...baseEnv(),
+          PORT: String(port),
+          API_METRICS_PORT: String(metricsPort),
+          LIVE_H2C_PORT: String(h2cPort),
+          ...limits,
+        },
         nodeArgs: flags['node-arg'],
         nofile: hard,
       }),
@@ -612,11 +629,12 @@ async function loadLive(readers: Reader[]): Promise<void> {
   }
   await sleep(1000);
   const rss0 = apis.map((a) => rssOf(a.pid));
-  const clientCount = Math.ceil(n / perProcess);
+  // One client process holds what its file limit allows over HTTP/1.1; over h2c one holds them all.
+  const clientCount = h2c ? 1 : Math.ceil(n / perProcess);
   const clients: Child[] = [];
   const opened = await Promise.all(
     Array.from({ length: clientCount }, (_, i) => {
-      const streams = Math.min(perProcess, n - i * perProcess);
+      const streams = h2c ? n : Math.min(perProcess, n - i * perProcess);
       const c = startChild({
         name: `sse-client-${i}`,
         kind: 'load',
@@ -626,9 +644,10 @@ async function loadLive(readers: Reader[]): Promise<void> {
         port: 0,
         env: {
           PATH: process.env.PATH,
-          SSE_BASES: apis.map((a) => `127.0.0.1:${a.port}`).join(','),
+          SSE_BASES: apis.map((a, j) => `127.0.0.1:${h2c ? h2cPorts[j] : a.port}`).join(','),
           SSE_STREAMS: String(streams),
           SSE_PATH: path,
+          ...(h2c ? { SSE_H2_PER_CONNECTION: String(H2C_PER_CONNECTION) } : {}),
         },
         nofile: hard,
         ipc: true,
@@ -710,24 +729,27 @@ async function loadLive(readers: Reader[]): Promise<void> {
     }
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
+    const how = h2c
+      ? `node:http2, ${f0(Math.ceil(n / H2C_PER_CONNECTION))} connections × ${H2C_PER_CONNECTION} streams, to each API's LIVE_H2C_PORT`
+      : 'raw sockets, one connection per stream, waves of 500';
     commands.push(
-      `**l**: ${clientCount} × tests/bench/sse-client.ts (raw sockets, waves of 500) open ${f0(n)} × GET ${path} over ${API_COUNT} API process(es) (each started with ulimit -n ${hard}, SSE_MAX_STREAMS=SSE_MAX_PER_IP=${perProcess}); then POST a comment to ${LIVE_POST} every 500 ms for ${duration} s (a different reader each); latency = receipt of the stream's i-th \`event: comments\` − decided_at of the i-th approved comment (by decided_at)`,
+      `**${key}**: ${clientCount} × tests/bench/sse-client.ts (${how}) open ${f0(n)} × GET ${path} over ${API_COUNT} API process(es) (each started with ulimit -n ${hard}, SSE_MAX_STREAMS=SSE_MAX_PER_IP=${perProcess}); then POST a comment to ${LIVE_POST} every 500 ms for ${duration} s (a different reader each); latency = receipt of the stream's i-th \`event: comments\` − decided_at of the i-th approved comment (by decided_at)`,
     );
     rows.push({
-      key: 'l',
-      load: `${f0(n)} live streams (SSE) on one post over ${API_COUNT} API process(es), idle`,
+      key,
+      load: `${f0(n)} live streams (SSE) on one post over ${API_COUNT} API process(es), idle, ${h2c ? `over h2c (${H2C_PER_CONNECTION} streams a connection, as behind an HTTP/2 load balancer)` : 'over HTTP/1.1 (a connection each, as from browsers directly)'}`,
       reqPerSec: '',
       p50: '',
       p99: '',
       errors: `${f0(failed)} failed to open`,
       result: `**${f0(open)} open; ${f1(kbPerStream)} KB API RSS per idle stream** (RSS ${rss0.map((r) => f0(r / 1024)).join('/')} → ${rss1.map((r) => f0(r / 1024)).join('/')} MB)${want > capacity ? `; ${f0(want)} asked, capped at ${f0(perProcess)} per process by the hard open-file limit (${hard})` : ''}`,
       res: null,
-      target: '≥ 20,000 per process, ≤ 10 KB per stream',
+      target: h2c ? '≥ 20,000 per process, ≤ 10 KB per stream' : '(reference: a file per stream)',
       // The target is per process: several processes share the streams they hold.
-      verdict: open / API_COUNT >= 20_000 && kbPerStream <= 10 ? '✅' : '❌',
+      verdict: h2c ? (open / API_COUNT >= 20_000 && kbPerStream <= 10 ? '✅' : '❌') : '',
     });
     rows.push({
-      key: 'l′',
+      key: `${key}′`,
       load: `a comment every 500 ms for ${duration} s reaching all ${f0(open)} streams: decided_at → event received`,
       reqPerSec: '',
       p50: ms(p50),
@@ -1368,8 +1390,10 @@ async function main(): Promise<void> {
     const before = rows.length;
     if (key === 'a' || key === 'a2') await loadGet(key);
     else if (key === 't') await loadThreadSize(readers);
-    else if (key === 'l') await loadLive(readers);
-    else if (key === 'b') await loadB(readers);
+    else if (key === 'l') {
+      await loadLive(readers, 'h2c');
+      await loadLive(readers, 'http1');
+    } else if (key === 'b') await loadB(readers);
     else if (key === 'b2') await loadB(readers, 'b2');
     else if (key === 'c') await loadC(readers);
     else if (key === 'c2') await loadC2(readers);
@@ -1383,8 +1407,8 @@ async function main(): Promise<void> {
     }
   }
 
-  const sorted = ['a0', 'a', 'a2', 't', 'l', 'l′', 'b', 'b2', 'c', 'c2', 'd', 'd′', 'e', 'w'].flatMap((k) =>
-    rows.filter((r) => r.key === k),
+  const sorted = ['a0', 'a', 'a2', 't', 'l', 'l′', 'l1', 'l1′', 'b', 'b2', 'c', 'c2', 'd', 'd′', 'e', 'w'].flatMap(
+    (k) => rows.filter((r) => r.key === k),
   );
   rows.splice(0, rows.length, ...sorted);
   const argv = process.argv.slice(2).join(' ');

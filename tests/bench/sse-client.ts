@@ -1,10 +1,12 @@
 /**
  * The live-readers load generator (bench load l), a process of its own: opens SSE_STREAMS raw
  * HTTP/1.1 connections to GET SSE_PATH, spread over SSE_BASES (comma-separated host:port), in
- * waves of 500, and records when each stream receives each `event: comments` frame (wall clock,
+ * waves of 500 — or, with SSE_H2_PER_CONNECTION = k, SSE_STREAMS HTTP/2 streams (h2c, k to a
+ * connection, as a load balancer multiplexes readers onto its upstream connections) — and records when each stream receives each `event: comments` frame (wall clock,
  * ms, so it compares with Postgres timestamps on this machine). Talks to the bench over IPC:
  * sends {opened, failed} once all have answered, and {received} (per stream, receipt times) when asked.
  */
+import http2 from 'node:http2';
 import net from 'node:net';
 
 const bases = (process.env.SSE_BASES ?? '').split(',').map((b) => {
@@ -15,8 +17,10 @@ const total = Number(process.env.SSE_STREAMS ?? 0);
 const path = process.env.SSE_PATH ?? '/';
 const MARK = 'event: comments';
 
+const perConnection = Number(process.env.SSE_H2_PER_CONNECTION ?? 0);
+
 const received: number[][] = [];
-const sockets: net.Socket[] = [];
+const sockets: { destroy(): void }[] = [];
 let opened = 0;
 let failed = 0;
 
@@ -51,8 +55,46 @@ function open(i: number): Promise<void> {
   });
 }
 
-for (let i = 0; i < total; i += 500) {
-  await Promise.all(Array.from({ length: Math.min(500, total - i) }, (_, j) => open(i + j)));
+/** Stream i on an HTTP/2 connection: the same receipt times, from the stream's data. */
+function openH2(session: http2.ClientHttp2Session, i: number): Promise<void> {
+  const times: number[] = [];
+  received[i] = times;
+  return new Promise((resolve) => {
+    let settled = false;
+    let carry = '';
+    const done = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
+      if (ok) opened++;
+      else failed++;
+      resolve();
+    };
+    const s = session.request({ ':method': 'GET', ':path': path, accept: 'text/event-stream' });
+    s.setEncoding('latin1');
+    s.once('response', (h) => done(h[':status'] === 200));
+    s.on('data', (chunk: string) => {
+      const now = Date.now();
+      const text = carry + chunk;
+      for (let at = text.indexOf(MARK); at !== -1; at = text.indexOf(MARK, at + MARK.length)) times.push(now);
+      carry = text.slice(-MARK.length + 1);
+    });
+    s.on('error', () => done(false));
+    s.on('close', () => done(false));
+  });
+}
+
+if (perConnection > 0) {
+  for (let i = 0, c = 0; i < total; i += perConnection, c++) {
+    const base = bases[c % bases.length]!;
+    const session = http2.connect(`http://${base.host}:${base.port}`);
+    session.on('error', () => undefined);
+    sockets.push(session);
+    await Promise.all(Array.from({ length: Math.min(perConnection, total - i) }, (_, j) => openH2(session, i + j)));
+  }
+} else {
+  for (let i = 0; i < total; i += 500) {
+    await Promise.all(Array.from({ length: Math.min(500, total - i) }, (_, j) => open(i + j)));
+  }
 }
 process.send?.({ type: 'opened', opened, failed });
 process.on('message', (m: { type: string }) => {

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import http2 from 'node:http2';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { exited, freePort, runAdmin, startService } from '../support/processes.js';
 import { waitFor } from '../support/wait-for.js';
@@ -132,6 +133,46 @@ describe('services as processes', () => {
     assert.equal(posted.status, 202);
 
     apiProc.kill('SIGTERM');
+    assert.equal(await exited(apiProc), 0, apiProc.output());
+    assert.match(apiProc.output(), /api stopped/);
+  });
+
+  it('when the API listens for h2c live streams (LIVE_H2C_PORT) and gets SIGTERM with a stream open, then the stream ends, the connection goes away and it exits 0', async () => {
+    const [port, h2cPort] = [await freePort(), await freePort()];
+    const apiProc = startService('services/api/src/main.ts', {
+      ...env.childEnv,
+      PORT: String(port),
+      LIVE_H2C_PORT: String(h2cPort),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    });
+    children.push(apiProc);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200, {
+      what: 'api ready',
+      timeoutMs: 20_000,
+    });
+    await waitFor(() => /live streams \(h2c\) listening/.test(apiProc.output()), { what: 'the h2c listener' });
+    const site = JSON.parse((await runAdmin(env.childEnv, ['sites:create', '--id', 'h2c-site', '--name', 'H'])).stdout);
+    await fetch(`http://127.0.0.1:${port}/api/v1/sites/h2c-site/posts/a1`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${site.apiKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ title: 'A', url: 'https://example.com/a1' }),
+    });
+    const session = http2.connect(`http://127.0.0.1:${h2cPort}`);
+    session.on('error', () => undefined);
+    let sessionClosed = false;
+    session.once('close', () => (sessionClosed = true));
+    let text = '';
+    let ended = false;
+    const stream = session.request({ ':method': 'GET', ':path': '/api/v1/sites/h2c-site/posts/a1/events' });
+    stream.setEncoding('utf8');
+    stream.on('data', (d: string) => (text += d));
+    stream.on('end', () => (ended = true));
+    stream.on('error', () => undefined);
+    await waitFor(() => text.includes(': live'), { what: 'the stream open' });
+
+    apiProc.kill('SIGTERM');
+    await waitFor(() => ended && sessionClosed, { what: 'the stream ended and its connection gone' });
     assert.equal(await exited(apiProc), 0, apiProc.output());
     assert.match(apiProc.output(), /api stopped/);
   });

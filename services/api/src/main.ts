@@ -4,6 +4,7 @@ import { handleShutdown } from '#shared/shutdown.js';
 import { createApp } from './app.js';
 import { createApiDeps } from './deps.js';
 import { createApiServer } from './server.js';
+import { createLiveH2cServer } from './widget/live-streams-h2c.js';
 import { metricsApp } from './ops/routes.js';
 import { browserAssets } from './assets/store.js';
 
@@ -19,6 +20,11 @@ const app = createApp({ ...deps, assets });
 
 const server = createApiServer(app, deps).listen(config.PORT, config.HOST, () => {
   logger.info({ port: config.PORT, host: config.HOST }, 'api listening');
+});
+// Live-update streams over h2c, for a load balancer that speaks HTTP/2 to its upstreams (off by default).
+const liveH2c = config.LIVE_H2C_PORT > 0 ? createLiveH2cServer(app, deps) : null;
+liveH2c?.server.listen(config.LIVE_H2C_PORT, config.HOST, () => {
+  logger.info({ port: config.LIVE_H2C_PORT }, 'api live streams (h2c) listening');
 });
 // Metrics on their own port, never the public one.
 const metricsServer =
@@ -46,13 +52,14 @@ async function drain(): Promise<void> {
   metricsServer?.closeAllConnections();
   // Live-update streams never finish by themselves; widgets reconnect to another process.
   deps.threadEvents.closeAll();
+  const h2cClosed = liveH2c?.close();
   // A socket becomes idle when its last response is sent; close those as they appear.
   while (inFlight > 0) {
     server.closeIdleConnections();
     await new Promise((r) => setTimeout(r, 20));
   }
   server.closeIdleConnections();
-  await closed;
+  await Promise.all([closed, h2cClosed]);
 }
 
 const lifecycle = handleShutdown({

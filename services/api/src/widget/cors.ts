@@ -42,6 +42,27 @@ export function crossOrigin(req: IncomingMessage): string | null {
 }
 
 /**
+ * Why a browser on `origin` may not call a path of `siteId` (null: no site in the path), or null when it may:
+ * the site does not exist, or the origin is not one of its registered origins (of any site's, without one).
+ */
+export async function originRefusal(
+  origins: SiteOrigins,
+  origin: string,
+  siteId: string | null,
+): Promise<AppError | null> {
+  if (siteId !== null && (await origins.of(siteId)) === null) {
+    return new AppError('site_not_found', 404, `site '${siteId}' does not exist`);
+  }
+  if (await origins.allows(origin, siteId)) return null;
+  return new ForbiddenError(
+    'origin_not_allowed',
+    siteId
+      ? `the origin ${origin} is not registered for site ${siteId}`
+      : `the origin ${origin} is not registered for any site`,
+  );
+}
+
+/**
  * CORS for the widget, per site: a request from a browser is answered only when its Origin is
  * one of the site's registered origins (for paths without a site, one of any site's). No
  * credentials are ever allowed: readers' tokens are bearer tokens the widget holds in memory.
@@ -62,19 +83,8 @@ export function widgetCors(origins: SiteOrigins): RequestHandler {
       if (req.method !== 'OPTIONS') res.setHeader('Access-Control-Allow-Origin', origin);
       throw err;
     };
-    if (siteId !== null && (await origins.of(siteId)) === null) {
-      refuse(new AppError('site_not_found', 404, `site '${siteId}' does not exist`));
-    }
-    if (!(await origins.allows(origin, siteId))) {
-      refuse(
-        new ForbiddenError(
-          'origin_not_allowed',
-          siteId
-            ? `the origin ${origin} is not registered for site ${siteId}`
-            : `the origin ${origin} is not registered for any site`,
-        ),
-      );
-    }
+    const refusal = await originRefusal(origins, origin, siteId);
+    if (refusal) refuse(refusal);
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Expose-Headers', EXPOSE_HEADERS);
     if (req.method === 'OPTIONS') {

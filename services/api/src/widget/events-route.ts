@@ -19,6 +19,12 @@ export const EVENTS_HEADERS = [
 /** Reconnect after 5 s if the stream drops; an opening comment lets clients see it is live. */
 export const OPENING = 'retry: 5000\n: live\n\n';
 
+/** The answer when the process holds `SSE_MAX_STREAMS` streams already. */
+export const tooManyStreams = (): AppError =>
+  new AppError('unavailable', 503, 'too many live streams on this server; retry later', undefined, {
+    'Retry-After': '30',
+  });
+
 /**
  * `GET /sites/:siteId/posts/:postId/events`: a server-sent event stream telling the widget
  * that the post's approved comments (`comments`) or the post itself (`post`) changed. Events
@@ -32,11 +38,7 @@ export function liveEvents(deps: Pick<ApiDeps, 'config' | 'lookups' | 'threadEve
     const { siteId, postId } = parse(eventParams, req.params, 'path');
     const ip = req.ip ?? 'unknown';
     const { threadEvents: hub, config } = deps;
-    if (hub.openCount() >= config.SSE_MAX_STREAMS) {
-      throw new AppError('unavailable', 503, 'too many live streams on this server; retry later', undefined, {
-        'Retry-After': '30',
-      });
-    }
+    if (hub.openCount() >= config.SSE_MAX_STREAMS) throw tooManyStreams();
     if (hub.openCount(ip) >= config.SSE_MAX_PER_IP) throw new RateLimitedError(30);
     // Counted before the first await: checked-then-counted-later lets a burst of requests all pass the limit.
     const release = hub.reserve(ip);

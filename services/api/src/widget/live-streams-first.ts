@@ -10,8 +10,8 @@ import { EVENTS_HEADERS, OPENING, eventParams } from './events-route.js';
 import type { StreamListener } from './thread-events.js';
 
 // Only canonical paths (what the schemas accept unchanged); anything else takes the normal route.
-const PATH_RE = /^\/api\/v1\/sites\/([a-z0-9][a-z0-9-]{0,62})\/posts\/([A-Za-z0-9._~-]{1,200})\/events$/;
-const EVENTS_ROUTE = '/api/v1/sites/:siteId/posts/:postId/events';
+export const EVENTS_PATH_RE = /^\/api\/v1\/sites\/([a-z0-9][a-z0-9-]{0,62})\/posts\/([A-Za-z0-9._~-]{1,200})\/events$/;
+export const EVENTS_ROUTE = '/api/v1/sites/:siteId/posts/:postId/events';
 
 /**
  * Node keeps a response's header block (`_header`, needed until the response ends) as the rope of
@@ -99,7 +99,7 @@ export function liveStreamsFirst(
   };
 
   return (req: IncomingMessage, res: ServerResponse) => {
-    const m = req.method === 'GET' && req.url ? PATH_RE.exec(req.url.split('?', 1)[0]!) : null;
+    const m = req.method === 'GET' && req.url ? EVENTS_PATH_RE.exec(req.url.split('?', 1)[0]!) : null;
     // pino-http logs streams at debug; with debug on, let it.
     if (!m || deps.logger.isLevelEnabled('debug')) return app(req, res);
     // What Express does first to every request: its request methods (req.ip by the `trust proxy` setting).
