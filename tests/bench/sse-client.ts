@@ -24,62 +24,67 @@ const sockets: { destroy(): void }[] = [];
 let opened = 0;
 let failed = 0;
 
-function open(i: number): Promise<void> {
-  const base = bases[i % bases.length]!;
+/**
+ * Stream i's bookkeeping: `done(ok)` counts it opened or failed (once) and settles `settled`; `data(chunk)`
+ * records the receipt time of every `event: comments` frame, one that spans two chunks included.
+ */
+function tracker(i: number, settledAs: () => void) {
   const times: number[] = [];
   received[i] = times;
-  return new Promise((resolve) => {
-    let settled = false;
-    let carry = '';
-    const done = (ok: boolean) => {
+  let settled = false;
+  let carry = '';
+  return {
+    get settled() {
+      return settled;
+    },
+    done(ok: boolean) {
       if (settled) return;
       settled = true;
       if (ok) opened++;
       else failed++;
-      resolve();
-    };
+      settledAs();
+    },
+    /** The text so far's tail and this chunk, for the caller's own look at the start of the answer. */
+    data(chunk: string): string {
+      const now = Date.now();
+      const text = carry + chunk;
+      for (let at = text.indexOf(MARK); at !== -1; at = text.indexOf(MARK, at + MARK.length)) times.push(now);
+      carry = text.slice(-MARK.length + 1);
+      return text;
+    },
+  };
+}
+
+/** Stream i on a connection of its own (HTTP/1.1, raw socket). */
+function open(i: number): Promise<void> {
+  const base = bases[i % bases.length]!;
+  return new Promise((resolve) => {
+    const t = tracker(i, resolve);
     const s = net.connect(base.port, base.host, () => {
       s.write(`GET ${path} HTTP/1.1\r\nHost: ${base.host}:${base.port}\r\nAccept: text/event-stream\r\n\r\n`);
     });
     s.setEncoding('latin1');
     s.on('data', (chunk: string) => {
-      const now = Date.now();
-      const text = carry + chunk;
-      if (!settled) done(text.startsWith('HTTP/1.1 200'));
-      for (let at = text.indexOf(MARK); at !== -1; at = text.indexOf(MARK, at + MARK.length)) times.push(now);
-      carry = text.slice(-MARK.length + 1);
+      const wasSettled = t.settled;
+      const text = t.data(chunk);
+      if (!wasSettled) t.done(text.startsWith('HTTP/1.1 200'));
     });
-    s.on('error', () => done(false));
-    s.on('close', () => done(false));
+    s.on('error', () => t.done(false));
+    s.on('close', () => t.done(false));
     sockets.push(s);
   });
 }
 
-/** Stream i on an HTTP/2 connection: the same receipt times, from the stream's data. */
+/** Stream i on a shared HTTP/2 connection. */
 function openH2(session: http2.ClientHttp2Session, i: number): Promise<void> {
-  const times: number[] = [];
-  received[i] = times;
   return new Promise((resolve) => {
-    let settled = false;
-    let carry = '';
-    const done = (ok: boolean) => {
-      if (settled) return;
-      settled = true;
-      if (ok) opened++;
-      else failed++;
-      resolve();
-    };
+    const t = tracker(i, resolve);
     const s = session.request({ ':method': 'GET', ':path': path, accept: 'text/event-stream' });
     s.setEncoding('latin1');
-    s.once('response', (h) => done(h[':status'] === 200));
-    s.on('data', (chunk: string) => {
-      const now = Date.now();
-      const text = carry + chunk;
-      for (let at = text.indexOf(MARK); at !== -1; at = text.indexOf(MARK, at + MARK.length)) times.push(now);
-      carry = text.slice(-MARK.length + 1);
-    });
-    s.on('error', () => done(false));
-    s.on('close', () => done(false));
+    s.once('response', (h) => t.done(h[':status'] === 200));
+    s.on('data', (chunk: string) => void t.data(chunk));
+    s.on('error', () => t.done(false));
+    s.on('close', () => t.done(false));
   });
 }
 
