@@ -125,6 +125,21 @@ describe("the worker's reads, several comments in one statement", () => {
 
     // The same answers as reading each alone.
     for (const [i, q] of qs.entries()) assert.deepEqual(many[i], await loadModerationInputs(env.db, q));
+
+    // Each site's settings document crossed the wire once, on its first row, however many comments it has.
+    const rows: { settings_text: string | null }[] = [];
+    const capturing: Queryable = {
+      query: (async (config: never) => {
+        const r = await env.db.query(config);
+        rows.push(...(r.rows as { settings_text: string | null }[]));
+        return r;
+      }) as never,
+    };
+    assert.deepEqual(await loadModerationInputsMany(capturing, qs), many);
+    assert.deepEqual(
+      rows.map((r) => r.settings_text !== null),
+      [true, true, false, false, false, false],
+    );
   });
 
   it('when 40 jobs ask at once, then they share three statements (16, 16 and the 8 that waited) and each gets its own answer', async () => {

@@ -557,33 +557,37 @@ export async function loadModerationInputsMany(
   if (qs.length === 0) return [];
   const res = await db.query<ModerationInputsRow>({
     name: 'load-moderation-inputs',
-    text: `SELECT (SELECT status FROM comments WHERE id = j.comment_id) AS existing_status,
+    // The site's settings are read once per site of the batch, not once per comment: the window's start is
+    // computed per site, and the document (several KB with its word lists) is sent on the site's first row only.
+    text: `WITH j AS MATERIALIZED (
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[])
+                WITH ORDINALITY AS j(comment_id, site_id, author_id, parent_id, post_id, ord)
+     ), st AS MATERIALIZED (
+       SELECT s.id, s.settings, s.settings_version,
+              now() - make_interval(days => CASE
+                WHEN jsonb_typeof(s.settings #> '{history,windowDays}') = 'number'
+                THEN (s.settings #>> '{history,windowDays}')::numeric::int ELSE $6 END) AS since
+         FROM sites s WHERE s.id IN (SELECT site_id FROM j)
+     )
+     SELECT (SELECT status FROM comments WHERE id = j.comment_id) AS existing_status,
             par.status AS parent_status, par.body AS parent_body, po.premod AS post_premod, po.surge_mode AS post_surge,
             -- A title a widget sent (unverified) is anyone's words: it is not read as context.
             CASE WHEN po.title_verified THEN po.title END AS post_title,
             (SELECT version FROM site_adapters WHERE site_id = j.site_id AND in_use) AS adapter_version,
-            s.settings::text AS settings_text, s.settings_version, h.recent_total, h.recent_rejected,
+            CASE WHEN row_number() OVER (PARTITION BY j.site_id ORDER BY j.ord) = 1 THEN st.settings::text END AS settings_text,
+            st.settings_version, h.recent_total, h.recent_rejected,
             u.id AS u_id, u.display_name, u.email, u.role, u.status, u.suspended_until, u.created_at,
             u.premod, u.approved_count, u.rejected_count, u.deleted_at IS NOT NULL AS author_deleted,
             u.token_version, (u.password_hash IS NULL OR u.email_verified_at IS NOT NULL) AS email_verified
-       FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[])
-              WITH ORDINALITY AS j(comment_id, site_id, author_id, parent_id, post_id, ord)
-       LEFT JOIN sites s ON s.id = j.site_id
+       FROM j
+       LEFT JOIN st ON st.id = j.site_id
        LEFT JOIN users u ON u.site_id = j.site_id AND u.id = j.author_id
        LEFT JOIN comments par ON par.id = j.parent_id AND par.site_id = j.site_id
        LEFT JOIN posts po ON po.site_id = j.site_id AND po.id = j.post_id
-       -- The window's start, computed once per comment: written into the filter below, it was computed
-       -- again for every one of the author's rows, each time reading the site's settings whole out of TOAST.
-       CROSS JOIN LATERAL (
-         SELECT now() - make_interval(days => CASE
-                  WHEN jsonb_typeof(s.settings #> '{history,windowDays}') = 'number'
-                  THEN (s.settings #>> '{history,windowDays}')::numeric::int ELSE $6 END) AS since
-         OFFSET 0
-       ) w
        CROSS JOIN LATERAL (
          SELECT count(*)::int AS recent_total, count(*) FILTER (WHERE r.status = 'rejected')::int AS recent_rejected
            FROM (SELECT status, created_at FROM comments WHERE author_id = j.author_id ORDER BY id DESC LIMIT 200) r
-          WHERE r.created_at >= w.since
+          WHERE r.created_at >= COALESCE(st.since, now() - make_interval(days => $6))
        ) h
       ORDER BY j.ord`,
     values: [
@@ -597,15 +601,20 @@ export async function loadModerationInputsMany(
   });
   if (res.rows.length !== qs.length)
     throw new Error(`moderation inputs: ${res.rows.length} rows for ${qs.length} comments`);
+  // A site's document comes on its first row (in the order asked); its other rows share it (one snapshot).
+  const settingsOf = new Map<string, SiteSettings>();
   return res.rows.map((r, i): ModerationInputs => {
     const q = qs[i]!;
+    let settings: SiteSettings | undefined;
+    if (r.settings_version !== null) {
+      settings = r.settings_text !== null ? effectiveSettingsOfText(r.settings_text) : settingsOf.get(q.siteId);
+      if (!settings) throw new Error(`moderation inputs: no settings for site ${q.siteId}`);
+      settingsOf.set(q.siteId, settings);
+    }
     return {
       existingStatus: r.existing_status,
       parentStatus: r.parent_status,
-      site:
-        r.settings_version !== null
-          ? { settings: effectiveSettingsOfText(r.settings_text), settingsVersion: r.settings_version }
-          : null,
+      site: settings && r.settings_version !== null ? { settings, settingsVersion: r.settings_version } : null,
       postPremod: r.post_premod,
       postSurge: r.post_surge,
       history: { total: r.recent_total, rejected: r.recent_rejected },
