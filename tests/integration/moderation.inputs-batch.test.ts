@@ -129,9 +129,9 @@ describe("the worker's reads, several comments in one statement", () => {
     // Each site's settings document crossed the wire once, on its first row, however many comments it has.
     const rows: { settings_text: string | null }[] = [];
     const capturing: Queryable = {
-      query: (async (config: never) => {
-        const r = await env.db.query(config);
-        rows.push(...(r.rows as { settings_text: string | null }[]));
+      query: (async (config: unknown) => {
+        const r = await env.db.query<{ settings_text: string | null }>(config as never);
+        rows.push(...r.rows);
         return r;
       }) as never,
     };
