@@ -340,7 +340,7 @@ describe('Kubernetes manifests: true to the service', () => {
     }
   });
 
-  it("when the kubelet probes the pods, then it asks the real ports: the API's PORT, the worker's WORKER_METRICS_PORT", () => {
+  it("when the kubelet probes the pods, then it asks the real ports: the API's PORT, the worker's WORKER_METRICS_PORT; the containers declare the ports their processes listen on", () => {
     const expected = [
       { entry: API_ENTRY, port: (cfg: Config) => cfg.PORT, readiness: '/readyz', liveness: '/healthz' },
       {
@@ -358,9 +358,11 @@ describe('Kubernetes manifests: true to the service', () => {
       for (const probe of [c.readinessProbe, c.livenessProbe, c.startupProbe]) {
         if (probe?.httpGet) assert.equal(portNumber(c, probe.httpGet.port), port, `${c.name} probes port ${port}`);
       }
+      const cfg = configOf(w, c, realSecrets);
       assert.deepEqual(
         c.ports?.map((p) => p.containerPort),
-        e.entry === API_ENTRY ? [port, configOf(w, c, realSecrets).API_METRICS_PORT] : [port],
+        // The API's live-update streams over h2c listen on their own port when LIVE_H2C_PORT is set.
+        e.entry === API_ENTRY ? [port, cfg.LIVE_H2C_PORT, cfg.API_METRICS_PORT] : [port],
       );
     }
   });
@@ -390,6 +392,33 @@ describe('Kubernetes manifests: true to the service', () => {
     const metricsRules = apiRules.filter((r) => r.ports?.some((p) => portNumber(c, p.port) === cfg.API_METRICS_PORT));
     assert.ok(metricsRules.length > 0, 'the metrics port is admitted');
     for (const r of metricsRules) assert.ok(r.from && r.from.length > 0, 'from the cluster only, not from anywhere');
+  });
+
+  it('when a gateway sends live streams over HTTP/2, then a Service port marked h2c reaches LIVE_H2C_PORT, which the policy admits', () => {
+    const { w, c } = workloadRunning(API_ENTRY);
+    const cfg = configOf(w, c, realSecrets);
+    assert.ok(cfg.LIVE_H2C_PORT > 0 && cfg.LIVE_H2C_PORT !== cfg.PORT);
+    const h2c = ofKind('Service').flatMap((svc) => {
+      const sp = spec<{
+        selector?: Record<string, string>;
+        ports?: Array<{ targetPort: number | string; appProtocol?: string }>;
+      }>(svc);
+      if (!sp.selector || !selects(sp.selector, w.podLabels)) return [];
+      return (sp.ports ?? []).filter((p) => portNumber(c, p.targetPort) === cfg.LIVE_H2C_PORT);
+    });
+    assert.equal(h2c.length, 1, 'one Service port reaches LIVE_H2C_PORT');
+    assert.equal(h2c[0]!.appProtocol, 'kubernetes.io/h2c');
+    const admitted = ofKind('NetworkPolicy')
+      .map((n) =>
+        spec<{
+          podSelector: { matchLabels?: Record<string, string> };
+          ingress?: Array<{ ports?: Array<{ port: number | string }> }>;
+        }>(n),
+      )
+      .filter((np) => np.podSelector.matchLabels && selects(np.podSelector.matchLabels, w.podLabels))
+      .flatMap((np) => np.ingress ?? [])
+      .some((r) => r.ports?.some((p) => portNumber(c, p.port) === cfg.LIVE_H2C_PORT));
+    assert.ok(admitted, 'the network policy admits LIVE_H2C_PORT');
   });
 
   it('when a pod is told to stop, then its grace period outlasts the preStop pause plus SHUTDOWN_TIMEOUT_MS', () => {
