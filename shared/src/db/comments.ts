@@ -605,16 +605,17 @@ export async function loadModerationInputsMany(
   const settingsOf = new Map<string, SiteSettings>();
   return res.rows.map((r, i): ModerationInputs => {
     const q = qs[i]!;
-    let settings: SiteSettings | undefined;
+    let site: ModerationInputs['site'] = null;
     if (r.settings_version !== null) {
-      settings = r.settings_text !== null ? effectiveSettingsOfText(r.settings_text) : settingsOf.get(q.siteId);
+      const settings = r.settings_text !== null ? effectiveSettingsOfText(r.settings_text) : settingsOf.get(q.siteId);
       if (!settings) throw new Error(`moderation inputs: no settings for site ${q.siteId}`);
       settingsOf.set(q.siteId, settings);
+      site = { settings, settingsVersion: r.settings_version };
     }
     return {
       existingStatus: r.existing_status,
       parentStatus: r.parent_status,
-      site: settings && r.settings_version !== null ? { settings, settingsVersion: r.settings_version } : null,
+      site,
       postPremod: r.post_premod,
       postSurge: r.post_surge,
       history: { total: r.recent_total, rejected: r.recent_rejected },

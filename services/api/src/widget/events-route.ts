@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { postIdSchema, siteIdSchema } from '#shared/schemas.js';
-import { AppError, NotFoundError, RateLimitedError } from '../http/app-error.js';
+import { AppError } from '../http/app-error.js';
+import { admitLiveStream } from './stream-admission.js';
 
 export const eventParams = z.object({ siteId: siteIdSchema, postId: postIdSchema });
 
@@ -33,24 +34,15 @@ export const tooManyStreams = (): AppError =>
  * The API server opens most streams before Express (live-streams-first.ts), with the same checks and
  * headers; this route answers what that path steps aside for, refusals included.
  */
-export function liveEvents(deps: Pick<ApiDeps, 'config' | 'lookups' | 'threadEvents'>) {
+export function liveEvents(deps: Pick<ApiDeps, 'config' | 'lookups' | 'threadEvents' | 'siteOrigins'>) {
   return async (req: Request, res: Response): Promise<void> => {
     const { siteId, postId } = parse(eventParams, req.params, 'path');
-    const ip = req.ip ?? 'unknown';
-    const { threadEvents: hub, config } = deps;
-    if (hub.openCount() >= config.SSE_MAX_STREAMS) throw tooManyStreams();
-    if (hub.openCount(ip) >= config.SSE_MAX_PER_IP) throw new RateLimitedError(30);
-    // Counted before the first await: checked-then-counted-later lets a burst of requests all pass the limit.
-    const release = hub.reserve(ip);
-    try {
-      if (!(await deps.lookups.post(siteId, postId))) throw new NotFoundError('post');
-    } catch (err) {
-      release();
-      throw err;
-    }
+    // The CORS middleware has let the Origin through already; the same checks keep every path in step.
+    const admission = await admitLiveStream(deps, req, siteId, postId);
+    if (!admission.ok) throw admission.refusal;
     // The client went while the post was looked up: its 'close' has passed, so nothing would remove the stream.
     if (res.destroyed) {
-      release();
+      admission.release();
       return;
     }
 
@@ -60,8 +52,8 @@ export function liveEvents(deps: Pick<ApiDeps, 'config' | 'lookups' | 'threadEve
     res.write(OPENING);
 
     // The stream's own registration counts it from here on; the hub sends it heartbeats and changes.
-    release();
-    const remove = hub.add(siteId, postId, ip, {
+    admission.release();
+    const remove = deps.threadEvents.add(siteId, postId, admission.ip, {
       send: (frame) => {
         res.write(frame);
       },

@@ -5,7 +5,8 @@ import type { ApiDeps } from '../deps.js';
 import { staticHeaders } from '../comments/cached-read.js';
 import { requestIdOf } from '../http/request-id.js';
 import { crossOriginReadable } from './routes.js';
-import { crossOrigin, EXPOSE_HEADERS } from './cors.js';
+import { EXPOSE_HEADERS } from './cors.js';
+import { admitLiveStream } from './stream-admission.js';
 import { EVENTS_HEADERS, OPENING, eventParams } from './events-route.js';
 import type { StreamListener } from './thread-events.js';
 
@@ -58,7 +59,7 @@ export function liveStreamsFirst(
   app: Express,
   deps: Pick<ApiDeps, 'config' | 'lookups' | 'threadEvents' | 'metrics' | 'logger' | 'siteOrigins'>,
 ): RequestListener {
-  const { config, threadEvents: hub, siteOrigins } = deps;
+  const { threadEvents: hub } = deps;
   const flat = staticHeaders([helmet(), crossOriginReadable]).flat();
   const timer = deps.metrics.httpDuration.labels({ method: 'GET', route: EVENTS_ROUTE, status: '200' });
   const observe = (seconds: number) => timer.observe(seconds);
@@ -66,33 +67,27 @@ export function liveStreamsFirst(
   /** Opens the stream, or answers false (nothing sent) for the normal route to answer. */
   const open = async (req: Request, res: ServerResponse, siteId: string, postId: string): Promise<boolean> => {
     if (!eventParams.safeParse({ siteId, postId }).success) return false;
-    const ip = req.ip ?? 'unknown';
-    if (hub.openCount() >= config.SSE_MAX_STREAMS || hub.openCount(ip) >= config.SSE_MAX_PER_IP) return false;
     const started = performance.now();
-    const release = hub.reserve(ip);
-    let origin: string | null = null;
-    let allowed = false;
-    try {
-      origin = crossOrigin(req);
-      allowed =
-        (origin === null || ((await siteOrigins.of(siteId))?.includes(origin) ?? false)) &&
-        (await deps.lookups.post(siteId, postId)) !== null;
-    } catch {
-      allowed = false;
-    }
+    // Any refusal, and any failure to decide, is the route's to answer.
+    const admission = await admitLiveStream(deps, req, siteId, postId).catch(() => null);
+    if (!admission?.ok) return false;
     // The client may have gone while the post was looked up: nothing to open, nothing to answer.
-    if (!allowed || res.destroyed) {
-      release();
-      return allowed;
+    if (res.destroyed) {
+      admission.release();
+      return true;
     }
+    const { origin, ip } = admission;
     const headers: string[] = [...(flat as string[]), 'X-Request-Id', requestIdOf(req), 'Vary', 'Origin'];
     if (origin !== null)
       headers.push('Access-Control-Allow-Origin', origin, 'Access-Control-Expose-Headers', EXPOSE_HEADERS);
     headers.push(...EVENTS_HEADERS);
-    res.writeHead(200, headers);
-    res.write(OPENING);
+    try {
+      res.writeHead(200, headers);
+      res.write(OPENING);
+    } finally {
+      admission.release();
+    }
     flattenHeaderBlock(res);
-    release();
     // 'close' comes once; `on` spares the wrapper `once` would keep for the life of the stream.
     res.on('close', hub.add(siteId, postId, ip, new LiveStream(res, started, observe)));
     return true;

@@ -4,11 +4,12 @@ import type { Express, Request } from 'express';
 import helmet from 'helmet';
 import type { ApiDeps } from '../deps.js';
 import { staticHeaders } from '../comments/cached-read.js';
-import { AppError, NotFoundError, RateLimitedError } from '../http/app-error.js';
+import { AppError } from '../http/app-error.js';
 import { requestIdOf } from '../http/request-id.js';
 import { crossOriginReadable } from './routes.js';
-import { crossOrigin, EXPOSE_HEADERS, originRefusal } from './cors.js';
-import { EVENTS_HEADERS, OPENING, eventParams, tooManyStreams } from './events-route.js';
+import { EXPOSE_HEADERS } from './cors.js';
+import { EVENTS_HEADERS, OPENING, eventParams } from './events-route.js';
+import { type Admission, admitLiveStream } from './stream-admission.js';
 import { EVENTS_PATH_RE, EVENTS_ROUTE } from './live-streams-first.js';
 import type { StreamListener } from './thread-events.js';
 
@@ -63,7 +64,7 @@ export interface LiveH2cServer {
  * and metrics. Anything else is `404 not_found`.
  */
 export function createLiveH2cServer(app: Express, deps: Deps): LiveH2cServer {
-  const { config, threadEvents: hub, siteOrigins, lookups, logger } = deps;
+  const { threadEvents: hub, logger } = deps;
   const security = h2Headers(staticHeaders([helmet(), crossOriginReadable]));
   const events = h2Headers(pairsOf(EVENTS_HEADERS));
   const observe = (status: number, seconds: number) =>
@@ -111,46 +112,31 @@ export function createLiveH2cServer(app: Express, deps: Deps): LiveH2cServer {
     }
     const siteId = m[1]!;
     const postId = m[2]!;
-    let origin: string | null = null;
+    let admission: Admission;
     try {
-      origin = crossOrigin(req);
-      if (origin !== null) {
-        const refusal = await originRefusal(siteOrigins, origin, siteId);
-        // A refused GET is still readable by the page, so the widget can tell its developer why.
-        cors = { 'access-control-allow-origin': origin };
-        if (refusal) return refuse(refusal);
-        cors['access-control-expose-headers'] = EXPOSE_HEADERS;
-      }
+      admission = await admitLiveStream(deps, req, siteId, postId);
     } catch (err) {
-      logger.error({ err, reqId: requestId }, 'live stream: origin check failed');
+      logger.error({ err, reqId: requestId }, 'live stream: its checks could not be read');
       return refuse(new AppError('internal', 500, 'internal error'));
     }
-    const ip = req.ip ?? 'unknown';
-    if (hub.openCount() >= config.SSE_MAX_STREAMS) return refuse(tooManyStreams());
-    if (hub.openCount(ip) >= config.SSE_MAX_PER_IP) return refuse(new RateLimitedError(30));
-    // Counted before the next await, as the HTTP/1.1 route does.
-    const release = hub.reserve(ip);
-    let found: boolean;
-    try {
-      found = (await lookups.post(siteId, postId)) !== null;
-    } catch (err) {
-      release();
-      logger.error({ err, reqId: requestId }, 'live stream: post look-up failed');
-      return refuse(new AppError('internal', 500, 'internal error'));
+    if (admission.origin !== null) {
+      // A refused GET is still readable by the page, so the widget can tell its developer why.
+      cors = { 'access-control-allow-origin': admission.origin };
+      if (admission.ok || !admission.originRefused) cors['access-control-expose-headers'] = EXPOSE_HEADERS;
     }
-    if (!found) {
-      release();
-      return refuse(new NotFoundError('post'));
-    }
+    if (!admission.ok) return refuse(admission.refusal);
     // The client (or the balancer) reset the stream while the post was looked up.
     if (stream.destroyed || stream.closed) {
-      release();
+      admission.release();
       return;
     }
-    stream.respond({ ':status': 200, ...security, 'x-request-id': requestId, vary: 'Origin', ...cors, ...events });
-    stream.write(OPENING);
-    release();
-    stream.once('close', hub.add(siteId, postId, ip, new H2LiveStream(stream, started, observeOpen)));
+    try {
+      stream.respond({ ':status': 200, ...security, 'x-request-id': requestId, vary: 'Origin', ...cors, ...events });
+      stream.write(OPENING);
+    } finally {
+      admission.release();
+    }
+    stream.once('close', hub.add(siteId, postId, admission.ip, new H2LiveStream(stream, started, observeOpen)));
   };
 
   const sessions = new Set<http2.ServerHttp2Session>();
