@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { postIdSchema, siteIdSchema } from '#shared/schemas.js';
-import { AppError } from '../http/app-error.js';
 import { admitLiveStream } from './stream-admission.js';
 
 export const eventParams = z.object({ siteId: siteIdSchema, postId: postIdSchema });
@@ -19,12 +18,6 @@ export const EVENTS_HEADERS = [
 ];
 /** Reconnect after 5 s if the stream drops; an opening comment lets clients see it is live. */
 export const OPENING = 'retry: 5000\n: live\n\n';
-
-/** The answer when the process holds `SSE_MAX_STREAMS` streams already. */
-export const tooManyStreams = (): AppError =>
-  new AppError('unavailable', 503, 'too many live streams on this server; retry later', undefined, {
-    'Retry-After': '30',
-  });
 
 /**
  * `GET /sites/:siteId/posts/:postId/events`: a server-sent event stream telling the widget

@@ -1,8 +1,13 @@
 import type { Request } from 'express';
 import type { ApiDeps } from '../deps.js';
-import { type AppError, NotFoundError, RateLimitedError } from '../http/app-error.js';
+import { AppError, NotFoundError, RateLimitedError } from '../http/app-error.js';
 import { crossOrigin, originRefusal } from './cors.js';
-import { tooManyStreams } from './events-route.js';
+
+/** The answer when the process holds `SSE_MAX_STREAMS` streams already. */
+export const tooManyStreams = (): AppError =>
+  new AppError('unavailable', 503, 'too many live streams on this server; retry later', undefined, {
+    'Retry-After': '30',
+  });
 
 export type Admission =
   /** Admitted: the stream's slot is reserved; `release()` it once the stream is registered or abandoned. */
