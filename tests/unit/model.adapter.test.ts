@@ -180,4 +180,39 @@ describe('batch refit yardstick (model:simulate --refit)', () => {
     assert.deepEqual(at500.shouldUse, [1]);
     assert.match(run.stdout, /\| 500 \| [0-9.]+ \| [0-9.]+ \| \+[0-9.]+ \| 1\/1 \| [0-9.]+ \(\+[0-9.]+\) \|/);
   });
+
+  it('when model:simulate adds the vote of the decisions most alike (--knn), then it starts as the adapter and gains where the rejected comments share a topic', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simulate-knn-'));
+    const r = rng(17);
+    // This site's moderators reject talk of one harmless topic and approve another, in words the word vectors know.
+    const rejected = ['football', 'tennis', 'basketball', 'hockey', 'cricket', 'baseball', 'rugby', 'golf'];
+    const approved = ['soup', 'bread', 'pasta', 'salad', 'cheese', 'rice', 'noodles', 'pizza'];
+    const pick = (a: string[]) => a[Math.floor(r() * a.length)]!;
+    const lines = Array.from({ length: 600 }, () => {
+      const label = r() < 0.4 ? 1 : 0;
+      const w = label === 1 ? rejected : approved;
+      return JSON.stringify({ text: `They talked about ${pick(w)} and ${pick(w)} again`, label });
+    });
+    const data = join(dir, 'site.jsonl');
+    writeFileSync(data, `${lines.join('\n')}\n`);
+    const args = ['--import', 'tsx', 'services/worker/training/simulate.ts', '--data', data, '--runs', '1'];
+    // An adapter that barely learns (step 1e-5), so the column shows what the vote adds.
+    const run = spawnSync(
+      process.execPath,
+      [...args, '--stream', '300', '--knn', '10:2', '--dims', '4096', '--learning-rate', '0.00001'],
+      { encoding: 'utf8' },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const summary = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as {
+      checkpoints: { decisions: number; base: number; adapter: number; knn: number }[];
+    };
+    const [at0, , at250] = summary.checkpoints;
+    assert.equal(at0!.knn, at0!.adapter);
+    assert.ok(at250!.adapter < at250!.base + 0.02, JSON.stringify(at250));
+    assert.ok(at250!.knn > at250!.adapter + 0.1, JSON.stringify(at250));
+    assert.match(run.stdout, /adapter \+ 2 × vote of 10/);
+    const bad = spawnSync(process.execPath, [...args, '--knn', '10'], { encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--knn: K:β/);
+  });
 });

@@ -3,7 +3,7 @@
  * prints ROC AUC on the rows the stream never reached, for the shared model and the adapter, after
  * 0, 100, 250, 500 and 1,000 decisions; the shadow evaluation and `shouldUse()` at each checkpoint.
  *
- *   npm run model:simulate -- --data file.jsonl [--weights file] [--runs 3] [--stream 1000] [--seed n] [--refit λ]
+ *   npm run model:simulate -- --data file.jsonl [--weights file] [--runs 3] [--stream 1000] [--seed n] [--refit λ] [--dims n] [--knn K:β]
  *   npm run model:simulate -- --data ../shared/datasets --source olid …   (one source, read as training reads it)
  *
  * Each run shuffles the rows (seeded), takes the first `--stream` as decisions and the rest as the
@@ -12,6 +12,10 @@
  * --refit λ adds a yardstick for the online learner: the same model (the adapter's folded features and the
  * shared logit) fitted in batch by L-BFGS on all the decisions seen so far, L2 λ; what an adapter that kept
  * every decision and refitted could reach with these features.
+ * --dims n folds the adapter's features into n buckets (a power of two) instead of 2¹⁶.
+ * --knn K:β adds a variant that was measured and not shipped: the adapter's logit plus β times a vote of the
+ * K decisions most alike (cosine of the pooled word vectors, weighted by similarity, minus the share of
+ * rejections), i.e. a memory of the site's decisions beside the linear correction.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,6 +36,8 @@ const { values: args } = parseArgs({
     stream: { type: 'string', default: '1000' },
     seed: { type: 'string', default: '7' },
     'learning-rate': { type: 'string' },
+    dims: { type: 'string' },
+    knn: { type: 'string' },
     'max-eval': { type: 'string', default: '5000' },
     refit: { type: 'string' },
     source: { type: 'string' },
@@ -39,13 +45,18 @@ const { values: args } = parseArgs({
 });
 if (!args.data) {
   process.stderr.write(
-    'usage: npm run model:simulate -- --data <file.jsonl | datasets dir --source name> [--weights file] [--runs n] [--stream n] [--refit λ]\n',
+    'usage: npm run model:simulate -- --data <file.jsonl | datasets dir --source name> [--weights file] [--runs n] [--stream n] [--refit λ] [--dims n] [--knn K:β]\n',
   );
   process.exit(2);
 }
 const refitL2 = args.refit === undefined ? undefined : Number(args.refit);
 if (refitL2 !== undefined && !(Number.isFinite(refitL2) && refitL2 >= 0)) {
   process.stderr.write(`--refit: an L2 weight ≥ 0, not ${JSON.stringify(args.refit)}\n`);
+  process.exit(2);
+}
+const knn = args.knn?.split(':').map(Number);
+if (knn && !(knn.length === 2 && knn[0]! >= 1 && Number.isFinite(knn[1]))) {
+  process.stderr.write(`--knn: K:β, e.g. 25:2, not ${JSON.stringify(args.knn)}\n`);
   process.exit(2);
 }
 const CHECKPOINTS = [0, 100, 250, 500, 1000];
@@ -60,15 +71,49 @@ if (rows.length === 0) {
 }
 const streamN = Number(args.stream);
 const runs = Number(args.runs);
-const scored = rows.map((e) => ({ e, s: model.score({ text: e.text }) }));
+const buckets = loadModel(weights).header.features.buckets;
+/** The comment's pooled word vectors (the features past the hashed buckets), unit length. */
+const pooled = (f: CommentScores['features']): Float32Array => {
+  const v = new Float32Array(f.index.length);
+  let n = 0;
+  let norm = 0;
+  for (let k = 0; k < f.index.length; k++)
+    if (f.index[k]! >= buckets) {
+      v[n++] = f.value[k]!;
+      norm += f.value[k]! ** 2;
+    }
+  const out = v.slice(0, n);
+  for (let k = 0; k < n; k++) out[k]! /= Math.sqrt(norm) || 1;
+  return out;
+};
+const scored = rows.map((e) => {
+  const s = model.score({ text: e.text });
+  return { e, s, v: knn ? pooled(s.features) : new Float32Array(0) };
+});
 const out = (s = '') => process.stdout.write(`${s}\n`);
 out(
   `data: ${args.data}${args.source ? ` (${args.source})` : ''} — ${rows.length} rows, ${rows.filter((e) => e.label === 1).length} toxic; shared model ${loadModel(weights).version}; ${runs} runs, stream of ${streamN} decisions`,
 );
 
-type Row = { e: { label: 0 | 1 }; s: CommentScores };
-const results: Record<number, { base: number[]; adapter: number[]; use: number[]; refit: number[] }> = {};
-for (const c of CHECKPOINTS) results[c] = { base: [], adapter: [], use: [], refit: [] };
+type Row = { e: { label: 0 | 1 }; s: CommentScores; v: Float32Array };
+const results: Record<number, { base: number[]; adapter: number[]; use: number[]; refit: number[]; knn: number[] }> =
+  {};
+for (const c of CHECKPOINTS) results[c] = { base: [], adapter: [], use: [], refit: [], knn: [] };
+const logit = (p: number) => Math.log(p / (1 - p));
+/** The similarity-weighted share of rejections among the K decisions most alike, minus the share among all. */
+const vote = (x: Row, decided: Row[], k: number): number => {
+  if (decided.length === 0) return 0;
+  const sims = decided.map((y) => {
+    let d = 0;
+    for (let j = 0; j < Math.min(x.v.length, y.v.length); j++) d += x.v[j]! * y.v[j]!;
+    return { d, l: y.e.label };
+  });
+  sims.sort((a, b) => b.d - a.d);
+  const near = sims.slice(0, k);
+  const weight = near.reduce((a, z) => a + z.d, 0) || 1;
+  const prior = decided.reduce((a, y) => a + y.e.label, 0) / decided.length;
+  return near.reduce((a, z) => a + z.d * z.l, 0) / weight - prior;
+};
 for (let r = 0; r < runs; r++) {
   const order = shuffle(scored, rng(Number(args.seed) + r)) as Row[];
   const stream = order.slice(0, streamN);
@@ -78,7 +123,10 @@ for (let r = 0; r < runs; r++) {
     evalRows.map((x) => x.s.baseLogit),
     labels,
   );
-  const adapter = createAdapter(args['learning-rate'] ? { learningRate: Number(args['learning-rate']) } : {});
+  const adapter = createAdapter({
+    ...(args['learning-rate'] ? { learningRate: Number(args['learning-rate']) } : {}),
+    ...(args.dims ? { dims: Number(args.dims) } : {}),
+  });
   let learned = 0;
   for (const c of CHECKPOINTS) {
     while (learned < c && learned < stream.length) {
@@ -92,6 +140,17 @@ for (let r = 0; r < runs; r++) {
     results[c]!.base.push(baseAuc);
     results[c]!.adapter.push(a);
     results[c]!.use.push(adapter.shouldUse() ? 1 : 0);
+    if (knn) {
+      const decided = stream.slice(0, c);
+      results[c]!.knn.push(
+        rocAuc(
+          evalRows.map(
+            (x) => logit(adapter.predict(x.s.features, x.s.baseLogit)) + knn[1]! * vote(x, decided, knn[0]!),
+          ),
+          labels,
+        ),
+      );
+    }
     if (refitL2 !== undefined) {
       const decisions = stream
         .slice(0, c)
@@ -113,13 +172,15 @@ const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
 out();
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(4)}`;
 const refitHead = args.refit ? ` batch refit, λ ${args.refit} (gain) |` : '';
-out(`| decisions | shared model AUC | adapter AUC | gain | shouldUse() (runs) |${refitHead}`);
-out(`|---|---|---|---|---|${args.refit ? '---|' : ''}`);
+const knnHead = knn ? ` adapter + ${knn[1]} × vote of ${knn[0]} (gain) |` : '';
+out(`| decisions | shared model AUC | adapter AUC | gain | shouldUse() (runs) |${refitHead}${knnHead}`);
+out(`|---|---|---|---|---|${args.refit ? '---|' : ''}${knn ? '---|' : ''}`);
 for (const c of CHECKPOINTS) {
   const r = results[c]!;
   const refitCell = args.refit ? ` ${mean(r.refit).toFixed(4)} (${signed(mean(r.refit) - mean(r.base))}) |` : '';
+  const knnCell = knn ? ` ${mean(r.knn).toFixed(4)} (${signed(mean(r.knn) - mean(r.base))}) |` : '';
   out(
-    `| ${c} | ${mean(r.base).toFixed(4)} | ${mean(r.adapter).toFixed(4)} | ${signed(mean(r.adapter) - mean(r.base))} | ${r.use.reduce((s, x) => s + x, 0)}/${runs} |${refitCell}`,
+    `| ${c} | ${mean(r.base).toFixed(4)} | ${mean(r.adapter).toFixed(4)} | ${signed(mean(r.adapter) - mean(r.base))} | ${r.use.reduce((s, x) => s + x, 0)}/${runs} |${refitCell}${knnCell}`,
   );
 }
 out(
@@ -134,6 +195,7 @@ out(
       adapter: mean(results[c]!.adapter),
       shouldUse: results[c]!.use,
       ...(args.refit ? { refit: mean(results[c]!.refit) } : {}),
+      ...(knn ? { knn: mean(results[c]!.knn) } : {}),
     })),
   }),
 );
