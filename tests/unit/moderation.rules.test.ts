@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { runPipeline } from '#worker/pipeline/index.js';
 import { applyEffects } from '#worker/comments/effects.js';
-import { findLinks } from '#worker/rules/links.js';
+import { LinkifyIt } from 'linkify-it';
+import { findLinks, LINKIFY_OPTIONS, MAY_HOLD_LINK } from '#worker/rules/links.js';
 import { minhash, similarity, textHash } from '#worker/rules/fingerprint.js';
 import {
   closeTestServices,
@@ -120,6 +121,64 @@ describe('rule: links', () => {
     const [link] = findLinks(body);
     assert.equal(link?.host, 'example.org');
     assert.equal(body.slice(link!.start, link!.end), 'www.Example.org/a?b=1');
+  });
+  it('when a text fails the quick pre-check, then the full matcher finds no link in it either (seeded random texts and known shapes)', () => {
+    const full = new LinkifyIt(LINKIFY_OPTIONS);
+    const pieces = [
+      'a',
+      'w',
+      'x',
+      'com',
+      'org',
+      'io',
+      'рф',
+      'xn--p1ai',
+      'localhost',
+      '1',
+      '25',
+      '.',
+      '. ',
+      ' ',
+      ':',
+      '/',
+      '//',
+      '@',
+      '-',
+      '_',
+      '。',
+      '[',
+      ']',
+      '?',
+      'é',
+      '\u00a0',
+      'x.com',
+      'www.',
+      'https:',
+      '10.0.0.1',
+    ];
+    let seed = 42;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const texts = [
+      'see //localhost/x',
+      'www.example.org',
+      'example.com',
+      '1.2.3.4',
+      'http://x',
+      'ftp://files',
+      'Route 455 costs 3.5 million',
+      'The end. Then more.',
+      ...Array.from({ length: 20_000 }, () =>
+        Array.from({ length: 1 + Math.floor(next() * 10) }, () => pieces[Math.floor(next() * pieces.length)]).join(''),
+      ),
+    ];
+    let withLinks = 0;
+    for (const text of texts) {
+      const found = full.match(text) !== null;
+      if (found) withLinks++;
+      if (found) assert.ok(MAY_HOLD_LINK.test(text), `the pre-check skips a link in ${JSON.stringify(text)}`);
+      if (!MAY_HOLD_LINK.test(text)) assert.deepEqual(findLinks(text), []);
+    }
+    assert.ok(withLinks > 1000, `only ${withLinks} of the texts hold links`);
   });
 });
 

@@ -1,6 +1,8 @@
 import { LinkifyIt } from 'linkify-it';
 
-const linkify = new LinkifyIt({ fuzzyLink: true, fuzzyEmail: false, fuzzyIP: true });
+/** What counts as a link: with or without a scheme, bare IPv4 hosts too; e-mail addresses are not links here. */
+export const LINKIFY_OPTIONS = { fuzzyLink: true, fuzzyEmail: false, fuzzyIP: true } as const;
+const linkify = new LinkifyIt(LINKIFY_OPTIONS);
 
 export interface FoundLink {
   start: number;
@@ -9,9 +11,18 @@ export interface FoundLink {
   host: string;
 }
 
+/**
+ * Whether a text may hold a link at all: every link linkify-it finds has a scheme (`https:`, `mailto:`),
+ * starts with `//` (`//localhost`), or has a host whose dot is followed by the next label or the
+ * top-level domain (`example.com`, `1.2.3.4`). Most comments have none of these, and this one pass
+ * spares them the full matcher, whose host expression is a large share of the rules' time.
+ */
+export const MAY_HOLD_LINK = /:|\/\/|\.[^\s.]/;
+
 /** Links in a comment (with or without a scheme), with their host names, lower case, without "www.". */
 export function findLinks(text: string): FoundLink[] {
   const out: FoundLink[] = [];
+  if (!MAY_HOLD_LINK.test(text)) return out;
   for (const m of linkify.match(text) ?? []) {
     if (m.schema === 'mailto:') continue;
     let host: string;
