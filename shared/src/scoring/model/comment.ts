@@ -139,7 +139,7 @@ export function createCommentModel(
       } else if (input.articleTitle) {
         const title = modelText(input.articleTitle);
         const group = TITLE_GROUPS.find(([re]) => re.test(title))?.[1];
-        const t = modelText(input.text);
+        const t = group ? modelText(input.text) : '';
         if (group && HAS_PRONOUN_RE.test(t)) {
           const resolved = textScores(t.replace(PRONOUN_RE, group)).attributes;
           for (const k of ['TOXICITY', 'IDENTITY_ATTACK'] as const) {
