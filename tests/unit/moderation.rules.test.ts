@@ -5,7 +5,7 @@ import { runPipeline } from '#worker/pipeline/index.js';
 import { applyEffects } from '#worker/comments/effects.js';
 import { LinkifyIt } from 'linkify-it';
 import { findLinks, LINKIFY_OPTIONS, MAY_HOLD_LINK } from '#worker/rules/links.js';
-import { minhash, similarity, textHash } from '#worker/rules/fingerprint.js';
+import { bands, encodeSig, minhash, similarity, textHash } from '#worker/rules/fingerprint.js';
 import {
   closeTestServices,
   moderationContext as ctx,
@@ -318,6 +318,23 @@ describe('rule: coordinated posting', () => {
       ) < 0.3,
     );
     assert.equal(minhash('short', 40), null);
+  });
+  it('when a text is fingerprinted, then its signature and bands are those of every earlier release (workers of two versions share Redis during a rollout)', () => {
+    const sig = minhash('Vote no on the harbour tunnel: it costs too much and helps too few.', 40)!;
+    assert.equal(
+      encodeSig(sig),
+      'H/rpATTtBQU+lyABRgI/Ake4EwJmAPgErTdmBAnRaAiVTOUMTcIVAatvaQHuTuQAvOR5AKiCOgGQdfMNKTWWD8WEPgK6Ki4MkvMpA/LMuQqdxgEXpuHIAygnEAE1lnwBVrCJAwr+RAPtDSUCELZyAqB3WQAT2FgJF1nIAPSrOgA=',
+    );
+    assert.deepEqual(bands(sig), [
+      '0.j493z.1e6alw.b9dfi.mfozq',
+      '1.kqvyf.1dmqg6.17xygd.2bzzex',
+      '2.3kt7rp.au5ot.e3p2j.8wp2m',
+      '3.4r7wc.c9s4o.3vcp74.4bowfd',
+      '4.mf079.3dnz5m.vlpjm.2z4xde',
+      '5.6dt5lp.11syau.ama7c.eulh1',
+      '6.zc6s6.wnoy2.lf8j1.ogbgw',
+      '7.3ho68.2ld53n.7tf6f.2aewk',
+    ]);
   });
 });
 

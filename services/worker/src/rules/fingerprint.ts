@@ -52,12 +52,10 @@ export function minhash(text: string, minChars: number): Uint32Array | null {
   const t = comparableText(text).slice(0, MAX_CHARS);
   if (t.length < minChars) return null;
   const sig = new Uint32Array(MINHASH_SIZE).fill(0xffffffff);
-  const seen = new Set<number>();
   for (let i = 0; i + SHINGLE <= t.length; i++) {
-    // One strong hash per distinct shingle, then a cheap xor-multiply per signature position.
+    // One strong hash per shingle, then a cheap xor-multiply per signature position. A shingle seen
+    // before gives the same values again, which cannot lower a minimum: no need to remember them.
     const base = mix(fnv1a(t, i, i + SHINGLE));
-    if (seen.has(base)) continue;
-    seen.add(base);
     for (let k = 0; k < MINHASH_SIZE; k++) {
       const h = Math.imul(base ^ SEED_B[k]!, SEED_A[k]!) >>> 0;
       if (h < sig[k]!) sig[k] = h;
@@ -76,7 +74,9 @@ export function similarity(a: Uint32Array, b: Uint32Array): number {
 export function bands(sig: Uint32Array): string[] {
   const out: string[] = [];
   for (let b = 0; b < LSH_BANDS; b++) {
-    out.push(`${b}.${Array.from(sig.subarray(b * ROWS, (b + 1) * ROWS), (v) => v.toString(36)).join('.')}`);
+    let band = String(b);
+    for (let r = b * ROWS; r < (b + 1) * ROWS; r++) band += `.${sig[r]!.toString(36)}`;
+    out.push(band);
   }
   return out;
 }
