@@ -37,6 +37,35 @@ describe('lexicon scorer', () => {
     assert.ok((a.SEVERE_TOXICITY ?? 0) >= 0.95);
     assert.ok((a.IDENTITY_ATTACK ?? 0) >= 0.95);
   });
+  it("when the text has one of the slurs added to obscenity's list, singular, plural or disguised, then it is a slur too", async () => {
+    for (const t of [
+      'spic',
+      'SPICS',
+      'sp1cs',
+      'wetback',
+      'wetbacks',
+      'raghead',
+      'r@gheads',
+      'beaner',
+      'beaners',
+      'trannies',
+    ]) {
+      const a = await tox(`they are ${t}`);
+      assert.ok((a.SEVERE_TOXICITY ?? 0) >= 0.95, t);
+      assert.ok((a.IDENTITY_ATTACK ?? 0) >= 0.95, t);
+    }
+  });
+  it("when a word only starts like an added slur, or is the cleaner's name, then it is not scored", async () => {
+    for (const t of [
+      'Spicy food and spices at the market.',
+      'The kitchen was spic and span.',
+      'He threw a beanball.',
+      'Ragtime and wetlands.',
+      'A despicable act.',
+    ]) {
+      assert.equal((await tox(t)).TOXICITY, 0, t);
+    }
+  });
   it('when news vocabulary is used in earnest, then it is not scored', async () => {
     const a = await tox('The court heard the rape case; sex education funding was cut.');
     assert.equal(a.TOXICITY, 0);
