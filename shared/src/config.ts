@@ -38,6 +38,9 @@ export const configSchema = z.object({
   LIVE_H2C_PORT: int(0).describe(
     "Port of a second API listener that serves only live-update streams (GET …/posts/:postId/events) over HTTP/2 without TLS (h2c), for a load balancer that speaks HTTP/2 to its upstreams: many readers' streams share one connection, so an API process holds more of them than it may open files (0 disables). Keep it on the private network.",
   ),
+  LIVE_H2C_IDLE_S: int(180).describe(
+    'Seconds a connection to LIVE_H2C_PORT may carry no stream before the API asks it to go away (an HTTP/2 GOAWAY, so nothing in flight is cut); the load balancer opens another when it needs one.',
+  ),
   API_METRICS_PORT: int(9464).describe(
     "Port of the API's Prometheus /metrics, apart from PORT so it stays internal: expose it to the scraper only (0 disables).",
   ),

@@ -242,6 +242,46 @@ describe('live streams over h2c', () => {
     await waitFor(() => api.deps.threadEvents.openCount() === 0, { what: 'streams removed' });
   });
 
+  it('when a connection carries no stream for LIVE_H2C_IDLE_S, then it is asked to go away; while it carries one, however quiet, it stays', async () => {
+    const quick = createLiveH2cServer(api.app, { ...api.deps, config: { ...api.deps.config, LIVE_H2C_IDLE_S: 1 } });
+    await new Promise<void>((r) => quick.server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(quick.server.address() as AddressInfo).port}`;
+    const sessions: http2.ClientHttp2Session[] = [];
+    const watch = () => {
+      const session = http2.connect(base);
+      sessions.push(session);
+      session.on('error', () => undefined);
+      const seen = { goaway: false, closed: false };
+      session.once('goaway', () => (seen.goaway = true));
+      session.once('close', () => (seen.closed = true));
+      return { session, seen };
+    };
+    try {
+      // Never used: asked to go away about a second after it connected.
+      const unused = watch();
+      const connected = Date.now();
+      await waitFor(() => unused.seen.goaway && unused.seen.closed, { what: 'the unused connection to go away' });
+      assert.ok(Date.now() - connected >= 900, `went away after ${Date.now() - connected} ms`);
+
+      // A stream open for three idle periods (heartbeats only): the connection stays; closed, it goes.
+      const postId = await buildPost(env.db, site.siteId);
+      const used = watch();
+      const live = request(used.session, `/api/v1/sites/${site.siteId}/posts/${postId}/events`, {
+        'x-forwarded-for': '10.8.0.1',
+      });
+      await waitFor(() => live.text().includes(': live'), { what: 'the stream open' });
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.deepEqual(used.seen, { goaway: false, closed: false });
+      assert.match(live.text(), /: ping/);
+      live.close();
+      await waitFor(() => used.seen.goaway && used.seen.closed, { what: 'the connection to go away once idle' });
+    } finally {
+      for (const session of sessions) session.destroy();
+      await quick.close();
+    }
+    await waitFor(() => api.deps.threadEvents.openCount() === 0, { what: 'streams removed' });
+  });
+
   it('when the API drains, then its h2c streams end and their connections go away', async () => {
     const postId = await buildPost(env.db, site.siteId);
     const session = connect();

@@ -61,7 +61,7 @@ export interface LiveH2cServer {
  * the same checks in the same order (the site's registered origins, `SSE_MAX_STREAMS`, `SSE_MAX_PER_IP` by
  * the client address `TRUST_PROXY` gives, the post), the same refusals (`{"error":{"code","message"}}`
  * with their status and headers), the same security, CORS and stream headers, and the same hub, heartbeats
- * and metrics. Anything else is `404 not_found`.
+ * and metrics. Anything else is `404 not_found`. A connection with no stream for `LIVE_H2C_IDLE_S` is sent GOAWAY.
  */
 export function createLiveH2cServer(app: Express, deps: Deps): LiveH2cServer {
   const { threadEvents: hub, logger } = deps;
@@ -145,9 +145,34 @@ export function createLiveH2cServer(app: Express, deps: Deps): LiveH2cServer {
     // nghttp2's own bookkeeping for a connection's streams, in MB (the default, 10, refuses streams beyond a few thousand).
     maxSessionMemory: 64,
   });
+  const idleMs = deps.config.LIVE_H2C_IDLE_S * 1000;
   server.on('session', (session) => {
     sessions.add(session);
-    session.once('close', () => sessions.delete(session));
+    // A connection with no stream for LIVE_H2C_IDLE_S is asked to go away (the balancer may keep idle
+    // connections and ping them forever); one that carries streams stays, however quiet they are.
+    let open = 0;
+    let idle: NodeJS.Timeout | undefined;
+    const arm = () => {
+      idle = setTimeout(() => session.close(), idleMs);
+      idle.unref();
+    };
+    const disarm = () => {
+      clearTimeout(idle);
+      idle = undefined;
+    };
+    arm();
+    session.on('stream', (stream) => {
+      open++;
+      disarm();
+      stream.once('close', () => {
+        open--;
+        if (open === 0 && !session.closed && !session.destroyed) arm();
+      });
+    });
+    session.once('close', () => {
+      disarm();
+      sessions.delete(session);
+    });
     session.on('error', (err) => logger.debug({ err }, 'live stream connection failed'));
   });
   server.on('stream', (stream, headers) => {
