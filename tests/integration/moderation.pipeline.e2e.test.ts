@@ -200,6 +200,19 @@ describe('comment pipeline, with the embedded scorer', () => {
     assert.equal(await commentCount(postId), 1, 'only the sentinel is counted');
   });
 
+  it('when a comment threatens someone, then it is pending (not rejected) and its reason shows the threat', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const id = await post(postId, 'Great reporting as usual. Someone needs to kill that judge, damn it.');
+
+    const decided = await waitForDecision(api.app, id, reader.accessToken);
+    assert.equal(decided.status, 'pending');
+    const reasons = await storedReasons(id);
+    assert.equal(reasons[0]!.rule, 'toxicity');
+    assert.match(reasons[0]!.detail, /hold threshold/);
+    assert.equal(reasons[0]!.span?.text, 'Someone needs to kill that judge', 'the threat, not the profanity, is shown');
+    await assertHiddenFromThread(postId, id);
+  });
+
   it('when a comment contains a slur, then it is rejected and not visible', async () => {
     const postId = await buildPost(env.db, site.siteId);
     const id = await post(postId, 'go back home you kike');

@@ -1,4 +1,5 @@
 import { createLexiconClassifier, type TextClassifier } from '../lexicon.js';
+import { findThreats } from '../threat-phrases.js';
 import type { Attribute, ScoreResult } from '../types.js';
 import { modelText } from './features.js';
 import { loadModel, type ToxicityModel } from './index.js';
@@ -38,7 +39,7 @@ export interface CommentScores {
   /**
    * Calibrated probabilities, one per attribute (see docs/model-card.md for where each comes from):
    * TOXICITY, INSULT, IDENTITY_ATTACK, THREAT from the model's heads (the lexicon's near-certain slurs
-   * and insults as a floor); PROFANITY and SEVERE_TOXICITY from the lexicon.
+   * and insults, and threats found by their grammar, as a floor); PROFANITY and SEVERE_TOXICITY from the lexicon.
    */
   attributes: Record<HeadAttribute, number>;
   /** The lexicon's matches (UTF-16 offsets into `text`). */
@@ -83,6 +84,10 @@ const TITLE_GROUPS: readonly [RegExp, string][] = [
   [/\b(?:women|female)\b/, 'women'],
 ];
 
+/** THREAT, and the TOXICITY floor, of a comment whose grammar threatens (`threat-phrases.ts`): held, not rejected. */
+const THREAT_PHRASE = 0.9;
+const THREAT_PHRASE_TOXICITY = 0.85;
+
 const logit = (p: number) => Math.log(Math.max(1e-9, p) / Math.max(1e-9, 1 - p));
 
 /**
@@ -105,15 +110,20 @@ export function createCommentModel(
     if (keep) kept = { index: v.index.slice(0, v.length), value: v.value.slice(0, v.length) };
     const p = model.predictFeatures(v, lt);
     const a = lex.attributes;
+    const threats = findThreats(text);
+    const threat = threats.length > 0 ? THREAT_PHRASE : 0;
     const attributes: Record<HeadAttribute, number> = {
-      TOXICITY: Math.max(p.TOXICITY ?? 0, a.SEVERE_TOXICITY ?? 0),
+      TOXICITY: Math.max(p.TOXICITY ?? 0, a.SEVERE_TOXICITY ?? 0, threat && THREAT_PHRASE_TOXICITY),
       INSULT: Math.max(p.INSULT ?? 0, a.INSULT ?? 0),
-      THREAT: p.THREAT ?? 0,
+      THREAT: Math.max(p.THREAT ?? 0, threat),
       IDENTITY_ATTACK: Math.max(p.IDENTITY_ATTACK ?? 0, a.IDENTITY_ATTACK ?? 0),
       PROFANITY: a.PROFANITY ?? 0,
       SEVERE_TOXICITY: a.SEVERE_TOXICITY ?? 0,
     };
-    return { attributes, spans: lex.spans ?? [] };
+    // A threat's span first: it is what a hold on TOXICITY shows the moderator (pipeline/scoring.ts).
+    const spans: CommentScores['spans'] = threats.map((t) => ({ start: t.start, end: t.end, attribute: 'THREAT' }));
+    for (const span of lex.spans ?? []) spans.push(span);
+    return { attributes, spans };
   };
   return {
     version: model.version,

@@ -1,0 +1,116 @@
+/**
+ * Threats by their grammar: what a comment says the writer will do, wants done, or wishes on someone.
+ * No training set here labels threats, and a bag of words cannot tell "i will kill you" from "the suspect
+ * will kill again", "kill the bill" or "i hope you win"; the model's THREAT head, trained on written
+ * sentences only, scores such civil text high as well (docs/model-card.md). These patterns need
+ * a violent act aimed at a person or a group, in one of five shapes:
+ *
+ * - intent: the writer (or "we") will, is going to or wants to do it — "i'll shoot you", "we are going to
+ *   hang them all", "if you come here again i will break your legs";
+ * - a call: someone, we or you should or must do it — "somebody should shoot him", "we need to kill them";
+ * - a norm: a person or group should, must or deserves to be harmed or to die — "they should all be hanged",
+ *   "people like her deserve to die", "he deserves a bullet";
+ * - a wish: "i hope you die", "hope your family gets cancer", "may they burn in hell";
+ * - a menace or an order to die: "i know where you live", "you're dead meat", "kill yourself", "go die".
+ *
+ * A negation in front ("should not be", "nobody deserves to", "i would never hurt you", "i hope you don't
+ * die") or a thing for object ("kill the bill", "we will beat them on saturday", "i'll kill it tonight")
+ * does not match. Reported violence keeps its third-person subject and past tense and does not match.
+ */
+
+export interface ThreatSpan {
+  /** UTF-16 offsets into the text. */
+  start: number;
+  end: number;
+}
+
+const A = "['’]"; // an apostrophe, straight or curly
+const W = '\\s+';
+
+/** Verbs of violence against a person (the base form: after "will", "should", "to"). */
+const HARM =
+  'kill|murder|shoot|stab|strangle|hang|lynch|behead|decapitate|slaughter|butcher|execute|torture|rape|gas|exterminate|burn|torch|drown|hurt|maim|cripple|gut|skin|slit|choke|shank|smother|run\\s+over|gun\\s+down|mow\\s+down|beat\\s+up|wipe\\s+out|string\\s+up';
+/** The same as past participles: after "be", "get", "deserve to be". */
+const HARMED =
+  'killed|murdered|shot|stabbed|strangled|hanged|hung|lynched|beheaded|decapitated|slaughtered|butchered|executed|tortured|raped|gassed|exterminated|burned|burnt|torched|drowned|buried\\s+alive|hurt|maimed|crippled|gutted|skinned|choked|shanked|run\\s+over|gunned\\s+down|mowed\\s+down|beaten(?:\\s+up|\\s+to\\s+death)?|wiped\\s+out|put\\s+down|strung\\s+up|lined\\s+up\\s+and\\s+shot|shot\\s+dead|burned\\s+alive|burnt\\s+alive|castrated|taken\\s+out\\s+(?:back\\s+)?and\\s+shot|taken\\s+out\\s+back';
+/** Ways of dying a wish or a norm names. */
+const DIE =
+  'hang(?!\\s+(?:out|around|on|up|in|with|together|tight|loose|onto|over)\\b)|swing|fry|die|dies|rot\\s+in\\s+hell|rots\\s+in\\s+hell|burn\\s+in\\s+hell|burns\\s+in\\s+hell|burn\\s+alive|drop\\s+dead|drops\\s+dead|perish|bleed\\s+out|choke\\s+(?:on|to)|get\\s+cancer|gets\\s+cancer|starve';
+
+/** People a threat is aimed at: pronouns, people nouns, groups (plural). */
+const GROUP =
+  'muslims|jews|blacks|whites|gays|lesbians|trans(?:gender)?\\s+people|trannies|queers|immigrants|migrants|refugees|illegals|mexicans|arabs|asians|africans|christians|catholics|hindus|sikhs|atheists|liberals|conservatives|democrats|republicans|leftists|libtards|commies|communists|nazis|women|men|feminists|cops|police(?:men)?|officers|journalists|reporters|politicians|protesters|protestors|rioters|traitors|faggots|fags|niggers|niggas|kikes|spics|(?:[a-z]+\\s+)?people|folks|kids|children';
+const PERSON_NOUN =
+  'author|writer|reporter|journalist|editor|columnist|mayor|governor|senator|president|judge|cop|officer|politician|guy|man|woman|girl|boy|bitch|bastard|idiot|moron|scum|traitor|clown|fool|retard|fag|faggot|kid|child|family|wife|husband|son|daughter|mother|father|mom|dad|commenter|poster|troll';
+const OBJECT = [
+  `(?:you|ya|u|y${A}?all|him|them|yourself|yourselves|himself|herself|themselves|em|${A}em)(?!${W}(?:a|an|some|something|anything|the)\\b)`,
+  // "her" is an object only where no noun follows ("kill her", not "hang her picture").
+  `her(?=\\s*(?:$|[.,!?;:)]|${W}(?:and|if|when|tonight|now|today|tomorrow|too|myself|with|in|at|for|dead|slowly|soon|again|before|after|one${W}day|like|alive|first)\\b))`,
+  `(?:all|every\\s+(?:last\\s+)?one|each|some|any|the\\s+lot|every\\s+single\\s+one)${W}of${W}(?:you|them|those|these|the|us)`,
+  `(?:all|every|each|any|these|those|the|that|this|your|his|her|their|some)${W}(?:\\w+${W}){0,2}?(?:${GROUP}|${PERSON_NOUN})\\b`,
+  `(?:${GROUP})\\b`,
+  `people${W}like${W}(?:you|him|her|them|that|this)`,
+].join('|');
+/** Subjects a norm or a wish is said of: any of the objects, and subject pronouns. */
+const SUBJECT = `(?:you|he|she|they|we|u|y${A}?all|${OBJECT})`;
+
+// Words a threat may carry between its parts ("i will personally", "we should just").
+const ADVERB = `(?:${W}(?:just|personally|really|fucking|literally|gladly|happily|definitely|actually|all|both|simply|slowly|eventually|soon|finally|go|come|hunt\\s+you\\s+down\\s+and|find\\s+you\\s+and)){0,3}`;
+
+/** "i will", "i'll", "we are going to", "im gonna", "i want to", "i'd love to" … */
+const INTENT = [
+  `\\b(?:i|we)${W}(?:will|shall|(?:am|are)${W}(?:going${W}to|gonna|about${W}to)|gonna|want${W}to|wanna|plan${W}to|intend${W}to|promise${W}to|swear${W}(?:i${W}will|i${A}ll|to\\s+god\\s+i${A}?ll)|would|(?:would|could)${W}(?:love|like)${W}to|would${W}gladly)`,
+  `\\b(?:i|we)${A}(?:ll|d(?:${W}(?:love|like|happily|gladly)(?:${W}to)?)?|m${W}(?:going${W}to|gonna|about${W}to)|re${W}(?:going${W}to|gonna|about${W}to))`,
+  `\\b(?:im|i${A}?ma|imma|ima|ill)(?:${W}(?:going${W}to|gonna))?`,
+].join('|');
+/** "someone should", "we need to", "you ought to", "somebody has to" … */
+const CALL = `\\b(?:someone|somebody|some\\s+one|we|you|u|y${A}?all|people|they)${W}(?:should|must|ought${W}to|needs?${W}to|has${W}to|have${W}to|got${W}to|gotta|gonna${W}have${W}to|had${W}better|better)`;
+/** "should be", "must all be", "deserve to be", "need to be", "ought to get" … */
+const NORM_BE = `(?:should|must|ought${W}to|needs?${W}to|has${W}to|have${W}to|deserves?${W}to|oughta|gotta)(?:${W}(?:all|just|really|each|simply))?${W}(?:be|get)`;
+const NORM_DIE = `(?:should|must|ought${W}to|needs?${W}to|deserves?${W}to|oughta|gotta)(?:${W}(?:all|just|really|simply))?${W}(?:${DIE})\\b`;
+
+const SHAPES: readonly string[] = [
+  // intent and calls: … (will|should) [adverbs] HARM OBJECT, break your neck, beat the shit out of …
+  `(?:${INTENT}|${CALL}|\\b(?:let${A}?s|time${W}to|it${A}?s${W}time${W}to))${ADVERB}${W}(?:(?:${HARM})${W}(?:${OBJECT})|(?:break|snap|slit|cut|smash|bash${W}in|blow${W}off|blow${W}out)${W}(?:your|his|her|their)${W}(?:necks?|legs|arms|jaw|faces?|skulls?|throats?|heads?|brains)|(?:beat|kick)${W}(?:the${W}(?:shit|crap|hell|life)${W}out${W}of|(?:you|him|her|them)${W}(?:to${W}death|senseless|half${W}to${W}death|bloody))|put${W}(?:a${W}bullet|a${W}knife|a${W}round|one)${W}(?:in|into|through|between)|make${W}(?:you|him|her|them)${W}(?:suffer|bleed|scream|beg)\\b)`,
+  // an order at the start of a sentence: "kill them all", "hang him"
+  `(?<=^|[.!?;]\\s*|\\n)(?:just${W}|now${W}|go${W}|so${W})?(?:${HARM})${W}(?:${OBJECT})(?!${W}with${W}kindness)`,
+  // what is coming to "you": you'll be shot, you're going to die, you're dead (meat), you'll end up in a body bag
+  `\\b(?:you|u)(?:${A}ll|${W}will|${A}re${W}(?:going${W}to|gonna)|${W}are${W}(?:going${W}to|gonna)|r${W}gonna|${W}gonna)${W}(?:(?:be|get)${W}(?!hurt\\b)(?:${HARMED})|die|(?:be${W}|end${W}up${W})?(?:in${W}a${W}body${W}bag|six${W}feet${W}under|pushing${W}up${W}daisies))\\b(?!${W}(?:laughing|of|from|anyway|someday|eventually|one${W}day|alone|young|old|poor|rich|happy|trying))`,
+  `\\byou${A}?(?:re|${W}are)${W}(?:a${W}dead${W}(?:meat|man|woman)|dead\\b(?!${W}(?:wrong|right|on|serious|set|tired|last|center|centre|even|to|inside|weight|broke|beat|asleep)))`,
+  // norms: SUBJECT should [all] be HARMED; SUBJECT should die; SUBJECT deserves a bullet
+  `(?:${SUBJECT})${W}(?:${NORM_BE}${W}(?:${HARMED})\\b|${NORM_DIE}|(?:deserves?|needs?)${W}(?:a${W}bullet|the${W}rope|a${W}rope|to${W}hang|death|a${W}beating|to${W}be${W}put${W}down)\\b)`,
+  // wishes: [i] hope|wish|pray (that) SUBJECT [and your family] DIE|get HARMED; may they …; love to see them hang
+  `\\b(?:hope|hoping|wish|pray|praying)${W}(?:that${W})?(?:${SUBJECT})(?:${W}(?:all|and${W}(?:your|his|her|their)${W}\\w+|both|soon|slowly))?(?:${W}(?:would|will)|${A}ll)?${W}(?:(?:${DIE})\\b|gets?${W}(?:${HARMED})\\b|(?:is|are)${W}(?:${HARMED})\\b)`,
+  `(?<=^|[.!?]\\s*|\\n)may${W}(?:${SUBJECT})${W}(?:all${W})?(?:${DIE}|be${W}(?:${HARMED}))\\b`,
+  `\\b(?:love|like|want|wanna|wait|happy|glad|pleased)${W}to${W}see${W}(?:${SUBJECT})${W}(?:all${W})?(?:(?:${DIE})\\b|get${W}(?:${HARMED})\\b|(?:${HARMED})\\b)`,
+  // menace and orders to die
+  `\\b(?:(?:i|we)${W}know${W}where${W}(?:you|he|she|they)${W}(?:live|lives|sleep|sleeps|work|works)|your${W}days${W}are${W}numbered|get${W}a${W}rope|off${W}with${W}(?:his|her|their)${W}heads?|watch${W}your${W}back|kys|go${W}die|die${W}in${W}a${W}(?:fire|ditch|hole))\\b`,
+  `\\b(?:go${W}(?:and${W})?)?(?:kill|hang|shoot|neck)${W}(?:yourself|yourselves|urself)\\b(?!${W}(?:laughing|working|trying|over|for)\\b)`,
+  `\\bdrop${W}dead\\b(?!${W}(?:gorgeous|beautiful|funny|serious|simple))`,
+];
+
+// Every shape starts a word: tried at word starts only.
+const THREAT_RE = new RegExp(`\\b(?:${SHAPES.map((s) => `(?:${s})`).join('|')})`, 'gi');
+// What a threat needs at least one of (a cheap test before the patterns).
+const MAY_THREATEN =
+  /\b(?:kill|murder|shoot|shot|stab|strangl|hang|hung|lynch|behead|decapitat|slaughter|butcher|execut|tortur|rape|gas|extermin|burn|torch|drown|hurt|maim|crippl|gut\b|gutted|skin(?:ned)?\b|slit|chok|shank|smother|run\s+over|gun\s+down|gunned|mow\s+down|mowed|beat|wipe\s+out|wiped\s+out|string\s+up|strung\s+up|die|dies\b|dead|rots?\s+in|perish|bleed|cancer|starv|castrat|(?:break|snap|cut|smash|bash\s+in|blow\s+off|blow\s+out)\s+(?:your|his|her|their)|kick|bullet|rope|death|kys|neck|where\s+(?:you|he|she|they)\s+(?:live|sleep|work)|numbered|body\s+bag|six\s+feet|put\s+down|swing|fry|suffer|scream|beg\b|with\s+(?:his|her|their)\s+head|your\s+back)/i;
+// A negation just before the match turns it round: "nobody should be", "i would never", "no one deserves".
+const NEGATED_BEFORE =
+  /(?:\b(?:no\s*one|nobody|noone|none|never|not|dont|don['’]t|doesn['’]t|didn['’]t|wouldn['’]t|won['’]t|shouldn['’]t)\s+(?:\w+\s+){0,2})$/i;
+// A negation inside it: "should not be", "i will never", "hope you don't die".
+const NEGATED_INSIDE = /\b(?:not|never|dont|don['’]t|doesn['’]t|won['’]t|wont|shouldn['’]t|no\s+longer|nobody)\b/i;
+
+/** The threats a text makes (none for most texts, after one cheap test). */
+export function findThreats(text: string): ThreatSpan[] {
+  if (!MAY_THREATEN.test(text)) return [];
+  const found: ThreatSpan[] = [];
+  THREAT_RE.lastIndex = 0;
+  for (let m = THREAT_RE.exec(text); m; m = THREAT_RE.exec(text)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    const before = text.slice(Math.max(0, start - 24), start);
+    if (NEGATED_INSIDE.test(m[0]) || NEGATED_BEFORE.test(before)) continue;
+    found.push({ start, end });
+  }
+  return found;
+}
