@@ -25,7 +25,13 @@ mkdirSync(outDir, { recursive: true });
 const results = path.join(outDir, 'results.jsonl');
 rmSync(results, { force: true });
 
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
+const reporters = [
+  '--test-reporter=tap',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=./tests/support/failure-summary.mjs',
+  '--test-reporter-destination=stdout',
+];
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...reporters, ...files], {
   cwd: ROOT,
   env: { ...process.env, FAULTS_RESULTS: results },
   stdio: 'inherit',
