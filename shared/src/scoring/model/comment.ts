@@ -1,4 +1,5 @@
 import { createLexiconClassifier, type TextClassifier } from '../lexicon.js';
+import { findGroupHate } from '../group-phrases.js';
 import { findThreats } from '../threat-phrases.js';
 import type { Attribute, ScoreResult } from '../types.js';
 import { modelText } from './features.js';
@@ -39,7 +40,8 @@ export interface CommentScores {
   /**
    * Calibrated probabilities, one per attribute (see docs/model-card.md for where each comes from):
    * TOXICITY, INSULT, IDENTITY_ATTACK, THREAT from the model's heads (the lexicon's near-certain slurs
-   * and insults, and threats found by their grammar, as a floor); PROFANITY and SEVERE_TOXICITY from the lexicon.
+   * and insults, and threats and group hate found by their grammar, as a floor); PROFANITY and
+   * SEVERE_TOXICITY from the lexicon.
    */
   attributes: Record<HeadAttribute, number>;
   /** The lexicon's matches (UTF-16 offsets into `text`). */
@@ -84,9 +86,12 @@ const TITLE_GROUPS: readonly [RegExp, string][] = [
   [/\b(?:women|female)\b/, 'women'],
 ];
 
-/** THREAT, and the TOXICITY floor, of a comment whose grammar threatens (`threat-phrases.ts`): held, not rejected. */
-const THREAT_PHRASE = 0.9;
-const THREAT_PHRASE_TOXICITY = 0.85;
+/**
+ * THREAT or IDENTITY_ATTACK, and the TOXICITY floor, of a comment whose grammar threatens (`threat-phrases.ts`)
+ * or dehumanises or denies respect to a protected group (`group-phrases.ts`): held, not rejected.
+ */
+const PHRASE = 0.9;
+const PHRASE_TOXICITY = 0.85;
 
 const logit = (p: number) => Math.log(Math.max(1e-9, p) / Math.max(1e-9, 1 - p));
 
@@ -111,17 +116,20 @@ export function createCommentModel(
     const p = model.predictFeatures(v, lt);
     const a = lex.attributes;
     const threats = findThreats(text);
-    const threat = threats.length > 0 ? THREAT_PHRASE : 0;
+    const threat = threats.length > 0 ? PHRASE : 0;
+    const hate = findGroupHate(text);
+    const attack = hate.length > 0 ? PHRASE : 0;
     const attributes: Record<HeadAttribute, number> = {
-      TOXICITY: Math.max(p.TOXICITY ?? 0, a.SEVERE_TOXICITY ?? 0, threat && THREAT_PHRASE_TOXICITY),
+      TOXICITY: Math.max(p.TOXICITY ?? 0, a.SEVERE_TOXICITY ?? 0, threat || attack ? PHRASE_TOXICITY : 0),
       INSULT: Math.max(p.INSULT ?? 0, a.INSULT ?? 0),
       THREAT: Math.max(p.THREAT ?? 0, threat),
-      IDENTITY_ATTACK: Math.max(p.IDENTITY_ATTACK ?? 0, a.IDENTITY_ATTACK ?? 0),
+      IDENTITY_ATTACK: Math.max(p.IDENTITY_ATTACK ?? 0, a.IDENTITY_ATTACK ?? 0, attack),
       PROFANITY: a.PROFANITY ?? 0,
       SEVERE_TOXICITY: a.SEVERE_TOXICITY ?? 0,
     };
-    // A threat's span first: it is what a hold on TOXICITY shows the moderator (pipeline/scoring.ts).
+    // The phrases' spans first: they are what a hold on TOXICITY shows the moderator (pipeline/scoring.ts).
     const spans: CommentScores['spans'] = threats.map((t) => ({ start: t.start, end: t.end, attribute: 'THREAT' }));
+    for (const h of hate) spans.push({ start: h.start, end: h.end, attribute: 'IDENTITY_ATTACK' });
     for (const span of lex.spans ?? []) spans.push(span);
     return { attributes, spans };
   };

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { createModelClassifier } from '#shared/scoring/model/classifier.js';
 import { loadModel } from '#shared/scoring/model/index.js';
 import { createLexiconClassifier } from '#shared/scoring/lexicon.js';
+import { findGroupHate } from '#shared/scoring/group-phrases.js';
 import { findThreats } from '#shared/scoring/threat-phrases.js';
 import { DEFAULT_SETTINGS } from '#shared/settings.js';
 
@@ -148,5 +149,85 @@ describe('threats by their grammar', () => {
     const hold = DEFAULT_SETTINGS.thresholds.hold.TOXICITY!;
     const reply = classifier.classifyComment({ text: 'exactly', parentText: 'someone needs to kill that judge' });
     assert.ok(reply.attributes.TOXICITY! >= hold, String(reply.attributes.TOXICITY));
+  });
+});
+
+// Written for this test; none is a functional-suite case.
+const GROUP_HATE = [
+  'muslims are rats',
+  'Immigrants are nothing but parasites',
+  'gay people are a disease',
+  'jews are not human',
+  'All Mexicans are animals',
+  'these gypsies are like rats',
+  'Those migrants are a plague on this country',
+  "i don't trust jews",
+  'I will never respect women',
+  "I can't stand Muslims.",
+  "We don't serve Arabs",
+  'trans women are not real women',
+  'immigrants are not welcome here',
+  'black people should not be allowed to vote',
+  "women shouldn't be allowed to drive",
+  'muslims cannot be trusted',
+];
+
+const NOT_GROUP_HATE = [
+  // not a protected group, or not a generalisation
+  'politicians are parasites',
+  'rats are animals',
+  "I don't trust politicians",
+  'muslims are our neighbours',
+  'refugees are welcome here',
+  'Black people are not a monolith',
+  // the group is not the object
+  "I don't like women's football coverage",
+  "I don't accept women being paid less",
+  "I don't want women to suffer",
+  'women are not welcome to be abused',
+  // reported, quoted or rejected
+  'it is wrong to say muslims are rats',
+  'He called immigrants "vermin" and was fired',
+  'Saying "jews are rats" is antisemitic',
+  'they claimed gay people are a disease',
+  'Not all immigrants are parasites',
+  "I don't think muslims are animals",
+  "I don't believe Muslims are terrorists",
+];
+
+describe('group hate by its grammar', () => {
+  it('when a text dehumanises a protected group or denies it respect, trust or a place, then it is found', () => {
+    for (const t of GROUP_HATE) assert.ok(findGroupHate(t).length > 0, t);
+  });
+
+  it('when the group is not protected, not the object, or the statement is reported, quoted or rejected, then nothing is found', () => {
+    for (const t of NOT_GROUP_HATE) assert.deepEqual(findGroupHate(t), [], t);
+  });
+
+  it('when the text is any string at all, then finding never throws and every span lies inside the text', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), fc.constantFrom(...GROUP_HATE, ...NOT_GROUP_HATE), (noise, t) => {
+        const text = `${noise} ${t} ${noise}`;
+        for (const s of findGroupHate(text)) assert.ok(0 <= s.start && s.start < s.end && s.end <= text.length);
+      }),
+      { seed: 11, numRuns: 2_000 },
+    );
+  });
+
+  it('when the embedded scorer reads it, then the comment is held (not rejected) with IDENTITY_ATTACK and its span; the same words about a non-protected group are not held', () => {
+    const classifier = createModelClassifier(loadModel(), createLexiconClassifier());
+    const hold = DEFAULT_SETTINGS.thresholds.hold.TOXICITY!;
+    const reject = DEFAULT_SETTINGS.thresholds.reject.SEVERE_TOXICITY!;
+    const text = 'Honestly, I will never hire Arabs';
+    const hate = classifier.classifyComment({ text });
+    assert.ok(hate.attributes.TOXICITY! >= hold, String(hate.attributes.TOXICITY));
+    assert.ok(hate.attributes.IDENTITY_ATTACK! >= 0.9);
+    assert.ok((hate.attributes.SEVERE_TOXICITY ?? 0) < reject);
+    assert.deepEqual(
+      hate.spans?.filter((s) => s.attribute === 'IDENTITY_ATTACK'),
+      [{ start: 10, end: text.length, attribute: 'IDENTITY_ATTACK' }],
+    );
+    const civil = classifier.classifyComment({ text: 'Honestly, I will never hire plumbers' });
+    assert.ok(civil.attributes.TOXICITY! < hold, String(civil.attributes.TOXICITY));
   });
 });

@@ -1,0 +1,131 @@
+/**
+ * Two forms of hate against a protected group that have a grammar a bag of words reads poorly:
+ *
+ * - dehumanisation: the group is said to be vermin, animals, a disease or less than human — "muslims are
+ *   rats", "immigrants are nothing but parasites", "gay people are a disease", "jews are not human";
+ * - negated respect: the writer refuses the group trust, respect or a place, or denies it is equal —
+ *   "i don't trust jews", "i will never respect women", "trans people are not real women",
+ *   "immigrants are not welcome here", "black people should not be allowed to vote".
+ *
+ * The group must be a protected one named in the plural ("muslims", "gay people", "women"), not a
+ * possessive ("women's football"), and the match must not sit inside double quotation marks, where it is
+ * someone else's words being reported or rejected. Politicians, fans or "people who litter" are not a
+ * protected group and are left to the model. A negation of the whole ("it is wrong to say jews are rats")
+ * is not read: the model scores those, and a moderator sees the span.
+ */
+
+export interface GroupSpan {
+  /** UTF-16 offsets into the text. */
+  start: number;
+  end: number;
+}
+
+const A = "['’]";
+const W = '\\s+';
+
+/** Protected groups, as the plural noun phrase a generalisation uses. */
+const GROUP = [
+  'muslims',
+  'moslems',
+  'jews',
+  'blacks',
+  'black\\s+(?:people|folks|men|women)',
+  'africans',
+  'african\\s+americans',
+  'gays',
+  'gay\\s+(?:people|men|couples)',
+  'lesbians',
+  'homosexuals',
+  'queers',
+  'bisexuals',
+  'trans(?:gender)?\\s+(?:people|women|men|folks)',
+  'transgenders',
+  'immigrants',
+  'migrants',
+  'refugees',
+  'asylum\\s+seekers',
+  'foreigners',
+  'women',
+  'females',
+  'mexicans',
+  'latinos',
+  'hispanics',
+  'arabs',
+  'asians',
+  'chinese\\s+people',
+  'indians',
+  'pakistanis',
+  'hindus',
+  'sikhs',
+  'christians',
+  'catholics',
+  'atheists',
+  'roma',
+  'gypsies',
+  'disabled\\s+people',
+  'the\\s+disabled',
+  'autistic\\s+people',
+  'deaf\\s+people',
+  'blind\\s+people',
+  'old\\s+people',
+  'indigenous\\s+people',
+  'native\\s+americans',
+  'aboriginals',
+  'white\\s+people',
+  'whites',
+].join('|');
+/** "all", "most", "these", "those", "the" before the group; "all" or "of them" after. */
+const GROUP_NP = `\\b(?:(?:all|most|these|those|the|you|u)${W})?(?:${GROUP})\\b(?!${A}s?)(?:${W}all)?`;
+const IS = `(?:are|r|is|${A}re)`;
+
+/** What a dehumanising predicate calls people. */
+const VERMIN =
+  'an\\s+abomination|abominations|animals|vermin|rats|cockroaches|roaches|parasites|leeches|insects|locusts|maggots|worms|lice|termites|pests|savages|beasts|subhuman|sub-human|subhumans|untermenschen|apes|monkeys|gorillas|baboons|pigs|swine|dogs|mongrels|rodents|snakes|scum|filth|trash|garbage|rubbish|vermin|a\\s+(?:disease|plague|cancer|virus|pestilence|infestation|parasite|blight|stain|scourge|sickness|mental\\s+illness)|diseased|a\\s+lower\\s+(?:form|species)|a\\s+different\\s+species|not\\s+(?:even\\s+)?(?:human|people|persons)|less\\s+than\\s+human|barely\\s+human';
+const LIKE = `(?:${W}(?:just|nothing${W}but|no${W}better${W}than|little${W}more${W}than|basically|literally|simply|all|like|a${W}bunch${W}of|a${W}pack${W}of|a${W}horde${W}of|a${W}swarm${W}of|worse${W}than|the${W}same${W}as|really|truly|such|filthy|dirty|disgusting|stinking|fucking|vile)){0,3}`;
+
+/** Verbs of respect, trust or acceptance the writer denies the group. */
+const RESPECT = 'respect|trust|like|accept|tolerate|stand|value|welcome|employ|hire|rent\\s+to|serve';
+// What follows a group that is not the object of the verb itself ("i don't accept women being paid less").
+const NOT_OBJECT_END = `(?!${W}(?:to|being|who|that|which|getting|having|doing|when|if|because|as|in|from|for|on|with|coming|entering|moving|living|working|paying|voting|are|is)\\b)`;
+const DENY = `\\b(?:i|we)(?:${W}(?:do${W}not|don${A}?t|dont|will${W}never|won${A}?t|wont|would${W}never|never|cannot|can${A}?t|cant|could${W}never|refuse${W}to|shall${W}never|will${W}not|am${W}not${W}going${W}to|${A}m${W}not${W}going${W}to)|${A}ll${W}never)(?:${W}(?:ever|really|fully|even))?${W}(?:${RESPECT})`;
+/** What the group is said not to be. */
+const NOT_EQUAL = `human|humans|people|persons|welcome(?!${W}to\\b)(?:${W}here|${W}in${W}\\w+)?|equal|our${W}equals|equal${W}to${W}us|real${W}(?:women|men|people|americans|citizens|britons)|trustworthy|to${W}be${W}trusted|civilised|civilized|normal|natural|capable${W}of${W}\\w+|fit${W}to${W}\\w+|worth${W}(?:anything|saving|respecting|it)|as${W}(?:smart|intelligent|good|capable)${W}as${W}\\w+`;
+const NOT = `(?:${W}not|n${A}?t|${W}never)`;
+const NOT_ALLOWED = `(?:should|must|need${W}to|ought${W}to)(?:${W}not|n${A}?t|${W}never)${W}be${W}(?:allowed|permitted|trusted|given${W}rights|let)${W}(?:to${W})?`;
+
+const SHAPES: readonly string[] = [
+  // dehumanisation: GROUP are [nothing but] vermin
+  `${GROUP_NP}${W}${IS}${LIKE}${W}(?:${VERMIN})\\b`,
+  // negated respect: i don't trust GROUP
+  `${DENY}${W}${GROUP_NP}${NOT_OBJECT_END}`,
+  // GROUP are not human / welcome / real women
+  `${GROUP_NP}${W}(?:are|is|r)${NOT}${W}(?:really${W}|even${W}|fully${W})?(?:${NOT_EQUAL})\\b`,
+  `${GROUP_NP}${W}(?:aren${A}?t|arent|isn${A}?t)${W}(?:really${W}|even${W}|fully${W})?(?:${NOT_EQUAL})\\b`,
+  // GROUP should not be allowed to vote / trusted
+  `${GROUP_NP}${W}${NOT_ALLOWED}`,
+  `${GROUP_NP}${W}(?:can${A}?t|cannot|cant)${W}be${W}trusted\\b`,
+];
+
+const GROUP_RE = new RegExp(SHAPES.map((s) => `(?:${s})`).join('|'), 'gi');
+// A name of a group at least (a cheap test before the patterns).
+const MAY_NAME_GROUP = new RegExp(`\\b(?:${GROUP})\\b`, 'i');
+const DOUBLE_QUOTES = /["“”«»„]/g;
+// Words just before it that report or reject the statement: "it is a lie that", "stop saying", "they claim".
+const REPORTED_BEFORE =
+  /\b(?:wrong|false|myths?|lie|lies|racist|bigoted|bigotry|hateful|disgusting|sick|nonsense|absurd|ridiculous|appalling|shameful|not\s+true|claim|claims|claiming|claimed|say|says|saying|said|called|calling|tweeted|wrote|chanted|shouted|idea|notion|not|never|(?:don['’]?t|do\s+not|doesn['’]?t)\s+(?:think|believe))\b(?:\W+\w+){0,4}\W*$/i;
+
+/** The dehumanising or respect-denying statements about a protected group a text makes. */
+export function findGroupHate(text: string): GroupSpan[] {
+  if (!MAY_NAME_GROUP.test(text)) return [];
+  const found: GroupSpan[] = [];
+  GROUP_RE.lastIndex = 0;
+  for (let m = GROUP_RE.exec(text); m; m = GROUP_RE.exec(text)) {
+    const start = m.index;
+    // Inside double quotation marks: somebody else's words.
+    const quotesBefore = text.slice(0, start).match(DOUBLE_QUOTES)?.length ?? 0;
+    if (quotesBefore % 2 === 1) continue;
+    if (REPORTED_BEFORE.test(text.slice(Math.max(0, start - 48), start))) continue;
+    found.push({ start, end: start + m[0].length });
+  }
+  return found;
+}
