@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { createModelClassifier } from '#shared/scoring/model/classifier.js';
 import { loadModel } from '#shared/scoring/model/index.js';
 import { createLexiconClassifier } from '#shared/scoring/lexicon.js';
-import { findGroupHate } from '#shared/scoring/group-phrases.js';
+import { findGroupHate, onlyDeniesHate } from '#shared/scoring/group-phrases.js';
 import { findThreats } from '#shared/scoring/threat-phrases.js';
 import { DEFAULT_SETTINGS } from '#shared/settings.js';
 
@@ -96,6 +96,12 @@ const NOT_THREATS = [
   "you'll get hurt if you don't stretch",
   'I hope no one gets hurt',
   'she deserves the death penalty',
+  // a pronoun must end its word; "kill yourself" only as an order; quoted words are someone else's
+  'kill your own bill, senator',
+  'if you kill yourself over exams nobody wins',
+  'how to shoot yourself in the foot, a guide by the council',
+  'It was not "off with his head!" but a fair trial',
+  'The protesters chanted "hang them all" and were arrested',
 ];
 
 describe('threats by their grammar', () => {
@@ -229,5 +235,42 @@ describe('group hate by its grammar', () => {
     );
     const civil = classifier.classifyComment({ text: 'Honestly, I will never hire plumbers' });
     assert.ok(civil.attributes.TOXICITY! < hold, String(civil.attributes.TOXICITY));
+  });
+});
+
+describe('denials of hate about a group', () => {
+  const DENIALS = [
+    'Muslims are not terrorists.',
+    'Not all immigrants are criminals',
+    "I don't hate gay people",
+    'I have nothing against Jews',
+    "There's nothing wrong with being gay",
+    'Stop blaming refugees!',
+    "gay people aren't sick",
+  ];
+  const NOT_DENIALS = [
+    'Muslims are not terrorists, they are animals',
+    'Not all immigrants are criminals, just most of them',
+    "I don't hate gay people but they disgust me",
+    'Muslims are terrorists',
+    'Women are not smart',
+    'Jews are not human',
+    'politicians are not criminals',
+  ];
+
+  it('when the whole comment only denies hate about a protected group, then it is a denial; with anything more, or about another group, it is not', () => {
+    for (const t of DENIALS) assert.equal(onlyDeniesHate(t), true, t);
+    for (const t of NOT_DENIALS) assert.equal(onlyDeniesHate(t), false, t);
+  });
+
+  it('when the embedded scorer reads a denial, then it is under the default hold; the same denial with an insult is not capped', () => {
+    const classifier = createModelClassifier(loadModel(), createLexiconClassifier());
+    const hold = DEFAULT_SETTINGS.thresholds.hold.TOXICITY!;
+    for (const t of DENIALS) {
+      const a = classifier.classifyComment({ text: t }).attributes;
+      assert.ok(a.TOXICITY! <= 0.5 && a.IDENTITY_ATTACK! <= 0.5, `${t}: ${a.TOXICITY} ${a.IDENTITY_ATTACK}`);
+    }
+    const insult = classifier.classifyComment({ text: 'Muslims are not terrorists, you bitch' }).attributes;
+    assert.ok(insult.TOXICITY! >= hold, String(insult.TOXICITY));
   });
 });

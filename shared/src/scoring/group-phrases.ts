@@ -129,3 +129,33 @@ export function findGroupHate(text: string): GroupSpan[] {
   }
   return found;
 }
+
+/** What a generalisation about a group calls it, that a denial takes back ("muslims are not terrorists"). */
+const SMEAR =
+  'terrorists|criminals|rapists|thieves|murderers|killers|paedophiles|pedophiles|predators|invaders|parasites|animals|vermin|savages|the\\s+enemy|our\\s+enemies|enemies|a\\s+threat|a\\s+danger|dangerous|violent|evil|inferior|stupid|lazy|dirty|sick|ill|mentally\\s+ill|perverts|degenerates|the\\s+problem|to\\s+blame|responsible\\s+for\\s+\\w+|a\\s+burden|scroungers|freeloaders|bad\\s+people|less\\s+(?:intelligent|capable|human)|worse';
+/** Whole comments that only deny hate about a group: each shape must span the comment. */
+const DENIALS: readonly string[] = [
+  // muslims are not terrorists; not all immigrants are criminals; gay people aren't sick
+  `(?:not${W}all${W})?${GROUP_NP}${W}(?:are${W}not|aren${A}?t|arent|are${W}never|is${W}not|isn${A}?t)${W}(?:all${W}|just${W}|simply${W})?(?:${SMEAR})`,
+  `not${W}all${W}(?:${GROUP})${W}are${W}(?:${SMEAR})`,
+  // i don't hate jews; i have nothing against trans people; there is nothing wrong with being gay
+  `(?:i|we)${W}(?:do${W}not|don${A}?t|dont|never|would${W}never|could${W}never)${W}(?:hate|despise|fear|dislike|mind)${W}${GROUP_NP}`,
+  `(?:i|we)${W}(?:have|${A}ve${W}got|have${W}got)${W}nothing${W}against${W}${GROUP_NP}`,
+  `there${A}?s?${W}(?:is${W})?nothing${W}wrong${W}with${W}(?:being${W}\\w+|${GROUP_NP})`,
+  // stop blaming immigrants; hating muslims is wrong
+  `(?:stop|quit)${W}(?:blaming|hating|attacking|demonising|demonizing|scapegoating|bashing)${W}${GROUP_NP}`,
+];
+const DENIAL_RE = new RegExp(
+  `^\\W*(?:${DENIALS.map((s) => `(?:${s})`).join('|')})(?:${W}(?:at${W}all|either|anymore|period|full${W}stop|whatsoever))?[\\s.!?…🙂😊]*$`,
+  'i',
+);
+
+/**
+ * Whether the whole comment only denies hate about a protected group ("Muslims are not terrorists.",
+ * "Not all immigrants are criminals", "I don't hate gay people", "Stop blaming refugees!"). A bag of words
+ * reads the group and the smear and not the denial; the embedded scorer keeps such a comment under the
+ * default hold (comment.ts) unless something else in it — a slur, an insult, a threat — holds it.
+ */
+export function onlyDeniesHate(text: string): boolean {
+  return text.length <= 200 && DENIAL_RE.test(text);
+}

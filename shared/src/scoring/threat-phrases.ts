@@ -43,7 +43,7 @@ const GROUP =
 const PERSON_NOUN =
   'author|writer|reporter|journalist|editor|columnist|mayor|governor|senator|president|judge|cop|officer|politician|guy|man|woman|girl|boy|bitch|bastard|idiot|moron|scum|traitor|clown|fool|retard|fag|faggot|kid|child|family|wife|husband|son|daughter|mother|father|mom|dad|commenter|poster|troll';
 const OBJECT = [
-  `(?:you|ya|u|y${A}?all|him|them|yourself|yourselves|himself|herself|themselves|em|${A}em)(?!${W}(?:a|an|some|something|anything|the)\\b)`,
+  `(?:you|ya|u|y${A}?all|him|them|yourself|yourselves|himself|herself|themselves|em|${A}em)\\b(?!${W}(?:a|an|some|something|anything|the)\\b)`,
   // "her" is an object only where no noun follows ("kill her", not "hang her picture").
   `her(?=\\s*(?:$|[.,!?;:)]|${W}(?:and|if|when|tonight|now|today|tomorrow|too|myself|with|in|at|for|dead|slowly|soon|again|before|after|one${W}day|like|alive|first)\\b))`,
   `(?:all|every\\s+(?:last\\s+)?one|each|some|any|the\\s+lot|every\\s+single\\s+one)${W}of${W}(?:you|them|those|these|the|us)`,
@@ -85,7 +85,8 @@ const SHAPES: readonly string[] = [
   `\\b(?:love|like|want|wanna|wait|happy|glad|pleased)${W}to${W}see${W}(?:${SUBJECT})${W}(?:all${W})?(?:(?:${DIE})\\b|get${W}(?:${HARMED})\\b|(?:${HARMED})\\b)`,
   // menace and orders to die
   `\\b(?:(?:i|we)${W}know${W}where${W}(?:you|he|she|they)${W}(?:live|lives|sleep|sleeps|work|works)|your${W}days${W}are${W}numbered|get${W}a${W}rope|off${W}with${W}(?:his|her|their)${W}heads?|watch${W}your${W}back|kys|go${W}die|die${W}in${W}a${W}(?:fire|ditch|hole))\\b`,
-  `\\b(?:go${W}(?:and${W})?)?(?:kill|hang|shoot|neck)${W}(?:yourself|yourselves|urself)\\b(?!${W}(?:laughing|working|trying|over|for)\\b)`,
+  // an order, not "if you kill yourself", "how to kill yourself", "shoot yourself in the foot"
+  `(?<!\\b(?:you|u|to|if|how|gonna|wanna|can|will|would|could|might|ll|d)\\W{1,3})\\b(?:go${W}(?:and${W})?)?(?:kill|hang|shoot|neck)${W}(?:yourself|yourselves|urself)\\b(?!${W}(?:laughing|working|trying|over|for|in${W}(?:the|your|ur)${W}foot)\\b)`,
   `\\bdrop${W}dead\\b(?!${W}(?:gorgeous|beautiful|funny|serious|simple))`,
 ];
 
@@ -97,6 +98,7 @@ const MAY_THREATEN =
 // A negation just before the match turns it round: "nobody should be", "i would never", "no one deserves".
 const NEGATED_BEFORE =
   /(?:\b(?:no\s*one|nobody|noone|none|never|not|dont|don['’]t|doesn['’]t|didn['’]t|wouldn['’]t|won['’]t|shouldn['’]t)\s+(?:\w+\s+){0,2})$/i;
+const DOUBLE_QUOTES = /["“”«»„]/g;
 // A negation inside it: "should not be", "i will never", "hope you don't die".
 const NEGATED_INSIDE = /\b(?:not|never|dont|don['’]t|doesn['’]t|won['’]t|wont|shouldn['’]t|no\s+longer|nobody)\b/i;
 
@@ -110,6 +112,8 @@ export function findThreats(text: string): ThreatSpan[] {
     const end = start + m[0].length;
     const before = text.slice(Math.max(0, start - 24), start);
     if (NEGATED_INSIDE.test(m[0]) || NEGATED_BEFORE.test(before)) continue;
+    // Inside double quotation marks: somebody else's words.
+    if ((text.slice(0, start).match(DOUBLE_QUOTES)?.length ?? 0) % 2 === 1) continue;
     found.push({ start, end });
   }
   return found;

@@ -1,5 +1,5 @@
 import { createLexiconClassifier, type TextClassifier } from '../lexicon.js';
-import { findGroupHate } from '../group-phrases.js';
+import { findGroupHate, onlyDeniesHate } from '../group-phrases.js';
 import { findThreats } from '../threat-phrases.js';
 import type { Attribute, ScoreResult } from '../types.js';
 import { modelText } from './features.js';
@@ -92,6 +92,8 @@ const TITLE_GROUPS: readonly [RegExp, string][] = [
  */
 const PHRASE = 0.9;
 const PHRASE_TOXICITY = 0.85;
+/** TOXICITY and IDENTITY_ATTACK at most, of a comment that only denies hate about a group (`onlyDeniesHate`). */
+const DENIAL_CAP = 0.5;
 
 const logit = (p: number) => Math.log(Math.max(1e-9, p) / Math.max(1e-9, 1 - p));
 
@@ -127,6 +129,12 @@ export function createCommentModel(
       PROFANITY: a.PROFANITY ?? 0,
       SEVERE_TOXICITY: a.SEVERE_TOXICITY ?? 0,
     };
+    // A comment that only denies hate about a group ("muslims are not terrorists") reads, to a bag of words,
+    // like the hate it denies: it is kept under the default hold when nothing else in it holds it.
+    if (!threat && !attack && (lex.spans ?? []).length === 0 && onlyDeniesHate(text)) {
+      attributes.TOXICITY = Math.min(attributes.TOXICITY, DENIAL_CAP);
+      attributes.IDENTITY_ATTACK = Math.min(attributes.IDENTITY_ATTACK, DENIAL_CAP);
+    }
     // The phrases' spans first: they are what a hold on TOXICITY shows the moderator (pipeline/scoring.ts).
     const spans: CommentScores['spans'] = threats.map((t) => ({ start: t.start, end: t.end, attribute: 'THREAT' }));
     for (const h of hate) spans.push({ start: h.start, end: h.end, attribute: 'IDENTITY_ATTACK' });
