@@ -58,6 +58,7 @@ const THREATS = [
   'go die in a fire',
   'kys',
   'get a rope',
+  '"I will kill you" — and I mean it',
 ];
 
 const NOT_THREATS = [
@@ -96,11 +97,11 @@ const NOT_THREATS = [
   "you'll get hurt if you don't stretch",
   'I hope no one gets hurt',
   'she deserves the death penalty',
-  // a pronoun must end its word; "kill yourself" only as an order; quoted words are someone else's
+  // a pronoun must end its word; "kill yourself" only as an order; reported or rejected quotations
   'kill your own bill, senator',
   'if you kill yourself over exams nobody wins',
   'how to shoot yourself in the foot, a guide by the council',
-  'It was not "off with his head!" but a fair trial',
+  'In the play the queen shouts "off with his head!" at everyone',
   'The protesters chanted "hang them all" and were arrested',
 ];
 
@@ -176,6 +177,8 @@ const GROUP_HATE = [
   'black people should not be allowed to vote',
   "women shouldn't be allowed to drive",
   'muslims cannot be trusted',
+  // quoted, and neither reported nor rejected: the writer's own view
+  '"Immigrants are vermin" — exactly right.',
 ];
 
 const NOT_GROUP_HATE = [
@@ -196,6 +199,7 @@ const NOT_GROUP_HATE = [
   'He called immigrants "vermin" and was fired',
   'Saying "jews are rats" is antisemitic',
   'they claimed gay people are a disease',
+  'The minister said "refugees are a plague" on Tuesday',
   'Not all immigrants are parasites',
   "I don't think muslims are animals",
   "I don't believe Muslims are terrorists",

@@ -1,3 +1,5 @@
+import { inDistancedQuotation } from './quotation.js';
+
 /**
  * Two forms of hate against a protected group that have a grammar a bag of words reads poorly:
  *
@@ -8,8 +10,8 @@
  *   "immigrants are not welcome here", "black people should not be allowed to vote".
  *
  * The group must be a protected one named in the plural ("muslims", "gay people", "women"), not a
- * possessive ("women's football"), and the match must not sit inside double quotation marks, where it is
- * someone else's words being reported or rejected. Politicians, fans or "people who litter" are not a
+ * possessive ("women's football"), and the match must not sit inside a quotation the comment reports or
+ * rejects (`quotation.ts`). Politicians, fans or "people who litter" are not a
  * protected group and are left to the model. A negation of the whole ("it is wrong to say jews are rats")
  * is not read: the model scores those, and a moderator sees the span.
  */
@@ -109,7 +111,6 @@ const SHAPES: readonly string[] = [
 const GROUP_RE = new RegExp(SHAPES.map((s) => `(?:${s})`).join('|'), 'gi');
 // A name of a group at least (a cheap test before the patterns).
 const MAY_NAME_GROUP = new RegExp(`\\b(?:${GROUP})\\b`, 'i');
-const DOUBLE_QUOTES = /["“”«»„]/g;
 // Words just before it that report or reject the statement: "it is a lie that", "stop saying", "they claim".
 const REPORTED_BEFORE =
   /\b(?:wrong|false|myths?|lie|lies|racist|bigoted|bigotry|hateful|disgusting|sick|nonsense|absurd|ridiculous|appalling|shameful|not\s+true|claim|claims|claiming|claimed|say|says|saying|said|called|calling|tweeted|wrote|chanted|shouted|idea|notion|not|never|(?:don['’]?t|do\s+not|doesn['’]?t)\s+(?:think|believe))\b(?:\W+\w+){0,4}\W*$/i;
@@ -121,9 +122,7 @@ export function findGroupHate(text: string): GroupSpan[] {
   GROUP_RE.lastIndex = 0;
   for (let m = GROUP_RE.exec(text); m; m = GROUP_RE.exec(text)) {
     const start = m.index;
-    // Inside double quotation marks: somebody else's words.
-    const quotesBefore = text.slice(0, start).match(DOUBLE_QUOTES)?.length ?? 0;
-    if (quotesBefore % 2 === 1) continue;
+    if (inDistancedQuotation(text, start)) continue;
     if (REPORTED_BEFORE.test(text.slice(Math.max(0, start - 48), start))) continue;
     found.push({ start, end: start + m[0].length });
   }

@@ -18,6 +18,8 @@
  * does not match. Reported violence keeps its third-person subject and past tense and does not match.
  */
 
+import { inDistancedQuotation } from './quotation.js';
+
 export interface ThreatSpan {
   /** UTF-16 offsets into the text. */
   start: number;
@@ -98,7 +100,6 @@ const MAY_THREATEN =
 // A negation just before the match turns it round: "nobody should be", "i would never", "no one deserves".
 const NEGATED_BEFORE =
   /(?:\b(?:no\s*one|nobody|noone|none|never|not|dont|don['’]t|doesn['’]t|didn['’]t|wouldn['’]t|won['’]t|shouldn['’]t)\s+(?:\w+\s+){0,2})$/i;
-const DOUBLE_QUOTES = /["“”«»„]/g;
 // A negation inside it: "should not be", "i will never", "hope you don't die".
 const NEGATED_INSIDE = /\b(?:not|never|dont|don['’]t|doesn['’]t|won['’]t|wont|shouldn['’]t|no\s+longer|nobody)\b/i;
 
@@ -112,8 +113,7 @@ export function findThreats(text: string): ThreatSpan[] {
     const end = start + m[0].length;
     const before = text.slice(Math.max(0, start - 24), start);
     if (NEGATED_INSIDE.test(m[0]) || NEGATED_BEFORE.test(before)) continue;
-    // Inside double quotation marks: somebody else's words.
-    if ((text.slice(0, start).match(DOUBLE_QUOTES)?.length ?? 0) % 2 === 1) continue;
+    if (inDistancedQuotation(text, start)) continue;
     found.push({ start, end });
   }
   return found;
