@@ -177,6 +177,12 @@ const GROUP_HATE = [
   'black people should not be allowed to vote',
   "women shouldn't be allowed to drive",
   'muslims cannot be trusted',
+  // stereotypes, as statements, opinions or questions
+  'immigrants are all lazy',
+  'I think muslims are violent',
+  'why are women so hysterical?',
+  'jews always lie',
+  'black people are naturally more aggressive',
   // quoted, and neither reported nor rejected: the writer's own view
   '"Immigrants are vermin" — exactly right.',
 ];
@@ -189,6 +195,11 @@ const NOT_GROUP_HATE = [
   'muslims are our neighbours',
   'refugees are welcome here',
   'Black people are not a monolith',
+  'Why are refugees fleeing Syria?',
+  'women are underpaid',
+  'politicians are all liars',
+  'the view of women in this film is disgusting',
+  "It's a common misconception that immigrants are lazy",
   // the group is not the object
   "I don't like women's football coverage",
   "I don't accept women being paid less",

@@ -1,8 +1,10 @@
 import { inDistancedQuotation } from './quotation.js';
 
 /**
- * Two forms of hate against a protected group that have a grammar a bag of words reads poorly:
+ * Three forms of hate against a protected group that have a grammar a bag of words reads poorly:
  *
+ * - stereotype: a trait given to the whole group, as a statement, an opinion or a question — "immigrants are
+ *   all lazy", "i think muslims are violent", "why are women so hysterical?", "jews always lie";
  * - dehumanisation: the group is said to be vermin, animals, a disease or less than human — "muslims are
  *   rats", "immigrants are nothing but parasites", "gay people are a disease", "jews are not human";
  * - negated respect: the writer refuses the group trust, respect or a place, or denies it is equal —
@@ -78,7 +80,8 @@ const GROUP = [
 ].join('|');
 /** "all", "most", "these", "those", "the" before the group; "all" or "of them" after. */
 const GROUP_NP = `\\b(?:(?:all|most|these|those|the|you|u)${W})?(?:${GROUP})\\b(?!${A}s?)(?:${W}all)?`;
-const IS = `(?:are|r|is|${A}re)`;
+// Groups are named in the plural: "is" after one belongs to a larger subject ("the view of women is …").
+const IS = `(?:are|r|${A}re)`;
 
 /** What a dehumanising predicate calls people. */
 const VERMIN =
@@ -95,7 +98,17 @@ const NOT_EQUAL = `human|humans|people|persons|welcome(?!${W}to\\b)(?:${W}here|$
 const NOT = `(?:${W}not|n${A}?t|${W}never)`;
 const NOT_ALLOWED = `(?:should|must|need${W}to|ought${W}to)(?:${W}not|n${A}?t|${W}never)${W}be${W}(?:allowed|permitted|trusted|given${W}rights|let)${W}(?:to${W})?`;
 
+/** Traits a stereotype gives a whole group ("lazy", "criminals", "a burden"), and a denial takes back. */
+const TRAIT =
+  'terrorists|extremists|fanatics|radicals|criminals|criminal|thugs|gangsters|rapists|thieves|liars|murderers|killers|paedophiles|pedophiles|predators|perverts|perverted|degenerates|degenerate|invaders|parasites|leeches|scroungers|freeloaders|animals|vermin|savages|savage|barbaric|bloodthirsty|primitive|backward|backwards|uncivili[sz]ed|subhuman|inferior|the\\s+enemy|our\\s+enemies|enemies|a\\s+threat|a\\s+danger|dangerous|violent|aggressive|evil|stupid|dumb|idiots|ignorant|illiterate|retarded|lazy|useless|worthless|incompetent|incapable|unfit|hysterical|brainwashed|dirty|filthy|smelly|disgusting|ugly|greedy|dishonest|untrustworthy|deceitful|sneaky|sick|mentally\\s+ill|diseased|trash|scum|filth|the\\s+problem|to\\s+blame|a\\s+burden|bad\\s+people|less\\s+(?:intelligent|capable|human)|worse|ruining\\s+\\w+|destroying\\s+\\w+|taking\\s+over|breeding\\s+like\\s+\\w+';
+/** What makes a trait a generalisation: "all", "so", "always", "just", "naturally" … */
+const GENERALLY = `(?:${W}(?:all|so|always|just|really|such|mostly|generally|naturally|basically|inherently|genetically|too|very|more|far${W}more|much${W}more|simply|clearly|obviously|a${W}bunch${W}of|nothing${W}but|full${W}of|by${W}nature|of${W}course)){0,3}`;
+
 const SHAPES: readonly string[] = [
+  // stereotype: GROUP are [all, so, naturally] lazy; why are GROUP so violent; why do GROUP always lie
+  `${GROUP_NP}${W}${IS}${GENERALLY}${W}(?:${TRAIT})\\b`,
+  `\\bwhy${W}(?:are|r)${W}${GROUP_NP}${W}(?:so|always|all|such)${GENERALLY}${W}(?:${TRAIT})\\b`,
+  `(?:\\bwhy${W}do${W})?${GROUP_NP}${W}(?:always|all|just)${W}(?:lie|steal|cheat|rape|breed|whine|scrounge|riot|kill|stink|smell)\\b`,
   // dehumanisation: GROUP are [nothing but] vermin
   `${GROUP_NP}${W}${IS}${LIKE}${W}(?:${VERMIN})\\b`,
   // negated respect: i don't trust GROUP
@@ -113,7 +126,7 @@ const GROUP_RE = new RegExp(SHAPES.map((s) => `(?:${s})`).join('|'), 'gi');
 const MAY_NAME_GROUP = new RegExp(`\\b(?:${GROUP})\\b`, 'i');
 // Words just before it that report or reject the statement: "it is a lie that", "stop saying", "they claim".
 const REPORTED_BEFORE =
-  /\b(?:wrong|false|myths?|lie|lies|racist|bigoted|bigotry|hateful|disgusting|sick|nonsense|absurd|ridiculous|appalling|shameful|not\s+true|claim|claims|claiming|claimed|say|says|saying|said|called|calling|tweeted|wrote|chanted|shouted|idea|notion|not|never|(?:don['’]?t|do\s+not|doesn['’]?t)\s+(?:think|believe))\b(?:\W+\w+){0,4}\W*$/i;
+  /\b(?:wrong|false|myths?|lie|lies|racist|bigoted|bigotry|hateful|disgusting|sick|nonsense|absurd|ridiculous|appalling|shameful|not\s+true|claim|claims|claiming|claimed|say|says|saying|said|called|calling|tweeted|wrote|chanted|shouted|idea|notion|misconception|stereotype|prejudice|not|never|(?:don['’]?t|do\s+not|doesn['’]?t)\s+(?:think|believe))\b(?:\W+\w+){0,4}\W*$/i;
 
 /** The dehumanising or respect-denying statements about a protected group a text makes. */
 export function findGroupHate(text: string): GroupSpan[] {
@@ -129,14 +142,11 @@ export function findGroupHate(text: string): GroupSpan[] {
   return found;
 }
 
-/** What a generalisation about a group calls it, that a denial takes back ("muslims are not terrorists"). */
-const SMEAR =
-  'terrorists|criminals|rapists|thieves|murderers|killers|paedophiles|pedophiles|predators|invaders|parasites|animals|vermin|savages|the\\s+enemy|our\\s+enemies|enemies|a\\s+threat|a\\s+danger|dangerous|violent|evil|inferior|stupid|lazy|dirty|sick|ill|mentally\\s+ill|perverts|degenerates|the\\s+problem|to\\s+blame|responsible\\s+for\\s+\\w+|a\\s+burden|scroungers|freeloaders|bad\\s+people|less\\s+(?:intelligent|capable|human)|worse';
 /** Whole comments that only deny hate about a group: each shape must span the comment. */
 const DENIALS: readonly string[] = [
   // muslims are not terrorists; not all immigrants are criminals; gay people aren't sick
-  `(?:not${W}all${W})?${GROUP_NP}${W}(?:are${W}not|aren${A}?t|arent|are${W}never|is${W}not|isn${A}?t)${W}(?:all${W}|just${W}|simply${W})?(?:${SMEAR})`,
-  `not${W}all${W}(?:${GROUP})${W}are${W}(?:${SMEAR})`,
+  `(?:not${W}all${W})?${GROUP_NP}${W}(?:are${W}not|aren${A}?t|arent|are${W}never|is${W}not|isn${A}?t)${W}(?:all${W}|just${W}|simply${W})?(?:${TRAIT})`,
+  `not${W}all${W}(?:${GROUP})${W}are${W}(?:${TRAIT})`,
   // i don't hate jews; i have nothing against trans people; there is nothing wrong with being gay
   `(?:i|we)${W}(?:do${W}not|don${A}?t|dont|never|would${W}never|could${W}never)${W}(?:hate|despise|fear|dislike|mind)${W}${GROUP_NP}`,
   `(?:i|we)${W}(?:have|${A}ve${W}got|have${W}got)${W}nothing${W}against${W}${GROUP_NP}`,
