@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createModelClassifier } from '#shared/scoring/model/classifier.js';
+import { applyPhrases, HEAD_ATTRIBUTES, type HeadAttribute } from '#shared/scoring/model/comment.js';
 import { loadModel } from '#shared/scoring/model/index.js';
 import { createLexiconClassifier } from '#shared/scoring/lexicon.js';
 import { findGroupHate, onlyDeniesHate } from '#shared/scoring/group-phrases.js';
@@ -287,5 +288,37 @@ describe('denials of hate about a group', () => {
     }
     const insult = classifier.classifyComment({ text: 'Muslims are not terrorists, you bitch' }).attributes;
     assert.ok(insult.TOXICITY! >= hold, String(insult.TOXICITY));
+  });
+});
+
+describe('the phrase rules on given scores (applyPhrases, as the scorer and model:eval --loso apply them)', () => {
+  const base = (toxicity: number) => {
+    const a = Object.fromEntries(HEAD_ATTRIBUTES.map((k) => [k, 0])) as Record<HeadAttribute, number>;
+    a.TOXICITY = toxicity;
+    return a;
+  };
+
+  it('when a text threatens or attacks a group, then TOXICITY is floored at 0.85 and the attribute at 0.9, never lowered', () => {
+    const threat = base(0.2);
+    assert.equal(applyPhrases(threat, 'i will kill you', 0).length, 1);
+    assert.deepEqual([threat.TOXICITY, threat.THREAT, threat.IDENTITY_ATTACK], [0.85, 0.9, 0]);
+    const hate = base(0.97);
+    applyPhrases(hate, 'immigrants are vermin', 0);
+    assert.deepEqual([hate.TOXICITY, hate.IDENTITY_ATTACK], [0.97, 0.9]);
+  });
+
+  it('when a text only denies hate, then it is capped at 0.5 unless the lexicon matched something in it', () => {
+    const denial = base(0.8);
+    assert.deepEqual(applyPhrases(denial, 'Muslims are not terrorists.', 0), []);
+    assert.equal(denial.TOXICITY, 0.5);
+    const withWord = base(0.8);
+    applyPhrases(withWord, 'Muslims are not terrorists.', 1);
+    assert.equal(withWord.TOXICITY, 0.8);
+  });
+
+  it('when a text has none of them, then its scores are left as they were', () => {
+    const civil = base(0.42);
+    assert.deepEqual(applyPhrases(civil, 'The council meets on Tuesday.', 0), []);
+    assert.deepEqual(civil, base(0.42));
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Leave-one-source-out evaluation: for every data source, train the recipe on all the others (plus the
- * written sentences) and measure ROC AUC of TOXICITY (model + lexicon, as the worker scores) on the one
- * left out.
+ * written sentences) and measure ROC AUC of TOXICITY on the one left out: the model head with the lexicon's
+ * score in its calibration, then with the lexicon's slur floor, then with the phrase rules too
+ * (`applyPhrases`: threats, group hate, denials), which is TOXICITY as the worker scores a comment's text.
  *
  *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v4|v3|v2] [--iterations n] [--only src,src]
  *     [--save-dir dir]   (writes each fold's TOXICITY model, loso-<source>.bin, for model:simulate)
@@ -24,6 +25,8 @@ import { parseArgs } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { createLexiconClassifier } from '#shared/scoring/lexicon.js';
+import { applyPhrases, HEAD_ATTRIBUTES, type HeadAttribute } from '#shared/scoring/model/comment.js';
 import { encodeWeights } from '#shared/scoring/model/weights.js';
 import { type FeatureConfig, createFeaturizer } from '#shared/scoring/model/features.js';
 import { pooledWidth, type VectorFeatures, type WordVectors } from '#shared/scoring/model/vectors.js';
@@ -62,6 +65,10 @@ export interface FoldResult {
   sumAuc?: number;
   /** With `vectors`: the linear head trained on the n-grams and the pooled word vectors. */
   vectorsAuc?: number;
+  /** The recipe's model (with the vectors when given) with the lexicon's slur floor, as the worker had it before the phrase rules. */
+  slurFloorAuc: number;
+  /** The same with the phrase rules too (`applyPhrases`): TOXICITY as the worker scores a comment's text. */
+  workerAuc: number;
   note?: string;
 }
 
@@ -93,6 +100,25 @@ export function runLoso(
   const fv = withVectors && featurise(corpus, createFeaturizer(withVectors, opts.vectors!.table));
   if (fv) log(`featurised with word vectors (${fv.matrix.index.length} non-zeros)`);
   const rowOf = new Map<Example, number>(corpus.map((e, i) => [e, i]));
+  // What the worker adds to the model's TOXICITY, per held-out row (the same in every fold).
+  const lexicon = createLexiconClassifier();
+  const floors = new Map<Example, { severe: number; matches: number }>();
+  const floorOf = (e: Example) => {
+    let f = floors.get(e);
+    if (!f) {
+      const lex = lexicon.classify(e.text);
+      f = { severe: lex.attributes.SEVERE_TOXICITY ?? 0, matches: lex.spans?.length ?? 0 };
+      floors.set(e, f);
+    }
+    return f;
+  };
+  const asWorker = (p: number, e: Example, phrases: boolean) => {
+    const f = floorOf(e);
+    const a = Object.fromEntries(HEAD_ATTRIBUTES.map((k) => [k, 0])) as Record<HeadAttribute, number>;
+    a.TOXICITY = Math.max(p, f.severe);
+    if (phrases) applyPhrases(a, e.text, f.matches);
+    return a.TOXICITY;
+  };
   const results: FoldResult[] = [];
   for (const held of DATA_SOURCES) {
     if (opts.only && !opts.only.includes(held)) continue;
@@ -123,6 +149,8 @@ export function runLoso(
       n: test.length,
       positives: labels.filter((l) => l === 1).length,
       auc: rocAuc(scores, labels),
+      slurFloorAuc: 0,
+      workerAuc: 0,
     };
     // With word vectors, the network reads them too (their own rows after the buckets), and is summed
     // with the linear head that reads them.
@@ -138,6 +166,14 @@ export function runLoso(
       );
       r.vectorsAuc = rocAuc(linear, labels);
     }
+    r.slurFloorAuc = rocAuc(
+      linear.map((p, i) => asWorker(p, test[i]!, false)),
+      labels,
+    );
+    r.workerAuc = rocAuc(
+      linear.map((p, i) => asWorker(p, test[i]!, true)),
+      labels,
+    );
     if (opts.embedding) {
       const fe = fv ?? f;
       const dense = fv ? pooledWidth(opts.vectors!.table, opts.vectors!.features) : 0;
@@ -205,17 +241,19 @@ export function losoTable(name: string, results: FoldResult[]): string {
   const lines = [
     `recipe: ${name}`,
     '',
-    `| held-out source | n (toxic) | ROC AUC |${net ? ' embedding network | linear + network |' : ''}${vec ? ' with word vectors |' : ''} note |`,
-    `|---|---|---|${net ? '---|---|' : ''}${vec ? '---|' : ''}---|`,
+    `| held-out source | n (toxic) | ROC AUC |${net ? ' embedding network | linear + network |' : ''}${vec ? ' with word vectors |' : ''} + slur floor | + phrase rules (as the worker) | note |`,
+    `|---|---|---|${net ? '---|---|' : ''}${vec ? '---|' : ''}---|---|---|`,
   ];
   for (const r of results)
     lines.push(
-      `| ${r.source} | ${r.n} (${r.positives}) | ${r.auc.toFixed(4)} |${net ? ` ${r.embeddingAuc!.toFixed(4)} | ${r.sumAuc!.toFixed(4)} |` : ''}${vec ? ` ${r.vectorsAuc!.toFixed(4)} |` : ''} ${r.note ?? ''} |`,
+      `| ${r.source} | ${r.n} (${r.positives}) | ${r.auc.toFixed(4)} |${net ? ` ${r.embeddingAuc!.toFixed(4)} | ${r.sumAuc!.toFixed(4)} |` : ''}${vec ? ` ${r.vectorsAuc!.toFixed(4)} |` : ''} ${r.slurFloorAuc.toFixed(4)} | ${r.workerAuc.toFixed(4)} | ${r.note ?? ''} |`,
     );
   const extra = (pick: (xs: number[]) => number) =>
     (net
       ? ` ${pick(results.map((r) => r.embeddingAuc!)).toFixed(4)} | ${pick(results.map((r) => r.sumAuc!)).toFixed(4)} |`
-      : '') + (vec ? ` ${pick(results.map((r) => r.vectorsAuc!)).toFixed(4)} |` : '');
+      : '') +
+    (vec ? ` ${pick(results.map((r) => r.vectorsAuc!)).toFixed(4)} |` : '') +
+    ` ${pick(results.map((r) => r.slurFloorAuc)).toFixed(4)} | ${pick(results.map((r) => r.workerAuc)).toFixed(4)} |`;
   lines.push(
     `| **mean** | | **${mean.toFixed(4)}** |${extra(avg)} |`,
     `| **min** | | **${min.toFixed(4)}** |${extra((xs) => Math.min(...xs))} ${results[aucs.indexOf(min)]!.source} |`,

@@ -84,8 +84,15 @@ const GROUP_NP = `\\b(?:(?:all|most|these|those|the|you|u)${W})?(?:${GROUP})\\b(
 const IS = `(?:are|r|${A}re)`;
 
 /** What a dehumanising predicate calls people. */
-const VERMIN =
-  'an\\s+abomination|abominations|animals|vermin|rats|cockroaches|roaches|parasites|leeches|insects|locusts|maggots|worms|lice|termites|pests|savages|beasts|subhuman|sub-human|subhumans|untermenschen|apes|monkeys|gorillas|baboons|pigs|swine|dogs|mongrels|rodents|snakes|scum|filth|trash|garbage|rubbish|vermin|a\\s+(?:disease|plague|cancer|virus|pestilence|infestation|parasite|blight|stain|scourge|sickness|mental\\s+illness)|diseased|a\\s+lower\\s+(?:form|species)|a\\s+different\\s+species|not\\s+(?:even\\s+)?(?:human|people|persons)|less\\s+than\\s+human|barely\\s+human';
+const VERMIN = [
+  'an\\s+abomination|abominations|animals|vermin|rats|cockroaches|roaches|parasites|leeches|insects',
+  'locusts|maggots|worms|lice|termites|pests|savages|beasts|subhuman|sub-human|subhumans|untermenschen',
+  'apes|monkeys|gorillas|baboons|pigs|swine|dogs|mongrels|rodents|snakes|scum|filth|trash|garbage',
+  'rubbish|vermin|a\\s+(?:disease|plague|cancer|virus|pestilence|infestation|parasite|blight|stain',
+  'scourge|sickness|mental\\s+illness)|diseased|a\\s+lower\\s+(?:form|species)',
+  'a\\s+different\\s+species|not\\s+(?:even\\s+)?(?:human|people|persons)|less\\s+than\\s+human',
+  'barely\\s+human',
+].join('|');
 const LIKE = `(?:${W}(?:just|nothing${W}but|no${W}better${W}than|little${W}more${W}than|basically|literally|simply|all|like|a${W}bunch${W}of|a${W}pack${W}of|a${W}horde${W}of|a${W}swarm${W}of|worse${W}than|the${W}same${W}as|really|truly|such|filthy|dirty|disgusting|stinking|fucking|vile)){0,3}`;
 
 /** Verbs of respect, trust or acceptance the writer denies the group. */
@@ -99,8 +106,18 @@ const NOT = `(?:${W}not|n${A}?t|${W}never)`;
 const NOT_ALLOWED = `(?:should|must|need${W}to|ought${W}to)(?:${W}not|n${A}?t|${W}never)${W}be${W}(?:allowed|permitted|trusted|given${W}rights|let)${W}(?:to${W})?`;
 
 /** Traits a stereotype gives a whole group ("lazy", "criminals", "a burden"), and a denial takes back. */
-const TRAIT =
-  'terrorists|extremists|fanatics|radicals|criminals|criminal|thugs|gangsters|rapists|thieves|liars|murderers|killers|paedophiles|pedophiles|predators|perverts|perverted|degenerates|degenerate|invaders|parasites|leeches|scroungers|freeloaders|animals|vermin|savages|savage|barbaric|bloodthirsty|primitive|backward|backwards|uncivili[sz]ed|subhuman|inferior|the\\s+enemy|our\\s+enemies|enemies|a\\s+threat|a\\s+danger|dangerous|violent|aggressive|evil|stupid|dumb|idiots|ignorant|illiterate|retarded|lazy|useless|worthless|incompetent|incapable|unfit|hysterical|brainwashed|dirty|filthy|smelly|disgusting|ugly|greedy|dishonest|untrustworthy|deceitful|sneaky|sick|mentally\\s+ill|diseased|trash|scum|filth|the\\s+problem|to\\s+blame|a\\s+burden|bad\\s+people|less\\s+(?:intelligent|capable|human)|worse|ruining\\s+\\w+|destroying\\s+\\w+|taking\\s+over|breeding\\s+like\\s+\\w+';
+const TRAIT = [
+  'terrorists|extremists|fanatics|radicals|criminals|criminal|thugs|gangsters|rapists|thieves|liars',
+  'murderers|killers|paedophiles|pedophiles|predators|perverts|perverted|degenerates|degenerate',
+  'invaders|parasites|leeches|scroungers|freeloaders|animals|vermin|savages|savage|barbaric',
+  'bloodthirsty|primitive|backward|backwards|uncivili[sz]ed|subhuman|inferior|the\\s+enemy',
+  'our\\s+enemies|enemies|a\\s+threat|a\\s+danger|dangerous|violent|aggressive|evil|stupid|dumb|idiots',
+  'ignorant|illiterate|retarded|lazy|useless|worthless|incompetent|incapable|unfit|hysterical',
+  'brainwashed|dirty|filthy|smelly|disgusting|ugly|greedy|dishonest|untrustworthy|deceitful|sneaky|sick',
+  'mentally\\s+ill|diseased|trash|scum|filth|the\\s+problem|to\\s+blame|a\\s+burden|bad\\s+people',
+  'less\\s+(?:intelligent|capable|human)|worse|ruining\\s+\\w+|destroying\\s+\\w+|taking\\s+over',
+  'breeding\\s+like\\s+\\w+',
+].join('|');
 /** What makes a trait a generalisation: "all", "so", "always", "just", "naturally" … */
 const GENERALLY = `(?:${W}(?:all|so|always|just|really|such|mostly|generally|naturally|basically|inherently|genetically|too|very|more|far${W}more|much${W}more|simply|clearly|obviously|a${W}bunch${W}of|nothing${W}but|full${W}of|by${W}nature|of${W}course)){0,3}`;
 

@@ -1,8 +1,8 @@
 /**
- * Quoted words in a comment: what the phrase readers (`threat-phrases.ts`, `group-phrases.ts`) need to tell a
- * comment's own words from words it reports or rejects. Only double quotation marks count: a single one is too often an apostrophe.
- * Quoting alone changes nothing ('"immigrants are vermin" — exactly right' is the writer's view); quoting
- * with a reporting verb before the quotation, or a rejection outside it, does.
+ * Quoted words in a comment: what the phrase readers (`threat-phrases.ts`, `group-phrases.ts`) need to tell
+ * a comment's own words from words it reports or rejects. Only double quotation marks count: a single one is
+ * too often an apostrophe. Quoting alone changes nothing ('"immigrants are vermin" — exactly right' is the
+ * writer's view); quoting with a reporting verb before the quotation, or a rejection outside it, does.
  */
 
 const OPEN = /["“„«]/;

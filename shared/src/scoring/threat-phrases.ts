@@ -30,20 +30,41 @@ const A = "['’]"; // an apostrophe, straight or curly
 const W = '\\s+';
 
 /** Verbs of violence against a person (the base form: after "will", "should", "to"). */
-const HARM =
-  'kill|murder|shoot|stab|strangle|hang|lynch|behead|decapitate|slaughter|butcher|execute|torture|rape|gas|exterminate|burn|torch|drown|hurt|maim|cripple|gut|skin|slit|choke|shank|smother|run\\s+over|gun\\s+down|mow\\s+down|beat\\s+up|wipe\\s+out|string\\s+up';
+const HARM = [
+  'kill|murder|shoot|stab|strangle|hang|lynch|behead|decapitate|slaughter|butcher|execute|torture|rape',
+  'gas|exterminate|burn|torch|drown|hurt|maim|cripple|gut|skin|slit|choke|shank|smother|run\\s+over',
+  'gun\\s+down|mow\\s+down|beat\\s+up|wipe\\s+out|string\\s+up',
+].join('|');
 /** The same as past participles: after "be", "get", "deserve to be". */
-const HARMED =
-  'killed|murdered|shot|stabbed|strangled|hanged|hung|lynched|beheaded|decapitated|slaughtered|butchered|executed|tortured|raped|gassed|exterminated|burned|burnt|torched|drowned|buried\\s+alive|hurt|maimed|crippled|gutted|skinned|choked|shanked|run\\s+over|gunned\\s+down|mowed\\s+down|beaten(?:\\s+up|\\s+to\\s+death)?|wiped\\s+out|put\\s+down|strung\\s+up|lined\\s+up\\s+and\\s+shot|shot\\s+dead|burned\\s+alive|burnt\\s+alive|castrated|taken\\s+out\\s+(?:back\\s+)?and\\s+shot|taken\\s+out\\s+back';
+const HARMED = [
+  'killed|murdered|shot|stabbed|strangled|hanged|hung|lynched|beheaded|decapitated|slaughtered',
+  'butchered|executed|tortured|raped|gassed|exterminated|burned|burnt|torched|drowned|buried\\s+alive',
+  'hurt|maimed|crippled|gutted|skinned|choked|shanked|run\\s+over|gunned\\s+down|mowed\\s+down',
+  'beaten(?:\\s+up|\\s+to\\s+death)?|wiped\\s+out|put\\s+down|strung\\s+up|lined\\s+up\\s+and\\s+shot',
+  'shot\\s+dead|burned\\s+alive|burnt\\s+alive|castrated|taken\\s+out\\s+(?:back\\s+)?and\\s+shot',
+  'taken\\s+out\\s+back',
+].join('|');
 /** Ways of dying a wish or a norm names. */
-const DIE =
-  'hang(?!\\s+(?:out|around|on|up|in|with|together|tight|loose|onto|over)\\b)|swing|fry|die|dies|rot\\s+in\\s+hell|rots\\s+in\\s+hell|burn\\s+in\\s+hell|burns\\s+in\\s+hell|burn\\s+alive|drop\\s+dead|drops\\s+dead|perish|bleed\\s+out|choke\\s+(?:on|to)|get\\s+cancer|gets\\s+cancer|starve';
+const DIE = [
+  'hang(?!\\s+(?:out|around|on|up|in|with|together|tight|loose|onto|over)\\b)|swing|fry|die|dies',
+  'rot\\s+in\\s+hell|rots\\s+in\\s+hell|burn\\s+in\\s+hell|burns\\s+in\\s+hell|burn\\s+alive',
+  'drop\\s+dead|drops\\s+dead|perish|bleed\\s+out|choke\\s+(?:on|to)|get\\s+cancer|gets\\s+cancer',
+  'starve',
+].join('|');
 
 /** People a threat is aimed at: pronouns, people nouns, groups (plural). */
-const GROUP =
-  'muslims|jews|blacks|whites|gays|lesbians|trans(?:gender)?\\s+people|trannies|queers|immigrants|migrants|refugees|illegals|mexicans|arabs|asians|africans|christians|catholics|hindus|sikhs|atheists|liberals|conservatives|democrats|republicans|leftists|libtards|commies|communists|nazis|women|men|feminists|cops|police(?:men)?|officers|journalists|reporters|politicians|protesters|protestors|rioters|traitors|faggots|fags|niggers|niggas|kikes|spics|(?:[a-z]+\\s+)?people|folks|kids|children';
-const PERSON_NOUN =
-  'author|writer|reporter|journalist|editor|columnist|mayor|governor|senator|president|judge|cop|officer|politician|guy|man|woman|girl|boy|bitch|bastard|idiot|moron|scum|traitor|clown|fool|retard|fag|faggot|kid|child|family|wife|husband|son|daughter|mother|father|mom|dad|commenter|poster|troll';
+const GROUP = [
+  'muslims|jews|blacks|whites|gays|lesbians|trans(?:gender)?\\s+people|trannies|queers|immigrants',
+  'migrants|refugees|illegals|mexicans|arabs|asians|africans|christians|catholics|hindus|sikhs|atheists',
+  'liberals|conservatives|democrats|republicans|leftists|libtards|commies|communists|nazis|women|men',
+  'feminists|cops|police(?:men)?|officers|journalists|reporters|politicians|protesters|protestors',
+  'rioters|traitors|faggots|fags|niggers|niggas|kikes|spics|(?:[a-z]+\\s+)?people|folks|kids|children',
+].join('|');
+const PERSON_NOUN = [
+  'author|writer|reporter|journalist|editor|columnist|mayor|governor|senator|president|judge|cop',
+  'officer|politician|guy|man|woman|girl|boy|bitch|bastard|idiot|moron|scum|traitor|clown|fool|retard',
+  'fag|faggot|kid|child|family|wife|husband|son|daughter|mother|father|mom|dad|commenter|poster|troll',
+].join('|');
 const OBJECT = [
   `(?:you|ya|u|y${A}?all|him|them|yourself|yourselves|himself|herself|themselves|em|${A}em)\\b(?!${W}(?:a|an|some|something|anything|the)\\b)`,
   // "her" is an object only where no noun follows ("kill her", not "hang her picture").

@@ -117,27 +117,16 @@ export function createCommentModel(
     if (keep) kept = { index: v.index.slice(0, v.length), value: v.value.slice(0, v.length) };
     const p = model.predictFeatures(v, lt);
     const a = lex.attributes;
-    const threats = findThreats(text);
-    const threat = threats.length > 0 ? PHRASE : 0;
-    const hate = findGroupHate(text);
-    const attack = hate.length > 0 ? PHRASE : 0;
     const attributes: Record<HeadAttribute, number> = {
-      TOXICITY: Math.max(p.TOXICITY ?? 0, a.SEVERE_TOXICITY ?? 0, threat || attack ? PHRASE_TOXICITY : 0),
+      TOXICITY: Math.max(p.TOXICITY ?? 0, a.SEVERE_TOXICITY ?? 0),
       INSULT: Math.max(p.INSULT ?? 0, a.INSULT ?? 0),
-      THREAT: Math.max(p.THREAT ?? 0, threat),
-      IDENTITY_ATTACK: Math.max(p.IDENTITY_ATTACK ?? 0, a.IDENTITY_ATTACK ?? 0, attack),
+      THREAT: p.THREAT ?? 0,
+      IDENTITY_ATTACK: Math.max(p.IDENTITY_ATTACK ?? 0, a.IDENTITY_ATTACK ?? 0),
       PROFANITY: a.PROFANITY ?? 0,
       SEVERE_TOXICITY: a.SEVERE_TOXICITY ?? 0,
     };
-    // A comment that only denies hate about a group ("muslims are not terrorists") reads, to a bag of words,
-    // like the hate it denies: it is kept under the default hold when nothing else in it holds it.
-    if (!threat && !attack && (lex.spans ?? []).length === 0 && onlyDeniesHate(text)) {
-      attributes.TOXICITY = Math.min(attributes.TOXICITY, DENIAL_CAP);
-      attributes.IDENTITY_ATTACK = Math.min(attributes.IDENTITY_ATTACK, DENIAL_CAP);
-    }
     // The phrases' spans first: they are what a hold on TOXICITY shows the moderator (pipeline/scoring.ts).
-    const spans: CommentScores['spans'] = threats.map((t) => ({ start: t.start, end: t.end, attribute: 'THREAT' }));
-    for (const h of hate) spans.push({ start: h.start, end: h.end, attribute: 'IDENTITY_ATTACK' });
+    const spans = applyPhrases(attributes, text, lex.spans?.length ?? 0);
     for (const span of lex.spans ?? []) spans.push(span);
     return { attributes, spans };
   };
@@ -179,6 +168,38 @@ export function createCommentModel(
       return { attributes, spans: own.spans, baseLogit: logit(attributes.TOXICITY), context, features };
     },
   };
+}
+
+/**
+ * The phrase rules, applied to a text's attributes from the model and the lexicon (changed in place): a threat
+ * (`threat-phrases.ts`) or group hate (`group-phrases.ts`) floors THREAT or IDENTITY_ATTACK at 0.9 and TOXICITY at
+ * 0.85; a comment that only denies hate about a group, with nothing else found in it (no phrase, no lexicon
+ * match), is capped at 0.5. Returns the phrases' spans. `model:eval --loso` applies it too.
+ */
+export function applyPhrases(
+  attributes: Record<HeadAttribute, number>,
+  text: string,
+  lexiconMatches: number,
+): CommentScores['spans'] {
+  const threats = findThreats(text);
+  const hate = findGroupHate(text);
+  const spans: CommentScores['spans'] = threats.map((t) => ({ start: t.start, end: t.end, attribute: 'THREAT' }));
+  for (const h of hate) spans.push({ start: h.start, end: h.end, attribute: 'IDENTITY_ATTACK' });
+  if (threats.length > 0) {
+    attributes.THREAT = Math.max(attributes.THREAT, PHRASE);
+    attributes.TOXICITY = Math.max(attributes.TOXICITY, PHRASE_TOXICITY);
+  }
+  if (hate.length > 0) {
+    attributes.IDENTITY_ATTACK = Math.max(attributes.IDENTITY_ATTACK, PHRASE);
+    attributes.TOXICITY = Math.max(attributes.TOXICITY, PHRASE_TOXICITY);
+  }
+  // A comment that only denies hate about a group ("muslims are not terrorists") reads, to a bag of words,
+  // like the hate it denies: it is kept under the default hold when nothing else in it holds it.
+  if (spans.length === 0 && lexiconMatches === 0 && onlyDeniesHate(text)) {
+    attributes.TOXICITY = Math.min(attributes.TOXICITY, DENIAL_CAP);
+    attributes.IDENTITY_ATTACK = Math.min(attributes.IDENTITY_ATTACK, DENIAL_CAP);
+  }
+  return spans;
 }
 
 /** Attributes as the pipeline reads them (`Partial<Record<Attribute, number>>`). */
