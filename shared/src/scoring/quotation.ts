@@ -11,10 +11,10 @@ const MARKS = /["“”„«»]/g;
 const QUOTATION = /["“„«]([^"“”„«»]{3,300})["”»]/g;
 // What a comment says of what it quotes, to reject it (not negated: "is not wrong" rejects nothing).
 const REJECTS =
-  /(?<!\b(?:not|never|isn['’]?t|nothing|hardly|no)\s+(?:\w+\s+)?)\b(?:wrong|disgusting|racist|racism|hateful|hate\s+speech|bigoted|bigotry|not\s+ok(?:ay)?|unacceptable|shameful|appalling|vile|offensive|sexist|homophobic|transphobic|antisemitic|anti-semitic|islamophobic|xenophobic|dehumani[sz]ing|ashamed|stop\s+saying|never\s+say|don['’]?t\s+say|do\s+not\s+say|no\s+one\s+should|nobody\s+should|a\s+lie|false|not\s+true|isn['’]?t\s+true|myth|condemn\w*|called\s+out|calling\s+out|reported)\b/i;
+  /(?<!\b(?:not|never|isn['’]?t|nothing|hardly|no|me|i['’]?m)\s+(?:\w+\s+)?)\b(?:wrong|disgusting|racist|racism|hateful|hate\s+speech|bigoted|bigotry|not\s+ok(?:ay)?|unacceptable|shameful|appalling|vile|offensive|sexist|homophobic|transphobic|antisemitic|anti-semitic|islamophobic|xenophobic|dehumani[sz]ing|ashamed|stop\s+saying|never\s+say|don['’]?t\s+say|do\s+not\s+say|no\s+one\s+should|nobody\s+should|a\s+lie|false|not\s+true|isn['’]?t\s+true|myth|condemn\w*|called\s+out|calling\s+out|reported)\b/i;
 // A verb that reports someone else's words, just before the quotation.
 const REPORTS =
-  /\b(?:said|says|say|saying|wrote|writes|write|writing|chant(?:s|ed|ing)?|shout(?:s|ed|ing)?|scream(?:s|ed|ing)?|yell(?:s|ed|ing)?|tweet(?:s|ed|ing)?|post(?:s|ed|ing)?|call(?:s|ed|ing)?|told|tells|headlines?|headlined|quot(?:e|es|ed|ing)|according\s+to|words|slogan|signs?\s+(?:read|reading|said))\b[^"“„«]{0,40}$/i;
+  /\b(?:said|says|say|saying|wrote|writes|write|writing|chant(?:s|ed|ing)?|shout(?:s|ed|ing)?|scream(?:s|ed|ing)?|yell(?:s|ed|ing)?|tweet(?:s|ed|ing)?|post(?:s|ed|ing)?|call(?:s|ed|ing)?|told|tells|headlines?|headlined|quot(?:e|es|ed|ing)|according\s+to|slogan|signs?\s+(?:read|reading|said))\b[^"“„«]{0,40}$/i;
 
 /** The comment's own words, its quotations blanked; the text itself when it quotes nothing. */
 function ownWords(text: string): string {
@@ -27,19 +27,38 @@ function rejectsAQuotation(text: string): boolean {
   return own !== text && REJECTS.test(own);
 }
 
+/** A comment's quotations, read once: whether an offset lies in one the comment reports or rejects. */
+export interface Quotations {
+  distanced(offset: number): boolean;
+}
+
+const NONE: Quotations = { distanced: () => false };
+
 /**
- * Whether the offset lies inside a double quotation that the comment reports (a reporting verb just before
- * it) or rejects (in its own words): somebody else's words, not the writer's.
+ * Reads a comment's double quotation marks once (a comment's matches are many, its marks few). An offset is
+ * in somebody else's words when an odd number of marks come before it and the quotation it is in is reported
+ * (a reporting verb just before its opening mark) or the comment rejects a quotation in its own words.
  */
-export function inDistancedQuotation(text: string, offset: number): boolean {
-  const before = text.slice(0, offset);
-  const marks = before.match(MARKS)?.length ?? 0;
-  if (marks % 2 === 0) return false;
-  const opened = Math.max(
-    before.lastIndexOf('"'),
-    before.lastIndexOf('“'),
-    before.lastIndexOf('„'),
-    before.lastIndexOf('«'),
-  );
-  return REPORTS.test(text.slice(Math.max(0, opened - 60), opened)) || rejectsAQuotation(text);
+export function readQuotations(text: string): Quotations {
+  if (!OPEN.test(text)) return NONE;
+  const marks: number[] = [];
+  for (const m of text.matchAll(MARKS)) marks.push(m.index);
+  let rejects: boolean | undefined;
+  return {
+    distanced(offset) {
+      // Marks before the offset (binary search).
+      let lo = 0;
+      let hi = marks.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (marks[mid]! < offset) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo % 2 === 0) return false;
+      const opened = marks[lo - 1]!;
+      if (REPORTS.test(text.slice(Math.max(0, opened - 60), opened))) return true;
+      rejects ??= rejectsAQuotation(text);
+      return rejects;
+    },
+  };
 }

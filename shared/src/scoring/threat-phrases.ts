@@ -18,7 +18,7 @@
  * does not match. Reported violence keeps its third-person subject and past tense and does not match.
  */
 
-import { inDistancedQuotation } from './quotation.js';
+import { type Quotations, readQuotations } from './quotation.js';
 
 export interface ThreatSpan {
   /** UTF-16 offsets into the text. */
@@ -35,21 +35,25 @@ const HARM = [
   'gas|exterminate|burn|torch|drown|hurt|maim|cripple|gut|skin|slit|choke|shank|smother|run\\s+over',
   'gun\\s+down|mow\\s+down|beat\\s+up|wipe\\s+out|string\\s+up',
 ].join('|');
+/** Of those, the ones only done to people: "them" after one of these is people ("we should lynch them"). */
+const HARM_PEOPLE = 'murder|lynch|behead|decapitate|rape|strangle|stab|torture|shank|gun\\s+down|mow\\s+down';
 /** The same as past participles: after "be", "get", "deserve to be". */
 const HARMED = [
-  'killed|murdered|shot|stabbed|strangled|hanged|hung|lynched|beheaded|decapitated|slaughtered',
-  'butchered|executed|tortured|raped|gassed|exterminated|burned|burnt|torched|drowned|buried\\s+alive',
-  'hurt|maimed|crippled|gutted|skinned|choked|shanked|run\\s+over|gunned\\s+down|mowed\\s+down',
-  'beaten(?:\\s+up|\\s+to\\s+death)?|wiped\\s+out|put\\s+down|strung\\s+up|lined\\s+up\\s+and\\s+shot',
-  'shot\\s+dead|burned\\s+alive|burnt\\s+alive|castrated|taken\\s+out\\s+(?:back\\s+)?and\\s+shot',
+  'killed|murdered|shot(?!\\s+(?:down|at\\s+the))|stabbed|strangled|hanged|lynched|beheaded|decapitated',
+  'slaughtered|butchered|executed|tortured|raped|gassed|exterminated|torched|drowned|buried\\s+alive',
+  'maimed|crippled|skinned\\s+alive|shanked|gunned\\s+down|mowed\\s+down|hung\\s+from\\s+a\\s+tree',
+  'beaten\\s+(?:up|to\\s+death)|put\\s+down|strung\\s+up|lined\\s+up\\s+and\\s+shot',
+  'shot\\s+dead|burned\\s+alive|burnt\\s+alive|burned\\s+at\\s+the\\s+stake|castrated|taken\\s+out\\s+(?:back\\s+)?and\\s+shot',
   'taken\\s+out\\s+back',
 ].join('|');
 /** Ways of dying a wish or a norm names. */
 const DIE = [
-  'hang(?!\\s+(?:out|around|on|up|in|with|together|tight|loose|onto|over)\\b)|swing|fry|die|dies',
+  // "hang" only at the end of a clause ("he should hang"), not "hang his head", "hang out", "hang it up"
+  'hang(?=\\s*(?:$|[.,!?;]|\\s+(?:for\\s+(?:it|this|treason)|from\\s+a|by\\s+the\\s+neck)))',
+  'die(?!\\s+(?:down|out|off|hard|laughing|of\\s+(?:old|natural)|young|happy))|dies(?!\\s+(?:down|out|off))',
   'rot\\s+in\\s+hell|rots\\s+in\\s+hell|burn\\s+in\\s+hell|burns\\s+in\\s+hell|burn\\s+alive',
-  'drop\\s+dead|drops\\s+dead|perish|bleed\\s+out|choke\\s+(?:on|to)|get\\s+cancer|gets\\s+cancer',
-  'starve',
+  'drop\\s+dead|drops\\s+dead|perish|bleed\\s+out|choke\\s+to\\s+death|choke\\s+on\\s+(?:it|your|his|her|their)',
+  '(?:get|gets)\\s+cancer(?!\\s+(?:screening|checks?|tests?|treatment|free|research|care))|starve\\s+to\\s+death',
 ].join('|');
 
 /** People a threat is aimed at: pronouns, people nouns, groups (plural). */
@@ -57,7 +61,7 @@ const GROUP = [
   'muslims|jews|blacks|whites|gays|lesbians|trans(?:gender)?\\s+people|trannies|queers|immigrants',
   'migrants|refugees|illegals|mexicans|arabs|asians|africans|christians|catholics|hindus|sikhs|atheists',
   'liberals|conservatives|democrats|republicans|leftists|libtards|commies|communists|nazis|women|men',
-  'feminists|cops|police(?:men)?|officers|journalists|reporters|politicians|protesters|protestors',
+  'feminists|cops|policemen|officers|journalists|reporters|politicians|protesters|protestors',
   'rioters|traitors|faggots|fags|niggers|niggas|kikes|spics|(?:[a-z]+\\s+)?people|folks|kids|children',
 ].join('|');
 const PERSON_NOUN = [
@@ -66,16 +70,18 @@ const PERSON_NOUN = [
   'fag|faggot|kid|child|family|wife|husband|son|daughter|mother|father|mom|dad|commenter|poster|troll',
 ].join('|');
 const OBJECT = [
-  `(?:you|ya|u|y${A}?all|him|them|yourself|yourselves|himself|herself|themselves|em|${A}em)\\b(?!${W}(?:a|an|some|something|anything|the)\\b)`,
+  `(?:you|ya|u|y${A}?all|him)\\b(?!${W}(?:a|an|some|something|anything|the)\\b)`,
+  // "them" is people only with "all" ("kill them all"); "you should hang them" may be photographs
+  `(?:them|em|${A}em)${W}all\\b`,
   // "her" is an object only where no noun follows ("kill her", not "hang her picture").
   `her(?=\\s*(?:$|[.,!?;:)]|${W}(?:and|if|when|tonight|now|today|tomorrow|too|myself|with|in|at|for|dead|slowly|soon|again|before|after|one${W}day|like|alive|first)\\b))`,
   `(?:all|every\\s+(?:last\\s+)?one|each|some|any|the\\s+lot|every\\s+single\\s+one)${W}of${W}(?:you|them|those|these|the|us)`,
-  `(?:all|every|each|any|these|those|the|that|this|your|his|her|their|some)${W}(?:\\w+${W}){0,2}?(?:${GROUP}|${PERSON_NOUN})\\b`,
-  `(?:${GROUP})\\b`,
+  `(?:all|every|each|any|these|those|the|that|this|your|his|her|their|some)${W}(?:\\w+${W}){0,2}?(?:${GROUP}|${PERSON_NOUN})\\b(?!${A}s?\\b)`,
+  `(?:${GROUP})\\b(?!${A}s?\\b)`,
   `people${W}like${W}(?:you|him|her|them|that|this)`,
 ].join('|');
 /** Subjects a norm or a wish is said of: any of the objects, and subject pronouns. */
-const SUBJECT = `(?:you|he|she|they|we|u|y${A}?all|${OBJECT})`;
+const SUBJECT = `(?:you|he|she|they|them|we|u|y${A}?all|${OBJECT})(?:${W}(?:all|really|just|both|truly|honestly))?`;
 
 // Words a threat may carry between its parts ("i will personally", "we should just").
 const ADVERB = `(?:${W}(?:just|personally|really|fucking|literally|gladly|happily|definitely|actually|all|both|simply|slowly|eventually|soon|finally|go|come|hunt\\s+you\\s+down\\s+and|find\\s+you\\s+and)){0,3}`;
@@ -84,7 +90,7 @@ const ADVERB = `(?:${W}(?:just|personally|really|fucking|literally|gladly|happil
 const INTENT = [
   `\\b(?:i|we)${W}(?:will|shall|(?:am|are)${W}(?:going${W}to|gonna|about${W}to)|gonna|want${W}to|wanna|plan${W}to|intend${W}to|promise${W}to|swear${W}(?:i${W}will|i${A}ll|to\\s+god\\s+i${A}?ll)|would|(?:would|could)${W}(?:love|like)${W}to|would${W}gladly)`,
   `\\b(?:i|we)${A}(?:ll|d(?:${W}(?:love|like|happily|gladly)(?:${W}to)?)?|m${W}(?:going${W}to|gonna|about${W}to)|re${W}(?:going${W}to|gonna|about${W}to))`,
-  `\\b(?:im|i${A}?ma|imma|ima|ill)(?:${W}(?:going${W}to|gonna))?`,
+  `\\b(?:im|i${A}?ma|imma|ima)(?:${W}(?:going${W}to|gonna))?`,
 ].join('|');
 /** "someone should", "we need to", "you ought to", "somebody has to" … */
 const CALL = `\\b(?:someone|somebody|some\\s+one|we|you|u|y${A}?all|people|they)${W}(?:should|must|ought${W}to|needs?${W}to|has${W}to|have${W}to|got${W}to|gotta|gonna${W}have${W}to|had${W}better|better)`;
@@ -94,22 +100,22 @@ const NORM_DIE = `(?:should|must|ought${W}to|needs?${W}to|deserves?${W}to|oughta
 
 const SHAPES: readonly string[] = [
   // intent and calls: … (will|should) [adverbs] HARM OBJECT, break your neck, beat the shit out of …
-  `(?:${INTENT}|${CALL}|\\b(?:let${A}?s|time${W}to|it${A}?s${W}time${W}to))${ADVERB}${W}(?:(?:${HARM})${W}(?:${OBJECT})|(?:break|snap|slit|cut|smash|bash${W}in|blow${W}off|blow${W}out)${W}(?:your|his|her|their)${W}(?:necks?|legs|arms|jaw|faces?|skulls?|throats?|heads?|brains)|(?:beat|kick)${W}(?:the${W}(?:shit|crap|hell|life)${W}out${W}of|(?:you|him|her|them)${W}(?:to${W}death|senseless|half${W}to${W}death|bloody))|put${W}(?:a${W}bullet|a${W}knife|a${W}round|one)${W}(?:in|into|through|between)|make${W}(?:you|him|her|them)${W}(?:suffer|bleed|scream|beg)\\b)`,
+  `(?:${INTENT}|${CALL}|\\b(?:let${A}?s|time${W}to|it${A}?s${W}time${W}to))${ADVERB}${W}(?:(?:${HARM})${W}(?:${OBJECT})|(?:${HARM_PEOPLE})${W}(?:them|em|${A}em)\\b|(?:break|snap|slit|cut|smash|bash${W}in|blow${W}off|blow${W}out)${W}(?:your|his|her|their)${W}(?:necks?|legs|arms|jaw|faces?|skulls?|throats?|heads?|brains)|(?:beat|kick)${W}(?:the${W}(?:shit|crap|hell|life)${W}out${W}of|(?:you|him|her|them)${W}(?:to${W}death|senseless|half${W}to${W}death|bloody))|put${W}(?:a${W}bullet|a${W}knife|a${W}round|one)${W}(?:in|into|through|between)|make${W}(?:you|him|her|them)${W}(?:suffer|bleed|scream|beg)\\b)`,
   // an order at the start of a sentence: "kill them all", "hang him"
   `(?<=^|[.!?;]\\s*|\\n)(?:just${W}|now${W}|go${W}|so${W})?(?:${HARM})${W}(?:${OBJECT})(?!${W}with${W}kindness)`,
   // what is coming to "you": you'll be shot, you're going to die, you're dead (meat), you'll end up in a body bag
-  `\\b(?:you|u)(?:${A}ll|${W}will|${A}re${W}(?:going${W}to|gonna)|${W}are${W}(?:going${W}to|gonna)|r${W}gonna|${W}gonna)${W}(?:(?:be|get)${W}(?!hurt\\b)(?:${HARMED})|die|(?:be${W}|end${W}up${W})?(?:in${W}a${W}body${W}bag|six${W}feet${W}under|pushing${W}up${W}daisies))\\b(?!${W}(?:laughing|of|from|anyway|someday|eventually|one${W}day|alone|young|old|poor|rich|happy|trying))`,
-  `\\byou${A}?(?:re|${W}are)${W}(?:a${W}dead${W}(?:meat|man|woman)|dead\\b(?!${W}(?:wrong|right|on|serious|set|tired|last|center|centre|even|to|inside|weight|broke|beat|asleep)))`,
+  `\\b(?:you|u)(?:${A}ll|${W}will|${A}re${W}(?:going${W}to|gonna)|${W}are${W}(?:going${W}to|gonna)|r${W}gonna|${W}gonna)${W}(?:(?:be|get)${W}(?:${HARMED})|(?:be${W}|end${W}up${W})?(?:in${W}a${W}body${W}bag|six${W}feet${W}under|pushing${W}up${W}daisies))\\b(?!${W}(?:laughing|of|from|anyway|someday|eventually|one${W}day|alone|young|old|poor|rich|happy|trying))`,
+  `\\byou${A}?(?:re|${W}are)${W}(?:a${W})?dead${W}(?:meat|man|woman)\\b`,
   // norms: SUBJECT should [all] be HARMED; SUBJECT should die; SUBJECT deserves a bullet
-  `(?:${SUBJECT})${W}(?:${NORM_BE}${W}(?:${HARMED})\\b|${NORM_DIE}|(?:deserves?|needs?)${W}(?:a${W}bullet|the${W}rope|a${W}rope|to${W}hang|death|a${W}beating|to${W}be${W}put${W}down)\\b)`,
+  `(?:${SUBJECT})${W}(?:${NORM_BE}${W}(?:${HARMED})\\b|${NORM_DIE}|(?:deserves?|needs?)${W}(?:a${W}bullet|the${W}rope|a${W}rope|to${W}hang|death(?=\\s*(?:$|[.,!?;]))|a${W}beating|to${W}be${W}put${W}down)\\b)`,
   // wishes: [i] hope|wish|pray (that) SUBJECT [and your family] DIE|get HARMED; may they …; love to see them hang
   `\\b(?:hope|hoping|wish|pray|praying)${W}(?:that${W})?(?:${SUBJECT})(?:${W}(?:all|and${W}(?:your|his|her|their)${W}\\w+|both|soon|slowly))?(?:${W}(?:would|will)|${A}ll)?${W}(?:(?:${DIE})\\b|gets?${W}(?:${HARMED})\\b|(?:is|are)${W}(?:${HARMED})\\b)`,
   `(?<=^|[.!?]\\s*|\\n)may${W}(?:${SUBJECT})${W}(?:all${W})?(?:${DIE}|be${W}(?:${HARMED}))\\b`,
   `\\b(?:love|like|want|wanna|wait|happy|glad|pleased)${W}to${W}see${W}(?:${SUBJECT})${W}(?:all${W})?(?:(?:${DIE})\\b|get${W}(?:${HARMED})\\b|(?:${HARMED})\\b)`,
   // menace and orders to die
-  `\\b(?:(?:i|we)${W}know${W}where${W}(?:you|he|she|they)${W}(?:live|lives|sleep|sleeps|work|works)|your${W}days${W}are${W}numbered|get${W}a${W}rope|off${W}with${W}(?:his|her|their)${W}heads?|watch${W}your${W}back|kys|go${W}die|die${W}in${W}a${W}(?:fire|ditch|hole))\\b`,
+  `\\b(?:(?:i|we)${W}know${W}where${W}(?:you|he|she|they)${W}(?:live|lives|sleep|sleeps|work|works)|your${W}days${W}are${W}numbered|get${W}a${W}rope(?=\\s*(?:$|[.!?]))|off${W}with${W}(?:his|her|their)${W}heads?|kys|go${W}die|die${W}in${W}a${W}(?:fire|ditch|hole))\\b`,
   // an order, not "if you kill yourself", "how to kill yourself", "shoot yourself in the foot"
-  `(?<!\\b(?:you|u|to|if|how|gonna|wanna|can|will|would|could|might|ll|d)\\W{1,3})\\b(?:go${W}(?:and${W})?)?(?:kill|hang|shoot|neck)${W}(?:yourself|yourselves|urself)\\b(?!${W}(?:laughing|working|trying|over|for|in${W}(?:the|your|ur)${W}foot)\\b)`,
+  `(?<!\\b(?:you|u|to|if|how|why|gonna|wanna|can|will|would|could|might|ll|d)\\W{1,3})\\b(?:go${W}(?:and${W})?)?(?:kill|hang|shoot|neck)${W}(?:yourself|yourselves|urself)\\b(?!${W}(?:laughing|working|trying|over|for|in${W}(?:the|your|ur)${W}foot)\\b)`,
   `\\bdrop${W}dead\\b(?!${W}(?:gorgeous|beautiful|funny|serious|simple))`,
 ];
 
@@ -117,10 +123,12 @@ const SHAPES: readonly string[] = [
 const THREAT_RE = new RegExp(`\\b(?:${SHAPES.map((s) => `(?:${s})`).join('|')})`, 'gi');
 // What a threat needs at least one of (a cheap test before the patterns).
 const MAY_THREATEN =
-  /\b(?:kill|murder|shoot|shot|stab|strangl|hang|hung|lynch|behead|decapitat|slaughter|butcher|execut|tortur|rape|gas|extermin|burn|torch|drown|hurt|maim|crippl|gut\b|gutted|skin(?:ned)?\b|slit|chok|shank|smother|run\s+over|gun\s+down|gunned|mow\s+down|mowed|beat|wipe\s+out|wiped\s+out|string\s+up|strung\s+up|die|dies\b|dead|rots?\s+in|perish|bleed|cancer|starv|castrat|(?:break|snap|cut|smash|bash\s+in|blow\s+off|blow\s+out)\s+(?:your|his|her|their)|kick|bullet|rope|death|kys|neck|where\s+(?:you|he|she|they)\s+(?:live|sleep|work)|numbered|body\s+bag|six\s+feet|put\s+down|swing|fry|suffer|scream|beg\b|with\s+(?:his|her|their)\s+head|your\s+back)/i;
+  /\b(?:kill|murder|shoot|shot|stab|strangl|hang|hung|lynch|behead|decapitat|slaughter|butcher|execut|tortur|rape|gas|extermin|burn|torch|drown|hurt|maim|crippl|gut\b|gutted|skin(?:ned)?\b|slit|chok|shank|smother|run\s+over|gun\s+down|gunned|mow\s+down|mowed|beat|wipe\s+out|wiped\s+out|string\s+up|strung\s+up|die|dies\b|dead|rots?\s+in|perish|bleed|cancer|starv|castrat|(?:break|snap|cut|smash|bash\s+in|blow\s+off|blow\s+out)\s+(?:your|his|her|their)|kick|bullet|rope|death|kys|neck|where\s+(?:you|he|she|they)\s+(?:live|sleep|work)|numbered|body\s+bag|six\s+feet|put\s+down|swing|fry|suffer|scream|beg\b|with\s+(?:his|her|their)\s+head|knife|buried|taken\s+out|daisies|put\s+(?:a|one)\b)/i;
 // A negation just before the match turns it round: "nobody should be", "i would never", "no one deserves".
 const NEGATED_BEFORE =
-  /(?:\b(?:no\s*one|nobody|noone|none|never|not|dont|don['’]t|doesn['’]t|didn['’]t|wouldn['’]t|won['’]t|shouldn['’]t)\s+(?:\w+\s+){0,2})$/i;
+  /(?:\b(?:no\s*one|nobody|noone|none|never|not(?!\s+(?:joking|kidding|lying|bluffing))|dont|don['’]t|doesn['’]t|didn['’]t|wouldn['’]t|won['’]t|shouldn['’]t)\s+(?:\w+\s+){0,2})$/i;
+// …unless it belongs to a condition: "if you don't leave now i will kill you".
+const IN_CONDITION = /\b(?:if|unless|or\s+else|otherwise)\b[^.!?]*$/i;
 // A negation inside it: "should not be", "i will never", "hope you don't die".
 const NEGATED_INSIDE = /\b(?:not|never|dont|don['’]t|doesn['’]t|won['’]t|wont|shouldn['’]t|no\s+longer|nobody)\b/i;
 
@@ -128,13 +136,16 @@ const NEGATED_INSIDE = /\b(?:not|never|dont|don['’]t|doesn['’]t|won['’]t|w
 export function findThreats(text: string): ThreatSpan[] {
   if (!MAY_THREATEN.test(text)) return [];
   const found: ThreatSpan[] = [];
+  let quotations: Quotations | undefined;
   THREAT_RE.lastIndex = 0;
   for (let m = THREAT_RE.exec(text); m; m = THREAT_RE.exec(text)) {
     const start = m.index;
     const end = start + m[0].length;
     const before = text.slice(Math.max(0, start - 24), start);
-    if (NEGATED_INSIDE.test(m[0]) || NEGATED_BEFORE.test(before)) continue;
-    if (inDistancedQuotation(text, start)) continue;
+    if (NEGATED_INSIDE.test(m[0])) continue;
+    if (NEGATED_BEFORE.test(before) && !IN_CONDITION.test(text.slice(Math.max(0, start - 80), start))) continue;
+    quotations ??= readQuotations(text);
+    if (quotations.distanced(start)) continue;
     found.push({ start, end });
   }
   return found;
