@@ -9,6 +9,17 @@ import { findGroupHate, onlyDeniesHate } from '#shared/scoring/group-phrases.js'
 import { findThreats } from '#shared/scoring/threat-phrases.js';
 import { DEFAULT_SETTINGS } from '#shared/settings.js';
 
+/** Any text around a sample: finding never throws, and every span lies inside the text. */
+function spansStayInside(find: (text: string) => { start: number; end: number }[], samples: string[], seed: number) {
+  fc.assert(
+    fc.property(fc.string({ maxLength: 300 }), fc.constantFrom(...samples), (noise, t) => {
+      const text = `${noise} ${t} ${noise}`;
+      for (const s of find(text)) assert.ok(0 <= s.start && s.start < s.end && s.end <= text.length);
+    }),
+    { seed, numRuns: 2_000 },
+  );
+}
+
 // Written for this test, one or more per shape; none is a functional-suite case.
 const THREATS = [
   // intent, conditional intent
@@ -139,13 +150,7 @@ describe('threats by their grammar', () => {
   });
 
   it('when the text is any string at all, then finding never throws and every span lies inside the text', () => {
-    fc.assert(
-      fc.property(fc.string({ maxLength: 300 }), fc.constantFrom(...THREATS, ...NOT_THREATS), (noise, t) => {
-        const text = `${noise} ${t} ${noise}`;
-        for (const s of findThreats(text)) assert.ok(0 <= s.start && s.start < s.end && s.end <= text.length);
-      }),
-      { seed: 7, numRuns: 2_000 },
-    );
+    spansStayInside(findThreats, [...THREATS, ...NOT_THREATS], 7);
   });
 
   it('when the embedded scorer reads a threat, then the comment is held (not rejected) with THREAT and its span; a civil twin is not held', () => {
@@ -251,13 +256,7 @@ describe('group hate by its grammar', () => {
   });
 
   it('when the text is any string at all, then finding never throws and every span lies inside the text', () => {
-    fc.assert(
-      fc.property(fc.string({ maxLength: 300 }), fc.constantFrom(...GROUP_HATE, ...NOT_GROUP_HATE), (noise, t) => {
-        const text = `${noise} ${t} ${noise}`;
-        for (const s of findGroupHate(text)) assert.ok(0 <= s.start && s.start < s.end && s.end <= text.length);
-      }),
-      { seed: 11, numRuns: 2_000 },
-    );
+    spansStayInside(findGroupHate, [...GROUP_HATE, ...NOT_GROUP_HATE], 11);
   });
 
   it('when the embedded scorer reads it, then the comment is held (not rejected) with IDENTITY_ATTACK and its span; the same words about a non-protected group are not held', () => {

@@ -1,4 +1,4 @@
-import { type Quotations, readQuotations } from './quotation.js';
+import { ownMatches } from './quotation.js';
 
 /**
  * Three forms of hate against a protected group that have a grammar a bag of words reads poorly:
@@ -150,12 +150,8 @@ const SENTENCE_START = /[.!?;:\n][^.!?;:\n]*$/;
 export function findGroupHate(text: string): GroupSpan[] {
   if (!MAY_NAME_GROUP.test(text)) return [];
   const found: GroupSpan[] = [];
-  let quotations: Quotations | undefined;
-  GROUP_RE.lastIndex = 0;
-  for (let m = GROUP_RE.exec(text); m; m = GROUP_RE.exec(text)) {
+  for (const m of ownMatches(GROUP_RE, text)) {
     const start = m.index;
-    quotations ??= readQuotations(text);
-    if (quotations.distanced(start)) continue;
     const window = text.slice(Math.max(0, start - 48), start);
     const sentence = SENTENCE_START.exec(window);
     if (REPORTED_BEFORE.test(sentence ? window.slice(sentence.index + 1) : window)) continue;

@@ -27,8 +27,18 @@ function rejectsAQuotation(text: string): boolean {
   return own !== text && REJECTS.test(own);
 }
 
+/** The matches of a global regular expression in a text, but for those inside a quotation it reports or rejects. */
+export function* ownMatches(re: RegExp, text: string): Generator<RegExpExecArray> {
+  let quotations: Quotations | undefined;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    quotations ??= readQuotations(text);
+    if (!quotations.distanced(m.index)) yield m;
+  }
+}
+
 /** A comment's quotations, read once: whether an offset lies in one the comment reports or rejects. */
-export interface Quotations {
+interface Quotations {
   distanced(offset: number): boolean;
 }
 
@@ -39,7 +49,7 @@ const NONE: Quotations = { distanced: () => false };
  * in somebody else's words when an odd number of marks come before it and the quotation it is in is reported
  * (a reporting verb just before its opening mark) or the comment rejects a quotation in its own words.
  */
-export function readQuotations(text: string): Quotations {
+function readQuotations(text: string): Quotations {
   if (!OPEN.test(text)) return NONE;
   const marks: number[] = [];
   for (const m of text.matchAll(MARKS)) marks.push(m.index);

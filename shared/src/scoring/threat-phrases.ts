@@ -18,7 +18,7 @@
  * does not match. Reported violence keeps its third-person subject and past tense and does not match.
  */
 
-import { type Quotations, readQuotations } from './quotation.js';
+import { ownMatches } from './quotation.js';
 
 export interface ThreatSpan {
   /** UTF-16 offsets into the text. */
@@ -136,17 +136,12 @@ const NEGATED_INSIDE = /\b(?:not|never|dont|don['’]t|doesn['’]t|won['’]t|w
 export function findThreats(text: string): ThreatSpan[] {
   if (!MAY_THREATEN.test(text)) return [];
   const found: ThreatSpan[] = [];
-  let quotations: Quotations | undefined;
-  THREAT_RE.lastIndex = 0;
-  for (let m = THREAT_RE.exec(text); m; m = THREAT_RE.exec(text)) {
+  for (const m of ownMatches(THREAT_RE, text)) {
     const start = m.index;
-    const end = start + m[0].length;
     const before = text.slice(Math.max(0, start - 24), start);
     if (NEGATED_INSIDE.test(m[0])) continue;
     if (NEGATED_BEFORE.test(before) && !IN_CONDITION.test(text.slice(Math.max(0, start - 80), start))) continue;
-    quotations ??= readQuotations(text);
-    if (quotations.distanced(start)) continue;
-    found.push({ start, end });
+    found.push({ start, end: start + m[0].length });
   }
   return found;
 }
