@@ -7,15 +7,17 @@
  *
  * - intent: the writer (or "we") will, is going to or wants to do it — "i'll shoot you", "we are going to
  *   hang them all", "if you come here again i will break your legs";
- * - a call: someone, we or you should or must do it — "somebody should shoot him", "we need to kill them";
+ * - a call: someone, we or you should or must do it — "somebody should shoot him", "we need to kill them all";
  * - a norm: a person or group should, must or deserves to be harmed or to die — "they should all be hanged",
  *   "people like her deserve to die", "he deserves a bullet";
  * - a wish: "i hope you die", "hope your family gets cancer", "may they burn in hell";
  * - a menace or an order to die: "i know where you live", "you're dead meat", "kill yourself", "go die".
  *
  * A negation in front ("should not be", "nobody deserves to", "i would never hurt you", "i hope you don't
- * die") or a thing for object ("kill the bill", "we will beat them on saturday", "i'll kill it tonight")
- * does not match. Reported violence keeps its third-person subject and past tense and does not match.
+ * die") or a thing for object ("kill the bill", "we will beat them on saturday", "i'll kill it tonight",
+ * "you should hang them in the hallway": "them" is people only with "all" or after a verb done only to
+ * people) does not match, nor do the same words' everyday senses ("must be gutted", "hang his head", "die
+ * down"). Reported violence keeps its third-person subject and past tense and does not match.
  */
 
 import { ownMatches } from './quotation.js';
@@ -103,7 +105,7 @@ const SHAPES: readonly string[] = [
   `(?:${INTENT}|${CALL}|\\b(?:let${A}?s|time${W}to|it${A}?s${W}time${W}to))${ADVERB}${W}(?:(?:${HARM})${W}(?:${OBJECT})|(?:${HARM_PEOPLE})${W}(?:them|em|${A}em)\\b|(?:break|snap|slit|cut|smash|bash${W}in|blow${W}off|blow${W}out)${W}(?:your|his|her|their)${W}(?:necks?|legs|arms|jaw|faces?|skulls?|throats?|heads?|brains)|(?:beat|kick)${W}(?:the${W}(?:shit|crap|hell|life)${W}out${W}of|(?:you|him|her|them)${W}(?:to${W}death|senseless|half${W}to${W}death|bloody))|put${W}(?:a${W}bullet|a${W}knife|a${W}round|one)${W}(?:in|into|through|between)|make${W}(?:you|him|her|them)${W}(?:suffer|bleed|scream|beg)\\b)`,
   // an order at the start of a sentence: "kill them all", "hang him"
   `(?<=^|[.!?;]\\s*|\\n)(?:just${W}|now${W}|go${W}|so${W})?(?:${HARM})${W}(?:${OBJECT})(?!${W}with${W}kindness)`,
-  // what is coming to "you": you'll be shot, you're going to die, you're dead (meat), you'll end up in a body bag
+  // what is coming to "you": you'll be shot, you're going to get killed, you're dead meat, you'll end up in a body bag
   `\\b(?:you|u)(?:${A}ll|${W}will|${A}re${W}(?:going${W}to|gonna)|${W}are${W}(?:going${W}to|gonna)|r${W}gonna|${W}gonna)${W}(?:(?:be|get)${W}(?:${HARMED})|(?:be${W}|end${W}up${W})?(?:in${W}a${W}body${W}bag|six${W}feet${W}under|pushing${W}up${W}daisies))\\b(?!${W}(?:laughing|of|from|anyway|someday|eventually|one${W}day|alone|young|old|poor|rich|happy|trying))`,
   `\\byou${A}?(?:re|${W}are)${W}(?:a${W})?dead${W}(?:meat|man|woman)\\b`,
   // norms: SUBJECT should [all] be HARMED; SUBJECT should die; SUBJECT deserves a bullet
