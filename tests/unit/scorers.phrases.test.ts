@@ -9,6 +9,9 @@ import { findGroupHate, onlyDeniesHate } from '#shared/scoring/group-phrases.js'
 import { findThreats } from '#shared/scoring/threat-phrases.js';
 import { DEFAULT_SETTINGS } from '#shared/settings.js';
 
+// The embedded scorer's classifier, built once for the file (the lexicon's matcher is compiled on creation).
+const classifier = createModelClassifier(loadModel(), createLexiconClassifier());
+
 /** Any text around a sample: finding never throws, and every span lies inside the text. */
 function spansStayInside(find: (text: string) => { start: number; end: number }[], samples: string[], seed: number) {
   fc.assert(
@@ -154,7 +157,6 @@ describe('threats by their grammar', () => {
   });
 
   it('when the embedded scorer reads a threat, then the comment is held (not rejected) with THREAT and its span; a civil twin is not held', () => {
-    const classifier = createModelClassifier(loadModel(), createLexiconClassifier());
     const hold = DEFAULT_SETTINGS.thresholds.hold.TOXICITY!;
     const reject = DEFAULT_SETTINGS.thresholds.reject.SEVERE_TOXICITY!;
     const threat = classifier.classifyComment({ text: 'someone needs to kill that judge' });
@@ -174,7 +176,6 @@ describe('threats by their grammar', () => {
   });
 
   it("when a reply only agrees with a threatening parent, then it inherits the parent's hold", () => {
-    const classifier = createModelClassifier(loadModel(), createLexiconClassifier());
     const hold = DEFAULT_SETTINGS.thresholds.hold.TOXICITY!;
     const reply = classifier.classifyComment({ text: 'exactly', parentText: 'someone needs to kill that judge' });
     assert.ok(reply.attributes.TOXICITY! >= hold, String(reply.attributes.TOXICITY));
@@ -260,7 +261,6 @@ describe('group hate by its grammar', () => {
   });
 
   it('when the embedded scorer reads it, then the comment is held (not rejected) with IDENTITY_ATTACK and its span; the same words about a non-protected group are not held', () => {
-    const classifier = createModelClassifier(loadModel(), createLexiconClassifier());
     const hold = DEFAULT_SETTINGS.thresholds.hold.TOXICITY!;
     const reject = DEFAULT_SETTINGS.thresholds.reject.SEVERE_TOXICITY!;
     const text = 'Honestly, I will never hire Arabs';
@@ -303,7 +303,6 @@ describe('denials of hate about a group', () => {
   });
 
   it('when the embedded scorer reads a denial, then it is under the default hold; the same denial with an insult is not capped', () => {
-    const classifier = createModelClassifier(loadModel(), createLexiconClassifier());
     const hold = DEFAULT_SETTINGS.thresholds.hold.TOXICITY!;
     for (const t of DENIALS) {
       const a = classifier.classifyComment({ text: t }).attributes;
