@@ -1,7 +1,7 @@
-import { ownMatches } from './quotation.js';
+import { compileShapes, ownShapeMatches } from './shapes.js';
 
 /**
- * Three forms of hate against a protected group that have a grammar a bag of words reads poorly:
+ * Four forms of hate against a protected group that have a grammar a bag of words reads poorly:
  *
  * - stereotype: a trait given to the whole group, as a statement, an opinion or a question — "immigrants are
  *   all lazy", "i think muslims are violent", "why are women so hysterical?", "jews always lie";
@@ -10,6 +10,11 @@ import { ownMatches } from './quotation.js';
  * - negated respect: the writer refuses the group trust, respect or a place, or denies it is equal —
  *   "i don't trust jews", "i will never respect women", "trans people are not real women",
  *   "immigrants are not welcome here", "black people should not be allowed to vote".
+ * - exclusion and the tropes of implicit derogation: the group is put in a lower place, sent away, said to
+ *   replace or ruin "us", good only for one thing, unable to think, or its lives worth less — "women belong in
+ *   the kitchen", "muslims don't belong here", "refugees should go back where they came from", "immigrants are
+ *   replacing us", "women are only good for cooking", "black lives don't matter". A policy's words are left
+ *   to the model ("illegal immigrants should be deported").
  *
  * The group must be a protected one named in the plural ("muslims", "gay people", "women"), not a
  * possessive ("women's football"), and the match must not sit inside a quotation the comment reports or
@@ -32,7 +37,8 @@ const GROUP = [
   'muslims',
   'moslems',
   'jews',
-  'blacks',
+  // not the All Blacks
+  'blacks(?<!\\bthe\\s+all\\s+blacks)',
   'black\\s+(?:people|folks|men|women)',
   'africans',
   'african\\s+americans',
@@ -95,7 +101,8 @@ const VERMIN = [
 const LIKE = `(?:${W}(?:just|nothing${W}but|no${W}better${W}than|little${W}more${W}than|basically|literally|simply|all|like|a${W}bunch${W}of|a${W}pack${W}of|a${W}horde${W}of|a${W}swarm${W}of|worse${W}than|the${W}same${W}as|really|truly|such|filthy|dirty|disgusting|stinking|fucking|vile)){0,3}`;
 
 /** Verbs of respect, trust or acceptance the writer denies the group. */
-const RESPECT = 'respect|trust|like|accept|tolerate|stand|value|employ|hire|rent\\s+to|serve';
+const RESPECT =
+  'respect|trust|like|accept|tolerate|stand|value|employ|hire|rent\\s+to|serve|vote\\s+for|befriend|welcome|work\\s+with|live\\s+(?:next\\s+to|near)|sit\\s+next\\s+to';
 // What follows a group that is not the object of the verb itself ("i don't accept women being paid less").
 const NOT_OBJECT_END = `(?!${W}(?:to|being|who|that|which|when|if|because|as|in|from|for|on|with|are|is|\\w+ing|\\w+ed)\\b)`;
 const DENY = `\\b(?:i|we)(?:${W}(?:do${W}not|don${A}?t|dont|will${W}never|won${A}?t|wont|would${W}never|never|cannot|can${A}?t|cant|could${W}never|refuse${W}to|shall${W}never|will${W}not|am${W}not${W}going${W}to|${A}m${W}not${W}going${W}to)|${A}ll${W}never|${A}d${W}never)(?:${W}(?:ever|really|fully|even))?${W}(?:${RESPECT})`;
@@ -120,6 +127,40 @@ const TRAIT = [
 /** What makes a trait a generalisation: "all", "so", "always", "just", "naturally" … */
 const GENERALLY = `(?:${W}(?:all|so|always|just|really|such|mostly|generally|naturally|basically|inherently|genetically|too|very|more|far${W}more|much${W}more|simply|clearly|obviously|a${W}bunch${W}of|nothing${W}but|full${W}of|by${W}nature|of${W}course)){0,3}`;
 
+// The rest of a question's sentence compares ("… but not here?", "… only to ban them from working").
+const NO_COMPARISON = `(?![^.!?]*\\b(?:but|only${W}to|whereas|and${W}then)\\b)`;
+/** One person of a protected group, after "a" or "an". */
+const ONE_OF = `woman|muslim|moslem|jew|black${W}(?:man|woman|person|guy)|gay${W}(?:man|woman|person|guy)|lesbian|immigrant|migrant|refugee|trans${W}(?:woman|man|person)|transgender${W}(?:woman|man|person)|mexican|arab|asian|indian|african|foreigner|hindu|sikh|gypsy|disabled${W}person`;
+/** Where a group is said to belong: confinement or a lower place. */
+const CONFINED = [
+  `kitchen|zoos?|cages?|camps?|concentration${W}camps?|gas${W}chambers?|ovens?|gutter|jungle|trees|fields(?!${W}of)|chains`,
+  `slums?|ghettos?|the${W}back${W}of${W}the${W}bus|their${W}(?:own${W})?(?:countries|country|place|caves?)`,
+].join('|');
+const HOMELAND = 'country|countries|nation|town|city|neighbou?rhood|society|schools?|streets|culture|land|europe';
+/** Where a group is told to go back to, or how it is to be put out (not "deported", a policy's word). */
+const SENT_AWAY = [
+  // not "go back home" or "to their country" once it is safe: a policy's words
+  `go${W}back${W}(?:(?:to${W})?where${W}(?:they|you|u)${W}(?:came|come)${W}from|to${W}(?:their${W}(?:caves?|jungles?|deserts?|huts?|shitholes?)|africa|the${W}jungle))`,
+  `stay${W}in${W}their${W}(?:place|lane|kitchens?)`,
+  `know${W}their${W}place|be${W}seen${W}and${W}not${W}heard|be${W}kept${W}in${W}their${W}place`,
+  `be${W}(?:shipped${W}back|thrown${W}out|kicked${W}out|rounded${W}up|sterili[sz]ed|caged|purged)`,
+  `get${W}out${W}of${W}(?:our|this|my)${W}(?:${HOMELAND})`,
+].join('|');
+/** What a group is said to do to the writer's country: the "replacement" and "invasion" tropes. */
+const TAKEOVER = [
+  // not "replacing us in the labour force", "invading our golf club"
+  `(?:replacing|replace)${W}us(?!${W}(?:in|at|on|as)\\b(?!${W}(?:our|this|my)${W}(?:own${W})?(?:country|nation|land|homeland)))|out-?breeding${W}us|outbreed${W}us|colonising${W}us|colonizing${W}us`,
+  `(?:invading|invade)${W}(?:us|our${W}(?:country|nation|land|homeland|continent|shores|borders|towns|cities|streets|neighbou?rhoods)|this${W}(?:country|nation|land|continent)|europe|america|britain|the${W}west)\\b(?!${A})`,
+  // a country, not "this city's restaurant scene" or "our newsroom"
+  `(?:taking|take)${W}over${W}(?:our|this|the)${W}(?:country|nation|continent|land|west)(?!${A})`,
+  `(?:ruin|ruins|ruined|ruining)${W}(?:everything|every${W}(?:place|neighbou?rhood|town|city|country)|this${W}country|our${W}(?:${HOMELAND}|way${W}of${W}life))(?!${A})`,
+  `(?:destroy|destroys|destroyed|destroying|infest|infests|infested|infesting|pollute|pollutes|polluting)${W}(?:every${W}(?:neighbou?rhood|town|city|country)|this${W}country|our${W}(?:country|nation|culture|society|way${W}of${W}life))(?!${A})`,
+].join('|');
+/** What a group is said to be unable to do: to think at all, or to control itself ("women can't think logically"). */
+const INCAPABLE = `(?:think|reason)(?:${W}(?:for${W}themselves|logically|rationally)|(?=\\s*(?:$|[.!?])))|control${W}themselves`;
+/** The groups as the adjective of "lives" ("black lives"). */
+const GROUP_ADJ = `black|muslim|jewish|gay|trans|immigrant|migrant|refugee|female|women${A}?s|arab|asian|mexican|palestinian|israeli|white|native|indigenous|disabled`;
+
 const SHAPES: readonly string[] = [
   // stereotype: GROUP are [all, so, naturally] lazy; why are GROUP so violent; why do GROUP always lie
   `${GROUP_NP}${W}${IS}${GENERALLY}${W}(?:${TRAIT})\\b`,
@@ -135,14 +176,43 @@ const SHAPES: readonly string[] = [
   // GROUP should not be allowed to vote / trusted
   `${GROUP_NP}${W}${NOT_ALLOWED}`,
   `${GROUP_NP}${W}(?:can${A}?t|cannot|cant)${W}be${W}trusted\\b`,
+  // GROUP don't deserve respect / to vote; GROUP have no place in politics
+  `${GROUP_NP}${W}(?:do${W}not|don${A}?t|dont)${W}deserve${W}(?:respect|rights|equal${W}rights|the${W}same${W}rights|a${W}voice|a${W}say|to${W}(?:vote|live${W}here|be${W}(?:respected|trusted|heard|here|treated${W}(?:equally|as${W}equals|like${W}people))|have${W}(?:rights|children|a${W}say)))\\b`,
+  `${GROUP_NP}${W}(?:have|has)${W}no${W}(?:place|business)${W}(?:in${W}(?:our|this|the${W}(?:military|army|workplace|church|police|government|country|west|modern${W}world)|a${W}(?:civili[sz]ed|modern|decent)|politics|government|office|parliament|congress|sports?|science|leadership|business|public${W}life)|(?:being|living|voting|working|teaching|leading)${W}(?:here|in)|to${W}(?:vote|be${W}here|lead|live${W}here|speak|have${W}a${W}say))\\b`,
+  // the same denied to one of them: i would never vote for a woman, i won't hire a muslim
+  `\\b(?:i|we)(?:${W}would${W}never|${W}will${W}never|${A}d${W}never|${A}ll${W}never|${W}could${W}never|${W}won${A}?t${W}ever|${W}refuse${W}to)${W}(?:${RESPECT})${W}(?:a|an)${W}(?:${ONE_OF})(?:${W}(?:man|woman|person|guy))?\\b(?=\\s*(?:$|[.,!?;:)]|${W}(?:again|ever|and|or|myself|either|as${W}(?:my|a|our)${W}\\w+)\\b))`,
+  // questions that deny a place: why do we let GROUP in; why are GROUP even allowed to vote
+  // not "why are refugees allowed to work in Germany but not here?": a comparison
+  `\\bwhy${W}(?:do|should|must|would|does)${W}(?:we|you|anyone|anybody|they|this${W}country|europe|america|britain)${W}(?:even${W}|still${W}|keep${W})?(?:(?:let|letting|allow|allowing)${W}${GROUP_NP}${W}(?:in|into|here|to${W}(?:come|stay|vote|live|settle|enter|marry|adopt|teach|breed))\\b|(?:tolerate|put${W}up${W}with)${W}${GROUP_NP}${NOT_OBJECT_END})${NO_COMPARISON}`,
+  `\\bwhy${W}(?:are|do|should)${W}${GROUP_NP}${W}(?:even${W}|still${W})?(?:allowed|permitted|get|have${W}(?:the${W})?rights?)${W}to${W}(?:vote|drive|work|teach|marry|adopt|live${W}here|be${W}here|exist|breed|lead|speak|have${W}(?:rights|children|a${W}say))\\b${NO_COMPARISON}`,
+  // exclusion: GROUP belong in a zoo; GROUP don't belong here; GROUP should go back where they came from
+  `${GROUP_NP}${W}(?:only${W}|all${W})?belong${W}(?:in|at|on)${W}(?:the${W}|a${W}|their${W})?(?:${CONFINED})\\b`,
+  `${GROUP_NP}${W}(?:do${W}not|don${A}?t|dont|will${W}never|never)${W}belong${W}(?:here|in${W}(?:this|our|my|a${W}civili[sz]ed)${W}(?:${HOMELAND}))\\b(?!${A})`,
+  `${GROUP_NP}(?<!\\billegal${W}(?:immigrants|migrants))${W}(?:should|must|need${W}to|ought${W}to|have${W}to|had${W}better|better)${W}(?:all${W}|just${W})?(?:${SENT_AWAY})`,
+  // what a group is said to do to "us": replace us, invade, ruin this country; only good for …
+  `${GROUP_NP}${W}(?:are${W}|r${W}|${A}re${W}|have${W}|${A}ve${W})?(?:slowly${W}|quietly${W}|already${W}|all${W})?(?:${TAKEOVER})\\b`,
+  `${GROUP_NP}${W}(?:are${W}|r${W}|${A}re${W})?(?:only|just)${W}good${W}for${W}(?:one${W}thing(?!\\s*:)|cooking|cleaning|breeding|sex|(?:manual${W})?labou?r|the${W}kitchen)\\b`,
+  // incapacity: GROUP can't think for themselves, can't control themselves (not "can't drive", "can't lead
+  // prayers", "can't integrate without work permits": rules, laws and circumstances)
+  `${GROUP_NP}${W}(?:can${A}?t|cannot|cant|are${W}(?:unable|incapable)${W}(?:to|of))${W}(?:${INCAPABLE})\\b`,
+  // worth: black lives don't matter, muslim lives are worth less
+  // not "… to the police, apparently": a charge against someone else
+  `\\b(?:${GROUP_ADJ})${W}lives${W}(?:(?:do${W}not|don${A}?t|dont)${W}matter|are${W}(?:worth${W}(?:less|nothing)|worthless|cheap)|mean${W}nothing)\\b(?!${W}(?:to|for|in|when|if|unless|until|because|at|enough|as|anymore|apparently|here|there|less|more)\\b)`,
 ];
 
-const GROUP_RE = new RegExp(SHAPES.map((s) => `(?:${s})`).join('|'), 'gi');
+const GROUP_RES = compileShapes(SHAPES);
 // A name of a group at least (a cheap test before the patterns).
-const MAY_NAME_GROUP = new RegExp(`\\b(?:${GROUP})\\b`, 'i');
+const MAY_NAME_GROUP = new RegExp(`\\b(?:${GROUP}|(?:${GROUP_ADJ})${W}lives|an?${W}(?:${ONE_OF}))\\b`, 'i');
 // Words just before it that report or reject the statement: "it is a lie that", "stop saying", "they claim".
 const REPORTED_BEFORE =
-  /\b(?:wrong|false|myths?|lie|lies|(?<!\bnot\s+)(?:racist|bigoted|bigotry|hateful)|nonsense|absurd|ridiculous|appalling|shameful|not\s+true|claim|claims|claiming|claimed|says|saying|said|called|calling|tweeted|wrote|chanted|shouted|idea|notion|misconception|stereotype|prejudice|(?:don['’]?t|do\s+not|doesn['’]?t)\s+(?:think|believe))\b(?:\W+\w+){0,4}\W*$|\b(?:not|never)\s+$/i;
+  /\b(?:wrong|false|myths?|lie|lies|(?<!\bnot\s+)(?:racist|bigoted|bigotry|hateful)|nonsense|absurd|ridiculous|appalling|shameful|not\s+true|claim|claims|claiming|claimed|says|saying|said|called|calling|tweeted|wrote|chanted|shouted|idea|notion|misconception|stereotype|prejudice|(?:don['’]?t|do\s+not|doesn['’]?t)\s+(?:think|believe)|thinks|believes|pretends?|pretending|insists|telling\s+(?:us|people)|screaming|headlines?|according\s+to|used\s+to\s+say|(?:if\s+you|anyone\s+who|people\s+who|those\s+who|whoever)\s+(?:thinks?|believes?|says?|claims?)|(?:acts?|acting|behaves?|behaving|treats?\s+\w+|treating\s+\w+)\s+(?:as\s+if|as\s+though|like))\b(?:\W+\w+){0,4}\W*$|\b(?:not|never)\s+$/i;
+// Words just after it that report it ("…, says a man whose …"), name it a trope ("… is a myth") or answer it
+// as an echo question ("… stay in their lane? Says who?"; a statement asked back is an echo whatever follows).
+const REPORTED_AFTER =
+  /^(?:[^.!?]{0,60}?,\s*(?:(?:my|the|a|his|her|our)\s+\w+\s+)?(?:says|said|claims|claimed|joked|tweeted|wrote|according\s+to)\b|\s+(?:is|was)\s+(?:a|an|the)\s+(?:line|lie|myth|trope|slogan|stereotype)\b|[^.!?]{0,40}\?\s+(?:no|nope|says\s+who|of\s+course\s+not|really|hardly|nonsense|rubbish|tell\s+that|try\s+telling)\b)/i;
+const ECHO_AFTER = /^[^.!?]{0,40}\?/;
+// Shapes that are questions of their own ("why are women so …?", "why do we let … in?") or the writer's own refusal.
+const ASKS = /^(?:why|i|we)\b/i;
 // The sentence a match is in: what comes before it in that sentence.
 const SENTENCE_START = /[.!?;:\n][^.!?;:\n]*$/;
 
@@ -150,11 +220,13 @@ const SENTENCE_START = /[.!?;:\n][^.!?;:\n]*$/;
 export function findGroupHate(text: string): GroupSpan[] {
   if (!MAY_NAME_GROUP.test(text)) return [];
   const found: GroupSpan[] = [];
-  for (const m of ownMatches(GROUP_RE, text)) {
+  for (const m of ownShapeMatches(GROUP_RES, text)) {
     const start = m.index;
     const window = text.slice(Math.max(0, start - 48), start);
     const sentence = SENTENCE_START.exec(window);
     if (REPORTED_BEFORE.test(sentence ? window.slice(sentence.index + 1) : window)) continue;
+    const after = text.slice(start + m[0].length, start + m[0].length + 80);
+    if (REPORTED_AFTER.test(after) || (ECHO_AFTER.test(after) && !ASKS.test(m[0]))) continue;
     found.push({ start, end: start + m[0].length });
   }
   return found;

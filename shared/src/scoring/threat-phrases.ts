@@ -11,7 +11,8 @@
  * - a norm: a person or group should, must or deserves to be harmed or to die — "they should all be hanged",
  *   "people like her deserve to die", "he deserves a bullet";
  * - a wish: "i hope you die", "hope your family gets cancer", "may they burn in hell";
- * - a menace or an order to die: "i know where you live", "you're dead meat", "kill yourself", "go die".
+ * - a menace or an order to die: "i know where you live", "you're dead meat", "i will hunt you down", "you'd
+ *   better watch your back", "say that again and you're dead", "kill yourself", "go die".
  *
  * A negation in front ("should not be", "nobody deserves to", "i would never hurt you", "i hope you don't
  * die") or a thing for object ("kill the bill", "we will beat them on saturday", "i'll kill it tonight",
@@ -20,7 +21,7 @@
  * down"). Reported violence keeps its third-person subject and past tense and does not match.
  */
 
-import { ownMatches } from './quotation.js';
+import { compileShapes, ownShapeMatches } from './shapes.js';
 
 export interface ThreatSpan {
   /** UTF-16 offsets into the text. */
@@ -102,7 +103,7 @@ const NORM_DIE = `(?:should|must|ought${W}to|needs?${W}to|deserves?${W}to|oughta
 
 const SHAPES: readonly string[] = [
   // intent and calls: … (will|should) [adverbs] HARM OBJECT, break your neck, beat the shit out of …
-  `(?:${INTENT}|${CALL}|\\b(?:let${A}?s|time${W}to|it${A}?s${W}time${W}to))${ADVERB}${W}(?:(?:${HARM})${W}(?:${OBJECT})|(?:${HARM_PEOPLE})${W}(?:them|em|${A}em)\\b|(?:break|snap|slit|cut|smash|bash${W}in|blow${W}off|blow${W}out)${W}(?:your|his|her|their)${W}(?:necks?|legs|arms|jaw|faces?|skulls?|throats?|heads?|brains)|(?:beat|kick)${W}(?:the${W}(?:shit|crap|hell|life)${W}out${W}of|(?:you|him|her|them)${W}(?:to${W}death|senseless|half${W}to${W}death|bloody))|put${W}(?:a${W}bullet|a${W}knife|a${W}round|one)${W}(?:in|into|through|between)|make${W}(?:you|him|her|them)${W}(?:suffer|bleed|scream|beg)\\b)`,
+  `(?:${INTENT}|${CALL}|\\b(?:let${A}?s|time${W}to|it${A}?s${W}time${W}to))${ADVERB}${W}(?:(?:${HARM})${W}(?:${OBJECT})|(?:${HARM_PEOPLE})${W}(?:them|em|${A}em)\\b|(?:break|snap|slit|cut|smash|bash${W}in|blow${W}off|blow${W}out)${W}(?:your|his|her|their)${W}(?:necks?|legs|arms|jaw|faces?|skulls?|throats?|heads?|brains)|(?:beat|kick)${W}(?:the${W}(?:shit|crap|hell|life)${W}out${W}of|(?:you|him|her|them)${W}(?:to${W}death|senseless|half${W}to${W}death|bloody))|put${W}(?:a${W}bullet|a${W}knife|a${W}round|one)${W}(?:in|into|through|between)|make${W}(?:you|him|her|them)${W}(?:suffer|bleed|scream|beg)\\b|make${W}(?:you|u|him|her)${W}regret${W}(?:it|this|that|ever|the${W}day|being${W}born)\\b(?!${W}(?:on|at|in|with|if)\\b)|make${W}(?:you|u)${W}pay(?=\\s*(?:$|[.!?]|${W}for${W}(?:this|that|what${W}you))))`,
   // an order at the start of a sentence: "kill them all", "hang him"
   `(?<=^|[.!?;]\\s*|\\n)(?:just${W}|now${W}|go${W}|so${W})?(?:${HARM})${W}(?:${OBJECT})(?!${W}with${W}kindness)`,
   // what is coming to "you": you'll be shot, you're going to get killed, you're dead meat, you'll end up in a body bag
@@ -119,13 +120,20 @@ const SHAPES: readonly string[] = [
   // an order, not "if you kill yourself", "how to kill yourself", "shoot yourself in the foot"
   `(?<!\\b(?:you|u|to|if|how|why|gonna|wanna|can|will|would|could|might|ll|d)\\W{1,3})\\b(?:go${W}(?:and${W})?)?(?:kill|hang|shoot|neck)${W}(?:yourself|yourselves|urself)\\b(?!${W}(?:laughing|working|trying|over|for|in${W}(?:the|your|ur)${W}foot)\\b)`,
   `\\bdrop${W}dead\\b(?!${W}(?:gorgeous|beautiful|funny|serious|simple))`,
+  // menace as a promise: "i will hunt you down", "you'd better watch your back", "say that again and you're dead"
+  // (not "we will find him" of a lost dog, "we're coming for you" of a cup tie, "watch your back out there")
+  `\\b(?:i|we)(?:${A}ll|${W}will|${W}shall|${A}re${W}(?:going${W}to|gonna)|${W}are${W}(?:going${W}to|gonna)|${W}am${W}going${W}to|${A}m${W}(?:going${W}to|gonna)|${W}gonna)${W}(?:find|hunt|track)${W}(?:(?:you|u)(?:${W}down)?|(?:him|her)(?:${W}down)?(?=${W}and${W}(?:make|kill|hurt|end|finish|beat|break|shoot|stab|gut)\\b))\\b(?=\\s*(?:$|[.!?…]|${W}(?:and${W}(?:i|we|make|kill|hurt|end|finish|beat|break|shoot|stab|gut)|like${W}(?:the|a)${W}\\w+|wherever|one${W}day)\\b))`,
+  `\\b(?:we|i)(?:${A}re|${A}m|${W}are|${W}am)${W}coming${W}for${W}(?:you|u)(?=\\s*(?:,?${W}(?:traitor|bitch|scum)\\b|${W}and${W}your${W}famil))`,
+  `\\b(?:(?:you${W}(?:had${W})?|you${A}d${W})?better${W}watch${W}(?:your|ur)${W}back|watch(?<=(?:^|[.!?]\\s*)watch)${W}(?:your|ur)${W}back(?=\\s*(?:$|[.!?…]|,?${W}(?:buddy|pal|traitor|bitch|scum)\\b))|(?:you${W}(?:had${W})?|you${A}d${W})?better${W}sleep${W}with${W}one${W}eye${W}open)\\b`,
+  // the lookbehind after "and": tried only where "and" is, not at every position
+  `\\band(?<=\\b(?:say|said|do|try|come|show|touch|write|post|publish|cross|talk|speak|set${W}foot|step${W}foot|open${W}your${W}mouth|call|report|snitch|go${W}near|comment)\\b[^.!?]{0,40}and)${W}(?:you|u)${A}?(?:re|${W}are|${A}ll${W}be|${W}will${W}be)${W}(?:dead|a${W}dead${W}(?:man|woman))\\b`,
 ];
 
 // Every shape starts a word: tried at word starts only.
-const THREAT_RE = new RegExp(`\\b(?:${SHAPES.map((s) => `(?:${s})`).join('|')})`, 'gi');
+const THREAT_RES = compileShapes(SHAPES, (alternation) => `\\b(?:${alternation})`);
 // What a threat needs at least one of (a cheap test before the patterns).
 const MAY_THREATEN =
-  /\b(?:kill|murder|shoot|shot|stab|strangl|hang|hung|lynch|behead|decapitat|slaughter|butcher|execut|tortur|rape|gas|extermin|burn|torch|drown|hurt|maim|crippl|gut\b|gutted|skin(?:ned)?\b|slit|chok|shank|smother|run\s+over|gun\s+down|gunned|mow\s+down|mowed|beat|wipe\s+out|wiped\s+out|string\s+up|strung\s+up|die|dies\b|dead|rots?\s+in|perish|bleed|cancer|starv|castrat|(?:break|snap|cut|smash|bash\s+in|blow\s+off|blow\s+out)\s+(?:your|his|her|their)|kick|bullet|rope|death|kys|neck|where\s+(?:you|he|she|they)\s+(?:live|sleep|work)|numbered|body\s+bag|six\s+feet|put\s+down|swing|fry|suffer|scream|beg\b|with\s+(?:his|her|their)\s+head|knife|buried|taken\s+out|daisies|put\s+(?:a|one)\b)/i;
+  /\b(?:kill|murder|shoot|shot|stab|strangl|hang|hung|lynch|behead|decapitat|slaughter|butcher|execut|tortur|rape|gas|extermin|burn|torch|drown|hurt|maim|crippl|gut\b|gutted|skin(?:ned)?\b|slit|chok|shank|smother|run\s+over|gun\s+down|gunned|mow\s+down|mowed|beat|wipe\s+out|wiped\s+out|string\s+up|strung\s+up|die|dies\b|dead|rots?\s+in|perish|bleed|cancer|starv|castrat|(?:break|snap|cut|smash|bash\s+in|blow\s+off|blow\s+out)\s+(?:your|his|her|their)|kick|bullet|rope|death|kys|neck|where\s+(?:you|he|she|they)\s+(?:live|sleep|work)|numbered|body\s+bag|six\s+feet|put\s+down|swing|fry|suffer|scream|beg\b|with\s+(?:his|her|their)\s+head|knife|buried|taken\s+out|daisies|put\s+(?:a|one)\b|make\s+(?:you|u|him|her)\s+(?:pay|regret)|coming\s+for\s+(?:you|u)\b|(?:find|hunt|track)\s+(?:you|u|him|her)\b|watch\s+(?:your|ur)\s+back|one\s+eye\s+open)/i;
 // A negation just before the match turns it round: "nobody should be", "i would never", "no one deserves".
 const NEGATED_BEFORE =
   /(?:\b(?:no\s*one|nobody|noone|none|never|not(?!\s+(?:joking|kidding|lying|bluffing))|dont|don['’]t|doesn['’]t|didn['’]t|wouldn['’]t|won['’]t|shouldn['’]t)\s+(?:\w+\s+){0,2})$/i;
@@ -138,7 +146,7 @@ const NEGATED_INSIDE = /\b(?:not|never|dont|don['’]t|doesn['’]t|won['’]t|w
 export function findThreats(text: string): ThreatSpan[] {
   if (!MAY_THREATEN.test(text)) return [];
   const found: ThreatSpan[] = [];
-  for (const m of ownMatches(THREAT_RE, text)) {
+  for (const m of ownShapeMatches(THREAT_RES, text)) {
     const start = m.index;
     const before = text.slice(Math.max(0, start - 24), start);
     if (NEGATED_INSIDE.test(m[0])) continue;

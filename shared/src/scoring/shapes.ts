@@ -1,0 +1,52 @@
+import { ownMatches } from './quotation.js';
+
+/**
+ * The phrase readers' patterns (`threat-phrases.ts`, `group-phrases.ts`) are lists of shapes. Joined into one
+ * alternation they would pass the size beyond which V8 compiles a regular expression without its optimisations
+ * (20 KiB of source), and every comment would be scanned up to a hundred times more slowly. So the shapes are
+ * joined into as few expressions as stay well under it, and their matches merged.
+ */
+const MAX_SOURCE = 12_000;
+
+/** Global, case-insensitive expressions for a list of shapes, each `wrap`ped alternation under the size limit. */
+export function compileShapes(
+  shapes: readonly string[],
+  wrap: (alternation: string) => string = (a) => a,
+  maxSource = MAX_SOURCE,
+): RegExp[] {
+  const out: RegExp[] = [];
+  let chunk: string[] = [];
+  let size = 0;
+  const close = () => {
+    if (chunk.length > 0) out.push(new RegExp(wrap(chunk.join('|')), 'gi'));
+    chunk = [];
+    size = 0;
+  };
+  for (const shape of shapes) {
+    const part = `(?:${shape})`;
+    if (size + part.length + 1 > maxSource) close();
+    chunk.push(part);
+    size += part.length + 1;
+  }
+  close();
+  return out;
+}
+
+/**
+ * The matches of every expression that are the comment's own words (`ownMatches`): leftmost first, the
+ * longest where two start together, without overlaps (where one alternation would have taken its first
+ * shape that matched).
+ */
+export function ownShapeMatches(expressions: readonly RegExp[], text: string): RegExpExecArray[] {
+  const all: RegExpExecArray[] = [];
+  for (const re of expressions) for (const m of ownMatches(re, text)) all.push(m);
+  if (expressions.length > 1) all.sort((a, b) => a.index - b.index || b[0].length - a[0].length);
+  const out: RegExpExecArray[] = [];
+  let end = -1;
+  for (const m of all) {
+    if (m.index < end) continue;
+    out.push(m);
+    end = m.index + m[0].length;
+  }
+  return out;
+}

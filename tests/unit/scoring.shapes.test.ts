@@ -1,0 +1,43 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { compileShapes, ownShapeMatches } from '#shared/scoring/shapes.js';
+import { ownMatches } from '#shared/scoring/quotation.js';
+
+const SHAPES = ['kill\\s+you', 'you', 'kill', 'go\\s+die', 'die\\s+down', 'i\\s+will\\s+kill', 'down'];
+const WORDS = ['kill', 'you', 'go', 'die', 'down', 'i', 'will', '"', 'said', ' ', '  ', '.'];
+
+describe('phrase shapes compiled in parts', () => {
+  it('when the shapes are longer than one expression may be, then each part stays under the size and every shape is in one', () => {
+    const long = Array.from({ length: 40 }, (_, i) => `word${i}(?:${'x|'.repeat(200)}y)`);
+    const parts = compileShapes(long, (a) => `\\b(?:${a})`);
+    assert.ok(parts.length > 1);
+    for (const re of parts) assert.ok(re.source.length < 20_000, String(re.source.length));
+    for (const [i] of long.entries()) assert.equal(parts.filter((re) => re.source.includes(`word${i}(`)).length, 1);
+  });
+
+  it("when a text is read by the parts, then they start where one alternation's matches start, and none overlaps another", () => {
+    const one = compileShapes(SHAPES, (a) => `\\b(?:${a})`);
+    const many = compileShapes(SHAPES, (a) => `\\b(?:${a})`, 12);
+    assert.equal(one.length, 1);
+    assert.ok(many.length >= SHAPES.length - 1);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...WORDS), { maxLength: 30 }), (words) => {
+        const text = words.join(' ');
+        const reference = [...ownMatches(one[0]!, text)];
+        const merged = ownShapeMatches(many, text);
+        assert.deepEqual(
+          merged.map((m) => m.index),
+          reference.map((m) => m.index),
+          text,
+        );
+        let end = 0;
+        for (const m of merged) {
+          assert.ok(m.index >= end && m[0].length > 0 && m.index + m[0].length <= text.length, text);
+          end = m.index + m[0].length;
+        }
+      }),
+      { seed: 7, numRuns: 2_000 },
+    );
+  });
+});
