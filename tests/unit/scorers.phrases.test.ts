@@ -401,6 +401,14 @@ describe('denials of hate about a group', () => {
     "There's nothing wrong with being gay",
     'Stop blaming refugees!',
     "gay people aren't dangerous",
+    'Muslims are not inherently violent.',
+    'Not every Muslim is a terrorist',
+    'Gay people are no more dangerous than anyone else.',
+    'It is a myth that immigrants are lazy',
+    "It's racist to say that black people are criminals!",
+    'The idea that Jews are greedy is an ignorant stereotype.',
+    'Stop saying refugees are parasites.',
+    'Muslims are not terrorists. Stop blaming them.',
   ];
   const NOT_DENIALS = [
     'Muslims are not terrorists, they are animals',
@@ -410,6 +418,10 @@ describe('denials of hate about a group', () => {
     'Women are not smart',
     'Jews are not human',
     'politicians are not criminals',
+    'It is a myth that immigrants are lazy, they are worse than lazy',
+    'The idea that Jews are greedy is not wrong',
+    'Muslims are not terrorists. They are animals.',
+    'It is true that immigrants are criminals',
   ];
 
   it('when the whole comment only denies hate about a protected group, then it is a denial; with anything more, or about another group, it is not', () => {

@@ -124,6 +124,7 @@ const TRAIT = [
   'diseased|trash|scum|filth|the\\s+problem|to\\s+blame|a\\s+burden|bad\\s+people',
   'less\\s+(?:intelligent|capable|human)|breeding\\s+like\\s+\\w+',
 ].join('|');
+const BY_NATURE = `(?:inherently|naturally|genetically|by${W}nature|innately)`;
 /** What makes a trait a generalisation: "all", "so", "always", "just", "naturally" … */
 const GENERALLY = `(?:${W}(?:all|so|always|just|really|such|mostly|generally|naturally|basically|inherently|genetically|too|very|more|far${W}more|much${W}more|simply|clearly|obviously|a${W}bunch${W}of|nothing${W}but|full${W}of|by${W}nature|of${W}course)){0,3}`;
 
@@ -232,11 +233,22 @@ export function findGroupHate(text: string): GroupSpan[] {
   return found;
 }
 
+/** Words that reject a statement as a whole ("it is a myth that …", "… is racist"). */
+const REJECTED = `wrong|false|a${W}myth|a${W}lie|(?:an?${W})?(?:racist|sexist|bigoted|ignorant|hateful|offensive)(?:${W}(?:myth|lie|stereotype|trope))?|nonsense|rubbish|untrue|not${W}true|absurd|ridiculous|(?:complete|utter|total)${W}(?:nonsense|rubbish)`;
+/** A smear of a whole group as a denial quotes it back: "muslims are terrorists", "immigrants are all lazy". */
+const STATEMENT = `${GROUP_NP}${W}(?:are|r)${W}(?:all${W}|${BY_NATURE}${W})?(?:${TRAIT}|${VERMIN})`;
 /** Whole comments that only deny hate about a group: each shape must span the comment. */
 const DENIALS: readonly string[] = [
   // muslims are not terrorists; not all immigrants are criminals; gay people aren't sick
-  `(?:not${W}all${W})?${GROUP_NP}${W}(?:are${W}not|aren${A}?t|arent|are${W}never)${W}(?:all${W})?(?:${TRAIT})`,
+  `(?:not${W}all${W})?${GROUP_NP}${W}(?:are${W}not|aren${A}?t|arent|are${W}never)${W}(?:all${W}|${BY_NATURE}${W})?(?:${TRAIT})`,
   `not${W}all${W}(?:${GROUP})${W}are${W}(?:${TRAIT})`,
+  `not${W}every${W}(?:${ONE_OF})${W}is${W}(?:an?${W}\\w+|${TRAIT})`,
+  // gay people are no more dangerous than anyone else
+  `${GROUP_NP}${W}are${W}no${W}more${W}(?:${TRAIT})${W}than${W}(?:anyone|anybody|everyone|any${W}other${W}group|the${W}rest${W}of${W}us|we${W}are|us)(?:${W}else)?`,
+  // it is a myth that immigrants are lazy; it's racist to say muslims are terrorists; the idea that jews are greedy is a lie
+  `(?:it${A}?s|it${W}is|that${A}?s|that${W}is)${W}(?:${REJECTED})${W}(?:to${W}(?:say|claim|think|suggest|pretend|assume)${W}(?:that${W})?|that${W})${STATEMENT}`,
+  `the${W}(?:idea|claim|notion|myth|lie|belief|stereotype)${W}that${W}${STATEMENT}${W}(?:is|was)${W}(?:${REJECTED})`,
+  `(?:stop|quit)${W}(?:saying|pretending|claiming|suggesting|implying|acting${W}like)${W}(?:that${W})?${STATEMENT}`,
   // i don't hate jews; i have nothing against trans people; there is nothing wrong with being gay
   `(?:i|we)${W}(?:do${W}not|don${A}?t|dont|never|would${W}never|could${W}never)${W}(?:hate|despise|fear|dislike|mind)${W}${GROUP_NP}`,
   `(?:i|we)${W}(?:have|${A}ve${W}got|have${W}got)${W}nothing${W}against${W}${GROUP_NP}`,
@@ -244,14 +256,17 @@ const DENIALS: readonly string[] = [
   // stop blaming immigrants
   `(?:stop|quit)${W}(?:blaming|hating|attacking|demonising|demonizing|scapegoating|bashing)${W}${GROUP_NP}`,
 ];
+const DENIAL = `(?:${DENIALS.map((s) => `(?:${s})`).join('|')})(?:${W}(?:at${W}all|either|anymore|period|full${W}stop|whatsoever))?`;
+// One denial, or two in a row ("Muslims are not terrorists. Stop blaming them" reads as the second's "them").
 const DENIAL_RE = new RegExp(
-  `^\\W*(?:${DENIALS.map((s) => `(?:${s})`).join('|')})(?:${W}(?:at${W}all|either|anymore|period|full${W}stop|whatsoever))?[\\s.!?…🙂😊]*$`,
+  `^\\W*${DENIAL}(?:\\s*[.!;,]\\s*(?:${DENIAL}|(?:stop|quit)${W}(?:blaming|hating|attacking|demonising|demonizing|scapegoating|bashing)${W}them))?[\\s.!?…🙂😊]*$`,
   'i',
 );
 
 /**
  * Whether the whole comment only denies hate about a protected group ("Muslims are not terrorists.",
- * "Not all immigrants are criminals", "I don't hate gay people", "Stop blaming refugees!"). A bag of words
+ * "Not all immigrants are criminals", "I don't hate gay people", "Stop blaming refugees!", "It is a myth that
+ * immigrants are lazy", "Gay people are no more dangerous than anyone else"), once or twice. A bag of words
  * reads the group and the smear and not the denial; the embedded scorer keeps such a comment under the
  * default hold (comment.ts) unless something else in it — a slur, an insult, a threat — holds it.
  */
