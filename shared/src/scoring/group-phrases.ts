@@ -1,4 +1,4 @@
-import { compileShapes, ownShapeMatches } from './shapes.js';
+import { compileShapes, ownShapeMatches, type PhraseSpan } from './shapes.js';
 
 /**
  * Four forms of hate against a protected group that have a grammar a bag of words reads poorly:
@@ -22,12 +22,6 @@ import { compileShapes, ownShapeMatches } from './shapes.js';
  * protected group and are left to the model. A negation of the whole ("it is wrong to say jews are rats")
  * is not read: the model scores those, and a moderator sees the span.
  */
-
-export interface GroupSpan {
-  /** UTF-16 offsets into the text. */
-  start: number;
-  end: number;
-}
 
 const A = "['’]";
 const W = '\\s+';
@@ -218,9 +212,9 @@ const ASKS = /^(?:why|i|we)\b/i;
 const SENTENCE_START = /[.!?;:\n][^.!?;:\n]*$/;
 
 /** The dehumanising or respect-denying statements about a protected group a text makes. */
-export function findGroupHate(text: string): GroupSpan[] {
+export function findGroupHate(text: string): PhraseSpan[] {
   if (!MAY_NAME_GROUP.test(text)) return [];
-  const found: GroupSpan[] = [];
+  const found: PhraseSpan[] = [];
   for (const m of ownShapeMatches(GROUP_RES, text)) {
     const start = m.index;
     const window = text.slice(Math.max(0, start - 48), start);

@@ -8,6 +8,12 @@ import { ownMatches } from './quotation.js';
  */
 const MAX_SOURCE = 12_000;
 
+/** A phrase a reader found: UTF-16 offsets into the text. */
+export interface PhraseSpan {
+  start: number;
+  end: number;
+}
+
 /** Global, case-insensitive expressions for a list of shapes, each `wrap`ped alternation under the size limit. */
 export function compileShapes(
   shapes: readonly string[],

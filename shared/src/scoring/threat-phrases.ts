@@ -21,13 +21,7 @@
  * down"). Reported violence keeps its third-person subject and past tense and does not match.
  */
 
-import { compileShapes, ownShapeMatches } from './shapes.js';
-
-export interface ThreatSpan {
-  /** UTF-16 offsets into the text. */
-  start: number;
-  end: number;
-}
+import { compileShapes, ownShapeMatches, type PhraseSpan } from './shapes.js';
 
 const A = "['’]"; // an apostrophe, straight or curly
 const W = '\\s+';
@@ -143,9 +137,9 @@ const IN_CONDITION = /\b(?:if|unless|or\s+else|otherwise)\b[^.!?]*$/i;
 const NEGATED_INSIDE = /\b(?:not|never|dont|don['’]t|doesn['’]t|won['’]t|wont|shouldn['’]t|no\s+longer|nobody)\b/i;
 
 /** The threats a text makes (none for most texts, after one cheap test). */
-export function findThreats(text: string): ThreatSpan[] {
+export function findThreats(text: string): PhraseSpan[] {
   if (!MAY_THREATEN.test(text)) return [];
-  const found: ThreatSpan[] = [];
+  const found: PhraseSpan[] = [];
   for (const m of ownShapeMatches(THREAT_RES, text)) {
     const start = m.index;
     const before = text.slice(Math.max(0, start - 24), start);
