@@ -6,6 +6,7 @@ import { applyPhrases, HEAD_ATTRIBUTES, type HeadAttribute } from '#shared/scori
 import { loadModel } from '#shared/scoring/model/index.js';
 import { createLexiconClassifier } from '#shared/scoring/lexicon.js';
 import { findGroupHate, onlyDeniesHate } from '#shared/scoring/group-phrases.js';
+import { findSwappedSlurs } from '#shared/scoring/swapped-slurs.js';
 import { findThreats } from '#shared/scoring/threat-phrases.js';
 import { DEFAULT_SETTINGS } from '#shared/settings.js';
 
@@ -389,6 +390,51 @@ describe('group hate by its grammar', () => {
     );
     const civil = classifier.classifyComment({ text: 'Honestly, I will never hire plumbers' });
     assert.ok(civil.attributes.TOXICITY! < hold, String(civil.attributes.TOXICITY));
+  });
+});
+
+describe('slurs with two letters swapped', () => {
+  it('when a slur of five letters or more has two adjacent letters swapped, in any case, with leetspeak or a plural, then it is found', () => {
+    for (const t of [
+      'you ngiger',
+      'FAGOGT',
+      'a bunch of wetbcaks',
+      'n1gegr go home',
+      'trnany',
+      'Chnik',
+      'sipcs everywhere',
+    ]) {
+      const found = findSwappedSlurs(t);
+      assert.equal(found.length, 1, t);
+    }
+    const text = 'Ｔｈｅ ngiger said';
+    const [span] = findSwappedSlurs(text);
+    assert.equal(text.slice(span!.start, span!.end), 'ngiger');
+  });
+
+  it('when a word only looks like one (the slur itself, a shorter slur swapped, a reclaimed term, ordinary words), then nothing is found', () => {
+    for (const t of [
+      'nigger',
+      'figure it out',
+      'the dkye',
+      'kkie',
+      'chicken tikka',
+      'a beaner',
+      'niggardly',
+      'bigger',
+      'tarnished',
+      'wetbacks',
+    ]) {
+      assert.deepEqual(findSwappedSlurs(t), [], t);
+    }
+  });
+
+  it('when the embedded scorer reads a swapped slur, then the comment is held (not rejected) with an IDENTITY_ATTACK span', () => {
+    const r = classifier.classifyComment({ text: 'Go back home, you filthy ngiger' });
+    assert.ok(r.attributes.TOXICITY! >= DEFAULT_SETTINGS.thresholds.hold.TOXICITY!);
+    assert.ok(r.attributes.IDENTITY_ATTACK! >= 0.9);
+    assert.ok(r.attributes.SEVERE_TOXICITY! < DEFAULT_SETTINGS.thresholds.reject.SEVERE_TOXICITY!);
+    assert.ok(r.spans?.some((s) => s.attribute === 'IDENTITY_ATTACK'));
   });
 });
 

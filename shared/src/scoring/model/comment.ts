@@ -1,5 +1,6 @@
 import { createLexiconClassifier, type TextClassifier } from '../lexicon.js';
 import { findGroupHate, onlyDeniesHate } from '../group-phrases.js';
+import { findSwappedSlurs } from '../swapped-slurs.js';
 import { findThreats } from '../threat-phrases.js';
 import type { Attribute, ScoreResult } from '../types.js';
 import { modelText } from './features.js';
@@ -88,7 +89,8 @@ const TITLE_GROUPS: readonly [RegExp, string][] = [
 
 /**
  * THREAT or IDENTITY_ATTACK, and the TOXICITY floor, of a comment whose grammar threatens (`threat-phrases.ts`)
- * or dehumanises or denies respect to a protected group (`group-phrases.ts`): held, not rejected.
+ * or dehumanises or denies respect to a protected group (`group-phrases.ts`), or that has a slur with two letters
+ * swapped (`swapped-slurs.ts`): held, not rejected.
  */
 const PHRASE = 0.9;
 const PHRASE_TOXICITY = 0.85;
@@ -172,8 +174,8 @@ export function createCommentModel(
 
 /**
  * The phrase rules, applied to a text's attributes from the model and the lexicon (changed in place): a threat
- * (`threat-phrases.ts`) or group hate (`group-phrases.ts`) floors THREAT or IDENTITY_ATTACK at 0.9 and TOXICITY at
- * 0.85; a comment that only denies hate about a group, with nothing else found in it (no phrase, no lexicon
+ * (`threat-phrases.ts`) or group hate (`group-phrases.ts`, and a slur with two letters swapped: `swapped-slurs.ts`)
+ * floors THREAT or IDENTITY_ATTACK at 0.9 and TOXICITY at 0.85; a comment that only denies hate about a group, with nothing else found in it (no phrase, no lexicon
  * match), is capped at 0.5. Returns the phrases' spans. `model:eval --loso` applies it too.
  */
 export function applyPhrases(
@@ -182,7 +184,7 @@ export function applyPhrases(
   lexiconMatches: number,
 ): CommentScores['spans'] {
   const threats = findThreats(text);
-  const hate = findGroupHate(text);
+  const hate = [...findGroupHate(text), ...findSwappedSlurs(text)];
   const spans: CommentScores['spans'] = threats.map((t) => ({ start: t.start, end: t.end, attribute: 'THREAT' }));
   for (const h of hate) spans.push({ start: h.start, end: h.end, attribute: 'IDENTITY_ATTACK' });
   if (threats.length > 0) {
