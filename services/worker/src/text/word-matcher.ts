@@ -115,6 +115,9 @@ function shapeOf(s: string): Shape {
 }
 
 function skeletonOf(s: string): string {
+  let repeats = false;
+  for (let i = 1; i < s.length && !repeats; i++) repeats = s.charCodeAt(i) === s.charCodeAt(i - 1);
+  if (!repeats) return s; // most words: no letter doubled, the word is its own skeleton
   let skel = '';
   for (let i = 0; i < s.length; i++) if (i === 0 || s[i] !== s[i - 1]) skel += s[i];
   return skel;
@@ -161,6 +164,17 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
+// The last text's words: a site's banned and suspect lists read the same comment in turn.
+let lastText: string | null = null;
+let lastTokens: Token[] = [];
+function tokensOf(text: string): Token[] {
+  if (text !== lastText) {
+    lastTokens = tokenize(text);
+    lastText = text;
+  }
+  return lastTokens;
+}
+
 /**
  * Finds listed words and phrases on word boundaries, after the same normalisation as the
  * embedded scorer (case, diacritics, homoglyphs, invisible characters, spelled-out letters),
@@ -203,7 +217,7 @@ export function createWordMatcher(words: readonly string[]): WordMatcher {
   function match(text: string): WordMatch[] {
     if (size === 0 || text.length === 0) return [];
     const n = normalizeText(text);
-    const tokens = tokenize(n.text);
+    const tokens = tokensOf(n.text);
     const found: WordMatch[] = [];
     const add = (word: string, from: number, to: number) => found.push({ word, ...originalRange(n, from, to) });
     let sp = 0;
