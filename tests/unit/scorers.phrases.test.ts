@@ -361,6 +361,8 @@ const NOT_GROUP_HATE = [
   'The Indians are only good for batting on flat pitches',
   "The mayor thinks immigrants don't belong in this city. He is wrong.",
   'Immigrants should stay in their lane? My Nigerian surgeon saved my life.',
+  "We can't welcome refugees without a plan",
+  "I don't work with immigrants, I'm a dentist",
 ];
 
 describe('group hate by its grammar', () => {

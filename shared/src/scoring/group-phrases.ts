@@ -96,7 +96,7 @@ const LIKE = `(?:${W}(?:just|nothing${W}but|no${W}better${W}than|little${W}more$
 
 /** Verbs of respect, trust or acceptance the writer denies the group. */
 const RESPECT =
-  'respect|trust|like|accept|tolerate|stand|value|employ|hire|rent\\s+to|serve|vote\\s+for|befriend|welcome|work\\s+with|live\\s+(?:next\\s+to|near)|sit\\s+next\\s+to';
+  'respect|trust|like|accept|tolerate|stand|value|employ|hire|rent\\s+to|serve|vote\\s+for|befriend|live\\s+(?:next\\s+to|near)|sit\\s+next\\s+to';
 // What follows a group that is not the object of the verb itself ("i don't accept women being paid less").
 const NOT_OBJECT_END = `(?!${W}(?:to|being|who|that|which|when|if|because|as|in|from|for|on|with|are|is|\\w+ing|\\w+ed)\\b)`;
 const DENY = `\\b(?:i|we)(?:${W}(?:do${W}not|don${A}?t|dont|will${W}never|won${A}?t|wont|would${W}never|never|cannot|can${A}?t|cant|could${W}never|refuse${W}to|shall${W}never|will${W}not|am${W}not${W}going${W}to|${A}m${W}not${W}going${W}to)|${A}ll${W}never|${A}d${W}never)(?:${W}(?:ever|really|fully|even))?${W}(?:${RESPECT})`;
