@@ -103,11 +103,11 @@ describe('embedded toxicity model', () => {
       assert.ok(r.attributes.TOXICITY! >= HOLD, `${r.attributes.TOXICITY} < ${HOLD}`);
     });
   }
-  // Exclusion with no slur or insult: v3 held it at 0.702, v4 scores it 0.679, just under the hold (model card,
-  // "Below target"). Kept here at the score v4 has, so that it cannot slide further unnoticed.
-  it('when an exclusion without a slur or insult is scored, then TOXICITY is near the hold and above every civil comment', async () => {
+  // Exclusion with no slur or insult: v4's head scores it 0.679, just under the hold (model card, "Below
+  // target"); the group grammar ("… are not welcome here") holds it.
+  it('when an exclusion without a slur or insult is scored, then it is held and above every civil comment', async () => {
     const t = (await score(EXCLUSION)).attributes.TOXICITY!;
-    assert.ok(t >= 0.65, `${t} < 0.65`);
+    assert.ok(t >= HOLD, `${t} < ${HOLD}`);
     for (const b of BENIGN) assert.ok((await score(b)).attributes.TOXICITY! < t, b);
   });
   for (const t of BENIGN) {
