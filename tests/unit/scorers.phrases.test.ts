@@ -86,6 +86,12 @@ const THREATS = [
   "Write one more article like this and you'll be a dead man",
   "I'll make you regret it",
   'Better sleep with one eye open',
+  "I'm going to punch you in the face",
+  'someone should slap that reporter',
+  "I'll rip your head off",
+  "I'll break every bone in your body",
+  "I'm going to end you.",
+  'We will end his miserable life',
   "I'll make you pay for this.",
   "We're coming for you and your family.",
 ];
@@ -168,6 +174,12 @@ const NOT_THREATS = [
   'Detectives vowed: we will hunt him down and bring him to justice.',
   'Stay put at the station, I will come for you.',
   'Liverpool, we are coming for you!',
+  'Our team will punch above its weight this season',
+  "I'll punch in the numbers tomorrow",
+  'He will end his career at Arsenal',
+  "I'll end your subscription if you keep spamming",
+  'We will rip off the old wallpaper',
+  "Let's end the year on a high",
 ];
 
 describe('threats by their grammar', () => {
