@@ -53,7 +53,7 @@ const LEET: Readonly<Record<string, string>> = {
 };
 const LEET_RE = /[013457@$]/g;
 const WORD_RE = /[a-z0-9@$]+/g;
-const ASCII_RE = /^[\x00-\x7f]*$/;
+const ASCII_RE = /^\p{ASCII}*$/u;
 
 /** The swapped slurs in a text (none for most texts). */
 export function findSwappedSlurs(text: string): PhraseSpan[] {
