@@ -285,6 +285,11 @@ const GROUP_HATE = [
   'Why should we tolerate Muslims?',
   'Why are women even allowed to vote?',
   "I won't ever hire a Muslim.",
+  // rhetorical questions
+  'How can anyone trust Muslims?',
+  'Who in their right mind would hire immigrants?',
+  'Who wants gypsies in their neighbourhood?',
+  'Are trans women even human?',
 ];
 
 const NOT_GROUP_HATE = [
@@ -375,6 +380,12 @@ const NOT_GROUP_HATE = [
   'Immigrants should stay in their lane? My Nigerian surgeon saved my life.',
   "We can't welcome refugees without a plan",
   "I don't work with immigrants, I'm a dentist",
+  'How can anyone trust politicians?',
+  'Who would hire refugees without work permits?',
+  'Should refugees be allowed to work while they wait, or not?',
+  'Should women be allowed to vote? In 1910 it was a real debate in parliament.',
+  "I won't hire immigrants without papers",
+  'How can we welcome refugees better?',
 ];
 
 describe('group hate by its grammar', () => {

@@ -98,7 +98,7 @@ const LIKE = `(?:${W}(?:just|nothing${W}but|no${W}better${W}than|little${W}more$
 const RESPECT =
   'respect|trust|like|accept|tolerate|stand|value|employ|hire|rent\\s+to|serve|vote\\s+for|befriend|live\\s+(?:next\\s+to|near)|sit\\s+next\\s+to';
 // What follows a group that is not the object of the verb itself ("i don't accept women being paid less").
-const NOT_OBJECT_END = `(?!${W}(?:to|being|who|that|which|when|if|because|as|in|from|for|on|with|are|is|\\w+ing|\\w+ed)\\b)`;
+const NOT_OBJECT_END = `(?!${W}(?:to|being|who|that|which|when|if|because|as|in|from|for|on|with|without|unless|until|while|under|legally|are|is|\\w+ing|\\w+ed)\\b)`;
 const DENY = `\\b(?:i|we)(?:${W}(?:do${W}not|don${A}?t|dont|will${W}never|won${A}?t|wont|would${W}never|never|cannot|can${A}?t|cant|could${W}never|refuse${W}to|shall${W}never|will${W}not|am${W}not${W}going${W}to|${A}m${W}not${W}going${W}to)|${A}ll${W}never|${A}d${W}never)(?:${W}(?:ever|really|fully|even))?${W}(?:${RESPECT})`;
 /** What the group is said not to be. */
 const NOT_EQUAL = `human|humans|people|persons|welcome${W}(?:here|in${W}(?:this|our|my)\\b)|our${W}equals|equal${W}to${W}us|real${W}(?:women|men|people|americans|citizens|britons)|trustworthy|to${W}be${W}trusted|civilised|civilized|normal|natural|capable${W}of${W}\\w+|fit${W}to${W}\\w+|worth${W}(?:anything|saving|respecting|it)|as${W}(?:smart|intelligent|good|capable)${W}as${W}\\w+`;
@@ -180,6 +180,11 @@ const SHAPES: readonly string[] = [
   // not "why are refugees allowed to work in Germany but not here?": a comparison
   `\\bwhy${W}(?:do|should|must|would|does)${W}(?:we|you|anyone|anybody|they|this${W}country|europe|america|britain)${W}(?:even${W}|still${W}|keep${W})?(?:(?:let|letting|allow|allowing)${W}${GROUP_NP}${W}(?:in|into|here|to${W}(?:come|stay|vote|live|settle|enter|marry|adopt|teach|breed))\\b|(?:tolerate|put${W}up${W}with)${W}${GROUP_NP}${NOT_OBJECT_END})${NO_COMPARISON}`,
   `\\bwhy${W}(?:are|do|should)${W}${GROUP_NP}${W}(?:even${W}|still${W})?(?:allowed|permitted|get|have${W}(?:the${W})?rights?)${W}to${W}(?:vote|drive|work|teach|marry|adopt|live${W}here|be${W}here|exist|breed|lead|speak|have${W}(?:rights|children|a${W}say))\\b${NO_COMPARISON}`,
+  // rhetorical questions: how can anyone trust GROUP; who would hire GROUP; are GROUP even human (not "should
+  // refugees be allowed to work?", a policy's question)
+  `\\b(?:how${W}(?:can|could)${W}(?:anyone|anybody|you|we)|who${W}(?:would|could|in${W}their${W}right${W}mind${W}would)|who${W}(?:even${W})?wants)${W}(?:ever${W}|even${W}|possibly${W})?(?:${RESPECT}|want)${W}${GROUP_NP}${NOT_OBJECT_END}${NO_COMPARISON}`,
+  `\\bare${W}${GROUP_NP}${W}(?:even|really|actually|truly)${W}(?:human|people|persons|civili[sz]ed)\\b`,
+  `\\bwho${W}(?:even${W})?wants${W}${GROUP_NP}${W}(?:in|near|next${W}to)${W}(?:their|our|my|this)${W}(?:neighbou?rhood|street|country|town|city|school|building)\\b`,
   // exclusion: GROUP belong in a zoo; GROUP don't belong here; GROUP should go back where they came from
   `${GROUP_NP}${W}(?:only${W}|all${W})?belong${W}(?:in|at|on)${W}(?:the${W}|a${W}|their${W})?(?:${CONFINED})\\b`,
   `${GROUP_NP}${W}(?:do${W}not|don${A}?t|dont|will${W}never|never)${W}belong${W}(?:here|in${W}(?:this|our|my|a${W}civili[sz]ed)${W}(?:${HOMELAND}))\\b(?!${A})`,
@@ -206,8 +211,9 @@ const REPORTED_BEFORE =
 const REPORTED_AFTER =
   /^(?:[^.!?]{0,60}?,\s*(?:(?:my|the|a|his|her|our)\s+\w+\s+)?(?:says|said|claims|claimed|joked|tweeted|wrote|according\s+to)\b|\s+(?:is|was)\s+(?:a|an|the)\s+(?:line|lie|myth|trope|slogan|stereotype)\b|[^.!?]{0,40}\?\s+(?:no|nope|says\s+who|of\s+course\s+not|really|hardly|nonsense|rubbish|tell\s+that|try\s+telling)\b)/i;
 const ECHO_AFTER = /^[^.!?]{0,40}\?/;
-// Shapes that are questions of their own ("why are women so …?", "why do we let … in?") or the writer's own refusal.
-const ASKS = /^(?:why|i|we)\b/i;
+// Shapes that are questions of their own ("why are women so …?", "who would hire …?", "are … even human?") or the
+// writer's own refusal.
+const ASKS = /^(?:why|how|who|are|i|we)\b/i;
 // The sentence a match is in: what comes before it in that sentence.
 const SENTENCE_START = /[.!?;:\n][^.!?;:\n]*$/;
 
