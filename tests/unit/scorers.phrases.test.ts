@@ -480,6 +480,11 @@ describe('denials of hate about a group', () => {
     'The idea that Jews are greedy is an ignorant stereotype.',
     'Stop saying refugees are parasites.',
     'Muslims are not terrorists. Stop blaming them.',
+    "I don't think women are stupid at all.",
+    'I would never say Jews are greedy.',
+    'Nobody should call refugees vermin.',
+    "No, immigrants are not criminals, and it's racist to say so.",
+    'Of course gay people are not dangerous, whatever the trolls say.',
   ];
   const NOT_DENIALS = [
     'Muslims are not terrorists, they are animals',
@@ -493,6 +498,9 @@ describe('denials of hate about a group', () => {
     'The idea that Jews are greedy is not wrong',
     'Muslims are not terrorists. They are animals.',
     'It is true that immigrants are criminals',
+    "I don't think women are stupid, they are evil",
+    'I would never say Jews are greedy in public',
+    'No, immigrants are not criminals, they are vermin',
   ];
 
   it('when the whole comment only denies hate about a protected group, then it is a denial; with anything more, or about another group, it is not', () => {

@@ -205,7 +205,7 @@ const GROUP_RES = compileShapes(SHAPES);
 const MAY_NAME_GROUP = new RegExp(`\\b(?:${GROUP}|(?:${GROUP_ADJ})${W}lives|an?${W}(?:${ONE_OF}))\\b`, 'i');
 // Words just before it that report or reject the statement: "it is a lie that", "stop saying", "they claim".
 const REPORTED_BEFORE =
-  /\b(?:wrong|false|myths?|lie|lies|(?<!\bnot\s+)(?:racist|bigoted|bigotry|hateful)|nonsense|absurd|ridiculous|appalling|shameful|not\s+true|claim|claims|claiming|claimed|says|saying|said|called|calling|tweeted|wrote|chanted|shouted|idea|notion|misconception|stereotype|prejudice|(?:don['’]?t|do\s+not|doesn['’]?t)\s+(?:think|believe)|thinks|believes|pretends?|pretending|insists|telling\s+(?:us|people)|screaming|headlines?|according\s+to|used\s+to\s+say|(?:if\s+you|anyone\s+who|people\s+who|those\s+who|whoever)\s+(?:thinks?|believes?|says?|claims?)|(?:acts?|acting|behaves?|behaving|treats?\s+\w+|treating\s+\w+)\s+(?:as\s+if|as\s+though|like))\b(?:\W+\w+){0,4}\W*$|\b(?:not|never)\s+$/i;
+  /\b(?:wrong|false|myths?|lie|lies|(?<!\bnot\s+)(?:racist|bigoted|bigotry|hateful)|nonsense|absurd|ridiculous|appalling|shameful|not\s+true|claim|claims|claiming|claimed|says|saying|said|called|calling|tweeted|wrote|chanted|shouted|idea|notion|misconception|stereotype|prejudice|(?:don['’]?t|do\s+not|doesn['’]?t)\s+(?:think|believe)|thinks|believes|pretends?|pretending|insists|telling\s+(?:us|people)|screaming|headlines?|according\s+to|used\s+to\s+say|never\s+(?:say|call|claim)|(?:no\s+one|nobody)\s+should\s+(?:ever\s+)?(?:say|call|claim|think)|(?:if\s+you|anyone\s+who|people\s+who|those\s+who|whoever)\s+(?:thinks?|believes?|says?|claims?)|(?:acts?|acting|behaves?|behaving|treats?\s+\w+|treating\s+\w+)\s+(?:as\s+if|as\s+though|like))\b(?:\W+\w+){0,4}\W*$|\b(?:not|never)\s+$/i;
 // Words just after it that report it ("…, says a man whose …"), name it a trope ("… is a myth") or answer it
 // as an echo question ("… stay in their lane? Says who?"; a statement asked back is an echo whatever follows).
 const REPORTED_AFTER =
@@ -249,6 +249,12 @@ const DENIALS: readonly string[] = [
   `(?:it${A}?s|it${W}is|that${A}?s|that${W}is)${W}(?:${REJECTED})${W}(?:to${W}(?:say|claim|think|suggest|pretend|assume)${W}(?:that${W})?|that${W})${STATEMENT}`,
   `the${W}(?:idea|claim|notion|myth|lie|belief|stereotype)${W}that${W}${STATEMENT}${W}(?:is|was)${W}(?:${REJECTED})`,
   `(?:stop|quit)${W}(?:saying|pretending|claiming|suggesting|implying|acting${W}like)${W}(?:that${W})?${STATEMENT}`,
+  // i don't think women are stupid; i would never say jews are greedy; nobody should call refugees vermin
+  `(?:i|we)${W}(?:do${W}not|don${A}?t|dont)${W}(?:think|believe)${W}(?:that${W})?${STATEMENT}`,
+  `(?:i|we)(?:${W}would${W}never|${W}will${W}never|${A}d${W}never|${W}never)${W}(?:say|claim|suggest)${W}(?:that${W})?${STATEMENT}`,
+  `(?:no${W}one|nobody)${W}should${W}(?:ever${W})?(?:say|claim|think)${W}(?:that${W})?${STATEMENT}`,
+  `(?:i|we)(?:${W}would${W}never|${W}will${W}never|${A}d${W}never|${W}never)${W}call${W}${GROUP_NP}${W}(?:${TRAIT}|${VERMIN})`,
+  `(?:no${W}one|nobody)${W}should${W}(?:ever${W})?call${W}${GROUP_NP}${W}(?:${TRAIT}|${VERMIN})`,
   // i don't hate jews; i have nothing against trans people; there is nothing wrong with being gay
   `(?:i|we)${W}(?:do${W}not|don${A}?t|dont|never|would${W}never|could${W}never)${W}(?:hate|despise|fear|dislike|mind)${W}${GROUP_NP}`,
   `(?:i|we)${W}(?:have|${A}ve${W}got|have${W}got)${W}nothing${W}against${W}${GROUP_NP}`,
@@ -258,8 +264,12 @@ const DENIALS: readonly string[] = [
 ];
 const DENIAL = `(?:${DENIALS.map((s) => `(?:${s})`).join('|')})(?:${W}(?:at${W}all|either|anymore|period|full${W}stop|whatsoever))?`;
 // One denial, or two in a row ("Muslims are not terrorists. Stop blaming them" reads as the second's "them").
+// What may open a denial ("No, …", "Of course …") or close it (", and it is racist to say so", ", whatever the
+// trolls say").
+const OPENING = `(?:(?:no|of${W}course|obviously|clearly|honestly|frankly)\\s*[,.!:;]?\\s*)?`;
+const CLOSING = `(?:\\s*[,;:—–-]?\\s*(?:and${W})?(?:(?:it${A}?s|it${W}is|that${A}?s|that${W}is)${W}(?:${REJECTED})(?:${W}to${W}(?:say|claim|suggest|think)${W}(?:so|otherwise|that|it))?|whatever${W}(?:some${W}people|the${W}far${W}right|trolls|the${W}trolls|they|anyone|racists|bigots)${W}(?:say|claim|think)))?`;
 const DENIAL_RE = new RegExp(
-  `^\\W*${DENIAL}(?:\\s*[.!;,]\\s*(?:${DENIAL}|(?:stop|quit)${W}(?:blaming|hating|attacking|demonising|demonizing|scapegoating|bashing)${W}them))?[\\s.!?…🙂😊]*$`,
+  `^\\W*${OPENING}${DENIAL}${CLOSING}(?:\\s*[.!;,]\\s*(?:${DENIAL}|(?:stop|quit)${W}(?:blaming|hating|attacking|demonising|demonizing|scapegoating|bashing)${W}them))?[\\s.!?…🙂😊]*$`,
   'i',
 );
 
