@@ -92,6 +92,11 @@ const THREATS = [
   "I'll break every bone in your body",
   "I'm going to end you.",
   'We will end his miserable life',
+  'The mayor should be flogged',
+  'Traitors like him should be lined up against a wall',
+  'they should all be thrown off a roof',
+  'That judge deserves to be dragged into the street',
+  'People like her should be set on fire',
   "I'll make you pay for this.",
   "We're coming for you and your family.",
 ];
@@ -180,6 +185,11 @@ const NOT_THREATS = [
   "I'll end your subscription if you keep spamming",
   'We will rip off the old wallpaper',
   "Let's end the year on a high",
+  'These kids need to be whipped into shape',
+  'He should be flogged off to a rival club in January',
+  'He should get stoned and relax for once',
+  'The posters should be put against the wall by the door',
+  'The bonfire should be set on fire at eight',
 ];
 
 describe('threats by their grammar', () => {

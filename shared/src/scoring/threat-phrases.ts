@@ -42,6 +42,10 @@ const HARMED = [
   'beaten\\s+(?:up|to\\s+death)|put\\s+down|strung\\s+up|lined\\s+up\\s+and\\s+shot',
   'shot\\s+dead|burned\\s+alive|burnt\\s+alive|burned\\s+at\\s+the\\s+stake|castrated|taken\\s+out\\s+(?:back\\s+)?and\\s+shot',
   'taken\\s+out\\s+back',
+  // punishments and mob violence, not their everyday senses ("whipped into shape", "flogged off", "get stoned")
+  'flogged(?!\\s+off)|whipped(?!\\s+(?:into|up|cream))|lashed(?!\\s+(?:out|down|together))|stoned\\s+to\\s+death|tarred\\s+and\\s+feathered',
+  'thrown\\s+off\\s+(?:a|the)\\s+(?:roof|bridge|building|cliff|balcony)|(?:lined\\s+up|put|stood)\\s+against\\s+(?:a|the)\\s+wall',
+  'dragged\\s+(?:out\\s+)?(?:into|through)\\s+the\\s+streets?|set\\s+on\\s+fire|burned\\s+at\\s+the\\s+stake|thrown\\s+(?:in|into)\\s+(?:a|the)\\s+(?:river|sea|ocean|oven|fire)',
 ].join('|');
 /** Ways of dying a wish or a norm names. */
 const DIE = [
@@ -127,7 +131,7 @@ const SHAPES: readonly string[] = [
 const THREAT_RES = compileShapes(SHAPES, (alternation) => `\\b(?:${alternation})`);
 // What a threat needs at least one of (a cheap test before the patterns).
 const MAY_THREATEN =
-  /\b(?:punch|slap|batter|pistol|(?:rip|tear)\s+(?:your|his|her|their)|every\s+bone|end\s+(?:you|u|him|her|your|his)\b|kill|murder|shoot|shot|stab|strangl|hang|hung|lynch|behead|decapitat|slaughter|butcher|execut|tortur|rape|gas|extermin|burn|torch|drown|hurt|maim|crippl|gut\b|gutted|skin(?:ned)?\b|slit|chok|shank|smother|run\s+over|gun\s+down|gunned|mow\s+down|mowed|beat|wipe\s+out|wiped\s+out|string\s+up|strung\s+up|die|dies\b|dead|rots?\s+in|perish|bleed|cancer|starv|castrat|(?:break|snap|cut|smash|bash\s+in|blow\s+off|blow\s+out)\s+(?:your|his|her|their)|kick|bullet|rope|death|kys|neck|where\s+(?:you|he|she|they)\s+(?:live|sleep|work)|numbered|body\s+bag|six\s+feet|put\s+down|swing|fry|suffer|scream|beg\b|with\s+(?:his|her|their)\s+head|knife|buried|taken\s+out|daisies|put\s+(?:a|one)\b|make\s+(?:you|u|him|her)\s+(?:pay|regret)|coming\s+for\s+(?:you|u)\b|(?:find|hunt|track)\s+(?:you|u|him|her)\b|watch\s+(?:your|ur)\s+back|one\s+eye\s+open)/i;
+  /\b(?:punch|slap|batter|pistol|flogged|whipped|lashed|stoned|tarred|thrown|wall|dragged|fire|stake|(?:rip|tear)\s+(?:your|his|her|their)|every\s+bone|end\s+(?:you|u|him|her|your|his)\b|kill|murder|shoot|shot|stab|strangl|hang|hung|lynch|behead|decapitat|slaughter|butcher|execut|tortur|rape|gas|extermin|burn|torch|drown|hurt|maim|crippl|gut\b|gutted|skin(?:ned)?\b|slit|chok|shank|smother|run\s+over|gun\s+down|gunned|mow\s+down|mowed|beat|wipe\s+out|wiped\s+out|string\s+up|strung\s+up|die|dies\b|dead|rots?\s+in|perish|bleed|cancer|starv|castrat|(?:break|snap|cut|smash|bash\s+in|blow\s+off|blow\s+out)\s+(?:your|his|her|their)|kick|bullet|rope|death|kys|neck|where\s+(?:you|he|she|they)\s+(?:live|sleep|work)|numbered|body\s+bag|six\s+feet|put\s+down|swing|fry|suffer|scream|beg\b|with\s+(?:his|her|their)\s+head|knife|buried|taken\s+out|daisies|put\s+(?:a|one)\b|make\s+(?:you|u|him|her)\s+(?:pay|regret)|coming\s+for\s+(?:you|u)\b|(?:find|hunt|track)\s+(?:you|u|him|her)\b|watch\s+(?:your|ur)\s+back|one\s+eye\s+open)/i;
 // A negation just before the match turns it round: "nobody should be", "i would never", "no one deserves".
 const NEGATED_BEFORE =
   /(?:\b(?:no\s*one|nobody|noone|none|never|not(?!\s+(?:joking|kidding|lying|bluffing))|dont|don['’]t|doesn['’]t|didn['’]t|wouldn['’]t|won['’]t|shouldn['’]t)\s+(?:\w+\s+){0,2})$/i;
