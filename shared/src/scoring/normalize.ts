@@ -125,6 +125,21 @@ function fold(cp: number): string {
   return out;
 }
 
+/**
+ * Digits and symbols that stand for letters inside a word (`b1tch`, `@ss`, `$hit`): the readers of words fold them
+ * alike, each adding the ones its own reading allows (`!` and `|` read as `i` where a trailing `!` is handled).
+ */
+export const LEET_LETTERS: Readonly<Record<string, string>> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '@': 'a',
+  $: 's',
+};
+
 /** Text folded for matching, with the way back to the original for highlighting. */
 export interface NormalizedText {
   /** Lower case, no diacritics or invisible characters, look-alike letters as Latin, spelled-out letters joined. */

@@ -1,4 +1,4 @@
-import { normalizeText, originalRange } from './normalize.js';
+import { LEET_LETTERS, normalizeText, originalRange } from './normalize.js';
 import type { PhraseSpan } from './shapes.js';
 
 /**
@@ -40,17 +40,6 @@ const SWAPPED: ReadonlyMap<string, string> = (() => {
   return out;
 })();
 
-// Digits and symbols that stand for letters inside a word (as the site word lists read them).
-const LEET: Readonly<Record<string, string>> = {
-  '0': 'o',
-  '1': 'i',
-  '3': 'e',
-  '4': 'a',
-  '5': 's',
-  '7': 't',
-  '@': 'a',
-  $: 's',
-};
 const LEET_RE = /[013457@$]/g;
 const WORD_RE = /[a-z0-9@$]+/g;
 const ASCII_RE = /^\p{ASCII}*$/u;
@@ -63,7 +52,7 @@ export function findSwappedSlurs(text: string): PhraseSpan[] {
   for (const m of (n?.text ?? text.toLowerCase()).matchAll(WORD_RE)) {
     // The lengths a swapped slur has: five to eleven letters, a plural's "s" included.
     if (m[0].length < 5 || m[0].length > 11) continue;
-    const word = m[0].replace(LEET_RE, (c) => LEET[c]!);
+    const word = m[0].replace(LEET_RE, (c) => LEET_LETTERS[c]!);
     if (!SWAPPED.has(word) && !(word.endsWith('s') && SWAPPED.has(word.slice(0, -1)))) continue;
     const end = m.index + m[0].length;
     found.push(n ? originalRange(n, m.index, end) : { start: m.index, end });

@@ -1,4 +1,4 @@
-import { normalizeText, originalRange, type NormalizedText } from '#shared/scoring/normalize.js';
+import { LEET_LETTERS, normalizeText, originalRange, type NormalizedText } from '#shared/scoring/normalize.js';
 
 /** One word of a list found in a text: UTF-16 offsets into the original text (end exclusive). */
 export interface WordMatch {
@@ -30,21 +30,7 @@ interface Entry {
 }
 
 // Symbols and digits that stand for letters inside a word (`@ss`, `$hit`, `sh!t`, `b1tch`).
-const LEET: Record<string, string> = {
-  '0': 'o',
-  '1': 'i',
-  '3': 'e',
-  '4': 'a',
-  '5': 's',
-  '7': 't',
-  '8': 'b',
-  '9': 'g',
-  '@': 'a',
-  $: 's',
-  '!': 'i',
-  '|': 'i',
-  '+': 't',
-};
+const LEET: Readonly<Record<string, string>> = { ...LEET_LETTERS, '8': 'b', '9': 'g', '!': 'i', '|': 'i', '+': 't' };
 const WORD_CHAR_RE = /^[\p{L}\p{N}\p{M}]$/u;
 // Scripts written without spaces between words: a listed word there is found anywhere in the text.
 const UNSPACED_RE =

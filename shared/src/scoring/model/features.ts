@@ -1,4 +1,4 @@
-import { normalizeText } from '../normalize.js';
+import { LEET_LETTERS, normalizeText } from '../normalize.js';
 import { type VectorFeatures, type WordVectors, createPooler } from './vectors.js';
 
 /**
@@ -42,17 +42,7 @@ export const DEFAULT_FEATURES: FeatureConfig = {
 const ARTEFACTS_RE = /(?:^|(?<=\s))@\w+|https?:\/\/\S+|www\.\S+|\b(?:url|rt)\b|#\w+|&#?\w+;/g;
 const APOSTROPHE_ENTITY_RE = /&#(?:39|8217|x27);/g;
 // Letters stand in for these inside a word that has letters (b1tch, sh!t, a$$): leetspeak.
-const LEET: Record<string, string> = {
-  '0': 'o',
-  '1': 'i',
-  '3': 'e',
-  '4': 'a',
-  '5': 's',
-  '7': 't',
-  '@': 'a',
-  $: 's',
-  '!': 'i',
-};
+const LEET: Readonly<Record<string, string>> = { ...LEET_LETTERS, '!': 'i' };
 const LEET_WORD_RE = /[\p{L}0-9@$!]*\p{L}[\p{L}0-9@$!]*/gu;
 // Digits or '!' closing a word stay as they are (covid19, mp3, wow!); a '$' is an 's' anywhere (a$$).
 const LEET_TAIL_RE = /[0-9!]+$/;
