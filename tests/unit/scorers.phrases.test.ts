@@ -91,6 +91,7 @@ const THREATS = [
   "I'll rip your head off",
   "I'll break every bone in your body",
   "I'm going to end you.",
+  'you should end your life',
   'We will end his miserable life',
   'The mayor should be flogged',
   'Traitors like him should be lined up against a wall',
@@ -176,6 +177,14 @@ const NOT_THREATS = [
   'Scammers are active again, so watch your back out there.',
   'Every new parent learns to sleep with one eye open.',
   'Lost your dog in the park? Stay calm, we will find him!',
+  'Slap him on the back and tell him well played',
+  'They should slap those officers with a lengthy suspension.',
+  'We should end his lifetime ban now',
+  'The vet said we should end her life peacefully',
+  'He should be flogged to a Saudi club in the summer',
+  'We need to get shot of this manager',
+  'The sofas should be put against the wall',
+  'The old bins need to be dragged into the street on Monday',
   'Detectives vowed: we will hunt him down and bring him to justice.',
   'Stay put at the station, I will come for you.',
   'Liverpool, we are coming for you!',
@@ -297,8 +306,6 @@ const GROUP_HATE = [
   "I won't ever hire a Muslim.",
   // rhetorical questions
   'How can anyone trust Muslims?',
-  'Who in their right mind would hire immigrants?',
-  'Who wants gypsies in their neighbourhood?',
   'Are trans women even human?',
 ];
 
@@ -396,6 +403,10 @@ const NOT_GROUP_HATE = [
   'Should women be allowed to vote? In 1910 it was a real debate in parliament.',
   "I won't hire immigrants without papers",
   'How can we welcome refugees better?',
+  'Who would hire refugees? Plenty of firms, it turns out.',
+  'How can we serve women better in rural hospitals?',
+  'In 1929 the Privy Council had to decide: are women really persons under the law?',
+  'It is offensive to say that blacks are animals.',
 ];
 
 describe('group hate by its grammar', () => {
@@ -459,6 +470,7 @@ describe('slurs with two letters swapped', () => {
       'bigger',
       'tarnished',
       'wetbacks',
+      'chikn soup',
     ]) {
       assert.deepEqual(findSwappedSlurs(t), [], t);
     }
@@ -482,7 +494,7 @@ describe('denials of hate about a group', () => {
     "There's nothing wrong with being gay",
     'Stop blaming refugees!',
     "gay people aren't dangerous",
-    'Muslims are not inherently violent.',
+    'Muslims are not violent.',
     'Not every Muslim is a terrorist',
     'Gay people are no more dangerous than anyone else.',
     'It is a myth that immigrants are lazy',
@@ -494,7 +506,7 @@ describe('denials of hate about a group', () => {
     'I would never say Jews are greedy.',
     'Nobody should call refugees vermin.',
     "No, immigrants are not criminals, and it's racist to say so.",
-    'Of course gay people are not dangerous, whatever the trolls say.',
+    'Gay people are not dangerous, whatever the trolls say.',
   ];
   const NOT_DENIALS = [
     'Muslims are not terrorists, they are animals',
@@ -511,6 +523,18 @@ describe('denials of hate about a group', () => {
     "I don't think women are stupid, they are evil",
     'I would never say Jews are greedy in public',
     'No, immigrants are not criminals, they are vermin',
+    // a denial that concedes the smear, is asked or mocked, or is rejected in its own closing
+    'Not all blacks are animals.',
+    'Blacks are not all animals.',
+    'Not every jew is a rat.',
+    'Not every woman is a human.',
+    'Muslims are not terrorists???',
+    '🙄 Of course refugees are never criminals.',
+    'Obviously muslims are never violent.',
+    'Jews are not vermin anymore.',
+    "Muslims are not terrorists - that's a lie.",
+    "I would never say jews are greedy, that's a lie.",
+    'Women are not innately stupid.',
   ];
 
   it('when the whole comment only denies hate about a protected group, then it is a denial; with anything more, or about another group, it is not', () => {

@@ -180,11 +180,10 @@ const SHAPES: readonly string[] = [
   // not "why are refugees allowed to work in Germany but not here?": a comparison
   `\\bwhy${W}(?:do|should|must|would|does)${W}(?:we|you|anyone|anybody|they|this${W}country|europe|america|britain)${W}(?:even${W}|still${W}|keep${W})?(?:(?:let|letting|allow|allowing)${W}${GROUP_NP}${W}(?:in|into|here|to${W}(?:come|stay|vote|live|settle|enter|marry|adopt|teach|breed))\\b|(?:tolerate|put${W}up${W}with)${W}${GROUP_NP}${NOT_OBJECT_END})${NO_COMPARISON}`,
   `\\bwhy${W}(?:are|do|should)${W}${GROUP_NP}${W}(?:even${W}|still${W})?(?:allowed|permitted|get|have${W}(?:the${W})?rights?)${W}to${W}(?:vote|drive|work|teach|marry|adopt|live${W}here|be${W}here|exist|breed|lead|speak|have${W}(?:rights|children|a${W}say))\\b${NO_COMPARISON}`,
-  // rhetorical questions: how can anyone trust GROUP; who would hire GROUP; are GROUP even human (not "should
-  // refugees be allowed to work?", a policy's question)
-  `\\b(?:how${W}(?:can|could)${W}(?:anyone|anybody|you|we)|who${W}(?:would|could|in${W}their${W}right${W}mind${W}would)|who${W}(?:even${W})?wants)${W}(?:ever${W}|even${W}|possibly${W})?(?:${RESPECT}|want)${W}${GROUP_NP}${NOT_OBJECT_END}${NO_COMPARISON}`,
-  `\\bare${W}${GROUP_NP}${W}(?:even|really|actually|truly)${W}(?:human|people|persons|civili[sz]ed)\\b`,
-  `\\bwho${W}(?:even${W})?wants${W}${GROUP_NP}${W}(?:in|near|next${W}to)${W}(?:their|our|my|this)${W}(?:neighbou?rhood|street|country|town|city|school|building)\\b`,
+  // rhetorical questions: how can anyone trust GROUP; are GROUP even human (not "who would hire refugees? plenty of
+  // firms", asked to be answered, nor "should refugees be allowed to work?", a policy's question)
+  `\\bhow${W}(?:can|could)${W}(?:anyone|anybody|you|we)${W}(?:ever${W}|even${W}|possibly${W})?(?:${RESPECT})${W}${GROUP_NP}(?=\\s*(?:\\?|$))`,
+  `\\bare${W}${GROUP_NP}${W}(?:even|really|actually|truly)${W}(?:human|people|persons|civili[sz]ed)(?=\\s*(?:\\?|$))`,
   // exclusion: GROUP belong in a zoo; GROUP don't belong here; GROUP should go back where they came from
   `${GROUP_NP}${W}(?:only${W}|all${W})?belong${W}(?:in|at|on)${W}(?:the${W}|a${W}|their${W})?(?:${CONFINED})\\b`,
   `${GROUP_NP}${W}(?:do${W}not|don${A}?t|dont|will${W}never|never)${W}belong${W}(?:here|in${W}(?:this|our|my|a${W}civili[sz]ed)${W}(?:${HOMELAND}))\\b(?!${A})`,
@@ -205,7 +204,7 @@ const GROUP_RES = compileShapes(SHAPES);
 const MAY_NAME_GROUP = new RegExp(`\\b(?:${GROUP}|(?:${GROUP_ADJ})${W}lives|an?${W}(?:${ONE_OF}))\\b`, 'i');
 // Words just before it that report or reject the statement: "it is a lie that", "stop saying", "they claim".
 const REPORTED_BEFORE =
-  /\b(?:wrong|false|myths?|lie|lies|(?<!\bnot\s+)(?:racist|bigoted|bigotry|hateful)|nonsense|absurd|ridiculous|appalling|shameful|not\s+true|claim|claims|claiming|claimed|says|saying|said|called|calling|tweeted|wrote|chanted|shouted|idea|notion|misconception|stereotype|prejudice|(?:don['’]?t|do\s+not|doesn['’]?t)\s+(?:think|believe)|thinks|believes|pretends?|pretending|insists|telling\s+(?:us|people)|screaming|headlines?|according\s+to|used\s+to\s+say|never\s+(?:say|call|claim)|(?:no\s+one|nobody)\s+should\s+(?:ever\s+)?(?:say|call|claim|think)|(?:if\s+you|anyone\s+who|people\s+who|those\s+who|whoever)\s+(?:thinks?|believes?|says?|claims?)|(?:acts?|acting|behaves?|behaving|treats?\s+\w+|treating\s+\w+)\s+(?:as\s+if|as\s+though|like))\b(?:\W+\w+){0,4}\W*$|\b(?:not|never)\s+$/i;
+  /\b(?:wrong|false|myths?|lie|lies|(?<!\bnot\s+)(?:racist|bigoted|bigotry|hateful|offensive)|nonsense|absurd|ridiculous|appalling|shameful|not\s+true|claim|claims|claiming|claimed|says|saying|said|called|calling|tweeted|wrote|chanted|shouted|idea|notion|misconception|stereotype|prejudice|(?:don['’]?t|do\s+not|doesn['’]?t)\s+(?:think|believe)|thinks|believes|pretends?|pretending|insists|telling\s+(?:us|people)|screaming|headlines?|according\s+to|used\s+to\s+say|never\s+(?:say|call|claim)|(?:no\s+one|nobody)\s+should\s+(?:ever\s+)?(?:say|call|claim|think)|(?:if\s+you|anyone\s+who|people\s+who|those\s+who|whoever)\s+(?:thinks?|believes?|says?|claims?)|(?:acts?|acting|behaves?|behaving|treats?\s+\w+|treating\s+\w+)\s+(?:as\s+if|as\s+though|like))\b(?:\W+\w+){0,4}\W*$|\b(?:not|never)\s+$/i;
 // Words just after it that report it ("…, says a man whose …"), name it a trope ("… is a myth") or answer it
 // as an echo question ("… stay in their lane? Says who?"; a statement asked back is an echo whatever follows).
 const REPORTED_AFTER =
@@ -233,16 +232,20 @@ export function findGroupHate(text: string): PhraseSpan[] {
   return found;
 }
 
+/** What "not all …" may deny: crimes and threats, not what dehumanises ("not all blacks are animals"). */
+const CONCEDED = `terrorists|extremists|fanatics|radicals|criminals|thugs|gangsters|rapists|thieves|liars|murderers|killers|invaders|a${W}threat|a${W}danger|dangerous|violent|the${W}problem|to${W}blame|lazy|scroungers|freeloaders`;
 /** Words that reject a statement as a whole ("it is a myth that …", "… is racist"). */
 const REJECTED = `wrong|false|a${W}myth|a${W}lie|(?:an?${W})?(?:racist|sexist|bigoted|ignorant|hateful|offensive)(?:${W}(?:myth|lie|stereotype|trope))?|nonsense|rubbish|untrue|not${W}true|absurd|ridiculous|(?:complete|utter|total)${W}(?:nonsense|rubbish)`;
 /** A smear of a whole group as a denial quotes it back: "muslims are terrorists", "immigrants are all lazy". */
-const STATEMENT = `${GROUP_NP}${W}(?:are|r)${W}(?:all${W}|${BY_NATURE}${W})?(?:${TRAIT}|${VERMIN})`;
+const STATEMENT = `${GROUP_NP}${W}(?:are|r)${W}(?:all${W})?(?:${TRAIT}|${VERMIN})`;
 /** Whole comments that only deny hate about a group: each shape must span the comment. */
 const DENIALS: readonly string[] = [
   // muslims are not terrorists; not all immigrants are criminals; gay people aren't sick
-  `(?:not${W}all${W})?${GROUP_NP}${W}(?:are${W}not|aren${A}?t|arent|are${W}never)${W}(?:all${W}|${BY_NATURE}${W})?(?:${TRAIT})`,
-  `not${W}all${W}(?:${GROUP})${W}are${W}(?:${TRAIT})`,
-  `not${W}every${W}(?:${ONE_OF})${W}is${W}(?:an?${W}\\w+|${TRAIT})`,
+  `${GROUP_NP}${W}(?:are${W}not|aren${A}?t|arent|are${W}never)${W}(?:${TRAIT})`,
+  // "not all" concedes some: only the crimes and threats a denial answers, never vermin or predators
+  `(?:not${W}all${W})?${GROUP_NP}${W}(?:are${W}not|aren${A}?t|arent)${W}all${W}(?:${CONCEDED})`,
+  `not${W}all${W}(?:${GROUP})${W}are${W}(?:${CONCEDED})`,
+  `not${W}every${W}(?:${ONE_OF})${W}is${W}an?${W}(?:terrorist|extremist|criminal|thief|rapist|thug|liar|murderer|killer|threat|danger|problem|fanatic|radical)`,
   // gay people are no more dangerous than anyone else
   `${GROUP_NP}${W}are${W}no${W}more${W}(?:${TRAIT})${W}than${W}(?:anyone|anybody|everyone|any${W}other${W}group|the${W}rest${W}of${W}us|we${W}are|us)(?:${W}else)?`,
   // it is a myth that immigrants are lazy; it's racist to say muslims are terrorists; the idea that jews are greedy is a lie
@@ -262,14 +265,15 @@ const DENIALS: readonly string[] = [
   // stop blaming immigrants
   `(?:stop|quit)${W}(?:blaming|hating|attacking|demonising|demonizing|scapegoating|bashing)${W}${GROUP_NP}`,
 ];
-const DENIAL = `(?:${DENIALS.map((s) => `(?:${s})`).join('|')})(?:${W}(?:at${W}all|either|anymore|period|full${W}stop|whatsoever))?`;
+const DENIAL = `(?:${DENIALS.map((s) => `(?:${s})`).join('|')})(?:${W}(?:at${W}all|either|period|full${W}stop|whatsoever))?`;
 // One denial, or two in a row ("Muslims are not terrorists. Stop blaming them" reads as the second's "them").
-// What may open a denial ("No, …", "Of course …") or close it (", and it is racist to say so", ", whatever the
-// trolls say").
-const OPENING = `(?:(?:no|of${W}course|obviously|clearly|honestly|frankly)\\s*[,.!:;]?\\s*)?`;
-const CLOSING = `(?:\\s*[,;:—–-]?\\s*(?:and${W})?(?:(?:it${A}?s|it${W}is|that${A}?s|that${W}is)${W}(?:${REJECTED})(?:${W}to${W}(?:say|claim|suggest|think)${W}(?:so|otherwise|that|it))?|whatever${W}(?:some${W}people|the${W}far${W}right|trolls|the${W}trolls|they|anyone|racists|bigots)${W}(?:say|claim|think)))?`;
+// What may open a denial ("No, …") or close it (", and it is racist to say so", ", whatever the trolls say"); not
+// "of course" or "obviously" (sarcasm reads the same), a question mark or a leading emoji (incredulity), nor a
+// closing that rejects the denial itself ("— that's a lie").
+const OPENING = `(?:no\\s*[,.!:;]\\s*)?`;
+const CLOSING = `(?:\\s*[,;:—–-]?\\s*(?:and${W})?(?:(?:it${A}?s|it${W}is|that${A}?s|that${W}is)${W}(?:racist|sexist|bigoted|hateful|ignorant|offensive|wrong)${W}to${W}(?:say|claim|suggest|think)${W}(?:so|otherwise)|whatever${W}(?:some${W}people|the${W}far${W}right|trolls|the${W}trolls|anyone|racists|bigots)${W}(?:say|claim|think)))?`;
 const DENIAL_RE = new RegExp(
-  `^\\W*${OPENING}${DENIAL}${CLOSING}(?:\\s*[.!;,]\\s*(?:${DENIAL}|(?:stop|quit)${W}(?:blaming|hating|attacking|demonising|demonizing|scapegoating|bashing)${W}them))?[\\s.!?…🙂😊]*$`,
+  `^\\s*${OPENING}${DENIAL}${CLOSING}(?:\\s*[.!;,]\\s*(?:${DENIAL}|(?:stop|quit)${W}(?:blaming|hating|attacking|demonising|demonizing|scapegoating|bashing)${W}them))?[\\s.!…🙂😊]*$`,
   'i',
 );
 

@@ -30,22 +30,21 @@ const W = '\\s+';
 const HARM = [
   'kill|murder|shoot|stab|strangle|hang|lynch|behead|decapitate|slaughter|butcher|execute|torture|rape',
   'gas|exterminate|burn|torch|drown|hurt|maim|cripple|gut|skin|slit|choke|shank|smother|run\\s+over',
-  'gun\\s+down|mow\\s+down|beat\\s+up|wipe\\s+out|string\\s+up|punch|slap|batter|pistol-whip',
+  'gun\\s+down|mow\\s+down|beat\\s+up|wipe\\s+out|string\\s+up|pistol-whip',
 ].join('|');
 /** Of those, the ones only done to people: "them" after one of these is people ("we should lynch them"). */
 const HARM_PEOPLE = 'murder|lynch|behead|decapitate|rape|strangle|stab|torture|shank|gun\\s+down|mow\\s+down';
 /** The same as past participles: after "be", "get", "deserve to be". */
 const HARMED = [
-  'killed|murdered|shot(?!\\s+(?:down|at\\s+the))|stabbed|strangled|hanged|lynched|beheaded|decapitated',
+  'killed|murdered|shot(?!\\s+(?:down|at\\s+the|of)\\b)|stabbed|strangled|hanged|lynched|beheaded|decapitated',
   'slaughtered|butchered|executed|tortured|raped|gassed|exterminated|torched|drowned|buried\\s+alive',
   'maimed|crippled|skinned\\s+alive|shanked|gunned\\s+down|mowed\\s+down|hung\\s+from\\s+a\\s+tree',
   'beaten\\s+(?:up|to\\s+death)|put\\s+down|strung\\s+up|lined\\s+up\\s+and\\s+shot',
   'shot\\s+dead|burned\\s+alive|burnt\\s+alive|burned\\s+at\\s+the\\s+stake|castrated|taken\\s+out\\s+(?:back\\s+)?and\\s+shot',
   'taken\\s+out\\s+back',
-  // punishments and mob violence, not their everyday senses ("whipped into shape", "flogged off", "get stoned")
-  'flogged(?!\\s+off)|whipped(?!\\s+(?:into|up|cream))|lashed(?!\\s+(?:out|down|together))|stoned\\s+to\\s+death|tarred\\s+and\\s+feathered',
-  'thrown\\s+off\\s+(?:a|the)\\s+(?:roof|bridge|building|cliff|balcony)|(?:lined\\s+up|put|stood)\\s+against\\s+(?:a|the)\\s+wall',
-  'dragged\\s+(?:out\\s+)?(?:into|through)\\s+the\\s+streets?|set\\s+on\\s+fire|burned\\s+at\\s+the\\s+stake|thrown\\s+(?:in|into)\\s+(?:a|the)\\s+(?:river|sea|ocean|oven|fire)',
+  // punishments, not their everyday senses ("flogged off / to a club": sold; "whipped", "lashed", "get stoned")
+  'flogged(?!\\s+(?:off|to|for|on)\\b)|stoned\\s+to\\s+death|tarred\\s+and\\s+feathered|burned\\s+at\\s+the\\s+stake',
+  'thrown\\s+off\\s+(?:a|the)\\s+(?:roof|bridge|building|cliff|balcony)|lined\\s+up\\s+against\\s+(?:a|the)\\s+wall',
 ].join('|');
 /** Ways of dying a wish or a norm names. */
 const DIE = [
@@ -81,6 +80,8 @@ const OBJECT = [
   `(?:${GROUP})\\b(?!${A}s?\\b)`,
   `people${W}like${W}(?:you|him|her|them|that|this)`,
 ].join('|');
+/** A punch or a slap at someone, not "on the back" or "with a fine", nor "punch a hole", "punch the clock". */
+const BLOW = `(?:punch|slap)${W}(?:${OBJECT})(?!${W}(?:on${W}the${W}back|with|a${W}hole|the${W}clock)\\b)`;
 /** Subjects a norm or a wish is said of: any of the objects, and subject pronouns. */
 const SUBJECT = `(?:you|he|she|they|them|we|u|y${A}?all|${OBJECT})(?:${W}(?:all|really|just|both|truly|honestly))?`;
 
@@ -101,20 +102,21 @@ const NORM_DIE = `(?:should|must|ought${W}to|needs?${W}to|deserves?${W}to|oughta
 
 const SHAPES: readonly string[] = [
   // intent and calls: … (will|should) [adverbs] HARM OBJECT, break your neck, beat the shit out of …
-  `(?:${INTENT}|${CALL}|\\b(?:let${A}?s|time${W}to|it${A}?s${W}time${W}to))${ADVERB}${W}(?:(?:${HARM})${W}(?:${OBJECT})|(?:${HARM_PEOPLE})${W}(?:them|em|${A}em)\\b|(?:break|snap|slit|cut|smash|bash${W}in|blow${W}off|blow${W}out)${W}(?:your|his|her|their)${W}(?:necks?|legs|arms|jaw|faces?|skulls?|throats?|heads?|brains)|(?:rip|tear)${W}(?:your|his|her|their)${W}(?:heads?|throats?|hearts?|faces?|eyes|tongues?|arms|legs)${W}(?:off|out)|break${W}every${W}bone${W}in${W}(?:your|his|her|their)${W}bod(?:y|ies)|end${W}(?:you|u|him|her)(?=\\s*(?:$|[.!?,]))|end${W}(?:your|his|her)${W}(?:miserable${W})?(?:life|existence)|(?:beat|kick)${W}(?:the${W}(?:shit|crap|hell|life)${W}out${W}of|(?:you|him|her|them)${W}(?:to${W}death|senseless|half${W}to${W}death|bloody))|put${W}(?:a${W}bullet|a${W}knife|a${W}round|one)${W}(?:in|into|through|between)|make${W}(?:you|him|her|them)${W}(?:suffer|bleed|scream|beg)\\b|make${W}(?:you|u|him|her)${W}regret${W}(?:it|this|that|ever|the${W}day|being${W}born)\\b(?!${W}(?:on|at|in|with|if)\\b)|make${W}(?:you|u)${W}pay(?=\\s*(?:$|[.!?]|${W}for${W}(?:this|that|what${W}you))))`,
+  `(?:${INTENT}|${CALL}|\\b(?:let${A}?s|time${W}to|it${A}?s${W}time${W}to))${ADVERB}${W}(?:(?:${HARM})${W}(?:${OBJECT})|(?:${HARM_PEOPLE})${W}(?:them|em|${A}em)\\b|(?:break|snap|slit|cut|smash|bash${W}in|blow${W}off|blow${W}out)${W}(?:your|his|her|their)${W}(?:necks?|legs|arms|jaw|faces?|skulls?|throats?|heads?|brains)|${BLOW}|(?:rip|tear)${W}(?:your|his|her|their)${W}(?:heads?|throats?|hearts?|faces?|eyes|tongues?|arms|legs)${W}(?:off|out)|break${W}every${W}bone${W}in${W}(?:your|his|her|their)${W}bod(?:y|ies)|end${W}(?:you|u|him|her)(?=\\s*(?:$|[.!?,]))|end${W}(?:your|his|her)${W}miserable${W}(?:life|existence)\\b|(?:beat|kick)${W}(?:the${W}(?:shit|crap|hell|life)${W}out${W}of|(?:you|him|her|them)${W}(?:to${W}death|senseless|half${W}to${W}death|bloody))|put${W}(?:a${W}bullet|a${W}knife|a${W}round|one)${W}(?:in|into|through|between)|make${W}(?:you|him|her|them)${W}(?:suffer|bleed|scream|beg)\\b|make${W}(?:you|u|him|her)${W}regret${W}(?:it|this|that|ever|the${W}day|being${W}born)\\b(?!${W}(?:on|at|in|with|if)\\b)|make${W}(?:you|u)${W}pay(?=\\s*(?:$|[.!?]|${W}for${W}(?:this|that|what${W}you))))`,
   // an order at the start of a sentence: "kill them all", "hang him"
-  `(?<=^|[.!?;]\\s*|\\n)(?:just${W}|now${W}|go${W}|so${W})?(?:${HARM})${W}(?:${OBJECT})(?!${W}with${W}kindness)`,
+  `(?<=^|[.!?;]\\s*|\\n)(?:just${W}|now${W}|go${W}|so${W})?(?:(?:${HARM})${W}(?:${OBJECT})(?!${W}with${W}kindness)|${BLOW})`,
   // what is coming to "you": you'll be shot, you're going to get killed, you're dead meat, you'll end up in a body bag
   `\\b(?:you|u)(?:${A}ll|${W}will|${A}re${W}(?:going${W}to|gonna)|${W}are${W}(?:going${W}to|gonna)|r${W}gonna|${W}gonna)${W}(?:(?:be|get)${W}(?:${HARMED})|(?:be${W}|end${W}up${W})?(?:in${W}a${W}body${W}bag|six${W}feet${W}under|pushing${W}up${W}daisies))\\b(?!${W}(?:laughing|of|from|anyway|someday|eventually|one${W}day|alone|young|old|poor|rich|happy|trying))`,
   `\\byou${A}?(?:re|${W}are)${W}(?:a${W})?dead${W}(?:meat|man|woman)\\b`,
   // norms: SUBJECT should [all] be HARMED; SUBJECT should die; SUBJECT deserves a bullet
+  `(?:you|he|she|u|y${A}?all|${OBJECT})${W}${NORM_BE}${W}(?:dragged${W}(?:out${W})?(?:into|through)${W}the${W}streets?|set${W}on${W}fire)\\b`,
   `(?:${SUBJECT})${W}(?:${NORM_BE}${W}(?:${HARMED})\\b|${NORM_DIE}|(?:deserves?|needs?)${W}(?:a${W}bullet|the${W}rope|a${W}rope|to${W}hang|death(?=\\s*(?:$|[.,!?;]))|a${W}beating|to${W}be${W}put${W}down)\\b)`,
   // wishes: [i] hope|wish|pray (that) SUBJECT [and your family] DIE|get HARMED; may they …; love to see them hang
   `\\b(?:hope|hoping|wish|pray|praying)${W}(?:that${W})?(?:${SUBJECT})(?:${W}(?:all|and${W}(?:your|his|her|their)${W}\\w+|both|soon|slowly))?(?:${W}(?:would|will)|${A}ll)?${W}(?:(?:${DIE})\\b|gets?${W}(?:${HARMED})\\b|(?:is|are)${W}(?:${HARMED})\\b)`,
   `(?<=^|[.!?]\\s*|\\n)may${W}(?:${SUBJECT})${W}(?:all${W})?(?:${DIE}|be${W}(?:${HARMED}))\\b`,
   `\\b(?:love|like|want|wanna|wait|happy|glad|pleased)${W}to${W}see${W}(?:${SUBJECT})${W}(?:all${W})?(?:(?:${DIE})\\b|get${W}(?:${HARMED})\\b|(?:${HARMED})\\b)`,
   // menace and orders to die
-  `\\b(?:(?:i|we)${W}know${W}where${W}(?:you|he|she|they)${W}(?:live|lives|sleep|sleeps|work|works)|your${W}days${W}are${W}numbered|get${W}a${W}rope(?=\\s*(?:$|[.!?]))|off${W}with${W}(?:his|her|their)${W}heads?|kys|go${W}die|die${W}in${W}a${W}(?:fire|ditch|hole))\\b`,
+  `\\b(?:(?:i|we)${W}know${W}where${W}(?:you|he|she|they)${W}(?:live|lives|sleep|sleeps|work|works)|your${W}days${W}are${W}numbered|get${W}a${W}rope(?=\\s*(?:$|[.!?]))|off${W}with${W}(?:his|her|their)${W}heads?|kys|go${W}die|die${W}in${W}a${W}(?:fire|ditch|hole)|(?:you|u)${W}(?:should|must|need${W}to|ought${W}to|better)${W}(?:just${W}|go${W})?end${W}your${W}(?:own${W})?life)\\b`,
   // an order, not "if you kill yourself", "how to kill yourself", "shoot yourself in the foot"
   `(?<!\\b(?:you|u|to|if|how|why|gonna|wanna|can|will|would|could|might|ll|d)\\W{1,3})\\b(?:go${W}(?:and${W})?)?(?:kill|hang|shoot|neck)${W}(?:yourself|yourselves|urself)\\b(?!${W}(?:laughing|working|trying|over|for|in${W}(?:the|your|ur)${W}foot)\\b)`,
   `\\bdrop${W}dead\\b(?!${W}(?:gorgeous|beautiful|funny|serious|simple))`,
@@ -131,7 +133,7 @@ const SHAPES: readonly string[] = [
 const THREAT_RES = compileShapes(SHAPES, (alternation) => `\\b(?:${alternation})`);
 // What a threat needs at least one of (a cheap test before the patterns).
 const MAY_THREATEN =
-  /\b(?:punch|slap|batter|pistol|flogged|whipped|lashed|stoned|tarred|thrown|wall|dragged|fire|stake|(?:rip|tear)\s+(?:your|his|her|their)|every\s+bone|end\s+(?:you|u|him|her|your|his)\b|kill|murder|shoot|shot|stab|strangl|hang|hung|lynch|behead|decapitat|slaughter|butcher|execut|tortur|rape|gas|extermin|burn|torch|drown|hurt|maim|crippl|gut\b|gutted|skin(?:ned)?\b|slit|chok|shank|smother|run\s+over|gun\s+down|gunned|mow\s+down|mowed|beat|wipe\s+out|wiped\s+out|string\s+up|strung\s+up|die|dies\b|dead|rots?\s+in|perish|bleed|cancer|starv|castrat|(?:break|snap|cut|smash|bash\s+in|blow\s+off|blow\s+out)\s+(?:your|his|her|their)|kick|bullet|rope|death|kys|neck|where\s+(?:you|he|she|they)\s+(?:live|sleep|work)|numbered|body\s+bag|six\s+feet|put\s+down|swing|fry|suffer|scream|beg\b|with\s+(?:his|her|their)\s+head|knife|buried|taken\s+out|daisies|put\s+(?:a|one)\b|make\s+(?:you|u|him|her)\s+(?:pay|regret)|coming\s+for\s+(?:you|u)\b|(?:find|hunt|track)\s+(?:you|u|him|her)\b|watch\s+(?:your|ur)\s+back|one\s+eye\s+open)/i;
+  /\b(?:punch|slap|pistol|flogged|stoned|tarred|thrown|wall|dragged|fire|stake|(?:rip|tear)\s+(?:your|his|her|their)|every\s+bone|end\s+(?:you|u|him|her|your|his)\b|kill|murder|shoot|shot|stab|strangl|hang|hung|lynch|behead|decapitat|slaughter|butcher|execut|tortur|rape|gas|extermin|burn|torch|drown|hurt|maim|crippl|gut\b|gutted|skin(?:ned)?\b|slit|chok|shank|smother|run\s+over|gun\s+down|gunned|mow\s+down|mowed|beat|wipe\s+out|wiped\s+out|string\s+up|strung\s+up|die|dies\b|dead|rots?\s+in|perish|bleed|cancer|starv|castrat|(?:break|snap|cut|smash|bash\s+in|blow\s+off|blow\s+out)\s+(?:your|his|her|their)|kick|bullet|rope|death|kys|neck|where\s+(?:you|he|she|they)\s+(?:live|sleep|work)|numbered|body\s+bag|six\s+feet|put\s+down|swing|fry|suffer|scream|beg\b|with\s+(?:his|her|their)\s+head|knife|buried|taken\s+out|daisies|put\s+(?:a|one)\b|make\s+(?:you|u|him|her)\s+(?:pay|regret)|coming\s+for\s+(?:you|u)\b|(?:find|hunt|track)\s+(?:you|u|him|her)\b|watch\s+(?:your|ur)\s+back|one\s+eye\s+open)/i;
 // A negation just before the match turns it round: "nobody should be", "i would never", "no one deserves".
 const NEGATED_BEFORE =
   /(?:\b(?:no\s*one|nobody|noone|none|never|not(?!\s+(?:joking|kidding|lying|bluffing))|dont|don['’]t|doesn['’]t|didn['’]t|wouldn['’]t|won['’]t|shouldn['’]t)\s+(?:\w+\s+){0,2})$/i;
