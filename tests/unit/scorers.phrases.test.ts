@@ -188,6 +188,13 @@ const NOT_THREATS = [
   'Detectives vowed: we will hunt him down and bring him to justice.',
   'Stay put at the station, I will come for you.',
   'Liverpool, we are coming for you!',
+  // somebody else's words, reported
+  '"I\'m going to punch him into next week," Fury said at the weigh-in.',
+  "I'll end you, the chess prodigy joked to Carlsen before their rematch.",
+  'Usyk told the press conference: I will punch him until he drops.',
+  'ISIS decreed that gay people should be thrown off a roof; the trial heard from survivors.',
+  'Under that law, women must be stoned to death for adultery.',
+  'Detectives vowed: we will hunt him down and bring him to justice.',
   'Our team will punch above its weight this season',
   "I'll punch in the numbers tomorrow",
   'He will end his career at Arsenal',
