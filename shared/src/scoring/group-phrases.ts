@@ -1,3 +1,4 @@
+import { spokenByOthers } from './quotation.js';
 import { compileShapes, ownShapeMatches, type PhraseSpan } from './shapes.js';
 
 /**
@@ -205,10 +206,11 @@ const MAY_NAME_GROUP = new RegExp(`\\b(?:${GROUP}|(?:${GROUP_ADJ})${W}lives|an?$
 // Words just before it that report or reject the statement: "it is a lie that", "stop saying", "they claim".
 const REPORTED_BEFORE =
   /\b(?:wrong|false|myths?|lie|lies|(?<!\bnot\s+)(?:racist|bigoted|bigotry|hateful|offensive)|nonsense|absurd|ridiculous|appalling|shameful|not\s+true|claim|claims|claiming|claimed|says|saying|said|called|calling|tweeted|wrote|chanted|shouted|idea|notion|misconception|stereotype|prejudice|(?:don['’]?t|do\s+not|doesn['’]?t)\s+(?:think|believe)|thinks|believes|pretends?|pretending|insists|telling\s+(?:us|people)|screaming|headlines?|according\s+to|used\s+to\s+say|never\s+(?:say|call|claim)|(?:no\s+one|nobody)\s+should\s+(?:ever\s+)?(?:say|call|claim|think)|(?:if\s+you|anyone\s+who|people\s+who|those\s+who|whoever)\s+(?:thinks?|believes?|says?|claims?)|(?:acts?|acting|behaves?|behaving|treats?\s+\w+|treating\s+\w+)\s+(?:as\s+if|as\s+though|like))\b(?:\W+\w+){0,4}\W*$|\b(?:not|never)\s+$/i;
-// Words just after it that report it ("…, says a man whose …"), name it a trope ("… is a myth") or answer it
-// as an echo question ("… stay in their lane? Says who?"; a statement asked back is an echo whatever follows).
+// Words just after it that name it a trope ("… is a myth") or answer it as an echo question ("… stay in their
+// lane? Says who?"; a statement asked back is an echo whatever follows). A speaker named after it is
+// `spokenByOthers` (quotation.ts), as for threats.
 const REPORTED_AFTER =
-  /^(?:[^.!?]{0,60}?,\s*(?:(?:my|the|a|his|her|our)\s+\w+\s+)?(?:says|said|claims|claimed|joked|tweeted|wrote|according\s+to)\b|\s+(?:is|was)\s+(?:a|an|the)\s+(?:line|lie|myth|trope|slogan|stereotype)\b|[^.!?]{0,40}\?\s+(?:no|nope|says\s+who|of\s+course\s+not|really|hardly|nonsense|rubbish|tell\s+that|try\s+telling)\b)/i;
+  /^(?:\s+(?:is|was)\s+(?:a|an|the)\s+(?:line|lie|myth|trope|slogan|stereotype)\b|[^.!?]{0,40}\?\s+(?:no|nope|says\s+who|of\s+course\s+not|really|hardly|nonsense|rubbish|tell\s+that|try\s+telling)\b)/i;
 const ECHO_AFTER = /^[^.!?]{0,40}\?/;
 // Shapes that are questions of their own ("why are women so …?", "who would hire …?", "are … even human?") or the
 // writer's own refusal.
@@ -226,6 +228,7 @@ export function findGroupHate(text: string): PhraseSpan[] {
     const sentence = SENTENCE_START.exec(window);
     if (REPORTED_BEFORE.test(sentence ? window.slice(sentence.index + 1) : window)) continue;
     const after = text.slice(start + m[0].length, start + m[0].length + 80);
+    if (spokenByOthers(text, start + m[0].length)) continue;
     if (REPORTED_AFTER.test(after) || (ECHO_AFTER.test(after) && !ASKS.test(m[0]))) continue;
     found.push({ start, end: start + m[0].length });
   }

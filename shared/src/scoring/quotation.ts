@@ -16,6 +16,19 @@ const REJECTS =
 const REPORTS =
   /\b(?:said|says|say|saying|wrote|writes|write|writing|chant(?:s|ed|ing)?|shout(?:s|ed|ing)?|scream(?:s|ed|ing)?|yell(?:s|ed|ing)?|tweet(?:s|ed|ing)?|post(?:s|ed|ing)?|call(?:s|ed|ing)?|told|tells|headlines?|headlined|quot(?:e|es|ed|ing)|according\s+to|slogan|signs?\s+(?:read|reading|said))\b[^"“„«]{0,40}$/i;
 
+// A speaker named just after words the comment reports: '"…," Fury said', "…, says a man whose …", "…, the chess
+// prodigy joked".
+const SPOKEN_AFTER =
+  /^[^.!?]{0,60}?[,"”]\s*["”]?\s*(?:(?:the|a|an|his|her|my|our|their)\s+)?(?:[\w-]+\s+){0,3}?(?:said|says|claims|claimed|joked|jokes|told|tweeted|wrote|shouted|yelled|chanted|added|recalled|testified|quipped|boasted|according\s+to)\b/i;
+
+/**
+ * Whether the words of `text` ending at `end` are followed, in their sentence, by the name of someone else who
+ * said them: the phrase readers skip those as reported, with or without quotation marks.
+ */
+export function spokenByOthers(text: string, end: number): boolean {
+  return SPOKEN_AFTER.test(text.slice(end, end + 100));
+}
+
 /** The comment's own words, its quotations blanked; the text itself when it quotes nothing. */
 function ownWords(text: string): string {
   return OPEN.test(text) ? text.replace(QUOTATION, ' … ') : text;

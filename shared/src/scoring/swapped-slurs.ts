@@ -42,7 +42,8 @@ const SWAPPED: ReadonlyMap<string, string> = (() => {
   return out;
 })();
 
-const LEET_RE = /[013457@$]/g;
+// The map's keys as a character class (digits and `@`, `$`: none needs escaping there).
+const LEET_RE = new RegExp(`[${Object.keys(LEET_LETTERS).join('')}]`, 'g');
 const WORD_RE = /[a-z0-9@$]+/g;
 const ASCII_RE = /^\p{ASCII}*$/u;
 

@@ -21,6 +21,7 @@
  * down"). Reported violence keeps its third-person subject and past tense and does not match.
  */
 
+import { spokenByOthers } from './quotation.js';
 import { compileShapes, ownShapeMatches, type PhraseSpan } from './shapes.js';
 
 const A = "['’]"; // an apostrophe, straight or curly
@@ -140,12 +141,10 @@ const NEGATED_BEFORE =
 // …unless it belongs to a condition: "if you don't leave now i will kill you".
 const IN_CONDITION = /\b(?:if|unless|or\s+else|otherwise)\b[^.!?]*$/i;
 // Somebody else's words or a law's, just before ("ISIS decreed that …", "under that law, …", "he told the press
-// conference: …") or just after ('"…," Fury said', "…, the chess prodigy joked"): news reports them, nobody is
+// conference: …"); just after ('"…," Fury said') is `spokenByOthers` (quotation.ts). News reports them, nobody is
 // threatened by the comment.
 const REPORTED_BEFORE =
   /(?:\b(?:decreed|ruled|ordered|declared|announced|demanded|threatened|vowed|warned|told\s+(?:the\s+)?(?:press|reporters|police|court|jury|crowd)(?:\s+\w+)?|(?:under|by)\s+(?:that|this|the|their|sharia)\s+laws?)\s*(?:that\s+)?[:,]?\s*["“]?$)/i;
-const REPORTED_AFTER =
-  /^[^.!?]{0,40}?[,"”]\s*["”]?\s*(?:(?:the|a|an|his|her|my|our|their)\s+)?(?:[\w-]+\s+){0,3}?(?:said|says|joked|jokes|told|tweeted|wrote|shouted|yelled|chanted|added|recalled|testified|quipped|boasted)\b/i;
 // A negation inside it: "should not be", "i will never", "hope you don't die".
 const NEGATED_INSIDE = /\b(?:not|never|dont|don['’]t|doesn['’]t|won['’]t|wont|shouldn['’]t|no\s+longer|nobody)\b/i;
 
@@ -160,7 +159,7 @@ export function findThreats(text: string): PhraseSpan[] {
     if (NEGATED_BEFORE.test(before) && !IN_CONDITION.test(text.slice(Math.max(0, start - 80), start))) continue;
     const end = start + m[0].length;
     if (REPORTED_BEFORE.test(text.slice(Math.max(0, start - 48), start))) continue;
-    if (REPORTED_AFTER.test(text.slice(end, end + 80))) continue;
+    if (spokenByOthers(text, end)) continue;
     found.push({ start, end });
   }
   return found;
