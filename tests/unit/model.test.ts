@@ -27,7 +27,7 @@ const TOXIC = [
   'You are a complete idiot and everyone here knows it.',
   'Shut up, you pathetic moron.',
   'Go to hell, you lying scumbag.',
-  'This is the dumbest fucking article I have ever read.',
+  'Whoever wrote this is the dumbest fucking hack alive.',
   'Fuck you and your bullshit opinions.',
   'You ignorant bitch, nobody cares.',
   'Only a brain-dead loser would vote for this clown.',

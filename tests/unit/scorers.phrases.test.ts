@@ -2,10 +2,17 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createModelClassifier } from '#shared/scoring/model/classifier.js';
-import { applyPhrases, HEAD_ATTRIBUTES, type HeadAttribute } from '#shared/scoring/model/comment.js';
+import {
+  applyPhrases,
+  createCommentModel,
+  HEAD_ATTRIBUTES,
+  type HeadAttribute,
+  type LexiconFindings,
+} from '#shared/scoring/model/comment.js';
 import { loadModel } from '#shared/scoring/model/index.js';
 import { createLexiconClassifier } from '#shared/scoring/lexicon.js';
 import { findGroupHate, onlyDeniesHate } from '#shared/scoring/group-phrases.js';
+import { withoutUndirectedProfanity } from '#shared/scoring/profanity.js';
 import { findSwappedSlurs } from '#shared/scoring/swapped-slurs.js';
 import { findThreats } from '#shared/scoring/threat-phrases.js';
 import { DEFAULT_SETTINGS } from '#shared/settings.js';
@@ -560,34 +567,170 @@ describe('denials of hate about a group', () => {
   });
 });
 
+describe('swearing aimed at no one (withoutUndirectedProfanity)', () => {
+  // Written for this test: ordinary comments that swear at the weather, a match, a printer or the trains.
+  const CIVIL: [string, string][] = [
+    ['That was a fucking brilliant save by the keeper.', 'That was a brilliant save by the keeper.'],
+    ['Holy shit, what a finish to the match!', 'Holy , what a finish to the match!'],
+    ["The bus was late again this morning, for fuck's sake.", "The bus was late again this morning, for 's sake."],
+    ['This new parking scheme is bullshit.', 'This new parking scheme is .'],
+    ['What the hell happened to the roadworks on Main Street?', 'What the happened to the roadworks on Main Street?'],
+    ['It is cold as hell outside today.', 'It is cold as outside today.'],
+    ['Damn, I did not expect the council to back down.', ', I did not expect the council to back down.'],
+    ['The whole budget process is a total shitshow.', 'The whole budget process is a total .'],
+    ['Fuck yeah, the library is finally reopening!', 'yeah, the library is finally reopening!'],
+    ['Shit. I missed the deadline for the consultation.', '. I missed the deadline for the consultation.'],
+    ['The trains are fucked up again because of the storm.', 'The trains are up again because of the storm.'],
+    ['That concert was bloody amazing.', 'That concert was amazing.'],
+    ['Who the fuck designed this roundabout?', 'Who the designed this roundabout?'],
+    ["I don't give a damn about the royal wedding.", "I don't give a about the royal wedding."],
+    ['The weather this week has been shitty.', 'The weather this week has been .'],
+    ['This app is shit, it crashes every time I open it.', 'This app is , it crashes every time I open it.'],
+    ['Oh fuck, the bridge is closed again.', 'Oh , the bridge is closed again.'],
+    ['Fuck it, I am cycling to work from now on.', 'it, I am cycling to work from now on.'],
+    ['The new stadium is damn impressive.', 'The new stadium is impressive.'],
+    ['What a fucking joke this budget is.', 'What a joke this budget is.'],
+    ['WHAT A FUCKING GOAL', 'WHAT A GOAL'],
+    ['Fucking brilliant.', 'brilliant.'],
+    ['The queue was fucking endless.', 'The queue was endless.'],
+    ['We had a bloody good time at the fair.', 'We had a good time at the fair.'],
+    [
+      "Fucking hell, that's a lot of money for a bridge that goes nowhere.",
+      ", that's a lot of money for a bridge that goes nowhere.",
+    ],
+  ];
+  // Swearing at someone, or a swear word that names a person; and uses the reader does not know.
+  const AIMED = [
+    'Fuck you and your stupid article.',
+    'Fuck the police.',
+    'The mayor is a fucking idiot.',
+    'Screw him, he never listens.',
+    'Go to hell.',
+    'What an asshole the councillor is.',
+    'He is a piece of shit.',
+    'Fucking tories ruined this country.',
+    'Shut the fuck up, nobody asked.',
+    'You are a fucking disgrace.',
+    'The journalist who wrote this is a shithead.',
+    'Fucking Trump should be locked up.',
+    'These fucking cyclists should be banned from the roads.',
+    'Your article is bullshit.',
+    'Get the fuck out of my town.',
+    'Eat shit and die.',
+    'Motherfucker thinks he owns the place.',
+    'The fucking editor should be fired.',
+    'Damn fools.',
+    'Damn drug addicts !!!',
+    'Coughenour is a fucking toolbag.',
+    'Save it. Damn the developers.',
+    "Let's just execute this pile of crap.",
+    'My printer is a piece of crap.',
+    'Kick ass, everyone.',
+    'Welcome to Hell.',
+    // from a review: a swear word used as an adjective before a person or a plural, and name-calling
+    "What a shit journalist, can't even spell.",
+    'Fucking pakis ruined this town.',
+    'Absolute fucking cretin of a councillor.',
+    'Fans of that club are the biggest fucking scumbags on earth.',
+    'The councillor is a shit and should resign.',
+    'The chancellor is shit.',
+    'Fucking chavs ruined the park.',
+    'What a fucking tool this guy is.',
+    // from the data sets: an epithet after a bare intensifier, a person's intensified verdict, hatred
+    'Fucking toolbag.',
+    "He's fucking trash.",
+    'Fucking hate my landlord.',
+  ];
+
+  it('when every swear word is an intensifier, an exclamation or a verdict on a thing, then the rest is returned', () => {
+    for (const [text, rest] of CIVIL) assert.equal(withoutUndirectedProfanity(text), rest, text);
+  });
+
+  it('when any swear word is aimed at someone, names a person or is used otherwise, then nothing is returned', () => {
+    for (const text of AIMED) assert.equal(withoutUndirectedProfanity(text), null, text);
+    assert.equal(withoutUndirectedProfanity('The council meets on Tuesday.'), null);
+  });
+
+  it('when the embedded scorer reads them, then the civil ones are published and held on PROFANITY, and the aimed ones it held stay held', () => {
+    const model = createCommentModel();
+    for (const [text] of CIVIL) {
+      const a = model.score({ text }).attributes;
+      assert.ok(a.TOXICITY < 0.7, `${text}: ${a.TOXICITY}`);
+    }
+    for (const text of ['That was a fucking brilliant save.', 'This new parking scheme is bullshit.'])
+      assert.ok(model.score({ text }).attributes.PROFANITY >= 0.7, text);
+    const held = AIMED.filter((text) => model.score({ text }).attributes.TOXICITY >= 0.7);
+    assert.ok(held.length >= AIMED.length - 5, `${AIMED.length - held.length} aimed comments published`);
+    for (const text of [
+      'Fuck you and your stupid article.',
+      'He is a piece of shit.',
+      'Fucking tories ruined this country.',
+    ])
+      assert.ok(held.includes(text), text);
+  });
+});
+
 describe('the phrase rules on given scores (applyPhrases, as the scorer and model:eval --loso apply them)', () => {
   const base = (toxicity: number) => {
     const a = Object.fromEntries(HEAD_ATTRIBUTES.map((k) => [k, 0])) as Record<HeadAttribute, number>;
     a.TOXICITY = toxicity;
     return a;
   };
+  const NONE = { matches: 0, profanityOnly: true };
+  const SWORE = { matches: 1, profanityOnly: true };
 
   it('when a text threatens or attacks a group, then TOXICITY is floored at 0.85 and the attribute at 0.9, never lowered', () => {
     const threat = base(0.2);
-    assert.equal(applyPhrases(threat, 'i will kill you', 0).length, 1);
+    assert.equal(applyPhrases(threat, 'i will kill you', NONE).length, 1);
     assert.deepEqual([threat.TOXICITY, threat.THREAT, threat.IDENTITY_ATTACK], [0.85, 0.9, 0]);
     const hate = base(0.97);
-    applyPhrases(hate, 'immigrants are vermin', 0);
+    applyPhrases(hate, 'immigrants are vermin', NONE);
     assert.deepEqual([hate.TOXICITY, hate.IDENTITY_ATTACK], [0.97, 0.9]);
   });
 
   it('when a text only denies hate, then it is capped at 0.5 unless the lexicon matched something in it', () => {
     const denial = base(0.8);
-    assert.deepEqual(applyPhrases(denial, 'Muslims are not terrorists.', 0), []);
+    assert.deepEqual(applyPhrases(denial, 'Muslims are not terrorists.', NONE), []);
     assert.equal(denial.TOXICITY, 0.5);
     const withWord = base(0.8);
-    applyPhrases(withWord, 'Muslims are not terrorists.', 1);
+    applyPhrases(withWord, 'Muslims are not terrorists.', { matches: 1, profanityOnly: true });
     assert.equal(withWord.TOXICITY, 0.8);
+  });
+
+  it('when every swear word aims at no one, then the scores are at most those of the rest, and PROFANITY takes the TOXICITY they had', () => {
+    const swore = { ...base(0.9), INSULT: 0.8, PROFANITY: 0.7 };
+    const rests: string[] = [];
+    applyPhrases(swore, 'That was a fucking brilliant save.', SWORE, (rest) => {
+      rests.push(rest);
+      return { TOXICITY: 0.2, INSULT: 0.9 };
+    });
+    assert.deepEqual(rests, ['That was a brilliant save.']);
+    assert.deepEqual([swore.TOXICITY, swore.INSULT, swore.PROFANITY], [0.2, 0.8, 0.9]);
+  });
+
+  it('when the rest cannot be scored, a swear word is aimed, a group is named or the lexicon found more, then nothing is rescored', () => {
+    const cases: [string, LexiconFindings][] = [
+      ['That was a fucking brilliant save.', { matches: 1, profanityOnly: false }],
+      ['Fuck the police.', SWORE],
+      ['Bloody immigrants everywhere.', SWORE],
+      ['i will fucking kill you', SWORE],
+    ];
+    for (const [text, lexicon] of cases) {
+      const a = base(0.9);
+      applyPhrases(a, text, lexicon, () => ({ TOXICITY: 0.1 }));
+      assert.ok(a.TOXICITY >= 0.85, text);
+    }
+    const declined = base(0.9);
+    applyPhrases(declined, 'That was a fucking brilliant save.', SWORE, () => null);
+    assert.equal(declined.TOXICITY, 0.9);
   });
 
   it('when a text has none of them, then its scores are left as they were', () => {
     const civil = base(0.42);
-    assert.deepEqual(applyPhrases(civil, 'The council meets on Tuesday.', 0), []);
+    assert.deepEqual(
+      applyPhrases(civil, 'The council meets on Tuesday.', NONE, () => ({ TOXICITY: 0 })),
+      [],
+    );
     assert.deepEqual(civil, base(0.42));
   });
 });

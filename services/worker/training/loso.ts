@@ -26,7 +26,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { createLexiconClassifier } from '#shared/scoring/lexicon.js';
-import { applyPhrases, HEAD_ATTRIBUTES, type HeadAttribute } from '#shared/scoring/model/comment.js';
+import {
+  applyPhrases,
+  HEAD_ATTRIBUTES,
+  type HeadAttribute,
+  type LexiconFindings,
+  lexiconFindings,
+} from '#shared/scoring/model/comment.js';
+import { withoutUndirectedProfanity } from '#shared/scoring/profanity.js';
 import { encodeWeights } from '#shared/scoring/model/weights.js';
 import { type FeatureConfig, createFeaturizer } from '#shared/scoring/model/features.js';
 import { pooledWidth, type VectorFeatures, type WordVectors } from '#shared/scoring/model/vectors.js';
@@ -38,6 +45,8 @@ import {
   DATA_SOURCES,
   RECIPES,
   WRITTEN_SOURCES,
+  type Featurised,
+  type FittedHead,
   type Recipe,
   applyCaps,
   featurise,
@@ -102,21 +111,38 @@ export function runLoso(
   const rowOf = new Map<Example, number>(corpus.map((e, i) => [e, i]));
   // What the worker adds to the model's TOXICITY, per held-out row (the same in every fold).
   const lexicon = createLexiconClassifier();
-  const floors = new Map<Example, { severe: number; matches: number }>();
+  const floors = new Map<Example, { severe: number; findings: LexiconFindings }>();
   const floorOf = (e: Example) => {
     let f = floors.get(e);
     if (!f) {
       const lex = lexicon.classify(e.text);
-      f = { severe: lex.attributes.SEVERE_TOXICITY ?? 0, matches: lex.spans?.length ?? 0 };
+      f = { severe: lex.attributes.SEVERE_TOXICITY ?? 0, findings: lexiconFindings(lex.spans) };
       floors.set(e, f);
     }
     return f;
   };
-  const asWorker = (p: number, e: Example, phrases: boolean) => {
+  // The rest of each comment whose swearing aims at no one (`profanity.ts`), featurised once: each fold's model
+  // scores it, as the worker's scores it again.
+  const rests: Example[] = [];
+  const restOf = new Map<Example, number>();
+  for (const e of corpus) {
+    const rest = withoutUndirectedProfanity(e.text);
+    if (rest === null || lexicon.classify(rest).spans?.length) continue;
+    restOf.set(e, rests.length);
+    rests.push({ ...e, text: rest });
+  }
+  const fr = featurise(rests, createFeaturizer(recipe.features));
+  const frv = withVectors && featurise(rests, createFeaturizer(withVectors, opts.vectors!.table));
+  log(`${rests.length} rows swear at no one: their rest is scored too`);
+  const asWorker = (p: number, e: Example, phrases: boolean, restScores: Map<Example, number>) => {
     const f = floorOf(e);
     const a = Object.fromEntries(HEAD_ATTRIBUTES.map((k) => [k, 0])) as Record<HeadAttribute, number>;
     a.TOXICITY = Math.max(p, f.severe);
-    if (phrases) applyPhrases(a, e.text, f.matches);
+    if (phrases)
+      applyPhrases(a, e.text, f.findings, () => {
+        const q = restScores.get(e);
+        return q === undefined ? null : { TOXICITY: q };
+      });
     return a.TOXICITY;
   };
   const results: FoldResult[] = [];
@@ -155,6 +181,17 @@ export function runLoso(
     // With word vectors, the network reads them too (their own rows after the buckets), and is summed
     // with the linear head that reads them.
     let linear = scores;
+    let restScores = new Map<Example, number>();
+    const scoreRests = (head: FittedHead, features: Featurised) => {
+      const held = test.filter((e) => restOf.has(e));
+      const p = scoreRows(
+        head,
+        features,
+        held.map((e) => restOf.get(e)!),
+      );
+      restScores = new Map(held.map((e, i) => [e, p[i]!]));
+    };
+    scoreRests(heads[0]!, fr);
     if (fv) {
       const trainRows = train.map((e) => rowOf.get(e)!);
       const calRows = cal.map((e) => rowOf.get(e)!);
@@ -165,13 +202,14 @@ export function runLoso(
         test.map((e) => rowOf.get(e)!),
       );
       r.vectorsAuc = rocAuc(linear, labels);
+      scoreRests(hv!, frv!);
     }
     r.slurFloorAuc = rocAuc(
-      linear.map((p, i) => asWorker(p, test[i]!, false)),
+      linear.map((p, i) => asWorker(p, test[i]!, false, restScores)),
       labels,
     );
     r.workerAuc = rocAuc(
-      linear.map((p, i) => asWorker(p, test[i]!, true)),
+      linear.map((p, i) => asWorker(p, test[i]!, true, restScores)),
       labels,
     );
     if (opts.embedding) {

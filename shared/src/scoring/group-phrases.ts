@@ -60,6 +60,7 @@ const GROUP = [
   'chinese\\s+people',
   'indians',
   'pakistanis',
+  'pakis',
   'hindus',
   'sikhs',
   'christians',
@@ -203,6 +204,13 @@ const SHAPES: readonly string[] = [
 const GROUP_RES = compileShapes(SHAPES);
 // A name of a group at least (a cheap test before the patterns).
 const MAY_NAME_GROUP = new RegExp(`\\b(?:${GROUP}|(?:${GROUP_ADJ})${W}lives|an?${W}(?:${ONE_OF}))\\b`, 'i');
+const MENTIONS_GROUP = new RegExp(`\\b(?:${GROUP}|${GROUP_ADJ}|${ONE_OF})\\b`, 'i');
+
+/** Whether a text names a protected group at all, in the plural, as one of it, or as an adjective ("gay", "black"). */
+export function mentionsGroup(text: string): boolean {
+  return MENTIONS_GROUP.test(text);
+}
+
 // Words just before it that report or reject the statement: "it is a lie that", "stop saying", "they claim".
 const REPORTED_BEFORE =
   /\b(?:wrong|false|myths?|lie|lies|(?<!\bnot\s+)(?:racist|bigoted|bigotry|hateful|offensive)|nonsense|absurd|ridiculous|appalling|shameful|not\s+true|claim|claims|claiming|claimed|says|saying|said|called|calling|tweeted|wrote|chanted|shouted|idea|notion|misconception|stereotype|prejudice|(?:don['’]?t|do\s+not|doesn['’]?t)\s+(?:think|believe)|thinks|believes|pretends?|pretending|insists|telling\s+(?:us|people)|screaming|headlines?|according\s+to|used\s+to\s+say|never\s+(?:say|call|claim)|(?:no\s+one|nobody)\s+should\s+(?:ever\s+)?(?:say|call|claim|think)|(?:if\s+you|anyone\s+who|people\s+who|those\s+who|whoever)\s+(?:thinks?|believes?|says?|claims?)|(?:acts?|acting|behaves?|behaving|treats?\s+\w+|treating\s+\w+)\s+(?:as\s+if|as\s+though|like))\b(?:\W+\w+){0,4}\W*$|\b(?:not|never)\s+$/i;

@@ -1,5 +1,6 @@
 import { createLexiconClassifier, type TextClassifier } from '../lexicon.js';
-import { findGroupHate, onlyDeniesHate } from '../group-phrases.js';
+import { findGroupHate, mentionsGroup, onlyDeniesHate } from '../group-phrases.js';
+import { withoutUndirectedProfanity } from '../profanity.js';
 import { findSwappedSlurs } from '../swapped-slurs.js';
 import { findThreats } from '../threat-phrases.js';
 import type { Attribute, ScoreResult } from '../types.js';
@@ -128,7 +129,9 @@ export function createCommentModel(
       SEVERE_TOXICITY: a.SEVERE_TOXICITY ?? 0,
     };
     // The phrases' spans first: they are what a hold on TOXICITY shows the moderator (pipeline/scoring.ts).
-    const spans = applyPhrases(attributes, text, lex.spans?.length ?? 0);
+    const spans = applyPhrases(attributes, text, lexiconFindings(lex.spans), (rest) =>
+      lexicon.classify(rest).spans?.length ? null : model.predictFeatures(model.featurize(rest), 0),
+    );
     for (const span of lex.spans ?? []) spans.push(span);
     return { attributes, spans };
   };
@@ -172,16 +175,34 @@ export function createCommentModel(
   };
 }
 
+/** What the phrase rules need of the lexicon's matches in a text. */
+export interface LexiconFindings {
+  matches: number;
+  /** Every match is a swear word (none is a slur or an insult). */
+  profanityOnly: boolean;
+}
+
+export function lexiconFindings(spans: ScoreResult['spans']): LexiconFindings {
+  const all = spans ?? [];
+  return { matches: all.length, profanityOnly: all.every((s) => s.attribute === 'PROFANITY') };
+}
+
 /**
- * The phrase rules, applied to a text's attributes from the model and the lexicon (changed in place): a threat
- * (`threat-phrases.ts`) or group hate (`group-phrases.ts`, and a slur with two letters swapped: `swapped-slurs.ts`)
- * floors THREAT or IDENTITY_ATTACK at 0.9 and TOXICITY at 0.85; a comment that only denies hate about a group, with nothing else found in it (no phrase, no lexicon
- * match), is capped at 0.5. Returns the phrases' spans. `model:eval --loso` applies it too.
+ * The phrase rules, applied to a text's attributes from the model and the lexicon (changed in place):
+ * - a threat (`threat-phrases.ts`) or group hate (`group-phrases.ts`, and a slur with two letters swapped:
+ *   `swapped-slurs.ts`) floors THREAT or IDENTITY_ATTACK at 0.9 and TOXICITY at 0.85;
+ * - a comment that only denies hate about a group, with nothing else found in it (no phrase, no lexicon match),
+ *   is capped at 0.5;
+ * - a comment whose swear words all aim at no one (`profanity.ts`), with nothing else found in it and no group
+ *   named, keeps at most the scores of the rest of its words, which `rescore` gives (the model on that text, or
+ *   null to leave the scores as they are), and PROFANITY takes the TOXICITY it had with them.
+ * Returns the phrases' spans. `model:eval --loso` applies it too.
  */
 export function applyPhrases(
   attributes: Record<HeadAttribute, number>,
   text: string,
-  lexiconMatches: number,
+  lexicon: LexiconFindings,
+  rescore?: (rest: string) => Partial<Record<HeadAttribute, number>> | null,
 ): CommentScores['spans'] {
   const threats = findThreats(text);
   const hate = [...findGroupHate(text), ...findSwappedSlurs(text)];
@@ -195,14 +216,28 @@ export function applyPhrases(
     attributes.IDENTITY_ATTACK = Math.max(attributes.IDENTITY_ATTACK, PHRASE);
     attributes.TOXICITY = Math.max(attributes.TOXICITY, PHRASE_TOXICITY);
   }
+  if (spans.length > 0) return spans;
   // A comment that only denies hate about a group ("muslims are not terrorists") reads, to a bag of words,
   // like the hate it denies: it is kept under the default hold when nothing else in it holds it.
-  if (spans.length === 0 && lexiconMatches === 0 && onlyDeniesHate(text)) {
+  if (lexicon.matches === 0 && onlyDeniesHate(text)) {
     attributes.TOXICITY = Math.min(attributes.TOXICITY, DENIAL_CAP);
     attributes.IDENTITY_ATTACK = Math.min(attributes.IDENTITY_ATTACK, DENIAL_CAP);
   }
+  // Swearing aimed at no one is PROFANITY's to hold (a site sets that threshold): the rest is scored alone.
+  if (rescore && lexicon.profanityOnly) {
+    const rest = withoutUndirectedProfanity(text);
+    const scores = rest !== null && !mentionsGroup(text) ? rescore(rest) : null;
+    if (scores) {
+      // What the swearing added moves to PROFANITY: a site that holds swearing holds it there.
+      attributes.PROFANITY = Math.max(attributes.PROFANITY, attributes.TOXICITY);
+      for (const k of RESCORED) attributes[k] = Math.min(attributes[k], scores[k] ?? attributes[k]);
+    }
+  }
   return spans;
 }
+
+/** The attributes the rest of a swearing comment is scored again for (not PROFANITY, nor the lexicon's SEVERE_TOXICITY). */
+const RESCORED = ['TOXICITY', 'INSULT', 'THREAT', 'IDENTITY_ATTACK'] as const;
 
 /** Attributes as the pipeline reads them (`Partial<Record<Attribute, number>>`). */
 export function asAttributes(a: Record<HeadAttribute, number>): Partial<Record<Attribute, number>> {
