@@ -120,7 +120,6 @@ const TRAIT = [
   'diseased|trash|scum|filth|the\\s+problem|to\\s+blame|a\\s+burden|bad\\s+people',
   'less\\s+(?:intelligent|capable|human)|breeding\\s+like\\s+\\w+',
 ].join('|');
-const BY_NATURE = `(?:inherently|naturally|genetically|by${W}nature|innately)`;
 /** What makes a trait a generalisation: "all", "so", "always", "just", "naturally" … */
 const GENERALLY = `(?:${W}(?:all|so|always|just|really|such|mostly|generally|naturally|basically|inherently|genetically|too|very|more|far${W}more|much${W}more|simply|clearly|obviously|a${W}bunch${W}of|nothing${W}but|full${W}of|by${W}nature|of${W}course)){0,3}`;
 
