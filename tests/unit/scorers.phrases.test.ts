@@ -640,6 +640,9 @@ describe('swearing aimed at no one (withoutUndirectedProfanity)', () => {
     'Fucking toolbag.',
     "He's fucking trash.",
     'Fucking hate my landlord.',
+    // from a second review: a verdict passed on to a person, or said of one
+    'This article is bullshit and so is the idiot who wrote it.',
+    'He talks bullshit.',
   ];
 
   it('when every swear word is an intensifier, an exclamation or a verdict on a thing, then the rest is returned', () => {

@@ -6,13 +6,13 @@
  *
  * `withoutUndirectedProfanity` finds every swear word and accepts the comment only when each one is used as an
  * intensifier, an exclamation or a verdict on a thing; it returns the text with the swear words taken out, which
- * the scorer scores again (`model/comment.ts`): what is left is judged on its own words, so "the mayor is fucking
- * useless" is read as "the mayor is useless". Anything else keeps the comment as it was scored: a swear word aimed
+ * the scorer scores again (`model/comment.ts`): what is left is judged on its own words, so "the trains are fucking
+ * useless" is read as "the trains are useless". Anything else keeps the comment as it was scored: a swear word aimed
  * at someone ("fuck you", "fuck the police", "screw him", "go to hell"), one that names a person ("asshole",
  * "shithead", "piece of shit", "motherfucker"), one before a person, a plural, a name or a determiner ("fucking
- * tories", "bloody Trump", "damn the developers"), name-calling ("… is a fucking toolbag", "what a fucking tool
- * this guy is"), any sentence with a swear word that also addresses the reader ("you", "your"), and every use this
- * reader does not know.
+ * tories", "bloody Trump", "damn the developers"), one with a person before it in its clause ("he's fucking trash",
+ * "he talks bullshit"), name-calling ("… is a fucking toolbag", "what a fucking tool this guy is"), any sentence
+ * with a swear word that also addresses the reader ("you", "your"), and every use this reader does not know.
  */
 
 const A = "['’]";
@@ -83,7 +83,7 @@ const UNDIRECTED: readonly string[] = [
   `\\b(?:a|the|this|that|what${W}a|such${W}a|some|more)${W}(?:shit|crap|shite)(?=${W}(?!(?:and|or|but|of|to|in|on|at|for|with|who|that|is|was|as)\\b)[a-z])`,
   `\\b(?:shitty|crappy)\\b`,
   // a verdict on a thing, the swear word ending it: "this is bullshit", "what a load of crap", "it's shit", "a
-  // total shitshow" (a person in it makes it aimed: "the chancellor is shit")
+  // total shitshow" (a person in it or before it makes it aimed: "the chancellor is shit", "he talks bullshit")
   `\\b(?:(?:horse|dog|bull|chicken)\\s*shit|shitshow|shit${W}show|clusterfuck|piss${A}?-?\\s*poor|pissing${W}(?:it${W})?down|pissed(?:${W}off)?)\\b`,
   `\\b(?:(?:(?:this|that|it|which|everything|all${W}(?:of${W})?this)|(?:this|that|the|my|our)(?:${W}[a-z]+){1,2}(?=${W}(?:is|was|looks|sounds|seems)\\b))${A}?s?(?:${W}(?:is|was|looks|sounds|seems))?|what${W}a)(?:${W}(?:such|total|complete|utter|absolute|pure|just|so|a|an|bit${W}of|load${W}of|fucking|bloody)){0,4}${W}(?:shit|crap|bullshit|bollocks|shite|rubbish)\\b(?=\\s*(?:$|[.!?,;:…)])|${W}(?:and|but|or|so|because|again|anyway|now|today|though|too|really|mate)\\b)`,
   `\\b(?:fucked|screwed|cocked)${W}up\\b(?!${W}(?:by|his|her|their))|\\b(?:is|are|was|were|we${A}re|it${A}s)${W}(?:so${W}|totally${W}|completely${W})?(?:fucked|screwed)\\b`,
@@ -94,6 +94,14 @@ const UNDIRECTED_RE = new RegExp(UNDIRECTED.map((s) => `(?:${s})`).join('|'), 'g
 const SECOND_PERSON = /\b(?:you|your|yours|yourself|yourselves|u|ur|ya|yall|y['’]all|youre|thou)\b/i;
 /** A sentence (the text from one end mark to the next). */
 const SENTENCE = /[^.!?…\n]+[.!?…\n]*/g;
+
+/** A verdict passed on to someone: "… is bullshit, and so is the idiot who wrote it". */
+const PASSED_ON = /^\s*,?\s+and\s+so\s+(?:is|are|was|were)\b/i;
+
+/** Whether the clause before a swear word has a person in it ("he's full of shit", "the minister's speech was bullshit"). */
+function saidOfPerson(text: string, start: number): boolean {
+  return PERSON_IN.test(CLAUSE_START.exec(text.slice(Math.max(0, start - 80), start))?.[0] ?? '');
+}
 
 /** Whether an adjective swear word ending at `end` is aimed (see AIMED_NEXT, CALLED, WHAT_A). */
 function aimedAdjective(text: string, start: number, end: number): boolean {
@@ -107,7 +115,7 @@ function aimedAdjective(text: string, start: number, end: number): boolean {
   if (CALLED.test(before) && NOUN_ENDS.test(after)) return true;
   const word = WORD_ENDS.exec(after)?.[1];
   if (word && !ADJECTIVE_LIKE.test(word)) return true;
-  if (PERSON_IN.test(CLAUSE_START.exec(text.slice(Math.max(0, start - 80), start))?.[0] ?? '')) return true;
+  if (saidOfPerson(text, start)) return true;
   return WHAT_A.test(before) && PERSON_IN.test(CLAUSE_REST.exec(after)?.[0] ?? '');
 }
 
@@ -124,7 +132,8 @@ export function withoutUndirectedProfanity(text: string): string | null {
   const uses: [number, number][] = [];
   for (const m of text.matchAll(UNDIRECTED_RE)) {
     const end = m.index + m[0].length;
-    if (PERSON_IN.test(m[0]) || (ADJECTIVE.test(m[0]) && aimedAdjective(text, end - /\S+$/.exec(m[0])![0].length, end)))
+    if (PERSON_IN.test(m[0]) || PASSED_ON.test(text.slice(end, end + 20))) return null;
+    if (ADJECTIVE.test(m[0]) ? aimedAdjective(text, end - /\S+$/.exec(m[0])![0].length, end) : saidOfPerson(text, m.index))
       return null;
     uses.push([m.index, end]);
   }
