@@ -6,6 +6,7 @@ import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestWorker } from '../support/worker.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
+import { buildStaff } from '../support/staff.js';
 import { waitFor } from '../support/wait-for.js';
 import {
   flatten,
@@ -211,6 +212,34 @@ describe('comment pipeline, with the embedded scorer', () => {
     assert.match(reasons[0]!.detail, /hold threshold/);
     assert.equal(reasons[0]!.span?.text, 'Someone needs to kill that judge', 'the threat, not the profanity, is shown');
     await assertHiddenFromThread(postId, id);
+  });
+
+  it('when a comment swears at no one, then it is published by default and held where the site holds PROFANITY; swearing at someone is held', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const cheer = await post(postId, 'Holy shit, what a finish to the match!');
+    const aimed = await post(postId, 'The mayor is a fucking idiot.');
+    assert.equal((await waitForDecision(api.app, cheer, reader.accessToken)).status, 'approved');
+    assert.equal((await waitForDecision(api.app, aimed, reader.accessToken)).status, 'pending');
+
+    const strict = await buildSite(env.db);
+    const admin = await buildStaff(env.db, api.app, strict.siteId, 'admin');
+    await request(api.app)
+      .patch(`/api/v1/sites/${strict.siteId}/settings`)
+      .set('Authorization', `Bearer ${admin.accessToken}`)
+      .send({ thresholds: { hold: { TOXICITY: 0.7, PROFANITY: 0.7 } } })
+      .expect(200);
+    const strictReader = await signInReader(api.app, strict, { name: 'Bea Reader' });
+    const strictPost = await buildPost(env.db, strict.siteId);
+    const held = await postComment(api.app, {
+      siteId: strict.siteId,
+      postId: strictPost,
+      token: strictReader.accessToken,
+      body: 'Holy shit, what a finish to the match!',
+    });
+    assert.equal((await waitForDecision(api.app, held, strictReader.accessToken)).status, 'pending');
+    const reasons = (await env.db.query<{ reasons: Reason[] }>('SELECT reasons FROM comments WHERE id = $1', [held]))
+      .rows[0]!.reasons;
+    assert.match(reasons[0]!.detail, /PROFANITY/);
   });
 
   it('when a comment contains a slur, then it is rejected and not visible', async () => {
