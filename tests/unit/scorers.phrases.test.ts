@@ -700,7 +700,7 @@ describe('the phrase rules on given scores (applyPhrases, as the scorer and mode
     assert.equal(withWord.TOXICITY, 0.8);
   });
 
-  it('when every swear word aims at no one, then the scores are at most those of the rest, and PROFANITY takes the TOXICITY they had', () => {
+  it('when every swear word aims at no one, then the scores above 0.5 come down to those of the rest but not under 0.5, and PROFANITY takes the TOXICITY they had', () => {
     const swore = { ...base(0.9), INSULT: 0.8, PROFANITY: 0.7 };
     const rests: string[] = [];
     applyPhrases(swore, 'That was a fucking brilliant save.', SWORE, (rest) => {
@@ -708,7 +708,10 @@ describe('the phrase rules on given scores (applyPhrases, as the scorer and mode
       return { TOXICITY: 0.2, INSULT: 0.9 };
     });
     assert.deepEqual(rests, ['That was a brilliant save.']);
-    assert.deepEqual([swore.TOXICITY, swore.INSULT, swore.PROFANITY], [0.2, 0.8, 0.9]);
+    assert.deepEqual([swore.TOXICITY, swore.INSULT, swore.PROFANITY], [0.5, 0.8, 0.9]);
+    const mild = { ...base(0.3), PROFANITY: 0.7 };
+    applyPhrases(mild, 'That was a fucking brilliant save.', SWORE, () => ({ TOXICITY: 0.1 }));
+    assert.deepEqual([mild.TOXICITY, mild.PROFANITY], [0.3, 0.7], 'a comment under 0.5 is left as it was');
   });
 
   it('when the rest cannot be scored, a swear word is aimed, a group is named or the lexicon found more, then nothing is rescored', () => {

@@ -95,8 +95,12 @@ const TITLE_GROUPS: readonly [RegExp, string][] = [
  */
 const PHRASE = 0.9;
 const PHRASE_TOXICITY = 0.85;
-/** TOXICITY and IDENTITY_ATTACK at most, of a comment that only denies hate about a group (`onlyDeniesHate`). */
-const DENIAL_CAP = 0.5;
+/**
+ * Under the default hold: TOXICITY and IDENTITY_ATTACK at most, of a comment that only denies hate about a group
+ * (`onlyDeniesHate`); and where a comment that swears at no one is brought down to at least (`profanity.ts`): its
+ * swearing is still some rudeness, ranked above civil comments, held only where a site sets a hold this low.
+ */
+const UNDER_HOLD = 0.5;
 
 const logit = (p: number) => Math.log(Math.max(1e-9, p) / Math.max(1e-9, 1 - p));
 
@@ -195,7 +199,8 @@ export function lexiconFindings(spans: ScoreResult['spans']): LexiconFindings {
  *   is capped at 0.5;
  * - a comment whose swear words all aim at no one (`profanity.ts`), with nothing else found in it and no group
  *   named, keeps at most the scores of the rest of its words, which `rescore` gives (the model on that text, or
- *   null to leave the scores as they are), and PROFANITY takes the TOXICITY it had with them.
+ *   null to leave the scores as they are), but not under 0.5; PROFANITY takes the TOXICITY it
+ *   had with them.
  * Returns the phrases' spans. `model:eval --loso` applies it too.
  */
 export function applyPhrases(
@@ -220,17 +225,19 @@ export function applyPhrases(
   // A comment that only denies hate about a group ("muslims are not terrorists") reads, to a bag of words,
   // like the hate it denies: it is kept under the default hold when nothing else in it holds it.
   if (lexicon.matches === 0 && onlyDeniesHate(text)) {
-    attributes.TOXICITY = Math.min(attributes.TOXICITY, DENIAL_CAP);
-    attributes.IDENTITY_ATTACK = Math.min(attributes.IDENTITY_ATTACK, DENIAL_CAP);
+    attributes.TOXICITY = Math.min(attributes.TOXICITY, UNDER_HOLD);
+    attributes.IDENTITY_ATTACK = Math.min(attributes.IDENTITY_ATTACK, UNDER_HOLD);
   }
-  // Swearing aimed at no one is PROFANITY's to hold (a site sets that threshold): the rest is scored alone.
+  // Swearing aimed at no one is PROFANITY's to hold (a site sets that threshold): the rest is scored alone, and the
+  // swearing keeps the comment no lower than just under the default hold.
   if (rescore && lexicon.profanityOnly) {
     const rest = withoutUndirectedProfanity(text);
     const scores = rest !== null && !mentionsGroup(text) ? rescore(rest) : null;
     if (scores) {
       // What the swearing added moves to PROFANITY: a site that holds swearing holds it there.
       attributes.PROFANITY = Math.max(attributes.PROFANITY, attributes.TOXICITY);
-      for (const k of RESCORED) attributes[k] = Math.min(attributes[k], scores[k] ?? attributes[k]);
+      for (const k of RESCORED)
+        attributes[k] = Math.min(attributes[k], Math.max(scores[k] ?? attributes[k], UNDER_HOLD));
     }
   }
   return spans;
