@@ -133,7 +133,9 @@ export function withoutUndirectedProfanity(text: string): string | null {
   for (const m of text.matchAll(UNDIRECTED_RE)) {
     const end = m.index + m[0].length;
     if (PERSON_IN.test(m[0]) || PASSED_ON.test(text.slice(end, end + 20))) return null;
-    if (ADJECTIVE.test(m[0]) ? aimedAdjective(text, end - /\S+$/.exec(m[0])![0].length, end) : saidOfPerson(text, m.index))
+    if (
+      ADJECTIVE.test(m[0]) ? aimedAdjective(text, end - /\S+$/.exec(m[0])![0].length, end) : saidOfPerson(text, m.index)
+    )
       return null;
     uses.push([m.index, end]);
   }
