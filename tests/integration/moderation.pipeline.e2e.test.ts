@@ -237,9 +237,7 @@ describe('comment pipeline, with the embedded scorer', () => {
       body: 'Holy shit, what a finish to the match!',
     });
     assert.equal((await waitForDecision(api.app, held, strictReader.accessToken)).status, 'pending');
-    const reasons = (await env.db.query<{ reasons: Reason[] }>('SELECT reasons FROM comments WHERE id = $1', [held]))
-      .rows[0]!.reasons;
-    assert.match(reasons[0]!.detail, /PROFANITY/);
+    assert.match((await storedReasons(held))[0]!.detail, /PROFANITY/);
   });
 
   it('when a comment contains a slur, then it is rejected and not visible', async () => {

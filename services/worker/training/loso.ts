@@ -45,8 +45,6 @@ import {
   DATA_SOURCES,
   RECIPES,
   WRITTEN_SOURCES,
-  type Featurised,
-  type FittedHead,
   type Recipe,
   applyCaps,
   featurise,
@@ -121,8 +119,8 @@ export function runLoso(
     }
     return f;
   };
-  // The rest of each comment whose swearing aims at no one (`profanity.ts`), featurised once: each fold's model
-  // scores it, as the worker's scores it again.
+  // The rest of each comment whose swearing aims at no one (`profanity.ts`), featurised once, as the worker's column
+  // reads it (with the word vectors when they are given): each fold's model scores it, as the worker's scores it again.
   const rests: Example[] = [];
   const restOf = new Map<Example, number>();
   for (const e of corpus) {
@@ -131,8 +129,10 @@ export function runLoso(
     restOf.set(e, rests.length);
     rests.push({ ...e, text: rest });
   }
-  const fr = featurise(rests, createFeaturizer(recipe.features));
-  const frv = withVectors && featurise(rests, createFeaturizer(withVectors, opts.vectors!.table));
+  const restFeatures = featurise(
+    rests,
+    withVectors ? createFeaturizer(withVectors, opts.vectors!.table) : createFeaturizer(recipe.features),
+  );
   log(`${rests.length} rows swear at no one: their rest is scored too`);
   const asWorker = (p: number, e: Example, phrases: boolean, restScores: Map<Example, number>) => {
     const f = floorOf(e);
@@ -181,17 +181,7 @@ export function runLoso(
     // With word vectors, the network reads them too (their own rows after the buckets), and is summed
     // with the linear head that reads them.
     let linear = scores;
-    let restScores = new Map<Example, number>();
-    const scoreRests = (head: FittedHead, features: Featurised) => {
-      const held = test.filter((e) => restOf.has(e));
-      const p = scoreRows(
-        head,
-        features,
-        held.map((e) => restOf.get(e)!),
-      );
-      restScores = new Map(held.map((e, i) => [e, p[i]!]));
-    };
-    scoreRests(heads[0]!, fr);
+    let workerHead = heads[0]!;
     if (fv) {
       const trainRows = train.map((e) => rowOf.get(e)!);
       const calRows = cal.map((e) => rowOf.get(e)!);
@@ -202,8 +192,15 @@ export function runLoso(
         test.map((e) => rowOf.get(e)!),
       );
       r.vectorsAuc = rocAuc(linear, labels);
-      scoreRests(hv!, frv!);
+      workerHead = hv!;
     }
+    const swearing = test.filter((e) => restOf.has(e));
+    const restP = scoreRows(
+      workerHead,
+      restFeatures,
+      swearing.map((e) => restOf.get(e)!),
+    );
+    const restScores = new Map(swearing.map((e, i) => [e, restP[i]!]));
     r.slurFloorAuc = rocAuc(
       linear.map((p, i) => asWorker(p, test[i]!, false, restScores)),
       labels,
