@@ -261,6 +261,53 @@ describe('mute', () => {
     assert.deepEqual(problems, []);
     await ctx.close();
   });
+
+  it('when a reader mutes someone while the list of mutes is still loading after sign-in, then the late list does not undo the mute', async () => {
+    await setSettings({});
+    const token = await otherReader('Slow List Neighbour');
+    await insertPostIfAbsent(env.db, {
+      siteId: SITE,
+      id: ARTICLE.postId,
+      title: ARTICLE.headline,
+      url: `${demo.origin}/`,
+    });
+    const body = distinctText(602);
+    const res = await fetch(`${apiServer.origin}/api/v1/sites/${SITE}/posts/${ARTICLE.postId}/comments`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ body }),
+    });
+    const id = ((await res.json()) as { id: string }).id;
+    await waitFor(async () => (await findComment(env.db, id))?.status === 'approved', { what: 'the comment approved' });
+
+    const ctx = await browser.newContext({ viewport: { width: 1000, height: 900 }, bypassCSP: true });
+    const { page, problems } = await openDemo(ctx);
+    // The reader's list of mutes (GET …/mutes) is answered only after the mute (PUT …/mutes/:id) has been.
+    let release!: () => void;
+    const muted = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(/\/mutes$/, async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      const response = await route.fetch();
+      await muted;
+      await route.fulfill({ response });
+    });
+    await signInAsDemoReader(page);
+    const li = page.locator(`#comments li[data-id="${id}"]`);
+    await li.getByText(body).waitFor();
+    await li.getByRole('button', { name: 'Mute Slow List Neighbour' }).click();
+    const show = li.getByRole('button', { name: 'Comment from a muted reader — show' });
+    await show.waitFor();
+    const listAnswered = page.waitForResponse((r) => /\/mutes$/.test(r.url()) && r.request().method() === 'GET');
+    release();
+    await listAnswered;
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    assert.equal(await show.isVisible(), true, 'the comment stays collapsed');
+    assert.equal(await li.getByText(body).isVisible(), false);
+    assert.deepEqual(problems, []);
+    await ctx.close();
+  });
 });
 
 describe('counts on a list page', () => {

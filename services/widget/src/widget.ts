@@ -73,6 +73,8 @@ export class Widget {
   private bell: { el: HTMLElement; stop(): void } | null = null;
   /** The readers the signed-in reader muted (id → name); their comments are collapsed. */
   private mutes = new Map<string, string>();
+  /** Mutes and unmutes sent so far: a read of the list started before one of them is stale (`loadMutes`). */
+  private muteWrites = 0;
   private readonly muteList = h('div', { class: 'mute-list' });
   private readonly section = h('section', { class: 'root ro', 'aria-labelledby': 'c-title' });
   private readonly els = {
@@ -598,8 +600,12 @@ export class Widget {
     return `/api/v1/sites/${encodeURIComponent(this.siteId)}/mutes${rest}`;
   }
 
-  /** The reader's mutes, from the server (they follow the reader); none when signed out. */
+  /**
+   * The reader's mutes, from the server (they follow the reader); none when signed out. A mute or unmute sent while
+   * this read was on its way answers with the newer list: the read is then dropped, not applied over it.
+   */
   private async loadMutes(): Promise<void> {
+    const writes = this.muteWrites;
     let list: { id: string; name: string }[] = [];
     if (this.o.session.user) {
       try {
@@ -610,7 +616,7 @@ export class Widget {
         /* shown uncollapsed: nothing is lost */
       }
     }
-    this.applyMutes(list);
+    if (writes === this.muteWrites) this.applyMutes(list);
   }
 
   private applyMutes(list: { id: string; name: string }[]): void {
@@ -638,6 +644,7 @@ export class Widget {
   }
 
   private async setMute(author: { id: string; name: string }, mute: boolean): Promise<void> {
+    this.muteWrites++;
     try {
       const { mutes } = await this.o.session.authed((token) =>
         call<{ mutes: { id: string; name: string }[] }>(this.o.base, this.mutesPath(`/${author.id}`), {
