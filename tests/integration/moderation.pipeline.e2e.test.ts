@@ -214,6 +214,17 @@ describe('comment pipeline, with the embedded scorer', () => {
     await assertHiddenFromThread(postId, id);
   });
 
+  it('when a comment threatens a body rather than naming a killing, then it is pending with the threat as its span; the same words about a council are published', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const threat = await post(postId, "Print that again and I'll cave your skull in.");
+    const civil = await post(postId, 'Print that again and the council will cave in to the developers.');
+
+    assert.equal((await waitForDecision(api.app, threat, reader.accessToken)).status, 'pending');
+    assert.equal((await storedReasons(threat))[0]!.span?.text, "I'll cave your skull");
+    assert.equal((await waitForDecision(api.app, civil, reader.accessToken)).status, 'approved');
+    await assertHiddenFromThread(postId, threat);
+  });
+
   it('when a comment swears at no one, then it is published by default and held where the site holds PROFANITY; swearing at someone is held', async () => {
     const postId = await buildPost(env.db, site.siteId);
     const cheer = await post(postId, 'Holy shit, what a finish to the match!');

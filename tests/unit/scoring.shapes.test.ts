@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compileShapes, ownShapeMatches } from '#shared/scoring/shapes.js';
+import { compileShapes, inGroups, ownShapeMatches } from '#shared/scoring/shapes.js';
 import { ownMatches } from '#shared/scoring/quotation.js';
 
 const SHAPES = ['kill\\s+you', 'you', 'kill', 'go\\s+die', 'die\\s+down', 'i\\s+will\\s+kill', 'down'];
@@ -38,6 +38,24 @@ describe('phrase shapes compiled in parts', () => {
         }
       }),
       { seed: 7, numRuns: 2_000 },
+    );
+  });
+
+  it('when alternatives are grouped, then each group stays under the size, keeps their order, and holds each once', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.string({ minLength: 1, maxLength: 40 }).filter((a) => !a.includes('|')),
+          { maxLength: 60 },
+        ),
+        (alternatives) => {
+          const groups = inGroups(alternatives, 100);
+          for (const g of groups) assert.ok(g.length <= 100 || !g.includes('|'), g);
+          assert.deepEqual(groups.join('|'), alternatives.join('|'));
+          assert.equal(groups.length === 0, alternatives.length === 0);
+        },
+      ),
+      { seed: 11, numRuns: 1_000 },
     );
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Quoted words in a comment: what the phrase readers (`threat-phrases.ts`, `group-phrases.ts`) need to tell
- * a comment's own words from words it reports or rejects. Only double quotation marks count: a single one is
- * too often an apostrophe. Quoting alone changes nothing ('"immigrants are vermin" — exactly right' is the
+ * a comment's own words from words it reports or rejects. Double quotation marks count wherever they are; single
+ * ones only as a pair that opens a word and closes one ('someone should shoot him'), for a single mark inside a
+ * word ("don't") or after one ("the lads' cars") is an apostrophe. Quoting alone changes nothing ('"immigrants are vermin" — exactly right' is the
  * writer's view); quoting with a reporting verb before the quotation, or a rejection outside it, does.
  */
 
@@ -9,12 +10,15 @@ const OPEN = /["“„«]/;
 const MARKS = /["“”„«»]/g;
 // A quotation in double quotation marks (3 to 300 characters).
 const QUOTATION = /["“„«]([^"“”„«»]{3,300})["”»]/g;
+// A quotation in single marks: one that opens a word, up to the first one that closes a word (3 to 300 characters).
+const SINGLE_OPEN = /(?:^|[\s([:—–])['‘]/;
+const SINGLE = /(?<=^|[\s([:—–])['‘](?=\S)((?:(?!['’](?:$|[\s.,!?;:)\]—–-]))[^\n]){3,300}?)['’](?=$|[\s.,!?;:)\]—–-])/g;
 // What a comment says of what it quotes, to reject it (not negated: "is not wrong" rejects nothing).
 const REJECTS =
-  /(?<!\b(?:not|never|isn['’]?t|nothing|hardly|no|me|i['’]?m)\s+(?:\w+\s+)?)\b(?:wrong|disgusting|racist|racism|hateful|hate\s+speech|bigoted|bigotry|not\s+ok(?:ay)?|unacceptable|shameful|appalling|vile|offensive|sexist|homophobic|transphobic|antisemitic|anti-semitic|islamophobic|xenophobic|dehumani[sz]ing|ashamed|stop\s+saying|never\s+say|don['’]?t\s+say|do\s+not\s+say|no\s+one\s+should|nobody\s+should|a\s+lie|false|not\s+true|isn['’]?t\s+true|myth|condemn\w*|called\s+out|calling\s+out|reported)\b/i;
+  /(?<!\b(?:not|never|isn['’]?t|nothing|hardly|no|me|i['’]?m)\s+(?:\w+\s+)?)\b(?:wrong|disgusting|racist|racism|hateful|hate\s+speech|bigoted|bigotry|not\s+ok(?:ay)?|unacceptable|shameful|appalling|vile|offensive|sexist|homophobic|transphobic|antisemitic|anti-semitic|islamophobic|xenophobic|dehumani[sz]ing|ashamed|stop\s+saying|never\s+say|don['’]?t\s+say|do\s+not\s+say|no\s+one\s+should|nobody\s+should|a\s+lie|false|not\s+true|isn['’]?t\s+true|myth|condemn\w*|called\s+out|calling\s+out|reported|a\s+threat|incitement|sickening|still\s+(?:up|here|online|allowed))\b/i;
 // A verb that reports someone else's words, just before the quotation.
 const REPORTS =
-  /\b(?:said|says|say|saying|wrote|writes|write|writing|chant(?:s|ed|ing)?|shout(?:s|ed|ing)?|scream(?:s|ed|ing)?|yell(?:s|ed|ing)?|tweet(?:s|ed|ing)?|post(?:s|ed|ing)?|call(?:s|ed|ing)?|told|tells|headlines?|headlined|quot(?:e|es|ed|ing)|according\s+to|slogan|signs?\s+(?:read|reading|said))\b[^"“„«]{0,40}$/i;
+  /\b(?:said|says|say|saying|wrote|writes|write|writing|chant(?:s|ed|ing)?|shout(?:s|ed|ing)?|scream(?:s|ed|ing)?|yell(?:s|ed|ing)?|tweet(?:s|ed|ing)?|post(?:s|ed|ing)?|call(?:s|ed|ing)?|told|tells|headlines?|headlined|quot(?:e|es|ed|ing)|according\s+to|slogan|signs?\s+(?:read|reading|said)|(?:the|a|that|this)\s+(?:line|quote|phrase|words|banner|placard|chant|message|tweet|comment|lyrics?)s?)\b[^"“„«'‘]{0,40}$/i;
 
 // A speaker named just after words the comment reports: '"…," Fury said', "…, says a man whose …", "…, the chess
 // prodigy joked".
@@ -31,7 +35,8 @@ export function spokenByOthers(text: string, end: number): boolean {
 
 /** The comment's own words, its quotations blanked; the text itself when it quotes nothing. */
 function ownWords(text: string): string {
-  return OPEN.test(text) ? text.replace(QUOTATION, ' … ') : text;
+  const own = OPEN.test(text) ? text.replace(QUOTATION, ' … ') : text;
+  return SINGLE_OPEN.test(own) ? own.replace(SINGLE, ' … ') : own;
 }
 
 /** Whether the comment quotes something and, in its own words, rejects it ("… is racist", "stop saying"). */
@@ -63,12 +68,22 @@ const NONE: Quotations = { distanced: () => false };
  * (a reporting verb just before its opening mark) or the comment rejects a quotation in its own words.
  */
 function readQuotations(text: string): Quotations {
-  if (!OPEN.test(text)) return NONE;
+  const doubles = OPEN.test(text);
+  const singles: [number, number][] = [];
+  if (SINGLE_OPEN.test(text)) for (const m of text.matchAll(SINGLE)) singles.push([m.index, m.index + m[0].length]);
+  if (!doubles && singles.length === 0) return NONE;
   const marks: number[] = [];
-  for (const m of text.matchAll(MARKS)) marks.push(m.index);
+  if (doubles) for (const m of text.matchAll(MARKS)) marks.push(m.index);
   let rejects: boolean | undefined;
+  const distancedQuotation = (opened: number) => {
+    if (REPORTS.test(text.slice(Math.max(0, opened - 60), opened))) return true;
+    rejects ??= rejectsAQuotation(text);
+    return rejects;
+  };
   return {
     distanced(offset) {
+      const single = singles.find(([open, close]) => open < offset && offset < close);
+      if (single) return distancedQuotation(single[0]);
       // Marks before the offset (binary search).
       let lo = 0;
       let hi = marks.length;
@@ -78,10 +93,7 @@ function readQuotations(text: string): Quotations {
         else hi = mid;
       }
       if (lo % 2 === 0) return false;
-      const opened = marks[lo - 1]!;
-      if (REPORTS.test(text.slice(Math.max(0, opened - 60), opened))) return true;
-      rejects ??= rejectsAQuotation(text);
-      return rejects;
+      return distancedQuotation(marks[lo - 1]!);
     },
   };
 }

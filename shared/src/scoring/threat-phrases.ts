@@ -3,10 +3,12 @@
  * No training set here labels threats, and a bag of words cannot tell "i will kill you" from "the suspect
  * will kill again", "kill the bill" or "i hope you win"; the model's THREAT head, trained on written
  * sentences only, scores such civil text high as well (docs/model-card.md). These patterns need
- * a violent act aimed at a person or a group, in one of five shapes:
+ * a violent act aimed at a person or a group — a verb and its object, a body harmed ("cave his skull in"), a
+ * weapon or a fire ("a brick to the face", "burn your house down") or what is coming ("you'll leave in an
+ * ambulance") — in one of five shapes:
  *
  * - intent: the writer (or "we") will, is going to or wants to do it — "i'll shoot you", "we are going to
- *   hang them all", "if you come here again i will break your legs";
+ *   hang them all", "if you come here again i will break your legs", "i'm knocking your teeth out";
  * - a call: someone, we or you should or must do it — "somebody should shoot him", "we need to kill them all";
  * - a norm: a person or group should, must or deserves to be harmed or to die — "they should all be hanged",
  *   "people like her deserve to die", "he deserves a bullet";
@@ -22,7 +24,7 @@
  */
 
 import { spokenByOthers } from './quotation.js';
-import { compileShapes, ownShapeMatches, type PhraseSpan } from './shapes.js';
+import { compileShapes, inGroups, ownShapeMatches, type PhraseSpan } from './shapes.js';
 
 const A = "['’]"; // an apostrophe, straight or curly
 const W = '\\s+';
@@ -32,6 +34,7 @@ const HARM = [
   'kill|murder|shoot|stab|strangle|hang|lynch|behead|decapitate|slaughter|butcher|execute|torture|rape',
   'gas|exterminate|burn|torch|drown|hurt|maim|cripple|gut|skin|slit|choke|shank|smother|run\\s+over',
   'gun\\s+down|mow\\s+down|beat\\s+up|wipe\\s+out|string\\s+up|pistol-whip',
+  'batter|bash|smash|thump|knife|bludgeon|kneecap|glass|firebomb|poison|merk|curb-?stomp|jump|smoke',
 ].join('|');
 /** Of those, the ones only done to people: "them" after one of these is people ("we should lynch them"). */
 const HARM_PEOPLE = 'murder|lynch|behead|decapitate|rape|strangle|stab|torture|shank|gun\\s+down|mow\\s+down';
@@ -39,7 +42,7 @@ const HARM_PEOPLE = 'murder|lynch|behead|decapitate|rape|strangle|stab|torture|s
 const HARMED = [
   'killed|murdered|shot(?!\\s+(?:down|at\\s+the|of)\\b)|stabbed|strangled|hanged|lynched|beheaded|decapitated',
   'slaughtered|butchered|executed|tortured|raped|gassed|exterminated|torched|drowned|buried\\s+alive',
-  'maimed|crippled|skinned\\s+alive|shanked|gunned\\s+down|mowed\\s+down|hung\\s+from\\s+a\\s+tree',
+  'kicked\\s+to\\s+death|stamped\\s+to\\s+death|maimed|crippled|skinned\\s+alive|shanked|gunned\\s+down|mowed\\s+down|hung\\s+from\\s+a\\s+tree',
   'beaten\\s+(?:up|to\\s+death)|put\\s+down|strung\\s+up|lined\\s+up\\s+and\\s+shot',
   'shot\\s+dead|burned\\s+alive|burnt\\s+alive|burned\\s+at\\s+the\\s+stake|castrated|taken\\s+out\\s+(?:back\\s+)?and\\s+shot',
   'taken\\s+out\\s+back',
@@ -52,6 +55,8 @@ const DIE = [
   // "hang" only at the end of a clause ("he should hang"), not "hang his head", "hang out", "hang it up"
   'hang(?=\\s*(?:$|[.,!?;]|\\s+(?:for\\s+(?:it|this|treason)|from\\s+a|by\\s+the\\s+neck)))',
   'die(?!\\s+(?:down|out|off|hard|laughing|of\\s+(?:old|natural)|young|happy))|dies(?!\\s+(?:down|out|off))',
+  // "drown" where it ends the wish or says where ("drown in the channel"), not "drown in paperwork", "drown out"
+  'drowns?(?=\\s*(?:$|[.,!?;]|\\s+(?:in\\s+the\\s+(?:channel|sea|river|ocean|med)|slowly|together|first)\\b))',
   'rot\\s+in\\s+hell|rots\\s+in\\s+hell|burn\\s+in\\s+hell|burns\\s+in\\s+hell|burn\\s+alive',
   'drop\\s+dead|drops\\s+dead|perish|bleed\\s+out|choke\\s+to\\s+death|choke\\s+on\\s+(?:it|your|his|her|their)',
   '(?:get|gets)\\s+cancer(?!\\s+(?:screening|checks?|tests?|treatment|free|research|care))|starve\\s+to\\s+death',
@@ -64,11 +69,17 @@ const GROUP = [
   'liberals|conservatives|democrats|republicans|leftists|libtards|commies|communists|nazis|women|men',
   'feminists|cops|policemen|officers|journalists|reporters|politicians|protesters|protestors',
   'rioters|traitors|faggots|fags|niggers|niggas|kikes|spics|(?:[a-z]+\\s+)?people|folks|kids|children',
+  'bankers|landlords|activists|cyclists|mps|ministers|councillors|tories|lefties|asylum\\s+seekers|foreigners',
+  'gypsies|travellers|paedos|pedos|paedophiles|pedophiles|nonces|snitches|zionists|globalists',
 ].join('|');
 const PERSON_NOUN = [
   'author|writer|reporter|journalist|editor|columnist|mayor|governor|senator|president|judge|cop',
   'officer|politician|guy|man|woman|girl|boy|bitch|bastard|idiot|moron|scum|traitor|clown|fool|retard',
   'fag|faggot|kid|child|family|wife|husband|son|daughter|mother|father|mom|dad|commenter|poster|troll',
+  'ref|referee|councillor|minister|mp|banker|landlord|activist|cyclist|protester|protestor|warden|chancellor',
+  'presenter|pundit|paedo|pedo|nonce|snitch|host|star|actor|actress|singer|rapper|influencer|celebrity|chairman',
+  'linesman|umpire|selector|witness|juror|prosecutor|magistrate|solicitor|lawyer|barrister|defendant|photographer',
+  'journo|hack|scab|cheat',
 ].join('|');
 const OBJECT = [
   `(?:you|ya|u|y${A}?all|him)\\b(?!${W}(?:a|an|some|something|anything|the)\\b)`,
@@ -76,15 +87,109 @@ const OBJECT = [
   `(?:them|em|${A}em)${W}all\\b`,
   // "her" is an object only where no noun follows ("kill her", not "hang her picture").
   `her(?=\\s*(?:$|[.,!?;:)]|${W}(?:and|if|when|tonight|now|today|tomorrow|too|myself|with|in|at|for|dead|slowly|soon|again|before|after|one${W}day|like|alive|first)\\b))`,
-  `(?:all|every\\s+(?:last\\s+)?one|each|some|any|the\\s+lot|every\\s+single\\s+one)${W}of${W}(?:you|them|those|these|the|us)`,
-  `(?:all|every|each|any|these|those|the|that|this|your|his|her|their|some)${W}(?:\\w+${W}){0,2}?(?:${GROUP}|${PERSON_NOUN})\\b(?!${A}s?\\b)`,
-  `(?:${GROUP})\\b(?!${A}s?\\b)`,
-  `people${W}like${W}(?:you|him|her|them|that|this)`,
+  `(?:all|every\\s+(?:last\\s+)?one|each|some|any|a\\s+few|most|half|the\\s+(?:whole\\s+)?lot|every\\s+single\\s+one)${W}of${W}(?:you|them|us|(?:those|these|the|your|their)(?:${W}[\\w-]+){0,2}?(?=\\b))`,
+  `(?:(?:all|every|each|any|these|those|the|that|this|your|his|her|their|some)${W}(?:\\w+${W}){0,2}?)?(?:${GROUP})\\b(?!${A}s?\\b)`,
+  `(?:all|every|each|any|these|those|the|that|this|your|his|her|their|some)${W}(?:\\w+${W}){0,2}?(?:${PERSON_NOUN})\\b(?!${A}s?\\b)`,
+  `(?:people|ppl|folk)${W}like${W}(?:you|him|her|them|(?:that|this)(?:${W}\\w+)?)`,
 ].join('|');
+/**
+ * A person as a pronoun or "the/that …" noun phrase, for acts whose own words say the violence ("set him on fire",
+ * "drag that rat through the streets"): `OBJECT`, with its lists of people, is long, and each copy of it adds to
+ * every expression it is compiled into.
+ */
+const PRONOUN = `(?:you|ya|u|him|her|them|em|${A}em)\\b`;
+const SOMEONE = `(?:${PRONOUN}|(?:that|this|the|these|those)${W}(?:\\w+${W})?\\w+)`;
 /** A punch or a slap at someone, not "on the back" or "with a fine", nor "punch a hole", "punch the clock". */
-const BLOW = `(?:punch|slap)${W}(?:${OBJECT})(?!${W}(?:on${W}the${W}back|with|a${W}hole|the${W}clock)\\b)`;
+const BLOW = `(?:punch|slap)${W}(?:${PRONOUN}|(?:that|this)${W}(?:\\w+${W})?\\w+|(?:the|your|his|her|their)${W}(?:\\w+${W})?(?:${PERSON_NOUN})\\b)(?!${W}(?:on${W}the${W}back|with|a${W}hole|the${W}clock)\\b)`;
 /** Subjects a norm or a wish is said of: any of the objects, and subject pronouns. */
 const SUBJECT = `(?:you|he|she|they|them|we|u|y${A}?all|${OBJECT})(?:${W}(?:all|really|just|both|truly|honestly))?`;
+
+/** Whose body or home: "your", "his", "that editor's", "both of your". */
+const POSS = `(?:both${W}(?:of${W})?)?(?:your|ur|yer|his|her|their|(?:that|the|this)${W}(?:\\w+${W})?\\w+${A}s)`;
+/** Parts of the body a threat breaks or smashes (not "heart", "back" or "mind": "break your heart", "break your back lifting"). */
+const BODY =
+  'face|faces|head|heads|skull|skulls|teeth|jaw|jaws|nose|legs?|arms?|kneecaps?|ribs|necks?|throats?|brains?|hands|fingers|eyes|spine|windpipe';
+/** Doing it to a body, in three forms: "smash", "smashing", "smashes" (your face in). */
+const BODY_VERBS: readonly (readonly [string, string, string])[] = [
+  ['break', 'breaking', 'breaks'],
+  ['snap', 'snapping', 'snaps'],
+  ['slit', 'slitting', 'slits'],
+  ['cut', 'cutting', 'cuts'],
+  ['smash', 'smashing', 'smashes'],
+  ['bash', 'bashing', 'bashes'],
+  ['cave', 'caving', 'caves'],
+  ['kick', 'kicking', 'kicks'],
+  ['knock', 'knocking', 'knocks'],
+  ['stamp\\s+on', 'stamping\\s+on', 'stamps\\s+on'],
+  ['stomp\\s+on', 'stomping\\s+on', 'stomps\\s+on'],
+  ['crack', 'cracking', 'cracks'],
+  ['crush', 'crushing', 'crushes'],
+  ['batter', 'battering', 'batters'],
+  ['punch', 'punching', 'punches'],
+  ['split', 'splitting', 'splits'],
+  ['bust', 'busting', 'busts'],
+  ['rip', 'ripping', 'rips'],
+  ['tear', 'tearing', 'tears'],
+  ['gouge', 'gouging', 'gouges'],
+  ['blow', 'blowing', 'blows'],
+  [
+    'put\\s+a\\s+(?:hammer|bullet|knife|brick|bat|axe|blade|hole|round)\\s+(?:through|in|into)',
+    'putting\\s+a\\s+(?:hammer|bullet|knife|brick|bat|axe|blade|hole|round)\\s+(?:through|in|into)',
+    'puts\\s+a\\s+(?:hammer|bullet|knife|brick|bat|axe|blade|hole|round)\\s+(?:through|in|into)',
+  ],
+];
+/** Where a bullet or a knife goes: a person or a part of one ("in him", "between his eyes"), not "in the back of the net". */
+const AT_BODY = `${W}(?:(?:you|ya|u|him|her|them)\\b|(?:that|this|the)${W}(?:\\w+${W})?(?:${PERSON_NOUN})\\b(?!${A})|(?:the${W}back${W}of${W})?(?:your|ur|his|her|their|that|this|the)${W}(?:\\w+${W})?(?:heads?|skulls?|brains?|face|chest|heart|knees?|kneecaps?|guts?|eyes|neck|throat|temple)\\b|(?:your|ur|his|her|their)${W}(?:windshield|windscreen|windows?|front${W}door|door|car)\\b)`;
+/** Acts a threat names beyond a verb and its object, in the base form (after "i will", "someone should", or as an order). */
+const ACT_EXTRA: readonly string[] = [
+  `(?:throw|splash|chuck|pour)${W}acid${W}(?:in|at|on|over|into)\\b`,
+  `(?:pipe${W}?bomb|petrol${W}?bomb|nail${W}bomb|firebomb)${W}(?:${PRONOUN}|(?:your|ur|his|her|their|(?:that|the)${W}\\w+${A}s)${W}\\w+)`,
+  `(?:put|plant|stick)${W}a${W}(?:bomb|device|pipe${W}bomb)${W}(?:under|in|on)${W}(?:your|ur|his|her|their|(?:that|the)${W}\\w+${A}s)`,
+  `set${W}${SOMEONE}${W}(?:on${W}fire|alight|ablaze)`,
+  `(?:mow|gun)${W}(?:them|em|him|her|you)${W}down\\b`,
+  `open${W}fire${W}on${W}(?:${PRONOUN}|the${W}(?:crowds?|marchers|strikers|protesters|protestors|picket(?:${W}line)?|mob))`,
+  `give${W}${SOMEONE}${W}a${W}(?:(?:proper|good|right|real|severe)${W})?(?:kicking|hiding|beating|battering|pasting|doing${W}over)\\b(?!${W}(?:at|in|on)${W}(?:the${W})?(?:polls|ballot|election|box|thursday|saturday|sunday))`,
+  `make${W}sure${W}(?:you|he|she|they)${W}(?:go(?:es)?${W}home|leaves?|ends?${W}up)${W}in${W}(?:a|an)${W}(?:wheelchair|ambulance|box|coffin|body${W}bag)`,
+];
+/** Words that make a harm to come wished, deserved or intended: "hope", "deserves to", "should", "gonna". */
+const WANTED =
+  '\\b(?:deserves?|needs?|ought|should|must|hope|hoping|hopefully|wish|pray|praying|want|wanna|gonna|going|will|ll|gotta|to|see|may)\\b';
+const bodyAct = (form: 0 | 1 | 2) =>
+  `(?:${BODY_VERBS.map((v) => v[form]).join('|')})${W}(?:in${W})?${POSS}${W}(?:[\\w-]+${W})?(?:${BODY})\\b`;
+/** What is done to a body, after "get", "have" or the body itself: "get your head kicked in", "his skull gets cracked". */
+const BODY_HARMED =
+  '(?:kicked|smashed|caved|bashed|knocked|stamped\\s+on|broken|snapped|cracked|crushed|slit|cut\\s+(?:off|open)|ripped\\s+(?:off|out)|torn\\s+(?:off|out)|blown\\s+(?:off|out)|punched|busted|battered|gouged\\s+out)(?:\\s+(?:in|out|off|open))?\\b';
+/** Setting fire to someone's home or car, or to a place with people in it. */
+const ARSON = [
+  `(?:burn|torch|firebomb|bomb|petrol${W}bomb|blow${W}up|set${W}fire${W}to)${W}(?:down${W})?(?:that|the|this|their|every|a|an|our${W}local)${W}(?:\\w+${W})?(?:mosques?|synagogues?|churche?s?|temples?|gurdwaras?|hostels?|asylum${W}hotels?|migrant${W}hotels?|refugee${W}cent(?:re|er)s?|abortion${W}clinics?)\\b`,
+  `(?:burn|torch|firebomb|petrol${W}bomb)${W}(?:your|ur|his|her|their|(?:that|the)${W}\\w+${A}s)${W}(?:house|home|flat|car|van|shop|office|place|business)(?:${W}down)?\\b`,
+  `set${W}(?:fire|light)${W}to${W}(?:your|ur|his|her|their|(?:that|the)${W}\\w+${A}s)${W}(?:house|home|flat|car|van|shop|office|place|business)\\b`,
+  `(?:burn|torch|firebomb|set)${W}(?:[\\w'’]+${W}){0,3}?(?:down${W}|alight${W}|ablaze${W}|on${W}fire${W})?with${W}(?:you|u|him|her|them|whoever|everyone|everybody|anyone|(?:the|their|his|her)${W}\\w+)(?:${A}s)?${W}(?:still${W}|all${W})?(?:inside|in${W}(?:it|there|them|bed))\\b`,
+].join('|');
+/** What is coming to "you", said as an outcome: "you'll leave in an ambulance", "you'll be eating through a straw". */
+const OUTCOME = [
+  `(?:be${W})?(?:leaving|leave|going${W}home|go${W}home|carried${W}(?:out|home|off)|coming${W}out|come${W}out)${W}(?:in${W}(?:an?${W})?(?:ambulance|box|coffin|wheelchair|hospital|intensive${W}care|body${W}bag|bag|pieces|bits|the${W}morgue)|on${W}a${W}stretcher|feet${W}first)\\b(?=\\s*(?:$|[.,!?;:)…]|${W}(?:and|or|if|when|before|after|then|next|tonight|mate|pal|buddy|son|i|we|you)\\b))`,
+  `(?:be${W})?picking${W}(?:your|ur)${W}teeth${W}(?:up|out)`,
+  `(?:be${W})?eating${W}(?:through${W}a${W}straw|lead|(?:your|ur)${W}(?:food|dinner|meals)${W}through${W}a${W}straw)`,
+  `(?:be${W})?(?:floating(?:${W}face${W}down)?${W}(?:in|down)${W}the${W}(?:canal|river|thames|harbour|harbor|docks|lake)|sleeping${W}with${W}the${W}fishes|needing${W}a${W}new${W}(?:face|jaw|set${W}of${W}teeth))`,
+  `get${W}(?:both${W}barrels|a${W}(?:bullet|knife|blade|brick)(?:${W}from${W}me)?(?=\\s*(?:$|[.,!?;]|${W}(?:from|in|to|through|between)\\b))|knocked${W}(?:out|spark${W}out)(?!${W}of\\b))`,
+].join('|');
+/** The same, negated: "you won't be leaving in one piece", "you'll never walk again". */
+const OUTCOME_NOT = `(?:${W}won${A}?t|${W}wont|${W}will${W}not|${A}ll${W}never|${W}will${W}never)${W}(?:(?:be${W})?(?:leaving|leave|walking|walk|going|go)(?:${W}(?:away|out|home))?${W}in${W}one${W}piece|(?:ever${W})?walk${W}again)\\b`;
+/** A negation that is itself the threat ("you won't leave in one piece", "make sure you never walk again"), not one that turns a threat round. */
+const OWN_NEGATION =
+  /\b(?:won['’]?t|wont|will\s+not|never)\s+(?:be\s+)?(?:leaving|leave|walking|walk|going|go)(?:\s+(?:away|out|home))?\s+in\s+one\s+piece|\b(?:won['’]?t|wont|will\s+not|never|can['’]?t)\s+(?:ever\s+)?(?:walk|see|talk|speak|write|type|breathe|wake\s+up)\s+again\b/gi;
+/** "i hope", "fingers crossed", "can't wait for the day", "would love to see", "it'd be lovely if" … */
+const HOPE = `(?:hope|hoping|hopefully|wish|pray|praying|fingers${W}crossed|here${A}s${W}hoping|god${W}willing|can${A}?t${W}wait${W}(?:for${W}the${W}day|till|until|for)|(?:would|i${A}?d)${W}(?:love|like|pay(?:${W}good${W}money)?)${W}to${W}see|love${W}to${W}see|(?:would|it${A}?d)${W}be${W}(?:lovely|nice|great|good|funny|brilliant)${W}if)`;
+/** Who does it in a wish: "someone", "some lorry", "the shooter", "they". */
+const WISHED_DOER = `(?:someone|somebody|some${W}one|some${W}\\w+|a${W}\\w+|they|the${W}\\w+)`;
+/** Verbs of violence as a third person does them ("someone stabs him"); not "wipes out" (elections). */
+const HARMS =
+  'kills|murders|shoots|stabs|strangles|lynches|beheads|knifes|flattens|guns\\s+down|mows\\s+down|tortures|rapes|drowns|hangs|strings\\s+up|batters|runs\\s+over|takes\\s+out|finishes\\s+off';
+/** Subjects of a norm that are said with a relative clause: "anyone who votes for them deserves …" (not "anyone who thinks the bill should be killed"). */
+const SUBJECT_WHO = `(?:(?:anyone|anybody|everyone|everybody|those|any${W}\\w+)${W}(?:who|that|caught|found|seen)|[a-z]+${W}who|whoever)\\b(?:(?!\\b(?:thinks?|says?|said|believes?|claims?|wants?|argues?|suggests?|should|must|(?:wrote|writes|posted|posts|tweeted)\\s+that)\\b)[^.!?;]){1,60}?`;
+/** Subjects of a norm beyond people: "the whole council should be lined up against a wall". */
+const INSTITUTION = `(?:the|that|this|our|their)${W}(?:whole${W}|entire${W})?(?:council|cabinet|government|board|committee|regime)`;
 
 // Words a threat may carry between its parts ("i will personally", "we should just").
 const ADVERB = `(?:${W}(?:just|personally|really|fucking|literally|gladly|happily|definitely|actually|all|both|simply|slowly|eventually|soon|finally|go|come|hunt\\s+you\\s+down\\s+and|find\\s+you\\s+and)){0,3}`;
@@ -93,31 +198,136 @@ const ADVERB = `(?:${W}(?:just|personally|really|fucking|literally|gladly|happil
 const INTENT = [
   `\\b(?:i|we)${W}(?:will|shall|(?:am|are)${W}(?:going${W}to|gonna|about${W}to)|gonna|want${W}to|wanna|plan${W}to|intend${W}to|promise${W}to|swear${W}(?:i${W}will|i${A}ll|to\\s+god\\s+i${A}?ll)|would|(?:would|could)${W}(?:love|like)${W}to|would${W}gladly)`,
   `\\b(?:i|we)${A}(?:ll|d(?:${W}(?:love|like|happily|gladly)(?:${W}to)?)?|m${W}(?:going${W}to|gonna|about${W}to)|re${W}(?:going${W}to|gonna|about${W}to))`,
-  `\\b(?:im|i${A}?ma|imma|ima)(?:${W}(?:going${W}to|gonna))?`,
+  `\\b(?:im|i${A}?ma|imma|ima)(?:${W}(?:going${W}to|gonna|finna))?`,
+  `\\b(?:i${A}?m${W})?finna`,
+  // (the sentence's start is looked for behind the words, not before them: a lookbehind first would run at every word)
+  `(?:going${W}to|gonna)(?<=(?:^|[.!?]\\s*|\\n)(?:going${W}to|gonna))`,
+  `\\b(?:someone|somebody)${A}?s${W}(?:going${W}to|gonna)`,
 ].join('|');
 /** "someone should", "we need to", "you ought to", "somebody has to" … */
-const CALL = `\\b(?:someone|somebody|some\\s+one|we|you|u|y${A}?all|people|they)${W}(?:should|must|ought${W}to|needs?${W}to|has${W}to|have${W}to|got${W}to|gotta|gonna${W}have${W}to|had${W}better|better)`;
+const CALL = `\\b(?:(?:someone|somebody)${A}s${W}(?:gotta|got${W}to)|(?:someone|somebody|some\\s+one|we|you|u|y${A}?all|people|they|(?:the${W})?(?:police|cops|army|troops|soldiers))${W}(?:should|must|ought${W}to|needs?${W}to|has${W}to|have${W}to|got${W}to|gotta|gonna${W}have${W}to|had${W}better|better))`;
 /** "should be", "must all be", "deserve to be", "need to be", "ought to get" … */
 const NORM_BE = `(?:should|must|ought${W}to|needs?${W}to|has${W}to|have${W}to|deserves?${W}to|oughta|gotta)(?:${W}(?:all|just|really|each|simply))?${W}(?:be|get)`;
+/** Harm a norm names beyond `HARMED` (not after "you'll be": "cross there and you'll be run over" warns). */
+const NORM_HARMED = [
+  'knifed|run\\s+over|doused\\s+in\\s+(?:petrol|gasoline|fuel)|set\\s+(?:alight|ablaze|on\\s+fire)|put\\s+in\\s+the\\s+ground',
+  'put\\s+six\\s+feet\\s+under|beaten\\s+(?:senseless|to\\s+a\\s+pulp|black\\s+and\\s+blue|bloody|within\\s+an\\s+inch)',
+  'kneecapped|glassed|bludgeoned|firebombed|hanged|curb-?stomped|stomped\\s+out|jumped|merked',
+].join('|');
+/** "someone please", "somebody go", "will somebody": a call to whoever reads. */
+const CALL_NOW = `\\b(?:(?:will|can|could|would)${W})?(?:someone|somebody|some${W}one)(?:${W}(?:please|pls|plz|just|go|and))*`;
 const NORM_DIE = `(?:should|must|ought${W}to|needs?${W}to|deserves?${W}to|oughta|gotta)(?:${W}(?:all|just|really|simply))?${W}(?:${DIE})\\b`;
+
+/** "i will", "someone should", "let's" and the words between: what an act (`ACTS`) follows in a threat or a call. */
+const INTENT_HEAD = `(?:${INTENT}|${CALL}|${CALL_NOW}|\\b(?:let${A}?s|time${W}to(?!${W}time\\b)|it${A}?s${W}time${W}to))${ADVERB}(?:${W}be${W}the${W}one${W}to|(?:${W}[\\w'’]+){1,6}?${W}and)?${W}`;
+/** What a threat says will be done, in the base form: "kill you", "smash your face in", "burn your house down". */
+const ACTS: readonly string[] = [
+  `(?:${HARM})${W}(?:${OBJECT})`,
+  `(?:${HARM_PEOPLE})${W}(?:them|em|${A}em)\\b`,
+  bodyAct(0),
+  BLOW,
+  ARSON,
+  `(?:run|knock)${W}${PRONOUN}${W}(?:over|down|out(?!${W}of\\b))`,
+  `run${W}${SOMEONE}${W}off${W}the${W}road`,
+  `put${W}${PRONOUN}${W}(?:(?:in|into)${W}hospital|(?:in|into)${W}(?:the|a|an)${W}(?:ground|grave|early${W}grave|hospital|coffin|box|morgue|wheelchair|body${W}bag)|six${W}feet${W}under)`,
+  `make${W}sure${W}(?:you|u|he|she|they)${W}(?:never|can${A}?t|won${A}?t|don${A}?t)${W}(?:ever${W})?(?:walk(?:${W}(?:right|properly|straight))?|see|talk|speak|write|type|breathe|wake${W}up)${W}again`,
+  `break${W}every${W}bone${W}in${W}${POSS}${W}bod(?:y|ies)`,
+  `(?:go${W}(?:to${W})?(?:[\\w'’]+${W}){0,4}?and${W})?start${W}(?:(?:burning|torching|firebombing)${W}(?:their|his|her|your)${W}(?:shops|houses|homes|cars|mosques?|churches|synagogues?|businesses|offices)|(?:cracking|busting|bashing|smashing|breaking)${W}(?:some${W})?(?:skulls|heads)\\b(?!${W}together))`,
+  `drag${W}${SOMEONE}${W}(?:out${W}(?:of${W}(?:your|his|her|their)${W}\\w+${W})?)?(?:by${W}(?:the|your|his|her|their)${W}hair|(?:into|through)${W}the${W}streets?)`,
+  `(?:smash|break|crack|wrap)${W}(?:it|this|that|(?:a|the|my|this|that)${W}\\w+)${W}(?:over|across|round)${W}(?:your|ur|his|her|their)${W}(?:head|skull|face)`,
+  `end${W}(?:you|u|him|her)(?=\\s*(?:$|[.!?,]))`,
+  `end${W}(?:your|his|her)${W}miserable${W}(?:life|existence)\\b`,
+  `(?:beat|kick)${W}(?:the${W}(?:shit|crap|hell|life)${W}out${W}of|(?:you|him|her|them)${W}(?:to${W}death|senseless|half${W}to${W}death|bloody))`,
+  `put${W}(?:a${W}bullet|a${W}knife|a${W}round|one)${W}(?:in|into|through|between)${AT_BODY}`,
+  `make${W}(?:you|him|her|them)${W}(?:suffer|bleed|scream|beg)\\b`,
+  `make${W}(?:you|u|him|her)${W}regret${W}(?:it|this|that|ever|the${W}day|being${W}born)\\b(?!${W}(?:on|at|in|with|if)\\b)`,
+  `make${W}(?:you|u)${W}pay(?=\\s*(?:$|[.!?]|${W}for${W}(?:this|that|what${W}you)))`,
+  `bust${W}a${W}cap${W}in`,
+  `start${W}(?:shooting|killing|stabbing|hanging|lynching|executing|gassing)${W}(?:${OBJECT})`,
+  ...ACT_EXTRA,
+];
+/** The start of a sentence, where an order is given: "kill them all", "find him and give him a kicking". */
+const ORDER_HEAD = `(?<=^|[.!?;]\\s*|\\n)(?:just${W}|now${W}|go${W}|so${W})?(?:(?:find|get|grab|catch|round${W}up|hunt${W}down|wait${W}for)${W}${SOMEONE}(?:[\\s,]+\\w+){0,4}?[\\s,]+and${W})?`;
+/** What an order says to do ("hang him", "string them up"). */
+const ORDER_ACTS: readonly string[] = [
+  `(?:${HARM})${W}(?:${OBJECT})(?!${W}with${W}kindness)`,
+  BLOW,
+  ARSON,
+  bodyAct(0),
+  `make${W}(?:you|him|her|them)${W}(?:suffer|bleed|scream|beg)\\b`,
+  `string${W}(?:${PRONOUN}|the${W}lot(?:${W}of${W}them)?|(?:that|this)${W}(?:\\w+${W})?\\w+)${W}up\\b(?!${W}(?:in|on|across|along|around|between)\\b)`,
+  ...ACT_EXTRA,
+];
+/** "i hope", "fingers crossed", "would love to see" and the words between: what a wished harm (`WISHED`) follows. */
+const WISH_HEAD = `\\b${HOPE}(?:,?${W}(?:that|the${W}day|someday|soon|one${W}day|really|genuinely|honestly|just))*,?${W}`;
+/** Who does it in a wish, and when: "someone", "some lorry will", "the shooter finally". */
+const WISHED_DOING = `${WISHED_DOER}(?:${W}(?:will|would|finally|just|eventually|actually|soon))?${W}`;
+/** Harm wished on someone: "someone shoots him", "his skull gets cracked", "they all drown". */
+const WISHED: readonly string[] = [
+  `${WISHED_DOING}runs${W}(?:${PRONOUN}|(?:that|this|the|those|these)${W}(?:\\w+${W})?(?:${PERSON_NOUN}|${GROUP}))${W}over\\b`,
+  `${WISHED_DOING}(?:(?:${HARMS}|${HARM}|take${W}out)${W}(?:${OBJECT})|finds?${W}${PRONOUN}${W}dead|(?:puts|plants)${W}a${W}(?:bomb|device)${W}(?:under|in)${W}(?:your|ur|his|her|their))`,
+  `${WISHED_DOING}(?:${bodyAct(2)}|${bodyAct(0)})`,
+  `(?:${SOMEONE}|he|she|they)(?:${W}all)?${W}(?:swinging|hanging|dangling)${W}from${W}(?:a|the)${W}(?:rope|noose|tree|lamp-?post|gallows)`,
+  `(?:[\\w'’]+${W}){0,6}?(?:burns?|goes${W}up)${W}(?:down${W})?with${W}(?:him|her|them|you|everyone)(?:${W}(?:still|all))?${W}inside`,
+  `(?:${SUBJECT})${W}(?:gets?|got|getting)${W}(?:${HARMED}|${NORM_HARMED})\\b`,
+  `(?:he|she|they|you|${SOMEONE})${W}(?:has|have|meets?)${W}(?:a|an)${W}(?:nasty|terrible|fatal|tragic|unfortunate|serious|little)${W}accident`,
+  `(?:[\\w'’]+${W}){1,5}?and${W}(?:they|he|she|you)(?:${W}all)?${W}(?:${DIE})\\b`,
+];
 
 const SHAPES: readonly string[] = [
   // intent and calls: … (will|should) [adverbs] HARM OBJECT, break your neck, beat the shit out of …
-  `(?:${INTENT}|${CALL}|\\b(?:let${A}?s|time${W}to|it${A}?s${W}time${W}to))${ADVERB}${W}(?:(?:${HARM})${W}(?:${OBJECT})|(?:${HARM_PEOPLE})${W}(?:them|em|${A}em)\\b|(?:break|snap|slit|cut|smash|bash${W}in|blow${W}off|blow${W}out)${W}(?:your|his|her|their)${W}(?:necks?|legs|arms|jaw|faces?|skulls?|throats?|heads?|brains)|${BLOW}|(?:rip|tear)${W}(?:your|his|her|their)${W}(?:heads?|throats?|hearts?|faces?|eyes|tongues?|arms|legs)${W}(?:off|out)|break${W}every${W}bone${W}in${W}(?:your|his|her|their)${W}bod(?:y|ies)|end${W}(?:you|u|him|her)(?=\\s*(?:$|[.!?,]))|end${W}(?:your|his|her)${W}miserable${W}(?:life|existence)\\b|(?:beat|kick)${W}(?:the${W}(?:shit|crap|hell|life)${W}out${W}of|(?:you|him|her|them)${W}(?:to${W}death|senseless|half${W}to${W}death|bloody))|put${W}(?:a${W}bullet|a${W}knife|a${W}round|one)${W}(?:in|into|through|between)|make${W}(?:you|him|her|them)${W}(?:suffer|bleed|scream|beg)\\b|make${W}(?:you|u|him|her)${W}regret${W}(?:it|this|that|ever|the${W}day|being${W}born)\\b(?!${W}(?:on|at|in|with|if)\\b)|make${W}(?:you|u)${W}pay(?=\\s*(?:$|[.!?]|${W}for${W}(?:this|that|what${W}you))))`,
+  ...inGroups(ACTS).map((acts) => `${INTENT_HEAD}(?:${acts})`),
+  // what the writer is doing next: "i'm knocking your teeth down your throat", "we're running him off the road"
+  `\\b(?:i${A}m|im|i${W}am|we${A}re|we${W}are|someone${A}s|somebody${A}s)(?:${W}(?:personally|just|literally))?${W}(?:${bodyAct(1)}|putting${W}(?:a${W}bullet|a${W}knife|a${W}round|one)${W}(?:in|into|through|between)${AT_BODY}|(?:running|driving)${W}(?:${OBJECT})${W}(?:over|down|off${W}the${W}road))`,
+  // a face or a head smashed in, whoever says it ("ill bash your head in", "smash ur teeth in")
+  `(?:smash|bash|cave|kick|knock|stamp|stomp|punch|batter|boot)${W}${POSS}${W}(?:face|head|skull|teeth|brains|jaw|nose|ribs)${W}(?:in|out|down${W}\\w+${W}throat)\\b`,
+  // a body harmed, wished or deserved: "hope you get your head kicked in", "should have their hands broken"
+  // (the frame is looked for behind "get" or "gets", not at every word: a lookbehind first would run at each one)
+  `(?:get|gets|getting|have|has|having)(?<=${WANTED}[^.!?;]{0,30}\\b(?:get|gets|getting|have|has|having))${W}${POSS}${W}(?:[\\w-]+${W})?(?:${BODY})${W}${BODY_HARMED}`,
+  `${POSS}${W}(?:[\\w-]+${W})?(?:${BODY})${W}(?:gets?|getting)(?<=${WANTED}[^.!?;]{0,50}\\b(?:gets?|getting))${W}${BODY_HARMED}`,
+  // a weapon or a blow deserved: "deserves a brick to the face", "needs a bat to the back of the head"
+  `(?:deserves?|deserved|needs?|wants|could${W}do${W}with)${W}(?:a|an)${W}(?:good${W}|swift${W})?(?:brick|bat|baseball${W}bat|cricket${W}bat|bullet|boot|knife|blade|punch|fist|hammer|kick|crowbar|bottle|pipe|shovel|spade|axe|machete|slap)${W}(?:to|in|across|through|into)${W}(?:the|their|his|her|your|ur)${W}(?:\\w+${W})?(?:face|head|teeth|skull|throat|chest|gut|guts|neck|mouth|jaw|ribs|kneecaps?|back${W}of${W}the${W}head|windscreen|windshield)\\b`,
+  `(?:deserves?|deserved|needs?)${W}(?:a|the)${W}(?:noose|firing${W}squad|good${W}kicking|kicking|good${W}hiding|bullet|guillotine)\\b`,
+  `(?:should|must|deserves?${W}to|needs?${W}to|ought${W}to)${W}get${W}a${W}(?:good${W}|proper${W})?(?:kicking|beating|hiding|battering)\\b`,
+  `(?:will|should|must|would)${W}be${W}shot${W}on${W}sight\\b`,
+  `\\bthe${W}only${W}good${W}(?:[\\w-]+${W}){1,3}?(?:is|are)${W}(?:a${W})?dead${W}(?:one|ones)\\b`,
+  `\\bline${W}(?:${PRONOUN}|them${W}all|(?:the|those|these|all${W}the)${W}\\w+)${W}up${W}against${W}(?:a|the)${W}wall\\b`,
+  `(?:should|must|ought${W}to|deserves?${W}to|needs?${W}to)(?:${W}all)?${W}(?:face|get|be${W}put${W}(?:in${W}front${W}of|before))${W}(?:a|the)${W}firing${W}squad\\b`,
+  `(?:deserves?|should|needs?)${W}(?:to${W})?(?:have|get)${W}(?:their|his|her|your)${W}(?:houses?|homes?|flats?|cars?|vans?|shops?|offices?|business(?:es)?)${W}(?:burned|burnt|torched|firebombed|set${W}(?:on${W}fire|alight))`,
+  `pay(?:ing)?${W}${SOMEONE}${W}a${W}(?:little${W}|friendly${W}|late${W}night${W})?visit${W}with${W}(?:a|an|some)${W}(?:[\\w-]+${W})?(?:bat|hammer|crowbar|knife|knives|gun|guns|machete|axe|shotgun|petrol|pipe|bricks?)\\b`,
   // an order at the start of a sentence: "kill them all", "hang him"
-  `(?<=^|[.!?;]\\s*|\\n)(?:just${W}|now${W}|go${W}|so${W})?(?:(?:${HARM})${W}(?:${OBJECT})(?!${W}with${W}kindness)|${BLOW})`,
+  ...inGroups(ORDER_ACTS).map((acts) => `${ORDER_HEAD}(?:${acts})`),
   // what is coming to "you": you'll be shot, you're going to get killed, you're dead meat, you'll end up in a body bag
   `\\b(?:you|u)(?:${A}ll|${W}will|${A}re${W}(?:going${W}to|gonna)|${W}are${W}(?:going${W}to|gonna)|r${W}gonna|${W}gonna)${W}(?:(?:be|get)${W}(?:${HARMED})|(?:be${W}|end${W}up${W})?(?:in${W}a${W}body${W}bag|six${W}feet${W}under|pushing${W}up${W}daisies))\\b(?!${W}(?:laughing|of|from|anyway|someday|eventually|one${W}day|alone|young|old|poor|rich|happy|trying))`,
+  `\\b(?:you|u)(?:${A}ll|${W}will|${A}re${W}(?:going${W}to|gonna)|${W}are${W}(?:going${W}to|gonna)|r${W}gonna|${W}gonna|${A}d${W}better)${W}(?:${OUTCOME})`,
+  `\\b(?:you|u)${OUTCOME_NOT}`,
   `\\byou${A}?(?:re|${W}are)${W}(?:a${W})?dead${W}(?:meat|man|woman)\\b`,
+  `\\byou${A}?(?:re|${W}are)${W}dead,?${W}(?:mate|pal|buddy|bro|son|sunshine|pal)\\b`,
+  `\\b(?:he|she)${A}?s${W}a${W}dead${W}(?:man|woman)\\b(?!${W}walking)`,
+  `\\b(?:he|she|they|(?:that|this)${W}(?:\\w+${W})?(?:${PERSON_NOUN}))(?:${A}ll|${W}will|${W}gonna|${W}(?:is|are)${W}(?:going${W}to|gonna))${W}(?:be${W}|end${W}up${W})?(?:in${W}a${W}body${W}?bag|six${W}feet${W}under|floating(?:${W}face${W}down)?${W}in${W}the${W}(?:canal|river|thames|harbour|harbor|docks|lake))`,
+  // "he's getting glassed", "you're getting stabbed" (one person, not "people are getting killed" in a war report)
+  `\\b(?:you${A}re|you${W}are|u${W}r|he${A}?s|she${A}s|he${W}is|she${W}is|(?:that|this)${W}(?:\\w+${W})?(?:${PERSON_NOUN})(?:${W}is)?)${W}(?:gett?in[g’']?|gonna${W}get|going${W}to${W}get)${W}(?:hurt|merked|popped|jumped|wet${W}up|shanked|stomped|curb-?stomped|kicked${W}to${W}death|glassed|stabbed|bashed|battered|kneecapped|knifed|done${W}in|shot(?!${W}(?:at|down)\\b)|hanged|lynched|(?:his|her|your)${W}(?:kneecaps|legs|head|face|teeth)${W}(?:done|broken|kicked${W}in|smashed${W}in))\\b`,
+  // violence only done to people, whoever is said to deserve it: "should be hanged", "must be lined up against a wall"
+  // (not "kneecapped" or "knifed", said of bills and leaders as often as of people)
+  `${NORM_BE}${W}(?:all${W})?(?:publicly${W})?(?:hanged|lynched|beheaded|lined${W}up${W}against|strung${W}up(?!${W}(?:in|on|across|along|around|between|for)\\b)|shot${W}dead|burned${W}alive|burnt${W}alive|stoned${W}to${W}death|beaten${W}to${W}death|dragged${W}(?:out|into|through)(?:${W}[\\w'’]+){0,5}?${W}and${W}(?:beaten|shot|hanged|killed|lynched|executed|stabbed|burned|burnt|given${W}the${W}same${W}treatment))\\b`,
+  // coming with a weapon: "i'm coming to your office with a shotgun", "i'll be waiting outside for him with a hammer"
+  `\\b(?:i${A}m|i${W}am|im|we${A}re|we${W}are|i${A}ll${W}be|we${A}ll${W}be|i${W}will${W}be|we${W}will${W}be)${W}(?:(?:coming|waiting|turning${W}up|showing${W}up|standing|sitting|sat)\\b[^.!?;]{0,30}?)?\\b(?:for|to|at|outside|on)${W}(?:you|him|her|them|your|his|her|their)\\b[^.!?;]{0,30}?\\bwith${W}(?:a|an|my|our)${W}(?:shotgun|gun|rifle|knife|machete|axe|(?:baseball${W})?bat|crowbar|blade|pistol|hammer|can${W}of${W}petrol)\\b`,
+  // a wish of a crash
+  `\\b${HOPE}${W}(?:that${W})?(?:his|her|their|your|ur|(?:the|that)${W}\\w+${A}s)${W}(?:private${W})?(?:plane|jet|helicopter|car|boat|yacht)${W}(?:crashes|goes${W}down|sinks|explodes|blows${W}up)\\b`,
+  `\\b(?:having|have|hold|holding)${W}a${W}(?:public${W}|good${W}old${W})?hanging(?=\\s*(?:$|[.,!?;]|${W}(?:at|in|outside|on|for|tonight|tomorrow|today)\\b))`,
+  `\\b(?:you|u)(?:${A}ll|${W}will)${W}be${W}carried${W}(?:out|home|off)(?=\\s*(?:$|[.,!?;]|${W}(?:on${W}a${W}stretcher|in${W}a${W}box|feet${W}first)))`,
   // norms: SUBJECT should [all] be HARMED; SUBJECT should die; SUBJECT deserves a bullet
   `(?:you|he|she|u|y${A}?all|${OBJECT})${W}${NORM_BE}${W}(?:dragged${W}(?:out${W})?(?:into|through)${W}the${W}streets?|set${W}on${W}fire)\\b`,
-  `(?:${SUBJECT})${W}(?:${NORM_BE}${W}(?:${HARMED})\\b|${NORM_DIE}|(?:deserves?|needs?)${W}(?:a${W}bullet|the${W}rope|a${W}rope|to${W}hang|death(?=\\s*(?:$|[.,!?;]))|a${W}beating|to${W}be${W}put${W}down)\\b)`,
+  `(?:${SUBJECT}|${SUBJECT_WHO}|${INSTITUTION})(?:${W}like${W}(?:these|those|this|that|them|him|her|you))?${W}(?:${NORM_BE}${W}(?:(?:[\\w'’]+${W}){1,6}?and${W})?(?:${HARMED}|${NORM_HARMED})\\b|${NORM_DIE}|(?:deserves?|needs?)${W}(?:a${W}bullet|the${W}rope|a${W}rope|to${W}hang|death(?=\\s*(?:$|[.,!?;]))|a${W}beating|to${W}be${W}put${W}down)\\b)`,
   // wishes: [i] hope|wish|pray (that) SUBJECT [and your family] DIE|get HARMED; may they …; love to see them hang
-  `\\b(?:hope|hoping|wish|pray|praying)${W}(?:that${W})?(?:${SUBJECT})(?:${W}(?:all|and${W}(?:your|his|her|their)${W}\\w+|both|soon|slowly))?(?:${W}(?:would|will)|${A}ll)?${W}(?:(?:${DIE})\\b|gets?${W}(?:${HARMED})\\b|(?:is|are)${W}(?:${HARMED})\\b)`,
+  `\\b${HOPE}${W}(?:that${W})?(?:${SUBJECT})(?:${W}(?:all|and${W}(?:your|his|her|their)${W}\\w+|both|soon|slowly))?(?:${W}(?:would|will)|${A}ll)?${W}(?:(?:${DIE})\\b|gets?${W}(?:${HARMED})\\b|(?:is|are)${W}(?:${HARMED})\\b)`,
+  ...inGroups(WISHED).map((events) => `${WISH_HEAD}(?:${events})`),
+  // "wishing death on" as the writer's own words, not a description ("people in this thread wishing death on …")
+  `(?:\\bwish(?:ed)?|(?<=^|[.!?]\\s*|\\n|\\b(?:i${A}?m|i${W}am|just|honestly|genuinely|literally)${W})wishing)${W}(?:a${W})?(?:(?:slow|painful|horrible|agoni[sz]ing|long)${W}(?:and${W})?){0,3}death${W}(?:on|upon)\\b`,
   `(?<=^|[.!?]\\s*|\\n)may${W}(?:${SUBJECT})${W}(?:all${W})?(?:${DIE}|be${W}(?:${HARMED}))\\b`,
   `\\b(?:love|like|want|wanna|wait|happy|glad|pleased)${W}to${W}see${W}(?:${SUBJECT})${W}(?:all${W})?(?:(?:${DIE})\\b|get${W}(?:${HARMED})\\b|(?:${HARMED})\\b)`,
   // menace and orders to die
-  `\\b(?:(?:i|we)${W}know${W}where${W}(?:you|he|she|they)${W}(?:live|lives|sleep|sleeps|work|works)|your${W}days${W}are${W}numbered|get${W}a${W}rope(?=\\s*(?:$|[.!?]))|off${W}with${W}(?:his|her|their)${W}heads?|kys|go${W}die|die${W}in${W}a${W}(?:fire|ditch|hole)|(?:you|u)${W}(?:should|must|need${W}to|ought${W}to|better)${W}(?:just${W}|go${W})?end${W}your${W}(?:own${W})?life)\\b`,
+  `\\b(?:(?:i|we)${W}know${W}where${W}(?:you|he|she|they)${W}(?:live|lives|sleep|sleeps|work|works)|(?:i|we)${W}(?:know|found${W}out)${W}(?:where|which${W}(?:school|house|street|car|gym|pub|church|mosque))${W}(?:you|your|ur|he|his|she|her|they|their)${W}(?:\\w+${W})?(?:live|lives|sleep|sleeps|work|works|park|parks|go|goes|drink|drinks|drive|drives|walk|walks)|(?:shame|pity)${W}if${W}(?:something|anything)${W}(?:\\w+${W})?(?:happened|happens|was${W}to${W}happen|were${W}to${W}happen|should${W}happen)${W}to${W}(?:you|your|ur|that${W}(?:nice|lovely|pretty))|watch(?:ing)?${W}my${W}back${W}if${W}i${W}were${W}you|your${W}days${W}are${W}numbered|get${W}a${W}rope(?=\\s*(?:$|[.!?]))|off${W}with${W}(?:his|her|their)${W}heads?|kys|go${W}die|die${W}in${W}a${W}(?:fire|ditch|hole)|(?:you|u)${W}(?:should|must|need${W}to|ought${W}to|better)${W}(?:just${W}|go${W})?end${W}your${W}(?:own${W})?life)\\b`,
   // an order, not "if you kill yourself", "how to kill yourself", "shoot yourself in the foot"
   `(?<!\\b(?:you|u|to|if|how|why|gonna|wanna|can|will|would|could|might|ll|d)\\W{1,3})\\b(?:go${W}(?:and${W})?)?(?:kill|hang|shoot|neck)${W}(?:yourself|yourselves|urself)\\b(?!${W}(?:laughing|working|trying|over|for|in${W}(?:the|your|ur)${W}foot)\\b)`,
   `\\bdrop${W}dead\\b(?!${W}(?:gorgeous|beautiful|funny|serious|simple))`,
@@ -134,19 +344,20 @@ const SHAPES: readonly string[] = [
 const THREAT_RES = compileShapes(SHAPES, (alternation) => `\\b(?:${alternation})`);
 // What a threat needs at least one of (a cheap test before the patterns).
 const MAY_THREATEN =
-  /\b(?:punch|slap|pistol|flogged|stoned|tarred|thrown|wall|dragged|fire|stake|(?:rip|tear)\s+(?:your|his|her|their)|every\s+bone|end\s+(?:you|u|him|her|your|his)\b|kill|murder|shoot|shot|stab|strangl|hang|hung|lynch|behead|decapitat|slaughter|butcher|execut|tortur|rape|gas|extermin|burn|torch|drown|hurt|maim|crippl|gut\b|gutted|skin(?:ned)?\b|slit|chok|shank|smother|run\s+over|gun\s+down|gunned|mow\s+down|mowed|beat|wipe\s+out|wiped\s+out|string\s+up|strung\s+up|die|dies\b|dead|rots?\s+in|perish|bleed|cancer|starv|castrat|(?:break|snap|cut|smash|bash\s+in|blow\s+off|blow\s+out)\s+(?:your|his|her|their)|kick|bullet|rope|death|kys|neck|where\s+(?:you|he|she|they)\s+(?:live|sleep|work)|numbered|body\s+bag|six\s+feet|put\s+down|swing|fry|suffer|scream|beg\b|with\s+(?:his|her|their)\s+head|knife|buried|taken\s+out|daisies|put\s+(?:a|one)\b|make\s+(?:you|u|him|her)\s+(?:pay|regret)|coming\s+for\s+(?:you|u)\b|(?:find|hunt|track)\s+(?:you|u|him|her)\b|watch\s+(?:your|ur)\s+back|one\s+eye\s+open)/i;
+  /\b(?:runs?\s+(?:\w+\s+){1,2}over|merk|curb|stomp|jump|popped|wet\s+up|guillotine|on\s+sight|only\s+good|cap\s+in|finna|body\s*bag|bomb\s+(?:that|the|this|their|every|a|an)|run\s+\w+\s+(?:over|down|off)|(?:face|faces|head|heads|skull|skulls|teeth|jaw|jaws|nose|legs?|arms?|kneecaps?|ribs|necks?|throats?|brains?|hands|fingers|eyes|spine|windpipe|chest|guts?|mouth|windscreen|windshield)\b(?<=(?:your|ur|yer|his|her|their|['’]s|(?:to|in|across|through|into)\s+the)\s+(?:[\w-]+\s+)?(?:face|faces|head|heads|skull|skulls|teeth|jaw|jaws|nose|legs?|arms?|kneecaps?|ribs|necks?|throats?|brains?|hands|fingers|eyes|spine|windpipe|chest|guts?|mouth|windscreen|windshield))|(?:crack|bust|bash|smash|break)ing\s+(?:some\s+)?(?:skulls|heads)|smash|bash|batter|knock|put(?:ting)?\s+a\s+(?:hammer|bullet|knife|brick|bat|axe|blade|hole|round)|every\s+bone|bullet|knif|blade|hammer|crowbar|axe|machete|shotgun|rifle|pistol|(?:gun|bat)\b(?<=with\s+(?:a|an|my|our)\s+(?:baseball\s+)?(?:gun|bat))|acid|(?:pipe|petrol|nail|car)\s*bomb|firebomb|(?:bomb|device)\s+(?:under|in)\b|molotov|torch|petrol|alight|ablaze|fire\b(?<=(?:on|set|open)\s+fire)|fire\s+to|firing|inside|thump|bludgeon|kneecap|glass(?:ed)?\s+(?:him|her|them|you|u|the|that|this|every|some)|gun\s+(?:down|them|em|him|her|you)|mow|drag|string|hanging|swinging|dangling|accident|noose|kicking|good\s+hiding|beating|battering|pasting|doing\s+over|ambulance|coffin|wheelchair|hospital|intensive|morgue|stretcher|feet\s+first|(?:box|bag|pieces|bits)\b(?<=\bin\s+(?:a\s+)?(?:box|bag|pieces|bits))|straw|eating\s+lead|floating|fishes|new\s+(?:face|jaw|set)|barrels|knocked|one\s+piece|again\b(?<=\b(?:walk|see|talk|speak|write|type|breathe|wake\s+up)\s+again)|carried\s+(?:out|home|off)|(?:ground|grave)\b(?<=\bin(?:to)?\s+(?:the|a|an)\s+(?:early\s+)?(?:ground|grave))|know\s+(?:where|which)|found\s+out\s+(?:where|which)|(?:shame|pity)\s+if|back\s+if\b|visit\s+with|crash|goes\s+down|sinks\b|explodes|blows\s+up|flatten|takes?\s+out\b|finish(?:es)?\s+off|glassed|knifed|done\s+in|smashed|kicked|punch|slap|pistol|flogged|stoned|tarred|thrown|wall|dragged|fire|stake|(?:rip|tear)\s+(?:your|his|her|their)|every\s+bone|end\s+(?:you|u|him|her|your|his)\b|kill|murder|shoot|shot|stab|strangl|hang|hung|lynch|behead|decapitat|slaughter|butcher|execut|tortur|rape|gas|extermin|burn|torch|drown|hurt|maim|crippl|gut\b|gutted|skin(?:ned)?\b|slit|chok|shank|smother|run\s+over|gun\s+down|gunned|mow\s+down|mowed|beat|wipe\s+out|wiped\s+out|string\s+up|strung\s+up|die|dies\b|dead|rots?\s+in|perish|bleed|cancer|starv|castrat|(?:break|snap|cut|smash|bash\s+in|blow\s+off|blow\s+out)\s+(?:your|his|her|their)|kick|bullet|rope|death|kys|neck|where\s+(?:you|he|she|they)\s+(?:live|sleep|work)|numbered|body\s+bag|six\s+feet|put\s+down|swing|fry|suffer|scream|beg\b|with\s+(?:his|her|their)\s+head|knife|buried|taken\s+out|daisies|put\s+(?:a|one)\b|make\s+(?:you|u|him|her)\s+(?:pay|regret)|coming\s+for\s+(?:you|u)\b|(?:find|hunt|track)\s+(?:you|u|him|her)\b|watch\s+(?:your|ur)\s+back|one\s+eye\s+open)/i;
 // A negation just before the match turns it round: "nobody should be", "i would never", "no one deserves".
 const NEGATED_BEFORE =
   /(?:\b(?:no\s*one|nobody|noone|none|never|not(?!\s+(?:joking|kidding|lying|bluffing))|dont|don['’]t|doesn['’]t|didn['’]t|wouldn['’]t|won['’]t|shouldn['’]t)\s+(?:\w+\s+){0,2})$/i;
 // …unless it belongs to a condition: "if you don't leave now i will kill you".
 const IN_CONDITION = /\b(?:if|unless|or\s+else|otherwise)\b[^.!?]*$/i;
 // Somebody else's words or a law's, just before ("ISIS decreed that …", "under that law, …", "he told the press
-// conference: …"); just after ('"…," Fury said') is `spokenByOthers` (quotation.ts). News reports them, nobody is
+// conference: …", "whoever wrote that she …", "saying she should …"); just after ('"…," Fury said') is `spokenByOthers` (quotation.ts). News reports them, nobody is
 // threatened by the comment.
 const REPORTED_BEFORE =
-  /(?:\b(?:decreed|ruled|ordered|declared|announced|demanded|threatened|vowed|warned|told\s+(?:the\s+)?(?:press|reporters|police|court|jury|crowd)(?:\s+\w+)?|(?:under|by)\s+(?:that|this|the|their|sharia)\s+laws?)\s*(?:that\s+)?[:,]?\s*["“]?$)/i;
+  /(?:(?<!\b(?:i|we)\s+)\b(?:wrote|said|posted|tweeted|claimed|suggested|says|writes|posts|saying|writing|posting|tweeting|claiming|suggesting)\s+(?:that\s+)?(?:(?!(?:this|it|these|those|them|him|her|me|us)\b)[\w'’]+\s+){0,2}$|\b(?:decreed|ruled|ordered|declared|announced|demanded|threatened|vowed|warned|told\s+(?:the\s+)?(?:press|reporters|police|court|jury|crowd)(?:\s+\w+)?|(?:under|by)\s+(?:that|this|the|their|sharia)\s+laws?)\s*(?:that\s+)?[:,]?\s*["“]?$)/i;
 // A negation inside it: "should not be", "i will never", "hope you don't die".
-const NEGATED_INSIDE = /\b(?:not|never|dont|don['’]t|doesn['’]t|won['’]t|wont|shouldn['’]t|no\s+longer|nobody)\b/i;
+const NEGATED_INSIDE =
+  /\b(?:not|never|dont|don['’]t|doesn['’]t|won['’]t|wont|shouldn['’]t|no\s+longer|nobody|no\s*one)\b/i;
 
 /** The threats a text makes (none for most texts, after one cheap test). */
 export function findThreats(text: string): PhraseSpan[] {
@@ -155,7 +366,7 @@ export function findThreats(text: string): PhraseSpan[] {
   for (const m of ownShapeMatches(THREAT_RES, text)) {
     const start = m.index;
     const before = text.slice(Math.max(0, start - 24), start);
-    if (NEGATED_INSIDE.test(m[0])) continue;
+    if (NEGATED_INSIDE.test(m[0].replace(OWN_NEGATION, ' '))) continue;
     if (NEGATED_BEFORE.test(before) && !IN_CONDITION.test(text.slice(Math.max(0, start - 80), start))) continue;
     const end = start + m[0].length;
     if (REPORTED_BEFORE.test(text.slice(Math.max(0, start - 48), start))) continue;
