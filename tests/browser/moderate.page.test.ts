@@ -232,6 +232,31 @@ describe('the moderation page', () => {
     assert.deepEqual(cspViolations, [], 'the page runs under its CSP without violations');
   });
 
+  it('when the queue is switched while the previous list is still on its way, then that older list does not replace the new one', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const pendingList = /\/moderation\/queues\/pending\?/;
+    await page.route(pendingList, async (route) => {
+      const response = await route.fetch();
+      await released;
+      await route.fulfill({ response });
+    });
+    await page.click('#tab-pending');
+    await page.click('#tab-rejected');
+    await waitFor(async () => (await page.locator('#items .item').count()) === 3, {
+      what: 'the three rejected comments',
+    });
+    const pendingAnswered = page.waitForResponse((r) => pendingList.test(r.url()));
+    release();
+    await pendingAnswered;
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    assert.equal(await page.locator('#tab-rejected').getAttribute('aria-selected'), 'true');
+    assert.equal(await page.locator('#items .item').count(), 3, 'the rejected list stays');
+    await page.unroute(pendingList);
+  });
+
   it('when axe-core checks the page with items and with the history open, then it finds no serious or critical WCAG 2 A/AA violation', async () => {
     await page.click('#tab-pending');
     await page.locator('#items .item').first().waitFor();

@@ -27,6 +27,12 @@ export class Board {
   private queue: QueueName = 'pending';
   private items: QueueItem[] = [];
   private nextCursor: string | null = null;
+  /**
+   * Lists asked for so far. An answer to an older request than the last is dropped: a queue switched while the
+   * previous list was on its way would otherwise be replaced by that list, and a moderator would act on items of
+   * the queue they left.
+   */
+  private listRequests = 0;
   private current = 0;
   private readonly selected = new Set<string>();
   private counts: Counts | null = null;
@@ -209,7 +215,9 @@ export class Board {
 
   private async fetchNew(): Promise<void> {
     if (this.nextCursor && (OLDEST_FIRST[this.queue] || this.filters.sort === 'risk')) return; // beyond the pages loaded
+    const asked = this.listRequests;
     const { items } = await this.api.queue(this.queue, { ...this.query, limit: 100 });
+    if (asked !== this.listRequests) return;
     const shown = new Set(this.items.map((i) => i.id));
     const fresh = items.filter((i) => !shown.has(i.id));
     if (fresh.length === 0) return;
@@ -222,13 +230,16 @@ export class Board {
   }
 
   private async load(): Promise<void> {
+    const asked = ++this.listRequests;
     this.selected.clear();
     this.renderTabs();
     try {
       const page = await this.api.queue(this.queue, { ...this.query, limit: PAGE });
+      if (asked !== this.listRequests) return;
       this.items = page.items;
       this.nextCursor = page.nextCursor;
     } catch (err) {
+      if (asked !== this.listRequests) return;
       this.items = [];
       this.nextCursor = null;
       this.fail(err);
@@ -240,7 +251,9 @@ export class Board {
 
   private async loadMore(): Promise<void> {
     if (!this.nextCursor) return;
+    const asked = this.listRequests;
     const page = await this.api.queue(this.queue, { ...this.query, cursor: this.nextCursor, limit: PAGE });
+    if (asked !== this.listRequests) return;
     const shown = new Set(this.items.map((i) => i.id));
     this.items.push(...page.items.filter((i) => !shown.has(i.id)));
     this.nextCursor = page.nextCursor;
