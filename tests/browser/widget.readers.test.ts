@@ -149,6 +149,31 @@ async function otherReader(name: string): Promise<string> {
   return ((await res.json()) as { accessToken: string }).accessToken;
 }
 
+/** A comment posted through the API by a reader holding `token`. */
+function postAs(token: string, postId: string, body: string, parentId?: string): Promise<Response> {
+  return fetch(`${apiServer.origin}/api/v1/sites/${SITE}/posts/${postId}/comments`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ body, parentId }),
+  });
+}
+
+/** A comment by another reader under the demo article, once the worker has approved it. */
+async function approvedOnArticle(readerName: string, seed: number): Promise<{ id: string; body: string }> {
+  const token = await otherReader(readerName);
+  await insertPostIfAbsent(env.db, {
+    siteId: SITE,
+    id: ARTICLE.postId,
+    title: ARTICLE.headline,
+    url: `${demo.origin}/`,
+  });
+  const body = distinctText(seed);
+  const res = await postAs(token, ARTICLE.postId, body);
+  const id = ((await res.json()) as { id: string }).id;
+  await waitFor(async () => (await findComment(env.db, id))?.status === 'approved', { what: 'the comment approved' });
+  return { id, body };
+}
+
 describe('notifications', () => {
   it('when a reader opts in to email and someone replies to their comment, then the bell counts it live, the email arrives, and opening the bell lists it and marks it read', async () => {
     await setSettings({});
@@ -181,11 +206,7 @@ describe('notifications', () => {
 
     const token = await otherReader('Jordan Replier');
     const postId = (await findComment(env.db, commentId))!.postId;
-    const res = await fetch(`${apiServer.origin}/api/v1/sites/${SITE}/posts/${postId}/comments`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-      body: JSON.stringify({ body: distinctText(502), parentId: commentId }),
-    });
+    const res = await postAs(token, postId, distinctText(502), commentId);
     assert.equal(res.status, 202);
     // Live, over the reader's stream: no reload.
     await page.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor();
@@ -210,21 +231,7 @@ describe('notifications', () => {
 describe('mute', () => {
   it('when a reader mutes another, then that reader\'s comments collapse to "Comment from a muted reader — show", open on demand, and the mute is listed and removable', async () => {
     await setSettings({});
-    const token = await otherReader('Noisy Neighbour');
-    await insertPostIfAbsent(env.db, {
-      siteId: SITE,
-      id: ARTICLE.postId,
-      title: ARTICLE.headline,
-      url: `${demo.origin}/`,
-    });
-    const body = distinctText(601);
-    const res = await fetch(`${apiServer.origin}/api/v1/sites/${SITE}/posts/${ARTICLE.postId}/comments`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-      body: JSON.stringify({ body }),
-    });
-    const id = ((await res.json()) as { id: string }).id;
-    await waitFor(async () => (await findComment(env.db, id))?.status === 'approved', { what: 'the comment approved' });
+    const { id, body } = await approvedOnArticle('Noisy Neighbour', 601);
 
     const ctx = await browser.newContext({ viewport: { width: 1000, height: 900 }, bypassCSP: true });
     const { page, problems } = await openDemo(ctx);
@@ -264,21 +271,7 @@ describe('mute', () => {
 
   it('when a reader mutes someone while the list of mutes is still loading after sign-in, then the late list does not undo the mute', async () => {
     await setSettings({});
-    const token = await otherReader('Slow List Neighbour');
-    await insertPostIfAbsent(env.db, {
-      siteId: SITE,
-      id: ARTICLE.postId,
-      title: ARTICLE.headline,
-      url: `${demo.origin}/`,
-    });
-    const body = distinctText(602);
-    const res = await fetch(`${apiServer.origin}/api/v1/sites/${SITE}/posts/${ARTICLE.postId}/comments`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-      body: JSON.stringify({ body }),
-    });
-    const id = ((await res.json()) as { id: string }).id;
-    await waitFor(async () => (await findComment(env.db, id))?.status === 'approved', { what: 'the comment approved' });
+    const { id, body } = await approvedOnArticle('Slow List Neighbour', 602);
 
     const ctx = await browser.newContext({ viewport: { width: 1000, height: 900 }, bypassCSP: true });
     const { page, problems } = await openDemo(ctx);
@@ -329,11 +322,7 @@ describe('counts on a list page', () => {
     ] as const) {
       await insertPostIfAbsent(env.db, { siteId: SITE, id: post, title: post, url: `${demo.origin}/` });
       for (let i = 0; i < n; i++) {
-        const res = await fetch(`${apiServer.origin}/api/v1/sites/${SITE}/posts/${post}/comments`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-          body: JSON.stringify({ body: distinctText(700 + n * 10 + i) }),
-        });
+        const res = await postAs(token, post, distinctText(700 + n * 10 + i));
         assert.equal(res.status, 202);
       }
     }

@@ -20,22 +20,10 @@ export function compileShapes(
   wrap: (alternation: string) => string = (a) => a,
   maxSource = MAX_SOURCE,
 ): RegExp[] {
-  const out: RegExp[] = [];
-  let chunk: string[] = [];
-  let size = 0;
-  const close = () => {
-    if (chunk.length > 0) out.push(new RegExp(wrap(chunk.join('|')), 'gi'));
-    chunk = [];
-    size = 0;
-  };
-  for (const shape of shapes) {
-    const part = `(?:${shape})`;
-    if (size + part.length + 1 > maxSource) close();
-    chunk.push(part);
-    size += part.length + 1;
-  }
-  close();
-  return out;
+  return inGroups(
+    shapes.map((shape) => `(?:${shape})`),
+    maxSource,
+  ).map((alternation) => new RegExp(wrap(alternation), 'gi'));
 }
 
 /**
