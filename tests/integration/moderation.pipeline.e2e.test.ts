@@ -68,14 +68,15 @@ const commentCount = async (postId: string) =>
  * Asserts a decided comment is absent from the thread without trusting a stale page: a clean
  * comment posted after the decision must show up first, so the page read is newer than it.
  */
-async function assertHiddenFromThread(postId: string, hiddenId: string): Promise<void> {
+async function assertHiddenFromThread(postId: string, ...hiddenIds: string[]): Promise<void> {
   // No ids or numbers in the body: the lexicon reads some digit runs (e.g. "455") as leetspeak and would hold it.
   const sentinel = await post(postId, `A clean comment posted after the decision on ${postId}.`);
   const thread = await waitForVisible(api.app, site.siteId, postId, [sentinel]);
-  assert.ok(
-    !flatten(thread.comments).some((c) => c.id === hiddenId),
-    `comment ${hiddenId} must not be visible in the thread`,
-  );
+  for (const hiddenId of hiddenIds)
+    assert.ok(
+      !flatten(thread.comments).some((c) => c.id === hiddenId),
+      `comment ${hiddenId} must not be visible in the thread`,
+    );
 }
 
 describe('comment pipeline, before any worker runs', () => {
@@ -223,6 +224,25 @@ describe('comment pipeline, with the embedded scorer', () => {
     assert.equal((await storedReasons(threat))[0]!.span?.text, "I'll cave your skull");
     assert.equal((await waitForDecision(api.app, civil, reader.accessToken)).status, 'approved');
     await assertHiddenFromThread(postId, threat);
+  });
+
+  it('when a threat is the outcome of a condition, or hate is said in code, then the comment is pending with that span; a warning and a mention are published', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const threat = await post(postId, "If you print my son's name again you won't live to see the verdict.");
+    const warning = await post(postId, "If the ambulance is late he won't make it home, the paramedic said.");
+    const coded = await post(postId, 'Thank the culture enrichers for the new knife bins.');
+    const mention = await post(
+      postId,
+      '"Culture enrichers" is a sneer; the new bakery is the best thing on the street.',
+    );
+
+    assert.equal((await waitForDecision(api.app, threat, reader.accessToken)).status, 'pending');
+    assert.equal((await storedReasons(threat))[0]!.span?.text, "you won't live to see");
+    assert.equal((await waitForDecision(api.app, coded, reader.accessToken)).status, 'pending');
+    assert.equal((await storedReasons(coded))[0]!.span?.text, 'culture enrichers');
+    assert.equal((await waitForDecision(api.app, warning, reader.accessToken)).status, 'approved');
+    assert.equal((await waitForDecision(api.app, mention, reader.accessToken)).status, 'approved');
+    await assertHiddenFromThread(postId, threat, coded);
   });
 
   it('when a comment swears at no one, then it is published by default and held where the site holds PROFANITY; swearing at someone is held', async () => {

@@ -10,6 +10,7 @@ import {
   type LexiconFindings,
 } from '#shared/scoring/model/comment.js';
 import { loadModel } from '#shared/scoring/model/index.js';
+import { findCodedHate } from '#shared/scoring/coded-hate.js';
 import { createLexiconClassifier } from '#shared/scoring/lexicon.js';
 import { findGroupHate, onlyDeniesHate } from '#shared/scoring/group-phrases.js';
 import { withoutUndirectedProfanity } from '#shared/scoring/profanity.js';
@@ -190,6 +191,56 @@ const THREATS = [
   'Round up the bankers and hang them all.',
   'Trespassers will be shot on sight',
   'Every one of those MPs deserves the guillotine',
+  // conditional: the outcome of a condition put to the one threatened
+  'If you print my address again you die.',
+  'Try that again and ur dead bro',
+  "Touch my van one more time and you're dead, mate.",
+  "If you testify you won't live to see the verdict.",
+  "Next time that linesman flags us offside he won't make it to the car park.",
+  "Keep it up and you'll get a bottle across the back of the head.",
+  "If the landlord changes the locks he's getting a hammer to the face.",
+  "Say that to me at the game and you're going to hospital.",
+  "Snitch on us and you're getting hit.",
+  "Give the fans another decision like that and he'll get the beating he deserves.",
+  "If the reporter comes back to the estate he'll be going home in an ambulance.",
+  'Evict my gran and that bailiff will not leave the street in one piece.',
+  "Unless the coach picks my son, he won't walk right again.",
+  "The moment that cop testifies he's a dead cop.",
+  'Whoever moves my fence again gets shot.',
+  'Anyone caught dumping rubbish on our lane will be beaten up.',
+  'Refuse the permit and the officers will be met with machetes.',
+  "If he publishes part two he'll be found in a ditch.",
+  'If that judge frees him, someone will put her in the river.',
+  'Unless the ref apologises the lads will break his legs.',
+  'If you take my stall away I find you and I break your hands.',
+  "If he gets bail I'll be waiting outside the court with a knife.",
+  "If my boy gets expelled I'm bringing a shotgun to the hearing.",
+  'if that teacher shouts at my kid again shes going through the window',
+  "If you run that story you'll be needing a surgeon.",
+  "Block the road again and you'll be bleeding on the floor.",
+  // intent, more forms
+  "I'm coming round to break your legs.",
+  "I'll put you through the shop window.",
+  "I'll be putting him through a wall.",
+  'I will rip your tongue out.',
+  "Keep calling my wife and I'll break every bone in your hand.",
+  "I'm torching your van tonight.",
+  'I will beat you until you beg.',
+  "I'll beat him black and blue.",
+  "I'll make sure his wife gets hurt.",
+  'Someone should throw him off the top of the stand.',
+  'Somebody should run the mayor off the road.',
+  'Drivers should just run them over.',
+  "Her family should kill him and I'd help.",
+  'I hope the fans string him up.',
+  "Next time you knock on my door I'm setting the dogs on you.",
+  'bitch i will cut you',
+  "I'll shut your mouth for good.",
+  "We'll send them back in coffins.",
+  "I'll torch the whole newsroom with you lot in it.",
+  "We're burning his car and him in it.",
+  "We've already dug his grave.",
+  'Start counting your days.',
 ];
 
 const NOT_THREATS = [
@@ -340,6 +391,32 @@ const NOT_THREATS = [
   'The council voted to burn down the old hostel after the fire inspection',
   'He was shot dead by a sniper, the court heard',
   'Parents who smack their children should be prosecuted',
+  // the same shapes, no threat: warnings, sport, reports, the condition itself
+  "Fix that junction or someone's going to get killed.",
+  "Touch my last biscuit and you're dead to me, Dave.",
+  'Sleep when you are dead, as my dad used to say.',
+  'He will keep talking about it until the day he dies.',
+  "If the ambulance is late he won't make it home, the doctor said.",
+  "If he keeps playing like that he'll get a kicking at the polls.",
+  'Politically he is a dead man after that vote.',
+  'If they deport him he gets killed, his lawyer says.',
+  "If that crossing guard gets clipped by a pickup she'll be killed.",
+  "If you cross there you're getting hit by a car one day.",
+  'If the board sacks him it will kill the club.',
+  "If we play like that on Saturday we'll smash them.",
+  "If it rains I'll be there with an umbrella and a flask.",
+  "If I'm picked I'll be at the nets with my bat.",
+  'The court heard he messaged her "testify and you die".',
+  'Women get raped when police ignore the warnings, and nothing changes.',
+  'Refs like him deserve a kicking from the review panel.',
+  "He's digging his own grave with these comments.",
+  'Keep an eye on the referee from the stand.',
+  'They threw him under the bus at the first chance.',
+  'If you put that through the window display it will sell.',
+  "If the deal goes through he's going through the roof with joy.",
+  'Once the results are in, the losers will be cut down to size at the polls.',
+  'Every team in this league will be beaten by them.',
+  "If you get caught in the undertow you're dead, so swim between the flags.",
 ];
 
 describe('threats by their grammar', () => {
@@ -626,6 +703,75 @@ describe('slurs with two letters swapped', () => {
     assert.ok(r.attributes.IDENTITY_ATTACK! >= 0.9);
     assert.ok(r.attributes.SEVERE_TOXICITY! < DEFAULT_SETTINGS.thresholds.reject.SEVERE_TOXICITY!);
     assert.ok(r.spans?.some((s) => s.attribute === 'IDENTITY_ATTACK'));
+  });
+});
+
+describe('coded hate', () => {
+  const CODED = [
+    '(((They))) run the papers, obviously.',
+    '13/50. Look it up.',
+    'Sure, he dindu nuffin.',
+    'The goyim know.',
+    'Kalergi plan, right on schedule.',
+    'Rootless cosmopolitans will love this.',
+    'Welcome to Londonistan.',
+    'Thank the culture enrichers for the new knife bins.',
+    'Alphabet people want a second month now.',
+    'Another rapefugee in court.',
+    'Troons in the changing rooms again.',
+    'She is a diversity hire and it shows.',
+    'Creeping sharia in our schools.',
+    'ZOG runs the place.',
+    'Stop white genocide.',
+    'muzzies out',
+    'Bunch of towelheads.',
+    '1488, brothers.',
+  ];
+  const MENTIONED = [
+    'The "13/50" line people keep posting ignores poverty.',
+    '"Culture enrichers" is a sneer, not an argument.',
+    'Calling her a diversity hire is just prejudice.',
+    'White genocide is a racist conspiracy theory.',
+    'The so-called great replacement has been debunked.',
+    'Words like ZOG should be deleted on sight.',
+    'Columbus sailed in 1492, not in 1488.',
+    'It cost £1488 to fix.',
+    'I played a round at Royal Troon.',
+    'We read all fourteen words of the motto aloud.',
+    'Globalists is a word I hear a lot in this thread.',
+    'The anchor of the evening news was excellent.',
+    'Welfare reform passed the house.',
+  ];
+
+  it('when a comment uses a dog whistle, a mocking name for a group or a slur the lexicon lacks, then it is found', () => {
+    for (const t of CODED) assert.equal(findCodedHate(t).length, 1, t);
+    const text = 'Honestly, (((they))) own everything.';
+    const [span] = findCodedHate(text);
+    assert.equal(text.slice(span!.start, span!.end), '(((they)))');
+  });
+
+  it('when the term is quoted alone, named as a term, called a conspiracy or a slur, or the words are ordinary, then nothing is found', () => {
+    for (const t of MENTIONED) assert.deepEqual(findCodedHate(t), [], t);
+  });
+
+  it('when the text is any string at all, then finding never throws and every span lies inside the text', () => {
+    spansStayInside(findCodedHate, CODED, 29);
+  });
+
+  it('when a term is repeated a thousand times, then the first 20 are found and no more', () => {
+    const found = findCodedHate('13/50 '.repeat(1_000));
+    assert.equal(found.length, 20);
+    assert.deepEqual(found[0], { start: 0, end: 5 });
+  });
+
+  it('when the embedded scorer reads coded hate, then the comment is held (not rejected) with an IDENTITY_ATTACK span; a mention is not held', () => {
+    const r = classifier.classifyComment({ text: 'Thank the culture enrichers for this, as usual.' });
+    assert.ok(r.attributes.TOXICITY! >= DEFAULT_SETTINGS.thresholds.hold.TOXICITY!);
+    assert.ok(r.attributes.IDENTITY_ATTACK! >= 0.9);
+    assert.ok(r.attributes.SEVERE_TOXICITY! < DEFAULT_SETTINGS.thresholds.reject.SEVERE_TOXICITY!);
+    assert.ok(r.spans?.some((s) => s.attribute === 'IDENTITY_ATTACK'));
+    const m = classifier.classifyComment({ text: '"Culture enrichers" is a sneer; the new bakery is great.' });
+    assert.ok(m.attributes.TOXICITY! < DEFAULT_SETTINGS.thresholds.hold.TOXICITY!);
   });
 });
 

@@ -34,7 +34,7 @@ const HARM = [
   'kill|murder|shoot|stab|strangle|hang|lynch|behead|decapitate|slaughter|butcher|execute|torture|rape',
   'gas|exterminate|burn|torch|drown|hurt|maim|cripple|gut|skin|slit|choke|shank|smother|run\\s+over',
   'gun\\s+down|mow\\s+down|beat\\s+up|wipe\\s+out|string\\s+up|pistol-whip',
-  'batter|bash|smash|thump|knife|bludgeon|kneecap|glass|firebomb|poison|merk|curb-?stomp|jump|smoke',
+  'batter|bash|smash|thump|knife|bludgeon|kneecap|glass|firebomb|poison|merk|curb-?stomp|jump|smoke|whup',
 ].join('|');
 /** Of those, the ones only done to people: "them" after one of these is people ("we should lynch them"). */
 const HARM_PEOPLE = 'murder|lynch|behead|decapitate|rape|strangle|stab|torture|shank|gun\\s+down|mow\\s+down';
@@ -81,6 +81,8 @@ const PERSON_NOUN = [
   'linesman|umpire|selector|witness|juror|prosecutor|magistrate|solicitor|lawyer|barrister|defendant|photographer',
   'journo|hack|scab|cheat',
 ].join('|');
+/** More people a conditional threat names (`TARGET`): the list above is copied into every shape with an object. */
+const TARGET_NOUN = `${PERSON_NOUN}|manager|teacher|headmaster|headmistress|headteacher|inspector|owner|boss|coach|neighbour|neighbor|keeper|goalkeeper|striker|director|guard|bailiff|sheriff|principal|planner|developer|foreman|councilman`;
 const OBJECT = [
   `(?:you|ya|u|y${A}?all|him)\\b(?!${W}(?:a|an|some|something|anything|the)\\b)`,
   // "them" is people only with "all" ("kill them all"); "you should hang them" may be photographs
@@ -108,7 +110,7 @@ const SUBJECT = `(?:you|he|she|they|them|we|u|y${A}?all|${OBJECT})(?:${W}(?:all|
 const POSS = `(?:both${W}(?:of${W})?)?(?:your|ur|yer|his|her|their|(?:that|the|this)${W}(?:\\w+${W})?\\w+${A}s)`;
 /** Parts of the body a threat breaks or smashes (not "heart", "back" or "mind": "break your heart", "break your back lifting"). */
 const BODY =
-  'face|faces|head|heads|skull|skulls|teeth|jaw|jaws|nose|legs?|arms?|kneecaps?|ribs|necks?|throats?|brains?|hands|fingers|eyes|spine|windpipe';
+  'face|faces|head|heads|skull|skulls|teeth|jaw|jaws|nose|legs?|arms?|knees|kneecaps?|ribs|necks?|throats?|brains?|hands|fingers|eyes|spine|windpipe|tongues?';
 /** Doing it to a body, in three forms: "smash", "smashing", "smashes" (your face in). */
 const BODY_VERBS: readonly (readonly [string, string, string])[] = [
   ['break', 'breaking', 'breaks'],
@@ -140,6 +142,10 @@ const BODY_VERBS: readonly (readonly [string, string, string])[] = [
 ];
 /** Where a bullet or a knife goes: a person or a part of one ("in him", "between his eyes"), not "in the back of the net". */
 const AT_BODY = `${W}(?:(?:you|ya|u|him|her|them)\\b|(?:that|this|the)${W}(?:\\w+${W})?(?:${PERSON_NOUN})\\b(?!${A})|(?:the${W}back${W}of${W})?(?:your|ur|his|her|their|that|this|the)${W}(?:\\w+${W})?(?:heads?|skulls?|brains?|face|chest|heart|knees?|kneecaps?|guts?|eyes|neck|throat|temple)\\b|(?:your|ur|his|her|their)${W}(?:windshield|windscreen|windows?|front${W}door|door|car)\\b)`;
+/** Where a person is thrown through, off or into: "through the window", "off the top of the stand", "in the river". */
+const THROUGH_HARD = `through${W}(?:a|the|your|ur|his|her|their|that|my)${W}(?:[\\w-]+${W})?(?:window|wall|windscreen|windshield|table|door|floor|fence)\\b`;
+const OFF_HIGH = `(?:off|from)${W}(?:the${W}top${W}of${W})?(?:a|the|that|this)${W}(?:[\\w-]+${W})?(?:roof|bridge|building|cliff|balcony|stand|tower|car${W}park|flyover)\\b`;
+const IN_WATER = `(?:in|into)${W}the${W}(?:river|canal|sea|harbour|harbor|docks|lake|thames|reservoir)\\b`;
 /** Acts a threat names beyond a verb and its object, in the base form (after "i will", "someone should", or as an order). */
 const ACT_EXTRA: readonly string[] = [
   `(?:throw|splash|chuck|pour)${W}acid${W}(?:in|at|on|over|into)\\b`,
@@ -164,13 +170,15 @@ const ARSON = [
   `(?:burn|torch|firebomb|bomb|petrol${W}bomb|blow${W}up|set${W}fire${W}to)${W}(?:down${W})?(?:that|the|this|their|every|a|an|our${W}local)${W}(?:\\w+${W})?(?:mosques?|synagogues?|churche?s?|temples?|gurdwaras?|hostels?|asylum${W}hotels?|migrant${W}hotels?|refugee${W}cent(?:re|er)s?|abortion${W}clinics?)\\b`,
   `(?:burn|torch|firebomb|petrol${W}bomb)${W}(?:your|ur|his|her|their|(?:that|the)${W}\\w+${A}s)${W}(?:house|home|flat|car|van|shop|office|place|business)(?:${W}down)?\\b`,
   `set${W}(?:fire|light)${W}to${W}(?:your|ur|his|her|their|(?:that|the)${W}\\w+${A}s)${W}(?:house|home|flat|car|van|shop|office|place|business)\\b`,
-  `(?:burn|torch|firebomb|set)${W}(?:[\\w'’]+${W}){0,3}?(?:down${W}|alight${W}|ablaze${W}|on${W}fire${W})?with${W}(?:you|u|him|her|them|whoever|everyone|everybody|anyone|(?:the|their|his|her)${W}\\w+)(?:${A}s)?${W}(?:still${W}|all${W})?(?:inside|in${W}(?:it|there|them|bed))\\b`,
+  `(?:burn|torch|firebomb|set)${W}(?:[\\w'’]+${W}){0,3}?(?:down${W}|alight${W}|ablaze${W}|on${W}fire${W})?with${W}(?:you|u|him|her|them|whoever|everyone|everybody|anyone|(?:the|their|his|her)${W}\\w+)(?:${A}s|${W}lot|${W}all)?${W}(?:still${W}|all${W})?(?:inside|in${W}(?:it|there|them|bed))\\b`,
+  `(?:burn|burning|torch|torching)${W}(?:[\\w'’]+${W}){1,3}?and${W}(?:him|her|them|you)${W}(?:in${W}it|inside)\\b`,
 ].join('|');
 /** What is coming to "you", said as an outcome: "you'll leave in an ambulance", "you'll be eating through a straw". */
 const OUTCOME = [
-  `(?:be${W})?(?:leaving|leave|going${W}home|go${W}home|carried${W}(?:out|home|off)|coming${W}out|come${W}out)${W}(?:in${W}(?:an?${W})?(?:ambulance|box|coffin|wheelchair|hospital|intensive${W}care|body${W}bag|bag|pieces|bits|the${W}morgue)|on${W}a${W}stretcher|feet${W}first)\\b(?=\\s*(?:$|[.,!?;:)…]|${W}(?:and|or|if|when|before|after|then|next|tonight|mate|pal|buddy|son|i|we|you)\\b))`,
+  `(?:be${W})?(?:leaving|leave|going${W}home|go${W}home|carried${W}(?:out|home|off)|coming${W}out|come${W}out)(?:${W}(?:(?:the|this|that)${W})?[\\w-]+)?${W}(?:in${W}(?:an?${W})?(?:ambulance|box|coffin|wheelchair|hospital|intensive${W}care|body${W}bag|bag|pieces|bits|the${W}morgue)|on${W}a${W}stretcher|feet${W}first)\\b(?=\\s*(?:$|[.,!?;:)…]|${W}(?:and|or|if|when|before|after|then|next|tonight|mate|pal|buddy|son|i|we|you)\\b))`,
   `(?:be${W})?picking${W}(?:your|ur)${W}teeth${W}(?:up|out)`,
-  `(?:be${W})?eating${W}(?:through${W}a${W}straw|lead|(?:your|ur)${W}(?:food|dinner|meals)${W}through${W}a${W}straw)`,
+  `(?:be${W})?(?:eating|drinking)${W}(?:through${W}a${W}(?:straw|tube)|lead|(?:your|ur|his|her|their)${W}(?:food|dinner|meals|supper|tea)${W}through${W}a${W}(?:straw|tube))`,
+  `leave${W}without${W}(?:your|ur|his|her|their)${W}(?:teeth|legs|kneecaps|eyes)\\b`,
   `(?:be${W})?(?:floating(?:${W}face${W}down)?${W}(?:in|down)${W}the${W}(?:canal|river|thames|harbour|harbor|docks|lake)|sleeping${W}with${W}the${W}fishes|needing${W}a${W}new${W}(?:face|jaw|set${W}of${W}teeth))`,
   `get${W}(?:both${W}barrels|a${W}(?:bullet|knife|blade|brick)(?:${W}from${W}me)?(?=\\s*(?:$|[.,!?;]|${W}(?:from|in|to|through|between)\\b))|knocked${W}(?:out|spark${W}out)(?!${W}of\\b))`,
 ].join('|');
@@ -203,9 +211,11 @@ const INTENT = [
   // (the sentence's start is looked for behind the words, not before them: a lookbehind first would run at every word)
   `(?:going${W}to|gonna)(?<=(?:^|[.!?]\\s*|\\n)(?:going${W}to|gonna))`,
   `\\b(?:someone|somebody)${A}?s${W}(?:going${W}to|gonna)`,
+  // on the way: "i'm coming round to", "we'll be heading over to"
+  `\\b(?:i${A}m|im|i${W}am|we${A}re|we${W}are|i${A}ll|i${W}will|we${A}ll|we${W}will)${W}(?:be${W})?(?:coming|come|heading|head|popping|pop|going|go)(?:${W}(?:round|over|down|up|back|out))?(?:${W}(?:there|to${W}(?:your|ur|his|her|their|that|the)${W}\\w+))?${W}to`,
 ].join('|');
 /** "someone should", "we need to", "you ought to", "somebody has to" … */
-const CALL = `\\b(?:(?:someone|somebody)${A}s${W}(?:gotta|got${W}to)|(?:someone|somebody|some\\s+one|we|you|u|y${A}?all|people|they|(?:the${W})?(?:police|cops|army|troops|soldiers))${W}(?:should|must|ought${W}to|needs?${W}to|has${W}to|have${W}to|got${W}to|gotta|gonna${W}have${W}to|had${W}better|better))`;
+const CALL = `\\b(?:(?:someone|somebody)${A}s${W}(?:gotta|got${W}to)|(?:someone|somebody|some\\s+one|we|you|u|y${A}?all|people|they|(?:the${W})?(?:police|cops|army|troops|soldiers|drivers|motorists|fans|lads|parents|locals|workers)|(?:his|her|their)${W}(?:family|relatives|brothers|mates))${W}(?:should|must|ought${W}to|needs?${W}to|has${W}to|have${W}to|got${W}to|gotta|gonna${W}have${W}to|had${W}better|better))`;
 /** "should be", "must all be", "deserve to be", "need to be", "ought to get" … */
 const NORM_BE = `(?:should|must|ought${W}to|needs?${W}to|has${W}to|have${W}to|deserves?${W}to|oughta|gotta)(?:${W}(?:all|just|really|each|simply))?${W}(?:be|get)`;
 /** Harm a norm names beyond `HARMED` (not after "you'll be": "cross there and you'll be run over" warns). */
@@ -231,13 +241,24 @@ const ACTS: readonly string[] = [
   `run${W}${SOMEONE}${W}off${W}the${W}road`,
   `put${W}${PRONOUN}${W}(?:(?:in|into)${W}hospital|(?:in|into)${W}(?:the|a|an)${W}(?:ground|grave|early${W}grave|hospital|coffin|box|morgue|wheelchair|body${W}bag)|six${W}feet${W}under)`,
   `make${W}sure${W}(?:you|u|he|she|they)${W}(?:never|can${A}?t|won${A}?t|don${A}?t)${W}(?:ever${W})?(?:walk(?:${W}(?:right|properly|straight))?|see|talk|speak|write|type|breathe|wake${W}up)${W}again`,
-  `break${W}every${W}bone${W}in${W}${POSS}${W}bod(?:y|ies)`,
+  `break${W}every${W}bone${W}in${W}${POSS}${W}(?:bod(?:y|ies)|hands?|face|legs?|arms?)\\b`,
   `(?:go${W}(?:to${W})?(?:[\\w'’]+${W}){0,4}?and${W})?start${W}(?:(?:burning|torching|firebombing)${W}(?:their|his|her|your)${W}(?:shops|houses|homes|cars|mosques?|churches|synagogues?|businesses|offices)|(?:cracking|busting|bashing|smashing|breaking)${W}(?:some${W})?(?:skulls|heads)\\b(?!${W}together))`,
   `drag${W}${SOMEONE}${W}(?:out${W}(?:of${W}(?:your|his|her|their)${W}\\w+${W})?)?(?:by${W}(?:the|your|his|her|their)${W}hair|(?:into|through)${W}the${W}streets?)`,
   `(?:smash|break|crack|wrap)${W}(?:it|this|that|(?:a|the|my|this|that)${W}\\w+)${W}(?:over|across|round)${W}(?:your|ur|his|her|their)${W}(?:head|skull|face)`,
-  `end${W}(?:you|u|him|her)(?=\\s*(?:$|[.!?,]))`,
+  `end${W}(?:you|u|him|her)(?=\\s*(?:$|[.!?,]|${W}(?:irl|for${W}good|properly|myself)\\b))`,
   `end${W}(?:your|his|her)${W}miserable${W}(?:life|existence)\\b`,
-  `(?:beat|kick)${W}(?:the${W}(?:shit|crap|hell|life)${W}out${W}of|(?:you|him|her|them)${W}(?:to${W}death|senseless|half${W}to${W}death|bloody))`,
+  `(?:beat|kick)${W}(?:the${W}(?:shit|crap|hell|life)${W}out${W}of|(?:you|him|her|them)${W}(?:to${W}death|senseless|half${W}to${W}death|bloody|black${W}and${W}blue|to${W}a${W}pulp|within${W}an${W}inch|until|till)\\b)`,
+  `(?:set|setting)${W}(?:the|my|our)${W}dogs?${W}on${W}${PRONOUN}`,
+  `cut${W}(?:you|u|ya|him|her)(?=\\s*(?:$|[.,!?;]|${W}(?:up|open|bad|deep|good|inspector|mate|bro)\\b))`,
+  `shut${W}(?:your|ur|his|her)${W}mouth${W}for${W}good`,
+  `lay${W}(?:you|u|him|her)${W}out(?:${W}(?:flat|cold))?(?!${W}(?:on|for|in)\\b)`,
+  `send${W}(?:them|you|him|her)${W}(?:back|home)${W}in${W}(?:coffins?|body${W}bags?|boxes|a${W}box|ambulances?)`,
+  `finish${W}(?:you|u|him|her)${W}(?:off${W})?(?:myself|ourselves|for${W}good)\\b`,
+  `put${W}${PRONOUN}${W}${THROUGH_HARD}`,
+  `(?:throw|push|chuck)${W}${SOMEONE}${W}${OFF_HIGH}`,
+  `(?:throw|put|dump|chuck)${W}${SOMEONE}${W}${IN_WATER}`,
+  `string${W}(?:${PRONOUN}|the${W}lot(?:${W}of${W}them)?|(?:that|this)${W}(?:\\w+${W})?\\w+)${W}up\\b(?!${W}(?:in|on|across|along|around|between)\\b)`,
+  `make${W}sure${W}(?:you|u|he|she|they|${POSS}${W}\\w+)${W}(?:gets?|is|are)${W}(?:hurt|${HARMED}|${NORM_HARMED})\\b`,
   `put${W}(?:a${W}bullet|a${W}knife|a${W}round|one)${W}(?:in|into|through|between)${AT_BODY}`,
   `make${W}(?:you|him|her|them)${W}(?:suffer|bleed|scream|beg)\\b`,
   `make${W}(?:you|u|him|her)${W}regret${W}(?:it|this|that|ever|the${W}day|being${W}born)\\b(?!${W}(?:on|at|in|with|if)\\b)`,
@@ -266,7 +287,7 @@ const WISHED_DOING = `${WISHED_DOER}(?:${W}(?:will|would|finally|just|eventually
 const WISHED: readonly string[] = [
   `${WISHED_DOING}runs${W}(?:${PRONOUN}|(?:that|this|the|those|these)${W}(?:\\w+${W})?(?:${PERSON_NOUN}|${GROUP}))${W}over\\b`,
   `${WISHED_DOING}(?:(?:${HARMS}|${HARM}|take${W}out)${W}(?:${OBJECT})|finds?${W}${PRONOUN}${W}dead|(?:puts|plants)${W}a${W}(?:bomb|device)${W}(?:under|in)${W}(?:your|ur|his|her|their))`,
-  `${WISHED_DOING}(?:${bodyAct(2)}|${bodyAct(0)})`,
+  `${WISHED_DOING}(?:${bodyAct(2)}|${bodyAct(0)}|strings?${W}${PRONOUN}${W}up\\b(?!${W}(?:in|on|across|along|around|between)\\b))`,
   `(?:${SOMEONE}|he|she|they)(?:${W}all)?${W}(?:swinging|hanging|dangling)${W}from${W}(?:a|the)${W}(?:rope|noose|tree|lamp-?post|gallows)`,
   `(?:[\\w'’]+${W}){0,6}?(?:burns?|goes${W}up)${W}(?:down${W})?with${W}(?:him|her|them|you|everyone)(?:${W}(?:still|all))?${W}inside`,
   `(?:${SUBJECT})${W}(?:gets?|got|getting)${W}(?:${HARMED}|${NORM_HARMED})\\b`,
@@ -278,7 +299,7 @@ const SHAPES: readonly string[] = [
   // intent and calls: … (will|should) [adverbs] HARM OBJECT, break your neck, beat the shit out of …
   ...inGroups(ACTS).map((acts) => `${INTENT_HEAD}(?:${acts})`),
   // what the writer is doing next: "i'm knocking your teeth down your throat", "we're running him off the road"
-  `\\b(?:i${A}m|im|i${W}am|we${A}re|we${W}are|someone${A}s|somebody${A}s)(?:${W}(?:personally|just|literally))?${W}(?:${bodyAct(1)}|putting${W}(?:a${W}bullet|a${W}knife|a${W}round|one)${W}(?:in|into|through|between)${AT_BODY}|(?:running|driving)${W}(?:${OBJECT})${W}(?:over|down|off${W}the${W}road))`,
+  `\\b(?:i${A}m|im|i${W}am|we${A}re|we${W}are|someone${A}s|somebody${A}s|(?:i|we)(?:${A}ll|${W}will)${W}be)(?:${W}(?:personally|just|literally))?${W}(?:${bodyAct(1)}|putting${W}(?:a${W}bullet|a${W}knife|a${W}round|one)${W}(?:in|into|through|between)${AT_BODY}|(?:running|driving)${W}(?:${OBJECT})${W}(?:over|down|off${W}the${W}road)|putting${W}${PRONOUN}${W}${THROUGH_HARD}|setting${W}(?:the|my|our)${W}dogs?${W}on${W}${PRONOUN}|(?:throwing|chucking|splashing)${W}acid${W}(?:in|at|on|over|into)\\b|(?:torching|burning|firebombing|petrol${W}bombing)${W}(?:your|ur|his|her|their|(?:that|the)${W}\\w+${A}s)${W}(?:house|home|flat|car|van|shop|office|place|business))`,
   // a face or a head smashed in, whoever says it ("ill bash your head in", "smash ur teeth in")
   `(?:smash|bash|cave|kick|knock|stamp|stomp|punch|batter|boot)${W}${POSS}${W}(?:face|head|skull|teeth|brains|jaw|nose|ribs)${W}(?:in|out|down${W}\\w+${W}throat)\\b`,
   // a body harmed, wished or deserved: "hope you get your head kicked in", "should have their hands broken"
@@ -287,7 +308,7 @@ const SHAPES: readonly string[] = [
   `${POSS}${W}(?:[\\w-]+${W})?(?:${BODY})${W}(?:gets?|getting)(?<=${WANTED}[^.!?;]{0,50}\\b(?:gets?|getting))${W}${BODY_HARMED}`,
   // a weapon or a blow deserved: "deserves a brick to the face", "needs a bat to the back of the head"
   `(?:deserves?|deserved|needs?|wants|could${W}do${W}with)${W}(?:a|an)${W}(?:good${W}|swift${W})?(?:brick|bat|baseball${W}bat|cricket${W}bat|bullet|boot|knife|blade|punch|fist|hammer|kick|crowbar|bottle|pipe|shovel|spade|axe|machete|slap)${W}(?:to|in|across|through|into)${W}(?:the|their|his|her|your|ur)${W}(?:\\w+${W})?(?:face|head|teeth|skull|throat|chest|gut|guts|neck|mouth|jaw|ribs|kneecaps?|back${W}of${W}the${W}head|windscreen|windshield)\\b`,
-  `(?:deserves?|deserved|needs?)${W}(?:a|the)${W}(?:noose|firing${W}squad|good${W}kicking|kicking|good${W}hiding|bullet|guillotine)\\b`,
+  `(?:deserves?|deserved|needs?)${W}(?:a|the)${W}(?:noose|firing${W}squad|good${W}kicking|kicking|good${W}hiding|bullet|guillotine)\\b(?!${W}(?:from|at|in|by)${W}(?:the|a)${W}(?:review|panel|polls|press|media|ballot|board|voters|electorate)\\b)`,
   `(?:should|must|deserves?${W}to|needs?${W}to|ought${W}to)${W}get${W}a${W}(?:good${W}|proper${W})?(?:kicking|beating|hiding|battering)\\b`,
   `(?:will|should|must|would)${W}be${W}shot${W}on${W}sight\\b`,
   `\\bthe${W}only${W}good${W}(?:[\\w-]+${W}){1,3}?(?:is|are)${W}(?:a${W})?dead${W}(?:one|ones)\\b`,
@@ -295,6 +316,8 @@ const SHAPES: readonly string[] = [
   `(?:should|must|ought${W}to|deserves?${W}to|needs?${W}to)(?:${W}all)?${W}(?:face|get|be${W}put${W}(?:in${W}front${W}of|before))${W}(?:a|the)${W}firing${W}squad\\b`,
   `(?:deserves?|should|needs?)${W}(?:to${W})?(?:have|get)${W}(?:their|his|her|your)${W}(?:houses?|homes?|flats?|cars?|vans?|shops?|offices?|business(?:es)?)${W}(?:burned|burnt|torched|firebombed|set${W}(?:on${W}fire|alight))`,
   `pay(?:ing)?${W}${SOMEONE}${W}a${W}(?:little${W}|friendly${W}|late${W}night${W})?visit${W}with${W}(?:a|an|some)${W}(?:[\\w-]+${W})?(?:bat|hammer|crowbar|knife|knives|gun|guns|machete|axe|shotgun|petrol|pipe|bricks?)\\b`,
+  `\\b(?:i|we)(?:${A}ve|${W}have)?(?:${W}already)?${W}(?:dug|digging|dig)${W}(?:your|ur|his|her|their)${W}graves?\\b`,
+  `\\b(?:start${W})?counting${W}(?:your|ur)${W}days\\b`,
   // an order at the start of a sentence: "kill them all", "hang him"
   ...inGroups(ORDER_ACTS).map((acts) => `${ORDER_HEAD}(?:${acts})`),
   // what is coming to "you": you'll be shot, you're going to get killed, you're dead meat, you'll end up in a body bag
@@ -303,10 +326,10 @@ const SHAPES: readonly string[] = [
   `\\b(?:you|u)${OUTCOME_NOT}`,
   `\\byou${A}?(?:re|${W}are)${W}(?:a${W})?dead${W}(?:meat|man|woman)\\b`,
   `\\byou${A}?(?:re|${W}are)${W}dead,?${W}(?:mate|pal|buddy|bro|son|sunshine|pal)\\b`,
-  `\\b(?:he|she)${A}?s${W}a${W}dead${W}(?:man|woman)\\b(?!${W}walking)`,
+  `\\b(?:he|she)(?<!\\b(?:politically|electorally|professionally|commercially)\\W+(?:he|she))${A}?s${W}a${W}dead${W}(?:man|woman)\\b(?!${W}walking)`,
   `\\b(?:he|she|they|(?:that|this)${W}(?:\\w+${W})?(?:${PERSON_NOUN}))(?:${A}ll|${W}will|${W}gonna|${W}(?:is|are)${W}(?:going${W}to|gonna))${W}(?:be${W}|end${W}up${W})?(?:in${W}a${W}body${W}?bag|six${W}feet${W}under|floating(?:${W}face${W}down)?${W}in${W}the${W}(?:canal|river|thames|harbour|harbor|docks|lake))`,
   // "he's getting glassed", "you're getting stabbed" (one person, not "people are getting killed" in a war report)
-  `\\b(?:you${A}re|you${W}are|u${W}r|he${A}?s|she${A}s|he${W}is|she${W}is|(?:that|this)${W}(?:\\w+${W})?(?:${PERSON_NOUN})(?:${W}is)?)${W}(?:gett?in[g’']?|gonna${W}get|going${W}to${W}get)${W}(?:hurt|merked|popped|jumped|wet${W}up|shanked|stomped|curb-?stomped|kicked${W}to${W}death|glassed|stabbed|bashed|battered|kneecapped|knifed|done${W}in|shot(?!${W}(?:at|down)\\b)|hanged|lynched|(?:his|her|your)${W}(?:kneecaps|legs|head|face|teeth)${W}(?:done|broken|kicked${W}in|smashed${W}in))\\b`,
+  `\\b(?:you${A}re|you${W}are|u${W}r|ur|he${A}?s|she${A}s|he${W}is|she${W}is|(?:that|this)${W}(?:\\w+${W})?(?:${PERSON_NOUN})(?:${W}is)?)${W}(?:gett?in[g’']?|gonna${W}get|going${W}to${W}get)${W}(?:hurt|merked|popped|jumped|wet${W}up|shanked|stomped|curb-?stomped|kicked${W}to${W}death|glassed|stabbed|bashed|battered|kneecapped|knifed|done${W}in|shot(?!${W}(?:at|down)\\b)|hanged|lynched|(?:his|her|your)${W}(?:kneecaps|legs|head|face|teeth)${W}(?:done|broken|kicked${W}in|smashed${W}in))\\b`,
   // violence only done to people, whoever is said to deserve it: "should be hanged", "must be lined up against a wall"
   // (not "kneecapped" or "knifed", said of bills and leaders as often as of people)
   `${NORM_BE}${W}(?:all${W})?(?:publicly${W})?(?:hanged|lynched|beheaded|lined${W}up${W}against|strung${W}up(?!${W}(?:in|on|across|along|around|between|for)\\b)|shot${W}dead|burned${W}alive|burnt${W}alive|stoned${W}to${W}death|beaten${W}to${W}death|dragged${W}(?:out|into|through)(?:${W}[\\w'’]+){0,5}?${W}and${W}(?:beaten|shot|hanged|killed|lynched|executed|stabbed|burned|burnt|given${W}the${W}same${W}treatment))\\b`,
@@ -337,14 +360,165 @@ const SHAPES: readonly string[] = [
   `\\b(?:we|i)(?:${A}re|${A}m|${W}are|${W}am)${W}coming${W}for${W}(?:you|u)(?=\\s*(?:,?${W}(?:traitor|bitch|scum)\\b|${W}and${W}your${W}famil))`,
   `\\b(?:(?:you${W}(?:had${W})?|you${A}d${W})?better${W}watch${W}(?:your|ur)${W}back|watch(?<=(?:^|[.!?]\\s*)watch)${W}(?:your|ur)${W}back(?=\\s*(?:$|[.!?…]|,?${W}(?:buddy|pal|traitor|bitch|scum)\\b))|(?:you${W}(?:had${W})?|you${A}d${W})?better${W}sleep${W}with${W}one${W}eye${W}open)\\b`,
   // the lookbehind after "and": tried only where "and" is, not at every position
-  `\\band(?<=\\b(?:say|said|do|try|come|show|touch|write|post|publish|cross|talk|speak|set${W}foot|step${W}foot|open${W}your${W}mouth|call|report|snitch|go${W}near|comment)\\b[^.!?]{0,40}and)${W}(?:you|u)${A}?(?:re|${W}are|${A}ll${W}be|${W}will${W}be)${W}(?:dead|a${W}dead${W}(?:man|woman))\\b`,
+  `\\band(?<=\\b(?:say|said|do|try|come|show|touch|write|post|publish|cross|talk|speak|set${W}foot|step${W}foot|open${W}your${W}mouth|call|report|snitch|go${W}near|comment)\\b[^.!?]{0,40}and)${W}(?:you|u)${A}?(?:re|${W}are|${A}ll${W}be|${W}will${W}be)${W}(?:dead|a${W}dead${W}(?:man|woman))\\b(?!${W}(?:to${W}me|to${W}us|right|wrong|serious|tired|lucky)\\b)`,
 ];
+
+/** Weapons a blow is promised with ("a bottle to the head"). */
+const WEAPON = `brick|bat|baseball${W}bat|cricket${W}bat|bottle|glass|pint${W}glass|hammer|knife|blade|bullet|boot|fist|knee|tyre${W}iron|tire${W}iron|crowbar|pipe|lead${W}pipe|chair|axe|machete|chainsaw|spade|shovel|iron${W}bar|cosh|golf${W}club|hockey${W}stick|plank|rock|wrench|spanner|knuckle-?dusters?`;
+/** Where such a blow lands. */
+const STRUCK = `face|head|skull|teeth|jaw|mouth|nose|knees?|kneecaps?|legs?|back${W}of${W}the${W}head|chest|throat|neck|ribs|guts?|stomach|eyes?|temple`;
+/** Weapons a writer says they will be waiting or coming with (not "my bat": cricket). */
+const ARMED = `(?:a|an|the|my|our|some)${W}(?:shotgun|gun|rifle|knife|knives|machete|axe|crowbar|blade|pistol|hammer|petrol|can${W}of${W}petrol|acid|tyre${W}iron|iron${W}bar)|(?:a|the)${W}(?:baseball${W})?bat`;
+/** The one a conditional threat is aimed at: "you", "he", "that ref". */
+const TARGET_NP = `(?:that|this|the|your|his|her)${W}(?:\\w+${W})?(?:${TARGET_NOUN})`;
+const TARGET = `(?:you|u|he|she|${TARGET_NP})`;
+/** Third parties a conditional threat says will do it: "the lads", "my brothers", "someone on this estate". */
+const THIRD = `(?:someone|somebody|some${W}of${W}(?:the${W}lads|us)|one${W}of${W}(?:the${W}lads|us|my${W}\\w+)|the${W}(?:lads|boys|fans|ultras|locals|neighbours|neighbors|parents|firm|crew)|(?:my|our)${W}(?:\\w+${W})?(?:brothers?|cousins?|mates|boys|lads|husband|sons?|dad|father|uncles?|friends|family|crew|gang|firm)|people${W}round${W}here)(?:${W}(?:on|from|in)${W}(?:this|that|the|our)${W}\\w+)?`;
+
+/**
+ * "You're dead" and "you die" after a condition warn as often as they threaten ("text while driving and you're
+ * dead"): read only where the condition is about the writer or what the writer guards ("touch my van", "if you
+ * print that", "try it").
+ */
+const MINE =
+  /\b(?:i|me|my|mine|we|us|our|ours|try|print|publish|testify|snitch|grass|report|say|said|talk|write|post|touch|come|show|step|set\s+foot|cross|mess|look|go\s+near)\b/i;
+/** Words at least one of which `OUTCOME` has. */
+const MAY_OUTCOME =
+  /\b(?:ambulance|box|coffin|wheelchair|hospital|intensive|bag|pieces|bits|morgue|stretcher|feet\s+first|teeth|straw|tube|lead|floating|fishes|needing|barrels|knocked|without)\b/i;
+/**
+ * What is said as the outcome of a condition ("if you testify, you die", "touch my car again and you're going to
+ * hospital", "unless the ref apologises the lads will break his legs"): a prediction of harm to the one the
+ * condition is put to, each after a cheap test of its words. Said alone, most of these predict or warn ("he won't make it to the car park" in time, "my
+ * husband will break his neck" on those stairs); after "if", "unless", "next time", "the day", "the minute" or an
+ * order and "and" or "or", they menace. Read only there (`CONDITION_BEFORE`, `CONDITION_AFTER`).
+ */
+const CONDITIONAL: readonly (readonly [may: RegExp, shape: string, condition?: RegExp])[] = [
+  // you're dead, ur dead bro, he's dead (not "dead to me", "dead right", "dead tired")
+  [
+    /\bdead\b/i,
+    `\\b(?:you${A}?re|you${W}are|ur|u${W}r|you${W}r|(?:you|u)(?:${A}ll|${W}will)${W}be|he${A}s|she${A}s|he${W}is|she${W}is|(?:he|she)${A}ll${W}be)${W}(?:(?:so|fucking|fkn|totally|actually)${W})?dead\\b(?=\\s*(?:$|[.,!?;:…]|${W}(?:bro|mate|man|pal|son|meat|no${W}joke|i${W}swear|understand|got${W}it|and|fr|tbh)\\b))`,
+    MINE,
+  ],
+  [/\bdies?\b/i, `\\b(?:you|u)${W}(?:die|dies)\\b(?=\\s*(?:$|[.,!?;…]))`, MINE],
+  // you won't live to see the verdict, he won't make it to the car park, you won't be walking home
+  [
+    /\b(?:won['’]?t|wont|not|never)\s+(?:live|see|make\s+it|be\s+(?:walking|going)|walk)\b/i,
+    `\\b(?:you|u|he|she)(?:${W}won${A}?t|${W}wont|${W}will${W}not|${A}ll${W}never|${W}will${W}never)${W}(?:live${W}(?:to${W}see|long${W}enough|through)|see${W}(?:tomorrow|another${W}(?:day|birthday)|your${W}next${W}birthday|the${W}morning)|make${W}it${W}(?:(?:out|home)${W}alive|to${W}(?:the${W}car${W}park|(?:your|his|her|the)${W}car)|out${W}of${W}(?:the|that|this)${W}(?:ground|stadium|car${W}park|courtroom|building|pub))|be${W}(?:walking|going)${W}home|walk${W}(?:out|away)(?!${W}(?:a${W}free|free|of${W}court|with)\\b))\\b`,
+  ],
+  // you'll get a tyre iron across the knees, he's getting a hammer to the head
+  [
+    /\bget(?:s|ting|tin)?\b/i,
+    `\\b(?:you|u|ur|he|she|they|${TARGET})(?:${A}(?:ll|re|s)(?:${W}(?:going${W}to|gonna))?|${W}(?:will|are|is|r|gonna)(?:${W}(?:going${W}to|gonna))?)?(?:${W}be)?${W}(?:gett?ing|get|gets)${W}(?:a|an|the|my|our|this)${W}(?:[\\w-]+${W})?(?:${WEAPON})${W}(?:to|in|across|over|through|into)${W}(?:the|your|ur|his|her|their)${W}(?:[\\w-]+${W})?(?:${STRUCK})\\b`,
+  ],
+  // you're going to hospital; you're getting hit
+  [
+    /\b(?:hospital|a&e|intensive|ambulance|box)\b/i,
+    `\\b(?:you|u|he|she)(?:${A}re|${W}are|${A}s|${W}is|${W}r)${W}(?:going|goin)${W}(?:to${W}(?:hospital|the${W}hospital|a&e|intensive${W}care)|home${W}in${W}an?${W}(?:ambulance|box))\\b`,
+  ],
+  [
+    /\b(?:getting|gettin|get)\b/i,
+    `\\b(?:you${A}re|you${W}are|ur|u${W}r|he${A}?s|she${A}s|he${W}is|she${W}is|they${A}re|they${W}are)${W}(?:gett?in[g’']?|gonna${W}get|going${W}to${W}get)${W}(?:hit|decked|sparked|smacked|slapped|punched|battered|beaten|knocked${W}out|kicked${W}in|hurt|stabbed|shot|glassed|kneecapped|lynched|(?:kicked|beaten|stamped)${W}to${W}death)\\b(?!${W}(?:with|by|for|in${W}the${W}(?:polls|wallet|pocket))\\b)`,
+  ],
+  // he'll get the beating he deserves (not "a kicking at the polls")
+  [
+    /\b(?:beating|kicking|hiding|battering|pasting)\b/i,
+    `\\b(?:you|u|he|she|${TARGET})(?:${A}ll|${W}will|${A}re${W}(?:going${W}to|gonna)|${W}(?:is|are)${W}(?:going${W}to|gonna))${W}(?:be${W}getting|get)${W}(?:a|the)${W}(?:(?:good|proper|right|real)${W})?(?:beating|kicking|hiding|battering|pasting)\\b(?!${W}(?:at|in|on)${W}(?:the${W})?(?:polls|ballot|election|box|thursday|saturday|sunday))`,
+  ],
+  // he'll be going home in an ambulance; that sheriff will not leave Soweto in one piece
+  [
+    MAY_OUTCOME,
+    `\\b(?:he|she|they|them|${TARGET})(?:${A}ll|${W}will|${A}s${W}(?:going${W}to|gonna)|${W}(?:is|are)${W}(?:going${W}to|gonna)|${W}gonna)${W}(?:${OUTCOME})`,
+  ],
+  [
+    /\bone\s+piece\b/i,
+    `\\b(?:you|u|he|she|they|${TARGET})(?:${W}won${A}?t|${W}wont|${W}will${W}not|${A}ll${W}never|${W}will${W}never)${W}(?:be${W})?(?:leaving|leave|walking|walk|going|go)(?:${W}(?:away|out|home|(?:the|this|that)${W}[\\w-]+|[\\w-]+))?${W}in${W}one${W}piece\\b`,
+  ],
+  [
+    /\bagain\b/i,
+    `\\b(?:you|u|he|she|${TARGET})(?:${W}won${A}?t|${W}wont|${W}will${W}not|${A}ll${W}not|${A}ll${W}never|${W}will${W}never|${A}ll${W}no)${W}(?:ever${W})?(?:walk(?:${W}(?:right|properly|straight))?|talk|see)${W}again\\b`,
+  ],
+  [/\bdead\b/i, `\\b(?:he|she)(?:${A}s|${W}is)${W}a${W}dead${W}(?:${PERSON_NOUN})\\b`],
+  // the ref gets shot, whoever … gets a boot in the head (not "he gets killed", "women get raped": warnings and reports)
+  [
+    /\bgets\b/i,
+    `\\b(?:${TARGET_NP}|(?:your|their|his|her)${W}number${W}\\d+|(?:whoever|anyone|anybody|any${W}\\w+|every${W}\\w+|the${W}(?:first|next)${W}\\w+)(?:${W}[\\w'’]+){0,8}?)${W}gets${W}(?:(?:${HARMED}|${NORM_HARMED})\\b|(?:a|an|the)${W}(?:[\\w-]+${W})?(?:${WEAPON})${W}(?:to|in|across|over|through|into)${W}(?:the|your|ur|his|her|their)${W}(?:[\\w-]+${W})?(?:${STRUCK})\\b|${POSS}${W}(?:[\\w-]+${W})?(?:${BODY})${W}${BODY_HARMED}|dragged${W}out${W}and${W}(?:beaten|battered|shot|killed|hanged|burned|burnt|flogged))`,
+  ],
+  // anyone caught … will be burnt; whoever stands at that roadblock will be cut down
+  [
+    /\bbe\s+(?:\w+ed|shot|burnt|cut|beaten|hung|put|run|strung|thrown|taken|done)\b/i,
+    `\\b(?:${TARGET_NP}|(?:anyone|anybody|whoever|every${W}\\w+|any${W}\\w+|the${W}first${W}\\w+)(?:${W}[\\w'’]+){0,8}?)(?:${A}ll|${W}will)${W}be${W}(?:${HARMED}|${NORM_HARMED}|burnt|burned|cut${W}down|hunted${W}down${W}and${W}(?:beaten|battered|killed|shot|hanged|stabbed|lynched|burned|burnt|flogged))\\b`,
+  ],
+  [
+    /\bmet\s+with\b/i,
+    `\\b(?:will|${A}ll)${W}be${W}met${W}with${W}(?:machetes|knives|bats|guns|bullets|petrol|violence)\\b`,
+  ],
+  // he'll be found in a ditch; they'll find you in it; reading about you in the obituaries; crying at your grave
+  [
+    /\bfound\b/i,
+    `\\b(?:you|u|he|she|${TARGET})(?:${A}ll|${W}will)${W}be${W}found${W}(?:in${W}a${W}(?:ditch|river|canal|skip|shallow${W}grave)|dead|face${W}down)\\b`,
+  ],
+  [
+    /\bfind\b/i,
+    `\\b(?:they|we|people|someone|somebody)(?:${A}ll|${W}will)${W}find${W}(?:you|u|him|her)${W}(?:in${W}(?:a${W}(?:ditch|river|canal|skip|shallow${W}grave)|it)(?=\\s*(?:$|[.,!?]))|dead|face${W}down)`,
+  ],
+  [/obituar/i, `\\babout${W}(?:you|u|him|her)${W}in${W}the${W}obituar(?:y|ies)\\b`],
+  [/\bgrave\b/i, `\\b(?:crying|weeping)${W}(?:at|over)${W}(?:your|ur|his|her)${W}grave\\b`],
+  // hes going through the window
+  [
+    /\bthrough\b/i,
+    `\\b(?:you|u|he|she|hes|shes|${TARGET})(?:${A}s|${W}is|${A}re|${W}are|${W}r)?${W}(?:going|goin)${W}through${W}(?:the|a|his|her|your|ur|their)${W}(?:own${W})?(?:[\\w-]+${W})?(?:window|windscreen|windshield|wall|door|table)\\b`,
+  ],
+  // you'll be bleeding on the floor
+  [
+    /\b(?:bleeding|lying|floor)\b/i,
+    `\\b(?:you|u|he|she)(?:${A}ll|${W}will)${W}be${W}(?:bleeding|lying${W}(?:in${W}a${W}(?:ditch|pool)|on${W}the${W}floor|face${W}down)|on${W}the${W}floor)\\b`,
+  ],
+  // the headmaster will be needing a surgeon
+  [
+    /\b(?:surgeon|undertaker|coffin|body\s+bag|new\s+(?:face|jaw|set))\b/i,
+    `\\b(?:you|u|he|she|${TARGET})(?:${A}ll|${W}will)${W}(?:be${W}(?:the${W}one${W})?needing|need)${W}(?:a|an)${W}(?:surgeon|undertaker|coffin|body${W}bag|new${W}(?:face|jaw|set${W}of${W}teeth))\\b`,
+  ],
+  // the writer in the present tense: "i find you and i break your hands", "i make you bleed"
+  [
+    /\b(?:i|we)\s+(?:personally\s+|just\s+)?(?:break|snap|slit|cut|smash|bash|cave|kick|knock|stamp|stomp|crack|crush|batter|punch|split|bust|rip|tear|gouge|blow|put|make|kill|stab|hurt|burn)\b/i,
+    `\\b(?:i|we)${W}(?:personally${W}|just${W})?(?:${bodyAct(0)}|make${W}(?:you|u|him|her|them)${W}(?:suffer|bleed|scream|beg)\\b|(?:kill|stab|hurt|cut|burn)${W}(?:you|u|ya|him|her)\\b(?!${W}(?:a|an|some|the|off|out|up|at|in|on|with)\\b))`,
+  ],
+  // waiting or coming with a weapon: "i'll be waiting outside with a bat", "i'm bringing a shotgun to the hearing"
+  [
+    /\b(?:with|bringing)\s+(?:a|an|the|my|our|some)\b/i,
+    `\\b(?:i${A}ll|i${W}will|we${A}ll|we${W}will|i${A}m|im|i${W}am|we${A}re|we${W}are)${W}(?:be${W})?(?:(?:waiting|coming|there|outside|turning${W}up|round|on${W}(?:that|the)${W}\\w+)\\b[^.!?;]{0,40}?\\bwith|bringing)${W}(?:${ARMED})\\b(?!${W}and${W}fork)`,
+  ],
+];
+/** The lads will break his legs; someone will put her in the river. */
+const THIRD_DOES: readonly string[] = inGroups(ACTS).map(
+  (acts) =>
+    `\\b${THIRD}(?:${A}ll|${W}will|${A}s${W}(?:going${W}to|gonna)|${W}(?:is|are)${W}(?:going${W}to|gonna)|${W}gonna)${ADVERB}(?:(?:${W}[\\w'’]+){1,6}?${W}and)?${W}(?:${acts})`,
+);
+/** Words at least one of which a condition has (a cheap test before `CONDITIONAL`). */
+const MAY_CONDITION =
+  /\b(?:if|unless|otherwise|else|whoever|who|caught|first|should|next\s+time|the\s+(?:day|minute|moment|second|instant)|as\s+soon\s+as|when(?:ever)?|once|until|till|and|or)\b/i;
+/** …and one of the third parties `THIRD` names. */
+const MAY_BE_THIRD =
+  /\b(?:someone|somebody|some\s+of|one\s+of|lads|boys|fans|ultras|locals|neighbou?rs|parents|firm|crew|brothers?|cousins?|mates|husband|sons?|dad|father|uncles?|friends|family|gang|people\s+round)\b/i;
+/** A condition before the outcome: "if you …", "unless", "the day you …", "one more … and", "pay up or". */
+const CONDITION_BEFORE =
+  /(?:\b(?:if|unless|otherwise|or\s+else|whoever|any(?:one|body|\s+\w+)\s+(?:who|caught)|(?:the\s+)?next\s+\w+\s+(?:who|to)|the\s+first\s+\w+|should\s+(?:you|he|she|they|anyone|anybody)|next\s+time|the\s+(?:day|minute|moment|second|instant|next\s+time)|as\s+soon\s+as|when|whenever|once|until|till)\b[^.!?]*|(?:^|[.!?]\s*|\n)(?!(?:i|we|he|she|they|it|there)\b)[^.!?]*\b(?:and|or)\s*,?\s*(?:(?:the|that|this|your|his|her|their|my|our)\s+)?(?:[\w'’]+\s+){0,2})$/i;
+/** Outcomes that carry their condition: "whoever moves my fence gets shot", "the first bailiff through the door gets …". */
+const OWN_CONDITION = /^(?:whoever|any(?:one|body)|any\s+\w+|every\s+\w+|the\s+(?:first|next)\s+\w+)\b/i;
+/** The outcome is the condition itself: "sleep when you are dead", "until he is dead", "when you die". */
+const IN_THE_CONDITION =
+  /\b(?:if|unless|when|whenever|once|until|till|as\s+soon\s+as|before|after|because|that|where|who|which|the\s+(?:day|minute|moment|second|instant))\s*$/i;
+/** …or just after it: "he's getting a hammer to the head if he comes round again". */
+const CONDITION_AFTER =
+  /^[^.!?]{0,12}\b(?:if|unless|when|next\s+time|the\s+(?:day|minute|moment|second)|as\s+soon\s+as|once|or\s+else)\b/i;
 
 // Every shape starts a word: tried at word starts only.
 const THREAT_RES = compileShapes(SHAPES, (alternation) => `\\b(?:${alternation})`);
+const CONDITIONAL_RES = CONDITIONAL.map(([may, shape, condition]) => ({ may, re: new RegExp(shape, 'gi'), condition }));
+const THIRD_DOES_RES = compileShapes(THIRD_DOES);
 // What a threat needs at least one of (a cheap test before the patterns).
 const MAY_THREATEN =
-  /\b(?:runs?\s+(?:\w+\s+){1,2}over|merk|curb|stomp|jump|popped|wet\s+up|guillotine|on\s+sight|only\s+good|cap\s+in|finna|body\s*bag|bomb\s+(?:that|the|this|their|every|a|an)|run\s+\w+\s+(?:over|down|off)|(?:face|faces|head|heads|skull|skulls|teeth|jaw|jaws|nose|legs?|arms?|kneecaps?|ribs|necks?|throats?|brains?|hands|fingers|eyes|spine|windpipe|chest|guts?|mouth|windscreen|windshield)\b(?<=(?:your|ur|yer|his|her|their|['’]s|(?:to|in|across|through|into)\s+the)\s+(?:[\w-]+\s+)?(?:face|faces|head|heads|skull|skulls|teeth|jaw|jaws|nose|legs?|arms?|kneecaps?|ribs|necks?|throats?|brains?|hands|fingers|eyes|spine|windpipe|chest|guts?|mouth|windscreen|windshield))|(?:crack|bust|bash|smash|break)ing\s+(?:some\s+)?(?:skulls|heads)|smash|bash|batter|knock|put(?:ting)?\s+a\s+(?:hammer|bullet|knife|brick|bat|axe|blade|hole|round)|every\s+bone|bullet|knif|blade|hammer|crowbar|axe|machete|rifle|pistol|(?:gun|bat)\b(?<=with\s+(?:a|an|my|our)\s+(?:baseball\s+)?(?:gun|bat))|acid|(?:pipe|petrol|nail|car)\s*bomb|(?:bomb|device)\s+(?:under|in)\b|molotov|torch|petrol|alight|ablaze|firing|inside|thump|bludgeon|kneecap|glass(?:ed)?\s+(?:him|her|them|you|u|the|that|this|every|some)|gun\s+(?:down|them|em|him|her|you)|mow|drag|string|dangling|accident|noose|good\s+hiding|pasting|doing\s+over|ambulance|coffin|wheelchair|hospital|intensive|morgue|stretcher|feet\s+first|(?:box|bag|pieces|bits)\b(?<=\bin\s+(?:a\s+)?(?:box|bag|pieces|bits))|straw|eating\s+lead|floating|fishes|new\s+(?:face|jaw|set)|barrels|one\s+piece|again\b(?<=\b(?:walk|see|talk|speak|write|type|breathe|wake\s+up)\s+again)|carried\s+(?:out|home|off)|(?:ground|grave)\b(?<=\bin(?:to)?\s+(?:the|a|an)\s+(?:early\s+)?(?:ground|grave))|know\s+(?:where|which)|found\s+out\s+(?:where|which)|(?:shame|pity)\s+if|back\s+if\b|visit\s+with|crash|goes\s+down|sinks\b|explodes|blows\s+up|flatten|takes?\s+out\b|finish(?:es)?\s+off|glassed|done\s+in|punch|slap|flogged|stoned|tarred|thrown|wall|fire|stake|(?:rip|tear)\s+(?:your|his|her|their)|end\s+(?:you|u|him|her|your|his)\b|kill|murder|shoot|shot|stab|strangl|hang|hung|lynch|behead|decapitat|slaughter|butcher|execut|tortur|rape|gas|extermin|burn|drown|hurt|maim|crippl|gut\b|gutted|skin(?:ned)?\b|slit|chok|shank|smother|run\s+over|gun\s+down|gunned|beat|wipe\s+out|wiped\s+out|strung\s+up|die|dead|rots?\s+in|perish|bleed|cancer|starv|castrat|(?:break|snap|cut|smash|bash\s+in|blow\s+off|blow\s+out)\s+(?:your|his|her|their)|kick|rope|death|kys|neck|where\s+(?:you|he|she|they)\s+(?:live|sleep|work)|numbered|body\s+bag|six\s+feet|put\s+down|swing|fry|suffer|scream|beg\b|with\s+(?:his|her|their)\s+head|buried|taken\s+out|daisies|put\s+(?:a|one)\b|make\s+(?:you|u|him|her)\s+(?:pay|regret)|coming\s+for\s+(?:you|u)\b|(?:find|hunt|track)\s+(?:you|u|him|her)\b|watch\s+(?:your|ur)\s+back|one\s+eye\s+open)/i;
+  /\b(?:runs?\s+(?:\w+\s+){1,2}(?:over|down|off)|merk|curb|stomp|jump|popped|wet\s+up|guillotine|on\s+sight|only\s+good|cap\s+in|finna|body\s*bag|bomb\s+(?:that|the|this|their|every|a|an)|run\s+\w+\s+(?:over|down|off)|(?:face|faces|head|heads|skull|skulls|teeth|jaw|jaws|nose|legs?|arms?|knees|kneecaps?|ribs|necks?|throats?|brains?|hands|fingers|eyes|spine|windpipe|chest|guts?|stomach|mouth|tongues?|windscreen|windshield)\b(?<=(?:your|ur|yer|his|her|their|['’]s|(?:to|in|across|over|through|into)\s+the)\s+(?:[\w-]+\s+)?(?:face|faces|head|heads|skull|skulls|teeth|jaw|jaws|nose|legs?|arms?|knees|kneecaps?|ribs|necks?|throats?|brains?|hands|fingers|eyes|spine|windpipe|chest|guts?|stomach|mouth|tongues?|windscreen|windshield))|(?:crack|bust|bash|smash|break)ing\s+(?:some\s+)?(?:skulls|heads)|smash|bash|batter|knock|put(?:ting)?\s+a\s+(?:hammer|bullet|knife|brick|bat|axe|blade|hole|round)|every\s+bone|bullet|knif|blade|hammer|crowbar|axe|machete|rifle|pistol|(?:gun|bat)\b(?<=with\s+(?:a|an|my|our)\s+(?:baseball\s+)?(?:gun|bat))|acid|(?:pipe|petrol|nail|car)\s*bomb|(?:bomb|device)\s+(?:under|in)\b|molotov|torch|petrol|alight|ablaze|firing|inside|thump|bludgeon|kneecap|glass(?:ed)?\s+(?:him|her|them|you|u|the|that|this|every|some)|gun\s+(?:down|them|em|him|her|you)|mow|drag|string|dangling|accident|noose|good\s+hiding|pasting|doing\s+over|ambulance|coffin|wheelchair|hospital|intensive|morgue|stretcher|feet\s+first|(?:box|bag|pieces|bits)\b(?<=\bin\s+(?:a\s+)?(?:box|bag|pieces|bits))|straw|eating\s+lead|floating|fishes|new\s+(?:face|jaw|set)|barrels|one\s+piece|again\b(?<=\b(?:walk|see|talk|speak|write|type|breathe|wake\s+up)\s+again)|carried\s+(?:out|home|off)|(?:ground|grave)\b(?<=\bin(?:to)?\s+(?:the|a|an)\s+(?:early\s+)?(?:ground|grave))|know\s+(?:where|which)|found\s+out\s+(?:where|which)|(?:shame|pity)\s+if|back\s+if\b|visit\s+with|crash|goes\s+down|sinks\b|explodes|blows\s+up|flatten|takes?\s+out\b|finish(?:es)?\s+off|glassed|done\s+in|punch|slap|flogged|stoned|tarred|thrown|wall|fire|stake|(?:rip|tear)\s+(?:your|his|her|their)|end\s+(?:you|u|him|her|your|his)\b|kill|murder|shoot|shot|stab|strangl|hang|hung|lynch|behead|decapitat|slaughter|butcher|execut|tortur|rape|gas|extermin|burn|drown|hurt|maim|crippl|gut\b|gutted|skin(?:ned)?\b|slit|chok|shank|smother|run\s+over|gun\s+down|gunned|beat|wipe\s+out|wiped\s+out|strung\s+up|die|dead|rots?\s+in|perish|bleed|cancer|starv|castrat|(?:break|snap|cut|smash|bash\s+in|blow\s+off|blow\s+out)\s+(?:your|his|her|their)|kick|rope|death|kys|neck|where\s+(?:you|he|she|they)\s+(?:live|sleep|work)|numbered|body\s+bag|six\s+feet|put\s+down|swing|fry|suffer|scream|beg\b|with\s+(?:his|her|their)\s+head|buried|taken\s+out|daisies|put\s+(?:a|one)\b|make\s+(?:you|u|him|her)\s+(?:pay|regret)|coming\s+for\s+(?:you|u)\b|(?:find|hunt|track)\s+(?:you|u|him|her)\b|watch\s+(?:your|ur)\s+back|one\s+eye\s+open|surgeon|undertaker|live\s+(?:to\s+see|long|through|past)|see\s+(?:tomorrow|another|the\s+morning|your\s+next)|make\s+it\s+(?:out|home|to)|walking\s+home|tongue|through\s+(?:a|the|your|ur|his|her|their|that|my)\s+(?:[\w-]+\s+)?(?:window|wall|windscreen|windshield|table|door|floor|fence)|(?:throw|chuck|dump|push)\w*\s+(?:\w+\s+){1,3}(?:off|from|in|into)\s+the\b|ditch|shallow\s+grave|obituar|grave\b|met\s+with|back\s+of\s+(?:the|your|ur|his|her)\s+head|cut\s+(?:down|you|u|ya|him|her)\b|hunted|counting\s+(?:your|ur)\s+days|lay\s+(?:you|u|him|her)\s+out|whup|tube|(?:right|properly|straight)\s+again|put\s+(?:him|her|them|you|u|em)\s+(?:in|into)\s+the\s+(?:river|canal|sea|harbou?r|docks|lake|thames|reservoir)|shotgun|getting\s+hit|decked|sparked|lying\s+(?:in|on|face)|on\s+the\s+floor)/i;
 // A negation just before the match turns it round: "nobody should be", "i would never", "no one deserves".
 const NEGATED_BEFORE =
   /(?:\b(?:no\s*one|nobody|noone|none|never|not(?!\s+(?:joking|kidding|lying|bluffing))|dont|don['’]t|doesn['’]t|didn['’]t|wouldn['’]t|won['’]t|shouldn['’]t)\s+(?:\w+\s+){0,2})$/i;
@@ -373,5 +547,23 @@ export function findThreats(text: string): PhraseSpan[] {
     if (spokenByOthers(text, end)) continue;
     found.push({ start, end });
   }
+  if (!MAY_CONDITION.test(text)) return found;
+  const outcomes: { m: RegExpExecArray; condition?: RegExp }[] = [];
+  for (const { may, re, condition } of CONDITIONAL_RES)
+    if (may.test(text)) for (const m of ownShapeMatches([re], text)) outcomes.push({ m, condition });
+  if (MAY_BE_THIRD.test(text)) for (const m of ownShapeMatches(THIRD_DOES_RES, text)) outcomes.push({ m });
+  for (const { m, condition } of outcomes) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (found.some((f) => f.start < end && start < f.end)) continue;
+    const before = text.slice(Math.max(0, start - 160), start);
+    if (!CONDITION_BEFORE.test(before) && !OWN_CONDITION.test(m[0]) && !CONDITION_AFTER.test(text.slice(end, end + 40)))
+      continue;
+    if (IN_THE_CONDITION.test(before) || (condition && !condition.test(before))) continue;
+    if (NEGATED_BEFORE.test(before.slice(-24)) && !IN_CONDITION.test(before.slice(-80))) continue;
+    if (REPORTED_BEFORE.test(before.slice(-48)) || spokenByOthers(text, end)) continue;
+    found.push({ start, end });
+  }
+  if (found.length > 1) found.sort((a, b) => a.start - b.start);
   return found;
 }

@@ -1,3 +1,4 @@
+import { findCodedHate } from '../coded-hate.js';
 import { createLexiconClassifier, type TextClassifier } from '../lexicon.js';
 import { findGroupHate, mentionsGroup, onlyDeniesHate } from '../group-phrases.js';
 import { withoutUndirectedProfanity } from '../profanity.js';
@@ -193,8 +194,8 @@ export function lexiconFindings(spans: ScoreResult['spans']): LexiconFindings {
 
 /**
  * The phrase rules, applied to a text's attributes from the model and the lexicon (changed in place):
- * - a threat (`threat-phrases.ts`) or group hate (`group-phrases.ts`, and a slur with two letters swapped:
- *   `swapped-slurs.ts`) floors THREAT or IDENTITY_ATTACK at 0.9 and TOXICITY at 0.85;
+ * - a threat (`threat-phrases.ts`) or group hate (`group-phrases.ts`, a slur with two letters swapped:
+ *   `swapped-slurs.ts`, and coded hate: `coded-hate.ts`) floors THREAT or IDENTITY_ATTACK at 0.9 and TOXICITY at 0.85;
  * - a comment that only denies hate about a group, with nothing else found in it (no phrase, no lexicon match),
  *   is capped at 0.5;
  * - a comment whose swear words all aim at no one (`profanity.ts`), with nothing else found in it and no group
@@ -210,7 +211,7 @@ export function applyPhrases(
   rescore?: (rest: string) => Partial<Record<HeadAttribute, number>> | null,
 ): CommentScores['spans'] {
   const threats = findThreats(text);
-  const hate = [...findGroupHate(text), ...findSwappedSlurs(text)];
+  const hate = [...findGroupHate(text), ...findSwappedSlurs(text), ...findCodedHate(text)];
   const spans: CommentScores['spans'] = threats.map((t) => ({ start: t.start, end: t.end, attribute: 'THREAT' }));
   for (const h of hate) spans.push({ start: h.start, end: h.end, attribute: 'IDENTITY_ATTACK' });
   if (threats.length > 0) {
