@@ -526,6 +526,25 @@ const GROUP_HATE = [
   // rhetorical questions
   'How can anyone trust Muslims?',
   'Are trans women even human?',
+  // never, not, no: what a group is said never to be or do
+  'Disabled people will never be real athletes.',
+  'Muslims will never integrate, whatever we do.',
+  'Trans women are not women.',
+  "Roma don't want to work.",
+  "Afghans don't respect women.",
+  'Gays should not be anywhere near children.',
+  'No woman belongs in charge of an army.',
+  'Being gay is not normal.',
+  'Being trans is a mental illness.',
+  'Mexicans are good for nothing but cheap labour.',
+  'I would never rent to a Nigerian family.',
+  // loaded questions
+  'Why is it always the Somalis?',
+  'Are Albanians even capable of honest work?',
+  "Has anyone ever met a Romanian who isn't on the fiddle?",
+  'Would you trust a Jamaican to look after your shop?',
+  'Would you want your daughter marrying an Afghan?',
+  'Why do Muslims always play the victim?',
 ];
 
 const NOT_GROUP_HATE = [
@@ -628,6 +647,16 @@ const NOT_GROUP_HATE = [
   'How can we serve women better in rural hospitals?',
   'In 1929 the Privy Council had to decide: are women really persons under the law?',
   'It is offensive to say that blacks are animals.',
+  'Being trans is not a mental illness.',
+  'Being gay is normal, get over it.',
+  "Refugees don't want to work illegally, they want permits.",
+  'Disabled people will never be treated fairly until the benefits system changes.',
+  'The poles are down after the storm, so no power tonight.',
+  'Travellers on the M6 face delays this weekend.',
+  'Why do Muslims fast during Ramadan?',
+  'Would you trust a bank to look after your savings?',
+  'No woman should ever be in danger walking home.',
+  "I don't think Somalis are to blame for the housing shortage.",
 ];
 
 describe('group hate by its grammar', () => {

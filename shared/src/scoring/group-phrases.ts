@@ -2,7 +2,7 @@ import { spokenByOthers } from './quotation.js';
 import { compileShapes, ownShapeMatches, type PhraseSpan } from './shapes.js';
 
 /**
- * Four forms of hate against a protected group that have a grammar a bag of words reads poorly:
+ * Five forms of hate against a protected group that have a grammar a bag of words reads poorly:
  *
  * - stereotype: a trait given to the whole group, as a statement, an opinion or a question — "immigrants are
  *   all lazy", "i think muslims are violent", "why are women so hysterical?", "jews always lie";
@@ -11,6 +11,9 @@ import { compileShapes, ownShapeMatches, type PhraseSpan } from './shapes.js';
  * - negated respect: the writer refuses the group trust, respect or a place, or denies it is equal —
  *   "i don't trust jews", "i will never respect women", "trans people are not real women",
  *   "immigrants are not welcome here", "black people should not be allowed to vote".
+ * - never and not: what the group will never be or do, is not, or is good for nothing but — "disabled people will
+ *   never be real athletes", "roma don't want to work", "being gay is not normal", "no woman belongs in charge", and
+ *   loaded questions ("why is it always the somalis?", "would you trust a romanian to …?");
  * - exclusion and the tropes of implicit derogation: the group is put in a lower place, sent away, said to
  *   replace or ruin "us", good only for one thing, unable to think, or its lives worth less — "women belong in
  *   the kitchen", "muslims don't belong here", "refugees should go back where they came from", "immigrants are
@@ -78,6 +81,28 @@ const GROUP = [
   'aboriginals',
   'white\\s+people',
   'whites',
+  // nationalities a stereotype names in European and North American comment sections (not "poles" or "turks":
+  // telegraph poles, national teams)
+  'nigerians',
+  'somalis',
+  'romanians',
+  'albanians',
+  'afghans',
+  'syrians',
+  'iraqis',
+  'iranians',
+  'kurds',
+  'jamaicans',
+  'filipinos',
+  'bangladeshis',
+  'ukrainians',
+  'eastern\\s+europeans',
+  '(?:irish\\s+)?travellers',
+  'mormons',
+  'non-?binary\\s+people',
+  'wheelchair\\s+users',
+  'the\\s+deaf',
+  'the\\s+blind',
 ].join('|');
 /** "all", "most", "these", "those", "the" before the group; "all" or "of them" after. */
 const GROUP_NP = `\\b(?:(?:all|most|these|those|the|you|u)${W})?(?:${GROUP})\\b(?!${A}s?)(?:${W}all)?`;
@@ -126,7 +151,7 @@ const GENERALLY = `(?:${W}(?:all|so|always|just|really|such|mostly|generally|nat
 // The rest of a question's sentence compares ("… but not here?", "… only to ban them from working").
 const NO_COMPARISON = `(?![^.!?]*\\b(?:but|only${W}to|whereas|and${W}then)\\b)`;
 /** One person of a protected group, after "a" or "an". */
-const ONE_OF = `woman|muslim|moslem|jew|black${W}(?:man|woman|person|guy)|gay${W}(?:man|woman|person|guy)|lesbian|immigrant|migrant|refugee|trans${W}(?:woman|man|person)|transgender${W}(?:woman|man|person)|mexican|arab|asian|indian|african|foreigner|hindu|sikh|gypsy|disabled${W}person`;
+const ONE_OF = `woman|muslim|moslem|jew|black${W}(?:man|woman|person|guy)|gay${W}(?:man|woman|person|guy)|lesbian|immigrant|migrant|refugee|trans${W}(?:woman|man|person)|transgender${W}(?:woman|man|person)|mexican|arab|asian|indian|african|foreigner|hindu|sikh|gypsy|disabled${W}person|nigerian|somali|romanian|albanian|afghan|syrian|iraqi|iranian|kurd|jamaican|filipino|filipina|bangladeshi|pakistani|ukrainian|traveller|deaf${W}person|blind${W}(?:man|woman|person)|wheelchair${W}user|autistic${W}person`;
 /** Where a group is said to belong: confinement or a lower place. */
 const CONFINED = [
   `kitchen|zoos?|cages?|camps?|concentration${W}camps?|gas${W}chambers?|ovens?|gutter|jungle|trees|fields(?!${W}of)|chains`,
@@ -161,7 +186,7 @@ const SHAPES: readonly string[] = [
   // stereotype: GROUP are [all, so, naturally] lazy; why are GROUP so violent; why do GROUP always lie
   `${GROUP_NP}${W}${IS}${GENERALLY}${W}(?:${TRAIT})\\b`,
   `\\bwhy${W}(?:are|r)${W}${GROUP_NP}${W}(?:so|always|all|such)${GENERALLY}${W}(?:${TRAIT})\\b`,
-  `(?:\\bwhy${W}do${W})?${GROUP_NP}${W}(?:always|all|just)${W}(?:lie|steal|cheat|rape|breed|whine|scrounge|riot|stink|smell)\\b`,
+  `(?:\\bwhy${W}do${W})?${GROUP_NP}${W}(?:always|all|just)${W}(?:lie|steal|cheat|rape|breed|whine|scrounge|riot|stink|smell|play${W}the${W}(?:victim|race${W}card)|moan|complain${W}about${W}everything|cause${W}trouble|shove${W}it${W}in)\\b`,
   // dehumanisation: GROUP are [nothing but] vermin
   `${GROUP_NP}${W}${IS}${LIKE}${W}(?:${VERMIN})\\b`,
   // negated respect: i don't trust GROUP
@@ -176,7 +201,7 @@ const SHAPES: readonly string[] = [
   `${GROUP_NP}${W}(?:do${W}not|don${A}?t|dont)${W}deserve${W}(?:respect|rights|equal${W}rights|the${W}same${W}rights|a${W}voice|a${W}say|to${W}(?:vote|live${W}here|be${W}(?:respected|trusted|heard|here|treated${W}(?:equally|as${W}equals|like${W}people))|have${W}(?:rights|children|a${W}say)))\\b`,
   `${GROUP_NP}${W}(?:have|has)${W}no${W}(?:place|business)${W}(?:in${W}(?:our|this|the${W}(?:military|army|workplace|church|police|government|country|west|modern${W}world)|a${W}(?:civili[sz]ed|modern|decent)|politics|government|office|parliament|congress|sports?|science|leadership|business|public${W}life)|(?:being|living|voting|working|teaching|leading)${W}(?:here|in)|to${W}(?:vote|be${W}here|lead|live${W}here|speak|have${W}a${W}say))\\b`,
   // the same denied to one of them: i would never vote for a woman, i won't hire a muslim
-  `\\b(?:i|we)(?:${W}would${W}never|${W}will${W}never|${A}d${W}never|${A}ll${W}never|${W}could${W}never|${W}won${A}?t${W}ever|${W}refuse${W}to)${W}(?:${RESPECT})${W}(?:a|an)${W}(?:${ONE_OF})(?:${W}(?:man|woman|person|guy))?\\b(?=\\s*(?:$|[.,!?;:)]|${W}(?:again|ever|and|or|myself|either|as${W}(?:my|a|our)${W}\\w+)\\b))`,
+  `\\b(?:i|we)(?:${W}would${W}never|${W}will${W}never|${A}d${W}never|${A}ll${W}never|${W}could${W}never|${W}won${A}?t${W}ever|${W}refuse${W}to)${W}(?:${RESPECT})${W}(?:a|an)${W}(?:${ONE_OF})(?:${W}(?:man|woman|person|guy|family|families|couple|tenant|builder|doctor|nurse|teacher))?\\b(?=\\s*(?:$|[.,!?;:)]|${W}(?:again|ever|and|or|myself|either|as${W}(?:my|a|our)${W}\\w+)\\b))`,
   // questions that deny a place: why do we let GROUP in; why are GROUP even allowed to vote
   // not "why are refugees allowed to work in Germany but not here?": a comparison
   `\\bwhy${W}(?:do|should|must|would|does)${W}(?:we|you|anyone|anybody|they|this${W}country|europe|america|britain)${W}(?:even${W}|still${W}|keep${W})?(?:(?:let|letting|allow|allowing)${W}${GROUP_NP}${W}(?:in|into|here|to${W}(?:come|stay|vote|live|settle|enter|marry|adopt|teach|breed))\\b|(?:tolerate|put${W}up${W}with)${W}${GROUP_NP}${NOT_OBJECT_END})${NO_COMPARISON}`,
@@ -198,11 +223,34 @@ const SHAPES: readonly string[] = [
   // worth: black lives don't matter, muslim lives are worth less
   // not "… to the police, apparently": a charge against someone else
   `\\b(?:${GROUP_ADJ})${W}lives${W}(?:(?:do${W}not|don${A}?t|dont)${W}matter|are${W}(?:worth${W}(?:less|nothing)|worthless|cheap)|mean${W}nothing)\\b(?!${W}(?:to|for|in|when|if|unless|until|because|at|enough|as|anymore|apparently|here|there|less|more)\\b)`,
+  // what a group will never be or do: "disabled people will never be real athletes", "muslims will never integrate"
+  `${GROUP_NP}${W}(?:will${W}never|won${A}?t${W}ever|can${W}never|could${W}never)${W}(?:be${W}(?:real|proper|true|equal|normal|trusted|one${W}of${W}us|(?:truly${W})?(?:british|english|american|french|german|australian|canadian|european)|part${W}of${W}(?:this|our)${W}\\w+)|integrate|fit${W}in|assimilate)\\b(?!${W}(?:if|unless|until|while|when|because|without|as${W}long${W}as|here${W}(?:if|unless|until))\\b)`,
+  // trans women are not women
+  `\\btrans(?:gender)?${W}(?:women|men)${W}(?:are${W}not|aren${A}?t|arent)${W}(?:real${W}|actual${W})?(?:women|men)\\b`,
+  // what a group is said not to want or do: "roma don't want to work", "afghans don't respect women"
+  `${GROUP_NP}${W}(?:don${A}?t|do${W}not|dont|never|will${W}never|won${A}?t)${W}(?:(?:even${W})?(?:want|like|bother|care|try)${W}to${W})?(?:work|pay${W}(?:tax|taxes|their${W}way|for${W}anything)|integrate|assimilate|contribute|learn${W}(?:english|the${W}language)|wash|respect${W}(?:women|our${W}(?:laws|ways|culture|values)|the${W}law))\\b(?!${W}(?:for|illegally|without|in${W}(?:these|those|such|the)|under|here${W}(?:because|until)|because|unless|if|when|until)\\b)`,
+  // kept from children: "gays shouldn't be anywhere near children"
+  `${GROUP_NP}${W}(?:should${W}not|shouldn${A}?t|must${W}not|mustn${A}?t)${W}be${W}(?:anywhere${W}near|around|allowed${W}near|left${W}alone${W}with|allowed${W}to${W}(?:teach|work${W}with|adopt|foster))${W}(?:children|kids|our${W}(?:kids|children)|young${W}people|schools)\\b`,
+  // no woman belongs in charge
+  `\\bno${W}(?:${ONE_OF})${W}(?:belongs|should${W}(?:ever${W})?be)${W}in${W}(?:charge|power|office|government|command|parliament|the${W}(?:army|military|police|cabinet|boardroom))\\b`,
+  // being gay is not normal; being trans is a mental illness
+  `\\b(?:being${W}(?:gay|lesbian|bisexual|trans|transgender|queer|non-?binary)|homosexuality|transgenderism|non-?binary)${W}(?:(?:is${W}not|isn${A}?t)${W}(?:normal|natural|okay|ok|acceptable|right|a${W}real${W}thing|real)|is${W}(?:just${W})?a${W}(?:mental${W}illness|disease|disorder|sickness|perversion|sin|fetish|fad))\\b`,
+  // good for nothing but: "mexicans are good for nothing but cheap labour", "filipinos aren't good for anything except cleaning"
+  `${GROUP_NP}${W}(?:are${W}|r${W}|aren${A}?t${W}|are${W}not${W})?(?:good|useful)${W}for${W}(?:anything|nothing)${W}(?:but|except|other${W}than|apart${W}from)\\b`,
+  // loaded questions: why is it always the muslims; are chinese people even capable of; would you trust a romanian
+  `\\bwhy${W}is${W}it${W}always${W}(?:the${W})?(?:${GROUP})\\b`,
+  `\\bare${W}${GROUP_NP}${W}(?:even|actually|really)${W}capable${W}of\\b`,
+  `\\b(?:has${W}anyone${W}(?:ever${W})?met|is${W}there${W}(?:a${W}single|any|one)|name${W}(?:one|a${W}single))${W}(?:(?:a|an)${W})?(?:${ONE_OF})${W}who${W}(?:isn${A}?t|wasn${A}?t|doesn${A}?t|didn${A}?t|is${W}not|does${W}not|has${W}never|hasn${A}?t)\\b`,
+  `\\bwould${W}you${W}(?:trust|hire|let|rent${W}to)${W}(?:a|an)${W}(?:${ONE_OF})${W}(?:to|near|with|in${W}your)\\b`,
+  `\\bwould${W}you${W}want${W}your${W}(?:daughter|son|sister|kids|children)${W}(?:marrying|to${W}marry|dating|near)${W}(?:a|an)${W}(?:${ONE_OF})\\b`,
 ];
 
 const GROUP_RES = compileShapes(SHAPES);
 // A name of a group at least (a cheap test before the patterns).
-const MAY_NAME_GROUP = new RegExp(`\\b(?:${GROUP}|(?:${GROUP_ADJ})${W}lives|an?${W}(?:${ONE_OF}))\\b`, 'i');
+const MAY_NAME_GROUP = new RegExp(
+  `\\b(?:${GROUP}|(?:${GROUP_ADJ})${W}lives|(?:an?|no)${W}(?:${ONE_OF})|being${W}(?:gay|lesbian|bisexual|trans|transgender|queer|non-?binary)|homosexuality|transgenderism|non-?binary)\\b`,
+  'i',
+);
 const MENTIONS_GROUP = new RegExp(`\\b(?:${GROUP}|${GROUP_ADJ}|${ONE_OF})\\b`, 'i');
 
 /** Whether a text names a protected group at all, in the plural, as one of it, or as an adjective ("gay", "black"). */
@@ -219,9 +267,9 @@ const REPORTED_BEFORE =
 const REPORTED_AFTER =
   /^(?:\s+(?:is|was)\s+(?:a|an|the)\s+(?:line|lie|myth|trope|slogan|stereotype)\b|[^.!?]{0,40}\?\s+(?:no|nope|says\s+who|of\s+course\s+not|really|hardly|nonsense|rubbish|tell\s+that|try\s+telling)\b)/i;
 const ECHO_AFTER = /^[^.!?]{0,40}\?/;
-// Shapes that are questions of their own ("why are women so …?", "who would hire …?", "are … even human?") or the
-// writer's own refusal.
-const ASKS = /^(?:why|how|who|are|i|we)\b/i;
+// Shapes that are questions of their own ("why are women so …?", "who would hire …?", "are … even human?", "has
+// anyone ever met a … who isn't …?", "would you trust a … to …?") or the writer's own refusal.
+const ASKS = /^(?:why|how|who|are|has|is|name|would|i|we)\b/i;
 // The sentence a match is in: what comes before it in that sentence.
 const SENTENCE_START = /[.!?;:\n][^.!?;:\n]*$/;
 
