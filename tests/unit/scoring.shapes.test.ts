@@ -1,8 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compileShapes, inGroups, ownShapeMatches } from '#shared/scoring/shapes.js';
+import { compileShapes, inGroups, ownShapeMatches, withShortSpaces } from '#shared/scoring/shapes.js';
 import { ownMatches } from '#shared/scoring/quotation.js';
+import { findThreats } from '#shared/scoring/threat-phrases.js';
 
 const SHAPES = ['kill\\s+you', 'you', 'kill', 'go\\s+die', 'die\\s+down', 'i\\s+will\\s+kill', 'down'];
 const WORDS = ['kill', 'you', 'go', 'die', 'down', 'i', 'will', '"', 'said', ' ', '  ', '.'];
@@ -57,5 +58,40 @@ describe('phrase shapes compiled in parts', () => {
       ),
       { seed: 11, numRuns: 1_000 },
     );
+  });
+});
+
+describe('long runs of whitespace, filled for the phrase readers', () => {
+  it('when a text has runs of eight or more whitespace characters, then each keeps its ends and its length, and nothing else changes', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(' ', '\n', '\t', 'a', 'kill her', '.'), fc.string({ maxLength: 12 })), {
+          maxLength: 40,
+        }),
+        (parts) => {
+          const text = parts.join('');
+          const short = withShortSpaces(text);
+          assert.equal(short.length, text.length);
+          assert.doesNotMatch(short, /\s{8,}/);
+          for (let i = 0; i < text.length; i++)
+            if (short[i] !== text[i]) {
+              assert.equal(short[i], '·');
+              assert.match(text[i]!, /\s/);
+            }
+          for (const run of text.matchAll(/\s{8,}/g)) {
+            assert.equal(short[run.index], text[run.index]);
+            assert.equal(short[run.index + run[0].length - 1], text[run.index + run[0].length - 1]);
+          }
+        },
+      ),
+      { seed: 31, numRuns: 2_000 },
+    );
+    assert.equal(withShortSpaces('no long runs here'), 'no long runs here');
+  });
+
+  it('when a threat is padded with thousands of spaces, then it is found at its own offsets, and no phrase spans a long run', () => {
+    const padded = `${' '.repeat(4_000)}I will kill you.${' '.repeat(990)}`;
+    assert.deepEqual(findThreats(padded), [{ start: 4_000, end: 4_015 }]);
+    assert.deepEqual(findThreats(`I will kill${' '.repeat(20)}you.`), []);
   });
 });

@@ -24,7 +24,7 @@
  */
 
 import { spokenByOthers } from './quotation.js';
-import { compileShapes, inGroups, ownShapeMatches, type PhraseSpan } from './shapes.js';
+import { compileShapes, inGroups, ownShapeMatches, type PhraseSpan, withShortSpaces } from './shapes.js';
 
 const A = "['’]"; // an apostrophe, straight or curly
 const W = '\\s+';
@@ -143,7 +143,9 @@ const BODY_VERBS: readonly (readonly [string, string, string])[] = [
 /** Where a bullet or a knife goes: a person or a part of one ("in him", "between his eyes"), not "in the back of the net". */
 const AT_BODY = `${W}(?:(?:you|ya|u|him|her|them)\\b|(?:that|this|the)${W}(?:\\w+${W})?(?:${PERSON_NOUN})\\b(?!${A})|(?:the${W}back${W}of${W})?(?:your|ur|his|her|their|that|this|the)${W}(?:\\w+${W})?(?:heads?|skulls?|brains?|face|chest|heart|knees?|kneecaps?|guts?|eyes|neck|throat|temple)\\b|(?:your|ur|his|her|their)${W}(?:windshield|windscreen|windows?|front${W}door|door|car)\\b)`;
 /** Where a person is thrown through, off or into: "through the window", "off the top of the stand", "in the river". */
-const THROUGH_HARD = `through${W}(?:a|the|your|ur|his|her|their|that|my)${W}(?:[\\w-]+${W})?(?:window|wall|windscreen|windshield|table|door|floor|fence)\\b`;
+const THROUGH_HARD = `through${W}(?:a|the|your|ur|his|her|their|that|my)${W}(?:[\\w-]+${W})?(?:window|wall|windscreen|windshield)\\b`;
+/** One person as the object of those: "him", "that reporter" (not "them" or "the snow": leaflets, statues, bunting). */
+const ONE_PERSON = `(?:you|u|ya|him|her|(?:that|this|the)${W}(?:\\w+${W})?(?:${PERSON_NOUN})\\b)`;
 const OFF_HIGH = `(?:off|from)${W}(?:the${W}top${W}of${W})?(?:a|the|that|this)${W}(?:[\\w-]+${W})?(?:roof|bridge|building|cliff|balcony|stand|tower|car${W}park|flyover)\\b`;
 const IN_WATER = `(?:in|into)${W}the${W}(?:river|canal|sea|harbour|harbor|docks|lake|thames|reservoir)\\b`;
 /** Acts a threat names beyond a verb and its object, in the base form (after "i will", "someone should", or as an order). */
@@ -161,7 +163,7 @@ const ACT_EXTRA: readonly string[] = [
 const WANTED =
   '\\b(?:deserves?|needs?|ought|should|must|hope|hoping|hopefully|wish|pray|praying|want|wanna|gonna|going|will|ll|gotta|to|see|may)\\b';
 const bodyAct = (form: 0 | 1 | 2) =>
-  `(?:${BODY_VERBS.map((v) => v[form]).join('|')})${W}(?:in${W})?${POSS}${W}(?:[\\w-]+${W})?(?:${BODY})\\b`;
+  `(?:${BODY_VERBS.map((v) => v[form]).join('|')})${W}(?:in${W})?${POSS}${W}(?:[\\w-]+${W})?(?:${BODY})\\b(?!${W}together\\b)`;
 /** What is done to a body, after "get", "have" or the body itself: "get your head kicked in", "his skull gets cracked". */
 const BODY_HARMED =
   '(?:kicked|smashed|caved|bashed|knocked|stamped\\s+on|broken|snapped|cracked|crushed|slit|cut\\s+(?:off|open)|ripped\\s+(?:off|out)|torn\\s+(?:off|out)|blown\\s+(?:off|out)|punched|busted|battered|gouged\\s+out)(?:\\s+(?:in|out|off|open))?\\b';
@@ -175,9 +177,9 @@ const ARSON = [
 ].join('|');
 /** What is coming to "you", said as an outcome: "you'll leave in an ambulance", "you'll be eating through a straw". */
 const OUTCOME = [
-  `(?:be${W})?(?:leaving|leave|going${W}home|go${W}home|carried${W}(?:out|home|off)|coming${W}out|come${W}out)(?:${W}(?:(?:the|this|that)${W})?[\\w-]+)?${W}(?:in${W}(?:an?${W})?(?:ambulance|box|coffin|wheelchair|hospital|intensive${W}care|body${W}bag|bag|pieces|bits|the${W}morgue)|on${W}a${W}stretcher|feet${W}first)\\b(?=\\s*(?:$|[.,!?;:)…]|${W}(?:and|or|if|when|before|after|then|next|tonight|mate|pal|buddy|son|i|we|you)\\b))`,
+  `(?:be${W})?(?:leaving|leave|going${W}home|go${W}home|carried${W}(?:out|home|off)|coming${W}out|come${W}out)(?:${W}(?:here|there|(?:the|this|that)${W}(?:pub|ground|stadium|club|court|courtroom|office|car${W}park|estate|street|village|town|farm|pitch|bar|match|game)))?${W}(?:in${W}(?:an?${W})?(?:ambulance|box|coffin|wheelchair|hospital|intensive${W}care|body${W}bag|bag|pieces|bits|the${W}morgue)|on${W}a${W}stretcher|feet${W}first)\\b(?=\\s*(?:$|[.,!?;:)…]|${W}(?:and|or|if|when|before|after|then|next|tonight|mate|pal|buddy|son|i|we|you)\\b))`,
   `(?:be${W})?picking${W}(?:your|ur)${W}teeth${W}(?:up|out)`,
-  `(?:be${W})?(?:eating|drinking)${W}(?:through${W}a${W}(?:straw|tube)|lead|(?:your|ur|his|her|their)${W}(?:food|dinner|meals|supper|tea)${W}through${W}a${W}(?:straw|tube))`,
+  `(?:be${W})?(?:eating${W}(?:through${W}a${W}straw|lead)|(?:eating|drinking)${W}(?:your|ur|his|her|their)${W}(?:food|dinner|meals|supper|tea)${W}through${W}a${W}(?:straw|tube))`,
   `leave${W}without${W}(?:your|ur|his|her|their)${W}(?:teeth|legs|kneecaps|eyes)\\b`,
   `(?:be${W})?(?:floating(?:${W}face${W}down)?${W}(?:in|down)${W}the${W}(?:canal|river|thames|harbour|harbor|docks|lake)|sleeping${W}with${W}the${W}fishes|needing${W}a${W}new${W}(?:face|jaw|set${W}of${W}teeth))`,
   `get${W}(?:both${W}barrels|a${W}(?:bullet|knife|blade|brick)(?:${W}from${W}me)?(?=\\s*(?:$|[.,!?;]|${W}(?:from|in|to|through|between)\\b))|knocked${W}(?:out|spark${W}out)(?!${W}of\\b))`,
@@ -232,7 +234,7 @@ const NORM_DIE = `(?:should|must|ought${W}to|needs?${W}to|deserves?${W}to|oughta
 const INTENT_HEAD = `(?:${INTENT}|${CALL}|${CALL_NOW}|\\b(?:let${A}?s|time${W}to(?!${W}time\\b)|it${A}?s${W}time${W}to))${ADVERB}(?:${W}be${W}the${W}one${W}to|(?:${W}[\\w'’]+){1,6}?${W}and)?${W}`;
 /** What a threat says will be done, in the base form: "kill you", "smash your face in", "burn your house down". */
 const ACTS: readonly string[] = [
-  `(?:${HARM})${W}(?:${OBJECT})`,
+  `(?:${HARM})${W}(?:${OBJECT})(?!${W}out${W}to${W}dry\\b)`,
   `(?:${HARM_PEOPLE})${W}(?:them|em|${A}em)\\b`,
   bodyAct(0),
   BLOW,
@@ -245,20 +247,20 @@ const ACTS: readonly string[] = [
   `(?:go${W}(?:to${W})?(?:[\\w'’]+${W}){0,4}?and${W})?start${W}(?:(?:burning|torching|firebombing)${W}(?:their|his|her|your)${W}(?:shops|houses|homes|cars|mosques?|churches|synagogues?|businesses|offices)|(?:cracking|busting|bashing|smashing|breaking)${W}(?:some${W})?(?:skulls|heads)\\b(?!${W}together))`,
   `drag${W}${SOMEONE}${W}(?:out${W}(?:of${W}(?:your|his|her|their)${W}\\w+${W})?)?(?:by${W}(?:the|your|his|her|their)${W}hair|(?:into|through)${W}the${W}streets?)`,
   `(?:smash|break|crack|wrap)${W}(?:it|this|that|(?:a|the|my|this|that)${W}\\w+)${W}(?:over|across|round)${W}(?:your|ur|his|her|their)${W}(?:head|skull|face)`,
-  `end${W}(?:you|u|him|her)(?=\\s*(?:$|[.!?,]|${W}(?:irl|for${W}good|properly|myself)\\b))`,
+  `end${W}(?:you|u|him|her)(?=\\s*$|\\s*[.!?,]|${W}(?:irl|for${W}good|properly|myself)\\b)`,
   `end${W}(?:your|his|her)${W}miserable${W}(?:life|existence)\\b`,
-  `(?:beat|kick)${W}(?:the${W}(?:shit|crap|hell|life)${W}out${W}of|(?:you|him|her|them)${W}(?:to${W}death|senseless|half${W}to${W}death|bloody|black${W}and${W}blue|to${W}a${W}pulp|within${W}an${W}inch|until|till)\\b)`,
+  `(?:beat|kick)${W}(?:the${W}(?:shit|crap|hell|life)${W}out${W}of|(?:you|him|her|them)${W}(?:to${W}death|senseless|half${W}to${W}death|bloody|black${W}and${W}blue|to${W}a${W}pulp|within${W}an${W}inch)\\b)`,
   `(?:set|setting)${W}(?:the|my|our)${W}dogs?${W}on${W}${PRONOUN}`,
-  `cut${W}(?:you|u|ya|him|her)(?=\\s*(?:$|[.,!?;]|${W}(?:up|open|bad|deep|good|inspector|mate|bro)\\b))`,
+  // "i'll cut you": a knife; not "they should cut him" from the squad
+  `cut${W}(?:you|u|ya)(?=\\s*$|\\s*[.,!?;]|${W}(?:up|open|bad|deep|good|inspector|mate|bro)\\b)`,
   `shut${W}(?:your|ur|his|her)${W}mouth${W}for${W}good`,
-  `lay${W}(?:you|u|him|her)${W}out(?:${W}(?:flat|cold))?(?!${W}(?:on|for|in)\\b)`,
   `send${W}(?:them|you|him|her)${W}(?:back|home)${W}in${W}(?:coffins?|body${W}bags?|boxes|a${W}box|ambulances?)`,
   `finish${W}(?:you|u|him|her)${W}(?:off${W})?(?:myself|ourselves|for${W}good)\\b`,
-  `put${W}${PRONOUN}${W}${THROUGH_HARD}`,
-  `(?:throw|push|chuck)${W}${SOMEONE}${W}${OFF_HIGH}`,
-  `(?:throw|put|dump|chuck)${W}${SOMEONE}${W}${IN_WATER}`,
-  `string${W}(?:${PRONOUN}|the${W}lot(?:${W}of${W}them)?|(?:that|this)${W}(?:\\w+${W})?\\w+)${W}up\\b(?!${W}(?:in|on|across|along|around|between)\\b)`,
-  `make${W}sure${W}(?:you|u|he|she|they|${POSS}${W}\\w+)${W}(?:gets?|is|are)${W}(?:hurt|${HARMED}|${NORM_HARMED})\\b`,
+  `put${W}${ONE_PERSON}${W}${THROUGH_HARD}`,
+  `(?:throw|push|chuck)${W}${ONE_PERSON}${W}${OFF_HIGH}`,
+  `(?:throw|put|dump|chuck)${W}${ONE_PERSON}${W}${IN_WATER}`,
+  `string${W}${ONE_PERSON}${W}up\\b(?!${W}(?:in|on|across|along|around|between|over|for|above|round)\\b)`,
+  `make${W}sure${W}(?:you|u|he|she|(?:your|ur|his|her)${W}(?:wife|husband|kids|children|son|daughter|family|mum|mother|dad|father|brother|sister|girlfriend|boyfriend|partner))${W}(?:gets?|is|are)${W}(?:hurt|killed|shot|stabbed|beaten${W}up|kneecapped|glassed|knifed)\\b`,
   `put${W}(?:a${W}bullet|a${W}knife|a${W}round|one)${W}(?:in|into|through|between)${AT_BODY}`,
   `make${W}(?:you|him|her|them)${W}(?:suffer|bleed|scream|beg)\\b`,
   `make${W}(?:you|u|him|her)${W}regret${W}(?:it|this|that|ever|the${W}day|being${W}born)\\b(?!${W}(?:on|at|in|with|if)\\b)`,
@@ -271,7 +273,7 @@ const ACTS: readonly string[] = [
 const ORDER_HEAD = `(?<=^|[.!?;]\\s*|\\n)(?:just${W}|now${W}|go${W}|so${W})?(?:(?:find|get|grab|catch|round${W}up|hunt${W}down|wait${W}for)${W}${SOMEONE}(?:[\\s,]+\\w+){0,4}?[\\s,]+and${W})?`;
 /** What an order says to do ("hang him", "string them up"). */
 const ORDER_ACTS: readonly string[] = [
-  `(?:${HARM})${W}(?:${OBJECT})(?!${W}with${W}kindness)`,
+  `(?:${HARM})${W}(?:${OBJECT})(?!${W}(?:with${W}kindness|out${W}to${W}dry)\\b)`,
   BLOW,
   ARSON,
   bodyAct(0),
@@ -299,7 +301,9 @@ const SHAPES: readonly string[] = [
   // intent and calls: … (will|should) [adverbs] HARM OBJECT, break your neck, beat the shit out of …
   ...inGroups(ACTS).map((acts) => `${INTENT_HEAD}(?:${acts})`),
   // what the writer is doing next: "i'm knocking your teeth down your throat", "we're running him off the road"
-  `\\b(?:i${A}m|im|i${W}am|we${A}re|we${W}are|someone${A}s|somebody${A}s|(?:i|we)(?:${A}ll|${W}will)${W}be)(?:${W}(?:personally|just|literally))?${W}(?:${bodyAct(1)}|putting${W}(?:a${W}bullet|a${W}knife|a${W}round|one)${W}(?:in|into|through|between)${AT_BODY}|(?:running|driving)${W}(?:${OBJECT})${W}(?:over|down|off${W}the${W}road)|putting${W}${PRONOUN}${W}${THROUGH_HARD}|setting${W}(?:the|my|our)${W}dogs?${W}on${W}${PRONOUN}|(?:throwing|chucking|splashing)${W}acid${W}(?:in|at|on|over|into)\\b|(?:torching|burning|firebombing|petrol${W}bombing)${W}(?:your|ur|his|her|their|(?:that|the)${W}\\w+${A}s)${W}(?:house|home|flat|car|van|shop|office|place|business))`,
+  `\\b(?:i${A}m|im|i${W}am|we${A}re|we${W}are|someone${A}s|somebody${A}s)(?:${W}(?:personally|just|literally))?${W}(?:${bodyAct(1)}|putting${W}(?:a${W}bullet|a${W}knife|a${W}round|one)${W}(?:in|into|through|between)${AT_BODY}|(?:running|driving)${W}(?:${OBJECT})${W}(?:over|down|off${W}the${W}road)|putting${W}${ONE_PERSON}${W}${THROUGH_HARD}|setting${W}(?:the|my|our)${W}dogs?${W}on${W}${PRONOUN}|(?:throwing|chucking|splashing)${W}acid${W}(?:in|at|on|over|into)\\b|(?:torching|burning|firebombing|petrol${W}bombing)${W}(?:your|ur|his|her|their|(?:that|the)${W}\\w+${A}s)${W}(?:house|home|flat|car|van|shop|office|place|business))`,
+  // what the writer will be doing: "i'll be putting him through a wall", "we'll be setting the dogs on you"
+  `\\b(?:i|we)(?:${A}ll|${W}will)${W}be${W}(?:putting${W}${ONE_PERSON}${W}${THROUGH_HARD}|setting${W}(?:the|my|our)${W}dogs?${W}on${W}(?:you|u|him|her)|(?:torching|burning|firebombing)${W}(?:your|ur|his|her|(?:that|the)${W}\\w+${A}s)${W}(?:house|home|flat|car|van|shop|office|place|business))`,
   // a face or a head smashed in, whoever says it ("ill bash your head in", "smash ur teeth in")
   `(?:smash|bash|cave|kick|knock|stamp|stomp|punch|batter|boot)${W}${POSS}${W}(?:face|head|skull|teeth|brains|jaw|nose|ribs)${W}(?:in|out|down${W}\\w+${W}throat)\\b`,
   // a body harmed, wished or deserved: "hope you get your head kicked in", "should have their hands broken"
@@ -316,8 +320,8 @@ const SHAPES: readonly string[] = [
   `(?:should|must|ought${W}to|deserves?${W}to|needs?${W}to)(?:${W}all)?${W}(?:face|get|be${W}put${W}(?:in${W}front${W}of|before))${W}(?:a|the)${W}firing${W}squad\\b`,
   `(?:deserves?|should|needs?)${W}(?:to${W})?(?:have|get)${W}(?:their|his|her|your)${W}(?:houses?|homes?|flats?|cars?|vans?|shops?|offices?|business(?:es)?)${W}(?:burned|burnt|torched|firebombed|set${W}(?:on${W}fire|alight))`,
   `pay(?:ing)?${W}${SOMEONE}${W}a${W}(?:little${W}|friendly${W}|late${W}night${W})?visit${W}with${W}(?:a|an|some)${W}(?:[\\w-]+${W})?(?:bat|hammer|crowbar|knife|knives|gun|guns|machete|axe|shotgun|petrol|pipe|bricks?)\\b`,
-  `\\b(?:i|we)(?:${A}ve|${W}have)?(?:${W}already)?${W}(?:dug|digging|dig)${W}(?:your|ur|his|her|their)${W}graves?\\b`,
-  `\\b(?:start${W})?counting${W}(?:your|ur)${W}days\\b`,
+  `\\b(?:i|we)(?:${A}ve|${W}have)(?:${W}already)?${W}dug${W}(?:your|ur|his|her)${W}grave\\b|\\b(?:i${A}m|we${A}re|i${W}am|we${W}are)${W}(?:already${W})?digging${W}(?:your|ur|his|her)${W}grave\\b`,
+  `\\b(?:start${W})?counting${W}(?:your|ur)${W}days(?=\\s*$|\\s*[.,!?;])`,
   // an order at the start of a sentence: "kill them all", "hang him"
   ...inGroups(ORDER_ACTS).map((acts) => `${ORDER_HEAD}(?:${acts})`),
   // what is coming to "you": you'll be shot, you're going to get killed, you're dead meat, you'll end up in a body bag
@@ -368,20 +372,29 @@ const WEAPON = `brick|bat|baseball${W}bat|cricket${W}bat|bottle|glass|pint${W}gl
 /** Where such a blow lands. */
 const STRUCK = `face|head|skull|teeth|jaw|mouth|nose|knees?|kneecaps?|legs?|back${W}of${W}the${W}head|chest|throat|neck|ribs|guts?|stomach|eyes?|temple`;
 /** Weapons a writer says they will be waiting or coming with (not "my bat": cricket). */
-const ARMED = `(?:a|an|the|my|our|some)${W}(?:shotgun|gun|rifle|knife|knives|machete|axe|crowbar|blade|pistol|hammer|petrol|can${W}of${W}petrol|acid|tyre${W}iron|iron${W}bar)|(?:a|the)${W}(?:baseball${W})?bat`;
+const ARMED = `(?:a|an|the|my|our|some)${W}(?:shotgun|gun|rifle|knife|knives|machete|axe|crowbar|blade|pistol|petrol|can${W}of${W}petrol|acid|tyre${W}iron|iron${W}bar)|(?:a|the)${W}(?:baseball${W})?bat`;
 /** The one a conditional threat is aimed at: "you", "he", "that ref". */
 const TARGET_NP = `(?:that|this|the|your|his|her)${W}(?:\\w+${W})?(?:${TARGET_NOUN})`;
 const TARGET = `(?:you|u|he|she|${TARGET_NP})`;
 /** Third parties a conditional threat says will do it: "the lads", "my brothers", "someone on this estate". */
-const THIRD = `(?:someone|somebody|some${W}of${W}(?:the${W}lads|us)|one${W}of${W}(?:the${W}lads|us|my${W}\\w+)|the${W}(?:lads|boys|fans|ultras|locals|neighbours|neighbors|parents|firm|crew)|(?:my|our)${W}(?:\\w+${W})?(?:brothers?|cousins?|mates|boys|lads|husband|sons?|dad|father|uncles?|friends|family|crew|gang|firm)|people${W}round${W}here)(?:${W}(?:on|from|in)${W}(?:this|that|the|our)${W}\\w+)?`;
+// (not "my dad will kill him" or "the fans will kill him": a family's and a terrace's hyperbole)
+const THIRD = `(?:someone|somebody|some${W}of${W}(?:the${W}lads|us)|one${W}of${W}(?:the${W}lads|us|my${W}\\w+)|the${W}(?:lads|boys|ultras|locals|neighbours|neighbors|parents|firm|crew)|(?:my|our)${W}(?:\\w+${W})?(?:brothers|cousins?|mates|boys|lads|friends|crew|gang|firm)|people${W}round${W}here)(?:${W}(?:on|from|in)${W}(?:this|that|the|our)${W}\\w+)?`;
 
 /**
- * "You're dead" and "you die" after a condition warn as often as they threaten ("text while driving and you're
- * dead"): read only where the condition is about the writer or what the writer guards ("touch my van", "if you
- * print that", "try it").
+ * Outcomes that predict as often as they threaten, after a condition as much as alone ("text while driving and
+ * you're dead", "if the hernia gets worse you'll need a surgeon"): read only where the condition's own words are
+ * about the writer or what the writer guards, or name an act against the writer ("touch my van", "if you print
+ * that", "try it").
  */
 const MINE =
-  /\b(?:i|me|my|mine|we|us|our|ours|try|print|publish|testify|snitch|grass|report|say|said|talk|write|post|touch|come|show|step|set\s+foot|cross|mess|look|go\s+near)\b/i;
+  /\b(?:i|me|my|mine|we|us|our|ours|try|print|publish|testify|snitch|grass|report|say|said|talk|write|post|touch)\b/i;
+/** A blow with a weapon to the body: "a bottle across the back of the head", "a hammer to the face". */
+const BLOW_TO_BODY = `(?:a|an|the|my|our|this)${W}(?:[\\w-]+${W})?(?:${WEAPON})${W}(?:to|in|across|over|through|into)${W}(?:the|your|ur|his|her|their)${W}(?:[\\w-]+${W})?(?:${STRUCK})\\b`;
+/** What is done to the one a condition is put to, said of a third person: narrower than `HARMED` ("the prime minister
+ * will be slaughtered" at the polls, "every tree will be cut down", "trades will be executed"). */
+const STRUCK_DOWN = `shot(?!${W}(?:at|down|of|up|through)\\b)|stabbed|knifed|glassed|kneecapped|lynched|hanged|beaten${W}(?:up|to${W}death)|set${W}(?:alight|on${W}fire)|torched|burned${W}alive|burnt${W}alive|burnt|burned(?!${W}(?:out|down|off)\\b)`;
+/** The people a condition can be put to as "any …", "every …", "the first …". */
+const WHOEVER = `(?:whoever|anyone|anybody|(?:any|every)${W}(?:${TARGET_NOUN}|one)|the${W}(?:first|next)${W}(?:${TARGET_NOUN}|one))`;
 /** Words at least one of which `OUTCOME` has. */
 const MAY_OUTCOME =
   /\b(?:ambulance|box|coffin|wheelchair|hospital|intensive|bag|pieces|bits|morgue|stretcher|feet\s+first|teeth|straw|tube|lead|floating|fishes|needing|barrels|knocked|without)\b/i;
@@ -393,60 +406,66 @@ const MAY_OUTCOME =
  * order and "and" or "or", they menace. Read only there (`CONDITION_BEFORE`, `CONDITION_AFTER`).
  */
 const CONDITIONAL: readonly (readonly [may: RegExp, shape: string, condition?: RegExp])[] = [
-  // you're dead, ur dead bro, he's dead (not "dead to me", "dead right", "dead tired")
+  // you're dead, ur dead bro (not "dead to me", "dead right", "dead tired")
   [
     /\bdead\b/i,
-    `\\b(?:you${A}?re|you${W}are|ur|u${W}r|you${W}r|(?:you|u)(?:${A}ll|${W}will)${W}be|he${A}s|she${A}s|he${W}is|she${W}is|(?:he|she)${A}ll${W}be)${W}(?:(?:so|fucking|fkn|totally|actually)${W})?dead\\b(?=\\s*(?:$|[.,!?;:…]|${W}(?:bro|mate|man|pal|son|meat|no${W}joke|i${W}swear|understand|got${W}it|and|fr|tbh)\\b))`,
+    `\\b(?:you${A}?re|you${W}are|ur|u${W}r|you${W}r|(?:you|u)(?:${A}ll|${W}will)${W}be)${W}(?:(?:so|fucking|fkn|totally|actually)${W})?dead\\b(?=\\s*$|\\s*[.,!?;:…]|${W}(?:bro|mate|man|pal|son|meat|no${W}joke|i${W}swear|understand|got${W}it|and|fr|tbh)\\b)`,
     MINE,
   ],
-  [/\bdies?\b/i, `\\b(?:you|u)${W}(?:die|dies)\\b(?=\\s*(?:$|[.,!?;…]))`, MINE],
+  [/\bdies?\b/i, `\\b(?:you|u)${W}(?:die|dies)\\b(?=\\s*$|\\s*[.,!?;…])`, MINE],
   // you won't live to see the verdict, he won't make it to the car park, you won't be walking home
   [
     /\b(?:won['’]?t|wont|not|never)\s+(?:live|see|make\s+it|be\s+(?:walking|going)|walk)\b/i,
     `\\b(?:you|u|he|she)(?:${W}won${A}?t|${W}wont|${W}will${W}not|${A}ll${W}never|${W}will${W}never)${W}(?:live${W}(?:to${W}see|long${W}enough|through)|see${W}(?:tomorrow|another${W}(?:day|birthday)|your${W}next${W}birthday|the${W}morning)|make${W}it${W}(?:(?:out|home)${W}alive|to${W}(?:the${W}car${W}park|(?:your|his|her|the)${W}car)|out${W}of${W}(?:the|that|this)${W}(?:ground|stadium|car${W}park|courtroom|building|pub))|be${W}(?:walking|going)${W}home|walk${W}(?:out|away)(?!${W}(?:a${W}free|free|of${W}court|with)\\b))\\b`,
+    MINE,
   ],
   // you'll get a tyre iron across the knees, he's getting a hammer to the head
   [
     /\bget(?:s|ting|tin)?\b/i,
-    `\\b(?:you|u|ur|he|she|they|${TARGET})(?:${A}(?:ll|re|s)(?:${W}(?:going${W}to|gonna))?|${W}(?:will|are|is|r|gonna)(?:${W}(?:going${W}to|gonna))?)?(?:${W}be)?${W}(?:gett?ing|get|gets)${W}(?:a|an|the|my|our|this)${W}(?:[\\w-]+${W})?(?:${WEAPON})${W}(?:to|in|across|over|through|into)${W}(?:the|your|ur|his|her|their)${W}(?:[\\w-]+${W})?(?:${STRUCK})\\b`,
+    `\\b(?:you|u|ur|he|she|they|${TARGET})(?:${A}(?:ll|re|s)(?:${W}(?:going${W}to|gonna))?|${W}(?:will|are|is|r|gonna)(?:${W}(?:going${W}to|gonna))?)?(?:${W}be)?${W}(?:gett?ing|get|gets)${W}${BLOW_TO_BODY}`,
   ],
   // you're going to hospital; you're getting hit
   [
     /\b(?:hospital|a&e|intensive|ambulance|box)\b/i,
     `\\b(?:you|u|he|she)(?:${A}re|${W}are|${A}s|${W}is|${W}r)${W}(?:going|goin)${W}(?:to${W}(?:hospital|the${W}hospital|a&e|intensive${W}care)|home${W}in${W}an?${W}(?:ambulance|box))\\b`,
+    MINE,
   ],
   [
     /\b(?:getting|gettin|get)\b/i,
     `\\b(?:you${A}re|you${W}are|ur|u${W}r|he${A}?s|she${A}s|he${W}is|she${W}is|they${A}re|they${W}are)${W}(?:gett?in[g’']?|gonna${W}get|going${W}to${W}get)${W}(?:hit|decked|sparked|smacked|slapped|punched|battered|beaten|knocked${W}out|kicked${W}in|hurt|stabbed|shot|glassed|kneecapped|lynched|(?:kicked|beaten|stamped)${W}to${W}death)\\b(?!${W}(?:with|by|for|in${W}the${W}(?:polls|wallet|pocket))\\b)`,
+    MINE,
   ],
-  // he'll get the beating he deserves (not "a kicking at the polls")
+  // he'll get the beating he deserves (not "a kicking at the polls", "in May", "from the voters")
   [
     /\b(?:beating|kicking|hiding|battering|pasting)\b/i,
-    `\\b(?:you|u|he|she|${TARGET})(?:${A}ll|${W}will|${A}re${W}(?:going${W}to|gonna)|${W}(?:is|are)${W}(?:going${W}to|gonna))${W}(?:be${W}getting|get)${W}(?:a|the)${W}(?:(?:good|proper|right|real)${W})?(?:beating|kicking|hiding|battering|pasting)\\b(?!${W}(?:at|in|on)${W}(?:the${W})?(?:polls|ballot|election|box|thursday|saturday|sunday))`,
+    `\\b(?:you|u|he|she|${TARGET})(?:${A}ll|${W}will|${A}re${W}(?:going${W}to|gonna)|${W}(?:is|are)${W}(?:going${W}to|gonna))${W}(?:be${W}getting|get)${W}(?:a|the)${W}(?:(?:good|proper|right|real)${W})?(?:beating|kicking|hiding|battering|pasting)\\b(?!${W}(?:at|in|on|from|by|over)\\b)`,
   ],
   // he'll be going home in an ambulance; that sheriff will not leave Soweto in one piece
   [
     MAY_OUTCOME,
     `\\b(?:he|she|they|them|${TARGET})(?:${A}ll|${W}will|${A}s${W}(?:going${W}to|gonna)|${W}(?:is|are)${W}(?:going${W}to|gonna)|${W}gonna)${W}(?:${OUTCOME})`,
+    MINE,
   ],
   [
     /\bone\s+piece\b/i,
     `\\b(?:you|u|he|she|they|${TARGET})(?:${W}won${A}?t|${W}wont|${W}will${W}not|${A}ll${W}never|${W}will${W}never)${W}(?:be${W})?(?:leaving|leave|walking|walk|going|go)(?:${W}(?:away|out|home|(?:the|this|that)${W}[\\w-]+|[\\w-]+))?${W}in${W}one${W}piece\\b`,
+    MINE,
   ],
   [
     /\bagain\b/i,
     `\\b(?:you|u|he|she|${TARGET})(?:${W}won${A}?t|${W}wont|${W}will${W}not|${A}ll${W}not|${A}ll${W}never|${W}will${W}never|${A}ll${W}no)${W}(?:ever${W})?(?:walk(?:${W}(?:right|properly|straight))?|talk|see)${W}again\\b`,
+    MINE,
   ],
-  [/\bdead\b/i, `\\b(?:he|she)(?:${A}s|${W}is)${W}a${W}dead${W}(?:${PERSON_NOUN})\\b`],
-  // the ref gets shot, whoever … gets a boot in the head (not "he gets killed", "women get raped": warnings and reports)
+  // the ref gets shot, whoever … gets a boot in the head (not "he gets killed", "women get raped", "any dog … gets
+  // put down": warnings, reports, animals)
   [
     /\bgets\b/i,
-    `\\b(?:${TARGET_NP}|(?:your|their|his|her)${W}number${W}\\d+|(?:whoever|anyone|anybody|any${W}\\w+|every${W}\\w+|the${W}(?:first|next)${W}\\w+)(?:${W}[\\w'’]+){0,8}?)${W}gets${W}(?:(?:${HARMED}|${NORM_HARMED})\\b|(?:a|an|the)${W}(?:[\\w-]+${W})?(?:${WEAPON})${W}(?:to|in|across|over|through|into)${W}(?:the|your|ur|his|her|their)${W}(?:[\\w-]+${W})?(?:${STRUCK})\\b|${POSS}${W}(?:[\\w-]+${W})?(?:${BODY})${W}${BODY_HARMED}|dragged${W}out${W}and${W}(?:beaten|battered|shot|killed|hanged|burned|burnt|flogged))`,
+    `\\b(?:${TARGET_NP}|(?:your|their|his|her)${W}number${W}\\d+|${WHOEVER}(?:${W}[\\w'’]+){0,8}?)${W}gets${W}(?:(?:${STRUCK_DOWN})\\b|${BLOW_TO_BODY}|${POSS}${W}(?:[\\w-]+${W})?(?:${BODY})${W}${BODY_HARMED}|dragged${W}out${W}and${W}(?:beaten|battered|shot|killed|hanged|burned|burnt|flogged))`,
   ],
   // anyone caught … will be burnt; whoever stands at that roadblock will be cut down
   [
-    /\bbe\s+(?:\w+ed|shot|burnt|cut|beaten|hung|put|run|strung|thrown|taken|done)\b/i,
-    `\\b(?:${TARGET_NP}|(?:anyone|anybody|whoever|every${W}\\w+|any${W}\\w+|the${W}first${W}\\w+)(?:${W}[\\w'’]+){0,8}?)(?:${A}ll|${W}will)${W}be${W}(?:${HARMED}|${NORM_HARMED}|burnt|burned|cut${W}down|hunted${W}down${W}and${W}(?:beaten|battered|killed|shot|hanged|stabbed|lynched|burned|burnt|flogged))\\b`,
+    /\bbe\s+(?:\w+ed|shot|burnt|cut|beaten|hung)\b/i,
+    `\\b(?:${TARGET_NP}|${WHOEVER}(?:${W}[\\w'’]+){0,8}?)(?:${A}ll|${W}will)${W}be${W}(?:${STRUCK_DOWN}|cut${W}down|hunted${W}down${W}and${W}(?:beaten|battered|killed|shot|hanged|stabbed|lynched|burned|burnt|flogged))\\b`,
   ],
   [
     /\bmet\s+with\b/i,
@@ -455,33 +474,39 @@ const CONDITIONAL: readonly (readonly [may: RegExp, shape: string, condition?: R
   // he'll be found in a ditch; they'll find you in it; reading about you in the obituaries; crying at your grave
   [
     /\bfound\b/i,
-    `\\b(?:you|u|he|she|${TARGET})(?:${A}ll|${W}will)${W}be${W}found${W}(?:in${W}a${W}(?:ditch|river|canal|skip|shallow${W}grave)|dead|face${W}down)\\b`,
+    `\\b(?:you|u|he|she|${TARGET})(?:${A}ll|${W}will)${W}be${W}found${W}(?:in${W}a${W}(?:ditch|river|canal|skip|shallow${W}grave)|face${W}down)\\b`,
+    MINE,
   ],
   [
     /\bfind\b/i,
-    `\\b(?:they|we|people|someone|somebody)(?:${A}ll|${W}will)${W}find${W}(?:you|u|him|her)${W}(?:in${W}(?:a${W}(?:ditch|river|canal|skip|shallow${W}grave)|it)(?=\\s*(?:$|[.,!?]))|dead|face${W}down)`,
+    `\\b(?:they|we|people|someone|somebody)(?:${A}ll|${W}will)${W}find${W}(?:you|u|him|her)${W}in${W}(?:a${W}(?:ditch|river|canal|skip|shallow${W}grave)|it(?=\\s*$|\\s*[.,!?]))`,
+    MINE,
   ],
-  [/obituar/i, `\\babout${W}(?:you|u|him|her)${W}in${W}the${W}obituar(?:y|ies)\\b`],
-  [/\bgrave\b/i, `\\b(?:crying|weeping)${W}(?:at|over)${W}(?:your|ur|his|her)${W}grave\\b`],
+  [/obituar/i, `\\babout${W}(?:you|u)${W}in${W}the${W}obituar(?:y|ies)\\b`, MINE],
+  [/\bgrave\b/i, `\\b(?:crying|weeping)${W}(?:at|over)${W}(?:your|ur)${W}grave\\b`, MINE],
   // hes going through the window
   [
     /\bthrough\b/i,
-    `\\b(?:you|u|he|she|hes|shes|${TARGET})(?:${A}s|${W}is|${A}re|${W}are|${W}r)?${W}(?:going|goin)${W}through${W}(?:the|a|his|her|your|ur|their)${W}(?:own${W})?(?:[\\w-]+${W})?(?:window|windscreen|windshield|wall|door|table)\\b`,
+    `\\b(?:you|u|he|she|hes|shes|${TARGET})(?:${A}s|${W}is|${A}re|${W}are|${W}r)?${W}(?:going|goin)${W}through${W}(?:the|a|his|her|your|ur|their)${W}(?:own${W})?(?:[\\w-]+${W})?(?:window|windscreen|windshield|wall)\\b`,
+    MINE,
   ],
   // you'll be bleeding on the floor
   [
-    /\b(?:bleeding|lying|floor)\b/i,
-    `\\b(?:you|u|he|she)(?:${A}ll|${W}will)${W}be${W}(?:bleeding|lying${W}(?:in${W}a${W}(?:ditch|pool)|on${W}the${W}floor|face${W}down)|on${W}the${W}floor)\\b`,
+    /\b(?:bleeding|lying)\b/i,
+    `\\b(?:you|u|he|she)(?:${A}ll|${W}will)${W}be${W}(?:bleeding|lying)${W}(?:on|in|all${W}over)${W}(?:the|a)${W}(?:floor|street|road|gutter|ditch|pavement|pool${W}of${W}(?:your${W}own${W})?blood)\\b`,
+    MINE,
   ],
   // the headmaster will be needing a surgeon
   [
     /\b(?:surgeon|undertaker|coffin|body\s+bag|new\s+(?:face|jaw|set))\b/i,
     `\\b(?:you|u|he|she|${TARGET})(?:${A}ll|${W}will)${W}(?:be${W}(?:the${W}one${W})?needing|need)${W}(?:a|an)${W}(?:surgeon|undertaker|coffin|body${W}bag|new${W}(?:face|jaw|set${W}of${W}teeth))\\b`,
+    MINE,
   ],
-  // the writer in the present tense: "i find you and i break your hands", "i make you bleed"
+  // the writer in the present tense: "i find you and i break your hands", "i make you bleed" (not "i blow her nose",
+  // "we cut her hours", "i hurt her feelings")
   [
-    /\b(?:i|we)\s+(?:personally\s+|just\s+)?(?:break|snap|slit|cut|smash|bash|cave|kick|knock|stamp|stomp|crack|crush|batter|punch|split|bust|rip|tear|gouge|blow|put|make|kill|stab|hurt|burn)\b/i,
-    `\\b(?:i|we)${W}(?:personally${W}|just${W})?(?:${bodyAct(0)}|make${W}(?:you|u|him|her|them)${W}(?:suffer|bleed|scream|beg)\\b|(?:kill|stab|hurt|cut|burn)${W}(?:you|u|ya|him|her)\\b(?!${W}(?:a|an|some|the|off|out|up|at|in|on|with)\\b))`,
+    /\b(?:i|we)\s+(?:personally\s+|just\s+)?(?:break|snap|slit|cut|smash|bash|cave|kick|knock|stamp|stomp|crack|crush|batter|punch|split|bust|rip|tear|gouge|put|make|kill|stab|hurt|burn)\b/i,
+    `\\b(?:i|we)${W}(?:personally${W}|just${W})?(?!blow)(?:${bodyAct(0)}|make${W}(?:you|u|him|her|them)${W}(?:suffer|bleed|scream|beg)\\b|(?:kill|stab|hurt|cut|burn)${W}(?:you|u|ya|him|her)(?=\\s*$|\\s*[.,!?;]|${W}(?:and|if|when|till|until|bad|good|up|open|dead|alive)\\b))`,
   ],
   // waiting or coming with a weapon: "i'll be waiting outside with a bat", "i'm bringing a shotgun to the hearing"
   [
@@ -496,18 +521,28 @@ const THIRD_DOES: readonly string[] = inGroups(ACTS).map(
 );
 /** Words at least one of which a condition has (a cheap test before `CONDITIONAL`). */
 const MAY_CONDITION =
-  /\b(?:if|unless|otherwise|else|whoever|who|caught|first|should|next\s+time|the\s+(?:day|minute|moment|second|instant)|as\s+soon\s+as|when(?:ever)?|once|until|till|and|or)\b/i;
+  /\b(?:if|unless|otherwise|else|whoever|anyone|anybody|any|every|first|next|should|the\s+(?:day|minute|moment|second|instant)|as\s+soon\s+as|and|or)\b/i;
 /** …and one of the third parties `THIRD` names. */
 const MAY_BE_THIRD =
-  /\b(?:someone|somebody|some\s+of|one\s+of|lads|boys|fans|ultras|locals|neighbou?rs|parents|firm|crew|brothers?|cousins?|mates|husband|sons?|dad|father|uncles?|friends|family|gang|people\s+round)\b/i;
-/** A condition before the outcome: "if you …", "unless", "the day you …", "one more … and", "pay up or". */
+  /\b(?:someone|somebody|some\s+of|one\s+of|lads|boys|ultras|locals|neighbou?rs|parents|firm|crew|brothers?|cousins?|mates|friends|gang|people\s+round)\b/i;
+/** A condition in the outcome's sentence before it: "if you …", "unless", "the day you …", "should you …". */
 const CONDITION_BEFORE =
-  /(?:\b(?:if|unless|otherwise|or\s+else|whoever|any(?:one|body|\s+\w+)\s+(?:who|caught)|(?:the\s+)?next\s+\w+\s+(?:who|to)|the\s+first\s+\w+|should\s+(?:you|he|she|they|anyone|anybody)|next\s+time|the\s+(?:day|minute|moment|second|instant|next\s+time)|as\s+soon\s+as|when|whenever|once|until|till)\b[^.!?]*|(?:^|[.!?]\s*|\n)(?!(?:i|we|he|she|they|it|there)\b)[^.!?]*\b(?:and|or)\s*,?\s*(?:(?:the|that|this|your|his|her|their|my|our)\s+)?(?:[\w'’]+\s+){0,2})$/i;
+  /\b(?:if|unless|otherwise|or\s+else|should\s+(?:you|he|she|they|anyone|anybody)|next\s+time|the\s+(?:day|minute|moment|second|instant|next\s+time)|as\s+soon\s+as)\b/i;
+/**
+ * …or an order that opens the sentence, then "and" or "or" just before the outcome ("touch my van again and you're
+ * dead", "pay up or", "one more lie and the lads …"); not a sentence opened by a subject ("my uncle smoked for
+ * fifty years and he's dead").
+ */
+const ORDER_AND =
+  /^\s*(?!(?:i|we|he|she|they|it|there|my|our|his|her|their|the|a|an|this|that|these|those|so|and|but|then|when|after|before|because|since|as|what|who|why|how)\b).*\b(?:and|or)\s*,?\s*(?:(?:the|that|this|your|his|her|their|my|our)\s+)?(?:[\w'’]+\s+){0,2}$/i;
 /** Outcomes that carry their condition: "whoever moves my fence gets shot", "the first bailiff through the door gets …". */
-const OWN_CONDITION = /^(?:whoever|any(?:one|body)|any\s+\w+|every\s+\w+|the\s+(?:first|next)\s+\w+)\b/i;
+const OWN_CONDITION = new RegExp(`^${WHOEVER}\\b`, 'i');
 /** The outcome is the condition itself: "sleep when you are dead", "until he is dead", "when you die". */
 const IN_THE_CONDITION =
-  /\b(?:if|unless|when|whenever|once|until|till|as\s+soon\s+as|before|after|because|that|where|who|which|the\s+(?:day|minute|moment|second|instant))\s*$/i;
+  /\b(?:if|unless|when|whenever|once|until|till|as\s+soon\s+as|before|after|because|who|the\s+(?:day|minute|moment|second|instant))\s*$/i;
+/** The last sentence end before an outcome (the sentence it is in starts after it). */
+const SENTENCE_STOP = /[.!?\n](?!.*[.!?\n])\s*/s;
+const SOMEONE_FIRST = /^(?:someone|somebody)\b/i;
 /** …or just after it: "he's getting a hammer to the head if he comes round again". */
 const CONDITION_AFTER =
   /^[^.!?]{0,12}\b(?:if|unless|when|next\s+time|the\s+(?:day|minute|moment|second)|as\s+soon\s+as|once|or\s+else)\b/i;
@@ -518,7 +553,7 @@ const CONDITIONAL_RES = CONDITIONAL.map(([may, shape, condition]) => ({ may, re:
 const THIRD_DOES_RES = compileShapes(THIRD_DOES);
 // What a threat needs at least one of (a cheap test before the patterns).
 const MAY_THREATEN =
-  /\b(?:runs?\s+(?:\w+\s+){1,2}(?:over|down|off)|merk|curb|stomp|jump|popped|wet\s+up|guillotine|on\s+sight|only\s+good|cap\s+in|finna|body\s*bag|bomb\s+(?:that|the|this|their|every|a|an)|run\s+\w+\s+(?:over|down|off)|(?:face|faces|head|heads|skull|skulls|teeth|jaw|jaws|nose|legs?|arms?|knees|kneecaps?|ribs|necks?|throats?|brains?|hands|fingers|eyes|spine|windpipe|chest|guts?|stomach|mouth|tongues?|windscreen|windshield)\b(?<=(?:your|ur|yer|his|her|their|['’]s|(?:to|in|across|over|through|into)\s+the)\s+(?:[\w-]+\s+)?(?:face|faces|head|heads|skull|skulls|teeth|jaw|jaws|nose|legs?|arms?|knees|kneecaps?|ribs|necks?|throats?|brains?|hands|fingers|eyes|spine|windpipe|chest|guts?|stomach|mouth|tongues?|windscreen|windshield))|(?:crack|bust|bash|smash|break)ing\s+(?:some\s+)?(?:skulls|heads)|smash|bash|batter|knock|put(?:ting)?\s+a\s+(?:hammer|bullet|knife|brick|bat|axe|blade|hole|round)|every\s+bone|bullet|knif|blade|hammer|crowbar|axe|machete|rifle|pistol|(?:gun|bat)\b(?<=with\s+(?:a|an|my|our)\s+(?:baseball\s+)?(?:gun|bat))|acid|(?:pipe|petrol|nail|car)\s*bomb|(?:bomb|device)\s+(?:under|in)\b|molotov|torch|petrol|alight|ablaze|firing|inside|thump|bludgeon|kneecap|glass(?:ed)?\s+(?:him|her|them|you|u|the|that|this|every|some)|gun\s+(?:down|them|em|him|her|you)|mow|drag|string|dangling|accident|noose|good\s+hiding|pasting|doing\s+over|ambulance|coffin|wheelchair|hospital|intensive|morgue|stretcher|feet\s+first|(?:box|bag|pieces|bits)\b(?<=\bin\s+(?:a\s+)?(?:box|bag|pieces|bits))|straw|eating\s+lead|floating|fishes|new\s+(?:face|jaw|set)|barrels|one\s+piece|again\b(?<=\b(?:walk|see|talk|speak|write|type|breathe|wake\s+up)\s+again)|carried\s+(?:out|home|off)|(?:ground|grave)\b(?<=\bin(?:to)?\s+(?:the|a|an)\s+(?:early\s+)?(?:ground|grave))|know\s+(?:where|which)|found\s+out\s+(?:where|which)|(?:shame|pity)\s+if|back\s+if\b|visit\s+with|crash|goes\s+down|sinks\b|explodes|blows\s+up|flatten|takes?\s+out\b|finish(?:es)?\s+off|glassed|done\s+in|punch|slap|flogged|stoned|tarred|thrown|wall|fire|stake|(?:rip|tear)\s+(?:your|his|her|their)|end\s+(?:you|u|him|her|your|his)\b|kill|murder|shoot|shot|stab|strangl|hang|hung|lynch|behead|decapitat|slaughter|butcher|execut|tortur|rape|gas|extermin|burn|drown|hurt|maim|crippl|gut\b|gutted|skin(?:ned)?\b|slit|chok|shank|smother|run\s+over|gun\s+down|gunned|beat|wipe\s+out|wiped\s+out|strung\s+up|die|dead|rots?\s+in|perish|bleed|cancer|starv|castrat|(?:break|snap|cut|smash|bash\s+in|blow\s+off|blow\s+out)\s+(?:your|his|her|their)|kick|rope|death|kys|neck|where\s+(?:you|he|she|they)\s+(?:live|sleep|work)|numbered|body\s+bag|six\s+feet|put\s+down|swing|fry|suffer|scream|beg\b|with\s+(?:his|her|their)\s+head|buried|taken\s+out|daisies|put\s+(?:a|one)\b|make\s+(?:you|u|him|her)\s+(?:pay|regret)|coming\s+for\s+(?:you|u)\b|(?:find|hunt|track)\s+(?:you|u|him|her)\b|watch\s+(?:your|ur)\s+back|one\s+eye\s+open|surgeon|undertaker|live\s+(?:to\s+see|long|through|past)|see\s+(?:tomorrow|another|the\s+morning|your\s+next)|make\s+it\s+(?:out|home|to)|walking\s+home|tongue|through\s+(?:a|the|your|ur|his|her|their|that|my)\s+(?:[\w-]+\s+)?(?:window|wall|windscreen|windshield|table|door|floor|fence)|(?:throw|chuck|dump|push)\w*\s+(?:\w+\s+){1,3}(?:off|from|in|into)\s+the\b|ditch|shallow\s+grave|obituar|grave\b|met\s+with|back\s+of\s+(?:the|your|ur|his|her)\s+head|cut\s+(?:down|you|u|ya|him|her)\b|hunted|counting\s+(?:your|ur)\s+days|lay\s+(?:you|u|him|her)\s+out|whup|tube|(?:right|properly|straight)\s+again|put\s+(?:him|her|them|you|u|em)\s+(?:in|into)\s+the\s+(?:river|canal|sea|harbou?r|docks|lake|thames|reservoir)|shotgun|getting\s+hit|decked|sparked|lying\s+(?:in|on|face)|on\s+the\s+floor)/i;
+  /\b(?:runs?\s+(?:\w+\s+){1,2}(?:over|down|off)|merk|curb|stomp|jump|popped|wet\s+up|guillotine|on\s+sight|only\s+good|cap\s+in|finna|body\s*bag|bomb\s+(?:that|the|this|their|every|a|an)|run\s+\w+\s+(?:over|down|off)|(?:face|faces|head|heads|skull|skulls|teeth|jaw|jaws|nose|legs?|arms?|knees|kneecaps?|ribs|necks?|throats?|brains?|hands|fingers|eyes|spine|windpipe|chest|guts?|stomach|mouth|tongues?|windscreen|windshield)\b(?<=(?:your|ur|yer|his|her|their|['’]s|(?:to|in|across|over|through|into)\s+the)\s+(?:[\w-]+\s+)?(?:face|faces|head|heads|skull|skulls|teeth|jaw|jaws|nose|legs?|arms?|knees|kneecaps?|ribs|necks?|throats?|brains?|hands|fingers|eyes|spine|windpipe|chest|guts?|stomach|mouth|tongues?|windscreen|windshield))|(?:crack|bust|bash|smash|break)ing\s+(?:some\s+)?(?:skulls|heads)|smash|bash|batter|knock|put(?:ting)?\s+a\s+(?:hammer|bullet|knife|brick|bat|axe|blade|hole|round)|every\s+bone|bullet|knif|blade|hammer|crowbar|axe|machete|rifle|pistol|(?:gun|bat)\b(?<=with\s+(?:a|an|my|our)\s+(?:baseball\s+)?(?:gun|bat))|acid|(?:pipe|petrol|nail|car)\s*bomb|(?:bomb|device)\s+(?:under|in)\b|molotov|torch|petrol|alight|ablaze|firing|inside|thump|bludgeon|kneecap|glass(?:ed)?\s+(?:him|her|them|you|u|the|that|this|every|some)|gun\s+(?:down|them|em|him|her|you)|mow|drag|string|dangling|accident|noose|good\s+hiding|pasting|doing\s+over|ambulance|coffin|wheelchair|hospital|intensive|morgue|stretcher|feet\s+first|(?:box|bag|pieces|bits)\b(?<=\bin\s+(?:a\s+)?(?:box|bag|pieces|bits))|straw|eating\s+lead|floating|fishes|new\s+(?:face|jaw|set)|barrels|one\s+piece|again\b(?<=\b(?:walk|see|talk|speak|write|type|breathe|wake\s+up)\s+again)|carried\s+(?:out|home|off)|(?:ground|grave)\b(?<=\bin(?:to)?\s+(?:the|a|an)\s+(?:early\s+)?(?:ground|grave))|know\s+(?:where|which)|found\s+out\s+(?:where|which)|(?:shame|pity)\s+if|back\s+if\b|visit\s+with|crash|goes\s+down|sinks\b|explodes|blows\s+up|flatten|takes?\s+out\b|finish(?:es)?\s+off|glassed|done\s+in|punch|slap|flogged|stoned|tarred|thrown|wall|fire|stake|(?:rip|tear)\s+(?:your|his|her|their)|end\s+(?:you|u|him|her|your|his)\b|kill|murder|shoot|shot|stab|strangl|hang|hung|lynch|behead|decapitat|slaughter|butcher|execut|tortur|rape|gas|extermin|burn|drown|hurt|maim|crippl|gut\b|gutted|skin(?:ned)?\b|slit|chok|shank|smother|run\s+over|gun\s+down|gunned|beat|wipe\s+out|wiped\s+out|strung\s+up|die|dead|rots?\s+in|perish|bleed|cancer|starv|castrat|(?:break|snap|cut|smash|bash\s+in|blow\s+off|blow\s+out)\s+(?:your|his|her|their)|kick|rope|death|kys|neck|where\s+(?:you|he|she|they)\s+(?:live|sleep|work)|numbered|body\s+bag|six\s+feet|put\s+down|swing|fry|suffer|scream|beg\b|with\s+(?:his|her|their)\s+head|buried|taken\s+out|daisies|put\s+(?:a|one)\b|make\s+(?:you|u|him|her)\s+(?:pay|regret)|coming\s+for\s+(?:you|u)\b|(?:find|hunt|track)\s+(?:you|u|him|her)\b|watch\s+(?:your|ur)\s+back|one\s+eye\s+open|surgeon|undertaker|live\s+(?:to\s+see|long|through|past)|see\s+(?:tomorrow|another|the\s+morning|your\s+next)|make\s+it\s+(?:out|home|to)|walking\s+home|tongue|through\s+(?:a|the|your|ur|his|her|their|that|my)\s+(?:[\w-]+\s+)?(?:window|wall|windscreen|windshield|table|door|floor|fence)|(?:throw|chuck|dump|push)\w*\s+(?:\w+\s+){1,3}(?:off|from|in|into)\s+the\b|ditch|shallow\s+grave|obituar|grave\b|met\s+with|dogs?\s+on|a&e|going\s+home|walk\s+(?:out|away)|get(?:ting|tin)?\s+(?:hit|smacked|slapped|punched|decked|sparked)|hiding|found\s+in|(?:tyre|tire)\s+iron|iron\s+bar|back\s+of\s+(?:the|your|ur|his|her)\s+head|cut\s+(?:down|you|u|ya|him|her)\b|hunted|counting\s+(?:your|ur)\s+days|lay\s+(?:you|u|him|her)\s+out|whup|tube|(?:right|properly|straight)\s+again|put\s+(?:him|her|them|you|u|em)\s+(?:in|into)\s+the\s+(?:river|canal|sea|harbou?r|docks|lake|thames|reservoir)|shotgun|getting\s+hit|decked|sparked|lying\s+(?:in|on|face)|on\s+the\s+floor)/i;
 // A negation just before the match turns it round: "nobody should be", "i would never", "no one deserves".
 const NEGATED_BEFORE =
   /(?:\b(?:no\s*one|nobody|noone|none|never|not(?!\s+(?:joking|kidding|lying|bluffing))|dont|don['’]t|doesn['’]t|didn['’]t|wouldn['’]t|won['’]t|shouldn['’]t)\s+(?:\w+\s+){0,2})$/i;
@@ -534,7 +569,8 @@ const NEGATED_INSIDE =
   /\b(?:not|never|dont|don['’]t|doesn['’]t|won['’]t|wont|shouldn['’]t|no\s+longer|nobody|no\s*one)\b/i;
 
 /** The threats a text makes (none for most texts, after one cheap test). */
-export function findThreats(text: string): PhraseSpan[] {
+export function findThreats(original: string): PhraseSpan[] {
+  const text = withShortSpaces(original);
   if (!MAY_THREATEN.test(text)) return [];
   const found: PhraseSpan[] = [];
   for (const m of ownShapeMatches(THREAT_RES, text)) {
@@ -556,12 +592,21 @@ export function findThreats(text: string): PhraseSpan[] {
     const start = m.index;
     const end = start + m[0].length;
     if (found.some((f) => f.start < end && start < f.end)) continue;
-    const before = text.slice(Math.max(0, start - 160), start);
-    if (!CONDITION_BEFORE.test(before) && !OWN_CONDITION.test(m[0]) && !CONDITION_AFTER.test(text.slice(end, end + 40)))
-      continue;
-    if (IN_THE_CONDITION.test(before) || (condition && !condition.test(before))) continue;
-    if (NEGATED_BEFORE.test(before.slice(-24)) && !IN_CONDITION.test(before.slice(-80))) continue;
-    if (REPORTED_BEFORE.test(before.slice(-48)) || spokenByOthers(text, end)) continue;
+    // The outcome's sentence before it, and whether it is the whole of that (a long sentence is cut).
+    const from = Math.max(0, start - 160);
+    const stop = SENTENCE_STOP.exec(text.slice(from, start));
+    const clause = text.slice(stop ? from + stop.index + stop[0].length : from, start);
+    const whole = stop !== null || from === 0;
+    const conditioned =
+      CONDITION_BEFORE.test(clause) ||
+      (whole && ORDER_AND.test(clause)) ||
+      OWN_CONDITION.test(m[0]) ||
+      CONDITION_AFTER.test(text.slice(end, end + 40));
+    if (!conditioned || IN_THE_CONDITION.test(clause)) continue;
+    // "someone will break their neck" warns unless the condition is about the writer
+    if ((condition || SOMEONE_FIRST.test(m[0])) && !MINE.test(clause)) continue;
+    if (NEGATED_BEFORE.test(clause.slice(-24)) && !IN_CONDITION.test(clause.slice(-80))) continue;
+    if (REPORTED_BEFORE.test(clause.slice(-48)) || spokenByOthers(text, end)) continue;
     found.push({ start, end });
   }
   if (found.length > 1) found.sort((a, b) => a.start - b.start);
