@@ -62,14 +62,14 @@ describe('phrase shapes compiled in parts', () => {
 });
 
 describe('long runs of whitespace, filled for the phrase readers', () => {
-  it('when a text has runs of eight or more whitespace characters, then each keeps its ends and its length, and nothing else changes', () => {
+  it('when a text of 256 characters or more has runs of eight or more whitespace characters, then each keeps its ends and its length, and nothing else changes; a shorter one is left as it is', () => {
     fc.assert(
       fc.property(
         fc.array(fc.oneof(fc.constantFrom(' ', '\n', '\t', 'a', 'kill her', '.'), fc.string({ maxLength: 12 })), {
           maxLength: 40,
         }),
         (parts) => {
-          const text = parts.join('');
+          const text = `${parts.join('')} ${'word '.repeat(60)}`;
           const short = withShortSpaces(text);
           assert.equal(short.length, text.length);
           assert.doesNotMatch(short, /\s{8,}/);
@@ -87,11 +87,14 @@ describe('long runs of whitespace, filled for the phrase readers', () => {
       { seed: 31, numRuns: 2_000 },
     );
     assert.equal(withShortSpaces('no long runs here'), 'no long runs here');
+    assert.equal(withShortSpaces(`short${' '.repeat(20)}text`), `short${' '.repeat(20)}text`);
   });
 
   it('when a threat is padded with thousands of spaces, then it is found at its own offsets, and no phrase spans a long run', () => {
     const padded = `${' '.repeat(4_000)}I will kill you.${' '.repeat(990)}`;
     assert.deepEqual(findThreats(padded), [{ start: 4_000, end: 4_015 }]);
-    assert.deepEqual(findThreats(`I will kill${' '.repeat(20)}you.`), []);
+    assert.deepEqual(findThreats(`I will kill${' '.repeat(20)}you. ${'The rest of a long comment. '.repeat(10)}`), []);
+    // a text under 256 characters is read as it is: its runs cost little
+    assert.equal(findThreats(`I will kill${' '.repeat(20)}you.`).length, 1);
   });
 });

@@ -67,7 +67,7 @@ const CODED_CASED = /\bZOG\b/g;
 
 /** A cheap test before the terms: a character or a word at least one of them has. */
 const MAY_BE_CODED =
-  /\(\(\(|ZOG|\b(?:13|14|1488|fourteen|dindus?|goyim|rootless|kalergi|zionist|white\s+genocide|great\s+replacement|\w*stan|eurabia|enrichers?|alphabet|anchor|rapefugees?|kebab|sharia|jihad|welfare|globohomo|troons|diversity|dei|affirmative|towel\w*|muzz\w+|mudslimes?|pisslam|shit\s*skins?|nig\s*nogs?|moon\s*crickets?)\b/i;
+  /\(\(\(|ZOG|\b(?:13|14|1488|fourteen|dindus?|goyim|rootless|kalergi|zionist|white\s+genocide|great\s+replacement|londonistan|londonstan|dearbornistan|eurabia|enrichers?|alphabet|anchor|rapefugees?|kebab|sharia|jihad|welfare|globohomo|troons|diversity|dei|affirmative|towel\w*|muzz\w+|mudslimes?|pisslam|shit\s*skins?|nig\s*nogs?|moon\s*crickets?)\b/i;
 
 /** Words just before a term that name it as a term ("the dog whistle", "people calling her a …"). */
 const NAMED_BEFORE =

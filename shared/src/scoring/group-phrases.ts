@@ -1,5 +1,5 @@
 import { spokenByOthers } from './quotation.js';
-import { compileShapes, ownShapeMatches, type PhraseSpan, withShortSpaces } from './shapes.js';
+import { compileShapes, inGroups, ownShapeMatches, type PhraseSpan, withShortSpaces } from './shapes.js';
 
 /**
  * Five forms of hate against a protected group that have a grammar a bag of words reads poorly:
@@ -13,7 +13,7 @@ import { compileShapes, ownShapeMatches, type PhraseSpan, withShortSpaces } from
  *   "immigrants are not welcome here", "black people should not be allowed to vote".
  * - never and not: what the group will never be or do, is not, or is good for nothing but — "disabled people will
  *   never be real athletes", "roma don't want to work", "being gay is not normal", "no woman belongs in charge", and
- *   loaded questions ("why is it always the somalis?", "would you trust a romanian to …?");
+ *   loaded questions ("are albanians even capable of …?", "would you trust a romanian to …?");
  * - exclusion and the tropes of implicit derogation: the group is put in a lower place, sent away, said to
  *   replace or ruin "us", good only for one thing, unable to think, or its lives worth less — "women belong in
  *   the kitchen", "muslims don't belong here", "refugees should go back where they came from", "immigrants are
@@ -181,24 +181,46 @@ const INCAPABLE = `(?:think|reason)(?:${W}(?:for${W}themselves|logically|rationa
 /** The groups as the adjective of "lives" ("black lives"). */
 const GROUP_ADJ = `black|muslim|jewish|gay|trans|immigrant|migrant|refugee|female|women${A}?s|arab|asian|mexican|palestinian|israeli|white|native|indigenous|disabled`;
 
+/** What is said of a group named just before (each begins after `${GROUP_NP}${W}`). */
+const AFTER_GROUP: readonly string[] = [
+  // stereotype: GROUP are [all, so, naturally] lazy
+  `${IS}${GENERALLY}${W}(?:${TRAIT})\\b`,
+  // dehumanisation: GROUP are [nothing but] vermin
+  `${IS}${LIKE}${W}(?:${VERMIN})\\b`,
+  // GROUP are not human / welcome / real women
+  `(?:are|r)${NOT}${W}(?:really${W}|even${W}|fully${W})?(?:${NOT_EQUAL})\\b`,
+  `(?:aren${A}?t|arent)${W}(?:really${W}|even${W}|fully${W})?(?:${NOT_EQUAL})\\b`,
+  // GROUP should not be allowed to vote / trusted
+  `${NOT_ALLOWED}`,
+  `(?:can${A}?t|cannot|cant)${W}be${W}trusted\\b`,
+  // GROUP don't deserve respect / to vote; GROUP have no place in politics
+  `(?:do${W}not|don${A}?t|dont)${W}deserve${W}(?:respect|rights|equal${W}rights|the${W}same${W}rights|a${W}voice|a${W}say|to${W}(?:vote|live${W}here|be${W}(?:respected|trusted|heard|here|treated${W}(?:equally|as${W}equals|like${W}people))|have${W}(?:rights|children|a${W}say)))\\b`,
+  `(?:have|has)${W}no${W}(?:place|business)${W}(?:in${W}(?:our|this|the${W}(?:military|army|workplace|church|police|government|country|west|modern${W}world)|a${W}(?:civili[sz]ed|modern|decent)|politics|government|office|parliament|congress|sports?|science|leadership|business|public${W}life)|(?:being|living|voting|working|teaching|leading)${W}(?:here|in)|to${W}(?:vote|be${W}here|lead|live${W}here|speak|have${W}a${W}say))\\b`,
+  // exclusion: GROUP belong in a zoo; GROUP don't belong here
+  `(?:only${W}|all${W})?belong${W}(?:in|at|on)${W}(?:the${W}|a${W}|their${W})?(?:${CONFINED})\\b`,
+  `(?:do${W}not|don${A}?t|dont|will${W}never|never)${W}belong${W}(?:here|in${W}(?:this|our|my|a${W}civili[sz]ed)${W}(?:${HOMELAND}))\\b(?!${A})`,
+  // what a group is said to do to "us": replace us, invade, ruin this country; only good for …
+  `(?:are${W}|r${W}|${A}re${W}|have${W}|${A}ve${W})?(?:slowly${W}|quietly${W}|already${W}|all${W})?(?:${TAKEOVER})\\b`,
+  `(?:are${W}|r${W}|${A}re${W})?(?:only|just)${W}good${W}for${W}(?:one${W}thing(?!\\s*:)|cooking|cleaning|breeding|sex|(?:manual${W})?labou?r|the${W}kitchen)\\b`,
+  // incapacity: GROUP can't think for themselves, can't control themselves (not "can't drive", "can't lead
+  // prayers", "can't integrate without work permits": rules, laws and circumstances)
+  `(?:can${A}?t|cannot|cant|are${W}(?:unable|incapable)${W}(?:to|of))${W}(?:${INCAPABLE})\\b`,
+  // what a group will never be or do: "disabled people will never be real athletes", "muslims will never integrate"
+  `(?:will${W}never|won${A}?t${W}ever|can${W}never|could${W}never)${W}(?:be${W}(?:real|proper|true|trusted|one${W}of${W}us|(?:truly${W})?(?:british|english|american|french|german|australian|canadian|european)|part${W}of${W}(?:this|our)${W}\\w+)|integrate|fit${W}in|assimilate)\\b(?![\\s,;:—–-]+(?:if|unless|until|while|when|because|without|as${W}long${W}as|here${W}(?:if|unless|until))\\b)`,
+  // what a group is said not to want or do: "roma don't want to work", "afghans don't respect women"
+  `(?:don${A}?t|do${W}not|dont|never|will${W}never|won${A}?t)${W}(?:(?:even${W})?(?:want|like|bother|care|try)${W}to${W}work|(?:(?:even${W})?(?:want|like|bother|care|try)${W}to${W})?(?:pay${W}(?:tax|taxes|their${W}way|for${W}anything)|integrate|assimilate|contribute|learn${W}(?:english|the${W}language)|wash|respect${W}(?:women|our${W}(?:laws|ways|culture|values)|the${W}law)))\\b(?![\\s,;:—–-]+(?:for|illegally|without|in|under|here${W}(?:because|until)|because|unless|if|when|until)\\b)`,
+  // kept from children: "gays shouldn't be anywhere near children"
+  `(?:should${W}not|shouldn${A}?t|must${W}not|mustn${A}?t)${W}be${W}(?:anywhere${W}near|around|allowed${W}near|left${W}alone${W}with|allowed${W}to${W}(?:teach|work${W}with|adopt|foster))${W}(?:children|kids|our${W}(?:kids|children)|young${W}people|schools)\\b`,
+  // good for nothing but: "mexicans are good for nothing but cheap labour", "filipinos aren't good for anything except cleaning"
+  `(?:are${W}|r${W}|aren${A}?t${W}|are${W}not${W})?(?:good|useful)${W}for${W}(?:anything|nothing)${W}(?:but|except|other${W}than|apart${W}from)\\b`,
+];
+
 const SHAPES: readonly string[] = [
-  // stereotype: GROUP are [all, so, naturally] lazy; why are GROUP so violent; why do GROUP always lie
-  `${GROUP_NP}${W}${IS}${GENERALLY}${W}(?:${TRAIT})\\b`,
+  // stereotype as a question: why are GROUP so violent; why do GROUP always lie
   `\\bwhy${W}(?:are|r)${W}${GROUP_NP}${W}(?:so|always|all|such)${GENERALLY}${W}(?:${TRAIT})\\b`,
   `(?:\\bwhy${W}do${W})?${GROUP_NP}${W}(?:always|all|just)${W}(?:lie|steal|cheat|rape|breed|whine|scrounge|riot|stink|smell|play${W}the${W}(?:victim|race${W}card)|moan|complain${W}about${W}everything|cause${W}trouble|shove${W}it${W}in)\\b`,
-  // dehumanisation: GROUP are [nothing but] vermin
-  `${GROUP_NP}${W}${IS}${LIKE}${W}(?:${VERMIN})\\b`,
   // negated respect: i don't trust GROUP
   `${DENY}${W}${GROUP_NP}${NOT_OBJECT_END}`,
-  // GROUP are not human / welcome / real women
-  `${GROUP_NP}${W}(?:are|r)${NOT}${W}(?:really${W}|even${W}|fully${W})?(?:${NOT_EQUAL})\\b`,
-  `${GROUP_NP}${W}(?:aren${A}?t|arent)${W}(?:really${W}|even${W}|fully${W})?(?:${NOT_EQUAL})\\b`,
-  // GROUP should not be allowed to vote / trusted
-  `${GROUP_NP}${W}${NOT_ALLOWED}`,
-  `${GROUP_NP}${W}(?:can${A}?t|cannot|cant)${W}be${W}trusted\\b`,
-  // GROUP don't deserve respect / to vote; GROUP have no place in politics
-  `${GROUP_NP}${W}(?:do${W}not|don${A}?t|dont)${W}deserve${W}(?:respect|rights|equal${W}rights|the${W}same${W}rights|a${W}voice|a${W}say|to${W}(?:vote|live${W}here|be${W}(?:respected|trusted|heard|here|treated${W}(?:equally|as${W}equals|like${W}people))|have${W}(?:rights|children|a${W}say)))\\b`,
-  `${GROUP_NP}${W}(?:have|has)${W}no${W}(?:place|business)${W}(?:in${W}(?:our|this|the${W}(?:military|army|workplace|church|police|government|country|west|modern${W}world)|a${W}(?:civili[sz]ed|modern|decent)|politics|government|office|parliament|congress|sports?|science|leadership|business|public${W}life)|(?:being|living|voting|working|teaching|leading)${W}(?:here|in)|to${W}(?:vote|be${W}here|lead|live${W}here|speak|have${W}a${W}say))\\b`,
   // the same denied to one of them: i would never vote for a woman, i won't hire a muslim
   `\\b(?:i|we)(?:${W}would${W}never|${W}will${W}never|${A}d${W}never|${A}ll${W}never|${W}could${W}never|${W}won${A}?t${W}ever|${W}refuse${W}to)${W}(?:${RESPECT})${W}(?:a|an)${W}(?:${ONE_OF})(?:${W}(?:man|woman|person|guy|family|families|couple|tenant|builder|doctor|nurse|teacher))?\\b(?=\\s*(?:$|[.,!?;:)]|${W}(?:again|ever|and|or|myself|either|as${W}(?:my|a|our)${W}\\w+)\\b))`,
   // questions that deny a place: why do we let GROUP in; why are GROUP even allowed to vote
@@ -209,38 +231,24 @@ const SHAPES: readonly string[] = [
   // firms", asked to be answered, nor "should refugees be allowed to work?", a policy's question)
   `\\bhow${W}(?:can|could)${W}(?:anyone|anybody|you|we)${W}(?:ever${W}|even${W}|possibly${W})?(?:${RESPECT})${W}${GROUP_NP}(?=\\s*(?:\\?|$))`,
   `\\bare${W}${GROUP_NP}${W}(?:even|really|actually|truly)${W}(?:human|people|persons|civili[sz]ed)(?=\\s*(?:\\?|$))`,
-  // exclusion: GROUP belong in a zoo; GROUP don't belong here; GROUP should go back where they came from
-  `${GROUP_NP}${W}(?:only${W}|all${W})?belong${W}(?:in|at|on)${W}(?:the${W}|a${W}|their${W})?(?:${CONFINED})\\b`,
-  `${GROUP_NP}${W}(?:do${W}not|don${A}?t|dont|will${W}never|never)${W}belong${W}(?:here|in${W}(?:this|our|my|a${W}civili[sz]ed)${W}(?:${HOMELAND}))\\b(?!${A})`,
+  // GROUP should go back where they came from (not "illegal immigrants should be deported": a policy's words)
   `${GROUP_NP}(?<!\\billegal${W}(?:immigrants|migrants))${W}(?:should|must|need${W}to|ought${W}to|have${W}to|had${W}better|better)${W}(?:all${W}|just${W})?(?:${SENT_AWAY})`,
-  // what a group is said to do to "us": replace us, invade, ruin this country; only good for …
-  `${GROUP_NP}${W}(?:are${W}|r${W}|${A}re${W}|have${W}|${A}ve${W})?(?:slowly${W}|quietly${W}|already${W}|all${W})?(?:${TAKEOVER})\\b`,
-  `${GROUP_NP}${W}(?:are${W}|r${W}|${A}re${W})?(?:only|just)${W}good${W}for${W}(?:one${W}thing(?!\\s*:)|cooking|cleaning|breeding|sex|(?:manual${W})?labou?r|the${W}kitchen)\\b`,
-  // incapacity: GROUP can't think for themselves, can't control themselves (not "can't drive", "can't lead
-  // prayers", "can't integrate without work permits": rules, laws and circumstances)
-  `${GROUP_NP}${W}(?:can${A}?t|cannot|cant|are${W}(?:unable|incapable)${W}(?:to|of))${W}(?:${INCAPABLE})\\b`,
   // worth: black lives don't matter, muslim lives are worth less
   // not "… to the police, apparently": a charge against someone else
   `\\b(?:${GROUP_ADJ})${W}lives${W}(?:(?:do${W}not|don${A}?t|dont)${W}matter|are${W}(?:worth${W}(?:less|nothing)|worthless|cheap)|mean${W}nothing)\\b(?!${W}(?:to|for|in|when|if|unless|until|because|at|enough|as|anymore|apparently|here|there|less|more)\\b)`,
-  // what a group will never be or do: "disabled people will never be real athletes", "muslims will never integrate"
-  `${GROUP_NP}${W}(?:will${W}never|won${A}?t${W}ever|can${W}never|could${W}never)${W}(?:be${W}(?:real|proper|true|trusted|one${W}of${W}us|(?:truly${W})?(?:british|english|american|french|german|australian|canadian|european)|part${W}of${W}(?:this|our)${W}\\w+)|integrate|fit${W}in|assimilate)\\b(?![\\s,;:—–-]+(?:if|unless|until|while|when|because|without|as${W}long${W}as|here${W}(?:if|unless|until))\\b)`,
   // trans women are not women
   `\\btrans(?:gender)?${W}women${W}(?:are${W}not|aren${A}?t|arent)${W}(?:real${W}|actual${W})?women\\b|\\btrans(?:gender)?${W}men${W}(?:are${W}not|aren${A}?t|arent)${W}(?:real${W}|actual${W})?men\\b`,
-  // what a group is said not to want or do: "roma don't want to work", "afghans don't respect women"
-  `${GROUP_NP}${W}(?:don${A}?t|do${W}not|dont|never|will${W}never|won${A}?t)${W}(?:(?:even${W})?(?:want|like|bother|care|try)${W}to${W}work|(?:(?:even${W})?(?:want|like|bother|care|try)${W}to${W})?(?:pay${W}(?:tax|taxes|their${W}way|for${W}anything)|integrate|assimilate|contribute|learn${W}(?:english|the${W}language)|wash|respect${W}(?:women|our${W}(?:laws|ways|culture|values)|the${W}law)))\\b(?![\\s,;:—–-]+(?:for|illegally|without|in|under|here${W}(?:because|until)|because|unless|if|when|until)\\b)`,
-  // kept from children: "gays shouldn't be anywhere near children"
-  `${GROUP_NP}${W}(?:should${W}not|shouldn${A}?t|must${W}not|mustn${A}?t)${W}be${W}(?:anywhere${W}near|around|allowed${W}near|left${W}alone${W}with|allowed${W}to${W}(?:teach|work${W}with|adopt|foster))${W}(?:children|kids|our${W}(?:kids|children)|young${W}people|schools)\\b`,
   // no woman belongs in charge
   `\\bno${W}(?:${ONE_OF})${W}(?:belongs|should${W}(?:ever${W})?be)${W}in${W}(?:charge|power|office|government|command|parliament|the${W}(?:army|military|police|cabinet|boardroom))\\b`,
   // being gay is not normal; being trans is a mental illness
   `\\b(?:being${W}(?:gay|lesbian|bisexual|trans|transgender|queer|non-?binary)|homosexuality|transgenderism|non-?binary)${W}(?:(?:is${W}not|isn${A}?t)${W}(?:normal|natural|okay|ok|acceptable|a${W}real${W}thing|real)\\b(?!${W}or\\b)|is${W}(?:just${W})?a${W}(?:mental${W}illness|disease|disorder|sickness|perversion|sin|fetish|fad))\\b`,
-  // good for nothing but: "mexicans are good for nothing but cheap labour", "filipinos aren't good for anything except cleaning"
-  `${GROUP_NP}${W}(?:are${W}|r${W}|aren${A}?t${W}|are${W}not${W})?(?:good|useful)${W}for${W}(?:anything|nothing)${W}(?:but|except|other${W}than|apart${W}from)\\b`,
-  // loaded questions: why is it always the muslims; are chinese people even capable of; would you trust a romanian
+  // loaded questions: are chinese people even capable of; would you trust a romanian
   `\\bare${W}${GROUP_NP}${W}even${W}capable${W}of\\b`,
   `\\b(?:has${W}anyone${W}(?:ever${W})?met|is${W}there${W}(?:a${W}single|any|one)|name${W}(?:one|a${W}single))${W}(?:(?:a|an)${W})?(?:${ONE_OF})${W}who${W}(?:(?:isn${A}?t|wasn${A}?t|is${W}not)${W}(?:a${W}|an${W})?(?:${TRAIT}|lying|on${W}the${W}(?:fiddle|make|take|dole|rob)|on${W}benefits|in${W}a${W}gang|(?:a${W})?(?:thief|crook|scammer|criminal|terrorist|liar))|(?:doesn${A}?t|didn${A}?t|does${W}not|has${W}never|hasn${A}?t)${W}(?:lie|lied|steal|stolen|stole|cheat|cheated|scrounge|scam|scammed))\\b`,
   `\\bwould${W}you${W}(?:trust|hire|let|rent${W}to)${W}(?:a|an)${W}(?:${ONE_OF})${W}(?:to|near|with|in${W}your)\\b`,
   `\\bwould${W}you${W}want${W}your${W}(?:daughter|son|sister|kids|children)${W}(?:marrying|to${W}marry|dating|near)${W}(?:a|an)${W}(?:${ONE_OF})\\b`,
+  // the group first, then what is said of it (`AFTER_GROUP`): the group's long alternation is tried once a place
+  ...inGroups(AFTER_GROUP).map((rest) => `${GROUP_NP}${W}(?:${rest})`),
 ];
 
 const GROUP_RES = compileShapes(SHAPES);

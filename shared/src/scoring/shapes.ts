@@ -72,9 +72,11 @@ const LONG_SPACES = /\s{8,}/g;
  * The text with every run of eight or more whitespace characters filled, between its first and last character, with
  * "·" (U+00B7), which is neither a space, nor a word, nor punctuation a shape reads: offsets are kept, no phrase spans
  * such a gap, and a shape that tries `\s*` then `\s+` (a lookahead after an object) would cost the run's length at
- * each try, which hostile text repeats. (U+0000 would do as well, but V8 scans a run of it 1,000 times slower.)
+ * each try, which hostile text repeats. (U+0000 would do as well, but V8 scans a run of it 1,000 times slower.) A text
+ * under 256 characters is returned as it is: what its runs can cost is bounded, and the test would cost more.
  */
 export function withShortSpaces(text: string): string {
-  if (!LONG_SPACE.test(text)) return text;
+  // A short text's runs are short: what they can cost is bounded, and the test is not worth its time.
+  if (text.length < 256 || !LONG_SPACE.test(text)) return text;
   return text.replace(LONG_SPACES, (run) => `${run[0]}${'·'.repeat(run.length - 2)}${run[run.length - 1]}`);
 }
