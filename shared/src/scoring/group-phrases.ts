@@ -254,7 +254,7 @@ const SHAPES: readonly string[] = [
 const GROUP_RES = compileShapes(SHAPES);
 // A name of a group at least (a cheap test before the patterns).
 const MAY_NAME_GROUP = new RegExp(
-  `\\b(?:${GROUP}|(?:${GROUP_ADJ})${W}lives|(?:an?|no|any|one|single)${W}(?:${ONE_OF})|being${W}(?:gay|lesbian|bisexual|trans|transgender|queer|non-?binary)|homosexuality|transgenderism|non-?binary)\\b`,
+  `\\b(?:${GROUP}|(?:${GROUP_ADJ})${W}lives|(?:an?|no|any|one|single|every)${W}(?:${ONE_OF})|being${W}(?:gay|lesbian|bisexual|trans|transgender|queer|non-?binary)|homosexuality|transgenderism|non-?binary)\\b`,
   'i',
 );
 const MENTIONS_GROUP = new RegExp(`\\b(?:${GROUP}|${GROUP_ADJ}|${ONE_OF})\\b`, 'i');
@@ -353,5 +353,6 @@ const DENIAL_RE = new RegExp(
  * default hold (comment.ts) unless something else in it — a slur, an insult, a threat — holds it.
  */
 export function onlyDeniesHate(text: string): boolean {
-  return text.length <= 200 && DENIAL_RE.test(text);
+  // Every denial names a group: the cheap test first spares most comments the long expression.
+  return text.length <= 200 && MAY_NAME_GROUP.test(text) && DENIAL_RE.test(text);
 }

@@ -250,6 +250,19 @@ const ACTS: readonly string[] = [
   `end${W}(?:you|u|him|her)(?=\\s*$|\\s*[.!?,]|${W}(?:irl|for${W}good|properly|myself)\\b)`,
   `end${W}(?:your|his|her)${W}miserable${W}(?:life|existence)\\b`,
   `(?:beat|kick)${W}(?:the${W}(?:shit|crap|hell|life)${W}out${W}of|(?:you|him|her|them)${W}(?:to${W}death|senseless|half${W}to${W}death|bloody|black${W}and${W}blue|to${W}a${W}pulp|within${W}an${W}inch)\\b)`,
+  `put${W}(?:a${W}bullet|a${W}knife|a${W}round|one)${W}(?:in|into|through|between)${AT_BODY}`,
+  `make${W}(?:you|him|her|them)${W}(?:suffer|bleed|scream|beg)\\b`,
+  `make${W}(?:you|u|him|her)${W}regret${W}(?:it|this|that|ever|the${W}day|being${W}born)\\b(?!${W}(?:on|at|in|with|if)\\b)`,
+  `make${W}(?:you|u)${W}pay(?=\\s*(?:$|[.!?]|${W}for${W}(?:this|that|what${W}you)))`,
+  `bust${W}a${W}cap${W}in`,
+  `start${W}(?:shooting|killing|stabbing|hanging|lynching|executing|gassing)${W}(?:${OBJECT})`,
+  ...ACT_EXTRA,
+];
+/**
+ * Acts read after the same heads as `ACTS`, in expressions of their own tried only where their words are
+ * (`MAY_MORE_ACT`): kept out of `ACTS`, whose expressions every threatening comment runs, so those stay as small.
+ */
+const MORE_ACTS: readonly string[] = [
   `(?:set|setting)${W}(?:the|my|our)${W}dogs?${W}on${W}${PRONOUN}`,
   // "i'll cut you": a knife; not "they should cut him" from the squad
   `cut${W}(?:you|u|ya)(?=\\s*$|\\s*[.,!?;]|${W}(?:up|open|bad|deep|good|inspector|mate|bro)\\b)`,
@@ -261,14 +274,8 @@ const ACTS: readonly string[] = [
   `(?:throw|put|dump|chuck)${W}${ONE_PERSON}${W}${IN_WATER}`,
   `string${W}${ONE_PERSON}${W}up\\b(?!${W}(?:in|on|across|along|around|between|over|for|above|round)\\b)`,
   `make${W}sure${W}(?:you|u|he|she|(?:your|ur|his|her)${W}(?:wife|husband|kids|children|son|daughter|family|mum|mother|dad|father|brother|sister|girlfriend|boyfriend|partner))${W}(?:gets?|is|are)${W}(?:hurt|killed|shot|stabbed|beaten${W}up|kneecapped|glassed|knifed)\\b`,
-  `put${W}(?:a${W}bullet|a${W}knife|a${W}round|one)${W}(?:in|into|through|between)${AT_BODY}`,
-  `make${W}(?:you|him|her|them)${W}(?:suffer|bleed|scream|beg)\\b`,
-  `make${W}(?:you|u|him|her)${W}regret${W}(?:it|this|that|ever|the${W}day|being${W}born)\\b(?!${W}(?:on|at|in|with|if)\\b)`,
-  `make${W}(?:you|u)${W}pay(?=\\s*(?:$|[.!?]|${W}for${W}(?:this|that|what${W}you)))`,
-  `bust${W}a${W}cap${W}in`,
-  `start${W}(?:shooting|killing|stabbing|hanging|lynching|executing|gassing)${W}(?:${OBJECT})`,
-  ...ACT_EXTRA,
 ];
+const MAY_MORE_ACT = /\b(?:set|setting|cut|shut|send|finish|put|throw|push|chuck|dump|string|make\s+sure)\b/i;
 /** The start of a sentence, where an order is given: "kill them all", "find him and give him a kicking". */
 const ORDER_HEAD = `(?<=^|[.!?;]\\s*|\\n)(?:just${W}|now${W}|go${W}|so${W})?(?:(?:find|get|grab|catch|round${W}up|hunt${W}down|wait${W}for)${W}${SOMEONE}(?:[\\s,]+\\w+){0,4}?[\\s,]+and${W})?`;
 /** What an order says to do ("hang him", "string them up"). */
@@ -514,17 +521,17 @@ const CONDITIONAL: readonly (readonly [may: RegExp, shape: string, condition?: R
     `\\b(?:i${A}ll|i${W}will|we${A}ll|we${W}will|i${A}m|im|i${W}am|we${A}re|we${W}are)${W}(?:be${W})?(?:(?:waiting|coming|there|outside|turning${W}up|round|on${W}(?:that|the)${W}\\w+)\\b[^.!?;]{0,40}?\\bwith|bringing)${W}(?:${ARMED})\\b(?!${W}and${W}fork)`,
   ],
 ];
+/** A third party (`THIRD`) and what it will do: "the lads will", "someone's gonna". */
+const THIRD_WILL = `\\b${THIRD}(?:${A}ll|${W}will|${A}s${W}(?:going${W}to|gonna)|${W}(?:is|are)${W}(?:going${W}to|gonna)|${W}gonna)`;
 /** The lads will break his legs; someone will put her in the river. */
-const THIRD_DOES: readonly string[] = inGroups(ACTS).map(
-  (acts) =>
-    `\\b${THIRD}(?:${A}ll|${W}will|${A}s${W}(?:going${W}to|gonna)|${W}(?:is|are)${W}(?:going${W}to|gonna)|${W}gonna)${ADVERB}(?:(?:${W}[\\w'’]+){1,6}?${W}and)?${W}(?:${acts})`,
+const THIRD_DOES: readonly string[] = inGroups([...ACTS, ...MORE_ACTS]).map(
+  (acts) => `${THIRD_WILL}${ADVERB}(?:(?:${W}[\\w'’]+){1,6}?${W}and)?${W}(?:${acts})`,
 );
 /** Words at least one of which a condition has (a cheap test before `CONDITIONAL`). */
 const MAY_CONDITION =
   /\b(?:if|unless|otherwise|else|whoever|anyone|anybody|any|every|first|next|should|the\s+(?:day|minute|moment|second|instant)|as\s+soon\s+as|and|or)\b/i;
-/** …and one of the third parties `THIRD` names. */
-const MAY_BE_THIRD =
-  /\b(?:someone|somebody|some\s+of|one\s+of|lads|boys|ultras|locals|neighbou?rs|parents|firm|crew|brothers?|cousins?|mates|friends|gang|people\s+round)\b/i;
+/** …and one of the third parties `THIRD` names, with what it will do. */
+const MAY_BE_THIRD = new RegExp(THIRD_WILL, 'i');
 /** A condition in the outcome's sentence before it: "if you …", "unless", "the day you …", "should you …". */
 const CONDITION_BEFORE =
   /\b(?:if|unless|otherwise|or\s+else|should\s+(?:you|he|she|they|anyone|anybody)|next\s+time|the\s+(?:day|minute|moment|second|instant|next\s+time)|as\s+soon\s+as)\b/i;
@@ -549,11 +556,12 @@ const CONDITION_AFTER =
 
 // Every shape starts a word: tried at word starts only.
 const THREAT_RES = compileShapes(SHAPES, (alternation) => `\\b(?:${alternation})`);
+const MORE_RES = compileShapes([`${INTENT_HEAD}(?:${MORE_ACTS.join('|')})`], (alternation) => `\\b(?:${alternation})`);
 const CONDITIONAL_RES = CONDITIONAL.map(([may, shape, condition]) => ({ may, re: new RegExp(shape, 'gi'), condition }));
 const THIRD_DOES_RES = compileShapes(THIRD_DOES);
 // What a threat needs at least one of (a cheap test before the patterns).
 const MAY_THREATEN =
-  /\b(?:runs?\s+(?:\w+\s+){1,2}(?:over|down|off)|merk|curb|stomp|jump|popped|wet\s+up|guillotine|on\s+sight|only\s+good|cap\s+in|finna|body\s*bag|bomb\s+(?:that|the|this|their|every|a|an)|run\s+\w+\s+(?:over|down|off)|(?:face|faces|head|heads|skull|skulls|teeth|jaw|jaws|nose|legs?|arms?|knees|kneecaps?|ribs|necks?|throats?|brains?|hands|fingers|eyes|spine|windpipe|chest|guts?|stomach|mouth|tongues?|windscreen|windshield)\b(?<=(?:your|ur|yer|his|her|their|['’]s|(?:to|in|across|over|through|into)\s+the)\s+(?:[\w-]+\s+)?(?:face|faces|head|heads|skull|skulls|teeth|jaw|jaws|nose|legs?|arms?|knees|kneecaps?|ribs|necks?|throats?|brains?|hands|fingers|eyes|spine|windpipe|chest|guts?|stomach|mouth|tongues?|windscreen|windshield))|(?:crack|bust|bash|smash|break)ing\s+(?:some\s+)?(?:skulls|heads)|smash|bash|batter|knock|put(?:ting)?\s+a\s+(?:hammer|bullet|knife|brick|bat|axe|blade|hole|round)|every\s+bone|bullet|knif|blade|hammer|crowbar|axe|machete|rifle|pistol|(?:gun|bat)\b(?<=with\s+(?:a|an|my|our)\s+(?:baseball\s+)?(?:gun|bat))|acid|(?:pipe|petrol|nail|car)\s*bomb|(?:bomb|device)\s+(?:under|in)\b|molotov|torch|petrol|alight|ablaze|firing|inside|thump|bludgeon|kneecap|glass(?:ed)?\s+(?:him|her|them|you|u|the|that|this|every|some)|gun\s+(?:down|them|em|him|her|you)|mow|drag|string|dangling|accident|noose|good\s+hiding|pasting|doing\s+over|ambulance|coffin|wheelchair|hospital|intensive|morgue|stretcher|feet\s+first|(?:box|bag|pieces|bits)\b(?<=\bin\s+(?:a\s+)?(?:box|bag|pieces|bits))|straw|eating\s+lead|floating|fishes|new\s+(?:face|jaw|set)|barrels|one\s+piece|again\b(?<=\b(?:walk|see|talk|speak|write|type|breathe|wake\s+up)\s+again)|carried\s+(?:out|home|off)|(?:ground|grave)\b(?<=\bin(?:to)?\s+(?:the|a|an)\s+(?:early\s+)?(?:ground|grave))|know\s+(?:where|which)|found\s+out\s+(?:where|which)|(?:shame|pity)\s+if|back\s+if\b|visit\s+with|crash|goes\s+down|sinks\b|explodes|blows\s+up|flatten|takes?\s+out\b|finish(?:es)?\s+off|glassed|done\s+in|punch|slap|flogged|stoned|tarred|thrown|wall|fire|stake|(?:rip|tear)\s+(?:your|his|her|their)|end\s+(?:you|u|him|her|your|his)\b|kill|murder|shoot|shot|stab|strangl|hang|hung|lynch|behead|decapitat|slaughter|butcher|execut|tortur|rape|gas|extermin|burn|drown|hurt|maim|crippl|gut\b|gutted|skin(?:ned)?\b|slit|chok|shank|smother|run\s+over|gun\s+down|gunned|beat|wipe\s+out|wiped\s+out|strung\s+up|die|dead|rots?\s+in|perish|bleed|cancer|starv|castrat|(?:break|snap|cut|smash|bash\s+in|blow\s+off|blow\s+out)\s+(?:your|his|her|their)|kick|rope|death|kys|neck|where\s+(?:you|he|she|they)\s+(?:live|sleep|work)|numbered|body\s+bag|six\s+feet|put\s+down|swing|fry|suffer|scream|beg\b|with\s+(?:his|her|their)\s+head|buried|taken\s+out|daisies|put\s+(?:a|one)\b|make\s+(?:you|u|him|her)\s+(?:pay|regret)|coming\s+for\s+(?:you|u)\b|(?:find|hunt|track)\s+(?:you|u|him|her)\b|watch\s+(?:your|ur)\s+back|one\s+eye\s+open|surgeon|undertaker|live\s+(?:to\s+see|long|through|past)|see\s+(?:tomorrow|another|the\s+morning|your\s+next)|make\s+it\s+(?:out|home|to)|walking\s+home|tongue|through\s+(?:a|the|your|ur|his|her|their|that|my)\s+(?:[\w-]+\s+)?(?:window|wall|windscreen|windshield|table|door|floor|fence)|(?:throw|chuck|dump|push)\w*\s+(?:\w+\s+){1,3}(?:off|from|in|into)\s+the\b|ditch|shallow\s+grave|obituar|grave\b|met\s+with|dogs?\s+on|a&e|going\s+home|walk\s+(?:out|away)|get(?:ting|tin)?\s+(?:hit|smacked|slapped|punched|decked|sparked)|hiding|found\s+in|(?:tyre|tire)\s+iron|iron\s+bar|back\s+of\s+(?:the|your|ur|his|her)\s+head|cut\s+(?:down|you|u|ya|him|her)\b|hunted|counting\s+(?:your|ur)\s+days|lay\s+(?:you|u|him|her)\s+out|whup|tube|(?:right|properly|straight)\s+again|put\s+(?:him|her|them|you|u|em)\s+(?:in|into)\s+the\s+(?:river|canal|sea|harbou?r|docks|lake|thames|reservoir)|shotgun|getting\s+hit|decked|sparked|lying\s+(?:in|on|face)|on\s+the\s+floor)/i;
+  /\b(?:runs?\s+(?:\w+\s+){1,2}(?:over|down|off)|merk|curb|stomp|jump|popped|wet\s+up|guillotine|on\s+sight|only\s+good|cap\s+in|finna|body\s*bag|bomb\s+(?:that|the|this|their|every|a|an)|run\s+\w+\s+(?:over|down|off)|(?:face|faces|head|heads|skull|skulls|teeth|jaw|jaws|nose|legs?|arms?|knees|kneecaps?|ribs|necks?|throats?|brains?|hands|fingers|eyes|spine|windpipe|chest|guts?|stomach|mouth|tongues?|windscreen|windshield)\b(?<=(?:your|ur|yer|his|her|their|['’]s|(?:to|in|across|over|through|into)\s+the)\s+(?:[\w-]+\s+)?(?:face|faces|head|heads|skull|skulls|teeth|jaw|jaws|nose|legs?|arms?|knees|kneecaps?|ribs|necks?|throats?|brains?|hands|fingers|eyes|spine|windpipe|chest|guts?|stomach|mouth|tongues?|windscreen|windshield))|(?:crack|bust|bash|smash|break)ing\s+(?:some\s+)?(?:skulls|heads)|smash|bash|batter|knock|put(?:ting)?\s+a\s+(?:hammer|bullet|knife|brick|bat|axe|blade|hole|round)|every\s+bone|bullet|knif|blade|hammer|crowbar|axe|machete|rifle|pistol|(?:gun|bat)\b(?<=with\s+(?:a|an|my|our)\s+(?:baseball\s+)?(?:gun|bat))|acid|(?:pipe|petrol|nail|car)\s*bomb|(?:bomb|device)\s+(?:under|in)\b|molotov|torch|petrol|alight|ablaze|firing|inside|thump|bludgeon|kneecap|glass(?:ed)?\s+(?:him|her|them|you|u|the|that|this|every|some)|gun\s+(?:down|them|em|him|her|you)|mow|drag|string|dangling|accident|noose|good\s+hiding|pasting|doing\s+over|ambulance|coffin|wheelchair|hospital|intensive|morgue|stretcher|feet\s+first|(?:box|bag|pieces|bits)\b(?<=\bin\s+(?:a\s+)?(?:box|bag|pieces|bits))|straw|eating\s+lead|floating|fishes|new\s+(?:face|jaw|set)|barrels|one\s+piece|again\b(?<=\b(?:walk|see|talk|speak|write|type|breathe|wake\s+up)\s+again)|carried\s+(?:out|home|off)|(?:ground|grave)\b(?<=\bin(?:to)?\s+(?:the|a|an)\s+(?:early\s+)?(?:ground|grave))|know\s+(?:where|which)|found\s+out\s+(?:where|which)|(?:shame|pity)\s+if|back\s+if\b|visit\s+with|crash|goes\s+down|sinks\b|explodes|blows\s+up|flatten|takes?\s+out\b|finish(?:es)?\s+off|finish\s+(?:you|u|him|her)\b|glassed|done\s+in|punch|slap|flogged|stoned|tarred|thrown|wall|fire|stake|(?:rip|tear)\s+(?:your|his|her|their)|end\s+(?:you|u|him|her|your|his)\b|kill|murder|shoot|shot|stab|strangl|hang|hung|lynch|behead|decapitat|slaughter|butcher|execut|tortur|rape|gas|extermin|burn|drown|hurt|maim|crippl|gut\b|gutted|skin(?:ned)?\b|slit|chok|shank|smother|run\s+over|gun\s+down|gunned|beat|wipe\s+out|wiped\s+out|strung\s+up|die|dead|rots?\s+in|perish|bleed|cancer|starv|castrat|(?:break|snap|cut|smash|bash\s+in|blow\s+off|blow\s+out)\s+(?:your|his|her|their)|kick|rope|death|kys|neck|where\s+(?:you|he|she|they)\s+(?:live|sleep|work)|numbered|body\s+bag|six\s+feet|put\s+down|swing|fry|suffer|scream|beg\b|with\s+(?:his|her|their)\s+head|buried|taken\s+out|daisies|put\s+(?:a|one)\b|make\s+(?:you|u|him|her)\s+(?:pay|regret)|coming\s+for\s+(?:you|u)\b|(?:find|hunt|track)\s+(?:you|u|him|her)\b|watch\s+(?:your|ur)\s+back|one\s+eye\s+open|surgeon|undertaker|live\s+(?:to\s+see|long|through|past)|see\s+(?:tomorrow|another|the\s+morning|your\s+next)|make\s+it\s+(?:out|home|to)|walking\s+home|tongue|through\s+(?:a|the|your|ur|his|her|their|that|my)\s+(?:[\w-]+\s+)?(?:window|wall|windscreen|windshield|table|door|floor|fence)|(?:throw|chuck|dump|push)\w*\s+(?:\w+\s+){1,3}(?:off|from|in|into)\s+the\b|ditch|shallow\s+grave|obituar|grave\b|met\s+with|dogs?\s+on|a&e|going\s+home|walk\s+(?:out|away)|get(?:ting|tin)?\s+(?:hit|smacked|slapped|punched|decked|sparked)|hiding|found\s+in|(?:tyre|tire)\s+iron|iron\s+bar|back\s+of\s+(?:the|your|ur|his|her)\s+head|cut\s+(?:down|you|u|ya|him|her)\b|hunted|counting\s+(?:your|ur)\s+days|lay\s+(?:you|u|him|her)\s+out|whup|tube|(?:right|properly|straight)\s+again|put\s+(?:him|her|them|you|u|em)\s+(?:in|into)\s+the\s+(?:river|canal|sea|harbou?r|docks|lake|thames|reservoir)|shotgun|getting\s+hit|decked|sparked|lying\s+(?:in|on|face)|on\s+the\s+floor)/i;
 // A negation just before the match turns it round: "nobody should be", "i would never", "no one deserves".
 const NEGATED_BEFORE =
   /(?:\b(?:no\s*one|nobody|noone|none|never|not(?!\s+(?:joking|kidding|lying|bluffing))|dont|don['’]t|doesn['’]t|didn['’]t|wouldn['’]t|won['’]t|shouldn['’]t)\s+(?:\w+\s+){0,2})$/i;
@@ -573,7 +581,7 @@ export function findThreats(original: string): PhraseSpan[] {
   const text = withShortSpaces(original);
   if (!MAY_THREATEN.test(text)) return [];
   const found: PhraseSpan[] = [];
-  for (const m of ownShapeMatches(THREAT_RES, text)) {
+  for (const m of ownShapeMatches(MAY_MORE_ACT.test(text) ? [...THREAT_RES, ...MORE_RES] : THREAT_RES, text)) {
     const start = m.index;
     const before = text.slice(Math.max(0, start - 24), start);
     if (NEGATED_INSIDE.test(m[0].replace(OWN_NEGATION, ' '))) continue;
