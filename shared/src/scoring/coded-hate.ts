@@ -3,7 +3,7 @@ import type { PhraseSpan } from './shapes.js';
 
 /**
  * Coded hate: the words a hateful comment uses so that a filter of slurs and insults passes it — dog whistles
- * ("(((they)))", "13/50", "the goyim know", "kalergi", "rootless cosmopolitans"), names that mock a group
+ * ("(((they)))", "13/50", "the goyim know", "the kalergi plan", "rootless cosmopolitans"), names that mock a group
  * ("alphabet people", "culture enrichers", "Londonistan", "rapefugees", "troons") and slurs the lexicon does not
  * list ("towelheads", "muzzies"). A bag of words has seen few of them: they are new, rare, or spelled to look
  * harmless. Each is read in a form that has no common sense in news text; words that are coded only in some mouths

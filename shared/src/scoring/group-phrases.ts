@@ -20,8 +20,8 @@ import { compileShapes, inGroups, ownShapeMatches, type PhraseSpan, withShortSpa
  *   replacing us", "women are only good for cooking", "black lives don't matter". A policy's words are left
  *   to the model ("illegal immigrants should be deported").
  *
- * The group must be a protected one named in the plural ("muslims", "gay people", "women"), not a
- * possessive ("women's football"), and the match must not sit inside a quotation the comment reports or
+ * The group must be a protected one named in the plural ("muslims", "gay people", "women"), or in a few shapes
+ * one of it ("no woman", "a romanian") or a way of life ("being gay"), not a possessive ("women's football"), and the match must not sit inside a quotation the comment reports or
  * rejects (`quotation.ts`). Politicians, fans or "people who litter" are not a
  * protected group and are left to the model. A negation of the whole ("it is wrong to say jews are rats")
  * is not read: the model scores those, and a moderator sees the span.

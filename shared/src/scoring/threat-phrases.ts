@@ -408,9 +408,12 @@ const MAY_OUTCOME =
 /**
  * What is said as the outcome of a condition ("if you testify, you die", "touch my car again and you're going to
  * hospital", "unless the ref apologises the lads will break his legs"): a prediction of harm to the one the
- * condition is put to, each after a cheap test of its words. Said alone, most of these predict or warn ("he won't make it to the car park" in time, "my
- * husband will break his neck" on those stairs); after "if", "unless", "next time", "the day", "the minute" or an
- * order and "and" or "or", they menace. Read only there (`CONDITION_BEFORE`, `CONDITION_AFTER`).
+ * condition is put to, each after a cheap test of its words. Said alone, most of these predict or warn ("he won't
+ * make it to the car park" in time, "someone will break their neck" on that hill); in a sentence with "if",
+ * "unless", "next time", "the day" or "the minute" (`CONDITION_BEFORE`), after an order that opens the sentence and
+ * "and" or "or" (`ORDER_AND`), with a condition of their own ("whoever …", `OWN_CONDITION`) or just before one
+ * (`CONDITION_AFTER`), they menace. Those with a third element (`MINE`) warn as often even then, and are read only
+ * where the condition's words are about the writer.
  */
 const CONDITIONAL: readonly (readonly [may: RegExp, shape: string, condition?: RegExp])[] = [
   // you're dead, ur dead bro (not "dead to me", "dead right", "dead tired")
