@@ -76,7 +76,6 @@ const LONG_SPACES = /\s{8,}/g;
  * under 256 characters is returned as it is: what its runs can cost is bounded, and the test would cost more.
  */
 export function withShortSpaces(text: string): string {
-  // A short text's runs are short: what they can cost is bounded, and the test is not worth its time.
   if (text.length < 256 || !LONG_SPACE.test(text)) return text;
   return text.replace(LONG_SPACES, (run) => `${run[0]}${'·'.repeat(run.length - 2)}${run[run.length - 1]}`);
 }
