@@ -32,6 +32,18 @@ function spansStayInside(find: (text: string) => { start: number; end: number }[
   );
 }
 
+/** The embedded scorer holds the text for review (not rejected), with IDENTITY_ATTACK floored and a span for it. */
+function assertHeldAsIdentityAttack(text: string) {
+  const r = classifier.classifyComment({ text });
+  assert.ok(r.attributes.TOXICITY! >= DEFAULT_SETTINGS.thresholds.hold.TOXICITY!, text);
+  assert.ok(r.attributes.IDENTITY_ATTACK! >= 0.9, text);
+  assert.ok(r.attributes.SEVERE_TOXICITY! < DEFAULT_SETTINGS.thresholds.reject.SEVERE_TOXICITY!, text);
+  assert.ok(
+    r.spans?.some((s) => s.attribute === 'IDENTITY_ATTACK'),
+    text,
+  );
+}
+
 // Written for this test, one or more per shape; none is a functional-suite case.
 const THREATS = [
   // intent, conditional intent
@@ -781,11 +793,7 @@ describe('slurs with two letters swapped', () => {
   });
 
   it('when the embedded scorer reads a swapped slur, then the comment is held (not rejected) with an IDENTITY_ATTACK span', () => {
-    const r = classifier.classifyComment({ text: 'Go back home, you filthy ngiger' });
-    assert.ok(r.attributes.TOXICITY! >= DEFAULT_SETTINGS.thresholds.hold.TOXICITY!);
-    assert.ok(r.attributes.IDENTITY_ATTACK! >= 0.9);
-    assert.ok(r.attributes.SEVERE_TOXICITY! < DEFAULT_SETTINGS.thresholds.reject.SEVERE_TOXICITY!);
-    assert.ok(r.spans?.some((s) => s.attribute === 'IDENTITY_ATTACK'));
+    assertHeldAsIdentityAttack('Go back home, you filthy ngiger');
   });
 });
 
@@ -866,11 +874,7 @@ describe('coded hate', () => {
   });
 
   it('when the embedded scorer reads coded hate, then the comment is held (not rejected) with an IDENTITY_ATTACK span; a mention is not held', () => {
-    const r = classifier.classifyComment({ text: 'Thank the culture enrichers for this, as usual.' });
-    assert.ok(r.attributes.TOXICITY! >= DEFAULT_SETTINGS.thresholds.hold.TOXICITY!);
-    assert.ok(r.attributes.IDENTITY_ATTACK! >= 0.9);
-    assert.ok(r.attributes.SEVERE_TOXICITY! < DEFAULT_SETTINGS.thresholds.reject.SEVERE_TOXICITY!);
-    assert.ok(r.spans?.some((s) => s.attribute === 'IDENTITY_ATTACK'));
+    assertHeldAsIdentityAttack('Thank the culture enrichers for this, as usual.');
     const m = classifier.classifyComment({ text: '"Culture enrichers" is a sneer; the new bakery is great.' });
     assert.ok(m.attributes.TOXICITY! < DEFAULT_SETTINGS.thresholds.hold.TOXICITY!);
   });

@@ -1,5 +1,4 @@
-import { ownMatches } from './quotation.js';
-import type { PhraseSpan } from './shapes.js';
+import { ownShapeMatches, type PhraseSpan } from './shapes.js';
 
 /**
  * Coded hate: the words a hateful comment uses so that a filter of slurs and insults passes it — dog whistles
@@ -64,6 +63,8 @@ const TERMS = [
 const CODED = new RegExp(TERMS, 'gi');
 /** In capitals only: "ZOG", not King Zog or the children's book. */
 const CODED_CASED = /\bZOG\b/g;
+/** Both, read in order of place, one match where they overlap. */
+const CODED_RES = [CODED, CODED_CASED];
 
 /** A cheap test before the terms: a character or a word at least one of them has. */
 const MAY_BE_CODED =
@@ -98,7 +99,7 @@ function sentenceAround(text: string, start: number, end: number): string {
 export function findCodedHate(text: string): PhraseSpan[] {
   if (!MAY_BE_CODED.test(text)) return [];
   const found: PhraseSpan[] = [];
-  for (const m of [...ownMatches(CODED, text), ...ownMatches(CODED_CASED, text)]) {
+  for (const m of ownShapeMatches(CODED_RES, text)) {
     const start = m.index;
     const end = start + m[0].length;
     if (NAMED_BEFORE.test(text.slice(Math.max(0, start - 40), start))) continue;
@@ -108,5 +109,5 @@ export function findCodedHate(text: string): PhraseSpan[] {
     // Enough to hold the comment and show where: hostile text repeating a term costs no more.
     if (found.length === MAX_SPANS) break;
   }
-  return found.sort((a, b) => a.start - b.start);
+  return found;
 }

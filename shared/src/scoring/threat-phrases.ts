@@ -560,6 +560,7 @@ const CONDITION_AFTER =
 // Every shape starts a word: tried at word starts only.
 const THREAT_RES = compileShapes(SHAPES, (alternation) => `\\b(?:${alternation})`);
 const MORE_RES = compileShapes([`${INTENT_HEAD}(?:${MORE_ACTS.join('|')})`], (alternation) => `\\b(?:${alternation})`);
+const THREAT_AND_MORE_RES = [...THREAT_RES, ...MORE_RES];
 const CONDITIONAL_RES = CONDITIONAL.map(([may, shape, condition]) => ({ may, re: new RegExp(shape, 'gi'), condition }));
 const THIRD_DOES_RES = compileShapes(THIRD_DOES);
 // What a threat needs at least one of (a cheap test before the patterns).
@@ -584,7 +585,7 @@ export function findThreats(original: string): PhraseSpan[] {
   const text = withShortSpaces(original);
   if (!MAY_THREATEN.test(text)) return [];
   const found: PhraseSpan[] = [];
-  for (const m of ownShapeMatches(MAY_MORE_ACT.test(text) ? [...THREAT_RES, ...MORE_RES] : THREAT_RES, text)) {
+  for (const m of ownShapeMatches(MAY_MORE_ACT.test(text) ? THREAT_AND_MORE_RES : THREAT_RES, text)) {
     const start = m.index;
     const before = text.slice(Math.max(0, start - 24), start);
     if (NEGATED_INSIDE.test(m[0].replace(OWN_NEGATION, ' '))) continue;
