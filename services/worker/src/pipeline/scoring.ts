@@ -25,7 +25,7 @@ export const scoring: Phase = async (ctx) => {
   let embeddedResult: Promise<ScoreResult> | null = null;
   const embeddedScorer = ctx.siteScorer ?? scorers.embedded;
   const embedded = () =>
-    (embeddedResult ??= embeddedScorer.score(comment.body, { ...scoreCtx, ...ctx.commentContext }));
+    (embeddedResult ??= embeddedScorer.score(comment.body, Object.assign({}, scoreCtx, ctx.commentContext)));
 
   await Promise.all(
     settings.scorers.map(async (name) => {

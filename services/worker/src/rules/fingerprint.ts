@@ -34,8 +34,11 @@ function mix(h: number): number {
 }
 
 // Fixed odd multipliers and offsets: the same text gives the same signature in every process.
-const SEED_A = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => (mix(i + 1) | 1) >>> 0);
-const SEED_B = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => mix(0x9e3779b1 ^ (i + 101)));
+// Kept as int32 (the same bits): the hot loop below then stays in 32-bit integers.
+const SEED_A = Int32Array.from({ length: MINHASH_SIZE }, (_, i) => mix(i + 1) | 1);
+const SEED_B = Int32Array.from({ length: MINHASH_SIZE }, (_, i) => mix(0x9e3779b1 ^ (i + 101)));
+// Flipping the sign bit makes a signed comparison order int32 values as their unsigned bits.
+const SIGN = -0x80000000;
 
 function fnv1a(s: string, from: number, to: number): number {
   let h = 0x811c9dc5;
@@ -51,15 +54,20 @@ function fnv1a(s: string, from: number, to: number): number {
 export function minhash(text: string, minChars: number): Uint32Array | null {
   const t = comparableText(text).slice(0, MAX_CHARS);
   if (t.length < minChars) return null;
-  const sig = new Uint32Array(MINHASH_SIZE).fill(0xffffffff);
-  for (let i = 0; i + SHINGLE <= t.length; i++) {
-    // One strong hash per shingle, then a cheap xor-multiply per signature position. A shingle seen
-    // before gives the same values again, which cannot lower a minimum: no need to remember them.
-    const base = mix(fnv1a(t, i, i + SHINGLE));
-    for (let k = 0; k < MINHASH_SIZE; k++) {
-      const h = Math.imul(base ^ SEED_B[k]!, SEED_A[k]!) >>> 0;
-      if (h < sig[k]!) sig[k] = h;
+  // One strong hash per shingle, then a cheap xor-multiply per signature position. A shingle seen
+  // twice gives the same values again, which cannot lower a minimum: no need to remember them.
+  const shingles = new Int32Array(t.length - SHINGLE + 1);
+  for (let i = 0; i < shingles.length; i++) shingles[i] = mix(fnv1a(t, i, i + SHINGLE)) | 0;
+  const sig = new Uint32Array(MINHASH_SIZE);
+  for (let k = 0; k < MINHASH_SIZE; k++) {
+    const a = SEED_A[k]!;
+    const b = SEED_B[k]!;
+    let min = 0x7fffffff; // 0xffffffff with its sign bit flipped
+    for (let i = 0; i < shingles.length; i++) {
+      const h = Math.imul(shingles[i]! ^ b, a) ^ SIGN;
+      if (h < min) min = h;
     }
+    sig[k] = (min ^ SIGN) >>> 0;
   }
   return sig;
 }
