@@ -245,6 +245,22 @@ describe('comment pipeline, with the embedded scorer', () => {
     await assertHiddenFromThread(postId, threat, coded);
   });
 
+  it('when a reader reports hate in quotation marks to condemn it, then it is published; a slur it reports is held, not rejected; agreeing with the hate is held', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const reported = await post(
+      postId,
+      'Callers on the phone-in said "Roma are a plague" and the host just nodded along. Shameful.',
+    );
+    const slur = await post(postId, 'She was called a "tranny" by a stranger on the train this morning.');
+    const agreed = await post(postId, 'He said "immigrants are vermin" and honestly he was right.');
+
+    assert.equal((await waitForDecision(api.app, reported, reader.accessToken)).status, 'approved');
+    assert.equal((await waitForDecision(api.app, slur, reader.accessToken)).status, 'pending');
+    assert.equal((await waitForDecision(api.app, agreed, reader.accessToken)).status, 'pending');
+    assert.equal((await storedReasons(agreed))[0]!.span?.text, 'immigrants are vermin');
+    await assertHiddenFromThread(postId, slur, agreed);
+  });
+
   it('when a comment swears at no one, then it is published by default and held where the site holds PROFANITY; swearing at someone is held', async () => {
     const postId = await buildPost(env.db, site.siteId);
     const cheer = await post(postId, 'Holy shit, what a finish to the match!');

@@ -1054,6 +1054,30 @@ describe('swearing aimed at no one (withoutUndirectedProfanity)', () => {
   });
 });
 
+describe('hate a comment reports or rejects in quotation marks (the embedded scorer)', () => {
+  const hold = DEFAULT_SETTINGS.thresholds.hold.TOXICITY!;
+  const reject = DEFAULT_SETTINGS.thresholds.reject.SEVERE_TOXICITY!;
+  it('when a reader reports or condemns what someone else said, then the comment is published', () => {
+    for (const text of [
+      'My daughter came home crying because a boy told her "Muslims are terrorists and should be deported". The school has to deal with this.',
+      'Someone spray-painted "Gays out" on the community centre last night. Disgusting, and the police need to find who did it.',
+      'A man screamed "go home, you dirty Pakis" at my dad in the car park. He was born in Leeds.',
+      'Callers on the phone-in said "Roma are a plague" and the host just nodded along. Shameful.',
+    ])
+      assert.ok(classifier.classifyComment({ text }).attributes.TOXICITY! < hold, text);
+  });
+  it('when the quotation holds a slur, then the comment is held for a moderator, not rejected', () => {
+    const r = classifier.classifyComment({
+      text: 'She was called a "tranny" by a stranger on the train this morning.',
+    });
+    assert.ok(r.attributes.TOXICITY! >= hold);
+    assert.ok(r.attributes.SEVERE_TOXICITY! < reject);
+  });
+  it('when the writer agrees with the hate they quote, then the comment is held', () => {
+    assertHeldAsIdentityAttack('He said "immigrants are vermin" and honestly he was right.');
+  });
+});
+
 describe('the phrase rules on given scores (applyPhrases, as the scorer and model:eval --loso apply them)', () => {
   const base = (toxicity: number) => {
     const a = Object.fromEntries(HEAD_ATTRIBUTES.map((k) => [k, 0])) as Record<HeadAttribute, number>;
@@ -1110,6 +1134,57 @@ describe('the phrase rules on given scores (applyPhrases, as the scorer and mode
     const declined = base(0.9);
     applyPhrases(declined, 'That was a fucking brilliant save.', SWORE, () => null);
     assert.equal(declined.TOXICITY, 0.9);
+  });
+
+  it('when a text reports or rejects what it quotes about a group, then its scores above 0.5 come down to those of its own words but not under 0.5', () => {
+    const reported = { ...base(0.9), IDENTITY_ATTACK: 0.8 };
+    const rests: string[] = [];
+    applyPhrases(
+      reported,
+      'A man on the bus shouted "go back where you came from, you immigrants" at my mum.',
+      NONE,
+      (rest) => {
+        rests.push(rest);
+        return { TOXICITY: 0.2, IDENTITY_ATTACK: 0.1 };
+      },
+    );
+    assert.deepEqual(rests, ['A man on the bus shouted  …  at my mum.']);
+    assert.deepEqual([reported.TOXICITY, reported.IDENTITY_ATTACK], [0.5, 0.5]);
+    const rejected = base(0.8);
+    applyPhrases(rejected, '"Refugees are all thieves" is not a fact, it is a smear.', NONE, () => ({ TOXICITY: 0.3 }));
+    assert.equal(rejected.TOXICITY, 0.5);
+    const ownRude = base(0.95);
+    applyPhrases(ownRude, 'He said "women belong in the kitchen", the idiot.', NONE, () => ({ TOXICITY: 0.8 }));
+    assert.equal(ownRude.TOXICITY, 0.8, 'what the comment says itself still counts');
+    const noGroup = base(0.8);
+    applyPhrases(noGroup, 'The headline should read: "council leader is a moron".', NONE, () => ({ TOXICITY: 0.1 }));
+    assert.equal(noGroup.TOXICITY, 0.8, 'an insult it quotes about no group is left to the model');
+  });
+
+  it('when a quotation it reports holds a slur, then the comment is held for a moderator, never rejected for it', () => {
+    const victim = { ...base(0.97), IDENTITY_ATTACK: 0.97, SEVERE_TOXICITY: 0.97 };
+    applyPhrases(
+      victim,
+      'After 9/11 my uncle was called a "raghead" in his own shop.',
+      { matches: 1, profanityOnly: false },
+      () => ({
+        TOXICITY: 0.2,
+      }),
+    );
+    assert.deepEqual([victim.TOXICITY, victim.IDENTITY_ATTACK, victim.SEVERE_TOXICITY], [0.97, 0.97, 0.9]);
+  });
+
+  it('when its own words agree with what it quotes, or it quotes without reporting or rejecting, then nothing is rescored', () => {
+    for (const text of [
+      'He said "immigrants are vermin" and honestly he was right.',
+      'They call it racist to say "Somalis are leeches", but it is just the truth.',
+      '"Immigrants are vermin" — exactly right.',
+      'My grandad always said "never trust a gypsy". Call me a bigot, he knew what he was talking about.',
+    ]) {
+      const a = base(0.9);
+      applyPhrases(a, text, NONE, () => ({ TOXICITY: 0.1 }));
+      assert.ok(a.TOXICITY >= 0.85, text);
+    }
   });
 
   it('when a text has none of them, then its scores are left as they were', () => {

@@ -34,6 +34,7 @@ import {
   lexiconFindings,
 } from '#shared/scoring/model/comment.js';
 import { withoutUndirectedProfanity } from '#shared/scoring/profanity.js';
+import { withoutReportedQuotations } from '#shared/scoring/quotation.js';
 import { encodeWeights } from '#shared/scoring/model/weights.js';
 import { type FeatureConfig, createFeaturizer } from '#shared/scoring/model/features.js';
 import { pooledWidth, type VectorFeatures, type WordVectors } from '#shared/scoring/model/vectors.js';
@@ -119,28 +120,34 @@ export function runLoso(
     }
     return f;
   };
-  // The rest of each comment whose swearing aims at no one (`profanity.ts`), featurised once, as the worker's column
-  // reads it (with the word vectors when they are given): each fold's model scores it, as the worker's scores it again.
+  // What the phrase rules score again of a comment (`applyPhrases`), featurised once, as the worker's column reads it
+  // (with the word vectors when they are given): its words but the swearing that aims at no one (`profanity.ts`),
+  // and its own words when it reports or rejects what it quotes (`quotation.ts`). Each fold's model scores them, as
+  // the worker's scores them again.
   const rests: Example[] = [];
-  const restOf = new Map<Example, number>();
+  const restsOf = new Map<Example, Map<string, number>>(); // a comment → its rest's text → its row in `rests`
   for (const e of corpus) {
-    const rest = withoutUndirectedProfanity(e.text);
-    if (rest === null || lexicon.classify(rest).spans?.length) continue;
-    restOf.set(e, rests.length);
-    rests.push({ ...e, text: rest });
+    for (const rest of [withoutUndirectedProfanity(e.text), withoutReportedQuotations(e.text)]) {
+      if (rest === null || lexicon.classify(rest).spans?.length) continue;
+      let own = restsOf.get(e);
+      if (!own) restsOf.set(e, (own = new Map()));
+      if (own.has(rest)) continue;
+      own.set(rest, rests.length);
+      rests.push({ ...e, text: rest });
+    }
   }
   const restFeatures = featurise(
     rests,
     withVectors ? createFeaturizer(withVectors, opts.vectors!.table) : createFeaturizer(recipe.features),
   );
-  log(`${rests.length} rows swear at no one: their rest is scored too`);
-  const asWorker = (p: number, e: Example, phrases: boolean, restScores: Map<Example, number>) => {
+  log(`${rests.length} rests of rows that swear at no one or report what they quote: scored too`);
+  const asWorker = (p: number, e: Example, phrases: boolean, restScores: Map<Example, Map<string, number>>) => {
     const f = floorOf(e);
     const a = Object.fromEntries(HEAD_ATTRIBUTES.map((k) => [k, 0])) as Record<HeadAttribute, number>;
     a.TOXICITY = Math.max(p, f.severe);
     if (phrases)
-      applyPhrases(a, e.text, f.findings, () => {
-        const q = restScores.get(e);
+      applyPhrases(a, e.text, f.findings, (rest) => {
+        const q = restScores.get(e)?.get(rest);
         return q === undefined ? null : { TOXICITY: q };
       });
     return a.TOXICITY;
@@ -194,13 +201,15 @@ export function runLoso(
       r.vectorsAuc = rocAuc(linear, labels);
       workerHead = hv!;
     }
-    const swearing = test.filter((e) => restOf.has(e));
-    const restP = scoreRows(
-      workerHead,
-      restFeatures,
-      swearing.map((e) => restOf.get(e)!),
+    const restRows = test.flatMap((e) => [...(restsOf.get(e)?.values() ?? [])]);
+    const restP = scoreRows(workerHead, restFeatures, restRows);
+    const pOfRow = new Map(restRows.map((row, i) => [row, restP[i]!]));
+    const restScores = new Map(
+      test.flatMap((e) => {
+        const own = restsOf.get(e);
+        return own ? [[e, new Map([...own].map(([text, row]) => [text, pOfRow.get(row)!]))] as const] : [];
+      }),
     );
-    const restScores = new Map(swearing.map((e, i) => [e, restP[i]!]));
     r.slurFloorAuc = rocAuc(
       linear.map((p, i) => asWorker(p, test[i]!, false, restScores)),
       labels,

@@ -1,4 +1,4 @@
-import { spokenByOthers } from './quotation.js';
+import { agreesWithWhatItReports, spokenByOthers } from './quotation.js';
 import { compileShapes, inGroups, ownShapeMatches, type PhraseSpan, withShortSpaces } from './shapes.js';
 
 /**
@@ -287,13 +287,16 @@ export function findGroupHate(original: string): PhraseSpan[] {
   const text = withShortSpaces(original);
   if (!MAY_NAME_GROUP.test(text)) return [];
   const found: PhraseSpan[] = [];
+  // Reported words the writer then agrees with ("my uncle always said …, and he was right") are the writer's too.
+  let agrees: boolean | undefined;
+  const reported = (yes: boolean) => yes && !(agrees ??= agreesWithWhatItReports(text));
   for (const m of ownShapeMatches(GROUP_RES, text)) {
     const start = m.index;
     const window = text.slice(Math.max(0, start - 48), start);
     const sentence = SENTENCE_START.exec(window);
-    if (REPORTED_BEFORE.test(sentence ? window.slice(sentence.index + 1) : window)) continue;
+    if (reported(REPORTED_BEFORE.test(sentence ? window.slice(sentence.index + 1) : window))) continue;
     const after = text.slice(start + m[0].length, start + m[0].length + 80);
-    if (spokenByOthers(text, start + m[0].length)) continue;
+    if (reported(spokenByOthers(text, start + m[0].length))) continue;
     if (REPORTED_AFTER.test(after) || ANSWERED.test(after) || (ECHO_AFTER.test(after) && !ASKS.test(m[0]))) continue;
     found.push({ start, end: start + m[0].length });
   }

@@ -4,7 +4,8 @@
  * ones only as a pair that opens a word and closes one ('someone should shoot him'), for a single mark inside a
  * word ("don't") or after one ("the lads' cars") is an apostrophe. Quoting alone changes nothing ('"immigrants are
  * vermin" — exactly right' is the writer's view); quoting with a reporting verb before the quotation, or a
- * rejection outside it, does.
+ * rejection outside it, does, unless the comment's own words agree with it after all ('they call it "racist"; it is
+ * just the truth').
  */
 
 const OPEN = /["“„«]/;
@@ -16,10 +17,22 @@ const SINGLE_OPEN = /(?:^|[\s([:—–])['‘]/;
 const SINGLE = /(?<=^|[\s([:—–])['‘](?=\S)((?:(?!['’](?:$|[\s.,!?;:)\]—–-]))[^\n]){3,300}?)['’](?=$|[\s.,!?;:)\]—–-])/g;
 // What a comment says of what it quotes, to reject it (not negated: "is not wrong" rejects nothing).
 const REJECTS =
-  /(?<!\b(?:not|never|isn['’]?t|nothing|hardly|no|me|i['’]?m)\s+(?:\w+\s+)?)\b(?:wrong|disgusting|racist|racism|hateful|hate\s+speech|bigoted|bigotry|not\s+ok(?:ay)?|unacceptable|shameful|appalling|vile|offensive|sexist|homophobic|transphobic|antisemitic|anti-semitic|islamophobic|xenophobic|dehumani[sz]ing|ashamed|stop\s+saying|never\s+say|don['’]?t\s+say|do\s+not\s+say|no\s+one\s+should|nobody\s+should|a\s+lie|false|not\s+true|isn['’]?t\s+true|myth|condemn\w*|called\s+out|calling\s+out|reported|a\s+threat|incitement|sickening|still\s+(?:up|here|online|allowed))\b/i;
+  /(?<!\b(?:not|never|isn['’]?t|nothing|hardly|no|me|i['’]?m)\s+(?:\w+\s+)?)\b(?:wrong|disgusting|racist|racism|hateful|hate\s+speech|bigoted|bigotry|not\s+ok(?:ay)?|unacceptable|shameful|appalling|vile|offensive|sexist|homophobic|transphobic|antisemitic|anti-semitic|islamophobic|xenophobic|dehumani[sz]ing|ashamed|stop\s+saying|never\s+say|don['’]?t\s+say|do\s+not\s+say|no\s+one\s+should|nobody\s+should|a\s+lie|false|not\s+true|isn['’]?t\s+true|(?:not|isn['’]?t)\s+a\s+fact|myth|smear|slur|remove\s+(?:it|this|that|them)|report(?:ed)?\s+(?:it|this|that|him|her|them)|condemn\w*|called\s+out|calling\s+out|reported|a\s+threat|incitement|sickening|still\s+(?:up|here|online|allowed))\b/i;
+// What a comment says of what it quotes or reports, to agree with it after all ('"racist", they say; it\'s just the
+// truth', 'my uncle always said …, and he was right').
+const LABELS =
+  '(?:an?\\s+)?(?:racist|bigot(?:ed)?|xenophob(?:e|ic)|homophob(?:e|ic)|transphob(?:e|ic)|islamophob(?:e|ic)|antisemit(?:e|ic)|sexist|nazi|whatever\\s+you\\s+(?:like|want))';
+const AGREES = new RegExp(
+  `\\b(?:(?:he|she|they|you|it|that|nan|gran|grandad|dad|mum|uncle)\\s+(?:was|were|is|are|['’]s|['’]re)\\s+(?:so\\s+|absolutely\\s+|dead\\s+|quite\\s+|completely\\s+)?(?:right|correct|spot\\s+on|bang\\s+on)|(?:was|is)\\s+(?:he|she|it|that|they)\\s+wrong|(?:he|she|they|it|that)\\s+(?:was|were|is|are)n['’]?t\\s+wrong|(?:had|has|have|got)\\s+a\\s+point|(?:it['’]?s|that['’]?s|is)\\s+(?:just\\s+|simply\\s+|only\\s+)?(?:the\\s+truth|a\\s+fact)|(?:if|because)\\s+it['’]?s\\s+true|not\\s+untrue|(?<!\\bnot\\s+)accurate(?:ly)?|accuracy|pattern\\s+recognition|good\\s+advice|(?:only|most|finally\\s+an?)\\s+(?:honest|sensible)|about\\s+time\\s+someone|good\\s+lad|good\\s+on\\s+(?:him|her|them)|fair\\s+enough|exactly\\s+(?:right|correct)|call\\s+me\\s+${LABELS}|(?:i['’]?m|am)\\s+not\\s+${LABELS},?\\s+but|sorry,?\\s+not\\s+sorry|hope\\s+(?:he|she|they)\\s+did|can\\s+you\\s+blame|knew\\s+(?:exactly\\s+)?what\\s+(?:he|she|they)\\s+(?:was|were)\\s+(?:talking|on)\\s+about|see\\s+what\\s+(?:he|she|they)\\s+meant)\\b`,
+  'i',
+);
+// Words the writer puts in others' mouths, just before the quotation: not a report ('they should just be honest and
+// say "…"', 'translation: "…"').
+const IMAGINED =
+  /\b(?:should|would|could|['’]d|just|really|actually|honest\s+and|might\s+as\s+well)\s+(?:just\s+)?(?:say|says|admit|write|put\s+it)\b[^"“„«]{0,30}$|\b(?:translation|in\s+other\s+words|what\s+(?:they|he|she)\s+(?:really|actually)\s+mean\w*)\W*$/i;
 // A verb that reports someone else's words, just before the quotation.
 const REPORTS =
-  /\b(?:said|says|say|saying|wrote|writes|write|writing|chant(?:s|ed|ing)?|shout(?:s|ed|ing)?|scream(?:s|ed|ing)?|yell(?:s|ed|ing)?|tweet(?:s|ed|ing)?|post(?:s|ed|ing)?|call(?:s|ed|ing)?|messag(?:e|es|ed|ing)|text(?:s|ed|ing)|e-?mail(?:s|ed|ing)?|told|tells|headlines?|headlined|quot(?:e|es|ed|ing)|according\s+to|slogan|signs?\s+(?:read|reading|said)|(?:the|a|that|this)\s+(?:line|quote|phrase|words|banner|placard|chant|message|tweet|comment|lyrics?)s?)\b[^"“„«]{0,40}$/i;
+  /\b(?:said|says|say|saying|wrote|writes|write|writing|chant(?:s|ed|ing)?|shout(?:s|ed|ing)?|scream(?:s|ed|ing)?|yell(?:s|ed|ing)?|tweet(?:s|ed|ing)?|post(?:s|ed|ing)?|call(?:s|ed|ing)?|messag(?:e|es|ed|ing)|text(?:s|ed|ing)|e-?mail(?:s|ed|ing)?|told|tells|headlines?|headlined|quot(?:e|es|ed|ing)|repeat(?:s|ed|ing)?|word\s+for\s+word|according\s+to|slogan|memes?|graffiti|leaflets?|(?:sprayed|scrawled|painted)|signs?\s+(?:read|reading|said)|(?:the|a|that|this)\s+(?:line|quote|phrase|words|banner|placard|chant|message|tweet|comment|lyrics?)s?)\b[^"“„«]{0,40}$/i;
 
 // A speaker named just after words the comment reports: '"…," Fury said', "…, says a man whose …", "…, the chess
 // prodigy joked".
@@ -40,6 +53,11 @@ function ownWords(text: string): string {
   return SINGLE_OPEN.test(own) ? own.replace(SINGLE, ' … ') : own;
 }
 
+/** Whether the comment's own words (outside its quotations) agree with what it quotes or reports. */
+export function agreesWithWhatItReports(text: string): boolean {
+  return AGREES.test(ownWords(text));
+}
+
 /** Whether the comment quotes something and, in its own words, rejects it ("… is racist", "stop saying"). */
 function rejectsAQuotation(text: string): boolean {
   const own = ownWords(text);
@@ -54,6 +72,32 @@ export function* ownMatches(re: RegExp, text: string): Generator<RegExpExecArray
     quotations ??= readQuotations(text);
     if (!quotations.distanced(m.index)) yield m;
   }
+}
+
+/**
+ * The text with the quotations it reports or rejects blanked (" … "): the comment's own words, which the scorer
+ * reads alone when the rest is somebody else's (`applyPhrases` in model/comment.ts); null when it quotes nothing so.
+ */
+export function withoutReportedQuotations(text: string): string | null {
+  const quotations = readQuotations(text);
+  if (quotations === NONE) return null;
+  const ranges: [number, number][] = [];
+  for (const re of [QUOTATION, SINGLE]) {
+    for (const m of text.matchAll(re)) {
+      // Just inside the opening mark: an offset the quotation holds.
+      if (quotations.distanced(m.index + 1)) ranges.push([m.index, m.index + m[0].length]);
+    }
+  }
+  if (ranges.length === 0) return null;
+  ranges.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [from, to] of ranges) {
+    if (from < at) continue; // inside one already blanked
+    out += `${text.slice(at, from)} … `;
+    at = to;
+  }
+  return out + text.slice(at);
 }
 
 /** A comment's quotations, read once: whether an offset lies in one the comment reports or rejects. */
@@ -76,8 +120,12 @@ function readQuotations(text: string): Quotations {
   const marks: number[] = [];
   if (doubles) for (const m of text.matchAll(MARKS)) marks.push(m.index);
   let rejects: boolean | undefined;
+  let agrees: boolean | undefined;
   const distancedQuotation = (opened: number) => {
-    if (REPORTS.test(text.slice(Math.max(0, opened - 60), opened))) return true;
+    agrees ??= agreesWithWhatItReports(text);
+    if (agrees) return false;
+    const before = text.slice(Math.max(0, opened - 60), opened);
+    if (REPORTS.test(before) && !IMAGINED.test(before)) return true;
     rejects ??= rejectsAQuotation(text);
     return rejects;
   };

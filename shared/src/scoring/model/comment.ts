@@ -4,6 +4,7 @@ import { findGroupHate, mentionsGroup, onlyDeniesHate } from '../group-phrases.j
 import { withoutUndirectedProfanity } from '../profanity.js';
 import { findSwappedSlurs } from '../swapped-slurs.js';
 import { findThreats } from '../threat-phrases.js';
+import { withoutReportedQuotations } from '../quotation.js';
 import type { Attribute, ScoreResult } from '../types.js';
 import { modelText } from './features.js';
 import { loadModel, type ToxicityModel } from './index.js';
@@ -228,6 +229,21 @@ export function applyPhrases(
   if (lexicon.matches === 0 && onlyDeniesHate(text)) {
     attributes.TOXICITY = Math.min(attributes.TOXICITY, UNDER_HOLD);
     attributes.IDENTITY_ATTACK = Math.min(attributes.IDENTITY_ATTACK, UNDER_HOLD);
+  }
+  // Hate about a group that the comment reports or rejects in quotation marks ('a boy told her "… should be
+  // deported"', '"… are a plague" is 1930s language') is not the comment's own: its own words are scored alone, and
+  // the quotation keeps it no lower than just under the default hold. Quoted insults about no group are left to the
+  // model (news comments quote their opponents' insults to insult them back). A slur or an insult in any quotation it
+  // reports or rejects is a moderator's to see: the comment is held, never rejected for it.
+  const own = rescore ? withoutReportedQuotations(text) : null;
+  const slur = lexicon.matches > 0 && !lexicon.profanityOnly;
+  const ownScores = own !== null && rescore && (slur || mentionsGroup(text)) ? rescore(own) : null;
+  if (ownScores && slur) {
+    attributes.SEVERE_TOXICITY = Math.min(attributes.SEVERE_TOXICITY, PHRASE);
+  } else if (ownScores) {
+    for (const k of RESCORED)
+      attributes[k] = Math.min(attributes[k], Math.max(ownScores[k] ?? attributes[k], UNDER_HOLD));
+    return spans;
   }
   // Swearing aimed at no one is PROFANITY's to hold (a site sets that threshold): the rest is scored alone, and the
   // swearing keeps the comment no lower than just under the default hold.
