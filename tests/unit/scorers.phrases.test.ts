@@ -1073,8 +1073,19 @@ describe('hate a comment reports or rejects in quotation marks (the embedded sco
     assert.ok(r.attributes.TOXICITY! >= hold);
     assert.ok(r.attributes.SEVERE_TOXICITY! < reject);
   });
-  it('when the writer agrees with the hate they quote, then the comment is held', () => {
+  it('when the writer agrees with the hate they quote, or says it themselves, then the comment is held; a slur of their own is still rejected', () => {
     assertHeldAsIdentityAttack('He said "immigrants are vermin" and honestly he was right.');
+    assertHeldAsIdentityAttack('I repeat: "immigrants are cockroaches".');
+    const own = classifier.classifyComment({ text: 'As I always say, "go back home you kike".' });
+    assert.ok(own.attributes.SEVERE_TOXICITY! >= reject);
+  });
+  it('when a report of hate says the speaker was rightly punished, then the comment is still published', () => {
+    for (const text of [
+      'The MP wrote "immigrants are vermin". He was right to resign.',
+      'My grandad had a point about pay, but when he said "immigrants are vermin" he was wrong.',
+      'Call me a snowflake, but writing "immigrants are vermin" on a school wall is a hate crime.',
+    ])
+      assert.ok(classifier.classifyComment({ text }).attributes.TOXICITY! < hold, text);
   });
 });
 
@@ -1174,12 +1185,17 @@ describe('the phrase rules on given scores (applyPhrases, as the scorer and mode
     assert.deepEqual([victim.TOXICITY, victim.IDENTITY_ATTACK, victim.SEVERE_TOXICITY], [0.97, 0.97, 0.9]);
   });
 
-  it('when its own words agree with what it quotes, or it quotes without reporting or rejecting, then nothing is rescored', () => {
+  it('when its own words agree with what it quotes, mock those who reject it, say it themselves, or it quotes without reporting or rejecting, then nothing is rescored', () => {
     for (const text of [
       'He said "immigrants are vermin" and honestly he was right.',
+      'My dad always said "immigrants are vermin" and he’s spot on.',
       'They call it racist to say "Somalis are leeches", but it is just the truth.',
       '"Immigrants are vermin" — exactly right.',
       'My grandad always said "never trust a gypsy". Call me a bigot, he knew what he was talking about.',
+      'Apparently "immigrants are animals" is offensive now. Snowflakes.',
+      'As I have always said, "immigrants are vermin".',
+      'They should have sprayed "immigrants are vermin" on every wall.',
+      'At 6\'2" I fear nobody. Immigrants are vermin. My wife says "don\'t be racist".',
     ]) {
       const a = base(0.9);
       applyPhrases(a, text, NONE, () => ({ TOXICITY: 0.1 }));

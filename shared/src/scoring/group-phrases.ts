@@ -1,4 +1,4 @@
-import { agreesWithWhatItReports, spokenByOthers } from './quotation.js';
+import { agreesWithWhatItReports, saidByTheWriter, spokenByOthers } from './quotation.js';
 import { compileShapes, inGroups, ownShapeMatches, type PhraseSpan, withShortSpaces } from './shapes.js';
 
 /**
@@ -294,7 +294,8 @@ export function findGroupHate(original: string): PhraseSpan[] {
     const start = m.index;
     const window = text.slice(Math.max(0, start - 48), start);
     const sentence = SENTENCE_START.exec(window);
-    if (reported(REPORTED_BEFORE.test(sentence ? window.slice(sentence.index + 1) : window))) continue;
+    const before = sentence ? window.slice(sentence.index + 1) : window;
+    if (reported(REPORTED_BEFORE.test(before) && !saidByTheWriter(before))) continue;
     const after = text.slice(start + m[0].length, start + m[0].length + 80);
     if (reported(spokenByOthers(text, start + m[0].length))) continue;
     if (REPORTED_AFTER.test(after) || ANSWERED.test(after) || (ECHO_AFTER.test(after) && !ASKS.test(m[0]))) continue;

@@ -18,18 +18,21 @@ const SINGLE = /(?<=^|[\s([:—–])['‘](?=\S)((?:(?!['’](?:$|[\s.,!?;:)\]�
 // What a comment says of what it quotes, to reject it (not negated: "is not wrong" rejects nothing).
 const REJECTS =
   /(?<!\b(?:not|never|isn['’]?t|nothing|hardly|no|me|i['’]?m)\s+(?:\w+\s+)?)\b(?:wrong|disgusting|racist|racism|hateful|hate\s+speech|bigoted|bigotry|not\s+ok(?:ay)?|unacceptable|shameful|appalling|vile|offensive|sexist|homophobic|transphobic|antisemitic|anti-semitic|islamophobic|xenophobic|dehumani[sz]ing|ashamed|stop\s+saying|never\s+say|don['’]?t\s+say|do\s+not\s+say|no\s+one\s+should|nobody\s+should|a\s+lie|false|not\s+true|isn['’]?t\s+true|(?:not|isn['’]?t)\s+a\s+fact|myth|smear|slur|remove\s+(?:it|this|that|them)|report(?:ed)?\s+(?:it|this|that|him|her|them)|condemn\w*|called\s+out|calling\s+out|reported|a\s+threat|incitement|sickening|still\s+(?:up|here|online|allowed))\b/i;
-// What a comment says of what it quotes or reports, to agree with it after all ('"racist", they say; it\'s just the
-// truth', 'my uncle always said …, and he was right').
+// What a comment says of what it quotes or reports, to agree with it after all ('"racist", they say; the truth
+// hurts', 'my uncle always said …, and he was right'), or to mock those who reject it ("snowflakes").
 const LABELS =
   '(?:an?\\s+)?(?:racist|bigot(?:ed)?|xenophob(?:e|ic)|homophob(?:e|ic)|transphob(?:e|ic)|islamophob(?:e|ic)|antisemit(?:e|ic)|sexist|nazi|whatever\\s+you\\s+(?:like|want))';
 const AGREES = new RegExp(
-  `\\b(?:(?:he|she|they|you|it|that|nan|gran|grandad|dad|mum|uncle)\\s+(?:was|were|is|are|['’]s|['’]re)\\s+(?:so\\s+|absolutely\\s+|dead\\s+|quite\\s+|completely\\s+)?(?:right|correct|spot\\s+on|bang\\s+on)|(?:was|is)\\s+(?:he|she|it|that|they)\\s+wrong|(?:he|she|they|it|that)\\s+(?:was|were|is|are)n['’]?t\\s+wrong|(?:had|has|have|got)\\s+a\\s+point|(?:it['’]?s|that['’]?s|is)\\s+(?:just\\s+|simply\\s+|only\\s+)?(?:the\\s+truth|a\\s+fact)|(?:if|because)\\s+it['’]?s\\s+true|not\\s+untrue|(?<!\\bnot\\s+)accurate(?:ly)?|accuracy|pattern\\s+recognition|good\\s+advice|(?:only|most|finally\\s+an?)\\s+(?:honest|sensible)|about\\s+time\\s+someone|good\\s+lad|good\\s+on\\s+(?:him|her|them)|fair\\s+enough|exactly\\s+(?:right|correct)|call\\s+me\\s+${LABELS}|(?:i['’]?m|am)\\s+not\\s+${LABELS},?\\s+but|sorry,?\\s+not\\s+sorry|hope\\s+(?:he|she|they)\\s+did|can\\s+you\\s+blame|knew\\s+(?:exactly\\s+)?what\\s+(?:he|she|they)\\s+(?:was|were)\\s+(?:talking|on)\\s+about|see\\s+what\\s+(?:he|she|they)\\s+meant)\\b`,
+  `\\b(?:(?:he|she|they|you|it|that|nan|gran|grandad|dad|mum|uncle)(?:\\s+(?:was|were|is|are)|['’]s|['’]re)\\s+(?:so\\s+|absolutely\\s+|dead\\s+|quite\\s+|completely\\s+|100%\\s+)?(?:right|correct|spot\\s+on|bang\\s+on)(?!\\s+(?:to|about|that|when|in|of|for)\\b)|(?:was|is)\\s+(?:he|she|it|that|they)\\s+wrong|(?:he|she|they|it|that)(?:\\s+(?:was|were|is|are)n['’]?t|\\s+(?:was|were|is|are)\\s+not|['’]s\\s+not|['’]re\\s+not)\\s+wrong|(?:had|has|have|got)\\s+a\\s+point(?=\\s*(?:[.!]|$)|,?\\s+(?:though|tbh|really|to\\s+be\\s+fair)\\b)|the\\s+truth\\s+hurts|(?:i|we)\\s+call\\s+(?:it|that|this)\\s+(?:the\\s+truth|common\\s+sense|good\\s+advice|facts?|accurate)|(?:it['’]?s|that['’]?s|is)\\s+(?:just|simply|only)\\s+(?:the\\s+truth|a\\s+fact|facts)|(?:if|because)\\s+it['’]?s\\s+true|not\\s+untrue|pattern\\s+recognition|state\\s+(?:the\\s+)?facts|obvious\\s+to\\s+anyone|(?:only|most|finally\\s+an?)\\s+honest|about\\s+time\\s+someone\\s+said|truer\\s+words|can['’]?t\\s+argue\\s+with\\s+(?:that|it|him|her)|couldn['’]?t\\s+have\\s+(?:put|said)\\s+it\\s+better|nailed\\s+it|hear,?\\s+hear|well\\s+said|(?:and\\s+)?so\\s+do\\s+i|call\\s+me\\s+${LABELS}|(?:i['’]?m|am)\\s+not\\s+${LABELS},?\\s+but|i['’]?m\\s+${LABELS}\\s+then|sorry,?\\s+not\\s+sorry|hope\\s+(?:he|she|they)\\s+did|can\\s+you\\s+blame|knew\\s+(?:exactly\\s+)?what\\s+(?:he|she|they)\\s+(?:was|were)\\s+(?:talking|on)\\s+about|see\\s+what\\s+(?:he|she|they)\\s+meant|(?<!\\bcall\\s+me\\s+a\\s+)snowflakes?|lefties|libtards?|woke\\s+(?:mob|brigade|lot|left)|pc\\s+brigade|virtue[\\s-]+signal\\w*)\\b`,
   'i',
 );
 // Words the writer puts in others' mouths, just before the quotation: not a report ('they should just be honest and
-// say "…"', 'translation: "…"').
+// say "…"', 'they should have sprayed "…"', 'translation: "…"').
 const IMAGINED =
-  /\b(?:should|would|could|['’]d|just|really|actually|honest\s+and|might\s+as\s+well)\s+(?:just\s+)?(?:say|says|admit|write|put\s+it)\b[^"“„«]{0,30}$|\b(?:translation|in\s+other\s+words|what\s+(?:they|he|she)\s+(?:really|actually)\s+mean\w*)\W*$/i;
+  /(?:\b(?:should|would|could|will|just|really|actually|honest\s+and|might\s+as\s+well)|['’](?:d|ll))\s+(?:just\s+|have\s+)?(?:say|says|said|admit|write|written|put\s+it|spray(?:ed)?|paint(?:ed)?)\b[^"“„«]{0,30}$|\b(?:translation|in\s+other\s+words|what\s+(?:they|he|she)\s+(?:really|actually)\s+mean\w*)\W*$/i;
+// The writer's own words again, just before the quotation: not a report ("as I've always said, …", "I repeat: …").
+const FIRST_PERSON =
+  /\b(?:i|we)(?:['’](?:ve|d|ll|m))?\s+(?:(?:always|often|just|have|had|will|would|did|do|once|also|still|keep|kept)\s+)*(?:said|say|saying|repeat(?:ed)?|call(?:ed)?|write|wrote|tell|told|post(?:ed)?|tweet(?:ed)?|shout(?:ed)?|chant(?:ed)?|text(?:ed)?|messag(?:e|ed))\b[^"“„«]{0,40}["“„«‘']?\s*$|\bquote\s+me\b[^"“„«]{0,20}$|\b(?:as|like)\s+i\b[^"“„«]{0,40}$|\bfinally\s+someone\b[^"“„«]{0,30}$/i;
 // A verb that reports someone else's words, just before the quotation.
 const REPORTS =
   /\b(?:said|says|say|saying|wrote|writes|write|writing|chant(?:s|ed|ing)?|shout(?:s|ed|ing)?|scream(?:s|ed|ing)?|yell(?:s|ed|ing)?|tweet(?:s|ed|ing)?|post(?:s|ed|ing)?|call(?:s|ed|ing)?|messag(?:e|es|ed|ing)|text(?:s|ed|ing)|e-?mail(?:s|ed|ing)?|told|tells|headlines?|headlined|quot(?:e|es|ed|ing)|repeat(?:s|ed|ing)?|word\s+for\s+word|according\s+to|slogan|memes?|graffiti|leaflets?|(?:sprayed|scrawled|painted)|signs?\s+(?:read|reading|said)|(?:the|a|that|this)\s+(?:line|quote|phrase|words|banner|placard|chant|message|tweet|comment|lyrics?)s?)\b[^"“„«]{0,40}$/i;
@@ -47,8 +50,15 @@ export function spokenByOthers(text: string, end: number): boolean {
   return SPOKEN_AFTER.test(text.slice(end, end + 100));
 }
 
+// A double mark just after a digit is an inch mark (6'2", a 55" screen), not a quotation's.
+const INCH = /(?<=\d)["”]/g;
+const HAS_INCH = /\d["”]/;
+/** The text with its inch marks replaced by ″ (the same length: offsets stay). */
+const withoutInchMarks = (text: string) => (HAS_INCH.test(text) ? text.replace(INCH, '″') : text);
+
 /** The comment's own words, its quotations blanked; the text itself when it quotes nothing. */
-function ownWords(text: string): string {
+function ownWords(original: string): string {
+  const text = withoutInchMarks(original);
   const own = OPEN.test(text) ? text.replace(QUOTATION, ' … ') : text;
   return SINGLE_OPEN.test(own) ? own.replace(SINGLE, ' … ') : own;
 }
@@ -56,6 +66,11 @@ function ownWords(text: string): string {
 /** Whether the comment's own words (outside its quotations) agree with what it quotes or reports. */
 export function agreesWithWhatItReports(text: string): boolean {
   return AGREES.test(ownWords(text));
+}
+
+/** Whether the words just before a statement are the writer's own saying ("as I've always said", "I repeat:"). */
+export function saidByTheWriter(before: string): boolean {
+  return FIRST_PERSON.test(before);
 }
 
 /** Whether the comment quotes something and, in its own words, rejects it ("… is racist", "stop saying"). */
@@ -78,7 +93,8 @@ export function* ownMatches(re: RegExp, text: string): Generator<RegExpExecArray
  * The text with the quotations it reports or rejects blanked (" … "): the comment's own words, which the scorer
  * reads alone when the rest is somebody else's (`applyPhrases` in model/comment.ts); null when it quotes nothing so.
  */
-export function withoutReportedQuotations(text: string): string | null {
+export function withoutReportedQuotations(original: string): string | null {
+  const text = withoutInchMarks(original);
   const quotations = readQuotations(text);
   if (quotations === NONE) return null;
   const ranges: [number, number][] = [];
@@ -90,14 +106,14 @@ export function withoutReportedQuotations(text: string): string | null {
   }
   if (ranges.length === 0) return null;
   ranges.sort((a, b) => a[0] - b[0]);
-  let out = '';
+  let own = '';
   let at = 0;
   for (const [from, to] of ranges) {
     if (from < at) continue; // inside one already blanked
-    out += `${text.slice(at, from)} … `;
+    own += `${text.slice(at, from)} … `;
     at = to;
   }
-  return out + text.slice(at);
+  return own + text.slice(at);
 }
 
 /** A comment's quotations, read once: whether an offset lies in one the comment reports or rejects. */
@@ -112,7 +128,8 @@ const NONE: Quotations = { distanced: () => false };
  * in somebody else's words when an odd number of marks come before it and the quotation it is in is reported
  * (a reporting verb just before its opening mark) or the comment rejects a quotation in its own words.
  */
-function readQuotations(text: string): Quotations {
+function readQuotations(original: string): Quotations {
+  const text = withoutInchMarks(original);
   const doubles = OPEN.test(text);
   const singles: [number, number][] = [];
   if (SINGLE_OPEN.test(text)) for (const m of text.matchAll(SINGLE)) singles.push([m.index, m.index + m[0].length]);
@@ -125,7 +142,7 @@ function readQuotations(text: string): Quotations {
     agrees ??= agreesWithWhatItReports(text);
     if (agrees) return false;
     const before = text.slice(Math.max(0, opened - 60), opened);
-    if (REPORTS.test(before) && !IMAGINED.test(before)) return true;
+    if (REPORTS.test(before) && !IMAGINED.test(before) && !FIRST_PERSON.test(before)) return true;
     rejects ??= rejectsAQuotation(text);
     return rejects;
   };

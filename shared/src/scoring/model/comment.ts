@@ -230,14 +230,15 @@ export function applyPhrases(
     attributes.TOXICITY = Math.min(attributes.TOXICITY, UNDER_HOLD);
     attributes.IDENTITY_ATTACK = Math.min(attributes.IDENTITY_ATTACK, UNDER_HOLD);
   }
-  // Hate about a group that the comment reports or rejects in quotation marks ('a boy told her "… should be
-  // deported"', '"… are a plague" is 1930s language') is not the comment's own: its own words are scored alone, and
-  // the quotation keeps it no lower than just under the default hold. Quoted insults about no group are left to the
-  // model (news comments quote their opponents' insults to insult them back). A slur or an insult in any quotation it
-  // reports or rejects is a moderator's to see: the comment is held, never rejected for it.
-  const own = rescore ? withoutReportedQuotations(text) : null;
+  // Hate about a group that the comment reports or rejects in quotation marks ('a boy told her "muslims … should be
+  // deported"', '"roma are a plague" is 1930s language'), where the comment names a group, is not the comment's
+  // own: its own words are scored alone, and the quotation keeps it no lower than just under the default hold.
+  // Quoted insults about no group are left to the model (news comments quote their opponents' insults to insult them
+  // back). A slur or an insult in any quotation it reports or rejects is a moderator's to see: the comment is held,
+  // never rejected for it.
+  const reported = rescore ? withoutReportedQuotations(text) : null;
   const slur = lexicon.matches > 0 && !lexicon.profanityOnly;
-  const ownScores = own !== null && rescore && (slur || mentionsGroup(text)) ? rescore(own) : null;
+  const ownScores = reported !== null && rescore && (slur || mentionsGroup(text)) ? rescore(reported) : null;
   if (ownScores && slur) {
     attributes.SEVERE_TOXICITY = Math.min(attributes.SEVERE_TOXICITY, PHRASE);
   } else if (ownScores) {
