@@ -126,7 +126,8 @@ const NONE: Quotations = { distanced: () => false };
 /**
  * Reads a comment's double quotation marks once (a comment's matches are many, its marks few). An offset is
  * in somebody else's words when an odd number of marks come before it and the quotation it is in is reported
- * (a reporting verb just before its opening mark) or the comment rejects a quotation in its own words.
+ * (a reporting verb just before its opening mark, neither the writer's own saying nor words put in others' mouths)
+ * or the comment rejects a quotation in its own words, and its own words do not agree with what it quotes.
  */
 function readQuotations(original: string): Quotations {
   const text = withoutInchMarks(original);
