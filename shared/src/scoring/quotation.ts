@@ -63,6 +63,11 @@ function ownWords(original: string): string {
   return SINGLE_OPEN.test(own) ? own.replace(SINGLE, ' … ') : own;
 }
 
+/** Whether a text has a mark that may open a quotation: a first test before reading its quotations. */
+export function mayQuote(text: string): boolean {
+  return OPEN.test(text) || SINGLE_OPEN.test(text);
+}
+
 /** Whether the comment's own words (outside its quotations) agree with what it quotes or reports. */
 export function agreesWithWhatItReports(text: string): boolean {
   return AGREES.test(ownWords(text));

@@ -4,7 +4,7 @@ import { findGroupHate, mentionsGroup, onlyDeniesHate } from '../group-phrases.j
 import { withoutUndirectedProfanity } from '../profanity.js';
 import { findSwappedSlurs } from '../swapped-slurs.js';
 import { findThreats } from '../threat-phrases.js';
-import { withoutReportedQuotations } from '../quotation.js';
+import { mayQuote, withoutReportedQuotations } from '../quotation.js';
 import type { Attribute, ScoreResult } from '../types.js';
 import { modelText } from './features.js';
 import { loadModel, type ToxicityModel } from './index.js';
@@ -236,9 +236,9 @@ export function applyPhrases(
   // Quoted insults about no group are left to the model (news comments quote their opponents' insults to insult them
   // back). A slur or an insult in any quotation it reports or rejects is a moderator's to see: the comment is held,
   // never rejected for it.
-  const reported = rescore ? withoutReportedQuotations(text) : null;
   const slur = lexicon.matches > 0 && !lexicon.profanityOnly;
-  const ownScores = reported !== null && rescore && (slur || mentionsGroup(text)) ? rescore(reported) : null;
+  const reported = rescore && mayQuote(text) && (slur || mentionsGroup(text)) ? withoutReportedQuotations(text) : null;
+  const ownScores = reported !== null && rescore ? rescore(reported) : null;
   if (ownScores && slur) {
     attributes.SEVERE_TOXICITY = Math.min(attributes.SEVERE_TOXICITY, PHRASE);
   } else if (ownScores) {
