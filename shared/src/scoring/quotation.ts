@@ -78,12 +78,6 @@ export function saidByTheWriter(before: string): boolean {
   return FIRST_PERSON.test(before);
 }
 
-/** Whether the comment quotes something and, in its own words, rejects it ("… is racist", "stop saying"). */
-function rejectsAQuotation(text: string): boolean {
-  const own = ownWords(text);
-  return own !== text && REJECTS.test(own);
-}
-
 /** The matches of a global regular expression in a text, but for those inside a quotation it reports or rejects. */
 export function* ownMatches(re: RegExp, text: string): Generator<RegExpExecArray> {
   let quotations: Quotations | undefined;
@@ -142,14 +136,17 @@ function readQuotations(original: string): Quotations {
   if (!doubles && singles.length === 0) return NONE;
   const marks: number[] = [];
   if (doubles) for (const m of text.matchAll(MARKS)) marks.push(m.index);
-  let rejects: boolean | undefined;
+  // The comment's own words, read once: whether they agree with what it quotes, or reject it ("… is racist").
+  let own: string | undefined;
   let agrees: boolean | undefined;
+  let rejects: boolean | undefined;
   const distancedQuotation = (opened: number) => {
-    agrees ??= agreesWithWhatItReports(text);
+    own ??= ownWords(text);
+    agrees ??= AGREES.test(own);
     if (agrees) return false;
     const before = text.slice(Math.max(0, opened - 60), opened);
     if (REPORTS.test(before) && !IMAGINED.test(before) && !FIRST_PERSON.test(before)) return true;
-    rejects ??= rejectsAQuotation(text);
+    rejects ??= own !== text && REJECTS.test(own);
     return rejects;
   };
   return {
