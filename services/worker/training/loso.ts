@@ -141,13 +141,14 @@ export function runLoso(
     withVectors ? createFeaturizer(withVectors, opts.vectors!.table) : createFeaturizer(recipe.features),
   );
   log(`${rests.length} rests of rows that swear at no one or report what they quote: scored too`);
-  const asWorker = (p: number, e: Example, phrases: boolean, restScores: Map<Example, Map<string, number>>) => {
+  const asWorker = (p: number, e: Example, phrases: boolean, restScores: Map<number, number>) => {
     const f = floorOf(e);
     const a = Object.fromEntries(HEAD_ATTRIBUTES.map((k) => [k, 0])) as Record<HeadAttribute, number>;
     a.TOXICITY = Math.max(p, f.severe);
     if (phrases)
       applyPhrases(a, e.text, f.findings, (rest) => {
-        const q = restScores.get(e)?.get(rest);
+        const row = restsOf.get(e)?.get(rest);
+        const q = row === undefined ? undefined : restScores.get(row);
         return q === undefined ? null : { TOXICITY: q };
       });
     return a.TOXICITY;
@@ -201,15 +202,10 @@ export function runLoso(
       r.vectorsAuc = rocAuc(linear, labels);
       workerHead = hv!;
     }
+    // The fold model's score of each rest of the held-out rows, by its row in `rests`.
     const restRows = test.flatMap((e) => [...(restsOf.get(e)?.values() ?? [])]);
     const restP = scoreRows(workerHead, restFeatures, restRows);
-    const pOfRow = new Map(restRows.map((row, i) => [row, restP[i]!]));
-    const restScores = new Map(
-      test.flatMap((e) => {
-        const own = restsOf.get(e);
-        return own ? [[e, new Map([...own].map(([text, row]) => [text, pOfRow.get(row)!]))] as const] : [];
-      }),
-    );
+    const restScores = new Map(restRows.map((row, i) => [row, restP[i]!]));
     r.slurFloorAuc = rocAuc(
       linear.map((p, i) => asWorker(p, test[i]!, false, restScores)),
       labels,

@@ -136,18 +136,22 @@ function readQuotations(original: string): Quotations {
   if (!doubles && singles.length === 0) return NONE;
   const marks: number[] = [];
   if (doubles) for (const m of text.matchAll(MARKS)) marks.push(m.index);
-  // The comment's own words, read once: whether they agree with what it quotes, or reject it ("… is racist").
+  // The comment's own words, read once and only for a quotation not reported just before it: whether they reject
+  // what it quotes ("… is racist"), then, only for a quotation so distanced, whether they agree with it after all.
   let own: string | undefined;
-  let agrees: boolean | undefined;
   let rejects: boolean | undefined;
+  let agrees: boolean | undefined;
   const distancedQuotation = (opened: number) => {
+    const before = text.slice(Math.max(0, opened - 60), opened);
+    const reported = REPORTS.test(before) && !IMAGINED.test(before) && !FIRST_PERSON.test(before);
+    if (!reported) {
+      own ??= ownWords(text);
+      rejects ??= own !== text && REJECTS.test(own);
+      if (!rejects) return false;
+    }
     own ??= ownWords(text);
     agrees ??= AGREES.test(own);
-    if (agrees) return false;
-    const before = text.slice(Math.max(0, opened - 60), opened);
-    if (REPORTS.test(before) && !IMAGINED.test(before) && !FIRST_PERSON.test(before)) return true;
-    rejects ??= own !== text && REJECTS.test(own);
-    return rejects;
+    return !agrees;
   };
   return {
     distanced(offset) {

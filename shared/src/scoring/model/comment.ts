@@ -238,7 +238,7 @@ export function applyPhrases(
   // never rejected for it.
   const slur = lexicon.matches > 0 && !lexicon.profanityOnly;
   const reported = rescore && mayQuote(text) && (slur || mentionsGroup(text)) ? withoutReportedQuotations(text) : null;
-  const ownScores = reported !== null && rescore ? rescore(reported) : null;
+  const ownScores = reported === null ? null : rescore!(reported);
   if (ownScores && slur) {
     attributes.SEVERE_TOXICITY = Math.min(attributes.SEVERE_TOXICITY, PHRASE);
   } else if (ownScores) {
