@@ -7,6 +7,7 @@ import {
   insertDecidedComment,
   loadModerationInputs,
   loadModerationInputsMany,
+  MODERATION_INPUTS_SQL,
   type ModerationInputsQuery,
 } from '#shared/db/comments.js';
 import type { Queryable } from '#shared/db/pool.js';
@@ -202,5 +203,45 @@ describe("the worker's reads, several comments in one statement", () => {
       [ada, ada, ada],
     );
     assert.deepEqual(sizes, [2, 1, 1, 3]);
+  });
+
+  it("when an author has a record, then it is read from the author index alone, not from the comments' pages", async () => {
+    const postId = await buildPost(env.db, siteA.siteId);
+    const ada = (await signInReader(api.app, siteA, { name: 'Ada' })).user.id;
+    for (const status of ['approved', 'rejected', 'approved', 'rejected', 'rejected'] as const)
+      await store({ siteId: siteA.siteId, postId, authorId: ada }, status, `A comment ${status}.`);
+    // Vacuum marks the pages all-visible, as autovacuum does for all but the newest comments.
+    await env.db.query('VACUUM (ANALYZE) comments');
+    const q = { commentId: newId(), siteId: siteA.siteId, postId, authorId: ada, parentId: null };
+    assert.deepEqual((await loadModerationInputs(env.db, q)).history, { total: 5, rejected: 3 });
+
+    type PlanNode = { 'Node Type': string; 'Index Name'?: string; 'Heap Fetches'?: number; Plans?: PlanNode[] };
+    const client = await env.db.connect();
+    let plan: PlanNode;
+    try {
+      await client.query('BEGIN');
+      // On a table this small a sequential scan is cheapest; what matters is which index scans the plan can use.
+      await client.query('SET LOCAL enable_seqscan = off');
+      await client.query('SET LOCAL enable_bitmapscan = off');
+      const res = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+        `EXPLAIN (ANALYZE, FORMAT JSON) ${MODERATION_INPUTS_SQL}`,
+        [[q.commentId], [q.siteId], [ada], [null], [postId], 7],
+      );
+      plan = res.rows[0]!['QUERY PLAN'][0].Plan;
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+    const nodes: PlanNode[] = [];
+    const walk = (n: PlanNode) => {
+      nodes.push(n);
+      for (const c of n.Plans ?? []) walk(c);
+    };
+    walk(plan);
+    const author = nodes.filter((n) => n['Index Name'] === 'comments_author');
+    assert.deepEqual(
+      author.map((n) => [n['Node Type'], n['Heap Fetches']]),
+      [['Index Only Scan', 0]],
+    );
   });
 });

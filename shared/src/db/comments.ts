@@ -547,19 +547,13 @@ export async function loadModerationInputs(db: Queryable, q: ModerationInputsQue
 }
 
 /**
- * `loadModerationInputs` for several comments in one statement (the worker's jobs decided at once),
- * answered in the order asked. One named statement serves every batch size: the comments arrive as arrays.
+ * The statement of `loadModerationInputsMany`: $1–$5 the comments' ids, sites, authors, parents and posts, $6 the
+ * default history window in days. The site's settings are read once per site of the batch, not once per comment:
+ * the window's start is computed per site, and the document (several KB with its word lists) is sent on the
+ * site's first row only. The author's record is an index-only scan of `comments_author`, which carries the
+ * status and time of each comment.
  */
-export async function loadModerationInputsMany(
-  db: Queryable,
-  qs: readonly ModerationInputsQuery[],
-): Promise<ModerationInputs[]> {
-  if (qs.length === 0) return [];
-  const res = await db.query<ModerationInputsRow>({
-    name: 'load-moderation-inputs',
-    // The site's settings are read once per site of the batch, not once per comment: the window's start is
-    // computed per site, and the document (several KB with its word lists) is sent on the site's first row only.
-    text: `WITH j AS MATERIALIZED (
+export const MODERATION_INPUTS_SQL = `WITH j AS MATERIALIZED (
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[])
                 WITH ORDINALITY AS j(comment_id, site_id, author_id, parent_id, post_id, ord)
      ), st AS MATERIALIZED (
@@ -589,7 +583,20 @@ export async function loadModerationInputsMany(
            FROM (SELECT status, created_at FROM comments WHERE author_id = j.author_id ORDER BY id DESC LIMIT 200) r
           WHERE r.created_at >= COALESCE(st.since, now() - make_interval(days => $6))
        ) h
-      ORDER BY j.ord`,
+      ORDER BY j.ord`;
+
+/**
+ * `loadModerationInputs` for several comments in one statement (the worker's jobs decided at once),
+ * answered in the order asked. One named statement serves every batch size: the comments arrive as arrays.
+ */
+export async function loadModerationInputsMany(
+  db: Queryable,
+  qs: readonly ModerationInputsQuery[],
+): Promise<ModerationInputs[]> {
+  if (qs.length === 0) return [];
+  const res = await db.query<ModerationInputsRow>({
+    name: 'load-moderation-inputs',
+    text: MODERATION_INPUTS_SQL,
     values: [
       qs.map((q) => q.commentId),
       qs.map((q) => q.siteId),
