@@ -755,6 +755,91 @@ describe('group hate by its grammar', () => {
   });
 });
 
+describe('implicit derogation by its grammar', () => {
+  const IMPLICIT_HATE = [
+    'Remarkably well-spoken for a Somali lad, someone must have coached him.',
+    "Honestly she's a credit to her race.",
+    'A Romanian who actually pays his taxes? Frame it.',
+    "Fair play, first Afghan I've met who actually works.",
+    'Albanian families multiply like rabbits in every town they reach.',
+    'The Eritreans nest in one town and never leave.',
+    'Refugees pour in in swarms every summer.',
+    'Romanians out. Every one of them.',
+    'Send every last one of them home, the Syrians too.',
+    'Ship the Nigerians home on the first plane.',
+    'Give the Somali families a one-way ticket and call it charity.',
+    'Close the borders to Muslims until we understand.',
+    'Stop letting Arabs settle here.',
+    'A quota on Jews in the civil service would fix it.',
+    'No more mosques.',
+    'Keep the trans people away from our kids.',
+    'What did you expect hiring a Pakistani as treasurer?',
+    'She should stick to what women are good at.',
+    'Mexicans are fine picking lettuce.',
+    "Made captain because she's gay, not because she can play.",
+    'Only got the job because of the colour of his skin.',
+    'Ticked all the diversity boxes, didn’t she.',
+    "Some jobs just aren't for women.",
+    'Most British Pakistanis will tell you their first loyalty is to Islamabad.',
+    'Can a Catholic really be trusted in that job?',
+    "Pakistanis in Bradford don't share our values.",
+    'Muslims are simply incompatible with democracy.',
+    'Muslims will outnumber us by 2050.',
+    "I'd rather my daughter didn't bring a black lad home.",
+    "Wouldn't rent to a Romanian family again.",
+    "I don't want a gay teacher looking after my boys.",
+    'Typical. Woman driver, wrong lane.',
+  ];
+  const NOT_IMPLICIT_HATE = [
+    'She is remarkably articulate for a woman of ninety.',
+    "Remarkably honest for a politician, I'll give him that.",
+    'The refugees were treated like animals in that camp.',
+    "Migrants were crammed in like cattle on the boats, it's inhumane.",
+    'Muslims out in force at the vigil last night.',
+    'Refugees out of work need more help.',
+    'Send them home with a point, Villa!',
+    'Give the pensioners a one-way ticket to bingo, ha.',
+    'Close the borders to tourists during the outbreak? Too late.',
+    'What did you expect from a Tory government?',
+    'Muslim families breed pigeons in Bradford as a hobby.',
+    "I wouldn't want a Polish builder myself, they're all booked up for months.",
+    'His first loyalty is to his family, as it should be.',
+    'The Polish lads in the squad say their first loyalty is to the club.',
+    'Asian hornets are breeding like rabbits in Kent this summer.',
+    'The plan to close the borders to refugees is cruel.',
+    'Stop letting women in free before midnight, the club says.',
+    'He was targeted because he is Jewish, not because of anything he said.',
+    'Jews out. That was the graffiti on the synagogue wall, and the police called it a prank.',
+    "I'm Jamaican and proud. Articulate for a Jamaican? Try articulate, full stop.",
+    'Harvard once imposed quotas on Jewish students, a shameful chapter.',
+    'Asylum seekers out of hotels and into proper housing is the right policy.',
+    "She was hired because of her skills, not because she's a woman.",
+    'He was sacked because of the colour of his skin, the tribunal found.',
+    'The census says Muslims will outnumber Christians in two boroughs by 2031.',
+    'Lovely to see a woman referee who was so calm under pressure.',
+    'Typical woman driver jokes are so tired.',
+    'Ticked all the boxes for the planning committee.',
+    'The first Afghan I’ve met who works here was the interpreter who saved my unit.',
+    'A neighbour shouted "ship the Nigerians home" at the family and I reported him.',
+  ];
+
+  it('when a text presumes a trait of a group without naming one (sarcastic praise, pests, send them home, its place), then it is found', () => {
+    for (const t of IMPLICIT_HATE) assert.ok(findGroupHate(t).length > 0, t);
+  });
+
+  it('when the same words pity, report, describe or concern no protected group, then nothing is found', () => {
+    for (const t of NOT_IMPLICIT_HATE) assert.deepEqual(findGroupHate(t), [], t);
+  });
+
+  it('when the text is any string at all, then finding never throws and every span lies inside the text', () => {
+    spansStayInside(findGroupHate, [...IMPLICIT_HATE, ...NOT_IMPLICIT_HATE], 13);
+  });
+
+  it('when the embedded scorer reads it, then the comment is held with an IDENTITY_ATTACK span over the words', () => {
+    assertHeldAsIdentityAttack('Surprisingly articulate for a black footballer, someone taught him well.');
+  });
+});
+
 describe('slurs with two letters swapped', () => {
   it('when a slur of five letters or more has two adjacent letters swapped, in any case, with leetspeak or a plural, then it is found', () => {
     for (const t of [

@@ -96,6 +96,10 @@ const GROUP = [
   'filipinos',
   'bangladeshis',
   'ukrainians',
+  'eritreans',
+  'sudanese',
+  'bulgarians',
+  'lithuanians',
   'eastern\\s+europeans',
   'irish\\s+travellers',
   'mormons',
@@ -181,6 +185,186 @@ const INCAPABLE = `(?:think|reason)(?:${W}(?:for${W}themselves|logically|rationa
 /** The groups as the adjective of "lives" ("black lives"). */
 const GROUP_ADJ = `black|muslim|jewish|gay|trans|immigrant|migrant|refugee|female|women${A}?s|arab|asian|mexican|palestinian|israeli|white|native|indigenous|disabled`;
 
+/** Nationalities and faiths as adjectives, before a word for people ("somali families", "a polish builder"). */
+const NATION_ADJ = `somali|nigerian|eritrean|sudanese|pakistani|bangladeshi|indian|afghan|syrian|iraqi|iranian|kurdish|arab|turkish|romanian|albanian|bulgarian|lithuanian|polish|eastern${W}european|jamaican|caribbean|african|mexican|filipino|chinese|asian|roma|gypsy|traveller|muslim|jewish|hindu|sikh|catholic`;
+/** Words for people after a group's adjective. */
+const FOLK = `people|folks?|families|family|men|man|women|woman|lads?|blokes?|bloke|girls?|boys?|kids|youths|workers?|students?|doctors?|nurses?|drivers?|builders?|neighbou?rs?|tenants?|teachers?|footballers?|players?|community|communities|lot|gangs?|mps?|mayor|judge|vicar|imam|priest|rabbi|colleagues?|staff`;
+/**
+ * After one of a group, what shows it is a person and not an adjective ("a Syrian", not "a Syrian hamster"): the
+ * clause goes on with a verb or a preposition, or ends.
+ */
+const HEAD = `(?=\\s*(?:[.,;:!?)]|$)|${W}(?:who|that|is|was|are|were|will|would|can|could|should|has|had|have|does|did|doesn${A}?t|isn${A}?t|wasn${A}?t|in|on|at|as|with|from|to|and|or|but|as)\\b)`;
+/** A group or one of it named in any of the ways a comment does: "immigrants", "a muslim", "the somali families". */
+const NAMED = `(?:${GROUP_NP}|\\b(?:an?|the|every|each|one)${W}(?:${ONE_OF})\\b${HEAD}|\\b(?:${GROUP_ADJ}|${NATION_ADJ})${W}(?:${FOLK})\\b)`;
+/** Praise that presumes the group lacks it ("articulate for a …", "clean, polite, for a …"). */
+const PRAISE = `articulate|clever|smart|intelligent|bright|well[\\s-]spoken|well[\\s-]mannered|well[\\s-]behaved|clean|polite|honest|hard[\\s-]?working|competent|capable|civili[sz]ed|educated|sensible|trustworthy|eloquent|law[\\s-]abiding`;
+/** What a sarcastic "exception" presumes the rest of the group does not do. */
+const EXCEPTION = `(?:isn${A}?t|is${W}not|wasn${A}?t|was${W}not)${W}(?:angry|on${W}benefits|on${W}the${W}(?:dole|fiddle|make|take)|a${W}(?:criminal|terrorist|thief|scrounger)|lying|stealing|begging|claiming)|(?:can|could)${W}actually${W}(?:park|drive|speak|read|write|count|cook|work|play|think)|actually${W}(?:works?|worked|pays?|paid|gave|gives|speaks?|contributes?)|pays?${W}(?:his|her|their)${W}(?:taxes|tax|way)|gave${W}(?:me${W})?(?:my|the)${W}(?:change|money|wallet)${W}back|gave${W}(?:the${W})?money${W}back|learn(?:ed|t)${W}(?:english|the${W}language)|(?:doing|did|does|do)${W}(?:an${W})?honest${W}(?:day${A}?s${W})?work|with${W}a${W}(?:gcse|degree|job|qualification)|made${W}it${W}here${W}legally`;
+/** A sneer that marks an "exception" as sarcasm ("frame it", "a rare bird", "for once", "first time for everything"). */
+// not "good to see", "fair play", "credit where it's due": said in earnest of someone in the news as often as not
+const SNEER = `\\b(?:frame${W}it|(?:in${W}a|put${W}it${W}in${W}a)${W}museum|(?:that${A}?s|now${W}that${A}?s)${W}a${W}headline|rare${W}bird|first${W}time${W}for${W}everything|wonders${W}never${W}cease|miracles?${W}(?:do${W})?happen|who${A}?d${W}have${W}(?:thought|guessed)|didn${A}?t${W}expect${W}that|bless|gold${W}star|for${W}once|unbelievable|surprisingly)\\b`;
+/** Animals and pests a group is likened to, and what they do. */
+const PESTS = `ants|rabbits|rats|pigeons|locusts|cockroaches|roaches|flies|nits|lice|fleas|woodworm|termites|maggots|mice|vermin|cattle|sheep|animals|a${W}(?:virus|plague|swarm|disease|cancer|rash|herd|pack${W}of${W}(?:dogs|wolves|animals|hyenas))|an${W}infestation`;
+/** "treated like animals", "housed like cattle": pity, not a likeness. */
+const NOT_PITY = `(?<!\\b(?:treat|treated|treating|treats|kept|keep|housed|crammed|packed|herded|caged|hunted|slaughtered|dying|die|died|used|handled|transported|shipped|rounded${W}up|talk${W}about|talked${W}about|talks${W}about|described|portrayed|painted|spoken${W}(?:of|about)|compared|compare|compares|live|lived|living|sold|forced|drop|dropped|dropping|work|worked|working)(?:${W}(?:them|us|him|her|people|refugees|migrants|\\w+)){0,3}${W})(?<!\\b(?:really|also|do|don${A}?t|they|we|i|you|kids|children|would|to|all|both)${W})`;
+/** Whom a call to put out names: the group, one of it, or "them" and "the lot" once the comment names it. */
+const PUT_OUT = `every${W}(?:last${W})?(?:one${W}of${W}(?:them|the${W}\\w+(?:${W}\\w+)?)|family|(?:${ONE_OF}))|(?:them${W})?all${W}(?:of${W})?(?:them|the${W}(?:${GROUP}))|them${W}all|the${W}whole${W}lot${W}of${W}them|the${W}\\w+${W}lot|${GROUP_NP}|the${W}(?:${GROUP_ADJ}|${NATION_ADJ})${W}(?:${FOLK})`;
+/** Where a group is told to go: "home", "back", "on the first plane". */
+const AWAY = `home|back|packing|out|off|away|on${W}(?:the${W}first|a)${W}(?:plane|flight|boat|coach|barge|bus|ferry)|onto${W}(?:a${W})?(?:barge|plane|boat)`;
+
+/**
+ * Implicit derogation: hate that names no trait or vermin but presumes them. Most shapes name the group; a few name
+ * what only a group is judged by (race, skin colour, a loyalty abroad, diversity boxes).
+ * - sarcastic praise and "exceptions": "surprisingly articulate for a black footballer", "a credit to his race",
+ *   "a Muslim who isn't angry about something. Frame it.";
+ * - the group likened to pests or said to breed, swarm or nest: "multiplying like rabbits", "once the Albanians
+ *   nest in a town", not "treated like animals", which pities them;
+ * - calls to put it out: "Romanians out.", "send every last one of them home", "close the borders to Muslims",
+ *   "a quota on Jews", "keep the gays away from the kids";
+ * - its place and use: "what did you expect hiring an Arab", "stick to what women are good at", "fine picking
+ *   lettuce", "because she's gay, not because she can play", "some jobs just aren't for them";
+ * - loyalty and fitness: "his first loyalty is to Islamabad", "aren't compatible with a Western democracy", "don't
+ *   share our values", "can a Catholic really be trusted".
+ * Each shape comes with words it cannot match without (any one of them), and runs only in a comment that has one
+ * of them and names a group.
+ */
+const IMPLICIT: readonly (readonly [words: string, shape: string])[] = [
+  // not "articulate for a woman of ninety": her age
+  [
+    'for',
+    `\\b(?:${PRAISE})(?:\\s*,\\s*(?:${PRAISE})){0,3}(?:\\s*,)?${W}for${W}an?${W}(?:(?:${ONE_OF})\\b${HEAD}|(?:${GROUP_ADJ}|${NATION_ADJ})${W}(?:${FOLK})\\b)(?!${W}(?:of${W}(?:\\d+|her|his|their|that|\\w+ty)|aged|in${W}(?:her|his|their))\\b)`,
+  ],
+  [
+    'credit',
+    `\\ba${W}credit${W}to${W}(?:his|her|their|your|the${W}\\w+)${W}race\\b(?!${W}(?:team|horse|car|day|series|meeting|track|crew)\\b)`,
+  ],
+  [
+    'frame museum headline rare everything cease miracle miracles thought guessed expect bless gold once unbelievable surprisingly',
+    `(?<!\\b(?:as|i${A}m|i${W}am|we${A}re|we${W}are)${W})\\ban?${W}(?:(?:${ONE_OF})|(?:${GROUP_ADJ}|${NATION_ADJ})${W}(?:${FOLK}))(?:${W}\\w+){0,3}?${W}(?:who|that)${W}(?:${EXCEPTION})\\b(?=[^]{0,160}(?:${SNEER}))`,
+  ],
+  [
+    'frame museum headline rare everything cease miracle miracles thought guessed expect bless gold once unbelievable surprisingly',
+    `(?:${SNEER})[^]{0,120}?\\ban?${W}(?:(?:${ONE_OF})|(?:${GROUP_ADJ}|${NATION_ADJ})${W}(?:${FOLK}))(?:${W}\\w+){0,3}?${W}(?:who|that)${W}(?:${EXCEPTION})\\b`,
+  ],
+  [
+    'first',
+    `\\bfirst${W}(?:(?:${ONE_OF})|(?:${GROUP_ADJ}|${NATION_ADJ})${W}(?:${FOLK}))${W}(?:i${A}ve|i${W}have|we${A}ve)${W}(?:ever${W})?(?:seen|met|heard${W}of|come${W}across|known)(?:${W}\\w+){0,3}?${W}(?:who|that)${W}(?:${EXCEPTION})\\b`,
+  ],
+  // likened to pests: in the group's sentence, after it
+  ['like', `${NAMED}[^.!?]{0,60}?${NOT_PITY}\\blike${W}(?:${PESTS})\\b`],
+  // intransitive, as animals do ("breed like rabbits", "nest in a town"), not "breed pigeons"
+  [
+    'breed breeds breeding multiply multiplying multiplies swarm swarming nest nesting spawn spawning infest infesting',
+    `(?:${GROUP_NP}|\\b(?:${GROUP_ADJ}|${NATION_ADJ})${W}(?:${FOLK})\\b)(?:${W}(?:are|keep|just|all|still|will|always|r|${A}re)){0,2}${W}(?:breed|breeds|breeding|multiply|multiplying|multiplies|swarm|swarming|nest|nesting|spawn|spawning|infest|infesting)(?=\\s*(?:[.!?,;:]|$)|${W}(?:like|in|into|everywhere|faster|quicker|all${W}over|across|through|until|and|while|because|as|our|us${W}out)\\b)`,
+  ],
+  [
+    'swarms droves hordes',
+    `${NAMED}[^.!?]{0,40}?\\b(?:arrive|arriving|come|coming|came|pour|pouring)(?:${W}in)?${W}in${W}(?:swarms|droves${W}like|hordes)\\b`,
+  ],
+  ['habitat', `${NAMED}[^.!?]{0,60}?\\b(?:their|a)${W}natural${W}habitat\\b(?=[^.!?]{0,40}\\b(?:is|are|isn${A}?t)\\b)`],
+  // put out
+  [
+    'out',
+    `(?<=^|[.!?;:\\n]\\s*)(?!whites\\b)${GROUP_NP}${W}out(?!${W}and${W}about\\b)(?:${W}(?:now|already|of${W}(?:our|this|my|the)${W}(?:country|countries|town|city|streets|schools|neighbou?rhoods?|europe|britain|england|uk)))?(?=\\s*(?:[.!,;]|$|and\\b))`,
+  ],
+  [
+    'send ship put fly kick boot throw move',
+    `(?<=^|[.!?;:\\n]\\s*|\\b(?:just|we${W}should|we${W}must|let${A}s|should)${W})(?:(?:send|ship|put|kick|boot|throw)${W}(?:${PUT_OUT})(?:${W}\\w+){0,4}?${W}(?:${AWAY})|(?:fly|move)${W}(?:${PUT_OUT})(?:${W}\\w+){0,4}?${W}(?:home|back))\\b`,
+  ],
+  [
+    'way',
+    `\\b(?:give|offer|buy|get)${W}(?:them|${NAMED}|(?:every|each|all${W}the|the)${W}(?:${GROUP_ADJ}|${NATION_ADJ})${W}(?:${FOLK}))[^.!?]{0,50}?\\bone[\\s-]way${W}tickets?\\b`,
+  ],
+  // not "the plan to close the borders to refugees is cruel": reported
+  [
+    'border borders',
+    `(?<!\\b(?:plans?|decisions?|votes?|bids?|moves?|calls?|threats?|promises?|pledges?)${W}to${W})\\b(?:close|shut)${W}(?:the|our)${W}borders?${W}to${W}${NAMED}`,
+  ],
+  [
+    'letting',
+    `\\b(?:stop|no${W}more)${W}letting${W}(?:${NAMED}${W}(?:in|into|come|settle|buy)\\b(?!${W}(?:free|before|after)\\b)|in${W}(?:any${W})?more${W}${NAMED})`,
+  ],
+  ['let', `\\bonly${W}let${W}${NAMED}${W}in\\b(?!${W}(?:free|before|after|for)\\b)`],
+  [
+    'quota quotas',
+    `(?<!\\b(?:imposed|had|once|historic|historical|introduced|abolished|scrapped)${W}(?:a${W})?)\\bquotas?${W}on${W}${NAMED}`,
+  ],
+  [
+    'mosques synagogues gurdwaras temples',
+    `\\bno${W}more${W}(?:mosques|synagogues|gurdwaras|hindu${W}temples)(?=\\s*(?:[.!,;]|$)|${W}(?:in|on|here|please|full${W}stop|period)\\b)(?![^.!?]{0,40}\\bthan\\b)`,
+  ],
+  [
+    'away',
+    `\\bkeep${W}(?:the${W})?(?:${GROUP})${W}away${W}from${W}(?:the${W}|our${W}|my${W})?(?:kids|children|schools?|boys|girls)\\b`,
+  ],
+  // place and use
+  // one of the group put in a post ("hiring an Arab", "letting a woman negotiate", "from a Muslim"); not "from refugees
+  // who lost everything", which may pity them
+  [
+    'expect',
+    `\\bwhat${W}(?:did|do|else${W}(?:did|do|would|could))${W}(?:you|we|they|anyone|people)${W}expect\\b[^.!?]{0,20}?\\b(?:(?:letting|hiring|electing|appointing)${W}${NAMED}|(?:putting|making)${W}${NAMED}${W}(?:in${W}charge|captain|manager|treasurer|boss)|from${W}(?:an?${W}(?:${ONE_OF})\\b${HEAD}|(?:${GROUP})\\b(?=\\s*[?.!])))`,
+  ],
+  [
+    'stick',
+    `(?<!\\b(?:telling|tell|told|tells)${W}\\w+${W}to${W})\\bstick${W}to${W}what${W}(?:women|they|she|girls|(?:${GROUP}))${W}(?:are|${A}re|is|${A}s)${W}good${W}at\\b`,
+  ],
+  [
+    'picking cleaning cooking strawberries fruit lettuce harvest kitchen labour labor',
+    `${NAMED}${W}(?:are|r|${A}re)${W}(?:(?:fine|useful|grand|ok|okay|alright)${W}(?:for${W})?|(?:only|just)${W}(?:good|fit|useful)${W}for${W})(?:picking(?!${W}fights?\\b)|cleaning|cooking|the${W}(?:strawberries|fruit|lettuce|harvest|cleaning|kitchen)|(?:strawberries|fruit|lettuce|labou?r))\\b`,
+  ],
+  ['what', `\\b(?:that${A}?s|thats|that${W}is)${W}what${W}(?:women|girls|wives)${W}are${W}for\\b`],
+  [
+    'because',
+    // not "targeted because he's Jewish, not because …": a report of a hate crime
+    `(?<!\\b(?:targeted|attacked|abused|refused|sacked|fired|bullied|harassed|killed|beaten|murdered|assaulted|excluded|rejected|denied|singled${W}out|picked${W}on|stopped|searched)(?:${W}\\w+){0,3}${W})\\bbecause${W}(?:she|he|they)\\s*(?:${A}s|is|was|are|${A}re|were)${W}(?:an?${W})?(?:gay|black|asian|muslim|female|woman|trans|disabled|jewish|lesbian|indian|pakistani)\\b[,;]?${W}not${W}because\\b`,
+  ],
+  [
+    'because',
+    `\\b(?:only${W})?(?:got${W}(?:in|into${W}\\w+|the${W}(?:job|role|post|place|seat))|hired|picked|chosen|appointed|promoted|selected)${W}because${W}of${W}(?:the${W}colou?r${W}of${W}(?:his|her|their)${W}skin|(?:his|her|their)${W}(?:race|skin${W}colou?r|religion|sexuality|disability))\\b`,
+  ],
+  [
+    'ticked',
+    `\\bticked${W}(?:all${W}the|the${W}right|the|enough)${W}(?:diversity|dei|equality|woke|quota)${W}boxes\\b`,
+  ],
+  [
+    'jobs roles posts positions',
+    `\\b(?:some${W})?(?:jobs|roles|posts|positions)${W}(?:just${W}|simply${W})?(?:aren${A}?t|are${W}not)${W}for${W}(?:them|women|${GROUP})\\b(?!\\s*(?::|with\\b|who\\b))`,
+  ],
+  // loyalty and fitness
+  [
+    'loyalty loyalties',
+    `${NAMED}(?:[^.!?]{0,40}?)\\b(?:first|real|true|only)${W}loyalt(?:y|ies)${W}(?:is|are|lies|lie|will${W}(?:always${W})?be)${W}(?:to|with)\\b(?!${W}(?:the${W})?(?:club|team|party|constituents|voters|family|families|fans|badge|shirt|game|sport|union|firm|company)\\b)`,
+  ],
+  [
+    'trusted',
+    `\\bcan${W}(?:an?${W})?(?:${ONE_OF}|catholic|christian|${GROUP})${W}(?:really${W}|ever${W}|actually${W}|truly${W})?be${W}trusted\\b(?!${W}to${W}(?:turn${W}up|show${W}up|attend|report|comply|pay|return|keep${W}(?:their|his|her)${W}(?:appointments|hearings)))`,
+  ],
+  [
+    'share accept',
+    `${NAMED}(?:${W}(?:in|from)${W}\\w+)?${W}(?:do${W}not|don${A}?t|dont|will${W}never|never|can${A}?t|cannot)${W}(?:share|accept)${W}our${W}(?:values|way${W}of${W}life|culture)\\b`,
+  ],
+  [
+    'compatible incompatible',
+    `${NAMED}(?:${W}(?:in|from)${W}\\w+)?${W}(?:(?:are${W}not|aren${A}?t|arent|will${W}never${W}be)${W}(?:really${W}|just${W}|simply${W})?|(?:are|${A}re)${W}(?:just${W}|simply${W})?in)compatible${W}with${W}(?:(?:a|our|the|any)${W})?(?:western${W}|modern${W}|british${W}|free${W})?(?:values|democracy|democracies|the${W}west|our${W}way|civili[sz]ation|society|freedom|culture|way${W}of${W}life)\\b`,
+  ],
+  [
+    'outnumber',
+    `${NAMED}${W}will${W}(?:soon${W})?outnumber${W}(?:us|the${W}(?:natives|locals|english|british)|white${W}people)\\b`,
+  ],
+  [
+    'rather',
+    `\\b(?:i${A}?d|i${W}would)${W}rather${W}(?:she|he|they|my${W}\\w+)${W}(?:didn${A}?t|did${W}not|never)${W}(?:bring|marry|date)(?:${W}home)?${W}(?:an?${W})?(?:(?:${ONE_OF})|(?:${GROUP_ADJ}|${NATION_ADJ})${W}(?:${FOLK}))\\b`,
+  ],
+  [
+    'hire employ rent want',
+    `(?<=^|[.!?;:\\n]\\s*|\\b(?:i|we)${W})(?:would(?:n${A}?t|${W}not|${W}never)|won${A}?t|${A}d${W}never|don${A}?t|do${W}not)${W}(?:(?:hire|employ|rent${W}to)${W}(?:an?|any)${W}(?:(?:${ONE_OF})|(?:${GROUP_ADJ}|${NATION_ADJ})${W}(?:${FOLK}))(?:${W}(?:myself|again|ever|as${W}(?:a|my|our)${W}\\w+)|(?=\\s*(?:[.!,;]|$)))|want${W}(?:an?|any)${W}(?:(?:${ONE_OF})|(?:${GROUP_ADJ}|${NATION_ADJ})${W}(?:${FOLK}))${W}(?:next${W}door|(?:living|moving)${W}(?:next${W}door|near|on${W}(?:my|our|this)\\b)|looking${W}after${W}(?:my|our)\\b|teaching${W}(?:my|our)\\b|near${W}(?:my|our)\\b|in${W}(?:my|our)${W}(?:family|street|road|school|class)\\b(?!${W}to\\b)|as${W}(?:a|my|our)${W}(?:neighbou?r|son[\\s-]in[\\s-]law|daughter[\\s-]in[\\s-]law|teacher|doctor|carer|boss)\\b))`,
+  ],
+  [
+    'typical',
+    `\\btypical(?:\\s*[.!,:]+\\s*|${W})(?:${ONE_OF}|${GROUP_ADJ}|${NATION_ADJ}|foreign)${W}(?:driver|drivers|logic|behaviou?r|mentality|attitude)\\b(?!${W}(?:jokes?|tropes?|stereotypes?|clich[eé]s?|memes?)\\b)`,
+  ],
+];
+
 /** What is said of a group named just before (each begins after `${GROUP_NP}${W}`). */
 const AFTER_GROUP: readonly string[] = [
   // stereotype: GROUP are [all, so, naturally] lazy
@@ -252,6 +436,30 @@ const SHAPES: readonly string[] = [
 ];
 
 const GROUP_RES = compileShapes(SHAPES);
+/** The implicit shapes by each of their words. */
+const IMPLICIT_BY_WORD = new Map<string, RegExp[]>();
+for (const [words, shape] of IMPLICIT) {
+  // Named, so that a match is known to be implicit: an implicit shape is often asked ("can a catholic be trusted?").
+  const re = new RegExp(`(?<implicit>${shape})`, 'gi');
+  for (const w of words.split(' ')) IMPLICIT_BY_WORD.set(w, [...(IMPLICIT_BY_WORD.get(w) ?? []), re]);
+}
+const WORD = /[a-z]+/g;
+
+/** The implicit shapes a text has a word of. */
+function implicitShapesFor(text: string): RegExp[] {
+  const out = new Set<RegExp>();
+  for (const w of text.toLowerCase().match(WORD) ?? []) for (const re of IMPLICIT_BY_WORD.get(w) ?? []) out.add(re);
+  return [...out];
+}
+/**
+ * A group named in any way a shape names it: the one test every comment gets (most name none). It takes in what
+ * `MAY_NAME_GROUP` does.
+ */
+const MAY_MENTION_GROUP = new RegExp(
+  `\\b(?:${GROUP}|${GROUP_ADJ}|${NATION_ADJ}|${ONE_OF}|homosexuality|transgenderism|non-?binary|race|skin|mosques|synagogues|gurdwaras|loyalty|boxes)\\b`,
+  'i',
+);
+
 // A name of a group at least (a cheap test before the patterns).
 const MAY_NAME_GROUP = new RegExp(
   `\\b(?:${GROUP}|(?:${GROUP_ADJ})${W}lives|(?:an?|no|any|one|single|every)${W}(?:${ONE_OF})|being${W}(?:gay|lesbian|bisexual|trans|transgender|queer|non-?binary)|homosexuality|transgenderism|non-?binary)\\b`,
@@ -271,8 +479,9 @@ const REPORTED_BEFORE =
 // lane? Says who?"; a statement asked back is an echo whatever follows). A speaker named after it is
 // `spokenByOthers` (quotation.ts), as for threats.
 const REPORTED_AFTER =
-  /^(?:\s+(?:is|was)\s+(?:a|an|the)\s+(?:line|lie|myth|trope|slogan|stereotype)\b|[^.!?]{0,40}\?\s+(?:no|nope|says\s+who|of\s+course\s+not|really|hardly|nonsense|rubbish|tell\s+that|try\s+telling)\b)/i;
+  /^(?:\s+(?:is|was)\s+(?:a|an|the)\s+(?:line|lie|myth|trope|slogan|stereotype)\b|[^.!?]{0,40}\?\s+(?:no|nope|says\s+who|of\s+course\s+not|really|hardly|nonsense|rubbish|tell\s+that|try\s+telling)\b|[^.!?]{0,40}(?:[,.]\s*(?:that|this|it)?\s*|\s+)(?:was|were|is)\s+(?:the|what)\s+(?:\w+\s+)?(?:graffiti|banner|chant|slogan|sign|placard|message|leaflet|sticker|poster)s?\b)/i;
 const ECHO_AFTER = /^[^.!?]{0,40}\?/;
+const IMPLICIT_ASKS = /^(?:what|can|an?)\b/i;
 // A question the comment answers itself in good faith: "would you hire a ukrainian to do your kitchen? we did and …".
 const ANSWERED =
   /^[^.!?]{0,60}\?\s*(?:we\s+did|i\s+did|yes|yep|yeah|absolutely|of\s+course|sure|definitely|we\s+have|i\s+have|i\s+would|we\s+would|plenty|lots)\b/i;
@@ -285,12 +494,16 @@ const SENTENCE_START = /[.!?;:\n][^.!?;:\n]*$/;
 /** The dehumanising or respect-denying statements about a protected group a text makes. */
 export function findGroupHate(original: string): PhraseSpan[] {
   const text = withShortSpaces(original);
-  if (!MAY_NAME_GROUP.test(text)) return [];
+  if (!MAY_MENTION_GROUP.test(text)) return [];
+  const named = MAY_NAME_GROUP.test(text);
+  const implicit = implicitShapesFor(text);
+  if (!named && implicit.length === 0) return [];
+  const expressions = implicit.length === 0 ? GROUP_RES : [...(named ? GROUP_RES : []), ...implicit];
   const found: PhraseSpan[] = [];
   // Reported words the writer then agrees with ("my uncle always said …, and he was right") are the writer's too.
   let agrees: boolean | undefined;
   const reported = (yes: boolean) => yes && !(agrees ??= agreesWithWhatItReports(text));
-  for (const m of ownShapeMatches(GROUP_RES, text)) {
+  for (const m of ownShapeMatches(expressions, text)) {
     const start = m.index;
     const window = text.slice(Math.max(0, start - 48), start);
     const sentence = SENTENCE_START.exec(window);
@@ -298,7 +511,11 @@ export function findGroupHate(original: string): PhraseSpan[] {
     if (reported(REPORTED_BEFORE.test(before) && !saidByTheWriter(before))) continue;
     const after = text.slice(start + m[0].length, start + m[0].length + 80);
     if (reported(spokenByOthers(text, start + m[0].length))) continue;
-    if (REPORTED_AFTER.test(after) || ANSWERED.test(after) || (ECHO_AFTER.test(after) && !ASKS.test(m[0]))) continue;
+    // An implicit shape is often asked ("can a catholic be trusted?") or sneered at with a question ("a romanian who
+    // actually pays his taxes?"); praise with a question mark is an echo ("articulate for a jamaican? try articulate").
+    const asked = m.groups?.implicit !== undefined && IMPLICIT_ASKS.test(m[0]);
+    const echoed = ECHO_AFTER.test(after) && !ASKS.test(m[0]) && !asked;
+    if (REPORTED_AFTER.test(after) || ANSWERED.test(after) || echoed) continue;
     found.push({ start, end: start + m[0].length });
   }
   return found;
