@@ -100,8 +100,31 @@ describe('moderation analytics', () => {
     const res = await get(mod1.accessToken);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const a = res.body.analytics;
-    const today = new Date().toISOString().slice(0, 10);
-    assert.deepEqual(a.volume, [{ day: today, total: 6, approved: 2, pending: 1, rejected: 3 }]);
+    // Each fixture counts on the day it was written (a run just after midnight UTC puts some on the day before).
+    const final = { a: 'approved', b: 'rejected', c: 'approved', d: 'rejected', e: 'pending', f: 'rejected' } as const;
+    const written = await env.db.query<{ id: string; day: string }>(
+      `SELECT id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day FROM comments WHERE id = ANY($1)`,
+      [Object.keys(final).map((k) => ids[k])],
+    );
+    const volume = new Map<
+      string,
+      { day: string; total: number; approved: number; pending: number; rejected: number }
+    >();
+    for (const [key, status] of Object.entries(final)) {
+      const { day } = written.rows.find((r) => r.id === ids[key])!;
+      const v = volume.get(day) ?? { day, total: 0, approved: 0, pending: 0, rejected: 0 };
+      v.total += 1;
+      v[status] += 1;
+      volume.set(day, v);
+    }
+    assert.deepEqual(
+      a.volume,
+      [...volume.values()].sort((x, y) => x.day.localeCompare(y.day)),
+    );
+    assert.equal(
+      a.volume.reduce((n: number, v: { total: number }) => n + v.total, 0),
+      6,
+    );
     assert.deepEqual(a.decidedBy, { automatic: 2, human: 3, undecided: 1 });
     // [20, 100, 300] seconds: the median is 100; the 90th percentile interpolates 100 + 0.8 × 200.
     assert.deepEqual(a.timeToDecision, { decided: 3, p50Seconds: 100, p90Seconds: 260 });
