@@ -94,7 +94,7 @@ export function runLoso(
 ): FoldResult[] {
   const log = opts.log ?? (() => {});
   const data = readSources(dataDir);
-  const written = writtenSentences();
+  const written = writtenSentences(recipe.written);
   // The civil slice: seeded, from wiki's civil rows.
   const wikiCivil = data.filter((e) => e.source === 'wiki_context_toxicity' && e.label === 0);
   const slice = new Set(shuffle(wikiCivil, rng(LOSO_SEED)).slice(0, CIVIL_SLICE));

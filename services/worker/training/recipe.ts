@@ -14,16 +14,30 @@ import { threatSentences } from './threats.js';
 import { insultSentences } from './vocabulary.js';
 import type { VectorOptions } from './word-vectors.js';
 import { modelText } from '#shared/scoring/model/features.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 /** The data sources, as `Example.source` names them. */
 export const DATA_SOURCES = ['davidson', 'olid', ...ADDED_SETS] as const;
-/** The sentences written for training (identity.ts, vocabulary.ts, threats.ts): never held out. */
-export const WRITTEN_SOURCES = ['identity-templates', 'insult-sentences', 'threat-sentences'] as const;
+/**
+ * The sentences written for training (identity.ts, vocabulary.ts, threats.ts, written/implicit-derogation.jsonl):
+ * never held out.
+ */
+export const WRITTEN_SOURCES = [
+  'identity-templates',
+  'insult-sentences',
+  'threat-sentences',
+  'implicit-sentences',
+] as const;
+/** The written sources of the recipes before v5. */
+const FIRST_WRITTEN = ['identity-templates', 'insult-sentences', 'threat-sentences'] as const;
 
 export interface Recipe {
   readonly name: string;
-  /** Data sources trained on (written sentences always are). */
+  /** Data sources trained on. */
   readonly sources: readonly string[];
+  /** Written sources trained on (`WRITTEN_SOURCES`): never held out. */
+  readonly written: readonly string[];
   /** Rows kept per source at most (seeded sample), e.g. the all-toxic Civil Comments set. */
   readonly cap: Readonly<Record<string, number>>;
   /**
@@ -51,6 +65,7 @@ export interface Recipe {
 export const RECIPE_V2: Recipe = {
   name: 'v2 (Davidson + OLID, toxicity-lr-v2)',
   sources: ['davidson', 'olid'],
+  written: FIRST_WRITTEN,
   cap: {},
   multiplier: { 'identity-templates': 3, 'insult-sentences': 3, 'threat-sentences': 2 },
   sizeExponent: 1,
@@ -71,6 +86,7 @@ export const RECIPE_V2: Recipe = {
 export const RECIPE_V3: Recipe = {
   name: 'v3 (eight sources, weighted, per-attribute heads)',
   sources: DATA_SOURCES,
+  written: FIRST_WRITTEN,
   cap: { toxic_spans_cc: 3000 },
   multiplier: {
     davidson: 0.6,
@@ -108,7 +124,21 @@ export const RECIPE_V4: Recipe = {
   vectors: { top: 100_000, sif: 100 },
 };
 
-export const RECIPES: Record<string, Recipe> = { v2: RECIPE_V2, v3: RECIPE_V3, v4: RECIPE_V4 };
+/**
+ * v5, measured and not shipped (docs/model-card.md, "Implicit derogation"): v4 with 1,138 comments written for training
+ * on implicit derogation (hate that names no trait or vermin but presumes them: sarcastic praise, "send them home",
+ * likening a group to pests) and civil comments on the same topics and idioms (`written/implicit-derogation.jsonl`),
+ * weighing as much as each of the other written sources. It holds more implicit derogation in written news comments
+ * and ranks the data sets written by people a little worse.
+ */
+export const RECIPE_V5: Recipe = {
+  ...RECIPE_V4,
+  name: 'v5 (v4 with written implicit derogation)',
+  written: WRITTEN_SOURCES,
+  multiplier: { ...RECIPE_V4.multiplier, 'implicit-sentences': 2 },
+};
+
+export const RECIPES: Record<string, Recipe> = { v2: RECIPE_V2, v3: RECIPE_V3, v4: RECIPE_V4, v5: RECIPE_V5 };
 
 /**
  * What each model head learns from (`undefined`: the row says nothing about it and is left out).
@@ -174,8 +204,20 @@ export function readSources(dir: string, onRemoved?: (removed: Example[]) => voi
   return kept;
 }
 
-/** The sentences written for training, with what each says about the finer attributes. */
-export function writtenSentences(): Example[] {
+/** The comments written for training on implicit derogation: 1 to hold (an identity attack), 0 to publish. */
+function implicitSentences(): [text: string, label: 0 | 1][] {
+  const file = fileURLToPath(new URL('./written/implicit-derogation.jsonl', import.meta.url));
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const row = JSON.parse(l) as { text: string; label: 0 | 1 };
+      return [row.text, row.label];
+    });
+}
+
+/** The sentences written for training (of the given written sources), with what each says about the finer attributes. */
+export function writtenSentences(sources: readonly string[] = WRITTEN_SOURCES): Example[] {
   const out: Example[] = [];
   for (const g of GROUPS) {
     for (const t of TRAIN_BENIGN_TEMPLATES) out.push({ text: fill(t, g), label: 0, source: 'identity-templates' });
@@ -192,7 +234,9 @@ export function writtenSentences(): Example[] {
       ...(kind === 'civil' ? { identity: 0, insult: 0 } : {}),
     });
   }
-  return out;
+  for (const [text, label] of implicitSentences())
+    out.push({ text, label, source: 'implicit-sentences', identity: label });
+  return out.filter((e) => sources.includes(e.source));
 }
 
 /** A seeded sample of at most `cap` rows per capped source. */

