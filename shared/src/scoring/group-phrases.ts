@@ -456,7 +456,7 @@ function implicitShapesFor(text: string): RegExp[] {
  * `MAY_NAME_GROUP` does.
  */
 const MAY_MENTION_GROUP = new RegExp(
-  `\\b(?:${GROUP}|${GROUP_ADJ}|${NATION_ADJ}|${ONE_OF}|homosexuality|transgenderism|non-?binary|race|skin|mosques|synagogues|gurdwaras|loyalty|boxes)\\b`,
+  `\\b(?:${GROUP}|${GROUP_ADJ}|${NATION_ADJ}|${ONE_OF}|homosexuality|transgenderism|non-?binary|race|skin|mosques|synagogues|gurdwaras|boxes)\\b`,
   'i',
 );
 
