@@ -193,7 +193,7 @@ const FOLK = `people|folks?|families|family|men|man|women|woman|lads?|blokes?|bl
  * After one of a group, what shows it is a person and not an adjective ("a Syrian", not "a Syrian hamster"): the
  * clause goes on with a verb or a preposition, or ends.
  */
-const HEAD = `(?=\\s*(?:[.,;:!?)]|$)|${W}(?:who|that|is|was|are|were|will|would|can|could|should|has|had|have|does|did|doesn${A}?t|isn${A}?t|wasn${A}?t|in|on|at|as|with|from|to|and|or|but|as)\\b)`;
+const HEAD = `(?=\\s*(?:[.,;:!?)]|$)|${W}(?:who|that|is|was|are|were|will|would|can|could|should|has|had|have|does|did|doesn${A}?t|isn${A}?t|wasn${A}?t|in|on|at|as|with|from|to|and|or|but)\\b)`;
 /** A group or one of it named in any of the ways a comment does: "immigrants", "a muslim", "the somali families". */
 const NAMED = `(?:${GROUP_NP}|\\b(?:an?|the|every|each|one)${W}(?:${ONE_OF})\\b${HEAD}|\\b(?:${GROUP_ADJ}|${NATION_ADJ})${W}(?:${FOLK})\\b)`;
 /** Praise that presumes the group lacks it ("articulate for a …", "clean, polite, for a …"). */
@@ -312,7 +312,7 @@ const IMPLICIT: readonly (readonly [words: string, shape: string])[] = [
     'picking cleaning cooking strawberries fruit lettuce harvest kitchen labour labor',
     `${NAMED}${W}(?:are|r|${A}re)${W}(?:(?:fine|useful|grand|ok|okay|alright)${W}(?:for${W})?|(?:only|just)${W}(?:good|fit|useful)${W}for${W})(?:picking(?!${W}fights?\\b)|cleaning|cooking|the${W}(?:strawberries|fruit|lettuce|harvest|cleaning|kitchen)|(?:strawberries|fruit|lettuce|labou?r))\\b`,
   ],
-  ['what', `\\b(?:that${A}?s|thats|that${W}is)${W}what${W}(?:women|girls|wives)${W}are${W}for\\b`],
+  ['women girls wives', `\\b(?:that${A}?s|thats|that${W}is)${W}what${W}(?:women|girls|wives)${W}are${W}for\\b`],
   [
     'because',
     // not "targeted because he's Jewish, not because …": a report of a hate crime
