@@ -231,10 +231,10 @@ export const configSchema = z.object({
   SSE_HEARTBEAT_S: int(25).describe(
     'Seconds between heartbeat comments on an idle live-update stream, so proxies keep it open.',
   ),
-  WORKER_CONCURRENCY: int(256).describe(
+  WORKER_CONCURRENCY: int(512).describe(
     'Comment jobs one worker process runs at once (their reads and writes share Postgres statements, so more in flight means fewer, larger statements; a job mostly waits on its batch, so slots are cheap).',
   ),
-  WORKER_BATCH_MAX: int(100).describe(
+  WORKER_BATCH_MAX: int(250).describe(
     'Comments one worker process reads the inputs of, or stores decided, in one statement at most (jobs that run at once share it; 1 reads and stores each alone).',
   ),
   WORKER_LOCK_DURATION_MS: int(30000).describe(
