@@ -252,6 +252,9 @@ const THREATS = [
   "We're burning his car and him in it.",
   "We've already dug his grave.",
   'Start counting your days.',
+  // a plural possessive whose family is named is still the object
+  "I'll kill the journalists' kids.",
+  "Someone should shoot the councillors' families.",
 ];
 
 const NOT_THREATS = [
@@ -467,6 +470,12 @@ const NOT_THREATS = [
   "I'll be knocking their heads together at the next meeting.",
   'Just retired? Start counting your days in the garden.',
   'When a parishioner dies I dig their grave by hand.',
+  // a plural possessive names what is theirs, not them
+  "We should kill MPs' pay rise before it passes.",
+  "Let's kill the councillors' plan for the bypass.",
+  "They should hang the refugees' artwork in the town hall.",
+  "We must smash the cyclists' record on Sunday.",
+  "Let's burn the politicians' promises in a bonfire of broken pledges.",
 ];
 
 describe('threats by their grammar', () => {

@@ -83,6 +83,12 @@ const PERSON_NOUN = [
 ].join('|');
 /** More people a conditional threat names (`TARGET`): the list above is copied into every shape with an object. */
 const TARGET_NOUN = `${PERSON_NOUN}|manager|teacher|headmaster|headmistress|headteacher|inspector|owner|boss|coach|neighbour|neighbor|keeper|goalkeeper|striker|director|guard|bailiff|sheriff|principal|planner|developer|foreman|councilman`;
+/**
+ * Whose family a plural possessive names: "the councillors' plan" is not a person, "the journalists' kids" are (after
+ * a people noun, a plural possessive is the object only when one of these follows).
+ */
+const KIN =
+  '(?:kids|children|famil(?:y|ies)|wives|husbands|sons|daughters|mothers|fathers|mums|moms|dads|parents|babies)';
 const OBJECT = [
   `(?:you|ya|u|y${A}?all|him)\\b(?!${W}(?:a|an|some|something|anything|the)\\b)`,
   // "them" is people only with "all" ("kill them all"); "you should hang them" may be photographs
@@ -90,8 +96,8 @@ const OBJECT = [
   // "her" is an object only where no noun follows ("kill her", not "hang her picture").
   `her(?=\\s*(?:$|[.,!?;:)]|${W}(?:and|if|when|tonight|now|today|tomorrow|too|myself|with|in|at|for|dead|slowly|soon|again|before|after|one${W}day|like|alive|first)\\b))`,
   `(?:all|every\\s+(?:last\\s+)?one|each|some|any|a\\s+few|most|half|the\\s+(?:whole\\s+)?lot|every\\s+single\\s+one)${W}of${W}(?:you|them|us|(?:those|these|the|your|their)(?:${W}[\\w-]+){0,2}?(?=\\b))`,
-  `(?:(?:all|every|each|any|these|those|the|that|this|your|his|her|their|some)${W}(?:\\w+${W}){0,2}?)?(?:${GROUP})\\b(?!${A}s?\\b)`,
-  `(?:all|every|each|any|these|those|the|that|this|your|his|her|their|some)${W}(?:\\w+${W}){0,2}?(?:${PERSON_NOUN})\\b(?!${A}s?\\b)`,
+  `(?:(?:all|every|each|any|these|those|the|that|this|your|his|her|their|some)${W}(?:\\w+${W}){0,2}?)?(?:${GROUP})\\b(?!${A}s?\\b|${A}(?=\\s)(?!\\s+${KIN}\\b))`,
+  `(?:all|every|each|any|these|those|the|that|this|your|his|her|their|some)${W}(?:\\w+${W}){0,2}?(?:${PERSON_NOUN})\\b(?!${A}s?\\b|${A}(?=\\s)(?!\\s+${KIN}\\b))`,
   `(?:people|ppl|folk)${W}like${W}(?:you|him|her|them|(?:that|this)(?:${W}\\w+)?)`,
 ].join('|');
 /**
