@@ -1,6 +1,7 @@
 import { developmentWarning, loadConfigOrExit } from '#shared/config.js';
 import { createLogger } from '#shared/logger.js';
 import { handleShutdown } from '#shared/shutdown.js';
+import { warmUp } from '#shared/scoring/embedded.js';
 import { createCommentWorker } from './comments/worker.js';
 import { createWorkerDeps } from './deps.js';
 import { serveMetrics } from './metrics.js';
@@ -15,6 +16,8 @@ const logger = createLogger({ level: config.LOG_LEVEL, service: 'worker' });
 const devMode = developmentWarning(config);
 if (devMode) logger.warn(devMode);
 const { deps, connection, close } = createWorkerDeps(config, { logger });
+// Before the first job: compile the embedded scorer's expressions, not while the first comments wait.
+logger.info({ ms: Math.round(await warmUp(deps.scorers.embedded)) }, 'embedded scorer warmed up');
 const worker = createCommentWorker(deps, connection());
 const webhookWorker = createWebhookWorker(deps, connection());
 const tasksWorker = createModerationTasksWorker(deps, connection());

@@ -37,3 +37,30 @@ export function createEmbeddedScorer(weightsPath?: string): Scorer {
     },
   };
 }
+
+/**
+ * Comments that reach every phrase reader behind its first test: threats said, wished, called for and put as a
+ * condition, group hate and its implicit shapes, a denial, a reported quotation, swearing at no one, coded words.
+ * A process scores them twice before it takes comments (`warmUp`): V8 interprets a regular expression the first time
+ * it runs and compiles it the second, and compiling the readers' large expressions takes about half a second of CPU
+ * that the first readers' comments would otherwise wait for.
+ */
+export const WARM_UP_TEXTS: readonly string[] = [
+  'I will kill you and burn your house down.',
+  'If you print my name again you are dead.',
+  'I hope you die. Someone should shoot him.',
+  'Immigrants are vermin and should all be deported.',
+  'Send the Romanians home, every last one of them.',
+  'Muslims are not terrorists.',
+  'He told her "refugees are rats", which is racist.',
+  'This is fucking brilliant news for the town.',
+  'The (((globalists))) want the great replacement.',
+  'The council meets on Tuesday to discuss the new bus routes.',
+];
+
+/** Scores `texts` twice (see `WARM_UP_TEXTS`); resolves to the milliseconds it took. */
+export async function warmUp(scorer: Scorer, texts: readonly string[] = WARM_UP_TEXTS): Promise<number> {
+  const started = performance.now();
+  for (let round = 0; round < 2; round++) for (const text of texts) await scorer.score(text, { siteId: 'warm-up' });
+  return performance.now() - started;
+}
