@@ -14,6 +14,7 @@ import { findCodedHate } from '#shared/scoring/coded-hate.js';
 import { createLexiconClassifier } from '#shared/scoring/lexicon.js';
 import { findGroupHate, onlyDeniesHate } from '#shared/scoring/group-phrases.js';
 import { withoutUndirectedProfanity } from '#shared/scoring/profanity.js';
+import { SWAPPABLE_INSULTS, unswapInsults } from '#shared/scoring/swapped-insults.js';
 import { findSwappedSlurs } from '#shared/scoring/swapped-slurs.js';
 import { findThreats } from '#shared/scoring/threat-phrases.js';
 import { DEFAULT_SETTINGS } from '#shared/settings.js';
@@ -888,6 +889,56 @@ describe('slurs with two letters swapped', () => {
 
   it('when the embedded scorer reads a swapped slur, then the comment is held (not rejected) with an IDENTITY_ATTACK span', () => {
     assertHeldAsIdentityAttack('Go back home, you filthy ngiger');
+  });
+});
+
+describe('insults with two letters swapped', () => {
+  it('when an insult or a swear word has two adjacent letters swapped, in any case, then it is spelled back in place', () => {
+    assert.equal(unswapInsults('You are an idoit.'), 'You are an idiot.');
+    assert.equal(unswapInsults('BASTRAD'), 'bastard');
+    assert.equal(
+      unswapInsults('Shut up, whroe, and take your stupdi friends'),
+      'Shut up, whore, and take your stupid friends',
+    );
+    assert.equal(unswapInsults('ingorant retrads'), 'ignorant retards');
+  });
+
+  it('when a word only looks like one (the word itself, a word or a name of its own, a common word mistyped, part of a longer word), then the text is left alone', () => {
+    for (const t of [
+      'You are an idiot.',
+      'King Cnut and the tide',
+      'Omron sensors',
+      'I am certin of it',
+      'the result of the vote',
+      'a carp in the pond',
+      'He wore a coat',
+      'idoits123',
+      'predictable',
+    ]) {
+      assert.equal(unswapInsults(t), null, t);
+    }
+  });
+
+  it('when any word of the list is read by the lexicon, then it is never one it rejects a comment for, so a swap can hold a comment but not reject it', () => {
+    const lexicon = createLexiconClassifier();
+    for (const w of SWAPPABLE_INSULTS) assert.equal(lexicon.classify(`you ${w}`).attributes.SEVERE_TOXICITY ?? 0, 0, w);
+  });
+
+  it('when the embedded scorer reads a swapped insult, then it scores the comment as spelled right, with the span over the word as written', () => {
+    for (const [swapped, right] of [
+      ['You absolute bastrad, nobody asked you.', 'You absolute bastard, nobody asked you.'],
+      ['Shut up, you whroe.', 'Shut up, you whore.'],
+      ['Nobody cares what you think, you pathetic idoit.', 'Nobody cares what you think, you pathetic idiot.'],
+    ] as const) {
+      const a = classifier.classifyComment({ text: swapped });
+      const b = classifier.classifyComment({ text: right });
+      assert.deepEqual(a.attributes, b.attributes, swapped);
+      assert.ok(a.attributes.TOXICITY! >= DEFAULT_SETTINGS.thresholds.hold.TOXICITY!, swapped);
+      assert.deepEqual(a.spans, b.spans, swapped);
+    }
+    const text = 'Shut up, you whroe.';
+    const span = classifier.classifyComment({ text }).spans!.find((s) => s.attribute === 'INSULT')!;
+    assert.equal(text.slice(span.start, span.end), 'whroe');
   });
 });
 

@@ -3,6 +3,7 @@ import { createLexiconClassifier, type TextClassifier } from '../lexicon.js';
 import { findGroupHate, mentionsGroup, onlyDeniesHate } from '../group-phrases.js';
 import { withoutUndirectedProfanity } from '../profanity.js';
 import { findSwappedSlurs } from '../swapped-slurs.js';
+import { unswapInsults } from '../swapped-insults.js';
 import { findThreats } from '../threat-phrases.js';
 import { mayQuote, withoutReportedQuotations } from '../quotation.js';
 import type { Attribute, ScoreResult } from '../types.js';
@@ -107,7 +108,8 @@ const UNDER_HOLD = 0.5;
 const logit = (p: number) => Math.log(Math.max(1e-9, p) / Math.max(1e-9, 1 - p));
 
 /**
- * The scorer's model: shared weights (`loadModel`) with the lexicon. Context, when given, can only raise
+ * The scorer's model: shared weights (`loadModel`) with the lexicon, both reading each text with its swapped insults
+ * spelled back ("idoit": `swapped-insults.ts`). Context, when given, can only raise
  * TOXICITY and IDENTITY_ATTACK, by two rules written by hand (no training data has parent texts):
  * - a short reply that only endorses its parent (and negates nothing) takes 0.95 of the parent's scores;
  * - a top-level comment that refers to "them"/"they"/"it" is scored again with the pronoun replaced by
@@ -119,7 +121,8 @@ export function createCommentModel(
 ): CommentModel {
   const EMPTY: FeatureVector = { index: new Int32Array(0), value: new Float32Array(0) };
   let kept: FeatureVector = EMPTY;
-  const textScores = (text: string, keep = false) => {
+  const textScores = (written: string, keep = false) => {
+    const text = unswapInsults(written) ?? written;
     const lex = lexicon.classify(text);
     const lt = lex.attributes.TOXICITY ?? 0;
     const v = model.featurize(text);
