@@ -675,6 +675,31 @@ describe('long and closed threads', () => {
     await demoPage.close();
   });
 
+  it('when the first load fails, then Try again reads the post and the thread anew and shows them', async () => {
+    await upsertPost(env.db, { siteId: SITE, id: 'retry-1', title: 'Retry', url: `${plainHost.origin}/p/retry-1` });
+    const author = await upsertSsoUser(env.db, {
+      id: newId(),
+      siteId: SITE,
+      externalId: 'retry-author',
+      name: 'Patient Author',
+      email: null,
+      iat: 1,
+    });
+    await storeApproved('retry-1', author.id, 2);
+    const page = await context.newPage();
+    // The service unreachable for the post's reads, as in a network outage, until the reader tries again.
+    const outage = `${apiServer.origin}/api/v1/sites/${SITE}/posts/retry-1**`;
+    await page.route(outage, (route) => route.abort('connectionrefused'));
+    await page.goto(`${plainHost.origin}/p/retry-1`);
+    await page.locator('#comments .status').getByText('Comments could not be loaded.').waitFor();
+    await page.unroute(outage);
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.getByText('2 comments').waitFor();
+    assert.equal(await page.locator('#comments ol.thread > li').count(), 2);
+    assert.equal(await page.getByText('Comments could not be loaded.').count(), 0);
+    await page.close();
+  });
+
   it('when a post is closed, then the widget says "Comments are closed." and offers no box', async () => {
     await upsertPost(env.db, {
       siteId: SITE,

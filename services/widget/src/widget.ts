@@ -52,6 +52,8 @@ export class Widget {
   private readonly shadow: ShadowRoot;
   private readonly ctx: ViewContext;
   private post: Post | null = null;
+  /** The first load's reads, begun in the constructor; taken by the first `start()`. */
+  private firstRead: Promise<[{ post: Post }, ThreadPage]> | null;
   private sort: 'newest' | 'oldest' | 'reacted' = 'newest';
   /** What the site lets readers do, from the last thread page read. */
   private rules: SiteRules | null = null;
@@ -97,6 +99,9 @@ export class Widget {
     this.t = translator(this.lang);
     this.siteId = host.dataset.site ?? '';
     this.postId = host.dataset.post ?? '';
+    // Asked before anything is drawn: the requests travel while the styles are parsed and the date formatters
+    // load the locale's data (tens of milliseconds on a phone, the first time a page formats a date).
+    this.firstRead = this.readFirst();
     this.shadow = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
     applyStyles(this.shadow);
     const time = timeTexts(this.lang);
@@ -175,31 +180,38 @@ export class Widget {
     return `/api/v1/sites/${encodeURIComponent(this.siteId)}/posts/${encodeURIComponent(this.postId)}${rest}`;
   }
 
-  /** First load: the post (created on first load when the site allows) and the first page. */
-  async start(): Promise<void> {
+  /** The post (created on first load when the site allows) and the first page, read together. */
+  private readFirst(): Promise<[{ post: Post }, ThreadPage]> {
     const { base } = this.o;
+    if (!this.siteId || !this.postId) return Promise.reject(new Error('embed element incomplete'));
+    return Promise.all([
+      call<{ post: Post }>(base, this.path()).catch(async (err) => {
+        if (!(err instanceof ApiError) || err.code !== 'post_not_found') throw err;
+        return call<{ post: Post }>(base, this.path('/discover'), {
+          method: 'POST',
+          body: {
+            title: this.host.dataset.title || document.title || this.postId,
+            url: this.host.dataset.url || location.href.split('#')[0],
+          },
+        });
+      }),
+      call<ThreadPage>(base, this.path(`/comments?sort=${this.sort}&limit=${PAGE}`), { cache: 'no-cache' }).catch(
+        (err) => {
+          if (err instanceof ApiError && err.code === 'post_not_found')
+            return { comments: [], nextCursor: null, total: 0 } as ThreadPage;
+          throw err;
+        },
+      ),
+    ]);
+  }
+
+  /** First load, and "Retry" after it failed: the reads the constructor began, or new ones. */
+  async start(): Promise<void> {
+    const read = this.firstRead ?? this.readFirst();
+    this.firstRead = null;
     this.els.status.textContent = '';
     try {
-      if (!this.siteId || !this.postId) throw new Error('embed element incomplete');
-      const [post, page] = await Promise.all([
-        call<{ post: Post }>(base, this.path()).catch(async (err) => {
-          if (!(err instanceof ApiError) || err.code !== 'post_not_found') throw err;
-          return call<{ post: Post }>(base, this.path('/discover'), {
-            method: 'POST',
-            body: {
-              title: this.host.dataset.title || document.title || this.postId,
-              url: this.host.dataset.url || location.href.split('#')[0],
-            },
-          });
-        }),
-        call<ThreadPage>(base, this.path(`/comments?sort=${this.sort}&limit=${PAGE}`), { cache: 'no-cache' }).catch(
-          (err) => {
-            if (err instanceof ApiError && err.code === 'post_not_found')
-              return { comments: [], nextCursor: null, total: 0 } as ThreadPage;
-            throw err;
-          },
-        ),
-      ]);
+      const [post, page] = await read;
       this.post = post.post;
       await this.loadMyReactions();
       this.sessionUser = this.o.session.user?.id ?? '';
