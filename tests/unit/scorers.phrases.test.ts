@@ -914,12 +914,15 @@ describe('insults with two letters swapped', () => {
       'He wore a coat',
       'idoits123',
       'predictable',
+      'The Pirates retraded him',
+      'the gun lobby (CRPA) says no',
+      'The shistéal was broken.',
     ]) {
       assert.equal(unswapInsults(t), null, t);
     }
   });
 
-  it('when any word of the list is read by the lexicon, then it is never one it rejects a comment for, so a swap can hold a comment but not reject it', () => {
+  it('when any word of the list is read by the lexicon, then it is never one it rejects a comment for, so under the default settings a swap can hold a comment but not reject it', () => {
     const lexicon = createLexiconClassifier();
     for (const w of SWAPPABLE_INSULTS) assert.equal(lexicon.classify(`you ${w}`).attributes.SEVERE_TOXICITY ?? 0, 0, w);
   });
