@@ -860,6 +860,9 @@ describe('slurs with two letters swapped', () => {
       'trnany',
       'Chnik',
       'sipcs everywhere',
+      '$ipcs everywhere',
+      'T0WELHAED',
+      'r@gehad',
     ]) {
       const found = findSwappedSlurs(t);
       assert.equal(found.length, 1, t);

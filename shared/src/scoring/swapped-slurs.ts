@@ -44,13 +44,28 @@ const SWAPPED: ReadonlyMap<string, string> = (() => {
 
 // The map's keys as a character class (digits and `@`, `$`: none needs escaping there).
 const LEET_RE = new RegExp(`[${Object.keys(LEET_LETTERS).join('')}]`, 'g');
+// Every swapped form, each letter with its leetspeak stand-ins, anywhere in a word: a plain text with none of them
+// (nearly every comment) is passed over in one scan, without taking it apart word by word.
+const LEET_OF = new Map<string, string[]>();
+for (const [digit, letter] of Object.entries(LEET_LETTERS))
+  LEET_OF.set(letter, [...(LEET_OF.get(letter) ?? []), digit]);
+const ANY_SWAPPED = new RegExp(
+  [...SWAPPED.keys()]
+    .map((form) =>
+      [...form].map((c) => (LEET_OF.has(c) ? `[${c}${LEET_OF.get(c)!.join('').replace('$', '\\$')}]` : c)).join(''),
+    )
+    .join('|'),
+  'i',
+);
 const WORD_RE = /[a-z0-9@$]+/g;
 const ASCII_RE = /^\p{ASCII}*$/u;
 
 /** The swapped slurs in a text (none for most texts). */
 export function findSwappedSlurs(text: string): PhraseSpan[] {
   // Plain text is read lower-cased; other text once folded (fullwidth and look-alike letters, accents).
-  const n = ASCII_RE.test(text) ? null : normalizeText(text);
+  const ascii = ASCII_RE.test(text);
+  if (ascii && !ANY_SWAPPED.test(text)) return [];
+  const n = ascii ? null : normalizeText(text);
   const found: PhraseSpan[] = [];
   for (const m of (n?.text ?? text.toLowerCase()).matchAll(WORD_RE)) {
     // The lengths a swapped slur has: five to eleven letters, a plural's "s" included.
