@@ -1,3 +1,5 @@
+import { adjacentSwaps } from './swapped-slurs.js';
+
 /**
  * Insults and swear words with two adjacent letters swapped ("idoit", "bastrad", "whroe"), spelled back before the
  * model and the lexicon read a comment: a bag of words has never seen "idoit", so a swap lets an insult through
@@ -157,17 +159,7 @@ const SPELLINGS = new Set([
   'whoer',
 ]);
 
-const SWAPPED: ReadonlyMap<string, string> = (() => {
-  const out = new Map<string, string>();
-  for (const word of SWAPPABLE_INSULTS) {
-    for (let i = 0; i + 1 < word.length; i++) {
-      if (word[i] === word[i + 1]) continue;
-      const v = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
-      if (!SWAPPABLE_INSULTS.includes(v) && !SPELLINGS.has(v)) out.set(v, word);
-    }
-  }
-  return out;
-})();
+const SWAPPED = adjacentSwaps(SWAPPABLE_INSULTS, SPELLINGS);
 
 // Every swap in one expression: a comment without one (nearly all) is passed over in one scan.
 const SWAPPED_RE = new RegExp(`\\b(?:${[...SWAPPED.keys()].join('|')})\\b`, 'gi');

@@ -30,17 +30,23 @@ const SLURS = [
 // Swaps that are a word or a name after all: "chikn" (chicken, on menus).
 const SPELLINGS = new Set(['chikn']);
 
-const SWAPPED: ReadonlyMap<string, string> = (() => {
+/**
+ * Every form of `words` with two adjacent (different) letters swapped, each mapped to its word: but for the words
+ * themselves and the `spellings` that are words or names of their own.
+ */
+export function adjacentSwaps(words: readonly string[], spellings: ReadonlySet<string>): ReadonlyMap<string, string> {
   const out = new Map<string, string>();
-  for (const slur of SLURS) {
-    for (let i = 0; i + 1 < slur.length; i++) {
-      if (slur[i] === slur[i + 1]) continue;
-      const v = slur.slice(0, i) + slur[i + 1] + slur[i] + slur.slice(i + 2);
-      if (!SLURS.includes(v) && !SPELLINGS.has(v)) out.set(v, slur);
+  for (const word of words) {
+    for (let i = 0; i + 1 < word.length; i++) {
+      if (word[i] === word[i + 1]) continue;
+      const v = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+      if (!words.includes(v) && !spellings.has(v)) out.set(v, word);
     }
   }
   return out;
-})();
+}
+
+const SWAPPED = adjacentSwaps(SLURS, SPELLINGS);
 
 // The map's keys as a character class (digits and `@`, `$`: none needs escaping there).
 const LEET_RE = new RegExp(`[${Object.keys(LEET_LETTERS).join('')}]`, 'g');
