@@ -578,6 +578,11 @@ describe('a misconfigured embed', () => {
   });
 });
 
+/** A reader of the demo site, known by its SSO id, who wrote the comments a test seeds. */
+function seedAuthor(externalId: string, name: string) {
+  return upsertSsoUser(env.db, { id: newId(), siteId: SITE, externalId, name, email: null, iat: 1 });
+}
+
 /** Stores approved comments as the worker would (oldest first, a millisecond apart); returns their ids. */
 async function storeApproved(
   postId: string,
@@ -609,14 +614,7 @@ async function storeApproved(
 describe('long and closed threads', () => {
   it('when a post has more comments and replies than a page holds, then "load more" and "show more replies" bring the rest', async () => {
     await upsertPost(env.db, { siteId: SITE, id: 'busy-1', title: 'Busy', url: `${plainHost.origin}/p/busy-1` });
-    const author = await upsertSsoUser(env.db, {
-      id: newId(),
-      siteId: SITE,
-      externalId: 'seeded-author',
-      name: 'Seeded Author',
-      email: null,
-      iat: 1,
-    });
+    const author = await seedAuthor('seeded-author', 'Seeded Author');
     const top = await storeApproved('busy-1', author.id, 55);
     await storeApproved('busy-1', author.id, 25, top[54]!);
     const page = await context.newPage();
@@ -645,14 +643,7 @@ describe('long and closed threads', () => {
       title: 'Out',
       url: `${plainHost.origin}/p/signed-out-1`,
     });
-    const author = await upsertSsoUser(env.db, {
-      id: newId(),
-      siteId: SITE,
-      externalId: 'signed-out-author',
-      name: 'Quiet Author',
-      email: null,
-      iat: 1,
-    });
+    const author = await seedAuthor('signed-out-author', 'Quiet Author');
     await storeApproved('signed-out-1', author.id, 1);
     const page = await context.newPage();
     await page.goto(`${plainHost.origin}/p/signed-out-1`);
@@ -677,14 +668,7 @@ describe('long and closed threads', () => {
 
   it('when the first load fails, then Try again reads the post and the thread anew and shows them', async () => {
     await upsertPost(env.db, { siteId: SITE, id: 'retry-1', title: 'Retry', url: `${plainHost.origin}/p/retry-1` });
-    const author = await upsertSsoUser(env.db, {
-      id: newId(),
-      siteId: SITE,
-      externalId: 'retry-author',
-      name: 'Patient Author',
-      email: null,
-      iat: 1,
-    });
+    const author = await seedAuthor('retry-author', 'Patient Author');
     await storeApproved('retry-1', author.id, 2);
     const page = await context.newPage();
     // The service unreachable for the post's reads, as in a network outage, until the reader tries again.
