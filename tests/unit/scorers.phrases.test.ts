@@ -16,6 +16,7 @@ import { findGroupHate, onlyDeniesHate } from '#shared/scoring/group-phrases.js'
 import { withoutUndirectedProfanity } from '#shared/scoring/profanity.js';
 import { SWAPPABLE_INSULTS, unswapInsults } from '#shared/scoring/swapped-insults.js';
 import { findSwappedSlurs } from '#shared/scoring/swapped-slurs.js';
+import { findThreatClauses } from '#shared/scoring/threat-clauses.js';
 import { findThreats } from '#shared/scoring/threat-phrases.js';
 import { DEFAULT_SETTINGS } from '#shared/settings.js';
 
@@ -522,6 +523,90 @@ describe('threats by their grammar', () => {
     const hold = DEFAULT_SETTINGS.thresholds.hold.TOXICITY!;
     const reply = classifier.classifyComment({ text: 'exactly', parentText: 'someone needs to kill that judge' });
     assert.ok(reply.attributes.TOXICITY! >= hold, String(reply.attributes.TOXICITY));
+  });
+});
+
+describe('threats read clause by clause', () => {
+  // Written for this test; none is a case of the functional suite or of a set the rules were measured on.
+  const CLAUSE_THREATS = [
+    'grab your bats lads, the planning officer lives on Mill Lane',
+    'If the council shuts our library, the leader is getting a brick through his window.',
+    'Keep printing lies about us and we start torching your office.',
+    'Time for the town to string up every councillor who voted for the tip.',
+    'Wishing that MP a house fire this winter.',
+    'Any protester who blocks my road is getting a bat to the head.',
+    "I've got a crowbar in the boot for the bailiff.",
+    'Journalists like you want putting in the ground.',
+    'Round up a few mates and batter the next warden who tickets you.',
+    "Touch my van again and you'll end up in hospital.",
+  ];
+  const NOT_CLAUSE_THREATS = [
+    'I could murder a curry after that match.',
+    'We will batter them on Saturday, mark my words.',
+    'The man who stabbed him was jailed for nine years.',
+    'That junction is going to kill someone one day.',
+    'The death penalty should be brought back for terrorists.',
+    "Threats to burn the reporter's house are disgusting and should be reported to police.",
+    'If you publish this again, I will complain to the press regulator.',
+    'Shoot me an email and I will send the figures.',
+    'My wife will kill me if I miss the school play.',
+    'Enjoy the sunshine while you can, rain is back on Friday.',
+    'We know where the problem is: the drains on Mill Lane.',
+    'Hope the police catch whoever torched the van.',
+    'They should hang that portrait of the mayor in the town hall.',
+    'Police say the gunman who shot two men has been arrested.',
+    'Take our guns away and only criminals will have them.',
+    'You can always sleep when you are dead.',
+    'I would never hurt that reporter, whatever he writes.',
+    'Will someone finally take the council to court over the potholes?',
+    "Cycle down Station Road at rush hour and you'll end up in hospital.",
+    'Scrub the potatoes, stab them all over with a fork and bake for an hour.',
+    'We will bury him under the apple tree he loved, he was the best cat.',
+  ];
+
+  it('when a sentence has a stance, an act or a fate aimed at someone, or a weapon brought for them, then it is found', () => {
+    for (const t of CLAUSE_THREATS) assert.ok(findThreatClauses(t).length > 0, t);
+    // the shapes do not read these: the clauses are what holds them
+    assert.ok(CLAUSE_THREATS.filter((t) => findThreats(t).length === 0).length >= 7);
+  });
+
+  it('when the words are an idiom, a sport, a report, a warning, a policy, a negation or a question, then nothing is found', () => {
+    for (const t of NOT_CLAUSE_THREATS) assert.deepEqual(findThreatClauses(t), [], t);
+  });
+
+  it("when a threat is one sentence of several, then its span is that sentence; a menace's span is its own words", () => {
+    const text = 'Good piece. Any protester who blocks my road is getting a bat to the head. Thanks.';
+    assert.deepEqual(
+      findThreatClauses(text).map((s) => text.slice(s.start, s.end)),
+      [' Any protester who blocks my road is getting a bat to the head'],
+    );
+    const menace = 'Nice car you drive, councillor. Shame if something happened to it.';
+    assert.deepEqual(
+      findThreatClauses(menace).map((s) => menace.slice(s.start, s.end)),
+      ['Shame if something happened to it'],
+    );
+  });
+
+  it('when the text is any string at all, then finding never throws and every span lies inside the text', () => {
+    spansStayInside(findThreatClauses, [...CLAUSE_THREATS, ...NOT_CLAUSE_THREATS], 11);
+  });
+
+  it('when the embedded scorer reads one, then the comment is held (not rejected) with a THREAT span; its civil twins are not held', () => {
+    const hold = DEFAULT_SETTINGS.thresholds.hold.TOXICITY!;
+    const reject = DEFAULT_SETTINGS.thresholds.reject.SEVERE_TOXICITY!;
+    for (const text of CLAUSE_THREATS) {
+      const r = classifier.classifyComment({ text });
+      assert.ok(r.attributes.TOXICITY! >= hold && r.attributes.THREAT! >= 0.9, text);
+      assert.ok((r.attributes.SEVERE_TOXICITY ?? 0) < reject, text);
+      assert.ok(
+        r.spans?.some((s) => s.attribute === 'THREAT'),
+        text,
+      );
+    }
+    for (const text of NOT_CLAUSE_THREATS) {
+      const r = classifier.classifyComment({ text });
+      assert.equal(r.spans?.some((s) => s.attribute === 'THREAT') ?? false, false, text);
+    }
   });
 });
 

@@ -147,6 +147,9 @@ const TRAIT = [
   'brainwashed|filthy|smelly|disgusting|ugly|greedy|dishonest|untrustworthy|deceitful|sneaky',
   'diseased|trash|scum|filth|the\\s+problem|to\\s+blame|a\\s+burden|bad\\s+people',
   'less\\s+(?:intelligent|capable|human)|breeding\\s+like\\s+\\w+',
+  // not "sick of", "sick and tired", "crazy about" (what a group is fed up with or loves)
+  'sick(?!\\s+(?:of|and\\s+tired|with|after|from|because|in|to\\s+death))|mentally\\s+(?:ill|unwell|disturbed)|insane',
+  'crazy(?!\\s+about)|deranged|groomers|a\\s+menace|freaks|unnatural',
 ].join('|');
 /** What makes a trait a generalisation: "all", "so", "always", "just", "naturally" … */
 const GENERALLY = `(?:${W}(?:all|so|always|just|really|such|mostly|generally|naturally|basically|inherently|genetically|too|very|more|far${W}more|much${W}more|simply|clearly|obviously|a${W}bunch${W}of|nothing${W}but|full${W}of|by${W}nature|of${W}course)){0,3}`;
@@ -527,10 +530,12 @@ const CONCEDED = `terrorists|extremists|fanatics|radicals|criminals|thugs|gangst
 const REJECTED = `wrong|false|a${W}myth|a${W}lie|(?:an?${W})?(?:racist|sexist|bigoted|ignorant|hateful|offensive)(?:${W}(?:myth|lie|stereotype|trope))?|nonsense|rubbish|untrue|not${W}true|absurd|ridiculous|(?:complete|utter|total)${W}(?:nonsense|rubbish)`;
 /** A smear of a whole group as a denial quotes it back: "muslims are terrorists", "immigrants are all lazy". */
 const STATEMENT = `${GROUP_NP}${W}(?:are|r)${W}(?:all${W})?(?:${TRAIT}|${VERMIN})`;
+/** Whom a group is denied to be a danger to: "gay people are not a threat to anyone". */
+const TO_WHOM = `(?:${W}to${W}(?:anyone|anybody|children|kids|society|us|you|women|others|the${W}public|this${W}country|our${W}\\w+))?`;
 /** Whole comments that only deny hate about a group: each shape must span the comment. */
 const DENIALS: readonly string[] = [
   // muslims are not terrorists; not all immigrants are criminals; gay people aren't sick
-  `${GROUP_NP}${W}(?:are${W}not|aren${A}?t|arent|are${W}never)${W}(?:${TRAIT})`,
+  `${GROUP_NP}${W}(?:are${W}not|aren${A}?t|arent|are${W}never)${W}(?:${TRAIT})${TO_WHOM}`,
   // "not all" concedes some: only the crimes and threats a denial answers, never vermin or predators
   `(?:not${W}all${W})?${GROUP_NP}${W}(?:are${W}not|aren${A}?t|arent)${W}all${W}(?:${CONCEDED})`,
   `not${W}all${W}(?:${GROUP})${W}are${W}(?:${CONCEDED})`,

@@ -5,6 +5,8 @@ import { withoutUndirectedProfanity } from '../profanity.js';
 import { findSwappedSlurs } from '../swapped-slurs.js';
 import { unswapInsults } from '../swapped-insults.js';
 import { findThreats } from '../threat-phrases.js';
+import { findThreatClauses } from '../threat-clauses.js';
+import type { PhraseSpan } from '../shapes.js';
 import { mayQuote, withoutReportedQuotations } from '../quotation.js';
 import type { Attribute, ScoreResult } from '../types.js';
 import { modelText } from './features.js';
@@ -198,7 +200,7 @@ export function lexiconFindings(spans: ScoreResult['spans']): LexiconFindings {
 
 /**
  * The phrase rules, applied to a text's attributes from the model and the lexicon (changed in place):
- * - a threat (`threat-phrases.ts`) or group hate (`group-phrases.ts`, a slur with two letters swapped:
+ * - a threat (`threat-phrases.ts`, or a clause `threat-clauses.ts` reads) or group hate (`group-phrases.ts`, a slur with two letters swapped:
  *   `swapped-slurs.ts`, and coded hate: `coded-hate.ts`) floors THREAT or IDENTITY_ATTACK at 0.9 and TOXICITY at 0.85;
  * - a comment that only denies hate about a group, with nothing else found in it (no phrase, no lexicon match),
  *   is capped at 0.5;
@@ -214,7 +216,7 @@ export function applyPhrases(
   lexicon: LexiconFindings,
   rescore?: (rest: string) => Partial<Record<HeadAttribute, number>> | null,
 ): CommentScores['spans'] {
-  const threats = findThreats(text);
+  const threats = withClauses(findThreats(text), findThreatClauses(text));
   const hate = [...findGroupHate(text), ...findSwappedSlurs(text), ...findCodedHate(text)];
   const spans: CommentScores['spans'] = threats.map((t) => ({ start: t.start, end: t.end, attribute: 'THREAT' }));
   for (const h of hate) spans.push({ start: h.start, end: h.end, attribute: 'IDENTITY_ATTACK' });
@@ -262,6 +264,14 @@ export function applyPhrases(
     }
   }
   return spans;
+}
+
+/** The shapes' threats, and the clauses' that none of them overlaps. */
+function withClauses(shapes: PhraseSpan[], clauses: PhraseSpan[]): PhraseSpan[] {
+  if (clauses.length === 0) return shapes;
+  const out = [...shapes];
+  for (const c of clauses) if (!shapes.some((t) => t.start < c.end && c.start < t.end)) out.push(c);
+  return out.sort((a, b) => a.start - b.start);
 }
 
 /** The attributes the rest of a swearing comment is scored again for (not PROFANITY, nor the lexicon's SEVERE_TOXICITY). */
