@@ -321,15 +321,16 @@ function threatens(s: string): boolean {
   let promise = -1;
   STANCES.forEach((re, i) => {
     const m = re.exec(s);
-    if (!m || NEGATED.test(s.slice(Math.max(0, m.index - 40), m.index))) return;
+    if (!m || negatedJustBefore(s, m.index)) return;
     if (i === PROMISE_AT) promise = m.index;
     else if (stance === -1 || m.index < stance) stance = m.index;
   });
-  const wish = WISH_RE.exec(s);
+  // a condition counts only where it is about the writer ("touch my van and …"), not the reader's own risk ("cycle
+  // there at rush hour and you'll end up in hospital" warns)
   const condition = conditionWithOutcome(s);
-  const hoped = wish ?? condition;
-  const conditional = wish ? null : condition;
-  const wished = hoped && !NEGATED.test(s.slice(Math.max(0, hoped.index - 40), hoped.index)) ? hoped.index : -1;
+  const aboutTheWriter = condition !== null && ABOUT_THE_WRITER.test(s.slice(condition.index, condition.outcome));
+  const hoped = WISH_RE.exec(s) ?? (aboutTheWriter ? condition : null);
+  const wished = hoped && !negatedJustBefore(s, hoped.index) ? hoped.index : -1;
   if (stance !== -1 || promise !== -1 || wished !== -1) {
     const act = firstOf(VERB_HARM_RES, s);
     const said = firstOf(SUBJECT_HARM_RES, s);
@@ -337,15 +338,10 @@ function threatens(s: string): boolean {
     // nothing negated between the stance and the harm ("i will never hurt him")
     if (harm && stance !== -1 && !NEGATED.test(s.slice(stance, Math.max(stance, harm.index)))) return true;
     // what is to come to "you" is said of "you" ("you'll be shot"), not done by "you" ("you'll burn your fingers")
-    // (after a condition, only one about the writer: "cycle there at rush hour and you'll end up in hospital" warns)
-    const warned = condition && !ABOUT_THE_WRITER.test(s.slice(condition.index, condition.outcome));
+    const warned = condition !== null && !aboutTheWriter;
     if (said && promise !== -1 && said.index >= promise && !warned && !NEGATED.test(s.slice(promise, said.index)))
       return true;
-    if (wished !== -1 && ((harm && harm.index >= wished) || BEFALLS_AFTER_TARGET_RE.test(s.slice(wished)))) {
-      // a condition's accident is a threat only where the condition is about the writer ("touch my car and …"),
-      // not the reader's own risk ("cycle there at night and you'll end up in hospital")
-      if (!conditional || ABOUT_THE_WRITER.test(s.slice(conditional.index, conditional.outcome))) return true;
-    }
+    if (wished !== -1 && ((harm && harm.index >= wished) || BEFALLS_AFTER_TARGET_RE.test(s.slice(wished)))) return true;
   }
   // a weapon the writer has or brings, for a person or where people gather
   const armed = ARMING_RE.exec(s);
@@ -357,6 +353,11 @@ function threatens(s: string): boolean {
     (TARGET_RE.test(s) || (!SPORTING.test(armed[0]) && EVENT_RE.test(s)) || MARKED_FOR.test(s)) &&
     !NEGATED.test(s.slice(0, armed.index))
   );
+}
+
+/** Whether a negation comes just before a stance: "nobody should", "i would never". */
+function negatedJustBefore(s: string, at: number): boolean {
+  return NEGATED.test(s.slice(Math.max(0, at - 40), at));
 }
 
 /** A condition followed by an outcome for its target ("if you …, you'll …"): where the condition starts. */
