@@ -30,7 +30,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Spawns `node --import tsx <entry>` with env; stdout/stderr go to logFile. */
+/** The options production passes to node for the API and the worker (infra/Dockerfile; docs/operations.md). */
+export const SERVICE_NODE_OPTIONS: readonly string[] = ['--no-regexp-tier-up'];
+
+/** Spawns `node --import tsx <entry>` with env (API and worker with SERVICE_NODE_OPTIONS); stdout/stderr go to logFile. */
 export function startChild(o: {
   name: string;
   kind: 'api' | 'worker' | 'load';
@@ -47,7 +50,8 @@ export function startChild(o: {
 }): Child {
   const logFile = path.join(o.logDir, `${o.name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const args = [...(o.nodeArgs ?? []), '--import', 'tsx', o.entry];
+  const service = o.kind === 'load' ? [] : SERVICE_NODE_OPTIONS;
+  const args = [...service, ...(o.nodeArgs ?? []), '--import', 'tsx', o.entry];
   const stdio: ('ignore' | 'pipe' | 'ipc')[] = ['ignore', 'pipe', 'pipe', ...(o.ipc ? (['ipc'] as const) : [])];
   // sh raises the limit, then exec keeps its pid for node.
   const proc = o.nofile

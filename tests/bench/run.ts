@@ -52,6 +52,7 @@ import {
   killAllNow,
   liveChildren,
   sleep,
+  SERVICE_NODE_OPTIONS,
   startChild,
   startSampler,
   stopChildren,
@@ -1419,7 +1420,7 @@ async function main(): Promise<void> {
     '',
     `\`npm run bench${argv ? ` -- ${argv}` : ''}\` · commit ${commit} · ${API_COUNT} API + ${WORKER_COUNT} worker process(es)${bouncer ? ` · Postgres through PgBouncer (transaction mode, default_pool_size ${PGBOUNCER_POOL}; DATABASE_PREPARED_STATEMENTS=false, DATABASE_STATEMENT_TIMEOUT_MS=0)` : ''} · node ${process.version} · Postgres ${pgVersion} · ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GB · everything (load generator, services, Postgres, Redis) on this one machine`,
     '',
-    `Data: ${seedNote}. Services: NODE_ENV=production, RATE_LIMITS=off, LOG_LEVEL=warn, ${
+    `Data: ${seedNote}. Services: node ${SERVICE_NODE_OPTIONS.join(' ')}, NODE_ENV=production, RATE_LIMITS=off, LOG_LEVEL=warn, ${
       Object.keys(SERVICE_ENV).length
         ? `**${Object.entries(SERVICE_ENV)
             .map(([k, v]) => `${k}=${v}`)

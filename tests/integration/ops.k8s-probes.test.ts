@@ -23,12 +23,12 @@ const containerOf = (o: K8sObject): Container => {
   assert.equal(containers.length, 1);
   return containers[0]!;
 };
-/** The container whose command runs the compiled form of `entry`. */
+/** The container whose command runs the compiled form of `entry` (after node's own options). */
 const running = (entry: string): Container => {
   const found = objects
     .filter((o) => o.kind === 'Deployment' || o.kind === 'Job')
     .map(containerOf)
-    .filter((c) => c.command?.[1] === entry.replace(/\.ts$/, '.js'));
+    .filter((c) => c.command?.slice(1).find((a) => !a.startsWith('-')) === entry.replace(/\.ts$/, '.js'));
   assert.equal(found.length, 1, `one container runs ${entry}`);
   return found[0]!;
 };
@@ -78,7 +78,8 @@ describe('Kubernetes manifests against the real processes', () => {
 
   it('when the migration Job runs its command, then the admin CLI migrates and exits 0', async () => {
     const c = running('services/admin/src/main.ts');
-    const args = [...(c.command ?? []), ...(c.args ?? [])].slice(2);
+    const command = [...(c.command ?? []), ...(c.args ?? [])];
+    const args = command.slice(command.indexOf('services/admin/src/main.js') + 1);
     assert.deepEqual(args, ['migrate']);
     const result = await runAdmin(env.childEnv, args);
     assert.equal(result.code, 0, result.stderr);

@@ -85,8 +85,9 @@ const allContainers = (w: Workload): Container[] => [...(w.pod.initContainers ??
 
 /** The TypeScript entry point a container runs: the image's `node services/x.js` is compiled from `services/x.ts`. */
 function entryOf(c: Container): string {
-  const [node, script] = c.command ?? [];
+  const [node, ...rest] = c.command ?? [];
   assert.equal(node, 'node', `${c.name} runs node`);
+  const script = rest.find((a) => !a.startsWith('-'));
   const match = /^(services\/.+)\.js$/.exec(script ?? '');
   assert.ok(match?.[1], `${c.name} runs a compiled file of services/, not ${script}`);
   return `${match[1]}.ts`;

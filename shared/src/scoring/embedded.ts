@@ -41,9 +41,10 @@ export function createEmbeddedScorer(weightsPath?: string): Scorer {
 /**
  * Comments that reach every phrase reader behind its first test: threats said, wished, called for and put as a
  * condition, group hate and its implicit shapes, a denial, a reported quotation, swearing at no one, coded words.
- * A process scores them twice before it takes comments (`warmUp`): V8 interprets a regular expression the first time
- * it runs and compiles it the second, and compiling the readers' large expressions takes about half a second of CPU
- * that the first readers' comments would otherwise wait for.
+ * A process scores them twice before it takes comments (`warmUp`): the services run node with `--no-regexp-tier-up`
+ * (docs/operations.md, "Node options"), so V8 compiles a regular expression the first time it runs, and compiling the
+ * readers' large expressions takes about half a second of CPU that the first readers' comments would otherwise wait
+ * for. Without the flag V8 interprets an expression first and compiles it on the second run.
  */
 export const WARM_UP_TEXTS: readonly string[] = [
   'I will kill you and burn your house down.',
