@@ -367,7 +367,9 @@ export const configSchema = z.object({
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
-    .describe('pino log level.'),
+    .describe(
+      'pino log level. The API writes one line per request (services/api/src/http/request-log.ts): answered at debug, refused (4xx) at info, failed (5xx) at error.',
+    ),
 });
 
 /** The parsed configuration; JWT_SECRET is always set (the development key only where NODE_ENV=development). */

@@ -274,7 +274,7 @@ describe('cached thread pages answered before the app', () => {
     const path = `/api/v1/sites/${site.siteId}/posts/${postId}/comments?limit=50`;
     await both(path);
     assert.equal((await both(path)).viaApp, false, 'cached, at the configured level: the server answers');
-    // The logger's own stream, caught for the while: what pino-http writes for each request.
+    // The logger's own stream, caught for the while: what the request log writes for each request.
     const stream = (api.deps.logger as unknown as Record<symbol, { write: (line: string) => boolean }>)[
       pino.symbols.streamSym
     ]!;

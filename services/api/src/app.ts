@@ -1,13 +1,11 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { ApiDeps } from './deps.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { MERGE_PATCH, requireJson } from './http/require-json.js';
 import { limitJsonDepth } from './http/json-depth.js';
 import { measureHttp } from './http/metrics.js';
-import { redactUrl } from './http/redact-url.js';
-import { requestIdOf } from './http/request-id.js';
+import { requestLog } from './http/request-log.js';
 import { authenticate, createPassport } from './auth/passport.js';
 import { authRoutes } from './auth/routes.js';
 import { tokenKeys } from './auth/tokens.js';
@@ -58,25 +56,7 @@ export function createApp(deps: ApiDeps): Express {
   const security = helmet();
   const { siteOrigins } = deps;
 
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (req, res) => {
-        const id = requestIdOf(req);
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: redactUrl(req.url),
-        }),
-      },
-    }),
-  );
+  app.use(requestLog(deps.logger));
   app.use(measureHttp(deps.metrics));
   app.use(security);
   app.use(opsRoutes(deps));

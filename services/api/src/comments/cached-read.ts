@@ -147,7 +147,7 @@ export function cachedThreadReads(
     const url = req.url ?? '';
     const q = url.indexOf('?');
     const m = PATH_RE.exec(q === -1 ? url : url.slice(0, q));
-    // pino-http logs answered reads at debug; with debug on, let it.
+    // The request log (http/request-log.ts) logs answered reads at debug; with debug on, let it.
     if (!m || deps.logger.isLevelEnabled('debug')) return false;
     const siteId = m[1]!;
     const postId = m[2]!;
@@ -169,7 +169,7 @@ export function cachedThreadReads(
     const origin = crossOrigin(req);
     if (origin !== null && !deps.siteOrigins.peek(siteId)?.includes(origin)) return false;
 
-    // In the order the app sets them: pino-http's request id, the security headers, then CORS and the route's.
+    // In the order the app sets them: the request log's id, the security headers, then CORS and the route's.
     const headers = ['X-Request-Id', requestIdOf(req), ...security, 'Vary', 'Origin'];
     if (origin !== null)
       headers.push('Access-Control-Allow-Origin', origin, 'Access-Control-Expose-Headers', EXPOSE_HEADERS);

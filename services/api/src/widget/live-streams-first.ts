@@ -95,7 +95,7 @@ export function liveStreamsFirst(
 
   return (req: IncomingMessage, res: ServerResponse) => {
     const m = req.method === 'GET' && req.url ? EVENTS_PATH_RE.exec(req.url.split('?', 1)[0]!) : null;
-    // pino-http logs streams at debug; with debug on, let it.
+    // The request log (http/request-log.ts) logs streams at debug; with debug on, let it.
     if (!m || deps.logger.isLevelEnabled('debug')) return app(req, res);
     // What Express does first to every request: its request methods (req.ip by the `trust proxy` setting).
     Object.setPrototypeOf(req, app.request);
