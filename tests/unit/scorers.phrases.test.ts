@@ -14,6 +14,7 @@ import { findCodedHate } from '#shared/scoring/coded-hate.js';
 import { createLexiconClassifier } from '#shared/scoring/lexicon.js';
 import { findGroupHate, onlyDeniesHate } from '#shared/scoring/group-phrases.js';
 import { withoutUndirectedProfanity } from '#shared/scoring/profanity.js';
+import { withoutVerdictsOnThings } from '#shared/scoring/verdicts.js';
 import { SWAPPABLE_INSULTS, unswapInsults } from '#shared/scoring/swapped-insults.js';
 import { findSwappedSlurs } from '#shared/scoring/swapped-slurs.js';
 import { findThreatClauses } from '#shared/scoring/threat-clauses.js';
@@ -1287,6 +1288,61 @@ describe('swearing aimed at no one (withoutUndirectedProfanity)', () => {
       'Fucking tories ruined this country.',
     ])
       assert.ok(held.includes(text), text);
+  });
+});
+
+describe('harsh verdicts on things (withoutVerdictsOnThings)', () => {
+  const ON_THINGS: [string, string][] = [
+    ['This paywall is ridiculous.', 'This paywall is .'],
+    ["The council's new bin scheme is idiotic.", "The council's new bin scheme is ."],
+    ['What a pointless, stupid policy.', 'What a pointless, policy.'],
+    ['This stupid parking app is garbage.', 'This parking app is .'],
+    [
+      'That is ridiculous. The second consultation was a waste of money.',
+      'That is . The second consultation was a waste of money.',
+    ],
+    [
+      'The new timetable is an absolute shambles and the trains are worse.',
+      'The new timetable is an absolute and the trains are worse.',
+    ],
+    ['What a stupid headline.', 'What a headline.'],
+  ];
+  const AT_PEOPLE = [
+    'You are pathetic.',
+    'Your article is garbage.',
+    'The mayor is a joke.',
+    'Boris is a disgrace.',
+    'What a stupid man.',
+    'This reporter is a disgrace.',
+    'Cyclists are brainless idiots.',
+    'Ridiculous policy from a brainless minister.',
+    'The new app is garbage and so are the idiots who built it.',
+    'The idiot who designed this is brainless.',
+    'That is such a stupid comment.',
+    'What a moronic statement!',
+    'He is useless and his plan is stupid.',
+    'This stupid lunatic is dumb.',
+  ];
+
+  it('when every harsh word is a verdict on a thing, then the text without them is returned', () => {
+    for (const [text, rest] of ON_THINGS) assert.equal(withoutVerdictsOnThings(text), rest, text);
+  });
+
+  it('when a harsh word is said of a person, of what someone said, or near the reader, then nothing is returned', () => {
+    for (const text of AT_PEOPLE) assert.equal(withoutVerdictsOnThings(text), null, text);
+    assert.equal(withoutVerdictsOnThings('The council meets on Tuesday.'), null);
+  });
+
+  it('when the embedded scorer reads them, then the verdicts on things are published, and the insults it held stay held', () => {
+    const model = createCommentModel();
+    for (const [text] of ON_THINGS) {
+      const a = model.score({ text }).attributes;
+      assert.ok(a.TOXICITY < 0.7, `${text}: ${a.TOXICITY}`);
+    }
+    // Held (0.85) before the rule: brought down to just under the default hold, not to nothing.
+    assert.equal(model.score({ text: 'This paywall is ridiculous.' }).attributes.TOXICITY, 0.5);
+    for (const text of ['You are pathetic.', 'Cyclists are brainless idiots.', 'What a moronic statement!'])
+      assert.ok(model.score({ text }).attributes.TOXICITY >= 0.7, text);
   });
 });
 

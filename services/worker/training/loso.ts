@@ -35,6 +35,7 @@ import {
 } from '#shared/scoring/model/comment.js';
 import { withoutUndirectedProfanity } from '#shared/scoring/profanity.js';
 import { withoutReportedQuotations } from '#shared/scoring/quotation.js';
+import { withoutVerdictsOnThings } from '#shared/scoring/verdicts.js';
 import { encodeWeights } from '#shared/scoring/model/weights.js';
 import { type FeatureConfig, createFeaturizer } from '#shared/scoring/model/features.js';
 import { pooledWidth, type VectorFeatures, type WordVectors } from '#shared/scoring/model/vectors.js';
@@ -122,12 +123,16 @@ export function runLoso(
   };
   // What the phrase rules score again of a comment (`applyPhrases`), featurised once, as the worker's column reads it
   // (with the word vectors when they are given): its words but the swearing that aims at no one (`profanity.ts`),
-  // and its own words when it reports or rejects what it quotes (`quotation.ts`). Each fold's model scores them, as
-  // the worker's scores them again.
+  // its own words when it reports or rejects what it quotes (`quotation.ts`), and its words but its harsh verdicts on
+  // things (`verdicts.ts`). Each fold's model scores them, as the worker's scores them again.
   const rests: Example[] = [];
   const restsOf = new Map<Example, Map<string, number>>(); // a comment → its rest's text → its row in `rests`
   for (const e of corpus) {
-    for (const rest of [withoutUndirectedProfanity(e.text), withoutReportedQuotations(e.text)]) {
+    for (const rest of [
+      withoutUndirectedProfanity(e.text),
+      withoutReportedQuotations(e.text),
+      withoutVerdictsOnThings(e.text),
+    ]) {
       if (rest === null || lexicon.classify(rest).spans?.length) continue;
       let own = restsOf.get(e);
       if (!own) restsOf.set(e, (own = new Map()));
@@ -140,7 +145,7 @@ export function runLoso(
     rests,
     withVectors ? createFeaturizer(withVectors, opts.vectors!.table) : createFeaturizer(recipe.features),
   );
-  log(`${rests.length} rests of rows that swear at no one or report what they quote: scored too`);
+  log(`${rests.length} rests of rows that swear at no one, report what they quote or judge things: scored too`);
   const asWorker = (p: number, e: Example, phrases: boolean, restScores: Map<number, number>) => {
     const f = floorOf(e);
     const a = Object.fromEntries(HEAD_ATTRIBUTES.map((k) => [k, 0])) as Record<HeadAttribute, number>;

@@ -24,9 +24,9 @@ const SWEARS =
 const SWEAR = new RegExp(SWEARS.source, 'i');
 
 /** People, groups of people and their roles: a swear word before one, or a verdict on one, is aimed. */
-const PERSON = `you|u|ya|him|her|them|he|she|they|people|folks|everyone|everybody|anyone|anybody|someone|somebody|nobody|whoever|idiots?|morons?|clowns?|liberals?|libs|lefties|leftists?|conservatives?|tories|tory|democrats?|dems|republicans?|cops?|police|pigs|media|hacks?|fans?|boomers?|millennials?|kids?|child|children|teenagers?|neighbou?rs?|snowflakes?|trolls?|animals?|scum|bastards?|fools?|addicts?|junkies|thugs?|losers?|liars?|hypocrites?|crooks?|cowards?|traitors?|bigots?|sheep|muppets?|numpties|twits?|halfwits?|men|women|guys?|man|woman|person|bloke|dude|lads?|girls?|boys?|husband|wife|son|daughter|father|mother|dad|mum|mom|brother|sister|friend|mayor|president|premier|chancellor|governor|mps?|judges?|refs?|referees?|umpires?|coach|captain|boss|bosses|chair|chairman|chief|spokesman|spokeswoman|candidate|government|council|[a-z]*(?:keeper|minister|leader|player|manager|owner|maker|writer|reporter|editor|author|presenter|driver|officer|doctor|lawyer|teacher|speaker|striker|defender|councill?or|senator|landlord|voter|supporter|protester|activist|tourist|cyclist)s?|[a-z]+(?:ers|ors)|[a-z]{3,}(?:ists?|ians?)`;
+export const PERSON = `you|u|ya|him|her|them|he|she|they|people|folks|everyone|everybody|anyone|anybody|someone|somebody|nobody|whoever|idiots?|morons?|clowns?|liberals?|libs|lefties|leftists?|conservatives?|tories|tory|democrats?|dems|republicans?|cops?|police|pigs|media|hacks?|fans?|boomers?|millennials?|kids?|child|children|teenagers?|neighbou?rs?|snowflakes?|trolls?|animals?|scum|bastards?|fools?|addicts?|junkies|thugs?|losers?|liars?|hypocrites?|crooks?|cowards?|traitors?|bigots?|sheep|muppets?|numpties|twits?|halfwits?|men|women|guys?|man|woman|person|bloke|dude|lads?|girls?|boys?|husband|wife|son|daughter|father|mother|dad|mum|mom|brother|sister|friend|mayor|president|premier|chancellor|governor|mps?|judges?|refs?|referees?|umpires?|coach|captain|boss|bosses|chair|chairman|chief|spokesman|spokeswoman|candidate|government|council|[a-z]*(?:keeper|minister|leader|player|manager|owner|maker|writer|reporter|editor|author|presenter|driver|officer|doctor|lawyer|teacher|speaker|striker|defender|councill?or|senator|landlord|voter|supporter|protester|activist|tourist|cyclist)s?|[a-z]+(?:ers|ors)|[a-z]{3,}(?:ists?|ians?)`;
 /** A person in the words around a swear word ("the mayor is shit", "what a fucking tool this guy is"). */
-const PERSON_IN = new RegExp(`\\b(?:${PERSON})\\b`, 'i');
+export const PERSON_IN = new RegExp(`\\b(?:${PERSON})\\b`, 'i');
 /** Plurals that are not people: adverbs and adjectives that end in s. */
 const NOT_PLURAL =
   /^(?:always|yes|thanks|sometimes|perhaps|nowadays|towards|afterwards|besides|unless|plus|this|his|its|is|was|has|does|goes|[a-z]*(?:ous|less|ss|us|[aey]sis))$/i;
@@ -91,7 +91,7 @@ const UNDIRECTED: readonly string[] = [
 const UNDIRECTED_RE = new RegExp(UNDIRECTED.map((s) => `(?:${s})`).join('|'), 'gi');
 
 /** Addressing the reader, in the same sentence as a swear word. */
-const SECOND_PERSON = /\b(?:you|your|yours|yourself|yourselves|u|ur|ya|yall|y['’]all|youre|thou)\b/i;
+export const SECOND_PERSON = /\b(?:you|your|yours|yourself|yourselves|u|ur|ya|yall|y['’]all|youre|thou)\b/i;
 /** A sentence (the text from one end mark to the next). */
 const SENTENCE = /[^.!?…\n]+[.!?…\n]*/g;
 

@@ -2,6 +2,7 @@ import { findCodedHate } from '../coded-hate.js';
 import { createLexiconClassifier, type TextClassifier } from '../lexicon.js';
 import { findGroupHate, mentionsGroup, onlyDeniesHate } from '../group-phrases.js';
 import { withoutUndirectedProfanity } from '../profanity.js';
+import { withoutVerdictsOnThings } from '../verdicts.js';
 import { findSwappedSlurs } from '../swapped-slurs.js';
 import { unswapInsults } from '../swapped-insults.js';
 import { findThreats } from '../threat-phrases.js';
@@ -262,6 +263,15 @@ export function applyPhrases(
       for (const k of RESCORED)
         attributes[k] = Math.min(attributes[k], Math.max(scores[k] ?? attributes[k], UNDER_HOLD));
     }
+  }
+  // A harsh verdict on a thing ("this paywall is ridiculous", "what a stupid policy") is scored again without its
+  // harsh words (`verdicts.ts`), and kept no lower than just under the default hold, as swearing at no one is.
+  if (rescore && lexicon.matches === 0 && attributes.TOXICITY > UNDER_HOLD && !mentionsGroup(text)) {
+    const rest = withoutVerdictsOnThings(text);
+    const scores = rest !== null ? rescore(rest) : null;
+    if (scores)
+      for (const k of RESCORED)
+        attributes[k] = Math.min(attributes[k], Math.max(scores[k] ?? attributes[k], UNDER_HOLD));
   }
   return spans;
 }
