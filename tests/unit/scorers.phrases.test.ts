@@ -8,6 +8,7 @@ import {
   HEAD_ATTRIBUTES,
   type HeadAttribute,
   type LexiconFindings,
+  phraseRests,
 } from '#shared/scoring/model/comment.js';
 import { loadModel } from '#shared/scoring/model/index.js';
 import { findCodedHate } from '#shared/scoring/coded-hate.js';
@@ -1406,6 +1407,24 @@ describe('the phrase rules on given scores (applyPhrases, as the scorer and mode
     const withWord = base(0.8);
     applyPhrases(withWord, 'Muslims are not terrorists.', { matches: 1, profanityOnly: true });
     assert.equal(withWord.TOXICITY, 0.8);
+  });
+
+  it('when a rule scores a text again, then it asks for one of the rests model:eval --loso scores ahead (phraseRests)', () => {
+    const cases: [string, LexiconFindings][] = [
+      ['That was a fucking brilliant save.', SWORE],
+      ['A boy told her "muslims should be deported", which is racist.', NONE],
+      ['This paywall is ridiculous.', NONE],
+      ['What a stupid policy. The new bin scheme is a shambles.', NONE],
+    ];
+    for (const [text, findings] of cases) {
+      const asked: string[] = [];
+      applyPhrases(base(0.9), text, findings, (rest) => {
+        asked.push(rest);
+        return { TOXICITY: 0.1 };
+      });
+      assert.ok(asked.length > 0, `${text}: a rule scored it again`);
+      for (const rest of asked) assert.ok(phraseRests(text).includes(rest), `${text}: ${rest}`);
+    }
   });
 
   it('when every swear word aims at no one, then the scores above 0.5 come down to those of the rest but not under 0.5, and PROFANITY takes the TOXICITY they had', () => {

@@ -32,10 +32,8 @@ import {
   type HeadAttribute,
   type LexiconFindings,
   lexiconFindings,
+  phraseRests,
 } from '#shared/scoring/model/comment.js';
-import { withoutUndirectedProfanity } from '#shared/scoring/profanity.js';
-import { withoutReportedQuotations } from '#shared/scoring/quotation.js';
-import { withoutVerdictsOnThings } from '#shared/scoring/verdicts.js';
 import { encodeWeights } from '#shared/scoring/model/weights.js';
 import { type FeatureConfig, createFeaturizer } from '#shared/scoring/model/features.js';
 import { pooledWidth, type VectorFeatures, type WordVectors } from '#shared/scoring/model/vectors.js';
@@ -121,18 +119,13 @@ export function runLoso(
     }
     return f;
   };
-  // What the phrase rules score again of a comment (`applyPhrases`), featurised once, as the worker's column reads it
-  // (with the word vectors when they are given): its words but the swearing that aims at no one (`profanity.ts`),
-  // its own words when it reports or rejects what it quotes (`quotation.ts`), and its words but its harsh verdicts on
-  // things (`verdicts.ts`). Each fold's model scores them, as the worker's scores them again.
+  // What the phrase rules score again of a comment (`phraseRests`, as `applyPhrases` asks for them), featurised once,
+  // as the worker's column reads it (with the word vectors when they are given). Each fold's model scores them, as the
+  // worker's scores them again.
   const rests: Example[] = [];
   const restsOf = new Map<Example, Map<string, number>>(); // a comment → its rest's text → its row in `rests`
   for (const e of corpus) {
-    for (const rest of [
-      withoutUndirectedProfanity(e.text),
-      withoutReportedQuotations(e.text),
-      withoutVerdictsOnThings(e.text),
-    ]) {
+    for (const rest of phraseRests(e.text)) {
       if (rest === null || lexicon.classify(rest).spans?.length) continue;
       let own = restsOf.get(e);
       if (!own) restsOf.set(e, (own = new Map()));

@@ -93,10 +93,10 @@ const UNDIRECTED_RE = new RegExp(UNDIRECTED.map((s) => `(?:${s})`).join('|'), 'g
 /** Addressing the reader, in the same sentence as a swear word. */
 export const SECOND_PERSON = /\b(?:you|your|yours|yourself|yourselves|u|ur|ya|yall|y['’]all|youre|thou)\b/i;
 /** A sentence (the text from one end mark to the next). */
-const SENTENCE = /[^.!?…\n]+[.!?…\n]*/g;
+export const SENTENCE = /[^.!?…\n]+[.!?…\n]*/g;
 
 /** A verdict passed on to someone: "… is bullshit, and so is the idiot who wrote it". */
-const PASSED_ON = /^\s*,?\s+and\s+so\s+(?:is|are|was|were)\b/i;
+export const PASSED_ON = /^\s*,?\s+and\s+so\s+(?:is|are|was|were)\b/i;
 
 /** Whether the clause before a swear word has a person in it ("he's full of shit", "the minister's speech was bullshit"). */
 function saidOfPerson(text: string, start: number): boolean {

@@ -1,4 +1,4 @@
-import { PERSON, SECOND_PERSON } from './profanity.js';
+import { PASSED_ON, PERSON, SECOND_PERSON, SENTENCE } from './profanity.js';
 
 /**
  * Harsh verdicts on things: "This paywall is ridiculous.", "What a pointless, stupid policy.", "This stupid parking
@@ -47,7 +47,7 @@ const DEGREE = `(?:${W}(?:a|an|such|so|just|utterly|totally|completely|absolutel
 const COPULA = `(?:is|are|was|were|['’]s|looks|look|seems|seem|sounds|sound|feels|remains|has${W}been|have${W}been|has${W}become|is${W}becoming|will${W}be|would${W}be)`;
 /** The clause before a predicated verdict: `<subject> <copula> <degree words>`, the subject captured. */
 const PREDICATE = new RegExp(
-  `(?:^|[.!?;:,(—–-]\\s*|\\b(?:and|but|because|so)${W})((?:it|this|that|these|those)|(?:the|this|that|these|those|my|our|their|its)(?:${W}[\\w'’-]+){1,4}|(?<=^\\s*)[\\w'’-]+(?:${W}[\\w'’-]+){0,3})\\s*${COPULA}${DEGREE}${W}$`,
+  `(?:^\\s*|[.!?;:,(—–-]\\s*|\\b(?:and|but|because|so)${W})((?:it|this|that|these|those)|(?:the|this|that|these|those|my|our|their|its)(?:${W}[\\w'’-]+){1,4}|(?<=^\\s*)[\\w'’-]+(?:${W}[\\w'’-]+){0,3})\\s*${COPULA}${DEGREE}${W}$`,
   'i',
 );
 /** A determiner or "what" before an attributive verdict: "this stupid app", "what a pointless, stupid policy". */
@@ -61,9 +61,6 @@ const NOUN_AFTER =
 /** What may follow a predicated verdict: the end of its clause, "of a <thing>", or a conjunction. */
 const PREDICATE_AFTER =
   /^(?:\s*(?:$|[.!?;:,)…—–])|\s+(?:and|but|or|so|because|again|anyway|now|today|though|too|really|from|to\s+(?:use|read|watch|look\s+at|drive\s+on|navigate))\b|\s+(?:of|as)\s+(?:a|an|the)?\s*[\w-]+\b)/i;
-const SENTENCE = /[^.!?…\n]+[.!?…\n]*/g;
-/** A verdict passed on to someone: "… is garbage, and so are the idiots who built it". */
-const PASSED_ON = /^\s*,?\s+and\s+so\s+(?:is|are|was|were)\b/i;
 
 /** Whether a noun phrase ends in a thing (`THING`): "parking app", "new bin scheme", "decision". */
 function thingPhrase(phrase: string): boolean {

@@ -13,7 +13,7 @@ declare module 'http' {
   }
 }
 
-type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+type Level = 'debug' | 'info' | 'warn' | 'error';
 
 /**
  * `req.log`: the methods of a pino logger, writing through a child bound to the request, which is built on the
@@ -30,9 +30,6 @@ export class RequestLogger {
     this.#bound ??= this.logger.child({ req: describeRequest(this.req) });
     this.#bound[level](obj, msg);
   }
-  trace(obj: object, msg?: string): void {
-    this.#write('trace', obj, msg);
-  }
   debug(obj: object, msg?: string): void {
     this.#write('debug', obj, msg);
   }
@@ -44,9 +41,6 @@ export class RequestLogger {
   }
   error(obj: object, msg?: string): void {
     this.#write('error', obj, msg);
-  }
-  fatal(obj: object, msg?: string): void {
-    this.#write('fatal', obj, msg);
   }
   /** Whether a line at `level` would be written. */
   isLevelEnabled(level: Level): boolean {

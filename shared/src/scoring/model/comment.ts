@@ -248,8 +248,7 @@ export function applyPhrases(
   if (ownScores && slur) {
     attributes.SEVERE_TOXICITY = Math.min(attributes.SEVERE_TOXICITY, PHRASE);
   } else if (ownScores) {
-    for (const k of RESCORED)
-      attributes[k] = Math.min(attributes[k], Math.max(ownScores[k] ?? attributes[k], UNDER_HOLD));
+    downToRest(attributes, ownScores);
     return spans;
   }
   // Swearing aimed at no one is PROFANITY's to hold (a site sets that threshold): the rest is scored alone, and the
@@ -260,8 +259,7 @@ export function applyPhrases(
     if (scores) {
       // What the swearing added moves to PROFANITY: a site that holds swearing holds it there.
       attributes.PROFANITY = Math.max(attributes.PROFANITY, attributes.TOXICITY);
-      for (const k of RESCORED)
-        attributes[k] = Math.min(attributes[k], Math.max(scores[k] ?? attributes[k], UNDER_HOLD));
+      downToRest(attributes, scores);
     }
   }
   // A harsh verdict on a thing ("this paywall is ridiculous", "what a stupid policy") is scored again without its
@@ -269,11 +267,23 @@ export function applyPhrases(
   if (rescore && lexicon.matches === 0 && attributes.TOXICITY > UNDER_HOLD && !mentionsGroup(text)) {
     const rest = withoutVerdictsOnThings(text);
     const scores = rest !== null ? rescore(rest) : null;
-    if (scores)
-      for (const k of RESCORED)
-        attributes[k] = Math.min(attributes[k], Math.max(scores[k] ?? attributes[k], UNDER_HOLD));
+    if (scores) downToRest(attributes, scores);
   }
   return spans;
+}
+
+/**
+ * The texts the phrase rules may score again instead of a comment (`rescore` above): its words but the swearing aimed
+ * at no one, its own words when it reports or rejects what it quotes, its words but its harsh verdicts on things.
+ * `model:eval --loso` scores these ahead with each fold's model.
+ */
+export function phraseRests(text: string): (string | null)[] {
+  return [withoutUndirectedProfanity(text), withoutReportedQuotations(text), withoutVerdictsOnThings(text)];
+}
+
+/** Down to the rest's scores, but no lower than just under the default hold. */
+function downToRest(attributes: Record<HeadAttribute, number>, rest: Partial<Record<HeadAttribute, number>>): void {
+  for (const k of RESCORED) attributes[k] = Math.min(attributes[k], Math.max(rest[k] ?? attributes[k], UNDER_HOLD));
 }
 
 /** The shapes' threats, and the clauses' that none of them overlaps. */
@@ -284,7 +294,7 @@ function withClauses(shapes: PhraseSpan[], clauses: PhraseSpan[]): PhraseSpan[] 
   return out.sort((a, b) => a.start - b.start);
 }
 
-/** The attributes the rest of a swearing comment is scored again for (not PROFANITY, nor the lexicon's SEVERE_TOXICITY). */
+/** The attributes a comment's rest is scored again for (not PROFANITY, nor the lexicon's SEVERE_TOXICITY). */
 const RESCORED = ['TOXICITY', 'INSULT', 'THREAT', 'IDENTITY_ATTACK'] as const;
 
 /** Attributes as the pipeline reads them (`Partial<Record<Attribute, number>>`). */
