@@ -42,12 +42,12 @@ const THING = new RegExp(
   'i',
 );
 
-/** Words that may stand between a copula and the verdict: "is just a total", "was an absolutely". */
-const DEGREE = `(?:${W}(?:a|an|such|so|just|utterly|totally|completely|absolutely|truly|really|pretty|beyond|frankly|quite|simply|an?\\s+absolute|complete|total|utter|pure|absolute|bit|of|the|most|biggest|least|very|too|\\w+ly|[\\w-]+,?))*?`;
+/** Any words between a copula and the verdict: "is just a total", "is a useless piece of", "is the". */
+const BETWEEN = `(?:${W}[\\w-]+,?)*?`;
 const COPULA = `(?:is|are|was|were|['’]s|looks|look|seems|seem|sounds|sound|feels|remains|has${W}been|have${W}been|has${W}become|is${W}becoming|will${W}be|would${W}be)`;
 /** The clause before a predicated verdict: `<subject> <copula> <degree words>`, the subject captured. */
 const PREDICATE = new RegExp(
-  `(?:^\\s*|[.!?;:,(—–-]\\s*|\\b(?:and|but|because|so)${W})((?:it|this|that|these|those)|(?:the|this|that|these|those|my|our|their|its)(?:${W}[\\w'’-]+){1,4}|(?<=^\\s*)[\\w'’-]+(?:${W}[\\w'’-]+){0,3})\\s*${COPULA}${DEGREE}${W}$`,
+  `(?:^\\s*|[.!?;:,(—–-]\\s*|\\b(?:and|but|because|so)${W})((?:it|this|that|these|those)|(?:the|this|that|these|those|my|our|their|its)(?:${W}[\\w'’-]+){1,4}|(?<=^\\s*)[\\w'’-]+(?:${W}[\\w'’-]+){0,3})\\s*${COPULA}${BETWEEN}${W}$`,
   'i',
 );
 /** A determiner or "what" before an attributive verdict: "this stupid app", "what a pointless, stupid policy". */
@@ -62,9 +62,11 @@ const NOUN_AFTER =
 const PREDICATE_AFTER =
   /^(?:\s*(?:$|[.!?;:,)…—–])|\s+(?:and|but|or|so|because|again|anyway|now|today|though|too|really|from|to\s+(?:use|read|watch|look\s+at|drive\s+on|navigate))\b|\s+(?:of|as)\s+(?:a|an|the)?\s*[\w-]+\b)/i;
 
+const WORD = /[a-z'’-]+/g;
+
 /** Whether a noun phrase ends in a thing (`THING`): "parking app", "new bin scheme", "decision". */
 function thingPhrase(phrase: string): boolean {
-  const words = phrase.toLowerCase().match(/[a-z'’-]+/g) ?? [];
+  const words = phrase.toLowerCase().match(WORD) ?? [];
   return words.length > 0 && THING.test(words[words.length - 1]!);
 }
 
@@ -76,9 +78,8 @@ const BODIES = /^(?:council|government|police|media|nhs|parliament|ministry|depa
 /** Pronouns that name no one in particular ("nobody asked for it", "for anyone living rurally"). */
 const INDEFINITE = /^(?:nobody|anyone|anybody|everyone|everybody|someone|somebody)$/;
 
-/** Whether a text names no person and does not address the reader (owners aside: "the council's plan"). */
-function namesNoPerson(text: string): boolean {
-  const words = text.toLowerCase().match(/[a-z'’-]+/g) ?? [];
+/** Whether the words of a text name no person and do not address the reader (owners aside: "the council's plan"). */
+function namesNoPerson(words: readonly string[]): boolean {
   return words.every(
     (w) => /['’]s$/.test(w) || INDEFINITE.test(w) || BODIES.test(w) || (!PERSON_WORD.test(w) && !SECOND_PERSON.test(w)),
   );
@@ -89,14 +90,14 @@ const ALONE = new RegExp(
   `^\\s*(?:(?:just|simply|absolutely|utterly|totally|completely|truly|so|an?|absolute|complete|total|utter|pure)${W})*(?:${HARSH_ADJ}|${HARSH_NOUN})\\s*[.!…]*\\s*$`,
   'i',
 );
-/** A thing named anywhere in a text (a word of `THING`). */
-function namesAThing(text: string): boolean {
-  return (text.toLowerCase().match(/[a-z'’-]+/g) ?? []).some((w) => THING.test(w));
+/** A thing named among the words of a text (a word of `THING`). */
+function namesAThing(words: readonly string[]): boolean {
+  return words.some((w) => THING.test(w));
 }
 
 /**
- * Whether a subject names a thing: no word of it a person, unless as an owner ("the council's plan", "the mayor's
- * idea"), and no relative clause ("the idiot who designed this").
+ * Whether a subject names a thing: its last word a thing ("the mayor's new plan"), and no relative clause ("the idiot
+ * who designed this"). A person elsewhere in it is refused for the whole comment (`namesNoPerson`).
  */
 function thingSubject(subject: string): boolean {
   const head = subject.split(/\s+/).pop()!;
@@ -127,7 +128,9 @@ function onAThing(sentence: string, start: number, end: number): boolean {
  * any one is said of a person or in a sentence that addresses the reader, or in a use this reader does not know.
  */
 export function withoutVerdictsOnThings(text: string): string | null {
-  if (!HARSH.test(text) || !namesNoPerson(text)) return null;
+  if (!HARSH.test(text)) return null;
+  const words = text.toLowerCase().match(WORD) ?? [];
+  if (!namesNoPerson(words)) return null;
   let rest = '';
   let at = 0;
   let found = false;
@@ -136,7 +139,7 @@ export function withoutVerdictsOnThings(text: string): string | null {
     let harsh = false;
     for (const m of sentence.matchAll(HARSH_RE)) {
       harsh = true;
-      const alone = ALONE.test(sentence) && namesAThing(text);
+      const alone = ALONE.test(sentence) && namesAThing(words);
       if (!alone && !onAThing(sentence, m.index, m.index + m[0].length)) return null;
       rest += `${text.slice(at, s.index + m.index)} `;
       at = s.index + m.index + m[0].length;

@@ -42,14 +42,10 @@ export class RequestLogger {
   error(obj: object, msg?: string): void {
     this.#write('error', obj, msg);
   }
-  /** Whether a line at `level` would be written. */
-  isLevelEnabled(level: Level): boolean {
-    return this.logger.isLevelEnabled(level);
-  }
 }
 
 /** What every log line about a request says of it; the URL with its credentials blanked (redact-url.ts). */
-export const describeRequest = (req: IncomingMessage & { originalUrl?: string }) => ({
+const describeRequest = (req: IncomingMessage & { originalUrl?: string }) => ({
   id: req.id,
   method: req.method,
   url: redactUrl(req.originalUrl ?? req.url ?? ''),
