@@ -2,8 +2,8 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { runPipeline } from '#worker/pipeline/index.js';
-import { createModerationMemory } from '#worker/rules/memory.js';
-import { bands, minhash } from '#worker/rules/fingerprint.js';
+import { createModerationMemory, sharedBandsNeeded } from '#worker/rules/memory.js';
+import { LSH_BANDS, MINHASH_SIZE, bands, minhash, similarity } from '#worker/rules/fingerprint.js';
 import { MIN_CAMPAIGN_CHARS } from '#worker/pipeline/coordinated.js';
 import { createRedis } from '#shared/redis.js';
 import type { Scorer } from '#shared/scoring/types.js';
@@ -146,5 +146,81 @@ describe('rule state: one round trip per comment, pipelined', () => {
     const again = await runPipeline(ctx('', { comment: c, services, settings }));
     assert.equal(again.status, 'approved', JSON.stringify(again.reasons));
     for (const key of bandKeys(siteId, TEXT)) assert.equal(await redis.zcard(key), 1);
+  });
+  it('when a comment shares its bands with more comments than one read takes, then each is read once with its author and its campaign mark', async () => {
+    const siteId = `site-${newId()}`;
+    const own = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => i + 1);
+    const rows = MINHASH_SIZE / LSH_BANDS;
+    // 1,200 earlier comments, each sharing exactly one of the eight bands (and nothing else) with it.
+    const earlier = Array.from({ length: 1200 }, (_, j) => {
+      const sig = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => 1_000_000 + j * MINHASH_SIZE + i);
+      const band = j % LSH_BANDS;
+      sig.set(own.subarray(band * rows, band * rows + rows), band * rows);
+      return { commentId: newId(), authorId: newId(), sig };
+    });
+    const atMs = Date.now();
+    const ask = { siteId, atMs, windowS: 600 };
+    await Promise.all(earlier.map((e) => memory.nearDuplicates({ ...ask, ...e, minSimilarity: 1 })));
+    const marked = new Set(earlier.filter((_, j) => j % 3 === 0).map((e) => e.commentId));
+    await memory.markCampaign({ siteId, ids: [...marked], windowS: 600 });
+
+    const asker = { commentId: newId(), authorId: newId() };
+    const found = await memory.nearDuplicates({
+      ...ask,
+      ...asker,
+      sig: own,
+      minSimilarity: rows / MINHASH_SIZE,
+    });
+    assert.equal(found.length, earlier.length, 'every comment sharing a band, each once');
+    const byId = new Map(found.map((f) => [f.commentId, f]));
+    for (const e of earlier) {
+      assert.equal(byId.get(e.commentId)?.authorId, e.authorId);
+      assert.equal(byId.get(e.commentId)?.inCampaign, marked.has(e.commentId));
+    }
+    const again = await memory.nearDuplicates({
+      ...ask,
+      commentId: newId(),
+      authorId: newId(),
+      sig: own,
+      minSimilarity: 0.5,
+    });
+    assert.deepEqual(
+      again.map((f) => f.commentId),
+      [asker.commentId],
+      'at half alike or more, only the identical one',
+    );
+  });
+  it('when comments differ from it in a few positions, then exactly those at least as alike as asked are found, whichever bands the differences fall in', async () => {
+    const own = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => 7 + i * 13);
+    // 120 comments with 0 to 11 positions changed, spread over the bands differently each time.
+    const earlier = Array.from({ length: 120 }, (_, j) => {
+      const sig = own.slice();
+      const changed = j % 12;
+      for (let c = 0; c < changed; c++) sig[(j * 7 + c * 5 + c * c * 3 * (j % 5)) % MINHASH_SIZE]! += 1_000 + j;
+      return { commentId: newId(), authorId: newId(), sig };
+    });
+    for (const minSimilarity of [0.75, 0.8, 0.85, 0.9, 0.95]) {
+      const siteId = `site-${newId()}`;
+      const ask = { siteId, atMs: Date.now(), windowS: 600 };
+      await Promise.all(earlier.map((e) => memory.nearDuplicates({ ...ask, ...e, minSimilarity: 1 })));
+      const found = await memory.nearDuplicates({
+        ...ask,
+        commentId: newId(),
+        authorId: newId(),
+        sig: own,
+        minSimilarity,
+      });
+      const expected = earlier.filter((e) => similarity(e.sig, own) >= minSimilarity).map((e) => e.commentId);
+      assert.ok(expected.length > 0 && expected.length < earlier.length, `some alike enough at ${minSimilarity}`);
+      assert.deepEqual(new Set(found.map((f) => f.commentId)), new Set(expected), `at ${minSimilarity}`);
+    }
+  });
+
+  it('sharedBandsNeeded: the bands a signature at most d positions apart still shares', () => {
+    assert.equal(sharedBandsNeeded(0.5), 1);
+    assert.equal(sharedBandsNeeded(0.75), 1);
+    assert.equal(sharedBandsNeeded(0.8), 2, '26 of 32 positions equal: at most 6 bands differ');
+    assert.equal(sharedBandsNeeded(0.9), 5, '29 of 32: at most 3 bands differ');
+    assert.equal(sharedBandsNeeded(1), LSH_BANDS);
   });
 });

@@ -1,5 +1,5 @@
 import type { RedisClient } from '#shared/redis.js';
-import { bands, decodeSig, encodeSig, similarity } from './fingerprint.js';
+import { LSH_BANDS, MINHASH_SIZE, bands, decodeSig, encodeSig, similarity } from './fingerprint.js';
 import { createCommandBatch } from './command-batch.js';
 
 /** The repeat rule's question: claim a reader's text for the window. */
@@ -78,10 +78,11 @@ const MAX_CANDIDATES = 500;
  * asked). The claim (KEYS[1] when asked) is SET NX GET: atomic across workers, and a re-run of
  * the same job finds its own id; another id ends the script ({that id}). The campaign step
  * records this comment's signature and its eight LSH bands (trimmed to the window) and returns
- * every other comment sharing a band as [id, "author|signature", inCampaign (0/1)] triples after
- * the claimant. Candidates' signature and campaign keys are derived from the prefixes given; they
- * share the queue prefix's hash tag, so on Redis Cluster they live in the same slot as the
- * declared keys.
+ * every other comment sharing at least ARGV[12] of the bands (`sharedBandsNeeded`) as
+ * [id, "author|signature", inCampaign (1 or nil)] triples after the claimant. Their signatures
+ * and campaign marks are read with MGET, 500 comments a call. The candidates' keys are derived
+ * from the prefixes given; they share the queue prefix's hash tag, so on Redis Cluster they live
+ * in the same slot as the declared keys.
  */
 const RULE_STATE_LUA = `
 local own = ARGV[3]
@@ -95,25 +96,55 @@ if ARGV[1] == '1' then
 end
 if ARGV[2] ~= '1' then return out end
 redis.call('SET', KEYS[k], ARGV[8], 'EX', ARGV[7])
-local seen = {}
+local shared = {}
+local ids = {}
 for i = k + 1, #KEYS do
   redis.call('ZADD', KEYS[i], ARGV[5], own)
   redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', ARGV[6])
-  local ids = redis.call('ZRANGEBYSCORE', KEYS[i], ARGV[6], '+inf', 'LIMIT', 0, ARGV[9])
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[i], ARGV[6], '+inf', 'LIMIT', 0, ARGV[9])) do
+    if id ~= own then
+      local n = (shared[id] or 0) + 1
+      shared[id] = n
+      if n == 1 then ids[#ids + 1] = id end
+    end
+  end
   redis.call('EXPIRE', KEYS[i], ARGV[7])
-  for _, id in ipairs(ids) do
-    if id ~= own and not seen[id] then
-      seen[id] = true
-      local sig = redis.call('GET', ARGV[10] .. id)
-      if sig then
-        out[#out + 1] = id
-        out[#out + 1] = sig
-        out[#out + 1] = redis.call('EXISTS', ARGV[11] .. id)
-      end
+end
+local need = tonumber(ARGV[12])
+local near = {}
+for _, id in ipairs(ids) do
+  if shared[id] >= need then near[#near + 1] = id end
+end
+for from = 1, #near, 500 do
+  local to = math.min(from + 499, #near)
+  local names = {}
+  for j = from, to do
+    names[#names + 1] = ARGV[10] .. near[j]
+    names[#names + 1] = ARGV[11] .. near[j]
+  end
+  local values = redis.call('MGET', unpack(names))
+  for j = from, to do
+    local sig = values[2 * (j - from) + 1]
+    if sig then
+      out[#out + 1] = near[j]
+      out[#out + 1] = sig
+      out[#out + 1] = values[2 * (j - from) + 2]
     end
   end
 end
 return out`;
+
+/**
+ * How many of the LSH bands two signatures must share to be `minSimilarity` alike: signatures
+ * with at most d unequal positions differ in at most d bands. Asking Redis for those alone gives
+ * the same matches as comparing every comment that shares one band, without reading and comparing
+ * the many that share one or two by chance (common words and phrases).
+ */
+export function sharedBandsNeeded(minSimilarity: number): number {
+  let same = 0;
+  while (same < MINHASH_SIZE && same / MINHASH_SIZE < minSimilarity) same++;
+  return Math.max(1, LSH_BANDS - (MINHASH_SIZE - same));
+}
 
 type RuleStateScript = (...args: (string | number)[]) => unknown;
 
@@ -163,8 +194,9 @@ export function createModerationMemory(
       MAX_CANDIDATES,
       sigPrefix,
       near ? `${prefix}:mod:camp:${near.siteId}:` : '',
+      near ? sharedBandsNeeded(near.minSimilarity) : 1,
     ];
-    const flat = await batch.send<(string | number)[]>((p) =>
+    const flat = await batch.send<(string | number | null)[]>((p) =>
       (p as unknown as { commentsRuleState: RuleStateScript }).commentsRuleState(...args),
     );
     const first = claim ? String(flat[0]) : null;
@@ -177,7 +209,7 @@ export function createModerationMemory(
         matches.push({
           commentId: String(flat[i]),
           authorId: value.slice(0, bar),
-          inCampaign: Number(flat[i + 2]) === 1,
+          inCampaign: flat[i + 2] !== null,
         });
       }
     }
