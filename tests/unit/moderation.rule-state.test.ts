@@ -2,7 +2,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { runPipeline } from '#worker/pipeline/index.js';
-import { createModerationMemory, sharedBandsNeeded } from '#worker/rules/memory.js';
+import { MAX_CANDIDATES, createModerationMemory, sharedBandsNeeded } from '#worker/rules/memory.js';
 import { LSH_BANDS, MINHASH_SIZE, bands, minhash, similarity } from '#worker/rules/fingerprint.js';
 import { MIN_CAMPAIGN_CHARS } from '#worker/pipeline/coordinated.js';
 import { createRedis } from '#shared/redis.js';
@@ -214,6 +214,39 @@ describe('rule state: one round trip per comment, pipelined', () => {
       assert.ok(expected.length > 0 && expected.length < earlier.length, `some alike enough at ${minSimilarity}`);
       assert.deepEqual(new Set(found.map((f) => f.commentId)), new Set(expected), `at ${minSimilarity}`);
     }
+  });
+
+  it('when a band holds more comments than one read takes, then a near-identical comment beyond that read is still found through the other bands', async () => {
+    const siteId = `site-${newId()}`;
+    const rows = MINHASH_SIZE / LSH_BANDS;
+    const own = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => 11 + i * 17);
+    const atMs = Date.now() - 60_000;
+    // Older comments that share band 0 only, more than one read of it takes.
+    const crowd = Array.from({ length: MAX_CANDIDATES + 100 }, (_, j) => {
+      const sig = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => 5_000_000 + j * MINHASH_SIZE + i);
+      sig.set(own.subarray(0, rows), 0);
+      return { commentId: newId(), authorId: newId(), sig };
+    });
+    await Promise.all(crowd.map((c) => memory.nearDuplicates({ siteId, atMs, windowS: 600, ...c, minSimilarity: 1 })));
+    // Then one 29 positions of 32 alike (0.9): one position changed in each of bands 1, 2 and 3, so it shares
+    // band 0 (beyond the read) and bands 4 to 7: four bands, where 0.9 asks for five.
+    const twin = { commentId: newId(), authorId: newId(), sig: own.slice() };
+    for (const band of [1, 2, 3]) twin.sig[band * rows] = own[band * rows]! + 1;
+    await memory.nearDuplicates({ siteId, atMs: atMs + 1000, windowS: 600, ...twin, minSimilarity: 1 });
+
+    const found = await memory.nearDuplicates({
+      siteId,
+      atMs: atMs + 2000,
+      windowS: 600,
+      commentId: newId(),
+      authorId: newId(),
+      sig: own,
+      minSimilarity: 0.9,
+    });
+    assert.deepEqual(
+      found.map((f) => f.commentId),
+      [twin.commentId],
+    );
   });
 
   it('sharedBandsNeeded: the bands a signature at most d positions apart still shares', () => {

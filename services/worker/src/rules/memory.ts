@@ -71,7 +71,8 @@ export interface ModerationMemory {
   clearEffects(q: { siteId: string; commentId: string }): Promise<void>;
 }
 
-const MAX_CANDIDATES = 500;
+/** How many comments of one band the script reads (the oldest in the window). */
+export const MAX_CANDIDATES = 500;
 
 /**
  * One script for both rules (ARGV[1], ARGV[2]: whether the claim and the campaign step are
@@ -79,7 +80,9 @@ const MAX_CANDIDATES = 500;
  * the same job finds its own id; another id ends the script ({that id}). The campaign step
  * records this comment's signature and its eight LSH bands (trimmed to the window) and returns
  * every other comment sharing at least ARGV[12] of the bands (`sharedBandsNeeded`) as
- * [id, "author|signature", inCampaign (1 or nil)] triples after the claimant. Their signatures
+ * [id, "author|signature", inCampaign (1 or nil)] triples after the claimant. A band read only in
+ * part (the oldest ARGV[9] of the window) may leave out a comment that shares it, so each such band
+ * lowers the count asked by one: a comment alike enough that any band's read lists is still found. Their signatures
  * and campaign marks are read with MGET, 500 comments a call. The candidates' keys are derived
  * from the prefixes given; they share the queue prefix's hash tag, so on Redis Cluster they live
  * in the same slot as the declared keys.
@@ -98,10 +101,14 @@ if ARGV[2] ~= '1' then return out end
 redis.call('SET', KEYS[k], ARGV[8], 'EX', ARGV[7])
 local shared = {}
 local ids = {}
+local limit = tonumber(ARGV[9])
+local truncated = 0
 for i = k + 1, #KEYS do
   redis.call('ZADD', KEYS[i], ARGV[5], own)
   redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', ARGV[6])
-  for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[i], ARGV[6], '+inf', 'LIMIT', 0, ARGV[9])) do
+  local members = redis.call('ZRANGEBYSCORE', KEYS[i], ARGV[6], '+inf', 'LIMIT', 0, limit)
+  if #members >= limit then truncated = truncated + 1 end
+  for _, id in ipairs(members) do
     if id ~= own then
       local n = (shared[id] or 0) + 1
       shared[id] = n
@@ -110,7 +117,7 @@ for i = k + 1, #KEYS do
   end
   redis.call('EXPIRE', KEYS[i], ARGV[7])
 end
-local need = tonumber(ARGV[12])
+local need = math.max(1, tonumber(ARGV[12]) - truncated)
 local near = {}
 for _, id in ipairs(ids) do
   if shared[id] >= need then near[#near + 1] = id end
