@@ -42,6 +42,20 @@ const bandKeys = (siteId: string, body: string) =>
   bands(minhash(body, MIN_CAMPAIGN_CHARS)!).map((b) => `${prefix}:mod:band:${siteId}:${b}`);
 const recorded = async (siteId: string, id: string) => (await redis.exists(`${prefix}:mod:sig:${siteId}:${id}`)) === 1;
 
+const ROWS = MINHASH_SIZE / LSH_BANDS;
+/** A comment of its own with this signature. */
+const someone = (sig: Uint32Array) => ({ commentId: newId(), authorId: newId(), sig });
+/** A signature equal to `own` in the bands given and unlike it (and unlike any other `n`) everywhere else. */
+const sharing = (own: Uint32Array, bandsShared: readonly number[], n: number) => {
+  const sig = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => 1_000_000 + n * MINHASH_SIZE + i);
+  for (const b of bandsShared) sig.set(own.subarray(b * ROWS, b * ROWS + ROWS), b * ROWS);
+  return sig;
+};
+const ask = (siteId: string, atMs: number) => ({ siteId, atMs, windowS: 600 });
+/** Records comments' signatures, as their campaign step does (what each finds is not looked at). */
+const record = (siteId: string, comments: readonly ReturnType<typeof someone>[], atMs: number) =>
+  Promise.all(comments.map((c) => memory.nearDuplicates({ ...ask(siteId, atMs), ...c, minSimilarity: 1 })));
+
 const N = 20;
 const TEXT = 'The harbour tender was decided before the council ever saw the other bids, and nobody asks why.';
 
@@ -150,26 +164,17 @@ describe('rule state: one round trip per comment, pipelined', () => {
   it('when a comment shares its bands with more comments than one read takes, then each is read once with its author and its campaign mark', async () => {
     const siteId = `site-${newId()}`;
     const own = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => i + 1);
-    const rows = MINHASH_SIZE / LSH_BANDS;
     // 1,200 earlier comments, each sharing exactly one of the eight bands (and nothing else) with it.
-    const earlier = Array.from({ length: 1200 }, (_, j) => {
-      const sig = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => 1_000_000 + j * MINHASH_SIZE + i);
-      const band = j % LSH_BANDS;
-      sig.set(own.subarray(band * rows, band * rows + rows), band * rows);
-      return { commentId: newId(), authorId: newId(), sig };
-    });
-    const atMs = Date.now();
-    const ask = { siteId, atMs, windowS: 600 };
-    await Promise.all(earlier.map((e) => memory.nearDuplicates({ ...ask, ...e, minSimilarity: 1 })));
+    const earlier = Array.from({ length: 1200 }, (_, j) => someone(sharing(own, [j % LSH_BANDS], j)));
+    await record(siteId, earlier, Date.now());
     const marked = new Set(earlier.filter((_, j) => j % 3 === 0).map((e) => e.commentId));
     await memory.markCampaign({ siteId, ids: [...marked], windowS: 600 });
 
-    const asker = { commentId: newId(), authorId: newId() };
+    const asker = someone(own);
     const found = await memory.nearDuplicates({
-      ...ask,
+      ...ask(siteId, Date.now()),
       ...asker,
-      sig: own,
-      minSimilarity: rows / MINHASH_SIZE,
+      minSimilarity: ROWS / MINHASH_SIZE,
     });
     assert.equal(found.length, earlier.length, 'every comment sharing a band, each once');
     const byId = new Map(found.map((f) => [f.commentId, f]));
@@ -177,39 +182,26 @@ describe('rule state: one round trip per comment, pipelined', () => {
       assert.equal(byId.get(e.commentId)?.authorId, e.authorId);
       assert.equal(byId.get(e.commentId)?.inCampaign, marked.has(e.commentId));
     }
-    const again = await memory.nearDuplicates({
-      ...ask,
-      commentId: newId(),
-      authorId: newId(),
-      sig: own,
-      minSimilarity: 0.5,
-    });
+    const again = await memory.nearDuplicates({ ...ask(siteId, Date.now()), ...someone(own), minSimilarity: 0.5 });
     assert.deepEqual(
       again.map((f) => f.commentId),
       [asker.commentId],
       'at half alike or more, only the identical one',
     );
   });
+
   it('when comments differ from it in a few positions, then exactly those at least as alike as asked are found, whichever bands the differences fall in', async () => {
     const own = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => 7 + i * 13);
     // 120 comments with 0 to 11 positions changed, spread over the bands differently each time.
     const earlier = Array.from({ length: 120 }, (_, j) => {
       const sig = own.slice();
-      const changed = j % 12;
-      for (let c = 0; c < changed; c++) sig[(j * 7 + c * 5 + c * c * 3 * (j % 5)) % MINHASH_SIZE]! += 1_000 + j;
-      return { commentId: newId(), authorId: newId(), sig };
+      for (let c = 0; c < j % 12; c++) sig[(j * 7 + c * 5 + c * c * 3 * (j % 5)) % MINHASH_SIZE]! += 1_000 + j;
+      return someone(sig);
     });
     for (const minSimilarity of [0.75, 0.8, 0.85, 0.9, 0.95]) {
       const siteId = `site-${newId()}`;
-      const ask = { siteId, atMs: Date.now(), windowS: 600 };
-      await Promise.all(earlier.map((e) => memory.nearDuplicates({ ...ask, ...e, minSimilarity: 1 })));
-      const found = await memory.nearDuplicates({
-        ...ask,
-        commentId: newId(),
-        authorId: newId(),
-        sig: own,
-        minSimilarity,
-      });
+      await record(siteId, earlier, Date.now());
+      const found = await memory.nearDuplicates({ ...ask(siteId, Date.now()), ...someone(own), minSimilarity });
       const expected = earlier.filter((e) => similarity(e.sig, own) >= minSimilarity).map((e) => e.commentId);
       assert.ok(expected.length > 0 && expected.length < earlier.length, `some alike enough at ${minSimilarity}`);
       assert.deepEqual(new Set(found.map((f) => f.commentId)), new Set(expected), `at ${minSimilarity}`);
@@ -218,31 +210,21 @@ describe('rule state: one round trip per comment, pipelined', () => {
 
   it('when a band holds more comments than one read takes, then a near-identical comment beyond that read is still found through the other bands', async () => {
     const siteId = `site-${newId()}`;
-    const rows = MINHASH_SIZE / LSH_BANDS;
     const own = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => 11 + i * 17);
     const atMs = Date.now() - 60_000;
     // Older comments that share band 0 only, more than one read of it takes.
-    const crowd = Array.from({ length: MAX_CANDIDATES + 100 }, (_, j) => {
-      const sig = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => 5_000_000 + j * MINHASH_SIZE + i);
-      sig.set(own.subarray(0, rows), 0);
-      return { commentId: newId(), authorId: newId(), sig };
-    });
-    await Promise.all(crowd.map((c) => memory.nearDuplicates({ siteId, atMs, windowS: 600, ...c, minSimilarity: 1 })));
+    await record(
+      siteId,
+      Array.from({ length: MAX_CANDIDATES + 100 }, (_, j) => someone(sharing(own, [0], j))),
+      atMs,
+    );
     // Then one 29 positions of 32 alike (0.9): one position changed in each of bands 1, 2 and 3, so it shares
     // band 0 (beyond the read) and bands 4 to 7: four bands, where 0.9 asks for five.
-    const twin = { commentId: newId(), authorId: newId(), sig: own.slice() };
-    for (const band of [1, 2, 3]) twin.sig[band * rows] = own[band * rows]! + 1;
-    await memory.nearDuplicates({ siteId, atMs: atMs + 1000, windowS: 600, ...twin, minSimilarity: 1 });
+    const twin = someone(own.slice());
+    for (const band of [1, 2, 3]) twin.sig[band * ROWS] = own[band * ROWS]! + 1;
+    await record(siteId, [twin], atMs + 1000);
 
-    const found = await memory.nearDuplicates({
-      siteId,
-      atMs: atMs + 2000,
-      windowS: 600,
-      commentId: newId(),
-      authorId: newId(),
-      sig: own,
-      minSimilarity: 0.9,
-    });
+    const found = await memory.nearDuplicates({ ...ask(siteId, atMs + 2000), ...someone(own), minSimilarity: 0.9 });
     assert.deepEqual(
       found.map((f) => f.commentId),
       [twin.commentId],

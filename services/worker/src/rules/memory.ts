@@ -81,11 +81,11 @@ export const MAX_CANDIDATES = 500;
  * records this comment's signature and its eight LSH bands (trimmed to the window) and returns
  * every other comment sharing at least ARGV[12] of the bands (`sharedBandsNeeded`) as
  * [id, "author|signature", inCampaign (1 or nil)] triples after the claimant. A band read only in
- * part (the oldest ARGV[9] of the window) may leave out a comment that shares it, so each such band
- * lowers the count asked by one: a comment alike enough that any band's read lists is still found. Their signatures
- * and campaign marks are read with MGET, 500 comments a call. The candidates' keys are derived
- * from the prefixes given; they share the queue prefix's hash tag, so on Redis Cluster they live
- * in the same slot as the declared keys.
+ * part (the oldest ARGV[9] of the window) may leave out a comment that shares it, so each such
+ * band lowers the count asked by one: a comment alike enough that any band's read lists is still
+ * found. Their signatures and campaign marks are read with MGET, 500 comments a call. Those keys
+ * are derived from the prefixes given; they share the queue prefix's hash tag, so on Redis
+ * Cluster they live in the same slot as the declared keys.
  */
 const RULE_STATE_LUA = `
 local own = ARGV[3]
