@@ -1140,6 +1140,15 @@ describe('denials of hate about a group', () => {
     'Nobody should call refugees vermin.',
     "No, immigrants are not criminals, and it's racist to say so.",
     'Gay people are not dangerous, whatever the trolls say.',
+    // the other shapes
+    'We would never call immigrants vermin.',
+    'I could never hate Muslims.',
+    'Quit scapegoating migrants.',
+    'We have nothing against refugees.',
+    'No one should ever call Muslims terrorists.',
+    'Women aren’t stupid.',
+    'It is false that immigrants are lazy.',
+    'The claim that Jews are greedy is nonsense.',
   ];
   const NOT_DENIALS = [
     'Muslims are not terrorists, they are animals',
