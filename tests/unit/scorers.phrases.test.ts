@@ -1149,6 +1149,16 @@ describe('denials of hate about a group', () => {
     'Women aren’t stupid.',
     'It is false that immigrants are lazy.',
     'The claim that Jews are greedy is nonsense.',
+    // whom the group is no burden or danger to; "for a second"; being gay or trans
+    'Disabled people are not a burden on the state.',
+    "I don't believe for a second that Muslims are violent.",
+    'Being gay is not a mental illness.',
+    'Being trans is not a choice.',
+    // a denial followed by what was never so or what the group is instead
+    'Trans people are not a danger to children. Never have been.',
+    'Asylum seekers are not invaders, they are people.',
+    "Refugees aren't criminals. They're just people.",
+    'Hindus are not backward. Stop it.',
   ];
   const NOT_DENIALS = [
     'Muslims are not terrorists, they are animals',
@@ -1177,11 +1187,28 @@ describe('denials of hate about a group', () => {
     "Muslims are not terrorists - that's a lie.",
     "I would never say jews are greedy, that's a lie.",
     'Women are not innately stupid.',
+    // what follows the denial says more than that it never was so
+    'Being gay is not normal.',
+    'Being trans is not a choice, it is a mental illness.',
+    'Muslims are not terrorists. Never trust them.',
+    'Refugees are not invaders, they are people we should send back.',
+    'Immigrants are not criminals. Never have been welcome here either.',
+    // scare quotes, a denial in mocking case, a smirk or an insinuating "…" after it
+    "Muslims are not 'terrorists'.",
+    'mUsLiMs ArE nOt TeRrOrIsTs.',
+    'Jews are not greedy 🙂',
+    'Immigrants are not criminals. Never were…',
   ];
 
   it('when the whole comment only denies hate about a protected group, then it is a denial; with anything more, or about another group, it is not', () => {
     for (const t of DENIALS) assert.equal(onlyDeniesHate(t), true, t);
     for (const t of NOT_DENIALS) assert.equal(onlyDeniesHate(t), false, t);
+  });
+
+  it('when a comment calls a smear of a group untrue ("it isn\'t true that …"), then the smear is not read as its own', () => {
+    assert.deepEqual(findGroupHate("It isn't true that immigrants don't want to learn English."), []);
+    assert.deepEqual(findGroupHate('It is untrue that immigrants don’t want to learn English.'), []);
+    assert.notDeepEqual(findGroupHate("It is true that immigrants don't want to learn English."), []);
   });
 
   it('when the embedded scorer reads a denial, then it is under the default hold; the same denial with an insult is not capped', () => {

@@ -477,7 +477,7 @@ export function mentionsGroup(text: string): boolean {
 
 // Words just before it that report or reject the statement: "it is a lie that", "stop saying", "they claim".
 const REPORTED_BEFORE =
-  /\b(?:wrong|false|myths?|lie|lies|(?<!\bnot\s+)(?:racist|bigoted|bigotry|hateful|offensive)|nonsense|absurd|ridiculous|appalling|shameful|not\s+true|claim|claims|claiming|claimed|says|saying|said|called|calling|tweeted|wrote|chanted|shouted|idea|notion|misconception|stereotype|prejudice|(?:don['’]?t|do\s+not|doesn['’]?t)\s+(?:think|believe)|thinks|believes|pretends?|pretending|insists|taught|teaches|teach|preaches|preached|telling\s+(?:us|people)|screaming|headlines?|according\s+to|used\s+to\s+say|never\s+(?:say|call|claim)|(?:no\s+one|nobody)\s+should\s+(?:ever\s+)?(?:say|call|claim|think)|(?:if\s+you|anyone\s+who|people\s+who|those\s+who|whoever)\s+(?:thinks?|believes?|says?|claims?)|(?:acts?|acting|behaves?|behaving|treats?\s+\w+|treating\s+\w+)\s+(?:as\s+if|as\s+though|like))\b(?:\W+\w+){0,4}\W*$|\b(?:not|never)\s+$/i;
+  /\b(?:wrong|false|myths?|lie|lies|(?<!\bnot\s+)(?:racist|bigoted|bigotry|hateful|offensive)|nonsense|absurd|ridiculous|appalling|shameful|not\s+true|isn['’]?t\s+true|untrue|claim|claims|claiming|claimed|says|saying|said|called|calling|tweeted|wrote|chanted|shouted|idea|notion|misconception|stereotype|prejudice|(?:don['’]?t|do\s+not|doesn['’]?t)\s+(?:think|believe)|thinks|believes|pretends?|pretending|insists|taught|teaches|teach|preaches|preached|telling\s+(?:us|people)|screaming|headlines?|according\s+to|used\s+to\s+say|never\s+(?:say|call|claim)|(?:no\s+one|nobody)\s+should\s+(?:ever\s+)?(?:say|call|claim|think)|(?:if\s+you|anyone\s+who|people\s+who|those\s+who|whoever)\s+(?:thinks?|believes?|says?|claims?)|(?:acts?|acting|behaves?|behaving|treats?\s+\w+|treating\s+\w+)\s+(?:as\s+if|as\s+though|like))\b(?:\W+\w+){0,4}\W*$|\b(?:not|never)\s+$/i;
 // Words just after it that name it a trope ("… is a myth") or answer it as an echo question ("… stay in their
 // lane? Says who?"; a statement asked back is an echo whatever follows). A speaker named after it is
 // `spokenByOthers` (quotation.ts), as for threats.
@@ -531,7 +531,7 @@ const REJECTED = `wrong|false|a${W}myth|a${W}lie|(?:an?${W})?(?:racist|sexist|bi
 /** A smear of a whole group as a denial quotes it back: "muslims are terrorists", "immigrants are all lazy". */
 const STATEMENT = `${GROUP_NP}${W}(?:are|r)${W}(?:all${W})?(?:${TRAIT}|${VERMIN})`;
 /** Whom a group is denied to be a danger to: "gay people are not a threat to anyone". */
-const TO_WHOM = `(?:${W}to${W}(?:anyone|anybody|children|kids|society|us|you|women|others|the${W}public|this${W}country|our${W}\\w+))?`;
+const TO_WHOM = `(?:${W}(?:to|on|for)${W}(?:anyone|anybody|children|kids|society|us|you|women|others|the${W}public|this${W}country|the${W}(?:state|taxpayer|nhs)|our${W}\\w+))?`;
 /** Whole comments that only deny hate about a group: each shape must span the comment. */
 const DENIALS: readonly string[] = [
   // muslims are not terrorists; not all immigrants are criminals; gay people aren't sick
@@ -547,7 +547,7 @@ const DENIALS: readonly string[] = [
   `the${W}(?:idea|claim|notion|myth|lie|belief|stereotype)${W}that${W}${STATEMENT}${W}(?:is|was)${W}(?:${REJECTED})`,
   `(?:stop|quit)${W}(?:saying|pretending|claiming|suggesting|implying|acting${W}like)${W}(?:that${W})?${STATEMENT}`,
   // i don't think women are stupid; i would never say jews are greedy; nobody should call refugees vermin
-  `(?:i|we)${W}(?:do${W}not|don${A}?t|dont)${W}(?:think|believe)${W}(?:that${W})?${STATEMENT}`,
+  `(?:i|we)${W}(?:do${W}not|don${A}?t|dont)${W}(?:think|believe)(?:${W}for${W}(?:a|one)${W}(?:second|minute|moment))?${W}(?:that${W})?${STATEMENT}`,
   `(?:i|we)(?:${W}would${W}never|${W}will${W}never|${A}d${W}never|${W}never)${W}(?:say|claim|suggest)${W}(?:that${W})?${STATEMENT}`,
   `(?:no${W}one|nobody)${W}should${W}(?:ever${W})?(?:say|claim|think)${W}(?:that${W})?${STATEMENT}`,
   `(?:i|we)(?:${W}would${W}never|${W}will${W}never|${A}d${W}never|${W}never)${W}call${W}${GROUP_NP}${W}(?:${TRAIT}|${VERMIN})`,
@@ -556,20 +556,32 @@ const DENIALS: readonly string[] = [
   `(?:i|we)${W}(?:do${W}not|don${A}?t|dont|never|would${W}never|could${W}never)${W}(?:hate|despise|fear|dislike|mind)${W}${GROUP_NP}`,
   `(?:i|we)${W}(?:have|${A}ve${W}got|have${W}got)${W}nothing${W}against${W}${GROUP_NP}`,
   `there${A}?s?${W}(?:is${W})?nothing${W}wrong${W}with${W}(?:being${W}(?:gay|lesbian|bisexual|trans|transgender|queer|black|muslim|jewish|disabled|autistic|an${W}immigrant|a${W}refugee)|${GROUP_NP})`,
+  // being trans is not a mental illness; being gay is not a choice (not "… is not normal", which is the hate itself)
+  `being${W}(?:gay|lesbian|bisexual|trans|transgender|queer|non-?binary|disabled|autistic)${W}(?:is${W}not|isn${A}?t|is${W}never)${W}(?:a${W}(?:mental${W}illness|disease|disorder|sickness|perversion|sin|crime|choice|phase|fetish|fad)|contagious|dangerous|wrong)`,
   // stop blaming immigrants
   `(?:stop|quit)${W}(?:blaming|hating|attacking|demonising|demonizing|scapegoating|bashing)${W}${GROUP_NP}`,
 ];
 const DENIAL = `(?:${DENIALS.map((s) => `(?:${s})`).join('|')})(?:${W}(?:at${W}all|either|period|full${W}stop|whatsoever))?`;
 // One denial, or two in a row ("Muslims are not terrorists. Stop blaming them" reads as the second's "them").
 // What may open a denial ("No, …") or close it (", and it is racist to say so", ", whatever the trolls say"); not
-// "of course" or "obviously" (sarcasm reads the same), a question mark or a leading emoji (incredulity), nor a
-// closing that rejects the denial itself ("— that's a lie").
+// "of course" or "obviously" (sarcasm reads the same), a question mark, an emoji or a trailing "…" (incredulity, a
+// smirk, an insinuation: "Muslims are not terrorists 🙂"), nor a closing that rejects the denial itself ("— that's a
+// lie").
 const OPENING = `(?:no\\s*[,.!:;]\\s*)?`;
+/**
+ * What may follow a denial as a sentence of its own: that it never was so, what the group is instead, "stop it"
+ * ("Gay people are not a danger to children. Never have been.", "Refugees are not invaders, they are people."); not
+ * what calls the denial a lie, nor what the group is said to be besides ("… they are animals").
+ */
+const AFFIRMED = `never${W}(?:have|has)${W}been|never${W}(?:were|was)|never${W}will${W}be|(?:they${A}re|they${W}are|theyre)${W}(?:just${W}|simply${W})?(?:people|human${W}beings|human|(?:our${W})?neighbou?rs|families|(?:ordinary|normal|decent|regular)${W}(?:people|folk)|like${W}(?:us|everyone${W}else|anyone${W}else))|stop${W}it`;
 const CLOSING = `(?:\\s*[,;:—–-]?\\s*(?:and${W})?(?:(?:it${A}?s|it${W}is|that${A}?s|that${W}is)${W}(?:racist|sexist|bigoted|hateful|ignorant|offensive|wrong)${W}to${W}(?:say|claim|suggest|think)${W}(?:so|otherwise)|whatever${W}(?:some${W}people|the${W}far${W}right|trolls|the${W}trolls|anyone|racists|bigots)${W}(?:say|claim|think)))?`;
 const DENIAL_RE = new RegExp(
-  `^\\s*${OPENING}${DENIAL}${CLOSING}(?:\\s*[.!;,]\\s*(?:${DENIAL}|(?:stop|quit)${W}(?:blaming|hating|attacking|demonising|demonizing|scapegoating|bashing)${W}them))?[\\s.!…🙂😊]*$`,
+  `^\\s*${OPENING}${DENIAL}${CLOSING}(?:\\s*[.!;,—–-]\\s*(?:${DENIAL}|(?:stop|quit)${W}(?:blaming|hating|attacking|demonising|demonizing|scapegoating|bashing)${W}them|${AFFIRMED}))?[\\s.!]*$`,
   'i',
 );
+
+/** Letters in alternating case ("mUsLiMs ArE nOt …"): a denial mocked, not made. */
+const MOCKING_CASE = /[a-z][A-Z][a-z][A-Z]|[A-Z][a-z][A-Z][a-z][A-Z]/;
 
 /**
  * Whether the whole comment only denies hate about a protected group ("Muslims are not terrorists.",
@@ -580,5 +592,5 @@ const DENIAL_RE = new RegExp(
  */
 export function onlyDeniesHate(text: string): boolean {
   // Every denial names a group: the cheap test first spares most comments the long expression.
-  return text.length <= 200 && MAY_NAME_GROUP.test(text) && DENIAL_RE.test(text);
+  return text.length <= 200 && MAY_NAME_GROUP.test(text) && !MOCKING_CASE.test(text) && DENIAL_RE.test(text);
 }
