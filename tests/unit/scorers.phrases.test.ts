@@ -692,9 +692,20 @@ const GROUP_HATE = [
   'Would you trust a Jamaican to look after your shop?',
   'Would you want your daughter marrying an Afghan?',
   'Why do Muslims always play the victim?',
+  // no one wanting them near, kept from the children
+  'Nobody in their right mind wants Somalis as neighbours.',
+  'No one wants a Muslim family moving in next door.',
+  "I wouldn't let my daughter anywhere near an Afghan.",
 ];
 
 const NOT_GROUP_HATE = [
+  // the same shapes about something else, or a neighbour's habits, a dog, a takeaway, a camp
+  'Nobody wants a waste plant in their village.',
+  'Nobody wants a woman next door who practises the trumpet at 6am.',
+  'Nobody wants refugees living nearby in a barracks with no heating.',
+  "We'd never let our son near an Afghan hound in a flat this size.",
+  "I'd never let my wife near an Indian takeaway after 10pm again.",
+  "I wouldn't let my kids near a refugee camp without a guide.",
   // not a protected group, or not a generalisation
   'politicians are parasites',
   'rats are animals',

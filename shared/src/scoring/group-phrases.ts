@@ -410,6 +410,12 @@ const SHAPES: readonly string[] = [
   `${DENY}${W}${GROUP_NP}${NOT_OBJECT_END}`,
   // the same denied to one of them: i would never vote for a woman, i won't hire a muslim
   `\\b(?:i|we)(?:${W}would${W}never|${W}will${W}never|${A}d${W}never|${A}ll${W}never|${W}could${W}never|${W}won${A}?t${W}ever|${W}refuse${W}to)${W}(?:${RESPECT})${W}(?:a|an)${W}(?:${ONE_OF})(?:${W}(?:man|woman|person|guy|family|families|couple|tenant|builder|doctor|nurse|teacher))?\\b(?=\\s*(?:$|[.,!?;:)]|${W}(?:again|ever|and|or|myself|either|as${W}(?:my|a|our)${W}\\w+)\\b))`,
+  // no one wants them near: "nobody wants somalis as neighbours", "no one wants a muslim family moving in" (the clause
+  // ends there: not "… next door who practises the trumpet at 6am")
+  `\\b(?:no${W}one|nobody|noone)(?:${W}in${W}their${W}right${W}mind)?${W}wants?${W}(?:(?:a${W}house${W}full${W}of${W})?${GROUP_NP}|(?:a|an)${W}(?:${ONE_OF}|gay${W}couple|black${W}family|muslim${W}family))${W}(?:as${W}neighbou?rs|next${W}door|moving${W}in(?:${W}next${W}door)?)(?=\\s*(?:$|[.,!;]))`,
+  // kept from the writer's children: "i wouldn't let my daughter anywhere near a pakistani" (one of them, the clause
+  // ending there: not "… near an afghan hound", "… an indian takeaway", "… a refugee camp")
+  `\\b(?:i|we)(?:${W}would${W}never|${W}wouldn${A}?t|${W}would${W}not|${W}will${W}never|${W}won${A}?t|${A}d${W}never)${W}let${W}(?:my|our)${W}(?:daughters?|sons?|kids|children|girls?|boys?|wife|family)${W}(?:anywhere${W}near|near|play${W}with|go${W}out${W}with|date|marry)${W}(?:a|an|any|those|these)${W}(?:${ONE_OF}|${GROUP})(?:${W}(?:man|men|woman|women|boy|boys|girl|girls|guy|guys|lad|lads|kids|family|families|bloke|blokes))?(?=\\s*(?:$|[.,!;]))`,
   // questions that deny a place: why do we let GROUP in; why are GROUP even allowed to vote
   // not "why are refugees allowed to work in Germany but not here?": a comparison
   `\\bwhy${W}(?:do|should|must|would|does)${W}(?:we|you|anyone|anybody|they|this${W}country|europe|america|britain)${W}(?:even${W}|still${W}|keep${W})?(?:(?:let|letting|allow|allowing)${W}${GROUP_NP}${W}(?:in|into|here|to${W}(?:come|stay|vote|live|settle|enter|marry|adopt|teach|breed))\\b|(?:tolerate|put${W}up${W}with)${W}${GROUP_NP}${NOT_OBJECT_END})${NO_COMPARISON}`,
