@@ -349,6 +349,7 @@ const NOT_THREATS = [
   'Liverpool, we are coming for you!',
   // somebody else's words, reported
   '"I\'m going to punch him into next week," Fury said at the weigh-in.',
+  "'I will kill you,' said the villain in the second act.",
   "I'll end you, the chess prodigy joked to Carlsen before their rematch.",
   'Usyk told the press conference: I will punch him until he drops.',
   'ISIS decreed that gay people should be thrown off a roof; the trial heard from survivors.',
@@ -699,6 +700,8 @@ const GROUP_HATE = [
 ];
 
 const NOT_GROUP_HATE = [
+  // somebody else's words in single quotation marks, the speaker named after them
+  "'Muslims are vermin,’ wrote one troll, and the police are looking into it.",
   // the same shapes about something else, or a neighbour's habits, a dog, a takeaway, a camp
   'Nobody wants a waste plant in their village.',
   'Nobody wants a woman next door who practises the trumpet at 6am.',

@@ -37,10 +37,10 @@ const FIRST_PERSON =
 const REPORTS =
   /\b(?:said|says|say|saying|wrote|writes|write|writing|chant(?:s|ed|ing)?|shout(?:s|ed|ing)?|scream(?:s|ed|ing)?|yell(?:s|ed|ing)?|tweet(?:s|ed|ing)?|post(?:s|ed|ing)?|call(?:s|ed|ing)?|messag(?:e|es|ed|ing)|text(?:s|ed|ing)|e-?mail(?:s|ed|ing)?|told|tells|headlines?|headlined|quot(?:e|es|ed|ing)|repeat(?:s|ed|ing)?|word\s+for\s+word|according\s+to|slogan|memes?|graffiti|leaflets?|(?:sprayed|scrawled|painted)|signs?\s+(?:read|reading|said)|(?:the|a|that|this)\s+(?:line|quote|phrase|words|banner|placard|chant|message|tweet|comment|lyrics?)s?)\b[^"“„«]{0,40}$/i;
 
-// A speaker named just after words the comment reports: '"…," Fury said', "…, says a man whose …", "…, the chess
-// prodigy joked".
+// A speaker named just after words the comment reports: '"…," Fury said', "'…,' said the villain", "…, says a man
+// whose …", "…, the chess prodigy joked".
 const SPOKEN_AFTER =
-  /^[^.!?]{0,60}?[,"”]\s*["”]?\s*(?:(?:the|a|an|his|her|my|our|their)\s+)?(?:[\w-]+\s+){0,3}?(?:said|says|claims|claimed|joked|jokes|told|tweeted|wrote|shouted|yelled|chanted|added|recalled|testified|quipped|boasted|according\s+to)\b/i;
+  /^[^.!?]{0,60}?[,"”]\s*["”'’]?\s*(?:(?:the|a|an|his|her|my|our|their)\s+)?(?:[\w-]+\s+){0,3}?(?:said|says|claims|claimed|joked|jokes|told|tweeted|wrote|shouted|yelled|chanted|added|recalled|testified|quipped|boasted|according\s+to)\b/i;
 
 /**
  * Whether the words of `text` ending at `end` are followed, in their sentence, by the name of someone else who
