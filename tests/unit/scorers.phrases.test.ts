@@ -1406,6 +1406,11 @@ describe('hate a comment reports or rejects in quotation marks (the embedded sco
       'Someone spray-painted "Gays out" on the community centre last night. Disgusting, and the police need to find who did it.',
       'A man screamed "go home, you dirty Pakis" at my dad in the car park. He was born in Leeds.',
       'Callers on the phone-in said "Roma are a plague" and the host just nodded along. Shameful.',
+      // muttered, daubed, "your argument is"; "prejudice", "should not be tolerated"
+      'A man on the bus muttered "Somalis are vermin" at my neighbour and the driver put him off.',
+      'Someone daubed "Jews are vermin" on the bus shelter; volunteers cleaned it by noon.',
+      'Comments like "Roma are a plague" should not be tolerated on this site.',
+      'If your argument is "immigrants are parasites", what you have is a prejudice.',
     ])
       assert.ok(classifier.classifyComment({ text }).attributes.TOXICITY! < hold, text);
   });
@@ -1418,6 +1423,7 @@ describe('hate a comment reports or rejects in quotation marks (the embedded sco
   });
   it('when the writer agrees with the hate they quote, or says it themselves, then the comment is held; a slur of their own is still rejected', () => {
     assertHeldAsIdentityAttack('He said "immigrants are vermin" and honestly he was right.');
+    assertHeldAsIdentityAttack('Comments like "Roma are a plague" get deleted here, yet every town proves the point.');
     assertHeldAsIdentityAttack('I repeat: "immigrants are cockroaches".');
     const own = classifier.classifyComment({ text: 'As I always say, "go back home you kike".' });
     assert.ok(own.attributes.SEVERE_TOXICITY! >= reject);
