@@ -697,6 +697,7 @@ const GROUP_HATE = [
   'Nobody in their right mind wants Somalis as neighbours.',
   'No one wants a Muslim family moving in next door.',
   "I wouldn't let my daughter anywhere near an Afghan.",
+  "I wouldn't hire Muslims.",
 ];
 
 const NOT_GROUP_HATE = [
@@ -709,6 +710,7 @@ const NOT_GROUP_HATE = [
   "We'd never let our son near an Afghan hound in a flat this size.",
   "I'd never let my wife near an Indian takeaway after 10pm again.",
   "I wouldn't let my kids near a refugee camp without a guide.",
+  "I wouldn't hire refugees without checking their papers.",
   // not a protected group, or not a generalisation
   'politicians are parasites',
   'rats are animals',

@@ -129,8 +129,8 @@ const RESPECT =
   'respect|trust|like|accept|tolerate|stand|value|employ|hire|rent\\s+to|serve|vote\\s+for|befriend|live\\s+(?:next\\s+to|near)|sit\\s+next\\s+to';
 // What follows a group that is not the object of the verb itself ("i don't accept women being paid less").
 const NOT_OBJECT_END = `(?!${W}(?:to|being|who|that|which|when|if|because|as|in|from|for|on|with|without|unless|until|while|under|legally|are|is|\\w+ing|\\w+ed)\\b)`;
-/** The writer refusing: "i don't", "we will never", "i'd never", "i refuse to". */
-const REFUSING = `\\b(?:i|we)(?:${W}(?:do${W}not|don${A}?t|dont|will${W}never|won${A}?t|wont|would${W}never|never|cannot|can${A}?t|cant|could${W}never|refuse${W}to|shall${W}never|will${W}not|am${W}not${W}going${W}to|${A}m${W}not${W}going${W}to)|${A}ll${W}never|${A}d${W}never)`;
+/** The writer refusing: "i don't", "we will never", "i wouldn't", "i'd never", "i refuse to". */
+const REFUSING = `\\b(?:i|we)(?:${W}(?:do${W}not|don${A}?t|dont|will${W}never|won${A}?t|wont|would${W}never|wouldn${A}?t|would${W}not|never|cannot|can${A}?t|cant|could${W}never|refuse${W}to|shall${W}never|will${W}not|am${W}not${W}going${W}to|${A}m${W}not${W}going${W}to)|${A}ll${W}never|${A}d${W}never)`;
 const DENY = `${REFUSING}(?:${W}(?:ever|really|fully|even))?${W}(?:${RESPECT})`;
 /** What the group is said not to be. */
 const NOT_EQUAL = `human|humans|people|persons|welcome${W}(?:here|in${W}(?:this|our|my)\\b)|our${W}equals|equal${W}to${W}us|real${W}(?:women|men|people|americans|citizens|britons)|trustworthy|to${W}be${W}trusted|civilised|civilized|normal|natural|capable${W}of${W}\\w+|fit${W}to${W}\\w+|worth${W}(?:anything|saving|respecting|it)|as${W}(?:smart|intelligent|good|capable)${W}as${W}\\w+`;
@@ -417,7 +417,7 @@ const SHAPES: readonly string[] = [
   `\\b(?:no${W}one|nobody|noone)(?:${W}in${W}their${W}right${W}mind)?${W}wants?${W}(?:(?:a${W}house${W}full${W}of${W})?${GROUP_NP}|(?:a|an)${W}(?:${ONE_OF}|gay${W}couple|black${W}family|muslim${W}family))${W}(?:as${W}neighbou?rs|next${W}door|moving${W}in(?:${W}next${W}door)?)(?=\\s*(?:$|[.,!;]))`,
   // kept from the writer's children: "i wouldn't let my daughter anywhere near a pakistani" (one of them, the clause
   // ending there: not "… near an afghan hound", "… an indian takeaway", "… a refugee camp")
-  `(?:${REFUSING}|\\b(?:i|we)${W}(?:wouldn${A}?t|would${W}not))${W}let${W}(?:my|our)${W}(?:daughters?|sons?|kids|children|girls?|boys?|wife|family)${W}(?:anywhere${W}near|near|play${W}with|go${W}out${W}with|date|marry)${W}(?:a|an|any|those|these)${W}(?:${ONE_OF}|${GROUP})(?:${W}(?:man|men|woman|women|boy|boys|girl|girls|guy|guys|lad|lads|kids|family|families|bloke|blokes))?(?=\\s*(?:$|[.,!;]))`,
+  `${REFUSING}${W}let${W}(?:my|our)${W}(?:daughters?|sons?|kids|children|girls?|boys?|wife|family)${W}(?:anywhere${W}near|near|play${W}with|go${W}out${W}with|date|marry)${W}(?:a|an|any|those|these)${W}(?:${ONE_OF}|${GROUP})(?:${W}(?:man|men|woman|women|boy|boys|girl|girls|guy|guys|lad|lads|kids|family|families|bloke|blokes))?(?=\\s*(?:$|[.,!;]))`,
   // questions that deny a place: why do we let GROUP in; why are GROUP even allowed to vote
   // not "why are refugees allowed to work in Germany but not here?": a comparison
   `\\bwhy${W}(?:do|should|must|would|does)${W}(?:we|you|anyone|anybody|they|this${W}country|europe|america|britain)${W}(?:even${W}|still${W}|keep${W})?(?:(?:let|letting|allow|allowing)${W}${GROUP_NP}${W}(?:in|into|here|to${W}(?:come|stay|vote|live|settle|enter|marry|adopt|teach|breed))\\b|(?:tolerate|put${W}up${W}with)${W}${GROUP_NP}${NOT_OBJECT_END})${NO_COMPARISON}`,
