@@ -953,6 +953,57 @@ describe('implicit derogation by its grammar', () => {
   });
 });
 
+describe('hate asked as a question by its grammar', () => {
+  const ASKED_HATE = [
+    'Why do Somalis always expect handouts?',
+    'Why the hell do Romanians always think they are above the law? Funny that.',
+    'Why are Pakistani drivers always so bad at parking?',
+    'What have the Eritreans ever given this town apart from crime?',
+    'What have Albanians ever contributed?',
+    'When will the Afghans in Hull stop scrounging?',
+    'Since when are trans women fit to coach girls?',
+    'Would you trust an Iraqi surgeon with your heart? Thought not.',
+    'Would you leave a Muslim man alone with your daughter?',
+    'Who let these Nigerians in?',
+    'Should deaf people really be allowed to drive?',
+    'Are Kurds even human though?',
+    'How long until Luton is majority Muslim?',
+    'Jews own the media, don’t they?',
+  ];
+  const ASKED_IN_GOOD_FAITH = [
+    'Why do Somalis always expect handouts? That is what my neighbour asked, and the answer is they do not.',
+    'Why are Pakistani drivers always so bad at parking, asks a reader. The insurers say they are not.',
+    'What have the Eritreans ever done to deserve this?',
+    'What have Albanians ever contributed? Ismail Kadare, for a start, and a fair share of our NHS nurses.',
+    'When will the Afghans in Hull stop being treated like criminals?',
+    'Would you trust an Iraqi surgeon with your heart? We did, and she was brilliant.',
+    'The exam question in 1910 was: should women really be allowed to vote?',
+    'When will refugees start working if the rules forbid it for a year?',
+    'Who let these Nigerians in? The Home Office did, legally, as doctors.',
+    'Should deaf people be allowed to drive? They already are, and their accident rates are no higher.',
+    'People still ask why Kurds stick together. Because they were scattered across four states.',
+    'The claim that Jews own the media is an antisemitic lie.',
+    "Jews control the banks, don't they? That's what a man shouted at the rabbi on the bus.",
+    'Jews run the media, Muslims are violent: every tired cliché in one thread.',
+  ];
+
+  it('when a question presumes a trait, a place or a threat of a group and the comment leaves it unanswered, then it is found', () => {
+    for (const t of ASKED_HATE) assert.ok(findGroupHate(t).length > 0, t);
+  });
+
+  it('when the same questions are answered, reported, or ask about harm done to the group, then nothing is found', () => {
+    for (const t of ASKED_IN_GOOD_FAITH) assert.deepEqual(findGroupHate(t), [], t);
+  });
+
+  it('when the text is any string at all, then finding never throws and every span lies inside the text', () => {
+    spansStayInside(findGroupHate, [...ASKED_HATE, ...ASKED_IN_GOOD_FAITH], 17);
+  });
+
+  it('when the embedded scorer reads an unanswered one, then the comment is held with an IDENTITY_ATTACK span over the question', () => {
+    assertHeldAsIdentityAttack('What have the Eritreans ever given this town apart from crime?');
+  });
+});
+
 describe('slurs with two letters swapped', () => {
   it('when a slur of five letters or more has two adjacent letters swapped, in any case, with leetspeak or a plural, then it is found', () => {
     for (const t of [

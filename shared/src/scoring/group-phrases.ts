@@ -13,9 +13,12 @@ import { compileShapes, inGroups, ownShapeMatches, type PhraseSpan, withShortSpa
  *   "immigrants are not welcome here", "black people should not be allowed to vote".
  * - never and not: what the group will never be or do, is not, or is good for nothing but — "disabled people will
  *   never be real athletes", "roma don't want to work", "being gay is not normal", "no woman belongs in charge", and
- *   loaded questions ("are albanians even capable of …?", "would you trust a romanian to …?");
+ *   loaded questions ("are albanians even capable of …?", "would you trust a romanian to …?") and rhetorical ones the
+ *   comment leaves unanswered ("what have refugees ever done for us except …?", "since when do travellers pay council
+ *   tax?", "who let these albanians in?");
  * - exclusion and the tropes of implicit derogation: the group is put in a lower place, sent away, said to
- *   replace or ruin "us", good only for one thing, unable to think, or its lives worth less — "women belong in
+ *   replace or ruin "us", control the banks and the media, good only for one thing, unable to think, or its lives
+ *   worth less — "women belong in
  *   the kitchen", "muslims don't belong here", "refugees should go back where they came from", "immigrants are
  *   replacing us", "women are only good for cooking", "black lives don't matter". A policy's words are left
  *   to the model ("illegal immigrants should be deported").
@@ -233,6 +236,10 @@ const AWAY = `home|back|packing|out|off|away|on${W}(?:the${W}first|a)${W}(?:plan
  * Each shape comes with words it cannot match without (any one of them), and runs only in a comment that has one
  * of them and names a group.
  */
+/** What a group is asked why it always does: a habit said of all of it ("why do … always play the victim?"). */
+const HABIT = `need${W}special${W}treatment|make${W}everything${W}about|play${W}the${W}(?:victim|race${W}card)|cause${W}(?:trouble|problems)|commit${W}(?:crimes?|fraud)|start${W}(?:trouble|fights|wars)|surrender|whinge|whine|moan|complain|beg|scrounge|sponge|lie|cheat|steal|rob|stink|smell|riot|breed|think${W}(?:they${A}?re|they${W}are)${W}(?:better|above|special|superior|entitled|owed)|think${W}the${W}world${W}owes|expect${W}(?:special|everything|handouts|free|us${W}to|everyone|the${W}(?:world|rest${W}of${W}us|taxpayer))|shove${W}it${W}in|take${W}(?:our${W}jobs|over|advantage)|refuse${W}to${W}(?:integrate|work|learn|speak|pay)|hate${W}(?:us|men|women|the${W}west|britain|america|our)|bring${W}(?:crime|drugs|disease|trouble|violence)|get${W}away${W}with|act${W}like${W}(?:animals|savages|they${W}own)|live${W}off${W}(?:benefits|welfare|the${W}state|us|our)|milk${W}the${W}system|stick${W}together|think${W}(?:they${W}can|the${W}world${W}should|everyone${W}(?:else${W})?should)`;
+/** What a group is asked why it always is: a failing said of all of it ("why are … so bad at driving?"). */
+const FAILING = `obsessed${W}with${W}(?:money|power|themselves)|entitled|arrogant|rude|loud|thick|dim|ungrateful|aggressive|tight|stingy|two[\\s-]faced|sensitive${W}about|thin[\\s-]skinned|never${W}around|bad${W}at${W}(?:driving|parking|maths|math|science|leading|logic|work|english)|useless${W}at|incapable${W}of|allergic${W}to${W}(?:work|soap|water)|drunk|drunks`;
 const IMPLICIT: readonly (readonly [words: string, shape: string])[] = [
   // not "articulate for a woman of ninety": her age
   [
@@ -318,6 +325,55 @@ const IMPLICIT: readonly (readonly [words: string, shape: string])[] = [
     `${NAMED}${W}(?:are|r|${A}re)${W}(?:(?:fine|useful|grand|ok|okay|alright)${W}(?:for${W})?|(?:only|just)${W}(?:good|fit|useful)${W}for${W})(?:picking(?!${W}fights?\\b)|cleaning|cooking|the${W}(?:strawberries|fruit|lettuce|harvest|cleaning|kitchen)|(?:strawberries|fruit|lettuce|labou?r))\\b`,
   ],
   ['women girls wives', `\\b(?:that${A}?s|thats|that${W}is)${W}what${W}(?:women|girls|wives)${W}are${W}for\\b`],
+  // rhetorical questions that answer themselves: a group's habits asked about (why do GROUP always …), what it has
+  // "ever" given (but …), when it will stop or start, since when it is fit or pays, whether "you" would trust one of it,
+  // who let it in. Read only where the comment leaves the question unanswered (`leftUnanswered`): the same questions
+  // are asked in good faith, quoted and answered ("Would you hire a refugee? Our bakery did, three years ago.")
+  [
+    'why',
+    `(?<rhetorical>)\\bwhy(?:${W}the${W}(?:hell|heck))?${W}(?:do|does|did|must|will|would)${W}${NAMED}${W}(?:always|all|just|constantly|still|never|insist${W}on)${W}(?:${HABIT})\\b`,
+  ],
+  [
+    'why',
+    `(?<rhetorical>)\\bwhy(?:${W}the${W}(?:hell|heck))?${W}(?:are|were|is)${W}${NAMED}${W}(?:always|never|all|so|such)(?:${W}(?:so|such|always|bloody|damn|really))?${W}(?:${FAILING}|${TRAIT})\\b(?![^.!?]{0,30}\\b(?:in${W}(?:every|hollywood|films?|movies|the${W}(?:media|news|papers|films?|movies)|adverts?|tv|stand-up)|according${W}to|on${W}(?:tv|screen|telly))\\b)`,
+  ],
+  [
+    'ever',
+    `(?<rhetorical>)\\bwhat${W}(?:have|has|did|do)${W}${NAMED}${W}ever${W}(?:done|given|contributed|brought|added|achieved|offered|invented|built|created|produced|paid)\\b(?!${W}(?:to${W}(?:deserve|you|anyone|anybody|us|harm|hurt)|wrong)\\b)(?:[^.!?]{0,60}?\\b(?:except|apart${W}from|other${W}than|besides|bar|but)\\b|(?=[^.!?]{0,60}\\?*\\s*$))`,
+  ],
+  [
+    'when',
+    `(?<rhetorical>)\\bwhen${W}(?:will|are|do|does|is|would)${W}${NAMED}(?:${W}(?:in|from|of)${W}[\\w'’-]+(?:${W}[\\w'’-]+)?)?${W}(?:ever${W})?(?:(?:going${W}to|gonna)${W})?(?:stop${W}(?!(?:being|getting|having|feeling|living|dying|drowning|suffering|facing|needing|worrying|fearing|coming|arriving|crossing|paying)\\b)[a-z]+|start${W}(?:paying|integrating|working|contributing|learning|respecting|behaving|acting${W}like)|learn${W}(?:to${W}(?:speak|behave|integrate|drive|respect)|english|our)|go${W}(?:home|back)|integrate|assimilate|pay${W}their${W}way)\\b(?![^.!?]*\\b(?:if|unless|while|when|until|as${W}long${W}as)\\b)`,
+  ],
+  [
+    'since',
+    `(?<rhetorical>)\\bsince${W}when${W}(?:are|were|is|have|has|do|did|does|can|could)${W}${NAMED}${W}(?:been${W}|ever${W})?(?:fit${W}to|capable${W}of|qualified${W}to|(?:real|proper|normal|human|civili[sz]ed)\\b|(?:pay|paid|pays)${W}(?:tax|taxes|their${W}way|council${W}tax|for${W}anything|a${W}penny)\\b)`,
+  ],
+  [
+    'would',
+    `(?<rhetorical>)\\bwould${W}you${W}(?:trust|hire|let|want|employ|rent${W}to|vote${W}for|leave)${W}(?:a|an)${W}(?:(?:${ONE_OF})|(?:${GROUP_ADJ}|${NATION_ADJ})${W}(?:${FOLK}|priest|priests))(?:${W}(?:pilot|doctor|surgeon|driver|babysitter|nanny|childminder|teacher|builder|mechanic|accountant|lawyer|boss|nurse|carer|neighbou?r|cabbie|taxi${W}driver|plumber|electrician|prime${W}minister|president|mayor))?(?=${W}(?:babysit|bath|look${W}after|teach|treat|operate|fly|drive|marry|date|move${W}in|(?:anywhere${W})?near|alone${W}with|with${W}(?:your|my|our))\\b)`,
+  ],
+  // the oldest antisemitic trope: that jews control the banks, the media, the world
+  [
+    'jews jewish',
+    `(?:\\b(?:the${W})?jews|\\bjewish${W}(?:people|bankers|elites?|families|lobby|money))${W}(?:(?:secretly|really|basically|still|already|just|all)${W})?(?:control|controls|controlling|run|runs|running|own|owns|owning|rule|rules)${W}(?:the${W}|our${W}|all${W}the${W}|most${W}of${W}the${W})?(?:banks|banking|media|press|world|money|hollywood|finance|everything|news)\\b`,
+  ],
+  [
+    'allowed permitted trusted',
+    `(?<rhetorical>)\\bshould${W}${NAMED}${W}(?:really|even|actually|honestly|seriously)${W}be${W}(?:allowed|permitted|trusted)${W}to${W}(?:vote|have${W}(?:children|kids|babies)|adopt|foster|marry|teach|drive|work${W}with${W}children|be${W}(?:parents|teachers|in${W}charge))\\b`,
+  ],
+  [
+    'human people',
+    `(?<rhetorical>)\\bare${W}${NAMED}${W}(?:even|really|actually|truly)${W}(?:human|people|persons|civili[sz]ed)(?:${W}(?:though|at${W}all|anyway|tho))?(?=\\s*\\?)`,
+  ],
+  [
+    'long',
+    `(?<rhetorical>)\\bhow${W}long${W}(?:until|till|before)${W}(?:[\\w'’-]+${W}){1,5}?(?:is|are|becomes?)${W}(?:majority|mostly|all|officially)${W}(?:muslim|islamic|black|foreign|asian|immigrant|hindu|jewish)\\b|\\bhow${W}long${W}(?:until|till|before)${W}${NAMED}${W}(?:start|take${W}over|outnumber|bring${W}in)\\b|\\bhow${W}long${W}(?:until|till|before)${W}sharia\\b`,
+  ],
+  [
+    'let',
+    `(?<rhetorical>)\\bwho${W}(?:let|lets|allowed|keeps${W}letting)${W}(?:all${W})?${GROUP_NP}${W}in\\b(?!${W}(?:to|on|at|the|for)\\b)`,
+  ],
   [
     'because',
     // not "targeted because he's Jewish, not because …": a report of a hate crime
@@ -485,20 +541,26 @@ export function mentionsGroup(text: string): boolean {
 
 // Words just before it that report or reject the statement: "it is a lie that", "stop saying", "they claim".
 const REPORTED_BEFORE =
-  /\b(?:wrong|false|myths?|lie|lies|(?<!\bnot\s+)(?:racist|bigoted|bigotry|hateful|offensive)|nonsense|absurd|ridiculous|appalling|shameful|not\s+true|isn['’]?t\s+true|untrue|claim|claims|claiming|claimed|says|saying|said|called|calling|tweeted|wrote|chanted|shouted|idea|notion|misconception|stereotype|prejudice|(?:don['’]?t|do\s+not|doesn['’]?t)\s+(?:think|believe)|thinks|believes|pretends?|pretending|insists|taught|teaches|teach|preaches|preached|telling\s+(?:us|people)|screaming|headlines?|according\s+to|used\s+to\s+say|never\s+(?:say|call|claim)|(?:no\s+one|nobody)\s+should\s+(?:ever\s+)?(?:say|call|claim|think)|(?:if\s+you|anyone\s+who|people\s+who|those\s+who|whoever)\s+(?:thinks?|believes?|says?|claims?)|(?:acts?|acting|behaves?|behaving|treats?\s+\w+|treating\s+\w+)\s+(?:as\s+if|as\s+though|like))\b(?:\W+\w+){0,4}\W*$|\b(?:not|never)\s+$/i;
+  /\b(?:wrong|false|myths?|lie|lies|(?<!\bnot\s+)(?:racist|bigoted|bigotry|hateful|offensive|antisemitic|anti-semitic|islamophobic|homophobic|transphobic|xenophobic|misogynistic|sexist)|nonsense|absurd|ridiculous|appalling|shameful|not\s+true|isn['’]?t\s+true|untrue|claim|claims|claiming|claimed|says|saying|said|ask|asks|asked|called|calling|tweeted|wrote|chanted|shouted|idea|notion|misconception|stereotype|prejudice|(?:don['’]?t|do\s+not|doesn['’]?t)\s+(?:think|believe)|thinks|believes|pretends?|pretending|insists|taught|teaches|teach|preaches|preached|telling\s+(?:us|people)|screaming|headlines?|according\s+to|used\s+to\s+say|never\s+(?:say|call|claim)|(?:no\s+one|nobody)\s+should\s+(?:ever\s+)?(?:say|call|claim|think)|(?:if\s+you|anyone\s+who|people\s+who|those\s+who|whoever)\s+(?:thinks?|believes?|says?|claims?)|(?:acts?|acting|behaves?|behaving|treats?\s+\w+|treating\s+\w+)\s+(?:as\s+if|as\s+though|like))\b(?:\W+\w+){0,4}\W*$|\b(?:not|never)\s+$/i;
 // Words just after it that name it a trope ("… is a myth") or answer it as an echo question ("… stay in their
 // lane? Says who?"; a statement asked back is an echo whatever follows). A speaker named after it is
 // `spokenByOthers` (quotation.ts), as for threats.
 const REPORTED_AFTER =
-  /^(?:\s+(?:is|was)\s+(?:a|an|the)\s+(?:line|lie|myth|trope|slogan|stereotype)\b|[^.!?]{0,40}\?\s+(?:no|nope|says\s+who|of\s+course\s+not|really|hardly|nonsense|rubbish|tell\s+that|try\s+telling)\b|[^.!?]{0,40}(?:[,.]\s*(?:that|this|it)?\s*|\s+)(?:was|were|is)\s+(?:the|what)\s+(?:\w+\s+)?(?:graffiti|banner|chant|slogan|sign|placard|message|leaflet|sticker|poster)s?\b)/i;
+  /^(?:\s+(?:is|was)\s+(?:a|an|the)\s+(?:line|lie|myth|trope|slogan|stereotype)\b|[^.!?]{0,80}?(?:[:—–,]|\s+(?:is|was|are|were))\s*(?:literally\s+|just\s+|all\s+)?(?:every|the|a|an|that|this|one|another|classic|old)\s+(?:[\w-]+\s+){0,2}?(?:clich[eé]s?|tropes?|myths?|lies?|conspiracy\s+theor(?:y|ies)|canards?|smears?|stereotypes?|slurs?|thesis\s+of)(?![a-z])|[^.!?]{0,60}[.!?]+\s*(?:that['’]?s|that\s+is|this\s+is)\s+what\s+(?:[\w'’]+\s+){1,4}?(?:said|shouted|asked|told|wrote|yelled|says|screamed|posted|tweeted|used\s+to\s+say)\b|[^.!?]{0,40}\?\s+(?:no|nope|says\s+who|of\s+course\s+not|really|hardly|nonsense|rubbish|tell\s+that|try\s+telling)\b|[^.!?]{0,40}(?:[,.]\s*(?:that|this|it)?\s*|\s+)(?:was|were|is)\s+(?:the|what)\s+(?:\w+\s+)?(?:graffiti|banner|chant|slogan|sign|placard|message|leaflet|sticker|poster)s?\b)/i;
 const ECHO_AFTER = /^[^.!?]{0,40}\?/;
+// …but not a statement that asks to be agreed with: "jews control the banks, don't they?"
+const TAG_QUESTION =
+  /^[^.!?]{0,40}?(?:,\s*|\s+)(?:do|are|is|does|did|have|has|was|were|wo|ca|would|should)n['’]?t\s+(?:they|it|he|she|we|you)\s*\?/i;
 const IMPLICIT_ASKS = /^(?:what|can|an?)\b/i;
 // A question the comment answers itself in good faith: "would you hire a ukrainian to do your kitchen? we did and …".
 const ANSWERED =
   /^[^.!?]{0,60}\?\s*(?:we\s+did|i\s+did|yes|yep|yeah|absolutely|of\s+course|sure|definitely|we\s+have|i\s+have|i\s+would|we\s+would|plenty|lots)\b/i;
 // Shapes that are questions of their own ("why are women so …?", "who would hire …?", "are … even human?", "has
 // anyone ever met a … who isn't …?", "would you trust a … to …?") or the writer's own refusal.
-const ASKS = /^(?:why|how|who|are|has|is|name|would|i|we)\b/i;
+const ASKS = /^(?:why|how|who|are|has|is|name|would|i|we|what|when|since|should|can)\b/i;
+// Words reported after a colon ("the essay title was: …", "someone still asks: …"), which ends the sentence above.
+const REPORTED_BEFORE_COLON =
+  /\b(?:was|were|then|ask|asks|asked|said|says|wrote|writes|claimed|claims|tweeted|posted|shouted|chanted)\s*:\s*["“'‘]?$/i;
 // The sentence a match is in: what comes before it in that sentence.
 const SENTENCE_START = /[.!?;:\n][^.!?;:\n]*$/;
 
@@ -520,16 +582,38 @@ export function findGroupHate(original: string): PhraseSpan[] {
     const sentence = SENTENCE_START.exec(window);
     const before = sentence ? window.slice(sentence.index + 1) : window;
     if (reported(REPORTED_BEFORE.test(before) && !saidByTheWriter(before))) continue;
+    if (reported(REPORTED_BEFORE_COLON.test(window) && !saidByTheWriter(window))) continue;
     const after = text.slice(start + m[0].length, start + m[0].length + 80);
     if (reported(spokenByOthers(text, start + m[0].length))) continue;
     // An implicit shape is often asked ("can a catholic be trusted?") or sneered at with a question ("a romanian who
     // actually pays his taxes?"); praise with a question mark is an echo ("articulate for a jamaican? try articulate").
     const asked = m.groups?.implicit !== undefined && IMPLICIT_ASKS.test(m[0]);
-    const echoed = ECHO_AFTER.test(after) && !ASKS.test(m[0]) && !asked;
+    const echoed = ECHO_AFTER.test(after) && !TAG_QUESTION.test(after) && !ASKS.test(m[0]) && !asked;
     if (REPORTED_AFTER.test(after) || ANSWERED.test(after) || echoed) continue;
+    if (m.groups?.rhetorical !== undefined && !leftUnanswered(text.slice(start + m[0].length))) continue;
     found.push({ start, end: start + m[0].length });
   }
   return found;
+}
+
+// What may follow a rhetorical question and leave it unanswered: more questions, or a sneer that takes its answer as
+// given ("Didn't think so.", "Funny that.", "Never, that's when.").
+const SNEERING_TAIL =
+  /^(?:(?:did\s*n['’]?t|did\s+not)\s+think\s+so|thought\s+not|me\s+neither|nor\s+me|exactly|funny\s+(?:that|how\s+that\s+works)|just\s+asking|genuine(?:ly)?\s+(?:question|asking)|honest\s+question|asking\s+for\s+a\s+friend|we\s+all\s+know(?:\s+(?:the\s+answer|why))?|think\s+about\s+it|any\s+takers|no\s+(?:chance|way)|never(?:\s*,?\s*that['’]?s\s+when)?|of\s+course\s+not|answers\s+on\s+a\s+postcard|lol|smh|ffs|sigh)\W*$/i;
+
+/**
+ * Whether a question, from where its shape ends, is left unanswered: its sentence ends in a question mark or the
+ * comment ends, and every sentence after it is another question or a sneer (`SNEERING_TAIL`).
+ */
+function leftUnanswered(rest: string): boolean {
+  const stop = rest.search(/[.!?]/);
+  if (stop < 0) return true;
+  if (rest[stop] !== '?') return false;
+  for (const sentence of rest.slice(stop).match(/[^.!?]+[.!?]*/g) ?? []) {
+    const s = sentence.trim();
+    if (s !== '' && !s.endsWith('?') && !SNEERING_TAIL.test(s)) return false;
+  }
+  return true;
 }
 
 /** What "not all …" may deny: crimes and threats, not what dehumanises ("not all blacks are animals"). */
