@@ -18,10 +18,9 @@ import { compileShapes, inGroups, ownShapeMatches, type PhraseSpan, withShortSpa
  *   tax?", "who let these albanians in?");
  * - exclusion and the tropes of implicit derogation: the group is put in a lower place, sent away, said to
  *   replace or ruin "us", control the banks and the media, good only for one thing, unable to think, or its lives
- *   worth less — "women belong in
- *   the kitchen", "muslims don't belong here", "refugees should go back where they came from", "immigrants are
- *   replacing us", "women are only good for cooking", "black lives don't matter". A policy's words are left
- *   to the model ("illegal immigrants should be deported").
+ *   worth less — "women belong in the kitchen", "muslims don't belong here", "refugees should go back where they came
+ *   from", "immigrants are replacing us", "jews control the media", "women are only good for cooking", "black lives
+ *   don't matter". A policy's words are left to the model ("illegal immigrants should be deported").
  *
  * The group must be a protected one named in the plural ("muslims", "gay people", "women"), or in a few shapes
  * one of it ("no woman", "a romanian") or a way of life ("being gay"), not a possessive ("women's football"), and the match must not sit inside a quotation the comment reports or
