@@ -120,6 +120,16 @@ const HARM_TO_TARGET = [
   `\\b(?:${ACT}|break|breaking|snapping|caving|stoving|smashing|kicking|rearranging|cave)${W}(?:in${W})?(?:both${W})?(?:your|ur|his|her|their|(?:that|the|this)${W}\\w+${A}s)${W}(?:\\w+${W})?(?:face|head|skull|teeth|jaw|legs?|arms?|kneecaps?|knees|neck|ribs|nose|fingers|hands?)\\b`,
   `\\b(?:your|ur|his|her|their)${W}(?:face|head|skull|skulls|teeth|jaw|legs?|arms?|kneecaps?|knees|neck|ribs|nose)${W}(?:stoving|kicking|smashing|caving|bashing|putting|cracked|smashed|kicked|caved|stoved|broken|snapped|bashed)(?:${W}in)?\\b`,
   `${SUBJECT}${W}(?:\\w+${W})?(?:wants?|needs?|deserves?)${W}(?:putting${W}(?:down|in${W}(?:a|an|the)${W}(?:wheelchair|hospital|ground|box|coffin|grave))|stringing${W}up|hanging|shooting|stabbing|a${W}(?:good${W}|proper${W})?(?:kicking|slap|beating|hiding)(?:${W}and${W}a${W}(?:good${W})?\\w+)?)\\b`,
+  // harms said without a verb of violence: "i'll bury you", "i'll rip your throat out", "i'll drag you out of the car",
+  // "ill put you through a shop window", "i will slash your tyres", "i'll have the lads pay you a visit"
+  `\\bbury${W}(?:you|u|ya|him|her)\\b(?!${W}(?:at|in|on|with|under)\\b)`,
+  `\\brip${W}(?:your|ur|his|her|their)${W}(?:[\\w-]+${W})?(?:throat|head|heart|face|arms?|legs?|tongue|eyes?|spine|guts)${W}(?:out|off)\\b`,
+  `\\b(?:rip|tear)${W}(?:you|u|ya|him|her)${W}(?:apart|to${W}(?:pieces|shreds|bits)|limb${W}from${W}limb)\\b`,
+  `\\bdrag${W}(?:you|u|ya|him|her|them|em)${W}(?:out${W}of|from|off)${W}(?:the|your|ur|his|her|their)${W}(?:car|van|cab|house|bed|office|truck|pickup|lorry)\\b`,
+  `\\bput${W}(?:you|u|ya|him|her|them|em|(?:your|ur|his|her|their)${W}(?:head|face))${W}(?:through|in|into)${W}(?:a|an|the|your|ur|his|her|their)${W}(?:own${W})?(?:[\\w-]+${W})?(?:window|windscreen|windshield|wall|hospital|icu|intensive${W}care|grave|wheelchair|coma|hedge|canal|river)\\b`,
+  `\\bput${W}(?:you|u|ya|him|her|them|em)${W}in${W}(?:the${W})?(?:icu|hospital|intensive${W}care|a${W}coma|a${W}wheelchair|the${W}ground|an${W}early${W}grave)\\b`,
+  `\\bslash${W}(?:your|ur|his|her|their)${W}(?:tyres|tires|face|throat)\\b`,
+  `\\bwreck${W}(?:you|u|ya|him|her)(?=\\s*(?:$|[.,!?;])|${W}(?:in|at|outside|after|behind)\\b)`,
   // burn your car; smash that reporter's windows
   `\\b(?:burn(?:ing)?|torch(?:ing)?|firebomb(?:ing)?|petrol${W}bomb|bomb|blow${W}up|set${W}fire${W}to|smash(?:ing)?|smash${W}up|brick|trash(?:ing)?|wreck(?:ing)?)${W}(?:down${W})?${PROPERTY}`,
   `${PROPERTY}${W}${GAP(2)}(?:will${W}|gets?${W}|is${W}gonna${W}|is${W}going${W}to${W})?(?:be${W})?(?:burn|burned|burnt|torched|firebombed|bombed|smashed|trashed|go${W}up${W}in${W}(?:flames|smoke))\\b`,
@@ -154,7 +164,7 @@ const BEFALLS = [
   'never\\s+wakes?\\s+up|(?:gets?|getting)\\s+hit\\s+by\\s+an?|(?:gets?|getting)\\s+run\\s+over|flattened\\s+by|pushed\\s+(?:under|off)|snaps?\\s+(?:his|her)\\s+neck',
   'obituary|terminally\\s+ill|(?:gets?|getting)\\s+cancer|house\\s+fire|beaten\\s+up|split\\s+open|kicked\\s+in|smashed\\s+in|caved\\s+in|stoved\\s+in',
   'in\\s+(?:an?\\s+)?(?:ambulance|body\\s*bags?|wheelchair|coffin|box|boxes)|on\\s+a\\s+stretcher|new\\s+face|(?:not|never|won\\W?t|wont)\\s+(?:be\\s+)?(?:making|make|walking|walk)\\s+(?:it\\s+)?(?:home|out|again)',
-  'regret\\s+it(?=\\s*(?:$|[.!,]))|(?:will|\\W?ll)\\s+pay(?=\\s*(?:$|[.!,]|\\s+for\\s+(?:this|that|it)))|what\\W?s\\s+coming',
+  'regret\\s+it(?=\\s*(?:$|[.!,]))|be\\s+(?:very\\s+)?sorry(?=\\s*(?:$|[.!,]))|need\\s+a\\s+bodyguard|(?:won\\W?t|will\\s+not|wont)\\s+see\\s+(?:christmas|the\\s+weekend|another\\s+(?:day|week|birthday))|(?:will|\\W?ll)\\s+pay(?=\\s*(?:$|[.!,]|\\s+for\\s+(?:this|that|it)))|what\\W?s\\s+coming',
 ].join(
   '|',
 ); /** Menace without a violent word: addresses, children, "accidents happen", "shame if something happened". */
@@ -260,9 +270,8 @@ const TRIGGERS = new Set(
   ammo iron bars tyre tire shooter shooters strap glock taser crossbow bore cans jerry killed crash crashes crashed
   wakes wake hit flattened pushed falls fall neck obituary terminally cancer fire split caved stoved regret sorry
   happen happens happened accidents watching know warned sleep waiting numbered season while bleed suffer scream
-  kneecaps intensive list address postcode reg insurance awful shame pity hello met greeted dance spit face walk again`.split(
-    /\s+/,
-  ),
+  kneecaps intensive list address postcode reg insurance awful shame pity hello met greeted dance spit face walk again
+  rip tear wreck window windscreen windshield icu coma hedge bodyguard christmas`.split(/\s+/),
 );
 const WORDS = /[a-z]+/g;
 /** Whether a text has one of `TRIGGERS`, as written or with an ending taken off ("guns", "crashes", "loaded"). */
