@@ -1479,8 +1479,18 @@ describe('hate a comment reports or rejects in quotation marks (the embedded sco
       'Someone daubed "Jews are vermin" on the bus shelter; volunteers cleaned it by noon.',
       'Comments like "Roma are a plague" should not be tolerated on this site.',
       'If your argument is "immigrants are parasites", what you have is a prejudice.',
+      // a speaker after a dash, "that's what … wrote", an answer at once, a one-word dismissal, quotations in a row
+      '"Kurds are vermin" — a colleague said this at lunch. My wife is Kurdish.',
+      '"Roma are parasites" — that\'s what was sprayed on the community centre.',
+      '"Somalis are parasites." No they\'re not. They\'re our neighbours.',
+      'Gross. "Somalis are vermin" turned up in the school group chat.',
+      'Pupils were repeating the line that "Pakistanis are vermin" and "Jews are a plague". We talked about where it comes from.',
     ])
       assert.ok(classifier.classifyComment({ text }).attributes.TOXICITY! < hold, text);
+  });
+  it('when what follows a quotation does not answer it ("No doubt.", "No surprise there"), then the quotation is still the writer\'s', () => {
+    assertHeldAsIdentityAttack('"Somalis are parasites." No doubt about it.');
+    assertHeldAsIdentityAttack('"Roma are vermin" and "Jews are a plague". Finally someone says it.');
   });
   it('when the quotation holds a slur, then the comment is held for a moderator, not rejected', () => {
     const r = classifier.classifyComment({

@@ -17,7 +17,7 @@ const SINGLE_OPEN = /(?:^|[\s([:—–])['‘]/;
 const SINGLE = /(?<=^|[\s([:—–])['‘](?=\S)((?:(?!['’](?:$|[\s.,!?;:)\]—–-]))[^\n]){3,300}?)['’](?=$|[\s.,!?;:)\]—–-])/g;
 // What a comment says of what it quotes, to reject it (not negated: "is not wrong" rejects nothing).
 const REJECTS =
-  /(?<!\b(?:not|never|isn['’]?t|nothing|hardly|no|me|i['’]?m)\s+(?:\w+\s+)?)\b(?:wrong|disgusting|racist|racism|hateful|hate\s+speech|bigoted|bigotry|not\s+ok(?:ay)?|unacceptable|shameful|appalling|vile|offensive|sexist|homophobic|transphobic|antisemitic|anti-semitic|islamophobic|xenophobic|dehumani[sz]ing|ashamed|stop\s+saying|never\s+say|don['’]?t\s+say|do\s+not\s+say|no\s+one\s+should|nobody\s+should|a\s+lie|false|not\s+true|isn['’]?t\s+true|(?:not|isn['’]?t)\s+a\s+fact|myth|smear|slur|remove\s+(?:it|this|that|them)|report(?:ed)?\s+(?:it|this|that|him|her|them)|condemn\w*|called\s+out|calling\s+out|reported|a\s+threat|incitement|sickening|still\s+(?:up|here|online|allowed)|prejudiced?|(?:shouldn['’]?t|should\s+not|must\s+not)\s+be\s+tolerated)\b/i;
+  /(?<!\b(?:not|never|isn['’]?t|nothing|hardly|no|me|i['’]?m)\s+(?:\w+\s+)?)\b(?:wrong|disgusting|racist|racism|hateful|hate\s+speech|bigoted|bigotry|not\s+ok(?:ay)?|unacceptable|shameful|appalling|vile|offensive|sexist|homophobic|transphobic|antisemitic|anti-semitic|islamophobic|xenophobic|dehumani[sz]ing|ashamed|stop\s+saying|never\s+say|don['’]?t\s+say|do\s+not\s+say|no\s+one\s+should|nobody\s+should|a\s+lie|false|not\s+true|isn['’]?t\s+true|(?:not|isn['’]?t)\s+a\s+fact|myth|smear|slur|remove\s+(?:it|this|that|them)|report(?:ed)?\s+(?:it|this|that|him|her|them)|condemn\w*|called\s+out|calling\s+out|reported|a\s+threat|incitement|sickening|still\s+(?:up|here|online|allowed)|prejudiced?|(?:shouldn['’]?t|should\s+not|must\s+not)\s+be\s+tolerated|contempt|say\s+that\s+to\s+(?:their|his|her|my|our)\s+faces?)\b/i;
 // What a comment says of what it quotes or reports, to agree with it after all ('"racist", they say; the truth
 // hurts', 'my uncle always said …, and he was right'), or to mock those who reject it ("snowflakes").
 const LABELS =
@@ -40,7 +40,7 @@ const REPORTS =
 // A speaker named just after words the comment reports: '"…," Fury said', "'…,' said the villain", "…, says a man
 // whose …", "…, the chess prodigy joked".
 const SPOKEN_AFTER =
-  /^[^.!?]{0,60}?[,"”]\s*["”'’]?\s*(?:(?:the|a|an|his|her|my|our|their)\s+)?(?:[\w-]+\s+){0,3}?(?:said|says|claims|claimed|joked|jokes|told|tweeted|wrote|shouted|yelled|chanted|added|recalled|testified|quipped|boasted|according\s+to)\b/i;
+  /^[^.!?]{0,60}?[,"”]\s*["”'’]?\s*(?:[—–-]\s*)?(?:(?:the|a|an|his|her|my|our|their)\s+)?(?:[\w-]+\s+){0,3}?(?:said|says|claims|claimed|joked|jokes|told|tweeted|wrote|shouted|yelled|chanted|added|recalled|testified|quipped|boasted|according\s+to)\b|^[^.!?]{0,60}?(?:[.!?"”]+\s*["”'’]?|\s[—–-])\s*[—–-]?\s*(?:that['’]?s|that\s+is|this\s+is|which\s+is)\s+what\s+(?:[\w'’]+\s+){1,5}?(?:said|says|shouted|yelled|screamed|wrote|written|scrawled|painted|sprayed|posted|printed|chanted|told|tweeted|asked|used\s+to\s+say)\b/i;
 
 /**
  * Whether the words of `text` ending at `end` are followed, in their sentence, by the name of someone else who
@@ -49,6 +49,16 @@ const SPOKEN_AFTER =
 export function spokenByOthers(text: string, end: number): boolean {
   return SPOKEN_AFTER.test(text.slice(end, end + 100));
 }
+
+// A quotation answered at once, just after its closing mark ('"… are parasites." No they're not.', '"…" — rubbish.'),
+// or dismissed in a sentence of one word just before it ('Gross. "…"'): a "no" that stands alone or denies, not
+// "no doubt", "no surprise there".
+const ANSWERED_AFTER =
+  /^\s*[.!?]*\s*(?:[—–-]\s*)?(?:no(?:pe)?\s*[.!]|no\s*,?\s*(?:they|it|he|she|we|you)(?:['’]re|['’]s|\s+are|\s+is)(?:\s+not|n['’]?t)\b|(?:wrong|rubbish|nonsense|false|untrue|gross|pathetic|shameful|disgraceful|sickening)\s*[.!,])/i;
+const DISMISSED_BEFORE =
+  /(?:^|[.!?]\s+)(?:no|wrong|rubbish|nonsense|gross|disgusting|shameful|vile|sickening|pathetic)[.!:]\s*$/i;
+// Quotations in a row: "… the line that "…" and "…"" (the second is reported as the first is).
+const IN_A_ROW = /^\s*(?:,|;|and|or|,\s*(?:and|or))\s*$/i;
 
 // A double mark just after a digit is an inch mark (6'2", a 55" screen), not a quotation's.
 const INCH = /(?<=\d)["”]/g;
@@ -141,9 +151,12 @@ function readQuotations(original: string): Quotations {
   let own: string | undefined;
   let rejects: boolean | undefined;
   let agrees: boolean | undefined;
-  const distancedQuotation = (opened: number) => {
+  const distancedQuotation = (opened: number, closed: number) => {
     const before = text.slice(Math.max(0, opened - 60), opened);
-    const reported = REPORTS.test(before) && !IMAGINED.test(before) && !FIRST_PERSON.test(before);
+    const reported =
+      (REPORTS.test(before) && !IMAGINED.test(before) && !FIRST_PERSON.test(before)) ||
+      DISMISSED_BEFORE.test(before) ||
+      ANSWERED_AFTER.test(text.slice(closed + 1, closed + 60));
     if (!reported) {
       own ??= ownWords(text);
       rejects ??= own !== text && REJECTS.test(own);
@@ -153,10 +166,14 @@ function readQuotations(original: string): Quotations {
     agrees ??= AGREES.test(own);
     return !agrees;
   };
+  /** The double quotation opened by mark `k` is distanced, or the one before it in a row ("… "…" and "…""). */
+  const inRow = (k: number): boolean =>
+    distancedQuotation(marks[k]!, marks[k + 1] ?? text.length) ||
+    (k >= 2 && IN_A_ROW.test(text.slice(marks[k - 1]! + 1, marks[k]!)) && inRow(k - 2));
   return {
     distanced(offset) {
       const single = singles.find(([open, close]) => open < offset && offset < close);
-      if (single) return distancedQuotation(single[0]);
+      if (single) return distancedQuotation(single[0], single[1] - 1);
       // Marks before the offset (binary search).
       let lo = 0;
       let hi = marks.length;
@@ -166,7 +183,7 @@ function readQuotations(original: string): Quotations {
         else hi = mid;
       }
       if (lo % 2 === 0) return false;
-      return distancedQuotation(marks[lo - 1]!);
+      return inRow(lo - 1);
     },
   };
 }
