@@ -219,6 +219,10 @@ const PUT_OUT = `every${W}(?:last${W})?(?:one${W}of${W}(?:them|the${W}\\w+(?:${W
 /** Where a group is told to go: "home", "back", "on the first plane". */
 const AWAY = `home|back|packing|out|off|away|on${W}(?:the${W}first|a)${W}(?:plane|flight|boat|coach|barge|bus|ferry)|onto${W}(?:a${W})?(?:barge|plane|boat)`;
 
+/** What a group is asked why it always does: a habit said of all of it ("why do … always expect handouts?"). */
+const HABIT = `need${W}special${W}treatment|make${W}everything${W}about|play${W}the${W}(?:victim|race${W}card)|cause${W}(?:trouble|problems)|commit${W}(?:crimes?|fraud)|start${W}(?:trouble|fights|wars)|surrender|whinge|whine|moan|complain|beg|scrounge|sponge|lie|cheat|steal|rob|stink|smell|riot|breed|think${W}(?:they${A}?re|they${W}are)${W}(?:better|above|special|superior|entitled|owed)|think${W}the${W}world${W}owes|expect${W}(?:special|everything|handouts|free|us${W}to|everyone|the${W}(?:world|rest${W}of${W}us|taxpayer))|shove${W}it${W}in|take${W}(?:our${W}jobs|over|advantage)|refuse${W}to${W}(?:integrate|work|learn|speak|pay)|hate${W}(?:us|men|women|the${W}west|britain|america|our)|bring${W}(?:crime|drugs|disease|trouble|violence)|get${W}away${W}with|act${W}like${W}(?:animals|savages|they${W}own)|live${W}off${W}(?:benefits|welfare|the${W}state|us|our)|milk${W}the${W}system|stick${W}together|think${W}(?:they${W}can|the${W}world${W}should|everyone${W}(?:else${W})?should)`;
+/** What a group is asked why it always is: a failing said of all of it ("why are … so bad at driving?"). */
+const FAILING = `obsessed${W}with${W}(?:money|power|themselves)|entitled|arrogant|rude|loud|thick|dim|ungrateful|aggressive|tight|stingy|two[\\s-]faced|sensitive${W}about|thin[\\s-]skinned|never${W}around|bad${W}at${W}(?:driving|parking|maths|math|science|leading|logic|work|english)|useless${W}at|incapable${W}of|allergic${W}to${W}(?:work|soap|water)|drunk|drunks`;
 /**
  * Implicit derogation: hate that names no trait or vermin but presumes them. Most shapes name the group; a few name
  * what only a group is judged by (race, skin colour, a loyalty abroad, diversity boxes).
@@ -231,14 +235,14 @@ const AWAY = `home|back|packing|out|off|away|on${W}(?:the${W}first|a)${W}(?:plan
  * - its place and use: "what did you expect hiring an Arab", "stick to what women are good at", "fine picking
  *   lettuce", "because she's gay, not because she can play", "some jobs just aren't for them";
  * - loyalty and fitness: "his first loyalty is to Islamabad", "aren't compatible with a Western democracy", "don't
- *   share our values", "can a Catholic really be trusted".
+ *   share our values", "can a Catholic really be trusted";
+ * - rhetorical questions the comment leaves unanswered (`leftUnanswered`): "why do … always expect handouts?", "what
+ *   have … ever given us apart from crime?", "when will … go home?", "since when do … pay council tax?", "would you
+ *   leave a … alone with your kids?", "who let these … in?", "should … really be allowed to vote?", "are … even human,
+ *   though?", "how long until Luton is majority Muslim?"; and the trope that jews control the banks or the media.
  * Each shape comes with words it cannot match without (any one of them), and runs only in a comment that has one
  * of them and names a group.
  */
-/** What a group is asked why it always does: a habit said of all of it ("why do … always play the victim?"). */
-const HABIT = `need${W}special${W}treatment|make${W}everything${W}about|play${W}the${W}(?:victim|race${W}card)|cause${W}(?:trouble|problems)|commit${W}(?:crimes?|fraud)|start${W}(?:trouble|fights|wars)|surrender|whinge|whine|moan|complain|beg|scrounge|sponge|lie|cheat|steal|rob|stink|smell|riot|breed|think${W}(?:they${A}?re|they${W}are)${W}(?:better|above|special|superior|entitled|owed)|think${W}the${W}world${W}owes|expect${W}(?:special|everything|handouts|free|us${W}to|everyone|the${W}(?:world|rest${W}of${W}us|taxpayer))|shove${W}it${W}in|take${W}(?:our${W}jobs|over|advantage)|refuse${W}to${W}(?:integrate|work|learn|speak|pay)|hate${W}(?:us|men|women|the${W}west|britain|america|our)|bring${W}(?:crime|drugs|disease|trouble|violence)|get${W}away${W}with|act${W}like${W}(?:animals|savages|they${W}own)|live${W}off${W}(?:benefits|welfare|the${W}state|us|our)|milk${W}the${W}system|stick${W}together|think${W}(?:they${W}can|the${W}world${W}should|everyone${W}(?:else${W})?should)`;
-/** What a group is asked why it always is: a failing said of all of it ("why are … so bad at driving?"). */
-const FAILING = `obsessed${W}with${W}(?:money|power|themselves)|entitled|arrogant|rude|loud|thick|dim|ungrateful|aggressive|tight|stingy|two[\\s-]faced|sensitive${W}about|thin[\\s-]skinned|never${W}around|bad${W}at${W}(?:driving|parking|maths|math|science|leading|logic|work|english)|useless${W}at|incapable${W}of|allergic${W}to${W}(?:work|soap|water)|drunk|drunks`;
 const IMPLICIT: readonly (readonly [words: string, shape: string])[] = [
   // not "articulate for a woman of ninety": her age
   [
@@ -324,10 +328,8 @@ const IMPLICIT: readonly (readonly [words: string, shape: string])[] = [
     `${NAMED}${W}(?:are|r|${A}re)${W}(?:(?:fine|useful|grand|ok|okay|alright)${W}(?:for${W})?|(?:only|just)${W}(?:good|fit|useful)${W}for${W})(?:picking(?!${W}fights?\\b)|cleaning|cooking|the${W}(?:strawberries|fruit|lettuce|harvest|cleaning|kitchen)|(?:strawberries|fruit|lettuce|labou?r))\\b`,
   ],
   ['women girls wives', `\\b(?:that${A}?s|thats|that${W}is)${W}what${W}(?:women|girls|wives)${W}are${W}for\\b`],
-  // rhetorical questions that answer themselves: a group's habits asked about (why do GROUP always …), what it has
-  // "ever" given (but …), when it will stop or start, since when it is fit or pays, whether "you" would trust one of it,
-  // who let it in. Read only where the comment leaves the question unanswered (`leftUnanswered`): the same questions
-  // are asked in good faith, quoted and answered ("Would you hire a refugee? Our bakery did, three years ago.")
+  // rhetorical questions (each marked `rhetorical`), read only where the comment leaves them unanswered: the same
+  // questions are asked in good faith, quoted and answered ("Would you hire a refugee? Our bakery did, last year.")
   [
     'why',
     `(?<rhetorical>)\\bwhy(?:${W}the${W}(?:hell|heck))?${W}(?:do|does|did|must|will|would)${W}${NAMED}${W}(?:always|all|just|constantly|still|never|insist${W}on)${W}(?:${HABIT})\\b`,
@@ -338,7 +340,7 @@ const IMPLICIT: readonly (readonly [words: string, shape: string])[] = [
   ],
   [
     'ever',
-    `(?<rhetorical>)\\bwhat${W}(?:have|has|did|do)${W}${NAMED}${W}ever${W}(?:done|given|contributed|brought|added|achieved|offered|invented|built|created|produced|paid)\\b(?!${W}(?:to${W}(?:deserve|you|anyone|anybody|us|harm|hurt)|wrong)\\b)(?:[^.!?]{0,60}?\\b(?:except|apart${W}from|other${W}than|besides|bar|but)\\b|(?=[^.!?]{0,60}\\?*\\s*$))`,
+    `(?<rhetorical>)\\bwhat${W}(?:have|has|did|do)${W}${NAMED}${W}ever${W}(?:done|given|contributed|brought|added|achieved|offered|invented|built|created|produced|paid)\\b(?!${W}(?:to${W}(?:deserve|you|anyone|anybody|us|harm|hurt)|wrong)\\b)(?:[^.!?]{0,60}?\\b(?:except|apart${W}from|other${W}than|besides|bar|but)\\b|(?=[^.!?]{0,60}(?:\\?|$)))`,
   ],
   [
     'when',
@@ -351,11 +353,6 @@ const IMPLICIT: readonly (readonly [words: string, shape: string])[] = [
   [
     'would',
     `(?<rhetorical>)\\bwould${W}you${W}(?:trust|hire|let|want|employ|rent${W}to|vote${W}for|leave)${W}(?:a|an)${W}(?:(?:${ONE_OF})|(?:${GROUP_ADJ}|${NATION_ADJ})${W}(?:${FOLK}|priest|priests))(?:${W}(?:pilot|doctor|surgeon|driver|babysitter|nanny|childminder|teacher|builder|mechanic|accountant|lawyer|boss|nurse|carer|neighbou?r|cabbie|taxi${W}driver|plumber|electrician|prime${W}minister|president|mayor))?(?=${W}(?:babysit|bath|look${W}after|teach|treat|operate|fly|drive|marry|date|move${W}in|(?:anywhere${W})?near|alone${W}with|with${W}(?:your|my|our))\\b)`,
-  ],
-  // the oldest antisemitic trope: that jews control the banks, the media, the world
-  [
-    'jews jewish',
-    `(?:\\b(?:the${W})?jews|\\bjewish${W}(?:people|bankers|elites?|families|lobby|money))${W}(?:(?:secretly|really|basically|still|already|just|all)${W})?(?:control|controls|controlling|run|runs|running|own|owns|owning|rule|rules)${W}(?:the${W}|our${W}|all${W}the${W}|most${W}of${W}the${W})?(?:banks|banking|media|press|world|money|hollywood|finance|everything|news)\\b`,
   ],
   [
     'allowed permitted trusted',
@@ -372,6 +369,11 @@ const IMPLICIT: readonly (readonly [words: string, shape: string])[] = [
   [
     'let',
     `(?<rhetorical>)\\bwho${W}(?:let|lets|allowed|keeps${W}letting)${W}(?:all${W})?${GROUP_NP}${W}in\\b(?!${W}(?:to|on|at|the|for)\\b)`,
+  ],
+  // the oldest antisemitic trope: that jews control the banks, the media, the world
+  [
+    'jews jewish',
+    `(?:\\b(?:the${W})?jews|\\bjewish${W}(?:people|bankers|elites?|families|lobby|money))${W}(?:(?:secretly|really|basically|still|already|just|all)${W})?(?:control|controls|controlling|run|runs|running|own|owns|owning|rule|rules)${W}(?:the${W}|our${W}|all${W}the${W}|most${W}of${W}the${W})?(?:banks|banking|media|press|world|money|hollywood|finance|everything|news)\\b`,
   ],
   [
     'because',
@@ -596,9 +598,9 @@ export function findGroupHate(original: string): PhraseSpan[] {
 }
 
 // What may follow a rhetorical question and leave it unanswered: more questions, or a sneer that takes its answer as
-// given ("Didn't think so.", "Funny that.", "Never, that's when.").
+// given ("Didn't think so.", "Funny that.", "Never, that's when.", "Nothing.").
 const SNEERING_TAIL =
-  /^(?:(?:did\s*n['’]?t|did\s+not)\s+think\s+so|thought\s+not|me\s+neither|nor\s+me|exactly|funny\s+(?:that|how\s+that\s+works)|just\s+asking|genuine(?:ly)?\s+(?:question|asking)|honest\s+question|asking\s+for\s+a\s+friend|we\s+all\s+know(?:\s+(?:the\s+answer|why))?|think\s+about\s+it|any\s+takers|no\s+(?:chance|way)|never(?:\s*,?\s*that['’]?s\s+when)?|of\s+course\s+not|answers\s+on\s+a\s+postcard|lol|smh|ffs|sigh)\W*$/i;
+  /^(?:(?:did\s*n['’]?t|did\s+not)\s+think\s+so|thought\s+not|me\s+neither|nor\s+me|exactly|funny\s+(?:that|how\s+that\s+works)|just\s+asking|genuine(?:ly)?\s+(?:question|asking)|honest\s+question|asking\s+for\s+a\s+friend|we\s+all\s+know(?:\s+(?:the\s+answer|why))?|think\s+about\s+it|any\s+takers|no\s+(?:chance|way)|never(?:\s*,?\s*that['’]?s\s+when)?|of\s+course\s+not|answers\s+on\s+a\s+postcard|nothing|not\s+much|zilch|lol|smh|ffs|sigh)\W*$/i;
 
 /**
  * Whether a question, from where its shape ends, is left unanswered: its sentence ends in a question mark or the
