@@ -8,7 +8,9 @@
  * baseline weights file: ROC AUC, precision and recall at the hold threshold (the default settings'
  * TOXICITY hold unless --threshold), recall at precision ≥ 0.8 and ≥ 0.9; then the false-positive rate
  * on non-toxic sentences naming identity groups, per group; scoring speed on one core; weights size and
- * the worker's memory growth. The last line is one JSON object (auc, precision, recall, threshold, n, …).
+ * the worker's memory growth; and the embedded scorer on real comments that stand for some of the functional suite's
+ * categories (`slices.ts`: questions and quotations that name a protected group). The last line is one JSON object
+ * (auc, precision, recall, threshold, n, slices, …).
  *
  *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v4|v3|v2]   leave-one-source-out (loso.ts)
  *   npm run model:eval -- --functional [--weights file] [--no-context]        the functional suite (functional/run.ts)
@@ -24,6 +26,7 @@ import { defaultWeightsPath, loadModel } from '#shared/scoring/model/index.js';
 import { readJsonl } from './datasets.js';
 import { EVAL_TEMPLATES, GROUPS, fill } from './identity.js';
 import { atThreshold, balancedAccuracy, recallAtPrecision, rocAuc } from './metrics.js';
+import { SLICES, sliceFigures } from './slices.js';
 
 // Other modes: leave-one-source-out training and evaluation, and the functional suite.
 if (process.argv.includes('--loso')) {
@@ -80,8 +83,10 @@ out();
 out('| scorer | ROC AUC | precision @t | recall @t | balanced acc. @t | recall @P≥0.8 | recall @P≥0.9 |');
 out('|---|---|---|---|---|---|---|');
 const results: Record<string, unknown>[] = [];
+let embeddedScores: number[] = [];
 for (const [name, score] of scorers) {
   const s = examples.map((e) => score(e.text));
+  if (results.length === 0) embeddedScores = s;
   const c = atThreshold(s, labels, threshold);
   const r = {
     scorer: name,
@@ -95,6 +100,23 @@ for (const [name, score] of scorers) {
   results.push(r);
   out(
     `| ${name} | ${r.auc.toFixed(4)} | ${r.precision.toFixed(3)} | ${r.recall.toFixed(3)} | ${r.balancedAccuracy.toFixed(3)} | ${r.recallAtP80.toFixed(3)} | ${r.recallAtP90.toFixed(3)} |`,
+  );
+}
+
+// The embedded scorer on slices that stand for some of the functional suite's categories (slices.ts).
+const slices = sliceFigures(
+  examples.map((e) => e.text),
+  embeddedScores,
+  labels,
+  threshold,
+);
+out();
+out('| slice (embedded scorer) | n (toxic) | ROC AUC | toxic held @t | others held @t |');
+out('|---|---|---|---|---|');
+for (const f of slices) {
+  const description = SLICES.find((s) => s.id === f.id)!.description;
+  out(
+    `| ${f.id}: ${description} | ${f.n} (${f.positives}) | ${f.auc.toFixed(4)} | ${pct(f.heldToxic)} | ${pct(f.heldCivil)} |`,
   );
 }
 
@@ -247,6 +269,14 @@ out(
         },
       ]),
     ),
+    slices: slices.map((f) => ({
+      id: f.id,
+      n: f.n,
+      positives: f.positives,
+      auc: round(f.auc),
+      heldToxic: round(f.heldToxic),
+      heldCivil: round(f.heldCivil),
+    })),
     identity: {
       groups: GROUPS.length,
       sentences: EVAL_TEMPLATES.length,

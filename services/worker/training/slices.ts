@@ -1,0 +1,73 @@
+import { mentionsGroup } from '#shared/scoring/group-phrases.js';
+import { mayQuote } from '#shared/scoring/quotation.js';
+import { atThreshold, rocAuc } from './metrics.js';
+
+/**
+ * Slices of labelled real comments that stand for some of the functional suite's categories: the comments that ask
+ * a question and name a protected group (hate as questions and good-faith questions about a group), and those that
+ * quote something and name one (counter-speech and quoted hate). Sets written to test a category share their
+ * writers' register, which a model learns and real comments lack (docs/model-card.md, "A head trained on the written
+ * questions"); these slices measure the same categories on what people wrote. A slice is chosen by the text alone,
+ * never by the scorer's own readers, so a change to a reader cannot move a comment in or out of it.
+ */
+export interface Slice {
+  id: string;
+  description: string;
+  includes(text: string): boolean;
+}
+
+const QUESTION = /\?/;
+
+export const SLICES: readonly Slice[] = [
+  {
+    id: 'group-question',
+    description: 'asks a question and names a protected group',
+    includes: (text) => QUESTION.test(text) && mentionsGroup(text),
+  },
+  {
+    id: 'group-quotation',
+    description: 'has quotation marks and names a protected group',
+    includes: (text) => mayQuote(text) && mentionsGroup(text),
+  },
+];
+
+export interface SliceFigures {
+  id: string;
+  /** Comments in the slice, and how many of them are labelled toxic. */
+  n: number;
+  positives: number;
+  /** ROC AUC in the slice (NaN while a label is missing). */
+  auc: number;
+  /** Shares held at the threshold: of the toxic comments in the slice (recall), and of the others. */
+  heldToxic: number;
+  heldCivil: number;
+}
+
+/** The figures of every slice for scores of `texts` with their labels (1 = toxic), held at `score ≥ threshold`. */
+export function sliceFigures(
+  texts: readonly string[],
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  threshold: number,
+): SliceFigures[] {
+  return SLICES.map((slice) => {
+    const s: number[] = [];
+    const l: number[] = [];
+    texts.forEach((text, i) => {
+      if (!slice.includes(text)) return;
+      s.push(scores[i]!);
+      l.push(labels[i]!);
+    });
+    const c = atThreshold(s, l, threshold);
+    const positives = c.tp + c.fn;
+    const negatives = c.fp + c.tn;
+    return {
+      id: slice.id,
+      n: s.length,
+      positives,
+      auc: rocAuc(s, l),
+      heldToxic: positives > 0 ? c.tp / positives : NaN,
+      heldCivil: negatives > 0 ? c.fp / negatives : NaN,
+    };
+  });
+}

@@ -1,0 +1,40 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { SLICES, sliceFigures } from '../../services/worker/training/slices.js';
+
+const slice = (id: string) => SLICES.find((s) => s.id === id)!;
+
+describe("model:eval's slices of real comments", () => {
+  it('when a comment asks a question and names a protected group, then it is in the question slice; a question about no group or a statement about one is not', () => {
+    assert.ok(slice('group-question').includes('Why do Somalis get council houses first?'));
+    assert.ok(slice('group-question').includes('Are the refugees in the hotel being moved? Asking for my mum.'));
+    assert.ok(!slice('group-question').includes('Why is the bus late again?'));
+    assert.ok(!slice('group-question').includes('Somalis get council houses first.'));
+  });
+
+  it('when a comment quotes something and names a protected group, then it is in the quotation slice', () => {
+    assert.ok(slice('group-quotation').includes('A man shouted "Muslims out" at the vigil.'));
+    assert.ok(!slice('group-quotation').includes('A man shouted "get out" at the referee.'));
+    assert.ok(!slice('group-quotation').includes('A man shouted at the Muslims at the vigil.'));
+  });
+
+  it('when scores and labels are given, then each slice has its count, positives, ROC AUC and held shares from its own rows only', () => {
+    const texts = [
+      'Why are Muslims so violent?', // in the question slice, toxic
+      'Why do Muslims fast in Ramadan?', // in the question slice, civil
+      'Why are refugees housed in hotels?', // in the question slice, civil
+      'Why is the bus late?', // in no slice
+      'He said "Jews out" and was arrested.', // in the quotation slice, civil
+    ];
+    const scores = [0.9, 0.2, 0.75, 0.99, 0.1];
+    const labels = [1, 0, 0, 1, 0];
+    const [questions, quotations] = sliceFigures(texts, scores, labels, 0.7);
+    assert.deepEqual(questions, { id: 'group-question', n: 3, positives: 1, auc: 1, heldToxic: 1, heldCivil: 0.5 });
+    assert.equal(quotations!.id, 'group-quotation');
+    assert.equal(quotations!.n, 1);
+    assert.equal(quotations!.positives, 0);
+    assert.ok(Number.isNaN(quotations!.auc), 'one label only: no AUC');
+    assert.ok(Number.isNaN(quotations!.heldToxic));
+    assert.equal(quotations!.heldCivil, 0);
+  });
+});
