@@ -552,13 +552,16 @@ const ECHO_AFTER = /^[^.!?]{0,40}\?/;
 // …but not a statement that asks to be agreed with: "jews control the banks, don't they?"
 const TAG_QUESTION =
   /^[^.!?]{0,40}?(?:,\s*|\s+)(?:do|are|is|does|did|have|has|was|were|wo|ca|would|should)n['’]?t\s+(?:they|it|he|she|we|you)\s*\?/i;
-const IMPLICIT_ASKS = /^(?:what|can|an?)\b/i;
 // A question the comment answers itself in good faith: "would you hire a ukrainian to do your kitchen? we did and …".
 const ANSWERED =
   /^[^.!?]{0,60}\?\s*(?:we\s+did|i\s+did|yes|yep|yeah|absolutely|of\s+course|sure|definitely|we\s+have|i\s+have|i\s+would|we\s+would|plenty|lots)\b/i;
 // Shapes that are questions of their own ("why are women so …?", "who would hire …?", "are … even human?", "has
-// anyone ever met a … who isn't …?", "would you trust a … to …?") or the writer's own refusal.
+// anyone ever met a … who isn't …?", "would you trust a … to …?", "what have … ever …", "when will …", "since when …",
+// "should … really …", "can a … be trusted?") or the writer's own refusal.
 const ASKS = /^(?:why|how|who|are|has|is|name|would|i|we|what|when|since|should|can)\b/i;
+// An implicit shape that opens with one of the group is often sneered at with a question ("a romanian who actually pays
+// his taxes?").
+const SNEERED_AT = /^an?\b/i;
 // Words reported after a colon ("the essay title was: …", "someone still asks: …"), which ends the sentence above.
 const REPORTED_BEFORE_COLON =
   /\b(?:was|were|then|ask|asks|asked|said|says|wrote|writes|claimed|claims|tweeted|posted|shouted|chanted)\s*:\s*["“'‘]?$/i;
@@ -586,10 +589,11 @@ export function findGroupHate(original: string): PhraseSpan[] {
     if (reported(REPORTED_BEFORE_COLON.test(window) && !saidByTheWriter(window))) continue;
     const after = text.slice(start + m[0].length, start + m[0].length + 80);
     if (reported(spokenByOthers(text, start + m[0].length))) continue;
-    // An implicit shape is often asked ("can a catholic be trusted?") or sneered at with a question ("a romanian who
-    // actually pays his taxes?"); praise with a question mark is an echo ("articulate for a jamaican? try articulate").
-    const asked = m.groups?.implicit !== undefined && IMPLICIT_ASKS.test(m[0]);
-    const echoed = ECHO_AFTER.test(after) && !TAG_QUESTION.test(after) && !ASKS.test(m[0]) && !asked;
+    // A statement with a question mark after it is an echo ("articulate for a jamaican? try articulate"), unless the
+    // shape is itself a question (`ASKS`), an implicit one is sneered at ("a romanian who actually pays his taxes?"), or
+    // the question is a tag ("…, don't they?").
+    const sneered = m.groups?.implicit !== undefined && SNEERED_AT.test(m[0]);
+    const echoed = ECHO_AFTER.test(after) && !TAG_QUESTION.test(after) && !ASKS.test(m[0]) && !sneered;
     if (REPORTED_AFTER.test(after) || ANSWERED.test(after) || echoed) continue;
     if (m.groups?.rhetorical !== undefined && !leftUnanswered(text.slice(start + m[0].length))) continue;
     found.push({ start, end: start + m[0].length });
