@@ -29,7 +29,15 @@ describe("model:eval's slices of real comments", () => {
     const scores = [0.9, 0.2, 0.75, 0.99, 0.1];
     const labels = [1, 0, 0, 1, 0];
     const [questions, quotations] = sliceFigures(texts, scores, labels, 0.7);
-    assert.deepEqual(questions, { id: 'group-question', n: 3, positives: 1, auc: 1, heldToxic: 1, heldCivil: 0.5 });
+    assert.deepEqual(questions, {
+      id: 'group-question',
+      description: 'asks a question and names a protected group',
+      n: 3,
+      positives: 1,
+      auc: 1,
+      heldToxic: 1,
+      heldCivil: 0.5,
+    });
     assert.equal(quotations!.id, 'group-quotation');
     assert.equal(quotations!.n, 1);
     assert.equal(quotations!.positives, 0);

@@ -26,7 +26,7 @@ import { defaultWeightsPath, loadModel } from '#shared/scoring/model/index.js';
 import { readJsonl } from './datasets.js';
 import { EVAL_TEMPLATES, GROUPS, fill } from './identity.js';
 import { atThreshold, balancedAccuracy, recallAtPrecision, rocAuc } from './metrics.js';
-import { SLICES, sliceFigures } from './slices.js';
+import { sliceFigures } from './slices.js';
 
 // Other modes: leave-one-source-out training and evaluation, and the functional suite.
 if (process.argv.includes('--loso')) {
@@ -83,10 +83,11 @@ out();
 out('| scorer | ROC AUC | precision @t | recall @t | balanced acc. @t | recall @P≥0.8 | recall @P≥0.9 |');
 out('|---|---|---|---|---|---|---|');
 const results: Record<string, unknown>[] = [];
-let embeddedScores: number[] = [];
+// The first scorer is the embedded one: its scores are kept for the slices below.
+let embeddedScores: number[] | undefined;
 for (const [name, score] of scorers) {
   const s = examples.map((e) => score(e.text));
-  if (results.length === 0) embeddedScores = s;
+  embeddedScores ??= s;
   const c = atThreshold(s, labels, threshold);
   const r = {
     scorer: name,
@@ -106,7 +107,7 @@ for (const [name, score] of scorers) {
 // The embedded scorer on slices that stand for some of the functional suite's categories (slices.ts).
 const slices = sliceFigures(
   examples.map((e) => e.text),
-  embeddedScores,
+  embeddedScores!,
   labels,
   threshold,
 );
@@ -114,9 +115,8 @@ out();
 out('| slice (embedded scorer) | n (toxic) | ROC AUC | toxic held @t | others held @t |');
 out('|---|---|---|---|---|');
 for (const f of slices) {
-  const description = SLICES.find((s) => s.id === f.id)!.description;
   out(
-    `| ${f.id}: ${description} | ${f.n} (${f.positives}) | ${f.auc.toFixed(4)} | ${pct(f.heldToxic)} | ${pct(f.heldCivil)} |`,
+    `| ${f.id}: ${f.description} | ${f.n} (${f.positives}) | ${f.auc.toFixed(4)} | ${pct(f.heldToxic)} | ${pct(f.heldCivil)} |`,
   );
 }
 

@@ -33,6 +33,7 @@ export const SLICES: readonly Slice[] = [
 
 export interface SliceFigures {
   id: string;
+  description: string;
   /** Comments in the slice, and how many of them are labelled toxic. */
   n: number;
   positives: number;
@@ -63,6 +64,7 @@ export function sliceFigures(
     const negatives = c.fp + c.tn;
     return {
       id: slice.id,
+      description: slice.description,
       n: s.length,
       positives,
       auc: rocAuc(s, l),

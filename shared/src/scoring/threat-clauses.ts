@@ -121,13 +121,12 @@ const HARM_TO_TARGET = [
   `\\b(?:your|ur|his|her|their)${W}(?:face|head|skull|skulls|teeth|jaw|legs?|arms?|kneecaps?|knees|neck|ribs|nose)${W}(?:stoving|kicking|smashing|caving|bashing|putting|cracked|smashed|kicked|caved|stoved|broken|snapped|bashed)(?:${W}in)?\\b`,
   `${SUBJECT}${W}(?:\\w+${W})?(?:wants?|needs?|deserves?)${W}(?:putting${W}(?:down|in${W}(?:a|an|the)${W}(?:wheelchair|hospital|ground|box|coffin|grave))|stringing${W}up|hanging|shooting|stabbing|a${W}(?:good${W}|proper${W})?(?:kicking|slap|beating|hiding)(?:${W}and${W}a${W}(?:good${W})?\\w+)?)\\b`,
   // harms said without a verb of violence: "i'll bury you", "i'll rip your throat out", "i'll drag you out of the car",
-  // "ill put you through a shop window", "i will slash your tyres", "i'll have the lads pay you a visit"
+  // "ill put you through a shop window", "i'll put him in intensive care", "i will slash your tyres"
   `\\bbury${W}(?:you|u|ya|him|her)\\b(?!${W}(?:at|in|on|with|under)\\b)`,
   `\\brip${W}(?:your|ur|his|her|their)${W}(?:[\\w-]+${W})?(?:throat|head|heart|face|arms?|legs?|tongue|eyes?|spine|guts)${W}(?:out|off)\\b`,
   `\\b(?:rip|tear)${W}(?:you|u|ya|him|her)${W}(?:apart|to${W}(?:pieces|shreds|bits)|limb${W}from${W}limb)\\b`,
   `\\bdrag${W}(?:you|u|ya|him|her|them|em)${W}(?:out${W}of|from|off)${W}(?:the|your|ur|his|her|their)${W}(?:car|van|cab|house|bed|office|truck|pickup|lorry)\\b`,
-  `\\bput${W}(?:you|u|ya|him|her|them|em|(?:your|ur|his|her|their)${W}(?:head|face))${W}(?:through|in|into)${W}(?:a|an|the|your|ur|his|her|their)${W}(?:own${W})?(?:[\\w-]+${W})?(?:window|windscreen|windshield|wall|hospital|icu|intensive${W}care|grave|wheelchair|coma|hedge|canal|river)\\b`,
-  `\\bput${W}(?:you|u|ya|him|her|them|em)${W}in${W}(?:the${W})?(?:icu|hospital|intensive${W}care|a${W}coma|a${W}wheelchair|the${W}ground|an${W}early${W}grave)\\b`,
+  `\\bput${W}(?:you|u|ya|him|her|them|em|(?:your|ur|his|her|their)${W}(?:head|face))${W}(?:through|in|into)${W}(?:(?:a|an|the|your|ur|his|her|their)${W}(?:own${W})?(?:[\\w-]+${W})?)?(?:window|windscreen|windshield|wall|hospital|icu|intensive${W}care|grave|wheelchair|coma|hedge|canal|river|ground)\\b`,
   `\\bslash${W}(?:your|ur|his|her|their)${W}(?:tyres|tires|face|throat)\\b`,
   `\\bwreck${W}(?:you|u|ya|him|her)(?=\\s*(?:$|[.,!?;])|${W}(?:in|at|outside|after|behind)\\b)`,
   // burn your car; smash that reporter's windows
