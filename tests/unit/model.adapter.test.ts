@@ -86,6 +86,51 @@ describe('per-site adapter', () => {
     assert.equal(b.predict(xs[0]!.f, 0.3), 1 / (1 + Math.exp(-0.3)));
   });
 
+  it("when the features carry the words near a group after the shared model's, then a new adapter learns from them and a state saved before them never reads them", () => {
+    // The label is in an entry past `modelLength` (the adapter's own), nothing in the shared model's entries.
+    const r = rng(8);
+    const example = () => {
+      const label = (r() < 0.4 ? 1 : 0) as 0 | 1;
+      const index = Int32Array.from([100 + Math.floor(r() * 50), 300 + Math.floor(r() * 50), label ? 9000 : 9001]);
+      return { f: { index, value: Float32Array.from([0.6, 0.6, 0.5]), modelLength: 2 }, label };
+    };
+    const fresh = createAdapter();
+    assert.equal(fresh.options.groupContext, true);
+    for (let i = 0; i < 300; i++) {
+      const x = example();
+      fresh.learn(x.f, 0, x.label);
+    }
+    assert.ok(fresh.shadow.adapter.auc > 0.9, JSON.stringify(fresh.shadow));
+
+    // A state as saved before the option existed: its options' JSON has no `groupContext`.
+    const before = createAdapter();
+    for (const x of stream(100, 9)) before.learn(x.f, x.base, x.label);
+    const bytes = before.serialize();
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const len = dv.getUint32(8, true);
+    const head = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + len)));
+    delete head.options.groupContext;
+    const json = new TextEncoder().encode(JSON.stringify(head));
+    const old = new Uint8Array(12 + json.length + bytes.length - 12 - len);
+    old.set(bytes.subarray(0, 12));
+    new DataView(old.buffer).setUint32(8, json.length, true);
+    old.set(json, 12);
+    old.set(bytes.subarray(12 + len), 12 + json.length);
+
+    const restored = deserialize(old);
+    assert.equal(restored.options.groupContext, false);
+    for (let i = 0; i < 200; i++) {
+      const x = example();
+      restored.learn(x.f, 0, x.label);
+    }
+    // The entries past `modelLength` change nothing: the same shared features score the same with or without them.
+    const probe = example();
+    const own = { index: probe.f.index.subarray(0, 2), value: probe.f.value.subarray(0, 2) };
+    assert.equal(restored.predict(probe.f, 0), restored.predict(own, 0));
+    assert.notEqual(fresh.predict(probe.f, 0), fresh.predict(own, 0));
+    assert.equal(deserialize(restored.serialize()).options.groupContext, false, 'saved again, it stays off');
+  });
+
   it('when the state is damaged or foreign, then it is refused', () => {
     const bytes = createAdapter().serialize();
     assert.throws(() => deserialize(bytes.subarray(0, bytes.length - 1)), /truncated/);

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_FEATURES, type FeatureConfig, createFeaturizer, wordHash } from '#shared/scoring/model/features.js';
 import { createModel, loadModel } from '#shared/scoring/model/index.js';
+import { createCommentModel } from '#shared/scoring/model/comment.js';
 import { decodeWeights, encodeWeights, type WeightsHeader } from '#shared/scoring/model/weights.js';
 import type { WordVectors } from '#shared/scoring/model/vectors.js';
 
@@ -121,5 +122,104 @@ describe('the shipped model with word vectors', () => {
       assert.ok(p > 0 && p < 1);
       assert.equal(model.predict(t).TOXICITY, p);
     }
+  });
+});
+
+describe('the words near a group pooled apart (`mean-near-group`)', () => {
+  // "muslims" names a group; the others are what a comment may say near it or far from it.
+  const NEAR_WORDS = ['muslims', 'vermin', 'bridge', 'lovely'];
+  const NEAR_VECTORS: WordVectors = {
+    dim: 2,
+    hashes: Uint32Array.from(NEAR_WORDS, wordHash),
+    scales: Float32Array.from([0.01, 0.01, 0.01, 0.01]),
+    weights: Float32Array.from([1, 0.5, 1, 1]),
+    values: Int8Array.from([100, 0, 0, 100, 60, 80, -100, 0]),
+  };
+  const featurizer = () =>
+    createFeaturizer(
+      { ...DEFAULT_FEATURES, buckets: BUCKETS, vectors: { pooling: 'mean-near-group', weight: 1 } },
+      NEAR_VECTORS,
+    );
+  const pooled = (f: ReturnType<typeof featurizer>, text: string) => {
+    const v = f.featurize(text);
+    return Array.from(v.index.subarray(0, v.length)).flatMap((j, k) =>
+      j >= BUCKETS ? [[j - BUCKETS, v.value[k]!] as const] : [],
+    );
+  };
+
+  it('when a comment names a group, then a second block pools the words within three of it (not the name, not farther words), L2-normalised', () => {
+    const f = featurizer();
+    assert.equal(f.dim, BUCKETS + 4);
+    // "vermin" is 2 words from "muslims"; "bridge" is 5 words away: only vermin is near.
+    const p = pooled(f, 'Muslims are vermin, said nobody on the bridge');
+    assert.deepEqual(
+      p.map(([j]) => j),
+      [0, 1, 2, 3],
+    );
+    // vermin's vector is (0, 1): the near block, normalised, is (0, 1).
+    assert.ok(Math.abs(p[2]![1]) < 1e-6 && Math.abs(p[3]![1] - 1) < 1e-6, JSON.stringify(p));
+    // the mean block pools every word with a vector: muslims, vermin and bridge, each times its weight
+    const mean = [100 * 1 + 0 * 0.5 + 60 * 1, 0 * 1 + 100 * 0.5 + 80 * 1].map((x) => x * 0.01);
+    const norm = Math.hypot(...mean);
+    assert.ok(Math.abs(p[0]![1] - mean[0]! / norm) < 1e-6 && Math.abs(p[1]![1] - mean[1]! / norm) < 1e-6);
+  });
+
+  it('when a word is near two groups, or after the last one, then it counts once; when no group is named, or nothing near it has a vector, then there is no second block', () => {
+    const f = featurizer();
+    assert.deepEqual(
+      pooled(f, 'the bridge is lovely').map(([j]) => j),
+      [0, 1],
+    );
+    assert.deepEqual(
+      pooled(f, 'muslims and nothing else here at all').map(([j]) => j),
+      [0, 1],
+    );
+    // lovely (−1, 0) once, between two names, and vermin (0, 1) at its weight ½ after the second: (−1, ½)/‖·‖.
+    const p = pooled(f, 'muslims lovely muslims vermin');
+    assert.equal(p.length, 4);
+    const n = Math.hypot(1, 0.5);
+    assert.ok(Math.abs(p[2]![1] + 1 / n) < 1e-6 && Math.abs(p[3]![1] - 0.5 / n) < 1e-6, JSON.stringify(p));
+    // the same text again, after others, gives the same features (the pooler's state is reset per comment)
+    pooled(f, 'vermin bridge lovely muslims muslims muslims muslims');
+    assert.deepEqual(pooled(f, 'muslims lovely muslims vermin'), p);
+  });
+
+  it('when a comment has more words than the pooler has room for, then the words near a group far into it still count', () => {
+    const f = featurizer();
+    const long = `${'zzq '.repeat(600)}muslims vermin`;
+    const p = pooled(f, long);
+    assert.ok(Math.abs(p[2]![1]) < 1e-6 && Math.abs(p[3]![1] - 1) < 1e-6, JSON.stringify(p));
+  });
+});
+
+describe('what the per-site adapter reads beside the shipped model', () => {
+  it("when a comment names a group, then its features for the adapter carry the words near it pooled apart, after the model's own; when none is named, then only the model's", () => {
+    const model = loadModel();
+    const comments = createCommentModel(model);
+    const dim = model.header.features.buckets + 100;
+    const named = comments.score({ text: 'Muslims are a plague on this country.' }).features;
+    assert.ok(
+      named.modelLength! > 0 && named.index.length === named.modelLength! + 100,
+      `${named.modelLength} of ${named.index.length}`,
+    );
+    const extra = Array.from(named.index.subarray(named.modelLength));
+    assert.deepEqual(
+      extra,
+      Array.from({ length: 100 }, (_, j) => dim + j),
+    );
+    assert.ok(Array.from(named.index.subarray(0, named.modelLength)).every((j) => j < dim));
+    // the model's own features are what it scores: the same as `featurize` gives
+    const own = model.featurize('Muslims are a plague on this country.');
+    assert.deepEqual(
+      Array.from(named.index.subarray(0, named.modelLength)),
+      Array.from(own.index.subarray(0, own.length)),
+    );
+    const plain = comments.score({ text: 'The council approved the new bridge.' }).features;
+    assert.equal(plain.modelLength, plain.index.length);
+    // the hot path without an adapter makes none
+    assert.equal(
+      comments.score({ text: 'Muslims are a plague on this country.' }, { features: false }).features.index.length,
+      0,
+    );
   });
 });

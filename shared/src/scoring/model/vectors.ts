@@ -18,22 +18,29 @@ export interface WordVectors {
 
 /** How a comment's word vectors become features (`FeatureConfig.vectors`). */
 export interface VectorFeatures {
-  /** `mean`: the weighted mean; `mean-max`: and the per-dimension maximum, each block L2-normalised. */
-  readonly pooling: 'mean' | 'mean-max';
+  /**
+   * `mean`: the weighted mean; `mean-max`: and the per-dimension maximum; `mean-near-group`: and the weighted mean of
+   * the words within `NEAR_GROUP` words of a protected group's name (what the comment says of a group); each block
+   * L2-normalised.
+   */
+  readonly pooling: 'mean' | 'mean-max' | 'mean-near-group';
   /** The pooled block's length after normalisation, against the word and character blocks' `wordWeight`, `charWeight`. */
   readonly weight: number;
 }
 
 /** Features the pooling adds after the hashed buckets. */
 export function pooledWidth(vectors: { dim: number }, cfg: VectorFeatures): number {
-  return cfg.pooling === 'mean-max' ? 2 * vectors.dim : vectors.dim;
+  return cfg.pooling === 'mean' ? vectors.dim : 2 * vectors.dim;
 }
+
+/** How many words either side of a group's name the `mean-near-group` block pools. */
+export const NEAR_GROUP = 3;
 
 /**
  * Accumulates a comment's words and writes the pooled features. Not re-entrant (one per featurizer).
  * `add(hash)` for each word, then `write(out, from, base)`.
  */
-export function createPooler(vectors: WordVectors, cfg: VectorFeatures) {
+export function createPooler(vectors: WordVectors, cfg: VectorFeatures, groupHashes?: ReadonlySet<number>) {
   const { dim, hashes, scales, weights, values } = vectors;
   // Open addressing on the word hash, at most half full: slot s holds the hash at 2s and row + 1 at 2s + 1
   // (0 for none), so a look-up reads one place in memory.
@@ -60,17 +67,89 @@ export function createPooler(vectors: WordVectors, cfg: VectorFeatures) {
   const withMax = cfg.pooling === 'mean-max';
   const sum = new Float64Array(dim);
   const max = new Float64Array(dim);
+  const near = new Float64Array(dim);
+  const nearGroup = cfg.pooling === 'mean-near-group';
+  if (nearGroup && !groupHashes) throw new Error("mean-near-group pooling needs the groups' word hashes");
+  // Each word's row (-1 without a vector) and whether it names a group, in order: what `nearBlock` reads.
+  let rows = new Int32Array(256);
+  let isGroup = new Uint8Array(256);
+  let words = 0;
+  let groups = 0;
   let found = 0;
+  const track = (h: number, row: number) => {
+    if (words === rows.length) {
+      const r = new Int32Array(2 * words);
+      r.set(rows);
+      rows = r;
+      const g = new Uint8Array(2 * words);
+      g.set(isGroup);
+      isGroup = g;
+    }
+    const g = groupHashes!.has(h >>> 0) ? 1 : 0;
+    rows[words] = row;
+    isGroup[words++] = g;
+    groups += g;
+  };
+  /**
+   * The SIF-weighted mean of the words within NEAR_GROUP words of a group's name (not the names themselves),
+   * L2-normalised times the block weight, written as features `base + j` from `from`; nothing when the comment names
+   * no group or nothing near one has a vector. Returns the new length.
+   */
+  const nearBlock = (index: Int32Array, value: Float32Array, from: number, base: number): number => {
+    if (groups === 0) return from;
+    near.fill(0);
+    let prevGroup = -NEAR_GROUP - 1;
+    let nextGroup = 0;
+    while (nextGroup < words && !isGroup[nextGroup]) nextGroup++;
+    for (let i = 0; i < words; i++) {
+      if (isGroup[i]) {
+        prevGroup = i;
+        nextGroup = i + 1;
+        while (nextGroup < words && !isGroup[nextGroup]) nextGroup++;
+        continue;
+      }
+      const row = rows[i]!;
+      if (row < 0) continue;
+      if (i - prevGroup > NEAR_GROUP && (nextGroup >= words || nextGroup - i > NEAR_GROUP)) continue;
+      const at = row * dim;
+      const c = factor[row]!;
+      for (let j = 0; j < dim; j++) near[j]! += values[at + j]! * c;
+    }
+    let norm = 0;
+    for (let j = 0; j < dim; j++) norm += near[j]! * near[j]!;
+    if (norm === 0) return from;
+    const scale = cfg.weight / Math.sqrt(norm);
+    let n = from;
+    for (let j = 0; j < dim; j++) {
+      index[n] = base + j;
+      value[n++] = near[j]! * scale;
+    }
+    return n;
+  };
   return {
     width: pooledWidth(vectors, cfg),
+    /**
+     * The words near a group's name alone, for a pooler given the groups' names: what the per-site adapter reads
+     * beside a model whose pooling leaves them out. `hashes` are the comment's word hashes in order.
+     */
+    writeNearGroup(hashes: ArrayLike<number>, index: Int32Array, value: Float32Array, from: number, base: number) {
+      if (!groupHashes) throw new Error("the words near a group need the groups' word hashes");
+      words = 0;
+      groups = 0;
+      for (let i = 0; i < hashes.length; i++) track(hashes[i]!, lookup(hashes[i]!));
+      return nearBlock(index, value, from, base);
+    },
     reset() {
       sum.fill(0);
       if (withMax) max.fill(Number.NEGATIVE_INFINITY);
       found = 0;
+      words = 0;
+      groups = 0;
     },
     /** One word of the comment, by its word hash; words without a vector are skipped. */
     add(h: number) {
       const row = lookup(h);
+      if (nearGroup) track(h, row);
       if (row < 0) return;
       found++;
       const at = row * dim;
@@ -103,6 +182,7 @@ export function createPooler(vectors: WordVectors, cfg: VectorFeatures) {
       };
       block(sum, 0);
       if (withMax) block(max, dim);
+      if (nearGroup) n = nearBlock(index, value, n, base + dim);
       return n;
     },
   };

@@ -65,7 +65,9 @@ const headerSchema = z.object({
       wordWeight: finite,
       charWeight: finite,
       text: z.enum(['model', 'lexicon']),
-      vectors: z.object({ pooling: z.enum(['mean', 'mean-max']), weight: finite.positive() }).optional(),
+      vectors: z
+        .object({ pooling: z.enum(['mean', 'mean-max', 'mean-near-group']), weight: finite.positive() })
+        .optional(),
     })
     .refine((f) => f.charMin <= f.charMax, 'charMin ≤ charMax'),
   dtype: z.enum(['int8', 'int16']),
