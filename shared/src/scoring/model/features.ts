@@ -405,10 +405,11 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
       const value = new Float32Array(out.length + extra);
       index.set(out.index.subarray(0, out.length));
       value.set(out.value.subarray(0, out.length));
+      if (extra === 0) return { index, value, modelLength: out.length };
       // The words' hashes again, as the word loop above takes them (no strings made).
       const hashes: number[] = [];
       const t = lastText;
-      for (let i = 0, start = -1; extra > 0 && i <= t.length; i++) {
+      for (let i = 0, start = -1; i <= t.length; i++) {
         if (i < t.length && t.charCodeAt(i) !== 32) {
           if (start < 0) start = i;
         } else if (start >= 0) {
@@ -416,7 +417,7 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
           start = -1;
         }
       }
-      const n = extra > 0 ? pooler!.writeNearGroup(hashes, index, value, out.length, this.dim) : out.length;
+      const n = pooler!.writeNearGroup(hashes, index, value, out.length, this.dim);
       return { index: index.subarray(0, n), value: value.subarray(0, n), modelLength: out.length };
     },
   };

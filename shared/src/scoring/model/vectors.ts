@@ -76,6 +76,19 @@ export function createPooler(vectors: WordVectors, cfg: VectorFeatures, groupHas
   let words = 0;
   let groups = 0;
   let found = 0;
+  /** `v` L2-normalised times the block weight, as features `base + j` from `from`; nothing when it is all zero. */
+  const writeBlock = (v: Float64Array, index: Int32Array, value: Float32Array, from: number, base: number) => {
+    let norm = 0;
+    for (let j = 0; j < dim; j++) norm += v[j]! * v[j]!;
+    if (norm === 0) return from;
+    const scale = cfg.weight / Math.sqrt(norm);
+    let n = from;
+    for (let j = 0; j < dim; j++) {
+      index[n] = base + j;
+      value[n++] = v[j]! * scale;
+    }
+    return n;
+  };
   const track = (h: number, row: number) => {
     if (words === rows.length) {
       const r = new Int32Array(2 * words);
@@ -115,16 +128,7 @@ export function createPooler(vectors: WordVectors, cfg: VectorFeatures, groupHas
       const c = factor[row]!;
       for (let j = 0; j < dim; j++) near[j]! += values[at + j]! * c;
     }
-    let norm = 0;
-    for (let j = 0; j < dim; j++) norm += near[j]! * near[j]!;
-    if (norm === 0) return from;
-    const scale = cfg.weight / Math.sqrt(norm);
-    let n = from;
-    for (let j = 0; j < dim; j++) {
-      index[n] = base + j;
-      value[n++] = near[j]! * scale;
-    }
-    return n;
+    return writeBlock(near, index, value, from, base);
   };
   return {
     width: pooledWidth(vectors, cfg),
@@ -169,19 +173,8 @@ export function createPooler(vectors: WordVectors, cfg: VectorFeatures, groupHas
      */
     write(index: Int32Array, value: Float32Array, from: number, base: number): number {
       if (found === 0) return from;
-      let n = from;
-      const block = (v: Float64Array, offset: number) => {
-        let norm = 0;
-        for (let j = 0; j < dim; j++) norm += v[j]! * v[j]!;
-        if (norm === 0) return;
-        const scale = cfg.weight / Math.sqrt(norm);
-        for (let j = 0; j < dim; j++) {
-          index[n] = base + offset + j;
-          value[n++] = v[j]! * scale;
-        }
-      };
-      block(sum, 0);
-      if (withMax) block(max, dim);
+      let n = writeBlock(sum, index, value, from, base);
+      if (withMax) n = writeBlock(max, index, value, n, base + dim);
       if (nearGroup) n = nearBlock(index, value, n, base + dim);
       return n;
     },
