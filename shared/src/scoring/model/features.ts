@@ -171,7 +171,7 @@ export function foldAscii(t: string): string {
  * Protected groups' names as the model's text spells them (lower case, no apostrophes): the words the
  * `mean-near-group` pooling reads around.
  */
-export const GROUP_WORDS = [
+const GROUP_WORDS = [
   'muslim muslims moslem moslems islam islamic jew jews jewish blacks black african africans negro negroes',
   'gay gays lesbian lesbians homosexual homosexuals queer queers bisexual bisexuals trans transgender transgenders',
   'immigrant immigrants migrant migrants refugee refugees foreigner foreigners illegals aliens asylum',
@@ -288,8 +288,9 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
   let counts = new Float32Array(2048);
   const out: SparseVector = { index: new Int32Array(2048), value: new Float32Array(2048), length: 0 };
   const { charMin, charMax, wordWeight, charWeight } = cfg;
-  // The last text featurised (for `withNearGroup`, which reads its words again only when asked).
-  let lastText = '';
+  // The last text's word hashes in order (what `withNearGroup` pools the words near a group from).
+  let wordHashes = new Uint32Array(256);
+  let words = 0;
   const gramsPerWord = charMax - charMin + 1;
 
   /** Room for a text of `length` characters: at most length + 1 words and bigrams, (2·length + 1)·sizes n-grams. */
@@ -334,9 +335,9 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
     dim: cfg.buckets + extra,
     /** Features of an already `modelText`-ed string. */
     featurizeModelText(t: string): SparseVector {
-      lastText = t;
       reserve(t.length);
       out.length = 0;
+      words = 0;
       pooler?.reset();
       let n = 0;
       // Words and word bigrams.
@@ -350,6 +351,12 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
         if (start < 0) continue;
         const w = fnv(t, start, i, SEED_WORD);
         pooler?.add(w);
+        if (words === wordHashes.length) {
+          const grown = new Uint32Array(2 * words);
+          grown.set(wordHashes);
+          wordHashes = grown;
+        }
+        wordHashes[words++] = w;
         n = countBucket(keys, entry, slotOf, touched, counts, mix(w) & mask, n);
         if (prev !== 0)
           n = countBucket(
@@ -406,18 +413,7 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
       index.set(out.index.subarray(0, out.length));
       value.set(out.value.subarray(0, out.length));
       if (extra === 0) return { index, value, modelLength: out.length };
-      // The words' hashes again, as the word loop above takes them (no strings made).
-      const hashes: number[] = [];
-      const t = lastText;
-      for (let i = 0, start = -1; i <= t.length; i++) {
-        if (i < t.length && t.charCodeAt(i) !== 32) {
-          if (start < 0) start = i;
-        } else if (start >= 0) {
-          hashes.push(fnv(t, start, i, SEED_WORD));
-          start = -1;
-        }
-      }
-      const n = pooler!.writeNearGroup(hashes, index, value, out.length, this.dim);
+      const n = pooler!.writeNearGroup(wordHashes.subarray(0, words), index, value, out.length, this.dim);
       return { index: index.subarray(0, n), value: value.subarray(0, n), modelLength: out.length };
     },
   };

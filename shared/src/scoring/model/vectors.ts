@@ -34,7 +34,7 @@ export function pooledWidth(vectors: { dim: number }, cfg: VectorFeatures): numb
 }
 
 /** How many words either side of a group's name the `mean-near-group` block pools. */
-export const NEAR_GROUP = 3;
+const NEAR_GROUP = 3;
 
 /**
  * Accumulates a comment's words and writes the pooled features. Not re-entrant (one per featurizer).
