@@ -8,6 +8,8 @@ import { startTestApi, type TestApi } from '../support/app.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
 import { buildStaff, storeComment, STAFF_PASSWORD, type SignedIn } from '../support/staff.js';
 import { waitFor } from '../support/wait-for.js';
+import { savedBeforeGroupContext } from '../support/adapter-states.js';
+import { createAdapter } from '#shared/scoring/model/adapter.js';
 
 /**
  * The moderation page's use of the scores, in headless Chromium against the real API: the risk
@@ -61,16 +63,21 @@ after(async () => {
   await env?.close();
 });
 
+async function signIn() {
+  await page.goto(`${base}/moderate`);
+  await page.fill('#signin-site', site.siteId);
+  await page.fill('#signin-email', admin.email);
+  await page.fill('#signin-password', STAFF_PASSWORD);
+  await page.click('button[type=submit]');
+  await page.locator('#learning').waitFor({ state: 'visible' });
+}
+
 describe('the moderation page with scores', () => {
   it('when a site admin signs in, then the learning panel shows the adapter and the scorers against moderators', async () => {
-    await page.goto(`${base}/moderate`);
-    await page.fill('#signin-site', site.siteId);
-    await page.fill('#signin-email', admin.email);
-    await page.fill('#signin-password', STAFF_PASSWORD);
-    await page.click('button[type=submit]');
-    await page.locator('#learning').waitFor({ state: 'visible' });
+    await signIn();
     await page.locator('#adapter-state').filter({ hasText: 'not in use yet' }).waitFor();
     assert.match((await page.textContent('#adapter-counts')) ?? '', /^0 decisions learned/);
+    assert.equal(await page.isHidden('#adapter-older'), true, 'a new adapter reads the words near a group');
     assert.match((await page.textContent('#agreement-figures')) ?? '', /Shadow \(none set\)/);
   });
 
@@ -98,7 +105,14 @@ describe('the moderation page with scores', () => {
     assert.equal(status.rows[0]!.status, 'approved');
   });
 
-  it('when the admin resets the adapter, then the page says so and the figures start again', async () => {
+  it('when the admin resets an adapter started before adapters read the words near a group, then the page says so and the figures start again', async () => {
+    await env.db.query(
+      `INSERT INTO site_adapters (site_id, state) VALUES ($1, $2)
+       ON CONFLICT (site_id) DO UPDATE SET state = EXCLUDED.state`,
+      [site.siteId, Buffer.from(savedBeforeGroupContext(createAdapter().serialize()))],
+    );
+    await signIn();
+    await page.locator('#adapter-older').waitFor({ state: 'visible' });
     page.once('dialog', (d) => void d.accept());
     await page.click('#adapter-reset');
     await page.locator('#status').filter({ hasText: 'The adapter was reset' }).waitFor();
@@ -106,5 +120,6 @@ describe('the moderation page with scores', () => {
       site.siteId,
     ]);
     assert.equal(reset.rowCount, 1);
+    assert.equal(await page.isHidden('#adapter-older'), true, 'the new adapter reads them');
   });
 });

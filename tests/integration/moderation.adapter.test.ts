@@ -11,6 +11,7 @@ import { waitFor } from '../support/wait-for.js';
 import { findComment } from '#shared/db/comments.js';
 import { learnDecisions } from '#worker/tasks/learn-decisions.js';
 import { createCommentModel } from '#shared/scoring/model/comment.js';
+import { savedBeforeGroupContext } from '../support/adapter-states.js';
 
 /**
  * Per-site adapters learn from moderators' decisions: API decisions (single and bulk) are recorded,
@@ -271,6 +272,30 @@ describe('per-site adapter', () => {
     const c = (await findComment(env.db, id))!;
     assert.equal(c.scoredBy[0]!.adapter, undefined);
     assert.ok(c.scores.TOXICITY! < 0.5);
+  });
+
+  it("when a site's adapter was started before adapters read the words near a group, then its figures say so until a reset", async () => {
+    const s = sites[1]!;
+    const before = await adapterOf(1);
+    assert.equal(before.groupContext, true, 'an adapter started now reads them');
+    const { rows } = await env.db.query<{ state: Buffer }>('SELECT state FROM site_adapters WHERE site_id = $1', [
+      s.site.siteId,
+    ]);
+    assert.ok(rows[0]?.state, 'site 1 has learned decisions');
+    await env.db.query('UPDATE site_adapters SET state = $2 WHERE site_id = $1', [
+      s.site.siteId,
+      Buffer.from(savedBeforeGroupContext(rows[0].state)),
+    ]);
+    const older = await adapterOf(1);
+    assert.equal(older.groupContext, false);
+    assert.equal(older.decisionsLearned, before.decisionsLearned, 'the rest of its figures are as they were');
+
+    const res = await request(api.app)
+      .post(`/api/v1/sites/${s.site.siteId}/moderation/adapter/reset`)
+      .set(as(s.admin))
+      .expect(200);
+    assert.equal(res.body.adapter.groupContext, true);
+    assert.equal(res.body.adapter.decisionsLearned, 0);
   });
 
   it("when a moderator asks for the adapter's figures, then only a site admin may read them", async () => {

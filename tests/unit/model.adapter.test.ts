@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createAdapter, deserialize } from '#shared/scoring/model/adapter.js';
+import { ADAPTER_HEAD_BYTES, adapterOptionsOf, createAdapter, deserialize } from '#shared/scoring/model/adapter.js';
 import type { FeatureVector } from '#shared/scoring/model/comment.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rng } from '../../services/worker/training/datasets.js';
 import { refitAdapterModel } from '../../services/worker/training/refit.js';
+import { savedBeforeGroupContext } from '../support/adapter-states.js';
 
 /**
  * A synthetic site: bucket 7 marks what this site's moderators reject and the shared model does not know
@@ -105,20 +106,15 @@ describe('per-site adapter', () => {
     // A state as saved before the option existed: its options' JSON has no `groupContext`.
     const before = createAdapter();
     for (const x of stream(100, 9)) before.learn(x.f, x.base, x.label);
-    const bytes = before.serialize();
-    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const len = dv.getUint32(8, true);
-    const head = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + len)));
-    delete head.options.groupContext;
-    const json = new TextEncoder().encode(JSON.stringify(head));
-    const old = new Uint8Array(12 + json.length + bytes.length - 12 - len);
-    old.set(bytes.subarray(0, 12));
-    new DataView(old.buffer).setUint32(8, json.length, true);
-    old.set(json, 12);
-    old.set(bytes.subarray(12 + len), 12 + json.length);
+    const old = savedBeforeGroupContext(before.serialize());
+    assert.ok(old.length > ADAPTER_HEAD_BYTES, 'the weights run past the head');
 
     const restored = deserialize(old);
     assert.equal(restored.options.groupContext, false);
+    // Its options read from the head alone, as the API reads them, say the same; a new adapter's say it reads them.
+    assert.equal(adapterOptionsOf(old.subarray(0, ADAPTER_HEAD_BYTES)).groupContext, false);
+    assert.equal(adapterOptionsOf(fresh.serialize().subarray(0, ADAPTER_HEAD_BYTES)).groupContext, true);
+    assert.throws(() => adapterOptionsOf(old.subarray(0, 20)), /truncated/);
     for (let i = 0; i < 200; i++) {
       const x = example();
       restored.learn(x.f, 0, x.label);

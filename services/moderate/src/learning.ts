@@ -60,6 +60,7 @@ export class LearningPanel {
     );
     byId('adapter-counts').textContent =
       `${a.decisionsLearned} decisions learned (${a.waiting} waiting); window of ${a.window.n}, ${a.window.rejected} rejected.`;
+    byId('adapter-older').hidden = a.groupContext;
   }
 
   private renderAgreement(g: ScorerAgreement): void {

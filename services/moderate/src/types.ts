@@ -101,6 +101,8 @@ export interface AdapterFigures {
   window: { n: number; rejected: number };
   base: Figures;
   adapter: Figures;
+  /** It reads the words near a group's name (false: started before adapters could; a reset gives one that does). */
+  groupContext: boolean;
 }
 
 export interface AgreementFigures {

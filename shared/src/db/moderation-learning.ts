@@ -1,6 +1,7 @@
 import type { Queryable } from './pool.js';
 import type { CommentStatus } from '../domain.js';
 import { DEFAULT_SETTINGS } from '../settings.js';
+import { ADAPTER_HEAD_BYTES, adapterOptionsOf, DEFAULT_ADAPTER_OPTIONS } from '../scoring/model/adapter.js';
 
 /**
  * What moderators' decisions teach: the labeled examples (approve = 0, reject = 1) a site's adapter
@@ -151,6 +152,11 @@ export interface SiteAdapterStatus {
   resetAt: Date | null;
   /** Decisions recorded and not yet learned. */
   waiting: number;
+  /**
+   * Whether the adapter reads the words near a protected group's name (`AdapterOptions.groupContext`): false for one
+   * started before adapters could, until it is reset; true when the site has none yet (the next one will).
+   */
+  groupContext: boolean;
 }
 
 export async function findSiteAdapterStatus(db: Queryable, siteId: string): Promise<SiteAdapterStatus> {
@@ -160,11 +166,12 @@ export async function findSiteAdapterStatus(db: Queryable, siteId: string): Prom
     updated_at: Date | null;
     reset_at: Date | null;
     waiting: number;
+    head: Buffer | null;
   }>(
-    `SELECT a.in_use, a.stats, a.updated_at, a.reset_at,
+    `SELECT a.in_use, a.stats, a.updated_at, a.reset_at, substring(a.state FROM 1 FOR $2) AS head,
             (SELECT count(*) FROM moderation_decisions WHERE site_id = $1 AND learned_at IS NULL)::int AS waiting
        FROM (SELECT 1) one LEFT JOIN site_adapters a ON a.site_id = $1`,
-    [siteId],
+    [siteId, ADAPTER_HEAD_BYTES],
   );
   const r = res.rows[0]!;
   return {
@@ -173,6 +180,7 @@ export async function findSiteAdapterStatus(db: Queryable, siteId: string): Prom
     updatedAt: r.updated_at,
     resetAt: r.reset_at,
     waiting: r.waiting,
+    groupContext: r.head ? adapterOptionsOf(r.head).groupContext : DEFAULT_ADAPTER_OPTIONS.groupContext,
   };
 }
 

@@ -34,6 +34,11 @@ const adapterSchema = z.object({
   window: z.object({ n: z.number().int(), rejected: z.number().int() }).describe('the shadow evaluation window'),
   base: figures.describe('the shared model on the window, each decision scored before it was learned'),
   adapter: figures.describe('the adapter on the window, each decision scored before it was learned'),
+  groupContext: z
+    .boolean()
+    .describe(
+      "it reads the words near a protected group's name apart from the rest; false for an adapter started before adapters could, until it is reset",
+    ),
   updatedAt: z.iso.datetime().nullable(),
   resetAt: z.iso.datetime().nullable(),
 });
@@ -121,6 +126,7 @@ async function adapterView(deps: ApiDeps, siteId: string, settings: SiteSettings
     window: { n: s?.n ?? 0, rejected: s?.positives ?? 0 },
     base: s?.base ?? { auc: null, logLoss: null },
     adapter: s?.adapter ?? { auc: null, logLoss: null },
+    groupContext: a.groupContext,
     updatedAt: s ? (a.updatedAt?.toISOString() ?? null) : null,
     resetAt: a.resetAt?.toISOString() ?? null,
   };

@@ -273,25 +273,46 @@ function encode(opts: AdapterOptions, st: State): Uint8Array {
   return bytes;
 }
 
-/** An adapter from `serialize()`'s bytes; a damaged or foreign state is refused. */
-export function deserialize(data: Uint8Array): Adapter {
+interface Head {
+  options: AdapterOptions;
+  params: number[];
+  paramsG: number[];
+  total: number;
+  sCount: number;
+  sNext: number;
+}
+
+/** The JSON head of `serialize()`'s bytes, with the options it was saved with as this version reads them. */
+function readHead(data: Uint8Array): { head: Head; opts: AdapterOptions; end: number } {
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   if (data.byteLength < 16 || dv.getUint32(0, true) !== MAGIC) throw new Error('not an adapter state');
   if (dv.getUint32(4, true) !== FORMAT)
     throw new Error(`adapter state format ${dv.getUint32(4, true)} is not supported`);
   const len = dv.getUint32(8, true);
-  const head = JSON.parse(new TextDecoder().decode(data.subarray(12, 12 + len))) as {
-    options: AdapterOptions;
-    params: number[];
-    paramsG: number[];
-    total: number;
-    sCount: number;
-    sNext: number;
-  };
+  if (12 + len > data.byteLength) throw new Error('adapter state is truncated or has extra bytes');
+  const head = JSON.parse(new TextDecoder().decode(data.subarray(12, 12 + len))) as Head;
   // A state saved before the words near a group existed learned without them.
   const opts = { ...DEFAULT_ADAPTER_OPTIONS, ...head.options, groupContext: head.options.groupContext ?? false };
+  return { head, opts, end: 12 + len };
+}
+
+/**
+ * The options a saved state learns with, read from the start of its bytes (`serialize()`'s head: the first
+ * `ADAPTER_HEAD_BYTES` are enough), without restoring its weights.
+ */
+export function adapterOptionsOf(data: Uint8Array): AdapterOptions {
+  return readHead(data).opts;
+}
+
+/** How many leading bytes of a saved state hold its options (`adapterOptionsOf`). */
+export const ADAPTER_HEAD_BYTES = 4096;
+
+/** An adapter from `serialize()`'s bytes; a damaged or foreign state is refused. */
+export function deserialize(data: Uint8Array): Adapter {
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const { head, opts, end } = readHead(data);
   const st = freshState(opts);
-  let at = 12 + len;
+  let at = end;
   const count = dv.getUint32(at, true);
   at += 4;
   if (data.byteLength !== at + count * 12 + opts.window * 9)
