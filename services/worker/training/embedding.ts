@@ -8,7 +8,7 @@ import type { Matrix } from './logreg.js';
  * falling linearly to zero; one thread, so the same rows and options give the same network.
  *
  * Not shipped: `model:eval -- --loso --embedding …` measures it beside the linear head and their sum,
- * which is how it was compared (docs/model-card.md, "Recipe variants").
+ * which is how it was compared (docs/model-log.md, "Recipe variants").
  */
 export interface EmbeddingOptions {
   /** Embedding rows: 2^bits (bucket indices are folded onto them). */

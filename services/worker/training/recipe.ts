@@ -125,7 +125,7 @@ export const RECIPE_V4: Recipe = {
 };
 
 /**
- * v5, measured and not shipped (docs/model-card.md, "Implicit derogation"): v4 with 1,138 comments written for training
+ * v5, measured and not shipped (docs/model-log.md, "Implicit derogation"): v4 with 1,138 comments written for training
  * on implicit derogation (hate that names no trait or vermin but presumes them: sarcastic praise, "send them home",
  * likening a group to pests) and civil comments on the same topics and idioms (`written/implicit-derogation.jsonl`),
  * weighing as much as each of the other written sources. It holds more implicit derogation in written news comments
@@ -141,7 +141,7 @@ export const RECIPE_V5: Recipe = {
 /**
  * The recipe of toxicity-lr-v6: v4 with a second pooled block, the SIF-weighted mean of the words within three of a
  * protected group's name (`mean-near-group` in vectors.ts): what a comment says of a group, apart from the rest of
- * it. A site's adapter learns from it most where its moderators reject what is said of groups (docs/model-card.md).
+ * it. A site's adapter learns from it most where its moderators reject what is said of groups (docs/model-log.md).
  */
 export const RECIPE_V6: Recipe = {
   ...RECIPE_V4,

@@ -6,7 +6,7 @@ import { atThreshold, rocAuc } from './metrics.js';
  * Slices of labelled real comments that stand for some of the functional suite's categories: the comments that ask
  * a question and name a protected group (hate as questions and good-faith questions about a group), and those that
  * quote something and name one (counter-speech and quoted hate). Sets written to test a category share their
- * writers' register, which a model learns and real comments lack (docs/model-card.md, "A head trained on the written
+ * writers' register, which a model learns and real comments lack (docs/model-log.md, "A head trained on the written
  * questions"); these slices measure the same categories on what people wrote. A slice is chosen by the text alone,
  * never by the scorer's own readers, so a change to a reader cannot move a comment in or out of it.
  */

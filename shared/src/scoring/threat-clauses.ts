@@ -10,7 +10,7 @@
  * quotation marks, a question, the writer as the one harmed ("my mum will kill me"), the everyday objects and arenas
  * of violent words ("kill the bill", "batter them on Saturday", "stab them all over with a fork"), and a condition
  * about the reader's own risk ("cycle there at rush hour and you'll end up in hospital"). Narrowed on a reviewer's
- * civil sentences written in its shapes (docs/model-card.md, "Threats read clause by clause").
+ * civil sentences written in its shapes (docs/model-log.md, "Threats read clause by clause").
  */
 
 import { spokenByOthers } from './quotation.js';
