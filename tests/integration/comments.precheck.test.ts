@@ -45,6 +45,9 @@ describe('think before you post', () => {
       { body: 'Thanks, the ferry timetable table was useful.', held: false },
       { body: 'what a bastard', held: true },
       { body: 'you fag', held: true },
+      // The embedded scorer reads English: a comment in another language is held whatever it says.
+      { body: 'Der Gemeinderat hat heute endlich den neuen Radweg an der Hauptstraße beschlossen.', held: true },
+      { body: 'Die Ausländer sind alle Schmarotzer und gehören sofort abgeschoben, raus mit denen.', held: true },
     ];
     for (const c of cases) {
       const res = await check(site, postId, reader.accessToken, { body: c.body });

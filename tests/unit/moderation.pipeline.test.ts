@@ -6,6 +6,7 @@ import { emptyState, mergePhaseResult } from '#worker/pipeline/merge.js';
 import type { ModerationContext, ModerationInput, Phase } from '#worker/pipeline/types.js';
 import { loadModel } from '#shared/scoring/model/index.js';
 import { ScorerError, type Scorer } from '#shared/scoring/types.js';
+import { createEmbeddedScorer } from '#shared/scoring/embedded.js';
 import {
   closeTestServices,
   fixedScorer,
@@ -117,6 +118,48 @@ describe('moderation pipeline', () => {
     );
     assert.equal(d.status, 'approved');
     assert.equal(d.reasons[0]?.rule, 'scorer_fallback');
+  });
+  it('when no scorer can read the comment (the embedded scorer reads English), then it is held naming the language, its scores kept', async () => {
+    const german = 'Die Ausländer sind alle Schmarotzer und gehören sofort abgeschoben, raus mit denen.';
+    const d = await runPipeline(ctx(german));
+    assert.equal(d.status, 'pending');
+    assert.deepEqual(
+      d.reasons.map((r) => [r.rule, r.detail]),
+      [['scorer_unavailable', 'embedded could not score: it reads English, and this comment reads as German']],
+    );
+    assert.equal(typeof d.scores.TOXICITY, 'number', 'what it scored is kept');
+    assert.equal(
+      (await runPipeline(ctx('The council finally approved the new cycle lane on the high street.'))).status,
+      'approved',
+    );
+  });
+  it('when another scorer read a comment the embedded scorer cannot, then it decides as usual; when that scorer refused it, then held', async () => {
+    const french = 'Le conseil municipal a enfin voté la nouvelle piste cyclable de la grande rue, bravo à eux.';
+    const read = await runPipeline(
+      ctx(french, {
+        settings: { scorers: ['embedded', 'perspective'] },
+        scorers: { embedded: createEmbeddedScorer(), perspective: fixedScorer('perspective', { TOXICITY: 0.05 }) },
+      }),
+    );
+    assert.equal(read.status, 'approved');
+    const refusing: Scorer = {
+      name: 'perspective',
+      score: async () => {
+        throw new ScorerError('unsupported', 'perspective', 'language not supported');
+      },
+    };
+    const refused = await runPipeline(
+      ctx(french, {
+        settings: { scorers: ['perspective'] },
+        scorers: { embedded: createEmbeddedScorer(), perspective: refusing },
+      }),
+    );
+    assert.equal(refused.status, 'pending');
+    assert.deepEqual(
+      refused.reasons.map((r) => r.rule),
+      ['scorer_fallback', 'scorer_unavailable'],
+    );
+    assert.match(refused.reasons[1]!.detail!, /reads as French$/);
   });
   it('when a remote scorer is rate limited and the job may still wait, then the error reaches the processor to defer the job', async () => {
     const limited: Scorer = {

@@ -1,6 +1,6 @@
 import type { Adapter } from './model/adapter.js';
 import type { CommentModel } from './model/comment.js';
-import type { EmbeddedScoreContext } from './embedded.js';
+import { type EmbeddedScoreContext, unreadable } from './embedded.js';
 import type { Scorer } from './types.js';
 
 /**
@@ -21,6 +21,7 @@ export function createAdaptedScorer(model: CommentModel, adapter: Adapter): Scor
         model: `${model.version}+site-adapter`,
         latencyMs: performance.now() - started,
         adapter: true,
+        ...unreadable(s.readability),
       };
     },
   };

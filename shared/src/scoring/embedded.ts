@@ -2,6 +2,7 @@ import { createLexiconClassifier } from './lexicon.js';
 import { createModelClassifier } from './model/classifier.js';
 import { loadModel } from './model/index.js';
 import type { ScoreContext, Scorer } from './types.js';
+import type { Readability } from './language.js';
 
 /** The embedded scorer's context: the site's, plus the comment's own context when the caller has it. */
 export interface EmbeddedScoreContext extends ScoreContext {
@@ -22,7 +23,7 @@ export function createEmbeddedScorer(weightsPath?: string): Scorer {
     name: 'embedded',
     async score(text: string, ctx: EmbeddedScoreContext) {
       const started = performance.now();
-      const { attributes, spans } = classifier.classifyComment({
+      const { attributes, spans, readability } = classifier.classifyComment({
         text,
         parentText: ctx?.parentText,
         articleTitle: ctx?.articleTitle,
@@ -33,9 +34,15 @@ export function createEmbeddedScorer(weightsPath?: string): Scorer {
         provider: 'embedded',
         model: classifier.model,
         latencyMs: performance.now() - started,
+        ...unreadable(readability),
       };
     },
   };
+}
+
+/** `ScoreResult.unreadable` for a comment the embedded scorer cannot read (none for one it can). */
+export function unreadable(r: Readability): { unreadable?: string } {
+  return r.readable ? {} : { unreadable: `it reads English, and this comment reads as ${r.language!.name}` };
 }
 
 /**

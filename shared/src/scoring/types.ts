@@ -11,6 +11,12 @@ export interface ScoreResult {
   spans?: { start: number; end: number; attribute: Attribute }[];
   /** Set when the site's adapter gave TOXICITY. */
   adapter?: boolean;
+  /**
+   * Set when the scorer could not read the text though it scored it (the embedded scorer reads English: "it reads
+   * English, and this comment reads as German"): its scores say little, so the comment is held unless another scorer
+   * read it.
+   */
+  unreadable?: string;
 }
 
 export interface ScoreContext {

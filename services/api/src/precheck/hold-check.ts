@@ -44,6 +44,8 @@ export function createHoldCheck(deps: { db: Pool; logger: Logger }): HoldCheck {
     if (crossed(scores, settings.thresholds.reject).length > 0) return true;
     // Staff are not held; a trusted reader's borderline scores are not held (the worker's hold phases).
     if (inputs.author.role !== 'commenter') return false;
+    // A comment the embedded scorer cannot read is held where no other scorer may read it (the worker's scoring phase).
+    if (result.unreadable && settings.scorers.every((name) => name === 'embedded')) return true;
     if (crossed(scores, settings.thresholds.hold).length === 0) return false;
     const { trustedAfter } = settings.history;
     return !(trustedAfter > 0 && inputs.author.approvedCount >= trustedAfter && inputs.history.rejected === 0);

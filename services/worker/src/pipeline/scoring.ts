@@ -1,4 +1,5 @@
 import type { Reason, ScoredBy } from '#shared/domain.js';
+import type { ScorerName } from '#shared/settings.js';
 import { ScorerError, type ScoreResult, type Scorer } from '#shared/scoring/types.js';
 import { type Crossing, crossed } from '#shared/scoring/thresholds.js';
 import type { Phase, ScoredSpan, Unscored } from './types.js';
@@ -14,12 +15,13 @@ export const unscoredReasons = (unscored: readonly Readonly<Unscored>[]): Reason
  * provider refuses the text, e.g. its language). A rate-limited remote scorer defers the job
  * while `ctx.canDefer` allows, so the queue absorbs the provider's quota. The embedded scorer reads
  * the comment's context (a reply's parent text, a top-level comment's article title) and is the
- * site's adapter when one is in use (`ctx.siteScorer`, recorded as `adapter` in `scoredBy`).
+ * site's adapter when one is in use (`ctx.siteScorer`, recorded as `adapter` in `scoredBy`). A comment that every
+ * scorer scored but none could read (`ScoreResult.unreadable`: the embedded scorer reads English) is unscored too.
  */
 export const scoring: Phase = async (ctx) => {
   const { settings, scorers, comment } = ctx;
   const scoreCtx = { siteId: comment.siteId, languages: [...settings.languages] };
-  const results: { result: ScoreResult; fallbackFor?: string }[] = [];
+  const results: { name: ScorerName; result: ScoreResult; fallbackFor?: string }[] = [];
   const reasons: Reason[] = [];
   const unscored: Unscored[] = [];
   let embeddedResult: Promise<ScoreResult> | null = null;
@@ -32,7 +34,10 @@ export const scoring: Phase = async (ctx) => {
       const scorer: Scorer | undefined = scorers[name];
       try {
         if (!scorer) throw new ScorerError('unavailable', name, `${name} is not configured on this service`);
-        results.push({ result: name === 'embedded' ? await embedded() : await scorer.score(comment.body, scoreCtx) });
+        results.push({
+          name,
+          result: name === 'embedded' ? await embedded() : await scorer.score(comment.body, scoreCtx),
+        });
       } catch (err) {
         const e = err instanceof ScorerError ? err : new ScorerError('unavailable', name, (err as Error).message);
         if (e.kind === 'rate_limited' && ctx.canDefer) throw e;
@@ -41,7 +46,8 @@ export const scoring: Phase = async (ctx) => {
             rule: 'scorer_fallback',
             detail: `${name} could not score (${e.message}); scored by the embedded scorer instead`,
           });
-          if (!settings.scorers.includes('embedded')) results.push({ result: await embedded(), fallbackFor: name });
+          if (!settings.scorers.includes('embedded'))
+            results.push({ name: 'embedded', result: await embedded(), fallbackFor: name });
         } else {
           unscored.push({ scorer: name, error: e.message });
         }
@@ -67,6 +73,11 @@ export const scoring: Phase = async (ctx) => {
     }
     for (const s of result.spans ?? []) spans.push({ ...s, text: comment.body.slice(s.start, s.end) });
   }
+
+  // A comment no scorer could read (the embedded scorer reads English) was not screened: held, as a scorer that could
+  // not run is. Its scores are kept (a slur still rejects it); one scorer that read it is enough.
+  if (results.length > 0 && results.every(({ result }) => result.unreadable))
+    for (const { name, result } of results) unscored.push({ scorer: name, error: result.unreadable! });
 
   const found = { scores, scoredBy, spans, unscored };
   const over = crossed(scores, settings.thresholds.reject);

@@ -1,10 +1,11 @@
 import type { TextClassifier } from '../lexicon.js';
 import { type CommentInput, createCommentModel } from './comment.js';
 import type { ToxicityModel } from './index.js';
+import type { Readability } from '../language.js';
 
 /** A text classifier that also reads a comment's context (optional): what the embedded scorer runs. */
 export interface ContextClassifier extends TextClassifier {
-  classifyComment(input: CommentInput): ReturnType<TextClassifier['classify']>;
+  classifyComment(input: CommentInput): ReturnType<TextClassifier['classify']> & { readability: Readability };
 }
 
 /**
@@ -17,7 +18,7 @@ export function createModelClassifier(model: ToxicityModel, lexicon: TextClassif
   const comments = createCommentModel(model, lexicon);
   const classifyComment = (input: CommentInput) => {
     const s = comments.score(input, { features: false });
-    return { attributes: { ...s.attributes }, spans: s.spans };
+    return { attributes: { ...s.attributes }, spans: s.spans, readability: s.readability };
   };
   return { model: model.version, classify: (text) => classifyComment({ text }), classifyComment };
 }

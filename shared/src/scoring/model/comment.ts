@@ -10,6 +10,7 @@ import { findThreatClauses } from '../threat-clauses.js';
 import type { PhraseSpan } from '../shapes.js';
 import { mayQuote, withoutReportedQuotations } from '../quotation.js';
 import type { Attribute, ScoreResult } from '../types.js';
+import { type Readability, readability } from '../language.js';
 import { type FeatureVector, modelText } from './features.js';
 import { loadModel, type ToxicityModel } from './index.js';
 
@@ -56,6 +57,11 @@ export interface CommentScores {
   features: FeatureVector;
   /** How context moved TOXICITY: which rule applied (none when it did not). */
   context: 'none' | 'endorses-parent' | 'title-target';
+  /**
+   * Whether the scorer reads the comment's language (`language.ts`): a comment in another language scores low
+   * because none of its words are known, and its scores say little.
+   */
+  readability: Readability;
 }
 
 export interface CommentModel {
@@ -120,11 +126,14 @@ export function createCommentModel(
 ): CommentModel {
   const EMPTY: FeatureVector = { index: new Int32Array(0), value: new Float32Array(0) };
   let kept: FeatureVector = EMPTY;
-  const textScores = (written: string, keep = false) => {
+  let read: Readability = { readable: true };
+  /** The scores of a text; `own`: the comment's own text (its features kept for an adapter when `keep`). */
+  const textScores = (written: string, own = false, keep = false) => {
     const text = unswapInsults(written) ?? written;
     const lex = lexicon.classify(text);
     const lt = lex.attributes.TOXICITY ?? 0;
     const v = model.featurize(text);
+    if (own) read = readability(text, model.words());
     if (keep) kept = model.adapterFeatures();
     const p = model.predictFeatures(v, lt);
     const a = lex.attributes;
@@ -147,7 +156,8 @@ export function createCommentModel(
     version: model.version,
     score(input, opts) {
       kept = EMPTY;
-      const own = textScores(input.text, opts?.features !== false);
+      const own = textScores(input.text, true, opts?.features !== false);
+      const readable = read;
       const features = kept;
       const attributes = { ...own.attributes };
       let context: CommentScores['context'] = 'none';
@@ -178,7 +188,14 @@ export function createCommentModel(
           }
         }
       }
-      return { attributes, spans: own.spans, baseLogit: logit(attributes.TOXICITY), context, features };
+      return {
+        attributes,
+        spans: own.spans,
+        baseLogit: logit(attributes.TOXICITY),
+        context,
+        features,
+        readability: readable,
+      };
     },
   };
 }

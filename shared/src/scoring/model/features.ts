@@ -401,6 +401,10 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
     featurize(text: string): SparseVector {
       return this.featurizeModelText(cfg.text === 'lexicon' ? lexiconText(text) : modelText(text));
     },
+    /** The last featurised text's words, as their word hashes (`wordHash`) in order: a view the next call overwrites. */
+    words(): Uint32Array {
+      return wordHashes.subarray(0, words);
+    },
     /**
      * The last featurised text's features with, after them, the words near a group's name pooled apart as features
      * `dim + j` (`writeNearGroup` in vectors.ts), where the model's own pooling leaves them out: what the per-site

@@ -26,6 +26,8 @@ export interface ToxicityModel {
    * name pooled apart after them where the model's own features leave them out.
    */
   adapterFeatures(): FeatureVector;
+  /** The last `featurize`d text's words as the model reads them, by word hash (`wordHash`), in order; overwritten by the next call. */
+  words(): Uint32Array;
   /** `predict` from features already computed by `featurize`. */
   predictFeatures(v: SparseVector, lexicon?: number): Partial<Record<Attribute, number>>;
 }
@@ -91,6 +93,7 @@ export function createModel(weights: Weights): ToxicityModel {
     header,
     featurize: (text) => featurizer.featurize(text),
     adapterFeatures: () => featurizer.withNearGroup(),
+    words: () => featurizer.words(),
     predictFeatures,
     predict: (text, lexicon = 0) => predictFeatures(featurizer.featurize(text), lexicon),
   };

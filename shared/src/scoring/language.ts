@@ -1,0 +1,136 @@
+import { eld } from 'eld/small';
+import { modelText, wordHash } from './model/features.js';
+
+/**
+ * Whether the embedded scorer can read a comment. Its model, lexicon and readers learned English: a comment in
+ * another language scores low because they know none of its words, not because it is civil, and must not be
+ * published on those scores (`unreadable` in `ScoreResult`: the pipeline holds it unless another scorer read it).
+ *
+ * Most comments are plainly English and are known by their words alone, as the model reads them (its word hashes):
+ * at least `ENGLISH_SHARE` of them are words English uses in nearly every sentence and other languages written in
+ * Latin letters seldom do, and more of them than of the other languages' own such words. Only a comment with some of
+ * those, or with letters of another script, goes to a language identifier (`eld`: n-grams of 60 languages), and it is
+ * called another language only when the identifier is sure (a clear first language, well ahead of English) and the
+ * comment is long enough to tell: slang, tweets and short English replies ("lol", "+1", "trash") stay readable, and
+ * so does a comment of three words in any language (the lexicon and the model still score it).
+ */
+
+// English function words, without those that other languages written in Latin letters use as words of their own
+// (a, an, as, die, in, me, no, on, so, to, was, will: Spanish, German, French, Polish, Portuguese, Italian), as the
+// model's text writes them (lower case, no apostrophes).
+const ENGLISH_WORDS = `the and of is are were be been being that this these those with from for they them their theirs
+  you your yours what which who whom whose why how would should could have has had not isnt arent wasnt werent dont
+  doesnt didnt wont cant shouldnt wouldnt couldnt its it i im ive id my mine he his she her hers we our ours us but or
+  if than then there theres here when where just about all any some can do does did very too also only more most much
+  many such other into over under again out up down off yes get got like people because thats whats youre theyre
+  really think know want need even still never always every one two`.split(/\s+/);
+
+// Function words of the languages most often written in Latin letters under European and other news (German, French,
+// Spanish, Italian, Dutch, Polish, Portuguese, Swedish, Danish and Norwegian, Turkish, Romanian, Czech and Slovak,
+// Croatian and Serbian, Hungarian, Indonesian and Malay, Tagalog), without those English uses too (a, an, die, do,
+// i, in, is, me, men, no, so, to, war…), as the model's text writes them (no accents). A comment that has none of them,
+// nor a letter of another script, is not given to the identifier: English slang and tweets with few English function
+// words end there.
+const FOREIGN_WORDS = `der das und ist nicht ich du er wir ihr sie ein eine einen dem des mit von auf für sich auch noch
+  nur wie aber oder wenn dann schon sind haben wird werden bei nach aus zum zur vom dass kein keine les et est une des
+  du au aux que qui pas pour dans sur avec ce cette sont mais ou je tu il elle nous vous ils elles leur très el los
+  las y es un una del al en por con para se lo su sus pero como más está son muy yo él ella gli della che non sono
+  anche questo questa io lui lei noi voi loro het een en van niet dat op te voor met zijn maar ook als bij naar er dan
+  nog wel geen ze wij jullie hun w na z nie się że jest jak ale co tak po za od dla już są os em da dos das não você
+  ele och att det som ett är på för med inte av till om har jag han hon vi så og ikke jeg til ve bir bu için ile
+  çok gibi ama daha si nu cu pe sa este care mai je se ze jsem ani su ne ali sam és az hogy nem egy yang dan di ini
+  itu tidak dengan untuk ada ang ng mga hindi ako de la le e o um uma nos na ao mais mas muito eu seu sua pelo
+  pela di`.split(/\s+/);
+
+// Both lists by word hash in one open-addressing table (a word's hash, and 1 for English or 2 for another language,
+// side by side; at most a quarter full): every word of every comment is looked up, so it stays a few array reads.
+const SLOTS = 2048;
+const KIND = new Int32Array(2 * SLOTS);
+const ENGLISH = 1;
+const FOREIGN = 2;
+for (const [list, kind] of [
+  [ENGLISH_WORDS, ENGLISH],
+  [FOREIGN_WORDS.map(modelText), FOREIGN],
+] as const) {
+  for (const w of list) {
+    const h = wordHash(w) | 0;
+    let s = h & (SLOTS - 1);
+    while (KIND[2 * s + 1] !== 0 && KIND[2 * s] !== h) s = (s + 1) & (SLOTS - 1);
+    if (KIND[2 * s + 1] === 0) KIND.set([h, kind], 2 * s);
+  }
+}
+const kindOf = (hash: number): number => {
+  const h = hash | 0;
+  for (let s = h & (SLOTS - 1); ; s = (s + 1) & (SLOTS - 1)) {
+    const k = KIND[2 * s + 1]!;
+    if (k === 0 || KIND[2 * s] === h) return k;
+  }
+};
+// Letters of scripts other than Latin: Greek, Cyrillic, Armenian, Hebrew, Arabic, the Indic scripts, Thai, Georgian,
+// kana, CJK and Hangul.
+const otherScript = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x370) return OTHER_SCRIPT_RE.test(text);
+  return false;
+};
+const OTHER_SCRIPT_RE =
+  /[\u0370-\u03ff\u0400-\u052f\u0530-\u058f\u0590-\u06ff\u0900-\u0dff\u0e00-\u0e7f\u10a0-\u10ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]/;
+
+/** The share of a comment's words that must be English function words for it to be read without the identifier. */
+const ENGLISH_SHARE = 0.12;
+/** A comment of fewer words is too short to call another language. */
+const MIN_WORDS = 4;
+/** A comment of fewer letters is too short for the identifier to be trusted. */
+const MIN_LETTERS = 24;
+/** The identifier's score for the language it found, at least… */
+const MIN_SCORE = 0.7;
+/** …and this far ahead of its score for English. */
+const MIN_LEAD = 0.1;
+
+const WORD_RE = /\p{L}+(?:['’]\p{L}+)*/gu;
+// Handles, links and hashtags are not language.
+const NOT_LANGUAGE_RE = /(?:^|\s)[@#]\S+|https?:\/\/\S+|www\.\S+/g;
+const NAMES = new Intl.DisplayNames(['en'], { type: 'language' });
+
+export interface Readability {
+  /** Whether the embedded scorer reads the comment (English, or too short or too mixed to tell). */
+  readable: boolean;
+  /** For an unreadable comment: the language it reads as, by its ISO 639-1 code and English name. */
+  language?: { code: string; name: string };
+}
+
+const READABLE: Readability = { readable: true };
+
+/**
+ * Whether the embedded scorer can read `text`, whose words as the model reads them are `words` (their word hashes,
+ * `ToxicityModel.words()` after featurising it; computed from the text when not given).
+ */
+export function readability(text: string, words: ArrayLike<number> = textWords(text)): Readability {
+  if (words.length < MIN_WORDS) return READABLE;
+  let english = 0;
+  let foreign = 0;
+  for (let i = 0; i < words.length; i++) {
+    const k = kindOf(words[i]!);
+    if (k === ENGLISH) english++;
+    else if (k === FOREIGN) foreign++;
+  }
+  // Letters of another script go to the identifier whatever their words (the model's text folds look-alike letters
+  // into Latin ones: "не" reads as "he").
+  if (!otherScript(text)) {
+    if (english >= ENGLISH_SHARE * words.length && english > foreign) return READABLE;
+    if (foreign === 0) return READABLE;
+  }
+  // Seldom reached by English: a comment with almost no English function words.
+  const letters = text.replace(NOT_LANGUAGE_RE, ' ').match(WORD_RE);
+  if (!letters || letters.reduce((n, w) => n + w.length, 0) < MIN_LETTERS) return READABLE;
+  const found = eld.detect(letters.join(' '));
+  if (!found.language || found.language === 'en' || !found.isReliable()) return READABLE;
+  const scores = found.getScores();
+  const top = scores[found.language] ?? 0;
+  if (top < MIN_SCORE || top - (scores.en ?? 0) < MIN_LEAD) return READABLE;
+  return { readable: false, language: { code: found.language, name: NAMES.of(found.language) ?? found.language } };
+}
+
+function textWords(text: string): number[] {
+  const t = modelText(text);
+  return t ? t.split(' ').map(wordHash) : [];
+}

@@ -1,0 +1,76 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readability } from '#shared/scoring/language.js';
+import { loadModel } from '#shared/scoring/model/index.js';
+import { createCommentModel } from '#shared/scoring/model/comment.js';
+
+/** Comments in other languages, as readers write them under news articles (written for this test). */
+const OTHER: [string, string][] = [
+  ['de', 'Der Gemeinderat hat heute endlich den neuen Radweg an der Hauptstraße beschlossen.'],
+  ['de', 'die ausländer sind alle schmarotzer und gehören sofort abgeschoben'],
+  ['fr', 'Encore une fois la mairie dépense notre argent pour rien, quelle honte.'],
+  ['fr', 'Ces gens-là ne respectent rien, il faut les renvoyer chez eux.'],
+  ['es', 'El ayuntamiento tendría que arreglar las calles antes de pensar en otra fiesta.'],
+  ['es', 'Eres un idiota y no sabes nada de economía, cállate ya.'],
+  ['it', 'Il sindaco ha promesso nuove piste ciclabili ma non si è visto niente.'],
+  ['nl', 'De gemeente moet eindelijk iets doen aan de verkeersdrukte in het centrum.'],
+  ['pl', 'Rada miasta znowu podniosła podatki, a drogi dalej są w fatalnym stanie.'],
+  ['pt', 'A câmara municipal devia pensar primeiro nos moradores e depois nos turistas.'],
+  ['sv', 'Kommunen borde satsa mer på kollektivtrafiken istället för nya parkeringar.'],
+  ['ru', 'Городские власти опять обещают отремонтировать дороги, но ничего не меняется.'],
+];
+
+/** English the embedded scorer reads, in the registers that look least like English to a language identifier. */
+const ENGLISH = [
+  'The council finally approved the new cycle lane on the high street.',
+  'lol',
+  '+1 this',
+  'trash',
+  'loud bitches annoy me',
+  'Stubborn as Pierre, stupid as Maggie.',
+  "LET'S GO BRANDON POOPY-PANTS!",
+  'absolute rubbish, Herr Himmler',
+  'ILLEGITIMATE INCOMPETENT TYRANT TALIBIDEN',
+  'he be trippin fr fr no cap',
+  "aye yer man's no wrong there",
+  'smh ngl tbh idc anymore',
+  'Macron, Scholz, Meloni, Sánchez: Europe summit photo op again',
+  "c'est la vie, the council never learns",
+  '@reporter https://example.org/story #localnews great reporting',
+];
+
+describe('whether the embedded scorer can read a comment', () => {
+  it('when a comment is in another language, then it is unreadable and the language is named', () => {
+    for (const [code, text] of OTHER) {
+      const r = readability(text);
+      assert.equal(r.readable, false, text);
+      assert.equal(r.language?.code, code, text);
+    }
+    assert.equal(readability(OTHER[0]![1]).language?.name, 'German');
+  });
+
+  it('when a comment is English, however short, slangy or full of foreign names, then it is readable', () => {
+    for (const text of ENGLISH) assert.equal(readability(text).readable, true, text);
+  });
+
+  it('when a comment in another language is too short to tell, then it is read as the scorer reads it', () => {
+    // Three words: below the length at which a language is called (the lexicon and the model still score it).
+    assert.equal(readability('Ausländer raus jetzt').readable, true);
+  });
+
+  it("when the scorer has featurised a comment, then the model's words give the same answer as the text", () => {
+    const model = loadModel();
+    for (const text of [...OTHER.map(([, t]) => t), ...ENGLISH]) {
+      model.featurize(text);
+      assert.deepEqual(readability(text, model.words()), readability(text), text);
+    }
+  });
+
+  it('when the comment model scores a comment, then it says whether it could read it, for the comment and not its context', () => {
+    const comments = createCommentModel();
+    const german = comments.score({ text: OTHER[1]![1] });
+    assert.deepEqual(german.readability, { readable: false, language: { code: 'de', name: 'German' } });
+    const reply = comments.score({ text: 'exactly, well said', parentText: OTHER[1]![1] });
+    assert.equal(reply.readability.readable, true);
+  });
+});
