@@ -50,7 +50,11 @@ export const siteSettingsSchema = z.strictObject({
     .refine((a) => new Set(a).size === a.length, 'each scorer at most once'),
   /** What happens when a remote scorer stays unavailable: hold for a moderator, or use the embedded scorer. */
   onScorerUnavailable: z.enum(['hold', 'embedded']),
-  /** Languages of the site's comments (BCP 47), sent to scorers that accept a hint. */
+  /**
+   * Languages of the site's comments (BCP 47), sent to scorers that accept a hint. Without English among them the
+   * embedded scorer, which reads English, reads none of the site's comments: each is held unless another chosen scorer
+   * read it. Empty: each comment's language is checked.
+   */
   languages: z
     .array(z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or fr-CA'))
     .max(10),

@@ -133,6 +133,22 @@ describe('moderation pipeline', () => {
       'approved',
     );
   });
+  it("when a site declares its comments' languages without English, then the embedded scorer reads none of them; with English, each is checked", async () => {
+    const english = 'The council finally approved the new cycle lane on the high street.';
+    const german = await runPipeline(ctx(english, { settings: { languages: ['de', 'fr-CH'] } }));
+    assert.equal(german.status, 'pending');
+    assert.deepEqual(
+      german.reasons.map((r) => r.detail),
+      ["embedded could not score: it reads English, and this site's comments are in German, Swiss French"],
+    );
+    assert.equal((await runPipeline(ctx(english, { settings: { languages: ['de', 'en-GB'] } }))).status, 'approved');
+    const mixed = await runPipeline(
+      ctx('Die Ausländer sind alle Schmarotzer und gehören sofort abgeschoben, raus mit denen.', {
+        settings: { languages: ['de', 'en-GB'] },
+      }),
+    );
+    assert.equal(mixed.status, 'pending');
+  });
   it('when another scorer read a comment the embedded scorer cannot, then it decides as usual; when that scorer refused it, then held', async () => {
     const french = 'Le conseil municipal a enfin voté la nouvelle piste cyclable de la grande rue, bravo à eux.';
     const read = await runPipeline(

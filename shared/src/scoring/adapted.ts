@@ -21,7 +21,7 @@ export function createAdaptedScorer(model: CommentModel, adapter: Adapter): Scor
         model: `${model.version}+site-adapter`,
         latencyMs: performance.now() - started,
         adapter: true,
-        ...unreadable(s.readability),
+        ...unreadable(s.readability, ctx?.languages),
       };
     },
   };

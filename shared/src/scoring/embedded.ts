@@ -34,14 +34,30 @@ export function createEmbeddedScorer(weightsPath?: string): Scorer {
         provider: 'embedded',
         model: classifier.model,
         latencyMs: performance.now() - started,
-        ...unreadable(readability),
+        ...unreadable(readability, ctx?.languages),
       };
     },
   };
 }
 
-/** `ScoreResult.unreadable` for a comment the embedded scorer cannot read (none for one it can). */
-export function unreadable(r: Readability): { unreadable?: string } {
+const LANGUAGE_NAMES = new Intl.DisplayNames(['en'], { type: 'language' });
+const nameOf = (tag: string) => {
+  try {
+    return LANGUAGE_NAMES.of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+};
+
+/**
+ * `ScoreResult.unreadable` for a comment the embedded scorer cannot read, none for one it can. It reads English: a
+ * site that declared the languages of its comments (`languages`) without English has none of them read, however
+ * English a short one looks; a site that declared none, or English among them, has each comment's language checked
+ * (`readability`).
+ */
+export function unreadable(r: Readability, siteLanguages: readonly string[] = []): { unreadable?: string } {
+  if (siteLanguages.length > 0 && !siteLanguages.some((tag) => /^en(?:-|$)/i.test(tag)))
+    return { unreadable: `it reads English, and this site's comments are in ${siteLanguages.map(nameOf).join(', ')}` };
   return r.readable ? {} : { unreadable: `it reads English, and this comment reads as ${r.language!.name}` };
 }
 
