@@ -53,6 +53,28 @@ describe('whether the embedded scorer can read a comment', () => {
     for (const text of ENGLISH) assert.equal(readability(text).readable, true, text);
   });
 
+  it('when a comment is written in another script, then even a short one is unreadable, spaces between words or not', () => {
+    for (const [code, text] of [
+      ['zh', '这篇文章写得太差了，记者根本不懂'],
+      ['ja', 'この記事はひどい、記者は何も分かっていない'],
+      ['ko', '기자가 아무것도 모르고 썼네요 정말'],
+      ['th', 'ข่าวนี้เขียนได้แย่มาก'],
+      ['ar', 'هذا المقال سيء جدا'],
+      ['el', 'Σκάσε ρε άσχετε.'],
+    ]) {
+      assert.equal(readability(text!).language?.code, code, text);
+    }
+    // A name in another script inside English, a symbol, emoji, handles and links alone: read as they are.
+    for (const text of [
+      'Зеленский said it again on TV today',
+      'π is 3.14 lol',
+      '😂😂😂',
+      '',
+      '@someone https://x.com #tag',
+    ])
+      assert.equal(readability(text).readable, true, text);
+  });
+
   it('when a comment in another language is too short to tell, then it is read as the scorer reads it', () => {
     // Three words: below the length at which a language is called (the lexicon and the model still score it).
     assert.equal(readability('Ausländer raus jetzt').readable, true);

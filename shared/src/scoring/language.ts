@@ -79,8 +79,10 @@ const OTHER_SCRIPT_RE =
 const ENGLISH_SHARE = 0.12;
 /** A comment of fewer words is too short to call another language. */
 const MIN_WORDS = 4;
-/** A comment of fewer letters is too short for the identifier to be trusted. */
+/** A comment of fewer letters is too short for the identifier to be trusted… */
 const MIN_LETTERS = 24;
+/** …or of fewer letters than this in another script (a script narrows the languages down, and a Chinese letter is a word). */
+const MIN_LETTERS_OTHER_SCRIPT = 8;
 /** The identifier's score for the language it found, at least… */
 const MIN_SCORE = 0.7;
 /** …and this far ahead of its score for English. */
@@ -105,23 +107,25 @@ const READABLE: Readability = { readable: true };
  * `ToxicityModel.words()` after featurising it; computed from the text when not given).
  */
 export function readability(text: string, words: ArrayLike<number> = textWords(text)): Readability {
-  if (words.length < MIN_WORDS) return READABLE;
-  let english = 0;
-  let foreign = 0;
-  for (let i = 0; i < words.length; i++) {
-    const k = kindOf(words[i]!);
-    if (k === ENGLISH) english++;
-    else if (k === FOREIGN) foreign++;
-  }
-  // Letters of another script go to the identifier whatever their words (the model's text folds look-alike letters
-  // into Latin ones: "не" reads as "he").
-  if (!otherScript(text)) {
+  // Letters of another script go to the identifier whatever their words: the model's text folds look-alike letters
+  // into Latin ones ("не" reads as "he"), and Chinese, Japanese and Thai put no spaces between words.
+  const other = otherScript(text);
+  if (!other) {
+    if (words.length < MIN_WORDS) return READABLE;
+    let english = 0;
+    let foreign = 0;
+    for (let i = 0; i < words.length; i++) {
+      const k = kindOf(words[i]!);
+      if (k === ENGLISH) english++;
+      else if (k === FOREIGN) foreign++;
+    }
     if (english >= ENGLISH_SHARE * words.length && english > foreign) return READABLE;
     if (foreign === 0) return READABLE;
   }
   // Seldom reached by English: a comment with almost no English function words.
   const letters = text.replace(NOT_LANGUAGE_RE, ' ').match(WORD_RE);
-  if (!letters || letters.reduce((n, w) => n + w.length, 0) < MIN_LETTERS) return READABLE;
+  if (!letters || letters.reduce((n, w) => n + w.length, 0) < (other ? MIN_LETTERS_OTHER_SCRIPT : MIN_LETTERS))
+    return READABLE;
   const found = eld.detect(letters.join(' '));
   if (!found.language || found.language === 'en' || !found.isReliable()) return READABLE;
   const scores = found.getScores();
