@@ -12,7 +12,8 @@ import { modelText, wordHash } from './model/features.js';
  * those, or with letters of another script, goes to a language identifier (`eld`: n-grams of 60 languages), and it is
  * called another language only when the identifier is sure (a clear first language, well ahead of English) and the
  * comment is long enough to tell: slang, tweets and short English replies ("lol", "+1", "trash") stay readable, and
- * so does a comment of three words in any language (the lexicon and the model still score it).
+ * so does a comment of three words in Latin letters in any language (the lexicon and the model still score it); one in
+ * another script is checked from eight letters.
  */
 
 // English function words, without those that other languages written in Latin letters use as words of their own
