@@ -296,6 +296,39 @@ describe('per-site adapter', () => {
       .expect(200);
     assert.equal(res.body.adapter.groupContext, true);
     assert.equal(res.body.adapter.decisionsLearned, 0);
+
+    // The adapter started after the reset, once saved, says so from its own state's head.
+    const { fineIds } = await seedHeld(1, 2, 9100);
+    await bulk(1, fineIds, 'approve');
+    await learnDecisions(env.db, createCommentModel(), s.site.siteId);
+    const next = await adapterOf(1);
+    assert.ok(next.decisionsLearned >= 1, JSON.stringify(next));
+    assert.equal(next.groupContext, true);
+    const { rows: saved } = await env.db.query('SELECT 1 FROM site_adapters WHERE site_id = $1 AND state IS NOT NULL', [
+      s.site.siteId,
+    ]);
+    assert.equal(saved.length, 1);
+  });
+
+  it('when moderators decide a comment in a language the scorer does not read, then the decision is taken but not learned', async () => {
+    const s = sites[1]!;
+    const id = await storeComment(env.db, {
+      siteId: s.site.siteId,
+      postId: s.postId,
+      authorId: s.reader.user.id,
+      body: 'Die Ausländer sind alle Schmarotzer und gehören sofort abgeschoben, raus mit denen.',
+      status: 'pending',
+    });
+    await learnDecisions(env.db, createCommentModel(), s.site.siteId);
+    const before = (await adapterOf(1)).decisionsLearned;
+    await bulk(1, [id], 'reject');
+    await learnDecisions(env.db, createCommentModel(), s.site.siteId);
+    const taken = await env.db.query(
+      'SELECT 1 FROM moderation_decisions WHERE comment_id = $1 AND learned_at IS NOT NULL',
+      [id],
+    );
+    assert.equal(taken.rowCount, 1, 'taken: it does not wait to be learned');
+    assert.equal((await adapterOf(1)).decisionsLearned, before);
   });
 
   it("when a moderator asks for the adapter's figures, then only a site admin may read them", async () => {

@@ -112,6 +112,38 @@ describe('pending queue by risk', () => {
     );
   });
 
+  it('when a held comment was not screened (a scorer could not read it), then it sorts with the unscored and never enters the likely-fine lane', async () => {
+    await clearPending();
+    const postId = await buildPost(env.db, site.siteId);
+    const scored = await held(postId, 0.6);
+    const german = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: reader.accessToken,
+      body: 'Die Ausländer sind alle Schmarotzer und gehören sofort abgeschoben, raus mit denen.',
+    });
+    const decided = await waitForDecision(api.app, german, reader.accessToken);
+    assert.equal(decided.status, 'pending');
+    const row = await env.db.query<{ toxicity: number; rules: string[] }>(
+      `SELECT (scores->>'TOXICITY')::float8 AS toxicity, array(SELECT r->>'rule' FROM jsonb_array_elements(reasons) r) AS rules
+         FROM comments WHERE id = $1`,
+      [german],
+    );
+    assert.deepEqual(row.rows[0]!.rules, ['scorer_unavailable']);
+    // A lane level above both scores: only what the comment was scored on could keep it out.
+    await patchSettings({ likelyFineBelow: 0.95 });
+    try {
+      assert.ok(row.rows[0]!.toxicity < 0.95, String(row.rows[0]!.toxicity));
+      const byRisk = (await queue({ sort: 'risk' }).expect(200)).body.items.map((i: { id: string }) => i.id);
+      assert.deepEqual(byRisk, [german, scored]);
+      const lane = (await queue({ lane: 'likely-fine' }).expect(200)).body.items.map((i: { id: string }) => i.id);
+      assert.deepEqual(lane, [scored]);
+      assert.equal((await likelyFine()).waiting, 1);
+    } finally {
+      await patchSettings({ likelyFineBelow: null });
+    }
+  });
+
   it('when a cursor from one order is used with the other, or the sort is unknown, then the answer is a 400', async () => {
     await clearPending();
     const postId = await buildPost(env.db, site.siteId);

@@ -8,8 +8,12 @@ import { ADAPTER_HEAD_BYTES, adapterOptionsOf, DEFAULT_ADAPTER_OPTIONS } from '.
  * learns from, the adapter's stored state, and the measured precision of the likely-fine lane.
  */
 
-/** A comment's predicted rejection: its TOXICITY as stored (the site's adapter's when it scored it). */
-export const RISK_SQL = `(c.scores->>'TOXICITY')::float8`;
+/**
+ * A comment's predicted rejection: its TOXICITY as stored (the site's adapter's when it scored it); none, as for a
+ * comment no scorer scored, when a chosen scorer could not run or could not read it (`scorer_unavailable`): what was
+ * scored does not vouch for it, so it sorts with the unscored and never enters the likely-fine lane.
+ */
+export const RISK_SQL = `CASE WHEN c.reasons @> '[{"rule": "scorer_unavailable"}]' THEN NULL ELSE (c.scores->>'TOXICITY')::float8 END`;
 
 /**
  * Records a moderator's approve (0) or reject (1) of a comment, with its predicted rejection and whether

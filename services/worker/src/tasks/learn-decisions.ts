@@ -24,7 +24,8 @@ export function adapterStats(adapter: Adapter): AdapterStats {
  * Folds every decision of the site not yet learned into its adapter. Each batch is one transaction
  * holding the adapter row's lock: two workers learning for one site apply one after the other (neither
  * loses the other's update), and the decisions are marked learned with the state that learned them, so
- * a retried job never learns one twice. Returns how many decisions were learned.
+ * a retried job never learns one twice. A decision on a comment in a language the scorer does not read is marked
+ * learned without being learned. Returns how many decisions were taken.
  */
 export async function learnDecisions(db: Pool, model: CommentModel, siteId: string): Promise<number> {
   let learned = 0;
@@ -41,7 +42,8 @@ export async function learnDecisions(db: Pool, model: CommentModel, siteId: stri
             : { text: e.text, articleTitle: e.articleTitle ?? undefined },
           { features: true },
         );
-        adapter.learn(s.features, s.baseLogit, e.label);
+        // A comment the scorer could not read (another language) says nothing of what it reads: not learned.
+        if (s.readability.readable) adapter.learn(s.features, s.baseLogit, e.label);
       }
       await saveSiteAdapter(tx, {
         siteId,
