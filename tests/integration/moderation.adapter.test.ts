@@ -289,6 +289,12 @@ describe('per-site adapter', () => {
     const older = await adapterOf(1);
     assert.equal(older.groupContext, false);
     assert.equal(older.decisionsLearned, before.decisionsLearned, 'the rest of its figures are as they were');
+    // A state that cannot be read (the worker scores with the shared model until a reset) reads nothing either.
+    await env.db.query('UPDATE site_adapters SET state = $2 WHERE site_id = $1', [
+      s.site.siteId,
+      Buffer.from('damaged'),
+    ]);
+    assert.equal((await adapterOf(1)).groupContext, false);
 
     const res = await request(api.app)
       .post(`/api/v1/sites/${s.site.siteId}/moderation/adapter/reset`)

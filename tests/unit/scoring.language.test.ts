@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { readability } from '#shared/scoring/language.js';
 import { loadModel } from '#shared/scoring/model/index.js';
 import { createCommentModel } from '#shared/scoring/model/comment.js';
+import { createAdaptedScorer } from '#shared/scoring/adapted.js';
+import { createEmbeddedScorer } from '#shared/scoring/embedded.js';
+import { createAdapter } from '#shared/scoring/model/adapter.js';
 
 /** Comments in other languages, as readers write them under news articles (written for this test). */
 const OTHER: [string, string][] = [
@@ -75,6 +78,20 @@ describe('whether the embedded scorer can read a comment', () => {
       assert.equal(readability(text).readable, true, text);
   });
 
+  it('when a comment hides its language in compatibility letters, has none of the listed words, or words English shares, then it is still found', () => {
+    for (const [code, text] of [
+      ['de', '𝐃𝐢𝐞 𝐀𝐮𝐬𝐥𝐚̈𝐧𝐝𝐞𝐫 𝐬𝐢𝐧𝐝 𝐚𝐥𝐥𝐞 𝐒𝐜𝐡𝐦𝐚𝐫𝐨𝐭𝐳𝐞𝐫 𝐮𝐧𝐝 𝐠𝐞𝐡𝐨̈𝐫𝐞𝐧 𝐚𝐛𝐠𝐞𝐬𝐜𝐡𝐨𝐛𝐞𝐧'],
+      ['de', 'Ｄｉｅ Ａｕｓｌäｎｄｅｒ ｓｉｎｄ ａｌｌｅ Ｓｃｈｍａｒｏｔｚｅｒ'],
+      // None of the listed function words; its accents send it to the identifier.
+      ['de', 'Ausländer gehören abgeschoben, Schmarotzer gehören weg!!!'],
+      // "i" and "do" are Polish words too, and count for neither language.
+      ['pl', 'Imigranci i uchodźcy to pasożyty i złodzieje, won do domu'],
+    ]) {
+      assert.equal(readability(text!).language?.code, code, text);
+    }
+    assert.equal(readability('𝐓𝐡𝐢𝐬 𝐢𝐬 𝐭𝐡𝐞 𝐛𝐞𝐬𝐭 𝐚𝐫𝐭𝐢𝐜𝐥𝐞 𝐭𝐨𝐝𝐚𝐲').readable, true);
+  });
+
   it('when a comment in another language is too short to tell, then it is read as the scorer reads it', () => {
     // Three words: below the length at which a language is called (the lexicon and the model still score it).
     assert.equal(readability('Ausländer raus jetzt').readable, true);
@@ -86,6 +103,26 @@ describe('whether the embedded scorer can read a comment', () => {
       model.featurize(text);
       assert.deepEqual(readability(text, model.words()), readability(text), text);
     }
+  });
+
+  it("when a site's adapter scores, then it says what the embedded scorer says of a comment's language", async () => {
+    const adapted = createAdaptedScorer(createCommentModel(), createAdapter());
+    const embedded = createEmbeddedScorer();
+    for (const [text, languages] of [
+      [OTHER[1]![1], []],
+      [ENGLISH[0]!, ['de']],
+      [ENGLISH[0]!, ['de', 'en']],
+    ] as const) {
+      const ctx = { siteId: 's', languages: [...languages] };
+      const a = await adapted.score(text, ctx);
+      assert.equal(a.unreadable, (await embedded.score(text, ctx)).unreadable, text);
+      assert.equal(a.adapter, true);
+    }
+    assert.equal(
+      (await adapted.score(ENGLISH[0]!, { siteId: 's', languages: ['de'] })).unreadable,
+      "it reads English, and this site's comments are in German",
+    );
+    assert.equal((await adapted.score(ENGLISH[0]!, { siteId: 's', languages: ['de', 'en'] })).unreadable, undefined);
   });
 
   it('when the comment model scores a comment, then it says whether it could read it, for the comment and not its context', () => {

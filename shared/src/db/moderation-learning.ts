@@ -163,6 +163,15 @@ export interface SiteAdapterStatus {
   groupContext: boolean;
 }
 
+/** Whether a saved state reads the words near a group; a state that cannot be read is scored without (site-adapters.ts). */
+function groupContextOf(head: Uint8Array): boolean {
+  try {
+    return adapterOptionsOf(head).groupContext;
+  } catch {
+    return false;
+  }
+}
+
 export async function findSiteAdapterStatus(db: Queryable, siteId: string): Promise<SiteAdapterStatus> {
   const res = await db.query<{
     in_use: boolean | null;
@@ -184,7 +193,7 @@ export async function findSiteAdapterStatus(db: Queryable, siteId: string): Prom
     updatedAt: r.updated_at,
     resetAt: r.reset_at,
     waiting: r.waiting,
-    groupContext: r.head ? adapterOptionsOf(r.head).groupContext : DEFAULT_ADAPTER_OPTIONS.groupContext,
+    groupContext: r.head ? groupContextOf(r.head) : DEFAULT_ADAPTER_OPTIONS.groupContext,
   };
 }
 

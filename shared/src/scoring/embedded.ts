@@ -2,7 +2,7 @@ import { createLexiconClassifier } from './lexicon.js';
 import { createModelClassifier } from './model/classifier.js';
 import { loadModel } from './model/index.js';
 import type { ScoreContext, Scorer } from './types.js';
-import type { Readability } from './language.js';
+import { languageName, type Readability } from './language.js';
 
 /** The embedded scorer's context: the site's, plus the comment's own context when the caller has it. */
 export interface EmbeddedScoreContext extends ScoreContext {
@@ -40,15 +40,6 @@ export function createEmbeddedScorer(weightsPath?: string): Scorer {
   };
 }
 
-const LANGUAGE_NAMES = new Intl.DisplayNames(['en'], { type: 'language' });
-const nameOf = (tag: string) => {
-  try {
-    return LANGUAGE_NAMES.of(tag) ?? tag;
-  } catch {
-    return tag;
-  }
-};
-
 /**
  * `ScoreResult.unreadable` for a comment the embedded scorer cannot read, none for one it can. It reads English: a
  * site that declared the languages of its comments (`languages`) without English has none of them read, however
@@ -57,7 +48,9 @@ const nameOf = (tag: string) => {
  */
 export function unreadable(r: Readability, siteLanguages: readonly string[] = []): { unreadable?: string } {
   if (siteLanguages.length > 0 && !siteLanguages.some((tag) => /^en(?:-|$)/i.test(tag)))
-    return { unreadable: `it reads English, and this site's comments are in ${siteLanguages.map(nameOf).join(', ')}` };
+    return {
+      unreadable: `it reads English, and this site's comments are in ${siteLanguages.map(languageName).join(', ')}`,
+    };
   return r.readable ? {} : { unreadable: `it reads English, and this comment reads as ${r.language!.name}` };
 }
 

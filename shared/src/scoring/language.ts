@@ -1,5 +1,5 @@
 import { eld } from 'eld/small';
-import { modelText, wordHash } from './model/features.js';
+import { ARTEFACTS_RE, modelText, wordHash } from './model/features.js';
 
 /**
  * Whether the embedded scorer can read a comment. Its model, lexicon and readers learned English: a comment in
@@ -17,31 +17,35 @@ import { modelText, wordHash } from './model/features.js';
  */
 
 // English function words, without those that other languages written in Latin letters use as words of their own
-// (a, an, as, die, in, me, no, on, so, to, was, will: Spanish, German, French, Polish, Portuguese, Italian), as the
-// model's text writes them (lower case, no apostrophes).
-const ENGLISH_WORDS = `the and of is are were be been being that this these those with from for they them their theirs
-  you your yours what which who whom whose why how would should could have has had not isnt arent wasnt werent dont
-  doesnt didnt wont cant shouldnt wouldnt couldnt its it i im ive id my mine he his she her hers we our ours us but or
-  if than then there theres here when where just about all any some can do does did very too also only more most much
-  many such other into over under again out up down off yes get got like people because thats whats youre theyre
+// (a, an, as, die, do, for, her, i, in, me, no, on, so, to, was, we, will: Spanish, German, French, Polish, Swedish,
+// Danish, Portuguese, Italian, Turkish), as the model's text writes them (lower case, no apostrophes, no accents:
+// Swedish "för" reads "for").
+const ENGLISH_WORDS =
+  `the and of is are were be been being that this these those with from they them their theirs you your yours
+  what which who whom whose why how would should could have has had not isnt arent wasnt werent dont doesnt
+  didnt wont cant shouldnt wouldnt couldnt its it im ive id my mine he his she hers our ours us but or if than
+  then there theres here when where just about all any some can does did very too also only more most much many
+  such other into over under again out up down off yes get got like people because thats whats youre theyre
   really think know want need even still never always every one two`.split(/\s+/);
 
 // Function words of the languages most often written in Latin letters under European and other news (German, French,
 // Spanish, Italian, Dutch, Polish, Portuguese, Swedish, Danish and Norwegian, Turkish, Romanian, Czech and Slovak,
-// Croatian and Serbian, Hungarian, Indonesian and Malay, Tagalog), without those English uses too (a, an, die, do,
-// i, in, is, me, men, no, so, to, war…), as the model's text writes them (no accents). A comment that has none of them,
+// Croatian and Serbian, Hungarian, Indonesian and Malay, Tagalog), without those English uses too (a, an, care, con,
+// die, do, i, in, is, me, men, met, no, so, son, till, to, van, war…), as the model's text writes them (no accents). A comment that has none of them,
 // nor a letter of another script, is not given to the identifier: English slang and tweets with few English function
 // words end there.
-const FOREIGN_WORDS = `der das und ist nicht ich du er wir ihr sie ein eine einen dem des mit von auf für sich auch noch
-  nur wie aber oder wenn dann schon sind haben wird werden bei nach aus zum zur vom dass kein keine les et est une des
-  du au aux que qui pas pour dans sur avec ce cette sont mais ou je tu il elle nous vous ils elles leur très el los
-  las y es un una del al en por con para se lo su sus pero como más está son muy yo él ella gli della che non sono
-  anche questo questa io lui lei noi voi loro het een en van niet dat op te voor met zijn maar ook als bij naar er dan
-  nog wel geen ze wij jullie hun w na z nie się że jest jak ale co tak po za od dla już są os em da dos das não você
-  ele och att det som ett är på för med inte av till om har jag han hon vi så og ikke jeg til ve bir bu için ile
-  çok gibi ama daha si nu cu pe sa este care mai je se ze jsem ani su ne ali sam és az hogy nem egy yang dan di ini
-  itu tidak dengan untuk ada ang ng mga hindi ako de la le e o um uma nos na ao mais mas muito eu seu sua pelo
-  pela di`.split(/\s+/);
+const FOREIGN_WORDS =
+  `der das und ist nicht ich du er wir ihr sie ein eine einen dem des mit von auf für sich auch noch nur wie aber
+  oder wenn dann schon sind haben wird werden bei nach aus zum zur vom dass kein keine les et est une des du au
+  aux que qui pas dans sur avec ce cette sont mais ou je tu il elle nous vous ils elles leur très el los las y
+  es un una del al en por para se lo su pero como más está muy él ella gli della che non sono anche questo
+  questa io lui lei noi voi loro het een en niet dat te voor zijn maar ook als bij naar er dan nog wel geen ze
+  wij jullie hun w na z nie się że jest jak ale co tak po za od dla już są os da dos das não você ele och att
+  det som ett är på med inte av om har jag han hon vi så og ikke jeg til ve bir bu için ile çok gibi ama
+  daha si nu cu pe sa este mai je se ze jsem ani su ne ali sam és az hogy nem egy yang dan di ini itu tidak
+  dengan untuk ada ang ng mga hindi ako de la le e o um uma nos na ao mais mas muito eu seu sua pelo pela di`.split(
+    /\s+/,
+  );
 
 // Both lists by word hash in one open-addressing table (a word's hash, and 1 for English or 2 for another language,
 // side by side; at most a quarter full): every word of every comment is looked up, so it stays a few array reads.
@@ -67,14 +71,16 @@ const kindOf = (hash: number): number => {
     if (k === 0 || KIND[2 * s] === h) return k;
   }
 };
-// Letters of scripts other than Latin: Greek, Cyrillic, Armenian, Hebrew, Arabic, the Indic scripts, Thai, Georgian,
-// kana, CJK and Hangul.
+// A letter of a script other than Latin (Greek, Cyrillic, Hebrew, Arabic, the Indic scripts, Thai, Chinese, Japanese,
+// Korean…, and letters of no script: mathematical bold and the like). Latin, and so the plain letters of almost every
+// comment, stops before 0x370.
 const otherScript = (text: string): boolean => {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x370) return OTHER_SCRIPT_RE.test(text);
   return false;
 };
-const OTHER_SCRIPT_RE =
-  /[\u0370-\u03ff\u0400-\u052f\u0530-\u058f\u0590-\u06ff\u0900-\u0dff\u0e00-\u0e7f\u10a0-\u10ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]/;
+// Latin letters with accents, as most other languages written in Latin letters have and English seldom does.
+const ACCENTED_RE = /[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]/;
+const OTHER_SCRIPT_RE = /(?!\p{Script=Latin})\p{L}/u;
 
 /** The share of a comment's words that must be English function words for it to be read without the identifier. */
 const ENGLISH_SHARE = 0.12;
@@ -90,9 +96,16 @@ const MIN_SCORE = 0.7;
 const MIN_LEAD = 0.1;
 
 const WORD_RE = /\p{L}+(?:['’]\p{L}+)*/gu;
-// Handles, links and hashtags are not language.
-const NOT_LANGUAGE_RE = /(?:^|\s)[@#]\S+|https?:\/\/\S+|www\.\S+/g;
 const NAMES = new Intl.DisplayNames(['en'], { type: 'language' });
+
+/** A language's English name from its tag ("de" → "German", "fr-CH" → "Swiss French"); the tag when it has none. */
+export function languageName(tag: string): string {
+  try {
+    return NAMES.of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
 
 export interface Readability {
   /** Whether the embedded scorer reads the comment (English, or too short or too mixed to tell). */
@@ -121,10 +134,12 @@ export function readability(text: string, words: ArrayLike<number> = textWords(t
       else if (k === FOREIGN) foreign++;
     }
     if (english >= ENGLISH_SHARE * words.length && english > foreign) return READABLE;
-    if (foreign === 0) return READABLE;
+    if (foreign === 0 && !ACCENTED_RE.test(text)) return READABLE;
   }
   // Seldom reached by English: a comment with almost no English function words.
-  const letters = text.replace(NOT_LANGUAGE_RE, ' ').match(WORD_RE);
+  // Compatibility forms (fullwidth, mathematical letters) as the letters they stand for; handles, links, hashtags
+  // and entities are not language.
+  const letters = text.normalize('NFKC').replace(ARTEFACTS_RE, ' ').match(WORD_RE);
   if (!letters || letters.reduce((n, w) => n + w.length, 0) < (other ? MIN_LETTERS_OTHER_SCRIPT : MIN_LETTERS))
     return READABLE;
   const found = eld.detect(letters.join(' '));
@@ -132,7 +147,7 @@ export function readability(text: string, words: ArrayLike<number> = textWords(t
   const scores = found.getScores();
   const top = scores[found.language] ?? 0;
   if (top < MIN_SCORE || top - (scores.en ?? 0) < MIN_LEAD) return READABLE;
-  return { readable: false, language: { code: found.language, name: NAMES.of(found.language) ?? found.language } };
+  return { readable: false, language: { code: found.language, name: languageName(found.language) } };
 }
 
 function textWords(text: string): number[] {

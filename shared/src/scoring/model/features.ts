@@ -38,8 +38,8 @@ export const DEFAULT_FEATURES: FeatureConfig = {
 };
 
 // Tweet and web artefacts that must not become features: mentions, links, OLID's masks, retweet
-// markers, hashtags, HTML entities. The text is already lower-case here.
-const ARTEFACTS_RE = /(?:^|(?<=\s))@\w+|https?:\/\/\S+|www\.\S+|\b(?:url|rt)\b|#\w+|&#?\w+;/g;
+// markers, hashtags, HTML entities. The text is already lower-case here (the language check reads them out too).
+export const ARTEFACTS_RE = /(?:^|(?<=\s))@\w+|https?:\/\/\S+|www\.\S+|\b(?:url|rt)\b|#\w+|&#?\w+;/g;
 const APOSTROPHE_ENTITY_RE = /&#(?:39|8217|x27);/g;
 // Letters stand in for these inside a word that has letters (b1tch, sh!t, a$$): leetspeak.
 const LEET: Readonly<Record<string, string>> = { ...LEET_LETTERS, '!': 'i' };
