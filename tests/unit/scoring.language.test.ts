@@ -85,7 +85,7 @@ describe('whether the embedded scorer can read a comment', () => {
       // None of the listed function words; its accents send it to the identifier.
       ['de', 'Ausländer gehören abgeschoben, Schmarotzer gehören weg!!!'],
       // "i" and "do" are Polish words too, and count for neither language.
-      ['pl', 'Imigranci i uchodźcy to pasożyty i złodzieje, won do domu'],
+      ['pl', 'Ci ludzie nie szanują naszego kraju i powinni wrócić do domu'],
     ]) {
       assert.equal(readability(text!).language?.code, code, text);
     }

@@ -235,7 +235,7 @@ try {
   memory = { error: (err as Error).message };
 }
 out(
-  `weights: ${weightsPath} — ${(sizeBytes / 1024).toFixed(0)} KiB; worker memory with the model loaded: +${String(memory.rssGrowthMB)} MB RSS`,
+  `weights: ${weightsPath} — ${(sizeBytes / 1024).toFixed(0)} KiB; worker memory with the model loaded: +${String(memory.rssGrowthMB)} MB RSS, with the whole embedded scorer: +${String(memory.scorerRssGrowthMB)} MB RSS`,
 );
 
 const main = results[0] as {

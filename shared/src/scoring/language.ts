@@ -1,4 +1,4 @@
-import { eld } from 'eld/small';
+import { eld } from 'eld/extrasmall';
 import { ARTEFACTS_RE, modelText, wordHash } from './model/features.js';
 
 /**
@@ -81,6 +81,9 @@ const otherScript = (text: string): boolean => {
 // Latin letters with accents, as most other languages written in Latin letters have and English seldom does.
 const ACCENTED_RE = /[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]/;
 const OTHER_SCRIPT_RE = /(?!\p{Script=Latin})\p{L}/u;
+const OTHER_SCRIPT_ALL_RE = /(?!\p{Script=Latin})\p{L}/gu;
+const otherScriptLetters = (words: string[]) =>
+  words.reduce((n, w) => n + (w.match(OTHER_SCRIPT_ALL_RE)?.length ?? 0), 0);
 
 /** The share of a comment's words that must be English function words for it to be read without the identifier. */
 const ENGLISH_SHARE = 0.12;
@@ -143,6 +146,14 @@ export function readability(text: string, words: ArrayLike<number> = textWords(t
   if (!letters || letters.reduce((n, w) => n + w.length, 0) < (other ? MIN_LETTERS_OTHER_SCRIPT : MIN_LETTERS))
     return READABLE;
   const found = eld.detect(letters.join(' '));
+  // Mostly letters of another script: no English the scorer could read, whatever the identifier is sure of.
+  if (other && otherScriptLetters(letters) > letters.reduce((n, w) => n + w.length, 0) / 2)
+    return {
+      readable: false,
+      language: found.language
+        ? { code: found.language, name: languageName(found.language) }
+        : { code: 'und', name: 'another script' },
+    };
   if (!found.language || found.language === 'en' || !found.isReliable()) return READABLE;
   const scores = found.getScores();
   const top = scores[found.language] ?? 0;
