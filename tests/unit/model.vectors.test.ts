@@ -6,15 +6,30 @@ import { createCommentModel } from '#shared/scoring/model/comment.js';
 import { decodeWeights, encodeWeights, type WeightsHeader } from '#shared/scoring/model/weights.js';
 import type { WordVectors } from '#shared/scoring/model/vectors.js';
 
-// Four words with 3-wide vectors, as `word-vectors.ts` writes them (int8 values, a scale and a weight each).
+/** Word vectors as `word-vectors.ts` writes them: each word by its hash, int8 values, a scale and a weight each. */
+const wordVectors = (
+  words: string[],
+  dim: number,
+  scales: number[],
+  weights: number[],
+  values: number[],
+): WordVectors => ({
+  dim,
+  hashes: Uint32Array.from(words, wordHash),
+  scales: Float32Array.from(scales),
+  weights: Float32Array.from(weights),
+  values: Int8Array.from(values),
+});
+
+// Four words with 3-wide vectors.
 const WORDS = ['idiot', 'moron', 'bridge', 'the'];
-const VECTORS: WordVectors = {
-  dim: 3,
-  hashes: Uint32Array.from(WORDS, wordHash),
-  scales: Float32Array.from([0.01, 0.01, 0.02, 0.005]),
-  weights: Float32Array.from([0.9, 0.95, 0.8, 0.01]),
-  values: Int8Array.from([120, -40, 10, 110, -50, 20, -30, 90, 127, 5, 5, 5]),
-};
+const VECTORS = wordVectors(
+  WORDS,
+  3,
+  [0.01, 0.01, 0.02, 0.005],
+  [0.9, 0.95, 0.8, 0.01],
+  [120, -40, 10, 110, -50, 20, -30, 90, 127, 5, 5, 5],
+);
 const BUCKETS = 1 << 10;
 const features = (pooling: 'mean' | 'mean-max'): FeatureConfig => ({
   ...DEFAULT_FEATURES,
@@ -128,13 +143,13 @@ describe('the shipped model with word vectors', () => {
 describe('the words near a group pooled apart (`mean-near-group`)', () => {
   // "muslims" names a group; the others are what a comment may say near it or far from it.
   const NEAR_WORDS = ['muslims', 'vermin', 'bridge', 'lovely'];
-  const NEAR_VECTORS: WordVectors = {
-    dim: 2,
-    hashes: Uint32Array.from(NEAR_WORDS, wordHash),
-    scales: Float32Array.from([0.01, 0.01, 0.01, 0.01]),
-    weights: Float32Array.from([1, 0.5, 1, 1]),
-    values: Int8Array.from([100, 0, 0, 100, 60, 80, -100, 0]),
-  };
+  const NEAR_VECTORS = wordVectors(
+    NEAR_WORDS,
+    2,
+    [0.01, 0.01, 0.01, 0.01],
+    [1, 0.5, 1, 1],
+    [100, 0, 0, 100, 60, 80, -100, 0],
+  );
   const featurizer = () =>
     createFeaturizer(
       { ...DEFAULT_FEATURES, buckets: BUCKETS, vectors: { pooling: 'mean-near-group', weight: 1 } },

@@ -42,54 +42,59 @@ const ENGLISH = [
   '@reporter https://example.org/story #localnews great reporting',
 ];
 
+/** Each text is unreadable, as the language its code names. */
+function assertReadAs(cases: readonly (readonly [string, string])[]) {
+  for (const [code, text] of cases) {
+    const r = readability(text);
+    assert.equal(r.readable, false, text);
+    assert.equal(r.language?.code, code, text);
+  }
+}
+
+/** Each text is read as it is. */
+function assertReadable(texts: readonly string[]) {
+  for (const text of texts) assert.equal(readability(text).readable, true, text);
+}
+
 describe('whether the embedded scorer can read a comment', () => {
   it('when a comment is in another language, then it is unreadable and the language is named', () => {
-    for (const [code, text] of OTHER) {
-      const r = readability(text);
-      assert.equal(r.readable, false, text);
-      assert.equal(r.language?.code, code, text);
-    }
+    assertReadAs(OTHER);
     assert.equal(readability(OTHER[0]![1]).language?.name, 'German');
   });
 
   it('when a comment is English, however short, slangy or full of foreign names, then it is readable', () => {
-    for (const text of ENGLISH) assert.equal(readability(text).readable, true, text);
+    assertReadable(ENGLISH);
   });
 
   it('when a comment is written in another script, then even a short one is unreadable, spaces between words or not', () => {
-    for (const [code, text] of [
+    assertReadAs([
       ['zh', '这篇文章写得太差了，记者根本不懂'],
       ['ja', 'この記事はひどい、記者は何も分かっていない'],
       ['ko', '기자가 아무것도 모르고 썼네요 정말'],
       ['th', 'ข่าวนี้เขียนได้แย่มาก'],
       ['ar', 'هذا المقال سيء جدا'],
       ['el', 'Σκάσε ρε άσχετε.'],
-    ]) {
-      assert.equal(readability(text!).language?.code, code, text);
-    }
+    ]);
     // A name in another script inside English, a symbol, emoji, handles and links alone: read as they are.
-    for (const text of [
+    assertReadable([
       'Зеленский said it again on TV today',
       'π is 3.14 lol',
       '😂😂😂',
       '',
       '@someone https://x.com #tag',
-    ])
-      assert.equal(readability(text).readable, true, text);
+    ]);
   });
 
   it('when a comment hides its language in compatibility letters, has none of the listed words, or words English shares, then it is still found', () => {
-    for (const [code, text] of [
+    assertReadAs([
       ['de', '𝐃𝐢𝐞 𝐀𝐮𝐬𝐥𝐚̈𝐧𝐝𝐞𝐫 𝐬𝐢𝐧𝐝 𝐚𝐥𝐥𝐞 𝐒𝐜𝐡𝐦𝐚𝐫𝐨𝐭𝐳𝐞𝐫 𝐮𝐧𝐝 𝐠𝐞𝐡𝐨̈𝐫𝐞𝐧 𝐚𝐛𝐠𝐞𝐬𝐜𝐡𝐨𝐛𝐞𝐧'],
       ['de', 'Ｄｉｅ Ａｕｓｌäｎｄｅｒ ｓｉｎｄ ａｌｌｅ Ｓｃｈｍａｒｏｔｚｅｒ'],
       // None of the listed function words; its accents send it to the identifier.
       ['de', 'Ausländer gehören abgeschoben, Schmarotzer gehören weg!!!'],
       // "i" and "do" are Polish words too, and count for neither language.
       ['pl', 'Ci ludzie nie szanują naszego kraju i powinni wrócić do domu'],
-    ]) {
-      assert.equal(readability(text!).language?.code, code, text);
-    }
-    assert.equal(readability('𝐓𝐡𝐢𝐬 𝐢𝐬 𝐭𝐡𝐞 𝐛𝐞𝐬𝐭 𝐚𝐫𝐭𝐢𝐜𝐥𝐞 𝐭𝐨𝐝𝐚𝐲').readable, true);
+    ]);
+    assertReadable(['𝐓𝐡𝐢𝐬 𝐢𝐬 𝐭𝐡𝐞 𝐛𝐞𝐬𝐭 𝐚𝐫𝐭𝐢𝐜𝐥𝐞 𝐭𝐨𝐝𝐚𝐲']);
   });
 
   it('when a comment in another language is too short to tell, then it is read as the scorer reads it', () => {

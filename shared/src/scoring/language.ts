@@ -31,9 +31,9 @@ const ENGLISH_WORDS =
 // Function words of the languages most often written in Latin letters under European and other news (German, French,
 // Spanish, Italian, Dutch, Polish, Portuguese, Swedish, Danish and Norwegian, Turkish, Romanian, Czech and Slovak,
 // Croatian and Serbian, Hungarian, Indonesian and Malay, Tagalog), without those English uses too (a, an, care, con,
-// die, do, i, in, is, me, men, met, no, so, son, till, to, van, war…), as the model's text writes them (no accents). A comment that has none of them,
-// nor a letter of another script, is not given to the identifier: English slang and tweets with few English function
-// words end there.
+// die, do, i, in, is, me, men, met, no, so, son, till, to, van, war…), as the model's text writes them (no accents).
+// A comment that has none of them, no accented letter and no letter of another script is not given to the identifier:
+// English slang and tweets with few English function words end there.
 const FOREIGN_WORDS =
   `der das und ist nicht ich du er wir ihr sie ein eine einen dem des mit von auf für sich auch noch nur wie aber
   oder wenn dann schon sind haben wird werden bei nach aus zum zur vom dass kein keine les et est une des du au
@@ -71,19 +71,20 @@ const kindOf = (hash: number): number => {
     if (k === 0 || KIND[2 * s] === h) return k;
   }
 };
-// A letter of a script other than Latin (Greek, Cyrillic, Hebrew, Arabic, the Indic scripts, Thai, Chinese, Japanese,
-// Korean…, and letters of no script: mathematical bold and the like). Latin, and so the plain letters of almost every
-// comment, stops before 0x370.
-const otherScript = (text: string): boolean => {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x370) return OTHER_SCRIPT_RE.test(text);
-  return false;
-};
 // Latin letters with accents, as most other languages written in Latin letters have and English seldom does.
 const ACCENTED_RE = /[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]/;
-const OTHER_SCRIPT_RE = /(?!\p{Script=Latin})\p{L}/u;
-const OTHER_SCRIPT_ALL_RE = /(?!\p{Script=Latin})\p{L}/gu;
-const otherScriptLetters = (words: string[]) =>
-  words.reduce((n, w) => n + (w.match(OTHER_SCRIPT_ALL_RE)?.length ?? 0), 0);
+// A letter of a script other than Latin (Greek, Cyrillic, Hebrew, Arabic, the Indic scripts, Thai, Chinese, Japanese,
+// Korean…, and letters of no script: mathematical bold and the like).
+const OTHER_SCRIPT_RE = /(?!\p{Script=Latin})\p{L}/gu;
+/** Whether `text` has a letter of another script; Latin, and so the plain letters of almost every comment, stop before 0x370. */
+const otherScript = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) < 0x370) continue;
+    OTHER_SCRIPT_RE.lastIndex = 0;
+    return OTHER_SCRIPT_RE.test(text);
+  }
+  return false;
+};
 
 /** The share of a comment's words that must be English function words for it to be read without the identifier. */
 const ENGLISH_SHARE = 0.12;
@@ -142,12 +143,13 @@ export function readability(text: string, words: ArrayLike<number> = textWords(t
   // Seldom reached by English: a comment with almost no English function words.
   // Compatibility forms (fullwidth, mathematical letters) as the letters they stand for; handles, links, hashtags
   // and entities are not language.
-  const letters = text.normalize('NFKC').replace(ARTEFACTS_RE, ' ').match(WORD_RE);
-  if (!letters || letters.reduce((n, w) => n + w.length, 0) < (other ? MIN_LETTERS_OTHER_SCRIPT : MIN_LETTERS))
-    return READABLE;
-  const found = eld.detect(letters.join(' '));
+  const parts = text.normalize('NFKC').replace(ARTEFACTS_RE, ' ').match(WORD_RE);
+  const joined = parts ? parts.join(' ') : '';
+  const letters = joined.length - (parts ? parts.length - 1 : 0);
+  if (letters < (other ? MIN_LETTERS_OTHER_SCRIPT : MIN_LETTERS)) return READABLE;
+  const found = eld.detect(joined);
   // Mostly letters of another script: no English the scorer could read, whatever the identifier is sure of.
-  if (other && otherScriptLetters(letters) > letters.reduce((n, w) => n + w.length, 0) / 2)
+  if (other && (joined.match(OTHER_SCRIPT_RE)?.length ?? 0) > letters / 2)
     return {
       readable: false,
       language: found.language

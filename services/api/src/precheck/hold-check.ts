@@ -2,8 +2,7 @@ import type { Logger } from '#shared/logger.js';
 import type { Pool } from '#shared/db/pool.js';
 import { loadModerationInputs } from '#shared/db/comments.js';
 import { newId } from '#shared/ids.js';
-import { createEmbeddedScorer } from '#shared/scoring/embedded.js';
-import { createSiteAdapters, type SiteAdapters } from '#shared/scoring/site-adapters.js';
+import type { SiteAdapters } from '#shared/scoring/site-adapters.js';
 import { crossed } from '#shared/scoring/thresholds.js';
 import type { Scorer } from '#shared/scoring/types.js';
 
@@ -23,7 +22,8 @@ export type HoldCheck = (input: HoldCheckInput) => Promise<boolean | null>;
  * worker reads (`loadModerationInputs`: settings, the site's adapter in use, the reply's parent or the
  * article's title, the author's record) and applies the same two threshold sets, the staff exemption and
  * the trusted-reader rule. Remote scorers are never called: a draft leaves no trace outside the service.
- * The model (4 MB of weights) is loaded on the first check, not at start-up.
+ * The scorer's modules (the model's 15 MB of weights, the readers, the language identifier's table) are imported on the
+ * first check, not at start-up: an API process that is never asked pays nothing for them.
  */
 export function createHoldCheck(deps: { db: Pool; logger: Logger }): HoldCheck {
   let embedded: Scorer | null = null;
@@ -32,8 +32,8 @@ export function createHoldCheck(deps: { db: Pool; logger: Logger }): HoldCheck {
     const inputs = await loadModerationInputs(deps.db, { commentId: newId(), siteId, postId, authorId, parentId });
     if (!inputs.site || !inputs.author) return null;
     const { settings } = inputs.site;
-    embedded ??= createEmbeddedScorer();
-    adapters ??= createSiteAdapters(deps.db, deps.logger);
+    embedded ??= (await import('#shared/scoring/embedded.js')).createEmbeddedScorer();
+    adapters ??= (await import('#shared/scoring/site-adapters.js')).createSiteAdapters(deps.db, deps.logger);
     const siteScorer = settings.adapter.enabled ? await adapters.scorerFor(siteId, inputs.adapterVersion) : null;
     const result = await (siteScorer ?? embedded).score(body, {
       siteId,
