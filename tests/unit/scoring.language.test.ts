@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { readability } from '#shared/scoring/language.js';
+import { detectorOver, identifier, readTable, TABLE_FILE } from '#shared/scoring/language-identifier.js';
 import { loadModel } from '#shared/scoring/model/index.js';
 import { createCommentModel } from '#shared/scoring/model/comment.js';
 import { createAdaptedScorer } from '#shared/scoring/adapted.js';
@@ -22,6 +24,19 @@ const OTHER: [string, string][] = [
   ['sv', 'Kommunen borde satsa mer på kollektivtrafiken istället för nya parkeringar.'],
   ['ru', 'Городские власти опять обещают отремонтировать дороги, но ничего не меняется.'],
 ];
+
+/** Comments in other scripts, some without spaces between words. */
+const OTHER_SCRIPT: [string, string][] = [
+  ['zh', '这篇文章写得太差了，记者根本不懂'],
+  ['ja', 'この記事はひどい、記者は何も分かっていない'],
+  ['ko', '기자가 아무것도 모르고 썼네요 정말'],
+  ['th', 'ข่าวนี้เขียนได้แย่มาก'],
+  ['ar', 'هذا المقال سيء جدا'],
+  ['el', 'Σκάσε ρε άσχετε.'],
+];
+
+/** A name in another script inside English, a symbol, emoji, handles and links alone: read as they are. */
+const MIXED = ['Зеленский said it again on TV today', 'π is 3.14 lol', '😂😂😂', '', '@someone https://x.com #tag'];
 
 /** English the embedded scorer reads, in the registers that look least like English to a language identifier. */
 const ENGLISH = [
@@ -67,22 +82,8 @@ describe('whether the embedded scorer can read a comment', () => {
   });
 
   it('when a comment is written in another script, then even a short one is unreadable, spaces between words or not', () => {
-    assertReadAs([
-      ['zh', '这篇文章写得太差了，记者根本不懂'],
-      ['ja', 'この記事はひどい、記者は何も分かっていない'],
-      ['ko', '기자가 아무것도 모르고 썼네요 정말'],
-      ['th', 'ข่าวนี้เขียนได้แย่มาก'],
-      ['ar', 'هذا المقال سيء جدا'],
-      ['el', 'Σκάσε ρε άσχετε.'],
-    ]);
-    // A name in another script inside English, a symbol, emoji, handles and links alone: read as they are.
-    assertReadable([
-      'Зеленский said it again on TV today',
-      'π is 3.14 lol',
-      '😂😂😂',
-      '',
-      '@someone https://x.com #tag',
-    ]);
+    assertReadAs(OTHER_SCRIPT);
+    assertReadable(MIXED);
   });
 
   it('when a comment hides its language in compatibility letters, has none of the listed words, or words English shares, then it is still found', () => {
@@ -136,5 +137,72 @@ describe('whether the embedded scorer can read a comment', () => {
     assert.deepEqual(german.readability, { readable: false, language: { code: 'de', name: 'German' } });
     const reply = comments.score({ text: 'exactly, well said', parentText: OTHER[1]![1] });
     assert.equal(reply.readability.readable, true);
+  });
+});
+
+describe("the language identifier's table", () => {
+  const entry = import.meta.resolve('eld/extrasmall');
+
+  it("when eld's table file is read, then every n-gram has the languages and scores eld's own object gives it", async () => {
+    const { ngramsData } = (await import(new URL('../ngrams/extrasmall.js', entry).href)) as {
+      ngramsData: { type: string; languages: Record<number, string>; ngrams: Record<string, Record<number, number>> };
+    };
+    const table = readTable(readFileSync(TABLE_FILE, 'utf8'));
+    assert.equal(table.type, ngramsData.type);
+    assert.deepEqual(table.languages, ngramsData.languages);
+    const keys = Object.keys(ngramsData.ngrams);
+    assert.equal(table.index.size, keys.length);
+    for (const key of keys) {
+      const n = table.index.get(key);
+      assert.ok(n !== undefined, key);
+      const read: Record<number, number> = {};
+      for (let e = table.starts[n]!; e < table.starts[n + 1]!; e++) read[table.langs[e]!] = table.scores[e]!;
+      assert.deepEqual(read, ngramsData.ngrams[key], key);
+    }
+  });
+
+  it("when a text is identified, then the answer is eld's, language, scores and reliability", async () => {
+    const { eld } = await import('eld/extrasmall');
+    const texts = [...OTHER, ...OTHER_SCRIPT].map(([, t]) => t).concat(ENGLISH, MIXED);
+    // Each comment cut to its first words as well, down to the lengths at which the check stops asking.
+    for (const text of [...texts]) {
+      const words = text.split(' ');
+      for (let n = 1; n < words.length; n++) texts.push(words.slice(0, n).join(' '));
+    }
+    for (const text of texts) {
+      const ours = identifier.detect(text);
+      const theirs = eld.detect(text);
+      assert.equal(ours.language, theirs.language, text);
+      assert.deepEqual(ours.getScores(), theirs.getScores(), text);
+      assert.equal(ours.isReliable(), theirs.isReliable(), text);
+    }
+  });
+
+  it('when a table file has keys quoted, escaped, bare or numeric, then each is read as JavaScript reads it', () => {
+    const ngrams = `{'a\\'b':{0:5,1:7},' x\\\\ ':{1:3},Lé4L:{0:1},1234:{1:2}}`;
+    const table = readTable(
+      `export const ngramsData = {type:'T1',languages:{0:'en',1:'de'},isSubset:false,ngrams:${ngrams}};`,
+    );
+    const asJavaScript = new Function(`return ${ngrams}`)() as Record<string, Record<number, number>>;
+    // (JavaScript lists a key that is an array index first; the order of a lookup's keys does not matter.)
+    assert.deepEqual([...table.index.keys()].sort(), Object.keys(asJavaScript).sort());
+    assert.deepEqual([...table.index.keys()], ["a'b", ' x\\ ', 'Lé4L', '1234']);
+    assert.deepEqual([...table.langs], [0, 1, 1, 0, 1]);
+    assert.deepEqual([...table.scores], [5, 7, 3, 1, 2]);
+    assert.equal(detectorOver(table).detect('ab').language, '');
+  });
+
+  it('when a table file is not as expected, then reading it fails instead of identifying with part of it', () => {
+    const head = `export const ngramsData = {type:'T1',languages:{0:'en'},isSubset:false,ngrams:{`;
+    for (const broken of [
+      `${head}'ab':{0:5}`,
+      `${head}'a\\nb':{0:5}}};`,
+      `${head}'ab':{9:5}}};`,
+      `${head}'ab':{0:5},'ab':{0:6}}};`,
+      `${head}0123:{0:5}}};`,
+      `${head}'ab':{0:x}}};`,
+      `export const ngramsData = {languages:{0:'en'},ngrams:{}};`,
+    ])
+      assert.throws(() => readTable(broken), /eld: unexpected n-gram table file/, broken);
   });
 });

@@ -226,7 +226,9 @@ let memory: Record<string, unknown> = {};
 try {
   const script = fileURLToPath(new URL('./memory.ts', import.meta.url));
   memory = JSON.parse(
-    execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, weightsPath], { encoding: 'utf8' })
+    execFileSync(process.execPath, ['--no-regexp-tier-up', '--expose-gc', '--import', 'tsx', script, weightsPath], {
+      encoding: 'utf8',
+    })
       .trim()
       .split('\n')
       .pop()!,

@@ -2,7 +2,9 @@
  * Prints, as JSON, the process's resident memory before and after loading the shipped model and scoring some
  * comments with it (the model alone), then after scoring comments with the whole embedded scorer as a worker holds it
  * (the lexicon, the phrase readers' compiled expressions and the language check beside the model).
- *   node --expose-gc --import tsx services/worker/training/memory.ts [weights file]
+ *   node --no-regexp-tier-up --expose-gc --import tsx services/worker/training/memory.ts [weights file]
+ * with the flag the worker runs with (docs/operations.md, "Node options"): without it the whole scorer measures 20–30
+ * MB more.
  */
 import { loadModel } from '#shared/scoring/model/index.js';
 

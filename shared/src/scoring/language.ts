@@ -1,4 +1,4 @@
-import { eld } from 'eld/extrasmall';
+import { identifier } from './language-identifier.js';
 import { ARTEFACTS_RE, modelText, wordHash } from './model/features.js';
 
 /**
@@ -9,7 +9,7 @@ import { ARTEFACTS_RE, modelText, wordHash } from './model/features.js';
  * Most comments are plainly English and are known by their words alone, as the model reads them (its word hashes):
  * at least `ENGLISH_SHARE` of them are words English uses in nearly every sentence and other languages written in
  * Latin letters seldom do, and more of them than of the other languages' own such words. Only a comment with some of
- * those, or with letters of another script, goes to a language identifier (`eld`: n-grams of 60 languages), and it is
+ * those, or with letters of another script, goes to a language identifier (`eld`: n-grams of 60 languages; `language-identifier.ts`), and it is
  * called another language only when the identifier is sure (a clear first language, well ahead of English) and the
  * comment is long enough to tell: slang, tweets and short English replies ("lol", "+1", "trash") stay readable, and
  * so does a comment of three words in Latin letters in any language (the lexicon and the model still score it); one in
@@ -147,7 +147,7 @@ export function readability(text: string, words: ArrayLike<number> = textWords(t
   const joined = parts ? parts.join(' ') : '';
   const letters = joined.length - (parts ? parts.length - 1 : 0);
   if (letters < (other ? MIN_LETTERS_OTHER_SCRIPT : MIN_LETTERS)) return READABLE;
-  const found = eld.detect(joined);
+  const found = identifier.detect(joined);
   // Mostly letters of another script: no English the scorer could read, whatever the identifier is sure of.
   if (other && (joined.match(OTHER_SCRIPT_RE)?.length ?? 0) > letters / 2)
     return {
