@@ -177,6 +177,11 @@ export const siteSettingsSchema = z.strictObject({
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
 
+/** A language tag's primary language, lower case: `fr-CA` → `fr`, `EN` → `en` (the settings' `languages`). */
+export function primaryLanguage(tag: string): string {
+  return tag.split('-')[0]!.toLowerCase();
+}
+
 export const DEFAULT_SETTINGS: SiteSettings = Object.freeze({
   scorers: ['embedded'],
   onScorerUnavailable: 'hold',

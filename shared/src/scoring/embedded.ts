@@ -3,6 +3,7 @@ import { createModelClassifier } from './model/classifier.js';
 import { loadModel } from './model/index.js';
 import type { ScoreContext, Scorer } from './types.js';
 import { languageName, type Readability } from './language.js';
+import { primaryLanguage } from '#shared/settings.js';
 
 /** The embedded scorer's context: the site's, plus the comment's own context when the caller has it. */
 export interface EmbeddedScoreContext extends ScoreContext {
@@ -47,7 +48,7 @@ export function createEmbeddedScorer(weightsPath?: string): Scorer {
  * (`readability`).
  */
 export function unreadable(r: Readability, siteLanguages: readonly string[] = []): { unreadable?: string } {
-  if (siteLanguages.length > 0 && !siteLanguages.some((tag) => /^en(?:-|$)/i.test(tag)))
+  if (siteLanguages.length > 0 && !siteLanguages.some((tag) => primaryLanguage(tag) === 'en'))
     return {
       unreadable: `it reads English, and this site's comments are in ${siteLanguages.map(languageName).join(', ')}`,
     };

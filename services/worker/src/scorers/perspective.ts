@@ -1,3 +1,4 @@
+import { primaryLanguage } from '#shared/settings.js';
 import type { Attribute, ScoreResult, Scorer } from '#shared/scoring/types.js';
 import { RemoteFailure, postJson, probability } from './http.js';
 import type { RemoteCaller } from './resilience.js';
@@ -64,8 +65,7 @@ export function createPerspectiveScorer(o: PerspectiveOptions): Scorer {
         spanAnnotations: true,
       };
       // Perspective takes ISO 639-1 codes: `fr-CA` is sent as `fr`.
-      if (ctx.languages && ctx.languages.length > 0)
-        body.languages = [...new Set(ctx.languages.map((l) => l.split('-')[0]!.toLowerCase()))];
+      if (ctx.languages && ctx.languages.length > 0) body.languages = [...new Set(ctx.languages.map(primaryLanguage))];
       const answer = await o.caller.call(async () =>
         parse(
           await postJson({ provider: 'perspective', url: endpoint, body, timeoutMs: o.timeoutMs, classify4xx }),
