@@ -55,6 +55,12 @@ const ENGLISH = [
   'Macron, Scholz, Meloni, Sánchez: Europe summit photo op again',
   "c'est la vie, the council never learns",
   '@reporter https://example.org/story #localnews great reporting',
+  // No English function words at all, and read all the same.
+  'Mbappe Haaland Lewandowski Salah Kane',
+  'Gers Celtic Hibs Hearts Aberdeen derby',
+  'nah mate absolute shambles',
+  'proper gutted innit bruv',
+  'Kawasaki dating a faggot smh',
 ];
 
 /** Each text is unreadable, as the language its code names. */
@@ -96,6 +102,18 @@ describe('whether the embedded scorer can read a comment', () => {
       ['pl', 'Ci ludzie nie szanują naszego kraju i powinni wrócić do domu'],
     ]);
     assertReadable(['𝐓𝐡𝐢𝐬 𝐢𝐬 𝐭𝐡𝐞 𝐛𝐞𝐬𝐭 𝐚𝐫𝐭𝐢𝐜𝐥𝐞 𝐭𝐨𝐝𝐚𝐲']);
+  });
+
+  it('when a short comment is typed without accents, or has none of the listed words, then it is still found', () => {
+    assertReadAs([
+      // Under 24 letters, with other languages' function words.
+      ['de', 'das ist doch alles quatsch'],
+      ['fr', 'je suis pas content du tout'],
+      ['es', 'el alcalde no hace nada'],
+      // No English function words, none of another language's and no accents.
+      ['de', 'endlich mal gute nachrichten hier'],
+      ['nl', 'stadsbestuur weer eens zwaar onder vuur'],
+    ]);
   });
 
   it('when a comment in another language is too short to tell, then it is read as the scorer reads it', () => {

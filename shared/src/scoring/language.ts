@@ -8,12 +8,15 @@ import { ARTEFACTS_RE, modelText, wordHash } from './model/features.js';
  *
  * Most comments are plainly English and are known by their words alone, as the model reads them (its word hashes):
  * at least `ENGLISH_SHARE` of them are words English uses in nearly every sentence and other languages written in
- * Latin letters seldom do, and more of them than of the other languages' own such words. Only a comment with some of
- * those, or with letters of another script, goes to a language identifier (`eld`: n-grams of 60 languages; `language-identifier.ts`), and it is
- * called another language only when the identifier is sure (a clear first language, well ahead of English) and the
- * comment is long enough to tell: slang, tweets and short English replies ("lol", "+1", "trash") stay readable, and
- * so does a comment of three words in Latin letters in any language (the lexicon and the model still score it); one in
- * another script is checked from eight letters.
+ * Latin letters seldom do, and more of them than of the other languages' own such words; a comment with fewer of them
+ * but nothing of another language (none of its function words, no accented letter) is read too. The rest, and any
+ * comment with letters of another script, go to a language identifier (`eld`: n-grams of 60 languages;
+ * `language-identifier.ts`), and a comment is called another language only when the identifier is sure (a clear
+ * first language, well ahead of English; surer still for a comment under `SURE_LETTERS` letters, or one with no sign
+ * of another language but the absence of English words) and the comment is long enough to tell (four words and 16
+ * letters; eight letters in another script). Slang, tweets and short English replies ("lol", "+1", "trash") stay
+ * readable, and a comment of three words in Latin letters in any language is scored as it is (the lexicon and the model
+ * still score it).
  */
 
 // English function words, without those that other languages written in Latin letters use as words of their own
@@ -32,8 +35,8 @@ const ENGLISH_WORDS =
 // Spanish, Italian, Dutch, Polish, Portuguese, Swedish, Danish and Norwegian, Turkish, Romanian, Czech and Slovak,
 // Croatian and Serbian, Hungarian, Indonesian and Malay, Tagalog), without those English uses too (a, an, care, con,
 // die, do, i, in, is, me, men, met, no, so, son, till, to, van, war…), as the model's text writes them (no accents).
-// A comment that has none of them, no accented letter and no letter of another script is not given to the identifier:
-// English slang and tweets with few English function words end there.
+// A comment that has none of them, no accented letter, no letter of another script and an English function word is
+// not given to the identifier: English slang and tweets with few English function words end there.
 const FOREIGN_WORDS =
   `der das und ist nicht ich du er wir ihr sie ein eine einen dem des mit von auf für sich auch noch nur wie aber
   oder wenn dann schon sind haben wird werden bei nach aus zum zur vom dass kein keine les et est une des du au
@@ -91,13 +94,21 @@ const ENGLISH_SHARE = 0.12;
 /** A comment of fewer words is too short to call another language. */
 const MIN_WORDS = 4;
 /** A comment of fewer letters is too short for the identifier to be trusted… */
-const MIN_LETTERS = 24;
+const MIN_LETTERS = 16;
 /** …or of fewer letters than this in another script (a script narrows the languages down, and a Chinese letter is a word). */
 const MIN_LETTERS_OTHER_SCRIPT = 8;
 /** The identifier's score for the language it found, at least… */
 const MIN_SCORE = 0.7;
 /** …and this far ahead of its score for English. */
 const MIN_LEAD = 0.1;
+/**
+ * A comment of fewer letters than this in Latin letters, or one with nothing of another language but the absence of
+ * English function words (no other language's function words, no accents), is called another language only on this
+ * score and lead: the identifier is asked about more English there (slang, lists of names, a foreign phrase).
+ */
+const SURE_LETTERS = 24;
+const MIN_SCORE_UNSURE = 0.75;
+const MIN_LEAD_UNSURE = 0.2;
 
 const WORD_RE = /\p{L}+(?:['’]\p{L}+)*/gu;
 const NAMES = new Intl.DisplayNames(['en'], { type: 'language' });
@@ -128,6 +139,8 @@ export function readability(text: string, words: ArrayLike<number> = textWords(t
   // Letters of another script go to the identifier whatever their words: the model's text folds look-alike letters
   // into Latin ones ("не" reads as "he"), and Chinese, Japanese and Thai put no spaces between words.
   const other = otherScript(text);
+  // Whether the comment reaches the identifier only for lacking English function words.
+  let unmarked = false;
   if (!other) {
     if (words.length < MIN_WORDS) return READABLE;
     let english = 0;
@@ -138,9 +151,12 @@ export function readability(text: string, words: ArrayLike<number> = textWords(t
       else if (k === FOREIGN) foreign++;
     }
     if (english >= ENGLISH_SHARE * words.length && english > foreign) return READABLE;
-    if (foreign === 0 && !ACCENTED_RE.test(text)) return READABLE;
+    if (foreign === 0 && !ACCENTED_RE.test(text)) {
+      if (english > 0) return READABLE;
+      unmarked = true;
+    }
   }
-  // Seldom reached by English: a comment with almost no English function words.
+  // Seldom reached by English: a comment with few or no English function words.
   // Compatibility forms (fullwidth, mathematical letters) as the letters they stand for; handles, links, hashtags
   // and entities are not language.
   const parts = text.normalize('NFKC').replace(ARTEFACTS_RE, ' ').match(WORD_RE);
@@ -159,7 +175,9 @@ export function readability(text: string, words: ArrayLike<number> = textWords(t
   if (!found.language || found.language === 'en' || !found.isReliable()) return READABLE;
   const scores = found.getScores();
   const top = scores[found.language] ?? 0;
-  if (top < MIN_SCORE || top - (scores.en ?? 0) < MIN_LEAD) return READABLE;
+  const unsure = !other && (unmarked || letters < SURE_LETTERS);
+  if (top < (unsure ? MIN_SCORE_UNSURE : MIN_SCORE) || top - (scores.en ?? 0) < (unsure ? MIN_LEAD_UNSURE : MIN_LEAD))
+    return READABLE;
   return { readable: false, language: { code: found.language, name: languageName(found.language) } };
 }
 
