@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { readability } from '#shared/scoring/language.js';
-import { detectorOver, identifier, readTable, TABLE_FILE } from '#shared/scoring/language-identifier.js';
+import { detectorOver, identifier, readTable, scoresOf, TABLE_FILE } from '#shared/scoring/language-identifier.js';
 import { loadModel } from '#shared/scoring/model/index.js';
 import { createCommentModel } from '#shared/scoring/model/comment.js';
 import { createAdaptedScorer } from '#shared/scoring/adapted.js';
@@ -61,6 +61,15 @@ const ENGLISH = [
   'nah mate absolute shambles',
   'proper gutted innit bruv',
   'Kawasaki dating a faggot smh',
+  // Lists of names, which the identifier calls by the names' language.
+  'Napoli Roma Lazio Fiorentina Atalanta',
+  'Barcelona Madrid Valencia Sevilla',
+  // Short, or without English function words, that the identifier calls another language but not surely enough.
+  'Dat bitch had noo cheeks!',
+  'po hustling ass hoe',
+  'F\nU\nC\nK\nY\nO\nU\nC\nI\nV\nI\nL\nC\nO\nM\nM\nE\nN\nT\nS',
+  'Ima trash @someone in fantasy',
+  'ciao bella, bye bye mayor',
 ];
 
 /** Each text is unreadable, as the language its code names. */
@@ -119,6 +128,8 @@ describe('whether the embedded scorer can read a comment', () => {
   it('when a comment in another language is too short to tell, then it is read as the scorer reads it', () => {
     // Three words: below the length at which a language is called (the lexicon and the model still score it).
     assert.equal(readability('Ausländer raus jetzt').readable, true);
+    // Four words, but fewer than 16 letters.
+    assert.equal(readability('das ist so gut').readable, true);
   });
 
   it("when the scorer has featurised a comment, then the model's words give the same answer as the text", () => {
@@ -171,11 +182,7 @@ describe("the language identifier's table", () => {
     const keys = Object.keys(ngramsData.ngrams);
     assert.equal(table.index.size, keys.length);
     for (const key of keys) {
-      const n = table.index.get(key);
-      assert.ok(n !== undefined, key);
-      const read: Record<number, number> = {};
-      for (let e = table.starts[n]!; e < table.starts[n + 1]!; e++) read[table.langs[e]!] = table.scores[e]!;
-      assert.deepEqual(read, ngramsData.ngrams[key], key);
+      assert.deepEqual(scoresOf(table, key), ngramsData.ngrams[key], key);
     }
   });
 
@@ -218,7 +225,14 @@ describe("the language identifier's table", () => {
       `${head}'ab':{9:5}}};`,
       `${head}'ab':{0:5},'ab':{0:6}}};`,
       `${head}0123:{0:5}}};`,
+      `${head}.5:{0:5}}};`,
+      `${head}-1:{0:5}}};`,
+      `${head}a.b:{0:5}}};`,
+      `${head}:{0:5}}};`,
+      `${head}\`ab\`:{0:5}}};`,
       `${head}'ab':{0:x}}};`,
+      `${head}'a\nb':{0:5}}};`,
+      `export const ngramsData = {type:'T1',languages:{0:'en',300:'xx'},ngrams:{'ab':{300:5}}};`,
       `export const ngramsData = {languages:{0:'en'},ngrams:{}};`,
     ])
       assert.throws(() => readTable(broken), /eld: unexpected n-gram table file/, broken);

@@ -18,6 +18,8 @@ import type { eld as Eld } from 'eld/extrasmall';
  */
 
 type Detector = typeof Eld;
+/** What the language check asks of the identifier. */
+export type Identifier = Pick<Detector, 'detect'>;
 interface Table {
   type: string;
   languages: Record<number, string>;
@@ -38,6 +40,9 @@ const { createEld } = (await import(new URL('../languageDetector.js', ENTRY).hre
     loadData(data: { type: string; languages: Record<number, string>; ngrams: object }): string;
   };
 };
+
+const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u;
+const WHOLE = /^(?:0|[1-9]\d*)$/;
 
 /** Reads eld's n-gram table file (`export const ngramsData = {type:…,languages:{…},isSubset:…,ngrams:{…}};`). */
 export function readTable(source: string): Table {
@@ -67,7 +72,7 @@ export function readTable(source: string): Table {
     if (source[i] === "'") {
       // A quoted key: eld's files escape only quotes and backslashes.
       for (i++; source[i] !== "'"; i++) {
-        if (i >= source.length) fail('an unterminated key');
+        if (i >= source.length || source[i] === '\n' || source[i] === '\r') fail('an unterminated key');
         if (source[i] === '\\') {
           i++;
           if (source[i] !== "'" && source[i] !== '\\') fail('an unknown escape');
@@ -76,10 +81,10 @@ export function readTable(source: string): Table {
       }
       i++;
     } else {
-      // A bare key, as a minifier leaves an identifier or a number in its shortest form.
+      // A bare key, as a minifier leaves an identifier or a whole number in its shortest form.
       const end = source.indexOf(':', i);
       key = source.slice(i, end);
-      if (end < 0 || /['"\\{},\s]/.test(key) || (/^\d/.test(key) && String(Number(key)) !== key)) fail('a key');
+      if (end < 0 || !(IDENTIFIER.test(key) || (WHOLE.test(key) && String(Number(key)) === key))) fail('a key');
       i = end;
     }
     if (source[i] !== ':' || source[i + 1] !== '{') fail("':{' expected");
@@ -91,7 +96,7 @@ export function readTable(source: string): Table {
       const lang = number();
       if (source[i++] !== ':') fail("':' expected");
       const score = number();
-      if (!(lang in languages) || score > 0xffff) fail('a score out of range');
+      if (!(lang in languages) || lang > 0xff || score > 0xffff) fail('a score out of range');
       langs.push(lang);
       scores.push(score);
       const c = source[i++];
@@ -112,29 +117,29 @@ export function readTable(source: string): Table {
   };
 }
 
-/** eld's detector over `table`: the detector reads an n-gram's scores as an object of language number → score. */
-export function detectorOver(table: Table): Detector {
-  const { index, starts, langs, scores } = table;
-  const ngrams = new Proxy(
-    {},
-    {
-      get(_, key) {
-        const n = typeof key === 'string' ? index.get(key) : undefined;
-        if (n === undefined) return undefined;
-        const found: Record<number, number> = {};
-        for (let e = starts[n]!; e < starts[n + 1]!; e++) found[langs[e]!] = scores[e]!;
-        return found;
-      },
-    },
-  );
+/** An n-gram's scores as eld's table writes them, an object of language number → score; undefined for one it lacks. */
+export function scoresOf(table: Table, ngram: string): Record<number, number> | undefined {
+  const n = table.index.get(ngram);
+  if (n === undefined) return undefined;
+  const found: Record<number, number> = {};
+  for (let e = table.starts[n]!; e < table.starts[n + 1]!; e++) found[table.langs[e]!] = table.scores[e]!;
+  return found;
+}
+
+/**
+ * eld's detector over `table`. Its `detect` reads the table only as `ngrams[ngram]`, which the lookup answers; what
+ * would list the table (`saveSubset`) or make another detector (`newInstance`) is not offered.
+ */
+export function detectorOver(table: Table): Identifier {
+  const ngrams = new Proxy({}, { get: (_, key) => (typeof key === 'string' ? scoresOf(table, key) : undefined) });
   const { instance, loadData } = createEld();
   if (!loadData({ type: table.type, languages: table.languages, ngrams }))
     throw new Error('eld: the table did not load');
-  return instance;
+  return { detect: (text) => instance.detect(text) };
 }
 
 /** The file the table is read from, beside eld's entry point. */
 export const TABLE_FILE = new URL('../ngrams/extrasmall.js', ENTRY);
 
 /** The identifier: `identifier.detect(text)` answers as `eld/extrasmall`'s `eld.detect(text)` does. */
-export const identifier: Detector = detectorOver(readTable(readFileSync(TABLE_FILE, 'utf8')));
+export const identifier: Identifier = detectorOver(readTable(readFileSync(TABLE_FILE, 'utf8')));

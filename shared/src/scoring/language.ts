@@ -9,7 +9,8 @@ import { ARTEFACTS_RE, modelText, wordHash } from './model/features.js';
  * Most comments are plainly English and are known by their words alone, as the model reads them (its word hashes):
  * at least `ENGLISH_SHARE` of them are words English uses in nearly every sentence and other languages written in
  * Latin letters seldom do, and more of them than of the other languages' own such words; a comment with fewer of them
- * but nothing of another language (none of its function words, no accented letter) is read too. The rest, and any
+ * but nothing of another language (none of its function words, no accented letter) is read too, and so is one with
+ * none of them that is mostly capitalised words (names: "Napoli Roma Lazio Fiorentina"). The rest, and any
  * comment with letters of another script, go to a language identifier (`eld`: n-grams of 60 languages;
  * `language-identifier.ts`), and a comment is called another language only when the identifier is sure (a clear
  * first language, well ahead of English; surer still for a comment under `SURE_LETTERS` letters, or one with no sign
@@ -152,7 +153,9 @@ export function readability(text: string, words: ArrayLike<number> = textWords(t
     }
     if (english >= ENGLISH_SHARE * words.length && english > foreign) return READABLE;
     if (foreign === 0 && !ACCENTED_RE.test(text)) {
-      if (english > 0) return READABLE;
+      // An English function word; or names, most words capitalised ("Napoli Roma Lazio Fiorentina"), which the
+      // identifier calls by the names' language.
+      if (english > 0 || mostlyCapitalised(text)) return READABLE;
       unmarked = true;
     }
   }
@@ -179,6 +182,14 @@ export function readability(text: string, words: ArrayLike<number> = textWords(t
   if (top < (unsure ? MIN_SCORE_UNSURE : MIN_SCORE) || top - (scores.en ?? 0) < (unsure ? MIN_LEAD_UNSURE : MIN_LEAD))
     return READABLE;
   return { readable: false, language: { code: found.language, name: languageName(found.language) } };
+}
+
+const CAPITALISED_RE = /(?<!\p{L})\p{Lu}\p{Ll}/gu;
+const WORDS_RE = /\p{L}+/gu;
+/** Whether at least half of a text's words begin with a capital and go on in lower case. */
+function mostlyCapitalised(text: string): boolean {
+  const capitalised = text.match(CAPITALISED_RE)?.length ?? 0;
+  return capitalised > 0 && 2 * capitalised >= (text.match(WORDS_RE)?.length ?? 0);
 }
 
 function textWords(text: string): number[] {
