@@ -70,6 +70,9 @@ const ENGLISH = [
   'F\nU\nC\nK\nY\nO\nU\nC\nI\nV\nI\nL\nC\nO\nM\nM\nE\nN\nT\nS',
   'Ima trash @someone in fantasy',
   'ciao bella, bye bye mayor',
+  'hasta la vista, councillor',
+  'Happy birthday fag @someone love ya',
+  'TRUMP TRUMP TRUMP MAGA!',
 ];
 
 /** Each text is unreadable, as the language its code names. */
@@ -170,10 +173,10 @@ describe('whether the embedded scorer can read a comment', () => {
 });
 
 describe("the language identifier's table", () => {
-  const entry = import.meta.resolve('eld/extrasmall');
+  const entry = import.meta.resolve('eld/medium');
 
   it("when eld's table file is read, then every n-gram has the languages and scores eld's own object gives it", async () => {
-    const { ngramsData } = (await import(new URL('../ngrams/extrasmall.js', entry).href)) as {
+    const { ngramsData } = (await import(new URL('../ngrams/medium.js', entry).href)) as {
       ngramsData: { type: string; languages: Record<number, string>; ngrams: Record<string, Record<number, number>> };
     };
     const table = readTable(readFileSync(TABLE_FILE, 'utf8'));
@@ -187,7 +190,7 @@ describe("the language identifier's table", () => {
   });
 
   it("when a text is identified, then the answer is eld's, language, scores and reliability", async () => {
-    const { eld } = await import('eld/extrasmall');
+    const { eld } = await import('eld/medium');
     const texts = [...OTHER, ...OTHER_SCRIPT].map(([, t]) => t).concat(ENGLISH, MIXED);
     // Each comment cut to its first words as well, down to the lengths at which the check stops asking.
     for (const text of [...texts]) {

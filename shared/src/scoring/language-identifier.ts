@@ -1,19 +1,19 @@
 import { readFileSync } from 'node:fs';
-import type { eld as Eld } from 'eld/extrasmall';
+import type { eld as Eld } from 'eld/medium';
 
 /**
- * The language identifier the language check asks (`eld`, its smallest n-gram table of 60 languages), holding its
- * table in a few typed arrays instead of the object `eld/extrasmall` builds.
+ * The language identifier the language check asks (`eld`, its medium n-gram table of 60 languages), holding its
+ * table in a few typed arrays instead of the object `eld/medium` builds.
  *
- * That object gives each of the table's 49,553 n-grams an object of its own: importing it costs a process about
- * 57 MB of RSS, for a table whose numbers fit in half a megabyte. Here eld's own detector (its `createEld`, so its
+ * That object gives each of the table's 105,548 n-grams an object of its own: importing it costs a process about
+ * 196 MB of RSS, for a table whose numbers fit in one megabyte. Here eld's own detector (its `createEld`, so its
  * tokenising, scoring and reliability test are eld's, unchanged) reads the same table through a lookup that builds an
  * n-gram's scores when it is asked for them, which the detector does for the hundred or so n-grams of the one comment
  * in a hundred that reaches it. The table is read from eld's file as text: evaluating or importing it would build the
  * object this avoids, and a process does not give that memory back. tests/unit/scoring.language.test.ts checks the
- * table read here against eld's, n-gram by n-gram, and the answers against `eld/extrasmall`'s.
+ * table read here against eld's, n-gram by n-gram, and the answers against `eld/medium`'s.
  *
- * This reads two files inside the package (`src/languageDetector.js`, `src/ngrams/extrasmall.js`) that its exports
+ * This reads two files inside the package (`src/languageDetector.js`, `src/ngrams/medium.js`) that its exports
  * do not name, so package.json pins eld's version: an upgrade is checked by that test before it is taken.
  */
 
@@ -33,7 +33,7 @@ interface Table {
   scores: Uint16Array;
 }
 
-const ENTRY = import.meta.resolve('eld/extrasmall');
+const ENTRY = import.meta.resolve('eld/medium');
 const { createEld } = (await import(new URL('../languageDetector.js', ENTRY).href)) as {
   createEld(): {
     instance: Detector;
@@ -139,7 +139,7 @@ export function detectorOver(table: Table): Identifier {
 }
 
 /** The file the table is read from, beside eld's entry point. */
-export const TABLE_FILE = new URL('../ngrams/extrasmall.js', ENTRY);
+export const TABLE_FILE = new URL('../ngrams/medium.js', ENTRY);
 
-/** The identifier: `identifier.detect(text)` answers as `eld/extrasmall`'s `eld.detect(text)` does. */
+/** The identifier: `identifier.detect(text)` answers as `eld/medium`'s `eld.detect(text)` does. */
 export const identifier: Identifier = detectorOver(readTable(readFileSync(TABLE_FILE, 'utf8')));
