@@ -8,8 +8,8 @@ import type { eld as Eld } from 'eld/medium';
  * That object gives each of the table's 105,548 n-grams an object of its own: importing it costs a process about
  * 196 MB of RSS, for a table whose numbers fit in one megabyte. Here eld's own detector (its `createEld`, so its
  * tokenising, scoring and reliability test are eld's, unchanged) reads the same table through a lookup that builds an
- * n-gram's scores when it is asked for them, which the detector does for the hundred or so n-grams of the one comment
- * in a hundred that reaches it. The table is read from eld's file as text: evaluating or importing it would build the
+ * n-gram's scores when it is asked for them, which the detector does for the hundred or so n-grams of each of the few
+ * comments in a hundred that reach it. The table is read from eld's file as text: evaluating or importing it would build the
  * object this avoids, and a process does not give that memory back. tests/unit/scoring.language.test.ts checks the
  * table read here against eld's, n-gram by n-gram, and the answers against `eld/medium`'s.
  *

@@ -185,11 +185,10 @@ export function readability(text: string, words: ArrayLike<number> = textWords(t
 }
 
 const CAPITALISED_RE = /(?<!\p{L})\p{Lu}\p{Ll}/gu;
-const WORDS_RE = /\p{L}+/gu;
 /** Whether at least half of a text's words begin with a capital and go on in lower case. */
 function mostlyCapitalised(text: string): boolean {
   const capitalised = text.match(CAPITALISED_RE)?.length ?? 0;
-  return capitalised > 0 && 2 * capitalised >= (text.match(WORDS_RE)?.length ?? 0);
+  return capitalised > 0 && 2 * capitalised >= (text.match(WORD_RE)?.length ?? 0);
 }
 
 function textWords(text: string): number[] {
