@@ -169,6 +169,8 @@ describe('whether the embedded scorer can read a comment', () => {
     assert.deepEqual(german.readability, { readable: false, language: { code: 'de', name: 'German' } });
     const reply = comments.score({ text: 'exactly, well said', parentText: OTHER[1]![1] });
     assert.equal(reply.readability.readable, true);
+    // Not checked at all for a site none of whose comments the scorer reads.
+    assert.deepEqual(comments.score({ text: OTHER[1]![1] }, { language: false }).readability, { readable: true });
   });
 });
 

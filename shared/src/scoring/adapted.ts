@@ -1,6 +1,6 @@
 import type { Adapter } from './model/adapter.js';
 import type { CommentModel } from './model/comment.js';
-import { type EmbeddedScoreContext, unreadable } from './embedded.js';
+import { type EmbeddedScoreContext, readsEnglish, unreadable } from './embedded.js';
 import type { Scorer } from './types.js';
 
 /**
@@ -13,7 +13,10 @@ export function createAdaptedScorer(model: CommentModel, adapter: Adapter): Scor
     name: 'embedded',
     async score(text: string, ctx: EmbeddedScoreContext) {
       const started = performance.now();
-      const s = model.score({ text, parentText: ctx?.parentText, articleTitle: ctx?.articleTitle }, { features: true });
+      const s = model.score(
+        { text, parentText: ctx?.parentText, articleTitle: ctx?.articleTitle },
+        { features: true, language: readsEnglish(ctx?.languages) },
+      );
       return {
         attributes: { ...s.attributes, TOXICITY: adapter.predict(s.features, s.baseLogit) },
         spans: s.spans,

@@ -24,11 +24,10 @@ export function createEmbeddedScorer(weightsPath?: string): Scorer {
     name: 'embedded',
     async score(text: string, ctx: EmbeddedScoreContext) {
       const started = performance.now();
-      const { attributes, spans, readability } = classifier.classifyComment({
-        text,
-        parentText: ctx?.parentText,
-        articleTitle: ctx?.articleTitle,
-      });
+      const { attributes, spans, readability } = classifier.classifyComment(
+        { text, parentText: ctx?.parentText, articleTitle: ctx?.articleTitle },
+        { language: readsEnglish(ctx?.languages) },
+      );
       return {
         attributes,
         spans,
@@ -42,13 +41,21 @@ export function createEmbeddedScorer(weightsPath?: string): Scorer {
 }
 
 /**
+ * Whether a site's declared languages leave the embedded scorer, which reads English, any comment to read: none
+ * declared, or English among them. When not, no comment's language need be checked.
+ */
+export function readsEnglish(siteLanguages: readonly string[] = []): boolean {
+  return siteLanguages.length === 0 || siteLanguages.some((tag) => primaryLanguage(tag) === 'en');
+}
+
+/**
  * `ScoreResult.unreadable` for a comment the embedded scorer cannot read, none for one it can. It reads English: a
  * site that declared the languages of its comments (`languages`) without English has none of them read, however
  * English a short one looks; a site that declared none, or English among them, has each comment's language checked
  * (`readability`).
  */
 export function unreadable(r: Readability, siteLanguages: readonly string[] = []): { unreadable?: string } {
-  if (siteLanguages.length > 0 && !siteLanguages.some((tag) => primaryLanguage(tag) === 'en'))
+  if (!readsEnglish(siteLanguages))
     return {
       unreadable: `it reads English, and this site's comments are in ${siteLanguages.map(languageName).join(', ')}`,
     };

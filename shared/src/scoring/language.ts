@@ -130,7 +130,8 @@ export interface Readability {
   language?: { code: string; name: string };
 }
 
-const READABLE: Readability = { readable: true };
+/** What the check says of a comment it has nothing against. */
+export const READABLE: Readability = Object.freeze({ readable: true });
 
 /**
  * Whether the embedded scorer can read `text`, whose words as the model reads them are `words` (their word hashes,

@@ -5,7 +5,11 @@ import type { Readability } from '../language.js';
 
 /** A text classifier that also reads a comment's context (optional): what the embedded scorer runs. */
 export interface ContextClassifier extends TextClassifier {
-  classifyComment(input: CommentInput): ReturnType<TextClassifier['classify']> & { readability: Readability };
+  /** `language: false` skips the language check (`CommentModel.score`). */
+  classifyComment(
+    input: CommentInput,
+    opts?: { language?: boolean },
+  ): ReturnType<TextClassifier['classify']> & { readability: Readability };
 }
 
 /**
@@ -16,8 +20,8 @@ export interface ContextClassifier extends TextClassifier {
  */
 export function createModelClassifier(model: ToxicityModel, lexicon: TextClassifier): ContextClassifier {
   const comments = createCommentModel(model, lexicon);
-  const classifyComment = (input: CommentInput) => {
-    const s = comments.score(input, { features: false });
+  const classifyComment = (input: CommentInput, opts?: { language?: boolean }) => {
+    const s = comments.score(input, { features: false, language: opts?.language });
     return { attributes: { ...s.attributes }, spans: s.spans, readability: s.readability };
   };
   return { model: model.version, classify: (text) => classifyComment({ text }), classifyComment };

@@ -10,7 +10,7 @@ import { findThreatClauses } from '../threat-clauses.js';
 import type { PhraseSpan } from '../shapes.js';
 import { mayQuote, withoutReportedQuotations } from '../quotation.js';
 import type { Attribute, ScoreResult } from '../types.js';
-import { type Readability, readability } from '../language.js';
+import { READABLE, type Readability, readability } from '../language.js';
 import { type FeatureVector, modelText } from './features.js';
 import { loadModel, type ToxicityModel } from './index.js';
 
@@ -66,8 +66,12 @@ export interface CommentScores {
 
 export interface CommentModel {
   readonly version: string;
-  /** Scores a comment. `features: false` leaves `features` empty (the worker's hot path, no adapter). */
-  score(input: CommentInput, opts?: { features?: boolean }): CommentScores;
+  /**
+   * Scores a comment. `features: false` leaves `features` empty (the worker's hot path, no adapter); `language: false`
+   * skips the language check, for a site none of whose comments the scorer reads (`readsEnglish` in embedded.ts), and
+   * `readability` then says nothing against the comment.
+   */
+  score(input: CommentInput, opts?: { features?: boolean; language?: boolean }): CommentScores;
 }
 
 // A reply that only agrees ("exactly", "well said", "this. 100%") says what its parent says.
@@ -126,14 +130,14 @@ export function createCommentModel(
 ): CommentModel {
   const EMPTY: FeatureVector = { index: new Int32Array(0), value: new Float32Array(0) };
   let kept: FeatureVector = EMPTY;
-  let read: Readability = { readable: true };
+  let read: Readability = READABLE;
   /** The scores of a text; `own`: the comment's own text (its features kept for an adapter when `keep`). */
-  const textScores = (written: string, own = false, keep = false) => {
+  const textScores = (written: string, own = false, keep = false, language = true) => {
     const text = unswapInsults(written) ?? written;
     const lex = lexicon.classify(text);
     const lt = lex.attributes.TOXICITY ?? 0;
     const v = model.featurize(text);
-    if (own) read = readability(text, model.words());
+    if (own) read = language ? readability(text, model.words()) : READABLE;
     if (keep) kept = model.adapterFeatures();
     const p = model.predictFeatures(v, lt);
     const a = lex.attributes;
@@ -156,7 +160,7 @@ export function createCommentModel(
     version: model.version,
     score(input, opts) {
       kept = EMPTY;
-      const own = textScores(input.text, true, opts?.features !== false);
+      const own = textScores(input.text, true, opts?.features !== false, opts?.language !== false);
       const readable = read;
       const features = kept;
       const attributes = { ...own.attributes };
