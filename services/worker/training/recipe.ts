@@ -149,12 +149,24 @@ export const RECIPE_V6: Recipe = {
   features: { ...DEFAULT_FEATURES, vectors: { pooling: 'mean-near-group', weight: 1 } },
 };
 
+/**
+ * The recipe of toxicity-lr-v7: v4 with word phrases — each word trigram and each pair of words one apart, a block of
+ * their own — so that "go back to", "should all be deported" or "people like that" count as phrases, not only as words
+ * and pairs (docs/model-log.md, "Word phrases").
+ */
+export const RECIPE_V7: Recipe = {
+  ...RECIPE_V4,
+  name: 'v7 (v4 with word phrases)',
+  features: { ...RECIPE_V4.features, phrases: { weight: 1 } },
+};
+
 export const RECIPES: Record<string, Recipe> = {
   v2: RECIPE_V2,
   v3: RECIPE_V3,
   v4: RECIPE_V4,
   v5: RECIPE_V5,
   v6: RECIPE_V6,
+  v7: RECIPE_V7,
 };
 
 /**

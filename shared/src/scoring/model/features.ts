@@ -26,6 +26,11 @@ export interface FeatureConfig {
    * Absent: n-grams only.
    */
   readonly vectors?: VectorFeatures;
+  /**
+   * Word phrases as a third block after the characters: each word trigram and each pair of words one apart
+   * ("go _ to"), hashed apart from the bigrams and L2-normalised with this weight. Absent: none.
+   */
+  readonly phrases?: { readonly weight: number };
 }
 
 export const DEFAULT_FEATURES: FeatureConfig = {
@@ -189,6 +194,8 @@ const FNV_PRIME = 0x01000193;
 const SEED_WORD = 0x9e3779b9;
 const SEED_BIGRAM = 0x85ebca6b;
 const SEED_CHAR = 0xc2b2ae35;
+const SEED_TRIGRAM = 0x27d4eb2f;
+const SEED_SKIP = 0x165667b1;
 
 /** A final avalanche (murmur3's fmix32), so nearby FNV values spread over the buckets. */
 function mix(h: number): number {
@@ -295,7 +302,7 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
 
   /** Room for a text of `length` characters: at most length + 1 words and bigrams, (2·length + 1)·sizes n-grams. */
   const reserve = (length: number) => {
-    const most = Math.min((length + 1) * (1 + 2 * gramsPerWord), 2 * cfg.buckets);
+    const most = Math.min((length + 1) * (1 + 2 * gramsPerWord + (cfg.phrases ? 2 : 0)), 2 * cfg.buckets);
     if (touched.length < most + extra) {
       const n = Math.max(most + extra, touched.length * 2);
       slotOf = new Int32Array(n);
@@ -395,6 +402,18 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
         start = -1;
       }
       flush(charsFrom, n, charWeight);
+      if (cfg.phrases) {
+        const phrasesFrom = n;
+        for (let i = 2; i < words; i++) {
+          const a = wordHashes[i - 2]!;
+          const b = wordHashes[i - 1]!;
+          const c = wordHashes[i]!;
+          const tri = Math.imul(Math.imul(a ^ SEED_TRIGRAM, FNV_PRIME) ^ b, FNV_PRIME) ^ c;
+          n = countBucket(keys, entry, slotOf, touched, counts, mix(tri) & mask, n);
+          n = countBucket(keys, entry, slotOf, touched, counts, mix(Math.imul(a ^ SEED_SKIP, FNV_PRIME) ^ c) & mask, n);
+        }
+        flush(phrasesFrom, n, cfg.phrases.weight);
+      }
       if (pooler) out.length = pooler.write(out.index, out.value, out.length, cfg.buckets);
       return out;
     },
