@@ -10,6 +10,8 @@ import { buildStaff, storeComment, STAFF_PASSWORD, type SignedIn } from '../supp
 import { waitFor } from '../support/wait-for.js';
 import { savedBeforeGroupContext } from '../support/adapter-states.js';
 import { createAdapter } from '#shared/scoring/model/adapter.js';
+import { sharedModelVersion } from '#shared/scoring/model/index.js';
+import { adapterStats } from '#worker/tasks/learn-decisions.js';
 
 /**
  * The moderation page's use of the scores, in headless Chromium against the real API: the risk
@@ -103,6 +105,27 @@ describe('the moderation page with scores', () => {
     await page.locator('#lane-info').filter({ hasText: 'Measured precision 100%: 1 of 1' }).waitFor();
     const status = await env.db.query<{ status: string }>('SELECT status FROM comments WHERE id = $1', [ids[0]]);
     assert.equal(status.rows[0]!.status, 'approved');
+  });
+
+  it("when the adapter was checked on the shared model before the one that scores now, then the page says its figures are that model's and it is checked again", async () => {
+    const a = createAdapter();
+    a.followModel('toxicity-lr-v4');
+    for (let i = 0; i < 40; i++)
+      a.learn({ index: Int32Array.of(i % 2 ? 7 : 9), value: Float32Array.of(1) }, 0, i % 2 ? 1 : 0);
+    await env.db.query(
+      `INSERT INTO site_adapters (site_id, state, stats, in_use) VALUES ($1, $2, $3, true)
+       ON CONFLICT (site_id) DO UPDATE SET state = EXCLUDED.state, stats = EXCLUDED.stats, in_use = true`,
+      [site.siteId, Buffer.from(a.serialize()), JSON.stringify(adapterStats(a))],
+    );
+    await signIn();
+    const notice = page.locator('#adapter-rechecking');
+    await notice.waitFor({ state: 'visible' });
+    const text = (await notice.textContent()) ?? '';
+    assert.match(
+      text,
+      new RegExp(`The shared model is now ${sharedModelVersion()}; these figures are toxicity-lr-v4's`),
+    );
+    assert.match((await page.textContent('#adapter-state')) ?? '', /not in use yet/);
   });
 
   it('when the admin resets an adapter started before adapters read the words near a group, then the page says so and the figures start again', async () => {

@@ -11,7 +11,7 @@ import { waitFor } from '../support/wait-for.js';
 import { findComment } from '#shared/db/comments.js';
 import { learnDecisions } from '#worker/tasks/learn-decisions.js';
 import { createCommentModel } from '#shared/scoring/model/comment.js';
-import { savedBeforeGroupContext } from '../support/adapter-states.js';
+import { savedBeforeGroupContext, savedOnModel } from '../support/adapter-states.js';
 
 /**
  * Per-site adapters learn from moderators' decisions: API decisions (single and bulk) are recorded,
@@ -246,6 +246,53 @@ describe('per-site adapter', () => {
       assert.equal(c.scoredBy[0]!.adapter, undefined);
     } finally {
       await patch({ adapter: null });
+    }
+  });
+
+  it("when a new shared model ships, then a site's adapter checked on the one before is not used until it is checked again, and keeps what it learned", async () => {
+    const s = sites[0]!;
+    const ready = await adapterOf(0);
+    assert.deepEqual([ready.ready, ready.learnedOn], [true, ready.sharedModel]);
+    assert.match(ready.sharedModel, /^toxicity-lr-/);
+    const { rows } = await env.db.query<{ state: Buffer; stats: unknown }>(
+      'SELECT state, stats FROM site_adapters WHERE site_id = $1',
+      [s.site.siteId],
+    );
+    const saved = rows[0]!;
+    try {
+      // As the adapter was saved when the model before this one scored: once with its version, once with none.
+      for (const learnedOn of ['toxicity-lr-v4', null]) {
+        await env.db.query('UPDATE site_adapters SET state = $2, version = version + 1 WHERE site_id = $1', [
+          s.site.siteId,
+          Buffer.from(savedOnModel(saved.state, learnedOn)),
+        ]);
+        const older = await adapterOf(0);
+        assert.deepEqual([older.ready, older.inUse, older.learnedOn], [false, false, learnedOn]);
+        assert.equal(older.decisionsLearned, ready.decisionsLearned);
+        const id = await postComment(api.app, {
+          siteId: s.site.siteId,
+          postId: s.postId,
+          token: s.reader.accessToken,
+          body: spam(learnedOn ? 4004 : 4005),
+        });
+        await waitForDecision(api.app, id, s.reader.accessToken);
+        assert.equal((await findComment(env.db, id))!.scoredBy[0]!.adapter, undefined, 'the shared model scored it');
+      }
+      // The next decisions are learned on top of what it knew; its window starts again with this model's scores.
+      const { spamIds, fineIds } = await seedHeld(0, 4, 9200);
+      await bulk(0, fineIds, 'approve');
+      await bulk(0, spamIds, 'reject');
+      await learnDecisions(env.db, createCommentModel(), s.site.siteId);
+      const rechecking = await adapterOf(0);
+      assert.equal(rechecking.learnedOn, rechecking.sharedModel);
+      assert.deepEqual(rechecking.window, { n: 4, rejected: 2 });
+      assert.equal(rechecking.decisionsLearned, ready.decisionsLearned + 4);
+      assert.deepEqual([rechecking.ready, rechecking.inUse], [false, false]);
+    } finally {
+      await env.db.query(
+        'UPDATE site_adapters SET state = $2, stats = $3, in_use = true, version = version + 1 WHERE site_id = $1',
+        [s.site.siteId, saved.state, JSON.stringify(saved.stats)],
+      );
     }
   });
 

@@ -1,6 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADAPTER_HEAD_BYTES, adapterOptionsOf, createAdapter, deserialize } from '#shared/scoring/model/adapter.js';
+import {
+  ADAPTER_HEAD_BYTES,
+  adapterModelOf,
+  adapterOptionsOf,
+  createAdapter,
+  deserialize,
+} from '#shared/scoring/model/adapter.js';
 import type { FeatureVector } from '#shared/scoring/model/comment.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -8,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rng } from '../../services/worker/training/datasets.js';
 import { refitAdapterModel } from '../../services/worker/training/refit.js';
-import { savedBeforeGroupContext } from '../support/adapter-states.js';
+import { savedBeforeGroupContext, savedOnModel } from '../support/adapter-states.js';
 
 /**
  * A synthetic site: bucket 7 marks what this site's moderators reject and the shared model does not know
@@ -85,6 +91,43 @@ describe('per-site adapter', () => {
     b.reset();
     assert.equal(b.shadow.total, 0);
     assert.equal(b.predict(xs[0]!.f, 0.3), 1 / (1 + Math.exp(-0.3)));
+  });
+
+  it('when the shared model changes, then its shadow window starts again and it waits to be checked on the new one, keeping what it learned', () => {
+    const a = createAdapter();
+    assert.equal(a.model, null);
+    assert.equal(a.followModel('toxicity-lr-v4'), false, 'nothing to clear');
+    const xs = stream(400, 8);
+    for (const x of xs.slice(0, 300)) a.learn(x.f, x.base, x.label);
+    assert.equal(a.shouldUse(), true);
+    assert.equal(a.followModel('toxicity-lr-v4'), false, 'the same model: nothing changes');
+    assert.equal(a.shadow.n, 300);
+    const before = xs.slice(300).map((x) => a.predict(x.f, x.base));
+
+    assert.equal(a.followModel('toxicity-lr-v7'), true);
+    assert.equal(a.model, 'toxicity-lr-v7');
+    assert.deepEqual([a.shadow.n, a.shadow.positives, a.shadow.total], [0, 0, 300]);
+    assert.equal(a.shouldUse(), false);
+    assert.deepEqual(
+      xs.slice(300).map((x) => a.predict(x.f, x.base)),
+      before,
+      'the weights are kept',
+    );
+    for (const x of xs.slice(300)) a.learn(x.f, x.base, x.label);
+    assert.equal(a.shadow.n, 100);
+    assert.equal(a.shouldUse(), false, 'fewer than minDecisions scored by the new model');
+
+    // Saved and restored with it; a state saved before adapters recorded it has none, and is checked again.
+    const bytes = a.serialize();
+    assert.equal(deserialize(bytes).model, 'toxicity-lr-v7');
+    assert.equal(adapterModelOf(bytes.subarray(0, ADAPTER_HEAD_BYTES)), 'toxicity-lr-v7');
+    const unrecorded = deserialize(savedOnModel(bytes, null));
+    assert.equal(unrecorded.model, null);
+    assert.equal(unrecorded.followModel('toxicity-lr-v7'), true);
+    assert.equal(unrecorded.shadow.n, 0);
+    // A reset forgets what it learned, not which model it follows.
+    a.reset();
+    assert.deepEqual([a.model, a.shadow.total], ['toxicity-lr-v7', 0]);
   });
 
   it("when the features carry the words near a group after the shared model's, then a new adapter learns from them and a state saved before them never reads them", () => {

@@ -61,6 +61,14 @@ export class LearningPanel {
     byId('adapter-counts').textContent =
       `${a.decisionsLearned} decisions learned (${a.waiting} waiting); window of ${a.window.n}, ${a.window.rejected} rejected.`;
     byId('adapter-older').hidden = a.groupContext;
+    // A new shared model since the window was scored: those figures are the old model's, and the adapter is checked
+    // again on the next decisions before it scores.
+    const rechecking = a.decisionsLearned > 0 && a.learnedOn !== a.sharedModel;
+    const notice = byId('adapter-rechecking');
+    notice.hidden = !rechecking;
+    notice.textContent = rechecking
+      ? `The shared model is now ${a.sharedModel}; these figures are ${a.learnedOn ?? 'an earlier model'}'s. The adapter keeps what it learned and is checked again on the next decisions: it scores once it does better than ${a.sharedModel} on them.`
+      : '';
   }
 
   private renderAgreement(g: ScorerAgreement): void {

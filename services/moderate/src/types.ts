@@ -103,6 +103,10 @@ export interface AdapterFigures {
   adapter: Figures;
   /** It reads the words near a group's name (false: started before adapters could; a reset gives one that does). */
   groupContext: boolean;
+  /** The shared model that scores now. */
+  sharedModel: string;
+  /** The shared model that scored the window (another one: a new version shipped, and the adapter is checked again). */
+  learnedOn: string | null;
 }
 
 export interface AgreementFigures {

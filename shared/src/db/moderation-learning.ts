@@ -1,7 +1,12 @@
 import type { Queryable } from './pool.js';
 import type { CommentStatus } from '../domain.js';
 import { DEFAULT_SETTINGS } from '../settings.js';
-import { ADAPTER_HEAD_BYTES, adapterOptionsOf, DEFAULT_ADAPTER_OPTIONS } from '../scoring/model/adapter.js';
+import {
+  ADAPTER_HEAD_BYTES,
+  adapterModelOf,
+  adapterOptionsOf,
+  DEFAULT_ADAPTER_OPTIONS,
+} from '../scoring/model/adapter.js';
 
 /**
  * What moderators' decisions teach: the labeled examples (approve = 0, reject = 1) a site's adapter
@@ -161,6 +166,8 @@ export interface SiteAdapterStatus {
    * started before adapters could, until it is reset; true when the site has none yet (the next one will).
    */
   groupContext: boolean;
+  /** The shared model version its shadow window was scored with (`Adapter.model`); null when none is recorded. */
+  learnedOn: string | null;
 }
 
 /** Whether a saved state reads the words near a group; a state that cannot be read is scored without (site-adapters.ts). */
@@ -169,6 +176,14 @@ function groupContextOf(head: Uint8Array): boolean {
     return adapterOptionsOf(head).groupContext;
   } catch {
     return false;
+  }
+}
+
+function learnedOnOf(head: Uint8Array): string | null {
+  try {
+    return adapterModelOf(head);
+  } catch {
+    return null;
   }
 }
 
@@ -194,6 +209,7 @@ export async function findSiteAdapterStatus(db: Queryable, siteId: string): Prom
     resetAt: r.reset_at,
     waiting: r.waiting,
     groupContext: r.head ? groupContextOf(r.head) : DEFAULT_ADAPTER_OPTIONS.groupContext,
+    learnedOn: r.head ? learnedOnOf(r.head) : null,
   };
 }
 

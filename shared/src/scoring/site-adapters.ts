@@ -12,7 +12,8 @@ const MAX_SITES = 200;
 
 /**
  * Sites' adapters, decoded once per version: the moderation input query says which version of a
- * site's adapter is in use, and only a version this process has not seen reads the state.
+ * site's adapter is in use, and only a version this process has not seen reads the state. An adapter whose shadow
+ * window another shared model scored is not used.
  */
 export function createSiteAdapters(db: Pool, logger: Logger, model: CommentModel = createCommentModel()) {
   const cache = new LRUCache<string, { version: number; scorer: Scorer | null }>({ max: MAX_SITES });
@@ -26,7 +27,15 @@ export function createSiteAdapters(db: Pool, logger: Logger, model: CommentModel
       let scorer: Scorer | null = null;
       if (row?.state && row.inUse) {
         try {
-          scorer = createAdaptedScorer(model, deserialize(row.state));
+          const adapter = deserialize(row.state);
+          // Checked against another shared model (the one before a new version shipped): the shared model scores until
+          // the adapter does better on decisions this one scored (`Adapter.followModel`).
+          if (adapter.model === model.version) scorer = createAdaptedScorer(model, adapter);
+          else
+            logger.info(
+              { siteId, learnedOn: adapter.model, model: model.version },
+              'site adapter waits for checking on this model',
+            );
         } catch (err) {
           // A damaged state must not stop comments: the shared model scores until the adapter is reset.
           logger.error({ siteId, err: (err as Error).message }, 'site adapter state unreadable');

@@ -17,6 +17,7 @@ import { agreement } from '#shared/agreement.js';
 import type { SiteSettings } from '#shared/settings.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
 import { findSettings } from './site-settings.js';
+import { sharedModelVersion } from '#shared/scoring/model/index.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });
 const PATH = '/api/v1/sites/:siteId/moderation';
@@ -27,7 +28,9 @@ const AGREEMENT_WINDOW = 5000;
 const figures = z.object({ auc: z.number().nullable(), logLoss: z.number().nullable() });
 const adapterSchema = z.object({
   enabled: z.boolean().describe('the site setting `adapter.enabled`'),
-  ready: z.boolean().describe('the adapter beat the shared model on its recent decisions'),
+  ready: z
+    .boolean()
+    .describe('the adapter beat the shared model on its recent decisions, scored by the shared model that scores now'),
   inUse: z.boolean().describe('enabled and ready: new comments are scored with it'),
   decisionsLearned: z.number().int().describe('since creation or the last reset'),
   waiting: z.number().int().describe('decisions recorded and not yet learned'),
@@ -38,6 +41,13 @@ const adapterSchema = z.object({
     .boolean()
     .describe(
       "it reads the words near a protected group's name apart from the rest; false for an adapter started before adapters could, until it is reset",
+    ),
+  sharedModel: z.string().describe('the shared model that scores now (`scored_by[].model`)'),
+  learnedOn: z
+    .string()
+    .nullable()
+    .describe(
+      "the shared model that scored the shadow window; another than `sharedModel` (a new version shipped) means the figures are the old one's and the adapter is checked again on the next decisions before it is used",
     ),
   updatedAt: z.iso.datetime().nullable(),
   resetAt: z.iso.datetime().nullable(),
@@ -117,16 +127,21 @@ export const learningDocs = [
 async function adapterView(deps: ApiDeps, siteId: string, settings: SiteSettings) {
   const a = await findSiteAdapterStatus(deps.db, siteId);
   const s = a.stats;
+  const sharedModel = sharedModelVersion();
+  // The worker uses an adapter only on the shared model its window was scored with (site-adapters.ts).
+  const ready = a.inUse && a.learnedOn === sharedModel;
   return {
     enabled: settings.adapter.enabled,
-    ready: a.inUse,
-    inUse: settings.adapter.enabled && a.inUse,
+    ready,
+    inUse: settings.adapter.enabled && ready,
     decisionsLearned: s?.total ?? 0,
     waiting: a.waiting,
     window: { n: s?.n ?? 0, rejected: s?.positives ?? 0 },
     base: s?.base ?? { auc: null, logLoss: null },
     adapter: s?.adapter ?? { auc: null, logLoss: null },
     groupContext: a.groupContext,
+    sharedModel,
+    learnedOn: a.learnedOn,
     updatedAt: s ? (a.updatedAt?.toISOString() ?? null) : null,
     resetAt: a.resetAt?.toISOString() ?? null,
   };

@@ -25,7 +25,8 @@ export function adapterStats(adapter: Adapter): AdapterStats {
  * holding the adapter row's lock: two workers learning for one site apply one after the other (neither
  * loses the other's update), and the decisions are marked learned with the state that learned them, so
  * a retried job never learns one twice. A decision on a comment in a language the scorer does not read is marked
- * learned without being learned. Returns how many decisions were taken.
+ * learned without being learned. The adapter follows the shared model's version (`Adapter.followModel`). Returns how
+ * many decisions were taken.
  */
 export async function learnDecisions(db: Pool, model: CommentModel, siteId: string): Promise<number> {
   let learned = 0;
@@ -35,6 +36,9 @@ export async function learnDecisions(db: Pool, model: CommentModel, siteId: stri
       const examples = await listUnlearned(tx, siteId, BATCH);
       if (examples.length === 0) return 0;
       const adapter = state ? deserialize(state) : createAdapter();
+      // Decisions scored by another shared model than this one (a new version shipped) say nothing of how the
+      // adapter does on top of this one: the shadow window starts again.
+      adapter.followModel(model.version);
       for (const e of examples) {
         const s = model.score(
           e.parentText !== null

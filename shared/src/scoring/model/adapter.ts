@@ -14,6 +14,10 @@
  * with both the shared model and the adapter as they stand (a prequential "shadow" evaluation, never on
  * what was learned), keeps the last `window` such pairs, and `shouldUse()` says when the adapter has
  * done better than the shared model on them.
+ *
+ * The window holds one shared model's scores: `followModel(version)`, called before learning, clears it when the
+ * shared model has changed since (a new version ships), so the adapter is checked again against the model that
+ * scores now before `shouldUse()` lets it score; what it learned is kept.
  */
 import type { FeatureVector } from './comment.js';
 
@@ -64,6 +68,17 @@ export interface ShadowStats {
 
 export interface Adapter {
   readonly options: AdapterOptions;
+  /**
+   * The shared model version (`ToxicityModel.version`) whose scores its shadow window holds; null for an adapter that
+   * has not followed one yet, or was saved before adapters recorded it.
+   */
+  readonly model: string | null;
+  /**
+   * Follows the shared model `version`: when the window holds another model's scores (or an unrecorded one's), the
+   * window is cleared, so `shouldUse()` waits for decisions scored by this one; weights are kept. Returns whether it
+   * was cleared.
+   */
+  followModel(version: string): boolean;
   /** The adapter's probability that a comment would be rejected (TOXICITY as this site moderates). */
   predict(features: FeatureVector, baseLogit: number): number;
   /** Learns one moderator decision (approve = 0, reject = 1), after scoring it for the shadow evaluation. */
@@ -89,6 +104,8 @@ export function createAdapter(options: Partial<AdapterOptions> = {}): Adapter {
 }
 
 interface State {
+  /** The shared model the shadow window was scored with. */
+  model: string | null;
   w: Float32Array;
   g: Float32Array;
   /** [bias, baseWeight] and their AdaGrad sums. */
@@ -105,6 +122,7 @@ interface State {
 
 function freshState(opts: AdapterOptions): State {
   return {
+    model: null,
     w: new Float32Array(opts.dims),
     g: new Float32Array(opts.dims),
     params: Float64Array.of(0, 1),
@@ -174,6 +192,20 @@ function build(opts: AdapterOptions, restored: State | null): Adapter {
 
   return {
     options: opts,
+    get model() {
+      return st.model;
+    },
+    followModel(version) {
+      if (st.model === version) return false;
+      const had = st.sCount > 0;
+      st.model = version;
+      st.sCount = 0;
+      st.sNext = 0;
+      st.sBase.fill(0);
+      st.sAdapter.fill(0);
+      st.sLabel.fill(0);
+      return had;
+    },
     predict: (f, baseLogit) => sigmoid(margin(f, baseLogit)),
     learn(f, baseLogit, label) {
       const z = margin(f, baseLogit);
@@ -213,7 +245,9 @@ function build(opts: AdapterOptions, restored: State | null): Adapter {
       );
     },
     reset() {
+      const { model } = st;
       st = freshState(opts);
+      st.model = model;
     },
     serialize() {
       return encode(opts, st);
@@ -225,7 +259,7 @@ const MAGIC = 0x4441524e; // 'NRAD' little-endian
 const FORMAT = 1;
 
 /**
- * Bytes: `NRAD`, u32 format, u32 JSON length, JSON {options, params, paramsG, total, sCount, sNext};
+ * Bytes: `NRAD`, u32 format, u32 JSON length, JSON {options, model?, params, paramsG, total, sCount, sNext};
  * u32 count of touched buckets, then per bucket: u32 index, f32 weight, f32 AdaGrad sum; then the shadow
  * window (f32 base × window, f32 adapter × window, u8 label × window). Little-endian.
  */
@@ -235,6 +269,7 @@ function encode(opts: AdapterOptions, st: State): Uint8Array {
   const json = new TextEncoder().encode(
     JSON.stringify({
       options: opts,
+      ...(st.model === null ? {} : { model: st.model }),
       params: Array.from(st.params),
       paramsG: Array.from(st.paramsG),
       total: st.total,
@@ -275,6 +310,7 @@ function encode(opts: AdapterOptions, st: State): Uint8Array {
 
 interface Head {
   options: AdapterOptions;
+  model?: string;
   params: number[];
   paramsG: number[];
   total: number;
@@ -302,6 +338,12 @@ function readHead(data: Uint8Array): { head: Head; opts: AdapterOptions; end: nu
  */
 export function adapterOptionsOf(data: Uint8Array): AdapterOptions {
   return readHead(data).opts;
+}
+
+/** The shared model a saved state's shadow window was scored with (`Adapter.model`), read from its head like `adapterOptionsOf`. */
+export function adapterModelOf(data: Uint8Array): string | null {
+  const { model } = readHead(data).head;
+  return typeof model === 'string' ? model : null;
 }
 
 /** How many leading bytes of a saved state hold its options (`adapterOptionsOf`). */
@@ -335,6 +377,7 @@ export function deserialize(data: Uint8Array): Adapter {
   st.sLabel.set(data.subarray(at, at + opts.window));
   st.params.set(head.params.slice(0, 2));
   st.paramsG.set(head.paramsG.slice(0, 2));
+  st.model = typeof head.model === 'string' ? head.model : null;
   st.total = head.total;
   st.sCount = head.sCount;
   st.sNext = head.sNext;

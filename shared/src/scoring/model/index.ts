@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Attribute } from '../types.js';
 import { createFeaturizer, type FeatureVector, type SparseVector } from './features.js';
-import { readWeights, type Weights, type WeightsHeader } from './weights.js';
+import { readWeights, readWeightsVersion, type Weights, type WeightsHeader } from './weights.js';
 
 /** The weights that ship: `services/worker/models/`, beside `src/` (TypeScript under tsx, compiled JS in the image). */
 const DEFAULT_WEIGHTS_FILE = 'toxicity-v7.bin';
@@ -97,6 +97,14 @@ export function createModel(weights: Weights): ToxicityModel {
     predictFeatures,
     predict: (text, lexicon = 0) => predictFeatures(featurizer.featurize(text), lexicon),
   };
+}
+
+let sharedVersion: string | undefined;
+
+/** The shipped model's version, read from its weights file's header once (without loading the weights). */
+export function sharedModelVersion(): string {
+  sharedVersion ??= readWeightsVersion(defaultWeightsPath());
+  return sharedVersion;
 }
 
 const loaded = new Map<string, ToxicityModel>();

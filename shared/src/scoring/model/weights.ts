@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { z } from 'zod';
 import { ATTRIBUTES } from '#shared/settings.js';
 import type { Attribute } from '../types.js';
@@ -168,5 +168,25 @@ export function readWeights(path: string): Weights {
         : `toxicity model weights at ${path} cannot be read: ${(err as Error).message}`,
       { cause: err },
     );
+  }
+}
+
+/**
+ * The version a weights file names in its header, read without its weights (the API reports which shared model
+ * scores without loading it). A file that is not a weights file is refused.
+ */
+export function readWeightsVersion(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const pre = Buffer.alloc(8);
+    if (readSync(fd, pre, 0, 8, 0) !== 8 || pre.toString('latin1', 0, 4) !== MAGIC)
+      throw new Error(`not a toxicity weights file: ${path}`);
+    const json = Buffer.alloc(pre.readUInt32LE(4));
+    if (readSync(fd, json, 0, json.length, 8) !== json.length) throw new Error(`weights file is truncated: ${path}`);
+    const parsed = headerSchema.shape.version.safeParse(JSON.parse(json.toString('utf8')).version);
+    if (!parsed.success) throw new Error(`weights header has no version: ${path}`);
+    return parsed.data;
+  } finally {
+    closeSync(fd);
   }
 }
