@@ -7,8 +7,8 @@ import { DEFAULT_SETTINGS } from '#shared/settings.js';
 import { createEmbeddedScorer } from '#shared/scoring/embedded.js';
 import fc from 'fast-check';
 import { createFeaturizer, DEFAULT_FEATURES, foldAny, foldAscii, modelText } from '#shared/scoring/model/features.js';
-import { createModel, defaultWeightsPath, loadModel } from '#shared/scoring/model/index.js';
-import { decodeWeights, encodeWeights } from '#shared/scoring/model/weights.js';
+import { createModel, defaultWeightsPath, loadModel, sharedModelVersion } from '#shared/scoring/model/index.js';
+import { decodeWeights, encodeWeights, readWeightsVersion } from '#shared/scoring/model/weights.js';
 import {
   GROUPS,
   TRAIN_BENIGN_TEMPLATES,
@@ -73,6 +73,17 @@ describe('embedded toxicity model', () => {
     assert.ok(statSync(path).size <= 20 * 1024 * 1024);
     const model = loadModel();
     assert.equal(model.version, 'toxicity-lr-v7');
+    // The version alone, read from the header as the API reads it.
+    assert.equal(sharedModelVersion(), 'toxicity-lr-v7');
+    const dir = mkdtempSync(join(tmpdir(), 'weights-'));
+    try {
+      writeFileSync(join(dir, 'not.bin'), 'NRTX not weights');
+      assert.throws(() => readWeightsVersion(join(dir, 'not.bin')), /not a toxicity weights file/);
+      writeFileSync(join(dir, 'cut.bin'), readFileSync(path).subarray(0, 40));
+      assert.throws(() => readWeightsVersion(join(dir, 'cut.bin')), /truncated/);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
     assert.deepEqual(
       model.header.heads.map((h) => h.attribute),
       ['TOXICITY', 'INSULT', 'IDENTITY_ATTACK', 'THREAT'],
