@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   ADAPTER_HEAD_BYTES,
-  adapterModelOf,
+  adapterHeadOf,
   adapterOptionsOf,
   createAdapter,
   deserialize,
@@ -120,7 +120,7 @@ describe('per-site adapter', () => {
     // Saved and restored with it; a state saved before adapters recorded it has none, and is checked again.
     const bytes = a.serialize();
     assert.equal(deserialize(bytes).model, 'toxicity-lr-v7');
-    assert.equal(adapterModelOf(bytes.subarray(0, ADAPTER_HEAD_BYTES)), 'toxicity-lr-v7');
+    assert.equal(adapterHeadOf(bytes.subarray(0, ADAPTER_HEAD_BYTES)).model, 'toxicity-lr-v7');
     const unrecorded = deserialize(savedOnModel(bytes, null));
     assert.equal(unrecorded.model, null);
     assert.equal(unrecorded.followModel('toxicity-lr-v7'), true);

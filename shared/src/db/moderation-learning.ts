@@ -1,12 +1,7 @@
 import type { Queryable } from './pool.js';
 import type { CommentStatus } from '../domain.js';
 import { DEFAULT_SETTINGS } from '../settings.js';
-import {
-  ADAPTER_HEAD_BYTES,
-  adapterModelOf,
-  adapterOptionsOf,
-  DEFAULT_ADAPTER_OPTIONS,
-} from '../scoring/model/adapter.js';
+import { ADAPTER_HEAD_BYTES, adapterHeadOf, DEFAULT_ADAPTER_OPTIONS } from '../scoring/model/adapter.js';
 
 /**
  * What moderators' decisions teach: the labeled examples (approve = 0, reject = 1) a site's adapter
@@ -170,20 +165,16 @@ export interface SiteAdapterStatus {
   learnedOn: string | null;
 }
 
-/** Whether a saved state reads the words near a group; a state that cannot be read is scored without (site-adapters.ts). */
-function groupContextOf(head: Uint8Array): boolean {
+/**
+ * What a saved state's head says: whether it reads the words near a group, and the shared model its window was scored
+ * with. A state that cannot be read is scored without an adapter (site-adapters.ts): neither.
+ */
+function stateHead(head: Uint8Array): { groupContext: boolean; learnedOn: string | null } {
   try {
-    return adapterOptionsOf(head).groupContext;
+    const { options, model } = adapterHeadOf(head);
+    return { groupContext: options.groupContext, learnedOn: model };
   } catch {
-    return false;
-  }
-}
-
-function learnedOnOf(head: Uint8Array): string | null {
-  try {
-    return adapterModelOf(head);
-  } catch {
-    return null;
+    return { groupContext: false, learnedOn: null };
   }
 }
 
@@ -208,8 +199,7 @@ export async function findSiteAdapterStatus(db: Queryable, siteId: string): Prom
     updatedAt: r.updated_at,
     resetAt: r.reset_at,
     waiting: r.waiting,
-    groupContext: r.head ? groupContextOf(r.head) : DEFAULT_ADAPTER_OPTIONS.groupContext,
-    learnedOn: r.head ? learnedOnOf(r.head) : null,
+    ...(r.head ? stateHead(r.head) : { groupContext: DEFAULT_ADAPTER_OPTIONS.groupContext, learnedOn: null }),
   };
 }
 

@@ -333,17 +333,18 @@ function readHead(data: Uint8Array): { head: Head; opts: AdapterOptions; end: nu
 }
 
 /**
- * The options a saved state learns with, read from the start of its bytes (`serialize()`'s head: the first
- * `ADAPTER_HEAD_BYTES` are enough), without restoring its weights.
+ * What a saved state's head says, read from the start of its bytes (`serialize()`'s head: the first
+ * `ADAPTER_HEAD_BYTES` are enough) without restoring its weights: the options it learns with, as this version reads
+ * them, and the shared model its shadow window was scored with (`Adapter.model`).
  */
-export function adapterOptionsOf(data: Uint8Array): AdapterOptions {
-  return readHead(data).opts;
+export function adapterHeadOf(data: Uint8Array): { options: AdapterOptions; model: string | null } {
+  const { head, opts } = readHead(data);
+  return { options: opts, model: typeof head.model === 'string' ? head.model : null };
 }
 
-/** The shared model a saved state's shadow window was scored with (`Adapter.model`), read from its head like `adapterOptionsOf`. */
-export function adapterModelOf(data: Uint8Array): string | null {
-  const { model } = readHead(data).head;
-  return typeof model === 'string' ? model : null;
+/** The options a saved state learns with (`adapterHeadOf`). */
+export function adapterOptionsOf(data: Uint8Array): AdapterOptions {
+  return adapterHeadOf(data).options;
 }
 
 /** How many leading bytes of a saved state hold its options (`adapterOptionsOf`). */
