@@ -172,10 +172,31 @@ export function trainLogReg(
   return { w: x.subarray(0, m.dim) as Float64Array, b: x[m.dim]!, loss: f };
 }
 
-/** Platt scaling: a, b with σ(a·z + b) fitting the (weighted) targets, by Newton's method. */
+/**
+ * Platt scaling: a, b with σ(a·z + b) fitting the (weighted) labels, by Newton's method with a backtracking line
+ * search. The labels are smoothed as Platt's method does (a positive's target (N₊ + 1)/(N₊ + 2), a negative's
+ * 1/(N₋ + 2), N the rows of each class): where the margins separate the classes, as the written threat sentences
+ * from civil rows, the plain fit has no finite optimum and its slope runs off to a step of 0 or 1.
+ */
 export function fitPlatt(z: Float64Array, y: Float64Array, weight: Float64Array): { a: number; b: number } {
+  let positives = 0;
+  for (let i = 0; i < y.length; i++) if (y[i]! >= 0.5) positives++;
+  const hi = (positives + 1) / (positives + 2);
+  const lo = 1 / (y.length - positives + 2);
+  const t = Float64Array.from(y, (v) => (v >= 0.5 ? hi : lo));
+  // The weighted cross-entropy, written so that large margins neither overflow nor lose the small side.
+  const loss = (a: number, b: number) => {
+    let f = 0;
+    for (let i = 0; i < z.length; i++) {
+      const m = a * z[i]! + b;
+      const log1pExp = m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));
+      f += weight[i]! * (log1pExp - t[i]! * m);
+    }
+    return f;
+  };
   let a = 1;
   let b = 0;
+  let f = loss(a, b);
   for (let it = 0; it < 100; it++) {
     let ga = 0,
       gb = 0,
@@ -185,7 +206,7 @@ export function fitPlatt(z: Float64Array, y: Float64Array, weight: Float64Array)
     for (let i = 0; i < z.length; i++) {
       const p = sigmoid(a * z[i]! + b);
       const c = weight[i]!;
-      const r = c * (p - y[i]!);
+      const r = c * (p - t[i]!);
       const h = c * p * (1 - p) + 1e-12;
       ga += r * z[i]!;
       gb += r;
@@ -197,9 +218,17 @@ export function fitPlatt(z: Float64Array, y: Float64Array, weight: Float64Array)
     if (Math.abs(det) < 1e-18) break;
     const da = (hbb * ga - hab * gb) / det;
     const db = (haa * gb - hab * ga) / det;
-    a -= da;
-    b -= db;
-    if (Math.abs(da) + Math.abs(db) < 1e-10) break;
+    // Halve the step until the loss does not rise (Lin, Lin and Weng 2007).
+    let step = 1;
+    let fNew = loss(a - da, b - db);
+    while (fNew > f + 1e-12 * Math.abs(f) && step > 1e-10) {
+      step /= 2;
+      fNew = loss(a - step * da, b - step * db);
+    }
+    a -= step * da;
+    b -= step * db;
+    f = fNew;
+    if (step * (Math.abs(da) + Math.abs(db)) < 1e-10) break;
   }
   return { a, b };
 }
