@@ -84,7 +84,7 @@ describe('embedded model library API', () => {
     const ctx: EmbeddedScoreContext = { siteId: 's', parentText: hateful };
     const withParent = await scorer.score('Well said, every word.', ctx);
     assert.ok(withParent.attributes.TOXICITY! > plain.attributes.TOXICITY!);
-    assert.equal(withParent.model, 'toxicity-lr-v7');
+    assert.equal(withParent.model, 'toxicity-lr-v8');
   });
 
   it('when an adapter is fed the library output, then it starts at the shared model', () => {

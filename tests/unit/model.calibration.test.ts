@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { sigmoid } from '#shared/scoring/model/index.js';
+import { defaultWeightsPath, sigmoid } from '#shared/scoring/model/index.js';
+import { readWeights } from '#shared/scoring/model/weights.js';
 import { fitPlatt } from '../../services/worker/training/logreg.js';
 
 const f64 = (xs: number[]) => Float64Array.from(xs);
@@ -37,5 +38,13 @@ describe('Platt calibration (model:train)', () => {
     const light = fitPlatt(z, y, f64([1, 1, 1, 1, 1, 1, 1, 1]));
     const heavy = fitPlatt(z, y, f64([1, 1, 1, 3, 3, 3, 3, 1]));
     assert.ok(heavy.b > light.b, `${heavy.b} ≤ ${light.b}`);
+  });
+
+  it('when the shipped weights load, then every head is calibrated to a finite, moderate slope', () => {
+    for (const h of readWeights(defaultWeightsPath()).header.heads) {
+      const { a, b } = h.calibration;
+      assert.ok(a > 0.1 && a < 10, `${h.attribute}: a = ${a}`);
+      assert.ok(Math.abs(b) < 20, `${h.attribute}: b = ${b}`);
+    }
   });
 });

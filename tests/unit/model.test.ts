@@ -69,12 +69,12 @@ const BENIGN = [
 describe('embedded toxicity model', () => {
   it('when the shipped weights load, then they name their version, their features and one head per trained attribute, in at most 20 MB', () => {
     const path = defaultWeightsPath();
-    assert.match(path, /services[/\\]worker[/\\]models[/\\]toxicity-v7\.bin$/);
+    assert.match(path, /services[/\\]worker[/\\]models[/\\]toxicity-v8\.bin$/);
     assert.ok(statSync(path).size <= 20 * 1024 * 1024);
     const model = loadModel();
-    assert.equal(model.version, 'toxicity-lr-v7');
+    assert.equal(model.version, 'toxicity-lr-v8');
     // The version alone, read from the header as the API reads it.
-    assert.equal(sharedModelVersion(), 'toxicity-lr-v7');
+    assert.equal(sharedModelVersion(), 'toxicity-lr-v8');
     const dir = mkdtempSync(join(tmpdir(), 'weights-'));
     try {
       writeFileSync(join(dir, 'not.bin'), 'NRTX not weights');
@@ -128,11 +128,27 @@ describe('embedded toxicity model', () => {
     });
   }
 
+  // The word vectors carry their source text's associations of names (model card, "Known biases"): a civil sentence
+  // is scored again with first names of different origins in it.
+  it('when a civil sentence names a person, then whichever first name it is, TOXICITY stays under half the hold and moves by less than 0.15', async () => {
+    const names = ['Emily', 'Connor', 'Jamal', 'Lakisha', 'Mohammed', 'Aisha', 'Wei', 'Priya', 'José', 'Dmitri'];
+    for (const sentence of [
+      '{n} wrote a thoughtful letter to the editor about the school budget.',
+      'I agree with {n} that the council should publish its minutes online.',
+      "{n} coached my daughter's soccer team last season and did a great job.",
+    ]) {
+      const scores = [];
+      for (const n of names) scores.push((await score(sentence.replace('{n}', n))).attributes.TOXICITY!);
+      assert.ok(Math.max(...scores) < HOLD / 2, `${sentence}: ${scores.map((s) => s.toFixed(3))}`);
+      assert.ok(Math.max(...scores) - Math.min(...scores) < 0.15, `${sentence}: ${scores.map((s) => s.toFixed(3))}`);
+    }
+  });
+
   it("when scoring, then the model's version is reported and the lexicon's matches stay as spans", async () => {
     const text = 'you are a b1tch';
     const r = await score(text);
     assert.equal(r.provider, 'embedded');
-    assert.equal(r.model, 'toxicity-lr-v7');
+    assert.equal(r.model, 'toxicity-lr-v8');
     assert.deepEqual(
       r.spans?.map((s) => [text.slice(s.start, s.end), s.attribute]),
       [['b1tch', 'INSULT']],
@@ -188,7 +204,7 @@ describe('embedded toxicity model', () => {
     assert.equal(f.featurize('').length, 0);
   });
 
-  it('when word phrases are configured, then trigrams and pairs one word apart follow the other blocks as a block of their own', () => {
+  it('when word phrases are configured, then trigrams, and pairs one word apart unless left out, follow the other blocks as a block of their own', () => {
     const plain = createFeaturizer();
     const phrased = createFeaturizer({ ...DEFAULT_FEATURES, phrases: { weight: 0.5 } });
     const read = (f: ReturnType<typeof createFeaturizer>, t: string) => {
@@ -214,6 +230,17 @@ describe('embedded toxicity model', () => {
     assert.equal([...phrasesOf(withPhrases)].filter((b) => phrasesOf(home).has(b)).length, 14 - 5);
     // Two words have no phrase.
     assert.deepEqual(read(phrased, 'go home'), read(plain, 'go home'));
+    // Without the pairs (toxicity-lr-v8), the block is the 7 trigrams alone, the same buckets as above.
+    const trigrams = createFeaturizer({ ...DEFAULT_FEATURES, phrases: { weight: 0.5, pairs: false } });
+    const trigramsOnly = read(trigrams, text);
+    assert.deepEqual(trigramsOnly.index.slice(0, n), without.index);
+    assert.equal(trigramsOnly.index.length - n, 7);
+    assert.ok(Math.abs(trigramsOnly.value.slice(n).reduce((s, v) => s + v * v, 0) - 0.25) < 1e-5);
+    const trigramsOf = (r: { index: number[] }) => new Set(r.index.slice(r.index.length - 7));
+    assert.ok([...trigramsOf(trigramsOnly)].every((b) => phrasesOf(withPhrases).has(b)));
+    // "go back to" and "go home to" share the four trigrams that are not about the middle word.
+    const homeTrigrams = read(trigrams, 'they should go home to where they came from');
+    assert.equal([...trigramsOf(trigramsOnly)].filter((b) => trigramsOf(homeTrigrams).has(b)).length, 4);
   });
 
   it('when a long text with thousands of distinct n-grams is featurised, then each bucket appears once per block and later texts are unaffected', () => {

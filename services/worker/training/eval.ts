@@ -12,7 +12,7 @@
  * categories (`slices.ts`: questions and quotations that name a protected group). The last line is one JSON object
  * (auc, precision, recall, threshold, n, slices, …).
  *
- *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v7|…|v2]   leave-one-source-out (loso.ts)
+ *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v8|…|v2]   leave-one-source-out (loso.ts)
  *   npm run model:eval -- --functional [--weights file] [--no-context]        the functional suite (functional/run.ts)
  */
 import { execFileSync } from 'node:child_process';

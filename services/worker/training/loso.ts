@@ -4,7 +4,7 @@
  * score in its calibration, then with the lexicon's slur floor, then with the phrase rules too
  * (`applyPhrases`: threats, group hate, denials), which is TOXICITY as the worker scores a comment's text.
  *
- *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v7|v6|v5|v4|v3|v2] [--iterations n] [--only src,src]
+ *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v8|v7|v6|v5|v4|v3|v2] [--iterations n] [--only src,src]
  *     [--save-dir dir]   (writes each fold's TOXICITY model, loso-<source>.bin, for model:simulate)
  *     [--l2 x] [--size-exponent x] [--multiplier source=x,…]   (a variant of the recipe, to compare before
  *     writing it into recipe.ts)
@@ -305,7 +305,7 @@ export function main(argv: string[]): void {
     options: {
       loso: { type: 'boolean' },
       data: { type: 'string' },
-      recipe: { type: 'string', default: 'v7' },
+      recipe: { type: 'string', default: 'v8' },
       iterations: { type: 'string' },
       only: { type: 'string' },
       quiet: { type: 'boolean', default: false },

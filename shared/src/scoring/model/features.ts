@@ -27,10 +27,11 @@ export interface FeatureConfig {
    */
   readonly vectors?: VectorFeatures;
   /**
-   * Word phrases as a third block after the characters: each word trigram and each pair of words one apart
-   * ("go _ to"), hashed apart from the bigrams and L2-normalised with this weight. Absent: none.
+   * Word phrases as a third block after the characters: each word trigram, hashed apart from the bigrams and
+   * L2-normalised with `weight`, and unless `pairs` is false each pair of words one apart ("go _ to") too (the
+   * pairs are toxicity-lr-v7's; later models read trigrams alone). Absent: none.
    */
-  readonly phrases?: { readonly weight: number };
+  readonly phrases?: { readonly weight: number; readonly pairs?: boolean };
 }
 
 export const DEFAULT_FEATURES: FeatureConfig = {
@@ -299,10 +300,12 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
   let wordHashes = new Uint32Array(256);
   let words = 0;
   const gramsPerWord = charMax - charMin + 1;
+  const pairs = cfg.phrases?.pairs !== false;
+  const phrasesPerWord = cfg.phrases ? (pairs ? 2 : 1) : 0;
 
   /** Room for a text of `length` characters: at most length + 1 words and bigrams, (2·length + 1)·sizes n-grams. */
   const reserve = (length: number) => {
-    const most = Math.min((length + 1) * (1 + 2 * gramsPerWord + (cfg.phrases ? 2 : 0)), 2 * cfg.buckets);
+    const most = Math.min((length + 1) * (1 + 2 * gramsPerWord + phrasesPerWord), 2 * cfg.buckets);
     if (touched.length < most + extra) {
       const n = Math.max(most + extra, touched.length * 2);
       slotOf = new Int32Array(n);
@@ -410,7 +413,9 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
           const c = wordHashes[i]!;
           const tri = Math.imul(Math.imul(a ^ SEED_TRIGRAM, FNV_PRIME) ^ b, FNV_PRIME) ^ c;
           n = countBucket(keys, entry, slotOf, touched, counts, mix(tri) & mask, n);
-          n = countBucket(keys, entry, slotOf, touched, counts, mix(Math.imul(a ^ SEED_SKIP, FNV_PRIME) ^ c) & mask, n);
+          if (!pairs) continue;
+          const skip = Math.imul(a ^ SEED_SKIP, FNV_PRIME) ^ c;
+          n = countBucket(keys, entry, slotOf, touched, counts, mix(skip) & mask, n);
         }
         flush(phrasesFrom, n, cfg.phrases.weight);
       }

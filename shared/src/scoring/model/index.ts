@@ -5,7 +5,7 @@ import { createFeaturizer, type FeatureVector, type SparseVector } from './featu
 import { readWeights, readWeightsVersion, type Weights, type WeightsHeader } from './weights.js';
 
 /** The weights that ship: `services/worker/models/`, beside `src/` (TypeScript under tsx, compiled JS in the image). */
-const DEFAULT_WEIGHTS_FILE = 'toxicity-v7.bin';
+const DEFAULT_WEIGHTS_FILE = 'toxicity-v8.bin';
 
 export function defaultWeightsPath(): string {
   return fileURLToPath(new URL(`../../../../services/worker/models/${DEFAULT_WEIGHTS_FILE}`, import.meta.url));

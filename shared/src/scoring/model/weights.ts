@@ -68,7 +68,7 @@ const headerSchema = z.object({
       vectors: z
         .object({ pooling: z.enum(['mean', 'mean-max', 'mean-near-group']), weight: finite.positive() })
         .optional(),
-      phrases: z.object({ weight: finite.positive() }).optional(),
+      phrases: z.object({ weight: finite.positive(), pairs: z.boolean().optional() }).optional(),
     })
     .refine((f) => f.charMin <= f.charMax, 'charMin ≤ charMax'),
   dtype: z.enum(['int8', 'int16']),
