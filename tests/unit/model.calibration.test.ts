@@ -32,12 +32,18 @@ describe('Platt calibration (model:train)', () => {
     assert.ok(sigmoid(a * -1 + b) < 0.5 && sigmoid(a * -1 + b) > 0.001, String(sigmoid(-a + b)));
   });
 
-  it('when rows carry weights, then a heavier class moves the fit as more rows of it would', () => {
+  it('when rows carry weights, then a heavier positive class raises the intercept toward it', () => {
     const z = f64([-2, -1, 0, 1, 2, -1, 0, 1]);
     const y = f64([0, 0, 0, 1, 1, 1, 1, 0]);
     const light = fitPlatt(z, y, f64([1, 1, 1, 1, 1, 1, 1, 1]));
     const heavy = fitPlatt(z, y, f64([1, 1, 1, 3, 3, 3, 3, 1]));
     assert.ok(heavy.b > light.b, `${heavy.b} ≤ ${light.b}`);
+  });
+
+  it('when the rows are all of one label, then the fit is refused rather than made flat', () => {
+    const z = f64([-1, 0, 1]);
+    assert.throws(() => fitPlatt(z, f64([1, 1, 1]), f64([1, 1, 1])), /both labels/);
+    assert.throws(() => fitPlatt(z, f64([0, 0, 0]), f64([1, 1, 1])), /both labels/);
   });
 
   it('when the shipped weights load, then every head is calibrated to a finite, moderate slope', () => {

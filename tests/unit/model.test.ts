@@ -73,6 +73,8 @@ describe('embedded toxicity model', () => {
     assert.ok(statSync(path).size <= 20 * 1024 * 1024);
     const model = loadModel();
     assert.equal(model.version, 'toxicity-lr-v8');
+    // Word trigrams without v7's pairs one word apart, as the header says and the worker reads it.
+    assert.deepEqual(model.header.features.phrases, { weight: 1, pairs: false });
     // The version alone, read from the header as the API reads it.
     assert.equal(sharedModelVersion(), 'toxicity-lr-v8');
     const dir = mkdtempSync(join(tmpdir(), 'weights-'));
@@ -137,7 +139,7 @@ describe('embedded toxicity model', () => {
       'I agree with {n} that the council should publish its minutes online.',
       "{n} coached my daughter's soccer team last season and did a great job.",
     ]) {
-      const scores = [];
+      const scores: number[] = [];
       for (const n of names) scores.push((await score(sentence.replace('{n}', n))).attributes.TOXICITY!);
       assert.ok(Math.max(...scores) < HOLD / 2, `${sentence}: ${scores.map((s) => s.toFixed(3))}`);
       assert.ok(Math.max(...scores) - Math.min(...scores) < 0.15, `${sentence}: ${scores.map((s) => s.toFixed(3))}`);

@@ -176,11 +176,14 @@ export function trainLogReg(
  * Platt scaling: a, b with σ(a·z + b) fitting the (weighted) labels, by Newton's method with a backtracking line
  * search. The labels are smoothed as Platt's method does (a positive's target (N₊ + 1)/(N₊ + 2), a negative's
  * 1/(N₋ + 2), N the rows of each class): where the margins separate the classes, as the written threat sentences
- * from civil rows, the plain fit has no finite optimum and its slope runs off to a step of 0 or 1.
+ * from civil rows, the plain fit has no finite optimum and its slope runs off to a step of 0 or 1. `y` holds labels of
+ * 0 and 1, and both must be present.
  */
 export function fitPlatt(z: Float64Array, y: Float64Array, weight: Float64Array): { a: number; b: number } {
   let positives = 0;
   for (let i = 0; i < y.length; i++) if (y[i]! >= 0.5) positives++;
+  if (positives === 0 || positives === y.length)
+    throw new Error(`calibration needs rows of both labels (${positives} of ${y.length} positive)`);
   const hi = (positives + 1) / (positives + 2);
   const lo = 1 / (y.length - positives + 2);
   const t = Float64Array.from(y, (v) => (v >= 0.5 ? hi : lo));
@@ -218,17 +221,18 @@ export function fitPlatt(z: Float64Array, y: Float64Array, weight: Float64Array)
     if (Math.abs(det) < 1e-18) break;
     const da = (hbb * ga - hab * gb) / det;
     const db = (haa * gb - hab * ga) / det;
-    // Halve the step until the loss does not rise (Lin, Lin and Weng 2007).
+    // Halve the step until the loss does not rise (Lin, Lin and Weng 2007); none that lowers it: at the optimum.
     let step = 1;
     let fNew = loss(a - da, b - db);
     while (fNew > f + 1e-12 * Math.abs(f) && step > 1e-10) {
       step /= 2;
       fNew = loss(a - step * da, b - step * db);
     }
+    if (fNew > f + 1e-12 * Math.abs(f)) break;
     a -= step * da;
     b -= step * db;
     f = fNew;
-    if (step * (Math.abs(da) + Math.abs(db)) < 1e-10) break;
+    if (Math.abs(da) + Math.abs(db) < 1e-10) break;
   }
   return { a, b };
 }

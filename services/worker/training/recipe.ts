@@ -162,7 +162,8 @@ export const RECIPE_V7: Recipe = {
 
 /**
  * The recipe of toxicity-lr-v8: v7 without the pairs of words one apart. Measured apart, the trigrams carried all
- * of v7's gain out of domain and the pairs none, at half the phrase features (docs/model-log.md, "Word phrases").
+ * of v7's gain out of domain and the pairs none, at half the phrase features (docs/model-log.md, "Word trigrams
+ * alone").
  */
 export const RECIPE_V8: Recipe = {
   ...RECIPE_V4,

@@ -303,9 +303,13 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
   const pairs = cfg.phrases?.pairs !== false;
   const phrasesPerWord = cfg.phrases ? (pairs ? 2 : 1) : 0;
 
-  /** Room for a text of `length` characters: at most length + 1 words and bigrams, (2·length + 1)·sizes n-grams. */
+  /**
+   * Room for a text of `length` characters: at most length + 1 words and bigrams, (2·length + 1)·sizes n-grams, and
+   * length + 1 phrases of each kind; and no more than each block's buckets.
+   */
   const reserve = (length: number) => {
-    const most = Math.min((length + 1) * (1 + 2 * gramsPerWord + phrasesPerWord), 2 * cfg.buckets);
+    const blocks = cfg.phrases ? 3 : 2;
+    const most = Math.min((length + 1) * (1 + 2 * gramsPerWord + phrasesPerWord), blocks * cfg.buckets);
     if (touched.length < most + extra) {
       const n = Math.max(most + extra, touched.length * 2);
       slotOf = new Int32Array(n);
