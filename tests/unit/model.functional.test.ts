@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { modelText } from '#shared/scoring/model/features.js';
 import type { Example } from '../../services/worker/training/datasets.js';
 import { FUNCTIONAL_SUITE } from '../../services/worker/training/functional/cases.js';
+import { runSuite } from '../../services/worker/training/functional/run.js';
 import { withoutFunctionalCases, writtenSentences } from '../../services/worker/training/recipe.js';
 
 const cases = FUNCTIONAL_SUITE.flatMap((c) => c.cases.map((k) => ({ id: c.id, ...k })));
@@ -42,5 +43,16 @@ describe('functional suite', () => {
       ['The council meets on Tuesday.'],
     );
     assert.equal(removed.length, 2);
+  });
+
+  it('when the suite runs through the shipped scorer, then a category is held as TOXICITY holds it, and THREAT alone holds the threats and no category a newsroom publishes', () => {
+    const { results } = runSuite();
+    assert.equal(results.length, FUNCTIONAL_SUITE.length);
+    for (const r of results) {
+      assert.equal(r.heldBy.TOXICITY, r.held, r.id);
+      assert.ok(Math.abs(r.pass - (r.hold ? r.held : 1 - r.held)) < 1e-12, r.id);
+      if (r.id.startsWith('threat-')) assert.ok(r.heldBy.THREAT >= 0.5, `${r.id}: THREAT holds ${r.heldBy.THREAT}`);
+      if (!r.hold) assert.equal(r.heldBy.THREAT, 0, `${r.id}: THREAT holds ${r.heldBy.THREAT}`);
+    }
   });
 });

@@ -2,16 +2,18 @@
  * Runs the functional suite (cases.ts) through the embedded scorer and prints the pass rate per category:
  * a case passes when it is held (TOXICITY ≥ the hold threshold) exactly when its category says it should be.
  *
- *   npm run model:functional [-- --weights file] [--threshold t] [--no-context] [--show-failures]
+ *   npm run model:functional [-- --weights file] [--threshold t] [--no-context] [--show-failures] [--by-attribute]
  *   npm run model:eval -- --functional …   (the same)
  *
  * --no-context scores the text alone (how the scorer ran before it read parents and titles).
- * The last line is one JSON object: per category {held, pass}, and the targets' summary.
+ * --by-attribute adds a table of what a site holding on each attribute alone at the threshold would hold, per
+ * category (a site can hold on THREAT, INSULT or IDENTITY_ATTACK as it did with Perspective).
+ * The last line is one JSON object: per category {held, pass, heldBy}, and the targets' summary.
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_SETTINGS } from '#shared/settings.js';
 import { createLexiconClassifier } from '#shared/scoring/lexicon.js';
-import { createCommentModel } from '#shared/scoring/model/comment.js';
+import { createCommentModel, HEAD_ATTRIBUTES, type HeadAttribute } from '#shared/scoring/model/comment.js';
 import { defaultWeightsPath, loadModel } from '#shared/scoring/model/index.js';
 import { FUNCTIONAL_SUITE, type FunctionalCategory } from './cases.js';
 
@@ -22,6 +24,8 @@ export interface CategoryResult {
   n: number;
   held: number;
   pass: number;
+  /** The share of the category's cases each attribute alone scores at or above the threshold. */
+  heldBy: Record<HeadAttribute, number>;
 }
 
 export function runSuite(opts: { weights?: string; threshold?: number; context?: boolean } = {}): {
@@ -33,10 +37,13 @@ export function runSuite(opts: { weights?: string; threshold?: number; context?:
   const failures = new Map<string, string[]>();
   const results = FUNCTIONAL_SUITE.map((c: FunctionalCategory) => {
     let held = 0;
+    const heldBy = Object.fromEntries(HEAD_ATTRIBUTES.map((a) => [a, 0])) as Record<HeadAttribute, number>;
     const failed: string[] = [];
     for (const k of c.cases) {
       const input = opts.context === false ? { text: k.text } : k;
-      const p = model.score(input, { features: false }).attributes.TOXICITY;
+      const { attributes } = model.score(input, { features: false });
+      for (const a of HEAD_ATTRIBUTES) if (attributes[a] >= threshold) heldBy[a]++;
+      const p = attributes.TOXICITY;
       const h = p >= threshold;
       if (h) held++;
       if (h !== c.hold)
@@ -46,7 +53,8 @@ export function runSuite(opts: { weights?: string; threshold?: number; context?:
     }
     failures.set(c.id, failed);
     const n = c.cases.length;
-    return { id: c.id, kind: c.kind, hold: c.hold, n, held: held / n, pass: (c.hold ? held : n - held) / n };
+    for (const a of HEAD_ATTRIBUTES) heldBy[a] /= n;
+    return { id: c.id, kind: c.kind, hold: c.hold, n, held: held / n, pass: (c.hold ? held : n - held) / n, heldBy };
   });
   return { results, failures };
 }
@@ -60,6 +68,7 @@ export function main(argv: string[]): void {
       threshold: { type: 'string' },
       'no-context': { type: 'boolean', default: false },
       'show-failures': { type: 'boolean', default: false },
+      'by-attribute': { type: 'boolean', default: false },
     },
   });
   const threshold = args.threshold ? Number(args.threshold) : DEFAULT_SETTINGS.thresholds.hold.TOXICITY!;
@@ -89,6 +98,15 @@ export function main(argv: string[]): void {
     `mean pass ${pct(summary.meanPass)}, min ${pct(summary.minPass)}; hold categories below 80 % held: ${summary.holdCategoriesBelow80.join(', ') || 'none'}; ` +
       `identity/counter/reclaimed above 10 % held: ${summary.identityCounterReclaimedAbove10.join(', ') || 'none'}; below 50 % pass: ${summary.categoriesBelow50.join(', ') || 'none'}`,
   );
+  if (args['by-attribute']) {
+    out();
+    out(`held by each attribute alone at ${threshold}:`);
+    out();
+    out(`| category | want | ${HEAD_ATTRIBUTES.join(' | ')} |`);
+    out(`|---|---|${HEAD_ATTRIBUTES.map(() => '---|').join('')}`);
+    for (const r of results)
+      out(`| ${r.id} | ${r.hold ? 'hold' : 'publish'} | ${HEAD_ATTRIBUTES.map((a) => pct(r.heldBy[a])).join(' | ')} |`);
+  }
   if (args['show-failures']) {
     for (const [id, f] of failures)
       if (f.length) {
