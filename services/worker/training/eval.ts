@@ -9,8 +9,9 @@
  * TOXICITY hold unless --threshold), recall at precision ≥ 0.8 and ≥ 0.9; then the false-positive rate
  * on non-toxic sentences naming identity groups, per group; scoring speed on one core; weights size and
  * the worker's memory growth; and the embedded scorer on real comments that stand for some of the functional suite's
- * categories (`slices.ts`: questions and quotations that name a protected group). The last line is one JSON object
- * (auc, precision, recall, threshold, n, slices, …).
+ * categories (`slices.ts`: questions and quotations that name a protected group). With --baseline, the speed also
+ * compares the two embedded scorers in alternating rounds in this process (`speed.ts`), which is how two builds are
+ * compared on a shared machine. The last line is one JSON object (auc, precision, recall, threshold, n, slices, …).
  *
  *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v8|…|v2]   leave-one-source-out (loso.ts)
  *   npm run model:eval -- --functional [--weights file] [--no-context]        the functional suite (functional/run.ts)
@@ -27,6 +28,7 @@ import { readJsonl } from './datasets.js';
 import { EVAL_TEMPLATES, GROUPS, fill } from './identity.js';
 import { atThreshold, balancedAccuracy, recallAtPrecision, rocAuc } from './metrics.js';
 import { sliceFigures } from './slices.js';
+import { alternatingRounds } from './speed.js';
 
 // Other modes: leave-one-source-out training and evaluation, and the functional suite.
 if (process.argv.includes('--loso')) {
@@ -64,15 +66,13 @@ const lexicon = createLexiconClassifier();
 const embedded = createModelClassifier(model, lexicon);
 
 type Score = (text: string) => number;
+const baseline = args.baseline ? loadModel(args.baseline) : undefined;
 const scorers: [string, Score][] = [
   [`embedded (${model.version} + lexicon)`, (t) => embedded.classify(t).attributes.TOXICITY ?? 0],
   [`model alone (${model.version}, no lexicon)`, (t) => model.predict(t).TOXICITY ?? 0],
   ['lexicon alone (obscenity)', (t) => lexicon.classify(t).attributes.TOXICITY ?? 0],
 ];
-if (args.baseline) {
-  const b = loadModel(args.baseline);
-  scorers.push([`baseline (${b.version})`, (t) => b.predict(t).TOXICITY ?? 0]);
-}
+if (baseline) scorers.push([`baseline (${baseline.version})`, (t) => baseline.predict(t).TOXICITY ?? 0]);
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const out = (s = '') => process.stdout.write(`${s}\n`);
@@ -218,6 +218,17 @@ if (!args['no-speed']) {
     out(
       `speed per CPU second (best of 5 one-second rounds of this process's CPU time, 150 characters): embedded ${speed.embedded150PerCpuSecond}/s`,
     );
+    if (baseline) {
+      const other = createModelClassifier(baseline, lexicon);
+      const [mine, theirs] = alternatingRounds([(t) => embedded.classify(t), (t) => other.classify(t)], t150, 12);
+      speed.againstBaselineMinMicros = mine!.minMicros;
+      speed.baselineMinMicros = theirs!.minMicros;
+      const fig = (r: { minMicros: number; medianMicros: number }) =>
+        `best ${r.minMicros.toFixed(1)} µs, median ${r.medianMicros.toFixed(1)} µs (${Math.round(1e6 / r.minMicros)} per CPU second)`;
+      out(
+        `speed against the baseline (12 alternating rounds in this process over the ${t150.length} comments of 150 characters, CPU time per comment): ${model.version} ${fig(mine!)}; ${baseline.version} ${fig(theirs!)}`,
+      );
+    }
   }
 }
 
