@@ -222,13 +222,14 @@ export function fitPlatt(z: Float64Array, y: Float64Array, weight: Float64Array)
     const da = (hbb * ga - hab * gb) / det;
     const db = (haa * gb - hab * ga) / det;
     // Halve the step until the loss does not rise (Lin, Lin and Weng 2007); none that lowers it: at the optimum.
+    const rises = (x: number) => x > f + 1e-12 * Math.abs(f);
     let step = 1;
     let fNew = loss(a - da, b - db);
-    while (fNew > f + 1e-12 * Math.abs(f) && step > 1e-10) {
+    while (rises(fNew) && step > 1e-10) {
       step /= 2;
       fNew = loss(a - step * da, b - step * db);
     }
-    if (fNew > f + 1e-12 * Math.abs(f)) break;
+    if (rises(fNew)) break;
     a -= step * da;
     b -= step * db;
     f = fNew;
