@@ -245,6 +245,38 @@ describe('embedded toxicity model', () => {
     assert.equal([...trigramsOf(trigramsOnly)].filter((b) => trigramsOf(homeTrigrams).has(b)).length, 4);
   });
 
+  it('when negation scopes are configured, then the words just after a negation are hashed apart, a block of their own after the others', () => {
+    const plain = createFeaturizer();
+    const negating = createFeaturizer({ ...DEFAULT_FEATURES, negation: { window: 3, weight: 0.5 } });
+    const read = (f: ReturnType<typeof createFeaturizer>, t: string) => {
+      const v = f.featurize(t);
+      return { index: Array.from(v.index.subarray(0, v.length)), value: Array.from(v.value.subarray(0, v.length)) };
+    };
+    // "lazy", "they" and "work" are the three words after "not"; "harder" is past the scope.
+    const text = 'Mexicans are not lazy, they work harder than most.';
+    const without = read(plain, text);
+    const negated = read(negating, text);
+    const n = without.index.length;
+    assert.deepEqual(negated.index.slice(0, n), without.index);
+    assert.deepEqual(negated.value.slice(0, n), without.value);
+    assert.equal(negated.index.length - n, 3);
+    assert.ok(Math.abs(negated.value.slice(n).reduce((s, v) => s + v * v, 0) - 0.25) < 1e-5);
+    // A negated word is not the word: "not lazy" and "lazy" share no bucket of the block.
+    const block = (r: { index: number[] }, size: number) => r.index.slice(r.index.length - size);
+    const lazy = read(negating, 'not lazy');
+    assert.equal(lazy.index.length - read(plain, 'not lazy').index.length, 1);
+    assert.ok(!read(plain, 'lazy').index.includes(block(lazy, 1)[0]!));
+    // The same word after any negation is the same feature, as the model's text spells it ("don't" is "dont").
+    assert.deepEqual(
+      block(read(negating, "They don't respect women."), 2),
+      block(read(negating, 'they never respect women'), 2),
+    );
+    // A negation is not in a scope; the next one starts its own: "no", "never", then "lazy".
+    assert.equal(read(negating, 'no never lazy').index.length - read(plain, 'no never lazy').index.length, 1);
+    // Without a negation nothing is added.
+    assert.deepEqual(read(negating, 'the council meets on tuesday'), read(plain, 'the council meets on tuesday'));
+  });
+
   it('when a long text with thousands of distinct n-grams is featurised, then each bucket appears once per block and later texts are unaffected', () => {
     const f = createFeaturizer();
     const read = (t: string) => {

@@ -115,6 +115,47 @@ describe('pre-trained word vectors in the model', () => {
   });
 });
 
+describe('the negated words pooled apart (`negation` with word vectors)', () => {
+  const negated = (): FeatureConfig => ({ ...features('mean'), negation: { window: 3, weight: 1 } });
+
+  it("when a comment negates, then the vectors of the words in the negation's scope are pooled in a block after the comment's own, and a weights file carries its weights", () => {
+    const f = createFeaturizer(negated(), VECTORS);
+    assert.equal(f.dim, BUCKETS + 6);
+    const dense = (t: string) => {
+      const v = f.featurize(t);
+      return Array.from(v.index.subarray(0, v.length)).flatMap((j, k) =>
+        j >= BUCKETS ? [[j - BUCKETS, v.value[k]!] as const] : [],
+      );
+    };
+    // "the bridge": only the comment's own block. "not the bridge": "the" and "bridge" pooled again after it.
+    assert.deepEqual(
+      dense('the bridge').map(([j]) => j),
+      [0, 1, 2],
+    );
+    const p = dense('not the bridge');
+    assert.deepEqual(
+      p.map(([j]) => j),
+      [0, 1, 2, 3, 4, 5],
+    );
+    assert.ok(Math.abs(Math.hypot(...p.slice(3).map(([, x]) => x)) - 1) < 1e-6);
+    // Negated words only: the block is theirs alone ("idiot" is outside the scope of three).
+    const far = dense('not the bridge at all idiot');
+    assert.deepEqual(
+      far.slice(3).map(([, x]) => x.toFixed(6)),
+      p.slice(3).map(([, x]) => x.toFixed(6)),
+    );
+    const { header, w } = file();
+    const withNegation = { ...header, features: negated() };
+    const wide = Array.from({ length: BUCKETS + 6 }, (_, j) => Math.cos(j) / 4);
+    assert.throws(() => encodeWeights(withNegation, [w], VECTORS), /wrong length/);
+    const back = decodeWeights(encodeWeights(withNegation, [wide], VECTORS));
+    assert.equal(back.heads[0]!.length, BUCKETS + 6);
+    assert.deepEqual(back.header.features.negation, { window: 3, weight: 1 });
+    const model = createModel(back);
+    assert.notEqual(model.predict('not the bridge').TOXICITY, model.predict('the bridge').TOXICITY);
+  });
+});
+
 describe('the shipped model with word vectors', () => {
   it('when the shipped weights load, then they carry the GloVe subset they were trained with, and the pooled features', () => {
     const model = loadModel();

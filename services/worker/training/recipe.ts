@@ -171,6 +171,16 @@ export const RECIPE_V8: Recipe = {
   features: { ...RECIPE_V4.features, phrases: { weight: 1, pairs: false } },
 };
 
+/**
+ * v9: v8 with the words in a negation's scope read apart (`FeatureConfig.negation`): the three words after "not",
+ * "never", "dont" … hashed apart from the same words unnegated, and their word vectors pooled in a block of their own.
+ */
+export const RECIPE_V9: Recipe = {
+  ...RECIPE_V8,
+  name: 'v9 (v8 with negation scopes)',
+  features: { ...RECIPE_V8.features, negation: { window: 3, weight: 1 } },
+};
+
 export const RECIPES: Record<string, Recipe> = {
   v2: RECIPE_V2,
   v3: RECIPE_V3,
@@ -179,6 +189,7 @@ export const RECIPES: Record<string, Recipe> = {
   v6: RECIPE_V6,
   v7: RECIPE_V7,
   v8: RECIPE_V8,
+  v9: RECIPE_V9,
 };
 
 /**

@@ -1,5 +1,5 @@
 import { LEET_LETTERS, normalizeText } from '../normalize.js';
-import { type VectorFeatures, type WordVectors, createPooler } from './vectors.js';
+import { type VectorFeatures, type WordVectors, createPooler, pooledWidth } from './vectors.js';
 
 /**
  * Text → hashed n-gram features, shared by training and the worker so the two can never drift.
@@ -32,7 +32,32 @@ export interface FeatureConfig {
    * pairs are toxicity-lr-v7's; later models read trigrams alone). Absent: none.
    */
   readonly phrases?: { readonly weight: number; readonly pairs?: boolean };
+  /**
+   * Words in a negation's scope as a block of their own, after the others: each of the `window` words after a
+   * negation (`NEGATIONS`: "not", "never", "dont", "no" …; the next negation starts a scope of its own) hashed apart
+   * from the same word unnegated, L2-normalised with `weight`; and, with word vectors, those words' pooled vectors as
+   * one more pooled block (`NegationFeatures`). So "not lazy" is not read as "lazy", nor "dont respect" as "respect",
+   * and what a negation does to a word carries to words of like meaning. Absent: none.
+   */
+  readonly negation?: NegationFeatures;
 }
+
+/** `FeatureConfig.negation`. */
+export interface NegationFeatures {
+  /** How many words after a negation are in its scope. */
+  readonly window: number;
+  /** The block's length after normalisation (and the negated words' pooled block's, with word vectors). */
+  readonly weight: number;
+}
+
+/**
+ * Negations as the model's text spells them (lower case, apostrophes dropped: "don't" is "dont", "do n't" leaves
+ * "nt"): the words whose scope `FeatureConfig.negation` reads, after the usual list of sentiment analysis.
+ */
+export const NEGATIONS: readonly string[] = (
+  'not no never nothing nowhere noone nobody none neither nor cannot cant couldnt shouldnt wont wouldnt dont doesnt ' +
+  'didnt isnt arent wasnt werent aint hasnt havent hadnt mustnt nt'
+).split(' ');
 
 export const DEFAULT_FEATURES: FeatureConfig = {
   buckets: 1 << 20,
@@ -197,6 +222,7 @@ const SEED_BIGRAM = 0x85ebca6b;
 const SEED_CHAR = 0xc2b2ae35;
 const SEED_TRIGRAM = 0x27d4eb2f;
 const SEED_SKIP = 0x165667b1;
+const SEED_NEGATED = 0x2545f491;
 
 /** A final avalanche (murmur3's fmix32), so nearby FNV values spread over the buckets. */
 function mix(h: number): number {
@@ -219,6 +245,13 @@ export function wordHash(word: string): number {
 }
 
 const GROUP_HASHES: ReadonlySet<number> = new Set(GROUP_WORDS.map(wordHash));
+const NEGATION_HASHES: ReadonlySet<number> = new Set(NEGATIONS.map(wordHash));
+
+/** The features after the hashed buckets: the pooled word vectors, then the negated words' pooled vectors. */
+export function denseWidth(cfg: FeatureConfig, vectors: { dim: number } | undefined): number {
+  if (!cfg.vectors || !vectors) return 0;
+  return pooledWidth(vectors, cfg.vectors) + (cfg.negation ? vectors.dim : 0);
+}
 
 /** A copy of a hashed feature vector (indices into the model's buckets, values). */
 export interface FeatureVector {
@@ -283,7 +316,11 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
   if ((cfg.buckets & mask) !== 0) throw new Error('buckets must be a power of two');
   if (cfg.vectors && !vectors) throw new Error('this feature configuration needs word vectors');
   const pooler = cfg.vectors && vectors ? createPooler(vectors, cfg.vectors, GROUP_HASHES) : undefined;
-  const extra = pooler?.width ?? 0;
+  const negation = cfg.negation;
+  // The negated words' vectors: a mean of their own, written after the comment's pooled block.
+  const negatedPooler =
+    negation && vectors && pooler ? createPooler(vectors, { pooling: 'mean', weight: negation.weight }) : undefined;
+  const extra = denseWidth(cfg, vectors);
   // Count per bucket while a text is featurised, in a small open-addressing table rather than an array of
   // every bucket: a comment touches a few hundred buckets, and a table of a few thousand slots stays in the
   // processor's cache where a 2²⁰-entry array does not. The table is sized before each text for the most
@@ -301,14 +338,14 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
   let words = 0;
   const gramsPerWord = charMax - charMin + 1;
   const pairs = cfg.phrases?.pairs !== false;
-  const phrasesPerWord = cfg.phrases ? (pairs ? 2 : 1) : 0;
+  const phrasesPerWord = (cfg.phrases ? (pairs ? 2 : 1) : 0) + (negation ? 1 : 0);
 
   /**
    * Room for a text of `length` characters: at most length + 1 words and bigrams, (2·length + 1)·sizes n-grams, and
    * length + 1 phrases of each kind; and no more than each block's buckets.
    */
   const reserve = (length: number) => {
-    const blocks = cfg.phrases ? 3 : 2;
+    const blocks = 2 + (cfg.phrases ? 1 : 0) + (negation ? 1 : 0);
     const most = Math.min((length + 1) * (1 + 2 * gramsPerWord + phrasesPerWord), blocks * cfg.buckets);
     if (touched.length < most + extra) {
       const n = Math.max(most + extra, touched.length * 2);
@@ -423,7 +460,27 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
         }
         flush(phrasesFrom, n, cfg.phrases.weight);
       }
+      if (negation) {
+        // Each word within `window` after a negation, hashed apart; a negation itself is not in a scope.
+        negatedPooler?.reset();
+        const negatedFrom = n;
+        let left = 0;
+        for (let i = 0; i < words; i++) {
+          const w = wordHashes[i]!;
+          if (NEGATION_HASHES.has(w)) {
+            left = negation.window;
+            continue;
+          }
+          if (left === 0) continue;
+          left--;
+          n = countBucket(keys, entry, slotOf, touched, counts, mix(Math.imul(w ^ SEED_NEGATED, FNV_PRIME)) & mask, n);
+          negatedPooler?.add(w);
+        }
+        flush(negatedFrom, n, negation.weight);
+      }
       if (pooler) out.length = pooler.write(out.index, out.value, out.length, cfg.buckets);
+      if (negatedPooler)
+        out.length = negatedPooler.write(out.index, out.value, out.length, cfg.buckets + pooler!.width);
       return out;
     },
     featurize(text: string): SparseVector {

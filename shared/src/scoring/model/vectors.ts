@@ -36,12 +36,19 @@ export function pooledWidth(vectors: { dim: number }, cfg: VectorFeatures): numb
 /** How many words either side of a group's name the `mean-near-group` block pools. */
 const NEAR_GROUP = 3;
 
-/**
- * Accumulates a comment's words and writes the pooled features. Not re-entrant (one per featurizer).
- * `add(hash)` for each word, then `write(out, from, base)`.
- */
-export function createPooler(vectors: WordVectors, cfg: VectorFeatures, groupHashes?: ReadonlySet<number>) {
-  const { dim, hashes, scales, weights, values } = vectors;
+/** A look-up from word hash to row, and each row's factor in the weighted sum (its scale times its weight). */
+interface VectorIndex {
+  lookup(h: number): number;
+  factor: Float32Array;
+}
+
+/** Built once per set of vectors: the poolers of one featurizer share it. */
+const indexes = new WeakMap<WordVectors, VectorIndex>();
+
+function indexOf(vectors: WordVectors): VectorIndex {
+  let index = indexes.get(vectors);
+  if (index) return index;
+  const { hashes, scales, weights } = vectors;
   // Open addressing on the word hash, at most half full: slot s holds the hash at 2s and row + 1 at 2s + 1
   // (0 for none), so a look-up reads one place in memory.
   let size = 16;
@@ -62,8 +69,18 @@ export function createPooler(vectors: WordVectors, cfg: VectorFeatures, groupHas
       if (slots[2 * s] === key) return r - 1;
     }
   };
-  // Each word's factor in the weighted sum: its scale times its weight.
-  const factor = Float32Array.from(scales, (x, i) => x * weights[i]!);
+  index = { lookup, factor: Float32Array.from(scales, (x, i) => x * weights[i]!) };
+  indexes.set(vectors, index);
+  return index;
+}
+
+/**
+ * Accumulates a comment's words and writes the pooled features. Not re-entrant (one per featurizer).
+ * `add(hash)` for each word, then `write(out, from, base)`.
+ */
+export function createPooler(vectors: WordVectors, cfg: VectorFeatures, groupHashes?: ReadonlySet<number>) {
+  const { dim, scales, values } = vectors;
+  const { lookup, factor } = indexOf(vectors);
   const withMax = cfg.pooling === 'mean-max';
   const sum = new Float64Array(dim);
   const max = new Float64Array(dim);

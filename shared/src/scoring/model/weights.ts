@@ -2,8 +2,8 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { z } from 'zod';
 import { ATTRIBUTES } from '#shared/settings.js';
 import type { Attribute } from '../types.js';
-import type { FeatureConfig } from './features.js';
-import { type WordVectors, decodeVectors, encodeVectors, pooledWidth, vectorsByteLength } from './vectors.js';
+import { type FeatureConfig, denseWidth } from './features.js';
+import { type WordVectors, decodeVectors, encodeVectors, vectorsByteLength } from './vectors.js';
 
 /**
  * The weights file: `NRTM`, a little-endian u32 header length, the JSON header, zero padding to a
@@ -69,6 +69,7 @@ const headerSchema = z.object({
         .object({ pooling: z.enum(['mean', 'mean-max', 'mean-near-group']), weight: finite.positive() })
         .optional(),
       phrases: z.object({ weight: finite.positive(), pairs: z.boolean().optional() }).optional(),
+      negation: z.object({ window: z.number().int().min(1), weight: finite.positive() }).optional(),
     })
     .refine((f) => f.charMin <= f.charMax, 'charMin ≤ charMax'),
   dtype: z.enum(['int8', 'int16']),
@@ -87,10 +88,9 @@ const headerSchema = z.object({
   training: z.record(z.string(), z.unknown()),
 });
 
-/** Weights per head: the hashed buckets, then the pooled word-vector features. */
+/** Weights per head: the hashed buckets, then the pooled word-vector features (`denseWidth`). */
 function headLength(header: Pick<WeightsHeader, 'features' | 'vectors'>): number {
-  const { features, vectors } = header;
-  return features.buckets + (features.vectors && vectors ? pooledWidth(vectors, features.vectors) : 0);
+  return header.features.buckets + denseWidth(header.features, header.vectors);
 }
 
 export function encodeWeights(
