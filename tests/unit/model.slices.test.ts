@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SLICES, sliceFigures } from '../../services/worker/training/slices.js';
+import { SLICES, sliceFigures, sourceFigures } from '../../services/worker/training/slices.js';
 
 const slice = (id: string) => SLICES.find((s) => s.id === id)!;
 
@@ -44,5 +44,22 @@ describe("model:eval's slices of real comments", () => {
     assert.ok(Number.isNaN(quotations!.auc), 'one label only: no AUC');
     assert.ok(Number.isNaN(quotations!.heldToxic));
     assert.equal(quotations!.heldCivil, 0);
+  });
+
+  it('when rows name their sources, then each source has its own count, positives, ROC AUC and held shares, in order of first appearance', () => {
+    const sources = ['olid', 'wiki', 'olid', 'wiki', 'olid', 'cc', 'wiki'];
+    const scores = [0.9, 0.1, 0.2, 0.8, 0.75, 0.95, 0.3];
+    const labels = [1, 0, 0, 1, 0, 1, 1];
+    const [olid, wiki, cc] = sourceFigures(sources, scores, labels, 0.7);
+    // olid: one toxic row ranked above both civil ones; one civil row of two held
+    assert.deepEqual(olid, { id: 'olid', n: 3, positives: 1, auc: 1, heldToxic: 1, heldCivil: 0.5 });
+    // wiki: toxic 0.8 and 0.3 against civil 0.1: both above it; one toxic row of two held
+    assert.deepEqual(wiki, { id: 'wiki', n: 3, positives: 2, auc: 1, heldToxic: 0.5, heldCivil: 0 });
+    assert.equal(cc!.n, 1);
+    assert.ok(Number.isNaN(cc!.auc), 'one label only: no AUC');
+    assert.ok(Number.isNaN(cc!.heldCivil));
+    // A toxic row between two civil ones: half its pairs ranked right.
+    const [between] = sourceFigures(['olid', 'olid', 'olid'], [0.3, 0.75, 0.1], [1, 0, 0], 0.7);
+    assert.equal(between!.auc, 0.5);
   });
 });

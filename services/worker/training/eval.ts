@@ -9,9 +9,10 @@
  * TOXICITY hold unless --threshold), recall at precision ≥ 0.8 and ≥ 0.9; then the false-positive rate
  * on non-toxic sentences naming identity groups, per group; scoring speed on one core; weights size and
  * the worker's memory growth; and the embedded scorer on real comments that stand for some of the functional suite's
- * categories (`slices.ts`: questions and quotations that name a protected group). With --baseline, the speed also
+ * categories (`slices.ts`: questions and quotations that name a protected group), and per source when the rows name
+ * more than one (`{"source": string}`, as `model:train --export` writes them). With --baseline, the speed also
  * compares the two embedded scorers in alternating rounds in this process (`speed.ts`), which is how two builds are
- * compared on a shared machine. The last line is one JSON object (auc, precision, recall, threshold, n, slices, …).
+ * compared on a shared machine. The last line is one JSON object (auc, precision, recall, threshold, n, slices, sources, …).
  *
  *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v8|…|v2]   leave-one-source-out (loso.ts)
  *   npm run model:eval -- --functional [--weights file] [--no-context]        the functional suite (functional/run.ts)
@@ -27,7 +28,7 @@ import { defaultWeightsPath, loadModel } from '#shared/scoring/model/index.js';
 import { readJsonl } from './datasets.js';
 import { EVAL_TEMPLATES, GROUPS, fill } from './identity.js';
 import { atThreshold, balancedAccuracy, recallAtPrecision, rocAuc } from './metrics.js';
-import { sliceFigures } from './slices.js';
+import { sliceFigures, sourceFigures } from './slices.js';
 import { alternatingRounds } from './speed.js';
 
 // Other modes: leave-one-source-out training and evaluation, and the functional suite.
@@ -118,6 +119,25 @@ for (const f of slices) {
   out(
     `| ${f.id}: ${f.description} | ${f.n} (${f.positives}) | ${f.auc.toFixed(4)} | ${pct(f.heldToxic)} | ${pct(f.heldCivil)} |`,
   );
+}
+
+// Per source, when the rows name more than one (the development split does): in-domain figures to set beside the
+// leave-one-source-out run's.
+const bySource = sourceFigures(
+  examples.map((e) => e.source),
+  embeddedScores!,
+  labels,
+  threshold,
+);
+if (bySource.length > 1) {
+  out();
+  out('| source (embedded scorer) | n (toxic) | ROC AUC | toxic held @t | others held @t |');
+  out('|---|---|---|---|---|');
+  for (const f of bySource) {
+    const auc = Number.isNaN(f.auc) ? '— (one label)' : f.auc.toFixed(4);
+    const held = (x: number) => (Number.isNaN(x) ? '—' : pct(x));
+    out(`| ${f.id} | ${f.n} (${f.positives}) | ${auc} | ${held(f.heldToxic)} | ${held(f.heldCivil)} |`);
+  }
 }
 
 // How the embedded scorer trades precision for recall: what the hold threshold was chosen from.
@@ -290,6 +310,18 @@ out(
       heldToxic: round(f.heldToxic),
       heldCivil: round(f.heldCivil),
     })),
+    ...(bySource.length > 1
+      ? {
+          sources: bySource.map((f) => ({
+            id: f.id,
+            n: f.n,
+            positives: f.positives,
+            auc: round(f.auc),
+            heldToxic: round(f.heldToxic),
+            heldCivil: round(f.heldCivil),
+          })),
+        }
+      : {}),
     identity: {
       groups: GROUPS.length,
       sentences: EVAL_TEMPLATES.length,

@@ -73,3 +73,40 @@ export function sliceFigures(
     };
   });
 }
+
+/** A source's figures: what `model:eval` shows per source when its rows name theirs. */
+export type SourceFigures = Omit<SliceFigures, 'description'>;
+
+/**
+ * The figures of each source of labelled comments (`sources[i]` is row i's), in order of first appearance. On the
+ * development split (`model:train --export`) these are in-domain figures: each source's rows were held out of a model
+ * that learned from the rest of that source, against the leave-one-source-out run's, where it learned from none of it.
+ */
+export function sourceFigures(
+  sources: readonly string[],
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  threshold: number,
+): SourceFigures[] {
+  const rows = new Map<string, number[]>();
+  sources.forEach((source, i) => {
+    const list = rows.get(source);
+    if (list) list.push(i);
+    else rows.set(source, [i]);
+  });
+  return [...rows].map(([id, at]) => {
+    const s = at.map((i) => scores[i]!);
+    const l = at.map((i) => labels[i]!);
+    const c = atThreshold(s, l, threshold);
+    const positives = c.tp + c.fn;
+    const negatives = c.fp + c.tn;
+    return {
+      id,
+      n: at.length,
+      positives,
+      auc: rocAuc(s, l),
+      heldToxic: positives > 0 ? c.tp / positives : NaN,
+      heldCivil: negatives > 0 ? c.fp / negatives : NaN,
+    };
+  });
+}
