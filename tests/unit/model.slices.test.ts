@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SLICES, sliceFigures, sourceFigures } from '../../services/worker/training/slices.js';
+import { SLICES, figuresRow, sliceFigures, sourceFigures } from '../../services/worker/training/slices.js';
 
 const slice = (id: string) => SLICES.find((s) => s.id === id)!;
 
@@ -61,5 +61,11 @@ describe("model:eval's slices of real comments", () => {
     // A toxic row between two civil ones: half its pairs ranked right.
     const [between] = sourceFigures(['olid', 'olid', 'olid'], [0.3, 0.75, 0.1], [1, 0, 0], 0.7);
     assert.equal(between!.auc, 0.5);
+  });
+
+  it('when a row of figures is printed, then a figure without rows to measure shows as a dash, not NaN', () => {
+    const [olid, cc] = sourceFigures(['olid', 'olid', 'cc'], [0.9, 0.2, 0.8], [1, 0, 1], 0.7);
+    assert.equal(figuresRow('olid', olid!), '| olid | 2 (1) | 1.0000 | 100.0% | 0.0% |');
+    assert.equal(figuresRow('cc', cc!), '| cc | 1 (1) | — (one label) | 100.0% | — |');
   });
 });

@@ -138,8 +138,13 @@ describe('the negated words pooled apart (`negation` with word vectors)', () => 
       [0, 1, 2, 3, 4, 5],
     );
     assert.ok(Math.abs(Math.hypot(...p.slice(3).map(([, x]) => x)) - 1) < 1e-6);
-    // Negated words only: the block is theirs alone ("idiot" is outside the scope of three).
-    const far = dense('not the bridge at all idiot');
+    // The negated block pools the negated words as the comment's block pools the same words: "the bridge".
+    assert.deepEqual(
+      p.slice(3).map(([, x]) => x.toFixed(6)),
+      dense('the bridge').map(([, x]) => x.toFixed(6)),
+    );
+    // Negated words only: "idiot" is the fourth word after "not" ("at" has no vector), outside the scope of three.
+    const far = dense('not the bridge at idiot');
     assert.deepEqual(
       far.slice(3).map(([, x]) => x.toFixed(6)),
       p.slice(3).map(([, x]) => x.toFixed(6)),
@@ -151,8 +156,13 @@ describe('the negated words pooled apart (`negation` with word vectors)', () => 
     const back = decodeWeights(encodeWeights(withNegation, [wide], VECTORS));
     assert.equal(back.heads[0]!.length, BUCKETS + 6);
     assert.deepEqual(back.header.features.negation, { window: 3, weight: 1 });
+    // The negated block's weights are read: with them zeroed, "not the bridge" scores otherwise, "the bridge" the same.
     const model = createModel(back);
-    assert.notEqual(model.predict('not the bridge').TOXICITY, model.predict('the bridge').TOXICITY);
+    const blind = createModel(
+      decodeWeights(encodeWeights(withNegation, [wide.map((x, j) => (j >= BUCKETS + 3 ? 0 : x))], VECTORS)),
+    );
+    assert.notEqual(model.predict('not the bridge').TOXICITY, blind.predict('not the bridge').TOXICITY);
+    assert.equal(model.predict('the bridge').TOXICITY, blind.predict('the bridge').TOXICITY);
   });
 });
 

@@ -14,7 +14,7 @@
  * compares the two embedded scorers in alternating rounds in this process (`speed.ts`), which is how two builds are
  * compared on a shared machine. The last line is one JSON object (auc, precision, recall, threshold, n, slices, sources, …).
  *
- *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v8|…|v2]   leave-one-source-out (loso.ts)
+ *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v9a|v9|v8|…|v2]   leave-one-source-out (loso.ts)
  *   npm run model:eval -- --functional [--weights file] [--no-context]        the functional suite (functional/run.ts)
  */
 import { execFileSync } from 'node:child_process';
@@ -28,7 +28,7 @@ import { defaultWeightsPath, loadModel } from '#shared/scoring/model/index.js';
 import { readJsonl } from './datasets.js';
 import { EVAL_TEMPLATES, GROUPS, fill } from './identity.js';
 import { atThreshold, balancedAccuracy, recallAtPrecision, rocAuc } from './metrics.js';
-import { sliceFigures, sourceFigures } from './slices.js';
+import { type SourceFigures, figuresRow, sliceFigures, sourceFigures } from './slices.js';
 import { alternatingRounds } from './speed.js';
 
 // Other modes: leave-one-source-out training and evaluation, and the functional suite.
@@ -115,11 +115,7 @@ const slices = sliceFigures(
 out();
 out('| slice (embedded scorer) | n (toxic) | ROC AUC | toxic held @t | others held @t |');
 out('|---|---|---|---|---|');
-for (const f of slices) {
-  out(
-    `| ${f.id}: ${f.description} | ${f.n} (${f.positives}) | ${f.auc.toFixed(4)} | ${pct(f.heldToxic)} | ${pct(f.heldCivil)} |`,
-  );
-}
+for (const f of slices) out(figuresRow(`${f.id}: ${f.description}`, f));
 
 // Per source, when the rows name more than one (the development split does): in-domain figures to set beside the
 // leave-one-source-out run's.
@@ -133,11 +129,7 @@ if (bySource.length > 1) {
   out();
   out('| source (embedded scorer) | n (toxic) | ROC AUC | toxic held @t | others held @t |');
   out('|---|---|---|---|---|');
-  for (const f of bySource) {
-    const auc = Number.isNaN(f.auc) ? '— (one label)' : f.auc.toFixed(4);
-    const held = (x: number) => (Number.isNaN(x) ? '—' : pct(x));
-    out(`| ${f.id} | ${f.n} (${f.positives}) | ${auc} | ${held(f.heldToxic)} | ${held(f.heldCivil)} |`);
-  }
+  for (const f of bySource) out(figuresRow(f.id, f));
 }
 
 // How the embedded scorer trades precision for recall: what the hold threshold was chosen from.
@@ -302,26 +294,8 @@ out(
         },
       ]),
     ),
-    slices: slices.map((f) => ({
-      id: f.id,
-      n: f.n,
-      positives: f.positives,
-      auc: round(f.auc),
-      heldToxic: round(f.heldToxic),
-      heldCivil: round(f.heldCivil),
-    })),
-    ...(bySource.length > 1
-      ? {
-          sources: bySource.map((f) => ({
-            id: f.id,
-            n: f.n,
-            positives: f.positives,
-            auc: round(f.auc),
-            heldToxic: round(f.heldToxic),
-            heldCivil: round(f.heldCivil),
-          })),
-        }
-      : {}),
+    slices: slices.map(rounded),
+    ...(bySource.length > 1 ? { sources: bySource.map(rounded) } : {}),
     identity: {
       groups: GROUPS.length,
       sentences: EVAL_TEMPLATES.length,
@@ -337,4 +311,16 @@ out(
 
 function round(x: number) {
   return Math.round(x * 10000) / 10000;
+}
+
+/** A slice's or a source's figures for the JSON line. */
+function rounded(f: SourceFigures) {
+  return {
+    id: f.id,
+    n: f.n,
+    positives: f.positives,
+    auc: round(f.auc),
+    heldToxic: round(f.heldToxic),
+    heldCivil: round(f.heldCivil),
+  };
 }

@@ -4,7 +4,7 @@
  * score in its calibration, then with the lexicon's slur floor, then with the phrase rules too
  * (`applyPhrases`: threats, group hate, denials), which is TOXICITY as the worker scores a comment's text.
  *
- *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v8|v7|v6|v5|v4|v3|v2] [--iterations n] [--only src,src]
+ *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v9a|v9|v8|v7|v6|v5|v4|v3|v2] [--iterations n] [--only src,src]
  *     [--save-dir dir]   (writes each fold's TOXICITY model, loso-<source>.bin, for model:simulate)
  *     [--l2 x] [--size-exponent x] [--multiplier source=x,…]   (a variant of the recipe, to compare before
  *     writing it into recipe.ts)
@@ -35,8 +35,8 @@ import {
   phraseRests,
 } from '#shared/scoring/model/comment.js';
 import { encodeWeights } from '#shared/scoring/model/weights.js';
-import { type FeatureConfig, createFeaturizer } from '#shared/scoring/model/features.js';
-import { pooledWidth, type VectorFeatures, type WordVectors } from '#shared/scoring/model/vectors.js';
+import { type FeatureConfig, createFeaturizer, denseWidth } from '#shared/scoring/model/features.js';
+import type { VectorFeatures, WordVectors } from '#shared/scoring/model/vectors.js';
 import { rng, shuffle, stratifiedSplit, type Example } from './datasets.js';
 import { type EmbeddingOptions, parseEmbeddingOptions, trainEmbedding } from './embedding.js';
 import { rocAuc } from './metrics.js';
@@ -214,7 +214,7 @@ export function runLoso(
     );
     if (opts.embedding) {
       const fe = fv ?? f;
-      const dense = fv ? pooledWidth(opts.vectors!.table, opts.vectors!.features) : 0;
+      const dense = fv ? denseWidth(withVectors!, opts.vectors!.table) : 0;
       const rows = train.map((e) => rowOf.get(e)!);
       const y = rows.map((row) => target('TOXICITY', fe.examples[row]!)!);
       const net = trainEmbedding(

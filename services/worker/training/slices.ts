@@ -44,6 +44,24 @@ export interface SliceFigures {
   heldCivil: number;
 }
 
+/** The figures of some rows' scores and labels, held at `score ≥ threshold`. */
+function figuresOf(
+  scores: number[],
+  labels: number[],
+  threshold: number,
+): Pick<SliceFigures, 'n' | 'positives' | 'auc' | 'heldToxic' | 'heldCivil'> {
+  const c = atThreshold(scores, labels, threshold);
+  const positives = c.tp + c.fn;
+  const negatives = c.fp + c.tn;
+  return {
+    n: scores.length,
+    positives,
+    auc: rocAuc(scores, labels),
+    heldToxic: positives > 0 ? c.tp / positives : NaN,
+    heldCivil: negatives > 0 ? c.fp / negatives : NaN,
+  };
+}
+
 /** The figures of every slice for scores of `texts` with their labels (1 = toxic), held at `score ≥ threshold`. */
 export function sliceFigures(
   texts: readonly string[],
@@ -59,18 +77,7 @@ export function sliceFigures(
       s.push(scores[i]!);
       l.push(labels[i]!);
     });
-    const c = atThreshold(s, l, threshold);
-    const positives = c.tp + c.fn;
-    const negatives = c.fp + c.tn;
-    return {
-      id: slice.id,
-      description: slice.description,
-      n: s.length,
-      positives,
-      auc: rocAuc(s, l),
-      heldToxic: positives > 0 ? c.tp / positives : NaN,
-      heldCivil: negatives > 0 ? c.fp / negatives : NaN,
-    };
+    return { id: slice.id, description: slice.description, ...figuresOf(s, l, threshold) };
   });
 }
 
@@ -88,25 +95,19 @@ export function sourceFigures(
   labels: ArrayLike<number>,
   threshold: number,
 ): SourceFigures[] {
-  const rows = new Map<string, number[]>();
+  const rows = new Map<string, { s: number[]; l: number[] }>();
   sources.forEach((source, i) => {
-    const list = rows.get(source);
-    if (list) list.push(i);
-    else rows.set(source, [i]);
+    let r = rows.get(source);
+    if (!r) rows.set(source, (r = { s: [], l: [] }));
+    r.s.push(scores[i]!);
+    r.l.push(labels[i]!);
   });
-  return [...rows].map(([id, at]) => {
-    const s = at.map((i) => scores[i]!);
-    const l = at.map((i) => labels[i]!);
-    const c = atThreshold(s, l, threshold);
-    const positives = c.tp + c.fn;
-    const negatives = c.fp + c.tn;
-    return {
-      id,
-      n: at.length,
-      positives,
-      auc: rocAuc(s, l),
-      heldToxic: positives > 0 ? c.tp / positives : NaN,
-      heldCivil: negatives > 0 ? c.fp / negatives : NaN,
-    };
-  });
+  return [...rows].map(([id, r]) => ({ id, ...figuresOf(r.s, r.l, threshold) }));
+}
+
+/** A table row of figures (`| name | n (toxic) | ROC AUC | toxic held | others held |`), "—" where a figure has no rows. */
+export function figuresRow(name: string, f: Omit<SourceFigures, 'id'>): string {
+  const pct = (x: number) => (Number.isNaN(x) ? '—' : `${(x * 100).toFixed(1)}%`);
+  const auc = Number.isNaN(f.auc) ? '— (one label)' : f.auc.toFixed(4);
+  return `| ${name} | ${f.n} (${f.positives}) | ${auc} | ${pct(f.heldToxic)} | ${pct(f.heldCivil)} |`;
 }

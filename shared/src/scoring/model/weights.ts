@@ -8,8 +8,8 @@ import { type WordVectors, decodeVectors, encodeVectors, vectorsByteLength } fro
 /**
  * The weights file: `NRTM`, a little-endian u32 header length, the JSON header, zero padding to a
  * multiple of 8, then each head's weights in turn (`buckets` values of `dtype`, scaled by the head's
- * `scale`, then one per pooled word-vector feature if the features pool word vectors), then the word
- * vectors if any (`vectors.ts`). Written by `npm run model:train`, read by the worker.
+ * `scale`, then one per feature after the buckets if the features pool word vectors (`denseWidth` in features.ts:
+ * the comment's pooled block, then the negated words' block), then the word vectors if any (`vectors.ts`). Written by `npm run model:train`, read by the worker.
  */
 export interface WeightsHeader {
   format: 'newsroom-toxicity-weights';
@@ -53,8 +53,9 @@ const headerSchema = z.object({
   format: z.literal('newsroom-toxicity-weights'),
   formatVersion: z.literal(1),
   version: z.string().min(1),
+  // Strict: a feature this code does not know must fail to load, not be read without it.
   features: z
-    .object({
+    .strictObject({
       buckets: z
         .number()
         .int()
@@ -66,10 +67,12 @@ const headerSchema = z.object({
       charWeight: finite,
       text: z.enum(['model', 'lexicon']),
       vectors: z
-        .object({ pooling: z.enum(['mean', 'mean-max', 'mean-near-group']), weight: finite.positive() })
+        .strictObject({ pooling: z.enum(['mean', 'mean-max', 'mean-near-group']), weight: finite.positive() })
         .optional(),
-      phrases: z.object({ weight: finite.positive(), pairs: z.boolean().optional() }).optional(),
-      negation: z.object({ window: z.number().int().min(1), weight: finite.positive() }).optional(),
+      phrases: z.strictObject({ weight: finite.positive(), pairs: z.boolean().optional() }).optional(),
+      negation: z
+        .strictObject({ window: z.number().int().min(1), weight: finite.positive(), vectors: z.boolean().optional() })
+        .optional(),
     })
     .refine((f) => f.charMin <= f.charMax, 'charMin ≤ charMax'),
   dtype: z.enum(['int8', 'int16']),
