@@ -19,6 +19,27 @@ import { threatSentences } from '../../services/worker/training/threats.js';
 import { insultSentences } from '../../services/worker/training/vocabulary.js';
 
 const HOLD = DEFAULT_SETTINGS.thresholds.hold.TOXICITY!;
+/** A featurizer's features of a text as plain arrays (a copy: the featurizer reuses its buffers). */
+const readFeatures = (f: ReturnType<typeof createFeaturizer>, t: string) => {
+  const v = f.featurize(t);
+  return { index: Array.from(v.index.subarray(0, v.length)), value: Array.from(v.value.subarray(0, v.length)) };
+};
+/**
+ * What a featurizer with one more block adds after a plain one's features of the same text, which it must leave as
+ * they were: the block, and where it starts.
+ */
+const blockAfter = (
+  plain: ReturnType<typeof createFeaturizer>,
+  more: ReturnType<typeof createFeaturizer>,
+  text: string,
+) => {
+  const without = readFeatures(plain, text);
+  const whole = readFeatures(more, text);
+  const n = without.index.length;
+  assert.deepEqual(whole.index.slice(0, n), without.index);
+  assert.deepEqual(whole.value.slice(0, n), without.value);
+  return { n, whole, index: whole.index.slice(n), value: whole.value.slice(n) };
+};
 const scorer = createEmbeddedScorer();
 const score = async (t: string) => await scorer.score(t, { siteId: 's' });
 
@@ -209,18 +230,11 @@ describe('embedded toxicity model', () => {
   it('when word phrases are configured, then trigrams, and pairs one word apart unless left out, follow the other blocks as a block of their own', () => {
     const plain = createFeaturizer();
     const phrased = createFeaturizer({ ...DEFAULT_FEATURES, phrases: { weight: 0.5 } });
-    const read = (f: ReturnType<typeof createFeaturizer>, t: string) => {
-      const v = f.featurize(t);
-      return { index: Array.from(v.index.subarray(0, v.length)), value: Array.from(v.value.subarray(0, v.length)) };
-    };
+    const read = readFeatures;
     const text = 'they should go back to where they came from';
-    const without = read(plain, text);
-    const withPhrases = read(phrased, text);
     // The words and characters are as before; after them, 7 trigrams and 7 pairs one apart (9 words).
-    const n = without.index.length;
-    assert.deepEqual(withPhrases.index.slice(0, n), without.index);
-    assert.deepEqual(withPhrases.value.slice(0, n), without.value);
-    const block = withPhrases.value.slice(n);
+    const { n, whole: withPhrases, value: block } = blockAfter(plain, phrased, text);
+    const without = read(plain, text);
     assert.equal(block.length, 14);
     assert.ok(Math.abs(block.reduce((s, v) => s + v * v, 0) - 0.25) < 1e-5);
     // Order counts: the same words backwards share every word and no phrase.
@@ -248,19 +262,11 @@ describe('embedded toxicity model', () => {
   it('when negation scopes are configured, then the words just after a negation are hashed apart, a block of their own after the others', () => {
     const plain = createFeaturizer();
     const negating = createFeaturizer({ ...DEFAULT_FEATURES, negation: { window: 3, weight: 0.5 } });
-    const read = (f: ReturnType<typeof createFeaturizer>, t: string) => {
-      const v = f.featurize(t);
-      return { index: Array.from(v.index.subarray(0, v.length)), value: Array.from(v.value.subarray(0, v.length)) };
-    };
+    const read = readFeatures;
     // "lazy", "they" and "work" are the three words after "not"; "harder" is past the scope.
-    const text = 'Mexicans are not lazy, they work harder than most.';
-    const without = read(plain, text);
-    const negated = read(negating, text);
-    const n = without.index.length;
-    assert.deepEqual(negated.index.slice(0, n), without.index);
-    assert.deepEqual(negated.value.slice(0, n), without.value);
-    assert.equal(negated.index.length - n, 3);
-    assert.ok(Math.abs(negated.value.slice(n).reduce((s, v) => s + v * v, 0) - 0.25) < 1e-5);
+    const negated = blockAfter(plain, negating, 'Mexicans are not lazy, they work harder than most.');
+    assert.equal(negated.index.length, 3);
+    assert.ok(Math.abs(negated.value.reduce((s, v) => s + v * v, 0) - 0.25) < 1e-5);
     // A negated word is not the word: "not lazy" and "lazy" share no bucket of the block.
     const block = (r: { index: number[] }, size: number) => r.index.slice(r.index.length - size);
     const lazy = read(negating, 'not lazy');
@@ -314,7 +320,7 @@ describe('embedded toxicity model', () => {
     const read = (f: ReturnType<typeof createFeaturizer>, t: string) => {
       const v = f.featurize(t);
       assert.ok(v.length <= v.index.length && v.length <= v.value.length, 'the features fit their buffers');
-      return { index: Array.from(v.index.subarray(0, v.length)), value: Array.from(v.value.subarray(0, v.length)) };
+      return readFeatures(f, t);
     };
     // Every word negated, every word distinct: each block as full as a text can make it.
     const long = Array.from({ length: 2500 }, (_, i) => `not w${i.toString(36)}`).join(' ');
