@@ -5,7 +5,7 @@ import { createModel, loadModel } from '#shared/scoring/model/index.js';
 import { createCommentModel } from '#shared/scoring/model/comment.js';
 import { decodeWeights, encodeWeights, type WeightsHeader } from '#shared/scoring/model/weights.js';
 import type { WordVectors } from '#shared/scoring/model/vectors.js';
-import { foldWeights } from '../../services/worker/training/loso.js';
+import { weightsFile } from '../../services/worker/training/recipe.js';
 
 /** Word vectors as `word-vectors.ts` writes them: each word by its hash, int8 values, a scale and a weight each. */
 const wordVectors = (
@@ -176,7 +176,7 @@ describe("a leave-one-source-out fold's model file", () => {
       calibration: { a: 1.1, b: 0.1, lexicon: 2 },
     };
     const opts = { recipe: 'test', heldOut: 'olid' };
-    const back = decodeWeights(foldWeights(head, features('mean'), 'fold-without-olid', { ...opts, vectors: VECTORS }));
+    const back = decodeWeights(weightsFile([head], features('mean'), 'fold-without-olid', opts, VECTORS));
     assert.deepEqual(back.vectors, VECTORS);
     assert.equal(back.header.version, 'fold-without-olid');
     assert.deepEqual(back.header.training, opts);
@@ -184,15 +184,18 @@ describe("a leave-one-source-out fold's model file", () => {
     const model = createModel(back);
     const blind = createModel(
       decodeWeights(
-        foldWeights({ ...head, w: head.w.map((x, j) => (j >= BUCKETS ? 0 : x)) }, features('mean'), 'v', {
-          ...opts,
-          vectors: VECTORS,
-        }),
+        weightsFile(
+          [{ ...head, w: head.w.map((x, j) => (j >= BUCKETS ? 0 : x)) }],
+          features('mean'),
+          'v',
+          opts,
+          VECTORS,
+        ),
       ),
     );
     assert.notEqual(model.predict('you idiot').TOXICITY, blind.predict('you idiot').TOXICITY);
     const ngrams = decodeWeights(
-      foldWeights({ ...head, w: head.w.slice(0, BUCKETS) }, { ...DEFAULT_FEATURES, buckets: BUCKETS }, 'v', opts),
+      weightsFile([{ ...head, w: head.w.slice(0, BUCKETS) }], { ...DEFAULT_FEATURES, buckets: BUCKETS }, 'v', opts),
     );
     assert.equal(ngrams.vectors, undefined);
     assert.equal(ngrams.heads[0]!.length, BUCKETS);

@@ -35,18 +35,16 @@ import {
   lexiconFindings,
   phraseRests,
 } from '#shared/scoring/model/comment.js';
-import { encodeWeights } from '#shared/scoring/model/weights.js';
 import { type FeatureConfig, createFeaturizer, denseWidth } from '#shared/scoring/model/features.js';
 import type { VectorFeatures, WordVectors } from '#shared/scoring/model/vectors.js';
 import { rng, shuffle, stratifiedSplit, type Example } from './datasets.js';
 import { type EmbeddingOptions, parseEmbeddingOptions, trainEmbedding } from './embedding.js';
 import { rocAuc } from './metrics.js';
-import { DEFAULT_VECTOR_OPTIONS, VECTORS_SOURCE, parseVectorOptions, readWordVectors } from './word-vectors.js';
+import { DEFAULT_VECTOR_OPTIONS, parseVectorOptions, readWordVectors } from './word-vectors.js';
 import {
   DATA_SOURCES,
   RECIPES,
   WRITTEN_SOURCES,
-  type FittedHead,
   type Recipe,
   applyCaps,
   featurise,
@@ -55,6 +53,7 @@ import {
   scoreRows,
   subMatrix,
   target,
+  weightsFile,
   weightsFor,
   writtenSentences,
 } from './recipe.js';
@@ -248,11 +247,13 @@ export function runLoso(
       const features = fv ? withVectors! : recipe.features;
       writeFileSync(
         out,
-        foldWeights(workerHead, features, `${opts.version ?? 'toxicity-lr'}-without-${held}`, {
-          recipe: recipe.name,
-          heldOut: held,
-          vectors: fv ? opts.vectors!.table : undefined,
-        }),
+        weightsFile(
+          [workerHead],
+          features,
+          `${opts.version ?? 'toxicity-lr'}-without-${held}`,
+          { recipe: recipe.name, heldOut: held },
+          fv ? opts.vectors!.table : undefined,
+        ),
       );
       log(`  wrote ${out}`);
     }
@@ -261,34 +262,6 @@ export function runLoso(
     );
   }
   return results;
-}
-
-/**
- * A fold's TOXICITY model as a weights file `model:simulate` reads: its head, the features it was trained on and, when
- * those pool word vectors, the vectors themselves.
- */
-export function foldWeights(
-  head: FittedHead,
-  features: FeatureConfig,
-  version: string,
-  opts: { recipe: string; heldOut: string; vectors?: WordVectors },
-): Buffer {
-  const { vectors } = opts;
-  return encodeWeights(
-    {
-      format: 'newsroom-toxicity-weights',
-      formatVersion: 1,
-      version,
-      features,
-      dtype: 'int8',
-      heads: [{ attribute: head.attribute, bias: head.bias, calibration: head.calibration }],
-      ...(vectors ? { vectors: { words: vectors.hashes.length, dim: vectors.dim, source: VECTORS_SOURCE } } : {}),
-      holdThreshold: 0.7,
-      training: { recipe: opts.recipe, heldOut: opts.heldOut },
-    },
-    [head.w],
-    vectors,
-  );
 }
 
 export function losoTable(name: string, results: FoldResult[]): string {

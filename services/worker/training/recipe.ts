@@ -12,7 +12,10 @@ import { GROUPS, TRAIN_BENIGN_TEMPLATES, TRAIN_TOXIC_TEMPLATES, fill } from './i
 import { type Matrix, buildMatrix, fitPlatt, margins, trainLogReg } from './logreg.js';
 import { threatSentences } from './threats.js';
 import { insultSentences } from './vocabulary.js';
-import type { VectorOptions } from './word-vectors.js';
+import { VECTORS_SOURCE, type VectorOptions } from './word-vectors.js';
+import { encodeWeights } from '#shared/scoring/model/weights.js';
+import type { WordVectors } from '#shared/scoring/model/vectors.js';
+import { DEFAULT_SETTINGS } from '#shared/settings.js';
 import { modelText } from '#shared/scoring/model/features.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -345,6 +348,35 @@ export interface FittedHead {
   w: Float64Array;
   bias: number;
   calibration: { a: number; b: number; lexicon: number };
+}
+
+/**
+ * Fitted heads as a weights file the worker and `model:simulate` read: the features they were trained on, the word
+ * vectors when those features pool them, the default hold, and what `training` says of the run. `model:train` writes
+ * the shipped model with it, and `model:eval -- --loso --save-dir` each fold's.
+ */
+export function weightsFile(
+  heads: readonly FittedHead[],
+  features: FeatureConfig,
+  version: string,
+  training: Record<string, unknown>,
+  vectors?: WordVectors,
+): Buffer {
+  return encodeWeights(
+    {
+      format: 'newsroom-toxicity-weights',
+      formatVersion: 1,
+      version,
+      features,
+      dtype: 'int8',
+      heads: heads.map((h) => ({ attribute: h.attribute, bias: h.bias, calibration: h.calibration })),
+      ...(vectors ? { vectors: { words: vectors.hashes.length, dim: vectors.dim, source: VECTORS_SOURCE } } : {}),
+      holdThreshold: DEFAULT_SETTINGS.thresholds.hold.TOXICITY!,
+      training,
+    },
+    heads.map((h) => h.w),
+    vectors,
+  );
 }
 
 /** Rows of a featurised corpus (`all`, in the order of `corpus`) as a matrix with targets and weights. */

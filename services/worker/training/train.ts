@@ -21,14 +21,22 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_SETTINGS } from '#shared/settings.js';
 import { createFeaturizer } from '#shared/scoring/model/features.js';
 import { defaultWeightsPath } from '#shared/scoring/model/index.js';
-import { encodeWeights } from '#shared/scoring/model/weights.js';
 import { type Example, stratifiedSplit } from './datasets.js';
 import { rocAuc } from './metrics.js';
-import { RECIPES, applyCaps, featurise, fitHeads, readSources, scoreRows, target, writtenSentences } from './recipe.js';
-import { VECTORS_SOURCE, readWordVectors } from './word-vectors.js';
+import {
+  RECIPES,
+  applyCaps,
+  featurise,
+  fitHeads,
+  readSources,
+  scoreRows,
+  target,
+  weightsFile,
+  writtenSentences,
+} from './recipe.js';
+import { readWordVectors } from './word-vectors.js';
 
 const SEED = 20260101;
 const VERSIONS: Record<string, string> = {
@@ -141,33 +149,25 @@ for (const h of heads) {
 const out = resolve(args.out ?? defaultWeightsPath());
 const version = args.version ?? VERSIONS[args.recipe!];
 if (!version) throw new Error(`no version name for recipe ${args.recipe}: give --version`);
-const file = encodeWeights(
+const file = weightsFile(
+  heads,
+  recipe.features,
+  version,
   {
-    format: 'newsroom-toxicity-weights',
-    formatVersion: 1,
-    version,
-    features: recipe.features,
-    dtype: 'int8',
-    heads: heads.map((h) => ({ attribute: h.attribute, bias: h.bias, calibration: h.calibration })),
-    ...(vectors ? { vectors: { words: vectors.hashes.length, dim: vectors.dim, source: VECTORS_SOURCE } } : {}),
-    holdThreshold: DEFAULT_SETTINGS.thresholds.hold.TOXICITY!,
-    training: {
-      recipe: recipe.name,
-      sources: recipe.sources,
-      cap: recipe.cap,
-      multiplier: recipe.multiplier,
-      sizeExponent: recipe.sizeExponent,
-      seed: SEED,
-      split: { train: 0.8, calibration: 0.1, development: 0.1 },
-      l2: recipe.l2,
-      iterations: recipe.iterations,
-      lexiconWeight: recipe.lexiconWeight,
-      ...(recipe.vectors ? { vectors: recipe.vectors } : {}),
-      rows: { train: train.length, calibration: cal.length, development: dev.length },
-      devAuc,
-    },
+    recipe: recipe.name,
+    sources: recipe.sources,
+    cap: recipe.cap,
+    multiplier: recipe.multiplier,
+    sizeExponent: recipe.sizeExponent,
+    seed: SEED,
+    split: { train: 0.8, calibration: 0.1, development: 0.1 },
+    l2: recipe.l2,
+    iterations: recipe.iterations,
+    lexiconWeight: recipe.lexiconWeight,
+    ...(recipe.vectors ? { vectors: recipe.vectors } : {}),
+    rows: { train: train.length, calibration: cal.length, development: dev.length },
+    devAuc,
   },
-  heads.map((h) => h.w),
   vectors,
 );
 mkdirSync(dirname(out), { recursive: true });

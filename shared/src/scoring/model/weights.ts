@@ -9,7 +9,8 @@ import { type WordVectors, decodeVectors, encodeVectors, vectorsByteLength } fro
  * The weights file: `NRTM`, a little-endian u32 header length, the JSON header, zero padding to a
  * multiple of 8, then each head's weights in turn (`buckets` values of `dtype`, scaled by the head's
  * `scale`, then one per feature after the buckets if the features pool word vectors (`denseWidth` in features.ts:
- * the comment's pooled block, then the negated words' block), then the word vectors if any (`vectors.ts`). Written by `npm run model:train`, read by the worker.
+ * the comment's pooled block, then the negated words' block), then the word vectors if any (`vectors.ts`). Written
+ * by `npm run model:train`, read by the worker.
  */
 export interface WeightsHeader {
   format: 'newsroom-toxicity-weights';
