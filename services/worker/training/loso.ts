@@ -7,7 +7,7 @@
  *   npm run model:eval -- --loso --data ../shared/datasets [--recipe v9a|v9|v8|v7|v6|v5|v4|v3|v2] [--iterations n] [--only src,src]
  *     [--save-dir dir]   (writes each fold's TOXICITY model, loso-<source>.bin, for model:simulate: the model the worker's
  *     column scores, with its word vectors when the recipe pools them)
- *     [--l2 x] [--size-exponent x] [--multiplier source=x,…]   (a variant of the recipe, to compare before
+ *     [--l2 x] [--size-exponent x] [--multiplier source=x,…] [--source-copies x]   (a variant of the recipe, to compare before
  *     writing it into recipe.ts)
  *     [--embedding dim:epochs:rate:bits]   (also trains the embedding network of `embedding.ts` on each fold,
  *     and reports it alone and summed with the linear head; with --vectors it reads the pooled word vectors
@@ -308,6 +308,7 @@ export function main(argv: string[]): void {
       l2: { type: 'string' },
       'size-exponent': { type: 'string' },
       multiplier: { type: 'string' },
+      'source-copies': { type: 'string' },
       embedding: { type: 'string' },
       vectors: { type: 'string' },
       'vector-pooling': { type: 'string' },
@@ -335,6 +336,7 @@ export function main(argv: string[]): void {
     args.l2 && `λ=${args.l2}`,
     args['size-exponent'] && `size exponent ${args['size-exponent']}`,
     args.multiplier && `multipliers ${args.multiplier}`,
+    args['source-copies'] && `source copies × ${args['source-copies']}`,
   ].filter(Boolean);
   const recipe: Recipe = {
     ...base,
@@ -343,6 +345,7 @@ export function main(argv: string[]): void {
     ...(args.l2 ? { l2: number('l2', args.l2) } : {}),
     ...(args['size-exponent'] ? { sizeExponent: number('size-exponent', args['size-exponent']) } : {}),
     multiplier,
+    ...(args['source-copies'] ? { sourceCopies: number('source-copies', args['source-copies']) } : {}),
   };
   const log = (s: string) => {
     if (!args.quiet) process.stderr.write(`${s}\n`);

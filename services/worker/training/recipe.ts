@@ -62,6 +62,11 @@ export interface Recipe {
   readonly features: FeatureConfig;
   /** Which pre-trained word vectors the model carries (with `features.vectors`; `word-vectors.ts`). */
   readonly vectors?: VectorOptions;
+  /**
+   * Each data source's rows also carry their features in a block of that source's own, scaled by this
+   * (`withSourceCopies`); the model keeps the shared weights only. Unset: no copies.
+   */
+  readonly sourceCopies?: number;
 }
 
 /** The recipe of the weights shipped until now (toxicity-lr-v2): tweets only, each source its size. */
@@ -472,7 +477,18 @@ export function fitHeads(
     log?.(
       `${attribute}: ${m.rows} rows (${y.filter((v) => v === 1).length} positive), ${m.index.length} non-zeros, λ=${recipe.l2}`,
     );
-    const { w, b } = trainLogReg(m, { l2: recipe.l2, iterations: recipe.iterations, log });
+    const fitted = trainLogReg(
+      recipe.sourceCopies === undefined
+        ? m
+        : withSourceCopies(
+            m,
+            tr.map((r) => f.examples[r]!.source),
+            recipe.sourceCopies,
+          ),
+      { l2: recipe.l2, iterations: recipe.iterations, log },
+    );
+    const w = fitted.w.subarray(0, m.dim);
+    const b = fitted.b;
     const lexiconWeight = attribute === 'TOXICITY' ? recipe.lexiconWeight : 0;
     const cr = pick(cal);
     const cy = cr.map((r) => target(attribute, f.examples[r]!)!);
@@ -495,6 +511,40 @@ export function fitHeads(
     heads.push({ attribute, w: Float64Array.from(w), bias: b, calibration });
   }
   return heads;
+}
+
+/**
+ * Daumé's feature augmentation ("Frustratingly easy domain adaptation", 2007): each row of a data source carries its
+ * features twice, once in the shared block and once, times `weight`, in a block of its source's own. What only one
+ * source's labels reward (a set's own topics, its annotators' line) can then be learned in that source's block at no
+ * cost to the others, and the shared weights keep what the sources agree on, which is all a comment from a source the
+ * model never saw can use. Rows of the written sentences have no block of their own. The first `m.dim` weights of a
+ * model fitted on the result are the shared ones.
+ */
+export function withSourceCopies(m: Matrix, sources: readonly string[], weight: number): Matrix {
+  const block = (s: string) => (DATA_SOURCES as readonly string[]).indexOf(s) + 1; // 0: none
+  let nnz = 0;
+  for (let i = 0; i < m.rows; i++) nnz += (block(sources[i]!) > 0 ? 2 : 1) * (m.indptr[i + 1]! - m.indptr[i]!);
+  const indptr = new Int32Array(m.rows + 1);
+  const index = new Int32Array(nnz);
+  const value = new Float32Array(nnz);
+  let at = 0;
+  for (let i = 0; i < m.rows; i++) {
+    const from = m.indptr[i]!,
+      to = m.indptr[i + 1]!;
+    index.set(m.index.subarray(from, to), at);
+    value.set(m.value.subarray(from, to), at);
+    at += to - from;
+    const k = block(sources[i]!);
+    if (k > 0) {
+      for (let j = from; j < to; j++, at++) {
+        index[at] = k * m.dim + m.index[j]!;
+        value[at] = weight * m.value[j]!;
+      }
+    }
+    indptr[i + 1] = at;
+  }
+  return { ...m, dim: m.dim * (1 + DATA_SOURCES.length), indptr, index, value };
 }
 
 /** Calibrated probabilities of one fitted head on rows of `f`. */
