@@ -32,6 +32,8 @@ export interface CommentModeration {
   detail?: string;
   /** Act only on a comment in one of these statuses (e.g. hold only what is still visible). */
   onlyFrom?: CommentStatus[];
+  /** Made by a bulk action (recorded with the decision: the likely-fine lane's precision leaves these out). */
+  bulk?: boolean;
   /** Audit action name; default `comment.<action>`. */
   auditAction?: string;
   /**
@@ -134,6 +136,7 @@ export async function moderateComment(
         commentId: m.commentId,
         label: m.action === 'reject' ? 1 : 0,
         before: changed.before,
+        bulk: m.bulk,
       });
     }
     if (m.notifyReaders && m.action !== 'hold') {

@@ -106,9 +106,16 @@ export async function undoLastAction(
       `UPDATE reports SET resolved_at = NULL WHERE site_id = $1 AND comment_id = $2 AND resolved_at = ${actionTime}`,
       [u.siteId, u.commentId, entry.id],
     );
+    // The decision it recorded: gone if the adapter has not learned it yet; otherwise it stays learned but voided,
+    // and stops counting in the lane's precision and the scorers' agreement.
     await tx.query(
       `DELETE FROM moderation_decisions
         WHERE site_id = $1 AND comment_id = $2 AND decided_at = ${actionTime} AND learned_at IS NULL`,
+      [u.siteId, u.commentId, entry.id],
+    );
+    await tx.query(
+      `UPDATE moderation_decisions SET voided_at = now()
+        WHERE site_id = $1 AND comment_id = $2 AND decided_at = ${actionTime} AND voided_at IS NULL`,
       [u.siteId, u.commentId, entry.id],
     );
     // The statement of reasons the action made: gone while no one has mailed it or is mailing it; otherwise

@@ -1,9 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
+import { waitFor } from '../support/wait-for.js';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
-import { startTestWorker, type TestWorker } from '../support/worker.js';
+import { startTestTasksWorker, startTestWorker, type TestWorker } from '../support/worker.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
 import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
 import { postComment, waitForDecision } from '../support/comment-flow.js';
@@ -16,6 +17,7 @@ import { postComment, waitForDecision } from '../support/comment-flow.js';
 let env: TestEnv;
 let api: TestApi;
 let worker: TestWorker;
+let tasksWorker: TestWorker;
 let site: BuiltSite;
 let otherSite: BuiltSite;
 let admin: SignedIn;
@@ -35,8 +37,10 @@ before(async () => {
   reader = await signInReader(api.app, site, { name: 'Ada Reader' });
   otherReader = await signInReader(api.app, otherSite, { name: 'Bo Reader' });
   worker = await startTestWorker(env);
+  tasksWorker = await startTestTasksWorker(env);
 });
 after(async () => {
+  await tasksWorker?.close();
   await worker?.close();
   await api?.close();
   await env?.close();
@@ -176,15 +180,17 @@ describe('likely-fine lane', () => {
     const lane = (await queue({ lane: 'likely-fine' }).expect(200)).body.items.map((i: { id: string }) => i.id);
     assert.deepEqual(lane, [low1, low2, low3]);
     const before = await likelyFine();
-    assert.deepEqual(before, { below: 0.3, waiting: 3, decided: 0, approved: 0, precision: null });
+    assert.deepEqual(before, { below: 0.3, waiting: 3, decided: 0, approved: 0, precision: null, bulkDecided: 0 });
 
-    // A glance, then approve two in bulk; the third turns out to be abuse; outside the lane, decisions do not count.
+    // Two read one at a time (one fine, one abuse), one approved in bulk after a glance; outside the lane, decisions do
+    // not count; the bulk approval says what the moderator did with the lane, not what is in it.
     await request(api.app)
       .post(`/api/v1/sites/${site.siteId}/moderation/bulk`)
       .set(as(mod))
-      .send({ ids: [low1, low2], action: 'approve' })
+      .send({ ids: [low2], action: 'approve' })
       .expect(200);
     for (const [id, action] of [
+      [low1, 'approve'],
       [low3, 'reject'],
       [high, 'approve'],
       [unscored, 'approve'],
@@ -193,14 +199,119 @@ describe('likely-fine lane', () => {
     }
     const measured = await likelyFine();
     assert.equal(measured.waiting, 0);
-    assert.equal(measured.decided, 3);
-    assert.equal(measured.approved, 2);
-    assert.equal(measured.precision, 2 / 3);
+    assert.equal(measured.decided, 2);
+    assert.equal(measured.approved, 1);
+    assert.equal(measured.precision, 1 / 2);
+    assert.equal(measured.bulkDecided, 1);
 
     // Another site's lane has its own record.
     const other = await likelyFine(otherMod, otherSite.siteId);
     assert.equal(other.decided, 0);
     assert.equal(other.waiting, 1);
+  });
+
+  it("when a held comment's author deletes it, then the lane's waiting count leaves it out, as the lane's list does", async () => {
+    await clearPending();
+    await patchSettings({ likelyFineBelow: 0.3 });
+    const postId = await buildPost(env.db, site.siteId);
+    const kept = await held(postId, 0.1);
+    const deleted = await held(postId, 0.1);
+    await request(api.app).delete(`/api/v1/comments/${deleted}`).set(as(reader)).expect(204);
+    const lane = (await queue({ lane: 'likely-fine' }).expect(200)).body.items.map((i: { id: string }) => i.id);
+    assert.deepEqual(lane, [kept]);
+    assert.equal((await likelyFine()).waiting, 1);
+  });
+
+  it('when a decision from the lane is undone after the adapter learned it, then it stops counting, and the comment decided again counts once', async () => {
+    await clearPending();
+    await patchSettings({ likelyFineBelow: 0.3 });
+    const id = await held(await buildPost(env.db, site.siteId), 0.1);
+    const start = await likelyFine();
+    await request(api.app)
+      .post(`/api/v1/comments/${id}/moderation`)
+      .set(as(mod))
+      .send({ action: 'reject' })
+      .expect(200);
+    // The worker learns it (the site's adapter), as it does every decision.
+    await waitFor(
+      async () =>
+        (
+          await env.db.query(`SELECT 1 FROM moderation_decisions WHERE comment_id = $1 AND learned_at IS NOT NULL`, [
+            id,
+          ])
+        ).rowCount === 1,
+    );
+    assert.equal((await likelyFine()).decided, start.decided + 1);
+    await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/moderation/undo`)
+      .set(as(mod))
+      .send({ commentId: id })
+      .expect(200);
+    const undone = await likelyFine();
+    assert.equal(undone.decided, start.decided);
+    assert.equal(undone.approved, start.approved);
+    assert.equal(undone.waiting, start.waiting);
+
+    // Read again and rejected again: a standing decision of its own, learned like any other.
+    await request(api.app)
+      .post(`/api/v1/comments/${id}/moderation`)
+      .set(as(mod))
+      .send({ action: 'reject' })
+      .expect(200);
+    const again = await likelyFine();
+    assert.equal(again.decided, start.decided + 1);
+    assert.equal(again.approved, start.approved);
+    const rows = await env.db.query<{ voided: boolean }>(
+      `SELECT voided_at IS NOT NULL AS voided FROM moderation_decisions WHERE comment_id = $1 ORDER BY id`,
+      [id],
+    );
+    assert.deepEqual(
+      rows.rows.map((r) => r.voided),
+      [true, false],
+    );
+  });
+
+  it('when a bulk action names the queue it listed and another moderator decided one comment meanwhile, then that one is left as it is with `changed`', async () => {
+    await clearPending();
+    const postId = await buildPost(env.db, site.siteId);
+    const [a, b, c] = [await held(postId, 0.1), await held(postId, 0.1), await held(postId, 0.1)];
+    const colleague = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+    await request(api.app)
+      .post(`/api/v1/comments/${b}/moderation`)
+      .set(as(colleague))
+      .send({ action: 'reject' })
+      .expect(200);
+    const res = await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/moderation/bulk`)
+      .set(as(mod))
+      .send({ ids: [a, b, c], action: 'approve', from: 'pending' })
+      .expect(200);
+    assert.deepEqual(
+      res.body.results.map((r: { id: string; ok: boolean; error?: { code: string } }) => [r.id, r.ok, r.error?.code]),
+      [
+        [a, true, undefined],
+        [b, false, 'changed'],
+        [c, true, undefined],
+      ],
+    );
+    const status = async (id: string) =>
+      (await env.db.query<{ status: string }>(`SELECT status FROM comments WHERE id = $1`, [id])).rows[0]!.status;
+    assert.deepEqual([await status(a), await status(b), await status(c)], ['approved', 'rejected', 'approved']);
+    // Without `from` the action applies whatever the status (an explicit override), as before.
+    await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/moderation/bulk`)
+      .set(as(mod))
+      .send({ ids: [b], action: 'approve' })
+      .expect(200);
+    assert.equal(await status(b), 'approved');
+    // A comment of another site is not found, not `changed`.
+    const foreign = await held(await buildPost(env.db, otherSite.siteId), 0.1, otherSite.siteId, otherReader.user.id);
+    const other = await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/moderation/bulk`)
+      .set(as(mod))
+      .send({ ids: [foreign], action: 'approve', from: 'pending' })
+      .expect(200);
+    assert.equal(other.body.results[0].error.code, 'comment_not_found');
   });
 
   it('when the lane is asked of a queue other than pending, then the answer is a 400', async () => {

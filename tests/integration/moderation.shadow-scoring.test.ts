@@ -177,6 +177,103 @@ describe('shadow scoring', () => {
     assert.equal(other.primary.auc, null);
   });
 
+  it('when a comment is decided both ways, edited, or the shadow scorer changes, then the agreement counts standing decisions on the text and scorer they were made for', async () => {
+    fake.scoreText = (t) => (/crypto/i.test(t) ? 0.97 : 0.02);
+    await env.db.query('DELETE FROM comments WHERE site_id = $1', [site.siteId]);
+    const postId = await buildPost(env.db, site.siteId);
+    const ids: string[] = [];
+    for (let n = 0; n < 4; n++) {
+      const r = readers[n]!;
+      const id = await postComment(api.app, {
+        siteId: site.siteId,
+        postId,
+        token: r.accessToken,
+        body: n % 2 === 0 ? spam(200 + n) : distinctText(200 + n),
+      });
+      await waitForDecision(api.app, id, r.accessToken);
+      await shadowOf(id);
+      ids.push(id);
+    }
+    const decide = (id: string, action: 'approve' | 'reject') =>
+      request(api.app).post(`/api/v1/comments/${id}/moderation`).set(as(mod)).send({ action }).expect(200);
+    for (const [i, id] of ids.entries()) await decide(id, i % 2 === 0 ? 'reject' : 'approve');
+    const shadowFigures = async () => {
+      const a = (await agreement().expect(200)).body.agreement;
+      return { decided: a.decided, n: a.shadow.n, rejected: a.shadow.rejected, auc: a.shadow.auc };
+    };
+    assert.deepEqual(await shadowFigures(), { decided: 4, n: 4, rejected: 2, auc: 1 });
+
+    // Approved, rejected by mistake, approved again: it stands approved, as its status says.
+    await decide(ids[1]!, 'reject');
+    await decide(ids[1]!, 'approve');
+    assert.deepEqual(await shadowFigures(), { decided: 4, n: 4, rejected: 2, auc: 1 });
+
+    // The author edits an approved comment into spam: the approval was of the old text, and the shadow scores the new.
+    await request(api.app)
+      .patch(`/api/v1/comments/${ids[3]}`)
+      .set(as(readers[3]!))
+      .send({ body: spam(299) })
+      .expect(202);
+    await waitFor(
+      async () =>
+        (
+          await env.db.query<{ t: number | null }>(
+            `SELECT (shadow_scores #>> '{attributes,TOXICITY}')::float8 AS t FROM comments WHERE id = $1`,
+            [ids[3]],
+          )
+        ).rows[0]?.t === 0.97,
+      { what: 'the shadow score of the edited text' },
+    );
+    assert.deepEqual(await shadowFigures(), { decided: 3, n: 3, rejected: 2, auc: 1 });
+    await decide(ids[3]!, 'reject');
+    assert.deepEqual(await shadowFigures(), { decided: 4, n: 4, rejected: 3, auc: 1 });
+
+    // Another shadow scorer: Perspective's answers are not the new scorer's.
+    await request(api.app)
+      .patch(`/api/v1/sites/${site.siteId}/settings`)
+      .set(as(admin))
+      .send({ shadowScorer: 'openai' })
+      .expect(200);
+    const switched = (await agreement().expect(200)).body.agreement;
+    assert.equal(switched.shadow.scorer, 'openai');
+    assert.equal(switched.shadow.n, 0);
+    assert.equal(switched.decided, 4);
+    await request(api.app)
+      .patch(`/api/v1/sites/${site.siteId}/settings`)
+      .set(as(admin))
+      .send({ shadowScorer: 'perspective' })
+      .expect(200);
+  });
+
+  it('when the shadow scorer cannot read a comment, then it stores why instead of scores that would count against it', async () => {
+    await request(api.app)
+      .patch(`/api/v1/sites/${site.siteId}/settings`)
+      .set(as(admin))
+      .send({ shadowScorer: 'embedded' })
+      .expect(200);
+    try {
+      const postId = await buildPost(env.db, site.siteId);
+      const r = readers[5]!;
+      const id = await postComment(api.app, {
+        siteId: site.siteId,
+        postId,
+        token: r.accessToken,
+        body: 'Der Gemeinderat hat gestern Abend über den neuen Haushalt abgestimmt, und die Mehrheit war knapp.',
+      });
+      await waitForDecision(api.app, id, r.accessToken);
+      const shadow = await shadowOf(id);
+      assert.equal(shadow.scorer, 'embedded');
+      assert.deepEqual(shadow.attributes, {});
+      assert.match(String(shadow.error), /^unreadable: /);
+    } finally {
+      await request(api.app)
+        .patch(`/api/v1/sites/${site.siteId}/settings`)
+        .set(as(admin))
+        .send({ shadowScorer: 'perspective' })
+        .expect(200);
+    }
+  });
+
   it('when the shadow scorer is not one the settings know, then the PATCH is a 400 naming the field', async () => {
     const res = await request(api.app)
       .patch(`/api/v1/sites/${site.siteId}/settings`)

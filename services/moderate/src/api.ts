@@ -103,8 +103,13 @@ export class Api {
     return this.call('POST', `/api/v1/comments/${encodeURIComponent(id)}/moderation`, { action });
   }
 
-  bulk(ids: string[], action: 'approve' | 'reject'): Promise<{ results: { id: string; ok: boolean }[] }> {
-    return this.call('POST', `/api/v1/sites/${this.site}/moderation/bulk`, { ids, action });
+  /** Decides `ids` (at most `BULK_MAX`) if each is still `from`; one decided otherwise meanwhile fails with `changed`. */
+  bulk(
+    ids: string[],
+    action: 'approve' | 'reject',
+    from: 'pending' | 'approved' | 'rejected',
+  ): Promise<{ results: { id: string; ok: boolean; error?: { code: string } }[] }> {
+    return this.call('POST', `/api/v1/sites/${this.site}/moderation/bulk`, { ids, action, from });
   }
 
   reader(

@@ -19,6 +19,16 @@ const OLDEST_FIRST: Record<QueueName, boolean> = {
   approved: false,
   review: false,
 };
+/** The status every comment in a queue has: a bulk action decides only those still in it. */
+const STATUS_OF_QUEUE: Record<QueueName, 'pending' | 'approved' | 'rejected'> = {
+  pending: 'pending',
+  reported: 'approved',
+  rejected: 'rejected',
+  approved: 'approved',
+  review: 'approved',
+};
+/** The most comments one bulk action takes (the API's limit). */
+const BULK_MAX = 100;
 const PAGE = 25;
 const POLL_MS = 3000;
 
@@ -78,7 +88,10 @@ export class Board {
     byId('help-close').addEventListener('click', () => byId<HTMLDialogElement>('help').close());
     byId('dashboard').addEventListener('click', () => void this.openDashboard());
     byId('select-all').addEventListener('click', () => {
-      for (const item of this.items) this.toggle(item.id, true);
+      // A bulk action takes at most BULK_MAX comments: the first ones listed.
+      for (const item of this.items.slice(0, BULK_MAX)) this.toggle(item.id, true);
+      if (this.items.length > BULK_MAX)
+        this.say(`Selected the first ${BULK_MAX} comments: a bulk action takes at most ${BULK_MAX}.`);
     });
     const filters = byId<HTMLFormElement>('filters');
     filters.addEventListener('submit', (e) => {
@@ -206,8 +219,11 @@ export class Board {
       lane.textContent =
         `Likely fine: held comments scored below ${f.below}. ${f.waiting} waiting. ` +
         (f.precision === null
-          ? 'No decision on this lane yet: its precision is not measured.'
-          : `Measured precision ${Math.round(f.precision * 100)}%: ${f.approved} of ${f.decided} decided from this lane were approved.`);
+          ? 'No comment from this lane decided one at a time yet: its precision is not measured.'
+          : `Measured precision ${Math.round(f.precision * 100)}%: ${f.approved} of ${f.decided} decided one at a time from this lane were approved.`) +
+        (f.bulkDecided > 0
+          ? ` ${f.bulkDecided} decided in bulk ${f.bulkDecided === 1 ? 'is' : 'are'} not counted: a bulk action is not a reading.`
+          : '');
     } catch (err) {
       this.fail(err);
     }
@@ -380,10 +396,17 @@ export class Board {
     const ids = [...this.selected];
     if (ids.length === 0) return;
     try {
-      const { results } = await this.api.bulk(ids, action);
+      const { results } = await this.api.bulk(ids, action, STATUS_OF_QUEUE[this.queue]);
       const done = results.filter((r) => r.ok).map((r) => r.id);
-      this.removeItems(done);
-      this.say(`${action === 'approve' ? 'Approved' : 'Rejected'} ${done.length} of ${ids.length} comments.`);
+      // Decided by someone else since the list was loaded: left as they are, and no longer in this queue.
+      const changed = results.filter((r) => r.error?.code === 'changed').map((r) => r.id);
+      this.removeItems([...done, ...changed]);
+      this.say(
+        `${action === 'approve' ? 'Approved' : 'Rejected'} ${done.length} of ${ids.length} comments.` +
+          (changed.length > 0
+            ? ` ${changed.length} had been decided by someone else meanwhile and were left as they are.`
+            : ''),
+      );
       await Promise.all([this.pollCounts(), this.renderLane(), this.learning.refresh()]);
     } catch (err) {
       this.fail(err);

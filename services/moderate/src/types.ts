@@ -83,9 +83,12 @@ export type QueueSort = 'time' | 'risk';
 export interface LikelyFine {
   below: number;
   waiting: number;
+  /** Decided one at a time from the lane, and how many of those were approvals: its measured precision. */
   decided: number;
   approved: number;
   precision: number | null;
+  /** Decided from the lane by a bulk action (not counted in the precision). */
+  bulkDecided: number;
 }
 
 interface Figures {

@@ -176,9 +176,20 @@ export async function applyEdit(
               status = $5 WHERE id = $1`,
       [editId, o.body, c.status, JSON.stringify(o.reasons), status],
     );
+    // Moderators' decisions were about the old text: those not learned yet go, the others stop counting (voided).
+    await tx.query(`DELETE FROM moderation_decisions WHERE site_id = $1 AND comment_id = $2 AND learned_at IS NULL`, [
+      c.siteId,
+      c.id,
+    ]);
+    await tx.query(
+      `UPDATE moderation_decisions SET voided_at = now() WHERE site_id = $1 AND comment_id = $2 AND voided_at IS NULL`,
+      [c.siteId, c.id],
+    );
+    // The shadow scorer's answer was about the old text too; the worker scores the new one after this.
     await tx.query(
       `UPDATE comments SET body = $2, status = $3, reasons = $4, scores = $5, scored_by = $6, settings_version = $7,
-              decided_at = now(), edited_at = $8, edit_count = edit_count + 1, pending_edit_id = NULL
+              decided_at = now(), edited_at = $8, edit_count = edit_count + 1, pending_edit_id = NULL,
+              shadow_scores = NULL
         WHERE id = $1`,
       [
         c.id,

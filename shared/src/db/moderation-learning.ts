@@ -16,26 +16,26 @@ import { ADAPTER_HEAD_BYTES, adapterHeadOf, DEFAULT_ADAPTER_OPTIONS } from '../s
 export const RISK_SQL = `CASE WHEN c.reasons @> '[{"rule": "scorer_unavailable"}]' THEN NULL ELSE (c.scores->>'TOXICITY')::float8 END`;
 
 /**
- * Records a moderator's approve (0) or reject (1) of a comment, with its predicted rejection and whether
- * it was in the likely-fine lane (held, below the site's level) when decided. Once per (site, comment,
- * label): returns the new row's id, or null when this decision was recorded before.
+ * Records a moderator's approve (0) or reject (1) of a comment, with its predicted rejection, whether it was in the
+ * likely-fine lane (held, below the site's level) when decided, and whether a bulk action made it. One standing
+ * decision per (site, comment, label): returns the new row's id, or null when this decision stands already.
  */
 export async function recordDecision(
   db: Queryable,
-  d: { siteId: string; commentId: string; label: 0 | 1; before: CommentStatus },
+  d: { siteId: string; commentId: string; label: 0 | 1; before: CommentStatus; bulk?: boolean },
 ): Promise<string | null> {
   const res = await db.query<{ id: string }>({
     name: 'record-moderation-decision',
-    text: `INSERT INTO moderation_decisions (site_id, comment_id, label, risk, in_likely_fine)
+    text: `INSERT INTO moderation_decisions (site_id, comment_id, label, risk, in_likely_fine, bulk)
            SELECT c.site_id, c.id, $3, ${RISK_SQL},
                   coalesce($4::text = 'pending' AND ${RISK_SQL} < CASE
                     WHEN jsonb_typeof(s.settings->'likelyFineBelow') = 'number'
-                    THEN (s.settings->>'likelyFineBelow')::float8 ELSE $5 END, false)
+                    THEN (s.settings->>'likelyFineBelow')::float8 ELSE $5 END, false), $6
              FROM comments c JOIN sites s ON s.id = c.site_id
             WHERE c.id = $2 AND c.site_id = $1
-           ON CONFLICT (site_id, comment_id, label) DO NOTHING
+           ON CONFLICT (site_id, comment_id, label) WHERE voided_at IS NULL DO NOTHING
            RETURNING id`,
-    values: [d.siteId, d.commentId, d.label, d.before, DEFAULT_SETTINGS.likelyFineBelow],
+    values: [d.siteId, d.commentId, d.label, d.before, DEFAULT_SETTINGS.likelyFineBelow, d.bulk === true],
   });
   return res.rows[0]?.id ?? null;
 }
@@ -203,20 +203,31 @@ export async function findSiteAdapterStatus(db: Queryable, siteId: string): Prom
   };
 }
 
-/** The likely-fine lane's record: decisions on comments that were in it, and how many were approvals. */
-export async function likelyFineRecord(db: Queryable, siteId: string): Promise<{ decided: number; approved: number }> {
-  const res = await db.query<{ decided: number; approved: number }>(
-    `SELECT count(*)::int AS decided, count(*) FILTER (WHERE label = 0)::int AS approved
-       FROM moderation_decisions WHERE site_id = $1 AND in_likely_fine`,
+/**
+ * The likely-fine lane's record, from the standing decisions on comments that were in it: those made one at a time
+ * (`decided`) and how many of them were approvals, which is the lane's measured precision; and those made in bulk
+ * (`bulkDecided`), which say what moderators did with the lane, not what is in it.
+ */
+export async function likelyFineRecord(
+  db: Queryable,
+  siteId: string,
+): Promise<{ decided: number; approved: number; bulkDecided: number }> {
+  const res = await db.query<{ decided: number; approved: number; bulk_decided: number }>(
+    `SELECT count(*) FILTER (WHERE NOT bulk)::int AS decided,
+            count(*) FILTER (WHERE NOT bulk AND label = 0)::int AS approved,
+            count(*) FILTER (WHERE bulk)::int AS bulk_decided
+       FROM moderation_decisions WHERE site_id = $1 AND in_likely_fine AND voided_at IS NULL`,
     [siteId],
   );
-  return res.rows[0]!;
+  const r = res.rows[0]!;
+  return { decided: r.decided, approved: r.approved, bulkDecided: r.bulk_decided };
 }
 
-/** Held comments in the likely-fine lane now (predicted rejection below `below`). */
+/** Held comments in the likely-fine lane now (predicted rejection below `below`), as the lane lists them. */
 export async function countLikelyFine(db: Queryable, siteId: string, below: number): Promise<number> {
   const res = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM comments c WHERE c.site_id = $1 AND c.status = 'pending' AND ${RISK_SQL} < $2`,
+    `SELECT count(*)::int AS n FROM comments c
+      WHERE c.site_id = $1 AND c.status = 'pending' AND c.deleted_at IS NULL AND ${RISK_SQL} < $2`,
     [siteId, below],
   );
   return res.rows[0]!.n;

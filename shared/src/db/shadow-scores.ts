@@ -3,28 +3,41 @@ import { RISK_SQL } from './moderation-learning.js';
 
 /** A site's shadow scorer's results, and what scorers are compared with: moderators' decisions. */
 
-/** A decided comment's label (its latest moderator decision) with the primary's and the shadow's TOXICITY. */
+/** A decided comment's label (its moderators' standing decision) with the primary's and the shadow's TOXICITY. */
 export interface ScoredDecision {
   label: 0 | 1;
   primary: number | null;
+  /** Null when there is no shadow scorer, or `shadowScorer` did not score this text. */
   shadow: number | null;
 }
 
 /**
- * The site's most recently decided comments (at most `limit`, read from its last 2 × `limit` decisions
- * so a busy site's history is never scanned whole), for comparing scorers with its moderators.
+ * The site's most recently decided comments (at most `limit`, read from its last 2 × `limit` standing decisions so a
+ * busy site's history is never scanned whole), for comparing scorers with its moderators. A decision undone, or made
+ * before the comment was edited, no longer stands. Of a comment decided both ways, the decision its status still
+ * shows counts, else the latest. The shadow's score counts only when `shadowScorer` wrote it, so a scorer switched
+ * in shadow is measured on its own answers.
  */
-export async function listScoredDecisions(db: Queryable, siteId: string, limit: number): Promise<ScoredDecision[]> {
+export async function listScoredDecisions(
+  db: Queryable,
+  siteId: string,
+  limit: number,
+  shadowScorer: string | null,
+): Promise<ScoredDecision[]> {
   const res = await db.query<{ label: number; primary_score: number | null; shadow_score: number | null }>(
-    `SELECT d.label, ${RISK_SQL} AS primary_score, (c.shadow_scores #>> '{attributes,TOXICITY}')::float8 AS shadow_score
-       FROM (SELECT DISTINCT ON (comment_id) comment_id, label, id
+    `SELECT d.label, ${RISK_SQL} AS primary_score,
+            CASE WHEN c.shadow_scores->>'scorer' = $3 THEN (c.shadow_scores #>> '{attributes,TOXICITY}')::float8 END AS shadow_score
+       FROM (SELECT DISTINCT ON (recent.comment_id) recent.comment_id, recent.label, recent.id
                FROM (SELECT comment_id, label, id FROM moderation_decisions
-                      WHERE site_id = $1 ORDER BY id DESC LIMIT $2 * 2) recent
-              ORDER BY comment_id, id DESC) d
+                      WHERE site_id = $1 AND voided_at IS NULL ORDER BY id DESC LIMIT $2 * 2) recent
+               JOIN comments s ON s.id = recent.comment_id AND s.site_id = $1
+              ORDER BY recent.comment_id,
+                       recent.label = CASE s.status WHEN 'rejected' THEN 1 WHEN 'approved' THEN 0 END DESC NULLS LAST,
+                       recent.id DESC) d
        JOIN comments c ON c.id = d.comment_id AND c.site_id = $1
       ORDER BY d.id DESC
       LIMIT $2`,
-    [siteId, limit],
+    [siteId, limit, shadowScorer],
   );
   return res.rows.map((r) => ({
     label: r.label === 1 ? 1 : 0,

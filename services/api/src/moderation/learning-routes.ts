@@ -198,7 +198,7 @@ export function learningRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     await staffOf(deps.db, req, siteId, 'admin');
     const settings = await findSettings(deps.db, siteId);
     const threshold = settings.thresholds.hold.TOXICITY ?? 0.5;
-    const decided = await listScoredDecisions(deps.db, siteId, AGREEMENT_WINDOW);
+    const decided = await listScoredDecisions(deps.db, siteId, AGREEMENT_WINDOW, settings.shadowScorer ?? null);
     // With a shadow scorer, both are measured on the comments both scored, so the figures compare.
     const both = decided.filter((d) => d.primary !== null && d.shadow !== null);
     const primarySet = settings.shadowScorer ? both : decided.filter((d) => d.primary !== null);

@@ -6,7 +6,9 @@ import { staffOf } from '../auth/guards.js';
 import { decodeCursor, encodeCursor } from '../comments/thread.js';
 import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
 import { isUuid } from '#shared/ids.js';
-import { AppError, NotFoundError, UnauthorizedError, ValidationError } from '../http/app-error.js';
+import { AppError, ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../http/app-error.js';
+import { findCommentStatus } from '#shared/db/comments.js';
+import type { CommentStatus } from '#shared/domain.js';
 import { findSettings } from './site-settings.js';
 import { countQueues, listQueue, QUEUES } from '#shared/db/moderation-queues.js';
 import { moderateComment } from '#shared/comment-moderation.js';
@@ -72,6 +74,12 @@ export const bulkBody = z.strictObject({
     .refine((ids) => new Set(ids).size === ids.length, 'each id at most once'),
   action: z.enum(['approve', 'reject']),
   reason: reasonText,
+  from: z
+    .enum(['pending', 'approved', 'rejected'])
+    .optional()
+    .describe(
+      'act only on comments still in this status (the queue they were listed in): one another moderator has decided since is left as it is, with the error `changed`',
+    ),
 });
 
 /** The site a signed-in caller belongs to, for paths that name a comment but not its site. */
@@ -258,12 +266,16 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     id,
     action,
     reason,
+    bulk,
+    from,
   }: {
     staff: { userId: string; name: string };
     siteId: string;
     id: string;
     action: 'approve' | 'reject';
     reason: string | null;
+    bulk?: boolean;
+    from?: CommentStatus;
   }) => {
     const result = await moderateComment(modDeps, {
       siteId,
@@ -273,8 +285,14 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
       reason,
       notifyReaders: true,
       statement: { settings: await findSettings(deps.db, siteId) },
+      bulk,
+      ...(from ? { onlyFrom: [from] } : {}),
     });
-    if (!result) throw new NotFoundError('comment');
+    if (!result) {
+      const now = from && (await findCommentStatus(deps.db, siteId, id));
+      if (now) throw new ConflictError('changed', `the comment is ${now} now, no longer ${from}: it was left as it is`);
+      throw new NotFoundError('comment');
+    }
     await mailStatement(deps, result.statement ?? null);
     moderationCompleted(deps, {
       type: 'comment.moderated',
@@ -305,7 +323,15 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     const results = [];
     for (const id of body.ids) {
       try {
-        const r = await decide({ staff, siteId, id, action: body.action, reason: body.reason });
+        const r = await decide({
+          staff,
+          siteId,
+          id,
+          action: body.action,
+          reason: body.reason,
+          bulk: true,
+          from: body.from,
+        });
         results.push({ id, ok: true, status: r.after, previousStatus: r.before });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;

@@ -224,6 +224,8 @@ export function createCommentProcessor(deps: WorkerDeps) {
     const stored = await findComment(deps.db, c.commentId);
     await recordEditStatement(c, { status: after, reasons: stored?.reasons ?? decided.reasons }, site.settings);
     await emitEditEvents(deps, c, { ...decided, status: after, reasons: stored?.reasons ?? decided.reasons });
+    const shadow = site.settings.shadowScorer;
+    if (shadow) await shadowScore(deps, c, { name: shadow, settings: site.settings, context });
     deps.metrics.jobs.inc({ outcome: after });
     return { status: after, duplicate: false };
   };

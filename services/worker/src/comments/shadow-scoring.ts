@@ -18,7 +18,10 @@ export async function shadowScore(
   try {
     if (!scorer) throw new Error(`${o.name} is not configured on this service`);
     const r = await scorer.score(c.body, { ...o.context, siteId: c.siteId, languages: o.settings.languages });
-    shadow = { scorer: o.name, provider: r.provider, model: r.model, attributes: { ...r.attributes }, error: null };
+    // A text the scorer could not read gets no scores from it (as the site's own scorers' are not counted then).
+    shadow = r.unreadable
+      ? { scorer: o.name, provider: r.provider, model: r.model, attributes: {}, error: `unreadable: ${r.unreadable}` }
+      : { scorer: o.name, provider: r.provider, model: r.model, attributes: { ...r.attributes }, error: null };
   } catch (err) {
     shadow = { scorer: o.name, provider: null, model: null, attributes: {}, error: (err as Error).message };
   }
