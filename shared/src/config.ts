@@ -294,6 +294,14 @@ export const configSchema = z.object({
     .default(32)
     .describe('Most comments sent in one moderation request.'),
   OPENAI_BATCH_WAIT_MS: int(10).describe('How long a comment waits for others to share its moderation request.'),
+  SHADOW_QUOTA_SHARE: z.coerce
+    .number()
+    .gt(0)
+    .max(1)
+    .default(0.5)
+    .describe(
+      "Share of each remote scorer's request quota that shadow scoring may use. A shadow call is made only while less than this share of the window's requests has been sent, never waits for one, is not retried, and has a circuit breaker of its own: one site's shadow scorer never slows or fails another's live scoring. A comment it skips has the reason stored instead of scores.",
+    ),
   SCORER_RETRIES: int(2).describe(
     'Retries of a remote scorer request after a 5xx, a timeout or a network error (a 429 does not use one).',
   ),

@@ -112,6 +112,7 @@ describe('per-site adapter', () => {
     );
     assert.equal(learned.ready, true);
     assert.equal(learned.inUse, true);
+    assert.equal(learned.scoresEveryComment, true);
     assert.equal(learned.window.n, 240);
     assert.equal(learned.window.rejected, 120);
     assert.ok(learned.adapter.auc > learned.base.auc, JSON.stringify(learned));
@@ -247,6 +248,20 @@ describe('per-site adapter', () => {
     } finally {
       await patch({ adapter: null });
     }
+  });
+
+  it("when a site's scorers leave out the embedded one, then its ready adapter is in use for the fallback only, and the page's figures say so", async () => {
+    const s = sites[0]!;
+    const patch = (body: Record<string, unknown>) =>
+      request(api.app).patch(`/api/v1/sites/${s.site.siteId}/settings`).set(as(s.admin)).send(body).expect(200);
+    await patch({ scorers: ['perspective'] });
+    try {
+      const a = await adapterOf(0);
+      assert.deepEqual([a.enabled, a.ready, a.inUse, a.scoresEveryComment], [true, true, true, false]);
+    } finally {
+      await patch({ scorers: ['embedded'] });
+    }
+    assert.equal((await adapterOf(0)).scoresEveryComment, true);
   });
 
   it("when a new shared model ships, then a site's adapter checked on the one before is not used until it is checked again, and keeps what it learned", async () => {

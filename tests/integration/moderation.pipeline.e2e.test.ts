@@ -341,6 +341,7 @@ describe('comment pipeline, with the embedded scorer', () => {
       logger: env.logger,
       metrics: createWorkerMetrics(),
       scorers: { embedded: createEmbeddedScorer() },
+      shadowScorers: { embedded: createEmbeddedScorer() },
     });
     const data: CommentJob = {
       commentId: newId(),

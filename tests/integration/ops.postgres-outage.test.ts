@@ -45,6 +45,7 @@ describe('Postgres outage', () => {
         logger: env.logger,
         metrics,
         scorers: { embedded: createEmbeddedScorer() },
+        shadowScorers: { embedded: createEmbeddedScorer() },
       },
       connection,
     );

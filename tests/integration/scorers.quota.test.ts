@@ -9,6 +9,7 @@ import { PERSPECTIVE_PATH, startFakePerspective, type FakeScorerServer } from '.
 import { createWorkerMetrics, type WorkerMetrics } from '#worker/metrics.js';
 import { createScorers } from '#worker/scorers/index.js';
 import type { Reason, ScoredBy } from '#shared/domain.js';
+import { ScorerError } from '#shared/scoring/types.js';
 
 /**
  * A healthy remote scorer with a small quota (2 requests/s) and a short wait for a slot: the
@@ -90,5 +91,58 @@ describe('remote scorer quota through the queue', () => {
     const times = fake.requests.map((q) => q.at).sort((a, b) => a - b);
     assert.equal(times.length, ids.length);
     assert.ok(times[5]! - times[0]! >= 1900, `6 requests within ${times[5]! - times[0]!} ms`);
+  });
+});
+
+describe("shadow scoring's share of a remote scorer's quota", () => {
+  const context = { siteId: 'quota-shadow-site' };
+  /** The same quota as the live scorers', in a prefix of its own so the other tests' requests do not count. */
+  const configWith = (points: number, duration: number, prefix: string) => ({
+    ...env.config,
+    QUEUE_PREFIX: `${env.config.QUEUE_PREFIX}-${prefix}`,
+    PERSPECTIVE_RATE: { points, duration },
+    SHADOW_QUOTA_SHARE: 0.5,
+  });
+
+  it('when the shadow has used its share of the window, then it is turned away at once and live scoring still finds the rest', async () => {
+    fake.reset();
+    const config = configWith(4, 60, 'share');
+    const shadow = createScorers(config, env.redis, createWorkerMetrics(), { shadow: true }).perspective!;
+    const live = createScorers(config, env.redis, createWorkerMetrics()).perspective!;
+    await shadow.score('The first comment scored in shadow.', context);
+    await shadow.score('The second comment scored in shadow.', context);
+    const started = Date.now();
+    await assert.rejects(
+      shadow.score('The third comment scored in shadow.', context),
+      (err: unknown) => err instanceof ScorerError && err.kind === 'rate_limited' && /shadow's share/.test(err.message),
+    );
+    assert.ok(Date.now() - started < 1000, 'the shadow does not wait for a slot');
+    await live.score('The first comment scored live.', context);
+    await live.score('The second comment scored live.', context);
+    assert.equal(
+      fake.requests.length,
+      4,
+      'the provider saw the two shadow and the two live requests, within its quota',
+    );
+  });
+
+  it('when the provider fails shadow requests, then each is sent once and the shadow opens a circuit of its own', async () => {
+    fake.reset();
+    const config = configWith(1000, 1, 'breaker');
+    const shadow = createScorers(config, env.redis, createWorkerMetrics(), { shadow: true }).perspective!;
+    const live = createScorers(config, env.redis, createWorkerMetrics()).perspective!;
+    fake.setDefault({ kind: '500' });
+    for (let i = 0; i < config.SCORER_BREAKER_FAILURES; i++)
+      await assert.rejects(shadow.score(`A shadow request the provider fails, ${i}.`, context));
+    assert.equal(fake.requests.length, config.SCORER_BREAKER_FAILURES, 'no retries in shadow');
+    await assert.rejects(
+      shadow.score('A shadow request after the failures.', context),
+      (err: unknown) => err instanceof ScorerError && /circuit open/.test(err.message),
+    );
+    // Live scoring, with its own circuit, still asks the provider.
+    fake.setDefault({ kind: 'ok' });
+    const scored = await live.score('A live request once the provider is back.', context);
+    assert.equal(scored.provider, 'perspective');
+    assert.equal(fake.requests.length, config.SCORER_BREAKER_FAILURES + 1);
   });
 });

@@ -37,7 +37,9 @@ export class LearningPanel {
 
   private renderAdapter(a: AdapterFigures): void {
     const state = a.inUse
-      ? 'in use: it scores TOXICITY for this site'
+      ? a.scoresEveryComment
+        ? 'in use: it scores TOXICITY for this site'
+        : "in use, but the site's scorers leave out the embedded one: it scores only comments a remote scorer could not"
       : !a.enabled
         ? 'switched off in the settings'
         : 'not in use yet: the shared model scores until the adapter does better on recent decisions';

@@ -99,6 +99,8 @@ export interface AdapterFigures {
   enabled: boolean;
   ready: boolean;
   inUse: boolean;
+  /** In use, and the site's scorers include the embedded one (else it scores only a remote scorer's fallbacks). */
+  scoresEveryComment: boolean;
   decisionsLearned: number;
   waiting: number;
   window: { n: number; rejected: number };

@@ -21,6 +21,8 @@ export interface WorkerDeps {
   logger: Logger;
   metrics: WorkerMetrics;
   scorers: ScorerSet;
+  /** The scorers shadow scoring uses: the same providers, on a share of their quotas that live scoring never waits for. */
+  shadowScorers: ScorerSet;
   /** Webhook events (comment decisions); absent, nothing is emitted. */
   events?: Events;
   /** Readers' notifications to deliver; absent, the rows wait for the notifications worker's sweep. */
@@ -61,6 +63,7 @@ export function createWorkerDeps(config: Config, opts: WorkerDepsOptions): Built
   const redis = opts.redis ?? connection();
   const metrics = createWorkerMetrics();
   const scorers: ScorerSet = { ...createScorers(config, redis, metrics), ...opts.scorers };
+  const shadowScorers = createScorers(config, redis, metrics, { shadow: true });
   const webhookQueue = createWebhookQueue(redis, config.QUEUE_PREFIX);
   // Statements of reasons for automated decisions are mailed to their authors (docs/dsa.md), and readers'
   // notification emails.
@@ -78,7 +81,7 @@ export function createWorkerDeps(config: Config, opts: WorkerDepsOptions): Built
   const notifications = createNotificationsQueue(redis, config.QUEUE_PREFIX);
   notifications.on('error', (err) => logger.warn({ err: err.message }, 'notifications queue error'));
   return {
-    deps: { config, db, redis, logger, metrics, scorers, events, notifications, mailer },
+    deps: { config, db, redis, logger, metrics, scorers, shadowScorers, events, notifications, mailer },
     connection: () => connection(true),
     async close() {
       await webhookQueue.close().catch(() => undefined);

@@ -31,7 +31,12 @@ const adapterSchema = z.object({
   ready: z
     .boolean()
     .describe('the adapter beat the shared model on its recent decisions, scored by the shared model that scores now'),
-  inUse: z.boolean().describe('enabled and ready: new comments are scored with it'),
+  inUse: z.boolean().describe('enabled and ready: new comments the embedded scorer scores are scored with it'),
+  scoresEveryComment: z
+    .boolean()
+    .describe(
+      "in use and the site's scorers include the embedded one; false while in use means it scores only comments a remote scorer could not (the fallback)",
+    ),
   decisionsLearned: z.number().int().describe('since creation or the last reset'),
   waiting: z.number().int().describe('decisions recorded and not yet learned'),
   window: z.object({ n: z.number().int(), rejected: z.number().int() }).describe('the shadow evaluation window'),
@@ -134,6 +139,7 @@ async function adapterView(deps: ApiDeps, siteId: string, settings: SiteSettings
     enabled: settings.adapter.enabled,
     ready,
     inUse: settings.adapter.enabled && ready,
+    scoresEveryComment: settings.adapter.enabled && ready && settings.scorers.includes('embedded'),
     decisionsLearned: s?.total ?? 0,
     waiting: a.waiting,
     window: { n: s?.n ?? 0, rejected: s?.positives ?? 0 },

@@ -9,11 +9,11 @@ import type { EmbeddedScoreContext } from '#shared/scoring/embedded.js';
  * the decision is stored and never changes it; a scorer that cannot score leaves its error instead.
  */
 export async function shadowScore(
-  deps: Pick<WorkerDeps, 'db' | 'scorers' | 'logger'>,
+  deps: Pick<WorkerDeps, 'db' | 'shadowScorers' | 'logger'>,
   c: CommentJob,
   o: { name: ScorerName; settings: SiteSettings; context: Omit<EmbeddedScoreContext, 'siteId'> },
 ): Promise<void> {
-  const scorer = deps.scorers[o.name];
+  const scorer = deps.shadowScorers[o.name];
   let shadow: Parameters<typeof storeShadowScores>[1]['shadow'];
   try {
     if (!scorer) throw new Error(`${o.name} is not configured on this service`);

@@ -4,28 +4,54 @@ import type { WorkerMetrics } from '../metrics.js';
 import { createEmbeddedScorer } from '#shared/scoring/embedded.js';
 import { createOpenAiScorer } from './openai.js';
 import { createPerspectiveScorer } from './perspective.js';
-import { createRequestSlots } from './rate-limit.js';
+import { createRequestSlots, createShadowSlots } from './rate-limit.js';
 import { createRemoteCaller } from './resilience.js';
 import type { ScorerSet } from '#shared/scoring/types.js';
 
 /**
  * The worker's scorers: the embedded one always; a remote one only when the operator gave its
- * key (a site that chooses an unconfigured scorer is held with `scorer_unavailable`).
+ * key (a site that chooses an unconfigured scorer is held with `scorer_unavailable`). With `shadow`, the set shadow
+ * scoring uses: the remote ones take a share of the same quotas (`SHADOW_QUOTA_SHARE`) and never delay live scoring.
  */
-export function createScorers(config: Config, redis: RedisClient, metrics: WorkerMetrics): ScorerSet {
+export function createScorers(
+  config: Config,
+  redis: RedisClient,
+  metrics: WorkerMetrics,
+  o: { shadow?: boolean } = {},
+): ScorerSet {
   const scorers: ScorerSet = { embedded: createEmbeddedScorer() };
   const caller = (provider: string, rate: Config['PERSPECTIVE_RATE']) =>
-    createRemoteCaller({
-      provider,
-      slots: createRequestSlots({ redis, prefix: config.QUEUE_PREFIX, provider, rate }),
-      metrics,
-      retries: config.SCORER_RETRIES,
-      backoffMs: config.SCORER_BACKOFF_MS,
-      backoffMaxMs: config.SCORER_BACKOFF_MAX_MS,
-      rateWaitMs: config.SCORER_RATE_WAIT_MS,
-      breakerFailures: config.SCORER_BREAKER_FAILURES,
-      breakerHalfOpenMs: config.SCORER_BREAKER_HALF_OPEN_MS,
-    });
+    o.shadow
+      ? // Shadow scoring: a share of the same quota, taken without waiting, no retries, and a circuit breaker of its
+        // own (its failures say nothing of the provider's live answers); metrics under `<provider>-shadow`.
+        createRemoteCaller({
+          provider: `${provider}-shadow`,
+          slots: createShadowSlots({
+            redis,
+            prefix: config.QUEUE_PREFIX,
+            provider,
+            rate,
+            share: config.SHADOW_QUOTA_SHARE,
+          }),
+          metrics,
+          retries: 0,
+          backoffMs: config.SCORER_BACKOFF_MS,
+          backoffMaxMs: config.SCORER_BACKOFF_MAX_MS,
+          rateWaitMs: 0,
+          breakerFailures: config.SCORER_BREAKER_FAILURES,
+          breakerHalfOpenMs: config.SCORER_BREAKER_HALF_OPEN_MS,
+        })
+      : createRemoteCaller({
+          provider,
+          slots: createRequestSlots({ redis, prefix: config.QUEUE_PREFIX, provider, rate }),
+          metrics,
+          retries: config.SCORER_RETRIES,
+          backoffMs: config.SCORER_BACKOFF_MS,
+          backoffMaxMs: config.SCORER_BACKOFF_MAX_MS,
+          rateWaitMs: config.SCORER_RATE_WAIT_MS,
+          breakerFailures: config.SCORER_BREAKER_FAILURES,
+          breakerHalfOpenMs: config.SCORER_BREAKER_HALF_OPEN_MS,
+        });
   if (config.PERSPECTIVE_API_KEY) {
     scorers.perspective = createPerspectiveScorer({
       url: config.PERSPECTIVE_URL,

@@ -73,3 +73,47 @@ export function createRequestSlots(opts: {
     },
   };
 }
+
+/**
+ * The provider's quota as shadow scoring takes from it (`SHADOW_QUOTA_SHARE`): a slot only while less than `share` of
+ * the window's requests have been sent, and never a wait, so live scoring, which may wait for a slot, finds the rest
+ * of the window free. Throws ScorerError('rate_limited') when the share is used.
+ */
+export function createShadowSlots(opts: {
+  redis: RedisClient;
+  prefix: string;
+  provider: string;
+  rate: RateSpec;
+  share: number;
+}): RequestSlots {
+  const { provider } = opts;
+  const limiter = new RateLimiterRedis({
+    storeClient: opts.redis,
+    keyPrefix: `${opts.prefix}:scorer-rate`,
+    points: opts.rate.points,
+    duration: opts.rate.duration,
+  });
+  const usedUp = () =>
+    new ScorerError('rate_limited', provider, `${provider}: the shadow's share of the request quota is used`);
+  return {
+    async acquire() {
+      const now = await limiter.get(provider).catch((err: Error) => {
+        throw new ScorerError('unavailable', provider, `${provider} request quota unreadable (${err.message})`);
+      });
+      if ((now?.consumedPoints ?? 0) >= opts.rate.points * opts.share) throw usedUp();
+      try {
+        await limiter.consume(provider);
+      } catch (res) {
+        if (res instanceof RateLimiterRes) throw usedUp();
+        throw new ScorerError(
+          'unavailable',
+          provider,
+          `${provider} request quota unreadable (${(res as Error).message})`,
+        );
+      }
+    },
+    async pause(ms) {
+      await limiter.block(provider, Math.max(1, Math.ceil(ms / 1000))).catch(() => undefined);
+    },
+  };
+}
