@@ -180,6 +180,96 @@ describe('editing one’s own comment', () => {
     assert.equal((await row(id)).edit_count, 2);
   });
 
+  it('when an earlier edit never reached the queue (the API stopped in between), then the next edit drops it and applies at once', async () => {
+    const id = await approvedComment('A comment whose first edit was lost.');
+    // What a stop between the edit's commit and its job leaves: a waiting revision no job will ever apply.
+    const lost = '01900000-0000-7000-8000-000000000001';
+    await env.db.query(`INSERT INTO comment_revisions (id, comment_id, site_id, body) VALUES ($1, $2, $3, $4)`, [
+      lost,
+      id,
+      site.siteId,
+      'The lost edit.',
+    ]);
+    await env.db.query(`UPDATE comments SET pending_edit_id = $2 WHERE id = $1`, [id, lost]);
+    const started = Date.now();
+    await edit(id, ada.accessToken, 'A comment whose second edit went through.').expect(202);
+    assert.ok(Date.now() - started < 5_000, 'answered without waiting on its own lock');
+    await waitFor(async () => (await row(id)).body === 'A comment whose second edit went through.', {
+      what: 'the second edit',
+    });
+    const rev = await env.db.query<{ discarded: boolean }>(
+      `SELECT discarded_at IS NOT NULL AS discarded FROM comment_revisions WHERE id = $1`,
+      [lost],
+    );
+    assert.equal(rev.rows[0]!.discarded, true);
+  });
+
+  it("when readers' reports hold a comment, or a moderator removes it while an edit waits, then its author's edit does not publish it", async () => {
+    const mod = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+    const decide = (id: string, action: 'approve' | 'reject') =>
+      request(api.app)
+        .post(`/api/v1/comments/${id}/moderation`)
+        .set('Authorization', `Bearer ${mod.accessToken}`)
+        .send({ action });
+    // Held by readers' reports: the edit is scored, and the new text waits for a moderator too.
+    const held = await storeComment(env.db, {
+      siteId: site.siteId,
+      postId,
+      authorId: ada.user.id,
+      body: 'A remark readers reported.',
+      status: 'pending',
+      reasons: [{ rule: 'reports', detail: 'held after 3 reports' }],
+    });
+    await edit(held, ada.accessToken, 'A remark readers reported, reworded.').expect(202);
+    await waitFor(async () => (await row(held)).edit_count === 1, { what: 'the edit applied' });
+    assert.deepEqual(
+      { status: (await row(held)).status, body: (await row(held)).body },
+      { status: 'pending', body: 'A remark readers reported, reworded.' },
+    );
+
+    // Removed while the edit waited: the edit is dropped and the comment stays removed.
+    const removed = await approvedComment('A remark about to be removed.');
+    await worker.close();
+    try {
+      await edit(removed, ada.accessToken, 'A remark about to be removed, reworded.').expect(202);
+      await decide(removed, 'reject').expect(200);
+    } finally {
+      worker = await startTestWorker(env);
+    }
+    await waitFor(
+      async () =>
+        (
+          await env.db.query<{ done: boolean }>(
+            `SELECT bool_and(discarded_at IS NOT NULL OR applied_at IS NOT NULL) AS done FROM comment_revisions WHERE comment_id = $1`,
+            [removed],
+          )
+        ).rows[0]!.done === true,
+      { what: 'the edit job done' },
+    );
+    assert.deepEqual(
+      { status: (await row(removed)).status, body: (await row(removed)).body, edits: (await row(removed)).edit_count },
+      { status: 'rejected', body: 'A remark about to be removed.', edits: 0 },
+    );
+  });
+
+  it('when a featured comment is edited, then the new text is not featured until an editor picks it again', async () => {
+    const id = await approvedComment('A remark the editors liked.');
+    const editor = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+    await request(api.app)
+      .post(`/api/v1/comments/${id}/feature`)
+      .set('Authorization', `Bearer ${editor.accessToken}`)
+      .send({ featured: true })
+      .expect(200);
+    const featured = async () =>
+      (await env.db.query<{ f: boolean }>(`SELECT featured_at IS NOT NULL AS f FROM comments WHERE id = $1`, [id]))
+        .rows[0]!.f;
+    assert.equal(await featured(), true);
+    await edit(id, ada.accessToken, 'A remark the editors liked, now about something else.').expect(202);
+    await waitFor(async () => (await row(id)).edit_count === 1, { what: 'the edit applied' });
+    assert.equal((await row(id)).status, 'approved');
+    assert.equal(await featured(), false);
+  });
+
   it('when someone else, another site, a stale If-Match, a passed window, a rejected comment or a banned author edits, then 4xx with its code', async () => {
     const id = await approvedComment('Not yours to edit.');
     assert.equal((await edit(id, bob.accessToken, 'Mine now.').expect(403)).body.error.code, 'not_author');

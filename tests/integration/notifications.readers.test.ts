@@ -38,6 +38,7 @@ before(async () => {
   hooks = await startReceiver();
   env = await createTestEnv({
     SMTP_URL: smtp.url,
+    RATE_LIMITS: 'off',
     LOOKUP_CACHE_TTL_MS: '0',
     NOTIFICATION_SWEEP_INTERVAL_MS: '500',
     WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
@@ -229,6 +230,80 @@ describe('my held comment was decided', () => {
     assert.equal((await list(replier, strict)).notifications[0]!.kind, 'decision');
   });
 
+  it('when a moderator undoes a decision on my held comment and decides it the other way, then I am told again, with the new decision', async () => {
+    const strict = await buildSite(env.db);
+    await env.db.query(`UPDATE sites SET settings = '{"premod":"all"}' WHERE id = $1`, [strict.siteId]);
+    const moderator = await buildStaff(env.db, api.app, strict.siteId, 'moderator');
+    const author = await reader(strict);
+    const postId = await buildPost(env.db, strict.siteId);
+    const id = await postComment(api.app, {
+      siteId: strict.siteId,
+      postId,
+      token: author.token,
+      body: 'Held twice over.',
+    });
+    assert.equal((await waitForDecision(api.app, id, author.token)).status, 'pending');
+    const as = { Authorization: `Bearer ${moderator.accessToken}` };
+    await request(api.app).post(`/api/v1/comments/${id}/moderation`).set(as).send({ action: 'approve' }).expect(200);
+    assert.equal((await smtp.waitForMail(author.email, /Held twice over/)).subject, 'Your comment was published');
+    await request(api.app)
+      .post(`/api/v1/sites/${strict.siteId}/moderation/undo`)
+      .set(as)
+      .send({ commentId: id })
+      .expect(200);
+    await request(api.app).post(`/api/v1/comments/${id}/moderation`).set(as).send({ action: 'reject' }).expect(200);
+    await waitFor(
+      () => smtp.mails.some((m) => m.to.includes(author.email) && m.subject === 'Your comment was not published'),
+      { what: 'the second decision mailed' },
+    );
+    const decisions = (await list(author, strict)).notifications.filter((n) => n.kind === 'decision');
+    assert.deepEqual(
+      decisions.map((n) => [n.comment.id, n.status, n.read]),
+      [[id, 'rejected', false]],
+    );
+  });
+
+  it('when my held reply is published by an edit, then the comment it answers is told, as for a new reply; a deleted comment takes no replies', async () => {
+    const author = await reader();
+    const replier = await reader(site, 'off');
+    const postId = await buildPost(env.db, site.siteId);
+    const parent = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: author.token,
+      body: distinctText(++texts),
+    });
+    assert.equal((await waitForDecision(api.app, parent, author.token)).status, 'approved');
+    // A new reader's link is held (links.holdBelowApproved); the edit takes it out.
+    const reply = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: replier.token,
+      body: 'Held for its link: https://example.org/read-this',
+      parentId: parent,
+    });
+    assert.equal((await waitForDecision(api.app, reply, replier.token)).status, 'pending');
+    await request(api.app)
+      .patch(`/api/v1/comments/${reply}`)
+      .set('Authorization', `Bearer ${replier.token}`)
+      .send({ body: 'Published once the link was gone.' })
+      .expect(202);
+    await smtp.waitForMail(author.email, /Published once the link was gone/);
+    assert.equal((await list(author)).notifications[0]?.comment.id, reply);
+
+    // The author deletes the comment: a reply to it is refused, and nobody is told of one.
+    await request(api.app)
+      .delete(`/api/v1/comments/${parent}`)
+      .set('Authorization', `Bearer ${author.token}`)
+      .expect(204);
+    const late = await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+      .set('Authorization', `Bearer ${replier.token}`)
+      .send({ body: 'A reply to a deleted comment.', parentId: parent });
+    assert.equal(late.status, 422, JSON.stringify(late.body));
+    assert.equal(late.body.error.code, 'invalid_parent');
+  });
+
   it('when a notification is written but its job never reaches the queue, then the sweep delivers it: none is lost', async () => {
     const author = await reader();
     const postId = await buildPost(env.db, site.siteId);
@@ -334,6 +409,42 @@ describe('email choices', () => {
     await sendDigests(deps);
     assert.equal(smtp.mails.filter((m) => m.to.includes(author.email)).length, 1);
     deps.mailer.close();
+  });
+
+  it('when a reply is removed before the digest goes, then the digest leaves it out and it is never mailed later', async () => {
+    const author = await reader(site, 'daily');
+    const replier = await reader(site, 'off');
+    const kept = await replyTo(author, replier, 'A reply that stays for the digest.');
+    const gone = await replyTo(author, replier, 'A reply a moderator removes before the digest.');
+    await delivered(kept.reply);
+    await delivered(gone.reply);
+    const moderator = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+    await request(api.app)
+      .post(`/api/v1/comments/${gone.reply}/moderation`)
+      .set('Authorization', `Bearer ${moderator.accessToken}`)
+      .send({ action: 'reject' })
+      .expect(200);
+    const deps = {
+      config: env.config,
+      db: env.db,
+      redis: env.redis,
+      logger: env.logger,
+      mailer: createMailer({ smtpUrl: smtp.url, from: env.config.MAIL_FROM, logger: env.logger }),
+    };
+    try {
+      await sendDigests(deps);
+      const digest = await smtp.waitForMail(author.email, /A reply that stays for the digest/);
+      assert.equal(digest.subject, 'Your comments: 1 new notification');
+      assert.doesNotMatch(digest.text, /removes before the digest/);
+      const left = await env.db.query('SELECT 1 FROM notifications WHERE comment_id = $1 AND emailed_at IS NULL', [
+        gone.reply,
+      ]);
+      assert.equal(left.rowCount, 0, 'not waiting for the next digest either');
+      await sendDigests(deps);
+      assert.equal(smtp.mails.filter((m) => m.to.includes(author.email)).length, 1);
+    } finally {
+      deps.mailer.close();
+    }
   });
 
   it('when I follow the unsubscribe link, then the page asks first, and its button turns the email off without signing in; a forged or foreign link does nothing', async () => {

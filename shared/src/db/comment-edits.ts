@@ -70,12 +70,13 @@ export const findOwnComment = (db: Queryable, id: string) => readOwnComment(db, 
 export async function recordEdit(
   pool: pg.Pool,
   e: { editId: string; commentId: string; body: string },
-  check: (c: OwnComment) => Promise<void>,
+  check: (c: OwnComment, tx: Queryable) => Promise<void>,
 ): Promise<OwnComment> {
   return withTransaction(pool, async (tx) => {
     const c = await lockOwnComment(tx, e.commentId);
     if (!c) throw new Error('comment vanished under its lock');
-    await check(c);
+    // The check runs in this transaction: what it reads or changes of the locked comment must go through `tx`.
+    await check(c, tx);
     await tx.query(`INSERT INTO comment_revisions (id, comment_id, site_id, body) VALUES ($1, $2, $3, $4)`, [
       e.editId,
       c.id,
@@ -152,6 +153,16 @@ export async function applyEdit(
       await tx.query(`UPDATE comment_revisions SET discarded_at = now() WHERE id = $1`, [editId]);
       return { applied: false, before: null, after: null, postId: c?.postId ?? null };
     }
+    // Removed by a moderator while the edit waited: the author's edit does not bring it back (as a rejected comment
+    // cannot be edited).
+    if (c.status === 'rejected') {
+      await tx.query(`UPDATE comment_revisions SET discarded_at = now() WHERE id = $1`, [editId]);
+      await tx.query(`UPDATE comments SET pending_edit_id = NULL WHERE id = $1 AND pending_edit_id = $2`, [
+        c.id,
+        editId,
+      ]);
+      return { applied: false, before: c.status, after: c.status, postId: c.postId };
+    }
     const barred = await tx.query<{ barred: boolean }>(
       `SELECT (status = 'banned' OR (status = 'suspended' AND (suspended_until IS NULL OR suspended_until > now()))) AS barred
          FROM users WHERE id = $1 FOR NO KEY UPDATE`,
@@ -171,6 +182,15 @@ export async function applyEdit(
       [c.id],
     );
     const o = old.rows[0]!;
+    // Held by a moderator or by readers' reports: the new text waits for a moderator too, whatever the scorers say.
+    const heldBy = c.status === 'pending' ? o.reasons.at(-1)?.rule : undefined;
+    if (status === 'approved' && (heldBy === 'moderator' || heldBy === 'reports')) {
+      status = 'pending';
+      reasons = [
+        ...reasons,
+        { rule: heldBy, detail: 'edited while held for a moderator: the new text waits for one too' },
+      ];
+    }
     await tx.query(
       `UPDATE comment_revisions SET applied_at = now(), previous_body = $2, previous_status = $3, previous_reasons = $4,
               status = $5 WHERE id = $1`,
@@ -185,11 +205,12 @@ export async function applyEdit(
       `UPDATE moderation_decisions SET voided_at = now() WHERE site_id = $1 AND comment_id = $2 AND voided_at IS NULL`,
       [c.siteId, c.id],
     );
-    // The shadow scorer's answer was about the old text too; the worker scores the new one after this.
+    // The shadow scorer's answer was about the old text too (the worker scores the new one after this), and so was
+    // an editor's pick: the new text is not featured until an editor picks it again.
     await tx.query(
       `UPDATE comments SET body = $2, status = $3, reasons = $4, scores = $5, scored_by = $6, settings_version = $7,
               decided_at = now(), edited_at = $8, edit_count = edit_count + 1, pending_edit_id = NULL,
-              shadow_scores = NULL
+              shadow_scores = NULL, featured_at = NULL
         WHERE id = $1`,
       [
         c.id,
@@ -203,7 +224,7 @@ export async function applyEdit(
       ],
     );
     const dApproved = Number(status === 'approved') - Number(c.status === 'approved');
-    const dRejected = Number(status === 'rejected') - Number(c.status === 'rejected');
+    const dRejected = Number(status === 'rejected'); // the comment was not rejected (see above)
     if (dApproved !== 0) {
       await tx.query(
         `UPDATE posts SET comment_count = greatest(comment_count + $3, 0) WHERE site_id = $1 AND id = $2`,

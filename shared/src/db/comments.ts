@@ -238,10 +238,10 @@ export async function changeCommentStatus(
     : null;
 }
 
-/** Whether a comment exists, is approved, and belongs to this post (a valid parent for a reply). */
+/** Whether a comment exists, is approved, not deleted by its author, and belongs to this post (a valid parent for a reply). */
 export async function isApprovedInPost(db: Queryable, siteId: string, postId: string, id: string): Promise<boolean> {
   const res = await db.query(
-    `SELECT 1 FROM comments WHERE id = $1 AND site_id = $2 AND post_id = $3 AND status = 'approved'`,
+    `SELECT 1 FROM comments WHERE id = $1 AND site_id = $2 AND post_id = $3 AND status = 'approved' AND deleted_at IS NULL`,
     [id, siteId, postId],
   );
   return res.rowCount === 1;
@@ -573,7 +573,8 @@ export const MODERATION_INPUTS_SQL = `WITH j AS MATERIALIZED (
          FROM sites s WHERE s.id IN (SELECT site_id FROM j)
      )
      SELECT (SELECT status FROM comments WHERE id = j.comment_id) AS existing_status,
-            par.status AS parent_status, par.body AS parent_body, po.premod AS post_premod, po.surge_mode AS post_surge,
+            -- A parent its author deleted is gone as a parent: a reply to it waits for a moderator.
+            CASE WHEN par.deleted_at IS NULL THEN par.status END AS parent_status, par.body AS parent_body, po.premod AS post_premod, po.surge_mode AS post_surge,
             -- A title a widget sent (unverified) is anyone's words: it is not read as context.
             CASE WHEN po.title_verified THEN po.title END AS post_title,
             (SELECT version FROM site_adapters WHERE site_id = j.site_id AND in_use) AS adapter_version,

@@ -129,11 +129,13 @@ export async function eraseReader(
       [q.siteId, q.userId],
     );
     if (q.mode === 'remove') {
-      // Counters first, in their own statements: a reply to one's own comment touches that row twice.
+      // Counters first, in their own statements: a reply to one's own comment touches that row twice. Comments the
+      // reader deleted left the counters then.
       await tx.query(
         `UPDATE comments p SET reply_count = greatest(p.reply_count - x.n, 0)
            FROM (SELECT thread_parent_id, count(*)::int AS n FROM comments
-                  WHERE site_id = $1 AND author_id = $2 AND status = 'approved' AND thread_parent_id IS NOT NULL
+                  WHERE site_id = $1 AND author_id = $2 AND status = 'approved' AND deleted_at IS NULL
+                    AND thread_parent_id IS NOT NULL
                   GROUP BY thread_parent_id) x
           WHERE p.id = x.thread_parent_id AND p.site_id = $1`,
         [q.siteId, q.userId],
@@ -141,7 +143,7 @@ export async function eraseReader(
       await tx.query(
         `UPDATE posts p SET comment_count = greatest(p.comment_count - x.n, 0)
            FROM (SELECT post_id, count(*)::int AS n FROM comments
-                  WHERE site_id = $1 AND author_id = $2 AND status = 'approved' GROUP BY post_id) x
+                  WHERE site_id = $1 AND author_id = $2 AND status = 'approved' AND deleted_at IS NULL GROUP BY post_id) x
           WHERE p.site_id = $1 AND p.id = x.post_id`,
         [q.siteId, q.userId],
       );

@@ -29,7 +29,7 @@ export async function notifyReply(db: Queryable, commentId: string): Promise<str
     `INSERT INTO notifications (id, site_id, user_id, kind, comment_id)
      SELECT $1, c.site_id, p.author_id, 'reply', c.id
        FROM comments c
-       JOIN comments p ON p.id = c.parent_id AND p.site_id = c.site_id
+       JOIN comments p ON p.id = c.parent_id AND p.site_id = c.site_id AND p.deleted_at IS NULL
        JOIN users u ON u.id = p.author_id AND u.deleted_at IS NULL
       WHERE c.id = $2 AND c.status = 'approved' AND p.author_id <> c.author_id
         AND NOT EXISTS (SELECT 1 FROM reader_mutes m WHERE m.user_id = p.author_id AND m.muted_id = c.author_id)
@@ -39,14 +39,25 @@ export async function notifyReply(db: Queryable, commentId: string): Promise<str
   return producedIds(res.rows);
 }
 
-/** "Your held comment was decided": to its author, with the moderator's status (approved or rejected). */
+/**
+ * "Your held comment was decided": to its author, with the moderator's status (approved or rejected). A later decision
+ * the other way (after an undo) makes the notification new again, unread and to deliver, with the new status.
+ */
 export async function notifyDecision(db: Queryable, commentId: string): Promise<string[]> {
+  const changed = 'notifications.status IS DISTINCT FROM EXCLUDED.status';
   const res = await db.query<Produced>(
     `INSERT INTO notifications (id, site_id, user_id, kind, comment_id, status)
      SELECT $1, c.site_id, c.author_id, 'decision', c.id, c.status
        FROM comments c JOIN users u ON u.id = c.author_id AND u.deleted_at IS NULL
       WHERE c.id = $2 AND c.status IN ('approved', 'rejected')
-     ${UPSERT}`,
+     ON CONFLICT (user_id, kind, comment_id) DO UPDATE SET status = EXCLUDED.status,
+       -- A new id too: a new delivery job (the first one's id is kept a while by the queue), first in the list.
+       id = CASE WHEN ${changed} THEN EXCLUDED.id ELSE notifications.id END,
+       created_at = CASE WHEN ${changed} THEN now() ELSE notifications.created_at END,
+       read_at = CASE WHEN ${changed} THEN NULL ELSE notifications.read_at END,
+       delivered_at = CASE WHEN ${changed} THEN NULL ELSE notifications.delivered_at END,
+       emailed_at = CASE WHEN ${changed} THEN NULL ELSE notifications.emailed_at END
+     RETURNING id, delivered_at IS NOT NULL AS delivered`,
     [newId(), commentId],
   );
   return producedIds(res.rows);
@@ -108,6 +119,9 @@ const VIEW_SELECT = `SELECT n.id, n.kind, n.status, n.created_at, n.read_at, n.c
    JOIN posts po ON po.site_id = c.site_id AND po.id = c.post_id
    JOIN users a ON a.id = c.author_id`;
 
+/** A notification the reader is shown: a reply only while it is published and its author has not deleted it. */
+const SHOWN = `(n.kind <> 'reply' OR (c.status = 'approved' AND c.deleted_at IS NULL))`;
+
 const toView = (r: ViewRow): NotificationView => ({
   id: r.id,
   kind: r.kind,
@@ -127,7 +141,7 @@ export async function listNotifications(
   const [list, unread] = await Promise.all([
     db.query<ViewRow>(
       `${VIEW_SELECT}
-        WHERE n.site_id = $1 AND n.user_id = $2 AND (n.kind <> 'reply' OR c.status = 'approved')
+        WHERE n.site_id = $1 AND n.user_id = $2 AND ${SHOWN}
         ORDER BY n.id DESC LIMIT $3`,
       [q.siteId, q.userId, q.limit],
     ),
@@ -139,7 +153,7 @@ export async function listNotifications(
 export async function countUnread(db: Queryable, q: { siteId: string; userId: string }): Promise<number> {
   const res = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM notifications n JOIN comments c ON c.id = n.comment_id
-      WHERE n.site_id = $1 AND n.user_id = $2 AND n.read_at IS NULL AND (n.kind <> 'reply' OR c.status = 'approved')`,
+      WHERE n.site_id = $1 AND n.user_id = $2 AND n.read_at IS NULL AND ${SHOWN}`,
     [q.siteId, q.userId],
   );
   return res.rows[0]!.n;
@@ -185,6 +199,8 @@ export interface DeliveryInput {
   emailMode: EmailMode;
   /** The site's `readerNotifications` setting. */
   delivery: 'email' | 'webhook';
+  /** False for a reply removed or deleted since: it is emailed to no one (the bell no longer shows it either). */
+  shown: boolean;
 }
 
 export async function loadDelivery(db: Queryable, id: string): Promise<DeliveryInput | null> {
@@ -197,6 +213,7 @@ export async function loadDelivery(db: Queryable, id: string): Promise<DeliveryI
       email: string | null;
       email_mode: EmailMode | null;
       delivery: string | null;
+      shown: boolean;
     }
   >(
     `${VIEW_SELECT.replace(
@@ -204,7 +221,7 @@ export async function loadDelivery(db: Queryable, id: string): Promise<DeliveryI
       `SELECT n.site_id, n.user_id, n.delivered_at IS NOT NULL AS delivered,
         n.emailed_at IS NOT NULL AS emailed,
         CASE WHEN r.deleted_at IS NULL AND (r.password_hash IS NULL OR r.email_verified_at IS NOT NULL) THEN r.email END AS email,
-        rs.email AS email_mode, s.settings->>'readerNotifications' AS delivery, `,
+        rs.email AS email_mode, s.settings->>'readerNotifications' AS delivery, ${SHOWN} AS shown, `,
     )}
      JOIN users r ON r.id = n.user_id
      JOIN sites s ON s.id = n.site_id
@@ -219,6 +236,7 @@ export async function loadDelivery(db: Queryable, id: string): Promise<DeliveryI
     email: r.email,
     emailMode: r.email_mode ?? 'off',
     delivery: r.delivery === 'webhook' ? 'webhook' : 'email',
+    shown: r.shown,
   };
 }
 

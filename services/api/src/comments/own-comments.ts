@@ -118,7 +118,7 @@ export function ownCommentRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     const windowMs = effectiveSettings(stored?.overrides).editWindowMinutes * 60_000;
     const editId = newId();
     const now = Date.now();
-    const c = await recordEdit(deps.db, { editId, commentId: id, body }, async (locked) => {
+    const c = await recordEdit(deps.db, { editId, commentId: id, body }, async (locked, tx) => {
       checkIfMatch(req, locked);
       await mayAct(deps, locked);
       if (locked.deleted) throw new NotFoundError('comment');
@@ -127,11 +127,12 @@ export function ownCommentRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
       if (locked.status === 'rejected')
         throw new ConflictError('not_editable', 'a comment that was not published cannot be edited');
       if (locked.pendingEditId) {
-        const earlier = await findEdit(deps.db, locked.pendingEditId);
-        // An earlier edit whose job never reached the queue (the API stopped in between) is dropped.
+        const earlier = await findEdit(tx, locked.pendingEditId);
+        // An earlier edit whose job never reached the queue (the API stopped in between) is dropped, in this
+        // transaction: the comment's row is locked by it.
         const queued = earlier && !earlier.applied && (await deps.queue.getJob(editJobId(locked.pendingEditId)));
         if (queued) throw new ConflictError('edit_pending', 'your previous edit is still being reviewed');
-        await discardEdit(deps.db, locked.pendingEditId);
+        await discardEdit(tx, locked.pendingEditId);
       }
     });
     const job: CommentJob = {

@@ -76,7 +76,7 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
 
     const outcome = await withTransaction(deps.db, async (tx) => {
       const c = await tx.query<{ author_id: string; status: string; post_id: string }>(
-        `SELECT author_id, status, post_id FROM comments WHERE id = $1 AND site_id = $2 FOR UPDATE`,
+        `SELECT author_id, status, post_id FROM comments WHERE id = $1 AND site_id = $2 AND deleted_at IS NULL FOR UPDATE`,
         [id, siteId],
       );
       const comment = c.rows[0];

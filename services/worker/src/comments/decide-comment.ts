@@ -220,6 +220,8 @@ export function createCommentProcessor(deps: WorkerDeps) {
     const otherRows = onOtherRows(effects);
     if (otherRows.length > 0) await applyEffects(otherRows, effectDeps);
     if (applied.after === 'approved' || applied.before === 'approved') await announce(c);
+    // A held reply an edit made visible is news to the comment it answers, as a new reply would be.
+    if (applied.after === 'approved' && applied.before !== 'approved') await notifyOfReply(c);
     const after = applied.after ?? decided.status;
     const stored = await findComment(deps.db, c.commentId);
     await recordEditStatement(c, { status: after, reasons: stored?.reasons ?? decided.reasons }, site.settings);

@@ -64,9 +64,10 @@ export async function deliverNotification(deps: NotificationDeps, id: string): P
       },
     });
   } else if (d.emailMode === 'immediate' && !n.emailed) {
-    emailed = await sendMail(deps, d, (url) => immediateMail(n, url));
+    // A reply removed or deleted before its email went is not quoted to anyone: marked as emailed, with nothing sent.
+    emailed = d.shown ? await sendMail(deps, d, (url) => immediateMail(n, url)) : true;
   }
-  await markDelivered(deps.db, id, emailed);
+  await markDelivered(deps.db, id, emailed || !d.shown);
 }
 
 async function sendMail(
@@ -102,11 +103,15 @@ export async function sendDigests(deps: NotificationDeps): Promise<number> {
     const loaded = (
       await Promise.all((await listUnmailed(deps.db, userId)).map((id) => loadDelivery(deps.db, id)))
     ).filter((d): d is DeliveryInput => d !== null && d.emailMode === 'daily' && d.delivery === 'email');
-    const first = loaded[0];
+    // Replies removed or deleted since are left out of the digest, and marked so as not to wait for the next one.
+    const gone = loaded.filter((d) => !d.shown).map((d) => d.notification.id);
+    if (gone.length > 0) await markEmailed(deps.db, gone);
+    const shown = loaded.filter((d) => d.shown);
+    const first = shown[0];
     if (!first) continue;
     const ok = await sendMail(deps, first, (url) =>
       digestMail(
-        loaded.map((d) => d.notification),
+        shown.map((d) => d.notification),
         url,
       ),
     ).catch((err: unknown) => {
@@ -119,7 +124,7 @@ export async function sendDigests(deps: NotificationDeps): Promise<number> {
     if (!ok) continue;
     await markEmailed(
       deps.db,
-      loaded.map((d) => d.notification.id),
+      shown.map((d) => d.notification.id),
     );
     sent++;
   }
