@@ -186,6 +186,28 @@ describe('posts for publishers', () => {
     }
   });
 
+  it('when posts are created within the same millisecond, then paging through them lists each exactly once', async () => {
+    const s = await buildSite(env.db);
+    // A CMS backfilling in parallel: five posts within one millisecond, two of them at the same microsecond.
+    const times = ['123100', '123400', '123400', '123700', '123900'];
+    for (const [i, us] of times.entries())
+      await env.db.query(
+        `INSERT INTO posts (site_id, id, title, url, created_at) VALUES ($1, $2, 'T', 'https://n.example/t', $3)`,
+        [s.siteId, `same-ms-${i}`, `2026-11-30T10:00:00.${us}Z`],
+      );
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = doc.check(
+        await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/posts?limit=2${cursor ? `&cursor=${cursor}` : ''}`),
+      );
+      assert.equal(page.status, 200);
+      seen.push(...page.body.posts.map((p: { id: string }) => p.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    assert.deepEqual(seen, ['same-ms-4', 'same-ms-3', 'same-ms-2', 'same-ms-1', 'same-ms-0']);
+  });
+
   it('when a publisher closes a post, then comments are refused with 409; reopening accepts them again', async () => {
     const postId = await buildPost(env.db, site.siteId);
     const reader = await signInReader(api.app, site);

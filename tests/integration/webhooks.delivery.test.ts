@@ -97,6 +97,21 @@ describe('managing webhooks', () => {
     assert.equal(doc.check(await call('get', `${hooksPath()}/${created.id}`)).status, 404);
   });
 
+  it('when a site has ten endpoints, then an eleventh is refused with 409 webhook_limit until one is deleted', async () => {
+    const s = await buildSite(env.db);
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await register(['post.created'], `/${uniq('many')}`, s)).id);
+    const refused = doc.check(
+      await call('post', hooksPath(s), { url: receiver.url('/one-more'), events: ['post.created'] }, s.apiKey),
+    );
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.error.code, 'webhook_limit');
+    doc.check(await call('delete', `${hooksPath(s)}/${ids[0]}`, undefined, s.apiKey));
+    await register(['post.created'], `/${uniq('many')}`, s);
+    // Another site's count is its own.
+    await register(['post.created']);
+  });
+
   it("when input is bad or the caller is not the site's, then 400, 401 or 403", async () => {
     const bad = [
       { url: 'ftp://example.com/x', events: ['post.created'] },
@@ -350,6 +365,61 @@ describe('delivering events', () => {
     );
   });
 
+  it("when a comment's author deletes it, then its text leaves the delivery log, and a redelivery sends the event without it", async () => {
+    const s = await buildSite(env.db);
+    const hook = await register(['comment.accepted', 'comment.approved'], `/${uniq('erase')}`, s);
+    await call('put', `/api/v1/sites/${s.siteId}/posts/p1`, { title: 'T', url: 'https://n.example/p1' }, s.apiKey);
+    const reader = await signInReader(api.app, s, { name: 'Ada' });
+    const text = 'Words I will take back later.';
+    const id = (await call('post', `/api/v1/sites/${s.siteId}/posts/p1/comments`, { body: text }, reader.accessToken))
+      .body.id;
+    await waitFor(() => (receiver.on(hook.path).length >= 2 ? true : null));
+    await call('delete', `/api/v1/comments/${id}`, undefined, reader.accessToken).expect(204);
+    const stored = await env.db.query<{ body: string; comment_id: string }>(
+      'SELECT body, comment_id FROM webhook_deliveries WHERE site_id = $1',
+      [s.siteId],
+    );
+    assert.equal(stored.rows.length, 2);
+    for (const row of stored.rows) {
+      assert.equal(row.comment_id, id);
+      assert.ok(!row.body.includes(text), 'the text is not in the log');
+      assert.equal(JSON.parse(row.body).data.comment.id, id, 'the event is kept');
+    }
+    const [first] = await deliveries(hook.id, s);
+    doc.check(await call('post', `${hooksPath(s)}/${hook.id}/deliveries/${first.id}/redeliver`, undefined, s.apiKey));
+    const again = await waitFor(() => (receiver.on(hook.path).length === 3 ? receiver.on(hook.path)[2] : null));
+    assert.equal(JSON.parse(again!.body).data.comment.body, '');
+    assert.ok(verifySignature(again!.headers['x-comments-signature'] as string, again!.body, hook.secret));
+  });
+
+  it("when an endpoint was deleted after the site's subscriptions were read, then the event still reaches the site's other endpoints", async () => {
+    const kept = await register(['post.created']);
+    const gone = await register(['post.created']);
+    doc.check(await call('delete', `${hooksPath()}/${gone.id}`));
+    const eventId = newId();
+    const body = JSON.stringify({
+      id: eventId,
+      type: 'post.created',
+      createdAt: new Date().toISOString(),
+      siteId: site.siteId,
+      data: {},
+    });
+    const row = (webhookId: string) => ({
+      id: newId(),
+      siteId: site.siteId,
+      webhookId,
+      eventId,
+      eventType: 'post.created',
+      body,
+      commentId: null,
+    });
+    // What a process with the deleted endpoint still in its subscription cache stores.
+    const stored = await insertDeliveries(env.db, [row(kept.id), row(gone.id)]);
+    assert.equal(stored.length, 1);
+    const rows = await env.db.query('SELECT webhook_id FROM webhook_deliveries WHERE id = ANY($1::uuid[])', [stored]);
+    assert.deepEqual(rows.rows, [{ webhook_id: kept.id }]);
+  });
+
   it('when the secret is rotated, then both old and new signatures are sent during the grace period, and only the new one after', async () => {
     const hook = await register(['post.created']);
     const rotated = doc.check(await call('post', `${hooksPath()}/${hook.id}/rotate-secret`, { graceSeconds: 3600 }));
@@ -411,7 +481,15 @@ describe('delivering events', () => {
       data: { post: { id: 'stranded' } },
     });
     const [deliveryId] = await insertDeliveries(env.db, [
-      { id: newId(), siteId: site.siteId, webhookId: hook.id, eventId, eventType: 'post.created', body },
+      {
+        id: newId(),
+        siteId: site.siteId,
+        webhookId: hook.id,
+        eventId,
+        eventType: 'post.created',
+        body,
+        commentId: null,
+      },
     ]);
     await env.db.query(`UPDATE webhook_deliveries SET created_at = now() - interval '10 seconds' WHERE id = $1`, [
       deliveryId,

@@ -187,13 +187,13 @@ async function buildSiteWorld(db: Pool, app: Express | string, jwtSecret: string
   const revoked = await key('revoked', ['posts:write', 'comments:read', 'moderation:write', 'webhooks:manage']);
   await revokeApiKey(db, siteId, revoked.id);
   const victimKey = await key(`Label ${priv.label}`, ['posts:write']);
-  const webhook = await insertWebhook(db, {
+  const webhook = (await insertWebhook(db, {
     id: newId(),
     siteId,
     url: `https://${priv.hook}.example/hook`,
     events: ['comment.approved'],
     secret: randomBytes(16).toString('hex'),
-  });
+  }))!;
   const mainKeyId = parseApiKey(site.apiKey)!.id;
 
   const claims = { sub: admin.user.id, site: siteId, role: 'admin' };

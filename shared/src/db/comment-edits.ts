@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { withTransaction, type Queryable } from './pool.js';
 import type { CommentStatus, Decision, Reason } from '../domain.js';
 import { insertAudit } from './audit.js';
+import { scrubCommentDeliveries } from './webhooks.js';
 
 /** What an author's edit or deletion is checked against, read under the comment's row lock. */
 export interface OwnComment {
@@ -273,6 +274,7 @@ export async function deleteOwnComment(
       [c.id],
     );
     await tx.query(`DELETE FROM comment_reactions WHERE comment_id = $1`, [c.id]);
+    await scrubCommentDeliveries(tx, c.siteId, [c.id]);
     if (c.status === 'approved') {
       await tx.query(`UPDATE posts SET comment_count = greatest(comment_count - 1, 0) WHERE site_id = $1 AND id = $2`, [
         c.siteId,

@@ -1,6 +1,7 @@
 import type { Pool } from './pool.js';
 import { withTransaction, type Queryable } from './pool.js';
 import { newId } from '../ids.js';
+import { scrubCommentDeliveries } from './webhooks.js';
 
 /** The name an erased reader's kept comments show. */
 export const DELETED_USER_NAME = 'Deleted user';
@@ -167,6 +168,16 @@ export async function eraseReader(
     );
     const reacted: string[] = [];
     if (q.mode === 'remove') {
+      // The texts leave the webhook delivery log too.
+      const theirs = await tx.query<{ id: string }>(`SELECT id FROM comments WHERE site_id = $1 AND author_id = $2`, [
+        q.siteId,
+        q.userId,
+      ]);
+      await scrubCommentDeliveries(
+        tx,
+        q.siteId,
+        theirs.rows.map((r) => r.id),
+      );
       // Earlier texts go with the comments; their reactions too, with the counts they added.
       await tx.query(
         'DELETE FROM comment_revisions v USING comments c WHERE c.id = v.comment_id AND c.site_id = $1 AND c.author_id = $2',

@@ -10,13 +10,16 @@ interface PostRow {
   closed: boolean;
   comment_count: number;
   created_at: Date;
+  /** created_at to the microsecond (a Date keeps milliseconds): what a page's cursor must carry. */
+  created_key: string;
   stays_open: boolean;
   title_verified: boolean;
   surge_mode: 'premod' | 'slow' | null;
   site_settings: unknown;
 }
 // The site's settings come along so `closed` includes the site's auto-close (autoCloseDays).
-const COLS = `p.site_id, p.id, p.title, p.url, p.closed, p.comment_count, p.created_at, p.stays_open, p.title_verified, p.surge_mode,
+const COLS = `p.site_id, p.id, p.title, p.url, p.closed, p.comment_count, p.created_at,
+  to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key, p.stays_open, p.title_verified, p.surge_mode,
   (SELECT s.settings FROM sites s WHERE s.id = p.site_id) AS site_settings`;
 
 /** When commenting closes by itself (null: never): autoCloseDays after creation, unless reopened. */
@@ -43,12 +46,15 @@ const toPost = (r: PostRow): Post => {
 /** A post as its publisher sees it: whether it was closed by hand, and when it closes by itself. */
 export interface PublisherPost extends Post {
   createdAt: Date;
+  /** `createdAt` to the microsecond, as an ISO string: the listing's cursor. */
+  createdKey: string;
   closedByHand: boolean;
   closesAt: Date | null;
 }
 const toPublisherPost = (r: PostRow): PublisherPost => ({
   ...toPost(r),
   createdAt: r.created_at,
+  createdKey: r.created_key,
   closedByHand: r.closed,
   closesAt: closesAt(r),
 });
@@ -83,16 +89,19 @@ export async function findPublisherPost(db: Queryable, siteId: string, id: strin
   return res.rows[0] ? toPublisherPost(res.rows[0]) : null;
 }
 
-/** A site's posts, newest first, keyset-paginated by (created_at, id). */
+/**
+ * A site's posts, newest first, keyset-paginated by (created_at, id); `before.createdKey` is the microsecond time of
+ * the last post listed (`createdKey`), so posts created within the same millisecond are neither skipped nor repeated.
+ */
 export async function listPosts(
   db: Queryable,
-  q: { siteId: string; limit: number; before: { createdAt: Date; id: string } | null },
+  q: { siteId: string; limit: number; before: { createdKey: string; id: string } | null },
 ): Promise<PublisherPost[]> {
   const res = await db.query<PostRow>(
     `SELECT ${COLS} FROM posts p
       WHERE p.site_id = $1 AND ($2::timestamptz IS NULL OR (p.created_at, p.id) < ($2::timestamptz, $3::text))
       ORDER BY p.created_at DESC, p.id DESC LIMIT $4`,
-    [q.siteId, q.before?.createdAt ?? null, q.before?.id ?? null, q.limit],
+    [q.siteId, q.before?.createdKey ?? null, q.before?.id ?? null, q.limit],
   );
   return res.rows.map(toPublisherPost);
 }

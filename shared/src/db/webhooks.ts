@@ -1,4 +1,4 @@
-import type { Queryable } from './pool.js';
+import { type Pool, type Queryable, withTransaction } from './pool.js';
 
 /** An endpoint as its owners see it (never the secrets). */
 export interface Webhook {
@@ -45,15 +45,24 @@ const toWebhook = (r: WebhookRow): Webhook => ({
   updatedAt: r.updated_at,
 });
 
+/** Endpoints one site may register: deliveries of every site share the webhook workers' slots. */
+export const MAX_WEBHOOKS_PER_SITE = 10;
+
+/** Registers an endpoint; null when the site has `MAX_WEBHOOKS_PER_SITE` already (the site's row is locked to count). */
 export async function insertWebhook(
-  db: Queryable,
+  pool: Pool,
   w: { id: string; siteId: string; url: string; events: string[]; secret: string },
-): Promise<Webhook> {
-  const res = await db.query<WebhookRow>(
-    `INSERT INTO webhooks (id, site_id, url, events, secret) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLS}`,
-    [w.id, w.siteId, w.url, w.events, w.secret],
-  );
-  return toWebhook(res.rows[0]!);
+): Promise<Webhook | null> {
+  return withTransaction(pool, async (tx) => {
+    await tx.query('SELECT 1 FROM sites WHERE id = $1 FOR UPDATE', [w.siteId]);
+    const res = await tx.query<WebhookRow>(
+      `INSERT INTO webhooks (id, site_id, url, events, secret)
+       SELECT $1, $2, $3, $4, $5 WHERE (SELECT count(*) FROM webhooks WHERE site_id = $2) < $6
+       RETURNING ${COLS}`,
+      [w.id, w.siteId, w.url, w.events, w.secret, MAX_WEBHOOKS_PER_SITE],
+    );
+    return res.rows[0] ? toWebhook(res.rows[0]) : null;
+  });
 }
 
 export async function listWebhooks(db: Queryable, siteId: string): Promise<Webhook[]> {
@@ -114,13 +123,21 @@ export interface NewDelivery {
   eventId: string;
   eventType: string;
   body: string;
+  /** The comment the event is about (`comment.*`), so its text can leave the log with it. */
+  commentId: string | null;
 }
 
-/** Stores deliveries; one an endpoint already has for the same event is skipped. Returns the ids stored. */
+/**
+ * Stores deliveries; one an endpoint already has for the same event is skipped, and so is one for an endpoint
+ * deleted or disabled since the caller read the site's subscriptions (they are cached), so the others still get the
+ * event. Returns the ids stored.
+ */
 export async function insertDeliveries(db: Queryable, rows: NewDelivery[]): Promise<string[]> {
   const res = await db.query<{ id: string }>(
-    `INSERT INTO webhook_deliveries (id, site_id, webhook_id, event_id, event_type, body)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::text[])
+    `INSERT INTO webhook_deliveries (id, site_id, webhook_id, event_id, event_type, body, comment_id)
+     SELECT u.* FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::uuid[])
+              AS u(id, site_id, webhook_id, event_id, event_type, body, comment_id)
+       JOIN webhooks w ON w.id = u.webhook_id AND w.site_id = u.site_id AND w.enabled
      ON CONFLICT (webhook_id, event_id) WHERE redelivery_of IS NULL DO NOTHING
      RETURNING id`,
     [
@@ -130,9 +147,28 @@ export async function insertDeliveries(db: Queryable, rows: NewDelivery[]): Prom
       rows.map((r) => r.eventId),
       rows.map((r) => r.eventType),
       rows.map((r) => r.body),
+      rows.map((r) => r.commentId),
     ],
   );
   return res.rows.map((r) => r.id);
+}
+
+/**
+ * The text of these comments leaves the webhook delivery log (their author deleted them, or erased their account on a
+ * site that removes comments): each delivery about them keeps its event with `data.comment.body` emptied, and is
+ * redelivered so. For the deletion's own transaction.
+ */
+export async function scrubCommentDeliveries(
+  db: Queryable,
+  siteId: string,
+  commentIds: readonly string[],
+): Promise<void> {
+  if (commentIds.length === 0) return;
+  await db.query(
+    `UPDATE webhook_deliveries SET body = jsonb_set(body::jsonb, '{data,comment,body}', '""')::text
+      WHERE site_id = $1 AND comment_id = ANY($2::uuid[]) AND body::jsonb #>> '{data,comment,body}' <> ''`,
+    [siteId, commentIds],
+  );
 }
 
 /** What sending a delivery needs, secrets included (for the worker only). */
@@ -289,8 +325,8 @@ export async function insertRedelivery(
   q: { siteId: string; webhookId: string; deliveryId: string; newId: string },
 ): Promise<string | null> {
   const res = await db.query<{ id: string }>(
-    `INSERT INTO webhook_deliveries (id, site_id, webhook_id, event_id, event_type, body, redelivery_of)
-     SELECT $4, site_id, webhook_id, event_id, event_type, body, id FROM webhook_deliveries
+    `INSERT INTO webhook_deliveries (id, site_id, webhook_id, event_id, event_type, body, redelivery_of, comment_id)
+     SELECT $4, site_id, webhook_id, event_id, event_type, body, id, comment_id FROM webhook_deliveries
       WHERE site_id = $1 AND webhook_id = $2 AND id = $3
      RETURNING id`,
     [q.siteId, q.webhookId, q.deliveryId, q.newId],

@@ -65,6 +65,12 @@ export interface EventDeps {
   subscriptions: (siteId: string) => Promise<Subscription[]>;
 }
 
+/** The comment an event's data is about (`data.comment.id`), if any. */
+function commentIdOf(data: unknown): string | null {
+  const comment = (data as { comment?: { id?: unknown } } | null)?.comment;
+  return typeof comment?.id === 'string' ? comment.id : null;
+}
+
 /**
  * Stores a delivery for each enabled endpoint of the site that subscribed to the event type,
  * then enqueues them. Does nothing (one cached look-up) when no endpoint wants the event.
@@ -85,6 +91,7 @@ export async function emitEvent(deps: EventDeps, e: NewEvent): Promise<number> {
       eventId: id,
       eventType: e.type,
       body,
+      commentId: commentIdOf(e.data),
     })),
   );
   if (inserted.length > 0) {

@@ -44,14 +44,15 @@ const view = (p: PublisherPost) => ({
   createdAt: p.createdAt.toISOString(),
 });
 
-const encodeCursor = (p: PublisherPost) =>
-  Buffer.from(JSON.stringify([p.createdAt.toISOString(), p.id])).toString('base64url');
-function decodeCursor(c: string): { createdAt: Date; id: string } {
+// The time to the microsecond: a JavaScript Date would round it to the millisecond and skip posts at a page's edge.
+const encodeCursor = (p: PublisherPost) => Buffer.from(JSON.stringify([p.createdKey, p.id])).toString('base64url');
+const CURSOR_TIME = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$/;
+function decodeCursor(c: string): { createdKey: string; id: string } {
   try {
     const [t, id] = JSON.parse(Buffer.from(c, 'base64url').toString()) as [string, string];
-    const createdAt = new Date(t);
-    const year = createdAt.getUTCFullYear();
-    if (typeof id === 'string' && id.length <= 200 && year >= 1900 && year <= 9999) return { createdAt, id };
+    const year = typeof t === 'string' ? Number(CURSOR_TIME.exec(t)?.[1]) : Number.NaN;
+    if (typeof id === 'string' && id.length <= 200 && year >= 1900 && year <= 9999 && !Number.isNaN(Date.parse(t)))
+      return { createdKey: t, id };
   } catch {
     /* falls through */
   }

@@ -9,6 +9,7 @@ import {
   findWebhook,
   insertRedelivery,
   insertWebhook,
+  MAX_WEBHOOKS_PER_SITE,
   listDeliveries,
   listWebhooks,
   rotateWebhookSecret,
@@ -111,6 +112,7 @@ export const webhookDocs = [
     responses: {
       201: { description: 'created', schema: withSecret },
       ...commonErrors,
+      409: { description: '`webhook_limit`: the site has the most endpoints it may have (10)' },
       422: { description: '`unsafe_url`: resolves to an internal address' },
     },
   }),
@@ -229,6 +231,11 @@ export function webhookRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     await checkUrl(body.url);
     const secret = generateWebhookSecret();
     const webhook = await insertWebhook(deps.db, { id: newId(), siteId, url: body.url, events: body.events, secret });
+    if (!webhook)
+      throw new ConflictError(
+        'webhook_limit',
+        `a site has at most ${MAX_WEBHOOKS_PER_SITE} webhook endpoints; delete one first (one endpoint can take several events)`,
+      );
     deps.events.forgetSite(siteId);
     req.log.info({ siteId, webhookId: webhook.id, events: body.events }, 'webhook created');
     res.status(201).json({ webhook: view(webhook), secret });
