@@ -6,7 +6,7 @@ import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestTasksWorker, startTestWebhookWorker, startTestWorker } from '../support/worker.js';
 import { buildSite, signInReader, uniq, type BuiltSite } from '../support/builders.js';
 import { markerScorer } from '../support/publishers.js';
-import { signInAs } from '../support/staff.js';
+import { buildStaff, signInAs } from '../support/staff.js';
 import { openApiChecker } from '../support/openapi.js';
 import { startReceiver } from '../support/webhook-receiver.js';
 import { waitFor } from '../support/wait-for.js';
@@ -71,6 +71,12 @@ const call = (
 const hooksPath = (s = site) => `/api/v1/sites/${s.siteId}/webhooks`;
 
 async function register(events: string[], path = `/${uniq('hook')}`, s = site) {
+  // The tests before share `site` and are done with their endpoints: the newest nine stay, within the site's limit.
+  if (s === site)
+    await env.db.query(
+      `DELETE FROM webhooks WHERE site_id = $1 AND id NOT IN (SELECT id FROM webhooks WHERE site_id = $1 ORDER BY id DESC LIMIT 9)`,
+      [s.siteId],
+    );
   const res = doc.check(await call('post', hooksPath(s), { url: receiver.url(path), events }, s.apiKey));
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return { id: res.body.webhook.id as string, secret: res.body.secret as string, path };
@@ -293,6 +299,57 @@ describe('delivering events', () => {
     assert.equal(receiver.on(hook.path).length, 2);
   });
 
+  it("when a moderator decided a comment before its job ran again, then the re-run does not send the moderator's decision as the worker's", async () => {
+    const s = await buildSite(env.db);
+    const hook = await register(['comment.accepted', 'comment.held', 'comment.approved'], `/${uniq('rerun')}`, s);
+    await call('put', `/api/v1/sites/${s.siteId}/posts/p1`, { title: 'T', url: 'https://n.example/p1' }, s.apiKey);
+    const reader = await signInReader(api.app, s, { name: 'Ada' });
+    const data: CommentJob = {
+      commentId: newId(),
+      siteId: s.siteId,
+      postId: 'p1',
+      authorId: reader.user.id,
+      parentId: null,
+      body: 'Stored held, then approved by a moderator.',
+      acceptedAt: new Date().toISOString(),
+    };
+    // The worker's first run stored it held and died before its events; a moderator approved it since.
+    await insertDecidedComment(
+      env.db,
+      {
+        id: data.commentId,
+        siteId: s.siteId,
+        postId: 'p1',
+        authorId: data.authorId,
+        parentId: null,
+        body: data.body,
+        createdAt: new Date(data.acceptedAt),
+      },
+      {
+        status: 'pending',
+        reasons: [{ rule: 'toxicity', detail: 'held' }],
+        scores: {},
+        scoredBy: [],
+        settingsVersion: 1,
+      },
+    );
+    const mod = await buildStaff(env.db, api.app, s.siteId, 'moderator');
+    await request(api.app)
+      .post(`/api/v1/comments/${data.commentId}/moderation`)
+      .set('Authorization', `Bearer ${mod.accessToken}`)
+      .send({ action: 'approve' })
+      .expect(200);
+    await waitFor(() => (receiver.on(hook.path).length >= 1 ? true : null));
+    await env.queue.add('moderate', data, {
+      ...commentJobOptions({ attempts: 3 }),
+      jobId: commentJobId(data.commentId),
+    });
+    await waitFor(async () => (await env.queue.getJob(commentJobId(data.commentId)))?.isCompleted());
+    await new Promise((r) => setTimeout(r, 300));
+    const types = receiver.on(hook.path).map((r) => (JSON.parse(r.body) as { type: string }).type);
+    assert.deepEqual(types.sort(), ['comment.accepted', 'comment.approved'], "one approval: the moderator's");
+  });
+
   it('when the endpoint fails and times out, then the delivery is retried with backoff until it succeeds, each attempt logged', async () => {
     const hook = await register(['post.created']);
     receiver.script(hook.path, [500, 'hang', 503, 200]);
@@ -340,6 +397,24 @@ describe('delivering events', () => {
     const enabled = doc.check(await call('patch', `${hooksPath()}/${hook.id}`, { enabled: true }));
     assert.equal(enabled.body.webhook.disabledReason, null);
     assert.equal(enabled.body.webhook.failingSince, null);
+  });
+
+  it('when an endpoint failed long ago and was quiet since, then one new failure starts a new run instead of disabling it', async () => {
+    const hook = await register(['post.created']);
+    // A run of failures that ended without a success a day ago (the retries ran out before the disable window).
+    await env.db.query(
+      `UPDATE webhooks SET failing_since = now() - interval '2 days', last_failed_at = now() - interval '1 day' WHERE id = $1`,
+      [hook.id],
+    );
+    receiver.script(hook.path, [503]);
+    await call('put', `/api/v1/sites/${site.siteId}/posts/${uniq('p')}`, { title: 'T', url: 'https://n.example/t' });
+    const [d] = await waitFor(async () => {
+      const list = await deliveries(hook.id);
+      return list[0]?.status === 'succeeded' ? list : null;
+    });
+    assert.equal(d.attempts, 2);
+    const webhook = (await call('get', `${hooksPath()}/${hook.id}`)).body.webhook;
+    assert.deepEqual([webhook.enabled, webhook.failingSince], [true, null]);
   });
 
   it('when a delivery is redelivered by hand, then the same event arrives again with a fresh signature', async () => {

@@ -225,7 +225,9 @@ export async function loadDeliveryToSend(db: Queryable, siteId: string, id: stri
 /**
  * Records one attempt and its effect in one statement: the attempt row, the delivery's state
  * (`final` failures and successes finish it), and the endpoint's run of failures (a success
- * clears it). Returns when the endpoint started failing (null after a success).
+ * clears it; a failure more than `runGapMs` after the endpoint's last one starts a new run: no
+ * attempt failed in between, so it was not failing then). Returns when the endpoint started failing
+ * (null after a success).
  */
 export async function recordAttempt(
   db: Queryable,
@@ -239,6 +241,8 @@ export async function recordAttempt(
     error: string | null;
     ok: boolean;
     final: boolean;
+    /** Longer than any wait between two retries of a delivery (the retry schedule's longest step, with its jitter). */
+    runGapMs: number;
   },
 ): Promise<{ failingSince: Date | null }> {
   const res = await db.query<{ failing_since: Date | null }>(
@@ -251,9 +255,13 @@ export async function recordAttempt(
        INSERT INTO webhook_attempts (site_id, delivery_id, attempt, started_at, duration_ms, status_code, error)
        SELECT $1, $2, d.attempts, $8, $9, $4, $5 FROM d
      )
-     UPDATE webhooks SET failing_since = CASE WHEN $6 THEN NULL ELSE COALESCE(failing_since, $8) END
+     UPDATE webhooks SET
+            failing_since = CASE WHEN $6 THEN NULL
+                                 WHEN last_failed_at IS NULL OR last_failed_at < $8::timestamptz - make_interval(secs => $10::float8 / 1000) THEN $8
+                                 ELSE COALESCE(failing_since, $8) END,
+            last_failed_at = CASE WHEN $6 THEN NULL ELSE greatest(last_failed_at, $8) END
       WHERE site_id = $1 AND id = $3 RETURNING failing_since`,
-    [a.siteId, a.deliveryId, a.webhookId, a.statusCode, a.error, a.ok, a.final, a.startedAt, a.durationMs],
+    [a.siteId, a.deliveryId, a.webhookId, a.statusCode, a.error, a.ok, a.final, a.startedAt, a.durationMs, a.runGapMs],
   );
   return { failingSince: res.rows[0]?.failing_since ?? null };
 }

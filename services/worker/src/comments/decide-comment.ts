@@ -30,6 +30,9 @@ export interface ModerationOutcome {
   erased?: boolean;
 }
 
+/** Reasons only people add to a stored comment (a moderator's action, readers' reports, a notice or an appeal). */
+const DECIDED_BY_PEOPLE: ReadonlySet<string> = new Set(['moderator', 'reports', 'dsa_notice', 'dsa_appeal']);
+
 /**
  * The processor: decide, then store comment, decision and counters (in a batch with the comments
  * decided meanwhile, persist-batch.ts; the job waits for its batch's commit), then apply
@@ -106,15 +109,22 @@ export function createCommentProcessor(deps: WorkerDeps) {
     if (status === 'approved') await announce(c);
     if (status === 'approved') await notifyOfReply(c);
     if (stored) {
-      // Only the worker's own decision: a moderator's later action has a statement of its own.
-      if (settings && stored.reasons.every((r) => r.rule !== 'moderator')) await recordStatement(c, stored, settings);
-      await emitCommentEvents(deps, c, {
-        status: stored.status,
-        reasons: stored.reasons,
-        scores: stored.scores,
-        scoredBy: stored.scoredBy,
-        settingsVersion: stored.settingsVersion,
-      });
+      // Only the worker's own decision: what people did since (a moderator, readers' reports, a notice) has its own
+      // statement and its own event, which a re-run must not send again as the worker's.
+      const own = !stored.reasons.some((r) => DECIDED_BY_PEOPLE.has(r.rule));
+      if (settings && own) await recordStatement(c, stored, settings);
+      await emitCommentEvents(
+        deps,
+        c,
+        {
+          status: stored.status,
+          reasons: stored.reasons,
+          scores: stored.scores,
+          scoredBy: stored.scoredBy,
+          settingsVersion: stored.settingsVersion,
+        },
+        { decided: own },
+      );
     }
     deps.metrics.jobs.inc({ outcome: 'duplicate' });
     return { status, duplicate: true };

@@ -13,6 +13,7 @@ export async function emitCommentEvents(
   deps: { events?: Events; logger: Logger },
   c: CommentJob,
   d: Decision,
+  o: { decided?: boolean } = {},
 ): Promise<void> {
   if (!deps.events) return;
   const comment = {
@@ -24,6 +25,8 @@ export async function emitCommentEvents(
     createdAt: c.acceptedAt,
   };
   await deps.events.emit({ siteId: c.siteId, type: 'comment.accepted', key: c.commentId, data: { comment } });
+  // `decided: false`: a re-run after people changed the comment, whose own events told receivers already.
+  if (o.decided === false) return;
   await deps.events.emit({
     siteId: c.siteId,
     type: DECIDED_EVENT[d.status],

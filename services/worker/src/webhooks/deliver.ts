@@ -9,7 +9,10 @@ import type { WebhookJob } from '#shared/webhooks/queue.js';
 import { sendWebhook } from './send.js';
 
 export interface WebhookDeps {
-  config: Pick<Config, 'WEBHOOK_ALLOW_HOSTS' | 'WEBHOOK_TIMEOUT_MS' | 'WEBHOOK_DISABLE_AFTER_S'>;
+  config: Pick<
+    Config,
+    'WEBHOOK_ALLOW_HOSTS' | 'WEBHOOK_TIMEOUT_MS' | 'WEBHOOK_DISABLE_AFTER_S' | 'WEBHOOK_RETRY_SCHEDULE_S'
+  >;
   db: Pool;
   logger: Logger;
 }
@@ -65,6 +68,8 @@ export function createWebhookProcessor(deps: WebhookDeps) {
       error: result.error,
       ok: result.ok,
       final,
+      // The longest retry wait with its +20 % jitter, and a minute for the queue.
+      runGapMs: Math.max(...deps.config.WEBHOOK_RETRY_SCHEDULE_S) * 1.2 + 60_000,
     });
     if (result.ok) return { status: result.statusCode };
 
