@@ -190,6 +190,9 @@ export const configSchema = z.object({
     'Drafts one reader may have checked before posting ("this may be held for review"), as points/seconds.',
   ),
   RATE_LIMIT_AUTH_IP: rate('30/60').describe('Sign-in and registration attempts per IP address, as points/seconds.'),
+  RATE_LIMIT_UNSUBSCRIBE_IP: rate('600/60').describe(
+    "Unsubscribe page requests per IP address, as points/seconds: high, because mail providers send their users' one-click unsubscribes from few addresses, and every request needs a signed token.",
+  ),
   RATE_LIMIT_LOGIN_FAILURES: rate('5/900').describe(
     'Failed password logins per account before it is throttled, as points/seconds.',
   ),

@@ -57,3 +57,29 @@ describe('per-account login limit', () => {
     assert.equal(ok.body.user.role, 'moderator');
   });
 });
+
+describe('the unsubscribe page and sign-in count apart', () => {
+  it("when one address sends more unsubscribe requests than sign-ins allow, then they are answered, and that address's sign-ins keep their own count", async () => {
+    // Mail providers send their users' one-click unsubscribes from a few addresses.
+    const strict = await startTestApi(env, { RATE_LIMIT_AUTH_IP: '3/60', RATE_LIMIT_UNSUBSCRIBE_IP: '600/60' });
+    try {
+      const ip = '198.51.100.77';
+      for (let i = 0; i < 10; i++) {
+        const res = await request(strict.app)
+          .get('/notifications/unsubscribe')
+          .query({ token: `not-a-token-${i}` })
+          .set('X-Forwarded-For', ip);
+        assert.equal(res.status, 400, `request ${i}`);
+      }
+      const signIn = () =>
+        request(strict.app)
+          .post('/api/v1/auth/login')
+          .set('X-Forwarded-For', ip)
+          .send({ siteId: site.siteId, email: 'nobody@example.com', password: 'wrong password here' });
+      for (let i = 0; i < 3; i++) assert.notEqual((await signIn()).status, 429, `sign-in ${i}`);
+      assert.equal((await signIn()).status, 429);
+    } finally {
+      await strict.close();
+    }
+  });
+});

@@ -347,6 +347,9 @@ describe('my comment was featured', () => {
     const featured = (await list(author)).notifications.filter((n) => n.kind === 'featured');
     assert.equal(featured.length, 1);
     assert.equal(featured[0]!.comment.id, id);
+    // Featured again: no second email (a later mail to the author would arrive within the sweep's interval).
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.equal(smtp.mails.filter((m) => m.to.includes(author.email) && /editors' pick/.test(m.text)).length, 1);
   });
 });
 

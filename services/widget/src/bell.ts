@@ -64,13 +64,13 @@ export function bell(o: {
     o.extra ?? null,
   );
   let alive = true;
-  let unread = 0;
+  // The unread notifications the list shows now: opening the bell marks those read, not any that came after.
+  let shownUnread: string[] = [];
 
   const authed = <T>(p: string, init: { method?: string; body?: unknown } = {}) =>
     o.session.authed((token) => call<T>(o.base, path + p, { ...init, token, cache: 'no-store' }));
 
   const setCount = (n: number) => {
-    unread = n;
     count.textContent = n > 99 ? '99+' : String(n);
     count.hidden = n === 0;
     button.setAttribute('aria-label', n > 0 ? t('notificationsUnread', { n }) : t('notifications'));
@@ -100,6 +100,7 @@ export function bell(o: {
       const r = await authed<{ notifications: Notification[]; unread: number }>('?limit=20');
       setCount(r.unread);
       render(r.notifications);
+      shownUnread = r.notifications.filter((n) => !n.read).map((n) => n.id);
     } catch {
       /* the next event tries again */
     }
@@ -118,8 +119,9 @@ export function bell(o: {
     } catch {
       emailRow.hidden = true;
     }
-    if (unread > 0) {
-      const r = await authed<{ unread: number }>('/read', { method: 'POST', body: {} }).catch(() => null);
+    if (shownUnread.length > 0) {
+      const ids = shownUnread;
+      const r = await authed<{ unread: number }>('/read', { method: 'POST', body: { ids } }).catch(() => null);
       if (r) setCount(r.unread);
     }
   });

@@ -15,6 +15,8 @@ export interface Limiters {
   /** Drafts checked before posting, per reader. */
   commentCheckUser: RateLimiterRedis;
   authIp: RateLimiterRedis;
+  /** The notification emails' unsubscribe page, per IP (mail providers' one-click requests share few addresses). */
+  unsubscribeIp: RateLimiterRedis;
   loginFailures: RateLimiterRedis;
   /** Failed logins per account, whatever the address (rotating addresses must not escape the limit). */
   loginAccountFailures: RateLimiterRedis;
@@ -47,6 +49,7 @@ export function createLimiters(redis: RedisClient, config: Config): Limiters {
     readerUser: make('reader-user', config.RATE_LIMIT_READER_USER),
     commentCheckUser: make('comment-check-user', config.RATE_LIMIT_COMMENT_CHECK_USER),
     authIp: make('auth-ip', config.RATE_LIMIT_AUTH_IP),
+    unsubscribeIp: make('unsubscribe-ip', config.RATE_LIMIT_UNSUBSCRIBE_IP),
     loginFailures: make('login-fail', config.RATE_LIMIT_LOGIN_FAILURES),
     loginAccountFailures: make('login-account-fail', config.RATE_LIMIT_LOGIN_ACCOUNT),
     loginSlowed: make('login-slowed', config.RATE_LIMIT_LOGIN_SLOWED),

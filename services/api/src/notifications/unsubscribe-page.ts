@@ -90,7 +90,7 @@ export function unsubscribePages(deps: ApiDeps): Router {
     );
 
   r.get('/notifications/unsubscribe', async (req, res) => {
-    await consume(deps.limiters, deps.limiters.authIp, clientKey(req.ip));
+    await consume(deps.limiters, deps.limiters.unsubscribeIp, clientKey(req.ip));
     const token = tokenOf(req);
     if (!verifyUnsubscribeToken(deps.config.JWT_SECRET, token)) return invalid(res);
     page(
@@ -108,7 +108,7 @@ export function unsubscribePages(deps: ApiDeps): Router {
     express.urlencoded({ extended: false, limit: '2kb' }),
     express.json({ limit: '64kb' }),
     async (req, res) => {
-      await consume(deps.limiters, deps.limiters.authIp, clientKey(req.ip));
+      await consume(deps.limiters, deps.limiters.unsubscribeIp, clientKey(req.ip));
       const reader = verifyUnsubscribeToken(deps.config.JWT_SECRET, tokenOf(req));
       if (!reader) return invalid(res);
       await setEmailMode(deps.db, { ...reader, email: 'off' });
