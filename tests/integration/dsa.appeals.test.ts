@@ -1,4 +1,6 @@
 import { after, before, describe, it } from 'node:test';
+import { humanStatement, storeStatement } from '#shared/dsa/statements.js';
+import { DEFAULT_SETTINGS } from '#shared/settings.js';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { createTestEnv, type TestEnv } from '../support/env.js';
@@ -183,6 +185,73 @@ describe('complaints (Art. 20)', () => {
     );
     const row = await env.db.query<{ status: string }>('SELECT status FROM users WHERE id = $1', [reader.user.id]);
     assert.equal(row.rows[0]!.status, 'active');
+  });
+  it('when a reader wins an appeal against a suspension after a moderator banned them, then the ban stays; a second ban of a banned reader makes no second statement', async () => {
+    const reader = await signInWithEmail(api.app, site);
+    const act = (action: 'suspend' | 'ban', body: object) =>
+      request(api.app)
+        .post(`/api/v1/sites/${site.siteId}/users/${reader.user.id}/${action}`)
+        .set(auth(first.accessToken))
+        .send(body);
+    await act('suspend', { until: new Date(Date.now() + 86_400_000).toISOString(), reason: 'insults' }).expect(200);
+    const exported = await request(api.app).get('/api/v1/me/export').set(auth(reader.accessToken)).expect(200);
+    const made = await appeal(reader.accessToken, {
+      statementId: exported.body.statements[0].id,
+      explanation: 'It was a quote.',
+    });
+    assert.equal(made.status, 201);
+    // While the appeal waits, the reader is banned (a retried ban too).
+    await act('ban', { reason: 'threats' }).expect(200);
+    await act('ban', { reason: 'threats' }).expect(200);
+    const statements = await env.db.query<{ restriction: string }>(
+      'SELECT restriction FROM dsa_statements WHERE user_id = $1 ORDER BY created_at',
+      [reader.user.id],
+    );
+    assert.deepEqual(
+      statements.rows.map((r) => r.restriction),
+      ['suspension', 'ban'],
+      'one statement per restriction imposed',
+    );
+    await decideAppeal(second.accessToken, made.body.appeal.id, { outcome: 'reversed', reason: 'a quotation' }).expect(
+      200,
+    );
+    const row = await env.db.query<{ status: string }>('SELECT status FROM users WHERE id = $1', [reader.user.id]);
+    assert.equal(row.rows[0]!.status, 'banned', 'the later ban has its own statement and its own appeal');
+  });
+
+  it('when a held comment was removed since and its hold is reversed on appeal, then it stays removed', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const author = await signInWithEmail(api.app, site);
+    const id = await storeComment(env.db, { siteId: site.siteId, postId, authorId: author.user.id });
+    // Readers' reports hold it (a hold statement), then a moderator removes it (a removal statement).
+    const hold = (await storeStatement(
+      env.db,
+      humanStatement({
+        sourceKey: `reports:${id}:test`,
+        siteId: site.siteId,
+        commentId: id,
+        userId: author.user.id,
+        restriction: 'hold',
+        facts: 'Several readers reported it.',
+        groundDetail: 'held_for_review',
+        automatedDetection: false,
+        decidedBy: null,
+        settings: { dsa: { ...DEFAULT_SETTINGS.dsa, enabled: true } },
+      }),
+    ))!;
+    await env.db.query(`UPDATE comments SET status = 'pending' WHERE id = $1`, [id]);
+    await request(api.app)
+      .post(`/api/v1/comments/${id}/moderation`)
+      .set(auth(first.accessToken))
+      .send({ action: 'reject', reason: 'abuse' })
+      .expect(200);
+    const made = await appeal(author.accessToken, { statementId: hold.id, explanation: 'It was fine.' });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    await decideAppeal(second.accessToken, made.body.appeal.id, {
+      outcome: 'reversed',
+      reason: 'the hold was wrong',
+    }).expect(200);
+    assert.equal(await statusOf(id), 'rejected');
   });
 });
 

@@ -121,6 +121,85 @@ describe('misuse (Art. 23)', () => {
     assert.equal(posted.status, 403);
   });
 
+  it('when a banned reader reaches the misuse count, then the ban stays; a removal on the site rules cannot be marked manifestly illegal', async () => {
+    const { site, mod } = await siteWithStaff({
+      dsa: { misuse: { illegalContent: 1, unfoundedNotices: 5, windowDays: 30, suspensionDays: 10 } },
+    });
+    const postId = await buildPost(env.db, site.siteId);
+    const author = await signInWithEmail(api.app, site);
+    const ctx = { site, mod, postId, authorId: author.user.id };
+    await noticeDecided(ctx, { name: 'N', email: 'n@example.org' }, { action: 'remove', manifest: true });
+    assert.deepEqual(await auditActions(site.siteId), ['dsa.misuse_warning']);
+    // A notice sent before the ban is decided after it.
+    const later = await storeComment(env.db, { siteId: site.siteId, postId, authorId: author.user.id });
+    const waiting = await sendNotice(api.app, site.siteId, { comments: [later], name: 'O', email: 'o@example.org' });
+    assert.equal(waiting.status, 201, JSON.stringify(waiting.body));
+    await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/users/${author.user.id}/ban`)
+      .set(auth(mod.accessToken))
+      .send({ reason: 'threats' })
+      .expect(200);
+    await decideNotice(api.app, site.siteId, waiting.body.notice.id, mod.accessToken, {
+      action: 'remove',
+      manifest: true,
+      reason: 'incitement to violence',
+    }).expect(200);
+    assert.deepEqual(await auditActions(site.siteId), ['dsa.misuse_warning', 'dsa.misuse_suspension']);
+    const user = await env.db.query<{ status: string }>('SELECT status FROM users WHERE id = $1', [author.user.id]);
+    assert.equal(user.rows[0]!.status, 'banned', 'not turned into a ten-day suspension');
+    const misuse = await env.db.query('SELECT 1 FROM dsa_statements WHERE user_id = $1 AND source = $2', [
+      author.user.id,
+      'misuse',
+    ]);
+    assert.equal(misuse.rowCount, 0, 'no suspension statement for a suspension not imposed');
+
+    // "Manifestly illegal" goes with the illegal-content ground only.
+    const other = await signInWithEmail(api.app, site);
+    const id = await storeComment(env.db, { siteId: site.siteId, postId, authorId: other.user.id });
+    const sent = await sendNotice(api.app, site.siteId, { comments: [id], name: 'P', email: 'p@example.org' });
+    assert.equal(sent.status, 201, JSON.stringify(sent.body));
+    const refused = await decideNotice(api.app, site.siteId, sent.body.notice.id, mod.accessToken, {
+      action: 'remove',
+      ground: 'incompatible_content',
+      manifest: true,
+      reason: 'off topic',
+    });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.error.code, 'validation_failed');
+  });
+
+  it("when readers' reports hold a comment a second time after a moderator approved it, then the second hold has a statement of its own", async () => {
+    const { site, mod } = await siteWithStaff({
+      reportThreshold: 1,
+      reportStanding: { minAccountAgeDays: 0, minApprovedComments: 0, requireVerifiedEmail: false },
+    });
+    const postId = await buildPost(env.db, site.siteId);
+    const author = await signInWithEmail(api.app, site);
+    const id = await storeComment(env.db, { siteId: site.siteId, postId, authorId: author.user.id });
+    const report = async () => {
+      const reader = await signInWithEmail(api.app, site);
+      await request(api.app)
+        .post(`/api/v1/comments/${id}/reports`)
+        .set(auth(reader.accessToken))
+        .send({ reason: 'abuse' })
+        .expect(201);
+    };
+    const holds = async () =>
+      (await env.db.query(`SELECT 1 FROM dsa_statements WHERE comment_id = $1 AND restriction = 'hold'`, [id]))
+        .rowCount;
+    await report();
+    assert.equal(await holds(), 1);
+    await request(api.app)
+      .post(`/api/v1/comments/${id}/moderation`)
+      .set(auth(mod.accessToken))
+      .send({ action: 'approve' })
+      .expect(200);
+    await report();
+    const status = await env.db.query<{ status: string }>('SELECT status FROM comments WHERE id = $1', [id]);
+    assert.equal(status.rows[0]!.status, 'pending');
+    assert.equal(await holds(), 2);
+  });
+
   it('when a notifier sends manifestly unfounded notices again after a warning, then their notices are refused for the set time', async () => {
     const { site, mod } = await siteWithStaff({
       dsa: { misuse: { illegalContent: 5, unfoundedNotices: 1, windowDays: 30, suspensionDays: 3 } },

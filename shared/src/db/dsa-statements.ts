@@ -286,3 +286,22 @@ export async function claimDueStatementMails(
   );
   return res.rows.map((r) => ({ kind: r.kind, statement: toStatement(r), email: r.email, siteName: r.site_name }));
 }
+
+/**
+ * Whether the account's restriction is still the one this statement imposed: banned for a ban, suspended for a
+ * suspension, and no restriction imposed since that still stands. Reversing an older statement does not lift a later
+ * ban or suspension, which has its own statement and its own appeal.
+ */
+export async function restrictionStillImposed(tx: Queryable, siteId: string, s: Statement): Promise<boolean> {
+  const res = await tx.query<{ status: string; later: boolean }>(
+    `SELECT u.status,
+            EXISTS (SELECT 1 FROM dsa_statements l
+                     WHERE l.site_id = $1 AND l.user_id = u.id AND l.id <> $3 AND l.restriction IN ('ban', 'suspension')
+                       AND l.created_at > $4 AND l.reversed_at IS NULL AND l.withdrawn_at IS NULL) AS later
+       FROM users u WHERE u.site_id = $1 AND u.id = $2 FOR UPDATE`,
+    [siteId, s.userId, s.id, s.createdAt],
+  );
+  const r = res.rows[0];
+  if (!r || r.later) return false;
+  return s.restriction === 'ban' ? r.status === 'banned' : r.status === 'suspended';
+}

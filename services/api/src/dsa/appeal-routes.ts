@@ -14,7 +14,12 @@ import { findUser } from '#shared/db/users.js';
 import { changeCommentStatus } from '#shared/db/comments.js';
 import { changeStanding } from '#shared/db/reader-moderation.js';
 import { insertAudit } from '#shared/db/audit.js';
-import { findStatement, markStatementReversed, type Statement } from '#shared/db/dsa-statements.js';
+import {
+  findStatement,
+  markStatementReversed,
+  restrictionStillImposed,
+  type Statement,
+} from '#shared/db/dsa-statements.js';
 import { findNotice } from '#shared/db/dsa-notices.js';
 import { decideAppeal, findAppeal, insertAppeal, listAppeals, type Appeal } from '#shared/db/dsa-appeals.js';
 import { mailStatement } from '#shared/dsa/statements.js';
@@ -239,7 +244,9 @@ export function appealRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
               siteId,
               status: 'approved',
               reason: { rule: 'dsa_appeal', detail: `restored by ${staff.name} on appeal: ${body.reason}` },
-              onlyFrom: ['rejected', 'pending'],
+              // Only what this statement did is undone: a hold while the comment is still held, a removal while it is
+              // still removed. A comment removed since its hold (a later decision, with its own statement) stays so.
+              onlyFrom: [s.restriction === 'hold' ? 'pending' : 'rejected'],
             });
             if (changed) {
               posts.add(changed.postId);
@@ -254,7 +261,11 @@ export function appealRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
                 reason: body.reason,
               });
             }
-          } else if (s.userId && (s.restriction === 'suspension' || s.restriction === 'ban')) {
+          } else if (
+            s.userId &&
+            (s.restriction === 'suspension' || s.restriction === 'ban') &&
+            (await restrictionStillImposed(tx, siteId, s))
+          ) {
             const changed = await changeStanding(tx, {
               siteId,
               userId: s.userId,

@@ -68,7 +68,19 @@ export async function applyMisuseRule(
     const reason = `${count} ${o.kind === 'illegal_content' ? 'comments removed as manifestly illegal' : 'manifestly unfounded notices'} since ${since.toISOString()}`;
     let statement = null;
     let standing = null;
-    if (until && o.kind === 'illegal_content' && o.userId) {
+    // A banned reader, or one suspended for longer already, is restricted enough: the suspension would shorten it.
+    const now = o.userId
+      ? (
+          await tx.query<{ status: string; suspended_until: Date | null }>(
+            `SELECT status, suspended_until FROM users WHERE site_id = $1 AND id = $2 FOR UPDATE`,
+            [o.siteId, o.userId],
+          )
+        ).rows[0]
+      : undefined;
+    const restrictedEnough =
+      now?.status === 'banned' ||
+      (now?.status === 'suspended' && until !== null && (now.suspended_until === null || now.suspended_until >= until));
+    if (until && o.kind === 'illegal_content' && o.userId && !restrictedEnough) {
       standing = await changeStanding(tx, {
         siteId: o.siteId,
         userId: o.userId,

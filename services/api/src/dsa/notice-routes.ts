@@ -63,13 +63,18 @@ export const noticeBody = z.strictObject({
   goodFaith: z.literal(true, 'confirm that the notice is accurate and complete, in good faith'),
 });
 
-export const noticeDecisionBody = z.strictObject({
-  action: z.enum(['remove', 'no_action']),
-  reason: z.string().max(2000).transform(normalizeLine).pipe(z.string().min(1, 'a reason is required').max(1000)),
-  ground: z.enum(['illegal_content', 'incompatible_content']).default('illegal_content'),
-  /** remove: the content is manifestly illegal; no_action: the notice is manifestly unfounded (both count towards Art. 23). */
-  manifest: z.boolean().default(false),
-});
+export const noticeDecisionBody = z
+  .strictObject({
+    action: z.enum(['remove', 'no_action']),
+    reason: z.string().max(2000).transform(normalizeLine).pipe(z.string().min(1, 'a reason is required').max(1000)),
+    ground: z.enum(['illegal_content', 'incompatible_content']).default('illegal_content'),
+    /** remove: the content is manifestly illegal; no_action: the notice is manifestly unfounded (both count towards Art. 23). */
+    manifest: z.boolean().default(false),
+  })
+  .refine((b) => !(b.action === 'remove' && b.manifest && b.ground !== 'illegal_content'), {
+    message: "manifest: a removal on the site rules' ground (incompatible_content) is not manifestly illegal",
+    path: ['manifest'],
+  });
 
 const noticeQuery = z.object({
   status: z.enum(['open', 'actioned', 'no_action']).default('open'),

@@ -131,8 +131,12 @@ export function readerRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
         after: changed.after,
         reason: o.reason,
       });
+      // A statement for a restriction this action imposed: banning a banned reader again (a retry) imposes none.
+      const imposed =
+        changed.before.status !== changed.after.status ||
+        changed.before.suspendedUntil !== changed.after.suspendedUntil;
       const statement =
-        o.restriction && settings
+        o.restriction && settings && imposed
           ? await storeStatement(
               tx,
               humanStatement({

@@ -108,8 +108,9 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
         reason: { rule: 'reports', detail },
         onlyFrom: ['approved'],
       });
+      let auditId: string | null = null;
       if (changed) {
-        await insertAudit(tx, {
+        auditId = await insertAudit(tx, {
           siteId,
           actor: { id: null, name: 'reader reports' },
           action: 'comment.hold',
@@ -125,7 +126,8 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
         ? await storeStatement(
             tx,
             humanStatement({
-              sourceKey: `reports:${id}:${counted.open}`,
+              // One per hold: a comment approved again and held again by new reports gets a statement of its own.
+              sourceKey: `reports:${id}:${auditId}`,
               siteId,
               commentId: id,
               userId: changed.authorId,

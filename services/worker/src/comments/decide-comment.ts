@@ -75,7 +75,9 @@ export function createCommentProcessor(deps: WorkerDeps) {
           { status: 'pending', reasons: [reason] },
           effectiveSettings(overrides?.overrides),
         );
-        await mailStatement(deps, await storeStatement(deps.db, held && { ...held, sourceKey: `campaign:${id}` }));
+        // One per hold: the comment approved again and held by a later campaign gets a statement of its own.
+        const key = `campaign:${id}:${res.beforeDecidedAt ?? 'first'}`;
+        await mailStatement(deps, await storeStatement(deps.db, held && { ...held, sourceKey: key }));
       }
       return changed;
     },
