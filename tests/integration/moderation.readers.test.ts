@@ -65,6 +65,9 @@ describe('banning a reader', () => {
     const held = await store(postB, { status: 'pending' });
     const already = await store(postB, { status: 'rejected' });
     const reply = await store(postA, { parentId: a1, authorId: other.user.id });
+    // One they deleted themselves: nothing to reject, and not counted in the task's total.
+    const deleted = await store(postB);
+    await env.db.query(`UPDATE comments SET deleted_at = now(), body = '' WHERE id = $1`, [deleted]);
 
     const res = await request(api.app)
       .post(users(reader.user.id, 'ban'))

@@ -93,14 +93,18 @@ export async function listReaderComments(
   }));
 }
 
-/** Ids of a reader's comments still visible or held, oldest first after a cursor (the ban task's batches). */
+/**
+ * Ids of a reader's comments still visible or held, oldest first after a cursor (the ban task's batches); not those
+ * they deleted themselves, which a rejection skips.
+ */
 export async function listOpenCommentIds(
   db: Queryable,
   q: { siteId: string; userId: string; after: string | null; limit: number },
 ): Promise<string[]> {
   const res = await db.query<{ id: string }>(
     `SELECT id FROM comments
-      WHERE author_id = $2 AND site_id = $1 AND status IN ('approved', 'pending') AND ($3::uuid IS NULL OR id > $3::uuid)
+      WHERE author_id = $2 AND site_id = $1 AND status IN ('approved', 'pending') AND deleted_at IS NULL
+        AND ($3::uuid IS NULL OR id > $3::uuid)
       ORDER BY id LIMIT $4`,
     [q.siteId, q.userId, q.after, q.limit],
   );
@@ -110,7 +114,8 @@ export async function listOpenCommentIds(
 /** How many of a reader's comments are still visible or held. */
 export async function countOpenComments(db: Queryable, siteId: string, userId: string): Promise<number> {
   const res = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM comments WHERE author_id = $2 AND site_id = $1 AND status IN ('approved', 'pending')`,
+    `SELECT count(*)::int AS n FROM comments
+      WHERE author_id = $2 AND site_id = $1 AND status IN ('approved', 'pending') AND deleted_at IS NULL`,
     [siteId, userId],
   );
   return res.rows[0]!.n;

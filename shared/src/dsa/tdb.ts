@@ -28,6 +28,10 @@ const SOURCE: Record<Statement['source'], string> = {
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
+/** The longest legal or incompatible-content ground the database accepts (a moderator's reason can be longer). */
+const GROUND_MAX = 500;
+const upTo = (max: number, text: string) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
 /**
  * One statement of reasons in the Transparency Database's submission format (the fields of its
  * `POST /api/v1/statement` API); `puid` is the statement's id. Nothing is sent: the site's
@@ -55,14 +59,17 @@ export function tdbStatement(s: Statement & { contentDate: Date | null }, o: { t
         }),
     decision_ground: illegal ? 'DECISION_GROUND_ILLEGAL_CONTENT' : 'DECISION_GROUND_INCOMPATIBLE_CONTENT',
     ...(illegal
-      ? { illegal_content_legal_ground: s.groundDetail, illegal_content_explanation: s.facts }
+      ? { illegal_content_legal_ground: upTo(GROUND_MAX, s.groundDetail), illegal_content_explanation: s.facts }
       : {
-          incompatible_content_ground: s.groundDetail,
+          incompatible_content_ground: upTo(GROUND_MAX, s.groundDetail),
           incompatible_content_explanation: s.facts,
           incompatible_content_illegal: 'No',
         }),
     category,
-    ...(s.category && !CATEGORY[s.category] ? { category_specification_other: s.category } : {}),
+    // The database keeps a free-text specification only beside the keyword that asks for one.
+    ...(s.category && !CATEGORY[s.category]
+      ? { category_specification: ['KEYWORD_OTHER'], category_specification_other: s.category }
+      : {}),
     content_type: ['CONTENT_TYPE_TEXT'],
     content_date: day(s.contentDate ?? s.createdAt),
     application_date: day(s.createdAt),
