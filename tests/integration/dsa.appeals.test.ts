@@ -160,11 +160,20 @@ describe('complaints (Art. 20)', () => {
       (await decideAppeal(first.accessToken, made.body.appeal.id, { outcome: 'reversed', reason: 'x' })).status,
       403,
     );
+    // The no-action decision was days ago: the notice is acted on only now, when the appeal reverses it.
+    await env.db.query(`UPDATE dsa_notices SET decided_at = now() - interval '3 days' WHERE id = $1`, [
+      sent.body.notice.id,
+    ]);
     await decideAppeal(second.accessToken, made.body.appeal.id, {
       outcome: 'reversed',
       reason: 'It discloses private contact details.',
     }).expect(200);
     assert.equal(await statusOf(id), 'rejected');
+    const notice = await env.db.query<{ late: boolean }>(
+      `SELECT actioned_at > decided_at + interval '2 days' AS late FROM dsa_notices WHERE id = $1`,
+      [sent.body.notice.id],
+    );
+    assert.equal(notice.rows[0]!.late, true, 'acted on when the appeal was decided, for the median time to act');
     await smtp.waitForMail('olga@example.org', /reversed/);
     await smtp.waitForMail(author.email, /private contact details/);
   });

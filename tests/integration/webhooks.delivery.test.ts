@@ -9,6 +9,7 @@ import { markerScorer } from '../support/publishers.js';
 import { buildStaff, signInAs } from '../support/staff.js';
 import { openApiChecker } from '../support/openapi.js';
 import { startReceiver } from '../support/webhook-receiver.js';
+import { decideNotice, sendNotice } from '../support/dsa.js';
 import { waitFor } from '../support/wait-for.js';
 import { verifySignature } from '#shared/webhooks/signing.js';
 import { createWebhookQueue } from '#shared/webhooks/queue.js';
@@ -574,6 +575,58 @@ describe('delivering events', () => {
     assert.equal(got!.headers['x-comments-delivery'], deliveryId);
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(receiver.on(hook.path).length, 1, 'sent once, however often the sweeper ran');
+  });
+
+  it('when a comment is removed on a notice and restored on appeal, then comment.rejected and comment.approved arrive, by the moderators who decided', async () => {
+    const s = await buildSite(env.db);
+    const hook = await register(['comment.rejected', 'comment.approved'], `/${uniq('dsa')}`, s);
+    await call('put', `/api/v1/sites/${s.siteId}/posts/p1`, { title: 'T', url: 'https://n.example/p1' }, s.apiKey);
+    const author = await signInReader(api.app, s, { name: 'Author' });
+    const first = await signInAs(api.app, env.db, s, 'moderator');
+    const second = await signInAs(api.app, env.db, s, 'moderator');
+    const id = (
+      await call(
+        'post',
+        `/api/v1/sites/${s.siteId}/posts/p1/comments`,
+        { body: 'A disputed remark.' },
+        author.accessToken,
+      )
+    ).body.id;
+    await waitFor(
+      async () =>
+        (await env.db.query(`SELECT 1 FROM comments WHERE id = $1 AND status = 'approved'`, [id])).rowCount === 1,
+    );
+    const approvals = () => receiver.on(hook.path).length;
+    const before = approvals();
+    const sent = await sendNotice(api.app, s.siteId, { comments: [id], name: 'N', email: 'n@example.org' });
+    assert.equal(sent.status, 201, JSON.stringify(sent.body));
+    await decideNotice(api.app, s.siteId, sent.body.notice.id, first.accessToken, {
+      action: 'remove',
+      reason: 'defamation',
+    }).expect(200);
+    const rejected = await waitFor(() =>
+      receiver.on(hook.path).length > before ? JSON.parse(receiver.on(hook.path).at(-1)!.body) : null,
+    );
+    assert.equal(rejected.type, 'comment.rejected');
+    assert.equal(rejected.data.comment.id, id);
+    assert.equal(rejected.data.by.id, first.user.id);
+
+    const statement = await env.db.query<{ id: string }>('SELECT id FROM dsa_statements WHERE comment_id = $1', [id]);
+    const appealed = await request(api.app)
+      .post(`/api/v1/sites/${s.siteId}/appeals`)
+      .set('Authorization', `Bearer ${author.accessToken}`)
+      .send({ statementId: statement.rows[0]!.id, explanation: 'It is true and documented.' });
+    assert.equal(appealed.status, 201, JSON.stringify(appealed.body));
+    await request(api.app)
+      .post(`/api/v1/sites/${s.siteId}/moderation/appeals/${appealed.body.appeal.id}/decision`)
+      .set('Authorization', `Bearer ${second.accessToken}`)
+      .send({ outcome: 'reversed', reason: 'documented' })
+      .expect(200);
+    const approved = await waitFor(() =>
+      receiver.on(hook.path).length > before + 1 ? JSON.parse(receiver.on(hook.path).at(-1)!.body) : null,
+    );
+    assert.equal(approved.type, 'comment.approved');
+    assert.equal(approved.data.by.id, second.user.id);
   });
 
   it("when moderators act, then comment.reported, reader.banned and a moderator's comment.rejected arrive", async () => {

@@ -180,7 +180,8 @@ export async function decideNotice(
   },
 ): Promise<boolean> {
   const res = await tx.query(
-    `UPDATE dsa_notices SET status = $3, manifestly_unfounded = $4, decided_by = $5, decision_reason = $6, decided_at = now()
+    `UPDATE dsa_notices SET status = $3, manifestly_unfounded = $4, decided_by = $5, decision_reason = $6, decided_at = now(),
+            actioned_at = CASE WHEN $3 = 'actioned' THEN now() END
       WHERE site_id = $1 AND id = $2 AND status = 'open'`,
     [d.siteId, d.id, d.status, d.manifestlyUnfounded, d.decidedBy, d.reason],
   );

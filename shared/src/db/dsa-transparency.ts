@@ -75,7 +75,7 @@ export async function transparencyFigures(
          'byStatus', COALESCE((SELECT o FROM obj WHERE k = 'ns'), '{}'),
          'manifestlyUnfounded', (SELECT count(*) FROM n WHERE manifestly_unfounded),
          'medianSecondsToDecision', (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at)) FROM n WHERE decided_at IS NOT NULL),
-         'medianSecondsToAct', (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at)) FROM n WHERE status = 'actioned')
+         'medianSecondsToAct', (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM actioned_at - created_at)) FROM n WHERE status = 'actioned' AND actioned_at IS NOT NULL)
        ),
        'actions', jsonb_build_object(
          'total', (SELECT count(*) FROM s),

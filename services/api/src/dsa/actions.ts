@@ -1,3 +1,4 @@
+import { moderationCompleted } from '../moderation/events.js';
 import type { PoolClient } from 'pg';
 import type { ApiDeps } from '../deps.js';
 import { changeCommentStatus } from '#shared/db/comments.js';
@@ -13,7 +14,8 @@ import { announceThreadChange } from '#shared/redis.js';
 /**
  * Removes the comments a notice names (those still visible or held), each with its audit entry
  * and a statement of reasons to its author, in the caller's transaction. Returns the posts whose
- * threads changed and the statements made, for the caller to announce and mail after the commit.
+ * threads changed, the statements made and the comments' changes, for the caller to announce, mail and send to the
+ * site's webhooks (`commentsChanged`) after the commit.
  */
 export async function removeNoticedComments(
   tx: PoolClient,
@@ -27,9 +29,10 @@ export async function removeNoticedComments(
     /** Part of each statement's key: the notice's decision, or an appeal's. */
     via: string;
   },
-): Promise<{ posts: Set<string>; statements: Statement[] }> {
+): Promise<{ posts: Set<string>; statements: Statement[]; changes: CommentChange[] }> {
   const posts = new Set<string>();
   const statements: Statement[] = [];
+  const changes: CommentChange[] = [];
   const categoryLabel = o.settings.dsa.categories.find((c) => c.id === o.notice.category)?.label ?? o.notice.category;
   for (const c of o.notice.comments) {
     const before = await tx.query<{ status: CommentStatus; reasons: Reason[] }>(
@@ -57,6 +60,7 @@ export async function removeNoticedComments(
       reason: o.reason,
     });
     if (changed.before === 'approved') posts.add(changed.postId);
+    changes.push({ commentId: c.id, action: 'reject', before: changed.before, after: changed.after });
     const s = await storeStatement(
       tx,
       humanStatement({
@@ -79,7 +83,34 @@ export async function removeNoticedComments(
     );
     if (s) statements.push(s);
   }
-  return { posts, statements };
+  return { posts, statements, changes };
+}
+
+/** A comment's status as a DSA decision changed it, for the site's webhooks. */
+export interface CommentChange {
+  commentId: string;
+  action: 'approve' | 'reject';
+  before: CommentStatus;
+  after: CommentStatus;
+}
+
+/** Sends each change to the site's webhooks as a moderator's decision (`comment.approved|rejected`, by the moderator). */
+export function commentsChanged(
+  deps: Pick<ApiDeps, 'logger' | 'events'>,
+  siteId: string,
+  actorId: string,
+  changes: readonly CommentChange[],
+): void {
+  for (const c of changes)
+    moderationCompleted(deps, {
+      type: 'comment.moderated',
+      siteId,
+      commentId: c.commentId,
+      action: c.action,
+      before: c.before,
+      after: c.after,
+      actorId,
+    });
 }
 
 export async function announcePosts(deps: Pick<ApiDeps, 'redis' | 'config'>, siteId: string, posts: Iterable<string>) {

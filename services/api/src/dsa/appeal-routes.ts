@@ -27,7 +27,7 @@ import { appealOutcomeMail } from '#shared/dsa/texts.js';
 import { normalizeBody, normalizeLine } from '#shared/text.js';
 import { commonErrors, errorSchema, notFoundError, rateLimitedError, route } from '../openapi/registry.js';
 import { announceUserChange } from '../auth/user-changes.js';
-import { announcePosts, removeNoticedComments } from './actions.js';
+import { announcePosts, type CommentChange, commentsChanged, removeNoticedComments } from './actions.js';
 import { dsaSite, hashCode } from './notice-routes.js';
 import { appealView, statementView } from './views.js';
 
@@ -230,6 +230,7 @@ export function appealRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       });
       const posts = new Set<string>();
       let statements: Statement[] = [];
+      const changes: CommentChange[] = [];
       let restoredUser: string | null = null;
       let email: string | null = null;
       if (appeal.statementId) {
@@ -250,6 +251,7 @@ export function appealRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
             });
             if (changed) {
               posts.add(changed.postId);
+              changes.push({ commentId: s.commentId, action: 'approve', before: changed.before, after: changed.after });
               await insertAudit(tx, {
                 siteId,
                 actor,
@@ -292,7 +294,8 @@ export function appealRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
         email = notice.notifierEmail;
         if (reversed) {
           await tx.query(
-            `UPDATE dsa_notices SET status = 'actioned', manifestly_unfounded = false WHERE site_id = $1 AND id = $2`,
+            `UPDATE dsa_notices SET status = 'actioned', manifestly_unfounded = false, actioned_at = now()
+              WHERE site_id = $1 AND id = $2`,
             [siteId, notice.id],
           );
           const removed = await removeNoticedComments(tx, {
@@ -306,6 +309,7 @@ export function appealRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
           });
           for (const p of removed.posts) posts.add(p);
           statements = removed.statements;
+          changes.push(...removed.changes);
         }
       }
       await insertAudit(tx, {
@@ -317,10 +321,11 @@ export function appealRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
         after: { status: body.outcome, appeal: appealId },
         reason: body.reason,
       });
-      return { posts, statements, restoredUser, email };
+      return { posts, statements, restoredUser, email, changes };
     });
     // Reversals restore the comment: the threads are told, as for any decision.
     await announcePosts(deps, siteId, done.posts);
+    commentsChanged(deps, siteId, staff.userId, done.changes);
     if (done.restoredUser) await announceUserChange(deps, siteId, done.restoredUser);
     for (const s of done.statements) await mailStatement(deps, s);
     if (done.email && deps.mailer.state === 'configured') {

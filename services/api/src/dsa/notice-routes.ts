@@ -26,7 +26,7 @@ import { normalizeBody, normalizeLine, normalizeName } from '#shared/text.js';
 import { mailStatement } from '#shared/dsa/statements.js';
 import { noticeDecisionMail, noticeReceiptMail } from '#shared/dsa/texts.js';
 import { commonErrors, errorSchema, notFoundError, rateLimitedError, route } from '../openapi/registry.js';
-import { announcePosts, removeNoticedComments } from './actions.js';
+import { announcePosts, commentsChanged, removeNoticedComments } from './actions.js';
 import { applyMisuseRule, noticesSuspendedUntil } from './misuse.js';
 import type { Site } from '#shared/domain.js';
 
@@ -327,7 +327,7 @@ export function noticeRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
               settings: site.settings,
               via: `notice:${noticeId}`,
             })
-          : { posts: new Set<string>(), statements: [] };
+          : { posts: new Set<string>(), statements: [], changes: [] };
       await insertAudit(tx, {
         siteId,
         actor,
@@ -339,6 +339,7 @@ export function noticeRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       return { notice, ...removed };
     });
     await announcePosts(deps, siteId, done.posts);
+    commentsChanged(deps, siteId, staff.userId, done.changes);
     for (const s of done.statements) await mailStatement(deps, s);
     const n = done.notice;
     if (n.notifierEmail && deps.mailer.state === 'configured') {
