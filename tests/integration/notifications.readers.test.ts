@@ -118,8 +118,8 @@ const delivered = (id: string) =>
 
 let texts = 0;
 
-/** A comment by `author` and an approved reply to it by `replier`; returns the reply's id. */
-async function replyTo(author: Reader, replier: Reader, body: string, s: BuiltSite = site) {
+/** An approved comment by `author` on a new post. */
+async function approvedParent(author: Reader, s: BuiltSite = site) {
   const postId = await buildPost(env.db, s.siteId);
   const parent = await postComment(api.app, {
     siteId: s.siteId,
@@ -128,6 +128,12 @@ async function replyTo(author: Reader, replier: Reader, body: string, s: BuiltSi
     body: distinctText(++texts),
   });
   assert.equal((await waitForDecision(api.app, parent, author.token)).status, 'approved');
+  return { postId, parent };
+}
+
+/** A comment by `author` and an approved reply to it by `replier`; returns the reply's id. */
+async function replyTo(author: Reader, replier: Reader, body: string, s: BuiltSite = site) {
+  const { postId, parent } = await approvedParent(author, s);
   const reply = await postComment(api.app, { siteId: s.siteId, postId, token: replier.token, body, parentId: parent });
   assert.equal((await waitForDecision(api.app, reply, replier.token)).status, 'approved');
   return { postId, parent, reply };
@@ -266,14 +272,7 @@ describe('my held comment was decided', () => {
   it('when my held reply is published by an edit, then the comment it answers is told, as for a new reply; a deleted comment takes no replies', async () => {
     const author = await reader();
     const replier = await reader(site, 'off');
-    const postId = await buildPost(env.db, site.siteId);
-    const parent = await postComment(api.app, {
-      siteId: site.siteId,
-      postId,
-      token: author.token,
-      body: distinctText(++texts),
-    });
-    assert.equal((await waitForDecision(api.app, parent, author.token)).status, 'approved');
+    const { postId, parent } = await approvedParent(author);
     // A new reader's link is held (links.holdBelowApproved); the edit takes it out.
     const reply = await postComment(api.app, {
       siteId: site.siteId,

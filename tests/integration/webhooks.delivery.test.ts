@@ -19,6 +19,7 @@ import { insertDeliveries } from '#shared/db/webhooks.js';
 import { newId } from '#shared/ids.js';
 import { insertDecidedComment } from '#shared/db/comments.js';
 import { commentJobId, commentJobOptions, type CommentJob } from '#shared/queues.js';
+import type { Reason } from '#shared/domain.js';
 
 /** A second job for the same comment (as a re-enqueue by an operator would make). */
 const newJobRun = (data: CommentJob) => `${commentJobId(data.commentId)}-again`;
@@ -84,6 +85,38 @@ async function register(events: string[], path = `/${uniq('hook')}`, s = site) {
 }
 const deliveries = async (id: string, s = site) =>
   doc.check(await call('get', `${hooksPath(s)}/${id}/deliveries`, undefined, s.apiKey)).body.deliveries;
+
+/** A comment job whose first run stored the comment (on post p1) with `decision` and died before anything after. */
+async function storedBeforeCrash(
+  s: BuiltSite,
+  authorId: string,
+  body: string,
+  decision: { status: 'approved' | 'pending'; reasons: Reason[] },
+): Promise<CommentJob> {
+  const data: CommentJob = {
+    commentId: newId(),
+    siteId: s.siteId,
+    postId: 'p1',
+    authorId,
+    parentId: null,
+    body,
+    acceptedAt: new Date().toISOString(),
+  };
+  await insertDecidedComment(
+    env.db,
+    {
+      id: data.commentId,
+      siteId: s.siteId,
+      postId: 'p1',
+      authorId,
+      parentId: null,
+      body,
+      createdAt: new Date(data.acceptedAt),
+    },
+    { ...decision, scores: {}, scoredBy: [], settingsVersion: 1 },
+  );
+  return data;
+}
 
 describe('managing webhooks', () => {
   it('when a publisher registers an endpoint, then the secret is shown once and the endpoint can be read, changed and deleted', async () => {
@@ -260,29 +293,10 @@ describe('delivering events', () => {
     const hook = await register(['comment.accepted', 'comment.approved'], `/${uniq('crash')}`, s);
     await call('put', `/api/v1/sites/${s.siteId}/posts/p1`, { title: 'T', url: 'https://n.example/p1' }, s.apiKey);
     const reader = await signInReader(api.app, s, { name: 'Ada' });
-    const data: CommentJob = {
-      commentId: newId(),
-      siteId: s.siteId,
-      postId: 'p1',
-      authorId: reader.user.id,
-      parentId: null,
-      body: 'Stored just before the crash.',
-      acceptedAt: new Date().toISOString(),
-    };
-    // What the first run did before it died: the insert, nothing after it.
-    await insertDecidedComment(
-      env.db,
-      {
-        id: data.commentId,
-        siteId: s.siteId,
-        postId: 'p1',
-        authorId: data.authorId,
-        parentId: null,
-        body: data.body,
-        createdAt: new Date(data.acceptedAt),
-      },
-      { status: 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: 1 },
-    );
+    const data = await storedBeforeCrash(s, reader.user.id, 'Stored just before the crash.', {
+      status: 'approved',
+      reasons: [],
+    });
     await env.queue.add('moderate', data, {
       ...commentJobOptions({ attempts: 3 }),
       jobId: commentJobId(data.commentId),
@@ -305,35 +319,11 @@ describe('delivering events', () => {
     const hook = await register(['comment.accepted', 'comment.held', 'comment.approved'], `/${uniq('rerun')}`, s);
     await call('put', `/api/v1/sites/${s.siteId}/posts/p1`, { title: 'T', url: 'https://n.example/p1' }, s.apiKey);
     const reader = await signInReader(api.app, s, { name: 'Ada' });
-    const data: CommentJob = {
-      commentId: newId(),
-      siteId: s.siteId,
-      postId: 'p1',
-      authorId: reader.user.id,
-      parentId: null,
-      body: 'Stored held, then approved by a moderator.',
-      acceptedAt: new Date().toISOString(),
-    };
     // The worker's first run stored it held and died before its events; a moderator approved it since.
-    await insertDecidedComment(
-      env.db,
-      {
-        id: data.commentId,
-        siteId: s.siteId,
-        postId: 'p1',
-        authorId: data.authorId,
-        parentId: null,
-        body: data.body,
-        createdAt: new Date(data.acceptedAt),
-      },
-      {
-        status: 'pending',
-        reasons: [{ rule: 'toxicity', detail: 'held' }],
-        scores: {},
-        scoredBy: [],
-        settingsVersion: 1,
-      },
-    );
+    const data = await storedBeforeCrash(s, reader.user.id, 'Stored held, then approved by a moderator.', {
+      status: 'pending',
+      reasons: [{ rule: 'toxicity', detail: 'held' }],
+    });
     const mod = await buildStaff(env.db, api.app, s.siteId, 'moderator');
     await request(api.app)
       .post(`/api/v1/comments/${data.commentId}/moderation`)

@@ -18,23 +18,29 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Longest a turned-away caller is told to wait (the queue's SCORER_MAX_DEFER_S still bounds the whole). */
 const MAX_DEFER_MS = 5 * 60_000;
 
-/**
- * A fixed-window counter per provider in Redis (`rate-limiter-flexible`), `points` requests
- * per `duration` seconds across all processes: the provider's quota is the whole fleet's.
- */
-export function createRequestSlots(opts: {
+interface QuotaOptions {
   redis: RedisClient;
   prefix: string;
   provider: string;
   rate: RateSpec;
-}): RequestSlots {
-  const { provider } = opts;
-  const limiter = new RateLimiterRedis({
+}
+
+/** The provider's quota in Redis: one counter, whichever slots (live or shadow) take from it. */
+const quotaOf = (opts: QuotaOptions) =>
+  new RateLimiterRedis({
     storeClient: opts.redis,
     keyPrefix: `${opts.prefix}:scorer-rate`,
     points: opts.rate.points,
     duration: opts.rate.duration,
   });
+
+/**
+ * A fixed-window counter per provider in Redis (`rate-limiter-flexible`), `points` requests
+ * per `duration` seconds across all processes: the provider's quota is the whole fleet's.
+ */
+export function createRequestSlots(opts: QuotaOptions): RequestSlots {
+  const { provider } = opts;
+  const limiter = quotaOf(opts);
   return {
     async acquire(deadline) {
       for (;;) {
@@ -79,20 +85,9 @@ export function createRequestSlots(opts: {
  * the window's requests have been sent, and never a wait, so live scoring, which may wait for a slot, finds the rest
  * of the window free. Throws ScorerError('rate_limited') when the share is used.
  */
-export function createShadowSlots(opts: {
-  redis: RedisClient;
-  prefix: string;
-  provider: string;
-  rate: RateSpec;
-  share: number;
-}): RequestSlots {
+export function createShadowSlots(opts: QuotaOptions & { share: number }): RequestSlots {
   const { provider } = opts;
-  const limiter = new RateLimiterRedis({
-    storeClient: opts.redis,
-    keyPrefix: `${opts.prefix}:scorer-rate`,
-    points: opts.rate.points,
-    duration: opts.rate.duration,
-  });
+  const limiter = quotaOf(opts);
   const usedUp = () =>
     new ScorerError('rate_limited', provider, `${provider}: the shadow's share of the request quota is used`);
   return {
