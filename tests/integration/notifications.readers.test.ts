@@ -388,6 +388,15 @@ describe('without a mail transport', () => {
   });
 });
 
+/** What the digest job runs with, its own mail transport to the test's SMTP server. */
+const digestDeps = () => ({
+  config: env.config,
+  db: env.db,
+  redis: env.redis,
+  logger: env.logger,
+  mailer: createMailer({ smtpUrl: smtp.url, from: env.config.MAIL_FROM, logger: env.logger }),
+});
+
 describe('email choices', () => {
   it("when I chose the daily digest, then nothing is sent at once and the digest sends one email with the day's notifications, once", async () => {
     const author = await reader(site, 'daily');
@@ -397,13 +406,7 @@ describe('email choices', () => {
     await delivered(one.reply);
     await delivered(two.reply);
     assert.equal(smtp.mails.filter((m) => m.to.includes(author.email)).length, 0);
-    const deps = {
-      config: env.config,
-      db: env.db,
-      redis: env.redis,
-      logger: env.logger,
-      mailer: createMailer({ smtpUrl: smtp.url, from: env.config.MAIL_FROM, logger: env.logger }),
-    };
+    const deps = digestDeps();
     assert.ok((await sendDigests(deps)) >= 1);
     const digest = await smtp.waitForMail(author.email, /First reply for the digest/);
     assert.match(digest.text, /Second reply for the digest/);
@@ -426,13 +429,7 @@ describe('email choices', () => {
       .set('Authorization', `Bearer ${moderator.accessToken}`)
       .send({ action: 'reject' })
       .expect(200);
-    const deps = {
-      config: env.config,
-      db: env.db,
-      redis: env.redis,
-      logger: env.logger,
-      mailer: createMailer({ smtpUrl: smtp.url, from: env.config.MAIL_FROM, logger: env.logger }),
-    };
+    const deps = digestDeps();
     try {
       await sendDigests(deps);
       const digest = await smtp.waitForMail(author.email, /A reply that stays for the digest/);

@@ -118,6 +118,10 @@ async function storedBeforeCrash(
   return data;
 }
 
+/** A post.created event's body, as the API would store it for `site`. */
+const postCreatedBody = (id: string, data: object) =>
+  JSON.stringify({ id, type: 'post.created', createdAt: new Date().toISOString(), siteId: site.siteId, data });
+
 describe('managing webhooks', () => {
   it('when a publisher registers an endpoint, then the secret is shown once and the endpoint can be read, changed and deleted', async () => {
     const created = await register(['post.created']);
@@ -463,13 +467,7 @@ describe('delivering events', () => {
     const gone = await register(['post.created']);
     doc.check(await call('delete', `${hooksPath()}/${gone.id}`));
     const eventId = newId();
-    const body = JSON.stringify({
-      id: eventId,
-      type: 'post.created',
-      createdAt: new Date().toISOString(),
-      siteId: site.siteId,
-      data: {},
-    });
+    const body = postCreatedBody(eventId, {});
     const row = (webhookId: string) => ({
       id: newId(),
       siteId: site.siteId,
@@ -539,13 +537,7 @@ describe('delivering events', () => {
   it('when a delivery was stored but its job never reached the queue, then the sweeper sends it', async () => {
     const hook = await register(['post.created']);
     const eventId = newId();
-    const body = JSON.stringify({
-      id: eventId,
-      type: 'post.created',
-      createdAt: new Date().toISOString(),
-      siteId: site.siteId,
-      data: { post: { id: 'stranded' } },
-    });
+    const body = postCreatedBody(eventId, { post: { id: 'stranded' } });
     const [deliveryId] = await insertDeliveries(env.db, [
       {
         id: newId(),
