@@ -128,13 +128,30 @@ describe('notice and action (Art. 16)', () => {
     );
   });
 
-  it('when a notice names a comment of another site or a held one, then it is a 404', async () => {
+  it('when a notice names a comment of another site, a held one or one its author deleted, then it is a 404', async () => {
     const other = await buildSite(env.db);
     const postId = await buildPost(env.db, other.siteId);
     const author = await signInReader(api.app, other);
     const foreign = await storeComment(env.db, { siteId: other.siteId, postId, authorId: author.user.id });
     const res = await sendNotice(api.app, site.siteId, { comments: [foreign], name: 'X', email: 'x@example.org' });
     assert.equal(res.status, 404);
+    const ownPost = await buildPost(env.db, site.siteId);
+    const reader = await signInReader(api.app, site);
+    const held = await storeComment(env.db, {
+      siteId: site.siteId,
+      postId: ownPost,
+      authorId: reader.user.id,
+      status: 'pending',
+    });
+    const deleted = await storeComment(env.db, { siteId: site.siteId, postId: ownPost, authorId: reader.user.id });
+    await request(api.app)
+      .delete(`/api/v1/comments/${deleted}`)
+      .set('Authorization', `Bearer ${reader.accessToken}`)
+      .expect(204);
+    for (const id of [held, deleted]) {
+      const named = await sendNotice(api.app, site.siteId, { comments: [id], name: 'X', email: 'x@example.org' });
+      assert.equal(named.status, 404, id === held ? 'held' : 'deleted');
+    }
   });
 
   it('when one address sends more notices than the per-IP limit, then it gets 429 (an IPv6 /64 counts as one address)', async () => {

@@ -103,7 +103,7 @@ export async function insertNotice(
   },
 ): Promise<{ ok: true; id: string } | { ok: false; missing: string[] } | { ok: false; duplicates: string[] }> {
   const found = await tx.query<{ id: string }>(
-    `SELECT id FROM comments WHERE site_id = $1 AND id = ANY($2::uuid[]) AND status = 'approved'`,
+    `SELECT id FROM comments WHERE site_id = $1 AND id = ANY($2::uuid[]) AND status = 'approved' AND deleted_at IS NULL`,
     [n.siteId, n.commentIds],
   );
   const present = new Set(found.rows.map((r) => r.id));
