@@ -303,7 +303,7 @@ export const configSchema = z.object({
     .max(1)
     .default(0.5)
     .describe(
-      "Share of each remote scorer's request quota that shadow scoring may use. A shadow call is made only while less than this share of the window's requests has been sent, never waits for one, is not retried, and has a circuit breaker of its own: one site's shadow scorer never slows or fails another's live scoring. A comment it skips has the reason stored instead of scores.",
+      "Share of each remote scorer's request quota that shadow scoring may use. A shadow call is made only while less than this share of the window's requests has been sent, never waits for one, is not retried, and has a circuit breaker of its own: live scoring always finds the rest of each window, and shadow failures never open its circuit. A comment it skips has the reason stored instead of scores.",
     ),
   SCORER_RETRIES: int(2).describe(
     'Retries of a remote scorer request after a 5xx, a timeout or a network error (a 429 does not use one).',
@@ -349,7 +349,7 @@ export const configSchema = z.object({
     'Longest a webhook endpoint may take to answer before the attempt counts as failed.',
   ),
   WEBHOOK_DISABLE_AFTER_S: int(86400).describe(
-    'An endpoint that has failed every attempt for this long is disabled, with the reason.',
+    'An endpoint that has failed every attempt for this long is disabled, with the reason. A run of failures ends with a success, or when no attempt failed for longer than the longest retry wait (with its jitter) and a minute.',
   ),
   WEBHOOK_SECRET_GRACE_S: int(86400).describe(
     'Default time the previous signing secret stays valid after a rotation (both signatures are sent).',

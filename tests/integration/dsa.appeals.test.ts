@@ -228,6 +228,26 @@ describe('complaints (Art. 20)', () => {
     assert.equal(row.rows[0]!.status, 'banned', 'the later ban has its own statement and its own appeal');
   });
 
+  it('when a removal is reversed on appeal after the comment was approved and removed again, then the later removal stands', async () => {
+    const { id, author, statementId } = await removedOnNotice();
+    const made = await appeal(author.accessToken, { statementId, explanation: 'The notice was wrong.' });
+    assert.equal(made.status, 201);
+    // Meanwhile a moderator approved it, and another removed it again: a removal of its own, with its own statement.
+    const decide = (token: string, action: 'approve' | 'reject') =>
+      request(api.app)
+        .post(`/api/v1/comments/${id}/moderation`)
+        .set(auth(token))
+        .send(action === 'reject' ? { action, reason: 'abuse' } : { action })
+        .expect(200);
+    await decide(first.accessToken, 'approve');
+    await decide(first.accessToken, 'reject');
+    await decideAppeal(second.accessToken, made.body.appeal.id, {
+      outcome: 'reversed',
+      reason: 'the notice was wrong',
+    }).expect(200);
+    assert.equal(await statusOf(id), 'rejected');
+  });
+
   it('when a held comment was removed since and its hold is reversed on appeal, then it stays removed', async () => {
     const postId = await buildPost(env.db, site.siteId);
     const author = await signInWithEmail(api.app, site);

@@ -50,7 +50,11 @@ describe("statements in the Transparency Database's format", () => {
     });
     assert.deepEqual(s.category_specification, ['KEYWORD_OTHER']);
     assert.equal(s.category_specification_other, 'election_misinformation');
-    const known = tdbStatement(statement({ category: null }), { territorialScope: ['DE'] });
+    const known: Record<string, unknown> = tdbStatement(statement({ category: 'defamation' }), {
+      territorialScope: ['DE'],
+    });
+    assert.equal(known.category, 'STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH');
     assert.equal('category_specification' in known, false);
+    assert.equal('category_specification_other' in known, false);
   });
 });

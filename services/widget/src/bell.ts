@@ -65,7 +65,8 @@ export function bell(o: {
   );
   let alive = true;
   // The unread notifications the list shows now: opening the bell marks those read, not any that came after.
-  let shownUnread: string[] = [];
+  // (null: more are unread than shown, and all are marked.)
+  let shownUnread: string[] | null = [];
 
   const authed = <T>(p: string, init: { method?: string; body?: unknown } = {}) =>
     o.session.authed((token) => call<T>(o.base, path + p, { ...init, token, cache: 'no-store' }));
@@ -100,7 +101,9 @@ export function bell(o: {
       const r = await authed<{ notifications: Notification[]; unread: number }>('?limit=20');
       setCount(r.unread);
       render(r.notifications);
-      shownUnread = r.notifications.filter((n) => !n.read).map((n) => n.id);
+      // More unread than the list shows: opening it marks them all read, as the count says.
+      const shown = r.notifications.filter((n) => !n.read).map((n) => n.id);
+      shownUnread = r.unread > shown.length ? null : shown;
     } catch {
       /* the next event tries again */
     }
@@ -119,9 +122,9 @@ export function bell(o: {
     } catch {
       emailRow.hidden = true;
     }
-    if (shownUnread.length > 0) {
-      const ids = shownUnread;
-      const r = await authed<{ unread: number }>('/read', { method: 'POST', body: { ids } }).catch(() => null);
+    if (shownUnread === null || shownUnread.length > 0) {
+      const body = shownUnread === null ? {} : { ids: shownUnread };
+      const r = await authed<{ unread: number }>('/read', { method: 'POST', body }).catch(() => null);
       if (r) setCount(r.unread);
     }
   });

@@ -157,11 +157,7 @@ export async function applyEdit(
     // Removed by a moderator while the edit waited: the author's edit does not bring it back (as a rejected comment
     // cannot be edited).
     if (c.status === 'rejected') {
-      await tx.query(`UPDATE comment_revisions SET discarded_at = now() WHERE id = $1`, [editId]);
-      await tx.query(`UPDATE comments SET pending_edit_id = NULL WHERE id = $1 AND pending_edit_id = $2`, [
-        c.id,
-        editId,
-      ]);
+      await discardEdit(tx, editId);
       return { applied: false, before: c.status, after: c.status, postId: c.postId };
     }
     const barred = await tx.query<{ barred: boolean }>(

@@ -288,20 +288,24 @@ export async function claimDueStatementMails(
 }
 
 /**
- * Whether the account's restriction is still the one this statement imposed: banned for a ban, suspended for a
- * suspension, and no restriction imposed since that still stands. Reversing an older statement does not lift a later
- * ban or suspension, which has its own statement and its own appeal.
+ * Whether what this statement imposed is still in force and nothing imposed since stands over it: for a hold or
+ * removal, no later statement on the same comment that was neither reversed nor withdrawn; for a ban or suspension,
+ * none on the same account, which is still banned (or suspended). Reversing an older statement undoes what it did
+ * and nothing since: a later removal or ban has its own statement and its own appeal.
  */
-export async function restrictionStillImposed(tx: Queryable, siteId: string, s: Statement): Promise<boolean> {
-  const res = await tx.query<{ status: string; later: boolean }>(
-    `SELECT u.status,
+export async function stillInForce(tx: Queryable, siteId: string, s: Statement): Promise<boolean> {
+  const account = s.restriction === 'ban' || s.restriction === 'suspension';
+  const res = await tx.query<{ status: string | null; later: boolean }>(
+    `SELECT (SELECT status FROM users WHERE site_id = $1 AND id = $2 FOR UPDATE) AS status,
             EXISTS (SELECT 1 FROM dsa_statements l
-                     WHERE l.site_id = $1 AND l.user_id = u.id AND l.id <> $3 AND l.restriction IN ('ban', 'suspension')
-                       AND l.created_at > $4 AND l.reversed_at IS NULL AND l.withdrawn_at IS NULL) AS later
-       FROM users u WHERE u.site_id = $1 AND u.id = $2 FOR UPDATE`,
-    [siteId, s.userId, s.id, s.createdAt],
+                     WHERE l.site_id = $1 AND l.id <> $3 AND l.created_at > $4 AND l.reversed_at IS NULL
+                       AND l.withdrawn_at IS NULL
+                       AND CASE WHEN $5 THEN l.user_id = $2 AND l.restriction IN ('ban', 'suspension')
+                                ELSE l.comment_id = $6 AND l.restriction IN ('hold', 'removal') END) AS later`,
+    [siteId, s.userId, s.id, s.createdAt, account, s.commentId],
   );
-  const r = res.rows[0];
-  if (!r || r.later) return false;
+  const r = res.rows[0]!;
+  if (r.later) return false;
+  if (!account) return true;
   return s.restriction === 'ban' ? r.status === 'banned' : r.status === 'suspended';
 }

@@ -54,7 +54,7 @@ export async function insertWebhook(
   w: { id: string; siteId: string; url: string; events: string[]; secret: string },
 ): Promise<Webhook | null> {
   return withTransaction(pool, async (tx) => {
-    await tx.query('SELECT 1 FROM sites WHERE id = $1 FOR UPDATE', [w.siteId]);
+    await tx.query('SELECT 1 FROM sites WHERE id = $1 FOR NO KEY UPDATE', [w.siteId]);
     const res = await tx.query<WebhookRow>(
       `INSERT INTO webhooks (id, site_id, url, events, secret)
        SELECT $1, $2, $3, $4, $5 WHERE (SELECT count(*) FROM webhooks WHERE site_id = $2) < $6
@@ -155,8 +155,9 @@ export async function insertDeliveries(db: Queryable, rows: NewDelivery[]): Prom
 
 /**
  * The text of these comments leaves the webhook delivery log (their author deleted them, or erased their account on a
- * site that removes comments): each delivery about them keeps its event with `data.comment.body` emptied, and is
- * redelivered so. For the deletion's own transaction.
+ * site that removes comments): each delivery about them keeps its event with `data.comment.body` emptied and the
+ * matched text of its decision's reasons (`data.decision.reasons[].span.text`) taken out, and is redelivered so. For the
+ * deletion's own transaction.
  */
 export async function scrubCommentDeliveries(
   db: Queryable,
@@ -165,8 +166,15 @@ export async function scrubCommentDeliveries(
 ): Promise<void> {
   if (commentIds.length === 0) return;
   await db.query(
-    `UPDATE webhook_deliveries SET body = jsonb_set(body::jsonb, '{data,comment,body}', '""')::text
-      WHERE site_id = $1 AND comment_id = ANY($2::uuid[]) AND body::jsonb #>> '{data,comment,body}' <> ''`,
+    `UPDATE webhook_deliveries d SET body = (
+       SELECT CASE WHEN jsonb_typeof(b #> '{data,decision,reasons}') = 'array'
+                   THEN jsonb_set(b, '{data,decision,reasons}',
+                          (SELECT coalesce(jsonb_agg(r #- '{span,text}'), '[]'::jsonb)
+                             FROM jsonb_array_elements(b #> '{data,decision,reasons}') r))
+                   ELSE b END
+         FROM (SELECT CASE WHEN d.body::jsonb #> '{data,comment,body}' IS NULL THEN d.body::jsonb
+                           ELSE jsonb_set(d.body::jsonb, '{data,comment,body}', '""') END AS b) x)::text
+      WHERE d.site_id = $1 AND d.comment_id = ANY($2::uuid[])`,
     [siteId, commentIds],
   );
 }

@@ -14,12 +14,7 @@ import { findUser } from '#shared/db/users.js';
 import { changeCommentStatus } from '#shared/db/comments.js';
 import { changeStanding } from '#shared/db/reader-moderation.js';
 import { insertAudit } from '#shared/db/audit.js';
-import {
-  findStatement,
-  markStatementReversed,
-  restrictionStillImposed,
-  type Statement,
-} from '#shared/db/dsa-statements.js';
+import { findStatement, markStatementReversed, stillInForce, type Statement } from '#shared/db/dsa-statements.js';
 import { findNotice } from '#shared/db/dsa-notices.js';
 import { decideAppeal, findAppeal, insertAppeal, listAppeals, type Appeal } from '#shared/db/dsa-appeals.js';
 import { mailStatement } from '#shared/dsa/statements.js';
@@ -240,15 +235,18 @@ export function appealRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
         if (reversed) {
           await markStatementReversed(tx, siteId, s.id);
           if (s.commentId && (s.restriction === 'removal' || s.restriction === 'hold')) {
-            const changed = await changeCommentStatus(tx, {
-              id: s.commentId,
-              siteId,
-              status: 'approved',
-              reason: { rule: 'dsa_appeal', detail: `restored by ${staff.name} on appeal: ${body.reason}` },
-              // Only what this statement did is undone: a hold while the comment is still held, a removal while it is
-              // still removed. A comment removed since its hold (a later decision, with its own statement) stays so.
-              onlyFrom: [s.restriction === 'hold' ? 'pending' : 'rejected'],
-            });
+            const inForce = await stillInForce(tx, siteId, s);
+            const changed =
+              inForce &&
+              (await changeCommentStatus(tx, {
+                id: s.commentId,
+                siteId,
+                status: 'approved',
+                reason: { rule: 'dsa_appeal', detail: `restored by ${staff.name} on appeal: ${body.reason}` },
+                // Only what this statement did is undone: a hold while the comment is still held, a removal while it is
+                // still removed. A comment removed since its hold (a later decision, with its own statement) stays so.
+                onlyFrom: [s.restriction === 'hold' ? 'pending' : 'rejected'],
+              }));
             if (changed) {
               posts.add(changed.postId);
               changes.push({ commentId: s.commentId, action: 'approve', before: changed.before, after: changed.after });
@@ -266,7 +264,7 @@ export function appealRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
           } else if (
             s.userId &&
             (s.restriction === 'suspension' || s.restriction === 'ban') &&
-            (await restrictionStillImposed(tx, siteId, s))
+            (await stillInForce(tx, siteId, s))
           ) {
             const changed = await changeStanding(tx, {
               siteId,

@@ -61,15 +61,8 @@ export async function applyMisuseRule(
     const warned = last?.action === 'warning' && last.created_at > windowStart;
     const action = warned ? ('suspension' as const) : ('warning' as const);
     const until = action === 'suspension' ? new Date(Date.now() + m.suspensionDays * 86_400_000) : null;
-    await tx.query(
-      `INSERT INTO dsa_misuse (id, site_id, subject, kind, action, until) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [newId(), o.siteId, o.subject, o.kind, action, until],
-    );
-    const reason = `${count} ${o.kind === 'illegal_content' ? 'comments removed as manifestly illegal' : 'manifestly unfounded notices'} since ${since.toISOString()}`;
-    let statement = null;
-    let standing = null;
     // A banned reader, or one suspended for longer already, is restricted enough: the suspension would shorten it.
-    const now = o.userId
+    const account = o.userId
       ? (
           await tx.query<{ status: string; suspended_until: Date | null }>(
             `SELECT status, suspended_until FROM users WHERE site_id = $1 AND id = $2 FOR UPDATE`,
@@ -78,9 +71,20 @@ export async function applyMisuseRule(
         ).rows[0]
       : undefined;
     const restrictedEnough =
-      now?.status === 'banned' ||
-      (now?.status === 'suspended' && until !== null && (now.suspended_until === null || now.suspended_until >= until));
-    if (until && o.kind === 'illegal_content' && o.userId && !restrictedEnough) {
+      account?.status === 'banned' ||
+      (account?.status === 'suspended' &&
+        until !== null &&
+        (account.suspended_until === null || account.suspended_until >= until));
+    // Nothing to impose, so no measure is recorded (the transparency report counts the measures taken).
+    if (until && o.kind === 'illegal_content' && restrictedEnough) return { action: 'none' as const, statement: null };
+    await tx.query(
+      `INSERT INTO dsa_misuse (id, site_id, subject, kind, action, until) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [newId(), o.siteId, o.subject, o.kind, action, until],
+    );
+    const reason = `${count} ${o.kind === 'illegal_content' ? 'comments removed as manifestly illegal' : 'manifestly unfounded notices'} since ${since.toISOString()}`;
+    let statement = null;
+    let standing = null;
+    if (until && o.kind === 'illegal_content' && o.userId) {
       standing = await changeStanding(tx, {
         siteId: o.siteId,
         userId: o.userId,

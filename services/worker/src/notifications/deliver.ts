@@ -67,7 +67,7 @@ export async function deliverNotification(deps: NotificationDeps, id: string): P
     // A reply removed or deleted before its email went is not quoted to anyone: marked as emailed, with nothing sent.
     emailed = d.shown ? await sendMail(deps, d, (url) => immediateMail(n, url)) : true;
   }
-  await markDelivered(deps.db, id, emailed || !d.shown);
+  await markDelivered(deps.db, id, emailed);
 }
 
 async function sendMail(
