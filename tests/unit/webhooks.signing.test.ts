@@ -37,6 +37,8 @@ describe('SSRF guard', () => {
       'fd00::1',
       '::ffff:127.0.0.1',
       '::ffff:10.0.0.1',
+      // Teredo, carrying 10.0.0.1 (XORed) behind a relay.
+      '2001:0:4136:e378:8000:63bf:f5ff:fffe',
       'not-an-ip',
     ]) {
       assert.equal(isPrivateAddress(a), true, a);

@@ -37,6 +37,8 @@ for (const [net, bits] of [
   ['64:ff9b:1::', 48],
   ['100::', 64],
   ['2002::', 16],
+  // Teredo: the client's IPv4 address rides in the address, obfuscated; a relay would reach it.
+  ['2001::', 32],
 ] as const)
   blocked.addSubnet(net, bits, 'ipv6');
 
