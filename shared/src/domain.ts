@@ -56,6 +56,12 @@ export interface Span {
 }
 
 /**
+ * Reason rules only people add to a stored comment: a moderator's action, readers' reports that held it, a notice or an
+ * appeal. What the worker decided itself has none of them.
+ */
+export const DECIDED_BY_PEOPLE: ReadonlySet<string> = new Set(['moderator', 'reports', 'dsa_notice', 'dsa_appeal']);
+
+/**
  * Why a comment has its status: the rule (a stable code), a sentence for moderators, and
  * where relevant the score that crossed a threshold and the text that matched.
  */

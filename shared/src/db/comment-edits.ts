@@ -1,7 +1,7 @@
 import { notifyFeatured } from './notifications.js';
 import type pg from 'pg';
 import { withTransaction, type Queryable } from './pool.js';
-import type { CommentStatus, Decision, Reason } from '../domain.js';
+import { type CommentStatus, DECIDED_BY_PEOPLE, type Decision, type Reason } from '../domain.js';
 import { insertAudit } from './audit.js';
 import { scrubCommentDeliveries } from './webhooks.js';
 
@@ -181,7 +181,7 @@ export async function applyEdit(
     const o = old.rows[0]!;
     // Held by a moderator or by readers' reports: the new text waits for a moderator too, whatever the scorers say.
     const heldBy = c.status === 'pending' ? o.reasons.at(-1)?.rule : undefined;
-    if (status === 'approved' && (heldBy === 'moderator' || heldBy === 'reports')) {
+    if (status === 'approved' && heldBy !== undefined && DECIDED_BY_PEOPLE.has(heldBy)) {
       status = 'pending';
       reasons = [
         ...reasons,

@@ -1,7 +1,7 @@
 import type { Pool, Queryable } from '../db/pool.js';
 import type { Logger } from '../logger.js';
 import type { Mailer } from '../mail.js';
-import type { CommentStatus, Reason } from '../domain.js';
+import { type CommentStatus, DECIDED_BY_PEOPLE, type Reason } from '../domain.js';
 import type { SiteSettings } from '../settings.js';
 import {
   claimStatementMails,
@@ -71,15 +71,7 @@ export function automatedStatement(
 }
 
 /** Rules that are not automated detection: pre-moderation, people's reports and decisions. */
-const NOT_AUTOMATED = new Set([
-  'premod',
-  'reports',
-  'moderator',
-  'dsa_notice',
-  'dsa_appeal',
-  'staff',
-  'trusted_reader',
-]);
+const NOT_AUTOMATED = new Set([...DECIDED_BY_PEOPLE, 'premod', 'staff', 'trusted_reader']);
 
 /** Whether automated means brought this comment to a moderator: the worker held it on a content rule. */
 export const automatedDetection = (status: CommentStatus, reasons: Reason[]): boolean =>

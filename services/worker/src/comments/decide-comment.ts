@@ -8,7 +8,7 @@ import type { Effect, ModerationInput } from '../pipeline/types.js';
 import { publishThreadChange } from '#shared/redis.js';
 import { createCommandBatch } from '../rules/command-batch.js';
 import type { CommentJob } from '#shared/queues.js';
-import type { CommentStatus, Reason } from '#shared/domain.js';
+import { type CommentStatus, DECIDED_BY_PEOPLE, type Reason } from '#shared/domain.js';
 import { emitCommentEvents, emitEditEvents } from '../webhooks/comment-events.js';
 import { applyEdit, findEdit } from '#shared/db/comment-edits.js';
 import { applyEffects, type EffectDeps, onOtherRows } from './effects.js';
@@ -29,9 +29,6 @@ export interface ModerationOutcome {
   /** Not stored: the author erased their account before the worker got to it. */
   erased?: boolean;
 }
-
-/** Reasons only people add to a stored comment (a moderator's action, readers' reports, a notice or an appeal). */
-const DECIDED_BY_PEOPLE: ReadonlySet<string> = new Set(['moderator', 'reports', 'dsa_notice', 'dsa_appeal']);
 
 /**
  * The processor: decide, then store comment, decision and counters (in a batch with the comments

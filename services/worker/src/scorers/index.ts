@@ -20,38 +20,33 @@ export function createScorers(
   o: { shadow?: boolean } = {},
 ): ScorerSet {
   const scorers: ScorerSet = { embedded: createEmbeddedScorer() };
-  const caller = (provider: string, rate: Config['PERSPECTIVE_RATE']) =>
-    o.shadow
+  const caller = (provider: string, rate: Config['PERSPECTIVE_RATE']) => {
+    const quota = { redis, prefix: config.QUEUE_PREFIX, provider, rate };
+    const common = {
+      metrics,
+      backoffMs: config.SCORER_BACKOFF_MS,
+      backoffMaxMs: config.SCORER_BACKOFF_MAX_MS,
+      breakerFailures: config.SCORER_BREAKER_FAILURES,
+      breakerHalfOpenMs: config.SCORER_BREAKER_HALF_OPEN_MS,
+    };
+    return o.shadow
       ? // Shadow scoring: a share of the same quota, taken without waiting, no retries, and a circuit breaker of its
         // own (its failures say nothing of the provider's live answers); metrics under `<provider>-shadow`.
         createRemoteCaller({
+          ...common,
           provider: `${provider}-shadow`,
-          slots: createShadowSlots({
-            redis,
-            prefix: config.QUEUE_PREFIX,
-            provider,
-            rate,
-            share: config.SHADOW_QUOTA_SHARE,
-          }),
-          metrics,
+          slots: createShadowSlots({ ...quota, share: config.SHADOW_QUOTA_SHARE }),
           retries: 0,
-          backoffMs: config.SCORER_BACKOFF_MS,
-          backoffMaxMs: config.SCORER_BACKOFF_MAX_MS,
           rateWaitMs: 0,
-          breakerFailures: config.SCORER_BREAKER_FAILURES,
-          breakerHalfOpenMs: config.SCORER_BREAKER_HALF_OPEN_MS,
         })
       : createRemoteCaller({
+          ...common,
           provider,
-          slots: createRequestSlots({ redis, prefix: config.QUEUE_PREFIX, provider, rate }),
-          metrics,
+          slots: createRequestSlots(quota),
           retries: config.SCORER_RETRIES,
-          backoffMs: config.SCORER_BACKOFF_MS,
-          backoffMaxMs: config.SCORER_BACKOFF_MAX_MS,
           rateWaitMs: config.SCORER_RATE_WAIT_MS,
-          breakerFailures: config.SCORER_BREAKER_FAILURES,
-          breakerHalfOpenMs: config.SCORER_BREAKER_HALF_OPEN_MS,
         });
+  };
   if (config.PERSPECTIVE_API_KEY) {
     scorers.perspective = createPerspectiveScorer({
       url: config.PERSPECTIVE_URL,
