@@ -286,6 +286,73 @@ describe('the DSA in the widget', () => {
     await page.close();
   });
 
+  it('when a banned reader signs in, then the comment box gives way to the ban and its statement of reasons, and they appeal it there (axe clean)', async () => {
+    await insertPostIfAbsent(env.db, { siteId: SITE, id: POST, title: ARTICLE.headline, url: `${demo.origin}/` });
+    const reader = { sub: 'demo-reader-0b0a0b0a', name: 'Banned Bea' };
+    const banned = await upsertSsoUser(env.db, {
+      id: newId(),
+      siteId: SITE,
+      externalId: reader.sub,
+      name: reader.name,
+      email: null,
+      iat: Math.floor(Date.now() / 1000),
+    });
+    const desk = await upsertSsoUser(env.db, {
+      id: newId(),
+      siteId: SITE,
+      externalId: 'dsa-ban-desk',
+      name: 'Desk',
+      email: null,
+      iat: Math.floor(Date.now() / 1000),
+    });
+    await env.db.query(`UPDATE users SET status = 'banned' WHERE id = $1`, [banned.id]);
+    await insertStatement(
+      env.db,
+      humanStatement({
+        sourceKey: `test:ban:${banned.id}`,
+        siteId: SITE,
+        commentId: null,
+        userId: banned.id,
+        restriction: 'ban',
+        facts: 'Repeated threats against other readers.',
+        groundDetail: 'site rules: account banned: threats',
+        automatedDetection: false,
+        decidedBy: desk.id,
+        settings: effectiveSettings({}),
+      })!,
+    );
+
+    const page = await browser.newPage({ bypassCSP: true });
+    await page.goto(`${demo.origin}/`);
+    await page.evaluate(async (asked) => {
+      const res = await fetch('/demo/sso-token', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(asked),
+      });
+      const { token } = (await res.json()) as { token: string };
+      await (window as unknown as { Comments: { login(t: string): Promise<void> } }).Comments.login(token);
+    }, reader);
+    const box = page.locator('#comments .standing');
+    await box.getByText('Your account may no longer comment on this site.').waitFor();
+    assert.equal(await page.locator('#comments .box textarea').count(), 0, 'no comment box to type into');
+    await box.getByText('Why? Statement of reasons').click();
+    await box.getByText('site rules: account banned: threats').waitFor();
+    assert.deepEqual(await axeViolations(page), []);
+
+    await box.getByRole('button', { name: 'Appeal this decision' }).click();
+    await box.getByLabel('Why is the decision wrong?').fill('I quoted a film; nobody was threatened.');
+    await box.getByRole('button', { name: 'Send appeal' }).click();
+    await box.getByText('Your appeal was received. A person who did not take the decision will review it.').waitFor();
+    const appealed = await env.db.query(
+      `SELECT 1 FROM dsa_appeals a JOIN dsa_statements s ON s.id = a.statement_id
+        WHERE s.user_id = $1 AND s.restriction = 'ban' AND a.appellant_id = $1 AND a.status = 'open'`,
+      [banned.id],
+    );
+    assert.equal(appealed.rowCount, 1);
+    await page.close();
+  });
+
   it('when a moderator opens the moderation page, then the notice from the widget is in the DSA queue and removing its comment takes it off the thread (axe clean)', async () => {
     const password = 'moderator password';
     const mod = await insertPasswordUser(env.db, {

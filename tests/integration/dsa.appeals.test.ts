@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
-import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
+import { buildPost, buildSite, signInReader, signSso, uniq, type BuiltSite } from '../support/builders.js';
 import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
 import { getThread } from '../support/comment-flow.js';
@@ -226,6 +226,103 @@ describe('complaints (Art. 20)', () => {
     );
     const row = await env.db.query<{ status: string }>('SELECT status FROM users WHERE id = $1', [reader.user.id]);
     assert.equal(row.rows[0]!.status, 'banned', 'the later ban has its own statement and its own appeal');
+  });
+
+  it('when a banned reader signs in again, then their own-comments answer carries the ban and its statement, they appeal it there without seeing who decided, and they still may not comment', async () => {
+    const sub = uniq('banned');
+    const signIn = async () => {
+      const res = await request(api.app)
+        .post('/api/v1/auth/sso')
+        .send({
+          siteId: site.siteId,
+          token: await signSso(site.ssoSecret, { sub, name: 'Bo', email: `${sub}@example.com` }),
+        })
+        .expect(200);
+      return res.body as { accessToken: string; user: { id: string } };
+    };
+    const reader = await signIn();
+    const postId = await buildPost(env.db, site.siteId);
+    const mine = async (token: string) =>
+      (
+        await request(api.app)
+          .get(`/api/v1/sites/${site.siteId}/posts/${postId}/comments/mine`)
+          .set(auth(token))
+          .expect(200)
+      ).body as {
+        standing: {
+          status: string;
+          until: string | null;
+          statement: { id: string; restriction: string; appeal: unknown } | null;
+        } | null;
+      };
+    assert.equal((await mine(reader.accessToken)).standing, null, 'an active account has nothing to show');
+
+    await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/users/${reader.user.id}/ban`)
+      .set(auth(first.accessToken))
+      .send({ reason: 'repeated threats' })
+      .expect(200);
+    await request(api.app)
+      .get(`/api/v1/sites/${site.siteId}/posts/${postId}/comments/mine`)
+      .set(auth(reader.accessToken))
+      .expect(401);
+
+    const again = await signIn();
+    assert.equal(again.user.id, reader.user.id);
+    const { standing } = await mine(again.accessToken);
+    assert.equal(standing?.status, 'banned');
+    assert.equal(standing.until, null);
+    assert.equal(standing.statement?.restriction, 'ban');
+    assert.equal(standing.statement.appeal, null);
+    await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)
+      .set(auth(again.accessToken))
+      .send({ body: 'Let me back in.' })
+      .expect(403);
+
+    const made = await appeal(again.accessToken, {
+      statementId: standing.statement.id,
+      explanation: 'Those were song lyrics.',
+    });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.equal(made.body.appeal.firstDecider, undefined, 'the appellant is not told which moderator decided');
+    assert.equal(made.body.appeal.decidedBy, undefined);
+    assert.equal(
+      (await mine(again.accessToken)).standing?.statement?.appeal !== null,
+      true,
+      'the appeal shows as made',
+    );
+    const exported = await request(api.app).get('/api/v1/me/export').set(auth(again.accessToken)).expect(200);
+    assert.equal(exported.body.appeals[0].firstDecider, undefined);
+
+    const queue = await request(api.app)
+      .get(`/api/v1/sites/${site.siteId}/moderation/appeals`)
+      .set(auth(second.accessToken))
+      .expect(200);
+    const item = queue.body.items.find((i: { id: string }) => i.id === made.body.appeal.id);
+    assert.equal(item.firstDecider, first.user.id, 'the staff see who took the decision appealed');
+    await decideAppeal(second.accessToken, made.body.appeal.id, {
+      outcome: 'reversed',
+      reason: 'lyrics, quoted',
+    }).expect(200);
+    assert.equal((await mine(again.accessToken)).standing, null, 'the ban is lifted');
+  });
+  it('when a suspended reader looks, then the suspension shows with its end and its statement', async () => {
+    const reader = await signInWithEmail(api.app, site);
+    const until = new Date(Date.now() + 3 * 86_400_000);
+    await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/users/${reader.user.id}/suspend`)
+      .set(auth(first.accessToken))
+      .send({ until: until.toISOString(), reason: 'insults' })
+      .expect(200);
+    const postId = await buildPost(env.db, site.siteId);
+    const res = await request(api.app)
+      .get(`/api/v1/sites/${site.siteId}/posts/${postId}/comments/mine`)
+      .set(auth(reader.accessToken))
+      .expect(200);
+    assert.equal(res.body.standing.status, 'suspended');
+    assert.equal(Date.parse(res.body.standing.until), until.getTime());
+    assert.equal(res.body.standing.statement.restriction, 'suspension');
   });
 
   it('when a removal is reversed on appeal after the comment was approved and removed again, then the later removal stands', async () => {

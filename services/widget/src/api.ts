@@ -66,6 +66,12 @@ export interface MineComment {
   reason: CommentStatus['reason'];
   statement: Statement | null;
 }
+/** The signed-in reader's own suspension or ban in force, with its statement (GET …/comments/mine). */
+export interface Standing {
+  status: 'suspended' | 'banned';
+  until: string | null;
+  statement: Statement | null;
+}
 export interface Statement {
   id: string;
   decision: string;

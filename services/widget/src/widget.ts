@@ -5,6 +5,8 @@ import {
   type MineComment,
   type Post,
   type SiteRules,
+  type Standing,
+  type Statement,
   type ThreadComment,
   type ThreadPage,
 } from './api.js';
@@ -556,18 +558,21 @@ export class Widget {
     } else {
       const logout = h('button', { type: 'button', class: 'link' }, t('logOut'));
       logout.addEventListener('click', () => this.o.session.logout());
-      const box = composer({
-        t,
-        maxLength: MAX_BODY_LENGTH,
-        label: t('yourComment'),
-        submitText: t('post'),
-        check: (text) => this.mayBeHeld(text, null),
-        send: (text, key, prompted) => this.send(text, key, null, prompted),
-      });
+      const standing = this.standing?.userId === user.id ? this.standing.s : null;
+      this.composeBox = standing
+        ? this.standingBlock(standing)
+        : composer({
+            t,
+            maxLength: MAX_BODY_LENGTH,
+            label: t('yourComment'),
+            submitText: t('post'),
+            check: (text) => this.mayBeHeld(text, null),
+            send: (text, key, prompted) => this.send(text, key, null, prompted),
+          }).el;
       els.compose.replaceChildren(
         heading,
         h('div', { class: 'session' }, h('span', {}, t('signedInAs', { name: user.name })), this.bell!.el, logout),
-        box.el,
+        this.composeBox,
       );
     }
     // Reply and Report show while the post is open, signed in or not; nobody reports themselves.
@@ -781,6 +786,10 @@ export class Widget {
 
   /** Counts loads of the reader's own comments, so an answer for an earlier sign-in is dropped. */
   private mineSeq = 0;
+  /** The signed-in reader's suspension or ban, shown instead of the comment box (from …/comments/mine). */
+  private standing: { userId: string; s: Standing } | null = null;
+  /** What the comment box area holds under the session line: the box, or the reader's restriction. */
+  private composeBox: HTMLElement | null = null;
 
   /**
    * The signed-in reader's own comments on this post that readers do not see (held, or not published),
@@ -796,14 +805,24 @@ export class Widget {
     const user = this.o.session.user;
     if (!user) return;
     let comments: MineComment[];
+    let standing: Standing | null;
     try {
-      ({ comments } = await this.o.session.authed((token) =>
-        call<{ comments: MineComment[] }>(this.o.base, this.path('/comments/mine'), { token, cache: 'no-store' }),
+      ({ comments, standing } = await this.o.session.authed((token) =>
+        call<{ comments: MineComment[]; standing: Standing | null }>(this.o.base, this.path('/comments/mine'), {
+          token,
+          cache: 'no-store',
+        }),
       ));
     } catch {
       return; // Without them the thread is as before; the next sign-in or visit tries again.
     }
     if (seq !== this.mineSeq || this.o.session.user?.id !== user.id) return;
+    this.standing = standing ? { userId: user.id, s: standing } : null;
+    if (standing && this.composeBox?.isConnected) {
+      const block = this.standingBlock(standing);
+      this.composeBox.replaceWith(block);
+      this.composeBox = block;
+    }
     for (const c of [...comments].reverse()) {
       if (this.known.has(c.id)) continue;
       const li = renderComment(
@@ -834,22 +853,39 @@ export class Widget {
 
   /** The statement of reasons under the reader's own comment, with Appeal (DSA Art. 17 and 20). */
   private addStatement(li: HTMLLIElement, s: CommentStatus): void {
-    const statement = s.statement;
-    if (!statement) return;
-    li.querySelector(':scope > article')?.append(
-      statementBlock({
-        t: this.t,
-        s: statement,
-        appeal: (explanation) =>
-          this.o.session.authed((token) =>
-            call(this.o.base, `/api/v1/sites/${encodeURIComponent(this.siteId)}/appeals`, {
-              method: 'POST',
-              token,
-              body: { statementId: statement.id, explanation },
-            }),
-          ),
-      }),
+    if (s.statement) li.querySelector(':scope > article')?.append(this.statementWithAppeal(s.statement));
+  }
+
+  /**
+   * A suspended or banned reader's restriction where the comment box was, with its statement of reasons and
+   * Appeal (DSA Art. 17 and 20): the statement's mail sends them here to appeal.
+   */
+  private standingBlock(s: Standing): HTMLElement {
+    const text =
+      s.status === 'banned'
+        ? this.t('standingBanned')
+        : this.t('standingSuspended', { date: this.ctx.time.full(s.until ?? '') });
+    return h(
+      'div',
+      { class: 'standing' },
+      h('p', { class: 'note rejected', role: 'status' }, text),
+      s.statement ? this.statementWithAppeal(s.statement) : null,
     );
+  }
+
+  private statementWithAppeal(statement: Statement): HTMLElement {
+    return statementBlock({
+      t: this.t,
+      s: statement,
+      appeal: (explanation) =>
+        this.o.session.authed((token) =>
+          call(this.o.base, `/api/v1/sites/${encodeURIComponent(this.siteId)}/appeals`, {
+            method: 'POST',
+            token,
+            body: { statementId: statement.id, explanation },
+          }),
+        ),
+    });
   }
 
   /** Whether the site takes notices of illegal content, and its categories (asked once). */

@@ -1,7 +1,8 @@
 import type { Queryable } from './pool.js';
 import type { CommentStatus, Reason } from '../domain.js';
 import { STATEMENT_COLS, toStatement, type Statement, type StatementRow } from './dsa-statements.js';
-import { findAppealsOfStatements, type Appeal } from './dsa-appeals.js';
+import { findAppealOfStatement, findAppealsOfStatements, type Appeal } from './dsa-appeals.js';
+import { canPost, findUser } from './users.js';
 
 /** One of a reader's own comments that readers do not see: held for review, or not published. */
 export interface OwnUnpublished {
@@ -68,4 +69,40 @@ export async function listOwnUnpublished(
       statement: s ? { statement: s, appeal: appeals.get(s.id) ?? null } : null,
     };
   });
+}
+
+/** A reader's account restriction in force, as they are shown it: a ban or a running suspension. */
+export interface OwnStanding {
+  status: 'suspended' | 'banned';
+  /** When a suspension ends; null for a ban. */
+  until: Date | null;
+  /** The statement of reasons of the restriction in force (newest not reversed nor withdrawn), with its appeal. */
+  statement: { statement: Statement; appeal: Appeal | null } | null;
+}
+
+/**
+ * The signed-in reader's own restriction, if any, with the statement to appeal (DSA Art. 17 and 20): a banned
+ * or suspended reader finds it in the widget, where the statement's mail says the appeal is made. Null for an
+ * account that may post.
+ */
+export async function findOwnStanding(
+  db: Queryable,
+  q: { siteId: string; userId: string },
+  now = new Date(),
+): Promise<OwnStanding | null> {
+  const user = await findUser(db, q.siteId, q.userId);
+  if (!user || user.status === 'active' || canPost(user, now)) return null;
+  const status = user.status;
+  const res = await db.query<StatementRow>(
+    `SELECT ${STATEMENT_COLS} FROM dsa_statements
+      WHERE site_id = $1 AND user_id = $2 AND restriction = $3 AND reversed_at IS NULL AND withdrawn_at IS NULL
+      ORDER BY created_at DESC, id DESC LIMIT 1`,
+    [q.siteId, q.userId, status === 'banned' ? 'ban' : 'suspension'],
+  );
+  const s = res.rows[0] ? toStatement(res.rows[0]) : null;
+  return {
+    status,
+    until: status === 'suspended' ? user.suspendedUntil : null,
+    statement: s ? { statement: s, appeal: await findAppealOfStatement(db, q.siteId, s.id) } : null,
+  };
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { userOf } from '../auth/guards.js';
-import { listOwnUnpublished } from '#shared/db/own-unpublished.js';
+import { findOwnStanding, listOwnUnpublished } from '#shared/db/own-unpublished.js';
 import { authorReason } from '../moderation/reason-categories.js';
 import { statementView } from '../dsa/views.js';
 import { commonErrors, route } from '../openapi/registry.js';
@@ -11,6 +11,11 @@ import { threadParams } from './thread-query.js';
 
 /** How many of their own unpublished comments on one post a reader is shown (newest first). */
 const LIMIT = 50;
+
+const statementSchema = z
+  .looseObject({ id: z.uuid(), restriction: z.string(), automatedDetection: z.boolean() })
+  .nullable()
+  .describe('DSA Art. 17: the statement of reasons in force, with its appeal');
 
 const mineSchema = z.object({
   comments: z.array(
@@ -21,12 +26,17 @@ const mineSchema = z.object({
       body: z.string(),
       createdAt: z.string(),
       reason: z.object({ category: z.string(), message: z.string() }).nullable(),
-      statement: z
-        .looseObject({ id: z.uuid(), restriction: z.string(), automatedDetection: z.boolean() })
-        .nullable()
-        .describe('DSA Art. 17: the statement of reasons in force, with its appeal'),
+      statement: statementSchema,
     }),
   ),
+  standing: z
+    .object({
+      status: z.enum(['suspended', 'banned']),
+      until: z.string().nullable().describe('when a suspension ends; null for a ban'),
+      statement: statementSchema,
+    })
+    .nullable()
+    .describe("the reader's own account restriction in force, with its statement and appeal; null when they may post"),
 });
 
 export const mineDocs = [
@@ -36,7 +46,7 @@ export const mineDocs = [
     tag: 'Comments',
     auth: 'reader access token',
     summary:
-      "The signed-in reader's own held and rejected comments on a post, newest first (at most 50), each with its statement of reasons (DSA Art. 17): what the widget shows its author alone",
+      "The signed-in reader's own held and rejected comments on a post, newest first (at most 50), each with its statement of reasons (DSA Art. 17), and their account's suspension or ban with its statement: what the widget shows its author alone, with Appeal (Art. 20)",
     params: threadParams,
     responses: { 200: { description: 'their unpublished comments', schema: mineSchema }, ...commonErrors },
   }),
@@ -44,7 +54,8 @@ export const mineDocs = [
 
 /**
  * A returning author sees their comments that readers do not (held, or not published) with the
- * statement of reasons and the way to appeal it. Never part of the thread's shared, cached pages:
+ * statement of reasons and the way to appeal it, and a suspended or banned reader the restriction and its
+ * statement: signing in again is how they appeal it. Never part of the thread's shared, cached pages:
  * only the author's own token reads them, on the token's own site.
  */
 export function mineRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
@@ -52,7 +63,10 @@ export function mineRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   r.get('/sites/:siteId/posts/:postId/comments/mine', bearer, async (req, res) => {
     const { siteId, postId } = parse(threadParams, req.params, 'path');
     const user = userOf(req, siteId);
-    const rows = await listOwnUnpublished(deps.db, { siteId, postId, userId: user.userId, limit: LIMIT });
+    const [rows, standing] = await Promise.all([
+      listOwnUnpublished(deps.db, { siteId, postId, userId: user.userId, limit: LIMIT }),
+      findOwnStanding(deps.db, { siteId, userId: user.userId }),
+    ]);
     res.setHeader('Cache-Control', 'private, no-store');
     res.json({
       comments: rows.map((c) => ({
@@ -64,6 +78,11 @@ export function mineRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
         reason: authorReason(c.status, c.reasons),
         statement: c.statement ? statementView(c.statement.statement, c.statement.appeal) : null,
       })),
+      standing: standing && {
+        status: standing.status,
+        until: standing.until?.toISOString() ?? null,
+        statement: standing.statement ? statementView(standing.statement.statement, standing.statement.appeal) : null,
+      },
     });
   });
   return r;

@@ -24,7 +24,7 @@ import { commonErrors, errorSchema, notFoundError, rateLimitedError, route } fro
 import { announceUserChange } from '../auth/user-changes.js';
 import { announcePosts, type CommentChange, commentsChanged, removeNoticedComments } from './actions.js';
 import { dsaSite, hashCode } from './notice-routes.js';
-import { appealView, statementView } from './views.js';
+import { appealView, ownAppealView, statementView } from './views.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });
 const explanation = z
@@ -167,7 +167,7 @@ export function appealRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       });
     }
     if (!appeal) throw new ConflictError('already_appealed', 'this decision has been appealed already');
-    res.status(201).json({ appeal: appealView(appeal) });
+    res.status(201).json({ appeal: ownAppealView(appeal) });
   });
 
   r.get('/sites/:siteId/moderation/appeals', bearer, async (req, res) => {

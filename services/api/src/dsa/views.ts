@@ -25,16 +25,22 @@ export const statementView = (s: Statement, appeal: Appeal | null = null) => ({
 
 export type StatementView = ReturnType<typeof statementView>;
 
-export const appealView = (a: Appeal) => ({
+/** An appeal as its appellant reads it: what was decided and why, not which of the staff decided. */
+export const ownAppealView = (a: Appeal) => ({
   id: a.id,
   appellant: a.appellant,
   statementId: a.statementId,
   noticeId: a.noticeId,
   explanation: a.explanation,
-  firstDecider: a.firstDecider,
   status: a.status,
-  decidedBy: a.decidedBy,
   decidedAt: a.decidedAt?.toISOString() ?? null,
   decisionReason: a.decisionReason,
   createdAt: a.createdAt.toISOString(),
+});
+
+/** An appeal as the site's staff read it: with who took the decision appealed and who decided the appeal. */
+export const appealView = (a: Appeal) => ({
+  ...ownAppealView(a),
+  firstDecider: a.firstDecider,
+  decidedBy: a.decidedBy,
 });

@@ -12,7 +12,7 @@ import { announceThreadChange } from '#shared/redis.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
 import { listUserStatements } from '#shared/db/dsa-statements.js';
 import { listUserAppeals } from '#shared/db/dsa-appeals.js';
-import { appealView, statementView } from '../dsa/views.js';
+import { ownAppealView, statementView } from '../dsa/views.js';
 
 const readerParams = z.object({ siteId: siteIdSchema, userId: uuidSchema });
 const readerDataSchema = z.object({
@@ -145,7 +145,7 @@ export function dataRightsRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
         status: n.status,
         createdAt: n.created_at.toISOString(),
       })),
-      appeals: (await listUserAppeals(deps.db, siteId, userId)).map(appealView),
+      appeals: (await listUserAppeals(deps.db, siteId, userId)).map(ownAppealView),
     };
     await logDataRequest(deps.db, {
       siteId,
