@@ -223,6 +223,49 @@ describe('misuse (Art. 23)', () => {
       201,
     );
   });
+
+  it("when a signed-in notifier is suspended, then notices sent signed out from their address are refused too, and so are an address's from the account that has it", async () => {
+    const { site, mod } = await siteWithStaff({
+      dsa: { misuse: { illegalContent: 5, unfoundedNotices: 1, windowDays: 30, suspensionDays: 3 } },
+    });
+    const postId = await buildPost(env.db, site.siteId);
+    const author = await signInReader(api.app, site);
+    const ctx = { site, mod, postId, authorId: author.user.id };
+    const troll = await signInWithEmail(api.app, site);
+    await noticeDecided(ctx, { token: troll.accessToken }, { action: 'no_action', manifest: true });
+    await noticeDecided(ctx, { token: troll.accessToken }, { action: 'no_action', manifest: true });
+    assert.deepEqual(await auditActions(site.siteId), ['dsa.misuse_warning', 'dsa.misuse_suspension']);
+    const id = await storeComment(env.db, { siteId: site.siteId, postId, authorId: author.user.id });
+    const signedOut = await sendNotice(api.app, site.siteId, {
+      comments: [id],
+      name: 'Anon',
+      email: troll.email.toUpperCase(),
+    });
+    assert.equal(signedOut.status, 403, JSON.stringify(signedOut.body));
+    assert.equal(signedOut.body.error.code, 'notices_suspended');
+    const otherAddress = await sendNotice(
+      api.app,
+      site.siteId,
+      { comments: [id], email: 'elsewhere@example.org' },
+      { token: troll.accessToken },
+    );
+    assert.equal(otherAddress.status, 403, 'a signed-in notifier cannot step around it by naming another address');
+
+    // An address suspended while signed out stays suspended when its owner signs in.
+    const { site: site2, mod: mod2 } = await siteWithStaff({
+      dsa: { misuse: { illegalContent: 5, unfoundedNotices: 1, windowDays: 30, suspensionDays: 3 } },
+    });
+    const postId2 = await buildPost(env.db, site2.siteId);
+    const author2 = await signInReader(api.app, site2);
+    const ctx2 = { site: site2, mod: mod2, postId: postId2, authorId: author2.user.id };
+    const owner = await signInWithEmail(api.app, site2);
+    await noticeDecided(ctx2, { name: 'Anon', email: owner.email }, { action: 'no_action', manifest: true });
+    await noticeDecided(ctx2, { name: 'Anon', email: owner.email }, { action: 'no_action', manifest: true });
+    const id2 = await storeComment(env.db, { siteId: site2.siteId, postId: postId2, authorId: author2.user.id });
+    const signedIn = await sendNotice(api.app, site2.siteId, { comments: [id2] }, { token: owner.accessToken });
+    assert.equal(signedIn.status, 403);
+    assert.equal(signedIn.body.error.code, 'notices_suspended');
+  });
 });
 
 describe('transparency (Art. 15 and 24)', () => {

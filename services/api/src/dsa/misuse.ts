@@ -137,12 +137,20 @@ export async function applyMisuseRule(
 export async function noticesSuspendedUntil(
   deps: Pick<ApiDeps, 'db'>,
   siteId: string,
-  subjects: string[],
+  notifier: { key: string; emails: (string | null | undefined)[] },
 ): Promise<Date | null> {
+  const emails = [...new Set(notifier.emails.filter((e): e is string => !!e).map((e) => e.toLowerCase()))];
+  // A suspension follows the notifier whichever way they send: an account's suspension reaches notices sent
+  // signed out from its address, and an address's suspension reaches the account that has it.
   const res = await deps.db.query<{ until: Date | null }>(
-    `SELECT max(until) AS until FROM dsa_misuse
-      WHERE site_id = $1 AND subject = ANY($2) AND kind = 'unfounded_notices' AND action = 'suspension' AND until > now()`,
-    [siteId, subjects],
+    `SELECT max(m.until) AS until FROM dsa_misuse m
+      WHERE m.site_id = $1 AND m.kind = 'unfounded_notices' AND m.action = 'suspension' AND m.until > now()
+        AND (m.subject = ANY($2::text[])
+             OR EXISTS (
+                  SELECT 1 FROM users u
+                   WHERE u.site_id = $1 AND lower(u.email) = ANY($3::text[])
+                     AND u.id = CASE WHEN m.subject LIKE 'u:%' THEN substr(m.subject, 3)::uuid END))`,
+    [siteId, [notifier.key, ...emails.map((e) => `e:${e}`)], emails],
   );
   return res.rows[0]?.until ?? null;
 }

@@ -228,8 +228,7 @@ export function noticeRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     const notifier = { notifierId: account?.id ?? null, notifierEmail: email };
     const key = notifierKey(notifier);
     await consume(deps.limiters, deps.limiters.noticeNotifier, `${siteId}:${key}`);
-    const subjects = [key, ...(email ? [`e:${email.toLowerCase()}`] : [])];
-    const suspended = await noticesSuspendedUntil(deps, siteId, subjects);
+    const suspended = await noticesSuspendedUntil(deps, siteId, { key, emails: [email, account?.email] });
     if (suspended)
       throw new ForbiddenError(
         'notices_suspended',
