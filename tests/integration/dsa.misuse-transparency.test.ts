@@ -1,6 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
+import { insertWebhook } from '#shared/db/webhooks.js';
+import { newId } from '#shared/ids.js';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
@@ -82,6 +84,13 @@ describe('misuse (Art. 23)', () => {
     const { site, mod } = await siteWithStaff({
       dsa: { misuse: { illegalContent: 2, unfoundedNotices: 5, windowDays: 30, suspensionDays: 10 } },
     });
+    await insertWebhook(env.db, {
+      id: newId(),
+      siteId: site.siteId,
+      url: 'https://hooks.example.org/moderation',
+      events: ['reader.banned'],
+      secret: 'whsec_test',
+    });
     const postId = await buildPost(env.db, site.siteId);
     const author = await signInWithEmail(api.app, site);
     const ctx = { site, mod, postId, authorId: author.user.id };
@@ -113,6 +122,18 @@ describe('misuse (Art. 23)', () => {
     );
     assert.deepEqual(statement.rows, [{ source: 'misuse', restriction: 'suspension', automated_decision: true }]);
     await smtp.waitForMail(author.email, /Your account is suspended/);
+    const hooked = await waitFor(async () => {
+      const rows = await env.db.query<{ body: string }>(
+        `SELECT body FROM webhook_deliveries WHERE site_id = $1 AND event_type = 'reader.banned'`,
+        [site.siteId],
+      );
+      return rows.rowCount ? rows.rows : null;
+    });
+    assert.deepEqual(
+      hooked.map((r) => JSON.parse(r.body).data),
+      [{ reader: { id: author.user.id }, action: 'suspend', by: { kind: 'service' } }],
+      "the site's endpoint hears of the rule's suspension",
+    );
     // The suspended reader may not comment.
     const posted = await request(api.app)
       .post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)

@@ -20,7 +20,7 @@ const MISUSE_ACTOR = { id: null, name: 'DSA misuse rule (Art. 23)' };
  * processing of notices (unfounded notices). Every measure is audited and mailed.
  */
 export async function applyMisuseRule(
-  deps: Pick<ApiDeps, 'db' | 'mailer' | 'logger' | 'redis' | 'lookups' | 'config'>,
+  deps: Pick<ApiDeps, 'db' | 'mailer' | 'logger' | 'redis' | 'lookups' | 'config' | 'events'>,
   o: {
     siteId: string;
     siteName: string;
@@ -122,8 +122,17 @@ export async function applyMisuseRule(
     return { action, statement };
   });
   if (outcome.action === 'none') return 'none';
-  if (outcome.action === 'suspension' && o.userId && o.kind === 'illegal_content')
+  if (outcome.action === 'suspension' && o.userId && o.kind === 'illegal_content') {
     await announceUserChange(deps, o.siteId, o.userId);
+    // Publishers hear of it as of a moderator's suspension; the rule, not a person, took it.
+    deps.events
+      .emit({
+        siteId: o.siteId,
+        type: 'reader.banned',
+        data: { reader: { id: o.userId }, action: 'suspend', by: { kind: 'service' } },
+      })
+      .catch((err: unknown) => deps.logger.error({ err }, 'could not emit a webhook event'));
+  }
   if (outcome.action === 'warning' && o.email && deps.mailer.state === 'configured') {
     await deps.mailer
       .send(misuseWarningMail(o.email, { kind: o.kind, suspensionDays: m.suspensionDays }, o.siteName))
