@@ -363,6 +363,9 @@ export const configSchema = z.object({
     .describe(
       'How often the worker looks for stored webhook deliveries that never reached the queue (Redis was down when they were emitted).',
     ),
+  WEBHOOK_DELIVERY_RETENTION_DAYS: int(30).describe(
+    'How long the webhook delivery log keeps a finished delivery (its body as sent, for the log and for redelivery); the worker deletes older ones every hour. 0 keeps them for ever.',
+  ),
   WEBHOOK_SUBSCRIPTIONS_CACHE_MS: int(5000).describe(
     "How long a process caches which endpoints a site's events go to.",
   ),

@@ -559,6 +559,47 @@ describe('delivering events', () => {
     assert.equal(receiver.on(hook.path).length, 1, 'sent once, however often the sweeper ran');
   });
 
+  it('when finished deliveries are older than the retention, then a starting worker deletes them and keeps the recent ones and those still being tried', async () => {
+    const hook = await register(['post.created']);
+    const stored = async (status: 'succeeded' | 'failed' | 'pending', ageDays: number) => {
+      const eventId = newId();
+      const [id] = await insertDeliveries(env.db, [
+        {
+          id: newId(),
+          siteId: site.siteId,
+          webhookId: hook.id,
+          eventId,
+          eventType: 'post.created',
+          body: postCreatedBody(eventId, { post: { id: uniq('old') } }),
+          commentId: null,
+        },
+      ]);
+      await env.db.query(
+        `UPDATE webhook_deliveries SET status = $2, attempts = 1, created_at = now() - make_interval(days => $3) WHERE id = $1`,
+        [id, status, ageDays],
+      );
+      return id!;
+    };
+    const oldSent = await stored('succeeded', 31);
+    const oldFailed = await stored('failed', 45);
+    const oldTrying = await stored('pending', 31);
+    const recent = await stored('succeeded', 29);
+    const second = await startTestWebhookWorker(env);
+    try {
+      await waitFor(
+        async () =>
+          (await env.db.query('SELECT 1 FROM webhook_deliveries WHERE id = ANY($1)', [[oldSent, oldFailed]]))
+            .rowCount === 0,
+        { what: 'the deliveries past the 30 days deleted' },
+      );
+      const kept = await env.db.query<{ id: string }>('SELECT id FROM webhook_deliveries WHERE id = ANY($1)', [
+        [oldTrying, recent],
+      ]);
+      assert.deepEqual(kept.rows.map((r) => r.id).sort(), [oldTrying, recent].sort());
+    } finally {
+      await second.close();
+    }
+  });
   it('when a comment is removed on a notice and restored on appeal, then comment.rejected and comment.approved arrive, by the moderators who decided', async () => {
     const s = await buildSite(env.db);
     const hook = await register(['comment.rejected', 'comment.approved'], `/${uniq('dsa')}`, s);

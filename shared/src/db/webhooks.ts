@@ -367,3 +367,18 @@ export async function strandedDeliveries(
   );
   return res.rows;
 }
+
+/**
+ * Deletes finished deliveries (sent, or failed for good) stored before `before`, oldest first, at most `limit`
+ * of them; returns how many. A delivery still being tried is kept whatever its age. Rows locked by a send or
+ * by another worker's prune are skipped, not waited for.
+ */
+export async function pruneDeliveries(db: Queryable, before: Date, limit: number): Promise<number> {
+  const res = await db.query(
+    `DELETE FROM webhook_deliveries WHERE id IN (
+       SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND created_at < $1
+        ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    [before, limit],
+  );
+  return res.rowCount ?? 0;
+}

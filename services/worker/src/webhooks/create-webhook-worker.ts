@@ -8,7 +8,7 @@ import {
   webhookBackoff,
   type WebhookJob,
 } from '#shared/webhooks/queue.js';
-import { startDeliverySweeper } from './sweep.js';
+import { startDeliveryPrune, startDeliverySweeper } from './sweep.js';
 import { createWebhookProcessor, type WebhookDeps } from './deliver.js';
 
 /** The BullMQ worker that sends webhook deliveries, retrying on the configured schedule. */
@@ -38,8 +38,14 @@ export function createWebhookWorker(
     retrySchedule: deps.config.WEBHOOK_RETRY_SCHEDULE_S,
     intervalMs: deps.config.WEBHOOK_SWEEP_INTERVAL_MS,
   });
+  const stopPrune = startDeliveryPrune({
+    db: deps.db,
+    logger: deps.logger,
+    retentionDays: deps.config.WEBHOOK_DELIVERY_RETENTION_DAYS,
+  });
   worker.on('closing', () => {
     stopSweeper();
+    stopPrune();
     void queue.close();
   });
   return worker;

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Pool } from '#shared/db/pool.js';
 import type { Logger } from '#shared/logger.js';
-import { strandedDeliveries } from '#shared/db/webhooks.js';
+import { pruneDeliveries, strandedDeliveries } from '#shared/db/webhooks.js';
 import { webhookJobId, webhookJobOptions, type WebhookJob } from '#shared/webhooks/queue.js';
 
 /**
@@ -39,4 +39,49 @@ export function startDeliverySweeper(deps: {
   }, deps.intervalMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+const PRUNE_EVERY_MS = 3_600_000;
+const PRUNE_BATCH = 5_000;
+/** At most this many rows a prune, so a first prune of a long-kept log does not hold the pool for long. */
+const PRUNE_MOST = 200_000;
+
+/**
+ * Every hour (and once at start), deletes finished deliveries older than `retentionDays`, in batches; 0 keeps them.
+ * Several workers pruning at once skip each other's rows.
+ */
+export function startDeliveryPrune(deps: {
+  db: Pool;
+  logger: Logger;
+  retentionDays: number;
+  everyMs?: number;
+}): () => void {
+  if (deps.retentionDays === 0) return () => {};
+  let running = false;
+  const prune = () => {
+    if (running) return;
+    running = true;
+    (async () => {
+      const before = new Date(Date.now() - deps.retentionDays * 86_400_000);
+      let deleted = 0;
+      for (;;) {
+        const n = await pruneDeliveries(deps.db, before, PRUNE_BATCH);
+        deleted += n;
+        if (n < PRUNE_BATCH || deleted >= PRUNE_MOST) break;
+      }
+      if (deleted > 0) deps.logger.info({ deleted, before }, 'deleted webhook deliveries past their retention');
+    })()
+      .catch((err) => deps.logger.warn({ err: (err as Error).message }, 'webhook delivery prune failed'))
+      .finally(() => {
+        running = false;
+      });
+  };
+  const first = setTimeout(prune, 1000);
+  const timer = setInterval(prune, deps.everyMs ?? PRUNE_EVERY_MS);
+  first.unref();
+  timer.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
 }
