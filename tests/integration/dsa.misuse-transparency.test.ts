@@ -504,6 +504,35 @@ describe('transparency (Art. 15 and 24)', () => {
     assert.equal(bad.status, 400);
   });
 
+  it('when a period holds more statements than one file takes, then the export is refused with 422 rather than cut short', async () => {
+    const { site, admin, mod } = await siteWithStaff();
+    const postId = await buildPost(env.db, site.siteId);
+    const author = await signInReader(api.app, site);
+    const { commentId } = await noticeDecided(
+      { site, mod, postId, authorId: author.user.id },
+      { name: 'N', email: 'n@example.org' },
+      { action: 'remove', manifest: false },
+    );
+    // 100,000 more copies of the one statement, in the same period.
+    const cols = (
+      await env.db.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns WHERE table_name = 'dsa_statements' AND column_name NOT IN ('id', 'source_key')`,
+      )
+    ).rows.map((r) => r.column_name);
+    await env.db.query(
+      `INSERT INTO dsa_statements (id, source_key, ${cols.join(', ')})
+       SELECT gen_random_uuid(), source_key || ':' || g, ${cols.join(', ')}
+         FROM dsa_statements, generate_series(1, 100000) g WHERE comment_id = $1`,
+      [commentId],
+    );
+    const res = await request(api.app)
+      .get(`/api/v1/sites/${site.siteId}/transparency/statements`)
+      .set(auth(admin.accessToken));
+    assert.equal(res.status, 422);
+    assert.equal(res.body.error.code, 'period_too_long');
+    await env.db.query(`DELETE FROM dsa_statements WHERE site_id = $1`, [site.siteId]);
+  });
+
   it("when the statements are exported, then each is in the Transparency Database's submission format", async () => {
     const { site, admin, mod } = await siteWithStaff();
     const postId = await buildPost(env.db, site.siteId);

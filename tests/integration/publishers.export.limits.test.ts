@@ -145,7 +145,10 @@ describe('export limits', () => {
       what: 'no export transaction left open',
       timeoutMs: 30_000,
     });
-    const lines = (await again.text()).trim().split('\n');
-    assert.equal(lines.length, 2, 'the site line and its one post');
+    const lines = (await again.text())
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { type: string }).type);
+    assert.deepEqual(lines, ['site', 'post', 'end'], 'the site line, its one post and the end line');
   });
 });

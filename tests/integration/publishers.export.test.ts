@@ -77,7 +77,8 @@ describe('NDJSON export', () => {
     const sampler = setInterval(() => {
       peak = Math.max(peak, rssOf(api.pid!));
     }, 20);
-    const counts = { site: 0, post: 0, comment: 0 };
+    const counts = { site: 0, post: 0, comment: 0, end: 0 };
+    let end: unknown = null;
     let bytes = 0;
     try {
       const res = await exportOf(big);
@@ -89,13 +90,18 @@ describe('NDJSON export', () => {
         bytes += chunk.length;
         const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n');
         rest = lines.pop()!;
-        for (const line of lines) counts[(JSON.parse(line) as { type: keyof typeof counts }).type]++;
+        for (const line of lines) {
+          const row = JSON.parse(line) as { type: keyof typeof counts };
+          counts[row.type]++;
+          if (row.type === 'end') end = row;
+        }
       }
       assert.equal(rest, '', 'the export ends with a newline');
     } finally {
       clearInterval(sampler);
     }
-    assert.deepEqual(counts, { site: 1, post: 100, comment: COMMENTS });
+    assert.deepEqual(counts, { site: 1, post: 100, comment: COMMENTS, end: 1 });
+    assert.deepEqual(end, { type: 'end', posts: 100, comments: COMMENTS }, 'the last line says the export is whole');
     const growth = peak - baseline;
     t.diagnostic(
       `export: ${(bytes / 1e6).toFixed(0)} MB sent; API RSS ${(baseline / 1e6).toFixed(0)} MB → peak ${(peak / 1e6).toFixed(0)} MB`,
@@ -124,7 +130,7 @@ describe('NDJSON export', () => {
       .map((l) => JSON.parse(l) as { type: string; id: string });
     assert.deepEqual(
       lines.map((l) => l.type),
-      ['site', 'post'],
+      ['site', 'post', 'end'],
     );
     assert.equal(lines[1]!.id, 'only');
   });

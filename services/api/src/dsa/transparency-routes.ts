@@ -2,13 +2,13 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
-import { ValidationError } from '../http/app-error.js';
+import { AppError, ValidationError } from '../http/app-error.js';
 import { publisherOf } from '../publishers/access.js';
 import { siteIdSchema } from '#shared/schemas.js';
 import { transparencyFigures, type TransparencyFigures } from '#shared/db/dsa-transparency.js';
 import { listStatementsBetween } from '#shared/db/dsa-statements.js';
 import { EU_MEMBER_STATES, tdbStatement } from '#shared/dsa/tdb.js';
-import { commonErrors, notFoundError, route } from '../openapi/registry.js';
+import { commonErrors, errorSchema, notFoundError, route } from '../openapi/registry.js';
 import { dsaSite } from './notice-routes.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });
@@ -52,6 +52,10 @@ export const transparencyDocs = [
     query: periodQuery.omit({ format: true }),
     responses: {
       200: { description: '`{"statements": [...]}`', schema: z.object({ statements: z.array(z.looseObject({})) }) },
+      422: {
+        description: '`period_too_long`: more than 100,000 statements; ask for a shorter period',
+        schema: errorSchema,
+      },
       ...commonErrors,
       ...notFoundError,
     },
@@ -117,7 +121,14 @@ export function transparencyRoutes(deps: ApiDeps, bearer: RequestHandler): Route
     await publisherOf(deps.db, req, siteId, 'transparency:read');
     const { from, to } = period(parse(periodQuery.omit({ format: true }), req.query, 'query'));
     await dsaSite(deps, siteId);
-    const rows = await listStatementsBetween(deps.db, { siteId, from, to, limit: MAX_STATEMENTS });
+    const rows = await listStatementsBetween(deps.db, { siteId, from, to, limit: MAX_STATEMENTS + 1 });
+    // One file holds at most MAX_STATEMENTS: a longer period is refused, never cut short without a word.
+    if (rows.length > MAX_STATEMENTS)
+      throw new AppError(
+        'period_too_long',
+        422,
+        `more than ${MAX_STATEMENTS} statements in this period: ask for a shorter one (from, to)`,
+      );
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Content-Disposition', `attachment; filename="${siteId}-statements-of-reasons.json"`);
     res.json({ statements: rows.map((s) => tdbStatement(s, { territorialScope: EU_MEMBER_STATES })) });

@@ -22,7 +22,7 @@ export const exportDocs = [
     tag: 'Export',
     auth: 'publisher key (comments:read) or site admin',
     summary:
-      "The site's posts and comments as NDJSON: a `site` line, `post` lines, then `comment` lines (the shape of GET …/comments plus `type`)",
+      "The site's posts and comments as NDJSON: a `site` line, `post` lines, `comment` lines (the shape of GET …/comments plus `type`), then an `end` line with the counts; an export without its `end` line was cut off",
     params: siteParams,
     responses: {
       200: { description: 'one JSON object per line', contentType: 'application/x-ndjson', schema: z.string() },
@@ -71,21 +71,27 @@ export function exportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       res.write(
         `${JSON.stringify({ type: 'site', id: site.id, name: site.name, exportedAt: new Date().toISOString() })}\n`,
       );
-      for (const sql of [EXPORT_POSTS_SQL, EXPORT_COMMENTS_SQL]) {
+      const counts = { posts: 0, comments: 0 };
+      for (const [sql, counted] of [
+        [EXPORT_POSTS_SQL, 'posts'],
+        [EXPORT_COMMENTS_SQL, 'comments'],
+      ] as const) {
         const rows = client.query(new QueryStream(sql, [siteId], { batchSize: 500, highWaterMark: 500 }));
         const lines = new Transform({
           writableObjectMode: true,
           transform(row: { line: string }, _enc, cb) {
+            counts[counted]++;
             cb(null, `${row.line}\n`);
           },
         });
         await pipeline(rows, lines, res, { end: false });
       }
       await client.query('COMMIT');
-      res.end();
+      // The last line says the export is whole: a reader that stops without it knows it was cut off.
+      res.end(`${JSON.stringify({ type: 'end', ...counts })}\n`);
     } catch (err) {
       failed = err;
-      // Headers are out: the only honest signal left is a cut connection (no final newline-terminated end).
+      // Headers are out: the only honest signal left is a cut connection, without the `end` line.
       if (!res.headersSent) throw err;
       req.log.warn({ err, siteId }, 'export interrupted');
       res.destroy();
