@@ -10,6 +10,8 @@ import { getThread, postComment, waitForDecision } from '../support/comment-flow
 import { waitFor } from '../support/wait-for.js';
 import type { ThreadPage } from '#api/comments/thread.js';
 import { editJobId } from '#shared/queues.js';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { randomUUID } from 'node:crypto';
 
 /**
  * Authors edit their comments within the site's window (each edit moderated again by the real
@@ -200,6 +202,38 @@ describe('editing one’s own comment', () => {
     const rev = await env.db.query<{ discarded: boolean }>(
       `SELECT discarded_at IS NOT NULL AS discarded FROM comment_revisions WHERE id = $1`,
       [lost],
+    );
+    assert.equal(rev.rows[0]!.discarded, true);
+  });
+
+  it("when an earlier edit's job failed for good, then the next edit drops it and applies", async () => {
+    const id = await approvedComment('A comment whose first edit failed.');
+    await worker.close();
+    let failedEdit: string;
+    try {
+      failedEdit = (await edit(id, ada.accessToken, 'The edit whose job failed.').expect(202)).body.editId;
+      // Taken by hand, as a worker would, and failed with no retry left.
+      const taker = new Worker(env.queue.name, null, { connection: env.queueRedis, prefix: env.config.QUEUE_PREFIX });
+      taker.on('error', () => undefined);
+      try {
+        const token = randomUUID();
+        const job = await taker.getNextJob(token);
+        assert.equal(job?.id, editJobId(failedEdit));
+        await job!.moveToFailed(new UnrecoverableError('scorer exploded'), token, false);
+      } finally {
+        await taker.close();
+      }
+      assert.equal(await (await env.queue.getJob(editJobId(failedEdit)))!.getState(), 'failed');
+    } finally {
+      worker = await startTestWorker(env);
+    }
+    await edit(id, ada.accessToken, 'A comment whose next edit went through.').expect(202);
+    await waitFor(async () => (await row(id)).body === 'A comment whose next edit went through.', {
+      what: 'the next edit',
+    });
+    const rev = await env.db.query<{ discarded: boolean }>(
+      `SELECT discarded_at IS NOT NULL AS discarded FROM comment_revisions WHERE id = $1`,
+      [failedEdit],
     );
     assert.equal(rev.rows[0]!.discarded, true);
   });

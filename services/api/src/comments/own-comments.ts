@@ -128,10 +128,12 @@ export function ownCommentRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
         throw new ConflictError('not_editable', 'a comment that was not published cannot be edited');
       if (locked.pendingEditId) {
         const earlier = await findEdit(tx, locked.pendingEditId);
-        // An earlier edit whose job never reached the queue (the API stopped in between) is dropped, in this
-        // transaction: the comment's row is locked by it.
-        const queued = earlier && !earlier.applied && (await deps.queue.getJob(editJobId(locked.pendingEditId)));
-        if (queued) throw new ConflictError('edit_pending', 'your previous edit is still being reviewed');
+        // An earlier edit whose job never reached the queue (the API stopped in between), or failed with no retry
+        // left, will never be applied: it is dropped, in this transaction (the comment's row is locked by it).
+        const job = earlier && !earlier.applied ? await deps.queue.getJob(editJobId(locked.pendingEditId)) : undefined;
+        const state = job ? await job.getState() : 'unknown';
+        if (state !== 'unknown' && state !== 'failed' && state !== 'completed')
+          throw new ConflictError('edit_pending', 'your previous edit is still being reviewed');
         await discardEdit(tx, locked.pendingEditId);
       }
     });
