@@ -612,7 +612,7 @@ async function storeApproved(
 }
 
 describe('long and closed threads', () => {
-  it('when a post has more comments and replies than a page holds, then "load more" and "show more replies" bring the rest', async () => {
+  it('when a post has more comments and replies than a page holds, then "load more" and "show more replies" bring the rest, under a removed comment too', async () => {
     await upsertPost(env.db, { siteId: SITE, id: 'busy-1', title: 'Busy', url: `${plainHost.origin}/p/busy-1` });
     const author = await seedAuthor('seeded-author', 'Seeded Author');
     const top = await storeApproved('busy-1', author.id, 55);
@@ -633,6 +633,19 @@ describe('long and closed threads', () => {
     assert.equal(await page.getByRole('button', { name: 'Load more comments' }).isVisible(), false);
     await page.getByLabel('Sort by').selectOption('oldest');
     await waitFor(async () => (await topLevel.first().getAttribute('data-id')) === top[0], { what: 'oldest first' });
+
+    // A removed comment with as many replies keeps its place as a placeholder, and its button for the rest.
+    await upsertPost(env.db, { siteId: SITE, id: 'busy-2', title: 'Busy', url: `${plainHost.origin}/p/busy-2` });
+    const [removed] = await storeApproved('busy-2', author.id, 1);
+    await storeApproved('busy-2', author.id, 25, removed!);
+    await env.db.query(`UPDATE comments SET status = 'rejected' WHERE id = $1`, [removed]);
+    await page.goto(`${plainHost.origin}/p/busy-2`);
+    const placeholder = page.locator(`#comments li.removed[data-id="${removed}"]`);
+    await placeholder.getByText('Comment removed.').waitFor();
+    await placeholder.getByRole('button', { name: 'Show 5 more replies' }).click();
+    await waitFor(async () => (await placeholder.locator(':scope > ol.replies > li').count()) === 25, {
+      what: 'all 25 replies under the removed comment',
+    });
     await page.close();
   });
 

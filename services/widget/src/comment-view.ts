@@ -127,16 +127,21 @@ export function renderComment(ctx: ViewContext, c: ViewComment, depth: number): 
   }
   if (ctx.muted(c.author.id)) setMuted(ctx, li, true);
   article.append(h('div', { class: 'slot' }));
+  appendReplies(ctx, c, li, depth);
+  return li;
+}
+
+/** A comment's replies as the thread gave them, and "Show N more replies" for the rest. */
+function appendReplies(ctx: ViewContext, c: ViewComment, li: HTMLLIElement, depth: number): void {
   const replies = h('ol', { class: 'replies' });
   for (const r of c.replies) replies.append(renderComment(ctx, r, Math.min(depth + 1, MAX_DEPTH)));
   if (c.replies.length > 0) li.append(replies);
   const missing = c.replyCount - c.replies.length;
   if (missing > 0 && !c.pending) {
-    const more = h('button', { type: 'button', class: 'link more' }, plural(t, ctx.lang, 'moreReplies', missing));
+    const more = h('button', { type: 'button', class: 'link more' }, plural(ctx.t, ctx.lang, 'moreReplies', missing));
     more.addEventListener('click', () => ctx.moreReplies(c, li, depth, more));
     li.append(more);
   }
-  return li;
 }
 
 /** The site's reactions under a comment, each a toggle with its count; none on one's own comments. */
@@ -175,9 +180,7 @@ function renderPlaceholder(ctx: ViewContext, c: ViewComment, depth: number): HTM
   li.append(
     h('article', { tabindex: -1 }, h('p', { class: 'note' }, ctx.t(c.deletedByAuthor ? 'deletedByAuthor' : 'removed'))),
   );
-  const replies = h('ol', { class: 'replies' });
-  for (const r of c.replies) replies.append(renderComment(ctx, r, Math.min(depth + 1, MAX_DEPTH)));
-  if (c.replies.length > 0) li.append(replies);
+  appendReplies(ctx, c, li, depth);
   return li;
 }
 
