@@ -350,7 +350,7 @@ describe('statements of reasons (Art. 17)', () => {
     assert.equal(rows.rows[0]?.decided_by, mod.user.id);
   });
 
-  it('when a site turns the DSA features off, then notices are refused with 403 and decisions make no statements', async () => {
+  it('when a site turns the DSA features off, then notices and the DSA queues are refused with 403 and decisions make no statements', async () => {
     const off = await buildSite(env.db);
     const admin = await buildStaff(env.db, api.app, off.siteId, 'admin');
     await request(api.app)
@@ -364,6 +364,14 @@ describe('statements of reasons (Art. 17)', () => {
     const res = await sendNotice(api.app, off.siteId, { comments: [id], name: 'Y', email: 'y@example.org' });
     assert.equal(res.status, 403);
     assert.equal(res.body.error.code, 'dsa_disabled');
+    // The queues say so too, which is how the moderation page knows to hide them.
+    for (const queue of ['notices', 'appeals']) {
+      const listed = await request(api.app)
+        .get(`/api/v1/sites/${off.siteId}/moderation/${queue}`)
+        .set('Authorization', `Bearer ${admin.accessToken}`);
+      assert.equal(listed.status, 403, queue);
+      assert.equal(listed.body.error.code, 'dsa_disabled');
+    }
     await request(api.app)
       .post(`/api/v1/comments/${id}/moderation`)
       .set('Authorization', `Bearer ${admin.accessToken}`)

@@ -173,6 +173,7 @@ export function appealRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   r.get('/sites/:siteId/moderation/appeals', bearer, async (req, res) => {
     const { siteId } = parse(siteParams, req.params, 'path');
     await staffOf(deps.db, req, siteId, 'moderator');
+    await dsaSite(deps, siteId);
     const q = parse(appealQuery, req.query, 'query');
     const rows = await listAppeals(deps.db, { siteId, status: q.status, limit: q.limit, offset: q.offset });
     const items = [];

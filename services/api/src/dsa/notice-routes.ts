@@ -287,6 +287,7 @@ export function noticeRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   r.get('/sites/:siteId/moderation/notices', bearer, async (req, res) => {
     const { siteId } = parse(siteParams, req.params, 'path');
     await staffOf(deps.db, req, siteId, 'moderator');
+    await dsaSite(deps, siteId);
     const q = parse(noticeQuery, req.query, 'query');
     const rows = await listNotices(deps.db, { siteId, status: q.status, limit: q.limit, offset: q.offset });
     res.setHeader('Cache-Control', 'no-store');
