@@ -143,6 +143,15 @@ export const configSchema = z.object({
     .string()
     .optional()
     .describe('A file holding SMTP_URL (Docker secrets). Used when SMTP_URL is not set.'),
+  SMTP_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(120_000)
+    .default(30_000)
+    .describe(
+      'Longest the mail server may take to accept a connection or to answer during a send before the send fails. It keeps a stalled server from holding an API request, and a claimed statement mail past its 10-minute lease (another process would then send it again).',
+    ),
   MAIL_FROM: z
     .string()
     .min(3)

@@ -26,8 +26,17 @@ export class MailNotConfiguredError extends Error {
   }
 }
 
-/** An SMTP transport (nodemailer) from a connection URL such as `smtps://user:pass@smtp.example.com:465`. */
-export function createMailer(opts: { smtpUrl: string | undefined; from: string; logger: Logger }): Mailer {
+/**
+ * An SMTP transport (nodemailer) from a connection URL such as `smtps://user:pass@smtp.example.com:465`. Connecting,
+ * the greeting and every wait during a send are bounded by `timeoutMs` (nodemailer's own defaults let a silent
+ * server hold a send for ten minutes).
+ */
+export function createMailer(opts: {
+  smtpUrl: string | undefined;
+  from: string;
+  logger: Logger;
+  timeoutMs?: number;
+}): Mailer {
   if (!opts.smtpUrl) {
     return {
       state: 'not_configured',
@@ -37,7 +46,13 @@ export function createMailer(opts: { smtpUrl: string | undefined; from: string; 
       close: () => undefined,
     };
   }
-  const transport = nodemailer.createTransport(opts.smtpUrl);
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const transport = nodemailer.createTransport({
+    url: opts.smtpUrl,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  });
   return {
     state: 'configured',
     async send(m) {

@@ -138,8 +138,9 @@ export async function createApiDeps(config: Config, opts: ApiDepsOptions): Promi
   });
   await subscriber.subscribe(notifyChannel);
 
-  const mailer = made(createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, logger }), async (m) =>
-    m.close(),
+  const mailer = made(
+    createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, logger, timeoutMs: config.SMTP_TIMEOUT_MS }),
+    async (m) => m.close(),
   );
   announceMailer(mailer, logger);
 

@@ -67,8 +67,9 @@ export function createWorkerDeps(config: Config, opts: WorkerDepsOptions): Built
   const webhookQueue = createWebhookQueue(redis, config.QUEUE_PREFIX);
   // Statements of reasons for automated decisions are mailed to their authors (docs/dsa.md), and readers'
   // notification emails.
-  const mailer = resources.made(createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, logger }), async (m) =>
-    m.close(),
+  const mailer = resources.made(
+    createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, logger, timeoutMs: config.SMTP_TIMEOUT_MS }),
+    async (m) => m.close(),
   );
   if (mailer.state === 'not_configured')
     logger.warn('no mail transport configured (SMTP_URL): statements of reasons are not mailed to authors');

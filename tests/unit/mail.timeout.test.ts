@@ -1,0 +1,54 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { createMailer } from '#shared/mail.js';
+import { createLogger } from '#shared/logger.js';
+
+/**
+ * A stalled mail server fails a send within SMTP_TIMEOUT_MS, whether it never greets or stops answering after its
+ * greeting: a send held for nodemailer's default ten minutes would hold an API request, and outlast the lease on a
+ * claimed statement mail.
+ */
+
+/** A TCP server on 127.0.0.1 that says `greeting` (or nothing) on connect and then never answers. */
+async function silentServer(greeting: string | null): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    if (greeting) socket.write(`${greeting}\r\n`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const logger = createLogger({ level: 'silent', service: 'test' });
+
+describe('mail transport timeouts', () => {
+  for (const [what, greeting] of [
+    ['never greets', null],
+    ['greets, then stops answering', '220 mail.example ESMTP'],
+  ] as const) {
+    it(`when the mail server ${what}, then the send fails within the timeout`, async () => {
+      const server = await silentServer(greeting);
+      const mailer = createMailer({ smtpUrl: server.url, from: 'x <x@localhost>', logger, timeoutMs: 300 });
+      const started = Date.now();
+      try {
+        await assert.rejects(mailer.send({ to: 'reader@example.org', subject: 'S', text: 'T' }));
+        const took = Date.now() - started;
+        assert.ok(took < 5_000, `failed after ${took} ms`);
+      } finally {
+        mailer.close();
+        await server.close();
+      }
+    });
+  }
+});
