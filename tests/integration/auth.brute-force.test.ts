@@ -44,6 +44,26 @@ describe('per-account login limit', () => {
     assert.ok(Number(slowed.headers['retry-after']) > 0);
   });
 
+  it('when guesses are sent all at once, then they are counted as they arrive: no more get through than the limits allow', async () => {
+    const staff = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+    const fromOne = await Promise.all(
+      Array.from({ length: 30 }, () => login(staff.email, 'a wrong guess!', '198.51.100.177')),
+    );
+    const checked = fromOne.filter((r) => r.status === 401).length;
+    assert.equal(checked, 3, "the address's three, then 429");
+    assert.equal(fromOne.filter((r) => r.status === 429).length, 27);
+
+    const other = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+    const fromMany = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => login(other.email, 'a wrong guess!', `203.0.113.${100 + i}`)),
+    );
+    assert.equal(
+      fromMany.filter((r) => r.status === 401).length,
+      5,
+      "the account's four, and the one attempt of the slowed interval",
+    );
+  });
+
   it('when the account is slowed down, then its owner still signs in once the interval has passed', async () => {
     const staff = await buildStaff(env.db, api.app, site.siteId, 'moderator');
     for (let i = 1; i <= 4; i++) await login(staff.email, 'a wrong guess!', `203.0.113.${i}`);

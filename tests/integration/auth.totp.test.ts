@@ -177,6 +177,41 @@ describe('two-factor sign-in for staff', () => {
     }
   });
 
+  it("when wrong codes are sent to /auth/totp/enable at once, then only the code budget's few are checked, and they count against the account's sign-in budget", async () => {
+    const limited = await startTestApi(env, {
+      RATE_LIMITS: 'on',
+      RATE_LIMIT_AUTH_IP: '1000/60',
+      RATE_LIMIT_LOGIN_FAILURES: '3/600',
+      RATE_LIMIT_LOGIN_ACCOUNT: '3/600',
+      RATE_LIMIT_LOGIN_SLOWED: '1/600',
+    });
+    try {
+      const site = await buildSite(env.db);
+      const mod = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+      const setup = await request(limited.app).post('/api/v1/auth/totp/setup').set(auth(mod.accessToken)).send({});
+      const code = await codeAt(setup.body.secret);
+      const tries = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          request(limited.app)
+            .post('/api/v1/auth/totp/enable')
+            .set(auth(mod.accessToken))
+            .send({ code: wrongCode(code) }),
+        ),
+      );
+      assert.equal(tries.filter((r) => r.status === 400).length, 3, 'three codes checked');
+      assert.equal(tries.filter((r) => r.status === 429).length, 17);
+      // The account's sign-in budget is spent too: it is slowed to one attempt, then refused.
+      const signIn = () =>
+        request(limited.app)
+          .post('/api/v1/auth/login')
+          .send({ siteId: site.siteId, email: mod.email, password: STAFF_PASSWORD });
+      assert.equal((await signIn()).status, 200, 'the one attempt of the slowed interval');
+      assert.equal((await signIn()).status, 429);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('when a reader calls the enrolment routes, then 403 staff_only', async () => {
     const site = await buildSite(env.db);
     const reader = await buildStaff(env.db, api.app, site.siteId, 'commenter');

@@ -16,7 +16,7 @@ import type { Principal, User as DomainUser } from '#shared/domain.js';
 import { verifySsoToken } from './sso.js';
 import { cachedVerifier, type TokenKeys } from './tokens.js';
 import { verifyPassword } from '#shared/passwords.js';
-import { consume, ensureNotBlocked, isExhausted, penalize } from '../http/rate-limit.js';
+import { consume, countAttempt } from '../http/rate-limit.js';
 import { keyUseThrottle } from './key-use.js';
 import { clientKey } from '../http/client-key.js';
 
@@ -97,30 +97,32 @@ export function createPassport(deps: StrategyDeps): passport.PassportStatic {
         const key = loginKey(siteId, email, clientKey(req.ip));
         const account = `${siteId}:${email.toLowerCase()}`;
         (async () => {
-          await ensureNotBlocked(deps.limiters, deps.limiters.loginFailures, key);
+          // Every attempt is counted as a failure before the password is checked, and refunded if it was right:
+          // guesses sent at once are counted as they arrive, not after their checks.
+          const fromAddress = await countAttempt(deps.limiters, deps.limiters.loginFailures, key, { block: true });
+          const onAccount = await countAttempt(deps.limiters, deps.limiters.loginAccountFailures, account, {
+            block: false,
+          });
           // Past its failure budget an account is slowed down (one attempt per interval, from anywhere),
           // so guessing from many addresses crawls while the owner can still get in.
-          if (await isExhausted(deps.limiters, deps.limiters.loginAccountFailures, account))
-            await consume(deps.limiters, deps.limiters.loginSlowed, account);
+          if (onAccount.exhausted) await consume(deps.limiters, deps.limiters.loginSlowed, account);
+          const succeeded = () => Promise.all([fromAddress.refund(), onAccount.refund()]);
           const user = await findPasswordUser(deps.db, siteId, email);
-          if (!(await verifyPassword(user?.passwordHash ?? null, password)) || !user) {
-            await penalize(deps.limiters, deps.limiters.loginFailures, key);
-            await penalize(deps.limiters, deps.limiters.loginAccountFailures, account);
+          if (!(await verifyPassword(user?.passwordHash ?? null, password)) || !user)
             return done(null, false, { message: 'wrong email or password' });
-          }
           // Two-factor: asked for only once the password is right, so the question reveals nothing
           // to someone who does not know it; a wrong or replayed code is a failed sign-in.
           const totp = user.role === 'commenter' ? null : await findStaffTotp(deps.db, siteId, user.id);
           if (totp?.enabledAt) {
             const code = (req.body as { totp?: string }).totp;
-            if (code === undefined)
+            if (code === undefined) {
+              await succeeded();
               return done(new AppError('totp_required', 401, 'this account needs a code from its authenticator app'));
-            if (!(await checkTotp(deps.db, siteId, user.id, totp, code))) {
-              await penalize(deps.limiters, deps.limiters.loginFailures, key);
-              await penalize(deps.limiters, deps.limiters.loginAccountFailures, account);
-              return done(new AppError('invalid_credentials', 401, 'wrong email, password or code'));
             }
+            if (!(await checkTotp(deps.db, siteId, user.id, totp, code)))
+              return done(new AppError('invalid_credentials', 401, 'wrong email, password or code'));
           }
+          await succeeded();
           const { passwordHash: _omit, ...safe } = user;
           return done(null, safe);
         })().catch(done);

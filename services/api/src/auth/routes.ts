@@ -3,7 +3,7 @@ import type passport from 'passport';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
-import { consume, ensureNotBlocked, penalize } from '../http/rate-limit.js';
+import { consume, countAttempt } from '../http/rate-limit.js';
 import { authenticate } from './passport.js';
 import { hashPassword } from '#shared/passwords.js';
 import { issueAccessToken, type TokenKeys } from './tokens.js';
@@ -294,20 +294,27 @@ export function authRoutes(
       throw new ForbiddenError('staff_only', 'two-factor sign-in is for moderators and admins');
     return user;
   };
-  // Wrong codes count against the account like failed sign-ins: a stolen token cannot guess its way to disable.
+  // Wrong codes count against the account like failed sign-ins (its own code budget, and the account's sign-in
+  // budget): a stolen token cannot guess its way to disable. Counted before the check, as sign-ins are.
   const codeKey = (u: User) => `${u.siteId}:totp:${u.id}`;
   const useCode = async (u: User, code: string, mustBeEnabled: boolean) => {
-    await ensureNotBlocked(deps.limiters, deps.limiters.loginFailures, codeKey(u));
+    const onCodes = await countAttempt(deps.limiters, deps.limiters.loginFailures, codeKey(u), { block: true });
+    const onAccount = u.email
+      ? await countAttempt(deps.limiters, deps.limiters.loginAccountFailures, `${u.siteId}:${u.email.toLowerCase()}`, {
+          block: false,
+        })
+      : null;
+    const notFailed = () => Promise.all([onCodes.refund(), onAccount?.refund()]);
     const totp = await findStaffTotp(deps.db, u.siteId, u.id);
     if (!totp || (totp.enabledAt !== null) !== mustBeEnabled) {
+      await notFailed();
       throw mustBeEnabled
         ? new ConflictError('totp_not_enabled', 'two-factor sign-in is not enabled')
         : new ConflictError('totp_not_pending', 'no secret awaits confirmation: call /auth/totp/setup first');
     }
-    if (!(await checkTotp(deps.db, u.siteId, u.id, totp, code))) {
-      await penalize(deps.limiters, deps.limiters.loginFailures, codeKey(u));
+    if (!(await checkTotp(deps.db, u.siteId, u.id, totp, code)))
       throw new AppError('invalid_code', 400, 'this code is wrong, expired or used already');
-    }
+    await notFailed();
   };
 
   r.post('/auth/totp/setup', bearer, async (req, res) => {

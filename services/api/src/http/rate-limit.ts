@@ -72,21 +72,34 @@ export async function consume(limiters: Limiters, limiter: RateLimiterRedis, key
   }
 }
 
-/** Throws a 429 when the key has no points left, without taking one (for failure-only counters). */
-export async function ensureNotBlocked(limiters: Limiters, limiter: RateLimiterRedis, key: string): Promise<void> {
-  if (!limiters.enabled) return;
-  const res = await limiter.get(key);
-  if (res && res.remainingPoints <= 0) throw new RateLimitedError(res.msBeforeNext / 1000);
+/** One attempt counted against a failure budget before it is checked; `refund` gives the point back. */
+export interface Attempt {
+  /** The budget was used up by earlier attempts (this one included). */
+  exhausted: boolean;
+  /** The attempt did not fail (a right password or code): its point is given back. */
+  refund(): Promise<void>;
 }
 
-export async function penalize(limiters: Limiters, limiter: RateLimiterRedis, key: string): Promise<void> {
-  if (!limiters.enabled) return;
-  await limiter.penalty(key, 1).catch(() => undefined);
-}
-
-/** Whether the key has used up its points (without taking one). */
-export async function isExhausted(limiters: Limiters, limiter: RateLimiterRedis, key: string): Promise<boolean> {
-  if (!limiters.enabled) return false;
-  const res = await limiter.get(key);
-  return res !== null && res.remainingPoints <= 0;
+/**
+ * Counts an attempt (a sign-in, a two-factor code) against a failure budget before it is checked, in one atomic
+ * step, so that attempts sent at once cannot all pass a budget that would only be charged after each check;
+ * an attempt that succeeds is refunded. With `block`, an attempt over the budget is a 429 (per-address budgets);
+ * without, the caller is told the budget is exhausted (the per-account budget, which slows sign-in, never locks).
+ */
+export async function countAttempt(
+  limiters: Limiters,
+  limiter: RateLimiterRedis,
+  key: string,
+  o: { block: boolean },
+): Promise<Attempt> {
+  if (!limiters.enabled) return { exhausted: false, refund: async () => undefined };
+  const res = await limiter.penalty(key, 1);
+  const exhausted = res.consumedPoints > limiter.points;
+  if (exhausted && o.block) throw new RateLimitedError(res.msBeforeNext / 1000);
+  return {
+    exhausted,
+    refund: async () => {
+      await limiter.reward(key, 1).catch(() => undefined);
+    },
+  };
 }
