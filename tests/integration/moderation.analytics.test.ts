@@ -148,6 +148,32 @@ describe('moderation analytics', () => {
     assert.deepEqual(a.appeals, { received: 3, upheld: 1, reversed: 1 });
   });
 
+  it('when an author deleted a held comment, then it no longer counts as waiting nor as undecided', async () => {
+    const own = await buildSite(env.db);
+    const admin = await buildStaff(env.db, api.app, own.siteId, 'admin');
+    const postId = await buildPost(env.db, own.siteId);
+    const author = await signInReader(api.app, own);
+    const held = () =>
+      storeComment(env.db, { siteId: own.siteId, postId, authorId: author.user.id, status: 'pending' });
+    const deleted = await held();
+    const waiting = await held();
+    await env.db.query(`UPDATE comments SET created_at = now() - interval '2 days' WHERE id = $1`, [deleted]);
+    await request(api.app)
+      .delete(`/api/v1/comments/${deleted}`)
+      .set('Authorization', `Bearer ${author.accessToken}`)
+      .expect(204);
+    const res = doc.check(
+      await request(api.app)
+        .get(`/api/v1/sites/${own.siteId}/moderation/analytics`)
+        .set('Authorization', `Bearer ${admin.accessToken}`),
+    );
+    const a = res.body.analytics;
+    assert.equal(a.backlog.pending, 1);
+    const w = await env.db.query<{ created_at: Date }>('SELECT created_at FROM comments WHERE id = $1', [waiting]);
+    assert.equal(a.backlog.oldestAt, w.rows[0]!.created_at.toISOString(), 'the oldest still waiting');
+    assert.equal(a.decidedBy.undecided, 1);
+  });
+
   it('when the range ends before the comments, then the range figures are zero and the backlog stays', async () => {
     const res = await get(mod1.accessToken, '?from=2026-01-01&to=2026-01-31');
     assert.equal(res.status, 200);

@@ -21,7 +21,7 @@ export async function moderationAnalytics(
 ): Promise<ModerationAnalytics> {
   const range = [q.siteId, uuidV7Floor(q.from.getTime()), uuidV7Floor(q.to.getTime()), q.from, q.to];
   // The id range is the index range; the time condition leaves out comments imported with an older time.
-  const inRange = `SELECT id, status, created_at, reasons FROM comments
+  const inRange = `SELECT id, status, created_at, reasons, deleted_at FROM comments
       WHERE site_id = $1 AND id >= $2::uuid AND id < $3::uuid AND created_at >= $4 AND created_at < $5`;
   const firstHuman = `SELECT a.comment_id, min(a.created_at) AS first_at FROM audit_log a
       WHERE a.site_id = $1 AND a.actor_id IS NOT NULL AND a.action IN ${HUMAN_DECISIONS}
@@ -40,7 +40,7 @@ export async function moderationAnalytics(
       `WITH c AS (${inRange}), h AS (${firstHuman})
        SELECT (count(*) FILTER (WHERE h.comment_id IS NULL AND c.status <> 'pending'))::int AS automatic,
               (count(h.comment_id))::int AS human,
-              (count(*) FILTER (WHERE h.comment_id IS NULL AND c.status = 'pending'))::int AS undecided,
+              (count(*) FILTER (WHERE h.comment_id IS NULL AND c.status = 'pending' AND c.deleted_at IS NULL))::int AS undecided,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM h.first_at - c.created_at))
                 FILTER (WHERE h.comment_id IS NOT NULL) AS p50,
               percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM h.first_at - c.created_at))
@@ -51,7 +51,7 @@ export async function moderationAnalytics(
     db.query<{ pending: number; oldest: Date | null; age: number | null }>(
       `SELECT count(*)::int AS pending, min(created_at) AS oldest,
               extract(epoch FROM now() - min(created_at))::float8 AS age
-         FROM comments WHERE site_id = $1 AND status = 'pending'`,
+         FROM comments WHERE site_id = $1 AND status = 'pending' AND deleted_at IS NULL`,
       [q.siteId],
     ),
     db.query<{ id: string; name: string; approved: number; rejected: number }>(

@@ -215,7 +215,7 @@ export async function listQueue(
         AND ($3::text IS NULL OR c.post_id = $3)
         AND ($4::text IS NULL OR c.reasons @> jsonb_build_array(jsonb_build_object('rule', $4::text))
              OR EXISTS (SELECT 1 FROM reports r2 WHERE r2.site_id = c.site_id AND r2.comment_id = c.id
-                          AND r2.resolved_at IS NULL AND r2.reason = $4))
+                          AND ${q.queue === 'review' ? '' : 'r2.resolved_at IS NULL AND '}r2.reason = $4))
         AND ${after}
         AND ($7::float8 IS NULL OR ${RISK_SQL} < $7)
       ORDER BY ${order}
