@@ -37,6 +37,8 @@ export class Board {
   private queue: QueueName = 'pending';
   private items: QueueItem[] = [];
   private nextCursor: string | null = null;
+  /** The cursor the last loaded page was read from (null for the first page). */
+  private lastPageCursor: string | null = null;
   /**
    * Lists asked for so far. An answer to an older request than the last is dropped: a queue switched while the
    * previous list was on its way would otherwise be replaced by that list, and a moderator would act on items of
@@ -229,16 +231,37 @@ export class Board {
     }
   }
 
+  /**
+   * The count rose: brings in what is new without moving the moderator. Oldest-first (and by risk), new items come
+   * after the loaded pages, so only when every page is loaded: read again from where the last page began, and
+   * what is beyond that answer stays behind "Load more". Newest-first, new items are those newer than the first
+   * shown; more than one answer holds is a gap, so the list is read again.
+   */
   private async fetchNew(): Promise<void> {
-    if (this.nextCursor && (OLDEST_FIRST[this.queue] || this.filters.sort === 'risk')) return; // beyond the pages loaded
+    const appended = OLDEST_FIRST[this.queue] || this.filters.sort === 'risk';
+    if (this.nextCursor && appended) return; // beyond the pages loaded: "Load more" brings them
     const asked = this.listRequests;
-    const { items } = await this.api.queue(this.queue, { ...this.query, limit: 100 });
+    const byRisk = this.filters.sort === 'risk';
+    const page = await this.api.queue(this.queue, {
+      ...this.query,
+      ...(appended && !byRisk && this.lastPageCursor ? { cursor: this.lastPageCursor } : {}),
+      limit: 100,
+    });
     if (asked !== this.listRequests) return;
     const shown = new Set(this.items.map((i) => i.id));
-    const fresh = items.filter((i) => !shown.has(i.id));
-    if (fresh.length === 0) return;
+    const newest = this.items[0]?.id ?? '';
+    const fresh = page.items.filter((i) => !shown.has(i.id) && (appended || i.id > newest));
+    if (appended) this.nextCursor = page.nextCursor;
+    else if (page.nextCursor && fresh.length === page.items.length) {
+      await this.load();
+      return;
+    }
+    if (fresh.length === 0) {
+      if (appended) this.renderList();
+      return;
+    }
     const currentId = this.items[this.current]?.id;
-    this.items = OLDEST_FIRST[this.queue] ? [...this.items, ...fresh] : [...fresh, ...this.items];
+    this.items = appended ? [...this.items, ...fresh] : [...fresh, ...this.items];
     this.renderList();
     const i = currentId ? this.items.findIndex((x) => x.id === currentId) : 0;
     this.setCurrent(Math.max(0, i), false);
@@ -254,6 +277,7 @@ export class Board {
       if (asked !== this.listRequests) return;
       this.items = page.items;
       this.nextCursor = page.nextCursor;
+      this.lastPageCursor = null;
     } catch (err) {
       if (asked !== this.listRequests) return;
       this.items = [];
@@ -268,11 +292,13 @@ export class Board {
   private async loadMore(): Promise<void> {
     if (!this.nextCursor) return;
     const asked = this.listRequests;
-    const page = await this.api.queue(this.queue, { ...this.query, cursor: this.nextCursor, limit: PAGE });
+    const cursor = this.nextCursor;
+    const page = await this.api.queue(this.queue, { ...this.query, cursor, limit: PAGE });
     if (asked !== this.listRequests) return;
     const shown = new Set(this.items.map((i) => i.id));
     this.items.push(...page.items.filter((i) => !shown.has(i.id)));
     this.nextCursor = page.nextCursor;
+    this.lastPageCursor = cursor;
     this.renderList();
     this.setCurrent(this.current, true);
   }
@@ -375,7 +401,15 @@ export class Board {
       this.fail(err);
       return;
     }
-    this.removeItems([item.id]);
+    if (action === 'approve' && (this.queue === 'approved' || this.queue === 'review')) {
+      // Kept: it stays in this queue, its reports closed.
+      const now = new Date().toISOString();
+      item.status = 'approved';
+      item.openReports = 0;
+      for (const r of item.reports) r.resolvedAt ??= now;
+      this.renderList();
+      this.focusCurrent();
+    } else this.removeItems([item.id]);
     this.decided(item, action);
     this.say(
       `${action === 'approve' ? (item.status === 'approved' ? 'Kept' : 'Approved') : 'Rejected'} the comment by ${item.author.name}.`,

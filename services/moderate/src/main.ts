@@ -22,8 +22,12 @@ const undo = new UndoBar(api, say);
 const wellbeing = new Wellbeing();
 const surges = new SurgeBanner(api, say);
 const PAST = { approve: 'Approved', reject: 'Rejected' } as const;
-board.decided = search.decided = (item, action) =>
-  undo.offer(item.id, `${PAST[action]} the comment by ${item.author.name}.`);
+board.decided = (item, action) => undo.offer(item.id, `${PAST[action]} the comment by ${item.author.name}.`);
+// Decided from the search results: the board's list may hold it, so it is read again.
+search.decided = (item, action) => {
+  board.decided(item, action);
+  void board.reload();
+};
 undo.undone = async () => {
   await Promise.all([board.reload(), search.reload()]);
 };
