@@ -97,7 +97,10 @@ describe('reports on approved comments', () => {
     assert.ok(kept?.reports[0]?.resolvedAt);
     // Filtered by its report's reason, it is still there: its reports are why it is in For review.
     assert.ok((await queue('review?reason=abuse')).some((i) => i.id === id));
-    assert.equal((await queue('review?reason=spam')).find((i) => i.id === id), undefined);
+    assert.equal(
+      (await queue('review?reason=spam')).find((i) => i.id === id),
+      undefined,
+    );
 
     const counts = await request(api.app)
       .get(`/api/v1/sites/${site.siteId}/moderation/counts`)
