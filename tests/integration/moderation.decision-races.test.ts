@@ -162,4 +162,54 @@ describe('effects of a decision on other comments', () => {
       'the comment that completed the campaign was stored before the others were held',
     );
   });
+
+  it("when an edit completes a campaign and its run stops after the edit is stored, then the job's next run still holds the earlier members", async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const readers = await Promise.all([1, 2, 3].map((n) => signInReader(api.app, site, { name: `Editor ${n}` })));
+    const texts = [
+      'The harbour bridge tender was rigged from the start and the mayor signed it anyway, shame.',
+      'the harbour bridge tender was RIGGED from the start and the mayor signed it anyway. shame!',
+      'The harbour bridge tender was rigged from the start, and the mayor signed it anyway, shame.',
+    ];
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++)
+      ids.push(
+        await postComment(api.app, { siteId: site.siteId, postId, token: readers[i]!.accessToken, body: texts[i]! }),
+      );
+    const third = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: readers[2]!.accessToken,
+      body: 'A first draft about the ferry timetable, nothing like the others.',
+    });
+    await waitForVisible(api.app, site.siteId, postId, [...ids, third]);
+    // The first hold of an earlier member fails, as a stop between the edit's commit and its effects would.
+    await env.db.query(`CREATE SEQUENCE edit_hold_fault`);
+    await env.db.query(`CREATE FUNCTION edit_hold_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.id = ANY(ARRAY['${ids[0]}', '${ids[1]}']::uuid[]) AND nextval('edit_hold_fault') = 1 THEN
+          RAISE EXCEPTION 'injected: the run stops here';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await env.db.query(`CREATE TRIGGER edit_hold_fault BEFORE UPDATE OF status ON comments FOR EACH ROW
+      WHEN (OLD.status = 'approved' AND NEW.status = 'pending') EXECUTE FUNCTION edit_hold_fault()`);
+    try {
+      await request(api.app)
+        .patch(`/api/v1/comments/${third}`)
+        .set('Authorization', `Bearer ${readers[2]!.accessToken}`)
+        .send({ body: texts[2]! })
+        .expect(202);
+      await waitFor(
+        async () =>
+          (await env.db.query(`SELECT 1 FROM comments WHERE id = ANY($1) AND status = 'pending'`, [ids])).rowCount ===
+          2,
+        { what: 'the earlier members held by the next run' },
+      );
+      const fault = await env.db.query<{ last_value: string }>('SELECT last_value FROM edit_hold_fault');
+      assert.ok(Number(fault.rows[0]!.last_value) >= 2, 'the first run did fail at the hold');
+    } finally {
+      await env.db.query('DROP TRIGGER edit_hold_fault ON comments');
+    }
+  });
 });

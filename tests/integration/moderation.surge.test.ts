@@ -141,6 +141,33 @@ describe('surge protection', () => {
     );
   });
 
+  it('when the author of a comment held in a surge edits it, then the edit is held by the surge too', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    await env.db.query(`UPDATE posts SET surge_mode = 'premod' WHERE site_id = $1 AND id = $2`, [site.siteId, postId]);
+    const held = await comment(postId, false);
+    assert.equal(held.status, 'pending');
+    const edited = await request(api.app)
+      .patch(`/api/v1/comments/${held.id}`)
+      .set('Authorization', `Bearer ${reader.accessToken}`)
+      .send({ body: `${distinctText(n++)} (reworded)` })
+      .expect(202);
+    await waitFor(
+      async () =>
+        (
+          await env.db.query('SELECT 1 FROM comment_revisions WHERE id = $1 AND applied_at IS NOT NULL', [
+            edited.body.editId,
+          ])
+        ).rowCount === 1,
+      { what: 'the edit applied' },
+    );
+    const row = await env.db.query<{ status: string; reasons: { rule: string }[] }>(
+      'SELECT status, reasons FROM comments WHERE id = $1',
+      [held.id],
+    );
+    assert.equal(row.rows[0]!.status, 'pending');
+    assert.ok(row.rows[0]!.reasons.some((r) => r.rule === 'surge'));
+  });
+
   it('when the site chose slow mode, then a reader gets 429 slow_mode for a second comment, until a moderator ends the surge', async () => {
     await settings({ surge: { mode: 'slow', slowSeconds: 600 } });
     const postId = await buildPost(env.db, site.siteId);

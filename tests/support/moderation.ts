@@ -65,6 +65,7 @@ export function moderationContext(
     settings,
     settingsVersion: 1,
     postPremod: null,
+    postSurge: null,
     history: { total: 5, rejected: 0 },
     scorers: { embedded: createEmbeddedScorer() },
     services: testServices(),

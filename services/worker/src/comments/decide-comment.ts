@@ -142,6 +142,12 @@ export function createCommentProcessor(deps: WorkerDeps) {
     await mailStatement(deps, stored);
   };
 
+  /** Keeps a decision's effects on other comments until they are applied (`applyAndForget`). */
+  const saveEffects = async (c: CommentJob, effects: readonly Effect[]) => {
+    const windowS = Math.max(...effects.map((e) => (e.kind === 'hold_campaign' ? e.windowS : 0)));
+    await memory.saveEffects({ siteId: c.siteId, commentId: c.commentId, effects: JSON.stringify(effects), windowS });
+  };
+
   const applyAndForget = async (c: CommentJob, effects: readonly Effect[]) => {
     await applyEffects(effects, effectDeps);
     await memory.clearEffects({ siteId: c.siteId, commentId: c.commentId });
@@ -189,7 +195,10 @@ export function createCommentProcessor(deps: WorkerDeps) {
     const edit = await findEdit(deps.db, c.editId);
     if (!edit || edit.discarded) return { status: 'rejected', duplicate: false };
     if (edit.applied) {
+      const pending = await memory.pendingEffects({ siteId: c.siteId, commentId: c.commentId });
+      if (pending) await applyAndForget(c, JSON.parse(pending) as Effect[]);
       if (edit.status === 'approved' || edit.previousStatus === 'approved') await announce(c);
+      if (edit.status === 'approved' && edit.previousStatus !== 'approved') await notifyOfReply(c);
       const stored = await findComment(deps.db, c.commentId);
       const site = stored && edit.status ? (await inputs.load(c)).site : null;
       if (stored && edit.status && site)
@@ -205,7 +214,8 @@ export function createCommentProcessor(deps: WorkerDeps) {
       deps.metrics.jobs.inc({ outcome: 'duplicate' });
       return { status: edit.status ?? 'rejected', duplicate: true };
     }
-    const { parentStatus, site, author, postPremod, history, context, adapterVersion } = await inputs.load(c);
+    const { parentStatus, site, author, postPremod, postSurge, history, context, adapterVersion } =
+      await inputs.load(c);
     if (!site) throw new UnrecoverableError(`site ${c.siteId} no longer exists`);
     if (!author) throw new UnrecoverableError(`author ${c.authorId} no longer exists`);
     const canDefer = Date.now() - Date.parse(c.acceptedAt) < deps.config.SCORER_MAX_DEFER_S * 1000;
@@ -214,6 +224,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
       author,
       parentStatus,
       postPremod,
+      postSurge,
       history,
       canDefer,
       settings: site.settings,
@@ -223,11 +234,16 @@ export function createCommentProcessor(deps: WorkerDeps) {
       siteScorer: site.settings.adapter.enabled ? await siteAdapters.scorerFor(c.siteId, adapterVersion) : null,
       services: { memory },
     });
-    const applied = await applyEdit(deps.db, c.editId, decided);
-    if (!applied.applied) return { status: 'rejected', duplicate: false };
-    // Holds of other comments are safe to repeat; an edit applies them once it is stored.
+    // Holds of other comments, kept until applied as a new comment's are: a run that stops after the edit is
+    // stored leaves them to the next run.
     const otherRows = onOtherRows(effects);
-    if (otherRows.length > 0) await applyEffects(otherRows, effectDeps);
+    if (otherRows.length > 0) await saveEffects(c, otherRows);
+    const applied = await applyEdit(deps.db, c.editId, decided);
+    if (!applied.applied) {
+      if (otherRows.length > 0) await memory.clearEffects({ siteId: c.siteId, commentId: c.commentId });
+      return { status: 'rejected', duplicate: false };
+    }
+    if (otherRows.length > 0) await applyAndForget(c, otherRows);
     if (applied.after === 'approved' || applied.before === 'approved') await announce(c);
     // A held reply an edit made visible is news to the comment it answers, as a new reply would be.
     if (applied.after === 'approved' && applied.before !== 'approved') await notifyOfReply(c);
@@ -287,15 +303,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
     const { effects, ...decided } = await decide(job, token, input);
     const otherRows = onOtherRows(effects);
     // Kept until applied: a run that stops after the insert leaves them to the next run (alreadyStored).
-    if (otherRows.length > 0) {
-      const windowS = Math.max(...otherRows.map((e) => (e.kind === 'hold_campaign' ? e.windowS : 0)));
-      await memory.saveEffects({
-        siteId: c.siteId,
-        commentId: c.commentId,
-        effects: JSON.stringify(otherRows),
-        windowS,
-      });
-    }
+    if (otherRows.length > 0) await saveEffects(c, otherRows);
     let stored: Stored;
     try {
       stored = await batcher.store(

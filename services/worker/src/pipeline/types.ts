@@ -30,8 +30,8 @@ export interface ModerationInput {
   settingsVersion: number;
   /** The post's own pre-moderation override, when it has one. */
   postPremod: SiteSettings['premod'] | null;
-  /** The post's surge protection, while it is in a surge (absent: none). */
-  postSurge?: SiteSettings['surge']['mode'] | null;
+  /** The post's surge protection, while it is in a surge (null: none); an edit is held by it as a new comment is. */
+  postSurge: SiteSettings['surge']['mode'] | null;
   /** The author's recent record within the site's history window. */
   history: RecentHistory;
   scorers: ScorerSet;
