@@ -8,6 +8,12 @@ import { setUserStatus } from '#shared/db/users.js';
 import { insertDecidedComment } from '#shared/db/comments.js';
 import { commentJobId } from '#shared/queues.js';
 import { newId } from '#shared/ids.js';
+import {
+  adoptIdempotencyKey,
+  claimIdempotencyKey,
+  fingerprint,
+  releaseIdempotencyKey,
+} from '#api/comments/idempotency.js';
 
 let env: TestEnv;
 let api: TestApi;
@@ -193,6 +199,28 @@ describe('POST a comment', () => {
     const theirs = await post({ body: 'only once' }, { headers, token: other.accessToken });
     assert.notEqual(theirs.body.id, first.body.id);
     assertError(await post({ body: 'x' }, { headers: { 'Idempotency-Key': 'ü'.repeat(3) } }), 400, 'validation_failed');
+  });
+
+  it("when a retry took over a key whose first request was then refused, then the key still stands for the retry's comment", async () => {
+    // The order a slow first request and a fast retry can take: the first claims the key, the retry finds it
+    // not yet enqueued and goes on with its id, then the first is refused (slow mode, a rate limit) and lets go.
+    const owner = { prefix: env.config.QUEUE_PREFIX, siteId: site.siteId, userId: newId(), key: 'taken-over' };
+    const first = newId();
+    const fp = fingerprint([postId, null, 'once']);
+    assert.equal(await claimIdempotencyKey(env.redis, { ...owner, id: first, fp }), null);
+    const previous = await claimIdempotencyKey(env.redis, { ...owner, id: newId(), fp });
+    assert.equal(previous, first);
+    assert.equal(await adoptIdempotencyKey(env.redis, { ...owner, id: previous!, fp }), first);
+    await releaseIdempotencyKey(env.redis, { ...owner, id: first });
+    assert.equal(await claimIdempotencyKey(env.redis, { ...owner, id: newId(), fp }), first, 'not a second comment');
+    // Freed before the retry took it over: the retry makes it again, for the same id.
+    const other = { ...owner, key: 'freed-first' };
+    const id = newId();
+    await claimIdempotencyKey(env.redis, { ...other, id, fp });
+    await releaseIdempotencyKey(env.redis, { ...other, id });
+    assert.equal(await adoptIdempotencyKey(env.redis, { ...other, id, fp }), id);
+    await releaseIdempotencyKey(env.redis, { ...other, id });
+    assert.equal(await claimIdempotencyKey(env.redis, { ...other, id: newId(), fp }), id);
   });
 
   it('when a request with a key was rejected, then the key can be used again', async () => {

@@ -13,7 +13,13 @@ import { canPost } from '#shared/db/users.js';
 import { MAX_BODY_LENGTH } from '#shared/domain.js';
 import { findComment } from '#shared/db/comments.js';
 import { commentJobId, commentJobOptions, type CommentJob } from '#shared/queues.js';
-import { claimIdempotencyKey, fingerprint, IDEMPOTENCY_KEY_RE, releaseIdempotencyKey } from './idempotency.js';
+import {
+  adoptIdempotencyKey,
+  claimIdempotencyKey,
+  fingerprint,
+  IDEMPOTENCY_KEY_RE,
+  releaseIdempotencyKey,
+} from './idempotency.js';
 import { clientKey } from '../http/client-key.js';
 
 /** How long a POST waits for Redis to take the job before answering 503 (Redis down, never a hang). */
@@ -79,16 +85,13 @@ export async function createComment(deps: ApiDeps, req: Request): Promise<{ id: 
   const idem = idemHeader ? { prefix: deps.config.QUEUE_PREFIX, siteId, userId: user.userId, key: idemHeader } : null;
   try {
     if (idem) {
-      const previous = await claimIdempotencyKey(deps.redis, {
-        ...idem,
-        id,
-        fp: fingerprint([postId, parentId, body]),
-      });
+      const fp = fingerprint([postId, parentId, body]);
+      const previous = await claimIdempotencyKey(deps.redis, { ...idem, id, fp });
       if (previous && (await isEnqueuedOrStored(deps, previous))) return { id: previous, replayed: true };
       // A previous request with this key still in flight, or dead before enqueueing: the fingerprint
       // matched, so this is the same comment; enqueue it under the same id (BullMQ ignores a second
-      // add of one job id).
-      if (previous) id = previous;
+      // add of one job id), taking the key over so that the first request's refusal cannot free it.
+      if (previous) id = await adoptIdempotencyKey(deps.redis, { ...idem, id: previous, fp });
       claimed = !previous;
     }
     const job: CommentJob = {
@@ -115,7 +118,7 @@ export async function createComment(deps: ApiDeps, req: Request): Promise<{ id: 
     // Refused before enqueueing: nothing was accepted, so the key is free again. If the add itself
     // failed, the job may still have reached Redis: keep the key, so a retry reuses this id (and
     // re-adds it under the same job id) instead of creating a second comment.
-    if (idem && claimed && !addAttempted) await releaseIdempotencyKey(deps.redis, idem);
+    if (idem && claimed && !addAttempted) await releaseIdempotencyKey(deps.redis, { ...idem, id });
     if (err instanceof AppError) throw err;
     deps.logger.error({ err }, 'could not accept comment');
     throw new AppError('unavailable', 503, 'comments cannot be accepted right now; retry shortly', undefined, {

@@ -9,6 +9,8 @@ export const IDEMPOTENCY_KEY_RE = /^[\x21-\x7E]{1,255}$/;
 interface Remembered {
   id: string;
   fp: string;
+  /** A second request went on with this id: a failure of the first no longer frees the key. */
+  adopted?: boolean;
 }
 
 export const fingerprint = (parts: (string | null)[]): string =>
@@ -36,6 +38,37 @@ export async function claimIdempotencyKey(
   return remembered.id;
 }
 
-export async function releaseIdempotencyKey(redis: RedisClient, o: KeyOwner): Promise<void> {
-  await redis.del(redisKeyOf(o)).catch(() => undefined);
+/**
+ * Another request holds the key and this one goes on with the key's id (the first was still in flight, or died
+ * before enqueueing): the key is marked taken over, so the first request's failure no longer frees it, and made
+ * again if it was freed meanwhile. Returns the id the key stands for now, which this request then uses.
+ */
+const ADOPT = `
+local v = redis.call('GET', KEYS[1])
+if not v then
+  redis.call('SET', KEYS[1], cjson.encode({id = ARGV[1], fp = ARGV[2], adopted = true}), 'EX', tonumber(ARGV[3]))
+  return ARGV[1]
+end
+local r = cjson.decode(v)
+r.adopted = true
+redis.call('SET', KEYS[1], cjson.encode(r), 'KEEPTTL')
+return r.id`;
+
+export async function adoptIdempotencyKey(
+  redis: RedisClient,
+  o: KeyOwner & { id: string; fp: string },
+): Promise<string> {
+  return String(await redis.eval(ADOPT, 1, redisKeyOf(o), o.id, o.fp, TTL_SECONDS));
+}
+
+/** Frees the key for a request refused before enqueueing, unless it now stands for another id or was taken over. */
+const RELEASE = `
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local r = cjson.decode(v)
+if r.id ~= ARGV[1] or r.adopted then return 0 end
+return redis.call('DEL', KEYS[1])`;
+
+export async function releaseIdempotencyKey(redis: RedisClient, o: KeyOwner & { id: string }): Promise<void> {
+  await redis.eval(RELEASE, 1, redisKeyOf(o), o.id).catch(() => undefined);
 }
