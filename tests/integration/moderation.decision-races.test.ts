@@ -119,6 +119,51 @@ describe('decisions racing with moderation of the author', () => {
   });
 });
 
+describe('replies racing with their parent', () => {
+  it('when the parent is deleted while a reply to it is being decided, then the reply is held and the parent counts no reply', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const parentAuthor = await signInReader(api.app, site);
+    const replier = await signInReader(api.app, site);
+    const parent = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: parentAuthor.accessToken,
+      body: 'A parent about the tram line.',
+    });
+    await waitForVisible(api.app, site.siteId, postId, [parent]);
+    const inScorer = new Promise<void>((r) => {
+      entered = r;
+    });
+    const reply = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: replier.accessToken,
+      body: 'A reply about the tram line [gate]',
+      parentId: parent,
+    });
+    await inScorer;
+    await request(api.app)
+      .delete(`/api/v1/comments/${parent}`)
+      .set('Authorization', `Bearer ${parentAuthor.accessToken}`)
+      .expect(204);
+    release();
+    const decided = await waitForDecision(api.app, reply, replier.accessToken);
+    assert.equal(decided.status, 'pending');
+    const row = await env.db.query<{ reasons: { rule: string; detail: string }[] }>(
+      'SELECT reasons FROM comments WHERE id = $1',
+      [reply],
+    );
+    assert.deepEqual(
+      row.rows[0]!.reasons.find((r) => r.rule === 'parent_unavailable'),
+      { rule: 'parent_unavailable', detail: 'the comment it replies to is deleted' },
+    );
+    const counted = await env.db.query<{ reply_count: number }>('SELECT reply_count FROM comments WHERE id = $1', [
+      parent,
+    ]);
+    assert.equal(counted.rows[0]!.reply_count, 0);
+  });
+});
+
 describe('effects of a decision on other comments', () => {
   it('when a comment completes a campaign, then the earlier members are held only after it is stored', async () => {
     const postId = await buildPost(env.db, site.siteId);

@@ -19,8 +19,9 @@ const BANNED_REASON = {
  * idempotent (ON CONFLICT on the id: a comment stored before is answered inserted=false and
  * counts nothing); the authors' rows are locked before the insert, so a ban or an erasure that
  * committed meanwhile wins (a barred author's comment is stored rejected with `author_banned`, an
- * erased author's is not stored: authorGone); a reply whose parent is not stored is not stored
- * and fails alone (ok=false).
+ * erased author's is not stored: authorGone); a reply approved under a parent that was held, removed or
+ * deleted meanwhile is stored held (`parent_unavailable`), as the pipeline would have held it; a reply whose
+ * parent is not stored is not stored and fails alone (ok=false).
  *
  * Rows are locked in key order (authors, then posts, then parent comments), so batches of
  * several workers wait for each other rather than deadlock. Ids must be distinct and no comment
@@ -32,7 +33,13 @@ export async function insertDecidedComments(
 ): Promise<BatchResult[]> {
   if (items.length === 0) return [];
   const col = <T>(f: (i: { c: NewComment; d: Decision }) => T) => items.map(f);
-  const res = await db.query<{ author_ok: boolean; barred: boolean; placed: boolean; inserted: boolean }>({
+  const res = await db.query<{
+    author_ok: boolean;
+    barred: boolean;
+    placed: boolean;
+    parent_gone: string | null;
+    inserted: boolean;
+  }>({
     name: 'insert-decided-comments',
     text: `WITH input AS (
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::text[],
@@ -54,14 +61,23 @@ export async function insertDecidedComments(
      ), placed AS (
        SELECT d.*, COALESCE(p.root_id, d.id) AS root_id,
               CASE WHEN p.depth IS NULL THEN NULL WHEN p.depth < $13 THEN d.parent_id ELSE p.thread_parent_id END AS thread_parent_id,
-              CASE WHEN p.depth IS NULL THEN 0 ELSE LEAST(p.depth + 1, $13) END AS depth
+              CASE WHEN p.depth IS NULL THEN 0 ELSE LEAST(p.depth + 1, $13) END AS depth,
+              -- The parent held, removed or deleted while this reply was being decided: held, as the pipeline holds it.
+              (d.final_status = 'approved' AND p.id IS NOT NULL AND (p.status <> 'approved' OR p.deleted_at IS NOT NULL))
+                AS parent_gone,
+              CASE WHEN p.deleted_at IS NOT NULL THEN 'deleted' ELSE p.status END AS parent_now
          FROM d LEFT JOIN comments p ON p.id = d.parent_id AND p.site_id = d.site_id AND p.post_id = d.post_id
         WHERE d.parent_id IS NULL OR p.id IS NOT NULL
      ), ins AS (
        INSERT INTO comments (id, site_id, post_id, author_id, parent_id, root_id, thread_parent_id, depth,
                              body, status, reasons, scores, created_at, scored_by, settings_version)
-       SELECT id, site_id, post_id, author_id, parent_id, root_id, thread_parent_id, depth,
-              body, final_status, final_reasons, scores, created_at, scored_by, settings_version
+       SELECT id, site_id, post_id, author_id, parent_id, root_id, thread_parent_id, depth, body,
+              CASE WHEN parent_gone THEN 'pending' ELSE final_status END,
+              CASE WHEN parent_gone
+                   THEN final_reasons || jsonb_build_array(jsonb_build_object('rule', 'parent_unavailable',
+                          'detail', 'the comment it replies to is ' || parent_now))
+                   ELSE final_reasons END,
+              scores, created_at, scored_by, settings_version
          FROM placed ORDER BY n
        ON CONFLICT (id) DO NOTHING
        RETURNING id, site_id, post_id, author_id, thread_parent_id, status
@@ -91,6 +107,7 @@ export async function insertDecidedComments(
      )
      SELECT d.id IS NOT NULL AS author_ok, COALESCE(a.barred, false) AS barred,
             EXISTS (SELECT 1 FROM placed WHERE placed.id = i.id) AS placed,
+            (SELECT parent_now FROM placed WHERE placed.id = i.id AND parent_gone) AS parent_gone,
             EXISTS (SELECT 1 FROM ins WHERE ins.id = i.id) AS inserted
        FROM input i LEFT JOIN d ON d.id = i.id LEFT JOIN author a ON a.id = i.author_id
       ORDER BY i.n`,
@@ -114,11 +131,20 @@ export async function insertDecidedComments(
     const row = res.rows[i]!;
     if (!row.author_ok) return { ok: true, inserted: false, decision: { ...d, status: 'rejected' }, authorGone: true };
     if (!row.placed) return { ok: false, error: new Error(`parent ${c.parentId} of comment ${c.id} is not stored`) };
-    const decision: Decision = !row.barred
-      ? d
-      : d.status === 'rejected'
+    const decision: Decision = row.barred
+      ? d.status === 'rejected'
         ? d
-        : { ...d, status: 'rejected', reasons: [...d.reasons, BANNED_REASON] };
+        : { ...d, status: 'rejected', reasons: [...d.reasons, BANNED_REASON] }
+      : row.parent_gone
+        ? {
+            ...d,
+            status: 'pending',
+            reasons: [
+              ...d.reasons,
+              { rule: 'parent_unavailable', detail: `the comment it replies to is ${row.parent_gone}` },
+            ],
+          }
+        : d;
     return { ok: true, inserted: row.inserted, decision, authorGone: false };
   });
 }
