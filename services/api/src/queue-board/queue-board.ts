@@ -89,7 +89,9 @@ export function queueDashboard(
     const admin = await staffOf(deps.db, req, siteId, 'admin');
     if (!dashboardSite || siteId !== dashboardSite)
       throw new ForbiddenError('forbidden', "the queue dashboard is for the operator's admins");
-    const token = await new SignJWT({ site: siteId })
+    // The session carries the access token's version: a sign-out, a password or role change ends it too.
+    const version = req.principal.kind === 'user' ? req.principal.tokenVersion : -1;
+    const token = await new SignJWT({ site: siteId, ver: version })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(admin.userId)
       .setIssuer(ISSUER)
@@ -129,6 +131,8 @@ export function queueDashboard(
         : null;
     if (user?.role !== 'admin' || user.status !== 'active')
       throw new ForbiddenError('forbidden', "the queue dashboard is for the operator's admins");
+    if (claims.ver !== user.tokenVersion)
+      throw new UnauthorizedError('the queue dashboard session ended with your sign-in; open it again from /moderate');
     res.locals.dashboardAdmin = user;
     next();
   };
