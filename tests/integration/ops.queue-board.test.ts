@@ -87,10 +87,7 @@ describe('the queue dashboard', () => {
     const other = await buildStaff(env.db, api.app, OPS, 'admin');
     const pair = cookieOf(await session(other).expect(200)).split(';')[0]!;
     await request(api.app).get('/admin/queues/api/queues').set('Cookie', pair).expect(200);
-    await request(api.app)
-      .post('/api/v1/auth/logout')
-      .set('Authorization', `Bearer ${other.accessToken}`)
-      .expect(204);
+    await request(api.app).post('/api/v1/auth/logout').set('Authorization', `Bearer ${other.accessToken}`).expect(204);
     await request(api.app).get('/admin/queues/api/queues').set('Cookie', pair).expect(401);
     await request(api.app).put('/admin/queues/api/queues/comments/retry/failed').set('Cookie', pair).expect(401);
   });
