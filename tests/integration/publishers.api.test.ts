@@ -8,7 +8,7 @@ import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestWorker } from '../support/worker.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
 import { markerScorer } from '../support/publishers.js';
-import { signInAs } from '../support/staff.js';
+import { signInAs, storeComment } from '../support/staff.js';
 import { openApiChecker } from '../support/openapi.js';
 import { waitFor } from '../support/wait-for.js';
 import { parseApiKey, sha256 } from '#shared/secrets.js';
@@ -480,6 +480,44 @@ describe("readers' data rights", () => {
     assert.notEqual(back.user.id, reader.user.id);
     const log = await env.db.query(`SELECT kind, detail FROM data_requests WHERE user_id = $1`, [reader.user.id]);
     assert.deepEqual(log.rows, [{ kind: 'erase', detail: { mode: 'anonymize', comments: 1 } }]);
+  });
+
+  it('when an author deletes a comment, or erases their account on a removing site, then the text its reasons matched goes too', async () => {
+    const s = await buildSite(env.db);
+    await env.db.query(`UPDATE sites SET settings = '{"onAccountDeleted": "remove"}' WHERE id = $1`, [s.siteId]);
+    const postId = await buildPost(env.db, s.siteId);
+    const author = await signInReader(api.app, s, { name: 'Jane' });
+    const matched = (text: string) => [
+      { rule: 'links', detail: 'contains a link', span: { start: 10, end: 10 + text.length, text } },
+    ];
+    const deleted = await storeComment(env.db, {
+      siteId: s.siteId,
+      postId,
+      authorId: author.user.id,
+      status: 'pending',
+      body: 'See here: https://jane-doe-home.example/about',
+      reasons: matched('https://jane-doe-home.example/about'),
+    });
+    const erased = await storeComment(env.db, {
+      siteId: s.siteId,
+      postId,
+      authorId: author.user.id,
+      status: 'rejected',
+      body: 'Mail me: https://jane-doe-home.example/contact',
+      reasons: matched('https://jane-doe-home.example/contact'),
+    });
+    assert.equal((await as(author.accessToken).delete(`/api/v1/comments/${deleted}`)).status, 204);
+    assert.equal((await as(author.accessToken).delete('/api/v1/me')).status, 200);
+    const rows = await env.db.query<{ body: string; reasons: unknown }>(
+      'SELECT body, reasons FROM comments WHERE id = ANY($1)',
+      [[deleted, erased]],
+    );
+    assert.equal(rows.rowCount, 2);
+    for (const r of rows.rows) {
+      assert.equal(r.body, '');
+      assert.doesNotMatch(JSON.stringify(r.reasons), /jane-doe-home/);
+      assert.match(JSON.stringify(r.reasons), /"rule":"links"/, 'the rule that matched stays');
+    }
   });
 
   it('when an admin deletes a reader on a removing site, then their comments disappear with counters kept true', async () => {

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { withTransaction, type Queryable } from './pool.js';
 import { type CommentStatus, DECIDED_BY_PEOPLE, type Decision, type Reason } from '../domain.js';
 import { insertAudit } from './audit.js';
-import { scrubCommentDeliveries } from './webhooks.js';
+import { reasonsWithoutMatchedText, scrubCommentDeliveries } from './webhooks.js';
 
 /** What an author's edit or deletion is checked against, read under the comment's row lock. */
 export interface OwnComment {
@@ -259,12 +259,14 @@ export async function deleteOwnComment(
     if (!c) throw new Error('comment vanished under its lock');
     await check(c);
     const res = await tx.query<{ thread_parent_id: string | null; had_replies: boolean }>(
-      `UPDATE comments SET deleted_at = now(), body = '', pending_edit_id = NULL, reaction_count = 0, featured_at = NULL
+      `UPDATE comments SET deleted_at = now(), body = '', pending_edit_id = NULL, reaction_count = 0, featured_at = NULL,
+              reasons = ${reasonsWithoutMatchedText('reasons')}
         WHERE id = $1 RETURNING thread_parent_id, reply_count > 0 AS had_replies`,
       [c.id],
     );
     await tx.query(
       `UPDATE comment_revisions SET body = '', previous_body = NULL,
+              previous_reasons = CASE WHEN previous_reasons IS NULL THEN NULL ELSE ${reasonsWithoutMatchedText('previous_reasons')} END,
               discarded_at = CASE WHEN applied_at IS NULL THEN coalesce(discarded_at, now()) END
         WHERE comment_id = $1`,
       [c.id],

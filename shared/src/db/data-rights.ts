@@ -1,7 +1,7 @@
 import type { Pool } from './pool.js';
 import { withTransaction, type Queryable } from './pool.js';
 import { newId } from '../ids.js';
-import { scrubCommentDeliveries } from './webhooks.js';
+import { reasonsWithoutMatchedText, scrubCommentDeliveries } from './webhooks.js';
 
 /** The name an erased reader's kept comments show. */
 export const DELETED_USER_NAME = 'Deleted user';
@@ -150,7 +150,7 @@ export async function eraseReader(
       );
       await tx.query(
         `UPDATE comments SET status = 'rejected', body = '', decided_at = now(),
-                reasons = reasons || jsonb_build_array(jsonb_build_object('rule', 'account_deleted', 'detail', 'the author deleted their account'))
+                reasons = ${reasonsWithoutMatchedText('reasons')} || jsonb_build_array(jsonb_build_object('rule', 'account_deleted', 'detail', 'the author deleted their account'))
           WHERE site_id = $1 AND author_id = $2`,
         [q.siteId, q.userId],
       );

@@ -159,6 +159,13 @@ export async function insertDeliveries(db: Queryable, rows: NewDelivery[]): Prom
  * matched text of its decision's reasons (`data.decision.reasons[].span.text`) taken out, and is redelivered so. For the
  * deletion's own transaction.
  */
+/**
+ * SQL for a decision's reasons (a jsonb array expression) without the text they matched (`span.text`: a banned
+ * word, a link): what stays once the text they were found in is erased.
+ */
+export const reasonsWithoutMatchedText = (reasons: string): string =>
+  `(SELECT coalesce(jsonb_agg(r #- '{span,text}'), '[]'::jsonb) FROM jsonb_array_elements(${reasons}) r)`;
+
 export async function scrubCommentDeliveries(
   db: Queryable,
   siteId: string,
@@ -168,9 +175,7 @@ export async function scrubCommentDeliveries(
   await db.query(
     `UPDATE webhook_deliveries d SET body = (
        SELECT CASE WHEN jsonb_typeof(b #> '{data,decision,reasons}') = 'array'
-                   THEN jsonb_set(b, '{data,decision,reasons}',
-                          (SELECT coalesce(jsonb_agg(r #- '{span,text}'), '[]'::jsonb)
-                             FROM jsonb_array_elements(b #> '{data,decision,reasons}') r))
+                   THEN jsonb_set(b, '{data,decision,reasons}', ${reasonsWithoutMatchedText("b #> '{data,decision,reasons}'")})
                    ELSE b END
          FROM (SELECT CASE WHEN d.body::jsonb #> '{data,comment,body}' IS NULL THEN d.body::jsonb
                            ELSE jsonb_set(d.body::jsonb, '{data,comment,body}', '""') END AS b) x)::text
