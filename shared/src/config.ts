@@ -231,6 +231,9 @@ export const configSchema = z.object({
   RATE_LIMIT_NOTICE_NOTIFIER: rate('20/86400').describe(
     'Notices of illegal content one notifier (an account, else an email address) may send, as points/seconds.',
   ),
+  RATE_LIMIT_ACCOUNT_MAIL: rate('3/3600').describe(
+    'Account mails (address confirmation, "someone tried to register your address") one address may receive per site, as points/seconds; past it none is sent, and the request is answered alike, so nobody can flood an address from the service.',
+  ),
   RATE_LIMIT_APPEAL: rate('10/3600').describe(
     'Appeals (DSA complaints) per IP address and per appellant, as points/seconds.',
   ),

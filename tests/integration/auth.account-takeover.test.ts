@@ -236,6 +236,39 @@ describe('native accounts confirm their address', () => {
     assert.equal((await request(api.app).get(`${old.pathname}${old.search}`)).status, 400);
     assert.equal((await followVerificationLink(email)).status, 200);
   });
+
+  it('when links and registrations for one address are asked for again and again, from many addresses, then it receives only its share of mails', async () => {
+    const limited = await startTestApi(env, {
+      RATE_LIMITS: 'on',
+      RATE_LIMIT_AUTH_IP: '1000/60',
+      RATE_LIMIT_ACCOUNT_MAIL: '3/3600',
+    });
+    try {
+      const victim = `${uniq('victim')}@example.com`;
+      const registered = await request(limited.app)
+        .post('/api/v1/auth/register')
+        .send({ siteId: site.siteId, email: victim, password: PASSWORD, displayName: 'Mallory' });
+      assert.equal(registered.status, 202);
+      const token = (await login(victim)).body.accessToken as string;
+      for (let i = 0; i < 10; i++) {
+        const resend = await request(limited.app)
+          .post('/api/v1/auth/verify-email/resend')
+          .set('X-Forwarded-For', `198.51.100.${i + 1}`)
+          .set('Authorization', `Bearer ${token}`);
+        assert.equal(resend.status, 202, 'answered alike');
+        const again = await request(limited.app)
+          .post('/api/v1/auth/register')
+          .set('X-Forwarded-For', `203.0.113.${i + 1}`)
+          .send({ siteId: site.siteId, email: victim, password: PASSWORD, displayName: 'Mallory' });
+        assert.equal(again.status, 202, 'answered alike');
+      }
+      await waitFor(() => smtp.mails.filter((m) => m.to.includes(victim)).length >= 3, { what: 'the first mails' });
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(smtp.mails.filter((m) => m.to.includes(victim)).length, 3);
+    } finally {
+      await limited.close();
+    }
+  });
 });
 
 describe('mail transport state', () => {

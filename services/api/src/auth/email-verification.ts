@@ -2,11 +2,20 @@ import { randomBytes } from 'node:crypto';
 import type { ApiDeps } from '../deps.js';
 import { sha256 } from '#shared/secrets.js';
 import { setEmailVerification } from '#shared/db/users.js';
+import { tryConsume } from '../http/rate-limit.js';
 
 /** The stored form of a verification token: its SHA-256, so a database dump verifies nobody. */
 export const verificationHash = (token: string): string => sha256(token).toString('hex');
 
-type MailDeps = Pick<ApiDeps, 'db' | 'mailer' | 'config' | 'logger'>;
+type MailDeps = Pick<ApiDeps, 'db' | 'mailer' | 'config' | 'logger' | 'limiters'>;
+
+/**
+ * Whether an account mail may go to this address now (RATE_LIMIT_ACCOUNT_MAIL per site and address): whoever asks,
+ * from however many addresses, the owner of an address receives only so many. Past it nothing is sent, silently:
+ * the answer must not tell whether an address is registered.
+ */
+const mayMail = (deps: MailDeps, siteId: string, email: string): Promise<boolean> =>
+  tryConsume(deps.limiters, deps.limiters.accountMail, `${siteId}:${email.toLowerCase()}`);
 
 /**
  * Sends, in the background, a link that proves the reader owns the address. Any earlier link is
@@ -20,6 +29,10 @@ export function sendVerificationLink(deps: MailDeps, u: { siteId: string; userId
   const link = `${base}/api/v1/auth/verify-email?token=${token}`;
   const hours = Math.max(1, Math.round(deps.config.EMAIL_VERIFICATION_TTL_S / 3600));
   void (async () => {
+    if (!(await mayMail(deps, u.siteId, u.email))) {
+      deps.logger.info({ siteId: u.siteId }, 'confirmation mail not sent: this address received its share');
+      return;
+    }
     await setEmailVerification(deps.db, {
       siteId: u.siteId,
       userId: u.userId,
@@ -35,12 +48,13 @@ export function sendVerificationLink(deps: MailDeps, u: { siteId: string; userId
 }
 
 /** Tells the owner of a known address that someone tried to register it again (instead of telling the caller). */
-export function sendAlreadyRegistered(deps: MailDeps, email: string): void {
-  deps.mailer
-    .send({
+export function sendAlreadyRegistered(deps: MailDeps, siteId: string, email: string): void {
+  void (async () => {
+    if (!(await mayMail(deps, siteId, email))) return;
+    await deps.mailer.send({
       to: email,
       subject: 'Someone tried to create an account with your address',
       text: 'Someone tried to create a commenting account with this address, which already has one.\n\nIf it was you, sign in with your password instead. If not, you need do nothing.\n',
-    })
-    .catch((err: unknown) => deps.logger.warn({ err }, 'could not send an already-registered notice'));
+    });
+  })().catch((err: unknown) => deps.logger.warn({ err }, 'could not send an already-registered notice'));
 }

@@ -260,7 +260,7 @@ export function authRoutes(
       role: 'commenter',
     });
     if (user) sendVerificationLink(deps, { siteId: user.siteId, userId: user.id, email: body.email });
-    else sendAlreadyRegistered(deps, body.email);
+    else sendAlreadyRegistered(deps, body.siteId, body.email);
     res.status(202).json(REGISTERED);
   });
 

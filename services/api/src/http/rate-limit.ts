@@ -29,6 +29,8 @@ export interface Limiters {
   /** DSA notices, per IP (an IPv6 /64) and per notifier. */
   noticeIp: RateLimiterRedis;
   noticeNotifier: RateLimiterRedis;
+  /** Account mails (confirmation links, registration notices) one address receives, per site. */
+  accountMail: RateLimiterRedis;
   /** DSA appeals, per IP and per appellant. */
   appeal: RateLimiterRedis;
 }
@@ -57,6 +59,7 @@ export function createLimiters(redis: RedisClient, config: Config): Limiters {
     postCreateSite: make('post-create-site', config.RATE_LIMIT_POST_CREATE_SITE),
     noticeIp: make('notice-ip', config.RATE_LIMIT_NOTICE_IP),
     noticeNotifier: make('notice-notifier', config.RATE_LIMIT_NOTICE_NOTIFIER),
+    accountMail: make('account-mail', config.RATE_LIMIT_ACCOUNT_MAIL),
     appeal: make('appeal', config.RATE_LIMIT_APPEAL),
   };
 }
@@ -70,6 +73,18 @@ export async function consume(limiters: Limiters, limiter: RateLimiterRedis, key
     if (res instanceof RateLimiterRes) throw new RateLimitedError(res.msBeforeNext / 1000);
     throw res;
   }
+}
+
+/** Takes one point, answering whether there was one (for limits the caller applies silently). */
+export async function tryConsume(limiters: Limiters, limiter: RateLimiterRedis, key: string): Promise<boolean> {
+  if (!limiters.enabled) return true;
+  return limiter.consume(key).then(
+    () => true,
+    (res: unknown) => {
+      if (res instanceof RateLimiterRes) return false;
+      throw res;
+    },
+  );
 }
 
 /** One attempt counted against a failure budget before it is checked; `refund` gives the point back. */
