@@ -244,6 +244,35 @@ describe('notice and action (Art. 16)', () => {
     );
     assert.deepEqual(audit.rows, [{ actor_id: mod.user.id }]);
   });
+
+  it('when a signed-in notifier exports their data, then each notice has what they wrote and what was decided', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const author = await signInReader(api.app, site);
+    const id = await storeComment(env.db, { siteId: site.siteId, postId, authorId: author.user.id });
+    const notifier = await signInReader(api.app, site);
+    const sent = await sendNotice(
+      api.app,
+      site.siteId,
+      { comments: [id], explanation: 'It names my neighbour and their address.', email: 'mine@example.org' },
+      { token: notifier.accessToken },
+    );
+    assert.equal(sent.status, 201, JSON.stringify(sent.body));
+    await decideNotice(api.app, site.siteId, sent.body.notice.id, mod.accessToken, {
+      action: 'no_action',
+      reason: 'No address appears in the comment.',
+    }).expect(200);
+    const exported = await request(api.app)
+      .get('/api/v1/me/export')
+      .set('Authorization', `Bearer ${notifier.accessToken}`)
+      .expect(200);
+    const [notice] = exported.body.notices;
+    assert.equal(notice.reference, sent.body.notice.reference);
+    assert.equal(notice.explanation, 'It names my neighbour and their address.');
+    assert.equal(notice.email, 'mine@example.org');
+    assert.deepEqual(notice.comments, [id]);
+    assert.equal(notice.status, 'no_action');
+    assert.equal(notice.decisionReason, 'No address appears in the comment.');
+  });
 });
 
 describe('statements of reasons (Art. 17)', () => {

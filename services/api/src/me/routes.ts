@@ -132,8 +132,25 @@ export function dataRightsRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
   const exportFor = async (req: Request, siteId: string, userId: string, requestedBy: string | null) => {
     const base = await readerData(deps.db, siteId, userId);
     if (!base) throw new NotFoundError('reader');
-    const notices = await deps.db.query<{ reference: string; category: string; status: string; created_at: Date }>(
-      `SELECT reference, category, status, created_at FROM dsa_notices WHERE site_id = $1 AND notifier_id = $2 ORDER BY created_at`,
+    // Everything they wrote in a notice, and what was decided, is theirs: the text, the name and address given, the
+    // comments named and the decision's reasons.
+    const notices = await deps.db.query<{
+      reference: string;
+      category: string;
+      explanation: string;
+      notifier_name: string;
+      notifier_email: string | null;
+      comments: string[];
+      status: string;
+      decision_reason: string | null;
+      decided_at: Date | null;
+      created_at: Date;
+    }>(
+      `SELECT n.reference, n.category, n.explanation, n.notifier_name, n.notifier_email, n.status, n.decision_reason,
+              n.decided_at, n.created_at,
+              ARRAY(SELECT nc.comment_id::text FROM dsa_notice_comments nc
+                     WHERE nc.notice_id = n.id ORDER BY nc.comment_id) AS comments
+         FROM dsa_notices n WHERE n.site_id = $1 AND n.notifier_id = $2 ORDER BY n.created_at`,
       [siteId, userId],
     );
     const data = {
@@ -142,7 +159,13 @@ export function dataRightsRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
       notices: notices.rows.map((n) => ({
         reference: n.reference,
         category: n.category,
+        explanation: n.explanation,
+        name: n.notifier_name,
+        email: n.notifier_email,
+        comments: n.comments,
         status: n.status,
+        decisionReason: n.decision_reason,
+        decidedAt: n.decided_at?.toISOString() ?? null,
         createdAt: n.created_at.toISOString(),
       })),
       appeals: (await listUserAppeals(deps.db, siteId, userId)).map(ownAppealView),
