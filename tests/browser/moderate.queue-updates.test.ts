@@ -89,10 +89,10 @@ describe('the moderation page while the queues change', () => {
     await page.close();
   });
 
-  it('when a comment is approved while the Approved tab shows its first page, then it comes first, and no older one is listed as new', async () => {
+  it('when comments are approved while the Approved tab shows its first page, then each takes its place, and no older one is listed as new', async () => {
     const { site, mod, page, store } = await desk();
     for (let i = 0; i < 40; i++) await store('approved');
-    await store('pending');
+    const held = await store('pending');
     await signIn(page, site, mod);
     await page.locator('#items .item').first().waitFor();
     await page.click('#tab-approved');
@@ -101,6 +101,17 @@ describe('the moderation page while the queues change', () => {
     const fresh = await store('approved');
     await waitFor(async () => (await listed(page))[0] === fresh, { what: 'the new approval first', timeoutMs: 20_000 });
     assert.deepEqual(await listed(page), [fresh, ...before]);
+    // A moderator elsewhere approves the held comment, written before `fresh`: it comes second, where it belongs.
+    await request(api.app)
+      .post(`/api/v1/comments/${held}/moderation`)
+      .set('Authorization', `Bearer ${mod.accessToken}`)
+      .send({ action: 'approve' })
+      .expect(200);
+    await waitFor(async () => (await listed(page))[1] === held, {
+      what: 'the approval in its place',
+      timeoutMs: 20_000,
+    });
+    assert.deepEqual(await listed(page), [fresh, held, ...before]);
     await page.close();
   });
 

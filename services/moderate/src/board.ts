@@ -234,8 +234,8 @@ export class Board {
   /**
    * The count rose: brings in what is new without moving the moderator. Oldest-first (and by risk), new items come
    * after the loaded pages, so only when every page is loaded: read again from where the last page began, and
-   * what is beyond that answer stays behind "Load more". Newest-first, new items are those newer than the first
-   * shown; more than one answer holds is a gap, so the list is read again.
+   * what is beyond that answer stays behind "Load more". Newest-first, new items are those within the loaded
+   * pages, each in its place; more than one answer holds is a gap, so the list is read again.
    */
   private async fetchNew(): Promise<void> {
     const appended = OLDEST_FIRST[this.queue] || this.filters.sort === 'risk';
@@ -249,19 +249,23 @@ export class Board {
     });
     if (asked !== this.listRequests) return;
     const shown = new Set(this.items.map((i) => i.id));
-    const newest = this.items[0]?.id ?? '';
-    const fresh = page.items.filter((i) => !shown.has(i.id) && (appended || i.id > newest));
-    if (appended) this.nextCursor = page.nextCursor;
-    else if (page.nextCursor && fresh.length === page.items.length) {
+    // Newest first, the loaded pages end at the oldest item shown: what is older belongs to a page not loaded.
+    const oldest = this.items[this.items.length - 1]?.id ?? '';
+    const fresh = page.items.filter((i) => !shown.has(i.id) && (appended || this.nextCursor === null || i.id > oldest));
+    if (appended && page.nextCursor !== this.nextCursor) {
+      this.nextCursor = page.nextCursor;
+      byId('more').hidden = !this.nextCursor;
+    } else if (!appended && page.nextCursor && fresh.length === page.items.length) {
       await this.load();
       return;
     }
-    if (fresh.length === 0) {
-      if (appended) this.renderList();
-      return;
-    }
+    // Nothing new: the list is left as it is (drawing it again would blur again what the moderator revealed).
+    if (fresh.length === 0) return;
     const currentId = this.items[this.current]?.id;
-    this.items = appended ? [...this.items, ...fresh] : [...fresh, ...this.items];
+    // Newest first, each takes its place by id (a comment decided just now may be older than the first shown).
+    this.items = appended
+      ? [...this.items, ...fresh]
+      : [...fresh, ...this.items].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     this.renderList();
     const i = currentId ? this.items.findIndex((x) => x.id === currentId) : 0;
     this.setCurrent(Math.max(0, i), false);
