@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestWorker } from '../support/worker.js';
-import { launchChromium, listen, openDemoPage, signInAsDemoReader } from '../support/browser.js';
+import { axeViolations, launchChromium, listen, openDemoPage, signInAsDemoReader } from '../support/browser.js';
 import { buildSite, signSso } from '../support/builders.js';
 import { waitFor } from '../support/wait-for.js';
 import { ROOT } from '../support/processes.js';
@@ -17,7 +17,9 @@ import { ensureDemoSite } from '#demo/bootstrap.js';
 import { ARTICLE } from '#demo/article.js';
 import { findComment, insertDecidedComment } from '#shared/db/comments.js';
 import { insertPostIfAbsent, upsertPost } from '#shared/db/posts.js';
-import { insertPasswordUser, markEmailVerified, upsertSsoUser } from '#shared/db/users.js';
+import { insertPasswordUser, markEmailVerified, setPasswordReset, upsertSsoUser } from '#shared/db/users.js';
+import { verificationHash } from '#api/auth/email-verification.js';
+import { randomBytes } from 'node:crypto';
 import { hashPassword } from '#shared/passwords.js';
 import { newId } from '#shared/ids.js';
 
@@ -495,6 +497,59 @@ describe('the widget on a publisher page without SSO', () => {
       url: location.href,
     }));
     assert.deepEqual(stored, { local: 0, session: 0, cookie: '', url: `${plainHost.origin}/` });
+    await page.close();
+  });
+
+  it('when a reader forgot their password, then the popup sends a link, and the page it leads to sets a new one (axe clean)', async () => {
+    const email = `forgot-${Date.now()}@example.org`;
+    const user = await insertPasswordUser(env.db, {
+      id: newId(),
+      siteId: SITE,
+      email,
+      passwordHash: await hashPassword('the password I forgot'),
+      displayName: 'Forgetful Reader',
+      role: 'commenter',
+    });
+    await markEmailVerified(env.db, SITE, user!.id);
+    const page = await context.newPage();
+    await page.goto(`${plainHost.origin}/`);
+    await page.getByText('0 comments').waitFor();
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.getByRole('button', { name: 'Log in' }).click(),
+    ]);
+    await popup.getByRole('button', { name: 'Forgot your password?' }).click();
+    assert.equal(await popup.getByLabel('Password').isVisible(), false);
+    await popup.getByLabel('Email').fill(email);
+    await popup.getByRole('button', { name: 'Send me a link' }).click();
+    await popup.getByText('a link to choose a new password is on its way').waitFor();
+    await waitFor(
+      async () =>
+        (await env.db.query('SELECT 1 FROM users WHERE id = $1 AND password_reset_hash IS NOT NULL', [user!.id]))
+          .rowCount === 1,
+      { what: 'the reset link recorded' },
+    );
+    // The link's token is mailed; this deployment has no mail transport, so the test records one it knows.
+    const token = randomBytes(32).toString('base64url');
+    await setPasswordReset(env.db, {
+      siteId: SITE,
+      userId: user!.id,
+      tokenHash: verificationHash(token),
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+    const reset = await context.newPage();
+    await reset.goto(`${apiServer.origin}/password-reset?token=${token}`);
+    await reset.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    assert.equal(new URL(reset.url()).search, '', 'the token leaves the address bar');
+    assert.deepEqual(await axeViolations(reset), []);
+    await reset.getByLabel(/New password/).fill('my brand new passphrase');
+    await reset.getByRole('button', { name: 'Save the new password' }).click();
+    await reset.getByText('Your password was changed.').waitFor();
+    await popup.getByRole('button', { name: /Have an account/ }).click();
+    await popup.getByLabel('Password').fill('my brand new passphrase');
+    await Promise.all([popup.waitForEvent('close'), popup.getByRole('button', { name: 'Sign in' }).click()]);
+    await page.getByText('Signed in as Forgetful Reader').waitFor();
+    await reset.close();
     await page.close();
   });
 

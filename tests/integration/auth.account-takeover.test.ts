@@ -271,6 +271,59 @@ describe('native accounts confirm their address', () => {
   });
 });
 
+describe('a forgotten password', () => {
+  /** The token of the reset link mailed to `email`. */
+  const resetToken = async (email: string) => {
+    const mail = await smtp.waitForMail(email, /password-reset\?token=/);
+    return /password-reset\?token=([A-Za-z0-9_-]{43})/.exec(mail.text)![1]!;
+  };
+  const confirm = (token: string, password: string) =>
+    request(api.app).post('/api/v1/auth/password-reset/confirm').send({ token, password });
+
+  it("when someone registered the owner's address first, then the owner takes the account back through the mailed link, and the other password and tokens stop working", async () => {
+    const email = `${uniq('owner')}@example.com`;
+    await register(email).expect(202);
+    const squatter = (await login(email)).body.accessToken as string;
+    assert.ok(squatter, 'an unconfirmed account may sign in');
+    const asked = await request(api.app).post('/api/v1/auth/password-reset').send({ siteId: site.siteId, email });
+    assert.equal(asked.status, 202);
+    assert.equal(asked.body.status, 'reset_sent');
+    const token = await resetToken(email);
+    assert.equal((await confirm(token, 'short')).status, 400, 'the same rule as registration');
+    const done = await confirm(token, "the owner's own passphrase");
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    assert.equal((await login(email)).status, 401, "the squatter's password no longer works");
+    const mine = await login(email, "the owner's own passphrase");
+    assert.equal(mine.status, 200);
+    assert.equal((await comment(squatter)).status, 401, "the squatter's token is revoked");
+    assert.equal((await comment(mine.body.accessToken)).status, 202, 'the address is confirmed by the link');
+    const again = await confirm(token, 'another passphrase here');
+    assert.equal(again.status, 400);
+    assert.equal(again.body.error.code, 'invalid_link', 'the link works once');
+  });
+
+  it('when the address has no account, or the token is made up, then the answer tells nothing and nothing changes', async () => {
+    const nobody = `${uniq('nobody')}@example.com`;
+    const asked = await request(api.app)
+      .post('/api/v1/auth/password-reset')
+      .send({ siteId: site.siteId, email: nobody });
+    assert.equal(asked.status, 202);
+    assert.equal(asked.body.status, 'reset_sent');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(smtp.mails.filter((m) => m.to.includes(nobody)).length, 0);
+    const madeUp = await confirm('A'.repeat(43), 'a fine new passphrase');
+    assert.equal(madeUp.status, 400);
+    assert.equal(madeUp.body.error.code, 'invalid_link');
+    const page = await request(api.app)
+      .get('/password-reset')
+      .query({ token: 'A'.repeat(43) });
+    assert.equal(page.status, 200);
+    assert.match(page.headers['content-security-policy'] ?? '', /script-src 'self'/);
+    assert.equal(page.headers['referrer-policy'], 'no-referrer');
+    assert.doesNotMatch(page.text, /AAAAAAAAAA/, 'the token is not written into the page');
+  });
+});
+
 describe('mail transport state', () => {
   it('when SMTP is configured, then readiness says so; without it, readiness reports it and stays ready', async () => {
     const ready = await request(api.app).get('/readyz');

@@ -39,7 +39,10 @@ const counts = (site: BuiltSite, token: string) =>
 
 /** Sets up and enables TOTP; returns the secret and the token the enable answer gave. */
 async function enrol(staff: SignedIn): Promise<{ secret: string; accessToken: string }> {
-  const setup = await request(api.app).post('/api/v1/auth/totp/setup').set(auth(staff.accessToken)).send({});
+  const setup = await request(api.app)
+    .post('/api/v1/auth/totp/setup')
+    .set(auth(staff.accessToken))
+    .send({ password: STAFF_PASSWORD });
   assert.equal(setup.status, 200, JSON.stringify(setup.body));
   const { secret, otpauthUrl } = setup.body as { secret: string; otpauthUrl: string };
   assert.match(otpauthUrl, /^otpauth:\/\/totp\//);
@@ -128,7 +131,10 @@ describe('two-factor sign-in for staff', () => {
 
     const me = await request(api.app).get('/api/v1/me/export').set(auth(accessToken));
     assert.equal(me.status, 200);
-    const again = await request(api.app).post('/api/v1/auth/totp/setup').set(auth(accessToken)).send({});
+    const again = await request(api.app)
+      .post('/api/v1/auth/totp/setup')
+      .set(auth(accessToken))
+      .send({ password: STAFF_PASSWORD });
     assert.equal(again.status, 409);
     assert.equal(again.body.error.code, 'totp_already_enabled');
     const signedIn = await login(site, mod.email, await codeAt(secret, 1));
@@ -188,7 +194,10 @@ describe('two-factor sign-in for staff', () => {
     try {
       const site = await buildSite(env.db);
       const mod = await buildStaff(env.db, api.app, site.siteId, 'moderator');
-      const setup = await request(limited.app).post('/api/v1/auth/totp/setup').set(auth(mod.accessToken)).send({});
+      const setup = await request(limited.app)
+        .post('/api/v1/auth/totp/setup')
+        .set(auth(mod.accessToken))
+        .send({ password: STAFF_PASSWORD });
       const code = await codeAt(setup.body.secret);
       const tries = await Promise.all(
         Array.from({ length: 20 }, () =>
@@ -210,6 +219,23 @@ describe('two-factor sign-in for staff', () => {
     } finally {
       await limited.close();
     }
+  });
+
+  it('when a token is used to start two-factor sign-in without the right password, then nothing is set up', async () => {
+    const site = await buildSite(env.db);
+    const mod = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+    const setup = (body: object) =>
+      request(api.app).post('/api/v1/auth/totp/setup').set(auth(mod.accessToken)).send(body);
+    assert.equal((await setup({})).status, 400);
+    const wrong = await setup({ password: 'not the password' });
+    assert.equal(wrong.status, 401);
+    assert.equal(wrong.body.error.code, 'invalid_credentials');
+    const pending = await env.db.query<{ totp_secret: string | null }>('SELECT totp_secret FROM users WHERE id = $1', [
+      mod.user.id,
+    ]);
+    assert.equal(pending.rows[0]!.totp_secret, null, 'no secret stored');
+    // The token still works: a wrong password here does not sign the owner out.
+    assert.equal((await counts(site, mod.accessToken)).status, 200);
   });
 
   it('when a reader calls the enrolment routes, then 403 staff_only', async () => {

@@ -209,6 +209,36 @@ export async function useEmailVerification(db: Queryable, tokenHash: string): Pr
   return res.rows[0] ? toUser(res.rows[0]) : null;
 }
 
+/** Records an outstanding password-reset link for a native account (replacing an earlier one). */
+export async function setPasswordReset(
+  db: Queryable,
+  r: { siteId: string; userId: string; tokenHash: string; expiresAt: Date },
+): Promise<void> {
+  await db.query(
+    `UPDATE users SET password_reset_hash = $3, password_reset_expires_at = $4, updated_at = now()
+      WHERE site_id = $1 AND id = $2 AND password_hash IS NOT NULL AND deleted_at IS NULL`,
+    [r.siteId, r.userId, r.tokenHash, r.expiresAt],
+  );
+}
+
+/**
+ * Uses a password-reset link: the account whose outstanding link has this token hash, if it has not lapsed, takes
+ * the new password; the link is spent, the address counts as confirmed (the link was read there), and every access
+ * token issued before stops working. Returns the account, or null.
+ */
+export async function usePasswordReset(db: Queryable, tokenHash: string, passwordHash: string): Promise<User | null> {
+  const res = await db.query<UserRow>(
+    `UPDATE users SET password_hash = $2, password_reset_hash = NULL, password_reset_expires_at = NULL,
+                      email_verified_at = coalesce(email_verified_at, now()), email_verify_hash = NULL,
+                      email_verify_expires_at = NULL, token_version = token_version + 1, updated_at = now()
+      WHERE password_reset_hash = $1 AND password_reset_expires_at > now() AND deleted_at IS NULL
+        AND password_hash IS NOT NULL
+      RETURNING ${COLS}`,
+    [tokenHash, passwordHash],
+  );
+  return res.rows[0] ? toUser(res.rows[0]) : null;
+}
+
 const RESERVED_WORDS = ['moderator', 'moderation', 'admin', 'administrator', 'editor', 'staff'];
 /** A name as compared for impersonation: compatibility-folded, lower case, letters and digits only. */
 const nameKey = (name: string): string =>

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ApiDeps } from '../deps.js';
 import { sha256 } from '#shared/secrets.js';
-import { setEmailVerification } from '#shared/db/users.js';
+import { setEmailVerification, setPasswordReset } from '#shared/db/users.js';
 import { tryConsume } from '../http/rate-limit.js';
 
 /** The stored form of a verification token: its SHA-256, so a database dump verifies nobody. */
@@ -57,4 +57,31 @@ export function sendAlreadyRegistered(deps: MailDeps, siteId: string, email: str
       text: 'Someone tried to create a commenting account with this address, which already has one.\n\nIf it was you, sign in with your password instead. If not, you need do nothing.\n',
     });
   })().catch((err: unknown) => deps.logger.warn({ err }, 'could not send an already-registered notice'));
+}
+
+/** How long a password-reset link works. */
+const RESET_TTL_S = 3600;
+
+/**
+ * Sends, in the background, a link to choose a new password (`/password-reset?token=…`, a page of the service),
+ * replacing any earlier one. Within the address's share of account mails; a failure is logged, never told.
+ */
+export function sendPasswordResetLink(deps: MailDeps, u: { siteId: string; userId: string; email: string }): void {
+  const token = randomBytes(32).toString('base64url');
+  const base = (deps.config.PUBLIC_URL ?? `http://localhost:${deps.config.PORT}`).replace(/\/+$/, '');
+  const link = `${base}/password-reset?token=${token}`;
+  void (async () => {
+    if (!(await mayMail(deps, u.siteId, u.email))) return;
+    await setPasswordReset(deps.db, {
+      siteId: u.siteId,
+      userId: u.userId,
+      tokenHash: verificationHash(token),
+      expiresAt: new Date(Date.now() + RESET_TTL_S * 1000),
+    });
+    await deps.mailer.send({
+      to: u.email,
+      subject: 'Choose a new password',
+      text: `Someone, probably you, asked to change the password of the commenting account with this address.\n\nTo choose a new one, open this link within an hour:\n\n${link}\n\nIf it was not you, ignore this message: your password stays as it is.\n`,
+    });
+  })().catch((err: unknown) => deps.logger.warn({ err }, 'could not send a password reset link'));
 }

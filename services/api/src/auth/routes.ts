@@ -5,7 +5,7 @@ import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { consume, countAttempt } from '../http/rate-limit.js';
 import { authenticate } from './passport.js';
-import { hashPassword } from '#shared/passwords.js';
+import { hashPassword, verifyPassword } from '#shared/passwords.js';
 import { issueAccessToken, type TokenKeys } from './tokens.js';
 import { displayNameSchema, emailSchema, siteIdSchema } from '#shared/schemas.js';
 import {
@@ -17,11 +17,24 @@ import {
   ValidationError,
 } from '../http/app-error.js';
 import { findSite } from '#shared/db/sites.js';
-import { findUser, insertPasswordUser, isReservedName, revokeTokens, useEmailVerification } from '#shared/db/users.js';
+import {
+  findPasswordUser,
+  findUser,
+  insertPasswordUser,
+  isReservedName,
+  revokeTokens,
+  useEmailVerification,
+  usePasswordReset,
+} from '#shared/db/users.js';
 import { newId } from '#shared/ids.js';
 import type { User } from '#shared/domain.js';
 import { commonErrors, errorSchema, notFoundError, rateLimitedError, route } from '../openapi/registry.js';
-import { sendAlreadyRegistered, sendVerificationLink, verificationHash } from './email-verification.js';
+import {
+  sendAlreadyRegistered,
+  sendPasswordResetLink,
+  sendVerificationLink,
+  verificationHash,
+} from './email-verification.js';
 import { announceUserChange } from './user-changes.js';
 import { clientKey } from '../http/client-key.js';
 import { disableTotp, enableTotp, findStaffTotp, setPendingTotp } from '#shared/db/staff-totp.js';
@@ -36,12 +49,24 @@ export const loginBody = z.object({
   totp: z.string().min(1).max(16).optional(),
 });
 export const totpCodeBody = z.object({ code: z.string().min(1).max(16) });
+/** Starting two-factor sign-in asks for the password again: a stolen access token alone cannot enrol its own app. */
+export const totpSetupBody = z.object({ password: z.string().min(1).max(1024) });
 export const registerBody = z.object({
   siteId: siteIdSchema,
   email: emailSchema,
   password: z.string().min(10, 'use at least 10 characters').max(1024),
   displayName: displayNameSchema,
 });
+
+export const passwordResetBody = z.object({ siteId: siteIdSchema, email: emailSchema });
+export const passwordResetConfirmBody = z.object({
+  token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not a reset token'),
+  password: registerBody.shape.password,
+});
+const RESET_SENT = {
+  status: 'reset_sent',
+  message: 'If this address has an account, a link to choose a new password is on its way.',
+} as const;
 
 export const verifyEmailQuery = z.object({
   token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not a verification token'),
@@ -98,6 +123,35 @@ export const authDocs = [
   }),
   route({
     method: 'post',
+    path: '/api/v1/auth/password-reset',
+    tag: 'Sign-in',
+    auth: 'none',
+    summary:
+      'Forgotten password: a link to choose a new one is emailed to the address of a native account (the answer is the same for any address)',
+    body: passwordResetBody,
+    responses: {
+      202: { description: 'accepted', schema: z.object({ status: z.literal('reset_sent'), message: z.string() }) },
+      400: commonErrors[400],
+      ...notFoundError,
+      ...rateLimitedError,
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/v1/auth/password-reset/confirm',
+    tag: 'Sign-in',
+    auth: 'the token of the mailed link',
+    summary:
+      'Set a new password with the mailed link: the address is confirmed, and every access token issued before stops working',
+    body: passwordResetConfirmBody,
+    responses: {
+      200: { description: 'the password is changed; sign in with it', schema: z.object({ reset: z.literal(true) }) },
+      400: { description: '`invalid_link` (unknown, used or expired), `validation_failed`', schema: errorSchema },
+      ...rateLimitedError,
+    },
+  }),
+  route({
+    method: 'post',
     path: '/api/v1/auth/register',
     tag: 'Sign-in',
     auth: 'none',
@@ -129,13 +183,18 @@ export const authDocs = [
     tag: 'Sign-in',
     auth: "staff member's access token",
     summary:
-      'Start two-factor sign-in: a new authenticator secret, pending until confirmed (replaces an unconfirmed one)',
+      'Start two-factor sign-in, with the account password: a new authenticator secret, pending until confirmed (replaces an unconfirmed one)',
+    body: totpSetupBody,
     responses: {
       200: {
         description: 'the secret, shown this once, and the otpauth:// URL an authenticator app scans',
         schema: z.object({ secret: z.string(), otpauthUrl: z.string() }),
       },
-      401: commonErrors[401],
+      400: commonErrors[400],
+      401: {
+        description: '`invalid_credentials`: the password is wrong (counted as a failed sign-in)',
+        schema: errorSchema,
+      },
       403: { description: '`staff_only`', schema: errorSchema },
       409: { description: '`totp_already_enabled`: disable it first', schema: errorSchema },
       ...rateLimitedError,
@@ -264,6 +323,27 @@ export function authRoutes(
     res.status(202).json(REGISTERED);
   });
 
+  // Forgotten password: the same answer whatever the address, and the link goes only to the address itself.
+  r.post('/auth/password-reset', async (req, res) => {
+    await limitIp(req);
+    const body = parse(passwordResetBody, req.body);
+    const site = await findSite(deps.db, body.siteId);
+    if (!site) throw new NotFoundError('site');
+    const user = await findPasswordUser(deps.db, body.siteId, body.email);
+    if (user) sendPasswordResetLink(deps, { siteId: user.siteId, userId: user.id, email: body.email });
+    res.status(202).json(RESET_SENT);
+  });
+
+  r.post('/auth/password-reset/confirm', async (req, res) => {
+    await limitIp(req);
+    const body = parse(passwordResetConfirmBody, req.body);
+    const user = await usePasswordReset(deps.db, verificationHash(body.token), await hashPassword(body.password));
+    if (!user) throw new AppError('invalid_link', 400, 'this link is unknown, already used or expired');
+    await announceUserChange(deps, user.siteId, user.id);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ reset: true });
+  });
+
   r.get('/auth/verify-email', async (req, res) => {
     await limitIp(req);
     const { token } = parse(verifyEmailQuery, req.query, 'query');
@@ -317,9 +397,25 @@ export function authRoutes(
     await notFailed();
   };
 
+  // The account's password, asked again before a change to how it signs in; a wrong one counts as a failed sign-in.
+  const usePassword = async (u: User, password: string) => {
+    const onCodes = await countAttempt(deps.limiters, deps.limiters.loginFailures, codeKey(u), { block: true });
+    const onAccount = u.email
+      ? await countAttempt(deps.limiters, deps.limiters.loginAccountFailures, `${u.siteId}:${u.email.toLowerCase()}`, {
+          block: false,
+        })
+      : null;
+    const stored = u.email ? await findPasswordUser(deps.db, u.siteId, u.email) : null;
+    const right = await verifyPassword(stored?.id === u.id ? stored.passwordHash : null, password);
+    if (!right) throw new AppError('invalid_credentials', 401, 'wrong password');
+    await Promise.all([onCodes.refund(), onAccount?.refund()]);
+  };
+
   r.post('/auth/totp/setup', bearer, async (req, res) => {
     const user = await staffMember(req);
     await limitIp(req);
+    const { password } = parse(totpSetupBody, req.body);
+    await usePassword(user, password);
     const site = await findSite(deps.db, user.siteId);
     const fresh = newTotpSecret(site?.name ?? user.siteId, user.email ?? user.displayName);
     if (!(await setPendingTotp(deps.db, user.siteId, user.id, fresh.secret)))

@@ -4,6 +4,35 @@
  * origin the server checked against the site's registered origins.
  */
 export const LOGIN_JS = `(() => {
+  // The page the mailed link to choose a new password leads to.
+  const reset = document.getElementById('reset');
+  if (reset) {
+    const token = new URLSearchParams(location.search).get('token') || '';
+    history.replaceState(null, '', location.pathname + (document.documentElement.lang === 'fr' ? '?lang=fr' : ''));
+    const form = document.getElementById('reset-form');
+    const status = document.getElementById('login-status');
+    const submit = document.getElementById('submit');
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      status.textContent = '';
+      submit.disabled = true;
+      try {
+        const res = await fetch('/api/v1/auth/password-reset/confirm', {
+          method: 'POST', headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ token, password: new FormData(form).get('password') }),
+        });
+        const data = await res.json().catch(() => ({}));
+        if (!res.ok) { status.textContent = (data.error && data.error.message) || reset.dataset.textFailed; return; }
+        form.hidden = true;
+        status.textContent = reset.dataset.textDone;
+      } catch {
+        status.textContent = reset.dataset.textFailed;
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    return;
+  }
   const root = document.getElementById('login');
   const site = root.dataset.site, target = root.dataset.origin;
   const form = document.getElementById('login-form');
@@ -11,8 +40,33 @@ export const LOGIN_JS = `(() => {
   const nameRow = document.getElementById('name-row');
   const toggle = document.getElementById('mode');
   const submit = document.getElementById('submit');
+  const passwordRow = document.getElementById('password-row');
+  const forgotButton = document.getElementById('forgot');
   let register = false;
+  let forgot = false;
+  // "Forgot your password?": the address alone, and a link is mailed to it.
+  forgotButton.addEventListener('click', () => {
+    forgot = true;
+    register = false;
+    nameRow.hidden = true;
+    passwordRow.hidden = true;
+    document.getElementById('password').required = false;
+    document.getElementById('name').required = false;
+    forgotButton.hidden = true;
+    submit.textContent = root.dataset.textResetSend;
+    toggle.textContent = root.dataset.textHaveAccount;
+    document.getElementById('email').focus();
+  });
   toggle.addEventListener('click', () => {
+    if (forgot) {
+      forgot = false;
+      passwordRow.hidden = false;
+      document.getElementById('password').required = true;
+      forgotButton.hidden = false;
+      submit.textContent = root.dataset.textLogin;
+      toggle.textContent = root.dataset.textNoAccount;
+      return;
+    }
     register = !register;
     nameRow.hidden = !register;
     document.getElementById('name').required = register;
@@ -24,11 +78,12 @@ export const LOGIN_JS = `(() => {
     e.preventDefault();
     status.textContent = '';
     const f = new FormData(form);
-    const body = { siteId: site, email: f.get('email'), password: f.get('password') };
+    const body = forgot ? { siteId: site, email: f.get('email') } : { siteId: site, email: f.get('email'), password: f.get('password') };
     if (register) body.displayName = f.get('name');
     submit.disabled = true;
     try {
-      const res = await fetch(register ? '/api/v1/auth/register' : '/api/v1/auth/login', {
+      const path = forgot ? '/api/v1/auth/password-reset' : register ? '/api/v1/auth/register' : '/api/v1/auth/login';
+      const res = await fetch(path, {
         method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
       });
       const data = await res.json().catch(() => ({}));
@@ -58,7 +113,7 @@ label { display: block; font-weight: 600; margin: 12px 0 4px; }
 input { box-sizing: border-box; width: 100%; padding: 8px; font: inherit; border: 1px solid GrayText; border-radius: 6px; }
 button { font: inherit; padding: 8px 16px; border-radius: 6px; cursor: pointer; }
 #submit { margin-top: 16px; width: 100%; background: #1a5fb4; color: #fff; border: 0; font-weight: 600; }
-#mode { margin-top: 12px; background: none; border: 0; color: LinkText; text-decoration: underline; padding: 0; }
+#mode, #forgot { display: block; margin-top: 12px; background: none; border: 0; color: LinkText; text-decoration: underline; padding: 0; }
 #login-status { min-height: 1.5em; margin-top: 12px; color: #c01c28; }
 :focus-visible { outline: 3px solid #1a5fb4; outline-offset: 2px; }
 `;

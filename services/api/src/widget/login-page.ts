@@ -28,6 +28,12 @@ const TEXT = {
     noOpener: 'Open this page from the comments.',
     done: 'Signed in. You may close this window.',
     badOrigin: 'This sign-in page was opened from a page that is not registered for these comments.',
+    forgot: 'Forgot your password?',
+    resetSend: 'Send me a link',
+    resetTitle: 'Choose a new password',
+    newPassword: 'New password (at least 10 characters)',
+    resetSave: 'Save the new password',
+    resetDone: 'Your password was changed. Sign in with it from the comments.',
   },
   fr: {
     title: 'Connectez-vous pour commenter',
@@ -43,6 +49,12 @@ const TEXT = {
     noOpener: 'Ouvrez cette page depuis les commentaires.',
     done: 'Connecté. Vous pouvez fermer cette fenêtre.',
     badOrigin: 'Cette page de connexion a été ouverte depuis une page non enregistrée pour ces commentaires.',
+    forgot: 'Mot de passe oublié ?',
+    resetSend: 'Envoyez-moi un lien',
+    resetTitle: 'Choisissez un nouveau mot de passe',
+    newPassword: 'Nouveau mot de passe (au moins 10 caractères)',
+    resetSave: 'Enregistrer le nouveau mot de passe',
+    resetDone: 'Votre mot de passe a été changé. Connectez-vous avec lui depuis les commentaires.',
   },
 };
 
@@ -91,6 +103,8 @@ export function loginPage(deps: Pick<ApiDeps, 'db'>) {
       'text-failed': t.failed,
       'text-no-opener': t.noOpener,
       'text-done': t.done,
+      'text-forgot': t.forgot,
+      'text-reset-send': t.resetSend,
     };
     const attrs = Object.entries(data)
       .map(([k, v]) => `data-${k}="${esc(v)}"`)
@@ -103,10 +117,38 @@ export function loginPage(deps: Pick<ApiDeps, 'db'>) {
 <form id="login-form" novalidate>
 <div id="name-row" hidden><label for="name">${esc(t.name)}</label><input id="name" name="name" autocomplete="nickname" maxlength="80"></div>
 <label for="email">${esc(t.email)}</label><input id="email" name="email" type="email" autocomplete="email" required>
-<label for="password">${esc(t.password)}</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<div id="password-row"><label for="password">${esc(t.password)}</label><input id="password" name="password" type="password" autocomplete="current-password" required></div>
 <button id="submit" type="submit">${esc(t.login)}</button>
 </form>
 <button id="mode" type="button">${esc(t.noAccount)}</button>
+<button id="forgot" type="button">${esc(t.forgot)}</button>
+<p id="login-status" role="status" aria-live="polite"></p>
+</main><script src="/login.js"></script></body></html>`);
+  };
+}
+
+const resetQuery = z.object({ lang: z.enum(['en', 'fr']).catch('en') });
+
+/**
+ * `GET /password-reset?token=…`: where the mailed link to choose a new password leads. The token stays in the
+ * address bar only until the page's script reads it; the page sends it with the new password and says what came of it.
+ */
+export function passwordResetPage() {
+  return (req: Request, res: Response): void => {
+    pageHeaders(res);
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    const lang = resetQuery.parse(req.query).lang;
+    const t = TEXT[lang];
+    const attrs = `data-text-done="${esc(t.resetDone)}" data-text-failed="${esc(t.failed)}"`;
+    res.end(`<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(t.resetTitle)}</title><link rel="stylesheet" href="/login.css"></head>
+<body><main id="reset" ${attrs}>
+<h1>${esc(t.resetTitle)}</h1>
+<form id="reset-form" novalidate>
+<label for="new-password">${esc(t.newPassword)}</label><input id="new-password" name="password" type="password" autocomplete="new-password" minlength="10" required>
+<button id="submit" type="submit">${esc(t.resetSave)}</button>
+</form>
 <p id="login-status" role="status" aria-live="polite"></p>
 </main><script src="/login.js"></script></body></html>`);
   };
