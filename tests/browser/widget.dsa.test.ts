@@ -63,6 +63,19 @@ after(async () => {
   await env?.close();
 });
 
+/** Signs the page's widget in as `who`, as the demo publisher's own sign-in does. */
+async function signInAs(page: Page, who: { sub: string; name: string }): Promise<void> {
+  await page.evaluate(async (asked) => {
+    const res = await fetch('/demo/sso-token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(asked),
+    });
+    const { token } = (await res.json()) as { token: string };
+    await (window as unknown as { Comments: { login(t: string): Promise<void> } }).Comments.login(token);
+  }, who);
+}
+
 describe('the DSA in the widget', () => {
   it('when a signed-out reader reports a comment as illegal content, then the form asks name, address and good faith, and the notice is received with a reference (axe clean)', async () => {
     await upsertPost(env.db, {
@@ -157,17 +170,8 @@ describe('the DSA in the widget', () => {
   it('when an author comes back to the post, then their held and removed comments are on top with the statement of reasons, only for them, and they appeal from there (axe clean)', async () => {
     await insertPostIfAbsent(env.db, { siteId: SITE, id: POST, title: ARTICLE.headline, url: `${demo.origin}/` });
     const reader = { sub: 'demo-reader-0a0b0c0d', name: 'Jordan Okafor' };
-    /** Signs the page's widget in as `who`, as the demo publisher's own sign-in does. */
     const signIn = async (page: Page, who: { sub: string; name: string }) => {
-      await page.evaluate(async (asked) => {
-        const res = await fetch('/demo/sso-token', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(asked),
-        });
-        const { token } = (await res.json()) as { token: string };
-        await (window as unknown as { Comments: { login(t: string): Promise<void> } }).Comments.login(token);
-      }, who);
+      await signInAs(page, who);
       await page.locator('#comments textarea').first().waitFor();
     };
 
@@ -324,15 +328,7 @@ describe('the DSA in the widget', () => {
 
     const page = await browser.newPage({ bypassCSP: true });
     await page.goto(`${demo.origin}/`);
-    await page.evaluate(async (asked) => {
-      const res = await fetch('/demo/sso-token', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(asked),
-      });
-      const { token } = (await res.json()) as { token: string };
-      await (window as unknown as { Comments: { login(t: string): Promise<void> } }).Comments.login(token);
-    }, reader);
+    await signInAs(page, reader);
     const box = page.locator('#comments .standing');
     await box.getByText('Your account may no longer comment on this site.').waitFor();
     assert.equal(await page.locator('#comments .box textarea').count(), 0, 'no comment box to type into');

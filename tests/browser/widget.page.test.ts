@@ -461,15 +461,18 @@ describe('the widget on the demo article page', () => {
   });
 });
 
+/** The publisher page without SSO, and the service's sign-in popup its "Log in" opens. */
+async function openSignInPopup(): Promise<{ page: Page; popup: Page }> {
+  const page = await context.newPage();
+  await page.goto(`${plainHost.origin}/`);
+  await page.getByText('0 comments').waitFor();
+  const [popup] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: 'Log in' }).click()]);
+  return { page, popup };
+}
+
 describe('the widget on a publisher page without SSO', () => {
   it("when a reader logs in through the service's popup, then the token comes back by postMessage and the comment box opens", async () => {
-    const page = await context.newPage();
-    await page.goto(`${plainHost.origin}/`);
-    await page.getByText('0 comments').waitFor();
-    const [popup] = await Promise.all([
-      page.waitForEvent('popup'),
-      page.getByRole('button', { name: 'Log in' }).click(),
-    ]);
+    const { page, popup } = await openSignInPopup();
     await popup.waitForLoadState();
     assert.equal(new URL(popup.url()).origin, apiServer.origin);
     await popup.getByRole('button', { name: /Create one/ }).click();
@@ -511,13 +514,7 @@ describe('the widget on a publisher page without SSO', () => {
       role: 'commenter',
     });
     await markEmailVerified(env.db, SITE, user!.id);
-    const page = await context.newPage();
-    await page.goto(`${plainHost.origin}/`);
-    await page.getByText('0 comments').waitFor();
-    const [popup] = await Promise.all([
-      page.waitForEvent('popup'),
-      page.getByRole('button', { name: 'Log in' }).click(),
-    ]);
+    const { page, popup } = await openSignInPopup();
     await popup.getByRole('button', { name: 'Forgot your password?' }).click();
     assert.equal(await popup.getByLabel('Password').isVisible(), false);
     await popup.getByLabel('Email').fill(email);
