@@ -232,7 +232,7 @@ export const configSchema = z.object({
     'Notices of illegal content one notifier (an account, else an email address) may send, as points/seconds.',
   ),
   RATE_LIMIT_ACCOUNT_MAIL: rate('3/3600').describe(
-    'Account mails (address confirmation, "someone tried to register your address") one address may receive per site, as points/seconds; past it none is sent, and the request is answered alike, so nobody can flood an address from the service.',
+    'Account mails one address may receive per site, as points/seconds, counted apart for address confirmations (with "someone tried to register your address") and for password-reset links; past it none is sent, and the request is answered alike, so nobody can flood an address from the service, nor spend the reset links by asking for confirmations.',
   ),
   RATE_LIMIT_APPEAL: rate('10/3600').describe(
     'Appeals (DSA complaints) per IP address and per appellant, as points/seconds.',

@@ -64,6 +64,22 @@ describe('per-account login limit', () => {
     );
   });
 
+  it("when the owner is refused by the slow-down again and again, then those refusals do not count against the owner's own address", async () => {
+    const staff = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+    for (let i = 1; i <= 4; i++) await login(staff.email, 'a wrong guess!', `203.0.113.${40 + i}`);
+    // The guesser takes the interval's one attempt; the owner, trying meanwhile, is refused unchecked.
+    await login(staff.email, 'a wrong guess!', '203.0.113.50');
+    for (let i = 0; i < 5; i++) assert.equal((await login(staff.email, STAFF_PASSWORD, '192.0.2.60')).status, 429);
+    const ok = await waitFor(
+      async () => {
+        const res = await login(staff.email, STAFF_PASSWORD, '192.0.2.60');
+        return res.status === 200 ? res : null;
+      },
+      { timeoutMs: 10_000, intervalMs: 500, what: 'the owner to get in after the interval' },
+    );
+    assert.equal(ok.body.user.role, 'moderator');
+  });
+
   it('when the account is slowed down, then its owner still signs in once the interval has passed', async () => {
     const staff = await buildStaff(env.db, api.app, site.siteId, 'moderator');
     for (let i = 1; i <= 4; i++) await login(staff.email, 'a wrong guess!', `203.0.113.${i}`);

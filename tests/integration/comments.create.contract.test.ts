@@ -221,6 +221,10 @@ describe('POST a comment', () => {
     assert.equal(await adoptIdempotencyKey(env.redis, { ...other, id, fp }), id);
     await releaseIdempotencyKey(env.redis, { ...other, id });
     assert.equal(await claimIdempotencyKey(env.redis, { ...other, id: newId(), fp }), id);
+    // Freed and claimed meanwhile by a request with another body: the retry is told, and takes nothing over.
+    const third = { ...owner, key: 'claimed-by-another-body' };
+    await claimIdempotencyKey(env.redis, { ...third, id: newId(), fp: fingerprint([postId, null, 'another']) });
+    await assert.rejects(adoptIdempotencyKey(env.redis, { ...third, id: newId(), fp }), /different request/);
   });
 
   it('when a request with a key was rejected, then the key can be used again', async () => {

@@ -584,6 +584,14 @@ describe('delivering events', () => {
     const oldFailed = await stored('failed', 45);
     const oldTrying = await stored('pending', 31);
     const recent = await stored('succeeded', 29);
+    // An old original redelivered twice lately: kept while its redeliveries are (they share its event id).
+    const redelivered = await stored('succeeded', 40);
+    for (let i = 0; i < 2; i++)
+      await env.db.query(
+        `INSERT INTO webhook_deliveries (id, site_id, webhook_id, event_id, event_type, body, status, redelivery_of)
+         SELECT $2, site_id, webhook_id, event_id, event_type, body, 'succeeded', id FROM webhook_deliveries WHERE id = $1`,
+        [redelivered, newId()],
+      );
     const second = await startTestWebhookWorker(env);
     try {
       await waitFor(
@@ -593,9 +601,9 @@ describe('delivering events', () => {
         { what: 'the deliveries past the 30 days deleted' },
       );
       const kept = await env.db.query<{ id: string }>('SELECT id FROM webhook_deliveries WHERE id = ANY($1)', [
-        [oldTrying, recent],
+        [oldTrying, recent, redelivered],
       ]);
-      assert.deepEqual(kept.rows.map((r) => r.id).sort(), [oldTrying, recent].sort());
+      assert.deepEqual(kept.rows.map((r) => r.id).sort(), [oldTrying, recent, redelivered].sort());
     } finally {
       await second.close();
     }

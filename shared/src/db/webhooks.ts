@@ -375,14 +375,17 @@ export async function strandedDeliveries(
 
 /**
  * Deletes finished deliveries (sent, or failed for good) stored before `before`, oldest first, at most `limit`
- * of them; returns how many. A delivery still being tried is kept whatever its age. Rows locked by a send or
- * by another worker's prune are skipped, not waited for.
+ * of them; returns how many. A delivery still being tried is kept whatever its age, and an original is kept while a
+ * redelivery of it is (they share its event id). Rows locked by a send or by another worker's prune are skipped.
  */
 export async function pruneDeliveries(db: Queryable, before: Date, limit: number): Promise<number> {
   const res = await db.query(
     `DELETE FROM webhook_deliveries WHERE id IN (
-       SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND created_at < $1
-        ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+       SELECT d.id FROM webhook_deliveries d
+        WHERE d.status <> 'pending' AND d.created_at < $1
+          -- An original waits for its redeliveries (which point at it) to go first.
+          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries r WHERE r.redelivery_of = d.id)
+        ORDER BY d.created_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
     [before, limit],
   );
   return res.rowCount ?? 0;

@@ -105,8 +105,13 @@ export function createPassport(deps: StrategyDeps): passport.PassportStatic {
           });
           // Past its failure budget an account is slowed down (one attempt per interval, from anywhere),
           // so guessing from many addresses crawls while the owner can still get in.
-          if (onAccount.exhausted) await consume(deps.limiters, deps.limiters.loginSlowed, account);
           const succeeded = () => Promise.all([fromAddress.refund(), onAccount.refund()]);
+          // Refused unchecked (the slowed account's one attempt is taken): not a failure, so it costs neither budget.
+          if (onAccount.exhausted)
+            await consume(deps.limiters, deps.limiters.loginSlowed, account).catch(async (err: unknown) => {
+              await succeeded();
+              throw err;
+            });
           const user = await findPasswordUser(deps.db, siteId, email);
           if (!(await verifyPassword(user?.passwordHash ?? null, password)) || !user)
             return done(null, false, { message: 'wrong email or password' });

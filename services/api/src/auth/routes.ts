@@ -330,7 +330,8 @@ export function authRoutes(
     const site = await findSite(deps.db, body.siteId);
     if (!site) throw new NotFoundError('site');
     const user = await findPasswordUser(deps.db, body.siteId, body.email);
-    if (user) sendPasswordResetLink(deps, { siteId: user.siteId, userId: user.id, email: body.email });
+    // Mailed to the address as the account has it, not as typed (mail hosts may tell the cases apart).
+    if (user?.email) sendPasswordResetLink(deps, { siteId: user.siteId, userId: user.id, email: user.email });
     res.status(202).json(RESET_SENT);
   });
 
@@ -377,14 +378,18 @@ export function authRoutes(
   // Wrong codes count against the account like failed sign-ins (its own code budget, and the account's sign-in
   // budget): a stolen token cannot guess its way to disable. Counted before the check, as sign-ins are.
   const codeKey = (u: User) => `${u.siteId}:totp:${u.id}`;
-  const useCode = async (u: User, code: string, mustBeEnabled: boolean) => {
+  /** Counts a signed-in staff member's check (a code, the password) as a failed sign-in until it proves right. */
+  const countCheck = async (u: User): Promise<() => Promise<unknown>> => {
     const onCodes = await countAttempt(deps.limiters, deps.limiters.loginFailures, codeKey(u), { block: true });
     const onAccount = u.email
       ? await countAttempt(deps.limiters, deps.limiters.loginAccountFailures, `${u.siteId}:${u.email.toLowerCase()}`, {
           block: false,
         })
       : null;
-    const notFailed = () => Promise.all([onCodes.refund(), onAccount?.refund()]);
+    return () => Promise.all([onCodes.refund(), onAccount?.refund()]);
+  };
+  const useCode = async (u: User, code: string, mustBeEnabled: boolean) => {
+    const notFailed = await countCheck(u);
     const totp = await findStaffTotp(deps.db, u.siteId, u.id);
     if (!totp || (totp.enabledAt !== null) !== mustBeEnabled) {
       await notFailed();
@@ -399,16 +404,11 @@ export function authRoutes(
 
   // The account's password, asked again before a change to how it signs in; a wrong one counts as a failed sign-in.
   const usePassword = async (u: User, password: string) => {
-    const onCodes = await countAttempt(deps.limiters, deps.limiters.loginFailures, codeKey(u), { block: true });
-    const onAccount = u.email
-      ? await countAttempt(deps.limiters, deps.limiters.loginAccountFailures, `${u.siteId}:${u.email.toLowerCase()}`, {
-          block: false,
-        })
-      : null;
+    const notFailed = await countCheck(u);
     const stored = u.email ? await findPasswordUser(deps.db, u.siteId, u.email) : null;
     const right = await verifyPassword(stored?.id === u.id ? stored.passwordHash : null, password);
     if (!right) throw new AppError('invalid_credentials', 401, 'wrong password');
-    await Promise.all([onCodes.refund(), onAccount?.refund()]);
+    await notFailed();
   };
 
   r.post('/auth/totp/setup', bearer, async (req, res) => {

@@ -50,6 +50,7 @@ if not v then
   return ARGV[1]
 end
 local r = cjson.decode(v)
+if r.fp ~= ARGV[2] then return false end
 r.adopted = true
 redis.call('SET', KEYS[1], cjson.encode(r), 'KEEPTTL')
 return r.id`;
@@ -58,7 +59,11 @@ export async function adoptIdempotencyKey(
   redis: RedisClient,
   o: KeyOwner & { id: string; fp: string },
 ): Promise<string> {
-  return String(await redis.eval(ADOPT, 1, redisKeyOf(o), o.id, o.fp, TTL_SECONDS));
+  const id = await redis.eval(ADOPT, 1, redisKeyOf(o), o.id, o.fp, TTL_SECONDS);
+  // Freed and claimed meanwhile by a request with another body: this key now stands for that one.
+  if (id === null)
+    throw new AppError('idempotency_key_reused', 422, 'this Idempotency-Key was used for a different request');
+  return String(id);
 }
 
 /** Frees the key for a request refused before enqueueing, unless it now stands for another id or was taken over. */

@@ -8,6 +8,7 @@ import { humanStatement, mailStatement, storeStatement } from '#shared/dsa/state
 import { misuseWarningMail } from '#shared/dsa/texts.js';
 import type { SiteSettings } from '#shared/settings.js';
 import { announceUserChange } from '../auth/user-changes.js';
+import { readerBanned } from '../moderation/events.js';
 
 export type MisuseKind = 'illegal_content' | 'unfounded_notices';
 const MISUSE_ACTOR = { id: null, name: 'DSA misuse rule (Art. 23)' };
@@ -126,11 +127,7 @@ export async function applyMisuseRule(
     await announceUserChange(deps, o.siteId, o.userId);
     // Publishers hear of it as of a moderator's suspension; the rule, not a person, took it.
     deps.events
-      .emit({
-        siteId: o.siteId,
-        type: 'reader.banned',
-        data: { reader: { id: o.userId }, action: 'suspend', by: { kind: 'service' } },
-      })
+      .emit(readerBanned(o.siteId, o.userId, 'suspend', { kind: 'service' }))
       .catch((err: unknown) => deps.logger.error({ err }, 'could not emit a webhook event'));
   }
   if (outcome.action === 'warning' && o.email && deps.mailer.state === 'configured') {

@@ -62,15 +62,10 @@ function webhookEventOf(e: ModerationEvent): NewEvent | null {
       };
     case 'reader.changed':
       return e.action === 'reader.ban' || e.action === 'reader.suspend'
-        ? {
-            siteId: e.siteId,
-            type: 'reader.banned',
-            data: {
-              reader: { id: e.userId },
-              action: e.action === 'reader.ban' ? 'ban' : 'suspend',
-              by: { kind: 'moderator', id: e.actorId },
-            },
-          }
+        ? readerBanned(e.siteId, e.userId, e.action === 'reader.ban' ? 'ban' : 'suspend', {
+            kind: 'moderator',
+            id: e.actorId,
+          })
         : null;
   }
 }
@@ -88,4 +83,14 @@ export function moderationCompleted(deps: { logger: Logger; events?: Events }, e
       .emit(hook)
       .catch((err) => deps.logger.error({ err, event: event.type }, 'could not emit a webhook event'));
   }
+}
+
+/** `reader.banned`: a ban or a suspension, by a moderator or by the service (the DSA misuse rule). */
+export function readerBanned(
+  siteId: string,
+  userId: string,
+  action: 'ban' | 'suspend',
+  by: { kind: 'moderator'; id: string } | { kind: 'service' },
+): NewEvent {
+  return { siteId, type: 'reader.banned', data: { reader: { id: userId }, action, by } };
 }
