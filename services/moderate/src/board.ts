@@ -241,10 +241,11 @@ export class Board {
     const appended = OLDEST_FIRST[this.queue] || this.filters.sort === 'risk';
     if (this.nextCursor && appended) return; // beyond the pages loaded: "Load more" brings them
     const asked = this.listRequests;
-    const byRisk = this.filters.sort === 'risk';
+    // By risk, a new comment may rank anywhere: read from the top.
+    const fromLastPage = OLDEST_FIRST[this.queue] && this.filters.sort !== 'risk' && this.lastPageCursor;
     const page = await this.api.queue(this.queue, {
       ...this.query,
-      ...(appended && !byRisk && this.lastPageCursor ? { cursor: this.lastPageCursor } : {}),
+      ...(fromLastPage ? { cursor: fromLastPage } : {}),
       limit: 100,
     });
     if (asked !== this.listRequests) return;
@@ -408,7 +409,6 @@ export class Board {
     if (action === 'approve' && (this.queue === 'approved' || this.queue === 'review')) {
       // Kept: it stays in this queue, its reports closed.
       const now = new Date().toISOString();
-      item.status = 'approved';
       item.openReports = 0;
       for (const r of item.reports) r.resolvedAt ??= now;
       this.renderList();

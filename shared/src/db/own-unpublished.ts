@@ -2,7 +2,8 @@ import type { Queryable } from './pool.js';
 import type { CommentStatus, Reason } from '../domain.js';
 import { STATEMENT_COLS, toStatement, type Statement, type StatementRow } from './dsa-statements.js';
 import { findAppealOfStatement, findAppealsOfStatements, type Appeal } from './dsa-appeals.js';
-import { canPost, findUser } from './users.js';
+import { canPost } from './users.js';
+import type { User } from '../domain.js';
 
 /** One of a reader's own comments that readers do not see: held for review, or not published. */
 export interface OwnUnpublished {
@@ -83,21 +84,21 @@ export interface OwnStanding {
 /**
  * The signed-in reader's own restriction, if any, with the statement to appeal (DSA Art. 17 and 20): a banned
  * or suspended reader finds it in the widget, where the statement's mail says the appeal is made. Null for an
- * account that may post.
+ * account that may post (then nothing is read: the caller has the account, from its cached look-ups).
  */
 export async function findOwnStanding(
   db: Queryable,
-  q: { siteId: string; userId: string },
+  q: { siteId: string; user: Pick<User, 'id' | 'status' | 'suspendedUntil'> | null },
   now = new Date(),
 ): Promise<OwnStanding | null> {
-  const user = await findUser(db, q.siteId, q.userId);
+  const user = q.user;
   if (!user || user.status === 'active' || canPost(user, now)) return null;
   const status = user.status;
   const res = await db.query<StatementRow>(
     `SELECT ${STATEMENT_COLS} FROM dsa_statements
       WHERE site_id = $1 AND user_id = $2 AND restriction = $3 AND reversed_at IS NULL AND withdrawn_at IS NULL
       ORDER BY created_at DESC, id DESC LIMIT 1`,
-    [q.siteId, q.userId, status === 'banned' ? 'ban' : 'suspension'],
+    [q.siteId, user.id, status === 'banned' ? 'ban' : 'suspension'],
   );
   const s = res.rows[0] ? toStatement(res.rows[0]) : null;
   return {

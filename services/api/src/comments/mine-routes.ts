@@ -65,7 +65,7 @@ export function mineRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     const user = userOf(req, siteId);
     const [rows, standing] = await Promise.all([
       listOwnUnpublished(deps.db, { siteId, postId, userId: user.userId, limit: LIMIT }),
-      findOwnStanding(deps.db, { siteId, userId: user.userId }),
+      deps.lookups.user(siteId, user.userId).then((account) => findOwnStanding(deps.db, { siteId, user: account })),
     ]);
     res.setHeader('Cache-Control', 'private, no-store');
     res.json({

@@ -9,6 +9,7 @@ import {
 } from '#shared/notifications/queue.js';
 import { createNotificationProcessor, type NotificationDeps } from './deliver.js';
 import { startStatementMailSweep } from './statement-mail-sweep.js';
+import { startPeriodic } from '../periodic.js';
 
 /**
  * The BullMQ worker that delivers readers' notifications and sends the daily digest (a job
@@ -48,22 +49,16 @@ export function createNotificationsWorker(deps: NotificationDeps, connection: Re
 }
 
 function startNotificationSweep(deps: NotificationDeps, queue: Queue<NotificationJob>): () => void {
-  let running = false;
   const intervalMs = deps.config.NOTIFICATION_SWEEP_INTERVAL_MS;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    (async () => {
+  return startPeriodic({
+    what: 'notification sweep',
+    everyMs: intervalMs,
+    logger: deps.logger,
+    task: async () => {
       const ids = await listUndelivered(deps.db, Math.max(1, Math.round(intervalMs / 1000)), 500);
       if (ids.length === 0) return;
       await enqueueNotifications(queue, ids);
       deps.logger.warn({ count: ids.length }, 'queued notifications that had not reached the queue');
-    })()
-      .catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'notification sweep failed'))
-      .finally(() => {
-        running = false;
-      });
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+    },
+  });
 }

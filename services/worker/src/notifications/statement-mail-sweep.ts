@@ -4,6 +4,7 @@ import type { Logger } from '#shared/logger.js';
 import type { Mailer } from '#shared/mail.js';
 import { claimDueStatementMails, type DueStatementMail, type Statement } from '#shared/db/dsa-statements.js';
 import { sendClaimedStatementMails } from '#shared/dsa/statements.js';
+import { startPeriodic } from '../periodic.js';
 
 /** Mails one sweep claims at most (the next sweep takes the rest). */
 const BATCH = 100;
@@ -54,16 +55,10 @@ export function startStatementMailSweep(deps: {
 }): () => void {
   const intervalMs = deps.config.STATEMENT_MAIL_SWEEP_INTERVAL_MS;
   if (deps.mailer.state !== 'configured' || intervalMs === 0) return () => undefined;
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    sweepStatementMails(deps)
-      .catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'statement mail sweep failed'))
-      .finally(() => {
-        running = false;
-      });
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return startPeriodic({
+    what: 'statement mail sweep',
+    everyMs: intervalMs,
+    logger: deps.logger,
+    task: () => sweepStatementMails(deps),
+  });
 }

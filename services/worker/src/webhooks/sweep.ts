@@ -3,6 +3,7 @@ import type { Pool } from '#shared/db/pool.js';
 import type { Logger } from '#shared/logger.js';
 import { pruneDeliveries, strandedDeliveries } from '#shared/db/webhooks.js';
 import { webhookJobId, webhookJobOptions, type WebhookJob } from '#shared/webhooks/queue.js';
+import { startPeriodic } from '../periodic.js';
 
 /**
  * Every intervalMs, enqueues deliveries that were stored but never reached the queue. Adding a
@@ -16,11 +17,11 @@ export function startDeliverySweeper(deps: {
   retrySchedule: number[];
   intervalMs: number;
 }): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    (async () => {
+  return startPeriodic({
+    what: 'webhook sweep',
+    everyMs: deps.intervalMs,
+    logger: deps.logger,
+    task: async () => {
       const stranded = await strandedDeliveries(deps.db, Math.max(1, Math.round(deps.intervalMs / 1000)), 500);
       if (stranded.length === 0) return;
       await deps.queue.addBulk(
@@ -31,14 +32,8 @@ export function startDeliverySweeper(deps: {
         })),
       );
       deps.logger.warn({ count: stranded.length }, 'enqueued webhook deliveries that had not reached the queue');
-    })()
-      .catch((err) => deps.logger.warn({ err: (err as Error).message }, 'webhook sweep failed'))
-      .finally(() => {
-        running = false;
-      });
-  }, deps.intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+    },
+  });
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
@@ -50,18 +45,14 @@ const PRUNE_MOST = 200_000;
  * Every hour (and once at start), deletes finished deliveries older than `retentionDays`, in batches; 0 keeps them.
  * Several workers pruning at once skip each other's rows.
  */
-export function startDeliveryPrune(deps: {
-  db: Pool;
-  logger: Logger;
-  retentionDays: number;
-  everyMs?: number;
-}): () => void {
+export function startDeliveryPrune(deps: { db: Pool; logger: Logger; retentionDays: number }): () => void {
   if (deps.retentionDays === 0) return () => {};
-  let running = false;
-  const prune = () => {
-    if (running) return;
-    running = true;
-    (async () => {
+  return startPeriodic({
+    what: 'webhook delivery prune',
+    everyMs: PRUNE_EVERY_MS,
+    firstAfterMs: 1000,
+    logger: deps.logger,
+    task: async () => {
       const before = new Date(Date.now() - deps.retentionDays * 86_400_000);
       let deleted = 0;
       for (;;) {
@@ -70,18 +61,6 @@ export function startDeliveryPrune(deps: {
         if (n < PRUNE_BATCH || deleted >= PRUNE_MOST) break;
       }
       if (deleted > 0) deps.logger.info({ deleted, before }, 'deleted webhook deliveries past their retention');
-    })()
-      .catch((err) => deps.logger.warn({ err: (err as Error).message }, 'webhook delivery prune failed'))
-      .finally(() => {
-        running = false;
-      });
-  };
-  const first = setTimeout(prune, 1000);
-  const timer = setInterval(prune, deps.everyMs ?? PRUNE_EVERY_MS);
-  first.unref();
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+    },
+  });
 }
