@@ -182,6 +182,15 @@ describe('editing one’s own comment', () => {
     assert.equal((await row(id)).edit_count, 2);
   });
 
+  /** Whether an edit was dropped (it will never be applied). */
+  const discarded = async (editId: string) =>
+    (
+      await env.db.query<{ discarded: boolean }>(
+        'SELECT discarded_at IS NOT NULL AS discarded FROM comment_revisions WHERE id = $1',
+        [editId],
+      )
+    ).rows[0]!.discarded;
+
   it('when an earlier edit never reached the queue (the API stopped in between), then the next edit drops it and applies at once', async () => {
     const id = await approvedComment('A comment whose first edit was lost.');
     // What a stop between the edit's commit and its job leaves: a waiting revision no job will ever apply.
@@ -199,11 +208,7 @@ describe('editing one’s own comment', () => {
     await waitFor(async () => (await row(id)).body === 'A comment whose second edit went through.', {
       what: 'the second edit',
     });
-    const rev = await env.db.query<{ discarded: boolean }>(
-      `SELECT discarded_at IS NOT NULL AS discarded FROM comment_revisions WHERE id = $1`,
-      [lost],
-    );
-    assert.equal(rev.rows[0]!.discarded, true);
+    assert.equal(await discarded(lost), true);
   });
 
   it("when an earlier edit's job failed for good, then the next edit drops it and applies", async () => {
@@ -231,11 +236,7 @@ describe('editing one’s own comment', () => {
     await waitFor(async () => (await row(id)).body === 'A comment whose next edit went through.', {
       what: 'the next edit',
     });
-    const rev = await env.db.query<{ discarded: boolean }>(
-      `SELECT discarded_at IS NOT NULL AS discarded FROM comment_revisions WHERE id = $1`,
-      [failedEdit],
-    );
-    assert.equal(rev.rows[0]!.discarded, true);
+    assert.equal(await discarded(failedEdit), true);
   });
 
   it("when readers' reports hold a comment, or a moderator removes it while an edit waits, then its author's edit does not publish it", async () => {
