@@ -16,6 +16,8 @@ import {
 export const UNDO_WINDOW_MS = 10_000;
 /** The actions an undo takes back: a moderator's approve or reject of one comment. */
 const UNDOABLE = ['comment.approve', 'comment.reject'];
+/** The decision an appeal reads when the moderator took back what it contested. */
+export const UNDONE_APPEAL_REASON = 'The moderator withdrew the decision you appealed, so it no longer applies.';
 
 export type UndoOutcome =
   | {
@@ -118,13 +120,14 @@ export async function undoLastAction(
         WHERE site_id = $1 AND comment_id = $2 AND decided_at = ${actionTime} AND voided_at IS NULL`,
       [u.siteId, u.commentId, entry.id],
     );
-    // The statement of reasons the action made: gone while no one has mailed it or is mailing it; otherwise
-    // it stays on record, reversed and withdrawn (its key freed, so a later decision on the comment gets its
-    // own statement), and its recipient is owed a correction.
+    // The statement of reasons the action made: gone while no one has mailed it or is mailing it and no one has
+    // appealed it; otherwise it stays on record, reversed and withdrawn (its key freed, so a later decision on the
+    // comment gets its own statement), and its recipient is owed a correction.
     await tx.query(
-      `DELETE FROM dsa_statements
-        WHERE site_id = $1 AND comment_id = $2 AND created_at = ${actionTime} AND mailed_at IS NULL
-          AND (mail_claimed_at IS NULL OR mail_claimed_at < now() - make_interval(secs => ${STATEMENT_MAIL_LEASE_MS / 1000}))`,
+      `DELETE FROM dsa_statements s
+        WHERE s.site_id = $1 AND s.comment_id = $2 AND s.created_at = ${actionTime} AND s.mailed_at IS NULL
+          AND (s.mail_claimed_at IS NULL OR s.mail_claimed_at < now() - make_interval(secs => ${STATEMENT_MAIL_LEASE_MS / 1000}))
+          AND NOT EXISTS (SELECT 1 FROM dsa_appeals a WHERE a.site_id = s.site_id AND a.statement_id = s.id)`,
       [u.siteId, u.commentId, entry.id],
     );
     const withdrawn = await tx.query<StatementRow>(
@@ -132,6 +135,13 @@ export async function undoLastAction(
         WHERE site_id = $1 AND comment_id = $2 AND created_at = ${actionTime}
         RETURNING ${STATEMENT_COLS}`,
       [u.siteId, u.commentId, entry.id],
+    );
+    // An appeal filed against it in the meantime is kept (Art. 20 complaints are records) and closed in the
+    // appellant's favour: the decision it contests no longer stands.
+    await tx.query(
+      `UPDATE dsa_appeals SET status = 'reversed', decided_by = $2, decided_at = now(), decision_reason = $3
+        WHERE site_id = $1 AND status = 'open' AND statement_id = ANY($4::uuid[])`,
+      [u.siteId, u.actor.id, UNDONE_APPEAL_REASON, withdrawn.rows.map((s) => s.id)],
     );
     await insertAudit(tx, {
       siteId: u.siteId,

@@ -8,6 +8,7 @@ import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
 import { openApiChecker } from '../support/openapi.js';
 import { getThread } from '../support/comment-flow.js';
 import { waitFor } from '../support/wait-for.js';
+import { UNDONE_APPEAL_REASON } from '#shared/moderation-undo.js';
 
 /** A moderator takes back their last decision within the window; the comment is as it was before. */
 
@@ -18,6 +19,7 @@ let mod: SignedIn;
 let mod2: SignedIn;
 let postId: string;
 let authorId: string;
+let authorToken: string;
 const doc = openApiChecker();
 
 before(async () => {
@@ -27,7 +29,9 @@ before(async () => {
   mod = await buildStaff(env.db, api.app, site.siteId, 'moderator');
   mod2 = await buildStaff(env.db, api.app, site.siteId, 'moderator');
   postId = await buildPost(env.db, site.siteId);
-  authorId = (await signInReader(api.app, site)).user.id;
+  const author = await signInReader(api.app, site);
+  authorId = author.user.id;
+  authorToken = author.accessToken;
 });
 after(async () => {
   await api?.close();
@@ -114,6 +118,38 @@ describe('undo of the last decision', () => {
     await decide(mod, id, 'approve');
     assert.equal((await undo(mod, id)).status, 200);
     assert.deepEqual(await snapshot(id), original);
+  });
+
+  it('when the author appealed the rejection before it was undone, then the appeal is kept, closed in their favour, and its statement withdrawn', async () => {
+    const id = await newComment();
+    await decide(mod, id, 'reject');
+    const statementId = (
+      await env.db.query<{ id: string }>(`SELECT id FROM dsa_statements WHERE comment_id = $1`, [id])
+    ).rows[0]!.id;
+    const filed = await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/appeals`)
+      .set('Authorization', `Bearer ${authorToken}`)
+      .send({ statementId, explanation: 'I quoted the minister; nothing more.' });
+    assert.equal(filed.status, 201, JSON.stringify(filed.body));
+
+    assert.equal((await undo(mod, id)).status, 200);
+    assert.equal((await snapshot(id)).status, 'approved');
+    const kept = await env.db.query(
+      `SELECT a.status, a.decided_by, a.decision_reason, a.explanation, s.reversed_at IS NOT NULL AS reversed,
+              s.withdrawn_at IS NOT NULL AS withdrawn
+         FROM dsa_appeals a JOIN dsa_statements s ON s.id = a.statement_id WHERE a.id = $1`,
+      [filed.body.appeal.id],
+    );
+    assert.deepEqual(kept.rows, [
+      {
+        status: 'reversed',
+        decided_by: mod.user.id,
+        decision_reason: UNDONE_APPEAL_REASON,
+        explanation: 'I quoted the minister; nothing more.',
+        reversed: true,
+        withdrawn: true,
+      },
+    ]);
   });
 
   it('when the window has passed, then 409 undo_expired and nothing changes', async () => {
