@@ -9,6 +9,7 @@ import { postComment, waitForDecision, waitForVisible } from '../support/comment
 import { waitFor } from '../support/wait-for.js';
 import type { Scorer } from '#shared/scoring/types.js';
 import { commentJobId } from '#shared/queues.js';
+import { decodeThreadChange, threadChannel } from '#shared/redis.js';
 
 /**
  * A ban or an account erasure that commits while the worker is deciding a comment (after it read
@@ -206,6 +207,71 @@ describe('effects of a decision on other comments', () => {
       [3, 3],
       'the comment that completed the campaign was stored before the others were held',
     );
+  });
+
+  it('when a comment is stored approved and then held because a campaign member marked it meanwhile, then its thread is told', async () => {
+    const [first, third] = [await buildPost(env.db, site.siteId), await buildPost(env.db, site.siteId)];
+    const late = await buildPost(env.db, site.siteId);
+    const readers = await Promise.all([1, 2, 3].map((n) => signInReader(api.app, site, { name: `Marked ${n}` })));
+    const texts = [
+      'The tram extension money went to consultants and not one metre of track was ever laid here.',
+      'the tram extension money went to CONSULTANTS and not one metre of track was ever laid here!',
+      'The tram extension money went to consultants, and not one metre of track was ever laid here.',
+    ];
+    const a = await postComment(api.app, {
+      siteId: site.siteId,
+      postId: first,
+      token: readers[0]!.accessToken,
+      body: texts[0]!,
+    });
+    await waitForVisible(api.app, site.siteId, first, [a]);
+    const told: string[] = [];
+    const sub = env.redis.duplicate();
+    await sub.subscribe(threadChannel(env.config.QUEUE_PREFIX));
+    sub.on('message', (_channel, message) => {
+      const change = decodeThreadChange(message);
+      if (change?.postId === late) told.push(message);
+    });
+    // The second member is decided (two accounts: no campaign yet), then waits to be stored behind a lock on its post.
+    const lock = await env.db.connect();
+    try {
+      await lock.query('BEGIN');
+      await lock.query('SELECT 1 FROM posts WHERE site_id = $1 AND id = $2 FOR UPDATE', [site.siteId, late]);
+      const b = await postComment(api.app, {
+        siteId: site.siteId,
+        postId: late,
+        token: readers[1]!.accessToken,
+        body: texts[1]!,
+      });
+      await waitFor(
+        async () =>
+          (
+            await env.db.query(
+              `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+            )
+          ).rowCount! > 0,
+        { what: 'the second member waiting to be stored' },
+      );
+      // The third completes the campaign and marks the second, which is not stored yet.
+      const c = await postComment(api.app, {
+        siteId: site.siteId,
+        postId: third,
+        token: readers[2]!.accessToken,
+        body: texts[2]!,
+      });
+      assert.equal((await waitForDecision(api.app, c, readers[2]!.accessToken)).status, 'pending');
+      await lock.query('COMMIT');
+      await waitFor(
+        async () =>
+          (await env.db.query(`SELECT 1 FROM comments WHERE id = $1 AND status = 'pending'`, [b])).rowCount === 1,
+        { what: 'the second member held once stored' },
+      );
+      await waitFor(() => told.length > 0, { what: "the held member's thread to be told" });
+    } finally {
+      await lock.query('ROLLBACK').catch(() => undefined);
+      lock.release();
+      await sub.quit();
+    }
   });
 
   it("when an edit completes a campaign and its run stops after the edit is stored, then the job's next run still holds the earlier members", async () => {

@@ -337,6 +337,8 @@ export function createCommentProcessor(deps: WorkerDeps) {
     }
     // The final decision, as stored (a ban that raced the pipeline made it a rejection).
     const decision = stored.decision;
+    // Readers may have seen it (and a page been cached) from the moment it was stored approved, whatever follows.
+    const storedApproved = decision.status === 'approved';
     // Effects on other rows, only now that this comment is stored.
     if (otherRows.length > 0) await applyAndForget(c, otherRows);
     if (
@@ -362,7 +364,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
         decision.reasons = [...decision.reasons, reason];
       }
     }
-    if (decision.status === 'approved') await announce(c);
+    if (storedApproved) await announce(c);
     if (decision.status === 'approved') await notifyOfReply(c);
     await recordStatement(c, decision, site.settings);
     await emitCommentEvents(deps, c, decision);
