@@ -17,7 +17,14 @@ import { ensureDemoSite } from '#demo/bootstrap.js';
 import { ARTICLE } from '#demo/article.js';
 import { findComment, insertDecidedComment } from '#shared/db/comments.js';
 import { insertPostIfAbsent, upsertPost } from '#shared/db/posts.js';
-import { insertPasswordUser, markEmailVerified, setPasswordReset, upsertSsoUser } from '#shared/db/users.js';
+import {
+  findUser,
+  insertPasswordUser,
+  markEmailVerified,
+  setEmailVerification,
+  setPasswordReset,
+  upsertSsoUser,
+} from '#shared/db/users.js';
 import { verificationHash } from '#api/auth/email-verification.js';
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '#shared/passwords.js';
@@ -515,6 +522,7 @@ describe('the widget on a publisher page without SSO', () => {
     });
     await markEmailVerified(env.db, SITE, user!.id);
     const { page, popup } = await openSignInPopup();
+    assert.deepEqual(await axeViolations(popup), []);
     await popup.getByRole('button', { name: 'Forgot your password?' }).click();
     assert.equal(await popup.getByLabel('Password').isVisible(), false);
     await popup.getByLabel('Email').fill(email);
@@ -547,6 +555,35 @@ describe('the widget on a publisher page without SSO', () => {
     await Promise.all([popup.waitForEvent('close'), popup.getByRole('button', { name: 'Sign in' }).click()]);
     await page.getByText('Signed in as Forgetful Reader').waitFor();
     await reset.close();
+    await page.close();
+  });
+
+  it('when a reader opens the link that confirms their address, then nothing is confirmed until they click, and the page says so (axe clean)', async () => {
+    const user = await insertPasswordUser(env.db, {
+      id: newId(),
+      siteId: SITE,
+      email: `confirm-${Date.now()}@example.org`,
+      passwordHash: await hashPassword('a long enough passphrase'),
+      displayName: 'New Reader',
+      role: 'commenter',
+    });
+    // The link's token is mailed; this deployment has no mail transport, so the test records one it knows.
+    const token = randomBytes(32).toString('base64url');
+    await setEmailVerification(env.db, {
+      siteId: SITE,
+      userId: user!.id,
+      tokenHash: verificationHash(token),
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+    const page = await context.newPage();
+    await page.goto(`${apiServer.origin}/verify-email?token=${token}`);
+    await page.getByRole('heading', { name: 'Confirm your email address' }).waitFor();
+    assert.equal(new URL(page.url()).search, '', 'the token leaves the address bar');
+    assert.deepEqual(await axeViolations(page), []);
+    assert.equal((await findUser(env.db, SITE, user!.id))?.emailVerified, false, 'opening the page confirms nothing');
+    await page.getByRole('button', { name: 'Confirm my address' }).click();
+    await page.getByText('Your address is confirmed.').waitFor();
+    assert.equal((await findUser(env.db, SITE, user!.id))?.emailVerified, true);
     await page.close();
   });
 

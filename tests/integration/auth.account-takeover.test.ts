@@ -49,11 +49,21 @@ const comment = (token: string) =>
 const moderationCounts = (token: string) =>
   request(api.app).get(`/api/v1/sites/${site.siteId}/moderation/counts`).set('Authorization', `Bearer ${token}`);
 
-/** Follows the verification link mailed to `email`, as the owner of the mailbox would. */
-async function followVerificationLink(email: string) {
-  const mail = await smtp.waitForMail(email, /verify-email\?token=/);
-  const link = new URL(/http:\/\/comments\.test\S+/.exec(mail.text)![0]);
-  return request(api.app).get(`${link.pathname}${link.search}`);
+/** The link mailed to `email` (the newest), opened: the page it leads to, which confirms nothing by itself. */
+async function openVerificationLink(email: string, mail?: { text: string }) {
+  const text = (mail ?? (await smtp.waitForMail(email, /verify-email\?token=/))).text;
+  const link = new URL(/http:\/\/comments\.test\S+/.exec(text)![0]);
+  assert.equal(link.pathname, '/verify-email');
+  const page = await request(api.app).get(`${link.pathname}${link.search}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /Confirm my address/);
+  return link.searchParams.get('token')!;
+}
+
+/** Follows the verification link mailed to `email`, as the owner of the mailbox would: opens it, then confirms. */
+async function followVerificationLink(email: string, mail?: { text: string }) {
+  const token = await openVerificationLink(email, mail);
+  return request(api.app).post('/api/v1/auth/verify-email').send({ token });
 }
 
 describe('users:create and a self-registered account', () => {
@@ -214,10 +224,27 @@ describe('native accounts confirm their address', () => {
 
   it('when a verification token is made up, then 400 and nothing is verified', async () => {
     const res = await request(api.app)
-      .get('/api/v1/auth/verify-email')
-      .query({ token: 'A'.repeat(43) });
+      .post('/api/v1/auth/verify-email')
+      .send({ token: 'A'.repeat(43) });
     assert.equal(res.status, 400);
     assert.equal(res.body.error.code, 'invalid_link');
+    const malformed = await request(api.app).post('/api/v1/auth/verify-email').send({ token: 'short' });
+    assert.equal(malformed.status, 400);
+    assert.equal(malformed.body.error.code, 'validation_failed');
+  });
+
+  it('when the link is only opened (as a mail scanner does), or an older link to the API is opened, then nothing is confirmed until the reader asks', async () => {
+    const email = `${uniq('scanned')}@example.com`;
+    await register(email);
+    const token = await openVerificationLink(email);
+    const older = await request(api.app).get('/api/v1/auth/verify-email').query({ token });
+    assert.equal(older.status, 303);
+    assert.equal(older.headers.location, `/verify-email?token=${token}`);
+    const stillUnverified = await comment((await login(email)).body.accessToken as string);
+    assert.equal(stillUnverified.status, 403);
+    assert.equal(stillUnverified.body.error.code, 'email_unverified');
+    assert.equal((await request(api.app).post('/api/v1/auth/verify-email').send({ token })).status, 200);
+    assert.equal((await comment((await login(email)).body.accessToken as string)).status, 202);
   });
 
   it('when an unverified reader asks for a new link, then a new one arrives and the old one is void', async () => {
@@ -232,8 +259,7 @@ describe('native accounts confirm their address', () => {
     await waitFor(() => smtp.mails.filter((m) => m.to.includes(email) && /verify-email/.test(m.text)).length === 2, {
       what: 'a second link',
     });
-    const old = new URL(/http:\/\/comments\.test\S+/.exec(first.text)![0]);
-    assert.equal((await request(api.app).get(`${old.pathname}${old.search}`)).status, 400);
+    assert.equal((await followVerificationLink(email, first)).status, 400);
     assert.equal((await followVerificationLink(email)).status, 200);
   });
 

@@ -9,7 +9,7 @@ import { postComment, waitForDecision, waitForVisible } from '../support/comment
 import { waitFor } from '../support/wait-for.js';
 import type { Scorer } from '#shared/scoring/types.js';
 import { commentJobId } from '#shared/queues.js';
-import { decodeThreadChange, threadChannel } from '#shared/redis.js';
+import { createRedis, decodeThreadChange, threadChannel } from '#shared/redis.js';
 
 /**
  * A ban or an account erasure that commits while the worker is deciding a comment (after it read
@@ -226,9 +226,9 @@ describe('effects of a decision on other comments', () => {
     });
     await waitForVisible(api.app, site.siteId, first, [a]);
     const told: string[] = [];
-    const sub = env.redis.duplicate();
+    const sub = createRedis(env.config.REDIS_URL, () => undefined);
     await sub.subscribe(threadChannel(env.config.QUEUE_PREFIX));
-    sub.on('message', (_channel, message) => {
+    sub.on('message', (_channel: string, message: string) => {
       const change = decodeThreadChange(message);
       if (change?.postId === late) told.push(message);
     });

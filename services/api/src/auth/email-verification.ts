@@ -55,7 +55,7 @@ export function sendVerificationLink(deps: MailDeps, u: { siteId: string; userId
     kind: 'confirm',
     siteId: u.siteId,
     email: u.email,
-    path: '/api/v1/auth/verify-email',
+    path: '/verify-email',
     store: (tokenHash) =>
       setEmailVerification(deps.db, {
         siteId: u.siteId,

@@ -68,7 +68,7 @@ const RESET_SENT = {
   message: 'If this address has an account, a link to choose a new password is on its way.',
 } as const;
 
-export const verifyEmailQuery = z.object({
+export const verifyEmailBody = z.object({
   token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not a verification token'),
 });
 
@@ -237,18 +237,33 @@ export const authDocs = [
     },
   }),
   route({
-    method: 'get',
+    method: 'post',
     path: '/api/v1/auth/verify-email',
     tag: 'Sign-in',
-    auth: 'none',
-    summary: "Confirm a native account's email address (the link sent by email; single use)",
-    query: verifyEmailQuery,
+    auth: 'the token of the mailed link',
+    summary:
+      "Confirm a native account's email address with the token of the mailed link (single use), as the page it leads to does",
+    body: verifyEmailBody,
     responses: {
       200: {
         description: 'verified',
         schema: z.object({ verified: z.literal(true), user: z.object({ id: z.uuid(), siteId: z.string() }) }),
       },
-      400: { description: '`invalid_link`: unknown, used or expired', schema: errorSchema },
+      400: { description: '`invalid_link` (unknown, used or expired), `validation_failed`', schema: errorSchema },
+      ...rateLimitedError,
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/v1/auth/verify-email',
+    tag: 'Sign-in',
+    auth: 'none',
+    summary:
+      'Where confirmation links mailed before they led to the `/verify-email` page point: sent on to that page, which confirms only when the reader asks (a mail scanner that opens links confirms nothing)',
+    query: verifyEmailBody,
+    responses: {
+      303: { description: 'to `/verify-email?token=…`' },
+      400: commonErrors[400],
     },
   }),
   route({
@@ -345,9 +360,16 @@ export function authRoutes(
     res.json({ reset: true });
   });
 
-  r.get('/auth/verify-email', async (req, res) => {
+  r.get('/auth/verify-email', (req, res) => {
+    const { token } = parse(verifyEmailBody, req.query, 'query');
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.redirect(303, `/verify-email?token=${token}`);
+  });
+
+  r.post('/auth/verify-email', async (req, res) => {
     await limitIp(req);
-    const { token } = parse(verifyEmailQuery, req.query, 'query');
+    const { token } = parse(verifyEmailBody, req.body);
     const user = await useEmailVerification(deps.db, verificationHash(token));
     if (!user) throw new AppError('invalid_link', 400, 'this link is unknown, already used or expired');
     await announceUserChange(deps, user.siteId, user.id);

@@ -4,29 +4,31 @@
  * origin the server checked against the site's registered origins.
  */
 export const LOGIN_JS = `(() => {
-  // The page the mailed link to choose a new password leads to.
-  const reset = document.getElementById('reset');
-  if (reset) {
+  // The pages the mailed links lead to: choosing a new password, confirming an address. Each sends the link's
+  // token (read, then taken out of the address bar) with what the form holds.
+  const linked = document.getElementById('reset') || document.getElementById('verify');
+  if (linked) {
     const token = new URLSearchParams(location.search).get('token') || '';
     history.replaceState(null, '', location.pathname + (document.documentElement.lang === 'fr' ? '?lang=fr' : ''));
-    const form = document.getElementById('reset-form');
+    const form = linked.querySelector('form');
     const status = document.getElementById('login-status');
     const submit = document.getElementById('submit');
+    const path = linked.id === 'reset' ? '/api/v1/auth/password-reset/confirm' : '/api/v1/auth/verify-email';
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       status.textContent = '';
       submit.disabled = true;
       try {
-        const res = await fetch('/api/v1/auth/password-reset/confirm', {
-          method: 'POST', headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ token, password: new FormData(form).get('password') }),
+        const body = linked.id === 'reset' ? { token, password: new FormData(form).get('password') } : { token };
+        const res = await fetch(path, {
+          method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
         });
         const data = await res.json().catch(() => ({}));
-        if (!res.ok) { status.textContent = (data.error && data.error.message) || reset.dataset.textFailed; return; }
+        if (!res.ok) { status.textContent = (data.error && data.error.message) || linked.dataset.textFailed; return; }
         form.hidden = true;
-        status.textContent = reset.dataset.textDone;
+        status.textContent = linked.dataset.textDone;
       } catch {
-        status.textContent = reset.dataset.textFailed;
+        status.textContent = linked.dataset.textFailed;
       } finally {
         submit.disabled = false;
       }
@@ -108,7 +110,7 @@ export const LOGIN_CSS = `
 body { margin: 0; padding: 24px; background: Canvas; color: CanvasText; }
 main { max-width: 360px; margin: 0 auto; }
 h1 { font-size: 1.3rem; margin: 0 0 4px; }
-p { margin: 0 0 16px; color: GrayText; }
+p { margin: 0 0 16px; }
 label { display: block; font-weight: 600; margin: 12px 0 4px; }
 input { box-sizing: border-box; width: 100%; padding: 8px; font: inherit; border: 1px solid GrayText; border-radius: 6px; }
 button { font: inherit; padding: 8px 16px; border-radius: 6px; cursor: pointer; }

@@ -34,6 +34,10 @@ const TEXT = {
     newPassword: 'New password (at least 10 characters)',
     resetSave: 'Save the new password',
     resetDone: 'Your password was changed. Sign in with it from the comments.',
+    verifyTitle: 'Confirm your email address',
+    verifyIntro: 'This confirms that the address is yours, so your account can comment.',
+    verifySave: 'Confirm my address',
+    verifyDone: 'Your address is confirmed. Sign in from the comments.',
   },
   fr: {
     title: 'Connectez-vous pour commenter',
@@ -55,6 +59,10 @@ const TEXT = {
     newPassword: 'Nouveau mot de passe (au moins 10 caractères)',
     resetSave: 'Enregistrer le nouveau mot de passe',
     resetDone: 'Votre mot de passe a été changé. Connectez-vous avec lui depuis les commentaires.',
+    verifyTitle: 'Confirmez votre adresse électronique',
+    verifyIntro: 'Cela confirme que l’adresse est la vôtre, pour que votre compte puisse commenter.',
+    verifySave: 'Confirmer mon adresse',
+    verifyDone: 'Votre adresse est confirmée. Connectez-vous depuis les commentaires.',
   },
 };
 
@@ -149,6 +157,28 @@ export function passwordResetPage() {
 <label for="new-password">${esc(t.newPassword)}</label><input id="new-password" name="password" type="password" autocomplete="new-password" minlength="10" required>
 <button id="submit" type="submit">${esc(t.resetSave)}</button>
 </form>
+<p id="login-status" role="status" aria-live="polite"></p>
+</main><script src="/login.js"></script></body></html>`);
+  };
+}
+
+/**
+ * `GET /verify-email?token=…`: where the mailed link to confirm an address leads. Opening it confirms nothing (mail
+ * scanners open links); the reader's click sends the token, which stays in the address bar only until the script reads it.
+ */
+export function verifyEmailPage() {
+  return (req: Request, res: Response): void => {
+    pageHeaders(res);
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    const lang = resetQuery.parse(req.query).lang;
+    const t = TEXT[lang];
+    const attrs = `data-text-done="${esc(t.verifyDone)}" data-text-failed="${esc(t.failed)}"`;
+    res.end(`<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(t.verifyTitle)}</title><link rel="stylesheet" href="/login.css"></head>
+<body><main id="verify" ${attrs}>
+<h1>${esc(t.verifyTitle)}</h1><p>${esc(t.verifyIntro)}</p>
+<form id="verify-form" novalidate><button id="submit" type="submit">${esc(t.verifySave)}</button></form>
 <p id="login-status" role="status" aria-live="polite"></p>
 </main><script src="/login.js"></script></body></html>`);
   };

@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import type { ApiDeps } from '../deps.js';
 import { discoverBody, discoverPost } from './discover-post.js';
 import { liveEvents } from './events-route.js';
-import { loginPage, passwordResetPage } from './login-page.js';
+import { loginPage, passwordResetPage, verifyEmailPage } from './login-page.js';
 import { serveAsset } from '../assets/serve.js';
 import type { BrowserAssets } from '../assets/store.js';
 import { z } from 'zod';
@@ -68,6 +68,7 @@ export const widgetDocs = [
   asset('/embed.js', 'The widget script', 'text/javascript'),
   asset('/login', 'The sign-in popup', 'text/html'),
   asset('/password-reset', 'Where the mailed link to choose a new password leads', 'text/html'),
+  asset('/verify-email', 'Where the mailed link to confirm an address leads', 'text/html'),
   asset('/login.js', "The sign-in popup's script", 'text/javascript'),
   asset('/login.css', "The sign-in popup's styles", 'text/css'),
 ];
@@ -96,6 +97,7 @@ export function widgetPages(deps: ApiDeps, assets: BrowserAssets): Router {
   );
   r.get('/login', loginPage(deps));
   r.get('/password-reset', passwordResetPage());
+  r.get('/verify-email', verifyEmailPage());
   r.get('/login.js', serveAsset(assets, 'login.js', { cacheControl: 'public, max-age=300' }));
   r.get('/login.css', serveAsset(assets, 'login.css', { cacheControl: 'public, max-age=300' }));
   return r;
