@@ -261,6 +261,16 @@ describe('editing one’s own comment', () => {
       { status: (await row(held)).status, body: (await row(held)).body },
       { status: 'pending', body: 'A remark readers reported, reworded.' },
     );
+    // An edit another rule holds, then a clean one: the readers' hold is still there for a moderator.
+    await edit(held, ada.accessToken, 'A remark readers reported, now I frobnicate.').expect(202);
+    await waitFor(async () => (await row(held)).edit_count === 2, { what: 'the second edit applied' });
+    assert.equal((await row(held)).status, 'pending');
+    await edit(held, ada.accessToken, 'A remark readers reported, reworded once more.').expect(202);
+    await waitFor(async () => (await row(held)).edit_count === 3, { what: 'the third edit applied' });
+    assert.deepEqual(
+      { status: (await row(held)).status, body: (await row(held)).body },
+      { status: 'pending', body: 'A remark readers reported, reworded once more.' },
+    );
 
     // Removed while the edit waited: the edit is dropped and the comment stays removed.
     const removed = await approvedComment('A remark about to be removed.');

@@ -180,8 +180,10 @@ export async function applyEdit(
     );
     const o = old.rows[0]!;
     // Held by a moderator or by readers' reports: the new text waits for a moderator too, whatever the scorers say.
+    // The people's hold stays the last reason even when another rule holds the new text, so a later clean edit
+    // finds it again.
     const heldBy = c.status === 'pending' ? o.reasons.at(-1)?.rule : undefined;
-    if (status === 'approved' && heldBy !== undefined && DECIDED_BY_PEOPLE.has(heldBy)) {
+    if (status !== 'rejected' && heldBy !== undefined && DECIDED_BY_PEOPLE.has(heldBy)) {
       status = 'pending';
       reasons = [
         ...reasons,
