@@ -111,7 +111,9 @@ export async function moderateComment(
       statement = await storeStatement(
         tx,
         humanStatement({
-          sourceKey: `moderator:${m.commentId}:${changed.before}>${changed.after}:${reasons.length}`,
+          // One per decision: the decision it replaces is named by its time (an edit resets the reasons, so their
+          // number does not tell two decisions apart).
+          sourceKey: `moderator:${m.commentId}:${changed.before}>${changed.after}:${changed.beforeDecidedAt}`,
           siteId: m.siteId,
           commentId: m.commentId,
           userId: changed.authorId,

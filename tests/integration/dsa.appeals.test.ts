@@ -10,6 +10,7 @@ import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
 import { getThread } from '../support/comment-flow.js';
 import { decideNotice, sendNotice, signInWithEmail } from '../support/dsa.js';
+import { applyEdit } from '#shared/db/comment-edits.js';
 
 /**
  * DSA Art. 20 (complaints: by the author and by the notifier, decided only by another person,
@@ -106,6 +107,47 @@ describe('complaints (Art. 20)', () => {
     // One appeal per decision.
     const twice = await appeal(author.accessToken, { statementId, explanation: 'again' });
     assert.equal(twice.status, 409);
+  });
+
+  it('when a comment restored on appeal is edited and removed again, then the new removal has a statement of its own', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const author = await signInWithEmail(api.app, site);
+    const id = await storeComment(env.db, { siteId: site.siteId, postId, authorId: author.user.id });
+    const remove = () =>
+      request(api.app)
+        .post(`/api/v1/comments/${id}/moderation`)
+        .set(auth(first.accessToken))
+        .send({ action: 'reject', reason: 'off topic' })
+        .expect(200);
+    const statementOf = async () =>
+      (await request(api.app).get(`/api/v1/comments/${id}`).set(auth(author.accessToken)).expect(200)).body.comment
+        .statement as { id: string; reversedAt: string | null } | null;
+    await remove();
+    const firstStatement = (await statementOf())!;
+    const made = await appeal(author.accessToken, { statementId: firstStatement.id, explanation: 'It was on topic.' });
+    await decideAppeal(second.accessToken, made.body.appeal.id, { outcome: 'reversed', reason: 'It was.' }).expect(200);
+    // The author edits; the edit is decided approved with no reasons, as the worker decides a clean text.
+    const edited = await request(api.app)
+      .patch(`/api/v1/comments/${id}`)
+      .set(auth(author.accessToken))
+      .send({ body: 'The same point, put more plainly.' })
+      .expect(202);
+    const applied = await applyEdit(env.db, edited.body.editId, {
+      status: 'approved',
+      reasons: [],
+      scores: {},
+      scoredBy: [],
+      settingsVersion: null,
+    });
+    assert.equal(applied.applied, true);
+
+    await remove();
+    const secondStatement = await statementOf();
+    assert.ok(secondStatement, 'the second removal has a statement');
+    assert.notEqual(secondStatement.id, firstStatement.id);
+    assert.equal(secondStatement.reversedAt, null);
+    const again = await appeal(author.accessToken, { statementId: secondStatement.id, explanation: 'Still on topic.' });
+    assert.equal(again.status, 201, JSON.stringify(again.body));
   });
 
   it('when an appeal is upheld, then the comment stays removed and the outcome is mailed', async () => {
