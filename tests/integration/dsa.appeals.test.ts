@@ -150,6 +150,75 @@ describe('complaints (Art. 20)', () => {
     assert.equal(again.status, 201, JSON.stringify(again.body));
   });
 
+  it("when a hold by readers' reports is reversed, then the reports are closed and one more report holds nothing; a reversed removal is learned as an approval", async () => {
+    const own = await buildSite(env.db);
+    const [ownAdmin, ownFirst, ownSecond] = [
+      await buildStaff(env.db, api.app, own.siteId, 'admin'),
+      await buildStaff(env.db, api.app, own.siteId, 'moderator'),
+      await buildStaff(env.db, api.app, own.siteId, 'moderator'),
+    ];
+    await request(api.app)
+      .patch(`/api/v1/sites/${own.siteId}/settings`)
+      .set(auth(ownAdmin.accessToken))
+      .send({
+        reportThreshold: 2,
+        reportStanding: { minAccountAgeDays: 0, minApprovedComments: 0, requireVerifiedEmail: false },
+      })
+      .expect(200);
+    const postId = await buildPost(env.db, own.siteId);
+    const author = await signInWithEmail(api.app, own);
+    const report = async (id: string) => {
+      const reader = await signInWithEmail(api.app, own);
+      await request(api.app)
+        .post(`/api/v1/comments/${id}/reports`)
+        .set(auth(reader.accessToken))
+        .send({ reason: 'abuse' })
+        .expect(201);
+    };
+    const reverse = async (id: string) => {
+      const statement = (await request(api.app).get(`/api/v1/comments/${id}`).set(auth(author.accessToken)).expect(200))
+        .body.comment.statement;
+      const made = await request(api.app)
+        .post(`/api/v1/sites/${own.siteId}/appeals`)
+        .set(auth(author.accessToken))
+        .send({ statementId: statement.id, explanation: 'Nothing wrong with it.' })
+        .expect(201);
+      await request(api.app)
+        .post(`/api/v1/sites/${own.siteId}/moderation/appeals/${made.body.appeal.id}/decision`)
+        .set(auth(ownSecond.accessToken))
+        .send({ outcome: 'reversed', reason: 'It is fair comment.' })
+        .expect(200);
+      assert.equal(await statusOf(id), 'approved');
+    };
+
+    const held = await storeComment(env.db, { siteId: own.siteId, postId, authorId: author.user.id });
+    await report(held);
+    await report(held);
+    assert.equal(await statusOf(held), 'pending');
+    await reverse(held);
+    const open = await env.db.query(`SELECT 1 FROM reports WHERE comment_id = $1 AND resolved_at IS NULL`, [held]);
+    assert.equal(open.rowCount, 0, 'the reports that held it are closed');
+    await report(held);
+    assert.equal(await statusOf(held), 'approved', 'one new report is under the threshold of 2');
+
+    const removed = await storeComment(env.db, { siteId: own.siteId, postId, authorId: author.user.id });
+    await request(api.app)
+      .post(`/api/v1/comments/${removed}/moderation`)
+      .set(auth(ownFirst.accessToken))
+      .send({ action: 'reject', reason: 'insulting' })
+      .expect(200);
+    await reverse(removed);
+    const standing = await env.db.query<{ label: number }>(
+      `SELECT label FROM moderation_decisions WHERE comment_id = $1 AND voided_at IS NULL`,
+      [removed],
+    );
+    assert.deepEqual(
+      standing.rows.map((r) => r.label),
+      [0],
+      'the removal no longer stands; the approval on appeal does',
+    );
+  });
+
   it('when an appeal is upheld, then the comment stays removed and the outcome is mailed', async () => {
     const { id, author, statementId } = await removedOnNotice();
     const made = await appeal(author.accessToken, { statementId, explanation: 'Please look again.' });

@@ -40,6 +40,22 @@ export async function recordDecision(
   return res.rows[0]?.id ?? null;
 }
 
+/**
+ * A removal overturned (on appeal): its labeled example stops standing, gone if the adapter has not learned it yet,
+ * voided otherwise (as an undo does), so the lane's precision and the scorers' agreement no longer count it.
+ */
+export async function overturnRemoval(db: Queryable, siteId: string, commentId: string): Promise<void> {
+  await db.query(
+    `DELETE FROM moderation_decisions WHERE site_id = $1 AND comment_id = $2 AND label = 1 AND learned_at IS NULL`,
+    [siteId, commentId],
+  );
+  await db.query(
+    `UPDATE moderation_decisions SET voided_at = now()
+      WHERE site_id = $1 AND comment_id = $2 AND label = 1 AND voided_at IS NULL`,
+    [siteId, commentId],
+  );
+}
+
 /** One decision still to learn, with what the model reads of its comment. */
 export interface LearningExample {
   id: string;

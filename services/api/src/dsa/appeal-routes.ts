@@ -12,6 +12,9 @@ import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from 
 import { withTransaction } from '#shared/db/pool.js';
 import { findUser } from '#shared/db/users.js';
 import { changeCommentStatus } from '#shared/db/comments.js';
+import { resolveReports } from '#shared/db/reports.js';
+import { overturnRemoval, recordDecision } from '#shared/db/moderation-learning.js';
+import { enqueueLearning } from '#shared/moderation-tasks.js';
 import { changeStanding } from '#shared/db/reader-moderation.js';
 import { insertAudit } from '#shared/db/audit.js';
 import { findStatement, markStatementReversed, stillInForce, type Statement } from '#shared/db/dsa-statements.js';
@@ -225,6 +228,7 @@ export function appealRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
         reason: body.reason,
       });
       const posts = new Set<string>();
+      let decisionId: string | null = null;
       let statements: Statement[] = [];
       const changes: CommentChange[] = [];
       let restoredUser: string | null = null;
@@ -251,6 +255,11 @@ export function appealRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
             if (changed) {
               posts.add(changed.postId);
               changes.push({ commentId: s.commentId, action: 'approve', before: changed.before, after: changed.after });
+              // As a moderator's approval: the reports that held it are closed, and the site's adapter learns the
+              // approval in place of a removal that no longer stands.
+              await resolveReports(tx, siteId, s.commentId);
+              await overturnRemoval(tx, siteId, s.commentId);
+              decisionId = await recordDecision(tx, { siteId, commentId: s.commentId, label: 0, before: changed.before });
               await insertAudit(tx, {
                 siteId,
                 actor,
@@ -320,8 +329,9 @@ export function appealRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
         after: { status: body.outcome, appeal: appealId },
         reason: body.reason,
       });
-      return { posts, statements, restoredUser, email, changes };
+      return { posts, statements, restoredUser, email, changes, decisionId };
     });
+    if (done.decisionId) await enqueueLearning(deps.tasks, siteId, done.decisionId);
     // Reversals restore the comment: the threads are told, as for any decision.
     await announcePosts(deps, siteId, done.posts);
     commentsChanged(deps, siteId, staff.userId, done.changes);
