@@ -259,7 +259,12 @@ export function appealRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
               // approval in place of a removal that no longer stands.
               await resolveReports(tx, siteId, s.commentId);
               await overturnRemoval(tx, siteId, s.commentId);
-              decisionId = await recordDecision(tx, { siteId, commentId: s.commentId, label: 0, before: changed.before });
+              decisionId = await recordDecision(tx, {
+                siteId,
+                commentId: s.commentId,
+                label: 0,
+                before: changed.before,
+              });
               await insertAudit(tx, {
                 siteId,
                 actor,
