@@ -15,10 +15,17 @@ import { decisionText, redressText, statementsMail, statementWithdrawnMail } fro
 
 /**
  * Rules whose hold or rejection is not about the comment's content, so it needs no statement of
- * reasons: everything is pre-moderated, a scorer could not run, the parent went away, or the
- * account is restricted (that restriction has its own statement).
+ * reasons: everything is pre-moderated (on the site, or on a post while a surge lasts), a scorer could
+ * not run, the parent went away, or the account is restricted (that restriction has its own statement).
  */
-const NOT_ABOUT_CONTENT = new Set(['premod', 'scorer_unavailable', 'parent_unavailable', 'author_banned', 'staff']);
+const NOT_ABOUT_CONTENT = new Set([
+  'premod',
+  'surge',
+  'scorer_unavailable',
+  'parent_unavailable',
+  'author_banned',
+  'staff',
+]);
 
 /** What the author is told of a rejection, by the rule that decided (no scores, no matched words). */
 const REMOVAL_FACTS: Record<string, [detail: string, facts: string]> = {
@@ -70,8 +77,8 @@ export function automatedStatement(
   };
 }
 
-/** Rules that are not automated detection: pre-moderation, people's reports and decisions. */
-const NOT_AUTOMATED = new Set([...DECIDED_BY_PEOPLE, 'premod', 'staff', 'trusted_reader']);
+/** Rules that are not automated detection: pre-moderation (a surge's too), people's reports and decisions. */
+const NOT_AUTOMATED = new Set([...DECIDED_BY_PEOPLE, 'premod', 'surge', 'staff', 'trusted_reader']);
 
 /** Whether automated means brought this comment to a moderator: the worker held it on a content rule. */
 export const automatedDetection = (status: CommentStatus, reasons: Reason[]): boolean =>
