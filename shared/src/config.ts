@@ -238,10 +238,10 @@ export const configSchema = z.object({
     'Appeals (DSA complaints) per IP address and per appellant, as points/seconds.',
   ),
   SSE_MAX_PER_IP: int(20).describe(
-    'Live-update streams (server-sent events) one IP address may hold open on one API process.',
+    'Live-update streams (server-sent events) one IP address (an IPv6 /64 counts as one) may hold open on one API process.',
   ),
-  SSE_MAX_STREAMS: int(5000).describe(
-    'Live-update streams one API process holds open at most; beyond it new ones get 503.',
+  SSE_MAX_STREAMS: int(20_000).describe(
+    'Live-update streams one API process holds open at most; beyond it new ones get 503. Each is a socket over HTTP/1.1: raise the open-file limit above it.',
   ),
   SSE_HEARTBEAT_S: int(25).describe(
     'Seconds between heartbeat comments on an idle live-update stream, so proxies keep it open.',

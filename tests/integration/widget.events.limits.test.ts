@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { createApiServer } from '#api/server.js';
-import { buildPost, buildSite, type BuiltSite } from '../support/builders.js';
+import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
 import { waitFor } from '../support/wait-for.js';
 
 let env: TestEnv;
@@ -18,7 +18,7 @@ let port: number;
 
 before(async () => {
   // No look-up cache: every stream request awaits the database before it would open.
-  env = await createTestEnv({ LOOKUP_CACHE_TTL_MS: '0', SSE_MAX_PER_IP: '3' });
+  env = await createTestEnv({ LOOKUP_CACHE_TTL_MS: '0', SSE_MAX_PER_IP: '3', TRUST_PROXY: 'loopback' });
   api = await startTestApi(env);
   site = await buildSite(env.db);
   // The server as main.ts runs it: live streams are opened before the app (live-streams-first.ts).
@@ -70,6 +70,52 @@ describe('live-update stream limits', () => {
       for (const s of sockets) s.destroy();
     }
     await waitFor(() => api.deps.threadEvents.openCount() === 0, { what: 'streams and reservations released' });
+  });
+
+  it('when one subscriber opens streams from many addresses of its IPv6 /64, post and notification streams alike, then they count as one address', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const reader = await signInReader(api.app, site);
+    const controllers: AbortController[] = [];
+    const open = async (i: number, path: string, headers: Record<string, string> = {}) => {
+      const c = new AbortController();
+      controllers.push(c);
+      const res = await fetch(`${base}${path}`, {
+        headers: { 'X-Forwarded-For': `2001:db8:7:1::${(i + 1).toString(16)}`, ...headers },
+        signal: c.signal,
+      });
+      return res.status;
+    };
+    try {
+      const statuses = [];
+      for (let i = 0; i < 2; i++) statuses.push(await open(i, `/api/v1/sites/${site.siteId}/posts/${postId}/events`));
+      for (let i = 2; i < 5; i++)
+        statuses.push(
+          await open(i, `/api/v1/sites/${site.siteId}/notifications/events`, {
+            Authorization: `Bearer ${reader.accessToken}`,
+          }),
+        );
+      statuses.push(await open(5, `/api/v1/sites/${site.siteId}/posts/${postId}/events`));
+      assert.deepEqual(statuses, [200, 200, 200, 429, 429, 429]);
+    } finally {
+      for (const c of controllers) c.abort();
+    }
+    await waitFor(() => api.deps.threadEvents.openCount() === 0, { what: 'streams released' });
+  });
+
+  it('when readers leave before their notification stream opens, then no stream is left counted', async () => {
+    const reader = await signInReader(api.app, site);
+    const request =
+      `GET /api/v1/sites/${site.siteId}/notifications/events HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
+      `Authorization: Bearer ${reader.accessToken}\r\n\r\n`;
+    for (let i = 0; i < 5; i++) {
+      const s = net.connect(port, '127.0.0.1');
+      s.on('error', () => undefined);
+      // Gone while the server checks the token (the look-up cache is off: that waits for the database).
+      s.write(request, () => setImmediate(() => s.destroy()));
+    }
+    // Long enough for every check to finish and, without the guard, register a stream nobody would remove.
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(api.deps.threadEvents.openCount(), 0);
   });
 
   it('when a stream is refused because its post does not exist, then its slot is given back', async () => {

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { configSchema } from '#shared/config.js';
 
 const root = new URL('../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
@@ -13,6 +14,7 @@ interface Service {
   profiles?: string[];
   volumes?: string[];
   healthcheck?: { test: string[] };
+  ulimits?: { nofile?: { soft: number; hard: number } };
 }
 const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
 const services = compose.services;
@@ -67,6 +69,13 @@ describe('the Compose stack', () => {
       ['FUNCTIONS', 'EXECUTE'],
     ]);
     assert.doesNotMatch(sql, /comments_app[^;]*(SUPERUSER|CREATEDB|CREATEROLE)|GRANT (ALL|CREATE)[^;]*comments_app/);
+  });
+
+  it("when the API holds as many live readers' streams as it admits by default, then its open-file limit has room for them", () => {
+    const admitted = configSchema.parse({ JWT_SECRET: 'x'.repeat(32) }).SSE_MAX_STREAMS;
+    const nofile = services.api?.ulimits?.nofile;
+    assert.ok(nofile, 'the API sets its open-file limit');
+    assert.ok(nofile.soft >= admitted + 1000, `${nofile.soft} files for ${admitted} streams and the rest`);
   });
 
   it('when the stack starts without a profile, then the demo publisher is not part of it', () => {

@@ -10,6 +10,7 @@ import {
   setEmailMode,
 } from '#shared/db/notifications.js';
 import type { ApiDeps } from '../deps.js';
+import { clientKey } from '../http/client-key.js';
 import { userOf } from '../auth/guards.js';
 import { AppError, ConflictError, RateLimitedError } from '../http/app-error.js';
 import { consume } from '../http/rate-limit.js';
@@ -180,7 +181,9 @@ export function notificationRoutes(deps: ApiDeps, bearer: RequestHandler): Route
 
 /** The reader's stream: shares the process's stream limits with the posts' live-update streams. */
 function openUserStream(deps: ApiDeps, req: Request, res: Response, q: { siteId: string; userId: string }): void {
-  const ip = req.ip ?? 'unknown';
+  // The client went while its token was checked: its 'close' has passed, so nothing would remove the stream.
+  if (res.destroyed) return;
+  const ip = clientKey(req.ip);
   const { threadEvents: hub, config } = deps;
   if (hub.openCount() >= config.SSE_MAX_STREAMS) {
     throw new AppError('unavailable', 503, 'too many live streams on this server; retry later', undefined, {

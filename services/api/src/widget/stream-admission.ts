@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { ApiDeps } from '../deps.js';
 import { AppError, NotFoundError, RateLimitedError } from '../http/app-error.js';
 import { crossOrigin, originRefusal } from './cors.js';
+import { clientKey } from '../http/client-key.js';
 
 /** The answer when the process holds `SSE_MAX_STREAMS` streams already. */
 export const tooManyStreams = (): AppError =>
@@ -18,7 +19,7 @@ export type Admission =
 /**
  * The checks a live-update stream passes before it opens, in the order the app applies them (its CORS
  * middleware runs before the route): the site's registered origins, then `SSE_MAX_STREAMS` and
- * `SSE_MAX_PER_IP` by the address `TRUST_PROXY` gives, then the post. The slot is counted in the same
+ * `SSE_MAX_PER_IP` by the address `TRUST_PROXY` gives (an IPv6 /64 as one), then the post. The slot is counted in the same
  * turn as the limit check, before the post is looked up, so a burst cannot pass the limits together.
  * Shared by the streams opened before the app (live-streams-first.ts, which leaves any refusal to the
  * app's route) and the h2c listener (live-streams-h2c.ts, which answers it). Throws when the origins or
@@ -36,7 +37,8 @@ export async function admitLiveStream(
     const refusal = await originRefusal(deps.siteOrigins, origin, siteId);
     if (refusal) return { ok: false, refusal, origin, originRefused: true };
   }
-  const ip = req.ip ?? 'unknown';
+  // Counted by clientKey: one subscriber's IPv6 /64 is one address.
+  const ip = clientKey(req.ip);
   const refuse = (refusal: AppError): Admission => ({ ok: false, refusal, origin, originRefused: false });
   if (hub.openCount() >= config.SSE_MAX_STREAMS) return refuse(tooManyStreams());
   if (hub.openCount(ip) >= config.SSE_MAX_PER_IP) return refuse(new RateLimitedError(30));
