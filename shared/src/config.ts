@@ -215,6 +215,9 @@ export const configSchema = z.object({
     'Longest an API process serves a cached thread page; approvals invalidate it at once through Redis pub/sub.',
   ),
   THREAD_CACHE_MAX_ENTRIES: int(5000).describe('Thread pages each API process keeps serialized in memory.'),
+  THREAD_CACHE_MAX_MB: int(64).describe(
+    'Megabytes of serialized thread pages each API process keeps at most, whatever their number (a page of a long thread can be megabytes).',
+  ),
   THREAD_MAX_AGE_S: int(5).describe('`Cache-Control: max-age` of thread pages for browsers and CDNs.'),
   LOOKUP_CACHE_TTL_MS: int(5000).describe(
     'How long the API caches the post, reader and parent look-ups that validate a new comment (the worker re-checks).',

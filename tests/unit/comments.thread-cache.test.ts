@@ -69,4 +69,16 @@ describe('thread cache eviction', () => {
     assert.equal(q.hit, true, 'invalidating p leaves q cached');
     assert.equal(q.page.body.toString(), 'q1');
   });
+
+  it('when pages together pass the byte budget, then the least recent go, and a page larger than the budget is served but not kept', async () => {
+    const cache = createThreadCache({ ttlMs: 60_000, maxEntries: 100, maxBytes: 3_000 });
+    const big = (c: string) => c.repeat(1_000);
+    for (const v of ['a', 'b', 'c', 'd']) await cache.get('s', 'p', v, async () => big(v));
+    assert.equal(cache.peek('s', 'p', 'a'), undefined, 'the oldest page went');
+    for (const v of ['b', 'c', 'd']) assert.ok(cache.peek('s', 'p', v), `page ${v} kept`);
+    const huge = await cache.get('s', 'p', 'huge', async () => 'h'.repeat(5_000));
+    assert.equal(huge.page.body.length, 5_000);
+    assert.equal(cache.peek('s', 'p', 'huge'), undefined);
+    assert.ok(cache.peek('s', 'p', 'd'), 'a page too large to keep evicts nothing');
+  });
 });

@@ -117,6 +117,7 @@ export async function createApiDeps(config: Config, opts: ApiDepsOptions): Promi
   const threadCache = createThreadCache({
     ttlMs: config.THREAD_CACHE_TTL_MS,
     maxEntries: config.THREAD_CACHE_MAX_ENTRIES,
+    maxBytes: config.THREAD_CACHE_MAX_MB * 1024 * 1024,
   });
   const threadEvents = createThreadEvents({ heartbeatMs: Math.max(1, config.SSE_HEARTBEAT_S) * 1000 });
   await subscribeToThreadChanges({

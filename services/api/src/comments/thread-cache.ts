@@ -28,12 +28,18 @@ export interface ThreadCache {
  * change is announced on Redis pub/sub (see thread-invalidation.ts) and the TTL bounds staleness
  * if an announcement is lost. A page loaded while an invalidation arrived is not stored.
  */
-export function createThreadCache(opts: { ttlMs: number; maxEntries: number }): ThreadCache {
+export function createThreadCache(opts: {
+  ttlMs: number;
+  maxEntries: number;
+  /** The pages' bytes held at most (a long thread's page can be megabytes); a page larger than this is not kept. */
+  maxBytes?: number;
+}): ThreadCache {
   const enabled = opts.ttlMs > 0 && opts.maxEntries > 0;
   // Keys of each post's cached pages, so an invalidation touches only that post's entries.
   const byPost = new Map<string, Set<string>>();
   const pages = new LRUCache<string, CachedPage & { postKey: string }>({
     max: Math.max(1, opts.maxEntries),
+    ...(opts.maxBytes ? { maxSize: opts.maxBytes, sizeCalculation: (page) => Math.max(1, page.body.length) } : {}),
     ttl: Math.max(1, opts.ttlMs),
     dispose: (page, key) => {
       const keys = byPost.get(page.postKey);
@@ -72,6 +78,8 @@ export function createThreadCache(opts: { ttlMs: number; maxEntries: number }): 
             (page) => {
               if (started.stale) return;
               pages.set(key, { ...page, postKey });
+              // Not kept (larger than the byte budget): nothing to find at invalidation.
+              if (!pages.has(key)) return;
               let keys = byPost.get(postKey);
               if (!keys) byPost.set(postKey, (keys = new Set()));
               keys.add(key);
