@@ -102,6 +102,22 @@ describe('reactions', () => {
     const other = await buildSite(env.db);
     await react(id, await signInReader(api.app, other), 'respect').expect(404);
     await request(api.app).put(`/api/v1/comments/${id}/reaction`).send({ kind: 'respect' }).expect(401);
+    // A native account whose address is not confirmed may sign in, but not react (nor comment).
+    const email = `unconfirmed-${Date.now()}@example.org`;
+    await request(api.app)
+      .post('/api/v1/auth/register')
+      .send({ siteId: site.siteId, email, password: 'a long enough passphrase', displayName: 'Throwaway' })
+      .expect(202);
+    const unconfirmed = await request(api.app)
+      .post('/api/v1/auth/login')
+      .send({ siteId: site.siteId, email, password: 'a long enough passphrase' })
+      .expect(200);
+    const refused = await request(api.app)
+      .put(`/api/v1/comments/${id}/reaction`)
+      .set('Authorization', `Bearer ${unconfirmed.body.accessToken}`)
+      .send({ kind: 'respect' });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.error.code, 'email_unverified');
 
     // The site offers more kinds: readers may use them.
     await env.db.query(`UPDATE sites SET settings = '{"reactions":["respect","like"]}' WHERE id = $1`, [site.siteId]);

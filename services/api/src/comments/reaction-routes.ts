@@ -84,6 +84,9 @@ export function reactionRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     await consume(deps.limiters, deps.limiters.reactionUser, `${p.siteId}:${p.userId}`);
     const reader = await findUser(deps.db, p.siteId, p.userId);
     if (!reader || !canPost(reader)) throw new ForbiddenError('user_banned', 'this account may not react');
+    // As for comments: throwaway accounts with made-up addresses do not move counts or the "most reacted" order.
+    if (kind !== null && !reader.emailVerified)
+      throw new ForbiddenError('email_unverified', 'confirm your email address (follow the link sent to it) to react');
     if (kind !== null) {
       const offered = effectiveSettings((await findSettingsOverrides(deps.db, p.siteId))?.overrides).reactions;
       if (!offered.includes(kind as (typeof REACTION_KINDS)[number]))
