@@ -177,6 +177,8 @@ describe('posts for publishers', () => {
       'garbage',
       Buffer.from(JSON.stringify(['+275760-09-13T00:00:00.000Z', 'a1'])).toString('base64url'),
       Buffer.from(JSON.stringify([0, 5])).toString('base64url'),
+      Buffer.from(JSON.stringify(['2026-02-31T00:00:00Z', 'a1'])).toString('base64url'),
+      Buffer.from(JSON.stringify(['2026-04-01T24:30:00Z', 'a1'])).toString('base64url'),
     ]) {
       assert.equal(
         doc.check(await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/posts?cursor=${cursor}`)).status,

@@ -14,8 +14,9 @@ const BODY_ERRORS: Record<string, [number, string, string]> = {
   'parameters.too.many': [413, 'payload_too_large', 'too many parameters'],
 };
 
-// Postgres refusing a value a client sent (a NUL byte, an over-long index entry): a client error.
-const PG_INPUT_ERRORS = new Set(['22021', '22P05', '22001', '54000', '22P02']);
+// Postgres refusing a value a client sent (a NUL byte, an over-long index entry, a date that does not exist): a
+// client error.
+const PG_INPUT_ERRORS = new Set(['22021', '22P05', '22001', '54000', '22P02', '22007', '22008']);
 
 export const notFound: RequestHandler = (_req, _res, next) => {
   next(new AppError('not_found', 404, 'no such endpoint'));

@@ -51,8 +51,9 @@ function decodeCursor(c: string): { createdKey: string; id: string } {
   try {
     const [t, id] = JSON.parse(Buffer.from(c, 'base64url').toString()) as [string, string];
     const year = typeof t === 'string' ? Number(CURSOR_TIME.exec(t)?.[1]) : Number.NaN;
-    if (typeof id === 'string' && id.length <= 200 && year >= 1900 && year <= 9999 && !Number.isNaN(Date.parse(t)))
-      return { createdKey: t, id };
+    // A real day and time: Date.parse rolls 31 February over into March, Postgres refuses it.
+    const real = year >= 1900 && year <= 9999 && new Date(t).toISOString().slice(0, 19) === t.slice(0, 19);
+    if (typeof id === 'string' && id.length <= 200 && real) return { createdKey: t, id };
   } catch {
     /* falls through */
   }
