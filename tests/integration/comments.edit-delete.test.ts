@@ -318,6 +318,18 @@ describe('editing one’s own comment', () => {
   it('when someone else, another site, a stale If-Match, a passed window, a rejected comment or a banned author edits, then 4xx with its code', async () => {
     const id = await approvedComment('Not yours to edit.');
     assert.equal((await edit(id, bob.accessToken, 'Mine now.').expect(403)).body.error.code, 'not_author');
+    // Someone else's held comment is not shown to exist.
+    const hidden = await storeComment(env.db, {
+      siteId: site.siteId,
+      postId,
+      authorId: ada.user.id,
+      status: 'pending',
+    });
+    await edit(hidden, bob.accessToken, 'Mine now.').expect(404);
+    await request(api.app)
+      .delete(`/api/v1/comments/${hidden}`)
+      .set('Authorization', `Bearer ${bob.accessToken}`)
+      .expect(404);
     const other = await buildSite(env.db);
     const stranger = await signInReader(api.app, other, { name: 'Stranger' });
     await edit(id, stranger.accessToken, 'Mine now.').expect(404);

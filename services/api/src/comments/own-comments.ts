@@ -90,7 +90,11 @@ async function ownComment(deps: Pick<ApiDeps, 'db'>, req: Request, id: string): 
   if (p?.kind !== 'user') throw new UnauthorizedError("a reader's access token is required");
   const c = await findOwnComment(deps.db, id);
   if (!c || c.siteId !== p.siteId || c.deleted) throw new NotFoundError('comment');
-  if (c.authorId !== p.userId) throw new ForbiddenError('not_author', 'only its author may change a comment');
+  if (c.authorId !== p.userId) {
+    // Someone else's held or removed comment is, to them, one that does not exist.
+    if (c.status !== 'approved') throw new NotFoundError('comment');
+    throw new ForbiddenError('not_author', 'only its author may change a comment');
+  }
   return c;
 }
 
