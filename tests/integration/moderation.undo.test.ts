@@ -9,6 +9,7 @@ import { openApiChecker } from '../support/openapi.js';
 import { getThread } from '../support/comment-flow.js';
 import { waitFor } from '../support/wait-for.js';
 import { UNDONE_APPEAL_REASON } from '#shared/moderation-undo.js';
+import { eraseReader } from '#shared/db/data-rights.js';
 
 /** A moderator takes back their last decision within the window; the comment is as it was before. */
 
@@ -204,5 +205,31 @@ describe('undo of the last decision', () => {
       .send({ commentId: 'x' });
     assert.equal(bad.status, 400);
     assert.equal((await snapshot(id)).status, 'approved');
+  });
+
+  it('when the author deletes a decided comment, or erases their account, before the adapter learned the decision, then the decision goes with the text', async () => {
+    const waiting = async (ids: string[]) =>
+      (
+        await env.db.query(`SELECT 1 FROM moderation_decisions WHERE comment_id = ANY($1) AND learned_at IS NULL`, [
+          ids,
+        ])
+      ).rowCount;
+    const id = await newComment();
+    await decide(mod, id, 'reject');
+    assert.equal(await waiting([id]), 1);
+    await request(api.app).delete(`/api/v1/comments/${id}`).set('Authorization', `Bearer ${authorToken}`).expect(204);
+    assert.equal(await waiting([id]), 0);
+
+    const leaver = await signInReader(api.app, site);
+    const theirs = [];
+    for (const body of ['First of mine.', 'Second of mine.'])
+      theirs.push(await storeComment(env.db, { siteId: site.siteId, postId, authorId: leaver.user.id, body }));
+    await decide(mod, theirs[0]!, 'reject');
+    await decide(mod, theirs[1]!, 'reject');
+    assert.equal(await waiting(theirs), 2);
+    assert.ok(
+      await eraseReader(env.db, { siteId: site.siteId, userId: leaver.user.id, mode: 'remove', requestedBy: null }),
+    );
+    assert.equal(await waiting(theirs), 0);
   });
 });

@@ -274,6 +274,11 @@ export async function deleteOwnComment(
       [c.id],
     );
     await tx.query(`DELETE FROM comment_reactions WHERE comment_id = $1`, [c.id]);
+    // Moderators' decisions on it not learned yet go with the text (the adapter would learn an empty one).
+    await tx.query(`DELETE FROM moderation_decisions WHERE site_id = $1 AND comment_id = $2 AND learned_at IS NULL`, [
+      c.siteId,
+      c.id,
+    ]);
     await scrubCommentDeliveries(tx, c.siteId, [c.id]);
     if (c.status === 'approved') {
       await tx.query(`UPDATE posts SET comment_count = greatest(comment_count - 1, 0) WHERE site_id = $1 AND id = $2`, [

@@ -148,6 +148,13 @@ export async function eraseReader(
           WHERE p.site_id = $1 AND p.id = x.post_id`,
         [q.siteId, q.userId],
       );
+      // Moderators' decisions on them not learned yet go with the text (the adapter would learn empty ones).
+      await tx.query(
+        `DELETE FROM moderation_decisions d USING comments c
+          WHERE c.id = d.comment_id AND c.site_id = d.site_id AND c.site_id = $1 AND c.author_id = $2
+            AND d.learned_at IS NULL`,
+        [q.siteId, q.userId],
+      );
       await tx.query(
         `UPDATE comments SET status = 'rejected', body = '', decided_at = now(),
                 reasons = ${reasonsWithoutMatchedText('reasons')} || jsonb_build_array(jsonb_build_object('rule', 'account_deleted', 'detail', 'the author deleted their account'))
