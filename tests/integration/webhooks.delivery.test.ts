@@ -175,6 +175,32 @@ describe('managing webhooks', () => {
     assert.equal(doc.check(await call('get', `${hooksPath(other)}/${mine.id}`, undefined, other.apiKey)).status, 404);
     const readOnly = await buildSite(env.db, { scopes: ['comments:read'] });
     assert.equal(doc.check(await call('get', hooksPath(readOnly), undefined, readOnly.apiKey)).status, 403);
+    // A key that manages endpoints but may not read comments cannot point, turn on or resend what carries them.
+    const manager = await buildSite(env.db, { scopes: ['webhooks:manage'] });
+    const refused = doc.check(
+      await call('post', hooksPath(manager), { url: receiver.url('/x'), events: ['comment.approved'] }, manager.apiKey),
+    );
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.error.code, 'insufficient_scope');
+    assert.equal(doc.check(await call('get', hooksPath(manager), undefined, manager.apiKey)).status, 200);
+    const managerAdmin = await signInAs(api.app, env.db, manager, 'admin');
+    const made = doc.check(
+      await call(
+        'post',
+        hooksPath(manager),
+        { url: receiver.url('/m'), events: ['comment.approved'] },
+        managerAdmin.accessToken,
+      ),
+    );
+    assert.equal(made.status, 201);
+    const hook = `${hooksPath(manager)}/${made.body.webhook.id}`;
+    const moved = doc.check(await call('patch', hook, { url: receiver.url('/elsewhere') }, manager.apiKey));
+    assert.equal(moved.status, 403);
+    const resent = doc.check(
+      await call('post', `${hook}/deliveries/${crypto.randomUUID()}/redeliver`, undefined, manager.apiKey),
+    );
+    assert.equal(resent.status, 403);
+    assert.equal(doc.check(await call('get', hook, undefined, manager.apiKey)).body.webhook.url, receiver.url('/m'));
     const reader = await signInReader(api.app, site);
     assert.equal(doc.check(await call('get', hooksPath(), undefined, reader.accessToken)).status, 403);
     const admin = await signInAs(api.app, env.db, site, 'admin');

@@ -1,8 +1,9 @@
-import { Router, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { publisherOf } from '../publishers/access.js';
+import { apiKeyOf } from '../auth/guards.js';
 import { httpUrlSchema, siteIdSchema, uuidSchema } from '#shared/schemas.js';
 import {
   deleteWebhook,
@@ -97,6 +98,8 @@ const view = (w: Webhook) => ({
 
 const P = '/api/v1/sites/:siteId/webhooks';
 const auth = 'publisher key (webhooks:manage) or site admin';
+/** Routes that point, turn on or resend deliveries: their data is what comments:read gives. */
+const directs = 'publisher key (webhooks:manage and comments:read) or site admin';
 const tag = 'Webhooks';
 const one = z.object({ webhook: webhookSchema });
 const withSecret = z.object({ webhook: webhookSchema, secret: z.string().describe('signing secret, shown once') });
@@ -105,7 +108,7 @@ export const webhookDocs = [
     method: 'post',
     path: P,
     tag,
-    auth,
+    auth: directs,
     summary: 'Register an endpoint; the signing secret is shown once',
     params: siteParams,
     body: createBody,
@@ -141,7 +144,7 @@ export const webhookDocs = [
     method: 'patch',
     path: `${P}/:webhookId`,
     tag,
-    auth,
+    auth: directs,
     summary: 'Change URL or events, or enable / disable (enabling clears the failure record)',
     params: hookParams,
     body: patchBody,
@@ -195,7 +198,7 @@ export const webhookDocs = [
     method: 'post',
     path: `${P}/:webhookId/deliveries/:deliveryId/redeliver`,
     tag,
-    auth,
+    auth: directs,
     summary: 'Send a delivery again (same event id and body, fresh signature)',
     params: deliveryParams,
     responses: {
@@ -219,6 +222,12 @@ export function webhookRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       throw err;
     }
   };
+  // Where deliveries go decides who reads them, and they carry what `comments:read` gives (comment text, decisions,
+  // readers): a key that points, turns on or resends them needs that scope too. A site admin has both.
+  const directsDeliveries = async (req: Request, siteId: string) => {
+    const actor = await publisherOf(deps.db, req, siteId, 'webhooks:manage');
+    if (actor.kind === 'apiKey') apiKeyOf(req, siteId, 'comments:read');
+  };
   const found = (w: Webhook | null) => {
     if (!w) throw new NotFoundError('webhook');
     return w;
@@ -226,7 +235,7 @@ export function webhookRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
 
   r.post('/sites/:siteId/webhooks', bearer, async (req, res) => {
     const { siteId } = parse(siteParams, req.params, 'path');
-    await publisherOf(deps.db, req, siteId, 'webhooks:manage');
+    await directsDeliveries(req, siteId);
     const body = parse(createBody, req.body);
     await checkUrl(body.url);
     const secret = generateWebhookSecret();
@@ -255,7 +264,7 @@ export function webhookRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
 
   r.patch('/sites/:siteId/webhooks/:webhookId', bearer, async (req, res) => {
     const { siteId, webhookId } = parse(hookParams, req.params, 'path');
-    await publisherOf(deps.db, req, siteId, 'webhooks:manage');
+    await directsDeliveries(req, siteId);
     const body = parse(patchBody, req.body);
     if (body.url) await checkUrl(body.url);
     const webhook = found(await updateWebhook(deps.db, { siteId, id: webhookId, ...body }));
@@ -294,7 +303,7 @@ export function webhookRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
 
   r.post('/sites/:siteId/webhooks/:webhookId/deliveries/:deliveryId/redeliver', bearer, async (req, res) => {
     const { siteId, webhookId, deliveryId } = parse(deliveryParams, req.params, 'path');
-    await publisherOf(deps.db, req, siteId, 'webhooks:manage');
+    await directsDeliveries(req, siteId);
     const webhook = found(await findWebhook(deps.db, siteId, webhookId));
     if (!webhook.enabled)
       throw new ConflictError('webhook_disabled', 'enable the endpoint (PATCH {"enabled":true}) before redelivering');
