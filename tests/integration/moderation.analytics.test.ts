@@ -186,6 +186,20 @@ describe('moderation analytics', () => {
     assert.equal(a.backlog.pending, 1);
   });
 
+  it("when dashboards read the figures at once, then each takes one of the pool's connections, not one per figure", async () => {
+    const pool = api.deps.db;
+    const before = pool.totalCount;
+    const answers = await Promise.all([get(mod1.accessToken), get(mod1.accessToken)]);
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [200, 200],
+    );
+    assert.ok(
+      pool.totalCount <= Math.max(before, 2) + 1,
+      `${pool.totalCount} connections after two reads (${before} before)`,
+    );
+  });
+
   it('when a publisher key with comments:read asks, then it gets the figures; other callers are refused', async () => {
     const byKey = await get(site.apiKey);
     assert.equal(byKey.status, 200);

@@ -75,3 +75,22 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) 
     client.release();
   }
 }
+
+/**
+ * Runs `fn` in a read-only REPEATABLE READ transaction on one connection: reads that see one snapshot and take one
+ * of the pool's connections however many queries they make.
+ */
+export async function withReadOnlySnapshot<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
