@@ -558,6 +558,22 @@ describe('transparency (Art. 15 and 24)', () => {
     assert.equal(s.category, 'STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH');
     assert.deepEqual(s.content_type, ['CONTENT_TYPE_TEXT']);
     assert.equal(s.source_type, 'SOURCE_ARTICLE_16');
+
+    // Built in memory, the file takes the site's export slot: while an export runs, 429 and the slot stays whole.
+    const running = api.deps.exports.acquire(site.siteId);
+    try {
+      const busy = await request(api.app)
+        .get(`/api/v1/sites/${site.siteId}/transparency/statements`)
+        .set(auth(admin.accessToken));
+      assert.equal(busy.status, 429);
+      assert.ok(busy.headers['retry-after']);
+    } finally {
+      running();
+    }
+    await request(api.app)
+      .get(`/api/v1/sites/${site.siteId}/transparency/statements`)
+      .set(auth(admin.accessToken))
+      .expect(200);
     assert.equal(s.automated_detection, 'No');
     assert.equal(s.automated_decision, 'AUTOMATED_DECISION_NOT_AUTOMATED');
     assert.match(s.application_date, /^\d{4}-\d{2}-\d{2}$/);

@@ -121,17 +121,24 @@ export function transparencyRoutes(deps: ApiDeps, bearer: RequestHandler): Route
     await publisherOf(deps.db, req, siteId, 'transparency:read');
     const { from, to } = period(parse(periodQuery.omit({ format: true }), req.query, 'query'));
     await dsaSite(deps, siteId);
-    const rows = await listStatementsBetween(deps.db, { siteId, from, to, limit: MAX_STATEMENTS + 1 });
-    // One file holds at most MAX_STATEMENTS: a longer period is refused, never cut short without a word.
-    if (rows.length > MAX_STATEMENTS)
-      throw new AppError(
-        'period_too_long',
-        422,
-        `more than ${MAX_STATEMENTS} statements in this period: ask for a shorter one (from, to)`,
-      );
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Content-Disposition', `attachment; filename="${siteId}-statements-of-reasons.json"`);
-    res.json({ statements: rows.map((s) => tdbStatement(s, { territorialScope: EU_MEMBER_STATES })) });
+    // A file of up to MAX_STATEMENTS is built in memory: it takes the site's export slot and the exports' own pool,
+    // so a few such requests at once get 429 instead of taking the process's memory and connections.
+    const release = deps.exports.acquire(siteId);
+    try {
+      const rows = await listStatementsBetween(deps.exports.db, { siteId, from, to, limit: MAX_STATEMENTS + 1 });
+      // One file holds at most MAX_STATEMENTS: a longer period is refused, never cut short without a word.
+      if (rows.length > MAX_STATEMENTS)
+        throw new AppError(
+          'period_too_long',
+          422,
+          `more than ${MAX_STATEMENTS} statements in this period: ask for a shorter one (from, to)`,
+        );
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Content-Disposition', `attachment; filename="${siteId}-statements-of-reasons.json"`);
+      res.json({ statements: rows.map((s) => tdbStatement(s, { territorialScope: EU_MEMBER_STATES })) });
+    } finally {
+      release();
+    }
   });
 
   return r;
