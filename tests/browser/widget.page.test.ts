@@ -29,6 +29,7 @@ import { verificationHash } from '#api/auth/email-verification.js';
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '#shared/passwords.js';
 import { newId } from '#shared/ids.js';
+import { encodeThreadChange, threadChannel } from '#shared/redis.js';
 
 const SITE = 'demo';
 const SSO_SECRET = 'browser-test-sso-secret-0123456789abcdef';
@@ -701,6 +702,27 @@ async function storeApproved(
 }
 
 describe('long and closed threads', () => {
+  it('when changes to a post arrive without pause, then the widget still re-reads it and shows what is new', async () => {
+    await upsertPost(env.db, { siteId: SITE, id: 'steady-1', title: 'Steady', url: `${plainHost.origin}/p/steady-1` });
+    const author = await seedAuthor('steady-author', 'Steady Author');
+    await storeApproved('steady-1', author.id, 1);
+    const page = await context.newPage();
+    const streams = api.deps.threadEvents.openCount();
+    await page.goto(`${plainHost.origin}/p/steady-1`);
+    await page.getByText('1 comment', { exact: true }).waitFor();
+    await waitFor(() => api.deps.threadEvents.openCount() > streams, { what: 'the live stream open' });
+    // A comment stored without its own announcement, then a change announced every 100 ms (reactions on a busy post).
+    await storeApproved('steady-1', author.id, 1);
+    const change = encodeThreadChange({ siteId: SITE, postId: 'steady-1', post: false });
+    const ticker = setInterval(() => void env.redis.publish(threadChannel(env.config.QUEUE_PREFIX), change), 100);
+    try {
+      await page.getByRole('button', { name: '1 new comment' }).waitFor({ timeout: 5_000 });
+    } finally {
+      clearInterval(ticker);
+    }
+    await page.close();
+  });
+
   it('when a post has more comments and replies than a page holds, then "load more" and "show more replies" bring the rest, under a removed comment too', async () => {
     await upsertPost(env.db, { siteId: SITE, id: 'busy-1', title: 'Busy', url: `${plainHost.origin}/p/busy-1` });
     const author = await seedAuthor('seeded-author', 'Seeded Author');

@@ -961,9 +961,17 @@ export class Widget {
   }
 
   private scheduleCheck(): void {
-    clearTimeout(this.checkTimer);
+    // One re-read for every change that arrives before it starts: a steady stream of changes still gets one
+    // (a timer pushed back at each change would never fire).
+    if (this.checkTimer !== undefined) return;
     // Spread the re-reads of many readers over a moment.
-    this.checkTimer = window.setTimeout(() => void this.checkNew(), 150 + Math.random() * 600);
+    this.checkTimer = window.setTimeout(
+      () => {
+        this.checkTimer = undefined;
+        void this.checkNew();
+      },
+      150 + Math.random() * 600,
+    );
   }
 
   private async checkNew(): Promise<void> {

@@ -11,7 +11,7 @@ import { findSettingsOverrides } from '#shared/db/sites.js';
 import { effectiveSettings, REACTION_KINDS } from '#shared/settings.js';
 import { readerReactions, setReaction } from '#shared/db/reactions.js';
 import { findOwnComment } from '#shared/db/comment-edits.js';
-import { announceThreadChange } from '#shared/redis.js';
+import { createReactionAnnouncer } from './reaction-announcer.js';
 import { commonErrors, errorSchema, notFoundError, rateLimitedError, route } from '../openapi/registry.js';
 
 const params = z.object({ id: uuidSchema });
@@ -76,6 +76,11 @@ export const reactionDocs = [
 
 export function reactionRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const r = Router();
+  const announceReactions = createReactionAnnouncer({
+    redis: deps.redis,
+    queuePrefix: deps.config.QUEUE_PREFIX,
+    logger: deps.logger,
+  });
 
   const react = async (req: Parameters<RequestHandler>[0], kind: string | null) => {
     const { id } = parse(params, req.params, 'path');
@@ -98,9 +103,7 @@ export function reactionRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       throw new ForbiddenError('own_comment', 'readers cannot react to their own comments');
     const result = await setReaction(deps.db, { siteId: p.siteId, commentId: id, userId: p.userId, kind });
     if (!result) throw new NotFoundError('comment');
-    await announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId: p.siteId, postId: result.postId }).catch(
-      (err) => req.log.warn({ err }, 'thread change not announced; caches expire by themselves'),
-    );
+    await announceReactions({ siteId: p.siteId, postId: result.postId });
     return { comment: { id, reactions: result.reactions, mine: result.mine } };
   };
 
