@@ -370,6 +370,9 @@ export const configSchema = z.object({
     'Default time the previous signing secret stays valid after a rotation (both signatures are sent).',
   ),
   WEBHOOK_CONCURRENCY: int(16).describe('Webhook deliveries one worker process sends at once.'),
+  WEBHOOK_MAX_PER_SITE: int(4).describe(
+    "Webhook deliveries of one site sent at once across all worker processes; the site's others wait their turn, so one site's slow endpoint cannot hold every sender.",
+  ),
   WEBHOOK_SWEEP_INTERVAL_MS: z.coerce
     .number()
     .int()

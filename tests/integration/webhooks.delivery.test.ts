@@ -541,7 +541,7 @@ describe('delivering events', () => {
     await webhooks.close();
     const connection = createRedis(env.config.REDIS_URL, () => undefined, { forQueue: true });
     const strict = createWebhookWorker(
-      { config: { ...env.config, WEBHOOK_ALLOW_HOSTS: [] }, db: env.db, logger: env.logger },
+      { config: { ...env.config, WEBHOOK_ALLOW_HOSTS: [] }, db: env.db, redis: env.redis, logger: env.logger },
       connection,
     );
     try {

@@ -1,7 +1,8 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Config } from '#shared/config.js';
 import type { Pool } from '#shared/db/pool.js';
 import type { Logger } from '#shared/logger.js';
+import type { RedisClient } from '#shared/redis.js';
 import { abandonDelivery, disableWebhook, loadDeliveryToSend, recordAttempt } from '#shared/db/webhooks.js';
 import { assertPublicUrl, createAllowlist } from '#shared/webhooks/ssrf.js';
 import { SIGNATURE_HEADER, signatureHeader } from '#shared/webhooks/signing.js';
@@ -11,11 +12,36 @@ import { sendWebhook } from './send.js';
 export interface WebhookDeps {
   config: Pick<
     Config,
-    'WEBHOOK_ALLOW_HOSTS' | 'WEBHOOK_TIMEOUT_MS' | 'WEBHOOK_DISABLE_AFTER_S' | 'WEBHOOK_RETRY_SCHEDULE_S'
+    | 'WEBHOOK_ALLOW_HOSTS'
+    | 'WEBHOOK_TIMEOUT_MS'
+    | 'WEBHOOK_DISABLE_AFTER_S'
+    | 'WEBHOOK_RETRY_SCHEDULE_S'
+    | 'WEBHOOK_MAX_PER_SITE'
+    | 'QUEUE_PREFIX'
   >;
   db: Pool;
+  redis: RedisClient;
   logger: Logger;
 }
+
+/**
+ * Takes one of a site's delivery slots (a sorted set of leases by job id, scored by their end): expired leases
+ * go first, so a sender that died gives its slot back when its lease ends. 1 when taken (or already held), 0 when
+ * the site's slots are all in use.
+ */
+const TAKE_SLOT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZSCORE', KEYS[1], ARGV[3]) then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+  return 1
+end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+return 1`;
+
+/** How long a slot is leased: past it, its sender is taken to have died. */
+const slotLeaseMs = (timeoutMs: number) => Math.max(30_000, timeoutMs * 2);
 
 /** Thrown for a failed attempt that will be retried by BullMQ with the webhook schedule. */
 export class DeliveryFailed extends Error {}
@@ -26,7 +52,8 @@ export class DeliveryFailed extends Error {}
  * BullMQ retries it. An endpoint failing for WEBHOOK_DISABLE_AFTER_S is disabled with the reason.
  */
 export function createWebhookProcessor(deps: WebhookDeps) {
-  return async (job: Job<WebhookJob>): Promise<{ status: number | null }> => {
+  const slots = (siteId: string) => `${deps.config.QUEUE_PREFIX}:webhook-slots:${siteId}`;
+  return async (job: Job<WebhookJob>, token?: string): Promise<{ status: number | null }> => {
     const { siteId, deliveryId } = job.data;
     const d = await loadDeliveryToSend(deps.db, siteId, deliveryId);
     // Deleted with its endpoint, or finished already (a job run twice).
@@ -35,6 +62,34 @@ export function createWebhookProcessor(deps: WebhookDeps) {
       await abandonDelivery(deps.db, siteId, deliveryId, 'endpoint disabled');
       return { status: null };
     }
+    // At most WEBHOOK_MAX_PER_SITE of a site's deliveries at once: the others wait a moment (not an attempt).
+    const now = Date.now();
+    const member = job.id ?? deliveryId;
+    const taken = await deps.redis.eval(
+      TAKE_SLOT,
+      1,
+      slots(siteId),
+      now,
+      now + slotLeaseMs(deps.config.WEBHOOK_TIMEOUT_MS),
+      member,
+      deps.config.WEBHOOK_MAX_PER_SITE,
+    );
+    if (taken !== 1) {
+      await job.moveToDelayed(now + 500 + Math.floor(Math.random() * 1000), token);
+      throw new DelayedError();
+    }
+    try {
+      return await attempt(job, d);
+    } finally {
+      await deps.redis.zrem(slots(siteId), member).catch(() => undefined);
+    }
+  };
+
+  async function attempt(
+    job: Job<WebhookJob>,
+    d: NonNullable<Awaited<ReturnType<typeof loadDeliveryToSend>>>,
+  ): Promise<{ status: number | null }> {
+    const { siteId, deliveryId } = job.data;
     const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const startedAt = new Date();
     let result;
@@ -82,5 +137,5 @@ export function createWebhookProcessor(deps: WebhookDeps) {
     }
     deps.logger.info(log, final ? 'webhook delivery failed; no retries left' : 'webhook delivery failed; will retry');
     throw new DeliveryFailed(result.error ?? 'failed');
-  };
+  }
 }
