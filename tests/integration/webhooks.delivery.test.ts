@@ -488,6 +488,51 @@ describe('delivering events', () => {
     assert.ok(verifySignature(again!.headers['x-comments-signature'] as string, again!.body, hook.secret));
   });
 
+  it('when an author deletes a comment, or a reader erases their account with their comments, then comment.deleted arrives for each, without text, and the listing marks them', async () => {
+    const s = await buildSite(env.db);
+    const hook = await register(['comment.deleted'], `/${uniq('deleted')}`, s);
+    await call('put', `/api/v1/sites/${s.siteId}/posts/p1`, { title: 'T', url: 'https://n.example/p1' }, s.apiKey);
+    const [ada, ben] = [
+      await signInReader(api.app, s, { name: 'Ada' }),
+      await signInReader(api.app, s, { name: 'Ben' }),
+    ];
+    const post = async (who: { accessToken: string }, body: string) =>
+      (await call('post', `/api/v1/sites/${s.siteId}/posts/p1/comments`, { body }, who.accessToken)).body.id as string;
+    const adas = await post(ada, 'A remark I will delete.');
+    const bens = [await post(ben, 'First remark of a leaver.'), await post(ben, 'Second remark of a leaver.')];
+    await waitFor(
+      async () =>
+        (await env.db.query('SELECT 1 FROM comments WHERE site_id = $1', [s.siteId])).rowCount === 3 ? true : null,
+      { what: 'the comments stored' },
+    );
+    await call('delete', `/api/v1/comments/${adas}`, undefined, ada.accessToken).expect(204);
+    await env.db.query(`UPDATE sites SET settings = settings || '{"onAccountDeleted":"remove"}' WHERE id = $1`, [
+      s.siteId,
+    ]);
+    await call('delete', '/api/v1/me', undefined, ben.accessToken).expect(200);
+    const got = await waitFor(() => (receiver.on(hook.path).length === 3 ? receiver.on(hook.path) : null), {
+      what: 'three comment.deleted',
+    });
+    const events = got!.map(
+      (r) => JSON.parse(r.body) as { type: string; data: { comment: { id: string }; by: string } },
+    );
+    assert.deepEqual(
+      events.map((e) => [e.type, e.data.comment.id, e.data.by]).sort(),
+      [
+        ['comment.deleted', adas, 'author'],
+        ['comment.deleted', bens[0], 'account_erased'],
+        ['comment.deleted', bens[1], 'account_erased'],
+      ].sort(),
+    );
+    for (const r of got!) assert.ok(!/remark/.test(r.body), 'no text in the event');
+    const listed = doc.check(await call('get', `/api/v1/sites/${s.siteId}/comments`, undefined, s.apiKey));
+    const byId = new Map(
+      listed.body.comments.map((c: { id: string; deletedAt: string | null }) => [c.id, c.deletedAt]),
+    );
+    assert.match(String(byId.get(adas)), /^\d{4}-\d{2}-\d{2}T/);
+    assert.equal(byId.get(bens[0]), null, "an erased account's comments are rejected, not deleted by their author");
+  });
+
   it("when an endpoint was deleted after the site's subscriptions were read, then the event still reaches the site's other endpoints", async () => {
     const kept = await register(['post.created']);
     const gone = await register(['post.created']);

@@ -106,6 +106,8 @@ export interface Erasure {
   comments: number;
   /** Posts whose threads changed (caches must drop them). */
   postIds: string[];
+  /** The comments whose text was erased (mode remove), for the publisher's `comment.deleted`. */
+  removed: { id: string; postId: string }[];
 }
 
 /**
@@ -174,12 +176,14 @@ export async function eraseReader(
       [q.siteId, q.userId],
     );
     const reacted: string[] = [];
+    const removed: { id: string; postId: string }[] = [];
     if (q.mode === 'remove') {
       // The texts leave the webhook delivery log too.
-      const theirs = await tx.query<{ id: string }>(`SELECT id FROM comments WHERE site_id = $1 AND author_id = $2`, [
-        q.siteId,
-        q.userId,
-      ]);
+      const theirs = await tx.query<{ id: string; post_id: string }>(
+        `SELECT id, post_id FROM comments WHERE site_id = $1 AND author_id = $2`,
+        [q.siteId, q.userId],
+      );
+      removed.push(...theirs.rows.map((r) => ({ id: r.id, postId: r.post_id })));
       await scrubCommentDeliveries(
         tx,
         q.siteId,
@@ -235,7 +239,7 @@ export async function eraseReader(
       requestedBy: q.requestedBy,
       detail: { mode: q.mode, comments },
     });
-    return { comments, postIds: [...new Set([...posts.rows.map((r) => r.post_id), ...reacted])] };
+    return { comments, postIds: [...new Set([...posts.rows.map((r) => r.post_id), ...reacted])], removed };
   });
 }
 

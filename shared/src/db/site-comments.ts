@@ -12,6 +12,8 @@ export interface PublisherComment {
   createdAt: string;
   decidedAt: string;
   replyCount: number;
+  /** When its author deleted it (its text is gone); null while it stands. */
+  deletedAt: string | null;
   decision: { reasons: Reason[]; scores: Record<string, number>; scoredBy: ScoredBy[]; settingsVersion: number | null };
 }
 
@@ -23,6 +25,7 @@ export const PUBLISHER_COMMENT_JSON = `json_build_object(
   'createdAt', to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
   'decidedAt', to_char(c.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
   'replyCount', c.reply_count,
+  'deletedAt', to_char(c.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
   'decision', json_build_object('reasons', c.reasons, 'scores', c.scores, 'scoredBy', c.scored_by, 'settingsVersion', c.settings_version))`;
 
 export interface SiteCommentsQuery {

@@ -15,6 +15,7 @@ export const EVENT_TYPES = [
   'comment.rejected',
   'comment.reported',
   'comment.edited',
+  'comment.deleted',
   'comment.featured',
   'comment.report_threshold',
   'reader.banned',

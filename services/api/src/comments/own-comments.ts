@@ -12,6 +12,7 @@ import { canPost, findUser } from '#shared/db/users.js';
 import { findSettingsOverrides } from '#shared/db/sites.js';
 import { effectiveSettings } from '#shared/settings.js';
 import { announceThreadChange } from '#shared/redis.js';
+import { emitDeleted } from './deleted-events.js';
 import { commentJobOptions, editJobId, type CommentJob } from '#shared/queues.js';
 import {
   commentEtag,
@@ -183,6 +184,10 @@ export function ownCommentRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     );
     await announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId: c.siteId, postId: c.postId }).catch(
       (err) => req.log.warn({ err }, 'thread change not announced; caches expire by themselves'),
+    );
+    // A publisher that keeps copies is told to drop the text.
+    await emitDeleted(deps, c.siteId, [{ id: c.id, postId: c.postId }], 'author').catch((err: unknown) =>
+      req.log.warn({ err }, 'comment.deleted not emitted'),
     );
     res.status(204).end();
   });

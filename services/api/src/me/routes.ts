@@ -1,6 +1,7 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
+import { emitDeleted } from '../comments/deleted-events.js';
 import { parse } from '../http/validate.js';
 import { staffOf } from '../auth/guards.js';
 import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
@@ -192,6 +193,9 @@ export function dataRightsRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
       done.postIds.map((postId) =>
         announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId, postId }).catch(() => undefined),
       ),
+    );
+    await emitDeleted(deps, siteId, done.removed, 'account_erased').catch((err: unknown) =>
+      req.log.warn({ err }, 'comment.deleted not emitted'),
     );
     req.log.info({ siteId, userId, requestedBy, mode, comments: done.comments }, 'reader account erased');
     return { erased: true as const, mode, comments: done.comments };
