@@ -241,11 +241,26 @@ export function mergePatch(target: unknown, patch: unknown): Json {
   return out;
 }
 
-/** A site's effective settings: its stored overrides over the defaults. Invalid stored keys fall back to defaults. */
+/**
+ * A site's effective settings: its stored overrides over the defaults. A stored setting that no longer validates
+ * (a key an upgrade dropped, a row edited by hand) falls back to its default alone: the site keeps every other
+ * choice it made (pre-moderation, word lists, the DSA), never all of them at once.
+ */
 export function effectiveSettings(stored: unknown): SiteSettings {
-  const merged = mergePatch(structuredClone(DEFAULT_SETTINGS), stored ?? {});
-  const parsed = siteSettingsSchema.safeParse(merged);
-  return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+  const overrides: Record<string, Json> = isObject(stored) ? { ...stored } : {};
+  for (;;) {
+    const parsed = siteSettingsSchema.safeParse(mergePatch(structuredClone(DEFAULT_SETTINGS), overrides));
+    if (parsed.success) return parsed.data;
+    const invalid = new Set<string>();
+    for (const issue of parsed.error.issues) {
+      if (issue.path.length > 0) invalid.add(String(issue.path[0]));
+      else if (issue.code === 'unrecognized_keys') for (const k of issue.keys) invalid.add(k);
+    }
+    const known = [...invalid].filter((k) => Object.hasOwn(overrides, k));
+    // Nothing of the site's own to drop: the defaults themselves are refused (a programming error upstream).
+    if (known.length === 0) return DEFAULT_SETTINGS;
+    for (const k of known) delete overrides[k];
+  }
 }
 
 // Parsed settings by their stored JSON text: the worker reads settings with every comment, and
