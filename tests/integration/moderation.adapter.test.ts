@@ -399,6 +399,39 @@ describe('per-site adapter', () => {
     assert.equal((await adapterOf(1)).decisionsLearned, before);
   });
 
+  it('when a site declared its comments are in a language the scorer does not read, then even an English-looking decision is taken but not learned', async () => {
+    const site = await buildSite(env.db);
+    const [admin, mod] = [
+      await buildStaff(env.db, api.app, site.siteId, 'admin'),
+      await buildStaff(env.db, api.app, site.siteId, 'moderator'),
+    ];
+    await request(api.app)
+      .patch(`/api/v1/sites/${site.siteId}/settings`)
+      .set(as(admin))
+      .send({ languages: ['de'] })
+      .expect(200);
+    const reader = await signInReader(api.app, site, { name: 'Leser' });
+    const postId = await buildPost(env.db, site.siteId);
+    const id = await storeComment(env.db, {
+      siteId: site.siteId,
+      postId,
+      authorId: reader.user.id,
+      body: 'Great article, thanks for writing it.',
+      status: 'pending',
+    });
+    await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/moderation/bulk`)
+      .set(as(mod))
+      .send({ ids: [id], action: 'approve' })
+      .expect(200);
+    await learnDecisions(env.db, createCommentModel(), site.siteId);
+    const figures = (
+      await request(api.app).get(`/api/v1/sites/${site.siteId}/moderation/adapter`).set(as(admin)).expect(200)
+    ).body.adapter;
+    assert.equal(figures.waiting, 0, 'taken');
+    assert.equal(figures.decisionsLearned, 0, 'not learned');
+  });
+
   it("when a moderator asks for the adapter's figures, then only a site admin may read them", async () => {
     const s = sites[0]!;
     await request(api.app).get(`/api/v1/sites/${s.site.siteId}/moderation/adapter`).set(as(s.mod)).expect(403);

@@ -2,6 +2,9 @@ import { withTransaction, type Pool } from '#shared/db/pool.js';
 import { type AdapterStats, listUnlearned, lockSiteAdapter, saveSiteAdapter } from '#shared/db/moderation-learning.js';
 import { type Adapter, createAdapter, deserialize } from '#shared/scoring/model/adapter.js';
 import type { CommentModel } from '#shared/scoring/model/comment.js';
+import { readsEnglish, unreadable } from '#shared/scoring/embedded.js';
+import { findSettingsOverrides } from '#shared/db/sites.js';
+import { effectiveSettings } from '#shared/settings.js';
 
 /** Decisions folded into the adapter per transaction (the adapter row stays locked meanwhile). */
 const BATCH = 200;
@@ -30,6 +33,10 @@ export function adapterStats(adapter: Adapter): AdapterStats {
  */
 export async function learnDecisions(db: Pool, model: CommentModel, siteId: string): Promise<number> {
   let learned = 0;
+  // What the site declared its comments' languages to be: the live scorer reads none of a site that declared no
+  // English, and the adapter learns only what the live scorer reads.
+  const languages = effectiveSettings((await findSettingsOverrides(db, siteId))?.overrides).languages;
+  const readsAny = readsEnglish(languages);
   for (;;) {
     const n = await withTransaction(db, async (tx) => {
       const { state } = await lockSiteAdapter(tx, siteId);
@@ -40,14 +47,15 @@ export async function learnDecisions(db: Pool, model: CommentModel, siteId: stri
       // adapter does on top of this one: the shadow window starts again.
       adapter.followModel(model.version);
       for (const e of examples) {
+        if (!readsAny) continue;
         const s = model.score(
           e.parentText !== null
             ? { text: e.text, parentText: e.parentText }
             : { text: e.text, articleTitle: e.articleTitle ?? undefined },
-          { features: true },
+          { features: true, language: true },
         );
         // A comment the scorer could not read (another language) says nothing of what it reads: not learned.
-        if (s.readability.readable) adapter.learn(s.features, s.baseLogit, e.label);
+        if (!unreadable(s.readability, languages).unreadable) adapter.learn(s.features, s.baseLogit, e.label);
       }
       await saveSiteAdapter(tx, {
         siteId,
