@@ -234,6 +234,10 @@ describe('misuse (Art. 23)', () => {
     await smtp.waitForMail('troll@example.org', /not be processed for 3 days/);
     await noticeDecided(ctx, troll, { action: 'no_action', manifest: true });
     assert.deepEqual(await auditActions(site.siteId), ['dsa.misuse_warning', 'dsa.misuse_suspension']);
+    // Told until when and why.
+    const told = await smtp.waitForMail('troll@example.org', /will not be processed/);
+    assert.match(told.text, /another of your notices was found manifestly unfounded/);
+    assert.match(told.text, new RegExp(new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10)));
     const id = await storeComment(env.db, { siteId: site.siteId, postId, authorId: author.user.id });
     const refused = await sendNotice(api.app, site.siteId, { comments: [id], ...troll });
     assert.equal(refused.status, 403);

@@ -145,6 +145,29 @@ export function appealOutcomeMail(
 }
 
 /** The warning that precedes a suspension for misuse (Art. 23(1) and (2)). */
+/**
+ * Art. 23(2): the mail that tells a notifier their notices will not be processed for a while (after a warning), until
+ * when and why. Their other rights (commenting, appealing decisions on their comments) are untouched.
+ */
+export function noticesSuspendedMail(
+  to: string,
+  n: { until: Date; found: number },
+  siteName: string,
+  s: DsaTextSettings,
+): MailMessage {
+  const redress =
+    'If you think this is wrong, you may turn to a certified out-of-court dispute settlement body (Art. 21 DSA) or to a court.';
+  return {
+    to,
+    subject: `${siteName}: your notices are suspended`,
+    text:
+      `After a warning, ${n.found === 1 ? 'another of your notices was' : `${n.found} more of your notices were`} found ` +
+      `manifestly unfounded. Under Art. 23(2) DSA, notices you send to ${siteName} will not be processed ` +
+      `until ${n.until.toISOString().slice(0, 10)} (${n.until.toISOString()}). ` +
+      `This does not affect your comments or your account.\n\n${s.redressText ? `${redress} ${s.redressText}` : redress}\n`,
+  };
+}
+
 export function misuseWarningMail(
   to: string,
   w: { kind: 'illegal_content' | 'unfounded_notices'; suspensionDays: number },

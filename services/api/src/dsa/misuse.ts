@@ -5,7 +5,7 @@ import { insertAudit } from '#shared/db/audit.js';
 import { changeStanding } from '#shared/db/reader-moderation.js';
 import { countUnfoundedNotices } from '#shared/db/dsa-notices.js';
 import { humanStatement, mailStatement, storeStatement } from '#shared/dsa/statements.js';
-import { misuseWarningMail } from '#shared/dsa/texts.js';
+import { misuseWarningMail, noticesSuspendedMail } from '#shared/dsa/texts.js';
 import type { SiteSettings } from '#shared/settings.js';
 import { announceUserChange } from '../auth/user-changes.js';
 import { readerBanned } from '../moderation/events.js';
@@ -58,7 +58,7 @@ export async function applyMisuseRule(
               [o.siteId, o.userId, since],
             )
           ).rows[0]!.n;
-    if (count < threshold) return { action: 'none' as const, statement: null };
+    if (count < threshold) return { action: 'none' as const, statement: null, until: null, found: 0 };
     const warned = last?.action === 'warning' && last.created_at > windowStart;
     const action = warned ? ('suspension' as const) : ('warning' as const);
     const until = action === 'suspension' ? new Date(Date.now() + m.suspensionDays * 86_400_000) : null;
@@ -77,7 +77,8 @@ export async function applyMisuseRule(
         until !== null &&
         (account.suspended_until === null || account.suspended_until >= until));
     // Nothing to impose, so no measure is recorded (the transparency report counts the measures taken).
-    if (until && o.kind === 'illegal_content' && restrictedEnough) return { action: 'none' as const, statement: null };
+    if (until && o.kind === 'illegal_content' && restrictedEnough)
+      return { action: 'none' as const, statement: null, until: null, found: 0 };
     await tx.query(
       `INSERT INTO dsa_misuse (id, site_id, subject, kind, action, until) VALUES ($1, $2, $3, $4, $5, $6)`,
       [newId(), o.siteId, o.subject, o.kind, action, until],
@@ -120,7 +121,7 @@ export async function applyMisuseRule(
       after: { kind: o.kind, action, until: until?.toISOString() ?? null, standing: standing?.after ?? null },
       reason,
     });
-    return { action, statement };
+    return { action, statement, until, found: count };
   });
   if (outcome.action === 'none') return 'none';
   if (outcome.action === 'suspension' && o.userId && o.kind === 'illegal_content') {
@@ -134,6 +135,13 @@ export async function applyMisuseRule(
     await deps.mailer
       .send(misuseWarningMail(o.email, { kind: o.kind, suspensionDays: m.suspensionDays }, o.siteName))
       .catch((err: unknown) => deps.logger.warn({ err }, 'could not mail a misuse warning'));
+  }
+  // A notifier's notices suspended: they are told until when and why (an account's suspension has its statement).
+  if (outcome.action === 'suspension' && o.kind === 'unfounded_notices' && outcome.until && o.email) {
+    if (deps.mailer.state === 'configured')
+      await deps.mailer
+        .send(noticesSuspendedMail(o.email, { until: outcome.until, found: outcome.found }, o.siteName, o.settings.dsa))
+        .catch((err: unknown) => deps.logger.warn({ err }, 'could not mail a suspension of notices'));
   }
   if (outcome.statement) await mailStatement(deps, outcome.statement);
   return outcome.action;
