@@ -7,6 +7,7 @@ import { startTestWorker, type TestWorker } from '../support/worker.js';
 import { buildPost, buildSite, establishReader, signInReader, type BuiltSite } from '../support/builders.js';
 import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
+import { waitFor } from '../support/wait-for.js';
 import { postComment, waitForDecision } from '../support/comment-flow.js';
 import { decideNotice, sendNotice, signInWithEmail } from '../support/dsa.js';
 
@@ -290,10 +291,11 @@ describe('statements of reasons (Art. 17)', () => {
       token: author.accessToken,
       body: 'You are a scoundrelword and everyone knows it.',
     });
-    const decided = await waitForDecision(api.app, id, author.accessToken);
-    assert.equal(decided.status, 'rejected');
-    const s = decided.statement!;
-    assert.ok(s, 'the status carries the statement');
+    assert.equal((await waitForDecision(api.app, id, author.accessToken)).status, 'rejected');
+    // The statement is stored just after the decision it explains.
+    const s = await waitFor(async () => (await waitForDecision(api.app, id, author.accessToken)).statement ?? null, {
+      what: 'the status to carry the statement',
+    });
     assert.equal(s.restriction, 'removal');
     assert.equal(s.source, 'automated');
     assert.equal(s.automatedDetection, true);

@@ -30,4 +30,14 @@ describe('automated statements of reasons', () => {
       null,
     );
   });
+
+  it('when the scorer held a comment, a moderator approved it and readers then reported it, then its removal was not detected by automated means', () => {
+    const history = [
+      { rule: 'toxicity', detail: 'TOXICITY 0.81' },
+      { rule: 'moderator', detail: 'approved by Dana' },
+      { rule: 'reports', detail: 'held after 3 reports' },
+    ];
+    assert.equal(automatedDetection('pending', history), false);
+    assert.equal(automatedDetection('pending', history.slice(0, 1)), true, 'the first hold was');
+  });
 });

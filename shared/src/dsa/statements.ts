@@ -80,9 +80,16 @@ export function automatedStatement(
 /** Rules that are not automated detection: pre-moderation (a surge's too), people's reports and decisions. */
 const NOT_AUTOMATED = new Set([...DECIDED_BY_PEOPLE, 'premod', 'surge', 'staff', 'trusted_reader']);
 
-/** Whether automated means brought this comment to a moderator: the worker held it on a content rule. */
+/**
+ * Whether automated means brought this comment to a moderator: the worker held it on a content rule since people
+ * last decided or held it (a comment held by the scorer, approved by a moderator, then held by readers' reports
+ * came to the moderator through the reports).
+ */
 export const automatedDetection = (status: CommentStatus, reasons: Reason[]): boolean =>
-  status === 'pending' && reasons.some((r) => !NOT_AUTOMATED.has(r.rule));
+  status === 'pending' &&
+  reasons
+    .slice(reasons.findLastIndex((r) => DECIDED_BY_PEOPLE.has(r.rule)) + 1)
+    .some((r) => !NOT_AUTOMATED.has(r.rule));
 
 /** A moderator's removal or hold of a comment (or a suspension or ban of an account). */
 export function humanStatement(o: {
