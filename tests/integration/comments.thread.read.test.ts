@@ -220,6 +220,11 @@ describe('reading a thread', () => {
     const missing = await thread('never-registered');
     assert.equal(missing.status, 404);
     assert.equal(missing.body.error.code, 'post_not_found');
+    // A "most reacted" cursor names a place in the top-level order: replies have none.
+    const reacted = Buffer.from(`5.${crypto.randomUUID()}`).toString('base64url');
+    const replies = await thread(postId, `/${crypto.randomUUID()}/replies?cursor=${reacted}`);
+    assert.equal(replies.status, 400);
+    assert.equal(replies.body.error.code, 'validation_failed');
   });
 });
 

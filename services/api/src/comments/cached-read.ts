@@ -7,7 +7,7 @@ import { requestIdOf } from '../http/request-id.js';
 import { crossOrigin, EXPOSE_HEADERS } from '../widget/cors.js';
 import { crossOriginReadable } from '../widget/routes.js';
 import type { CachedPage } from './thread-cache.js';
-import { threadQuery } from './thread-query.js';
+import { repliesQuery, threadQuery } from './thread-query.js';
 
 /** The thread cache's key of a page of a thread or of one comment's replies. */
 export const threadVariant = (q: { sort: string; limit: number; cursor: string | null }) =>
@@ -69,7 +69,6 @@ const PATH_RE =
 const PARAM_RE = /^(sort|limit|cursor)=([A-Za-z0-9._~-]*)$/;
 const THREAD_ROUTE = '/api/v1/sites/:siteId/posts/:postId/comments';
 const REPLIES_ROUTE = '/api/v1/sites/:siteId/posts/:postId/comments/:commentId/replies';
-const repliesQuery = threadQuery.omit({ sort: true });
 /** Parsed query strings kept (they repeat: the widget asks for the same few pages), and their longest. */
 const MAX_PARSED_QUERIES = 1000;
 const MAX_QUERY_LENGTH = 128;

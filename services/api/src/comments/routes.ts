@@ -7,7 +7,7 @@ import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { commentStatus } from './comment-status.js';
 import { loadRepliesPage, loadThreadPage } from './thread.js';
-import { threadParams, threadQuery } from './thread-query.js';
+import { repliesQuery, threadParams, threadQuery } from './thread-query.js';
 import { repliesVariant, sendCachedPage, threadVariant } from './cached-read.js';
 import { uuidSchema } from '#shared/schemas.js';
 import { commentBody, commentParams, createComment } from './create-comment.js';
@@ -162,7 +162,7 @@ export const commentDocs = [
     auth: 'none',
     summary: 'More replies under one comment',
     params: threadParams.extend({ commentId: uuidSchema }),
-    query: threadQuery.omit({ sort: true }),
+    query: repliesQuery,
     responses: {
       200: {
         description: 'a page',
@@ -221,7 +221,7 @@ export function commentRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
 
   r.get('/sites/:siteId/posts/:postId/comments/:commentId/replies', async (req, res) => {
     const { siteId, postId, commentId } = parse(threadParams.extend({ commentId: uuidSchema }), req.params, 'path');
-    const q = parse(threadQuery.omit({ sort: true }), req.query, 'query');
+    const q = parse(repliesQuery, req.query, 'query');
     sendPage(
       req,
       res,

@@ -14,3 +14,13 @@ export const threadQuery = z.object({
     .transform((c) => (c === undefined || c === '' ? null : decodeCursor(c)))
     .refine((c) => c === null || isUuid(cursorPosition(c).id), 'invalid cursor'),
 });
+
+/** A replies page's query: its cursor is a reply's id alone (replies have no "most reacted" order). */
+export const repliesQuery = threadQuery.omit({ sort: true, cursor: true }).extend({
+  cursor: z
+    .string()
+    .max(64)
+    .optional()
+    .transform((c) => (c === undefined || c === '' ? null : decodeCursor(c)))
+    .refine((c) => c === null || isUuid(c), 'invalid cursor'),
+});
