@@ -142,6 +142,13 @@ export async function applyEdit(
   d: Decision,
 ): Promise<{ applied: boolean; before: CommentStatus | null; after: CommentStatus | null; postId: string | null }> {
   return withTransaction(pool, async (tx) => {
+    // The comment first, then its revision: the order a deletion takes them in, so the two wait for each other
+    // instead of deadlocking.
+    const of = await tx.query<{ comment_id: string }>(`SELECT comment_id FROM comment_revisions WHERE id = $1`, [
+      editId,
+    ]);
+    if (!of.rows[0]) return { applied: false, before: null, after: null, postId: null };
+    const c = await lockOwnComment(tx, of.rows[0].comment_id);
     const rev = await tx.query<{ comment_id: string; body: string; created_at: Date }>(
       `SELECT comment_id, body, created_at FROM comment_revisions
         WHERE id = $1 AND applied_at IS NULL AND discarded_at IS NULL FOR UPDATE`,
@@ -149,7 +156,6 @@ export async function applyEdit(
     );
     const r = rev.rows[0];
     if (!r) return { applied: false, before: null, after: null, postId: null };
-    const c = await lockOwnComment(tx, r.comment_id);
     if (!c || c.deleted || c.pendingEditId !== editId) {
       await tx.query(`UPDATE comment_revisions SET discarded_at = now() WHERE id = $1`, [editId]);
       return { applied: false, before: null, after: null, postId: c?.postId ?? null };

@@ -17,6 +17,8 @@ const BODY_ERRORS: Record<string, [number, string, string]> = {
 // Postgres refusing a value a client sent (a NUL byte, an over-long index entry, a date that does not exist): a
 // client error.
 const PG_INPUT_ERRORS = new Set(['22021', '22P05', '22001', '54000', '22P02', '22007', '22008']);
+// Postgres ending a transaction for another's sake (deadlock, serialization failure): the client may retry as it is.
+const PG_RETRYABLE = new Set(['40P01', '40001']);
 
 export const notFound: RequestHandler = (_req, _res, next) => {
   next(new AppError('not_found', 404, 'no such endpoint'));
@@ -39,6 +41,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       status = 400;
       body = { code: 'invalid_text', message: 'the request holds text that cannot be stored' };
       (req.log ?? logger).warn({ err, reqId: req.id }, 'input refused by the database');
+    } else if (typeof err?.code === 'string' && PG_RETRYABLE.has(err.code)) {
+      // Two requests took the same rows in opposite orders (or a snapshot went stale): nothing was written, and the
+      // same request again goes through.
+      status = 503;
+      body = { code: 'busy', message: 'the request met a concurrent change; retry it' };
+      res.setHeader('Retry-After', '1');
+      (req.log ?? logger).warn({ err, reqId: req.id }, 'transaction aborted by a concurrent one');
     } else if (Number.isInteger(err?.status) && err.status >= 400 && err.status < 500) {
       // Other client errors raised by Express internals (e.g. a malformed URI).
       status = err.status;
