@@ -251,6 +251,26 @@ describe('posts for publishers', () => {
     const listed = await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/posts`);
     const fresh = listed.body.posts.find((p: { id: string }) => p.id === freshPost);
     assert.ok(Date.parse(fresh.closesAt) > Date.now() + 6 * 86_400_000);
+    // The export's post lines say what the listing says.
+    const exported = (await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/export`)).text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.type === 'post');
+    const shown = (p: Record<string, unknown>) => ({
+      id: p.id,
+      closed: p.closed,
+      closedByHand: p.closedByHand,
+      closesAt: p.closesAt,
+      titleVerified: p.titleVerified,
+    });
+    assert.deepEqual(
+      exported.map(shown).sort((a, b) => String(a.id).localeCompare(String(b.id))),
+      (listed.body.posts as Record<string, unknown>[])
+        .map(shown)
+        .sort((a, b) => String(a.id).localeCompare(String(b.id))),
+    );
+    assert.equal(exported.find((p) => p.id === oldPost)?.closed, true, 'auto-closed');
     const reopened = doc.check(await as(s.apiKey).post(`/api/v1/sites/${s.siteId}/posts/${oldPost}/reopen`));
     assert.equal(reopened.body.post.closed, false);
     assert.equal(reopened.body.post.closesAt, null);

@@ -56,10 +56,19 @@ export async function listSiteComments(db: Queryable, q: SiteCommentsQuery): Pro
   return res.rows.map((r) => r.c);
 }
 
-/** The export's two statements: every post, then every comment, of one site, as JSON text per row. */
+/**
+ * The export's two statements: every post, then every comment, of one site, as JSON text per row. A post line has
+ * the posts listing's fields: `closed` as readers see it (by hand, or by the site's auto-close, $2 = autoCloseDays),
+ * `closedByHand`, `closesAt` and whether the title is the publisher's (`titleVerified`).
+ */
 export const EXPORT_POSTS_SQL = `SELECT json_build_object('type', 'post', 'id', p.id, 'title', p.title, 'url', p.url,
-    'closed', p.closed, 'commentCount', p.comment_count,
+    'closed', p.closed OR coalesce(a.closes_at <= now(), false), 'closedByHand', p.closed,
+    'closesAt', to_char(a.closes_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    'titleVerified', p.title_verified, 'commentCount', p.comment_count,
     'createdAt', to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text AS line
-  FROM posts p WHERE p.site_id = $1 ORDER BY p.created_at, p.id`;
+  FROM posts p,
+       LATERAL (SELECT CASE WHEN $2::int IS NULL OR p.stays_open THEN NULL
+                            ELSE p.created_at + make_interval(days => $2::int) END AS closes_at) a
+  WHERE p.site_id = $1 ORDER BY p.created_at, p.id`;
 export const EXPORT_COMMENTS_SQL = `SELECT (jsonb_build_object('type', 'comment') || ${PUBLISHER_COMMENT_JSON}::jsonb)::text AS line
   FROM comments c JOIN users u ON u.id = c.author_id WHERE c.site_id = $1 ORDER BY c.id`;

@@ -33,7 +33,9 @@ export const publisherCommentSchema = z.object({
   createdAt: iso,
   decidedAt: iso,
   replyCount: z.number().int(),
-  deletedAt: iso.nullable().describe('when its author deleted it (its text is gone, `body` empty); null while it stands'),
+  deletedAt: iso
+    .nullable()
+    .describe('when its author deleted it (its text is gone, `body` empty); null while it stands'),
   decision: z.object({
     reasons: z.array(
       z.object({

@@ -72,11 +72,11 @@ export function exportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
         `${JSON.stringify({ type: 'site', id: site.id, name: site.name, exportedAt: new Date().toISOString() })}\n`,
       );
       const counts = { posts: 0, comments: 0 };
-      for (const [sql, counted] of [
-        [EXPORT_POSTS_SQL, 'posts'],
-        [EXPORT_COMMENTS_SQL, 'comments'],
+      for (const [sql, params, counted] of [
+        [EXPORT_POSTS_SQL, [siteId, site.settings.autoCloseDays], 'posts'],
+        [EXPORT_COMMENTS_SQL, [siteId], 'comments'],
       ] as const) {
-        const rows = client.query(new QueryStream(sql, [siteId], { batchSize: 500, highWaterMark: 500 }));
+        const rows = client.query(new QueryStream(sql, [...params], { batchSize: 500, highWaterMark: 500 }));
         const lines = new Transform({
           writableObjectMode: true,
           transform(row: { line: string }, _enc, cb) {
