@@ -55,7 +55,10 @@ describe("one site's slow webhook endpoint", () => {
     const [slow, other] = [await buildSite(env.db), await buildSite(env.db)];
     await register(slow, '/slow');
     await register(other, '/other');
-    receiver.script('/slow', Array.from({ length: 20 }, () => 'hang' as const));
+    receiver.script(
+      '/slow',
+      Array.from({ length: 20 }, () => 'hang' as const),
+    );
     for (let i = 0; i < 8; i++) await createPost(slow);
     await waitFor(() => receiver.on('/slow').length >= 2, { what: "two of the slow site's deliveries sent" });
     await createPost(other);
