@@ -67,7 +67,9 @@ export function buildOpenApi(docs: RouteDoc[], info: { version: string }): Json 
       tags: [d.tag],
       ...(d.auth === 'none' ? { security: [] } : { description: `Who: ${d.auth}.` }),
       parameters: parameters(d),
-      ...(d.body ? { requestBody: { required: true, content: bodyContent(d.method, schemaOf(d.body, 'input')) } } : {}),
+      ...(d.body
+        ? { requestBody: { required: !d.bodyOptional, content: bodyContent(d.method, schemaOf(d.body, 'input')) } }
+        : {}),
       responses,
     };
     (paths[openApiPath(d.path)] ??= {})[d.method] = op;

@@ -17,6 +17,8 @@ export interface RouteDoc {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** The body may be left out altogether (every field of it is optional). */
+  bodyOptional?: boolean;
   /** Request headers the route reads (besides Authorization and Content-Type), e.g. `Idempotency-Key`, `If-Match`. */
   headers?: z.ZodObject;
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;

@@ -67,7 +67,7 @@ export const apiKeyDocs = [
     path: `${PATH}/:keyId`,
     tag: 'API keys',
     auth,
-    summary: 'Revoke a key; it stops working at once',
+    summary: 'Revoke a key: every request after this one refuses it (an export already streaming runs to its end)',
     params: keyParams,
     responses: { 204: { description: 'revoked' }, ...commonErrors, ...notFoundError },
   }),

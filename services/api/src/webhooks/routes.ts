@@ -167,14 +167,8 @@ export const webhookDocs = [
     summary:
       'New signing secret (shown once); the old one keeps signing alongside for graceSeconds (default WEBHOOK_SECRET_GRACE_S)',
     params: hookParams,
-    body: z.object({
-      graceSeconds: z
-        .number()
-        .int()
-        .min(0)
-        .max(7 * 86400)
-        .optional(),
-    }),
+    body: rotateBody.unwrap(),
+    bodyOptional: true,
     responses: { 200: { description: 'rotated', schema: withSecret }, ...commonErrors, ...notFoundError },
   }),
   route({
