@@ -416,6 +416,24 @@ describe('email choices', () => {
     deps.mailer.close();
   });
 
+  it('when more readers wait for their digest than one batch holds, then one run sends every one of them', async () => {
+    const replier = await reader(site, 'off');
+    const authors = [];
+    for (let i = 0; i < 5; i++) {
+      const author = await reader(site, 'daily');
+      await delivered((await replyTo(author, replier, `A reply for digest reader ${i}.`)).reply);
+      authors.push(author);
+    }
+    const deps = digestDeps();
+    try {
+      // Batches of two: the run goes on past the first.
+      await sendDigests(deps, { batch: 2 });
+      for (const [i, a] of authors.entries()) await smtp.waitForMail(a.email, new RegExp(`digest reader ${i}`));
+    } finally {
+      deps.mailer.close();
+    }
+  });
+
   it('when a reply is removed before the digest goes, then the digest leaves it out and it is never mailed later', async () => {
     const author = await reader(site, 'daily');
     const replier = await reader(site, 'off');

@@ -260,15 +260,17 @@ export async function listUndelivered(db: Queryable, olderThanS: number, limit: 
 }
 
 /** Readers on the daily digest with delivered notifications not yet emailed, on sites that deliver by email. */
-export async function listDigestReaders(db: Queryable, limit: number): Promise<string[]> {
+export async function listDigestReaders(db: Queryable, limit: number, after: string | null = null): Promise<string[]> {
   const res = await db.query<{ user_id: string }>(
     `SELECT DISTINCT n.user_id FROM notifications n
        JOIN reader_notification_settings rs ON rs.user_id = n.user_id AND rs.email = 'daily'
        JOIN sites s ON s.id = n.site_id
       WHERE n.emailed_at IS NULL AND n.delivered_at IS NOT NULL AND n.created_at > now() - interval '2 days'
         AND COALESCE(s.settings->>'readerNotifications', 'email') = 'email'
+        AND ($2::uuid IS NULL OR n.user_id > $2)
+      ORDER BY n.user_id
       LIMIT $1`,
-    [limit],
+    [limit, after],
   );
   return res.rows.map((r) => r.user_id);
 }

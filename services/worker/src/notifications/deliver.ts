@@ -89,46 +89,62 @@ async function sendMail(
   return true;
 }
 
-/** Readers one digest run serves at most (the next run takes the rest). */
+/** Readers read at a time by a digest run, which goes on batch after batch until every reader is served. */
 const DIGEST_BATCH = 1000;
 
 /** The daily digest: one email per reader who chose it, with what they were notified of and not yet emailed. */
-export async function sendDigests(deps: NotificationDeps): Promise<number> {
+export async function sendDigests(deps: NotificationDeps, opts: { batch?: number } = {}): Promise<number> {
+  const batch = opts.batch ?? DIGEST_BATCH;
   if (deps.mailer.state !== 'configured') {
     deps.logger.info('notification digests not sent: no mail transport is configured (SMTP_URL)');
     return 0;
   }
   let sent = 0;
-  for (const userId of await listDigestReaders(deps.db, DIGEST_BATCH)) {
-    const loaded = (
-      await Promise.all((await listUnmailed(deps.db, userId)).map((id) => loadDelivery(deps.db, id)))
-    ).filter((d): d is DeliveryInput => d !== null && d.emailMode === 'daily' && d.delivery === 'email');
-    // Replies removed or deleted since are left out of the digest, and marked so as not to wait for the next one.
-    const gone = loaded.filter((d) => !d.shown).map((d) => d.notification.id);
-    if (gone.length > 0) await markEmailed(deps.db, gone);
-    const shown = loaded.filter((d) => d.shown);
-    const first = shown[0];
-    if (!first) continue;
-    const ok = await sendMail(deps, first, (url) =>
-      digestMail(
-        shown.map((d) => d.notification),
-        url,
-      ),
-    ).catch((err: unknown) => {
-      deps.logger.warn(
-        { err: (err as Error).message },
-        'a notification digest could not be sent; it waits for the next run',
-      );
-      return false;
-    });
-    if (!ok) continue;
+  for (let after: string | null = null; ; ) {
+    const readers = await listDigestReaders(deps.db, batch, after);
+    for (const userId of readers) sent += await sendDigest(deps, userId);
+    if (readers.length < batch) return sent;
+    after = readers.at(-1)!;
+  }
+}
+
+/** One reader's digest: 1 when sent, 0 when there was nothing to send or it failed (it waits for the next run). */
+async function sendDigest(deps: NotificationDeps, userId: string): Promise<number> {
+  const loaded = (
+    await Promise.all((await listUnmailed(deps.db, userId)).map((id) => loadDelivery(deps.db, id)))
+  ).filter((d): d is DeliveryInput => d !== null && d.emailMode === 'daily' && d.delivery === 'email');
+  // Replies removed or deleted since are left out of the digest, and marked so as not to wait for the next one.
+  const gone = loaded.filter((d) => !d.shown).map((d) => d.notification.id);
+  if (gone.length > 0) await markEmailed(deps.db, gone);
+  const shown = loaded.filter((d) => d.shown);
+  const first = shown[0];
+  if (!first) return 0;
+  // No address to write to (erased, or never confirmed): nothing will be sent, so nothing waits.
+  if (!first.email) {
     await markEmailed(
       deps.db,
       shown.map((d) => d.notification.id),
     );
-    sent++;
+    return 0;
   }
-  return sent;
+  const ok = await sendMail(deps, first, (url) =>
+    digestMail(
+      shown.map((d) => d.notification),
+      url,
+    ),
+  ).catch((err: unknown) => {
+    deps.logger.warn(
+      { err: (err as Error).message },
+      'a notification digest could not be sent; it waits for the next run',
+    );
+    return false;
+  });
+  if (!ok) return 0;
+  await markEmailed(
+    deps.db,
+    shown.map((d) => d.notification.id),
+  );
+  return 1;
 }
 
 export function createNotificationProcessor(deps: NotificationDeps) {
