@@ -181,6 +181,35 @@ describe('a reply to my comment', () => {
   });
 });
 
+describe('a banned reader', () => {
+  it('when a reader is banned, then replies to their comments and featuring them no longer notify them', async () => {
+    const author = await reader();
+    const replier = await reader(site, 'off');
+    const { postId, parent } = await approvedParent(author);
+    const moderator = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+    await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/users/${author.id}/ban`)
+      .set('Authorization', `Bearer ${moderator.accessToken}`)
+      .send({ reason: 'abuse' })
+      .expect(200);
+    const reply = await postComment(api.app, {
+      siteId: site.siteId,
+      postId,
+      token: replier.token,
+      body: 'A reply the banned author is not invited to answer.',
+      parentId: parent,
+    });
+    assert.equal((await waitForDecision(api.app, reply, replier.token)).status, 'approved');
+    await request(api.app)
+      .post(`/api/v1/comments/${parent}/feature`)
+      .set('Authorization', `Bearer ${moderator.accessToken}`)
+      .send({ featured: true })
+      .expect(200);
+    const theirs = await env.db.query('SELECT kind FROM notifications WHERE user_id = $1', [author.id]);
+    assert.deepEqual(theirs.rows, []);
+  });
+});
+
 describe('my held comment was decided', () => {
   it("when a moderator approves or rejects my held comment, then I am told which; a held reply that is approved notifies its parent's author", async () => {
     const strict = await buildSite(env.db);

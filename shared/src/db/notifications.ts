@@ -22,7 +22,8 @@ const UPSERT = `ON CONFLICT (user_id, kind, comment_id) DO UPDATE SET kind = not
 
 /**
  * The reply notification for an approved reply: to the author of the comment it answers, unless
- * they wrote it themselves, erased their account, or muted the replier. Returns the ids to deliver.
+ * they wrote it themselves, erased their account, are banned from the site (it invites an answer they may not
+ * give; a suspended reader is still told), or muted the replier. Returns the ids to deliver.
  */
 export async function notifyReply(db: Queryable, commentId: string): Promise<string[]> {
   const res = await db.query<Produced>(
@@ -30,7 +31,7 @@ export async function notifyReply(db: Queryable, commentId: string): Promise<str
      SELECT $1, c.site_id, p.author_id, 'reply', c.id
        FROM comments c
        JOIN comments p ON p.id = c.parent_id AND p.site_id = c.site_id AND p.deleted_at IS NULL
-       JOIN users u ON u.id = p.author_id AND u.deleted_at IS NULL
+       JOIN users u ON u.id = p.author_id AND u.deleted_at IS NULL AND u.status <> 'banned'
       WHERE c.id = $2 AND c.status = 'approved' AND p.author_id <> c.author_id
         AND NOT EXISTS (SELECT 1 FROM reader_mutes m WHERE m.user_id = p.author_id AND m.muted_id = c.author_id)
      ${UPSERT}`,
@@ -63,12 +64,12 @@ export async function notifyDecision(db: Queryable, commentId: string): Promise<
   return producedIds(res.rows);
 }
 
-/** "Your comment was featured": to its author. For the featuring action's own transaction. */
+/** "Your comment was featured": to its author, unless banned from the site. For the featuring action's own transaction. */
 export async function notifyFeatured(db: Queryable, siteId: string, commentId: string): Promise<string[]> {
   const res = await db.query<Produced>(
     `INSERT INTO notifications (id, site_id, user_id, kind, comment_id)
      SELECT $1, c.site_id, c.author_id, 'featured', c.id
-       FROM comments c JOIN users u ON u.id = c.author_id AND u.deleted_at IS NULL
+       FROM comments c JOIN users u ON u.id = c.author_id AND u.deleted_at IS NULL AND u.status <> 'banned'
       WHERE c.id = $2 AND c.site_id = $3 AND c.status = 'approved'
      ${UPSERT}`,
     [newId(), commentId, siteId],
