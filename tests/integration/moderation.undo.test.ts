@@ -153,6 +153,53 @@ describe('undo of the last decision', () => {
     ]);
   });
 
+  it('when an appeal against the hold was decided after the approval, then the approval can no longer be undone', async () => {
+    const own = await buildSite(env.db);
+    const [admin, first, second] = [
+      await buildStaff(env.db, api.app, own.siteId, 'admin'),
+      await buildStaff(env.db, api.app, own.siteId, 'moderator'),
+      await buildStaff(env.db, api.app, own.siteId, 'moderator'),
+    ];
+    await request(api.app)
+      .patch(`/api/v1/sites/${own.siteId}/settings`)
+      .set(as(admin))
+      .send({
+        reportThreshold: 1,
+        reportStanding: { minAccountAgeDays: 0, minApprovedComments: 0, requireVerifiedEmail: false },
+      })
+      .expect(200);
+    const author = await signInReader(api.app, own);
+    const id = await storeComment(env.db, {
+      siteId: own.siteId,
+      postId: await buildPost(env.db, own.siteId),
+      authorId: author.user.id,
+    });
+    const reporter = await signInReader(api.app, own);
+    await request(api.app)
+      .post(`/api/v1/comments/${id}/reports`)
+      .set('Authorization', `Bearer ${reporter.accessToken}`)
+      .send({ reason: 'abuse' })
+      .expect(201);
+    const statementId = (
+      await env.db.query<{ id: string }>(`SELECT id FROM dsa_statements WHERE comment_id = $1`, [id])
+    ).rows[0]!.id;
+    await decide(first, id, 'approve');
+    const filed = await request(api.app)
+      .post(`/api/v1/sites/${own.siteId}/appeals`)
+      .set('Authorization', `Bearer ${author.accessToken}`)
+      .send({ statementId, explanation: 'It was fair comment.' })
+      .expect(201);
+    await request(api.app)
+      .post(`/api/v1/sites/${own.siteId}/moderation/appeals/${filed.body.appeal.id}/decision`)
+      .set(as(second))
+      .send({ outcome: 'reversed', reason: 'Fair comment.' })
+      .expect(200);
+    const res = await undo(first, id, own.siteId);
+    assert.equal(res.status, 409);
+    assert.equal(res.body.error.code, 'undo_conflict');
+    assert.equal((await snapshot(id)).status, 'approved');
+  });
+
   it('when the window has passed, then 409 undo_expired and nothing changes', async () => {
     const id = await newComment('pending');
     await decide(mod, id, 'approve');

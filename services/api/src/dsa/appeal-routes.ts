@@ -229,6 +229,9 @@ export function appealRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       });
       const posts = new Set<string>();
       let decisionId: string | null = null;
+      // The comment the appealed statement is about: the decision is on its record, so a moderator's undo of an
+      // earlier action on it sees that something happened since.
+      let appealedComment: string | null = null;
       let statements: Statement[] = [];
       const changes: CommentChange[] = [];
       let restoredUser: string | null = null;
@@ -236,6 +239,7 @@ export function appealRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       if (appeal.statementId) {
         const s = await findStatement(tx, siteId, appeal.statementId);
         if (!s) throw new NotFoundError('statement');
+        appealedComment = s.commentId;
         email = s.userId ? ((await findUser(tx, siteId, s.userId))?.email ?? null) : null;
         if (reversed) {
           await markStatementReversed(tx, siteId, s.id);
@@ -329,6 +333,7 @@ export function appealRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
         siteId,
         actor,
         action: `dsa.appeal_${body.outcome}`,
+        commentId: appealedComment,
         readerId: appeal.appellantId,
         before: { status: 'open' },
         after: { status: body.outcome, appeal: appealId },
