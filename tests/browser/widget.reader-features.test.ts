@@ -110,6 +110,9 @@ describe("the widget's reader features", () => {
     assert.equal(await item('From the desk').locator('.meta .badge.staff').textContent(), 'Moderator');
     assert.equal(await item('A verified subscriber').locator('.meta .badge.verified').textContent(), 'Verified');
     assert.equal(await item('Just a reader').locator('.meta .badge').count(), 0);
+    // Readers may mute readers, not the site's staff.
+    assert.equal(await item('From the desk').locator(':scope > article button.mute').isHidden(), true);
+    assert.equal(await item('Just a reader').locator(':scope > article button.mute').isHidden(), false);
     await page.locator('#comments').screenshot({ path: await artifact('widget-badges.png') });
   });
 

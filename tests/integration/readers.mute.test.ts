@@ -6,6 +6,7 @@ import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestWorker, type TestWorker } from '../support/worker.js';
 import { buildPost, buildSite, distinctText, signInReader, type BuiltSite } from '../support/builders.js';
 import { postComment, waitForDecision } from '../support/comment-flow.js';
+import { buildStaff } from '../support/staff.js';
 
 let env: TestEnv;
 let api: TestApi;
@@ -57,6 +58,12 @@ describe('muting another reader', () => {
     assert.equal(crossDelete.body.error.code, 'reader_not_found');
     assert.equal((await mutes(me.accessToken, 'put', '0190a0b0-0000-7000-8000-000000000000')).status, 404);
     assert.equal((await mutes(me.accessToken, 'put', 'not-a-uuid')).status, 400);
+    // The site's staff speak for the site: readers do not mute them.
+    const moderator = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+    const staff = await mutes(me.accessToken, 'put', moderator.user.id);
+    assert.equal(staff.status, 403);
+    assert.equal(staff.body.error.code, 'staff_not_mutable');
+    assert.deepEqual((await mutes(me.accessToken)).body, { mutes: [] });
     assert.equal((await mutes(foreign.accessToken, 'get', '', site)).status, 401);
     assert.equal((await request(api.app).get(`/api/v1/sites/${site.siteId}/mutes`)).status, 401);
   });

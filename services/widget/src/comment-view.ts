@@ -108,7 +108,8 @@ export function renderComment(ctx: ViewContext, c: ViewComment, depth: number): 
         type: 'button',
         class: 'link mute',
         'aria-label': t('muteReader', { name: c.author.name }),
-        hidden: ctx.userId() === c.author.id,
+        // Oneself, and the site's staff (who speak for the site), are not muted.
+        hidden: ctx.userId() === c.author.id || c.author.role !== undefined,
       },
       t('mute'),
     );

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
 import { addMute, listMutes, removeMute } from '#shared/db/mutes.js';
 import type { ApiDeps } from '../deps.js';
+import { findUser } from '#shared/db/users.js';
 import { userOf } from '../auth/guards.js';
-import { NotFoundError, ValidationError } from '../http/app-error.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../http/app-error.js';
 import { consume } from '../http/rate-limit.js';
 import { parse } from '../http/validate.js';
 import { commonErrors, notFoundError, rateLimitedError, route } from '../openapi/registry.js';
@@ -73,6 +74,10 @@ export function muteRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     const q = await reader(req);
     const { userId: mutedId } = parse(muteParams, req.params, 'path');
     if (mutedId === q.userId) throw new ValidationError('a reader cannot mute themselves');
+    // Staff speak for the site (answers, corrections, the rules): readers do not mute them.
+    const target = await findUser(deps.db, q.siteId, mutedId);
+    if (target && target.role !== 'commenter')
+      throw new ForbiddenError('staff_not_mutable', "the site's moderators and admins cannot be muted");
     if (!(await addMute(deps.db, { ...q, mutedId }))) throw new NotFoundError('reader');
     res.json(await answer(q));
   });
