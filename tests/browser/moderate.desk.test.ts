@@ -143,6 +143,20 @@ describe('the moderation desk', () => {
     assert.equal(await item.locator('.body').evaluate((el) => (el as HTMLElement).inert), false);
     assert.equal(await page.textContent('#severe-seen'), '1');
     assert.deepEqual(cspViolations, []);
+
+    // In the author's history it is blurred too, and the mild one is not.
+    await page.locator(`#items .item[data-id="${mild}"] button[data-act=history]`).click();
+    const history = page.locator('#drawer .history');
+    await history.first().waitFor();
+    const severe = history.locator('li', { hasText: 'An extremely graphic threat' });
+    assert.equal(await severe.locator('.body.blurred').count(), 1);
+    assert.equal(await severe.locator('.body').evaluate((el) => (el as HTMLElement).inert), true);
+    assert.equal(await history.locator('li', { hasText: 'A mildly rude remark' }).locator('.blurred').count(), 0);
+    assert.deepEqual(await axeViolations(page, { runOnly: ['wcag2a', 'wcag2aa'] }), []);
+    await severe.locator('button[data-act=reveal]').click();
+    assert.equal(await severe.locator('.body.blurred').count(), 0);
+    await page.keyboard.press('Escape');
+    await page.locator('#drawer').waitFor({ state: 'hidden' });
   });
 
   it('when a post is in a surge, then the page says so and a moderator ends it from the banner', async () => {

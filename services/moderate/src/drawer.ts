@@ -1,6 +1,7 @@
 import type { Api } from './api.js';
 import type { ReaderHistory } from './types.js';
 import { byId, day, h, when } from './dom.js';
+import { blurred } from './item.js';
 
 /** The reader's history drawer: who they are, what they wrote, what moderators did, and actions on them. */
 export class Drawer {
@@ -116,7 +117,7 @@ export class Drawer {
                 h('span', { class: `badge ${c.status}` }, c.status),
                 ' ',
                 h('span', { class: 'meta' }, `${when(c.createdAt)} on ${c.postTitle}`),
-                h('p', { class: 'body' }, c.body),
+                c.severe ? blurred(h('p', { class: 'body' }, c.body)) : h('p', { class: 'body' }, c.body),
               ),
             ),
           )

@@ -5,7 +5,7 @@ import { highlighted } from './highlight.js';
 const REPORT_LABEL: Record<string, string> = { spam: 'spam', abuse: 'abuse', off_topic: 'off topic', other: 'other' };
 
 /** A severe comment's text, blurred and out of reach (inert) until its Reveal button is pressed. */
-function blurred(body: HTMLElement): HTMLElement {
+export function blurred(body: HTMLElement): HTMLElement {
   body.classList.add('blurred');
   body.inert = true;
   return h(

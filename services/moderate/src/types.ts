@@ -66,7 +66,16 @@ export interface ReaderHistory {
     approvedCount: number;
     rejectedCount: number;
   };
-  comments: { id: string; postId: string; postTitle: string; status: string; body: string; createdAt: string }[];
+  comments: {
+    id: string;
+    postId: string;
+    postTitle: string;
+    status: string;
+    body: string;
+    createdAt: string;
+    /** Above the site's wellbeing level: shown blurred until revealed, as in the queues. */
+    severe?: boolean;
+  }[];
   audit: { id: string; actor: { name: string }; action: string; reason: string | null; createdAt: string }[];
   nextCursor: string | null;
 }

@@ -58,6 +58,8 @@ export interface HistoryComment {
   status: CommentStatus;
   body: string;
   reasons: Reason[];
+  /** Its scores (for the page to blur what is severe; not shown). */
+  scores: Record<string, number>;
   createdAt: Date;
 }
 
@@ -73,9 +75,10 @@ export async function listReaderComments(
     status: CommentStatus;
     body: string;
     reasons: Reason[];
+    scores: Record<string, number>;
     created_at: Date;
   }>(
-    `SELECT c.id, c.post_id, p.title, c.status, c.body, c.reasons, c.created_at
+    `SELECT c.id, c.post_id, p.title, c.status, c.body, c.reasons, c.scores, c.created_at
        FROM comments c JOIN posts p ON p.site_id = c.site_id AND p.id = c.post_id
       WHERE c.author_id = $2 AND c.site_id = $1 AND ($3::uuid IS NULL OR c.id < $3::uuid)
       ORDER BY c.id DESC
@@ -89,6 +92,7 @@ export async function listReaderComments(
     status: r.status,
     body: r.body,
     reasons: r.reasons,
+    scores: r.scores ?? {},
     createdAt: r.created_at,
   }));
 }

@@ -18,6 +18,7 @@ import { moderationTaskOptions } from '#shared/moderation-tasks.js';
 import type { UserStatus } from '#shared/domain.js';
 import { commonErrors, errorSchema, notFoundError, route } from '../openapi/registry.js';
 import { findSettings } from '../moderation/site-settings.js';
+import { isSevere } from '../moderation/wellbeing.js';
 import { humanStatement, mailStatement, storeStatement } from '#shared/dsa/statements.js';
 
 export const readerParams = z.object({ siteId: siteIdSchema, userId: uuidSchema });
@@ -252,16 +253,18 @@ export function readerRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   r.get('/sites/:siteId/users/:userId/history', bearer, async (req, res) => {
     const { siteId, userId, user } = await target(req);
     const q = parse(historyQuery, req.query, 'query');
-    const [rows, audit] = await Promise.all([
+    const [rows, audit, settings] = await Promise.all([
       listReaderComments(deps.db, { siteId, userId, before: q.cursor, limit: q.limit }),
       q.cursor ? Promise.resolve([]) : listAudit(deps.db, { siteId, readerId: userId, limit: 20 }),
+      findSettings(deps.db, siteId),
     ]);
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     res.setHeader('Cache-Control', 'no-store');
     res.json({
       user: readerView(user),
-      comments: page.map(historyCommentView),
+      // Severe text arrives blurred in the history too, as in the queues (the site's wellbeing level).
+      comments: page.map((c) => ({ ...historyCommentView(c), severe: isSevere(c.scores, settings) })),
       audit: audit.map(auditView),
       nextCursor: rows.length > q.limit && last ? encodeCursor(last.id) : null,
     });
