@@ -25,7 +25,9 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   try {
     await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
   } catch (err) {
-    if ((err as { code?: string }).code !== '42P04') throw err; // created meanwhile by another process
+    // Created meanwhile by another process: 42P04 once it exists, 23505 when both create it at the same moment.
+    const code = (err as { code?: string }).code;
+    if (code !== '42P04' && code !== '23505') throw err;
   } finally {
     await admin.end();
   }
@@ -33,7 +35,8 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 
 /**
  * Applies pending migrations. node-pg-migrate takes a Postgres advisory lock, so two
- * deploys starting at once cannot both migrate.
+ * deploys starting at once cannot both migrate: the second waits for the lock, then finds
+ * nothing left to apply.
  */
 export async function migrate(databaseUrl: string, log: (msg: string) => void = () => undefined): Promise<void> {
   await ensureDatabase(databaseUrl);
@@ -45,5 +48,7 @@ export async function migrate(databaseUrl: string, log: (msg: string) => void = 
     count: Infinity,
     log,
     checkOrder: true,
+    // Its default is to fail at once when another run holds the lock.
+    advisoryLockMode: 'wait',
   });
 }
