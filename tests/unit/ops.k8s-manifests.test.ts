@@ -274,6 +274,20 @@ describe('Kubernetes manifests: true to the service', () => {
     assert.match(readFileSync(path.join(ROOT, ADMIN_ENTRY), 'utf8'), /command === 'migrate'/);
   });
 
+  it('when the services and the migrations connect, then the services use the data-only role and only the migrate Job has the owner', () => {
+    const userOf = (url: string | undefined) => (url ? decodeURIComponent(new URL(url).username) : undefined);
+    for (const entry of [API_ENTRY, WORKER_ENTRY]) {
+      const { w, c } = workloadRunning(entry);
+      const { env } = containerEnv(w, c);
+      assert.equal(userOf(env.DATABASE_URL), 'comments_app', `${entry} connects as the data-only role`);
+      assert.equal(env.MIGRATION_DATABASE_URL, undefined, `${entry} has no owner connection`);
+    }
+    const { w, c } = workloadRunning(ADMIN_ENTRY);
+    assert.equal(userOf(containerEnv(w, c).env.MIGRATION_DATABASE_URL), 'comments_owner');
+    // The roles are the ones the Compose stack's script creates.
+    assert.match(readFileSync(path.join(ROOT, 'infra/postgres/init-roles.sql'), 'utf8'), /CREATE ROLE comments_app /);
+  });
+
   it('when the ConfigMap and Secrets become the environment, then every key is a configuration variable', () => {
     const known = new Set(Object.keys(configSchema.shape));
     const used = new Set<string>();
