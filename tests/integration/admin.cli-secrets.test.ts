@@ -50,7 +50,7 @@ describe('the CLI and secrets', () => {
     assert.equal(login.body.user.role, 'moderator');
   });
 
-  it('when sites:create runs without --scope, then its key has comments:read and posts:write only; with --scope, those asked for', async () => {
+  it('when sites:create or keys:create runs without --scope, then the key has comments:read and posts:write only; with --scope, those asked for', async () => {
     const plain = await runAdmin(env.childEnv, ['sites:create', '--id', uniq('cms'), '--name', 'CMS']);
     assert.equal(plain.code, 0, plain.stderr);
     const out = JSON.parse(plain.stdout);
@@ -67,6 +67,10 @@ describe('the CLI and secrets', () => {
       'webhooks:manage',
     ]);
     assert.deepEqual(JSON.parse(hooks.stdout).apiKeyScopes, ['webhooks:manage']);
+    // keys:create has the same default.
+    const key = await runAdmin(env.childEnv, ['keys:create', '--site', out.id]);
+    assert.equal(key.code, 0, key.stderr);
+    assert.deepEqual(JSON.parse(key.stdout).scopes, ['comments:read', 'posts:write']);
   });
 
   it('when a key is asked for the moderation:write scope, which no route honours, then it is refused', async () => {

@@ -77,6 +77,10 @@ describe('operator CLI', () => {
       `SELECT role FROM users WHERE site_id = 'demo' AND lower(email) = 'editor@example.com'`,
     );
     assert.deepEqual(rows.rows, [{ role: 'admin' }]);
+    // A password reset without --role keeps the admin an admin.
+    const reset = await runAdmin(env.childEnv, args);
+    assert.equal(reset.code, 0, reset.stderr);
+    assert.equal(JSON.parse(reset.stdout).role, 'admin');
     const noSite = await runAdmin(env.childEnv, [
       'users:create',
       '--site',

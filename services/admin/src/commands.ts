@@ -104,7 +104,9 @@ export async function usersCreate(deps: CliDeps, flags: Flags) {
     required(flags, 'password'),
     'password',
   );
-  const role = parseWith(z.enum(['admin', 'moderator', 'commenter']), flags.role ?? 'moderator', 'role');
+  const roleFlag =
+    flags.role === undefined ? undefined : parseWith(z.enum(['admin', 'moderator', 'commenter']), flags.role, 'role');
+  const role = roleFlag ?? 'moderator';
   const displayName = normalizeName(typeof flags.name === 'string' ? flags.name : email.split('@')[0]!) || 'Staff';
   if (!(await findSite(deps.db, siteId))) throw new CliError(`no site ${siteId}; create it with sites:create`);
   const passwordHash = await hashPassword(password);
@@ -120,16 +122,27 @@ export async function usersCreate(deps: CliDeps, flags: Flags) {
       `${email} is a reader's self-registered account on ${siteId}, not a staff account; it is left as it is (whoever registered it knows its password). To make it a staff account anyway, run again with --force: its password is reset and every session it has is signed out.`,
     );
   }
-  const user = await updatePasswordUser(deps.db, { siteId, email, passwordHash, displayName, role });
+  // A staff account keeps its role and name unless they are given: resetting an admin's password does not demote them.
+  const staff = existing !== null && existing !== undefined && existing.role !== 'commenter';
+  const user = await updatePasswordUser(deps.db, {
+    siteId,
+    email,
+    passwordHash,
+    displayName: staff && typeof flags.name !== 'string' ? existing.displayName : displayName,
+    role: staff && roleFlag === undefined ? existing.role : role,
+  });
   if (!user) throw new CliError(`${email} could not be updated on ${siteId}; try again`);
-  deps.note(`user ${email} already existed on ${siteId}: password and role set, every earlier session signed out`);
+  deps.note(
+    `user ${email} already existed on ${siteId}: password set, role ${user.role}${roleFlag === undefined && staff ? ' (kept)' : ''}, every earlier session signed out`,
+  );
   return { id: user.id, siteId, email, name: user.displayName, role: user.role, created: false };
 }
 
-/** keys:create --site [--label] [--scope…]: a new publisher API key, shown once. */
+/** keys:create --site [--label] [--scope…]: a new publisher API key, shown once (default scopes: comments:read, posts:write). */
 export async function keysCreate(deps: CliDeps, flags: Flags) {
   const siteId = parseWith(siteIdSchema, required(flags, 'site'), 'site');
-  const scopes = scopesOf(flags, API_KEY_SCOPES);
+  // The same default as sites:create: a key that may also manage webhooks or read the DSA figures is asked for.
+  const scopes = scopesOf(flags, DEFAULT_SITE_KEY_SCOPES);
   if (!(await findSite(deps.db, siteId))) throw new CliError(`no site ${siteId}`);
   const key = generateApiKey();
   const label = typeof flags.label === 'string' ? flags.label : 'cli';

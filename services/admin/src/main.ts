@@ -19,8 +19,9 @@ const USAGE = `usage: npm run admin -- <command> [flags]
   migrate
   sites:create --id ID --name NAME [--origin URL ...] [--scope SCOPE ...]  (default scopes: comments:read posts:write)
   sites:rotate-sso-secret --site ID
-  users:create --site ID --email EMAIL (--password PASSWORD | --password-stdin) [--role admin|moderator] [--name NAME] [--force]
-  keys:create --site ID [--label LABEL] [--scope SCOPE ...]
+  users:create --site ID --email EMAIL (--password PASSWORD | --password-stdin) [--role admin|moderator|commenter] [--name NAME] [--force]
+      (a new account is a moderator unless --role says otherwise; an existing staff account keeps its role and name)
+  keys:create --site ID [--label LABEL] [--scope SCOPE ...]  (default scopes: comments:read posts:write)
   sso:token --site ID --sub READER_ID --name NAME [--email EMAIL] [--verified] [--ttl SECONDS (60-600)]
   jobs:retry-failed
   import:disqus --site ID --file EXPORT.xml`;
