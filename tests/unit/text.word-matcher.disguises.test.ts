@@ -37,7 +37,21 @@ const LOOK_ALIKE: Record<string, string[]> = {
 };
 const fullWidth = (c: string) => String.fromCodePoint(c.codePointAt(0)! - 0x61 + 0xff41);
 const mathBold = (c: string) => String.fromCodePoint(c.codePointAt(0)! - 0x61 + 0x1d41a);
-const INVISIBLE = ['\u200b', '\u200c', '\u200d', '\u2060', '\u00ad'];
+const INVISIBLE = [
+  '\u200b',
+  '\u200c',
+  '\u200d',
+  '\u2060',
+  '\u00ad',
+  // Beyond the zero-widths: a Mongolian variation selector, Hangul fillers, a musical format mark, a tag character
+  // and a supplementary variation selector (the last three outside the Basic Multilingual Plane).
+  '\u180b',
+  '\u3164',
+  '\uffa0',
+  '\u{1d173}',
+  '\u{e0020}',
+  '\u{e0100}',
+];
 const SEPARATORS = ['.', ' ', '-', '_', '*', '·', '~', ':', ', ', '. '];
 
 /** One letter disguised: as itself, in capitals, full-width, bold, accented, a look-alike or a digit/symbol. */

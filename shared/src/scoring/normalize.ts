@@ -1,6 +1,7 @@
-// Zero-width and invisible formatting characters used to split words past filters.
-const INVISIBLE_RE =
-  /^[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFE00-\uFE0F]$/;
+// Zero-width and invisible formatting characters used to split words past filters: every default-ignorable code
+// point (soft hyphen, joiners, fillers, variation selectors, tag characters, the musical format marks…) and the
+// blank braille pattern, tested by code point (astral ones included), before and after decomposition.
+const INVISIBLE_RE = /^[\p{Default_Ignorable_Code_Point}\u180E\u2800]$/u;
 // Diacritics that only decorate a letter (Latin, Greek, Cyrillic accents; Hebrew and Arabic vowel points).
 // Marks that make a different letter (Indic vowel signs, kana voicing) are kept.
 const COMBINING_RE =
@@ -13,7 +14,7 @@ const WORD_CHAR_RE = /^[\p{L}\p{N}\p{M}]$/u;
  * capitals, plus ligatures NFKD keeps. Folding them both in the text and in word lists is what
  * makes `fμck` or a Cyrillic `с` in `fuсk` read as Latin.
  */
-const HOMOGLYPHS: Record<string, string> = {
+export const HOMOGLYPHS: Readonly<Record<string, string>> = {
   // Greek
   α: 'a',
   β: 'b',
@@ -119,7 +120,7 @@ function fold(cp: number): string {
   let out = '';
   if (!INVISIBLE_RE.test(ch)) {
     const decomposed = ch.normalize('NFKD').toLowerCase().normalize('NFKD').replace(COMBINING_RE, '');
-    for (const c of decomposed) out += HOMOGLYPHS[c] ?? c;
+    for (const c of decomposed) if (!INVISIBLE_RE.test(c)) out += HOMOGLYPHS[c] ?? c;
   }
   if (foldCache.size < FOLD_CACHE_MAX) foldCache.set(cp, out);
   return out;

@@ -1,18 +1,28 @@
 import { createHash } from 'node:crypto';
+import { HOMOGLYPHS } from '#shared/scoring/normalize.js';
 
 /**
  * Text as the repeat and campaign rules compare it: compatibility forms folded, diacritics and
- * invisible format characters removed, lower case, punctuation and spacing folded. Digits stay
- * ("I'd pay 5" and "I'd pay 50" are different comments).
+ * invisible characters (every default-ignorable one) removed, lower case, Cyrillic and Greek look-alikes as the
+ * Latin letter they imitate, punctuation and spacing folded. Digits stay ("I'd pay 5" and "I'd pay 50" are
+ * different comments).
  */
 export function comparableText(text: string): string {
   return text
     .normalize('NFKD')
-    .replace(/[\p{M}\p{Cf}]+/gu, '')
+    .replace(/[\p{M}\p{Cf}\p{Default_Ignorable_Code_Point}]+/gu, '')
     .toLowerCase()
+    .replace(LOOK_ALIKE, (c) => HOMOGLYPHS[c] ?? c)
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }
+
+const LOOK_ALIKE = new RegExp(
+  `[${Object.keys(HOMOGLYPHS)
+    .map((c) => `\\u{${c.codePointAt(0)!.toString(16)}}`)
+    .join('')}]`,
+  'gu',
+);
 
 /** Identity of a text for the repeat rule. */
 export function textHash(text: string): string {
