@@ -103,6 +103,28 @@ describe('moderation pipeline', () => {
     );
     assert.equal(bad.status, 'pending');
   });
+  it('when the embedded scorer itself fails, then nothing stands in for it: the comment is held as unscored whatever the policy', async () => {
+    const failing: Scorer = {
+      name: 'embedded',
+      score: async () => {
+        throw new Error('weights could not be read');
+      },
+    };
+    for (const onScorerUnavailable of ['embedded', 'hold']) {
+      const d = await runPipeline(
+        ctx('A fine comment', {
+          settings: { scorers: ['embedded'], onScorerUnavailable },
+          scorers: { embedded: failing },
+        }),
+      );
+      assert.equal(d.status, 'pending', onScorerUnavailable);
+      assert.deepEqual(
+        d.reasons.map((r) => r.rule),
+        ['scorer_unavailable'],
+        onScorerUnavailable,
+      );
+    }
+  });
   it('when the provider refuses the text (unsupported language), then the embedded scorer stands in even under policy hold', async () => {
     const refusing: Scorer = {
       name: 'perspective',

@@ -41,6 +41,11 @@ export const scoring: Phase = async (ctx) => {
       } catch (err) {
         const e = err instanceof ScorerError ? err : new ScorerError('unavailable', name, (err as Error).message);
         if (e.kind === 'rate_limited' && ctx.canDefer) throw e;
+        // The embedded scorer has nothing to stand in for it: what it could not score was not screened.
+        if (name === 'embedded') {
+          unscored.push({ scorer: name, error: e.message });
+          return;
+        }
         if (e.kind === 'unsupported' || settings.onScorerUnavailable === 'embedded') {
           reasons.push({
             rule: 'scorer_fallback',
