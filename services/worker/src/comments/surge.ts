@@ -4,12 +4,24 @@ import type { SiteSettings } from '#shared/settings.js';
 import { endSurge, startSurge, surgeKeys, type SurgeDeps, type SurgeMode } from '#shared/surge.js';
 import type { WorkerDeps } from '../deps.js';
 
-/** Rules whose hold says nothing about the comment itself (everyone is held). */
-const BLANKET = new Set(['surge', 'premod']);
+/**
+ * Reasons that say nothing of what the comment says: everyone is held (pre-moderation, a surge), a scorer could not
+ * run or another stood in for it, the parent went away, the author is barred, or staff wrote it. (A trusted reader's
+ * borderline score, let through, still says the text ran hot.)
+ */
+const NOT_ABOUT_THE_TEXT = new Set([
+  'surge',
+  'premod',
+  'scorer_unavailable',
+  'scorer_fallback',
+  'parent_unavailable',
+  'author_banned',
+  'staff',
+]);
 
-/** Held by a rule that read the comment, or rejected: what makes a post's discussion heated. */
+/** Held or rejected by a rule that read the comment: what makes a post's discussion heated. */
 export const isFlagged = (d: Pick<Decision, 'status' | 'reasons'>): boolean =>
-  d.status === 'rejected' || (d.status === 'pending' && d.reasons.some((r) => !BLANKET.has(r.rule)));
+  d.status !== 'approved' && d.reasons.some((r) => !NOT_ABOUT_THE_TEXT.has(r.rule));
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
