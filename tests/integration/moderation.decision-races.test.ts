@@ -80,6 +80,87 @@ async function postWhileDeciding(change: (userId: string, token: string) => Prom
   return { id, row, count: post.n, userId: reader.user.id };
 }
 
+/**
+ * Three near-identical comments from three readers: the second is decided (two accounts, no campaign yet) and waits
+ * to be stored behind a lock on its post while the third completes the campaign and marks it. Returns the second's
+ * id and the thread announcements of its post. With `failFirstHold`, the first hold of the second fails, as a run
+ * that stops between storing it and looking for the mark would.
+ */
+async function storedThenMarked(texts: string[], opts: { failFirstHold?: boolean } = {}) {
+  const [first, third] = [await buildPost(env.db, site.siteId), await buildPost(env.db, site.siteId)];
+  const late = await buildPost(env.db, site.siteId);
+  const readers = await Promise.all([1, 2, 3].map((n) => signInReader(api.app, site, { name: `Marked ${n}` })));
+  const a = await postComment(api.app, {
+    siteId: site.siteId,
+    postId: first,
+    token: readers[0]!.accessToken,
+    body: texts[0]!,
+  });
+  await waitForVisible(api.app, site.siteId, first, [a]);
+  const told: string[] = [];
+  const sub = createRedis(env.config.REDIS_URL, () => undefined);
+  await sub.subscribe(threadChannel(env.config.QUEUE_PREFIX));
+  sub.on('message', (_channel: string, message: string) => {
+    const change = decodeThreadChange(message);
+    if (change?.postId === late) told.push(message);
+  });
+  if (opts.failFirstHold) {
+    await env.db.query(`CREATE SEQUENCE IF NOT EXISTS marked_hold_fault`);
+    await env.db.query(`CREATE OR REPLACE FUNCTION marked_hold_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.post_id = '${late}' AND nextval('marked_hold_fault') = 1 THEN
+          RAISE EXCEPTION 'injected: the run stops here';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await env.db.query(`CREATE TRIGGER marked_hold_fault BEFORE UPDATE OF status ON comments FOR EACH ROW
+      WHEN (OLD.status = 'approved' AND NEW.status = 'pending') EXECUTE FUNCTION marked_hold_fault()`);
+  }
+  // The second member is decided (two accounts: no campaign yet), then waits to be stored behind a lock on its post.
+  const lock = await env.db.connect();
+  let b: string;
+  try {
+    await lock.query('BEGIN');
+    await lock.query('SELECT 1 FROM posts WHERE site_id = $1 AND id = $2 FOR UPDATE', [site.siteId, late]);
+    b = await postComment(api.app, {
+      siteId: site.siteId,
+      postId: late,
+      token: readers[1]!.accessToken,
+      body: texts[1]!,
+    });
+    await waitFor(
+      async () =>
+        (
+          await env.db.query(
+            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          )
+        ).rowCount! > 0,
+      { what: 'the second member waiting to be stored' },
+    );
+    // The third completes the campaign and marks the second, which is not stored yet.
+    const c = await postComment(api.app, {
+      siteId: site.siteId,
+      postId: third,
+      token: readers[2]!.accessToken,
+      body: texts[2]!,
+    });
+    assert.equal((await waitForDecision(api.app, c, readers[2]!.accessToken)).status, 'pending');
+    await lock.query('COMMIT');
+    await waitFor(
+      async () =>
+        (await env.db.query(`SELECT 1 FROM comments WHERE id = $1 AND status = 'pending'`, [b])).rowCount === 1,
+      { what: 'the second member held once stored' },
+    );
+    await waitFor(() => told.length > 0, { what: "the held member's thread to be told" });
+    return b;
+  } finally {
+    await lock.query('ROLLBACK').catch(() => undefined);
+    lock.release();
+    await sub.quit();
+    if (opts.failFirstHold) await env.db.query('DROP TRIGGER IF EXISTS marked_hold_fault ON comments');
+  }
+}
+
 describe('decisions racing with moderation of the author', () => {
   it('when the author is banned while their comment is being decided, then it is stored rejected and not counted', async () => {
     const { row, count, userId } = await postWhileDeciding(async (userId) => {
@@ -210,68 +291,29 @@ describe('effects of a decision on other comments', () => {
   });
 
   it('when a comment is stored approved and then held because a campaign member marked it meanwhile, then its thread is told', async () => {
-    const [first, third] = [await buildPost(env.db, site.siteId), await buildPost(env.db, site.siteId)];
-    const late = await buildPost(env.db, site.siteId);
-    const readers = await Promise.all([1, 2, 3].map((n) => signInReader(api.app, site, { name: `Marked ${n}` })));
-    const texts = [
+    await storedThenMarked([
       'The tram extension money went to consultants and not one metre of track was ever laid here.',
       'the tram extension money went to CONSULTANTS and not one metre of track was ever laid here!',
       'The tram extension money went to consultants, and not one metre of track was ever laid here.',
-    ];
-    const a = await postComment(api.app, {
-      siteId: site.siteId,
-      postId: first,
-      token: readers[0]!.accessToken,
-      body: texts[0]!,
-    });
-    await waitForVisible(api.app, site.siteId, first, [a]);
-    const told: string[] = [];
-    const sub = createRedis(env.config.REDIS_URL, () => undefined);
-    await sub.subscribe(threadChannel(env.config.QUEUE_PREFIX));
-    sub.on('message', (_channel: string, message: string) => {
-      const change = decodeThreadChange(message);
-      if (change?.postId === late) told.push(message);
-    });
-    // The second member is decided (two accounts: no campaign yet), then waits to be stored behind a lock on its post.
-    const lock = await env.db.connect();
-    try {
-      await lock.query('BEGIN');
-      await lock.query('SELECT 1 FROM posts WHERE site_id = $1 AND id = $2 FOR UPDATE', [site.siteId, late]);
-      const b = await postComment(api.app, {
-        siteId: site.siteId,
-        postId: late,
-        token: readers[1]!.accessToken,
-        body: texts[1]!,
-      });
-      await waitFor(
-        async () =>
-          (
-            await env.db.query(
-              `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-            )
-          ).rowCount! > 0,
-        { what: 'the second member waiting to be stored' },
-      );
-      // The third completes the campaign and marks the second, which is not stored yet.
-      const c = await postComment(api.app, {
-        siteId: site.siteId,
-        postId: third,
-        token: readers[2]!.accessToken,
-        body: texts[2]!,
-      });
-      assert.equal((await waitForDecision(api.app, c, readers[2]!.accessToken)).status, 'pending');
-      await lock.query('COMMIT');
-      await waitFor(
-        async () =>
-          (await env.db.query(`SELECT 1 FROM comments WHERE id = $1 AND status = 'pending'`, [b])).rowCount === 1,
-        { what: 'the second member held once stored' },
-      );
-      await waitFor(() => told.length > 0, { what: "the held member's thread to be told" });
-    } finally {
-      await lock.query('ROLLBACK').catch(() => undefined);
-      lock.release();
-      await sub.quit();
-    }
+    ]);
+  });
+
+  it("when the run that stored a marked campaign member stops before it holds it, then the job's next run holds it", async () => {
+    const b = await storedThenMarked(
+      [
+        'The ferry contract went to a donor of the mayor and nobody on the council asked a single question.',
+        'the ferry contract went to a DONOR of the mayor and nobody on the council asked a single question!',
+        'The ferry contract went to a donor of the mayor, and nobody on the council asked a single question.',
+      ],
+      { failFirstHold: true },
+    );
+    const fault = await env.db.query<{ last_value: string }>('SELECT last_value FROM marked_hold_fault');
+    assert.ok(Number(fault.rows[0]!.last_value) >= 2, 'the first run did stop at the hold');
+    const row = await env.db.query<{ rules: string[] }>(
+      `SELECT array(SELECT r->>'rule' FROM jsonb_array_elements(reasons) r) AS rules FROM comments WHERE id = $1`,
+      [b],
+    );
+    assert.equal(row.rows[0]!.rules.at(-1), 'coordinated');
   });
 
   it("when an edit completes a campaign and its run stops after the edit is stored, then the job's next run still holds the earlier members", async () => {

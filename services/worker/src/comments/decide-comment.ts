@@ -92,6 +92,26 @@ export function createCommentProcessor(deps: WorkerDeps) {
   };
 
   /**
+   * A campaign member decided while this one was (before it was stored) marked it: it is held now, approved as it
+   * was stored. The reason it was held, or null when it is not marked or no longer approved.
+   */
+  const holdIfMarked = async (c: CommentJob): Promise<Reason | null> => {
+    if (!(await memory.inCampaign({ siteId: c.siteId, id: c.commentId }))) return null;
+    const reason = {
+      rule: 'coordinated',
+      detail: 'near-identical text from several accounts, found while this comment was being decided',
+    };
+    const held = await changeCommentStatus(deps.db, {
+      id: c.commentId,
+      siteId: c.siteId,
+      status: 'pending',
+      reason,
+      onlyFrom: ['approved'],
+    });
+    return held ? reason : null;
+  };
+
+  /**
    * The comment is in Postgres already (a retry after a crash, or a concurrent run): repeat what
    * may not have happened after the insert — the announcement and the webhook events (their ids
    * come from the comment id, so receivers get each once) — from the stored decision.
@@ -103,7 +123,15 @@ export function createCommentProcessor(deps: WorkerDeps) {
   ): Promise<ModerationOutcome> => {
     const pending = await memory.pendingEffects({ siteId: c.siteId, commentId: c.commentId });
     if (pending) await applyAndForget(c, JSON.parse(pending) as Effect[]);
-    const stored = await findComment(deps.db, c.commentId);
+    let stored = await findComment(deps.db, c.commentId);
+    // The run that stored it may have stopped before it looked for a campaign's mark (approved by the worker only:
+    // a moderator's approval stands).
+    if (stored?.status === 'approved' && !stored.reasons.some((r) => DECIDED_BY_PEOPLE.has(r.rule))) {
+      if (await holdIfMarked(c)) {
+        await announce(c);
+        stored = await findComment(deps.db, c.commentId);
+      }
+    }
     const status = stored?.status ?? fallback;
     if (status === 'approved') await announce(c);
     if (status === 'approved') await notifyOfReply(c);
@@ -341,25 +369,9 @@ export function createCommentProcessor(deps: WorkerDeps) {
     const storedApproved = decision.status === 'approved';
     // Effects on other rows, only now that this comment is stored.
     if (otherRows.length > 0) await applyAndForget(c, otherRows);
-    if (
-      decision.status === 'approved' &&
-      effects.some((e) => e.kind === 'recheck_campaign') &&
-      (await memory.inCampaign({ siteId: c.siteId, id: c.commentId }))
-    ) {
-      // A campaign member decided while this one was (before it was stored) marked it: hold it now.
-      const reason = {
-        rule: 'coordinated',
-        detail: 'near-identical text from several accounts, found while this comment was being decided',
-      };
-      if (
-        await changeCommentStatus(deps.db, {
-          id: c.commentId,
-          siteId: c.siteId,
-          status: 'pending',
-          reason,
-          onlyFrom: ['approved'],
-        })
-      ) {
+    if (decision.status === 'approved' && effects.some((e) => e.kind === 'recheck_campaign')) {
+      const reason = await holdIfMarked(c);
+      if (reason) {
         decision.status = 'pending';
         decision.reasons = [...decision.reasons, reason];
       }
