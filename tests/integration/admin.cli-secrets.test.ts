@@ -36,6 +36,15 @@ describe('the CLI and secrets', () => {
     assert.ok(!`${migrate.stdout}${migrate.stderr}`.includes(PASSWORD_IN_URL), migrate.stderr);
   });
 
+  it('when Redis cannot be reached, then jobs:retry-failed says so and exits instead of waiting', async () => {
+    const cmd = await Promise.race([
+      runAdmin({ ...env.childEnv, REDIS_URL: 'redis://127.0.0.1:1' }, ['jobs:retry-failed']),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the CLI did not exit')), 60_000).unref()),
+    ]);
+    assert.equal(cmd.code, 1);
+    assert.match(cmd.stderr, /cannot reach Redis/);
+  });
+
   it('when users:create gets --password-stdin, then the password read from standard input signs in', async () => {
     const email = `${uniq('staff')}@example.com`;
     const password = 'typed into a pipe, not argv';

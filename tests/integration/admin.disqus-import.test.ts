@@ -51,6 +51,26 @@ async function counterDrift(siteId: string) {
 }
 
 describe('importing from Disqus', () => {
+  it('when Redis cannot be reached, then the import still completes, says the threads were not announced, and exits', async () => {
+    const other = await buildSite(env.db);
+    const small = generateDisqusExport({ threads: 2, posts: 10 });
+    const smallFile = path.join(dir, 'small.xml');
+    await writeFile(smallFile, small.xml);
+    const run = await Promise.race([
+      runAdmin({ ...env.childEnv, REDIS_URL: 'redis://127.0.0.1:1' }, [
+        'import:disqus',
+        '--site',
+        other.siteId,
+        '--file',
+        smallFile,
+      ]),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the CLI did not exit')), 60_000).unref()),
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /could not announce the changed threads/);
+    assert.equal(JSON.parse(run.stdout).commentsImported, small.expected.size);
+  });
+
   it('when a generated export is imported, then threads, readers, comments, threading, timestamps, flags and counters come through', async () => {
     const run = await importFile(file);
     assert.equal(run.code, 0, run.stderr);

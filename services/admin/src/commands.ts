@@ -184,6 +184,16 @@ export async function ssoToken(deps: CliDeps, flags: Flags) {
 
 /** jobs:retry-failed: moves every failed comment job back to the queue. */
 export async function retryFailed(deps: CliDeps) {
+  // BullMQ waits for Redis as long as it takes: a command asks first, and says so when Redis does not answer.
+  const answered = await Promise.race([
+    deps
+      .redis()
+      .ping()
+      .then(() => true)
+      .catch(() => false),
+    new Promise<false>((r) => setTimeout(() => r(false), 5000).unref()),
+  ]);
+  if (!answered) throw new CliError('cannot reach Redis (REDIS_URL); no job was retried');
   const queue = new Queue(COMMENTS_QUEUE, { connection: deps.redis(), prefix: deps.queuePrefix });
   try {
     const failed = await queue.getFailedCount();

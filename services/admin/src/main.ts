@@ -109,7 +109,8 @@ const db = createPool({ ...databaseOf(config), max: 2, onError: () => undefined 
 let redis: RedisClient | undefined;
 const deps: CliDeps = {
   db,
-  redis: () => (redis ??= createRedis(config.REDIS_URL, () => undefined, { forQueue: true })),
+  // Not a queue worker's client: a command gives up on an unreachable Redis after a few tries instead of waiting.
+  redis: () => (redis ??= createRedis(config.REDIS_URL, () => undefined)),
   queuePrefix: config.QUEUE_PREFIX,
   note: (msg) => process.stderr.write(`${msg}\n`),
 };
@@ -131,5 +132,10 @@ try {
   process.exitCode = 1;
 } finally {
   await db.end();
-  await redis?.quit();
+  // QUIT waits behind commands an unreachable Redis never answered: a moment, then the socket is closed.
+  if (redis) {
+    const client = redis;
+    await Promise.race([client.quit(), new Promise((r) => setTimeout(r, 2000).unref())]).catch(() => undefined);
+    client.disconnect();
+  }
 }

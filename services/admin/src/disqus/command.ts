@@ -41,9 +41,10 @@ export async function importDisqusCommand(deps: CliDeps, flags: Flags) {
       result.touchedPosts.map((postId) => announceThreadChange(redis, deps.queuePrefix, { siteId: site.data, postId })),
     );
     // Caches expire by themselves too (THREAD_CACHE_TTL_MS): an unreachable Redis is only a note.
-    await Promise.race([announced, new Promise((r) => setTimeout(r, 5000).unref())]).catch(() =>
-      deps.note('could not announce the changed threads'),
-    );
+    await Promise.race([
+      announced,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 5000).unref()),
+    ]).catch(() => deps.note('could not announce the changed threads; they refresh within THREAD_CACHE_TTL_MS'));
   }
   deps.note(
     `imported ${result.report.commentsImported} comments (${result.report.alreadyImported} were already there, ${result.report.skipped} skipped)`,
