@@ -1,9 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import pg from 'pg';
-import { migrate } from '#admin/migrate.js';
+import { MIGRATION_LOCK_TIMEOUT_MS, migrate } from '#admin/migrate.js';
 import { TEST_PG_URL } from '../support/env.js';
+import { ROOT } from '../support/processes.js';
 
 /** Migrations as deploys run them: two at once, and again when there is nothing left to do. */
 
@@ -25,6 +28,36 @@ describe('migrate', () => {
         await db.end();
       }
     } finally {
+      const admin = new pg.Client({ connectionString: TEST_PG_URL });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
+  it('when a migration waits for a table a long transaction holds, then it gives up after MIGRATION_LOCK_TIMEOUT_MS instead of blocking every query behind it, and applies on the next run', async () => {
+    const name = `comments_test_migrate_${randomBytes(4).toString('hex')}`;
+    const url = new URL(TEST_PG_URL);
+    url.pathname = `/${name}`;
+    const holder = new pg.Client({ connectionString: url.toString() });
+    try {
+      await migrate(url.toString());
+      // The last migration undone, so the next run has one to apply; a transaction holds the tables it changes.
+      await holder.connect();
+      const last = (await holder.query<{ name: string }>('SELECT name FROM pgmigrations ORDER BY id DESC LIMIT 1'))
+        .rows[0]!.name;
+      const sql = await readFile(path.join(ROOT, 'infra/migrations', `${last}.sql`), 'utf8');
+      await holder.query(sql.slice(sql.indexOf('-- Down Migration')));
+      await holder.query('DELETE FROM pgmigrations WHERE name = $1', [last]);
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE webhook_deliveries, comments, posts, users IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      await assert.rejects(migrate(url.toString()), /lock timeout/);
+      assert.ok(Date.now() - started < MIGRATION_LOCK_TIMEOUT_MS * 3);
+      await holder.query('ROLLBACK');
+      await migrate(url.toString());
+    } finally {
+      await holder.end().catch(() => undefined);
       const admin = new pg.Client({ connectionString: TEST_PG_URL });
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);

@@ -33,6 +33,9 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   }
 }
 
+/** How long one migration statement waits for a lock before it fails (the run is repeated later). */
+export const MIGRATION_LOCK_TIMEOUT_MS = 10_000;
+
 /**
  * Applies pending migrations. node-pg-migrate takes a Postgres advisory lock, so two
  * deploys starting at once cannot both migrate: the second waits for the lock, then finds
@@ -41,7 +44,9 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 export async function migrate(databaseUrl: string, log: (msg: string) => void = () => undefined): Promise<void> {
   await ensureDatabase(databaseUrl);
   await runner({
-    databaseUrl,
+    // A migration that waits for a table lock (behind an export, a long import) gives up after a while instead of
+    // making every query that asks for the table after it wait too; the Job (or the operator) runs it again.
+    databaseUrl: { connectionString: databaseUrl, options: `-c lock_timeout=${MIGRATION_LOCK_TIMEOUT_MS}` },
     dir: MIGRATIONS_DIR,
     direction: 'up',
     migrationsTable: 'pgmigrations',
