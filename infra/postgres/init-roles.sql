@@ -14,6 +14,25 @@ GRANT CONNECT, TEMPORARY ON DATABASE comments TO comments_app;
 ALTER SCHEMA public OWNER TO comments_owner;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO comments_app;
+-- What a volume created before these roles already holds (nothing on a new one): its tables (with the sequences
+-- they own) and functions pass to the owner, and the services may use them as they may use new ones.
+DO $$
+DECLARE o record;
+BEGIN
+  FOR o IN SELECT c.oid::regclass AS name FROM pg_class c
+            WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e') LOOP
+    EXECUTE format('ALTER TABLE %s OWNER TO comments_owner', o.name);
+  END LOOP;
+  FOR o IN SELECT p.oid::regprocedure AS name FROM pg_proc p
+            WHERE p.pronamespace = 'public'::regnamespace
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e') LOOP
+    EXECUTE format('ALTER FUNCTION %s OWNER TO comments_owner', o.name);
+  END LOOP;
+END $$;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO comments_app;
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO comments_app;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO comments_app;
 -- Tables and sequences the migrations create from now on.
 ALTER DEFAULT PRIVILEGES FOR ROLE comments_owner IN SCHEMA public
   GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO comments_app;

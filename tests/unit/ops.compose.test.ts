@@ -64,6 +64,11 @@ describe('the Compose stack', () => {
     assert.deepEqual(grants, [
       ['DATABASE', 'CONNECT, TEMPORARY'],
       ['SCHEMA', 'USAGE'],
+      // Those a volume created before the roles already holds…
+      ['ALL', 'SELECT, INSERT, UPDATE, DELETE'],
+      ['ALL', 'USAGE, SELECT'],
+      ['ALL', 'EXECUTE'],
+      // …and those the migrations create from now on.
       ['TABLES', 'SELECT, INSERT, UPDATE, DELETE'],
       ['SEQUENCES', 'USAGE, SELECT'],
       ['FUNCTIONS', 'EXECUTE'],
