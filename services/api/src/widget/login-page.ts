@@ -66,6 +66,8 @@ const TEXT = {
   },
 };
 
+type Text = (typeof TEXT)['en'];
+
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The popup's own security headers: scripts and styles only from here, never framed, and an opener it may post to. */
@@ -137,49 +139,50 @@ export function loginPage(deps: Pick<ApiDeps, 'db'>) {
 
 const resetQuery = z.object({ lang: z.enum(['en', 'fr']).catch('en') });
 
-/**
- * `GET /password-reset?token=…`: where the mailed link to choose a new password leads. The token stays in the
- * address bar only until the page's script reads it; the page sends it with the new password and says what came of it.
- */
-export function passwordResetPage() {
+/** A page a mailed link leads to: its heading, what it says, and the form login.js sends with the link's token. */
+function linkedPage(
+  id: 'reset' | 'verify',
+  o: { title: (t: Text) => string; done: (t: Text) => string; body: (t: Text) => string },
+) {
   return (req: Request, res: Response): void => {
     pageHeaders(res);
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     const lang = resetQuery.parse(req.query).lang;
     const t = TEXT[lang];
-    const attrs = `data-text-done="${esc(t.resetDone)}" data-text-failed="${esc(t.failed)}"`;
+    const attrs = `data-text-done="${esc(o.done(t))}" data-text-failed="${esc(t.failed)}"`;
     res.end(`<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(t.resetTitle)}</title><link rel="stylesheet" href="/login.css"></head>
-<body><main id="reset" ${attrs}>
-<h1>${esc(t.resetTitle)}</h1>
-<form id="reset-form" novalidate>
-<label for="new-password">${esc(t.newPassword)}</label><input id="new-password" name="password" type="password" autocomplete="new-password" minlength="10" required>
-<button id="submit" type="submit">${esc(t.resetSave)}</button>
-</form>
+<title>${esc(o.title(t))}</title><link rel="stylesheet" href="/login.css"></head>
+<body><main id="${id}" ${attrs}>
+<h1>${esc(o.title(t))}</h1>
+${o.body(t)}
 <p id="login-status" role="status" aria-live="polite"></p>
 </main><script src="/login.js"></script></body></html>`);
   };
 }
 
 /**
+ * `GET /password-reset?token=…`: where the mailed link to choose a new password leads. The token stays in the
+ * address bar only until the page's script reads it; the page sends it with the new password and says what came of it.
+ */
+export const passwordResetPage = () =>
+  linkedPage('reset', {
+    title: (t) => t.resetTitle,
+    done: (t) => t.resetDone,
+    body: (t) => `<form id="reset-form" novalidate>
+<label for="new-password">${esc(t.newPassword)}</label><input id="new-password" name="password" type="password" autocomplete="new-password" minlength="10" required>
+<button id="submit" type="submit">${esc(t.resetSave)}</button>
+</form>`,
+  });
+
+/**
  * `GET /verify-email?token=…`: where the mailed link to confirm an address leads. Opening it confirms nothing (mail
  * scanners open links); the reader's click sends the token, which stays in the address bar only until the script reads it.
  */
-export function verifyEmailPage() {
-  return (req: Request, res: Response): void => {
-    pageHeaders(res);
-    res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    const lang = resetQuery.parse(req.query).lang;
-    const t = TEXT[lang];
-    const attrs = `data-text-done="${esc(t.verifyDone)}" data-text-failed="${esc(t.failed)}"`;
-    res.end(`<!doctype html>
-<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(t.verifyTitle)}</title><link rel="stylesheet" href="/login.css"></head>
-<body><main id="verify" ${attrs}>
-<h1>${esc(t.verifyTitle)}</h1><p>${esc(t.verifyIntro)}</p>
-<form id="verify-form" novalidate><button id="submit" type="submit">${esc(t.verifySave)}</button></form>
-<p id="login-status" role="status" aria-live="polite"></p>
-</main><script src="/login.js"></script></body></html>`);
-  };
-}
+export const verifyEmailPage = () =>
+  linkedPage('verify', {
+    title: (t) => t.verifyTitle,
+    done: (t) => t.verifyDone,
+    body: (t) => `<p>${esc(t.verifyIntro)}</p>
+<form id="verify-form" novalidate><button id="submit" type="submit">${esc(t.verifySave)}</button></form>`,
+  });
