@@ -9,7 +9,7 @@ import { buildPost, buildSite, signInReader, signSso, uniq, type BuiltSite } fro
 import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
 import { getThread } from '../support/comment-flow.js';
-import { decideNotice, sendNotice, signInWithEmail } from '../support/dsa.js';
+import { decideNotice, sendNotice, signInWithEmail, siteHeldByReports } from '../support/dsa.js';
 import { applyEdit } from '#shared/db/comment-edits.js';
 
 /**
@@ -151,20 +151,7 @@ describe('complaints (Art. 20)', () => {
   });
 
   it("when a hold by readers' reports is reversed, then the reports are closed and one more report holds nothing; a reversed removal is learned as an approval", async () => {
-    const own = await buildSite(env.db);
-    const [ownAdmin, ownFirst, ownSecond] = [
-      await buildStaff(env.db, api.app, own.siteId, 'admin'),
-      await buildStaff(env.db, api.app, own.siteId, 'moderator'),
-      await buildStaff(env.db, api.app, own.siteId, 'moderator'),
-    ];
-    await request(api.app)
-      .patch(`/api/v1/sites/${own.siteId}/settings`)
-      .set(auth(ownAdmin.accessToken))
-      .send({
-        reportThreshold: 2,
-        reportStanding: { minAccountAgeDays: 0, minApprovedComments: 0, requireVerifiedEmail: false },
-      })
-      .expect(200);
+    const { site: own, first: ownFirst, second: ownSecond } = await siteHeldByReports(env.db, api.app, 2);
     const postId = await buildPost(env.db, own.siteId);
     const author = await signInWithEmail(api.app, own);
     const report = async (id: string) => {

@@ -10,6 +10,7 @@ import { getThread } from '../support/comment-flow.js';
 import { waitFor } from '../support/wait-for.js';
 import { UNDONE_APPEAL_REASON } from '#shared/moderation-undo.js';
 import { eraseReader } from '#shared/db/data-rights.js';
+import { siteHeldByReports } from '../support/dsa.js';
 
 /** A moderator takes back their last decision within the window; the comment is as it was before. */
 
@@ -154,20 +155,7 @@ describe('undo of the last decision', () => {
   });
 
   it('when an appeal against the hold was decided after the approval, then the approval can no longer be undone', async () => {
-    const own = await buildSite(env.db);
-    const [admin, first, second] = [
-      await buildStaff(env.db, api.app, own.siteId, 'admin'),
-      await buildStaff(env.db, api.app, own.siteId, 'moderator'),
-      await buildStaff(env.db, api.app, own.siteId, 'moderator'),
-    ];
-    await request(api.app)
-      .patch(`/api/v1/sites/${own.siteId}/settings`)
-      .set(as(admin))
-      .send({
-        reportThreshold: 1,
-        reportStanding: { minAccountAgeDays: 0, minApprovedComments: 0, requireVerifiedEmail: false },
-      })
-      .expect(200);
+    const { site: own, first, second } = await siteHeldByReports(env.db, api.app, 1);
     const author = await signInReader(api.app, own);
     const id = await storeComment(env.db, {
       siteId: own.siteId,

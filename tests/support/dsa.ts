@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import type { Express } from 'express';
-import { signSso, uniq, type BuiltSite } from './builders.js';
+import type { Pool } from '#shared/db/pool.js';
+import { buildSite, signSso, uniq, type BuiltSite } from './builders.js';
+import { buildStaff } from './staff.js';
 
 /** A reader signed in through SSO with an address (statements of reasons are mailed to it). */
 export async function signInWithEmail(app: Express, site: BuiltSite, name = uniq('Reader')) {
@@ -11,6 +13,26 @@ export async function signInWithEmail(app: Express, site: BuiltSite, name = uniq
     .send({ siteId: site.siteId, token: await signSso(site.ssoSecret, { name, email }) });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return { ...(res.body as { accessToken: string; user: { id: string; name: string } }), email };
+}
+
+/**
+ * A site of its own (its settings are changed) with an admin and two moderators, where `threshold` reports from any
+ * readers, however new, hold a comment.
+ */
+export async function siteHeldByReports(db: Pool, app: Express, threshold: number) {
+  const site = await buildSite(db);
+  const admin = await buildStaff(db, app, site.siteId, 'admin');
+  const first = await buildStaff(db, app, site.siteId, 'moderator');
+  const second = await buildStaff(db, app, site.siteId, 'moderator');
+  await request(app)
+    .patch(`/api/v1/sites/${site.siteId}/settings`)
+    .set('Authorization', `Bearer ${admin.accessToken}`)
+    .send({
+      reportThreshold: threshold,
+      reportStanding: { minAccountAgeDays: 0, minApprovedComments: 0, requireVerifiedEmail: false },
+    })
+    .expect(200);
+  return { site, admin, first, second };
 }
 
 export interface NoticeInput {
