@@ -272,12 +272,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
       return { status: 'rejected', duplicate: false };
     }
     if (otherRows.length > 0) await applyAndForget(c, otherRows);
-    // Readers may have seen it from the moment the edit was stored approved, whatever follows.
-    const visible = applied.after === 'approved' || applied.before === 'approved';
-    // A campaign member decided while this edit was marked the comment: held now, as a new comment is.
-    if (applied.after === 'approved' && effects.some((e) => e.kind === 'recheck_campaign') && (await holdIfMarked(c)))
-      applied.after = 'pending';
-    if (visible) await announce(c);
+    if (applied.after === 'approved' || applied.before === 'approved') await announce(c);
     // A held reply an edit made visible is news to the comment it answers, as a new reply would be.
     if (applied.after === 'approved' && applied.before !== 'approved') await notifyOfReply(c);
     const after = applied.after ?? decided.status;
