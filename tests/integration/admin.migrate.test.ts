@@ -64,4 +64,32 @@ describe('migrate', () => {
       await admin.end();
     }
   });
+
+  it('when another run holds the migration lock longer than a statement may wait for a table, then the second run still waits for it', async () => {
+    const name = `comments_test_migrate_${randomBytes(4).toString('hex')}`;
+    const url = new URL(TEST_PG_URL);
+    url.pathname = `/${name}`;
+    const first = new pg.Client({ connectionString: url.toString() });
+    let release: NodeJS.Timeout | undefined;
+    try {
+      await migrate(url.toString());
+      await first.connect();
+      // As a first run would: node-pg-migrate's lock, held past MIGRATION_LOCK_TIMEOUT_MS.
+      await first.query(`SELECT pg_advisory_lock(7241865325823964)`);
+      release = setTimeout(
+        () => void first.query(`SELECT pg_advisory_unlock(7241865325823964)`),
+        MIGRATION_LOCK_TIMEOUT_MS + 1_000,
+      );
+      const started = Date.now();
+      await migrate(url.toString());
+      assert.ok(Date.now() - started >= MIGRATION_LOCK_TIMEOUT_MS, 'it waited for the lock');
+    } finally {
+      clearTimeout(release);
+      await first.end().catch(() => undefined);
+      const admin = new pg.Client({ connectionString: TEST_PG_URL });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
 });

@@ -33,27 +33,36 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   }
 }
 
-/** How long one migration statement waits for a lock before it fails (the run is repeated later). */
+/** How long one migration statement waits for a table's lock before it fails (the run is repeated later). */
 export const MIGRATION_LOCK_TIMEOUT_MS = 10_000;
+/** The advisory lock node-pg-migrate itself takes, so runs of every version of this command exclude each other. */
+const MIGRATION_LOCK_ID = '7241865325823964';
 
 /**
- * Applies pending migrations. node-pg-migrate takes a Postgres advisory lock, so two
- * deploys starting at once cannot both migrate: the second waits for the lock, then finds
- * nothing left to apply.
+ * Applies pending migrations under a Postgres advisory lock, so two deploys starting at once cannot both migrate:
+ * the second waits for the lock as long as the first takes, then finds nothing left to apply. The lock is held on a
+ * connection of its own, without the migrations' lock timeout, which would end that wait too.
  */
 export async function migrate(databaseUrl: string, log: (msg: string) => void = () => undefined): Promise<void> {
   await ensureDatabase(databaseUrl);
-  await runner({
-    // A migration that waits for a table lock (behind an export, a long import) gives up after a while instead of
-    // making every query that asks for the table after it wait too; the Job (or the operator) runs it again.
-    databaseUrl: { connectionString: databaseUrl, options: `-c lock_timeout=${MIGRATION_LOCK_TIMEOUT_MS}` },
-    dir: MIGRATIONS_DIR,
-    direction: 'up',
-    migrationsTable: 'pgmigrations',
-    count: Infinity,
-    log,
-    checkOrder: true,
-    // Its default is to fail at once when another run holds the lock.
-    advisoryLockMode: 'wait',
-  });
+  const lock = new pg.Client({ connectionString: databaseUrl });
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    await runner({
+      // A migration that waits for a table lock (behind an export, a long import) gives up after a while instead of
+      // making every query that asks for the table after it wait too; the Job (or the operator) runs it again.
+      databaseUrl: { connectionString: databaseUrl, options: `-c lock_timeout=${MIGRATION_LOCK_TIMEOUT_MS}` },
+      dir: MIGRATIONS_DIR,
+      direction: 'up',
+      migrationsTable: 'pgmigrations',
+      count: Infinity,
+      log,
+      checkOrder: true,
+      noLock: true,
+    });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => undefined);
+    await lock.end().catch(() => undefined);
+  }
 }
