@@ -243,24 +243,37 @@ export function mergePatch(target: unknown, patch: unknown): Json {
 
 /**
  * A site's effective settings: its stored overrides over the defaults. A stored setting that no longer validates
- * (a key an upgrade dropped, a row edited by hand) falls back to its default alone: the site keeps every other
- * choice it made (pre-moderation, word lists, the DSA), never all of them at once.
+ * (a key an upgrade dropped, a row edited by hand) falls back to its default alone, however deep it is: the site
+ * keeps every other choice it made (pre-moderation, word lists, the DSA), never loses all of them at once.
  */
 export function effectiveSettings(stored: unknown): SiteSettings {
-  const overrides: Record<string, Json> = isObject(stored) ? { ...stored } : {};
+  const overrides = (isObject(stored) ? structuredClone(stored) : {}) as Record<string, Json>;
   for (;;) {
     const parsed = siteSettingsSchema.safeParse(mergePatch(structuredClone(DEFAULT_SETTINGS), overrides));
     if (parsed.success) return parsed.data;
-    const invalid = new Set<string>();
+    let dropped = false;
     for (const issue of parsed.error.issues) {
-      if (issue.path.length > 0) invalid.add(String(issue.path[0]));
-      else if (issue.code === 'unrecognized_keys') for (const k of issue.keys) invalid.add(k);
+      const path = issue.path.map(String);
+      if (issue.code === 'unrecognized_keys')
+        for (const k of issue.keys) dropped = dropAt(overrides, [...path, k]) || dropped;
+      else if (path.length > 0) dropped = dropAt(overrides, path) || dropAt(overrides, path.slice(0, 1)) || dropped;
     }
-    const known = [...invalid].filter((k) => Object.hasOwn(overrides, k));
     // Nothing of the site's own to drop: the defaults themselves are refused (a programming error upstream).
-    if (known.length === 0) return DEFAULT_SETTINGS;
-    for (const k of known) delete overrides[k];
+    if (!dropped) return DEFAULT_SETTINGS;
   }
+}
+
+/** Deletes the stored value at a path (the default takes its place); whether there was one. */
+function dropAt(root: Record<string, Json>, path: readonly string[]): boolean {
+  let at: Json | undefined = root;
+  for (const key of path.slice(0, -1)) {
+    if (!isObject(at)) return false;
+    at = at[key];
+  }
+  const last = path.at(-1);
+  if (!isObject(at) || last === undefined || !Object.hasOwn(at, last)) return false;
+  delete at[last];
+  return true;
 }
 
 // Parsed settings by their stored JSON text: the worker reads settings with every comment, and

@@ -25,6 +25,16 @@ describe("a site's effective settings", () => {
     assert.equal((s as unknown as Record<string, unknown>).aSettingAnUpgradeDropped, undefined);
   });
 
+  it('when a setting inside a group no longer validates or is unknown, then only it falls back and the rest of the group stays', () => {
+    const s = effectiveSettings({
+      dsa: { enabled: false, aKeyAnUpgradeDropped: 1 },
+      links: { denyDomains: ['spam-pills.biz'], holdBelowApproved: 'two' },
+    });
+    assert.equal(s.dsa.enabled, false, "the site's DSA choice is kept");
+    assert.deepEqual(s.links.denyDomains, ['spam-pills.biz'], 'its denied domains are kept');
+    assert.equal(s.links.holdBelowApproved, DEFAULT_SETTINGS.links.holdBelowApproved);
+  });
+
   it('when nothing is stored or what is stored is not an object, then the defaults', () => {
     assert.deepEqual(effectiveSettings(null), DEFAULT_SETTINGS);
     assert.deepEqual(effectiveSettings('garbage'), DEFAULT_SETTINGS);
