@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { Cluster } from 'ioredis';
 import { createTestEnv, type TestEnv } from '../support/env.js';
+import { runAdmin } from '../support/processes.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestTasksWorker, startTestWorker } from '../support/worker.js';
 import { buildPost, buildSite, distinctText, signInReader, type BuiltSite } from '../support/builders.js';
@@ -208,6 +209,12 @@ describe('on a Redis Cluster', () => {
       (await storedRows(ids)).map((r) => r.status),
       ['rejected', 'rejected', 'rejected'],
     );
+  });
+
+  it('when an operator retries failed jobs from the CLI, then it reaches the queue on the cluster', async () => {
+    const cmd = await runAdmin(env.childEnv, ['jobs:retry-failed']);
+    assert.equal(cmd.code, 0, cmd.stderr);
+    assert.equal(typeof JSON.parse(cmd.stdout).retried, 'number');
   });
 
   it('when the cluster is unreachable, then a new comment gets a 503 quickly and /readyz names Redis', async () => {

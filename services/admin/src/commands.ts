@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { Queue } from 'bullmq';
-import type { RedisClient } from '#shared/redis.js';
 import { z } from 'zod';
+import type { RedisClient } from '#shared/redis.js';
 import type { Pool } from '#shared/db/pool.js';
 import { withTransaction } from '#shared/db/pool.js';
 import { findSite, findSsoSecret, insertSite, setSsoSecret, updateSite } from '#shared/db/sites.js';
@@ -182,18 +182,22 @@ export async function ssoToken(deps: CliDeps, flags: Flags) {
   return { siteId, token };
 }
 
+/**
+ * Whether Redis is ready for commands within `ms` (a cluster client refuses them before; a single one would queue
+ * them for as long as it takes to connect).
+ */
+export async function redisReady(redis: RedisClient, ms = 5000): Promise<boolean> {
+  if (redis.status === 'ready') return true;
+  return Promise.race([
+    new Promise<boolean>((r) => redis.once('ready', () => r(true))),
+    new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref()),
+  ]);
+}
+
 /** jobs:retry-failed: moves every failed comment job back to the queue. */
 export async function retryFailed(deps: CliDeps) {
-  // BullMQ waits for Redis as long as it takes: a command asks first, and says so when Redis does not answer.
-  const answered = await Promise.race([
-    deps
-      .redis()
-      .ping()
-      .then(() => true)
-      .catch(() => false),
-    new Promise<false>((r) => setTimeout(() => r(false), 5000).unref()),
-  ]);
-  if (!answered) throw new CliError('cannot reach Redis (REDIS_URL); no job was retried');
+  // BullMQ waits for Redis as long as it takes: a command makes sure first, and says so when Redis is not there.
+  if (!(await redisReady(deps.redis()))) throw new CliError('cannot reach Redis (REDIS_URL); no job was retried');
   const queue = new Queue(COMMENTS_QUEUE, { connection: deps.redis(), prefix: deps.queuePrefix });
   try {
     const failed = await queue.getFailedCount();

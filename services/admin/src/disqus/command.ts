@@ -1,5 +1,5 @@
 import { SingleBar, Presets } from 'cli-progress';
-import { CliError, type CliDeps, type Flags } from '../commands.js';
+import { CliError, type CliDeps, type Flags, redisReady } from '../commands.js';
 import { findSite } from '#shared/db/sites.js';
 import { siteIdSchema } from '#shared/schemas.js';
 import { announceThreadChange } from '#shared/redis.js';
@@ -37,14 +37,18 @@ export async function importDisqusCommand(deps: CliDeps, flags: Flags) {
   }
   if (result.touchedPosts.length > 0) {
     const redis = deps.redis();
-    const announced = Promise.all(
-      result.touchedPosts.map((postId) => announceThreadChange(redis, deps.queuePrefix, { siteId: site.data, postId })),
-    );
     // Caches expire by themselves too (THREAD_CACHE_TTL_MS): an unreachable Redis is only a note.
-    await Promise.race([
-      announced,
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 5000).unref()),
-    ]).catch(() => deps.note('could not announce the changed threads; they refresh within THREAD_CACHE_TTL_MS'));
+    const announced = (await redisReady(redis))
+      ? await Promise.race([
+          Promise.all(
+            result.touchedPosts.map((postId) =>
+              announceThreadChange(redis, deps.queuePrefix, { siteId: site.data, postId }),
+            ),
+          ).then(() => true),
+          new Promise<boolean>((r) => setTimeout(() => r(false), 5000).unref()),
+        ]).catch(() => false)
+      : false;
+    if (!announced) deps.note('could not announce the changed threads; they refresh within THREAD_CACHE_TTL_MS');
   }
   deps.note(
     `imported ${result.report.commentsImported} comments (${result.report.alreadyImported} were already there, ${result.report.skipped} skipped)`,
