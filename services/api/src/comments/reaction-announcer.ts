@@ -5,9 +5,9 @@ import type { Logger } from '#shared/logger.js';
 export const REACTION_ANNOUNCE_MS = 2_000;
 
 /**
- * Announces a post's reactions at most once per `windowMs` across all API processes: the first reaction of a
+ * Announces a post's reactions at most twice per `windowMs` across all API processes: the first reaction of a
  * window is announced at once (a key set only if absent, expiring with the window), and any later one in it by
- * one announcement at the window's end from this process. Every open widget re-reads the post's first page on an
+ * one announcement at the window's end, from the process that claims it first (a second such key). Every open widget re-reads the post's first page on an
  * announcement, so on a viral post a reaction a second from each of many readers would otherwise have every
  * widget re-read it as often.
  */
@@ -29,6 +29,9 @@ export function createReactionAnnouncer(deps: {
     if (first === 'OK') return announce(change);
     const key = `${change.siteId}\n${change.postId}`;
     if (trailing.has(key)) return;
+    // One process announces the window's end: the first to claim it.
+    const claimed = await deps.redis.set(`${gate}:end`, '1', 'PX', windowMs, 'NX').catch(() => 'OK');
+    if (claimed !== 'OK') return;
     trailing.add(key);
     setTimeout(() => {
       trailing.delete(key);
