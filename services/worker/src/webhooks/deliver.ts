@@ -31,11 +31,7 @@ export interface WebhookDeps {
  */
 const TAKE_SLOT = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-if redis.call('ZSCORE', KEYS[1], ARGV[3]) then
-  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
-  return 1
-end
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end
+if not redis.call('ZSCORE', KEYS[1], ARGV[3]) and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
 redis.call('PEXPIREAT', KEYS[1], ARGV[2])
 return 1`;
@@ -55,14 +51,8 @@ export function createWebhookProcessor(deps: WebhookDeps) {
   const slots = (siteId: string) => `${deps.config.QUEUE_PREFIX}:webhook-slots:${siteId}`;
   return async (job: Job<WebhookJob>, token?: string): Promise<{ status: number | null }> => {
     const { siteId, deliveryId } = job.data;
-    const d = await loadDeliveryToSend(deps.db, siteId, deliveryId);
-    // Deleted with its endpoint, or finished already (a job run twice).
-    if (d?.status !== 'pending') return { status: null };
-    if (!d.enabled) {
-      await abandonDelivery(deps.db, siteId, deliveryId, 'endpoint disabled');
-      return { status: null };
-    }
-    // At most WEBHOOK_MAX_PER_SITE of a site's deliveries at once: the others wait a moment (not an attempt).
+    // At most WEBHOOK_MAX_PER_SITE of a site's deliveries at once: the others wait a moment (not an attempt), asked
+    // before anything else, so a backlog behind a slow endpoint costs a Redis call a turn, not a Postgres read.
     const now = Date.now();
     const member = job.id ?? deliveryId;
     const taken = await deps.redis.eval(
@@ -79,6 +69,13 @@ export function createWebhookProcessor(deps: WebhookDeps) {
       throw new DelayedError();
     }
     try {
+      const d = await loadDeliveryToSend(deps.db, siteId, deliveryId);
+      // Deleted with its endpoint, or finished already (a job run twice).
+      if (d?.status !== 'pending') return { status: null };
+      if (!d.enabled) {
+        await abandonDelivery(deps.db, siteId, deliveryId, 'endpoint disabled');
+        return { status: null };
+      }
       return await attempt(job, d);
     } finally {
       await deps.redis.zrem(slots(siteId), member).catch(() => undefined);
