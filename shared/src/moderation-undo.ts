@@ -28,6 +28,11 @@ export type UndoOutcome =
       undoneId: string;
       /** Statements of reasons the action made that were mailed (or being mailed): now withdrawn, a correction is due. */
       withdrawn: Statement[];
+      /**
+       * Appeals against the undone decision, closed in the appellant's favour; one whose statement was never mailed
+       * gets no correction, so its appellant is told by the caller.
+       */
+      closedAppeals: { id: string; userId: string | null; statementMailed: boolean }[];
     }
   /** The caller's last action is not a decision on this comment (or was undone already). */
   | { ok: false; reason: 'not_last' }
@@ -137,11 +142,14 @@ export async function undoLastAction(
       [u.siteId, u.commentId, entry.id],
     );
     // An appeal filed against it in the meantime is kept (Art. 20 complaints are records) and closed in the
-    // appellant's favour: the decision it contests no longer stands.
-    await tx.query(
-      `UPDATE dsa_appeals SET status = 'reversed', decided_by = $2, decided_at = now(), decision_reason = $3
-        WHERE site_id = $1 AND status = 'open' AND statement_id = ANY($4::uuid[])`,
-      [u.siteId, u.actor.id, UNDONE_APPEAL_REASON, withdrawn.rows.map((s) => s.id)],
+    // appellant's favour: the decision it contests no longer stands. No one decided it (the moderator who undid took
+    // the decision appealed), so it has no decider.
+    const closed = await tx.query<{ id: string; user_id: string | null; unmailed: boolean }>(
+      `UPDATE dsa_appeals a SET status = 'reversed', decided_by = NULL, decided_at = now(), decision_reason = $2
+         FROM dsa_statements s
+        WHERE a.site_id = $1 AND a.status = 'open' AND a.statement_id = ANY($3::uuid[]) AND s.id = a.statement_id
+        RETURNING a.id, s.user_id, s.mailed_at IS NULL AS unmailed`,
+      [u.siteId, UNDONE_APPEAL_REASON, withdrawn.rows.map((s) => s.id)],
     );
     await insertAudit(tx, {
       siteId: u.siteId,
@@ -160,6 +168,7 @@ export async function undoLastAction(
       postId: changed.postId,
       undoneId: entry.id,
       withdrawn: withdrawn.rows.map(toStatement),
+      closedAppeals: closed.rows.map((a) => ({ id: a.id, userId: a.user_id, statementMailed: !a.unmailed })),
     };
   });
   if (outcome.ok && (outcome.before === 'approved') !== (outcome.after === 'approved')) {

@@ -10,7 +10,8 @@ import { getThread } from '../support/comment-flow.js';
 import { waitFor } from '../support/wait-for.js';
 import { UNDONE_APPEAL_REASON } from '#shared/moderation-undo.js';
 import { eraseReader } from '#shared/db/data-rights.js';
-import { siteHeldByReports } from '../support/dsa.js';
+import { signInWithEmail, siteHeldByReports } from '../support/dsa.js';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
 
 /** A moderator takes back their last decision within the window; the comment is as it was before. */
 
@@ -22,10 +23,12 @@ let mod2: SignedIn;
 let postId: string;
 let authorId: string;
 let authorToken: string;
+let smtp: SmtpReceiver;
 const doc = openApiChecker();
 
 before(async () => {
-  env = await createTestEnv({ RATE_LIMIT_COMMENT_USER: '1000/60' });
+  smtp = await startSmtpReceiver();
+  env = await createTestEnv({ RATE_LIMIT_COMMENT_USER: '1000/60', SMTP_URL: smtp.url });
   api = await startTestApi(env);
   site = await buildSite(env.db);
   mod = await buildStaff(env.db, api.app, site.siteId, 'moderator');
@@ -38,6 +41,7 @@ before(async () => {
 after(async () => {
   await api?.close();
   await env?.close();
+  await smtp?.close();
 });
 
 const as = (who: SignedIn) => ({ Authorization: `Bearer ${who.accessToken}` });
@@ -122,15 +126,20 @@ describe('undo of the last decision', () => {
     assert.deepEqual(await snapshot(id), original);
   });
 
-  it('when the author appealed the rejection before it was undone, then the appeal is kept, closed in their favour, and its statement withdrawn', async () => {
-    const id = await newComment();
+  it('when the author appealed the rejection before it was undone, then the appeal is kept, closed in their favour without a decider, its statement withdrawn, and the author told', async () => {
+    const appellant = await signInWithEmail(api.app, site);
+    const id = await storeComment(env.db, { siteId: site.siteId, postId, authorId: appellant.user.id });
     await decide(mod, id, 'reject');
     const statementId = (
       await env.db.query<{ id: string }>(`SELECT id FROM dsa_statements WHERE comment_id = $1`, [id])
     ).rows[0]!.id;
+    // Its mail still being sent (not yet recorded as sent): the statement stays on record when undone.
+    await env.db.query(`UPDATE dsa_statements SET mailed_at = NULL, mail_claimed_at = now() WHERE id = $1`, [
+      statementId,
+    ]);
     const filed = await request(api.app)
       .post(`/api/v1/sites/${site.siteId}/appeals`)
-      .set('Authorization', `Bearer ${authorToken}`)
+      .set('Authorization', `Bearer ${appellant.accessToken}`)
       .send({ statementId, explanation: 'I quoted the minister; nothing more.' });
     assert.equal(filed.status, 201, JSON.stringify(filed.body));
 
@@ -145,13 +154,15 @@ describe('undo of the last decision', () => {
     assert.deepEqual(kept.rows, [
       {
         status: 'reversed',
-        decided_by: mod.user.id,
+        decided_by: null,
         decision_reason: UNDONE_APPEAL_REASON,
         explanation: 'I quoted the minister; nothing more.',
         reversed: true,
         withdrawn: true,
       },
     ]);
+    const told = await smtp.waitForMail(appellant.email, /withdrew the decision you appealed/);
+    assert.match(told.subject, new RegExp(`your appeal ${filed.body.appeal.id} is closed`));
   });
 
   it('when an appeal against the hold was decided after the approval, then the approval can no longer be undone', async () => {

@@ -144,7 +144,15 @@ export function appealOutcomeMail(
   };
 }
 
-/** The warning that precedes a suspension for misuse (Art. 23(1) and (2)). */
+/** An appeal closed because the moderator took back, within seconds, the decision it contests. */
+export function appealClosedMail(to: string, a: { id: string }, siteName: string, reason: string): MailMessage {
+  return {
+    to,
+    subject: `${siteName}: your appeal ${a.id} is closed`,
+    text: `Outcome: ${reason} Your comment is as it was before that decision.\n`,
+  };
+}
+
 /**
  * Art. 23(2): the mail that tells a notifier their notices will not be processed for a while (after a warning), until
  * when and why. Their other rights (commenting, appealing decisions on their comments) are untouched.
@@ -168,6 +176,7 @@ export function noticesSuspendedMail(
   };
 }
 
+/** The warning that precedes a suspension for misuse (Art. 23(1) and (2)). */
 export function misuseWarningMail(
   to: string,
   w: { kind: 'illegal_content' | 'unfounded_notices'; suspensionDays: number },

@@ -5,7 +5,10 @@ import { parse } from '../http/validate.js';
 import { staffOf } from '../auth/guards.js';
 import { ConflictError } from '../http/app-error.js';
 import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
-import { UNDO_WINDOW_MS, undoLastAction } from '#shared/moderation-undo.js';
+import { UNDONE_APPEAL_REASON, UNDO_WINDOW_MS, undoLastAction } from '#shared/moderation-undo.js';
+import { appealClosedMail } from '#shared/dsa/texts.js';
+import { findUser } from '#shared/db/users.js';
+import { findSite } from '#shared/db/sites.js';
 import { commonErrors, errorSchema, route } from '../openapi/registry.js';
 import { mailStatementWithdrawal } from '#shared/dsa/statements.js';
 import { moderationCompleted } from './events.js';
@@ -61,6 +64,16 @@ export function undoRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     }
     // A statement already mailed for the undone decision: its recipient is told it no longer applies.
     for (const s of outcome.withdrawn) await mailStatementWithdrawal(deps, s);
+    // An appeal against a statement never mailed: its appellant is told it is closed, and why.
+    for (const a of outcome.closedAppeals) {
+      if (a.statementMailed || !a.userId || deps.mailer.state !== 'configured') continue;
+      const user = await findUser(deps.db, siteId, a.userId);
+      const site = await findSite(deps.db, siteId);
+      if (!user?.email || !site) continue;
+      await deps.mailer
+        .send(appealClosedMail(user.email, { id: a.id }, site.name, UNDONE_APPEAL_REASON))
+        .catch((err: unknown) => req.log.warn({ err }, 'could not mail a closed appeal'));
+    }
     moderationCompleted(deps, {
       type: 'comment.moderated',
       siteId,
