@@ -535,14 +535,7 @@ describe('the widget on a publisher page without SSO', () => {
           .rowCount === 1,
       { what: 'the reset link recorded' },
     );
-    // The link's token is mailed; this deployment has no mail transport, so the test records one it knows.
-    const token = randomBytes(32).toString('base64url');
-    await setPasswordReset(env.db, {
-      siteId: SITE,
-      userId: user!.id,
-      tokenHash: verificationHash(token),
-      expiresAt: new Date(Date.now() + 60_000),
-    });
+    const token = await mailedLinkToken(setPasswordReset, user!.id);
     const reset = await context.newPage();
     await reset.goto(`${apiServer.origin}/password-reset?token=${token}`);
     await reset.getByRole('heading', { name: 'Choose a new password' }).waitFor();
@@ -568,14 +561,7 @@ describe('the widget on a publisher page without SSO', () => {
       displayName: 'New Reader',
       role: 'commenter',
     });
-    // The link's token is mailed; this deployment has no mail transport, so the test records one it knows.
-    const token = randomBytes(32).toString('base64url');
-    await setEmailVerification(env.db, {
-      siteId: SITE,
-      userId: user!.id,
-      tokenHash: verificationHash(token),
-      expiresAt: new Date(Date.now() + 60_000),
-    });
+    const token = await mailedLinkToken(setEmailVerification, user!.id);
     const page = await context.newPage();
     await page.goto(`${apiServer.origin}/verify-email?token=${token}`);
     await page.getByRole('heading', { name: 'Confirm your email address' }).waitFor();
@@ -671,6 +657,27 @@ describe('a misconfigured embed', () => {
 /** A reader of the demo site, known by its SSO id, who wrote the comments a test seeds. */
 function seedAuthor(externalId: string, name: string) {
   return upsertSsoUser(env.db, { id: newId(), siteId: SITE, externalId, name, email: null, iat: 1 });
+}
+
+/**
+ * The token of a link the service mails (a password reset, an address confirmation): this deployment has no mail
+ * transport, so the test records one it knows with the store the service uses.
+ */
+async function mailedLinkToken(
+  store: (
+    db: TestEnv['db'],
+    v: { siteId: string; userId: string; tokenHash: string; expiresAt: Date },
+  ) => Promise<void>,
+  userId: string,
+): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await store(env.db, {
+    siteId: SITE,
+    userId,
+    tokenHash: verificationHash(token),
+    expiresAt: new Date(Date.now() + 60_000),
+  });
+  return token;
 }
 
 /** Stores approved comments as the worker would (oldest first, a millisecond apart); returns their ids. */
