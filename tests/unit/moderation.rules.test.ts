@@ -117,6 +117,13 @@ describe('rule: links', () => {
       rule: 'link_denied',
     })),
     {
+      name: 'an escaped Markdown link quoted in a code span (shown as written, no link) is not a denied link',
+      body: 'Spammers write `[cheap pills](https://spam-pills\\.biz/now)` to get past filters.',
+      approved: 100,
+      settings: { links: { denyDomains: ['spam-pills.biz'] } },
+      status: 'approved',
+    },
+    {
       name: 'a Markdown link dressed as an allowed domain is held for a new reader',
       body: '[BBC story](https://bbc.co.uk\\.spam-pills.biz/x)',
       approved: 0,

@@ -37,6 +37,8 @@ function hostOf(url: string): string | null {
 // before it writes the href: backslash escapes and entities (`spam\.biz`, `spam&#46;biz`), then percent-encoding,
 // which the browser decodes again in the host (`spam%2Ebiz`). Destinations are read as it reads them.
 const markdown = new MarkdownIt();
+/** A code span: backticks, then anything up to the same number of backticks. */
+const CODE_SPAN = /(`+)[^`][\s\S]*?\1/g;
 /** `](destination` of an inline Markdown link: `<…>` or up to white space or `)`. */
 const MARKDOWN_LINK = /\]\(\s*(<[^<>\n]*>|[^\s)]+)/g;
 
@@ -56,21 +58,23 @@ export function findLinks(text: string): FoundLink[] {
     if (host) out.push({ start: m.index, end: m.lastIndex, text: text.slice(m.index, m.lastIndex), host });
   }
   if (!escaped && !text.includes('](')) return out;
+  // Code spans show their text as written (no link, nothing decoded): blanked, so offsets stay.
+  const outsideCode = text.replace(CODE_SPAN, (span) => ' '.repeat(span.length));
   const seen = new Set(out.map((l) => l.host));
   const add = (host: string | null, start: number, end: number) => {
     if (!host || seen.has(host)) return;
     seen.add(host);
     out.push({ start, end, text: text.slice(start, end), host });
   };
-  for (const m of text.matchAll(MARKDOWN_LINK)) {
+  for (const m of outsideCode.matchAll(MARKDOWN_LINK)) {
     const written = m[1]!.replace(/^<|>$/g, '');
     const href = markdown.normalizeLink(markdown.utils.unescapeAll(written));
     if (!/^https?:/i.test(href)) continue;
     const start = m.index! + m[0].length - m[1]!.length;
     add(hostOf(href), start, start + m[1]!.length);
   }
-  const decoded = markdown.utils.unescapeAll(text);
-  if (decoded !== text)
+  const decoded = markdown.utils.unescapeAll(outsideCode);
+  if (decoded !== outsideCode)
     for (const m of linkify.match(decoded) ?? []) {
       if (m.schema === 'mailto:') continue;
       // Where it was written: from the first letters of the decoded link (before its first escape) onwards.
