@@ -1,5 +1,6 @@
 import { notifyFeatured } from './notifications.js';
 import type pg from 'pg';
+import { withdrawDecisions } from './moderation-learning.js';
 import { withTransaction, type Queryable } from './pool.js';
 import { type CommentStatus, DECIDED_BY_PEOPLE, type Decision, type Reason } from '../domain.js';
 import { insertAudit } from './audit.js';
@@ -202,14 +203,7 @@ export async function applyEdit(
       [editId, o.body, c.status, JSON.stringify(o.reasons), status],
     );
     // Moderators' decisions were about the old text: those not learned yet go, the others stop counting (voided).
-    await tx.query(`DELETE FROM moderation_decisions WHERE site_id = $1 AND comment_id = $2 AND learned_at IS NULL`, [
-      c.siteId,
-      c.id,
-    ]);
-    await tx.query(
-      `UPDATE moderation_decisions SET voided_at = now() WHERE site_id = $1 AND comment_id = $2 AND voided_at IS NULL`,
-      [c.siteId, c.id],
-    );
+    await withdrawDecisions(tx, { siteId: c.siteId, commentId: c.id });
     // The shadow scorer's answer was about the old text too (the worker scores the new one after this), and so was
     // an editor's pick: the new text is not featured until an editor picks it again.
     await tx.query(

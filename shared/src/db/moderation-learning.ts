@@ -41,18 +41,24 @@ export async function recordDecision(
 }
 
 /**
- * A removal overturned (on appeal): its labeled example stops standing, gone if the adapter has not learned it yet,
- * voided otherwise (as an undo does), so the lane's precision and the scorers' agreement no longer count it.
+ * A comment's decisions stop standing (its text changed, or a removal was overturned on appeal; `label` alone when
+ * given): those the adapter has not learned yet are deleted, the others voided, so the lane's precision and the
+ * scorers' agreement no longer count them and the comment can be decided again.
  */
-export async function overturnRemoval(db: Queryable, siteId: string, commentId: string): Promise<void> {
+export async function withdrawDecisions(
+  db: Queryable,
+  q: { siteId: string; commentId: string; label?: 0 | 1 },
+): Promise<void> {
+  const label = q.label ?? null;
   await db.query(
-    `DELETE FROM moderation_decisions WHERE site_id = $1 AND comment_id = $2 AND label = 1 AND learned_at IS NULL`,
-    [siteId, commentId],
+    `DELETE FROM moderation_decisions
+      WHERE site_id = $1 AND comment_id = $2 AND ($3::int IS NULL OR label = $3) AND learned_at IS NULL`,
+    [q.siteId, q.commentId, label],
   );
   await db.query(
     `UPDATE moderation_decisions SET voided_at = now()
-      WHERE site_id = $1 AND comment_id = $2 AND label = 1 AND voided_at IS NULL`,
-    [siteId, commentId],
+      WHERE site_id = $1 AND comment_id = $2 AND ($3::int IS NULL OR label = $3) AND voided_at IS NULL`,
+    [q.siteId, q.commentId, label],
   );
 }
 

@@ -16,11 +16,6 @@ export const threadQuery = z.object({
 });
 
 /** A replies page's query: its cursor is a reply's id alone (replies have no "most reacted" order). */
-export const repliesQuery = threadQuery.omit({ sort: true, cursor: true }).extend({
-  cursor: z
-    .string()
-    .max(64)
-    .optional()
-    .transform((c) => (c === undefined || c === '' ? null : decodeCursor(c)))
-    .refine((c) => c === null || isUuid(c), 'invalid cursor'),
-});
+export const repliesQuery = threadQuery
+  .omit({ sort: true })
+  .refine((q) => q.cursor === null || isUuid(q.cursor), { path: ['cursor'], message: 'invalid cursor' });

@@ -13,7 +13,7 @@ import { withTransaction } from '#shared/db/pool.js';
 import { findUser } from '#shared/db/users.js';
 import { changeCommentStatus } from '#shared/db/comments.js';
 import { resolveReports } from '#shared/db/reports.js';
-import { overturnRemoval, recordDecision } from '#shared/db/moderation-learning.js';
+import { recordDecision, withdrawDecisions } from '#shared/db/moderation-learning.js';
 import { enqueueLearning } from '#shared/moderation-tasks.js';
 import { changeStanding } from '#shared/db/reader-moderation.js';
 import { insertAudit } from '#shared/db/audit.js';
@@ -262,7 +262,7 @@ export function appealRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
               // As a moderator's approval: the reports that held it are closed, and the site's adapter learns the
               // approval in place of a removal that no longer stands.
               await resolveReports(tx, siteId, s.commentId);
-              await overturnRemoval(tx, siteId, s.commentId);
+              await withdrawDecisions(tx, { siteId, commentId: s.commentId, label: 1 });
               decisionId = await recordDecision(tx, {
                 siteId,
                 commentId: s.commentId,

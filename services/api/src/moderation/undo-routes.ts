@@ -65,13 +65,13 @@ export function undoRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     // A statement already mailed for the undone decision: its recipient is told it no longer applies.
     for (const s of outcome.withdrawn) await mailStatementWithdrawal(deps, s);
     // An appeal against a statement never mailed: its appellant is told it is closed, and why.
-    for (const a of outcome.closedAppeals) {
-      if (a.statementMailed || !a.userId || deps.mailer.state !== 'configured') continue;
-      const user = await findUser(deps.db, siteId, a.userId);
-      const site = await findSite(deps.db, siteId);
-      if (!user?.email || !site) continue;
+    const untold = outcome.closedAppeals.filter((a) => !a.statementMailed && a.userId);
+    const site = untold.length > 0 && deps.mailer.state === 'configured' ? await findSite(deps.db, siteId) : null;
+    for (const a of site ? untold : []) {
+      const user = await findUser(deps.db, siteId, a.userId!);
+      if (!user?.email) continue;
       await deps.mailer
-        .send(appealClosedMail(user.email, { id: a.id }, site.name, UNDONE_APPEAL_REASON))
+        .send(appealClosedMail(user.email, { id: a.id }, site!.name, UNDONE_APPEAL_REASON))
         .catch((err: unknown) => req.log.warn({ err }, 'could not mail a closed appeal'));
     }
     moderationCompleted(deps, {

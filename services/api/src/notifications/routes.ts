@@ -11,8 +11,9 @@ import {
 } from '#shared/db/notifications.js';
 import type { ApiDeps } from '../deps.js';
 import { clientKey } from '../http/client-key.js';
+import { tooManyStreams } from '../widget/stream-admission.js';
 import { userOf } from '../auth/guards.js';
-import { AppError, ConflictError, RateLimitedError } from '../http/app-error.js';
+import { ConflictError, RateLimitedError } from '../http/app-error.js';
 import { consume } from '../http/rate-limit.js';
 import { parse } from '../http/validate.js';
 import { userStreamKey } from './stream-key.js';
@@ -185,11 +186,7 @@ function openUserStream(deps: ApiDeps, req: Request, res: Response, q: { siteId:
   if (res.destroyed) return;
   const ip = clientKey(req.ip);
   const { threadEvents: hub, config } = deps;
-  if (hub.openCount() >= config.SSE_MAX_STREAMS) {
-    throw new AppError('unavailable', 503, 'too many live streams on this server; retry later', undefined, {
-      'Retry-After': '30',
-    });
-  }
+  if (hub.openCount() >= config.SSE_MAX_STREAMS) throw tooManyStreams();
   if (hub.openCount(ip) >= config.SSE_MAX_PER_IP) throw new RateLimitedError(30);
   res.status(200);
   res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
