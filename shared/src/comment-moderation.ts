@@ -3,7 +3,7 @@ import { withTransaction } from './db/pool.js';
 import { changeCommentStatus } from './db/comments.js';
 import { insertAudit, type Actor } from './db/audit.js';
 import { resolveReports } from './db/reports.js';
-import { announceThreadChange, type RedisClient } from './redis.js';
+import type { ThreadAnnouncer } from './redis.js';
 import type { CommentStatus } from './domain.js';
 import { recordDecision } from './db/moderation-learning.js';
 import { enqueueLearning, type ModerationTask } from './moderation-tasks.js';
@@ -82,8 +82,7 @@ const PAST_TENSE: Record<CommentModeration['action'], string> = {
 export async function moderateComment(
   deps: {
     db: Pool;
-    redis: RedisClient;
-    queuePrefix: string;
+    announceThread: ThreadAnnouncer;
     /** Where the site's adapter is told to learn the decision (absent: the caller learns it itself). */
     tasks?: Queue<ModerationTask>;
     /** Where readers' notifications are queued for delivery (absent or failing: the worker's sweep queues them). */
@@ -162,11 +161,8 @@ export async function moderateComment(
   if (decisionId && deps.tasks) await enqueueLearning(deps.tasks, m.siteId, decisionId);
   if (deps.notifications) await enqueueNotifications(deps.notifications, notificationIds).catch(() => undefined);
   if (result && (result.before === 'approved') !== (result.after === 'approved')) {
-    // After the commit: a lost announcement only delays the page until THREAD_CACHE_TTL_MS; failing here
-    // would answer an applied action with an error (and a retried ban task would skip its event).
-    await announceThreadChange(deps.redis, deps.queuePrefix, { siteId: m.siteId, postId: result.postId }).catch(
-      () => undefined,
-    );
+    // After the commit; never fails (a retried ban task would skip its event).
+    await deps.announceThread({ siteId: m.siteId, postId: result.postId });
   }
   return result;
 }

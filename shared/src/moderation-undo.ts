@@ -2,7 +2,7 @@ import type { Pool } from './db/pool.js';
 import { withTransaction } from './db/pool.js';
 import { changeCommentStatus } from './db/comments.js';
 import { insertAudit, type Actor } from './db/audit.js';
-import { announceThreadChange, type RedisClient } from './redis.js';
+import type { ThreadAnnouncer } from './redis.js';
 import type { CommentStatus } from './domain.js';
 import {
   STATEMENT_COLS,
@@ -61,7 +61,7 @@ interface LastAction {
  * when visibility changed, every API process is told to drop the post's cached pages.
  */
 export async function undoLastAction(
-  deps: { db: Pool; redis: RedisClient; queuePrefix: string },
+  deps: { db: Pool; announceThread: ThreadAnnouncer },
   u: { siteId: string; actor: Actor & { id: string }; commentId: string },
 ): Promise<UndoOutcome> {
   const outcome = await withTransaction(deps.db, async (tx): Promise<UndoOutcome> => {
@@ -172,9 +172,7 @@ export async function undoLastAction(
     };
   });
   if (outcome.ok && (outcome.before === 'approved') !== (outcome.after === 'approved')) {
-    await announceThreadChange(deps.redis, deps.queuePrefix, { siteId: u.siteId, postId: outcome.postId }).catch(
-      () => undefined,
-    );
+    await deps.announceThread({ siteId: u.siteId, postId: outcome.postId });
   }
   return outcome;
 }

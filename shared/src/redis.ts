@@ -69,6 +69,32 @@ export async function announceThreadChange(
   await publishThreadChange(redis, prefix, change);
 }
 
+/** A thread change as callers announce it (`post` defaults to false). */
+export type ThreadChangeInput = Omit<ThreadChange, 'post'> & { post?: boolean };
+
+/**
+ * Announces thread changes after their commit; never rejects, as a lost announcement only delays the
+ * pages until THREAD_CACHE_TTL_MS, and failing would answer an applied change with an error.
+ */
+export type ThreadAnnouncer = (change: ThreadChangeInput) => Promise<void>;
+
+/**
+ * A `ThreadAnnouncer` on `redis`. `local` is applied first, in this process: the API drops its own
+ * cached pages there, so whoever made the change reads it on their next request, before the
+ * announcement comes back through the process's subscription.
+ */
+export function threadAnnouncer(
+  redis: RedisClient,
+  prefix: string,
+  opts: { onError(err: unknown): void; local?: (change: ThreadChange) => void },
+): ThreadAnnouncer {
+  return async (input) => {
+    const change = { ...input, post: input.post ?? false };
+    opts.local?.(change);
+    await publishThreadChange(redis, prefix, change).catch(opts.onError);
+  };
+}
+
 /** The PUBLISH of `announceThreadChange`, on a client or added to a pipeline. */
 export function publishThreadChange<R>(
   to: { publish(channel: string, message: string): R },

@@ -6,11 +6,13 @@ import { subscribeToThreadChanges } from '#api/comments/thread-invalidation.js';
 import {
   announceThreadChange,
   createRedis,
+  threadAnnouncer,
   threadChannel,
   type RedisClient,
   type ThreadChange,
 } from '#shared/redis.js';
 import { createTestEnv, type TestEnv } from '../support/env.js';
+import { startTestApi } from '../support/app.js';
 import { waitFor } from '../support/wait-for.js';
 
 // The announcement goes through a real Redis to the subscription every API process runs.
@@ -65,5 +67,36 @@ describe('thread change announcement', () => {
       heard.some((c) => c.postId === 'post-3'),
       false,
     );
+  });
+
+  it('when an API process announces its own change, then its own cache has dropped the post’s pages before the announcement is sent', async () => {
+    const api = await startTestApi(env);
+    try {
+      const { threadCache } = api.deps;
+      await threadCache.get('site-a', 'post-5', 'v', async () => 'old');
+      await threadCache.get('site-a', 'post-6', 'v', async () => 'other post');
+      const sent = api.deps.announceThread({ siteId: 'site-a', postId: 'post-5' });
+      // Not waiting for the subscription: whoever made the change reads it on their next request.
+      assert.equal(threadCache.peek('site-a', 'post-5', 'v'), undefined);
+      assert.ok(threadCache.peek('site-a', 'post-6', 'v'), 'other posts keep their pages');
+      await sent;
+      await waitFor(() => heard.some((c) => c.postId === 'post-5'), { what: 'the announcement to other processes' });
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('when Redis cannot take the announcement, then the announcer still resolves and reports the error', async () => {
+    const closed = createRedis(env.config.REDIS_URL, () => undefined);
+    await closed.quit();
+    const errors: unknown[] = [];
+    const local: ThreadChange[] = [];
+    const announce = threadAnnouncer(closed, env.config.QUEUE_PREFIX, {
+      onError: (err) => errors.push(err),
+      local: (c) => local.push(c),
+    });
+    await announce({ siteId: 'site-a', postId: 'post-7', post: true });
+    assert.deepEqual(local, [{ siteId: 'site-a', postId: 'post-7', post: true }]);
+    assert.equal(errors.length, 1);
   });
 });

@@ -2,8 +2,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createReactionAnnouncer } from '#api/comments/reaction-announcer.js';
-import { createRedis, decodeThreadChange, threadChannel } from '#shared/redis.js';
-import { createLogger } from '#shared/logger.js';
+import { createRedis, decodeThreadChange, threadAnnouncer, threadChannel } from '#shared/redis.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -29,7 +28,7 @@ describe('reaction announcements', () => {
       createReactionAnnouncer({
         redis,
         queuePrefix: prefix,
-        logger: createLogger({ level: 'silent', service: 'test' }),
+        announce: threadAnnouncer(redis, prefix, { onError: assert.ifError }),
         windowMs: 500,
       }),
     );

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import { threadChannel, userChannel, type RedisClient } from '#shared/redis.js';
+import { threadAnnouncer, threadChannel, userChannel, type RedisClient, type ThreadAnnouncer } from '#shared/redis.js';
 import { createResources } from '#shared/resources.js';
 import { announceMailer, createMailer, type Mailer } from '#shared/mail.js';
 import type { Config } from '#shared/config.js';
@@ -35,6 +35,11 @@ export interface ApiDeps {
   limiters: Limiters;
   lookups: Lookups;
   threadCache: ThreadCache;
+  /**
+   * Tells every API process that a post's thread (or the post) changed, after the change's commit;
+   * this process's own cache drops the post's pages first, so the change's author reads it at once.
+   */
+  announceThread: ThreadAnnouncer;
   /** Sites' registered browser origins, cached: the app's CORS and the paths before it (server.ts) share them. */
   siteOrigins: SiteOrigins;
   /** Webhook events (post.created, and whatever a route emits). */
@@ -155,6 +160,13 @@ export async function createApiDeps(config: Config, opts: ApiDepsOptions): Promi
     logger,
     lookups,
     threadCache,
+    announceThread: threadAnnouncer(redis, config.QUEUE_PREFIX, {
+      onError: (err) => logger.warn({ err }, 'thread change not announced; caches expire by themselves'),
+      local: (change) => {
+        threadCache.invalidate(change.siteId, change.postId);
+        if (change.post) lookups.forgetPost(change.siteId, change.postId);
+      },
+    }),
     siteOrigins: createSiteOrigins(db, config.LOOKUP_CACHE_TTL_MS),
     threadEvents,
     events,

@@ -11,7 +11,6 @@ import { newId } from '#shared/ids.js';
 import { canPost, findUser } from '#shared/db/users.js';
 import { findSettingsOverrides } from '#shared/db/sites.js';
 import { effectiveSettings } from '#shared/settings.js';
-import { announceThreadChange } from '#shared/redis.js';
 import { emitDeleted } from './deleted-events.js';
 import { commentJobOptions, editJobId, type CommentJob } from '#shared/queues.js';
 import {
@@ -182,9 +181,7 @@ export function ownCommentRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
         await mayAct(deps, locked);
       },
     );
-    await announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId: c.siteId, postId: c.postId }).catch(
-      (err) => req.log.warn({ err }, 'thread change not announced; caches expire by themselves'),
-    );
+    await deps.announceThread({ siteId: c.siteId, postId: c.postId });
     // A publisher that keeps copies is told to drop the text.
     await emitDeleted(deps, c.siteId, [{ id: c.id, postId: c.postId }], 'author').catch((err: unknown) =>
       req.log.warn({ err }, 'comment.deleted not emitted'),

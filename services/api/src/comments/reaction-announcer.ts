@@ -1,5 +1,4 @@
-import { announceThreadChange, type RedisClient } from '#shared/redis.js';
-import type { Logger } from '#shared/logger.js';
+import type { RedisClient, ThreadAnnouncer } from '#shared/redis.js';
 
 /** How often, at most, a post's reactions are announced to the caches and open widgets of every API process. */
 export const REACTION_ANNOUNCE_MS = 2_000;
@@ -12,17 +11,15 @@ export const REACTION_ANNOUNCE_MS = 2_000;
  * widget re-read it as often.
  */
 export function createReactionAnnouncer(deps: {
+  /** Where the windows' keys are kept. */
   redis: RedisClient;
   queuePrefix: string;
-  logger: Logger;
+  announce: ThreadAnnouncer;
   windowMs?: number;
 }): (change: { siteId: string; postId: string }) => Promise<void> {
   const windowMs = deps.windowMs ?? REACTION_ANNOUNCE_MS;
   const trailing = new Set<string>();
-  const announce = (change: { siteId: string; postId: string }) =>
-    announceThreadChange(deps.redis, deps.queuePrefix, change).catch((err: unknown) =>
-      deps.logger.warn({ err }, 'thread change not announced; caches expire by themselves'),
-    );
+  const { announce } = deps;
   return async (change) => {
     const gate = `${deps.queuePrefix}:reactions-announced:${change.siteId}:${change.postId}`;
     const first = await deps.redis.set(gate, '1', 'PX', windowMs, 'NX').catch(() => 'OK');

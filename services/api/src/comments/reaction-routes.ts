@@ -79,7 +79,7 @@ export function reactionRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const announceReactions = createReactionAnnouncer({
     redis: deps.redis,
     queuePrefix: deps.config.QUEUE_PREFIX,
-    logger: deps.logger,
+    announce: deps.announceThread,
   });
 
   const react = async (req: Parameters<RequestHandler>[0], kind: string | null) => {

@@ -9,7 +9,6 @@ import type { Statement } from '#shared/db/dsa-statements.js';
 import type { Notice } from '#shared/db/dsa-notices.js';
 import type { CommentStatus, Reason } from '#shared/domain.js';
 import type { SiteSettings } from '#shared/settings.js';
-import { announceThreadChange } from '#shared/redis.js';
 
 /**
  * Removes the comments a notice names (those still visible or held), each with its audit entry
@@ -113,8 +112,6 @@ export function commentsChanged(
     });
 }
 
-export async function announcePosts(deps: Pick<ApiDeps, 'redis' | 'config'>, siteId: string, posts: Iterable<string>) {
-  for (const postId of posts) {
-    await announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId, postId }).catch(() => undefined);
-  }
+export async function announcePosts(deps: Pick<ApiDeps, 'announceThread'>, siteId: string, posts: Iterable<string>) {
+  for (const postId of posts) await deps.announceThread({ siteId, postId });
 }

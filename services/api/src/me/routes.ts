@@ -9,7 +9,6 @@ import { eraseReader, logDataRequest, readerData } from '#shared/db/data-rights.
 import { findSite } from '#shared/db/sites.js';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../http/app-error.js';
 import { findUser } from '#shared/db/users.js';
-import { announceThreadChange } from '#shared/redis.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
 import { listUserStatements } from '#shared/db/dsa-statements.js';
 import { listUserAppeals } from '#shared/db/dsa-appeals.js';
@@ -189,11 +188,7 @@ export function dataRightsRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     const done = await eraseReader(deps.db, { siteId, userId, mode, requestedBy });
     if (!done) throw new NotFoundError('reader');
     // Names (anonymize) or comments (remove) changed on these threads: every API process drops its pages.
-    await Promise.all(
-      done.postIds.map((postId) =>
-        announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId, postId }).catch(() => undefined),
-      ),
-    );
+    await Promise.all(done.postIds.map((postId) => deps.announceThread({ siteId, postId })));
     await emitDeleted(deps, siteId, done.removed, 'account_erased').catch((err: unknown) =>
       req.log.warn({ err }, 'comment.deleted not emitted'),
     );

@@ -8,7 +8,6 @@ import { NotFoundError, UnauthorizedError } from '../http/app-error.js';
 import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
 import { listRevisions, setFeatured } from '#shared/db/comment-edits.js';
 import { findComment } from '#shared/db/comments.js';
-import { announceThreadChange } from '#shared/redis.js';
 import { moderationCompleted } from './events.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
 import { staffAuth } from './routes.js';
@@ -79,9 +78,7 @@ export function commentExtrasRoutes(deps: ApiDeps, bearer: RequestHandler): Rout
     });
     if (!result) throw new NotFoundError('comment');
     if (result.changed) {
-      await announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId, postId: result.postId }).catch((err) =>
-        req.log.warn({ err }, 'thread change not announced; caches expire by themselves'),
-      );
+      await deps.announceThread({ siteId, postId: result.postId });
       // Written with the change; a lost job is queued by the worker's sweep.
       await enqueueNotifications(deps.notifications, result.notificationIds ?? []).catch(() => undefined);
       if (featured)

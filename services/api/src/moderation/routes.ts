@@ -209,8 +209,7 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
   const r = Router();
   const modDeps = {
     db: deps.db,
-    redis: deps.redis,
-    queuePrefix: deps.config.QUEUE_PREFIX,
+    announceThread: deps.announceThread,
     tasks: deps.tasks,
     notifications: deps.notifications,
   };

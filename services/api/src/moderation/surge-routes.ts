@@ -73,7 +73,7 @@ export function surgeRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       if (exists.rowCount === 0) throw new NotFoundError('post');
       throw new ConflictError('not_in_surge', 'this post is in no surge');
     }
-    deps.lookups.forgetPost(siteId, postId);
+    await deps.announceThread({ siteId, postId, post: true });
     res.json({ post: { id: postId, surgeMode: null } });
   });
   return r;

@@ -55,7 +55,7 @@ export function undoRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     const staff = await staffOf(deps.db, req, siteId, 'moderator');
     const { commentId } = parse(undoBody, req.body);
     const outcome = await undoLastAction(
-      { db: deps.db, redis: deps.redis, queuePrefix: deps.config.QUEUE_PREFIX },
+      { db: deps.db, announceThread: deps.announceThread },
       { siteId, actor: { id: staff.userId, name: staff.name }, commentId },
     );
     if (!outcome.ok) {

@@ -6,7 +6,6 @@ import { apiKeyOf } from '../auth/guards.js';
 import { httpUrlSchema, postIdSchema, siteIdSchema, titleSchema } from '#shared/schemas.js';
 import { findPost, upsertPost } from '#shared/db/posts.js';
 import { NotFoundError } from '../http/app-error.js';
-import { announceThreadChange } from '#shared/redis.js';
 import type { Post } from '#shared/domain.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
 
@@ -77,11 +76,7 @@ export function postRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     apiKeyOf(req, siteId, 'posts:write');
     const body = parse(postBody, req.body);
     const { post, created } = await upsertPost(deps.db, { siteId, id: postId, ...body });
-    deps.lookups.forgetPost(siteId, postId);
-    // Other API processes drop their cached copy of this post too.
-    await announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId, postId, post: true }).catch(
-      () => undefined,
-    );
+    await deps.announceThread({ siteId, postId, post: true });
     res.status(created ? 201 : 200).json({ post: publicPost(post) });
     if (created) {
       // After answering: a slow webhook store never delays the publisher's call.

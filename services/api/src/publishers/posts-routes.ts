@@ -6,7 +6,6 @@ import { publisherOf } from './access.js';
 import { postIdSchema, siteIdSchema } from '#shared/schemas.js';
 import { listPosts, setPostClosed, type PublisherPost } from '#shared/db/posts.js';
 import { NotFoundError, ValidationError } from '../http/app-error.js';
-import { announceThreadChange } from '#shared/redis.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });
@@ -135,10 +134,7 @@ export function publisherPostRoutes(deps: ApiDeps, bearer: RequestHandler): Rout
       await publisherOf(deps.db, req, siteId, 'posts:write');
       const post = await setPostClosed(deps.db, { siteId, id: postId, closed });
       if (!post) throw new NotFoundError('post');
-      deps.lookups.forgetPost(siteId, postId);
-      await announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId, postId, post: true }).catch(
-        () => undefined,
-      );
+      await deps.announceThread({ siteId, postId, post: true });
       res.json({ post: view(post) });
     });
   }

@@ -12,7 +12,6 @@ import { insertReport, REPORT_REASONS } from '#shared/db/reports.js';
 import { changeCommentStatus } from '#shared/db/comments.js';
 import { insertAudit } from '#shared/db/audit.js';
 import { findSite } from '#shared/db/sites.js';
-import { announceThreadChange } from '#shared/redis.js';
 import { countSurgeReport } from '#shared/surge.js';
 import { humanStatement, mailStatement, storeStatement } from '#shared/dsa/statements.js';
 import { normalizeLine } from '#shared/text.js';
@@ -152,9 +151,7 @@ export function reportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     }
     await mailStatement(deps, outcome.statement ?? null);
     if (outcome.held) {
-      await announceThreadChange(deps.redis, deps.config.QUEUE_PREFIX, { siteId, postId: outcome.postId }).catch(
-        () => undefined,
-      );
+      await deps.announceThread({ siteId, postId: outcome.postId });
     }
     moderationCompleted(deps, {
       type: 'comment.reported',

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { moderateComment } from '#shared/comment-moderation.js';
+import { threadAnnouncer } from '#shared/redis.js';
 import { countOpenComments, listOpenCommentIds } from '#shared/db/reader-moderation.js';
 import type { RejectAuthorCommentsTask, TaskProgress } from '#shared/moderation-tasks.js';
 import { moderatorDecision } from '#shared/webhooks/events.js';
@@ -28,6 +29,9 @@ export async function rejectAuthorComments(
   // The site was deleted meanwhile: nothing is left to reject.
   if (!stored) return { done: 0, total: 0 };
   const settings = effectiveSettings(stored.overrides);
+  const announceThread = threadAnnouncer(deps.redis, deps.config.QUEUE_PREFIX, {
+    onError: (err) => deps.logger.warn({ err }, 'thread change not announced; caches expire by themselves'),
+  });
   const why = reason ? `: ${reason}` : '';
   const total = await countOpenComments(deps.db, siteId, userId);
   let done = 0;
@@ -41,8 +45,7 @@ export async function rejectAuthorComments(
       const changed = await moderateComment(
         {
           db: deps.db,
-          redis: deps.redis,
-          queuePrefix: deps.config.QUEUE_PREFIX,
+          announceThread,
           ...(deps.notifications ? { notifications: deps.notifications } : {}),
         },
         {
