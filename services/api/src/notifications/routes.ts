@@ -12,6 +12,7 @@ import {
 import type { ApiDeps } from '../deps.js';
 import { clientKey } from '../http/client-key.js';
 import { tooManyStreams } from '../widget/stream-admission.js';
+import { FrameWriter } from '../widget/thread-events.js';
 import { userOf } from '../auth/guards.js';
 import { ConflictError, RateLimitedError } from '../http/app-error.js';
 import { consume } from '../http/rate-limit.js';
@@ -194,10 +195,11 @@ function openUserStream(deps: ApiDeps, req: Request, res: Response, q: { siteId:
   res.setHeader('X-Accel-Buffering', 'no');
   res.flushHeaders();
   res.write('retry: 5000\n: live\n\n');
+  const writer = new FrameWriter(res);
   const remove = hub.add(q.siteId, userStreamKey(q.userId), ip, {
     // Heartbeats (comment frames) pass as they are; a change says only "something new": the widget
     // reads its list (and so its count) itself.
-    send: (frame) => res.write(frame.startsWith(':') ? frame : NOTIFICATIONS_FRAME),
+    send: (frame) => writer.send(frame.startsWith(':') ? frame : NOTIFICATIONS_FRAME),
     close: () => res.end(),
   });
   res.once('close', remove);

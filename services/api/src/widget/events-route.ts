@@ -4,6 +4,7 @@ import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { postIdSchema, siteIdSchema } from '#shared/schemas.js';
 import { admitLiveStream } from './stream-admission.js';
+import { FrameWriter } from './thread-events.js';
 
 export const eventParams = z.object({ siteId: siteIdSchema, postId: postIdSchema });
 
@@ -46,10 +47,9 @@ export function liveEvents(deps: Pick<ApiDeps, 'config' | 'lookups' | 'threadEve
 
     // The stream's own registration counts it from here on; the hub sends it heartbeats and changes.
     admission.release();
+    const writer = new FrameWriter(res);
     const remove = deps.threadEvents.add(siteId, postId, admission.ip, {
-      send: (frame) => {
-        res.write(frame);
-      },
+      send: (frame) => writer.send(frame),
       close: () => res.end(),
     });
     res.once('close', remove);

@@ -8,7 +8,7 @@ import { crossOriginReadable } from './routes.js';
 import { EXPOSE_HEADERS } from './cors.js';
 import { admitLiveStream } from './stream-admission.js';
 import { EVENTS_HEADERS, OPENING, eventParams } from './events-route.js';
-import type { StreamListener } from './thread-events.js';
+import { FrameWriter, type StreamListener } from './thread-events.js';
 
 // Only canonical paths (what the schemas accept unchanged); anything else takes the normal route.
 export const EVENTS_PATH_RE = /^\/api\/v1\/sites\/([a-z0-9][a-z0-9-]{0,62})\/posts\/([A-Za-z0-9._~-]{1,200})\/events$/;
@@ -25,15 +25,13 @@ function flattenHeaderBlock(res: ServerResponse): void {
 }
 
 /** A stream opened here: the response and when it opened, nothing else (the hub holds tens of thousands). */
-class LiveStream implements StreamListener {
+class LiveStream extends FrameWriter implements StreamListener {
   constructor(
     private readonly res: ServerResponse,
     private readonly started: number,
     private readonly observe: (seconds: number) => void,
-  ) {}
-
-  send(frame: string): void {
-    this.res.write(frame);
+  ) {
+    super(res);
   }
 
   close(): void {

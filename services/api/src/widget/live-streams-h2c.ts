@@ -11,7 +11,7 @@ import { EXPOSE_HEADERS } from './cors.js';
 import { EVENTS_HEADERS, OPENING, eventParams } from './events-route.js';
 import { type Admission, admitLiveStream } from './stream-admission.js';
 import { EVENTS_PATH_RE, EVENTS_ROUTE } from './live-streams-first.js';
-import type { StreamListener } from './thread-events.js';
+import { FrameWriter, type StreamListener } from './thread-events.js';
 
 /** Streams one connection may carry at once; the load balancer opens another connection beyond it. */
 export const H2C_STREAMS_PER_CONNECTION = 1000;
@@ -28,15 +28,13 @@ function h2Headers(pairs: readonly (readonly [string, string | number | readonly
 const pairsOf = (flat: readonly string[]) =>
   Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i]!, flat[2 * i + 1]!] as const);
 
-class H2LiveStream implements StreamListener {
+class H2LiveStream extends FrameWriter implements StreamListener {
   constructor(
     private readonly stream: http2.ServerHttp2Stream,
     private readonly started: number,
     private readonly observe: (seconds: number) => void,
-  ) {}
-
-  send(frame: string): void {
-    if (!this.stream.destroyed) this.stream.write(frame);
+  ) {
+    super(stream);
   }
 
   close(): void {

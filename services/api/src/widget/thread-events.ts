@@ -7,6 +7,40 @@ export interface StreamListener {
   close(): void;
 }
 
+/** What a stream's frames are written to: an HTTP/1 response or an HTTP/2 stream. */
+export interface FrameSink {
+  readonly destroyed: boolean;
+  write(chunk: string): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+}
+
+/**
+ * Writes a stream's frames without letting a client that stops reading grow its send buffer past
+ * the socket's high-water mark. A frame only says "re-read" (or is a heartbeat), so while a write
+ * waits for the client, each later frame is kept once (the same frame twice is one) and written
+ * when the client has taken the first: a stream holds at most a few frames however busy its post.
+ */
+export class FrameWriter {
+  private held: string[] | null = null;
+
+  constructor(private readonly out: FrameSink) {}
+
+  send(frame: string): void {
+    if (this.out.destroyed) return;
+    if (this.held) {
+      if (!this.held.includes(frame)) this.held.push(frame);
+      return;
+    }
+    if (this.out.write(frame)) return;
+    this.held = [];
+    this.out.once('drain', () => {
+      const held = this.held ?? [];
+      this.held = null;
+      for (const f of held) this.send(f);
+    });
+  }
+}
+
 /** The frame of a change, serialised once for every stream of the post. */
 export const changeFrame = (change: ThreadChange): string =>
   `event: ${change.post ? 'post' : 'comments'}\ndata: ${JSON.stringify({ siteId: change.siteId, postId: change.postId })}\n\n`;
