@@ -33,11 +33,35 @@ export class Api {
   session: SignedIn['user'] | null = null;
   onUnauthorized: () => void = () => undefined;
 
-  async signIn(siteId: string, email: string, password: string): Promise<SignedIn['user']> {
-    const res = await this.call<SignedIn>('POST', '/api/v1/auth/login', { siteId, email, password }, false);
+  /** Signs in; `totp` is the authenticator's code, for an account with two-factor sign-in (else 401 `totp_required`). */
+  async signIn(siteId: string, email: string, password: string, totp?: string): Promise<SignedIn['user']> {
+    const body = { siteId, email, password, ...(totp ? { totp } : {}) };
+    const res = await this.call<SignedIn>('POST', '/api/v1/auth/login', body, false);
     this.token = res.accessToken;
     this.session = res.user;
     return res.user;
+  }
+
+  /** Whether the site requires two-factor sign-in and this account has not set it up (every staff call would be refused). */
+  async needsTotpEnrolment(): Promise<boolean> {
+    try {
+      await this.counts();
+      return false;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'totp_enrolment_required') return true;
+      throw err;
+    }
+  }
+
+  /** A new authenticator key for this account, awaiting its first code (`enableTotp`). */
+  totpSetup(password: string): Promise<{ secret: string; otpauthUrl: string }> {
+    return this.call('POST', '/api/v1/auth/totp/setup', { password });
+  }
+
+  /** Turns two-factor sign-in on with the app's first code; the session continues with the token that answers. */
+  async enableTotp(code: string): Promise<void> {
+    const res = await this.call<{ accessToken: string }>('POST', '/api/v1/auth/totp/enable', { code });
+    this.token = res.accessToken;
   }
 
   signOut(): void {

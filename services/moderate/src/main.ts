@@ -48,34 +48,107 @@ function show(signedIn: boolean): void {
     undo.hide();
   }
   wellbeing.reset();
+  if (!signedIn) resetSignIn();
   byId('signin').hidden = signedIn;
   byId('workspace').hidden = !signedIn;
 }
 
 const form = byId<HTMLFormElement>('signin-form');
+const codeRow = byId('signin-code-row');
+const codeInput = byId<HTMLInputElement>('signin-code');
+const enrol = byId('enrol');
+
+/** Back to the sign-in form as it first is: no code asked, the enrolment hidden. */
+function resetSignIn(): void {
+  form.reset();
+  codeRow.hidden = true;
+  codeInput.required = false;
+  enrol.hidden = true;
+}
+
+async function enterWorkspace(): Promise<void> {
+  show(true);
+  await Promise.all([board.start(), dsa.show()]);
+}
+
 form.addEventListener('submit', async (e) => {
   e.preventDefault();
   const data = new FormData(form);
   const error = byId('signin-error');
   error.textContent = '';
+  const password = String(data.get('password'));
+  const code = String(data.get('totp') ?? '').trim();
   try {
     const user = await api.signIn(
       String(data.get('siteId')).trim(),
       String(data.get('email')).trim(),
-      String(data.get('password')),
+      password,
+      codeRow.hidden ? undefined : code,
     );
     if (user.role === 'commenter') {
       api.signOut();
       error.textContent = 'This account is not a moderator of the site.';
       return;
     }
-    form.reset();
-    show(true);
-    await Promise.all([board.start(), dsa.show()]);
+    resetSignIn();
+    if (await api.needsTotpEnrolment()) await startEnrolment(password);
+    else await enterWorkspace();
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'totp_required') {
+      codeRow.hidden = false;
+      codeInput.required = true;
+      codeInput.focus();
+      error.textContent = 'Enter the code your authenticator app shows for this site.';
+      return;
+    }
+    if (err instanceof ApiError && err.status === 401) {
+      error.textContent = codeRow.hidden
+        ? 'Wrong site, email or password.'
+        : 'Wrong password or code (a code works once: wait for the next one).';
+      if (!codeRow.hidden) codeInput.value = '';
+      return;
+    }
+    error.textContent = (err as Error).message;
+  }
+});
+
+/** The site requires two-factor sign-in: a key for the moderator's app, then its first code turns it on. */
+async function startEnrolment(password: string): Promise<void> {
+  const fresh = await api.totpSetup(password);
+  byId('enrol-secret').textContent = fresh.secret.replace(/(.{4})(?=.)/g, '$1 ');
+  const link = byId<HTMLAnchorElement>('enrol-link');
+  link.href = fresh.otpauthUrl.startsWith('otpauth://') ? fresh.otpauthUrl : '#enrol-title';
+  byId('signin').hidden = true;
+  enrol.hidden = false;
+  byId('enrol-title').focus();
+}
+
+const enrolForm = byId<HTMLFormElement>('enrol-form');
+enrolForm.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const error = byId('enrol-error');
+  error.textContent = '';
+  const code = String(new FormData(enrolForm).get('code')).trim();
+  try {
+    await api.enableTotp(code);
   } catch (err) {
     error.textContent =
-      err instanceof ApiError && err.status === 401 ? 'Wrong site, email or password.' : (err as Error).message;
+      err instanceof ApiError && err.code === 'invalid_code'
+        ? 'That code is wrong or expired: enter the one the app shows now.'
+        : (err as Error).message;
+    return;
   }
+  enrolForm.reset();
+  enrol.hidden = true;
+  say('Two-factor sign-in is on: sign-ins now ask for a code.');
+  await enterWorkspace();
+});
+
+byId('enrol-cancel').addEventListener('click', () => {
+  api.signOut();
+  enrolForm.reset();
+  show(false);
+  byId<HTMLInputElement>('signin-site').focus();
 });
 
 byId('signout').addEventListener('click', () => {
