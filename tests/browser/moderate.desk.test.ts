@@ -125,6 +125,47 @@ describe('the moderation desk', () => {
     await item.waitFor();
   });
 
+  it('when a decision key is held down, or pressed while the search results have the focus, then it decides only the comment the moderator is on', async () => {
+    const ids = [
+      await store('Held one: the council vote.', 'pending'),
+      await store('Held two: the council vote again.', 'pending'),
+      await store('Held three: the council vote once more.', 'pending'),
+    ];
+    await page.click('#tab-approved');
+    await page.click('#tab-pending');
+    await page.locator(`#items .item[data-id="${ids[2]}"]`).waitFor();
+    const pending = async () =>
+      (
+        await env.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM comments WHERE site_id = $1 AND status = 'pending'`,
+          [site.siteId],
+        )
+      ).rows[0]!.n;
+    const before = await pending();
+    await page.locator('#items .item.current').focus();
+    const first = await page.locator('#items .item.current').getAttribute('data-id');
+    // Held: the first press decides; the repeats that follow, once the next comment is current, do not.
+    await page.keyboard.down('r');
+    await waitFor(async () => first !== null && (await statusOf(first)) === 'rejected', { what: 'the first press' });
+    await page.locator(`#items .item[data-id="${first}"]`).waitFor({ state: 'detached' });
+    for (let i = 0; i < 3; i++) await page.keyboard.down('r');
+    await page.keyboard.up('r');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await pending(), before - 1, 'one comment rejected');
+
+    // A search result has the focus: the queue's current comment, out of sight, is not approved.
+    const current = await page.locator('#items .item.current').getAttribute('data-id');
+    assert.ok(current);
+    await page.fill('#search-value', 'council vote');
+    await page.click('#search-form button[type=submit]');
+    await page.locator('#search-items .item').first().waitFor();
+    await page.locator('#search-items .item button[data-act=approve]').first().focus();
+    await page.keyboard.press('a');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await statusOf(current), 'pending');
+    await page.click('#search-close');
+  });
+
   it('when a held comment scores above the wellbeing level, then it is blurred and inert until revealed by keyboard, and the session counter counts it', async () => {
     const id = await store('An extremely graphic threat, scored severe.', 'pending', { TOXICITY: 0.97 });
     const mild = await store('A mildly rude remark.', 'pending', { TOXICITY: 0.5 });

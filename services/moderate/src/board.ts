@@ -32,6 +32,9 @@ const BULK_MAX = 100;
 const PAGE = 25;
 const POLL_MS = 3000;
 
+/** What has the queue's keys when it has the focus: its tabs, its toolbar, its list and the undo bar. */
+const QUEUE_SCOPE = '#tabs, .toolbar, #items, #more, #lane-info, #undo-bar';
+
 /** The queues: tabs with counts, the list, actions by mouse and keyboard, and new items as they come. */
 export class Board {
   private queue: QueueName = 'pending';
@@ -46,6 +49,10 @@ export class Board {
    */
   private listRequests = 0;
   private current = 0;
+  /** Comments with a decision on its way: a second key press or click on one does nothing. */
+  private readonly deciding = new Set<string>();
+  /** A bulk action or a ban on its way: another waits for it to end. */
+  private busy = false;
   private readonly selected = new Set<string>();
   private counts: Counts | null = null;
   private capped: QueueName[] = [];
@@ -396,15 +403,19 @@ export class Board {
     const item = this.items[i];
     if (!item) return;
     if (
+      this.deciding.has(item.id) ||
       (action === 'approve' && item.status === 'approved' && this.queue !== 'reported' && item.openReports === 0) ||
       (action === 'reject' && item.status === 'rejected')
     )
       return;
+    this.deciding.add(item.id);
     try {
       await this.api.decide(item.id, action);
     } catch (err) {
       this.fail(err);
       return;
+    } finally {
+      this.deciding.delete(item.id);
     }
     if (action === 'approve' && (this.queue === 'approved' || this.queue === 'review')) {
       // Kept: it stays in this queue, its reports closed.
@@ -432,7 +443,8 @@ export class Board {
 
   private async bulk(action: 'approve' | 'reject'): Promise<void> {
     const ids = [...this.selected];
-    if (ids.length === 0) return;
+    if (ids.length === 0 || this.busy) return;
+    this.busy = true;
     try {
       const { results } = await this.api.bulk(ids, action, STATUS_OF_QUEUE[this.queue]);
       const done = results.filter((r) => r.ok).map((r) => r.id);
@@ -448,6 +460,8 @@ export class Board {
       await Promise.all([this.pollCounts(), this.renderLane(), this.learning.refresh()]);
     } catch (err) {
       this.fail(err);
+    } finally {
+      this.busy = false;
     }
   }
 
@@ -462,8 +476,11 @@ export class Board {
 
   private async submitBan(form: HTMLFormElement): Promise<void> {
     const target = this.banTarget;
-    if (!target) return;
+    if (!target || this.busy) return;
     const data = new FormData(form);
+    const submit = form.querySelector<HTMLButtonElement>('button[type=submit]');
+    this.busy = true;
+    if (submit) submit.disabled = true;
     try {
       const { task } = await this.api.reader(target.userId, 'ban', {
         reason: String(data.get('reason')).trim(),
@@ -476,6 +493,9 @@ export class Board {
       if (this.drawer.isOpen && this.drawer.userId === target.userId) await this.drawer.open(target.userId);
     } catch (err) {
       this.fail(err);
+    } finally {
+      this.busy = false;
+      if (submit) submit.disabled = false;
     }
   }
 
@@ -516,6 +536,14 @@ export class Board {
     if (target.closest('input, textarea, select, dialog')) return;
     if (e.key === 'Escape' && this.drawer.isOpen) {
       this.drawer.close();
+      return;
+    }
+    // The queue's keys act on its current comment only while the queue has the focus (or nothing has):
+    // elsewhere (search results, the DSA panel, the reader's history) they would act on a comment out of sight.
+    if (e.key !== '?' && target !== document.body && !target.closest(QUEUE_SCOPE)) return;
+    // A held key repeats: it may move through the list, never decide comments nobody has read.
+    if (e.repeat && e.key !== 'j' && e.key !== 'k') {
+      e.preventDefault();
       return;
     }
     const item = this.items[this.current];
