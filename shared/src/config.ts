@@ -262,7 +262,9 @@ export const configSchema = z.object({
   WORKER_MAX_STALLED_COUNT: int(20).describe(
     'Times a job may be recovered from a dead worker before it is moved to the failed set.',
   ),
-  JOB_ATTEMPTS: int(30).describe('Attempts per comment job before it is kept in the failed set for an operator.'),
+  JOB_ATTEMPTS: int(30).describe(
+    'Attempts per comment job before it is kept in the failed set for an operator; waiting for an unreachable Postgres or Redis spends none.',
+  ),
   JOB_BACKOFF_MS: int(1000).describe('First retry delay; doubles per attempt, with jitter.'),
   JOB_BACKOFF_MAX_MS: int(60000).describe('Ceiling of the retry delay.'),
   WORKER_METRICS_PORT: int(9465).describe("Port of the worker's /metrics, /healthz and /readyz (0 disables)."),

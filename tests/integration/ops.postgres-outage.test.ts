@@ -11,12 +11,19 @@ import { createRedis } from '#shared/redis.js';
 import { createCommentWorker } from '#worker/comments/worker.js';
 import { createWorkerMetrics } from '#worker/metrics.js';
 import { createEmbeddedScorer } from '#shared/scoring/embedded.js';
+import { commentJobId } from '#shared/queues.js';
 
 let env: TestEnv;
 let api: TestApi;
 
 before(async () => {
-  env = await createTestEnv({ RATE_LIMITS: 'off', JOB_BACKOFF_MS: '100', JOB_BACKOFF_MAX_MS: '500' });
+  // Three attempts: the outage below outlasts them, as a long one outlasts the default thirty.
+  env = await createTestEnv({
+    RATE_LIMITS: 'off',
+    JOB_BACKOFF_MS: '100',
+    JOB_BACKOFF_MAX_MS: '300',
+    JOB_ATTEMPTS: '3',
+  });
   api = await startTestApi(env);
 });
 after(async () => {
@@ -25,7 +32,7 @@ after(async () => {
 });
 
 describe('Postgres outage', () => {
-  it('when the worker cannot reach Postgres for a while, then its jobs retry with backoff and all land once it is back', async () => {
+  it('when the worker cannot reach Postgres for longer than its jobs’ attempts last, then they wait for it without spending them and all land once it is back', async () => {
     const site = await buildSite(env.db);
     const postId = await buildPost(env.db, site.siteId);
     const reader = await signInReader(api.app, site);
@@ -59,12 +66,16 @@ describe('Postgres outage', () => {
       assert.equal(res.status, 202);
       ids.push(res.body.id);
     }
-    // The worker is failing and retrying, not dropping.
+    // Every job has been started more often than it has attempts, and none has failed.
     await waitFor(
-      async () => ((await metrics.jobs.get()).values.find((v) => v.labels.outcome === 'retry')?.value ?? 0) >= 20,
-      { what: 'retries while Postgres is unreachable' },
+      async () => {
+        const jobs = await Promise.all(ids.map((id) => env.queue.getJob(commentJobId(id))));
+        return jobs.every((j) => j !== undefined && j.attemptsStarted > 3);
+      },
+      { what: 'every job tried more often than its attempts while Postgres is unreachable', timeoutMs: 30_000 },
     );
     assert.equal(await env.queue.getFailedCount(), 0);
+    assert.ok(((await metrics.jobs.get()).values.find((v) => v.labels.outcome === 'deferred')?.value ?? 0) >= 80);
     const stored = await env.db.query('SELECT count(*)::int AS n FROM comments WHERE id = ANY($1)', [ids]);
     assert.equal(stored.rows[0].n, 0);
 

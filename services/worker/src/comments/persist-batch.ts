@@ -2,6 +2,7 @@ import type { Pool } from '#shared/db/pool.js';
 import type { NewComment } from '#shared/db/comments.js';
 import { insertDecidedComments, type BatchResult } from '#shared/db/comment-batch.js';
 import type { Decision } from '#shared/domain.js';
+import { isOutage } from '#shared/outage.js';
 
 export type Stored = Extract<BatchResult, { ok: true }>;
 
@@ -29,7 +30,8 @@ const RETRYABLE = new Set(['40P01', '40001']); // deadlock, serialization failur
  * A batch never holds one id twice, nor a reply with its parent, nor a reply whose parent is in
  * a batch still being written: those wait for the next batch, so every insert sees its parent.
  * A batch that fails for one comment's sake (its post deleted meanwhile) is written again one
- * comment at a time, so only that comment's job fails.
+ * comment at a time, so only that comment's job fails; one that fails because Postgres cannot be
+ * reached fails every job at once, to wait for it (see worker.ts).
  */
 export function createCommentBatcher(o: {
   db: Pool;
@@ -54,7 +56,8 @@ export function createCommentBatcher(o: {
         if (!RETRYABLE.has((err as { code?: string }).code ?? '')) break;
       }
     }
-    if (!results && batch.length > 1) {
+    // One comment's data may have failed the batch; Postgres being unreachable fails every comment alike.
+    if (!results && batch.length > 1 && !isOutage(failure)) {
       for (const e of batch) await write([e]);
       return;
     }

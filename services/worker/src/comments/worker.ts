@@ -1,14 +1,32 @@
-import { Worker } from 'bullmq';
+import { DelayedError, type Job, Worker } from 'bullmq';
+import { isOutage } from '#shared/outage.js';
 import type { RedisClient } from '#shared/redis.js';
 import type { WorkerDeps } from '../deps.js';
 import { createCommentProcessor } from './decide-comment.js';
 import { BACKOFF_STRATEGY, COMMENTS_QUEUE, cappedJitterBackoff, type CommentJob } from '#shared/queues.js';
 
-/** The BullMQ worker for comment jobs, with our retry and crash-recovery settings. */
+/**
+ * The BullMQ worker for comment jobs, with our retry and crash-recovery settings. A job that fails because
+ * Postgres or Redis cannot be reached waits for them without spending an attempt (backing off as a retry
+ * would), so an outage of any length ends with every accepted comment stored; attempts count only failures
+ * of the job's own.
+ */
 export function createCommentWorker(deps: WorkerDeps, connection: RedisClient): Worker<CommentJob> {
   const { config, logger, metrics } = deps;
   const backoff = cappedJitterBackoff(config.JOB_BACKOFF_MS, config.JOB_BACKOFF_MAX_MS);
-  const worker = new Worker<CommentJob>(COMMENTS_QUEUE, createCommentProcessor(deps), {
+  const decide = createCommentProcessor(deps);
+  const process = async (job: Job<CommentJob>, token?: string) => {
+    try {
+      return await decide(job, token);
+    } catch (err) {
+      if (!token || !isOutage(err)) throw err;
+      await job.moveToDelayed(Date.now() + backoff(job.attemptsStarted), token);
+      metrics.jobs.inc({ outcome: 'deferred' });
+      logger.warn({ jobId: job.id, err: (err as Error).message }, 'comment job waits for the database');
+      throw new DelayedError();
+    }
+  };
+  const worker = new Worker<CommentJob>(COMMENTS_QUEUE, process, {
     connection,
     prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
