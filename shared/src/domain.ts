@@ -114,7 +114,11 @@ export interface StoredComment {
   deleted: boolean;
 }
 
-/** `user` is a reader's access; `apiKey` is a publisher's server. */
+/**
+ * `user` is a reader's or staff member's access; `apiKey` is a publisher's server. A user's token is for
+ * the moderation page (`moderation`) or for the comment widget, which runs inside the publisher's article
+ * page among its other scripts: only a moderation token reaches staff routes.
+ */
 export type Principal =
-  | { kind: 'user'; userId: string; siteId: string; role: Role; tokenVersion: number }
+  | { kind: 'user'; userId: string; siteId: string; role: Role; tokenVersion: number; moderation: boolean }
   | { kind: 'apiKey'; keyId: string; siteId: string; scopes: string[] };

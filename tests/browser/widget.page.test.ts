@@ -85,7 +85,12 @@ before(async () => {
   const login = await fetch(`${apiServer.origin}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ siteId: SITE, email: 'moderator@ledger.example', password: 'moderator password' }),
+    body: JSON.stringify({
+      siteId: SITE,
+      email: 'moderator@ledger.example',
+      password: 'moderator password',
+      use: 'moderation',
+    }),
   });
   moderatorToken = ((await login.json()) as { accessToken: string }).accessToken;
   browser = await launchChromium();

@@ -40,7 +40,7 @@ after(async () => {
 const register = (email: string, displayName = 'Mallory') =>
   request(api.app).post('/api/v1/auth/register').send({ siteId: site.siteId, email, password: PASSWORD, displayName });
 const login = (email: string, password = PASSWORD) =>
-  request(api.app).post('/api/v1/auth/login').send({ siteId: site.siteId, email, password });
+  request(api.app).post('/api/v1/auth/login').send({ siteId: site.siteId, email, password, use: 'moderation' });
 const comment = (token: string) =>
   request(api.app)
     .post(`/api/v1/sites/${site.siteId}/posts/${postId}/comments`)

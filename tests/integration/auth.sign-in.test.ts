@@ -6,6 +6,7 @@ import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { buildPost, buildSite, signSso, uniq, type BuiltSite } from '../support/builders.js';
 import { markEmailVerified } from '#shared/db/users.js';
+import { buildStaff, STAFF_PASSWORD } from '../support/staff.js';
 
 let env: TestEnv;
 let api: TestApi;
@@ -270,5 +271,32 @@ describe('access tokens', () => {
     const reader = await sso(site.siteId, await signSso(site.ssoSecret));
     const payload = JSON.parse(Buffer.from(reader.body.accessToken.split('.')[1], 'base64url').toString());
     assert.equal(payload.exp - payload.iat, 3600);
+  });
+
+  it('when an admin signs in through the comment widget, then that token comments but reaches no staff route; the moderation page’s token does', async () => {
+    const admin = await buildStaff(env.db, api.app, site.siteId, 'admin');
+    const widget = await request(api.app)
+      .post('/api/v1/auth/login')
+      .send({ siteId: site.siteId, email: admin.email, password: STAFF_PASSWORD })
+      .expect(200);
+    const token = widget.body.accessToken as string;
+    assert.equal((await commentWith(token)).status, 202);
+    // What a script on the article page could do with a token it read there: none of it.
+    const staffCalls = [
+      request(api.app)
+        .post(`/api/v1/sites/${site.siteId}/api-keys`)
+        .send({ name: 'stolen', scopes: ['comments:read'] }),
+      request(api.app).get(`/api/v1/sites/${site.siteId}/moderation/counts`),
+      request(api.app).patch(`/api/v1/sites/${site.siteId}/settings`).send({ autoCloseDays: 3 }),
+    ];
+    for (const call of staffCalls) {
+      const res = await call.set('Authorization', `Bearer ${token}`);
+      assert.equal(res.status, 403, JSON.stringify(res.body));
+      assert.equal(res.body.error.code, 'moderation_token_required');
+    }
+    const counts = await request(api.app)
+      .get(`/api/v1/sites/${site.siteId}/moderation/counts`)
+      .set('Authorization', `Bearer ${admin.accessToken}`);
+    assert.equal(counts.status, 200);
   });
 });

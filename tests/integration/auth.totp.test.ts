@@ -33,7 +33,13 @@ const wrongCode = (code: string) => String((Number(code) + 500_000) % 1_000_000)
 const login = (site: BuiltSite, email: string, totp?: string) =>
   request(api.app)
     .post('/api/v1/auth/login')
-    .send({ siteId: site.siteId, email, password: STAFF_PASSWORD, ...(totp === undefined ? {} : { totp }) });
+    .send({
+      siteId: site.siteId,
+      email,
+      password: STAFF_PASSWORD,
+      use: 'moderation',
+      ...(totp === undefined ? {} : { totp }),
+    });
 const counts = (site: BuiltSite, token: string) =>
   request(api.app).get(`/api/v1/sites/${site.siteId}/moderation/counts`).set(auth(token));
 

@@ -6,7 +6,8 @@ import { startTestApi, type TestApi } from '../support/app.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
 import { setUserStatus } from '#shared/db/users.js';
 import { insertDecidedComment } from '#shared/db/comments.js';
-import { commentJobId } from '#shared/queues.js';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { COMMENTS_QUEUE, commentJobId } from '#shared/queues.js';
 import { newId } from '#shared/ids.js';
 import {
   adoptIdempotencyKey,
@@ -227,6 +228,39 @@ describe('POST a comment', () => {
     await assert.rejects(adoptIdempotencyKey(env.redis, { ...third, id: newId(), fp }), /different request/);
   });
 
+  it('when a comment’s job ran out of attempts and its reader retries with the same key, then the job is given new attempts', async () => {
+    // A queue of its own, with no other jobs: the stand-in worker below takes the one job there is.
+    const own = await createTestEnv({ RATE_LIMITS: 'off' });
+    const ownApi = await startTestApi(own);
+    const worker = new Worker(COMMENTS_QUEUE, null, { connection: own.queueRedis, prefix: own.config.QUEUE_PREFIX });
+    try {
+      const ownSite = await buildSite(own.db);
+      const ownPost = await buildPost(own.db, ownSite.siteId);
+      const reader = await signInReader(ownApi.app, ownSite);
+      const send = () =>
+        request(ownApi.app)
+          .post(`/api/v1/sites/${ownSite.siteId}/posts/${ownPost}/comments`)
+          .set('Authorization', `Bearer ${reader.accessToken}`)
+          .set('Idempotency-Key', 'after-an-outage')
+          .send({ body: 'Sent while the database was down.' });
+      const first = await send().expect(202);
+      const lock = newId();
+      const job = await worker.getNextJob(lock);
+      assert.equal(job?.id, commentJobId(first.body.id));
+      // Into the failed set, as after its last attempt.
+      await job!.moveToFailed(new UnrecoverableError('connect ECONNREFUSED'), lock);
+      assert.equal(await job!.isFailed(), true);
+
+      const retry = await send().expect(202);
+      assert.equal(retry.body.id, first.body.id);
+      assert.equal(await own.queue.getJobState(commentJobId(first.body.id)), 'waiting');
+    } finally {
+      await worker.close();
+      await ownApi.close();
+      await own.close();
+    }
+  });
+
   it('when a request with a key was rejected, then the key can be used again', async () => {
     const headers = { 'Idempotency-Key': 'after-failure' };
     assertError(await post({ body: 'hi' }, { headers, post: 'missing-post' }), 404, 'post_not_found');
@@ -293,11 +327,18 @@ describe('comment status', () => {
 });
 
 describe('moderators', () => {
-  it("when a moderator of the site asks for a reader's comment, then they see it; a moderator of another site does not", async () => {
+  it("when a moderator of the site asks for a reader's comment from the moderation page, then they see it; from the widget, or from another site, they do not", async () => {
     const { hashPassword } = await import('#shared/passwords.js');
     const { insertPasswordUser } = await import('#shared/db/users.js');
     const other = await buildSite(env.db);
-    const login = async (siteId: string) => {
+    const login = async (siteId: string, email: string, use?: 'moderation') => {
+      const res = await request(api.app)
+        .post('/api/v1/auth/login')
+        .send({ siteId, email, password: 'moderator password', ...(use ? { use } : {}) });
+      assert.equal(res.body.user.role, 'moderator');
+      return res.body.accessToken as string;
+    };
+    const moderator = async (siteId: string) => {
       const email = `mod-${siteId}@example.com`;
       await insertPasswordUser(env.db, {
         id: newId(),
@@ -307,22 +348,22 @@ describe('moderators', () => {
         displayName: 'Mod',
         role: 'moderator',
       });
-      const res = await request(api.app)
-        .post('/api/v1/auth/login')
-        .send({ siteId, email, password: 'moderator password' });
-      assert.equal(res.body.user.role, 'moderator');
-      return res.body.accessToken as string;
+      return email;
     };
-    const mine = await login(site.siteId);
-    const theirs = await login(other.siteId);
+    const ours = await moderator(site.siteId);
+    const mine = await login(site.siteId, ours, 'moderation');
+    const widget = await login(site.siteId, ours);
+    const theirs = await login(other.siteId, await moderator(other.siteId), 'moderation');
     const res = await post({ body: 'for the moderators' });
     const seen = await request(api.app).get(`/api/v1/comments/${res.body.id}`).set('Authorization', `Bearer ${mine}`);
     assert.equal(seen.status, 200);
     assert.equal(seen.body.comment.status, 'queued');
-    const hidden = await request(api.app)
-      .get(`/api/v1/comments/${res.body.id}`)
-      .set('Authorization', `Bearer ${theirs}`);
-    assertError(hidden, 404, 'comment_not_found');
+    for (const token of [widget, theirs]) {
+      const hidden = await request(api.app)
+        .get(`/api/v1/comments/${res.body.id}`)
+        .set('Authorization', `Bearer ${token}`);
+      assertError(hidden, 404, 'comment_not_found');
+    }
   });
 });
 

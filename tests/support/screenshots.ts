@@ -237,7 +237,7 @@ try {
       expect: 200,
     });
   const desk = await http<{ accessToken: string }>('POST', `${api}/api/v1/auth/login`, {
-    body: { siteId: SITE, email: MODERATOR.email, password: MODERATOR.password },
+    body: { siteId: SITE, email: MODERATOR.email, password: MODERATOR.password, use: 'moderation' },
     expect: 200,
   });
   const reply = await http<{ id: string }>('POST', `${api}/api/v1/sites/${SITE}/posts/${POST}/comments`, {

@@ -37,7 +37,9 @@ export async function buildStaff(
   if (!user) throw new Error('could not create staff account');
   // As users:create does: the operator vouches for a staff member's address.
   await markEmailVerified(db, siteId, user.id);
-  const res = await request(app).post('/api/v1/auth/login').send({ siteId, email, password: STAFF_PASSWORD });
+  const res = await request(app)
+    .post('/api/v1/auth/login')
+    .send({ siteId, email, password: STAFF_PASSWORD, use: 'moderation' });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { ...(res.body as Omit<SignedIn, 'email'>), email };
 }
@@ -80,7 +82,10 @@ export async function storeComment(
   return id;
 }
 
-/** Signs a reader in through SSO and gives them a role on the site (roles are read from the database). */
+/**
+ * Signs a reader in through SSO and gives them a role on the site (roles are read from the database). Staff are
+ * given a password too and signed in again as the moderation page signs in: only that token reaches staff routes.
+ */
 export async function signInAs(
   app: Express,
   db: Pool,
@@ -91,5 +96,18 @@ export async function signInAs(
 ) {
   const session = await signInReader(app, site, { name });
   await db.query('UPDATE users SET role = $3 WHERE site_id = $1 AND id = $2', [site.siteId, session.user.id, role]);
-  return session;
+  if (role === 'commenter') return session;
+  const email = `${uniq(role)}@example.com`;
+  await db.query('UPDATE users SET email = $3, password_hash = $4 WHERE site_id = $1 AND id = $2', [
+    site.siteId,
+    session.user.id,
+    email,
+    await (hashed ??= hashPassword(STAFF_PASSWORD)),
+  ]);
+  await markEmailVerified(db, site.siteId, session.user.id);
+  const res = await request(app)
+    .post('/api/v1/auth/login')
+    .send({ siteId: site.siteId, email, password: STAFF_PASSWORD, use: 'moderation' });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { ...session, accessToken: res.body.accessToken as string };
 }

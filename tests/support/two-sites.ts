@@ -287,7 +287,7 @@ export async function restoreWorld(db: Pool, app: Express | string, world: TwoSi
     for (const role of ['moderator', 'admin'] as const) {
       const res = await request(app)
         .post('/api/v1/auth/login')
-        .send({ siteId: w.siteId, email: w.staffEmails[role], password: STAFF_PASSWORD });
+        .send({ siteId: w.siteId, email: w.staffEmails[role], password: STAFF_PASSWORD, use: 'moderation' });
       if (res.status === 200) {
         w.creds[role] = res.body.accessToken as string;
         continue;

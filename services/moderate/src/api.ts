@@ -35,7 +35,7 @@ export class Api {
 
   /** Signs in; `totp` is the authenticator's code, for an account with two-factor sign-in (else 401 `totp_required`). */
   async signIn(siteId: string, email: string, password: string, totp?: string): Promise<SignedIn['user']> {
-    const body = { siteId, email, password, ...(totp ? { totp } : {}) };
+    const body = { siteId, email, password, use: 'moderation', ...(totp ? { totp } : {}) };
     const res = await this.call<SignedIn>('POST', '/api/v1/auth/login', body, false);
     this.token = res.accessToken;
     this.session = res.user;

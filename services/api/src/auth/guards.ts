@@ -31,7 +31,8 @@ const RANK: Record<Role, number> = { commenter: 0, moderator: 1, admin: 2 };
 /**
  * A signed-in member of the site's staff with at least `minRole`. The role is read from the
  * database, not trusted from the token, so a demotion or a ban applies at once. Anonymous →
- * 401; a token of another site, a publisher key, or a lesser role → 403. On a site that requires
+ * 401; a token of another site, a widget's token (not the moderation page's), a publisher key, or a lesser
+ * role → 403. On a site that requires
  * two-factor sign-in, a member who has not enabled it → 403 `totp_enrolment_required` (only the
  * /auth/totp routes and sign-out, which do not come through here, stay open to them).
  */
@@ -46,6 +47,11 @@ export async function staffOf(
   if (p.kind !== 'user')
     throw new ForbiddenError('staff_only', 'this needs a signed-in moderator or admin, not an API key');
   if (p.siteId !== siteId) throw new ForbiddenError('other_site', 'this access token is for another site');
+  if (!p.moderation)
+    throw new ForbiddenError(
+      'moderation_token_required',
+      'this needs a token from the moderation page’s sign-in, not the comment widget’s',
+    );
   const user = await findUser(db, siteId, p.userId);
   if (user?.status !== 'active' || RANK[user.role] < RANK[minRole]) {
     throw new ForbiddenError('forbidden', `this needs a site ${minRole}`);

@@ -6,7 +6,7 @@ import { parse } from '../http/validate.js';
 import { consume, countAttempt } from '../http/rate-limit.js';
 import { authenticate } from './passport.js';
 import { hashPassword, verifyPassword } from '#shared/passwords.js';
-import { issueAccessToken, type TokenKeys } from './tokens.js';
+import { issueAccessToken, type TokenKeys, type TokenUse } from './tokens.js';
 import { displayNameSchema, emailSchema, siteIdSchema } from '#shared/schemas.js';
 import {
   AppError,
@@ -47,6 +47,11 @@ export const loginBody = z.object({
   password: z.string().min(1).max(1024),
   /** The current code of the account's authenticator app, for staff who enabled two-factor sign-in. */
   totp: z.string().min(1).max(16).optional(),
+  /**
+   * What the token is for: the comment widget (the default), or the moderation page, whose token alone reaches
+   * staff routes. A widget token lives in the publisher's article page, where any of its scripts could read it.
+   */
+  use: z.enum(['widget', 'moderation']).optional(),
 });
 export const totpCodeBody = z.object({ code: z.string().min(1).max(16) });
 /** Starting two-factor sign-in asks for the password again: a stolen access token alone cannot enrol its own app. */
@@ -284,7 +289,10 @@ export function authRoutes(
 ): Router {
   const r = Router();
   const limitIp = async (req: Request) => consume(deps.limiters, deps.limiters.authIp, clientKey(req.ip));
-  const answer = async (user: User) => ({ accessToken: await issueAccessToken(tokens, user), user: publicUser(user) });
+  const answer = async (user: User, use: TokenUse = 'widget') => ({
+    accessToken: await issueAccessToken(tokens, user, use),
+    user: publicUser(user),
+  });
 
   r.post(
     '/auth/sso',
@@ -308,7 +316,7 @@ export function authRoutes(
     },
     authenticate(p, 'password'),
     async (req, res) => {
-      res.json(await answer(req.signedIn!));
+      res.json(await answer(req.signedIn!, (req.body as z.infer<typeof loginBody>).use));
     },
   );
 
@@ -455,7 +463,9 @@ export function authRoutes(
     if (version === null) throw new ConflictError('totp_not_pending', 'no secret awaits confirmation');
     await announceUserChange(deps, user.siteId, user.id);
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ enabled: true, accessToken: await issueAccessToken(tokens, { ...user, tokenVersion: version }) });
+    // The new token is for what the caller's was for.
+    const use = req.principal?.kind === 'user' && req.principal.moderation ? 'moderation' : 'widget';
+    res.json({ enabled: true, accessToken: await issueAccessToken(tokens, { ...user, tokenVersion: version }, use) });
   });
 
   r.post('/auth/totp/disable', bearer, async (req, res) => {

@@ -18,15 +18,20 @@ export const tokenKeys = (secret: string, ttlSeconds: number): TokenKeys => ({
   ttlSeconds,
 });
 
+/** What a token is for: the comment widget (on the publisher's page, among its scripts) or the moderation page. */
+export type TokenUse = 'widget' | 'moderation';
+
 /**
  * A short-lived bearer token for one user on one site, stamped with the account's token version:
  * the bearer check refuses it once the version moved on (sign-out, password or role change, ban).
+ * Only a `moderation` token reaches staff routes (`staffOf`).
  */
 export async function issueAccessToken(
   keys: TokenKeys,
   u: { id: string; siteId: string; role: Role; tokenVersion: number },
+  use: TokenUse = 'widget',
 ): Promise<string> {
-  return new SignJWT({ site: u.siteId, role: u.role, ver: u.tokenVersion })
+  return new SignJWT({ site: u.siteId, role: u.role, ver: u.tokenVersion, ...(use === 'moderation' ? { use } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(u.id)
     .setIssuer(ISSUER)
@@ -40,11 +45,24 @@ export async function issueAccessToken(
 export async function verifyAccessToken(keys: TokenKeys, token: string): Promise<Principal | null> {
   try {
     const { payload } = await jwtVerify(token, keys.key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE });
-    const { sub, site, role, ver } = payload as { sub?: unknown; site?: unknown; role?: unknown; ver?: unknown };
+    const { sub, site, role, ver, use } = payload as {
+      sub?: unknown;
+      site?: unknown;
+      role?: unknown;
+      ver?: unknown;
+      use?: unknown;
+    };
     if (typeof sub !== 'string' || typeof site !== 'string' || !ROLES.has(role as Role)) return null;
     // A token without a version predates revocation and cannot be revoked: refused.
     if (typeof ver !== 'number' || !Number.isSafeInteger(ver)) return null;
-    return { kind: 'user', userId: sub, siteId: site, role: role as Role, tokenVersion: ver };
+    return {
+      kind: 'user',
+      userId: sub,
+      siteId: site,
+      role: role as Role,
+      tokenVersion: ver,
+      moderation: use === 'moderation',
+    };
   } catch {
     return null;
   }

@@ -60,6 +60,8 @@ export async function commentStatus(deps: ApiDeps, req: Request, id: string): Pr
   let staff: boolean | null = null;
   const isStaff = async () => {
     if (staff === null) {
+      // A widget's token (readable by the publisher's page) shows staff only what any reader sees.
+      if (!p.moderation) return (staff = false);
       const u = await findUser(deps.db, p.siteId, p.userId);
       staff = u !== null && u.status === 'active' && (u.role === 'moderator' || u.role === 'admin');
       // Staff who must still enrol in two-factor sign-in see only what any reader sees.
