@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
-import { startTestWorker } from '../support/worker.js';
+import { startTestWebhookWorker, startTestWorker } from '../support/worker.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
 import { signInAs } from '../support/staff.js';
 import { getThread, postComment, waitForDecision, waitForVisible, flatten } from '../support/comment-flow.js';
 import { waitFor } from '../support/wait-for.js';
+import { startReceiver } from '../support/webhook-receiver.js';
 import { DEFAULT_SETTINGS } from '#shared/settings.js';
 import type { Reason } from '#shared/domain.js';
 import { commentJobId, commentJobOptions, type CommentJob } from '#shared/queues.js';
@@ -24,7 +25,7 @@ let site: BuiltSite;
 let admin: { accessToken: string };
 
 before(async () => {
-  env = await createTestEnv({ RATE_LIMITS: 'off' });
+  env = await createTestEnv({ RATE_LIMITS: 'off', WEBHOOK_ALLOW_HOSTS: '127.0.0.1' });
   api = await startTestApi(env);
   worker = await startTestWorker(env);
   site = await buildSite(env.db);
@@ -293,6 +294,59 @@ describe('repeat and coordinated posting, end to end', () => {
       ])
     ).rows[0]!.n;
     assert.equal(count, 0, "the post's counter follows");
+  });
+});
+
+describe('a campaign and what people decided', () => {
+  it('when a campaign completes and an earlier member was approved by a moderator, then that one stays approved, and each member it holds is announced to publishers as comment.held', async () => {
+    const receiver = await startReceiver();
+    const hooks = await startTestWebhookWorker(env);
+    try {
+      const own = await buildSite(env.db);
+      const moderator = await signInAs(api.app, env.db, own, 'moderator');
+      await request(api.app)
+        .post(`/api/v1/sites/${own.siteId}/webhooks`)
+        .set('Authorization', `Bearer ${own.apiKey}`)
+        .send({ url: receiver.url('/held'), events: ['comment.held'] })
+        .expect(201);
+      const postId = await buildPost(env.db, own.siteId);
+      const readers = await Promise.all([1, 2, 3].map((n) => signInReader(api.app, own, { name: `Member ${n}` })));
+      const text = (n: number) =>
+        [
+          'The mayor lied about the budget and the audit proves it, share this everywhere.',
+          'the mayor LIED about the budget and the audit proves it - share this everywhere!',
+          'The mayor lied about the budget, and the audit proves it; share this everywhere.',
+        ][n]!;
+      const post = (n: number) =>
+        postComment(api.app, { siteId: own.siteId, postId, token: readers[n]!.accessToken, body: text(n) });
+      const reviewed = await post(0);
+      assert.equal((await waitForDecision(api.app, reviewed, readers[0]!.accessToken)).status, 'approved');
+      // A moderator looked at it: taken down, then put back.
+      for (const action of ['reject', 'approve'])
+        await request(api.app)
+          .post(`/api/v1/comments/${reviewed}/moderation`)
+          .set('Authorization', `Bearer ${moderator.accessToken}`)
+          .send({ action, ...(action === 'reject' ? { reason: 'checking' } : {}) })
+          .expect(200);
+      const unreviewed = await post(1);
+      await waitForVisible(api.app, own.siteId, postId, [reviewed, unreviewed]);
+      const completing = await post(2);
+      assert.equal((await waitForDecision(api.app, completing, readers[2]!.accessToken)).status, 'pending');
+
+      const statusOf = async (id: string) =>
+        (await env.db.query<{ status: string }>('SELECT status FROM comments WHERE id = $1', [id])).rows[0]!.status;
+      await waitFor(async () => (await statusOf(unreviewed)) === 'pending', { what: 'the unreviewed member held' });
+      assert.equal(await statusOf(reviewed), 'approved', 'the moderator’s approval stands');
+      // Each comment held is announced: the one held as it was stored, and the earlier one held afterwards.
+      await waitFor(() => receiver.on('/held').length >= 2, { what: 'comment.held for both held members' });
+      const held = receiver.on('/held').map((r) => JSON.parse(r.body).data.comment);
+      assert.deepEqual(held.map((c: { id: string }) => c.id).sort(), [unreviewed, completing].sort());
+      const later = held.find((c: { id: string }) => c.id === unreviewed);
+      assert.deepEqual([later.status, later.previousStatus], ['pending', 'approved']);
+    } finally {
+      await hooks.close();
+      await receiver.close();
+    }
   });
 });
 

@@ -1,6 +1,15 @@
 import type { Queryable } from './pool.js';
 import { toUser, type UserRow } from './users.js';
-import type { CommentStatus, Decision, Reason, ScoredBy, SiteSettings, StoredComment, User } from '../domain.js';
+import {
+  type CommentStatus,
+  DECIDED_BY_PEOPLE,
+  type Decision,
+  type Reason,
+  type ScoredBy,
+  type SiteSettings,
+  type StoredComment,
+  type User,
+} from '../domain.js';
 import { DEFAULT_SETTINGS, effectiveSettingsOfText } from '../settings.js';
 
 /** Replies nest under their parent up to this depth; deeper replies attach to their depth-3 ancestor. */
@@ -162,6 +171,8 @@ export interface StatusChange {
   reason: Reason;
   /** Change only from these statuses (e.g. hold only what is still visible); default: any. */
   onlyFrom?: CommentStatus[];
+  /** Leave a comment that people decided (a moderator, readers' reports, a notice, an appeal) as it is: an automated change. */
+  unlessDecidedByPeople?: boolean;
 }
 
 /** A comment's status on a site, or null when the site has no such comment or its author deleted it. */
@@ -202,6 +213,8 @@ export async function changeCommentStatus(
     text: `WITH old AS (
        SELECT id, status, post_id, author_id, thread_parent_id, decided_at FROM comments
         WHERE id = $1 AND site_id = $2 AND ($5::text[] IS NULL OR status = ANY($5)) AND deleted_at IS NULL
+          AND ($6::text[] IS NULL OR NOT EXISTS (
+                SELECT 1 FROM jsonb_array_elements(reasons) r WHERE r->>'rule' = ANY($6)))
         FOR UPDATE
      ), upd AS (
        UPDATE comments c SET status = $3, reasons = c.reasons || jsonb_build_array($4::jsonb), decided_at = now()
@@ -224,7 +237,14 @@ export async function changeCommentStatus(
          FROM delta WHERE u.id = delta.author_id AND (delta.d_approved <> 0 OR delta.d_rejected <> 0)
      )
      SELECT before, after, post_id, author_id, before_decided_at FROM delta`,
-    values: [c.id, c.siteId, c.status, JSON.stringify(c.reason), c.onlyFrom ?? null],
+    values: [
+      c.id,
+      c.siteId,
+      c.status,
+      JSON.stringify(c.reason),
+      c.onlyFrom ?? null,
+      c.unlessDecidedByPeople ? [...DECIDED_BY_PEOPLE] : null,
+    ],
   });
   const r = res.rows[0];
   return r

@@ -61,10 +61,25 @@ export function createCommentProcessor(deps: WorkerDeps) {
           status: 'pending',
           reason,
           onlyFrom: ['approved'],
+          // A moderator's approval stands, as it does for the comment's own re-runs and edits.
+          unlessDecidedByPeople: true,
         });
         if (!res) continue;
         changed++;
         await announce({ siteId, postId: res.postId });
+        // One per hold: the comment approved again and held by a later campaign is held (and told) again.
+        const key = `campaign:${id}:${res.beforeDecidedAt ?? 'first'}`;
+        // Publishers that keep copies of approved comments learn it is no longer shown.
+        await deps.events?.emit({
+          siteId,
+          type: 'comment.held',
+          key,
+          data: {
+            comment: { id, postId: res.postId, authorId: res.authorId, status: 'pending', previousStatus: res.before },
+            by: { kind: 'worker', id: null },
+            decision: { reasons: [reason] },
+          },
+        });
         // The author of a visible comment now held sees it held: a statement of reasons (automated, DSA Art. 17).
         const overrides = await findSettingsOverrides(deps.db, siteId);
         const held = automatedStatement(
@@ -72,8 +87,6 @@ export function createCommentProcessor(deps: WorkerDeps) {
           { status: 'pending', reasons: [reason] },
           effectiveSettings(overrides?.overrides),
         );
-        // One per hold: the comment approved again and held by a later campaign gets a statement of its own.
-        const key = `campaign:${id}:${res.beforeDecidedAt ?? 'first'}`;
         await mailStatement(deps, await storeStatement(deps.db, held && { ...held, sourceKey: key }));
       }
       return changed;
