@@ -1,3 +1,25 @@
+import { DelayedError, type Job } from 'bullmq';
+
+/**
+ * A BullMQ processor whose jobs, when they fail for an outage (`isOutage`), go back to wait `delayMs(job)` without
+ * spending an attempt, however long the outage lasts; attempts count only failures of the job's own.
+ */
+export function waitingOutOutages<T, R>(
+  process: (job: Job<T>, token?: string) => Promise<R>,
+  o: { delayMs: (job: Job<T>) => number; onWait?: (job: Job<T>, err: unknown) => void },
+): (job: Job<T>, token?: string) => Promise<R> {
+  return async (job, token) => {
+    try {
+      return await process(job, token);
+    } catch (err) {
+      if (!token || !isOutage(err)) throw err;
+      await job.moveToDelayed(Date.now() + o.delayMs(job), token);
+      o.onWait?.(job, err);
+      throw new DelayedError();
+    }
+  };
+}
+
 /**
  * Whether an error says a server the job needs (Postgres, Redis, a mail server) could not be reached or is
  * starting, stopping or full, rather than anything about the job itself: such a job is put back to wait for
@@ -9,6 +31,9 @@ export function isOutage(err: unknown): boolean {
   // Node's connection errors; an AggregateError when every address of a host refused.
   if (typeof code === 'string' && (NETWORK_CODES.has(code) || PG_UNAVAILABLE.test(code))) return true;
   if (Array.isArray(errors) && errors.length > 0 && errors.every(isOutage)) return true;
+  // A mail server's temporary refusal (SMTP 4xx: busy, try again later).
+  const { responseCode } = err as { responseCode?: unknown };
+  if (typeof responseCode === 'number' && responseCode >= 400 && responseCode < 500) return true;
   return typeof message === 'string' && OUTAGE_MESSAGES.test(message);
 }
 

@@ -250,12 +250,21 @@ export async function markDelivered(db: Queryable, id: string, emailed: boolean)
   );
 }
 
-/** Notifications written more than `olderThanS` ago and still not delivered (their job was lost). */
-export async function listUndelivered(db: Queryable, olderThanS: number, limit: number): Promise<string[]> {
+/**
+ * Notifications written more than `olderThanS` ago and still not delivered (their job lost, or still waiting), in
+ * the order of their ids, from after `after`: a caller pages through them all.
+ */
+export async function listUndelivered(
+  db: Queryable,
+  olderThanS: number,
+  limit: number,
+  after: string | null = null,
+): Promise<string[]> {
   const res = await db.query<{ id: string }>(
-    `SELECT id FROM notifications WHERE delivered_at IS NULL AND created_at < now() - make_interval(secs => $1)
-      ORDER BY created_at LIMIT $2`,
-    [olderThanS, limit],
+    `SELECT id FROM notifications
+      WHERE delivered_at IS NULL AND created_at < now() - make_interval(secs => $1) AND ($3::uuid IS NULL OR id > $3)
+      ORDER BY id LIMIT $2`,
+    [olderThanS, limit, after],
   );
   return res.rows.map((r) => r.id);
 }

@@ -1,5 +1,5 @@
-import { DelayedError, type Job, Worker } from 'bullmq';
-import { isOutage } from '#shared/outage.js';
+import { Worker } from 'bullmq';
+import { waitingOutOutages } from '#shared/outage.js';
 import type { RedisClient } from '#shared/redis.js';
 import type { WorkerDeps } from '../deps.js';
 import { createCommentProcessor } from './decide-comment.js';
@@ -14,18 +14,13 @@ import { BACKOFF_STRATEGY, COMMENTS_QUEUE, cappedJitterBackoff, type CommentJob 
 export function createCommentWorker(deps: WorkerDeps, connection: RedisClient): Worker<CommentJob> {
   const { config, logger, metrics } = deps;
   const backoff = cappedJitterBackoff(config.JOB_BACKOFF_MS, config.JOB_BACKOFF_MAX_MS);
-  const decide = createCommentProcessor(deps);
-  const process = async (job: Job<CommentJob>, token?: string) => {
-    try {
-      return await decide(job, token);
-    } catch (err) {
-      if (!token || !isOutage(err)) throw err;
-      await job.moveToDelayed(Date.now() + backoff(job.attemptsStarted), token);
+  const process = waitingOutOutages(createCommentProcessor(deps), {
+    delayMs: (job) => backoff(job.attemptsStarted),
+    onWait: (job, err) => {
       metrics.jobs.inc({ outcome: 'deferred' });
-      logger.warn({ jobId: job.id, err: (err as Error).message }, 'comment job waits for the database');
-      throw new DelayedError();
-    }
-  };
+      logger.warn({ jobId: job.id, err: (err as Error).message }, 'comment job waits for Postgres or Redis');
+    },
+  });
   const worker = new Worker<CommentJob>(COMMENTS_QUEUE, process, {
     connection,
     prefix: config.QUEUE_PREFIX,
