@@ -188,7 +188,9 @@ export const configSchema = z.object({
     .string()
     .default('loopback')
     .describe('Express `trust proxy` setting: which proxies may set X-Forwarded-For (used for per-IP limits).'),
-  RATE_LIMITS: bool(true).describe('`off` disables every rate limit (load tests only).'),
+  RATE_LIMITS: bool(true).describe(
+    '`off` disables every rate limit, sign-in guessing limits included (load tests only; the API warns at start-up).',
+  ),
   RATE_LIMIT_COMMENT_USER: rate('10/60').describe('Comments one reader may post, as points/seconds.'),
   RATE_LIMIT_COMMENT_IP: rate('60/60').describe('Comments one IP address may post, as points/seconds.'),
   RATE_LIMIT_REACTION_USER: rate('60/60').describe('Reactions one reader may give or take back, as points/seconds.'),
@@ -485,6 +487,13 @@ export function developmentWarning(config: Pick<Config, 'NODE_ENV' | 'JWT_SECRET
   return config.JWT_SECRET === DEV_JWT_SECRET
     ? 'NODE_ENV=development: signing access tokens with the published development JWT_SECRET; never expose this process'
     : 'NODE_ENV=development: development mode; never expose this process';
+}
+
+/** What the API says at start-up when its rate limits are off (a load test's setting), or null when they are on. */
+export function rateLimitsWarning(config: Pick<Config, 'RATE_LIMITS'>): string | null {
+  return config.RATE_LIMITS
+    ? null
+    : 'RATE_LIMITS=off: every rate limit is off, sign-in guessing limits included; a load test setting, never for readers';
 }
 
 /** Exits the process with the config error, for composition roots. */

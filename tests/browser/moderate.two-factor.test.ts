@@ -8,6 +8,7 @@ import { startTestApi, type TestApi } from '../support/app.js';
 import { axeViolations, launchChromium, listen } from '../support/browser.js';
 import { buildSite, type BuiltSite } from '../support/builders.js';
 import { buildStaff, STAFF_PASSWORD, type SignedIn } from '../support/staff.js';
+import { waitFor } from '../support/wait-for.js';
 
 /**
  * Two-factor sign-in on the moderation page, in headless Chromium against the real API: a site that
@@ -81,8 +82,14 @@ describe('two-factor sign-in on the moderation page', () => {
     await page.locator('#count-pending').filter({ hasText: '0' }).waitFor();
     assert.match((await page.locator('#who').textContent()) ?? '', /Tove Twofactor/);
 
+    const version = async () =>
+      (await env.db.query<{ v: number }>('SELECT token_version AS v FROM users WHERE id = $1', [mod.user.id])).rows[0]!
+        .v;
+    const before = await version();
     await page.click('#signout');
     await page.locator('#signin').waitFor();
+    // Signing out ends the session on the server too: its token, and any other of the account, no longer works.
+    await waitFor(async () => (await version()) > before, { what: 'the account’s tokens revoked at sign-out' });
     assert.equal(
       await page.locator('#signin-code-row').isHidden(),
       true,

@@ -220,6 +220,18 @@ describe('the queue dashboard is read-only', () => {
     ]);
     assert.equal(all.rowCount, 1);
   });
+
+  it('when a retry names its queue or job with a malformed escape, then 400, not a failure of the server', async () => {
+    const pair = await boardCookie();
+    for (const path of [
+      '/admin/queues/api/queues/%E0%A4%A/retry/failed',
+      '/admin/queues/api/queues/comments/%ZZ/retry',
+    ]) {
+      const res = await request(api.app).put(path).set('Cookie', pair);
+      assert.equal(res.status, 400, `${path}: ${JSON.stringify(res.body)}`);
+      assert.equal(res.body.error.code, 'validation_failed');
+    }
+  });
 });
 
 async function opsSecrets(): Promise<{ apiKey: string; ssoSecret: string }> {

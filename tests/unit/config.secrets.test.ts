@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { DEV_JWT_SECRET, developmentWarning, loadConfig } from '#shared/config.js';
+import { DEV_JWT_SECRET, developmentWarning, loadConfig, rateLimitsWarning } from '#shared/config.js';
 import { estimatedBits, weakSecretReason } from '#shared/secret-strength.js';
 import { DEV_DEMO_SSO_SECRET, loadDemoConfig } from '#demo/config.js';
 
@@ -37,6 +37,13 @@ describe('JWT_SECRET by NODE_ENV', () => {
     const c = loadConfig({ NODE_ENV: 'development' });
     assert.equal(c.JWT_SECRET, DEV_JWT_SECRET);
     assert.match(developmentWarning(c) ?? '', /published development JWT_SECRET/);
+  });
+  it('when RATE_LIMITS=off, then start-up says every limit is off; with the limits on, nothing', () => {
+    assert.match(
+      rateLimitsWarning(loadConfig({ JWT_SECRET: strong(), RATE_LIMITS: 'off' })) ?? '',
+      /every rate limit is off/,
+    );
+    assert.equal(rateLimitsWarning(loadConfig({ JWT_SECRET: strong() })), null);
   });
 });
 

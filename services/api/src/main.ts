@@ -1,4 +1,4 @@
-import { developmentWarning, loadConfigOrExit, orExit } from '#shared/config.js';
+import { developmentWarning, loadConfigOrExit, orExit, rateLimitsWarning } from '#shared/config.js';
 import { createLogger } from '#shared/logger.js';
 import { handleShutdown } from '#shared/shutdown.js';
 import { createApp } from './app.js';
@@ -11,8 +11,7 @@ import { browserAssets } from './assets/store.js';
 // Composition root: config → pools, queues, caches → app → listen → graceful shutdown.
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, service: 'api' });
-const devMode = developmentWarning(config);
-if (devMode) logger.warn(devMode);
+for (const warning of [developmentWarning(config), rateLimitsWarning(config)]) if (warning) logger.warn(warning);
 // The built browser apps; in production a missing file stops the start-up here.
 const assets = orExit(() => browserAssets({ production: config.NODE_ENV === 'production' }));
 const { deps, close } = await createApiDeps(config, { logger });

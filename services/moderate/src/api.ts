@@ -64,9 +64,21 @@ export class Api {
     this.token = res.accessToken;
   }
 
-  signOut(): void {
+  /**
+   * Forgets the session. `revoke` (the Sign out button) also ends it on the server: every token of the account
+   * and the queue dashboard's session, so nothing of it outlives the moderator leaving a shared computer.
+   */
+  signOut(o: { revoke?: boolean } = {}): void {
+    const token = this.token;
     this.token = null;
     this.session = null;
+    if (o.revoke && token)
+      void fetch('/api/v1/auth/logout', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        credentials: 'same-origin',
+        keepalive: true,
+      }).catch(() => undefined);
   }
 
   private get site(): string {

@@ -145,7 +145,7 @@ enrolForm.addEventListener('submit', async (e) => {
 });
 
 byId('enrol-cancel').addEventListener('click', () => {
-  api.signOut();
+  api.signOut({ revoke: true });
   enrolForm.reset();
   show(false);
   byId<HTMLInputElement>('signin-site').focus();
@@ -153,7 +153,7 @@ byId('enrol-cancel').addEventListener('click', () => {
 
 byId('signout').addEventListener('click', () => {
   board.stop();
-  api.signOut();
+  api.signOut({ revoke: true });
   show(false);
   say('Signed out.');
   byId<HTMLInputElement>('signin-site').focus();

@@ -10,7 +10,7 @@ import { staffOf } from '../auth/guards.js';
 import { findUser } from '#shared/db/users.js';
 import { insertAudit } from '#shared/db/audit.js';
 import type { User } from '#shared/domain.js';
-import { ForbiddenError, UnauthorizedError } from '../http/app-error.js';
+import { ForbiddenError, UnauthorizedError, ValidationError } from '../http/app-error.js';
 import { z } from 'zod';
 import { commonErrors, route } from '../openapi/registry.js';
 
@@ -138,12 +138,20 @@ export function queueDashboard(
   };
 
   const queues: Queue[] = [deps.queue, deps.tasks];
+  // A path segment as it was escaped; a malformed escape names no queue or job (a 400, not a failure of ours).
+  const decoded = (segment: string) => {
+    try {
+      return decodeURIComponent(segment);
+    } catch {
+      throw new ValidationError('a queue or job id in the path is not a valid escape');
+    }
+  };
   const readOnly: RequestHandler = async (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
     const admin = res.locals.dashboardAdmin as User;
     const one = req.method === 'PUT' ? RETRY_JOB.exec(req.path) : null;
     const all = req.method === 'PUT' ? RETRY_FAILED.exec(req.path) : null;
-    const queue = queues.find((q) => q.name === decodeURIComponent((all ?? one)?.[1] ?? ''));
+    const queue = queues.find((q) => q.name === decoded((all ?? one)?.[1] ?? ''));
     if (!queue || (!one && !all))
       throw new ForbiddenError(
         'read_only',
@@ -151,7 +159,7 @@ export function queueDashboard(
       );
     let jobId: string | null = null;
     if (!all && one) {
-      jobId = decodeURIComponent(one[2]!);
+      jobId = decoded(one[2]!);
       const job = await queue.getJob(jobId);
       if (!job || (await job.getState()) !== 'failed')
         throw new ForbiddenError('read_only', 'only a failed job may be retried from the queue dashboard');
