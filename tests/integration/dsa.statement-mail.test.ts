@@ -10,6 +10,7 @@ import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.j
 import { signInWithEmail } from '../support/dsa.js';
 import { waitFor } from '../support/wait-for.js';
 import { insertStatement, type Statement } from '#shared/db/dsa-statements.js';
+import { type Queryable, withTransaction } from '#shared/db/pool.js';
 import { humanStatement, mailStatement } from '#shared/dsa/statements.js';
 import { effectiveSettings } from '#shared/settings.js';
 import { createMailer } from '#shared/mail.js';
@@ -76,24 +77,31 @@ const row = async (id: string) =>
   ).rows[0]!;
 
 /** A removal's statement stored as a decision stores it, and never mailed: the process stopped right after. */
-async function storedNotMailed(userId: string): Promise<Statement> {
+/** A statement stored and not mailed; `later`: dated an hour ahead as it is stored, so no running sweep finds it due. */
+async function storedNotMailed(userId: string, o: { later?: boolean } = {}): Promise<Statement> {
   const commentId = await storeComment(env.db, { siteId: site.siteId, postId, authorId: userId, status: 'rejected' });
-  const s = await insertStatement(
-    env.db,
-    humanStatement({
-      sourceKey: `test:${commentId}`,
-      siteId: site.siteId,
-      commentId,
-      userId,
-      restriction: 'removal',
-      facts: 'A moderator reviewed it: off topic.',
-      groundDetail: 'site rules: off topic',
-      automatedDetection: false,
-      decidedBy: mod.user.id,
-      settings,
-    })!,
-  );
-  return s!;
+  const insert = (db: Queryable) =>
+    insertStatement(
+      db,
+      humanStatement({
+        sourceKey: `test:${commentId}`,
+        siteId: site.siteId,
+        commentId,
+        userId,
+        restriction: 'removal',
+        facts: 'A moderator reviewed it: off topic.',
+        groundDetail: 'site rules: off topic',
+        automatedDetection: false,
+        decidedBy: mod.user.id,
+        settings,
+      })!,
+    );
+  if (!o.later) return (await insert(env.db))!;
+  return (await withTransaction(env.db, async (tx) => {
+    const s = await insert(tx);
+    await tx.query(`UPDATE dsa_statements SET created_at = now() + interval '1 hour' WHERE id = $1`, [s!.id]);
+    return s;
+  }))!;
 }
 
 /**
@@ -145,11 +153,7 @@ describe('the statement mail sweep', () => {
     const reader = await signInWithEmail(api.app, site);
     // Stored one after another, due at the same moment: no sweep can find some due and not the others.
     const mine: Statement[] = [];
-    for (let n = 0; n < 3; n++) {
-      const st = await storedNotMailed(reader.user.id);
-      await env.db.query(`UPDATE dsa_statements SET created_at = now() + interval '1 hour' WHERE id = $1`, [st.id]);
-      mine.push(st);
-    }
+    for (let n = 0; n < 3; n++) mine.push(await storedNotMailed(reader.user.id, { later: true }));
     await env.db.query(
       `UPDATE dsa_statements SET created_at = now() - interval '1 minute' WHERE id = ANY($1::uuid[])`,
       [mine.map((st) => st.id)],

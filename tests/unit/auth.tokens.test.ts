@@ -15,7 +15,11 @@ describe('access tokens', () => {
       siteId: 'site-a',
       role: 'commenter',
       tokenVersion: 3,
+      moderation: false,
     });
+    // The moderation page's token says so; only that one reaches staff routes.
+    const moderation = await verifyAccessToken(keys, await issueAccessToken(keys, user, 'moderation'));
+    assert.equal(moderation?.kind === 'user' && moderation.moderation, true);
   });
   it('when a token is signed with another key or altered, then it does not verify, cached or not', async () => {
     const verify = cachedVerifier(keys);
