@@ -138,9 +138,43 @@ describe("the widget's reader features", () => {
     await edited.getByRole('button', { name: 'Delete' }).click();
     await edited.waitFor({ state: 'detached' });
     assert.equal(await title.textContent(), `${before - 1} comments`);
+    // The Delete button went with the comment: the focus moved to the heading, not to the page's body.
+    assert.equal(
+      await page.evaluate(() => document.querySelector('#comments')?.shadowRoot?.activeElement?.id),
+      'c-title',
+    );
     await page.reload();
     await item('Just a reader').waitFor();
     assert.equal(await comments().getByText('The ferry timetable changes in June.').count(), 0);
+  });
+
+  it('when a reader presses Ctrl+Enter twice while their comment is on its way, then it is sent once', async () => {
+    await page.goto(`${demo.origin}/`);
+    await page.click('#demo-signin');
+    await comments()
+      .getByText(/^Signed in as/)
+      .waitFor();
+    let sent = 0;
+    // A slow network: each comment takes a while to be accepted.
+    await page.route(/\/posts\/[^/]+\/comments$/, async (route) => {
+      if (route.request().method() === 'POST') {
+        sent++;
+        await new Promise((r) => setTimeout(r, 700));
+      }
+      await route.continue();
+    });
+    try {
+      const box = comments().locator('textarea').first();
+      await box.fill('Sent once, however impatient the reader.');
+      await box.press('Control+Enter');
+      await box.press('Control+Enter');
+      await item('Sent once, however impatient the reader.').waitFor();
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(sent, 1);
+      assert.equal(await comments().getByText('Sent once, however impatient the reader.').count(), 1);
+    } finally {
+      await page.unrouteAll();
+    }
   });
 
   it('when a reader reacts, then the toggle shows pressed with its count, another reader’s reaction arrives live, and "Most reacted" puts the comment first', async () => {

@@ -47,6 +47,7 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
   const prompt = h('div', { class: 'prompt', role: 'alert', hidden: true }, h('p', {}, t('mayBeHeld')), edit, anyway);
 
   let sending = false;
+  let checking = false;
   // One message at a time, always about the text as it is now: typing clears "write something first",
   // and over-length is said in words (not only by the counter) with Post disabled until it fits.
   const update = () => {
@@ -95,6 +96,8 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
   });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    // Ctrl+Enter submits even while the button is disabled: one comment (or one check) at a time.
+    if (sending || checking) return;
     const text = textarea.value;
     if (length(text) === 0) {
       say(t('err_empty'), 'check');
@@ -108,7 +111,10 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
     say('', 'check');
     if (o.check && promptedText === null) {
       submit.disabled = true;
-      const held = await o.check(text.trim());
+      checking = true;
+      const held = await o.check(text.trim()).finally(() => {
+        checking = false;
+      });
       submit.disabled = false;
       if (held) {
         promptedText = text.trim();
@@ -119,6 +125,7 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
     await post(text);
   });
   const post = async (text: string) => {
+    if (sending) return;
     sending = true;
     submit.disabled = true;
     submit.textContent = t('posting');

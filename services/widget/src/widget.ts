@@ -82,7 +82,8 @@ export class Widget {
   private readonly muteList = h('div', { class: 'mute-list' });
   private readonly section = h('section', { class: 'root ro', 'aria-labelledby': 'c-title' });
   private readonly els = {
-    title: h('h2', { id: 'c-title' }),
+    // Focusable by script: where focus goes when the comment that had it is deleted.
+    title: h('h2', { id: 'c-title', tabindex: '-1' }),
     announce: h('div', { class: 'sr', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' }),
     compose: h('div', { class: 'box' }),
     toolbar: h('div', { class: 'toolbar' }),
