@@ -9,7 +9,7 @@ import { buildStaff, storeComment } from '../support/staff.js';
 import { getThread, postComment, waitForDecision } from '../support/comment-flow.js';
 import { waitFor } from '../support/wait-for.js';
 import type { ThreadPage } from '#api/comments/thread.js';
-import { editJobId } from '#shared/queues.js';
+import { commentJobId, commentJobOptions, editJobId, type CommentJob } from '#shared/queues.js';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 
@@ -27,7 +27,7 @@ let ada: { accessToken: string; user: { id: string } };
 let bob: { accessToken: string; user: { id: string } };
 
 before(async () => {
-  env = await createTestEnv({ RATE_LIMITS: 'off', LOOKUP_CACHE_TTL_MS: '0' });
+  env = await createTestEnv({ RATE_LIMITS: 'off', LOOKUP_CACHE_TTL_MS: '0', WEBHOOK_ALLOW_HOSTS: '127.0.0.1' });
   api = await startTestApi(env);
   worker = await startTestWorker(env);
   site = await buildSite(env.db);
@@ -367,6 +367,37 @@ describe('editing one’s own comment', () => {
 });
 
 describe('deleting one’s own comment', () => {
+  it('when a comment’s job runs again after its author deleted it (its first run stopped once it was stored), then none of its text goes to publishers', async () => {
+    const own = await buildSite(env.db);
+    await request(api.app)
+      .post(`/api/v1/sites/${own.siteId}/webhooks`)
+      .set('Authorization', `Bearer ${own.apiKey}`)
+      .send({ url: 'http://127.0.0.1:9/hooks', events: ['comment.accepted', 'comment.approved'] })
+      .expect(201);
+    const author = await signInReader(api.app, own, { name: 'Dora Deleter' });
+    const ownPost = await buildPost(env.db, own.siteId);
+    const body = 'Said, stored, then thought better of.';
+    // As the first run left it: stored, its events never sent.
+    const id = await storeComment(env.db, { siteId: own.siteId, postId: ownPost, authorId: author.user.id, body });
+    await remove(id, author.accessToken).expect(204);
+    const job: CommentJob = {
+      commentId: id,
+      siteId: own.siteId,
+      postId: ownPost,
+      authorId: author.user.id,
+      parentId: null,
+      body,
+      acceptedAt: new Date().toISOString(),
+    };
+    await env.queue.add('moderate', job, { ...commentJobOptions({ attempts: 3 }), jobId: commentJobId(id) });
+    await waitFor(async () => (await env.queue.getJob(commentJobId(id)))?.isCompleted(), { what: 'the re-run' });
+    const sent = await env.db.query(`SELECT event_type FROM webhook_deliveries WHERE site_id = $1 AND body LIKE $2`, [
+      own.siteId,
+      `%${body}%`,
+    ]);
+    assert.deepEqual(sent.rows, []);
+  });
+
   it('when a comment without replies is deleted, then it leaves the thread, the count and storage, and the deletion is audited', async () => {
     const id = await approvedComment('Delete me entirely.');
     const before = await postCount();

@@ -147,6 +147,11 @@ export function createCommentProcessor(deps: WorkerDeps) {
     }
     const status = stored?.status ?? fallback;
     if (status === 'approved') await announce(c);
+    // Its author deleted it since the run that stored it: no notification of it, and none of its text goes out.
+    if (stored?.deleted) {
+      deps.metrics.jobs.inc({ outcome: 'duplicate' });
+      return { status, duplicate: true };
+    }
     if (status === 'approved') await notifyOfReply(c);
     if (stored) {
       // Only the worker's own decision: what people did since (a moderator, readers' reports, a notice) has its own
