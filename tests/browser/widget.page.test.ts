@@ -195,6 +195,18 @@ describe('the widget on the demo article page', () => {
     await page.close();
   });
 
+  // It ends every live stream of the API, as a restart does (and the hub's heartbeat with them).
+  it('when the live stream drops and a comment is approved before it is back, then the widget looks again on reconnecting and shows it as new', async () => {
+    const { page } = await openDemo();
+    await page.locator('#comments li.comment').first().waitFor();
+    await waitFor(() => api.deps.threadEvents.openCount() > 0, { what: 'the widget’s live stream' });
+    api.deps.threadEvents.closeAll();
+    const id = await postAsOther('Approved while the live stream was down.');
+    await decide(id, 'approved');
+    await page.getByRole('button', { name: '1 new comment' }).waitFor({ timeout: 20_000 });
+    await page.close();
+  });
+
   it('when a reader replies to a comment, then the reply waits under it marked "Awaiting review" and focus returns to Reply', async () => {
     const parentId = await postAsOther('A comment that will get a reply.');
     await decide(parentId, 'approved');

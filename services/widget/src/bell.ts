@@ -165,7 +165,8 @@ export function bell(o: {
         /* dropped or refused: wait and open again */
       }
       if (!alive) return;
-      await new Promise((r) => setTimeout(r, delay));
+      // Spread at random: readers dropped together (a restart) do not all come back together.
+      await new Promise((r) => setTimeout(r, delay / 2 + Math.random() * (delay / 2)));
       delay = Math.min(delay * 2, 30_000);
     }
   };

@@ -32,15 +32,26 @@ export async function awaitDecision(o: {
 }
 
 /**
- * Opens the post's live-update stream. The browser reconnects a dropped stream by itself; a
- * refused one (the server's limits) is tried again after 30 s.
+ * Opens the post's live-update stream. The browser reconnects a dropped stream by itself; as announcements made
+ * while it was away are lost, every reconnection counts as a change (`on.comments`). A stream the server refused
+ * (its limits) is tried again after 30 s, doubling to 5 minutes, each wait spread at random so that readers
+ * refused together do not all come back together.
  */
-export function connectLive(url: string, on: { comments(): void; post(): void }): void {
+export function connectLive(url: string, on: { comments(): void; post(): void }, refused = 0): void {
   if (typeof EventSource === 'undefined') return;
   const es = new EventSource(url);
+  let opened = false;
+  es.addEventListener('open', () => {
+    // Back after a drop or a refusal: what was announced meanwhile is looked for.
+    if (opened || refused > 0) on.comments();
+    opened = true;
+    refused = 0;
+  });
   es.addEventListener('comments', () => on.comments());
   es.addEventListener('post', () => on.post());
   es.addEventListener('error', () => {
-    if (es.readyState === EventSource.CLOSED) setTimeout(() => connectLive(url, on), 30_000);
+    if (es.readyState !== EventSource.CLOSED) return;
+    const ceiling = Math.min(300_000, 30_000 * 2 ** refused);
+    setTimeout(() => connectLive(url, on, refused + 1), ceiling / 2 + Math.random() * (ceiling / 2));
   });
 }
