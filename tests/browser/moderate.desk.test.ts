@@ -166,6 +166,21 @@ describe('the moderation desk', () => {
     await page.click('#search-close');
   });
 
+  it('when a new comment arrives while a moderator is on a button of the queue, then the focus stays on that button', async () => {
+    const mine = await store('The focus stays here while others arrive.', 'pending');
+    await page.click('#tab-approved');
+    await page.click('#tab-pending');
+    const button = page.locator(`#items .item[data-id="${mine}"] button[data-act=reject]`);
+    await button.focus();
+    const arriving = await store('A comment that arrives meanwhile.', 'pending');
+    await page.locator(`#items .item[data-id="${arriving}"]`).waitFor();
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      return [el?.closest<HTMLElement>('.item')?.dataset.id, el?.dataset.act];
+    });
+    assert.deepEqual(focused, [mine, 'reject']);
+  });
+
   it('when a held comment scores above the wellbeing level, then it is blurred and inert until revealed by keyboard, and the session counter counts it', async () => {
     const id = await store('An extremely graphic threat, scored severe.', 'pending', { TOXICITY: 0.97 });
     const mild = await store('A mildly rude remark.', 'pending', { TOXICITY: 0.5 });

@@ -274,7 +274,7 @@ export class Board {
     this.items = appended
       ? [...this.items, ...fresh]
       : [...fresh, ...this.items].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-    this.renderList();
+    this.insertFresh();
     const i = currentId ? this.items.findIndex((x) => x.id === currentId) : 0;
     this.setCurrent(Math.max(0, i), false);
     this.say(`${fresh.length} new comment${fresh.length === 1 ? '' : 's'} in ${this.queue}.`);
@@ -335,6 +335,22 @@ export class Board {
     byId('empty').hidden = this.items.length > 0;
     byId('more').hidden = !this.nextCursor;
     this.renderSelection();
+  }
+
+  /**
+   * Draws the items not on the page yet in their places, leaving those shown as they are: the element in focus
+   * keeps it (a keyboard or screen-reader user keeps their place) and a revealed severe comment stays revealed.
+   */
+  private insertFresh(): void {
+    const shown = new Map([...this.list.children].map((li) => [(li as HTMLElement).dataset.id, li]));
+    let before = this.list.firstElementChild;
+    for (const item of this.items) {
+      const li = shown.get(item.id);
+      if (li) before = li.nextElementSibling;
+      else this.list.insertBefore(renderItem(item, this.queue, this.selected.has(item.id)), before);
+    }
+    byId('empty').hidden = this.items.length > 0;
+    byId('more').hidden = !this.nextCursor;
   }
 
   private renderSelection(): void {
