@@ -177,6 +177,35 @@ describe("the widget's reader features", () => {
     }
   });
 
+  it('when the widget draws its boxes again while a reader is writing, then the drafts are kept: a reply box opened again, and the comment box after signing in again, start with them', async () => {
+    await page.goto(`${demo.origin}/`);
+    await page.click('#demo-signin');
+    await comments()
+      .getByText(/^Signed in as/)
+      .waitFor();
+    await comments().locator('textarea').first().fill('A comment half written.');
+    const target = item('Just a reader');
+    await target.getByRole('button', { name: 'Reply' }).first().click();
+    await target.locator('textarea').fill('A reply half written.');
+    // Another order: the list is drawn again, and the open reply box goes with it.
+    await comments().getByLabel('Sort by').selectOption('oldest');
+    await target.locator('textarea').waitFor({ state: 'detached' });
+    await target.getByRole('button', { name: 'Reply' }).first().click();
+    assert.equal(await target.locator('textarea').inputValue(), 'A reply half written.');
+    // A cancelled reply lets its text go.
+    await target.getByRole('button', { name: 'Cancel' }).click();
+    await target.getByRole('button', { name: 'Reply' }).first().click();
+    assert.equal(await target.locator('textarea').inputValue(), '');
+    await target.getByRole('button', { name: 'Cancel' }).click();
+    // Signed out (as an expired session is) and in again: the comment box starts with its draft.
+    await comments().getByRole('button', { name: 'Log out' }).click();
+    await page.click('#demo-signin');
+    await comments()
+      .getByText(/^Signed in as/)
+      .waitFor();
+    assert.equal(await comments().locator('textarea').first().inputValue(), 'A comment half written.');
+  });
+
   it('when a reader reacts, then the toggle shows pressed with its count, another reader’s reaction arrives live, and "Most reacted" puts the comment first', async () => {
     await page.goto(`${demo.origin}/`);
     await page.click('#demo-signin');

@@ -18,6 +18,11 @@ export interface ComposerOptions {
   onCancel?: () => void;
   /** Text the box starts with (an edit). */
   initial?: string;
+  /**
+   * Where the box keeps what the reader has typed and not sent: a box drawn again (after signing in again, or a
+   * reply box opened again) starts with it, so no redraw loses a draft. Emptied once the text is sent.
+   */
+  draft?: { get(): string; set(text: string): void };
 }
 
 export type Prompted = 'edited' | 'unchanged';
@@ -40,6 +45,7 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
   let key = newKey();
   let lastText = '';
   if (o.initial) textarea.value = o.initial;
+  else if (o.draft) textarea.value = o.draft.get();
   /** The text the reader was told "may be held" about (one prompt per draft: it never blocks). */
   let promptedText: string | null = null;
   const edit = h('button', { type: 'button' }, t('editIt'));
@@ -65,6 +71,7 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
     error.dataset.kind = kind;
   };
   textarea.addEventListener('input', () => {
+    o.draft?.set(textarea.value);
     delete error.dataset.kind;
     prompt.hidden = true;
     update();
@@ -80,7 +87,20 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
       'div',
       { class: 'row' },
       counter,
-      o.onCancel ? h('button', { type: 'button', onclick: () => o.onCancel?.() }, t('cancel')) : null,
+      o.onCancel
+        ? h(
+            'button',
+            {
+              type: 'button',
+              // Cancelled: the reader let the text go.
+              onclick: () => {
+                o.draft?.set('');
+                o.onCancel?.();
+              },
+            },
+            t('cancel'),
+          )
+        : null,
       submit,
     ),
     prompt,
@@ -135,6 +155,7 @@ export function composer(o: ComposerOptions): { el: HTMLFormElement; focus(): vo
         promptedText === null ? undefined : promptedText === text.trim() ? 'unchanged' : 'edited';
       await o.send(text.trim(), key, prompted);
       textarea.value = '';
+      o.draft?.set('');
       key = newKey();
       promptedText = null;
       delete error.dataset.kind;

@@ -81,6 +81,8 @@ export class Widget {
   private muteWrites = 0;
   private readonly muteList = h('div', { class: 'mute-list' });
   private readonly section = h('section', { class: 'root ro', 'aria-labelledby': 'c-title' });
+  /** What readers typed and did not send, by box (`draftOf`). */
+  private readonly drafts = new Map<string, string>();
   private readonly els = {
     // Focusable by script: where focus goes when the comment that had it is deleted.
     title: h('h2', { id: 'c-title', tabindex: '-1' }),
@@ -569,6 +571,7 @@ export class Widget {
             submitText: t('post'),
             check: (text) => this.mayBeHeld(text, null),
             send: (text, key, prompted) => this.send(text, key, null, prompted),
+            draft: this.draftOf('comment'),
           }).el;
       els.compose.replaceChildren(
         heading,
@@ -922,6 +925,17 @@ export class Widget {
     });
   }
 
+  /** A draft kept for this page's life (memory only), by box: the comment box, or a reply to one comment. */
+  private draftOf(box: string): { get(): string; set(text: string): void } {
+    return {
+      get: () => this.drafts.get(box) ?? '',
+      set: (text) => {
+        if (text) this.drafts.set(box, text);
+        else this.drafts.delete(box);
+      },
+    };
+  }
+
   private openReply(c: ThreadComment, li: HTMLLIElement, depth: number, button: HTMLButtonElement): void {
     const slot = li.querySelector<HTMLElement>(':scope > article > .slot');
     if (!slot) return;
@@ -941,6 +955,7 @@ export class Widget {
         close();
       },
       onCancel: close,
+      draft: this.draftOf(`reply:${c.id}`),
     });
     slot.replaceChildren(box.el);
     button.setAttribute('aria-expanded', 'true');
