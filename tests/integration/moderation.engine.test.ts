@@ -350,6 +350,32 @@ describe('a campaign and what people decided', () => {
   });
 });
 
+describe('staff who must still set up two-factor sign-in', () => {
+  it('when a site requires two-factor sign-in, then a moderator who has not set it up comments as a reader: holds apply to them', async () => {
+    const own = await buildSite(env.db);
+    const ownAdmin = await signInAs(api.app, env.db, own, 'admin');
+    const patch = (body: object) =>
+      request(api.app)
+        .patch(settingsUrl(own.siteId))
+        .set('Authorization', `Bearer ${ownAdmin.accessToken}`)
+        .send(body)
+        .expect(200);
+    // Every reader's comment waits for a moderator; staff's do not.
+    await patch({ premod: 'all' });
+    const moderator = await signInAs(api.app, env.db, own, 'moderator');
+    const postId = await buildPost(env.db, own.siteId);
+    const say = (body: string) =>
+      postComment(api.app, { siteId: own.siteId, postId, token: moderator.accessToken, body });
+    const before = await waitForDecision(api.app, await say('From the desk, before the rule.'), moderator.accessToken);
+    assert.equal(before.status, 'approved');
+    // The admin set it up before requiring it; the moderator has not.
+    await env.db.query(`UPDATE users SET totp_enabled_at = now() WHERE id = $1`, [ownAdmin.user.id]);
+    await patch({ staffTotpRequired: true });
+    const after = await waitForDecision(api.app, await say('From the desk, after the rule.'), moderator.accessToken);
+    assert.equal(after.status, 'pending');
+  });
+});
+
 describe('rule state of comments decided together', () => {
   it("when N accounts' identical comments wait in the queue and the worker takes them together, then the campaign counts exactly N accounts and holds all N", async () => {
     const N = 12;

@@ -600,7 +600,11 @@ export const MODERATION_INPUTS_SQL = `WITH j AS MATERIALIZED (
             (SELECT version FROM site_adapters WHERE site_id = j.site_id AND in_use) AS adapter_version,
             CASE WHEN row_number() OVER (PARTITION BY j.site_id ORDER BY j.ord) = 1 THEN st.settings::text END AS settings_text,
             st.settings_version, h.recent_total, h.recent_rejected,
-            u.id AS u_id, u.display_name, u.email, u.role, u.status, u.suspended_until, u.created_at,
+            u.id AS u_id, u.display_name, u.email,
+            -- Staff of a site that requires two-factor sign-in who have not set it up are read as readers: holds apply.
+            CASE WHEN u.role <> 'commenter' AND u.totp_enabled_at IS NULL AND st.settings->>'staffTotpRequired' = 'true'
+                 THEN 'commenter' ELSE u.role END AS role,
+            u.status, u.suspended_until, u.created_at,
             u.premod, u.approved_count, u.rejected_count, u.deleted_at IS NOT NULL AS author_deleted,
             u.token_version, (u.password_hash IS NULL OR u.email_verified_at IS NOT NULL) AS email_verified
        FROM j
