@@ -31,9 +31,9 @@ export function isOutage(err: unknown): boolean {
   // Node's connection errors; an AggregateError when every address of a host refused.
   if (typeof code === 'string' && (NETWORK_CODES.has(code) || PG_UNAVAILABLE.test(code))) return true;
   if (Array.isArray(errors) && errors.length > 0 && errors.every(isOutage)) return true;
-  // A mail server's temporary refusal (SMTP 4xx: busy, try again later).
-  const { responseCode } = err as { responseCode?: unknown };
-  if (typeof responseCode === 'number' && responseCode >= 400 && responseCode < 500) return true;
+  // A mail server closing for now (SMTP 421); a refusal of one recipient (450–452: a full mailbox, greylisting)
+  // is the notification's own and spends its attempts.
+  if ((err as { responseCode?: unknown }).responseCode === 421) return true;
   return typeof message === 'string' && OUTAGE_MESSAGES.test(message);
 }
 

@@ -200,9 +200,12 @@ describe('the widget on the demo article page', () => {
     const { page } = await openDemo();
     await page.locator('#comments li.comment').first().waitFor();
     await waitFor(() => api.deps.threadEvents.openCount() > 0, { what: 'the widget’s live stream' });
+    // Kept from coming back until the approval has been announced: only a look on reconnecting can find it.
+    await page.route(/\/events$/, (route) => route.abort());
     api.deps.threadEvents.closeAll();
     const id = await postAsOther('Approved while the live stream was down.');
     await decide(id, 'approved');
+    await page.unroute(/\/events$/);
     await page.getByRole('button', { name: '1 new comment' }).waitFor({ timeout: 20_000 });
     await page.close();
   });

@@ -254,6 +254,7 @@ describe('POST a comment', () => {
       const retry = await send().expect(202);
       assert.equal(retry.body.id, first.body.id);
       assert.equal(await own.queue.getJobState(commentJobId(first.body.id)), 'waiting');
+      assert.equal((await own.queue.getJob(commentJobId(first.body.id)))!.attemptsMade, 0, 'all its attempts again');
     } finally {
       await worker.close();
       await ownApi.close();

@@ -10,6 +10,7 @@ import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.j
 import { startTcpProxy } from '../support/tcp-proxy.js';
 import { waitFor } from '../support/wait-for.js';
 import { listUndelivered, notifyDecision } from '#shared/db/notifications.js';
+import { withTransaction } from '#shared/db/pool.js';
 import {
   createNotificationsQueue,
   enqueueNotifications,
@@ -122,10 +123,14 @@ describe('notifications through a mail outage', () => {
         status: 'rejected',
         body: `page ${i}`,
       });
-      const [id] = await notifyDecision(env.db, commentId);
-      ids.push(id!);
+      // Written and dated ahead in one transaction: the sweep never sees them due.
+      const id = await withTransaction(env.db, async (tx) => {
+        const [written] = await notifyDecision(tx, commentId);
+        await tx.query(`UPDATE notifications SET created_at = now() + interval '1 hour' WHERE id = $1`, [written]);
+        return written!;
+      });
+      ids.push(id);
     }
-    await env.db.query(`UPDATE notifications SET created_at = now() + interval '1 hour' WHERE id = ANY($1)`, [ids]);
     const seen: string[] = [];
     let after: string | null = null;
     do {

@@ -16,6 +16,7 @@ describe('outage errors', () => {
       new Error('Connection terminated unexpectedly'),
       new Error('timeout exceeded when trying to connect'),
       new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')], ''),
+      Object.assign(withCode('EENVELOPE', '421 closing'), { responseCode: 421 }),
     ])
       assert.equal(isOutage(err), true, String((err as { code?: string }).code ?? err.message));
   });
@@ -27,6 +28,7 @@ describe('outage errors', () => {
       withCode('40P01', 'deadlock detected'),
       new TypeError('cannot read properties of undefined'),
       new AggregateError([withCode('ECONNREFUSED'), new Error('bad data')], ''),
+      Object.assign(withCode('EENVELOPE', '452 mailbox full'), { responseCode: 452 }),
       null,
       'ECONNREFUSED',
     ])

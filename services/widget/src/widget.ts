@@ -73,6 +73,7 @@ export class Widget {
   /** Who the comment box was last drawn for, and whether the post was closed then. */
   private renderedState = '';
   private checkTimer: number | undefined;
+  private postTimer: number | undefined;
   /** The signed-in reader's notification bell (its stream stops on sign-out). */
   private bell: { el: HTMLElement; stop(): void } | null = null;
   /** The readers the signed-in reader muted (id → name); their comments are collapsed. */
@@ -230,7 +231,7 @@ export class Widget {
         comments: () => this.scheduleCheck(),
         post: () => {
           this.scheduleCheck();
-          void this.refreshPost();
+          this.schedulePostRefresh();
         },
       });
     } catch (err) {
@@ -560,7 +561,11 @@ export class Widget {
       els.compose.replaceChildren(heading, h('p', {}, t('loginPrompt')), this.loginControl());
     } else {
       const logout = h('button', { type: 'button', class: 'link' }, t('logOut'));
-      logout.addEventListener('click', () => this.o.session.logout());
+      logout.addEventListener('click', () => {
+        // Leaving on purpose: nothing of what was typed stays behind.
+        this.drafts.clear();
+        this.o.session.logout();
+      });
       const standing = this.standing?.userId === user.id ? this.standing.s : null;
       this.composeBox = standing
         ? this.standingBlock(standing)
@@ -925,13 +930,17 @@ export class Widget {
     });
   }
 
-  /** A draft kept for this page's life (memory only), by box: the comment box, or a reply to one comment. */
+  /**
+   * A draft kept for this page's life (memory only), by reader and box (the comment box, or a reply to one
+   * comment): the same reader signing in again finds it, another reader at the same computer does not.
+   */
   private draftOf(box: string): { get(): string; set(text: string): void } {
+    const key = `${this.o.session.user?.id ?? ''}\n${box}`;
     return {
-      get: () => this.drafts.get(box) ?? '',
+      get: () => this.drafts.get(key) ?? '',
       set: (text) => {
-        if (text) this.drafts.set(box, text);
-        else this.drafts.delete(box);
+        if (text) this.drafts.set(key, text);
+        else this.drafts.delete(key);
       },
     };
   }
@@ -974,6 +983,18 @@ export class Widget {
             call(this.o.base, `/api/v1/comments/${c.id}/reports`, { method: 'POST', token, body }),
           ),
       });
+  }
+
+  /** The post's own state (closed, surge) read again once for the changes that arrive before it, a moment later, spread as the checks are. */
+  private schedulePostRefresh(): void {
+    if (this.postTimer !== undefined) return;
+    this.postTimer = window.setTimeout(
+      () => {
+        this.postTimer = undefined;
+        void this.refreshPost();
+      },
+      150 + Math.random() * 600,
+    );
   }
 
   private scheduleCheck(): void {

@@ -47,15 +47,16 @@ export async function staffOf(
   if (p.kind !== 'user')
     throw new ForbiddenError('staff_only', 'this needs a signed-in moderator or admin, not an API key');
   if (p.siteId !== siteId) throw new ForbiddenError('other_site', 'this access token is for another site');
+  const user = await findUser(db, siteId, p.userId);
+  if (user?.status !== 'active' || RANK[user.role] < RANK[minRole]) {
+    throw new ForbiddenError('forbidden', `this needs a site ${minRole}`);
+  }
+  // Staff, with a token the widget was given (which the publisher's page could read).
   if (!p.moderation)
     throw new ForbiddenError(
       'moderation_token_required',
       'this needs a token from the moderation page’s sign-in, not the comment widget’s',
     );
-  const user = await findUser(db, siteId, p.userId);
-  if (user?.status !== 'active' || RANK[user.role] < RANK[minRole]) {
-    throw new ForbiddenError('forbidden', `this needs a site ${minRole}`);
-  }
   if (await needsTotpEnrolment(db, siteId, p.userId))
     throw new ForbiddenError(
       'totp_enrolment_required',

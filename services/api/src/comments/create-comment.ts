@@ -164,8 +164,9 @@ async function isEnqueuedOrStored(deps: ApiDeps, id: string): Promise<boolean> {
   const job = await deps.queue.getJob(commentJobId(id));
   if (job) {
     // Kept in the failed set after its attempts: the reader's retry is the sign it is still wanted, so it is
-    // given new attempts (an operator's `jobs:retry-failed` does the same for all).
-    if (await job.isFailed()) await job.retry('failed').catch(() => undefined); // another retry took it first
+    // given all its attempts again.
+    if (await job.isFailed())
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).catch(() => undefined); // another retry took it first
     return true;
   }
   return (await findComment(deps.db, id)) !== null;
