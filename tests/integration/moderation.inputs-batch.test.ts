@@ -225,7 +225,7 @@ describe("the worker's reads, several comments in one statement", () => {
       await client.query('SET LOCAL enable_bitmapscan = off');
       const res = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
         `EXPLAIN (ANALYZE, FORMAT JSON) ${MODERATION_INPUTS_SQL}`,
-        [[q.commentId], [q.siteId], [ada], [null], [postId], 7],
+        [[q.commentId], [q.siteId], [ada], [null], [postId], 7, false],
       );
       plan = res.rows[0]!['QUERY PLAN'][0].Plan;
     } finally {

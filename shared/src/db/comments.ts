@@ -577,7 +577,7 @@ export async function loadModerationInputs(db: Queryable, q: ModerationInputsQue
 
 /**
  * The statement of `loadModerationInputsMany`: $1–$5 the comments' ids, sites, authors, parents and posts, $6 the
- * default history window in days. The site's settings are read once per site of the batch, not once per comment:
+ * default history window in days, $7 whether sites require two-factor sign-in of staff by default. The site's settings are read once per site of the batch, not once per comment:
  * the window's start is computed per site, and the document (several KB with its word lists) is sent on the
  * site's first row only. The author's record is an index-only scan of `comments_author`, which carries the
  * status and time of each comment.
@@ -602,7 +602,9 @@ export const MODERATION_INPUTS_SQL = `WITH j AS MATERIALIZED (
             st.settings_version, h.recent_total, h.recent_rejected,
             u.id AS u_id, u.display_name, u.email,
             -- Staff of a site that requires two-factor sign-in who have not set it up are read as readers: holds apply.
-            CASE WHEN u.role <> 'commenter' AND u.totp_enabled_at IS NULL AND st.settings->>'staffTotpRequired' = 'true'
+            CASE WHEN u.role <> 'commenter' AND u.totp_enabled_at IS NULL
+                  AND COALESCE(CASE WHEN jsonb_typeof(st.settings->'staffTotpRequired') = 'boolean'
+                                    THEN (st.settings->>'staffTotpRequired')::boolean END, $7)
                  THEN 'commenter' ELSE u.role END AS role,
             u.status, u.suspended_until, u.created_at,
             u.premod, u.approved_count, u.rejected_count, u.deleted_at IS NOT NULL AS author_deleted,
@@ -638,6 +640,7 @@ export async function loadModerationInputsMany(
       qs.map((q) => q.parentId),
       qs.map((q) => q.postId),
       DEFAULT_SETTINGS.history.windowDays,
+      DEFAULT_SETTINGS.staffTotpRequired,
     ],
   });
   if (res.rows.length !== qs.length)
