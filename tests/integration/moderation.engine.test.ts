@@ -350,6 +350,58 @@ describe('a campaign and what people decided', () => {
   });
 });
 
+describe('a campaign hold whose run stops midway', () => {
+  it('when the run that held an earlier member stops before telling publishers, then its next run tells them', async () => {
+    const receiver = await startReceiver();
+    const hooks = await startTestWebhookWorker(env);
+    const own = await buildSite(env.db);
+    // The first comment.held of this site fails to be written, as a run that stops right after the hold would.
+    await env.db.query(`CREATE SEQUENCE IF NOT EXISTS held_event_fault`);
+    await env.db.query(`CREATE OR REPLACE FUNCTION held_event_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.site_id = '${own.siteId}' AND NEW.event_type = 'comment.held' AND nextval('held_event_fault') = 1 THEN
+          RAISE EXCEPTION 'injected: the run stops here';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await env.db.query(`CREATE TRIGGER held_event_fault BEFORE INSERT ON webhook_deliveries FOR EACH ROW
+      EXECUTE FUNCTION held_event_fault()`);
+    try {
+      await request(api.app)
+        .post(`/api/v1/sites/${own.siteId}/webhooks`)
+        .set('Authorization', `Bearer ${own.apiKey}`)
+        .send({ url: receiver.url('/held'), events: ['comment.held'] })
+        .expect(201);
+      const postId = await buildPost(env.db, own.siteId);
+      const readers = await Promise.all([1, 2, 3].map((n) => signInReader(api.app, own, { name: `Stopper ${n}` })));
+      const texts = [
+        'The bus depot land was sold below value and the council minutes were edited later, look it up.',
+        'the bus depot land was sold BELOW value and the council minutes were edited later - look it up!',
+        'The bus depot land was sold below value, and the council minutes were edited later; look it up.',
+      ];
+      const ids: string[] = [];
+      for (let i = 0; i < 2; i++)
+        ids.push(
+          await postComment(api.app, { siteId: own.siteId, postId, token: readers[i]!.accessToken, body: texts[i]! }),
+        );
+      await waitForVisible(api.app, own.siteId, postId, ids);
+      ids.push(
+        await postComment(api.app, { siteId: own.siteId, postId, token: readers[2]!.accessToken, body: texts[2]! }),
+      );
+      await waitFor(() => new Set(receiver.on('/held').map((r) => JSON.parse(r.body).data.comment.id)).size === 3, {
+        what: 'comment.held for all three members',
+        timeoutMs: 20_000,
+      });
+      const fault = await env.db.query<{ last_value: string }>('SELECT last_value FROM held_event_fault');
+      assert.ok(Number(fault.rows[0]!.last_value) >= 2, 'the first run did stop');
+    } finally {
+      await env.db.query('DROP TRIGGER IF EXISTS held_event_fault ON webhook_deliveries');
+      await hooks.close();
+      await receiver.close();
+    }
+  });
+});
+
 describe('staff who must still set up two-factor sign-in', () => {
   it('when a site requires two-factor sign-in, then a moderator who has not set it up comments as a reader: holds apply to them', async () => {
     const own = await buildSite(env.db);

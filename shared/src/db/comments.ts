@@ -201,6 +201,8 @@ export async function changeCommentStatus(
   authorId: string;
   /** When the comment was decided before this change, as Postgres writes it (microseconds kept: an undo restores it). */
   beforeDecidedAt: string;
+  /** When this change was made, as Postgres writes it. */
+  decidedAt: string;
 } | null> {
   const res = await db.query<{
     before: CommentStatus;
@@ -208,6 +210,7 @@ export async function changeCommentStatus(
     post_id: string;
     author_id: string;
     before_decided_at: string;
+    decided_at: string;
   }>({
     name: 'change-comment-status',
     text: `WITH old AS (
@@ -220,7 +223,7 @@ export async function changeCommentStatus(
        UPDATE comments c SET status = $3, reasons = c.reasons || jsonb_build_array($4::jsonb), decided_at = now()
          FROM old WHERE c.id = old.id
        RETURNING old.status AS before, c.status AS after, c.post_id, c.author_id, c.thread_parent_id,
-                 old.decided_at::text AS before_decided_at
+                 old.decided_at::text AS before_decided_at, c.decided_at::text AS decided_at
      ), delta AS (
        SELECT upd.*, ((after = 'approved')::int - (before = 'approved')::int) AS d_approved,
               ((after = 'rejected')::int - (before = 'rejected')::int) AS d_rejected
@@ -236,7 +239,7 @@ export async function changeCommentStatus(
                           rejected_count = greatest(u.rejected_count + delta.d_rejected, 0)
          FROM delta WHERE u.id = delta.author_id AND (delta.d_approved <> 0 OR delta.d_rejected <> 0)
      )
-     SELECT before, after, post_id, author_id, before_decided_at FROM delta`,
+     SELECT before, after, post_id, author_id, before_decided_at, decided_at FROM delta`,
     values: [
       c.id,
       c.siteId,
@@ -254,8 +257,26 @@ export async function changeCommentStatus(
         postId: r.post_id,
         authorId: r.author_id,
         beforeDecidedAt: r.before_decided_at,
+        decidedAt: r.decided_at,
       }
     : null;
+}
+
+/**
+ * A comment whose last decision was a hold by `rule` (pending, its last reason that rule): its post, its author and
+ * when it was held, as Postgres writes it (as `changeCommentStatus` returns it). Null otherwise.
+ */
+export async function findHoldBy(
+  db: Queryable,
+  c: { siteId: string; id: string; rule: string },
+): Promise<{ postId: string; authorId: string; decidedAt: string } | null> {
+  const res = await db.query<{ post_id: string; author_id: string; decided_at: string }>(
+    `SELECT post_id, author_id, decided_at::text AS decided_at FROM comments
+      WHERE id = $1 AND site_id = $2 AND status = 'pending' AND deleted_at IS NULL AND reasons->-1->>'rule' = $3`,
+    [c.id, c.siteId, c.rule],
+  );
+  const r = res.rows[0];
+  return r ? { postId: r.post_id, authorId: r.author_id, decidedAt: r.decided_at } : null;
 }
 
 /** Whether a comment exists, is approved, not deleted by its author, and belongs to this post (a valid parent for a reply). */

@@ -2,7 +2,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { ScorerError } from '#shared/scoring/types.js';
 import type { WorkerDeps } from '../deps.js';
 import { runPipeline } from '../pipeline/index.js';
-import { changeCommentStatus, findComment } from '#shared/db/comments.js';
+import { changeCommentStatus, findComment, findHoldBy } from '#shared/db/comments.js';
 import { createModerationMemory } from '../rules/memory.js';
 import type { Effect, ModerationInput } from '../pipeline/types.js';
 import { publishThreadChange } from '#shared/redis.js';
@@ -64,18 +64,27 @@ export function createCommentProcessor(deps: WorkerDeps) {
           // A moderator's approval stands, as it does for the comment's own re-runs and edits.
           unlessDecidedByPeople: true,
         });
-        if (!res) continue;
-        changed++;
-        await announce({ siteId, postId: res.postId });
+        if (res) changed++;
+        // Not changed now: a run that held it may have stopped before what follows; it is done again, under the
+        // same keys (a comment held by an earlier campaign is told again under its own, which sends nothing twice).
+        const hold = res ?? (await findHoldBy(deps.db, { siteId, id, rule: reason.rule }));
+        if (!hold) continue;
+        await announce({ siteId, postId: hold.postId });
         // One per hold: the comment approved again and held by a later campaign is held (and told) again.
-        const key = `campaign:${id}:${res.beforeDecidedAt ?? 'first'}`;
+        const key = `campaign:${id}:${hold.decidedAt}`;
         // Publishers that keep copies of approved comments learn it is no longer shown.
         await deps.events?.emit({
           siteId,
           type: 'comment.held',
           key,
           data: {
-            comment: { id, postId: res.postId, authorId: res.authorId, status: 'pending', previousStatus: res.before },
+            comment: {
+              id,
+              postId: hold.postId,
+              authorId: hold.authorId,
+              status: 'pending',
+              previousStatus: 'approved',
+            },
             by: { kind: 'worker', id: null },
             decision: { reasons: [reason] },
           },
@@ -83,7 +92,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
         // The author of a visible comment now held sees it held: a statement of reasons (automated, DSA Art. 17).
         const overrides = await findSettingsOverrides(deps.db, siteId);
         const held = automatedStatement(
-          { siteId, commentId: id, authorId: res.authorId },
+          { siteId, commentId: id, authorId: hold.authorId },
           { status: 'pending', reasons: [reason] },
           effectiveSettings(overrides?.overrides),
         );
