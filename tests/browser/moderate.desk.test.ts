@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
-import { launchChromium, listen, axeViolations } from '../support/browser.js';
+import { launchChromium, listen, axeViolations, newDeskPage } from '../support/browser.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
 import { buildStaff, storeComment, STAFF_PASSWORD, type SignedIn } from '../support/staff.js';
 import { waitFor } from '../support/wait-for.js';
@@ -46,10 +46,7 @@ before(async () => {
   postId = await buildPost(env.db, site.siteId);
   authorId = (await signInReader(api.app, site, { name: 'Ada Author' })).user.id;
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
-  page.on('console', (m) => {
-    if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
-  });
+  page = await newDeskPage(browser, cspViolations);
 });
 after(async () => {
   await browser?.close();

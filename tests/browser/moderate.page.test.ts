@@ -11,6 +11,7 @@ import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/b
 import { buildStaff, storeComment, STAFF_PASSWORD, type SignedIn } from '../support/staff.js';
 import { waitFor } from '../support/wait-for.js';
 import { getThread } from '../support/comment-flow.js';
+import { newDeskPage } from '../support/browser.js';
 
 /**
  * The moderation page in headless Chromium (Debian's /usr/bin/chromium, driven by
@@ -82,10 +83,7 @@ before(async () => {
       '--disable-sync',
     ],
   });
-  page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
-  page.on('console', (m) => {
-    if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
-  });
+  page = await newDeskPage(browser, cspViolations, { width: 1366, height: 768 });
 });
 after(async () => {
   await browser?.close();

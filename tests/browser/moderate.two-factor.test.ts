@@ -5,7 +5,7 @@ import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
-import { axeViolations, launchChromium, listen } from '../support/browser.js';
+import { axeViolations, launchChromium, listen, newDeskPage } from '../support/browser.js';
 import { buildSite, type BuiltSite } from '../support/builders.js';
 import { buildStaff, STAFF_PASSWORD, type SignedIn } from '../support/staff.js';
 import { waitFor } from '../support/wait-for.js';
@@ -43,10 +43,7 @@ before(async () => {
     .expect(200);
   mod = await buildStaff(env.db, api.app, site.siteId, 'moderator', 'Tove Twofactor');
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
-  page.on('console', (m) => {
-    if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
-  });
+  page = await newDeskPage(browser, cspViolations);
 });
 after(async () => {
   await browser?.close();

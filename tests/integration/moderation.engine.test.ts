@@ -217,6 +217,21 @@ describe("a reader's history, within the site's window", () => {
   });
 });
 
+/**
+ * Three readers post near-identical texts on a new post of the site: the first two are published (two accounts, no
+ * campaign yet), then the third completes the campaign. Returns once the third is accepted.
+ */
+async function postCampaign(s: BuiltSite, texts: string[]) {
+  const postId = await buildPost(env.db, s.siteId);
+  const readers = await Promise.all([1, 2, 3].map((n) => signInReader(api.app, s, { name: `Account ${n}` })));
+  const post = (i: number) =>
+    postComment(api.app, { siteId: s.siteId, postId, token: readers[i]!.accessToken, body: texts[i]! });
+  const ids = [await post(0), await post(1)];
+  await waitForVisible(api.app, s.siteId, postId, ids);
+  ids.push(await post(2));
+  return { postId, ids, readers };
+}
+
 describe('repeat and coordinated posting, end to end', () => {
   it('when a reader posts the same text twice, then the second is rejected and the author is told it was a repeat', async () => {
     const postId = await buildPost(env.db, site.siteId);
@@ -241,23 +256,11 @@ describe('repeat and coordinated posting, end to end', () => {
   });
 
   it('when three accounts post near-identical text, then all three are held with reason coordinated and leave the thread', async () => {
-    const postId = await buildPost(env.db, site.siteId);
-    const readers = await Promise.all([1, 2, 3].map((n) => signInReader(api.app, site, { name: `Account ${n}` })));
-    const texts = [
+    const { postId, ids, readers } = await postCampaign(site, [
       'Everyone should know the candidate is a fraud and the polls are rigged against us.',
       'everyone should know the candidate is a FRAUD and the polls are rigged against us!',
       'Everyone should know: the candidate is a fraud, and the polls are rigged against us.',
-    ];
-    const ids: string[] = [];
-    for (let i = 0; i < 2; i++)
-      ids.push(
-        await postComment(api.app, { siteId: site.siteId, postId, token: readers[i]!.accessToken, body: texts[i]! }),
-      );
-    await waitForVisible(api.app, site.siteId, postId, ids);
-
-    ids.push(
-      await postComment(api.app, { siteId: site.siteId, postId, token: readers[2]!.accessToken, body: texts[2]! }),
-    );
+    ]);
     assert.equal((await waitForDecision(api.app, ids[2]!, readers[2]!.accessToken)).status, 'pending');
     await waitFor(async () => (await getThread(api.app, site.siteId, postId)).total === 0, {
       timeoutMs: 10_000,
@@ -372,22 +375,11 @@ describe('a campaign hold whose run stops midway', () => {
         .set('Authorization', `Bearer ${own.apiKey}`)
         .send({ url: receiver.url('/held'), events: ['comment.held'] })
         .expect(201);
-      const postId = await buildPost(env.db, own.siteId);
-      const readers = await Promise.all([1, 2, 3].map((n) => signInReader(api.app, own, { name: `Stopper ${n}` })));
-      const texts = [
+      await postCampaign(own, [
         'The bus depot land was sold below value and the council minutes were edited later, look it up.',
         'the bus depot land was sold BELOW value and the council minutes were edited later - look it up!',
         'The bus depot land was sold below value, and the council minutes were edited later; look it up.',
-      ];
-      const ids: string[] = [];
-      for (let i = 0; i < 2; i++)
-        ids.push(
-          await postComment(api.app, { siteId: own.siteId, postId, token: readers[i]!.accessToken, body: texts[i]! }),
-        );
-      await waitForVisible(api.app, own.siteId, postId, ids);
-      ids.push(
-        await postComment(api.app, { siteId: own.siteId, postId, token: readers[2]!.accessToken, body: texts[2]! }),
-      );
+      ]);
       await waitFor(() => new Set(receiver.on('/held').map((r) => JSON.parse(r.body).data.comment.id)).size === 3, {
         what: 'comment.held for all three members',
         timeoutMs: 20_000,

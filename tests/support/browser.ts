@@ -57,6 +57,19 @@ export async function axeViolations(page: Page, o: { runOnly?: string[] } = {}):
     .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
 }
 
+/** A page of a new context, for the moderation page: what the console says of the CSP goes into `cspViolations`. */
+export async function newDeskPage(
+  browser: Browser,
+  cspViolations: string[],
+  viewport = { width: 1366, height: 900 },
+): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  page.on('console', (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
+  return page;
+}
+
 /** Opens the demo article served at `origin` in a new page, collecting CSP violations and page errors. */
 export async function openDemoPage(
   ctx: BrowserContext,
