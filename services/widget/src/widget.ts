@@ -72,8 +72,6 @@ export class Widget {
   private readonly undecided = new Set<string>();
   /** Who the comment box was last drawn for, and whether the post was closed then. */
   private renderedState = '';
-  private checkTimer: number | undefined;
-  private postTimer: number | undefined;
   /** The signed-in reader's notification bell (its stream stops on sign-out). */
   private bell: { el: HTMLElement; stop(): void } | null = null;
   /** The readers the signed-in reader muted (id → name); their comments are collapsed. */
@@ -985,31 +983,13 @@ export class Widget {
       });
   }
 
-  /** The post's own state (closed, surge) read again once for the changes that arrive before it, a moment later, spread as the checks are. */
-  private schedulePostRefresh(): void {
-    if (this.postTimer !== undefined) return;
-    this.postTimer = window.setTimeout(
-      () => {
-        this.postTimer = undefined;
-        void this.refreshPost();
-      },
-      150 + Math.random() * 600,
-    );
-  }
-
-  private scheduleCheck(): void {
-    // One re-read for every change that arrives before it starts: a steady stream of changes still gets one
-    // (a timer pushed back at each change would never fire).
-    if (this.checkTimer !== undefined) return;
-    // Spread the re-reads of many readers over a moment.
-    this.checkTimer = window.setTimeout(
-      () => {
-        this.checkTimer = undefined;
-        void this.checkNew();
-      },
-      150 + Math.random() * 600,
-    );
-  }
+  /**
+   * A re-read of the first page for every change that arrives before it starts (a steady stream of changes still
+   * gets one: a timer pushed back at each change would never fire), a moment later, spread so that many readers
+   * do not ask at once; and the same for the post's own state (closed, surge).
+   */
+  private readonly scheduleCheck = onceSoon(() => void this.checkNew());
+  private readonly schedulePostRefresh = onceSoon(() => void this.refreshPost());
 
   private async checkNew(): Promise<void> {
     try {
@@ -1046,4 +1026,19 @@ export class Widget {
   private refreshTimes(time: ReturnType<typeof timeTexts>): void {
     for (const el of this.shadow.querySelectorAll('time')) el.textContent = time.relative(el.dateTime);
   }
+}
+
+/** `run` once, 150–750 ms later, for every call made before it runs. */
+function onceSoon(run: () => void): () => void {
+  let timer: number | undefined;
+  return () => {
+    if (timer !== undefined) return;
+    timer = window.setTimeout(
+      () => {
+        timer = undefined;
+        run();
+      },
+      150 + Math.random() * 600,
+    );
+  };
 }
