@@ -31,10 +31,10 @@ const RANK: Record<Role, number> = { commenter: 0, moderator: 1, admin: 2 };
 /**
  * A signed-in member of the site's staff with at least `minRole`. The role is read from the
  * database, not trusted from the token, so a demotion or a ban applies at once. Anonymous →
- * 401; a token of another site, a widget's token (not the moderation page's), a publisher key, or a lesser
- * role → 403. On a site that requires
- * two-factor sign-in, a member who has not enabled it → 403 `totp_enrolment_required` (only the
- * /auth/totp routes and sign-out, which do not come through here, stay open to them).
+ * 401; a token of another site, a publisher key, a lesser role, or a staff member's widget token (not the
+ * moderation page's) → 403. On a site that requires two-factor sign-in, a member who has not enabled it → 403
+ * `totp_enrolment_required` (only the /auth/totp routes and sign-out, which do not come through here, stay open
+ * to them).
  */
 export async function staffOf(
   db: Queryable,

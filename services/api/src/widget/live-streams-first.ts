@@ -25,9 +25,9 @@ function flattenHeaderBlock(res: ServerResponse): void {
 }
 
 /** A stream opened here: the response and when it opened, nothing else (the hub holds tens of thousands). */
-class LiveStream extends FrameWriter implements StreamListener {
+class LiveStream extends FrameWriter<ServerResponse> implements StreamListener {
   constructor(
-    private readonly res: ServerResponse,
+    res: ServerResponse,
     private readonly started: number,
     private readonly observe: (seconds: number) => void,
   ) {
@@ -36,8 +36,8 @@ class LiveStream extends FrameWriter implements StreamListener {
 
   close(): void {
     // As the normal route's metrics count a stream: when the server ends it.
-    this.res.once('finish', () => this.observe((performance.now() - this.started) / 1000));
-    this.res.end();
+    this.out.once('finish', () => this.observe((performance.now() - this.started) / 1000));
+    this.out.end();
   }
 }
 

@@ -28,9 +28,9 @@ function h2Headers(pairs: readonly (readonly [string, string | number | readonly
 const pairsOf = (flat: readonly string[]) =>
   Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i]!, flat[2 * i + 1]!] as const);
 
-class H2LiveStream extends FrameWriter implements StreamListener {
+class H2LiveStream extends FrameWriter<http2.ServerHttp2Stream> implements StreamListener {
   constructor(
-    private readonly stream: http2.ServerHttp2Stream,
+    stream: http2.ServerHttp2Stream,
     private readonly started: number,
     private readonly observe: (seconds: number) => void,
   ) {
@@ -38,8 +38,8 @@ class H2LiveStream extends FrameWriter implements StreamListener {
   }
 
   close(): void {
-    this.stream.once('close', () => this.observe((performance.now() - this.started) / 1000));
-    this.stream.end();
+    this.out.once('close', () => this.observe((performance.now() - this.started) / 1000));
+    this.out.end();
   }
 }
 

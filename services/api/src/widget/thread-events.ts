@@ -20,10 +20,10 @@ export interface FrameSink {
  * waits for the client, each later frame is kept once (the same frame twice is one) and written
  * when the client has taken the first: a stream holds at most a few frames however busy its post.
  */
-export class FrameWriter {
+export class FrameWriter<S extends FrameSink = FrameSink> {
   private held: string[] | null = null;
 
-  constructor(private readonly out: FrameSink) {}
+  constructor(protected readonly out: S) {}
 
   send(frame: string): void {
     if (this.out.destroyed) return;
