@@ -51,7 +51,7 @@ export class Board {
   private current = 0;
   /** Comments with a decision on its way: a second key press or click on one does nothing. */
   private readonly deciding = new Set<string>();
-  /** A bulk action or a ban on its way: another waits for it to end. */
+  /** A bulk action or a ban on its way: another is not sent until it ends. */
   private busy = false;
   private readonly selected = new Set<string>();
   private counts: Counts | null = null;
