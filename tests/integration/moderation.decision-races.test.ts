@@ -7,6 +7,7 @@ import { startTestWorker } from '../support/worker.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
 import { postComment, waitForDecision, waitForVisible } from '../support/comment-flow.js';
 import { waitFor } from '../support/wait-for.js';
+import { failFirstWrite } from '../support/db-faults.js';
 import type { Scorer } from '#shared/scoring/types.js';
 import { commentJobId } from '#shared/queues.js';
 import { createRedis, decodeThreadChange, threadChannel } from '#shared/redis.js';
@@ -86,6 +87,13 @@ async function postWhileDeciding(change: (userId: string, token: string) => Prom
  * id and the thread announcements of its post. With `failFirstHold`, the first hold of the second fails, as a run
  * that stops between storing it and looking for the mark would.
  */
+/** A hold of a visible comment: what the faults below stop at. */
+const HOLD = {
+  table: 'comments',
+  on: 'UPDATE OF status',
+  when: `OLD.status = 'approved' AND NEW.status = 'pending'`,
+};
+
 async function storedThenMarked(texts: string[], opts: { failFirstHold?: boolean } = {}) {
   const [first, third] = [await buildPost(env.db, site.siteId), await buildPost(env.db, site.siteId)];
   const late = await buildPost(env.db, site.siteId);
@@ -104,18 +112,9 @@ async function storedThenMarked(texts: string[], opts: { failFirstHold?: boolean
     const change = decodeThreadChange(message);
     if (change?.postId === late) told.push(message);
   });
-  if (opts.failFirstHold) {
-    await env.db.query(`CREATE SEQUENCE IF NOT EXISTS marked_hold_fault`);
-    await env.db.query(`CREATE OR REPLACE FUNCTION marked_hold_fault() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.post_id = '${late}' AND nextval('marked_hold_fault') = 1 THEN
-          RAISE EXCEPTION 'injected: the run stops here';
-        END IF;
-        RETURN NEW;
-      END $$`);
-    await env.db.query(`CREATE TRIGGER marked_hold_fault BEFORE UPDATE OF status ON comments FOR EACH ROW
-      WHEN (OLD.status = 'approved' AND NEW.status = 'pending') EXECUTE FUNCTION marked_hold_fault()`);
-  }
+  const fault = opts.failFirstHold
+    ? await failFirstWrite(env.db, { name: 'marked_hold_fault', ...HOLD, condition: `NEW.post_id = '${late}'` })
+    : null;
   // The second member is decided (two accounts: no campaign yet), then waits to be stored behind a lock on its post.
   const lock = await env.db.connect();
   let b: string;
@@ -152,12 +151,12 @@ async function storedThenMarked(texts: string[], opts: { failFirstHold?: boolean
       { what: 'the second member held once stored' },
     );
     await waitFor(() => told.length > 0, { what: "the held member's thread to be told" });
-    return b;
+    return { id: b, faultMatched: (await fault?.matched()) ?? 0 };
   } finally {
     await lock.query('ROLLBACK').catch(() => undefined);
     lock.release();
     await sub.quit();
-    if (opts.failFirstHold) await env.db.query('DROP TRIGGER IF EXISTS marked_hold_fault ON comments');
+    await fault?.remove();
   }
 }
 
@@ -299,7 +298,7 @@ describe('effects of a decision on other comments', () => {
   });
 
   it("when the run that stored a marked campaign member stops before it holds it, then the job's next run holds it", async () => {
-    const b = await storedThenMarked(
+    const { id: b, faultMatched } = await storedThenMarked(
       [
         'The ferry contract went to a donor of the mayor and nobody on the council asked a single question.',
         'the ferry contract went to a DONOR of the mayor and nobody on the council asked a single question!',
@@ -307,8 +306,7 @@ describe('effects of a decision on other comments', () => {
       ],
       { failFirstHold: true },
     );
-    const fault = await env.db.query<{ last_value: string }>('SELECT last_value FROM marked_hold_fault');
-    assert.ok(Number(fault.rows[0]!.last_value) >= 2, 'the first run did stop at the hold');
+    assert.ok(faultMatched >= 2, 'the first run did stop at the hold');
     const row = await env.db.query<{ rules: string[] }>(
       `SELECT array(SELECT r->>'rule' FROM jsonb_array_elements(reasons) r) AS rules FROM comments WHERE id = $1`,
       [b],
@@ -337,16 +335,11 @@ describe('effects of a decision on other comments', () => {
     });
     await waitForVisible(api.app, site.siteId, postId, [...ids, third]);
     // The first hold of an earlier member fails, as a stop between the edit's commit and its effects would.
-    await env.db.query(`CREATE SEQUENCE edit_hold_fault`);
-    await env.db.query(`CREATE FUNCTION edit_hold_fault() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.id = ANY(ARRAY['${ids[0]}', '${ids[1]}']::uuid[]) AND nextval('edit_hold_fault') = 1 THEN
-          RAISE EXCEPTION 'injected: the run stops here';
-        END IF;
-        RETURN NEW;
-      END $$`);
-    await env.db.query(`CREATE TRIGGER edit_hold_fault BEFORE UPDATE OF status ON comments FOR EACH ROW
-      WHEN (OLD.status = 'approved' AND NEW.status = 'pending') EXECUTE FUNCTION edit_hold_fault()`);
+    const fault = await failFirstWrite(env.db, {
+      name: 'edit_hold_fault',
+      ...HOLD,
+      condition: `NEW.id = ANY(ARRAY['${ids[0]}', '${ids[1]}']::uuid[])`,
+    });
     try {
       await request(api.app)
         .patch(`/api/v1/comments/${third}`)
@@ -359,10 +352,9 @@ describe('effects of a decision on other comments', () => {
           2,
         { what: 'the earlier members held by the next run' },
       );
-      const fault = await env.db.query<{ last_value: string }>('SELECT last_value FROM edit_hold_fault');
-      assert.ok(Number(fault.rows[0]!.last_value) >= 2, 'the first run did fail at the hold');
+      assert.ok((await fault.matched()) >= 2, 'the first run did fail at the hold');
     } finally {
-      await env.db.query('DROP TRIGGER edit_hold_fault ON comments');
+      await fault.remove();
     }
   });
 });

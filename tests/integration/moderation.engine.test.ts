@@ -9,6 +9,7 @@ import { signInAs } from '../support/staff.js';
 import { getThread, postComment, waitForDecision, waitForVisible, flatten } from '../support/comment-flow.js';
 import { waitFor } from '../support/wait-for.js';
 import { startReceiver } from '../support/webhook-receiver.js';
+import { failFirstWrite } from '../support/db-faults.js';
 import { DEFAULT_SETTINGS } from '#shared/settings.js';
 import type { Reason } from '#shared/domain.js';
 import { commentJobId, commentJobOptions, type CommentJob } from '#shared/queues.js';
@@ -359,16 +360,12 @@ describe('a campaign hold whose run stops midway', () => {
     const hooks = await startTestWebhookWorker(env);
     const own = await buildSite(env.db);
     // The first comment.held of this site fails to be written, as a run that stops right after the hold would.
-    await env.db.query(`CREATE SEQUENCE IF NOT EXISTS held_event_fault`);
-    await env.db.query(`CREATE OR REPLACE FUNCTION held_event_fault() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.site_id = '${own.siteId}' AND NEW.event_type = 'comment.held' AND nextval('held_event_fault') = 1 THEN
-          RAISE EXCEPTION 'injected: the run stops here';
-        END IF;
-        RETURN NEW;
-      END $$`);
-    await env.db.query(`CREATE TRIGGER held_event_fault BEFORE INSERT ON webhook_deliveries FOR EACH ROW
-      EXECUTE FUNCTION held_event_fault()`);
+    const fault = await failFirstWrite(env.db, {
+      name: 'held_event_fault',
+      table: 'webhook_deliveries',
+      on: 'INSERT',
+      condition: `NEW.site_id = '${own.siteId}' AND NEW.event_type = 'comment.held'`,
+    });
     try {
       await request(api.app)
         .post(`/api/v1/sites/${own.siteId}/webhooks`)
@@ -384,10 +381,9 @@ describe('a campaign hold whose run stops midway', () => {
         what: 'comment.held for all three members',
         timeoutMs: 20_000,
       });
-      const fault = await env.db.query<{ last_value: string }>('SELECT last_value FROM held_event_fault');
-      assert.ok(Number(fault.rows[0]!.last_value) >= 2, 'the first run did stop');
+      assert.ok((await fault.matched()) >= 2, 'the first run did stop');
     } finally {
-      await env.db.query('DROP TRIGGER IF EXISTS held_event_fault ON webhook_deliveries');
+      await fault.remove();
       await hooks.close();
       await receiver.close();
     }
