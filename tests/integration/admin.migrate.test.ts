@@ -55,7 +55,7 @@ describe('migrate', () => {
         await holder.query(sql.slice(sql.indexOf('-- Down Migration')));
         await holder.query('DELETE FROM pgmigrations WHERE name = $1', [last]);
         await holder.query('BEGIN');
-        await holder.query('LOCK TABLE webhook_deliveries, comments, posts, users IN ACCESS EXCLUSIVE MODE');
+        await holder.query('LOCK TABLE webhook_deliveries, comments, posts, users, api_keys IN ACCESS EXCLUSIVE MODE');
         const started = Date.now();
         await assert.rejects(migrate(url), /lock timeout/);
         assert.ok(Date.now() - started < MIGRATION_LOCK_TIMEOUT_MS * 3);

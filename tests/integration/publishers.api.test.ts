@@ -8,7 +8,7 @@ import { startTestApi, type TestApi } from '../support/app.js';
 import { startTestWorker } from '../support/worker.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
 import { markerScorer } from '../support/publishers.js';
-import { signInAs, storeComment } from '../support/staff.js';
+import { STAFF_PASSWORD, signInAs, storeComment } from '../support/staff.js';
 import { openApiChecker } from '../support/openapi.js';
 import { waitFor } from '../support/wait-for.js';
 import { parseApiKey, sha256 } from '#shared/secrets.js';
@@ -72,12 +72,15 @@ describe('API keys', () => {
       await as(admin.accessToken).post(`/api/v1/sites/${site.siteId}/api-keys`, {
         label: '  CMS  ',
         scopes: ['comments:read'],
+        password: STAFF_PASSWORD,
       }),
     );
     assert.equal(created.status, 201);
     assert.match(created.body.apiKey, /^ck_[0-9a-f]{12}_/);
     assert.equal(created.body.key.label, 'CMS');
     assert.deepEqual(created.body.key.scopes, ['comments:read']);
+    assert.equal(created.body.key.createdBy, admin.user.id);
+    assert.equal(created.body.key.revokedBy, null);
     const row = (await env.db.query('SELECT secret_hash FROM api_keys WHERE id = $1', [created.body.key.id])).rows[0];
     const secret = parseApiKey(created.body.apiKey)!.secret;
     assert.deepEqual(row.secret_hash, sha256(secret));
@@ -100,6 +103,7 @@ describe('API keys', () => {
     const created = await as(admin.accessToken).post(`/api/v1/sites/${site.siteId}/api-keys`, {
       label: 'short-lived',
       scopes: ['comments:read'],
+      password: STAFF_PASSWORD,
     });
     const key = created.body.apiKey as string;
     assert.equal(created.body.key.lastUsedAt, null);
@@ -116,7 +120,53 @@ describe('API keys', () => {
     const after = doc.check(await as(key).get(`/api/v1/sites/${site.siteId}/comments`));
     assert.equal(after.status, 401);
     const listed = await as(admin.accessToken).get(`/api/v1/sites/${site.siteId}/api-keys`);
-    assert.ok(listed.body.keys.find((k: { id: string }) => k.id === created.body.key.id).revokedAt);
+    const gone = listed.body.keys.find((k: { id: string }) => k.id === created.body.key.id);
+    assert.ok(gone.revokedAt);
+    assert.equal(gone.revokedBy, admin.user.id);
+    // Revoking it again changes nothing and records nothing more.
+    assert.equal(
+      (await as(admin.accessToken).delete(`/api/v1/sites/${site.siteId}/api-keys/${created.body.key.id}`)).status,
+      204,
+    );
+    const audit = await as(admin.accessToken).get(`/api/v1/sites/${site.siteId}/audit?limit=100`);
+    const about = audit.body.entries.filter(
+      (e: { after: { keyId?: string } | null; before: { keyId?: string } | null }) =>
+        (e.after ?? e.before)?.keyId === created.body.key.id,
+    );
+    assert.deepEqual(
+      about.map((e: { action: string; actor: { id: string } }) => [e.action, e.actor.id]),
+      [
+        ['api_key.revoke', admin.user.id],
+        ['api_key.create', admin.user.id],
+      ],
+    );
+  });
+
+  it('when an admin creates a key without their password, or with a wrong one, then no key is made, and guesses are counted as failed sign-ins', async () => {
+    const s = await buildSite(env.db);
+    const siteAdmin = await signInAs(api.app, env.db, s, 'admin');
+    const path = `/api/v1/sites/${s.siteId}/api-keys`;
+    const none = doc.check(await as(siteAdmin.accessToken).post(path, { label: 'x', scopes: ['comments:read'] }));
+    assert.equal(none.status, 400);
+    assert.equal(none.body.error.code, 'validation_failed');
+    const wrong = doc.check(
+      await as(siteAdmin.accessToken).post(path, { label: 'x', scopes: ['comments:read'], password: 'guess' }),
+    );
+    assert.equal(wrong.status, 401);
+    assert.equal(wrong.body.error.code, 'invalid_credentials');
+    // Guesses sent at once all count: the account's code budget refuses the rest before any is checked.
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        as(siteAdmin.accessToken).post(path, { label: 'x', scopes: ['comments:read'], password: `guess-${i}` }),
+      ),
+    );
+    assert.ok(
+      burst.some((r) => r.status === 429),
+      burst.map((r) => r.status).join(),
+    );
+    assert.ok(burst.every((r) => r.status === 401 || r.status === 429));
+    const keys = (await env.db.query('SELECT count(*)::int AS n FROM api_keys WHERE site_id = $1', [s.siteId])).rows[0];
+    assert.equal(keys.n, 1, 'only the key the site was built with');
   });
 
   it("when a moderator, a reader, an API key or another site's admin manages keys, then 403 or 401; bad input is a 400; unknown key a 404", async () => {
@@ -129,11 +179,15 @@ describe('API keys', () => {
     assert.equal(doc.check(await as(site.apiKey).get(path)).status, 403);
     assert.equal(doc.check(await as(otherAdmin.accessToken).get(path)).status, 403);
     assert.equal(doc.check(await request(api.app).get(path)).status, 401);
-    const bad = doc.check(await as(admin.accessToken).post(path, { label: 'x', scopes: ['root'] }));
+    const bad = doc.check(
+      await as(admin.accessToken).post(path, { label: 'x', scopes: ['root'], password: STAFF_PASSWORD }),
+    );
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.code, 'validation_failed');
     assert.equal(
-      doc.check(await as(admin.accessToken).post(path, { label: ' ', scopes: ['posts:write'] })).status,
+      doc.check(
+        await as(admin.accessToken).post(path, { label: ' ', scopes: ['posts:write'], password: STAFF_PASSWORD }),
+      ).status,
       400,
     );
     assert.equal(doc.check(await as(admin.accessToken).delete(`${path}/0123456789ab`)).status, 404);

@@ -11,15 +11,12 @@ export interface ApiKeyRecord {
 
 export async function insertApiKey(
   db: Queryable,
-  k: { id: string; siteId: string; label: string; secretHash: Buffer; scopes: string[] },
+  k: { id: string; siteId: string; label: string; secretHash: Buffer; scopes: string[]; createdBy?: string | null },
 ): Promise<void> {
-  await db.query(`INSERT INTO api_keys (id, site_id, label, secret_hash, scopes) VALUES ($1, $2, $3, $4, $5)`, [
-    k.id,
-    k.siteId,
-    k.label,
-    k.secretHash,
-    k.scopes,
-  ]);
+  await db.query(
+    `INSERT INTO api_keys (id, site_id, label, secret_hash, scopes, created_by) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [k.id, k.siteId, k.label, k.secretHash, k.scopes, k.createdBy ?? null],
+  );
 }
 
 export async function findApiKey(db: Queryable, id: string): Promise<ApiKeyRecord | null> {
@@ -61,9 +58,13 @@ export interface ApiKeyView {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** The admin account that made it or revoked it; null for the operator's CLI. */
+  createdBy: string | null;
+  revokedBy: string | null;
 }
 
-const VIEW_COLS = `id, label, scopes, created_at AS "createdAt", last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"`;
+const VIEW_COLS = `id, label, scopes, created_at AS "createdAt", last_used_at AS "lastUsedAt", revoked_at AS "revokedAt",
+  created_by AS "createdBy", revoked_by AS "revokedBy"`;
 
 export async function listApiKeys(db: Queryable, siteId: string): Promise<ApiKeyView[]> {
   const res = await db.query<ApiKeyView>(
@@ -81,11 +82,21 @@ export async function findApiKeyView(db: Queryable, siteId: string, id: string):
   return res.rows[0] ?? null;
 }
 
-/** Revokes a key of the site (at once: every request reads the key's row). Returns false when there is no such key. */
-export async function revokeApiKey(db: Queryable, siteId: string, id: string): Promise<boolean> {
-  const res = await db.query(
-    `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE site_id = $1 AND id = $2`,
-    [siteId, id],
+/**
+ * Revokes a key of the site (at once: every request reads the key's row), by an admin account (null: the operator).
+ * Returns whether the key exists and whether this call revoked it (false: it was revoked before, and stays as it was).
+ */
+export async function revokeApiKey(
+  db: Queryable,
+  siteId: string,
+  id: string,
+  by: string | null = null,
+): Promise<{ found: boolean; revokedNow: boolean }> {
+  const now = await db.query(
+    `UPDATE api_keys SET revoked_at = now(), revoked_by = $3 WHERE site_id = $1 AND id = $2 AND revoked_at IS NULL`,
+    [siteId, id, by],
   );
-  return res.rowCount === 1;
+  if (now.rowCount === 1) return { found: true, revokedNow: true };
+  const there = await db.query(`SELECT 1 FROM api_keys WHERE site_id = $1 AND id = $2`, [siteId, id]);
+  return { found: there.rowCount === 1, revokedNow: false };
 }

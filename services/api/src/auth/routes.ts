@@ -3,9 +3,9 @@ import type passport from 'passport';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
-import { consume, countAttempt } from '../http/rate-limit.js';
+import { consume } from '../http/rate-limit.js';
 import { authenticate } from './passport.js';
-import { hashPassword, verifyPassword } from '#shared/passwords.js';
+import { hashPassword } from '#shared/passwords.js';
 import { issueAccessToken, type TokenKeys, type TokenUse } from './tokens.js';
 import { displayNameSchema, emailSchema, siteIdSchema } from '#shared/schemas.js';
 import {
@@ -39,6 +39,7 @@ import { announceUserChange } from './user-changes.js';
 import { clientKey } from '../http/client-key.js';
 import { disableTotp, enableTotp, findStaffTotp, setPendingTotp } from '#shared/db/staff-totp.js';
 import { checkTotp, newTotpSecret } from './totp.js';
+import { stepUpChecks } from './step-up.js';
 
 export const ssoBody = z.object({ siteId: siteIdSchema, token: z.string().min(1).max(8192) });
 export const loginBody = z.object({
@@ -407,17 +408,7 @@ export function authRoutes(
   };
   // Wrong codes count against the account like failed sign-ins (its own code budget, and the account's sign-in
   // budget): a stolen token cannot guess its way to disable. Counted before the check, as sign-ins are.
-  const codeKey = (u: User) => `${u.siteId}:totp:${u.id}`;
-  /** Counts a signed-in staff member's check (a code, the password) as a failed sign-in until it proves right. */
-  const countCheck = async (u: User): Promise<() => Promise<unknown>> => {
-    const onCodes = await countAttempt(deps.limiters, deps.limiters.loginFailures, codeKey(u), { block: true });
-    const onAccount = u.email
-      ? await countAttempt(deps.limiters, deps.limiters.loginAccountFailures, `${u.siteId}:${u.email.toLowerCase()}`, {
-          block: false,
-        })
-      : null;
-    return () => Promise.all([onCodes.refund(), onAccount?.refund()]);
-  };
+  const { countCheck, usePassword } = stepUpChecks(deps);
   const useCode = async (u: User, code: string, mustBeEnabled: boolean) => {
     const notFailed = await countCheck(u);
     const totp = await findStaffTotp(deps.db, u.siteId, u.id);
@@ -429,15 +420,6 @@ export function authRoutes(
     }
     if (!(await checkTotp(deps.db, u.siteId, u.id, totp, code)))
       throw new AppError('invalid_code', 400, 'this code is wrong, expired or used already');
-    await notFailed();
-  };
-
-  // The account's password, asked again before a change to how it signs in; a wrong one counts as a failed sign-in.
-  const usePassword = async (u: User, password: string) => {
-    const notFailed = await countCheck(u);
-    const stored = u.email ? await findPasswordUser(deps.db, u.siteId, u.email) : null;
-    const right = await verifyPassword(stored?.id === u.id ? stored.passwordHash : null, password);
-    if (!right) throw new AppError('invalid_credentials', 401, 'wrong password');
     await notFailed();
   };
 

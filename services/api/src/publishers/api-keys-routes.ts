@@ -6,9 +6,13 @@ import { staffOf } from '../auth/guards.js';
 import { siteIdSchema } from '#shared/schemas.js';
 import { findApiKeyView, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyView } from '#shared/db/api-keys.js';
 import { API_KEY_SCOPES, generateApiKey } from '#shared/secrets.js';
-import { NotFoundError } from '../http/app-error.js';
+import { NotFoundError, UnauthorizedError } from '../http/app-error.js';
 import { normalizeLine } from '#shared/text.js';
-import { commonErrors, notFoundError, route } from '../openapi/registry.js';
+import { commonErrors, errorSchema, notFoundError, rateLimitedError, route } from '../openapi/registry.js';
+import { withTransaction } from '#shared/db/pool.js';
+import { insertAudit } from '#shared/db/audit.js';
+import { findUser } from '#shared/db/users.js';
+import { stepUpChecks } from '../auth/step-up.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });
 const keyParams = siteParams.extend({ keyId: z.string().regex(/^[0-9a-f]{12}$/, 'a key id is 12 hex digits') });
@@ -19,6 +23,8 @@ const createBody = z.object({
     .min(1)
     .max(API_KEY_SCOPES.length)
     .refine((s) => new Set(s).size === s.length, 'each scope at most once'),
+  /** The admin's own password, asked again: an access token alone (one read off a screen or a log) mints no key. */
+  password: z.string().min(1).max(1024),
 });
 const keySchema = z.object({
   id: z.string(),
@@ -27,6 +33,8 @@ const keySchema = z.object({
   createdAt: z.iso.datetime({ offset: true }),
   lastUsedAt: z.iso.datetime({ offset: true }).nullable(),
   revokedAt: z.iso.datetime({ offset: true }).nullable(),
+  createdBy: z.uuid().nullable().describe("the admin account that made it; null: the operator's CLI"),
+  revokedBy: z.uuid().nullable(),
 });
 const keyView = (k: ApiKeyView) => ({
   id: k.id,
@@ -35,6 +43,8 @@ const keyView = (k: ApiKeyView) => ({
   createdAt: k.createdAt.toISOString(),
   lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
   revokedAt: k.revokedAt?.toISOString() ?? null,
+  createdBy: k.createdBy,
+  revokedBy: k.revokedBy,
 });
 
 const PATH = '/api/v1/sites/:siteId/api-keys';
@@ -45,12 +55,17 @@ export const apiKeyDocs = [
     path: PATH,
     tag: 'API keys',
     auth,
-    summary: 'Create an API key; the key is shown once',
+    summary: "Create an API key with the admin's password; the key is shown once",
     params: siteParams,
     body: createBody,
     responses: {
       201: { description: 'created', schema: z.object({ key: keySchema, apiKey: z.string() }) },
       ...commonErrors,
+      401: {
+        description: '`invalid_credentials`: the password is wrong (counted as a failed sign-in)',
+        schema: errorSchema,
+      },
+      ...rateLimitedError,
     },
   }),
   route({
@@ -73,21 +88,38 @@ export const apiKeyDocs = [
   }),
 ];
 
-/** Site admins manage their publisher API keys: each shown once, stored as a SHA-256, revoked at once. */
+/**
+ * Site admins manage their publisher API keys: each made with the admin's password asked again, shown once, stored
+ * as a SHA-256, revoked at once; who made and who revoked each is kept on the key and in the audit log.
+ */
 export function apiKeyRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const r = Router();
+
+  const { usePassword } = stepUpChecks(deps);
 
   r.post('/sites/:siteId/api-keys', bearer, async (req, res) => {
     const { siteId } = parse(siteParams, req.params, 'path');
     const admin = await staffOf(deps.db, req, siteId, 'admin');
     const body = parse(createBody, req.body);
+    const account = await findUser(deps.db, siteId, admin.userId);
+    if (!account) throw new UnauthorizedError('this account is gone');
+    await usePassword(account, body.password);
     const key = generateApiKey();
-    await insertApiKey(deps.db, {
-      id: key.id,
-      siteId,
-      label: body.label,
-      secretHash: key.secretHash,
-      scopes: body.scopes,
+    await withTransaction(deps.db, async (tx) => {
+      await insertApiKey(tx, {
+        id: key.id,
+        siteId,
+        label: body.label,
+        secretHash: key.secretHash,
+        scopes: body.scopes,
+        createdBy: admin.userId,
+      });
+      await insertAudit(tx, {
+        siteId,
+        actor: { id: admin.userId, name: admin.name },
+        action: 'api_key.create',
+        after: { keyId: key.id, label: body.label, scopes: body.scopes },
+      });
     });
     req.log.info({ siteId, keyId: key.id, scopes: body.scopes, by: admin.userId }, 'api key created');
     res.status(201).json({ key: keyView((await findApiKeyView(deps.db, siteId, key.id))!), apiKey: key.key });
@@ -102,8 +134,19 @@ export function apiKeyRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   r.delete('/sites/:siteId/api-keys/:keyId', bearer, async (req, res) => {
     const { siteId, keyId } = parse(keyParams, req.params, 'path');
     const admin = await staffOf(deps.db, req, siteId, 'admin');
-    if (!(await revokeApiKey(deps.db, siteId, keyId))) throw new NotFoundError('api_key');
-    req.log.info({ siteId, keyId, by: admin.userId }, 'api key revoked');
+    const revoked = await withTransaction(deps.db, async (tx) => {
+      const r = await revokeApiKey(tx, siteId, keyId, admin.userId);
+      if (r.revokedNow)
+        await insertAudit(tx, {
+          siteId,
+          actor: { id: admin.userId, name: admin.name },
+          action: 'api_key.revoke',
+          before: { keyId },
+        });
+      return r;
+    });
+    if (!revoked.found) throw new NotFoundError('api_key');
+    if (revoked.revokedNow) req.log.info({ siteId, keyId, by: admin.userId }, 'api key revoked');
     res.status(204).end();
   });
 
