@@ -44,6 +44,29 @@ describe('staff badge and reserved names', () => {
     assert.deepEqual(byBody.get('From a reader.'), { id: reader.user.id, name: 'Moderator Fan' });
   });
 
+  it('when a site requires two-factor sign-in of staff, then only staff who set it up carry the badge', async () => {
+    const strict = await buildSite(env.db);
+    await env.db.query(`UPDATE sites SET settings = settings || '{"staffTotpRequired": true}'::jsonb WHERE id = $1`, [
+      strict.siteId,
+    ]);
+    const postId = await buildPost(env.db, strict.siteId);
+    const enrolled = await buildStaff(env.db, api.app, strict.siteId, 'admin', 'Wen Li');
+    const unenrolled = await buildStaff(env.db, api.app, strict.siteId, 'moderator', 'Sam Okafor');
+    await env.db.query('UPDATE users SET totp_enabled_at = now() WHERE id = $1', [enrolled.user.id]);
+    for (const [authorId, body] of [
+      [enrolled.user.id, 'From the enrolled desk.'],
+      [unenrolled.user.id, 'From the desk without a second factor.'],
+    ] as const)
+      await storeComment(env.db, { siteId: strict.siteId, postId, authorId, body });
+    const thread = await request(api.app).get(`/api/v1/sites/${strict.siteId}/posts/${postId}/comments`).expect(200);
+    const byBody = new Map(thread.body.comments.map((c: { body: string; author: object }) => [c.body, c.author]));
+    assert.deepEqual(byBody.get('From the enrolled desk.'), { id: enrolled.user.id, name: 'Wen Li', role: 'admin' });
+    assert.deepEqual(byBody.get('From the desk without a second factor.'), {
+      id: unenrolled.user.id,
+      name: 'Sam Okafor',
+    });
+  });
+
   it('when a reader registers as "Moderator", "the Editor" or a staff member\'s name, then 400', async () => {
     await buildStaff(env.db, api.app, site.siteId, 'admin', 'Jonas Weber');
     for (const name of ['Moderator', 'the Editor', 'ADMIN', 'Jonas Weber', 'jonas  weber']) {

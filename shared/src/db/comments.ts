@@ -316,10 +316,18 @@ export interface ThreadRow {
 
 /** What readers see: approved and not deleted by its author. */
 const VISIBLE = `(c.status = 'approved' AND c.deleted_at IS NULL)`;
+/**
+ * Staff who have not set up the two-factor sign-in their site requires: the worker holds their comments as a
+ * reader's, and the thread shows them without the staff badge. The site's row is read only for such an author.
+ */
+const UNENROLLED_STAFF = `(u.role <> 'commenter' AND u.totp_enabled_at IS NULL
+  AND COALESCE((SELECT CASE WHEN jsonb_typeof(s.settings->'staffTotpRequired') = 'boolean'
+                            THEN (s.settings->>'staffTotpRequired')::boolean END
+                  FROM sites s WHERE s.id = c.site_id), ${DEFAULT_SETTINGS.staffTotpRequired ? 'true' : 'false'}))`;
 // A removed comment's author and body never leave the database; nor does the name of a removed parent.
 const THREAD_COLS = `c.id, NOT ${VISIBLE} AS removed, c.deleted_at IS NOT NULL AS deleted, c.parent_id, c.thread_parent_id,
   c.author_id, CASE WHEN ${VISIBLE} THEN u.display_name ELSE '' END AS author_name,
-  CASE WHEN ${VISIBLE} AND u.role <> 'commenter' THEN u.role END AS author_role,
+  CASE WHEN ${VISIBLE} AND u.role <> 'commenter' AND NOT ${UNENROLLED_STAFF} THEN u.role END AS author_role,
   ${VISIBLE} AND u.verified AS author_verified,
   pu.display_name AS parent_author_name, CASE WHEN ${VISIBLE} THEN c.body ELSE '' END AS body,
   (extract(epoch FROM c.created_at) * 1000)::bigint AS created_ms,
