@@ -5,7 +5,7 @@ import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { buildPost, buildSite, type BuiltSite } from '../support/builders.js';
 import { waitFor } from '../support/wait-for.js';
-import { startServerPair, type ServerPair } from '../support/server-pair.js';
+import { startServerPair, withoutRetry, type ServerPair } from '../support/server-pair.js';
 import { encodeThreadChange, threadChannel } from '#shared/redis.js';
 
 /**
@@ -82,7 +82,7 @@ describe('live streams opened before the app', () => {
         assert.equal(pair.toApp(), before, 'the server opened it without the app');
         assert.equal(a.status(), 200);
         assert.deepEqual(comparable(a.headers()), comparable(b.headers()));
-        assert.equal(a.text(), b.text());
+        assert.equal(withoutRetry(a.text()), withoutRetry(b.text()));
         if ('Origin' in headers) assert.equal(a.headers()['access-control-allow-origin'], ORIGIN);
       } finally {
         a.close();
@@ -90,6 +90,29 @@ describe('live streams opened before the app', () => {
       }
       await waitFor(() => api.deps.threadEvents.openCount() === 0, { what: 'both streams removed' });
     }
+  });
+
+  it('when readers open streams, then each is told its own reconnection delay, so a restart does not bring them all back at once', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const delays: number[] = [];
+    // Two at a time: the address's limit (SSE_MAX_PER_IP) is 2.
+    for (let i = 0; i < 4; i++) {
+      const a = openStream(`${fastBase}/api/v1/sites/${site.siteId}/posts/${postId}/events`);
+      const b = openStream(`${plainBase}/api/v1/sites/${site.siteId}/posts/${postId}/events`);
+      try {
+        await waitFor(() => a.text().includes(': live') && b.text().includes(': live'), { what: 'both streams open' });
+        for (const s of [a, b]) {
+          withoutRetry(s.text());
+          delays.push(Number(/^retry: (\d+)$/m.exec(s.text())![1]));
+        }
+      } finally {
+        a.close();
+        b.close();
+      }
+      await waitFor(() => api.deps.threadEvents.openCount() === 0, { what: 'both streams removed' });
+    }
+    assert.equal(delays.length, 8);
+    assert.ok(new Set(delays).size > 1, `eight streams told the same delay: ${delays.join()}`);
   });
 
   it('when a change is announced, then streams opened before the app get it and their heartbeats; a closed one is removed', async () => {

@@ -48,3 +48,13 @@ export async function startServerPair(api: TestApi): Promise<ServerPair> {
     },
   };
 }
+
+/**
+ * A live stream's text with its reconnection delay checked and set aside: each stream draws its own (3–9 s), so two
+ * answers to the same request are alike in everything else.
+ */
+export function withoutRetry(text: string): string {
+  const delays = [...text.matchAll(/^retry: (\d+)$/gm)].map((m) => Number(m[1]));
+  for (const ms of delays) if (ms < 3000 || ms >= 9000) throw new Error(`a reconnection delay of ${ms} ms`);
+  return text.replace(/^retry: \d+$/gm, 'retry: …');
+}

@@ -13,6 +13,7 @@ import type { ApiDeps } from '../deps.js';
 import { clientKey } from '../http/client-key.js';
 import { tooManyStreams } from '../widget/stream-admission.js';
 import { FrameWriter } from '../widget/thread-events.js';
+import { opening } from '../widget/events-route.js';
 import { userOf } from '../auth/guards.js';
 import { ConflictError, RateLimitedError } from '../http/app-error.js';
 import { consume } from '../http/rate-limit.js';
@@ -194,7 +195,7 @@ function openUserStream(deps: ApiDeps, req: Request, res: Response, q: { siteId:
   res.setHeader('Cache-Control', 'no-cache, no-transform');
   res.setHeader('X-Accel-Buffering', 'no');
   res.flushHeaders();
-  res.write('retry: 5000\n: live\n\n');
+  res.write(opening());
   const writer = new FrameWriter(res);
   const remove = hub.add(q.siteId, userStreamKey(q.userId), ip, {
     // Heartbeats (comment frames) pass as they are; a change says only "something new": the widget

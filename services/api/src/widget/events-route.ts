@@ -17,8 +17,12 @@ export const EVENTS_HEADERS = [
   'X-Accel-Buffering',
   'no',
 ];
-/** Reconnect after 5 s if the stream drops; an opening comment lets clients see it is live. */
-export const OPENING = 'retry: 5000\n: live\n\n';
+/**
+ * A stream's first frame: when to reconnect if it drops, and a comment that lets clients see it is live. The delay is
+ * drawn per stream from 3–9 s, so the readers of an API process that restarts come back over six seconds rather
+ * than all in the same one.
+ */
+export const opening = (): string => `retry: ${3000 + Math.floor(Math.random() * 6000)}\n: live\n\n`;
 
 /**
  * `GET /sites/:siteId/posts/:postId/events`: a server-sent event stream telling the widget
@@ -43,7 +47,7 @@ export function liveEvents(deps: Pick<ApiDeps, 'config' | 'lookups' | 'threadEve
     res.status(200);
     for (let i = 0; i < EVENTS_HEADERS.length; i += 2) res.setHeader(EVENTS_HEADERS[i]!, EVENTS_HEADERS[i + 1]!);
     res.flushHeaders();
-    res.write(OPENING);
+    res.write(opening());
 
     // The stream's own registration counts it from here on; the hub sends it heartbeats and changes.
     admission.release();

@@ -7,7 +7,7 @@ import { requestIdOf } from '../http/request-id.js';
 import { crossOriginReadable } from './routes.js';
 import { EXPOSE_HEADERS } from './cors.js';
 import { admitLiveStream } from './stream-admission.js';
-import { EVENTS_HEADERS, OPENING, eventParams } from './events-route.js';
+import { EVENTS_HEADERS, opening, eventParams } from './events-route.js';
 import { FrameWriter, type StreamListener } from './thread-events.js';
 
 // Only canonical paths (what the schemas accept unchanged); anything else takes the normal route.
@@ -81,7 +81,7 @@ export function liveStreamsFirst(
     headers.push(...EVENTS_HEADERS);
     try {
       res.writeHead(200, headers);
-      res.write(OPENING);
+      res.write(opening());
     } finally {
       admission.release();
     }

@@ -8,7 +8,7 @@ import { AppError } from '../http/app-error.js';
 import { requestIdOf } from '../http/request-id.js';
 import { crossOriginReadable } from './routes.js';
 import { EXPOSE_HEADERS } from './cors.js';
-import { EVENTS_HEADERS, OPENING, eventParams } from './events-route.js';
+import { EVENTS_HEADERS, opening, eventParams } from './events-route.js';
 import { type Admission, admitLiveStream } from './stream-admission.js';
 import { EVENTS_PATH_RE, EVENTS_ROUTE } from './live-streams-first.js';
 import { FrameWriter, type StreamListener } from './thread-events.js';
@@ -130,7 +130,7 @@ export function createLiveH2cServer(app: Express, deps: Deps): LiveH2cServer {
     }
     try {
       stream.respond({ ':status': 200, ...security, 'x-request-id': requestId, vary: 'Origin', ...cors, ...events });
-      stream.write(OPENING);
+      stream.write(opening());
     } finally {
       admission.release();
     }
