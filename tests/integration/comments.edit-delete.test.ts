@@ -12,6 +12,7 @@ import type { ThreadPage } from '#api/comments/thread.js';
 import { commentJobId, commentJobOptions, editJobId, type CommentJob } from '#shared/queues.js';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
+import { applyEdit } from '#shared/db/comment-edits.js';
 
 /**
  * Authors edit their comments within the site's window (each edit moderated again by the real
@@ -396,6 +397,60 @@ describe('deleting one’s own comment', () => {
       `%${body}%`,
     ]);
     assert.deepEqual(sent.rows, []);
+  });
+
+  it('when an edit’s job runs again after its author deleted the comment (its first run stopped once the edit was applied), then none of the edited text goes to publishers', async () => {
+    const own = await buildSite(env.db);
+    await request(api.app)
+      .post(`/api/v1/sites/${own.siteId}/webhooks`)
+      .set('Authorization', `Bearer ${own.apiKey}`)
+      .send({ url: 'http://127.0.0.1:9/hooks', events: ['comment.edited', 'comment.approved'] })
+      .expect(201);
+    const author = await signInReader(api.app, own, { name: 'Edna Editor' });
+    const ownPost = await buildPost(env.db, own.siteId);
+    const id = await storeComment(env.db, {
+      siteId: own.siteId,
+      postId: ownPost,
+      authorId: author.user.id,
+      body: 'First thoughts.',
+    });
+    const body = 'Second thoughts, then none at all.';
+    await env.queue.pause();
+    let editId: string;
+    try {
+      editId = (await edit(id, author.accessToken, body).expect(202)).body.editId as string;
+      // As the first run left it: the edit applied, its events never sent.
+      const applied = await applyEdit(env.db, editId, {
+        status: 'approved',
+        reasons: [],
+        scores: {},
+        scoredBy: [],
+        settingsVersion: null,
+      });
+      assert.equal(applied.applied, true);
+      await remove(id, author.accessToken).expect(204);
+    } finally {
+      await env.queue.resume();
+    }
+    await waitFor(async () => (await env.queue.getJob(editJobId(editId)))?.isCompleted(), { what: 'the re-run' });
+    const sent = await env.db.query(`SELECT event_type FROM webhook_deliveries WHERE site_id = $1 AND body LIKE $2`, [
+      own.siteId,
+      `%${body}%`,
+    ]);
+    assert.deepEqual(sent.rows, []);
+  });
+
+  it('when the post is closed, then its comments can no longer be edited (409 post_closed), and their authors may still delete them', async () => {
+    const id = await approvedComment('Written while the post was open.');
+    await env.db.query('UPDATE posts SET closed = true WHERE site_id = $1 AND id = $2', [site.siteId, postId]);
+    try {
+      const res = await edit(id, ada.accessToken, 'Written again after the close.').expect(409);
+      assert.equal(res.body.error.code, 'post_closed');
+      assert.equal((await row(id)).edit_count, 0);
+      await remove(id, ada.accessToken).expect(204);
+    } finally {
+      await env.db.query('UPDATE posts SET closed = false WHERE site_id = $1 AND id = $2', [site.siteId, postId]);
+    }
   });
 
   it('when a comment without replies is deleted, then it leaves the thread, the count and storage, and the deletion is audited', async () => {

@@ -253,12 +253,17 @@ export function createCommentProcessor(deps: WorkerDeps) {
       const pending = await memory.pendingEffects({ siteId: c.siteId, commentId: c.commentId });
       if (pending) await applyAndForget(c, JSON.parse(pending) as Effect[]);
       if (edit.status === 'approved' || edit.previousStatus === 'approved') await announce(c);
-      if (edit.status === 'approved' && edit.previousStatus !== 'approved') await notifyOfReply(c);
       const stored = await findComment(deps.db, c.commentId);
-      const site = stored && edit.status ? (await inputs.load(c)).site : null;
-      if (stored && edit.status && site)
+      // Its author deleted it since the run that applied the edit: no notification, and none of its text goes out.
+      if (!stored || stored.deleted) {
+        deps.metrics.jobs.inc({ outcome: 'duplicate' });
+        return { status: edit.status ?? 'rejected', duplicate: true };
+      }
+      if (edit.status === 'approved' && edit.previousStatus !== 'approved') await notifyOfReply(c);
+      const site = edit.status ? (await inputs.load(c)).site : null;
+      if (edit.status && site)
         await recordEditStatement(c, { status: edit.status, reasons: stored.reasons }, site.settings);
-      if (stored && edit.status)
+      if (edit.status)
         await emitEditEvents(deps, c, {
           status: edit.status,
           reasons: stored.reasons,
@@ -304,8 +309,13 @@ export function createCommentProcessor(deps: WorkerDeps) {
     if (applied.after === 'approved' && applied.before !== 'approved') await notifyOfReply(c);
     const after = applied.after ?? decided.status;
     const stored = await findComment(deps.db, c.commentId);
-    await recordEditStatement(c, { status: after, reasons: stored?.reasons ?? decided.reasons }, site.settings);
-    await emitEditEvents(deps, c, { ...decided, status: after, reasons: stored?.reasons ?? decided.reasons });
+    // Deleted by its author in the moment since the edit was stored: none of its text goes out.
+    if (!stored || stored.deleted) {
+      deps.metrics.jobs.inc({ outcome: after });
+      return { status: after, duplicate: false };
+    }
+    await recordEditStatement(c, { status: after, reasons: stored.reasons }, site.settings);
+    await emitEditEvents(deps, c, { ...decided, status: after, reasons: stored.reasons });
     const shadow = site.settings.shadowScorer;
     if (shadow) await shadowScore(deps, c, { name: shadow, settings: site.settings, context });
     deps.metrics.jobs.inc({ outcome: after });
