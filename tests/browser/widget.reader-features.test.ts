@@ -17,6 +17,7 @@ import { createDemoApp } from '#demo/app.js';
 import { ensureDemoSite } from '#demo/bootstrap.js';
 import { ARTICLE } from '#demo/article.js';
 import { insertPostIfAbsent } from '#shared/db/posts.js';
+import { encodeThreadChange, threadChannel } from '#shared/redis.js';
 
 /**
  * A reader's path through what the widget offers beyond posting, in Chromium against the real API
@@ -287,6 +288,56 @@ describe('the reader features in French', () => {
     } finally {
       await fr.close();
     }
+  });
+
+  // Last: it closes the article.
+  it('when the post is closed, then a reader can no longer reply, edit or react, but can still delete their own comment and report another’s', async () => {
+    const neighbour = await readerToken('Nell Neighbour');
+    await storeComment(env.db, {
+      siteId: SITE,
+      postId: POST,
+      authorId: neighbour.id,
+      body: 'A neighbour said so too.',
+    });
+    // A browser of its own: nothing of the thread in its HTTP cache from the tests before.
+    await page.close();
+    const own = await browser.newContext({ viewport: { width: 1000, height: 1000 } });
+    page = await own.newPage();
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`${demo.origin}/`);
+    await item('A neighbour said so too.').waitFor();
+    await page.click('#demo-signin');
+    await comments()
+      .getByText(/^Signed in as/)
+      .waitFor();
+    const box = comments().locator('textarea').first();
+    await box.fill('Said before the close.');
+    await comments().getByRole('button', { name: 'Post comment' }).click();
+    const mine = item('Said before the close.');
+    await mine.waitFor();
+    await mine.locator('.badge', { hasText: 'Awaiting review' }).waitFor({ state: 'detached', timeout: 15_000 });
+    // The desk closes the article while the reader has it open.
+    await env.db.query('UPDATE posts SET closed = true WHERE site_id = $1 AND id = $2', [SITE, POST]);
+    await env.redis.publish(
+      threadChannel(env.config.QUEUE_PREFIX),
+      encodeThreadChange({ siteId: SITE, postId: POST, post: true }),
+    );
+    await comments().getByText('Comments are closed.').waitFor();
+    const mineActions = mine.locator(':scope > article .actions');
+    const other = item('A neighbour said so too.').locator(':scope > article .actions');
+    for (const name of ['Reply', 'Edit'])
+      assert.equal(await mineActions.getByRole('button', { name, exact: true }).count(), 0);
+    assert.equal(await other.getByRole('button', { name: /^Reply/ }).count(), 0);
+    assert.equal(await other.locator('button.react:visible').count(), 0);
+    assert.equal(await other.locator('button.report').isVisible(), true);
+    const id = await mine.getAttribute('data-id');
+    await mineActions.getByRole('button', { name: 'Delete' }).click();
+    await mine.waitFor({ state: 'detached' });
+    const stored = await env.db.query('SELECT body, deleted_at FROM comments WHERE id = $1', [id]);
+    assert.equal(stored.rows[0].body, '');
+    assert.ok(stored.rows[0].deleted_at);
+    assert.deepEqual(problems, []);
   });
 });
 

@@ -70,11 +70,12 @@ export function renderComment(ctx: ViewContext, c: ViewComment, depth: number): 
   if (c.pending) article.append(h('p', { class: 'note' }, t('awaitingNote')));
   li.append(article);
   const own = ctx.userId() === c.author.id;
-  // Shown only while the reader may act (the section's `ro` class hides them otherwise).
+  // On a closed post (the section's `ro` class) what adds to the thread is hidden: reply, edit, reactions. Delete,
+  // report, the notice of illegal content and mute stay.
   if (!c.pending) {
     const reply = h(
       'button',
-      { type: 'button', class: 'link', 'aria-label': t('replyTo', { name: c.author.name }) },
+      { type: 'button', class: 'link adds', 'aria-label': t('replyTo', { name: c.author.name }) },
       t('reply'),
     );
     reply.addEventListener('click', () => ctx.reply(c, li, depth, reply));
@@ -118,7 +119,7 @@ export function renderComment(ctx: ViewContext, c: ViewComment, depth: number): 
     if (own) {
       const rules = ctx.rules();
       const editable = rules !== null && Date.now() - Date.parse(c.createdAt) < rules.editWindowMinutes * 60_000;
-      const edit = h('button', { type: 'button', class: 'link', hidden: !editable }, t('edit'));
+      const edit = h('button', { type: 'button', class: 'link adds', hidden: !editable }, t('edit'));
       edit.addEventListener('click', () => ctx.edit(c, li, edit));
       const del = h('button', { type: 'button', class: 'link' }, t('delete'));
       del.addEventListener('click', () => ctx.remove(c, li, del));

@@ -90,7 +90,7 @@ time{cursor:help}
 .body code{font-family:ui-monospace,monospace;font-size:.9em;background:var(--_surface);padding:0 3px;border-radius:4px}
 .pending .body{opacity:.8}
 .actions{display:flex;flex-wrap:wrap;align-items:center;gap:8px;margin:2px 0 4px}
-.ro .actions{display:none}
+.ro .actions .adds,.ro .actions .react{display:none}
 .primary-link{display:inline-block;padding:6px 14px;border-radius:var(--_radius);background:var(--_accent);color:var(--_accent-fg);font-weight:600;text-decoration:none}
 .menu{margin:8px 0;padding:12px}
 fieldset{border:0;margin:0;padding:0}

@@ -118,6 +118,9 @@ export function ownCommentRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     const body = validBody(parse(editBody, req.body).body);
     await consume(deps.limiters, deps.limiters.commentUser, `${found.siteId}:${found.authorId}`);
     await consume(deps.limiters, deps.limiters.commentIp, clientKey(req.ip));
+    // A closed post takes no new words, an edit's included (its author may still delete theirs).
+    if ((await deps.lookups.post(found.siteId, found.postId))?.closed)
+      throw new ConflictError('post_closed', 'comments are closed on this post');
     const stored = await findSettingsOverrides(deps.db, found.siteId);
     const windowMs = effectiveSettings(stored?.overrides).editWindowMinutes * 60_000;
     const editId = newId();
@@ -128,8 +131,7 @@ export function ownCommentRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
       if (locked.deleted) throw new NotFoundError('comment');
       if (now - locked.createdAt.getTime() > windowMs)
         throw new ForbiddenError('edit_window_passed', 'the time to edit this comment has passed');
-      if (locked.status === 'rejected')
-        throw new ConflictError('not_editable', 'a comment that was not published cannot be edited');
+      if (locked.status === 'rejected') throw new ConflictError('not_editable', 'a rejected comment cannot be edited');
       if (locked.pendingEditId) {
         const earlier = await findEdit(tx, locked.pendingEditId);
         // An earlier edit whose job never reached the queue (the API stopped in between), or failed with no retry
