@@ -23,6 +23,8 @@ import { deliverNotification, sendDigests } from '#worker/notifications/deliver.
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import { signUnsubscribeToken } from '#shared/notifications/unsubscribe-token.js';
+import { failFirstWrite } from '../support/db-faults.js';
+import { createNotificationsQueue } from '#shared/notifications/queue.js';
 
 let env: TestEnv;
 let api: TestApi;
@@ -167,6 +169,27 @@ describe('a reply to my comment', () => {
     assert.equal((await list(author)).notifications[0]!.read, true);
     // The replier, who opted out of email, hears nothing of their own reply.
     assert.equal((await list(replier)).notifications.length, 0);
+  });
+
+  it('when the run that sent my email stops before it records the delivery, then the retry sends no second email', async () => {
+    const author = await reader();
+    const replier = await reader(site, 'off');
+    // The delivery's record fails once, after the email went: the job fails and is retried.
+    const fault = await failFirstWrite(env.db, {
+      name: 'fail_notification_delivered',
+      table: 'notifications',
+      on: 'UPDATE OF delivered_at',
+      condition: `NEW.user_id = '${author.id}' AND NEW.delivered_at IS NOT NULL`,
+    });
+    try {
+      const { reply } = await replyTo(author, replier, 'Said once, and mailed once.');
+      await delivered(reply);
+      assert.equal(await fault.matched(), 2, 'the first record failed, the retry wrote it');
+    } finally {
+      await fault.remove();
+    }
+    await smtp.waitForMail(author.email, /Said once, and mailed once/);
+    assert.equal(smtp.mails.filter((m) => m.to.includes(author.email)).length, 1);
   });
 
   it('when I reply to myself, then nobody is notified; when my email is off, then the notification is in my list but no email is sent', async () => {
@@ -583,6 +606,48 @@ describe('publishers and the live stream', () => {
     assert.doesNotMatch(got.body, new RegExp(author.email.replace('.', '\\.')), 'no address in the event');
     await delivered(reply);
     assert.equal(smtp.mails.filter((m) => m.to.includes(author.email)).length, 0);
+  });
+
+  it('when a reply is removed before its notification goes out, then the publisher is not told of it', async () => {
+    const hooked = await buildSite(env.db);
+    await env.db.query(`UPDATE sites SET settings = '{"readerNotifications":"webhook"}' WHERE id = $1`, [
+      hooked.siteId,
+    ]);
+    const path = `/${uniq('hook')}`;
+    await request(api.app)
+      .post(`/api/v1/sites/${hooked.siteId}/webhooks`)
+      .set('Authorization', `Bearer ${hooked.apiKey}`)
+      .send({ url: hooks.url(path), events: ['reader.notification'] })
+      .expect(201);
+    const moderator = await buildStaff(env.db, api.app, hooked.siteId, 'moderator', 'Mo Derator');
+    const author = await reader(hooked);
+    const replier = await reader(hooked, 'off');
+    const queue = createNotificationsQueue(env.redis, env.config.QUEUE_PREFIX);
+    let reply: string;
+    // The notification waits in its queue (a backlog, a deploy) while a moderator takes the reply down.
+    await queue.pause();
+    try {
+      ({ reply } = await replyTo(author, replier, 'A reply taken down before anyone heard of it.', hooked));
+      await waitFor(
+        async () => (await env.db.query('SELECT 1 FROM notifications WHERE comment_id = $1', [reply])).rowCount === 1,
+        { what: 'the notification written' },
+      );
+      await request(api.app)
+        .post(`/api/v1/comments/${reply}/moderation`)
+        .set('Authorization', `Bearer ${moderator.accessToken}`)
+        .send({ action: 'reject', reason: 'off topic' })
+        .expect(200);
+    } finally {
+      await queue.resume();
+      await queue.close();
+    }
+    await delivered(reply);
+    assert.equal(hooks.received.filter((r) => r.path === path).length, 0);
+    const stored = await env.db.query(
+      `SELECT 1 FROM webhook_deliveries WHERE site_id = $1 AND event_type = 'reader.notification'`,
+      [hooked.siteId],
+    );
+    assert.equal(stored.rowCount, 0);
   });
 
   it('when my widget holds my notification stream open, then a new notification arrives on it as an event', async () => {

@@ -296,6 +296,23 @@ export async function listUnmailed(db: Queryable, userId: string): Promise<strin
   return res.rows.map((r) => r.id);
 }
 
+/**
+ * Marks notifications emailed before their message goes, and returns the ids this call marked: a second run (a retry
+ * after the message went and the run stopped) finds them marked and sends nothing. Email is sent at most once.
+ */
+export async function claimEmailed(db: Queryable, ids: readonly string[]): Promise<string[]> {
+  const res = await db.query<{ id: string }>(
+    'UPDATE notifications SET emailed_at = now() WHERE id = ANY($1::uuid[]) AND emailed_at IS NULL RETURNING id',
+    [ids],
+  );
+  return res.rows.map((r) => r.id);
+}
+
+/** Gives back a claim whose message could not be sent: the next run sends it. */
+export async function releaseEmailed(db: Queryable, ids: readonly string[]): Promise<void> {
+  await db.query('UPDATE notifications SET emailed_at = NULL WHERE id = ANY($1::uuid[])', [ids]);
+}
+
 export async function markEmailed(db: Queryable, ids: readonly string[]): Promise<void> {
   await db.query('UPDATE notifications SET emailed_at = now() WHERE id = ANY($1::uuid[]) AND emailed_at IS NULL', [
     ids,

@@ -6,11 +6,13 @@ import type { Mailer } from '#shared/mail.js';
 import type { RedisClient } from '#shared/redis.js';
 import type { Events } from '#shared/webhooks/events.js';
 import {
+  claimEmailed,
   listDigestReaders,
   listUnmailed,
   loadDelivery,
   markDelivered,
   markEmailed,
+  releaseEmailed,
   type DeliveryInput,
 } from '#shared/db/notifications.js';
 import { notificationChannel, type NotificationJob } from '#shared/notifications/queue.js';
@@ -40,8 +42,9 @@ function unsubscribeHeaders(url: string): Record<string, string> {
 /**
  * Delivers one notification: tells the reader's open widgets (the bell), then either emits the
  * site's `reader.notification` webhook (sites that send their own) or emails a reader who chose
- * immediate email. Safe to run twice: the email is sent only while the row says it was not, the
- * webhook event's id derives from the notification's.
+ * immediate email. Safe to run twice: the row says "emailed" before the email goes (and again "not emailed" when
+ * sending fails), so a run that stops after sending leaves nothing to send again; the webhook event's id derives from
+ * the notification's.
  */
 export async function deliverNotification(deps: NotificationDeps, id: string): Promise<void> {
   const d = await loadDelivery(deps.db, id);
@@ -52,28 +55,36 @@ export async function deliverNotification(deps: NotificationDeps, id: string): P
     .catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'notification not announced'));
   let emailed = false;
   if (d.delivery === 'webhook') {
-    await deps.events?.emit({
-      siteId: n.siteId,
-      type: 'reader.notification',
-      key: n.id,
-      data: {
-        notification: { id: n.id, kind: n.kind, status: n.status, createdAt: n.createdAt },
-        reader: { id: n.userId },
-        comment: { id: n.comment.id, postId: n.comment.postId },
-        ...(n.from ? { from: { id: n.from.id } } : {}),
-      },
-    });
+    // A reply removed or deleted before the notification went out is news to nobody, the publisher included.
+    if (d.shown)
+      await deps.events?.emit({
+        siteId: n.siteId,
+        type: 'reader.notification',
+        key: n.id,
+        data: {
+          notification: { id: n.id, kind: n.kind, status: n.status, createdAt: n.createdAt },
+          reader: { id: n.userId },
+          comment: { id: n.comment.id, postId: n.comment.postId },
+          ...(n.from ? { from: { id: n.from.id } } : {}),
+        },
+      });
   } else if (d.emailMode === 'immediate' && !n.emailed) {
     // A reply removed or deleted before its email went is not quoted to anyone: marked as emailed, with nothing sent.
-    emailed = d.shown ? await sendMail(deps, d, (url) => immediateMail(n, url)) : true;
+    emailed = d.shown ? await sendOnce(deps, [n.id], d, () => immediateMail(n, unsubscribeUrl(deps.config, n))) : true;
   }
   await markDelivered(deps.db, id, emailed);
 }
 
-async function sendMail(
+/**
+ * Sends one message about the notifications `ids` at most once: they are marked emailed first, and only those this
+ * run marked go into the message (`build` gets them). A transport failure gives the marks back and throws, so the job
+ * is retried; a run that stops after sending leaves them marked. False when there is nowhere or no way to send.
+ */
+async function sendOnce(
   deps: NotificationDeps,
+  ids: readonly string[],
   d: Pick<DeliveryInput, 'email' | 'notification'>,
-  build: (unsubscribeUrl: string) => { subject: string; text: string },
+  build: (claimed: ReadonlySet<string>) => { subject: string; text: string },
 ): Promise<boolean> {
   if (!d.email) return false;
   if (deps.mailer.state !== 'configured') {
@@ -83,9 +94,15 @@ async function sendMail(
     );
     return false;
   }
+  const claimed = await claimEmailed(deps.db, ids);
+  if (claimed.length === 0) return true;
   const url = unsubscribeUrl(deps.config, d.notification);
-  // A transport failure throws: the job is retried, and the row still says "not emailed".
-  await deps.mailer.send({ to: d.email, ...build(url), headers: unsubscribeHeaders(url) });
+  try {
+    await deps.mailer.send({ to: d.email, ...build(new Set(claimed)), headers: unsubscribeHeaders(url) });
+  } catch (err) {
+    await releaseEmailed(deps.db, claimed);
+    throw err;
+  }
   return true;
 }
 
@@ -127,11 +144,15 @@ async function sendDigest(deps: NotificationDeps, userId: string): Promise<numbe
     );
     return 0;
   }
-  const ok = await sendMail(deps, first, (url) =>
-    digestMail(
-      shown.map((d) => d.notification),
-      url,
-    ),
+  const ok = await sendOnce(
+    deps,
+    shown.map((d) => d.notification.id),
+    first,
+    (claimed) =>
+      digestMail(
+        shown.map((d) => d.notification).filter((n) => claimed.has(n.id)),
+        unsubscribeUrl(deps.config, first.notification),
+      ),
   ).catch((err: unknown) => {
     deps.logger.warn(
       { err: (err as Error).message },
@@ -139,12 +160,7 @@ async function sendDigest(deps: NotificationDeps, userId: string): Promise<numbe
     );
     return false;
   });
-  if (!ok) return 0;
-  await markEmailed(
-    deps.db,
-    shown.map((d) => d.notification.id),
-  );
-  return 1;
+  return ok ? 1 : 0;
 }
 
 export function createNotificationProcessor(deps: NotificationDeps) {
