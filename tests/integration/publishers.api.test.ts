@@ -505,6 +505,10 @@ describe("readers' data rights", () => {
     const s = await buildSite(env.db);
     const postId = await buildPost(env.db, s.siteId);
     const reader = await signInReader(api.app, s, { name: 'Erin', sub: 'erin-42' });
+    // One they took back themselves first: the audit log names them as its actor.
+    const deleted = await comment(reader.accessToken, postId, 'On second thoughts, no.', s.siteId);
+    assert.equal(await stored(deleted), 'approved');
+    assert.equal(doc.check(await as(reader.accessToken).delete(`/api/v1/comments/${deleted}`)).status, 204);
     const id = await comment(reader.accessToken, postId, 'Keep my words.', s.siteId);
     assert.equal(await stored(id), 'approved');
     const before = await request(api.app).get(`/api/v1/sites/${s.siteId}/posts/${postId}/comments`);
@@ -520,7 +524,7 @@ describe("readers' data rights", () => {
     await env.db.query(`UPDATE comments SET pending_edit_id = $2 WHERE id = $1`, [id, editId]);
     const res = doc.check(await as(reader.accessToken).delete('/api/v1/me'));
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body, { erased: true, mode: 'anonymize', comments: 1 });
+    assert.deepEqual(res.body, { erased: true, mode: 'anonymize', comments: 2 });
     const row = (
       await env.db.query('SELECT display_name, email, external_id, deleted_at FROM users WHERE id = $1', [
         reader.user.id,
@@ -529,6 +533,8 @@ describe("readers' data rights", () => {
     assert.equal(row.display_name, 'Deleted user');
     assert.equal(row.external_id, null);
     assert.ok(row.deleted_at);
+    const audit = await env.db.query('SELECT action, actor_name FROM audit_log WHERE actor_id = $1', [reader.user.id]);
+    assert.deepEqual(audit.rows, [{ action: 'comment.delete_own', actor_name: 'Deleted user' }]);
     const thread = await waitFor(async () => {
       const t = await request(api.app).get(`/api/v1/sites/${s.siteId}/posts/${postId}/comments`);
       return t.body.comments[0]?.author.name === 'Deleted user' ? t : null;
@@ -555,7 +561,7 @@ describe("readers' data rights", () => {
     const back = await signInReader(api.app, s, { name: 'Erin', sub: 'erin-42' });
     assert.notEqual(back.user.id, reader.user.id);
     const log = await env.db.query(`SELECT kind, detail FROM data_requests WHERE user_id = $1`, [reader.user.id]);
-    assert.deepEqual(log.rows, [{ kind: 'erase', detail: { mode: 'anonymize', comments: 1 } }]);
+    assert.deepEqual(log.rows, [{ kind: 'erase', detail: { mode: 'anonymize', comments: 2 } }]);
   });
 
   it('when an author deletes a comment, or erases their account on a removing site, then the text its reasons matched goes too', async () => {

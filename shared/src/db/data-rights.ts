@@ -223,6 +223,12 @@ export async function eraseReader(
       `UPDATE dsa_notices SET notifier_name = $3, notifier_email = NULL WHERE site_id = $1 AND notifier_id = $2`,
       [q.siteId, q.userId, DELETED_USER_NAME],
     );
+    // The audit log keeps what they did to their own comments (deleted one), under the name the account now has.
+    await tx.query('UPDATE audit_log SET actor_name = $3 WHERE site_id = $1 AND actor_id = $2', [
+      q.siteId,
+      q.userId,
+      DELETED_USER_NAME,
+    ]);
     await tx.query(
       `UPDATE users SET display_name = $3, email = NULL, external_id = NULL, password_hash = NULL, sso_iat = NULL,
               import_key = NULL, premod = false, deleted_at = now(), updated_at = now(),
