@@ -32,6 +32,8 @@ export interface CommentModeration {
   detail?: string;
   /** Act only on a comment in one of these statuses (e.g. hold only what is still visible). */
   onlyFrom?: CommentStatus[];
+  /** Act only on the text the moderator read: the comment's edit count as it was shown (an edit since leaves it). */
+  onlyEditCount?: number;
   /** Made by a bulk action (recorded with the decision: the likely-fine lane's precision leaves these out). */
   bulk?: boolean;
   /** Audit action name; default `comment.<action>`. */
@@ -77,7 +79,8 @@ const PAST_TENSE: Record<CommentModeration['action'], string> = {
  * row lock serialises concurrent moderators (the last write wins, every action is logged, the
  * counters move only by what changed). A moderator's approve or reject closes the comment's
  * open reports. Afterwards, when the comment was or became visible, every API process is told
- * to drop the post's cached pages. Null when the comment is not on the site (or not in onlyFrom).
+ * to drop the post's cached pages. Null when the comment is not on the site (or not in onlyFrom, or edited since
+ * onlyEditCount).
  */
 export async function moderateComment(
   deps: {
@@ -101,6 +104,7 @@ export async function moderateComment(
       status,
       reason: { rule: m.rule ?? 'moderator', detail },
       onlyFrom: m.onlyFrom,
+      onlyEditCount: m.onlyEditCount,
     });
     if (!changed) return null;
     let statement: Statement | null = null;

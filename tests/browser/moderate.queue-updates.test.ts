@@ -8,6 +8,8 @@ import { launchChromium, listen } from '../support/browser.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
 import { buildStaff, storeComment, STAFF_PASSWORD, type SignedIn } from '../support/staff.js';
 import { waitFor } from '../support/wait-for.js';
+import { randomUUID } from 'node:crypto';
+import { applyEdit } from '#shared/db/comment-edits.js';
 
 /**
  * The moderation page keeps its lists true while comments arrive and decisions are taken elsewhere: a burst
@@ -146,6 +148,39 @@ describe('the moderation page while the queues change', () => {
     // Past a poll of the counts, it is still listed.
     await new Promise((r) => setTimeout(r, 3500));
     assert.deepEqual((await listed(page)).sort(), [...ids].sort());
+    await page.close();
+  });
+
+  it('when the author edits a held comment while it is on screen, then Approve publishes nothing, and the new text is shown to be decided', async () => {
+    const { site, mod, page, store } = await desk();
+    const held = await store('pending', 'The harbour master knows the timetable best.');
+    await signIn(page, site, mod);
+    await waitFor(async () => (await listed(page)).join() === held, { what: 'the held comment' });
+    // The author rewrites it; the worker applies the edit, and it stays held.
+    const editId = randomUUID();
+    await env.db.query(`INSERT INTO comment_revisions (id, comment_id, site_id, body) VALUES ($1, $2, $3, $4)`, [
+      editId,
+      held,
+      site.siteId,
+      'Something nobody on the desk has read.',
+    ]);
+    await env.db.query(`UPDATE comments SET pending_edit_id = $2 WHERE id = $1`, [held, editId]);
+    await applyEdit(env.db, editId, {
+      status: 'pending',
+      reasons: [],
+      scores: {},
+      scoredBy: [],
+      settingsVersion: null,
+    });
+    const item = page.locator(`#items .item[data-id="${held}"]`);
+    await item.locator('button[data-act=approve]').click();
+    await page.locator('#status', { hasText: 'Its author edited this comment after it was shown' }).waitFor();
+    await item.getByText('Something nobody on the desk has read.').waitFor();
+    const status = async () =>
+      (await env.db.query<{ status: string }>('SELECT status FROM comments WHERE id = $1', [held])).rows[0]!.status;
+    assert.equal(await status(), 'pending');
+    await item.locator('button[data-act=approve]').click();
+    await waitFor(async () => (await status()) === 'approved', { what: 'the new text approved' });
     await page.close();
   });
 

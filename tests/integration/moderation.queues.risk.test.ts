@@ -8,6 +8,8 @@ import { startTestTasksWorker, startTestWorker, type TestWorker } from '../suppo
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
 import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
 import { postComment, waitForDecision } from '../support/comment-flow.js';
+import { randomUUID } from 'node:crypto';
+import { applyEdit } from '#shared/db/comment-edits.js';
 
 /**
  * Queues that use the scores: the pending queue by predicted rejection (most likely abusive first),
@@ -269,6 +271,73 @@ describe('likely-fine lane', () => {
       rows.rows.map((r) => r.voided),
       [true, false],
     );
+  });
+
+  it('when the author edits a held comment after the moderator was shown it, then their decision on the old text is refused (`comment_edited`), one or in bulk, and the new text can be decided', async () => {
+    await clearPending();
+    const postId = await buildPost(env.db, site.siteId);
+    const [a, b] = [await held(postId, 0.1), await held(postId, 0.1)];
+    const listed = await request(api.app)
+      .get(`/api/v1/sites/${site.siteId}/moderation/queues/pending`)
+      .set(as(mod))
+      .expect(200);
+    const shown = new Map(
+      listed.body.items.map((i: { id: string; editCount: number }) => [i.id, i.editCount] as const),
+    );
+    assert.deepEqual([shown.get(a), shown.get(b)], [0, 0]);
+    // The author rewrites `a` while it waits; the worker applies the edit and it stays held.
+    const editId = randomUUID();
+    await env.db.query(`INSERT INTO comment_revisions (id, comment_id, site_id, body) VALUES ($1, $2, $3, $4)`, [
+      editId,
+      a,
+      site.siteId,
+      'Something the moderator never read.',
+    ]);
+    await env.db.query(`UPDATE comments SET pending_edit_id = $2 WHERE id = $1`, [a, editId]);
+    const applied = await applyEdit(env.db, editId, {
+      status: 'pending',
+      reasons: [],
+      scores: {},
+      scoredBy: [],
+      settingsVersion: null,
+    });
+    assert.equal(applied.applied, true);
+    const stale = await request(api.app)
+      .post(`/api/v1/comments/${a}/moderation`)
+      .set(as(mod))
+      .send({ action: 'approve', editCount: shown.get(a) })
+      .expect(409);
+    assert.equal(stale.body.error.code, 'comment_edited');
+    const status = async (id: string) =>
+      (await env.db.query<{ status: string }>(`SELECT status FROM comments WHERE id = $1`, [id])).rows[0]!.status;
+    assert.equal(await status(a), 'pending');
+    const bulk = await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/moderation/bulk`)
+      .set(as(mod))
+      .send({ ids: [a, b], action: 'approve', from: 'pending', editCounts: { [a]: 0, [b]: 0 } })
+      .expect(200);
+    assert.deepEqual(
+      bulk.body.results.map((r: { id: string; ok: boolean; error?: { code: string } }) => [r.id, r.ok, r.error?.code]),
+      [
+        [a, false, 'comment_edited'],
+        [b, true, undefined],
+      ],
+    );
+    assert.equal(await status(a), 'pending');
+    // Read again, the new text is what is decided.
+    const again = await request(api.app)
+      .get(`/api/v1/sites/${site.siteId}/moderation/queues/pending`)
+      .set(as(mod))
+      .expect(200);
+    const item = again.body.items.find((i: { id: string }) => i.id === a);
+    assert.equal(item.editCount, 1);
+    assert.equal(item.body, 'Something the moderator never read.');
+    await request(api.app)
+      .post(`/api/v1/comments/${a}/moderation`)
+      .set(as(mod))
+      .send({ action: 'reject', editCount: 1 })
+      .expect(200);
+    assert.equal(await status(a), 'rejected');
   });
 
   it('when a bulk action names the queue it listed and another moderator decided one comment meanwhile, then that one is left as it is with `changed`', async () => {

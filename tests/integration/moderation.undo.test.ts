@@ -9,6 +9,8 @@ import { openApiChecker } from '../support/openapi.js';
 import { getThread } from '../support/comment-flow.js';
 import { waitFor } from '../support/wait-for.js';
 import { UNDONE_APPEAL_REASON } from '#shared/moderation-undo.js';
+import { applyEdit } from '#shared/db/comment-edits.js';
+import { randomUUID } from 'node:crypto';
 import { eraseReader } from '#shared/db/data-rights.js';
 import { signInWithEmail, siteHeldByReports } from '../support/dsa.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
@@ -197,6 +199,32 @@ describe('undo of the last decision', () => {
     assert.equal(res.status, 409);
     assert.equal(res.body.error.code, 'undo_conflict');
     assert.equal((await snapshot(id)).status, 'approved');
+  });
+
+  it('when the author’s edit was applied after the action, then 409 undo_conflict and the edit’s decision stands', async () => {
+    const id = await newComment('pending');
+    await decide(mod, id, 'approve');
+    const editId = randomUUID();
+    await env.db.query(`INSERT INTO comment_revisions (id, comment_id, site_id, body) VALUES ($1, $2, $3, $4)`, [
+      editId,
+      id,
+      site.siteId,
+      'Rewritten after the approval.',
+    ]);
+    await env.db.query(`UPDATE comments SET pending_edit_id = $2 WHERE id = $1`, [id, editId]);
+    const applied = await applyEdit(env.db, editId, {
+      status: 'approved',
+      reasons: [{ rule: 'toxicity', detail: 'scored 0.10' }],
+      scores: { TOXICITY: 0.1 },
+      scoredBy: [],
+      settingsVersion: null,
+    });
+    assert.equal(applied.applied, true);
+    const before = await snapshot(id);
+    const res = await undo(mod, id);
+    assert.equal(res.status, 409);
+    assert.equal(res.body.error.code, 'undo_conflict');
+    assert.deepEqual(await snapshot(id), before);
   });
 
   it('when the window has passed, then 409 undo_expired and nothing changes', async () => {

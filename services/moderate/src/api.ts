@@ -135,17 +135,32 @@ export class Api {
     return this.call('POST', `/api/v1/comments/${encodeURIComponent(id)}/feature`, { featured });
   }
 
-  decide(id: string, action: 'approve' | 'reject'): Promise<{ comment: { status: string } }> {
-    return this.call('POST', `/api/v1/comments/${encodeURIComponent(id)}/moderation`, { action });
+  /** Decides the text the moderator read: an edit made since fails with `comment_edited`. */
+  decide(
+    item: { id: string; editCount: number },
+    action: 'approve' | 'reject',
+  ): Promise<{ comment: { status: string } }> {
+    return this.call('POST', `/api/v1/comments/${encodeURIComponent(item.id)}/moderation`, {
+      action,
+      editCount: item.editCount,
+    });
   }
 
-  /** Decides `ids` (at most `BULK_MAX`) if each is still `from`; one decided otherwise meanwhile fails with `changed`. */
+  /**
+   * Decides `items` (at most `BULK_MAX`) if each is still `from` and still the text shown; one decided otherwise
+   * meanwhile fails with `changed`, one edited since with `comment_edited`.
+   */
   bulk(
-    ids: string[],
+    items: { id: string; editCount: number }[],
     action: 'approve' | 'reject',
     from: 'pending' | 'approved' | 'rejected',
   ): Promise<{ results: { id: string; ok: boolean; error?: { code: string } }[] }> {
-    return this.call('POST', `/api/v1/sites/${this.site}/moderation/bulk`, { ids, action, from });
+    return this.call('POST', `/api/v1/sites/${this.site}/moderation/bulk`, {
+      ids: items.map((i) => i.id),
+      editCounts: Object.fromEntries(items.map((i) => [i.id, i.editCount])),
+      action,
+      from,
+    });
   }
 
   reader(

@@ -426,9 +426,10 @@ export class Board {
       return;
     this.deciding.add(item.id);
     try {
-      await this.api.decide(item.id, action);
+      await this.api.decide(item, action);
     } catch (err) {
-      this.fail(err);
+      if (err instanceof ApiError && err.code === 'comment_edited') await this.editedMeanwhile([item.id]);
+      else this.fail(err);
       return;
     } finally {
       this.deciding.delete(item.id);
@@ -457,22 +458,39 @@ export class Board {
     this.focusCurrent();
   }
 
+  /**
+   * Comments whose authors edited them after they were shown: left as they were, and read again from the server so
+   * the moderator decides the text that would be published.
+   */
+  private async editedMeanwhile(ids: string[], said = ''): Promise<void> {
+    const current = this.items[this.current]?.id;
+    await this.load();
+    const at = this.items.findIndex((x) => x.id === (ids[0] ?? current));
+    if (at >= 0) this.setCurrent(at, true);
+    this.say(
+      `${said}${ids.length === 1 ? 'Its author edited this comment' : `The authors of ${ids.length} comments edited them`} after it was shown: nothing was decided. The new text is shown; read it and decide again.`,
+    );
+  }
+
   private async bulk(action: 'approve' | 'reject'): Promise<void> {
     const ids = [...this.selected];
     if (ids.length === 0 || this.busy) return;
     this.busy = true;
     try {
-      const { results } = await this.api.bulk(ids, action, STATUS_OF_QUEUE[this.queue]);
+      const items = this.items.filter((x) => this.selected.has(x.id));
+      const { results } = await this.api.bulk(items, action, STATUS_OF_QUEUE[this.queue]);
       const done = results.filter((r) => r.ok).map((r) => r.id);
       // Decided by someone else since the list was loaded: left as they are, and no longer in this queue.
       const changed = results.filter((r) => r.error?.code === 'changed').map((r) => r.id);
+      const edited = results.filter((r) => r.error?.code === 'comment_edited').map((r) => r.id);
       this.removeItems([...done, ...changed]);
-      this.say(
+      const said =
         `${action === 'approve' ? 'Approved' : 'Rejected'} ${done.length} of ${ids.length} comments.` +
-          (changed.length > 0
-            ? ` ${changed.length} had been decided by someone else meanwhile and were left as they are.`
-            : ''),
-      );
+        (changed.length > 0
+          ? ` ${changed.length} had been decided by someone else meanwhile and were left as they are.`
+          : '');
+      if (edited.length > 0) await this.editedMeanwhile(edited, `${said} `);
+      else this.say(said);
       await Promise.all([this.pollCounts(), this.renderLane(), this.learning.refresh()]);
     } catch (err) {
       this.fail(err);

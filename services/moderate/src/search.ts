@@ -95,9 +95,11 @@ export class SearchPanel {
 
   private async decide(item: QueueItem, action: 'approve' | 'reject'): Promise<void> {
     try {
-      await this.api.decide(item.id, action);
+      await this.api.decide(item, action);
     } catch (err) {
       this.say(`Error: ${(err as Error).message}`);
+      // Edited since it was shown: the results are read again, with its new text.
+      if (err instanceof ApiError && err.code === 'comment_edited') await this.reload();
       return;
     }
     this.decided(item, action);

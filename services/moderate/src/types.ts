@@ -45,6 +45,8 @@ export interface QueueItem {
   openReports: number;
   featured: boolean;
   editedAt: string | null;
+  /** How many edits of its author were applied: sent with a decision, so one made since is refused. */
+  editCount: number;
   /** Scored above the site's wellbeing level: blurred until revealed. */
   severe?: boolean;
 }

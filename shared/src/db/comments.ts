@@ -173,6 +173,22 @@ export interface StatusChange {
   onlyFrom?: CommentStatus[];
   /** Leave a comment that people decided (a moderator, readers' reports, a notice, an appeal) as it is: an automated change. */
   unlessDecidedByPeople?: boolean;
+  /** Change only the text a moderator read: the comment's edit count when it was shown to them. */
+  onlyEditCount?: number;
+}
+
+/** A comment's status and edit count on a site, or null when the site has no such comment or its author deleted it. */
+export async function findCommentVersion(
+  db: Queryable,
+  siteId: string,
+  id: string,
+): Promise<{ status: CommentStatus; editCount: number } | null> {
+  const res = await db.query<{ status: CommentStatus; edit_count: number }>(
+    `SELECT status, edit_count FROM comments WHERE id = $1 AND site_id = $2 AND deleted_at IS NULL`,
+    [id, siteId],
+  );
+  const r = res.rows[0];
+  return r ? { status: r.status, editCount: r.edit_count } : null;
 }
 
 /** A comment's status on a site, or null when the site has no such comment or its author deleted it. */
@@ -218,6 +234,7 @@ export async function changeCommentStatus(
         WHERE id = $1 AND site_id = $2 AND ($5::text[] IS NULL OR status = ANY($5)) AND deleted_at IS NULL
           AND ($6::text[] IS NULL OR NOT EXISTS (
                 SELECT 1 FROM jsonb_array_elements(reasons) r WHERE r->>'rule' = ANY($6)))
+          AND ($7::int IS NULL OR edit_count = $7)
         FOR UPDATE
      ), upd AS (
        UPDATE comments c SET status = $3, reasons = c.reasons || jsonb_build_array($4::jsonb), decided_at = now()
@@ -247,6 +264,7 @@ export async function changeCommentStatus(
       JSON.stringify(c.reason),
       c.onlyFrom ?? null,
       c.unlessDecidedByPeople ? [...DECIDED_BY_PEOPLE] : null,
+      c.onlyEditCount ?? null,
     ],
   });
   const r = res.rows[0];

@@ -61,6 +61,8 @@ export interface QueueItem {
   featured: boolean;
   /** When its author last edited it (null: never); the earlier texts are at …/revisions. */
   editedAt: Date | null;
+  /** How many of its author's edits were applied: what a moderator's decision names as the text they read. */
+  editCount: number;
 }
 
 export interface ItemRow {
@@ -76,6 +78,7 @@ export interface ItemRow {
   decided_at: Date;
   featured: boolean;
   edited_at: Date | null;
+  edit_count: number;
   author_id: string;
   author_name: string;
   author_joined: Date;
@@ -122,7 +125,7 @@ export const OLDEST_FIRST: Record<QueueName, boolean> = {
  */
 export function itemSelect(allReports: boolean): string {
   return `SELECT c.id, c.post_id, c.parent_id, c.status, c.body, c.reasons, c.scores, c.scored_by, c.created_at, c.decided_at,
-            c.featured_at IS NOT NULL AS featured, c.edited_at, u.id AS author_id, u.display_name AS author_name, u.created_at AS author_joined, u.approved_count,
+            c.featured_at IS NOT NULL AS featured, c.edited_at, c.edit_count, u.id AS author_id, u.display_name AS author_name, u.created_at AS author_joined, u.approved_count,
             u.rejected_count, u.status AS author_status, u.suspended_until, u.premod,
             p.title AS post_title, p.url AS post_url,
             pu.display_name AS parent_author, left(par.body, ${EXCERPT}) AS parent_excerpt, par.status AS parent_status,
@@ -175,6 +178,7 @@ export function toQueueItem(r: ItemRow): QueueItem {
     riskKey: r.risk_key,
     featured: r.featured,
     editedAt: r.edited_at,
+    editCount: r.edit_count,
   };
 }
 

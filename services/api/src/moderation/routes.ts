@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from '../comments/thread.js';
 import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
 import { isUuid } from '#shared/ids.js';
 import { AppError, ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../http/app-error.js';
-import { findCommentStatus } from '#shared/db/comments.js';
+import { findCommentVersion } from '#shared/db/comments.js';
 import type { CommentStatus } from '#shared/domain.js';
 import { findSettings } from './site-settings.js';
 import { countQueues, listQueue, QUEUES } from '#shared/db/moderation-queues.js';
@@ -65,7 +65,18 @@ export const queueQuery = z.object({
     .optional()
     .describe("pending only: held comments whose predicted rejection is below the site's `likelyFineBelow`"),
 });
-export const actionBody = z.strictObject({ action: z.enum(['approve', 'reject']), reason: reasonText });
+/** The comment's edit count as the moderator was shown it (`editCount` of a queue item): an edit since is a 409. */
+const editCountOf = z
+  .int()
+  .min(0)
+  .describe(
+    "the comment's `editCount` as the moderator read it: an author's edit since leaves the comment as it is, with the error `comment_edited`",
+  );
+export const actionBody = z.strictObject({
+  action: z.enum(['approve', 'reject']),
+  reason: reasonText,
+  editCount: editCountOf.optional(),
+});
 export const bulkBody = z.strictObject({
   ids: z
     .array(uuidSchema)
@@ -79,6 +90,12 @@ export const bulkBody = z.strictObject({
     .optional()
     .describe(
       'act only on comments still in this status (the queue they were listed in): one another moderator has decided since is left as it is, with the error `changed`',
+    ),
+  editCounts: z
+    .record(uuidSchema, editCountOf)
+    .optional()
+    .describe(
+      "each listed comment's `editCount` as the moderator read it: one edited since is left, with `comment_edited`",
     ),
 });
 
@@ -267,6 +284,7 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     reason,
     bulk,
     from,
+    editCount,
   }: {
     staff: { userId: string; name: string };
     siteId: string;
@@ -275,6 +293,7 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     reason: string | null;
     bulk?: boolean;
     from?: CommentStatus;
+    editCount?: number;
   }) => {
     const result = await moderateComment(modDeps, {
       siteId,
@@ -286,10 +305,18 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
       statement: { settings: await findSettings(deps.db, siteId) },
       bulk,
       ...(from ? { onlyFrom: [from] } : {}),
+      ...(editCount !== undefined ? { onlyEditCount: editCount } : {}),
     });
     if (!result) {
-      const now = from && (await findCommentStatus(deps.db, siteId, id));
-      if (now) throw new ConflictError('changed', `the comment is ${now} now, no longer ${from}: it was left as it is`);
+      const now = await findCommentVersion(deps.db, siteId, id);
+      if (!now) throw new NotFoundError('comment');
+      if (editCount !== undefined && now.editCount !== editCount)
+        throw new ConflictError(
+          'comment_edited',
+          'its author edited the comment since it was shown: read it again; it was left as it is',
+        );
+      if (from && now.status !== from)
+        throw new ConflictError('changed', `the comment is ${now.status} now, no longer ${from}: it was left as it is`);
       throw new NotFoundError('comment');
     }
     await mailStatement(deps, result.statement ?? null);
@@ -310,7 +337,14 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     const siteId = callerSite(req);
     const staff = await staffOf(deps.db, req, siteId, 'moderator');
     const body = parse(actionBody, req.body);
-    const result = await decide({ staff, siteId, id, action: body.action, reason: body.reason });
+    const result = await decide({
+      staff,
+      siteId,
+      id,
+      action: body.action,
+      reason: body.reason,
+      editCount: body.editCount,
+    });
     res.json({ comment: { id, status: result.after, previousStatus: result.before } });
   });
 
@@ -330,6 +364,7 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
           reason: body.reason,
           bulk: true,
           from: body.from,
+          editCount: body.editCounts?.[id],
         });
         results.push({ id, ok: true, status: r.after, previousStatus: r.before });
       } catch (err) {

@@ -26,6 +26,7 @@ export const queueItemView = (i: QueueItem) => ({
   openReports: i.openReports,
   featured: i.featured,
   editedAt: i.editedAt?.toISOString() ?? null,
+  editCount: i.editCount,
 });
 
 export const readerView = (u: User) => ({
