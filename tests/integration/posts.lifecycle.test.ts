@@ -5,6 +5,8 @@ import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { buildSite, type BuiltSite } from '../support/builders.js';
 import { generateApiKey } from '#shared/secrets.js';
+import { createRedis, decodeThreadChange, threadChannel } from '#shared/redis.js';
+import { waitFor } from '../support/wait-for.js';
 
 let env: TestEnv;
 let api: TestApi;
@@ -50,6 +52,54 @@ describe('registering posts', () => {
     const read = await request(api.app).get(`/api/v1/sites/${site.siteId}/posts/article-1`);
     assert.equal(read.status, 200);
     assert.equal(read.body.post.title, 'First');
+  });
+
+  it('when a publisher puts the same post again, then nothing is announced; a change is announced once', async () => {
+    const sub = createRedis(env.config.REDIS_URL, () => undefined);
+    const heard: string[] = [];
+    await sub.subscribe(threadChannel(env.config.QUEUE_PREFIX));
+    sub.on('message', (_c, m) => heard.push(decodeThreadChange(m)?.postId ?? ''));
+    try {
+      const body = { title: 'Quiet', url: 'https://news.example/quiet' };
+      assert.equal((await put('quiet-1', body)).status, 201);
+      const about = () => heard.filter((p) => p === 'quiet-1').length;
+      await waitFor(() => about() === 1, { what: 'the new post announced' });
+      for (let i = 0; i < 3; i++) assert.equal((await put('quiet-1', body)).status, 200);
+      assert.equal((await put('quiet-1', { ...body, closed: true })).status, 200);
+      await waitFor(() => about() === 2, { what: 'the closing announced' });
+      // Past the time an announcement takes to come back: the three unchanged puts said nothing.
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(about(), 2);
+    } finally {
+      await sub.quit();
+    }
+  });
+
+  it('when readers read a post, then it comes from the look-up cache, and an announced change of it is read at once', async () => {
+    const cached = await createTestEnv({ LOOKUP_CACHE_TTL_MS: '60000' });
+    const cachedApi = await startTestApi(cached);
+    try {
+      const s = await buildSite(cached.db);
+      const putThere = (body: object) =>
+        request(cachedApi.app)
+          .put(`/api/v1/sites/${s.siteId}/posts/cached-1`)
+          .set('Authorization', `Bearer ${s.apiKey}`)
+          .send(body);
+      const read = async () =>
+        (await request(cachedApi.app).get(`/api/v1/sites/${s.siteId}/posts/cached-1`).expect(200)).body.post;
+      assert.equal((await putThere({ title: 'Before', url: 'https://news.example/c1' })).status, 201);
+      assert.equal((await read()).title, 'Before');
+      // Written behind the API's back: readers keep the cached post (no query per reader).
+      await cached.db.query(`UPDATE posts SET title = 'Behind its back' WHERE site_id = $1`, [s.siteId]);
+      assert.equal((await read()).title, 'Before');
+      // A change through the API drops it at once.
+      assert.equal((await putThere({ title: 'After', url: 'https://news.example/c1', closed: true })).status, 200);
+      const now = await read();
+      assert.deepEqual([now.title, now.closed], ['After', true]);
+    } finally {
+      await cachedApi.close();
+      await cached.close();
+    }
   });
 
   it('when the key is missing, wrong, revoked, of another site, or lacks the scope, then 401 or 403', async () => {

@@ -59,24 +59,33 @@ const toPublisherPost = (r: PostRow): PublisherPost => ({
   closesAt: closesAt(r),
 });
 
-/** Creates or updates a post; `closed` keeps its value when not given. Returns whether it was created. */
+/**
+ * Creates or updates a post; `closed` keeps its value when not given. Returns whether it was created, and whether
+ * anything readers see of it (title, url, closed, the title's standing) changed: a CMS that sends the same post again
+ * changes nothing.
+ */
 export async function upsertPost(
   db: Queryable,
   p: { siteId: string; id: string; title: string; url: string; closed?: boolean },
-): Promise<{ post: Post; created: boolean }> {
-  const res = await db.query<PostRow & { created: boolean }>(
-    `WITH p AS (
+): Promise<{ post: Post; created: boolean; changed: boolean }> {
+  const res = await db.query<PostRow & { created: boolean; changed: boolean }>(
+    `WITH old AS (
+       SELECT title, url, closed, title_verified FROM posts WHERE site_id = $1 AND id = $2
+     ), p AS (
        INSERT INTO posts (site_id, id, title, url, closed) VALUES ($1, $2, $3, $4, COALESCE($5, false))
        ON CONFLICT (site_id, id) DO UPDATE
          SET title = EXCLUDED.title, url = EXCLUDED.url, title_verified = true,
              closed = COALESCE($5, posts.closed), updated_at = now()
        RETURNING *, (xmax = 0) AS created
      )
-     SELECT ${COLS}, p.created FROM p`,
+     SELECT ${COLS}, p.created,
+            p.created OR NOT EXISTS (SELECT 1 FROM old WHERE (old.title, old.url, old.closed, old.title_verified)
+                                                   = (p.title, p.url, p.closed, p.title_verified)) AS changed
+       FROM p`,
     [p.siteId, p.id, p.title, p.url, p.closed ?? null],
   );
   const row = res.rows[0]!;
-  return { post: toPost(row), created: row.created };
+  return { post: toPost(row), created: row.created, changed: row.changed };
 }
 
 export async function findPost(db: Queryable, siteId: string, id: string): Promise<Post | null> {

@@ -4,7 +4,7 @@ import type { ApiDeps } from '../deps.js';
 import { parse } from '../http/validate.js';
 import { apiKeyOf } from '../auth/guards.js';
 import { httpUrlSchema, postIdSchema, siteIdSchema, titleSchema } from '#shared/schemas.js';
-import { findPost, upsertPost } from '#shared/db/posts.js';
+import { upsertPost } from '#shared/db/posts.js';
 import { NotFoundError } from '../http/app-error.js';
 import type { Post } from '#shared/domain.js';
 import { commonErrors, notFoundError, route } from '../openapi/registry.js';
@@ -75,8 +75,9 @@ export function postRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     const { siteId, postId } = parse(postParams, req.params, 'path');
     apiKeyOf(req, siteId, 'posts:write');
     const body = parse(postBody, req.body);
-    const { post, created } = await upsertPost(deps.db, { siteId, id: postId, ...body });
-    await deps.announceThread({ siteId, postId, post: true });
+    const { post, created, changed } = await upsertPost(deps.db, { siteId, id: postId, ...body });
+    // Only a change is news: every open widget of the post reads it again when told.
+    if (changed) await deps.announceThread({ siteId, postId, post: true });
     res.status(created ? 201 : 200).json({ post: publicPost(post) });
     if (created) {
       // After answering: a slow webhook store never delays the publisher's call.
@@ -88,7 +89,9 @@ export function postRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
 
   r.get('/sites/:siteId/posts/:postId', async (req, res) => {
     const { siteId, postId } = parse(postParams, req.params, 'path');
-    const post = await findPost(deps.db, siteId, postId);
+    // From the process's look-up cache: an announced change of the post drops it, and the open widgets' reads after
+    // that announcement share one query.
+    const post = await deps.lookups.post(siteId, postId);
     if (!post) throw new NotFoundError('post');
     res.json({ post: publicPost(post) });
   });
