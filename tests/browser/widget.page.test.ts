@@ -15,7 +15,7 @@ import { ROOT } from '../support/processes.js';
 import { createDemoApp } from '#demo/app.js';
 import { ensureDemoSite } from '#demo/bootstrap.js';
 import { ARTICLE } from '#demo/article.js';
-import { findComment, insertDecidedComment } from '#shared/db/comments.js';
+import { changeCommentStatus, findComment, insertDecidedComment } from '#shared/db/comments.js';
 import { insertPostIfAbsent, upsertPost } from '#shared/db/posts.js';
 import {
   findUser,
@@ -784,6 +784,26 @@ describe('long and closed threads', () => {
     await waitFor(async () => (await placeholder.locator(':scope > ol.replies > li').count()) === 25, {
       what: 'all 25 replies under the removed comment',
     });
+
+    // A removed reply kept as a placeholder (it has a reply of its own) takes a place on the page without counting:
+    // the button still offers the reply it pushed off the first page.
+    await upsertPost(env.db, { siteId: SITE, id: 'busy-3', title: 'Busy', url: `${plainHost.origin}/p/busy-3` });
+    const [root] = await storeApproved('busy-3', author.id, 1);
+    const [gone] = await storeApproved('busy-3', author.id, 1, root!);
+    const rest = await storeApproved('busy-3', author.id, 20, root!);
+    // Its own reply comes later, so the first page's 20 replies are the placeholder and 19 of the 20 others.
+    await storeApproved('busy-3', author.id, 1, gone!);
+    await changeCommentStatus(env.db, {
+      id: gone!,
+      siteId: SITE,
+      status: 'rejected',
+      reason: { rule: 'moderator', detail: 'rejected by a moderator' },
+    });
+    await page.goto(`${plainHost.origin}/p/busy-3`);
+    const rootItem = page.locator(`#comments li[data-id="${root}"]`);
+    await rootItem.locator(`li.removed[data-id="${gone}"]`).waitFor();
+    await rootItem.locator(':scope > button.more', { hasText: 'Show 1 more reply' }).click();
+    await page.locator(`#comments li[data-id="${rest.at(-1)}"]`).waitFor();
     await page.close();
   });
 

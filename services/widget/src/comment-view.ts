@@ -138,7 +138,8 @@ function appendReplies(ctx: ViewContext, c: ViewComment, li: HTMLLIElement, dept
   const replies = h('ol', { class: 'replies' });
   for (const r of c.replies) replies.append(renderComment(ctx, r, Math.min(depth + 1, MAX_DEPTH)));
   if (c.replies.length > 0) li.append(replies);
-  const missing = c.replyCount - c.replies.length;
+  // A placeholder (a removed reply kept for its own replies) takes a place on the page but is not counted.
+  const missing = c.replyCount - c.replies.filter((r) => !r.removed).length;
   if (missing > 0 && !c.pending) {
     const more = h('button', { type: 'button', class: 'link more' }, plural(ctx.t, ctx.lang, 'moreReplies', missing));
     more.addEventListener('click', () => ctx.moreReplies(c, li, depth, more));
