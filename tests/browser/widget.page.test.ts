@@ -122,6 +122,15 @@ async function decide(id: string, status: 'approved' | 'rejected'): Promise<void
   assert.equal(res.status, 200, await res.text());
 }
 
+/** The demo post's count of published comments, as the database has it. */
+const findPostCount = async () =>
+  (
+    await env.db.query<{ n: number }>('SELECT comment_count AS n FROM posts WHERE site_id = $1 AND id = $2', [
+      SITE,
+      POST,
+    ])
+  ).rows[0]?.n;
+
 /** Another reader posts through the API (not the browser). */
 async function postAsOther(body: string, name = 'Other Reader'): Promise<string> {
   await insertPostIfAbsent(env.db, { siteId: SITE, id: POST, title: ARTICLE.headline, url: `${demo.origin}/` });
@@ -170,6 +179,28 @@ describe('the widget on the demo article page', () => {
     // Its own approval is not announced to its author as a "new comment".
     assert.equal(await page.locator('#comments button.new').isVisible(), false);
     assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('when the list is read again just after my held comment was approved, then it shows once, and the count once', async () => {
+    const { page } = await openDemo();
+    await signInAsDemoReader(page);
+    await page.locator('#comments textarea').fill('Approved while the list was being read again.');
+    await page.getByRole('button', { name: 'Post comment' }).click();
+    const pending = page.locator('#comments li.pending');
+    await pending.getByText('Awaiting review').waitFor();
+    const id = (await pending.getAttribute('data-id'))!;
+    await decide(id, 'approved');
+    // Another order at once: the list is read from the server, which lists it now.
+    await page.getByLabel('Sort by').selectOption('oldest');
+    const copies = page.locator(`#comments li[data-id="${id}"]`);
+    await page.locator(`#comments li[data-id="${id}"]:not(.pending)`).waitFor();
+    // Past the widget's own follow-up of the comment.
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.equal(await copies.count(), 1);
+    const total = (await findPostCount()) ?? -1;
+    assert.equal(await page.locator('#comments h2').textContent(), `${total} comment${total === 1 ? '' : 's'}`);
+    await page.getByLabel('Sort by').selectOption('newest');
     await page.close();
   });
 

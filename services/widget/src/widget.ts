@@ -259,8 +259,10 @@ export class Widget {
     if (page.site) this.rules = page.site;
     if (!append) {
       this.renderPicks(page.featured ?? []);
+      // What stays known is what stays on screen: the reader's own pending comments (the caller puts them back).
+      const kept = new Set([...this.known].filter((id) => this.shadow.querySelector(`[data-id="${id}"].pending`)));
       this.els.list.replaceChildren();
-      this.known = new Set([...this.known].filter((id) => this.shadow.querySelector(`[data-id="${id}"].pending`)));
+      this.known = kept;
       this.shownTotal = page.total ?? this.shownTotal;
       this.setTitle(this.shownTotal);
     }
@@ -443,8 +445,13 @@ export class Widget {
       const page = await call<ThreadPage>(this.o.base, this.path(`/comments?sort=${this.sort}&limit=${PAGE}`), {
         cache: 'no-cache',
       });
-      // The reader's own pending comments stay on screen; approved ones come back from the server.
-      const pending = [...this.els.list.querySelectorAll<HTMLLIElement>(':scope > li.pending')];
+      // The reader's own pending comments stay on screen; one the server now lists (approved meanwhile) comes back
+      // from it, once, and is no longer followed as undecided.
+      const listed = new Set(idsOf(page.comments));
+      const pending = [...this.els.list.querySelectorAll<HTMLLIElement>(':scope > li.pending')].filter(
+        (li) => !listed.has(li.dataset.id!),
+      );
+      for (const id of listed) this.undecided.delete(id);
       this.known = new Set(pending.map((li) => li.dataset.id!));
       this.renderPage(page, false);
       for (const li of pending.reverse()) this.els.list.prepend(li);
@@ -772,6 +779,11 @@ export class Widget {
       depth,
     );
     if (!status.bodyHtml) fresh.querySelector('.body')?.replaceChildren(...li.querySelector('.body')!.childNodes);
+    // Drawn from the server already (the list was read again after it was approved): the copy that waited goes.
+    if ([...this.shadow.querySelectorAll(`li[data-id="${id}"]`)].some((other) => other !== li)) {
+      li.remove();
+      return;
+    }
     const hadFocus = li.contains(this.shadow.activeElement);
     li.replaceWith(fresh);
     this.shownTotal++;
