@@ -176,7 +176,7 @@ export const configSchema = z.object({
     .url({ protocol: /^https?$/ })
     .optional()
     .describe(
-      "The API's address as browsers reach it, e.g. `https://comments.example.com`. With https, cookies the API sets (the queue dashboard's) are Secure whatever the proxy says; unset in production, they are Secure too. Also the base of links sent by email (default: `http://localhost:PORT`).",
+      "The API's address as browsers reach it, e.g. `https://comments.example.com`. With https, cookies the API sets (the queue dashboard's) are Secure whatever the proxy says; unset in production, they are Secure too. Also the base of links sent by email (default: `http://localhost:PORT`): in production with a mail transport (SMTP_URL) it is required, and must be https unless it names this machine (localhost, 127.0.0.1, ::1).",
     ),
   DEMO_URL: z
     .url({ protocol: /^https?$/ })
@@ -456,7 +456,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'invalid configuration:\n  QUEUE_PREFIX: with a Redis Cluster the prefix needs a hash tag, e.g. {comments}',
     );
   }
+  const mailLinks = mailLinksProblem(parsed);
+  if (mailLinks) throw new Error(`invalid configuration:\n  PUBLIC_URL: ${mailLinks}`);
   return { ...parsed, JWT_SECRET: signingSecret('JWT_SECRET', parsed.JWT_SECRET, parsed.NODE_ENV, DEV_JWT_SECRET) };
+}
+
+/**
+ * Why the links mail carries (password resets, address confirmations, unsubscribes) would not reach readers, or null:
+ * in production with a mail transport they need the API's public address, over https unless it is this machine.
+ */
+export function mailLinksProblem(c: Pick<Config, 'NODE_ENV' | 'SMTP_URL' | 'PUBLIC_URL'>): string | null {
+  if (c.NODE_ENV !== 'production' || c.SMTP_URL === undefined) return null;
+  if (c.PUBLIC_URL === undefined)
+    return "required in production with SMTP_URL: the links mail carries would point at http://localhost (set the API's public address, e.g. https://comments.example.com)";
+  const url = new URL(c.PUBLIC_URL);
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !local)
+    return 'must be https in production with SMTP_URL: password-reset and confirmation links carry their token in the address';
+  return null;
 }
 
 /**

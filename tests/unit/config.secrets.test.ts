@@ -47,6 +47,26 @@ describe('JWT_SECRET by NODE_ENV', () => {
   });
 });
 
+describe('links in mail', () => {
+  it('when production sends mail, then PUBLIC_URL is required, and must be https unless it names this machine', () => {
+    const base = { JWT_SECRET: strong(), SMTP_URL: 'smtp://mail.example.com:587' };
+    assert.throws(() => loadConfig(base), /PUBLIC_URL: required in production with SMTP_URL/);
+    assert.throws(
+      () => loadConfig({ ...base, PUBLIC_URL: 'http://comments.example.com' }),
+      /PUBLIC_URL: must be https/,
+    );
+    assert.equal(
+      loadConfig({ ...base, PUBLIC_URL: 'https://comments.example.com' }).PUBLIC_URL,
+      'https://comments.example.com',
+    );
+    assert.equal(loadConfig({ ...base, PUBLIC_URL: 'http://localhost:3000' }).PUBLIC_URL, 'http://localhost:3000');
+    // Without mail, or outside production, nothing is asked.
+    assert.equal(loadConfig({ JWT_SECRET: strong() }).PUBLIC_URL, undefined);
+    assert.equal(loadConfig({ ...base, NODE_ENV: 'test' }).PUBLIC_URL, undefined);
+    assert.equal(loadConfig({ SMTP_URL: base.SMTP_URL, NODE_ENV: 'development' }).PUBLIC_URL, undefined);
+  });
+});
+
 describe("the demo's SSO secret", () => {
   it('when the demo runs outside development, then DEMO_SSO_SECRET is required and must be strong', () => {
     const base = { JWT_SECRET: strong() };
