@@ -211,6 +211,28 @@ describe('operations', () => {
     deadQueueRedis.disconnect();
   });
 
+  it('when Redis is unreachable, then routes whose rate limits cannot be counted answer 503 unavailable, never 500 nor uncounted', async () => {
+    const { createRedis } = await import('#shared/redis.js');
+    const { createApp } = await import('#api/app.js');
+    const { createLimiters } = await import('#api/http/rate-limit.js');
+    const deadRedis = createRedis('redis://127.0.0.1:1', () => undefined);
+    try {
+      const app = createApp({ ...api.deps, limiters: createLimiters(deadRedis, { ...env.config, RATE_LIMITS: true }) });
+      // A sign-in counts its address's attempts first; a registration its address's mail.
+      const login = await request(app)
+        .post('/api/v1/auth/login')
+        .send({ siteId: site.siteId, email: 'someone@example.com', password: 'a guess' });
+      assert.equal(login.status, 503, JSON.stringify(login.body));
+      assert.equal(login.body.error.code, 'unavailable');
+      assert.ok(Number(login.headers['retry-after']) > 0);
+      assert.doesNotMatch(JSON.stringify(login.body), /ECONNREFUSED|127\.0\.0\.1/);
+      const sso = await request(app).post('/api/v1/auth/sso').send({ siteId: site.siteId, token: 'x.y.z' });
+      assert.equal(sso.status, 503);
+    } finally {
+      deadRedis.disconnect();
+    }
+  });
+
   it('when /metrics is scraped after traffic, then it has HTTP latency and queue depth series', async () => {
     await request(api.app).get('/healthz');
     // Metrics are served on their own (internal) port, not on the public one.

@@ -1,7 +1,7 @@
 import type { RedisClient } from '#shared/redis.js';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config, RateSpec } from '#shared/config.js';
-import { RateLimitedError } from './app-error.js';
+import { AppError, RateLimitedError } from './app-error.js';
 
 /** Redis-backed limiters shared by every API process. */
 export interface Limiters {
@@ -64,6 +64,16 @@ export function createLimiters(redis: RedisClient, config: Config): Limiters {
   };
 }
 
+/**
+ * A limit that cannot be counted (Redis is away) refuses the request rather than let it through uncounted: a 503
+ * with Retry-After, as every request that needs Redis gets during an outage.
+ */
+function uncounted(_err: unknown): AppError {
+  return new AppError('unavailable', 503, 'this cannot be done right now; retry shortly', undefined, {
+    'Retry-After': '2',
+  });
+}
+
 /** Takes one point, or throws a 429 with Retry-After when the key is out of points. */
 export async function consume(limiters: Limiters, limiter: RateLimiterRedis, key: string): Promise<void> {
   if (!limiters.enabled) return;
@@ -71,7 +81,7 @@ export async function consume(limiters: Limiters, limiter: RateLimiterRedis, key
     await limiter.consume(key);
   } catch (res) {
     if (res instanceof RateLimiterRes) throw new RateLimitedError(res.msBeforeNext / 1000);
-    throw res;
+    throw uncounted(res);
   }
 }
 
@@ -82,7 +92,7 @@ export async function tryConsume(limiters: Limiters, limiter: RateLimiterRedis, 
     () => true,
     (res: unknown) => {
       if (res instanceof RateLimiterRes) return false;
-      throw res;
+      throw uncounted(res);
     },
   );
 }
@@ -108,7 +118,9 @@ export async function countAttempt(
   o: { block: boolean },
 ): Promise<Attempt> {
   if (!limiters.enabled) return { exhausted: false, refund: async () => undefined };
-  const res = await limiter.penalty(key, 1);
+  const res = await limiter.penalty(key, 1).catch((err: unknown) => {
+    throw uncounted(err);
+  });
   const exhausted = res.consumedPoints > limiter.points;
   if (exhausted && o.block) throw new RateLimitedError(res.msBeforeNext / 1000);
   return {
