@@ -299,6 +299,8 @@ describe('the reader features in French', () => {
       authorId: neighbour.id,
       body: 'A neighbour said so too.',
     });
+    // Announced as the worker would: the API drops its cached pages of the post before the page below reads one.
+    await api.deps.announceThread({ siteId: SITE, postId: POST, post: false });
     // A browser of its own: nothing of the thread in its HTTP cache from the tests before.
     await page.close();
     const own = await browser.newContext({ viewport: { width: 1000, height: 1000 } });
