@@ -242,6 +242,9 @@ export const configSchema = z.object({
   RATE_LIMIT_APPEAL: rate('10/3600').describe(
     'Appeals (DSA complaints) per IP address and per appellant, as points/seconds.',
   ),
+  RATE_LIMIT_DATA_EXPORT: rate('5/3600').describe(
+    "Downloads of a reader's own data (`GET /me/export`) per reader, as points/seconds: each reads everything they wrote and is logged.",
+  ),
   SSE_MAX_PER_IP: int(20).describe(
     'Live-update streams (server-sent events) one IP address (an IPv6 /64 counts as one) may hold open on one API process.',
   ),

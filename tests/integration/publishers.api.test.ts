@@ -431,6 +431,14 @@ describe("readers' data rights", () => {
     const log = await env.db.query(`SELECT kind, requested_by FROM data_requests WHERE user_id = $1`, [reader.user.id]);
     assert.deepEqual(log.rows, [{ kind: 'export', requested_by: reader.user.id }]);
     assert.equal(doc.check(await as(s.apiKey).get('/api/v1/me/export')).status, 401);
+    // Downloads are counted per reader (RATE_LIMIT_DATA_EXPORT, 5 an hour): the sixth waits, and is not logged.
+    for (let i = 0; i < 4; i++) assert.equal((await as(reader.accessToken).get('/api/v1/me/export')).status, 200);
+    const sixth = doc.check(await as(reader.accessToken).get('/api/v1/me/export'));
+    assert.equal(sixth.status, 429);
+    assert.equal(sixth.body.error.code, 'rate_limited');
+    assert.ok(Number(sixth.headers['retry-after']) > 0);
+    const logged = await env.db.query(`SELECT 1 FROM data_requests WHERE user_id = $1`, [reader.user.id]);
+    assert.equal(logged.rowCount, 5);
   });
 
   it('when a reader downloads their data, then their earlier texts, reactions, mutes, notifications and email choice are in it', async () => {

@@ -33,6 +33,8 @@ export interface Limiters {
   accountMail: RateLimiterRedis;
   /** DSA appeals, per IP and per appellant. */
   appeal: RateLimiterRedis;
+  /** A reader's downloads of their own data. */
+  dataExport: RateLimiterRedis;
 }
 
 export function createLimiters(redis: RedisClient, config: Config): Limiters {
@@ -61,6 +63,7 @@ export function createLimiters(redis: RedisClient, config: Config): Limiters {
     noticeNotifier: make('notice-notifier', config.RATE_LIMIT_NOTICE_NOTIFIER),
     accountMail: make('account-mail', config.RATE_LIMIT_ACCOUNT_MAIL),
     appeal: make('appeal', config.RATE_LIMIT_APPEAL),
+    dataExport: make('data-export', config.RATE_LIMIT_DATA_EXPORT),
   };
 }
 

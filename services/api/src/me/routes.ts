@@ -9,7 +9,8 @@ import { eraseReader, logDataRequest, readerData } from '#shared/db/data-rights.
 import { findSite } from '#shared/db/sites.js';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../http/app-error.js';
 import { findUser } from '#shared/db/users.js';
-import { commonErrors, notFoundError, route } from '../openapi/registry.js';
+import { commonErrors, notFoundError, rateLimitedError, route } from '../openapi/registry.js';
+import { consume } from '../http/rate-limit.js';
 import { listUserStatements } from '#shared/db/dsa-statements.js';
 import { listUserAppeals } from '#shared/db/dsa-appeals.js';
 import { ownAppealView, statementView } from '../dsa/views.js';
@@ -88,7 +89,12 @@ export const dataRightsDocs = [
     auth: 'reader access token',
     summary:
       'Download everything stored about me as JSON: profile, comments and their earlier texts, reports, reactions, mutes, notifications, DSA records',
-    responses: { 200: { description: 'the data', schema: readerDataSchema }, ...commonErrors, ...notFoundError },
+    responses: {
+      200: { description: 'the data', schema: readerDataSchema },
+      ...commonErrors,
+      ...notFoundError,
+      ...rateLimitedError,
+    },
   }),
   route({
     method: 'delete',
@@ -198,6 +204,7 @@ export function dataRightsRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
 
   r.get('/me/export', bearer, async (req, res) => {
     const me = signedInReader(req);
+    await consume(deps.limiters, deps.limiters.dataExport, `${me.siteId}:${me.userId}`);
     res.setHeader('Content-Disposition', 'attachment; filename="my-comments-data.json"');
     res.json(await exportFor(req, me.siteId, me.userId, me.userId));
   });
