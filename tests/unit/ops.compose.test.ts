@@ -1,6 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { configSchema } from '#shared/config.js';
 
@@ -30,7 +34,7 @@ describe('the Compose stack', () => {
     const redis = [services.redis?.command ?? []].flat().join(' ');
     assert.match(redis, /--requirepass "\$\$\(cat \/run\/comments\/redis_password\)"/);
     assert.match(services.redis!.healthcheck!.test.join(' '), /REDISCLI_AUTH/);
-    const init = [services['init-secrets']?.command ?? []].flat().join(' ');
+    const init = read('infra/compose/init-secrets.mjs');
     for (const f of ['postgres_password', 'db_owner_password', 'db_app_password', 'redis_password', 'jwt_secret'])
       assert.match(init, new RegExp(f), `init-secrets generates ${f}`);
   });
@@ -45,10 +49,49 @@ describe('the Compose stack', () => {
       assert.equal(e.NODE_ENV, 'production', name);
     }
     assert.equal(env('migrate').MIGRATION_DATABASE_URL_FILE, '/run/comments/migration_database_url');
-    const init = [services['init-secrets']?.command ?? []].flat().join(' ');
-    assert.match(init, /'database_url',\(\)=>'postgres:\/\/comments_app:/);
-    assert.match(init, /'migration_database_url',\(\)=>'postgres:\/\/comments_owner:/);
+    const init = read('infra/compose/init-secrets.mjs');
+    assert.match(init, /put\(\s*'database_url',\s*\(\) =>\s*`postgres:\/\/comments_app:/);
+    assert.match(init, /put\(\s*'migration_database_url',\s*\(\) =>\s*`postgres:\/\/comments_owner:/);
     assert.ok(services.postgres!.volumes!.some((v) => v.endsWith(':/docker-entrypoint-initdb.d/init-roles.sql:ro')));
+  });
+
+  it('when the secrets are given out, then each service mounts a volume holding only what it needs, and only init-secrets the store', () => {
+    const mounts = (name: string) =>
+      (services[name]?.volumes ?? []).filter((v) => v.includes(':/run/comments')).map((v) => v.split(':')[0]);
+    for (const [name, s] of Object.entries(services))
+      if (name !== 'init-secrets')
+        assert.ok(!(s.volumes ?? []).some((v) => v.startsWith('secrets:')), `${name} does not mount the store`);
+    assert.deepEqual(mounts('api'), ['app-secrets']);
+    assert.deepEqual(mounts('worker'), ['app-secrets']);
+    assert.deepEqual(mounts('migrate'), ['migrate-secrets']);
+    assert.deepEqual(mounts('demo'), ['demo-secrets']);
+    assert.deepEqual(mounts('postgres'), ['postgres-secrets']);
+    assert.deepEqual(mounts('redis'), ['redis-secrets']);
+    // What init-secrets writes into each, run as Compose runs it.
+    const dir = mkdtempSync(path.join(tmpdir(), 'init-secrets-'));
+    try {
+      const store = path.join(dir, 'store');
+      const out = path.join(dir, 'out');
+      mkdirSync(store);
+      const run = () =>
+        execFileSync(process.execPath, [fileURLToPath(new URL('infra/compose/init-secrets.mjs', root)), store, out]);
+      run();
+      const held = (consumer: string) => readdirSync(path.join(out, consumer)).sort();
+      assert.deepEqual(held('app'), ['database_url', 'jwt_secret', 'redis_url']);
+      assert.deepEqual(held('migrate'), ['database_url', 'jwt_secret', 'migration_database_url', 'redis_url']);
+      assert.deepEqual(held('demo'), ['database_url', 'demo_sso_secret', 'jwt_secret', 'redis_url']);
+      assert.deepEqual(held('postgres'), ['db_app_password', 'db_owner_password', 'postgres_password']);
+      assert.deepEqual(held('redis'), ['redis_password']);
+      assert.match(readFileSync(path.join(out, 'app', 'database_url'), 'utf8'), /^postgres:\/\/comments_app:/);
+      assert.equal(statSync(path.join(out, 'app', 'jwt_secret')).mode & 0o777, 0o400);
+      assert.equal(statSync(path.join(out, 'postgres', 'postgres_password')).mode & 0o777, 0o444);
+      // A second start keeps every secret, and its copies follow the store.
+      const before = readFileSync(path.join(store, 'jwt_secret'), 'utf8');
+      run();
+      assert.equal(readFileSync(path.join(out, 'app', 'jwt_secret'), 'utf8'), before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('when the roles are created, then the owner owns the schema and the services role gets data privileges only', () => {
