@@ -7,6 +7,7 @@ import { startTestWorker, type TestWorker } from '../support/worker.js';
 import { buildPost, buildSite, distinctText, signInReader, type BuiltSite } from '../support/builders.js';
 import { postComment, waitForDecision } from '../support/comment-flow.js';
 import { buildStaff } from '../support/staff.js';
+import { signUnsubscribeToken } from '#shared/notifications/unsubscribe-token.js';
 
 let env: TestEnv;
 let api: TestApi;
@@ -123,5 +124,13 @@ describe('muting another reader', () => {
     );
     assert.equal(Number(left.rows[0]!.n), 0);
     assert.deepEqual((await mutes(other.accessToken)).body, { mutes: [] });
+    // An unsubscribe link from an email sent before the erasure stops nothing more, and writes nothing back.
+    const token = signUnsubscribeToken(env.config.JWT_SECRET, { siteId: site.siteId, userId: me.user.id });
+    await request(api.app)
+      .post(`/notifications/unsubscribe?token=${token}`)
+      .type('form')
+      .send('List-Unsubscribe=One-Click');
+    const settings = await env.db.query('SELECT 1 FROM reader_notification_settings WHERE user_id = $1', [me.user.id]);
+    assert.equal(settings.rowCount, 0);
   });
 });

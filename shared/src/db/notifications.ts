@@ -184,8 +184,10 @@ export async function setEmailMode(
   db: Queryable,
   q: { siteId: string; userId: string; email: EmailMode },
 ): Promise<void> {
+  // Only for a live account of the site: an erased one keeps no settings (an old unsubscribe link writes none back).
   await db.query(
-    `INSERT INTO reader_notification_settings (user_id, site_id, email) VALUES ($1, $2, $3)
+    `INSERT INTO reader_notification_settings (user_id, site_id, email)
+     SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM users WHERE id = $1 AND site_id = $2 AND deleted_at IS NULL)
      ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email, updated_at = now()
       WHERE reader_notification_settings.site_id = EXCLUDED.site_id`,
     [q.userId, q.siteId, q.email],
