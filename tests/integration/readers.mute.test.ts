@@ -103,6 +103,13 @@ describe('muting another reader', () => {
     await mutes(me.accessToken, 'delete', loud.user.id);
     await reply(903);
     assert.equal(await count(), 1);
+    // Muted again after that reply was notified: it leaves the list and the unread count (and a digest not yet sent).
+    await mutes(me.accessToken, 'put', loud.user.id);
+    assert.equal(await count(), 0);
+    const unread = await request(api.app)
+      .get(`/api/v1/sites/${site.siteId}/notifications`)
+      .set('Authorization', `Bearer ${me.accessToken}`);
+    assert.equal(unread.body.unread, 0);
   });
 
   it('when a reader erases their account, then their mutes (made and received), notifications and email choice go with it', async () => {

@@ -120,8 +120,12 @@ const VIEW_SELECT = `SELECT n.id, n.kind, n.status, n.created_at, n.read_at, n.c
    JOIN posts po ON po.site_id = c.site_id AND po.id = c.post_id
    JOIN users a ON a.id = c.author_id`;
 
-/** A notification the reader is shown: a reply only while it is published and its author has not deleted it. */
-const SHOWN = `(n.kind <> 'reply' OR (c.status = 'approved' AND c.deleted_at IS NULL))`;
+/**
+ * A notification the reader is shown: a reply only while it is published, its author has not deleted it, and the
+ * reader has not muted its author since (a digest or the bell read after the mute leaves it out).
+ */
+const SHOWN = `(n.kind <> 'reply' OR (c.status = 'approved' AND c.deleted_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM reader_mutes m WHERE m.user_id = n.user_id AND m.muted_id = c.author_id)))`;
 
 const toView = (r: ViewRow): NotificationView => ({
   id: r.id,
