@@ -298,6 +298,34 @@ describe('editing one’s own comment', () => {
     );
   });
 
+  it('when a reported comment is edited, then the reports about the old text are closed, and their readers may report the new one', async () => {
+    const id = await approvedComment('A remark two readers reported.');
+    const cleo = await signInReader(api.app, site, { name: 'Cleo' });
+    const report = (token: string) =>
+      request(api.app)
+        .post(`/api/v1/comments/${id}/reports`)
+        .set('Authorization', `Bearer ${token}`)
+        .send({ reason: 'abuse' });
+    await report(bob.accessToken).expect(201);
+    await report(cleo.accessToken).expect(201);
+    assert.equal((await report(bob.accessToken).expect(409)).body.error.code, 'already_reported');
+    const open = async () =>
+      (
+        await env.db.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM reports WHERE comment_id = $1 AND resolved_at IS NULL',
+          [id],
+        )
+      ).rows[0]!.n;
+    assert.equal(await open(), 2);
+    await edit(id, ada.accessToken, 'A remark, put more kindly.').expect(202);
+    await waitFor(async () => (await row(id)).edit_count === 1, { what: 'the edit applied' });
+    assert.equal(await open(), 0, 'the reports were about the old text');
+    // Bob reads the new text and reports it still: a report of its own, counted alone.
+    await report(bob.accessToken).expect(201);
+    assert.equal(await open(), 1);
+    assert.equal((await report(bob.accessToken).expect(409)).body.error.code, 'already_reported');
+  });
+
   it('when a featured comment is edited, then the new text is not featured until an editor picks it again', async () => {
     const id = await approvedComment('A remark the editors liked.');
     const editor = await buildStaff(env.db, api.app, site.siteId, 'moderator');

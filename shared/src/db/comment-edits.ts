@@ -204,6 +204,12 @@ export async function applyEdit(
     );
     // Moderators' decisions were about the old text: those not learned yet go, the others stop counting (voided).
     await withdrawDecisions(tx, { siteId: c.siteId, commentId: c.id });
+    // So were readers' open reports: they are closed (moderators still see them, closed), so they do not count
+    // towards holding the new text, and their readers may report the new text (`insertReport`).
+    await tx.query(
+      `UPDATE reports SET resolved_at = now() WHERE site_id = $1 AND comment_id = $2 AND resolved_at IS NULL`,
+      [c.siteId, c.id],
+    );
     // The shadow scorer's answer was about the old text too (the worker scores the new one after this), and so was
     // an editor's pick: the new text is not featured until an editor picks it again.
     await tx.query(

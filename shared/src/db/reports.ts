@@ -11,7 +11,8 @@ export interface ReportStanding {
 }
 
 /**
- * Records a reader's report of a comment. Returns null when this reader reported it already;
+ * Records a reader's report of a comment. Returns null when this reader reported it already (this text of it: after
+ * an edit, their earlier report, closed by the edit, is made again);
  * otherwise the open reports of the comment from distinct readers (this one included): all of
  * them, and by reason those whose reporters have standing, which alone count towards holding it.
  */
@@ -30,7 +31,11 @@ export async function insertReport(
   const res = await db.query<{ inserted: boolean; total: number; by_reason: Record<string, number> | null }>(
     `WITH ins AS (
        INSERT INTO reports (site_id, comment_id, reporter_id, reason, note) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (comment_id, reporter_id) DO NOTHING
+       -- One report per reader and text: a reader who reported a text its author has edited since reports anew.
+       ON CONFLICT (comment_id, reporter_id) DO UPDATE
+         SET reason = EXCLUDED.reason, note = EXCLUDED.note, created_at = now(), resolved_at = NULL
+         WHERE reports.resolved_at IS NOT NULL
+           AND EXISTS (SELECT 1 FROM comments c WHERE c.id = reports.comment_id AND c.edited_at > reports.created_at)
        RETURNING reason, reporter_id
      ), open AS (
        SELECT reason, reporter_id FROM reports WHERE site_id = $1 AND comment_id = $2 AND resolved_at IS NULL

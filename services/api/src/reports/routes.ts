@@ -15,7 +15,7 @@ import { findSite } from '#shared/db/sites.js';
 import { countSurgeReport } from '#shared/surge.js';
 import { humanStatement, mailStatement, storeStatement } from '#shared/dsa/statements.js';
 import { normalizeLine } from '#shared/text.js';
-import { commonErrors, errorSchema, notFoundError, route } from '../openapi/registry.js';
+import { commonErrors, errorSchema, notFoundError, rateLimitedError, route } from '../openapi/registry.js';
 
 export const reportBody = z.strictObject({
   reason: z.enum(REPORT_REASONS),
@@ -47,7 +47,11 @@ export const reportDocs = [
       201: { description: 'reported', schema: z.looseObject({}) },
       ...commonErrors,
       ...notFoundError,
-      409: { description: 'conflict', schema: errorSchema },
+      409: {
+        description: '`already_reported` (this text of it: after an edit it may be reported again)',
+        schema: errorSchema,
+      },
+      ...rateLimitedError,
     },
   }),
 ];
