@@ -838,6 +838,40 @@ describe('long and closed threads', () => {
     await page.close();
   });
 
+  it('when a reader reads the thread oldest first and something changes, then comments never loaded are not offered as new', async () => {
+    await upsertPost(env.db, { siteId: SITE, id: 'sorted-1', title: 'Sorted', url: `${plainHost.origin}/p/sorted-1` });
+    const author = await seedAuthor('sorted-author', 'Sorted Author');
+    await storeApproved('sorted-1', author.id, 55);
+    const page = await context.newPage();
+    const streams = api.deps.threadEvents.openCount();
+    await page.goto(`${plainHost.origin}/p/sorted-1`);
+    await page.getByText('55 comments').waitFor();
+    await waitFor(() => api.deps.threadEvents.openCount() > streams, { what: 'the live stream open' });
+    await page.getByLabel('Sort by').selectOption('oldest');
+    await page.locator('#comments ol.thread > li').first().getByText('Comment number 1', { exact: true }).waitFor();
+    // A change that adds nothing (a reaction, say): the five newest, never loaded in this order, are not news.
+    await api.deps.announceThread({ siteId: SITE, postId: 'sorted-1', post: false });
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(await page.locator('#comments button.new').isVisible(), false);
+    await page.close();
+  });
+
+  it('when the live stream drops and the post is closed before it is back, then the widget reads the post again on reconnecting', async () => {
+    await upsertPost(env.db, { siteId: SITE, id: 'reopen-1', title: 'Reopen', url: `${plainHost.origin}/p/reopen-1` });
+    const page = await context.newPage();
+    const streams = api.deps.threadEvents.openCount();
+    await page.goto(`${plainHost.origin}/p/reopen-1`);
+    await page.getByText('Log in to leave a comment.').waitFor();
+    await waitFor(() => api.deps.threadEvents.openCount() > streams, { what: 'the live stream open' });
+    await page.route(/\/events$/, (route) => route.abort());
+    api.deps.threadEvents.closeAll();
+    await env.db.query(`UPDATE posts SET closed = true WHERE site_id = $1 AND id = 'reopen-1'`, [SITE]);
+    await api.deps.announceThread({ siteId: SITE, postId: 'reopen-1', post: true });
+    await page.unroute(/\/events$/);
+    await page.getByText('Comments are closed.').waitFor({ timeout: 20_000 });
+    await page.close();
+  });
+
   it("when a reader is signed out, then Reply and Report are offered and lead to sign-in: the popup, or the publisher's login URL", async () => {
     await upsertPost(env.db, {
       siteId: SITE,

@@ -33,7 +33,7 @@ export async function awaitDecision(o: {
 
 /**
  * Opens the post's live-update stream. The browser reconnects a dropped stream by itself; as announcements made
- * while it was away are lost, every reconnection counts as a change (`on.comments`). A stream the server refused
+ * while it was away are lost, every reconnection counts as a change of the comments and of the post (closed, say). A stream the server refused
  * (its limits) is tried again after 30 s, doubling to 5 minutes, each wait spread at random so that readers
  * refused together do not all come back together.
  */
@@ -43,7 +43,10 @@ export function connectLive(url: string, on: { comments(): void; post(): void },
   let opened = false;
   es.addEventListener('open', () => {
     // Back after a drop or a refusal: what was announced meanwhile is looked for.
-    if (opened || refused > 0) on.comments();
+    if (opened || refused > 0) {
+      on.comments();
+      on.post();
+    }
     opened = true;
     refused = 0;
   });

@@ -1012,7 +1012,13 @@ export class Widget {
       const all = (cs: ThreadComment[]): ThreadComment[] => cs.flatMap((c) => [c, ...all(c.replies ?? [])]);
       for (const c of [...all(page.comments), ...(page.featured ?? [])])
         if (c.reactions) this.showReactions(c.id, c.reactions);
-      const unknown = idsOf(page.comments).filter((id) => !this.known.has(id)).length;
+      // New is what was written after everything on screen (ids grow with time): in another order, or after a
+      // removal lets an older comment onto the first page, an id never loaded is not news. The count catches the
+      // rest (a comment held, then approved).
+      let newest = '';
+      for (const id of this.known) if (id > newest) newest = id;
+      const unknown =
+        this.sort === 'newest' ? idsOf(page.comments).filter((id) => !this.known.has(id) && id > newest).length : 0;
       const n = Math.max(unknown, (page.total ?? 0) - this.shownTotal - this.undecided.size);
       if (n <= 0) return;
       const text = plural(this.t, this.lang, 'newComments', n);
