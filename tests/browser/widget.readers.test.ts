@@ -343,5 +343,25 @@ describe('counts on a list page', () => {
     await page.locator('[data-post="list-never-commented"]', { hasText: '0 comments' }).waitFor();
     await page.close();
     await list.close();
+
+    // embed.js from a CDN (here the list page's own server), the service named on the script tag.
+    const embed = await (await fetch(`${apiServer.origin}/embed.js`)).text();
+    const cdn = await listen((req: http.IncomingMessage, res: http.ServerResponse) => {
+      if (req.url === '/cdn/embed.js') {
+        res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
+        res.end(embed);
+        return;
+      }
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.end(`<!doctype html><html lang="en"><head><title>Home</title></head><body><main><h1>Latest</h1><ul>
+        <li><a href="/a">Story A</a> <span data-comments-count data-site="${SITE}" data-post="list-a"></span></li>
+      </ul><script src="/cdn/embed.js" data-api="${apiServer.origin}" async></script></main></body></html>`);
+    });
+    await env.db.query('UPDATE sites SET origins = array_append(origins, $2) WHERE id = $1', [SITE, cdn.origin]);
+    const fromCdn = await context.newPage();
+    await fromCdn.goto(`${cdn.origin}/`);
+    await fromCdn.locator('[data-post="list-a"]', { hasText: '2 comments' }).waitFor();
+    await fromCdn.close();
+    await cdn.close();
   });
 });

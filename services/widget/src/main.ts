@@ -58,16 +58,23 @@ function boot(): void {
 
 /**
  * Home pages: `<span data-comments-count data-site="…" data-post="…"></span>` gets "N comments", one request
- * per site for up to 50 posts (the site may also be given once, on the script tag's `data-site`).
+ * per site and service address for up to 50 posts (the site and the address may also be given once, on the script
+ * tag's `data-site` and `data-api`).
  */
 async function fillCounts(): Promise<void> {
   const els = [...document.querySelectorAll<HTMLElement>('[data-comments-count][data-post]')];
-  const bySite = new Map<string, HTMLElement[]>();
+  // By site and by the service's address: `embed.js` served from a CDN names the service in `data-api`.
+  const bySite = new Map<string, { site: string; base: string; list: HTMLElement[] }>();
   for (const el of els) {
     const site = el.dataset.site || script?.dataset.site || '';
-    if (site) bySite.set(site, [...(bySite.get(site) ?? []), el]);
+    const base = (el.dataset.api || script?.dataset.api || scriptBase).replace(/\/$/, '');
+    if (!site) continue;
+    const key = `${base} ${site}`;
+    const group = bySite.get(key) ?? { site, base, list: [] };
+    group.list.push(el);
+    bySite.set(key, group);
   }
-  for (const [site, list] of bySite) {
+  for (const { site, base, list } of bySite.values()) {
     const lang = pickLang(list[0]!);
     const t = translator(lang);
     for (let i = 0; i < list.length; i += 50) {
@@ -75,7 +82,7 @@ async function fillCounts(): Promise<void> {
       const posts = [...new Set(chunk.map((el) => el.dataset.post!))].map(encodeURIComponent).join(',');
       try {
         const { counts } = await call<{ counts: Record<string, number> }>(
-          scriptBase,
+          base,
           `/api/v1/sites/${encodeURIComponent(site)}/counts?posts=${posts}`,
         );
         for (const el of chunk) el.textContent = plural(t, lang, 'comments', counts[el.dataset.post!] ?? 0);
