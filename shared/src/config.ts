@@ -163,9 +163,14 @@ export const configSchema = z.object({
     .regex(/^\S+( \S+){4,5}$/, 'a cron pattern of 5 or 6 fields')
     .default('0 7 * * *')
     .describe("When the worker sends readers' daily notification digests (cron, UTC)."),
-  NOTIFICATION_SWEEP_INTERVAL_MS: int(60000).describe(
-    "How often the worker queues readers' notifications that were written but never reached the queue.",
-  ),
+  NOTIFICATION_SWEEP_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(60000)
+    .describe(
+      "How often the worker queues readers' notifications that were written but never reached the queue (at least 100 ms: the sweep cannot be turned off, every notification relies on it).",
+    ),
   STATEMENT_MAIL_SWEEP_INTERVAL_MS: int(60000).describe(
     'How often the worker mails statements of reasons (and withdrawal corrections) that were stored but not mailed (the process stopped, or the transport failed). Only with a mail transport; 0 turns the sweep off.',
   ),

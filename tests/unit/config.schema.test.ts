@@ -26,6 +26,11 @@ describe('configuration', () => {
         /PORT/.test(err.message) && /RATE_LIMIT_COMMENT_IP/.test(err.message) && /SCORER_MAX_DEFER_S/.test(err.message),
     );
   });
+  it('when a sweep every notification relies on is set to 0 (as a sweep that may be off is), then start-up fails rather than loop', () => {
+    assert.throws(() => dev({ NOTIFICATION_SWEEP_INTERVAL_MS: '0' }), /NOTIFICATION_SWEEP_INTERVAL_MS/);
+    assert.equal(dev({ NOTIFICATION_SWEEP_INTERVAL_MS: '500' }).NOTIFICATION_SWEEP_INTERVAL_MS, 500);
+  });
+
   it("when PORT and DEMO_PORT are set and the demo's URLs are not, then the demo's URLs follow the ports; set URLs win", () => {
     const moved = loadDemoConfig({ NODE_ENV: 'development', PORT: '4100', DEMO_PORT: '9190' });
     assert.equal(moved.DEMO_API_URL, 'http://localhost:4100');
