@@ -62,6 +62,22 @@ export function createMailer(opts: {
   };
 }
 
+/**
+ * What a failed send may put in a log: the transport's code, the server's reply code and the command it answered,
+ * and the message with every address taken out. Nodemailer's error itself names the recipients (`rejected`,
+ * `rejectedErrors`, the server's "550 <ada@example.org>: no such user"), which are readers' addresses.
+ */
+export function mailFailure(err: unknown): { code?: string; responseCode?: number; command?: string; message: string } {
+  const e = (err ?? {}) as { code?: unknown; responseCode?: unknown; command?: unknown; message?: unknown };
+  const noAddresses = (text: string) => text.replace(/[^\s<>()"',;:]+@[^\s<>()"',;]+/g, '[address]');
+  return {
+    ...(typeof e.code === 'string' ? { code: e.code } : {}),
+    ...(typeof e.responseCode === 'number' ? { responseCode: e.responseCode } : {}),
+    ...(typeof e.command === 'string' ? { command: noAddresses(e.command) } : {}),
+    message: noAddresses(typeof e.message === 'string' ? e.message : String(err)),
+  };
+}
+
 /** Logs once at start-up what the transport is, never its URL (it may hold a password). */
 export function announceMailer(mailer: Mailer, logger: Logger): void {
   if (mailer.state === 'configured') logger.info('mail transport configured');

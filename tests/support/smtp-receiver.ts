@@ -36,13 +36,23 @@ function parse(raw: string, to: string[]): ReceivedMail {
   return { to, subject: header('Subject'), text: qp ? decodeQuotedPrintable(body) : body, header };
 }
 
-/** A real SMTP server on 127.0.0.1 (plain, no authentication) that keeps every message it receives. */
-export async function startSmtpReceiver(): Promise<SmtpReceiver> {
+/**
+ * A real SMTP server on 127.0.0.1 (plain, no authentication) that keeps every message it receives. Recipients that
+ * `refuse` matches are refused as a mail server refuses an unknown mailbox (550, naming the address).
+ */
+export async function startSmtpReceiver(o: { refuse?: RegExp } = {}): Promise<SmtpReceiver> {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (!o.refuse?.test(address.address)) return callback();
+      const err = Object.assign(new Error(`<${address.address}>: Recipient address rejected: User unknown`), {
+        responseCode: 550,
+      });
+      callback(err);
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));

@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import type { Config } from '#shared/config.js';
 import type { Pool } from '#shared/db/pool.js';
 import type { Logger } from '#shared/logger.js';
-import type { Mailer } from '#shared/mail.js';
+import { mailFailure, type Mailer } from '#shared/mail.js';
 import type { RedisClient } from '#shared/redis.js';
 import type { Events } from '#shared/webhooks/events.js';
 import {
@@ -154,10 +154,7 @@ async function sendDigest(deps: NotificationDeps, userId: string): Promise<numbe
         unsubscribeUrl(deps.config, first.notification),
       ),
   ).catch((err: unknown) => {
-    deps.logger.warn(
-      { err: (err as Error).message },
-      'a notification digest could not be sent; it waits for the next run',
-    );
+    deps.logger.warn({ err: mailFailure(err) }, 'a notification digest could not be sent; it waits for the next run');
     return false;
   });
   return ok ? 1 : 0;
