@@ -51,7 +51,7 @@ describe('the queue dashboard', () => {
     assert.match(page.headers['content-type'] ?? '', /text\/html/);
     const queues = await request(api.app).get('/admin/queues/api/queues').set('Cookie', pair).expect(200);
     const names = (queues.body.queues as { name: string }[]).map((q) => q.name).sort();
-    assert.deepEqual(names, ['comments', 'moderation-tasks']);
+    assert.deepEqual(names, ['comments', 'moderation-tasks', 'notifications']);
   });
 
   it('when there is no cookie, a forged or a bearer token as cookie, then 401', async () => {

@@ -10,6 +10,10 @@ import { freePort, runAdmin } from '../support/processes.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 import { waitFor } from '../support/wait-for.js';
 import { commentJobId } from '#shared/queues.js';
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'bullmq';
+import { createRedis } from '#shared/redis.js';
+import { createNotificationsQueue, NOTIFICATIONS_QUEUE } from '#shared/notifications/queue.js';
 
 /**
  * Jobs that cannot succeed are kept for an operator, not dropped, and `jobs:retry-failed` brings
@@ -105,7 +109,7 @@ describe('failed jobs', () => {
     await buildPost(env.db, site.siteId, { id: first });
     const retry = await runAdmin(env.childEnv, ['jobs:retry-failed']);
     assert.equal(retry.code, 0, retry.stderr);
-    assert.deepEqual(JSON.parse(retry.stdout), { retried: 2 });
+    assert.deepEqual(JSON.parse(retry.stdout), { retried: 2, byQueue: { comments: 2 } });
     await waitFor(async () => (await stateOf(firstId)) === 'completed', {
       what: 'the retried job to complete',
       timeoutMs: 15_000,
@@ -129,7 +133,7 @@ describe('failed jobs', () => {
     await buildPost(env.db, site.siteId, { id: second });
     const again = await runAdmin(env.childEnv, ['jobs:retry-failed']);
     assert.equal(again.code, 0, again.stderr);
-    assert.deepEqual(JSON.parse(again.stdout), { retried: 1 });
+    assert.deepEqual(JSON.parse(again.stdout), { retried: 1, byQueue: { comments: 1 } });
     await waitFor(async () => (await stateOf(secondId)) === 'completed', {
       what: 'the second job to complete',
       timeoutMs: 15_000,
@@ -142,7 +146,7 @@ describe('failed jobs', () => {
 
     const nothingLeft = await runAdmin(env.childEnv, ['jobs:retry-failed']);
     assert.equal(nothingLeft.code, 0, nothingLeft.stderr);
-    assert.deepEqual(JSON.parse(nothingLeft.stdout), { retried: 0 });
+    assert.deepEqual(JSON.parse(nothingLeft.stdout), { retried: 0, byQueue: { comments: 0 } });
   });
 });
 
@@ -179,6 +183,33 @@ describe('worker process /metrics, /healthz and /readyz', () => {
     }
     await api?.close();
     await env?.close();
+  });
+
+  it("when a reader's notification failed for good, then jobs:retry-failed --queue notifications puts it back; an unknown queue is refused", async () => {
+    const queue = createNotificationsQueue(env.redis, env.config.QUEUE_PREFIX);
+    // Taken and failed by hand, as a worker whose mail server refused it twelve times would leave it.
+    const takerRedis = createRedis(env.config.REDIS_URL, () => undefined, { forQueue: true });
+    const taker = new Worker(NOTIFICATIONS_QUEUE, null, { connection: takerRedis, prefix: env.config.QUEUE_PREFIX });
+    try {
+      const notificationId = randomUUID();
+      await queue.add('deliver', { kind: 'deliver', notificationId }, { jobId: `n-${notificationId}` });
+      const job = (await taker.getNextJob('by-hand'))!;
+      assert.equal(job.id, `n-${notificationId}`);
+      await job.moveToFailed(new Error('550 mailbox unavailable'), 'by-hand');
+      assert.equal(await job.getState(), 'failed');
+      const retry = await runAdmin(env.childEnv, ['jobs:retry-failed', '--queue', 'notifications']);
+      assert.equal(retry.code, 0, retry.stderr);
+      assert.deepEqual(JSON.parse(retry.stdout), { retried: 1, byQueue: { notifications: 1 } });
+      assert.equal(await (await queue.getJob(`n-${notificationId}`))!.getState(), 'waiting');
+      const bogus = await runAdmin(env.childEnv, ['jobs:retry-failed', '--queue', 'everything']);
+      assert.notEqual(bogus.code, 0);
+      assert.match(bogus.stderr, /--queue: everything is not one of/);
+    } finally {
+      await queue.obliterate({ force: true });
+      await taker.close();
+      takerRedis.disconnect();
+      await queue.close();
+    }
   });
 
   it('when the worker process handles comments, then /healthz and /readyz answer 200 and /metrics counts them by outcome and times their moderation', {

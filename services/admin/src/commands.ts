@@ -13,6 +13,8 @@ import { emailSchema, siteIdSchema } from '#shared/schemas.js';
 import { newId } from '#shared/ids.js';
 import { normalizeName } from '#shared/text.js';
 import { COMMENTS_QUEUE } from '#shared/queues.js';
+import { NOTIFICATIONS_QUEUE } from '#shared/notifications/queue.js';
+import { MODERATION_TASKS_QUEUE } from '#shared/moderation-tasks.js';
 import { hashPassword } from '#shared/passwords.js';
 
 /** Command-line flags as parsed: strings, repeated strings, or switches such as --force. */
@@ -194,16 +196,30 @@ export async function redisReady(redis: RedisClient, ms = 5000): Promise<boolean
   ]);
 }
 
-/** jobs:retry-failed: moves every failed comment job back to the queue. */
-export async function retryFailed(deps: CliDeps) {
+/** The queues whose failed jobs an operator may retry: comments, readers' notifications, moderation tasks. */
+export const RETRYABLE_QUEUES = [COMMENTS_QUEUE, NOTIFICATIONS_QUEUE, MODERATION_TASKS_QUEUE] as const;
+
+/**
+ * jobs:retry-failed [--queue NAME ...|all]: moves every failed job of the queues named (the comments queue unless
+ * told otherwise) back to its queue.
+ */
+export async function retryFailed(deps: CliDeps, f: Flags = {}) {
+  const asked = list(f.queue);
+  const names = asked.length === 0 ? [COMMENTS_QUEUE] : asked.includes('all') ? [...RETRYABLE_QUEUES] : asked;
+  for (const name of names)
+    if (!(RETRYABLE_QUEUES as readonly string[]).includes(name))
+      throw new CliError(`--queue: ${name} is not one of ${RETRYABLE_QUEUES.join(', ')}, all`);
   // BullMQ waits for Redis as long as it takes: a command makes sure first, and says so when Redis is not there.
   if (!(await redisReady(deps.redis()))) throw new CliError('cannot reach Redis (REDIS_URL); no job was retried');
-  const queue = new Queue(COMMENTS_QUEUE, { connection: deps.redis(), prefix: deps.queuePrefix });
-  try {
-    const failed = await queue.getFailedCount();
-    await queue.retryJobs({ state: 'failed', count: 1000 });
-    return { retried: failed };
-  } finally {
-    await queue.close();
+  const byQueue: Record<string, number> = {};
+  for (const name of new Set(names)) {
+    const queue = new Queue(name, { connection: deps.redis(), prefix: deps.queuePrefix });
+    try {
+      byQueue[name] = await queue.getFailedCount();
+      await queue.retryJobs({ state: 'failed', count: 1000 });
+    } finally {
+      await queue.close();
+    }
   }
+  return { retried: Object.values(byQueue).reduce((a, b) => a + b, 0), byQueue };
 }

@@ -23,7 +23,7 @@ const USAGE = `usage: npm run admin -- <command> [flags]
       (a new account is a moderator unless --role says otherwise; an existing staff account keeps its role and name)
   keys:create --site ID [--label LABEL] [--scope SCOPE ...]  (default scopes: comments:read posts:write)
   sso:token --site ID --sub READER_ID --name NAME [--email EMAIL] [--verified] [--ttl SECONDS (60-600)]
-  jobs:retry-failed
+  jobs:retry-failed [--queue comments|notifications|moderation-tasks|all ...]  (default: comments)
   import:disqus --site ID --file EXPORT.xml`;
 
 const COMMANDS = {
@@ -57,6 +57,7 @@ const { positionals, values } = parseArgs({
     file: { type: 'string' },
     force: { type: 'boolean' },
     verified: { type: 'boolean' },
+    queue: { type: 'string', multiple: true },
   },
 });
 const command = positionals[0];

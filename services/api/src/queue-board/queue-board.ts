@@ -137,7 +137,8 @@ export function queueDashboard(
     next();
   };
 
-  const queues: Queue[] = [deps.queue, deps.tasks];
+  // Readers' notifications too: their failed jobs are kept for an operator, and the sweep leaves a job that exists.
+  const queues: Queue[] = [deps.queue, deps.tasks, deps.notifications];
   // A path segment as it was escaped; a malformed escape names no queue or job (a 400, not a failure of ours).
   const decoded = (segment: string) => {
     try {
