@@ -264,6 +264,37 @@ describe("the widget's reader features", () => {
     assert.ok(picksY < threadY);
   });
 
+  it('when a reader edits their comment an editor picked, then it leaves the picks and loses the label at once', async () => {
+    await page.goto(`${demo.origin}/`);
+    await page.click('#demo-signin');
+    await comments()
+      .getByText(/^Signed in as/)
+      .waitFor();
+    await comments().locator('textarea').first().fill('Picked, then rewritten.');
+    await comments().getByRole('button', { name: 'Post comment' }).click();
+    const mine = item('Picked, then rewritten.');
+    await mine.waitFor();
+    await mine.locator('.badge', { hasText: 'Awaiting review' }).waitFor({ state: 'detached', timeout: 15_000 });
+    const id = await mine.getAttribute('data-id');
+    await apiCall('POST', `/api/v1/comments/${id}/feature`, mod.accessToken, { featured: true });
+    // Another order, and back: the list and its picks are read again.
+    await comments().getByLabel('Sort by').selectOption('oldest');
+    const picks = comments().locator('section.picks');
+    await picks.locator(`li[data-id="${id}"]`).waitFor();
+    await comments().getByLabel('Sort by').selectOption('newest');
+    await picks.locator(`li[data-id="${id}"]`).waitFor();
+    const inThread = comments().locator(`ol.thread > li.comment[data-id="${id}"]`).last();
+    await inThread.locator(':scope > article .badge.pick').waitFor();
+    await inThread.getByRole('button', { name: 'Edit' }).click();
+    await inThread.getByLabel('Edit your comment').fill('Rewritten after the editors picked it.');
+    await inThread.getByRole('button', { name: 'Save' }).click();
+    const edited = item('Rewritten after the editors picked it.');
+    await edited.locator('.meta .edited').waitFor({ timeout: 15_000 });
+    assert.equal(await edited.locator(':scope > article .badge.pick').count(), 0);
+    assert.equal(await picks.locator(`li[data-id="${id}"]`).count(), 0);
+    assert.equal(await comments().getByText('Picked, then rewritten.').count(), 0);
+  });
+
   it('when axe-core checks the widget with picks, reactions, badges and own comments, light and dark, then no serious or critical violation', async () => {
     await item('Just a reader').waitFor();
     assert.deepEqual(await axeViolations(page, { runOnly: ['wcag2a', 'wcag2aa'] }), []);

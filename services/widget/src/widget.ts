@@ -392,13 +392,16 @@ export class Widget {
     if (!status) return;
     if (status.status === 'rejected') {
       this.markRejected(li, status);
+      this.dropPick(c.id);
       return;
     }
     const depth = Number(li.dataset.depth ?? 0);
+    // The new text is not an editor's pick until an editor picks it again.
+    const { featured: _pick, ...unpicked } = c;
     const fresh = renderComment(
       this.ctx,
       {
-        ...c,
+        ...unpicked,
         body: text,
         bodyHtml: status.bodyHtml ?? c.bodyHtml,
         editedAt: new Date().toISOString(),
@@ -410,7 +413,15 @@ export class Widget {
     const replies = li.querySelector(':scope > ol.replies');
     if (replies) fresh.append(replies);
     li.replaceWith(fresh);
+    this.dropPick(c.id);
     if (status.status === 'approved') this.announce(this.t('editPublished'));
+  }
+
+  /** Takes a comment out of the Editors' picks on screen (its text changed, or it is gone); the heading goes last. */
+  private dropPick(id: string): void {
+    const { picks } = this.els;
+    picks.querySelector(`li[data-id="${id}"]`)?.remove();
+    if (!picks.querySelector('li.comment')) picks.hidden = true;
   }
 
   /** Deletes the reader's comment: a placeholder stays where replies hang on it. */
