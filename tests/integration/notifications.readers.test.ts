@@ -7,12 +7,13 @@ import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import {
   startTestNotificationsWorker,
+  startTestTasksWorker,
   startTestWebhookWorker,
   startTestWorker,
   type TestWorker,
 } from '../support/worker.js';
 import { buildPost, buildSite, distinctText, signSso, uniq, type BuiltSite } from '../support/builders.js';
-import { buildStaff } from '../support/staff.js';
+import { buildStaff, storeComment } from '../support/staff.js';
 import { postComment, waitForDecision } from '../support/comment-flow.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
 import { startReceiver } from '../support/webhook-receiver.js';
@@ -49,7 +50,12 @@ before(async () => {
     PUBLIC_URL: 'http://comments.example.test',
   });
   api = await startTestApi(env);
-  workers = [await startTestWorker(env), await startTestNotificationsWorker(env), await startTestWebhookWorker(env)];
+  workers = [
+    await startTestWorker(env),
+    await startTestNotificationsWorker(env),
+    await startTestWebhookWorker(env),
+    await startTestTasksWorker(env),
+  ];
   site = await buildSite(env.db);
   server = api.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
@@ -230,6 +236,62 @@ describe('a banned reader', () => {
       .expect(200);
     const theirs = await env.db.query('SELECT kind FROM notifications WHERE user_id = $1', [author.id]);
     assert.deepEqual(theirs.rows, []);
+  });
+
+  it('when a reader is banned with their comments rejected, then they get no "not published" notice per comment', async () => {
+    const author = await reader();
+    const postId = await buildPost(env.db, site.siteId);
+    const held: string[] = [];
+    for (let i = 0; i < 3; i++)
+      held.push(
+        await storeComment(env.db, {
+          siteId: site.siteId,
+          postId,
+          authorId: author.id,
+          body: `Held comment number ${i + 1} of a reader about to be banned.`,
+          status: 'pending',
+          reasons: [{ rule: 'toxicity', detail: 'held' }],
+        }),
+      );
+    const moderator = await buildStaff(env.db, api.app, site.siteId, 'moderator');
+    await request(api.app)
+      .post(`/api/v1/sites/${site.siteId}/users/${author.id}/ban`)
+      .set('Authorization', `Bearer ${moderator.accessToken}`)
+      .send({ reason: 'abuse', rejectExisting: true })
+      .expect(202);
+    await waitFor(
+      async () =>
+        (
+          await env.db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM comments WHERE id = ANY($1) AND status = 'rejected'`,
+            [held],
+          )
+        ).rows[0]!.n === 3,
+      { what: 'the three comments rejected with the ban' },
+    );
+    // A moderator's later rejection of a banned reader's comment is not announced to them either.
+    const late = await storeComment(env.db, {
+      siteId: site.siteId,
+      postId,
+      authorId: author.id,
+      body: 'Held, and decided after the ban.',
+      status: 'pending',
+      reasons: [{ rule: 'toxicity', detail: 'held' }],
+    });
+    await request(api.app)
+      .post(`/api/v1/comments/${late}/moderation`)
+      .set('Authorization', `Bearer ${moderator.accessToken}`)
+      .send({ action: 'reject' })
+      .expect(200);
+    const theirs = await env.db.query('SELECT kind FROM notifications WHERE user_id = $1', [author.id]);
+    assert.deepEqual(theirs.rows, []);
+    // What they are sent is the ban's statements of reasons (one mail a batch, on this DSA site), nothing per comment.
+    assert.deepEqual(
+      smtp.mails
+        .filter((m) => m.to.includes(author.email) && !/statement of reasons/.test(m.subject))
+        .map((m) => m.subject),
+      [],
+    );
   });
 });
 

@@ -49,7 +49,7 @@ export async function notifyDecision(db: Queryable, commentId: string): Promise<
   const res = await db.query<Produced>(
     `INSERT INTO notifications (id, site_id, user_id, kind, comment_id, status)
      SELECT $1, c.site_id, c.author_id, 'decision', c.id, c.status
-       FROM comments c JOIN users u ON u.id = c.author_id AND u.deleted_at IS NULL
+       FROM comments c JOIN users u ON u.id = c.author_id AND u.deleted_at IS NULL AND u.status <> 'banned'
       WHERE c.id = $2 AND c.status IN ('approved', 'rejected')
      ON CONFLICT (user_id, kind, comment_id) DO UPDATE SET status = EXCLUDED.status,
        -- A new id too: a new delivery job (the first one's id is kept a while by the queue), first in the list.
