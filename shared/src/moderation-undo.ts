@@ -87,9 +87,12 @@ export async function undoLastAction(
       return { ok: false, reason: 'not_last' };
     if (!entry.fresh) return { ok: false, reason: 'expired' };
     const current = await tx.query<{ status: CommentStatus; later: boolean }>(
-      // Something done to it since: a later audited action, or an edit of its author applied after the action.
+      // Something done to it since: a later audited action, or an edit of its author applied after the action (when
+      // it was applied: an edit sent before the action may be applied after it).
       `SELECT c.status, EXISTS (SELECT 1 FROM audit_log a WHERE a.site_id = $2 AND a.comment_id = c.id AND a.id > $3)
-              OR COALESCE(c.edited_at > (SELECT created_at FROM audit_log WHERE site_id = $2 AND id = $3), false) AS later
+              OR EXISTS (SELECT 1 FROM comment_revisions r
+                          WHERE r.comment_id = c.id
+                            AND r.applied_at > (SELECT created_at FROM audit_log WHERE site_id = $2 AND id = $3)) AS later
          FROM comments c WHERE c.id = $1 AND c.site_id = $2 FOR UPDATE`,
       [u.commentId, u.siteId, entry.id],
     );

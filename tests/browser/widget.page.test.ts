@@ -853,6 +853,10 @@ describe('long and closed threads', () => {
     await api.deps.announceThread({ siteId: SITE, postId: 'sorted-1', post: false });
     await new Promise((r) => setTimeout(r, 2500));
     assert.equal(await page.locator('#comments button.new').isVisible(), false);
+    // A comment written now is news, in this order too: the widget was listening all along.
+    await storeApproved('sorted-1', author.id, 1);
+    await api.deps.announceThread({ siteId: SITE, postId: 'sorted-1', post: false });
+    await page.getByRole('button', { name: '1 new comment' }).waitFor();
     await page.close();
   });
 

@@ -306,6 +306,15 @@ describe('editing one’s own comment', () => {
         .post(`/api/v1/comments/${id}/reports`)
         .set('Authorization', `Bearer ${token}`)
         .send({ reason: 'abuse' });
+    // The author's edit is sent first; the readers report the old text, still shown, before the worker applies it.
+    const editId = randomUUID();
+    await env.db.query(`INSERT INTO comment_revisions (id, comment_id, site_id, body) VALUES ($1, $2, $3, $4)`, [
+      editId,
+      id,
+      site.siteId,
+      'A remark, put more kindly.',
+    ]);
+    await env.db.query(`UPDATE comments SET pending_edit_id = $2 WHERE id = $1`, [id, editId]);
     await report(bob.accessToken).expect(201);
     await report(cleo.accessToken).expect(201);
     assert.equal((await report(bob.accessToken).expect(409)).body.error.code, 'already_reported');
@@ -317,8 +326,14 @@ describe('editing one’s own comment', () => {
         )
       ).rows[0]!.n;
     assert.equal(await open(), 2);
-    await edit(id, ada.accessToken, 'A remark, put more kindly.').expect(202);
-    await waitFor(async () => (await row(id)).edit_count === 1, { what: 'the edit applied' });
+    const applied = await applyEdit(env.db, editId, {
+      status: 'approved',
+      reasons: [],
+      scores: {},
+      scoredBy: [],
+      settingsVersion: null,
+    });
+    assert.equal(applied.applied, true);
     assert.equal(await open(), 0, 'the reports were about the old text');
     // Bob reads the new text and reports it still: a report of its own, counted alone.
     await report(bob.accessToken).expect(201);

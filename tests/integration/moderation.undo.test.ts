@@ -203,15 +203,16 @@ describe('undo of the last decision', () => {
 
   it('when the author’s edit was applied after the action, then 409 undo_conflict and the edit’s decision stands', async () => {
     const id = await newComment('pending');
-    await decide(mod, id, 'approve');
+    // Sent before the approval, applied after it (the worker was busy): what counts is when it was applied.
     const editId = randomUUID();
     await env.db.query(`INSERT INTO comment_revisions (id, comment_id, site_id, body) VALUES ($1, $2, $3, $4)`, [
       editId,
       id,
       site.siteId,
-      'Rewritten after the approval.',
+      'Rewritten while the approval was made.',
     ]);
     await env.db.query(`UPDATE comments SET pending_edit_id = $2 WHERE id = $1`, [id, editId]);
+    await decide(mod, id, 'approve');
     const applied = await applyEdit(env.db, editId, {
       status: 'approved',
       reasons: [{ rule: 'toxicity', detail: 'scored 0.10' }],

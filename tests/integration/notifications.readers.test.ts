@@ -500,6 +500,37 @@ describe('without a mail transport', () => {
     );
     assert.equal((await list(author)).unread, 1);
   });
+
+  it("when the mail server refuses a reader's address, then the failure the job keeps names the reply code, not the address, and the email may be tried again", async () => {
+    const author = await reader();
+    const postId = await buildPost(env.db, site.siteId);
+    const id = await postComment(api.app, { siteId: site.siteId, postId, token: author.token, body: 'Refused mail.' });
+    await waitForDecision(api.app, id, author.token);
+    await env.db.query(
+      "INSERT INTO notifications (id, site_id, user_id, kind, comment_id, status, created_at) VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, now() + interval '1 hour')",
+      [site.siteId, author.id, 'decision', id, 'approved'],
+    );
+    const row = await env.db.query<{ id: string }>('SELECT id FROM notifications WHERE comment_id = $1', [id]);
+    const refusing = await startSmtpReceiver({ refuse: /./ });
+    const mailer = createMailer({ smtpUrl: refusing.url, from: env.config.MAIL_FROM, logger: env.logger });
+    try {
+      const err = await deliverNotification(
+        { config: env.config, db: env.db, redis: env.redis, logger: env.logger, mailer },
+        row.rows[0]!.id,
+      ).then(
+        () => null,
+        (e: unknown) => e as Error & { responseCode?: number },
+      );
+      assert.ok(err, 'the delivery fails, so its job is retried');
+      assert.doesNotMatch(`${err.message} ${err.stack}`, /@/);
+      assert.equal(err.responseCode, 550);
+      const stored = await env.db.query('SELECT emailed_at FROM notifications WHERE id = $1', [row.rows[0]!.id]);
+      assert.equal(stored.rows[0].emailed_at, null, 'not marked emailed: the next try sends it');
+    } finally {
+      mailer.close();
+      await refusing.close();
+    }
+  });
 });
 
 /** What the digest job runs with, its own mail transport to the test's SMTP server. */

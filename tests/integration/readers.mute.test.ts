@@ -136,7 +136,8 @@ describe('muting another reader', () => {
     await request(api.app)
       .post(`/notifications/unsubscribe?token=${token}`)
       .type('form')
-      .send('List-Unsubscribe=One-Click');
+      .send('List-Unsubscribe=One-Click')
+      .expect(200);
     const settings = await env.db.query('SELECT 1 FROM reader_notification_settings WHERE user_id = $1', [me.user.id]);
     assert.equal(settings.rowCount, 0);
   });

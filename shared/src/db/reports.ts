@@ -31,11 +31,13 @@ export async function insertReport(
   const res = await db.query<{ inserted: boolean; total: number; by_reason: Record<string, number> | null }>(
     `WITH ins AS (
        INSERT INTO reports (site_id, comment_id, reporter_id, reason, note) VALUES ($1, $2, $3, $4, $5)
-       -- One report per reader and text: a reader who reported a text its author has edited since reports anew.
+       -- One report per reader and text: a reader whose report an edit closed (an edit applied after it) reports the
+       -- new text anew, in place of that report.
        ON CONFLICT (comment_id, reporter_id) DO UPDATE
          SET reason = EXCLUDED.reason, note = EXCLUDED.note, created_at = now(), resolved_at = NULL
          WHERE reports.resolved_at IS NOT NULL
-           AND EXISTS (SELECT 1 FROM comments c WHERE c.id = reports.comment_id AND c.edited_at > reports.created_at)
+           AND EXISTS (SELECT 1 FROM comment_revisions r
+                        WHERE r.comment_id = reports.comment_id AND r.applied_at > reports.created_at)
        RETURNING reason, reporter_id
      ), open AS (
        SELECT reason, reporter_id FROM reports WHERE site_id = $1 AND comment_id = $2 AND resolved_at IS NULL

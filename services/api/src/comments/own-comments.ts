@@ -38,7 +38,8 @@ const ifMatch = z.object({
 const refusals = {
   403: { description: '`not_author`, `user_banned`, `edit_window_passed`', schema: errorSchema },
   409: {
-    description: '`edit_pending` (an earlier edit is still being moderated), `not_editable`',
+    description:
+      '`edit_pending` (an earlier edit is still being moderated), `not_editable` (rejected), `post_closed` (the post is closed)',
     schema: errorSchema,
   },
   412: { description: '`precondition_failed`', schema: errorSchema },

@@ -15,7 +15,7 @@ import { moderateComment } from '#shared/comment-moderation.js';
 import { queueItemView } from './views.js';
 import { isSevere } from './wellbeing.js';
 import { moderationCompleted } from './events.js';
-import { commonErrors, notFoundError, route } from '../openapi/registry.js';
+import { commonErrors, errorSchema, notFoundError, route } from '../openapi/registry.js';
 import { mailStatement } from '#shared/dsa/statements.js';
 
 export const cursorSchema = z
@@ -158,6 +158,10 @@ export const moderationDocs = [
       },
       ...commonErrors,
       ...notFoundError,
+      409: {
+        description: '`comment_edited`: its author edited it since the `editCount` sent; nothing was decided',
+        schema: errorSchema,
+      },
     },
   }),
   route({

@@ -101,7 +101,10 @@ async function sendOnce(
     await deps.mailer.send({ to: d.email, ...build(new Set(claimed)), headers: unsubscribeHeaders(url) });
   } catch (err) {
     await releaseEmailed(deps.db, claimed);
-    throw err;
+    // The job keeps what it threw (its failed reason, on the queue dashboard): the codes an outage is told by, and
+    // no address.
+    const { message, ...codes } = mailFailure(err);
+    throw Object.assign(new Error(message), codes);
   }
   return true;
 }
