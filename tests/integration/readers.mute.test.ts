@@ -69,6 +69,21 @@ describe('muting another reader', () => {
     assert.equal((await request(api.app).get(`/api/v1/sites/${site.siteId}/mutes`)).status, 401);
   });
 
+  it('when a site requires two-factor sign-in of staff, then staff who have not set it up (shown as readers) may be muted; enrolled staff may not', async () => {
+    const strict = await buildSite(env.db);
+    await env.db.query(`UPDATE sites SET settings = settings || '{"staffTotpRequired": true}'::jsonb WHERE id = $1`, [
+      strict.siteId,
+    ]);
+    const me = await signInReader(api.app, strict);
+    const unenrolled = await buildStaff(env.db, api.app, strict.siteId, 'moderator');
+    const enrolled = await buildStaff(env.db, api.app, strict.siteId, 'moderator');
+    await env.db.query('UPDATE users SET totp_enabled_at = now() WHERE id = $1', [enrolled.user.id]);
+    assert.equal((await mutes(me.accessToken, 'put', unenrolled.user.id, strict)).status, 200);
+    const refused = await mutes(me.accessToken, 'put', enrolled.user.id, strict);
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.error.code, 'staff_not_mutable');
+  });
+
   it('when a muted reader replies to my comment, then I am not notified; once unmuted, their next reply notifies me', async () => {
     const me = await signInReader(api.app, site);
     const loud = await signInReader(api.app, site);

@@ -9,6 +9,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../http/app-erro
 import { consume } from '../http/rate-limit.js';
 import { parse } from '../http/validate.js';
 import { commonErrors, notFoundError, rateLimitedError, route } from '../openapi/registry.js';
+import { needsTotpEnrolment } from '#shared/db/staff-totp.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });
 const muteParams = siteParams.extend({ userId: uuidSchema });
@@ -74,9 +75,10 @@ export function muteRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     const q = await reader(req);
     const { userId: mutedId } = parse(muteParams, req.params, 'path');
     if (mutedId === q.userId) throw new ValidationError('a reader cannot mute themselves');
-    // Staff speak for the site (answers, corrections, the rules): readers do not mute them.
+    // Staff speak for the site (answers, corrections, the rules): readers do not mute them. Staff who have not set up
+    // the two-factor sign-in their site requires are shown and moderated as readers, so they may be muted as readers.
     const target = await findUser(deps.db, q.siteId, mutedId);
-    if (target && target.role !== 'commenter')
+    if (target && target.role !== 'commenter' && !(await needsTotpEnrolment(deps.db, q.siteId, target.id)))
       throw new ForbiddenError('staff_not_mutable', "the site's moderators and admins cannot be muted");
     if (!(await addMute(deps.db, { ...q, mutedId }))) throw new NotFoundError('reader');
     res.json(await answer(q));
