@@ -8,8 +8,7 @@ import { launchChromium, listen } from '../support/browser.js';
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
 import { buildStaff, storeComment, STAFF_PASSWORD, type SignedIn } from '../support/staff.js';
 import { waitFor } from '../support/wait-for.js';
-import { randomUUID } from 'node:crypto';
-import { applyEdit } from '#shared/db/comment-edits.js';
+import { applyWaitingEdit, waitingEdit } from '../support/edits.js';
 
 /**
  * The moderation page keeps its lists true while comments arrive and decisions are taken elsewhere: a burst
@@ -157,21 +156,12 @@ describe('the moderation page while the queues change', () => {
     await signIn(page, site, mod);
     await waitFor(async () => (await listed(page)).join() === held, { what: 'the held comment' });
     // The author rewrites it; the worker applies the edit, and it stays held.
-    const editId = randomUUID();
-    await env.db.query(`INSERT INTO comment_revisions (id, comment_id, site_id, body) VALUES ($1, $2, $3, $4)`, [
-      editId,
-      held,
-      site.siteId,
-      'Something nobody on the desk has read.',
-    ]);
-    await env.db.query(`UPDATE comments SET pending_edit_id = $2 WHERE id = $1`, [held, editId]);
-    await applyEdit(env.db, editId, {
-      status: 'pending',
-      reasons: [],
-      scores: {},
-      scoredBy: [],
-      settingsVersion: null,
+    const editId = await waitingEdit(env.db, {
+      siteId: site.siteId,
+      commentId: held,
+      body: 'Something nobody on the desk has read.',
     });
+    assert.equal(await applyWaitingEdit(env.db, editId, 'pending'), true);
     const item = page.locator(`#items .item[data-id="${held}"]`);
     await item.locator('button[data-act=approve]').click();
     await page.locator('#status', { hasText: 'Its author edited this comment after it was shown' }).waitFor();

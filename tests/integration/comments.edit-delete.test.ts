@@ -12,7 +12,7 @@ import type { ThreadPage } from '#api/comments/thread.js';
 import { commentJobId, commentJobOptions, editJobId, type CommentJob } from '#shared/queues.js';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { applyEdit } from '#shared/db/comment-edits.js';
+import { applyWaitingEdit, waitingEdit } from '../support/edits.js';
 
 /**
  * Authors edit their comments within the site's window (each edit moderated again by the real
@@ -196,13 +196,7 @@ describe('editing one’s own comment', () => {
     const id = await approvedComment('A comment whose first edit was lost.');
     // What a stop between the edit's commit and its job leaves: a waiting revision no job will ever apply.
     const lost = '01900000-0000-7000-8000-000000000001';
-    await env.db.query(`INSERT INTO comment_revisions (id, comment_id, site_id, body) VALUES ($1, $2, $3, $4)`, [
-      lost,
-      id,
-      site.siteId,
-      'The lost edit.',
-    ]);
-    await env.db.query(`UPDATE comments SET pending_edit_id = $2 WHERE id = $1`, [id, lost]);
+    await waitingEdit(env.db, { siteId: site.siteId, commentId: id, body: 'The lost edit.', id: lost });
     const started = Date.now();
     await edit(id, ada.accessToken, 'A comment whose second edit went through.').expect(202);
     assert.ok(Date.now() - started < 5_000, 'answered without waiting on its own lock');
@@ -307,14 +301,11 @@ describe('editing one’s own comment', () => {
         .set('Authorization', `Bearer ${token}`)
         .send({ reason: 'abuse' });
     // The author's edit is sent first; the readers report the old text, still shown, before the worker applies it.
-    const editId = randomUUID();
-    await env.db.query(`INSERT INTO comment_revisions (id, comment_id, site_id, body) VALUES ($1, $2, $3, $4)`, [
-      editId,
-      id,
-      site.siteId,
-      'A remark, put more kindly.',
-    ]);
-    await env.db.query(`UPDATE comments SET pending_edit_id = $2 WHERE id = $1`, [id, editId]);
+    const editId = await waitingEdit(env.db, {
+      siteId: site.siteId,
+      commentId: id,
+      body: 'A remark, put more kindly.',
+    });
     await report(bob.accessToken).expect(201);
     await report(cleo.accessToken).expect(201);
     assert.equal((await report(bob.accessToken).expect(409)).body.error.code, 'already_reported');
@@ -326,14 +317,7 @@ describe('editing one’s own comment', () => {
         )
       ).rows[0]!.n;
     assert.equal(await open(), 2);
-    const applied = await applyEdit(env.db, editId, {
-      status: 'approved',
-      reasons: [],
-      scores: {},
-      scoredBy: [],
-      settingsVersion: null,
-    });
-    assert.equal(applied.applied, true);
+    assert.equal(await applyWaitingEdit(env.db, editId, 'approved'), true);
     assert.equal(await open(), 0, 'the reports were about the old text');
     // Bob reads the new text and reports it still: a report of its own, counted alone.
     await report(bob.accessToken).expect(201);
@@ -463,14 +447,7 @@ describe('deleting one’s own comment', () => {
     try {
       editId = (await edit(id, author.accessToken, body).expect(202)).body.editId as string;
       // As the first run left it: the edit applied, its events never sent.
-      const applied = await applyEdit(env.db, editId, {
-        status: 'approved',
-        reasons: [],
-        scores: {},
-        scoredBy: [],
-        settingsVersion: null,
-      });
-      assert.equal(applied.applied, true);
+      assert.equal(await applyWaitingEdit(env.db, editId, 'approved'), true);
       await remove(id, author.accessToken).expect(204);
     } finally {
       await env.queue.resume();

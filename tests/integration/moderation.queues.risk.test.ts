@@ -8,8 +8,7 @@ import { startTestTasksWorker, startTestWorker, type TestWorker } from '../suppo
 import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
 import { buildStaff, storeComment, type SignedIn } from '../support/staff.js';
 import { postComment, waitForDecision } from '../support/comment-flow.js';
-import { randomUUID } from 'node:crypto';
-import { applyEdit } from '#shared/db/comment-edits.js';
+import { applyWaitingEdit, waitingEdit } from '../support/edits.js';
 
 /**
  * Queues that use the scores: the pending queue by predicted rejection (most likely abusive first),
@@ -286,22 +285,12 @@ describe('likely-fine lane', () => {
     );
     assert.deepEqual([shown.get(a), shown.get(b)], [0, 0]);
     // The author rewrites `a` while it waits; the worker applies the edit and it stays held.
-    const editId = randomUUID();
-    await env.db.query(`INSERT INTO comment_revisions (id, comment_id, site_id, body) VALUES ($1, $2, $3, $4)`, [
-      editId,
-      a,
-      site.siteId,
-      'Something the moderator never read.',
-    ]);
-    await env.db.query(`UPDATE comments SET pending_edit_id = $2 WHERE id = $1`, [a, editId]);
-    const applied = await applyEdit(env.db, editId, {
-      status: 'pending',
-      reasons: [],
-      scores: {},
-      scoredBy: [],
-      settingsVersion: null,
+    const editId = await waitingEdit(env.db, {
+      siteId: site.siteId,
+      commentId: a,
+      body: 'Something the moderator never read.',
     });
-    assert.equal(applied.applied, true);
+    assert.equal(await applyWaitingEdit(env.db, editId, 'pending'), true);
     const stale = await request(api.app)
       .post(`/api/v1/comments/${a}/moderation`)
       .set(as(mod))

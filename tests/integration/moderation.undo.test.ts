@@ -9,11 +9,10 @@ import { openApiChecker } from '../support/openapi.js';
 import { getThread } from '../support/comment-flow.js';
 import { waitFor } from '../support/wait-for.js';
 import { UNDONE_APPEAL_REASON } from '#shared/moderation-undo.js';
-import { applyEdit } from '#shared/db/comment-edits.js';
-import { randomUUID } from 'node:crypto';
 import { eraseReader } from '#shared/db/data-rights.js';
 import { signInWithEmail, siteHeldByReports } from '../support/dsa.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
+import { applyWaitingEdit, waitingEdit } from '../support/edits.js';
 
 /** A moderator takes back their last decision within the window; the comment is as it was before. */
 
@@ -204,23 +203,14 @@ describe('undo of the last decision', () => {
   it('when the author’s edit was applied after the action, then 409 undo_conflict and the edit’s decision stands', async () => {
     const id = await newComment('pending');
     // Sent before the approval, applied after it (the worker was busy): what counts is when it was applied.
-    const editId = randomUUID();
-    await env.db.query(`INSERT INTO comment_revisions (id, comment_id, site_id, body) VALUES ($1, $2, $3, $4)`, [
-      editId,
-      id,
-      site.siteId,
-      'Rewritten while the approval was made.',
-    ]);
-    await env.db.query(`UPDATE comments SET pending_edit_id = $2 WHERE id = $1`, [id, editId]);
-    await decide(mod, id, 'approve');
-    const applied = await applyEdit(env.db, editId, {
-      status: 'approved',
-      reasons: [{ rule: 'toxicity', detail: 'scored 0.10' }],
-      scores: { TOXICITY: 0.1 },
-      scoredBy: [],
-      settingsVersion: null,
+    const editId = await waitingEdit(env.db, {
+      siteId: site.siteId,
+      commentId: id,
+      body: 'Rewritten while the approval was made.',
     });
-    assert.equal(applied.applied, true);
+    await decide(mod, id, 'approve');
+    const scored = { reasons: [{ rule: 'toxicity', detail: 'scored 0.10' }], scores: { TOXICITY: 0.1 } };
+    assert.equal(await applyWaitingEdit(env.db, editId, 'approved', scored), true);
     const before = await snapshot(id);
     const res = await undo(mod, id);
     assert.equal(res.status, 409);

@@ -1,6 +1,5 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import fc from 'fast-check';
 import { createTestEnv, type TestEnv } from '../support/env.js';
@@ -12,6 +11,7 @@ import { STAFF_PASSWORD, signInAs, storeComment } from '../support/staff.js';
 import { openApiChecker } from '../support/openapi.js';
 import { waitFor } from '../support/wait-for.js';
 import { parseApiKey, sha256 } from '#shared/secrets.js';
+import { waitingEdit } from '../support/edits.js';
 
 let env: TestEnv;
 let api: TestApi;
@@ -522,14 +522,7 @@ describe("readers' data rights", () => {
     const before = await request(api.app).get(`/api/v1/sites/${s.siteId}/posts/${postId}/comments`);
     assert.equal(before.body.comments[0].author.name, 'Erin');
     // An edit still waiting for the worker, as the API stores one.
-    const editId = randomUUID();
-    await env.db.query(`INSERT INTO comment_revisions (id, comment_id, site_id, body) VALUES ($1, $2, $3, $4)`, [
-      editId,
-      id,
-      s.siteId,
-      'Changed my mind.',
-    ]);
-    await env.db.query(`UPDATE comments SET pending_edit_id = $2 WHERE id = $1`, [id, editId]);
+    const editId = await waitingEdit(env.db, { siteId: s.siteId, commentId: id, body: 'Changed my mind.' });
     const res = doc.check(await as(reader.accessToken).delete('/api/v1/me'));
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, { erased: true, mode: 'anonymize', comments: 2 });

@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from '#shared/db/pool.js';
+import { applyEdit } from '#shared/db/comment-edits.js';
+import type { CommentStatus, Decision } from '#shared/domain.js';
+
+/**
+ * An author's edit as the API records it and before the worker has applied it: a waiting revision, named as the
+ * comment's pending edit. No job is queued, so nothing applies it but `applyWaitingEdit` (or a later edit drops it).
+ */
+export async function waitingEdit(
+  db: Pool,
+  e: { siteId: string; commentId: string; body: string; id?: string },
+): Promise<string> {
+  const id = e.id ?? randomUUID();
+  await db.query(`INSERT INTO comment_revisions (id, comment_id, site_id, body) VALUES ($1, $2, $3, $4)`, [
+    id,
+    e.commentId,
+    e.siteId,
+    e.body,
+  ]);
+  await db.query(`UPDATE comments SET pending_edit_id = $2 WHERE id = $1`, [e.commentId, id]);
+  return id;
+}
+
+/** Applies a waiting edit as the worker would, decided `status` with no reasons (a clean text), unless told more. */
+export async function applyWaitingEdit(
+  db: Pool,
+  editId: string,
+  status: CommentStatus,
+  d: Partial<Decision> = {},
+): Promise<boolean> {
+  const applied = await applyEdit(db, editId, {
+    status,
+    reasons: [],
+    scores: {},
+    scoredBy: [],
+    settingsVersion: null,
+    ...d,
+  });
+  return applied.applied;
+}
