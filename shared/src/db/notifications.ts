@@ -49,7 +49,7 @@ export async function notifyDecision(db: Queryable, commentId: string): Promise<
   const res = await db.query<Produced>(
     `INSERT INTO notifications (id, site_id, user_id, kind, comment_id, status)
      SELECT $1, c.site_id, c.author_id, 'decision', c.id, c.status
-       FROM comments c JOIN users u ON u.id = c.author_id AND u.deleted_at IS NULL AND u.status <> 'banned'
+       FROM comments c JOIN users u ON u.id = c.author_id AND u.deleted_at IS NULL
       WHERE c.id = $2 AND c.status IN ('approved', 'rejected')
      ON CONFLICT (user_id, kind, comment_id) DO UPDATE SET status = EXCLUDED.status,
        -- A new id too: a new delivery job (the first one's id is kept a while by the queue), first in the list.
@@ -201,7 +201,7 @@ export async function setEmailMode(
 /** What delivering one notification reads, in one round trip. */
 export interface DeliveryInput {
   notification: NotificationView & { siteId: string; userId: string; delivered: boolean; emailed: boolean };
-  /** The reader's address, when they have one that is theirs (SSO, or confirmed) and the account is live. */
+  /** The reader's address, when they have one that is theirs (SSO, or confirmed) and the account is live and not banned. */
   email: string | null;
   emailMode: EmailMode;
   /** The site's `readerNotifications` setting. */
@@ -227,7 +227,8 @@ export async function loadDelivery(db: Queryable, id: string): Promise<DeliveryI
       'SELECT ',
       `SELECT n.site_id, n.user_id, n.delivered_at IS NOT NULL AS delivered,
         n.emailed_at IS NOT NULL AS emailed,
-        CASE WHEN r.deleted_at IS NULL AND (r.password_hash IS NULL OR r.email_verified_at IS NOT NULL) THEN r.email END AS email,
+        CASE WHEN r.deleted_at IS NULL AND r.status <> 'banned' AND (r.password_hash IS NULL OR r.email_verified_at IS NOT NULL)
+             THEN r.email END AS email,
         rs.email AS email_mode, s.settings->>'readerNotifications' AS delivery, ${SHOWN} AS shown, `,
     )}
      JOIN users r ON r.id = n.user_id

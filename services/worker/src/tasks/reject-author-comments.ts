@@ -56,9 +56,9 @@ export async function rejectAuthorComments(
           reason,
           detail: `rejected with the ban of its author by ${actor.name}${why}`,
           onlyFrom: ['approved', 'pending'],
-          // Not a "your comment was not published" per comment: the ban says it of them all, and on a DSA site the
-          // batch's statements reach the author in one mail (below).
-          notifyReaders: false,
+          // Each decision is in the author's notifications; none is emailed to a banned reader (loadDelivery), and on
+          // a DSA site the batch's statements reach them in one mail (below).
+          notifyReaders: true,
           statement: {
             settings,
             facts: `A moderator banned your account from commenting on this site${why}. Your comments were removed with the ban.`,
