@@ -336,12 +336,13 @@ export interface ThreadRow {
 const VISIBLE = `(c.status = 'approved' AND c.deleted_at IS NULL)`;
 /**
  * Staff who have not set up the two-factor sign-in their site requires: the worker holds their comments as a
- * reader's, and the thread shows them without the staff badge. The site's row is read only for such an author.
+ * reader's, and the thread shows them without the staff badge. Every thread statement names the site as $1, so the
+ * site's setting is read once per statement, and only when a staff author is on the page.
  */
 const UNENROLLED_STAFF = `(u.role <> 'commenter' AND u.totp_enabled_at IS NULL
   AND COALESCE((SELECT CASE WHEN jsonb_typeof(s.settings->'staffTotpRequired') = 'boolean'
                             THEN (s.settings->>'staffTotpRequired')::boolean END
-                  FROM sites s WHERE s.id = c.site_id), ${DEFAULT_SETTINGS.staffTotpRequired ? 'true' : 'false'}))`;
+                  FROM sites s WHERE s.id = $1), ${DEFAULT_SETTINGS.staffTotpRequired ? 'true' : 'false'}))`;
 // A removed comment's author and body never leave the database; nor does the name of a removed parent.
 const THREAD_COLS = `c.id, NOT ${VISIBLE} AS removed, c.deleted_at IS NOT NULL AS deleted, c.parent_id, c.thread_parent_id,
   c.author_id, CASE WHEN ${VISIBLE} THEN u.display_name ELSE '' END AS author_name,
