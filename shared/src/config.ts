@@ -473,7 +473,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
  * Why the links mail carries (password resets, address confirmations, unsubscribes) would not reach readers, or null:
  * in production with a mail transport they need the API's public address, over https unless it is this machine.
  */
-export function mailLinksProblem(c: Pick<Config, 'NODE_ENV' | 'SMTP_URL' | 'PUBLIC_URL'>): string | null {
+function mailLinksProblem(c: Pick<Config, 'NODE_ENV' | 'SMTP_URL' | 'PUBLIC_URL'>): string | null {
   if (c.NODE_ENV !== 'production' || c.SMTP_URL === undefined) return null;
   if (c.PUBLIC_URL === undefined)
     return "required in production with SMTP_URL: the links mail carries would point at http://localhost (set the API's public address, e.g. https://comments.example.com)";

@@ -56,26 +56,30 @@ export function createMailer(opts: {
   return {
     state: 'configured',
     async send(m) {
-      await transport.sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text, headers: m.headers });
+      try {
+        await transport.sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text, headers: m.headers });
+      } catch (err) {
+        throw withoutAddresses(err);
+      }
     },
     close: () => transport.close(),
   };
 }
 
 /**
- * What a failed send may put in a log: the transport's code, the server's reply code and the command it answered,
- * and the message with every address taken out. Nodemailer's error itself names the recipients (`rejected`,
- * `rejectedErrors`, the server's "550 <ada@example.org>: no such user"), which are readers' addresses.
+ * A failed send as the mailer throws it: the transport's code, the server's reply code and the command it answered
+ * (what an outage is told by), and the message with every address taken out. Nodemailer's own error names the
+ * recipients (`rejected`, `rejectedErrors`, the server's "550 <ada@example.org>: no such user"), which are readers'
+ * addresses, and whatever a failure is thrown to keeps it: a log line, a job's failed reason on the queue dashboard.
  */
-export function mailFailure(err: unknown): { code?: string; responseCode?: number; command?: string; message: string } {
+function withoutAddresses(err: unknown): Error & { code?: string; responseCode?: number; command?: string } {
   const e = (err ?? {}) as { code?: unknown; responseCode?: unknown; command?: unknown; message?: unknown };
-  const noAddresses = (text: string) => text.replace(/[^\s<>()"',;:]+@[^\s<>()"',;]+/g, '[address]');
-  return {
+  const strip = (text: string) => text.replace(/[^\s<>()"',;:]+@[^\s<>()"',;]+/g, '[address]');
+  return Object.assign(new Error(strip(typeof e.message === 'string' ? e.message : String(err))), {
     ...(typeof e.code === 'string' ? { code: e.code } : {}),
     ...(typeof e.responseCode === 'number' ? { responseCode: e.responseCode } : {}),
-    ...(typeof e.command === 'string' ? { command: noAddresses(e.command) } : {}),
-    message: noAddresses(typeof e.message === 'string' ? e.message : String(err)),
-  };
+    ...(typeof e.command === 'string' ? { command: strip(e.command) } : {}),
+  });
 }
 
 /** Logs once at start-up what the transport is, never its URL (it may hold a password). */

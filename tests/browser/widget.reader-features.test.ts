@@ -17,7 +17,6 @@ import { createDemoApp } from '#demo/app.js';
 import { ensureDemoSite } from '#demo/bootstrap.js';
 import { ARTICLE } from '#demo/article.js';
 import { insertPostIfAbsent } from '#shared/db/posts.js';
-import { encodeThreadChange, threadChannel } from '#shared/redis.js';
 
 /**
  * A reader's path through what the widget offers beyond posting, in Chromium against the real API
@@ -93,6 +92,22 @@ const apiCall = async (method: string, url: string, token: string, body?: unknow
 };
 const comments = () => page.locator('#comments');
 const item = (text: string) => comments().locator('ol.thread > li.comment', { hasText: text }).first();
+/** Signs the demo reader in on the page as it is, and waits until the widget says so (a click before is a stranger's). */
+async function signIn(): Promise<void> {
+  await page.click('#demo-signin');
+  await comments()
+    .getByText(/^Signed in as/)
+    .waitFor();
+}
+/** Posts a comment as the signed-in reader and waits until it is published; its item in the thread. */
+async function postPublished(text: string) {
+  await comments().locator('textarea').first().fill(text);
+  await comments().getByRole('button', { name: 'Post comment' }).click();
+  const mine = item(text);
+  await mine.waitFor();
+  await mine.locator('.badge', { hasText: 'Awaiting review' }).waitFor({ state: 'detached', timeout: 15_000 });
+  return mine;
+}
 
 describe("the widget's reader features", () => {
   it('when staff and a publisher-verified reader have commented, then their comments carry the staff and the verified badge, and a plain reader’s none', async () => {
@@ -151,10 +166,7 @@ describe("the widget's reader features", () => {
 
   it('when a reader presses Ctrl+Enter twice while their comment is on its way, then it is sent once', async () => {
     await page.goto(`${demo.origin}/`);
-    await page.click('#demo-signin');
-    await comments()
-      .getByText(/^Signed in as/)
-      .waitFor();
+    await signIn();
     let sent = 0;
     // A slow network: each comment takes a while to be accepted.
     await page.route(/\/posts\/[^/]+\/comments$/, async (route) => {
@@ -180,10 +192,7 @@ describe("the widget's reader features", () => {
 
   it('when the widget draws its boxes again while a reader is writing, then the drafts are kept, and Log out lets them go', async () => {
     await page.goto(`${demo.origin}/`);
-    await page.click('#demo-signin');
-    await comments()
-      .getByText(/^Signed in as/)
-      .waitFor();
+    await signIn();
     await comments().locator('textarea').first().fill('A comment half written.');
     const target = item('Just a reader');
     await target.getByRole('button', { name: 'Reply' }).first().click();
@@ -202,20 +211,13 @@ describe("the widget's reader features", () => {
     assert.equal(await comments().locator('textarea').first().inputValue(), 'A comment half written.');
     // Logging out lets every draft go: the next reader at this computer finds an empty box.
     await comments().getByRole('button', { name: 'Log out' }).click();
-    await page.click('#demo-signin');
-    await comments()
-      .getByText(/^Signed in as/)
-      .waitFor();
+    await signIn();
     assert.equal(await comments().locator('textarea').first().inputValue(), '');
   });
 
   it('when a reader reacts, then the toggle shows pressed with its count, another reader’s reaction arrives live, and "Most reacted" puts the comment first', async () => {
     await page.goto(`${demo.origin}/`);
-    await page.click('#demo-signin');
-    // A click before the sign-in lands would be a signed-out reader's (it asks them to sign in).
-    await comments()
-      .getByText(/^Signed in as/)
-      .waitFor();
+    await signIn();
     const target = item('Just a reader');
     const respect = target.getByRole('button', { name: /^Respect/ });
     await respect.waitFor();
@@ -266,15 +268,8 @@ describe("the widget's reader features", () => {
 
   it('when a reader edits their comment an editor picked, then it leaves the picks and loses the label at once', async () => {
     await page.goto(`${demo.origin}/`);
-    await page.click('#demo-signin');
-    await comments()
-      .getByText(/^Signed in as/)
-      .waitFor();
-    await comments().locator('textarea').first().fill('Picked, then rewritten.');
-    await comments().getByRole('button', { name: 'Post comment' }).click();
-    const mine = item('Picked, then rewritten.');
-    await mine.waitFor();
-    await mine.locator('.badge', { hasText: 'Awaiting review' }).waitFor({ state: 'detached', timeout: 15_000 });
+    await signIn();
+    const mine = await postPublished('Picked, then rewritten.');
     const id = await mine.getAttribute('data-id');
     await apiCall('POST', `/api/v1/comments/${id}/feature`, mod.accessToken, { featured: true });
     // Another order, and back: the list and its picks are read again.
@@ -340,22 +335,11 @@ describe('the reader features in French', () => {
     page.on('dialog', (d) => void d.accept());
     await page.goto(`${demo.origin}/`);
     await item('A neighbour said so too.').waitFor();
-    await page.click('#demo-signin');
-    await comments()
-      .getByText(/^Signed in as/)
-      .waitFor();
-    const box = comments().locator('textarea').first();
-    await box.fill('Said before the close.');
-    await comments().getByRole('button', { name: 'Post comment' }).click();
-    const mine = item('Said before the close.');
-    await mine.waitFor();
-    await mine.locator('.badge', { hasText: 'Awaiting review' }).waitFor({ state: 'detached', timeout: 15_000 });
+    await signIn();
+    const mine = await postPublished('Said before the close.');
     // The desk closes the article while the reader has it open.
     await env.db.query('UPDATE posts SET closed = true WHERE site_id = $1 AND id = $2', [SITE, POST]);
-    await env.redis.publish(
-      threadChannel(env.config.QUEUE_PREFIX),
-      encodeThreadChange({ siteId: SITE, postId: POST, post: true }),
-    );
+    await api.deps.announceThread({ siteId: SITE, postId: POST, post: true });
     await comments().getByText('Comments are closed.').waitFor();
     const mineActions = mine.locator(':scope > article .actions');
     const other = item('A neighbour said so too.').locator(':scope > article .actions');

@@ -394,16 +394,35 @@ describe('editing one’s own comment', () => {
   });
 });
 
+/**
+ * A site of its own whose publisher takes `events` by webhook, with a post and a reader: what its deliveries carry can
+ * be read back (`sentWith`, the events whose body holds a text).
+ */
+async function hookedSite(events: string[], name: string) {
+  const own = await buildSite(env.db);
+  await request(api.app)
+    .post(`/api/v1/sites/${own.siteId}/webhooks`)
+    .set('Authorization', `Bearer ${own.apiKey}`)
+    .send({ url: 'http://127.0.0.1:9/hooks', events })
+    .expect(201);
+  const author = await signInReader(api.app, own, { name });
+  const ownPost = await buildPost(env.db, own.siteId);
+  const sentWith = async (text: string) =>
+    (
+      await env.db.query(`SELECT event_type FROM webhook_deliveries WHERE site_id = $1 AND body LIKE $2`, [
+        own.siteId,
+        `%${text}%`,
+      ])
+    ).rows;
+  return { own, author, ownPost, sentWith };
+}
+
 describe('deleting one’s own comment', () => {
   it('when a comment’s job runs again after its author deleted it (its first run stopped once it was stored), then none of its text goes to publishers', async () => {
-    const own = await buildSite(env.db);
-    await request(api.app)
-      .post(`/api/v1/sites/${own.siteId}/webhooks`)
-      .set('Authorization', `Bearer ${own.apiKey}`)
-      .send({ url: 'http://127.0.0.1:9/hooks', events: ['comment.accepted', 'comment.approved'] })
-      .expect(201);
-    const author = await signInReader(api.app, own, { name: 'Dora Deleter' });
-    const ownPost = await buildPost(env.db, own.siteId);
+    const { own, author, ownPost, sentWith } = await hookedSite(
+      ['comment.accepted', 'comment.approved'],
+      'Dora Deleter',
+    );
     const body = 'Said, stored, then thought better of.';
     // As the first run left it: stored, its events never sent.
     const id = await storeComment(env.db, { siteId: own.siteId, postId: ownPost, authorId: author.user.id, body });
@@ -419,22 +438,11 @@ describe('deleting one’s own comment', () => {
     };
     await env.queue.add('moderate', job, { ...commentJobOptions({ attempts: 3 }), jobId: commentJobId(id) });
     await waitFor(async () => (await env.queue.getJob(commentJobId(id)))?.isCompleted(), { what: 'the re-run' });
-    const sent = await env.db.query(`SELECT event_type FROM webhook_deliveries WHERE site_id = $1 AND body LIKE $2`, [
-      own.siteId,
-      `%${body}%`,
-    ]);
-    assert.deepEqual(sent.rows, []);
+    assert.deepEqual(await sentWith(body), []);
   });
 
   it('when an edit’s job runs again after its author deleted the comment (its first run stopped once the edit was applied), then none of the edited text goes to publishers', async () => {
-    const own = await buildSite(env.db);
-    await request(api.app)
-      .post(`/api/v1/sites/${own.siteId}/webhooks`)
-      .set('Authorization', `Bearer ${own.apiKey}`)
-      .send({ url: 'http://127.0.0.1:9/hooks', events: ['comment.edited', 'comment.approved'] })
-      .expect(201);
-    const author = await signInReader(api.app, own, { name: 'Edna Editor' });
-    const ownPost = await buildPost(env.db, own.siteId);
+    const { own, author, ownPost, sentWith } = await hookedSite(['comment.edited', 'comment.approved'], 'Edna Editor');
     const id = await storeComment(env.db, {
       siteId: own.siteId,
       postId: ownPost,
@@ -453,11 +461,7 @@ describe('deleting one’s own comment', () => {
       await env.queue.resume();
     }
     await waitFor(async () => (await env.queue.getJob(editJobId(editId)))?.isCompleted(), { what: 'the re-run' });
-    const sent = await env.db.query(`SELECT event_type FROM webhook_deliveries WHERE site_id = $1 AND body LIKE $2`, [
-      own.siteId,
-      `%${body}%`,
-    ]);
-    assert.deepEqual(sent.rows, []);
+    assert.deepEqual(await sentWith(body), []);
   });
 
   it('when the post is closed, then its comments can no longer be edited (409 post_closed), and their authors may still delete them', async () => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { createMailer, mailFailure } from '#shared/mail.js';
+import { createMailer } from '#shared/mail.js';
 import { startSmtpReceiver } from '../support/smtp-receiver.js';
 import { createLogger } from '#shared/logger.js';
 
@@ -55,25 +55,19 @@ describe('mail transport timeouts', () => {
 });
 
 describe('mail failures in logs', () => {
-  it("when the mail server refuses a reader's address, then what is logged of the failure names the reply, not the address", async () => {
+  it("when the mail server refuses a reader's address, then the failure the mailer throws (what a log or a job keeps) names the reply, not the address", async () => {
     const smtp = await startSmtpReceiver({ refuse: /^gone@/ });
     const mailer = createMailer({ smtpUrl: smtp.url, from: 'comments@news.example', logger });
     try {
       const err = await mailer.send({ to: 'gone@reader.example', subject: 'A reply', text: 'Hello.' }).then(
         () => null,
-        (e: unknown) => e,
+        (e: unknown) => e as Error & { code?: string; responseCode?: number },
       );
       assert.ok(err, 'the send fails');
-      assert.match(
-        JSON.stringify(err, Object.getOwnPropertyNames(err)),
-        /gone@reader\.example/,
-        'the raw error names it',
-      );
-      const logged = mailFailure(err);
-      assert.doesNotMatch(JSON.stringify(logged), /@/);
-      assert.equal(logged.responseCode, 550);
-      assert.equal(logged.code, 'EENVELOPE');
-      assert.match(logged.message, /\[address\]/);
+      assert.doesNotMatch(JSON.stringify(err, Object.getOwnPropertyNames(err)), /@/);
+      assert.equal(err.responseCode, 550);
+      assert.equal(err.code, 'EENVELOPE');
+      assert.match(err.message, /\[address\]/);
     } finally {
       mailer.close();
       await smtp.close();

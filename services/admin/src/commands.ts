@@ -197,7 +197,7 @@ export async function redisReady(redis: RedisClient, ms = 5000): Promise<boolean
 }
 
 /** The queues whose failed jobs an operator may retry: comments, readers' notifications, moderation tasks. */
-export const RETRYABLE_QUEUES = [COMMENTS_QUEUE, NOTIFICATIONS_QUEUE, MODERATION_TASKS_QUEUE] as const;
+const RETRYABLE_QUEUES = [COMMENTS_QUEUE, NOTIFICATIONS_QUEUE, MODERATION_TASKS_QUEUE] as const;
 
 /**
  * jobs:retry-failed [--queue NAME ...|all]: moves every failed job of the queues named (the comments queue unless

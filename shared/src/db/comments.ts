@@ -191,15 +191,6 @@ export async function findCommentVersion(
   return r ? { status: r.status, editCount: r.edit_count } : null;
 }
 
-/** A comment's status on a site, or null when the site has no such comment or its author deleted it. */
-export async function findCommentStatus(db: Queryable, siteId: string, id: string): Promise<CommentStatus | null> {
-  const res = await db.query<{ status: CommentStatus }>(
-    `SELECT status FROM comments WHERE id = $1 AND site_id = $2 AND deleted_at IS NULL`,
-    [id, siteId],
-  );
-  return res.rows[0]?.status ?? null;
-}
-
 /**
  * Sets a stored comment's status and keeps every counter true (post, parent's replies,
  * author's approved and rejected), in one statement. The row is locked first, so two

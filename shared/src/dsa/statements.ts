@@ -1,6 +1,6 @@
 import type { Pool, Queryable } from '../db/pool.js';
 import type { Logger } from '../logger.js';
-import { mailFailure, type Mailer } from '../mail.js';
+import type { Mailer } from '../mail.js';
 import { type CommentStatus, DECIDED_BY_PEOPLE, type Reason } from '../domain.js';
 import type { SiteSettings } from '../settings.js';
 import {
@@ -218,10 +218,7 @@ export async function sendClaimedStatementMails(
     try {
       await deps.mailer.send(mail.message);
     } catch (err) {
-      deps.logger.warn(
-        { err: mailFailure(err), statementIds: ids, kind: m.kind },
-        'could not mail a statement of reasons',
-      );
+      deps.logger.warn({ err, statementIds: ids, kind: m.kind }, 'could not mail a statement of reasons');
       continue;
     }
     await markStatementsMailed(deps.db, ids, m.kind);

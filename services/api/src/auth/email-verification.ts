@@ -3,7 +3,6 @@ import type { ApiDeps } from '../deps.js';
 import { sha256 } from '#shared/secrets.js';
 import { setEmailVerification, setPasswordReset } from '#shared/db/users.js';
 import { tryConsume } from '../http/rate-limit.js';
-import { mailFailure } from '#shared/mail.js';
 
 /** The stored form of a verification token: its SHA-256, so a database dump verifies nobody. */
 export const verificationHash = (token: string): string => sha256(token).toString('hex');
@@ -45,9 +44,7 @@ function sendLink(
     }
     await o.store(verificationHash(token));
     await deps.mailer.send({ to: o.email, ...o.mail(link) });
-  })().catch((err: unknown) =>
-    deps.logger.warn({ err: mailFailure(err), kind: o.kind }, 'could not send an account link'),
-  );
+  })().catch((err: unknown) => deps.logger.warn({ err, kind: o.kind }, 'could not send an account link'));
 }
 
 /** A link that proves the reader owns the address (`EMAIL_VERIFICATION_TTL_S`). */
@@ -82,9 +79,7 @@ export function sendAlreadyRegistered(deps: MailDeps, siteId: string, email: str
       subject: 'Someone tried to create an account with your address',
       text: 'Someone tried to create a commenting account with this address, which already has one.\n\nIf it was you, sign in with your password instead, or choose a new one with "Forgot your password?". If not, you need do nothing.\n',
     });
-  })().catch((err: unknown) =>
-    deps.logger.warn({ err: mailFailure(err) }, 'could not send an already-registered notice'),
-  );
+  })().catch((err: unknown) => deps.logger.warn({ err }, 'could not send an already-registered notice'));
 }
 
 /** How long a password-reset link works. */

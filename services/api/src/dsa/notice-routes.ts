@@ -29,7 +29,6 @@ import { commonErrors, errorSchema, notFoundError, rateLimitedError, route } fro
 import { announcePosts, commentsChanged, removeNoticedComments } from './actions.js';
 import { applyMisuseRule, noticesSuspendedUntil } from './misuse.js';
 import type { Site } from '#shared/domain.js';
-import { mailFailure } from '#shared/mail.js';
 
 const UUID_IN = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const siteParams = z.object({ siteId: siteIdSchema });
@@ -268,7 +267,7 @@ export function noticeRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
         );
         mailed = true;
       } catch (err) {
-        req.log.warn({ err: mailFailure(err) }, 'could not mail a notice receipt');
+        req.log.warn({ err }, 'could not mail a notice receipt');
       }
     }
     res.status(201).json({
@@ -353,7 +352,7 @@ export function noticeRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
             site.settings.dsa,
           ),
         )
-        .catch((err: unknown) => req.log.warn({ err: mailFailure(err) }, 'could not mail a notice decision'));
+        .catch((err: unknown) => req.log.warn({ err }, 'could not mail a notice decision'));
     }
     // Art. 23: manifest findings count against the authors or the notifier.
     if (body.manifest && body.action === 'remove') {

@@ -13,7 +13,6 @@ import { startStatementMailSweep } from './statement-mail-sweep.js';
 import { startPeriodic } from '../periodic.js';
 import { waitingOutOutages } from '#shared/outage.js';
 import { cappedJitterBackoff } from '#shared/queues.js';
-import { mailFailure } from '#shared/mail.js';
 
 /**
  * The BullMQ worker that delivers readers' notifications and sends the daily digest (a job
@@ -33,7 +32,7 @@ export function createNotificationsWorker(deps: NotificationDeps, connection: Re
   const process = waitingOutOutages(createNotificationProcessor(deps), {
     delayMs: (job) => backoff(job.attemptsStarted),
     onWait: (job, err) =>
-      logger.warn({ jobId: job.id, err: mailFailure(err) }, 'notification waits for the mail server or Postgres'),
+      logger.warn({ jobId: job.id, err: (err as Error).message }, 'notification waits for the mail server or Postgres'),
   });
   const worker = new Worker<NotificationJob>(NOTIFICATIONS_QUEUE, process, {
     connection,

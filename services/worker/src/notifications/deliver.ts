@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import type { Config } from '#shared/config.js';
 import type { Pool } from '#shared/db/pool.js';
 import type { Logger } from '#shared/logger.js';
-import { mailFailure, type Mailer } from '#shared/mail.js';
+import type { Mailer } from '#shared/mail.js';
 import type { RedisClient } from '#shared/redis.js';
 import type { Events } from '#shared/webhooks/events.js';
 import {
@@ -100,11 +100,9 @@ async function sendOnce(
   try {
     await deps.mailer.send({ to: d.email, ...build(new Set(claimed)), headers: unsubscribeHeaders(url) });
   } catch (err) {
+    // The mailer's error names no address: the job may keep it as its failed reason.
     await releaseEmailed(deps.db, claimed);
-    // The job keeps what it threw (its failed reason, on the queue dashboard): the codes an outage is told by, and
-    // no address.
-    const { message, ...codes } = mailFailure(err);
-    throw Object.assign(new Error(message), codes);
+    throw err;
   }
   return true;
 }
@@ -157,7 +155,7 @@ async function sendDigest(deps: NotificationDeps, userId: string): Promise<numbe
         unsubscribeUrl(deps.config, first.notification),
       ),
   ).catch((err: unknown) => {
-    deps.logger.warn({ err: mailFailure(err) }, 'a notification digest could not be sent; it waits for the next run');
+    deps.logger.warn({ err }, 'a notification digest could not be sent; it waits for the next run');
     return false;
   });
   return ok ? 1 : 0;
