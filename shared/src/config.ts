@@ -219,7 +219,7 @@ export const configSchema = z.object({
     'Sign-in attempts a slowed-down account still gets, as points/seconds: a slow-down, so a stranger cannot lock the owner out.',
   ),
   THREAD_CACHE_TTL_MS: int(60000).describe(
-    'Longest an API process serves a cached thread page; approvals invalidate it at once through Redis pub/sub.',
+    "Longest an API process serves a cached thread page; approvals, and changes of the site's settings, invalidate it at once through Redis pub/sub.",
   ),
   THREAD_CACHE_MAX_ENTRIES: int(5000).describe('Thread pages each API process keeps serialized in memory.'),
   THREAD_CACHE_MAX_MB: int(64).describe(

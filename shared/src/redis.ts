@@ -109,6 +109,13 @@ export function decodeThreadChange(message: string): ThreadChange | null {
   return siteId && postId ? { siteId, postId, post: what === 'post' } : null;
 }
 
+/**
+ * Channel on which a change to what every thread page of a site shows (its settings: reactions offered, the edit
+ * window, whether staff must use two-factor sign-in to wear their badge) is announced to every API process. The
+ * message is the site's id.
+ */
+export const siteChannel = (prefix: string): string => `${prefix}:site-changed`;
+
 /** Channel on which a change to an account (ban, suspension, role, sign-out) is announced to every API process. */
 export const userChannel = (prefix: string): string => `${prefix}:user-changed`;
 

@@ -36,6 +36,22 @@ describe('thread cache', () => {
     assert.equal((await cache.get('s', 'p', 'v', async () => '2')).page.body.toString(), '2');
     assert.equal((await cache.get('s', 'q', 'v', async () => '2')).hit, true);
   });
+  it("when a site is invalidated, then every page of its posts reloads, a load under way is not stored, and another site's pages stay cached", async () => {
+    const cache = createThreadCache({ ttlMs: 60_000, maxEntries: 10 });
+    await cache.get('s', 'p', 'v', async () => '1');
+    await cache.get('s', 'q', 'w', async () => '1');
+    // A site whose id starts like the other's.
+    await cache.get('s2', 'p', 'v', async () => '1');
+    let finish: (v: string) => void = () => undefined;
+    const loading = cache.get('s', 'r', 'v', () => new Promise<string>((r) => (finish = r)));
+    cache.invalidateSite('s');
+    finish('stale');
+    await loading;
+    assert.equal((await cache.get('s', 'p', 'v', async () => '2')).page.body.toString(), '2');
+    assert.equal((await cache.get('s', 'q', 'w', async () => '2')).page.body.toString(), '2');
+    assert.equal((await cache.get('s', 'r', 'v', async () => '2')).page.body.toString(), '2');
+    assert.equal((await cache.get('s2', 'p', 'v', async () => '2')).hit, true);
+  });
   it('when an invalidation arrives while a page loads, then the stale page is not stored', async () => {
     const cache = createThreadCache({ ttlMs: 60_000, maxEntries: 10 });
     let release!: () => void;

@@ -1,5 +1,12 @@
 import type { Queue } from 'bullmq';
-import { threadAnnouncer, threadChannel, userChannel, type RedisClient, type ThreadAnnouncer } from '#shared/redis.js';
+import {
+  threadAnnouncer,
+  threadChannel,
+  siteChannel,
+  userChannel,
+  type RedisClient,
+  type ThreadAnnouncer,
+} from '#shared/redis.js';
 import { createResources } from '#shared/resources.js';
 import { announceMailer, createMailer, type Mailer } from '#shared/mail.js';
 import type { Config } from '#shared/config.js';
@@ -129,6 +136,7 @@ export async function createApiDeps(config: Config, opts: ApiDepsOptions): Promi
     subscriber,
     channel: threadChannel(config.QUEUE_PREFIX),
     userChannel: userChannel(config.QUEUE_PREFIX),
+    siteChannel: siteChannel(config.QUEUE_PREFIX),
     cache: threadCache,
     lookups,
     logger,

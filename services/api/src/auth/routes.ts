@@ -35,6 +35,7 @@ import {
   sendVerificationLink,
   verificationHash,
 } from './email-verification.js';
+import { announceSiteChange } from '../sites/site-changes.js';
 import { announceUserChange } from './user-changes.js';
 import { clientKey } from '../http/client-key.js';
 import { disableTotp, enableTotp, findStaffTotp, setPendingTotp } from '#shared/db/staff-totp.js';
@@ -444,6 +445,8 @@ export function authRoutes(
     const version = await enableTotp(deps.db, user.siteId, user.id);
     if (version === null) throw new ConflictError('totp_not_pending', 'no secret awaits confirmation');
     await announceUserChange(deps, user.siteId, user.id);
+    // On a site that requires it, their badge shows from now on (the thread pages' staff badge).
+    await announceSiteChange(deps, user.siteId);
     res.setHeader('Cache-Control', 'no-store');
     // The new token is for what the caller's was for.
     const use = req.principal?.kind === 'user' && req.principal.moderation ? 'moderation' : 'widget';
@@ -457,6 +460,7 @@ export function authRoutes(
     await useCode(user, code, true);
     await disableTotp(deps.db, user.siteId, user.id);
     await announceUserChange(deps, user.siteId, user.id);
+    await announceSiteChange(deps, user.siteId);
     res.status(204).end();
   });
 

@@ -19,6 +19,8 @@ export interface ThreadCache {
   peek(siteId: string, postId: string, variant: string): CachedPage | undefined;
   /** Drops every cached page of a post (its approved comments changed). */
   invalidate(siteId: string, postId: string): void;
+  /** Drops every cached page of a site's posts (its settings changed, which every page shows). */
+  invalidateSite(siteId: string): void;
   /** Drops everything (after losing the invalidation feed, messages may have been missed). */
   clear(): void;
 }
@@ -55,6 +57,18 @@ export function createThreadCache(opts: {
     stale: boolean;
   }
   const inflight = new Map<string, Flight>();
+
+  /** Marks the loads under way of the posts `matches` names stale, and forgets them. */
+  const dropLoads = (matches: (postKey: string) => boolean) => {
+    for (const [key, flight] of inflight) {
+      if (!matches(flight.postKey)) continue;
+      flight.stale = true;
+      inflight.delete(key);
+    }
+  };
+  const dropPages = (postKey: string) => {
+    for (const key of [...(byPost.get(postKey) ?? [])]) pages.delete(key);
+  };
 
   const toPage = (json: string): CachedPage => {
     const body = Buffer.from(json);
@@ -97,12 +111,13 @@ export function createThreadCache(opts: {
     },
     invalidate(siteId, postId) {
       const postKey = `${siteId}\n${postId}`;
-      for (const [key, flight] of inflight) {
-        if (flight.postKey !== postKey) continue;
-        flight.stale = true;
-        inflight.delete(key);
-      }
-      for (const key of [...(byPost.get(postKey) ?? [])]) pages.delete(key);
+      dropLoads((k) => k === postKey);
+      dropPages(postKey);
+    },
+    invalidateSite(siteId) {
+      const prefix = `${siteId}\n`;
+      dropLoads((k) => k.startsWith(prefix));
+      for (const postKey of [...byPost.keys()]) if (postKey.startsWith(prefix)) dropPages(postKey);
     },
     clear() {
       for (const flight of inflight.values()) flight.stale = true;

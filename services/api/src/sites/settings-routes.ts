@@ -7,6 +7,7 @@ import { siteIdSchema } from '#shared/schemas.js';
 import { findSettingsOverrides, replaceSettingsOverrides } from '#shared/db/sites.js';
 import { AppError, NotFoundError, ValidationError } from '../http/app-error.js';
 import { applySettingsPatch, effectiveSettings, siteSettingsSchema } from '#shared/settings.js';
+import { announceSiteChange } from './site-changes.js';
 import { commonErrors, errorSchema, notFoundError, route } from '../openapi/registry.js';
 
 export const settingsParams = z.object({ siteId: siteIdSchema });
@@ -87,6 +88,7 @@ export function settingsRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       const version = await replaceSettingsOverrides(deps.db, siteId, result.overrides, stored.version);
       if (version === null) continue;
       req.log.info({ siteId, version, fields: Object.keys(req.body as object) }, 'site settings changed');
+      await announceSiteChange(deps, siteId);
       res.setHeader('ETag', etagOf(version));
       res.json({ settings: result.settings, version });
       return;
