@@ -196,7 +196,13 @@ describe('editing one’s own comment', () => {
     const id = await approvedComment('A comment whose first edit was lost.');
     // What a stop between the edit's commit and its job leaves: a waiting revision no job will ever apply.
     const lost = '01900000-0000-7000-8000-000000000001';
-    await waitingEdit(env.db, { siteId: site.siteId, commentId: id, body: 'The lost edit.', id: lost });
+    await waitingEdit(env.db, {
+      siteId: site.siteId,
+      commentId: id,
+      body: 'The lost edit.',
+      id: lost,
+      recordedAgoS: 60,
+    });
     const started = Date.now();
     await edit(id, ada.accessToken, 'A comment whose second edit went through.').expect(202);
     assert.ok(Date.now() - started < 5_000, 'answered without waiting on its own lock');
@@ -204,6 +210,51 @@ describe('editing one’s own comment', () => {
       what: 'the second edit',
     });
     assert.equal(await discarded(lost), true);
+  });
+
+  it('when another tab edits while the first edit is recorded but not yet queued, then the second is 409 edit_pending and the first still applies', async () => {
+    const id = await approvedComment('A comment edited from two tabs.');
+    // The first tab's request between its commit and its job: recorded a moment ago, not in the queue yet.
+    const first = await waitingEdit(env.db, { siteId: site.siteId, commentId: id, body: 'The first tab’s text.' });
+    const second = await edit(id, ada.accessToken, 'The second tab’s text.').expect(409);
+    assert.equal(second.body.error.code, 'edit_pending');
+    assert.equal(await discarded(first), false);
+    assert.equal(await applyWaitingEdit(env.db, first, 'approved'), true);
+    assert.equal((await row(id)).body, 'The first tab’s text.');
+  });
+
+  it('when an edit is sent again with the same text (its answer was lost), then it is 202 with the same edit, queued once and applied once', async () => {
+    const id = await approvedComment('A comment whose edit was sent twice.');
+    await worker.close();
+    let editId: string;
+    try {
+      editId = (await edit(id, ada.accessToken, 'Sent twice, applied once.').expect(202)).body.editId;
+      const again = await edit(id, ada.accessToken, 'Sent twice, applied once.', { 'If-Match': '"e0"' }).expect(202);
+      assert.equal(again.body.editId, editId);
+      const revisions = await env.db.query('SELECT id FROM comment_revisions WHERE comment_id = $1', [id]);
+      assert.deepEqual(
+        revisions.rows.map((r) => r.id),
+        [editId],
+      );
+    } finally {
+      worker = await startTestWorker(env);
+    }
+    await waitFor(async () => (await row(id)).body === 'Sent twice, applied once.', { what: 'the edit' });
+    assert.equal((await row(id)).edit_count, 1);
+  });
+
+  it('when the same text is sent again for an edit whose job never reached the queue, then that edit is queued and applies', async () => {
+    const id = await approvedComment('A comment whose edit was retried after a stop.');
+    const stranded = await waitingEdit(env.db, {
+      siteId: site.siteId,
+      commentId: id,
+      body: 'Retried after the stop.',
+      recordedAgoS: 60,
+    });
+    const res = await edit(id, ada.accessToken, 'Retried after the stop.').expect(202);
+    assert.equal(res.body.editId, stranded);
+    await waitFor(async () => (await row(id)).body === 'Retried after the stop.', { what: 'the stranded edit' });
+    assert.equal(await discarded(stranded), false);
   });
 
   it("when an earlier edit's job failed for good, then the next edit drops it and applies", async () => {

@@ -5,19 +5,19 @@ import type { CommentStatus, Decision } from '#shared/domain.js';
 
 /**
  * An author's edit as the API records it and before the worker has applied it: a waiting revision, named as the
- * comment's pending edit. No job is queued, so nothing applies it but `applyWaitingEdit` (or a later edit drops it).
+ * comment's pending edit, recorded `recordedAgoS` seconds ago (default now). No job is queued, so nothing applies it
+ * but `applyWaitingEdit` (or a later edit drops it once it is old enough to be taken for lost).
  */
 export async function waitingEdit(
   db: Pool,
-  e: { siteId: string; commentId: string; body: string; id?: string },
+  e: { siteId: string; commentId: string; body: string; id?: string; recordedAgoS?: number },
 ): Promise<string> {
   const id = e.id ?? randomUUID();
-  await db.query(`INSERT INTO comment_revisions (id, comment_id, site_id, body) VALUES ($1, $2, $3, $4)`, [
-    id,
-    e.commentId,
-    e.siteId,
-    e.body,
-  ]);
+  await db.query(
+    `INSERT INTO comment_revisions (id, comment_id, site_id, body, created_at)
+     VALUES ($1, $2, $3, $4, now() - make_interval(secs => $5))`,
+    [id, e.commentId, e.siteId, e.body, e.recordedAgoS ?? 0],
+  );
   await db.query(`UPDATE comments SET pending_edit_id = $2 WHERE id = $1`, [e.commentId, id]);
   return id;
 }

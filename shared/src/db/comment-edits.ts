@@ -66,19 +66,21 @@ export const findOwnComment = (db: Queryable, id: string) => readOwnComment(db, 
 
 /**
  * Records an edit before it is queued, under the comment's row lock: `check` sees the locked row
- * and throws to refuse (wrong author, window passed, another edit waiting). The revision is the
+ * and throws to refuse (wrong author, window passed, another edit waiting), or names the waiting edit
+ * this one repeats (the same text sent again), which is then kept and nothing is recorded. The revision is the
  * proof the edit was accepted; the worker applies it once (`applyEdit`).
  */
 export async function recordEdit(
   pool: pg.Pool,
   e: { editId: string; commentId: string; body: string },
-  check: (c: OwnComment, tx: Queryable) => Promise<void>,
-): Promise<OwnComment> {
+  check: (c: OwnComment, tx: Queryable) => Promise<{ repeats: string } | undefined>,
+): Promise<{ comment: OwnComment; editId: string; repeated: boolean }> {
   return withTransaction(pool, async (tx) => {
     const c = await lockOwnComment(tx, e.commentId);
     if (!c) throw new Error('comment vanished under its lock');
     // The check runs in this transaction: what it reads or changes of the locked comment must go through `tx`.
-    await check(c, tx);
+    const same = await check(c, tx);
+    if (same) return { comment: c, editId: same.repeats, repeated: true };
     await tx.query(`INSERT INTO comment_revisions (id, comment_id, site_id, body) VALUES ($1, $2, $3, $4)`, [
       e.editId,
       c.id,
@@ -86,7 +88,7 @@ export async function recordEdit(
       e.body,
     ]);
     await tx.query(`UPDATE comments SET pending_edit_id = $2 WHERE id = $1`, [c.id, e.editId]);
-    return c;
+    return { comment: c, editId: e.editId, repeated: false };
   });
 }
 
@@ -101,6 +103,10 @@ export async function discardEdit(db: Queryable, editId: string): Promise<void> 
 
 export interface EditState {
   commentId: string;
+  /** The new text, as its author sent it. */
+  body: string;
+  /** Milliseconds since it was recorded, by the database's clock. */
+  ageMs: number;
   applied: boolean;
   discarded: boolean;
   /** The decision it was applied with (when applied). */
@@ -111,17 +117,24 @@ export interface EditState {
 export async function findEdit(db: Queryable, editId: string): Promise<EditState | null> {
   const res = await db.query<{
     comment_id: string;
+    body: string;
+    age_ms: number;
     applied_at: Date | null;
     discarded_at: Date | null;
     status: CommentStatus | null;
     previous_status: CommentStatus | null;
-  }>(`SELECT comment_id, applied_at, discarded_at, status, previous_status FROM comment_revisions WHERE id = $1`, [
-    editId,
-  ]);
+  }>(
+    `SELECT comment_id, body, (extract(epoch FROM now() - created_at) * 1000)::float8 AS age_ms,
+            applied_at, discarded_at, status, previous_status
+       FROM comment_revisions WHERE id = $1`,
+    [editId],
+  );
   const r = res.rows[0];
   return r
     ? {
         commentId: r.comment_id,
+        body: r.body,
+        ageMs: r.age_ms,
         applied: r.applied_at !== null,
         discarded: r.discarded_at !== null,
         status: r.status,

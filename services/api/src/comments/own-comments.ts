@@ -39,7 +39,7 @@ const refusals = {
   403: { description: '`not_author`, `user_banned`, `edit_window_passed`', schema: errorSchema },
   409: {
     description:
-      '`edit_pending` (an earlier edit is still being moderated), `not_editable` (rejected), `post_closed` (the post is closed)',
+      '`edit_pending` (an earlier edit with other text is still being moderated; the same text again is 202 with that edit), `not_editable` (rejected), `post_closed` (the post is closed)',
     schema: errorSchema,
   },
   412: { description: '`precondition_failed`', schema: errorSchema },
@@ -104,6 +104,12 @@ async function mayAct(deps: Pick<ApiDeps, 'db'>, c: OwnComment): Promise<void> {
   if (!author || !canPost(author)) throw new ForbiddenError('user_banned', 'this account may not change comments');
 }
 
+/**
+ * How long an edit recorded without a job in the queue is taken to be on its way there: the request that recorded it
+ * queues it just after its commit. Past this, it is taken to be lost (the API stopped in between) and is dropped.
+ */
+const EDIT_QUEUEING_GRACE_MS = 15_000;
+
 function checkIfMatch(req: Request, c: OwnComment): void {
   const expected = req.get('If-Match');
   if (expected !== undefined && expected !== '*' && expected !== commentEtag(c.editCount))
@@ -124,26 +130,33 @@ export function ownCommentRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
       throw new ConflictError('post_closed', 'comments are closed on this post');
     const stored = await findSettingsOverrides(deps.db, found.siteId);
     const windowMs = effectiveSettings(stored?.overrides).editWindowMinutes * 60_000;
-    const editId = newId();
     const now = Date.now();
-    const c = await recordEdit(deps.db, { editId, commentId: id, body }, async (locked, tx) => {
+    const recorded = await recordEdit(deps.db, { editId: newId(), commentId: id, body }, async (locked, tx) => {
       checkIfMatch(req, locked);
       await mayAct(deps, locked);
       if (locked.deleted) throw new NotFoundError('comment');
       if (now - locked.createdAt.getTime() > windowMs)
         throw new ForbiddenError('edit_window_passed', 'the time to edit this comment has passed');
       if (locked.status === 'rejected') throw new ConflictError('not_editable', 'a rejected comment cannot be edited');
-      if (locked.pendingEditId) {
-        const earlier = await findEdit(tx, locked.pendingEditId);
-        // An earlier edit whose job never reached the queue (the API stopped in between), or failed with no retry
-        // left, will never be applied: it is dropped, in this transaction (the comment's row is locked by it).
-        const job = earlier && !earlier.applied ? await deps.queue.getJob(editJobId(locked.pendingEditId)) : undefined;
-        const state = job ? await job.getState() : 'unknown';
-        if (state !== 'unknown' && state !== 'failed' && state !== 'completed')
-          throw new ConflictError('edit_pending', 'your previous edit is still being reviewed');
-        await discardEdit(tx, locked.pendingEditId);
-      }
+      if (!locked.pendingEditId) return undefined;
+      const earlier = await findEdit(tx, locked.pendingEditId);
+      const job = earlier && !earlier.applied ? await deps.queue.getJob(editJobId(locked.pendingEditId)) : undefined;
+      const state = job ? await job.getState() : 'unknown';
+      // The same text again (a retry whose answer was lost, a second click): the edit waiting is that one, and it is
+      // queued again below if its job never got there.
+      if (earlier && !earlier.applied && earlier.body === body && state !== 'failed' && state !== 'completed')
+        return { repeats: locked.pendingEditId };
+      // An edit recorded a moment ago whose job is not queued yet is on its way there (the request that recorded it
+      // queues it after its commit): another tab's edit waits for it like any edit in the queue.
+      const onItsWay = state === 'unknown' && earlier !== null && earlier.ageMs < EDIT_QUEUEING_GRACE_MS;
+      if (onItsWay || (state !== 'unknown' && state !== 'failed' && state !== 'completed'))
+        throw new ConflictError('edit_pending', 'your previous edit is still being reviewed');
+      // An earlier edit whose job never reached the queue (the API stopped in between), or failed with no retry
+      // left, will never be applied: it is dropped, in this transaction (the comment's row is locked by it).
+      await discardEdit(tx, locked.pendingEditId);
+      return undefined;
     });
+    const { comment: c, editId } = recorded;
     const job: CommentJob = {
       commentId: c.id,
       siteId: c.siteId,
@@ -160,8 +173,9 @@ export function ownCommentRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
         jobId: editJobId(editId),
       });
     } catch (err) {
-      // Not queued: the edit is dropped (the comment keeps its text) and the reader may send it again.
-      await discardEdit(deps.db, editId).catch(() => undefined);
+      // Not queued: the edit is dropped (the comment keeps its text) and the reader may send it again. A repeat leaves
+      // it to the request that recorded it.
+      if (!recorded.repeated) await discardEdit(deps.db, editId).catch(() => undefined);
       req.log.error({ err }, 'could not queue an edit');
       throw new AppError('unavailable', 503, 'edits cannot be accepted right now; retry shortly', undefined, {
         'Retry-After': '2',
