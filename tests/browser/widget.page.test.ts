@@ -838,6 +838,43 @@ describe('long and closed threads', () => {
     await page.close();
   });
 
+  it('when the order changes while "load more" is on its way, then its late page is dropped and the next page is read in the new order', async () => {
+    await upsertPost(env.db, { siteId: SITE, id: 'sorted-2', title: 'Sorted', url: `${plainHost.origin}/p/sorted-2` });
+    const author = await seedAuthor('sorted-2-author', 'Sorted Author');
+    const ids = await storeApproved('sorted-2', author.id, 110);
+    const page = await context.newPage();
+    await page.goto(`${plainHost.origin}/p/sorted-2`);
+    await page.getByText('110 comments').waitFor();
+    const topLevel = page.locator('#comments ol.thread > li');
+    await waitFor(async () => (await topLevel.count()) === 50, { what: 'the first page of 50' });
+    // The newest order's second page is held back until the oldest order's first page is on screen.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route(/sort=newest.*cursor=/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const cursors: string[] = [];
+    page.on('request', (req) => {
+      if (req.url().includes('cursor=')) cursors.push(new URL(req.url()).searchParams.get('sort')!);
+    });
+    await page.getByRole('button', { name: 'Load more comments' }).click();
+    await waitFor(() => cursors.length === 1, { what: 'the newest order’s next page asked for' });
+    await page.getByLabel('Sort by').selectOption('oldest');
+    await waitFor(async () => (await topLevel.first().getAttribute('data-id')) === ids[0], { what: 'oldest first' });
+    release();
+    await page.waitForResponse(/sort=newest.*cursor=/);
+    await new Promise((r) => setTimeout(r, 500));
+    const oldestFirst = async () => topLevel.evaluateAll((lis) => lis.map((li) => li.getAttribute('data-id')));
+    assert.deepEqual(await oldestFirst(), ids.slice(0, 50));
+    await page.getByRole('button', { name: 'Load more comments' }).click();
+    await waitFor(async () => (await topLevel.count()) === 100, { what: 'the oldest order’s second page' });
+    assert.deepEqual(await oldestFirst(), ids.slice(0, 100));
+    assert.deepEqual(cursors, ['newest', 'oldest']);
+    await page.unroute(/sort=newest.*cursor=/);
+    await page.close();
+  });
+
   it('when a reader reads the thread oldest first and something changes, then comments never loaded are not offered as new', async () => {
     await upsertPost(env.db, { siteId: SITE, id: 'sorted-1', title: 'Sorted', url: `${plainHost.origin}/p/sorted-1` });
     const author = await seedAuthor('sorted-author', 'Sorted Author');

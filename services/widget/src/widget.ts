@@ -65,6 +65,11 @@ export class Widget {
   private reactionsSeq = 0;
   private sessionUser = '';
   private nextCursor: string | null = null;
+  /**
+   * Bumped by each re-read of the first page (another order, the new comments): a page asked for before it belongs
+   * to a list no longer on screen, and is dropped when it arrives.
+   */
+  private view = 0;
   /** Ids on screen (the reader's pending comments too): a live update counts only the others. */
   private known = new Set<string>();
   private shownTotal = 0;
@@ -452,10 +457,15 @@ export class Widget {
   /** Re-reads the first page (sort changed, or the reader asked for the new comments). */
   private async reload(focusNew = false): Promise<void> {
     const before = new Set(this.known);
+    const view = ++this.view;
+    // The next page of the list on screen is not the next page of the one being read.
+    this.nextCursor = null;
+    this.els.more.hidden = true;
     try {
       const page = await call<ThreadPage>(this.o.base, this.path(`/comments?sort=${this.sort}&limit=${PAGE}`), {
         cache: 'no-cache',
       });
+      if (view !== this.view) return;
       // The reader's own pending comments stay on screen; one the server now lists (approved meanwhile) comes back
       // from it, once, and is no longer followed as undecided.
       const listed = new Set(idsOf(page.comments));
@@ -474,18 +484,20 @@ export class Widget {
         (target ?? this.els.title).focus();
       }
     } catch {
-      this.announce(this.t('loadFailed'));
+      if (view === this.view) this.announce(this.t('loadFailed'));
     }
   }
 
   private async loadMore(): Promise<void> {
     if (!this.nextCursor) return;
+    const view = this.view;
     this.els.more.disabled = true;
     try {
       const page = await call<ThreadPage>(
         this.o.base,
         this.path(`/comments?sort=${this.sort}&limit=${PAGE}&cursor=${encodeURIComponent(this.nextCursor)}`),
       );
+      if (view !== this.view) return;
       const first = this.renderPage(page, true);
       first?.querySelector<HTMLElement>(':scope > article')?.focus();
     } catch {
