@@ -469,6 +469,41 @@ async function hookedSite(events: string[], name: string) {
 }
 
 describe('deleting one’s own comment', () => {
+  it('when its comment.deleted cannot be stored, then the deletion does not happen either, and succeeds once it can', async () => {
+    const { own, author, ownPost } = await hookedSite(['comment.deleted'], 'Tove Told');
+    const id = await storeComment(env.db, {
+      siteId: own.siteId,
+      postId: ownPost,
+      authorId: author.user.id,
+      body: 'Words a publisher keeps a copy of.',
+    });
+    const deliveries = async () =>
+      (
+        await env.db.query(`SELECT event_type FROM webhook_deliveries WHERE site_id = $1 AND comment_id = $2`, [
+          own.siteId,
+          id,
+        ])
+      ).rows;
+    // The database refuses the event at the moment it is stored (as a failing connection would).
+    await env.db.query(`CREATE FUNCTION refuse_deleted_event() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.event_type = 'comment.deleted' THEN RAISE EXCEPTION 'no room for it'; END IF; RETURN NEW; END $$`);
+    await env.db.query(`CREATE TRIGGER refuse_deleted_event BEFORE INSERT ON webhook_deliveries
+      FOR EACH ROW EXECUTE FUNCTION refuse_deleted_event()`);
+    try {
+      const refused = await remove(id, author.accessToken);
+      assert.equal(refused.status, 500);
+      assert.equal((await row(id)).deleted, false);
+      assert.equal((await row(id)).body, 'Words a publisher keeps a copy of.');
+    } finally {
+      await env.db.query('DROP TRIGGER refuse_deleted_event ON webhook_deliveries');
+      await env.db.query('DROP FUNCTION refuse_deleted_event()');
+    }
+    assert.deepEqual(await deliveries(), []);
+    await remove(id, author.accessToken).expect(204);
+    assert.equal((await row(id)).deleted, true);
+    assert.deepEqual(await deliveries(), [{ event_type: 'comment.deleted' }]);
+  });
+
   it('when a comment’s job runs again after its author deleted it (its first run stopped once it was stored), then none of its text goes to publishers', async () => {
     const { own, author, ownPost, sentWith } = await hookedSite(
       ['comment.accepted', 'comment.approved'],

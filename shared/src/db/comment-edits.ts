@@ -270,11 +270,12 @@ export async function applyEdit(
  * as a "deleted by its author" placeholder while approved replies hang on it, else it disappears.
  * `check` sees the locked row and throws to refuse. Audited in the same transaction.
  */
-export async function deleteOwnComment(
+export async function deleteOwnComment<T>(
   pool: pg.Pool,
   q: { commentId: string; actor: { id: string; name: string } },
   check: (c: OwnComment) => Promise<void>,
-): Promise<OwnComment> {
+  also: (tx: Queryable, c: OwnComment) => Promise<T>,
+): Promise<{ comment: OwnComment; also: T }> {
   return withTransaction(pool, async (tx) => {
     const c = await lockOwnComment(tx, q.commentId);
     if (!c) throw new Error('comment vanished under its lock');
@@ -317,7 +318,7 @@ export async function deleteOwnComment(
       before: { status: c.status },
       after: { deleted: true, placeholder: res.rows[0]?.had_replies === true },
     });
-    return c;
+    return { comment: c, also: await also(tx, c) };
   });
 }
 

@@ -53,6 +53,12 @@ export const eventIdOf = (siteId: string, type: EventType, key: string): string 
 /** Emits events: stores one delivery per subscribed endpoint and enqueues it. */
 export interface Events {
   emit(e: NewEvent): Promise<number>;
+  /**
+   * Stores the event's deliveries with `db`, the transaction of the change the event tells of, so that they commit
+   * or roll back with it; returns what queues them, to call after the commit. A delivery whose queueing fails (or
+   * never happens: the process stopped) is sent by the worker's sweep of stranded deliveries.
+   */
+  stage(db: Queryable, e: NewEvent): Promise<() => Promise<void>>;
   /** Queues a stored delivery (a redelivery by hand). */
   enqueue(siteId: string, deliveryId: string): Promise<void>;
   /** Drops this process's cached subscriptions of a site (after its endpoints changed). */
@@ -78,13 +84,20 @@ function commentIdOf(data: unknown): string | null {
  * Returns the number of deliveries created.
  */
 export async function emitEvent(deps: EventDeps, e: NewEvent): Promise<number> {
+  const inserted = await storeDeliveries(deps, deps.db, e);
+  await queueDeliveries(deps, e, inserted);
+  return inserted.length;
+}
+
+/** Stores a delivery of the event for each endpoint that subscribed to it, with `db`; returns their ids. */
+async function storeDeliveries(deps: EventDeps, db: Queryable, e: NewEvent): Promise<string[]> {
   const targets = (await deps.subscriptions(e.siteId)).filter((s) => s.events.includes(e.type));
-  if (targets.length === 0) return 0;
+  if (targets.length === 0) return [];
   const id = e.key ? eventIdOf(e.siteId, e.type, e.key) : newId();
   const event: WebhookEvent = { id, type: e.type, createdAt: new Date().toISOString(), siteId: e.siteId, data: e.data };
   const body = JSON.stringify(event);
-  const inserted = await insertDeliveries(
-    deps.db,
+  return insertDeliveries(
+    db,
     targets.map((t) => ({
       id: newId(),
       siteId: e.siteId,
@@ -95,16 +108,17 @@ export async function emitEvent(deps: EventDeps, e: NewEvent): Promise<number> {
       commentId: commentIdOf(e.data),
     })),
   );
-  if (inserted.length > 0) {
-    await deps.queue.addBulk(
-      inserted.map((deliveryId) => ({
-        name: e.type,
-        data: { deliveryId, siteId: e.siteId },
-        opts: { ...webhookJobOptions(deps.retrySchedule), jobId: webhookJobId(deliveryId) },
-      })),
-    );
-  }
-  return inserted.length;
+}
+
+async function queueDeliveries(deps: EventDeps, e: NewEvent, deliveryIds: string[]): Promise<void> {
+  if (deliveryIds.length === 0) return;
+  await deps.queue.addBulk(
+    deliveryIds.map((deliveryId) => ({
+      name: e.type,
+      data: { deliveryId, siteId: e.siteId },
+      opts: { ...webhookJobOptions(deps.retrySchedule), jobId: webhookJobId(deliveryId) },
+    })),
+  );
 }
 
 /** An emitter with a per-process cache of each site's subscriptions (bounded by cacheTtlMs). */
@@ -127,6 +141,10 @@ export function createEvents(opts: {
   const deps: EventDeps = { db: opts.db, queue: opts.queue, retrySchedule: opts.retrySchedule, subscriptions };
   return {
     emit: (e) => emitEvent(deps, e),
+    stage: async (db, e) => {
+      const stored = await storeDeliveries(deps, db, e);
+      return () => queueDeliveries(deps, e, stored);
+    },
     enqueue: async (siteId, deliveryId) => {
       await opts.queue.add(
         'redeliver',

@@ -11,7 +11,7 @@ import { newId } from '#shared/ids.js';
 import { canPost, findUser } from '#shared/db/users.js';
 import { findSettingsOverrides } from '#shared/db/sites.js';
 import { effectiveSettings } from '#shared/settings.js';
-import { emitDeleted } from './deleted-events.js';
+import { stageDeleted } from './deleted-events.js';
 import { commentJobOptions, editJobId, type CommentJob } from '#shared/queues.js';
 import {
   commentEtag,
@@ -189,7 +189,7 @@ export function ownCommentRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     const found = await ownComment(deps, req, id);
     await consume(deps.limiters, deps.limiters.commentUser, `${found.siteId}:${found.authorId}`);
     const author = await findUser(deps.db, found.siteId, found.authorId);
-    const c = await deleteOwnComment(
+    const { comment: c, also: queueDeleted } = await deleteOwnComment(
       deps.db,
       { commentId: id, actor: { id: found.authorId, name: author?.displayName ?? '' } },
       async (locked) => {
@@ -197,11 +197,12 @@ export function ownCommentRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
         if (locked.deleted) throw new NotFoundError('comment');
         await mayAct(deps, locked);
       },
+      // A publisher that keeps copies is told to drop the text, in the deletion's own transaction.
+      (tx, locked) => stageDeleted(deps, tx, locked.siteId, [{ id: locked.id, postId: locked.postId }], 'author'),
     );
     await deps.announceThread({ siteId: c.siteId, postId: c.postId });
-    // A publisher that keeps copies is told to drop the text.
-    await emitDeleted(deps, c.siteId, [{ id: c.id, postId: c.postId }], 'author').catch((err: unknown) =>
-      req.log.warn({ err }, 'comment.deleted not emitted'),
+    await queueDeleted().catch((err: unknown) =>
+      req.log.warn({ err }, 'comment.deleted not queued; the worker sends it with the stranded deliveries'),
     );
     res.status(204).end();
   });
