@@ -163,6 +163,83 @@ describe('the moderation desk', () => {
     await page.click('#search-close');
   });
 
+  it('when another moderator decided a comment after this list was loaded, then a key on it leaves their decision standing and the comment leaves the list', async () => {
+    const id = await store('Decided twice: the ferry timetable.', 'pending');
+    await page.click('#tab-approved');
+    await page.click('#tab-pending');
+    const item = page.locator(`#items .item[data-id="${id}"]`);
+    await item.waitFor();
+    const other = await buildStaff(env.db, api.app, site.siteId, 'moderator', 'Omar Other');
+    const res = await fetch(`${http.origin}/api/v1/comments/${id}/moderation`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${other.accessToken}` },
+      body: JSON.stringify({ action: 'reject', reason: 'personal attack' }),
+    });
+    assert.equal(res.status, 200);
+    await item.click();
+    await page.keyboard.press('a');
+    await item.waitFor({ state: 'detached' });
+    await waitFor(async () => /decided by someone else/.test((await page.textContent('#status')) ?? ''), {
+      what: 'the page saying so',
+    });
+    assert.equal(await statusOf(id), 'rejected');
+  });
+
+  it('when the moderator moves to the search box while a decision is on its way, then its answer leaves the focus there', async () => {
+    const ids = [
+      await store('Slow answer: the bridge repairs.', 'pending'),
+      await store('Slow answer: the bridge repairs, again.', 'pending'),
+    ];
+    await page.click('#tab-approved');
+    await page.click('#tab-pending');
+    await page.locator(`#items .item[data-id="${ids[1]}"]`).waitFor();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const decision = /\/api\/v1\/comments\/[^/]+\/moderation$/;
+    await page.route(decision, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const current = page.locator('#items .item.current');
+    await current.focus();
+    const first = await current.getAttribute('data-id');
+    await page.keyboard.press('a');
+    await page.fill('#search-value', '');
+    release();
+    await page.locator(`#items .item[data-id="${first}"]`).waitFor({ state: 'detached' });
+    await page.unroute(decision);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'search-value');
+    // What the moderator types goes into the box, not to the queue.
+    await page.keyboard.type('r');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await page.inputValue('#search-value'), 'r');
+    const next = ids.find((x) => x !== first)!;
+    assert.equal(await statusOf(next), 'pending');
+    await page.fill('#search-value', '');
+  });
+
+  it('when Caps Lock is on, then a plain "A" approves the current comment only, not the selection', async () => {
+    const ids = [
+      await store('Caps lock: first of three.', 'pending'),
+      await store('Caps lock: second of three.', 'pending'),
+      await store('Caps lock: third of three.', 'pending'),
+    ];
+    await page.click('#tab-approved');
+    await page.click('#tab-pending');
+    for (const id of ids) await page.locator(`#items .item[data-id="${id}"]`).waitFor();
+    const selected = ids.slice(0, 2);
+    for (const id of selected) await page.locator(`#items .item[data-id="${id}"] input.select`).check();
+    // Caps Lock on, no Shift: the key is "A".
+    const current = page.locator(`#items .item[data-id="${ids[2]}"]`);
+    await current.click();
+    await current.evaluate((el) =>
+      el.dispatchEvent(new KeyboardEvent('keydown', { key: 'A', shiftKey: false, bubbles: true })),
+    );
+    await waitFor(async () => (await statusOf(ids[2]!)) === 'approved', { what: 'the current comment approved' });
+    await new Promise((r) => setTimeout(r, 300));
+    for (const id of selected) assert.equal(await statusOf(id), 'pending');
+  });
+
   it('when a new comment arrives while a moderator is on a button of the queue, then the focus stays on that button', async () => {
     const mine = await store('The focus stays here while others arrive.', 'pending');
     await page.click('#tab-approved');

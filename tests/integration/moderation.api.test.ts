@@ -334,6 +334,65 @@ describe('decisions on comments', () => {
       .send({ ids: [], action: 'approve' })
       .expect(400);
   });
+
+  it('when a moderator decides a comment another has decided since they saw it (`from`), then 409 changed and the other decision stands', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const id = await store(postId, { status: 'pending' });
+    await act(id, 'reject', mod2).expect(200);
+    const stale = await request(api.app)
+      .post(`/api/v1/comments/${id}/moderation`)
+      .set(as(mod))
+      .send({ action: 'approve', from: 'pending' })
+      .expect(409);
+    assert.equal(stale.body.error.code, 'changed');
+    assert.equal((await env.db.query('SELECT status FROM comments WHERE id = $1', [id])).rows[0].status, 'rejected');
+    // Seen as it is now, the decision is taken.
+    await request(api.app)
+      .post(`/api/v1/comments/${id}/moderation`)
+      .set(as(mod))
+      .send({ action: 'approve', from: 'rejected' })
+      .expect(200);
+    assert.equal(await postCount(postId), 1);
+  });
+
+  it('when one comment of a bulk action fails on the server, then the others are decided and the answer says which failed', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const [a, b, c] = [
+      await store(postId, { status: 'pending' }),
+      await store(postId, { status: 'pending' }),
+      await store(postId, { status: 'pending' }),
+    ];
+    // The database refuses to change the middle one (as a deadlock or a lost connection would).
+    await env.db.query(`CREATE FUNCTION refuse_one_comment() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.id = '${b}' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$`);
+    await env.db.query(`CREATE TRIGGER refuse_one_comment BEFORE UPDATE ON comments
+      FOR EACH ROW EXECUTE FUNCTION refuse_one_comment()`);
+    let res: request.Response;
+    try {
+      res = await request(api.app)
+        .post(`${base()}/moderation/bulk`)
+        .set(as(mod))
+        .send({ ids: [a, b, c], action: 'approve', from: 'pending' });
+    } finally {
+      await env.db.query('DROP TRIGGER refuse_one_comment ON comments');
+      await env.db.query('DROP FUNCTION refuse_one_comment()');
+    }
+    assert.equal(res.status, 200);
+    assert.deepEqual(
+      res.body.results.map((r: { id: string; ok: boolean; error?: { code: string } }) => [r.id, r.ok, r.error?.code]),
+      [
+        [a, true, undefined],
+        [b, false, 'internal'],
+        [c, true, undefined],
+      ],
+    );
+    const statuses = await env.db.query('SELECT id, status FROM comments WHERE id = ANY($1)', [[a, b, c]]);
+    assert.deepEqual(Object.fromEntries(statuses.rows.map((r) => [r.id, r.status])), {
+      [a]: 'approved',
+      [b]: 'pending',
+      [c]: 'approved',
+    });
+  });
 });
 
 describe('reader reports', () => {

@@ -135,14 +135,19 @@ export class Api {
     return this.call('POST', `/api/v1/comments/${encodeURIComponent(id)}/feature`, { featured });
   }
 
-  /** Decides the text the moderator read: an edit made since fails with `comment_edited`. */
+  /**
+   * Decides the text the moderator read, in the status they saw: an edit made since fails with `comment_edited`, a
+   * decision someone else made since with `changed`.
+   */
   decide(
-    item: { id: string; editCount: number },
+    item: { id: string; editCount: number; status: string },
     action: 'approve' | 'reject',
   ): Promise<{ comment: { status: string } }> {
+    const from = ['pending', 'approved', 'rejected'].includes(item.status) ? item.status : undefined;
     return this.call('POST', `/api/v1/comments/${encodeURIComponent(item.id)}/moderation`, {
       action,
       editCount: item.editCount,
+      ...(from ? { from } : {}),
     });
   }
 

@@ -379,7 +379,14 @@ export class Board {
     }
   }
 
+  /**
+   * Focuses the current comment (the queue's tab when the list is empty), unless the moderator has gone elsewhere
+   * meanwhile (search, the reader's history, a dialog): an answer that arrives late must not bring the focus back,
+   * where the letters they type would act on the queue.
+   */
   private focusCurrent(): void {
+    const at = document.activeElement;
+    if (at && at !== document.body && !at.closest(QUEUE_SCOPE)) return;
     if (this.items.length > 0) this.setCurrent(this.current, true);
     else byId(`tab-${this.queue}`).focus();
   }
@@ -429,7 +436,14 @@ export class Board {
       await this.api.decide(item, action);
     } catch (err) {
       if (err instanceof ApiError && err.code === 'comment_edited') await this.editedMeanwhile([item.id]);
-      else this.fail(err);
+      else if (err instanceof ApiError && err.code === 'changed') {
+        // Decided by someone else since the list was loaded: left as it is, and no longer in this queue.
+        this.removeItems([item.id]);
+        this.say(
+          `The comment by ${item.author.name} had been decided by someone else meanwhile: it was left as it is.`,
+        );
+        await this.pollCounts();
+      } else this.fail(err);
       return;
     } finally {
       this.deciding.delete(item.id);
@@ -483,12 +497,19 @@ export class Board {
       // Decided by someone else since the list was loaded: left as they are, and no longer in this queue.
       const changed = results.filter((r) => r.error?.code === 'changed').map((r) => r.id);
       const edited = results.filter((r) => r.error?.code === 'comment_edited').map((r) => r.id);
-      this.removeItems([...done, ...changed]);
+      // Deleted by its author meanwhile, or not decided for another reason: still selected, said.
+      const gone = results.filter((r) => r.error?.code === 'not_found').map((r) => r.id);
+      const failed = results.filter(
+        (r) => !r.ok && !['changed', 'comment_edited', 'not_found'].includes(r.error?.code ?? ''),
+      ).length;
+      this.removeItems([...done, ...changed, ...gone]);
       const said =
         `${action === 'approve' ? 'Approved' : 'Rejected'} ${done.length} of ${ids.length} comments.` +
         (changed.length > 0
           ? ` ${changed.length} had been decided by someone else meanwhile and were left as they are.`
-          : '');
+          : '') +
+        (gone.length > 0 ? ` ${gone.length} no longer exist (deleted by their authors).` : '') +
+        (failed > 0 ? ` ${failed} could not be decided and are still selected: try again.` : '');
       if (edited.length > 0) await this.editedMeanwhile(edited, `${said} `);
       else this.say(said);
       await Promise.all([this.pollCounts(), this.renderLane(), this.learning.refresh()]);
@@ -567,7 +588,8 @@ export class Board {
   private onKey(e: KeyboardEvent): void {
     if (byId('workspace').hidden || e.ctrlKey || e.metaKey || e.altKey) return;
     const target = e.target as HTMLElement;
-    if (target.closest('input, textarea, select, dialog')) return;
+    // A comment's selection box is part of the queue: the keys still act there.
+    if (target.closest('input:not(.select), textarea, select, dialog')) return;
     if (e.key === 'Escape' && this.drawer.isOpen) {
       this.drawer.close();
       return;
@@ -581,8 +603,10 @@ export class Board {
       return;
     }
     const item = this.items[this.current];
+    // Letters are read whatever Caps Lock says: the bulk actions take Shift, never Caps Lock alone.
+    const key = /^[a-zA-Z]$/.test(e.key) ? (e.shiftKey ? e.key.toUpperCase() : e.key.toLowerCase()) : e.key;
     const handled = (() => {
-      switch (e.key) {
+      switch (key) {
         case 'j':
           this.setCurrent(this.current + 1, true);
           return true;

@@ -72,9 +72,16 @@ const editCountOf = z
   .describe(
     "the comment's `editCount` as the moderator read it: an author's edit since leaves the comment as it is, with the error `comment_edited`",
   );
+/** The status the moderator saw the comment in (the queue it was listed in). */
+const fromStatus = z
+  .enum(['pending', 'approved', 'rejected'])
+  .describe(
+    'act only on comments still in this status (the queue they were listed in): one another moderator has decided since is left as it is, with the error `changed`',
+  );
 export const actionBody = z.strictObject({
   action: z.enum(['approve', 'reject']),
   reason: reasonText,
+  from: fromStatus.optional(),
   editCount: editCountOf.optional(),
 });
 export const bulkBody = z.strictObject({
@@ -85,12 +92,7 @@ export const bulkBody = z.strictObject({
     .refine((ids) => new Set(ids).size === ids.length, 'each id at most once'),
   action: z.enum(['approve', 'reject']),
   reason: reasonText,
-  from: z
-    .enum(['pending', 'approved', 'rejected'])
-    .optional()
-    .describe(
-      'act only on comments still in this status (the queue they were listed in): one another moderator has decided since is left as it is, with the error `changed`',
-    ),
+  from: fromStatus.optional(),
   editCounts: z
     .record(uuidSchema, editCountOf)
     .optional()
@@ -323,7 +325,10 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
         throw new ConflictError('changed', `the comment is ${now.status} now, no longer ${from}: it was left as it is`);
       throw new NotFoundError('comment');
     }
-    await mailStatement(deps, result.statement ?? null);
+    // The decision is made: a statement that cannot be mailed now is mailed by the worker's sweep.
+    await mailStatement(deps, result.statement ?? null).catch((err: unknown) =>
+      deps.logger.warn({ err, commentId: id }, 'statement of reasons not mailed; left to the sweep'),
+    );
     moderationCompleted(deps, {
       type: 'comment.moderated',
       siteId,
@@ -347,6 +352,7 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
       id,
       action: body.action,
       reason: body.reason,
+      from: body.from,
       editCount: body.editCount,
     });
     res.json({ comment: { id, status: result.after, previousStatus: result.before } });
@@ -372,8 +378,17 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
         });
         results.push({ id, ok: true, status: r.after, previousStatus: r.before });
       } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-        results.push({ id, ok: false, error: { code: err.code, message: err.message } });
+        if (err instanceof AppError) {
+          results.push({ id, ok: false, error: { code: err.code, message: err.message } });
+          continue;
+        }
+        // The comments before it are decided: the answer says which, and that this one was not.
+        req.log.error({ err, commentId: id }, 'a bulk decision failed');
+        results.push({
+          id,
+          ok: false,
+          error: { code: 'internal', message: 'this comment could not be decided; try again' },
+        });
       }
     }
     res.json({ results });
