@@ -82,6 +82,24 @@ function withoutAddresses(err: unknown): Error & { code?: string; responseCode?:
   });
 }
 
+/**
+ * Whether a failed send is the recipient's mail server refusing the address for good: a permanent reply (5xx, RFC
+ * 5321; not 503, a command out of sequence) to RCPT TO or DATA, such as "550 no such user". Sending again gets the
+ * same answer. A refusal of the sender or of the sign-in (MAIL FROM, AUTH) is the transport's, not the address's, and
+ * 4xx replies, timeouts and connections refused pass.
+ */
+export function isPermanentRefusal(err: unknown): boolean {
+  if (err === null || typeof err !== 'object') return false;
+  const { responseCode, command } = err as { responseCode?: unknown; command?: unknown };
+  return (
+    typeof responseCode === 'number' &&
+    responseCode >= 500 &&
+    responseCode < 600 &&
+    responseCode !== 503 &&
+    (command === 'RCPT TO' || command === 'DATA')
+  );
+}
+
 /** Logs once at start-up what the transport is, never its URL (it may hold a password). */
 export function announceMailer(mailer: Mailer, logger: Logger): void {
   if (mailer.state === 'configured') logger.info('mail transport configured');

@@ -491,7 +491,7 @@ describe('without a mail transport', () => {
     assert.equal((await list(author)).unread, 1);
   });
 
-  it("when the mail server refuses a reader's address, then the failure the job keeps names the reply code, not the address, and the email may be tried again", async () => {
+  it("when the mail server refuses a reader's address, then the failure the job keeps names the reply code, not the address, and the address is marked as bouncing", async () => {
     const author = await reader();
     const postId = await buildPost(env.db, site.siteId);
     const id = await postComment(api.app, { siteId: site.siteId, postId, token: author.token, body: 'Refused mail.' });
@@ -511,11 +511,15 @@ describe('without a mail transport', () => {
         () => null,
         (e: unknown) => e as Error & { responseCode?: number },
       );
-      assert.ok(err, 'the delivery fails, so its job is retried');
+      assert.ok(err, 'the delivery fails, and its job with it');
       assert.doesNotMatch(`${err.message} ${err.stack}`, /@/);
       assert.equal(err.responseCode, 550);
       const stored = await env.db.query('SELECT emailed_at FROM notifications WHERE id = $1', [row.rows[0]!.id]);
-      assert.equal(stored.rows[0].emailed_at, null, 'not marked emailed: the next try sends it');
+      assert.equal(stored.rows[0].emailed_at, null, 'not marked emailed: nothing was sent');
+      const bounced = await env.db.query('SELECT 1 FROM users WHERE id = $1 AND email_bounced_at IS NOT NULL', [
+        author.id,
+      ]);
+      assert.equal(bounced.rowCount, 1);
     } finally {
       mailer.close();
       await refusing.close();

@@ -15,6 +15,10 @@ export interface SmtpReceiver {
   /** SMTP_URL that sends to this server. */
   url: string;
   mails: ReceivedMail[];
+  /** Every recipient the server refused, in order (one entry per attempt). */
+  refused: string[];
+  /** Changes which recipients are refused from now on (null: none). */
+  setRefuse(refuse: RegExp | null): void;
   /** Waits for a mail to `to` (the newest first) whose body matches, and returns it. */
   waitForMail(to: string, match?: RegExp): Promise<ReceivedMail>;
   close(): Promise<void>;
@@ -42,12 +46,15 @@ function parse(raw: string, to: string[]): ReceivedMail {
  */
 export async function startSmtpReceiver(o: { refuse?: RegExp } = {}): Promise<SmtpReceiver> {
   const mails: ReceivedMail[] = [];
+  const refused: string[] = [];
+  let refuse = o.refuse ?? null;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     onRcptTo(address, _session, callback) {
-      if (!o.refuse?.test(address.address)) return callback();
+      if (!refuse?.test(address.address)) return callback();
+      refused.push(address.address);
       const err = Object.assign(new Error(`<${address.address}>: Recipient address rejected: User unknown`), {
         responseCode: 550,
       });
@@ -72,6 +79,10 @@ export async function startSmtpReceiver(o: { refuse?: RegExp } = {}): Promise<Sm
   return {
     url: `smtp://127.0.0.1:${port}`,
     mails,
+    refused,
+    setRefuse: (r) => {
+      refuse = r;
+    },
     waitForMail: (to, match = /./) =>
       waitFor(
         () =>

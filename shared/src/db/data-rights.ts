@@ -12,6 +12,8 @@ export interface ReaderData {
     siteId: string;
     displayName: string;
     email: string | null;
+    /** When a mail server refused the address for good: no notification email goes to it since. */
+    emailBouncedAt: string | null;
     role: string;
     status: string;
     signIn: 'sso' | 'password' | 'imported' | 'none';
@@ -66,7 +68,7 @@ export async function readerData(db: Queryable, siteId: string, userId: string):
   const res = await db.query<{ data: ReaderData }>(
     `SELECT json_build_object(
        'profile', json_build_object('id', u.id, 'siteId', u.site_id, 'displayName', u.display_name, 'email', u.email,
-         'role', u.role, 'status', u.status,
+         'emailBouncedAt', u.email_bounced_at, 'role', u.role, 'status', u.status,
          'signIn', CASE WHEN u.external_id IS NOT NULL THEN 'sso' WHEN u.password_hash IS NOT NULL THEN 'password'
                         WHEN u.import_source IS NOT NULL THEN 'imported' ELSE 'none' END,
          'externalId', u.external_id, 'createdAt', u.created_at, 'approvedCount', u.approved_count, 'rejectedCount', u.rejected_count),
@@ -230,8 +232,8 @@ export async function eraseReader(
       DELETED_USER_NAME,
     ]);
     await tx.query(
-      `UPDATE users SET display_name = $3, email = NULL, external_id = NULL, password_hash = NULL, sso_iat = NULL,
-              import_key = NULL, premod = false, deleted_at = now(), updated_at = now(),
+      `UPDATE users SET display_name = $3, email = NULL, email_bounced_at = NULL, external_id = NULL, password_hash = NULL,
+              sso_iat = NULL, import_key = NULL, premod = false, deleted_at = now(), updated_at = now(),
               approved_count = (SELECT count(*) FROM comments WHERE site_id = $1 AND author_id = $2 AND status = 'approved'),
               rejected_count = (SELECT count(*) FROM comments WHERE site_id = $1 AND author_id = $2 AND status = 'rejected')
         WHERE site_id = $1 AND id = $2`,

@@ -201,7 +201,10 @@ export async function setEmailMode(
 /** What delivering one notification reads, in one round trip. */
 export interface DeliveryInput {
   notification: NotificationView & { siteId: string; userId: string; delivered: boolean; emailed: boolean };
-  /** The reader's address, when they have one that is theirs (SSO, or confirmed) and the account is live and not banned. */
+  /**
+   * The reader's address, when they have one that is theirs (SSO, or confirmed), it has not bounced, and the account is
+   * live and not banned.
+   */
   email: string | null;
   emailMode: EmailMode;
   /** The site's `readerNotifications` setting. */
@@ -227,7 +230,8 @@ export async function loadDelivery(db: Queryable, id: string): Promise<DeliveryI
       'SELECT ',
       `SELECT n.site_id, n.user_id, n.delivered_at IS NOT NULL AS delivered,
         n.emailed_at IS NOT NULL AS emailed,
-        CASE WHEN r.deleted_at IS NULL AND r.status <> 'banned' AND (r.password_hash IS NULL OR r.email_verified_at IS NOT NULL)
+        CASE WHEN r.deleted_at IS NULL AND r.status <> 'banned' AND r.email_bounced_at IS NULL
+                  AND (r.password_hash IS NULL OR r.email_verified_at IS NOT NULL)
              THEN r.email END AS email,
         rs.email AS email_mode, s.settings->>'readerNotifications' AS delivery, ${SHOWN} AS shown, `,
     )}

@@ -38,7 +38,7 @@ export const toUser = (r: UserRow): User => ({
 
 /**
  * Creates or refreshes a reader who signed in through the publisher's SSO. Name and email
- * change only when this token is newer (by iat) than the newest one seen.
+ * change only when this token is newer (by iat) than the newest one seen; a changed address is no longer known to bounce.
  */
 export async function upsertSsoUser(
   db: Queryable,
@@ -59,6 +59,10 @@ export async function upsertSsoUser(
      ON CONFLICT (site_id, external_id) WHERE external_id IS NOT NULL DO UPDATE
        SET display_name = CASE WHEN users.sso_iat IS NULL OR EXCLUDED.sso_iat > users.sso_iat THEN EXCLUDED.display_name ELSE users.display_name END,
            email        = CASE WHEN users.sso_iat IS NULL OR EXCLUDED.sso_iat > users.sso_iat THEN EXCLUDED.email ELSE users.email END,
+           -- A new address has not bounced (SET reads the row as it was: users.email is the old address).
+           email_bounced_at = CASE WHEN (users.sso_iat IS NULL OR EXCLUDED.sso_iat > users.sso_iat)
+                                        AND lower(EXCLUDED.email) IS DISTINCT FROM lower(users.email)
+                                   THEN NULL ELSE users.email_bounced_at END,
            verified     = CASE WHEN users.sso_iat IS NULL OR EXCLUDED.sso_iat > users.sso_iat THEN EXCLUDED.verified ELSE users.verified END,
            sso_iat      = GREATEST(users.sso_iat, EXCLUDED.sso_iat),
            updated_at   = now()
@@ -94,7 +98,7 @@ export async function updatePasswordUser(
   const res = await db.query<UserRow>(
     `UPDATE users SET password_hash = $3, display_name = $4, role = $5, token_version = token_version + 1,
                       email_verified_at = COALESCE(email_verified_at, now()), email_verify_hash = NULL,
-                      updated_at = now()
+                      email_bounced_at = NULL, updated_at = now()
       WHERE site_id = $1 AND lower(email) = lower($2) AND password_hash IS NOT NULL
       RETURNING ${COLS}`,
     [u.siteId, u.email, u.passwordHash, u.displayName, u.role],
@@ -172,36 +176,43 @@ export async function revokeTokens(db: Queryable, siteId: string, id: string): P
   return res.rowCount === 1;
 }
 
-/** Marks a native account's address as verified (the operator made it, or its owner followed the link). */
+/**
+ * Marks a native account's address as verified (the operator made it, or its owner followed the link); one that had
+ * bounced is written to again.
+ */
 export async function markEmailVerified(db: Queryable, siteId: string, id: string): Promise<void> {
   await db.query(
     `UPDATE users SET email_verified_at = COALESCE(email_verified_at, now()), email_verify_hash = NULL,
-                      email_verify_expires_at = NULL, updated_at = now()
+                      email_verify_expires_at = NULL, email_bounced_at = NULL, updated_at = now()
       WHERE site_id = $1 AND id = $2`,
     [siteId, id],
   );
 }
 
-/** Stores the hash of a new verification link's token (replacing any earlier link). */
+/**
+ * Stores the hash of a new verification link's token (replacing any earlier link), for an address not confirmed yet or
+ * one that bounced (its owner confirms it again).
+ */
 export async function setEmailVerification(
   db: Queryable,
   v: { siteId: string; userId: string; tokenHash: string; expiresAt: Date },
 ): Promise<void> {
   await db.query(
     `UPDATE users SET email_verify_hash = $3, email_verify_expires_at = $4, updated_at = now()
-      WHERE site_id = $1 AND id = $2 AND email_verified_at IS NULL`,
+      WHERE site_id = $1 AND id = $2 AND (email_verified_at IS NULL OR email_bounced_at IS NOT NULL)`,
     [v.siteId, v.userId, v.tokenHash, v.expiresAt],
   );
 }
 
 /**
  * Uses a verification link: the account whose outstanding link has this token hash, if the link
- * has not lapsed, is verified, and the link is spent. Returns the account, or null.
+ * has not lapsed, is verified (an address that had bounced is written to again), and the link is spent. Returns the
+ * account, or null.
  */
 export async function useEmailVerification(db: Queryable, tokenHash: string): Promise<User | null> {
   const res = await db.query<UserRow>(
     `UPDATE users SET email_verified_at = now(), email_verify_hash = NULL, email_verify_expires_at = NULL,
-                      updated_at = now()
+                      email_bounced_at = NULL, updated_at = now()
       WHERE email_verify_hash = $1 AND email_verify_expires_at > now() AND deleted_at IS NULL
       RETURNING ${COLS}`,
     [tokenHash],
@@ -223,20 +234,45 @@ export async function setPasswordReset(
 
 /**
  * Uses a password-reset link: the account whose outstanding link has this token hash, if it has not lapsed, takes
- * the new password; the link is spent, the address counts as confirmed (the link was read there), and every access
+ * the new password; the link is spent, the address counts as confirmed (the link was read there; one that had bounced
+ * is written to again), and every access
  * token issued before stops working. Returns the account, or null.
  */
 export async function usePasswordReset(db: Queryable, tokenHash: string, passwordHash: string): Promise<User | null> {
   const res = await db.query<UserRow>(
     `UPDATE users SET password_hash = $2, password_reset_hash = NULL, password_reset_expires_at = NULL,
                       email_verified_at = coalesce(email_verified_at, now()), email_verify_hash = NULL,
-                      email_verify_expires_at = NULL, token_version = token_version + 1, updated_at = now()
+                      email_verify_expires_at = NULL, email_bounced_at = NULL, token_version = token_version + 1,
+                      updated_at = now()
       WHERE password_reset_hash = $1 AND password_reset_expires_at > now() AND deleted_at IS NULL
         AND password_hash IS NOT NULL
       RETURNING ${COLS}`,
     [tokenHash, passwordHash],
   );
   return res.rows[0] ? toUser(res.rows[0]) : null;
+}
+
+/**
+ * Records that a mail server refused the account's address for good: no notification email is sent to it until the
+ * address changes or its owner confirms it again. Only while the account still has that address (one changed since
+ * has not bounced). True when this call recorded it.
+ */
+export async function markEmailBounced(db: Queryable, u: { userId: string; email: string }): Promise<boolean> {
+  const res = await db.query(
+    `UPDATE users SET email_bounced_at = now(), updated_at = now()
+      WHERE id = $1 AND email = $2 AND email_bounced_at IS NULL AND deleted_at IS NULL`,
+    [u.userId, u.email],
+  );
+  return res.rowCount === 1;
+}
+
+/** Whether a mail server refused the account's address for good (see markEmailBounced). */
+export async function isEmailBounced(db: Queryable, siteId: string, id: string): Promise<boolean> {
+  const res = await db.query<{ bounced: boolean }>(
+    'SELECT email_bounced_at IS NOT NULL AS bounced FROM users WHERE site_id = $1 AND id = $2',
+    [siteId, id],
+  );
+  return res.rows[0]?.bounced === true;
 }
 
 const RESERVED_WORDS = ['moderator', 'moderation', 'admin', 'administrator', 'editor', 'staff'];

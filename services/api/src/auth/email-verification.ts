@@ -47,8 +47,14 @@ function sendLink(
   })().catch((err: unknown) => deps.logger.warn({ err, kind: o.kind }, 'could not send an account link'));
 }
 
-/** A link that proves the reader owns the address (`EMAIL_VERIFICATION_TTL_S`). */
-export function sendVerificationLink(deps: MailDeps, u: { siteId: string; userId: string; email: string }): void {
+/**
+ * A link that proves the reader owns the address (`EMAIL_VERIFICATION_TTL_S`). `again`: the address was confirmed
+ * before and then bounced, and the link confirms it again, so notification email is sent to it once more.
+ */
+export function sendVerificationLink(
+  deps: MailDeps,
+  u: { siteId: string; userId: string; email: string; again?: boolean },
+): void {
   const ttlS = deps.config.EMAIL_VERIFICATION_TTL_S;
   const hours = Math.max(1, Math.round(ttlS / 3600));
   sendLink(deps, {
@@ -65,7 +71,9 @@ export function sendVerificationLink(deps: MailDeps, u: { siteId: string; userId
       }),
     mail: (link) => ({
       subject: 'Confirm your email address',
-      text: `Someone, probably you, created a commenting account with this address.\n\nTo confirm it, open this link within ${hours} hours:\n\n${link}\n\nIf it was not you, ignore this message: the account cannot comment until the address is confirmed.\n`,
+      text: u.again
+        ? `Mail to this address was refused, so comment notifications stopped being sent to it. Someone, probably you, asked to confirm it again.\n\nTo receive notification emails here again, open this link within ${hours} hours:\n\n${link}\n\nIf it was not you, ignore this message: nothing changes.\n`
+        : `Someone, probably you, created a commenting account with this address.\n\nTo confirm it, open this link within ${hours} hours:\n\n${link}\n\nIf it was not you, ignore this message: the account cannot comment until the address is confirmed.\n`,
     }),
   });
 }

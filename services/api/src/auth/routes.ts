@@ -21,6 +21,7 @@ import {
   findPasswordUser,
   findUser,
   insertPasswordUser,
+  isEmailBounced,
   isReservedName,
   revokeTokens,
   useEmailVerification,
@@ -278,7 +279,8 @@ export const authDocs = [
     path: '/api/v1/auth/verify-email/resend',
     tag: 'Sign-in',
     auth: "reader's access token",
-    summary: 'Send a new verification link to an unverified native account',
+    summary:
+      'Send a new verification link to an unverified native account, or to any account whose address bounced (confirming it again)',
     responses: { 202: { description: 'sent, if the account needs one' }, 401: commonErrors[401] },
   }),
 ];
@@ -392,8 +394,10 @@ export function authRoutes(
     if (who?.kind !== 'user') throw new UnauthorizedError("a reader's access token is required");
     await limitIp(req);
     const user = await findUser(deps.db, who.siteId, who.userId);
-    if (user && !user.emailVerified && user.email)
-      sendVerificationLink(deps, { siteId: user.siteId, userId: user.id, email: user.email });
+    // A confirmed address that bounced is confirmed again, so notification email goes to it once more.
+    const again = user?.emailVerified === true && (await isEmailBounced(deps.db, user.siteId, user.id));
+    if (user?.email && (!user.emailVerified || again))
+      sendVerificationLink(deps, { siteId: user.siteId, userId: user.id, email: user.email, again });
     res.status(202).json({ status: 'accepted' });
   });
 

@@ -22,6 +22,10 @@ const readerDataSchema = z.object({
     siteId: z.string(),
     displayName: z.string(),
     email: z.string().nullable(),
+    emailBouncedAt: z
+      .string()
+      .nullable()
+      .describe('when a mail server refused the address for good: no notification email goes to it since'),
     role: z.string(),
     status: z.string(),
     signIn: z.enum(['sso', 'password', 'imported', 'none']),

@@ -47,6 +47,11 @@ const listAnswer = z.object({ notifications: z.array(notificationSchema), unread
 const settingsAnswer = z.object({
   email: z.enum(EMAIL_MODES),
   canEmail: z.boolean().describe('whether the account has an address the service may write to'),
+  emailBounced: z
+    .boolean()
+    .describe(
+      'whether a mail server refused the address for good: no email is sent to it until it changes or the reader confirms it again (POST /auth/verify-email/resend)',
+    ),
   delivery: z.enum(['email', 'webhook']).describe("the site's choice: email, or webhook only (then no email is sent)"),
 });
 
@@ -128,8 +133,9 @@ export function notificationRoutes(deps: ApiDeps, bearer: RequestHandler): Route
   const settingsOf = async (q: { siteId: string; userId: string }) => {
     const [email, who, site] = await Promise.all([
       findEmailMode(deps.db, q),
-      deps.db.query<{ can_email: boolean }>(
-        `SELECT email IS NOT NULL AND deleted_at IS NULL AND (password_hash IS NULL OR email_verified_at IS NOT NULL) AS can_email
+      deps.db.query<{ can_email: boolean; email_bounced: boolean }>(
+        `SELECT email IS NOT NULL AND deleted_at IS NULL AND (password_hash IS NULL OR email_verified_at IS NOT NULL) AS can_email,
+                email_bounced_at IS NOT NULL AS email_bounced
            FROM users WHERE id = $1 AND site_id = $2`,
         [q.userId, q.siteId],
       ),
@@ -141,6 +147,7 @@ export function notificationRoutes(deps: ApiDeps, bearer: RequestHandler): Route
     return {
       email,
       canEmail: who.rows[0]?.can_email === true,
+      emailBounced: who.rows[0]?.email_bounced === true,
       delivery: site.rows[0]?.delivery === 'webhook' ? ('webhook' as const) : ('email' as const),
     };
   };

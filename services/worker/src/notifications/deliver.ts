@@ -1,8 +1,8 @@
-import type { Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import type { Config } from '#shared/config.js';
 import type { Pool } from '#shared/db/pool.js';
 import type { Logger } from '#shared/logger.js';
-import type { Mailer } from '#shared/mail.js';
+import { isPermanentRefusal, type Mailer } from '#shared/mail.js';
 import type { RedisClient } from '#shared/redis.js';
 import type { Events } from '#shared/webhooks/events.js';
 import {
@@ -15,6 +15,7 @@ import {
   releaseEmailed,
   type DeliveryInput,
 } from '#shared/db/notifications.js';
+import { markEmailBounced } from '#shared/db/users.js';
 import { notificationChannel, type NotificationJob } from '#shared/notifications/queue.js';
 import { signUnsubscribeToken } from '#shared/notifications/unsubscribe-token.js';
 import { digestMail, immediateMail } from './mail-text.js';
@@ -40,11 +41,26 @@ function unsubscribeHeaders(url: string): Record<string, string> {
 }
 
 /**
+ * A notification email whose address the reader's mail server refused for good (see isPermanentRefusal): sending again
+ * would be refused again, so the job fails without retries. Its message is the mailer's, which names no address.
+ */
+export class AddressRefusedError extends UnrecoverableError {
+  readonly responseCode?: number;
+  readonly command?: string;
+  constructor(cause: Error & { responseCode?: number; command?: string }) {
+    super(cause.message);
+    if (cause.responseCode !== undefined) this.responseCode = cause.responseCode;
+    if (cause.command !== undefined) this.command = cause.command;
+  }
+}
+
+/**
  * Delivers one notification: tells the reader's open widgets (the bell), then either emits the
  * site's `reader.notification` webhook (sites that send their own) or emails a reader who chose
  * immediate email. Safe to run twice: the row says "emailed" before the email goes (and again "not emailed" when
  * sending fails), so a run that stops after sending leaves nothing to send again; the webhook event's id derives from
- * the notification's.
+ * the notification's. An address refused for good leaves the notification delivered (in the reader's list), not
+ * emailed, and fails the job without retries (AddressRefusedError).
  */
 export async function deliverNotification(deps: NotificationDeps, id: string): Promise<void> {
   const d = await loadDelivery(deps.db, id);
@@ -70,7 +86,14 @@ export async function deliverNotification(deps: NotificationDeps, id: string): P
       });
   } else if (d.emailMode === 'immediate' && !n.emailed) {
     // A reply removed or deleted before its email went is not quoted to anyone: marked as emailed, with nothing sent.
-    emailed = d.shown ? await sendOnce(deps, [n.id], d, () => immediateMail(n, unsubscribeUrl(deps.config, n))) : true;
+    emailed = d.shown
+      ? await sendOnce(deps, [n.id], d, () => immediateMail(n, unsubscribeUrl(deps.config, n))).catch(
+          async (err: unknown) => {
+            if (err instanceof AddressRefusedError) await markDelivered(deps.db, id, false);
+            throw err;
+          },
+        )
+      : true;
   }
   await markDelivered(deps.db, id, emailed);
 }
@@ -78,7 +101,9 @@ export async function deliverNotification(deps: NotificationDeps, id: string): P
 /**
  * Sends one message about the notifications `ids` at most once: they are marked emailed first, and only those this
  * run marked go into the message (`build` gets them). A transport failure gives the marks back and throws, so the job
- * is retried; a run that stops after sending leaves them marked. False when there is nowhere or no way to send.
+ * is retried; a run that stops after sending leaves them marked. An address refused for good is recorded on the reader
+ * (no notification email goes to it until it changes or is confirmed again) and thrown as AddressRefusedError. False
+ * when there is nowhere or no way to send.
  */
 async function sendOnce(
   deps: NotificationDeps,
@@ -102,7 +127,13 @@ async function sendOnce(
   } catch (err) {
     // The mailer's error names no address: the job may keep it as its failed reason.
     await releaseEmailed(deps.db, claimed);
-    throw err;
+    if (!isPermanentRefusal(err)) throw err;
+    await markEmailBounced(deps.db, { userId: d.notification.userId, email: d.email });
+    deps.logger.warn(
+      { userId: d.notification.userId, err },
+      "a reader's address was refused for good: no notification email goes to it until it changes or is confirmed again",
+    );
+    throw new AddressRefusedError(err as Error);
   }
   return true;
 }
@@ -155,7 +186,9 @@ async function sendDigest(deps: NotificationDeps, userId: string): Promise<numbe
         unsubscribeUrl(deps.config, first.notification),
       ),
   ).catch((err: unknown) => {
-    deps.logger.warn({ err }, 'a notification digest could not be sent; it waits for the next run');
+    // A refused address is recorded: the next run marks these as having nowhere to go.
+    if (!(err instanceof AddressRefusedError))
+      deps.logger.warn({ err }, 'a notification digest could not be sent; it waits for the next run');
     return false;
   });
   return ok ? 1 : 0;
