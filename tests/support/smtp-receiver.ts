@@ -17,8 +17,8 @@ export interface SmtpReceiver {
   mails: ReceivedMail[];
   /** Every recipient the server refused, in order (one entry per attempt). */
   refused: string[];
-  /** Changes which recipients are refused from now on (null: none). */
-  setRefuse(refuse: RegExp | null): void;
+  /** Changes which recipients are refused from now on (null: none), and with which reply code (550 unless given). */
+  setRefuse(refuse: RegExp | null, code?: number): void;
   /** Waits for a mail to `to` (the newest first) whose body matches, and returns it. */
   waitForMail(to: string, match?: RegExp): Promise<ReceivedMail>;
   close(): Promise<void>;
@@ -42,12 +42,14 @@ function parse(raw: string, to: string[]): ReceivedMail {
 
 /**
  * A real SMTP server on 127.0.0.1 (plain, no authentication) that keeps every message it receives. Recipients that
- * `refuse` matches are refused as a mail server refuses an unknown mailbox (550, naming the address).
+ * `refuse` matches are refused as a mail server refuses an unknown mailbox (550, naming the address), or a busy one
+ * (a 4xx code given to setRefuse).
  */
 export async function startSmtpReceiver(o: { refuse?: RegExp } = {}): Promise<SmtpReceiver> {
   const mails: ReceivedMail[] = [];
   const refused: string[] = [];
   let refuse = o.refuse ?? null;
+  let refuseCode = 550;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -55,8 +57,9 @@ export async function startSmtpReceiver(o: { refuse?: RegExp } = {}): Promise<Sm
     onRcptTo(address, _session, callback) {
       if (!refuse?.test(address.address)) return callback();
       refused.push(address.address);
-      const err = Object.assign(new Error(`<${address.address}>: Recipient address rejected: User unknown`), {
-        responseCode: 550,
+      const reply = refuseCode >= 500 ? 'User unknown' : 'Mailbox busy, try again later';
+      const err = Object.assign(new Error(`<${address.address}>: Recipient address rejected: ${reply}`), {
+        responseCode: refuseCode,
       });
       callback(err);
     },
@@ -80,8 +83,9 @@ export async function startSmtpReceiver(o: { refuse?: RegExp } = {}): Promise<Sm
     url: `smtp://127.0.0.1:${port}`,
     mails,
     refused,
-    setRefuse: (r) => {
+    setRefuse: (r, code = 550) => {
       refuse = r;
+      refuseCode = code;
     },
     waitForMail: (to, match = /./) =>
       waitFor(

@@ -5,6 +5,7 @@ import {
   createNotificationsQueue,
   enqueueNotifications,
   notificationJobId,
+  notificationJobOptions,
   NOTIFICATIONS_QUEUE,
   type NotificationJob,
 } from '#shared/notifications/queue.js';
@@ -46,7 +47,8 @@ export function createNotificationsWorker(deps: NotificationDeps, connection: Re
     .upsertJobScheduler(
       'daily-digest',
       { pattern: config.NOTIFICATION_DIGEST_CRON, tz: 'UTC' },
-      { name: 'digest', data: { kind: 'digest' } },
+      // A run whose sends failed is tried again with a notification's backoff, not left for the next day's.
+      { name: 'digest', data: { kind: 'digest' }, opts: notificationJobOptions },
     )
     .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'digest schedule not set'));
   const stop = startNotificationSweep(deps, queue);

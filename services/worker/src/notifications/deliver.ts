@@ -17,6 +17,7 @@ import {
 } from '#shared/db/notifications.js';
 import { markEmailBounced } from '#shared/db/users.js';
 import { notificationChannel, type NotificationJob } from '#shared/notifications/queue.js';
+import { isOutage } from '#shared/outage.js';
 import { signUnsubscribeToken } from '#shared/notifications/unsubscribe-token.js';
 import { digestMail, immediateMail } from './mail-text.js';
 
@@ -141,7 +142,12 @@ async function sendOnce(
 /** Readers read at a time by a digest run, which goes on batch after batch until every reader is served. */
 const DIGEST_BATCH = 1000;
 
-/** The daily digest: one email per reader who chose it, with what they were notified of and not yet emailed. */
+/**
+ * The daily digest: one email per reader who chose it, with what they were notified of and not yet emailed. A send
+ * that fails fails the run once every other reader has been tried, so its job is tried again with its backoff; a run
+ * that meets an outage stops there and waits for it (waitingOutOutages). Either way the next try sends only what is
+ * still unmailed: each digest goes at most once (sendOnce).
+ */
 export async function sendDigests(deps: NotificationDeps, opts: { batch?: number } = {}): Promise<number> {
   const batch = opts.batch ?? DIGEST_BATCH;
   if (deps.mailer.state !== 'configured') {
@@ -149,15 +155,27 @@ export async function sendDigests(deps: NotificationDeps, opts: { batch?: number
     return 0;
   }
   let sent = 0;
+  let failed: unknown = null;
   for (let after: string | null = null; ; ) {
     const readers = await listDigestReaders(deps.db, batch, after);
-    for (const userId of readers) sent += await sendDigest(deps, userId);
-    if (readers.length < batch) return sent;
+    for (const userId of readers) {
+      try {
+        sent += await sendDigest(deps, userId);
+      } catch (err) {
+        // The mail server or Postgres is away: every reader after this one would fail alike.
+        if (isOutage(err)) throw err;
+        deps.logger.warn({ err }, 'a notification digest could not be sent; the run is tried again');
+        failed ??= err;
+      }
+    }
+    if (readers.length < batch) break;
     after = readers.at(-1)!;
   }
+  if (failed) throw failed;
+  return sent;
 }
 
-/** One reader's digest: 1 when sent, 0 when there was nothing to send or it failed (it waits for the next run). */
+/** One reader's digest: 1 when sent, 0 when there was nothing to send or nowhere to send it; throws when it failed. */
 async function sendDigest(deps: NotificationDeps, userId: string): Promise<number> {
   const loaded = (
     await Promise.all((await listUnmailed(deps.db, userId)).map((id) => loadDelivery(deps.db, id)))
@@ -168,7 +186,7 @@ async function sendDigest(deps: NotificationDeps, userId: string): Promise<numbe
   const shown = loaded.filter((d) => d.shown);
   const first = shown[0];
   if (!first) return 0;
-  // No address to write to (erased, or never confirmed): nothing will be sent, so nothing waits.
+  // No address to write to (erased, never confirmed, or refused for good): nothing will be sent, so nothing waits.
   if (!first.email) {
     await markEmailed(
       deps.db,
@@ -176,22 +194,23 @@ async function sendDigest(deps: NotificationDeps, userId: string): Promise<numbe
     );
     return 0;
   }
-  const ok = await sendOnce(
-    deps,
-    shown.map((d) => d.notification.id),
-    first,
-    (claimed) =>
-      digestMail(
-        shown.map((d) => d.notification).filter((n) => claimed.has(n.id)),
-        unsubscribeUrl(deps.config, first.notification),
-      ),
-  ).catch((err: unknown) => {
-    // A refused address is recorded: the next run marks these as having nowhere to go.
-    if (!(err instanceof AddressRefusedError))
-      deps.logger.warn({ err }, 'a notification digest could not be sent; it waits for the next run');
-    return false;
-  });
-  return ok ? 1 : 0;
+  try {
+    const ok = await sendOnce(
+      deps,
+      shown.map((d) => d.notification.id),
+      first,
+      (claimed) =>
+        digestMail(
+          shown.map((d) => d.notification).filter((n) => claimed.has(n.id)),
+          unsubscribeUrl(deps.config, first.notification),
+        ),
+    );
+    return ok ? 1 : 0;
+  } catch (err) {
+    // A refused address is recorded, so these have nowhere to go: a later run marks them so, and the run goes on.
+    if (err instanceof AddressRefusedError) return 0;
+    throw err;
+  }
 }
 
 export function createNotificationProcessor(deps: NotificationDeps) {
