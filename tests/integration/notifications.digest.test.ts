@@ -155,4 +155,41 @@ describe('the daily digest', () => {
     assert.equal(mailsTo(sent.email).length, 1, 'the retry sends no second digest to a reader already served');
     assert.equal(mailsTo(busy.email).length, 1);
   });
+
+  it('when another run sent a reader’s digest while this run was preparing it, then this run sends nothing and does not count it as sent', async () => {
+    const reader = await digestReader();
+    const id = await decided(reader, 'A decision another run mailed.');
+    // Another run's claim, held until this run's claim waits for it: this run read the notification as unmailed.
+    const other = await env.db.connect();
+    let job: Job<NotificationJob>;
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT 1 FROM notifications WHERE id = $1 FOR UPDATE', [id]);
+      job = await runDigestNow();
+      await waitFor(
+        async () =>
+          (
+            await env.db.query(
+              `SELECT 1 FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event_type = 'Lock'
+                  AND query LIKE 'UPDATE notifications SET emailed_at = now()%RETURNING id'`,
+            )
+          ).rowCount === 1,
+        { what: "this run's claim waiting for the other run's" },
+      );
+      await other.query('UPDATE notifications SET emailed_at = now() WHERE id = $1', [id]);
+      await other.query('COMMIT');
+    } finally {
+      other.release();
+    }
+    const done = await waitFor(
+      async () => {
+        const now = await queue.getJob(job.id!);
+        return now && (await now.getState()) === 'completed' ? now : null;
+      },
+      { what: 'the digest run completed' },
+    );
+    assert.deepEqual(done.returnvalue, { sent: 0 });
+    assert.equal(mailsTo(reader.email).length, 0);
+  });
 });

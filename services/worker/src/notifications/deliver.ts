@@ -88,12 +88,12 @@ export async function deliverNotification(deps: NotificationDeps, id: string): P
   } else if (d.emailMode === 'immediate' && !n.emailed) {
     // A reply removed or deleted before its email went is not quoted to anyone: marked as emailed, with nothing sent.
     emailed = d.shown
-      ? await sendOnce(deps, [n.id], d, () => immediateMail(n, unsubscribeUrl(deps.config, n))).catch(
+      ? (await sendOnce(deps, [n.id], d, () => immediateMail(n, unsubscribeUrl(deps.config, n))).catch(
           async (err: unknown) => {
             if (err instanceof AddressRefusedError) await markDelivered(deps.db, id, false);
             throw err;
           },
-        )
+        )) !== 'not-sent'
       : true;
   }
   await markDelivered(deps.db, id, emailed);
@@ -103,25 +103,26 @@ export async function deliverNotification(deps: NotificationDeps, id: string): P
  * Sends one message about the notifications `ids` at most once: they are marked emailed first, and only those this
  * run marked go into the message (`build` gets them). A transport failure gives the marks back and throws, so the job
  * is retried; a run that stops after sending leaves them marked. An address refused for good is recorded on the reader
- * (no notification email goes to it until it changes or is confirmed again) and thrown as AddressRefusedError. False
- * when there is nowhere or no way to send.
+ * (no notification email goes to it until it changes or is confirmed again) and thrown as AddressRefusedError.
+ * `already-sent` when another run had marked them all (it sent the message); `not-sent` when there is nowhere or no way
+ * to send.
  */
 async function sendOnce(
   deps: NotificationDeps,
   ids: readonly string[],
   d: Pick<DeliveryInput, 'email' | 'notification'>,
   build: (claimed: ReadonlySet<string>) => { subject: string; text: string },
-): Promise<boolean> {
-  if (!d.email) return false;
+): Promise<'sent' | 'already-sent' | 'not-sent'> {
+  if (!d.email) return 'not-sent';
   if (deps.mailer.state !== 'configured') {
     deps.logger.info(
       { notificationId: d.notification.id },
       'notification email not sent: no mail transport is configured (SMTP_URL)',
     );
-    return false;
+    return 'not-sent';
   }
   const claimed = await claimEmailed(deps.db, ids);
-  if (claimed.length === 0) return true;
+  if (claimed.length === 0) return 'already-sent';
   const url = unsubscribeUrl(deps.config, d.notification);
   try {
     await deps.mailer.send({ to: d.email, ...build(new Set(claimed)), headers: unsubscribeHeaders(url) });
@@ -136,7 +137,7 @@ async function sendOnce(
     );
     throw new AddressRefusedError(err as Error);
   }
-  return true;
+  return 'sent';
 }
 
 /** Readers read at a time by a digest run, which goes on batch after batch until every reader is served. */
@@ -146,7 +147,8 @@ const DIGEST_BATCH = 1000;
  * The daily digest: one email per reader who chose it, with what they were notified of and not yet emailed. A send
  * that fails fails the run once every other reader has been tried, so its job is tried again with its backoff; a run
  * that meets an outage stops there and waits for it (waitingOutOutages). Either way the next try sends only what is
- * still unmailed: each digest goes at most once (sendOnce).
+ * still unmailed: each digest goes at most once (sendOnce). Returns, and logs, how many digests this run sent (not
+ * those another run sent meanwhile).
  */
 export async function sendDigests(deps: NotificationDeps, opts: { batch?: number } = {}): Promise<number> {
   const batch = opts.batch ?? DIGEST_BATCH;
@@ -171,11 +173,15 @@ export async function sendDigests(deps: NotificationDeps, opts: { batch?: number
     if (readers.length < batch) break;
     after = readers.at(-1)!;
   }
+  deps.logger.info({ sent }, 'notification digests sent');
   if (failed) throw failed;
   return sent;
 }
 
-/** One reader's digest: 1 when sent, 0 when there was nothing to send or nowhere to send it; throws when it failed. */
+/**
+ * One reader's digest: 1 when this run sent it, 0 when there was nothing to send, nowhere to send it, or another run
+ * sent it; throws when it failed.
+ */
 async function sendDigest(deps: NotificationDeps, userId: string): Promise<number> {
   const loaded = (
     await Promise.all((await listUnmailed(deps.db, userId)).map((id) => loadDelivery(deps.db, id)))
@@ -195,7 +201,7 @@ async function sendDigest(deps: NotificationDeps, userId: string): Promise<numbe
     return 0;
   }
   try {
-    const ok = await sendOnce(
+    const outcome = await sendOnce(
       deps,
       shown.map((d) => d.notification.id),
       first,
@@ -205,7 +211,8 @@ async function sendDigest(deps: NotificationDeps, userId: string): Promise<numbe
           unsubscribeUrl(deps.config, first.notification),
         ),
     );
-    return ok ? 1 : 0;
+    // A digest another run sent (it claimed them first) is that run's to count.
+    return outcome === 'sent' ? 1 : 0;
   } catch (err) {
     // A refused address is recorded, so these have nowhere to go: a later run marks them so, and the run goes on.
     if (err instanceof AddressRefusedError) return 0;
@@ -213,9 +220,15 @@ async function sendDigest(deps: NotificationDeps, userId: string): Promise<numbe
   }
 }
 
+/** The digest job's result (its return value on the queue dashboard): how many digests this run sent. */
+export interface DigestResult {
+  sent: number;
+}
+
 export function createNotificationProcessor(deps: NotificationDeps) {
-  return async (job: Job<NotificationJob>): Promise<void> => {
-    if (job.data.kind === 'digest') await sendDigests(deps);
-    else await deliverNotification(deps, job.data.notificationId);
+  return async (job: Job<NotificationJob>): Promise<DigestResult | undefined> => {
+    if (job.data.kind === 'digest') return { sent: await sendDigests(deps) };
+    await deliverNotification(deps, job.data.notificationId);
+    return undefined;
   };
 }
