@@ -9,10 +9,16 @@ export const MODERATION_TASKS_QUEUE = 'moderation-tasks';
 export interface RejectAuthorCommentsTask {
   kind: 'reject-author-comments';
   siteId: string;
-  userId: string;
+  /** The banned reader; null once they erased their account (a job keeps no id of an erased reader). */
+  userId: string | null;
+  /** Set with `userId` null: the erased reader's comments that were still to reject. */
+  commentIds?: string[];
   actor: Actor;
   reason: string | null;
 }
+
+/** A ban's task, by the ban's audit entry: banning again after a failure to queue makes one task. */
+export const rejectAuthorJobId = (auditId: string): string => `reject-author-${auditId}`;
 /** Fold a site's recorded moderator decisions into its adapter (every decision not yet learned, not only one). */
 export interface LearnDecisionsTask {
   kind: 'learn-decisions';

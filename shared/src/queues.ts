@@ -22,7 +22,15 @@ export interface CommentJob {
    * before queueing it, which the worker applies once (`body` is the new text).
    */
   editId?: string;
+  /**
+   * Set once its author erased their account: the job keeps no text and no author (`body` and `authorId`
+   * emptied), and the worker stores nothing.
+   */
+  erased?: true;
 }
+
+/** What is left of a job whose author erased their account: the ids of the comment, its post and its site. */
+export const erasedCommentJob = (c: CommentJob): CommentJob => ({ ...c, authorId: '', body: '', erased: true });
 
 /** BullMQ forbids ':' in custom ids; the comment id (a UUID) makes enqueueing idempotent. */
 export const commentJobId = (commentId: string): string => `comment-${commentId}`;

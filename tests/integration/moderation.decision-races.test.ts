@@ -190,13 +190,17 @@ describe('decisions racing with moderation of the author', () => {
     assert.equal(job?.returnvalue?.status, 'rejected', 'the processor reports the decision as stored');
   });
 
-  it('when the author erases their account while their comment is being decided, then it is not stored', async () => {
-    const { row, count } = await postWhileDeciding(async (_userId, token) => {
+  it('when the author erases their account while their comment is being decided, then it is not stored, and its job keeps neither the text nor the author', async () => {
+    const { id, row, count, userId } = await postWhileDeciding(async (_userId, token) => {
       const res = await request(api.app).delete('/api/v1/me').set('Authorization', `Bearer ${token}`);
       assert.equal(res.status, 200);
     });
     assert.equal(row, undefined);
     assert.equal(count, 0);
+    const job = (await env.queue.getJob(commentJobId(id)))!;
+    assert.deepEqual(job.returnvalue, { status: 'rejected', duplicate: false, erased: true });
+    assert.doesNotMatch(JSON.stringify(job.data), /A clean comment/);
+    assert.ok(!JSON.stringify(job).includes(userId), 'the completed job does not name the erased author');
   });
 });
 

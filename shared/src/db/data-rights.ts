@@ -110,6 +110,8 @@ export interface Erasure {
   postIds: string[];
   /** The comments whose text was erased (mode remove), for the publisher's `comment.deleted`. */
   removed: { id: string; postId: string }[];
+  /** Their notifications, deleted: the jobs that would deliver them go too. */
+  notificationIds: string[];
 }
 
 /**
@@ -206,7 +208,10 @@ export async function eraseReader(
       reacted.push(...gone.rows.map((r) => r.post_id));
     }
     // Their notifications, email choice and mutes go with the account (others' mutes of them too).
-    await tx.query('DELETE FROM notifications WHERE site_id = $1 AND user_id = $2', [q.siteId, q.userId]);
+    const notifications = await tx.query<{ id: string }>(
+      'DELETE FROM notifications WHERE site_id = $1 AND user_id = $2 RETURNING id',
+      [q.siteId, q.userId],
+    );
     await tx.query('DELETE FROM reader_notification_settings WHERE site_id = $1 AND user_id = $2', [
       q.siteId,
       q.userId,
@@ -247,8 +252,22 @@ export async function eraseReader(
       requestedBy: q.requestedBy,
       detail: { mode: q.mode, comments },
     });
-    return { comments, postIds: [...new Set([...posts.rows.map((r) => r.post_id), ...reacted])], removed };
+    return {
+      comments,
+      postIds: [...new Set([...posts.rows.map((r) => r.post_id), ...reacted])],
+      removed,
+      notificationIds: notifications.rows.map((r) => r.id),
+    };
   });
+}
+
+/** Whether the site had this reader and they erased their account. */
+export async function isErasedReader(db: Queryable, siteId: string, userId: string): Promise<boolean> {
+  const res = await db.query('SELECT 1 FROM users WHERE site_id = $1 AND id = $2 AND deleted_at IS NOT NULL', [
+    siteId,
+    userId,
+  ]);
+  return res.rowCount === 1;
 }
 
 export async function logDataRequest(

@@ -98,29 +98,40 @@ export async function listReaderComments(
 }
 
 /**
+ * Whose comments a ban task rejects: a reader's, or, once the reader erased their account (a queued task keeps no id
+ * of theirs), the comments of theirs that were still open then.
+ */
+export type OpenCommentsOf = { userId: string } | { commentIds: readonly string[] };
+
+const whose = (of: OpenCommentsOf): [string, string | readonly string[]] =>
+  'userId' in of ? ['author_id = $2', of.userId] : ['id = ANY($2::uuid[])', of.commentIds];
+
+/**
  * Ids of a reader's comments still visible or held, oldest first after a cursor (the ban task's batches); not those
  * they deleted themselves, which a rejection skips.
  */
 export async function listOpenCommentIds(
   db: Queryable,
-  q: { siteId: string; userId: string; after: string | null; limit: number },
+  q: { siteId: string; of: OpenCommentsOf; after: string | null; limit: number },
 ): Promise<string[]> {
+  const [cond, value] = whose(q.of);
   const res = await db.query<{ id: string }>(
     `SELECT id FROM comments
-      WHERE author_id = $2 AND site_id = $1 AND status IN ('approved', 'pending') AND deleted_at IS NULL
+      WHERE ${cond} AND site_id = $1 AND status IN ('approved', 'pending') AND deleted_at IS NULL
         AND ($3::uuid IS NULL OR id > $3::uuid)
       ORDER BY id LIMIT $4`,
-    [q.siteId, q.userId, q.after, q.limit],
+    [q.siteId, value, q.after, q.limit],
   );
   return res.rows.map((r) => r.id);
 }
 
 /** How many of a reader's comments are still visible or held. */
-export async function countOpenComments(db: Queryable, siteId: string, userId: string): Promise<number> {
+export async function countOpenComments(db: Queryable, siteId: string, of: OpenCommentsOf): Promise<number> {
+  const [cond, value] = whose(of);
   const res = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM comments
-      WHERE author_id = $2 AND site_id = $1 AND status IN ('approved', 'pending') AND deleted_at IS NULL`,
-    [siteId, userId],
+      WHERE ${cond} AND site_id = $1 AND status IN ('approved', 'pending') AND deleted_at IS NULL`,
+    [siteId, value],
   );
   return res.rows[0]!.n;
 }

@@ -5,11 +5,12 @@ import { emitDeleted } from '../comments/deleted-events.js';
 import { parse } from '../http/validate.js';
 import { staffOf } from '../auth/guards.js';
 import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
-import { eraseReader, logDataRequest, readerData } from '#shared/db/data-rights.js';
+import { eraseReader, isErasedReader, logDataRequest, readerData } from '#shared/db/data-rights.js';
+import { clearReaderJobs } from './queued-data.js';
 import { findSite } from '#shared/db/sites.js';
-import { ForbiddenError, NotFoundError, UnauthorizedError } from '../http/app-error.js';
+import { AppError, ForbiddenError, NotFoundError, UnauthorizedError } from '../http/app-error.js';
 import { findUser } from '#shared/db/users.js';
-import { commonErrors, notFoundError, rateLimitedError, route } from '../openapi/registry.js';
+import { commonErrors, errorSchema, notFoundError, rateLimitedError, route } from '../openapi/registry.js';
 import { consume } from '../http/rate-limit.js';
 import { listUserStatements } from '#shared/db/dsa-statements.js';
 import { listUserAppeals } from '#shared/db/dsa-appeals.js';
@@ -85,6 +86,13 @@ const erasedSchema = z.object({
 });
 
 const adminAuth = "site admin (on a reader's request)";
+const queuesNotCleared = {
+  503: {
+    description:
+      "`unavailable`: the account is erased, but the job queues could not be cleared of its data; a site admin's erasure of it (answered 404) clears them",
+    schema: errorSchema,
+  },
+};
 export const dataRightsDocs = [
   route({
     method: 'get',
@@ -107,7 +115,12 @@ export const dataRightsDocs = [
     auth: 'reader access token',
     summary:
       'Delete my account: personal data erased; comments removed or kept as "Deleted user" per the site\'s onAccountDeleted',
-    responses: { 200: { description: 'erased', schema: erasedSchema }, ...commonErrors, ...notFoundError },
+    responses: {
+      200: { description: 'erased', schema: erasedSchema },
+      ...commonErrors,
+      ...notFoundError,
+      ...queuesNotCleared,
+    },
   }),
   route({
     method: 'get',
@@ -125,7 +138,12 @@ export const dataRightsDocs = [
     auth: adminAuth,
     summary: "Delete a reader's account on their behalf",
     params: readerParams,
-    responses: { 200: { description: 'erased', schema: erasedSchema }, ...commonErrors, ...notFoundError },
+    responses: {
+      200: { description: 'erased', schema: erasedSchema },
+      ...commonErrors,
+      ...notFoundError,
+      ...queuesNotCleared,
+    },
   }),
 ];
 
@@ -196,14 +214,35 @@ export function dataRightsRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     if (!site) throw new NotFoundError('site');
     const mode = site.settings.onAccountDeleted;
     const done = await eraseReader(deps.db, { siteId, userId, mode, requestedBy });
-    if (!done) throw new NotFoundError('reader');
+    if (!done) {
+      // Erased before, when the job queues could not be cleared: asking again clears them (and still finds no reader).
+      if (await isErasedReader(deps.db, siteId, userId))
+        await clearJobs(req, { siteId, userId, mode, notificationIds: [] });
+      throw new NotFoundError('reader');
+    }
     // Names (anonymize) or comments (remove) changed on these threads: every API process drops its pages.
     await Promise.all(done.postIds.map((postId) => deps.announceThread({ siteId, postId })));
     await emitDeleted(deps, siteId, done.removed, 'account_erased').catch((err: unknown) =>
       req.log.warn({ err }, 'comment.deleted not emitted'),
     );
     req.log.info({ siteId, userId, requestedBy, mode, comments: done.comments }, 'reader account erased');
+    await clearJobs(req, { siteId, userId, mode, notificationIds: done.notificationIds });
     return { erased: true as const, mode, comments: done.comments };
+  };
+
+  /** Their comments' texts and their id leave the job queues too (after the commit: see clearReaderJobs). */
+  const clearJobs = async (req: Request, q: Parameters<typeof clearReaderJobs>[1]) => {
+    try {
+      const cleared = await clearReaderJobs(deps, q);
+      req.log.info({ siteId: q.siteId, userId: q.userId, ...cleared }, "erased reader's queued jobs cleared");
+    } catch (err) {
+      req.log.error({ err, siteId: q.siteId, userId: q.userId }, "erased reader's queued jobs not cleared");
+      throw new AppError(
+        'unavailable',
+        503,
+        "the account is erased, but the job queues still hold some of its data; a site admin's erasure of it clears them",
+      );
+    }
   };
 
   r.get('/me/export', bearer, async (req, res) => {

@@ -14,7 +14,7 @@ import { findUser } from '#shared/db/users.js';
 import { withTransaction } from '#shared/db/pool.js';
 import { changeStanding, listReaderComments, type Standing } from '#shared/db/reader-moderation.js';
 import { insertAudit, listAudit } from '#shared/db/audit.js';
-import { moderationTaskOptions } from '#shared/moderation-tasks.js';
+import { moderationTaskOptions, rejectAuthorJobId } from '#shared/moderation-tasks.js';
 import type { UserStatus } from '#shared/domain.js';
 import { commonErrors, errorSchema, notFoundError, route } from '../openapi/registry.js';
 import { findSettings } from '../moderation/site-settings.js';
@@ -183,7 +183,7 @@ export function readerRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       restriction: { kind: 'ban', endsAt: null },
       afterCommit: body.rejectExisting
         ? async (auditId) => {
-            const jobId = `reject-author-${auditId}`;
+            const jobId = rejectAuthorJobId(auditId);
             try {
               await deps.tasks.add(
                 'reject-author-comments',

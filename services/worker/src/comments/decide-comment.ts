@@ -7,7 +7,7 @@ import { createModerationMemory } from '../rules/memory.js';
 import type { Effect, ModerationInput } from '../pipeline/types.js';
 import { publishThreadChange } from '#shared/redis.js';
 import { createCommandBatch } from '../rules/command-batch.js';
-import type { CommentJob } from '#shared/queues.js';
+import { erasedCommentJob, type CommentJob } from '#shared/queues.js';
 import { type CommentStatus, DECIDED_BY_PEOPLE, type Reason } from '#shared/domain.js';
 import { emitCommentEvents, emitEditEvents } from '../webhooks/comment-events.js';
 import { applyEdit, findEdit } from '#shared/db/comment-edits.js';
@@ -197,6 +197,14 @@ export function createCommentProcessor(deps: WorkerDeps) {
     await mailStatement(deps, stored);
   };
 
+  /**
+   * A job whose author erased their account keeps none of them (text, id) once it is done: the erasure clears the
+   * jobs it finds, and this one ran (or was queued) as it did. Completed jobs are kept a while for the dashboard.
+   */
+  const forgetAuthor = async (job: Job<CommentJob>) => {
+    await job.updateData(erasedCommentJob(job.data));
+  };
+
   /** Keeps a decision's effects on other comments until they are applied (`applyAndForget`). */
   const saveEffects = async (c: CommentJob, effects: readonly Effect[]) => {
     const windowS = Math.max(...effects.map((e) => (e.kind === 'hold_campaign' ? e.windowS : 0)));
@@ -248,7 +256,14 @@ export function createCommentProcessor(deps: WorkerDeps) {
     c: CommentJob & { editId: string },
   ): Promise<ModerationOutcome> => {
     const edit = await findEdit(deps.db, c.editId);
-    if (!edit || edit.discarded) return { status: 'rejected', duplicate: false };
+    if (!edit || edit.discarded) {
+      // Dropped by its author's erasure (a job queued as they left): the job keeps neither the text nor them.
+      if ((await inputs.load(c)).authorDeleted) {
+        await forgetAuthor(job);
+        return { status: 'rejected', duplicate: false, erased: true };
+      }
+      return { status: 'rejected', duplicate: false };
+    }
     if (edit.applied) {
       const pending = await memory.pendingEffects({ siteId: c.siteId, commentId: c.commentId });
       if (pending) await applyAndForget(c, JSON.parse(pending) as Effect[]);
@@ -324,6 +339,11 @@ export function createCommentProcessor(deps: WorkerDeps) {
 
   return async (job: Job<CommentJob>, token?: string): Promise<ModerationOutcome> => {
     const c = job.data;
+    // Cleared by its author's erasure while it waited (or ran): there is nothing left to store.
+    if (c.erased) {
+      deps.metrics.jobs.inc({ outcome: 'erased' });
+      return { status: 'rejected', duplicate: false, erased: true };
+    }
     if (c.editId) return decideEdit(job, token, { ...c, editId: c.editId });
     const {
       existingStatus,
@@ -340,6 +360,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
     if (existingStatus) return alreadyStored(c, existingStatus, site?.settings ?? null);
     // The reader erased their account while this comment waited: their erasure wins over storing it.
     if (authorDeleted) {
+      await forgetAuthor(job);
       deps.metrics.jobs.inc({ outcome: 'erased' });
       deps.logger.info({ commentId: c.commentId }, 'comment not stored: its author erased their account');
       return { status: 'rejected', duplicate: false, erased: true };
@@ -392,6 +413,7 @@ export function createCommentProcessor(deps: WorkerDeps) {
       // Erased while the pipeline ran: the insert waited for the erasure and then stored nothing.
       // The campaign it was part of is still one (its text counted).
       if (otherRows.length > 0) await applyAndForget(c, otherRows);
+      await forgetAuthor(job);
       deps.metrics.jobs.inc({ outcome: 'erased' });
       return { status: 'rejected', duplicate: false, erased: true };
     }

@@ -24,7 +24,9 @@ export async function rejectAuthorComments(
   deps: Pick<WorkerDeps, 'db' | 'redis' | 'config' | 'logger' | 'events' | 'mailer' | 'notifications'>,
   job: Job<RejectAuthorCommentsTask>,
 ): Promise<TaskProgress> {
-  const { siteId, userId, actor, reason } = job.data;
+  const { siteId, userId, commentIds, actor, reason } = job.data;
+  // The reader erased their account while the task waited: the task names their comments instead.
+  const of = userId !== null ? { userId } : { commentIds: commentIds ?? [] };
   const stored = await findSettingsOverrides(deps.db, siteId);
   // The site was deleted meanwhile: nothing is left to reject.
   if (!stored) return { done: 0, total: 0 };
@@ -33,12 +35,12 @@ export async function rejectAuthorComments(
     onError: (err) => deps.logger.warn({ err }, 'thread change not announced; caches expire by themselves'),
   });
   const why = reason ? `: ${reason}` : '';
-  const total = await countOpenComments(deps.db, siteId, userId);
+  const total = await countOpenComments(deps.db, siteId, of);
   let done = 0;
   let after: string | null = null;
   await job.updateProgress({ done, total } satisfies TaskProgress);
   for (;;) {
-    const ids = await listOpenCommentIds(deps.db, { siteId, userId, after, limit: BATCH });
+    const ids = await listOpenCommentIds(deps.db, { siteId, of, after, limit: BATCH });
     if (ids.length === 0) break;
     const statements: Statement[] = [];
     for (const id of ids) {
