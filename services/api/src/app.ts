@@ -4,7 +4,7 @@ import type { ApiDeps } from './deps.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { MERGE_PATCH, requireJson } from './http/require-json.js';
 import { limitJsonDepth } from './http/json-depth.js';
-import { measureHttp } from './http/metrics.js';
+import { measureHttp, routeBase } from './http/metrics.js';
 import { requestLog } from './http/request-log.js';
 import { authenticate, createPassport } from './auth/passport.js';
 import { authRoutes } from './auth/routes.js';
@@ -109,7 +109,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(trustedFlaggerRoutes(deps, bearer));
   api.use(transparencyRoutes(deps, bearer));
   api.use(docs.api);
-  app.use('/api/v1', api);
+  app.use('/api/v1', routeBase('/api/v1'), api);
   app.use(dashboard.board);
   app.use(moderationPage(assets));
 

@@ -68,14 +68,40 @@ export function createApiMetrics(queue: Queue): ApiMetrics {
   return { registry, httpDuration, commentsAccepted, threadCache, commentChecks, commentPromptOutcomes };
 }
 
-/** Times every request, labelled by the matched route pattern (never the raw path: bounded cardinality). */
+/** Where `routeBase` leaves its mark, in `res.locals`. */
+const ROUTE_BASE = 'metricsRouteBase';
+interface RouteBaseMark {
+  pattern: string;
+  /** The route matched before the request entered the mount (none, or one that passed it on). */
+  routeBefore: unknown;
+}
+
+/**
+ * Times every request, labelled by the matched route pattern (never the raw path: bounded cardinality). A route of a
+ * router mounted at a path is labelled under the mount's own pattern, which `routeBase` gives: `req.baseUrl` keeps
+ * the request's case (Express matches `/API/V1/…` at `/api/v1`) and is gone once an error leaves the router.
+ */
 export function measureHttp(metrics: ApiMetrics): RequestHandler {
   return (req, res, next) => {
     const end = metrics.httpDuration.startTimer();
     res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      const mark = res.locals[ROUTE_BASE] as RouteBaseMark | undefined;
+      // A route matched since the request entered the marked mount is one of the mount's.
+      const base = mark && req.route !== mark.routeBefore ? mark.pattern : req.baseUrl;
+      const route = req.route?.path ? `${base}${String(req.route.path)}` : 'unmatched';
       end({ method: req.method, route, status: String(res.statusCode) });
     });
+    next();
+  };
+}
+
+/**
+ * Marks a mount for the request metrics, just before its router, with the path it is mounted at on the app:
+ * `app.use('/api/v1', routeBase('/api/v1'), api)`. No route outside the mount may match a path under it.
+ */
+export function routeBase(pattern: string): RequestHandler {
+  return (req, res, next) => {
+    res.locals[ROUTE_BASE] = { pattern, routeBefore: req.route } satisfies RouteBaseMark;
     next();
   };
 }

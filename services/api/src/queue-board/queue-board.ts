@@ -11,6 +11,7 @@ import { findUser } from '#shared/db/users.js';
 import { insertAudit } from '#shared/db/audit.js';
 import type { User } from '#shared/domain.js';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../http/app-error.js';
+import { routeBase } from '../http/metrics.js';
 import { z } from 'zod';
 import { commonErrors, route } from '../openapi/registry.js';
 
@@ -179,7 +180,7 @@ export function queueDashboard(
   const options = { readOnlyMode: false, allowRetries: true, allowCompletedRetries: false };
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q, options)), serverAdapter: adapter });
   const board = Router();
-  board.use(DASHBOARD_PATH, guard, readOnly, adapter.getRouter() as RequestHandler);
+  board.use(DASHBOARD_PATH, guard, readOnly, routeBase(DASHBOARD_PATH), adapter.getRouter() as RequestHandler);
   return { session, board };
 }
 
