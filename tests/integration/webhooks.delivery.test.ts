@@ -533,6 +533,52 @@ describe('delivering events', () => {
     assert.equal(byId.get(bens[0]), null, "an erased account's comments are rejected, not deleted by their author");
   });
 
+  it('when an erasure’s comment.deleted cannot be stored, then nothing is erased, and the erasure goes through once it can', async () => {
+    const s = await buildSite(env.db);
+    await register(['comment.deleted'], `/${uniq('erased')}`, s);
+    await call('put', `/api/v1/sites/${s.siteId}/posts/p1`, { title: 'T', url: 'https://n.example/p1' }, s.apiKey);
+    await env.db.query(`UPDATE sites SET settings = settings || '{"onAccountDeleted":"remove"}' WHERE id = $1`, [
+      s.siteId,
+    ]);
+    const cara = await signInReader(api.app, s, { name: 'Cara Leaving' });
+    const id = (
+      await call(
+        'post',
+        `/api/v1/sites/${s.siteId}/posts/p1/comments`,
+        { body: 'A remark of a leaver.' },
+        cara.accessToken,
+      )
+    ).body.id as string;
+    await waitFor(
+      async () => ((await env.db.query('SELECT 1 FROM comments WHERE id = $1', [id])).rowCount === 1 ? true : null),
+      {
+        what: 'the comment stored',
+      },
+    );
+    const state = async () =>
+      (
+        await env.db.query<{ name: string; body: string; events: number }>(
+          `SELECT u.display_name AS name, c.body,
+                  (SELECT count(*)::int FROM webhook_deliveries d WHERE d.comment_id = c.id AND d.event_type = 'comment.deleted') AS events
+             FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1`,
+          [id],
+        )
+      ).rows[0]!;
+    await env.db.query(`CREATE FUNCTION refuse_erased_event() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.event_type = 'comment.deleted' THEN RAISE EXCEPTION 'no room for it'; END IF; RETURN NEW; END $$`);
+    await env.db.query(`CREATE TRIGGER refuse_erased_event BEFORE INSERT ON webhook_deliveries
+      FOR EACH ROW EXECUTE FUNCTION refuse_erased_event()`);
+    try {
+      assert.equal((await call('delete', '/api/v1/me', undefined, cara.accessToken)).status, 500);
+      assert.deepEqual(await state(), { name: 'Cara Leaving', body: 'A remark of a leaver.', events: 0 });
+    } finally {
+      await env.db.query('DROP TRIGGER refuse_erased_event ON webhook_deliveries');
+      await env.db.query('DROP FUNCTION refuse_erased_event()');
+    }
+    await call('delete', '/api/v1/me', undefined, cara.accessToken).expect(200);
+    assert.deepEqual(await state(), { name: 'Deleted user', body: '', events: 1 });
+  });
+
   it("when an endpoint was deleted after the site's subscriptions were read, then the event still reaches the site's other endpoints", async () => {
     const kept = await register(['post.created']);
     const gone = await register(['post.created']);

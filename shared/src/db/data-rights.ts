@@ -124,6 +124,8 @@ export interface Erasure {
 export async function eraseReader(
   pool: Pool,
   q: { siteId: string; userId: string; mode: 'remove' | 'anonymize'; requestedBy: string | null },
+  /** Runs last in the erasure's transaction (what must commit with it: the `comment.deleted` events). */
+  also?: (tx: Queryable, erased: Erasure) => Promise<void>,
 ): Promise<Erasure | null> {
   return withTransaction(pool, async (tx) => {
     const locked = await tx.query(
@@ -252,12 +254,14 @@ export async function eraseReader(
       requestedBy: q.requestedBy,
       detail: { mode: q.mode, comments },
     });
-    return {
+    const erased: Erasure = {
       comments,
       postIds: [...new Set([...posts.rows.map((r) => r.post_id), ...reacted])],
       removed,
       notificationIds: notifications.rows.map((r) => r.id),
     };
+    await also?.(tx, erased);
+    return erased;
   });
 }
 

@@ -28,19 +28,3 @@ export async function stageDeleted(
     for (const queue of queues) await queue();
   };
 }
-
-/** `stageDeleted` for text already deleted: stored and queued at once. */
-export async function emitDeleted(
-  deps: { events: Events },
-  siteId: string,
-  comments: readonly { id: string; postId: string }[],
-  by: 'author' | 'account_erased',
-): Promise<void> {
-  for (const c of comments)
-    await deps.events.emit({
-      siteId,
-      type: 'comment.deleted',
-      key: c.id,
-      data: { comment: { id: c.id, postId: c.postId }, by },
-    });
-}

@@ -1,7 +1,7 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
-import { emitDeleted } from '../comments/deleted-events.js';
+import { stageDeleted } from '../comments/deleted-events.js';
 import { parse } from '../http/validate.js';
 import { staffOf } from '../auth/guards.js';
 import { siteIdSchema, uuidSchema } from '#shared/schemas.js';
@@ -213,7 +213,11 @@ export function dataRightsRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     const site = await findSite(deps.db, siteId);
     if (!site) throw new NotFoundError('site');
     const mode = site.settings.onAccountDeleted;
-    const done = await eraseReader(deps.db, { siteId, userId, mode, requestedBy });
+    // A publisher that keeps copies is told to drop the texts, in the erasure's own transaction.
+    let queueDeleted = async () => {};
+    const done = await eraseReader(deps.db, { siteId, userId, mode, requestedBy }, async (tx, erased) => {
+      queueDeleted = await stageDeleted(deps, tx, siteId, erased.removed, 'account_erased');
+    });
     if (!done) {
       // Erased before, when the job queues could not be cleared: asking again clears them (and still finds no reader).
       if (await isErasedReader(deps.db, siteId, userId))
@@ -222,8 +226,8 @@ export function dataRightsRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     }
     // Names (anonymize) or comments (remove) changed on these threads: every API process drops its pages.
     await Promise.all(done.postIds.map((postId) => deps.announceThread({ siteId, postId })));
-    await emitDeleted(deps, siteId, done.removed, 'account_erased').catch((err: unknown) =>
-      req.log.warn({ err }, 'comment.deleted not emitted'),
+    await queueDeleted().catch((err: unknown) =>
+      req.log.warn({ err }, 'comment.deleted not queued; the worker sends it with the stranded deliveries'),
     );
     req.log.info({ siteId, userId, requestedBy, mode, comments: done.comments }, 'reader account erased');
     await clearJobs(req, { siteId, userId, mode, notificationIds: done.notificationIds });
