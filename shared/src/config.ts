@@ -194,7 +194,10 @@ export const configSchema = z.object({
     .default('loopback')
     .describe('Express `trust proxy` setting: which proxies may set X-Forwarded-For (used for per-IP limits).'),
   RATE_LIMITS: bool(true).describe(
-    '`off` disables every rate limit, sign-in guessing limits included (load tests only; the API warns at start-up).',
+    '`off` disables every rate limit, sign-in guessing limits included (load tests only; the API warns at start-up). In production every process refuses it unless RATE_LIMITS_OFF_IN_PRODUCTION=true says so too.',
+  ),
+  RATE_LIMITS_OFF_IN_PRODUCTION: bool(false).describe(
+    '`true` lets RATE_LIMITS=off run with NODE_ENV=production: a load test of a production build, never a service readers reach (anyone may then guess passwords at full speed). Has no effect while RATE_LIMITS is on.',
   ),
   RATE_LIMIT_COMMENT_USER: rate('10/60').describe('Comments one reader may post, as points/seconds.'),
   RATE_LIMIT_COMMENT_IP: rate('60/60').describe('Comments one IP address may post, as points/seconds.'),
@@ -458,15 +461,38 @@ export function parseEnvironment<S extends z.ZodType>(schema: S, raw: Record<str
 /** Parses the environment once; throws a readable message naming every bad key. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = parseEnvironment(configSchema, environmentOf(env, FILE_KEYS));
-  // BullMQ's scripts and ours touch several keys at once; on a cluster they must share one slot.
-  if (parseRedisTarget(parsed.REDIS_URL).kind === 'cluster' && hashTagOf(parsed.QUEUE_PREFIX) === null) {
-    throw new Error(
-      'invalid configuration:\n  QUEUE_PREFIX: with a Redis Cluster the prefix needs a hash tag, e.g. {comments}',
-    );
-  }
-  const mailLinks = mailLinksProblem(parsed);
-  if (mailLinks) throw new Error(`invalid configuration:\n  PUBLIC_URL: ${mailLinks}`);
+  refuseProblems({
+    QUEUE_PREFIX: queuePrefixProblem(parsed),
+    PUBLIC_URL: mailLinksProblem(parsed),
+    RATE_LIMITS: rateLimitsProblem(parsed),
+  });
   return { ...parsed, JWT_SECRET: signingSecret('JWT_SECRET', parsed.JWT_SECRET, parsed.NODE_ENV, DEV_JWT_SECRET) };
+}
+
+/** Throws one readable message naming every key whose problem is not null, as a bad value in the schema does. */
+function refuseProblems(problems: Record<string, string | null>): void {
+  const lines = Object.entries(problems).flatMap(([key, problem]) =>
+    problem === null ? [] : [`  ${key}: ${problem}`],
+  );
+  if (lines.length > 0) throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** Why the queue prefix cannot work, or null: BullMQ's scripts and ours touch several keys at once, so on a cluster they must share one slot. */
+function queuePrefixProblem(c: Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX'>): string | null {
+  return parseRedisTarget(c.REDIS_URL).kind === 'cluster' && hashTagOf(c.QUEUE_PREFIX) === null
+    ? 'with a Redis Cluster the prefix needs a hash tag, e.g. {comments}'
+    : null;
+}
+
+/**
+ * Why the rate limits may not be off, or null: in production they are the only brake on password guessing and on
+ * floods of comments and mail, so turning them off takes a second setting that says it is meant.
+ */
+function rateLimitsProblem(
+  c: Pick<Config, 'NODE_ENV' | 'RATE_LIMITS' | 'RATE_LIMITS_OFF_IN_PRODUCTION'>,
+): string | null {
+  if (c.NODE_ENV !== 'production' || c.RATE_LIMITS || c.RATE_LIMITS_OFF_IN_PRODUCTION) return null;
+  return 'off is refused in production: every rate limit would be off, sign-in guessing limits included (for a load test of a production build, set RATE_LIMITS_OFF_IN_PRODUCTION=true as well)';
 }
 
 /**

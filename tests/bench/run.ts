@@ -236,6 +236,8 @@ function baseEnv(): NodeJS.ProcessEnv {
     QUEUE_PREFIX,
     JWT_SECRET,
     RATE_LIMITS: 'off',
+    // A production build under load from one address: the limits would measure themselves, not the service.
+    RATE_LIMITS_OFF_IN_PRODUCTION: 'true',
     LOG_LEVEL: 'warn',
     ...SERVICE_ENV,
   };
@@ -1420,7 +1422,7 @@ async function main(): Promise<void> {
     '',
     `\`npm run bench${argv ? ` -- ${argv}` : ''}\` · commit ${commit} · ${API_COUNT} API + ${WORKER_COUNT} worker process(es)${bouncer ? ` · Postgres through PgBouncer (transaction mode, default_pool_size ${PGBOUNCER_POOL}; DATABASE_PREPARED_STATEMENTS=false, DATABASE_STATEMENT_TIMEOUT_MS=0)` : ''} · node ${process.version} · Postgres ${pgVersion} · ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GB · everything (load generator, services, Postgres, Redis) on this one machine`,
     '',
-    `Data: ${seedNote}. Services: node ${SERVICE_NODE_OPTIONS.join(' ')}, NODE_ENV=production, RATE_LIMITS=off, LOG_LEVEL=warn, ${
+    `Data: ${seedNote}. Services: node ${SERVICE_NODE_OPTIONS.join(' ')}, NODE_ENV=production, RATE_LIMITS=off (with RATE_LIMITS_OFF_IN_PRODUCTION=true), LOG_LEVEL=warn, ${
       Object.keys(SERVICE_ENV).length
         ? `**${Object.entries(SERVICE_ENV)
             .map(([k, v]) => `${k}=${v}`)

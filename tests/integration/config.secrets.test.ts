@@ -5,7 +5,7 @@ import { createTestEnv, type TestEnv } from '../support/env.js';
 import { exited, freePort, startService } from '../support/processes.js';
 import { waitFor } from '../support/wait-for.js';
 
-/** The secrets' rules as the real processes apply them at start-up. */
+/** The secrets' rules, and the other settings production refuses, as the real processes apply them at start-up. */
 
 let env: TestEnv;
 const children: ReturnType<typeof startService>[] = [];
@@ -83,5 +83,17 @@ describe('signing secrets at start-up', () => {
     );
     proc.kill('SIGTERM');
     assert.equal(await exited(proc), 0, proc.output());
+  });
+});
+
+describe('settings production refuses at start-up', () => {
+  it('when production has RATE_LIMITS=off without RATE_LIMITS_OFF_IN_PRODUCTION=true, then the API exits 1 naming both', async () => {
+    assert.match(
+      await refusal('services/api/src/main.ts', {
+        JWT_SECRET: randomBytes(32).toString('base64url'),
+        RATE_LIMITS: 'off',
+      }),
+      /RATE_LIMITS: off is refused in production.*RATE_LIMITS_OFF_IN_PRODUCTION=true/,
+    );
   });
 });

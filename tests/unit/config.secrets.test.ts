@@ -40,10 +40,34 @@ describe('JWT_SECRET by NODE_ENV', () => {
   });
   it('when RATE_LIMITS=off, then start-up says every limit is off; with the limits on, nothing', () => {
     assert.match(
-      rateLimitsWarning(loadConfig({ JWT_SECRET: strong(), RATE_LIMITS: 'off' })) ?? '',
+      rateLimitsWarning(loadConfig({ NODE_ENV: 'test', JWT_SECRET: strong(), RATE_LIMITS: 'off' })) ?? '',
       /every rate limit is off/,
     );
     assert.equal(rateLimitsWarning(loadConfig({ JWT_SECRET: strong() })), null);
+  });
+});
+
+describe('rate limits in production', () => {
+  it('when production has RATE_LIMITS=off alone, then start-up fails naming the acknowledgement it needs', () => {
+    for (const env of [{}, { NODE_ENV: 'production' }]) {
+      assert.throws(
+        () => loadConfig({ ...env, JWT_SECRET: strong(), RATE_LIMITS: 'off' }),
+        /RATE_LIMITS: off is refused in production.*RATE_LIMITS_OFF_IN_PRODUCTION=true/,
+      );
+      assert.throws(
+        () => loadConfig({ ...env, JWT_SECRET: strong(), RATE_LIMITS: 'off', RATE_LIMITS_OFF_IN_PRODUCTION: 'false' }),
+        /RATE_LIMITS: off is refused in production/,
+      );
+    }
+  });
+  it('when production has RATE_LIMITS=off and RATE_LIMITS_OFF_IN_PRODUCTION=true, then it starts, still warning', () => {
+    const c = loadConfig({ JWT_SECRET: strong(), RATE_LIMITS: 'off', RATE_LIMITS_OFF_IN_PRODUCTION: 'true' });
+    assert.equal(c.RATE_LIMITS, false);
+    assert.match(rateLimitsWarning(c) ?? '', /every rate limit is off/);
+  });
+  it('when the limits are off in development or test, then no acknowledgement is asked', () => {
+    assert.equal(loadConfig({ NODE_ENV: 'development', RATE_LIMITS: 'off' }).RATE_LIMITS, false);
+    assert.equal(loadConfig({ NODE_ENV: 'test', JWT_SECRET: strong(), RATE_LIMITS: 'off' }).RATE_LIMITS, false);
   });
 });
 
