@@ -137,7 +137,7 @@ export const configSchema = z.object({
     .regex(/^smtps?:\/\//, 'expected smtp:// or smtps://')
     .optional()
     .describe(
-      'Outgoing mail (email verification): `smtps://user:password@host:465`, or `smtp://…:587` (STARTTLS when offered; add `?requireTLS=true` to insist). Unset: no mail is sent, readiness reports `mail: not_configured`, and native accounts cannot be verified.',
+      'Outgoing mail (email verification): `smtps://user:password@host:465`, or `smtp://…:587` (STARTTLS when offered; add `?requireTLS=true` to insist). In production it must be `smtps://` or carry `?requireTLS=true`, unless it names this machine (localhost, 127.0.0.1, ::1: a local relay). Unset: no mail is sent, readiness reports `mail: not_configured`, and native accounts cannot be verified.',
     ),
   SMTP_URL_FILE: z
     .string()
@@ -464,6 +464,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   refuseProblems({
     QUEUE_PREFIX: queuePrefixProblem(parsed),
     PUBLIC_URL: mailLinksProblem(parsed),
+    SMTP_URL: mailTransportProblem(parsed),
     RATE_LIMITS: rateLimitsProblem(parsed),
   });
   return { ...parsed, JWT_SECRET: signingSecret('JWT_SECRET', parsed.JWT_SECRET, parsed.NODE_ENV, DEV_JWT_SECRET) };
@@ -504,10 +505,36 @@ function mailLinksProblem(c: Pick<Config, 'NODE_ENV' | 'SMTP_URL' | 'PUBLIC_URL'
   if (c.PUBLIC_URL === undefined)
     return "required in production with SMTP_URL: the links mail carries would point at http://localhost (set the API's public address, e.g. https://comments.example.com)";
   const url = new URL(c.PUBLIC_URL);
-  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !local)
+  if (url.protocol !== 'https:' && !namesThisMachine(url))
     return 'must be https in production with SMTP_URL: password-reset and confirmation links carry their token in the address';
   return null;
+}
+
+/**
+ * Why mail could leave in clear, or null. In production the transport must use TLS, since password-reset and
+ * confirmation links carry their token: `smtps://`, or `smtp://` with `?requireTLS=true` (nodemailer then fails the
+ * send when the server offers no STARTTLS, where it would otherwise carry on unencrypted), unless the server is this
+ * machine (a local relay).
+ */
+function mailTransportProblem(c: Pick<Config, 'NODE_ENV' | 'SMTP_URL'>): string | null {
+  if (c.NODE_ENV !== 'production' || c.SMTP_URL === undefined) return null;
+  let url: URL;
+  try {
+    url = new URL(c.SMTP_URL);
+  } catch {
+    return 'not a valid URL';
+  }
+  // As nodemailer reads the query: `true` turns it on; anything else, or the key in another case, leaves it off.
+  const requireTls = url.searchParams.getAll('requireTLS');
+  if (url.protocol === 'smtps:' || (requireTls.length > 0 && requireTls.every((v) => v === 'true'))) return null;
+  if (namesThisMachine(url)) return null;
+  return 'must use TLS in production: smtps://…:465, or smtp://…:587?requireTLS=true so that a server (or anyone in between) offering no STARTTLS gets no mail; plain smtp:// only to this machine (localhost, 127.0.0.1, ::1). Password-reset and confirmation links carry their token';
+}
+
+/** Whether a URL's host is this machine (localhost, 127.0.0.1, ::1): what it carries never crosses a network. */
+function namesThisMachine(url: URL): boolean {
+  // Lower-cased here: a URL of a scheme the WHATWG parser does not know (smtp:) keeps the host as written.
+  return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname.toLowerCase());
 }
 
 /**

@@ -96,4 +96,14 @@ describe('settings production refuses at start-up', () => {
       /RATE_LIMITS: off is refused in production.*RATE_LIMITS_OFF_IN_PRODUCTION=true/,
     );
   });
+
+  it('when production has a plain smtp:// SMTP_URL to another machine, then the API and the worker exit 1 asking for TLS', async () => {
+    const mail = {
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+      PUBLIC_URL: 'https://comments.example.com',
+      SMTP_URL: 'smtp://mail.example.com:587',
+    };
+    assert.match(await refusal('services/api/src/main.ts', mail), /SMTP_URL: must use TLS in production/);
+    assert.match(await refusal('services/worker/src/main.ts', mail), /SMTP_URL: must use TLS in production/);
+  });
 });

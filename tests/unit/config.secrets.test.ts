@@ -73,7 +73,7 @@ describe('rate limits in production', () => {
 
 describe('links in mail', () => {
   it('when production sends mail, then PUBLIC_URL is required, and must be https unless it names this machine', () => {
-    const base = { JWT_SECRET: strong(), SMTP_URL: 'smtp://mail.example.com:587' };
+    const base = { JWT_SECRET: strong(), SMTP_URL: 'smtps://mail.example.com:465' };
     assert.throws(() => loadConfig(base), /PUBLIC_URL: required in production with SMTP_URL/);
     assert.throws(
       () => loadConfig({ ...base, PUBLIC_URL: 'http://comments.example.com' }),
@@ -88,6 +88,41 @@ describe('links in mail', () => {
     assert.equal(loadConfig({ JWT_SECRET: strong() }).PUBLIC_URL, undefined);
     assert.equal(loadConfig({ ...base, NODE_ENV: 'test' }).PUBLIC_URL, undefined);
     assert.equal(loadConfig({ SMTP_URL: base.SMTP_URL, NODE_ENV: 'development' }).PUBLIC_URL, undefined);
+  });
+});
+
+describe('the mail transport in production', () => {
+  const prod = (SMTP_URL: string) =>
+    loadConfig({ JWT_SECRET: strong(), PUBLIC_URL: 'https://comments.example.com', SMTP_URL });
+
+  it('when SMTP_URL is plain smtp:// to another machine, then start-up fails saying TLS is required', () => {
+    for (const url of [
+      'smtp://user:pw@mail.example.com:587',
+      'smtp://mail.example.com:25?requireTLS=false',
+      'smtp://mail.example.com:587?requireTLS=1',
+      'smtp://mail.example.com:587?requiretls=true',
+      'smtp://mail.example.com:587?requireTLS=true&requireTLS=false',
+      'smtp://10.0.0.5:25',
+    ])
+      assert.throws(
+        () => prod(url),
+        /SMTP_URL: must use TLS in production: smtps:\/\/…:465, or smtp:\/\/…:587\?requireTLS=true/,
+        url,
+      );
+  });
+  it('when SMTP_URL is smtps://, or smtp:// with requireTLS=true, then it starts', () => {
+    assert.equal(prod('smtps://user:pw@mail.example.com:465').SMTP_URL, 'smtps://user:pw@mail.example.com:465');
+    const starttls = 'smtp://user:pw@mail.example.com:587?requireTLS=true';
+    assert.equal(prod(starttls).SMTP_URL, starttls);
+  });
+  it('when plain smtp:// names this machine (a local relay), then it starts', () => {
+    for (const url of ['smtp://localhost:25', 'smtp://LOCALHOST:25', 'smtp://127.0.0.1:2525', 'smtp://[::1]:25'])
+      assert.equal(prod(url).SMTP_URL, url);
+  });
+  it('when the process is not in production, then plain smtp:// is accepted', () => {
+    const url = 'smtp://mail.example.com:587';
+    assert.equal(loadConfig({ NODE_ENV: 'test', JWT_SECRET: strong(), SMTP_URL: url }).SMTP_URL, url);
+    assert.equal(loadConfig({ NODE_ENV: 'development', SMTP_URL: url }).SMTP_URL, url);
   });
 });
 

@@ -74,3 +74,23 @@ describe('mail failures in logs', () => {
     }
   });
 });
+
+describe('STARTTLS required', () => {
+  it('when SMTP_URL says requireTLS=true and the server offers no STARTTLS, then the send fails and the server receives nothing; without it, the mail goes in clear', async () => {
+    const smtp = await startSmtpReceiver();
+    const required = createMailer({ smtpUrl: `${smtp.url}?requireTLS=true`, from: 'comments@news.example', logger });
+    const plain = createMailer({ smtpUrl: smtp.url, from: 'comments@news.example', logger });
+    try {
+      const mail = { to: 'reader@example.org', subject: 'Reset your password', text: 'https://x/reset?token=t' };
+      await assert.rejects(required.send(mail), /STARTTLS/);
+      assert.equal(smtp.mails.length, 0);
+      // What production refuses (SMTP_URL to another machine without TLS): nodemailer carries on unencrypted.
+      await plain.send(mail);
+      assert.equal(smtp.mails.length, 1);
+    } finally {
+      required.close();
+      plain.close();
+      await smtp.close();
+    }
+  });
+});
