@@ -294,7 +294,9 @@ export const configSchema = z.object({
   PERSPECTIVE_URL: z
     .url({ protocol: /^https?$/ })
     .default('https://commentanalyzer.googleapis.com/v1alpha1/comments:analyze')
-    .describe('The `comments:analyze` endpoint; the key is sent as `?key=`.'),
+    .describe(
+      'The `comments:analyze` endpoint; the key is sent as `?key=`. In production it must be https unless it names this machine (localhost, 127.0.0.1, ::1).',
+    ),
   PERSPECTIVE_TIMEOUT_MS: int(5000).describe(
     'Longest one Perspective request may take before it counts as failed and is retried.',
   ),
@@ -311,7 +313,9 @@ export const configSchema = z.object({
   OPENAI_BASE_URL: z
     .url({ protocol: /^https?$/ })
     .default('https://api.openai.com')
-    .describe('Base URL of the OpenAI-compatible API; requests go to `{base}/v1/moderations`.'),
+    .describe(
+      'Base URL of the OpenAI-compatible API; requests go to `{base}/v1/moderations`. In production it must be https unless it names this machine (localhost, 127.0.0.1, ::1).',
+    ),
   OPENAI_MODEL: z.string().min(1).default('omni-moderation-latest').describe('Moderation model requested.'),
   OPENAI_TIMEOUT_MS: int(10000).describe(
     'Longest one moderation request may take before it counts as failed and is retried.',
@@ -465,6 +469,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     QUEUE_PREFIX: queuePrefixProblem(parsed),
     PUBLIC_URL: mailLinksProblem(parsed),
     SMTP_URL: mailTransportProblem(parsed),
+    PERSPECTIVE_URL: remoteScorerUrlProblem(parsed.NODE_ENV, parsed.PERSPECTIVE_URL),
+    OPENAI_BASE_URL: remoteScorerUrlProblem(parsed.NODE_ENV, parsed.OPENAI_BASE_URL),
     RATE_LIMITS: rateLimitsProblem(parsed),
   });
   return { ...parsed, JWT_SECRET: signingSecret('JWT_SECRET', parsed.JWT_SECRET, parsed.NODE_ENV, DEV_JWT_SECRET) };
@@ -529,6 +535,17 @@ function mailTransportProblem(c: Pick<Config, 'NODE_ENV' | 'SMTP_URL'>): string 
   if (url.protocol === 'smtps:' || (requireTls.length > 0 && requireTls.every((v) => v === 'true'))) return null;
   if (namesThisMachine(url)) return null;
   return 'must use TLS in production: smtps://…:465, or smtp://…:587?requireTLS=true so that a server (or anyone in between) offering no STARTTLS gets no mail; plain smtp:// only to this machine (localhost, 127.0.0.1, ::1). Password-reset and confirmation links carry their token';
+}
+
+/**
+ * Why a remote scorer's address would expose what is sent to it, or null: comments' text and the API key go there,
+ * so in production it must be https unless it is this machine (a local model server or proxy).
+ */
+function remoteScorerUrlProblem(nodeEnv: Config['NODE_ENV'], address: string): string | null {
+  if (nodeEnv !== 'production') return null;
+  const url = new URL(address);
+  if (url.protocol === 'https:' || namesThisMachine(url)) return null;
+  return "must be https in production: readers' comments and the API key are sent there (http only to this machine: localhost, 127.0.0.1, ::1)";
 }
 
 /** Whether a URL's host is this machine (localhost, 127.0.0.1, ::1): what it carries never crosses a network. */

@@ -29,7 +29,13 @@ function envWith(extra: Record<string, string>): NodeJS.ProcessEnv {
 async function refusal(entry: string, extra: Record<string, string>): Promise<string> {
   const proc = startService(entry, envWith(extra));
   children.push(proc);
-  assert.equal(await exited(proc), 1, proc.output());
+  // A process that accepts the setting runs on: it is stopped, and the test fails, instead of waiting for ever.
+  const stop = setTimeout(() => proc.kill('SIGKILL'), 60_000);
+  try {
+    assert.equal(await exited(proc), 1, `${entry} did not refuse to start:\n${proc.output()}`);
+  } finally {
+    clearTimeout(stop);
+  }
   return proc.output();
 }
 
@@ -105,5 +111,16 @@ describe('settings production refuses at start-up', () => {
     };
     assert.match(await refusal('services/api/src/main.ts', mail), /SMTP_URL: must use TLS in production/);
     assert.match(await refusal('services/worker/src/main.ts', mail), /SMTP_URL: must use TLS in production/);
+  });
+
+  it('when production has a remote scorer at an http:// address of another machine, then the worker exits 1 asking for https', async () => {
+    assert.match(
+      await refusal('services/worker/src/main.ts', {
+        JWT_SECRET: randomBytes(32).toString('base64url'),
+        PERSPECTIVE_API_KEY: 'perspective-key',
+        PERSPECTIVE_URL: 'http://scorer.example.com/v1alpha1/comments:analyze',
+      }),
+      /PERSPECTIVE_URL: must be https in production/,
+    );
   });
 });

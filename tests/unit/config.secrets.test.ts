@@ -126,6 +126,48 @@ describe('the mail transport in production', () => {
   });
 });
 
+describe('remote scorers in production', () => {
+  it('when PERSPECTIVE_URL or OPENAI_BASE_URL is http:// to another machine, then start-up fails naming each', () => {
+    assert.throws(
+      () =>
+        loadConfig({ JWT_SECRET: strong(), PERSPECTIVE_URL: 'http://scorer.example.com/v1alpha1/comments:analyze' }),
+      /PERSPECTIVE_URL: must be https in production: readers' comments and the API key are sent there/,
+    );
+    assert.throws(
+      () => loadConfig({ JWT_SECRET: strong(), OPENAI_BASE_URL: 'http://10.1.2.3:8000' }),
+      /OPENAI_BASE_URL: must be https in production/,
+    );
+    assert.throws(
+      () =>
+        loadConfig({
+          JWT_SECRET: strong(),
+          PERSPECTIVE_URL: 'http://p.example.com/analyze',
+          OPENAI_BASE_URL: 'http://o.example.com',
+        }),
+      (err: Error) =>
+        /PERSPECTIVE_URL: must be https/.test(err.message) && /OPENAI_BASE_URL: must be https/.test(err.message),
+    );
+  });
+  it('when they are https, or http to this machine, then it starts; the defaults are https', () => {
+    const c = loadConfig({
+      JWT_SECRET: strong(),
+      PERSPECTIVE_URL: 'https://scorer.example.com/v1alpha1/comments:analyze',
+      OPENAI_BASE_URL: 'http://127.0.0.1:8000',
+    });
+    assert.equal(c.OPENAI_BASE_URL, 'http://127.0.0.1:8000');
+    for (const url of ['http://localhost:9000/analyze', 'http://[::1]:9000/analyze'])
+      assert.equal(loadConfig({ JWT_SECRET: strong(), PERSPECTIVE_URL: url }).PERSPECTIVE_URL, url);
+    const defaults = loadConfig({ JWT_SECRET: strong() });
+    assert.match(defaults.PERSPECTIVE_URL, /^https:/);
+    assert.match(defaults.OPENAI_BASE_URL, /^https:/);
+  });
+  it('when the process is not in production, then http:// is accepted', () => {
+    const url = 'http://scorer.example.com/analyze';
+    assert.equal(loadConfig({ NODE_ENV: 'test', JWT_SECRET: strong(), PERSPECTIVE_URL: url }).PERSPECTIVE_URL, url);
+    assert.equal(loadConfig({ NODE_ENV: 'development', OPENAI_BASE_URL: url }).OPENAI_BASE_URL, url);
+  });
+});
+
 describe("the demo's SSO secret", () => {
   it('when the demo runs outside development, then DEMO_SSO_SECRET is required and must be strong', () => {
     const base = { JWT_SECRET: strong() };
