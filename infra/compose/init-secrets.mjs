@@ -4,10 +4,21 @@
 //   OUT/postgres  the superuser's password and those of the two roles it creates (infra/postgres/init-roles.sql)
 //   OUT/redis     Redis's password
 //   OUT/app       what the API and the worker connect and sign with: the DML-only role's URL, Redis's, the token key
-//   OUT/migrate   the same and the owner's URL: the one process that changes tables
+//   OUT/migrate   the data-only role's URL, Redis's and the owner's URL (no token key: it signs none), for the one
+//                 process that changes tables
 //   OUT/demo      the app's and the demo site's SSO secret
-// Copies are rewritten at every start, so a secret changed in STORE reaches its consumers on the next start.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Copies are rewritten at every start, so a secret changed in STORE reaches its consumers on the next start, and a
+// file a consumer no longer needs is removed from its volume.
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
@@ -45,12 +56,14 @@ const CONSUMERS = {
   postgres: ['postgres_password', 'db_owner_password', 'db_app_password'],
   redis: ['redis_password'],
   app: APP,
-  migrate: [...APP, 'migration_database_url'],
+  migrate: ['database_url', 'redis_url', 'migration_database_url'],
   demo: [...APP, 'demo_sso_secret'],
 };
 for (const [consumer, names] of Object.entries(CONSUMERS)) {
   const dir = join(out, consumer);
   mkdirSync(dir, { recursive: true });
+  // What an earlier release gave this consumer and it no longer needs is taken back.
+  for (const held of readdirSync(dir)) if (!names.includes(held)) rmSync(join(dir, held), { force: true });
   for (const name of names) {
     const target = join(dir, name);
     if (existsSync(target)) chmodSync(target, 0o600);

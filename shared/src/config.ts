@@ -116,7 +116,7 @@ export const configSchema = z.object({
     .min(32)
     .optional()
     .describe(
-      'HMAC key for the access tokens the API issues; the same in every API process. Required unless NODE_ENV=development; refused when it carries fewer than 128 bits by estimate, repeats one character or is a published example (generate one: `openssl rand -base64 32`).',
+      'HMAC key for the access tokens the API issues; the same in every API process. Required by the API and the worker (not by the admin CLI or `migrate`, which sign none) unless NODE_ENV=development; refused when it carries fewer than 128 bits by estimate, repeats one character or is a published example (generate one: `openssl rand -base64 32`).',
     ),
   JWT_SECRET_FILE: z
     .string()
@@ -477,7 +477,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** Throws one readable message naming every key whose problem is not null, as a bad value in the schema does. */
-function refuseProblems(problems: Record<string, string | null>): void {
+export function refuseProblems(problems: Record<string, string | null>): void {
   const lines = Object.entries(problems).flatMap(([key, problem]) =>
     problem === null ? [] : [`  ${key}: ${problem}`],
   );
@@ -485,7 +485,7 @@ function refuseProblems(problems: Record<string, string | null>): void {
 }
 
 /** Why the queue prefix cannot work, or null: BullMQ's scripts and ours touch several keys at once, so on a cluster they must share one slot. */
-function queuePrefixProblem(c: Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX'>): string | null {
+export function queuePrefixProblem(c: Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX'>): string | null {
   return parseRedisTarget(c.REDIS_URL).kind === 'cluster' && hashTagOf(c.QUEUE_PREFIX) === null
     ? 'with a Redis Cluster the prefix needs a hash tag, e.g. {comments}'
     : null;

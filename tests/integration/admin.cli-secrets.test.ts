@@ -36,6 +36,17 @@ describe('the CLI and secrets', () => {
     assert.ok(!`${migrate.stdout}${migrate.stderr}`.includes(PASSWORD_IN_URL), migrate.stderr);
   });
 
+  it('when the CLI and migrate run in production without JWT_SECRET, which they do not use, then they work', async () => {
+    const noSecret: NodeJS.ProcessEnv = { ...env.childEnv };
+    for (const key of ['NODE_ENV', 'JWT_SECRET', 'JWT_SECRET_FILE']) delete noSecret[key];
+    const migrate = await runAdmin(noSecret, ['migrate']);
+    assert.equal(migrate.code, 0, migrate.stderr);
+    assert.deepEqual(JSON.parse(migrate.stdout), { migrated: true });
+    const key = await runAdmin(noSecret, ['keys:create', '--site', site.siteId]);
+    assert.equal(key.code, 0, key.stderr);
+    assert.equal(JSON.parse(key.stdout).siteId, site.siteId);
+  });
+
   it('when Redis cannot be reached, then jobs:retry-failed says so and exits instead of waiting', async () => {
     const cmd = await Promise.race([
       runAdmin({ ...env.childEnv, REDIS_URL: 'redis://127.0.0.1:1' }, ['jobs:retry-failed']),

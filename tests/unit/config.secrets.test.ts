@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { DEV_JWT_SECRET, developmentWarning, loadConfig, rateLimitsWarning } from '#shared/config.js';
 import { estimatedBits, weakSecretReason } from '#shared/secret-strength.js';
 import { DEV_DEMO_SSO_SECRET, loadDemoConfig } from '#demo/config.js';
+import { loadAdminConfig } from '#admin/config.js';
 
 const strong = () => randomBytes(32).toString('base64url');
 
@@ -44,6 +45,26 @@ describe('JWT_SECRET by NODE_ENV', () => {
       /every rate limit is off/,
     );
     assert.equal(rateLimitsWarning(loadConfig({ JWT_SECRET: strong() })), null);
+  });
+});
+
+describe('the admin CLI and migrate', () => {
+  it('when production has no JWT_SECRET, then the CLI reads its settings; the API and worker loader still refuses', () => {
+    const c = loadAdminConfig({ DATABASE_URL: 'postgres://app@db.internal:5432/comments' });
+    assert.equal(c.NODE_ENV, 'production');
+    assert.equal(c.DATABASE_URL, 'postgres://app@db.internal:5432/comments');
+    assert.ok(!('JWT_SECRET' in c));
+    assert.throws(
+      () => loadConfig({ DATABASE_URL: 'postgres://app@db.internal:5432/comments' }),
+      /JWT_SECRET: required/,
+    );
+  });
+  it("when the CLI's own settings are bad, then it refuses them as every process does", () => {
+    assert.throws(() => loadAdminConfig({ DATABASE_STATEMENT_TIMEOUT_MS: 'soon' }), /DATABASE_STATEMENT_TIMEOUT_MS/);
+    assert.throws(
+      () => loadAdminConfig({ REDIS_URL: 'redis+cluster://127.0.0.1:7000', QUEUE_PREFIX: 'comments' }),
+      /QUEUE_PREFIX: with a Redis Cluster the prefix needs a hash tag/,
+    );
   });
 });
 

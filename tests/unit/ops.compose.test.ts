@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -49,6 +49,7 @@ describe('the Compose stack', () => {
       assert.equal(e.NODE_ENV, 'production', name);
     }
     assert.equal(env('migrate').MIGRATION_DATABASE_URL_FILE, '/run/comments/migration_database_url');
+    assert.equal(env('migrate').JWT_SECRET_FILE, undefined, 'migrate has no access-token key');
     const init = read('infra/compose/init-secrets.mjs');
     assert.match(init, /put\(\s*'database_url',\s*\(\) =>\s*`postgres:\/\/comments_app:/);
     assert.match(init, /put\(\s*'migration_database_url',\s*\(\) =>\s*`postgres:\/\/comments_owner:/);
@@ -78,17 +79,21 @@ describe('the Compose stack', () => {
       run();
       const held = (consumer: string) => readdirSync(path.join(out, consumer)).sort();
       assert.deepEqual(held('app'), ['database_url', 'jwt_secret', 'redis_url']);
-      assert.deepEqual(held('migrate'), ['database_url', 'jwt_secret', 'migration_database_url', 'redis_url']);
+      // migrate signs no tokens: it runs without the access-token key.
+      assert.deepEqual(held('migrate'), ['database_url', 'migration_database_url', 'redis_url']);
       assert.deepEqual(held('demo'), ['database_url', 'demo_sso_secret', 'jwt_secret', 'redis_url']);
       assert.deepEqual(held('postgres'), ['db_app_password', 'db_owner_password', 'postgres_password']);
       assert.deepEqual(held('redis'), ['redis_password']);
       assert.match(readFileSync(path.join(out, 'app', 'database_url'), 'utf8'), /^postgres:\/\/comments_app:/);
       assert.equal(statSync(path.join(out, 'app', 'jwt_secret')).mode & 0o777, 0o400);
       assert.equal(statSync(path.join(out, 'postgres', 'postgres_password')).mode & 0o777, 0o444);
-      // A second start keeps every secret, and its copies follow the store.
+      // A second start keeps every secret, and its copies follow the store; what a consumer no longer needs (the
+      // token key an earlier release gave migrate) is taken back.
       const before = readFileSync(path.join(store, 'jwt_secret'), 'utf8');
+      writeFileSync(path.join(out, 'migrate', 'jwt_secret'), before, { mode: 0o400 });
       run();
       assert.equal(readFileSync(path.join(out, 'app', 'jwt_secret'), 'utf8'), before);
+      assert.deepEqual(held('migrate'), ['database_url', 'migration_database_url', 'redis_url']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit } from '#shared/config.js';
+import { orExit } from '#shared/config.js';
 import { createPool, databaseOf, migrationUrlOf } from '#shared/db/pool.js';
+import { loadAdminConfig } from './config.js';
 import { migrate } from './migrate.js';
 import { createRedis, type RedisClient } from '#shared/redis.js';
 import { importDisqusCommand } from './disqus/command.js';
@@ -37,7 +38,7 @@ const COMMANDS = {
 } as const;
 
 // Composition root of the operator CLI: prints one JSON object on success, a message and exit 1 on failure.
-const config = loadConfigOrExit();
+const config = orExit(() => loadAdminConfig());
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   strict: true,
