@@ -130,7 +130,7 @@ export const configSchema = z.object({
     .max(600)
     .default(600)
     .describe(
-      "Furthest ahead a publisher SSO token's `exp` may be, in seconds (at most 600: a leaked token is replayable only briefly; a token with a `jti` is accepted once).",
+      "Furthest ahead a publisher SSO token's `exp` may be, in seconds (at most 600: a leaked token is replayable only briefly; a token with a `jti` is accepted once). Also the lifetime of the tokens the CLI's `sso:token` signs, and the longest `--ttl` it takes.",
     ),
   SMTP_URL: z
     .string()

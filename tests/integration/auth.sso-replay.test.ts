@@ -1,11 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SignJWT } from 'jose';
+import { SignJWT, decodeJwt } from 'jose';
 import request from 'supertest';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { buildSite, signSso, uniq, type BuiltSite } from '../support/builders.js';
 import { loadConfig } from '#shared/config.js';
+import { runAdmin } from '../support/processes.js';
 
 /** A leaked SSO token is worth little: it lives at most ten minutes, and one with a `jti` signs in once. */
 
@@ -57,6 +58,32 @@ describe('SSO token replay', () => {
     const exp = Math.floor(Date.now() / 1000) + 300;
     assert.equal((await sso(a, await signed({ aud: 'another-site' }, exp))).status, 401);
     assert.equal((await sso(a, await signed({ aud: site.siteId }, exp))).status, 200);
+  });
+
+  it("when SSO_MAX_TTL_S is below ten minutes, then the CLI's sso:token lives that long by default and signs in; a longer --ttl is refused", async () => {
+    const short = await startTestApi(env, { SSO_MAX_TTL_S: '120' });
+    try {
+      const cliEnv = { ...env.childEnv, SSO_MAX_TTL_S: '120' };
+      const args = ['sso:token', '--site', site.siteId, '--sub', uniq('sub'), '--name', 'Reader'];
+      const made = await runAdmin(cliEnv, args);
+      assert.equal(made.code, 0, made.stderr);
+      const { token } = JSON.parse(made.stdout) as { token: string };
+      const claims = decodeJwt(token);
+      assert.equal(claims.exp! - claims.iat!, 120);
+      assert.equal((await sso(short, token)).status, 200);
+      const longer = await runAdmin(cliEnv, [...args, '--ttl', '300']);
+      assert.equal(longer.code, 1);
+      assert.match(
+        longer.stderr,
+        /--ttl: at most 120: the API refuses an SSO token that lives longer than SSO_MAX_TTL_S/,
+      );
+      const within = await runAdmin(cliEnv, [...args, '--ttl', '90']);
+      assert.equal(within.code, 0, within.stderr);
+      const inner = decodeJwt(JSON.parse(within.stdout).token);
+      assert.equal(inner.exp! - inner.iat!, 90);
+    } finally {
+      await short.close();
+    }
   });
 
   it('when SSO_MAX_TTL_S is set beyond ten minutes, then the configuration is refused', () => {

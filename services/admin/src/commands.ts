@@ -27,6 +27,8 @@ export interface CliDeps {
   db: Pool;
   redis: () => RedisClient;
   queuePrefix: string;
+  /** SSO_MAX_TTL_S: the furthest ahead the API accepts an SSO token's `exp`, in seconds. */
+  ssoMaxTtlS: number;
   /** Where notes for the operator go (stdout carries only the JSON result). */
   note: (msg: string) => void;
 }
@@ -162,13 +164,26 @@ export async function rotateSsoSecret(deps: CliDeps, flags: Flags) {
 
 /**
  * sso:token --site --sub --name [--email] [--verified] [--ttl]: signs a reader token as a publisher's backend
- * would, for trying the API by hand. Needs database access (the secret), so it is an operator tool.
+ * would, for trying the API by hand. Needs database access (the secret), so it is an operator tool. The token lives
+ * SSO_MAX_TTL_S (at most 600 s) unless --ttl says less: the API refuses one that lives longer.
  */
-export async function ssoToken(deps: CliDeps, flags: Flags) {
+export async function ssoToken(deps: Pick<CliDeps, 'db' | 'ssoMaxTtlS'>, flags: Flags) {
   const siteId = parseWith(siteIdSchema, required(flags, 'site'), 'site');
+  const max = deps.ssoMaxTtlS;
+  const ttl =
+    flags.ttl === undefined
+      ? max
+      : parseWith(
+          z.coerce
+            .number()
+            .int()
+            .min(60)
+            .max(max, `at most ${max}: the API refuses an SSO token that lives longer than SSO_MAX_TTL_S (${max} s)`),
+          flags.ttl,
+          'ttl',
+        );
   const secret = await findSsoSecret(deps.db, siteId);
   if (!secret) throw new CliError(`no site ${siteId}`);
-  const ttl = parseWith(z.coerce.number().int().min(60).max(600), flags.ttl ?? '600', 'ttl');
   const token = await new SignJWT({
     name: required(flags, 'name'),
     ...(typeof flags.email === 'string' ? { email: flags.email } : {}),

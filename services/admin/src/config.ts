@@ -2,8 +2,8 @@ import type { z } from 'zod';
 import { configSchema, environmentOf, parseEnvironment, queuePrefixProblem, refuseProblems } from '#shared/config.js';
 
 /**
- * The settings the operator CLI and `migrate` read (described in `#shared/config`): where Postgres and Redis are.
- * They sign no access tokens, so JWT_SECRET is not among them; the API and the worker still require it.
+ * The settings the operator CLI and `migrate` read (described in `#shared/config`): where Postgres and Redis are,
+ * and the longest SSO token the API accepts (`sso:token` keeps to it). They sign no access tokens, so JWT_SECRET is not among them; the API and the worker still require it.
  */
 export const adminConfigSchema = configSchema.pick({
   NODE_ENV: true,
@@ -13,6 +13,7 @@ export const adminConfigSchema = configSchema.pick({
   MIGRATION_DATABASE_URL: true,
   REDIS_URL: true,
   QUEUE_PREFIX: true,
+  SSO_MAX_TTL_S: true,
 });
 
 export type AdminConfig = z.infer<typeof adminConfigSchema>;

@@ -23,7 +23,7 @@ const USAGE = `usage: npm run admin -- <command> [flags]
   users:create --site ID --email EMAIL (--password PASSWORD | --password-stdin) [--role admin|moderator|commenter] [--name NAME] [--force]
       (a new account is a moderator unless --role says otherwise; an existing staff account keeps its role and name)
   keys:create --site ID [--label LABEL] [--scope SCOPE ...]  (default scopes: comments:read posts:write)
-  sso:token --site ID --sub READER_ID --name NAME [--email EMAIL] [--verified] [--ttl SECONDS (60-600)]
+  sso:token --site ID --sub READER_ID --name NAME [--email EMAIL] [--verified] [--ttl SECONDS (60 to SSO_MAX_TTL_S, the default)]
   jobs:retry-failed [--queue comments|notifications|moderation-tasks|all ...]  (default: comments)
   import:disqus --site ID --file EXPORT.xml`;
 
@@ -114,6 +114,7 @@ const deps: CliDeps = {
   // Not a queue worker's client: a command gives up on an unreachable Redis after a few tries instead of waiting.
   redis: () => (redis ??= createRedis(config.REDIS_URL, () => undefined)),
   queuePrefix: config.QUEUE_PREFIX,
+  ssoMaxTtlS: config.SSO_MAX_TTL_S,
   note: (msg) => process.stderr.write(`${msg}\n`),
 };
 try {
