@@ -12,6 +12,8 @@ import { openApiChecker } from '../support/openapi.js';
 import { waitFor } from '../support/wait-for.js';
 import { parseApiKey, sha256 } from '#shared/secrets.js';
 import { waitingEdit } from '../support/edits.js';
+import { newId } from '#shared/ids.js';
+import { insertDecidedComment } from '#shared/db/comments.js';
 
 let env: TestEnv;
 let api: TestApi;
@@ -405,6 +407,39 @@ describe('comments for publishers', () => {
       const bad = doc.check(await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/comments?${q}`));
       assert.equal(bad.status, 400, q);
     }
+  });
+});
+
+describe('comments for publishers, as the adapter scored them', () => {
+  it("when a comment's TOXICITY came from the site's adapter, then the listing says so in its documented shape", async () => {
+    const s = await buildSite(env.db);
+    const postId = await buildPost(env.db, s.siteId);
+    const reader = await signInReader(api.app, s, { name: 'Ida' });
+    const id = newId();
+    await insertDecidedComment(
+      env.db,
+      {
+        id,
+        siteId: s.siteId,
+        postId,
+        authorId: reader.user.id,
+        parentId: null,
+        body: 'Scored with the adapter.',
+        createdAt: new Date(),
+      },
+      {
+        status: 'approved',
+        reasons: [],
+        scores: { TOXICITY: 0.12 },
+        scoredBy: [{ provider: 'embedded', model: 'toxicity-lr-v8', latencyMs: 1, adapter: true }],
+        settingsVersion: 1,
+      },
+    );
+    const listed = doc.check(await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/comments`));
+    assert.equal(listed.status, 200);
+    assert.deepEqual(listed.body.comments[0].decision.scoredBy, [
+      { provider: 'embedded', model: 'toxicity-lr-v8', latencyMs: 1, adapter: true },
+    ]);
   });
 });
 

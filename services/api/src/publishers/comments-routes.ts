@@ -48,7 +48,16 @@ export const publisherCommentSchema = z.object({
     ),
     scores: z.record(z.string(), z.number()),
     scoredBy: z.array(
-      z.object({ provider: z.string(), model: z.string(), latencyMs: z.number(), fallbackFor: z.string().optional() }),
+      z.object({
+        provider: z.string(),
+        model: z.string(),
+        latencyMs: z.number(),
+        fallbackFor: z.string().optional(),
+        adapter: z
+          .boolean()
+          .optional()
+          .describe("true when the site's adapter, learned from its moderators, gave TOXICITY"),
+      }),
     ),
     settingsVersion: z.number().int().nullable(),
   }),
