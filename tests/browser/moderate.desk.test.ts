@@ -218,6 +218,40 @@ describe('the moderation desk', () => {
     await page.fill('#search-value', '');
   });
 
+  it('when reading a queue fails, then the comments already shown stay, and another queue that cannot be read says so with a way to try again', async () => {
+    const id = await store('Kept on screen through an outage.', 'pending');
+    await page.click('#tab-approved');
+    await page.click('#tab-pending');
+    const item = page.locator(`#items .item[data-id="${id}"]`);
+    await item.waitFor();
+    const failing = /\/moderation\/queues\/(pending|approved)\b/;
+    await page.route(failing, (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'unavailable', message: 'try again shortly' } }),
+      }),
+    );
+    try {
+      // The same queue read again: what it showed stays.
+      await page.click('#tab-pending');
+      await waitFor(async () => /Error/.test((await page.textContent('#status')) ?? ''), { what: 'the error said' });
+      assert.equal(await item.isVisible(), true);
+      assert.equal(await page.isHidden('#load-failed'), true);
+      // Another queue: nothing of the last one, and no "nothing here".
+      await page.click('#tab-approved');
+      await page.locator('#load-failed').waitFor();
+      assert.equal(await page.locator('#items .item').count(), 0);
+      assert.equal(await page.isHidden('#empty'), true);
+    } finally {
+      await page.unroute(failing);
+    }
+    await page.click('#load-retry');
+    await page.locator('#load-failed').waitFor({ state: 'hidden' });
+    await page.click('#tab-pending');
+    await item.waitFor();
+  });
+
   it('when Caps Lock is on, then a plain "A" approves the current comment only, not the selection', async () => {
     const ids = [
       await store('Caps lock: first of three.', 'pending'),

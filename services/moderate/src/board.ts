@@ -33,7 +33,7 @@ const PAGE = 25;
 const POLL_MS = 3000;
 
 /** What has the queue's keys when it has the focus: its tabs, its toolbar, its list and the undo bar. */
-const QUEUE_SCOPE = '#tabs, .toolbar, #items, #more, #lane-info, #undo-bar';
+const QUEUE_SCOPE = '#tabs, .toolbar, #items, #more, #load-failed, #lane-info, #undo-bar';
 
 /** The queues: tabs with counts, the list, actions by mouse and keyboard, and new items as they come. */
 export class Board {
@@ -58,6 +58,10 @@ export class Board {
   private capped: QueueName[] = [];
   private timer: number | undefined;
   private filters: { postId?: string; reason?: string; sort?: QueueSort; lane?: 'likely-fine' } = {};
+  /** Which list (queue and filters) the items on screen are of. */
+  private listShown = '';
+  /** The list asked for could not be read, and nothing of it is on screen. */
+  private loadFailed = false;
   private readonly learning: LearningPanel;
   private readonly list = byId<HTMLOListElement>('items');
   private readonly drawer: Drawer;
@@ -91,6 +95,7 @@ export class Board {
       if (i >= 0 && i !== this.current) this.setCurrent(i, false);
     });
     byId('more').addEventListener('click', () => void this.loadMore());
+    byId('load-retry').addEventListener('click', () => void this.load().then(() => this.focusCurrent()));
     byId('bulk-approve').addEventListener('click', () => void this.bulk('approve'));
     byId('bulk-reject').addEventListener('click', () => void this.bulk('reject'));
     byId('help-button').addEventListener('click', () => byId<HTMLDialogElement>('help').showModal());
@@ -282,6 +287,7 @@ export class Board {
 
   private async load(): Promise<void> {
     const asked = ++this.listRequests;
+    const list = JSON.stringify([this.queue, this.query]);
     this.selected.clear();
     this.renderTabs();
     try {
@@ -290,13 +296,22 @@ export class Board {
       this.items = page.items;
       this.nextCursor = page.nextCursor;
       this.lastPageCursor = null;
+      this.listShown = list;
+      this.loadFailed = false;
+      this.current = 0;
     } catch (err) {
       if (asked !== this.listRequests) return;
-      this.items = [];
-      this.nextCursor = null;
       this.fail(err);
+      // A list read again keeps what it showed; another queue's (or filter's) comments are not this one's.
+      if (this.listShown !== list) {
+        this.items = [];
+        this.nextCursor = null;
+        this.listShown = list;
+        this.loadFailed = true;
+        this.current = 0;
+      }
     }
-    this.current = 0;
+    this.current = Math.min(this.current, Math.max(0, this.items.length - 1));
     this.renderList();
     await this.renderLane();
   }
@@ -332,7 +347,8 @@ export class Board {
         return li;
       }),
     );
-    byId('empty').hidden = this.items.length > 0;
+    byId('empty').hidden = this.items.length > 0 || this.loadFailed;
+    byId('load-failed').hidden = !this.loadFailed || this.items.length > 0;
     byId('more').hidden = !this.nextCursor;
     this.renderSelection();
   }
@@ -349,7 +365,8 @@ export class Board {
       if (li) before = li.nextElementSibling;
       else this.list.insertBefore(renderItem(item, this.queue, this.selected.has(item.id)), before);
     }
-    byId('empty').hidden = this.items.length > 0;
+    byId('empty').hidden = this.items.length > 0 || this.loadFailed;
+    byId('load-failed').hidden = !this.loadFailed || this.items.length > 0;
     byId('more').hidden = !this.nextCursor;
   }
 
