@@ -9,6 +9,7 @@ import { startTestApi, type TestApi } from '../support/app.js';
 import { buildSite, type BuiltSite } from '../support/builders.js';
 import { runAdmin } from '../support/processes.js';
 import { generateDisqusExport, type GeneratedExport } from '../support/disqus-export.js';
+import { eraseReader } from '#shared/db/data-rights.js';
 
 let env: TestEnv;
 let api: TestApi;
@@ -159,6 +160,59 @@ describe('importing from Disqus', () => {
       before,
     );
     assert.deepEqual(await counterDrift(site.siteId), { posts: 0, replies: 0, users: 0 });
+  });
+
+  it('when a reader erased their account, then importing the export again brings back neither them nor anything new of theirs', async () => {
+    const own = await buildSite(env.db);
+    const xml = (posts: { id: string; author: string; text: string }[]) =>
+      [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">',
+        '  <thread dsq:id="900"><id>erasure-article</id><forum>demo</forum><link>https://news.example/erasure</link>',
+        '    <title>Erasure</title><message/><createdAt>2024-01-01T10:00:00Z</createdAt><isClosed>false</isClosed><isDeleted>false</isDeleted></thread>',
+        ...posts.map(
+          (p, i) => `  <post dsq:id="${p.id}"><id/><message><![CDATA[<p>${p.text}</p>]]></message>
+    <createdAt>2024-01-01T1${i}:30:00Z</createdAt><isDeleted>false</isDeleted><isSpam>false</isSpam>
+    <author><email>${p.author}@example.com</email><name>${p.author} Example</name><isAnonymous>false</isAnonymous><username>${p.author}</username></author>
+    <thread dsq:id="900"/></post>`,
+        ),
+        '</disqus>',
+        '',
+      ].join('\n');
+    const first = path.join(dir, 'erasure-1.xml');
+    await writeFile(first, xml([{ id: '901', author: 'erin', text: 'Erin wrote this once.' }]));
+    assert.equal((await importFile(first, own.siteId)).code, 0);
+    const erin = (
+      await env.db.query<{ id: string }>(`SELECT id FROM users WHERE site_id = $1 AND email = 'erin@example.com'`, [
+        own.siteId,
+      ])
+    ).rows[0]!.id;
+    assert.ok(await eraseReader(env.db, { siteId: own.siteId, userId: erin, mode: 'remove', requestedBy: null }));
+
+    const again = path.join(dir, 'erasure-2.xml');
+    await writeFile(
+      again,
+      xml([
+        { id: '901', author: 'erin', text: 'Erin wrote this once.' },
+        { id: '902', author: 'erin', text: 'Erin wrote this later.' },
+        { id: '903', author: 'bo', text: 'Bo wrote this.' },
+      ]),
+    );
+    const run = await importFile(again, own.siteId);
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout);
+    assert.equal(report.readersCreated, 1, 'Bo only');
+    assert.equal(report.commentsImported, 1, "Bo's only");
+    const people = await env.db.query(
+      `SELECT display_name, email FROM users WHERE site_id = $1 AND (display_name LIKE 'Erin%' OR email LIKE 'erin%')`,
+      [own.siteId],
+    );
+    assert.deepEqual(people.rows, []);
+    const texts = await env.db.query(`SELECT body FROM comments WHERE site_id = $1 AND body LIKE '%Erin%'`, [
+      own.siteId,
+    ]);
+    assert.deepEqual(texts.rows, []);
+    assert.deepEqual(await counterDrift(own.siteId), { posts: 0, replies: 0, users: 0 });
   });
 
   it('when the XML is malformed midway, then the command stops with the line number and imports nothing', async () => {

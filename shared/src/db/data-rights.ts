@@ -103,6 +103,14 @@ export async function readerData(db: Queryable, siteId: string, userId: string):
   return res.rows[0]?.data ?? null;
 }
 
+/**
+ * What an erased reader's import key (their account at the source an import read, e.g. a Disqus username) becomes: a
+ * one-way hash, so the key is gone, and an import run again recognises the reader and brings back neither them nor
+ * anything new of theirs. SQL over the key expression `key`; NULL stays NULL.
+ */
+export const erasedImportKey = (key: string): string =>
+  `CASE WHEN ${key} IS NULL THEN NULL ELSE 'erased:' || encode(sha256(convert_to(${key}, 'UTF8')), 'hex') END`;
+
 export interface Erasure {
   /** The reader's comments that were removed (mode remove) or kept under "Deleted user" (anonymize). */
   comments: number;
@@ -240,7 +248,7 @@ export async function eraseReader(
     ]);
     await tx.query(
       `UPDATE users SET display_name = $3, email = NULL, email_bounced_at = NULL, external_id = NULL, password_hash = NULL,
-              sso_iat = NULL, import_key = NULL, premod = false, deleted_at = now(), updated_at = now(),
+              sso_iat = NULL, import_key = ${erasedImportKey('import_key')}, premod = false, deleted_at = now(), updated_at = now(),
               approved_count = (SELECT count(*) FROM comments WHERE site_id = $1 AND author_id = $2 AND status = 'approved'),
               rejected_count = (SELECT count(*) FROM comments WHERE site_id = $1 AND author_id = $2 AND status = 'rejected')
         WHERE site_id = $1 AND id = $2`,

@@ -1,3 +1,4 @@
+import { erasedImportKey } from '#shared/db/data-rights.js';
 import type { Queryable } from '#shared/db/pool.js';
 import { MAX_THREAD_DEPTH } from '#shared/db/comments.js';
 
@@ -107,10 +108,14 @@ export async function applyStaged(tx: Queryable, siteId: string, source = 'disqu
      ON CONFLICT (site_id, id) DO NOTHING`,
     [siteId],
   );
+  // A reader who erased their account is not made again (their key is kept only as a hash: `erasedImportKey`).
   const readers = await tx.query(
     `INSERT INTO users (id, site_id, display_name, email, import_source, import_key, created_at)
      SELECT DISTINCT ON (author_key) gen_random_uuid(), $1, author_name, author_email, $2, author_key, created_at
-       FROM disqus_posts ORDER BY author_key, created_at
+       FROM disqus_posts p
+      WHERE NOT EXISTS (SELECT 1 FROM users x WHERE x.site_id = $1 AND x.import_source = $2
+                           AND x.import_key = ${erasedImportKey('p.author_key')})
+      ORDER BY author_key, created_at
      ON CONFLICT (site_id, import_source, import_key) WHERE import_key IS NOT NULL DO NOTHING`,
     [siteId, source],
   );
@@ -120,9 +125,11 @@ export async function applyStaged(tx: Queryable, siteId: string, source = 'disqu
               e.id AS existing_id, COALESCE(e.id, p.new_id) AS cid
          FROM disqus_posts p
          JOIN disqus_threads t ON t.dsq_id = p.thread_dsq
-         JOIN users u ON u.site_id = $1 AND u.import_source = $2 AND u.import_key = p.author_key
+         JOIN users u ON u.site_id = $1 AND u.import_source = $2
+                     AND u.import_key IN (p.author_key, ${erasedImportKey('p.author_key')})
          LEFT JOIN comments e ON e.site_id = $1 AND e.import_source = $2 AND e.import_key = p.dsq_id
-        WHERE p.body <> ''
+        -- An erased reader's comments already here stay as the erasure left them; none of theirs is added.
+        WHERE p.body <> '' AND (u.deleted_at IS NULL OR e.id IS NOT NULL)
      ), tree AS (
        SELECT s.dsq_id, s.post_id, s.cid, NULL::uuid AS parent_id, s.cid AS root_id, NULL::uuid AS thread_parent_id, 0 AS depth,
               (s.parent_dsq IS NOT NULL) AS broken
