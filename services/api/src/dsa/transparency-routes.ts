@@ -8,7 +8,7 @@ import { siteIdSchema } from '#shared/schemas.js';
 import { transparencyFigures, type TransparencyFigures } from '#shared/db/dsa-transparency.js';
 import { listStatementsBetween } from '#shared/db/dsa-statements.js';
 import { EU_MEMBER_STATES, tdbStatement } from '#shared/dsa/tdb.js';
-import { commonErrors, errorSchema, notFoundError, route } from '../openapi/registry.js';
+import { commonErrors, errorSchema, notFoundError, route, rateLimitedError } from '../openapi/registry.js';
 import { dsaSite } from './notice-routes.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });
@@ -57,6 +57,7 @@ export const transparencyDocs = [
         schema: errorSchema,
       },
       ...commonErrors,
+      ...rateLimitedError,
       ...notFoundError,
     },
   }),

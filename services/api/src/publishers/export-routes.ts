@@ -11,7 +11,7 @@ import { findSite } from '#shared/db/sites.js';
 import { EXPORT_COMMENTS_SQL, EXPORT_POSTS_SQL } from '#shared/db/site-comments.js';
 import { NotFoundError } from '../http/app-error.js';
 import { endWhenStalled } from './export-limits.js';
-import { commonErrors, route } from '../openapi/registry.js';
+import { commonErrors, route, rateLimitedError } from '../openapi/registry.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });
 
@@ -27,6 +27,7 @@ export const exportDocs = [
     responses: {
       200: { description: 'one JSON object per line', contentType: 'application/x-ndjson', schema: z.string() },
       ...commonErrors,
+      ...rateLimitedError,
     },
   }),
 ];
