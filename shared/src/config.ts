@@ -71,6 +71,14 @@ export const configSchema = z.object({
     .describe(
       'An export whose client reads nothing for this long is ended, and its transaction with it (`idle_in_transaction_session_timeout`).',
     ),
+  EXPORT_MAX_DURATION_S: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(7200)
+    .describe(
+      'An export still streaming after this long is ended without its `end` line, its transaction with it: a client that reads steadily but slowly never holds a snapshot (which keeps Postgres from cleaning up after every site) or an export slot longer than this.',
+    ),
   DATABASE_PREPARED_STATEMENTS: bool(true).describe(
     "Named prepared statements for the hot queries (the worker's reads and writes, the API's bearer check, thread pages). `false` behind PgBouncer in transaction mode older than 1.21 or without `max_prepared_statements`.",
   ),

@@ -59,6 +59,7 @@ before(async () => {
     DATABASE_POOL_MAX: '4',
     EXPORT_MAX_CONCURRENT: '2',
     EXPORT_STALL_TIMEOUT_MS: '4000',
+    EXPORT_MAX_DURATION_S: '8',
   });
   await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => null))?.status === 200, {
     what: 'api ready',
@@ -157,5 +158,34 @@ describe('export limits', () => {
       .split('\n')
       .map((l) => (JSON.parse(l) as { type: string }).type);
     assert.deepEqual(lines, ['site', 'post', 'end'], 'the site line, its one post and the end line');
+  });
+
+  it('when a client reads steadily but slowly, never stalling, then its export is ended at EXPORT_MAX_DURATION_S, its transaction with it', async () => {
+    const socket = net.connect(port, '127.0.0.1');
+    sockets.push(socket);
+    socket.on('error', () => undefined);
+    // A moment's reading every tenth of a second: never a stall, on either side, and too slow to finish 24 MB in time.
+    let read = 0;
+    socket.on('data', (chunk: Buffer) => {
+      read += chunk.length;
+      socket.pause();
+      setTimeout(() => socket.resume(), 100).unref();
+    });
+    const exporting = async () =>
+      (
+        await env.db.query(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%''type'', ''comment''%'`,
+        )
+      ).rowCount! > 0;
+    const started = Date.now();
+    socket.write(
+      `GET /api/v1/sites/${bigA.siteId}/export HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${bigA.apiKey}\r\n\r\n`,
+    );
+    await waitFor(exporting, { what: 'the export reading comments' });
+    await waitFor(async () => !(await exporting()), { what: 'the export’s connection gone', timeoutMs: 60_000 });
+    const took = Date.now() - started;
+    socket.destroy();
+    assert.ok(read > 0 && read < 24_000_000, `read ${read} bytes while it went on`);
+    assert.ok(took >= 7_000 && took < 30_000, `the export's connection ended after ${took} ms (limit 8 s)`);
   });
 });

@@ -184,6 +184,7 @@ export async function createApiDeps(config: Config, opts: ApiDepsOptions): Promi
       db: exportDb,
       maxConcurrent: config.EXPORT_MAX_CONCURRENT,
       stallTimeoutMs: config.EXPORT_STALL_TIMEOUT_MS,
+      maxDurationMs: config.EXPORT_MAX_DURATION_S * 1000,
     }),
     readyDb,
     holdCheck: createHoldCheck({ db, logger }),

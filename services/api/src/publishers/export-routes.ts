@@ -39,8 +39,10 @@ export const exportDocs = [
  *
  * A client may read as slowly as it likes, so an export holds its connection for as long as the client
  * lets it: exports take connections from a small pool of their own, one per site and a few per process
- * (429 beyond), and one whose client reads nothing for EXPORT_STALL_TIMEOUT_MS is ended — by the API
- * (the write stall) and by Postgres (`idle_in_transaction_session_timeout`), whichever notices first.
+ * (429 beyond). One whose client reads nothing for EXPORT_STALL_TIMEOUT_MS is ended — by the API (the write stall)
+ * and by Postgres (`idle_in_transaction_session_timeout`, while the cursor waits for its next fetch), whichever
+ * notices first — and one still going after EXPORT_MAX_DURATION_S is ended however its client reads: a client that
+ * reads steadily but slowly never holds the snapshot, which keeps Postgres from cleaning up after every site, longer.
  */
 export function exportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   const r = Router();
@@ -56,9 +58,19 @@ export function exportRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
       throw err;
     });
     let failed: unknown = null;
-    const stopWatching = endWhenStalled(res, deps.exports.stallTimeoutMs, () => {
-      failed = new Error('the client stopped reading');
-    });
+    const stopWatching = endWhenStalled(
+      res,
+      deps.exports.stallTimeoutMs,
+      () => {
+        failed = new Error('the client stopped reading');
+      },
+      {
+        maxMs: deps.exports.maxDurationMs,
+        onTooLong: () => {
+          failed = new Error('the export went on past EXPORT_MAX_DURATION_S');
+        },
+      },
+    );
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await client.query(`SET LOCAL statement_timeout = 0`);
