@@ -1,3 +1,4 @@
+import { uuidV7Floor } from './moderation-queues.js';
 import type { Queryable } from './pool.js';
 import type { CommentStatus, Reason, ScoredBy } from '../domain.js';
 
@@ -39,8 +40,22 @@ export interface SiteCommentsQuery {
   limit: number;
 }
 
-/** A site's comments of every status, oldest first, filtered and keyset-paginated. */
+/**
+ * How far a comment's id may be from its `created_at`: both are the time it was accepted (an imported comment's, the
+ * time it was written at its source), so a time range is also a range of ids, give or take this.
+ */
+const ID_TIME_MARGIN_MS = 10 * 60_000;
+/** The largest time a UUIDv7 holds (48 bits of milliseconds). */
+const UUID_V7_LAST_MS = 2 ** 48 - 1;
+
+/**
+ * A site's comments of every status, oldest first, filtered and keyset-paginated. A time range is read as a range of
+ * ids too (`ID_TIME_MARGIN_MS`), so a poll of the last minutes walks the index from there, not from the site's first
+ * comment.
+ */
 export async function listSiteComments(db: Queryable, q: SiteCommentsQuery): Promise<PublisherComment[]> {
+  const fromId = q.since ? uuidV7Floor(q.since.getTime() - ID_TIME_MARGIN_MS) : null;
+  const toId = q.until ? uuidV7Floor(Math.min(UUID_V7_LAST_MS, q.until.getTime() + ID_TIME_MARGIN_MS)) : null;
   const res = await db.query<{ c: PublisherComment }>(
     `SELECT ${PUBLISHER_COMMENT_JSON} AS c
        FROM comments c JOIN users u ON u.id = c.author_id
@@ -50,8 +65,10 @@ export async function listSiteComments(db: Queryable, q: SiteCommentsQuery): Pro
         AND ($4::timestamptz IS NULL OR c.created_at >= $4)
         AND ($5::timestamptz IS NULL OR c.created_at < $5)
         AND ($6::uuid IS NULL OR c.id > $6)
+        AND ($8::uuid IS NULL OR c.id >= $8)
+        AND ($9::uuid IS NULL OR c.id < $9)
       ORDER BY c.id LIMIT $7`,
-    [q.siteId, q.postId, q.status, q.since, q.until, q.after, q.limit],
+    [q.siteId, q.postId, q.status, q.since, q.until, q.after, q.limit, fromId, toId],
   );
   return res.rows.map((r) => r.c);
 }
