@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { launchChromium, listen } from '../support/browser.js';
-import { buildPost, buildSite, signInReader, type BuiltSite } from '../support/builders.js';
+import { buildPost, buildSite, establishReader, signInReader, type BuiltSite } from '../support/builders.js';
 import { buildStaff, storeComment, STAFF_PASSWORD, type SignedIn } from '../support/staff.js';
 import { waitFor } from '../support/wait-for.js';
 import { applyWaitingEdit, waitingEdit } from '../support/edits.js';
@@ -87,6 +87,38 @@ describe('the moderation page while the queues change', () => {
     await page.click('#more');
     await waitFor(async () => (await listed(page)).length === 105, { what: 'all 105 after Load more' });
     assert.deepEqual((await listed(page)).slice(10), burst, 'oldest first, each once');
+    await page.close();
+  });
+
+  it('when an older comment joins Pending (readers report it past the threshold) while one there is decided, then it comes in its place without switching tabs', async () => {
+    const { site, mod, page, store } = await desk();
+    // Written first, published: it is older than every held comment.
+    const older = await store('approved', 'Published a while ago, reported later.');
+    const held = [await store('pending'), await store('pending'), await store('pending')];
+    await env.db.query(`UPDATE sites SET settings = settings || '{"reportThreshold": 1}'::jsonb WHERE id = $1`, [
+      site.siteId,
+    ]);
+    await signIn(page, site, mod);
+    await waitFor(async () => (await listed(page)).length === 3, { what: 'the three held comments' });
+    const reader = await signInReader(api.app, site, { name: 'Rita Reporter' });
+    await establishReader(env.db, reader.user.id);
+    // In the same moment another moderator decides one of the three: the count does not move.
+    await Promise.all([
+      request(api.app)
+        .post(`/api/v1/comments/${older}/reports`)
+        .set('Authorization', `Bearer ${reader.accessToken}`)
+        .send({ reason: 'off_topic' })
+        .expect(201),
+      request(api.app)
+        .post(`/api/v1/comments/${held[1]}/moderation`)
+        .set('Authorization', `Bearer ${mod.accessToken}`)
+        .send({ action: 'approve' })
+        .expect(200),
+    ]);
+    await waitFor(async () => (await listed(page))[0] === older, {
+      what: 'the reported comment first, oldest first',
+      timeoutMs: 40_000,
+    });
     await page.close();
   });
 

@@ -31,6 +31,10 @@ const STATUS_OF_QUEUE: Record<QueueName, 'pending' | 'approved' | 'rejected'> = 
 const BULK_MAX = 100;
 const PAGE = 25;
 const POLL_MS = 3000;
+/** Polls between two readings of the current queue when its count has not moved. */
+const REREAD_EVERY = 10;
+/** Pages of 100 a reading of the current queue reads at most. */
+const REREAD_PAGES = 5;
 
 /** What has the queue's keys when it has the focus: its tabs, its toolbar, its list and the undo bar. */
 const QUEUE_SCOPE = '#tabs, .toolbar, #items, #more, #load-failed, #lane-info, #undo-bar';
@@ -41,7 +45,7 @@ export class Board {
   private items: QueueItem[] = [];
   private nextCursor: string | null = null;
   /** The cursor the last loaded page was read from (null for the first page). */
-  private lastPageCursor: string | null = null;
+  private polls = 0;
   /**
    * Lists asked for so far. An answer to an older request than the last is dropped: a queue switched while the
    * previous list was on its way would otherwise be replaced by that list, and a moderator would act on items of
@@ -204,13 +208,18 @@ export class Board {
     }
   }
 
-  /** Counts, polled: when the current queue grows and its end is on screen, the new items are fetched in place. */
+  /**
+   * Counts, polled: when the current queue's count changes, and every `REREAD_EVERY` polls whatever it says (one
+   * comment decided as another joins leaves it as it was), what joined the queue is brought in (`fetchNew`).
+   */
   private async pollCounts(): Promise<void> {
     try {
       const previous = this.counts;
       ({ counts: this.counts, capped: this.capped } = await this.api.counts());
       this.renderTabs();
-      if (previous && this.counts[this.queue] > previous[this.queue]) await this.fetchNew();
+      this.polls++;
+      if (previous && (this.counts[this.queue] !== previous[this.queue] || this.polls % REREAD_EVERY === 0))
+        await this.fetchNew();
     } catch (err) {
       if (!(err instanceof ApiError && err.status === 401)) this.say('Could not refresh the counts; retrying.');
     }
@@ -244,41 +253,53 @@ export class Board {
   }
 
   /**
-   * The count rose: brings in what is new without moving the moderator. Oldest-first (and by risk), new items come
-   * after the loaded pages, so only when every page is loaded: read again from where the last page began, and
-   * what is beyond that answer stays behind "Load more". Newest-first, new items are those within the loaded
-   * pages, each in its place; more than one answer holds is a gap, so the list is read again.
+   * Brings in what joined the queue without moving the moderator: a new comment, and an older one that joined it
+   * late (a report threshold reached, an edit held, an undo). The queue is read again from the top, a page of 100 at a
+   * time, to the page that reaches past the last comment shown (at most `REREAD_PAGES`), and each comment not shown
+   * yet takes its place in the server's order, after the nearest comment shown before it. When every page was loaded,
+   * the new ones in that last page come too and any after it wait behind "Load more"; otherwise what lies beyond the
+   * comments shown stays behind it.
    */
   private async fetchNew(): Promise<void> {
-    const appended = OLDEST_FIRST[this.queue] || this.filters.sort === 'risk';
-    if (this.nextCursor && appended) return; // beyond the pages loaded: "Load more" brings them
     const asked = this.listRequests;
-    // By risk, a new comment may rank anywhere: read from the top.
-    const fromLastPage = OLDEST_FIRST[this.queue] && this.filters.sort !== 'risk' && this.lastPageCursor;
-    const page = await this.api.queue(this.queue, {
-      ...this.query,
-      ...(fromLastPage ? { cursor: fromLastPage } : {}),
-      limit: 100,
-    });
-    if (asked !== this.listRequests) return;
     const shown = new Set(this.items.map((i) => i.id));
-    // Newest first, the loaded pages end at the oldest item shown: what is older belongs to a page not loaded.
-    const oldest = this.items[this.items.length - 1]?.id ?? '';
-    const fresh = page.items.filter((i) => !shown.has(i.id) && (appended || this.nextCursor === null || i.id > oldest));
-    if (appended && page.nextCursor !== this.nextCursor) {
-      this.nextCursor = page.nextCursor;
-      byId('more').hidden = !this.nextCursor;
-    } else if (!appended && page.nextCursor && fresh.length === page.items.length) {
-      await this.load();
-      return;
+    const last = this.items[this.items.length - 1]?.id;
+    const byTime = this.filters.sort !== 'risk';
+    const oldestFirst = OLDEST_FIRST[this.queue];
+    // Past the last comment shown, in the queue's order (ids are times): the range on screen is read.
+    const past = (id: string) => last !== undefined && byTime && (oldestFirst ? id >= last : id <= last);
+    const range: QueueItem[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages < REREAD_PAGES; pages++) {
+      const page = await this.api.queue(this.queue, { ...this.query, ...(cursor ? { cursor } : {}), limit: 100 });
+      if (asked !== this.listRequests) return;
+      range.push(...page.items);
+      cursor = page.nextCursor;
+      if (!cursor || page.items.some((i) => past(i.id) || i.id === last)) break;
     }
+    const allLoaded = this.nextCursor === null;
+    // Everything was loaded and the queue goes on past what was read: the rest is behind "Load more".
+    if (allLoaded && cursor !== null) {
+      this.nextCursor = cursor;
+      byId('more').hidden = false;
+    }
+    const within = allLoaded ? range : range.filter((i) => !byTime || !past(i.id) || i.id === last);
+    const fresh = within.filter((i) => !shown.has(i.id));
     // Nothing new: the list is left as it is (drawing it again would blur again what the moderator revealed).
     if (fresh.length === 0) return;
     const currentId = this.items[this.current]?.id;
-    // Newest first, each takes its place by id (a comment decided just now may be older than the first shown).
-    this.items = appended
-      ? [...this.items, ...fresh]
-      : [...fresh, ...this.items].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    const items = [...this.items];
+    let after: string | null = null;
+    for (const item of within) {
+      if (shown.has(item.id)) {
+        after = item.id;
+        continue;
+      }
+      const at = after === null ? 0 : items.findIndex((x) => x.id === after) + 1;
+      items.splice(at, 0, item);
+      after = item.id;
+    }
+    this.items = items;
     this.insertFresh();
     const i = currentId ? this.items.findIndex((x) => x.id === currentId) : 0;
     this.setCurrent(Math.max(0, i), false);
@@ -295,7 +316,6 @@ export class Board {
       if (asked !== this.listRequests) return;
       this.items = page.items;
       this.nextCursor = page.nextCursor;
-      this.lastPageCursor = null;
       this.listShown = list;
       this.loadFailed = false;
       this.current = 0;
@@ -325,7 +345,6 @@ export class Board {
     const shown = new Set(this.items.map((i) => i.id));
     this.items.push(...page.items.filter((i) => !shown.has(i.id)));
     this.nextCursor = page.nextCursor;
-    this.lastPageCursor = cursor;
     this.renderList();
     this.setCurrent(this.current, true);
   }
