@@ -118,12 +118,14 @@ export async function createApiDeps(config: Config, opts: ApiDepsOptions): Promi
   const webhookQueue = createWebhookQueue(queueRedis, config.QUEUE_PREFIX);
   webhookQueue.on('error', (err) => logger.warn({ err: err.message }, 'webhook queue error'));
   queues.push(tasks, webhookQueue);
-  const events = createEvents({
-    db,
-    queue: webhookQueue,
-    retrySchedule: config.WEBHOOK_RETRY_SCHEDULE_S,
-    cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS,
-  });
+  const events = settledOnClose(
+    createEvents({
+      db,
+      queue: webhookQueue,
+      retrySchedule: config.WEBHOOK_RETRY_SCHEDULE_S,
+      cacheTtlMs: config.WEBHOOK_SUBSCRIPTIONS_CACHE_MS,
+    }),
+  );
 
   const lookups = createLookups(db, config.LOOKUP_CACHE_TTL_MS);
   const threadCache = createThreadCache({
@@ -193,8 +195,33 @@ export async function createApiDeps(config: Config, opts: ApiDepsOptions): Promi
   return {
     deps,
     async close() {
+      // Events emitted after their answer was sent (a moderator's decision, a new post) are stored and queued first.
+      await events.settled();
       await Promise.allSettled(queues.map((q) => q.close()));
       await resources.closeAll();
+    },
+  };
+}
+
+/**
+ * The emitter with what it is emitting kept track of: events are often emitted after the answer is sent, and a
+ * process that stops must not close its pools under them (`settled`, which the API's close waits for).
+ */
+function settledOnClose(events: Events): Events & { settled(): Promise<void> } {
+  const pending = new Set<Promise<unknown>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    pending.add(p);
+    void p.then(
+      () => pending.delete(p),
+      () => pending.delete(p),
+    );
+    return p;
+  };
+  return {
+    ...events,
+    emit: (e) => track(events.emit(e)),
+    settled: async () => {
+      await Promise.allSettled([...pending]);
     },
   };
 }

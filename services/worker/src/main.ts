@@ -9,6 +9,7 @@ import { createReadiness } from './readiness.js';
 import { createModerationTasksWorker } from './tasks/create-tasks-worker.js';
 import { createWebhookWorker } from './webhooks/create-webhook-worker.js';
 import { createNotificationsWorker } from './notifications/create-notifications-worker.js';
+import { periodicRunsSettled } from './periodic.js';
 
 // Composition root: config → pools, scorers, events → workers → metrics endpoint → graceful shutdown.
 const config = loadConfigOrExit();
@@ -47,6 +48,8 @@ const lifecycle = handleShutdown({
   },
   closers: [
     () => Promise.all([worker.close(), tasksWorker.close(), webhookWorker.close(), notificationsWorker.close()]),
+    // The sweeps' timers stopped with their workers; a sweep going on finishes before the pools close.
+    periodicRunsSettled,
     () => metricsServer?.close(),
     close,
   ],
