@@ -117,7 +117,7 @@ describe('the moderation page while the queues change', () => {
     ]);
     await waitFor(async () => (await listed(page))[0] === older, {
       what: 'the reported comment first, oldest first',
-      timeoutMs: 40_000,
+      timeoutMs: 60_000,
     });
     await page.close();
   });

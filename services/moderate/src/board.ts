@@ -46,6 +46,9 @@ export class Board {
   private nextCursor: string | null = null;
   /** The cursor the last loaded page was read from (null for the first page). */
   private polls = 0;
+  /** The reading of the open queue going on (`fetchNew`), and whether another was asked for meanwhile. */
+  private reading: Promise<void> | null = null;
+  private readAgain = false;
   /**
    * Lists asked for so far. An answer to an older request than the last is dropped: a queue switched while the
    * previous list was on its way would otherwise be replaced by that list, and a moderator would act on items of
@@ -261,29 +264,64 @@ export class Board {
    * comments shown stays behind it.
    */
   private async fetchNew(): Promise<void> {
+    // One reading at a time: a second asked for meanwhile runs once after it, on the list as it then is.
+    if (this.reading) {
+      this.readAgain = true;
+      return this.reading;
+    }
+    this.reading = (async () => {
+      try {
+        do {
+          this.readAgain = false;
+          await this.readNew();
+        } while (this.readAgain);
+      } finally {
+        this.reading = null;
+      }
+    })();
+    return this.reading;
+  }
+
+  private async readNew(): Promise<void> {
+    // Nothing on screen: the first page is read again.
+    if (this.items.length === 0) return this.load();
     const asked = this.listRequests;
-    const shown = new Set(this.items.map((i) => i.id));
-    const last = this.items[this.items.length - 1]?.id;
+    const last = this.items[this.items.length - 1]!.id;
     const byTime = this.filters.sort !== 'risk';
     const oldestFirst = OLDEST_FIRST[this.queue];
-    // Past the last comment shown, in the queue's order (ids are times): the range on screen is read.
-    const past = (id: string) => last !== undefined && byTime && (oldestFirst ? id >= last : id <= last);
+    // Past the last comment shown, in the queue's order (ids are times).
+    const past = (id: string) => byTime && (oldestFirst ? id >= last : id <= last);
     const range: QueueItem[] = [];
+    const read = new Set<string>();
     let cursor: string | null = null;
+    let reached = false;
     for (let pages = 0; pages < REREAD_PAGES; pages++) {
       const page = await this.api.queue(this.queue, { ...this.query, ...(cursor ? { cursor } : {}), limit: 100 });
       if (asked !== this.listRequests) return;
-      range.push(...page.items);
+      // A comment scored again between two pages may come twice in the order by risk: it is taken once.
+      for (const item of page.items) if (!read.has(item.id) && read.add(item.id)) range.push(item);
       cursor = page.nextCursor;
-      if (!cursor || page.items.some((i) => past(i.id) || i.id === last)) break;
+      reached = page.items.some((i) => past(i.id) || i.id === last);
+      if (!cursor || reached) break;
     }
     const allLoaded = this.nextCursor === null;
-    // Everything was loaded and the queue goes on past what was read: the rest is behind "Load more".
+    // The reading stopped short of the comments shown (more came than it reads): the list is read again whole.
+    if (!reached && cursor !== null && byTime) return this.load();
+    const lastAt = range.findIndex((i) => i.id === last);
+    // By risk, the range on screen ends where the last comment shown is; gone (decided meanwhile), it is not known.
+    const onScreen = byTime
+      ? range.filter((i) => !past(i.id) || i.id === last)
+      : lastAt >= 0
+        ? range.slice(0, lastAt + 1)
+        : [];
     if (allLoaded && cursor !== null) {
+      // Everything was loaded and the queue goes on past what was read: the rest is behind "Load more".
       this.nextCursor = cursor;
       byId('more').hidden = false;
     }
-    const within = allLoaded ? range : range.filter((i) => !byTime || !past(i.id) || i.id === last);
+    const within = allLoaded ? range : onScreen;
+    // What is on screen now (a decision or "Load more" may have changed it while the pages were read).
+    const shown = new Set(this.items.map((i) => i.id));
     const fresh = within.filter((i) => !shown.has(i.id));
     // Nothing new: the list is left as it is (drawing it again would blur again what the moderator revealed).
     if (fresh.length === 0) return;
@@ -295,6 +333,7 @@ export class Board {
         after = item.id;
         continue;
       }
+      // After the nearest comment before it that is still on screen; none, first.
       const at = after === null ? 0 : items.findIndex((x) => x.id === after) + 1;
       items.splice(at, 0, item);
       after = item.id;
