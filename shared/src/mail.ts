@@ -83,21 +83,20 @@ function withoutAddresses(err: unknown): Error & { code?: string; responseCode?:
 }
 
 /**
- * Whether a failed send is the recipient's mail server refusing the address for good: a permanent reply (5xx, RFC
- * 5321; not 503, a command out of sequence) to RCPT TO or DATA, such as "550 no such user". Sending again gets the
- * same answer. A refusal of the sender or of the sign-in (MAIL FROM, AUTH) is the transport's, not the address's, and
- * 4xx replies, timeouts and connections refused pass.
+ * Whether a failed send is the recipient's mail server refusing the address for good: a permanent reply to RCPT TO that
+ * is about the address. With an enhanced status code (RFC 3463) that is 5.1.x (no such mailbox, bad address) or 5.2.1
+ * (mailbox disabled); without one, 550, 551 or 553 ("550 no such user"). Sending again gets the same answer. Other
+ * refusals are the transport's, not the address's, and pass: a relay's policy (5.7.x, "relaying denied", an
+ * unverified sender), a refusal after DATA (the message or the sending account, as a spam filter or a paused relay
+ * answers), of the sender or the sign-in (MAIL FROM, AUTH), 503, 4xx replies, timeouts and connections refused.
  */
 export function isPermanentRefusal(err: unknown): boolean {
   if (err === null || typeof err !== 'object') return false;
-  const { responseCode, command } = err as { responseCode?: unknown; command?: unknown };
-  return (
-    typeof responseCode === 'number' &&
-    responseCode >= 500 &&
-    responseCode < 600 &&
-    responseCode !== 503 &&
-    (command === 'RCPT TO' || command === 'DATA')
-  );
+  const { responseCode, command, message } = err as { responseCode?: unknown; command?: unknown; message?: unknown };
+  if (typeof responseCode !== 'number' || command !== 'RCPT TO') return false;
+  const enhanced = typeof message === 'string' ? /\b([245])\.(\d{1,3})\.(\d{1,3})\b/.exec(message) : null;
+  if (enhanced) return enhanced[1] === '5' && (enhanced[2] === '1' || (enhanced[2] === '2' && enhanced[3] === '1'));
+  return responseCode === 550 || responseCode === 551 || responseCode === 553;
 }
 
 /** Logs once at start-up what the transport is, never its URL (it may hold a password). */

@@ -7,13 +7,24 @@ import { isPermanentRefusal } from '#shared/mail.js';
  * as the mailer throws them: nodemailer's reply code and the command it answered.
  */
 describe('permanent refusals of an address', () => {
-  it('when the server answers RCPT TO or DATA with a 5xx other than 503, then the address is refused for good', () => {
-    for (const [responseCode, command] of [
-      [550, 'RCPT TO'],
-      [553, 'RCPT TO'],
-      [554, 'DATA'],
-    ] as const)
-      assert.equal(isPermanentRefusal({ responseCode, command }), true, `${responseCode} ${command}`);
+  it('when the server answers RCPT TO that the address does not exist or is disabled, then it is refused for good', () => {
+    for (const err of [
+      { responseCode: 550, command: 'RCPT TO', message: 'Recipient address rejected: User unknown' },
+      { responseCode: 553, command: 'RCPT TO', message: 'mailbox name not allowed' },
+      { responseCode: 550, command: 'RCPT TO', message: '550 5.1.1 <[address]>: Recipient address rejected' },
+      { responseCode: 554, command: 'RCPT TO', message: '554 5.2.1 mailbox disabled' },
+    ])
+      assert.equal(isPermanentRefusal(err), true, JSON.stringify(err));
+  });
+
+  it("when a relay refuses by its policy, or the message after DATA, then it is the transport's, not the address's", () => {
+    for (const err of [
+      { responseCode: 550, command: 'RCPT TO', message: '550 5.7.1 Relaying denied' },
+      { responseCode: 554, command: 'RCPT TO', message: 'Transaction failed' },
+      { responseCode: 554, command: 'DATA', message: '554 Message rejected: Email address is not verified' },
+      { responseCode: 550, command: 'DATA', message: '550 5.7.1 message looks like spam' },
+    ])
+      assert.equal(isPermanentRefusal(err), false, JSON.stringify(err));
   });
 
   it('when the failure is transient, the sender or sign-in is refused, or the connection fails, then it is not', () => {
