@@ -323,6 +323,32 @@ describe('the moderation desk', () => {
     await page.locator('#drawer').waitFor({ state: 'hidden' });
   });
 
+  it('when a held reply answers a comment scored above the wellbeing level, then the start of that comment shown with it is blurred too, until revealed', async () => {
+    const parent = await store('A graphic parent comment, scored severe.', 'rejected', { TOXICITY: 0.98 });
+    const reply = await storeComment(env.db, {
+      siteId: site.siteId,
+      postId,
+      authorId,
+      parentId: parent,
+      status: 'pending',
+      body: 'A calm reply to it.',
+      scores: { TOXICITY: 0.4 },
+      reasons: [{ rule: 'toxicity', detail: 'TOXICITY above the hold level' }],
+    });
+    await page.click('#tab-approved');
+    await page.click('#tab-pending');
+    const item = page.locator(`#items .item[data-id="${reply}"]`);
+    await item.waitFor();
+    const quoted = item.locator('blockquote.parent');
+    assert.equal(await quoted.locator('.blurred').count(), 1);
+    assert.equal(await quoted.locator('.blurred').evaluate((el) => (el as HTMLElement).inert), true);
+    assert.equal(await item.locator(':scope > .body.blurred, :scope .severe > .body').count(), 0, 'the reply is not');
+    assert.deepEqual(await axeViolations(page, { runOnly: ['wcag2a', 'wcag2aa'] }), []);
+    await quoted.locator('button[data-act=reveal]').click();
+    assert.equal(await quoted.locator('.blurred').count(), 0);
+    assert.match((await quoted.textContent()) ?? '', /A graphic parent comment/);
+  });
+
   it('when a post is in a surge, then the page says so and a moderator ends it from the banner', async () => {
     await env.db.query(`UPDATE posts SET surge_mode = 'slow', surge_since = now() WHERE site_id = $1 AND id = $2`, [
       site.siteId,

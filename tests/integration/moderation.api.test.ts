@@ -112,6 +112,7 @@ describe('queues and counts', () => {
       authorName: 'Ada Author',
       excerpt: 'The parent comment, approved and visible.',
       status: 'approved',
+      severe: false,
     });
     assert.deepEqual(item.reports, []);
     assert.equal(first.body.items[1].parent, null);

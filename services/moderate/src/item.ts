@@ -56,7 +56,8 @@ export function renderItem(item: QueueItem, queue: QueueName, selected: boolean)
           'blockquote',
           { class: 'parent' },
           h('span', { class: 'meta' }, `in reply to ${item.parent.authorName}: `),
-          item.parent.excerpt,
+          // A severe parent is blurred under its reply as it is in its own place.
+          item.parent.severe ? blurred(h('span', {}, item.parent.excerpt)) : item.parent.excerpt,
         )
       : null,
     item.severe ? blurred(highlighted(item.body, item.reasons)) : highlighted(item.body, item.reasons),

@@ -34,7 +34,7 @@ export interface QueueItem {
     premod: boolean;
   };
   post: { id: string; title: string; url: string };
-  parent: { id: string; authorName: string; excerpt: string; status: string } | null;
+  parent: { id: string; authorName: string; excerpt: string; status: string; severe: boolean } | null;
   reports: {
     reporter: { id: string; name: string };
     reason: string;

@@ -52,7 +52,14 @@ export interface QueueItem {
     premod: boolean;
   };
   post: { id: string; title: string; url: string };
-  parent: { id: string; authorName: string; excerpt: string; status: CommentStatus } | null;
+  /** The comment it replies to: the start of its text, and its scores (the page blurs a severe one as it does the reply). */
+  parent: {
+    id: string;
+    authorName: string;
+    excerpt: string;
+    status: CommentStatus;
+    scores: Record<string, number>;
+  } | null;
   reports: QueueReport[];
   openReports: number;
   /** The sort key of the `risk` order: predicted rejection, 2 when unscored (an unscored comment comes first). */
@@ -92,6 +99,7 @@ export interface ItemRow {
   parent_author: string | null;
   parent_excerpt: string | null;
   parent_status: CommentStatus | null;
+  parent_scores: Record<string, number> | null;
   reports: QueueReport[];
   open_reports: number;
   risk_key: number;
@@ -128,7 +136,7 @@ export function itemSelect(allReports: boolean): string {
             c.featured_at IS NOT NULL AS featured, c.edited_at, c.edit_count, u.id AS author_id, u.display_name AS author_name, u.created_at AS author_joined, u.approved_count,
             u.rejected_count, u.status AS author_status, u.suspended_until, u.premod,
             p.title AS post_title, p.url AS post_url,
-            pu.display_name AS parent_author, left(par.body, ${EXCERPT}) AS parent_excerpt, par.status AS parent_status,
+            pu.display_name AS parent_author, left(par.body, ${EXCERPT}) AS parent_excerpt, par.status AS parent_status, par.scores AS parent_scores,
             rp.reports, rp.open_reports, ${RISK_KEY} AS risk_key
        FROM comments c
        JOIN users u ON u.id = c.author_id
@@ -171,7 +179,13 @@ export function toQueueItem(r: ItemRow): QueueItem {
     post: { id: r.post_id, title: r.post_title, url: r.post_url },
     parent:
       r.parent_id && r.parent_author !== null && r.parent_status !== null
-        ? { id: r.parent_id, authorName: r.parent_author, excerpt: r.parent_excerpt ?? '', status: r.parent_status }
+        ? {
+            id: r.parent_id,
+            authorName: r.parent_author,
+            excerpt: r.parent_excerpt ?? '',
+            status: r.parent_status,
+            scores: r.parent_scores ?? {},
+          }
         : null,
     reports: r.reports,
     openReports: r.open_reports,

@@ -77,7 +77,7 @@ export function searchRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     const last = page[page.length - 1];
     res.setHeader('Cache-Control', 'no-store');
     res.json({
-      items: page.map((i) => ({ ...queueItemView(i), severe: isSevere(i.scores, settings) })),
+      items: page.map((i) => queueItemView(i, (scores) => isSevere(scores, settings))),
       nextCursor: rows.length > q.limit && last ? encodeCursor(last.id) : null,
     });
   });

@@ -4,8 +4,11 @@ import type { AuditEntry } from '#shared/db/audit.js';
 import type { User } from '#shared/domain.js';
 import { renderBody } from '../comments/render.js';
 
-/** A queue item as the API sends it: the raw body and the server-rendered, sanitised HTML. */
-export const queueItemView = (i: QueueItem) => ({
+/**
+ * A queue item as the API sends it: the raw body and the server-rendered, sanitised HTML; `severe` (its harm scores
+ * above the site's wellbeing level: `isSevere`) for it and for the start of the parent shown with it.
+ */
+export const queueItemView = (i: QueueItem, severe: (scores: Record<string, number>) => boolean) => ({
   id: i.id,
   status: i.status,
   body: i.body,
@@ -21,12 +24,21 @@ export const queueItemView = (i: QueueItem) => ({
     suspendedUntil: i.author.suspendedUntil?.toISOString() ?? null,
   },
   post: i.post,
-  parent: i.parent,
+  parent: i.parent
+    ? {
+        id: i.parent.id,
+        authorName: i.parent.authorName,
+        excerpt: i.parent.excerpt,
+        status: i.parent.status,
+        severe: severe(i.parent.scores),
+      }
+    : null,
   reports: i.reports,
   openReports: i.openReports,
   featured: i.featured,
   editedAt: i.editedAt?.toISOString() ?? null,
   editCount: i.editCount,
+  severe: severe(i.scores),
 });
 
 export const readerView = (u: User) => ({
