@@ -14,6 +14,7 @@ import { parseApiKey, sha256 } from '#shared/secrets.js';
 import { waitingEdit } from '../support/edits.js';
 import { newId } from '#shared/ids.js';
 import { insertDecidedComment } from '#shared/db/comments.js';
+import { uuidV7Floor } from '#shared/db/moderation-queues.js';
 
 let env: TestEnv;
 let api: TestApi;
@@ -440,6 +441,35 @@ describe('comments for publishers, as the adapter scored them', () => {
     assert.deepEqual(listed.body.comments[0].decision.scoredBy, [
       { provider: 'embedded', model: 'toxicity-lr-v8', latencyMs: 1, adapter: true },
     ]);
+  });
+});
+
+describe('comments for publishers, polled since a moment', () => {
+  it('when a comment sent again with its Idempotency-Key hours later is stored now under its first id, then a poll since a minute ago lists it', async () => {
+    const s = await buildSite(env.db);
+    const postId = await buildPost(env.db, s.siteId);
+    const reader = await signInReader(api.app, s, { name: 'Rhea Retry' });
+    // The id minted at the first try, two hours ago; stored at the retry, now.
+    const id = uuidV7Floor(Date.now() - 2 * 3_600_000).replace(/-000000000000$/, '-00000000beef');
+    await insertDecidedComment(
+      env.db,
+      {
+        id,
+        siteId: s.siteId,
+        postId,
+        authorId: reader.user.id,
+        parentId: null,
+        body: 'Sent twice.',
+        createdAt: new Date(),
+      },
+      { status: 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: 1 },
+    );
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const listed = await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/comments?since=${since}`).expect(200);
+    assert.deepEqual(
+      listed.body.comments.map((c: { id: string }) => c.id),
+      [id],
+    );
   });
 });
 

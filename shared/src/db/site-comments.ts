@@ -42,9 +42,12 @@ export interface SiteCommentsQuery {
 
 /**
  * How far a comment's id may be from its `created_at`: both are the time it was accepted (an imported comment's, the
- * time it was written at its source), so a time range is also a range of ids, give or take this.
+ * time it was written at its source), so a time range is also a range of ids, give or take this; but a comment sent
+ * again with the same Idempotency-Key (kept 24 hours) keeps the id of its first try and is stored at the retry's time,
+ * so its id may be older by up to a day (`ID_BEFORE_TIME_MS`), never newer.
  */
 const ID_TIME_MARGIN_MS = 10 * 60_000;
+const ID_BEFORE_TIME_MS = 24 * 3_600_000 + ID_TIME_MARGIN_MS;
 /** The largest time a UUIDv7 holds (48 bits of milliseconds). */
 const UUID_V7_LAST_MS = 2 ** 48 - 1;
 
@@ -54,7 +57,7 @@ const UUID_V7_LAST_MS = 2 ** 48 - 1;
  * comment.
  */
 export async function listSiteComments(db: Queryable, q: SiteCommentsQuery): Promise<PublisherComment[]> {
-  const fromId = q.since ? uuidV7Floor(q.since.getTime() - ID_TIME_MARGIN_MS) : null;
+  const fromId = q.since ? uuidV7Floor(q.since.getTime() - ID_BEFORE_TIME_MS) : null;
   const toId = q.until ? uuidV7Floor(Math.min(UUID_V7_LAST_MS, q.until.getTime() + ID_TIME_MARGIN_MS)) : null;
   const res = await db.query<{ c: PublisherComment }>(
     `SELECT ${PUBLISHER_COMMENT_JSON} AS c
