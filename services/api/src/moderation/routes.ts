@@ -161,7 +161,8 @@ export const moderationDocs = [
       ...commonErrors,
       ...notFoundError,
       409: {
-        description: '`comment_edited`: its author edited it since the `editCount` sent; nothing was decided',
+        description:
+          '`comment_edited`: its author edited it since the `editCount` sent; `changed`: it is no longer in the `from` status sent (another moderator decided it); nothing was decided',
         schema: errorSchema,
       },
     },
