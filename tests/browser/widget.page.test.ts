@@ -875,6 +875,28 @@ describe('long and closed threads', () => {
     await page.close();
   });
 
+  it('when the list cannot be read in another order, then the list on screen stays with its order and its "load more"', async () => {
+    await upsertPost(env.db, { siteId: SITE, id: 'sorted-3', title: 'Sorted', url: `${plainHost.origin}/p/sorted-3` });
+    const author = await seedAuthor('sorted-3-author', 'Sorted Author');
+    const ids = await storeApproved('sorted-3', author.id, 60);
+    const page = await context.newPage();
+    await page.goto(`${plainHost.origin}/p/sorted-3`);
+    const topLevel = page.locator('#comments ol.thread > li');
+    await waitFor(async () => (await topLevel.count()) === 50, { what: 'the first page of 50' });
+    const failing = /sort=oldest/;
+    await page.route(failing, (route) => route.abort('connectionrefused'));
+    await page.getByLabel('Sort by').selectOption('oldest');
+    await waitFor(async () => (await page.getByLabel('Sort by').inputValue()) === 'newest', {
+      what: 'the order control back on the order shown',
+    });
+    await page.unroute(failing);
+    assert.equal(await topLevel.first().getAttribute('data-id'), ids.at(-1));
+    await page.getByRole('button', { name: 'Load more comments' }).click();
+    await waitFor(async () => (await topLevel.count()) === 60, { what: 'the rest, newest first' });
+    assert.equal(await topLevel.last().getAttribute('data-id'), ids[0]);
+    await page.close();
+  });
+
   it('when a reader reads the thread oldest first and something changes, then comments never loaded are not offered as new', async () => {
     await upsertPost(env.db, { siteId: SITE, id: 'sorted-1', title: 'Sorted', url: `${plainHost.origin}/p/sorted-1` });
     const author = await seedAuthor('sorted-author', 'Sorted Author');

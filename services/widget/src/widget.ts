@@ -70,6 +70,9 @@ export class Widget {
    * to a list no longer on screen, and is dropped when it arrives.
    */
   private view = 0;
+  /** The order of the list on screen, and the control that chooses it. */
+  private shownSort: 'newest' | 'oldest' | 'reacted' = 'newest';
+  private sortSelect: HTMLSelectElement | null = null;
   /** Ids on screen (the reader's pending comments too): a live update counts only the others. */
   private known = new Set<string>();
   private shownTotal = 0;
@@ -149,6 +152,7 @@ export class Widget {
       h('option', { value: 'oldest' }, t('oldest')),
       h('option', { value: 'reacted' }, t('reacted')),
     );
+    this.sortSelect = select as HTMLSelectElement;
     select.addEventListener('change', () => {
       this.sort = select.value === 'oldest' || select.value === 'reacted' ? select.value : 'newest';
       void this.reload();
@@ -458,7 +462,8 @@ export class Widget {
   private async reload(focusNew = false): Promise<void> {
     const before = new Set(this.known);
     const view = ++this.view;
-    // The next page of the list on screen is not the next page of the one being read.
+    // The next page of the list on screen is not the next page of the one being read; kept, should the read fail.
+    const shown = { cursor: this.nextCursor, sort: this.shownSort };
     this.nextCursor = null;
     this.els.more.hidden = true;
     try {
@@ -475,6 +480,7 @@ export class Widget {
       for (const id of listed) this.undecided.delete(id);
       this.known = new Set(pending.map((li) => li.dataset.id!));
       this.renderPage(page, false);
+      this.shownSort = this.sort;
       for (const li of pending.reverse()) this.els.list.prepend(li);
       this.els.newer.hidden = true;
       if (focusNew) {
@@ -484,7 +490,13 @@ export class Widget {
         (target ?? this.els.title).focus();
       }
     } catch {
-      if (view === this.view) this.announce(this.t('loadFailed'));
+      if (view !== this.view) return;
+      // The list on screen stays, and so does its "load more", in its own order.
+      this.nextCursor = shown.cursor;
+      this.els.more.hidden = shown.cursor === null;
+      this.sort = shown.sort;
+      if (this.sortSelect) this.sortSelect.value = shown.sort;
+      this.announce(this.t('loadFailed'));
     }
   }
 
