@@ -69,7 +69,8 @@ export interface EventDeps {
   db: Queryable;
   queue: Queue<WebhookJob>;
   retrySchedule: number[];
-  subscriptions: (siteId: string) => Promise<Subscription[]>;
+  /** A site's subscriptions, read with `db` when not cached (a caller's transaction reads them on its own connection). */
+  subscriptions: (siteId: string, db?: Queryable) => Promise<Subscription[]>;
 }
 
 /** The comment an event's data is about (`data.comment.id`), if any. */
@@ -91,7 +92,7 @@ export async function emitEvent(deps: EventDeps, e: NewEvent): Promise<number> {
 
 /** Stores a delivery of the event for each endpoint that subscribed to it, with `db`; returns their ids. */
 async function storeDeliveries(deps: EventDeps, db: Queryable, e: NewEvent): Promise<string[]> {
-  const targets = (await deps.subscriptions(e.siteId)).filter((s) => s.events.includes(e.type));
+  const targets = (await deps.subscriptions(e.siteId, db)).filter((s) => s.events.includes(e.type));
   if (targets.length === 0) return [];
   const id = e.key ? eventIdOf(e.siteId, e.type, e.key) : newId();
   const event: WebhookEvent = { id, type: e.type, createdAt: new Date().toISOString(), siteId: e.siteId, data: e.data };
@@ -129,12 +130,12 @@ export function createEvents(opts: {
   cacheTtlMs: number;
 }): Events {
   const cache = new LRUCache<string, { subs: Subscription[] }>({ max: 10_000, ttl: Math.max(1, opts.cacheTtlMs) });
-  const subscriptions = async (siteId: string) => {
+  const subscriptions = async (siteId: string, db: Queryable = opts.db) => {
     if (opts.cacheTtlMs > 0) {
       const hit = cache.get(siteId);
       if (hit) return hit.subs;
     }
-    const subs = await subscribedWebhooks(opts.db, siteId);
+    const subs = await subscribedWebhooks(db, siteId);
     if (opts.cacheTtlMs > 0) cache.set(siteId, { subs });
     return subs;
   };
