@@ -411,59 +411,47 @@ describe('comments for publishers', () => {
   });
 });
 
+/** A site of its own with one approved comment by a reader, stored now as the worker stores it, with `decision`. */
+async function siteWithStored(o: {
+  reader: string;
+  body: string;
+  id?: string;
+  decision?: Partial<Parameters<typeof insertDecidedComment>[2]>;
+}): Promise<{ s: BuiltSite; id: string }> {
+  const s = await buildSite(env.db);
+  const postId = await buildPost(env.db, s.siteId);
+  const reader = await signInReader(api.app, s, { name: o.reader });
+  const id = o.id ?? newId();
+  await insertDecidedComment(
+    env.db,
+    { id, siteId: s.siteId, postId, authorId: reader.user.id, parentId: null, body: o.body, createdAt: new Date() },
+    { status: 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: 1, ...o.decision },
+  );
+  return { s, id };
+}
+
 describe('comments for publishers, as the adapter scored them', () => {
   it("when a comment's TOXICITY came from the site's adapter, then the listing says so in its documented shape", async () => {
-    const s = await buildSite(env.db);
-    const postId = await buildPost(env.db, s.siteId);
-    const reader = await signInReader(api.app, s, { name: 'Ida' });
-    const id = newId();
-    await insertDecidedComment(
-      env.db,
-      {
-        id,
-        siteId: s.siteId,
-        postId,
-        authorId: reader.user.id,
-        parentId: null,
-        body: 'Scored with the adapter.',
-        createdAt: new Date(),
-      },
-      {
-        status: 'approved',
-        reasons: [],
-        scores: { TOXICITY: 0.12 },
-        scoredBy: [{ provider: 'embedded', model: 'toxicity-lr-v8', latencyMs: 1, adapter: true }],
-        settingsVersion: 1,
-      },
-    );
+    const scoredBy = [{ provider: 'embedded', model: 'toxicity-lr-v8', latencyMs: 1, adapter: true }];
+    const { s } = await siteWithStored({
+      reader: 'Ida',
+      body: 'Scored with the adapter.',
+      decision: { scores: { TOXICITY: 0.12 }, scoredBy },
+    });
     const listed = doc.check(await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/comments`));
     assert.equal(listed.status, 200);
-    assert.deepEqual(listed.body.comments[0].decision.scoredBy, [
-      { provider: 'embedded', model: 'toxicity-lr-v8', latencyMs: 1, adapter: true },
-    ]);
+    assert.deepEqual(listed.body.comments[0].decision.scoredBy, scoredBy);
   });
 });
 
 describe('comments for publishers, polled since a moment', () => {
   it('when a comment sent again with its Idempotency-Key hours later is stored now under its first id, then a poll since a minute ago lists it', async () => {
-    const s = await buildSite(env.db);
-    const postId = await buildPost(env.db, s.siteId);
-    const reader = await signInReader(api.app, s, { name: 'Rhea Retry' });
     // The id minted at the first try, two hours ago; stored at the retry, now.
-    const id = uuidV7Floor(Date.now() - 2 * 3_600_000).replace(/-000000000000$/, '-00000000beef');
-    await insertDecidedComment(
-      env.db,
-      {
-        id,
-        siteId: s.siteId,
-        postId,
-        authorId: reader.user.id,
-        parentId: null,
-        body: 'Sent twice.',
-        createdAt: new Date(),
-      },
-      { status: 'approved', reasons: [], scores: {}, scoredBy: [], settingsVersion: 1 },
-    );
+    const { s, id } = await siteWithStored({
+      reader: 'Rhea Retry',
+      body: 'Sent twice.',
+      id: uuidV7Floor(Date.now() - 2 * 3_600_000).replace(/-000000000000$/, '-00000000beef'),
+    });
     const since = new Date(Date.now() - 60_000).toISOString();
     const listed = await as(s.apiKey).get(`/api/v1/sites/${s.siteId}/comments?since=${since}`).expect(200);
     assert.deepEqual(
