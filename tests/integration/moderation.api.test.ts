@@ -394,6 +394,44 @@ describe('decisions on comments', () => {
       [c]: 'approved',
     });
   });
+  it('when the database goes away during a bulk action, then the comments not yet decided are answered unavailable and left as they are', async () => {
+    const postId = await buildPost(env.db, site.siteId);
+    const [a, b, c] = [
+      await store(postId, { status: 'pending' }),
+      await store(postId, { status: 'pending' }),
+      await store(postId, { status: 'pending' }),
+    ];
+    // The second decision meets a lost connection (SQLSTATE 08006), as when Postgres goes away.
+    await env.db.query(`CREATE FUNCTION lose_connection() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.id = '${b}' THEN RAISE EXCEPTION 'connection lost' USING ERRCODE = '08006'; END IF; RETURN NEW; END $$`);
+    await env.db.query(`CREATE TRIGGER lose_connection BEFORE UPDATE ON comments
+      FOR EACH ROW EXECUTE FUNCTION lose_connection()`);
+    let res: request.Response;
+    try {
+      res = await request(api.app)
+        .post(`${base()}/moderation/bulk`)
+        .set(as(mod))
+        .send({ ids: [a, b, c], action: 'reject', from: 'pending' });
+    } finally {
+      await env.db.query('DROP TRIGGER lose_connection ON comments');
+      await env.db.query('DROP FUNCTION lose_connection()');
+    }
+    assert.equal(res.status, 200);
+    assert.deepEqual(
+      res.body.results.map((r: { id: string; ok: boolean; error?: { code: string } }) => [r.id, r.ok, r.error?.code]),
+      [
+        [a, true, undefined],
+        [b, false, 'unavailable'],
+        [c, false, 'unavailable'],
+      ],
+    );
+    const statuses = await env.db.query('SELECT id, status FROM comments WHERE id = ANY($1)', [[a, b, c]]);
+    assert.deepEqual(Object.fromEntries(statuses.rows.map((r) => [r.id, r.status])), {
+      [a]: 'rejected',
+      [b]: 'pending',
+      [c]: 'pending',
+    });
+  });
 });
 
 describe('reader reports', () => {

@@ -17,6 +17,7 @@ import { isSevere } from './wellbeing.js';
 import { moderationCompleted } from './events.js';
 import { commonErrors, errorSchema, notFoundError, route } from '../openapi/registry.js';
 import { mailStatement } from '#shared/dsa/statements.js';
+import { isOutage } from '#shared/outage.js';
 
 export const cursorSchema = z
   .string()
@@ -365,7 +366,7 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
     const body = parse(bulkBody, req.body);
     // Each comment is its own transaction: one that fails (gone, another site) leaves the others done.
     const results = [];
-    for (const id of body.ids) {
+    for (const [at, id] of body.ids.entries()) {
       try {
         const r = await decide({
           staff,
@@ -385,6 +386,16 @@ export function moderationRoutes(deps: ApiDeps, bearer: RequestHandler): Router 
         }
         // The comments before it are decided: the answer says which, and that this one was not.
         req.log.error({ err, commentId: id }, 'a bulk decision failed');
+        if (isOutage(err)) {
+          // The database is away: the rest are not tried (each would wait for its timeout), and the answer says so.
+          for (const rest of body.ids.slice(at))
+            results.push({
+              id: rest,
+              ok: false,
+              error: { code: 'unavailable', message: 'not decided: the service is unavailable; try again shortly' },
+            });
+          break;
+        }
         results.push({
           id,
           ok: false,
