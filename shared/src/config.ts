@@ -258,6 +258,12 @@ export const configSchema = z.object({
   RATE_LIMIT_APPEAL: rate('10/3600').describe(
     'Appeals (DSA complaints) per IP address and per appellant, as points/seconds.',
   ),
+  RATE_LIMIT_ANALYTICS_SITE: rate('30/60').describe(
+    "Readings of a site's moderation analytics (`GET …/moderation/analytics`) per site, by its staff and its keys together, as points/seconds: each runs seven aggregates over up to 92 days.",
+  ),
+  RATE_LIMIT_REDELIVER_SITE: rate('120/3600').describe(
+    'Webhook redeliveries asked for by hand per site, as points/seconds: each stores a copy of the delivery and sends it again.',
+  ),
   RATE_LIMIT_DATA_EXPORT: rate('5/3600').describe(
     "Downloads of a reader's own data (`GET /me/export`) per reader, as points/seconds: each reads everything they wrote and is logged.",
   ),

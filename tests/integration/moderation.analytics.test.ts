@@ -231,4 +231,24 @@ describe('moderation analytics', () => {
       assert.equal(res.body.error.code, 'validation_failed');
     }
   });
+
+  it("when a site's staff and keys read the analytics faster than RATE_LIMIT_ANALYTICS_SITE, then 429 for that site only", async () => {
+    const limited = await startTestApi(env, { RATE_LIMIT_ANALYTICS_SITE: '3/60' });
+    try {
+      const own = await buildSite(env.db);
+      const other = await buildSite(env.db);
+      const read = (s: BuiltSite) =>
+        request(limited.app)
+          .get(`/api/v1/sites/${s.siteId}/moderation/analytics`)
+          .set('Authorization', `Bearer ${s.apiKey}`);
+      for (let i = 0; i < 3; i++) assert.equal((await read(own)).status, 200);
+      const refused = doc.check(await read(own));
+      assert.equal(refused.status, 429);
+      assert.equal(refused.body.error.code, 'rate_limited');
+      assert.ok(Number(refused.headers['retry-after']) > 0);
+      assert.equal((await read(other)).status, 200, 'another site is counted apart');
+    } finally {
+      await limited.close();
+    }
+  });
 });

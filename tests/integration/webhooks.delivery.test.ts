@@ -438,6 +438,44 @@ describe('delivering events', () => {
     assert.deepEqual([webhook.enabled, webhook.failingSince], [true, null]);
   });
 
+  it('when a site asks for redeliveries faster than RATE_LIMIT_REDELIVER_SITE, then 429 and no copy is stored', async () => {
+    const limited = await startTestApi(env, { RATE_LIMIT_REDELIVER_SITE: '1/3600' });
+    try {
+      const s = await buildSite(env.db);
+      const hook = await register(['post.created'], `/${uniq('limited')}`, s);
+      await call(
+        'put',
+        `/api/v1/sites/${s.siteId}/posts/${uniq('p')}`,
+        { title: 'T', url: 'https://n.example/t' },
+        s.apiKey,
+      );
+      const [first] = await waitFor(async () => {
+        const list = await deliveries(hook.id, s);
+        return list[0] ? list : null;
+      });
+      const again = async () =>
+        doc.check(
+          await call(
+            'post',
+            `${hooksPath(s)}/${hook.id}/deliveries/${first.id}/redeliver`,
+            undefined,
+            s.apiKey,
+            limited.app,
+          ),
+        );
+      assert.equal((await again()).status, 202);
+      const refused = await again();
+      assert.equal(refused.status, 429);
+      assert.equal(refused.body.error.code, 'rate_limited');
+      const stored = await env.db.query('SELECT count(*)::int AS n FROM webhook_deliveries WHERE site_id = $1', [
+        s.siteId,
+      ]);
+      assert.equal(stored.rows[0].n, 2, 'the delivery and one copy');
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('when a delivery is redelivered by hand, then the same event arrives again with a fresh signature', async () => {
     const hook = await register(['post.created']);
     await call('put', `/api/v1/sites/${site.siteId}/posts/${uniq('p')}`, { title: 'T', url: 'https://n.example/t' });

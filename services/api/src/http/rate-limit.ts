@@ -35,6 +35,10 @@ export interface Limiters {
   appeal: RateLimiterRedis;
   /** A reader's downloads of their own data. */
   dataExport: RateLimiterRedis;
+  /** Readings of a site's moderation analytics, per site. */
+  analyticsSite: RateLimiterRedis;
+  /** Webhook redeliveries by hand, per site. */
+  redeliverSite: RateLimiterRedis;
 }
 
 export function createLimiters(redis: RedisClient, config: Config): Limiters {
@@ -64,6 +68,8 @@ export function createLimiters(redis: RedisClient, config: Config): Limiters {
     accountMail: make('account-mail', config.RATE_LIMIT_ACCOUNT_MAIL),
     appeal: make('appeal', config.RATE_LIMIT_APPEAL),
     dataExport: make('data-export', config.RATE_LIMIT_DATA_EXPORT),
+    analyticsSite: make('analytics-site', config.RATE_LIMIT_ANALYTICS_SITE),
+    redeliverSite: make('redeliver-site', config.RATE_LIMIT_REDELIVER_SITE),
   };
 }
 

@@ -1,3 +1,4 @@
+import { consume } from '../http/rate-limit.js';
 import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
@@ -7,7 +8,7 @@ import { ValidationError } from '../http/app-error.js';
 import { siteIdSchema } from '#shared/schemas.js';
 import { withReadOnlySnapshot, type Queryable } from '#shared/db/pool.js';
 import { moderationAnalytics } from '#shared/db/moderation-analytics.js';
-import { commonErrors, route } from '../openapi/registry.js';
+import { commonErrors, route, rateLimitedError } from '../openapi/registry.js';
 
 /** The longest range one request reads. */
 export const MAX_RANGE_DAYS = 92;
@@ -53,6 +54,7 @@ export const analyticsDocs = [
     responses: {
       200: { description: 'the figures', schema: z.object({ analytics: analyticsSchema }) },
       ...commonErrors,
+      ...rateLimitedError,
     },
   }),
 ];
@@ -69,6 +71,8 @@ export function analyticsRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
   r.get('/sites/:siteId/moderation/analytics', bearer, async (req, res) => {
     const { siteId } = parse(siteParams, req.params, 'path');
     await analyticsReader(deps.db, req, siteId);
+    // Per site, whoever asks: a key polling in parallel cannot take the pool from the site's desk or other sites.
+    await consume(deps.limiters, deps.limiters.analyticsSite, siteId);
     const q = parse(analyticsQuery, req.query, 'query');
     const to = q.to ?? new Date();
     const from = q.from ?? new Date(to.getTime() - DEFAULT_DAYS * DAY_MS);

@@ -1,3 +1,4 @@
+import { consume } from '../http/rate-limit.js';
 import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
@@ -22,7 +23,7 @@ import { generateWebhookSecret } from '#shared/webhooks/signing.js';
 import { assertPublicUrl, createAllowlist, UnsafeUrlError } from '#shared/webhooks/ssrf.js';
 import { AppError, ConflictError, NotFoundError } from '../http/app-error.js';
 import { newId } from '#shared/ids.js';
-import { commonErrors, notFoundError, route } from '../openapi/registry.js';
+import { commonErrors, notFoundError, route, rateLimitedError } from '../openapi/registry.js';
 
 const siteParams = z.object({ siteId: siteIdSchema });
 const hookParams = siteParams.extend({ webhookId: uuidSchema });
@@ -199,6 +200,7 @@ export const webhookDocs = [
       202: { description: 'queued', schema: z.object({ deliveryId: z.uuid() }) },
       ...commonErrors,
       ...notFoundError,
+      ...rateLimitedError,
       409: { description: '`webhook_disabled`' },
     },
   }),
@@ -301,6 +303,7 @@ export function webhookRoutes(deps: ApiDeps, bearer: RequestHandler): Router {
     const webhook = found(await findWebhook(deps.db, siteId, webhookId));
     if (!webhook.enabled)
       throw new ConflictError('webhook_disabled', 'enable the endpoint (PATCH {"enabled":true}) before redelivering');
+    await consume(deps.limiters, deps.limiters.redeliverSite, siteId);
     const id = await insertRedelivery(deps.db, { siteId, webhookId, deliveryId, newId: newId() });
     if (!id) throw new NotFoundError('delivery');
     await deps.events.enqueue(siteId, id);
